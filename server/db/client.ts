@@ -1,0 +1,17 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client";
+import { env } from "../env";
+
+export type Db = PrismaClient;
+
+export function createDb(databaseUrl: string): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+}
+
+const globalForDb = globalThis as unknown as { modelportDb?: Db };
+
+/** The process-wide client (one pool, reused across Next.js hot reloads). */
+export function db(): Db {
+  globalForDb.modelportDb ??= createDb(env().DATABASE_URL);
+  return globalForDb.modelportDb;
+}
