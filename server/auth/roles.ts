@@ -1,7 +1,6 @@
 import type { Role } from "../db/generated/enums";
 
-/** Roles in increasing order of privilege; a role may do everything the ones before it may. */
-export const ROLE_ORDER = ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"] as const satisfies readonly Role[];
+export const ROLES = ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"] as const satisfies readonly Role[];
 
 export const ROLE_LABELS: Record<Role, string> = {
   VIEWER: "Viewer",
@@ -11,6 +10,19 @@ export const ROLE_LABELS: Record<Role, string> = {
   ADMIN: "Admin",
 };
 
-export function hasRole(actual: Role, required: Role): boolean {
-  return ROLE_ORDER.indexOf(actual) >= ROLE_ORDER.indexOf(required);
+/** Everything a person or token can be allowed to do. Checked on the server only, here. */
+export const PERMISSIONS = {
+  read: ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
+  "experiments:write": ["DATA_SCIENTIST", "ADMIN"],
+  "models:write": ["DATA_SCIENTIST", "ADMIN"],
+  "promotions:approve": ["REVIEWER", "MANAGER", "ADMIN"],
+  "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
+  "audit:read": ["MANAGER", "ADMIN"],
+  "users:manage": ["ADMIN"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { TrpcProvider } from "@/components/providers/trpc-provider";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Modelport", template: "%s · Modelport" },
+  description: "Experiments, model registry, deployments and monitoring in one portal",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
+        <TrpcProvider>{children}</TrpcProvider>
+      </body>
+    </html>
+  );
+}

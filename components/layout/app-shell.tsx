@@ -1,0 +1,48 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { Role } from "@/server/db/generated/enums";
+import { ROLE_LABELS } from "@/server/auth/roles";
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+
+type Props = {
+  user: { name: string; email: string; role: Role };
+  canAdmin: boolean;
+  canAudit: boolean;
+  devLogin: boolean;
+  children: ReactNode;
+};
+
+export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      {devLogin && (
+        <div className="bg-amber-400 px-4 py-1 text-center text-xs font-semibold text-amber-950">
+          Development sign-in is enabled — demo users, not for production
+        </div>
+      )}
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-screen-2xl items-center gap-6 px-6 py-3">
+          <Link href="/" className="text-lg font-bold tracking-tight text-indigo-700">
+            Modelport
+          </Link>
+          <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+            <NavLink href="/models">Models</NavLink>
+            <NavLink href="/experiments">Experiments</NavLink>
+            {canAudit && <NavLink href="/admin/audit">Audit log</NavLink>}
+            {canAdmin && <NavLink href="/admin/users">Users</NavLink>}
+            <NavLink href="/settings/tokens">API tokens</NavLink>
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-right leading-tight">
+              <span className="block font-medium" data-testid="current-user">{user.name}</span>
+              <span className="block text-xs text-slate-500" data-testid="current-role">{ROLE_LABELS[user.role]}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-screen-2xl flex-1 px-6 py-8">{children}</main>
+    </div>
+  );
+}

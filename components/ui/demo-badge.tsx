@@ -1,0 +1,10 @@
+import { Badge } from "./badge";
+
+/** Marks seeded demo data so nobody mistakes it for measured production data. */
+export function DemoBadge() {
+  return (
+    <Badge tone="amber" className="uppercase tracking-wide">
+      demo
+    </Badge>
+  );
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Playwright's web server: a fresh database with demo data, the worker, and the built portal.
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+PORT="${E2E_PORT:-3100}"
+export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/modelport_e2e"
+export NEXTAUTH_URL="http://localhost:$PORT"
+export MODELPORT_DEV_LOGIN=1
+export QUEUE_PREFIX=modelport_e2e
+export ARTIFACT_ROOT=/tmp/modelport-e2e-artifacts
+rm -rf "$ARTIFACT_ROOT"
+ensure_database modelport_e2e --fresh
+npx tsx prisma/seed.ts
+npx tsx workers/main.ts &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+npx next start -p "$PORT"

@@ -1,0 +1,53 @@
+# Shared set-up steps for start.sh, test.sh and CI. Idempotent: each step checks before it acts.
+set -euo pipefail
+export NEXT_TELEMETRY_DISABLED=1
+export ONNXRUNTIME_NODE_INSTALL=skip
+PG_ADMIN_URL="${PG_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+
+log() { printf '\033[1;34m[modelport]\033[0m %s\n' "$*"; }
+
+ensure_apt_packages() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_services() {
+  if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+    log "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  fi
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    log "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  fi
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && redis-cli ping >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "PostgreSQL or Redis did not come up" >&2; return 1
+}
+
+ensure_node_modules() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+  log "generating the Prisma client"
+  npx prisma generate >/dev/null
+}
+
+# ensure_database NAME [--fresh]: creates the database if missing (or anew with --fresh) and migrates it.
+ensure_database() {
+  local name="$1" fresh="${2:-}"
+  if [ "$fresh" = "--fresh" ]; then
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+  fi
+  if ! psql "$PG_ADMIN_URL" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    log "creating database $name"
+    psql "$PG_ADMIN_URL" -qc "CREATE DATABASE \"$name\"" >/dev/null
+  fi
+  log "applying migrations to $name"
+  DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$name" npx prisma migrate deploy >/dev/null
+}

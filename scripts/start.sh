@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm start: sets everything up, seeds demo data, builds, and runs the portal and the worker.
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+PORT="${PORT:-3000}"
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/modelport}"
+export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
+export MODELPORT_DEV_LOGIN="${MODELPORT_DEV_LOGIN:-1}"
+
+ensure_apt_packages postgresql-client redis-tools
+ensure_services
+ensure_node_modules
+ensure_database "$(basename "${DATABASE_URL%%\?*}")"
+log "seeding demo data (skipped if already there)"
+npx tsx prisma/seed.ts
+log "building the portal"
+npx next build >/tmp/modelport-build.log 2>&1 || { tail -50 /tmp/modelport-build.log; exit 1; }
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+npx tsx workers/main.ts & pids+=($!)
+npx next start -p "$PORT" & pids+=($!)
+
+for _ in $(seq 1 60); do curl -fs "http://localhost:$PORT/api/health" >/dev/null 2>&1 && break; sleep 1; done
+cat <<TXT
+
+  Modelport is running at http://localhost:$PORT
+
+  Demo sign-in (development sign-in, marked as such in the UI):
+$(npx tsx scripts/print-demo-users.ts)
+
+  API reference: http://localhost:$PORT/api/v1/openapi.json
+  Press Ctrl+C to stop.
+TXT
+wait -n "${pids[@]}"

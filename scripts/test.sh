@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# npm test: typecheck, lint, unit, integration (real Postgres + Redis), then Playwright in Chromium.
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_apt_packages postgresql-client redis-tools chromium
+ensure_services
+ensure_node_modules
+
+step() { log "── $1"; }
+step "typecheck"; npx tsc --noEmit
+step "lint"; npx eslint --max-warnings 0 .
+step "unit tests"; npx vitest run --project unit
+step "integration tests"; npx vitest run --project integration
+step "production build"; npx next build >/tmp/modelport-test-build.log 2>&1 || { tail -80 /tmp/modelport-test-build.log; exit 1; }
+step "end-to-end tests (Playwright, Chromium)"; npx playwright test

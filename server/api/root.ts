@@ -1,0 +1,16 @@
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { adminRouter } from "./routers/admin";
+import { experimentsRouter } from "./routers/experiments";
+import { registryRouter } from "./routers/registry";
+import { sessionRouter } from "./routers/session";
+
+export const appRouter = createTRPCRouter({
+  session: sessionRouter,
+  admin: adminRouter,
+  experiments: experimentsRouter,
+  registry: registryRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

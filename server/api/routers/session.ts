@@ -1,0 +1,17 @@
+import { can, PERMISSIONS, type Permission } from "../../auth/roles";
+import { authedProcedure, createTRPCRouter } from "../trpc";
+
+export const sessionRouter = createTRPCRouter({
+  /** The signed-in person and what they may do, so the UI can hide controls they cannot use. */
+  me: authedProcedure.query(({ ctx }) => {
+    const permissions = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(ctx.user.role, p));
+    return {
+      id: ctx.user.id,
+      name: ctx.user.name,
+      email: ctx.user.email,
+      role: ctx.user.role,
+      team: ctx.user.team?.name ?? null,
+      permissions,
+    };
+  }),
+});

@@ -1,0 +1,76 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Actor } from "../auth/actor";
+import { currentUser, type CurrentUser } from "../auth/current-user";
+import { can, type Permission } from "../auth/roles";
+import { db, type Db } from "../db/client";
+import { AppError, type AppErrorCode } from "../errors";
+import type { ServiceContext } from "../services/context";
+
+export type TrpcContext = { db: Db; user: CurrentUser | null };
+
+export async function createTrpcContext(): Promise<TrpcContext> {
+  return { db: db(), user: await currentUser() };
+}
+
+const TRPC_CODES = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  UNPROCESSABLE: "UNPROCESSABLE_CONTENT",
+} as const satisfies Record<AppErrorCode, TRPCError["code"]>;
+
+const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
+        appErrorCode: cause instanceof AppError ? cause.code : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps AppError to TRPCError once, for every procedure. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Signed in; gives procedures a ServiceContext for the current person. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const actor: Actor = { userId: ctx.user.id, role: ctx.user.role };
+  const service: ServiceContext = { db: ctx.db, actor };
+  return next({ ctx: { ...ctx, user: ctx.user, actor, service } });
+});
+
+/** Role-checking procedure factory: the only place tRPC decides who may do what. */
+export function procedureWith(permission: Permission) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.user.role, permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.user.role}) may not do this` });
+    }
+    return next();
+  });
+}
+
+export const readProcedure = procedureWith("read");

@@ -1,0 +1,38 @@
+import type { Endpoint } from "./endpoint";
+import { jsonResponse } from "./responses";
+
+type CompiledRoute = { endpoint: Endpoint; pattern: RegExp; names: string[] };
+
+function compile(endpoint: Endpoint): CompiledRoute {
+  const names: string[] = [];
+  const source = endpoint.spec.path
+    .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+    .replace(/\{(\w+)\}/g, (_match, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
+  return { endpoint, pattern: new RegExp(`^${source}$`), names };
+}
+
+/** Routes /api/v1/* requests to the endpoint whose method and path match. */
+export function createDispatcher(endpoints: Endpoint[]) {
+  const routes = endpoints.map(compile);
+  return async (request: Request, path: string): Promise<Response> => {
+    const candidates = routes
+      .map((route) => ({ route, match: route.pattern.exec(path) }))
+      .filter((c): c is { route: CompiledRoute; match: RegExpExecArray } => c.match !== null);
+    if (candidates.length === 0) {
+      return jsonResponse({ error: { code: "NOT_FOUND", message: `No API route ${path}` } }, 404);
+    }
+    const hit = candidates.find((c) => c.route.endpoint.spec.method === request.method);
+    if (!hit) {
+      const allowed = candidates.map((c) => c.route.endpoint.spec.method).join(", ");
+      return new Response(
+        JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `Use ${allowed}` } }),
+        { status: 405, headers: { allow: allowed, "content-type": "application/json" } },
+      );
+    }
+    const params = Object.fromEntries(hit.route.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1] ?? "")]));
+    return hit.route.endpoint.handle(request, { params: Promise.resolve(params) });
+  };
+}

@@ -1,0 +1,64 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import type { Endpoint } from "./endpoint";
+
+const errorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  })
+  .meta({ id: "Error" });
+
+const errorResponses = {
+  400: "Invalid input (malformed JSON, failed validation)",
+  401: "Missing, invalid, expired or revoked token",
+  403: "The token lacks the scope, or its owner the role",
+  404: "Not found",
+  409: "Conflict (duplicate)",
+  413: "Body too large",
+};
+
+export function buildOpenApiDocument(endpoints: Endpoint[]) {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent("securitySchemes", "bearerToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token created under Settings → API tokens",
+  });
+  for (const { spec } of endpoints) {
+    const success = spec.successStatus ?? (spec.method === "POST" ? 201 : 200);
+    registry.registerPath({
+      method: spec.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete",
+      path: spec.path,
+      summary: spec.summary,
+      tags: [spec.tag],
+      description: `Requires scope \`${spec.scope}\`.`,
+      security: [{ [bearer.name]: [] }],
+      request: {
+        params: spec.params,
+        query: spec.query,
+        body:
+          spec.body === "binary"
+            ? { content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } }
+            : spec.body
+              ? { content: { "application/json": { schema: spec.body } } }
+              : undefined,
+      },
+      responses: {
+        [success]: spec.rawResponse
+          ? { description: "File contents", content: { "application/octet-stream": { schema: z.string() } } }
+          : { description: "Success", content: { "application/json": { schema: spec.response } } },
+        ...Object.fromEntries(
+          Object.entries(errorResponses).map(([status, description]) => [
+            status,
+            { description, content: { "application/json": { schema: errorSchema } } },
+          ]),
+        ),
+      },
+    });
+  }
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: "3.0.3",
+    info: { title: "Modelport API", version: "1.0.0", description: "REST API for training pipelines and the modelport CLI." },
+    servers: [{ url: "/api/v1" }],
+  });
+}

@@ -1,0 +1,24 @@
+import { APP_ERROR_HTTP_STATUS, AppError } from "../errors";
+
+/** JSON with BigInt and Date made portable (BigInt as number when safe, else string). */
+export function jsonResponse(data: unknown, status = 200): Response {
+  const body = JSON.stringify(data, (_key, value: unknown) => {
+    if (typeof value === "bigint") {
+      return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    }
+    return value;
+  });
+  return new Response(body, { status, headers: { "content-type": "application/json" } });
+}
+
+/** The one place an error becomes an HTTP answer. Unknown errors are logged and hidden. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    return jsonResponse(
+      { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+      APP_ERROR_HTTP_STATUS[error.code],
+    );
+  }
+  console.error("Unhandled REST error", error);
+  return jsonResponse({ error: { code: "INTERNAL", message: "Internal server error" } }, 500);
+}

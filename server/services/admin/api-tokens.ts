@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Actor } from "../../auth/actor";
+import { AppError, notFound } from "../../errors";
+import type { ReadContext, ServiceContext } from "../context";
+import { recordAudit } from "../audit/record-audit";
+
+export const TOKEN_SCOPES = ["read", "runs:write", "models:write"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1),
+  expiresInDays: z.number().int().min(1).max(365),
+});
+
+const TOKEN_PREFIX = "mp_";
+
+export function hashToken(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+/** Creates a token and returns its secret. The secret is never stored and cannot be shown again. */
+export async function createApiToken(ctx: ServiceContext, input: z.infer<typeof createTokenInput>) {
+  const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const scopes = [...new Set(input.scopes)];
+  return ctx.db.$transaction(async (tx) => {
+    const token = await tx.apiToken.create({
+      data: {
+        name: input.name,
+        prefix: secret.slice(0, 10),
+        tokenHash: hashToken(secret),
+        scopes,
+        userId: ctx.actor.userId,
+        expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 3600 * 1000),
+      },
+      select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true },
+    });
+    await recordAudit(tx, ctx.actor, {
+      action: "token.create",
+      entityType: "ApiToken",
+      entityId: token.id,
+      after: { name: token.name, scopes, expiresAt: token.expiresAt.toISOString() },
+    });
+    return { token, secret };
+  });
+}
+
+export async function listApiTokens(ctx: ServiceContext) {
+  return ctx.db.apiToken.findMany({
+    where: { userId: ctx.actor.userId },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      createdAt: true,
+    },
+  });
+}
+
+export async function revokeApiToken(ctx: ServiceContext, tokenId: string) {
+  return ctx.db.$transaction(async (tx) => {
+    const token = await tx.apiToken.findFirst({ where: { id: tokenId, userId: ctx.actor.userId } });
+    if (!token) throw notFound("Token");
+    if (token.revokedAt) throw new AppError("CONFLICT", "Token is already revoked");
+    const revoked = await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, ctx.actor, {
+      action: "token.revoke",
+      entityType: "ApiToken",
+      entityId: tokenId,
+      before: { revokedAt: null },
+      after: { revokedAt: revoked.revokedAt?.toISOString() ?? null },
+    });
+  });
+}
+
+export type TokenPrincipal = Actor & { tokenId: string; scopes: TokenScope[] };
+
+/** Resolves a bearer secret to its owner; any problem is a 401 with a reason that leaks nothing. */
+export async function authenticateApiToken(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
+  const token = await ctx.db.apiToken.findUnique({
+    where: { tokenHash: hashToken(secret) },
+    include: { user: { select: { id: true, role: true } } },
+  });
+  if (!token) throw new AppError("UNAUTHORIZED", "Invalid API token");
+  if (token.revokedAt) throw new AppError("UNAUTHORIZED", "API token has been revoked");
+  if (token.expiresAt <= new Date()) throw new AppError("UNAUTHORIZED", "API token has expired");
+  await ctx.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+  return {
+    userId: token.user.id,
+    role: token.user.role,
+    tokenId: token.id,
+    scopes: token.scopes.filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s)),
+  };
+}

@@ -1,0 +1,13 @@
+import type { Actor } from "../auth/actor";
+import type { Db } from "../db/client";
+
+/** What every service function receives: the database to use and who is acting. */
+export type ServiceContext = {
+  db: Db;
+  actor: Actor;
+};
+
+/** For read-only services that do not depend on who asks. */
+export type ReadContext = {
+  db: Db;
+};

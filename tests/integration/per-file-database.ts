@@ -1,0 +1,27 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll } from "vitest";
+
+// Each test file gets its own database cloned from the migrated template, so files never collide.
+const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const name = `modelport_test_${randomBytes(6).toString("hex")}`;
+
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name} TEMPLATE modelport_test_template`);
+await admin.end();
+
+const url = new URL(ADMIN_URL);
+url.pathname = `/${name}`;
+process.env.DATABASE_URL = url.toString();
+process.env.ARTIFACT_ROOT = `/tmp/modelport-test-artifacts/${name}`;
+process.env.QUEUE_PREFIX = name;
+
+afterAll(async () => {
+  const globalDb = (globalThis as { modelportDb?: { $disconnect(): Promise<void> } }).modelportDb;
+  await globalDb?.$disconnect();
+  const dropper = new pg.Client({ connectionString: ADMIN_URL });
+  await dropper.connect();
+  await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await dropper.end();
+});
