@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
 import { env } from "../env";
+import { ensureUser } from "./ensure-user";
 
 export const DEV_PROVIDER_ID = "dev";
 export const OIDC_PROVIDER_ID = "oidc";
@@ -59,12 +60,7 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user, account }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
         if (!user.email) return false;
-        // People signing in through SSO for the first time become viewers; an admin grants more.
-        await db().user.upsert({
-          where: { email: user.email.toLowerCase() },
-          create: { email: user.email.toLowerCase(), name: user.name ?? user.email },
-          update: {},
-        });
+        await ensureUser(db(), { email: user.email, name: user.name ?? user.email });
         return true;
       },
       async jwt({ token, user }) {
