@@ -1,0 +1,27 @@
+import { db } from "@/server/db/client";
+import { DEMO_MODELS, DEMO_TEAMS } from "./seed/demo-catalog";
+import { seedModel } from "./seed/seed-model";
+import { seedPeople } from "./seed/seed-people";
+
+// Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
+// Every row it creates is labelled demo. Running it again on a seeded database does nothing.
+const database = db();
+const demoTeams = await database.team.count({ where: { name: { in: [...DEMO_TEAMS] }, isDemo: true } });
+const demoModels = await database.registeredModel.count({ where: { isDemo: true } });
+if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
+  console.log("Demo data is already there; nothing to do.");
+} else if (demoTeams > 0) {
+  throw new Error(
+    "An earlier seed stopped half-way. Drop the database (psql -c 'DROP DATABASE modelport') and run npm start again.",
+  );
+} else {
+  const started = Date.now();
+  const people = await seedPeople(database);
+  for (const model of DEMO_MODELS) {
+    const owner = people.get(model.owner);
+    if (!owner) throw new Error(`Demo model ${model.name} names an unknown owner ${model.owner}`);
+    await seedModel(database, owner, model);
+  }
+  console.log(`Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+await database.$disconnect();

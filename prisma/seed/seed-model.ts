@@ -1,0 +1,103 @@
+import type { Db } from "@/server/db/client";
+import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
+import type { ServiceContext } from "@/server/services/context";
+import { createRun, finishRun } from "@/server/services/experiments/runs";
+import { logBatch } from "@/server/services/experiments/log-batch";
+import { createModel } from "@/server/services/registry/create-model";
+import { registerVersion } from "@/server/services/registry/register-version";
+import { setAlias } from "@/server/services/registry/set-alias";
+import type { DemoModel } from "./demo-catalog";
+import { createRandom } from "./random";
+import { planRun, type PlannedRun } from "./run-plan";
+
+const RUNS_PER_EXPERIMENT = 24;
+const DAY = 24 * 3600 * 1000;
+
+function hash(text: string) {
+  let h = 2166136261;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+function signatureFor(model: DemoModel) {
+  if (model.taskType === "LLM") {
+    return { inputs: [{ name: "prompt", type: "string" as const, shape: [null] }], outputs: [{ name: "completion", type: "string" as const, shape: [null] }] };
+  }
+  const features = Object.keys(model.params).length > 0 ? ["amount", "merchant_category", "hour_of_day", "distance_km", "basket_size"] : [];
+  return {
+    inputs: features.map((name) => ({ name, type: name === "merchant_category" ? ("string" as const) : ("float32" as const), shape: [null] })),
+    outputs: [{ name: model.taskType === "REGRESSION" ? "prediction" : "score", type: "float32" as const, shape: [null] }],
+  };
+}
+
+function jsonStream(value: unknown) {
+  return new Blob([JSON.stringify(value, null, 2)]).stream();
+}
+
+async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, startedAt: Date) {
+  const run = await createRun(ctx, {
+    experimentName: `${model.name}-training`,
+    name: plan.name,
+    gitCommit: plan.gitCommit,
+    datasetRef: plan.datasetRef,
+    tags: { ...plan.tags, demo: "true" },
+    startTime: startedAt,
+  });
+  const timestampOf = (step: number) => startedAt.getTime() + step * 20_000;
+  await logBatch(ctx, run.id, {
+    params: plan.params,
+    metrics: plan.metrics.flatMap((m) => m.points.map((p) => ({ key: m.key, value: p.value, step: p.step, timestamp: timestampOf(p.step) }))),
+  });
+  const endTime = new Date(timestampOf(plan.metrics[0]?.points.length ?? 1));
+  await finishRun(ctx, run.id, { status: plan.failed ? "FAILED" : "FINISHED", endTime });
+  return run;
+}
+
+/** One demo model: its training experiment (runs with curves), registered versions and alias history. */
+export async function seedModel(database: Db, ctx: ServiceContext, model: DemoModel) {
+  const random = createRandom(hash(model.name));
+  const now = Date.now();
+  const runs: { id: string; plan: PlannedRun }[] = [];
+  for (let i = 0; i < RUNS_PER_EXPERIMENT; i++) {
+    const plan = planRun(model, i, random);
+    const startedAt = new Date(now - (RUNS_PER_EXPERIMENT - i) * 2.5 * DAY);
+    runs.push({ id: (await seedRun(ctx, model, plan, startedAt)).id, plan });
+  }
+
+  await createModel(ctx, { name: model.name, team: model.team, taskType: model.taskType, tags: model.tags, description: model.description });
+  const better = (a: number, b: number) => (model.primaryMetric.shape === "score" ? a > b : a < b);
+  // Versions are registered as the team found better runs over time.
+  const champions: typeof runs = [];
+  for (const run of runs) {
+    if (run.plan.failed) continue;
+    const best = champions[champions.length - 1];
+    if (!best || better(run.plan.finalPrimary, best.plan.finalPrimary)) champions.push(run);
+  }
+  const registered = champions.slice(-4);
+  for (const run of registered) {
+    await uploadArtifact(ctx, {
+      runId: run.id,
+      path: "model-card.json",
+      contentType: "application/json",
+      body: jsonStream({ model: model.name, run: run.plan.name, params: run.plan.params, primaryMetric: model.primaryMetric.key, value: run.plan.finalPrimary, demo: true }),
+    });
+    await registerVersion(ctx, model.name, {
+      runId: run.id,
+      artifactPath: "model-card.json",
+      format: model.format,
+      signature: signatureFor(model),
+      description: `Trained by ${run.plan.name}; ${model.primaryMetric.key} ${run.plan.finalPrimary.toFixed(3)} offline.`,
+    });
+  }
+  const count = registered.length;
+  if (count >= 2) {
+    await setAlias(ctx, model.name, "production", { version: count - 1, reason: "Passed offline evaluation and a week of shadow traffic" });
+    await setAlias(ctx, model.name, "staging", { version: count, reason: "New candidate from the latest training run" });
+  }
+  if (count >= 3) {
+    await setAlias(ctx, model.name, "champion", { version: count - 1, reason: "Best offline score on the golden set" });
+    await setAlias(ctx, model.name, "production", { version: count, reason: "Canary at 10% for 24h: no guardrail breach, metric up" });
+  }
+  await database.experiment.updateMany({ where: { name: `${model.name}-training` }, data: { isDemo: true } });
+  await database.registeredModel.update({ where: { name: model.name }, data: { isDemo: true } });
+}
