@@ -1,20 +1,33 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
+import type { TestProject } from "vitest/node";
 
-/** The migrated template every integration test file clones its own database from. */
-export const TEMPLATE_DB = "modelport_test_template";
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-export default async function globalSetup() {
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+async function adminQuery(sql: string) {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  await admin.query(sql);
   await admin.end();
+}
+
+/** Migrates a template database of this run's own; every test file clones its database from it. */
+export default async function globalSetup(project: TestProject) {
+  const template = `modelport_test_template_${process.pid}`;
+  await adminQuery(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE ${template}`);
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${TEMPLATE_DB}`;
+  url.pathname = `/${template}`;
   execFileSync("npx", ["prisma", "migrate", "deploy"], {
     env: { ...process.env, DATABASE_URL: url.toString() },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  project.provide("templateDatabase", template);
+  return async () => adminQuery(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 
 // Each test file gets its own database cloned from the migrated template, so files never collide.
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -8,7 +8,7 @@ const name = `modelport_test_${randomBytes(6).toString("hex")}`;
 
 const admin = new pg.Client({ connectionString: ADMIN_URL });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${name} TEMPLATE modelport_test_template`);
+await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDatabase")}`);
 await admin.end();
 
 const url = new URL(ADMIN_URL);

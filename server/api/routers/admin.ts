@@ -1,3 +1,38 @@
-import { createTRPCRouter } from "../trpc";
+import { z } from "zod";
+import {
+  createApiToken,
+  createTokenInput,
+  listApiTokens,
+  revokeApiToken,
+} from "../../services/admin/api-tokens";
+import { auditFacets, listAuditInput, listAuditLog } from "../../services/admin/audit-log";
+import {
+  listTeams,
+  listUsers,
+  listUsersInput,
+  setUserRole,
+  setUserRoleInput,
+  setUserTeam,
+  setUserTeamInput,
+} from "../../services/admin/users";
+import { createTRPCRouter, procedureWith } from "../trpc";
 
-export const adminRouter = createTRPCRouter({});
+const manageUsers = procedureWith("users:manage");
+const readAudit = procedureWith("audit:read");
+const ownTokens = procedureWith("tokens:own");
+
+export const adminRouter = createTRPCRouter({
+  users: manageUsers.input(listUsersInput).query(({ ctx, input }) => listUsers(ctx.service, input)),
+  setUserRole: manageUsers.input(setUserRoleInput).mutation(({ ctx, input }) => setUserRole(ctx.service, input)),
+  setUserTeam: manageUsers.input(setUserTeamInput).mutation(({ ctx, input }) => setUserTeam(ctx.service, input)),
+  teams: manageUsers.query(({ ctx }) => listTeams(ctx.service)),
+  audit: readAudit.input(listAuditInput).query(({ ctx, input }) => listAuditLog(ctx.service, input)),
+  auditFacets: readAudit.query(({ ctx }) => auditFacets(ctx.service)),
+  tokens: createTRPCRouter({
+    list: ownTokens.query(({ ctx }) => listApiTokens(ctx.service)),
+    create: ownTokens.input(createTokenInput).mutation(({ ctx, input }) => createApiToken(ctx.service, input)),
+    revoke: ownTokens
+      .input(z.object({ tokenId: z.string().min(1) }))
+      .mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
+  }),
+});

@@ -1,20 +1,36 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "../../auth/actor";
-import { AppError, notFound } from "../../errors";
+import { can, ROLE_LABELS } from "../../auth/roles";
+import { AppError, forbidden, notFound } from "../../errors";
 import type { ReadContext, ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
+import { MAX_TOKEN_DAYS, MAX_TOKEN_NAME, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "./token-scopes";
 
-export const TOKEN_SCOPES = ["read", "runs:write", "models:write"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES, type TokenScope } from "./token-scopes";
 
 export const createTokenInput = z.object({
-  name: z.string().trim().min(1).max(100),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1),
-  expiresInDays: z.number().int().min(1).max(365),
+  name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
+  expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
 });
 
 const TOKEN_PREFIX = "mp_";
+
+/** A token can never do more than its owner: refuse scopes whose permission the owner's role lacks. */
+function assertScopesAllowed(actor: Actor, scopes: TokenScope[]) {
+  const refused = scopes.filter((scope) => !can(actor.role, SCOPE_PERMISSION[scope]));
+  if (refused.length === 0) return;
+  const list = refused.map((s) => `"${s}"`).join(", ");
+  throw forbidden(`Your role (${ROLE_LABELS[actor.role]}) cannot create tokens with the ${list} scope${refused.length > 1 ? "s" : ""}`);
+}
+
+export type TokenStatus = "active" | "expired" | "revoked";
+
+export function tokenStatus(token: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): TokenStatus {
+  if (token.revokedAt) return "revoked";
+  return token.expiresAt <= now ? "expired" : "active";
+}
 
 export function hashToken(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
@@ -24,6 +40,7 @@ export function hashToken(secret: string): string {
 export async function createApiToken(ctx: ServiceContext, input: z.infer<typeof createTokenInput>) {
   const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const scopes = [...new Set(input.scopes)];
+  assertScopesAllowed(ctx.actor, scopes);
   return ctx.db.$transaction(async (tx) => {
     const token = await tx.apiToken.create({
       data: {
@@ -47,7 +64,7 @@ export async function createApiToken(ctx: ServiceContext, input: z.infer<typeof 
 }
 
 export async function listApiTokens(ctx: ServiceContext) {
-  return ctx.db.apiToken.findMany({
+  const tokens = await ctx.db.apiToken.findMany({
     where: { userId: ctx.actor.userId },
     orderBy: { createdAt: "desc" },
     select: {
@@ -61,6 +78,8 @@ export async function listApiTokens(ctx: ServiceContext) {
       createdAt: true,
     },
   });
+  const now = new Date();
+  return tokens.map((token) => ({ ...token, status: tokenStatus(token, now) }));
 }
 
 export async function revokeApiToken(ctx: ServiceContext, tokenId: string) {

@@ -1,0 +1,59 @@
+import { compareRuns } from "@/server/services/experiments/compare-runs";
+import { getModel } from "@/server/services/registry/get-model";
+import { listModels } from "@/server/services/registry/list-models";
+import { freshBenchDatabase } from "../lib/bench-database";
+import { writeBenchmarkSection } from "../lib/benchmarks-doc";
+import { describeMachine } from "../lib/machine";
+import { formatTable, measure, type Timing } from "../lib/stats";
+import { seedVolume, VOLUME } from "./seed-volume";
+
+// bench/registry: the registry and compare queries at 10,000 models, 100,000 versions and 1,000,000 metric points.
+// Prints p50/p95 per query and rewrites its section of docs/benchmarks.md. Not part of `npm test`.
+const { database } = await freshBenchDatabase("modelport_bench_registry");
+const ctx = { db: database };
+
+console.log("Loading benchmark volume…");
+const loadStart = Date.now();
+await seedVolume(database);
+console.log(`Loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+
+const runIds = Array.from({ length: VOLUME.compareRuns }, (_, i) => `bench_run_${i + 1}`);
+const metricKeys = Array.from({ length: VOLUME.metricsPerRun }, (_, i) => `metric_${i + 1}`);
+let modelCursor = 0;
+const nextModelName = () => `bench-model-${String((modelCursor++ * 7919) % VOLUME.models + 1).padStart(5, "0")}`;
+
+const timings: Timing[] = [
+  await measure("registry list (page 1, newest first)", () => listModels(ctx, {})),
+  await measure("registry list (sorted by name, page 200)", () => listModels(ctx, { sort: "name", order: "asc", page: 200 })),
+  await measure("registry search (name/description text)", () => listModels(ctx, { search: "fraud" })),
+  await measure("registry search (rare name fragment)", () => listModels(ctx, { search: "model-0424" })),
+  await measure("registry filter (tag + team + task)", () => listModels(ctx, { tag: "tag-7", team: "Bench team", taskType: "RANKING" })),
+  await measure("model page (versions, aliases, history, lineage)", () => getModel(ctx, nextModelName())),
+  await measure("compare 200 runs × 5 metrics × 1,000 steps", () => compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 }), 20, 2),
+];
+
+const targets: Record<string, string> = Object.fromEntries(
+  timings.map((t) => [t.name, t.name.startsWith("registry") ? "p95 ≤ 50 ms" : t.name.startsWith("compare") ? "≤ 300 ms" : ""]),
+);
+const table = formatTable(timings, targets);
+const sample = await compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 });
+const sentPoints = sample.series.reduce((sum, s) => sum + s.points.length, 0);
+const storedPoints = sample.series.reduce((sum, s) => sum + s.totalPoints, 0);
+console.log(`\n${table}\n\ncompare returns ${sentPoints.toLocaleString("en-US")} of ${storedPoints.toLocaleString("en-US")} stored points`);
+
+const section = [
+  "## bench/registry",
+  "",
+  `Run with \`npm run bench:registry\` on ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${describeMachine()}.`,
+  `Volume: ${VOLUME.models.toLocaleString("en-US")} models, ${(VOLUME.models * VOLUME.versionsPerModel).toLocaleString("en-US")} versions (2 aliases and 2 alias events each model), ${(VOLUME.compareRuns * VOLUME.metricsPerRun * VOLUME.steps).toLocaleString("en-US")} metric points (${VOLUME.compareRuns} runs × ${VOLUME.metricsPerRun} metrics × ${VOLUME.steps.toLocaleString("en-US")} steps).`,
+  "Each query calls the service function the API uses, in-process against PostgreSQL (server-side time, no HTTP).",
+  "",
+  table,
+  "",
+  `The compare query sends ${sentPoints.toLocaleString("en-US")} of the ${storedPoints.toLocaleString("en-US")} stored points (server-side downsampling, 500 points per series at most).`,
+  "",
+].join("\n");
+writeBenchmarkSection("bench/registry", section);
+await database.$disconnect();
+

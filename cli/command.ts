@@ -1,0 +1,31 @@
+import type { ApiClient } from "./api-client";
+import type { Env } from "./config";
+import type { Output } from "./output";
+
+export type CommandContext = {
+  out: Output;
+  env: Env;
+  /** The API client for the saved or environment-given connection; fails with a usage error when there is none. */
+  api: () => Promise<ApiClient>;
+};
+
+/** One CLI command: `parse` is pure (argv after the command words → typed input), `execute` does the work. */
+export type Command<Input> = {
+  words: string[];
+  summary: string;
+  help: string;
+  parse(argv: string[]): Input;
+  execute(ctx: CommandContext, input: Input): Promise<void>;
+};
+
+/** The same command with its input type hidden, so different commands can share one table. */
+export type RunnableCommand = {
+  words: string[];
+  summary: string;
+  help: string;
+  run(ctx: CommandContext, argv: string[]): Promise<void>;
+};
+
+export function defineCommand<Input>(command: Command<Input>): Command<Input> & RunnableCommand {
+  return { ...command, run: (ctx, argv) => command.execute(ctx, command.parse(argv)) };
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { defineCommand } from "../command";
+import { emit, note, table } from "../output";
+import { parseOptions, parsePositiveIntOption, requirePositionals } from "../parse-options";
+
+const HELP = `Usage: modelport models list [--search Q] [--tag T] [--team TEAM] [--page N] [--page-size N]
+
+Lists registered models, most recently updated first.
+`;
+
+const modelList = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      team: z.string(),
+      taskType: z.string(),
+      tags: z.array(z.string()),
+      latestVersion: z.number().nullable(),
+      aliases: z.array(z.object({ alias: z.string(), version: z.number() })),
+      updatedAt: z.string(),
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+
+export const modelsListCommand = defineCommand({
+  words: ["models", "list"],
+  summary: "List registered models",
+  help: HELP,
+  parse(argv) {
+    const { values, positionals } = parseOptions(
+      {
+        args: argv,
+        options: {
+          search: { type: "string" },
+          tag: { type: "string" },
+          team: { type: "string" },
+          page: { type: "string" },
+          "page-size": { type: "string" },
+        },
+        allowPositionals: true,
+        strict: true,
+      },
+      HELP,
+    );
+    requirePositionals(positionals, [], HELP);
+    return {
+      search: values.search,
+      tag: values.tag,
+      team: values.team,
+      page: parsePositiveIntOption(values.page, "--page"),
+      pageSize: parsePositiveIntOption(values["page-size"], "--page-size"),
+    };
+  },
+  async execute(ctx, input) {
+    const list = await (await ctx.api()).request("GET", "/models", { query: input, schema: modelList });
+    const rows = list.items.map((m) => [
+      m.name,
+      m.team,
+      m.taskType.toLowerCase(),
+      m.latestVersion === null ? "-" : `v${m.latestVersion}`,
+      m.aliases.map((a) => `${a.alias}→v${a.version}`).join(" ") || "-",
+      m.tags.join(",") || "-",
+      m.updatedAt.slice(0, 10),
+    ]);
+    const human = rows.length === 0 ? "No models match." : table(["NAME", "TEAM", "TASK", "LATEST", "ALIASES", "TAGS", "UPDATED"], rows);
+    emit(ctx.out, list, human);
+    if (list.total > list.items.length) {
+      note(ctx.out, `Page ${list.page}: ${list.items.length} of ${list.total} models (use --page to see more)`);
+    }
+  },
+});

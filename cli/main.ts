@@ -1,0 +1,3 @@
+import { runCli } from "./run";
+
+process.exitCode = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr });

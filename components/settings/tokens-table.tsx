@@ -1,0 +1,91 @@
+"use client";
+
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { formatDate, formatRelative } from "@/components/admin/format-date";
+import { Badge } from "@/components/ui/badge";
+import type { RouterOutputs } from "@/lib/trpc";
+import { RevokeTokenDialog } from "./revoke-token-dialog";
+import { TokenStatusBadge } from "./token-status-badge";
+
+type TokenRow = RouterOutputs["admin"]["tokens"]["list"][number];
+
+const column = createColumnHelper<TokenRow>();
+
+const dateCell = (date: Date) => (
+  <time dateTime={date.toISOString()} title={date.toISOString()}>
+    {formatDate(date)}
+  </time>
+);
+
+const COLUMNS = [
+  column.accessor("name", { header: "Name", cell: ({ getValue }) => <span className="font-medium text-slate-900">{getValue()}</span> }),
+  column.accessor("prefix", { header: "Token", cell: ({ getValue }) => <code className="font-mono text-xs text-slate-600">{getValue()}…</code> }),
+  column.accessor("scopes", {
+    header: "Scopes",
+    cell: ({ getValue }) => (
+      <span className="flex flex-wrap gap-1">
+        {getValue().map((scope) => (
+          <Badge key={scope} tone="indigo">
+            {scope}
+          </Badge>
+        ))}
+      </span>
+    ),
+  }),
+  column.accessor("createdAt", { header: "Created", cell: ({ getValue }) => dateCell(getValue()) }),
+  column.accessor("expiresAt", {
+    header: "Expires",
+    cell: ({ getValue }) => (
+      <span>
+        {dateCell(getValue())}
+        <span className="block text-xs text-slate-400">{formatRelative(getValue())}</span>
+      </span>
+    ),
+  }),
+  column.accessor("lastUsedAt", {
+    header: "Last used",
+    cell: ({ getValue }) => {
+      const used = getValue();
+      return used ? <time dateTime={used.toISOString()} title={used.toISOString()}>{formatRelative(used)}</time> : <span className="text-slate-400">Never</span>;
+    },
+  }),
+  column.accessor("status", { header: "Status", cell: ({ getValue }) => <TokenStatusBadge status={getValue()} /> }),
+  column.display({
+    id: "actions",
+    header: () => <span className="sr-only">Actions</span>,
+    cell: ({ row }) => (row.original.status === "active" ? <RevokeTokenDialog token={row.original} /> : null),
+  }),
+];
+
+export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table's API is not compiler-memoisable; this component does not rely on it.
+  const table = useReactTable({ data: tokens, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm" data-testid="tokens-table">
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <th key={header.id} scope="col" className="px-4 py-2 font-medium">
+                  {flexRender(header.column.columnDef.header, header.getContext())}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} data-testid="token-row" data-status={row.original.status}>
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className="px-4 py-2.5 align-top">
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MetricSeries" ADD COLUMN     "preview" BYTEA;

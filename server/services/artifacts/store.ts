@@ -1,0 +1,13 @@
+import path from "node:path";
+import { env } from "../../env";
+import type { ArtifactStore } from "./artifact-store";
+import { LocalArtifactStore } from "./local-artifact-store";
+
+let store: { root: string; instance: ArtifactStore } | undefined;
+
+/** The configured artifact store (local filesystem under ARTIFACT_ROOT). */
+export function artifactStore(): ArtifactStore {
+  const root = path.resolve(env().ARTIFACT_ROOT);
+  if (store?.root !== root) store = { root, instance: new LocalArtifactStore(root) };
+  return store.instance;
+}

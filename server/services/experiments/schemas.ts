@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+export const MAX_POINTS_PER_BATCH = 10_000;
+export const MAX_PARAMS_PER_BATCH = 1_000;
+export const MAX_TAGS_PER_BATCH = 1_000;
+/** Postgres `integer`, the type of MetricPoint.step. */
+const MAX_STEP = 2_147_483_647;
+
+// Like MLflow: keys may hold letters, digits, _ - . / : and spaces. Backticks are excluded so any key
+// can be quoted in a filter expression.
+const KEY_PATTERN = /^[A-Za-z0-9_\-./: ]+$/;
+
+const entityKey = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} keys must not be empty`)
+    .max(250, `${what} keys are at most 250 characters`)
+    .regex(KEY_PATTERN, `${what} keys may contain only letters, digits, spaces and _ - . / :`);
+
+export const experimentName = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(200, "Name is at most 200 characters")
+  .regex(/^[^\p{Cc}]+$/u, "Name must not contain control characters");
+
+const isoDateTime = z
+  .union([z.iso.datetime({ offset: true }), z.date()])
+  .transform((value) => new Date(value));
+
+export const idSchema = z.string().trim().min(1).max(64);
+
+export const createExperimentInput = z.object({
+  name: experimentName,
+  description: z.string().max(10_000, "Description is at most 10,000 characters").optional(),
+});
+
+export const listExperimentsInput = z.object({
+  search: z.string().trim().max(200).optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(100).default(25),
+});
+
+export const createRunInput = z
+  .object({
+    experimentId: idSchema.optional(),
+    experimentName: experimentName.optional(),
+    name: z.string().trim().min(1).max(250, "Run names are at most 250 characters").optional(),
+    gitCommit: z.string().trim().min(1).max(100).optional(),
+    datasetRef: z.string().trim().min(1).max(1000).optional(),
+    tags: z.record(entityKey("Tag"), z.string().max(5000, "Tag values are at most 5,000 characters")).optional(),
+    startTime: isoDateTime.optional(),
+  })
+  .refine((input) => (input.experimentId === undefined) !== (input.experimentName === undefined), {
+    message: "Give exactly one of experimentId or experimentName",
+    path: ["experimentId"],
+  });
+
+const paramValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((value) => String(value))
+  .pipe(z.string().max(6000, "Param values are at most 6,000 characters"));
+
+export const metricPointInput = z.object({
+  key: entityKey("Metric"),
+  value: z.number({ error: "Metric values must be finite numbers" }),
+  step: z
+    .number()
+    .int("Steps must be whole numbers")
+    .min(0, "Steps must not be negative")
+    .max(MAX_STEP, `Steps are at most ${MAX_STEP}`)
+    .default(0),
+  timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export const logBatchInput = z.object({
+  params: z
+    .record(entityKey("Param"), paramValue)
+    .refine((p) => Object.keys(p).length <= MAX_PARAMS_PER_BATCH, `At most ${MAX_PARAMS_PER_BATCH} params per call`)
+    .optional(),
+  metrics: z
+    .array(metricPointInput)
+    .max(MAX_POINTS_PER_BATCH, `At most ${MAX_POINTS_PER_BATCH.toLocaleString("en-US")} metric points per call`)
+    .optional(),
+  tags: z
+    .record(entityKey("Tag"), z.string().max(5000, "Tag values are at most 5,000 characters"))
+    .refine((t) => Object.keys(t).length <= MAX_TAGS_PER_BATCH, `At most ${MAX_TAGS_PER_BATCH} tags per call`)
+    .optional(),
+});
+
+export const FINISH_STATUSES = ["FINISHED", "FAILED", "KILLED"] as const;
+
+export const finishRunInput = z.object({
+  status: z.enum(FINISH_STATUSES),
+  endTime: isoDateTime.optional(),
+});
+
+export const listRunsInput = z.object({
+  experimentId: idSchema,
+  filter: z.string().max(4000).optional(),
+  sortBy: z.string().trim().max(300).optional(),
+  sortDir: z.enum(["asc", "desc"]).optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+
+export const MAX_COMPARE_RUNS = 200;
+export const DEFAULT_COMPARE_POINTS = 500;
+export const MAX_COMPARE_POINTS = 2000;
+export const DEFAULT_COMPARE_METRICS = 8;
+
+export const compareRunsInput = z.object({
+  runIds: z
+    .array(idSchema)
+    .min(1, "Pick at least one run")
+    .max(MAX_COMPARE_RUNS, `Compare at most ${MAX_COMPARE_RUNS} runs`)
+    .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique"),
+  metricKeys: z.array(entityKey("Metric")).max(50, "Compare at most 50 metrics").optional(),
+  maxPoints: z.number().int().min(10).max(MAX_COMPARE_POINTS).default(DEFAULT_COMPARE_POINTS),
+});
+
+export type CreateExperimentInput = z.input<typeof createExperimentInput>;
+export type ListExperimentsInput = z.input<typeof listExperimentsInput>;
+export type CreateRunInput = z.input<typeof createRunInput>;
+export type LogBatchInput = z.input<typeof logBatchInput>;
+export type FinishRunInput = z.input<typeof finishRunInput>;
+export type ListRunsInput = z.input<typeof listRunsInput>;
+export type CompareRunsInput = z.input<typeof compareRunsInput>;

@@ -1,0 +1,8 @@
+import { createCaller } from "@/server/api/root";
+import { db } from "@/server/db/client";
+
+/** A tRPC caller acting as the given user, with the same context shape the route handler builds. */
+export async function trpcCallerFor(userId: string) {
+  const user = await db().user.findUniqueOrThrow({ where: { id: userId }, include: { team: true } });
+  return createCaller({ db: db(), user });
+}
