@@ -61,6 +61,12 @@ function bearerSecret(request: Request): string {
   return match[1];
 }
 
+/** A DELETE may come without a body (its fields are then all optional); other methods must send JSON. */
+function requestBody(request: Request): Promise<unknown> {
+  const empty = !request.headers.get("content-type") && (request.headers.get("content-length") ?? "0") === "0";
+  return request.method === "DELETE" && empty ? Promise.resolve({}) : readJsonBody(request);
+}
+
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -95,7 +101,7 @@ export function defineEndpoint<
         : undefined;
       const body =
         spec.body && spec.body !== "binary"
-          ? parseOrThrow(spec.body, await readJsonBody(request), "request body")
+          ? parseOrThrow(spec.body, await requestBody(request), "request body")
           : undefined;
       const result = await handler({
         ctx: { db: database, actor: principal },

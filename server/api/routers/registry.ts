@@ -1,3 +1,57 @@
-import { createTRPCRouter } from "../trpc";
+import { z } from "zod";
+import { aliasHistory, versionAt } from "../../services/registry/alias-history";
+import { createModel } from "../../services/registry/create-model";
+import { getModel } from "../../services/registry/get-model";
+import { getVersion } from "../../services/registry/get-version";
+import { listModelTags, listTeams } from "../../services/registry/list-facets";
+import { listModels } from "../../services/registry/list-models";
+import { registerVersion } from "../../services/registry/register-version";
+import { removeAlias } from "../../services/registry/remove-alias";
+import {
+  aliasHistoryInput,
+  createModelInput,
+  listModelsInput,
+  modelRefSchema,
+  registerVersionInput,
+  removeAliasInput,
+  setAliasInput,
+  updateModelInput,
+  versionNumberSchema,
+} from "../../services/registry/schemas";
+import { setAlias } from "../../services/registry/set-alias";
+import { updateModel } from "../../services/registry/update-model";
+import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
 
-export const registryRouter = createTRPCRouter({});
+const modelRef = z.object({ name: modelRefSchema });
+const aliasRef = modelRef.extend({ alias: z.string().min(1).max(40) });
+const writeProcedure = procedureWith("models:write");
+
+export const registryRouter = createTRPCRouter({
+  list: readProcedure.input(listModelsInput).query(({ ctx, input }) => listModels(ctx.service, input)),
+  get: readProcedure.input(modelRef).query(({ ctx, input }) => getModel(ctx.service, input.name)),
+  version: readProcedure
+    .input(modelRef.extend({ version: versionNumberSchema }))
+    .query(({ ctx, input }) => getVersion(ctx.service, input.name, input.version)),
+  aliasHistory: readProcedure
+    .input(modelRef.extend(aliasHistoryInput.shape))
+    .query(({ ctx, input }) => aliasHistory(ctx.service, input.name, input)),
+  versionAt: readProcedure
+    .input(aliasRef.extend({ at: z.date() }))
+    .query(({ ctx, input }) => versionAt(ctx.service, input.name, input)),
+  teams: readProcedure.query(({ ctx }) => listTeams(ctx.service)),
+  tags: readProcedure.query(({ ctx }) => listModelTags(ctx.service)),
+
+  createModel: writeProcedure.input(createModelInput).mutation(({ ctx, input }) => createModel(ctx.service, input)),
+  updateModel: writeProcedure
+    .input(modelRef.extend({ changes: updateModelInput }))
+    .mutation(({ ctx, input }) => updateModel(ctx.service, input.name, input.changes)),
+  registerVersion: writeProcedure
+    .input(modelRef.extend({ version: registerVersionInput }))
+    .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),
+  setAlias: writeProcedure
+    .input(aliasRef.extend(setAliasInput.shape))
+    .mutation(({ ctx, input }) => setAlias(ctx.service, input.name, input.alias, input)),
+  removeAlias: writeProcedure
+    .input(aliasRef.extend(removeAliasInput.shape))
+    .mutation(({ ctx, input }) => removeAlias(ctx.service, input.name, input.alias, input)),
+});

@@ -1,0 +1,44 @@
+import type { ModelFormat, TaskType } from "@/server/db/generated/enums";
+
+export const TASK_TYPE_LABELS: Record<TaskType, string> = {
+  CLASSIFICATION: "Classification",
+  REGRESSION: "Regression",
+  RANKING: "Ranking",
+  LLM: "LLM",
+  OTHER: "Other",
+};
+
+export const FORMAT_LABELS: Record<ModelFormat, string> = { ONNX: "ONNX", VLLM: "vLLM", CONTAINER: "Container" };
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const metric = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
+
+export function formatDateTime(date: Date): string {
+  return dateTime.format(date);
+}
+
+export function formatMetric(value: number): string {
+  return metric.format(value);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export const modelHref = (name: string) => `/models/${encodeURIComponent(name)}`;
+export const versionHref = (name: string, version: number) => `${modelHref(name)}/versions/${version}`;
+export const runHref = (run: { experimentId: string; id: string }) => `/experiments/${run.experimentId}/runs/${run.id}`;
+export const artifactDownloadHref = (artifactId: string) => `/api/artifacts/${artifactId}`;
+
+/** The value a datetime-local input shows for an instant, in the browser's time zone. */
+export function toDateTimeLocalValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

@@ -1,0 +1,57 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Card } from "@/components/ui/card";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { useTRPC } from "@/lib/trpc";
+import { AliasHistoryTimeline } from "./alias-history-timeline";
+import { AliasesPanel } from "./aliases-panel";
+import { MarkdownDescription } from "./markdown-description";
+import { ModelHeader } from "./model-header";
+import { useCanWriteModels } from "./use-can-write-models";
+import { useQueryParams } from "./use-query-params";
+import { VersionAtLookup } from "./version-at-lookup";
+import { VersionsTable } from "./versions-table";
+
+const URL_KEYS = ["alias", "lookup", "at"] as const;
+
+export function ModelDetail({ name }: { name: string }) {
+  const trpc = useTRPC();
+  const canWrite = useCanWriteModels();
+  const [url, setUrl] = useQueryParams(URL_KEYS);
+  const model = useQuery(trpc.registry.get.queryOptions({ name }));
+
+  if (model.isPending) return <LoadingState label="Loading model…" />;
+  if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;
+
+  const data = model.data;
+  const everyAlias = [...new Set([...data.aliases.map((a) => a.alias), ...data.aliasHistory.map((e) => e.alias)])].sort();
+  return (
+    <>
+      <ModelHeader model={data} canWrite={canWrite} />
+      <div className="grid gap-6 xl:grid-cols-3">
+        <Card title="Description" className="min-w-0 xl:col-span-2">
+          <MarkdownDescription text={data.description} />
+        </Card>
+        <Card title="Aliases" className="min-w-0">
+          <AliasesPanel model={data} canWrite={canWrite} />
+        </Card>
+        <Card title={`Versions (${data.versions.length})`} className="min-w-0 xl:col-span-3">
+          <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
+        </Card>
+        <Card title="Alias history" className="min-w-0 xl:col-span-2">
+          <AliasHistoryTimeline modelName={data.name} aliases={everyAlias} alias={url.alias} onAliasChange={(alias) => setUrl({ alias })} />
+        </Card>
+        <Card title="Alias on a date" className="min-w-0">
+          <VersionAtLookup
+            modelName={data.name}
+            aliases={everyAlias}
+            asked={{ alias: url.lookup, at: url.at }}
+            onAsk={(question) => setUrl({ lookup: question.alias, at: question.at })}
+          />
+        </Card>
+      </div>
+    </>
+  );
+}

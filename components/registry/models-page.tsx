@@ -1,0 +1,93 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { useTRPC } from "@/lib/trpc";
+import { ModelFilters } from "./model-filters";
+import { toggleSort, type ModelListParams, type ModelSort } from "./model-list-params";
+import { ModelsTable } from "./models-table";
+import { NewModelDialog } from "./new-model-dialog";
+import { useCanWriteModels } from "./use-can-write-models";
+import { useModelListParams } from "./use-model-list-params";
+
+const PAGE_SIZE = 25;
+
+function listInput(params: ModelListParams) {
+  return {
+    search: params.q || undefined,
+    team: params.team || undefined,
+    taskType: params.task || undefined,
+    tag: params.tag || undefined,
+    sort: params.sort,
+    order: params.order,
+    page: params.page,
+    pageSize: PAGE_SIZE,
+  };
+}
+
+export function ModelsPage() {
+  const trpc = useTRPC();
+  const canWrite = useCanWriteModels();
+  const { params, update } = useModelListParams();
+  const models = useQuery({ ...trpc.registry.list.queryOptions(listInput(params)), placeholderData: keepPreviousData });
+  const onSort = useCallback((sort: ModelSort) => update(toggleSort(params, sort)), [params, update]);
+  const onTag = useCallback((tag: string) => update({ tag: tag === params.tag ? "" : tag }), [params.tag, update]);
+  const filtered = Boolean(params.q || params.team || params.task || params.tag);
+
+  return (
+    <>
+      <PageHeader
+        title="Models"
+        description="Every registered model, its latest version and where its aliases point."
+        actions={canWrite && <NewModelDialog />}
+      />
+      <ModelFilters params={params} onChange={update} />
+      {models.isPending ? (
+        <LoadingState label="Loading models…" />
+      ) : models.isError ? (
+        <ErrorState error={models.error} onRetry={() => void models.refetch()} />
+      ) : models.data.total === 0 ? (
+        filtered ? (
+          <EmptyState
+            title="No models match"
+            description="Nothing matches this search and these filters."
+            action={
+              <Button variant="secondary" size="sm" onClick={() => update({ q: "", team: "", task: "", tag: "" })}>
+                Clear filters
+              </Button>
+            }
+          />
+        ) : (
+          <EmptyState
+            title="No models yet"
+            description={
+              canWrite
+                ? "Create one with “New model”, or let a pipeline call POST /api/v1/models."
+                : "Models appear here once a data scientist or pipeline registers them."
+            }
+          />
+        )
+      ) : models.data.items.length === 0 ? (
+        <EmptyState
+          title="This page is past the end"
+          action={
+            <Button variant="secondary" size="sm" onClick={() => update({ page: 1 })}>
+              Go to the first page
+            </Button>
+          }
+        />
+      ) : (
+        <div aria-busy={models.isFetching} className={models.isPlaceholderData ? "opacity-70 transition-opacity" : undefined}>
+          <ModelsTable rows={models.data.items} params={params} onSort={onSort} onTag={onTag} />
+          <Pagination page={params.page} pageSize={PAGE_SIZE} total={models.data.total} onPageChange={(page) => update({ page })} />
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,135 @@
+"use client";
+
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import Link from "next/link";
+import { useMemo } from "react";
+import { DemoBadge } from "@/components/ui/demo-badge";
+import type { RouterOutputs } from "@/lib/trpc";
+import { MODEL_SORTS } from "@/server/services/registry/schemas";
+import { AliasBadge } from "./alias-badge";
+import { formatDateTime, modelHref, TASK_TYPE_LABELS, versionHref } from "./format";
+import type { ModelListParams, ModelSort } from "./model-list-params";
+import { SortButton } from "./sort-button";
+import { tableClasses } from "./styles";
+import { TagChip } from "./tag-chip";
+
+type ModelRow = RouterOutputs["registry"]["list"]["items"][number];
+
+const column = createColumnHelper<ModelRow>();
+
+function columnsFor(activeTag: string, onTag: (tag: string) => void) {
+  return [
+    column.accessor("name", {
+      header: "Name",
+      cell: ({ row }) => (
+        <span className="flex items-center gap-2">
+          <Link href={modelHref(row.original.name)} className="font-medium text-indigo-700 hover:underline">
+            {row.original.name}
+          </Link>
+          {row.original.isDemo && <DemoBadge />}
+        </span>
+      ),
+    }),
+    column.accessor("team", { header: "Team", enableSorting: false }),
+    column.accessor("taskType", { header: "Task", enableSorting: false, cell: ({ getValue }) => TASK_TYPE_LABELS[getValue()] }),
+    column.accessor("tags", {
+      header: "Tags",
+      enableSorting: false,
+      cell: ({ getValue }) => (
+        <span className="flex flex-wrap gap-1">
+          {getValue().map((tag) => (
+            <TagChip key={tag} tag={tag} active={tag === activeTag} onSelect={onTag} />
+          ))}
+        </span>
+      ),
+    }),
+    column.accessor("latestVersion", {
+      header: "Latest",
+      cell: ({ row, getValue }) => {
+        const latest = getValue();
+        return latest === null ? (
+          <span className="text-slate-400">none</span>
+        ) : (
+          <Link href={versionHref(row.original.name, latest)} className="font-mono hover:underline">
+            v{latest}
+          </Link>
+        );
+      },
+    }),
+    column.accessor("aliases", {
+      header: "Aliases",
+      enableSorting: false,
+      cell: ({ getValue }) => (
+        <span className="flex flex-wrap gap-1">
+          {getValue().map((a) => (
+            <AliasBadge key={a.alias} alias={a.alias} version={a.version} />
+          ))}
+        </span>
+      ),
+    }),
+    column.accessor("updatedAt", {
+      header: "Updated",
+      cell: ({ getValue }) => <time dateTime={getValue().toISOString()}>{formatDateTime(getValue())}</time>,
+    }),
+  ];
+}
+
+const isModelSort = (id: string): id is ModelSort => (MODEL_SORTS as readonly string[]).includes(id);
+
+type Props = {
+  rows: ModelRow[];
+  params: ModelListParams;
+  onSort: (sort: ModelSort) => void;
+  onTag: (tag: string) => void;
+};
+
+/** Sorting happens on the server; the table only shows which column and direction is active. */
+export function ModelsTable({ rows, params, onSort, onTag }: Props) {
+  const columns = useMemo(() => columnsFor(params.tag, onTag), [params.tag, onTag]);
+  const sorting: SortingState = [{ id: params.sort, desc: params.order === "desc" }];
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
+  const table = useReactTable({ data: rows, columns, state: { sorting }, manualSorting: true, getRowId: (row) => row.id, getCoreRowModel: getCoreRowModel() });
+
+  return (
+    <div className={tableClasses.wrapper}>
+      <table className={tableClasses.table} data-testid="models-table">
+        <thead className={tableClasses.head}>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const sortable = header.column.getCanSort() && isModelSort(header.column.id);
+                const direction = header.column.getIsSorted();
+                const label = String(header.column.columnDef.header);
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={tableClasses.th}
+                    aria-sort={sortable ? (direction === "asc" ? "ascending" : direction === "desc" ? "descending" : "none") : undefined}
+                  >
+                    {sortable ? (
+                      <SortButton label={label} direction={direction} onSort={() => isModelSort(header.column.id) && onSort(header.column.id)} />
+                    ) : (
+                      flexRender(header.column.columnDef.header, header.getContext())
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody className={tableClasses.body}>
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} className={tableClasses.row} data-testid="model-row">
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className={tableClasses.td}>
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

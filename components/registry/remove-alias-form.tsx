@@ -1,0 +1,72 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { useTRPC } from "@/lib/trpc";
+import { FormField } from "./form-field";
+import { serverFieldErrors } from "./server-error";
+import { textareaClass } from "./styles";
+import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
+
+export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: string; alias: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string | undefined>();
+  const mutation = useMutation(
+    trpc.registry.removeAlias.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() });
+        onDone();
+      },
+    }),
+  );
+  const server = serverFieldErrors(mutation.error);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    // The API lets pipelines omit it; people removing an alias by hand should say why.
+    if (!reason.trim()) {
+      setReasonError("Give a reason");
+      return;
+    }
+    setReasonError(undefined);
+    mutation.mutate({ name: modelName, alias, reason: reason.trim() });
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-4" noValidate data-testid="remove-alias-form">
+      <FormField id="remove-alias-reason" label="Reason" error={reasonError ?? server.fields.reason}>
+        {(control) => (
+          <textarea
+            {...control}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setReasonError(undefined);
+            }}
+            onKeyDown={submitOnCtrlEnter}
+            rows={3}
+            maxLength={500}
+            className={textareaClass}
+            autoFocus
+          />
+        )}
+      </FormField>
+      {server.form && (
+        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+          {server.form}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" variant="danger" disabled={mutation.isPending}>
+          {mutation.isPending ? "Removing…" : `Remove ${alias}`}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Prisma } from "../../db/generated/client";
+
+export const aliasEventSelect = {
+  id: true,
+  alias: true,
+  reason: true,
+  createdAt: true,
+  fromVersion: { select: { version: true } },
+  toVersion: { select: { version: true } },
+  actor: { select: { id: true, name: true } },
+} satisfies Prisma.AliasEventSelect;
+
+type AliasEventRow = Prisma.AliasEventGetPayload<{ select: typeof aliasEventSelect }>;
+
+export function toAliasEvent(row: AliasEventRow) {
+  return {
+    id: row.id.toString(),
+    alias: row.alias,
+    fromVersion: row.fromVersion?.version ?? null,
+    toVersion: row.toVersion?.version ?? null,
+    actor: row.actor,
+    reason: row.reason,
+    createdAt: row.createdAt,
+  };
+}
+
+export type AliasEvent = ReturnType<typeof toAliasEvent>;

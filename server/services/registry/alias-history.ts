@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { ReadContext } from "../context";
+import { aliasEventSelect, toAliasEvent, type AliasEvent } from "./alias-event-view";
+import { findModelId } from "./find-model";
+import { parseInput } from "./parse-input";
+import { aliasHistoryInput, modelRefSchema } from "./schemas";
+
+const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+/** The model's alias moves (or one alias's), newest first. */
+export async function aliasEventsOf(ctx: ReadContext, modelId: string, alias: string | undefined, limit: number): Promise<AliasEvent[]> {
+  const rows = await ctx.db.aliasEvent.findMany({ where: { modelId, alias }, orderBy: newestFirst, take: limit, select: aliasEventSelect });
+  return rows.map(toAliasEvent);
+}
+
+/**
+ * The last move of the alias at or before the instant: it says where the alias pointed then
+ * (nowhere if it was removed). Answered from the append-only log, never from the current pointer.
+ */
+async function aliasEventAt(ctx: ReadContext, modelId: string, alias: string, at: Date): Promise<AliasEvent | null> {
+  const row = await ctx.db.aliasEvent.findFirst({
+    where: { modelId, alias, createdAt: { lte: at } },
+    orderBy: newestFirst,
+    select: aliasEventSelect,
+  });
+  return row ? toAliasEvent(row) : null;
+}
+
+const answer = (alias: string, at: Date, event: AliasEvent | null) => ({ alias, at, version: event?.toVersion ?? null, event });
+
+export async function aliasHistory(ctx: ReadContext, name: string, rawInput: z.input<typeof aliasHistoryInput> = {}) {
+  const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
+  const input = parseInput(aliasHistoryInput, rawInput);
+  return aliasEventsOf(ctx, modelId, input.alias, input.limit);
+}
+
+const versionAtInput = z.object({ alias: z.string().min(1).max(40), at: z.coerce.date() });
+
+/** Which version held the alias at an instant (version null: none did). */
+export async function versionAt(ctx: ReadContext, name: string, rawInput: z.input<typeof versionAtInput>) {
+  const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
+  const { alias, at } = parseInput(versionAtInput, rawInput);
+  return answer(alias, at, await aliasEventAt(ctx, modelId, alias, at));
+}
+
+/** An alias's history plus, when an instant is given, the version it pointed at then. */
+export async function aliasTimeline(ctx: ReadContext, name: string, alias: string, at?: Date) {
+  const modelName = parseInput(modelRefSchema, name);
+  const modelId = await findModelId(ctx, modelName);
+  const { limit } = aliasHistoryInput.parse({});
+  const [events, eventThen] = await Promise.all([
+    aliasEventsOf(ctx, modelId, alias, limit),
+    at ? aliasEventAt(ctx, modelId, alias, at) : null,
+  ]);
+  return { model: modelName, alias, events, versionAt: at ? answer(alias, at, eventThen) : null };
+}

@@ -1,0 +1,52 @@
+import type { z } from "zod";
+import { badRequest, conflict, isUniqueViolation, notFound } from "../../errors";
+import type { ServiceContext } from "../context";
+import { recordAudit } from "../audit/record-audit";
+import { parseInput } from "./parse-input";
+import { createModelInput } from "./schemas";
+
+const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);
+
+async function resolveTeamId(ctx: ServiceContext, teamName: string | undefined): Promise<string> {
+  if (teamName !== undefined) {
+    const team = await ctx.db.team.findUnique({ where: { name: teamName }, select: { id: true } });
+    if (!team) throw notFound(`Team "${teamName}"`);
+    return team.id;
+  }
+  const actor = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId }, select: { teamId: true } });
+  if (!actor?.teamId) throw badRequest("You belong to no team: name the team that owns this model");
+  return actor.teamId;
+}
+
+export async function createModel(ctx: ServiceContext, rawInput: z.input<typeof createModelInput>) {
+  const input = parseInput(createModelInput, rawInput);
+  const teamId = await resolveTeamId(ctx, input.team);
+  const existing = await ctx.db.registeredModel.findUnique({ where: { name: input.name }, select: { id: true } });
+  if (existing) throw nameTaken(input.name);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const model = await tx.registeredModel.create({
+        data: {
+          name: input.name,
+          teamId,
+          taskType: input.taskType,
+          tags: input.tags ?? [],
+          description: input.description ?? "",
+          createdById: ctx.actor.userId,
+        },
+        select: { id: true, name: true, taskType: true, tags: true, description: true, createdAt: true, team: { select: { name: true } } },
+      });
+      await recordAudit(tx, ctx.actor, {
+        action: "model.create",
+        entityType: "RegisteredModel",
+        entityId: model.id,
+        after: { name: model.name, team: model.team.name, taskType: model.taskType, tags: model.tags },
+      });
+      return { ...model, team: model.team.name };
+    });
+  } catch (error) {
+    // Two people creating the same name at once: the loser gets the same answer as a sequential duplicate.
+    if (isUniqueViolation(error)) throw nameTaken(input.name);
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import type { ReadContext } from "../context";
+import { aliasEventsOf } from "./alias-history";
+import { modelNotFound } from "./find-model";
+import { pickKeyMetrics } from "./metrics-snapshot";
+import { parseInput } from "./parse-input";
+import { modelRefSchema } from "./schemas";
+import { toVersionView, versionSelect } from "./version-view";
+
+const HISTORY_ON_MODEL_PAGE = 100;
+
+async function currentAliases(ctx: ReadContext, modelId: string) {
+  const aliases = await ctx.db.modelAlias.findMany({
+    where: { modelId },
+    orderBy: { alias: "asc" },
+    select: { alias: true, updatedAt: true, updatedById: true, version: { select: { version: true } } },
+  });
+  const people = await ctx.db.user.findMany({
+    where: { id: { in: [...new Set(aliases.map((a) => a.updatedById))] } },
+    select: { id: true, name: true },
+  });
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return aliases.map((a) => ({
+    alias: a.alias,
+    version: a.version.version,
+    updatedAt: a.updatedAt,
+    updatedBy: byId.get(a.updatedById) ?? null,
+  }));
+}
+
+/** A model with its versions (key metrics, lineage), current aliases and recent alias history. */
+export async function getModel(ctx: ReadContext, name: string) {
+  const modelName = parseInput(modelRefSchema, name);
+  const model = await ctx.db.registeredModel.findUnique({
+    where: { name: modelName },
+    select: {
+      id: true,
+      name: true,
+      taskType: true,
+      tags: true,
+      description: true,
+      latestVersion: true,
+      isDemo: true,
+      createdAt: true,
+      updatedAt: true,
+      team: { select: { id: true, name: true } },
+      createdBy: { select: { id: true, name: true } },
+      versions: { orderBy: { version: "desc" }, select: versionSelect },
+    },
+  });
+  if (!model) throw modelNotFound(modelName);
+  const versions = model.versions.map(toVersionView);
+  const [aliases, history] = await Promise.all([
+    currentAliases(ctx, model.id),
+    aliasEventsOf(ctx, model.id, undefined, HISTORY_ON_MODEL_PAGE),
+  ]);
+  return {
+    ...model,
+    latestVersion: model.latestVersion > 0 ? model.latestVersion : null,
+    versions,
+    keyMetrics: pickKeyMetrics(versions.map((v) => v.metrics)),
+    aliases,
+    aliasHistory: history,
+  };
+}

@@ -1,0 +1,56 @@
+import type { z } from "zod";
+import { conflict } from "../../errors";
+import type { ServiceContext } from "../context";
+import { recordAudit } from "../audit/record-audit";
+import { aliasEventSelect, toAliasEvent } from "./alias-event-view";
+import { lockModel, touchModel, versionNotFound } from "./find-model";
+import { parseInput } from "./parse-input";
+import { aliasNameSchema, modelRefSchema, setAliasInput } from "./schemas";
+
+/** Points an alias at a version (creating or moving it) and records who did it and why. */
+export async function setAlias(ctx: ServiceContext, name: string, alias: string, rawInput: z.input<typeof setAliasInput>) {
+  const modelName = parseInput(modelRefSchema, name);
+  const aliasName = parseInput(aliasNameSchema, alias);
+  const input = parseInput(setAliasInput, rawInput);
+  return ctx.db.$transaction(async (tx) => {
+    const model = await lockModel(tx, modelName);
+    const target = await tx.modelVersion.findUnique({
+      where: { modelId_version: { modelId: model.id, version: input.version } },
+      select: { id: true, version: true },
+    });
+    if (!target) throw versionNotFound(model.name, input.version);
+    const current = await tx.modelAlias.findUnique({
+      where: { modelId_alias: { modelId: model.id, alias: aliasName } },
+      select: { versionId: true, version: { select: { version: true } } },
+    });
+    if (current?.versionId === target.id) throw conflict(`Alias "${aliasName}" already points at version ${target.version}`);
+
+    const now = new Date();
+    await tx.modelAlias.upsert({
+      where: { modelId_alias: { modelId: model.id, alias: aliasName } },
+      create: { modelId: model.id, alias: aliasName, versionId: target.id, updatedById: ctx.actor.userId, updatedAt: now },
+      update: { versionId: target.id, updatedById: ctx.actor.userId, updatedAt: now },
+    });
+    const event = await tx.aliasEvent.create({
+      data: {
+        modelId: model.id,
+        alias: aliasName,
+        fromVersionId: current?.versionId ?? null,
+        toVersionId: target.id,
+        actorId: ctx.actor.userId,
+        reason: input.reason,
+        createdAt: now,
+      },
+      select: aliasEventSelect,
+    });
+    await touchModel(tx, model.id, now);
+    await recordAudit(tx, ctx.actor, {
+      action: "alias.set",
+      entityType: "ModelAlias",
+      entityId: `${model.id}:${aliasName}`,
+      before: { model: model.name, alias: aliasName, version: current?.version.version ?? null },
+      after: { model: model.name, alias: aliasName, version: target.version, reason: input.reason },
+    });
+    return { model: model.name, alias: aliasName, version: target.version, event: toAliasEvent(event) };
+  });
+}

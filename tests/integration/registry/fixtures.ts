@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from "node:crypto";
+import { db } from "@/server/db/client";
+import type { ServiceContext } from "@/server/services/context";
+import { createModel } from "@/server/services/registry/create-model";
+
+export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
+
+/** A finished run in a fresh experiment, with the given latest metric values and artifacts. */
+export async function givenRun(
+  ctx: ServiceContext,
+  options: { metrics?: Record<string, number>; artifacts?: Record<string, string> } = {},
+) {
+  const experiment = await db().experiment.create({ data: { name: unique("exp"), createdById: ctx.actor.userId } });
+  const run = await db().run.create({
+    data: { experimentId: experiment.id, name: unique("run"), status: "FINISHED", userId: ctx.actor.userId },
+  });
+  for (const [key, value] of Object.entries(options.metrics ?? {})) {
+    await db().metricSeries.create({
+      data: { runId: run.id, key, lastValue: value, lastStep: 10, minValue: value, maxValue: value, pointCount: 1 },
+    });
+  }
+  const artifacts: Record<string, { id: string; sha256: string }> = {};
+  for (const [path, content] of Object.entries(options.artifacts ?? {})) {
+    const sha256 = createHash("sha256").update(content).digest("hex");
+    artifacts[path] = await db().artifact.create({
+      data: { runId: run.id, path, sha256, sizeBytes: BigInt(content.length), createdById: ctx.actor.userId },
+      select: { id: true, sha256: true },
+    });
+  }
+  return { experiment, run, artifacts };
+}
+
+export async function givenModel(ctx: ServiceContext, overrides: { name?: string; tags?: string[] } = {}) {
+  return createModel(ctx, { name: overrides.name ?? unique("model"), taskType: "CLASSIFICATION", tags: overrides.tags });
+}
+
+/** Row counts of everything the registry writes, to prove a refused request wrote nothing. */
+export async function registryCounts() {
+  const [models, versions, aliases, aliasEvents, audits] = await Promise.all([
+    db().registeredModel.count(),
+    db().modelVersion.count(),
+    db().modelAlias.count(),
+    db().aliasEvent.count(),
+    db().auditLog.count(),
+  ]);
+  return { models, versions, aliases, aliasEvents, audits };
+}
+
+export async function latestVersionCounter(name: string) {
+  return (await db().registeredModel.findUniqueOrThrow({ where: { name }, select: { latestVersion: true } })).latestVersion;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
