@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import { retryUnlessFinal } from "@/lib/query-retry";
 import { TRPCProvider } from "@/lib/trpc";
 import type { AppRouter } from "@/server/api/root";
 
@@ -12,7 +13,7 @@ function makeQueryClient() {
     defaultOptions: {
       queries: {
         staleTime: 15_000,
-        retry: (failures, error) => failures < 2 && !/UNAUTHORIZED|FORBIDDEN|NOT_FOUND|BAD_REQUEST/.test(String(error)),
+        retry: retryUnlessFinal,
       },
     },
   });

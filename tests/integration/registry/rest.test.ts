@@ -67,6 +67,11 @@ describe("registry REST API", () => {
     expect(removed.status).toBe(200);
     expect(removed.json).toMatchObject({ previousVersion: 2, event: { toVersion: null } });
     expect((await callApi("DELETE", `/models/${name}/aliases/production`, { token, json: {} })).status).toBe(404);
+
+    await callApi("PUT", `/models/${name}/aliases/staging`, { token, json: { version: 1, reason: "try it" } });
+    const withoutBody = await callApi("DELETE", `/models/${name}/aliases/staging`, { token });
+    expect(withoutBody.status).toBe(200);
+    expect(withoutBody.json).toMatchObject({ previousVersion: 1 });
   });
 
   it("maps refusals to 400, 404 and 409 without writing anything", async () => {

@@ -1,0 +1,13 @@
+import { Suspense } from "react";
+import { ComparePage } from "@/components/experiments/compare-page";
+import { CompareSkeleton } from "@/components/experiments/compare-skeleton";
+
+export const metadata = { title: "Compare runs" };
+
+export default function CompareRoute() {
+  return (
+    <Suspense fallback={<CompareSkeleton />}>
+      <ComparePage />
+    </Suspense>
+  );
+}

@@ -1,0 +1,67 @@
+import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
+import type { ValueColumn } from "@/lib/experiments-columns";
+import { formatDateTime, formatDuration } from "@/lib/experiments-format";
+import type { RouterOutputs } from "@/lib/trpc";
+import { MetricCell } from "./metric-cell";
+import { ParamCell } from "./param-cell";
+import { RunStatusBadge } from "./run-status-badge";
+import { SelectCheckbox } from "./select-checkbox";
+
+export type RunRow = RouterOutputs["experiments"]["runs"]["items"][number];
+
+const column = createColumnHelper<RunRow>();
+
+/** Columns the server can sort by; their ids are the server's sort keys. */
+export const SORTABLE_BASE_COLUMNS = new Set(["name", "status", "user", "startTime", "duration"]);
+
+export const HEADER_LABELS: Record<string, string> = {
+  name: "Run",
+  status: "Status",
+  user: "User",
+  startTime: "Started",
+  duration: "Duration",
+};
+
+export function buildRunColumns(experimentId: string, valueColumns: readonly ValueColumn[]): ColumnDef<RunRow>[] {
+  return [
+    column.display({
+      id: "select",
+      header: ({ table }) => (
+        <SelectCheckbox
+          label="Select all runs on this page"
+          checked={table.getIsAllPageRowsSelected()}
+          indeterminate={table.getIsSomePageRowsSelected()}
+          onChange={table.getToggleAllPageRowsSelectedHandler()}
+        />
+      ),
+      cell: ({ row }) => (
+        <SelectCheckbox label={`Select run ${row.original.name}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+      ),
+    }),
+    column.display({
+      id: "name",
+      cell: ({ row }) => (
+        <Link href={`/experiments/${experimentId}/runs/${row.original.id}`} className="font-medium text-indigo-700 hover:underline">
+          {row.original.name}
+        </Link>
+      ),
+    }),
+    column.display({ id: "status", cell: ({ row }) => <RunStatusBadge status={row.original.status} /> }),
+    column.display({ id: "user", cell: ({ row }) => row.original.userName }),
+    column.display({
+      id: "startTime",
+      cell: ({ row }) => <time dateTime={row.original.startTime.toISOString()}>{formatDateTime(row.original.startTime)}</time>,
+    }),
+    column.display({
+      id: "duration",
+      cell: ({ row }) => <span className="tabular-nums">{formatDuration(row.original.startTime, row.original.endTime)}</span>,
+    }),
+    ...valueColumns.map((value) =>
+      column.display({
+        id: value.id,
+        cell: ({ row }) => (value.kind === "metric" ? <MetricCell value={row.original.metrics[value.key]} /> : <ParamCell value={row.original.params[value.key]} />),
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,157 @@
+/**
+ * The query strings of the runs table and the compare view, so a view can be shared as a link.
+ * Parsing is lenient (a hand-edited link falls back to defaults); serialising omits defaults.
+ */
+
+export const MAX_COMPARE_RUNS = 200;
+export const RUN_PAGE_SIZES = [25, 50, 100, 200] as const;
+export const DEFAULT_RUN_PAGE_SIZE = 50;
+export const DEFAULT_RUN_SORT = "startTime";
+
+export type SortDir = "asc" | "desc";
+
+export type RunsTableState = {
+  filter: string;
+  sortBy: string;
+  sortDir: SortDir;
+  page: number;
+  pageSize: number;
+  /** Extra metric/param columns ("metrics.auc", "params.lr"); null means "the default ones". */
+  columns: string[] | null;
+  /** Run ids ticked for comparison, kept across pages. */
+  selected: string[];
+};
+
+export type CompareState = {
+  runIds: string[];
+  metrics: string[];
+  scatterX: string | null;
+  scatterY: string | null;
+  differencesOnly: boolean;
+  /** Parallel-coordinates axes; null means "choose for me". */
+  axes: string[] | null;
+  hidden: string[];
+};
+
+/** Joins items with commas; commas and percent signs inside an item are escaped. */
+export function encodeList(items: readonly string[]): string {
+  return items.map((item) => item.replaceAll("%", "%25").replaceAll(",", "%2C")).join(",");
+}
+
+export function decodeList(value: string | null): string[] {
+  if (!value) return [];
+  return value
+    .split(",")
+    .map((item) => item.replaceAll("%2C", ",").replaceAll("%25", "%"))
+    .filter((item) => item.length > 0);
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+function positiveInt(value: string | null, fallback: number): number {
+  if (value === null || !/^\d+$/.test(value)) return fallback;
+  const n = Number(value);
+  return n >= 1 ? n : fallback;
+}
+
+export function parseRunsTableState(params: URLSearchParams): RunsTableState {
+  const size = positiveInt(params.get("size"), DEFAULT_RUN_PAGE_SIZE);
+  return {
+    filter: params.get("filter") ?? "",
+    sortBy: params.get("sort") || DEFAULT_RUN_SORT,
+    sortDir: params.get("dir") === "asc" ? "asc" : "desc",
+    page: positiveInt(params.get("page"), 1),
+    pageSize: (RUN_PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_RUN_PAGE_SIZE,
+    columns: params.has("cols") ? unique(decodeList(params.get("cols"))) : null,
+    selected: unique(decodeList(params.get("sel"))),
+  };
+}
+
+export function serializeRunsTableState(state: RunsTableState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.filter) params.set("filter", state.filter);
+  if (state.sortBy !== DEFAULT_RUN_SORT || state.sortDir !== "desc") {
+    params.set("sort", state.sortBy);
+    params.set("dir", state.sortDir);
+  }
+  if (state.page > 1) params.set("page", String(state.page));
+  if (state.pageSize !== DEFAULT_RUN_PAGE_SIZE) params.set("size", String(state.pageSize));
+  if (state.columns !== null) params.set("cols", encodeList(state.columns));
+  if (state.selected.length > 0) params.set("sel", encodeList(state.selected));
+  return params;
+}
+
+export function parseCompareState(params: URLSearchParams): CompareState {
+  return {
+    runIds: unique(decodeList(params.get("runs"))),
+    metrics: unique(decodeList(params.get("metric"))),
+    scatterX: params.get("x") || null,
+    scatterY: params.get("y") || null,
+    differencesOnly: params.get("diff") === "1",
+    axes: params.has("axes") ? unique(decodeList(params.get("axes"))) : null,
+    hidden: unique(decodeList(params.get("hidden"))),
+  };
+}
+
+export function serializeCompareState(state: CompareState): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set("runs", encodeList(state.runIds));
+  if (state.metrics.length > 0) params.set("metric", encodeList(state.metrics));
+  if (state.scatterX) params.set("x", state.scatterX);
+  if (state.scatterY) params.set("y", state.scatterY);
+  if (state.differencesOnly) params.set("diff", "1");
+  if (state.axes !== null) params.set("axes", encodeList(state.axes));
+  if (state.hidden.length > 0) params.set("hidden", encodeList(state.hidden));
+  return params;
+}
+
+export function compareHref(runIds: readonly string[]): string {
+  return `/experiments/compare${toSearch(new URLSearchParams({ runs: encodeList(runIds) }))}`;
+}
+
+/**
+ * Query string with a leading "?" or nothing, for history entries. List separators stay readable
+ * commas (?runs=a,b); a comma inside an item was escaped by encodeList and arrives here as %252C.
+ */
+export function toSearch(params: URLSearchParams): string {
+  const text = params.toString().replaceAll("%2C", ",");
+  return text ? `?${text}` : "";
+}
+
+export const EXPERIMENT_PAGE_SIZE = 20;
+
+export type ExperimentListState = { search: string; page: number };
+
+export function parseExperimentListState(params: URLSearchParams): ExperimentListState {
+  return { search: params.get("q") ?? "", page: positiveInt(params.get("page"), 1) };
+}
+
+export function serializeExperimentListState(state: ExperimentListState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.search) params.set("q", state.search);
+  if (state.page > 1) params.set("page", String(state.page));
+  return params;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
+  return false;
+}
+
+/**
+ * `next`, but reusing the previous object's field values (arrays included) where they are equal, so
+ * memoised charts only recompute when the part of the URL they read changes. Returns `previous`
+ * itself when nothing changed.
+ */
+export function reuseEqualFields<T extends Record<string, unknown>>(previous: T, next: T): T {
+  let changed = false;
+  const merged = { ...next };
+  for (const key of Object.keys(next) as (keyof T)[]) {
+    if (sameValue(previous[key], next[key])) merged[key] = previous[key];
+    else changed = true;
+  }
+  return changed ? merged : previous;
+}

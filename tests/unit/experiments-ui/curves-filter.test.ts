@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { curvePointBudget, hoverRows, isDownsampled, nearestPoint, stepDomain, valueDomain } from "@/lib/experiments-curves";
+import { filterErrorIndex, splitAtIndex } from "@/lib/experiments-filter";
+
+const points = [0, 10, 20, 30].map((step) => ({ step, value: step / 10 }));
+
+describe("nearestPoint", () => {
+  it("finds the closest step, preferring the earlier one on ties", () => {
+    expect(nearestPoint(points, 12)?.step).toBe(10);
+    expect(nearestPoint(points, 16)?.step).toBe(20);
+    expect(nearestPoint(points, 15)?.step).toBe(10);
+    expect(nearestPoint(points, -5)?.step).toBe(0);
+    expect(nearestPoint(points, 99)?.step).toBe(30);
+    expect(nearestPoint([], 3)).toBeNull();
+  });
+});
+
+describe("hoverRows", () => {
+  it("lists the highest values first and counts the rest", () => {
+    const curves = [
+      { runId: "a", points },
+      { runId: "b", points: points.map((p) => ({ ...p, value: p.value * 2 })) },
+      { runId: "c", points: [] },
+      { runId: "d", points: [{ step: 20, value: -1 }] },
+    ];
+    const result = hoverRows(curves, 20, 2);
+    expect(result.rows).toEqual([
+      { runId: "b", value: 4, step: 20 },
+      { runId: "a", value: 2, step: 20 },
+    ]);
+    expect(result.hiddenCount).toBe(1);
+  });
+});
+
+describe("curvePointBudget", () => {
+  it("shrinks with more runs but stays within bounds", () => {
+    expect(curvePointBudget(1)).toBe(1000);
+    expect(curvePointBudget(200)).toBe(300);
+    expect(curvePointBudget(100_000)).toBe(150);
+    expect(curvePointBudget(0)).toBe(1000);
+  });
+
+  it("detects downsampled series", () => {
+    expect(isDownsampled({ totalPoints: 5000, points: [1, 2] })).toBe(true);
+    expect(isDownsampled({ totalPoints: 2, points: [1, 2] })).toBe(false);
+  });
+});
+
+describe("filter errors", () => {
+  it("turns the server's 1-based position into a 0-based index", () => {
+    expect(filterErrorIndex('Invalid filter: Expected an operator (=, !=, <, <=, >, >=) after "metrics.auc" at position 13')).toBe(12);
+    expect(filterErrorIndex("Invalid filter: Unterminated string starting at position 1")).toBe(0);
+    expect(filterErrorIndex("Unknown column")).toBeNull();
+  });
+
+  it("splits the expression around the index, clamped to its length", () => {
+    expect(splitAtIndex("metrics.auc 0.9", 12)).toEqual({ before: "metrics.auc ", at: "0", after: ".9" });
+    expect(splitAtIndex("abc", 10)).toEqual({ before: "abc", at: " ", after: "" });
+  });
+});
+
+describe("stepDomain", () => {
+  it("spans the first to the last step of all curves", () => {
+    expect(stepDomain([{ points }, { points: [{ step: 5, value: 1 }, { step: 45, value: 2 }] }])).toEqual([0, 45]);
+  });
+
+  it("gives a single step room and copes with no points", () => {
+    expect(stepDomain([{ points: [{ step: 3, value: 1 }] }])).toEqual([2, 4]);
+    expect(stepDomain([{ points: [] }])).toEqual([0, 1]);
+  });
+});
+
+describe("valueDomain", () => {
+  it("widens the value range to round ticks", () => {
+    expect(valueDomain([{ points: [{ step: 0, value: 0.013 }, { step: 1, value: 1.326 }] }, { points: [{ step: 0, value: 0.5 }] }])).toEqual([0, 1.4]);
+    expect(valueDomain([{ points: [{ step: 0, value: -3.2 }, { step: 1, value: 41 }] }])).toEqual([-10, 50]);
+  });
+
+  it("gives a flat line some room and copes with no points", () => {
+    expect(valueDomain([{ points: [{ step: 0, value: 0.5 }] }])).toEqual([-0.5, 1.5]);
+    expect(valueDomain([{ points: [{ step: 0, value: 100 }] }])).toEqual([95, 105]);
+    expect(valueDomain([])).toEqual([0, 1]);
+  });
+});

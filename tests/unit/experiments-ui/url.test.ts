@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import {
+  compareHref,
+  decodeList,
+  encodeList,
+  parseCompareState,
+  parseExperimentListState,
+  parseRunsTableState,
+  serializeCompareState,
+  serializeExperimentListState,
+  serializeRunsTableState,
+  reuseEqualFields,
+  toSearch,
+  type RunsTableState,
+} from "@/lib/experiments-url";
+
+describe("list encoding", () => {
+  it("round-trips items containing commas and percent signs", () => {
+    const items = ["metrics.a,b", "params.100%", "plain"];
+    expect(decodeList(encodeList(items))).toEqual(items);
+  });
+
+  it("drops empty items and handles missing values", () => {
+    expect(decodeList("a,,b,")).toEqual(["a", "b"]);
+    expect(decodeList(null)).toEqual([]);
+  });
+});
+
+describe("runs table state", () => {
+  it("falls back to defaults for an empty or hand-mangled query", () => {
+    expect(parseRunsTableState(new URLSearchParams("page=-3&size=7&dir=sideways"))).toEqual({
+      filter: "",
+      sortBy: "startTime",
+      sortDir: "desc",
+      page: 1,
+      pageSize: 50,
+      columns: null,
+      selected: [],
+    });
+  });
+
+  it("round-trips a full state through the query string", () => {
+    const state: RunsTableState = {
+      filter: "metrics.auc > 0.9 and params.max_depth = 6",
+      sortBy: "metrics.auc",
+      sortDir: "asc",
+      page: 3,
+      pageSize: 100,
+      columns: ["metrics.auc", "params.max_depth"],
+      selected: ["run1", "run2"],
+    };
+    const query = serializeRunsTableState(state).toString();
+    expect(parseRunsTableState(new URLSearchParams(query))).toEqual(state);
+  });
+
+  it("keeps an explicitly empty column choice apart from the default", () => {
+    const empty = parseRunsTableState(new URLSearchParams("cols="));
+    expect(empty.columns).toEqual([]);
+    expect(serializeRunsTableState(empty).toString()).toBe("cols=");
+  });
+
+  it("keeps list commas readable in the address while round-tripping commas inside keys", () => {
+    const state = { ...parseRunsTableState(new URLSearchParams("")), columns: ["metrics.a,b", "params.lr"] };
+    const search = toSearch(serializeRunsTableState(state));
+    expect(search).toBe("?cols=metrics.a%252Cb,params.lr");
+    expect(parseRunsTableState(new URLSearchParams(search)).columns).toEqual(["metrics.a,b", "params.lr"]);
+  });
+
+  it("omits defaults so links stay short", () => {
+    const state = parseRunsTableState(new URLSearchParams(""));
+    expect(toSearch(serializeRunsTableState(state))).toBe("");
+  });
+
+  it("removes duplicate selections", () => {
+    expect(parseRunsTableState(new URLSearchParams("sel=a,b,a")).selected).toEqual(["a", "b"]);
+  });
+});
+
+describe("compare state", () => {
+  it("parses the documented parameters", () => {
+    const state = parseCompareState(new URLSearchParams("runs=r1,r2,r1&metric=loss,auc&x=params.lr&y=metrics.auc&diff=1"));
+    expect(state).toEqual({
+      runIds: ["r1", "r2"],
+      metrics: ["loss", "auc"],
+      scatterX: "params.lr",
+      scatterY: "metrics.auc",
+      differencesOnly: true,
+      axes: null,
+      hidden: [],
+    });
+  });
+
+  it("round-trips", () => {
+    const state = {
+      runIds: ["a", "b", "c"],
+      metrics: ["val/loss"],
+      scatterX: "metrics.loss",
+      scatterY: "metrics.auc",
+      differencesOnly: false,
+      axes: ["params.lr", "metrics.auc"],
+      hidden: ["b"],
+    };
+    expect(parseCompareState(serializeCompareState(state))).toEqual(state);
+  });
+
+  it("builds the compare link from selected runs", () => {
+    expect(compareHref(["id1", "id2"])).toBe("/experiments/compare?runs=id1,id2");
+    expect(parseCompareState(new URL(compareHref(["id1", "id2"]), "http://x").searchParams).runIds).toEqual(["id1", "id2"]);
+  });
+});
+
+describe("experiment list state", () => {
+  it("round-trips search and page and drops defaults", () => {
+    const state = parseExperimentListState(new URLSearchParams("q=churn&page=2"));
+    expect(state).toEqual({ search: "churn", page: 2 });
+    expect(serializeExperimentListState(state).toString()).toBe("q=churn&page=2");
+    expect(serializeExperimentListState({ search: "", page: 1 }).toString()).toBe("");
+  });
+});
+
+describe("reuseEqualFields", () => {
+  it("keeps the previous arrays when their items are equal", () => {
+    const previous = { runIds: ["a", "b"], hidden: ["a"], diff: false };
+    const next = { runIds: ["a", "b"], hidden: [], diff: false };
+    const merged = reuseEqualFields(previous, next);
+    expect(merged.runIds).toBe(previous.runIds);
+    expect(merged.hidden).toBe(next.hidden);
+    expect(merged).not.toBe(previous);
+  });
+
+  it("returns the previous object when nothing changed", () => {
+    const previous = { runIds: ["a"], axes: null, x: "metrics.auc" };
+    expect(reuseEqualFields(previous, { runIds: ["a"], axes: null, x: "metrics.auc" })).toBe(previous);
+  });
+});
