@@ -6,9 +6,10 @@ PG_ADMIN_URL="${PG_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 
 log() { printf '\033[1;34m[modelport]\033[0m %s\n' "$*"; }
 
+# ensure_apt_packages COMMAND:PACKAGE ...: installs each package whose command is not on PATH.
 ensure_apt_packages() {
   local missing=()
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -31,8 +32,10 @@ ensure_services() {
 
 ensure_node_modules() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund
+    # Not `npm ci`: this npm (11.19) writes lock files without other platforms' optional packages and then
+    # refuses them in `npm ci`. `npm install` with the committed lock installs the same locked versions.
+    log "installing npm packages"
+    npm install --no-audit --no-fund
   fi
   log "generating the Prisma client"
   npx prisma generate >/dev/null

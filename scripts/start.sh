@@ -7,7 +7,7 @@ export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/modelp
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 export MODELPORT_DEV_LOGIN="${MODELPORT_DEV_LOGIN:-1}"
 
-ensure_apt_packages postgresql-client redis-tools
+ensure_apt_packages psql:postgresql-client redis-cli:redis-tools curl:curl
 ensure_services
 ensure_node_modules
 ensure_database "$(basename "${DATABASE_URL%%\?*}")"
