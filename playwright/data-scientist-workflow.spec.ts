@@ -29,7 +29,7 @@ test("a run logged and a version registered through the CLI appear in the UI", a
   const modelFile = path.join(work, "model.onnx");
   writeFileSync(modelFile, Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)));
 
-  const cli = cliFor(baseURL!);
+  const cli = cliFor();
   await cli("login", "--url", baseURL!, "--token", secret);
   const runId = await cli("runs", "create", "--experiment", `e2e-experiment-${suffix}`, "--name", `e2e-run-${suffix}`, "--git-commit", "0123abcd");
   await cli("runs", "log", runId, "--param", "max_depth=6", "--param", "learning_rate=0.05", "--metrics-file", metricsFile);

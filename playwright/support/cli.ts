@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 /** Runs the real `modelport` CLI with its own config file, as a CI job would. */
-export function cliFor(baseUrl: string) {
+export function cliFor() {
   const config = path.join(mkdtempSync(path.join(tmpdir(), "modelport-cli-")), "config.json");
   return async (...args: string[]) => {
     const { stdout } = await run("node", ["scripts/modelport-cli.mjs", ...args], {
