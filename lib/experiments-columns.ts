@@ -46,8 +46,3 @@ export function nextSort(current: { sortBy: string; sortDir: SortDir }, columnId
   const descendingFirst = columnId === "startTime" || columnId === "duration" || columnId.startsWith("metrics.");
   return { sortBy: columnId, sortDir: descendingFirst ? "desc" : "asc" };
 }
-
-export function ariaSort(current: { sortBy: string; sortDir: SortDir }, columnId: string): "ascending" | "descending" | "none" {
-  if (current.sortBy !== columnId) return "none";
-  return current.sortDir === "asc" ? "ascending" : "descending";
-}

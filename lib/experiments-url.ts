@@ -3,6 +3,8 @@
  * Parsing is lenient (a hand-edited link falls back to defaults); serialising omits defaults.
  */
 
+import { toSearch } from "./url-state";
+
 export const MAX_COMPARE_RUNS = 200;
 export const RUN_PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_RUN_PAGE_SIZE = 50;
@@ -111,15 +113,6 @@ export function compareHref(runIds: readonly string[]): string {
   return `/experiments/compare${toSearch(new URLSearchParams({ runs: encodeList(runIds) }))}`;
 }
 
-/**
- * Query string with a leading "?" or nothing, for history entries. List separators stay readable
- * commas (?runs=a,b); a comma inside an item was escaped by encodeList and arrives here as %252C.
- */
-export function toSearch(params: URLSearchParams): string {
-  const text = params.toString().replaceAll("%2C", ",");
-  return text ? `?${text}` : "";
-}
-
 export const EXPERIMENT_PAGE_SIZE = 20;
 
 export type ExperimentListState = { search: string; page: number };
@@ -133,25 +126,4 @@ export function serializeExperimentListState(state: ExperimentListState): URLSea
   if (state.search) params.set("q", state.search);
   if (state.page > 1) params.set("page", String(state.page));
   return params;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
-  return false;
-}
-
-/**
- * `next`, but reusing the previous object's field values (arrays included) where they are equal, so
- * memoised charts only recompute when the part of the URL they read changes. Returns `previous`
- * itself when nothing changed.
- */
-export function reuseEqualFields<T extends Record<string, unknown>>(previous: T, next: T): T {
-  let changed = false;
-  const merged = { ...next };
-  for (const key of Object.keys(next) as (keyof T)[]) {
-    if (sameValue(previous[key], next[key])) merged[key] = previous[key];
-    else changed = true;
-  }
-  return changed ? merged : previous;
 }

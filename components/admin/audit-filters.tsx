@@ -3,10 +3,10 @@
 import { useCallback } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import type { RouterOutputs } from "@/lib/trpc";
 import type { AuditFilterKey, AuditUrlState } from "./audit-url";
-import { DebouncedSearch } from "./debounced-search";
 
 type Facets = RouterOutputs["admin"]["auditFacets"];
 
@@ -71,7 +71,14 @@ export function AuditFilters({ state, facets, onChange, onClear }: Props) {
       </label>
       <div className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         <span aria-hidden>Entity id</span>
-        <DebouncedSearch value={state.entityId ?? ""} onChange={onEntityId} label="Entity id" placeholder="Exact id" testId="audit-filter-entity-id" />
+        <SearchInput
+          value={state.entityId ?? ""}
+          onSearch={onEntityId}
+          label="Entity id"
+          placeholder="Exact id"
+          testId="audit-filter-entity-id"
+          className="w-full max-w-sm"
+        />
       </div>
       {onClear && (
         <Button variant="ghost" size="sm" onClick={onClear}>

@@ -1,33 +1,33 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo } from "react";
+import { useCallback } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/lib/trpc";
+import { useUrlState } from "@/lib/use-url-state";
 import { AuditFilters } from "./audit-filters";
 import { AuditPager } from "./audit-pager";
 import { AuditRow } from "./audit-row";
-import { AUDIT_FILTER_KEYS, auditQueryInput, auditStateFromParams, hasFilters, type AuditFilterKey } from "./audit-url";
-import { useQueryParams } from "./use-query-params";
+import { auditQueryInput, auditStateFromParams, hasFilters, serializeAuditState, type AuditFilterKey, type AuditUrlState } from "./audit-url";
 
 const PAGE_SIZE = 50;
 const NO_CURSOR = { before: undefined, after: undefined };
+const CLEARED: AuditUrlState = { action: undefined, entityType: undefined, entityId: undefined, actor: undefined, from: undefined, to: undefined, ...NO_CURSOR };
 
 export function AuditPage() {
   const trpc = useTRPC();
-  const [params, setParams] = useQueryParams();
-  const state = useMemo(() => auditStateFromParams(params), [params]);
+  const [state, update] = useUrlState(auditStateFromParams, serializeAuditState);
   const log = useQuery({ ...trpc.admin.audit.queryOptions(auditQueryInput(state, PAGE_SIZE)), placeholderData: keepPreviousData });
   const facets = useQuery(trpc.admin.auditFacets.queryOptions(undefined, { staleTime: 60_000 }));
 
   const changeFilters = useCallback(
-    (patch: Partial<Record<AuditFilterKey, string>>) => setParams({ ...patch, ...NO_CURSOR }),
-    [setParams],
+    (patch: Partial<Record<AuditFilterKey, string>>) => update({ ...patch, ...NO_CURSOR }),
+    [update],
   );
-  const clearFilters = () => setParams(Object.fromEntries([...AUDIT_FILTER_KEYS, "before", "after"].map((k) => [k, undefined])));
+  const clearFilters = () => update(CLEARED);
   const filtered = hasFilters(state);
   const paged = Boolean(state.before || state.after);
 
@@ -69,8 +69,8 @@ export function AuditPage() {
           <AuditPager
             newerCursor={log.data.newerCursor}
             olderCursor={log.data.olderCursor}
-            onNewest={paged ? () => setParams(NO_CURSOR) : null}
-            onPage={(cursor) => setParams({ ...NO_CURSOR, ...cursor })}
+            onNewest={paged ? () => update(NO_CURSOR) : null}
+            onPage={(cursor) => update({ ...NO_CURSOR, ...cursor })}
           />
         </div>
       )}

@@ -5,7 +5,7 @@ import { useId, useState } from "react";
 import type { RouterOutputs } from "@/lib/trpc";
 import { AuditDiffView } from "./audit-diff-view";
 import { AuditEntityCell } from "./audit-entity-cell";
-import { formatDateTime, formatRelative } from "./format-date";
+import { formatDateTime, formatRelative } from "@/lib/format";
 
 type AuditRowData = RouterOutputs["admin"]["audit"]["rows"][number];
 

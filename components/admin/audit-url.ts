@@ -24,6 +24,18 @@ export function auditStateFromParams(params: URLSearchParams): AuditUrlState {
   return state;
 }
 
+/** Writes the audit page's state back; a newer-page cursor wins over an older-page one, as when reading. */
+export function serializeAuditState(state: AuditUrlState): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of AUDIT_FILTER_KEYS) {
+    const value = state[key];
+    if (value) params.set(key, value);
+  }
+  if (state.before) params.set("before", state.before);
+  else if (state.after) params.set("after", state.after);
+  return params;
+}
+
 /** A YYYY-MM-DD day as local midnight, or null when it is not a real date. */
 export function localDay(value: string, offsetDays = 0): Date | null {
   const match = DAY.exec(value);

@@ -7,48 +7,44 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
+import { useUrlState } from "@/lib/use-url-state";
 import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
-import { DebouncedSearch } from "./debounced-search";
-import { useQueryParams } from "./use-query-params";
+import { isRole, parseUsersListState, serializeUsersListState } from "./users-url";
 import { UsersTable } from "./users-table";
 
 const PAGE_SIZE = 25;
 
-type Role = (typeof ROLES)[number];
-const isRole = (value: string | null): value is Role => (ROLES as readonly (string | null)[]).includes(value);
-
-function pageFrom(value: string | null): number {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
-
 export function UsersPage() {
   const trpc = useTRPC();
-  const [params, setParams] = useQueryParams();
-  const search = params.get("q") ?? "";
-  const roleParam = params.get("role");
-  const role = isRole(roleParam) ? roleParam : undefined;
-  const page = pageFrom(params.get("page"));
+  const [{ search, role, page }, update] = useUrlState(parseUsersListState, serializeUsersListState);
 
   const users = useQuery({
-    ...trpc.admin.users.queryOptions({ search: search || undefined, role, page, pageSize: PAGE_SIZE }),
+    ...trpc.admin.users.queryOptions({ search: search || undefined, role: role ?? undefined, page, pageSize: PAGE_SIZE }),
     placeholderData: keepPreviousData,
   });
   const teams = useQuery(trpc.admin.teams.queryOptions());
   const me = useQuery(trpc.session.me.queryOptions());
-  const onSearch = useCallback((q: string) => setParams({ q, page: undefined }, "replace"), [setParams]);
+  const onSearch = useCallback((text: string) => update({ search: text, page: 1 }, "replace"), [update]);
   const filtered = Boolean(search || role);
 
   return (
     <>
       <PageHeader title="Users" description="Roles decide what people and their API tokens may do. Every change is audited." />
       <div className="mb-4 flex flex-wrap items-center gap-3">
-        <DebouncedSearch value={search} onChange={onSearch} label="Search users" placeholder="Name, email or team" testId="users-search" />
+        <SearchInput
+          value={search}
+          onSearch={onSearch}
+          label="Search users"
+          placeholder="Name, email or team"
+          testId="users-search"
+          className="w-full max-w-sm"
+        />
         <label className="flex items-center gap-2 text-sm text-slate-600">
           Role
-          <Select value={role ?? ""} onChange={(e) => setParams({ role: e.target.value, page: undefined })} data-testid="users-role-filter">
+          <Select value={role ?? ""} onChange={(e) => update({ role: isRole(e.target.value) ? e.target.value : null, page: 1 })} data-testid="users-role-filter">
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -77,7 +73,7 @@ export function UsersPage() {
             page={users.data.page}
             pageSize={users.data.pageSize}
             total={users.data.total}
-            onPageChange={(next) => setParams({ page: next === 1 ? undefined : String(next) })}
+            onPageChange={(next) => update({ page: next })}
           />
         </div>
       )}

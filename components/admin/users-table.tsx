@@ -1,10 +1,11 @@
 "use client";
 
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useMemo } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
-import { formatDate } from "./format-date";
+import { formatDate } from "@/lib/format";
 import { UserRoleSelect } from "./user-role-select";
 import { UserTeamSelect } from "./user-team-select";
 
@@ -41,32 +42,5 @@ export function UsersTable({ users, teams, currentUserId }: { users: UserRow[]; 
   );
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table's API is not compiler-memoisable; this component does not rely on it.
   const table = useReactTable({ data: users, columns, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
-  return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid="users-table">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-4 py-2 font-medium">
-                  {flexRender(header.column.columnDef.header, header.getContext())}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} data-testid="user-row" className="align-middle">
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className="px-4 py-2.5">
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable table={table} testId="users-table" rowTestId="user-row" />;
 }

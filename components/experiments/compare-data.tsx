@@ -7,7 +7,7 @@ import type { CompareState } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
 import { CompareSkeleton } from "./compare-skeleton";
 import { CompareView } from "./compare-view";
-import type { UrlStateUpdate } from "./use-url-state";
+import type { UrlStateUpdate } from "@/lib/use-url-state";
 
 /** Loads the comparison; keeps showing the previous one while a new metric selection loads. */
 export function CompareData({ state, update }: { state: CompareState; update: UrlStateUpdate<CompareState> }) {

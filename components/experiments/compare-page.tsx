@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { MAX_COMPARE_RUNS, parseCompareState, serializeCompareState } from "@/lib/experiments-url";
 import { CompareData } from "./compare-data";
 import { CopyLinkButton } from "./copy-link-button";
-import { useUrlState } from "./use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 /** Side-by-side comparison of up to 200 runs; everything that shapes the view is in the URL. */
 export function ComparePage() {

@@ -11,7 +11,7 @@ import { CompareParallelSection } from "./compare-parallel-section";
 import { CompareScatterSection } from "./compare-scatter-section";
 import { CompareValuesSection } from "./compare-values-section";
 import { RunLegend } from "./run-legend";
-import type { UrlStateUpdate } from "./use-url-state";
+import type { UrlStateUpdate } from "@/lib/use-url-state";
 
 type Props = {
   data: RouterOutputs["experiments"]["compare"];

@@ -6,7 +6,7 @@ import { DemoBadge } from "@/components/ui/demo-badge";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatDateTime } from "@/lib/experiments-format";
+import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { RunsExplorer } from "./runs-explorer";
 

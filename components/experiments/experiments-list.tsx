@@ -1,24 +1,26 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useCallback } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { SearchInput } from "@/components/ui/search-input";
 import { EXPERIMENT_PAGE_SIZE, parseExperimentListState, serializeExperimentListState } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
-import { ExperimentsSearch } from "./experiments-search";
 import { ExperimentsTable } from "./experiments-table";
 import { NewExperimentDialog } from "./new-experiment-dialog";
-import { useCan } from "./use-can";
-import { useUrlState } from "./use-url-state";
+import { useCan } from "@/lib/use-can";
+import { useUrlState } from "@/lib/use-url-state";
 
 export function ExperimentsList() {
   const trpc = useTRPC();
   const canWrite = useCan("experiments:write");
   const [state, update] = useUrlState(parseExperimentListState, serializeExperimentListState);
+  const onSearch = useCallback((search: string) => update({ search, page: 1 }, "replace"), [update]);
   const query = useQuery(
     trpc.experiments.list.queryOptions(
       { search: state.search || undefined, page: state.page, pageSize: EXPERIMENT_PAGE_SIZE },
@@ -34,7 +36,13 @@ export function ExperimentsList() {
         actions={canWrite && <NewExperimentDialog />}
       />
       <div className="mb-4 max-w-md">
-        <ExperimentsSearch value={state.search} onSearch={(search) => update({ search, page: 1 }, "replace")} />
+        <SearchInput
+          value={state.search}
+          onSearch={onSearch}
+          label="Search experiments"
+          placeholder="Search by name or description"
+          testId="experiments-search"
+        />
       </div>
       {query.isPending && <LoadingState label="Loading experiments…" />}
       {query.isError && <ErrorState error={query.error} onRetry={() => void query.refetch()} />}

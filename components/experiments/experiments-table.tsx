@@ -1,50 +1,51 @@
+"use client";
+
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
-import { formatDateTime, formatRelative } from "@/lib/experiments-format";
+import { formatDateTime, formatRelative } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { tableClasses as t } from "./table-classes";
 
 type ExperimentRow = RouterOutputs["experiments"]["list"]["items"][number];
 
+const column = createColumnHelper<ExperimentRow>();
+
+const COLUMNS = [
+  column.accessor("name", {
+    header: "Experiment",
+    meta: { className: "max-w-xl" },
+    cell: ({ row }) => (
+      <>
+        <div className="flex items-center gap-2">
+          <Link href={`/experiments/${row.original.id}`} className="font-medium text-indigo-700 hover:underline">
+            {row.original.name}
+          </Link>
+          {row.original.isDemo && <DemoBadge />}
+        </div>
+        {row.original.description && <p className="mt-0.5 truncate text-xs text-slate-500">{row.original.description}</p>}
+      </>
+    ),
+  }),
+  column.accessor("teamName", { header: "Team", cell: ({ getValue }) => getValue() ?? <span className="text-slate-400">—</span> }),
+  column.accessor("runCount", { header: "Runs", meta: { numeric: true }, cell: ({ getValue }) => getValue().toLocaleString() }),
+  column.accessor("lastRunAt", {
+    header: "Last run",
+    cell: ({ getValue }) => {
+      const lastRunAt = getValue();
+      return lastRunAt ? (
+        <time dateTime={lastRunAt.toISOString()} title={formatDateTime(lastRunAt)}>
+          {formatRelative(lastRunAt)}
+        </time>
+      ) : (
+        <span className="text-slate-400">No runs yet</span>
+      );
+    },
+  }),
+];
+
 export function ExperimentsTable({ experiments }: { experiments: ExperimentRow[] }) {
-  return (
-    <div className={t.wrapper}>
-      <table className={t.table} data-testid="experiments-table">
-        <thead className={t.head}>
-          <tr>
-            <th scope="col" className={t.th}>Experiment</th>
-            <th scope="col" className={t.th}>Team</th>
-            <th scope="col" className={`${t.th} text-right`}>Runs</th>
-            <th scope="col" className={t.th}>Last run</th>
-          </tr>
-        </thead>
-        <tbody className={t.body}>
-          {experiments.map((experiment) => (
-            <tr key={experiment.id} className={t.row}>
-              <td className="max-w-xl px-3 py-2.5">
-                <div className="flex items-center gap-2">
-                  <Link href={`/experiments/${experiment.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {experiment.name}
-                  </Link>
-                  {experiment.isDemo && <DemoBadge />}
-                </div>
-                {experiment.description && <p className="mt-0.5 truncate text-xs text-slate-500">{experiment.description}</p>}
-              </td>
-              <td className={t.td}>{experiment.teamName ?? <span className="text-slate-400">—</span>}</td>
-              <td className={`${t.td} ${t.numeric}`}>{experiment.runCount.toLocaleString()}</td>
-              <td className={t.td}>
-                {experiment.lastRunAt ? (
-                  <time dateTime={experiment.lastRunAt.toISOString()} title={formatDateTime(experiment.lastRunAt)}>
-                    {formatRelative(experiment.lastRunAt)}
-                  </time>
-                ) : (
-                  <span className="text-slate-400">No runs yet</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
+  const table = useReactTable({ data: experiments, columns: COLUMNS, getRowId: (row) => row.id, getCoreRowModel: getCoreRowModel() });
+  return <DataTable table={table} testId="experiments-table" />;
 }

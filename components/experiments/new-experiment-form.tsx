@@ -1,11 +1,13 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { DialogClose } from "@/components/ui/dialog-close";
+import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
 
 /** Creates an experiment and opens it; rendered inside NewExperimentDialog. */
@@ -40,40 +42,37 @@ export function NewExperimentForm({ onDone }: { onDone: () => void }) {
   const serverIssues = create.error?.data?.zodIssues ?? [];
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
-      <div>
-        <label htmlFor="experiment-name" className="mb-1 block text-sm font-medium text-slate-700">
-          Name
-        </label>
-        <Input
-          id="experiment-name"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          placeholder="churn-xgboost"
-          autoComplete="off"
-          autoFocus
-          required
-          aria-invalid={nameError !== null}
-          aria-describedby={nameError ? "experiment-name-error" : undefined}
-        />
-        {nameError && (
-          <p id="experiment-name-error" className="mt-1 text-sm text-rose-700">
-            {nameError}
-          </p>
+      <FormField id="experiment-name" label="Name" error={nameError ?? undefined}>
+        {(control) => (
+          <Input
+            {...control}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="churn-xgboost"
+            autoComplete="off"
+            autoFocus
+            required
+          />
         )}
-      </div>
-      <div>
-        <label htmlFor="experiment-description" className="mb-1 block text-sm font-medium text-slate-700">
-          Description <span className="font-normal text-slate-400">(optional)</span>
-        </label>
-        <textarea
-          id="experiment-description"
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          rows={3}
-          className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
-          placeholder="What this experiment tries to find out"
-        />
-      </div>
+      </FormField>
+      <FormField
+        id="experiment-description"
+        label={
+          <>
+            Description <span className="font-normal text-slate-400">(optional)</span>
+          </>
+        }
+      >
+        {(control) => (
+          <Textarea
+            {...control}
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            rows={3}
+            placeholder="What this experiment tries to find out"
+          />
+        )}
+      </FormField>
       {create.error && (
         <div role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {serverIssues.length > 0 ? (
@@ -91,9 +90,9 @@ export function NewExperimentForm({ onDone }: { onDone: () => void }) {
         </div>
       )}
       <div className="flex justify-end gap-2">
-        <Dialog.Close asChild>
+        <DialogClose>
           <Button variant="secondary">Cancel</Button>
-        </Dialog.Close>
+        </DialogClose>
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create experiment"}
         </Button>

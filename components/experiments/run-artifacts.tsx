@@ -1,8 +1,9 @@
 import { Download } from "lucide-react";
 import { Card } from "@/components/ui/card";
-import { formatBytes, shortHash } from "@/lib/experiments-format";
+import { shortHash } from "@/lib/experiments-format";
+import { formatBytes } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { tableClasses as t } from "./table-classes";
+import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Artifact = RouterOutputs["experiments"]["run"]["artifacts"][number];
 

@@ -1,4 +1,4 @@
-import { formatDateTime, formatDuration } from "@/lib/experiments-format";
+import { formatDateTime, formatDuration } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
 import { Fact } from "./fact";
 import { RunStatusBadge } from "./run-status-badge";

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import type { CurvePoint } from "@/lib/experiments-curves";
 import { formatMetric } from "@/lib/experiments-format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { tableClasses as t } from "./table-classes";
+import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Series = RouterOutputs["experiments"]["run"]["metricSeries"][number];
 

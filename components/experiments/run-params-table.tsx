@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import { tableClasses as t } from "./table-classes";
+import { tableClasses as t } from "@/components/ui/table-classes";
 
 export function RunParamsTable({ params }: { params: Record<string, string> }) {
   const entries = Object.entries(params).sort(([a], [b]) => a.localeCompare(b));

@@ -15,7 +15,7 @@ import { RunsColumnPicker } from "./runs-column-picker";
 import { RunsFilterInput } from "./runs-filter-input";
 import { RunsPageSize } from "./runs-page-size";
 import { RunsTable } from "./runs-table";
-import { useUrlState } from "./use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 type Props = { experimentId: string; metricKeys: string[]; paramKeys: string[] };
 

@@ -6,7 +6,7 @@ import { useRef } from "react";
 import type { ValueRow } from "@/lib/experiments-diff";
 import { formatMetric } from "@/lib/experiments-format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { tableClasses as t } from "./table-classes";
+import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 

@@ -6,7 +6,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { AliasMoveLabel } from "./alias-move-label";
-import { formatDateTime } from "./format";
+import { formatDateTime } from "@/lib/format";
 
 type Props = { modelName: string; aliases: string[]; alias: string; onAliasChange: (alias: string) => void };
 

@@ -7,10 +7,10 @@ import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { updateModelInput } from "@/server/services/registry/schemas";
 import { validateForm } from "./field-errors";
-import { FormField } from "./form-field";
+import { FormField } from "@/components/ui/form-field";
+import { Textarea } from "@/components/ui/textarea";
 import { parseTagsText } from "./parse-tags";
 import { serverFieldErrors } from "./server-error";
-import { textareaClass } from "./styles";
 import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
 import { useClientErrors } from "./use-client-errors";
 
@@ -62,7 +62,7 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
       </FormField>
       <FormField id="edit-description" label="Description" hint="Markdown; raw HTML is not rendered." error={errors.description}>
         {(control) => (
-          <textarea
+          <Textarea
             {...control}
             value={description}
             onChange={(e) => {
@@ -71,7 +71,7 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
             }}
             onKeyDown={submitOnCtrlEnter}
             rows={10}
-            className={`${textareaClass} font-mono`}
+            className="font-mono"
           />
         )}
       </FormField>

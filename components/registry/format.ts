@@ -10,26 +10,10 @@ export const TASK_TYPE_LABELS: Record<TaskType, string> = {
 
 export const FORMAT_LABELS: Record<ModelFormat, string> = { ONNX: "ONNX", VLLM: "vLLM", CONTAINER: "Container" };
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const metric = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
-
-export function formatDateTime(date: Date): string {
-  return dateTime.format(date);
-}
 
 export function formatMetric(value: number): string {
   return metric.format(value);
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export const modelHref = (name: string) => `/models/${encodeURIComponent(name)}`;

@@ -1,5 +1,5 @@
 import { formatMetric } from "./format";
-import { tableClasses } from "./styles";
+import { tableClasses } from "@/components/ui/table-classes";
 
 /** The source run's metric values as they were when the version was registered. */
 export function MetricsSnapshotTable({ metrics }: { metrics: Record<string, number> }) {
@@ -21,8 +21,8 @@ export function MetricsSnapshotTable({ metrics }: { metrics: Record<string, numb
         <tbody className={tableClasses.body}>
           {entries.map(([key, value]) => (
             <tr key={key} className={tableClasses.row}>
-              <td className={`${tableClasses.td} font-mono`}>{key}</td>
-              <td className={`${tableClasses.td} ${tableClasses.numeric}`} title={String(value)}>
+              <td className={`${tableClasses.tdWrap} font-mono`}>{key}</td>
+              <td className={`${tableClasses.tdWrap} ${tableClasses.numeric}`} title={String(value)}>
                 {formatMetric(value)}
               </td>
             </tr>

@@ -5,21 +5,22 @@ import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { useTRPC } from "@/lib/trpc";
+import { textFields } from "@/lib/url-state";
+import { useUrlState } from "@/lib/use-url-state";
 import { AliasHistoryTimeline } from "./alias-history-timeline";
 import { AliasesPanel } from "./aliases-panel";
 import { MarkdownDescription } from "./markdown-description";
 import { ModelHeader } from "./model-header";
-import { useCanWriteModels } from "./use-can-write-models";
-import { useQueryParams } from "./use-query-params";
+import { useCan } from "@/lib/use-can";
 import { VersionAtLookup } from "./version-at-lookup";
 import { VersionsTable } from "./versions-table";
 
-const URL_KEYS = ["alias", "lookup", "at"] as const;
+const URL_STATE = textFields(["alias", "lookup", "at"]);
 
 export function ModelDetail({ name }: { name: string }) {
   const trpc = useTRPC();
-  const canWrite = useCanWriteModels();
-  const [url, setUrl] = useQueryParams(URL_KEYS);
+  const canWrite = useCan("models:write");
+  const [url, setUrl] = useUrlState(URL_STATE.parse, URL_STATE.serialize);
   const model = useQuery(trpc.registry.get.queryOptions({ name }));
 
   if (model.isPending) return <LoadingState label="Loading model…" />;
@@ -41,14 +42,14 @@ export function ModelDetail({ name }: { name: string }) {
           <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
         </Card>
         <Card title="Alias history" className="min-w-0 xl:col-span-2">
-          <AliasHistoryTimeline modelName={data.name} aliases={everyAlias} alias={url.alias} onAliasChange={(alias) => setUrl({ alias })} />
+          <AliasHistoryTimeline modelName={data.name} aliases={everyAlias} alias={url.alias} onAliasChange={(alias) => setUrl({ alias }, "replace")} />
         </Card>
         <Card title="Alias on a date" className="min-w-0">
           <VersionAtLookup
             modelName={data.name}
             aliases={everyAlias}
             asked={{ alias: url.lookup, at: url.at }}
-            onAsk={(question) => setUrl({ lookup: question.alias, at: question.at })}
+            onAsk={(question) => setUrl({ lookup: question.alias, at: question.at }, "replace")}
           />
         </Card>
       </div>

@@ -4,12 +4,12 @@ import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import { useCallback } from "react";
 import { Button } from "@/components/ui/button";
+import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { TASK_TYPES } from "@/server/services/registry/schemas";
 import { TASK_TYPE_LABELS } from "./format";
 import type { ModelListParams } from "./model-list-params";
-import { SearchBox } from "./search-box";
 
 type Props = { params: ModelListParams; onChange: (change: Partial<ModelListParams>, mode?: "push" | "replace") => void };
 
@@ -24,7 +24,14 @@ export function ModelFilters({ params, onChange }: Props) {
 
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter models">
-      <SearchBox value={params.q} onSearch={onSearch} label="Search models" />
+      <SearchInput
+        value={params.q}
+        onSearch={onSearch}
+        label="Search models"
+        placeholder="Search name or description…"
+        testId="model-search"
+        className="min-w-64 flex-1"
+      />
       <label className="sr-only" htmlFor="filter-team">
         Team
       </label>

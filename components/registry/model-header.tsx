@@ -6,9 +6,10 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
-import { DialogFrame } from "./dialog-frame";
+import { DialogFrame } from "@/components/ui/dialog-frame";
 import { EditModelForm } from "./edit-model-form";
-import { formatDateTime, TASK_TYPE_LABELS } from "./format";
+import { TASK_TYPE_LABELS } from "./format";
+import { formatDateTime } from "@/lib/format";
 import { TagChip } from "./tag-chip";
 
 type Model = RouterOutputs["registry"]["get"];

@@ -9,12 +9,19 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { useTRPC } from "@/lib/trpc";
+import { useUrlState, type HistoryMode } from "@/lib/use-url-state";
 import { ModelFilters } from "./model-filters";
-import { toggleSort, type ModelListParams, type ModelSort } from "./model-list-params";
+import {
+  applyModelListChange,
+  parseModelListParams,
+  serializeModelListParams,
+  toggleSort,
+  type ModelListParams,
+  type ModelSort,
+} from "./model-list-params";
 import { ModelsTable } from "./models-table";
 import { NewModelDialog } from "./new-model-dialog";
-import { useCanWriteModels } from "./use-can-write-models";
-import { useModelListParams } from "./use-model-list-params";
+import { useCan } from "@/lib/use-can";
 
 const PAGE_SIZE = 25;
 
@@ -33,8 +40,13 @@ function listInput(params: ModelListParams) {
 
 export function ModelsPage() {
   const trpc = useTRPC();
-  const canWrite = useCanWriteModels();
-  const { params, update } = useModelListParams();
+  const canWrite = useCan("models:write");
+  const [params, setParams] = useUrlState(parseModelListParams, serializeModelListParams);
+  // Typing replaces the history entry, other changes push one; any change but paging goes back to page 1.
+  const update = useCallback(
+    (change: Partial<ModelListParams>, mode: HistoryMode = "push") => setParams((current) => applyModelListChange(current, change), mode),
+    [setParams],
+  );
   const models = useQuery({ ...trpc.registry.list.queryOptions(listInput(params)), placeholderData: keepPreviousData });
   const onSort = useCallback((sort: ModelSort) => update(toggleSort(params, sort)), [params, update]);
   const onTag = useCallback((tag: string) => update({ tag: tag === params.tag ? "" : tag }), [params.tag, update]);

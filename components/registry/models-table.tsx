@@ -1,16 +1,16 @@
 "use client";
 
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import Link from "next/link";
 import { useMemo } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
 import { MODEL_SORTS } from "@/server/services/registry/schemas";
 import { AliasBadge } from "./alias-badge";
-import { formatDateTime, modelHref, TASK_TYPE_LABELS, versionHref } from "./format";
+import { modelHref, TASK_TYPE_LABELS, versionHref } from "./format";
+import { formatDateTime } from "@/lib/format";
 import type { ModelListParams, ModelSort } from "./model-list-params";
-import { SortButton } from "./sort-button";
-import { tableClasses } from "./styles";
 import { TagChip } from "./tag-chip";
 
 type ModelRow = RouterOutputs["registry"]["list"]["items"][number];
@@ -86,50 +86,16 @@ type Props = {
 /** Sorting happens on the server; the table only shows which column and direction is active. */
 export function ModelsTable({ rows, params, onSort, onTag }: Props) {
   const columns = useMemo(() => columnsFor(params.tag, onTag), [params.tag, onTag]);
-  const sorting: SortingState = [{ id: params.sort, desc: params.order === "desc" }];
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
-  const table = useReactTable({ data: rows, columns, state: { sorting }, manualSorting: true, getRowId: (row) => row.id, getCoreRowModel: getCoreRowModel() });
+  const table = useReactTable({ data: rows, columns, getRowId: (row) => row.id, getCoreRowModel: getCoreRowModel() });
 
   return (
-    <div className={tableClasses.wrapper}>
-      <table className={tableClasses.table} data-testid="models-table">
-        <thead className={tableClasses.head}>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sortable = header.column.getCanSort() && isModelSort(header.column.id);
-                const direction = header.column.getIsSorted();
-                const label = String(header.column.columnDef.header);
-                return (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    className={tableClasses.th}
-                    aria-sort={sortable ? (direction === "asc" ? "ascending" : direction === "desc" ? "descending" : "none") : undefined}
-                  >
-                    {sortable ? (
-                      <SortButton label={label} direction={direction} onSort={() => isModelSort(header.column.id) && onSort(header.column.id)} />
-                    ) : (
-                      flexRender(header.column.columnDef.header, header.getContext())
-                    )}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody className={tableClasses.body}>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className={tableClasses.row} data-testid="model-row">
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={tableClasses.td}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      table={table}
+      testId="models-table"
+      rowTestId="model-row"
+      wrapCells
+      sort={{ sortBy: params.sort, sortDir: params.order, onSort: (id) => isModelSort(id) && onSort(id), canSort: isModelSort }}
+    />
   );
 }

@@ -10,11 +10,11 @@ import { useTRPC } from "@/lib/trpc";
 import { createModelInput, TASK_TYPES } from "@/server/services/registry/schemas";
 import type { TaskType } from "@/server/db/generated/enums";
 import { validateForm } from "./field-errors";
-import { FormField } from "./form-field";
+import { FormField } from "@/components/ui/form-field";
+import { Textarea } from "@/components/ui/textarea";
 import { modelHref, TASK_TYPE_LABELS } from "./format";
 import { parseTagsText } from "./parse-tags";
 import { serverFieldErrors } from "./server-error";
-import { textareaClass } from "./styles";
 import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
 import { useClientErrors } from "./use-client-errors";
 
@@ -139,7 +139,7 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
       </FormField>
       <FormField id="model-description" label="Description (optional)" hint="Markdown." error={errors.description}>
         {(control) => (
-          <textarea
+          <Textarea
             {...control}
             value={description}
             onChange={(e) => {
@@ -148,7 +148,6 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
             }}
             onKeyDown={submitOnCtrlEnter}
             rows={4}
-            className={textareaClass}
           />
         )}
       </FormField>

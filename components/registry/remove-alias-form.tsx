@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/lib/trpc";
-import { FormField } from "./form-field";
+import { FormField } from "@/components/ui/form-field";
+import { Textarea } from "@/components/ui/textarea";
 import { serverFieldErrors } from "./server-error";
-import { textareaClass } from "./styles";
 import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
 
 export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: string; alias: string; onDone: () => void }) {
@@ -39,7 +39,7 @@ export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: strin
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="remove-alias-form">
       <FormField id="remove-alias-reason" label="Reason" error={reasonError ?? server.fields.reason}>
         {(control) => (
-          <textarea
+          <Textarea
             {...control}
             value={reason}
             onChange={(e) => {
@@ -49,7 +49,6 @@ export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: strin
             onKeyDown={submitOnCtrlEnter}
             rows={3}
             maxLength={500}
-            className={textareaClass}
             autoFocus
           />
         )}

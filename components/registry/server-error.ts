@@ -15,6 +15,6 @@ export function serverFieldErrors(
   if (issues.length > 0) return { fields: toFieldErrors(issues), form: null };
   const code = error.data?.appErrorCode;
   const field = code === "CONFLICT" || code === "NOT_FOUND" || code === "BAD_REQUEST" ? fieldFor[code] : undefined;
-  const message = error.message.replace(/^✖\s*/, "").split("\n")[0] ?? error.message;
+  const message = error.message.replace(/^(Invalid input: )?✖\s*/, "").split("\n")[0] ?? error.message;
   return field ? { fields: { [field]: message }, form: null } : { fields: {}, form: message };
 }

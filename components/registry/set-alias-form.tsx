@@ -8,10 +8,11 @@ import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { aliasNameSchema, setAliasInput } from "@/server/services/registry/schemas";
 import { validateForm } from "./field-errors";
-import { FormField } from "./form-field";
-import { formatDateTime, FORMAT_LABELS } from "./format";
+import { FormField } from "@/components/ui/form-field";
+import { Textarea } from "@/components/ui/textarea";
+import { FORMAT_LABELS } from "./format";
+import { formatDateTime } from "@/lib/format";
 import { serverFieldErrors } from "./server-error";
-import { textareaClass } from "./styles";
 import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
 import { useClientErrors } from "./use-client-errors";
 
@@ -112,7 +113,7 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
       </FormField>
       <FormField id="alias-reason" label="Reason" hint="Kept in the alias history for everyone to read (required, up to 500 characters). Ctrl+Enter saves." error={errors.reason}>
         {(control) => (
-          <textarea
+          <Textarea
             {...control}
             value={reason}
             onChange={(e) => {
@@ -123,7 +124,6 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
             rows={3}
             maxLength={500}
             required
-            className={textareaClass}
             placeholder="Passed the golden set; +2.1% recall at the same precision"
           />
         )}

@@ -1,5 +1,5 @@
 import type { Signature } from "@/server/services/registry/schemas";
-import { tableClasses } from "./styles";
+import { tableClasses } from "@/components/ui/table-classes";
 
 type Tensor = Signature["inputs"][number];
 
@@ -9,10 +9,10 @@ const formatShape = (shape: Tensor["shape"]) =>
 function TensorRows({ kind, tensors }: { kind: "Input" | "Output"; tensors: Tensor[] }) {
   return tensors.map((t) => (
     <tr key={`${kind}:${t.name}`} className={tableClasses.row}>
-      <td className={tableClasses.td}>{kind}</td>
-      <td className={`${tableClasses.td} font-mono`}>{t.name}</td>
-      <td className={`${tableClasses.td} font-mono`}>{t.type}</td>
-      <td className={`${tableClasses.td} font-mono`}>{formatShape(t.shape)}</td>
+      <td className={tableClasses.tdWrap}>{kind}</td>
+      <td className={`${tableClasses.tdWrap} font-mono`}>{t.name}</td>
+      <td className={`${tableClasses.tdWrap} font-mono`}>{t.type}</td>
+      <td className={`${tableClasses.tdWrap} font-mono`}>{formatShape(t.shape)}</td>
     </tr>
   ));
 }

@@ -9,7 +9,8 @@ import { Input } from "@/components/ui/input";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
-import { formatDateTime, toDateTimeLocalValue, versionHref } from "./format";
+import { toDateTimeLocalValue, versionHref } from "./format";
+import { formatDateTime } from "@/lib/format";
 
 type Props = {
   modelName: string;

@@ -1,20 +1,20 @@
 "use client";
 
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { Download } from "lucide-react";
 import Link from "next/link";
 import { useMemo } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { RouterOutputs } from "@/lib/trpc";
 import { AliasBadge } from "./alias-badge";
-import { artifactDownloadHref, formatDateTime, formatMetric, FORMAT_LABELS, runHref, versionHref } from "./format";
-import { tableClasses } from "./styles";
+import { artifactDownloadHref, formatMetric, FORMAT_LABELS, runHref, versionHref } from "./format";
+import { formatDateTime } from "@/lib/format";
 
 type VersionRow = RouterOutputs["registry"]["get"]["versions"][number];
 
 const column = createColumnHelper<VersionRow>();
 const METRIC_PREFIX = "metric:";
-const isMetricColumn = (id: string) => id.startsWith(METRIC_PREFIX);
 
 function columnsFor(modelName: string, keyMetrics: string[]) {
   return [
@@ -36,6 +36,7 @@ function columnsFor(modelName: string, keyMetrics: string[]) {
       column.accessor((v) => v.metrics[key], {
         id: `${METRIC_PREFIX}${key}`,
         header: key,
+        meta: { numeric: true, keepCase: true },
         cell: ({ getValue }) => {
           const value = getValue();
           return value === undefined ? <span className="text-slate-300">–</span> : formatMetric(value);
@@ -100,36 +101,5 @@ export function VersionsTable({ modelName, versions, keyMetrics }: { modelName: 
       />
     );
   }
-  return (
-    <div className={tableClasses.wrapper}>
-      <table className={tableClasses.table} data-testid="versions-table">
-        <thead className={tableClasses.head}>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th
-                  key={header.id}
-                  scope="col"
-                  className={isMetricColumn(header.column.id) ? `${tableClasses.th} text-right normal-case` : tableClasses.th}
-                >
-                  {flexRender(header.column.columnDef.header, header.getContext())}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody className={tableClasses.body}>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className={tableClasses.row} data-testid="version-row">
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={isMetricColumn(cell.column.id) ? `${tableClasses.td} ${tableClasses.numeric}` : tableClasses.td}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <DataTable table={table} testId="versions-table" rowTestId="version-row" wrapCells />;
 }

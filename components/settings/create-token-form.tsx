@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { ROLE_LABELS } from "@/server/auth/roles";
@@ -66,40 +67,32 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
   return (
     <form onSubmit={submit} noValidate className="space-y-4" aria-label="Create an API token" data-testid="create-token-form">
       <div className="grid gap-4 sm:grid-cols-[1fr_10rem]">
-        <div>
-          <label htmlFor={ids.name} className="mb-1 block text-sm font-medium text-slate-700">
-            Name
-          </label>
-          <Input
-            id={ids.name}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. fraud-model nightly training"
-            maxLength={MAX_TOKEN_NAME + 20}
-            aria-invalid={Boolean(errors.name)}
-            aria-describedby={errors.name ? `${ids.name}-error` : undefined}
-            data-testid="token-name"
-          />
-          {errors.name && <p id={`${ids.name}-error`} className="mt-1 text-xs text-rose-700">{errors.name}</p>}
-        </div>
-        <div>
-          <label htmlFor={ids.days} className="mb-1 block text-sm font-medium text-slate-700">
-            Expires in (days)
-          </label>
-          <Input
-            id={ids.days}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={MAX_TOKEN_DAYS}
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            aria-invalid={Boolean(errors.expiresInDays)}
-            aria-describedby={errors.expiresInDays ? `${ids.days}-error` : undefined}
-            data-testid="token-expiry"
-          />
-          {errors.expiresInDays && <p id={`${ids.days}-error`} className="mt-1 text-xs text-rose-700">{errors.expiresInDays}</p>}
-        </div>
+        <FormField id={ids.name} label="Name" error={errors.name}>
+          {(control) => (
+            <Input
+              {...control}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="e.g. fraud-model nightly training"
+              maxLength={MAX_TOKEN_NAME + 20}
+              data-testid="token-name"
+            />
+          )}
+        </FormField>
+        <FormField id={ids.days} label="Expires in (days)" error={errors.expiresInDays}>
+          {(control) => (
+            <Input
+              {...control}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_TOKEN_DAYS}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+              data-testid="token-expiry"
+            />
+          )}
+        </FormField>
       </div>
       <fieldset aria-describedby={errors.scopes ? `${ids.scopes}-error` : undefined}>
         <legend className="mb-1 text-sm font-medium text-slate-700">Scopes</legend>

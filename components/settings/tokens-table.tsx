@@ -1,8 +1,9 @@
 "use client";
 
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { formatDate, formatRelative } from "@/components/admin/format-date";
+import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import { formatDate, formatRelative } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
 import type { RouterOutputs } from "@/lib/trpc";
 import { RevokeTokenDialog } from "./revoke-token-dialog";
 import { TokenStatusBadge } from "./token-status-badge";
@@ -61,31 +62,6 @@ export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table's API is not compiler-memoisable; this component does not rely on it.
   const table = useReactTable({ data: tokens, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid="tokens-table">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-4 py-2 font-medium">
-                  {flexRender(header.column.columnDef.header, header.getContext())}
-                </th>
-              ))}
-            </tr>
-          ))}
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} data-testid="token-row" data-status={row.original.status}>
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className="px-4 py-2.5 align-top">
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable table={table} testId="tokens-table" rowTestId="token-row" rowData={(row) => ({ "data-status": row.original.status })} wrapCells />
   );
 }

@@ -3,7 +3,7 @@ import type { Prisma } from "../../db/generated/client";
 import { badRequest } from "../../errors";
 import type { ReadContext } from "../context";
 import { resolveAuditEntities } from "./audit-entities";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 
 const auditId = z.string().regex(/^\d{1,19}$/, "Audit cursors are numeric ids");
 

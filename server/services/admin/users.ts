@@ -5,7 +5,7 @@ import type { Role } from "../../db/generated/enums";
 import { AppError, forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit/record-audit";
 import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 
 export const listUsersInput = z.object({
   search: z.string().trim().max(200).optional(),

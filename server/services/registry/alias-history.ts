@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ReadContext } from "../context";
 import { aliasEventSelect, toAliasEvent, type AliasEvent } from "./alias-event-view";
 import { findModelId } from "./find-model";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { aliasHistoryInput, modelRefSchema } from "./schemas";
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];

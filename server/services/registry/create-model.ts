@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { badRequest, conflict, isUniqueViolation, notFound } from "../../errors";
 import type { ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { createModelInput } from "./schemas";
 
 const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);

@@ -2,7 +2,7 @@ import type { ReadContext } from "../context";
 import { aliasEventsOf } from "./alias-history";
 import { modelNotFound } from "./find-model";
 import { pickKeyMetrics } from "./metrics-snapshot";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { modelRefSchema } from "./schemas";
 import { toVersionView, versionSelect } from "./version-view";
 

@@ -1,6 +1,6 @@
 import type { ReadContext } from "../context";
 import { modelNotFound, versionNotFound } from "./find-model";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { modelRefSchema, versionNumberSchema } from "./schemas";
 import { readSignature, toVersionView, versionSelect } from "./version-view";
 

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { Prisma } from "../../db/generated/client";
 import type { TaskType } from "../../db/generated/enums";
 import type { ReadContext } from "../context";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { listModelsInput } from "./schemas";
 
 type ListModelsFilter = z.output<typeof listModelsInput>;

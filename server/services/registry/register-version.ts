@@ -5,7 +5,7 @@ import type { ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
 import { lockModel } from "./find-model";
 import { snapshotFromSeries } from "./metrics-snapshot";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { modelRefSchema, registerVersionInput } from "./schemas";
 import { toVersionView, versionSelect } from "./version-view";
 

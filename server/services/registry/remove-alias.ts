@@ -4,7 +4,7 @@ import type { ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "./alias-event-view";
 import { lockModel, touchModel } from "./find-model";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { modelRefSchema, removeAliasInput } from "./schemas";
 
 /** Removes an alias; the event log keeps that it pointed somewhere until now. */

@@ -4,7 +4,7 @@ import type { ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "./alias-event-view";
 import { lockModel, touchModel, versionNotFound } from "./find-model";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { aliasNameSchema, modelRefSchema, setAliasInput } from "./schemas";
 
 /** Points an alias at a version (creating or moving it) and records who did it and why. */

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { ServiceContext } from "../context";
 import { recordAudit } from "../audit/record-audit";
 import { modelNotFound } from "./find-model";
-import { parseInput } from "./parse-input";
+import { parseInput } from "../parse-input";
 import { modelRefSchema, updateModelInput } from "./schemas";
 
 export async function updateModel(ctx: ServiceContext, name: string, rawInput: z.input<typeof updateModelInput>) {

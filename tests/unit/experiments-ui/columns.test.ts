@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ariaSort, defaultColumnIds, nextSort, parseColumnId, resolveColumns, toggleColumn } from "@/lib/experiments-columns";
+import { ariaSort } from "@/lib/aria-sort";
+import { defaultColumnIds, nextSort, parseColumnId, resolveColumns, toggleColumn } from "@/lib/experiments-columns";
 
 describe("value columns", () => {
   it("parses metric and param column ids, keeping dots in keys", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatMetric, formatRelative, shortHash } from "@/lib/experiments-format";
+import { formatMetric, shortHash } from "@/lib/experiments-format";
+import { formatBytes, formatDuration, formatRelative } from "@/lib/format";
 
 const start = new Date("2025-01-01T10:00:00Z");
 const after = (ms: number) => new Date(start.getTime() + ms);

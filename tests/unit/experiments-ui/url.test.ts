@@ -9,10 +9,9 @@ import {
   serializeCompareState,
   serializeExperimentListState,
   serializeRunsTableState,
-  reuseEqualFields,
-  toSearch,
   type RunsTableState,
 } from "@/lib/experiments-url";
+import { reuseEqualFields, toSearch } from "@/lib/url-state";
 
 describe("list encoding", () => {
   it("round-trips items containing commas and percent signs", () => {

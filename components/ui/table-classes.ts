@@ -1,7 +1,4 @@
-/** Matches components/ui/input so textareas and inputs look alike. */
-export const textareaClass =
-  "w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
-
+/** Shared Tailwind classes so every table reads the same. */
 export const tableClasses = {
   wrapper: "overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm",
   table: "min-w-full divide-y divide-slate-200 text-sm",
@@ -9,6 +6,9 @@ export const tableClasses = {
   th: "whitespace-nowrap px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500",
   body: "divide-y divide-slate-100",
   row: "hover:bg-slate-50/80",
-  td: "px-3 py-2.5 align-top text-slate-700",
+  /** One line per cell, vertically centred. */
+  td: "whitespace-nowrap px-3 py-2.5 text-slate-700",
+  /** Cells whose content may wrap (tags, two-line values), aligned at the top. */
+  tdWrap: "px-3 py-2.5 align-top text-slate-700",
   numeric: "text-right tabular-nums",
 } as const;

@@ -2,7 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
-import { reuseEqualFields, toSearch } from "@/lib/experiments-url";
+import { reuseEqualFields, toSearch } from "./url-state";
 
 export type HistoryMode = "push" | "replace";
 
@@ -13,10 +13,11 @@ function currentParams(): URLSearchParams {
 }
 
 /**
- * Typed state kept in the query string. Writes go through the History API, which Next.js keeps in
- * sync with useSearchParams without a server round trip, and are applied locally at once so
- * controls never lag behind the URL. Field values keep their identity while equal, so consumers
- * can memoise on individual fields.
+ * Typed page state kept in the query string, so a view can be shared as a link. Writes go through
+ * the History API, which Next.js keeps in sync with useSearchParams without a server round trip,
+ * and are applied locally at once so controls never lag behind the URL. Field values keep their
+ * identity while equal, so consumers can memoise on individual fields. `parse` and `serialize`
+ * must be stable (module-level) functions.
  */
 export function useUrlState<T extends Record<string, unknown>>(parse: (params: URLSearchParams) => T, serialize: (state: T) => URLSearchParams) {
   const searchParams = useSearchParams();

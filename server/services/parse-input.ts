@@ -1,7 +1,10 @@
 import { z } from "zod";
-import { badRequest } from "../../errors";
+import { badRequest } from "../errors";
 
-/** Validates a service input, so the admin services are safe to call directly (scripts, tests) too. */
+/**
+ * Validates a service input, so services are safe to call directly (jobs, scripts, tests) too.
+ * A failure is a BAD_REQUEST whose message names every problem and whose details list them per path.
+ */
 export function parseInput<T extends z.ZodType>(schema: T, value: z.input<T>): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -2,12 +2,23 @@
 
 import { Search } from "lucide-react";
 import { useEffect, useState } from "react";
-import { Input } from "@/components/ui/input";
+import { cn } from "@/lib/cn";
+import { Input } from "./input";
 
 const DEBOUNCE_MS = 300;
 
-/** A search field that reports its text once typing pauses, and follows outside changes (back button). */
-export function SearchBox({ value, onSearch, label }: { value: string; onSearch: (text: string) => void; label: string }) {
+type Props = {
+  value: string;
+  /** Receives the trimmed text once typing pauses, or at once on Enter. */
+  onSearch: (text: string) => void;
+  label: string;
+  placeholder?: string;
+  testId?: string;
+  className?: string;
+};
+
+/** A search box that reports its text after typing pauses, and follows outside changes (back button). */
+export function SearchInput({ value, onSearch, label, placeholder, testId, className }: Props) {
   const [text, setText] = useState(value);
   const [shown, setShown] = useState(value);
   if (value !== shown) {
@@ -22,20 +33,18 @@ export function SearchBox({ value, onSearch, label }: { value: string; onSearch:
   }, [text, value, onSearch]);
 
   return (
-    <div className="relative min-w-64 flex-1">
-      <label htmlFor="model-search" className="sr-only">
-        {label}
-      </label>
+    <label className={cn("relative block", className)}>
+      <span className="sr-only">{label}</span>
       <Search className="pointer-events-none absolute left-2.5 top-2.5 h-4 w-4 text-slate-400" aria-hidden />
       <Input
-        id="model-search"
         type="search"
         value={text}
         onChange={(event) => setText(event.target.value)}
-        placeholder="Search name or description…"
+        onKeyDown={(event) => event.key === "Enter" && text.trim() !== value && onSearch(text.trim())}
+        placeholder={placeholder}
         className="pl-8"
-        data-testid="model-search"
+        data-testid={testId}
       />
-    </div>
+    </label>
   );
 }

@@ -1,9 +1,10 @@
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
-import type { SortDir } from "@/lib/experiments-url";
 
-type Props = { label: string; direction: SortDir | null; onSort: () => void; numeric?: boolean; keepCase?: boolean };
+export type SortDirection = "asc" | "desc";
 
-/** A header button that asks the server to sort by its column; the th carries aria-sort. */
+type Props = { label: string; direction: SortDirection | null; onSort: () => void; numeric?: boolean; keepCase?: boolean };
+
+/** A header button that asks the server to sort by its column; the th around it carries aria-sort. */
 export function SortHeader({ label, direction, onSort, numeric = false, keepCase = false }: Props) {
   const Icon = direction === "asc" ? ArrowUp : direction === "desc" ? ArrowDown : ArrowUpDown;
   return (
