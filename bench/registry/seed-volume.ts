@@ -1,11 +1,12 @@
 import type { Db } from "@/server/db/client";
+import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 
 export const VOLUME = { models: 10_000, versionsPerModel: 10, compareRuns: 200, metricsPerRun: 5, steps: 1_000 };
 
 /**
  * Bulk-loads the benchmark volume with set-based SQL (loading it through the API would take far longer than the
  * queries it measures): 10,000 models, 100,000 versions with aliases and alias history, and 200 runs × 5 metrics ×
- * 1,000 steps = 1,000,000 metric points.
+ * 1,000 steps = 1,000,000 metric points, with their previews.
  */
 export async function seedVolume(database: Db) {
   const { models, versionsPerModel, compareRuns, metricsPerRun, steps } = VOLUME;
@@ -35,6 +36,9 @@ export async function seedVolume(database: Db) {
         SELECT s.id, st, 0.1 + 0.8 * (1 - exp(-st / 150.0)) + (random() - 0.5) * 0.02, (extract(epoch FROM now()) * 1000)::bigint + st
         FROM "MetricSeries" s, generate_series(0, ${steps - 1}) st
         WHERE s."runId" LIKE 'bench_run_%'`);
+      // The same preview logBatch stores in the transaction that writes the points.
+      const series = await tx.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "MetricSeries" WHERE "runId" LIKE 'bench_run_%'`);
+      await refreshPreviews(tx, series.map((s) => s.id));
       await tx.$executeRawUnsafe(`
         INSERT INTO "RegisteredModel"(id, name, "teamId", "taskType", tags, description, "latestVersion", "createdById", "createdAt", "updatedAt")
         SELECT 'bm_' || g, 'bench-model-' || lpad(g::text, 5, '0'), 'bench_team',

@@ -1,8 +1,9 @@
 import type { RunStatus } from "../../db/generated/client";
 import { AppError } from "../../errors";
 import type { ReadContext } from "../context";
-import { downsampledSeries, type CurvePoint } from "./downsample-series";
+import { downsampledSeries, type SeriesCurve } from "./downsample-series";
 import { parseInput } from "./parse-input";
+import { pointsPerSeries } from "./point-budget";
 import { compareRunsInput, DEFAULT_COMPARE_METRICS, type CompareRunsInput } from "./schemas";
 
 export type ComparedRun = {
@@ -15,14 +16,14 @@ export type ComparedRun = {
   metrics: Record<string, number>;
 };
 
-export type ComparedSeries = { runId: string; key: string; totalPoints: number; points: CurvePoint[] };
-
 export type RunComparison = {
   runs: ComparedRun[];
   metricKeys: string[];
   availableMetricKeys: string[];
   paramKeys: string[];
-  series: ComparedSeries[];
+  /** The most points any series has here: `maxPoints`, lowered so each chart stays within CHART_POINT_BUDGET. */
+  pointsPerSeries: number;
+  series: SeriesCurve[];
 };
 
 async function loadRuns(ctx: ReadContext, runIds: string[]): Promise<ComparedRun[]> {
@@ -74,7 +75,8 @@ export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput):
   const runs = await loadRuns(ctx, input.runIds);
   const availableMetricKeys = keysBySharedCount(runs);
   const metricKeys = input.metricKeys ? [...new Set(input.metricKeys)] : availableMetricKeys.slice(0, DEFAULT_COMPARE_METRICS);
-  const curves = await downsampledSeries(ctx, input.runIds, metricKeys, input.maxPoints);
+  const limit = pointsPerSeries(input.runIds.length, input.maxPoints);
+  const curves = await downsampledSeries(ctx, input.runIds, metricKeys, limit);
 
   const runOrder = new Map(input.runIds.map((id, index) => [id, index]));
   const keyOrder = new Map(metricKeys.map((key, index) => [key, index]));
@@ -85,6 +87,7 @@ export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput):
     metricKeys,
     availableMetricKeys,
     paramKeys: [...new Set(runs.flatMap((run) => Object.keys(run.params)))].sort(),
+    pointsPerSeries: limit,
     series,
   };
 }

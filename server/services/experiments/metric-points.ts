@@ -1,4 +1,5 @@
 import { Prisma } from "../../db/generated/client";
+import { refreshPreviews } from "./metric-previews";
 
 export type MetricPointRow = { key: string; step: number; value: number; timestamp: number };
 
@@ -83,7 +84,7 @@ async function recomputeSeries(tx: Prisma.TransactionClient, seriesIds: number[]
     WHERE s."id" = a."seriesId"`);
 }
 
-/** Writes deduplicated points for one run and updates the series summaries. Returns the keys touched. */
+/** Writes deduplicated points for one run and updates the series summaries and previews. Returns the keys touched. */
 export async function writeMetricPoints(tx: Prisma.TransactionClient, runId: string, points: MetricPointRow[]) {
   if (points.length === 0) return [];
   const keys = [...new Set(points.map((p) => p.key))].sort();
@@ -95,5 +96,6 @@ export async function writeMetricPoints(tx: Prisma.TransactionClient, runId: str
   });
   const replaced = await upsertPoints(tx, seriesIds, points);
   if (replaced.length > 0) await recomputeSeries(tx, replaced);
+  await refreshPreviews(tx, [...idByKey.values()]);
   return keys;
 }

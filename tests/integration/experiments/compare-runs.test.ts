@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { db, type Db } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
+import type { ReadContext } from "@/server/services/context";
 import { compareRuns } from "@/server/services/experiments/compare-runs";
+import { downsampleMinMax, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { logBatch } from "@/server/services/experiments/log-batch";
+import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { givenUser } from "../fixtures";
-import { givenExperiment, givenRun, seedSeries } from "./helpers";
+import { givenExperiment, givenRun, seedSeries, storedCurve } from "./helpers";
 
 async function givenRuns(count: number) {
   const given = await givenUser("DATA_SCIENTIST");
@@ -14,8 +17,37 @@ async function givenRuns(count: number) {
   return { ...given, experiment, runs };
 }
 
+/** A context whose database records the operations (queries) it is asked for. */
+function countingContext(ctx: ReadContext) {
+  const operations: string[] = [];
+  const counted = db().$extends({
+    query: {
+      $allOperations({ model, operation, args, query }) {
+        operations.push(`${model ?? "raw"}.${operation}`);
+        return query(args);
+      },
+    },
+  });
+  return { operations, ctx: { ...ctx, db: counted as unknown as Db } };
+}
+
+const FROM_PREVIEWS = ["Run.findMany", "raw.$queryRaw"];
+// The series (with previews) first, then the curves computed from the points.
+const FROM_POINTS = ["Run.findMany", "raw.$queryRaw", "raw.$queryRaw"];
+
+/** Checks a downsampled curve: within the limit, in step order, first and last kept, every point a stored one. */
+function expectFaithful(points: { step: number; value: number }[], stored: { step: number; value: number }[], maxPoints: number) {
+  expect(points.length).toBeLessThanOrEqual(maxPoints);
+  expect(points[0]).toEqual(stored[0]);
+  expect(points.at(-1)).toEqual(stored.at(-1));
+  const steps = points.map((p) => p.step);
+  expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
+  const byStep = new Map(stored.map((p) => [p.step, p.value]));
+  for (const point of points) expect(byStep.get(point.step)).toBe(point.value);
+}
+
 describe("compareRuns", () => {
-  it("downsamples a 5,000-step series to at most maxPoints, keeping first, last and extremes", async () => {
+  it("downsamples a 5,000-step series without a preview from its points, keeping first, last and extremes", async () => {
     const { ctx, runs } = await givenRuns(1);
     const runId = runs[0]?.id ?? "";
     // A smooth curve with one spike up at step 1234 and one down at step 4321.
@@ -35,11 +67,61 @@ describe("compareRuns", () => {
       expect(steps).toEqual([...steps].sort((a, b) => a - b));
       expect(new Set(steps).size).toBe(steps.length);
     }
-    // Every returned point is a real point, value for value.
-    const result = await compareRuns(ctx, { runIds: [runId], maxPoints: 100 });
-    const stored = await db().metricPoint.findMany({ where: { series: { runId } }, select: { step: true, value: true } });
-    const byStep = new Map(stored.map((p) => [p.step, p.value]));
-    for (const point of result.series[0]?.points ?? []) expect(byStep.get(point.step)).toBe(point.value);
+    // Every returned point is a real point, and SQL buckets exactly as the JS downsampling does.
+    const { points: stored, preview } = await storedCurve(runId, "loss");
+    expect(preview).toBeNull();
+    const counting = countingContext(ctx);
+    const result = await compareRuns(counting.ctx, { runIds: [runId], maxPoints: 100 });
+    expect(counting.operations).toEqual(FROM_POINTS);
+    expectFaithful(result.series[0]?.points ?? [], stored, 100);
+    expect(result.series[0]?.points).toEqual(downsampleMinMax(stored, 100));
+  });
+
+  it("serves a logged series from its preview, and reads the points only for more points than the preview holds", async () => {
+    const { ctx, runs } = await givenRuns(1);
+    const runId = runs[0]?.id ?? "";
+    const metrics = Array.from({ length: 5000 }, (_, step) => ({ key: "loss", step, value: step === 1234 ? 50 : step === 4321 ? -50 : Math.sin(step / 100) }));
+    await logBatch(ctx, runId, { metrics });
+    const { points: stored, preview } = await storedCurve(runId, "loss");
+    expect(preview?.length).toBeLessThanOrEqual(PREVIEW_POINTS);
+    for (const maxPoints of [10, 200, 500, PREVIEW_POINTS]) {
+      const counting = countingContext(ctx);
+      const result = await compareRuns(counting.ctx, { runIds: [runId], maxPoints });
+      expect(counting.operations).toEqual(FROM_PREVIEWS);
+      expect(result.pointsPerSeries).toBe(maxPoints);
+      const points = result.series[0]?.points ?? [];
+      expectFaithful(points, stored, maxPoints);
+      expect(points.length).toBeGreaterThan(maxPoints * 0.9);
+      expect(points).toContainEqual({ step: 1234, value: 50 });
+      expect(points).toContainEqual({ step: 4321, value: -50 });
+    }
+    const counting = countingContext(ctx);
+    const fine = await compareRuns(counting.ctx, { runIds: [runId], maxPoints: 2000 });
+    expect(counting.operations).toEqual(FROM_POINTS);
+    expect(fine.series[0]?.points).toEqual(downsampleMinMax(stored, 2000));
+  });
+
+  it("reads a series longer than PREVIEW_MAX_SERIES_POINTS from its points, next to one served from its preview", async () => {
+    const { ctx, runs } = await givenRuns(2);
+    const [long, short] = runs.map((r) => r.id) as [string, string];
+    await seedSeries(long, "loss", PREVIEW_MAX_SERIES_POINTS - 1, Prisma.sql`CASE g WHEN 777 THEN 9 WHEN 33333 THEN -9 ELSE cos(g / 500.0) END`);
+    await logBatch(ctx, long, { metrics: [PREVIEW_MAX_SERIES_POINTS - 1, PREVIEW_MAX_SERIES_POINTS].map((step) => ({ key: "loss", step, value: 0.5 })) });
+    await logBatch(ctx, short, { metrics: [0, 1, 2].map((step) => ({ key: "loss", step, value: step })) });
+    const { points: stored, preview } = await storedCurve(long, "loss");
+    expect(stored).toHaveLength(PREVIEW_MAX_SERIES_POINTS + 1);
+    expect(preview).toBeNull();
+
+    const counting = countingContext(ctx);
+    const result = await compareRuns(counting.ctx, { runIds: [long, short] });
+    expect(counting.operations).toEqual(FROM_POINTS);
+    expect(result.pointsPerSeries).toBe(500);
+    const [longCurve, shortCurve] = result.series;
+    expect(longCurve?.totalPoints).toBe(PREVIEW_MAX_SERIES_POINTS + 1);
+    expectFaithful(longCurve?.points ?? [], stored, 500);
+    expect(longCurve?.points).toEqual(downsampleMinMax(stored, 500));
+    expect(longCurve?.points).toContainEqual({ step: 777, value: 9 });
+    expect(longCurve?.points).toContainEqual({ step: 33333, value: -9 });
+    expect(shortCurve?.points).toEqual([0, 1, 2].map((step) => ({ step, value: step })));
   });
 
   it("returns short series whole, with each run's params and latest metrics", async () => {
@@ -53,6 +135,7 @@ describe("compareRuns", () => {
     expect(result.availableMetricKeys).toEqual(["loss", "auc"]);
     expect(result.metricKeys).toEqual(["loss", "auc"]);
     expect(result.paramKeys).toEqual(["depth", "lr"]);
+    expect(result.pointsPerSeries).toBe(500);
     expect(result.series.map((s) => [s.runId, s.key])).toEqual([[b, "loss"], [b, "auc"], [a, "loss"]]);
     expect(result.series[2]).toEqual({ runId: a, key: "loss", totalPoints: 3, points: [{ step: 0, value: 3 }, { step: 1, value: 2 }, { step: 2, value: 1 }] });
   });
@@ -72,7 +155,7 @@ describe("compareRuns", () => {
     expect(chosen.series.map((s) => s.key)).toEqual(["m8"]);
   });
 
-  it("serves fresh points after a run logs more (the cache follows the series)", async () => {
+  it("serves fresh points after a run logs more (the preview follows the series)", async () => {
     const { ctx, runs } = await givenRuns(1);
     const runId = runs[0]?.id ?? "";
     await logBatch(ctx, runId, { metrics: [{ key: "acc", value: 0.1, step: 0 }] });
@@ -94,47 +177,35 @@ describe("compareRuns", () => {
     await expect(compareRuns(ctx, { runIds: [runId, "nope"] })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Run not found: nope" });
   });
 
-  it("compares 200 runs × 5 metrics × 1,000 steps in four queries, and fast once curves are cached", async () => {
+  it("compares 200 runs × 5 metrics × 1,000 steps from previews in two queries, 250 points per series", async () => {
     const { ctx, runs } = await givenRuns(0);
     const experimentId = (await db().experiment.findFirstOrThrow({ where: { createdById: ctx.actor.userId } })).id;
     await db().$executeRaw(Prisma.sql`
       INSERT INTO "Run" ("id", "experimentId", "name", "userId") SELECT 'bench-' || g, ${experimentId}, 'bench-' || g, ${ctx.actor.userId} FROM generate_series(1, 200) g`);
     expect(runs).toEqual([]);
     const runIds = Array.from({ length: 200 }, (_, i) => `bench-${i + 1}`);
-    await db().$executeRaw(Prisma.sql`
+    const seriesIds = await db().$queryRaw<{ id: number }[]>(Prisma.sql`
       INSERT INTO "MetricSeries" ("runId", "key", "lastValue", "lastStep", "minValue", "maxValue", "pointCount", "updatedAt")
-      SELECT r, k, 0, 999, -1, 1, 1000, now() FROM unnest(${runIds}::text[]) r, unnest(ARRAY['loss', 'acc', 'auc', 'f1', 'lr']) k`);
+      SELECT r, k, 0, 999, -1, 1, 1000, now() FROM unnest(${runIds}::text[]) r, unnest(ARRAY['loss', 'acc', 'auc', 'f1', 'lr']) k
+      RETURNING "id"`);
     await db().$executeRaw(Prisma.sql`
       INSERT INTO "MetricPoint" ("seriesId", "step", "value", "timestamp")
       SELECT s."id", g, sin(g / 50.0 + s."id"), 0 FROM "MetricSeries" s, generate_series(0, 999) g WHERE s."runId" = ANY(${runIds}::text[])`);
+    await db().$transaction((tx) => refreshPreviews(tx, seriesIds.map((s) => s.id)));
     await db().$executeRaw(Prisma.raw(`VACUUM ANALYZE "MetricPoint"`));
 
-    const operations: string[] = [];
-    const counted = db().$extends({
-      query: {
-        $allOperations({ model, operation, args, query }) {
-          operations.push(`${model ?? "raw"}.${operation}`);
-          return query(args);
-        },
-      },
-    });
-    const countedCtx = { ...ctx, db: counted as unknown as Db };
+    const fromPreviews = countingContext(ctx);
+    const served = await compareRuns(fromPreviews.ctx, { runIds });
+    expect(fromPreviews.operations).toEqual(FROM_PREVIEWS);
+    expect(served.pointsPerSeries).toBe(250);
+    expect(served.series).toHaveLength(1000);
+    expect(served.series.every((s) => s.totalPoints === 1000 && s.points.length <= 250 && s.points.length >= 225)).toBe(true);
 
-    let started = performance.now();
-    const cold = await compareRuns(countedCtx, { runIds });
-    const coldMs = performance.now() - started;
-    // One query for the runs, one for the series, one to size work_mem, one for all 1,000 curves.
-    expect(operations).toEqual(["Run.findMany", "raw.$queryRaw", "raw.$executeRaw", "raw.$queryRaw"]);
-    expect(cold.series).toHaveLength(1000);
-    expect(cold.series.every((s) => s.totalPoints === 1000 && s.points.length <= 500 && s.points.length >= 450)).toBe(true);
-
-    operations.length = 0;
-    started = performance.now();
-    const warm = await compareRuns(countedCtx, { runIds });
-    const warmMs = performance.now() - started;
-    expect(operations).toEqual(["Run.findMany", "raw.$queryRaw"]);
-    expect(warm.series).toEqual(cold.series);
-    console.info(`compare 200 runs × 5 metrics × 1,000 steps: cold ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms`);
-    expect(warmMs).toBeLessThan(300);
+    // Without previews the same curves come from the points (the previews hold these series whole).
+    await db().$executeRaw(Prisma.sql`UPDATE "MetricSeries" SET "preview" = NULL WHERE "runId" = ANY(${runIds}::text[])`);
+    const fromPoints = countingContext(ctx);
+    const computed = await compareRuns(fromPoints.ctx, { runIds });
+    expect(fromPoints.operations).toEqual(FROM_POINTS);
+    expect(computed.series).toEqual(served.series);
   });
 });

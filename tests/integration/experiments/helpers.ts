@@ -3,6 +3,7 @@ import path from "node:path";
 import { db } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import type { ServiceContext } from "@/server/services/context";
+import { unpackCurve } from "@/server/services/experiments/curve-preview";
 import { createExperiment } from "@/server/services/experiments/experiments";
 import { createRun } from "@/server/services/experiments/runs";
 
@@ -49,4 +50,11 @@ export async function seedSeries(runId: string, key: string, steps: number, valu
       "lastValue" = (SELECT "value" FROM "MetricPoint" WHERE "seriesId" = ms."id" ORDER BY "step" DESC LIMIT 1)
     FROM (SELECT "seriesId", count(*)::int n, min("value") lo, max("value") hi, max("step") last_step FROM "MetricPoint" GROUP BY 1) a
     WHERE a."seriesId" = ms."id" AND ms."runId" = ${runId} AND ms."key" = ${key}`);
+}
+
+/** A series' stored points in step order and its stored preview, unpacked (null when it has none). */
+export async function storedCurve(runId: string, key: string) {
+  const series = await db().metricSeries.findUniqueOrThrow({ where: { runId_key: { runId, key } }, select: { id: true, preview: true } });
+  const points = await db().metricPoint.findMany({ where: { seriesId: series.id }, orderBy: { step: "asc" }, select: { step: true, value: true } });
+  return { points, preview: series.preview ? unpackCurve(series.preview) : null };
 }

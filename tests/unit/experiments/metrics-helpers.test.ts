@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketCount } from "@/server/services/experiments/downsample-series";
-import { DownsampleCache } from "@/server/services/experiments/downsample-cache";
+import { bucketCount } from "@/server/services/experiments/curve-preview";
 import { lastPointPerStep } from "@/server/services/experiments/metric-points";
 
 describe("lastPointPerStep", () => {
@@ -23,30 +22,5 @@ describe("bucketCount", () => {
       expect(2 * bucketCount(maxPoints) + 2).toBeLessThanOrEqual(maxPoints);
       expect(2 * bucketCount(maxPoints) + 2).toBeGreaterThanOrEqual(maxPoints - 1);
     }
-  });
-});
-
-describe("DownsampleCache", () => {
-  const curve = (n: number) => Array.from({ length: n }, (_, step) => ({ step, value: step }));
-
-  it("serves an entry only for the same series version", () => {
-    const cache = new DownsampleCache(100);
-    cache.set(1, 50, "v1", curve(3));
-    expect(cache.get(1, 50, "v1")).toHaveLength(3);
-    expect(cache.get(1, 50, "v2")).toBeUndefined();
-    expect(cache.get(1, 60, "v1")).toBeUndefined();
-  });
-
-  it("evicts the least recently used entries beyond its point budget", () => {
-    const cache = new DownsampleCache(10);
-    cache.set(1, 50, "v", curve(4));
-    cache.set(2, 50, "v", curve(4));
-    expect(cache.get(1, 50, "v")).toBeDefined();
-    cache.set(3, 50, "v", curve(4));
-    expect(cache.get(2, 50, "v")).toBeUndefined();
-    expect(cache.get(1, 50, "v")).toBeDefined();
-    expect(cache.get(3, 50, "v")).toBeDefined();
-    cache.set(4, 50, "v", curve(11));
-    expect(cache.get(4, 50, "v")).toBeUndefined();
   });
 });

@@ -1,0 +1,110 @@
+// Pure helpers for metric curves: min/max downsampling and the packed preview format stored in
+// MetricSeries.preview. No database access here.
+
+export type CurvePoint = { step: number; value: number };
+
+/** Resolution of a stored preview: series up to this many points are stored whole. */
+export const PREVIEW_POINTS = 1_000;
+
+/** Bytes per packed point: int32 step, then float64 value, both little-endian. */
+const POINT_BYTES = 12;
+
+/** Buckets per series: each keeps at most two points, plus the first and last point of the series. */
+export function bucketCount(maxPoints: number): number {
+  return Math.max(1, Math.floor((maxPoints - 2) / 2));
+}
+
+export function packCurve(points: readonly CurvePoint[]): Uint8Array {
+  const bytes = new Uint8Array(points.length * POINT_BYTES);
+  const view = new DataView(bytes.buffer);
+  points.forEach((point, index) => {
+    view.setInt32(index * POINT_BYTES, point.step, true);
+    view.setFloat64(index * POINT_BYTES + 4, point.value, true);
+  });
+  return bytes;
+}
+
+export function packedPointCount(bytes: Uint8Array): number {
+  if (bytes.byteLength % POINT_BYTES !== 0) {
+    throw new Error(`A packed curve has a multiple of ${POINT_BYTES} bytes, not ${bytes.byteLength}`);
+  }
+  return bytes.byteLength / POINT_BYTES;
+}
+
+type Columns = { steps: Int32Array; values: Float64Array };
+
+function unpackColumns(bytes: Uint8Array): Columns {
+  const count = packedPointCount(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const steps = new Int32Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    steps[i] = view.getInt32(i * POINT_BYTES, true);
+    values[i] = view.getFloat64(i * POINT_BYTES + 4, true);
+  }
+  return { steps, values };
+}
+
+export function unpackCurve(bytes: Uint8Array): CurvePoint[] {
+  const { steps, values } = unpackColumns(bytes);
+  return Array.from(steps, (step, i) => ({ step, value: values[i] ?? NaN }));
+}
+
+/**
+ * Indices of the points min/max bucketing keeps, in step order (the same rule as the SQL in
+ * minmax-buckets-sql.ts): a series longer than `maxPoints` keeps its first and last point, and its
+ * interior is cut into `bucketCount(maxPoints)` equal step ranges that each keep their lowest and highest
+ * point (the earliest on ties), so spikes survive. Shorter series are kept whole.
+ * Steps must be unique and ascending.
+ */
+function keptIndices({ steps, values }: Columns, maxPoints: number): number[] {
+  const count = steps.length;
+  if (count <= maxPoints) return Array.from({ length: count }, (_, i) => i);
+  const buckets = bucketCount(maxPoints);
+  const first = steps[0] ?? 0;
+  const span = (steps[count - 1] ?? 0) - first + 1;
+  const bucketOf = (step: number) => Math.min(buckets - 1, Math.floor(((step - first) * buckets) / span));
+  const kept = [0];
+  let i = 1;
+  while (i < count - 1) {
+    const bucket = bucketOf(steps[i] ?? 0);
+    let low = i;
+    let high = i;
+    for (i += 1; i < count - 1 && bucketOf(steps[i] ?? 0) === bucket; i++) {
+      const value = values[i] ?? 0;
+      if (value < (values[low] ?? 0)) low = i;
+      if (value > (values[high] ?? 0)) high = i;
+    }
+    kept.push(Math.min(low, high));
+    if (low !== high) kept.push(Math.max(low, high));
+  }
+  kept.push(count - 1);
+  return kept;
+}
+
+function pointsAt({ steps, values }: Columns, indices: number[]): CurvePoint[] {
+  return indices.map((i) => ({ step: steps[i] ?? 0, value: values[i] ?? 0 }));
+}
+
+/** Min/max downsampling of points in ascending step order (see keptIndices). */
+export function downsampleMinMax(points: readonly CurvePoint[], maxPoints: number): CurvePoint[] {
+  const columns = {
+    steps: Int32Array.from(points, (p) => p.step),
+    values: Float64Array.from(points, (p) => p.value),
+  };
+  return pointsAt(columns, keptIndices(columns, maxPoints));
+}
+
+/** Downsamples a packed preview further without materialising the points it drops. */
+export function downsamplePacked(bytes: Uint8Array, maxPoints: number): CurvePoint[] {
+  const columns = unpackColumns(bytes);
+  return pointsAt(columns, keptIndices(columns, maxPoints));
+}
+
+/**
+ * A stored preview answers a request for `limit` points if it holds the whole series, or if the request
+ * is no finer than the preview's resolution (a finer one must read the points).
+ */
+export function previewCovers(preview: Uint8Array, totalPoints: number, limit: number): boolean {
+  return packedPointCount(preview) === totalPoints || limit <= PREVIEW_POINTS;
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import {
+  downsampleMinMax,
+  downsamplePacked,
+  packCurve,
+  packedPointCount,
+  previewCovers,
+  PREVIEW_POINTS,
+  unpackCurve,
+  type CurvePoint,
+} from "@/server/services/experiments/curve-preview";
+import { CHART_POINT_BUDGET, pointsPerSeries } from "@/server/services/experiments/point-budget";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const curve = (values: number[], firstStep = 0): CurvePoint[] => values.map((value, i) => ({ step: firstStep + i, value }));
+/** A smooth curve with a little deterministic noise, so every bucket has a distinct low and high. */
+const noisy = (count: number) => curve(Array.from({ length: count }, (_, i) => Math.exp(-i / 300) + 0.01 * Math.sin(i * 12.9898)));
+
+describe("packCurve / unpackCurve", () => {
+  it("packs each point as a little-endian int32 step and float64 value", () => {
+    expect(hex(packCurve([{ step: 1, value: -2.5 }]))).toBe("01000000" + "00000000000004c0");
+    expect(hex(packCurve([{ step: 0x01020304, value: 1 }, { step: 0, value: 0 }]))).toBe(
+      "04030201" + "000000000000f03f" + "00000000" + "0000000000000000",
+    );
+    expect(packCurve([])).toHaveLength(0);
+  });
+
+  it("round-trips steps up to 2^31-1 and any finite value exactly", () => {
+    const points = [
+      { step: 0, value: 0.1 },
+      { step: 7, value: -1e-300 },
+      { step: 1_000_000, value: Number.MAX_VALUE },
+      { step: 2_147_483_647, value: -123456.789 },
+    ];
+    expect(unpackCurve(packCurve(points))).toEqual(points);
+  });
+
+  it("reads a view into a larger buffer (database drivers hand out slices of a shared buffer)", () => {
+    const packed = packCurve(curve([3, 1, 2], 10));
+    const shared = new Uint8Array(packed.length + 5);
+    shared.set(packed, 5);
+    expect(unpackCurve(shared.subarray(5))).toEqual(curve([3, 1, 2], 10));
+  });
+
+  it("refuses bytes that are not whole points", () => {
+    expect(packedPointCount(new Uint8Array(24))).toBe(2);
+    expect(() => unpackCurve(new Uint8Array(13))).toThrow("A packed curve has a multiple of 12 bytes, not 13");
+  });
+});
+
+describe("downsampleMinMax", () => {
+  it("returns a series no longer than the limit whole", () => {
+    const points = curve([5, 1, 9]);
+    expect(downsampleMinMax(points, 3)).toEqual(points);
+    expect(downsampleMinMax(points, 500)).toEqual(points);
+    expect(downsampleMinMax([], 10)).toEqual([]);
+  });
+
+  it("keeps the first and last point and each bucket's low and high, in step order", () => {
+    // maxPoints 6 → 2 buckets over steps 1..8: steps 1-4 and 5-8.
+    const points = curve([5, 1, 9, 3, 2, 8, 0, 7, 4, 6]);
+    expect(downsampleMinMax(points, 6).map((p) => p.step)).toEqual([0, 1, 2, 5, 6, 9]);
+  });
+
+  it("keeps one point for a flat bucket, the earliest on ties", () => {
+    const points = curve([1, 2, 2, 2, 2, 3, 3, 3, 3, 4]);
+    expect(downsampleMinMax(points, 6)).toEqual([
+      { step: 0, value: 1 },
+      { step: 1, value: 2 },
+      { step: 5, value: 3 },
+      { step: 9, value: 4 },
+    ]);
+  });
+
+  it("keeps spikes up and down in a long series, and stays within the limit", () => {
+    const points = noisy(5000);
+    points[1234] = { step: 1234, value: 50 };
+    points[4321] = { step: 4321, value: -50 };
+    for (const maxPoints of [10, 250, 500, 1000]) {
+      const kept = downsampleMinMax(points, maxPoints);
+      expect(kept.length).toBeLessThanOrEqual(maxPoints);
+      expect(kept.length).toBeGreaterThan(maxPoints * 0.9);
+      expect(kept[0]).toEqual(points[0]);
+      expect(kept.at(-1)).toEqual(points.at(-1));
+      expect(kept).toContainEqual({ step: 1234, value: 50 });
+      expect(kept).toContainEqual({ step: 4321, value: -50 });
+      const steps = kept.map((p) => p.step);
+      expect(steps).toEqual([...new Set(steps)].sort((a, b) => a - b));
+      for (const point of kept) expect(points[point.step]).toEqual(point);
+    }
+  });
+
+  it("buckets by step range, so gaps in the steps leave buckets empty", () => {
+    const points = [...curve([1, 2, 3, 4]), ...curve([9, 8, 7, 6], 1000)];
+    const kept = downsampleMinMax(points, 6);
+    // Buckets cover steps 1-501 and 502-1002: the first holds steps 1-3, the second steps 1000-1002.
+    expect(kept.map((p) => p.step)).toEqual([0, 1, 3, 1000, 1002, 1003]);
+  });
+});
+
+describe("downsamplePacked", () => {
+  it("matches downsampling the unpacked points", () => {
+    const points = noisy(PREVIEW_POINTS);
+    const packed = packCurve(points);
+    for (const limit of [10, 250, 999, 1000]) expect(downsamplePacked(packed, limit)).toEqual(downsampleMinMax(points, limit));
+  });
+});
+
+describe("previewCovers", () => {
+  const whole = packCurve(noisy(300));
+  const thinned = packCurve(downsampleMinMax(noisy(5000), PREVIEW_POINTS));
+
+  it("serves any limit from a preview holding the whole series", () => {
+    expect(previewCovers(whole, 300, 2000)).toBe(true);
+    expect(previewCovers(whole, 300, 10)).toBe(true);
+  });
+
+  it("serves a thinned preview only for limits up to its resolution", () => {
+    expect(previewCovers(thinned, 5000, 250)).toBe(true);
+    expect(previewCovers(thinned, 5000, PREVIEW_POINTS)).toBe(true);
+    expect(previewCovers(thinned, 5000, PREVIEW_POINTS + 1)).toBe(false);
+  });
+});
+
+describe("pointsPerSeries", () => {
+  it("splits the chart budget between the runs, never above maxPoints", () => {
+    expect(CHART_POINT_BUDGET).toBe(50_000);
+    expect(pointsPerSeries(200, 500)).toBe(250);
+    expect(pointsPerSeries(150, 500)).toBe(333);
+    expect(pointsPerSeries(100, 2000)).toBe(500);
+    expect(pointsPerSeries(3, 500)).toBe(500);
+    expect(pointsPerSeries(1, 2000)).toBe(2000);
+    expect(pointsPerSeries(0, 500)).toBe(500);
+  });
+});
