@@ -1,0 +1,72 @@
+import type { Signature } from "../../services/registry/schemas";
+
+/**
+ * One interface for every place a model version can be served: the embedded local runtime, Amazon SageMaker and
+ * Kubernetes (ONNX runtime or vLLM). Deployment workers only talk to this interface; every method is idempotent so
+ * a retried job can call it again safely.
+ */
+export type TargetKind = "local" | "sagemaker" | "kubernetes";
+
+export type VariantSpec = {
+  /** Stable per (endpoint, model version), e.g. "fraud-detector-xgb-v7". Lower-case letters, digits and dashes. */
+  variantName: string;
+  modelName: string;
+  version: number;
+  format: "ONNX" | "VLLM" | "CONTAINER";
+  /** Where the target fetches the model from: a local file path (local), s3:// URI (SageMaker), or a path/URI the
+   *  serving image understands (Kubernetes). */
+  artifactUri: string;
+  artifactSha256: string;
+  signature: Signature;
+  /** Share of traffic, 0–100; the weights of an endpoint's variants sum to 100. */
+  weight: number;
+  /** Sizing; each target maps these to its own terms and falls back to its configured defaults. */
+  instanceType?: string;
+  instanceCount?: number;
+  gpus?: number;
+};
+
+export type EndpointSpec = {
+  endpointName: string;
+  variants: VariantSpec[];
+};
+
+export type RolloutStrategy =
+  | { kind: "all-at-once" }
+  | { kind: "canary"; canaryPercent: number; bakeSeconds: number }
+  | { kind: "linear"; stepPercent: number; stepBakeSeconds: number };
+
+export type EndpointStatus = "absent" | "creating" | "updating" | "healthy" | "failed";
+
+export type VariantState = {
+  variantName: string;
+  weight: number;
+  ready: boolean;
+  /** Replicas / instances currently serving, when the target reports it. */
+  replicas?: number;
+};
+
+export type EndpointState = {
+  endpointName: string;
+  status: EndpointStatus;
+  /** Why the endpoint failed or rolled back, in the target's own words. */
+  message?: string;
+  variants: VariantState[];
+};
+
+export interface DeploymentTarget {
+  readonly kind: TargetKind;
+  /**
+   * Makes the endpoint serve exactly these variants at these weights, creating it if needed. Applying the same spec
+   * twice changes nothing. `rollout` lets targets with native traffic shifting (SageMaker blue/green) use it.
+   */
+  apply(spec: EndpointSpec, options?: { rollout?: RolloutStrategy }): Promise<EndpointState>;
+  /** Changes only the traffic weights of variants the endpoint already has. */
+  setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState>;
+  /** What the target reports now. */
+  describe(endpointName: string): Promise<EndpointState>;
+  /** Polls until the endpoint is healthy or failed, or the timeout passes (then it answers with the last state). */
+  waitUntilSettled(endpointName: string, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<EndpointState>;
+  /** Removes the endpoint and everything created for it; deleting an absent endpoint is not an error. */
+  delete(endpointName: string): Promise<void>;
+}
