@@ -1,0 +1,127 @@
+import type { z } from "zod";
+import type { Prisma } from "../../db/generated/client";
+import { AppError, conflict, forbidden, notFound } from "../../errors";
+import { recordAudit } from "../audit/record-audit";
+import type { ReadContext, ServiceContext } from "../context";
+import { parseInput } from "../parse-input";
+import { readMetricsSnapshot } from "../registry/metrics-snapshot";
+import { evaluateMetricGate, type GateResult } from "./metric-gate";
+import { decidePromotionInput, requestPromotionInput } from "./schemas";
+
+const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;
+
+async function productionVersion(tx: Prisma.TransactionClient, modelId: string) {
+  const alias = await tx.modelAlias.findUnique({
+    where: { modelId_alias: { modelId, alias: "production" } },
+    select: { version: { select: { version: true, metricsSnapshot: true } } },
+  });
+  return alias ? { version: alias.version.version, metrics: readMetricsSnapshot(alias.version.metricsSnapshot) } : null;
+}
+
+/** Creates the deployment row an approved promotion runs as; the worker picks it up by id. */
+async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string) {
+  const promotion = await tx.promotion.findUniqueOrThrow({
+    where: { id: promotionId },
+    select: { environment: true, target: true, version: { select: { modelId: true, model: { select: { name: true } } } } },
+  });
+  const endpointName = `${promotion.version.model.name}-${promotion.environment.toLowerCase()}-${promotion.target.toLowerCase()}`;
+  const endpoint = await tx.endpoint.upsert({
+    where: { modelId_environment_target: { modelId: promotion.version.modelId, environment: promotion.environment, target: promotion.target } },
+    create: { name: endpointName, modelId: promotion.version.modelId, environment: promotion.environment, target: promotion.target },
+    update: {},
+  });
+  const active = await tx.deployment.findFirst({ where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+  if (active) throw conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
+  return tx.deployment.create({ data: { promotionId, endpointId: endpoint.id }, select: { id: true } });
+}
+
+/**
+ * Requests that a version be served in an environment. Gates run first: a failing metric gate refuses the request
+ * and writes nothing. Production needs a second person's approval; staging is approved at once and queued.
+ */
+export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<typeof requestPromotionInput>) {
+  const input = parseInput(requestPromotionInput, rawInput);
+  return ctx.db.$transaction(async (tx) => {
+    const version = await tx.modelVersion.findFirst({
+      where: { version: input.version, model: { name: input.modelName } },
+      select: { id: true, modelId: true, artifactId: true, metricsSnapshot: true },
+    });
+    if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
+    if (!version.artifactId) throw new AppError("BAD_REQUEST", "This version has no artifact to deploy");
+
+    const gates: GateResult[] = [];
+    if (input.metricGate) {
+      gates.push(evaluateMetricGate(input.metricGate, readMetricsSnapshot(version.metricsSnapshot), await productionVersion(tx, version.modelId)));
+    }
+    const failed = gates.filter((g) => !g.passed);
+    if (failed.length > 0) {
+      throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, { gates });
+    }
+
+    const needsApproval = input.environment === "PRODUCTION";
+    const promotion = await tx.promotion.create({
+      data: {
+        versionId: version.id,
+        environment: input.environment,
+        target: input.target,
+        strategy: input.strategy,
+        gates,
+        reason: input.reason,
+        status: needsApproval ? "PENDING_APPROVAL" : "APPROVED",
+        requestedById: ctx.actor.userId,
+      },
+    });
+    const deployment = needsApproval ? null : await queueDeployment(tx, promotion.id);
+    await recordAudit(tx, ctx.actor, {
+      action: "promotion.request",
+      entityType: "Promotion",
+      entityId: promotion.id,
+      after: { model: input.modelName, version: input.version, environment: input.environment, target: input.target, status: promotion.status, alias: ALIAS_OF_ENVIRONMENT[input.environment] },
+    });
+    return { promotion, deploymentId: deployment?.id ?? null };
+  });
+}
+
+/** A reviewer or manager other than the requester approves or rejects a pending promotion. */
+export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typeof decidePromotionInput>) {
+  const input = parseInput(decidePromotionInput, rawInput);
+  return ctx.db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Promotion" WHERE id = ${input.promotionId} FOR UPDATE`;
+    if (!locked) throw notFound("Promotion");
+    const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: input.promotionId } });
+    if (promotion.status !== "PENDING_APPROVAL") throw conflict(`This promotion is ${promotion.status.toLowerCase().replace("_", " ")}, not pending approval`);
+    if (promotion.requestedById === ctx.actor.userId) throw forbidden("A promotion needs a second person: you cannot approve your own request");
+
+    await tx.approval.create({ data: { promotionId: promotion.id, approverId: ctx.actor.userId, approved: input.approve, comment: input.comment } });
+    const status = input.approve ? "APPROVED" : "REJECTED";
+    await tx.promotion.update({ where: { id: promotion.id }, data: { status } });
+    const deployment = input.approve ? await queueDeployment(tx, promotion.id) : null;
+    await recordAudit(tx, ctx.actor, {
+      action: input.approve ? "promotion.approve" : "promotion.reject",
+      entityType: "Promotion",
+      entityId: promotion.id,
+      before: { status: promotion.status },
+      after: { status, comment: input.comment },
+    });
+    return { status, deploymentId: deployment?.id ?? null };
+  });
+}
+
+/** Promotions waiting for a second person, oldest first. */
+export async function listPendingPromotions(ctx: ReadContext) {
+  return ctx.db.promotion.findMany({
+    where: { status: "PENDING_APPROVAL" },
+    orderBy: { createdAt: "asc" },
+    select: {
+      id: true,
+      environment: true,
+      target: true,
+      strategy: true,
+      gates: true,
+      reason: true,
+      createdAt: true,
+      requestedBy: { select: { id: true, name: true } },
+      version: { select: { version: true, model: { select: { name: true } } } },
+    },
+  });
+}
