@@ -1,0 +1,57 @@
+import type { DeploymentTarget, EndpointSpec, EndpointState, EndpointStatus } from "@/server/integrations/targets/deployment-target";
+
+/**
+ * A deployment target that keeps endpoints in memory, for testing the deployment state machine's logic. The real
+ * targets (local runtime, SageMaker, Kubernetes) have their own tests against their real protocols.
+ */
+export class InMemoryTarget implements DeploymentTarget {
+  readonly kind = "local" as const;
+  readonly endpoints = new Map<string, Record<string, number>>();
+  readonly calls: string[] = [];
+  creates = 0;
+  health: EndpointStatus = "healthy";
+  failNextSetWeights: Error | null = null;
+
+  async apply(spec: EndpointSpec): Promise<EndpointState> {
+    if (!this.endpoints.has(spec.endpointName)) this.creates++;
+    this.endpoints.set(spec.endpointName, Object.fromEntries(spec.variants.map((v) => [v.variantName, v.weight])));
+    this.calls.push(`apply ${spec.variants.map((v) => `${v.variantName}=${v.weight}`).join(",")}`);
+    return this.describe(spec.endpointName);
+  }
+
+  async setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState> {
+    if (this.failNextSetWeights) {
+      const error = this.failNextSetWeights;
+      this.failNextSetWeights = null;
+      throw error;
+    }
+    const current = this.endpoints.get(endpointName);
+    if (!current) throw new Error(`no endpoint ${endpointName}`);
+    for (const [name, weight] of Object.entries(weights)) {
+      if (!(name in current)) throw new Error(`no variant ${name}`);
+      current[name] = weight;
+    }
+    this.calls.push(`weights ${Object.entries(weights).map(([n, w]) => `${n}=${w}`).join(",")}`);
+    return this.describe(endpointName);
+  }
+
+  async describe(endpointName: string): Promise<EndpointState> {
+    const variants = this.endpoints.get(endpointName);
+    if (!variants) return { endpointName, status: "absent", variants: [] };
+    return {
+      endpointName,
+      status: this.health,
+      message: this.health === "failed" ? "container exited with code 1" : undefined,
+      variants: Object.entries(variants).map(([variantName, weight]) => ({ variantName, weight, ready: this.health === "healthy" })),
+    };
+  }
+
+  async waitUntilSettled(endpointName: string): Promise<EndpointState> {
+    return this.describe(endpointName);
+  }
+
+  async delete(endpointName: string): Promise<void> {
+    this.endpoints.delete(endpointName);
+    this.calls.push("delete");
+  }
+}
