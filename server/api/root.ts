@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { adminRouter } from "./routers/admin";
+import { deploymentsRouter } from "./routers/deployments";
 import { experimentsRouter } from "./routers/experiments";
 import { registryRouter } from "./routers/registry";
 import { sessionRouter } from "./routers/session";
@@ -7,6 +8,7 @@ import { sessionRouter } from "./routers/session";
 export const appRouter = createTRPCRouter({
   session: sessionRouter,
   admin: adminRouter,
+  deployments: deploymentsRouter,
   experiments: experimentsRouter,
   registry: registryRouter,
 });

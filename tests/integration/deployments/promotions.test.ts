@@ -9,6 +9,7 @@ import { setAlias } from "@/server/services/registry/set-alias";
 import { decidePromotion, listPendingPromotions, requestPromotion } from "@/server/services/deployments/promotions";
 import type { ServiceContext } from "@/server/services/context";
 import { givenUser } from "../fixtures";
+import { trpcCallerFor } from "../support/trpc-caller";
 
 let counter = 0;
 
@@ -122,5 +123,26 @@ describe("promotions", () => {
     const afterFirst = await counts();
     await expect(requestPromotion(scientist.ctx, { ...base, version: 2 })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/in progress/) });
     expect(await counts()).toEqual(afterFirst);
+  });
+});
+
+describe("promotion procedures", () => {
+  it("enforce roles on the server: a data scientist cannot approve, a viewer cannot request", async () => {
+    const { scientist, name } = await givenModel();
+    await givenVersion(scientist.ctx, name, 0.9);
+    const otherScientist = await givenUser("DATA_SCIENTIST");
+    const viewer = await givenUser("VIEWER");
+    const request = { modelName: name, version: 1, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it" } as const;
+
+    await expect((await trpcCallerFor(viewer.user.id)).deployments.requestPromotion(request)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const { promotion } = await (await trpcCallerFor(scientist.user.id)).deployments.requestPromotion(request);
+    const before = await counts();
+    await expect((await trpcCallerFor(otherScientist.user.id)).deployments.decide({ promotionId: promotion.id, approve: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await counts()).toEqual(before);
+
+    const reviewer = await givenUser("REVIEWER");
+    const decided = await (await trpcCallerFor(reviewer.user.id)).deployments.decide({ promotionId: promotion.id, approve: true });
+    const view = await (await trpcCallerFor(viewer.user.id)).deployments.get({ id: decided.deploymentId! });
+    expect(view).toMatchObject({ status: "QUEUED", progress: 0, promotion: { approvals: [{ approved: true, approver: { id: reviewer.user.id } }] } });
   });
 });

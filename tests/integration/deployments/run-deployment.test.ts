@@ -4,6 +4,7 @@ import { artifactStore } from "@/server/services/artifacts/store";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
 import type { GuardrailReading } from "@/server/services/deployments/guardrails";
+import { getDeployment } from "@/server/services/deployments/deployment-views";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
 import { createRun } from "@/server/services/experiments/runs";
@@ -74,6 +75,19 @@ describe("runDeployment", () => {
     expect(await productionVersion(name)).toBe(1);
     const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { promotion: true, endpoint: { include: { variants: true } } } });
     expect(deployment).toMatchObject({ status: "SUCCEEDED", promotion: { status: "SUCCEEDED" }, endpoint: { variants: [{ variantName: `${name}-v1`, weight: 100 }] } });
+    const view = await getDeployment({ db: db() }, deploymentId);
+    expect(view.progress).toBe(1);
+    expect(view.events.every((e) => e.finishedAt !== null)).toBe(true);
+  });
+
+  it("reports partial progress while a deployment is part-way", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(1);
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
+    target.failNextSetWeights = new Error("timeout");
+    await expect(runDeployment(db(), deploymentId, runtime())).rejects.toThrow();
+    const view = await getDeployment({ db: db() }, deploymentId);
+    expect(view.plannedSteps).toHaveLength(6);
+    expect(view.progress).toBeCloseTo(3 / 6);
   });
 
   it("runs a canary: 10% with guardrails watched, then 100%, then retires the old variant", async () => {

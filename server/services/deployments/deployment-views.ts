@@ -1,0 +1,56 @@
+import { notFound } from "../../errors";
+import type { ReadContext } from "../context";
+import { rolloutSteps } from "./rollout-plan";
+import { rolloutStrategySchema } from "./schemas";
+
+/** A deployment with its step timeline, progress and the endpoint's current traffic split. */
+export async function getDeployment(ctx: ReadContext, deploymentId: string) {
+  const deployment = await ctx.db.deployment.findUnique({
+    where: { id: deploymentId },
+    include: {
+      events: { orderBy: { id: "asc" } },
+      endpoint: { include: { variants: { include: { version: { select: { version: true } } }, orderBy: { variantName: "asc" } } } },
+      promotion: {
+        include: {
+          requestedBy: { select: { id: true, name: true } },
+          approvals: { include: { approver: { select: { id: true, name: true } } } },
+          version: { select: { version: true, model: { select: { name: true } } } },
+        },
+      },
+    },
+  });
+  if (!deployment) throw notFound("Deployment");
+  const strategy = rolloutStrategySchema.parse(deployment.promotion.strategy);
+  const plannedSteps = plannedStepNames(strategy);
+  const succeeded = new Set(deployment.events.filter((e) => e.outcome === "SUCCEEDED").map((e) => e.step));
+  return {
+    ...deployment,
+    strategy,
+    plannedSteps,
+    progress: deployment.status === "SUCCEEDED" ? 1 : plannedSteps.filter((s) => succeeded.has(s)).length / plannedSteps.length,
+  };
+}
+
+/** The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). */
+export function plannedStepNames(strategy: ReturnType<typeof rolloutStrategySchema.parse>): string[] {
+  const traffic = rolloutSteps(strategy).flatMap((step, i) => [`shift-traffic:${i + 1}`, ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : [])]);
+  return ["validate-artifact", "apply-endpoint", "wait-healthy", ...traffic, "finalize", "move-alias"];
+}
+
+/** Recent deployments, newest first, optionally of one model. */
+export async function listDeployments(ctx: ReadContext, input: { modelName?: string; take?: number }) {
+  return ctx.db.deployment.findMany({
+    where: input.modelName ? { promotion: { version: { model: { name: input.modelName } } } } : {},
+    orderBy: { createdAt: "desc" },
+    take: Math.min(input.take ?? 50, 200),
+    select: {
+      id: true,
+      status: true,
+      failureReason: true,
+      createdAt: true,
+      finishedAt: true,
+      endpoint: { select: { name: true, environment: true, target: true } },
+      promotion: { select: { version: { select: { version: true, model: { select: { name: true } } } }, requestedBy: { select: { name: true } } } },
+    },
+  });
+}
