@@ -1,0 +1,98 @@
+import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
+import { badRequest, notFound } from "../../errors";
+import type { DeploymentTarget, EndpointSpec, EndpointState } from "../targets/deployment-target";
+import { ClusterObjects } from "./cluster-objects";
+import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "./config";
+import { endpointState } from "./endpoint-state";
+import { endpointLabelSelector } from "./labels";
+import { DEPLOYMENT, HTTP_ROUTE, MANAGED_KINDS, type ObjectKind } from "./object-kinds";
+import { renderEndpoint } from "./render-endpoint";
+import { renderHttpRoute } from "./render-http-route";
+import { routeWeights } from "./route-weights";
+import { waitUntilSettled, type WaitOptions } from "./wait-until-settled";
+import { checkWeights } from "./validate-spec";
+
+type Named = { kind?: string; metadata?: { name?: string } };
+const objectKey = (object: Named) => `${object.kind}/${object.metadata?.name ?? ""}`;
+
+async function removeObject(objects: ClusterObjects, kind: ObjectKind, object: KubernetesObject) {
+  const name = object.metadata?.name;
+  if (name) await objects.remove(kind, name);
+}
+
+/**
+ * Serves an endpoint on Kubernetes: per variant a Deployment, Service and (for ONNX, when configured) an autoscaler,
+ * and one Gateway API HTTPRoute that splits traffic by weight. Traffic shifting is done by the deployment worker
+ * through `setWeights`, so the `rollout` option of `apply` is not used here.
+ */
+export class KubernetesTarget implements DeploymentTarget {
+  readonly kind = "kubernetes" as const;
+
+  private connection: ClusterObjects | undefined;
+
+  /** Connects on first use. */
+  constructor(
+    private readonly config: KubernetesTargetConfig,
+    objects?: ClusterObjects,
+  ) {
+    this.connection = objects;
+  }
+
+  static fromEnv(): KubernetesTarget {
+    return new KubernetesTarget(kubernetesTargetConfigFromEnv());
+  }
+
+  async apply(spec: EndpointSpec): Promise<EndpointState> {
+    const rendered = renderEndpoint(spec, this.config);
+    const objects = await this.objects();
+    for (const object of rendered.workloads) await objects.apply(object);
+    await objects.apply(rendered.route);
+    const keep = new Set([...rendered.workloads, rendered.route].map(objectKey));
+    await this.removeLabelled(spec.endpointName, (object) => !keep.has(objectKey(object)));
+    return this.describe(spec.endpointName);
+  }
+
+  async setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState> {
+    const objects = await this.objects();
+    const route = await objects.read(HTTP_ROUTE, endpointName);
+    if (!route) throw notFound(`Endpoint "${endpointName}" on Kubernetes`);
+    const current = routeWeights(route);
+    const unknown = Object.keys(weights).filter((variantName) => !(variantName in current));
+    if (unknown.length > 0) throw badRequest(`Endpoint "${endpointName}" has no variant ${unknown.map((name) => `"${name}"`).join(", ")}`);
+    const merged = { ...current, ...weights };
+    checkWeights(merged);
+    await objects.apply(renderHttpRoute(endpointName, merged, this.config));
+    return this.describe(endpointName);
+  }
+
+  async describe(endpointName: string): Promise<EndpointState> {
+    const objects = await this.objects();
+    const [deployments, route] = await Promise.all([
+      objects.list<V1Deployment>(DEPLOYMENT, endpointLabelSelector(endpointName)),
+      objects.read(HTTP_ROUTE, endpointName),
+    ]);
+    return endpointState(endpointName, deployments, route ? routeWeights(route) : undefined);
+  }
+
+  waitUntilSettled(endpointName: string, options: WaitOptions): Promise<EndpointState> {
+    return waitUntilSettled(() => this.describe(endpointName), options);
+  }
+
+  async delete(endpointName: string): Promise<void> {
+    await this.removeLabelled(endpointName, () => true);
+  }
+
+  /** Lists by the endpoint's labels, never by name alone, so objects Modelport did not create are left alone. */
+  private async removeLabelled(endpointName: string, shouldRemove: (object: KubernetesObject) => boolean) {
+    const objects = await this.objects();
+    for (const kind of MANAGED_KINDS) {
+      const labelled = await objects.list(kind, endpointLabelSelector(endpointName));
+      for (const object of labelled.filter(shouldRemove)) await removeObject(objects, kind, object);
+    }
+  }
+
+  private async objects(): Promise<ClusterObjects> {
+    this.connection ??= ClusterObjects.connect(this.config);
+    return this.connection;
+  }
+}

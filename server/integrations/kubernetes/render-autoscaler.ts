@@ -1,0 +1,36 @@
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import type { VariantSpec } from "../targets/deployment-target";
+import type { KubernetesTargetConfig } from "./config";
+import { variantLabels } from "./labels";
+import { hasAutoscaler, replicaCount, runtimeFlavour } from "./render-deployment";
+
+/** CPU-based scaling for ONNX variants; vLLM replicas are GPU-bound and keep the fixed count. */
+export function renderAutoscaler(
+  endpointName: string,
+  variant: VariantSpec,
+  config: KubernetesTargetConfig,
+): IHorizontalPodAutoscaler | undefined {
+  const autoscaling = config.onnx.autoscaling;
+  if (!hasAutoscaler(variant, config) || !autoscaling) return undefined;
+  const minReplicas = replicaCount(variant);
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: {
+      name: variant.variantName,
+      namespace: config.namespace,
+      labels: variantLabels(endpointName, variant.variantName, runtimeFlavour(variant)),
+    },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: variant.variantName },
+      minReplicas,
+      maxReplicas: Math.max(minReplicas, autoscaling.maxReplicas),
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilizationPercent } },
+        },
+      ],
+    },
+  };
+}

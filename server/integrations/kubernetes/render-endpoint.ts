@@ -1,0 +1,34 @@
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
+import type { IService } from "kubernetes-models/v1";
+import type { EndpointSpec } from "../targets/deployment-target";
+import type { KubernetesTargetConfig } from "./config";
+import { renderAutoscaler } from "./render-autoscaler";
+import { renderDeployment } from "./render-deployment";
+import { renderHttpRoute } from "./render-http-route";
+import { renderService } from "./render-service";
+import { checkEndpointSpec } from "./validate-spec";
+
+export type RenderedObject = IDeployment | IService | IHorizontalPodAutoscaler | IHTTPRoute;
+
+export type RenderedEndpoint = {
+  /** Per variant, in apply order: the workload before the Service and autoscaler that point at it. */
+  workloads: Array<IDeployment | IService | IHorizontalPodAutoscaler>;
+  route: IHTTPRoute;
+};
+
+/** Every object an endpoint needs. Throws a BAD_REQUEST AppError, before any request, for a spec it cannot serve. */
+export function renderEndpoint(spec: EndpointSpec, config: KubernetesTargetConfig): RenderedEndpoint {
+  checkEndpointSpec(spec);
+  const workloads = spec.variants.flatMap((variant) => {
+    const autoscaler = renderAutoscaler(spec.endpointName, variant, config);
+    return [
+      renderDeployment(spec.endpointName, variant, config),
+      renderService(spec.endpointName, variant, config),
+      ...(autoscaler ? [autoscaler] : []),
+    ];
+  });
+  const weights = Object.fromEntries(spec.variants.map((variant) => [variant.variantName, variant.weight]));
+  return { workloads, route: renderHttpRoute(spec.endpointName, weights, config) };
+}

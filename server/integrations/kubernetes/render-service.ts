@@ -1,0 +1,24 @@
+import type { IService } from "kubernetes-models/v1";
+import type { VariantSpec } from "../targets/deployment-target";
+import type { KubernetesTargetConfig } from "./config";
+import { variantLabels, variantSelector } from "./labels";
+import { runtimeFlavour } from "./render-deployment";
+
+export const SERVICE_PORT = 80;
+
+export function renderService(endpointName: string, variant: VariantSpec, config: KubernetesTargetConfig): IService {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: variant.variantName,
+      namespace: config.namespace,
+      labels: variantLabels(endpointName, variant.variantName, runtimeFlavour(variant)),
+    },
+    spec: {
+      type: "ClusterIP",
+      selector: variantSelector(endpointName, variant.variantName),
+      ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { badRequest } from "../../errors";
+import type { EndpointSpec, VariantSpec } from "../targets/deployment-target";
+import { dnsLabelSchema } from "./config";
+
+function checkName(what: string, name: string) {
+  const result = dnsLabelSchema.safeParse(name);
+  if (!result.success) throw badRequest(`${what} "${name}" ${result.error.issues[0]?.message ?? "is not a valid name"}`);
+}
+
+/** Weights are whole percentages of one endpoint's traffic. */
+export function checkWeights(weights: Record<string, number>) {
+  for (const [variantName, weight] of Object.entries(weights)) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+      throw badRequest(`Weight of variant "${variantName}" must be a whole number from 0 to 100, got ${weight}`);
+    }
+  }
+  const total = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
+  if (total !== 100) throw badRequest(`Variant weights must add up to 100, got ${total}`);
+}
+
+function checkGpus({ variantName, format, gpus }: VariantSpec) {
+  if (gpus === undefined) return;
+  if (format === "VLLM" && (!Number.isInteger(gpus) || gpus < 1)) {
+    throw badRequest(`Variant "${variantName}": a VLLM variant needs a whole number of GPUs, at least 1`);
+  }
+  if (format === "ONNX" && gpus !== 0) {
+    throw badRequest(`Variant "${variantName}": ONNX variants run on CPU in the Kubernetes target; leave gpus unset`);
+  }
+}
+
+/** Rejects a spec the Kubernetes target cannot serve before anything is sent to the cluster. */
+export function checkEndpointSpec(spec: EndpointSpec) {
+  checkName("Endpoint name", spec.endpointName);
+  if (spec.variants.length === 0) throw badRequest("An endpoint needs at least one variant");
+  const seen = new Set<string>();
+  for (const variant of spec.variants) {
+    checkName("Variant name", variant.variantName);
+    if (seen.has(variant.variantName)) throw badRequest(`Variant "${variant.variantName}" appears twice`);
+    seen.add(variant.variantName);
+    if (variant.format === "CONTAINER") {
+      throw badRequest(`Variant "${variant.variantName}": the Kubernetes target serves ONNX and VLLM models, not CONTAINER`);
+    }
+    checkGpus(variant);
+    if (variant.instanceCount !== undefined && (!Number.isInteger(variant.instanceCount) || variant.instanceCount < 1)) {
+      throw badRequest(`Variant "${variant.variantName}": instanceCount must be a whole number of at least 1`);
+    }
+  }
+  checkWeights(Object.fromEntries(spec.variants.map((variant) => [variant.variantName, variant.weight])));
+}

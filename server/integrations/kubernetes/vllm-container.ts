@@ -1,0 +1,65 @@
+import type { IContainer } from "kubernetes-models/v1";
+import type { VariantSpec } from "../targets/deployment-target";
+import type { KubernetesTargetConfig } from "./config";
+import type { ModelVolume } from "./model-volume";
+import { containerResources, withGpus } from "./resources";
+import { containerSecurityContext } from "./security";
+import { SCRATCH_MOUNT, SHARED_MEMORY_MOUNT } from "./scratch-volume";
+
+export function vllmGpus(variant: VariantSpec, config: KubernetesTargetConfig): number {
+  return variant.gpus ?? config.vllm.defaultGpus;
+}
+
+/**
+ * Arguments for vLLM's OpenAI-compatible server. The model is served under the endpoint's name so clients keep one
+ * model id while traffic moves between variants. `--trust-remote-code` is never passed: registry artifacts must not
+ * run arbitrary Python from the model directory.
+ */
+export function vllmArgs(endpointName: string, variant: VariantSpec, modelPath: string, config: KubernetesTargetConfig): string[] {
+  const vllm = config.vllm;
+  const gpus = vllmGpus(variant, config);
+  return [
+    "--model",
+    modelPath,
+    "--served-model-name",
+    endpointName,
+    "--host",
+    "0.0.0.0",
+    "--port",
+    String(vllm.port),
+    "--gpu-memory-utilization",
+    String(vllm.gpuMemoryUtilization),
+    ...(vllm.maxModelLen === undefined ? [] : ["--max-model-len", String(vllm.maxModelLen)]),
+    ...(gpus > 1 ? ["--tensor-parallel-size", String(gpus)] : []),
+  ];
+}
+
+export function vllmContainer(
+  endpointName: string,
+  variant: VariantSpec,
+  volume: ModelVolume,
+  config: KubernetesTargetConfig,
+): IContainer {
+  const vllm = config.vllm;
+  const healthCheck = { httpGet: { path: "/health", port: "http" }, timeoutSeconds: 5 };
+  return {
+    name: "model-server",
+    image: vllm.image,
+    args: vllmArgs(endpointName, variant, volume.modelPath, config),
+    ports: [{ name: "http", containerPort: vllm.port, protocol: "TCP" }],
+    env: [
+      // The image's caches live under HOME; point them at the writable scratch volume and never reach a model hub.
+      { name: "HOME", value: "/tmp" },
+      { name: "XDG_CACHE_HOME", value: "/tmp/.cache" },
+      { name: "HF_HUB_OFFLINE", value: "1" },
+      { name: "VLLM_NO_USAGE_STATS", value: "1" },
+      { name: "DO_NOT_TRACK", value: "1" },
+    ],
+    resources: withGpus(containerResources(variant, vllm.resources, config), vllmGpus(variant, config)),
+    startupProbe: { ...healthCheck, periodSeconds: 10, failureThreshold: Math.ceil(vllm.startupTimeoutSeconds / 10) },
+    readinessProbe: { ...healthCheck, periodSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { ...healthCheck, periodSeconds: 15, failureThreshold: 4 },
+    volumeMounts: [volume.mount, SCRATCH_MOUNT, SHARED_MEMORY_MOUNT],
+    securityContext: containerSecurityContext(config.runAsUser),
+  };
+}

@@ -1,0 +1,97 @@
+import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
+import { z } from "zod";
+
+export const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
+export const instanceTypeSchema = z.enum(INSTANCE_TYPES, {
+  error: (issue) => `${String(issue.input)} is not a SageMaker real-time instance type (e.g. ml.m5.large)`,
+});
+
+const imageUriSchema = z
+  .string()
+  .trim()
+  .regex(/^[^\s/]+\/[^\s]+$/, "Image URIs look like <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>");
+
+const s3PrefixSchema = z
+  .string()
+  .trim()
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, "The S3 prefix must look like s3://bucket/optional/prefix")
+  .transform((prefix) => prefix.replace(/\/+$/, ""));
+
+/**
+ * Everything the SageMaker target needs to know about the AWS account it deploys into. Limits follow the SageMaker
+ * API: blue/green waits are at most an hour, a deployment may run between 10 minutes and 4 hours, and at most ten
+ * CloudWatch alarms can trigger an automatic rollback.
+ */
+export const sageMakerConfigSchema = z.object({
+  region: z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "The region must look like eu-west-1"),
+  executionRoleArn: z
+    .string()
+    .trim()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "The execution role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
+  images: z
+    .object({ ONNX: imageUriSchema.optional(), CONTAINER: imageUriSchema.optional(), VLLM: imageUriSchema.optional() })
+    .refine((images) => Object.values(images).some(Boolean), { message: "Configure a serving image for at least one model format" }),
+  /** Extra container environment per format, e.g. LMI options for the vLLM image. */
+  environment: z
+    .object({
+      ONNX: z.record(z.string(), z.string()).default({}),
+      CONTAINER: z.record(z.string(), z.string()).default({}),
+      VLLM: z.record(z.string(), z.string()).default({ OPTION_ROLLING_BATCH: "vllm", OPTION_GPU_MEMORY_UTILIZATION: "0.9" }),
+    })
+    .prefault({}),
+  modelDataS3Prefix: s3PrefixSchema,
+  defaultInstanceType: instanceTypeSchema,
+  defaultInstanceCount: z.number().int().min(1).max(100).default(1),
+  rollbackAlarmNames: z.array(z.string().trim().min(1).max(255)).max(10, "SageMaker accepts at most 10 rollback alarms").default([]),
+  maxExecutionSeconds: z.number().int().min(600).max(14_400).default(3600),
+  terminationWaitSeconds: z.number().int().min(0).max(3600).default(0),
+  endpointUrl: z.url().optional(),
+  /** How long `delete` waits for SageMaker to finish removing an endpoint before its configs and models go. */
+  deleteTimeoutSeconds: z.number().int().min(0).default(900),
+  deletePollMs: z.number().int().min(1).default(10_000),
+  retry: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(10).default(5),
+      baseDelayMs: z.number().int().min(1).default(250),
+      maxDelayMs: z.number().int().min(1).default(5000),
+    })
+    .prefault({}),
+});
+
+export type SageMakerConfig = z.infer<typeof sageMakerConfigSchema>;
+export type SageMakerConfigInput = z.input<typeof sageMakerConfigSchema>;
+
+export function parseSageMakerConfig(input: unknown): SageMakerConfig {
+  const parsed = sageMakerConfigSchema.safeParse(input);
+  if (!parsed.success) throw new Error(`Invalid SageMaker configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+type Environment = Record<string, string | undefined>;
+
+const optionalNumber = (value: string | undefined) => (value === undefined || value === "" ? undefined : Number(value));
+const list = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** Reads the MODELPORT_SAGEMAKER_* variables (region falls back to AWS_REGION). */
+export function sageMakerConfigFromEnv(environment: Environment = process.env): SageMakerConfig {
+  return parseSageMakerConfig({
+    region: environment.MODELPORT_SAGEMAKER_REGION ?? environment.AWS_REGION,
+    executionRoleArn: environment.MODELPORT_SAGEMAKER_EXECUTION_ROLE_ARN,
+    images: {
+      ONNX: environment.MODELPORT_SAGEMAKER_IMAGE_ONNX || undefined,
+      CONTAINER: environment.MODELPORT_SAGEMAKER_IMAGE_CONTAINER || undefined,
+      VLLM: environment.MODELPORT_SAGEMAKER_IMAGE_VLLM || undefined,
+    },
+    modelDataS3Prefix: environment.MODELPORT_SAGEMAKER_S3_PREFIX,
+    defaultInstanceType: environment.MODELPORT_SAGEMAKER_INSTANCE_TYPE,
+    defaultInstanceCount: optionalNumber(environment.MODELPORT_SAGEMAKER_INSTANCE_COUNT),
+    rollbackAlarmNames: list(environment.MODELPORT_SAGEMAKER_ROLLBACK_ALARMS),
+    maxExecutionSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_MAX_EXECUTION_SECONDS),
+    terminationWaitSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_TERMINATION_WAIT_SECONDS),
+    endpointUrl: environment.MODELPORT_SAGEMAKER_ENDPOINT_URL || undefined,
+  });
+}

@@ -1,0 +1,23 @@
+import type { CreateModelCommandInput } from "@aws-sdk/client-sagemaker";
+import type { EndpointSpec } from "../targets/deployment-target";
+import type { SageMakerConfig } from "./config";
+import { createEndpointConfigInput, productionVariants, type DesiredVariant } from "./endpoint-config";
+import { createModelInput } from "./model-definition";
+import { assertValidSpec } from "./spec";
+
+/** Everything apply will ask SageMaker for, computed (and validated) before any call. */
+export type DesiredEndpoint = {
+  models: (CreateModelCommandInput & { ModelName: string })[];
+  variants: DesiredVariant[];
+  configName: string;
+  configInput: ReturnType<typeof createEndpointConfigInput>;
+};
+
+export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): DesiredEndpoint {
+  assertValidSpec(spec);
+  const models = spec.variants.map((variant) => createModelInput(spec.endpointName, variant, config));
+  const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
+  const variants = productionVariants(spec, modelNames, config);
+  const configInput = createEndpointConfigInput(spec.endpointName, variants);
+  return { models, variants, configName: configInput.EndpointConfigName, configInput };
+}

@@ -1,0 +1,71 @@
+/** The parts of an AWS SDK v3 service error (or a network error) that decide what to do with it. */
+type AwsErrorShape = {
+  name: string;
+  message: string;
+  code?: string;
+  $fault?: "client" | "server";
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+};
+
+const THROTTLING_ERRORS = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "PriorRequestNotComplete",
+]);
+const TRANSIENT_ERRORS = new Set(["InternalFailure", "InternalServerError", "ServiceUnavailable", "RequestTimeout", "RequestTimeoutException", "TimeoutError"]);
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND"]);
+
+function asAwsError(error: unknown): AwsErrorShape {
+  if (error instanceof Error) return error as AwsErrorShape;
+  return { name: "UnknownError", message: String(error) };
+}
+
+/** Throttling, 5xx and dropped connections are worth another try; validation and permission errors are not. */
+export function isRetryableAwsError(error: unknown): boolean {
+  const aws = asAwsError(error);
+  if (aws.$retryable || THROTTLING_ERRORS.has(aws.name) || TRANSIENT_ERRORS.has(aws.name)) return true;
+  if (aws.code !== undefined && NETWORK_CODES.has(aws.code)) return true;
+  const status = aws.$metadata?.httpStatusCode;
+  return status !== undefined && TRANSIENT_STATUS.has(status);
+}
+
+/** A SageMaker call that failed for good: which operation, what AWS said, and whether retries ran out. */
+export class SageMakerRequestError extends Error {
+  readonly awsErrorName: string;
+  readonly awsMessage: string;
+  readonly httpStatus?: number;
+
+  constructor(
+    readonly operation: string,
+    error: unknown,
+    readonly attempts: number,
+  ) {
+    const aws = asAwsError(error);
+    const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+    super(`SageMaker ${operation} failed${retried}: ${aws.name}: ${aws.message}`, { cause: error });
+    this.name = "SageMakerRequestError";
+    this.awsErrorName = aws.name;
+    this.awsMessage = aws.message;
+    this.httpStatus = aws.$metadata?.httpStatusCode;
+  }
+}
+
+/** SageMaker reports most missing resources as a ValidationException ("Could not find endpoint ..."). */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof SageMakerRequestError)) return false;
+  if (error.awsErrorName === "ResourceNotFound") return true;
+  return error.awsErrorName === "ValidationException" && /could not find/i.test(error.awsMessage);
+}
+
+/** "Cannot create already existing model/endpoint configuration/endpoint ..." */
+export function isAlreadyExists(error: unknown): boolean {
+  return error instanceof SageMakerRequestError && error.awsErrorName === "ValidationException" && /already existing/i.test(error.awsMessage);
+}
