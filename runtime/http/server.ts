@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { endpointConfigSchema, endpointNameSchema, faultInjectionSchema, weightsSchema } from "../control/control-schemas";
+import { badRequest, notFound, RuntimeError } from "../errors";
+import type { WorkerPool } from "../inference/worker-pool";
+import type { RuntimeMetrics } from "../metrics";
+import type { EndpointRegistry } from "../serving/endpoint-registry";
+import { predict } from "../serving/predict";
+import { requireControlToken } from "./control-auth";
+import { readJson, readValidated, sendError, sendJson, sendText } from "./io";
+
+export type ServerDeps = { registry: EndpointRegistry; pool: WorkerPool; metrics: RuntimeMetrics; controlToken: string; restoring: () => boolean };
+
+const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
+const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
+const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
+const CONTROL_FAULTS = /^\/v1\/control\/endpoints\/([^/]+)\/variants\/([^/]+)\/fault-injection$/;
+
+function methodNotAllowed(allowed: string[]): never {
+  throw new RuntimeError(405, `Use ${allowed.join(" or ")}`);
+}
+
+/** For a PUT, a bad name is the caller's mistake (400), not a missing endpoint. */
+function newEndpointName(raw: string): string {
+  const name = decodeURIComponent(raw);
+  const parsed = endpointNameSchema.safeParse(name);
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? "Bad endpoint name");
+  return name;
+}
+
+function endpointName(raw: string): string {
+  const name = decodeURIComponent(raw);
+  if (!endpointNameSchema.safeParse(name).success) throw notFound(`No endpoint named "${name}"`);
+  return name;
+}
+
+async function control(request: IncomingMessage, response: ServerResponse, path: string, deps: ServerDeps) {
+  requireControlToken(request, deps.controlToken);
+  const method = request.method ?? "GET";
+  if (path === "/v1/control/endpoints") {
+    if (method !== "GET") methodNotAllowed(["GET"]);
+    return sendJson(response, 200, { endpoints: deps.registry.list() });
+  }
+  let match = CONTROL_WEIGHTS.exec(path);
+  if (match) {
+    if (method !== "PATCH") methodNotAllowed(["PATCH"]);
+    const { weights } = await readValidated(request, weightsSchema);
+    return sendJson(response, 200, await deps.registry.setWeights(endpointName(match[1]!), weights));
+  }
+  match = CONTROL_FAULTS.exec(path);
+  if (match) {
+    if (method !== "PUT") methodNotAllowed(["PUT"]);
+    const fault = await readValidated(request, faultInjectionSchema);
+    return sendJson(response, 200, deps.registry.setFaultInjection(endpointName(match[1]!), decodeURIComponent(match[2]!), fault));
+  }
+  match = CONTROL_ENDPOINT.exec(path);
+  if (!match) throw notFound(`No control route ${path}`);
+  switch (method) {
+    case "GET":
+      return sendJson(response, 200, deps.registry.describe(endpointName(match[1]!)));
+    case "PUT": {
+      const name = newEndpointName(match[1]!);
+      const config = await readValidated(request, endpointConfigSchema);
+      return sendJson(response, 200, await deps.registry.apply(name, config));
+    }
+    case "DELETE":
+      await deps.registry.remove(endpointName(match[1]!));
+      response.writeHead(204).end();
+      return;
+    default:
+      methodNotAllowed(["GET", "PUT", "DELETE"]);
+  }
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps) {
+  const path = new URL(request.url ?? "/", "http://runtime").pathname;
+  const method = request.method ?? "GET";
+  const predictMatch = PREDICT.exec(path);
+  if (predictMatch) {
+    if (method !== "POST") methodNotAllowed(["POST"]);
+    const routingKey = request.headers["x-routing-key"];
+    const result = await predict(deps.registry, deps.metrics, {
+      endpointName: decodeURIComponent(predictMatch[1]!),
+      body: await readJson(request),
+      routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
+    });
+    return sendJson(response, 200, result);
+  }
+  if (path.startsWith("/v1/control/")) return control(request, response, path, deps);
+  if (method !== "GET") methodNotAllowed(["GET"]);
+  switch (path) {
+    case "/healthz":
+      return sendJson(response, 200, { status: "ok" });
+    case "/readyz": {
+      const ready = deps.pool.healthy && !deps.restoring() && deps.registry.ready;
+      return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready", inferenceThreads: deps.pool.healthy });
+    }
+    case "/metrics":
+      return sendText(response, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+    default:
+      throw notFound(`No route ${method} ${path}`);
+  }
+}
+
+export function createRuntimeServer(deps: ServerDeps): Server {
+  const server = createServer((request, response) => {
+    route(request, response, deps).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      sendError(response, error);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

@@ -1,0 +1,10 @@
+import type { WireFeeds } from "./tensors";
+
+export type WorkerRequest =
+  | { id: number; kind: "load"; modelKey: string; bytes: Uint8Array }
+  | { id: number; kind: "unload"; modelKey: string }
+  | { id: number; kind: "run"; modelKey: string; feeds: WireFeeds };
+
+export type WorkerResponse =
+  | { id: number; ok: true; outputs?: WireFeeds }
+  | { id: number; ok: false; message: string };

@@ -1,0 +1,44 @@
+import { runtimeConfigFromEnv } from "./config";
+import { createRuntimeServer } from "./http/server";
+import { WorkerPool } from "./inference/worker-pool";
+import { createRuntimeMetrics } from "./metrics";
+import { EndpointRegistry } from "./serving/endpoint-registry";
+import { loadState, saveState } from "./state-file";
+
+// The local model runtime: `npx tsx runtime/main.ts`. Serves ONNX models over HTTP on RUNTIME_HOST:RUNTIME_PORT
+// (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN.
+const config = runtimeConfigFromEnv();
+const metrics = createRuntimeMetrics();
+const pool = new WorkerPool(config.inferenceThreads);
+
+let saving = Promise.resolve();
+const persist = () => {
+  const { stateFile } = config;
+  if (!stateFile) return;
+  const snapshot = registry.snapshot();
+  saving = saving.then(() => saveState(stateFile, snapshot)).catch((error: unknown) => console.error("Could not save the runtime state:", error));
+};
+const registry = new EndpointRegistry(pool, metrics, persist);
+
+let restoring = Boolean(config.stateFile);
+const server = createRuntimeServer({ registry, pool, metrics, controlToken: config.controlToken, restoring: () => restoring });
+server.listen(config.port, config.host, () => {
+  console.log(`Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads`);
+});
+
+if (config.stateFile) {
+  const saved = await loadState(config.stateFile);
+  for (const [name, endpoint] of Object.entries(saved)) {
+    await registry.apply(name, endpoint).catch((error: unknown) => console.error(`Could not restore endpoint "${name}":`, error));
+  }
+  restoring = false;
+}
+
+const shutdown = (signal: string) => {
+  console.log(`${signal}: stopping the model runtime`);
+  server.close();
+  server.closeIdleConnections();
+  void saving.then(() => pool.close()).then(() => process.exit(0));
+};
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));

@@ -1,0 +1,87 @@
+import onnxProto from "onnx-proto";
+
+const { onnx } = onnxProto;
+type Attribute = InstanceType<typeof onnx.AttributeProto>;
+type Node = InstanceType<typeof onnx.NodeProto>;
+type ValueInfo = InstanceType<typeof onnx.ValueInfoProto>;
+type Tensor = InstanceType<typeof onnx.TensorProto>;
+
+export const ML_DOMAIN = "ai.onnx.ml";
+const encoder = new TextEncoder();
+
+export type AttributeValue = number | string | number[] | string[] | { ints: number[] };
+
+/** Builds an attribute; numbers are floats unless wrapped as `{ ints }` (ONNX distinguishes the two). */
+export function attribute(name: string, value: AttributeValue): Attribute {
+  const type = onnx.AttributeProto.AttributeType;
+  if (typeof value === "number") return onnx.AttributeProto.create({ name, type: type.FLOAT, f: value });
+  if (typeof value === "string") return onnx.AttributeProto.create({ name, type: type.STRING, s: encoder.encode(value) });
+  if (!Array.isArray(value)) return onnx.AttributeProto.create({ name, type: type.INTS, ints: value.ints });
+  if (value.every((v) => typeof v === "string")) {
+    return onnx.AttributeProto.create({ name, type: type.STRINGS, strings: value.map((v) => encoder.encode(v)) });
+  }
+  return onnx.AttributeProto.create({ name, type: type.FLOATS, floats: value as number[] });
+}
+
+export const intAttribute = (name: string, value: number): Attribute =>
+  onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
+
+export function node(opType: string, inputs: string[], outputs: string[], attributes: Attribute[] = [], domain = ""): Node {
+  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, attribute: attributes, domain, name: outputs[0] });
+}
+
+/** A float32 tensor of shape [batch, width] where the batch dimension is variable. */
+export function floatMatrix(name: string, width: number): ValueInfo {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: [{ dimParam: "batch" }, { dimValue: width }] },
+      },
+    },
+  });
+}
+
+export function floatInitializer(name: string, dims: number[], values: number[]): Tensor {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values });
+}
+
+/**
+ * The shared front of every tabular model: one [batch, 1] float input per feature (so the registry signature names
+ * each feature) concatenated into a [batch, features] matrix called `features`.
+ */
+export function featureInputs(featureNames: string[]): { inputs: ValueInfo[]; nodes: Node[] } {
+  return {
+    inputs: featureNames.map((name) => floatMatrix(name, 1)),
+    nodes: [node("Concat", featureNames, ["features"], [intAttribute("axis", 1)])],
+  };
+}
+
+export function encodeModel(options: {
+  graphName: string;
+  docString: string;
+  nodes: Node[];
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+  initializers?: Tensor[];
+}): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: "modelport",
+    producerVersion: "1",
+    docString: options.docString,
+    opsetImport: [
+      { domain: "", version: 17 },
+      { domain: ML_DOMAIN, version: 3 },
+    ],
+    graph: {
+      name: options.graphName,
+      node: options.nodes,
+      input: options.inputs,
+      output: options.outputs,
+      initializer: options.initializers ?? [],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

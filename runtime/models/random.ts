@@ -1,0 +1,41 @@
+/** A seeded pseudo-random generator (mulberry32), so the synthetic datasets are the same on every machine. */
+export type Random = {
+  uniform(): number;
+  normal(mean?: number, sd?: number): number;
+  logNormal(mu: number, sigma: number): number;
+  bernoulli(p: number): number;
+  poisson(lambda: number): number;
+  exponential(mean: number): number;
+};
+
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = (mean = 0, sd = 1) => {
+    const u = Math.max(uniform(), Number.EPSILON);
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+  return {
+    uniform,
+    normal,
+    logNormal: (mu, sigma) => Math.exp(normal(mu, sigma)),
+    bernoulli: (p) => (uniform() < p ? 1 : 0),
+    poisson: (lambda) => {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let product = uniform();
+      while (product > limit) {
+        k++;
+        product *= uniform();
+      }
+      return k;
+    },
+    exponential: (mean) => -mean * Math.log(Math.max(uniform(), Number.EPSILON)),
+  };
+}

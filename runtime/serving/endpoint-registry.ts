@@ -1,0 +1,181 @@
+import type { BatchingConfig, EndpointConfig, FaultInjection } from "../control/control-schemas";
+import { sumsTo100 } from "../control/control-schemas";
+import { badRequest, notFound } from "../errors";
+import type { RuntimeMetrics } from "../metrics";
+import type { WorkerPool } from "../inference/worker-pool";
+import { loadVariant, unloadVariant, type Variant } from "./variant";
+
+export type Endpoint = {
+  name: string;
+  variants: Variant[];
+  batching: BatchingConfig;
+  /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
+  updating: boolean;
+};
+
+export type EndpointView = {
+  endpointName: string;
+  status: "healthy" | "updating";
+  batching: BatchingConfig;
+  variants: Array<{
+    variantName: string;
+    modelName?: string;
+    modelVersion?: number;
+    modelPath: string;
+    sha256: string;
+    weight: number;
+    ready: boolean;
+    faultInjection?: FaultInjection;
+  }>;
+};
+
+const sameModel = (a: Variant, b: EndpointConfig["variants"][number]) =>
+  a.config.sha256 === b.sha256 && a.config.modelPath === b.modelPath;
+
+/**
+ * The endpoints this runtime serves. Changes to one endpoint run one at a time; a PUT loads every new variant
+ * before any traffic moves to it, then swaps the endpoint's variant list in one step.
+ */
+export class EndpointRegistry {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly metrics: RuntimeMetrics,
+    private readonly onChange: () => void = () => {},
+  ) {}
+
+  get(name: string): Endpoint | undefined {
+    return this.endpoints.get(name);
+  }
+
+  list(): EndpointView[] {
+    return [...this.endpoints.values()].map(view);
+  }
+
+  /** Every configured variant is loaded and ready. */
+  get ready(): boolean {
+    return [...this.endpoints.values()].every((e) => e.variants.every((v) => v.ready));
+  }
+
+  /** The desired state of every endpoint, for persisting and restoring. */
+  snapshot(): Record<string, EndpointConfig> {
+    return Object.fromEntries(
+      [...this.endpoints.values()].map((e) => [e.name, { variants: e.variants.map((v) => v.config), batching: e.batching }]),
+    );
+  }
+
+  describe(name: string): EndpointView {
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+    return view(endpoint);
+  }
+
+  private serialised<T>(name: string, change: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    const next = previous.then(change, change);
+    const settled = next.catch(() => undefined);
+    this.locks.set(name, settled);
+    void settled.then(() => {
+      if (this.locks.get(name) === settled) this.locks.delete(name);
+    });
+    return next;
+  }
+
+  apply(name: string, config: EndpointConfig): Promise<EndpointView> {
+    return this.serialised(name, async () => {
+      const current = this.endpoints.get(name);
+      if (current) current.updating = true;
+      const retained = new Map<string, Variant>();
+      const loaded: Variant[] = [];
+      try {
+        for (const desired of config.variants) {
+          const existing = current?.variants.find((v) => v.config.variantName === desired.variantName);
+          if (existing && sameModel(existing, desired)) retained.set(desired.variantName, existing);
+        }
+        const toLoad = config.variants.filter((v) => !retained.has(v.variantName));
+        const results = await Promise.allSettled(
+          toLoad.map((v) => loadVariant(name, v, config.batching, { pool: this.pool, metrics: this.metrics })),
+        );
+        for (const result of results) if (result.status === "fulfilled") loaded.push(result.value);
+        const failure = results.find((r) => r.status === "rejected");
+        if (failure) throw failure.reason;
+      } catch (error) {
+        await Promise.all(loaded.map((v) => unloadVariant(v, this.pool)));
+        if (current) current.updating = false;
+        throw error;
+      }
+      const variants = config.variants.map((desired) => {
+        const variant = retained.get(desired.variantName) ?? loaded.find((v) => v.config.variantName === desired.variantName)!;
+        variant.config = desired;
+        variant.batcher.setOptions(config.batching);
+        return variant;
+      });
+      const endpoint: Endpoint = { name, variants, batching: config.batching, updating: false };
+      this.endpoints.set(name, endpoint);
+      const removed = current?.variants.filter((v) => !variants.includes(v)) ?? [];
+      await Promise.all(removed.map((v) => unloadVariant(v, this.pool)));
+      this.changed();
+      return view(endpoint);
+    });
+  }
+
+  setWeights(name: string, weights: Record<string, number>): Promise<EndpointView> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+      const unknown = Object.keys(weights).filter((v) => !endpoint.variants.some((x) => x.config.variantName === v));
+      if (unknown.length > 0) throw badRequest(`Endpoint "${name}" has no variant ${unknown.map((v) => `"${v}"`).join(", ")}`);
+      const next = endpoint.variants.map((v) => weights[v.config.variantName] ?? v.config.weight);
+      if (!sumsTo100(next)) throw badRequest(`Variant weights must sum to 100; these sum to ${next.reduce((s, w) => s + w, 0)}`);
+      endpoint.variants.forEach((v, i) => {
+        v.config = { ...v.config, weight: next[i]! };
+      });
+      this.changed();
+      return view(endpoint);
+    });
+  }
+
+  setFaultInjection(name: string, variantName: string, fault: FaultInjection): EndpointView {
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+    const variant = endpoint.variants.find((v) => v.config.variantName === variantName);
+    if (!variant) throw notFound(`Endpoint "${name}" has no variant "${variantName}"`);
+    variant.fault = fault;
+    return view(endpoint);
+  }
+
+  remove(name: string): Promise<void> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+      this.endpoints.delete(name);
+      await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
+      this.changed();
+    });
+  }
+
+  private changed() {
+    this.metrics.loadedModels.set([...this.endpoints.values()].reduce((n, e) => n + e.variants.filter((v) => v.ready).length, 0));
+    this.onChange();
+  }
+}
+
+function view(endpoint: Endpoint): EndpointView {
+  return {
+    endpointName: endpoint.name,
+    status: endpoint.updating ? "updating" : "healthy",
+    batching: endpoint.batching,
+    variants: endpoint.variants.map((v) => ({
+      variantName: v.config.variantName,
+      modelName: v.config.modelName,
+      modelVersion: v.config.modelVersion,
+      modelPath: v.config.modelPath,
+      sha256: v.config.sha256,
+      weight: v.config.weight,
+      ready: v.ready,
+      ...(v.fault.errorRate > 0 || v.fault.extraLatencyMs > 0 ? { faultInjection: v.fault } : {}),
+    })),
+  };
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { badRequest, notFound, RuntimeError } from "../errors";
+import type { Prediction } from "../inference/tensors";
+import type { RuntimeMetrics } from "../metrics";
+import type { EndpointRegistry } from "./endpoint-registry";
+import { pickVariant } from "./routing";
+import { validateRows } from "./signature-validation";
+import type { Variant } from "./variant";
+
+export const MAX_ROWS_PER_REQUEST = 10_000;
+
+export type PredictResponse = {
+  predictionId: string;
+  endpoint: string;
+  variant: string;
+  modelName?: string;
+  modelVersion?: number;
+  predictions: Prediction[];
+};
+
+type PredictBody = { rows: unknown[]; routingKey?: string };
+
+function parseBody(body: unknown): PredictBody {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest('Send a JSON object: { "rows": [ {...} ] } or { "row": {...} }');
+  const record = body as Record<string, unknown>;
+  const routingKey = record.routingKey;
+  if (routingKey !== undefined && typeof routingKey !== "string") throw badRequest("routingKey must be a string");
+  if ("row" in record && "rows" in record) throw badRequest('Send either "row" or "rows", not both');
+  const rows = "row" in record ? [record.row] : record.rows;
+  if (!Array.isArray(rows) || rows.length === 0) throw badRequest('"rows" must be a non-empty array of feature objects');
+  if (rows.length > MAX_ROWS_PER_REQUEST) throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${rows.length}`);
+  return { rows, routingKey };
+}
+
+function firstScore(prediction: Prediction | undefined): number | undefined {
+  const value = prediction ? Object.values(prediction)[0] : undefined;
+  return typeof value === "number" ? value : undefined;
+}
+
+async function serve(variant: Variant, rows: unknown[]): Promise<Prediction[]> {
+  const validated = validateRows(rows, variant.config.signature.inputs);
+  const { errorRate, extraLatencyMs } = variant.fault;
+  if (extraLatencyMs > 0) await sleep(extraLatencyMs);
+  if (errorRate > 0 && Math.random() < errorRate) {
+    throw new RuntimeError(500, `Injected fault: variant "${variant.config.variantName}" has fault injection enabled (errorRate ${errorRate})`);
+  }
+  return variant.batcher.submit(validated);
+}
+
+/**
+ * Serves one prediction request: routes it to a variant (by weight, or by routing key), validates the rows against
+ * that variant's signature, batches them with other requests, and records the request's metrics.
+ */
+export async function predict(
+  registry: EndpointRegistry,
+  metrics: RuntimeMetrics,
+  request: { endpointName: string; body: unknown; routingKeyHeader?: string },
+): Promise<PredictResponse> {
+  const started = performance.now();
+  const endpoint = registry.get(request.endpointName);
+  if (!endpoint) {
+    metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
+    throw notFound(`No endpoint named "${request.endpointName}"`);
+  }
+  const endpointLabel = { endpoint: endpoint.name };
+  metrics.inFlight.inc(endpointLabel);
+  let variantName = "";
+  let status = 200;
+  try {
+    const body = parseBody(request.body);
+    const variant = pickVariant(
+      endpoint.variants.map((v) => ({ variantName: v.config.variantName, weight: v.config.weight, variant: v })),
+      request.routingKeyHeader ?? body.routingKey,
+    )?.variant;
+    if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
+    variantName = variant.config.variantName;
+    const predictions = await serve(variant, body.rows);
+    const instruments = metrics.forVariant(endpoint.name, variantName);
+    for (const prediction of predictions) {
+      const score = firstScore(prediction);
+      if (score !== undefined) instruments.scores.observe(score);
+    }
+    instruments.rows.inc(predictions.length);
+    return {
+      predictionId: randomUUID(),
+      endpoint: endpoint.name,
+      variant: variantName,
+      modelName: variant.config.modelName,
+      modelVersion: variant.config.modelVersion,
+      predictions,
+    };
+  } catch (error) {
+    status = error instanceof RuntimeError ? error.status : 500;
+    throw error;
+  } finally {
+    metrics.inFlight.dec(endpointLabel);
+    const seconds = (performance.now() - started) / 1000;
+    if (status === 200) {
+      const instruments = metrics.forVariant(endpoint.name, variantName);
+      instruments.ok.inc();
+      instruments.latency.observe(seconds);
+    } else {
+      metrics.requests.inc({ ...endpointLabel, variant: variantName, status: String(status) });
+      metrics.latency.observe({ ...endpointLabel, variant: variantName }, seconds);
+    }
+  }
+}

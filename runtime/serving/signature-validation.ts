@@ -1,0 +1,70 @@
+import type { Signature } from "../../server/services/registry/schemas";
+import { badRequest } from "../errors";
+
+export type TensorSpec = Signature["inputs"][number];
+export type FeatureValue = number | bigint | boolean | string;
+/** One validated row: the value of each signature input, in signature order. */
+export type ValidatedRow = FeatureValue[];
+
+/** The runtime serves tabular models: every input holds exactly one value per row ([batch] or [batch, 1]). */
+export function tabularSignatureProblem(signature: Signature): string | undefined {
+  for (const input of signature.inputs) {
+    const shape = input.shape;
+    if (shape === undefined) continue;
+    const rowDims = shape.slice(1);
+    if (shape.length === 0 || shape.length > 2 || rowDims.some((dim) => dim !== 1)) {
+      return `Input "${input.name}" has shape [${shape.join(", ")}]; the runtime serves one value per row per input ([-1] or [-1, 1])`;
+    }
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return `a ${typeof value}`;
+}
+
+/** Checks one field; answers the converted value or the reason it is not acceptable. */
+function convert(spec: TensorSpec, value: unknown): { value: FeatureValue } | { problem: string } {
+  switch (spec.type) {
+    case "float32":
+    case "float64":
+      if (typeof value === "number" && Number.isFinite(value)) return { value };
+      return { problem: `must be a finite number, got ${describe(value)}` };
+    case "int64":
+      if (typeof value === "number" && Number.isSafeInteger(value)) return { value: BigInt(value) };
+      return { problem: `must be an integer, got ${typeof value === "number" ? value : describe(value)}` };
+    case "bool":
+      if (typeof value === "boolean") return { value };
+      return { problem: `must be true or false, got ${describe(value)}` };
+    case "string":
+      if (typeof value === "string") return { value };
+      return { problem: `must be a string, got ${describe(value)}` };
+  }
+}
+
+/**
+ * Validates rows against the signature's inputs and converts them; the first bad field fails the request with a
+ * 400 that names the row index and the field. Fields the signature does not name are ignored (callers often send
+ * ids and other context along).
+ */
+export function validateRows(rows: readonly unknown[], inputs: readonly TensorSpec[]): ValidatedRow[] {
+  return rows.map((row, rowIndex) => {
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      throw badRequest(`Row ${rowIndex} must be an object of feature values`, { rowIndex });
+    }
+    const record = row as Record<string, unknown>;
+    return inputs.map((spec) => {
+      if (!(spec.name in record)) {
+        throw badRequest(`Row ${rowIndex}: missing field "${spec.name}" (${spec.type})`, { rowIndex, field: spec.name });
+      }
+      const result = convert(spec, record[spec.name]);
+      if ("problem" in result) {
+        throw badRequest(`Row ${rowIndex}: field "${spec.name}" ${result.problem}`, { rowIndex, field: spec.name });
+      }
+      return result.value;
+    });
+  });
+}

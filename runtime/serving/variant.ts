@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { BatchingConfig, FaultInjection, VariantConfig } from "../control/control-schemas";
+import { unprocessable } from "../errors";
+import type { RuntimeMetrics } from "../metrics";
+import { outputsToPredictions, rowsToFeeds, type Prediction } from "../inference/tensors";
+import type { WorkerPool } from "../inference/worker-pool";
+import { DynamicBatcher } from "./batcher";
+import type { ValidatedRow } from "./signature-validation";
+
+/** A loaded model version serving part of an endpoint's traffic. */
+export type Variant = {
+  config: VariantConfig;
+  modelKey: string;
+  batcher: DynamicBatcher<ValidatedRow, Prediction>;
+  fault: FaultInjection;
+  ready: boolean;
+};
+
+const NO_FAULT: FaultInjection = { errorRate: 0, extraLatencyMs: 0 };
+
+/** Reads the model file and refuses it unless its sha256 is the one the caller vouched for. */
+async function readVerifiedModel(config: VariantConfig): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(config.modelPath);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw unprocessable(`Variant "${config.variantName}": cannot read ${config.modelPath} (${reason})`, { variant: config.variantName });
+  }
+  const actual = createHash("sha256").update(bytes).digest("hex");
+  if (actual !== config.sha256) {
+    throw unprocessable(`Variant "${config.variantName}": ${config.modelPath} has sha256 ${actual}, expected ${config.sha256}`, {
+      variant: config.variantName,
+    });
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Loads the verified model into every inference thread and wires its batcher; nothing serves it yet. */
+export async function loadVariant(
+  endpointName: string,
+  config: VariantConfig,
+  batching: BatchingConfig,
+  deps: { pool: WorkerPool; metrics: RuntimeMetrics },
+): Promise<Variant> {
+  const bytes = await readVerifiedModel(config);
+  const modelKey = `${endpointName}/${config.variantName}/${config.sha256}`;
+  try {
+    await deps.pool.load(modelKey, bytes);
+  } catch (error) {
+    await deps.pool.unload(modelKey);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw unprocessable(`Variant "${config.variantName}": onnxruntime cannot load ${config.modelPath}: ${reason}`, { variant: config.variantName });
+  }
+  const labels = { endpoint: endpointName, variant: config.variantName };
+  const variant: Variant = {
+    config,
+    modelKey,
+    fault: NO_FAULT,
+    ready: true,
+    batcher: new DynamicBatcher<ValidatedRow, Prediction>(
+      batching,
+      async (rows) => {
+        const outputs = await deps.pool.run(modelKey, rowsToFeeds(rows, variant.config.signature.inputs));
+        return outputsToPredictions(outputs, variant.config.signature.outputs, rows.length);
+      },
+      (size) => deps.metrics.batchSize.observe(labels, size),
+    ),
+  };
+  return variant;
+}
+
+/** Lets queued and running batches finish, then frees the model in every thread. */
+export async function unloadVariant(variant: Variant, pool: WorkerPool): Promise<void> {
+  variant.ready = false;
+  await variant.batcher.drain();
+  await pool.unload(variant.modelKey);
+}

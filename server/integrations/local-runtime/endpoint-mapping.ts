@@ -1,0 +1,44 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EndpointView } from "@/runtime/serving/endpoint-registry";
+import type { VariantConfig } from "@/runtime/control/control-schemas";
+import type { EndpointSpec, EndpointState, VariantSpec } from "../targets/deployment-target";
+import { LocalRuntimeError } from "./runtime-control-client";
+
+/** The runtime reads the model from disk itself, so the artifact URI must be a local path (or a file:// URI). */
+export function localModelPath(artifactUri: string): string {
+  if (artifactUri.startsWith("file://")) return fileURLToPath(artifactUri);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(artifactUri)) {
+    throw new LocalRuntimeError(`The local runtime reads models from local files; ${artifactUri} is not one`, undefined, false);
+  }
+  return path.resolve(artifactUri);
+}
+
+export function toRuntimeVariant(variant: VariantSpec): VariantConfig {
+  if (variant.format !== "ONNX") {
+    throw new LocalRuntimeError(`The local runtime serves ONNX models; ${variant.modelName} v${variant.version} is ${variant.format}`, undefined, false);
+  }
+  return {
+    variantName: variant.variantName,
+    modelName: variant.modelName,
+    modelVersion: variant.version,
+    modelPath: localModelPath(variant.artifactUri),
+    sha256: variant.artifactSha256,
+    signature: variant.signature,
+    weight: variant.weight,
+  };
+}
+
+export function toRuntimeEndpoint(spec: EndpointSpec): { variants: VariantConfig[] } {
+  return { variants: spec.variants.map(toRuntimeVariant) };
+}
+
+export function toEndpointState(endpointName: string, view: EndpointView | undefined): EndpointState {
+  if (!view) return { endpointName, status: "absent", variants: [] };
+  const allReady = view.variants.every((v) => v.ready);
+  return {
+    endpointName,
+    status: view.status === "updating" ? "updating" : allReady ? "healthy" : "creating",
+    variants: view.variants.map((v) => ({ variantName: v.variantName, weight: v.weight, ready: v.ready, replicas: v.ready ? 1 : 0 })),
+  };
+}

@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy } from "../targets/deployment-target";
+import type { LocalRuntimeConfig } from "./config";
+import { toEndpointState, toRuntimeEndpoint } from "./endpoint-mapping";
+import { LocalRuntimeError, RuntimeControlClient } from "./runtime-control-client";
+
+/**
+ * The embedded local runtime as a deployment target. A PUT returns once every new variant is loaded, so `apply`
+ * answers a settled state; traffic shifting is done by the caller through `setWeights` (the rollout option is not
+ * used: the runtime has no native canary).
+ */
+export class LocalRuntimeTarget implements DeploymentTarget {
+  readonly kind = "local" as const;
+  readonly client: RuntimeControlClient;
+
+  constructor(config: LocalRuntimeConfig) {
+    this.client = new RuntimeControlClient(config);
+  }
+
+  async apply(spec: EndpointSpec, _options?: { rollout?: RolloutStrategy }): Promise<EndpointState> {
+    const view = await this.client.putEndpoint(spec.endpointName, toRuntimeEndpoint(spec));
+    return toEndpointState(spec.endpointName, view);
+  }
+
+  async setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState> {
+    const view = await this.client.patchWeights(endpointName, weights);
+    if (!view) throw new LocalRuntimeError(`The local runtime has no endpoint "${endpointName}"`, 404, false);
+    return toEndpointState(endpointName, view);
+  }
+
+  async describe(endpointName: string): Promise<EndpointState> {
+    return toEndpointState(endpointName, await this.client.getEndpoint(endpointName));
+  }
+
+  async waitUntilSettled(endpointName: string, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<EndpointState> {
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      const state = await this.describe(endpointName);
+      if (state.status === "healthy" || state.status === "failed" || Date.now() >= deadline) return state;
+      await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
+    }
+  }
+
+  async delete(endpointName: string): Promise<void> {
+    await this.client.deleteEndpoint(endpointName);
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { localModelPath, toEndpointState, toRuntimeVariant } from "@/server/integrations/local-runtime/endpoint-mapping";
+import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+
+const spec: VariantSpec = {
+  variantName: "fraud-gbt-v3",
+  modelName: "fraud-gbt",
+  version: 3,
+  format: "ONNX",
+  artifactUri: "/srv/models/fraud.onnx",
+  artifactSha256: "a".repeat(64),
+  signature: { inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }], outputs: [{ name: "probability", type: "float32" }] },
+  weight: 10,
+};
+
+describe("LocalRuntimeTarget mapping", () => {
+  it("maps a variant spec to the runtime's variant", () => {
+    expect(toRuntimeVariant(spec)).toEqual({
+      variantName: "fraud-gbt-v3",
+      modelName: "fraud-gbt",
+      modelVersion: 3,
+      modelPath: "/srv/models/fraud.onnx",
+      sha256: "a".repeat(64),
+      signature: spec.signature,
+      weight: 10,
+    });
+  });
+
+  it("accepts local paths and file:// URIs only, and ONNX only", () => {
+    expect(localModelPath("file:///srv/m.onnx")).toBe("/srv/m.onnx");
+    expect(localModelPath("relative/m.onnx")).toBe(`${process.cwd()}/relative/m.onnx`);
+    expect(() => localModelPath("s3://bucket/m.onnx")).toThrow(/local files/);
+    expect(() => toRuntimeVariant({ ...spec, format: "VLLM" })).toThrow(/serves ONNX models/);
+  });
+
+  it("maps the runtime's answer to an EndpointState", () => {
+    expect(toEndpointState("fraud", undefined)).toEqual({ endpointName: "fraud", status: "absent", variants: [] });
+    const view = {
+      endpointName: "fraud",
+      status: "healthy" as const,
+      batching: { maxBatchSize: 32, maxQueueDelayMs: 2 },
+      variants: [{ variantName: "a", modelPath: "/m", sha256: "b".repeat(64), weight: 100, ready: true }],
+    };
+    expect(toEndpointState("fraud", view)).toEqual({
+      endpointName: "fraud",
+      status: "healthy",
+      variants: [{ variantName: "a", weight: 100, ready: true, replicas: 1 }],
+    });
+    expect(toEndpointState("fraud", { ...view, status: "updating" }).status).toBe("updating");
+  });
+
+  it("reads its configuration from the runtime's own variables", () => {
+    expect(localRuntimeConfigFromEnv({ RUNTIME_PORT: "9000", RUNTIME_CONTROL_TOKEN: "t" })).toEqual({ baseUrl: "http://127.0.0.1:9000", controlToken: "t" });
+    expect(localRuntimeConfigFromEnv({ RUNTIME_URL: "http://10.0.0.2:8500" }).baseUrl).toBe("http://10.0.0.2:8500");
+  });
+});
