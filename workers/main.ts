@@ -4,6 +4,9 @@ import { env } from "@/server/env";
 import { enqueue, closeQueues } from "@/server/jobs/define-job";
 import { HEALTH_QUEUE, healthCheckJob } from "@/server/jobs/health-check";
 import { redisConnection } from "@/server/jobs/redis";
+import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
+import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
+import { handleDeploy } from "./handlers/deploy";
 import { handleHealthCheck } from "./handlers/health-check";
 
 // The worker process: one BullMQ Worker per queue. It never runs inside the web server.
@@ -13,6 +16,14 @@ const workers = [
     async (job) => handleHealthCheck(db(), healthCheckJob.schema.parse(job.data)),
     { connection: redisConnection(), prefix: env().QUEUE_PREFIX, concurrency: 1 },
   ),
+  new Worker(DEPLOYMENTS_QUEUE, async (job) => handleDeploy(db(), job), {
+    connection: redisConnection(),
+    prefix: env().QUEUE_PREFIX,
+    concurrency: 4,
+    // A bake can last minutes; the lock is renewed while the handler runs, and a crashed worker's job is
+    // picked up again after it expires.
+    lockDuration: 60_000,
+  }),
 ];
 
 for (const worker of workers) {
@@ -20,7 +31,8 @@ for (const worker of workers) {
 }
 
 await enqueue(healthCheckJob, { requestedAt: new Date().toISOString() }, { repeat: { every: 60_000 }, jobId: "health-check" });
-console.log(`[worker] started: ${workers.map((w) => w.name).join(", ")}`);
+const requeued = await enqueueUnfinishedDeployments(db());
+console.log(`[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued} unfinished deployment(s) queued`);
 
 async function shutdown() {
   await Promise.all(workers.map((w) => w.close()));

@@ -6,6 +6,7 @@ import type { ReadContext, ServiceContext } from "../context";
 import { parseInput } from "../parse-input";
 import { readMetricsSnapshot } from "../registry/metrics-snapshot";
 import { evaluateMetricGate, type GateResult } from "./metric-gate";
+import { enqueueDeployment } from "./enqueue-deployments";
 import { decidePromotionInput, requestPromotionInput } from "./schemas";
 
 const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;
@@ -41,7 +42,7 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
  */
 export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<typeof requestPromotionInput>) {
   const input = parseInput(requestPromotionInput, rawInput);
-  return ctx.db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const version = await tx.modelVersion.findFirst({
       where: { version: input.version, model: { name: input.modelName } },
       select: { id: true, modelId: true, artifactId: true, metricsSnapshot: true },
@@ -80,12 +81,14 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<ty
     });
     return { promotion, deploymentId: deployment?.id ?? null };
   });
+  if (result.deploymentId) await enqueueDeployment(result.deploymentId);
+  return result;
 }
 
 /** A reviewer or manager other than the requester approves or rejects a pending promotion. */
 export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typeof decidePromotionInput>) {
   const input = parseInput(decidePromotionInput, rawInput);
-  return ctx.db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Promotion" WHERE id = ${input.promotionId} FOR UPDATE`;
     if (!locked) throw notFound("Promotion");
     const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: input.promotionId } });
@@ -105,6 +108,8 @@ export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typ
     });
     return { status, deploymentId: deployment?.id ?? null };
   });
+  if (result.deploymentId) await enqueueDeployment(result.deploymentId);
+  return result;
 }
 
 /** Promotions waiting for a second person, oldest first. */

@@ -1,0 +1,119 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { db } from "@/server/db/client";
+import { env } from "@/server/env";
+import { closeQueues } from "@/server/jobs/define-job";
+import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
+import { redisConnection } from "@/server/jobs/redis";
+import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
+import { handleDeploy } from "@/workers/handlers/deploy";
+import { callApi, givenToken, givenUser } from "../fixtures";
+import { postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+
+// The whole path on real services: REST registration of a real ONNX model → promotion → approval → BullMQ job →
+// the worker's state machine → the real local runtime serving predictions.
+let runtime: RunningRuntime;
+let worker: Worker;
+let manifest: ManifestEntry[];
+let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+
+beforeAll(async () => {
+  modelDirectory = await temporaryDirectory("modelport-deploy-models-");
+  ({ manifest } = await writeModels(modelDirectory.directory));
+  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+  process.env.RUNTIME_URL = runtime.baseUrl;
+  process.env.RUNTIME_CONTROL_TOKEN = runtime.controlToken;
+  worker = new Worker(DEPLOYMENTS_QUEUE, (job) => handleDeploy(db(), job), { connection: redisConnection(), prefix: env().QUEUE_PREFIX, concurrency: 2 });
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.close();
+  await closeQueues();
+  await runtime?.stop();
+  await modelDirectory?.remove();
+});
+
+async function registerThroughApi(token: string, modelName: string, entry: ManifestEntry) {
+  const run = await callApi("POST", "/runs", { token, json: { experimentName: `${modelName}-training`, name: entry.name } });
+  const runId = run.json.id as string;
+  await callApi("POST", `/runs/${runId}/log`, { token, json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) } });
+  const bytes = await readFile(path.join(modelDirectory.directory, entry.file));
+  const upload = await callApi("POST", `/runs/${runId}/artifacts?path=model.onnx`, { token, body: bytes, headers: { "content-type": "application/octet-stream" } });
+  expect(upload.status).toBe(201);
+  await callApi("POST", `/runs/${runId}/finish`, { token, json: { status: "FINISHED" } });
+  const version = await callApi("POST", `/models/${modelName}/versions`, { token, json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature } });
+  expect(version.status).toBe(201);
+  return version.json.version as number;
+}
+
+async function settled(deploymentId: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    if (["SUCCEEDED", "ROLLED_BACK", "FAILED"].includes(deployment.status)) return deployment;
+    if (Date.now() > deadline) throw new Error(`Deployment still ${deployment.status} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const fraudRow = (entry: ManifestEntry) => Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
+
+describe("promote → approve → deploy on the local runtime", () => {
+  it("serves predictions from the real ONNX model, and rolls back a canary that breaches its guardrail", async () => {
+    const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
+    const reviewer = await givenUser("REVIEWER");
+    const name = `fraud-e2e-${Date.now().toString(36)}`;
+    await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
+    const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
+    const logreg = manifest.find((m) => m.name === "fraud-logreg")!;
+    const v1 = await registerThroughApi(scientist.secret, name, gbt);
+
+    const first = await requestPromotion(scientist.ctx, { modelName: name, version: v1, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "first release" });
+    expect(first.deploymentId).toBeNull();
+    const approved = await decidePromotion(reviewer.ctx, { promotionId: first.promotion.id, approve: true });
+    const deployed = await settled(approved.deploymentId!);
+    expect(deployed).toMatchObject({ status: "SUCCEEDED" });
+    const endpoint = `${name}-production-local`;
+    const answer = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ variant: `${name}-v1`, modelVersion: 1 });
+    const bad = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: { ...fraudRow(gbt), [gbt.signature.inputs[0]!.name]: "lots" } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain(gbt.signature.inputs[0]!.name);
+
+    // A canary whose new variant fails every request is rolled back by its guardrail.
+    const v2 = await registerThroughApi(scientist.secret, name, logreg);
+    const second = await requestPromotion(scientist.ctx, { modelName: name, version: v2, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "canary", canaryPercent: 50, bakeSeconds: 8 }, reason: "cheaper model" });
+    const canary = await decidePromotion(reviewer.ctx, { promotionId: second.promotion.id, approve: true });
+    let traffic = true;
+    const load = (async () => {
+      let faultSet = false;
+      while (traffic) {
+        if (!faultSet) {
+          const fault = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}/variants/${name}-v2/fault-injection`, {
+            method: "PUT",
+            headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },
+            body: JSON.stringify({ errorRate: 1 }),
+          });
+          faultSet = fault.ok;
+        }
+        await Promise.all(Array.from({ length: 10 }, () => postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) }).catch(() => null)));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const rolledBack = await settled(canary.deploymentId!);
+    traffic = false;
+    await load;
+    expect(rolledBack.status).toBe("ROLLED_BACK");
+    expect(rolledBack.failureReason).toMatch(/Guardrail breached by .*-v2: error rate/);
+    const alias = await db().modelAlias.findFirstOrThrow({ where: { alias: "production", model: { name } }, include: { version: true } });
+    expect(alias.version.version).toBe(1);
+    const state = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}`, { headers: { authorization: `Bearer ${runtime.controlToken}` } }).then((r) => r.json());
+    expect(JSON.stringify(state)).not.toContain(`${name}-v2`);
+    const after = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
+    expect(after.body).toMatchObject({ variant: `${name}-v1` });
+  }, 120_000);
+});

@@ -1,0 +1,57 @@
+import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
+import { LocalRuntimeTarget, localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
+import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-guardrails";
+import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
+import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
+import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
+import { artifactStore } from "@/server/services/artifacts/store";
+import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+import type { DeploymentRuntime } from "@/server/services/deployments/run-deployment";
+import { env } from "@/server/env";
+import path from "node:path";
+
+const FACTORIES: Record<DeploymentTargetKind, () => DeploymentTarget> = {
+  LOCAL: () => new LocalRuntimeTarget(localRuntimeConfigFromEnv()),
+  SAGEMAKER: () => SageMakerTarget.fromEnv(),
+  KUBERNETES: () => KubernetesTarget.fromEnv(),
+};
+
+/** The real targets, built on first use; a target whose configuration is missing fails the deployment clearly. */
+function targets() {
+  const built = new Map<DeploymentTargetKind, DeploymentTarget>();
+  return (kind: DeploymentTargetKind) => {
+    let target = built.get(kind);
+    if (!target) {
+      try {
+        target = FACTORIES[kind]();
+      } catch (error) {
+        throw new DeploymentFailure(`The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      built.set(kind, target);
+    }
+    return target;
+  };
+}
+
+/**
+ * Where a target finds an artifact: the local runtime reads the blob from the local store; SageMaker and Kubernetes
+ * find it under `artifacts/<sha256>/model` in their model store (S3 prefix or model volume).
+ */
+function artifactUri(artifact: { sha256: string }, kind: DeploymentTargetKind) {
+  if (kind === "LOCAL") return new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT)).blobPath(artifact.sha256);
+  return `artifacts/${artifact.sha256}/model`;
+}
+
+export function deploymentRuntime(): DeploymentRuntime {
+  const local = localRuntimeConfigFromEnv();
+  return {
+    target: targets(),
+    artifactUri,
+    artifactExists: (sha256) => artifactStore().exists(sha256),
+    guardrails: new ScrapeGuardrails(`${local.baseUrl.replace(/\/+$/, "")}/metrics`),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    healthTimeoutMs: 120_000,
+    guardrailPollMs: 2_000,
+  };
+}

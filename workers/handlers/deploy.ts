@@ -1,0 +1,22 @@
+import type { Job } from "bullmq";
+import type { Db } from "@/server/db/client";
+import { deployJob } from "@/server/jobs/deploy";
+import { rollBack, runDeployment } from "@/server/services/deployments/run-deployment";
+import { deploymentRuntime } from "../deployment-runtime";
+
+/**
+ * Runs a deployment. Failures the state machine understands roll back inside runDeployment; anything else
+ * (a network error, a crash) is retried by BullMQ, resuming from the last finished step, and after the last
+ * attempt the deployment is rolled back with the error as its reason.
+ */
+export async function handleDeploy(db: Db, job: Job) {
+  const { deploymentId } = deployJob.schema.parse(job.data);
+  const runtime = deploymentRuntime();
+  try {
+    return await runDeployment(db, deploymentId, runtime);
+  } catch (error) {
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (lastAttempt) await rollBack(db, deploymentId, runtime, `Gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
+}
