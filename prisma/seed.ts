@@ -1,7 +1,9 @@
 import { db } from "@/server/db/client";
+import { closeQueues } from "@/server/jobs/define-job";
 import { DEMO_MODELS, DEMO_TEAMS } from "./seed/demo-catalog";
 import { seedModel } from "./seed/seed-model";
 import { seedPeople } from "./seed/seed-people";
+import { seedRuntimeModels } from "./seed/seed-runtime-models";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
 // Every row it creates is labelled demo. Running it again on a seeded database does nothing.
@@ -22,6 +24,10 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
     if (!owner) throw new Error(`Demo model ${model.name} names an unknown owner ${model.owner}`);
     await seedModel(database, owner, model);
   }
+  const dana = people.get("dana.scientist@modelport.dev");
+  if (!dana) throw new Error("The demo needs dana.scientist@modelport.dev");
+  await seedRuntimeModels(database, dana);
   console.log(`Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
+await closeQueues();
 await database.$disconnect();

@@ -8,10 +8,16 @@ export NEXTAUTH_URL="http://localhost:$PORT"
 export MODELPORT_DEV_LOGIN=1
 export QUEUE_PREFIX=modelport_e2e
 export ARTIFACT_ROOT=/tmp/modelport-e2e-artifacts
+export RUNTIME_PORT="${E2E_RUNTIME_PORT:-8600}"
+export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
+export RUNTIME_CONTROL_TOKEN="e2e-runtime-control-token-$RANDOM$RANDOM"
 rm -rf "$ARTIFACT_ROOT"
 ensure_database modelport_e2e --fresh
 npx tsx prisma/seed.ts
+npx tsx runtime/main.ts &
+runtime=$!
+wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 npx tsx workers/main.ts &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $runtime 2>/dev/null || true' EXIT INT TERM
 npx next start -p "$PORT"

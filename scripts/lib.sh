@@ -54,3 +54,19 @@ ensure_database() {
   log "applying migrations to $name"
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$name" npx prisma migrate deploy >/dev/null
 }
+
+# ensure_runtime_token FILE: a random control token for the local runtime, made once and kept (mode 0600).
+ensure_runtime_token() {
+  local file="$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' > "$file")
+  fi
+  cat "$file"
+}
+
+# wait_for_url URL SECONDS NAME: waits until URL answers 2xx.
+wait_for_url() {
+  for _ in $(seq 1 "$2"); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "$3 did not come up at $1" >&2; return 1
+}

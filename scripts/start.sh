@@ -6,11 +6,16 @@ PORT="${PORT:-3000}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/modelport}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 export MODELPORT_DEV_LOGIN="${MODELPORT_DEV_LOGIN:-1}"
+export RUNTIME_PORT="${RUNTIME_PORT:-8500}"
+export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
+export RUNTIME_STATE_FILE="${RUNTIME_STATE_FILE:-$PWD/.data/runtime-state.json}"
 
 ensure_apt_packages psql:postgresql-client redis-cli:redis-tools curl:curl
 ensure_services
 ensure_node_modules
 ensure_database "$(basename "${DATABASE_URL%%\?*}")"
+RUNTIME_CONTROL_TOKEN="$(ensure_runtime_token .data/runtime-control-token)"
+export RUNTIME_CONTROL_TOKEN
 log "seeding demo data (skipped if already there)"
 npx tsx prisma/seed.ts
 log "building the portal"
@@ -19,10 +24,11 @@ npx next build >/tmp/modelport-build.log 2>&1 || { tail -50 /tmp/modelport-build
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
+npx tsx runtime/main.ts & pids+=($!)
+wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 npx tsx workers/main.ts & pids+=($!)
 npx next start -p "$PORT" & pids+=($!)
-
-for _ in $(seq 1 60); do curl -fs "http://localhost:$PORT/api/health" >/dev/null 2>&1 && break; sleep 1; done
+wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
 cat <<TXT
 
   Modelport is running at http://localhost:$PORT
@@ -31,6 +37,7 @@ cat <<TXT
 $(npx tsx scripts/print-demo-users.ts)
 
   API reference: http://localhost:$PORT/api/v1/openapi.json
+  Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics)
   Press Ctrl+C to stop.
 TXT
 wait -n "${pids[@]}"

@@ -29,6 +29,8 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
             <NavLink href="/models">Models</NavLink>
             <NavLink href="/experiments">Experiments</NavLink>
+            <NavLink href="/deployments">Deployments</NavLink>
+            <NavLink href="/approvals">Approvals</NavLink>
             {canAudit && <NavLink href="/admin/audit">Audit log</NavLink>}
             {canAdmin && <NavLink href="/admin/users">Users</NavLink>}
             <NavLink href="/settings/tokens">API tokens</NavLink>

@@ -9,6 +9,8 @@ import { Card } from "@/components/ui/card";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
+import { PromoteDialog } from "@/components/deployments/promote-dialog";
+import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
 import { AliasBadge } from "./alias-badge";
 import { artifactDownloadHref, FORMAT_LABELS, modelHref, runHref, TASK_TYPE_LABELS } from "./format";
@@ -29,6 +31,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 export function VersionDetail({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.registry.version.queryOptions({ name, version }));
+  const canPromote = useCan("models:write");
   if (query.isPending) return <LoadingState label="Loading version…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -57,9 +60,12 @@ export function VersionDetail({ name, version }: { name: string; version: number
             <AliasBadge key={alias} alias={alias} version={v.version} />
           ))}
         </h1>
-        <p className="mt-1 text-sm text-slate-600">
-          {v.model.team} · {TASK_TYPE_LABELS[v.model.taskType]}
-        </p>
+        <div className="mt-1 flex flex-wrap items-center justify-between gap-2">
+          <p className="text-sm text-slate-600">
+            {v.model.team} · {TASK_TYPE_LABELS[v.model.taskType]}
+          </p>
+          {canPromote && <PromoteDialog modelName={v.model.name} version={v.version} metricNames={Object.keys(v.metrics).sort()} />}
+        </div>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Overview">

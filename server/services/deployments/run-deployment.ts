@@ -27,7 +27,7 @@ export function variantNameOf(modelName: string, version: number) {
 }
 
 async function loadDeployment(database: Db, deploymentId: string) {
-  return database.deployment.findUniqueOrThrow({
+  return database.deployment.findUnique({
     where: { id: deploymentId },
     include: {
       endpoint: { include: { variants: { include: { version: { include: { model: true, artifact: true } } } } } },
@@ -36,7 +36,7 @@ async function loadDeployment(database: Db, deploymentId: string) {
   });
 }
 
-type Loaded = Awaited<ReturnType<typeof loadDeployment>>;
+type Loaded = NonNullable<Awaited<ReturnType<typeof loadDeployment>>>;
 type VersionWithArtifact = Loaded["promotion"]["version"];
 
 function toVariantSpec(version: VersionWithArtifact, weight: number, kind: DeploymentTargetKind, runtime: DeploymentRuntime): VariantSpec {
@@ -79,6 +79,8 @@ async function recordVariants(database: Db, endpointId: string, variants: { vers
  */
 export async function runDeployment(database: Db, deploymentId: string, runtime: DeploymentRuntime) {
   const deployment = await loadDeployment(database, deploymentId);
+  // A job outliving its deployment (a dropped database, a queue that kept old jobs) has nothing left to do.
+  if (!deployment) return "MISSING" as const;
   if (["SUCCEEDED", "FAILED", "ROLLED_BACK"].includes(deployment.status)) return deployment.status;
   await database.$transaction([
     database.deployment.update({ where: { id: deploymentId }, data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() } }),
@@ -189,6 +191,7 @@ async function bake(endpointName: string, variantName: string, bakeSeconds: numb
 /** Puts the endpoint back to the variants that served before this deployment and records why. */
 export async function rollBack(database: Db, deploymentId: string, runtime: DeploymentRuntime, reason: string) {
   const deployment = await loadDeployment(database, deploymentId);
+  if (!deployment) return;
   const { endpoint, promotion } = deployment;
   const kind = endpoint.target;
   const target = runtime.target(kind);

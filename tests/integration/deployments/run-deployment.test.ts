@@ -156,3 +156,11 @@ describe("runDeployment", () => {
     expect(await productionVersion(name)).toBeNull();
   });
 });
+
+describe("a job whose deployment no longer exists", () => {
+  it("finishes without doing anything", async () => {
+    target = new InMemoryTarget();
+    expect(await runDeployment(db(), "no-such-deployment", runtime())).toBe("MISSING");
+    expect(target.calls).toEqual([]);
+  });
+});

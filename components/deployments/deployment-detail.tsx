@@ -1,0 +1,59 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { Card } from "@/components/ui/card";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { useTRPC } from "@/lib/trpc";
+import { DeploymentHeader } from "./deployment-header";
+import { DeploymentTimeline } from "./deployment-timeline";
+import { isActiveStatus, STATUS_LABELS } from "./labels";
+import { ProgressBar } from "./progress-bar";
+import { mergeTimeline } from "./timeline";
+import { TrafficSplit } from "./traffic-split";
+
+const POLL_MS = 1000;
+
+/** A deployment's live view: polls every second while it is queued or running, then stops. */
+export function DeploymentDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const query = useQuery(
+    trpc.deployments.get.queryOptions(
+      { id },
+      { refetchInterval: (q) => (q.state.data && !isActiveStatus(q.state.data.status) ? false : POLL_MS), refetchIntervalInBackground: false },
+    ),
+  );
+  const steps = useMemo(() => (query.data ? mergeTimeline(query.data.plannedSteps, query.data.events) : []), [query.data]);
+  if (query.isPending) return <LoadingState label="Loading deployment…" />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+
+  const deployment = query.data;
+  const failed = deployment.status === "FAILED" || deployment.status === "ROLLED_BACK";
+  const now = new Date(query.dataUpdatedAt);
+  return (
+    <>
+      <DeploymentHeader deployment={deployment} />
+      {failed && (
+        <div role="alert" className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="deployment-failure">
+          <span className="font-semibold">{STATUS_LABELS[deployment.status]}: </span>
+          {deployment.failureReason ?? "no reason was recorded"}
+        </div>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Progress" className="lg:col-span-2">
+          <div className="space-y-4">
+            <ProgressBar value={deployment.progress} label={isActiveStatus(deployment.status) ? `${STATUS_LABELS[deployment.status]}…` : STATUS_LABELS[deployment.status]} failed={failed} />
+            {deployment.status === "QUEUED" && deployment.events.length === 0 && (
+              <p className="text-sm text-slate-500">Waiting for a deployment worker to pick this up.</p>
+            )}
+            <DeploymentTimeline steps={steps} now={now} />
+          </div>
+        </Card>
+        <Card title={`Traffic on ${deployment.endpoint.name}`}>
+          <TrafficSplit variants={deployment.endpoint.variants} />
+        </Card>
+      </div>
+    </>
+  );
+}

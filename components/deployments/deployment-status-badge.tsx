@@ -1,0 +1,11 @@
+import { Badge } from "@/components/ui/badge";
+import type { DeploymentStatus } from "@/server/db/generated/enums";
+import { STATUS_LABELS, STATUS_TONES } from "./labels";
+
+export function DeploymentStatusBadge({ status, testId }: { status: DeploymentStatus; testId?: string }) {
+  return (
+    <span data-testid={testId} data-status={status}>
+      <Badge tone={STATUS_TONES[status]}>{STATUS_LABELS[status]}</Badge>
+    </span>
+  );
+}

@@ -1,0 +1,22 @@
+import { Badge } from "@/components/ui/badge";
+import type { GateResult } from "@/server/services/deployments/metric-gate";
+
+function isGateResult(value: unknown): value is GateResult {
+  return typeof value === "object" && value !== null && "passed" in value && "detail" in value && typeof value.detail === "string";
+}
+
+/** The gates a promotion was checked against when requested (stored as JSON on the promotion). */
+export function GatesList({ gates }: { gates: unknown }) {
+  const results = Array.isArray(gates) ? gates.filter(isGateResult) : [];
+  if (results.length === 0) return <span className="text-slate-400">none</span>;
+  return (
+    <ul className="space-y-1">
+      {results.map((gate) => (
+        <li key={`${gate.gate}:${gate.detail}`} className="flex items-start gap-2">
+          <Badge tone={gate.passed ? "green" : "red"}>{gate.passed ? "passed" : "failed"}</Badge>
+          <span>{gate.detail}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

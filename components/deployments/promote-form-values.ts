@@ -1,0 +1,65 @@
+import type { z } from "zod";
+import type { requestPromotionInput } from "@/server/services/deployments/schemas";
+import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "./labels";
+
+export type StrategyKind = RolloutStrategy["kind"];
+
+/** What the promote form holds while it is edited: numbers stay text until submit, so a field can be empty. */
+export type PromoteFormValues = {
+  environment: (typeof ENVIRONMENTS)[number];
+  target: (typeof TARGETS)[number];
+  strategyKind: StrategyKind;
+  canaryPercent: string;
+  bakeSeconds: string;
+  stepPercent: string;
+  stepBakeSeconds: string;
+  reason: string;
+  gateEnabled: boolean;
+  gateMetric: string;
+  gateHigherIsBetter: boolean;
+  gateTolerance: string;
+};
+
+export const INITIAL_PROMOTE_VALUES: PromoteFormValues = {
+  environment: "STAGING",
+  target: "LOCAL",
+  strategyKind: "all-at-once",
+  canaryPercent: "10",
+  bakeSeconds: "60",
+  stepPercent: "25",
+  stepBakeSeconds: "30",
+  reason: "",
+  gateEnabled: false,
+  gateMetric: "",
+  gateHigherIsBetter: true,
+  gateTolerance: "0",
+};
+
+/** Text to number for the schema to judge; an empty field becomes NaN so it is reported, not read as 0. */
+const numberOf = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+
+function strategyOf(values: PromoteFormValues): RolloutStrategy {
+  switch (values.strategyKind) {
+    case "all-at-once":
+      return { kind: "all-at-once" };
+    case "canary":
+      return { kind: "canary", canaryPercent: numberOf(values.canaryPercent), bakeSeconds: numberOf(values.bakeSeconds) };
+    case "linear":
+      return { kind: "linear", stepPercent: numberOf(values.stepPercent), stepBakeSeconds: numberOf(values.stepBakeSeconds) };
+  }
+}
+
+/** The requestPromotion input the form describes, before validation with the server's schema. */
+export function toPromotionInput(values: PromoteFormValues, modelName: string, version: number): z.input<typeof requestPromotionInput> {
+  return {
+    modelName,
+    version,
+    environment: values.environment,
+    target: values.target,
+    strategy: strategyOf(values),
+    reason: values.reason,
+    metricGate: values.gateEnabled
+      ? { metric: values.gateMetric, higherIsBetter: values.gateHigherIsBetter, tolerance: numberOf(values.gateTolerance) }
+      : undefined,
+  };
+}
