@@ -18,6 +18,9 @@ const schema = z.object({
   ARTIFACT_ROOT: z.string().default(".data/artifacts"),
   ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   QUEUE_PREFIX: z.string().default("modelport"),
+  /** How long a worker holds a job's lock between renewals; a crashed worker's job is taken over after it lapses. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
 });
 
 export type Env = z.infer<typeof schema>;

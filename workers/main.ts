@@ -21,8 +21,9 @@ const workers = [
     prefix: env().QUEUE_PREFIX,
     concurrency: 4,
     // A bake can last minutes; the lock is renewed while the handler runs, and a crashed worker's job is
-    // picked up again after it expires.
-    lockDuration: 60_000,
+    // picked up again once the lock lapses and the stalled-job check sees it.
+    lockDuration: env().WORKER_LOCK_DURATION_MS,
+    stalledInterval: env().WORKER_STALLED_INTERVAL_MS,
   }),
 ];
 

@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
@@ -11,6 +9,7 @@ import { redisConnection } from "@/server/jobs/redis";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { handleDeploy } from "@/workers/handlers/deploy";
 import { callApi, givenToken, givenUser } from "../fixtures";
+import { registerThroughApi, settled } from "./real-models";
 import { postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
 
 // The whole path on real services: REST registration of a real ONNX model → promotion → approval → BullMQ job →
@@ -36,29 +35,6 @@ afterAll(async () => {
   await modelDirectory?.remove();
 });
 
-async function registerThroughApi(token: string, modelName: string, entry: ManifestEntry) {
-  const run = await callApi("POST", "/runs", { token, json: { experimentName: `${modelName}-training`, name: entry.name } });
-  const runId = run.json.id as string;
-  await callApi("POST", `/runs/${runId}/log`, { token, json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) } });
-  const bytes = await readFile(path.join(modelDirectory.directory, entry.file));
-  const upload = await callApi("POST", `/runs/${runId}/artifacts?path=model.onnx`, { token, body: bytes, headers: { "content-type": "application/octet-stream" } });
-  expect(upload.status).toBe(201);
-  await callApi("POST", `/runs/${runId}/finish`, { token, json: { status: "FINISHED" } });
-  const version = await callApi("POST", `/models/${modelName}/versions`, { token, json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature } });
-  expect(version.status).toBe(201);
-  return version.json.version as number;
-}
-
-async function settled(deploymentId: string) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    if (["SUCCEEDED", "ROLLED_BACK", "FAILED"].includes(deployment.status)) return deployment;
-    if (Date.now() > deadline) throw new Error(`Deployment still ${deployment.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const fraudRow = (entry: ManifestEntry) => Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
 
 describe("promote → approve → deploy on the local runtime", () => {
@@ -69,7 +45,7 @@ describe("promote → approve → deploy on the local runtime", () => {
     await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
     const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
     const logreg = manifest.find((m) => m.name === "fraud-logreg")!;
-    const v1 = await registerThroughApi(scientist.secret, name, gbt);
+    const v1 = await registerThroughApi(scientist.secret, name, gbt, modelDirectory.directory);
 
     const first = await requestPromotion(scientist.ctx, { modelName: name, version: v1, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "first release" });
     expect(first.deploymentId).toBeNull();
@@ -85,7 +61,7 @@ describe("promote → approve → deploy on the local runtime", () => {
     expect(JSON.stringify(bad.body)).toContain(gbt.signature.inputs[0]!.name);
 
     // A canary whose new variant fails every request is rolled back by its guardrail.
-    const v2 = await registerThroughApi(scientist.secret, name, logreg);
+    const v2 = await registerThroughApi(scientist.secret, name, logreg, modelDirectory.directory);
     const second = await requestPromotion(scientist.ctx, { modelName: name, version: v2, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "canary", canaryPercent: 50, bakeSeconds: 8 }, reason: "cheaper model" });
     const canary = await decidePromotion(reviewer.ctx, { promotionId: second.promotion.id, approve: true });
     let traffic = true;
