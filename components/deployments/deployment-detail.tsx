@@ -5,11 +5,13 @@ import { useMemo } from "react";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
+import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
 import { DeploymentHeader } from "./deployment-header";
 import { DeploymentTimeline } from "./deployment-timeline";
 import { isActiveStatus, STATUS_LABELS } from "./labels";
 import { ProgressBar } from "./progress-bar";
+import { RollbackDialog } from "./rollback-dialog";
 import { mergeTimeline } from "./timeline";
 import { TrafficSplit } from "./traffic-split";
 
@@ -18,6 +20,7 @@ const POLL_MS = 1000;
 /** A deployment's live view: polls every second while it is queued or running, then stops. */
 export function DeploymentDetail({ id }: { id: string }) {
   const trpc = useTRPC();
+  const canRollBack = useCan("models:write");
   const query = useQuery(
     trpc.deployments.get.queryOptions(
       { id },
@@ -34,6 +37,12 @@ export function DeploymentDetail({ id }: { id: string }) {
   return (
     <>
       <DeploymentHeader deployment={deployment} />
+      {canRollBack && deployment.status === "SUCCEEDED" && (
+        <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">
+          <span className="text-slate-600">Something wrong with this release? Put the previous healthy version back.</span>
+          <RollbackDialog endpointId={deployment.endpoint.id} endpointName={deployment.endpoint.name} />
+        </div>
+      )}
       {failed && (
         <div role="alert" className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="deployment-failure">
           <span className="font-semibold">{STATUS_LABELS[deployment.status]}: </span>

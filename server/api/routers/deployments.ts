@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDeployment, listDeployments } from "../../services/deployments/deployment-views";
-import { decidePromotion, listPendingPromotions, requestPromotion } from "../../services/deployments/promotions";
+import { decidePromotion, listPendingPromotions, requestPromotion, rollBackEndpoint } from "../../services/deployments/promotions";
 import { decidePromotionInput, requestPromotionInput } from "../../services/deployments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
 
@@ -11,6 +11,9 @@ export const deploymentsRouter = createTRPCRouter({
   decide: procedureWith("promotions:approve")
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
+  rollback: procedureWith("models:write")
+    .input(z.object({ endpointId: z.string().min(1), reason: z.string().trim().min(1, "Say why you are rolling back").max(500) }))
+    .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
   get: readProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
   list: readProcedure

@@ -130,3 +130,47 @@ export async function listPendingPromotions(ctx: ReadContext) {
     },
   });
 }
+
+/**
+ * One click back to the version that served the endpoint before its latest successful deployment. The version was
+ * approved when it went live, so the rollback needs no new approval; it is a promotion of its own, deployed all at
+ * once, audited with who asked and why.
+ */
+export async function rollBackEndpoint(ctx: ServiceContext, input: { endpointId: string; reason: string }) {
+  const reason = input.reason.trim();
+  if (reason === "") throw new AppError("BAD_REQUEST", "Say why you are rolling back");
+  const result = await ctx.db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true, name: true, environment: true, target: true } });
+    if (!endpoint) throw notFound("Endpoint");
+    const succeeded = await tx.deployment.findMany({
+      where: { endpointId: endpoint.id, status: "SUCCEEDED" },
+      orderBy: { finishedAt: "desc" },
+      select: { promotion: { select: { versionId: true, version: { select: { version: true } } } } },
+    });
+    const current = succeeded[0]?.promotion;
+    const previous = succeeded.find((d) => d.promotion.versionId !== current?.versionId)?.promotion;
+    if (!current || !previous) throw conflict(`${endpoint.name} has no earlier healthy version to roll back to`);
+    const promotion = await tx.promotion.create({
+      data: {
+        versionId: previous.versionId,
+        environment: endpoint.environment,
+        target: endpoint.target,
+        strategy: { kind: "all-at-once" },
+        reason: `Rollback from v${current.version.version}: ${reason}`.slice(0, 1000),
+        status: "APPROVED",
+        requestedById: ctx.actor.userId,
+      },
+    });
+    const deployment = await queueDeployment(tx, promotion.id);
+    await recordAudit(tx, ctx.actor, {
+      action: "endpoint.rollback",
+      entityType: "Endpoint",
+      entityId: endpoint.id,
+      before: { version: current.version.version },
+      after: { version: previous.version.version, promotionId: promotion.id, reason },
+    });
+    return { deploymentId: deployment.id, version: previous.version.version };
+  });
+  await enqueueDeployment(result.deploymentId);
+  return result;
+}

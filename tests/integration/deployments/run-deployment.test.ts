@@ -5,7 +5,7 @@ import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
 import type { GuardrailReading } from "@/server/services/deployments/guardrails";
 import { getDeployment } from "@/server/services/deployments/deployment-views";
-import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
+import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
 import { createRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
@@ -162,5 +162,33 @@ describe("a job whose deployment no longer exists", () => {
     target = new InMemoryTarget();
     expect(await runDeployment(db(), "no-such-deployment", runtime())).toBe("MISSING");
     expect(target.calls).toEqual([]);
+  });
+});
+
+describe("rollBackEndpoint", () => {
+  it("puts the previous healthy version back in one step and moves the alias back", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(2);
+    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "all-at-once" }), runtime());
+    expect(await productionVersion(name)).toBe(2);
+    const endpoint = await db().endpoint.findFirstOrThrow({ where: { name: `${name}-production-local` } });
+
+    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "  " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const rollback = await rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "p99 doubled after the release" });
+    expect(rollback.version).toBe(1);
+    expect(await runDeployment(db(), rollback.deploymentId, runtime())).toBe("SUCCEEDED");
+    expect(target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 100 });
+    expect(await productionVersion(name)).toBe(1);
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "endpoint.rollback", entityId: endpoint.id } });
+    expect(audit).toMatchObject({ before: { version: 2 }, after: { version: 1, reason: "p99 doubled after the release" } });
+  });
+
+  it("refuses when there is nothing earlier to go back to", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(1);
+    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    const endpoint = await db().endpoint.findFirstOrThrow({ where: { name: `${name}-production-local` } });
+    const promotions = await db().promotion.count();
+    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "oops" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/no earlier healthy version/) });
+    expect(await db().promotion.count()).toBe(promotions);
   });
 });

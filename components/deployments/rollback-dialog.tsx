@@ -1,0 +1,71 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { DialogFrame } from "@/components/ui/dialog-frame";
+import { FormField } from "@/components/ui/form-field";
+import { Textarea } from "@/components/ui/textarea";
+import { useTRPC } from "@/lib/trpc";
+import { deploymentHref } from "./labels";
+
+/** One click (and a reason) back to the version that served the endpoint before; opens the rollback's deployment. */
+export function RollbackDialog({ endpointId, endpointName }: { endpointId: string; endpointName: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState("");
+  const rollback = useMutation(
+    trpc.deployments.rollback.mutationOptions({
+      onSuccess: (result) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
+        setOpen(false);
+        router.push(deploymentHref(result.deploymentId));
+      },
+    }),
+  );
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    rollback.mutate({ endpointId, reason });
+  }
+
+  return (
+    <DialogFrame
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) rollback.reset();
+      }}
+      size="md"
+      title={`Roll back ${endpointName}?`}
+      description="The version that served before the latest release goes back at once, without a new approval."
+      trigger={
+        <Button variant="danger" data-testid="rollback-endpoint">
+          Roll back
+        </Button>
+      }
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <FormField id={`rollback-reason-${endpointId}`} label="Reason" error={rollback.error?.data?.zodIssues?.[0]?.message}>
+          {(control) => <Textarea {...control} rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        </FormField>
+        {rollback.error && !rollback.error.data?.zodIssues?.length && (
+          <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="rollback-error">
+            {rollback.error.message}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={rollback.isPending} data-testid="rollback-confirm">
+            {rollback.isPending ? "Rolling back…" : "Roll back"}
+          </Button>
+        </div>
+      </form>
+    </DialogFrame>
+  );
+}
