@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 import { useTRPC } from "@/lib/trpc";
@@ -56,19 +57,16 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
         <FormField id={`decide-comment-${promotionId}`} label="Comment (optional)" error={decide.error?.data?.zodIssues?.[0]?.message}>
           {(control) => <Textarea {...control} rows={3} maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} onKeyDown={submitOnCtrlEnter} />}
         </FormField>
-        {decide.error && !decide.error.data?.zodIssues?.length && (
-          <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="decide-error">
-            {decide.error.message}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" variant={approve ? "primary" : "danger"} disabled={decide.isPending} data-testid="decide-confirm">
-            {decide.isPending ? `${verb === "Approve" ? "Approving" : "Rejecting"}…` : verb}
-          </Button>
-        </div>
+        <FormFooter
+          error={decide.error && !decide.error.data?.zodIssues?.length ? decide.error.message : null}
+          onCancel={() => setOpen(false)}
+          pending={decide.isPending}
+          submitLabel={verb}
+          pendingLabel={approve ? "Approving…" : "Rejecting…"}
+          variant={approve ? "primary" : "danger"}
+          errorTestId="decide-error"
+          submitTestId="decide-confirm"
+        />
       </form>
     </DialogFrame>
   );

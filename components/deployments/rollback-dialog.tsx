@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
 import { deploymentHref } from "./labels";
@@ -52,19 +53,16 @@ export function RollbackDialog({ endpointId, endpointName }: { endpointId: strin
         <FormField id={`rollback-reason-${endpointId}`} label="Reason" error={rollback.error?.data?.zodIssues?.[0]?.message}>
           {(control) => <Textarea {...control} rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </FormField>
-        {rollback.error && !rollback.error.data?.zodIssues?.length && (
-          <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="rollback-error">
-            {rollback.error.message}
-          </p>
-        )}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" disabled={rollback.isPending} data-testid="rollback-confirm">
-            {rollback.isPending ? "Rolling back…" : "Roll back"}
-          </Button>
-        </div>
+        <FormFooter
+          error={rollback.error && !rollback.error.data?.zodIssues?.length ? rollback.error.message : null}
+          onCancel={() => setOpen(false)}
+          pending={rollback.isPending}
+          submitLabel="Roll back"
+          pendingLabel="Rolling back…"
+          variant="danger"
+          errorTestId="rollback-error"
+          submitTestId="rollback-confirm"
+        />
       </form>
     </DialogFrame>
   );

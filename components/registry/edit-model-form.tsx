@@ -2,12 +2,12 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { updateModelInput } from "@/server/services/registry/schemas";
 import { validateForm } from "./field-errors";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { parseTagsText } from "./parse-tags";
 import { serverFieldErrors } from "./server-error";
@@ -75,19 +75,7 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
           />
         )}
       </FormField>
-      {server.form && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {server.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={mutation.isPending}>
-          {mutation.isPending ? "Saving…" : "Save"}
-        </Button>
-      </div>
+      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel="Save" pendingLabel="Saving…" />
     </form>
   );
 }

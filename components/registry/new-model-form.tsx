@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
@@ -11,6 +10,7 @@ import { createModelInput, TASK_TYPES } from "@/server/services/registry/schemas
 import type { TaskType } from "@/server/db/generated/enums";
 import { validateForm } from "./field-errors";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { modelHref, TASK_TYPE_LABELS } from "./format";
 import { parseTagsText } from "./parse-tags";
@@ -151,19 +151,7 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
           />
         )}
       </FormField>
-      {server.form && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {server.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create model"}
-        </Button>
-      </div>
+      <FormFooter error={server.form} onCancel={onDone} pending={create.isPending} submitLabel="Create model" pendingLabel="Creating…" />
     </form>
   );
 }

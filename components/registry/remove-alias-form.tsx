@@ -2,9 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/lib/trpc";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { serverFieldErrors } from "./server-error";
 import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
@@ -53,19 +53,7 @@ export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: strin
           />
         )}
       </FormField>
-      {server.form && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {server.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="danger" disabled={mutation.isPending}>
-          {mutation.isPending ? "Removing…" : `Remove ${alias}`}
-        </Button>
-      </div>
+      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel={`Remove ${alias}`} pendingLabel="Removing…" variant="danger" />
     </form>
   );
 }

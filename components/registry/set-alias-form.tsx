@@ -2,13 +2,13 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { aliasNameSchema, setAliasInput } from "@/server/services/registry/schemas";
 import { validateForm } from "./field-errors";
 import { FormField } from "@/components/ui/form-field";
+import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { FORMAT_LABELS } from "./format";
 import { formatDateTime } from "@/lib/format";
@@ -128,19 +128,7 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
           />
         )}
       </FormField>
-      {server.form && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {server.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={mutation.isPending}>
-          {mutation.isPending ? "Saving…" : fixedAlias ? "Move alias" : "Set alias"}
-        </Button>
-      </div>
+      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel={fixedAlias ? "Move alias" : "Set alias"} pendingLabel="Saving…" />
     </form>
   );
 }
