@@ -4,13 +4,33 @@ import { createPerson, query } from "./support/db";
 
 const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
 
-test("a data scientist promotes a version, a reviewer approves it, and the deployment goes live", async ({ page, browser, baseURL }) => {
+const ENDPOINT = "fraud-detector-xgb-production-local";
+
+/** The seed asks for the first production release; the worker deploys it once the server is up. */
+async function seededProductionVersion() {
+  await expect
+    .poll(async () => {
+      const rows = await query<{ status: string }>(`SELECT d.status FROM "Deployment" d JOIN "Endpoint" e ON e.id = d."endpointId" WHERE e.name = $1`, [ENDPOINT]);
+      return rows.length > 0 && rows.every((r) => r.status === "SUCCEEDED") ? "live" : rows.map((r) => r.status).join(",");
+    }, { timeout: 90_000, intervals: [1000] })
+    .toBe("live");
+  const [served] = await query<{ version: number }>(
+    `SELECT v.version FROM "EndpointVariant" ev JOIN "Endpoint" e ON e.id = ev."endpointId" JOIN "ModelVersion" v ON v.id = ev."versionId" WHERE e.name = $1`,
+    [ENDPOINT],
+  );
+  return served!.version;
+}
+
+test("a data scientist promotes a version, a reviewer approves it, the deployment goes live, and the scientist predicts and rolls back", async ({ page, browser, baseURL }) => {
+  test.setTimeout(240_000);
   const scientist = await createPerson("DATA_SCIENTIST", "promoter");
   const reviewer = await createPerson("REVIEWER", "approver");
   const [latest] = await query<{ version: number }>(
     `SELECT max(v.version) AS version FROM "ModelVersion" v JOIN "RegisteredModel" m ON m.id = v."modelId" WHERE m.name = 'fraud-detector-xgb'`,
   );
   const version = latest!.version;
+  const previous = await seededProductionVersion();
+  expect(previous).toBeLessThan(version);
 
   await signInAs(page, scientist.email);
   await page.goto(`/models/fraud-detector-xgb/versions/${version}`);
@@ -60,7 +80,42 @@ test("a data scientist promotes a version, a reviewer approves it, and the deplo
     [version],
   );
   const row = Object.fromEntries(signature!.signature.inputs.map((input, i) => [input.name, i + 1]));
-  const prediction = await page.request.post(`${RUNTIME_URL}/v1/endpoints/fraud-detector-xgb-production-local/predict`, { data: { row } });
+  const prediction = await page.request.post(`${RUNTIME_URL}/v1/endpoints/${ENDPOINT}/predict`, { data: { row } });
   expect(prediction.status()).toBe(200);
   expect(await prediction.json()).toMatchObject({ variant: `fraud-detector-xgb-v${version}`, modelVersion: version });
+
+  // From the deployment to its endpoint: send a prediction from the page, then roll back to the seeded version.
+  await page.getByTestId("deployment-endpoint").click();
+  await expect(page).toHaveURL(/\/endpoints\//);
+  await expect(page.getByTestId("endpoint-name")).toHaveText(ENDPOINT);
+  await expect(page.getByTestId("endpoint-variant")).toHaveAttribute("data-version", String(version));
+  const input = page.getByTestId("prediction-input");
+  await expect(input).toHaveValue(new RegExp(`"${signature!.signature.inputs[0]!.name}"`));
+  await input.press("Control+Enter");
+  const result = page.getByTestId("prediction-result");
+  await expect(result.getByTestId("prediction-variant")).toContainText(`fraud-detector-xgb-v${version}`);
+  await expect(result.getByTestId("prediction-score").first()).toHaveText(/^-?\d/);
+  await expect(result.getByTestId("prediction-id")).toHaveText(/^[0-9a-f-]{36}$/);
+
+  await input.fill(JSON.stringify({ ...row, [signature!.signature.inputs[0]!.name]: "lots" }));
+  await page.getByTestId("prediction-submit").click();
+  await expect(page.locator('[id^="prediction-rows-"][id$="-error"]')).toContainText(`"${signature!.signature.inputs[0]!.name}"`);
+
+  await expect(page.getByTestId("rollback-bar")).toContainText(`v${previous}`);
+  await page.getByTestId("rollback-endpoint").click();
+  await page.getByLabel("Reason").fill("Scores look off after the release");
+  await page.getByTestId("rollback-confirm").click();
+  await expect(page).toHaveURL(/\/deployments\//);
+  await expect(page.getByTestId("deployment-status")).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 60_000 });
+
+  const variants = await query<{ version: number; weight: number }>(
+    `SELECT v.version, ev.weight FROM "EndpointVariant" ev JOIN "Endpoint" e ON e.id = ev."endpointId" JOIN "ModelVersion" v ON v.id = ev."versionId" WHERE e.name = $1`,
+    [ENDPOINT],
+  );
+  expect(variants).toEqual([{ version: previous, weight: 100 }]);
+  const audits = await query<{ actorId: string; before: { version: number }; after: { version: number; reason: string } }>(
+    `SELECT a."actorId", a.before, a.after FROM "AuditLog" a JOIN "Endpoint" e ON e.id = a."entityId" WHERE a.action = 'endpoint.rollback' AND e.name = $1`,
+    [ENDPOINT],
+  );
+  expect(audits).toEqual([{ actorId: scientist.id, before: { version }, after: expect.objectContaining({ version: previous, reason: "Scores look off after the release" }) }]);
 });

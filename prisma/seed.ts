@@ -3,6 +3,7 @@ import { closeQueues } from "@/server/jobs/define-job";
 import { DEMO_MODELS, DEMO_TEAMS } from "./seed/demo-catalog";
 import { seedModel } from "./seed/seed-model";
 import { seedPeople } from "./seed/seed-people";
+import { seedPricing } from "./seed/seed-pricing";
 import { seedRuntimeModels } from "./seed/seed-runtime-models";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
@@ -24,10 +25,12 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
     if (!owner) throw new Error(`Demo model ${model.name} names an unknown owner ${model.owner}`);
     await seedModel(database, owner, model);
   }
-  const dana = people.get("dana.scientist@modelport.dev");
-  if (!dana) throw new Error("The demo needs dana.scientist@modelport.dev");
-  await seedRuntimeModels(database, dana);
+  const scientist = people.get("dana.scientist@modelport.dev");
+  const reviewer = people.get("rita.reviewer@modelport.dev");
+  if (!scientist || !reviewer) throw new Error("The demo needs dana.scientist@modelport.dev and rita.reviewer@modelport.dev");
+  await seedRuntimeModels(database, { scientist, reviewer });
   console.log(`Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
+await seedPricing(database);
 await closeQueues();
 await database.$disconnect();

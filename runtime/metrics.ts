@@ -1,17 +1,23 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { FeatureHistogramFamily } from "./feature-histograms";
 
 /** Score buckets cover probabilities (0–1) and regression outputs such as minutes. */
 const SCORE_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 240];
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
-export type RuntimeMetrics = Instruments & { forVariant: ReturnType<typeof memoisedChildren> };
+export type RuntimeMetrics = Instruments & { forVariant: ReturnType<typeof memoisedChildren>; features: FeatureHistogramFamily };
 type Instruments = ReturnType<typeof createInstruments>;
 
 /** The runtime's Prometheus metrics, on a registry of its own. */
 export function createRuntimeMetrics(): RuntimeMetrics {
   const instruments = createInstruments();
-  return { ...instruments, forVariant: memoisedChildren(instruments) };
+  return { ...instruments, forVariant: memoisedChildren(instruments), features: new FeatureHistogramFamily() };
+}
+
+/** The /metrics body: prom-client's registry, then the per-feature histograms it cannot express. */
+export async function runtimeMetricsText(metrics: RuntimeMetrics): Promise<string> {
+  return (await metrics.registry.metrics()) + metrics.features.exposition();
 }
 
 function createInstruments() {
@@ -68,7 +74,22 @@ function createInstruments() {
       help: "Model variants loaded and ready to serve",
       registers: [registry],
     }),
+    instances: new Gauge({
+      name: "modelport_runtime_variant_instances",
+      help: "Instances a loaded variant is billed for (its configured instanceCount), by instance type; cost = instance-seconds × price",
+      labelNames: [...labels, "instance_type"],
+      registers: [registry],
+    }),
   };
+}
+
+/** Replaces the instance gauges with the variants loaded now, so an unloaded variant stops counting at once. */
+export function recordInstances(
+  metrics: RuntimeMetrics,
+  loaded: Array<{ endpoint: string; variant: string; instanceType: string; instanceCount: number }>,
+) {
+  metrics.instances.reset();
+  for (const v of loaded) metrics.instances.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType }, v.instanceCount);
 }
 
 /**

@@ -11,13 +11,17 @@ export ARTIFACT_ROOT=/tmp/modelport-e2e-artifacts
 export RUNTIME_PORT="${E2E_RUNTIME_PORT:-8600}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_CONTROL_TOKEN="e2e-runtime-control-token-$RANDOM$RANDOM"
-rm -rf "$ARTIFACT_ROOT"
+export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
+export PROMETHEUS_SCRAPE_INTERVAL=1
+PROMETHEUS_DIR="${E2E_PROMETHEUS_DIR:-/tmp/modelport-e2e-prometheus}"
+rm -rf "$ARTIFACT_ROOT" "$PROMETHEUS_DIR"
 ensure_database modelport_e2e --fresh
 npx tsx prisma/seed.ts
 npx tsx runtime/main.ts &
 runtime=$!
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
+start_prometheus "${E2E_PROMETHEUS_PORT:-9190}" "$PROMETHEUS_DIR"
 npx tsx workers/main.ts &
 worker=$!
-trap 'kill $worker $runtime 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $runtime $PROMETHEUS_PID 2>/dev/null || true' EXIT INT TERM
 npx next start -p "$PORT"

@@ -70,3 +70,28 @@ wait_for_url() {
   for _ in $(seq 1 "$2"); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 1; done
   echo "$3 did not come up at $1" >&2; return 1
 }
+
+# port_in_use PORT: true when something listens on 127.0.0.1:PORT.
+port_in_use() { (: </dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+
+# free_port_from PORT: PORT, or the next port after it that nothing listens on.
+free_port_from() {
+  local port="$1"
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# start_prometheus PORT DIR: writes DIR/prometheus.yml (scraping RUNTIME_URL and the worker's WORKER_METRICS_PORT every
+# PROMETHEUS_SCRAPE_INTERVAL seconds), starts Prometheus on 127.0.0.1:PORT with its data in DIR/tsdb, waits until it
+# is ready, and exports PROMETHEUS_URL. Sets PROMETHEUS_PID for the caller to stop it. Never the Debian service.
+start_prometheus() {
+  local port="$1" dir="$2"
+  mkdir -p "$dir/tsdb"
+  npx tsx scripts/prometheus/write-config.ts "$dir/prometheus.yml"
+  log "starting Prometheus on 127.0.0.1:$port (data in $dir)"
+  prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/tsdb" --storage.tsdb.retention.time=31d \
+    --web.listen-address="127.0.0.1:$port" >"$dir/prometheus.log" 2>&1 &
+  PROMETHEUS_PID=$!
+  export PROMETHEUS_URL="http://127.0.0.1:$port"
+  wait_for_url "$PROMETHEUS_URL/-/ready" 60 "Prometheus" || { tail -20 "$dir/prometheus.log" >&2; return 1; }
+}

@@ -9,8 +9,10 @@ export MODELPORT_DEV_LOGIN="${MODELPORT_DEV_LOGIN:-1}"
 export RUNTIME_PORT="${RUNTIME_PORT:-8500}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_STATE_FILE="${RUNTIME_STATE_FILE:-$PWD/.data/runtime-state.json}"
+export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$(free_port_from 9464)}"
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-$(free_port_from 9090)}"
 
-ensure_apt_packages psql:postgresql-client redis-cli:redis-tools curl:curl
+ensure_apt_packages psql:postgresql-client redis-cli:redis-tools curl:curl prometheus:prometheus
 ensure_services
 ensure_node_modules
 ensure_database "$(basename "${DATABASE_URL%%\?*}")"
@@ -26,6 +28,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 npx tsx runtime/main.ts & pids+=($!)
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
+start_prometheus "$PROMETHEUS_PORT" .data/prometheus; pids+=("$PROMETHEUS_PID")
 npx tsx workers/main.ts & pids+=($!)
 npx next start -p "$PORT" & pids+=($!)
 wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
@@ -38,6 +41,7 @@ $(npx tsx scripts/print-demo-users.ts)
 
   API reference: http://localhost:$PORT/api/v1/openapi.json
   Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics)
+  Prometheus:     $PROMETHEUS_URL (scrapes the runtime and the worker's 127.0.0.1:$WORKER_METRICS_PORT/metrics)
   Press Ctrl+C to stop.
 TXT
 wait -n "${pids[@]}"

@@ -2,7 +2,7 @@
 # npm test: typecheck, lint, unit, integration (real Postgres + Redis), then Playwright in Chromium.
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-ensure_apt_packages psql:postgresql-client redis-cli:redis-tools chromium:chromium
+ensure_apt_packages psql:postgresql-client redis-cli:redis-tools chromium:chromium prometheus:prometheus
 ensure_services
 ensure_node_modules
 

@@ -21,6 +21,14 @@ const schema = z.object({
   /** How long a worker holds a job's lock between renewals; a crashed worker's job is taken over after it lapses. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the worker scans every endpoint variant for drift, and over how long a production window (5m, 1h, 1d…). */
+  DRIFT_SCAN_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
+  DRIFT_WINDOW: z.string().regex(/^\d+[smhd]$/, "DRIFT_WINDOW is a duration like 30m, 1h or 1d").default("1h"),
+  /** The Prometheus HTTP API every dashboard reads (scripts/start.sh starts one on loopback). */
+  PROMETHEUS_URL: z.string().url().default("http://127.0.0.1:9090"),
+  PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The worker's own /metrics (job counts, queue depth); 0 picks a free port. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,6 +7,8 @@ export const APP_ERROR_HTTP_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** A system we depend on (e.g. Prometheus) did not answer; retrying later may work. */
+  UNAVAILABLE: 503,
 } as const;
 
 export type AppErrorCode = keyof typeof APP_ERROR_HTTP_STATUS;

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
@@ -25,9 +26,9 @@ export function DeploymentHeader({ deployment }: { deployment: Deployment }) {
           {model.name} <span className="font-mono">v{version}</span>
         </Link>
         <span className="text-slate-400">→</span>
-        <span className="font-mono text-xl" data-testid="deployment-endpoint">
+        <Link href={endpointHref(endpoint.id)} className="font-mono text-xl hover:underline" data-testid="deployment-endpoint">
           {endpoint.name}
-        </span>
+        </Link>
         <DeploymentStatusBadge status={deployment.status} testId="deployment-status" />
       </h1>
       <p className="mt-1 text-sm text-slate-600">

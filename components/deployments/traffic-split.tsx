@@ -1,6 +1,8 @@
 import type { RouterOutputs } from "@/lib/trpc";
 
-type Variant = NonNullable<RouterOutputs["deployments"]["get"]["endpoint"]>["variants"][number];
+type DeploymentVariant = NonNullable<RouterOutputs["deployments"]["get"]["endpoint"]>["variants"][number];
+/** What the split needs, so the endpoint page can pass its own variant rows too. */
+type Variant = Pick<DeploymentVariant, "id" | "variantName" | "weight"> & { version: Pick<DeploymentVariant["version"], "version"> };
 
 const COLORS = ["bg-indigo-600", "bg-emerald-500", "bg-amber-500", "bg-sky-500", "bg-rose-500"] as const;
 

@@ -4,6 +4,7 @@ import type { Role } from "@/server/db/generated/enums";
 import { ROLE_LABELS } from "@/server/auth/roles";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { AlertsBell } from "@/components/alerts/alerts-bell";
 
 type Props = {
   user: { name: string; email: string; role: Role };
@@ -30,12 +31,18 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
             <NavLink href="/models">Models</NavLink>
             <NavLink href="/experiments">Experiments</NavLink>
             <NavLink href="/deployments">Deployments</NavLink>
+            <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/approvals">Approvals</NavLink>
+            <NavLink href="/dashboards/latency">Latency</NavLink>
+            <NavLink href="/dashboards/drift">Drift</NavLink>
+            <NavLink href="/dashboards/cost">Cost</NavLink>
             {canAudit && <NavLink href="/admin/audit">Audit log</NavLink>}
             {canAdmin && <NavLink href="/admin/users">Users</NavLink>}
+            {canAdmin && <NavLink href="/admin/pricing">Pricing</NavLink>}
             <NavLink href="/settings/tokens">API tokens</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <AlertsBell />
             <span className="text-right leading-tight">
               <span className="block font-medium" data-testid="current-user">{user.name}</span>
               <span className="block text-xs text-slate-500" data-testid="current-role">{ROLE_LABELS[user.role]}</span>

@@ -11,6 +11,7 @@ import { EditModelForm } from "./edit-model-form";
 import { TASK_TYPE_LABELS } from "./format";
 import { formatDateTime } from "@/lib/format";
 import { TagChip } from "./tag-chip";
+import { endpointsOfModelHref } from "@/components/endpoints/endpoint-list-params";
 
 type Model = RouterOutputs["registry"]["get"];
 
@@ -32,7 +33,10 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
           </h1>
           <p className="mt-1 text-sm text-slate-600">
             {model.team.name} · {TASK_TYPE_LABELS[model.taskType]} · {model.versions.length} version{model.versions.length === 1 ? "" : "s"} ·
-            created by {model.createdBy.name} on {formatDateTime(model.createdAt)}
+            created by {model.createdBy.name} on {formatDateTime(model.createdAt)} ·{" "}
+            <Link href={endpointsOfModelHref(model.name)} className="text-indigo-700 hover:underline" data-testid="model-endpoints">
+              Endpoints
+            </Link>
           </p>
           {model.tags.length > 0 && (
             <div className="mt-2 flex flex-wrap gap-1">

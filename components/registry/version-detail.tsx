@@ -17,6 +17,7 @@ import { artifactDownloadHref, FORMAT_LABELS, modelHref, runHref, TASK_TYPE_LABE
 import { formatBytes, formatDateTime } from "@/lib/format";
 import { MarkdownDescription } from "./markdown-description";
 import { MetricsSnapshotTable } from "./metrics-snapshot-table";
+import { ReferenceProfileCard } from "./reference-profile-card";
 import { SignatureTable } from "./signature-table";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -131,6 +132,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
         <Card title="Metrics at registration">
           <MetricsSnapshotTable metrics={v.metrics} />
         </Card>
+        <ReferenceProfileCard profile={v.referenceProfile} />
       </div>
     </>
   );

@@ -1,68 +1,108 @@
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import type { Db } from "@/server/db/client";
-import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
+import { createApiToken, revokeApiToken } from "@/server/services/admin/api-tokens";
 import type { ServiceContext } from "@/server/services/context";
-import { requestPromotion } from "@/server/services/deployments/promotions";
-import { logBatch } from "@/server/services/experiments/log-batch";
-import { createRun, finishRun } from "@/server/services/experiments/runs";
-import { registerVersion } from "@/server/services/registry/register-version";
+import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
+import { startSecondRelease } from "./second-release";
+import { seedRestClient } from "./seed-rest-client";
 
-/** Which demo model each real ONNX model (built from synthetic data in runtime/models) becomes a version of. */
+/** Which demo model each real ONNX model (built from synthetic data in runtime/models) becomes a version of, in order. */
 const REAL_MODELS = [
   { built: "fraud-gbt", model: "fraud-detector-xgb" },
   { built: "delivery-time-gbt", model: "delivery-time-estimator" },
+  { built: "fraud-logreg", model: "fraud-detector-xgb" },
 ] as const;
 
-const fileStream = (file: string) => Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+type Built = (typeof REAL_MODELS)[number]["built"];
+type RestCall = ReturnType<typeof seedRestClient>;
 
-async function registerRealModel(ctx: ServiceContext, directory: string, entry: ManifestEntry, modelName: string) {
-  const run = await createRun(ctx, {
-    experimentName: `${modelName}-training`,
-    name: `${entry.name}-onnx`,
-    tags: { demo: "true", algorithm: entry.algorithm, dataset: entry.dataset },
+/** Run, params and metrics, the ONNX file and its training sample, then the version: what a training pipeline sends. */
+async function registerThroughRest(call: RestCall, directory: string, entry: ManifestEntry, modelName: string) {
+  const run = await call<{ id: string }>("POST", "/runs", {
+    json: { experimentName: `${modelName}-training`, name: `${entry.name}-onnx`, tags: { demo: "true", algorithm: entry.algorithm, dataset: entry.dataset } },
   });
-  await logBatch(ctx, run.id, {
-    params: { algorithm: entry.algorithm, train_rows: entry.trainRows, test_rows: entry.testRows },
-    metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })),
+  await call("POST", `/runs/${run.id}/log`, {
+    json: {
+      params: { algorithm: entry.algorithm, train_rows: entry.trainRows, test_rows: entry.testRows },
+      metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })),
+    },
   });
-  await uploadArtifact(ctx, { runId: run.id, path: "model.onnx", contentType: "application/octet-stream", body: fileStream(path.join(directory, entry.file)) });
-  await uploadArtifact(ctx, { runId: run.id, path: "training-sample.csv", contentType: "text/csv", body: fileStream(path.join(directory, entry.trainingSample)) });
-  await finishRun(ctx, run.id, { status: "FINISHED" });
-  return registerVersion(ctx, modelName, {
-    runId: run.id,
-    artifactPath: "model.onnx",
-    format: "ONNX",
-    signature: entry.signature,
-    description: `${entry.description} Real ONNX model trained on deterministic synthetic data (${entry.algorithm}).`,
+  const upload = async (file: string, artifactPath: string, contentType: string) =>
+    call("POST", `/runs/${run.id}/artifacts?path=${encodeURIComponent(artifactPath)}`, { bytes: await readFile(path.join(directory, file)), contentType });
+  await upload(entry.file, "model.onnx", "application/octet-stream");
+  await upload(entry.trainingSample, "training-sample.csv", "text/csv");
+  await call("POST", `/runs/${run.id}/finish`, { json: { status: "FINISHED" } });
+  const version = await call<{ version: number }>("POST", `/models/${encodeURIComponent(modelName)}/versions`, {
+    json: {
+      runId: run.id,
+      artifactPath: "model.onnx",
+      format: "ONNX",
+      signature: entry.signature,
+      description: `${entry.description} Real ONNX model trained on deterministic synthetic data (${entry.algorithm}).`,
+    },
   });
+  return version.version;
 }
 
-/**
- * Registers the real ONNX models as new versions of two demo models and asks for them to be deployed to staging
- * on the local runtime (staging needs no second approval); the worker deploys them once it runs.
- */
-export async function seedRuntimeModels(database: Db, ctx: ServiceContext) {
-  const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
+/** Registers every real model through the REST API with a short-lived pipeline token of the scientist's, revoked after. */
+async function registerAll(scientist: ServiceContext, directory: string, manifest: ManifestEntry[]) {
+  const { token, secret } = await createApiToken(scientist, { name: "Demo seed pipeline", scopes: ["read", "runs:write", "models:write"], expiresInDays: 1 });
   try {
-    const { manifest } = await writeModels(directory);
+    const call = seedRestClient(secret);
+    const versions = new Map<Built, number>();
     for (const { built, model } of REAL_MODELS) {
       const entry = manifest.find((m) => m.name === built);
       if (!entry) throw new Error(`runtime/models builds no ${built}`);
-      const version = await registerRealModel(ctx, directory, entry, model);
-      await requestPromotion(ctx, {
-        modelName: model,
-        version: version.version,
-        environment: "STAGING",
-        target: "LOCAL",
-        strategy: { kind: "all-at-once" },
-        reason: "Demo: serve the real ONNX model on the local runtime",
-      });
+      versions.set(built, await registerThroughRest(call, directory, entry, model));
     }
+    return versions;
+  } finally {
+    await revokeApiToken(scientist, token.id);
+  }
+}
+
+const DEMO_REASON = "Demo: serve the real ONNX model on the local runtime";
+
+async function toStaging(scientist: ServiceContext, modelName: string, version: number) {
+  const { deploymentId } = await requestPromotion(scientist, { modelName, version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: DEMO_REASON });
+  if (!deploymentId) throw new Error(`Staging promotion of ${modelName} v${version} was not queued`);
+  return deploymentId;
+}
+
+/** Production needs a second person: the scientist asks, the reviewer approves through the service the UI calls. */
+async function toProduction(people: { scientist: ServiceContext; reviewer: ServiceContext }, modelName: string, version: number) {
+  const { promotion } = await requestPromotion(people.scientist, {
+    modelName,
+    version,
+    environment: "PRODUCTION",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: "Demo: the real ONNX model goes to production on the local runtime",
+  });
+  await decidePromotion(people.reviewer, { promotionId: promotion.id, approve: true, comment: "Demo: checked the offline metrics" });
+}
+
+/**
+ * Registers the real ONNX models through the REST API (as versions of two demo models) and asks for them to be
+ * served on the local runtime: the GBT fraud model and the delivery model in staging and, approved by a reviewer,
+ * in production; the worker deploys them once it runs. The later logistic-regression fraud version follows the GBT
+ * one into staging once that is live (an endpoint takes one deployment at a time), so the staging endpoint has a
+ * previous healthy version to roll back to.
+ */
+export async function seedRuntimeModels(database: Db, people: { scientist: ServiceContext; reviewer: ServiceContext }) {
+  const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
+  try {
+    const { manifest } = await writeModels(directory);
+    const versions = await registerAll(people.scientist, directory, manifest);
+    const version = (built: Built) => versions.get(built) ?? 0;
+    const fraudStaging = await toStaging(people.scientist, "fraud-detector-xgb", version("fraud-gbt"));
+    await toStaging(people.scientist, "delivery-time-estimator", version("delivery-time-gbt"));
+    await toProduction(people, "fraud-detector-xgb", version("fraud-gbt"));
+    await toProduction(people, "delivery-time-estimator", version("delivery-time-gbt"));
+    startSecondRelease({ afterDeploymentId: fraudStaging, modelName: "fraud-detector-xgb", version: version("fraud-logreg"), requestedById: people.scientist.actor.userId });
     await database.experiment.updateMany({ where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } }, data: { isDemo: true } });
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -15,6 +15,23 @@ export const batchingSchema = z.object({
   maxQueueDelayMs: z.number().min(0).max(100).default(DEFAULT_BATCHING.maxQueueDelayMs),
 });
 
+/** One input's frozen reference bins (see server/services/monitoring/psi.ts for the bin convention). */
+export const featureBinsSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    kind: z.enum(["NUMERIC", "CATEGORICAL"]),
+    edges: z.array(z.number()).max(1000).default([]),
+    categories: z.array(z.string().max(1000)).max(1000).default([]),
+  })
+  .superRefine((feature, ctx) => {
+    if (feature.edges.some((edge, i) => i > 0 && !(edge > feature.edges[i - 1]!))) {
+      ctx.addIssue({ code: "custom", path: ["edges"], message: `Bin edges of "${feature.name}" must be strictly increasing` });
+    }
+    if (new Set(feature.categories).size !== feature.categories.length) {
+      ctx.addIssue({ code: "custom", path: ["categories"], message: `Categories of "${feature.name}" must be distinct` });
+    }
+  });
+
 export const variantConfigSchema = z.object({
   variantName: nameSchema("Variant"),
   modelName: z.string().min(1).max(200).optional(),
@@ -26,6 +43,17 @@ export const variantConfigSchema = z.object({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   weight: z.number().min(0).max(100),
+  /** Reference bins of the version's inputs: served rows are counted into modelport_runtime_feature_value for drift. */
+  featureBins: z.array(featureBinsSchema).max(1000).optional(),
+  /** What the variant is billed as (a priced instance type) and how many; exported as an instance gauge for cost. */
+  instanceType: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "instance types use letters, digits, '.', '_' and '-'").default("local-cpu"),
+  instanceCount: z.number().int().min(1).max(1000).default(1),
+}).superRefine((variant, ctx) => {
+  const inputs = new Set(variant.signature.inputs.map((input) => input.name));
+  const unknown = (variant.featureBins ?? []).filter((feature) => !inputs.has(feature.name)).map((feature) => `"${feature.name}"`);
+  if (unknown.length > 0) {
+    ctx.addIssue({ code: "custom", path: ["featureBins"], message: `featureBins name input(s) the signature does not have: ${unknown.join(", ")}` });
+  }
 });
 
 const WEIGHT_TOLERANCE = 1e-6;
@@ -53,6 +81,8 @@ export const faultInjectionSchema = z.object({
 
 export type VariantConfig = z.infer<typeof variantConfigSchema>;
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
+/** What a control client sends: fields with defaults (batching, instanceType, instanceCount) may be left out. */
+export type EndpointConfigInput = z.input<typeof endpointConfigSchema>;
 export type BatchingConfig = z.infer<typeof batchingSchema>;
 export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { endpointConfigSchema, endpointNameSchema, faultInjectionSchema, weightsSchema } from "../control/control-schemas";
 import { badRequest, notFound, RuntimeError } from "../errors";
 import type { WorkerPool } from "../inference/worker-pool";
-import type { RuntimeMetrics } from "../metrics";
+import { runtimeMetricsText, type RuntimeMetrics } from "../metrics";
 import type { EndpointRegistry } from "../serving/endpoint-registry";
 import { predict } from "../serving/predict";
 import { requireControlToken } from "./control-auth";
@@ -95,7 +95,7 @@ async function route(request: IncomingMessage, response: ServerResponse, deps: S
       return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready", inferenceThreads: deps.pool.healthy });
     }
     case "/metrics":
-      return sendText(response, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+      return sendText(response, 200, await runtimeMetricsText(deps.metrics), deps.metrics.registry.contentType);
     default:
       throw notFound(`No route ${method} ${path}`);
   }

@@ -1,7 +1,7 @@
 import type { BatchingConfig, EndpointConfig, FaultInjection } from "../control/control-schemas";
 import { sumsTo100 } from "../control/control-schemas";
 import { badRequest, notFound } from "../errors";
-import type { RuntimeMetrics } from "../metrics";
+import { recordInstances, type RuntimeMetrics } from "../metrics";
 import type { WorkerPool } from "../inference/worker-pool";
 import { loadVariant, unloadVariant, type Variant } from "./variant";
 
@@ -24,6 +24,8 @@ export type EndpointView = {
     modelPath: string;
     sha256: string;
     weight: number;
+    /** The signature's input feature names, so clients (e.g. the traffic generator) know what rows to send (absent from older runtimes). */
+    inputs?: string[];
     ready: boolean;
     faultInjection?: FaultInjection;
   }>;
@@ -157,7 +159,18 @@ export class EndpointRegistry {
   }
 
   private changed() {
+    this.metrics.features.retain(
+      [...this.endpoints.values()].flatMap((e) => e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config }))),
+    );
     this.metrics.loadedModels.set([...this.endpoints.values()].reduce((n, e) => n + e.variants.filter((v) => v.ready).length, 0));
+    recordInstances(
+      this.metrics,
+      [...this.endpoints.values()].flatMap((e) =>
+        e.variants
+          .filter((v) => v.ready)
+          .map((v) => ({ endpoint: e.name, variant: v.config.variantName, instanceType: v.config.instanceType, instanceCount: v.config.instanceCount })),
+      ),
+    );
     this.onChange();
   }
 }
@@ -174,6 +187,7 @@ function view(endpoint: Endpoint): EndpointView {
       modelPath: v.config.modelPath,
       sha256: v.config.sha256,
       weight: v.config.weight,
+      inputs: v.config.signature.inputs.map((input) => input.name),
       ready: v.ready,
       ...(v.fault.errorRate > 0 || v.fault.extraLatencyMs > 0 ? { faultInjection: v.fault } : {}),
     })),

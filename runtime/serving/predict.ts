@@ -38,14 +38,16 @@ function firstScore(prediction: Prediction | undefined): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-async function serve(variant: Variant, rows: unknown[]): Promise<Prediction[]> {
+async function serve(variant: Variant, rows: unknown[], metrics: RuntimeMetrics, endpointName: string): Promise<Prediction[]> {
   const validated = validateRows(rows, variant.config.signature.inputs);
   const { errorRate, extraLatencyMs } = variant.fault;
   if (extraLatencyMs > 0) await sleep(extraLatencyMs);
   if (errorRate > 0 && Math.random() < errorRate) {
     throw new RuntimeError(500, `Injected fault: variant "${variant.config.variantName}" has fault injection enabled (errorRate ${errorRate})`);
   }
-  return variant.batcher.submit(validated);
+  const predictions = await variant.batcher.submit(validated);
+  metrics.features.forVariant(endpointName, variant.config)?.observe(validated);
+  return predictions;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function predict(
     )?.variant;
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     variantName = variant.config.variantName;
-    const predictions = await serve(variant, body.rows);
+    const predictions = await serve(variant, body.rows, metrics, endpoint.name);
     const instruments = metrics.forVariant(endpoint.name, variantName);
     for (const prediction of predictions) {
       const score = firstScore(prediction);

@@ -19,6 +19,9 @@ export const PERMISSIONS = {
   "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
   "audit:read": ["MANAGER", "ADMIN"],
   "users:manage": ["ADMIN"],
+  "pricing:manage": ["ADMIN"],
+  "budgets:manage": ["MANAGER", "ADMIN"],
+  "alerts:manage": ["MANAGER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -26,6 +26,9 @@ export function toRuntimeVariant(variant: VariantSpec): VariantConfig {
     sha256: variant.artifactSha256,
     signature: variant.signature,
     weight: variant.weight,
+    instanceType: variant.instanceType ?? "local-cpu",
+    instanceCount: variant.instanceCount ?? 1,
+    ...(variant.featureBins ? { featureBins: variant.featureBins } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EndpointView } from "@/runtime/serving/endpoint-registry";
-import type { EndpointConfig, FaultInjection } from "@/runtime/control/control-schemas";
+import type { EndpointConfigInput, FaultInjection } from "@/runtime/control/control-schemas";
 import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "./config";
 
 /** A control API call that failed; `retryable` is false when repeating the same call cannot succeed (4xx). */
@@ -13,8 +13,6 @@ export class LocalRuntimeError extends Error {
     this.name = "LocalRuntimeError";
   }
 }
-
-type EndpointConfigInput = Omit<EndpointConfig, "batching"> & { batching?: EndpointConfig["batching"] };
 
 /** The runtime's control API over HTTP (bearer token). `undefined` answers mean the endpoint does not exist. */
 export class RuntimeControlClient {

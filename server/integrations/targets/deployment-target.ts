@@ -24,7 +24,12 @@ export type VariantSpec = {
   instanceType?: string;
   instanceCount?: number;
   gpus?: number;
+  /** The version's frozen reference bins, for targets that export per-feature histograms (drift); absent without a profile. */
+  featureBins?: FeatureBinsSpec[];
 };
+
+/** Bins of one input as registered (see server/services/monitoring/psi.ts): edges when NUMERIC, categories when CATEGORICAL. */
+export type FeatureBinsSpec = { name: string; kind: "NUMERIC" | "CATEGORICAL"; edges: number[]; categories: string[] };
 
 export type EndpointSpec = {
   endpointName: string;

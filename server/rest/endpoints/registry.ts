@@ -92,9 +92,28 @@ const modelVersion = z
 
 const registeredVersion = modelVersion.extend({ model: z.string() }).meta({ id: "RegisteredVersion" });
 
+const referenceProfile = z
+  .object({
+    sampleSize: z.number().int(),
+    binCount: z.number().int(),
+    createdAt: z.date(),
+    features: z.array(
+      z.object({
+        name: z.string(),
+        position: z.number().int(),
+        kind: z.enum(["NUMERIC", "CATEGORICAL"]),
+        edges: z.array(z.number()).meta({ description: "Inner bin edges; bin i is (edges[i-1], edges[i]]" }),
+        categories: z.array(z.string()).meta({ description: "Categorical bins; one more bin holds unseen values" }),
+        proportions: z.array(z.number()),
+      }),
+    ),
+  })
+  .meta({ id: "ReferenceProfile", description: "Frozen drift reference of a version, computed from its training sample" });
+
 const versionDetail = modelVersion
   .extend({
     signature: signatureSchema.nullable(),
+    referenceProfile: referenceProfile.nullable().meta({ description: "Null when no training sample was registered" }),
     model: z.object({
       name: z.string(),
       team: z.string(),

@@ -26,12 +26,19 @@ export function variantNameOf(modelName: string, version: number) {
   return `${modelName}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63);
 }
 
+/** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
+const versionInclude = {
+  model: true,
+  artifact: true,
+  reference: { select: { features: { orderBy: { position: "asc" }, select: { name: true, kind: true, edges: true, categories: true } } } },
+} as const;
+
 async function loadDeployment(database: Db, deploymentId: string) {
   return database.deployment.findUnique({
     where: { id: deploymentId },
     include: {
-      endpoint: { include: { variants: { include: { version: { include: { model: true, artifact: true } } } } } },
-      promotion: { include: { version: { include: { model: true, artifact: true } } } },
+      endpoint: { include: { variants: { include: { version: { include: versionInclude } } } } },
+      promotion: { include: { version: { include: versionInclude } } },
     },
   });
 }
@@ -53,6 +60,7 @@ function toVariantSpec(version: VersionWithArtifact, weight: number, kind: Deplo
     artifactSha256: artifact.sha256,
     signature: signature.data,
     weight,
+    ...(version.reference ? { featureBins: version.reference.features } : {}),
   };
 }
 
@@ -200,7 +208,7 @@ export async function rollBack(database: Db, deploymentId: string, runtime: Depl
     const previous = (applied?.details ?? { previous: {}, previousVersionIds: {} }) as { previous: Record<string, number>; previousVersionIds: Record<string, string> };
     const versions = await database.modelVersion.findMany({
       where: { id: { in: Object.values(previous.previousVersionIds) } },
-      include: { model: true, artifact: true },
+      include: versionInclude,
     });
     const byId = new Map(versions.map((v) => [v.id, v]));
     const restored = Object.entries(previous.previous).flatMap(([variantName, weight]) => {

@@ -1,10 +1,11 @@
 import type { ReadContext } from "../context";
 import { modelNotFound, versionNotFound } from "./find-model";
 import { parseInput } from "../parse-input";
+import { getReferenceProfile } from "./reference-sample";
 import { modelRefSchema, versionNumberSchema } from "./schemas";
 import { readSignature, toVersionView, versionSelect } from "./version-view";
 
-/** One version in full: signature, metrics snapshot, artifact, source run and the aliases on it. */
+/** One version in full: signature, drift reference profile, metrics snapshot, artifact, source run and its aliases. */
 export async function getVersion(ctx: ReadContext, name: string, version: number) {
   const modelName = parseInput(modelRefSchema, name);
   const number = parseInput(versionNumberSchema, version);
@@ -21,6 +22,7 @@ export async function getVersion(ctx: ReadContext, name: string, version: number
   return {
     ...toVersionView(row),
     signature: readSignature(row.signature),
+    referenceProfile: await getReferenceProfile(ctx, row.id),
     model: { name: model.name, team: model.team.name, taskType: model.taskType, isDemo: model.isDemo, latestVersion: model.latestVersion },
   };
 }

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/record-audit";
 import { lockModel } from "./find-model";
 import { snapshotFromSeries } from "./metrics-snapshot";
 import { parseInput } from "../parse-input";
+import { referenceProfileFromRun, storeReferenceProfile } from "./reference-sample";
 import { modelRefSchema, registerVersionInput } from "./schemas";
 import { toVersionView, versionSelect } from "./version-view";
 
@@ -53,6 +54,8 @@ async function nextVersionNumber(tx: Tx, modelId: string, now: Date): Promise<nu
 export async function registerVersion(ctx: ServiceContext, name: string, rawInput: z.input<typeof registerVersionInput>) {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(registerVersionInput, rawInput);
+  // Read and checked before the model is locked: a bad sample writes nothing and holds no lock while it is parsed.
+  const profile = await referenceProfileFromRun(ctx, input.runId, input.signature, input.referenceSamplePath);
   return ctx.db.$transaction(
     async (tx) => {
       const model = await lockModel(tx, modelName);
@@ -79,6 +82,7 @@ export async function registerVersion(ctx: ServiceContext, name: string, rawInpu
         },
         select: versionSelect,
       });
+      if (profile) await storeReferenceProfile(tx, version.id, profile);
       await recordAudit(tx, ctx.actor, {
         action: "version.create",
         entityType: "ModelVersion",
@@ -90,6 +94,9 @@ export async function registerVersion(ctx: ServiceContext, name: string, rawInpu
           artifactId: artifact?.id ?? null,
           sha256: artifact?.sha256 ?? null,
           format: input.format,
+          referenceProfile: profile
+            ? { sample: profile.artifactPath, sampleSize: profile.sampleSize, features: profile.features.length }
+            : null,
         },
       });
       return { model: model.name, ...toVersionView(version) };

@@ -94,6 +94,16 @@ export const registerVersionInput = z.object({
   format: modelFormatSchema,
   signature: signatureSchema.optional(),
   description: descriptionSchema.optional(),
+  referenceSamplePath: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({
+      description:
+        "CSV artifact of the run (header row, one row per training example) the drift reference profile is computed from; defaults to training-sample.csv when the run has it",
+    }),
 });
 
 export const setAliasInput = z.object({ version: versionNumberSchema, reason: reasonSchema });

@@ -24,7 +24,10 @@ describe("LocalRuntimeTarget mapping", () => {
       sha256: "a".repeat(64),
       signature: spec.signature,
       weight: 10,
+      instanceType: "local-cpu",
+      instanceCount: 1,
     });
+    expect(toRuntimeVariant({ ...spec, instanceType: "ml.m5.large", instanceCount: 2 })).toMatchObject({ instanceType: "ml.m5.large", instanceCount: 2 });
   });
 
   it("accepts local paths and file:// URIs only, and ONNX only", () => {

@@ -1,0 +1,88 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { formatDateTime } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import { useUrlState } from "@/lib/use-url-state";
+import { BudgetsCard } from "./budgets-card";
+import { CostCards } from "./cost-cards";
+import { CostRangePicker } from "./cost-range-picker";
+import { CostTable } from "./cost-table";
+import { CostPerPredictionChart, CostTrendChart } from "./cost-trend-chart";
+import { parseCostState, serializeCostState } from "./cost-url";
+
+type QueryError = { message: string; data?: { code?: string } | null };
+
+const describeError = (error: QueryError) => ({
+  message: error.data?.code === "SERVICE_UNAVAILABLE" ? `Prometheus is unreachable, so no cost can be measured. ${error.message}` : error.message,
+});
+
+/** Cost per endpoint, model and team: instances measured by Prometheus × the price table, and budgets. */
+export function CostPage() {
+  const trpc = useTRPC();
+  const [{ range }, update] = useUrlState(parseCostState, serializeCostState);
+  const overview = useQuery({ ...trpc.cost.overview.queryOptions({ range }, { refetchInterval: 60_000 }), placeholderData: keepPreviousData });
+  const trend = useQuery({ ...trpc.cost.trend.queryOptions({ range }, { refetchInterval: 60_000 }), placeholderData: keepPreviousData });
+
+  return (
+    <>
+      <PageHeader
+        title="Cost"
+        description="Instance-seconds measured by Prometheus from the runtimes' and targets' instance gauges, priced from the admin price table; predictions from the runtime's counters."
+        actions={<CostRangePicker value={range} onChange={(next) => update({ range: next })} />}
+      />
+      {overview.isPending ? (
+        <LoadingState label="Querying Prometheus…" />
+      ) : overview.isError ? (
+        <ErrorState error={describeError(overview.error)} onRetry={() => void overview.refetch()} />
+      ) : !overview.data.measured || !overview.data.total ? (
+        <EmptyState
+          title="Nothing measured in this range"
+          description={`Prometheus has no instance gauges or predictions in the last ${range}. Deploy a model to an endpoint, or choose a longer range.`}
+        />
+      ) : (
+        <div className="space-y-6">
+          <p className="text-xs text-slate-500" data-testid="cost-window">
+            {formatDateTime(overview.data.window.start)} – {formatDateTime(overview.data.window.end)} · instances sampled every {overview.data.window.stepSeconds} s
+          </p>
+          <CostCards total={overview.data.total} range={range} />
+          {trend.isError ? (
+            <ErrorState error={describeError(trend.error)} onRetry={() => void trend.refetch()} />
+          ) : trend.data ? (
+            <div className="grid gap-4 lg:grid-cols-2">
+              <CostTrendChart trend={trend.data} />
+              <CostPerPredictionChart trend={trend.data} />
+            </div>
+          ) : (
+            <LoadingState label="Loading trends…" />
+          )}
+          <section className="space-y-3">
+            <h2 className="text-lg font-semibold text-slate-900">By team</h2>
+            <CostTable caption="Team" rows={overview.data.byTeam} testId="cost-by-team" />
+            <h2 className="text-lg font-semibold text-slate-900">By model</h2>
+            <CostTable caption="Model" rows={overview.data.byModel} testId="cost-by-model" />
+            <h2 className="text-lg font-semibold text-slate-900">By endpoint</h2>
+            <CostTable caption="Endpoint" rows={overview.data.byEndpoint} testId="cost-by-endpoint" showOwner />
+          </section>
+          <details className="text-xs text-slate-600">
+            <summary className="cursor-pointer font-medium">PromQL behind these numbers</summary>
+            <ul className="mt-2 space-y-1 font-mono" data-testid="cost-promql">
+              {[...overview.data.promql, ...(trend.data?.promql ?? [])].map((q) => (
+                <li key={q.label} data-query={q.promql} data-time={q.time.toISOString()}>
+                  <span className="text-slate-400">{q.label} (at {q.time.toISOString()}):</span> {q.promql}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </div>
+      )}
+      <div className="mt-6">
+        <BudgetsCard />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+import { DemoBadge } from "@/components/ui/demo-badge";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Select } from "@/components/ui/select";
+import { formatDateTime } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import { useCan } from "@/lib/use-can";
+import { useUrlState } from "@/lib/use-url-state";
+import { formatWindow } from "./drift-format";
+import { DriftEmptyState } from "./drift-empty-state";
+import { DriftHeatmap } from "./drift-heatmap";
+import { DriftStatusBadge } from "./drift-status-badge";
+import { DriftThresholdsForm } from "./drift-thresholds-form";
+import { parseVariantUrl, serializeVariantUrl } from "./drift-url";
+import { LatestReportTable } from "./latest-report-table";
+import { ScanNowButton } from "./scan-now-button";
+
+/** The model view of one endpoint: PSI per feature over recent scans, and the latest scan in full. */
+export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
+  const trpc = useTRPC();
+  const canWrite = useCan("models:write");
+  const [state, update] = useUrlState(parseVariantUrl, serializeVariantUrl);
+  const drift = useQuery(trpc.drift.model.queryOptions({ endpointId, reports: 48 }, { refetchInterval: 30_000 }));
+  if (drift.isPending) return <LoadingState label="Loading drift reports…" />;
+  if (drift.isError) return <ErrorState error={drift.error} onRetry={() => void drift.refetch()} />;
+  const data = drift.data;
+  const selected = data.reportsByVariant.find((v) => v.variantName === state.variant) ?? data.reportsByVariant[0];
+  const latest = selected?.reports.at(-1);
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-2">
+            Drift · <span className="font-mono">{data.endpointName}</span>
+            {data.isDemo && <DemoBadge />}
+          </span>
+        }
+        description={
+          <>
+            <Link href="/dashboards/drift" className="text-indigo-700 hover:underline">
+              All endpoints
+            </Link>{" "}
+            · {data.modelName} · {data.environment.toLowerCase()}
+          </>
+        }
+        actions={
+          <>
+            {data.variants.length > 1 && (
+              <label className="flex items-center gap-2 text-sm text-slate-600">
+                Variant
+                <Select value={selected?.variantName ?? ""} onChange={(e) => update({ variant: e.target.value })} data-testid="drift-variant">
+                  {data.variants.map((v) => (
+                    <option key={v.variantName} value={v.variantName}>
+                      {v.variantName} (v{v.version}, {v.weight}%)
+                    </option>
+                  ))}
+                </Select>
+              </label>
+            )}
+            {canWrite && <ScanNowButton endpointId={data.endpointId} />}
+          </>
+        }
+      />
+      {!selected || !latest ? (
+        <DriftEmptyState title="No drift scans of this endpoint yet" />
+      ) : (
+        <div className="space-y-6">
+          <Card title={`PSI per feature over the last ${selected.reports.length} scans (${selected.variantName})`}>
+            <DriftHeatmap endpointId={data.endpointId} data={selected} thresholds={data.thresholds} />
+          </Card>
+          <Card
+            title={
+              <span className="flex items-center gap-2">
+                Latest scan: v{latest.version}, {formatWindow(latest.windowSeconds)} window ending {formatDateTime(latest.windowEnd)}
+                <DriftStatusBadge status={latest.status} />
+              </span>
+            }
+          >
+            <LatestReportTable endpointId={data.endpointId} variantName={selected.variantName} features={selected.features} report={latest} />
+          </Card>
+        </div>
+      )}
+      {canWrite && (
+        <Card title={`Thresholds for ${data.modelName}`} className="mt-6">
+          <DriftThresholdsForm key={JSON.stringify(data.thresholds)} modelName={data.modelName} thresholds={data.thresholds} />
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { isActiveStatus } from "@/components/deployments/labels";
+import { RollbackDialog } from "@/components/deployments/rollback-dialog";
+import { TrafficSplit } from "@/components/deployments/traffic-split";
+import { Card } from "@/components/ui/card";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { useCan } from "@/lib/use-can";
+import { useTRPC } from "@/lib/trpc";
+import { DeploymentHistory } from "./deployment-history";
+import { EndpointHeader } from "./endpoint-header";
+import { PredictionPanel } from "./prediction-panel";
+import { VariantsTable } from "./variants-table";
+
+const ACTIVE_POLL_MS = 2000;
+const IDLE_POLL_MS = 15_000;
+
+/** One endpoint: traffic, variants, deployment history, a prediction form and the way back to the last healthy version. */
+export function EndpointDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const canWrite = useCan("models:write");
+  const query = useQuery(
+    trpc.endpoints.get.queryOptions(
+      { id },
+      { refetchInterval: (q) => (q.state.data?.deployments[0] && isActiveStatus(q.state.data.deployments[0].status) ? ACTIVE_POLL_MS : IDLE_POLL_MS) },
+    ),
+  );
+  if (query.isPending) return <LoadingState label="Loading endpoint…" />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+
+  const endpoint = query.data;
+  const busy = endpoint.deployments[0] ? isActiveStatus(endpoint.deployments[0].status) : false;
+  const candidate = endpoint.rollbackCandidate;
+  return (
+    <>
+      <EndpointHeader endpoint={endpoint} />
+      {canWrite && candidate && !busy && (
+        <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm" data-testid="rollback-bar">
+          <span className="text-slate-600">
+            Serving v{candidate.fromVersion}. Something wrong? Put v{candidate.toVersion}, the previous healthy version, back.
+          </span>
+          <RollbackDialog endpointId={endpoint.id} endpointName={endpoint.name} />
+        </div>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Traffic split">
+          <TrafficSplit variants={endpoint.variants} />
+        </Card>
+        <Card title="Variants" className="min-w-0 lg:col-span-2">
+          <VariantsTable modelName={endpoint.model.name} variants={endpoint.variants} />
+        </Card>
+        <Card title="Send a prediction" className="min-w-0 lg:col-span-2">
+          {!endpoint.serving ? (
+            <p className="text-sm text-slate-500">Nothing serves traffic here yet, so there is nothing to ask.</p>
+          ) : !canWrite ? (
+            <p className="text-sm text-slate-500">Data scientists can send test predictions to this endpoint from here.</p>
+          ) : endpoint.target !== "LOCAL" ? (
+            <p className="text-sm text-slate-500">Predictions from the portal are only available for endpoints on the local runtime.</p>
+          ) : (
+            <PredictionPanel key={endpoint.serving.version} endpointId={endpoint.id} exampleRow={endpoint.serving.exampleRow} />
+          )}
+        </Card>
+        <Card title="Deployment history" className="min-w-0">
+          <DeploymentHistory modelName={endpoint.model.name} deployments={endpoint.deployments} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { LoadingState } from "@/components/ui/loading-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Select } from "@/components/ui/select";
+import { formatDateTime } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import { useUrlState } from "@/lib/use-url-state";
+import { LatencyChart } from "./latency-chart";
+import { formatRate, formatRatio, formatSeconds } from "./latency-format";
+import { LatencyRangePicker } from "./latency-range-picker";
+import { LatencySloCards } from "./latency-slo-cards";
+import { LatencyTable } from "./latency-table";
+import { parseLatencyState, serializeLatencyState } from "./latency-url";
+
+/** Latency, traffic and errors per endpoint and variant, measured by Prometheus from the model runtime's metrics. */
+export function LatencyPage() {
+  const trpc = useTRPC();
+  const [{ range, endpoint }, update] = useUrlState(parseLatencyState, serializeLatencyState);
+  const dashboard = useQuery({
+    ...trpc.monitoring.latency.queryOptions({ range, endpoint: endpoint || undefined }, { refetchInterval: 15_000 }),
+    placeholderData: keepPreviousData,
+  });
+  const all = useQuery(trpc.monitoring.latency.queryOptions({ range }, { enabled: endpoint !== "" }));
+  const endpoints = [...new Set([...(endpoint ? [endpoint] : []), ...((endpoint ? all.data : dashboard.data)?.rows ?? []).map((r) => r.endpoint)])].sort();
+
+  return (
+    <>
+      <PageHeader
+        title="Latency and traffic"
+        description="Measured by Prometheus from the model runtime. Errors are server errors (5xx); requests the runtime rejected as invalid (4xx) are the caller's and shown apart."
+        actions={
+          <>
+            <Select aria-label="Endpoint" value={endpoint} onChange={(e) => update({ endpoint: e.target.value })}>
+              <option value="">All endpoints</option>
+              {endpoints.map((name) => (
+                <option key={name} value={name}>{name}</option>
+              ))}
+            </Select>
+            <LatencyRangePicker value={range} onChange={(next) => update({ range: next })} />
+          </>
+        }
+      />
+      {dashboard.isPending ? (
+        <LoadingState label="Querying Prometheus…" />
+      ) : dashboard.isError ? (
+        <ErrorState
+          error={{ message: dashboard.error.data?.code === "SERVICE_UNAVAILABLE" ? `Prometheus is unreachable, so nothing can be shown. ${dashboard.error.message}` : dashboard.error.message }}
+          onRetry={() => void dashboard.refetch()}
+        />
+      ) : dashboard.data.rows.length === 0 ? (
+        <EmptyState
+          title="No traffic measured in this range"
+          description={`Prometheus has no prediction requests${endpoint ? ` for ${endpoint}` : ""} in the last ${range}. Send predictions to an endpoint, or choose a longer range.`}
+        />
+      ) : (
+        <div className="space-y-6">
+          <p className="text-xs text-slate-500" data-testid="latency-as-of">
+            {formatDateTime(dashboard.data.start)} – {formatDateTime(dashboard.data.end)} · one point every {dashboard.data.stepSeconds} s · request counts are
+            Prometheus&apos;s increase() over the range, extrapolated to its edges; requests before a series&apos; first scrape are not counted
+          </p>
+          <LatencyTable dashboard={dashboard.data} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            <LatencyChart title="p50 latency" metric="p50" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
+            <LatencyChart title="p95 latency" metric="p95" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
+            <LatencyChart title="p99 latency" metric="p99" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
+            <LatencyChart title="Requests per second" metric="rps" dashboard={dashboard.data} format={formatRate} emptyMax={1} />
+            <LatencyChart title="Error rate (5xx)" metric="errorRatio" dashboard={dashboard.data} format={formatRatio} emptyMax={0.01} />
+          </div>
+          <section aria-labelledby="slo-heading" className="space-y-3">
+            <h2 id="slo-heading" className="text-lg font-semibold text-slate-900">SLO</h2>
+            <p className="text-sm text-slate-500">
+              Every endpoint is held to the same objective for now (not yet a per-endpoint setting): p99 under{" "}
+              {formatSeconds(dashboard.data.slo.p99TargetSeconds)} and {formatRatio(dashboard.data.slo.availabilityObjective)} of requests without a
+              server error. A burn rate of 1 spends the error budget exactly over 30 days.
+            </p>
+            <LatencySloCards slo={dashboard.data.slo} />
+          </section>
+          <details className="text-xs text-slate-600">
+            <summary className="cursor-pointer font-medium">PromQL behind these numbers</summary>
+            <ul className="mt-2 space-y-1 font-mono">
+              {Object.entries(dashboard.data.queries.summary).map(([name, promql]) => (
+                <li key={name}>
+                  <span className="text-slate-400">{name}:</span> {promql}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import { dismissAlert, dismissAlertInput, listOpenAlerts } from "../../services/cost/alerts";
+import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+
+export const alertsRouter = createTRPCRouter({
+  open: readProcedure.query(({ ctx }) => listOpenAlerts(ctx.service)),
+  dismiss: procedureWith("alerts:manage").input(dismissAlertInput).mutation(({ ctx, input }) => dismissAlert(ctx.service, input)),
+});

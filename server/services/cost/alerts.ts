@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { Prisma } from "../../db/generated/client";
+import { notFound } from "../../errors";
+import { recordAudit } from "../audit/record-audit";
+import type { ReadContext, ServiceContext } from "../context";
+import { parseInput } from "../parse-input";
+
+export const dismissAlertInput = z.object({ alertId: z.string().min(1) });
+
+/** Open in-app alerts (budget, drift, latency), newest first. */
+export async function listOpenAlerts(ctx: ReadContext) {
+  const alerts = await ctx.db.alert.findMany({
+    where: { resolvedAt: null },
+    orderBy: [{ severity: "desc" }, { updatedAt: "desc" }],
+    take: 50,
+    select: {
+      id: true,
+      kind: true,
+      severity: true,
+      title: true,
+      message: true,
+      createdAt: true,
+      updatedAt: true,
+      team: { select: { id: true, name: true } },
+      endpoint: { select: { id: true, name: true } },
+    },
+  });
+  return alerts;
+}
+
+/** A person marks an alert as handled; it reopens only if its condition escalates. Audited. */
+export async function dismissAlert(ctx: ServiceContext, input: z.input<typeof dismissAlertInput>) {
+  const { alertId } = parseInput(dismissAlertInput, input);
+  return ctx.db.$transaction(async (tx) => {
+    const alert = await tx.alert.findUnique({ where: { id: alertId } });
+    if (!alert) throw notFound("Alert");
+    if (alert.resolvedAt) return { id: alert.id, changed: false };
+    const details: Prisma.InputJsonValue = { ...asObject(alert.details), dismissedById: ctx.actor.userId };
+    const resolvedAt = new Date();
+    await tx.alert.update({ where: { id: alertId }, data: { resolvedAt, details } });
+    await recordAudit(tx, ctx.actor, {
+      action: "alert.dismiss",
+      entityType: "Alert",
+      entityId: alertId,
+      before: { resolvedAt: null },
+      after: { resolvedAt: resolvedAt.toISOString(), title: alert.title },
+    });
+    return { id: alert.id, changed: true };
+  });
+}
+
+function asObject(value: Prisma.JsonValue): Prisma.InputJsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Prisma.InputJsonObject) : {};
+}

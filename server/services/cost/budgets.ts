@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { Prisma } from "../../db/generated/client";
+import { notFound } from "../../errors";
+import { recordAudit } from "../audit/record-audit";
+import type { ReadContext, ServiceContext } from "../context";
+import { parseInput } from "../parse-input";
+import { budgetStatus, forecastMonth, monthOf, type BudgetStatus } from "./cost-math";
+import { costWindow, measureUsage, type PromQuery } from "./cost-overview";
+import { costRows, groupings } from "./cost-rows";
+import { endpointOwners } from "./endpoint-owners";
+import { priceTable } from "./pricing";
+import type { PrometheusSource } from "./prometheus-source";
+
+export const setBudgetInput = z.object({
+  teamId: z.string().min(1),
+  /** null removes the team's budget. */
+  monthlyUsd: z.number().positive("A budget is more than $0").max(100_000_000).nullable(),
+});
+
+/** Sets or removes a team's monthly budget, audited. */
+export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof setBudgetInput>) {
+  const { teamId, monthlyUsd } = parseInput(setBudgetInput, input);
+  return ctx.db.$transaction(async (tx) => {
+    const team = await tx.team.findUnique({ where: { id: teamId }, select: { id: true, name: true, budget: true } });
+    if (!team) throw notFound("Team");
+    const before = team.budget ? { monthlyUsd: team.budget.monthlyUsd.toString() } : undefined;
+    if (monthlyUsd === null) {
+      if (team.budget) await tx.teamBudget.delete({ where: { teamId } });
+    } else {
+      const amount = new Prisma.Decimal(monthlyUsd.toFixed(2));
+      await tx.teamBudget.upsert({ where: { teamId }, create: { teamId, monthlyUsd: amount }, update: { monthlyUsd: amount } });
+    }
+    await recordAudit(tx, ctx.actor, {
+      action: monthlyUsd === null ? "budget.delete" : "budget.set",
+      entityType: "Team",
+      entityId: teamId,
+      before,
+      after: monthlyUsd === null ? undefined : { team: team.name, monthlyUsd: monthlyUsd.toFixed(2) },
+    });
+    return { teamId, monthlyUsd };
+  });
+}
+
+export type TeamForecast = {
+  teamId: string;
+  teamName: string;
+  monthlyUsd: number | null;
+  monthToDateUsd: number;
+  usdPerHourNow: number;
+  forecastUsd: number;
+  status: BudgetStatus | null;
+  unpricedInstanceTypes: string[];
+};
+
+/** Month-to-date cost, $/hour now and the month-end forecast for every team. */
+export async function teamForecasts(ctx: ReadContext, prometheus: PrometheusSource, now = new Date()) {
+  const month = monthOf(now);
+  const window = costWindow({ start: month.start, end: now });
+  const [{ usage, predictionsByEndpoint, promql }, prices, teams] = await Promise.all([
+    measureUsage(prometheus, window),
+    priceTable(ctx),
+    ctx.db.team.findMany({ select: { id: true, name: true, budget: { select: { monthlyUsd: true } } }, orderBy: { name: "asc" } }),
+  ]);
+  const owners = await endpointOwners(ctx, [...new Set(usage.map((u) => u.endpoint))]);
+  const costs = new Map(costRows(usage, predictionsByEndpoint, prices, groupings(owners).team).map((r) => [r.key, r]));
+  const forecasts: TeamForecast[] = teams.map((team) => {
+    const cost = costs.get(team.id);
+    const monthlyUsd = team.budget?.monthlyUsd.toNumber() ?? null;
+    const monthToDateUsd = cost?.usd ?? 0;
+    const usdPerHourNow = cost?.usdPerHourNow ?? 0;
+    const forecastUsd = forecastMonth(monthToDateUsd, usdPerHourNow, now);
+    return {
+      teamId: team.id,
+      teamName: team.name,
+      monthlyUsd,
+      monthToDateUsd,
+      usdPerHourNow,
+      forecastUsd,
+      status: monthlyUsd === null ? null : budgetStatus(monthlyUsd, monthToDateUsd, forecastUsd),
+      unpricedInstanceTypes: cost?.unpricedInstanceTypes ?? [],
+    };
+  });
+  const queries: PromQuery[] = promql;
+  return { month: month.key, monthStart: window.start, asOf: now, forecasts, promql: queries };
+}
+
+export type TeamForecasts = Awaited<ReturnType<typeof teamForecasts>>;

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { clampStep } from "../../integrations/prometheus/promql";
+import type { ReadContext } from "../context";
+import { parseInput } from "../parse-input";
+import { alignWindow, type AlignedWindow } from "./cost-math";
+import { COST_RANGE_KEYS, COST_RANGES } from "./cost-ranges";
+import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "./cost-queries";
+import { costRows, groupings, type VariantUsage } from "./cost-rows";
+import { endpointOwners } from "./endpoint-owners";
+import { priceTable } from "./pricing";
+import type { PrometheusSource } from "./prometheus-source";
+
+const MAX_RANGE_DAYS = 93;
+/**
+ * How often the instance gauge is sampled for cost: a change counts from the next step, so finer is fairer; long
+ * windows get coarser steps from clampStep (a 31-day month samples about every 4 minutes).
+ */
+const DEFAULT_COST_STEP_SECONDS = 15;
+
+const explicitWindow = z
+  .object({
+    start: z.coerce.date(),
+    end: z.coerce.date(),
+    stepSeconds: z.number().int().min(1).max(86_400).optional(),
+  })
+  .refine((w) => w.end.getTime() > w.start.getTime(), { message: "The window must end after it starts", path: ["end"] })
+  .refine((w) => w.end.getTime() - w.start.getTime() <= MAX_RANGE_DAYS * 86_400_000, { message: `At most ${MAX_RANGE_DAYS} days`, path: ["start"] });
+
+/** Either a named range ending now (the dashboard) or an explicit window (jobs, tests, links to a past period). */
+export const costWindowInput = z.union([z.object({ range: z.enum(COST_RANGE_KEYS) }), explicitWindow]);
+
+/** The window's start, end and requested step; a named range ends now. */
+export function resolveWindow(input: CostWindowInput, now = new Date()) {
+  const parsed = parseInput(costWindowInput, input);
+  if ("range" in parsed) return { start: new Date(now.getTime() - COST_RANGES[parsed.range] * 1000), end: now, stepSeconds: undefined };
+  return parsed;
+}
+
+export type CostWindowInput = z.input<typeof costWindowInput>;
+
+export type PromQuery = { label: string; promql: string; time: Date };
+
+/** Aligns the window to whole steps (see alignWindow); the step never exceeds the Prometheus point limit. */
+export function costWindow(input: CostWindowInput): AlignedWindow {
+  const { start, end, stepSeconds } = resolveWindow(input);
+  const step = clampStep(start.getTime() / 1000, end.getTime() / 1000, stepSeconds ?? DEFAULT_COST_STEP_SECONDS);
+  return alignWindow(start, end, step);
+}
+
+/** Instance-seconds, current instances and predictions per variant, straight from Prometheus. */
+export async function measureUsage(prometheus: PrometheusSource, window: AlignedWindow) {
+  const queries = {
+    instanceSeconds: instanceSecondsQuery(window.rangeSeconds, window.stepSeconds),
+    instancesNow: instancesNowQuery(),
+    predictions: predictionsQuery(window.rangeSeconds),
+  };
+  const time = window.evaluationTime;
+  const [seconds, now, predicted] = await Promise.all([
+    prometheus.query(queries.instanceSeconds, time),
+    prometheus.query(queries.instancesNow, window.requestedEnd),
+    prometheus.query(queries.predictions, time),
+  ]);
+  const usage = new Map<string, VariantUsage>();
+  const entry = (m: Record<string, string>) => {
+    const u = { endpoint: m.endpoint ?? "", variant: m.variant ?? "", instanceType: m.instance_type ?? "" };
+    const key = `${u.endpoint}\u0000${u.variant}\u0000${u.instanceType}`;
+    let found = usage.get(key);
+    if (!found) usage.set(key, (found = { ...u, instanceSeconds: 0, instancesNow: 0 }));
+    return found;
+  };
+  for (const s of seconds) entry(s.metric).instanceSeconds += finite(s.value);
+  for (const s of now) entry(s.metric).instancesNow += finite(s.value);
+  const predictionsByEndpoint = new Map<string, number>();
+  for (const s of predicted) {
+    const endpoint = s.metric.endpoint ?? "";
+    predictionsByEndpoint.set(endpoint, (predictionsByEndpoint.get(endpoint) ?? 0) + finite(s.value));
+  }
+  const promql: PromQuery[] = [
+    { label: "Instance-seconds per variant (× price = $)", promql: queries.instanceSeconds, time },
+    { label: "Instances now per variant (× price = $/hour)", promql: queries.instancesNow, time: window.requestedEnd },
+    { label: "Predictions per variant", promql: queries.predictions, time },
+  ];
+  return { usage: [...usage.values()], predictionsByEndpoint, promql };
+}
+
+const finite = (value: number) => (Number.isFinite(value) ? value : 0);
+
+/** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
+export async function costOverview(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
+  const window = costWindow(input);
+  const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([measureUsage(prometheus, window), priceTable(ctx)]);
+  const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictionsByEndpoint.keys()])];
+  const owners = await endpointOwners(ctx, endpoints);
+  const by = groupings(owners);
+  const rows = (grouping: (typeof by)[keyof typeof by]) => costRows(usage, predictionsByEndpoint, prices, grouping);
+  const [total] = rows(by.total);
+  return {
+    window: { start: window.start, end: window.end, stepSeconds: window.stepSeconds },
+    measured: usage.length > 0 || predictionsByEndpoint.size > 0,
+    total: total ?? null,
+    byEndpoint: rows(by.endpoint),
+    byModel: rows(by.model),
+    byTeam: rows(by.team),
+    variants: usage,
+    prices: Object.fromEntries(prices),
+    promql,
+  };
+}
+
+export type CostOverview = Awaited<ReturnType<typeof costOverview>>;

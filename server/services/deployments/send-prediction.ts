@@ -1,0 +1,69 @@
+import { z } from "zod";
+import type { PredictResponse } from "@/runtime/serving/predict";
+import { AppError, notFound } from "../../errors";
+import { localRuntimeConfigFromEnv } from "../../integrations/local-runtime/config";
+import type { ReadContext } from "../context";
+import { parseInput } from "../parse-input";
+
+export const MAX_PORTAL_PREDICTION_ROWS = 100;
+const PREDICT_TIMEOUT_MS = 30_000;
+
+export const sendPredictionInput = z.object({
+  endpointId: z.string().min(1),
+  rows: z
+    .array(z.record(z.string(), z.unknown(), { error: "Each row must be an object of feature values" }), { error: "Send a list of rows" })
+    .min(1, "Send at least one row")
+    .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
+});
+
+type RuntimeErrorBody = { error?: string; field?: string; rowIndex?: number };
+
+async function errorBody(response: Response): Promise<RuntimeErrorBody> {
+  const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;
+  return isJson ? ((await response.json()) as RuntimeErrorBody) : { error: await response.text() };
+}
+
+/** The runtime's refusal in the portal's terms: a bad row stays a 400 that names the field. */
+function runtimeFailure(endpointName: string, status: number, body: RuntimeErrorBody): AppError {
+  const message = body.error ?? `status ${status}`;
+  if (status === 400) return new AppError("BAD_REQUEST", message, { field: body.field, rowIndex: body.rowIndex });
+  if (status === 404) return new AppError("CONFLICT", `The local runtime does not serve ${endpointName} (yet): ${message}`);
+  return new AppError("UNAVAILABLE", `The local runtime could not answer for ${endpointName} (${status}): ${message}`);
+}
+
+/**
+ * Sends rows to an endpoint as a client would, through the target that serves it, and answers with the
+ * predictions, the variant that served them and the round trip measured from the portal. Only the local runtime is
+ * reachable from here; SageMaker and Kubernetes endpoints are called from inside their own networks.
+ */
+export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof sendPredictionInput>) {
+  const input = parseInput(sendPredictionInput, rawInput);
+  const endpoint = await ctx.db.endpoint.findUnique({ where: { id: input.endpointId }, select: { name: true, target: true } });
+  if (!endpoint) throw notFound("Endpoint");
+  if (endpoint.target !== "LOCAL") throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
+
+  const { baseUrl } = localRuntimeConfigFromEnv();
+  const url = `${baseUrl.replace(/\/+$/, "")}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ rows: input.rows }),
+      signal: AbortSignal.timeout(PREDICT_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new AppError("UNAVAILABLE", `The local runtime at ${baseUrl} did not answer: ${reason}`);
+  }
+  if (!response.ok) throw runtimeFailure(endpoint.name, response.status, await errorBody(response));
+  const result = (await response.json()) as PredictResponse;
+  return {
+    predictionId: result.predictionId,
+    variant: result.variant,
+    modelVersion: result.modelVersion ?? null,
+    predictions: result.predictions,
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Population Stability Index between a version's reference distribution and production.
+ *
+ * Bins follow Prometheus' `le` (≤) convention so that reference proportions and production histogram buckets count
+ * the same values:
+ * - NUMERIC, inner edges e[0..B-2] (strictly increasing): bin 0 = (−∞, e0], bin i = (e[i-1], e[i]],
+ *   bin B−1 = (e[B-2], +∞).
+ * - CATEGORICAL, categories c[0..K-1]: bin k holds String(value) === c[k]; bin K collects every other value.
+ */
+
+export type FeatureKind = "NUMERIC" | "CATEGORICAL";
+export type FeatureBins = { kind: FeatureKind; edges: readonly number[]; categories: readonly string[] };
+
+/**
+ * Stands in for an empty bin's proportion (on either side) before renormalising. ln(p / ε) must stay finite, and
+ * ε must sit well below 1/(rows in a window) for the windows we alert on (≥ 500 rows ⇒ 1/n ≤ 2e-3), so a bin that
+ * is merely unlucky in a small window adds little, while a bin that is truly new still adds p·ln(p/ε) ≈ p·9.2.
+ */
+export const PSI_EPSILON = 1e-4;
+
+export function binCount(feature: FeatureBins): number {
+  return feature.kind === "NUMERIC" ? feature.edges.length + 1 : feature.categories.length + 1;
+}
+
+/** The first i with value ≤ edges[i] (binary search), or edges.length when value is above every edge. */
+export function numericBinIndex(edges: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (value <= edges[middle]!) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The bin a value falls in; categorical values are compared as String(value) (unseen → the last bin). */
+export function binIndex(feature: FeatureBins, value: number | bigint | boolean | string): number {
+  if (feature.kind === "NUMERIC") return numericBinIndex(feature.edges, Number(value));
+  const index = feature.categories.indexOf(String(value));
+  return index === -1 ? feature.categories.length : index;
+}
+
+/** Proportions with every zero replaced by ε, then scaled back to sum 1. */
+function smoothed(counts: readonly number[], epsilon: number): number[] {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  const raw = counts.map((count) => Math.max(count / total, epsilon));
+  const sum = raw.reduce((acc, value) => acc + value, 0);
+  return raw.map((value) => value / sum);
+}
+
+/**
+ * PSI = Σ (pᵢ − qᵢ)·ln(pᵢ / qᵢ) with p = production proportions (from counts) and q = reference proportions. Zero
+ * proportions on either side are replaced by `epsilon` and each side renormalised to sum 1, so an empty bin
+ * contributes a large but finite term. NaN when production has no rows (there is nothing to compare yet).
+ */
+export function populationStabilityIndex(
+  referenceProportions: readonly number[],
+  productionCounts: readonly number[],
+  epsilon: number = PSI_EPSILON,
+): number {
+  if (referenceProportions.length !== productionCounts.length) {
+    throw new RangeError(
+      `Reference has ${referenceProportions.length} bins but production has ${productionCounts.length}`,
+    );
+  }
+  const rows = productionCounts.reduce((sum, count) => sum + count, 0);
+  if (!(rows > 0)) return NaN;
+  const q = smoothed(referenceProportions, epsilon);
+  const p = smoothed(productionCounts, epsilon);
+  let psi = 0;
+  for (let i = 0; i < p.length; i++) psi += (p[i]! - q[i]!) * Math.log(p[i]! / q[i]!);
+  return psi;
+}
+
+/**
+ * The PSI two samples of the same distribution show on average from sampling noise alone: (B−1)·(1/n + 1/m) for
+ * B bins, n production rows and m reference rows (PSI is a symmetrised KL divergence, ≈ a χ² statistic / (n·m/(n+m))).
+ */
+export function expectedPsiUnderNoDrift(bins: number, productionRows: number, referenceRows: number): number {
+  return (bins - 1) * (1 / productionRows + 1 / referenceRows);
+}
+
+/**
+ * The number an `le` label stands for. Prometheus spells the last bucket "+Inf" (which Number.parseFloat reads as
+ * NaN) and, from 3.0, writes bounds as floats ("1" is stored as "1.0").
+ */
+export function parseBucketBound(le: string): number {
+  const bound = /^\+?inf$/i.test(le) ? Infinity : Number(le);
+  if (Number.isNaN(bound) || le.trim() === "") throw new RangeError(`Not a histogram bucket bound: le="${le}"`);
+  return bound;
+}
+
+/**
+ * Per-bin counts from cumulative `le` buckets (as `increase(x_bucket[w])` returns them, +Inf included): sorted by
+ * `le` and differenced. A counter reset inside the window can make a difference slightly negative; that is clamped
+ * to 0.
+ */
+export function countsFromCumulativeBuckets(cumulative: ReadonlyArray<{ le: number; count: number }>): number[] {
+  if (cumulative.some(({ le }) => Number.isNaN(le))) throw new RangeError("A bucket bound is NaN (parse le with parseBucketBound)");
+  const sorted = [...cumulative].sort((a, b) => a.le - b.le);
+  let previous = 0;
+  return sorted.map(({ count }) => {
+    const inBin = Math.max(0, count - previous);
+    previous = Math.max(previous, count);
+    return inBin;
+  });
+}

@@ -1,0 +1,82 @@
+import type { Prisma } from "../../db/generated/client";
+import { AppError, badRequest, notFound } from "../../errors";
+import { artifactStore } from "../artifacts/store";
+import type { ReadContext } from "../context";
+import { computeReferenceProfile, type ReferenceProfileData } from "../monitoring/reference-profile";
+import { parseSampleCsv } from "../monitoring/sample-csv";
+import type { Signature } from "./schemas";
+
+/** The artifact a pipeline uploads for drift monitoring when it names no other. */
+export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
+/** Profiles are computed in memory during registration; larger samples add nothing to ten quantiles. */
+export const MAX_REFERENCE_SAMPLE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The reference profile of a version registered from `runId`: from the artifact at `samplePath` (which must exist),
+ * else from the run's `training-sample.csv` if there is one, else none. A sample needs a signature to say which
+ * columns are features; a sample that does not fit the signature fails with a 400.
+ */
+export async function referenceProfileFromRun(
+  ctx: ReadContext,
+  runId: string,
+  signature: Signature | undefined,
+  samplePath: string | undefined,
+): Promise<(ReferenceProfileData & { artifactPath: string }) | null> {
+  const path = samplePath ?? DEFAULT_REFERENCE_SAMPLE;
+  const artifact = await ctx.db.artifact.findUnique({
+    where: { runId_path: { runId, path } },
+    select: { sha256: true, sizeBytes: true },
+  });
+  if (!artifact) {
+    if (samplePath) throw notFound(`Reference sample "${samplePath}" in run "${runId}"`);
+    return null;
+  }
+  if (!signature) {
+    if (!samplePath) return null;
+    throw badRequest("A reference sample needs a signature to know which columns are the model's inputs");
+  }
+  if (artifact.sizeBytes > MAX_REFERENCE_SAMPLE_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `Reference sample "${path}" is over ${MAX_REFERENCE_SAMPLE_BYTES / 1024 / 1024} MiB`);
+  }
+  const text = await new Response(await artifactStore().get(artifact.sha256)).text();
+  const { columns } = parseSampleCsv(text);
+  return { ...computeReferenceProfile(columns, signature), artifactPath: path };
+}
+
+export async function storeReferenceProfile(tx: Prisma.TransactionClient, versionId: string, profile: ReferenceProfileData) {
+  await tx.referenceProfile.create({
+    data: {
+      versionId,
+      sampleSize: profile.sampleSize,
+      binCount: profile.binCount,
+      features: {
+        create: profile.features.map((feature) => ({
+          name: feature.name,
+          position: feature.position,
+          kind: feature.kind,
+          edges: feature.edges,
+          categories: feature.categories,
+          proportions: feature.proportions,
+        })),
+      },
+    },
+  });
+}
+
+/** A version's reference profile for display, features in signature order; null when none was computed. */
+export async function getReferenceProfile(ctx: ReadContext, versionId: string) {
+  return ctx.db.referenceProfile.findUnique({
+    where: { versionId },
+    select: {
+      sampleSize: true,
+      binCount: true,
+      createdAt: true,
+      features: {
+        orderBy: { position: "asc" },
+        select: { name: true, position: true, kind: true, edges: true, categories: true, proportions: true },
+      },
+    },
+  });
+}
+
+export type ReferenceProfileView = NonNullable<Awaited<ReturnType<typeof getReferenceProfile>>>;

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { db } from "@/server/db/client";
+import { queueFor } from "@/server/jobs/define-job";
+import { DEPLOYMENTS_QUEUE, deployJobId } from "@/server/jobs/deploy";
+import { requestPromotion } from "@/server/services/deployments/promotions";
+import { callApi, givenToken } from "../fixtures";
+import { freePort, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { registerThroughApi, settled } from "./real-models";
+import { startRedisServer, type RedisServer } from "./redis-server";
+
+// Redis restarts with a deployment's job queued, and the deployment still runs: from Redis's own append-only file
+// when it keeps one, and from PostgreSQL (the worker re-queues unfinished deployments when Redis comes back) when
+// it keeps nothing. The shared Redis is used by other test files, so this file runs its own redis-server.
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const redisPort = await freePort();
+// Read once by env(); the worker processes inherit it.
+process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+
+let runtime: RunningRuntime;
+let manifest: ManifestEntry[];
+let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  modelDirectory = await temporaryDirectory("modelport-redis-models-");
+  ({ manifest } = await writeModels(modelDirectory.directory));
+  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+}, 120_000);
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  await modelDirectory?.remove();
+});
+
+/** A redis-server in a directory of its own that can be crashed and started again on the same port and files. */
+async function givenRedis(persistent: boolean) {
+  const directory = await temporaryDirectory("modelport-redis-");
+  let server: RedisServer = await startRedisServer({ port: redisPort, directory: directory.directory, persistent });
+  cleanups.push(async () => {
+    await server.crash();
+    await directory.remove();
+  });
+  return {
+    restart: async () => {
+      await server.crash();
+      server = await startRedisServer({ port: redisPort, directory: directory.directory, persistent });
+    },
+  };
+}
+
+/** The real worker process; resolves once it has connected and scheduled its jobs. */
+async function givenWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, RUNTIME_URL: runtime.baseUrl, RUNTIME_CONTROL_TOKEN: runtime.controlToken, WORKER_METRICS_PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("[worker] started")) resolve();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", () => reject(new Error(`The worker exited early:\n${output}`)));
+  });
+  return child;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A model with one registered version (the real fraud-gbt ONNX model), ready to promote. */
+async function givenModel(prefix: string) {
+  const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
+  const name = `${prefix}-${Date.now().toString(36)}`;
+  await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
+  const entry = manifest.find((m) => m.name === "fraud-gbt")!;
+  const version = await registerThroughApi(scientist.secret, name, entry, modelDirectory.directory);
+  const row = Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
+  return { scientist, name, version, row };
+}
+
+const jobState = (deploymentId: string) => queueFor(DEPLOYMENTS_QUEUE).getJobState(deployJobId(deploymentId));
+
+/** Stops the worker, queues a staging deployment it cannot take yet, and restarts Redis under it. */
+async function queueWhileRedisRestarts(worker: ChildProcess, redis: { restart: () => Promise<void> }, model: Awaited<ReturnType<typeof givenModel>>) {
+  worker.kill("SIGSTOP");
+  const { deploymentId } = await requestPromotion(model.scientist.ctx, {
+    modelName: model.name, version: model.version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "redis drill",
+  });
+  expect(await jobState(deploymentId!)).toBe("waiting");
+  await redis.restart();
+  const afterRestart = await jobState(deploymentId!);
+  worker.kill("SIGCONT");
+  return { deploymentId: deploymentId!, afterRestart };
+}
+
+async function expectServed(model: Awaited<ReturnType<typeof givenModel>>) {
+  const answer = await postJson(`${runtime.baseUrl}/v1/endpoints/${model.name}-staging-local/predict`, { row: model.row });
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ variant: `${model.name}-v${model.version}` });
+}
+
+describe("a Redis restart with a deployment queued", () => {
+  it("keeps the job when Redis appends every write to disk, and the reconnected worker runs it", async () => {
+    const redis = await givenRedis(true);
+    const worker = await givenWorker();
+    const model = await givenModel("redis-aof");
+
+    const { deploymentId, afterRestart } = await queueWhileRedisRestarts(worker, redis, model);
+    expect(afterRestart).toBe("waiting");
+    expect(await settled(deploymentId)).toMatchObject({ status: "SUCCEEDED" });
+    await expectServed(model);
+  }, 120_000);
+
+  it("loses the job when Redis keeps nothing on disk, and the worker re-queues the deployment from PostgreSQL", async () => {
+    const redis = await givenRedis(false);
+    const worker = await givenWorker();
+    const model = await givenModel("redis-empty");
+
+    const { deploymentId, afterRestart } = await queueWhileRedisRestarts(worker, redis, model);
+    expect(afterRestart).toBe("unknown");
+    expect(await settled(deploymentId)).toMatchObject({ status: "SUCCEEDED" });
+    await expectServed(model);
+  }, 120_000);
+
+  it("does not run a deployment twice at once when the job it is running is re-queued into an empty Redis", async () => {
+    const redis = await givenRedis(false);
+    await givenWorker();
+    const model = await givenModel("redis-running");
+
+    const { deploymentId } = await requestPromotion(model.scientist.ctx, {
+      modelName: model.name, version: model.version, environment: "STAGING", target: "LOCAL", strategy: { kind: "canary", canaryPercent: 20, bakeSeconds: 6 }, reason: "redis drill",
+    });
+    await until("the bake to start", () => db().deploymentEvent.findFirst({ where: { deploymentId: deploymentId!, step: "bake:1", outcome: "RUNNING" } }));
+    await redis.restart();
+    await until("the worker to re-queue the running deployment", async () => (await jobState(deploymentId!)) !== "unknown");
+
+    expect(await settled(deploymentId!)).toMatchObject({ status: "SUCCEEDED" });
+    const events = await db().deploymentEvent.findMany({ where: { deploymentId: deploymentId! }, orderBy: { id: "asc" } });
+    expect(events.filter((e) => e.step === "bake:1").map((e) => [e.attempt, e.outcome])).toEqual([[1, "SUCCEEDED"]]);
+    expect(events.filter((e) => e.step === "apply-endpoint")).toHaveLength(1);
+    await expectServed(model);
+  }, 120_000);
+});

@@ -1,0 +1,177 @@
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BuiltModel } from "@/runtime/models/catalog";
+import { rowObject } from "@/runtime/models/dataset";
+import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { AppError } from "@/server/errors";
+import { closeQueues } from "@/server/jobs/define-job";
+import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
+import { PrometheusClient } from "@/server/integrations/prometheus/client";
+import { projectScrapeJobs, renderPrometheusConfig } from "@/server/integrations/prometheus/config";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import { latencyDashboard } from "@/server/services/monitoring/latency";
+import { serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
+import { freePort, inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { startPrometheus, type RunningPrometheus } from "../support/prometheus-process";
+
+let runtime: RunningRuntime;
+let prometheus: RunningPrometheus;
+let models: BuiltModel[];
+let manifest: ManifestEntry[];
+let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+
+// Requests sent in all, warm-up included: fraud answers 200s and 400s (rows missing a feature), eta only 500s.
+const SENT = { ok: 61, rejected: 16, failed: 11 };
+
+const predict = (endpoint: string, body: unknown) => postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, body);
+const built = (name: string) => models.find((m) => m.name === name)!;
+
+function variant(modelName: string, version: number): VariantSpec {
+  const entry = manifest.find((m) => m.name === modelName)!;
+  return {
+    variantName: `${modelName}-v${version}`,
+    modelName,
+    version,
+    format: "ONNX",
+    artifactUri: path.join(modelDirectory.directory, entry.file),
+    artifactSha256: entry.sha256,
+    signature: entry.signature,
+    weight: 100,
+  };
+}
+
+async function sendTraffic(counts: { ok: number; rejected: number; failed: number }) {
+  const fraudRow = (i: number) => rowObject(built("fraud-gbt").test, i);
+  const etaRow = rowObject(built("delivery-time-gbt").test, 0);
+  const ok = await inParallel(counts.ok, 4, (i) => predict("fraud", { row: fraudRow(i) }));
+  const rejected = await inParallel(counts.rejected, 4, () => predict("fraud", { row: { amount: 12 } }));
+  const failed = await inParallel(counts.failed, 4, () => predict("eta", { row: etaRow }));
+  expect(ok.map((r) => r.status)).toEqual(Array(counts.ok).fill(200));
+  expect(rejected.map((r) => r.status)).toEqual(Array(counts.rejected).fill(400));
+  expect(failed.map((r) => r.status)).toEqual(Array(counts.failed).fill(500));
+}
+
+beforeAll(async () => {
+  modelDirectory = await temporaryDirectory("modelport-latency-models-");
+  ({ models, manifest } = await writeModels(modelDirectory.directory));
+  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+  const target = new LocalRuntimeTarget({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
+  await target.apply({ endpointName: "fraud", variants: [variant("fraud-gbt", 1)] });
+  await target.apply({ endpointName: "eta", variants: [variant("delivery-time-gbt", 2)] });
+  await target.client.injectFault("eta", "delivery-time-gbt-v2", { errorRate: 1 });
+  prometheus = await startPrometheus({ targets: [new URL(runtime.baseUrl).host], scrapeIntervalSeconds: 1 });
+  // A first request of each kind creates its series, so the next scrape records a baseline that rates start from.
+  await sendTraffic({ ok: 1, rejected: 1, failed: 1 });
+  await prometheus.waitForScrape();
+  await sendTraffic({ ok: SENT.ok - 1, rejected: SENT.rejected - 1, failed: SENT.failed - 1 });
+  await prometheus.waitForScrape();
+  await prometheus.waitForScrape();
+}, 120_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await runtime?.stop();
+  await modelDirectory?.remove();
+  await closeQueues();
+});
+
+describe("latency and traffic from the real runtime through a real Prometheus", () => {
+  it("counts every request the runtime answered, by endpoint, variant and status", async () => {
+    const samples = await prometheus.client.query("sum by (endpoint, variant, status) (modelport_runtime_requests_total)");
+    const counts = Object.fromEntries(samples.map((s) => [`${s.metric.endpoint}/${s.metric.variant}/${s.metric.status}`, s.value]));
+    expect(counts).toEqual({
+      "fraud/fraud-gbt-v1/200": SENT.ok,
+      "fraud/fraud-gbt-v1/400": SENT.rejected,
+      "eta/delivery-time-gbt-v2/500": SENT.failed,
+    });
+    const observed = await prometheus.client.query("sum(modelport_runtime_request_duration_seconds_count)");
+    expect(observed[0]?.value).toBe(SENT.ok + SENT.rejected + SENT.failed);
+  });
+
+  it("reports numbers equal to its own PromQL evaluated by Prometheus at the same time", async () => {
+    const dashboard = await latencyDashboard(prometheus.client, { range: "15m" });
+    expect(dashboard.rows.map((r) => `${r.endpoint}/${r.variant}`)).toEqual(["eta/delivery-time-gbt-v2", "fraud/fraud-gbt-v1"]);
+    for (const [column, promql] of Object.entries(dashboard.queries.summary)) {
+      const direct = await prometheus.client.query(promql, dashboard.end);
+      for (const row of dashboard.rows) {
+        const sample = direct.find((s) => s.metric.endpoint === row.endpoint && s.metric.variant === row.variant);
+        expect(row[column as keyof typeof row], `${column} of ${row.endpoint}`).toBe(sample?.value);
+      }
+    }
+    const [eta, fraud] = dashboard.rows;
+    // 5xx are the endpoint's errors; the 400s are the caller's and count only as client errors.
+    expect(eta).toMatchObject({ errorRatio: 1, clientErrorRatio: 0 });
+    expect(fraud).toMatchObject({ errorRatio: 0 });
+    // Rates of two counters are extrapolated separately by Prometheus, so the ratio is close to, not exactly, 15/75.
+    expect(fraud!.clientErrorRatio).toBeCloseTo((SENT.rejected - 1) / (SENT.ok + SENT.rejected - 2), 1);
+    for (const row of dashboard.rows) {
+      expect(row.requests).toBeGreaterThan(0);
+      expect(row.p50!).toBeGreaterThan(0);
+      expect(row.p50!).toBeLessThanOrEqual(row.p95!);
+      expect(row.p95!).toBeLessThanOrEqual(row.p99!);
+    }
+  });
+
+  it("charts the same series a direct range query returns, within the point limit", async () => {
+    const dashboard = await latencyDashboard(prometheus.client, { range: "15m" });
+    expect(dashboard.stepSeconds).toBe(4);
+    for (const [metric, promql] of Object.entries(dashboard.queries.series)) {
+      const direct = await prometheus.client.queryRange(promql, { start: dashboard.start, end: dashboard.end, stepSeconds: dashboard.stepSeconds });
+      for (const line of dashboard.series) {
+        const series = direct.find((s) => s.metric.endpoint === line.endpoint && s.metric.variant === line.variant);
+        const expected = (series?.values ?? []).filter((v) => !Number.isNaN(v.value)).map((v) => [v.timestamp, v.value]);
+        const charted = line.points.filter((p) => p[metric as "p99"] !== null).map((p) => [p.t, p[metric as "p99"]]);
+        expect(charted, `${metric} of ${line.endpoint}`).toEqual(expected);
+      }
+    }
+    const fraudLine = dashboard.series.find((l) => l.endpoint === "fraud");
+    expect(fraudLine?.points.some((p) => p.rps !== null && p.rps > 0)).toBe(true);
+  });
+
+  it("shows the SLO burn: eta fails every request, fraud none", async () => {
+    const { slo, end } = await latencyDashboard(prometheus.client, { range: "1h" });
+    expect(slo).toMatchObject({ p99TargetSeconds: 0.1, availabilityObjective: 0.999 });
+    const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
+    expect(byEndpoint.eta?.burn1h).toBeCloseTo(1000, 6);
+    expect(byEndpoint.fraud?.burn1h).toBe(0);
+    const direct = await prometheus.client.query(slo.queries.p99, end);
+    expect(byEndpoint.fraud?.p99).toBe(direct.find((s) => s.metric.endpoint === "fraud")?.value);
+  });
+
+  it("filters by endpoint with the name escaped, and returns nothing for an endpoint without traffic", async () => {
+    const fraudOnly = await latencyDashboard(prometheus.client, { range: "15m", endpoint: "fraud" });
+    expect(fraudOnly.rows.map((r) => r.endpoint)).toEqual(["fraud"]);
+    const hostile = await latencyDashboard(prometheus.client, { range: "15m", endpoint: 'fraud"} or vector(1) or up{a="' });
+    expect(hostile.rows).toEqual([]);
+    expect(hostile.series).toEqual([]);
+    expect(hostile.queries.summary.rps).toContain('endpoint="fraud\\"} or vector(1) or up{a=\\""');
+  });
+
+  it("answers UNAVAILABLE when Prometheus is down", async () => {
+    const closed = new PrometheusClient(`http://127.0.0.1:${await freePort()}`);
+    await expect(latencyDashboard(closed, { range: "1h" })).rejects.toMatchObject({ constructor: AppError, code: "UNAVAILABLE" });
+  });
+});
+
+describe("the project's Prometheus set-up", () => {
+  it("writes a config promtool accepts, scraping the runtime and the worker", async () => {
+    const file = path.join(modelDirectory.directory, "prometheus.yml");
+    const jobs = projectScrapeJobs({ runtimeUrl: "http://127.0.0.1:8500", workerMetricsPort: 9464 });
+    await writeFile(file, renderPrometheusConfig({ scrapeIntervalSeconds: 5, jobs }));
+    expect(execFileSync("promtool", ["check", "config", file], { encoding: "utf8" })).toContain("SUCCESS");
+    expect(jobs.map((j) => j.targets[0])).toEqual(["127.0.0.1:8500", "127.0.0.1:9464"]);
+  });
+
+  it("serves the worker's metrics, queue depth read from Redis, in a form promtool accepts", async () => {
+    workerMetrics.watchedQueues.add("latency-test-queue");
+    workerMetrics.jobs.inc({ queue: "latency-test-queue", outcome: "completed" });
+    const { server, port } = await serveWorkerMetrics(0);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    server.close();
+    expect(text).toContain('modelport_worker_queue_jobs{queue="latency-test-queue",state="waiting"} 0');
+    expect(text).toContain('modelport_worker_jobs_total{queue="latency-test-queue",outcome="completed"} 1');
+    expect(execFileSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" })).toBe("");
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DRIFT_THRESHOLDS, featureStatus, worstFeature, worstStatus } from "@/server/services/monitoring/drift-status";
+import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
+
+const thresholds = DEFAULT_DRIFT_THRESHOLDS;
+
+describe("featureStatus", () => {
+  it("classifies by the warn and alert thresholds, inclusive", () => {
+    expect(featureStatus(0.0999, 1000, thresholds)).toBe("OK");
+    expect(featureStatus(0.1, 1000, thresholds)).toBe("WARN");
+    expect(featureStatus(0.2499, 1000, thresholds)).toBe("WARN");
+    expect(featureStatus(0.25, 1000, thresholds)).toBe("ALERT");
+  });
+
+  it("gives no verdict below the minimum sample, however large the PSI", () => {
+    expect(featureStatus(3, 499, thresholds)).toBe("INSUFFICIENT_DATA");
+    expect(featureStatus(3, 500, thresholds)).toBe("ALERT");
+    expect(featureStatus(Number.NaN, 5000, thresholds)).toBe("INSUFFICIENT_DATA");
+  });
+
+  it("uses the model's own thresholds", () => {
+    expect(featureStatus(0.15, 50, { warnPsi: 0.05, alertPsi: 0.12, minSamples: 10 })).toBe("ALERT");
+  });
+});
+
+describe("worstStatus and worstFeature", () => {
+  it("takes the most severe status; INSUFFICIENT_DATA only when nothing was judged", () => {
+    expect(worstStatus(["OK", "WARN", "OK"])).toBe("WARN");
+    expect(worstStatus(["INSUFFICIENT_DATA", "OK"])).toBe("OK");
+    expect(worstStatus(["WARN", "ALERT", "INSUFFICIENT_DATA"])).toBe("ALERT");
+    expect(worstStatus(["INSUFFICIENT_DATA"])).toBe("INSUFFICIENT_DATA");
+    expect(worstStatus([])).toBe("INSUFFICIENT_DATA");
+  });
+
+  it("picks the highest PSI among judged features, else among all", () => {
+    const features = [
+      { name: "a", psi: 0.05, status: "OK" as const },
+      { name: "b", psi: 0.3, status: "ALERT" as const },
+      { name: "c", psi: 0.9, status: "INSUFFICIENT_DATA" as const },
+    ];
+    expect(worstFeature(features)?.name).toBe("b");
+    expect(worstFeature(features.map((f) => ({ ...f, status: "INSUFFICIENT_DATA" as const })))?.name).toBe("c");
+    expect(worstFeature([])).toBeUndefined();
+  });
+});
+
+describe("threshold edits", () => {
+  const valid = { modelName: "fraud", warnPsi: 0.1, alertPsi: 0.25, minSamples: 500 };
+  it("accepts 0 < warn < alert and a whole positive minimum sample", () => {
+    expect(driftThresholdsInput.safeParse(valid).success).toBe(true);
+  });
+  it.each([
+    [{ warnPsi: 0 }, "above 0"],
+    [{ warnPsi: -0.1 }, "above 0"],
+    [{ alertPsi: 0.1 }, "alert threshold must be above the warn"],
+    [{ alertPsi: 0.05 }, "alert threshold must be above the warn"],
+    [{ minSamples: 0 }, "At least 1"],
+    [{ minSamples: 2.5 }, "Whole rows"],
+  ])("refuses %o", (patch, message) => {
+    const result = driftThresholdsInput.safeParse({ ...valid, ...patch });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain(message);
+  });
+});

@@ -1,0 +1,103 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Job, Worker } from "bullmq";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { db } from "@/server/db/client";
+import { queueFor } from "@/server/jobs/define-job";
+import { targetVariantInstances } from "@/server/services/cost/target-instances";
+
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
+const COUNTED_STATES = ["waiting", "active", "delayed", "prioritized", "paused", "failed"] as const;
+
+/** The worker process's Prometheus metrics, on a registry of its own (other modules may add gauges to it). */
+export const workerMetrics = createWorkerMetrics();
+
+function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "modelport_worker_" });
+  // These three gauges end in `_total`, which Prometheus reserves for counters (promtool rejects them).
+  for (const name of ["active_handles_total", "active_requests_total", "active_resources_total"]) {
+    registry.removeSingleMetric(`modelport_worker_nodejs_${name}`);
+  }
+  const watchedQueues = new Set<string>();
+  return {
+    registry,
+    watchedQueues,
+    jobs: new Counter({
+      name: "modelport_worker_jobs_total",
+      help: "Jobs finished by this worker, by queue and outcome (completed or failed)",
+      labelNames: ["queue", "outcome"],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: "modelport_worker_job_duration_seconds",
+      help: "Time from a job's start on this worker to its completion or failure",
+      labelNames: ["queue", "outcome"],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: "modelport_worker_queue_jobs",
+      help: "Jobs in each queue by state, read from Redis at scrape time",
+      labelNames: ["queue", "state"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const queue of watchedQueues) {
+          const counts = await queueFor(queue).getJobCounts(...COUNTED_STATES);
+          for (const state of COUNTED_STATES) this.set({ queue, state }, counts[state] ?? 0);
+        }
+      },
+    }),
+    targetInstances: new Gauge({
+      name: "modelport_target_variant_instances",
+      help: "Instances of SageMaker and Kubernetes variants as recorded in the database, read at scrape time (cost)",
+      labelNames: ["endpoint", "variant", "instance_type", "target"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const v of await targetVariantInstances({ db: db() })) {
+          this.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType, target: v.target }, v.instances);
+        }
+      },
+    }),
+  };
+}
+
+function record(queue: string, outcome: "completed" | "failed", job: Job | undefined) {
+  workerMetrics.jobs.inc({ queue, outcome });
+  if (job?.processedOn !== undefined && job.finishedOn !== undefined) {
+    workerMetrics.jobDuration.observe({ queue, outcome }, (job.finishedOn - job.processedOn) / 1000);
+  }
+}
+
+/** Counts each worker's finished jobs and reports its queue's depth at every scrape. */
+export function instrumentWorkers(workers: Worker[]) {
+  for (const worker of workers) {
+    workerMetrics.watchedQueues.add(worker.name);
+    worker.on("completed", (job) => record(worker.name, "completed", job));
+    worker.on("failed", (job) => record(worker.name, "failed", job));
+  }
+}
+
+/** Serves GET /metrics on loopback; port 0 picks a free one (the bound port is returned). */
+export async function serveWorkerMetrics(port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => {
+    if (request.method !== "GET" || request.url?.split("?")[0] !== "/metrics") {
+      response.writeHead(404, { "content-type": "text/plain" }).end("Not found; metrics are at /metrics\n");
+      return;
+    }
+    workerMetrics.registry.metrics().then(
+      (text) => response.writeHead(200, { "content-type": workerMetrics.registry.contentType }).end(text),
+      (error: unknown) => {
+        console.error("[worker] metrics collection failed:", error);
+        response.writeHead(500, { "content-type": "text/plain" }).end("Metrics collection failed\n");
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
