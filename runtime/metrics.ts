@@ -93,6 +93,16 @@ export function recordInstances(
 }
 
 /**
+ * Exports a variant's request, row and latency series at zero as soon as it loads: Prometheus cannot count the
+ * requests made before a series' first scrape, so a series born with its first request would lose them.
+ */
+function startAtZero(m: Instruments, endpoint: string, variant: string) {
+  m.requests.inc({ endpoint, variant, status: "200" }, 0);
+  m.rows.inc({ endpoint, variant }, 0);
+  m.latency.zero({ endpoint, variant });
+}
+
+/**
  * The hot path's label-bound children, created once per endpoint × variant: prom-client hashes the label object
  * on every `inc`/`observe` otherwise, which is measurable at thousands of requests per second.
  */
@@ -107,7 +117,10 @@ function memoisedChildren(m: Instruments) {
   return (endpoint: string, variant: string) => {
     const key = `${endpoint}\u0000${variant}`;
     let found = cache.get(key);
-    if (!found) cache.set(key, (found = children(endpoint, variant)));
+    if (!found) {
+      cache.set(key, (found = children(endpoint, variant)));
+      startAtZero(m, endpoint, variant);
+    }
     return found;
   };
 }

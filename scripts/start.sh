@@ -24,12 +24,15 @@ log "building the portal"
 npx next build >/tmp/modelport-build.log 2>&1 || { tail -50 /tmp/modelport-build.log; exit 1; }
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+second_release=""
+cleanup() { for pid in "${pids[@]}" $second_release; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 npx tsx runtime/main.ts & pids+=($!)
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 start_prometheus "$PROMETHEUS_PORT" .data/prometheus; pids+=("$PROMETHEUS_PID")
 npx tsx workers/main.ts & pids+=($!)
+# Not in pids: it ends on its own once the demo's second staging release is queued, and `wait -n` below must not see that.
+npx tsx prisma/seed/second-release-main.ts & second_release=$!
 npx next start -p "$PORT" & pids+=($!)
 wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
 cat <<TXT
@@ -42,6 +45,8 @@ $(npx tsx scripts/print-demo-users.ts)
   API reference: http://localhost:$PORT/api/v1/openapi.json
   Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics)
   Prometheus:     $PROMETHEUS_URL (scrapes the runtime and the worker's 127.0.0.1:$WORKER_METRICS_PORT/metrics)
+  Dashboards (latency, cost, drift) show only what Prometheus measured: feed them DEMO traffic from another
+  terminal with \`npm run traffic\` (add \`-- --drift amount\` to shift transaction amounts after 2 minutes).
   Press Ctrl+C to stop.
 TXT
 wait -n "${pids[@]}"

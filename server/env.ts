@@ -27,8 +27,8 @@ const schema = z.object({
   /** The Prometheus HTTP API every dashboard reads (scripts/start.sh starts one on loopback). */
   PROMETHEUS_URL: z.string().url().default("http://127.0.0.1:9090"),
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** The worker's own /metrics (job counts, queue depth); 0 picks a free port. */
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** The worker's own /metrics (job counts, queue depth). 0 (the default) picks a free port; the start scripts set one Prometheus scrapes. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

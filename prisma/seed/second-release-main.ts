@@ -1,46 +1,60 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { z } from "zod";
 import { db } from "@/server/db/client";
 import { closeQueues } from "@/server/jobs/define-job";
 import { requestPromotion } from "@/server/services/deployments/promotions";
 
-// Started detached by the seed (second-release.ts): waits for the first staging deployment, then asks for the next.
+/**
+ * The demo's second staging release: once the seeded GBT fraud version is live in staging, the later
+ * logistic-regression version (the newest version of the model) replaces it, so the staging endpoint has a previous
+ * healthy version to roll back to. An endpoint takes one deployment at a time, so this waits for the worker; start.sh
+ * and e2e-server.sh run it after the worker starts. It does nothing when that release was already requested.
+ */
+const MODEL = "fraud-detector-xgb";
 const POLL_MS = 2000;
 const GIVE_UP_AFTER_MS = 30 * 60_000;
 
-const release = z
-  .object({ afterDeploymentId: z.string().min(1), modelName: z.string().min(1), version: z.number().int().min(1), requestedById: z.string().min(1) })
-  .parse(JSON.parse(process.argv[2] ?? "{}"));
 const database = db();
-const deadline = Date.now() + GIVE_UP_AFTER_MS;
-const log = (message: string) => console.log(`${new Date().toISOString()} [seed second release] ${message}`);
+const log = (message: string) => console.log(`[demo second release] ${message}`);
 
-async function firstOutcome() {
+async function stagingOutcome(modelId: string, deadline: number) {
   for (;;) {
-    const deployment = await database.deployment.findUniqueOrThrow({ where: { id: release.afterDeploymentId }, select: { status: true } });
-    if (deployment.status !== "QUEUED" && deployment.status !== "RUNNING") return deployment.status;
+    const deployments = await database.deployment.findMany({
+      where: { endpoint: { modelId, environment: "STAGING", target: "LOCAL" } },
+      select: { status: true },
+    });
+    const unfinished = deployments.some((d) => d.status === "QUEUED" || d.status === "RUNNING");
+    if (!unfinished && deployments.some((d) => d.status === "SUCCEEDED")) return "SUCCEEDED";
+    if (!unfinished && deployments.length > 0) return "FAILED";
     if (Date.now() > deadline) return "TIMED_OUT";
     await sleep(POLL_MS);
   }
 }
 
-const outcome = await firstOutcome();
-if (outcome === "SUCCEEDED") {
-  const requester = await database.user.findUniqueOrThrow({ where: { id: release.requestedById }, select: { id: true, role: true } });
+async function main() {
+  const model = await database.registeredModel.findUnique({
+    where: { name: MODEL },
+    select: { id: true, isDemo: true, versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, version: true, createdBy: { select: { id: true, role: true } } } } },
+  });
+  const latest = model?.versions[0];
+  if (!model?.isDemo || !latest) return log(`no demo model ${MODEL}; nothing to do`);
+  if (await database.promotion.findFirst({ where: { versionId: latest.id, environment: "STAGING" } })) return log(`v${latest.version} was already sent to staging`);
+
+  const outcome = await stagingOutcome(model.id, Date.now() + GIVE_UP_AFTER_MS);
+  if (outcome !== "SUCCEEDED") return log(`not requesting v${latest.version}: the first staging deployment ended ${outcome}`);
   const { deploymentId } = await requestPromotion(
-    { db: database, actor: { userId: requester.id, role: requester.role } },
+    { db: database, actor: { userId: latest.createdBy.id, role: latest.createdBy.role } },
     {
-      modelName: release.modelName,
-      version: release.version,
+      modelName: MODEL,
+      version: latest.version,
       environment: "STAGING",
       target: "LOCAL",
       strategy: { kind: "all-at-once" },
       reason: "Demo: the logistic-regression challenger replaces the GBT model in staging",
     },
   );
-  log(`${release.modelName} v${release.version} requested for staging; deployment ${deploymentId}`);
-} else {
-  log(`not requesting ${release.modelName} v${release.version}: the first staging deployment ended ${outcome}`);
+  log(`${MODEL} v${latest.version} requested for staging; deployment ${deploymentId}`);
 }
+
+await main();
 await closeQueues();
 await database.$disconnect();

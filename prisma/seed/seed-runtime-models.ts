@@ -6,7 +6,6 @@ import type { Db } from "@/server/db/client";
 import { createApiToken, revokeApiToken } from "@/server/services/admin/api-tokens";
 import type { ServiceContext } from "@/server/services/context";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
-import { startSecondRelease } from "./second-release";
 import { seedRestClient } from "./seed-rest-client";
 
 /** Which demo model each real ONNX model (built from synthetic data in runtime/models) becomes a version of, in order. */
@@ -89,8 +88,8 @@ async function toProduction(people: { scientist: ServiceContext; reviewer: Servi
  * Registers the real ONNX models through the REST API (as versions of two demo models) and asks for them to be
  * served on the local runtime: the GBT fraud model and the delivery model in staging and, approved by a reviewer,
  * in production; the worker deploys them once it runs. The later logistic-regression fraud version follows the GBT
- * one into staging once that is live (an endpoint takes one deployment at a time), so the staging endpoint has a
- * previous healthy version to roll back to.
+ * one into staging once that is live (second-release-main.ts, run by start.sh and e2e-server.sh after the worker
+ * starts: an endpoint takes one deployment at a time), so the staging endpoint has a previous healthy version.
  */
 export async function seedRuntimeModels(database: Db, people: { scientist: ServiceContext; reviewer: ServiceContext }) {
   const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
@@ -98,11 +97,10 @@ export async function seedRuntimeModels(database: Db, people: { scientist: Servi
     const { manifest } = await writeModels(directory);
     const versions = await registerAll(people.scientist, directory, manifest);
     const version = (built: Built) => versions.get(built) ?? 0;
-    const fraudStaging = await toStaging(people.scientist, "fraud-detector-xgb", version("fraud-gbt"));
+    await toStaging(people.scientist, "fraud-detector-xgb", version("fraud-gbt"));
     await toStaging(people.scientist, "delivery-time-estimator", version("delivery-time-gbt"));
     await toProduction(people, "fraud-detector-xgb", version("fraud-gbt"));
     await toProduction(people, "delivery-time-estimator", version("delivery-time-gbt"));
-    startSecondRelease({ afterDeploymentId: fraudStaging, modelName: "fraud-detector-xgb", version: version("fraud-logreg"), requestedById: people.scientist.actor.userId });
     await database.experiment.updateMany({ where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } }, data: { isDemo: true } });
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -159,6 +159,9 @@ export class EndpointRegistry {
   }
 
   private changed() {
+    for (const endpoint of this.endpoints.values()) {
+      for (const variant of endpoint.variants) if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
+    }
     this.metrics.features.retain(
       [...this.endpoints.values()].flatMap((e) => e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config }))),
     );

@@ -1,4 +1,4 @@
-import { dismissAlert, dismissAlertInput, listOpenAlerts } from "../../services/cost/alerts";
+import { dismissAlert, dismissAlertInput, listOpenAlerts } from "../../services/alerts/alerts";
 import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
 
 export const alertsRouter = createTRPCRouter({

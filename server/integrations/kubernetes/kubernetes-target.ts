@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
 import { badRequest, notFound } from "../../errors";
-import type { DeploymentTarget, EndpointSpec, EndpointState } from "../targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, EndpointState, VariantSizing, VariantSpec } from "../targets/deployment-target";
 import { ClusterObjects } from "./cluster-objects";
 import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "./config";
 import { endpointState } from "./endpoint-state";
@@ -40,6 +40,14 @@ export class KubernetesTarget implements DeploymentTarget {
 
   static fromEnv(): KubernetesTarget {
     return new KubernetesTarget(kubernetesTargetConfigFromEnv());
+  }
+
+  /** Without a named resource profile a variant runs on the flavour's defaults, priced as "k8s-onnx" / "k8s-vllm". */
+  sizing(variant: VariantSpec): VariantSizing {
+    return {
+      instanceType: variant.instanceType ?? (variant.format === "VLLM" ? "k8s-vllm" : "k8s-onnx"),
+      instanceCount: variant.instanceCount ?? 1,
+    };
   }
 
   async apply(spec: EndpointSpec): Promise<EndpointState> {

@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy } from "../targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy, VariantSizing, VariantSpec } from "../targets/deployment-target";
 import type { LocalRuntimeConfig } from "./config";
 import { toEndpointState, toRuntimeEndpoint } from "./endpoint-mapping";
 import { LocalRuntimeError, RuntimeControlClient } from "./runtime-control-client";
+
+/** The price-table name of the local runtime's CPU (see the pricing seed); the runtime's own default too. */
+export const LOCAL_INSTANCE_TYPE = "local-cpu";
 
 /**
  * The embedded local runtime as a deployment target. A PUT returns once every new variant is loaded, so `apply`
@@ -15,6 +18,10 @@ export class LocalRuntimeTarget implements DeploymentTarget {
 
   constructor(config: LocalRuntimeConfig) {
     this.client = new RuntimeControlClient(config);
+  }
+
+  sizing(variant: VariantSpec): VariantSizing {
+    return { instanceType: variant.instanceType ?? LOCAL_INSTANCE_TYPE, instanceCount: variant.instanceCount ?? 1 };
   }
 
   async apply(spec: EndpointSpec, _options?: { rollout?: RolloutStrategy }): Promise<EndpointState> {

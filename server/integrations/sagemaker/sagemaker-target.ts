@@ -1,6 +1,6 @@
 import { SageMakerClient, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "../../errors";
-import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy } from "../targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy, VariantSizing, VariantSpec } from "../targets/deployment-target";
 import { SageMakerApi } from "./api";
 import { deleteCreatedResources } from "./cleanup";
 import { parseSageMakerConfig, sageMakerConfigFromEnv, type SageMakerConfig, type SageMakerConfigInput } from "./config";
@@ -40,6 +40,13 @@ export class SageMakerTarget implements DeploymentTarget {
 
   static fromEnv(environment?: Record<string, string | undefined>): SageMakerTarget {
     return new SageMakerTarget(sageMakerConfigFromEnv(environment));
+  }
+
+  sizing(variant: VariantSpec): VariantSizing {
+    return {
+      instanceType: variant.instanceType ?? this.config.defaultInstanceType,
+      instanceCount: variant.instanceCount ?? this.config.defaultInstanceCount,
+    };
   }
 
   async apply(spec: EndpointSpec, options: { rollout?: RolloutStrategy } = {}): Promise<EndpointState> {

@@ -59,8 +59,12 @@ export type EndpointState = {
   variants: VariantState[];
 };
 
+export type VariantSizing = { instanceType: string; instanceCount: number };
+
 export interface DeploymentTarget {
   readonly kind: TargetKind;
+  /** What the variant will run on once applied (the spec's sizing or this target's defaults), recorded for cost. */
+  sizing(variant: VariantSpec): VariantSizing;
   /**
    * Makes the endpoint serve exactly these variants at these weights, creating it if needed. Applying the same spec
    * twice changes nothing. `rollout` lets targets with native traffic shifting (SageMaker blue/green) use it.

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import type { DeploymentTargetKind } from "../../db/generated/enums";
-import type { DeploymentTarget, EndpointSpec, VariantSpec } from "../../integrations/targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, VariantSizing, VariantSpec } from "../../integrations/targets/deployment-target";
 import { signatureSchema } from "../registry/schemas";
 import { setAlias } from "../registry/set-alias";
 import { DeploymentFailure, runStep } from "./deployment-steps";
@@ -46,7 +46,13 @@ async function loadDeployment(database: Db, deploymentId: string) {
 type Loaded = NonNullable<Awaited<ReturnType<typeof loadDeployment>>>;
 type VersionWithArtifact = Loaded["promotion"]["version"];
 
-function toVariantSpec(version: VersionWithArtifact, weight: number, kind: DeploymentTargetKind, runtime: DeploymentRuntime): VariantSpec {
+function toVariantSpec(
+  version: VersionWithArtifact,
+  weight: number,
+  kind: DeploymentTargetKind,
+  runtime: DeploymentRuntime,
+  sizing?: VariantSizing,
+): VariantSpec {
   const artifact = version.artifact;
   if (!artifact) throw new DeploymentFailure(`Version ${version.version} has no artifact`);
   const signature = signatureSchema.safeParse(version.signature);
@@ -61,17 +67,20 @@ function toVariantSpec(version: VersionWithArtifact, weight: number, kind: Deplo
     signature: signature.data,
     weight,
     ...(version.reference ? { featureBins: version.reference.features } : {}),
+    ...sizing,
   };
 }
 
-/** Writes the variants the endpoint now serves, so the UI and the next deployment see them. */
-async function recordVariants(database: Db, endpointId: string, variants: { versionId: string; variantName: string; weight: number }[]) {
+type RecordedVariant = { versionId: string; variantName: string; weight: number; sizing?: VariantSizing };
+
+/** Writes the variants the endpoint now serves, so the UI, cost and the next deployment see them. Sizing is set once, when a variant is added. */
+async function recordVariants(database: Db, endpointId: string, variants: RecordedVariant[]) {
   await database.$transaction([
     database.endpointVariant.deleteMany({ where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } } }),
     ...variants.map((v) =>
       database.endpointVariant.upsert({
         where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
-        create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight },
+        create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight, ...v.sizing },
         update: { weight: v.weight },
       }),
     ),
@@ -124,14 +133,14 @@ async function deploySteps(database: Db, deployment: Loaded, runtime: Deployment
     const spec: EndpointSpec = {
       endpointName: endpoint.name,
       variants: [
-        ...incumbents.map((v) => toVariantSpec(v.version, v.weight, kind, runtime)),
+        ...incumbents.map((v) => toVariantSpec(v.version, v.weight, kind, runtime, { instanceType: v.instanceType, instanceCount: v.instanceCount })),
         { ...candidate, weight: first ? 100 : 0 },
       ],
     };
     await target.apply(spec, { rollout: rolloutStrategySchema.parse(promotion.strategy) });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
-      { versionId: promotion.versionId, variantName: candidate.variantName, weight: first ? 100 : 0 },
+      { versionId: promotion.versionId, variantName: candidate.variantName, weight: first ? 100 : 0, sizing: target.sizing(candidate) },
     ]);
     return { previous, previousVersionIds };
   });
@@ -220,7 +229,11 @@ export async function rollBack(database: Db, deploymentId: string, runtime: Depl
     } else {
       await target.apply({ endpointName: endpoint.name, variants: restored.map((r) => r.spec) });
     }
-    await recordVariants(database, endpoint.id, restored.map((r) => ({ versionId: r.versionId, variantName: r.spec.variantName, weight: r.spec.weight })));
+    await recordVariants(
+      database,
+      endpoint.id,
+      restored.map((r) => ({ versionId: r.versionId, variantName: r.spec.variantName, weight: r.spec.weight, sizing: target.sizing(r.spec) })),
+    );
     return { restored: restored.map((r) => r.spec.variantName), reason };
   });
   const finishedAt = new Date();

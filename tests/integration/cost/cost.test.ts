@@ -7,7 +7,7 @@ import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { db } from "@/server/db/client";
 import { hostPort } from "@/server/integrations/prometheus/config";
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
-import { dismissAlert, listOpenAlerts } from "@/server/services/cost/alerts";
+import { dismissAlert, listOpenAlerts } from "@/server/services/alerts/alerts";
 import { budgetAlertKey, checkBudgets } from "@/server/services/cost/budget-alerts";
 import { setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
 import { costOverview } from "@/server/services/cost/cost-overview";

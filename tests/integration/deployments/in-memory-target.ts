@@ -1,4 +1,4 @@
-import type { DeploymentTarget, EndpointSpec, EndpointState, EndpointStatus } from "@/server/integrations/targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, EndpointState, EndpointStatus, VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
 
 /**
  * A deployment target that keeps endpoints in memory, for testing the deployment state machine's logic. The real
@@ -11,6 +11,10 @@ export class InMemoryTarget implements DeploymentTarget {
   creates = 0;
   health: EndpointStatus = "healthy";
   failNextSetWeights: Error | null = null;
+
+  sizing(variant: VariantSpec): VariantSizing {
+    return { instanceType: variant.instanceType ?? "in-memory", instanceCount: variant.instanceCount ?? 1 };
+  }
 
   async apply(spec: EndpointSpec): Promise<EndpointState> {
     if (!this.endpoints.has(spec.endpointName)) this.creates++;

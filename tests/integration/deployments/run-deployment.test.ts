@@ -74,7 +74,7 @@ describe("runDeployment", () => {
     expect(target.endpoints.get(`${name}-production-local`)).toEqual({ [`${name}-v1`]: 100 });
     expect(await productionVersion(name)).toBe(1);
     const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { promotion: true, endpoint: { include: { variants: true } } } });
-    expect(deployment).toMatchObject({ status: "SUCCEEDED", promotion: { status: "SUCCEEDED" }, endpoint: { variants: [{ variantName: `${name}-v1`, weight: 100 }] } });
+    expect(deployment).toMatchObject({ status: "SUCCEEDED", promotion: { status: "SUCCEEDED" }, endpoint: { variants: [{ variantName: `${name}-v1`, weight: 100, instanceType: "in-memory", instanceCount: 1 }] } });
     const view = await getDeployment({ db: db() }, deploymentId);
     expect(view.progress).toBe(1);
     expect(view.events.every((e) => e.finishedAt !== null)).toBe(true);

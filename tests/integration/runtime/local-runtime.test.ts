@@ -75,6 +75,11 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
 
   it("serves a regression model on a second endpoint", async () => {
     await target.apply({ endpointName: "delivery-eta", variants: [variant("delivery-time-gbt", 4, 100)] });
+    const loaded = await (await fetch(`${runtime.baseUrl}/metrics`)).text();
+    expect(loaded, "a loaded variant's series start at zero, so its first requests are counted").toContain(
+      'modelport_runtime_requests_total{endpoint="delivery-eta",variant="delivery-time-gbt-v4",status="200"} 0',
+    );
+    expect(loaded).toContain('modelport_runtime_request_duration_seconds_count{endpoint="delivery-eta",variant="delivery-time-gbt-v4"} 0');
     const model = built("delivery-time-gbt");
     const rows = Array.from({ length: 50 }, (_, i) => rowObject(model.test, i));
     const { body } = await postJson(predictUrl("delivery-eta"), { rows });
