@@ -1,6 +1,7 @@
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
 import { LocalRuntimeTarget, localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
 import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-guardrails";
+import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
@@ -11,9 +12,14 @@ import type { DeploymentRuntime } from "@/server/services/deployments/run-deploy
 import { env } from "@/server/env";
 import path from "node:path";
 
+const localStore = () => new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
+
 const FACTORIES: Record<DeploymentTargetKind, () => DeploymentTarget> = {
   LOCAL: () => new LocalRuntimeTarget(localRuntimeConfigFromEnv()),
-  SAGEMAKER: () => SageMakerTarget.fromEnv(),
+  SAGEMAKER: () => {
+    const store = localStore();
+    return SageMakerTarget.fromEnv({ artifacts: fileArtifactSource((sha256) => store.blobPath(sha256)) });
+  },
   KUBERNETES: () => KubernetesTarget.fromEnv(),
 };
 
@@ -36,10 +42,11 @@ function targets() {
 
 /**
  * Where a target finds an artifact: the local runtime reads the blob from the local store; SageMaker and Kubernetes
- * find it under `artifacts/<sha256>/model` in their model store (S3 prefix or model volume).
+ * find it under `artifacts/<sha256>/model` in their model store (SageMaker uploads it to
+ * `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/model` itself; Kubernetes expects it on the model volume).
  */
 function artifactUri(artifact: { sha256: string }, kind: DeploymentTargetKind) {
-  if (kind === "LOCAL") return new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT)).blobPath(artifact.sha256);
+  if (kind === "LOCAL") return localStore().blobPath(artifact.sha256);
   return `artifacts/${artifact.sha256}/model`;
 }
 

@@ -11,6 +11,11 @@ const imageUriSchema = z
   .trim()
   .regex(/^[^\s/]+\/[^\s]+$/, "Image URIs look like <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>");
 
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+/** S3's smallest multipart part (all but the last). */
+const MIN_PART_BYTES = 5 * MIB;
+
 const s3PrefixSchema = z
   .string()
   .trim()
@@ -40,6 +45,14 @@ export const sageMakerConfigSchema = z.object({
     })
     .prefault({}),
   modelDataS3Prefix: s3PrefixSchema,
+  /** Model artifacts are uploaded encrypted with this KMS key (aws:kms); without it S3-managed keys (AES256). */
+  s3KmsKeyId: z.string().trim().min(1).optional(),
+  /** An S3-compatible endpoint instead of AWS's (addressed path-style), e.g. a local stand-in. */
+  s3EndpointUrl: z.url().optional(),
+  /** Artifacts up to this size go up in one PutObject; larger ones as a multipart upload (S3 allows 5 GiB per PUT). */
+  s3MultipartThresholdBytes: z.number().int().min(MIN_PART_BYTES).max(5 * GIB).default(100 * MIB),
+  /** Multipart part size; grown when needed to stay within S3's 10,000 parts. */
+  s3PartSizeBytes: z.number().int().min(MIN_PART_BYTES).max(5 * GIB).default(16 * MIB),
   defaultInstanceType: instanceTypeSchema,
   defaultInstanceCount: z.number().int().min(1).max(100).default(1),
   rollbackAlarmNames: z.array(z.string().trim().min(1).max(255)).max(10, "SageMaker accepts at most 10 rollback alarms").default([]),
@@ -93,5 +106,7 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
     maxExecutionSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_MAX_EXECUTION_SECONDS),
     terminationWaitSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_TERMINATION_WAIT_SECONDS),
     endpointUrl: environment.MODELPORT_SAGEMAKER_ENDPOINT_URL || undefined,
+    s3KmsKeyId: environment.MODELPORT_SAGEMAKER_S3_KMS_KEY_ID || undefined,
+    s3EndpointUrl: environment.MODELPORT_SAGEMAKER_S3_ENDPOINT_URL || undefined,
   });
 }

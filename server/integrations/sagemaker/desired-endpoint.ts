@@ -2,11 +2,14 @@ import type { CreateModelCommandInput } from "@aws-sdk/client-sagemaker";
 import type { EndpointSpec } from "../targets/deployment-target";
 import type { SageMakerConfig } from "./config";
 import { createEndpointConfigInput, productionVariants, type DesiredVariant } from "./endpoint-config";
-import { createModelInput } from "./model-definition";
+import type { ArtifactUpload } from "./model-artifacts";
+import { artifactUpload, createModelInput } from "./model-definition";
 import { assertValidSpec } from "./spec";
 
 /** Everything apply will ask SageMaker for, computed (and validated) before any call. */
 export type DesiredEndpoint = {
+  /** Registry artifacts to put on S3 before the models that read them are created, one per object. */
+  artifacts: ArtifactUpload[];
   models: (CreateModelCommandInput & { ModelName: string })[];
   variants: DesiredVariant[];
   configName: string;
@@ -19,5 +22,7 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
   const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
   const variants = productionVariants(spec, modelNames, config);
   const configInput = createEndpointConfigInput(spec.endpointName, variants);
-  return { models, variants, configName: configInput.EndpointConfigName, configInput };
+  const uploads = spec.variants.flatMap((variant) => artifactUpload(variant, config) ?? []);
+  const artifacts = [...new Map(uploads.map((upload) => [upload.uri, upload])).values()];
+  return { artifacts, models, variants, configName: configInput.EndpointConfigName, configInput };
 }

@@ -69,3 +69,34 @@ export function isNotFound(error: unknown): boolean {
 export function isAlreadyExists(error: unknown): boolean {
   return error instanceof SageMakerRequestError && error.awsErrorName === "ValidationException" && /already existing/i.test(error.awsMessage);
 }
+
+/** Why a model artifact could not be put where SageMaker reads it; `retryable` is false when trying again cannot help. */
+export class ModelArtifactError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ModelArtifactError";
+  }
+}
+
+/** What to check when S3 refuses, by what it said (HEAD answers carry no body, hence the status fallback). */
+function s3Hint(aws: AwsErrorShape): string {
+  if (aws.name === "NoSuchBucket") return " The bucket does not exist: check MODELPORT_SAGEMAKER_S3_PREFIX.";
+  if (aws.name.startsWith("KMS")) return " Check MODELPORT_SAGEMAKER_S3_KMS_KEY_ID and that the worker may use that key (kms:GenerateDataKey).";
+  if (aws.name === "AccessDenied" || aws.$metadata?.httpStatusCode === 403) {
+    return " The worker's AWS credentials need s3:GetObject, s3:PutObject and s3:ListBucket on it (without s3:ListBucket S3 answers 403 for a missing object).";
+  }
+  return "";
+}
+
+/** An S3 call for an artifact that failed for good, naming the operation, the object and what to check. */
+export function s3RequestError(operation: string, uri: string, error: unknown, attempts: number): ModelArtifactError {
+  const aws = asAwsError(error);
+  const status = aws.$metadata?.httpStatusCode;
+  const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+  const what = `${aws.name}${status !== undefined ? ` (HTTP ${status})` : ""}: ${aws.message}`;
+  return new ModelArtifactError(`S3 ${operation} of ${uri} failed${retried}: ${what}.${s3Hint(aws)}`, isRetryableAwsError(error), { cause: error });
+}

@@ -2,6 +2,7 @@ import type { ContainerDefinition, CreateModelCommandInput, DescribeModelCommand
 import { badRequest } from "../../errors";
 import type { VariantSpec } from "../targets/deployment-target";
 import type { SageMakerConfig } from "./config";
+import type { ArtifactUpload } from "./model-artifacts";
 import { TAG_ARTIFACT_SHA256, TAG_ENDPOINT, TAG_VARIANT, canonicalJson, contentHash, modelResourceName } from "./names";
 
 type ModelData = Pick<ContainerDefinition, "ModelDataUrl" | "ModelDataSource">;
@@ -11,6 +12,12 @@ export function modelDataUri(variant: VariantSpec, config: SageMakerConfig): str
   if (variant.artifactUri.startsWith("s3://")) return variant.artifactUri;
   const fileName = variant.artifactUri.split("/").filter(Boolean).at(-1) ?? "model";
   return `${config.modelDataS3Prefix}/${variant.artifactSha256}/${fileName}`;
+}
+
+/** A registry artifact (not already on S3) must be uploaded to its modelDataUri before CreateModel points at it. */
+export function artifactUpload(variant: VariantSpec, config: SageMakerConfig): ArtifactUpload | undefined {
+  if (variant.artifactUri.startsWith("s3://")) return undefined;
+  return { sha256: variant.artifactSha256, uri: modelDataUri(variant, config) };
 }
 
 /**

@@ -4,15 +4,20 @@ import { backoffDelay, sleep } from "./timing";
 export type RetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 
 /**
- * Runs one SageMaker call, retrying throttling and transient failures with bounded backoff. Anything else, or the
- * last failed attempt, comes back as a SageMakerRequestError naming the operation.
+ * Runs one AWS call, retrying throttling and transient failures with bounded backoff. Anything else, or the last
+ * failed attempt, comes back as the error `fail` makes of it (by default a SageMakerRequestError naming the operation).
  */
-export async function callWithRetry<T>(operation: string, policy: RetryPolicy, send: () => Promise<T>): Promise<T> {
+export async function callWithRetry<T>(
+  operation: string,
+  policy: RetryPolicy,
+  send: () => Promise<T>,
+  fail: (error: unknown, attempts: number) => Error = (error, attempts) => new SageMakerRequestError(operation, error, attempts),
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
-      if (attempt >= policy.maxAttempts || !isRetryableAwsError(error)) throw new SageMakerRequestError(operation, error, attempt);
+      if (attempt >= policy.maxAttempts || !isRetryableAwsError(error)) throw fail(error, attempt);
     }
     await sleep(backoffDelay(attempt - 1, policy.baseDelayMs, policy.maxDelayMs));
   }

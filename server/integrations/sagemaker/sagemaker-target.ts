@@ -1,3 +1,4 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "../../errors";
 import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy, VariantSizing, VariantSpec } from "../targets/deployment-target";
@@ -8,6 +9,7 @@ import { desiredEndpoint, type DesiredEndpoint } from "./desired-endpoint";
 import { differsOnlyInWeights, isSameEndpointConfig } from "./endpoint-config";
 import { absentState, isTerminal, settledOutcome, toEndpointState } from "./endpoint-state";
 import { isAlreadyExists, isNotFound } from "./errors";
+import { ModelArtifacts, createS3Client, type ArtifactSource } from "./model-artifacts";
 import { isSameModel } from "./model-definition";
 import { TAG_ENDPOINT, TAG_EXPECTED_CONFIG } from "./names";
 import { assertRolloutFits, deploymentConfigFor } from "./rollout";
@@ -24,6 +26,9 @@ export function createSageMakerClient(config: SageMakerConfig): SageMakerClient 
   return new SageMakerClient({ region: config.region, maxAttempts: 1, ...(config.endpointUrl && { endpoint: config.endpointUrl }) });
 }
 
+/** Clients default to the real ones built from the config; `artifacts` reads registry artifacts to upload to S3. */
+export type SageMakerTargetOptions = { sagemaker?: SageMakerClient; s3?: S3Client; artifacts?: ArtifactSource };
+
 /**
  * Serves model versions on Amazon SageMaker real-time endpoints. Every resource name is derived from content, so a
  * retried job finds what an earlier attempt created instead of creating it twice.
@@ -32,14 +37,16 @@ export class SageMakerTarget implements DeploymentTarget {
   readonly kind = "sagemaker" as const;
   readonly config: SageMakerConfig;
   private readonly api: SageMakerApi;
+  private readonly modelArtifacts: ModelArtifacts;
 
-  constructor(config: SageMakerConfig | SageMakerConfigInput, client?: SageMakerClient) {
+  constructor(config: SageMakerConfig | SageMakerConfigInput, options: SageMakerTargetOptions = {}) {
     this.config = parseSageMakerConfig(config);
-    this.api = new SageMakerApi(client ?? createSageMakerClient(this.config), this.config.retry);
+    this.api = new SageMakerApi(options.sagemaker ?? createSageMakerClient(this.config), this.config.retry);
+    this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
   }
 
-  static fromEnv(environment?: Record<string, string | undefined>): SageMakerTarget {
-    return new SageMakerTarget(sageMakerConfigFromEnv(environment));
+  static fromEnv(options: Pick<SageMakerTargetOptions, "artifacts"> = {}, environment?: Record<string, string | undefined>): SageMakerTarget {
+    return new SageMakerTarget(sageMakerConfigFromEnv(environment), options);
   }
 
   sizing(variant: VariantSpec): VariantSizing {
@@ -167,7 +174,9 @@ export class SageMakerTarget implements DeploymentTarget {
     throw conflict(`SageMaker endpoint ${name} is ${live.EndpointStatus ?? "busy"}; wait until it settles before changing it`);
   }
 
+  /** Every model's bytes are on S3 before CreateModel points at them. */
   private async ensureModels(desired: DesiredEndpoint) {
+    for (const artifact of desired.artifacts) await this.modelArtifacts.ensureUploaded(artifact);
     for (const model of desired.models) {
       try {
         await this.api.createModel(model);

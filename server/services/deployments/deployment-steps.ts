@@ -10,6 +10,14 @@ export class DeploymentFailure extends Error {
 }
 
 /**
+ * A target's error that says repeating the call cannot help (`retryable: false`: a 4xx from the runtime's control
+ * API, S3 AccessDenied, ...). The deployment rolls back at once instead of spending the job's retries on it.
+ */
+export function isPermanentTargetError(error: unknown): error is Error {
+  return error instanceof Error && "retryable" in error && error.retryable === false;
+}
+
+/**
  * Runs one named step at most once to success. A step that already SUCCEEDED is skipped and its recorded details
  * are returned, so a retried or resumed job continues where the last one stopped. Each try is an event with start,
  * end and outcome; the error is recorded and then rethrown for the caller to handle.

@@ -3,7 +3,7 @@ import type { DeploymentTargetKind } from "../../db/generated/enums";
 import type { DeploymentTarget, EndpointSpec, VariantSizing, VariantSpec } from "../../integrations/targets/deployment-target";
 import { signatureSchema } from "../registry/schemas";
 import { setAlias } from "../registry/set-alias";
-import { DeploymentFailure, runStep } from "./deployment-steps";
+import { DeploymentFailure, isPermanentTargetError, runStep } from "./deployment-steps";
 import { DEFAULT_GUARDRAILS, guardrailBreach, type GuardrailLimits, type GuardrailSource } from "./guardrails";
 import { rolloutSteps, splitTraffic } from "./rollout-plan";
 import { rolloutStrategySchema } from "./schemas";
@@ -106,7 +106,7 @@ export async function runDeployment(database: Db, deploymentId: string, runtime:
   try {
     await deploySteps(database, deployment, runtime);
   } catch (error) {
-    if (!(error instanceof DeploymentFailure)) throw error;
+    if (!(error instanceof DeploymentFailure) && !isPermanentTargetError(error)) throw error;
     await rollBack(database, deploymentId, runtime, error.message);
     return "ROLLED_BACK" as const;
   }

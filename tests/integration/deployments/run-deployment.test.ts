@@ -145,6 +145,18 @@ describe("runDeployment", () => {
     expect(target.creates).toBe(1);
   });
 
+  it("rolls back at once, without spending the job's retries, when the target says retrying cannot help", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(2);
+    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "all-at-once" });
+    target.failNextSetWeights = Object.assign(new Error("AccessDenied on s3://models/v2"), { retryable: false });
+
+    expect(await runDeployment(db(), deploymentId, runtime())).toBe("ROLLED_BACK");
+    expect(await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({ status: "ROLLED_BACK", failureReason: "AccessDenied on s3://models/v2" });
+    expect(target.endpoints.get(`${name}-production-local`)).toEqual({ [`${name}-v1`]: 100 });
+    expect(await productionVersion(name)).toBe(1);
+  });
+
   it("removes a first endpoint that never became healthy", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(1);
     target.health = "failed";

@@ -53,6 +53,9 @@ export class FakeSageMaker {
   private nextUpdateFailure: string | undefined;
   private server: Server | undefined;
 
+  /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
+  constructor(private readonly journal: string[] = []) {}
+
   async start(): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
@@ -86,6 +89,7 @@ export class FakeSageMaker {
     const operation = String(request.headers["x-amz-target"] ?? "").replace(/^SageMaker\./, "");
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Body;
     this.requests.push({ operation, body, authorization: String(request.headers.authorization ?? "") });
+    this.journal.push(`SageMaker.${operation}`);
     response.setHeader("content-type", "application/x-amz-json-1.1");
     try {
       const result = this.dispatch(operation, body);

@@ -1,10 +1,21 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModelArtifactError } from "@/server/integrations/sagemaker/errors";
+import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { spec, testConfig, variant } from "../../unit/sagemaker/helpers";
+import { FakeS3 } from "./fake-s3-server";
 import { FakeSageMaker } from "./fake-sagemaker-server";
 
-const fake = new FakeSageMaker();
+/** Calls to both fakes, in order ("S3.PutObject", "SageMaker.CreateModel", ...). */
+const journal: string[] = [];
+const fake = new FakeSageMaker(journal);
+const fakeS3 = new FakeS3(journal);
 let target: SageMakerTarget;
+let artifactDir: string;
 const WAIT = { timeoutMs: 10_000, pollMs: 1 };
 const primary = (version: number, weight = 100) => variant(version, weight, { variantName: "primary" });
 
@@ -19,12 +30,17 @@ const writes = (operations: string[]) => operations.filter((operation) => !/^(De
 beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
   process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
-  // No injected client: the target builds the real SDK client from its configuration, pointed at the local API.
-  target = new SageMakerTarget(testConfig({ endpointUrl: await fake.start() }));
+  artifactDir = await mkdtemp(path.join(tmpdir(), "modelport-sagemaker-artifacts-"));
+  // No injected clients: the target builds the real SDK clients from its configuration, pointed at the local APIs.
+  target = new SageMakerTarget(testConfig({ endpointUrl: await fake.start(), s3EndpointUrl: await fakeS3.start() }), {
+    artifacts: fileArtifactSource((sha256) => path.join(artifactDir, sha256)),
+  });
 });
 
 afterAll(async () => {
   await fake.stop();
+  await fakeS3.stop();
+  await rm(artifactDir, { recursive: true, force: true });
 });
 
 describe("SageMaker target: the real SDK client against a local SageMaker API, one endpoint's whole life", () => {
@@ -106,5 +122,70 @@ describe("SageMaker target: the real SDK client against a local SageMaker API, o
     expect(fake.resourceNames()).toEqual({ models: [], configs: [], endpoints: [] });
     await expect(target.describe("fraud-detector")).resolves.toMatchObject({ status: "absent" });
     await expect(target.delete("fraud-detector")).resolves.toBeUndefined();
+  });
+});
+
+/** Stores bytes in the local "artifact store" under their sha256 (or under `claimedSha256`, to fake corruption). */
+async function storeArtifact(bytes: Buffer, claimedSha256?: string): Promise<string> {
+  const sha256 = claimedSha256 ?? createHash("sha256").update(bytes).digest("hex");
+  await writeFile(path.join(artifactDir, sha256), bytes);
+  return sha256;
+}
+let uploadedSha256 = "";
+const registryVariant = (sha256: string) => variant(7, 100, { variantName: "primary", artifactUri: `artifacts/${sha256}/model`, artifactSha256: sha256 });
+
+describe("SageMaker target: registry artifacts uploaded by the real S3 client to a local S3 stand-in", () => {
+  it("streams the bytes to <prefix>/<sha256>/model, signed and checksummed, before CreateModel points at them", async () => {
+    const bytes = randomBytes(256 * 1024);
+    const sha256 = await storeArtifact(bytes);
+    uploadedSha256 = sha256;
+    journal.length = 0;
+
+    await target.apply({ endpointName: "churn-scorer", variants: [registryVariant(sha256)] });
+
+    expect(journal.filter((call) => /S3|CreateModel/.test(call))).toEqual(["S3.HeadObject", "S3.PutObject", "SageMaker.CreateModel"]);
+    const stored = fakeS3.objects.get(`/modelport-models/prod/${sha256}/model`);
+    expect(stored?.body.equals(bytes)).toBe(true);
+    expect(stored?.headers).toMatchObject({ "x-amz-meta-sha256": sha256, "x-amz-server-side-encryption": "AES256", "content-type": "application/octet-stream" });
+    expect(fakeS3.requests.at(-1)?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAMODELPORTTEST\/\d{8}\/eu-west-1\/s3\/aws4_request/);
+    const createModel = fake.requests.findLast((request) => request.operation === "CreateModel")?.body;
+    expect(createModel?.PrimaryContainer).toMatchObject({
+      ModelDataSource: { S3DataSource: { S3Uri: `s3://modelport-models/prod/${sha256}/model`, S3DataType: "S3Object", CompressionType: "None" } },
+    });
+    await expect(target.waitUntilSettled("churn-scorer", WAIT)).resolves.toMatchObject({ status: "healthy" });
+  });
+
+  it("a later apply that needs the model again finds the object by its sha256 and uploads nothing", async () => {
+    journal.length = 0;
+
+    await target.apply({ endpointName: "churn-scorer", variants: [{ ...registryVariant(uploadedSha256), instanceCount: 3 }] });
+
+    expect(journal.filter((call) => call.startsWith("S3."))).toEqual(["S3.HeadObject"]);
+    await expect(target.waitUntilSettled("churn-scorer", WAIT)).resolves.toMatchObject({ status: "healthy" });
+  });
+
+  it("refuses bytes that do not match their sha256 (S3 checks the checksum) without retrying or creating a model", async () => {
+    const sha256 = await storeArtifact(Buffer.from("corrupted"), "ef".repeat(32));
+    journal.length = 0;
+
+    const error = await target.apply({ endpointName: "churn-scorer-2", variants: [registryVariant(sha256)] }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ModelArtifactError);
+    expect(error).toMatchObject({ retryable: false, message: expect.stringContaining("S3 PutObject of s3://modelport-models/prod/efef") });
+    expect(String(error)).toContain("BadDigest (HTTP 400): The SHA256 you specified did not match the calculated checksum.");
+    expect(journal.filter((call) => call.startsWith("S3.") || call === "SageMaker.CreateModel")).toEqual(["S3.HeadObject", "S3.PutObject"]);
+  });
+
+  it("reports missing permissions once, naming the object, when S3 refuses the credentials", async () => {
+    const sha256 = await storeArtifact(Buffer.from("another model"));
+    fakeS3.deny();
+    journal.length = 0;
+
+    const error = await target.apply({ endpointName: "churn-scorer-3", variants: [registryVariant(sha256)] }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ retryable: false, message: expect.stringContaining(`S3 HeadObject of s3://modelport-models/prod/${sha256}/model failed: `) });
+    expect(String(error)).toContain("(HTTP 403)");
+    expect(String(error)).toContain("s3:ListBucket");
+    expect(journal).toEqual(["SageMaker.DescribeEndpoint", "S3.HeadObject"]);
   });
 });

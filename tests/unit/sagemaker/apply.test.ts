@@ -91,14 +91,6 @@ describe("apply: creating a new endpoint", () => {
     });
   });
 
-  it("places a registry artifact that is not on S3 under the configured prefix, keyed by its sha256", async () => {
-    await env.target.apply(spec(variant(1, 100, { artifactUri: "/var/modelport/artifacts/ab/model.onnx" })));
-
-    expect(env.sagemaker.commandCalls(CreateModelCommand)[0]?.args[0].input.PrimaryContainer?.ModelDataSource).toEqual({
-      S3DataSource: { S3Uri: `s3://modelport-models/prod/${sha(1)}/model.onnx`, S3DataType: "S3Object", CompressionType: "None" },
-    });
-  });
-
   it("on a retry, treats a model and config that already exist with the same content as its own and creates one endpoint", async () => {
     const endpoint = spec(variant(1, 100));
     const desired = desiredFor(endpoint);

@@ -1,7 +1,10 @@
+import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { SageMakerClient, SageMakerServiceException, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
+import { Readable } from "node:stream";
 import { parseSageMakerConfig, type SageMakerConfigInput } from "@/server/integrations/sagemaker/config";
 import { desiredEndpoint } from "@/server/integrations/sagemaker/desired-endpoint";
+import type { ArtifactSource } from "@/server/integrations/sagemaker/model-artifacts";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 
@@ -39,15 +42,36 @@ export const variant = (version: number, weight: number, overrides: Partial<Vari
 
 export const spec = (...variants: VariantSpec[]): EndpointSpec => ({ endpointName: "fraud-detector", variants });
 
-/** A real SageMaker client whose every call is answered by aws-sdk-client-mock. */
-export function mockedTarget(overrides: Partial<SageMakerConfigInput> = {}) {
-  const client = new SageMakerClient({ region: "eu-west-1" });
-  const sagemaker = mockClient(client);
-  return { sagemaker, target: new SageMakerTarget(testConfig(overrides), client) };
+/** Artifact bytes held in memory, by sha256; counts how often each was opened. */
+export function memoryArtifacts(blobs: Record<string, Uint8Array> = {}) {
+  const opened: string[] = [];
+  const source: ArtifactSource = {
+    size: async (sha256) => blobs[sha256]?.byteLength,
+    open: async (sha256) => {
+      opened.push(sha256);
+      return Readable.from([Buffer.from(blobs[sha256] ?? [])]);
+    },
+  };
+  return { source, opened };
+}
+
+/** Real SageMaker and S3 clients whose every call is answered by aws-sdk-client-mock. */
+export function mockedTarget(overrides: Partial<SageMakerConfigInput> = {}, blobs: Record<string, Uint8Array> = {}) {
+  const sagemakerClient = new SageMakerClient({ region: "eu-west-1" });
+  const s3Client = new S3Client({ region: "eu-west-1" });
+  const sagemaker = mockClient(sagemakerClient);
+  const s3 = mockClient(s3Client);
+  const artifacts = memoryArtifacts(blobs);
+  const target = new SageMakerTarget(testConfig(overrides), { sagemaker: sagemakerClient, s3: s3Client, artifacts: artifacts.source });
+  return { sagemaker, s3, artifacts, target };
 }
 
 export function awsError(name: string, message: string, httpStatusCode = 400) {
   return new SageMakerServiceException({ name, message, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode } });
+}
+
+export function s3Error(name: string, message: string, httpStatusCode: number) {
+  return new S3ServiceException({ name, message, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode } });
 }
 
 export const endpointNotFound = () => awsError("ValidationException", `Could not find endpoint "${ENDPOINT_ARN}".`);

@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type StoredObject = { body: Buffer; headers: Record<string, string> };
+export type RecordedS3Request = { method: string; path: string; authorization: string; contentSha256: string };
+
+const errorXml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+/**
+ * The two S3 calls the artifact upload makes (HeadObject, PutObject), path-style, answering like S3 does: HEAD errors
+ * without a body, PUT errors as XML, and a PUT whose bytes do not match its x-amz-checksum-sha256 refused as BadDigest.
+ * Enough for the real SDK client to sign, stream and parse end to end; it is our model of S3, not a recording of it.
+ */
+export class FakeS3 {
+  readonly requests: RecordedS3Request[] = [];
+  readonly objects = new Map<string, StoredObject>();
+  private denied = false;
+  private server: Server | undefined;
+
+  constructor(private readonly journal: string[] = []) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Every request from now on is refused as the credentials lacking permission would be. */
+  deny() {
+    this.denied = true;
+  }
+
+  operations(): string[] {
+    return this.requests.map((request) => `${request.method} ${request.path}`);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const objectPath = decodeURIComponent(new URL(request.url ?? "/", "http://s3").pathname);
+    const header = (name: string) => String(request.headers[name] ?? "");
+    this.requests.push({ method: request.method ?? "", path: objectPath, authorization: header("authorization"), contentSha256: header("x-amz-content-sha256") });
+    this.journal.push(request.method === "PUT" ? "S3.PutObject" : "S3.HeadObject");
+    if (this.denied) return this.fail(request, response, 403, "AccessDenied", "Access Denied");
+    if (request.method === "HEAD") return this.head(objectPath, response);
+    if (request.method === "PUT") return this.put(objectPath, Buffer.concat(chunks), request, response);
+    return this.fail(request, response, 405, "MethodNotAllowed", "The fake implements HEAD and PUT only");
+  }
+
+  private head(objectPath: string, response: ServerResponse) {
+    const stored = this.objects.get(objectPath);
+    response.statusCode = stored ? 200 : 404;
+    if (stored) {
+      for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
+      response.setHeader("content-length", stored.body.byteLength);
+    }
+    response.end();
+  }
+
+  private put(objectPath: string, body: Buffer, request: IncomingMessage, response: ServerResponse) {
+    const claimed = String(request.headers["x-amz-checksum-sha256"] ?? "");
+    const actual = createHash("sha256").update(body).digest("base64");
+    if (claimed && claimed !== actual) return this.fail(request, response, 400, "BadDigest", "The SHA256 you specified did not match the calculated checksum.");
+    const kept = Object.entries(request.headers).filter(([name]) => name.startsWith("x-amz-meta-") || name.startsWith("x-amz-server-side-encryption") || name === "content-type");
+    this.objects.set(objectPath, { body, headers: Object.fromEntries(kept.map(([name, value]) => [name, String(value)])) });
+    response.statusCode = 200;
+    response.setHeader("etag", `"${createHash("md5").update(body).digest("hex")}"`);
+    response.end();
+  }
+
+  private fail(request: IncomingMessage, response: ServerResponse, status: number, code: string, message: string) {
+    response.statusCode = status;
+    if (request.method === "HEAD") return response.end();
+    response.setHeader("content-type", "application/xml");
+    response.end(errorXml(code, message));
+  }
+}
