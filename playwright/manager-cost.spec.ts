@@ -1,54 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth";
 import { query } from "./support/db";
+import { ENDPOINT, prometheus, runtimeSum, sendPredictions, sumFor } from "./support/traffic";
 
-const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
-const PROMETHEUS_URL = `http://127.0.0.1:${process.env.E2E_PROMETHEUS_PORT ?? 9190}`;
-// The seed promotes the delivery model to production on the local runtime; the worker deploys it after start.
-const MODEL = "delivery-time-estimator";
-const ENDPOINT = `${MODEL}-production-local`;
 const REQUESTS = 30;
-
-type Input = { name: string; type: "float32" | "float64" | "int64" | "bool" | "string" };
-
-function rowFor(inputs: Input[]) {
-  const value = (type: Input["type"]) => (type === "string" ? "a" : type === "bool" ? false : 1);
-  return Object.fromEntries(inputs.map((input) => [input.name, value(input.type)]));
-}
-
-async function predict(row: Record<string, unknown>) {
-  const response = await fetch(`${RUNTIME_URL}/v1/endpoints/${ENDPOINT}/predict`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ row }),
-  });
-  return response.status;
-}
-
-async function prometheus(promql: string, time?: string) {
-  const response = await fetch(`${PROMETHEUS_URL}/api/v1/query`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ query: promql, ...(time ? { time: String(new Date(time).getTime() / 1000) } : {}) }),
-  });
-  const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  return body.data.result;
-}
-
-const sumFor = (result: Awaited<ReturnType<typeof prometheus>>, endpoint: string) =>
-  result.filter((s) => s.metric.endpoint === endpoint).reduce((sum, s) => sum + Number(s.value[1]), 0);
+/** The page shows evaluation times as ISO dates; the Prometheus API is given unix seconds. */
+const unixSeconds = (iso: string) => String(new Date(iso).getTime() / 1000);
 
 test("a manager sees cost figures that match what Prometheus returns for the same query", async ({ page }) => {
   test.setTimeout(180_000);
-  const [version] = await query<{ signature: { inputs: Input[] } }>(
-    `SELECT v.signature FROM "ModelVersion" v JOIN "RegisteredModel" m ON m.id = v."modelId" WHERE m.name = $1 AND v.format = 'ONNX' ORDER BY v.version DESC LIMIT 1`,
-    [MODEL],
-  );
-  const row = rowFor(version!.signature.inputs);
-  let answered = 0;
-  await expect.poll(async () => ((await predict(row)) === 200 ? ++answered : 0), { timeout: 120_000, intervals: [1000] }).toBeGreaterThan(0);
-  for (let i = 0; i < REQUESTS; i++) expect(await predict(row)).toBe(200);
-  answered += REQUESTS;
+  await sendPredictions(REQUESTS);
+  const answered = await runtimeSum("modelport_runtime_predicted_rows_total", { endpoint: ENDPOINT });
+  expect(answered).toBeGreaterThanOrEqual(REQUESTS);
   await expect
     .poll(async () => sumFor(await prometheus(`modelport_runtime_predicted_rows_total{endpoint="${ENDPOINT}"}`), ENDPOINT), { timeout: 30_000 })
     .toBe(answered);
@@ -78,10 +41,10 @@ test("a manager sees cost figures that match what Prometheus returns for the sam
     queries.nth(2).getAttribute("data-time"),
   ]);
   const shownSeconds = Number(await endpointRow.getAttribute("data-instance-seconds"));
-  expect(shownSeconds).toBe(sumFor(await prometheus(secondsQuery!, secondsTime!), ENDPOINT));
+  expect(shownSeconds).toBe(sumFor(await prometheus(secondsQuery!, unixSeconds(secondsTime!)), ENDPOINT));
   const shownPredictions = Number(await endpointRow.getAttribute("data-predictions"));
   expect(shownPredictions).toBeGreaterThanOrEqual(answered);
-  expect(shownPredictions).toBe(sumFor(await prometheus(predictionsQuery!, predictionsTime!), ENDPOINT));
+  expect(shownPredictions).toBe(sumFor(await prometheus(predictionsQuery!, unixSeconds(predictionsTime!)), ENDPOINT));
 
   const [price] = await query<{ hourlyUsd: string }>(`SELECT "hourlyUsd"::text AS "hourlyUsd" FROM "PricedInstanceType" WHERE name = 'local-cpu'`);
   expect(Number(await endpointRow.getAttribute("data-usd"))).toBeCloseTo((shownSeconds * Number(price!.hourlyUsd)) / 3600, 9);

@@ -1,34 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { generateTraffic } from "../scripts/traffic/generate-traffic";
+import { countsFromCumulativeBuckets, parseBucketBound } from "../server/services/monitoring/psi";
 import { signInAs } from "./support/auth";
 import { query } from "./support/db";
+import { ENDPOINT, prometheus, type PrometheusSample, RUNTIME_URL, runtimeSum } from "./support/traffic";
 
-const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
-const PROMETHEUS_URL = `http://127.0.0.1:${process.env.E2E_PROMETHEUS_PORT ?? 9190}`;
-// The seed promotes the delivery model to production on the local runtime, with the reference profile computed at
-// registration from the run's training-sample.csv; the worker deploys it after start.
-const MODEL = "delivery-time-estimator";
-const ENDPOINT = `${MODEL}-production-local`;
+// The seeded endpoint's reference profile was computed at registration from the run's training-sample.csv.
 const FEATURE = "distance_km";
 const REQUESTS = 40;
 const ROWS_PER_REQUEST = 25;
 
-async function prometheus(promql: string, time?: string) {
-  const response = await fetch(`${PROMETHEUS_URL}/api/v1/query`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ query: promql, ...(time ? { time } : {}) }),
-  });
-  const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  return body.data.result;
-}
-
 /** Per-bin counts from Prometheus' cumulative `le` buckets, in bin order. */
-function differenced(result: Array<{ metric: Record<string, string>; value: [number, string] }>) {
-  const le = (text: string | undefined) => (text === "+Inf" ? Infinity : Number(text));
-  const sorted = result.map((s) => ({ le: le(s.metric.le), count: Number(s.value[1]) })).sort((a, b) => a.le - b.le);
-  return sorted.map((bucket, i) => Math.max(0, bucket.count - (sorted[i - 1]?.count ?? 0)));
-}
+const differenced = (result: PrometheusSample[]) =>
+  countsFromCumulativeBuckets(result.map((s) => ({ le: parseBucketBound(s.metric.le!), count: Number(s.value[1]) })));
 
 test("a manager sees drift computed from the traffic generator's rows, matching Prometheus", async ({ page }) => {
   test.setTimeout(240_000);
@@ -53,12 +37,7 @@ test("a manager sees drift computed from the traffic generator's rows, matching 
   const traffic = await generateTraffic({ runtimeUrl: RUNTIME_URL, knownEndpoints: known, rate: 40, maxRequests: REQUESTS, batch: ROWS_PER_REQUEST, drift: ["distance"], driftAfterSeconds: 0 });
   expect(traffic.endpoints[0]!.okRequests).toBe(REQUESTS);
   // Prometheus has scraped every served row once its count equals the runtime's own.
-  const countLine = `modelport_runtime_feature_value_count{endpoint="${ENDPOINT}",variant=`;
-  const metrics = await (await fetch(`${RUNTIME_URL}/metrics`)).text();
-  const served = metrics
-    .split("\n")
-    .filter((line) => line.startsWith(countLine) && line.includes(`feature="${FEATURE}"`))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+  const served = await runtimeSum("modelport_runtime_feature_value_count", { endpoint: ENDPOINT, feature: FEATURE });
   expect(served).toBeGreaterThanOrEqual(REQUESTS * ROWS_PER_REQUEST);
   const count = `sum(modelport_runtime_feature_value_count{endpoint="${ENDPOINT}",feature="${FEATURE}"})`;
   await expect.poll(async () => Number((await prometheus(count))[0]?.value[1] ?? 0), { timeout: 30_000 }).toBe(served);

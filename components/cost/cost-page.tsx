@@ -5,12 +5,13 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { RangePicker } from "@/components/ui/range-picker";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
+import { COST_RANGE_KEYS } from "@/server/services/cost/cost-ranges";
 import { BudgetsCard } from "./budgets-card";
 import { CostCards } from "./cost-cards";
-import { CostRangePicker } from "./cost-range-picker";
 import { CostTable } from "./cost-table";
 import { CostPerPredictionChart, CostTrendChart } from "./cost-trend-chart";
 import { parseCostState, serializeCostState } from "./cost-url";
@@ -33,7 +34,7 @@ export function CostPage() {
       <PageHeader
         title="Cost"
         description="Instance-seconds measured by Prometheus from the runtimes' and targets' instance gauges, priced from the admin price table; predictions from the runtime's counters."
-        actions={<CostRangePicker value={range} onChange={(next) => update({ range: next })} />}
+        actions={<RangePicker ranges={COST_RANGE_KEYS} value={range} onChange={(next) => update({ range: next })} />}
       />
       {overview.isPending ? (
         <LoadingState label="Querying Prometheus…" />

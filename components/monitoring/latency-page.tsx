@@ -5,13 +5,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { RangePicker } from "@/components/ui/range-picker";
 import { Select } from "@/components/ui/select";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
+import { LATENCY_RANGE_KEYS } from "@/server/services/monitoring/latency-ranges";
 import { LatencyChart } from "./latency-chart";
 import { formatRate, formatRatio, formatSeconds } from "./latency-format";
-import { LatencyRangePicker } from "./latency-range-picker";
 import { LatencySloCards } from "./latency-slo-cards";
 import { LatencyTable } from "./latency-table";
 import { parseLatencyState, serializeLatencyState } from "./latency-url";
@@ -40,7 +41,7 @@ export function LatencyPage() {
                 <option key={name} value={name}>{name}</option>
               ))}
             </Select>
-            <LatencyRangePicker value={range} onChange={(next) => update({ range: next })} />
+            <RangePicker ranges={LATENCY_RANGE_KEYS} value={range} onChange={(next) => update({ range: next })} />
           </>
         }
       />

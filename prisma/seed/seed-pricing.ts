@@ -1,22 +1,12 @@
 import type { Db } from "@/server/db/client";
-import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import type { PriceFields } from "@/server/services/cost/pricing-schema";
 
 const SAGEMAKER_SOURCE =
   "AWS SageMaker real-time inference on-demand list price, us-east-1, as published on aws.amazon.com/sagemaker/pricing " +
   "(seeded 2026-11; list prices change: an admin should check and edit them)";
 
-type SeedPrice = {
-  name: string;
-  target: DeploymentTargetKind;
-  hourlyUsd: number;
-  vcpus: number | null;
-  memoryGib: number | null;
-  gpus: number;
-  source: string;
-};
-
 /** Public on-demand list prices plus a local CPU-hour price and example GPU node prices, all admin-editable. */
-export const SEED_PRICES: SeedPrice[] = [
+export const SEED_PRICES: PriceFields[] = [
   {
     name: "local-cpu",
     target: "LOCAL",

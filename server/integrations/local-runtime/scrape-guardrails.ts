@@ -1,5 +1,6 @@
 import type { GuardrailReading, GuardrailSource } from "../../services/deployments/guardrails";
 import { histogramQuantile, parsePrometheusText, type Sample } from "../../services/monitoring/prometheus-text";
+import { parseBucketBound } from "../../services/monitoring/psi";
 
 type Totals = { requests: number; errors: number; buckets: Map<number, number> };
 
@@ -11,7 +12,7 @@ function totalsFor(samples: Sample[], endpoint: string, variant: string): Totals
       totals.requests += s.value;
       if (Number(s.labels.status) >= 500) totals.errors += s.value;
     } else if (s.name === "modelport_runtime_request_duration_seconds_bucket") {
-      const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
+      const le = parseBucketBound(s.labels.le ?? "");
       totals.buckets.set(le, (totals.buckets.get(le) ?? 0) + s.value);
     }
   }

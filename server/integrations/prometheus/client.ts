@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
-import { clampStep } from "./promql";
+import { clampStep, parseSampleValue } from "./promql";
 
 export type InstantSample = { metric: Record<string, string>; value: number; timestamp: number };
 export type RangeSeries = { metric: Record<string, string>; values: Array<{ timestamp: number; value: number }> };
@@ -19,13 +19,6 @@ const answer = z.discriminatedUnion("status", [
   z.object({ status: z.literal("error"), errorType: z.string(), error: z.string() }),
 ]);
 type ResultData = z.infer<typeof data>;
-
-/** Prometheus writes sample values as strings, with its own spelling of the special floats. */
-function sampleValue(text: string): number {
-  if (text === "+Inf") return Infinity;
-  if (text === "-Inf") return -Infinity;
-  return Number(text);
-}
 
 function jsonOrNull(text: string): unknown {
   try {
@@ -52,10 +45,10 @@ export class PrometheusClient {
     const result = await this.post("/api/v1/query", { query: promql, ...(time ? { time: seconds(time) } : {}) });
     if (result.resultType === "scalar") {
       const [timestamp, value] = result.result;
-      return [{ metric: {}, value: sampleValue(value), timestamp }];
+      return [{ metric: {}, value: parseSampleValue(value), timestamp }];
     }
     if (result.resultType !== "vector") throw new Error(`Expected an instant vector from ${promql}, got a ${result.resultType}`);
-    return result.result.map(({ metric, value: [timestamp, value] }) => ({ metric, value: sampleValue(value), timestamp }));
+    return result.result.map(({ metric, value: [timestamp, value] }) => ({ metric, value: parseSampleValue(value), timestamp }));
   }
 
   async queryRange(promql: string, range: { start: Date; end: Date; stepSeconds?: number }): Promise<RangeSeries[]> {
@@ -64,7 +57,7 @@ export class PrometheusClient {
     if (result.resultType !== "matrix") throw new Error(`Expected a range vector from ${promql}, got a ${result.resultType}`);
     return result.result.map(({ metric, values }) => ({
       metric,
-      values: values.map(([timestamp, value]) => ({ timestamp, value: sampleValue(value) })),
+      values: values.map(([timestamp, value]) => ({ timestamp, value: parseSampleValue(value) })),
     }));
   }
 

@@ -9,6 +9,13 @@ const MIN_STEP_SECONDS = 1;
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** A sample value as Prometheus writes it (text exposition and HTTP API alike), with its own spelling of ±Inf. */
+export function parseSampleValue(text: string): number {
+  if (text === "+Inf") return Infinity;
+  if (text === "-Inf") return -Infinity;
+  return Number(text);
+}
+
 /** Escapes a value for a double-quoted PromQL string, so user-supplied names cannot change the query. */
 export function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n\r\t]/g, (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c] ?? c);

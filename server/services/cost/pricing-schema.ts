@@ -13,3 +13,6 @@ export const upsertPriceInput = z.object({
   gpus: z.number().int("Whole GPUs").min(0).max(64).default(0),
   source: z.string().trim().max(500).default(""),
 });
+
+/** One price as validated: what the admin form saves and what the seed inserts. */
+export type PriceFields = z.output<typeof upsertPriceInput>;

@@ -1,23 +1,9 @@
 import { z } from "zod";
 import { Prisma } from "../../db/generated/client";
-import type { DeploymentTargetKind } from "../../db/generated/enums";
 import { recordAudit } from "../audit/record-audit";
 import type { ReadContext, ServiceContext } from "../context";
 import { parseInput } from "../parse-input";
 import { upsertPriceInput } from "./pricing-schema";
-
-export type PriceView = {
-  id: string;
-  name: string;
-  target: DeploymentTargetKind;
-  hourlyUsd: number;
-  vcpus: number | null;
-  memoryGib: number | null;
-  gpus: number;
-  source: string;
-  updatedAt: Date;
-  updatedBy: string | null;
-};
 
 const priceSelect = {
   id: true,
@@ -33,6 +19,7 @@ const priceSelect = {
 } as const satisfies Prisma.PricedInstanceTypeSelect;
 
 type PriceRow = Prisma.PricedInstanceTypeGetPayload<{ select: typeof priceSelect }>;
+export type PriceView = Omit<PriceRow, "updatedById" | "hourlyUsd"> & { hourlyUsd: number; updatedBy: string | null };
 
 function toView(row: PriceRow, names: Map<string, string>): PriceView {
   const { updatedById, hourlyUsd, ...rest } = row;

@@ -1,6 +1,6 @@
 import { selector } from "../../integrations/prometheus/promql";
 import type { InstantSample } from "../../integrations/prometheus/client";
-import { countsFromCumulativeBuckets } from "./psi";
+import { countsFromCumulativeBuckets, parseBucketBound } from "./psi";
 
 /** The runtime's per-feature histogram family; its buckets are the reference bin edges frozen at registration. */
 export const FEATURE_HISTOGRAM = "modelport_runtime_feature_value";
@@ -16,8 +16,6 @@ export function featureHistogramQuery(endpointName: string, variantName: string,
   return `sum by (feature, le) (increase(${buckets}[${promDuration(windowSeconds)}]))`;
 }
 
-const leValue = (le: string) => (le === "+Inf" ? Infinity : Number(le));
-
 /**
  * Production counts per bin for each feature, differenced from the cumulative buckets. Features whose bucket count
  * does not match the reference (e.g. the runtime was given other edges) are left out rather than compared bin-by-bin
@@ -29,7 +27,7 @@ export function binCountsByFeature(samples: readonly InstantSample[], expectedBi
     const { feature, le } = sample.metric;
     if (feature === undefined || le === undefined || !Number.isFinite(sample.value)) continue;
     const buckets = cumulative.get(feature) ?? [];
-    buckets.push({ le: leValue(le), count: sample.value });
+    buckets.push({ le: parseBucketBound(le), count: sample.value });
     cumulative.set(feature, buckets);
   }
   const result = new Map<string, number[]>();

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Endpoint, RegisteredModel } from "../../db/generated/client";
 import { notFound } from "../../errors";
 import type { ReadContext } from "../context";
 import { binLabels } from "./drift-bin-labels";
@@ -9,6 +10,16 @@ const thresholdsOf = (model: { driftWarnPsi: number; driftAlertPsi: number; drif
   warnPsi: model.driftWarnPsi,
   alertPsi: model.driftAlertPsi,
   minSamples: model.driftMinSamples,
+});
+
+/** What every drift view says about the endpoint it shows. */
+const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }) => ({
+  endpointId: endpoint.id,
+  endpointName: endpoint.name,
+  environment: endpoint.environment,
+  modelName: endpoint.model.name,
+  isDemo: endpoint.model.isDemo,
+  thresholds: thresholdsOf(endpoint.model),
 });
 
 const windowSecondsOf = (report: { windowStart: Date; windowEnd: Date }) => Math.round((report.windowEnd.getTime() - report.windowStart.getTime()) / 1000);
@@ -35,16 +46,11 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
       const report = reportOf(endpoint.id, variant.variantName);
       const worst = report?.features.find((f) => f.name === report.worstFeature);
       return {
-        endpointId: endpoint.id,
-        endpointName: endpoint.name,
-        environment: endpoint.environment,
-        modelName: endpoint.model.name,
-        isDemo: endpoint.model.isDemo,
+        ...endpointSummary(endpoint),
         variantName: variant.variantName,
         weight: variant.weight,
         version: variant.version.version,
         hasReference: variant.version.reference !== null,
-        thresholds: thresholdsOf(endpoint.model),
         report: report
           ? {
               id: report.id,
@@ -101,12 +107,7 @@ export async function endpointDrift(ctx: ReadContext, input: z.infer<typeof endp
     }),
   );
   return {
-    endpointId: endpoint.id,
-    endpointName: endpoint.name,
-    environment: endpoint.environment,
-    modelName: endpoint.model.name,
-    isDemo: endpoint.model.isDemo,
-    thresholds: thresholdsOf(endpoint.model),
+    ...endpointSummary(endpoint),
     variants: endpoint.variants.map((v) => ({ variantName: v.variantName, weight: v.weight, version: v.version.version })),
     reportsByVariant,
   };

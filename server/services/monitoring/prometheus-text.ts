@@ -1,3 +1,5 @@
+import { parseSampleValue } from "../../integrations/prometheus/promql";
+
 export type Sample = { name: string; labels: Record<string, string>; value: number };
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
@@ -5,12 +7,6 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
 function unescapeLabel(value: string) {
   return value.replace(/\\(["\\n])/g, (_m, ch: string) => (ch === "n" ? "\n" : ch));
-}
-
-function parseValue(text: string) {
-  if (text === "+Inf") return Infinity;
-  if (text === "-Inf") return -Infinity;
-  return Number(text);
 }
 
 /** Parses the Prometheus text exposition format into samples (comments and blank lines skipped). */
@@ -23,7 +19,7 @@ export function parsePrometheusText(text: string): Sample[] {
     if (!match) continue;
     const labels: Record<string, string> = {};
     for (const [, key, value] of (match[2] ?? "").matchAll(LABEL)) labels[key!] = unescapeLabel(value!);
-    samples.push({ name: match[1]!, labels, value: parseValue(match[3]!) });
+    samples.push({ name: match[1]!, labels, value: parseSampleValue(match[3]!) });
   }
   return samples;
 }

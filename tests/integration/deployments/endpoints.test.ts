@@ -1,39 +1,21 @@
-import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { createCaller } from "@/server/api/root";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
-import { env } from "@/server/env";
-import { closeQueues } from "@/server/jobs/define-job";
-import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
-import { redisConnection } from "@/server/jobs/redis";
 import { requestPromotion } from "@/server/services/deployments/promotions";
-import { handleDeploy } from "@/workers/handlers/deploy";
 import { callApi, givenToken, givenUser } from "../fixtures";
-import { startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { startDeployStack, type ModelRuntime } from "./deploy-stack";
 import { registerThroughApi, settled } from "./real-models";
 
 // Endpoint views and predictions from the portal, against a real runtime serving two real ONNX versions.
-let runtime: RunningRuntime;
-let worker: Worker;
-let manifest: ManifestEntry[];
-let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+let stack: ModelRuntime;
 
 beforeAll(async () => {
-  modelDirectory = await temporaryDirectory("modelport-endpoint-models-");
-  ({ manifest } = await writeModels(modelDirectory.directory));
-  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
-  process.env.RUNTIME_URL = runtime.baseUrl;
-  process.env.RUNTIME_CONTROL_TOKEN = runtime.controlToken;
-  worker = new Worker(DEPLOYMENTS_QUEUE, (job) => handleDeploy(db(), job), { connection: redisConnection(), prefix: env().QUEUE_PREFIX, concurrency: 1 });
+  stack = await startDeployStack("modelport-endpoint-models-", { concurrency: 1 });
 }, 120_000);
 
 afterAll(async () => {
-  await worker?.close();
-  await closeQueues();
-  await runtime?.stop();
-  await modelDirectory?.remove();
+  await stack?.stop();
 });
 
 async function callerFor(role: Role) {
@@ -52,11 +34,11 @@ describe("endpoints", () => {
     const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
     const name = `fraud-endpoints-${Date.now().toString(36)}`;
     await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
-    const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
-    const logreg = manifest.find((m) => m.name === "fraud-logreg")!;
-    const v1 = await registerThroughApi(scientist.secret, name, gbt, modelDirectory.directory);
+    const gbt = stack.manifest.find((m) => m.name === "fraud-gbt")!;
+    const logreg = stack.manifest.find((m) => m.name === "fraud-logreg")!;
+    const v1 = await registerThroughApi(scientist.secret, name, gbt, stack.modelDirectory);
     await deployToStaging(scientist.ctx, name, v1);
-    const v2 = await registerThroughApi(scientist.secret, name, logreg, modelDirectory.directory);
+    const v2 = await registerThroughApi(scientist.secret, name, logreg, stack.modelDirectory);
     await deployToStaging(scientist.ctx, name, v2);
 
     const viewer = await callerFor("VIEWER");

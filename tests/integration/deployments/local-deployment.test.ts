@@ -1,38 +1,22 @@
-import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import type { ManifestEntry } from "@/runtime/models/write-models";
 import { db } from "@/server/db/client";
-import { env } from "@/server/env";
-import { closeQueues } from "@/server/jobs/define-job";
-import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
-import { redisConnection } from "@/server/jobs/redis";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
-import { handleDeploy } from "@/workers/handlers/deploy";
 import { callApi, givenToken, givenUser } from "../fixtures";
+import { startDeployStack, type ModelRuntime } from "./deploy-stack";
 import { registerThroughApi, settled } from "./real-models";
-import { postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { postJson } from "../runtime/runtime-process";
 
 // The whole path on real services: REST registration of a real ONNX model → promotion → approval → BullMQ job →
 // the worker's state machine → the real local runtime serving predictions.
-let runtime: RunningRuntime;
-let worker: Worker;
-let manifest: ManifestEntry[];
-let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+let stack: ModelRuntime;
 
 beforeAll(async () => {
-  modelDirectory = await temporaryDirectory("modelport-deploy-models-");
-  ({ manifest } = await writeModels(modelDirectory.directory));
-  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
-  process.env.RUNTIME_URL = runtime.baseUrl;
-  process.env.RUNTIME_CONTROL_TOKEN = runtime.controlToken;
-  worker = new Worker(DEPLOYMENTS_QUEUE, (job) => handleDeploy(db(), job), { connection: redisConnection(), prefix: env().QUEUE_PREFIX, concurrency: 2 });
+  stack = await startDeployStack("modelport-deploy-models-", { concurrency: 2 });
 }, 120_000);
 
 afterAll(async () => {
-  await worker?.close();
-  await closeQueues();
-  await runtime?.stop();
-  await modelDirectory?.remove();
+  await stack?.stop();
 });
 
 const fraudRow = (entry: ManifestEntry) => Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
@@ -43,9 +27,9 @@ describe("promote → approve → deploy on the local runtime", () => {
     const reviewer = await givenUser("REVIEWER");
     const name = `fraud-e2e-${Date.now().toString(36)}`;
     await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
-    const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
-    const logreg = manifest.find((m) => m.name === "fraud-logreg")!;
-    const v1 = await registerThroughApi(scientist.secret, name, gbt, modelDirectory.directory);
+    const gbt = stack.manifest.find((m) => m.name === "fraud-gbt")!;
+    const logreg = stack.manifest.find((m) => m.name === "fraud-logreg")!;
+    const v1 = await registerThroughApi(scientist.secret, name, gbt, stack.modelDirectory);
 
     const first = await requestPromotion(scientist.ctx, { modelName: name, version: v1, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "first release" });
     expect(first.deploymentId).toBeNull();
@@ -53,15 +37,15 @@ describe("promote → approve → deploy on the local runtime", () => {
     const deployed = await settled(approved.deploymentId!);
     expect(deployed).toMatchObject({ status: "SUCCEEDED" });
     const endpoint = `${name}-production-local`;
-    const answer = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
+    const answer = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ variant: `${name}-v1`, modelVersion: 1 });
-    const bad = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: { ...fraudRow(gbt), [gbt.signature.inputs[0]!.name]: "lots" } });
+    const bad = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: { ...fraudRow(gbt), [gbt.signature.inputs[0]!.name]: "lots" } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain(gbt.signature.inputs[0]!.name);
 
     // A canary whose new variant fails every request is rolled back by its guardrail.
-    const v2 = await registerThroughApi(scientist.secret, name, logreg, modelDirectory.directory);
+    const v2 = await registerThroughApi(scientist.secret, name, logreg, stack.modelDirectory);
     const second = await requestPromotion(scientist.ctx, { modelName: name, version: v2, environment: "PRODUCTION", target: "LOCAL", strategy: { kind: "canary", canaryPercent: 50, bakeSeconds: 8 }, reason: "cheaper model" });
     const canary = await decidePromotion(reviewer.ctx, { promotionId: second.promotion.id, approve: true });
     let traffic = true;
@@ -69,14 +53,14 @@ describe("promote → approve → deploy on the local runtime", () => {
       let faultSet = false;
       while (traffic) {
         if (!faultSet) {
-          const fault = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}/variants/${name}-v2/fault-injection`, {
+          const fault = await fetch(`${stack.runtime.baseUrl}/v1/control/endpoints/${endpoint}/variants/${name}-v2/fault-injection`, {
             method: "PUT",
-            headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },
+            headers: { authorization: `Bearer ${stack.runtime.controlToken}`, "content-type": "application/json" },
             body: JSON.stringify({ errorRate: 1 }),
           });
           faultSet = fault.ok;
         }
-        await Promise.all(Array.from({ length: 10 }, () => postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) }).catch(() => null)));
+        await Promise.all(Array.from({ length: 10 }, () => postJson(`${stack.runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) }).catch(() => null)));
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
@@ -87,9 +71,9 @@ describe("promote → approve → deploy on the local runtime", () => {
     expect(rolledBack.failureReason).toMatch(/Guardrail breached by .*-v2: error rate/);
     const alias = await db().modelAlias.findFirstOrThrow({ where: { alias: "production", model: { name } }, include: { version: true } });
     expect(alias.version.version).toBe(1);
-    const state = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}`, { headers: { authorization: `Bearer ${runtime.controlToken}` } }).then((r) => r.json());
+    const state = await fetch(`${stack.runtime.baseUrl}/v1/control/endpoints/${endpoint}`, { headers: { authorization: `Bearer ${stack.runtime.controlToken}` } }).then((r) => r.json());
     expect(JSON.stringify(state)).not.toContain(`${name}-v2`);
-    const after = await postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
+    const after = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, { row: fraudRow(gbt) });
     expect(after.body).toMatchObject({ variant: `${name}-v1` });
   }, 120_000);
 });

@@ -1,33 +1,28 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { db } from "@/server/db/client";
 import { queueFor } from "@/server/jobs/define-job";
 import { DEPLOYMENTS_QUEUE, deployJobId } from "@/server/jobs/deploy";
 import { requestPromotion } from "@/server/services/deployments/promotions";
 import { callApi, givenToken } from "../fixtures";
-import { freePort, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { freePort, postJson, temporaryDirectory } from "../runtime/runtime-process";
+import { until } from "../support/until";
+import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "./deploy-stack";
 import { registerThroughApi, settled } from "./real-models";
 import { startRedisServer, type RedisServer } from "./redis-server";
 
 // Redis restarts with a deployment's job queued, and the deployment still runs: from Redis's own append-only file
 // when it keeps one, and from PostgreSQL (the worker re-queues unfinished deployments when Redis comes back) when
 // it keeps nothing. The shared Redis is used by other test files, so this file runs its own redis-server.
-const ROOT = path.resolve(import.meta.dirname, "../../..");
 const redisPort = await freePort();
 // Read once by env(); the worker processes inherit it.
 process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
 
-let runtime: RunningRuntime;
-let manifest: ManifestEntry[];
-let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
+let stack: ModelRuntime;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  modelDirectory = await temporaryDirectory("modelport-redis-models-");
-  ({ manifest } = await writeModels(modelDirectory.directory));
-  runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+  stack = await startModelRuntime("modelport-redis-models-");
 }, 120_000);
 
 afterEach(async () => {
@@ -35,8 +30,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await runtime?.stop();
-  await modelDirectory?.remove();
+  await stack?.stop();
 });
 
 /** A redis-server in a directory of its own that can be crashed and started again on the same port and files. */
@@ -57,11 +51,7 @@ async function givenRedis(persistent: boolean) {
 
 /** The real worker process; resolves once it has connected and scheduled its jobs. */
 async function givenWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, RUNTIME_URL: runtime.baseUrl, RUNTIME_CONTROL_TOKEN: runtime.controlToken, WORKER_METRICS_PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnWorkerProcess(stack.runtime, { env: { WORKER_METRICS_PORT: "0" }, output: "pipe" });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -79,23 +69,13 @@ async function givenWorker(): Promise<ChildProcess> {
   return child;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** A model with one registered version (the real fraud-gbt ONNX model), ready to promote. */
 async function givenModel(prefix: string) {
   const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
   const name = `${prefix}-${Date.now().toString(36)}`;
   await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
-  const entry = manifest.find((m) => m.name === "fraud-gbt")!;
-  const version = await registerThroughApi(scientist.secret, name, entry, modelDirectory.directory);
+  const entry = stack.manifest.find((m) => m.name === "fraud-gbt")!;
+  const version = await registerThroughApi(scientist.secret, name, entry, stack.modelDirectory);
   const row = Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
   return { scientist, name, version, row };
 }
@@ -116,7 +96,7 @@ async function queueWhileRedisRestarts(worker: ChildProcess, redis: { restart: (
 }
 
 async function expectServed(model: Awaited<ReturnType<typeof givenModel>>) {
-  const answer = await postJson(`${runtime.baseUrl}/v1/endpoints/${model.name}-staging-local/predict`, { row: model.row });
+  const answer = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${model.name}-staging-local/predict`, { row: model.row });
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ variant: `${model.name}-v${model.version}` });
 }

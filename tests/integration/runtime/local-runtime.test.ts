@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltModel } from "@/runtime/models/catalog";
 import { rowObject, rowOf } from "@/runtime/models/dataset";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import { onnxVariant } from "./onnx-variant";
 import { counterValue, inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "./runtime-process";
 
 let runtime: RunningRuntime;
@@ -27,19 +26,7 @@ afterAll(async () => {
   await modelDirectory?.remove();
 });
 
-function variant(modelName: string, version: number, weight: number): VariantSpec {
-  const entry = manifest.find((m) => m.name === modelName)!;
-  return {
-    variantName: `${modelName}-v${version}`,
-    modelName,
-    version,
-    format: "ONNX",
-    artifactUri: path.join(modelDirectory.directory, entry.file),
-    artifactSha256: entry.sha256,
-    signature: entry.signature,
-    weight,
-  };
-}
+const variant = (modelName: string, version: number, weight: number) => onnxVariant({ manifest, directory: modelDirectory.directory }, modelName, version, weight);
 
 const built = (name: string) => models.find((m) => m.name === name)!;
 const predictUrl = (endpoint: string) => `${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`;

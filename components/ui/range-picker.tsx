@@ -1,12 +1,12 @@
 "use client";
 
 import { cn } from "@/lib/cn";
-import { LATENCY_RANGE_KEYS, type LatencyRange } from "@/server/services/monitoring/latency-ranges";
 
-export function LatencyRangePicker({ value, onChange }: { value: LatencyRange; onChange: (range: LatencyRange) => void }) {
+/** A row of toggle buttons choosing one of a dashboard's time ranges ("1h", "24h", …). */
+export function RangePicker<R extends string>({ ranges, value, onChange }: { ranges: readonly R[]; value: R; onChange: (range: R) => void }) {
   return (
     <div role="group" aria-label="Time range" className="inline-flex overflow-hidden rounded-md border border-slate-300 bg-white text-sm">
-      {LATENCY_RANGE_KEYS.map((range) => (
+      {ranges.map((range) => (
         <button
           key={range}
           type="button"

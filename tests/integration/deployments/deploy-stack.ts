@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { Worker } from "bullmq";
+import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { db } from "@/server/db/client";
+import { env } from "@/server/env";
+import { closeQueues } from "@/server/jobs/define-job";
+import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
+import { redisConnection } from "@/server/jobs/redis";
+import { handleDeploy } from "@/workers/handlers/deploy";
+import { startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+export type ModelRuntime = {
+  runtime: RunningRuntime;
+  manifest: ManifestEntry[];
+  /** Where the real ONNX models (the manifest entries' files) were written. */
+  modelDirectory: string;
+  stop: () => Promise<void>;
+};
+
+/** Real ONNX models written to a temporary directory, and a real local runtime to deploy them to. */
+export async function startModelRuntime(directoryPrefix: string): Promise<ModelRuntime> {
+  const modelDirectory = await temporaryDirectory(directoryPrefix);
+  const { manifest } = await writeModels(modelDirectory.directory);
+  const runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+  return {
+    runtime,
+    manifest,
+    modelDirectory: modelDirectory.directory,
+    stop: async () => {
+      await runtime.stop();
+      await modelDirectory.remove();
+    },
+  };
+}
+
+/**
+ * startModelRuntime, with the portal pointed at that runtime (RUNTIME_URL, RUNTIME_CONTROL_TOKEN) and a BullMQ
+ * worker in this process running the deploy handler, as the worker process does.
+ */
+export async function startDeployStack(directoryPrefix: string, options: { concurrency: number }): Promise<ModelRuntime> {
+  const models = await startModelRuntime(directoryPrefix);
+  process.env.RUNTIME_URL = models.runtime.baseUrl;
+  process.env.RUNTIME_CONTROL_TOKEN = models.runtime.controlToken;
+  const worker = new Worker(DEPLOYMENTS_QUEUE, (job) => handleDeploy(db(), job), {
+    connection: redisConnection(),
+    prefix: env().QUEUE_PREFIX,
+    concurrency: options.concurrency,
+  });
+  return {
+    ...models,
+    stop: async () => {
+      await worker.close();
+      await closeQueues();
+      await models.stop();
+    },
+  };
+}
+
+/** The real worker process (workers/main.ts), pointed at `runtime`; `output` "pipe" makes its stdout/stderr readable. */
+export function spawnWorkerProcess(runtime: RunningRuntime, options: { env: Record<string, string>; output: "pipe" | "ignore" }): ChildProcess {
+  // `node --import tsx` keeps the worker in this one process, so SIGKILL hits the worker itself (the tsx CLI
+  // would run it in a child process of its own).
+  return spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, RUNTIME_URL: runtime.baseUrl, RUNTIME_CONTROL_TOKEN: runtime.controlToken, ...options.env },
+    stdio: ["ignore", options.output, options.output],
+  });
+}
