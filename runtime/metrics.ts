@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { BoundHistogram } from "./bound-histogram";
 import { FeatureHistogramFamily } from "./feature-histograms";
 
 /** Score buckets cover probabilities (0–1) and regression outputs such as minutes. */
@@ -6,13 +7,58 @@ const SCORE_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8,
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
-export type RuntimeMetrics = Instruments & { forVariant: ReturnType<typeof memoisedChildren>; features: FeatureHistogramFamily };
+export type RuntimeMetrics = Instruments & {
+  forVariant: ReturnType<typeof memoisedChildren>;
+  features: FeatureHistogramFamily;
+  inFlightByEndpoint: InFlightCounts;
+};
 type Instruments = ReturnType<typeof createInstruments>;
+
+/**
+ * Per-request counts kept as plain numbers and handed to prom-client when the registry collects: every prom-client
+ * `inc` hashes its label set, which was a measurable share of the HTTP thread at thousands of requests per second.
+ */
+class DeferredCount {
+  private pending = 0;
+
+  constructor(private readonly flushTo: (count: number) => void) {}
+
+  inc(by = 1) {
+    this.pending += by;
+  }
+
+  flush() {
+    if (this.pending === 0) return;
+    this.flushTo(this.pending);
+    this.pending = 0;
+  }
+}
+
+/** Requests being served per endpoint; the in-flight gauge reads it when collected. */
+export class InFlightCounts {
+  readonly counts = new Map<string, number>();
+
+  enter(endpoint: string) {
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+  }
+
+  leave(endpoint: string) {
+    this.counts.set(endpoint, this.counts.get(endpoint)! - 1);
+  }
+}
+
+type Deferred = { requests: DeferredCount[]; rows: DeferredCount[]; inFlight: InFlightCounts };
 
 /** The runtime's Prometheus metrics, on a registry of its own. */
 export function createRuntimeMetrics(): RuntimeMetrics {
-  const instruments = createInstruments();
-  return { ...instruments, forVariant: memoisedChildren(instruments), features: new FeatureHistogramFamily() };
+  const deferred: Deferred = { requests: [], rows: [], inFlight: new InFlightCounts() };
+  const instruments = createInstruments(deferred);
+  return {
+    ...instruments,
+    forVariant: memoisedChildren(instruments, deferred),
+    features: new FeatureHistogramFamily(),
+    inFlightByEndpoint: deferred.inFlight,
+  };
 }
 
 /** The /metrics body: prom-client's registry, then the per-feature histograms it cannot express. */
@@ -20,7 +66,7 @@ export async function runtimeMetricsText(metrics: RuntimeMetrics): Promise<strin
   return (await metrics.registry.metrics()) + metrics.features.exposition();
 }
 
-function createInstruments() {
+function createInstruments(deferred: Deferred) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "modelport_runtime_" });
   // These three gauges end in `_total`, which Prometheus reserves for counters (promtool rejects them).
@@ -35,39 +81,26 @@ function createInstruments() {
       help: "Prediction requests by endpoint, variant and HTTP status",
       labelNames: [...labels, "status"],
       registers: [registry],
+      collect: () => deferred.requests.forEach((count) => count.flush()),
     }),
-    latency: new Histogram({
-      name: "modelport_runtime_request_duration_seconds",
-      help: "Prediction request latency from the request's arrival to its answer",
-      labelNames: labels,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
-    scores: new Histogram({
-      name: "modelport_runtime_prediction_score",
-      help: "Each predicted row's score (the first output of the signature)",
-      labelNames: labels,
-      buckets: SCORE_BUCKETS,
-      registers: [registry],
-    }),
+    latency: new BoundHistogram("modelport_runtime_request_duration_seconds", "Prediction request latency from the request's arrival to its answer", labels, LATENCY_BUCKETS, registry),
+    scores: new BoundHistogram("modelport_runtime_prediction_score", "Each predicted row's score (the first output of the signature)", labels, SCORE_BUCKETS, registry),
     rows: new Counter({
       name: "modelport_runtime_predicted_rows_total",
       help: "Rows predicted, by endpoint and variant",
       labelNames: labels,
       registers: [registry],
+      collect: () => deferred.rows.forEach((count) => count.flush()),
     }),
-    batchSize: new Histogram({
-      name: "modelport_runtime_batch_size",
-      help: "Rows per inference batch after dynamic batching",
-      labelNames: labels,
-      buckets: BATCH_BUCKETS,
-      registers: [registry],
-    }),
+    batchSize: new BoundHistogram("modelport_runtime_batch_size", "Rows per inference batch after dynamic batching", labels, BATCH_BUCKETS, registry),
     inFlight: new Gauge({
       name: "modelport_runtime_in_flight_requests",
       help: "Prediction requests being served now",
       labelNames: ["endpoint"],
       registers: [registry],
+      collect() {
+        for (const [endpoint, count] of deferred.inFlight.counts) this.set({ endpoint }, count);
+      },
     }),
     loadedModels: new Gauge({
       name: "modelport_runtime_loaded_models",
@@ -106,14 +139,15 @@ function startAtZero(m: Instruments, endpoint: string, variant: string) {
  * The hot path's label-bound children, created once per endpoint × variant: prom-client hashes the label object
  * on every `inc`/`observe` otherwise, which is measurable at thousands of requests per second.
  */
-function memoisedChildren(m: Instruments) {
+function memoisedChildren(m: Instruments, deferred: Deferred) {
   const cache = new Map<string, ReturnType<typeof children>>();
-  const children = (endpoint: string, variant: string) => ({
-    ok: m.requests.labels(endpoint, variant, "200"),
-    latency: m.latency.labels(endpoint, variant),
-    scores: m.scores.labels(endpoint, variant),
-    rows: m.rows.labels(endpoint, variant),
-  });
+  const children = (endpoint: string, variant: string) => {
+    const ok = new DeferredCount((count) => m.requests.inc({ endpoint, variant, status: "200" }, count));
+    const rows = new DeferredCount((count) => m.rows.inc({ endpoint, variant }, count));
+    deferred.requests.push(ok);
+    deferred.rows.push(rows);
+    return { ok, rows, latency: m.latency.labels(endpoint, variant), scores: m.scores.labels(endpoint, variant) };
+  };
   return (endpoint: string, variant: string) => {
     const key = `${endpoint}\u0000${variant}`;
     let found = cache.get(key);

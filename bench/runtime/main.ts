@@ -105,7 +105,8 @@ Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter} — other w
 Model: fraud-gbt (10 float features, 120 gradient-boosted trees of depth 4, ai.onnx.ml TreeEnsembleRegressor + Sigmoid),
 one row per request rotating over 64 held-out rows, ${SECONDS} s per run after a 2 s warm-up. The runtime runs
 with its defaults (one inference thread on this machine); FastAPI serves a scikit-learn GradientBoostingClassifier
-with the same hyper-parameters trained on the same synthetic CSV (one uvicorn worker, a sync handler). The load
+with the same hyper-parameters trained on the same synthetic CSV (one uvicorn worker, a sync handler; Debian's
+python3-fastapi, python3-uvicorn and python3-sklearn). The load
 generator shares the machine's cores with the server under test.
 
 ${table}

@@ -11,6 +11,8 @@ import { readJson, readValidated, sendError, sendJson, sendText } from "./io";
 export type ServerDeps = { registry: EndpointRegistry; pool: WorkerPool; metrics: RuntimeMetrics; controlToken: string; restoring: () => boolean };
 
 const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
+// A request target that URL parsing would leave as it is (no dots, escapes, query or fragment): skips `new URL`.
+const PLAIN_PREDICT = /^\/v1\/endpoints\/([a-z0-9-]+)\/predict$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
 const CONTROL_FAULTS = /^\/v1\/control\/endpoints\/([^/]+)\/variants\/([^/]+)\/fault-injection$/;
@@ -71,20 +73,27 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
   }
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps) {
+async function servePredict(request: IncomingMessage, response: ServerResponse, deps: ServerDeps, endpointName: string) {
+  if (request.method !== "POST") methodNotAllowed(["POST"]);
+  const routingKey = request.headers["x-routing-key"];
+  const result = await predict(deps.registry, deps.metrics, {
+    endpointName,
+    body: await readJson(request),
+    routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
+  });
+  sendJson(response, 200, result);
+}
+
+function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {
+  const plain = PLAIN_PREDICT.exec(request.url ?? "");
+  return plain ? servePredict(request, response, deps, plain[1]!) : routeByPath(request, response, deps);
+}
+
+async function routeByPath(request: IncomingMessage, response: ServerResponse, deps: ServerDeps) {
   const path = new URL(request.url ?? "/", "http://runtime").pathname;
   const method = request.method ?? "GET";
   const predictMatch = PREDICT.exec(path);
-  if (predictMatch) {
-    if (method !== "POST") methodNotAllowed(["POST"]);
-    const routingKey = request.headers["x-routing-key"];
-    const result = await predict(deps.registry, deps.metrics, {
-      endpointName: decodeURIComponent(predictMatch[1]!),
-      body: await readJson(request),
-      routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
-    });
-    return sendJson(response, 200, result);
-  }
+  if (predictMatch) return servePredict(request, response, deps, decodeURIComponent(predictMatch[1]!));
   if (path.startsWith("/v1/control/")) return control(request, response, path, deps);
   if (method !== "GET") methodNotAllowed(["GET"]);
   switch (path) {

@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import type { WorkerRequest, WorkerResponse } from "./messages";
-import type { WireFeeds, WireTensor } from "./tensors";
+import { feedsFromBatch, type WireBatch, type WireFeeds, type WireTensor } from "./tensors";
 
 // One inference thread: holds an onnxruntime session per loaded model and runs batches, so session.run (blocking
 // native work) never runs on the HTTP thread. Each session uses one intra-op thread; the pool gives parallelism.
@@ -16,8 +16,8 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   graphOptimizationLevel: "all",
 };
 
-function toOrt(feeds: WireFeeds): Record<string, ort.Tensor> {
-  return Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
+function toOrt(batch: WireBatch): Record<string, ort.Tensor> {
+  return Object.fromEntries(Object.entries(feedsFromBatch(batch)).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
 }
 
 function fromOrt(outputs: ort.InferenceSession.OnnxValueMapType): { outputs: WireFeeds; transfer: ArrayBuffer[] } {
@@ -51,7 +51,7 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
     case "run": {
       const session = sessions.get(request.modelKey);
       if (!session) throw new Error(`Model ${request.modelKey} is not loaded`);
-      const { outputs, transfer } = fromOrt(await session.run(toOrt(request.feeds)));
+      const { outputs, transfer } = fromOrt(await session.run(toOrt(request.batch)));
       return { response: { id: request.id, ok: true, outputs }, transfer };
     }
   }

@@ -1,9 +1,9 @@
-import type { WireFeeds } from "./tensors";
+import type { WireBatch, WireFeeds } from "./tensors";
 
 export type WorkerRequest =
   | { id: number; kind: "load"; modelKey: string; bytes: Uint8Array }
   | { id: number; kind: "unload"; modelKey: string }
-  | { id: number; kind: "run"; modelKey: string; feeds: WireFeeds };
+  | { id: number; kind: "run"; modelKey: string; batch: WireBatch };
 
 export type WorkerResponse =
   | { id: number; ok: true; outputs?: WireFeeds }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { WorkerRequest, WorkerResponse } from "./messages";
-import type { WireFeeds } from "./tensors";
+import type { WireBatch, WireFeeds } from "./tensors";
 
 type Task = { resolve: (outputs: WireFeeds | undefined) => void; reject: (error: Error) => void };
 type PoolWorker = { worker: Worker; pending: Map<number, Task>; alive: boolean };
@@ -12,10 +12,6 @@ const WORKER_FILE = new URL("./inference-worker.ts", import.meta.url).href;
 // before importing its TypeScript entry.
 const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE)}); });`;
-
-function transferables(feeds: WireFeeds): ArrayBuffer[] {
-  return Object.values(feeds).flatMap((t) => (Array.isArray(t.data) ? [] : [t.data.buffer as ArrayBuffer]));
-}
 
 /**
  * A fixed set of inference threads. Every thread loads every model, so a batch goes to whichever thread has the
@@ -59,12 +55,12 @@ export class WorkerPool {
     return entry;
   }
 
-  private send(entry: PoolWorker, request: RequestWithoutId, transfer: ArrayBuffer[] = []): Promise<WireFeeds | undefined> {
+  private send(entry: PoolWorker, request: RequestWithoutId): Promise<WireFeeds | undefined> {
     if (!entry.alive) return Promise.reject(new Error("Inference thread is not running"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       entry.pending.set(id, { resolve, reject });
-      entry.worker.postMessage({ ...request, id }, transfer);
+      entry.worker.postMessage({ ...request, id });
     });
   }
 
@@ -77,11 +73,12 @@ export class WorkerPool {
     await Promise.all(this.workers.filter((w) => w.alive).map((entry) => this.send(entry, { kind: "unload", modelKey })));
   }
 
-  async run(modelKey: string, feeds: WireFeeds): Promise<WireFeeds> {
+  /** A batch is small: copying it is cheaper than transferring its buffer. */
+  async run(modelKey: string, batch: WireBatch): Promise<WireFeeds> {
     const alive = this.workers.filter((w) => w.alive);
     const entry = alive.reduce<PoolWorker | undefined>((best, w) => (!best || w.pending.size < best.pending.size ? w : best), undefined);
     if (!entry) throw new Error("No inference thread is running");
-    const outputs = await this.send(entry, { kind: "run", modelKey, feeds }, transferables(feeds));
+    const outputs = await this.send(entry, { kind: "run", modelKey, batch });
     if (!outputs) throw new Error("The inference thread answered without outputs");
     return outputs;
   }

@@ -33,9 +33,22 @@ function parseBody(body: unknown): PredictBody {
   return { rows, routingKey };
 }
 
-function firstScore(prediction: Prediction | undefined): number | undefined {
-  const value = prediction ? Object.values(prediction)[0] : undefined;
-  return typeof value === "number" ? value : undefined;
+/** The prediction's first output (in key order, as Object.values would give it) if it is a number. */
+function firstScore(prediction: Prediction): number | undefined {
+  for (const key in prediction) {
+    const value = prediction[key];
+    return typeof value === "number" ? value : undefined;
+  }
+  return undefined;
+}
+
+/** A single variant (the common case) needs no weighted draw and no per-request routing table. */
+function chooseVariant(variants: readonly Variant[], routingKey: string | undefined): Variant | undefined {
+  if (variants.length === 1) return variants[0]!.config.weight > 0 ? variants[0] : undefined;
+  return pickVariant(
+    variants.map((v) => ({ variantName: v.config.variantName, weight: v.config.weight, variant: v })),
+    routingKey,
+  )?.variant;
 }
 
 async function serve(variant: Variant, rows: unknown[], metrics: RuntimeMetrics, endpointName: string): Promise<Prediction[]> {
@@ -65,20 +78,17 @@ export async function predict(
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);
   }
-  const endpointLabel = { endpoint: endpoint.name };
-  metrics.inFlight.inc(endpointLabel);
+  metrics.inFlightByEndpoint.enter(endpoint.name);
   let variantName = "";
+  let instruments: ReturnType<RuntimeMetrics["forVariant"]> | undefined;
   let status = 200;
   try {
     const body = parseBody(request.body);
-    const variant = pickVariant(
-      endpoint.variants.map((v) => ({ variantName: v.config.variantName, weight: v.config.weight, variant: v })),
-      request.routingKeyHeader ?? body.routingKey,
-    )?.variant;
+    const variant = chooseVariant(endpoint.variants, request.routingKeyHeader ?? body.routingKey);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     variantName = variant.config.variantName;
     const predictions = await serve(variant, body.rows, metrics, endpoint.name);
-    const instruments = metrics.forVariant(endpoint.name, variantName);
+    instruments = metrics.forVariant(endpoint.name, variantName);
     for (const prediction of predictions) {
       const score = firstScore(prediction);
       if (score !== undefined) instruments.scores.observe(score);
@@ -96,15 +106,14 @@ export async function predict(
     status = error instanceof RuntimeError ? error.status : 500;
     throw error;
   } finally {
-    metrics.inFlight.dec(endpointLabel);
+    metrics.inFlightByEndpoint.leave(endpoint.name);
     const seconds = (performance.now() - started) / 1000;
-    if (status === 200) {
-      const instruments = metrics.forVariant(endpoint.name, variantName);
+    if (instruments && status === 200) {
       instruments.ok.inc();
       instruments.latency.observe(seconds);
     } else {
-      metrics.requests.inc({ ...endpointLabel, variant: variantName, status: String(status) });
-      metrics.latency.observe({ ...endpointLabel, variant: variantName }, seconds);
+      metrics.requests.inc({ endpoint: endpoint.name, variant: variantName, status: String(status) });
+      metrics.latency.observe({ endpoint: endpoint.name, variant: variantName }, seconds);
     }
   }
 }

@@ -26,22 +26,32 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Checks one field; answers the converted value or the reason it is not acceptable. */
-function convert(spec: TensorSpec, value: unknown): { value: FeatureValue } | { problem: string } {
+/** The field converted to its tensor value, or undefined when it is not acceptable (then `problem` says why). */
+function convert(spec: TensorSpec, value: unknown): FeatureValue | undefined {
   switch (spec.type) {
     case "float32":
     case "float64":
-      if (typeof value === "number" && Number.isFinite(value)) return { value };
-      return { problem: `must be a finite number, got ${describe(value)}` };
+      return typeof value === "number" && Number.isFinite(value) ? value : undefined;
     case "int64":
-      if (typeof value === "number" && Number.isSafeInteger(value)) return { value: BigInt(value) };
-      return { problem: `must be an integer, got ${typeof value === "number" ? value : describe(value)}` };
+      return typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : undefined;
     case "bool":
-      if (typeof value === "boolean") return { value };
-      return { problem: `must be true or false, got ${describe(value)}` };
+      return typeof value === "boolean" ? value : undefined;
     case "string":
-      if (typeof value === "string") return { value };
-      return { problem: `must be a string, got ${describe(value)}` };
+      return typeof value === "string" ? value : undefined;
+  }
+}
+
+function problem(spec: TensorSpec, value: unknown): string {
+  switch (spec.type) {
+    case "float32":
+    case "float64":
+      return `must be a finite number, got ${describe(value)}`;
+    case "int64":
+      return `must be an integer, got ${typeof value === "number" ? value : describe(value)}`;
+    case "bool":
+      return `must be true or false, got ${describe(value)}`;
+    case "string":
+      return `must be a string, got ${describe(value)}`;
   }
 }
 
@@ -60,11 +70,12 @@ export function validateRows(rows: readonly unknown[], inputs: readonly TensorSp
       if (!(spec.name in record)) {
         throw badRequest(`Row ${rowIndex}: missing field "${spec.name}" (${spec.type})`, { rowIndex, field: spec.name });
       }
-      const result = convert(spec, record[spec.name]);
-      if ("problem" in result) {
-        throw badRequest(`Row ${rowIndex}: field "${spec.name}" ${result.problem}`, { rowIndex, field: spec.name });
+      const value = record[spec.name];
+      const converted = convert(spec, value);
+      if (converted === undefined) {
+        throw badRequest(`Row ${rowIndex}: field "${spec.name}" ${problem(spec, value)}`, { rowIndex, field: spec.name });
       }
-      return result.value;
+      return converted;
     });
   });
 }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { BatchingConfig, FaultInjection, VariantConfig } from "../control/control-schemas";
 import { unprocessable } from "../errors";
 import type { RuntimeMetrics } from "../metrics";
-import { outputsToPredictions, rowsToFeeds, type Prediction } from "../inference/tensors";
+import { batchFromRows, outputsToPredictions, type Prediction } from "../inference/tensors";
 import type { WorkerPool } from "../inference/worker-pool";
 import { DynamicBatcher } from "./batcher";
 import type { ValidatedRow } from "./signature-validation";
@@ -62,7 +62,7 @@ export async function loadVariant(
     batcher: new DynamicBatcher<ValidatedRow, Prediction>(
       batching,
       async (rows) => {
-        const outputs = await deps.pool.run(modelKey, rowsToFeeds(rows, variant.config.signature.inputs));
+        const outputs = await deps.pool.run(modelKey, batchFromRows(rows, variant.config.signature.inputs));
         return outputsToPredictions(outputs, variant.config.signature.outputs, rows.length);
       },
       (size) => deps.metrics.batchSize.observe(labels, size),
