@@ -11,13 +11,14 @@ import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
 import { DeploymentHistory } from "./deployment-history";
 import { EndpointHeader } from "./endpoint-header";
+import { EndpointSloForm } from "./endpoint-slo-form";
 import { PredictionPanel } from "./prediction-panel";
 import { VariantsTable } from "./variants-table";
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 15_000;
 
-/** One endpoint: traffic, variants, deployment history, a prediction form and the way back to the last healthy version. */
+/** One endpoint: traffic, variants, deployment history, its SLO, a prediction form and the way back to the last healthy version. */
 export function EndpointDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const canWrite = useCan("models:write");
@@ -64,6 +65,14 @@ export function EndpointDetail({ id }: { id: string }) {
         </Card>
         <Card title="Deployment history" className="min-w-0">
           <DeploymentHistory modelName={endpoint.model.name} deployments={endpoint.deployments} />
+        </Card>
+        <Card title="Service level objective" className="min-w-0">
+          <EndpointSloForm
+            key={`${endpoint.sloP99Ms}/${endpoint.sloAvailability}`}
+            endpointId={endpoint.id}
+            slo={{ p99Ms: endpoint.sloP99Ms, availability: endpoint.sloAvailability }}
+            canEdit={canWrite}
+          />
         </Card>
       </div>
     </>

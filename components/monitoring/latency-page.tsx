@@ -11,6 +11,7 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
 import { LATENCY_RANGE_KEYS } from "@/server/services/monitoring/latency-ranges";
+import { FAST_BURN } from "@/server/services/monitoring/slo-rules";
 import { LatencyChart } from "./latency-chart";
 import { formatRate, formatRatio, formatSeconds } from "./latency-format";
 import { LatencySloCards } from "./latency-slo-cards";
@@ -74,9 +75,10 @@ export function LatencyPage() {
           <section aria-labelledby="slo-heading" className="space-y-3">
             <h2 id="slo-heading" className="text-lg font-semibold text-slate-900">SLO</h2>
             <p className="text-sm text-slate-500">
-              Every endpoint is held to the same objective for now (not yet a per-endpoint setting): p99 under{" "}
-              {formatSeconds(dashboard.data.slo.p99TargetSeconds)} and {formatRatio(dashboard.data.slo.availabilityObjective)} of requests without a
-              server error. A burn rate of 1 spends the error budget exactly over 30 days.
+              Each endpoint is held to its own objective, set on its page: p99 over the last hour under its target, and a share of requests
+              without a server error. Endpoints the portal does not know get the default (p99 under {formatSeconds(dashboard.data.slo.defaults.p99Ms / 1000)},{" "}
+              {formatRatio(dashboard.data.slo.defaults.availability)}). Burn rate = the window&apos;s server-error ratio (the PromQL on each value) ÷ the
+              endpoint&apos;s error budget (1 − objective); 1 spends the budget exactly over 30 days, {FAST_BURN} over 1 h raises a critical alert.
             </p>
             <LatencySloCards slo={dashboard.data.slo} />
           </section>

@@ -4,7 +4,7 @@ import { defineJob } from "./define-job";
 export const COST_QUEUE = "cost";
 export const COST_ROLLUP_EVERY_MS = 5 * 60_000;
 
-/** Recomputes every team's month-end cost forecast and raises or resolves budget alerts. */
+/** Recomputes every team's month-end cost forecast and raises or resolves budget alerts and latency-SLO alerts. */
 export const costRollupJob = defineJob({
   queue: COST_QUEUE,
   name: "cost-rollup",

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { getEndpoint, listEndpoints, listEndpointsInput } from "../../services/deployments/endpoint-views";
 import { sendPrediction, sendPredictionInput } from "../../services/deployments/send-prediction";
+import { setEndpointSlo } from "../../services/monitoring/endpoint-slo";
+import { endpointSloInput } from "../../services/monitoring/slo-rules";
 import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
 
 export const endpointsRouter = createTRPCRouter({
@@ -10,4 +12,6 @@ export const endpointsRouter = createTRPCRouter({
   predict: procedureWith("models:write")
     .input(sendPredictionInput)
     .mutation(({ ctx, input }) => sendPrediction(ctx.service, input)),
+  // Data scientists own their models' endpoints, so they set the objectives too (any endpoint, like predict).
+  setSlo: procedureWith("models:write").input(endpointSloInput).mutation(({ ctx, input }) => setEndpointSlo(ctx.service, input)),
 });

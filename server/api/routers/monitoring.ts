@@ -3,5 +3,5 @@ import { latencyDashboard, latencyInput } from "../../services/monitoring/latenc
 import { createTRPCRouter, readProcedure } from "../trpc";
 
 export const monitoringRouter = createTRPCRouter({
-  latency: readProcedure.input(latencyInput).query(({ input }) => latencyDashboard(prometheusFromEnv(), input)),
+  latency: readProcedure.input(latencyInput).query(({ ctx, input }) => latencyDashboard(ctx.service, prometheusFromEnv(), input)),
 });

@@ -49,6 +49,11 @@ export async function dismissAlert(ctx: ServiceContext, input: z.input<typeof di
   });
 }
 
-function asObject(value: Prisma.JsonValue): Prisma.InputJsonObject {
+/** Whether a person dismissed the alert (rather than its condition clearing). */
+export function isDismissed(details: Prisma.JsonValue): boolean {
+  return typeof details === "object" && details !== null && !Array.isArray(details) && typeof details.dismissedById === "string";
+}
+
+export function asObject(value: Prisma.JsonValue): Prisma.InputJsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Prisma.InputJsonObject) : {};
 }

@@ -1,4 +1,5 @@
 import type { Prisma } from "../../db/generated/client";
+import { isDismissed } from "../alerts/alerts";
 import type { ReadContext } from "../context";
 import { teamForecasts, type TeamForecast } from "./budgets";
 import type { PrometheusSource } from "./prometheus-source";
@@ -56,8 +57,4 @@ export async function checkBudgets(ctx: ReadContext, prometheus: PrometheusSourc
     raised.push(dedupeKey);
   }
   return { month, raised, resolved };
-}
-
-function isDismissed(details: Prisma.JsonValue): boolean {
-  return typeof details === "object" && details !== null && !Array.isArray(details) && typeof details.dismissedById === "string";
 }

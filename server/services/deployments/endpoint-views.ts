@@ -80,6 +80,8 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string) {
       name: true,
       environment: true,
       target: true,
+      sloP99Ms: true,
+      sloAvailability: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true } },

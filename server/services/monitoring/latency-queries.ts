@@ -1,3 +1,4 @@
+import type { InstantSample } from "@/server/integrations/prometheus/client";
 import { selector } from "@/server/integrations/prometheus/promql";
 
 export const REQUESTS = "modelport_runtime_requests_total";
@@ -34,8 +35,8 @@ export function requestRateQuery(labels: Record<string, string>, window: string,
   return `sum by (${by}) (${rate(selector(REQUESTS, labels), window)})`;
 }
 
-export function requestCountQuery(labels: Record<string, string>, window: string): string {
-  return `sum by (endpoint, variant) (increase(${selector(REQUESTS, labels)}[${window}]))`;
+export function requestCountQuery(labels: Record<string, string>, window: string, by: Grouping = "endpoint, variant"): string {
+  return `sum by (${by}) (increase(${selector(REQUESTS, labels)}[${window}]))`;
 }
 
 /**
@@ -46,4 +47,10 @@ export function statusRatioQuery(statusPattern: string, labels: Record<string, s
   const all = requestRateQuery(labels, window, by);
   const matching = `sum by (${by}) (${rate(withStatus(REQUESTS, labels, statusPattern), window)})`;
   return `(${matching} or ${all} * 0) / ${all}`;
+}
+
+/** Runs named instant queries at once; the results keep the names. */
+export async function queryAll<K extends string>(queries: Record<K, string>, run: (promql: string) => Promise<InstantSample[]>) {
+  const entries = await Promise.all(Object.entries<string>(queries).map(async ([name, promql]) => [name, await run(promql)] as const));
+  return Object.fromEntries(entries) as Record<K, InstantSample[]>;
 }

@@ -3,9 +3,3 @@ export const LATENCY_RANGES = { "15m": 900, "1h": 3_600, "6h": 21_600, "24h": 86
 export type LatencyRange = keyof typeof LATENCY_RANGES;
 export const LATENCY_RANGE_KEYS = Object.keys(LATENCY_RANGES) as [LatencyRange, ...LatencyRange[]];
 export const DEFAULT_LATENCY_RANGE: LatencyRange = "1h";
-
-/**
- * The SLO every endpoint is held to for now (one constant, not yet a per-endpoint setting): p99 under 100 ms, the
- * fraud-scoring reference, and 99.9 % of requests answered without a server error.
- */
-export const SLO = { p99TargetSeconds: 0.1, availabilityObjective: 0.999 } as const;

@@ -1,44 +1,60 @@
-import type { InstantSample, PrometheusClient } from "@/server/integrations/prometheus/client";
-import { quantileQuery, SERVER_ERROR_STATUS, statusRatioQuery } from "./latency-queries";
-import { SLO } from "./latency-ranges";
+import type { InstantSample } from "@/server/integrations/prometheus/client";
+import type { ReadContext } from "../context";
+import type { PrometheusSource } from "../cost/prometheus-source";
+import { quantileQuery, queryAll, requestCountQuery, SERVER_ERROR_STATUS, statusRatioQuery } from "./latency-queries";
+import { burnRate, DEFAULT_SLO, errorBudget } from "./slo-rules";
+
+const valueFor = (samples: InstantSample[], endpoint: string) => {
+  const found = samples.find((s) => s.metric.endpoint === endpoint)?.value;
+  return found === undefined || Number.isNaN(found) ? null : found;
+};
 
 /**
- * Burn rate = the window's server-error ratio / the error budget (1 − objective): 1 spends the budget exactly over
- * the SLO period, 14.4 over 1 h would spend a 30-day budget in about two days.
+ * Per endpoint Prometheus measures: p99 over the last hour against that endpoint's own target, and how fast it
+ * spends its own error budget. Prometheus returns one server-error ratio per window for all endpoints; each is
+ * divided by the endpoint's budget (1 − objective) here. Endpoints the portal does not know get the defaults.
  */
-function burnQuery(labels: Record<string, string>, window: string): string {
-  const budget = Number((1 - SLO.availabilityObjective).toPrecision(6));
-  return `${statusRatioQuery(SERVER_ERROR_STATUS, labels, window, "endpoint")} / ${budget}`;
-}
-
-/** Per endpoint: p99 over the last hour against the target, and how fast the error budget is being spent. */
-export async function sloStatus(prometheus: PrometheusClient, labels: Record<string, string>, at: Date) {
+export async function sloStatus(ctx: ReadContext, prometheus: PrometheusSource, labels: Record<string, string>, at: Date) {
   const queries = {
     p99: quantileQuery(0.99, labels, "1h", "endpoint"),
-    burn1h: burnQuery(labels, "1h"),
-    burn6h: burnQuery(labels, "6h"),
-    budgetUsed30d: burnQuery(labels, "30d"),
+    requests1h: requestCountQuery(labels, "1h", "endpoint"),
+    errorRatio1h: statusRatioQuery(SERVER_ERROR_STATUS, labels, "1h", "endpoint"),
+    errorRatio6h: statusRatioQuery(SERVER_ERROR_STATUS, labels, "6h", "endpoint"),
+    errorRatio30d: statusRatioQuery(SERVER_ERROR_STATUS, labels, "30d", "endpoint"),
   };
-  const [p99, burn1h, burn6h, budgetUsed30d] = await Promise.all([
-    prometheus.query(queries.p99, at),
-    prometheus.query(queries.burn1h, at),
-    prometheus.query(queries.burn6h, at),
-    prometheus.query(queries.budgetUsed30d, at),
-  ]);
-  const value = (samples: InstantSample[], endpoint: string) => {
-    const found = samples.find((s) => s.metric.endpoint === endpoint)?.value;
-    return found === undefined || Number.isNaN(found) ? null : found;
-  };
-  const endpoints = [...new Set([...p99, ...burn1h, ...burn6h, ...budgetUsed30d].map((s) => s.metric.endpoint ?? ""))].sort();
+  const results = await queryAll(queries, (promql) => prometheus.query(promql, at));
+  const names = [...new Set(Object.values(results).flatMap((samples) => samples.map((s) => s.metric.endpoint ?? "")))].sort();
+  const known = await ctx.db.endpoint.findMany({
+    where: { name: { in: names } },
+    select: { id: true, name: true, sloP99Ms: true, sloAvailability: true },
+  });
+  const byName = new Map(known.map((e) => [e.name, e]));
   return {
-    ...SLO,
+    defaults: DEFAULT_SLO,
     queries,
-    endpoints: endpoints.map((endpoint) => ({
-      endpoint,
-      p99: value(p99, endpoint),
-      burn1h: value(burn1h, endpoint),
-      burn6h: value(burn6h, endpoint),
-      budgetUsed30d: value(budgetUsed30d, endpoint),
-    })),
+    endpoints: names.map((endpoint) => {
+      const own = byName.get(endpoint);
+      const objective = own ? { p99Ms: own.sloP99Ms, availability: own.sloAvailability } : DEFAULT_SLO;
+      const errorRatio1h = valueFor(results.errorRatio1h, endpoint);
+      return {
+        endpoint,
+        endpointId: own?.id ?? null,
+        objective: {
+          source: own ? ("endpoint" as const) : ("default" as const),
+          p99TargetSeconds: objective.p99Ms / 1000,
+          availability: objective.availability,
+          errorBudget: errorBudget(objective.availability),
+        },
+        p99: valueFor(results.p99, endpoint),
+        requests1h: valueFor(results.requests1h, endpoint),
+        errorRatio1h,
+        burn1h: burnRate(errorRatio1h, objective.availability),
+        burn6h: burnRate(valueFor(results.errorRatio6h, endpoint), objective.availability),
+        // Burn over the whole 30-day SLO period is the share of the period's budget spent.
+        budgetUsed30d: burnRate(valueFor(results.errorRatio30d, endpoint), objective.availability),
+      };
+    }),
   };
 }
+
+export type SloStatus = Awaited<ReturnType<typeof sloStatus>>;

@@ -1,10 +1,13 @@
 import { z } from "zod";
-import type { InstantSample, PrometheusClient, RangeSeries } from "@/server/integrations/prometheus/client";
+import type { InstantSample, RangeSeries } from "@/server/integrations/prometheus/client";
 import { clampStep } from "@/server/integrations/prometheus/promql";
+import type { ReadContext } from "../context";
+import type { PrometheusSource } from "../cost/prometheus-source";
 import {
   CLIENT_ERROR_STATUS,
   endpointFilter,
   quantileQuery,
+  queryAll,
   requestCountQuery,
   requestRateQuery,
   SERVER_ERROR_STATUS,
@@ -28,16 +31,12 @@ const MIN_RATE_WINDOW_SECONDS = 60;
 const measured = (value: number): number | null => (Number.isNaN(value) ? null : value);
 const seriesKey = (metric: Record<string, string>) => `${metric.endpoint ?? ""}\u0000${metric.variant ?? ""}`;
 
-async function queryAll<K extends string>(queries: Record<K, string>, run: (promql: string) => Promise<InstantSample[]>) {
-  const entries = await Promise.all(Object.entries<string>(queries).map(async ([name, promql]) => [name, await run(promql)] as const));
-  return Object.fromEntries(entries) as Record<K, InstantSample[]>;
-}
-
 /**
  * Latency, traffic and errors per endpoint and variant over a range, read from Prometheus. Every number comes with
- * the PromQL that produced it and the evaluation time, so it can be checked against Prometheus directly.
+ * the PromQL that produced it and the evaluation time, so it can be checked against Prometheus directly. SLO targets
+ * come from each endpoint's settings in the database.
  */
-export async function latencyDashboard(prometheus: PrometheusClient, rawInput: LatencyInput) {
+export async function latencyDashboard(ctx: ReadContext, prometheus: PrometheusSource, rawInput: LatencyInput) {
   const input = latencyInput.parse(rawInput);
   const end = new Date(Math.floor((input.at ?? new Date()).getTime() / 1000) * 1000);
   const rangeSeconds = LATENCY_RANGES[input.range];
@@ -65,7 +64,7 @@ export async function latencyDashboard(prometheus: PrometheusClient, rawInput: L
   const [summary, series, slo] = await Promise.all([
     queryAll(summaryQueries, (q) => prometheus.query(q, end)),
     Promise.all(Object.entries(seriesQueries).map(async ([name, q]) => [name, await prometheus.queryRange(q, { start, end, stepSeconds })] as const)),
-    sloStatus(prometheus, labels, end),
+    sloStatus(ctx, prometheus, labels, end),
   ]);
   return {
     range: input.range,

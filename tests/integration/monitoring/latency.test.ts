@@ -5,13 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltModel } from "@/runtime/models/catalog";
 import { rowObject } from "@/runtime/models/dataset";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { closeQueues } from "@/server/jobs/define-job";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
 import { projectScrapeJobs, renderPrometheusConfig } from "@/server/integrations/prometheus/config";
+import { dismissAlert, listOpenAlerts } from "@/server/services/alerts/alerts";
+import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
 import { latencyDashboard } from "@/server/services/monitoring/latency";
+import { checkLatencySlos, sloAlertKey } from "@/server/services/monitoring/slo-alerts";
 import { serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
+import { givenUser } from "../fixtures";
 import { onnxVariant } from "../runtime/onnx-variant";
 import { freePort, inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
 import { startPrometheus, type RunningPrometheus } from "../support/prometheus-process";
@@ -25,6 +30,7 @@ let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
 // Requests sent in all, warm-up included: fraud answers 200s and 400s (rows missing a feature), eta only 500s.
 const SENT = { ok: 61, rejected: 16, failed: 11 };
 
+const read = () => ({ db: db() });
 const predict = (endpoint: string, body: unknown) => postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, body);
 const built = (name: string) => models.find((m) => m.name === name)!;
 
@@ -81,7 +87,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("reports numbers equal to its own PromQL evaluated by Prometheus at the same time", async () => {
-    const dashboard = await latencyDashboard(prometheus.client, { range: "15m" });
+    const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
     expect(dashboard.rows.map((r) => `${r.endpoint}/${r.variant}`)).toEqual(["eta/delivery-time-gbt-v2", "fraud/fraud-gbt-v1"]);
     for (const [column, promql] of Object.entries(dashboard.queries.summary)) {
       const direct = await prometheus.client.query(promql, dashboard.end);
@@ -105,7 +111,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("charts the same series a direct range query returns, within the point limit", async () => {
-    const dashboard = await latencyDashboard(prometheus.client, { range: "15m" });
+    const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
     expect(dashboard.stepSeconds).toBe(4);
     for (const [metric, promql] of Object.entries(dashboard.queries.series)) {
       const direct = await prometheus.client.queryRange(promql, { start: dashboard.start, end: dashboard.end, stepSeconds: dashboard.stepSeconds });
@@ -120,20 +126,26 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
     expect(fraudLine?.points.some((p) => p.rps !== null && p.rps > 0)).toBe(true);
   });
 
-  it("shows the SLO burn: eta fails every request, fraud none", async () => {
-    const { slo, end } = await latencyDashboard(prometheus.client, { range: "1h" });
-    expect(slo).toMatchObject({ p99TargetSeconds: 0.1, availabilityObjective: 0.999 });
+  it("shows the SLO burn against the default objective for endpoints the portal does not know: eta fails every request, fraud none", async () => {
+    const { slo, end } = await latencyDashboard(read(), prometheus.client, { range: "1h" });
+    expect(slo.defaults).toEqual({ p99Ms: 100, availability: 0.999 });
     const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
+    for (const e of slo.endpoints) {
+      expect(e).toMatchObject({ endpointId: null, objective: { source: "default", p99TargetSeconds: 0.1, availability: 0.999, errorBudget: 0.001 } });
+    }
     expect(byEndpoint.eta?.burn1h).toBeCloseTo(1000, 6);
     expect(byEndpoint.fraud?.burn1h).toBe(0);
+    // Burn rate is the ratio query's value divided by the budget, per endpoint.
+    const ratios = await prometheus.client.query(slo.queries.errorRatio1h, end);
+    expect(byEndpoint.eta?.burn1h).toBe(ratios.find((s) => s.metric.endpoint === "eta")!.value / 0.001);
     const direct = await prometheus.client.query(slo.queries.p99, end);
     expect(byEndpoint.fraud?.p99).toBe(direct.find((s) => s.metric.endpoint === "fraud")?.value);
   });
 
   it("filters by endpoint with the name escaped, and returns nothing for an endpoint without traffic", async () => {
-    const fraudOnly = await latencyDashboard(prometheus.client, { range: "15m", endpoint: "fraud" });
+    const fraudOnly = await latencyDashboard(read(), prometheus.client, { range: "15m", endpoint: "fraud" });
     expect(fraudOnly.rows.map((r) => r.endpoint)).toEqual(["fraud"]);
-    const hostile = await latencyDashboard(prometheus.client, { range: "15m", endpoint: 'fraud"} or vector(1) or up{a="' });
+    const hostile = await latencyDashboard(read(), prometheus.client, { range: "15m", endpoint: 'fraud"} or vector(1) or up{a="' });
     expect(hostile.rows).toEqual([]);
     expect(hostile.series).toEqual([]);
     expect(hostile.queries.summary.rps).toContain('endpoint="fraud\\"} or vector(1) or up{a=\\""');
@@ -141,7 +153,75 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
 
   it("answers UNAVAILABLE when Prometheus is down", async () => {
     const closed = new PrometheusClient(`http://127.0.0.1:${await freePort()}`);
-    await expect(latencyDashboard(closed, { range: "1h" })).rejects.toMatchObject({ constructor: AppError, code: "UNAVAILABLE" });
+    await expect(latencyDashboard(read(), closed, { range: "1h" })).rejects.toMatchObject({ constructor: AppError, code: "UNAVAILABLE" });
+  });
+});
+
+describe("per-endpoint SLOs and latency-SLO alerts", () => {
+  let scientist: Awaited<ReturnType<typeof givenUser>>;
+  let eta: { id: string };
+  let fraud: { id: string };
+
+  beforeAll(async () => {
+    scientist = await givenUser("DATA_SCIENTIST");
+    const model = await db().registeredModel.create({
+      data: { name: "slo-test-model", teamId: scientist.team.id, taskType: "REGRESSION", createdById: scientist.user.id },
+    });
+    eta = await db().endpoint.create({ data: { name: "eta", modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
+    fraud = await db().endpoint.create({ data: { name: "fraud", modelId: model.id, environment: "STAGING", target: "LOCAL" } });
+  });
+
+  const alertRow = () => db().alert.findUniqueOrThrow({ where: { dedupeKey: sloAlertKey(eta.id) } });
+
+  it("holds an endpoint to its own objective: a 99 % objective has a ten times larger budget, so a tenth of the burn", async () => {
+    const saved = await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
+    expect(saved).toMatchObject({ sloP99Ms: 250, sloAvailability: 0.99 });
+    const { slo } = await latencyDashboard(read(), prometheus.client, { range: "1h" });
+    const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
+    expect(byEndpoint.eta).toMatchObject({ endpointId: eta.id, objective: { source: "endpoint", p99TargetSeconds: 0.25, availability: 0.99, errorBudget: 0.01 } });
+    expect(byEndpoint.eta?.burn1h).toBeCloseTo(100, 6);
+    expect(byEndpoint.fraud).toMatchObject({ endpointId: fraud.id, objective: { source: "endpoint", p99TargetSeconds: 0.1, availability: 0.999 } });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "endpoint.slo", entityId: eta.id } });
+    expect(audit.before).toEqual({ p99Ms: 100, availability: 0.999 });
+    expect(audit.after).toEqual({ p99Ms: 250, availability: 0.99 });
+  });
+
+  it("refuses objectives out of range", async () => {
+    await expect(setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 0.5, availability: 0.99 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 100, availability: 0.999999 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(setEndpointSlo(scientist.ctx, { endpointId: "missing", p99Ms: 100, availability: 0.99 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("raises a critical alert for the fast-burning endpoint only, and resolves it when the burn is within its budget", async () => {
+    await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
+    const first = await checkLatencySlos(read(), prometheus.client);
+    // fraud has no server errors, and fewer than 100 requests, too few for its p99 to warn about.
+    expect(first).toEqual({ raised: [sloAlertKey(eta.id)], resolved: [] });
+    const raised = await alertRow();
+    expect(raised).toMatchObject({ kind: "LATENCY_SLO", severity: "CRITICAL", endpointId: eta.id, resolvedAt: null, title: "eta is burning its error budget fast" });
+    expect(raised.message).toContain("The 1 h burn rate is 100.0× (fast burn from 14.4×): 100 % of requests in the last hour were server errors against an error budget of 1 %");
+    expect((await listOpenAlerts(read())).map((a) => a.endpoint?.name)).toEqual(["eta"]);
+
+    // Burn 1 / 0.1 = 10 is under the fast-burn threshold of 14.4.
+    await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.9 });
+    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [sloAlertKey(eta.id)] });
+    expect((await alertRow()).resolvedAt).not.toBeNull();
+    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [] });
+  });
+
+  it("keeps a dismissed alert dismissed while the burn lasts, and resolves once the hour holds no more errors", async () => {
+    await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
+    expect((await checkLatencySlos(read(), prometheus.client)).raised).toEqual([sloAlertKey(eta.id)]);
+    await dismissAlert(scientist.ctx, { alertId: (await alertRow()).id });
+    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [] });
+    expect((await alertRow()).resolvedAt).not.toBeNull();
+
+    // Two hours on, the 1 h window holds no requests: neither condition holds, and the dismissal is forgotten.
+    const later = new Date(Date.now() + 2 * 3_600_000);
+    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({ raised: [], resolved: [] });
+    expect((await alertRow()).details).not.toHaveProperty("dismissedById");
+    expect((await checkLatencySlos(read(), prometheus.client)).raised).toEqual([sloAlertKey(eta.id)]);
+    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({ raised: [], resolved: [sloAlertKey(eta.id)] });
   });
 });
 
