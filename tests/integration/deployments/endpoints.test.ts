@@ -93,4 +93,17 @@ describe("endpoints", () => {
     const shown = await caller.endpoints.get({ id: endpoint.id });
     expect(shown).toMatchObject({ serving: null, rollbackCandidate: null, deployments: [] });
   });
+
+  it("lets a data scientist set an endpoint's objectives through the procedure, and refuses a viewer", async () => {
+    const scientist = await givenUser("DATA_SCIENTIST");
+    const model = await db().registeredModel.create({ data: { name: `slo-${Date.now().toString(36)}`, teamId: scientist.team.id, taskType: "REGRESSION", createdById: scientist.user.id } });
+    const endpoint = await db().endpoint.create({ data: { name: `${model.name}-production-local`, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
+    const viewer = await callerFor("VIEWER");
+    await expect(viewer.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ sloP99Ms: 100, sloAvailability: 0.999 });
+
+    const caller = createCaller({ db: db(), user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }) });
+    await caller.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 });
+    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ sloP99Ms: 50, sloAvailability: 0.99 });
+  });
 });
