@@ -2,9 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { MutationFeedback } from "@/components/admin/mutation-feedback";
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
+import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
@@ -36,18 +35,7 @@ export function DriftThresholdsForm({ modelName, thresholds }: { modelName: stri
       {field("warnPsi", "Warn at PSI", "Default 0.1", "0.01")}
       {field("alertPsi", "Alert at PSI", "Default 0.25; above warn", "0.01")}
       {field("minSamples", "Minimum rows", "Fewer rows in a window: no verdict", "1")}
-      <div className="flex items-center gap-2">
-        <Button type="submit" disabled={save.isPending}>
-          Save thresholds
-        </Button>
-        {problem ? (
-          <span role="alert" className="text-xs text-rose-700">
-            {problem}
-          </span>
-        ) : (
-          <MutationFeedback mutation={save} />
-        )}
-      </div>
+      <InlineSaveFooter label="Save thresholds" problem={problem} mutation={save} />
     </form>
   );
 }

@@ -2,9 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { MutationFeedback } from "@/components/admin/mutation-feedback";
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
+import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { DEFAULT_SLO, endpointSloInput } from "@/server/services/monitoring/slo-rules";
@@ -55,18 +54,7 @@ export function EndpointSloForm({ endpointId, slo, canEdit }: { endpointId: stri
         )}
       </FormField>
       {canEdit ? (
-        <div className="flex items-center gap-2">
-          <Button type="submit" disabled={save.isPending}>
-            Save objectives
-          </Button>
-          {problem ? (
-            <span role="alert" className="text-xs text-rose-700">
-              {problem}
-            </span>
-          ) : (
-            <MutationFeedback mutation={save} />
-          )}
-        </div>
+        <InlineSaveFooter label="Save objectives" problem={problem} mutation={save} />
       ) : (
         <p className="text-xs text-slate-500">Data scientists set their endpoints&apos; objectives.</p>
       )}

@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import type { PrometheusSource } from "@/server/services/cost/prometheus-source";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import { checkBudgets } from "@/server/services/cost/budget-alerts";
 import { checkLatencySlos } from "@/server/services/monitoring/slo-alerts";
 

@@ -91,3 +91,6 @@ export class PrometheusClient {
 export function prometheusFromEnv(): PrometheusClient {
   return new PrometheusClient(env().PROMETHEUS_URL, { timeoutMs: env().PROMETHEUS_TIMEOUT_MS });
 }
+
+/** The part of the client services read through, so tests may pass a Prometheus of their own. */
+export type PrometheusSource = Pick<PrometheusClient, "query" | "queryRange">;

@@ -2,7 +2,7 @@ import type { Prisma } from "../../db/generated/client";
 import { isDismissed } from "../alerts/alerts";
 import type { ReadContext } from "../context";
 import { teamForecasts, type TeamForecast } from "./budgets";
-import type { PrometheusSource } from "./prometheus-source";
+import type { PrometheusSource } from "../../integrations/prometheus/client";
 
 export const budgetAlertKey = (teamId: string, month: string) => `budget:${teamId}:${month}`;
 

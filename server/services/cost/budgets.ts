@@ -9,7 +9,7 @@ import { costWindow, measureUsage, type PromQuery } from "./cost-overview";
 import { costRows, groupings } from "./cost-rows";
 import { endpointOwners } from "./endpoint-owners";
 import { priceTable } from "./pricing";
-import type { PrometheusSource } from "./prometheus-source";
+import type { PrometheusSource } from "../../integrations/prometheus/client";
 
 export const setBudgetInput = z.object({
   teamId: z.string().min(1),

@@ -8,7 +8,7 @@ import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "./cos
 import { costRows, groupings, type VariantUsage } from "./cost-rows";
 import { endpointOwners } from "./endpoint-owners";
 import { priceTable } from "./pricing";
-import type { PrometheusSource } from "./prometheus-source";
+import type { PrometheusSource } from "../../integrations/prometheus/client";
 
 const MAX_RANGE_DAYS = 93;
 /**

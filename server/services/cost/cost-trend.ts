@@ -5,7 +5,7 @@ import { resolveWindow, type CostWindowInput, type PromQuery } from "./cost-over
 import { instancesTrendQuery, predictionsTrendQuery } from "./cost-queries";
 import { endpointOwners } from "./endpoint-owners";
 import { priceTable } from "./pricing";
-import type { PrometheusSource } from "./prometheus-source";
+import type { PrometheusSource } from "../../integrations/prometheus/client";
 
 export type TrendPoint = { t: number; usdPerHour: number; predictionsPerHour: number; usdPer1kPredictions: number | null };
 

@@ -1,6 +1,5 @@
-import type { InstantSample } from "@/server/integrations/prometheus/client";
+import type { InstantSample, PrometheusSource } from "@/server/integrations/prometheus/client";
 import type { ReadContext } from "../context";
-import type { PrometheusSource } from "../cost/prometheus-source";
 import { quantileQuery, queryAll, requestCountQuery, SERVER_ERROR_STATUS, statusRatioQuery } from "./latency-queries";
 import { burnRate, DEFAULT_SLO, errorBudget } from "./slo-rules";
 

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { InstantSample, RangeSeries } from "@/server/integrations/prometheus/client";
+import type { InstantSample, PrometheusSource, RangeSeries } from "@/server/integrations/prometheus/client";
 import { clampStep } from "@/server/integrations/prometheus/promql";
 import type { ReadContext } from "../context";
-import type { PrometheusSource } from "../cost/prometheus-source";
 import {
   CLIENT_ERROR_STATUS,
   endpointFilter,

@@ -1,7 +1,7 @@
 import type { Prisma } from "../../db/generated/client";
 import { asObject, isDismissed } from "../alerts/alerts";
 import type { ReadContext } from "../context";
-import type { PrometheusSource } from "../cost/prometheus-source";
+import type { PrometheusSource } from "../../integrations/prometheus/client";
 import { sloStatus, type SloStatus } from "./latency-slo";
 import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "./slo-rules";
 
