@@ -19,6 +19,12 @@ const config = [
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["./*", "../*"], message: "Import through the @/ alias (one import style everywhere)." }],
+        },
+      ],
     },
   },
 ];

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { z } from "zod";
-import type { Connection } from "./config";
-import { ApiError } from "./errors";
+import type { Connection } from "@/cli/config";
+import { ApiError } from "@/cli/errors";
 
 type Query = Record<string, string | number | undefined>;
 
@@ -11,7 +11,10 @@ const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).loose().optional(),
+    details: z
+      .object({ issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+      .loose()
+      .optional(),
   }),
 });
 
@@ -22,17 +25,27 @@ export function createApiClient(connection: Connection, fetchImpl: typeof fetch 
   const base = `${connection.url}/api/v1`;
   const urlFor = (path: string, query?: Query) => {
     const url = new URL(base + path);
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
     return url;
   };
 
-  async function send<T>(method: string, url: URL, init: RequestInit & { duplex?: "half" }, schema: z.ZodType<T>): Promise<T> {
+  async function send<T>(
+    method: string,
+    url: URL,
+    init: RequestInit & { duplex?: "half" },
+    schema: z.ZodType<T>,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetchImpl(url, {
         ...init,
         method,
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${connection.token}`, accept: "application/json" },
+        headers: {
+          ...(init.headers as Record<string, string>),
+          authorization: `Bearer ${connection.token}`,
+          accept: "application/json",
+        },
       });
     } catch (error) {
       throw new ApiError(0, "NETWORK", `Cannot reach ${connection.url}: ${networkReason(error)}`);
@@ -41,7 +54,11 @@ export function createApiClient(connection: Connection, fetchImpl: typeof fetch 
     if (!response.ok) throw toApiError(response, text);
     const parsed = schema.safeParse(text === "" ? {} : safeJson(text));
     if (!parsed.success) {
-      throw new ApiError(response.status, "UNEXPECTED_RESPONSE", `Unexpected answer from ${method} ${url.pathname}: ${z.prettifyError(parsed.error)}`);
+      throw new ApiError(
+        response.status,
+        "UNEXPECTED_RESPONSE",
+        `Unexpected answer from ${method} ${url.pathname}: ${z.prettifyError(parsed.error)}`,
+      );
     }
     return parsed.data;
   }
@@ -55,7 +72,10 @@ export function createApiClient(connection: Connection, fetchImpl: typeof fetch 
       return send(method, urlFor(path, options.query), init, options.schema);
     },
     /** Streams a body (e.g. a file) without reading it into memory. */
-    upload<T>(path: string, options: { query?: Query; body: Readable; size: number; schema: z.ZodType<T> }): Promise<T> {
+    upload<T>(
+      path: string,
+      options: { query?: Query; body: Readable; size: number; schema: z.ZodType<T> },
+    ): Promise<T> {
       return send(
         "POST",
         urlFor(path, options.query),
@@ -86,7 +106,10 @@ function toApiError(response: Response, text: string): ApiError {
   }
   const { code, message, details } = parsed.data.error;
   const issues = details?.issues ?? [];
-  const detail = issues.length > 0 && !message.includes(issues[0]?.message ?? "") ? issues.map((i) => `\n  ${i.path || "(body)"}: ${i.message}`).join("") : "";
+  const detail =
+    issues.length > 0 && !message.includes(issues[0]?.message ?? "")
+      ? issues.map((i) => `\n  ${i.path || "(body)"}: ${i.message}`).join("")
+      : "";
   return new ApiError(response.status, code, message + detail, details);
 }
 

@@ -1,6 +1,6 @@
-import type { ApiClient } from "./api-client";
-import type { Env } from "./config";
-import type { Output } from "./output";
+import type { ApiClient } from "@/cli/api-client";
+import type { Env } from "@/cli/config";
+import type { Output } from "@/cli/output";
 
 export type CommandContext = {
   out: Output;

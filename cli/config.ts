@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { UsageError } from "./errors";
+import { UsageError } from "@/cli/errors";
 
 export type Env = Record<string, string | undefined>;
 
@@ -21,8 +21,12 @@ export function normalizeBaseUrl(raw: string): string {
   } catch {
     throw new UsageError(`"${raw}" is not a URL (expected e.g. https://modelport.example.com)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`The URL must use http or https, got ${url.protocol}`);
-  return url.toString().replace(/\/+$/, "").replace(/\/api\/v1$/, "");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`The URL must use http or https, got ${url.protocol}`);
+  return url
+    .toString()
+    .replace(/\/+$/, "")
+    .replace(/\/api\/v1$/, "");
 }
 
 /** MODELPORT_URL and MODELPORT_TOKEN (for CI jobs) override the saved login, each on its own. */
@@ -30,7 +34,9 @@ export function resolveConnection(env: Env, saved: Connection | null): Connectio
   const url = env.MODELPORT_URL || saved?.url;
   const token = env.MODELPORT_TOKEN || saved?.token;
   if (!url || !token) {
-    throw new UsageError("Not logged in: run `modelport login --url URL --token TOKEN`, or set MODELPORT_URL and MODELPORT_TOKEN");
+    throw new UsageError(
+      "Not logged in: run `modelport login --url URL --token TOKEN`, or set MODELPORT_URL and MODELPORT_TOKEN",
+    );
   }
   return { url: normalizeBaseUrl(url), token };
 }

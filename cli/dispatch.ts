@@ -1,4 +1,4 @@
-import type { RunnableCommand } from "./command";
+import type { RunnableCommand } from "@/cli/command";
 
 export type Dispatch =
   | { kind: "command"; command: RunnableCommand; argv: string[] }
@@ -13,8 +13,15 @@ export function dispatch(rest: string[], commands: RunnableCommand[]): Dispatch 
   const first = rest[0];
   if (first === undefined || first === "help") return { kind: "overview" };
   const group = commands.filter((c) => c.words.length > 1 && c.words[0] === first);
-  if (group.length > 0 && (rest.length === 1 || rest[1]?.startsWith("-"))) return { kind: "group", group: first, commands: group };
-  return { kind: "unknown", words: rest.filter((arg) => !arg.startsWith("-")).slice(0, 2).join(" ") };
+  if (group.length > 0 && (rest.length === 1 || rest[1]?.startsWith("-")))
+    return { kind: "group", group: first, commands: group };
+  return {
+    kind: "unknown",
+    words: rest
+      .filter((arg) => !arg.startsWith("-"))
+      .slice(0, 2)
+      .join(" "),
+  };
 }
 
 export function overviewHelp(commands: RunnableCommand[]): string {

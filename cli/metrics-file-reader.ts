@@ -2,9 +2,15 @@ import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
-import { UsageError } from "./errors";
-import { describeLineErrors, detectMetricsFormat, parseMetricsLine, type LineError, type MetricsFormat } from "./metrics-file";
-import type { MetricPoint } from "./values";
+import { UsageError } from "@/cli/errors";
+import {
+  describeLineErrors,
+  detectMetricsFormat,
+  parseMetricsLine,
+  type LineError,
+  type MetricsFormat,
+} from "@/cli/metrics-file";
+import type { MetricPoint } from "@/cli/values";
 
 async function* numberedLines(path: string): AsyncGenerator<{ number: number; text: string }> {
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });

@@ -1,4 +1,4 @@
-import { parseFiniteNumber, parseStep, type MetricPoint } from "./values";
+import { parseFiniteNumber, parseStep, type MetricPoint } from "@/cli/values";
 
 export type MetricsFormat = "jsonl" | "csv";
 
@@ -24,7 +24,9 @@ function parseCsvLine(line: string): ParsedLine {
   if (CSV_HEADER.test(line)) return { kind: "skip" };
   const fields = line.split(",");
   if (fields.length < 3 || fields.length > 4) {
-    return error(`expected key,value,step[,timestamp] but found ${fields.length} field${fields.length === 1 ? "" : "s"}`);
+    return error(
+      `expected key,value,step[,timestamp] but found ${fields.length} field${fields.length === 1 ? "" : "s"}`,
+    );
   }
   const [key = "", value = "", step = "", timestamp] = fields;
   return toPoint(key.trim(), parseFiniteNumber(value), value, parseStep(step), step, timestamp);

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "./errors";
-import { parsePositiveInt } from "./values";
+import { UsageError } from "@/cli/errors";
+import { parsePositiveInt } from "@/cli/values";
 
 /** node:util parseArgs in strict mode, with its errors turned into usage errors that carry the help text. */
 export function parseOptions<T extends ParseArgsConfig>(config: T, help: string): ReturnType<typeof parseArgs<T>> {

@@ -1,11 +1,11 @@
-import { createApiClient } from "./api-client";
-import type { CommandContext } from "./command";
-import { COMMANDS } from "./commands";
-import { configPath, readSavedConnection, resolveConnection, type Env } from "./config";
-import { dispatch, groupHelp, overviewHelp } from "./dispatch";
-import { ApiError, EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
-import type { Output, Writer } from "./output";
-import { extractGlobalFlags } from "./parse-options";
+import { createApiClient } from "@/cli/api-client";
+import type { CommandContext } from "@/cli/command";
+import { COMMANDS } from "@/cli/commands";
+import { configPath, readSavedConnection, resolveConnection, type Env } from "@/cli/config";
+import { dispatch, groupHelp, overviewHelp } from "@/cli/dispatch";
+import { ApiError, EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from "@/cli/errors";
+import type { Output, Writer } from "@/cli/output";
+import { extractGlobalFlags } from "@/cli/parse-options";
 
 export type CliIo = { env: Env; stdout: Writer; stderr: Writer };
 
@@ -32,7 +32,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return help ? EXIT_OK : EXIT_USAGE;
   }
   if (target.kind === "unknown") {
-    reportError(out, new UsageError(`Unknown command "${target.words}"`), "Run modelport --help for the list of commands.");
+    reportError(
+      out,
+      new UsageError(`Unknown command "${target.words}"`),
+      "Run modelport --help for the list of commands.",
+    );
     return EXIT_USAGE;
   }
   const { command } = target;

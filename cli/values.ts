@@ -1,4 +1,4 @@
-import { UsageError } from "./errors";
+import { UsageError } from "@/cli/errors";
 
 /** `k=v` pairs (the value may itself contain `=`) into an object; later duplicates win. */
 export function parseKeyValues(pairs: string[] | undefined, flag: string): Record<string, string> {

@@ -1,9 +1,9 @@
 /** Derived data of the compare view: curves per metric, chart dimensions, scatter points. */
 
-import { metricColumnId, paramColumnId, parseColumnId } from "./experiments-columns";
-import type { CurvePoint, RunCurve } from "./experiments-curves";
-import { valuesDiffer } from "./experiments-diff";
-import { naturalCompare, toFiniteNumber } from "./experiments-scale";
+import { metricColumnId, paramColumnId, parseColumnId } from "@/lib/experiments-columns";
+import type { CurvePoint, RunCurve } from "@/lib/experiments-curves";
+import { valuesDiffer } from "@/lib/experiments-diff";
+import { naturalCompare, toFiniteNumber } from "@/lib/experiments-scale";
 
 /** The parts of a compared run these helpers read. */
 export type RunValues = { id: string; name: string; params: Record<string, string>; metrics: Record<string, number> };
@@ -62,7 +62,11 @@ const DEFAULT_PARAM_AXES = 5;
 const DEFAULT_METRIC_AXES = 3;
 
 /** Parallel-coordinates axes when none are chosen: the params that vary, then the first metrics. */
-export function defaultAxes(runs: readonly RunValues[], paramKeys: readonly string[], metricKeys: readonly string[]): string[] {
+export function defaultAxes(
+  runs: readonly RunValues[],
+  paramKeys: readonly string[],
+  metricKeys: readonly string[],
+): string[] {
   const varying = paramKeys.filter((key) => valuesDiffer(runs.map((run) => run.params[key])));
   return [
     ...varying.slice(0, DEFAULT_PARAM_AXES).map(paramColumnId),
@@ -78,7 +82,12 @@ export function defaultScatterAxes(
 ): { x: string | null; y: string | null } {
   const y = metricKeys[0] === undefined ? null : metricColumnId(metricKeys[0]);
   const varyingParam = paramKeys.find((key) => valuesDiffer(runs.map((run) => run.params[key])));
-  const x = varyingParam !== undefined ? paramColumnId(varyingParam) : metricKeys[1] !== undefined ? metricColumnId(metricKeys[1]) : null;
+  const x =
+    varyingParam !== undefined
+      ? paramColumnId(varyingParam)
+      : metricKeys[1] !== undefined
+        ? metricColumnId(metricKeys[1])
+        : null;
   return { x, y };
 }
 

@@ -1,6 +1,6 @@
 /** Metric curves in the compare view: how many points to ask for and what a hover shows. */
 
-import { niceDomain } from "./experiments-scale";
+import { niceDomain } from "@/lib/experiments-scale";
 
 export type CurvePoint = { step: number; value: number };
 

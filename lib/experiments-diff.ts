@@ -10,7 +10,10 @@ export function valuesDiffer<V>(values: readonly (V | undefined)[]): boolean {
 }
 
 /** One row per key, values in run order. */
-export function buildValueRows<V>(keys: readonly string[], runs: readonly { values: Readonly<Record<string, V>> }[]): ValueRow<V>[] {
+export function buildValueRows<V>(
+  keys: readonly string[],
+  runs: readonly { values: Readonly<Record<string, V>> }[],
+): ValueRow<V>[] {
   return keys.map((key) => {
     const values = runs.map((run) => (Object.hasOwn(run.values, key) ? run.values[key] : undefined));
     return { key, values, differs: valuesDiffer(values) };

@@ -22,5 +22,9 @@ export function filterErrorIndex(message: string): number | null {
 /** The expression split around `index`, to underline where the problem is. */
 export function splitAtIndex(expression: string, index: number): { before: string; at: string; after: string } {
   const clamped = Math.min(Math.max(0, index), expression.length);
-  return { before: expression.slice(0, clamped), at: expression.slice(clamped, clamped + 1) || " ", after: expression.slice(clamped + 1) };
+  return {
+    before: expression.slice(0, clamped),
+    at: expression.slice(clamped, clamped + 1) || " ",
+    after: expression.slice(clamped + 1),
+  };
 }

@@ -1,6 +1,6 @@
 /** Geometry of the parallel-coordinates chart: where axes stand and how a run's line is drawn. */
 
-import { buildAxis, type Axis } from "./experiments-scale";
+import { buildAxis, type Axis } from "@/lib/experiments-scale";
 
 export type PcDimension = { id: string; label: string; values: readonly (string | number | undefined)[] };
 
@@ -29,7 +29,12 @@ export function yForFraction(fraction: number, box: PcBox): number {
 export type PcVertex = { x: number; y: number } | null;
 
 /** The vertices of line `lineIndex` on every axis; null where the run has no value. */
-export function lineVertices(axes: readonly PcAxisLayout[], dimensions: readonly PcDimension[], lineIndex: number, box: PcBox): PcVertex[] {
+export function lineVertices(
+  axes: readonly PcAxisLayout[],
+  dimensions: readonly PcDimension[],
+  lineIndex: number,
+  box: PcBox,
+): PcVertex[] {
   return axes.map((layout, axisIndex) => {
     const value = dimensions[axisIndex]?.values[lineIndex];
     if (value === undefined) return null;

@@ -87,7 +87,10 @@ export function niceStep(min: number, max: number, count: number): number {
 export function niceDomain(min: number, max: number, count: number): [number, number] {
   if (!(max > min) || count < 1) return [min, max];
   const step = niceStep(min, max, count);
-  return [Number((Math.floor(min / step) * step).toPrecision(12)), Number((Math.ceil(max / step) * step).toPrecision(12))];
+  return [
+    Number((Math.floor(min / step) * step).toPrecision(12)),
+    Number((Math.ceil(max / step) * step).toPrecision(12)),
+  ];
 }
 
 /** Round tick values (1, 2, 5 × 10^n, the step nearest to range / count) inside [min, max]. */

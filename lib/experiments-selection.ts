@@ -1,6 +1,6 @@
 /** Run selection for comparison, kept in selection order so colours stay stable. */
 
-import { MAX_COMPARE_RUNS } from "./experiments-url";
+import { MAX_COMPARE_RUNS } from "@/lib/experiments-url";
 
 /** Applies a react-table selection record to the ordered list: kept ids stay in place, new ones go last. */
 export function applySelection(previous: readonly string[], record: Readonly<Record<string, boolean>>): string[] {
@@ -18,6 +18,10 @@ export type CompareReadiness = { ok: true } | { ok: false; reason: string };
 
 export function compareReadiness(count: number): CompareReadiness {
   if (count < 2) return { ok: false, reason: "Select at least 2 runs to compare" };
-  if (count > MAX_COMPARE_RUNS) return { ok: false, reason: `At most ${MAX_COMPARE_RUNS} runs can be compared; ${count - MAX_COMPARE_RUNS} too many selected` };
+  if (count > MAX_COMPARE_RUNS)
+    return {
+      ok: false,
+      reason: `At most ${MAX_COMPARE_RUNS} runs can be compared; ${count - MAX_COMPARE_RUNS} too many selected`,
+    };
   return { ok: true };
 }

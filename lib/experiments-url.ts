@@ -3,7 +3,7 @@
  * Parsing is lenient (a hand-edited link falls back to defaults); serialising omits defaults.
  */
 
-import { toSearch } from "./url-state";
+import { toSearch } from "@/lib/url-state";
 
 export const MAX_COMPARE_RUNS = 200;
 export const RUN_PAGE_SIZES = [25, 50, 100, 200] as const;

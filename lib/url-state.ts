@@ -33,7 +33,8 @@ export function reuseEqualFields<T extends Record<string, unknown>>(previous: T,
 /** Parse/serialise pair for plain text fields, each present in the URL only when not empty. */
 export function textFields<K extends string>(keys: readonly K[]) {
   return {
-    parse: (params: URLSearchParams) => Object.fromEntries(keys.map((key) => [key, params.get(key) ?? ""])) as Record<K, string>,
+    parse: (params: URLSearchParams) =>
+      Object.fromEntries(keys.map((key) => [key, params.get(key) ?? ""])) as Record<K, string>,
     serialize: (state: Record<K, string>) => {
       const params = new URLSearchParams();
       for (const key of keys) if (state[key]) params.set(key, state[key]);

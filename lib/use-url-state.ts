@@ -2,7 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
-import { reuseEqualFields, toSearch } from "./url-state";
+import { reuseEqualFields, toSearch } from "@/lib/url-state";
 
 export type HistoryMode = "push" | "replace";
 
@@ -19,7 +19,10 @@ function currentParams(): URLSearchParams {
  * identity while equal, so consumers can memoise on individual fields. `parse` and `serialize`
  * must be stable (module-level) functions.
  */
-export function useUrlState<T extends Record<string, unknown>>(parse: (params: URLSearchParams) => T, serialize: (state: T) => URLSearchParams) {
+export function useUrlState<T extends Record<string, unknown>>(
+  parse: (params: URLSearchParams) => T,
+  serialize: (state: T) => URLSearchParams,
+) {
   const searchParams = useSearchParams();
   const [seenParams, setSeenParams] = useState(searchParams);
   const [state, setState] = useState(() => parse(new URLSearchParams(searchParams.toString())));

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { createPerson, query } from "./support/db";
+import { signInAs } from "@/playwright/support/auth";
+import { createPerson, query } from "@/playwright/support/db";
 
 test("an admin changes a person's role and the change shows in the audit log", async ({ page }) => {
   const person = await createPerson("VIEWER", "trainee");
@@ -11,9 +11,9 @@ test("an admin changes a person's role and the change shows in the audit log", a
   await expect(roleSelect).toHaveValue("VIEWER");
   await roleSelect.selectOption("DATA_SCIENTIST");
 
-  await expect.poll(async () => (await query<{ role: string }>(`SELECT role FROM "User" WHERE id = $1`, [person.id]))[0]?.role).toBe(
-    "DATA_SCIENTIST",
-  );
+  await expect
+    .poll(async () => (await query<{ role: string }>(`SELECT role FROM "User" WHERE id = $1`, [person.id]))[0]?.role)
+    .toBe("DATA_SCIENTIST");
   const audit = await query<{ before: { role: string }; after: { role: string } }>(
     `SELECT a.before, a.after FROM "AuditLog" a JOIN "User" u ON u.id = a."actorId"
      WHERE a.action = 'user.role.update' AND a."entityId" = $1 AND u.email = 'ada.admin@modelport.dev'`,

@@ -2,9 +2,9 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { cliFor } from "./support/cli";
-import { createPerson, query, uniqueSuffix } from "./support/db";
+import { signInAs } from "@/playwright/support/auth";
+import { cliFor } from "@/playwright/support/cli";
+import { createPerson, query, uniqueSuffix } from "@/playwright/support/db";
 
 test("a run logged and a version registered through the CLI appear in the UI", async ({ page, baseURL }) => {
   const scientist = await createPerson("DATA_SCIENTIST", "scientist");
@@ -31,13 +31,44 @@ test("a run logged and a version registered through the CLI appear in the UI", a
 
   const cli = cliFor();
   await cli("login", "--url", baseURL!, "--token", secret);
-  const runId = await cli("runs", "create", "--experiment", `e2e-experiment-${suffix}`, "--name", `e2e-run-${suffix}`, "--git-commit", "0123abcd");
-  await cli("runs", "log", runId, "--param", "max_depth=6", "--param", "learning_rate=0.05", "--metrics-file", metricsFile);
+  const runId = await cli(
+    "runs",
+    "create",
+    "--experiment",
+    `e2e-experiment-${suffix}`,
+    "--name",
+    `e2e-run-${suffix}`,
+    "--git-commit",
+    "0123abcd",
+  );
+  await cli(
+    "runs",
+    "log",
+    runId,
+    "--param",
+    "max_depth=6",
+    "--param",
+    "learning_rate=0.05",
+    "--metrics-file",
+    metricsFile,
+  );
   await cli("artifacts", "upload", runId, modelFile, "--path", "model.onnx");
   await cli("runs", "finish", runId, "--status", "FINISHED");
   const version = await cli(
-    "models", "register", `e2e-model-${suffix}`, "--run", runId, "--artifact", "model.onnx", "--format", "onnx",
-    "--create", "--team", "Fraud & Risk", "--task", "classification",
+    "models",
+    "register",
+    `e2e-model-${suffix}`,
+    "--run",
+    runId,
+    "--artifact",
+    "model.onnx",
+    "--format",
+    "onnx",
+    "--create",
+    "--team",
+    "Fraud & Risk",
+    "--task",
+    "classification",
   );
   expect(version).toBe("1");
 
@@ -64,7 +95,9 @@ test("a run logged and a version registered through the CLI appear in the UI", a
 test("a data scientist compares three runs and shares the link", async ({ page, browser, baseURL }) => {
   const scientist = await createPerson("DATA_SCIENTIST", "comparer");
   await signInAs(page, scientist.email);
-  const [experiment] = await query<{ id: string }>(`SELECT id FROM "Experiment" WHERE name = 'fraud-detector-xgb-training'`);
+  const [experiment] = await query<{ id: string }>(
+    `SELECT id FROM "Experiment" WHERE name = 'fraud-detector-xgb-training'`,
+  );
   await page.goto(`/experiments/${experiment!.id}`);
 
   const checkboxes = page.getByRole("checkbox", { name: /^Select run / });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { query } from "./support/db";
-import { ENDPOINT, prometheus, runtimeSum, sendPredictions, sumFor } from "./support/traffic";
+import { signInAs } from "@/playwright/support/auth";
+import { query } from "@/playwright/support/db";
+import { ENDPOINT, prometheus, runtimeSum, sendPredictions, sumFor } from "@/playwright/support/traffic";
 
 const REQUESTS = 30;
 /** The page shows evaluation times as ISO dates; the Prometheus API is given unix seconds. */
@@ -13,10 +13,16 @@ test("a manager sees cost figures that match what Prometheus returns for the sam
   const answered = await runtimeSum("modelport_runtime_predicted_rows_total", { endpoint: ENDPOINT });
   expect(answered).toBeGreaterThanOrEqual(REQUESTS);
   await expect
-    .poll(async () => sumFor(await prometheus(`modelport_runtime_predicted_rows_total{endpoint="${ENDPOINT}"}`), ENDPOINT), { timeout: 30_000 })
+    .poll(
+      async () => sumFor(await prometheus(`modelport_runtime_predicted_rows_total{endpoint="${ENDPOINT}"}`), ENDPOINT),
+      { timeout: 30_000 },
+    )
     .toBe(answered);
   await expect
-    .poll(async () => sumFor(await prometheus(`modelport_runtime_variant_instances{endpoint="${ENDPOINT}"}`), ENDPOINT), { timeout: 30_000 })
+    .poll(
+      async () => sumFor(await prometheus(`modelport_runtime_variant_instances{endpoint="${ENDPOINT}"}`), ENDPOINT),
+      { timeout: 30_000 },
+    )
     .toBeGreaterThan(0);
 
   await signInAs(page, "manuel.manager@modelport.dev");
@@ -25,12 +31,15 @@ test("a manager sees cost figures that match what Prometheus returns for the sam
   await expect(endpointRow).toBeVisible({ timeout: 30_000 });
   // The window ends at the last whole sampling step, so the latest traffic and a fresh variant show one step later.
   await expect
-    .poll(async () => {
-      await page.reload();
-      await expect(endpointRow).toBeVisible({ timeout: 30_000 });
-      const seconds = Number(await endpointRow.getAttribute("data-instance-seconds"));
-      return seconds > 0 && Number(await endpointRow.getAttribute("data-predictions")) >= answered;
-    }, { timeout: 90_000, intervals: [5000] })
+    .poll(
+      async () => {
+        await page.reload();
+        await expect(endpointRow).toBeVisible({ timeout: 30_000 });
+        const seconds = Number(await endpointRow.getAttribute("data-instance-seconds"));
+        return seconds > 0 && Number(await endpointRow.getAttribute("data-predictions")) >= answered;
+      },
+      { timeout: 90_000, intervals: [5000] },
+    )
     .toBe(true);
 
   const queries = page.locator('[data-testid="cost-promql"] li');
@@ -46,11 +55,19 @@ test("a manager sees cost figures that match what Prometheus returns for the sam
   expect(shownPredictions).toBeGreaterThanOrEqual(answered);
   expect(shownPredictions).toBe(sumFor(await prometheus(predictionsQuery!, unixSeconds(predictionsTime!)), ENDPOINT));
 
-  const [price] = await query<{ hourlyUsd: string }>(`SELECT "hourlyUsd"::text AS "hourlyUsd" FROM "PricedInstanceType" WHERE name = 'local-cpu'`);
-  expect(Number(await endpointRow.getAttribute("data-usd"))).toBeCloseTo((shownSeconds * Number(price!.hourlyUsd)) / 3600, 9);
+  const [price] = await query<{ hourlyUsd: string }>(
+    `SELECT "hourlyUsd"::text AS "hourlyUsd" FROM "PricedInstanceType" WHERE name = 'local-cpu'`,
+  );
+  expect(Number(await endpointRow.getAttribute("data-usd"))).toBeCloseTo(
+    (shownSeconds * Number(price!.hourlyUsd)) / 3600,
+    9,
+  );
 
   await expect(page.getByTestId("cost-usd-per-hour")).not.toHaveText("—");
   // $/hour is flat while nothing scales, so the line has no height: check that it is drawn through measured points.
-  await expect(page.getByTestId("chart-usd-per-hour").locator("path.recharts-line-curve").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+L/);
+  await expect(page.getByTestId("chart-usd-per-hour").locator("path.recharts-line-curve").first()).toHaveAttribute(
+    "d",
+    /^M[\d.]+,[\d.]+L/,
+  );
   await expect(page.getByTestId("budgets-table")).toBeVisible();
 });

@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { generateTraffic } from "../scripts/traffic/generate-traffic";
-import { countsFromCumulativeBuckets, parseBucketBound } from "../server/services/monitoring/psi";
-import { signInAs } from "./support/auth";
-import { query } from "./support/db";
-import { ENDPOINT, prometheus, type PrometheusSample, RUNTIME_URL, runtimeSum } from "./support/traffic";
+import { generateTraffic } from "@/scripts/traffic/generate-traffic";
+import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
+import { signInAs } from "@/playwright/support/auth";
+import { query } from "@/playwright/support/db";
+import { ENDPOINT, prometheus, type PrometheusSample, RUNTIME_URL, runtimeSum } from "@/playwright/support/traffic";
 
 // The seeded endpoint's reference profile was computed at registration from the run's training-sample.csv.
 const FEATURE = "distance_km";
@@ -28,13 +28,26 @@ test("a manager sees drift computed from the traffic generator's rows, matching 
   const inputs = endpoint!.inputs.map((i) => i.name);
   const known = [{ endpointName: ENDPOINT, inputs }];
   await expect
-    .poll(async () => (await generateTraffic({ runtimeUrl: RUNTIME_URL, knownEndpoints: known, rate: 10, maxRequests: 1, batch: 1 })).endpoints[0]!.okRequests, {
-      timeout: 150_000,
-      intervals: [2000],
-    })
+    .poll(
+      async () =>
+        (await generateTraffic({ runtimeUrl: RUNTIME_URL, knownEndpoints: known, rate: 10, maxRequests: 1, batch: 1 }))
+          .endpoints[0]!.okRequests,
+      {
+        timeout: 150_000,
+        intervals: [2000],
+      },
+    )
     .toBe(1);
 
-  const traffic = await generateTraffic({ runtimeUrl: RUNTIME_URL, knownEndpoints: known, rate: 40, maxRequests: REQUESTS, batch: ROWS_PER_REQUEST, drift: ["distance"], driftAfterSeconds: 0 });
+  const traffic = await generateTraffic({
+    runtimeUrl: RUNTIME_URL,
+    knownEndpoints: known,
+    rate: 40,
+    maxRequests: REQUESTS,
+    batch: ROWS_PER_REQUEST,
+    drift: ["distance"],
+    driftAfterSeconds: 0,
+  });
   expect(traffic.endpoints[0]!.okRequests).toBe(REQUESTS);
   // Prometheus has scraped every served row once its count equals the runtime's own.
   const served = await runtimeSum("modelport_runtime_feature_value_count", { endpoint: ENDPOINT, feature: FEATURE });
@@ -67,7 +80,9 @@ test("a manager sees drift computed from the traffic generator's rows, matching 
   const promql = page.getByTestId("feature-promql");
   const [text, time] = await Promise.all([promql.textContent(), promql.getAttribute("data-time")]);
   const expected = differenced(await prometheus(text!.trim(), time!));
-  const shown = await page.getByTestId("feature-bin-row").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-count"))));
+  const shown = await page
+    .getByTestId("feature-bin-row")
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-count"))));
   expect(shown.length).toBe(expected.length);
   shown.forEach((value, i) => expect(value, `bin ${i}`).toBeCloseTo(expected[i]!, 6));
   expect(shown.reduce((s, c) => s + c, 0)).toBeGreaterThan(0);

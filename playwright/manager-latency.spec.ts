@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { ENDPOINT, prometheus, runtimeSum, sendPredictions } from "./support/traffic";
+import { signInAs } from "@/playwright/support/auth";
+import { ENDPOINT, prometheus, runtimeSum, sendPredictions } from "@/playwright/support/traffic";
 
 const REQUESTS = 40;
 
@@ -12,8 +12,14 @@ test("a manager sees latency and traffic that match what Prometheus returns for 
 
   // Prometheus has scraped once the counter it stores equals the runtime's own, over at least two scrapes (for rates).
   const selector = `modelport_runtime_requests_total{endpoint="${ENDPOINT}",status="200"}`;
-  await expect.poll(async () => Number((await prometheus(`sum(${selector})`))[0]?.value[1] ?? 0), { timeout: 30_000 }).toBe(served);
-  await expect.poll(async () => Number((await prometheus(`sum(count_over_time(${selector}[15m]))`))[0]?.value[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => Number((await prometheus(`sum(${selector})`))[0]?.value[1] ?? 0), { timeout: 30_000 })
+    .toBe(served);
+  await expect
+    .poll(async () => Number((await prometheus(`sum(count_over_time(${selector}[15m]))`))[0]?.value[1] ?? 0), {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(1);
 
   await signInAs(page, "manuel.manager@modelport.dev");
   await page.goto(`/dashboards/latency?range=15m&endpoint=${ENDPOINT}`);
@@ -29,7 +35,9 @@ test("a manager sees latency and traffic that match what Prometheus returns for 
       tableRow.getAttribute("data-variant"),
     ]);
     expect(shown, `${metric} shown`).not.toBe("");
-    const direct = (await prometheus(promql!, time!)).find((s) => s.metric.endpoint === ENDPOINT && s.metric.variant === variant);
+    const direct = (await prometheus(promql!, time!)).find(
+      (s) => s.metric.endpoint === ENDPOINT && s.metric.variant === variant,
+    );
     expect(Number(shown), `${metric}: ${promql}`).toBe(Number(direct?.value[1]));
   }
   expect(Number(await tableRow.locator('td[data-metric="requests"]').getAttribute("data-value"))).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { createPerson, query } from "./support/db";
+import { signInAs } from "@/playwright/support/auth";
+import { createPerson, query } from "@/playwright/support/db";
 
 const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
 
@@ -9,10 +9,18 @@ const ENDPOINT = "fraud-detector-xgb-production-local";
 /** The seed asks for the first production release; the worker deploys it once the server is up. */
 async function seededProductionVersion() {
   await expect
-    .poll(async () => {
-      const rows = await query<{ status: string }>(`SELECT d.status FROM "Deployment" d JOIN "Endpoint" e ON e.id = d."endpointId" WHERE e.name = $1`, [ENDPOINT]);
-      return rows.length > 0 && rows.every((r) => r.status === "SUCCEEDED") ? "live" : rows.map((r) => r.status).join(",");
-    }, { timeout: 90_000, intervals: [1000] })
+    .poll(
+      async () => {
+        const rows = await query<{ status: string }>(
+          `SELECT d.status FROM "Deployment" d JOIN "Endpoint" e ON e.id = d."endpointId" WHERE e.name = $1`,
+          [ENDPOINT],
+        );
+        return rows.length > 0 && rows.every((r) => r.status === "SUCCEEDED")
+          ? "live"
+          : rows.map((r) => r.status).join(",");
+      },
+      { timeout: 90_000, intervals: [1000] },
+    )
     .toBe("live");
   const [served] = await query<{ version: number }>(
     `SELECT v.version FROM "EndpointVariant" ev JOIN "Endpoint" e ON e.id = ev."endpointId" JOIN "ModelVersion" v ON v.id = ev."versionId" WHERE e.name = $1`,
@@ -21,7 +29,11 @@ async function seededProductionVersion() {
   return served!.version;
 }
 
-test("a data scientist promotes a version, a reviewer approves it, the deployment goes live, and the scientist predicts and rolls back", async ({ page, browser, baseURL }) => {
+test("a data scientist promotes a version, a reviewer approves it, the deployment goes live, and the scientist predicts and rolls back", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   const scientist = await createPerson("DATA_SCIENTIST", "promoter");
   const reviewer = await createPerson("REVIEWER", "approver");
@@ -62,7 +74,9 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
   await expect(reviewerPage).toHaveURL(/\/deployments\//);
   await reviewing.close();
 
-  const [deployment] = await query<{ id: string }>(`SELECT id FROM "Deployment" WHERE "promotionId" = $1`, [promotion!.id]);
+  const [deployment] = await query<{ id: string }>(`SELECT id FROM "Deployment" WHERE "promotionId" = $1`, [
+    promotion!.id,
+  ]);
   await page.goto(`/deployments/${deployment!.id}`);
   await expect(page.getByTestId("deployment-status")).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 60_000 });
   await expect(page.getByTestId("step-wait-healthy")).toHaveAttribute("data-outcome", "succeeded");
@@ -99,7 +113,9 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
 
   await input.fill(JSON.stringify({ ...row, [signature!.signature.inputs[0]!.name]: "lots" }));
   await page.getByTestId("prediction-submit").click();
-  await expect(page.locator('[id^="prediction-rows-"][id$="-error"]')).toContainText(`"${signature!.signature.inputs[0]!.name}"`);
+  await expect(page.locator('[id^="prediction-rows-"][id$="-error"]')).toContainText(
+    `"${signature!.signature.inputs[0]!.name}"`,
+  );
 
   await expect(page.getByTestId("rollback-bar")).toContainText(`v${previous}`);
   await page.getByTestId("rollback-endpoint").click();
@@ -113,9 +129,19 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
     [ENDPOINT],
   );
   expect(variants).toEqual([{ version: previous, weight: 100 }]);
-  const audits = await query<{ actorId: string; before: { version: number }; after: { version: number; reason: string } }>(
+  const audits = await query<{
+    actorId: string;
+    before: { version: number };
+    after: { version: number; reason: string };
+  }>(
     `SELECT a."actorId", a.before, a.after FROM "AuditLog" a JOIN "Endpoint" e ON e.id = a."entityId" WHERE a.action = 'endpoint.rollback' AND e.name = $1`,
     [ENDPOINT],
   );
-  expect(audits).toEqual([{ actorId: scientist.id, before: { version }, after: expect.objectContaining({ version: previous, reason: "Scores look off after the release" }) }]);
+  expect(audits).toEqual([
+    {
+      actorId: scientist.id,
+      before: { version },
+      after: expect.objectContaining({ version: previous, reason: "Scores look off after the release" }),
+    },
+  ]);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/auth";
-import { createPerson, query } from "./support/db";
+import { signInAs } from "@/playwright/support/auth";
+import { createPerson, query } from "@/playwright/support/db";
 
 test("a viewer sees no mutation controls and the server refuses their mutations", async ({ page }) => {
   const viewer = await createPerson("VIEWER", "viewer");

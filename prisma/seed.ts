@@ -1,10 +1,10 @@
 import { db } from "@/server/db/client";
 import { closeQueues } from "@/server/jobs/define-job";
-import { DEMO_MODELS, DEMO_TEAMS } from "./seed/demo-catalog";
-import { seedModel } from "./seed/seed-model";
-import { seedPeople } from "./seed/seed-people";
-import { seedPricing } from "./seed/seed-pricing";
-import { seedRuntimeModels } from "./seed/seed-runtime-models";
+import { DEMO_MODELS, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
+import { seedModel } from "@/prisma/seed/seed-model";
+import { seedPeople } from "@/prisma/seed/seed-people";
+import { seedPricing } from "@/prisma/seed/seed-pricing";
+import { seedRuntimeModels } from "@/prisma/seed/seed-runtime-models";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
 // Every row it creates is labelled demo. Running it again on a seeded database does nothing.
@@ -27,9 +27,12 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
   }
   const scientist = people.get("dana.scientist@modelport.dev");
   const reviewer = people.get("rita.reviewer@modelport.dev");
-  if (!scientist || !reviewer) throw new Error("The demo needs dana.scientist@modelport.dev and rita.reviewer@modelport.dev");
+  if (!scientist || !reviewer)
+    throw new Error("The demo needs dana.scientist@modelport.dev and rita.reviewer@modelport.dev");
   await seedRuntimeModels(database, { scientist, reviewer });
-  console.log(`Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
 }
 await seedPricing(database);
 await closeQueues();

@@ -35,7 +35,12 @@ class Series {
   }
 }
 
-type ExportedValue = { labels: Record<string, string | number>; sharedLabels: Record<string, string>; value: number; metricName: string };
+type ExportedValue = {
+  labels: Record<string, string | number>;
+  sharedLabels: Record<string, string>;
+  value: number;
+  metricName: string;
+};
 
 /**
  * A histogram with prom-client's behaviour and exposition (it registers in a prom-client Registry, which formats it)
@@ -98,7 +103,12 @@ export class BoundHistogram<Label extends string> {
       let cumulative = 0;
       this.buckets.forEach((bound, i) => {
         cumulative += series.counts[i]!;
-        values.push({ labels: { le: bound }, sharedLabels: series.labels, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({
+          labels: { le: bound },
+          sharedLabels: series.labels,
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
       });
       values.push(
         { labels: { le: "+Inf" }, sharedLabels: series.labels, value: series.count, metricName: `${this.name}_bucket` },

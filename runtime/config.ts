@@ -19,12 +19,16 @@ function positiveInteger(name: string, fallback: number): number {
 
 export function runtimeConfigFromEnv(): RuntimeConfig {
   const controlToken = process.env.RUNTIME_CONTROL_TOKEN ?? "";
-  if (controlToken.length < 16) throw new Error("Set RUNTIME_CONTROL_TOKEN (at least 16 characters): it guards the control API");
+  if (controlToken.length < 16)
+    throw new Error("Set RUNTIME_CONTROL_TOKEN (at least 16 characters): it guards the control API");
   return {
     host: process.env.RUNTIME_HOST ?? "127.0.0.1",
     port: positiveInteger("RUNTIME_PORT", 8500),
     controlToken,
-    inferenceThreads: positiveInteger("RUNTIME_INFERENCE_THREADS", Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+    inferenceThreads: positiveInteger(
+      "RUNTIME_INFERENCE_THREADS",
+      Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+    ),
     stateFile: process.env.RUNTIME_STATE_FILE || undefined,
   };
 }

@@ -10,6 +10,8 @@ export class RuntimeError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: Record<string, unknown>) => new RuntimeError(400, message, details);
+export const badRequest = (message: string, details?: Record<string, unknown>) =>
+  new RuntimeError(400, message, details);
 export const notFound = (message: string) => new RuntimeError(404, message);
-export const unprocessable = (message: string, details?: Record<string, unknown>) => new RuntimeError(422, message, details);
+export const unprocessable = (message: string, details?: Record<string, unknown>) =>
+  new RuntimeError(422, message, details);

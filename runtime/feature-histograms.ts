@@ -1,6 +1,6 @@
-import { numericBinIndex } from "../server/services/monitoring/psi";
-import type { VariantConfig } from "./control/control-schemas";
-import type { FeatureValue, ValidatedRow } from "./serving/signature-validation";
+import { numericBinIndex } from "@/server/services/monitoring/psi";
+import type { VariantConfig } from "@/runtime/control/control-schemas";
+import type { FeatureValue, ValidatedRow } from "@/runtime/serving/signature-validation";
 
 export const FEATURE_HISTOGRAM = "modelport_runtime_feature_value";
 const HELP =
@@ -85,7 +85,8 @@ export class VariantFeatureHistograms {
 }
 
 const sameBins = (a: VariantConfig, b: VariantConfig) =>
-  a.featureBins === b.featureBins || JSON.stringify([a.signature.inputs, a.featureBins]) === JSON.stringify([b.signature.inputs, b.featureBins]);
+  a.featureBins === b.featureBins ||
+  JSON.stringify([a.signature.inputs, a.featureBins]) === JSON.stringify([b.signature.inputs, b.featureBins]);
 
 /**
  * `modelport_runtime_feature_value` for every loaded variant that has reference bins. prom-client gives a histogram

@@ -1,9 +1,9 @@
-import { runtimeConfigFromEnv } from "./config";
-import { createRuntimeServer } from "./http/server";
-import { WorkerPool } from "./inference/worker-pool";
-import { createRuntimeMetrics } from "./metrics";
-import { EndpointRegistry } from "./serving/endpoint-registry";
-import { loadState, saveState } from "./state-file";
+import { runtimeConfigFromEnv } from "@/runtime/config";
+import { createRuntimeServer } from "@/runtime/http/server";
+import { WorkerPool } from "@/runtime/inference/worker-pool";
+import { createRuntimeMetrics } from "@/runtime/metrics";
+import { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import { loadState, saveState } from "@/runtime/state-file";
 
 // The local model runtime: `npx tsx runtime/main.ts`. Serves ONNX models over HTTP on RUNTIME_HOST:RUNTIME_PORT
 // (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN.
@@ -16,12 +16,20 @@ const persist = () => {
   const { stateFile } = config;
   if (!stateFile) return;
   const snapshot = registry.snapshot();
-  saving = saving.then(() => saveState(stateFile, snapshot)).catch((error: unknown) => console.error("Could not save the runtime state:", error));
+  saving = saving
+    .then(() => saveState(stateFile, snapshot))
+    .catch((error: unknown) => console.error("Could not save the runtime state:", error));
 };
 const registry = new EndpointRegistry(pool, metrics, persist);
 
 let restoring = Boolean(config.stateFile);
-const server = createRuntimeServer({ registry, pool, metrics, controlToken: config.controlToken, restoring: () => restoring });
+const server = createRuntimeServer({
+  registry,
+  pool,
+  metrics,
+  controlToken: config.controlToken,
+  restoring: () => restoring,
+});
 server.listen(config.port, config.host, () => {
   console.log(`Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads`);
 });
@@ -29,7 +37,9 @@ server.listen(config.port, config.host, () => {
 if (config.stateFile) {
   const saved = await loadState(config.stateFile);
   for (const [name, endpoint] of Object.entries(saved)) {
-    await registry.apply(name, endpoint).catch((error: unknown) => console.error(`Could not restore endpoint "${name}":`, error));
+    await registry
+      .apply(name, endpoint)
+      .catch((error: unknown) => console.error(`Could not restore endpoint "${name}":`, error));
   }
   restoring = false;
 }

@@ -1,9 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
-import { BoundHistogram } from "./bound-histogram";
-import { FeatureHistogramFamily } from "./feature-histograms";
+import { BoundHistogram } from "@/runtime/bound-histogram";
+import { FeatureHistogramFamily } from "@/runtime/feature-histograms";
 
 /** Score buckets cover probabilities (0–1) and regression outputs such as minutes. */
-const SCORE_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 240];
+const SCORE_BUCKETS = [
+  0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 240,
+];
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
@@ -83,8 +85,20 @@ function createInstruments(deferred: Deferred) {
       registers: [registry],
       collect: () => deferred.requests.forEach((count) => count.flush()),
     }),
-    latency: new BoundHistogram("modelport_runtime_request_duration_seconds", "Prediction request latency from the request's arrival to its answer", labels, LATENCY_BUCKETS, registry),
-    scores: new BoundHistogram("modelport_runtime_prediction_score", "Each predicted row's score (the first output of the signature)", labels, SCORE_BUCKETS, registry),
+    latency: new BoundHistogram(
+      "modelport_runtime_request_duration_seconds",
+      "Prediction request latency from the request's arrival to its answer",
+      labels,
+      LATENCY_BUCKETS,
+      registry,
+    ),
+    scores: new BoundHistogram(
+      "modelport_runtime_prediction_score",
+      "Each predicted row's score (the first output of the signature)",
+      labels,
+      SCORE_BUCKETS,
+      registry,
+    ),
     rows: new Counter({
       name: "modelport_runtime_predicted_rows_total",
       help: "Rows predicted, by endpoint and variant",
@@ -92,7 +106,13 @@ function createInstruments(deferred: Deferred) {
       registers: [registry],
       collect: () => deferred.rows.forEach((count) => count.flush()),
     }),
-    batchSize: new BoundHistogram("modelport_runtime_batch_size", "Rows per inference batch after dynamic batching", labels, BATCH_BUCKETS, registry),
+    batchSize: new BoundHistogram(
+      "modelport_runtime_batch_size",
+      "Rows per inference batch after dynamic batching",
+      labels,
+      BATCH_BUCKETS,
+      registry,
+    ),
     inFlight: new Gauge({
       name: "modelport_runtime_in_flight_requests",
       help: "Prediction requests being served now",
@@ -122,7 +142,8 @@ export function recordInstances(
   loaded: Array<{ endpoint: string; variant: string; instanceType: string; instanceCount: number }>,
 ) {
   metrics.instances.reset();
-  for (const v of loaded) metrics.instances.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType }, v.instanceCount);
+  for (const v of loaded)
+    metrics.instances.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType }, v.instanceCount);
 }
 
 /**

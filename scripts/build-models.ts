@@ -1,5 +1,5 @@
 import path from "node:path";
-import { writeModels } from "../runtime/models/write-models";
+import { writeModels } from "@/runtime/models/write-models";
 
 // Builds the demo ONNX models from deterministic synthetic data: `npx tsx scripts/build-models.ts [directory]`.
 const directory = path.resolve(process.argv[2] ?? ".data/models");
@@ -11,4 +11,6 @@ for (const entry of manifest) {
     .join(" ");
   console.log(`${entry.name.padEnd(18)} ${entry.sha256.slice(0, 12)}  ${metrics}`);
 }
-console.log(`Wrote ${manifest.length} models to ${directory} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `Wrote ${manifest.length} models to ${directory} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

@@ -9,6 +9,7 @@ ensure_node_modules
 step() { log "── $1"; }
 step "typecheck"; npx tsc --noEmit
 step "lint"; npx eslint --max-warnings 0 .
+step "format"; npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "run: npx prettier --write ."; exit 1; }
 step "unit tests"; npx vitest run --project unit
 step "integration tests"; npx vitest run --project integration
 step "production build"; npx next build >/tmp/modelport-test-build.log 2>&1 || { tail -80 /tmp/modelport-test-build.log; exit 1; }

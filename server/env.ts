@@ -16,14 +16,21 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   ARTIFACT_ROOT: z.string().default(".data/artifacts"),
-  ARTIFACT_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   QUEUE_PREFIX: z.string().default("modelport"),
   /** How long a worker holds a job's lock between renewals; a crashed worker's job is taken over after it lapses. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often the worker scans every endpoint variant for drift, and over how long a production window (5m, 1h, 1d…). */
   DRIFT_SCAN_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
-  DRIFT_WINDOW: z.string().regex(/^\d+[smhd]$/, "DRIFT_WINDOW is a duration like 30m, 1h or 1d").default("1h"),
+  DRIFT_WINDOW: z
+    .string()
+    .regex(/^\d+[smhd]$/, "DRIFT_WINDOW is a duration like 30m, 1h or 1d")
+    .default("1h"),
   /** The Prometheus HTTP API every dashboard reads (scripts/start.sh starts one on loopback). */
   PROMETHEUS_URL: z.string().url().default("http://127.0.0.1:9090"),
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

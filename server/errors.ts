@@ -29,8 +29,7 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not
 export const conflict = (message: string) => new AppError("CONFLICT", message);
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new AppError("BAD_REQUEST", message, details);
-export const forbidden = (message = "You do not have permission to do this") =>
-  new AppError("FORBIDDEN", message);
+export const forbidden = (message = "You do not have permission to do this") => new AppError("FORBIDDEN", message);
 
 /** Prisma's unique-constraint violation (P2002), raised by a concurrent or duplicate insert. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -32,7 +32,9 @@ function targets() {
       try {
         target = FACTORIES[kind]();
       } catch (error) {
-        throw new DeploymentFailure(`The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`);
+        throw new DeploymentFailure(
+          `The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       built.set(kind, target);
     }

@@ -57,7 +57,10 @@ function createWorkerMetrics() {
       async collect() {
         this.reset();
         for (const v of await targetVariantInstances({ db: db() })) {
-          this.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType, target: v.target }, v.instances);
+          this.set(
+            { endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType, target: v.target },
+            v.instances,
+          );
         }
       },
     }),

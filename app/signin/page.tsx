@@ -7,31 +7,51 @@ import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
   const { callbackUrl = "/", error } = await searchParams;
   const methods = enabledSignInMethods();
   const demoUsers = methods.dev
-    ? await db().user.findMany({ where: { isDemo: true }, include: { team: true }, orderBy: [{ role: "asc" }, { name: "asc" }] })
+    ? await db().user.findMany({
+        where: { isDemo: true },
+        include: { team: true },
+        orderBy: [{ role: "asc" }, { name: "asc" }],
+      })
     : [];
   const ordered = demoUsers.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
   return (
     <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center gap-6 px-6 py-12">
       <div>
         <h1 className="text-3xl font-bold tracking-tight text-indigo-700">Modelport</h1>
-        <p className="mt-1 text-sm text-slate-500">Experiments, registry, deployments and monitoring for every model.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Experiments, registry, deployments and monitoring for every model.
+        </p>
       </div>
-      {error && <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">Sign-in failed ({error}).</p>}
+      {error && (
+        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
+          Sign-in failed ({error}).
+        </p>
+      )}
       <div className="space-y-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         {methods.oidc && <OidcSignIn callbackUrl={callbackUrl} />}
         {methods.dev && (
           <DevSignIn
             callbackUrl={callbackUrl}
-            users={ordered.map((u) => ({ email: u.email, name: u.name, roleLabel: ROLE_LABELS[u.role], team: u.team?.name ?? null }))}
+            users={ordered.map((u) => ({
+              email: u.email,
+              name: u.name,
+              roleLabel: ROLE_LABELS[u.role],
+              team: u.team?.name ?? null,
+            }))}
           />
         )}
         {!methods.oidc && !methods.dev && (
           <p className="text-sm text-slate-600">
-            No sign-in method is configured. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or MODELPORT_DEV_LOGIN=1 for local development.
+            No sign-in method is configured. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or
+            MODELPORT_DEV_LOGIN=1 for local development.
           </p>
         )}
       </div>

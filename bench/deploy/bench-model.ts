@@ -11,12 +11,19 @@ import { registerVersion } from "@/server/services/registry/register-version";
 /** A data scientist in a team of their own, acting through the same services the API calls. */
 export async function benchActor(database: Db): Promise<ServiceContext> {
   const team = await database.team.create({ data: { name: "Bench team" } });
-  const user = await database.user.create({ data: { email: "bench-deploy@example.test", name: "Bench", role: "DATA_SCIENTIST", teamId: team.id } });
+  const user = await database.user.create({
+    data: { email: "bench-deploy@example.test", name: "Bench", role: "DATA_SCIENTIST", teamId: team.id },
+  });
   return { db: database, actor: { userId: user.id, role: user.role } };
 }
 
 /** Registers one version per manifest entry (real ONNX files from writeModels) under a new model. */
-export async function registerBenchModel(ctx: ServiceContext, name: string, entries: ManifestEntry[], directory: string) {
+export async function registerBenchModel(
+  ctx: ServiceContext,
+  name: string,
+  entries: ManifestEntry[],
+  directory: string,
+) {
   await createModel(ctx, { name, team: "Bench team", taskType: "CLASSIFICATION" });
   const versions: number[] = [];
   for (const entry of entries) {
@@ -28,9 +35,20 @@ export async function registerBenchModel(ctx: ServiceContext, name: string, entr
         controller.close();
       },
     });
-    await uploadArtifact(ctx, { runId: run.id, path: "model.onnx", contentType: "application/octet-stream", body, declaredBytes: bytes.length });
+    await uploadArtifact(ctx, {
+      runId: run.id,
+      path: "model.onnx",
+      contentType: "application/octet-stream",
+      body,
+      declaredBytes: bytes.length,
+    });
     await finishRun(ctx, run.id, { status: "FINISHED" });
-    const version = await registerVersion(ctx, name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature });
+    const version = await registerVersion(ctx, name, {
+      runId: run.id,
+      artifactPath: "model.onnx",
+      format: "ONNX",
+      signature: entry.signature,
+    });
     versions.push(version.version);
   }
   return versions;

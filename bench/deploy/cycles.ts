@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "@/server/db/client";
-import type { Timing } from "../lib/stats";
+import type { Timing } from "@/bench/lib/stats";
 import type { ServiceContext } from "@/server/services/context";
 import { requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { variantNameOf } from "@/server/services/deployments/run-deployment";
@@ -27,12 +27,16 @@ async function untilServing(database: Db, deploymentId: string, serving: Serving
   const variant = variantNameOf(serving.modelName, version);
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
-    const deployment = await database.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, failureReason: true } });
+    const deployment = await database.deployment.findUniqueOrThrow({
+      where: { id: deploymentId },
+      select: { status: true, failureReason: true },
+    });
     if (deployment.status === "ROLLED_BACK" || deployment.status === "FAILED") {
       throw new Error(`Deployment ${deploymentId} ended ${deployment.status}: ${deployment.failureReason}`);
     }
     if (deployment.status === "SUCCEEDED" && (await predictedVariant(serving)) === variant) return;
-    if (Date.now() > deadline) throw new Error(`Deployment ${deploymentId} was not serving v${version} after ${DEADLINE_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`Deployment ${deploymentId} was not serving v${version} after ${DEADLINE_MS / 1000} s`);
     await sleep(POLL_MS);
   }
 }
@@ -41,7 +45,12 @@ async function untilServing(database: Db, deploymentId: string, serving: Serving
 export async function promoteCycle(ctx: ServiceContext, serving: Serving, version: number): Promise<Cycle> {
   const start = performance.now();
   const { deploymentId } = await requestPromotion(ctx, {
-    modelName: serving.modelName, version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "bench/deploy",
+    modelName: serving.modelName,
+    version,
+    environment: "STAGING",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: "bench/deploy",
   });
   if (!deploymentId) throw new Error("A staging promotion should be queued at once");
   await untilServing(ctx.db, deploymentId, serving, version);
@@ -65,7 +74,13 @@ function percentile(values: number[], p: number) {
 /** The cycles' total times as a row for formatTable. */
 export function summarize(name: string, cycles: Cycle[]): Timing {
   const times = cycles.map((c) => c.totalMs);
-  return { name, samples: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: percentile(times, 100) };
+  return {
+    name,
+    samples: times.length,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    max: percentile(times, 100),
+  };
 }
 
 /**
@@ -79,7 +94,11 @@ export async function breakdown(database: Db, cycles: Cycle[]) {
   for (const cycle of cycles) {
     const deployment = await database.deployment.findUniqueOrThrow({
       where: { id: cycle.deploymentId },
-      select: { createdAt: true, startedAt: true, events: { orderBy: { id: "asc" }, select: { step: true, startedAt: true, finishedAt: true } } },
+      select: {
+        createdAt: true,
+        startedAt: true,
+        events: { orderBy: { id: "asc" }, select: { step: true, startedAt: true, finishedAt: true } },
+      },
     });
     let accounted = 0;
     const pickUp = (deployment.startedAt ?? deployment.createdAt).getTime() - deployment.createdAt.getTime();

@@ -3,14 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { writeModels } from "@/runtime/models/write-models";
 import { closeQueues } from "@/server/jobs/define-job";
-import { freshBenchDatabase } from "../lib/bench-database";
-import { writeBenchmarkSection } from "../lib/benchmarks-doc";
-import { describeMachine } from "../lib/machine";
-import { formatTable, type Timing } from "../lib/stats";
-import { startRuntime } from "../runtime/processes";
-import { benchActor, registerBenchModel } from "./bench-model";
-import { breakdown, promoteCycle, rollbackCycle, summarize, type Cycle, type Serving } from "./cycles";
-import { startWorker } from "./worker-process";
+import { freshBenchDatabase } from "@/bench/lib/bench-database";
+import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
+import { describeMachine } from "@/bench/lib/machine";
+import { formatTable, type Timing } from "@/bench/lib/stats";
+import { startRuntime } from "@/bench/runtime/processes";
+import { benchActor, registerBenchModel } from "@/bench/deploy/bench-model";
+import { breakdown, promoteCycle, rollbackCycle, summarize, type Cycle, type Serving } from "@/bench/deploy/cycles";
+import { startWorker } from "@/bench/deploy/worker-process";
 
 // bench/deploy: promote → serving and rollback → serving on the local target, through the real path: the services
 // the API calls, BullMQ on Redis, the worker process, the local runtime process. Prints p50/p95 beside the targets
@@ -21,11 +21,19 @@ const SECTION = "Deployments (bench/deploy)";
 const PROMOTE_TARGET_MS = 5_000;
 const ROLLBACK_TARGET_MS = 2_000;
 
-const loadAverage = () => os.loadavg().map((load) => load.toFixed(2)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
 const { url, database } = await freshBenchDatabase("modelport_bench_deploy");
 const scratch = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-deploy-"));
 // This process and the worker must agree on the database, the queue prefix and where artifact bytes live.
-Object.assign(process.env, { DATABASE_URL: url, QUEUE_PREFIX: "modelport_bench_deploy", ARTIFACT_ROOT: path.join(scratch, "artifacts") });
+Object.assign(process.env, {
+  DATABASE_URL: url,
+  QUEUE_PREFIX: "modelport_bench_deploy",
+  ARTIFACT_ROOT: path.join(scratch, "artifacts"),
+});
 
 const { manifest } = await writeModels(path.join(scratch, "models"));
 const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
@@ -34,7 +42,11 @@ const ctx = await benchActor(database);
 const [v1, v2] = await registerBenchModel(ctx, MODEL, [gbt, logreg], path.join(scratch, "models"));
 
 const runtime = await startRuntime();
-const worker = await startWorker({ RUNTIME_URL: runtime.baseUrl, RUNTIME_CONTROL_TOKEN: runtime.controlToken, WORKER_METRICS_PORT: "0" });
+const worker = await startWorker({
+  RUNTIME_URL: runtime.baseUrl,
+  RUNTIME_CONTROL_TOKEN: runtime.controlToken,
+  WORKER_METRICS_PORT: "0",
+});
 const serving: Serving = {
   runtimeUrl: runtime.baseUrl,
   endpointName: `${MODEL}-staging-local`,
@@ -62,7 +74,8 @@ try {
   const loadAfter = loadAverage();
   const busy = Math.max(oneMinuteBefore, os.loadavg()[0]!) > os.cpus().length / 2;
 
-  const verdict = (timing: Timing, targetMs: number) => `≤ ${targetMs.toLocaleString("en-US")} ms: p95 ${timing.p95 <= targetMs ? "met" : "missed"}`;
+  const verdict = (timing: Timing, targetMs: number) =>
+    `≤ ${targetMs.toLocaleString("en-US")} ms: p95 ${timing.p95 <= targetMs ? "met" : "missed"}`;
   const table = formatTable([first, promote, rollback], {
     [promote.name]: verdict(promote, PROMOTE_TARGET_MS),
     [rollback.name]: verdict(rollback, ROLLBACK_TARGET_MS),
@@ -72,36 +85,44 @@ try {
   const partsTable = [
     "| part (median ms) | promote | rollback |",
     "|---|---:|---:|",
-    ...promoteParts.map((p) => `| ${p.name} | ${p.medianMs.toFixed(0)} | ${rollbackParts.find((r) => r.name === p.name)?.medianMs.toFixed(0) ?? ""} |`),
+    ...promoteParts.map(
+      (p) =>
+        `| ${p.name} | ${p.medianMs.toFixed(0)} | ${rollbackParts.find((r) => r.name === p.name)?.medianMs.toFixed(0) ?? ""} |`,
+    ),
   ].join("\n");
   console.log(`\n${table}\n\n${partsTable}\n\nload average (1 / 5 / 15 min): ${loadBefore} before, ${loadAfter} after`);
 
-  writeBenchmarkSection(SECTION, [
-    `## ${SECTION}`,
-    "",
-    `Run with \`npm run bench:deploy\` on 2026-11-22 (${CYCLES} cycles each).`,
-    `Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.` +
-      (busy ? " Other work was running on this shared machine during the run (see the load average), so these are not quiet-machine numbers." : ""),
-    "",
-    "Each cycle goes the whole real path: `requestPromotion` (STAGING, LOCAL target, all-at-once; staging needs no approval) " +
-      "or `rollBackEndpoint` in-process against PostgreSQL → the BullMQ job on Redis → the worker process (`workers/main.ts`) " +
-      "running the deployment's state machine → the local runtime process loading the ONNX model. A cycle ends when the deployment " +
-      "is SUCCEEDED and a prediction on the endpoint reports the expected variant (the bench polls every 10 ms). " +
-      "v1 is fraud-gbt and v2 fraud-logreg. The first deployment (v1, which creates the endpoint) is timed on its own; then, after one " +
-      "unmeasured warm-up pair, each cycle promotes v2 over v1 and rolls the endpoint back to v1, promotions and rollbacks interleaved.",
-    "All-at-once has no bake: its one traffic step moves 100% at once with a bake of 0 s, so there is no guardrail watch in these times. " +
-      "A canary or linear rollout adds its bake seconds per step on top. " +
-      `With ${CYCLES} cycles the p95 is the ${CYCLES >= 20 ? "second-slowest" : "slowest"} cycle.`,
-    "",
-    table,
-    "",
-    "Where the time goes (median of each part over the cycles; steps as recorded in the deployment's events; " +
-      "the rest is the work between the recorded times: the request's transaction before the deployment row, the enqueue, " +
-      "each step's bookkeeping queries, the status writes, and this bench's poll and prediction):",
-    "",
-    partsTable,
-    "",
-  ].join("\n"));
+  writeBenchmarkSection(
+    SECTION,
+    [
+      `## ${SECTION}`,
+      "",
+      `Run with \`npm run bench:deploy\` on 2026-11-22 (${CYCLES} cycles each).`,
+      `Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.` +
+        (busy
+          ? " Other work was running on this shared machine during the run (see the load average), so these are not quiet-machine numbers."
+          : ""),
+      "",
+      "Each cycle goes the whole real path: `requestPromotion` (STAGING, LOCAL target, all-at-once; staging needs no approval) " +
+        "or `rollBackEndpoint` in-process against PostgreSQL → the BullMQ job on Redis → the worker process (`workers/main.ts`) " +
+        "running the deployment's state machine → the local runtime process loading the ONNX model. A cycle ends when the deployment " +
+        "is SUCCEEDED and a prediction on the endpoint reports the expected variant (the bench polls every 10 ms). " +
+        "v1 is fraud-gbt and v2 fraud-logreg. The first deployment (v1, which creates the endpoint) is timed on its own; then, after one " +
+        "unmeasured warm-up pair, each cycle promotes v2 over v1 and rolls the endpoint back to v1, promotions and rollbacks interleaved.",
+      "All-at-once has no bake: its one traffic step moves 100% at once with a bake of 0 s, so there is no guardrail watch in these times. " +
+        "A canary or linear rollout adds its bake seconds per step on top. " +
+        `With ${CYCLES} cycles the p95 is the ${CYCLES >= 20 ? "second-slowest" : "slowest"} cycle.`,
+      "",
+      table,
+      "",
+      "Where the time goes (median of each part over the cycles; steps as recorded in the deployment's events; " +
+        "the rest is the work between the recorded times: the request's transaction before the deployment row, the enqueue, " +
+        "each step's bookkeeping queries, the status writes, and this bench's poll and prediction):",
+      "",
+      partsTable,
+      "",
+    ].join("\n"),
+  );
 } finally {
   await worker.stop();
   await runtime.stop();

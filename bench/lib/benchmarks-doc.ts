@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const FILE = path.resolve(import.meta.dirname, "../../docs/benchmarks.md");
-const HEADER = "# Benchmarks\n\nNumbers printed by the scripts in `bench/`; each section is rewritten by its own script.\n";
+const HEADER =
+  "# Benchmarks\n\nNumbers printed by the scripts in `bench/`; each section is rewritten by its own script.\n";
 
 /** Replaces the `## <name>` section of docs/benchmarks.md (or appends it), leaving the others alone. */
 export function writeBenchmarkSection(name: string, body: string) {
@@ -10,5 +11,8 @@ export function writeBenchmarkSection(name: string, body: string) {
   const escaped = name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   const pattern = new RegExp(`## ${escaped}\\n[\\s\\S]*?(?=\\n## |$)`);
   const section = body.trimEnd() + "\n";
-  writeFileSync(FILE, pattern.test(existing) ? existing.replace(pattern, section) : existing.trimEnd() + "\n\n" + section);
+  writeFileSync(
+    FILE,
+    pattern.test(existing) ? existing.replace(pattern, section) : existing.trimEnd() + "\n\n" + section,
+  );
 }

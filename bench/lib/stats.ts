@@ -23,7 +23,8 @@ export async function measure(name: string, fn: () => Promise<unknown>, samples 
 export function formatTable(rows: Timing[], targets: Record<string, string> = {}) {
   const header = "| query | samples | p50 ms | p95 ms | max ms | target |\n|---|---:|---:|---:|---:|---|";
   const lines = rows.map(
-    (r) => `| ${r.name} | ${r.samples} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${targets[r.name] ?? ""} |`,
+    (r) =>
+      `| ${r.name} | ${r.samples} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${targets[r.name] ?? ""} |`,
   );
   return [header, ...lines].join("\n");
 }

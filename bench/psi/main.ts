@@ -1,13 +1,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { countsFromCumulativeBuckets, expectedPsiUnderNoDrift, parseBucketBound, populationStabilityIndex } from "@/server/services/monitoring/psi";
+import {
+  countsFromCumulativeBuckets,
+  expectedPsiUnderNoDrift,
+  parseBucketBound,
+  populationStabilityIndex,
+} from "@/server/services/monitoring/psi";
 import { startPrometheus } from "@/tests/integration/support/prometheus-process";
-import { writeBenchmarkSection } from "../lib/benchmarks-doc";
-import { describeMachine } from "../lib/machine";
-import { measure } from "../lib/stats";
-import { generateRawSamples, timeNumpy, timeTypeScript, writeRawSamples } from "./raw-samples";
-import { serveSyntheticHistograms, syntheticModel } from "./synthetic-histograms";
+import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
+import { describeMachine } from "@/bench/lib/machine";
+import { measure } from "@/bench/lib/stats";
+import { generateRawSamples, timeNumpy, timeTypeScript, writeRawSamples } from "@/bench/psi/raw-samples";
+import { serveSyntheticHistograms, syntheticModel } from "@/bench/psi/synthetic-histograms";
 
 // bench/psi: (a) drift PSI for 100 features × 10 bins read from a real Prometheus (query + differencing + PSI,
 // end to end); (b) PSI from raw samples, 1,000,000 rows × 20 features, TypeScript typed arrays versus NumPy on the
@@ -20,7 +25,11 @@ const RAW_FEATURES = 20;
 const RAW_RUNS = 3;
 const ENDPOINT = "bench-psi";
 
-const loadAverage = () => os.loadavg().map((load) => load.toFixed(2)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const loadBefore = loadAverage();
 
@@ -66,7 +75,9 @@ const stable = drift.filter((d) => !d.shifted);
 const shifted = drift.filter((d) => d.shifted);
 const summary = (rows: typeof drift) =>
   `median PSI ${median(rows.map((d) => d.psi)).toFixed(4)} (expected under no drift ${median(rows.map((d) => d.expected)).toFixed(4)}), median rows ${median(rows.map((d) => d.rows)).toFixed(0)}`;
-console.log(`(a) ${endToEnd.name}: p50 ${endToEnd.p50.toFixed(1)} ms, p95 ${endToEnd.p95.toFixed(1)} ms (target ≤ 200 ms)`);
+console.log(
+  `(a) ${endToEnd.name}: p50 ${endToEnd.p50.toFixed(1)} ms, p95 ${endToEnd.p95.toFixed(1)} ms (target ≤ 200 ms)`,
+);
 console.log(`    ${stable.length} stable features: ${summary(stable)}`);
 console.log(`    ${shifted.length} drifted features (mean +0.5 sd): ${summary(shifted)}`);
 
@@ -88,9 +99,13 @@ const tsMs = median(typescript.timesMs);
 const npMs = numpy ? median(numpy.timesMs) : NaN;
 const maxDifference = numpy ? Math.max(...typescript.psi.map((psi, f) => Math.abs(psi - numpy.psi[f]!))) : NaN;
 const agree = maxDifference <= 1e-9;
-console.log(`(b) ${RAW_ROWS.toLocaleString("en")} rows × ${RAW_FEATURES} features, ${BINS} bins: TypeScript ${tsMs.toFixed(0)} ms, NumPy ${numpy ? `${npMs.toFixed(0)} ms` : "not installed"}`);
+console.log(
+  `(b) ${RAW_ROWS.toLocaleString("en")} rows × ${RAW_FEATURES} features, ${BINS} bins: TypeScript ${tsMs.toFixed(0)} ms, NumPy ${numpy ? `${npMs.toFixed(0)} ms` : "not installed"}`,
+);
 if (numpy) {
-  console.log(`    TypeScript speed / NumPy speed = ${(npMs / tsMs).toFixed(2)} (target ≥ 1.0); max |PSI difference| ${maxDifference.toExponential(2)} (${agree ? "agree" : "DISAGREE"} to 1e-9)`);
+  console.log(
+    `    TypeScript speed / NumPy speed = ${(npMs / tsMs).toFixed(2)} (target ≥ 1.0); max |PSI difference| ${maxDifference.toExponential(2)} (${agree ? "agree" : "DISAGREE"} to 1e-9)`,
+  );
 }
 
 writeBenchmarkSection(

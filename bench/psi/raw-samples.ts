@@ -29,7 +29,10 @@ export function generateRawSamples(rows: number, features: number): RawSamples {
 /** Reference columns, then production columns, float64 little-endian: the layout psi_numpy.py reads. */
 export async function writeRawSamples(file: string, samples: RawSamples) {
   const columns = [...samples.reference, ...samples.production];
-  await writeFile(file, columns.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+  await writeFile(
+    file,
+    columns.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength)),
+  );
 }
 
 export function timeTypeScript(samples: RawSamples, bins: number, runs: number) {
@@ -46,15 +49,25 @@ export function timeTypeScript(samples: RawSamples, bins: number, runs: number) 
 export type NumpyResult = { numpy: string; timesMs: number[]; psi: number[] };
 
 /** Runs psi_numpy.py on the same file; null (with how to install it) when Debian's python3-numpy is missing. */
-export function timeNumpy(script: string, file: string, samples: RawSamples, bins: number, runs: number): NumpyResult | null {
+export function timeNumpy(
+  script: string,
+  file: string,
+  samples: RawSamples,
+  bins: number,
+  runs: number,
+): NumpyResult | null {
   try {
     execFileSync("/usr/bin/python3", ["-c", "import numpy"], { stdio: "ignore" });
   } catch {
     console.log("NumPy is not installed: sudo apt-get install -y python3-numpy (then run npm run bench:psi again)");
     return null;
   }
-  const output = execFileSync("/usr/bin/python3", [script, file, String(samples.rows), String(samples.features), String(bins), String(runs)], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const output = execFileSync(
+    "/usr/bin/python3",
+    [script, file, String(samples.rows), String(samples.features), String(bins), String(runs)],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(output.toString()) as NumpyResult;
 }

@@ -26,19 +26,29 @@ export function syntheticModel(features: number, bins: number) {
     weight: 100,
     instanceType: "local-cpu",
     instanceCount: 1,
-    signature: { inputs: profile.map((p) => ({ name: p.name, type: "float32" as const })), outputs: [{ name: "score", type: "float32" as const }] },
+    signature: {
+      inputs: profile.map((p) => ({ name: p.name, type: "float32" as const })),
+      outputs: [{ name: "score", type: "float32" as const }],
+    },
     featureBins: profile.map((p) => ({ name: p.name, kind: "NUMERIC" as const, edges: p.edges, categories: [] })),
   } satisfies VariantConfig;
   return { profile, config };
 }
 
 /** Serves /metrics for one variant and counts `rowsPerTick` new production rows every `tickMs`. */
-export async function serveSyntheticHistograms(endpoint: string, model: ReturnType<typeof syntheticModel>, rowsPerTick = 200, tickMs = 100) {
+export async function serveSyntheticHistograms(
+  endpoint: string,
+  model: ReturnType<typeof syntheticModel>,
+  rowsPerTick = 200,
+  tickMs = 100,
+) {
   const family = new FeatureHistogramFamily();
   const histograms = family.forVariant(endpoint, model.config)!;
   const random = seededRandom(7);
   const tick = () => {
-    const rows = Array.from({ length: rowsPerTick }, () => model.profile.map((p) => random.normal(p.shifted ? 0.5 : 0)));
+    const rows = Array.from({ length: rowsPerTick }, () =>
+      model.profile.map((p) => random.normal(p.shifted ? 0.5 : 0)),
+    );
     histograms.observe(rows);
   };
   tick();

@@ -5,11 +5,11 @@ import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { CHART_POINT_BUDGET } from "@/server/services/experiments/point-budget";
 import { getModel } from "@/server/services/registry/get-model";
 import { listModels } from "@/server/services/registry/list-models";
-import { freshBenchDatabase } from "../lib/bench-database";
-import { writeBenchmarkSection } from "../lib/benchmarks-doc";
-import { describeMachine } from "../lib/machine";
-import { formatTable, measure, type Timing } from "../lib/stats";
-import { seedVolume, VOLUME } from "./seed-volume";
+import { freshBenchDatabase } from "@/bench/lib/bench-database";
+import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
+import { describeMachine } from "@/bench/lib/machine";
+import { formatTable, measure, type Timing } from "@/bench/lib/stats";
+import { seedVolume, VOLUME } from "@/bench/registry/seed-volume";
 
 // bench/registry: the registry and compare queries at 10,000 models, 100,000 versions and 1,000,000 metric points.
 // Prints p50/p95 per query and rewrites its section of docs/benchmarks.md. Not part of `npm test`.
@@ -24,18 +24,32 @@ console.log(`Loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
 const runIds = Array.from({ length: VOLUME.compareRuns }, (_, i) => `bench_run_${i + 1}`);
 const metricKeys = Array.from({ length: VOLUME.metricsPerRun }, (_, i) => `metric_${i + 1}`);
 let modelCursor = 0;
-const nextModelName = () => `bench-model-${String((modelCursor++ * 7919) % VOLUME.models + 1).padStart(5, "0")}`;
+const nextModelName = () => `bench-model-${String(((modelCursor++ * 7919) % VOLUME.models) + 1).padStart(5, "0")}`;
 const compareName = "compare 200 runs × 5 metrics × 1,000 steps";
 const compareFromPointsName = `${compareName}, without previews (read from the points)`;
-const loadAverage = () => os.loadavg().map((load) => load.toFixed(2)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
 
 /** The compare query as it runs for series that have no preview (e.g. longer than PREVIEW_MAX_SERIES_POINTS). */
 async function measureCompareFromPoints() {
   await database.$executeRawUnsafe(`UPDATE "MetricSeries" SET "preview" = NULL WHERE "runId" LIKE 'bench_run_%'`);
-  const timing = await measure(compareFromPointsName, () => compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 }), 5, 1);
+  const timing = await measure(
+    compareFromPointsName,
+    () => compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 }),
+    5,
+    1,
+  );
   await database.$transaction(async (tx) => {
-    const series = await tx.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "MetricSeries" WHERE "runId" LIKE 'bench_run_%'`);
-    await refreshPreviews(tx, series.map((s) => s.id));
+    const series = await tx.$queryRawUnsafe<{ id: number }[]>(
+      `SELECT "id" FROM "MetricSeries" WHERE "runId" LIKE 'bench_run_%'`,
+    );
+    await refreshPreviews(
+      tx,
+      series.map((s) => s.id),
+    );
   });
   return timing;
 }
@@ -45,10 +59,14 @@ async function measureCompareFromPoints() {
 const loadBefore = loadAverage();
 const timings: Timing[] = [
   await measure("registry list (page 1, newest first)", () => listModels(ctx, {})),
-  await measure("registry list (sorted by name, page 200)", () => listModels(ctx, { sort: "name", order: "asc", page: 200 })),
+  await measure("registry list (sorted by name, page 200)", () =>
+    listModels(ctx, { sort: "name", order: "asc", page: 200 }),
+  ),
   await measure("registry search (name/description text)", () => listModels(ctx, { search: "fraud" })),
   await measure("registry search (rare name fragment)", () => listModels(ctx, { search: "model-0424" })),
-  await measure("registry filter (tag + team + task)", () => listModels(ctx, { tag: "tag-7", team: "Bench team", taskType: "RANKING" })),
+  await measure("registry filter (tag + team + task)", () =>
+    listModels(ctx, { tag: "tag-7", team: "Bench team", taskType: "RANKING" }),
+  ),
   await measure("model page (versions, aliases, history, lineage)", () => getModel(ctx, nextModelName())),
   await measure(compareName, () => compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 }), 20, 2),
   await measureCompareFromPoints(),
@@ -58,14 +76,22 @@ const loadAfter = loadAverage();
 const targets: Record<string, string> = Object.fromEntries(
   timings.map((t) => [
     t.name,
-    t.name.startsWith("registry") ? "p95 ≤ 50 ms" : t.name === compareName ? "≤ 300 ms" : t.name === compareFromPointsName ? "none (fallback path)" : "",
+    t.name.startsWith("registry")
+      ? "p95 ≤ 50 ms"
+      : t.name === compareName
+        ? "≤ 300 ms"
+        : t.name === compareFromPointsName
+          ? "none (fallback path)"
+          : "",
   ]),
 );
 const table = formatTable(timings, targets);
 const sample = await compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 });
 const sentPoints = sample.series.reduce((sum, s) => sum + s.points.length, 0);
 const storedPoints = sample.series.reduce((sum, s) => sum + s.totalPoints, 0);
-console.log(`\n${table}\n\ncompare returns ${sentPoints.toLocaleString("en-US")} of ${storedPoints.toLocaleString("en-US")} stored points`);
+console.log(
+  `\n${table}\n\ncompare returns ${sentPoints.toLocaleString("en-US")} of ${storedPoints.toLocaleString("en-US")} stored points`,
+);
 console.log(`load average (1 / 5 / 15 min): ${loadBefore} before, ${loadAfter} after the timings`);
 
 const section = [
@@ -85,4 +111,3 @@ const section = [
 ].join("\n");
 writeBenchmarkSection("bench/registry", section);
 await database.$disconnect();
-

@@ -37,8 +37,13 @@ export async function seedVolume(database: Db) {
         FROM "MetricSeries" s, generate_series(0, ${steps - 1}) st
         WHERE s."runId" LIKE 'bench_run_%'`);
       // The same preview logBatch stores in the transaction that writes the points.
-      const series = await tx.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "MetricSeries" WHERE "runId" LIKE 'bench_run_%'`);
-      await refreshPreviews(tx, series.map((s) => s.id));
+      const series = await tx.$queryRawUnsafe<{ id: number }[]>(
+        `SELECT "id" FROM "MetricSeries" WHERE "runId" LIKE 'bench_run_%'`,
+      );
+      await refreshPreviews(
+        tx,
+        series.map((s) => s.id),
+      );
       await tx.$executeRawUnsafe(`
         INSERT INTO "RegisteredModel"(id, name, "teamId", "taskType", tags, description, "latestVersion", "createdById", "createdAt", "updatedAt")
         SELECT 'bm_' || g, 'bench-model-' || lpad(g::text, 5, '0'), 'bench_team',
@@ -52,7 +57,10 @@ export async function seedVolume(database: Db) {
                '{"inputs":[{"name":"amount","type":"float32"}],"outputs":[{"name":"score","type":"float32"}]}',
                json_build_object('val_auc', 0.8 + v / 100.0, 'val_loss', 0.3 - v / 100.0), 'bench_user', now() - (g * 10 + ${versionsPerModel} - v) * interval '1 minute'
         FROM generate_series(1, ${models}) g, generate_series(1, ${versionsPerModel}) v`);
-      for (const [alias, version] of [["production", versionsPerModel - 1], ["staging", versionsPerModel]] as const) {
+      for (const [alias, version] of [
+        ["production", versionsPerModel - 1],
+        ["staging", versionsPerModel],
+      ] as const) {
         await tx.$executeRawUnsafe(`
           INSERT INTO "ModelAlias"("modelId", alias, "versionId", "updatedById", "updatedAt")
           SELECT 'bm_' || g, '${alias}', 'bv_' || g || '_' || ${version}, 'bench_user', now() FROM generate_series(1, ${models}) g`);

@@ -4,12 +4,12 @@ import path from "node:path";
 import { rowObject } from "@/runtime/models/dataset";
 import { writeModels } from "@/runtime/models/write-models";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import { writeBenchmarkSection } from "../lib/benchmarks-doc";
-import { describeMachine } from "../lib/machine";
-import { inProcessLoop } from "./in-process";
-import { fixedRate } from "./open-loop";
-import { startFastApi, startRuntime } from "./processes";
-import { wrk, writeWrkScript, type LoadResult } from "./wrk";
+import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
+import { describeMachine } from "@/bench/lib/machine";
+import { inProcessLoop } from "@/bench/runtime/in-process";
+import { fixedRate } from "@/bench/runtime/open-loop";
+import { startFastApi, startRuntime } from "@/bench/runtime/processes";
+import { wrk, writeWrkScript, type LoadResult } from "@/bench/runtime/wrk";
 
 // bench/runtime: single-row throughput and latency of the local runtime over HTTP, the same ONNX model in-process
 // (the ceiling), and FastAPI + uvicorn + scikit-learn; the gain from dynamic batching at 64 connections; p99 at a
@@ -20,7 +20,11 @@ const FIXED_RATE = 500;
 const BATCHED = { maxBatchSize: 32, maxQueueDelayMs: 1 };
 const UNBATCHED = { maxBatchSize: 1, maxQueueDelayMs: 0 };
 
-const loadAverage = () => os.loadavg().map((load) => load.toFixed(2)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
 const loadBefore = loadAverage();
 const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-runtime-"));
 const { manifest, models } = await writeModels(directory);
@@ -34,29 +38,57 @@ type Row = { name: string; connections: string; result: LoadResult };
 const results: Row[] = [];
 const record = (name: string, connections: string, result: LoadResult) => {
   results.push({ name, connections, result });
-  console.log(`${name.padEnd(58)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}`);
+  console.log(
+    `${name.padEnd(58)} ${result.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}`,
+  );
 };
 
 console.log(`fraud-gbt: ${model.train.featureNames.length} features, 120 trees; ${SECONDS} s per run`);
-record("(b) in-process onnxruntime loop, 1 row per call", "1 (loop)", await inProcessLoop(model.onnx, rows, SECONDS / 2));
+record(
+  "(b) in-process onnxruntime loop, 1 row per call",
+  "1 (loop)",
+  await inProcessLoop(model.onnx, rows, SECONDS / 2),
+);
 
 const runtime = await startRuntime();
 const target = new LocalRuntimeTarget({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
 const configure = (batching: typeof BATCHED) =>
   target.client.putEndpoint("bench-fraud", {
-    variants: [{ variantName: "fraud-gbt-v1", modelName: "fraud-gbt", modelVersion: 1, modelPath: path.join(directory, entry.file), sha256: entry.sha256, signature: entry.signature, weight: 100 }],
+    variants: [
+      {
+        variantName: "fraud-gbt-v1",
+        modelName: "fraud-gbt",
+        modelVersion: 1,
+        modelPath: path.join(directory, entry.file),
+        sha256: entry.sha256,
+        signature: entry.signature,
+        weight: 100,
+      },
+    ],
     batching,
   });
 const runtimeUrl = `${runtime.baseUrl}/v1/endpoints/bench-fraud/predict`;
 try {
   await configure(BATCHED);
   await wrk(runtimeUrl, script, CONNECTIONS, 2);
-  record(`(a) runtime over HTTP, dynamic batching (${BATCHED.maxBatchSize} rows / ${BATCHED.maxQueueDelayMs} ms)`, String(CONNECTIONS), await wrk(runtimeUrl, script, CONNECTIONS, SECONDS));
+  record(
+    `(a) runtime over HTTP, dynamic batching (${BATCHED.maxBatchSize} rows / ${BATCHED.maxQueueDelayMs} ms)`,
+    String(CONNECTIONS),
+    await wrk(runtimeUrl, script, CONNECTIONS, SECONDS),
+  );
   await configure(UNBATCHED);
   await wrk(runtimeUrl, script, CONNECTIONS, 2);
-  record("(a') runtime over HTTP, batching off (1 row per run)", String(CONNECTIONS), await wrk(runtimeUrl, script, CONNECTIONS, SECONDS));
+  record(
+    "(a') runtime over HTTP, batching off (1 row per run)",
+    String(CONNECTIONS),
+    await wrk(runtimeUrl, script, CONNECTIONS, SECONDS),
+  );
   await configure(BATCHED);
-  record(`runtime at a fixed ${FIXED_RATE} requests/s (open loop)`, `${FIXED_RATE}/s`, await fixedRate(runtimeUrl, bodies, FIXED_RATE, SECONDS));
+  record(
+    `runtime at a fixed ${FIXED_RATE} requests/s (open loop)`,
+    `${FIXED_RATE}/s`,
+    await fixedRate(runtimeUrl, bodies, FIXED_RATE, SECONDS),
+  );
 } finally {
   await runtime.stop();
 }
@@ -65,8 +97,16 @@ const fastApi = await startFastApi(path.join(directory, entry.trainingSample));
 const fastApiUrl = `${fastApi.baseUrl}/predict`;
 try {
   await wrk(fastApiUrl, script, CONNECTIONS, 2);
-  record("(c) FastAPI + uvicorn + scikit-learn GradientBoostingClassifier", String(CONNECTIONS), await wrk(fastApiUrl, script, CONNECTIONS, SECONDS));
-  record(`FastAPI at a fixed ${FIXED_RATE} requests/s (open loop)`, `${FIXED_RATE}/s`, await fixedRate(fastApiUrl, bodies, FIXED_RATE, SECONDS));
+  record(
+    "(c) FastAPI + uvicorn + scikit-learn GradientBoostingClassifier",
+    String(CONNECTIONS),
+    await wrk(fastApiUrl, script, CONNECTIONS, SECONDS),
+  );
+  record(
+    `FastAPI at a fixed ${FIXED_RATE} requests/s (open loop)`,
+    `${FIXED_RATE}/s`,
+    await fixedRate(fastApiUrl, bodies, FIXED_RATE, SECONDS),
+  );
 } finally {
   await fastApi.stop();
   await rm(directory, { recursive: true, force: true });
@@ -91,7 +131,8 @@ const table = [
   "| setup | connections / rate | requests/s | p50 ms | p99 ms | errors |",
   "|---|---|---:|---:|---:|---:|",
   ...results.map(
-    (r) => `| ${r.name} | ${r.connections} | ${r.result.requestsPerSecond.toFixed(0)} | ${r.result.p50Ms.toFixed(2)} | ${r.result.p99Ms.toFixed(2)} | ${r.result.errors} |`,
+    (r) =>
+      `| ${r.name} | ${r.connections} | ${r.result.requestsPerSecond.toFixed(0)} | ${r.result.p50Ms.toFixed(2)} | ${r.result.p99Ms.toFixed(2)} | ${r.result.errors} |`,
   ),
 ].join("\n");
 

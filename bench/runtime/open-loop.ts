@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import type { LoadResult } from "./wrk";
+import type { LoadResult } from "@/bench/runtime/wrk";
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
@@ -7,10 +7,18 @@ function percentile(sorted: number[], p: number) {
 
 function post(url: URL, agent: Agent, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -20,7 +28,12 @@ function post(url: URL, agent: Agent, body: string): Promise<number> {
  * Open-loop load at a fixed rate: requests are sent on schedule whether or not earlier ones have answered, and
  * latency is measured from the scheduled send time, so a stall shows up in the percentiles (no coordinated omission).
  */
-export async function fixedRate(target: string, bodies: string[], ratePerSecond: number, seconds: number): Promise<LoadResult> {
+export async function fixedRate(
+  target: string,
+  bodies: string[],
+  ratePerSecond: number,
+  seconds: number,
+): Promise<LoadResult> {
   const url = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const total = ratePerSecond * seconds;
@@ -48,5 +61,10 @@ export async function fixedRate(target: string, bodies: string[], ratePerSecond:
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requestsPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors };
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
 }

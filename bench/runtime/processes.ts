@@ -17,16 +17,32 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function startService(command: string, args: string[], port: number, env: Record<string, string>, startupMs: number): Promise<Service> {
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+async function startService(
+  command: string,
+  args: string[],
+  port: number,
+  env: Record<string, string>,
+  startupMs: number,
+): Promise<Service> {
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + startupMs;
-  while (!(await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${command} ${args.join(" ")} did not start:\n${output}`);
+  while (
+    !(await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`${command} ${args.join(" ")} did not start:\n${output}`);
     await sleep(200);
   }
   return {
@@ -54,5 +70,11 @@ export async function startRuntime(): Promise<Service & { controlToken: string }
 /** FastAPI + uvicorn + scikit-learn from Debian's python3 (the packages are python3-fastapi, -uvicorn, -sklearn). */
 export async function startFastApi(trainingCsv: string): Promise<Service> {
   const port = await freePort();
-  return startService("/usr/bin/python3", [path.join(import.meta.dirname, "fastapi_server.py"), trainingCsv, String(port)], port, {}, 120_000);
+  return startService(
+    "/usr/bin/python3",
+    [path.join(import.meta.dirname, "fastapi_server.py"), trainingCsv, String(port)],
+    port,
+    {},
+    120_000,
+  );
 }

@@ -25,13 +25,16 @@ export async function writeWrkScript(directory: string, name: string, bodies: st
 
 /** Closed-loop load with wrk (keep-alive connections, one thread), bounded to `seconds`. */
 export async function wrk(url: string, script: string, connections: number, seconds: number): Promise<LoadResult> {
-  const { stdout } = await run("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], { timeout: (seconds + 30) * 1000 });
+  const { stdout } = await run("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], {
+    timeout: (seconds + 30) * 1000,
+  });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   const p50 = /\s50%\s+([\d.]+)(us|ms|s|m)/.exec(stdout);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s|m)/.exec(stdout);
   if (!rps || !p50 || !p99) throw new Error(`Could not read wrk's output:\n${stdout}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  const errors = Number(non2xx?.[1] ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((s, n) => s + Number(n), 0) : 0);
+  const errors =
+    Number(non2xx?.[1] ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((s, n) => s + Number(n), 0) : 0);
   return { requestsPerSecond: Number(rps[1]), p50Ms: toMs(p50[1]!, p50[2]!), p99Ms: toMs(p99[1]!, p99[2]!), errors };
 }

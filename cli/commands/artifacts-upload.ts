@@ -2,10 +2,10 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "zod";
-import { defineCommand } from "../command";
-import { UsageError } from "../errors";
-import { emit, formatCount } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
+import { defineCommand } from "@/cli/command";
+import { UsageError } from "@/cli/errors";
+import { emit, formatCount } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
 
 const HELP = `Usage: modelport artifacts upload RUN_ID FILE [--path NAME]
 
@@ -34,7 +34,9 @@ export const artifactsUploadCommand = defineCommand({
       throw new UsageError(`Cannot read ${input.file}`);
     });
     if (!info.isFile()) throw new UsageError(`${input.file} is not a file`);
-    const artifact = await (await ctx.api()).upload(`/runs/${encodeURIComponent(input.runId)}/artifacts`, {
+    const artifact = await (
+      await ctx.api()
+    ).upload(`/runs/${encodeURIComponent(input.runId)}/artifacts`, {
       query: { path: input.path },
       body: createReadStream(input.file),
       size: info.size,
@@ -43,7 +45,11 @@ export const artifactsUploadCommand = defineCommand({
     emit(
       ctx.out,
       artifact,
-      [`path:   ${artifact.path}`, `sha256: ${artifact.sha256}`, `size:   ${formatCount(Number(artifact.sizeBytes))} bytes`].join("\n"),
+      [
+        `path:   ${artifact.path}`,
+        `sha256: ${artifact.sha256}`,
+        `size:   ${formatCount(Number(artifact.sizeBytes))} bytes`,
+      ].join("\n"),
     );
   },
 });

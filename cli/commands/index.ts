@@ -1,12 +1,12 @@
-import type { RunnableCommand } from "../command";
-import { artifactsUploadCommand } from "./artifacts-upload";
-import { loginCommand } from "./login";
-import { modelsAliasCommand } from "./models-alias";
-import { modelsListCommand } from "./models-list";
-import { modelsRegisterCommand } from "./models-register";
-import { runsCreateCommand } from "./runs-create";
-import { runsFinishCommand } from "./runs-finish";
-import { runsLogCommand } from "./runs-log";
+import type { RunnableCommand } from "@/cli/command";
+import { artifactsUploadCommand } from "@/cli/commands/artifacts-upload";
+import { loginCommand } from "@/cli/commands/login";
+import { modelsAliasCommand } from "@/cli/commands/models-alias";
+import { modelsListCommand } from "@/cli/commands/models-list";
+import { modelsRegisterCommand } from "@/cli/commands/models-register";
+import { runsCreateCommand } from "@/cli/commands/runs-create";
+import { runsFinishCommand } from "@/cli/commands/runs-finish";
+import { runsLogCommand } from "@/cli/commands/runs-log";
 
 export const COMMANDS: RunnableCommand[] = [
   loginCommand,

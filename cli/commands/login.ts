@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { createApiClient } from "../api-client";
-import { defineCommand } from "../command";
-import { configPath, normalizeBaseUrl, saveConnection } from "../config";
-import { UsageError } from "../errors";
-import { emit } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
+import { createApiClient } from "@/cli/api-client";
+import { defineCommand } from "@/cli/command";
+import { configPath, normalizeBaseUrl, saveConnection } from "@/cli/config";
+import { UsageError } from "@/cli/errors";
+import { emit } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
 
 const HELP = `Usage: modelport login --url URL --token TOKEN
 
@@ -23,7 +23,12 @@ export const loginCommand = defineCommand({
   help: HELP,
   parse(argv) {
     const { values, positionals } = parseOptions(
-      { args: argv, options: { url: { type: "string" }, token: { type: "string" } }, allowPositionals: true, strict: true },
+      {
+        args: argv,
+        options: { url: { type: "string" }, token: { type: "string" } },
+        allowPositionals: true,
+        strict: true,
+      },
       HELP,
     );
     requirePositionals(positionals, [], HELP);

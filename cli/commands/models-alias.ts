@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineCommand } from "../command";
-import { UsageError } from "../errors";
-import { emit } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
-import { parsePositiveInt } from "../values";
+import { defineCommand } from "@/cli/command";
+import { UsageError } from "@/cli/errors";
+import { emit } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
+import { parsePositiveInt } from "@/cli/values";
 
 const HELP = `Usage: modelport models alias NAME ALIAS VERSION --reason TEXT
 
@@ -31,11 +31,12 @@ export const modelsAliasCommand = defineCommand({
     return { name, alias, version: parsePositiveInt(version.replace(/^v/i, ""), "VERSION"), reason: values.reason };
   },
   async execute(ctx, input) {
-    const result = await (await ctx.api()).request(
-      "PUT",
-      `/models/${encodeURIComponent(input.name)}/aliases/${encodeURIComponent(input.alias)}`,
-      { json: { version: input.version, reason: input.reason }, schema: aliasSet },
-    );
+    const result = await (
+      await ctx.api()
+    ).request("PUT", `/models/${encodeURIComponent(input.name)}/aliases/${encodeURIComponent(input.alias)}`, {
+      json: { version: input.version, reason: input.reason },
+      schema: aliasSet,
+    });
     const from = result.event.fromVersion === null ? "" : ` (was v${result.event.fromVersion})`;
     emit(ctx.out, result, `${result.model}@${result.alias} → v${result.version}${from}`);
   },

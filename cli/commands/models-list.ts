@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../command";
-import { emit, note, table } from "../output";
-import { parseOptions, parsePositiveIntOption, requirePositionals } from "../parse-options";
+import { defineCommand } from "@/cli/command";
+import { emit, note, table } from "@/cli/output";
+import { parseOptions, parsePositiveIntOption, requirePositionals } from "@/cli/parse-options";
 
 const HELP = `Usage: modelport models list [--search Q] [--tag T] [--team TEAM] [--page N] [--page-size N]
 
@@ -65,7 +65,10 @@ export const modelsListCommand = defineCommand({
       m.tags.join(",") || "-",
       m.updatedAt.slice(0, 10),
     ]);
-    const human = rows.length === 0 ? "No models match." : table(["NAME", "TEAM", "TASK", "LATEST", "ALIASES", "TAGS", "UPDATED"], rows);
+    const human =
+      rows.length === 0
+        ? "No models match."
+        : table(["NAME", "TEAM", "TASK", "LATEST", "ALIASES", "TAGS", "UPDATED"], rows);
     emit(ctx.out, list, human);
     if (list.total > list.items.length) {
       note(ctx.out, `Page ${list.page}: ${list.items.length} of ${list.total} models (use --page to see more)`);

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import type { ApiClient } from "../api-client";
-import { defineCommand } from "../command";
-import { ApiError, UsageError } from "../errors";
-import { emit, note } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
-import { parseChoice } from "../values";
+import type { ApiClient } from "@/cli/api-client";
+import { defineCommand } from "@/cli/command";
+import { ApiError, UsageError } from "@/cli/errors";
+import { emit, note } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
+import { parseChoice } from "@/cli/values";
 
 const FORMATS = ["onnx", "vllm", "container"] as const;
 const TASKS = ["classification", "regression", "ranking", "llm", "other"] as const;
@@ -95,7 +95,8 @@ export const modelsRegisterCommand = defineCommand({
     const [name = ""] = requirePositionals(positionals, ["NAME"], HELP);
     if (!values.run) throw new UsageError("Missing --run", HELP);
     if (!values.format) throw new UsageError("Missing --format", HELP);
-    if (!values.create && (values.team || values.task)) throw new UsageError("--team and --task only apply with --create", HELP);
+    if (!values.create && (values.team || values.task))
+      throw new UsageError("--team and --task only apply with --create", HELP);
     if (values.create && !values.task) throw new UsageError("--create needs --task", HELP);
     return {
       name,
@@ -106,7 +107,9 @@ export const modelsRegisterCommand = defineCommand({
         description: values.description,
       },
       signatureFile: values.signature,
-      create: values.task ? { team: values.team, taskType: upper(parseChoice(values.task, TASKS, "--task")) } : undefined,
+      create: values.task
+        ? { team: values.team, taskType: upper(parseChoice(values.task, TASKS, "--task")) }
+        : undefined,
     };
   },
   async execute(ctx, input) {

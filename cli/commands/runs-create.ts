@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineCommand } from "../command";
-import { UsageError } from "../errors";
-import { emit, note } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
-import { parseKeyValues } from "../values";
+import { defineCommand } from "@/cli/command";
+import { UsageError } from "@/cli/errors";
+import { emit, note } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
+import { parseKeyValues } from "@/cli/values";
 
 const HELP = `Usage: modelport runs create --experiment NAME [options]
 

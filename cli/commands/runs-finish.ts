@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../command";
-import { emit } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
-import { parseChoice } from "../values";
+import { defineCommand } from "@/cli/command";
+import { emit } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
+import { parseChoice } from "@/cli/values";
 
 const STATUSES = ["FINISHED", "FAILED", "KILLED"] as const;
 
@@ -23,10 +23,15 @@ export const runsFinishCommand = defineCommand({
       HELP,
     );
     const [runId = ""] = requirePositionals(positionals, ["RUN_ID"], HELP);
-    return { runId, status: values.status === undefined ? "FINISHED" : parseChoice(values.status, STATUSES, "--status") };
+    return {
+      runId,
+      status: values.status === undefined ? "FINISHED" : parseChoice(values.status, STATUSES, "--status"),
+    };
   },
   async execute(ctx, input) {
-    const run = await (await ctx.api()).request("POST", `/runs/${encodeURIComponent(input.runId)}/finish`, {
+    const run = await (
+      await ctx.api()
+    ).request("POST", `/runs/${encodeURIComponent(input.runId)}/finish`, {
       json: { status: input.status },
       schema: finishedRun,
     });

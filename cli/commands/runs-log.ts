@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { ApiClient } from "../api-client";
-import { inBatches } from "../batch";
-import { defineCommand } from "../command";
-import { ApiError, UsageError } from "../errors";
-import { readMetricPoints, validateMetricsFile, type MetricsFile } from "../metrics-file-reader";
-import { emit, formatCount } from "../output";
-import { parseOptions, requirePositionals } from "../parse-options";
-import { parseKeyValues, parseMetricArg, type MetricPoint } from "../values";
+import type { ApiClient } from "@/cli/api-client";
+import { inBatches } from "@/cli/batch";
+import { defineCommand } from "@/cli/command";
+import { ApiError, UsageError } from "@/cli/errors";
+import { readMetricPoints, validateMetricsFile, type MetricsFile } from "@/cli/metrics-file-reader";
+import { emit, formatCount } from "@/cli/output";
+import { parseOptions, requirePositionals } from "@/cli/parse-options";
+import { parseKeyValues, parseMetricArg, type MetricPoint } from "@/cli/values";
 
 export const POINTS_PER_REQUEST = 1000;
 
@@ -50,7 +50,12 @@ async function sendBatches(api: ApiClient, input: RunsLogInput, file: MetricsFil
     } catch (error) {
       if (!(error instanceof ApiError) || totals.requests === 0) throw error;
       const sent = `${formatCount(totals.metricPoints)} of ${formatCount(totalPoints)} points were already logged`;
-      throw new ApiError(error.status, error.code, `${error.message} (request ${totals.requests + 1}; ${sent})`, error.details);
+      throw new ApiError(
+        error.status,
+        error.code,
+        `${error.message} (request ${totals.requests + 1}; ${sent})`,
+        error.details,
+      );
     }
   };
   for await (const batch of inBatches(allPoints(input.metrics, file), POINTS_PER_REQUEST)) {

@@ -1,5 +1,5 @@
 import { cn } from "@/lib/cn";
-import { diffAuditValues, formatDiffValue, type DiffChange } from "./audit-diff";
+import { diffAuditValues, formatDiffValue, type DiffChange } from "@/components/admin/audit-diff";
 
 const ROW_TONE: Record<DiffChange, string> = {
   changed: "bg-amber-50",
@@ -23,9 +23,15 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
     <table className="w-full table-fixed text-left text-xs" data-testid="audit-diff">
       <thead className="text-slate-500">
         <tr>
-          <th scope="col" className="w-48 px-2 py-1 font-medium">Field</th>
-          <th scope="col" className="px-2 py-1 font-medium">Before</th>
-          <th scope="col" className="px-2 py-1 font-medium">After</th>
+          <th scope="col" className="w-48 px-2 py-1 font-medium">
+            Field
+          </th>
+          <th scope="col" className="px-2 py-1 font-medium">
+            Before
+          </th>
+          <th scope="col" className="px-2 py-1 font-medium">
+            After
+          </th>
         </tr>
       </thead>
       <tbody className="font-mono">
@@ -34,13 +40,25 @@ export function AuditDiffView({ before, after }: { before: unknown; after: unkno
             <th scope="row" className="px-2 py-1 align-top font-semibold text-slate-700">
               {entry.key}
               {entry.change !== "unchanged" && (
-                <span className="ml-2 font-sans text-[10px] font-medium uppercase tracking-wide text-slate-500">{CHANGE_LABEL[entry.change]}</span>
+                <span className="ml-2 font-sans text-[10px] font-medium uppercase tracking-wide text-slate-500">
+                  {CHANGE_LABEL[entry.change]}
+                </span>
               )}
             </th>
-            <td className={cn("break-words px-2 py-1 align-top", entry.change === "changed" || entry.change === "removed" ? "text-rose-800" : "text-slate-600")}>
+            <td
+              className={cn(
+                "break-words px-2 py-1 align-top",
+                entry.change === "changed" || entry.change === "removed" ? "text-rose-800" : "text-slate-600",
+              )}
+            >
               {formatDiffValue(entry.before)}
             </td>
-            <td className={cn("break-words px-2 py-1 align-top", entry.change === "changed" || entry.change === "added" ? "text-emerald-800" : "text-slate-600")}>
+            <td
+              className={cn(
+                "break-words px-2 py-1 align-top",
+                entry.change === "changed" || entry.change === "added" ? "text-emerald-800" : "text-slate-600",
+              )}
+            >
               {formatDiffValue(entry.after)}
             </td>
           </tr>

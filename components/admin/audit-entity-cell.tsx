@@ -3,11 +3,17 @@
 import { Filter } from "lucide-react";
 import Link from "next/link";
 import type { RouterOutputs } from "@/lib/trpc";
-import { auditEntityLink } from "./audit-entity-href";
+import { auditEntityLink } from "@/components/admin/audit-entity-href";
 
 type AuditRow = RouterOutputs["admin"]["audit"]["rows"][number];
 
-export function AuditEntityCell({ row, onFilter }: { row: AuditRow; onFilter: (entityType: string, entityId: string) => void }) {
+export function AuditEntityCell({
+  row,
+  onFilter,
+}: {
+  row: AuditRow;
+  onFilter: (entityType: string, entityId: string) => void;
+}) {
   const link = row.entity ? auditEntityLink(row.entity) : null;
   return (
     <div className="flex items-start gap-1.5">

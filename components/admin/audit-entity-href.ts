@@ -14,7 +14,10 @@ export function auditEntityLink(ref: AuditEntityRef): { href: string | null; lab
     case "experiment":
       return { href: `/experiments/${encodeURIComponent(ref.id)}`, label: ref.name };
     case "run":
-      return { href: `/experiments/${encodeURIComponent(ref.experimentId)}/runs/${encodeURIComponent(ref.id)}`, label: ref.name };
+      return {
+        href: `/experiments/${encodeURIComponent(ref.experimentId)}/runs/${encodeURIComponent(ref.id)}`,
+        label: ref.name,
+      };
     case "user":
       return { href: `/admin/users?${new URLSearchParams({ q: ref.email })}`, label: ref.name };
     case "token":

@@ -6,7 +6,7 @@ import { Input } from "@/components/ui/input";
 import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import type { RouterOutputs } from "@/lib/trpc";
-import type { AuditFilterKey, AuditUrlState } from "./audit-url";
+import type { AuditFilterKey, AuditUrlState } from "@/components/admin/audit-url";
 
 type Facets = RouterOutputs["admin"]["auditFacets"];
 
@@ -26,10 +26,18 @@ export function AuditFilters({ state, facets, onChange, onClear }: Props) {
   const onEntityId = useCallback((entityId: string) => onChange({ entityId }), [onChange]);
   const actors = facets?.actors ?? [];
   return (
-    <form className="mb-4 flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()} aria-label="Audit filters">
+    <form
+      className="mb-4 flex flex-wrap items-end gap-3"
+      onSubmit={(e) => e.preventDefault()}
+      aria-label="Audit filters"
+    >
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         Action
-        <Select value={state.action ?? ""} onChange={(e) => onChange({ action: e.target.value })} data-testid="audit-filter-action">
+        <Select
+          value={state.action ?? ""}
+          onChange={(e) => onChange({ action: e.target.value })}
+          data-testid="audit-filter-action"
+        >
           <option value="">All actions</option>
           {withCurrent(facets?.actions ?? [], state.action).map((action) => (
             <option key={action} value={action}>
@@ -40,7 +48,11 @@ export function AuditFilters({ state, facets, onChange, onClear }: Props) {
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         Entity type
-        <Select value={state.entityType ?? ""} onChange={(e) => onChange({ entityType: e.target.value })} data-testid="audit-filter-entity-type">
+        <Select
+          value={state.entityType ?? ""}
+          onChange={(e) => onChange({ entityType: e.target.value })}
+          data-testid="audit-filter-entity-type"
+        >
           <option value="">All types</option>
           {withCurrent(facets?.entityTypes ?? [], state.entityType).map((type) => (
             <option key={type} value={type}>
@@ -51,9 +63,15 @@ export function AuditFilters({ state, facets, onChange, onClear }: Props) {
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         Who
-        <Select value={state.actor ?? ""} onChange={(e) => onChange({ actor: e.target.value })} data-testid="audit-filter-actor">
+        <Select
+          value={state.actor ?? ""}
+          onChange={(e) => onChange({ actor: e.target.value })}
+          data-testid="audit-filter-actor"
+        >
           <option value="">Everyone</option>
-          {state.actor && !actors.some((a) => a.id === state.actor) && <option value={state.actor}>{state.actor}</option>}
+          {state.actor && !actors.some((a) => a.id === state.actor) && (
+            <option value={state.actor}>{state.actor}</option>
+          )}
           {actors.map((actor) => (
             <option key={actor.id} value={actor.id}>
               {actor.name} ({actor.email})
@@ -63,11 +81,25 @@ export function AuditFilters({ state, facets, onChange, onClear }: Props) {
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         From
-        <Input type="date" value={state.from ?? ""} max={state.to} onChange={(e) => onChange({ from: e.target.value })} className="py-1.5" data-testid="audit-filter-from" />
+        <Input
+          type="date"
+          value={state.from ?? ""}
+          max={state.to}
+          onChange={(e) => onChange({ from: e.target.value })}
+          className="py-1.5"
+          data-testid="audit-filter-from"
+        />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         To (inclusive)
-        <Input type="date" value={state.to ?? ""} min={state.from} onChange={(e) => onChange({ to: e.target.value })} className="py-1.5" data-testid="audit-filter-to" />
+        <Input
+          type="date"
+          value={state.to ?? ""}
+          min={state.from}
+          onChange={(e) => onChange({ to: e.target.value })}
+          className="py-1.5"
+          data-testid="audit-filter-to"
+        />
       </label>
       <div className="flex flex-col gap-1 text-xs font-medium text-slate-600">
         <span aria-hidden>Entity id</span>

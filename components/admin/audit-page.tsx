@@ -8,19 +8,37 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
-import { AuditFilters } from "./audit-filters";
-import { AuditPager } from "./audit-pager";
-import { AuditRow } from "./audit-row";
-import { auditQueryInput, auditStateFromParams, hasFilters, serializeAuditState, type AuditFilterKey, type AuditUrlState } from "./audit-url";
+import { AuditFilters } from "@/components/admin/audit-filters";
+import { AuditPager } from "@/components/admin/audit-pager";
+import { AuditRow } from "@/components/admin/audit-row";
+import {
+  auditQueryInput,
+  auditStateFromParams,
+  hasFilters,
+  serializeAuditState,
+  type AuditFilterKey,
+  type AuditUrlState,
+} from "@/components/admin/audit-url";
 
 const PAGE_SIZE = 50;
 const NO_CURSOR = { before: undefined, after: undefined };
-const CLEARED: AuditUrlState = { action: undefined, entityType: undefined, entityId: undefined, actor: undefined, from: undefined, to: undefined, ...NO_CURSOR };
+const CLEARED: AuditUrlState = {
+  action: undefined,
+  entityType: undefined,
+  entityId: undefined,
+  actor: undefined,
+  from: undefined,
+  to: undefined,
+  ...NO_CURSOR,
+};
 
 export function AuditPage() {
   const trpc = useTRPC();
   const [state, update] = useUrlState(auditStateFromParams, serializeAuditState);
-  const log = useQuery({ ...trpc.admin.audit.queryOptions(auditQueryInput(state, PAGE_SIZE)), placeholderData: keepPreviousData });
+  const log = useQuery({
+    ...trpc.admin.audit.queryOptions(auditQueryInput(state, PAGE_SIZE)),
+    placeholderData: keepPreviousData,
+  });
   const facets = useQuery(trpc.admin.auditFacets.queryOptions(undefined, { staleTime: 60_000 }));
 
   const changeFilters = useCallback(
@@ -33,8 +51,16 @@ export function AuditPage() {
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change in Modelport: who made it (and with which API token), when, and what it changed." />
-      <AuditFilters state={state} facets={facets.data} onChange={changeFilters} onClear={filtered ? clearFilters : null} />
+      <PageHeader
+        title="Audit log"
+        description="Every change in Modelport: who made it (and with which API token), when, and what it changed."
+      />
+      <AuditFilters
+        state={state}
+        facets={facets.data}
+        onChange={changeFilters}
+        onClear={filtered ? clearFilters : null}
+      />
       {log.isPending ? (
         <LoadingState label="Loading the audit log…" />
       ) : log.isError ? (
@@ -42,7 +68,11 @@ export function AuditPage() {
       ) : log.data.rows.length === 0 ? (
         <EmptyState
           title={filtered ? "No changes match these filters" : "Nothing has been audited yet"}
-          description={filtered ? "Widen the date range or clear a filter." : "Changes to models, runs, users and tokens appear here."}
+          description={
+            filtered
+              ? "Widen the date range or clear a filter."
+              : "Changes to models, runs, users and tokens appear here."
+          }
         />
       ) : (
         <div className={log.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
@@ -53,15 +83,27 @@ export function AuditPage() {
                   <th scope="col" className="w-8 px-2 py-2">
                     <span className="sr-only">Details</span>
                   </th>
-                  <th scope="col" className="px-2 py-2 font-medium">When</th>
-                  <th scope="col" className="px-2 py-2 font-medium">Who</th>
-                  <th scope="col" className="px-2 py-2 font-medium">Action</th>
-                  <th scope="col" className="px-2 py-2 font-medium">Entity</th>
+                  <th scope="col" className="px-2 py-2 font-medium">
+                    When
+                  </th>
+                  <th scope="col" className="px-2 py-2 font-medium">
+                    Who
+                  </th>
+                  <th scope="col" className="px-2 py-2 font-medium">
+                    Action
+                  </th>
+                  <th scope="col" className="px-2 py-2 font-medium">
+                    Entity
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {log.data.rows.map((row) => (
-                  <AuditRow key={row.id} row={row} onFilterEntity={(entityType, entityId) => changeFilters({ entityType, entityId })} />
+                  <AuditRow
+                    key={row.id}
+                    row={row}
+                    onFilterEntity={(entityType, entityId) => changeFilters({ entityType, entityId })}
+                  />
                 ))}
               </tbody>
             </table>

@@ -18,10 +18,20 @@ export function AuditPager({ newerCursor, olderCursor, onNewest, onPage }: Props
           Newest
         </Button>
       )}
-      <Button variant="secondary" size="sm" disabled={!newerCursor} onClick={() => newerCursor && onPage({ after: newerCursor })}>
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={!newerCursor}
+        onClick={() => newerCursor && onPage({ after: newerCursor })}
+      >
         ← Newer
       </Button>
-      <Button variant="secondary" size="sm" disabled={!olderCursor} onClick={() => olderCursor && onPage({ before: olderCursor })}>
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={!olderCursor}
+        onClick={() => olderCursor && onPage({ before: olderCursor })}
+      >
         Older →
       </Button>
     </nav>

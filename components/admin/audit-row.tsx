@@ -3,13 +3,19 @@
 import { ChevronDown, ChevronRight, KeyRound } from "lucide-react";
 import { useId, useState } from "react";
 import type { RouterOutputs } from "@/lib/trpc";
-import { AuditDiffView } from "./audit-diff-view";
-import { AuditEntityCell } from "./audit-entity-cell";
+import { AuditDiffView } from "@/components/admin/audit-diff-view";
+import { AuditEntityCell } from "@/components/admin/audit-entity-cell";
 import { formatDateTime, formatRelative } from "@/lib/format";
 
 type AuditRowData = RouterOutputs["admin"]["audit"]["rows"][number];
 
-export function AuditRow({ row, onFilterEntity }: { row: AuditRowData; onFilterEntity: (entityType: string, entityId: string) => void }) {
+export function AuditRow({
+  row,
+  onFilterEntity,
+}: {
+  row: AuditRowData;
+  onFilterEntity: (entityType: string, entityId: string) => void;
+}) {
   const [open, setOpen] = useState(false);
   const detailsId = useId();
   return (

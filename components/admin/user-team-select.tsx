@@ -32,7 +32,9 @@ export function UserTeamSelect({ user, teams }: { user: UserRow; teams: Team[] }
         data-testid={`team-select-${user.email}`}
         value={shown}
         disabled={mutation.isPending}
-        onChange={(e) => mutation.mutate({ userId: user.id, teamId: e.target.value === NO_TEAM ? null : e.target.value })}
+        onChange={(e) =>
+          mutation.mutate({ userId: user.id, teamId: e.target.value === NO_TEAM ? null : e.target.value })
+        }
         className="max-w-48 py-1"
       >
         <option value={NO_TEAM}>No team</option>

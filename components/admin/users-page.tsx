@@ -12,8 +12,8 @@ import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
 import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
-import { isRole, parseUsersListState, serializeUsersListState } from "./users-url";
-import { UsersTable } from "./users-table";
+import { isRole, parseUsersListState, serializeUsersListState } from "@/components/admin/users-url";
+import { UsersTable } from "@/components/admin/users-table";
 
 const PAGE_SIZE = 25;
 
@@ -22,7 +22,12 @@ export function UsersPage() {
   const [{ search, role, page }, update] = useUrlState(parseUsersListState, serializeUsersListState);
 
   const users = useQuery({
-    ...trpc.admin.users.queryOptions({ search: search || undefined, role: role ?? undefined, page, pageSize: PAGE_SIZE }),
+    ...trpc.admin.users.queryOptions({
+      search: search || undefined,
+      role: role ?? undefined,
+      page,
+      pageSize: PAGE_SIZE,
+    }),
     placeholderData: keepPreviousData,
   });
   const teams = useQuery(trpc.admin.teams.queryOptions());
@@ -32,7 +37,10 @@ export function UsersPage() {
 
   return (
     <>
-      <PageHeader title="Users" description="Roles decide what people and their API tokens may do. Every change is audited." />
+      <PageHeader
+        title="Users"
+        description="Roles decide what people and their API tokens may do. Every change is audited."
+      />
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <SearchInput
           value={search}
@@ -44,7 +52,11 @@ export function UsersPage() {
         />
         <label className="flex items-center gap-2 text-sm text-slate-600">
           Role
-          <Select value={role ?? ""} onChange={(e) => update({ role: isRole(e.target.value) ? e.target.value : null, page: 1 })} data-testid="users-role-filter">
+          <Select
+            value={role ?? ""}
+            onChange={(e) => update({ role: isRole(e.target.value) ? e.target.value : null, page: 1 })}
+            data-testid="users-role-filter"
+          >
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>

@@ -6,15 +6,23 @@ import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
 import { formatDate } from "@/lib/format";
-import { UserRoleSelect } from "./user-role-select";
-import { UserTeamSelect } from "./user-team-select";
+import { UserRoleSelect } from "@/components/admin/user-role-select";
+import { UserTeamSelect } from "@/components/admin/user-team-select";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];
 type Team = RouterOutputs["admin"]["teams"][number];
 
 const column = createColumnHelper<UserRow>();
 
-export function UsersTable({ users, teams, currentUserId }: { users: UserRow[]; teams: Team[]; currentUserId: string | undefined }) {
+export function UsersTable({
+  users,
+  teams,
+  currentUserId,
+}: {
+  users: UserRow[];
+  teams: Team[];
+  currentUserId: string | undefined;
+}) {
   const columns = useMemo(
     () => [
       column.accessor("name", {
@@ -26,8 +34,15 @@ export function UsersTable({ users, teams, currentUserId }: { users: UserRow[]; 
           </span>
         ),
       }),
-      column.accessor("email", { header: "Email", cell: ({ getValue }) => <span className="text-slate-600">{getValue()}</span> }),
-      column.display({ id: "team", header: "Team", cell: ({ row }) => <UserTeamSelect user={row.original} teams={teams} /> }),
+      column.accessor("email", {
+        header: "Email",
+        cell: ({ getValue }) => <span className="text-slate-600">{getValue()}</span>,
+      }),
+      column.display({
+        id: "team",
+        header: "Team",
+        cell: ({ row }) => <UserTeamSelect user={row.original} teams={teams} />,
+      }),
       column.display({
         id: "role",
         header: "Role",

@@ -19,7 +19,9 @@ export function AlertsBell() {
   const panel = useRef<HTMLDivElement>(null);
   const alerts = useQuery(trpc.alerts.open.queryOptions(undefined, { refetchInterval: 60_000 }));
   const dismiss = useMutation(
-    trpc.alerts.dismiss.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.alerts.open.queryKey() }) }),
+    trpc.alerts.dismiss.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.alerts.open.queryKey() }),
+    }),
   );
   const count = alerts.data?.length ?? 0;
   const critical = alerts.data?.some((a) => a.severity === "CRITICAL") ?? false;
@@ -46,11 +48,23 @@ export function AlertsBell() {
       >
         <Bell className="h-4 w-4" aria-hidden />
         {count > 0 && (
-          <span className={cn("rounded-full px-1.5 text-xs font-semibold text-white", critical ? "bg-rose-600" : "bg-amber-500")}>{count}</span>
+          <span
+            className={cn(
+              "rounded-full px-1.5 text-xs font-semibold text-white",
+              critical ? "bg-rose-600" : "bg-amber-500",
+            )}
+          >
+            {count}
+          </span>
         )}
       </Button>
       {open && (
-        <div id="alerts-panel" role="region" aria-label="Open alerts" className="absolute right-0 z-30 mt-2 w-96 rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+        <div
+          id="alerts-panel"
+          role="region"
+          aria-label="Open alerts"
+          className="absolute right-0 z-30 mt-2 w-96 rounded-lg border border-slate-200 bg-white p-3 shadow-lg"
+        >
           {alerts.isError ? (
             <p className="text-sm text-rose-700">{alerts.error.message}</p>
           ) : count === 0 ? (
@@ -69,7 +83,12 @@ export function AlertsBell() {
                       {alert.team?.name ?? alert.endpoint?.name ?? ""} · since {formatRelative(alert.createdAt)}
                     </span>
                     {canDismiss && (
-                      <Button variant="ghost" size="sm" disabled={dismiss.isPending} onClick={() => dismiss.mutate({ alertId: alert.id })}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        disabled={dismiss.isPending}
+                        onClick={() => dismiss.mutate({ alertId: alert.id })}
+                      >
                         Dismiss
                       </Button>
                     )}
@@ -78,7 +97,11 @@ export function AlertsBell() {
               ))}
             </ul>
           )}
-          {dismiss.error && <p role="alert" className="mt-2 text-xs text-rose-700">{dismiss.error.message}</p>}
+          {dismiss.error && (
+            <p role="alert" className="mt-2 text-xs text-rose-700">
+              {dismiss.error.message}
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -41,13 +41,22 @@ export function DevSignIn({ users, callbackUrl }: { users: DemoUser[]; callbackU
               </span>
               <span className="block text-xs text-slate-400">{u.email}</span>
             </span>
-            <Button size="sm" disabled={pending !== null} onClick={() => signInAs(u.email)} aria-label={`Sign in as ${u.name} (${u.roleLabel})`}>
+            <Button
+              size="sm"
+              disabled={pending !== null}
+              onClick={() => signInAs(u.email)}
+              aria-label={`Sign in as ${u.name} (${u.roleLabel})`}
+            >
               {pending === u.email ? "Signing in…" : "Sign in"}
             </Button>
           </li>
         ))}
       </ul>
-      {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-rose-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

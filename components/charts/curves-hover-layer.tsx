@@ -2,8 +2,8 @@
 
 import { memo, useCallback, useEffect, useRef, useState, type PointerEvent } from "react";
 import type { RunCurve } from "@/lib/experiments-curves";
-import type { ChartGeometry } from "./chart-geometry-reporter";
-import { CurvesTooltip } from "./curves-tooltip";
+import type { ChartGeometry } from "@/components/charts/chart-geometry-reporter";
+import { CurvesTooltip } from "@/components/charts/curves-tooltip";
 
 type Props = { geometry: ChartGeometry | null; curves: RunCurve[]; metricKey: string };
 
@@ -54,11 +54,20 @@ export function CurvesHoverLayer({ geometry, curves, metricKey }: Props) {
         <>
           <div
             className="pointer-events-none absolute left-0 w-px bg-slate-400/70"
-            style={{ top: plot.y, height: plot.height, transform: `translateX(${hover?.px ?? 0}px)`, opacity: hover ? 1 : 0 }}
+            style={{
+              top: plot.y,
+              height: plot.height,
+              transform: `translateX(${hover?.px ?? 0}px)`,
+              opacity: hover ? 1 : 0,
+            }}
           />
           <div
             className="pointer-events-none absolute left-0 top-0 z-10"
-            style={{ width: TOOLTIP_WIDTH, transform: `translate(${tooltipX}px, ${tooltipY}px)`, opacity: hover ? 1 : 0 }}
+            style={{
+              width: TOOLTIP_WIDTH,
+              transform: `translate(${tooltipX}px, ${tooltipY}px)`,
+              opacity: hover ? 1 : 0,
+            }}
           >
             {hover && <MemoTooltip metricKey={metricKey} curves={curves} step={hover.step} />}
           </div>

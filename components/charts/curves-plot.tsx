@@ -5,8 +5,8 @@ import { CartesianGrid, LineChart, XAxis, YAxis } from "recharts";
 import { stepDomain, valueDomain, type RunCurve } from "@/lib/experiments-curves";
 import { formatMetric } from "@/lib/experiments-format";
 import { niceTicks } from "@/lib/experiments-scale";
-import { ChartGeometryReporter, type ChartGeometry } from "./chart-geometry-reporter";
-import { RunLine } from "./run-line";
+import { ChartGeometryReporter, type ChartGeometry } from "@/components/charts/chart-geometry-reporter";
+import { RunLine } from "@/components/charts/run-line";
 
 type PlotProps = { curves: RunCurve[]; height: number; onGeometry: (geometry: ChartGeometry) => void };
 
@@ -35,7 +35,15 @@ export const CurvesPlot = memo(function CurvesPlot({ curves, height, onGeometry 
         label={{ value: "step", position: "insideBottomRight", offset: -4, fontSize: 11, fill: "#94a3b8" }}
       />
       {/* Without a dataKey recharts maps every line's key over every line's points (runs² work). */}
-      <YAxis dataKey="value" type="number" domain={yDomain} ticks={yTicks} tickFormatter={(value: number) => formatMetric(value)} tick={{ fontSize: 11, fill: "#64748b" }} width={64} />
+      <YAxis
+        dataKey="value"
+        type="number"
+        domain={yDomain}
+        ticks={yTicks}
+        tickFormatter={(value: number) => formatMetric(value)}
+        tick={{ fontSize: 11, fill: "#64748b" }}
+        width={64}
+      />
       {curves.map((curve) => (
         <RunLine key={curve.runId} runName={curve.runName} color={curve.color} points={curve.points} thin={many} />
       ))}

@@ -1,6 +1,6 @@
 import { hoverRows, type RunCurve } from "@/lib/experiments-curves";
 import { formatMetric } from "@/lib/experiments-format";
-import { ChartTooltipFrame } from "./chart-tooltip-frame";
+import { ChartTooltipFrame } from "@/components/charts/chart-tooltip-frame";
 
 type Props = { metricKey: string; curves: RunCurve[]; step: number };
 

@@ -2,9 +2,9 @@
 
 import { memo, useState } from "react";
 import type { RunCurve } from "@/lib/experiments-curves";
-import type { ChartGeometry } from "./chart-geometry-reporter";
-import { CurvesHoverLayer } from "./curves-hover-layer";
-import { CurvesPlot } from "./curves-plot";
+import type { ChartGeometry } from "@/components/charts/chart-geometry-reporter";
+import { CurvesHoverLayer } from "@/components/charts/curves-hover-layer";
+import { CurvesPlot } from "@/components/charts/curves-plot";
 
 type Props = { metricKey: string; curves: RunCurve[]; height?: number };
 
@@ -15,7 +15,12 @@ type Props = { metricKey: string; curves: RunCurve[]; height?: number };
 export const MetricCurvesChart = memo(function MetricCurvesChart({ metricKey, curves, height = 280 }: Props) {
   const [geometry, setGeometry] = useState<ChartGeometry | null>(null);
   return (
-    <div className="relative" style={{ height }} role="img" aria-label={`${metricKey} by step for ${curves.length} runs`}>
+    <div
+      className="relative"
+      style={{ height }}
+      role="img"
+      aria-label={`${metricKey} by step for ${curves.length} runs`}
+    >
       <CurvesPlot curves={curves} height={height} onGeometry={setGeometry} />
       <CurvesHoverLayer geometry={geometry} curves={curves} metricKey={metricKey} />
     </div>

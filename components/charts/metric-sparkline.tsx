@@ -8,8 +8,15 @@ import { formatMetric } from "@/lib/experiments-format";
 type Props = { points: CurvePoint[]; color: string; label: string; width?: number; height?: number };
 
 /** A small line chart of one metric of one run, for tables. */
-export const MetricSparkline = memo(function MetricSparkline({ points, color, label, width = 200, height = 48 }: Props) {
-  if (points.length < 2) return <span className="text-xs text-slate-400">{points.length === 0 ? "no points" : "a single point"}</span>;
+export const MetricSparkline = memo(function MetricSparkline({
+  points,
+  color,
+  label,
+  width = 200,
+  height = 48,
+}: Props) {
+  if (points.length < 2)
+    return <span className="text-xs text-slate-400">{points.length === 0 ? "no points" : "a single point"}</span>;
   return (
     <div role="img" aria-label={`${label}: ${points.length} points`}>
       <LineChart width={width} height={height} data={points} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>

@@ -2,11 +2,11 @@
 
 import { memo, useCallback, useMemo, useState, type PointerEvent } from "react";
 import { layoutAxes, lineVertices, pathThrough, type PcBox, type PcDimension } from "@/lib/experiments-parallel";
-import { PcAxis } from "./pc-axis";
-import { PcHitPaths } from "./pc-hit-paths";
-import { PcHoverSummary } from "./pc-hover-summary";
-import { PcLines, type PcPath } from "./pc-lines";
-import { useElementWidth } from "./use-element-width";
+import { PcAxis } from "@/components/charts/pc-axis";
+import { PcHitPaths } from "@/components/charts/pc-hit-paths";
+import { PcHoverSummary } from "@/components/charts/pc-hover-summary";
+import { PcLines, type PcPath } from "@/components/charts/pc-lines";
+import { useElementWidth } from "@/components/charts/use-element-width";
 
 export type PcLine = { id: string; label: string; color: string };
 
@@ -18,7 +18,12 @@ const MARGIN = { top: 48, right: 56, bottom: 28, left: 56 };
  * Parallel coordinates: one vertical axis per dimension, one polyline per run. Hover state lives
  * here, but the lines are memoised, so hovering only redraws the highlighted line and its label.
  */
-export const ParallelCoordinates = memo(function ParallelCoordinates({ dimensions, lines, height = 360, title }: Props) {
+export const ParallelCoordinates = memo(function ParallelCoordinates({
+  dimensions,
+  lines,
+  height = 360,
+  title,
+}: Props) {
   const [containerRef, width] = useElementWidth<HTMLDivElement>();
   const [hoveredId, setHoveredId] = useState<string | null>(null);
 

@@ -40,7 +40,15 @@ export function PcAxis({ layout, box }: { layout: PcAxisLayout; box: PcBox }) {
         tick.fraction === null ? null : (
           <g key={tick.key} transform={`translate(${x},${yForFraction(tick.fraction, box)})`}>
             <line x1={-4} x2={0} stroke="#94a3b8" />
-            <text x={-7} dy="0.32em" textAnchor="end" className="fill-slate-500 text-[10px]" paintOrder="stroke" stroke="white" strokeWidth={3}>
+            <text
+              x={-7}
+              dy="0.32em"
+              textAnchor="end"
+              className="fill-slate-500 text-[10px]"
+              paintOrder="stroke"
+              stroke="white"
+              strokeWidth={3}
+            >
               {tick.text}
             </text>
           </g>

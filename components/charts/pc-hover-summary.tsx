@@ -6,7 +6,11 @@ type Props = { dimensions: PcDimension[]; line: { label: string; color: string }
 /** A fixed-height line above the chart naming the hovered run and its values, so nothing covers the axes. */
 export function PcHoverSummary({ dimensions, line, index }: Props) {
   return (
-    <div className="mb-1 flex h-6 items-center gap-x-4 overflow-hidden whitespace-nowrap text-xs" aria-live="polite" data-testid="pc-hover">
+    <div
+      className="mb-1 flex h-6 items-center gap-x-4 overflow-hidden whitespace-nowrap text-xs"
+      aria-live="polite"
+      data-testid="pc-hover"
+    >
       {line ? (
         <>
           <span className="flex items-center gap-1.5 font-semibold text-slate-900">

@@ -8,7 +8,15 @@ export const PcLines = memo(function PcLines({ paths }: { paths: PcPath[] }) {
   return (
     <>
       {paths.map((path) => (
-        <path key={path.id} d={path.d} fill="none" stroke={path.color} strokeWidth={width} strokeOpacity={0.7} pointerEvents="none" />
+        <path
+          key={path.id}
+          d={path.d}
+          fill="none"
+          stroke={path.color}
+          strokeWidth={width}
+          strokeOpacity={0.7}
+          pointerEvents="none"
+        />
       ))}
     </>
   );

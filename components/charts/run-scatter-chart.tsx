@@ -4,12 +4,18 @@ import { memo } from "react";
 import { CartesianGrid, Cell, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { ScatterDatum } from "@/lib/experiments-compare";
 import { formatMetric } from "@/lib/experiments-format";
-import { ScatterTooltip } from "./scatter-tooltip";
+import { ScatterTooltip } from "@/components/charts/scatter-tooltip";
 
 type Props = { points: ScatterDatum[]; xLabel: string; yLabel: string; xCategories: string[] | null; height?: number };
 
 /** One dot per run: y is a metric, x a metric or a param (numeric, or categories when it is text). */
-export const RunScatterChart = memo(function RunScatterChart({ points, xLabel, yLabel, xCategories, height = 340 }: Props) {
+export const RunScatterChart = memo(function RunScatterChart({
+  points,
+  xLabel,
+  yLabel,
+  xCategories,
+  height = 340,
+}: Props) {
   return (
     <ScatterChart responsive style={{ width: "100%", height }} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
       <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />

@@ -1,5 +1,5 @@
 import { formatMetric } from "@/lib/experiments-format";
-import { ChartTooltipFrame } from "./chart-tooltip-frame";
+import { ChartTooltipFrame } from "@/components/charts/chart-tooltip-frame";
 import type { ScatterDatum } from "@/lib/experiments-compare";
 
 type Props = { xLabel: string; yLabel: string; active?: boolean; payload?: readonly { payload?: ScatterDatum }[] };
@@ -18,7 +18,10 @@ export function ScatterTooltip({ xLabel, yLabel, active, payload }: Props) {
       }
     >
       <p className="text-slate-600">
-        {xLabel}: <span className="font-medium text-slate-900">{typeof point.x === "number" ? formatMetric(point.x) : point.x}</span>
+        {xLabel}:{" "}
+        <span className="font-medium text-slate-900">
+          {typeof point.x === "number" ? formatMetric(point.x) : point.x}
+        </span>
       </p>
       <p className="text-slate-600">
         {yLabel}: <span className="font-medium text-slate-900">{formatMetric(point.y)}</span>

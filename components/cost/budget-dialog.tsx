@@ -46,16 +46,35 @@ export function BudgetDialog({ teamId, teamName, monthlyUsd }: Props) {
         setOpen(next);
         if (next) save.reset();
       }}
-      trigger={<Button variant="secondary" size="sm">{monthlyUsd === null ? "Set budget" : "Edit budget"}</Button>}
+      trigger={
+        <Button variant="secondary" size="sm">
+          {monthlyUsd === null ? "Set budget" : "Edit budget"}
+        </Button>
+      }
       title={`Monthly budget for ${teamName}`}
       description="An in-app alert is raised when the month-end forecast exceeds it. Leave it empty to remove the budget."
       size="sm"
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
         <FormField id={`budget-${teamId}`} label="Budget (USD per calendar month)" error={clientError}>
-          {(control) => <Input {...control} inputMode="decimal" autoFocus value={value} onChange={(e) => setValue(e.target.value)} placeholder="e.g. 500" />}
+          {(control) => (
+            <Input
+              {...control}
+              inputMode="decimal"
+              autoFocus
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              placeholder="e.g. 500"
+            />
+          )}
         </FormField>
-        <FormFooter error={save.error?.message} onCancel={() => setOpen(false)} pending={save.isPending} submitLabel="Save budget" pendingLabel="Saving…" />
+        <FormFooter
+          error={save.error?.message}
+          onCancel={() => setOpen(false)}
+          pending={save.isPending}
+          submitLabel="Save budget"
+          pendingLabel="Saving…"
+        />
       </form>
     </DialogFrame>
   );

@@ -1,5 +1,15 @@
-const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const smallDollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
+const dollars = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const smallDollars = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumSignificantDigits: 2,
+  maximumSignificantDigits: 3,
+});
 const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** Dollars; amounts under a dollar keep three significant digits so $0.0042 does not read as $0.00. */

@@ -10,24 +10,33 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
 import { COST_RANGE_KEYS } from "@/server/services/cost/cost-ranges";
-import { BudgetsCard } from "./budgets-card";
-import { CostCards } from "./cost-cards";
-import { CostTable } from "./cost-table";
-import { CostPerPredictionChart, CostTrendChart } from "./cost-trend-chart";
-import { parseCostState, serializeCostState } from "./cost-url";
+import { BudgetsCard } from "@/components/cost/budgets-card";
+import { CostCards } from "@/components/cost/cost-cards";
+import { CostTable } from "@/components/cost/cost-table";
+import { CostPerPredictionChart, CostTrendChart } from "@/components/cost/cost-trend-chart";
+import { parseCostState, serializeCostState } from "@/components/cost/cost-url";
 
 type QueryError = { message: string; data?: { code?: string } | null };
 
 const describeError = (error: QueryError) => ({
-  message: error.data?.code === "SERVICE_UNAVAILABLE" ? `Prometheus is unreachable, so no cost can be measured. ${error.message}` : error.message,
+  message:
+    error.data?.code === "SERVICE_UNAVAILABLE"
+      ? `Prometheus is unreachable, so no cost can be measured. ${error.message}`
+      : error.message,
 });
 
 /** Cost per endpoint, model and team: instances measured by Prometheus × the price table, and budgets. */
 export function CostPage() {
   const trpc = useTRPC();
   const [{ range }, update] = useUrlState(parseCostState, serializeCostState);
-  const overview = useQuery({ ...trpc.cost.overview.queryOptions({ range }, { refetchInterval: 60_000 }), placeholderData: keepPreviousData });
-  const trend = useQuery({ ...trpc.cost.trend.queryOptions({ range }, { refetchInterval: 60_000 }), placeholderData: keepPreviousData });
+  const overview = useQuery({
+    ...trpc.cost.overview.queryOptions({ range }, { refetchInterval: 60_000 }),
+    placeholderData: keepPreviousData,
+  });
+  const trend = useQuery({
+    ...trpc.cost.trend.queryOptions({ range }, { refetchInterval: 60_000 }),
+    placeholderData: keepPreviousData,
+  });
 
   return (
     <>
@@ -48,7 +57,8 @@ export function CostPage() {
       ) : (
         <div className="space-y-6">
           <p className="text-xs text-slate-500" data-testid="cost-window">
-            {formatDateTime(overview.data.window.start)} – {formatDateTime(overview.data.window.end)} · instances sampled every {overview.data.window.stepSeconds} s
+            {formatDateTime(overview.data.window.start)} – {formatDateTime(overview.data.window.end)} · instances
+            sampled every {overview.data.window.stepSeconds} s
           </p>
           <CostCards total={overview.data.total} range={range} />
           {trend.isError ? (
@@ -74,7 +84,10 @@ export function CostPage() {
             <ul className="mt-2 space-y-1 font-mono" data-testid="cost-promql">
               {[...overview.data.promql, ...(trend.data?.promql ?? [])].map((q) => (
                 <li key={q.label} data-query={q.promql} data-time={q.time.toISOString()}>
-                  <span className="text-slate-400">{q.label} (at {q.time.toISOString()}):</span> {q.promql}
+                  <span className="text-slate-400">
+                    {q.label} (at {q.time.toISOString()}):
+                  </span>{" "}
+                  {q.promql}
                 </li>
               ))}
             </ul>

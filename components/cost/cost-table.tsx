@@ -2,25 +2,51 @@ import { Badge } from "@/components/ui/badge";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { cn } from "@/lib/cn";
 import type { RouterOutputs } from "@/lib/trpc";
-import { formatCount, formatInstanceHours, formatUsd } from "./cost-format";
+import { formatCount, formatInstanceHours, formatUsd } from "@/components/cost/cost-format";
 
 type Row = RouterOutputs["cost"]["overview"]["byEndpoint"][number];
 
 /** Cost rows for one grouping (endpoint, model or team), most expensive first. */
-export function CostTable({ caption, rows, testId, showOwner }: { caption: string; rows: Row[]; testId: string; showOwner?: boolean }) {
+export function CostTable({
+  caption,
+  rows,
+  testId,
+  showOwner,
+}: {
+  caption: string;
+  rows: Row[];
+  testId: string;
+  showOwner?: boolean;
+}) {
   return (
     <div className={t.wrapper}>
       <table className={t.table} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead className={t.head}>
           <tr>
-            <th scope="col" className={t.th}>{caption}</th>
-            {showOwner && <th scope="col" className={t.th}>Model · team</th>}
-            <th scope="col" className={cn(t.th, "text-right")}>Instance-hours</th>
-            <th scope="col" className={cn(t.th, "text-right")}>Cost</th>
-            <th scope="col" className={cn(t.th, "text-right")}>$/hour now</th>
-            <th scope="col" className={cn(t.th, "text-right")}>Predictions</th>
-            <th scope="col" className={cn(t.th, "text-right")}>$ / 1k predictions</th>
+            <th scope="col" className={t.th}>
+              {caption}
+            </th>
+            {showOwner && (
+              <th scope="col" className={t.th}>
+                Model · team
+              </th>
+            )}
+            <th scope="col" className={cn(t.th, "text-right")}>
+              Instance-hours
+            </th>
+            <th scope="col" className={cn(t.th, "text-right")}>
+              Cost
+            </th>
+            <th scope="col" className={cn(t.th, "text-right")}>
+              $/hour now
+            </th>
+            <th scope="col" className={cn(t.th, "text-right")}>
+              Predictions
+            </th>
+            <th scope="col" className={cn(t.th, "text-right")}>
+              $ / 1k predictions
+            </th>
           </tr>
         </thead>
         <tbody className={t.body}>
@@ -36,12 +62,18 @@ export function CostTable({ caption, rows, testId, showOwner }: { caption: strin
               <th scope="row" className={cn(t.td, "font-medium text-slate-900")}>
                 {row.label}
                 {row.unpricedInstanceTypes.length > 0 && (
-                  <Badge tone="amber" className="ml-2">no price: {row.unpricedInstanceTypes.join(", ")}</Badge>
+                  <Badge tone="amber" className="ml-2">
+                    no price: {row.unpricedInstanceTypes.join(", ")}
+                  </Badge>
                 )}
               </th>
-              {showOwner && <td className={t.td}>{row.modelName ? `${row.modelName} · ${row.teamName}` : "not in the registry"}</td>}
+              {showOwner && (
+                <td className={t.td}>{row.modelName ? `${row.modelName} · ${row.teamName}` : "not in the registry"}</td>
+              )}
               <td className={cn(t.td, t.numeric)}>{formatInstanceHours(row.instanceSeconds)}</td>
-              <td className={cn(t.td, t.numeric)} data-cell="usd">{formatUsd(row.usd)}</td>
+              <td className={cn(t.td, t.numeric)} data-cell="usd">
+                {formatUsd(row.usd)}
+              </td>
               <td className={cn(t.td, t.numeric)}>{formatUsd(row.usdPerHourNow)}</td>
               <td className={cn(t.td, t.numeric)}>{formatCount(row.predictions)}</td>
               <td className={cn(t.td, t.numeric)}>{formatUsd(row.usdPer1kPredictions)}</td>

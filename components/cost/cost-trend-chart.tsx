@@ -4,7 +4,7 @@ import { memo, useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/lib/trpc";
-import { formatUsd } from "./cost-format";
+import { formatUsd } from "@/components/cost/cost-format";
 
 type Trend = RouterOutputs["cost"]["trend"];
 
@@ -12,7 +12,10 @@ const COLORS = ["#4f46e5", "#e11d48", "#059669", "#d97706", "#0284c7", "#9333ea"
 const TOTAL = "All teams";
 
 const tickFor = (rangeMs: number) => {
-  const format = new Intl.DateTimeFormat("en-GB", rangeMs > 2 * 86_400_000 ? { day: "2-digit", month: "short" } : { hour: "2-digit", minute: "2-digit" });
+  const format = new Intl.DateTimeFormat(
+    "en-GB",
+    rangeMs > 2 * 86_400_000 ? { day: "2-digit", month: "short" } : { hour: "2-digit", minute: "2-digit" },
+  );
   return (t: number) => format.format(new Date(t));
 };
 
@@ -34,17 +37,43 @@ export const CostTrendChart = memo(function CostTrendChart({ trend }: { trend: T
   const tick = tickFor(trend.end.getTime() - trend.start.getTime());
 
   return (
-    <Card title="$/hour over time" actions={<span className="text-xs text-slate-400">one point every {trend.stepSeconds} s</span>}>
-      <div role="img" aria-label={`$/hour over time: ${lines.length} series`} data-testid="chart-usd-per-hour" data-query={trend.promql[0]?.promql} className="h-64">
+    <Card
+      title="$/hour over time"
+      actions={<span className="text-xs text-slate-400">one point every {trend.stepSeconds} s</span>}
+    >
+      <div
+        role="img"
+        aria-label={`$/hour over time: ${lines.length} series`}
+        data-testid="chart-usd-per-hour"
+        data-query={trend.promql[0]?.promql}
+        className="h-64"
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={[trend.start.getTime(), trend.end.getTime()]} tickFormatter={tick} fontSize={11} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[trend.start.getTime(), trend.end.getTime()]}
+              tickFormatter={tick}
+              fontSize={11}
+            />
             <YAxis fontSize={11} width={72} tickFormatter={(v: number) => formatUsd(v)} />
-            <Tooltip formatter={(value) => formatUsd(typeof value === "number" ? value : null)} labelFormatter={(t) => tick(Number(t))} isAnimationActive={false} />
+            <Tooltip
+              formatter={(value) => formatUsd(typeof value === "number" ? value : null)}
+              labelFormatter={(t) => tick(Number(t))}
+              isAnimationActive={false}
+            />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             {lines.map((name, i) => (
-              <Line key={name} dataKey={name} stroke={COLORS[i % COLORS.length]} strokeWidth={name === TOTAL ? 2.5 : 1.5} dot={false} isAnimationActive={false} />
+              <Line
+                key={name}
+                dataKey={name}
+                stroke={COLORS[i % COLORS.length]}
+                strokeWidth={name === TOTAL ? 2.5 : 1.5}
+                dot={false}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>
@@ -58,14 +87,38 @@ export const CostPerPredictionChart = memo(function CostPerPredictionChart({ tre
   const tick = tickFor(trend.end.getTime() - trend.start.getTime());
   return (
     <Card title="$ per 1,000 predictions over time">
-      <div role="img" aria-label="$ per 1,000 predictions over time" data-testid="chart-usd-per-1k" data-query={trend.promql[1]?.promql} className="h-64">
+      <div
+        role="img"
+        aria-label="$ per 1,000 predictions over time"
+        data-testid="chart-usd-per-1k"
+        data-query={trend.promql[1]?.promql}
+        className="h-64"
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={trend.points} margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={[trend.start.getTime(), trend.end.getTime()]} tickFormatter={tick} fontSize={11} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[trend.start.getTime(), trend.end.getTime()]}
+              tickFormatter={tick}
+              fontSize={11}
+            />
             <YAxis fontSize={11} width={72} tickFormatter={(v: number) => formatUsd(v)} />
-            <Tooltip formatter={(value) => formatUsd(typeof value === "number" ? value : null)} labelFormatter={(t) => tick(Number(t))} isAnimationActive={false} />
-            <Line dataKey="usdPer1kPredictions" name="$ / 1k predictions" stroke="#059669" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
+            <Tooltip
+              formatter={(value) => formatUsd(typeof value === "number" ? value : null)}
+              labelFormatter={(t) => tick(Number(t))}
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="usdPer1kPredictions"
+              name="$ / 1k predictions"
+              stroke="#059669"
+              strokeWidth={2}
+              dot={false}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -2,7 +2,8 @@ import { COST_RANGE_KEYS, DEFAULT_COST_RANGE, type CostRange } from "@/server/se
 
 export type CostPageState = { range: CostRange };
 
-const isRange = (value: string | null): value is CostRange => value !== null && (COST_RANGE_KEYS as string[]).includes(value);
+const isRange = (value: string | null): value is CostRange =>
+  value !== null && (COST_RANGE_KEYS as string[]).includes(value);
 
 export function parseCostState(params: URLSearchParams): CostPageState {
   const range = params.get("range");

@@ -12,9 +12,25 @@ import { cn } from "@/lib/cn";
 import { useTRPC } from "@/lib/trpc";
 import { PRICE_TARGETS, upsertPriceInput } from "@/server/services/cost/pricing-schema";
 
-export type PriceDraft = { name: string; target: (typeof PRICE_TARGETS)[number]; hourlyUsd: string; vcpus: string; memoryGib: string; gpus: string; source: string };
+export type PriceDraft = {
+  name: string;
+  target: (typeof PRICE_TARGETS)[number];
+  hourlyUsd: string;
+  vcpus: string;
+  memoryGib: string;
+  gpus: string;
+  source: string;
+};
 
-export const EMPTY_DRAFT: PriceDraft = { name: "", target: "LOCAL", hourlyUsd: "", vcpus: "", memoryGib: "", gpus: "0", source: "" };
+export const EMPTY_DRAFT: PriceDraft = {
+  name: "",
+  target: "LOCAL",
+  hourlyUsd: "",
+  vcpus: "",
+  memoryGib: "",
+  gpus: "0",
+  source: "",
+};
 
 const numberOrNull = (text: string) => (text.trim() === "" ? null : Number(text));
 
@@ -74,7 +90,11 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
     save.reset();
   }
 
-  const field = (key: keyof PriceDraft, label: string, props: { className?: string; inputMode?: "decimal" | "numeric"; readOnly?: boolean } = {}) => (
+  const field = (
+    key: keyof PriceDraft,
+    label: string,
+    props: { className?: string; inputMode?: "decimal" | "numeric"; readOnly?: boolean } = {},
+  ) => (
     <td className={t.tdWrap}>
       <Input
         form={formId}
@@ -92,14 +112,19 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
         readOnly={props.readOnly}
       />
       {errors[key] && (
-        <p id={`${formId}-${key}-error`} className="mt-1 text-xs text-rose-700">{errors[key]}</p>
+        <p id={`${formId}-${key}-error`} className="mt-1 text-xs text-rose-700">
+          {errors[key]}
+        </p>
       )}
     </td>
   );
 
   return (
     <tr className={t.row} data-row={isNew ? "new" : initial.name}>
-      {field("name", "Instance type", { readOnly: !isNew, className: isNew ? "" : "border-transparent bg-transparent font-medium" })}
+      {field("name", "Instance type", {
+        readOnly: !isNew,
+        className: isNew ? "" : "border-transparent bg-transparent font-medium",
+      })}
       <td className={t.tdWrap}>
         <Select
           form={formId}
@@ -109,7 +134,9 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
           onKeyDown={onKeyDown}
         >
           {PRICE_TARGETS.map((target) => (
-            <option key={target} value={target}>{target.toLowerCase()}</option>
+            <option key={target} value={target}>
+              {target.toLowerCase()}
+            </option>
           ))}
         </Select>
       </td>
@@ -120,12 +147,25 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
       {field("source", "Source")}
       <td className={cn(t.tdWrap, "whitespace-nowrap")}>
         <form id={formId} onSubmit={submit} className="flex items-center gap-2">
-          <Button type="submit" size="sm" variant={isNew ? "primary" : "secondary"} disabled={save.isPending || (!isNew && !dirty)}>
+          <Button
+            type="submit"
+            size="sm"
+            variant={isNew ? "primary" : "secondary"}
+            disabled={save.isPending || (!isNew && !dirty)}
+          >
             {save.isPending ? "Saving…" : isNew ? "Add" : "Save"}
           </Button>
-          {saved && !dirty && <span role="status" className="text-xs text-emerald-700">Saved</span>}
+          {saved && !dirty && (
+            <span role="status" className="text-xs text-emerald-700">
+              Saved
+            </span>
+          )}
         </form>
-        {server.form && <p role="alert" className="mt-1 text-xs text-rose-700">{server.form}</p>}
+        {server.form && (
+          <p role="alert" className="mt-1 text-xs text-rose-700">
+            {server.form}
+          </p>
+        )}
         {meta && <p className="mt-1 text-xs text-slate-400">{meta}</p>}
       </td>
     </tr>

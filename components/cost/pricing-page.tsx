@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
-import { EMPTY_DRAFT, PriceRow, type PriceDraft } from "./price-row";
+import { EMPTY_DRAFT, PriceRow, type PriceDraft } from "@/components/cost/price-row";
 
 const HEADERS = ["Instance type", "Target", "$/hour", "vCPUs", "Memory GiB", "GPUs", "Source"];
 
@@ -32,9 +32,13 @@ export function PricingPage() {
             <thead className={t.head}>
               <tr>
                 {HEADERS.map((header) => (
-                  <th key={header} scope="col" className={t.th}>{header}</th>
+                  <th key={header} scope="col" className={t.th}>
+                    {header}
+                  </th>
                 ))}
-                <th scope="col" className={t.th}><span className="sr-only">Save</span></th>
+                <th scope="col" className={t.th}>
+                  <span className="sr-only">Save</span>
+                </th>
               </tr>
             </thead>
             <tbody className={t.body}>

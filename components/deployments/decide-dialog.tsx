@@ -10,7 +10,7 @@ import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 import { useTRPC } from "@/lib/trpc";
-import { deploymentHref } from "./labels";
+import { deploymentHref } from "@/components/deployments/labels";
 
 type Props = { promotionId: string; approve: boolean; subject: string };
 
@@ -48,14 +48,31 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
       title={`${verb} ${subject}?`}
       description={approve ? "Approving queues the deployment at once." : "The requester will need to ask again."}
       trigger={
-        <Button variant={approve ? "primary" : "secondary"} size="sm" data-testid={approve ? "approve-promotion" : "reject-promotion"}>
+        <Button
+          variant={approve ? "primary" : "secondary"}
+          size="sm"
+          data-testid={approve ? "approve-promotion" : "reject-promotion"}
+        >
           {verb}
         </Button>
       }
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <FormField id={`decide-comment-${promotionId}`} label="Comment (optional)" error={decide.error?.data?.zodIssues?.[0]?.message}>
-          {(control) => <Textarea {...control} rows={3} maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} onKeyDown={submitOnCtrlEnter} />}
+        <FormField
+          id={`decide-comment-${promotionId}`}
+          label="Comment (optional)"
+          error={decide.error?.data?.zodIssues?.[0]?.message}
+        >
+          {(control) => (
+            <Textarea
+              {...control}
+              rows={3}
+              maxLength={1000}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              onKeyDown={submitOnCtrlEnter}
+            />
+          )}
         </FormField>
         <FormFooter
           error={decide.error && !decide.error.data?.zodIssues?.length ? decide.error.message : null}

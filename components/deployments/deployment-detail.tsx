@@ -7,13 +7,13 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
-import { DeploymentHeader } from "./deployment-header";
-import { DeploymentTimeline } from "./deployment-timeline";
-import { isActiveStatus, STATUS_LABELS } from "./labels";
-import { ProgressBar } from "./progress-bar";
-import { RollbackDialog } from "./rollback-dialog";
-import { mergeTimeline } from "./timeline";
-import { TrafficSplit } from "./traffic-split";
+import { DeploymentHeader } from "@/components/deployments/deployment-header";
+import { DeploymentTimeline } from "@/components/deployments/deployment-timeline";
+import { isActiveStatus, STATUS_LABELS } from "@/components/deployments/labels";
+import { ProgressBar } from "@/components/deployments/progress-bar";
+import { RollbackDialog } from "@/components/deployments/rollback-dialog";
+import { mergeTimeline } from "@/components/deployments/timeline";
+import { TrafficSplit } from "@/components/deployments/traffic-split";
 
 const POLL_MS = 1000;
 
@@ -24,10 +24,16 @@ export function DeploymentDetail({ id }: { id: string }) {
   const query = useQuery(
     trpc.deployments.get.queryOptions(
       { id },
-      { refetchInterval: (q) => (q.state.data && !isActiveStatus(q.state.data.status) ? false : POLL_MS), refetchIntervalInBackground: false },
+      {
+        refetchInterval: (q) => (q.state.data && !isActiveStatus(q.state.data.status) ? false : POLL_MS),
+        refetchIntervalInBackground: false,
+      },
     ),
   );
-  const steps = useMemo(() => (query.data ? mergeTimeline(query.data.plannedSteps, query.data.events) : []), [query.data]);
+  const steps = useMemo(
+    () => (query.data ? mergeTimeline(query.data.plannedSteps, query.data.events) : []),
+    [query.data],
+  );
   if (query.isPending) return <LoadingState label="Loading deployment…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -39,12 +45,18 @@ export function DeploymentDetail({ id }: { id: string }) {
       <DeploymentHeader deployment={deployment} />
       {canRollBack && deployment.status === "SUCCEEDED" && (
         <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">
-          <span className="text-slate-600">Something wrong with this release? Put the previous healthy version back.</span>
+          <span className="text-slate-600">
+            Something wrong with this release? Put the previous healthy version back.
+          </span>
           <RollbackDialog endpointId={deployment.endpoint.id} endpointName={deployment.endpoint.name} />
         </div>
       )}
       {failed && (
-        <div role="alert" className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="deployment-failure">
+        <div
+          role="alert"
+          className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800"
+          data-testid="deployment-failure"
+        >
           <span className="font-semibold">{STATUS_LABELS[deployment.status]}: </span>
           {deployment.failureReason ?? "no reason was recorded"}
         </div>
@@ -52,7 +64,15 @@ export function DeploymentDetail({ id }: { id: string }) {
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Progress" className="lg:col-span-2">
           <div className="space-y-4">
-            <ProgressBar value={deployment.progress} label={isActiveStatus(deployment.status) ? `${STATUS_LABELS[deployment.status]}…` : STATUS_LABELS[deployment.status]} failed={failed} />
+            <ProgressBar
+              value={deployment.progress}
+              label={
+                isActiveStatus(deployment.status)
+                  ? `${STATUS_LABELS[deployment.status]}…`
+                  : STATUS_LABELS[deployment.status]
+              }
+              failed={failed}
+            />
             {deployment.status === "QUEUED" && deployment.events.length === 0 && (
               <p className="text-sm text-slate-500">Waiting for a deployment worker to pick this up.</p>
             )}

@@ -3,8 +3,8 @@ import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { DeploymentStatusBadge } from "./deployment-status-badge";
-import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "./labels";
+import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "@/components/deployments/labels";
 
 type Deployment = RouterOutputs["deployments"]["get"];
 
@@ -26,20 +26,31 @@ export function DeploymentHeader({ deployment }: { deployment: Deployment }) {
           {model.name} <span className="font-mono">v{version}</span>
         </Link>
         <span className="text-slate-400">→</span>
-        <Link href={endpointHref(endpoint.id)} className="font-mono text-xl hover:underline" data-testid="deployment-endpoint">
+        <Link
+          href={endpointHref(endpoint.id)}
+          className="font-mono text-xl hover:underline"
+          data-testid="deployment-endpoint"
+        >
           {endpoint.name}
         </Link>
         <DeploymentStatusBadge status={deployment.status} testId="deployment-status" />
       </h1>
       <p className="mt-1 text-sm text-slate-600">
-        {ENVIRONMENT_LABELS[endpoint.environment]} · {TARGET_LABELS[endpoint.target]} · {strategySummary(deployment.strategy)}
+        {ENVIRONMENT_LABELS[endpoint.environment]} · {TARGET_LABELS[endpoint.target]} ·{" "}
+        {strategySummary(deployment.strategy)}
       </p>
       <p className="mt-1 text-sm text-slate-500">
         Requested by {promotion.requestedBy.name} on {formatDateTime(deployment.createdAt)}
-        {approvers.length > 0 ? ` · approved by ${approvers.join(", ")}` : promotion.environment === "STAGING" ? " · staging needs no approval" : ""}
+        {approvers.length > 0
+          ? ` · approved by ${approvers.join(", ")}`
+          : promotion.environment === "STAGING"
+            ? " · staging needs no approval"
+            : ""}
         {deployment.finishedAt && ` · finished ${formatDateTime(deployment.finishedAt)}`}
       </p>
-      {promotion.reason && <p className="mt-2 max-w-3xl whitespace-pre-wrap text-sm text-slate-700">“{promotion.reason}”</p>}
+      {promotion.reason && (
+        <p className="mt-2 max-w-3xl whitespace-pre-wrap text-sm text-slate-700">“{promotion.reason}”</p>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { DeploymentStatus } from "@/server/db/generated/enums";
-import { STATUS_LABELS, STATUS_TONES } from "./labels";
+import { STATUS_LABELS, STATUS_TONES } from "@/components/deployments/labels";
 
 export function DeploymentStatusBadge({ status, testId }: { status: DeploymentStatus; testId?: string }) {
   return (

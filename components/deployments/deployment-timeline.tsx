@@ -1,7 +1,7 @@
 import { CheckCircle2, Circle, CircleSlash, Loader2, XCircle } from "lucide-react";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatDuration } from "@/lib/format";
-import { stepLabel, type StepState, type TimelineStep } from "./timeline";
+import { stepLabel, type StepState, type TimelineStep } from "@/components/deployments/timeline";
 
 const STATE_STYLES: Record<StepState, { icon: typeof Circle; className: string; label: string }> = {
   pending: { icon: Circle, className: "text-slate-300", label: "pending" },
@@ -39,7 +39,11 @@ function StepRow({ step, now }: { step: TimelineStep; now: Date }) {
             )}
           </span>
         </div>
-        {step.message && <p className={cn("mt-0.5 text-sm", step.state === "failed" ? "text-rose-700" : "text-slate-600")}>{step.message}</p>}
+        {step.message && (
+          <p className={cn("mt-0.5 text-sm", step.state === "failed" ? "text-rose-700" : "text-slate-600")}>
+            {step.message}
+          </p>
+        )}
       </div>
     </li>
   );

@@ -7,12 +7,14 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/lib/trpc";
-import { DeploymentsTable } from "./deployments-table";
+import { DeploymentsTable } from "@/components/deployments/deployments-table";
 
 /** Recent deployments, newest first; `modelName` (from ?model=) narrows them to one model. */
 export function DeploymentsPage({ modelName }: { modelName: string | null }) {
   const trpc = useTRPC();
-  const list = useQuery(trpc.deployments.list.queryOptions({ modelName: modelName ?? undefined, take: 100 }, { refetchInterval: 10_000 }));
+  const list = useQuery(
+    trpc.deployments.list.queryOptions({ modelName: modelName ?? undefined, take: 100 }, { refetchInterval: 10_000 }),
+  );
   return (
     <>
       <PageHeader
@@ -20,7 +22,10 @@ export function DeploymentsPage({ modelName }: { modelName: string | null }) {
         description={
           modelName ? (
             <>
-              Deployments of {modelName} · <Link href="/deployments" className="text-indigo-700 hover:underline">show all</Link>
+              Deployments of {modelName} ·{" "}
+              <Link href="/deployments" className="text-indigo-700 hover:underline">
+                show all
+              </Link>
             </>
           ) : (
             "The most recent deployments of every model. Promote a version from its page to start one."

@@ -2,7 +2,13 @@ import { Badge } from "@/components/ui/badge";
 import type { GateResult } from "@/server/services/deployments/metric-gate";
 
 function isGateResult(value: unknown): value is GateResult {
-  return typeof value === "object" && value !== null && "passed" in value && "detail" in value && typeof value.detail === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "passed" in value &&
+    "detail" in value &&
+    typeof value.detail === "string"
+  );
 }
 
 /** The gates a promotion was checked against when requested (stored as JSON on the promotion). */

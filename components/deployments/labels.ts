@@ -8,8 +8,15 @@ export type RolloutStrategy = z.infer<typeof rolloutStrategySchema>;
 export const ENVIRONMENTS = ["STAGING", "PRODUCTION"] as const satisfies readonly DeploymentEnvironment[];
 export const TARGETS = ["LOCAL", "SAGEMAKER", "KUBERNETES"] as const satisfies readonly DeploymentTargetKind[];
 
-export const ENVIRONMENT_LABELS: Record<DeploymentEnvironment, string> = { STAGING: "Staging", PRODUCTION: "Production" };
-export const TARGET_LABELS: Record<DeploymentTargetKind, string> = { LOCAL: "Local runtime", SAGEMAKER: "SageMaker", KUBERNETES: "Kubernetes" };
+export const ENVIRONMENT_LABELS: Record<DeploymentEnvironment, string> = {
+  STAGING: "Staging",
+  PRODUCTION: "Production",
+};
+export const TARGET_LABELS: Record<DeploymentTargetKind, string> = {
+  LOCAL: "Local runtime",
+  SAGEMAKER: "SageMaker",
+  KUBERNETES: "Kubernetes",
+};
 
 export const STATUS_LABELS: Record<DeploymentStatus, string> = {
   QUEUED: "Queued",

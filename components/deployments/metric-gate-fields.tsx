@@ -1,8 +1,8 @@
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import type { PathErrors } from "./field-paths";
-import type { PromoteFormValues } from "./promote-form-values";
+import type { PathErrors } from "@/components/deployments/field-paths";
+import type { PromoteFormValues } from "@/components/deployments/promote-form-values";
 
 type Props = {
   metricNames: string[];
@@ -20,7 +20,12 @@ export function MetricGateFields({ metricNames, values, errors, onChange }: Prop
     <fieldset className="space-y-3 rounded-md border border-slate-200 p-3" data-testid="promote-metric-gate">
       <legend className="px-1 text-sm font-medium text-slate-700">Metric gate (optional)</legend>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" checked={values.gateEnabled} onChange={(e) => onChange({ gateEnabled: e.target.checked })} data-testid="promote-gate-enabled" />
+        <input
+          type="checkbox"
+          checked={values.gateEnabled}
+          onChange={(e) => onChange({ gateEnabled: e.target.checked })}
+          data-testid="promote-gate-enabled"
+        />
         Refuse the promotion if this version is worse than production
       </label>
       {values.gateEnabled && (
@@ -28,7 +33,12 @@ export function MetricGateFields({ metricNames, values, errors, onChange }: Prop
           <div className="grid grid-cols-2 gap-3">
             <FormField id="promote-gate-metric" label="Metric" error={errors["metricGate.metric"]}>
               {(control) => (
-                <Select {...control} className="w-full" value={values.gateMetric} onChange={(e) => onChange({ gateMetric: e.target.value })}>
+                <Select
+                  {...control}
+                  className="w-full"
+                  value={values.gateMetric}
+                  onChange={(e) => onChange({ gateMetric: e.target.value })}
+                >
                   <option value="">Choose a metric…</option>
                   {metricNames.map((name) => (
                     <option key={name} value={name}>
@@ -38,12 +48,30 @@ export function MetricGateFields({ metricNames, values, errors, onChange }: Prop
                 </Select>
               )}
             </FormField>
-            <FormField id="promote-gate-tolerance" label="Tolerance" hint="How much worse it may be, in the metric's units." error={errors["metricGate.tolerance"]}>
-              {(control) => <Input {...control} type="number" step="any" min={0} value={values.gateTolerance} onChange={(e) => onChange({ gateTolerance: e.target.value })} />}
+            <FormField
+              id="promote-gate-tolerance"
+              label="Tolerance"
+              hint="How much worse it may be, in the metric's units."
+              error={errors["metricGate.tolerance"]}
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  type="number"
+                  step="any"
+                  min={0}
+                  value={values.gateTolerance}
+                  onChange={(e) => onChange({ gateTolerance: e.target.value })}
+                />
+              )}
             </FormField>
           </div>
           <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="checkbox" checked={values.gateHigherIsBetter} onChange={(e) => onChange({ gateHigherIsBetter: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={values.gateHigherIsBetter}
+              onChange={(e) => onChange({ gateHigherIsBetter: e.target.checked })}
+            />
             Higher is better (uncheck for loss, error or latency metrics)
           </label>
         </>

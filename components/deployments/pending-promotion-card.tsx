@@ -5,9 +5,9 @@ import { versionHref } from "@/components/registry/format";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
 import { rolloutStrategySchema } from "@/server/services/deployments/schemas";
-import { DecideDialog } from "./decide-dialog";
-import { GatesList } from "./gates-list";
-import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "./labels";
+import { DecideDialog } from "@/components/deployments/decide-dialog";
+import { GatesList } from "@/components/deployments/gates-list";
+import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "@/components/deployments/labels";
 
 type PendingPromotion = RouterOutputs["deployments"]["pending"][number];
 
@@ -21,7 +21,15 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** One promotion waiting for a second person, with Approve / Reject for those who may decide. */
-export function PendingPromotionCard({ promotion, canApprove, highlighted }: { promotion: PendingPromotion; canApprove: boolean; highlighted: boolean }) {
+export function PendingPromotionCard({
+  promotion,
+  canApprove,
+  highlighted,
+}: {
+  promotion: PendingPromotion;
+  canApprove: boolean;
+  highlighted: boolean;
+}) {
   const { model, version } = promotion.version;
   const strategy = rolloutStrategySchema.safeParse(promotion.strategy);
   const subject = `${model.name} v${version}`;
@@ -37,7 +45,9 @@ export function PendingPromotionCard({ promotion, canApprove, highlighted }: { p
             {subject}
           </Link>
           <span className="text-slate-400">→</span>
-          <Badge tone={promotion.environment === "PRODUCTION" ? "amber" : "indigo"}>{ENVIRONMENT_LABELS[promotion.environment]}</Badge>
+          <Badge tone={promotion.environment === "PRODUCTION" ? "amber" : "indigo"}>
+            {ENVIRONMENT_LABELS[promotion.environment]}
+          </Badge>
         </h2>
         {canApprove && (
           <div className="flex gap-2">
@@ -48,7 +58,13 @@ export function PendingPromotionCard({ promotion, canApprove, highlighted }: { p
       </div>
       <dl>
         <Fact label="Target">{TARGET_LABELS[promotion.target]}</Fact>
-        <Fact label="Strategy">{strategy.success ? strategySummary(strategy.data) : <span className="text-rose-700">unreadable strategy</span>}</Fact>
+        <Fact label="Strategy">
+          {strategy.success ? (
+            strategySummary(strategy.data)
+          ) : (
+            <span className="text-rose-700">unreadable strategy</span>
+          )}
+        </Fact>
         <Fact label="Gates">
           <GatesList gates={promotion.gates} />
         </Fact>

@@ -18,7 +18,13 @@ export function ProgressBar({ value, label, failed }: { value: number; label: st
         data-testid="deployment-progress"
         className="h-2.5 overflow-hidden rounded-full bg-slate-100"
       >
-        <div className={cn("h-full rounded-full transition-[width] duration-500", failed ? "bg-rose-500" : "bg-indigo-600")} style={{ width: `${percent}%` }} />
+        <div
+          className={cn(
+            "h-full rounded-full transition-[width] duration-500",
+            failed ? "bg-rose-500" : "bg-indigo-600",
+          )}
+          style={{ width: `${percent}%` }}
+        />
       </div>
     </div>
   );

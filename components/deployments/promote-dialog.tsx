@@ -4,7 +4,7 @@ import { Rocket } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { PromoteForm } from "./promote-form";
+import { PromoteForm } from "@/components/deployments/promote-form";
 
 type Props = { modelName: string; version: number; metricNames: string[] };
 
@@ -23,7 +23,9 @@ export function PromoteDialog({ modelName, version, metricNames }: Props) {
         </Button>
       }
     >
-      {open && <PromoteForm modelName={modelName} version={version} metricNames={metricNames} onDone={() => setOpen(false)} />}
+      {open && (
+        <PromoteForm modelName={modelName} version={version} metricNames={metricNames} onDone={() => setOpen(false)} />
+      )}
     </DialogFrame>
   );
 }

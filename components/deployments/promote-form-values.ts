@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { requestPromotionInput } from "@/server/services/deployments/schemas";
-import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "./labels";
+import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "@/components/deployments/labels";
 
 export type StrategyKind = RolloutStrategy["kind"];
 
@@ -43,14 +43,26 @@ function strategyOf(values: PromoteFormValues): RolloutStrategy {
     case "all-at-once":
       return { kind: "all-at-once" };
     case "canary":
-      return { kind: "canary", canaryPercent: numberOf(values.canaryPercent), bakeSeconds: numberOf(values.bakeSeconds) };
+      return {
+        kind: "canary",
+        canaryPercent: numberOf(values.canaryPercent),
+        bakeSeconds: numberOf(values.bakeSeconds),
+      };
     case "linear":
-      return { kind: "linear", stepPercent: numberOf(values.stepPercent), stepBakeSeconds: numberOf(values.stepBakeSeconds) };
+      return {
+        kind: "linear",
+        stepPercent: numberOf(values.stepPercent),
+        stepBakeSeconds: numberOf(values.stepBakeSeconds),
+      };
   }
 }
 
 /** The requestPromotion input the form describes, before validation with the server's schema. */
-export function toPromotionInput(values: PromoteFormValues, modelName: string, version: number): z.input<typeof requestPromotionInput> {
+export function toPromotionInput(
+  values: PromoteFormValues,
+  modelName: string,
+  version: number,
+): z.input<typeof requestPromotionInput> {
   return {
     modelName,
     version,
@@ -59,7 +71,11 @@ export function toPromotionInput(values: PromoteFormValues, modelName: string, v
     strategy: strategyOf(values),
     reason: values.reason,
     metricGate: values.gateEnabled
-      ? { metric: values.gateMetric, higherIsBetter: values.gateHigherIsBetter, tolerance: numberOf(values.gateTolerance) }
+      ? {
+          metric: values.gateMetric,
+          higherIsBetter: values.gateHigherIsBetter,
+          tolerance: numberOf(values.gateTolerance),
+        }
       : undefined,
   };
 }

@@ -10,11 +10,21 @@ import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
 import { requestPromotionInput } from "@/server/services/deployments/schemas";
 import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
-import { errorsByPath, type PathErrors } from "./field-paths";
-import { deploymentHref, ENVIRONMENT_LABELS, ENVIRONMENTS, TARGET_LABELS, TARGETS } from "./labels";
-import { MetricGateFields } from "./metric-gate-fields";
-import { INITIAL_PROMOTE_VALUES, toPromotionInput, type PromoteFormValues } from "./promote-form-values";
-import { StrategyFields } from "./strategy-fields";
+import { errorsByPath, type PathErrors } from "@/components/deployments/field-paths";
+import {
+  deploymentHref,
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
+  TARGET_LABELS,
+  TARGETS,
+} from "@/components/deployments/labels";
+import { MetricGateFields } from "@/components/deployments/metric-gate-fields";
+import {
+  INITIAL_PROMOTE_VALUES,
+  toPromotionInput,
+  type PromoteFormValues,
+} from "@/components/deployments/promote-form-values";
+import { StrategyFields } from "@/components/deployments/strategy-fields";
 
 type Props = { modelName: string; version: number; metricNames: string[]; onDone: () => void };
 
@@ -31,7 +41,11 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
       onSuccess: (result) => {
         void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
         onDone();
-        router.push(result.deploymentId ? deploymentHref(result.deploymentId) : `/approvals?requested=${encodeURIComponent(result.promotion.id)}`);
+        router.push(
+          result.deploymentId
+            ? deploymentHref(result.deploymentId)
+            : `/approvals?requested=${encodeURIComponent(result.promotion.id)}`,
+        );
       },
     }),
   );
@@ -47,7 +61,8 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const result = requestPromotionInput.safeParse(toPromotionInput(values, modelName, version));
-    const gateMissing = values.gateEnabled && !values.gateMetric ? { "metricGate.metric": "Choose the metric to compare" } : {};
+    const gateMissing =
+      values.gateEnabled && !values.gateMetric ? { "metricGate.metric": "Choose the metric to compare" } : {};
     if (!result.success || Object.keys(gateMissing).length > 0) {
       setClientErrors({ ...(result.success ? {} : errorsByPath(result.error.issues)), ...gateMissing });
       return;
@@ -58,9 +73,19 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="promote-form">
       <div className="grid grid-cols-2 gap-3">
-        <FormField id="promote-environment" label="Environment" hint={values.environment === "PRODUCTION" ? "Needs approval by a second person." : "Deploys at once."} error={errors.environment}>
+        <FormField
+          id="promote-environment"
+          label="Environment"
+          hint={values.environment === "PRODUCTION" ? "Needs approval by a second person." : "Deploys at once."}
+          error={errors.environment}
+        >
           {(control) => (
-            <Select {...control} className="w-full" value={values.environment} onChange={(e) => change({ environment: ENVIRONMENTS.find((env) => env === e.target.value) ?? "STAGING" })}>
+            <Select
+              {...control}
+              className="w-full"
+              value={values.environment}
+              onChange={(e) => change({ environment: ENVIRONMENTS.find((env) => env === e.target.value) ?? "STAGING" })}
+            >
               {ENVIRONMENTS.map((env) => (
                 <option key={env} value={env}>
                   {ENVIRONMENT_LABELS[env]}
@@ -71,7 +96,12 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
         </FormField>
         <FormField id="promote-target" label="Target" error={errors.target}>
           {(control) => (
-            <Select {...control} className="w-full" value={values.target} onChange={(e) => change({ target: TARGETS.find((t) => t === e.target.value) ?? "LOCAL" })}>
+            <Select
+              {...control}
+              className="w-full"
+              value={values.target}
+              onChange={(e) => change({ target: TARGETS.find((t) => t === e.target.value) ?? "LOCAL" })}
+            >
               {TARGETS.map((target) => (
                 <option key={target} value={target}>
                   {TARGET_LABELS[target]}
@@ -84,7 +114,14 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
       <StrategyFields values={values} errors={errors} onChange={change} />
       <FormField id="promote-reason" label="Reason" hint="Reviewers and the audit log see this." error={errors.reason}>
         {(control) => (
-          <Textarea {...control} rows={3} value={values.reason} onChange={(e) => change({ reason: e.target.value })} onKeyDown={submitOnCtrlEnter} required />
+          <Textarea
+            {...control}
+            rows={3}
+            value={values.reason}
+            onChange={(e) => change({ reason: e.target.value })}
+            onKeyDown={submitOnCtrlEnter}
+            required
+          />
         )}
       </FormField>
       <MetricGateFields metricNames={metricNames} values={values} errors={errors} onChange={change} />
@@ -98,7 +135,11 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
           Cancel
         </Button>
         <Button type="submit" disabled={request.isPending} data-testid="promote-submit">
-          {request.isPending ? "Requesting…" : values.environment === "PRODUCTION" ? "Request approval" : "Promote to staging"}
+          {request.isPending
+            ? "Requesting…"
+            : values.environment === "PRODUCTION"
+              ? "Request approval"
+              : "Promote to staging"}
         </Button>
       </div>
     </form>

@@ -9,7 +9,7 @@ import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
-import { deploymentHref } from "./labels";
+import { deploymentHref } from "@/components/deployments/labels";
 
 /** One click (and a reason) back to the version that served the endpoint before; opens the rollback's deployment. */
 export function RollbackDialog({ endpointId, endpointName }: { endpointId: string; endpointName: string }) {
@@ -50,8 +50,20 @@ export function RollbackDialog({ endpointId, endpointName }: { endpointId: strin
       }
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <FormField id={`rollback-reason-${endpointId}`} label="Reason" error={rollback.error?.data?.zodIssues?.[0]?.message}>
-          {(control) => <Textarea {...control} rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        <FormField
+          id={`rollback-reason-${endpointId}`}
+          label="Reason"
+          error={rollback.error?.data?.zodIssues?.[0]?.message}
+        >
+          {(control) => (
+            <Textarea
+              {...control}
+              rows={3}
+              maxLength={500}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          )}
         </FormField>
         <FormFooter
           error={rollback.error && !rollback.error.data?.zodIssues?.length ? rollback.error.message : null}

@@ -1,7 +1,7 @@
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import type { PathErrors } from "./field-paths";
-import type { PromoteFormValues, StrategyKind } from "./promote-form-values";
+import type { PathErrors } from "@/components/deployments/field-paths";
+import type { PromoteFormValues, StrategyKind } from "@/components/deployments/promote-form-values";
 
 const STRATEGY_CHOICES: { kind: StrategyKind; label: string; hint: string }[] = [
   { kind: "all-at-once", label: "All at once", hint: "Shift 100% of traffic in one step." },
@@ -15,10 +15,33 @@ type Props = {
   onChange: (patch: Partial<PromoteFormValues>) => void;
 };
 
-function NumberField({ id, label, hint, value, error, onChange }: { id: string; label: string; hint: string; value: string; error?: string; onChange: (value: string) => void }) {
+function NumberField({
+  id,
+  label,
+  hint,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   return (
     <FormField id={id} label={label} hint={hint} error={error}>
-      {(control) => <Input {...control} type="number" inputMode="numeric" min={0} value={value} onChange={(e) => onChange(e.target.value)} />}
+      {(control) => (
+        <Input
+          {...control}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </FormField>
   );
 }
@@ -50,14 +73,42 @@ export function StrategyFields({ values, errors, onChange }: Props) {
       </div>
       {values.strategyKind === "canary" && (
         <div className="grid grid-cols-2 gap-3">
-          <NumberField id="promote-canary-percent" label="Canary share (%)" hint="1–99" value={values.canaryPercent} error={errors["strategy.canaryPercent"]} onChange={(canaryPercent) => onChange({ canaryPercent })} />
-          <NumberField id="promote-bake-seconds" label="Bake time (seconds)" hint="Guardrails are watched this long." value={values.bakeSeconds} error={errors["strategy.bakeSeconds"]} onChange={(bakeSeconds) => onChange({ bakeSeconds })} />
+          <NumberField
+            id="promote-canary-percent"
+            label="Canary share (%)"
+            hint="1–99"
+            value={values.canaryPercent}
+            error={errors["strategy.canaryPercent"]}
+            onChange={(canaryPercent) => onChange({ canaryPercent })}
+          />
+          <NumberField
+            id="promote-bake-seconds"
+            label="Bake time (seconds)"
+            hint="Guardrails are watched this long."
+            value={values.bakeSeconds}
+            error={errors["strategy.bakeSeconds"]}
+            onChange={(bakeSeconds) => onChange({ bakeSeconds })}
+          />
         </div>
       )}
       {values.strategyKind === "linear" && (
         <div className="grid grid-cols-2 gap-3">
-          <NumberField id="promote-step-percent" label="Step size (%)" hint="1–99; the last step reaches 100%." value={values.stepPercent} error={errors["strategy.stepPercent"]} onChange={(stepPercent) => onChange({ stepPercent })} />
-          <NumberField id="promote-step-bake-seconds" label="Bake per step (seconds)" hint="Guardrails are watched after each step." value={values.stepBakeSeconds} error={errors["strategy.stepBakeSeconds"]} onChange={(stepBakeSeconds) => onChange({ stepBakeSeconds })} />
+          <NumberField
+            id="promote-step-percent"
+            label="Step size (%)"
+            hint="1–99; the last step reaches 100%."
+            value={values.stepPercent}
+            error={errors["strategy.stepPercent"]}
+            onChange={(stepPercent) => onChange({ stepPercent })}
+          />
+          <NumberField
+            id="promote-step-bake-seconds"
+            label="Bake per step (seconds)"
+            hint="Guardrails are watched after each step."
+            value={values.stepBakeSeconds}
+            error={errors["strategy.stepBakeSeconds"]}
+            onChange={(stepBakeSeconds) => onChange({ stepBakeSeconds })}
+          />
         </div>
       )}
     </fieldset>

@@ -1,14 +1,19 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatRows, formatShare } from "./drift-format";
+import { formatRows, formatShare } from "@/components/drift/drift-format";
 
 type Bin = { label: string; reference: number; production: number; productionCount: number };
 
 /** Reference vs production share per reference bin, as grouped bars. */
 export function BinProportionsChart({ feature, bins }: { feature: string; bins: Bin[] }) {
   return (
-    <div role="img" aria-label={`Reference and production proportions of ${feature} in ${bins.length} bins`} data-testid="bin-proportions-chart" className="h-72">
+    <div
+      role="img"
+      aria-label={`Reference and production proportions of ${feature} in ${bins.length} bins`}
+      data-testid="bin-proportions-chart"
+      className="h-72"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={bins} margin={{ top: 4, right: 12, bottom: 24, left: 4 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
@@ -19,7 +24,10 @@ export function BinProportionsChart({ feature, bins }: { feature: string; bins: 
             formatter={(value, name, item) => {
               const share = typeof value === "number" ? formatShare(value) : String(value);
               const bin = item.payload as Bin;
-              return [name === "Production" ? `${share} (${formatRows(Math.round(bin.productionCount))} rows)` : share, name];
+              return [
+                name === "Production" ? `${share} (${formatRows(Math.round(bin.productionCount))} rows)` : share,
+                name,
+              ];
             }}
           />
           <Legend wrapperStyle={{ fontSize: 11 }} />

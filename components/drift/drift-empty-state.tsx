@@ -7,10 +7,10 @@ export function DriftEmptyState({ title }: { title: string }) {
       title={title}
       description={
         <>
-          Drift is measured on served traffic. Deploy a version that has a reference profile (registered from a run with a
-          training-sample.csv), send it traffic — for demo data run <code className="font-mono">npm run traffic</code> (add{" "}
-          <code className="font-mono">--drift amount --drift-after 120</code> to simulate a shift) — then wait for the next
-          scan or choose Scan now on an endpoint.
+          Drift is measured on served traffic. Deploy a version that has a reference profile (registered from a run with
+          a training-sample.csv), send it traffic — for demo data run <code className="font-mono">npm run traffic</code>{" "}
+          (add <code className="font-mono">--drift amount --drift-after 120</code> to simulate a shift) — then wait for
+          the next scan or choose Scan now on an endpoint.
         </>
       }
     />

@@ -12,14 +12,14 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useCan } from "@/lib/use-can";
 import { useUrlState } from "@/lib/use-url-state";
-import { formatWindow } from "./drift-format";
-import { DriftEmptyState } from "./drift-empty-state";
-import { DriftHeatmap } from "./drift-heatmap";
-import { DriftStatusBadge } from "./drift-status-badge";
-import { DriftThresholdsForm } from "./drift-thresholds-form";
-import { parseVariantUrl, serializeVariantUrl } from "./drift-url";
-import { LatestReportTable } from "./latest-report-table";
-import { ScanNowButton } from "./scan-now-button";
+import { formatWindow } from "@/components/drift/drift-format";
+import { DriftEmptyState } from "@/components/drift/drift-empty-state";
+import { DriftHeatmap } from "@/components/drift/drift-heatmap";
+import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
+import { DriftThresholdsForm } from "@/components/drift/drift-thresholds-form";
+import { parseVariantUrl, serializeVariantUrl } from "@/components/drift/drift-url";
+import { LatestReportTable } from "@/components/drift/latest-report-table";
+import { ScanNowButton } from "@/components/drift/scan-now-button";
 
 /** The model view of one endpoint: PSI per feature over recent scans, and the latest scan in full. */
 export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
@@ -54,7 +54,11 @@ export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
             {data.variants.length > 1 && (
               <label className="flex items-center gap-2 text-sm text-slate-600">
                 Variant
-                <Select value={selected?.variantName ?? ""} onChange={(e) => update({ variant: e.target.value })} data-testid="drift-variant">
+                <Select
+                  value={selected?.variantName ?? ""}
+                  onChange={(e) => update({ variant: e.target.value })}
+                  data-testid="drift-variant"
+                >
                   {data.variants.map((v) => (
                     <option key={v.variantName} value={v.variantName}>
                       {v.variantName} (v{v.version}, {v.weight}%)
@@ -77,18 +81,28 @@ export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
           <Card
             title={
               <span className="flex items-center gap-2">
-                Latest scan: v{latest.version}, {formatWindow(latest.windowSeconds)} window ending {formatDateTime(latest.windowEnd)}
+                Latest scan: v{latest.version}, {formatWindow(latest.windowSeconds)} window ending{" "}
+                {formatDateTime(latest.windowEnd)}
                 <DriftStatusBadge status={latest.status} />
               </span>
             }
           >
-            <LatestReportTable endpointId={data.endpointId} variantName={selected.variantName} features={selected.features} report={latest} />
+            <LatestReportTable
+              endpointId={data.endpointId}
+              variantName={selected.variantName}
+              features={selected.features}
+              report={latest}
+            />
           </Card>
         </div>
       )}
       {canWrite && (
         <Card title={`Thresholds for ${data.modelName}`} className="mt-6">
-          <DriftThresholdsForm key={JSON.stringify(data.thresholds)} modelName={data.modelName} thresholds={data.thresholds} />
+          <DriftThresholdsForm
+            key={JSON.stringify(data.thresholds)}
+            modelName={data.modelName}
+            thresholds={data.thresholds}
+          />
         </Card>
       )}
     </>

@@ -11,18 +11,23 @@ import { tableClasses as t } from "@/components/ui/table-classes";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
-import { BinProportionsChart } from "./bin-proportions-chart";
-import { driftEndpointHref, formatRows, formatShare } from "./drift-format";
-import { DriftEmptyState } from "./drift-empty-state";
-import { DriftStatusBadge } from "./drift-status-badge";
-import { parseVariantUrl, serializeVariantUrl } from "./drift-url";
-import { PsiValue } from "./psi-value";
+import { BinProportionsChart } from "@/components/drift/bin-proportions-chart";
+import { driftEndpointHref, formatRows, formatShare } from "@/components/drift/drift-format";
+import { DriftEmptyState } from "@/components/drift/drift-empty-state";
+import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
+import { parseVariantUrl, serializeVariantUrl } from "@/components/drift/drift-url";
+import { PsiValue } from "@/components/drift/psi-value";
 
 /** One feature of one variant: reference vs production per bin in the latest scan, and the PromQL it came from. */
 export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; feature: string }) {
   const trpc = useTRPC();
   const [state] = useUrlState(parseVariantUrl, serializeVariantUrl);
-  const drift = useQuery(trpc.drift.feature.queryOptions({ endpointId, feature, variantName: state.variant ?? undefined }, { refetchInterval: 30_000 }));
+  const drift = useQuery(
+    trpc.drift.feature.queryOptions(
+      { endpointId, feature, variantName: state.variant ?? undefined },
+      { refetchInterval: 30_000 },
+    ),
+  );
   if (drift.isPending) return <LoadingState label="Loading the feature's bins…" />;
   if (drift.isError) return <ErrorState error={drift.error} onRetry={() => void drift.refetch()} />;
   const data = drift.data;
@@ -38,7 +43,10 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
         }
         description={
           <>
-            <Link href={driftEndpointHref(data.endpointId, data.variantName ?? undefined)} className="text-indigo-700 hover:underline">
+            <Link
+              href={driftEndpointHref(data.endpointId, data.variantName ?? undefined)}
+              className="text-indigo-700 hover:underline"
+            >
               Back to the endpoint
             </Link>{" "}
             · {data.modelName} · variant {data.variantName ?? "–"}
@@ -52,13 +60,20 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
           <Card
             title={
               <span className="flex flex-wrap items-center gap-2">
-                PSI <PsiValue psi={latest.psi} sampleSize={latest.sampleSize} referenceSize={latest.referenceSize} expectedPsi={latest.expectedPsi} />
+                PSI{" "}
+                <PsiValue
+                  psi={latest.psi}
+                  sampleSize={latest.sampleSize}
+                  referenceSize={latest.referenceSize}
+                  expectedPsi={latest.expectedPsi}
+                />
                 <DriftStatusBadge status={latest.status} />
               </span>
             }
           >
             <p className="mb-3 text-xs text-slate-500">
-              v{latest.version} · {latest.kind.toLowerCase()} feature · window {formatDateTime(latest.windowStart)} – {formatDateTime(latest.windowEnd)}
+              v{latest.version} · {latest.kind.toLowerCase()} feature · window {formatDateTime(latest.windowStart)} –{" "}
+              {formatDateTime(latest.windowEnd)}
             </p>
             <BinProportionsChart feature={feature} bins={latest.bins} />
           </Card>
@@ -67,10 +82,18 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
               <table className={t.table} data-testid="feature-bins-table">
                 <thead className={t.head}>
                   <tr>
-                    <th scope="col" className={t.th}>Bin</th>
-                    <th scope="col" className={`${t.th} text-right`}>Reference</th>
-                    <th scope="col" className={`${t.th} text-right`}>Production</th>
-                    <th scope="col" className={`${t.th} text-right`}>Production rows</th>
+                    <th scope="col" className={t.th}>
+                      Bin
+                    </th>
+                    <th scope="col" className={`${t.th} text-right`}>
+                      Reference
+                    </th>
+                    <th scope="col" className={`${t.th} text-right`}>
+                      Production
+                    </th>
+                    <th scope="col" className={`${t.th} text-right`}>
+                      Production rows
+                    </th>
                   </tr>
                 </thead>
                 <tbody className={t.body}>
@@ -88,8 +111,9 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
           </Card>
           <Card title="Where the production counts come from">
             <p className="mb-2 text-sm text-slate-600">
-              Evaluated in Prometheus at the window&apos;s end ({formatDateTime(latest.windowEnd)}), then the cumulative buckets are differenced into
-              per-bin counts. increase() extrapolates to the window&apos;s edges, so n is an estimate rounded to whole rows.
+              Evaluated in Prometheus at the window&apos;s end ({formatDateTime(latest.windowEnd)}), then the cumulative
+              buckets are differenced into per-bin counts. increase() extrapolates to the window&apos;s edges, so n is
+              an estimate rounded to whole rows.
             </p>
             <pre
               className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100"

@@ -7,17 +7,28 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
-import { DriftEmptyState } from "./drift-empty-state";
-import { DriftFleetTable } from "./drift-fleet-table";
-import { DRIFT_ENVIRONMENTS, parseFleetUrl, serializeFleetUrl, type DriftEnvironment } from "./drift-url";
+import { DriftEmptyState } from "@/components/drift/drift-empty-state";
+import { DriftFleetTable } from "@/components/drift/drift-fleet-table";
+import {
+  DRIFT_ENVIRONMENTS,
+  parseFleetUrl,
+  serializeFleetUrl,
+  type DriftEnvironment,
+} from "@/components/drift/drift-url";
 
-const ENVIRONMENT_LABELS: Record<DriftEnvironment, string> = { PRODUCTION: "Production", STAGING: "Staging", ALL: "All environments" };
+const ENVIRONMENT_LABELS: Record<DriftEnvironment, string> = {
+  PRODUCTION: "Production",
+  STAGING: "Staging",
+  ALL: "All environments",
+};
 
 /** Every deployed model variant's latest drift scan: worst feature with its PSI, sample sizes and no-drift baseline. */
 export function DriftFleetPage() {
   const trpc = useTRPC();
   const [state, update] = useUrlState(parseFleetUrl, serializeFleetUrl);
-  const fleet = useQuery(trpc.drift.fleet.queryOptions({ environment: state.environment }, { refetchInterval: 30_000 }));
+  const fleet = useQuery(
+    trpc.drift.fleet.queryOptions({ environment: state.environment }, { refetchInterval: 30_000 }),
+  );
   return (
     <>
       <PageHeader
@@ -26,7 +37,11 @@ export function DriftFleetPage() {
         actions={
           <label className="flex items-center gap-2 text-sm text-slate-600">
             Environment
-            <Select value={state.environment} onChange={(e) => update({ environment: e.target.value as DriftEnvironment })} data-testid="drift-environment">
+            <Select
+              value={state.environment}
+              onChange={(e) => update({ environment: e.target.value as DriftEnvironment })}
+              data-testid="drift-environment"
+            >
               {DRIFT_ENVIRONMENTS.map((environment) => (
                 <option key={environment} value={environment}>
                   {ENVIRONMENT_LABELS[environment]}
@@ -44,7 +59,13 @@ export function DriftFleetPage() {
         <>
           {fleet.data.length > 0 && <DriftFleetTable rows={fleet.data} />}
           <div className="mt-4">
-            <DriftEmptyState title={fleet.data.length === 0 ? `No ${ENVIRONMENT_LABELS[state.environment].toLowerCase()} endpoints yet` : "No drift scans yet"} />
+            <DriftEmptyState
+              title={
+                fleet.data.length === 0
+                  ? `No ${ENVIRONMENT_LABELS[state.environment].toLowerCase()} endpoints yet`
+                  : "No drift scans yet"
+              }
+            />
           </div>
         </>
       ) : (

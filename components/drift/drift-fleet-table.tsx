@@ -6,9 +6,9 @@ import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { driftEndpointHref, driftFeatureHref, formatWindow } from "./drift-format";
-import { DriftStatusBadge } from "./drift-status-badge";
-import { PsiValue } from "./psi-value";
+import { driftEndpointHref, driftFeatureHref, formatWindow } from "@/components/drift/drift-format";
+import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
+import { PsiValue } from "@/components/drift/psi-value";
 
 type FleetRow = RouterOutputs["drift"]["fleet"][number];
 
@@ -27,7 +27,10 @@ const COLUMNS = [
   column.accessor("endpointName", {
     header: "Endpoint",
     cell: ({ row, getValue }) => (
-      <Link href={driftEndpointHref(row.original.endpointId, row.original.variantName)} className="font-mono text-indigo-700 hover:underline">
+      <Link
+        href={driftEndpointHref(row.original.endpointId, row.original.variantName)}
+        className="font-mono text-indigo-700 hover:underline"
+      >
         {getValue()}
       </Link>
     ),
@@ -36,7 +39,10 @@ const COLUMNS = [
     header: "Variant",
     cell: ({ row, getValue }) => (
       <span className="font-mono">
-        {getValue()} <span className="text-slate-500">v{row.original.version} · {row.original.weight}%</span>
+        {getValue()}{" "}
+        <span className="text-slate-500">
+          v{row.original.version} · {row.original.weight}%
+        </span>
       </span>
     ),
   }),
@@ -45,19 +51,32 @@ const COLUMNS = [
     header: "Worst feature",
     cell: ({ row }) => {
       const worst = row.original.report?.worstFeature;
-      if (!row.original.hasReference) return <span className="text-slate-500">No reference profile (drift cannot be measured)</span>;
+      if (!row.original.hasReference)
+        return <span className="text-slate-500">No reference profile (drift cannot be measured)</span>;
       if (!worst) return <span className="text-slate-500">–</span>;
       return (
         <span className="flex flex-col">
-          <Link href={driftFeatureHref(row.original.endpointId, worst.name, row.original.variantName)} className="font-mono text-indigo-700 hover:underline">
+          <Link
+            href={driftFeatureHref(row.original.endpointId, worst.name, row.original.variantName)}
+            className="font-mono text-indigo-700 hover:underline"
+          >
             {worst.name}
           </Link>
-          <PsiValue psi={worst.psi} sampleSize={worst.sampleSize} referenceSize={worst.referenceSize} expectedPsi={worst.expectedPsi} />
+          <PsiValue
+            psi={worst.psi}
+            sampleSize={worst.sampleSize}
+            referenceSize={worst.referenceSize}
+            expectedPsi={worst.expectedPsi}
+          />
         </span>
       );
     },
   }),
-  column.accessor((row) => row.report?.status ?? null, { id: "status", header: "Status", cell: ({ getValue }) => <DriftStatusBadge status={getValue()} /> }),
+  column.accessor((row) => row.report?.status ?? null, {
+    id: "status",
+    header: "Status",
+    cell: ({ getValue }) => <DriftStatusBadge status={getValue()} />,
+  }),
   column.accessor((row) => row.report?.windowEnd ?? null, {
     id: "scanned",
     header: "Last scan",
@@ -77,14 +96,22 @@ const COLUMNS = [
 
 export function DriftFleetTable({ rows }: { rows: FleetRow[] }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
-  const table = useReactTable({ data: rows, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (row) => `${row.endpointId}:${row.variantName}` });
+  const table = useReactTable({
+    data: rows,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => `${row.endpointId}:${row.variantName}`,
+  });
   return (
     <DataTable
       table={table}
       testId="drift-fleet-table"
       rowTestId="drift-fleet-row"
       wrapCells
-      rowData={(row) => ({ "data-endpoint": row.original.endpointName, "data-status": row.original.report?.status ?? "NONE" })}
+      rowData={(row) => ({
+        "data-endpoint": row.original.endpointName,
+        "data-status": row.original.report?.status ?? "NONE",
+      })}
     />
   );
 }

@@ -1,6 +1,7 @@
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
-export const formatPsi = (psi: number) => (psi >= 10 ? psi.toFixed(1) : psi >= 0.01 ? psi.toFixed(3) : psi.toPrecision(2));
+export const formatPsi = (psi: number) =>
+  psi >= 10 ? psi.toFixed(1) : psi >= 0.01 ? psi.toFixed(3) : psi.toPrecision(2);
 export const formatRows = (rows: number) => integer.format(rows);
 export const formatShare = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 2 : 1)}%`;
 

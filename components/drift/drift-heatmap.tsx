@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { driftFeatureHref, formatPsi, formatRows } from "./drift-format";
-import { heatmapColour, heatmapTextClass, type Thresholds } from "./heatmap-colour";
+import { driftFeatureHref, formatPsi, formatRows } from "@/components/drift/drift-format";
+import { heatmapColour, heatmapTextClass, type Thresholds } from "@/components/drift/heatmap-colour";
 
 type VariantReports = RouterOutputs["drift"]["model"]["reportsByVariant"][number];
 
@@ -12,7 +12,15 @@ const timeLabel = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2
  * Features × scans grid of PSI (recharts has no heatmap). A table, so screen readers get row and column headers;
  * every cell names its numbers in its label and tooltip and links to the feature view.
  */
-export function DriftHeatmap({ endpointId, data, thresholds }: { endpointId: string; data: VariantReports; thresholds: Thresholds }) {
+export function DriftHeatmap({
+  endpointId,
+  data,
+  thresholds,
+}: {
+  endpointId: string;
+  data: VariantReports;
+  thresholds: Thresholds;
+}) {
   return (
     <div className="overflow-x-auto">
       <table className="border-separate border-spacing-0.5 text-xs" data-testid="drift-heatmap">
@@ -23,7 +31,12 @@ export function DriftHeatmap({ endpointId, data, thresholds }: { endpointId: str
               Feature
             </th>
             {data.reports.map((report) => (
-              <th key={report.id} scope="col" className="px-1 font-normal text-slate-500" title={`Window ${formatDateTime(report.windowStart)} – ${formatDateTime(report.windowEnd)}`}>
+              <th
+                key={report.id}
+                scope="col"
+                className="px-1 font-normal text-slate-500"
+                title={`Window ${formatDateTime(report.windowStart)} – ${formatDateTime(report.windowEnd)}`}
+              >
                 {timeLabel.format(report.windowEnd)}
               </th>
             ))}
@@ -37,7 +50,8 @@ export function DriftHeatmap({ endpointId, data, thresholds }: { endpointId: str
               </th>
               {data.reports.map((report) => {
                 const cell = report.features.find((f) => f.name === feature);
-                if (!cell) return <td key={report.id} className="h-7 min-w-12 rounded bg-slate-50" aria-label="no data" />;
+                if (!cell)
+                  return <td key={report.id} className="h-7 min-w-12 rounded bg-slate-50" aria-label="no data" />;
                 const label = `${feature} at ${formatDateTime(report.windowEnd)}: PSI ${formatPsi(cell.psi)}, n = ${formatRows(cell.sampleSize)}, m = ${formatRows(cell.referenceSize)}, no-drift ≈ ${formatPsi(cell.expectedPsi)}, ${cell.status}`;
                 return (
                   <td key={report.id} className="p-0">
@@ -61,7 +75,8 @@ export function DriftHeatmap({ endpointId, data, thresholds }: { endpointId: str
         </tbody>
       </table>
       <p className="mt-2 text-xs text-slate-500">
-        Green below {thresholds.warnPsi}, amber from {thresholds.warnPsi} (warn), red from {thresholds.alertPsi} (alert); grey: too few rows to judge.
+        Green below {thresholds.warnPsi}, amber from {thresholds.warnPsi} (warn), red from {thresholds.alertPsi}{" "}
+        (alert); grey: too few rows to judge.
       </p>
     </div>
   );

@@ -14,20 +14,40 @@ type Thresholds = { warnPsi: number; alertPsi: number; minSamples: number };
 export function DriftThresholdsForm({ modelName, thresholds }: { modelName: string; thresholds: Thresholds }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState({ warnPsi: String(thresholds.warnPsi), alertPsi: String(thresholds.alertPsi), minSamples: String(thresholds.minSamples) });
+  const [values, setValues] = useState({
+    warnPsi: String(thresholds.warnPsi),
+    alertPsi: String(thresholds.alertPsi),
+    minSamples: String(thresholds.minSamples),
+  });
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation(
-    trpc.drift.setThresholds.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.drift.pathKey() }) }),
+    trpc.drift.setThresholds.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.drift.pathKey() }),
+    }),
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = driftThresholdsInput.safeParse({ modelName, warnPsi: Number(values.warnPsi), alertPsi: Number(values.alertPsi), minSamples: Number(values.minSamples) });
+    const parsed = driftThresholdsInput.safeParse({
+      modelName,
+      warnPsi: Number(values.warnPsi),
+      alertPsi: Number(values.alertPsi),
+      minSamples: Number(values.minSamples),
+    });
     setProblem(parsed.success ? null : (parsed.error.issues[0]?.message ?? "Check the values"));
     if (parsed.success) save.mutate(parsed.data);
   };
   const field = (key: keyof typeof values, label: string, hint: string, step: string) => (
     <FormField id={`drift-${key}`} label={label} hint={hint}>
-      {(control) => <Input {...control} type="number" step={step} min="0" value={values[key]} onChange={(e) => setValues({ ...values, [key]: e.target.value })} />}
+      {(control) => (
+        <Input
+          {...control}
+          type="number"
+          step={step}
+          min="0"
+          value={values[key]}
+          onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+        />
+      )}
     </FormField>
   );
   return (

@@ -16,6 +16,9 @@ export function serializeFleetUrl(state: FleetUrlState): URLSearchParams {
 
 export type VariantUrlState = { variant: string | null };
 
-export const parseVariantUrl = (params: URLSearchParams): VariantUrlState => ({ variant: params.get("variant") || null });
+export const parseVariantUrl = (params: URLSearchParams): VariantUrlState => ({
+  variant: params.get("variant") || null,
+});
 
-export const serializeVariantUrl = (state: VariantUrlState): URLSearchParams => new URLSearchParams(state.variant ? { variant: state.variant } : {});
+export const serializeVariantUrl = (state: VariantUrlState): URLSearchParams =>
+  new URLSearchParams(state.variant ? { variant: state.variant } : {});

@@ -1,4 +1,4 @@
-import { formatPsi, formatRows } from "./drift-format";
+import { formatPsi, formatRows } from "@/components/drift/drift-format";
 
 type Props = { psi: number; sampleSize: number; referenceSize: number; expectedPsi: number };
 

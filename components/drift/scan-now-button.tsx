@@ -9,7 +9,9 @@ export function ScanNowButton({ endpointId }: { endpointId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const scan = useMutation(
-    trpc.drift.scanNow.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.drift.pathKey() }) }),
+    trpc.drift.scanNow.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.drift.pathKey() }),
+    }),
   );
   return (
     <span className="flex items-center gap-2">
@@ -23,7 +25,12 @@ export function ScanNowButton({ endpointId }: { endpointId: string }) {
           Scanned {scan.data.length} variant{scan.data.length === 1 ? "" : "s"}
         </span>
       )}
-      <Button variant="secondary" onClick={() => scan.mutate({ endpointId })} disabled={scan.isPending} data-testid="scan-now">
+      <Button
+        variant="secondary"
+        onClick={() => scan.mutate({ endpointId })}
+        disabled={scan.isPending}
+        data-testid="scan-now"
+      >
         {scan.isPending ? "Scanning…" : "Scan now"}
       </Button>
     </span>

@@ -13,7 +13,12 @@ export function DeploymentHistory({ modelName, deployments }: { modelName: strin
   return (
     <ol className="divide-y divide-slate-100 text-sm" data-testid="endpoint-history">
       {deployments.map((d) => (
-        <li key={d.id} className="flex flex-wrap items-start justify-between gap-2 py-2" data-testid="endpoint-history-item" data-status={d.status}>
+        <li
+          key={d.id}
+          className="flex flex-wrap items-start justify-between gap-2 py-2"
+          data-testid="endpoint-history-item"
+          data-status={d.status}
+        >
           <div className="min-w-0">
             <div className="flex items-center gap-2">
               <Link href={versionHref(modelName, d.promotion.version.version)} className="font-mono hover:underline">
@@ -29,7 +34,11 @@ export function DeploymentHistory({ modelName, deployments }: { modelName: strin
             </p>
             {d.failureReason && <p className="mt-0.5 text-rose-700">{d.failureReason}</p>}
           </div>
-          <time dateTime={d.createdAt.toISOString()} title={formatDateTime(d.createdAt)} className="whitespace-nowrap text-slate-500">
+          <time
+            dateTime={d.createdAt.toISOString()}
+            title={formatDateTime(d.createdAt)}
+            className="whitespace-nowrap text-slate-500"
+          >
             {formatRelative(d.createdAt)} by {d.promotion.requestedBy.name}
           </time>
         </li>

@@ -9,11 +9,11 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
-import { DeploymentHistory } from "./deployment-history";
-import { EndpointHeader } from "./endpoint-header";
-import { EndpointSloForm } from "./endpoint-slo-form";
-import { PredictionPanel } from "./prediction-panel";
-import { VariantsTable } from "./variants-table";
+import { DeploymentHistory } from "@/components/endpoints/deployment-history";
+import { EndpointHeader } from "@/components/endpoints/endpoint-header";
+import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
+import { PredictionPanel } from "@/components/endpoints/prediction-panel";
+import { VariantsTable } from "@/components/endpoints/variants-table";
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 15_000;
@@ -25,7 +25,12 @@ export function EndpointDetail({ id }: { id: string }) {
   const query = useQuery(
     trpc.endpoints.get.queryOptions(
       { id },
-      { refetchInterval: (q) => (q.state.data?.deployments[0] && isActiveStatus(q.state.data.deployments[0].status) ? ACTIVE_POLL_MS : IDLE_POLL_MS) },
+      {
+        refetchInterval: (q) =>
+          q.state.data?.deployments[0] && isActiveStatus(q.state.data.deployments[0].status)
+            ? ACTIVE_POLL_MS
+            : IDLE_POLL_MS,
+      },
     ),
   );
   if (query.isPending) return <LoadingState label="Loading endpoint…" />;
@@ -38,9 +43,13 @@ export function EndpointDetail({ id }: { id: string }) {
     <>
       <EndpointHeader endpoint={endpoint} />
       {canWrite && candidate && !busy && (
-        <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm" data-testid="rollback-bar">
+        <div
+          className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm"
+          data-testid="rollback-bar"
+        >
           <span className="text-slate-600">
-            Serving v{candidate.fromVersion}. Something wrong? Put v{candidate.toVersion}, the previous healthy version, back.
+            Serving v{candidate.fromVersion}. Something wrong? Put v{candidate.toVersion}, the previous healthy version,
+            back.
           </span>
           <RollbackDialog endpointId={endpoint.id} endpointName={endpoint.name} />
         </div>
@@ -56,11 +65,19 @@ export function EndpointDetail({ id }: { id: string }) {
           {!endpoint.serving ? (
             <p className="text-sm text-slate-500">Nothing serves traffic here yet, so there is nothing to ask.</p>
           ) : !canWrite ? (
-            <p className="text-sm text-slate-500">Data scientists can send test predictions to this endpoint from here.</p>
+            <p className="text-sm text-slate-500">
+              Data scientists can send test predictions to this endpoint from here.
+            </p>
           ) : endpoint.target !== "LOCAL" ? (
-            <p className="text-sm text-slate-500">Predictions from the portal are only available for endpoints on the local runtime.</p>
+            <p className="text-sm text-slate-500">
+              Predictions from the portal are only available for endpoints on the local runtime.
+            </p>
           ) : (
-            <PredictionPanel key={endpoint.serving.version} endpointId={endpoint.id} exampleRow={endpoint.serving.exampleRow} />
+            <PredictionPanel
+              key={endpoint.serving.version}
+              endpointId={endpoint.id}
+              exampleRow={endpoint.serving.exampleRow}
+            />
           )}
         </Card>
         <Card title="Deployment history" className="min-w-0">

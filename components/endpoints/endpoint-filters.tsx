@@ -6,16 +6,26 @@ import { ENVIRONMENT_LABELS, ENVIRONMENTS, TARGET_LABELS, TARGETS } from "@/comp
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
-import type { EndpointListParams } from "./endpoint-list-params";
+import type { EndpointListParams } from "@/components/endpoints/endpoint-list-params";
 
-type Props = { params: EndpointListParams; onChange: (change: Partial<EndpointListParams>, mode?: "push" | "replace") => void };
+type Props = {
+  params: EndpointListParams;
+  onChange: (change: Partial<EndpointListParams>, mode?: "push" | "replace") => void;
+};
 
 export function EndpointFilters({ params, onChange }: Props) {
   const onSearch = useCallback((q: string) => onChange({ q }, "replace"), [onChange]);
   const filtered = Boolean(params.q || params.env || params.target);
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter endpoints">
-      <SearchInput value={params.q} onSearch={onSearch} label="Search by model" placeholder="Search by model name…" testId="endpoint-search" className="min-w-64 flex-1" />
+      <SearchInput
+        value={params.q}
+        onSearch={onSearch}
+        label="Search by model"
+        placeholder="Search by model name…"
+        testId="endpoint-search"
+        className="min-w-64 flex-1"
+      />
       <label className="sr-only" htmlFor="filter-environment">
         Environment
       </label>
@@ -35,7 +45,12 @@ export function EndpointFilters({ params, onChange }: Props) {
       <label className="sr-only" htmlFor="filter-target">
         Target
       </label>
-      <Select id="filter-target" value={params.target} onChange={(e) => onChange({ target: TARGETS.find((v) => v === e.target.value) ?? "" })} data-testid="filter-target">
+      <Select
+        id="filter-target"
+        value={params.target}
+        onChange={(e) => onChange({ target: TARGETS.find((v) => v === e.target.value) ?? "" })}
+        data-testid="filter-target"
+      >
         <option value="">All targets</option>
         {TARGETS.map((target) => (
           <option key={target} value={target}>

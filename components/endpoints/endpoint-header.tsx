@@ -31,7 +31,8 @@ export function EndpointHeader({ endpoint }: { endpoint: Endpoint }) {
       </h1>
       <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
         <span data-testid="endpoint-environment">{ENVIRONMENT_LABELS[endpoint.environment]}</span> ·{" "}
-        <span data-testid="endpoint-target">{TARGET_LABELS[endpoint.target]}</span> · created {formatDateTime(endpoint.createdAt)}
+        <span data-testid="endpoint-target">{TARGET_LABELS[endpoint.target]}</span> · created{" "}
+        {formatDateTime(endpoint.createdAt)}
         {latest && (
           <>
             {" "}

@@ -34,7 +34,10 @@ export function serializeEndpointListParams(params: EndpointListParams): URLSear
 }
 
 /** Any change other than paging starts again at page 1. */
-export function applyEndpointListChange(current: EndpointListParams, change: Partial<EndpointListParams>): EndpointListParams {
+export function applyEndpointListChange(
+  current: EndpointListParams,
+  change: Partial<EndpointListParams>,
+): EndpointListParams {
   const next = { ...current, ...change };
   return change.page === undefined ? { ...next, page: 1 } : next;
 }

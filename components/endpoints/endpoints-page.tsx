@@ -10,9 +10,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState, type HistoryMode } from "@/lib/use-url-state";
-import { EndpointFilters } from "./endpoint-filters";
-import { applyEndpointListChange, parseEndpointListParams, serializeEndpointListParams, type EndpointListParams } from "./endpoint-list-params";
-import { EndpointsTable } from "./endpoints-table";
+import { EndpointFilters } from "@/components/endpoints/endpoint-filters";
+import {
+  applyEndpointListChange,
+  parseEndpointListParams,
+  serializeEndpointListParams,
+  type EndpointListParams,
+} from "@/components/endpoints/endpoint-list-params";
+import { EndpointsTable } from "@/components/endpoints/endpoints-table";
 
 const PAGE_SIZE = 25;
 
@@ -21,12 +26,19 @@ export function EndpointsPage() {
   const trpc = useTRPC();
   const [params, setParams] = useUrlState(parseEndpointListParams, serializeEndpointListParams);
   const update = useCallback(
-    (change: Partial<EndpointListParams>, mode: HistoryMode = "push") => setParams((current) => applyEndpointListChange(current, change), mode),
+    (change: Partial<EndpointListParams>, mode: HistoryMode = "push") =>
+      setParams((current) => applyEndpointListChange(current, change), mode),
     [setParams],
   );
   const list = useQuery({
     ...trpc.endpoints.list.queryOptions(
-      { search: params.q || undefined, environment: params.env || undefined, target: params.target || undefined, page: params.page, pageSize: PAGE_SIZE },
+      {
+        search: params.q || undefined,
+        environment: params.env || undefined,
+        target: params.target || undefined,
+        page: params.page,
+        pageSize: PAGE_SIZE,
+      },
       { refetchInterval: 10_000 },
     ),
     placeholderData: keepPreviousData,
@@ -35,7 +47,10 @@ export function EndpointsPage() {
 
   return (
     <>
-      <PageHeader title="Endpoints" description="What serves where: each endpoint's versions, their traffic share and what they run on." />
+      <PageHeader
+        title="Endpoints"
+        description="What serves where: each endpoint's versions, their traffic share and what they run on."
+      />
       <EndpointFilters params={params} onChange={update} />
       {list.isPending ? (
         <LoadingState label="Loading endpoints…" />
@@ -53,7 +68,10 @@ export function EndpointsPage() {
             }
           />
         ) : (
-          <EmptyState title="No endpoints yet" description="An endpoint appears when a promoted version is first deployed. Open a model version and choose Promote." />
+          <EmptyState
+            title="No endpoints yet"
+            description="An endpoint appears when a promoted version is first deployed. Open a model version and choose Promote."
+          />
         )
       ) : list.data.items.length === 0 ? (
         <EmptyState
@@ -65,9 +83,17 @@ export function EndpointsPage() {
           }
         />
       ) : (
-        <div aria-busy={list.isFetching} className={list.isPlaceholderData ? "opacity-70 transition-opacity" : undefined}>
+        <div
+          aria-busy={list.isFetching}
+          className={list.isPlaceholderData ? "opacity-70 transition-opacity" : undefined}
+        >
           <EndpointsTable rows={list.data.items} />
-          <Pagination page={params.page} pageSize={PAGE_SIZE} total={list.data.total} onPageChange={(page) => update({ page })} />
+          <Pagination
+            page={params.page}
+            pageSize={PAGE_SIZE}
+            total={list.data.total}
+            onPageChange={(page) => update({ page })}
+          />
         </div>
       )}
     </>

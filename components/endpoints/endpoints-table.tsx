@@ -8,8 +8,8 @@ import { modelHref } from "@/components/registry/format";
 import { DataTable } from "@/components/ui/data-table";
 import { formatDateTime, formatRelative } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { endpointHref } from "./endpoint-list-params";
-import { VariantSummary } from "./variant-summary";
+import { endpointHref } from "@/components/endpoints/endpoint-list-params";
+import { VariantSummary } from "@/components/endpoints/variant-summary";
 
 type EndpointRow = RouterOutputs["endpoints"]["list"]["items"][number];
 
@@ -19,7 +19,11 @@ const COLUMNS = [
   column.accessor("name", {
     header: "Endpoint",
     cell: ({ row, getValue }) => (
-      <Link href={endpointHref(row.original.id)} className="font-mono text-indigo-700 hover:underline" data-testid="open-endpoint">
+      <Link
+        href={endpointHref(row.original.id)}
+        className="font-mono text-indigo-700 hover:underline"
+        data-testid="open-endpoint"
+      >
         {getValue()}
       </Link>
     ),
@@ -64,14 +68,22 @@ const COLUMNS = [
 
 export function EndpointsTable({ rows }: { rows: EndpointRow[] }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
-  const table = useReactTable({ data: rows, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
+  const table = useReactTable({
+    data: rows,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => row.id,
+  });
   return (
     <DataTable
       table={table}
       testId="endpoints-table"
       rowTestId="endpoint-row"
       wrapCells
-      rowData={(row) => ({ "data-endpoint": row.original.name, "data-status": row.original.latestDeployment?.status ?? "NONE" })}
+      rowData={(row) => ({
+        "data-endpoint": row.original.name,
+        "data-status": row.original.latestDeployment?.status ?? "NONE",
+      })}
     />
   );
 }

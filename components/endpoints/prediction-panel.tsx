@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
-import { parseRows } from "./prediction-rows";
-import { PredictionResult } from "./prediction-result";
+import { parseRows } from "@/components/endpoints/prediction-rows";
+import { PredictionResult } from "@/components/endpoints/prediction-result";
 
 type Props = { endpointId: string; exampleRow: Record<string, unknown> | null };
 

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@/lib/trpc";
-import { formatOutput } from "./prediction-rows";
+import { formatOutput } from "@/components/endpoints/prediction-rows";
 
 type Result = RouterOutputs["endpoints"]["predict"];
 
@@ -9,7 +9,10 @@ const SHOWN_ROWS = 10;
 export function PredictionResult({ result }: { result: Result }) {
   const shown = result.predictions.slice(0, SHOWN_ROWS);
   return (
-    <div className="space-y-3 rounded-md border border-emerald-200 bg-emerald-50/60 p-3 text-sm" data-testid="prediction-result">
+    <div
+      className="space-y-3 rounded-md border border-emerald-200 bg-emerald-50/60 p-3 text-sm"
+      data-testid="prediction-result"
+    >
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className="text-slate-500">Variant</dt>
         <dd className="font-mono" data-testid="prediction-variant">
@@ -32,7 +35,11 @@ export function PredictionResult({ result }: { result: Result }) {
             {Object.entries(prediction).map(([output, value]) => (
               <span key={output}>
                 <span className="text-slate-600">{output}</span>{" "}
-                <span className="font-mono font-semibold tabular-nums" data-testid="prediction-score" data-output={output}>
+                <span
+                  className="font-mono font-semibold tabular-nums"
+                  data-testid="prediction-score"
+                  data-output={output}
+                >
                   {formatOutput(value)}
                 </span>
               </span>
@@ -40,7 +47,9 @@ export function PredictionResult({ result }: { result: Result }) {
           </li>
         ))}
       </ol>
-      {result.predictions.length > SHOWN_ROWS && <p className="text-slate-500">and {result.predictions.length - SHOWN_ROWS} more rows</p>}
+      {result.predictions.length > SHOWN_ROWS && (
+        <p className="text-slate-500">and {result.predictions.length - SHOWN_ROWS} more rows</p>
+      )}
     </div>
   );
 }

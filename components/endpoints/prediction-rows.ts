@@ -14,7 +14,8 @@ export function parseRows(text: string): { rows: Row[] } | { problem: string } {
   }
   const rows: unknown[] = Array.isArray(value) ? value : [value];
   if (rows.length === 0) return { problem: "Send at least one row" };
-  if (rows.length > MAX_PANEL_ROWS) return { problem: `At most ${MAX_PANEL_ROWS} rows from the portal; got ${rows.length}` };
+  if (rows.length > MAX_PANEL_ROWS)
+    return { problem: `At most ${MAX_PANEL_ROWS} rows from the portal; got ${rows.length}` };
   const bad = rows.findIndex((row) => !isRow(row));
   if (bad >= 0) return { problem: `Row ${bad} must be an object of feature values, like {"amount": 12.5}` };
   return { rows: rows.filter(isRow) };

@@ -7,7 +7,8 @@ type Variant = RouterOutputs["endpoints"]["get"]["variants"][number];
 
 /** Each variant: the version it serves, its traffic weight and what it runs on. */
 export function VariantsTable({ modelName, variants }: { modelName: string; variants: Variant[] }) {
-  if (variants.length === 0) return <p className="text-sm text-slate-500">No variant has been deployed to this endpoint yet.</p>;
+  if (variants.length === 0)
+    return <p className="text-sm text-slate-500">No variant has been deployed to this endpoint yet.</p>;
   return (
     <div className={t.wrapper}>
       <table className={t.table} data-testid="endpoint-variants">
@@ -29,10 +30,19 @@ export function VariantsTable({ modelName, variants }: { modelName: string; vari
         </thead>
         <tbody className={t.body}>
           {variants.map((v) => (
-            <tr key={v.id} className={t.row} data-testid="endpoint-variant" data-version={v.version.version} data-weight={v.weight}>
+            <tr
+              key={v.id}
+              className={t.row}
+              data-testid="endpoint-variant"
+              data-version={v.version.version}
+              data-weight={v.weight}
+            >
               <td className={`${t.td} font-mono`}>{v.variantName}</td>
               <td className={t.td}>
-                <Link href={versionHref(modelName, v.version.version)} className="font-mono text-indigo-700 hover:underline">
+                <Link
+                  href={versionHref(modelName, v.version.version)}
+                  className="font-mono text-indigo-700 hover:underline"
+                >
                   v{v.version.version}
                 </Link>
               </td>

@@ -5,7 +5,7 @@ import { SlidersHorizontal } from "lucide-react";
 import { useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { metricColumnId, paramColumnId, toggleColumn } from "@/lib/experiments-columns";
-import { ColumnPickerGroup } from "./column-picker-group";
+import { ColumnPickerGroup } from "@/components/experiments/column-picker-group";
 
 type Props = {
   paramKeys: string[];
@@ -28,7 +28,12 @@ export function AxisPicker({ paramKeys, metricKeys, chosen, custom, onChange }: 
         </Button>
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className="z-30 w-72 rounded-lg border border-slate-200 bg-white p-3 shadow-lg" aria-label="Choose axes">
+        <Popover.Content
+          align="end"
+          sideOffset={6}
+          className="z-30 w-72 rounded-lg border border-slate-200 bg-white p-3 shadow-lg"
+          aria-label="Choose axes"
+        >
           <div className="mb-2 flex items-center justify-between">
             <p className="text-sm font-semibold text-slate-800">Axes</p>
             <Button variant="ghost" size="sm" onClick={() => onChange(null)} disabled={!custom}>
@@ -36,8 +41,20 @@ export function AxisPicker({ paramKeys, metricKeys, chosen, custom, onChange }: 
             </Button>
           </div>
           <div className="max-h-80 space-y-3 overflow-y-auto pr-1">
-            <ColumnPickerGroup title="Params" keys={paramKeys} idOf={paramColumnId} chosen={chosenSet} onToggle={toggle} />
-            <ColumnPickerGroup title="Metrics" keys={metricKeys} idOf={metricColumnId} chosen={chosenSet} onToggle={toggle} />
+            <ColumnPickerGroup
+              title="Params"
+              keys={paramKeys}
+              idOf={paramColumnId}
+              chosen={chosenSet}
+              onToggle={toggle}
+            />
+            <ColumnPickerGroup
+              title="Metrics"
+              keys={metricKeys}
+              idOf={metricColumnId}
+              chosen={chosenSet}
+              onToggle={toggle}
+            />
           </div>
         </Popover.Content>
       </Popover.Portal>

@@ -13,7 +13,9 @@ export function CompareBar({ selected, onClear }: { selected: string[]; onClear:
       <div className="flex items-center gap-4 rounded-full border border-slate-200 bg-white/95 py-2 pl-5 pr-2 text-sm shadow-lg backdrop-blur">
         <span className="text-slate-600" aria-live="polite">
           {selected.length === 0 ? "Tick runs to compare them" : `${selected.length} selected`}
-          {!readiness.ok && selected.length > 0 && <span className="ml-2 text-xs text-slate-400">{readiness.reason}</span>}
+          {!readiness.ok && selected.length > 0 && (
+            <span className="ml-2 text-xs text-slate-400">{readiness.reason}</span>
+          )}
         </span>
         {selected.length > 0 && (
           <Button variant="ghost" size="sm" onClick={onClear}>

@@ -6,7 +6,7 @@ import { RenderWhenVisible } from "@/components/charts/render-when-visible";
 import { Card } from "@/components/ui/card";
 import { curvesByMetric, downsampledFrom } from "@/lib/experiments-compare";
 import type { RouterOutputs } from "@/lib/trpc";
-import { MetricPicker } from "./metric-picker";
+import { MetricPicker } from "@/components/experiments/metric-picker";
 
 type Comparison = RouterOutputs["experiments"]["compare"];
 
@@ -25,7 +25,10 @@ const CHART_HEIGHT = 280;
 
 export const CompareCurvesSection = memo(function CompareCurvesSection(props: Props) {
   const { runs, series, metricKeys, availableMetricKeys, colors, hidden, onMetricsChange } = props;
-  const curves = useMemo(() => curvesByMetric(metricKeys, series, runs, colors, hidden), [metricKeys, series, runs, colors, hidden]);
+  const curves = useMemo(
+    () => curvesByMetric(metricKeys, series, runs, colors, hidden),
+    [metricKeys, series, runs, colors, hidden],
+  );
 
   return (
     <section aria-labelledby="curves-heading" className="space-y-3">
@@ -34,11 +37,18 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
           Metric curves
         </h2>
         {availableMetricKeys.length > 0 && (
-          <MetricPicker available={availableMetricKeys} selected={metricKeys} onChange={onMetricsChange} max={MAX_CHARTS} />
+          <MetricPicker
+            available={availableMetricKeys}
+            selected={metricKeys}
+            onChange={onMetricsChange}
+            max={MAX_CHARTS}
+          />
         )}
       </div>
       {metricKeys.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">These runs logged no metrics.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">
+          These runs logged no metrics.
+        </p>
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           {metricKeys.map((key) => {
@@ -48,11 +58,18 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
               <Card
                 key={key}
                 title={<span className="font-mono">{key}</span>}
-                actions={from !== null && <span className="text-xs text-slate-500">downsampled from {from.toLocaleString()} points</span>}
+                actions={
+                  from !== null && (
+                    <span className="text-xs text-slate-500">downsampled from {from.toLocaleString()} points</span>
+                  )
+                }
               >
                 <div data-testid={`curve-${key}`}>
                   {metricCurves.length === 0 ? (
-                    <p className="flex items-center justify-center text-sm text-slate-400" style={{ height: CHART_HEIGHT }}>
+                    <p
+                      className="flex items-center justify-center text-sm text-slate-400"
+                      style={{ height: CHART_HEIGHT }}
+                    >
                       No visible run logged {key}.
                     </p>
                   ) : (

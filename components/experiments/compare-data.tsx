@@ -5,8 +5,8 @@ import { ErrorState } from "@/components/ui/error-state";
 import { curvePointBudget } from "@/lib/experiments-curves";
 import type { CompareState } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
-import { CompareSkeleton } from "./compare-skeleton";
-import { CompareView } from "./compare-view";
+import { CompareSkeleton } from "@/components/experiments/compare-skeleton";
+import { CompareView } from "@/components/experiments/compare-view";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
 
 /** Loads the comparison; keeps showing the previous one while a new metric selection loads. */

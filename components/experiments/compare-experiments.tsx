@@ -15,7 +15,11 @@ export function CompareExperiments({ runs }: { runs: Run[] }) {
     <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
       <span>From</span>
       {[...experiments.entries()].map(([id, { name, count }]) => (
-        <Link key={id} href={`/experiments/${id}`} className="rounded-md bg-white px-2 py-0.5 font-medium text-indigo-700 ring-1 ring-slate-200 hover:ring-indigo-300">
+        <Link
+          key={id}
+          href={`/experiments/${id}`}
+          className="rounded-md bg-white px-2 py-0.5 font-medium text-indigo-700 ring-1 ring-slate-200 hover:ring-indigo-300"
+        >
           {name} <span className="font-normal text-slate-500">({count})</span>
         </Link>
       ))}

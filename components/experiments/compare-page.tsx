@@ -4,8 +4,8 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { MAX_COMPARE_RUNS, parseCompareState, serializeCompareState } from "@/lib/experiments-url";
-import { CompareData } from "./compare-data";
-import { CopyLinkButton } from "./copy-link-button";
+import { CompareData } from "@/components/experiments/compare-data";
+import { CopyLinkButton } from "@/components/experiments/copy-link-button";
 import { useUrlState } from "@/lib/use-url-state";
 
 /** Side-by-side comparison of up to 200 runs; everything that shapes the view is in the URL. */
@@ -18,7 +18,11 @@ export function ComparePage() {
     <>
       <PageHeader
         title="Compare runs"
-        description={count > 0 ? `${count} run${count === 1 ? "" : "s"} side by side: curves, parameters and how they relate.` : undefined}
+        description={
+          count > 0
+            ? `${count} run${count === 1 ? "" : "s"} side by side: curves, parameters and how they relate.`
+            : undefined
+        }
         actions={count > 0 && <CopyLinkButton />}
       />
       {count === 0 && (
@@ -33,8 +37,14 @@ export function ComparePage() {
         />
       )}
       {tooMany && (
-        <div role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800" data-testid="compare-too-many">
-          <p className="font-semibold">Too many runs: {count} were asked for, at most {MAX_COMPARE_RUNS} can be compared.</p>
+        <div
+          role="alert"
+          className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800"
+          data-testid="compare-too-many"
+        >
+          <p className="font-semibold">
+            Too many runs: {count} were asked for, at most {MAX_COMPARE_RUNS} can be compared.
+          </p>
           <p className="mt-1">
             Go back to the runs table and narrow the selection, or{" "}
             <button

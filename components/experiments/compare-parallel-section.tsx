@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { dimensionLabel, dimensionValue } from "@/lib/experiments-compare";
 import type { PcDimension } from "@/lib/experiments-parallel";
 import type { RouterOutputs } from "@/lib/trpc";
-import { AxisPicker } from "./axis-picker";
+import { AxisPicker } from "@/components/experiments/axis-picker";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 
@@ -29,14 +29,23 @@ export const CompareParallelSection = memo(function CompareParallelSection(props
     [visibleRuns, colors],
   );
   const dimensions: PcDimension[] = useMemo(
-    () => axes.map((id) => ({ id, label: dimensionLabel(id), values: visibleRuns.map((run) => dimensionValue(run, id)) })),
+    () =>
+      axes.map((id) => ({ id, label: dimensionLabel(id), values: visibleRuns.map((run) => dimensionValue(run, id)) })),
     [axes, visibleRuns],
   );
 
   return (
     <Card
       title="Parallel coordinates"
-      actions={<AxisPicker paramKeys={paramKeys} metricKeys={metricKeys} chosen={axes} custom={customAxes} onChange={onAxesChange} />}
+      actions={
+        <AxisPicker
+          paramKeys={paramKeys}
+          metricKeys={metricKeys}
+          chosen={axes}
+          custom={customAxes}
+          onChange={onAxesChange}
+        />
+      }
     >
       {axes.length < 2 ? (
         <p className="py-8 text-center text-sm text-slate-500">Choose at least two axes to draw the chart.</p>
@@ -45,9 +54,14 @@ export const CompareParallelSection = memo(function CompareParallelSection(props
       ) : (
         <>
           <p className="mb-2 text-xs text-slate-500">
-            One line per run. Numeric axes run from their minimum to their maximum; text params are spread evenly. Hover a line to see its run.
+            One line per run. Numeric axes run from their minimum to their maximum; text params are spread evenly. Hover
+            a line to see its run.
           </p>
-          <ParallelCoordinates dimensions={dimensions} lines={lines} title={`Parallel coordinates of ${lines.length} runs over ${axes.length} axes`} />
+          <ParallelCoordinates
+            dimensions={dimensions}
+            lines={lines}
+            title={`Parallel coordinates of ${lines.length} runs over ${axes.length} axes`}
+          />
         </>
       )}
     </Card>

@@ -32,7 +32,12 @@ export const CompareScatterSection = memo(function CompareScatterSection(props: 
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <label className="flex items-center gap-1.5">
             <span className="text-slate-600">y</span>
-            <Select value={y ?? ""} onChange={(event) => onChange("y", event.target.value)} className="py-1 text-xs" data-testid="scatter-y">
+            <Select
+              value={y ?? ""}
+              onChange={(event) => onChange("y", event.target.value)}
+              className="py-1 text-xs"
+              data-testid="scatter-y"
+            >
               {y === null && <option value="">Choose a metric</option>}
               {metricKeys.map((key) => (
                 <option key={key} value={metricColumnId(key)}>
@@ -43,7 +48,12 @@ export const CompareScatterSection = memo(function CompareScatterSection(props: 
           </label>
           <label className="flex items-center gap-1.5">
             <span className="text-slate-600">x</span>
-            <Select value={x ?? ""} onChange={(event) => onChange("x", event.target.value)} className="py-1 text-xs" data-testid="scatter-x">
+            <Select
+              value={x ?? ""}
+              onChange={(event) => onChange("x", event.target.value)}
+              className="py-1 text-xs"
+              data-testid="scatter-x"
+            >
               {x === null && <option value="">Choose a param or metric</option>}
               <optgroup label="Params">
                 {paramKeys.map((key) => (
@@ -67,7 +77,9 @@ export const CompareScatterSection = memo(function CompareScatterSection(props: 
       {!data || !x || !y ? (
         <p className="py-8 text-center text-sm text-slate-500">Choose a metric for y and a param or metric for x.</p>
       ) : data.points.length === 0 ? (
-        <p className="py-8 text-center text-sm text-slate-500">No visible run has both {dimensionLabel(x)} and {dimensionLabel(y)}.</p>
+        <p className="py-8 text-center text-sm text-slate-500">
+          No visible run has both {dimensionLabel(x)} and {dimensionLabel(y)}.
+        </p>
       ) : (
         <>
           {data.skipped > 0 && (
@@ -76,7 +88,12 @@ export const CompareScatterSection = memo(function CompareScatterSection(props: 
             </p>
           )}
           <div data-testid="scatter-chart">
-            <RunScatterChart points={data.points} xLabel={dimensionLabel(x)} yLabel={dimensionLabel(y)} xCategories={data.xCategories} />
+            <RunScatterChart
+              points={data.points}
+              xLabel={dimensionLabel(x)}
+              yLabel={dimensionLabel(y)}
+              xCategories={data.xCategories}
+            />
           </div>
         </>
       )}

@@ -3,8 +3,8 @@
 import { memo, useMemo } from "react";
 import { buildValueRows, visibleRows } from "@/lib/experiments-diff";
 import type { RouterOutputs } from "@/lib/trpc";
-import { ValuesByKeyTable } from "./values-by-key-table";
-import { ValuesByRunTable } from "./values-by-run-table";
+import { ValuesByKeyTable } from "@/components/experiments/values-by-key-table";
+import { ValuesByRunTable } from "@/components/experiments/values-by-run-table";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 
@@ -22,8 +22,22 @@ const RUNS_AS_COLUMNS_LIMIT = 8;
 
 export const CompareValuesSection = memo(function CompareValuesSection(props: Props) {
   const { runs, colors, paramKeys, metricKeys, differencesOnly, onDifferencesOnlyChange } = props;
-  const paramRows = useMemo(() => buildValueRows(paramKeys, runs.map((run) => ({ values: run.params }))), [paramKeys, runs]);
-  const metricRows = useMemo(() => buildValueRows(metricKeys, runs.map((run) => ({ values: run.metrics }))), [metricKeys, runs]);
+  const paramRows = useMemo(
+    () =>
+      buildValueRows(
+        paramKeys,
+        runs.map((run) => ({ values: run.params })),
+      ),
+    [paramKeys, runs],
+  );
+  const metricRows = useMemo(
+    () =>
+      buildValueRows(
+        metricKeys,
+        runs.map((run) => ({ values: run.metrics })),
+      ),
+    [metricKeys, runs],
+  );
   const shownParams = useMemo(() => visibleRows(paramRows, differencesOnly), [paramRows, differencesOnly]);
   const shownMetrics = useMemo(() => visibleRows(metricRows, differencesOnly), [metricRows, differencesOnly]);
   const hiddenCount = paramRows.length - shownParams.length + metricRows.length - shownMetrics.length;
@@ -44,12 +58,16 @@ export const CompareValuesSection = memo(function CompareValuesSection(props: Pr
             data-testid="differences-only"
           />
           Differences only
-          {differencesOnly && hiddenCount > 0 && <span className="text-xs text-slate-400">({hiddenCount} identical hidden)</span>}
+          {differencesOnly && hiddenCount > 0 && (
+            <span className="text-xs text-slate-400">({hiddenCount} identical hidden)</span>
+          )}
         </label>
       </div>
       {shownParams.length === 0 && shownMetrics.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">
-          {differencesOnly ? "All runs share the same parameters and metrics." : "These runs logged no parameters or metrics."}
+          {differencesOnly
+            ? "All runs share the same parameters and metrics."
+            : "These runs logged no parameters or metrics."}
         </p>
       ) : (
         <Table runs={runs} colors={colors} paramRows={shownParams} metricRows={shownMetrics} />

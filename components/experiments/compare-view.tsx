@@ -5,12 +5,12 @@ import { defaultAxes, defaultScatterAxes } from "@/lib/experiments-compare";
 import { buildRunColors } from "@/lib/experiments-palette";
 import type { CompareState } from "@/lib/experiments-url";
 import type { RouterOutputs } from "@/lib/trpc";
-import { CompareCurvesSection } from "./compare-curves-section";
-import { CompareExperiments } from "./compare-experiments";
-import { CompareParallelSection } from "./compare-parallel-section";
-import { CompareScatterSection } from "./compare-scatter-section";
-import { CompareValuesSection } from "./compare-values-section";
-import { RunLegend } from "./run-legend";
+import { CompareCurvesSection } from "@/components/experiments/compare-curves-section";
+import { CompareExperiments } from "@/components/experiments/compare-experiments";
+import { CompareParallelSection } from "@/components/experiments/compare-parallel-section";
+import { CompareScatterSection } from "@/components/experiments/compare-scatter-section";
+import { CompareValuesSection } from "@/components/experiments/compare-values-section";
+import { RunLegend } from "@/components/experiments/run-legend";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
 
 type Props = {
@@ -39,15 +39,23 @@ export function CompareView({ data, state, update, refreshing }: Props) {
 
   const toggleRun = useCallback(
     (runId: string) =>
-      update((current) => ({
-        hidden: current.hidden.includes(runId) ? current.hidden.filter((id) => id !== runId) : [...current.hidden, runId],
-      }), "replace"),
+      update(
+        (current) => ({
+          hidden: current.hidden.includes(runId)
+            ? current.hidden.filter((id) => id !== runId)
+            : [...current.hidden, runId],
+        }),
+        "replace",
+      ),
     [update],
   );
   const showAll = useCallback(() => update({ hidden: [] }, "replace"), [update]);
   const hideAll = useCallback(() => update({ hidden: runIds }, "replace"), [update, runIds]);
   const setMetrics = useCallback((metrics: string[]) => update({ metrics }, "replace"), [update]);
-  const setDifferencesOnly = useCallback((differencesOnly: boolean) => update({ differencesOnly }, "replace"), [update]);
+  const setDifferencesOnly = useCallback(
+    (differencesOnly: boolean) => update({ differencesOnly }, "replace"),
+    [update],
+  );
   const setAxes = useCallback((next: string[] | null) => update({ axes: next }, "replace"), [update]);
   const setScatter = useCallback(
     (axis: "x" | "y", value: string) => update(axis === "x" ? { scatterX: value } : { scatterY: value }, "replace"),
@@ -57,7 +65,14 @@ export function CompareView({ data, state, update, refreshing }: Props) {
   return (
     <div className={`space-y-6 ${refreshing ? "opacity-70 transition-opacity" : ""}`} aria-busy={refreshing}>
       <CompareExperiments runs={data.runs} />
-      <RunLegend runs={data.runs} colors={colors} hidden={hidden} onToggle={toggleRun} onShowAll={showAll} onHideAll={hideAll} />
+      <RunLegend
+        runs={data.runs}
+        colors={colors}
+        hidden={hidden}
+        onToggle={toggleRun}
+        onShowAll={showAll}
+        onHideAll={hideAll}
+      />
       <CompareCurvesSection
         runs={data.runs}
         series={data.series}

@@ -25,10 +25,18 @@ export function CopyLinkButton() {
   return (
     <span className="flex items-center gap-2">
       <span aria-live="polite" className="text-xs text-slate-500">
-        {status === "copied" ? "Link copied" : status === "failed" ? "Could not copy; copy the address bar instead" : ""}
+        {status === "copied"
+          ? "Link copied"
+          : status === "failed"
+            ? "Could not copy; copy the address bar instead"
+            : ""}
       </span>
       <Button variant="secondary" onClick={copy} data-testid="copy-link">
-        {status === "copied" ? <Check className="h-4 w-4 text-emerald-600" aria-hidden /> : <Link2 className="h-4 w-4" aria-hidden />}
+        {status === "copied" ? (
+          <Check className="h-4 w-4 text-emerald-600" aria-hidden />
+        ) : (
+          <Link2 className="h-4 w-4" aria-hidden />
+        )}
         Copy link
       </Button>
     </span>

@@ -8,7 +8,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
-import { RunsExplorer } from "./runs-explorer";
+import { RunsExplorer } from "@/components/experiments/runs-explorer";
 
 export function ExperimentPage({ experimentId }: { experimentId: string }) {
   const trpc = useTRPC();

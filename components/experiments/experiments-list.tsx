@@ -11,8 +11,8 @@ import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
 import { EXPERIMENT_PAGE_SIZE, parseExperimentListState, serializeExperimentListState } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
-import { ExperimentsTable } from "./experiments-table";
-import { NewExperimentDialog } from "./new-experiment-dialog";
+import { ExperimentsTable } from "@/components/experiments/experiments-table";
+import { NewExperimentDialog } from "@/components/experiments/new-experiment-dialog";
 import { useCan } from "@/lib/use-can";
 import { useUrlState } from "@/lib/use-url-state";
 
@@ -67,7 +67,10 @@ export function ExperimentsList() {
         />
       )}
       {query.data && query.data.items.length > 0 && (
-        <div className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={query.isFetching}>
+        <div
+          className={query.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}
+          aria-busy={query.isFetching}
+        >
           <ExperimentsTable experiments={query.data.items} />
           <Pagination
             page={state.page}

@@ -23,12 +23,21 @@ const COLUMNS = [
           </Link>
           {row.original.isDemo && <DemoBadge />}
         </div>
-        {row.original.description && <p className="mt-0.5 truncate text-xs text-slate-500">{row.original.description}</p>}
+        {row.original.description && (
+          <p className="mt-0.5 truncate text-xs text-slate-500">{row.original.description}</p>
+        )}
       </>
     ),
   }),
-  column.accessor("teamName", { header: "Team", cell: ({ getValue }) => getValue() ?? <span className="text-slate-400">—</span> }),
-  column.accessor("runCount", { header: "Runs", meta: { numeric: true }, cell: ({ getValue }) => getValue().toLocaleString() }),
+  column.accessor("teamName", {
+    header: "Team",
+    cell: ({ getValue }) => getValue() ?? <span className="text-slate-400">—</span>,
+  }),
+  column.accessor("runCount", {
+    header: "Runs",
+    meta: { numeric: true },
+    cell: ({ getValue }) => getValue().toLocaleString(),
+  }),
   column.accessor("lastRunAt", {
     header: "Last run",
     cell: ({ getValue }) => {
@@ -46,6 +55,11 @@ const COLUMNS = [
 
 export function ExperimentsTable({ experiments }: { experiments: ExperimentRow[] }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
-  const table = useReactTable({ data: experiments, columns: COLUMNS, getRowId: (row) => row.id, getCoreRowModel: getCoreRowModel() });
+  const table = useReactTable({
+    data: experiments,
+    columns: COLUMNS,
+    getRowId: (row) => row.id,
+    getCoreRowModel: getCoreRowModel(),
+  });
   return <DataTable table={table} testId="experiments-table" />;
 }

@@ -28,7 +28,12 @@ export function MetricPicker({ available, selected, onChange, max }: Props) {
         </Button>
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className="z-30 w-72 rounded-lg border border-slate-200 bg-white p-3 shadow-lg" aria-label="Choose metrics">
+        <Popover.Content
+          align="end"
+          sideOffset={6}
+          className="z-30 w-72 rounded-lg border border-slate-200 bg-white p-3 shadow-lg"
+          aria-label="Choose metrics"
+        >
           <Input
             type="search"
             value={search}
@@ -42,7 +47,10 @@ export function MetricPicker({ available, selected, onChange, max }: Props) {
             {shown.map((key) => {
               const checked = selectedSet.has(key);
               return (
-                <label key={key} className="flex cursor-pointer items-center gap-2 rounded px-1.5 py-1 text-sm hover:bg-slate-50">
+                <label
+                  key={key}
+                  className="flex cursor-pointer items-center gap-2 rounded px-1.5 py-1 text-sm hover:bg-slate-50"
+                >
                   <input
                     type="checkbox"
                     checked={checked}

@@ -4,7 +4,7 @@ import { Plus } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { NewExperimentForm } from "./new-experiment-form";
+import { NewExperimentForm } from "@/components/experiments/new-experiment-form";
 
 export function NewExperimentDialog() {
   const [open, setOpen] = useState(false);

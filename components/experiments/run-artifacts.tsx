@@ -17,10 +17,18 @@ export function RunArtifacts({ artifacts }: { artifacts: Artifact[] }) {
           <table className={t.table} data-testid="run-artifacts">
             <thead className={t.head}>
               <tr>
-                <th scope="col" className={t.th}>Path</th>
-                <th scope="col" className={`${t.th} text-right`}>Size</th>
-                <th scope="col" className={t.th}>SHA-256</th>
-                <th scope="col" className={t.th}><span className="sr-only">Download</span></th>
+                <th scope="col" className={t.th}>
+                  Path
+                </th>
+                <th scope="col" className={`${t.th} text-right`}>
+                  Size
+                </th>
+                <th scope="col" className={t.th}>
+                  SHA-256
+                </th>
+                <th scope="col" className={t.th}>
+                  <span className="sr-only">Download</span>
+                </th>
               </tr>
             </thead>
             <tbody className={t.body}>
@@ -32,7 +40,9 @@ export function RunArtifacts({ artifacts }: { artifacts: Artifact[] }) {
                   </td>
                   <td className={`${t.td} ${t.numeric}`}>{formatBytes(artifact.sizeBytes)}</td>
                   <td className={t.td}>
-                    <code className="font-mono text-xs" title={artifact.sha256}>{shortHash(artifact.sha256)}</code>
+                    <code className="font-mono text-xs" title={artifact.sha256}>
+                      {shortHash(artifact.sha256)}
+                    </code>
                   </td>
                   <td className={`${t.td} text-right`}>
                     <a

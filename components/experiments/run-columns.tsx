@@ -3,10 +3,10 @@ import Link from "next/link";
 import type { ValueColumn } from "@/lib/experiments-columns";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { MetricCell } from "./metric-cell";
-import { ParamCell } from "./param-cell";
-import { RunStatusBadge } from "./run-status-badge";
-import { SelectCheckbox } from "./select-checkbox";
+import { MetricCell } from "@/components/experiments/metric-cell";
+import { ParamCell } from "@/components/experiments/param-cell";
+import { RunStatusBadge } from "@/components/experiments/run-status-badge";
+import { SelectCheckbox } from "@/components/experiments/select-checkbox";
 
 export type RunRow = RouterOutputs["experiments"]["runs"]["items"][number];
 
@@ -37,29 +37,44 @@ export function buildRunColumns(experimentId: string, valueColumns: readonly Val
         />
       ),
       cell: ({ row }) => (
-        <SelectCheckbox label={`Select run ${row.original.name}`} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />
+        <SelectCheckbox
+          label={`Select run ${row.original.name}`}
+          checked={row.getIsSelected()}
+          onChange={row.getToggleSelectedHandler()}
+        />
       ),
     }),
     column.display({
       id: "name",
       header: HEADER_LABELS.name,
       cell: ({ row }) => (
-        <Link href={`/experiments/${experimentId}/runs/${row.original.id}`} className="font-medium text-indigo-700 hover:underline">
+        <Link
+          href={`/experiments/${experimentId}/runs/${row.original.id}`}
+          className="font-medium text-indigo-700 hover:underline"
+        >
           {row.original.name}
         </Link>
       ),
     }),
-    column.display({ id: "status", header: HEADER_LABELS.status, cell: ({ row }) => <RunStatusBadge status={row.original.status} /> }),
+    column.display({
+      id: "status",
+      header: HEADER_LABELS.status,
+      cell: ({ row }) => <RunStatusBadge status={row.original.status} />,
+    }),
     column.display({ id: "user", header: HEADER_LABELS.user, cell: ({ row }) => row.original.userName }),
     column.display({
       id: "startTime",
       header: HEADER_LABELS.startTime,
-      cell: ({ row }) => <time dateTime={row.original.startTime.toISOString()}>{formatDateTime(row.original.startTime)}</time>,
+      cell: ({ row }) => (
+        <time dateTime={row.original.startTime.toISOString()}>{formatDateTime(row.original.startTime)}</time>
+      ),
     }),
     column.display({
       id: "duration",
       header: HEADER_LABELS.duration,
-      cell: ({ row }) => <span className="tabular-nums">{formatDuration(row.original.startTime, row.original.endTime)}</span>,
+      cell: ({ row }) => (
+        <span className="tabular-nums">{formatDuration(row.original.startTime, row.original.endTime)}</span>
+      ),
     }),
     ...valueColumns.map((value) =>
       column.display({
@@ -70,7 +85,12 @@ export function buildRunColumns(experimentId: string, valueColumns: readonly Val
           keepCase: true,
           headerSuffix: <span className="ml-1 text-[10px] font-normal normal-case text-slate-400">{value.kind}</span>,
         },
-        cell: ({ row }) => (value.kind === "metric" ? <MetricCell value={row.original.metrics[value.key]} /> : <ParamCell value={row.original.params[value.key]} />),
+        cell: ({ row }) =>
+          value.kind === "metric" ? (
+            <MetricCell value={row.original.metrics[value.key]} />
+          ) : (
+            <ParamCell value={row.original.params[value.key]} />
+          ),
       }),
     ),
   ];

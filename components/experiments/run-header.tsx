@@ -1,7 +1,7 @@
 import { formatDateTime, formatDuration } from "@/lib/format";
 import type { RouterOutputs } from "@/lib/trpc";
-import { Fact } from "./fact";
-import { RunStatusBadge } from "./run-status-badge";
+import { Fact } from "@/components/experiments/fact";
+import { RunStatusBadge } from "@/components/experiments/run-status-badge";
 
 type Run = RouterOutputs["experiments"]["run"];
 
@@ -19,13 +19,29 @@ export function RunHeader({ run }: { run: Run }) {
           <time dateTime={run.startTime.toISOString()}>{formatDateTime(run.startTime)}</time>
         </Fact>
         <Fact label="Ended">
-          {run.endTime ? <time dateTime={run.endTime.toISOString()}>{formatDateTime(run.endTime)}</time> : <span className="text-slate-400">still running</span>}
+          {run.endTime ? (
+            <time dateTime={run.endTime.toISOString()}>{formatDateTime(run.endTime)}</time>
+          ) : (
+            <span className="text-slate-400">still running</span>
+          )}
         </Fact>
         <Fact label="Duration">{formatDuration(run.startTime, run.endTime)}</Fact>
         <Fact label="Git commit">
-          {run.gitCommit ? <code className="font-mono text-xs" title={run.gitCommit}>{run.gitCommit.slice(0, 12)}</code> : <span className="text-slate-400">—</span>}
+          {run.gitCommit ? (
+            <code className="font-mono text-xs" title={run.gitCommit}>
+              {run.gitCommit.slice(0, 12)}
+            </code>
+          ) : (
+            <span className="text-slate-400">—</span>
+          )}
         </Fact>
-        <Fact label="Dataset">{run.datasetRef ? <code className="break-all font-mono text-xs">{run.datasetRef}</code> : <span className="text-slate-400">—</span>}</Fact>
+        <Fact label="Dataset">
+          {run.datasetRef ? (
+            <code className="break-all font-mono text-xs">{run.datasetRef}</code>
+          ) : (
+            <span className="text-slate-400">—</span>
+          )}
+        </Fact>
         <Fact label="Run id">
           <code className="font-mono text-xs">{run.id}</code>
         </Fact>

@@ -6,7 +6,7 @@ import { memo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/lib/trpc";
-import { RunStatusBadge } from "./run-status-badge";
+import { RunStatusBadge } from "@/components/experiments/run-status-badge";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 
@@ -43,7 +43,11 @@ export const RunLegend = memo(function RunLegend({ runs, colors, hidden, onToggl
         </div>
       }
     >
-      <ul className="grid gap-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" data-testid="run-legend" id="run-legend-list">
+      <ul
+        className="grid gap-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"
+        data-testid="run-legend"
+        id="run-legend-list"
+      >
         {listed.map((run) => {
           const visible = !hidden.has(run.id);
           return (
@@ -57,10 +61,15 @@ export const RunLegend = memo(function RunLegend({ runs, colors, hidden, onToggl
               >
                 <span
                   className="h-3 w-3 shrink-0 rounded-full border-2"
-                  style={{ borderColor: colors.get(run.id), backgroundColor: visible ? colors.get(run.id) : "transparent" }}
+                  style={{
+                    borderColor: colors.get(run.id),
+                    backgroundColor: visible ? colors.get(run.id) : "transparent",
+                  }}
                   aria-hidden
                 />
-                <span className={`truncate ${visible ? "text-slate-800" : "text-slate-500 line-through"}`}>{run.name}</span>
+                <span className={`truncate ${visible ? "text-slate-800" : "text-slate-500 line-through"}`}>
+                  {run.name}
+                </span>
               </button>
               <span className="shrink-0 scale-90">
                 <RunStatusBadge status={run.status} />
@@ -77,7 +86,14 @@ export const RunLegend = memo(function RunLegend({ runs, colors, hidden, onToggl
         })}
       </ul>
       {runs.length > COLLAPSED_COUNT && (
-        <Button variant="ghost" size="sm" className="mt-2" onClick={() => setExpanded((value) => !value)} aria-expanded={expanded} aria-controls="run-legend-list">
+        <Button
+          variant="ghost"
+          size="sm"
+          className="mt-2"
+          onClick={() => setExpanded((value) => !value)}
+          aria-expanded={expanded}
+          aria-controls="run-legend-list"
+        >
           {expanded ? "Show fewer" : `Show all ${runs.length} runs`}
         </Button>
       )}

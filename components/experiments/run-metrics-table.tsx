@@ -24,7 +24,14 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function RunMetricsTable({ runId, series }: { runId: string; series: Series[] }) {
   const trpc = useTRPC();
-  const keyChunks = useMemo(() => chunk(series.map((s) => s.key), KEYS_PER_REQUEST), [series]);
+  const keyChunks = useMemo(
+    () =>
+      chunk(
+        series.map((s) => s.key),
+        KEYS_PER_REQUEST,
+      ),
+    [series],
+  );
   const curves = useQueries({
     queries: keyChunks.map((metricKeys) =>
       trpc.experiments.compare.queryOptions({ runIds: [runId], metricKeys, maxPoints: SPARKLINE_POINTS }),
@@ -53,12 +60,24 @@ export function RunMetricsTable({ runId, series }: { runId: string; series: Seri
             <table className={t.table} data-testid="run-metrics">
               <thead className={t.head}>
                 <tr>
-                  <th scope="col" className={t.th}>Metric</th>
-                  <th scope="col" className={`${t.th} text-right`}>Last</th>
-                  <th scope="col" className={`${t.th} text-right`}>Min</th>
-                  <th scope="col" className={`${t.th} text-right`}>Max</th>
-                  <th scope="col" className={`${t.th} text-right`}>Points</th>
-                  <th scope="col" className={t.th}>Curve</th>
+                  <th scope="col" className={t.th}>
+                    Metric
+                  </th>
+                  <th scope="col" className={`${t.th} text-right`}>
+                    Last
+                  </th>
+                  <th scope="col" className={`${t.th} text-right`}>
+                    Min
+                  </th>
+                  <th scope="col" className={`${t.th} text-right`}>
+                    Max
+                  </th>
+                  <th scope="col" className={`${t.th} text-right`}>
+                    Points
+                  </th>
+                  <th scope="col" className={t.th}>
+                    Curve
+                  </th>
                 </tr>
               </thead>
               <tbody className={t.body}>
@@ -66,12 +85,21 @@ export function RunMetricsTable({ runId, series }: { runId: string; series: Seri
                   const curve = pointsByKey.get(s.key);
                   return (
                     <tr key={s.key} className={t.row}>
-                      <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-medium text-slate-700">{s.key}</th>
-                      <td className={`${t.td} ${t.numeric} font-medium text-slate-900`} title={`step ${s.lastStep}: ${s.lastValue}`}>
+                      <th scope="row" className="px-3 py-2 text-left font-mono text-xs font-medium text-slate-700">
+                        {s.key}
+                      </th>
+                      <td
+                        className={`${t.td} ${t.numeric} font-medium text-slate-900`}
+                        title={`step ${s.lastStep}: ${s.lastValue}`}
+                      >
                         {formatMetric(s.lastValue)}
                       </td>
-                      <td className={`${t.td} ${t.numeric}`} title={String(s.minValue)}>{formatMetric(s.minValue)}</td>
-                      <td className={`${t.td} ${t.numeric}`} title={String(s.maxValue)}>{formatMetric(s.maxValue)}</td>
+                      <td className={`${t.td} ${t.numeric}`} title={String(s.minValue)}>
+                        {formatMetric(s.minValue)}
+                      </td>
+                      <td className={`${t.td} ${t.numeric}`} title={String(s.maxValue)}>
+                        {formatMetric(s.maxValue)}
+                      </td>
                       <td className={`${t.td} ${t.numeric}`}>{s.pointCount.toLocaleString()}</td>
                       <td className="px-3 py-1">
                         {curve ? (

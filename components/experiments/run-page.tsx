@@ -6,11 +6,11 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { compareHref } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
-import { RunArtifacts } from "./run-artifacts";
-import { RunHeader } from "./run-header";
-import { RunMetricsTable } from "./run-metrics-table";
-import { RunParamsTable } from "./run-params-table";
-import { RunVersions } from "./run-versions";
+import { RunArtifacts } from "@/components/experiments/run-artifacts";
+import { RunHeader } from "@/components/experiments/run-header";
+import { RunMetricsTable } from "@/components/experiments/run-metrics-table";
+import { RunParamsTable } from "@/components/experiments/run-params-table";
+import { RunVersions } from "@/components/experiments/run-versions";
 
 export function RunPage({ runId }: { runId: string }) {
   const trpc = useTRPC();

@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { metricColumnId, paramColumnId, toggleColumn } from "@/lib/experiments-columns";
-import { ColumnPickerGroup } from "./column-picker-group";
+import { ColumnPickerGroup } from "@/components/experiments/column-picker-group";
 
 type Props = {
   metricKeys: string[];
@@ -31,7 +31,9 @@ export function RunsColumnPicker({ metricKeys, paramKeys, chosen, onChange, onRe
         <Button variant="secondary" data-testid="column-picker">
           <Columns3 className="h-4 w-4" aria-hidden />
           Columns
-          {chosen.length > 0 && <span className="rounded-full bg-indigo-100 px-1.5 text-xs text-indigo-700">{chosen.length}</span>}
+          {chosen.length > 0 && (
+            <span className="rounded-full bg-indigo-100 px-1.5 text-xs text-indigo-700">{chosen.length}</span>
+          )}
         </Button>
       </Popover.Trigger>
       <Popover.Portal>
@@ -56,7 +58,13 @@ export function RunsColumnPicker({ metricKeys, paramKeys, chosen, onChange, onRe
             className="mb-2"
           />
           <div className="max-h-80 space-y-3 overflow-y-auto pr-1">
-            <ColumnPickerGroup title="Metrics" keys={metrics} idOf={metricColumnId} chosen={chosenSet} onToggle={toggle} />
+            <ColumnPickerGroup
+              title="Metrics"
+              keys={metrics}
+              idOf={metricColumnId}
+              chosen={chosenSet}
+              onToggle={toggle}
+            />
             <ColumnPickerGroup title="Params" keys={params} idOf={paramColumnId} chosen={chosenSet} onToggle={toggle} />
           </div>
         </Popover.Content>

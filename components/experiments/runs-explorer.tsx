@@ -10,11 +10,11 @@ import { Pagination } from "@/components/ui/pagination";
 import { defaultColumnIds, nextSort, resolveColumns } from "@/lib/experiments-columns";
 import { DEFAULT_RUN_SORT, parseRunsTableState, serializeRunsTableState } from "@/lib/experiments-url";
 import { useTRPC } from "@/lib/trpc";
-import { CompareBar } from "./compare-bar";
-import { RunsColumnPicker } from "./runs-column-picker";
-import { RunsFilterInput } from "./runs-filter-input";
-import { RunsPageSize } from "./runs-page-size";
-import { RunsTable } from "./runs-table";
+import { CompareBar } from "@/components/experiments/compare-bar";
+import { RunsColumnPicker } from "@/components/experiments/runs-column-picker";
+import { RunsFilterInput } from "@/components/experiments/runs-filter-input";
+import { RunsPageSize } from "@/components/experiments/runs-page-size";
+import { RunsTable } from "@/components/experiments/runs-table";
 import { useUrlState } from "@/lib/use-url-state";
 
 type Props = { experimentId: string; metricKeys: string[]; paramKeys: string[] };
@@ -37,15 +37,23 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
     ),
   );
 
-  const columns = useMemo(() => resolveColumns(state.columns, metricKeys, paramKeys), [state.columns, metricKeys, paramKeys]);
+  const columns = useMemo(
+    () => resolveColumns(state.columns, metricKeys, paramKeys),
+    [state.columns, metricKeys, paramKeys],
+  );
   const chosenIds = useMemo(() => state.columns ?? defaultColumnIds(metricKeys), [state.columns, metricKeys]);
   const sort = useMemo(() => ({ sortBy: state.sortBy, sortDir: state.sortDir }), [state.sortBy, state.sortDir]);
-  const onSort = useCallback((columnId: string) => update((current) => ({ ...nextSort(current, columnId), page: 1 })), [update]);
+  const onSort = useCallback(
+    (columnId: string) => update((current) => ({ ...nextSort(current, columnId), page: 1 })),
+    [update],
+  );
   const onSelectionChange = useCallback((selected: string[]) => update({ selected }, "replace"), [update]);
 
   // A bad filter is a BAD_REQUEST that names the filter; other errors (a stale sort in a link) go to ErrorState.
   const filterError =
-    runs.isError && runs.error.data?.code === "BAD_REQUEST" && state.filter && /filter/i.test(runs.error.message) ? runs.error.message : null;
+    runs.isError && runs.error.data?.code === "BAD_REQUEST" && state.filter && /filter/i.test(runs.error.message)
+      ? runs.error.message
+      : null;
 
   return (
     <div className="space-y-4 pb-24">
@@ -70,13 +78,19 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
         <div className="space-y-2">
           <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />
           {runs.error.data?.code === "BAD_REQUEST" && (
-            <Button variant="secondary" size="sm" onClick={() => update({ filter: "", sortBy: DEFAULT_RUN_SORT, sortDir: "desc", page: 1 })}>
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => update({ filter: "", sortBy: DEFAULT_RUN_SORT, sortDir: "desc", page: 1 })}
+            >
               Reset filter and sorting
             </Button>
           )}
         </div>
       )}
-      {filterError && <EmptyState title="No runs shown" description="Fix the filter expression above, or clear it, to see runs." />}
+      {filterError && (
+        <EmptyState title="No runs shown" description="Fix the filter expression above, or clear it, to see runs." />
+      )}
       {runs.data && !runs.isError && runs.data.total === 0 && (
         <EmptyState
           title={state.filter ? "No runs match this filter" : "No runs yet"}
@@ -98,7 +112,10 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
         />
       )}
       {runs.data && !runs.isError && runs.data.items.length > 0 && (
-        <div className={runs.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={runs.isFetching}>
+        <div
+          className={runs.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}
+          aria-busy={runs.isFetching}
+        >
           <RunsTable
             experimentId={experimentId}
             runs={runs.data.items}
@@ -108,7 +125,12 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
             selected={state.selected}
             onSelectionChange={onSelectionChange}
           />
-          <Pagination page={state.page} pageSize={state.pageSize} total={runs.data.total} onPageChange={(page) => update({ page })} />
+          <Pagination
+            page={state.page}
+            pageSize={state.pageSize}
+            total={runs.data.total}
+            onPageChange={(page) => update({ page })}
+          />
         </div>
       )}
       {(state.selected.length > 0 || (runs.data?.total ?? 0) > 0) && (

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { FILTER_HINTS } from "@/lib/experiments-filter";
-import { FilterErrorMarker } from "./filter-error-marker";
+import { FilterErrorMarker } from "@/components/experiments/filter-error-marker";
 
 type Props = { value: string; error: string | null; onApply: (filter: string) => void };
 
@@ -35,7 +35,10 @@ export function RunsFilterInput({ value, error, onApply }: Props) {
       </label>
       <div className="flex gap-2">
         <div className="relative flex-1">
-          <Filter className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400" aria-hidden />
+          <Filter
+            className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400"
+            aria-hidden
+          />
           <Input
             id="run-filter"
             value={draft}
@@ -62,7 +65,12 @@ export function RunsFilterInput({ value, error, onApply }: Props) {
         )}
       </div>
       {error && (
-        <div id="run-filter-error" role="alert" className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="run-filter-error">
+        <div
+          id="run-filter-error"
+          role="alert"
+          className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800"
+          data-testid="run-filter-error"
+        >
           <p>{error}</p>
           <FilterErrorMarker expression={value} message={error} />
         </div>

@@ -6,7 +6,7 @@ import { DataTable, type ServerSort } from "@/components/ui/data-table";
 import type { ValueColumn } from "@/lib/experiments-columns";
 import { applySelection, selectionRecord } from "@/lib/experiments-selection";
 import type { SortDir } from "@/lib/experiments-url";
-import { buildRunColumns, SORTABLE_BASE_COLUMNS, type RunRow } from "./run-columns";
+import { buildRunColumns, SORTABLE_BASE_COLUMNS, type RunRow } from "@/components/experiments/run-columns";
 
 type Props = {
   experimentId: string;

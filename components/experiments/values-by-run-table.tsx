@@ -44,22 +44,44 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
       <table className={t.table} data-testid="compare-values" aria-rowcount={runs.length + 2}>
         <thead className={`${t.head} sticky top-0 z-10`}>
           <tr className="bg-slate-50">
-            <th scope="col" rowSpan={2} className={t.th}>Run</th>
+            <th scope="col" rowSpan={2} className={t.th}>
+              Run
+            </th>
             {paramRows.length > 0 && (
-              <th scope="colgroup" colSpan={paramRows.length} className={`${t.th} border-l border-slate-200 text-center`}>Parameters</th>
+              <th
+                scope="colgroup"
+                colSpan={paramRows.length}
+                className={`${t.th} border-l border-slate-200 text-center`}
+              >
+                Parameters
+              </th>
             )}
             {metricRows.length > 0 && (
-              <th scope="colgroup" colSpan={metricRows.length} className={`${t.th} border-l border-slate-200 text-center`}>Latest metrics</th>
+              <th
+                scope="colgroup"
+                colSpan={metricRows.length}
+                className={`${t.th} border-l border-slate-200 text-center`}
+              >
+                Latest metrics
+              </th>
             )}
           </tr>
           <tr className="bg-slate-50">
             {paramRows.map((row, i) => (
-              <th key={`p:${row.key}`} scope="col" className={`${t.th} font-mono normal-case ${i === 0 ? "border-l border-slate-200" : ""}`}>
+              <th
+                key={`p:${row.key}`}
+                scope="col"
+                className={`${t.th} font-mono normal-case ${i === 0 ? "border-l border-slate-200" : ""}`}
+              >
                 {row.key}
               </th>
             ))}
             {metricRows.map((row, i) => (
-              <th key={`m:${row.key}`} scope="col" className={`${t.th} text-right font-mono normal-case ${i === 0 ? "border-l border-slate-200" : ""}`}>
+              <th
+                key={`m:${row.key}`}
+                scope="col"
+                className={`${t.th} text-right font-mono normal-case ${i === 0 ? "border-l border-slate-200" : ""}`}
+              >
                 {row.key}
               </th>
             ))}
@@ -75,17 +97,33 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
             const run = runs[item.index];
             if (!run) return null;
             return (
-              <tr key={run.id} className="hover:bg-slate-50" style={{ height: ROW_HEIGHT }} aria-rowindex={item.index + 3}>
+              <tr
+                key={run.id}
+                className="hover:bg-slate-50"
+                style={{ height: ROW_HEIGHT }}
+                aria-rowindex={item.index + 3}
+              >
                 <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-medium">
-                  <Link href={`/experiments/${run.experimentId}/runs/${run.id}`} className="flex items-center gap-1.5 text-slate-800 hover:text-indigo-700">
-                    <span className="h-2.5 w-2.5 shrink-0 rounded-full" style={{ backgroundColor: colors.get(run.id) }} aria-hidden />
+                  <Link
+                    href={`/experiments/${run.experimentId}/runs/${run.id}`}
+                    className="flex items-center gap-1.5 text-slate-800 hover:text-indigo-700"
+                  >
+                    <span
+                      className="h-2.5 w-2.5 shrink-0 rounded-full"
+                      style={{ backgroundColor: colors.get(run.id) }}
+                      aria-hidden
+                    />
                     {run.name}
                   </Link>
                 </th>
                 {paramRows.map((row, i) => {
                   const value = row.values[item.index];
                   return (
-                    <td key={`p:${row.key}`} className={`max-w-48 truncate px-3 py-2 font-mono text-xs ${i === 0 ? "border-l border-slate-100" : ""}`} title={value}>
+                    <td
+                      key={`p:${row.key}`}
+                      className={`max-w-48 truncate px-3 py-2 font-mono text-xs ${i === 0 ? "border-l border-slate-100" : ""}`}
+                      title={value}
+                    >
                       {value ?? <span className="text-slate-300">—</span>}
                     </td>
                   );
@@ -93,7 +131,10 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
                 {metricRows.map((row, i) => {
                   const value = row.values[item.index];
                   return (
-                    <td key={`m:${row.key}`} className={`px-3 py-2 text-right text-xs tabular-nums ${i === 0 ? "border-l border-slate-100" : ""}`}>
+                    <td
+                      key={`m:${row.key}`}
+                      className={`px-3 py-2 text-right text-xs tabular-nums ${i === 0 ? "border-l border-slate-100" : ""}`}
+                    >
                       {value === undefined ? <span className="text-slate-300">—</span> : formatMetric(value)}
                     </td>
                   );

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Role } from "@/server/db/generated/enums";
 import { ROLE_LABELS } from "@/server/auth/roles";
-import { NavLink } from "./nav-link";
+import { NavLink } from "@/components/layout/nav-link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { AlertsBell } from "@/components/alerts/alerts-bell";
 
@@ -44,8 +44,12 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
           <div className="ml-auto flex items-center gap-3 text-sm">
             <AlertsBell />
             <span className="text-right leading-tight">
-              <span className="block font-medium" data-testid="current-user">{user.name}</span>
-              <span className="block text-xs text-slate-500" data-testid="current-role">{ROLE_LABELS[user.role]}</span>
+              <span className="block font-medium" data-testid="current-user">
+                {user.name}
+              </span>
+              <span className="block text-xs text-slate-500" data-testid="current-role">
+                {ROLE_LABELS[user.role]}
+              </span>
             </span>
             <SignOutButton />
           </div>

@@ -12,7 +12,10 @@ export function NavLink({ href, children }: { href: string; children: ReactNode 
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={cn("rounded-md px-3 py-1.5", active ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-600 hover:bg-slate-100")}
+      className={cn(
+        "rounded-md px-3 py-1.5",
+        active ? "bg-indigo-50 font-medium text-indigo-700" : "text-slate-600 hover:bg-slate-100",
+      )}
     >
       {children}
     </Link>

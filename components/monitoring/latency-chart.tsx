@@ -4,7 +4,7 @@ import { memo, useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/lib/trpc";
-import { lineLabel, tickFormatter } from "./latency-format";
+import { lineLabel, tickFormatter } from "@/components/monitoring/latency-format";
 
 type Dashboard = RouterOutputs["monitoring"]["latency"];
 export type ChartMetric = keyof Omit<Dashboard["series"][number]["points"][number], "t">;
@@ -39,16 +39,45 @@ export const LatencyChart = memo(function LatencyChart({ title, metric, dashboar
 
   return (
     <Card title={title} actions={<span className="text-xs text-slate-400">rate window {dashboard.chartWindow}</span>}>
-      <div role="img" aria-label={`${title}: ${labels.length} series`} data-testid={`chart-${metric}`} data-query={dashboard.queries.series[metric]} className="h-56">
+      <div
+        role="img"
+        aria-label={`${title}: ${labels.length} series`}
+        data-testid={`chart-${metric}`}
+        data-query={dashboard.queries.series[metric]}
+        className="h-56"
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={[dashboard.start.getTime() / 1000, dashboard.end.getTime() / 1000]} tickFormatter={tick} fontSize={11} />
-            <YAxis fontSize={11} width={80} domain={[0, (max: number) => (max > 0 ? max : emptyMax)]} tickFormatter={(v: number) => format(v)} />
-            <Tooltip formatter={(value) => format(typeof value === "number" ? value : null)} labelFormatter={(t) => tick(Number(t))} isAnimationActive={false} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[dashboard.start.getTime() / 1000, dashboard.end.getTime() / 1000]}
+              tickFormatter={tick}
+              fontSize={11}
+            />
+            <YAxis
+              fontSize={11}
+              width={80}
+              domain={[0, (max: number) => (max > 0 ? max : emptyMax)]}
+              tickFormatter={(v: number) => format(v)}
+            />
+            <Tooltip
+              formatter={(value) => format(typeof value === "number" ? value : null)}
+              labelFormatter={(t) => tick(Number(t))}
+              isAnimationActive={false}
+            />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             {labels.map((label, i) => (
-              <Line key={label} dataKey={label} stroke={COLORS[i % COLORS.length]} dot={false} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
+              <Line
+                key={label}
+                dataKey={label}
+                stroke={COLORS[i % COLORS.length]}
+                dot={false}
+                strokeWidth={1.5}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

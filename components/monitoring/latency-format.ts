@@ -25,7 +25,12 @@ export function lineLabel(endpoint: string, variant: string): string {
 }
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayAndTime = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 /** Axis ticks: the time of day for ranges within a day, the date too beyond. */
 export function tickFormatter(rangeSeconds: number) {

@@ -12,11 +12,11 @@ import { useTRPC } from "@/lib/trpc";
 import { useUrlState } from "@/lib/use-url-state";
 import { LATENCY_RANGE_KEYS } from "@/server/services/monitoring/latency-ranges";
 import { FAST_BURN } from "@/server/services/monitoring/slo-rules";
-import { LatencyChart } from "./latency-chart";
-import { formatRate, formatRatio, formatSeconds } from "./latency-format";
-import { LatencySloCards } from "./latency-slo-cards";
-import { LatencyTable } from "./latency-table";
-import { parseLatencyState, serializeLatencyState } from "./latency-url";
+import { LatencyChart } from "@/components/monitoring/latency-chart";
+import { formatRate, formatRatio, formatSeconds } from "@/components/monitoring/latency-format";
+import { LatencySloCards } from "@/components/monitoring/latency-slo-cards";
+import { LatencyTable } from "@/components/monitoring/latency-table";
+import { parseLatencyState, serializeLatencyState } from "@/components/monitoring/latency-url";
 
 /** Latency, traffic and errors per endpoint and variant, measured by Prometheus from the model runtime's metrics. */
 export function LatencyPage() {
@@ -27,7 +27,12 @@ export function LatencyPage() {
     placeholderData: keepPreviousData,
   });
   const all = useQuery(trpc.monitoring.latency.queryOptions({ range }, { enabled: endpoint !== "" }));
-  const endpoints = [...new Set([...(endpoint ? [endpoint] : []), ...((endpoint ? all.data : dashboard.data)?.rows ?? []).map((r) => r.endpoint)])].sort();
+  const endpoints = [
+    ...new Set([
+      ...(endpoint ? [endpoint] : []),
+      ...((endpoint ? all.data : dashboard.data)?.rows ?? []).map((r) => r.endpoint),
+    ]),
+  ].sort();
 
   return (
     <>
@@ -39,7 +44,9 @@ export function LatencyPage() {
             <Select aria-label="Endpoint" value={endpoint} onChange={(e) => update({ endpoint: e.target.value })}>
               <option value="">All endpoints</option>
               {endpoints.map((name) => (
-                <option key={name} value={name}>{name}</option>
+                <option key={name} value={name}>
+                  {name}
+                </option>
               ))}
             </Select>
             <RangePicker ranges={LATENCY_RANGE_KEYS} value={range} onChange={(next) => update({ range: next })} />
@@ -50,7 +57,12 @@ export function LatencyPage() {
         <LoadingState label="Querying Prometheus…" />
       ) : dashboard.isError ? (
         <ErrorState
-          error={{ message: dashboard.error.data?.code === "SERVICE_UNAVAILABLE" ? `Prometheus is unreachable, so nothing can be shown. ${dashboard.error.message}` : dashboard.error.message }}
+          error={{
+            message:
+              dashboard.error.data?.code === "SERVICE_UNAVAILABLE"
+                ? `Prometheus is unreachable, so nothing can be shown. ${dashboard.error.message}`
+                : dashboard.error.message,
+          }}
           onRetry={() => void dashboard.refetch()}
         />
       ) : dashboard.data.rows.length === 0 ? (
@@ -61,24 +73,59 @@ export function LatencyPage() {
       ) : (
         <div className="space-y-6">
           <p className="text-xs text-slate-500" data-testid="latency-as-of">
-            {formatDateTime(dashboard.data.start)} – {formatDateTime(dashboard.data.end)} · one point every {dashboard.data.stepSeconds} s · request counts are
-            Prometheus&apos;s increase() over the range, extrapolated to its edges; requests before a series&apos; first scrape are not counted
+            {formatDateTime(dashboard.data.start)} – {formatDateTime(dashboard.data.end)} · one point every{" "}
+            {dashboard.data.stepSeconds} s · request counts are Prometheus&apos;s increase() over the range,
+            extrapolated to its edges; requests before a series&apos; first scrape are not counted
           </p>
           <LatencyTable dashboard={dashboard.data} />
           <div className="grid gap-4 lg:grid-cols-2">
-            <LatencyChart title="p50 latency" metric="p50" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
-            <LatencyChart title="p95 latency" metric="p95" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
-            <LatencyChart title="p99 latency" metric="p99" dashboard={dashboard.data} format={formatSeconds} emptyMax={0.01} />
-            <LatencyChart title="Requests per second" metric="rps" dashboard={dashboard.data} format={formatRate} emptyMax={1} />
-            <LatencyChart title="Error rate (5xx)" metric="errorRatio" dashboard={dashboard.data} format={formatRatio} emptyMax={0.01} />
+            <LatencyChart
+              title="p50 latency"
+              metric="p50"
+              dashboard={dashboard.data}
+              format={formatSeconds}
+              emptyMax={0.01}
+            />
+            <LatencyChart
+              title="p95 latency"
+              metric="p95"
+              dashboard={dashboard.data}
+              format={formatSeconds}
+              emptyMax={0.01}
+            />
+            <LatencyChart
+              title="p99 latency"
+              metric="p99"
+              dashboard={dashboard.data}
+              format={formatSeconds}
+              emptyMax={0.01}
+            />
+            <LatencyChart
+              title="Requests per second"
+              metric="rps"
+              dashboard={dashboard.data}
+              format={formatRate}
+              emptyMax={1}
+            />
+            <LatencyChart
+              title="Error rate (5xx)"
+              metric="errorRatio"
+              dashboard={dashboard.data}
+              format={formatRatio}
+              emptyMax={0.01}
+            />
           </div>
           <section aria-labelledby="slo-heading" className="space-y-3">
-            <h2 id="slo-heading" className="text-lg font-semibold text-slate-900">SLO</h2>
+            <h2 id="slo-heading" className="text-lg font-semibold text-slate-900">
+              SLO
+            </h2>
             <p className="text-sm text-slate-500">
-              Each endpoint is held to its own objective, set on its page: p99 over the last hour under its target, and a share of requests
-              without a server error. Endpoints the portal does not know get the default (p99 under {formatSeconds(dashboard.data.slo.defaults.p99Ms / 1000)},{" "}
-              {formatRatio(dashboard.data.slo.defaults.availability)}). Burn rate = the window&apos;s server-error ratio (the PromQL on each value) ÷ the
-              endpoint&apos;s error budget (1 − objective); 1 spends the budget exactly over 30 days, {FAST_BURN} over 1 h raises a critical alert.
+              Each endpoint is held to its own objective, set on its page: p99 over the last hour under its target, and
+              a share of requests without a server error. Endpoints the portal does not know get the default (p99 under{" "}
+              {formatSeconds(dashboard.data.slo.defaults.p99Ms / 1000)},{" "}
+              {formatRatio(dashboard.data.slo.defaults.availability)}). Burn rate = the window&apos;s server-error ratio
+              (the PromQL on each value) ÷ the endpoint&apos;s error budget (1 − objective); 1 spends the budget exactly
+              over 30 days, {FAST_BURN} over 1 h raises a critical alert.
             </p>
             <LatencySloCards slo={dashboard.data.slo} />
           </section>

@@ -4,7 +4,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/lib/trpc";
 import { FAST_BURN, SLOW_BURN } from "@/server/services/monitoring/slo-rules";
-import { formatRatio, formatSeconds, NO_DATA } from "./latency-format";
+import { formatRatio, formatSeconds, NO_DATA } from "@/components/monitoring/latency-format";
 
 type Slo = RouterOutputs["monitoring"]["latency"]["slo"];
 type EndpointSlo = Slo["endpoints"][number];
@@ -20,9 +20,14 @@ const formatBurn = (burn: number | null) => (burn === null ? NO_DATA : `${burn.t
 
 function Objective({ e }: { e: EndpointSlo }) {
   const text = `p99 < ${formatSeconds(e.objective.p99TargetSeconds)}, ${formatRatio(e.objective.availability)} (budget ${formatRatio(e.objective.errorBudget)})`;
-  if (e.endpointId === null) return <span title="Not a portal endpoint, so it is held to the default objective">{text} · default</span>;
+  if (e.endpointId === null)
+    return <span title="Not a portal endpoint, so it is held to the default objective">{text} · default</span>;
   return (
-    <Link href={endpointHref(e.endpointId)} className="text-indigo-700 hover:underline" title="Set on the endpoint's page">
+    <Link
+      href={endpointHref(e.endpointId)}
+      className="text-indigo-700 hover:underline"
+      title="Set on the endpoint's page"
+    >
       {text}
     </Link>
   );
@@ -44,14 +49,17 @@ export function LatencySloCards({ slo }: { slo: Slo }) {
               </dd>
               <dt className="text-slate-500">p99 (1 h)</dt>
               <dd className={slow ? "font-semibold text-rose-700" : "text-slate-800"} data-query={slo.queries.p99}>
-                {formatSeconds(e.p99)} <span className="text-xs text-slate-400">target {formatSeconds(e.objective.p99TargetSeconds)}</span>
+                {formatSeconds(e.p99)}{" "}
+                <span className="text-xs text-slate-400">target {formatSeconds(e.objective.p99TargetSeconds)}</span>
               </dd>
               <dt className="text-slate-500">Burn rate 1 h</dt>
               <dd data-query={slo.queries.errorRatio1h}>{formatBurn(e.burn1h)}</dd>
               <dt className="text-slate-500">Burn rate 6 h</dt>
               <dd data-query={slo.queries.errorRatio6h}>{formatBurn(e.burn6h)}</dd>
               <dt className="text-slate-500">Budget used (30 d)</dt>
-              <dd data-query={slo.queries.errorRatio30d}>{e.budgetUsed30d === null ? NO_DATA : formatRatio(e.budgetUsed30d)}</dd>
+              <dd data-query={slo.queries.errorRatio30d}>
+                {e.budgetUsed30d === null ? NO_DATA : formatRatio(e.budgetUsed30d)}
+              </dd>
             </dl>
           </Card>
         );

@@ -1,6 +1,6 @@
 import { tableClasses } from "@/components/ui/table-classes";
 import type { RouterOutputs } from "@/lib/trpc";
-import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "./latency-format";
+import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "@/components/monitoring/latency-format";
 
 type Dashboard = RouterOutputs["monitoring"]["latency"];
 type Row = Dashboard["rows"][number];
@@ -27,9 +27,16 @@ export function LatencyTable({ dashboard }: { dashboard: Dashboard }) {
       <table className={tableClasses.table} data-testid="latency-table" data-time={time}>
         <thead className={tableClasses.head}>
           <tr>
-            <th scope="col" className={tableClasses.th}>Endpoint / variant</th>
+            <th scope="col" className={tableClasses.th}>
+              Endpoint / variant
+            </th>
             {COLUMNS.map((c) => (
-              <th key={c.key} scope="col" className={`${tableClasses.th} text-right`} title={dashboard.queries.summary[c.key]}>
+              <th
+                key={c.key}
+                scope="col"
+                className={`${tableClasses.th} text-right`}
+                title={dashboard.queries.summary[c.key]}
+              >
                 {c.label}
               </th>
             ))}
@@ -37,8 +44,15 @@ export function LatencyTable({ dashboard }: { dashboard: Dashboard }) {
         </thead>
         <tbody className={tableClasses.body}>
           {dashboard.rows.map((row) => (
-            <tr key={`${row.endpoint}/${row.variant}`} className={tableClasses.row} data-endpoint={row.endpoint} data-variant={row.variant}>
-              <th scope="row" className={`${tableClasses.td} text-left font-medium`}>{lineLabel(row.endpoint, row.variant)}</th>
+            <tr
+              key={`${row.endpoint}/${row.variant}`}
+              className={tableClasses.row}
+              data-endpoint={row.endpoint}
+              data-variant={row.variant}
+            >
+              <th scope="row" className={`${tableClasses.td} text-left font-medium`}>
+                {lineLabel(row.endpoint, row.variant)}
+              </th>
               {COLUMNS.map((c) => (
                 <td
                   key={c.key}

@@ -5,7 +5,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
-import { AliasMoveLabel } from "./alias-move-label";
+import { AliasMoveLabel } from "@/components/registry/alias-move-label";
 import { formatDateTime } from "@/lib/format";
 
 type Props = { modelName: string; aliases: string[]; alias: string; onAliasChange: (alias: string) => void };
@@ -21,7 +21,12 @@ export function AliasHistoryTimeline({ modelName, aliases, alias, onAliasChange 
         <label htmlFor="history-alias" className="text-sm text-slate-600">
           Show moves of
         </label>
-        <Select id="history-alias" value={alias} onChange={(e) => onAliasChange(e.target.value)} data-testid="history-alias-filter">
+        <Select
+          id="history-alias"
+          value={alias}
+          onChange={(e) => onAliasChange(e.target.value)}
+          data-testid="history-alias-filter"
+        >
           <option value="">All aliases</option>
           {aliases.map((a) => (
             <option key={a} value={a}>
@@ -35,15 +40,21 @@ export function AliasHistoryTimeline({ modelName, aliases, alias, onAliasChange 
       ) : history.isError ? (
         <ErrorState error={history.error} onRetry={() => void history.refetch()} />
       ) : history.data.length === 0 ? (
-        <p className="text-sm text-slate-500">{alias ? `${alias} has never been set.` : "No alias has been set yet."}</p>
+        <p className="text-sm text-slate-500">
+          {alias ? `${alias} has never been set.` : "No alias has been set yet."}
+        </p>
       ) : (
         <ol className="relative space-y-4 border-l border-slate-200 pl-4" data-testid="alias-history">
           {history.data.map((event) => (
             <li key={event.id} className="relative">
-              <span className="absolute -left-[1.3rem] top-1.5 h-2.5 w-2.5 rounded-full bg-indigo-500 ring-2 ring-white" aria-hidden />
+              <span
+                className="absolute -left-[1.3rem] top-1.5 h-2.5 w-2.5 rounded-full bg-indigo-500 ring-2 ring-white"
+                aria-hidden
+              />
               <AliasMoveLabel alias={event.alias} from={event.fromVersion} to={event.toVersion} />
               <p className="text-xs text-slate-500">
-                <time dateTime={event.createdAt.toISOString()}>{formatDateTime(event.createdAt)}</time> · {event.actor.name}
+                <time dateTime={event.createdAt.toISOString()}>{formatDateTime(event.createdAt)}</time> ·{" "}
+                {event.actor.name}
               </p>
               {event.reason && <p className="mt-1 text-sm text-slate-700">“{event.reason}”</p>}
             </li>

@@ -2,8 +2,7 @@
 export function AliasMoveLabel({ alias, from, to }: { alias: string; from: number | null; to: number | null }) {
   return (
     <span className="font-mono text-sm">
-      <span className="font-semibold">{alias}</span>:{" "}
-      {from === null && to !== null && <>set to v{to}</>}
+      <span className="font-semibold">{alias}</span>: {from === null && to !== null && <>set to v{to}</>}
       {from !== null && to !== null && (
         <>
           v{from} → v{to}

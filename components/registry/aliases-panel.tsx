@@ -3,12 +3,12 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { RouterOutputs } from "@/lib/trpc";
-import { AliasBadge } from "./alias-badge";
+import { AliasBadge } from "@/components/registry/alias-badge";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { versionHref } from "./format";
+import { versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
-import { RemoveAliasForm } from "./remove-alias-form";
-import { SetAliasForm } from "./set-alias-form";
+import { RemoveAliasForm } from "@/components/registry/remove-alias-form";
+import { SetAliasForm } from "@/components/registry/set-alias-form";
 import Link from "next/link";
 
 type Model = RouterOutputs["registry"]["get"];
@@ -24,7 +24,8 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
     <div className="space-y-3">
       {model.aliases.length === 0 ? (
         <p className="text-sm text-slate-500">
-          No aliases. An alias such as <span className="font-mono">production</span> names the version that serving should use.
+          No aliases. An alias such as <span className="font-mono">production</span> names the version that serving
+          should use.
         </p>
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="aliases-list">
@@ -41,10 +42,20 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
               </div>
               {canWrite && (
                 <div className="flex shrink-0 gap-1">
-                  <Button variant="secondary" size="sm" onClick={() => setDialog({ kind: "set", alias: a.alias })} aria-label={`Move alias ${a.alias}`}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    onClick={() => setDialog({ kind: "set", alias: a.alias })}
+                    aria-label={`Move alias ${a.alias}`}
+                  >
                     Move
                   </Button>
-                  <Button variant="ghost" size="sm" onClick={() => setDialog({ kind: "remove", alias: a.alias })} aria-label={`Remove alias ${a.alias}`}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => setDialog({ kind: "remove", alias: a.alias })}
+                    aria-label={`Remove alias ${a.alias}`}
+                  >
                     Remove
                   </Button>
                 </div>
@@ -72,7 +83,13 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
         description="Point an alias at a version. The move and its reason are kept in the alias history."
       >
         {dialog?.kind === "set" && (
-          <SetAliasForm modelName={model.name} versions={model.versions} current={current} fixedAlias={dialog.alias} onDone={close} />
+          <SetAliasForm
+            modelName={model.name}
+            versions={model.versions}
+            current={current}
+            fixedAlias={dialog.alias}
+            onDone={close}
+          />
         )}
       </DialogFrame>
       <DialogFrame

@@ -5,14 +5,14 @@ import { useState, type FormEvent } from "react";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { updateModelInput } from "@/server/services/registry/schemas";
-import { validateForm } from "./field-errors";
+import { validateForm } from "@/components/registry/field-errors";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { parseTagsText } from "./parse-tags";
-import { serverFieldErrors } from "./server-error";
-import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
-import { useClientErrors } from "./use-client-errors";
+import { parseTagsText } from "@/components/registry/parse-tags";
+import { serverFieldErrors } from "@/components/registry/server-error";
+import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
+import { useClientErrors } from "@/components/registry/use-client-errors";
 
 type Props = { name: string; description: string; tags: string[]; onDone: () => void };
 
@@ -46,7 +46,12 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="edit-model-form">
-      <FormField id="edit-tags" label="Tags" hint="Separate with commas or spaces; at most 20." error={errors.tags ?? errors.changes}>
+      <FormField
+        id="edit-tags"
+        label="Tags"
+        hint="Separate with commas or spaces; at most 20."
+        error={errors.tags ?? errors.changes}
+      >
         {(control) => (
           <Input
             {...control}
@@ -60,7 +65,12 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
           />
         )}
       </FormField>
-      <FormField id="edit-description" label="Description" hint="Markdown; raw HTML is not rendered." error={errors.description}>
+      <FormField
+        id="edit-description"
+        label="Description"
+        hint="Markdown; raw HTML is not rendered."
+        error={errors.description}
+      >
         {(control) => (
           <Textarea
             {...control}
@@ -75,7 +85,13 @@ export function EditModelForm({ name, description: initialDescription, tags: ini
           />
         )}
       </FormField>
-      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel="Save" pendingLabel="Saving…" />
+      <FormFooter
+        error={server.form}
+        onCancel={onDone}
+        pending={mutation.isPending}
+        submitLabel="Save"
+        pendingLabel="Saving…"
+      />
     </form>
   );
 }

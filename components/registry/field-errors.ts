@@ -3,7 +3,9 @@ import type { z } from "zod";
 export type FieldErrors = Partial<Record<string, string>>;
 
 /** The first message per top-level field, from zod issues or the tRPC error's zodIssues. */
-export function toFieldErrors(issues: readonly { path: string | readonly PropertyKey[]; message: string }[]): FieldErrors {
+export function toFieldErrors(
+  issues: readonly { path: string | readonly PropertyKey[]; message: string }[],
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const field = String(typeof issue.path === "string" ? issue.path.split(".")[0] : (issue.path[0] ?? ""));

@@ -14,7 +14,9 @@ const components: Components = {
   ),
   code: ({ children }) => <code className="rounded bg-slate-100 px-1 py-0.5 font-mono text-[0.85em]">{children}</code>,
   pre: ({ children }) => <pre className="mb-3 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs">{children}</pre>,
-  blockquote: ({ children }) => <blockquote className="mb-3 border-l-4 border-slate-200 pl-3 text-slate-600">{children}</blockquote>,
+  blockquote: ({ children }) => (
+    <blockquote className="mb-3 border-l-4 border-slate-200 pl-3 text-slate-600">{children}</blockquote>
+  ),
   img: ({ alt }) => <span className="text-slate-500">[image: {alt}]</span>,
 };
 

@@ -1,10 +1,13 @@
-import { formatMetric } from "./format";
+import { formatMetric } from "@/components/registry/format";
 import { tableClasses } from "@/components/ui/table-classes";
 
 /** The source run's metric values as they were when the version was registered. */
 export function MetricsSnapshotTable({ metrics }: { metrics: Record<string, number> }) {
   const entries = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return <p className="text-sm text-slate-500">The source run had logged no metrics when this version was registered.</p>;
+  if (entries.length === 0)
+    return (
+      <p className="text-sm text-slate-500">The source run had logged no metrics when this version was registered.</p>
+    );
   return (
     <div className={tableClasses.wrapper}>
       <table className={tableClasses.table} data-testid="metrics-snapshot">

@@ -7,13 +7,13 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { useTRPC } from "@/lib/trpc";
 import { textFields } from "@/lib/url-state";
 import { useUrlState } from "@/lib/use-url-state";
-import { AliasHistoryTimeline } from "./alias-history-timeline";
-import { AliasesPanel } from "./aliases-panel";
-import { MarkdownDescription } from "./markdown-description";
-import { ModelHeader } from "./model-header";
+import { AliasHistoryTimeline } from "@/components/registry/alias-history-timeline";
+import { AliasesPanel } from "@/components/registry/aliases-panel";
+import { MarkdownDescription } from "@/components/registry/markdown-description";
+import { ModelHeader } from "@/components/registry/model-header";
 import { useCan } from "@/lib/use-can";
-import { VersionAtLookup } from "./version-at-lookup";
-import { VersionsTable } from "./versions-table";
+import { VersionAtLookup } from "@/components/registry/version-at-lookup";
+import { VersionsTable } from "@/components/registry/versions-table";
 
 const URL_STATE = textFields(["alias", "lookup", "at"]);
 
@@ -27,7 +27,9 @@ export function ModelDetail({ name }: { name: string }) {
   if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;
 
   const data = model.data;
-  const everyAlias = [...new Set([...data.aliases.map((a) => a.alias), ...data.aliasHistory.map((e) => e.alias)])].sort();
+  const everyAlias = [
+    ...new Set([...data.aliases.map((a) => a.alias), ...data.aliasHistory.map((e) => e.alias)]),
+  ].sort();
   return (
     <>
       <ModelHeader model={data} canWrite={canWrite} />
@@ -42,7 +44,12 @@ export function ModelDetail({ name }: { name: string }) {
           <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
         </Card>
         <Card title="Alias history" className="min-w-0 xl:col-span-2">
-          <AliasHistoryTimeline modelName={data.name} aliases={everyAlias} alias={url.alias} onAliasChange={(alias) => setUrl({ alias }, "replace")} />
+          <AliasHistoryTimeline
+            modelName={data.name}
+            aliases={everyAlias}
+            alias={url.alias}
+            onAliasChange={(alias) => setUrl({ alias }, "replace")}
+          />
         </Card>
         <Card title="Alias on a date" className="min-w-0">
           <VersionAtLookup

@@ -8,10 +8,13 @@ import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { TASK_TYPES } from "@/server/services/registry/schemas";
-import { TASK_TYPE_LABELS } from "./format";
-import type { ModelListParams } from "./model-list-params";
+import { TASK_TYPE_LABELS } from "@/components/registry/format";
+import type { ModelListParams } from "@/components/registry/model-list-params";
 
-type Props = { params: ModelListParams; onChange: (change: Partial<ModelListParams>, mode?: "push" | "replace") => void };
+type Props = {
+  params: ModelListParams;
+  onChange: (change: Partial<ModelListParams>, mode?: "push" | "replace") => void;
+};
 
 export function ModelFilters({ params, onChange }: Props) {
   const trpc = useTRPC();
@@ -35,9 +38,16 @@ export function ModelFilters({ params, onChange }: Props) {
       <label className="sr-only" htmlFor="filter-team">
         Team
       </label>
-      <Select id="filter-team" value={params.team} onChange={(e) => onChange({ team: e.target.value })} data-testid="filter-team">
+      <Select
+        id="filter-team"
+        value={params.team}
+        onChange={(e) => onChange({ team: e.target.value })}
+        data-testid="filter-team"
+      >
         <option value="">All teams</option>
-        {params.team && !teams.data?.some((t) => t.name === params.team) && <option value={params.team}>{params.team}</option>}
+        {params.team && !teams.data?.some((t) => t.name === params.team) && (
+          <option value={params.team}>{params.team}</option>
+        )}
         {teams.data?.map((team) => (
           <option key={team.id} value={team.name}>
             {team.name}
@@ -63,7 +73,12 @@ export function ModelFilters({ params, onChange }: Props) {
       <label className="sr-only" htmlFor="filter-tag">
         Tag
       </label>
-      <Select id="filter-tag" value={params.tag} onChange={(e) => onChange({ tag: e.target.value })} data-testid="filter-tag">
+      <Select
+        id="filter-tag"
+        value={params.tag}
+        onChange={(e) => onChange({ tag: e.target.value })}
+        data-testid="filter-tag"
+      >
         <option value="">All tags</option>
         {tagOptions.map((tag) => (
           <option key={tag} value={tag}>

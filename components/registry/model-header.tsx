@@ -7,10 +7,10 @@ import { Button } from "@/components/ui/button";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { EditModelForm } from "./edit-model-form";
-import { TASK_TYPE_LABELS } from "./format";
+import { EditModelForm } from "@/components/registry/edit-model-form";
+import { TASK_TYPE_LABELS } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
-import { TagChip } from "./tag-chip";
+import { TagChip } from "@/components/registry/tag-chip";
 import { endpointsOfModelHref } from "@/components/endpoints/endpoint-list-params";
 
 type Model = RouterOutputs["registry"]["get"];
@@ -32,9 +32,14 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
             {model.isDemo && <DemoBadge />}
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {model.team.name} · {TASK_TYPE_LABELS[model.taskType]} · {model.versions.length} version{model.versions.length === 1 ? "" : "s"} ·
-            created by {model.createdBy.name} on {formatDateTime(model.createdAt)} ·{" "}
-            <Link href={endpointsOfModelHref(model.name)} className="text-indigo-700 hover:underline" data-testid="model-endpoints">
+            {model.team.name} · {TASK_TYPE_LABELS[model.taskType]} · {model.versions.length} version
+            {model.versions.length === 1 ? "" : "s"} · created by {model.createdBy.name} on{" "}
+            {formatDateTime(model.createdAt)} ·{" "}
+            <Link
+              href={endpointsOfModelHref(model.name)}
+              className="text-indigo-700 hover:underline"
+              data-testid="model-endpoints"
+            >
               Endpoints
             </Link>
           </p>
@@ -59,7 +64,14 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
               </Button>
             }
           >
-            {editing && <EditModelForm name={model.name} description={model.description} tags={model.tags} onDone={() => setEditing(false)} />}
+            {editing && (
+              <EditModelForm
+                name={model.name}
+                description={model.description}
+                tags={model.tags}
+                onDone={() => setEditing(false)}
+              />
+            )}
           </DialogFrame>
         )}
       </div>

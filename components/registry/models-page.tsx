@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { useTRPC } from "@/lib/trpc";
 import { useUrlState, type HistoryMode } from "@/lib/use-url-state";
-import { ModelFilters } from "./model-filters";
+import { ModelFilters } from "@/components/registry/model-filters";
 import {
   applyModelListChange,
   parseModelListParams,
@@ -18,9 +18,9 @@ import {
   toggleSort,
   type ModelListParams,
   type ModelSort,
-} from "./model-list-params";
-import { ModelsTable } from "./models-table";
-import { NewModelDialog } from "./new-model-dialog";
+} from "@/components/registry/model-list-params";
+import { ModelsTable } from "@/components/registry/models-table";
+import { NewModelDialog } from "@/components/registry/new-model-dialog";
 import { useCan } from "@/lib/use-can";
 
 const PAGE_SIZE = 25;
@@ -44,7 +44,8 @@ export function ModelsPage() {
   const [params, setParams] = useUrlState(parseModelListParams, serializeModelListParams);
   // Typing replaces the history entry, other changes push one; any change but paging goes back to page 1.
   const update = useCallback(
-    (change: Partial<ModelListParams>, mode: HistoryMode = "push") => setParams((current) => applyModelListChange(current, change), mode),
+    (change: Partial<ModelListParams>, mode: HistoryMode = "push") =>
+      setParams((current) => applyModelListChange(current, change), mode),
     [setParams],
   );
   const models = useQuery({ ...trpc.registry.list.queryOptions(listInput(params)), placeholderData: keepPreviousData });
@@ -95,9 +96,17 @@ export function ModelsPage() {
           }
         />
       ) : (
-        <div aria-busy={models.isFetching} className={models.isPlaceholderData ? "opacity-70 transition-opacity" : undefined}>
+        <div
+          aria-busy={models.isFetching}
+          className={models.isPlaceholderData ? "opacity-70 transition-opacity" : undefined}
+        >
           <ModelsTable rows={models.data.items} params={params} onSort={onSort} onTag={onTag} />
-          <Pagination page={params.page} pageSize={PAGE_SIZE} total={models.data.total} onPageChange={(page) => update({ page })} />
+          <Pagination
+            page={params.page}
+            pageSize={PAGE_SIZE}
+            total={models.data.total}
+            onPageChange={(page) => update({ page })}
+          />
         </div>
       )}
     </>

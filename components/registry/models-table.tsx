@@ -7,11 +7,11 @@ import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import type { RouterOutputs } from "@/lib/trpc";
 import { MODEL_SORTS } from "@/server/services/registry/schemas";
-import { AliasBadge } from "./alias-badge";
-import { modelHref, TASK_TYPE_LABELS, versionHref } from "./format";
+import { AliasBadge } from "@/components/registry/alias-badge";
+import { modelHref, TASK_TYPE_LABELS, versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
-import type { ModelListParams, ModelSort } from "./model-list-params";
-import { TagChip } from "./tag-chip";
+import type { ModelListParams, ModelSort } from "@/components/registry/model-list-params";
+import { TagChip } from "@/components/registry/tag-chip";
 
 type ModelRow = RouterOutputs["registry"]["list"]["items"][number];
 
@@ -31,7 +31,11 @@ function columnsFor(activeTag: string, onTag: (tag: string) => void) {
       ),
     }),
     column.accessor("team", { header: "Team", enableSorting: false }),
-    column.accessor("taskType", { header: "Task", enableSorting: false, cell: ({ getValue }) => TASK_TYPE_LABELS[getValue()] }),
+    column.accessor("taskType", {
+      header: "Task",
+      enableSorting: false,
+      cell: ({ getValue }) => TASK_TYPE_LABELS[getValue()],
+    }),
     column.accessor("tags", {
       header: "Tags",
       enableSorting: false,
@@ -95,7 +99,12 @@ export function ModelsTable({ rows, params, onSort, onTag }: Props) {
       testId="models-table"
       rowTestId="model-row"
       wrapCells
-      sort={{ sortBy: params.sort, sortDir: params.order, onSort: (id) => isModelSort(id) && onSort(id), canSort: isModelSort }}
+      sort={{
+        sortBy: params.sort,
+        sortDir: params.order,
+        onSort: (id) => isModelSort(id) && onSort(id),
+        canSort: isModelSort,
+      }}
     />
   );
 }

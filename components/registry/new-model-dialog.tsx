@@ -4,7 +4,7 @@ import { Plus } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { NewModelForm } from "./new-model-form";
+import { NewModelForm } from "@/components/registry/new-model-form";
 
 export function NewModelDialog() {
   const [open, setOpen] = useState(false);

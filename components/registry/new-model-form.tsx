@@ -8,15 +8,15 @@ import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
 import { createModelInput, TASK_TYPES } from "@/server/services/registry/schemas";
 import type { TaskType } from "@/server/db/generated/enums";
-import { validateForm } from "./field-errors";
+import { validateForm } from "@/components/registry/field-errors";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { modelHref, TASK_TYPE_LABELS } from "./format";
-import { parseTagsText } from "./parse-tags";
-import { serverFieldErrors } from "./server-error";
-import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
-import { useClientErrors } from "./use-client-errors";
+import { modelHref, TASK_TYPE_LABELS } from "@/components/registry/format";
+import { parseTagsText } from "@/components/registry/parse-tags";
+import { serverFieldErrors } from "@/components/registry/server-error";
+import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
+import { useClientErrors } from "@/components/registry/use-client-errors";
 
 /** Registers a model and opens its page; rendered inside NewModelDialog. */
 export function NewModelForm({ onDone }: { onDone: () => void }) {
@@ -64,7 +64,12 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="new-model-form">
-      <FormField id="model-name" label="Name" hint="Letters, digits, '.', '_' and '-'; used in URLs and the API." error={errors.name}>
+      <FormField
+        id="model-name"
+        label="Name"
+        hint="Letters, digits, '.', '_' and '-'; used in URLs and the API."
+        error={errors.name}
+      >
         {(control) => (
           <Input
             {...control}
@@ -123,7 +128,12 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
           )}
         </FormField>
       </div>
-      <FormField id="model-tags" label="Tags (optional)" hint="Separate with commas or spaces; at most 20." error={errors.tags}>
+      <FormField
+        id="model-tags"
+        label="Tags (optional)"
+        hint="Separate with commas or spaces; at most 20."
+        error={errors.tags}
+      >
         {(control) => (
           <Input
             {...control}
@@ -151,7 +161,13 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
           />
         )}
       </FormField>
-      <FormFooter error={server.form} onCancel={onDone} pending={create.isPending} submitLabel="Create model" pendingLabel="Creating…" />
+      <FormFooter
+        error={server.form}
+        onCancel={onDone}
+        pending={create.isPending}
+        submitLabel="Create model"
+        pendingLabel="Creating…"
+      />
     </form>
   );
 }

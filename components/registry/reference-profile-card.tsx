@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { tableClasses } from "@/components/ui/table-classes";
 import type { ReferenceProfileView } from "@/server/services/registry/reference-sample";
-import { referenceBinLabels } from "./reference-bin-labels";
+import { referenceBinLabels } from "@/components/registry/reference-bin-labels";
 
 type Feature = ReferenceProfileView["features"][number];
 
@@ -39,7 +39,11 @@ export function ReferenceProfileCard({ profile }: { profile: ReferenceProfileVie
     );
   }
   return (
-    <Card title="Drift reference" className="lg:col-span-2" actions={<span className="text-xs text-slate-500">{profile.sampleSize.toLocaleString()} training rows</span>}>
+    <Card
+      title="Drift reference"
+      className="lg:col-span-2"
+      actions={<span className="text-xs text-slate-500">{profile.sampleSize.toLocaleString()} training rows</span>}
+    >
       <div className={tableClasses.wrapper}>
         <table className={tableClasses.table} data-testid="reference-profile">
           <thead className={tableClasses.head}>

@@ -6,10 +6,18 @@ import { useTRPC } from "@/lib/trpc";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { serverFieldErrors } from "./server-error";
-import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
+import { serverFieldErrors } from "@/components/registry/server-error";
+import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 
-export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: string; alias: string; onDone: () => void }) {
+export function RemoveAliasForm({
+  modelName,
+  alias,
+  onDone,
+}: {
+  modelName: string;
+  alias: string;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState("");
@@ -53,7 +61,14 @@ export function RemoveAliasForm({ modelName, alias, onDone }: { modelName: strin
           />
         )}
       </FormField>
-      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel={`Remove ${alias}`} pendingLabel="Removing…" variant="danger" />
+      <FormFooter
+        error={server.form}
+        onCancel={onDone}
+        pending={mutation.isPending}
+        submitLabel={`Remove ${alias}`}
+        pendingLabel="Removing…"
+        variant="danger"
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import type { TRPCClientErrorLike } from "@trpc/client";
 import type { AppRouter } from "@/server/api/root";
-import { toFieldErrors, type FieldErrors } from "./field-errors";
+import { toFieldErrors, type FieldErrors } from "@/components/registry/field-errors";
 
 /**
  * Field messages from a failed mutation: zod issues go to their fields, and a refusal the server

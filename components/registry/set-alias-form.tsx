@@ -6,15 +6,15 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { aliasNameSchema, setAliasInput } from "@/server/services/registry/schemas";
-import { validateForm } from "./field-errors";
+import { validateForm } from "@/components/registry/field-errors";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { FORMAT_LABELS } from "./format";
+import { FORMAT_LABELS } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
-import { serverFieldErrors } from "./server-error";
-import { submitOnCtrlEnter } from "./submit-on-ctrl-enter";
-import { useClientErrors } from "./use-client-errors";
+import { serverFieldErrors } from "@/components/registry/server-error";
+import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
+import { useClientErrors } from "@/components/registry/use-client-errors";
 
 type VersionOption = Pick<RouterOutputs["registry"]["get"]["versions"][number], "version" | "createdAt" | "format">;
 
@@ -70,10 +70,20 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
       {fixedAlias ? (
         <p className="text-sm text-slate-700">
           Alias <span className="font-mono font-semibold">{fixedAlias}</span>
-          {pointsAt !== undefined && <> points at <span className="font-mono">v{pointsAt}</span> now.</>}
+          {pointsAt !== undefined && (
+            <>
+              {" "}
+              points at <span className="font-mono">v{pointsAt}</span> now.
+            </>
+          )}
         </p>
       ) : (
-        <FormField id="alias-name" label="Alias" hint="Lower-case letters, digits, '_' and '-', e.g. production, staging, champion." error={errors.alias}>
+        <FormField
+          id="alias-name"
+          label="Alias"
+          hint="Lower-case letters, digits, '_' and '-', e.g. production, staging, champion."
+          error={errors.alias}
+        >
           {(control) => (
             <Input
               {...control}
@@ -111,7 +121,12 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
           </Select>
         )}
       </FormField>
-      <FormField id="alias-reason" label="Reason" hint="Kept in the alias history for everyone to read (required, up to 500 characters). Ctrl+Enter saves." error={errors.reason}>
+      <FormField
+        id="alias-reason"
+        label="Reason"
+        hint="Kept in the alias history for everyone to read (required, up to 500 characters). Ctrl+Enter saves."
+        error={errors.reason}
+      >
         {(control) => (
           <Textarea
             {...control}
@@ -128,7 +143,13 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
           />
         )}
       </FormField>
-      <FormFooter error={server.form} onCancel={onDone} pending={mutation.isPending} submitLabel={fixedAlias ? "Move alias" : "Set alias"} pendingLabel="Saving…" />
+      <FormFooter
+        error={server.form}
+        onCancel={onDone}
+        pending={mutation.isPending}
+        submitLabel={fixedAlias ? "Move alias" : "Set alias"}
+        pendingLabel="Saving…"
+      />
     </form>
   );
 }

@@ -9,7 +9,7 @@ import { Input } from "@/components/ui/input";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc";
-import { toDateTimeLocalValue, versionHref } from "./format";
+import { toDateTimeLocalValue, versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
 
 type Props = {
@@ -29,7 +29,9 @@ function parseInstant(iso: string): Date | null {
 export function VersionAtLookup({ modelName, aliases, asked, onAsk }: Props) {
   const trpc = useTRPC();
   const askedAt = parseInstant(asked.at);
-  const [alias, setAlias] = useState(asked.alias || (aliases.includes("production") ? "production" : (aliases[0] ?? "")));
+  const [alias, setAlias] = useState(
+    asked.alias || (aliases.includes("production") ? "production" : (aliases[0] ?? "")),
+  );
   const [when, setWhen] = useState(toDateTimeLocalValue(askedAt ?? new Date()));
   const [error, setError] = useState<string | null>(null);
   const answer = useQuery({
@@ -46,7 +48,12 @@ export function VersionAtLookup({ modelName, aliases, asked, onAsk }: Props) {
     onAsk({ alias, at: instant.toISOString() });
   }
 
-  if (aliases.length === 0) return <p className="text-sm text-slate-500">Once an alias has been set, you can ask which version it pointed at on any date.</p>;
+  if (aliases.length === 0)
+    return (
+      <p className="text-sm text-slate-500">
+        Once an alias has been set, you can ask which version it pointed at on any date.
+      </p>
+    );
 
   return (
     <div className="space-y-3">
@@ -94,13 +101,20 @@ export function VersionAtLookup({ modelName, aliases, asked, onAsk }: Props) {
             <ErrorState error={answer.error} onRetry={() => void answer.refetch()} />
           ) : answer.data.version === null ? (
             <p className="text-sm text-slate-700">
-              On {formatDateTime(askedAt)}, <span className="font-mono font-semibold">{asked.alias}</span> pointed at no version
-              {answer.data.event ? ` (removed ${formatDateTime(answer.data.event.createdAt)} by ${answer.data.event.actor.name})` : " (not set yet)"}.
+              On {formatDateTime(askedAt)}, <span className="font-mono font-semibold">{asked.alias}</span> pointed at no
+              version
+              {answer.data.event
+                ? ` (removed ${formatDateTime(answer.data.event.createdAt)} by ${answer.data.event.actor.name})`
+                : " (not set yet)"}
+              .
             </p>
           ) : (
             <p className="text-sm text-slate-700">
               On {formatDateTime(askedAt)}, <span className="font-mono font-semibold">{asked.alias}</span> pointed at{" "}
-              <Link href={versionHref(modelName, answer.data.version)} className="font-mono font-semibold text-indigo-700 hover:underline">
+              <Link
+                href={versionHref(modelName, answer.data.version)}
+                className="font-mono font-semibold text-indigo-700 hover:underline"
+              >
                 v{answer.data.version}
               </Link>
               {answer.data.event && (

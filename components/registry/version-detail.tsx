@@ -12,13 +12,19 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PromoteDialog } from "@/components/deployments/promote-dialog";
 import { useCan } from "@/lib/use-can";
 import { useTRPC } from "@/lib/trpc";
-import { AliasBadge } from "./alias-badge";
-import { artifactDownloadHref, FORMAT_LABELS, modelHref, runHref, TASK_TYPE_LABELS } from "./format";
+import { AliasBadge } from "@/components/registry/alias-badge";
+import {
+  artifactDownloadHref,
+  FORMAT_LABELS,
+  modelHref,
+  runHref,
+  TASK_TYPE_LABELS,
+} from "@/components/registry/format";
 import { formatBytes, formatDateTime } from "@/lib/format";
-import { MarkdownDescription } from "./markdown-description";
-import { MetricsSnapshotTable } from "./metrics-snapshot-table";
-import { ReferenceProfileCard } from "./reference-profile-card";
-import { SignatureTable } from "./signature-table";
+import { MarkdownDescription } from "@/components/registry/markdown-description";
+import { MetricsSnapshotTable } from "@/components/registry/metrics-snapshot-table";
+import { ReferenceProfileCard } from "@/components/registry/reference-profile-card";
+import { SignatureTable } from "@/components/registry/signature-table";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -65,7 +71,9 @@ export function VersionDetail({ name, version }: { name: string; version: number
           <p className="text-sm text-slate-600">
             {v.model.team} · {TASK_TYPE_LABELS[v.model.taskType]}
           </p>
-          {canPromote && <PromoteDialog modelName={v.model.name} version={v.version} metricNames={Object.keys(v.metrics).sort()} />}
+          {canPromote && (
+            <PromoteDialog modelName={v.model.name} version={v.version} metricNames={Object.keys(v.metrics).sort()} />
+          )}
         </div>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
@@ -76,7 +84,9 @@ export function VersionDetail({ name, version }: { name: string; version: number
             </Fact>
             <Fact label="Created by">{v.createdBy.name}</Fact>
             <Fact label="Format">{FORMAT_LABELS[v.format]}</Fact>
-            <Fact label="Aliases here">{v.aliases.length > 0 ? v.aliases.join(", ") : <span className="text-slate-400">none</span>}</Fact>
+            <Fact label="Aliases here">
+              {v.aliases.length > 0 ? v.aliases.join(", ") : <span className="text-slate-400">none</span>}
+            </Fact>
             <Fact label="Source run">
               {run ? (
                 <Link href={runHref(run)} className="text-indigo-700 hover:underline" data-testid="source-run-link">
@@ -123,7 +133,9 @@ export function VersionDetail({ name, version }: { name: string; version: number
               </a>
             </>
           ) : (
-            <p className="text-sm text-slate-500">Registered without an artifact (for example a container image referenced by the run).</p>
+            <p className="text-sm text-slate-500">
+              Registered without an artifact (for example a container image referenced by the run).
+            </p>
           )}
         </Card>
         <Card title="Signature">

@@ -7,8 +7,8 @@ import { useMemo } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { RouterOutputs } from "@/lib/trpc";
-import { AliasBadge } from "./alias-badge";
-import { artifactDownloadHref, formatMetric, FORMAT_LABELS, runHref, versionHref } from "./format";
+import { AliasBadge } from "@/components/registry/alias-badge";
+import { artifactDownloadHref, formatMetric, FORMAT_LABELS, runHref, versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
 
 type VersionRow = RouterOutputs["registry"]["get"]["versions"][number];
@@ -21,16 +21,27 @@ function columnsFor(modelName: string, keyMetrics: string[]) {
     column.accessor("version", {
       header: "Version",
       cell: ({ getValue }) => (
-        <Link href={versionHref(modelName, getValue())} className="font-mono font-medium text-indigo-700 hover:underline">
+        <Link
+          href={versionHref(modelName, getValue())}
+          className="font-mono font-medium text-indigo-700 hover:underline"
+        >
           v{getValue()}
         </Link>
       ),
     }),
     column.accessor("createdAt", {
       header: "Created",
-      cell: ({ getValue }) => <time className="whitespace-nowrap" dateTime={getValue().toISOString()}>{formatDateTime(getValue())}</time>,
+      cell: ({ getValue }) => (
+        <time className="whitespace-nowrap" dateTime={getValue().toISOString()}>
+          {formatDateTime(getValue())}
+        </time>
+      ),
     }),
-    column.accessor((v) => v.createdBy.name, { id: "createdBy", header: "By", cell: ({ getValue }) => <span className="whitespace-nowrap">{getValue()}</span> }),
+    column.accessor((v) => v.createdBy.name, {
+      id: "createdBy",
+      header: "By",
+      cell: ({ getValue }) => <span className="whitespace-nowrap">{getValue()}</span>,
+    }),
     column.accessor("format", { header: "Format", cell: ({ getValue }) => FORMAT_LABELS[getValue()] }),
     ...keyMetrics.map((key) =>
       column.accessor((v) => v.metrics[key], {
@@ -89,7 +100,15 @@ function columnsFor(modelName: string, keyMetrics: string[]) {
 }
 
 /** Versions newest first, with the metrics most versions report as columns and each version's lineage. */
-export function VersionsTable({ modelName, versions, keyMetrics }: { modelName: string; versions: VersionRow[]; keyMetrics: string[] }) {
+export function VersionsTable({
+  modelName,
+  versions,
+  keyMetrics,
+}: {
+  modelName: string;
+  versions: VersionRow[];
+  keyMetrics: string[];
+}) {
   const columns = useMemo(() => columnsFor(modelName, keyMetrics), [modelName, keyMetrics]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the table object is used only during this render, never memoised.
   const table = useReactTable({ data: versions, columns, getRowId: (v) => v.id, getCoreRowModel: getCoreRowModel() });

@@ -28,7 +28,8 @@ function validate(name: string, scopes: TokenScope[], days: string): FieldErrors
   else if (name.trim().length > MAX_TOKEN_NAME) errors.name = `At most ${MAX_TOKEN_NAME} characters.`;
   if (scopes.length === 0) errors.scopes = "Pick at least one scope.";
   const n = Number(days);
-  if (!/^\d+$/.test(days) || n < 1 || n > MAX_TOKEN_DAYS) errors.expiresInDays = `A whole number of days from 1 to ${MAX_TOKEN_DAYS}.`;
+  if (!/^\d+$/.test(days) || n < 1 || n > MAX_TOKEN_DAYS)
+    errors.expiresInDays = `A whole number of days from 1 to ${MAX_TOKEN_DAYS}.`;
   return errors;
 }
 
@@ -55,7 +56,9 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
 
   const allowed = (scope: TokenScope) => me.data?.permissions.includes(SCOPE_PERMISSION[scope]) ?? scope === "read";
   const toggle = (scope: TokenScope, on: boolean) =>
-    setScopes((current) => (on ? TOKEN_SCOPES.filter((s) => s === scope || current.includes(s)) : current.filter((s) => s !== scope)));
+    setScopes((current) =>
+      on ? TOKEN_SCOPES.filter((s) => s === scope || current.includes(s)) : current.filter((s) => s !== scope),
+    );
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -65,7 +68,13 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
   }
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4" aria-label="Create an API token" data-testid="create-token-form">
+    <form
+      onSubmit={submit}
+      noValidate
+      className="space-y-4"
+      aria-label="Create an API token"
+      data-testid="create-token-form"
+    >
       <div className="grid gap-4 sm:grid-cols-[1fr_10rem]">
         <FormField id={ids.name} label="Name" error={errors.name}>
           {(control) => (
@@ -113,14 +122,20 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
                   <code className="font-semibold text-slate-800">{scope}</code>
                   <span className="block text-slate-500">{SCOPE_DESCRIPTIONS[scope]}</span>
                   {!permitted && me.data && (
-                    <span className="block text-xs text-amber-800">Your role ({ROLE_LABELS[me.data.role]}) cannot grant this scope.</span>
+                    <span className="block text-xs text-amber-800">
+                      Your role ({ROLE_LABELS[me.data.role]}) cannot grant this scope.
+                    </span>
                   )}
                 </span>
               </label>
             );
           })}
         </div>
-        {errors.scopes && <p id={`${ids.scopes}-error`} className="mt-1 text-xs text-rose-700">{errors.scopes}</p>}
+        {errors.scopes && (
+          <p id={`${ids.scopes}-error`} className="mt-1 text-xs text-rose-700">
+            {errors.scopes}
+          </p>
+        )}
       </fieldset>
       {create.error && (
         <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">

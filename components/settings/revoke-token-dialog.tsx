@@ -30,12 +30,17 @@ export function RevokeTokenDialog({ token }: { token: { id: string; name: string
       title={`Revoke “${token.name}”?`}
       description={
         <>
-          Pipelines using the token <code className="font-mono">{token.prefix}…</code> will get 401 Unauthorized from their next
-          request. This cannot be undone.
+          Pipelines using the token <code className="font-mono">{token.prefix}…</code> will get 401 Unauthorized from
+          their next request. This cannot be undone.
         </>
       }
       trigger={
-        <Button variant="secondary" size="sm" aria-label={`Revoke token ${token.name}`} data-testid={`revoke-${token.id}`}>
+        <Button
+          variant="secondary"
+          size="sm"
+          aria-label={`Revoke token ${token.name}`}
+          data-testid={`revoke-${token.id}`}
+        >
           Revoke
         </Button>
       }
@@ -50,7 +55,12 @@ export function RevokeTokenDialog({ token }: { token: { id: string; name: string
           <DialogClose>
             <Button variant="secondary">Cancel</Button>
           </DialogClose>
-          <Button variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate({ tokenId: token.id })} data-testid="confirm-revoke">
+          <Button
+            variant="danger"
+            disabled={revoke.isPending}
+            onClick={() => revoke.mutate({ tokenId: token.id })}
+            data-testid="confirm-revoke"
+          >
             {revoke.isPending ? "Revoking…" : "Revoke token"}
           </Button>
         </div>

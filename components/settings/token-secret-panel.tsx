@@ -38,7 +38,10 @@ export function TokenSecretPanel({ name, secret, onDismiss }: Props) {
         Copy it now: this is the only time it is shown. Store it in your CI secret store, never in code.
       </p>
       <div className="flex items-center gap-2">
-        <code data-testid="token-secret" className="min-w-0 flex-1 select-all break-all rounded-md border border-emerald-200 bg-white px-3 py-2 font-mono text-sm">
+        <code
+          data-testid="token-secret"
+          className="min-w-0 flex-1 select-all break-all rounded-md border border-emerald-200 bg-white px-3 py-2 font-mono text-sm"
+        >
           {secret}
         </code>
         <Button variant="secondary" onClick={copy} aria-label="Copy token to clipboard">
@@ -50,8 +53,10 @@ export function TokenSecretPanel({ name, secret, onDismiss }: Props) {
         {copied === "failed" ? "The browser refused clipboard access; select the token and copy it by hand." : ""}
       </p>
       <p className="text-xs text-slate-600">
-        Use it with the CLI: <code className="rounded bg-white px-1">modelport login --url {origin} --token &lt;token&gt;</code>, or as{" "}
-        <code className="rounded bg-white px-1">Authorization: Bearer &lt;token&gt;</code> against <code className="rounded bg-white px-1">/api/v1</code>.
+        Use it with the CLI:{" "}
+        <code className="rounded bg-white px-1">modelport login --url {origin} --token &lt;token&gt;</code>, or as{" "}
+        <code className="rounded bg-white px-1">Authorization: Bearer &lt;token&gt;</code> against{" "}
+        <code className="rounded bg-white px-1">/api/v1</code>.
       </p>
       <Button variant="secondary" size="sm" onClick={onDismiss}>
         I have stored it

@@ -8,9 +8,9 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { CreateTokenForm } from "./create-token-form";
-import { TokenSecretPanel } from "./token-secret-panel";
-import { TokensTable } from "./tokens-table";
+import { CreateTokenForm } from "@/components/settings/create-token-form";
+import { TokenSecretPanel } from "@/components/settings/token-secret-panel";
+import { TokensTable } from "@/components/settings/tokens-table";
 
 type Created = RouterOutputs["admin"]["tokens"]["create"];
 
@@ -25,7 +25,14 @@ export function TokensPage() {
         description="Tokens let training pipelines and the modelport CLI call the REST API as you. A token can never do more than your role allows."
       />
       <div className="space-y-6">
-        {created && <TokenSecretPanel key={created.token.id} name={created.token.name} secret={created.secret} onDismiss={() => setCreated(null)} />}
+        {created && (
+          <TokenSecretPanel
+            key={created.token.id}
+            name={created.token.name}
+            secret={created.secret}
+            onDismiss={() => setCreated(null)}
+          />
+        )}
         <Card title="New token">
           <CreateTokenForm onCreated={setCreated} />
         </Card>
@@ -38,7 +45,10 @@ export function TokensPage() {
           ) : tokens.isError ? (
             <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
           ) : tokens.data.length === 0 ? (
-            <EmptyState title="No tokens yet" description="Create one above for each pipeline, so you can revoke them one at a time." />
+            <EmptyState
+              title="No tokens yet"
+              description="Create one above for each pipeline, so you can revoke them one at a time."
+            />
           ) : (
             <TokensTable tokens={tokens.data} />
           )}

@@ -5,8 +5,8 @@ import { formatDate, formatRelative } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import type { RouterOutputs } from "@/lib/trpc";
-import { RevokeTokenDialog } from "./revoke-token-dialog";
-import { TokenStatusBadge } from "./token-status-badge";
+import { RevokeTokenDialog } from "@/components/settings/revoke-token-dialog";
+import { TokenStatusBadge } from "@/components/settings/token-status-badge";
 
 type TokenRow = RouterOutputs["admin"]["tokens"]["list"][number];
 
@@ -19,8 +19,14 @@ const dateCell = (date: Date) => (
 );
 
 const COLUMNS = [
-  column.accessor("name", { header: "Name", cell: ({ getValue }) => <span className="font-medium text-slate-900">{getValue()}</span> }),
-  column.accessor("prefix", { header: "Token", cell: ({ getValue }) => <code className="font-mono text-xs text-slate-600">{getValue()}…</code> }),
+  column.accessor("name", {
+    header: "Name",
+    cell: ({ getValue }) => <span className="font-medium text-slate-900">{getValue()}</span>,
+  }),
+  column.accessor("prefix", {
+    header: "Token",
+    cell: ({ getValue }) => <code className="font-mono text-xs text-slate-600">{getValue()}…</code>,
+  }),
   column.accessor("scopes", {
     header: "Scopes",
     cell: ({ getValue }) => (
@@ -47,7 +53,13 @@ const COLUMNS = [
     header: "Last used",
     cell: ({ getValue }) => {
       const used = getValue();
-      return used ? <time dateTime={used.toISOString()} title={used.toISOString()}>{formatRelative(used)}</time> : <span className="text-slate-400">Never</span>;
+      return used ? (
+        <time dateTime={used.toISOString()} title={used.toISOString()}>
+          {formatRelative(used)}
+        </time>
+      ) : (
+        <span className="text-slate-400">Never</span>
+      );
     },
   }),
   column.accessor("status", { header: "Status", cell: ({ getValue }) => <TokenStatusBadge status={getValue()} /> }),
@@ -60,8 +72,19 @@ const COLUMNS = [
 
 export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table's API is not compiler-memoisable; this component does not rely on it.
-  const table = useReactTable({ data: tokens, columns: COLUMNS, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
+  const table = useReactTable({
+    data: tokens,
+    columns: COLUMNS,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => row.id,
+  });
   return (
-    <DataTable table={table} testId="tokens-table" rowTestId="token-row" rowData={(row) => ({ "data-status": row.original.status })} wrapCells />
+    <DataTable
+      table={table}
+      testId="tokens-table"
+      rowTestId="token-row"
+      rowData={(row) => ({ "data-status": row.original.status })}
+      wrapCells
+    />
   );
 }

@@ -1,9 +1,9 @@
 import { flexRender, type Header, type Row, type Table } from "@tanstack/react-table";
 import { ariaSort } from "@/lib/aria-sort";
 import { cn } from "@/lib/cn";
-import "./column-meta";
-import { SortHeader, type SortDirection } from "./sort-header";
-import { tableClasses as t } from "./table-classes";
+import "@/components/ui/column-meta";
+import { SortHeader, type SortDirection } from "@/components/ui/sort-header";
+import { tableClasses as t } from "@/components/ui/table-classes";
 
 export type ServerSort = {
   sortBy: string;
@@ -75,11 +75,19 @@ export function DataTable<T>({ table, testId, rowTestId, rowClassName, rowData, 
         </thead>
         <tbody className={t.body}>
           {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className={rowClassName ? rowClassName(row) : t.row} data-testid={rowTestId} {...rowData?.(row)}>
+            <tr
+              key={row.id}
+              className={rowClassName ? rowClassName(row) : t.row}
+              data-testid={rowTestId}
+              {...rowData?.(row)}
+            >
               {row.getVisibleCells().map((cell) => {
                 const meta = cell.column.columnDef.meta;
                 return (
-                  <td key={cell.id} className={cn(wrapCells ? t.tdWrap : t.td, meta?.className, meta?.numeric && t.numeric)}>
+                  <td
+                    key={cell.id}
+                    className={cn(wrapCells ? t.tdWrap : t.td, meta?.className, meta?.numeric && t.numeric)}
+                  >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
                 );

@@ -1,4 +1,4 @@
-import { Badge } from "./badge";
+import { Badge } from "@/components/ui/badge";
 
 /** Marks seeded demo data so nobody mistakes it for measured production data. */
 export function DemoBadge() {

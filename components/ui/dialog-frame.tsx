@@ -4,7 +4,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/lib/cn";
-import { Button } from "./button";
+import { Button } from "@/components/ui/button";
 
 const WIDTHS = {
   sm: "w-[min(28rem,calc(100vw-2rem))]",

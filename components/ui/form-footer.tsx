@@ -1,4 +1,4 @@
-import { Button } from "./button";
+import { Button } from "@/components/ui/button";
 
 type Props = {
   /** The server's refusal that belongs to no single field. */
@@ -13,7 +13,16 @@ type Props = {
 };
 
 /** The end of every dialog form: the server's message, then Cancel and the submit button. */
-export function FormFooter({ error, onCancel, pending, submitLabel, pendingLabel, variant = "primary", errorTestId, submitTestId }: Props) {
+export function FormFooter({
+  error,
+  onCancel,
+  pending,
+  submitLabel,
+  pendingLabel,
+  variant = "primary",
+  errorTestId,
+  submitTestId,
+}: Props) {
   return (
     <>
       {error && (

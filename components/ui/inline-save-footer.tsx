@@ -1,7 +1,7 @@
 "use client";
 
-import { Button } from "./button";
-import { MutationFeedback } from "./mutation-feedback";
+import { Button } from "@/components/ui/button";
+import { MutationFeedback } from "@/components/ui/mutation-feedback";
 
 type Props = {
   label: string;

@@ -3,7 +3,7 @@
 import { Search } from "lucide-react";
 import { useEffect, useState } from "react";
 import { cn } from "@/lib/cn";
-import { Input } from "./input";
+import { Input } from "@/components/ui/input";
 
 const DEBOUNCE_MS = 300;
 

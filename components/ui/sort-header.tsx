@@ -2,7 +2,13 @@ import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 
 export type SortDirection = "asc" | "desc";
 
-type Props = { label: string; direction: SortDirection | null; onSort: () => void; numeric?: boolean; keepCase?: boolean };
+type Props = {
+  label: string;
+  direction: SortDirection | null;
+  onSort: () => void;
+  numeric?: boolean;
+  keepCase?: boolean;
+};
 
 /** A header button that asks the server to sort by its column; the th around it carries aria-sort. */
 export function SortHeader({ label, direction, onSort, numeric = false, keepCase = false }: Props) {

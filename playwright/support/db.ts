@@ -23,6 +23,11 @@ export async function createPerson(role: string, label: string) {
   const suffix = uniqueSuffix();
   const email = `${label}-${suffix}@e2e.test`;
   const name = `${label[0]!.toUpperCase()}${label.slice(1)} ${suffix}`;
-  await query(`INSERT INTO "User"(id, email, name, role) VALUES ($1, $2, $3, $4::"Role")`, [`e2e_${suffix}`, email, name, role]);
+  await query(`INSERT INTO "User"(id, email, name, role) VALUES ($1, $2, $3, $4::"Role")`, [
+    `e2e_${suffix}`,
+    email,
+    name,
+    role,
+  ]);
   return { id: `e2e_${suffix}`, email, name };
 }

@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { query } from "./db";
+import { query } from "@/playwright/support/db";
 
 export const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
 export const PROMETHEUS_URL = `http://127.0.0.1:${process.env.E2E_PROMETHEUS_PORT ?? 9190}`;
@@ -52,7 +52,9 @@ export async function sendPredictions(requests: number): Promise<number> {
   );
   const row = rowFor(version!.signature.inputs);
   let answered = 0;
-  await expect.poll(async () => ((await predict(row)) === 200 ? ++answered : 0), { timeout: 120_000, intervals: [1000] }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => ((await predict(row)) === 200 ? ++answered : 0), { timeout: 120_000, intervals: [1000] })
+    .toBeGreaterThan(0);
   for (let i = 0; i < requests; i++) expect(await predict(row)).toBe(200);
   return answered + requests;
 }

@@ -161,7 +161,7 @@ export const DEMO_MODELS: DemoModel[] = [
     format: "VLLM",
     tags: ["llm", "grocery", "vllm"],
     description:
-      "Turns a free-text request (\"dinner for four, vegetarian\") into a grocery list mapped to catalogue items. Served with vLLM.",
+      'Turns a free-text request ("dinner for four, vegetarian") into a grocery list mapped to catalogue items. Served with vLLM.',
     owner: "dana.scientist@modelport.dev",
     primaryMetric: { key: "exact_match", shape: "score", best: 0.78, worst: 0.51 },
     params: LLM_PARAMS,

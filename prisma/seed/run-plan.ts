@@ -1,6 +1,6 @@
-import { lossCurves, scoreCurve, type CurvePoint } from "./curves";
-import type { DemoModel } from "./demo-catalog";
-import type { Random } from "./random";
+import { lossCurves, scoreCurve, type CurvePoint } from "@/prisma/seed/curves";
+import type { DemoModel } from "@/prisma/seed/demo-catalog";
+import type { Random } from "@/prisma/seed/random";
 
 export const DEMO_STEPS = 120;
 
@@ -58,7 +58,10 @@ export function planRun(model: DemoModel, index: number, random: Random): Planne
     params,
     gitCommit: Array.from({ length: 40 }, () => "0123456789abcdef"[random.int(0, 15)]).join(""),
     datasetRef: `s3://demo-datasets/${model.name}/${random.pick(["2026-09-01", "2026-10-01", "2026-11-01"])}/train.parquet`,
-    tags: { trigger: random.pick(["scheduled", "manual", "ci"]), framework: model.format === "VLLM" ? "peft" : "xgboost" },
+    tags: {
+      trigger: random.pick(["scheduled", "manual", "ci"]),
+      framework: model.format === "VLLM" ? "peft" : "xgboost",
+    },
     metrics: [
       { key, points: primary },
       { key: "train_loss", points: losses.train },

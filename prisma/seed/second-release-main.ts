@@ -33,14 +33,24 @@ async function stagingOutcome(modelId: string, deadline: number) {
 async function main() {
   const model = await database.registeredModel.findUnique({
     where: { name: MODEL },
-    select: { id: true, isDemo: true, versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, version: true, createdBy: { select: { id: true, role: true } } } } },
+    select: {
+      id: true,
+      isDemo: true,
+      versions: {
+        orderBy: { version: "desc" },
+        take: 1,
+        select: { id: true, version: true, createdBy: { select: { id: true, role: true } } },
+      },
+    },
   });
   const latest = model?.versions[0];
   if (!model?.isDemo || !latest) return log(`no demo model ${MODEL}; nothing to do`);
-  if (await database.promotion.findFirst({ where: { versionId: latest.id, environment: "STAGING" } })) return log(`v${latest.version} was already sent to staging`);
+  if (await database.promotion.findFirst({ where: { versionId: latest.id, environment: "STAGING" } }))
+    return log(`v${latest.version} was already sent to staging`);
 
   const outcome = await stagingOutcome(model.id, Date.now() + GIVE_UP_AFTER_MS);
-  if (outcome !== "SUCCEEDED") return log(`not requesting v${latest.version}: the first staging deployment ended ${outcome}`);
+  if (outcome !== "SUCCEEDED")
+    return log(`not requesting v${latest.version}: the first staging deployment ended ${outcome}`);
   const { deploymentId } = await requestPromotion(
     { db: database, actor: { userId: latest.createdBy.id, role: latest.createdBy.role } },
     {

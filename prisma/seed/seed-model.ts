@@ -6,9 +6,9 @@ import { logBatch } from "@/server/services/experiments/log-batch";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { setAlias } from "@/server/services/registry/set-alias";
-import type { DemoModel } from "./demo-catalog";
-import { createRandom } from "./random";
-import { planRun, type PlannedRun } from "./run-plan";
+import type { DemoModel } from "@/prisma/seed/demo-catalog";
+import { createRandom } from "@/prisma/seed/random";
+import { planRun, type PlannedRun } from "@/prisma/seed/run-plan";
 
 const RUNS_PER_EXPERIMENT = 24;
 const DAY = 24 * 3600 * 1000;
@@ -21,12 +21,24 @@ function hash(text: string) {
 
 function signatureFor(model: DemoModel) {
   if (model.taskType === "LLM") {
-    return { inputs: [{ name: "prompt", type: "string" as const, shape: [null] }], outputs: [{ name: "completion", type: "string" as const, shape: [null] }] };
+    return {
+      inputs: [{ name: "prompt", type: "string" as const, shape: [null] }],
+      outputs: [{ name: "completion", type: "string" as const, shape: [null] }],
+    };
   }
-  const features = Object.keys(model.params).length > 0 ? ["amount", "merchant_category", "hour_of_day", "distance_km", "basket_size"] : [];
+  const features =
+    Object.keys(model.params).length > 0
+      ? ["amount", "merchant_category", "hour_of_day", "distance_km", "basket_size"]
+      : [];
   return {
-    inputs: features.map((name) => ({ name, type: name === "merchant_category" ? ("string" as const) : ("float32" as const), shape: [null] })),
-    outputs: [{ name: model.taskType === "REGRESSION" ? "prediction" : "score", type: "float32" as const, shape: [null] }],
+    inputs: features.map((name) => ({
+      name,
+      type: name === "merchant_category" ? ("string" as const) : ("float32" as const),
+      shape: [null],
+    })),
+    outputs: [
+      { name: model.taskType === "REGRESSION" ? "prediction" : "score", type: "float32" as const, shape: [null] },
+    ],
   };
 }
 
@@ -46,7 +58,9 @@ async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, 
   const timestampOf = (step: number) => startedAt.getTime() + step * 20_000;
   await logBatch(ctx, run.id, {
     params: plan.params,
-    metrics: plan.metrics.flatMap((m) => m.points.map((p) => ({ key: m.key, value: p.value, step: p.step, timestamp: timestampOf(p.step) }))),
+    metrics: plan.metrics.flatMap((m) =>
+      m.points.map((p) => ({ key: m.key, value: p.value, step: p.step, timestamp: timestampOf(p.step) })),
+    ),
   });
   const endTime = new Date(timestampOf(plan.metrics[0]?.points.length ?? 1));
   await finishRun(ctx, run.id, { status: plan.failed ? "FAILED" : "FINISHED", endTime });
@@ -64,7 +78,13 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
     runs.push({ id: (await seedRun(ctx, model, plan, startedAt)).id, plan });
   }
 
-  await createModel(ctx, { name: model.name, team: model.team, taskType: model.taskType, tags: model.tags, description: model.description });
+  await createModel(ctx, {
+    name: model.name,
+    team: model.team,
+    taskType: model.taskType,
+    tags: model.tags,
+    description: model.description,
+  });
   const better = (a: number, b: number) => (model.primaryMetric.shape === "score" ? a > b : a < b);
   // Versions are registered as the team found better runs over time.
   const champions: typeof runs = [];
@@ -79,7 +99,14 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
       runId: run.id,
       path: "model-card.json",
       contentType: "application/json",
-      body: jsonStream({ model: model.name, run: run.plan.name, params: run.plan.params, primaryMetric: model.primaryMetric.key, value: run.plan.finalPrimary, demo: true }),
+      body: jsonStream({
+        model: model.name,
+        run: run.plan.name,
+        params: run.plan.params,
+        primaryMetric: model.primaryMetric.key,
+        value: run.plan.finalPrimary,
+        demo: true,
+      }),
     });
     await registerVersion(ctx, model.name, {
       runId: run.id,
@@ -91,12 +118,21 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   }
   const count = registered.length;
   if (count >= 2) {
-    await setAlias(ctx, model.name, "production", { version: count - 1, reason: "Passed offline evaluation and a week of shadow traffic" });
-    await setAlias(ctx, model.name, "staging", { version: count, reason: "New candidate from the latest training run" });
+    await setAlias(ctx, model.name, "production", {
+      version: count - 1,
+      reason: "Passed offline evaluation and a week of shadow traffic",
+    });
+    await setAlias(ctx, model.name, "staging", {
+      version: count,
+      reason: "New candidate from the latest training run",
+    });
   }
   if (count >= 3) {
     await setAlias(ctx, model.name, "champion", { version: count - 1, reason: "Best offline score on the golden set" });
-    await setAlias(ctx, model.name, "production", { version: count, reason: "Canary at 10% for 24h: no guardrail breach, metric up" });
+    await setAlias(ctx, model.name, "production", {
+      version: count,
+      reason: "Canary at 10% for 24h: no guardrail breach, metric up",
+    });
   }
   await database.experiment.updateMany({ where: { name: `${model.name}-training` }, data: { isDemo: true } });
   await database.registeredModel.update({ where: { name: model.name }, data: { isDemo: true } });

@@ -2,7 +2,7 @@ import { ensureUser } from "@/server/auth/ensure-user";
 import type { Db } from "@/server/db/client";
 import { setUserRole, setUserTeam } from "@/server/services/admin/users";
 import type { ServiceContext } from "@/server/services/context";
-import { DEMO_PEOPLE, DEMO_TEAMS } from "./demo-catalog";
+import { DEMO_PEOPLE, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
 
 /**
  * Teams and people as SSO would create them (ensureUser), then roles and teams set by the demo admin through the
@@ -18,7 +18,10 @@ export async function seedPeople(database: Db) {
   const [first, ...others] = DEMO_PEOPLE;
   if (!first || first.role !== "ADMIN") throw new Error("The first demo person must be the admin");
   const admin = await ensureUser(database, first);
-  await database.user.update({ where: { id: admin.id }, data: { role: "ADMIN", isDemo: true, teamId: teams.get(first.team) } });
+  await database.user.update({
+    where: { id: admin.id },
+    data: { role: "ADMIN", isDemo: true, teamId: teams.get(first.team) },
+  });
   const adminCtx: ServiceContext = { db: database, actor: { userId: admin.id, role: "ADMIN" } };
   users.set(first.email, adminCtx);
   for (const person of others) {

@@ -22,9 +22,13 @@ export function seedRestClient(token: string) {
       payload = new Blob([new Uint8Array(body.bytes)]);
     }
     const url = new URL(`http://seed.local/api/v1${path}`);
-    const response = await dispatch(new Request(url, { method, headers, body: payload }), url.pathname.replace(/^\/api\/v1/, ""));
+    const response = await dispatch(
+      new Request(url, { method, headers, body: payload }),
+      url.pathname.replace(/^\/api\/v1/, ""),
+    );
     const text = await response.text();
-    if (!response.ok) throw new Error(`Seeding through the REST API: ${method} ${path} answered ${response.status}: ${text}`);
+    if (!response.ok)
+      throw new Error(`Seeding through the REST API: ${method} ${path} answered ${response.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
 }

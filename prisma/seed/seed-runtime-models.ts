@@ -6,7 +6,7 @@ import type { Db } from "@/server/db/client";
 import { createApiToken, revokeApiToken } from "@/server/services/admin/api-tokens";
 import type { ServiceContext } from "@/server/services/context";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
-import { seedRestClient } from "./seed-rest-client";
+import { seedRestClient } from "@/prisma/seed/seed-rest-client";
 
 /** Which demo model each real ONNX model (built from synthetic data in runtime/models) becomes a version of, in order. */
 const REAL_MODELS = [
@@ -21,7 +21,11 @@ type RestCall = ReturnType<typeof seedRestClient>;
 /** Run, params and metrics, the ONNX file and its training sample, then the version: what a training pipeline sends. */
 async function registerThroughRest(call: RestCall, directory: string, entry: ManifestEntry, modelName: string) {
   const run = await call<{ id: string }>("POST", "/runs", {
-    json: { experimentName: `${modelName}-training`, name: `${entry.name}-onnx`, tags: { demo: "true", algorithm: entry.algorithm, dataset: entry.dataset } },
+    json: {
+      experimentName: `${modelName}-training`,
+      name: `${entry.name}-onnx`,
+      tags: { demo: "true", algorithm: entry.algorithm, dataset: entry.dataset },
+    },
   });
   await call("POST", `/runs/${run.id}/log`, {
     json: {
@@ -30,7 +34,10 @@ async function registerThroughRest(call: RestCall, directory: string, entry: Man
     },
   });
   const upload = async (file: string, artifactPath: string, contentType: string) =>
-    call("POST", `/runs/${run.id}/artifacts?path=${encodeURIComponent(artifactPath)}`, { bytes: await readFile(path.join(directory, file)), contentType });
+    call("POST", `/runs/${run.id}/artifacts?path=${encodeURIComponent(artifactPath)}`, {
+      bytes: await readFile(path.join(directory, file)),
+      contentType,
+    });
   await upload(entry.file, "model.onnx", "application/octet-stream");
   await upload(entry.trainingSample, "training-sample.csv", "text/csv");
   await call("POST", `/runs/${run.id}/finish`, { json: { status: "FINISHED" } });
@@ -48,7 +55,11 @@ async function registerThroughRest(call: RestCall, directory: string, entry: Man
 
 /** Registers every real model through the REST API with a short-lived pipeline token of the scientist's, revoked after. */
 async function registerAll(scientist: ServiceContext, directory: string, manifest: ManifestEntry[]) {
-  const { token, secret } = await createApiToken(scientist, { name: "Demo seed pipeline", scopes: ["read", "runs:write", "models:write"], expiresInDays: 1 });
+  const { token, secret } = await createApiToken(scientist, {
+    name: "Demo seed pipeline",
+    scopes: ["read", "runs:write", "models:write"],
+    expiresInDays: 1,
+  });
   try {
     const call = seedRestClient(secret);
     const versions = new Map<Built, number>();
@@ -66,13 +77,24 @@ async function registerAll(scientist: ServiceContext, directory: string, manifes
 const DEMO_REASON = "Demo: serve the real ONNX model on the local runtime";
 
 async function toStaging(scientist: ServiceContext, modelName: string, version: number) {
-  const { deploymentId } = await requestPromotion(scientist, { modelName, version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: DEMO_REASON });
+  const { deploymentId } = await requestPromotion(scientist, {
+    modelName,
+    version,
+    environment: "STAGING",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: DEMO_REASON,
+  });
   if (!deploymentId) throw new Error(`Staging promotion of ${modelName} v${version} was not queued`);
   return deploymentId;
 }
 
 /** Production needs a second person: the scientist asks, the reviewer approves through the service the UI calls. */
-async function toProduction(people: { scientist: ServiceContext; reviewer: ServiceContext }, modelName: string, version: number) {
+async function toProduction(
+  people: { scientist: ServiceContext; reviewer: ServiceContext },
+  modelName: string,
+  version: number,
+) {
   const { promotion } = await requestPromotion(people.scientist, {
     modelName,
     version,
@@ -81,7 +103,11 @@ async function toProduction(people: { scientist: ServiceContext; reviewer: Servi
     strategy: { kind: "all-at-once" },
     reason: "Demo: the real ONNX model goes to production on the local runtime",
   });
-  await decidePromotion(people.reviewer, { promotionId: promotion.id, approve: true, comment: "Demo: checked the offline metrics" });
+  await decidePromotion(people.reviewer, {
+    promotionId: promotion.id,
+    approve: true,
+    comment: "Demo: checked the offline metrics",
+  });
 }
 
 /**
@@ -101,7 +127,10 @@ export async function seedRuntimeModels(database: Db, people: { scientist: Servi
     await toStaging(people.scientist, "delivery-time-estimator", version("delivery-time-gbt"));
     await toProduction(people, "fraud-detector-xgb", version("fraud-gbt"));
     await toProduction(people, "delivery-time-estimator", version("delivery-time-gbt"));
-    await database.experiment.updateMany({ where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } }, data: { isDemo: true } });
+    await database.experiment.updateMany({
+      where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } },
+      data: { isDemo: true },
+    });
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { signatureSchema } from "../../server/services/registry/schemas";
-import { tabularSignatureProblem } from "../serving/signature-validation";
+import { signatureSchema } from "@/server/services/registry/schemas";
+import { tabularSignatureProblem } from "@/runtime/serving/signature-validation";
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const nameSchema = (what: string) =>
@@ -25,36 +25,55 @@ export const featureBinsSchema = z
   })
   .superRefine((feature, ctx) => {
     if (feature.edges.some((edge, i) => i > 0 && !(edge > feature.edges[i - 1]!))) {
-      ctx.addIssue({ code: "custom", path: ["edges"], message: `Bin edges of "${feature.name}" must be strictly increasing` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["edges"],
+        message: `Bin edges of "${feature.name}" must be strictly increasing`,
+      });
     }
     if (new Set(feature.categories).size !== feature.categories.length) {
-      ctx.addIssue({ code: "custom", path: ["categories"], message: `Categories of "${feature.name}" must be distinct` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["categories"],
+        message: `Categories of "${feature.name}" must be distinct`,
+      });
     }
   });
 
-export const variantConfigSchema = z.object({
-  variantName: nameSchema("Variant"),
-  modelName: z.string().min(1).max(200).optional(),
-  modelVersion: z.number().int().min(1).optional(),
-  modelPath: z.string().min(1).max(4096),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lower-case hex digits"),
-  signature: signatureSchema.superRefine((signature, ctx) => {
-    const problem = tabularSignatureProblem(signature);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
-  weight: z.number().min(0).max(100),
-  /** Reference bins of the version's inputs: served rows are counted into modelport_runtime_feature_value for drift. */
-  featureBins: z.array(featureBinsSchema).max(1000).optional(),
-  /** What the variant is billed as (a priced instance type) and how many; exported as an instance gauge for cost. */
-  instanceType: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "instance types use letters, digits, '.', '_' and '-'").default("local-cpu"),
-  instanceCount: z.number().int().min(1).max(1000).default(1),
-}).superRefine((variant, ctx) => {
-  const inputs = new Set(variant.signature.inputs.map((input) => input.name));
-  const unknown = (variant.featureBins ?? []).filter((feature) => !inputs.has(feature.name)).map((feature) => `"${feature.name}"`);
-  if (unknown.length > 0) {
-    ctx.addIssue({ code: "custom", path: ["featureBins"], message: `featureBins name input(s) the signature does not have: ${unknown.join(", ")}` });
-  }
-});
+export const variantConfigSchema = z
+  .object({
+    variantName: nameSchema("Variant"),
+    modelName: z.string().min(1).max(200).optional(),
+    modelVersion: z.number().int().min(1).optional(),
+    modelPath: z.string().min(1).max(4096),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lower-case hex digits"),
+    signature: signatureSchema.superRefine((signature, ctx) => {
+      const problem = tabularSignatureProblem(signature);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    weight: z.number().min(0).max(100),
+    /** Reference bins of the version's inputs: served rows are counted into modelport_runtime_feature_value for drift. */
+    featureBins: z.array(featureBinsSchema).max(1000).optional(),
+    /** What the variant is billed as (a priced instance type) and how many; exported as an instance gauge for cost. */
+    instanceType: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "instance types use letters, digits, '.', '_' and '-'")
+      .default("local-cpu"),
+    instanceCount: z.number().int().min(1).max(1000).default(1),
+  })
+  .superRefine((variant, ctx) => {
+    const inputs = new Set(variant.signature.inputs.map((input) => input.name));
+    const unknown = (variant.featureBins ?? [])
+      .filter((feature) => !inputs.has(feature.name))
+      .map((feature) => `"${feature.name}"`);
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["featureBins"],
+        message: `featureBins name input(s) the signature does not have: ${unknown.join(", ")}`,
+      });
+    }
+  });
 
 const WEIGHT_TOLERANCE = 1e-6;
 const sumsTo100 = (weights: number[]) => Math.abs(weights.reduce((s, w) => s + w, 0) - 100) < WEIGHT_TOLERANCE;
@@ -65,7 +84,8 @@ export const endpointConfigSchema = z
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-    if (duplicate) ctx.addIssue({ code: "custom", path: ["variants"], message: `Variant "${duplicate}" appears twice` });
+    if (duplicate)
+      ctx.addIssue({ code: "custom", path: ["variants"], message: `Variant "${duplicate}" appears twice` });
     if (!sumsTo100(config.variants.map((v) => v.weight))) {
       ctx.addIssue({ code: "custom", path: ["variants"], message: "Variant weights must sum to 100" });
     }

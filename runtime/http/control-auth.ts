@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { RuntimeError } from "../errors";
+import { RuntimeError } from "@/runtime/errors";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { badRequest, RuntimeError } from "../errors";
+import { badRequest, RuntimeError } from "@/runtime/errors";
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -59,11 +59,19 @@ export async function readValidated<T extends z.ZodType>(request: IncomingMessag
 
 export function sendJson(response: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
-export function sendText(response: ServerResponse, status: number, body: string, contentType = "text/plain; charset=utf-8") {
+export function sendText(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  contentType = "text/plain; charset=utf-8",
+) {
   response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
   response.end(body);
 }

@@ -1,14 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { endpointConfigSchema, endpointNameSchema, faultInjectionSchema, weightsSchema } from "../control/control-schemas";
-import { badRequest, notFound, RuntimeError } from "../errors";
-import type { WorkerPool } from "../inference/worker-pool";
-import { runtimeMetricsText, type RuntimeMetrics } from "../metrics";
-import type { EndpointRegistry } from "../serving/endpoint-registry";
-import { predict } from "../serving/predict";
-import { requireControlToken } from "./control-auth";
-import { readJson, readValidated, sendError, sendJson, sendText } from "./io";
+import {
+  endpointConfigSchema,
+  endpointNameSchema,
+  faultInjectionSchema,
+  weightsSchema,
+} from "@/runtime/control/control-schemas";
+import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
+import type { WorkerPool } from "@/runtime/inference/worker-pool";
+import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
+import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import { predict } from "@/runtime/serving/predict";
+import { requireControlToken } from "@/runtime/http/control-auth";
+import { readJson, readValidated, sendError, sendJson, sendText } from "@/runtime/http/io";
 
-export type ServerDeps = { registry: EndpointRegistry; pool: WorkerPool; metrics: RuntimeMetrics; controlToken: string; restoring: () => boolean };
+export type ServerDeps = {
+  registry: EndpointRegistry;
+  pool: WorkerPool;
+  metrics: RuntimeMetrics;
+  controlToken: string;
+  restoring: () => boolean;
+};
 
 const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
 // A request target that URL parsing would leave as it is (no dots, escapes, query or fragment): skips `new URL`.
@@ -52,7 +63,11 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
   if (match) {
     if (method !== "PUT") methodNotAllowed(["PUT"]);
     const fault = await readValidated(request, faultInjectionSchema);
-    return sendJson(response, 200, deps.registry.setFaultInjection(endpointName(match[1]!), decodeURIComponent(match[2]!), fault));
+    return sendJson(
+      response,
+      200,
+      deps.registry.setFaultInjection(endpointName(match[1]!), decodeURIComponent(match[2]!), fault),
+    );
   }
   match = CONTROL_ENDPOINT.exec(path);
   if (!match) throw notFound(`No control route ${path}`);
@@ -73,7 +88,12 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
   }
 }
 
-async function servePredict(request: IncomingMessage, response: ServerResponse, deps: ServerDeps, endpointName: string) {
+async function servePredict(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDeps,
+  endpointName: string,
+) {
   if (request.method !== "POST") methodNotAllowed(["POST"]);
   const routingKey = request.headers["x-routing-key"];
   const result = await predict(deps.registry, deps.metrics, {
@@ -101,7 +121,10 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
       return sendJson(response, 200, { status: "ok" });
     case "/readyz": {
       const ready = deps.pool.healthy && !deps.restoring() && deps.registry.ready;
-      return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready", inferenceThreads: deps.pool.healthy });
+      return sendJson(response, ready ? 200 : 503, {
+        status: ready ? "ready" : "not ready",
+        inferenceThreads: deps.pool.healthy,
+      });
     }
     case "/metrics":
       return sendText(response, 200, await runtimeMetricsText(deps.metrics), deps.metrics.registry.contentType);

@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import type { WorkerRequest, WorkerResponse } from "./messages";
-import { feedsFromBatch, type WireBatch, type WireFeeds, type WireTensor } from "./tensors";
+import type { WorkerRequest, WorkerResponse } from "@/runtime/inference/messages";
+import { feedsFromBatch, type WireBatch, type WireFeeds, type WireTensor } from "@/runtime/inference/tensors";
 
 // One inference thread: holds an onnxruntime session per loaded model and runs batches, so session.run (blocking
 // native work) never runs on the HTTP thread. Each session uses one intra-op thread; the pool gives parallelism.
@@ -17,7 +17,9 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
 };
 
 function toOrt(batch: WireBatch): Record<string, ort.Tensor> {
-  return Object.fromEntries(Object.entries(feedsFromBatch(batch)).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]));
+  return Object.fromEntries(
+    Object.entries(feedsFromBatch(batch)).map(([name, t]) => [name, new ort.Tensor(t.type, t.data, t.dims)]),
+  );
 }
 
 function fromOrt(outputs: ort.InferenceSession.OnnxValueMapType): { outputs: WireFeeds; transfer: ArrayBuffer[] } {
@@ -60,6 +62,7 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
 port.on("message", (request: WorkerRequest) => {
   handle(request).then(
     ({ response, transfer }) => port.postMessage(response, transfer ?? []),
-    (error: unknown) => port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
 });

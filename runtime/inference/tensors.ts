@@ -1,4 +1,4 @@
-import type { TensorSpec, ValidatedRow } from "../serving/signature-validation";
+import type { TensorSpec, ValidatedRow } from "@/runtime/serving/signature-validation";
 
 /** A tensor as it crosses the worker boundary: plain typed arrays, transferable without copying. */
 export type WireTensor = {
@@ -25,7 +25,11 @@ const MAX_PARSED_LAYOUTS = 256;
 function layoutOf(inputs: readonly TensorSpec[]): string {
   let layout = layouts.get(inputs);
   if (layout === undefined) {
-    const entries: LayoutEntry[] = inputs.map((spec) => ({ name: spec.name, type: spec.type, rank: spec.shape?.length === 1 ? 1 : 2 }));
+    const entries: LayoutEntry[] = inputs.map((spec) => ({
+      name: spec.name,
+      type: spec.type,
+      rank: spec.shape?.length === 1 ? 1 : 2,
+    }));
     layouts.set(inputs, (layout = JSON.stringify(entries)));
   }
   return layout;
@@ -100,14 +104,19 @@ export type Prediction = Record<string, OutputValue>;
 const plain = (value: number | bigint | string | boolean) => (typeof value === "bigint" ? Number(value) : value);
 
 /** Splits the model's output tensors back into one prediction object per row, keyed by output name. */
-export function outputsToPredictions(outputs: WireFeeds, outputSpecs: readonly TensorSpec[], rowCount: number): Prediction[] {
+export function outputsToPredictions(
+  outputs: WireFeeds,
+  outputSpecs: readonly TensorSpec[],
+  rowCount: number,
+): Prediction[] {
   const predictions: Prediction[] = Array.from({ length: rowCount }, () => ({}));
   for (const spec of outputSpecs) {
     const tensor = outputs[spec.name];
     if (!tensor) throw new Error(`The model did not produce the output "${spec.name}" its signature declares`);
     const values = Array.from(tensor.data as ArrayLike<number | bigint | string>, plain);
     const width = values.length / rowCount;
-    if (!Number.isInteger(width) || width < 1) throw new Error(`Output "${spec.name}" has ${values.length} values for ${rowCount} rows`);
+    if (!Number.isInteger(width) || width < 1)
+      throw new Error(`Output "${spec.name}" has ${values.length} values for ${rowCount} rows`);
     for (let row = 0; row < rowCount; row++) {
       predictions[row]![spec.name] = width === 1 ? values[row]! : values.slice(row * width, (row + 1) * width);
     }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
-import type { WorkerRequest, WorkerResponse } from "./messages";
-import type { WireBatch, WireFeeds } from "./tensors";
+import type { WorkerRequest, WorkerResponse } from "@/runtime/inference/messages";
+import type { WireBatch, WireFeeds } from "@/runtime/inference/tensors";
 
 type Task = { resolve: (outputs: WireFeeds | undefined) => void; reject: (error: Error) => void };
 type PoolWorker = { worker: Worker; pending: Map<number, Task>; alive: boolean };
@@ -70,13 +70,18 @@ export class WorkerPool {
   }
 
   async unload(modelKey: string): Promise<void> {
-    await Promise.all(this.workers.filter((w) => w.alive).map((entry) => this.send(entry, { kind: "unload", modelKey })));
+    await Promise.all(
+      this.workers.filter((w) => w.alive).map((entry) => this.send(entry, { kind: "unload", modelKey })),
+    );
   }
 
   /** A batch is small: copying it is cheaper than transferring its buffer. */
   async run(modelKey: string, batch: WireBatch): Promise<WireFeeds> {
     const alive = this.workers.filter((w) => w.alive);
-    const entry = alive.reduce<PoolWorker | undefined>((best, w) => (!best || w.pending.size < best.pending.size ? w : best), undefined);
+    const entry = alive.reduce<PoolWorker | undefined>(
+      (best, w) => (!best || w.pending.size < best.pending.size ? w : best),
+      undefined,
+    );
     if (!entry) throw new Error("No inference thread is running");
     const outputs = await this.send(entry, { kind: "run", modelKey, batch });
     if (!outputs) throw new Error("The inference thread answered without outputs");

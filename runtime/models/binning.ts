@@ -15,7 +15,8 @@ export function binEdges(values: Float32Array, maxBins: number): Float32Array {
   const edges: number[] = [];
   for (let b = 1; b < maxBins; b++) {
     const value = sorted[Math.floor((b / maxBins) * sorted.length)] ?? NaN;
-    if (value !== sorted[sorted.length - 1] && (edges.length === 0 || edges[edges.length - 1]! < value)) edges.push(value);
+    if (value !== sorted[sorted.length - 1] && (edges.length === 0 || edges[edges.length - 1]! < value))
+      edges.push(value);
   }
   return Float32Array.from(edges);
 }

@@ -1,11 +1,11 @@
-import type { Signature } from "../../server/services/registry/schemas";
-import { rowOf, splitDataset, type Dataset } from "./dataset";
-import { generateDeliveries } from "./delivery-data";
-import { mean, meanAbsoluteError, rocAuc } from "./evaluation";
-import { generateFraudTransactions } from "./fraud-data";
-import { predictBoosted, trainGradientBoosting, type BoostingParams } from "./gradient-boosting";
-import { predictLogistic, trainLogisticRegression } from "./logistic-regression";
-import { exportBoostedTrees, exportLogisticRegression } from "./onnx-export";
+import type { Signature } from "@/server/services/registry/schemas";
+import { rowOf, splitDataset, type Dataset } from "@/runtime/models/dataset";
+import { generateDeliveries } from "@/runtime/models/delivery-data";
+import { mean, meanAbsoluteError, rocAuc } from "@/runtime/models/evaluation";
+import { generateFraudTransactions } from "@/runtime/models/fraud-data";
+import { predictBoosted, trainGradientBoosting, type BoostingParams } from "@/runtime/models/gradient-boosting";
+import { predictLogistic, trainLogisticRegression } from "@/runtime/models/logistic-regression";
+import { exportBoostedTrees, exportLogisticRegression } from "@/runtime/models/onnx-export";
 
 export type BuiltModel = {
   name: string;

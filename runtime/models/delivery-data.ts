@@ -1,7 +1,14 @@
-import { createDataset, type Dataset } from "./dataset";
-import { seededRandom } from "./random";
+import { createDataset, type Dataset } from "@/runtime/models/dataset";
+import { seededRandom } from "@/runtime/models/random";
 
-export const DELIVERY_FEATURES = ["distance_km", "prep_time_min", "courier_load", "hour", "is_raining", "is_weekend"] as const;
+export const DELIVERY_FEATURES = [
+  "distance_km",
+  "prep_time_min",
+  "courier_load",
+  "hour",
+  "is_raining",
+  "is_weekend",
+] as const;
 
 /** Lunch and dinner rushes slow couriers down. */
 const rushDelay = (hour: number) => (hour >= 11 && hour <= 13 ? 6 : hour >= 18 && hour <= 20 ? 8 : 0);

@@ -1,5 +1,5 @@
-import { createDataset, type Dataset } from "./dataset";
-import { seededRandom } from "./random";
+import { createDataset, type Dataset } from "@/runtime/models/dataset";
+import { seededRandom } from "@/runtime/models/random";
 
 export const FRAUD_FEATURES = [
   "amount",
@@ -51,7 +51,8 @@ export function generateFraudTransactions(size: number, seed = 20240501): Datase
       merchant_risk: Math.round(random.uniform() ** 2.5 * 1000) / 1000,
       tx_count_1h: txCount1h,
       tx_count_24h: txCount1h + random.poisson(3),
-      distance_from_home_km: Math.round((random.logNormal(1.6, 1.2) + isForeign * (300 + random.exponential(900))) * 10) / 10,
+      distance_from_home_km:
+        Math.round((random.logNormal(1.6, 1.2) + isForeign * (300 + random.exponential(900))) * 10) / 10,
       distance_from_last_tx_km: Math.round(random.logNormal(1.2, 1.4) * 10) / 10,
       account_age_days: Math.min(3650, Math.floor(random.exponential(800))),
       is_online: random.bernoulli(0.45),

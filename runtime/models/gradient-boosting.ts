@@ -1,7 +1,7 @@
-import { binFeature } from "./binning";
-import type { Dataset } from "./dataset";
-import { seededRandom } from "./random";
-import { fitRegressionTree, predictTree, type RegressionTree, type TreeParams } from "./regression-tree";
+import { binFeature } from "@/runtime/models/binning";
+import type { Dataset } from "@/runtime/models/dataset";
+import { seededRandom } from "@/runtime/models/random";
+import { fitRegressionTree, predictTree, type RegressionTree, type TreeParams } from "@/runtime/models/regression-tree";
 
 export type BoostingLoss = "logistic" | "squared";
 

@@ -1,8 +1,14 @@
-import type { Dataset } from "./dataset";
-import { sigmoid } from "./gradient-boosting";
+import type { Dataset } from "@/runtime/models/dataset";
+import { sigmoid } from "@/runtime/models/gradient-boosting";
 
 /** A logistic regression on standardised features: p = sigmoid(bias + Σ w·(x − mean)·scale). */
-export type LogisticRegression = { featureNames: string[]; mean: number[]; scale: number[]; weights: number[]; bias: number };
+export type LogisticRegression = {
+  featureNames: string[];
+  mean: number[];
+  scale: number[];
+  weights: number[];
+  bias: number;
+};
 
 /** Solves A·x = b by Gaussian elimination with partial pivoting (A is small: features + 1 square). */
 export function solveLinearSystem(a: number[][], b: number[]): number[] {
@@ -33,7 +39,10 @@ function standardisation(data: Dataset) {
 }
 
 /** Fits by Newton's method (iteratively reweighted least squares) with a small L2 penalty on the weights. */
-export function trainLogisticRegression(data: Dataset, options: { l2: number; iterations: number }): LogisticRegression {
+export function trainLogisticRegression(
+  data: Dataset,
+  options: { l2: number; iterations: number },
+): LogisticRegression {
   const { mean, scale } = standardisation(data);
   const k = data.columns.length + 1;
   const x = (i: number, f: number) => (f === 0 ? 1 : (data.columns[f - 1]![i]! - mean[f - 1]!) * scale[f - 1]!);
@@ -74,6 +83,7 @@ export function trainLogisticRegression(data: Dataset, options: { l2: number; it
 
 export function predictLogistic(model: LogisticRegression, row: ArrayLike<number>): number {
   let z = model.bias;
-  for (let f = 0; f < model.weights.length; f++) z += model.weights[f]! * (Math.fround(row[f]!) - model.mean[f]!) * model.scale[f]!;
+  for (let f = 0; f < model.weights.length; f++)
+    z += model.weights[f]! * (Math.fround(row[f]!) - model.mean[f]!) * model.scale[f]!;
   return sigmoid(z);
 }

@@ -1,6 +1,15 @@
-import type { BoostedTrees } from "./gradient-boosting";
-import type { LogisticRegression } from "./logistic-regression";
-import { attribute, encodeModel, featureInputs, floatInitializer, floatMatrix, intAttribute, ML_DOMAIN, node } from "./onnx-graph";
+import type { BoostedTrees } from "@/runtime/models/gradient-boosting";
+import type { LogisticRegression } from "@/runtime/models/logistic-regression";
+import {
+  attribute,
+  encodeModel,
+  featureInputs,
+  floatInitializer,
+  floatMatrix,
+  intAttribute,
+  ML_DOMAIN,
+  node,
+} from "@/runtime/models/onnx-graph";
 
 /** The `ai.onnx.ml` TreeEnsembleRegressor attributes for a boosted ensemble (one target, summed trees). */
 export function treeEnsembleAttributes(model: BoostedTrees) {
@@ -56,9 +65,18 @@ export function exportBoostedTrees(model: BoostedTrees, outputName: string, docS
   const front = featureInputs(model.featureNames);
   const logistic = model.loss === "logistic";
   const ensembleOutput = logistic ? "raw_score" : outputName;
-  const nodes = [...front.nodes, node("TreeEnsembleRegressor", ["features"], [ensembleOutput], treeEnsembleAttributes(model), ML_DOMAIN)];
+  const nodes = [
+    ...front.nodes,
+    node("TreeEnsembleRegressor", ["features"], [ensembleOutput], treeEnsembleAttributes(model), ML_DOMAIN),
+  ];
   if (logistic) nodes.push(node("Sigmoid", ["raw_score"], [outputName]));
-  return encodeModel({ graphName: outputName, docString, nodes, inputs: front.inputs, outputs: [floatMatrix(outputName, 1)] });
+  return encodeModel({
+    graphName: outputName,
+    docString,
+    nodes,
+    inputs: front.inputs,
+    outputs: [floatMatrix(outputName, 1)],
+  });
 }
 
 /** Logistic regression → Sub/Mul (standardisation) → MatMul → Add → Sigmoid; output `outputName` is [batch, 1]. */
@@ -81,7 +99,8 @@ export function exportLogisticRegression(model: LogisticRegression, outputName: 
     initializers: [
       floatInitializer("mean", [model.mean.length], model.mean),
       floatInitializer("scale", [model.scale.length], model.scale),
-      floatInitializer("weights", [model.weights.length, 1], model.weights),       floatInitializer("bias", [1], [model.bias]),
+      floatInitializer("weights", [model.weights.length, 1], model.weights),
+      floatInitializer("bias", [1], [model.bias]),
     ],
   });
 }

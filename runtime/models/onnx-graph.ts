@@ -15,7 +15,8 @@ export type AttributeValue = number | string | number[] | string[] | { ints: num
 export function attribute(name: string, value: AttributeValue): Attribute {
   const type = onnx.AttributeProto.AttributeType;
   if (typeof value === "number") return onnx.AttributeProto.create({ name, type: type.FLOAT, f: value });
-  if (typeof value === "string") return onnx.AttributeProto.create({ name, type: type.STRING, s: encoder.encode(value) });
+  if (typeof value === "string")
+    return onnx.AttributeProto.create({ name, type: type.STRING, s: encoder.encode(value) });
   if (!Array.isArray(value)) return onnx.AttributeProto.create({ name, type: type.INTS, ints: value.ints });
   if (value.every((v) => typeof v === "string")) {
     return onnx.AttributeProto.create({ name, type: type.STRINGS, strings: value.map((v) => encoder.encode(v)) });
@@ -26,8 +27,21 @@ export function attribute(name: string, value: AttributeValue): Attribute {
 export const intAttribute = (name: string, value: number): Attribute =>
   onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 
-export function node(opType: string, inputs: string[], outputs: string[], attributes: Attribute[] = [], domain = ""): Node {
-  return onnx.NodeProto.create({ opType, input: inputs, output: outputs, attribute: attributes, domain, name: outputs[0] });
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: Attribute[] = [],
+  domain = "",
+): Node {
+  return onnx.NodeProto.create({
+    opType,
+    input: inputs,
+    output: outputs,
+    attribute: attributes,
+    domain,
+    name: outputs[0],
+  });
 }
 
 /** A float32 tensor of shape [batch, width] where the batch dimension is variable. */

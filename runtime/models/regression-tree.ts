@@ -1,8 +1,7 @@
-import type { BinnedFeature } from "./binning";
+import type { BinnedFeature } from "@/runtime/models/binning";
 
 export type TreeNode =
-  | { kind: "split"; feature: number; threshold: number; left: number; right: number }
-  | { kind: "leaf"; value: number };
+  { kind: "split"; feature: number; threshold: number; left: number; right: number } | { kind: "leaf"; value: number };
 
 /** Nodes in pre-order; node 0 is the root. Split nodes send `x <= threshold` left. */
 export type RegressionTree = { nodes: TreeNode[] };
@@ -29,7 +28,13 @@ export function leafValue(g: number, h: number, lambda: number): number {
   return -g / (h + lambda);
 }
 
-function bestSplit(features: BinnedFeature[], grad: Float64Array, hess: Float64Array, rows: Uint32Array, params: TreeParams): Split | undefined {
+function bestSplit(
+  features: BinnedFeature[],
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Uint32Array,
+  params: TreeParams,
+): Split | undefined {
   let best: Split | undefined;
   for (let f = 0; f < features.length; f++) {
     const { bins, edges } = features[f]!;
@@ -58,7 +63,13 @@ function bestSplit(features: BinnedFeature[], grad: Float64Array, hess: Float64A
       nl += n[b]!;
       const nr = rows.length - nl;
       const hr = totalH - hl;
-      if (nl < params.minSamplesLeaf || nr < params.minSamplesLeaf || hl < params.minHessianLeaf || hr < params.minHessianLeaf) continue;
+      if (
+        nl < params.minSamplesLeaf ||
+        nr < params.minSamplesLeaf ||
+        hl < params.minHessianLeaf ||
+        hr < params.minHessianLeaf
+      )
+        continue;
       const gain = splitGain(gl, hl, totalG - gl, hr, params.lambda);
       if (gain > 1e-9 && (!best || gain > best.gain)) best = { feature: f, bin: b, gain };
     }
@@ -91,7 +102,13 @@ export function fitRegressionTree(
     const bins = features[split.feature]!.bins;
     const left = nodeRows.filter((row) => bins[row]! <= split.bin);
     const right = nodeRows.filter((row) => bins[row]! > split.bin);
-    const node: TreeNode = { kind: "split", feature: split.feature, threshold: features[split.feature]!.edges[split.bin]!, left: -1, right: -1 };
+    const node: TreeNode = {
+      kind: "split",
+      feature: split.feature,
+      threshold: features[split.feature]!.edges[split.bin]!,
+      left: -1,
+      right: -1,
+    };
     nodes.push(node);
     node.left = grow(left, depth + 1);
     node.right = grow(right, depth + 1);

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Signature } from "../../server/services/registry/schemas";
-import { buildModelCatalog, type BuiltModel } from "./catalog";
-import { toCsv } from "./dataset";
+import type { Signature } from "@/server/services/registry/schemas";
+import { buildModelCatalog, type BuiltModel } from "@/runtime/models/catalog";
+import { toCsv } from "@/runtime/models/dataset";
 
 export type ManifestEntry = {
   name: string;
@@ -37,7 +37,10 @@ export async function writeModels(directory: string): Promise<{ manifest: Manife
     const trainingSample = `${model.train.name}.training.csv`;
     if (!samples.has(trainingSample)) samples.set(trainingSample, toCsv(model.train));
     await writeFile(path.join(directory, file), model.onnx);
-    await writeFile(path.join(directory, `${model.name}.signature.json`), JSON.stringify(model.signature, null, 2) + "\n");
+    await writeFile(
+      path.join(directory, `${model.name}.signature.json`),
+      JSON.stringify(model.signature, null, 2) + "\n",
+    );
     manifest.push({
       name: model.name,
       description: model.description,

@@ -43,7 +43,8 @@ export class DynamicBatcher<Item, Result> {
   private schedule() {
     if (this.timer) return;
     const { maxQueueDelayMs } = this.options;
-    this.timer = maxQueueDelayMs > 0 ? setTimeout(() => this.flush(), maxQueueDelayMs) : setImmediate(() => this.flush());
+    this.timer =
+      maxQueueDelayMs > 0 ? setTimeout(() => this.flush(), maxQueueDelayMs) : setImmediate(() => this.flush());
   }
 
   private clearTimer() {
@@ -77,18 +78,19 @@ export class DynamicBatcher<Item, Result> {
   private start(batch: Pending<Item, Result>[]) {
     const items = batch.flatMap((pending) => pending.items);
     this.onBatch(items.length);
-    const running = this.runBatch(items).then(
-      (results) => {
-        if (results.length !== items.length) throw new Error(`A batch of ${items.length} rows gave ${results.length} results`);
+    const running = this.runBatch(items)
+      .then((results) => {
+        if (results.length !== items.length)
+          throw new Error(`A batch of ${items.length} rows gave ${results.length} results`);
         let offset = 0;
         for (const pending of batch) {
           pending.resolve(results.slice(offset, offset + pending.items.length));
           offset += pending.items.length;
         }
-      },
-    ).catch((error: unknown) => {
-      for (const pending of batch) pending.reject(error);
-    });
+      })
+      .catch((error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      });
     const tracked = running.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }

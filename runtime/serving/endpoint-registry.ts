@@ -1,9 +1,9 @@
-import type { BatchingConfig, EndpointConfig, FaultInjection } from "../control/control-schemas";
-import { sumsTo100 } from "../control/control-schemas";
-import { badRequest, notFound } from "../errors";
-import { recordInstances, type RuntimeMetrics } from "../metrics";
-import type { WorkerPool } from "../inference/worker-pool";
-import { loadVariant, unloadVariant, type Variant } from "./variant";
+import type { BatchingConfig, EndpointConfig, FaultInjection } from "@/runtime/control/control-schemas";
+import { sumsTo100 } from "@/runtime/control/control-schemas";
+import { badRequest, notFound } from "@/runtime/errors";
+import { recordInstances, type RuntimeMetrics } from "@/runtime/metrics";
+import type { WorkerPool } from "@/runtime/inference/worker-pool";
+import { loadVariant, unloadVariant, type Variant } from "@/runtime/serving/variant";
 
 export type Endpoint = {
   name: string;
@@ -64,7 +64,10 @@ export class EndpointRegistry {
   /** The desired state of every endpoint, for persisting and restoring. */
   snapshot(): Record<string, EndpointConfig> {
     return Object.fromEntries(
-      [...this.endpoints.values()].map((e) => [e.name, { variants: e.variants.map((v) => v.config), batching: e.batching }]),
+      [...this.endpoints.values()].map((e) => [
+        e.name,
+        { variants: e.variants.map((v) => v.config), batching: e.batching },
+      ]),
     );
   }
 
@@ -109,7 +112,8 @@ export class EndpointRegistry {
         throw error;
       }
       const variants = config.variants.map((desired) => {
-        const variant = retained.get(desired.variantName) ?? loaded.find((v) => v.config.variantName === desired.variantName)!;
+        const variant =
+          retained.get(desired.variantName) ?? loaded.find((v) => v.config.variantName === desired.variantName)!;
         variant.config = desired;
         variant.batcher.setOptions(config.batching);
         return variant;
@@ -128,9 +132,11 @@ export class EndpointRegistry {
       const endpoint = this.endpoints.get(name);
       if (!endpoint) throw notFound(`No endpoint named "${name}"`);
       const unknown = Object.keys(weights).filter((v) => !endpoint.variants.some((x) => x.config.variantName === v));
-      if (unknown.length > 0) throw badRequest(`Endpoint "${name}" has no variant ${unknown.map((v) => `"${v}"`).join(", ")}`);
+      if (unknown.length > 0)
+        throw badRequest(`Endpoint "${name}" has no variant ${unknown.map((v) => `"${v}"`).join(", ")}`);
       const next = endpoint.variants.map((v) => weights[v.config.variantName] ?? v.config.weight);
-      if (!sumsTo100(next)) throw badRequest(`Variant weights must sum to 100; these sum to ${next.reduce((s, w) => s + w, 0)}`);
+      if (!sumsTo100(next))
+        throw badRequest(`Variant weights must sum to 100; these sum to ${next.reduce((s, w) => s + w, 0)}`);
       endpoint.variants.forEach((v, i) => {
         v.config = { ...v.config, weight: next[i]! };
       });
@@ -160,18 +166,28 @@ export class EndpointRegistry {
 
   private changed() {
     for (const endpoint of this.endpoints.values()) {
-      for (const variant of endpoint.variants) if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
+      for (const variant of endpoint.variants)
+        if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
     }
     this.metrics.features.retain(
-      [...this.endpoints.values()].flatMap((e) => e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config }))),
+      [...this.endpoints.values()].flatMap((e) =>
+        e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config })),
+      ),
     );
-    this.metrics.loadedModels.set([...this.endpoints.values()].reduce((n, e) => n + e.variants.filter((v) => v.ready).length, 0));
+    this.metrics.loadedModels.set(
+      [...this.endpoints.values()].reduce((n, e) => n + e.variants.filter((v) => v.ready).length, 0),
+    );
     recordInstances(
       this.metrics,
       [...this.endpoints.values()].flatMap((e) =>
         e.variants
           .filter((v) => v.ready)
-          .map((v) => ({ endpoint: e.name, variant: v.config.variantName, instanceType: v.config.instanceType, instanceCount: v.config.instanceCount })),
+          .map((v) => ({
+            endpoint: e.name,
+            variant: v.config.variantName,
+            instanceType: v.config.instanceType,
+            instanceCount: v.config.instanceCount,
+          })),
       ),
     );
     this.onChange();

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { badRequest, notFound, RuntimeError } from "../errors";
-import type { Prediction } from "../inference/tensors";
-import type { RuntimeMetrics } from "../metrics";
-import type { EndpointRegistry } from "./endpoint-registry";
-import { pickVariant } from "./routing";
-import { validateRows } from "./signature-validation";
-import type { Variant } from "./variant";
+import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
+import type { Prediction } from "@/runtime/inference/tensors";
+import type { RuntimeMetrics } from "@/runtime/metrics";
+import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import { pickVariant } from "@/runtime/serving/routing";
+import { validateRows } from "@/runtime/serving/signature-validation";
+import type { Variant } from "@/runtime/serving/variant";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
@@ -22,14 +22,17 @@ export type PredictResponse = {
 type PredictBody = { rows: unknown[]; routingKey?: string };
 
 function parseBody(body: unknown): PredictBody {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest('Send a JSON object: { "rows": [ {...} ] } or { "row": {...} }');
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw badRequest('Send a JSON object: { "rows": [ {...} ] } or { "row": {...} }');
   const record = body as Record<string, unknown>;
   const routingKey = record.routingKey;
   if (routingKey !== undefined && typeof routingKey !== "string") throw badRequest("routingKey must be a string");
   if ("row" in record && "rows" in record) throw badRequest('Send either "row" or "rows", not both');
   const rows = "row" in record ? [record.row] : record.rows;
-  if (!Array.isArray(rows) || rows.length === 0) throw badRequest('"rows" must be a non-empty array of feature objects');
-  if (rows.length > MAX_ROWS_PER_REQUEST) throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${rows.length}`);
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw badRequest('"rows" must be a non-empty array of feature objects');
+  if (rows.length > MAX_ROWS_PER_REQUEST)
+    throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${rows.length}`);
   return { rows, routingKey };
 }
 
@@ -51,12 +54,20 @@ function chooseVariant(variants: readonly Variant[], routingKey: string | undefi
   )?.variant;
 }
 
-async function serve(variant: Variant, rows: unknown[], metrics: RuntimeMetrics, endpointName: string): Promise<Prediction[]> {
+async function serve(
+  variant: Variant,
+  rows: unknown[],
+  metrics: RuntimeMetrics,
+  endpointName: string,
+): Promise<Prediction[]> {
   const validated = validateRows(rows, variant.config.signature.inputs);
   const { errorRate, extraLatencyMs } = variant.fault;
   if (extraLatencyMs > 0) await sleep(extraLatencyMs);
   if (errorRate > 0 && Math.random() < errorRate) {
-    throw new RuntimeError(500, `Injected fault: variant "${variant.config.variantName}" has fault injection enabled (errorRate ${errorRate})`);
+    throw new RuntimeError(
+      500,
+      `Injected fault: variant "${variant.config.variantName}" has fault injection enabled (errorRate ${errorRate})`,
+    );
   }
   const predictions = await variant.batcher.submit(validated);
   metrics.features.forVariant(endpointName, variant.config)?.observe(validated);

@@ -14,7 +14,11 @@ export function hashKey(key: string): number {
  * Picks a variant in proportion to its weight. With a routing key the pick is a pure function of the key and the
  * weights (variants are ordered by name), so the same caller keeps the same variant while the weights are unchanged.
  */
-export function pickVariant<T extends Weighted>(variants: readonly T[], routingKey?: string, random: () => number = Math.random): T | undefined {
+export function pickVariant<T extends Weighted>(
+  variants: readonly T[],
+  routingKey?: string,
+  random: () => number = Math.random,
+): T | undefined {
   const eligible = variants.filter((v) => v.weight > 0).sort((a, b) => (a.variantName < b.variantName ? -1 : 1));
   const total = eligible.reduce((sum, v) => sum + v.weight, 0);
   if (total <= 0) return undefined;

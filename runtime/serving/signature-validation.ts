@@ -1,5 +1,5 @@
-import type { Signature } from "../../server/services/registry/schemas";
-import { badRequest } from "../errors";
+import type { Signature } from "@/server/services/registry/schemas";
+import { badRequest } from "@/runtime/errors";
 
 export type TensorSpec = Signature["inputs"][number];
 export type FeatureValue = number | bigint | boolean | string;
@@ -68,12 +68,18 @@ export function validateRows(rows: readonly unknown[], inputs: readonly TensorSp
     const record = row as Record<string, unknown>;
     return inputs.map((spec) => {
       if (!(spec.name in record)) {
-        throw badRequest(`Row ${rowIndex}: missing field "${spec.name}" (${spec.type})`, { rowIndex, field: spec.name });
+        throw badRequest(`Row ${rowIndex}: missing field "${spec.name}" (${spec.type})`, {
+          rowIndex,
+          field: spec.name,
+        });
       }
       const value = record[spec.name];
       const converted = convert(spec, value);
       if (converted === undefined) {
-        throw badRequest(`Row ${rowIndex}: field "${spec.name}" ${problem(spec, value)}`, { rowIndex, field: spec.name });
+        throw badRequest(`Row ${rowIndex}: field "${spec.name}" ${problem(spec, value)}`, {
+          rowIndex,
+          field: spec.name,
+        });
       }
       return converted;
     });

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { BatchingConfig, FaultInjection, VariantConfig } from "../control/control-schemas";
-import { unprocessable } from "../errors";
-import type { RuntimeMetrics } from "../metrics";
-import { batchFromRows, outputsToPredictions, type Prediction } from "../inference/tensors";
-import type { WorkerPool } from "../inference/worker-pool";
-import { DynamicBatcher } from "./batcher";
-import type { ValidatedRow } from "./signature-validation";
+import type { BatchingConfig, FaultInjection, VariantConfig } from "@/runtime/control/control-schemas";
+import { unprocessable } from "@/runtime/errors";
+import type { RuntimeMetrics } from "@/runtime/metrics";
+import { batchFromRows, outputsToPredictions, type Prediction } from "@/runtime/inference/tensors";
+import type { WorkerPool } from "@/runtime/inference/worker-pool";
+import { DynamicBatcher } from "@/runtime/serving/batcher";
+import type { ValidatedRow } from "@/runtime/serving/signature-validation";
 
 /** A loaded model version serving part of an endpoint's traffic. */
 export type Variant = {
@@ -26,13 +26,18 @@ async function readVerifiedModel(config: VariantConfig): Promise<Uint8Array> {
     bytes = await readFile(config.modelPath);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw unprocessable(`Variant "${config.variantName}": cannot read ${config.modelPath} (${reason})`, { variant: config.variantName });
+    throw unprocessable(`Variant "${config.variantName}": cannot read ${config.modelPath} (${reason})`, {
+      variant: config.variantName,
+    });
   }
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== config.sha256) {
-    throw unprocessable(`Variant "${config.variantName}": ${config.modelPath} has sha256 ${actual}, expected ${config.sha256}`, {
-      variant: config.variantName,
-    });
+    throw unprocessable(
+      `Variant "${config.variantName}": ${config.modelPath} has sha256 ${actual}, expected ${config.sha256}`,
+      {
+        variant: config.variantName,
+      },
+    );
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -51,7 +56,9 @@ export async function loadVariant(
   } catch (error) {
     await deps.pool.unload(modelKey);
     const reason = error instanceof Error ? error.message : String(error);
-    throw unprocessable(`Variant "${config.variantName}": onnxruntime cannot load ${config.modelPath}: ${reason}`, { variant: config.variantName });
+    throw unprocessable(`Variant "${config.variantName}": onnxruntime cannot load ${config.modelPath}: ${reason}`, {
+      variant: config.variantName,
+    });
   }
   const labels = { endpoint: endpointName, variant: config.variantName };
   const variant: Variant = {

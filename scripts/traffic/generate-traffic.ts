@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { seededRandom } from "@/runtime/models/random";
-import { endpointInputs, listRuntimeEndpoints } from "./runtime-endpoints";
-import { DRIFT_SCENARIO_NAMES, malformed, rowStream, sourceFor, type Row } from "./row-sources";
-import { emptyTally, recordLatency, type EndpointTally } from "./tally";
+import { endpointInputs, listRuntimeEndpoints } from "@/scripts/traffic/runtime-endpoints";
+import { DRIFT_SCENARIO_NAMES, malformed, rowStream, sourceFor, type Row } from "@/scripts/traffic/row-sources";
+import { emptyTally, recordLatency, type EndpointTally } from "@/scripts/traffic/tally";
 
 export type TrafficOptions = {
   runtimeUrl: string;
@@ -48,9 +48,13 @@ type Target = { tally: EndpointTally; inputs: string[]; nextRow: () => Row; drif
 
 async function resolveTargets(options: TrafficOptions, seed: number) {
   const unknown = (options.drift ?? []).filter((name) => !DRIFT_SCENARIO_NAMES.includes(name));
-  if (unknown.length > 0) throw new Error(`Unknown drift scenario ${unknown.join(", ")}; choose from ${DRIFT_SCENARIO_NAMES.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown drift scenario ${unknown.join(", ")}; choose from ${DRIFT_SCENARIO_NAMES.join(", ")}`);
   const all = options.knownEndpoints
-    ? options.knownEndpoints.map((e) => ({ endpointName: e.endpointName, variants: [{ variantName: "", weight: 100, inputs: e.inputs }] }))
+    ? options.knownEndpoints.map((e) => ({
+        endpointName: e.endpointName,
+        variants: [{ variantName: "", weight: 100, inputs: e.inputs }],
+      }))
     : await listRuntimeEndpoints(options.runtimeUrl, options.controlToken ?? "");
   const wanted = options.endpoints ? all.filter((e) => options.endpoints?.includes(e.endpointName)) : all;
   const targets: Target[] = [];
@@ -63,10 +67,17 @@ async function resolveTargets(options: TrafficOptions, seed: number) {
       continue;
     }
     const drifts = source.drifts.filter((d) => options.drift?.includes(d.name)).map((d) => d.apply);
-    targets.push({ tally: emptyTally(endpoint.endpointName, source.name), inputs, nextRow: rowStream(source, seed + 1_000 * (index + 1)), drifts });
+    targets.push({
+      tally: emptyTally(endpoint.endpointName, source.name),
+      inputs,
+      nextRow: rowStream(source, seed + 1_000 * (index + 1)),
+      drifts,
+    });
   }
   if (targets.length === 0) {
-    throw new Error(`No endpoint to send traffic to (runtime serves: ${all.map((e) => e.endpointName).join(", ") || "none"}; unmatched: ${unmatched.join(", ") || "none"})`);
+    throw new Error(
+      `No endpoint to send traffic to (runtime serves: ${all.map((e) => e.endpointName).join(", ") || "none"}; unmatched: ${unmatched.join(", ") || "none"})`,
+    );
   }
   return { targets, unmatched };
 }
@@ -102,7 +113,8 @@ async function send(options: TrafficOptions, target: Target, rows: Row[], routin
  * synthetic demo traffic; the runtime's metrics then measure it like any other traffic.
  */
 export async function generateTraffic(options: TrafficOptions): Promise<TrafficSummary> {
-  if (options.durationSeconds === undefined && options.maxRequests === undefined) throw new Error("Give a duration or a number of requests");
+  if (options.durationSeconds === undefined && options.maxRequests === undefined)
+    throw new Error("Give a duration or a number of requests");
   if (!(options.rate > 0)) throw new Error("The rate must be above 0 requests per second");
   const seed = options.seed ?? 7_000;
   const random = seededRandom(seed);
@@ -112,7 +124,13 @@ export async function generateTraffic(options: TrafficOptions): Promise<TrafficS
   const elapsed = () => (performance.now() - started) / 1000;
   const driftActive = () => (options.drift?.length ?? 0) > 0 && elapsed() >= (options.driftAfterSeconds ?? 0);
   let skippedSlots = 0;
-  const summary = (): TrafficSummary => ({ elapsedSeconds: elapsed(), driftActive: driftActive(), skippedSlots, endpoints: targets.map((t) => t.tally), unmatched });
+  const summary = (): TrafficSummary => ({
+    elapsedSeconds: elapsed(),
+    driftActive: driftActive(),
+    skippedSlots,
+    endpoints: targets.map((t) => t.tally),
+    unmatched,
+  });
   const inFlight = new Set<Promise<void>>();
   let lastProgress = started;
   for (let slot = 0; ; slot++) {

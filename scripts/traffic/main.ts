@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { generateTraffic, type TrafficSummary } from "./generate-traffic";
-import { DRIFT_SCENARIO_NAMES, ROW_SOURCES } from "./row-sources";
-import { formatTally } from "./tally";
+import { generateTraffic, type TrafficSummary } from "@/scripts/traffic/generate-traffic";
+import { DRIFT_SCENARIO_NAMES, ROW_SOURCES } from "@/scripts/traffic/row-sources";
+import { formatTally } from "@/scripts/traffic/tally";
 
 // `npm run traffic -- [options]`: DEMO traffic for the local runtime, so the dashboards have measured data.
 const USAGE = `Usage: npm run traffic -- [options]
@@ -35,7 +35,9 @@ const { values } = parseArgs({
 function numberOption(name: string, raw: string, min: number, max = Number.POSITIVE_INFINITY): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`--${name} must be a number from ${min}${Number.isFinite(max) ? ` to ${max}` : ""}, got "${raw}"\n\n${USAGE}`);
+    console.error(
+      `--${name} must be a number from ${min}${Number.isFinite(max) ? ` to ${max}` : ""}, got "${raw}"\n\n${USAGE}`,
+    );
     process.exit(2);
   }
   return value;
@@ -47,7 +49,8 @@ async function controlToken(): Promise<string> {
 }
 
 function print(summary: TrafficSummary, final: boolean) {
-  const head = `${final ? "Done" : "Running"}: ${summary.elapsedSeconds.toFixed(0)} s${summary.driftActive ? ", DRIFT ACTIVE" : ""}` +
+  const head =
+    `${final ? "Done" : "Running"}: ${summary.elapsedSeconds.toFixed(0)} s${summary.driftActive ? ", DRIFT ACTIVE" : ""}` +
     (summary.skippedSlots > 0 ? `, ${summary.skippedSlots} request slots skipped (too many in flight)` : "");
   console.log([head, ...summary.endpoints.map((tally) => `  ${formatTally(tally)}`)].join("\n"));
 }
@@ -62,7 +65,10 @@ if (unknownDrift.length > 0) {
   console.error(`Unknown drift scenario ${unknownDrift.join(", ")}\n\n${USAGE}`);
   process.exit(2);
 }
-const runtimeUrl = (process.env.RUNTIME_URL ?? `http://127.0.0.1:${process.env.RUNTIME_PORT ?? "8500"}`).replace(/\/+$/, "");
+const runtimeUrl = (process.env.RUNTIME_URL ?? `http://127.0.0.1:${process.env.RUNTIME_PORT ?? "8500"}`).replace(
+  /\/+$/,
+  "",
+);
 const options = {
   runtimeUrl,
   controlToken: await controlToken(),
@@ -84,6 +90,11 @@ console.log(
     (drift.length > 0 ? `; drift "${drift.join(", ")}" from ${options.driftAfterSeconds} s` : "; no drift") +
     (options.badRows > 0 ? `; ${(options.badRows * 100).toFixed(1)}% of requests deliberately malformed` : ""),
 );
-const summary = await generateTraffic({ ...options, signal: abort.signal, onProgress: (progress) => print(progress, false) });
+const summary = await generateTraffic({
+  ...options,
+  signal: abort.signal,
+  onProgress: (progress) => print(progress, false),
+});
 print(summary, true);
-if (summary.unmatched.length > 0) console.log(`No generator matches the signature of: ${summary.unmatched.join(", ")} (no traffic sent there)`);
+if (summary.unmatched.length > 0)
+  console.log(`No generator matches the signature of: ${summary.unmatched.join(", ")} (no traffic sent there)`);

@@ -17,12 +17,24 @@ export type EndpointTally = {
 };
 
 export function emptyTally(endpoint: string, source: string): EndpointTally {
-  return { endpoint, source, requests: 0, okRequests: 0, rows: 0, driftedRows: 0, malformedRequests: 0, errors: {}, rowsByVariant: {}, recentLatencyMs: [] };
+  return {
+    endpoint,
+    source,
+    requests: 0,
+    okRequests: 0,
+    rows: 0,
+    driftedRows: 0,
+    malformedRequests: 0,
+    errors: {},
+    rowsByVariant: {},
+    recentLatencyMs: [],
+  };
 }
 
 export function recordLatency(tally: EndpointTally, milliseconds: number) {
   tally.recentLatencyMs.push(milliseconds);
-  if (tally.recentLatencyMs.length > LATENCY_WINDOW) tally.recentLatencyMs.splice(0, tally.recentLatencyMs.length - LATENCY_WINDOW);
+  if (tally.recentLatencyMs.length > LATENCY_WINDOW)
+    tally.recentLatencyMs.splice(0, tally.recentLatencyMs.length - LATENCY_WINDOW);
 }
 
 export function percentile(values: readonly number[], q: number): number | undefined {
@@ -35,8 +47,13 @@ const ms = (value: number | undefined) => (value === undefined ? "–" : `${valu
 
 /** One line per endpoint, e.g. for the live summary of `npm run traffic`. */
 export function formatTally(tally: EndpointTally): string {
-  const failed = Object.entries(tally.errors).map(([status, count]) => `${count}×${status}`).join(" ") || "none";
-  const variants = Object.entries(tally.rowsByVariant).map(([variant, rows]) => `${variant}=${rows}`).join(" ");
+  const failed =
+    Object.entries(tally.errors)
+      .map(([status, count]) => `${count}×${status}`)
+      .join(" ") || "none";
+  const variants = Object.entries(tally.rowsByVariant)
+    .map(([variant, rows]) => `${variant}=${rows}`)
+    .join(" ");
   return (
     `${tally.endpoint} (${tally.source}): ${tally.requests} requests, ${tally.rows} rows served [${variants}], ` +
     `${tally.driftedRows} drifted rows, failed: ${failed} (${tally.malformedRequests} deliberately malformed), ` +

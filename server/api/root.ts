@@ -1,14 +1,14 @@
-import { createCallerFactory, createTRPCRouter } from "./trpc";
-import { adminRouter } from "./routers/admin";
-import { alertsRouter } from "./routers/alerts";
-import { costRouter } from "./routers/cost";
-import { deploymentsRouter } from "./routers/deployments";
-import { driftRouter } from "./routers/drift";
-import { endpointsRouter } from "./routers/endpoints";
-import { experimentsRouter } from "./routers/experiments";
-import { monitoringRouter } from "./routers/monitoring";
-import { registryRouter } from "./routers/registry";
-import { sessionRouter } from "./routers/session";
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { adminRouter } from "@/server/api/routers/admin";
+import { alertsRouter } from "@/server/api/routers/alerts";
+import { costRouter } from "@/server/api/routers/cost";
+import { deploymentsRouter } from "@/server/api/routers/deployments";
+import { driftRouter } from "@/server/api/routers/drift";
+import { endpointsRouter } from "@/server/api/routers/endpoints";
+import { experimentsRouter } from "@/server/api/routers/experiments";
+import { monitoringRouter } from "@/server/api/routers/monitoring";
+import { registryRouter } from "@/server/api/routers/registry";
+import { sessionRouter } from "@/server/api/routers/session";
 
 export const appRouter = createTRPCRouter({
   session: sessionRouter,

@@ -1,12 +1,12 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import type { Actor } from "../auth/actor";
-import { currentUser, type CurrentUser } from "../auth/current-user";
-import { can, type Permission } from "../auth/roles";
-import { db, type Db } from "../db/client";
-import { AppError, type AppErrorCode } from "../errors";
-import type { ServiceContext } from "../services/context";
+import type { Actor } from "@/server/auth/actor";
+import { currentUser, type CurrentUser } from "@/server/auth/current-user";
+import { can, type Permission } from "@/server/auth/roles";
+import { db, type Db } from "@/server/db/client";
+import { AppError, type AppErrorCode } from "@/server/errors";
+import type { ServiceContext } from "@/server/services/context";
 
 export type TrpcContext = { db: Db; user: CurrentUser | null };
 
@@ -34,7 +34,8 @@ const t = initTRPC.context<TrpcContext>().create({
       ...shape,
       data: {
         ...shape.data,
-        zodIssues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
+        zodIssues:
+          cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
         appErrorCode: cause instanceof AppError ? cause.code : null,
       },
     };

@@ -1,6 +1,6 @@
 import { getServerSession } from "next-auth";
-import { db } from "../db/client";
-import { authOptions } from "./options";
+import { db } from "@/server/db/client";
+import { authOptions } from "@/server/auth/options";
 
 /** The signed-in person, read fresh from the database so role changes apply at once. */
 export async function currentUser() {

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Db } from "@/server/db/client";
 
 /** The account a person gets on first sign-in (SSO): a viewer until an admin grants more. */
 export async function ensureUser(database: Db, person: { email: string; name: string }) {

@@ -2,9 +2,9 @@ import type { NextAuthOptions } from "next-auth";
 import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db } from "../db/client";
-import { env } from "../env";
-import { ensureUser } from "./ensure-user";
+import { db } from "@/server/db/client";
+import { env } from "@/server/env";
+import { ensureUser } from "@/server/auth/ensure-user";
 
 export const DEV_PROVIDER_ID = "dev";
 export const OIDC_PROVIDER_ID = "oidc";

@@ -1,4 +1,4 @@
-import type { Role } from "../db/generated/enums";
+import type { Role } from "@/server/db/generated/enums";
 
 export const ROLES = ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"] as const satisfies readonly Role[];
 

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/client";
-import { env } from "../env";
+import { PrismaClient } from "@/server/db/generated/client";
+import { env } from "@/server/env";
 
 export type Db = PrismaClient;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJob } from "./define-job";
+import { defineJob } from "@/server/jobs/define-job";
 
 export const COST_QUEUE = "cost";
 export const COST_ROLLUP_EVERY_MS = 5 * 60_000;

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { z } from "zod";
-import { env } from "../env";
-import { redisConnection } from "./redis";
+import { env } from "@/server/env";
+import { redisConnection } from "@/server/jobs/redis";
 
 /** A job type shared by producer and worker: its queue, name and payload schema. */
 export type JobDefinition<S extends z.ZodType> = {

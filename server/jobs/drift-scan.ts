@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { env } from "../env";
-import { defineJob, queueFor } from "./define-job";
+import { env } from "@/server/env";
+import { defineJob, queueFor } from "@/server/jobs/define-job";
 
 export const DRIFT_QUEUE = "drift";
 const SCHEDULER_ID = "drift-scan";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJob } from "./define-job";
+import { defineJob } from "@/server/jobs/define-job";
 
 export const HEALTH_QUEUE = "health";
 

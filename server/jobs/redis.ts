@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from "bullmq";
-import { env } from "../env";
+import { env } from "@/server/env";
 
 /** BullMQ connection options from REDIS_URL (workers need maxRetriesPerRequest: null). */
 export function redisConnection(): ConnectionOptions {

@@ -1,5 +1,5 @@
-import type { Endpoint } from "./endpoint";
-import { jsonResponse } from "./responses";
+import type { Endpoint } from "@/server/rest/endpoint";
+import { jsonResponse } from "@/server/rest/responses";
 
 type CompiledRoute = { endpoint: Endpoint; pattern: RegExp; names: string[] };
 
@@ -27,12 +27,14 @@ export function createDispatcher(endpoints: Endpoint[]) {
     const hit = candidates.find((c) => c.route.endpoint.spec.method === request.method);
     if (!hit) {
       const allowed = candidates.map((c) => c.route.endpoint.spec.method).join(", ");
-      return new Response(
-        JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `Use ${allowed}` } }),
-        { status: 405, headers: { allow: allowed, "content-type": "application/json" } },
-      );
+      return new Response(JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `Use ${allowed}` } }), {
+        status: 405,
+        headers: { allow: allowed, "content-type": "application/json" },
+      });
     }
-    const params = Object.fromEntries(hit.route.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1] ?? "")]));
+    const params = Object.fromEntries(
+      hit.route.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1] ?? "")]),
+    );
     return hit.route.endpoint.handle(request, { params: Promise.resolve(params) });
   };
 }

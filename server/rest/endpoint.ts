@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { can, type Permission } from "../auth/roles";
-import { db } from "../db/client";
-import { AppError } from "../errors";
-import { authenticateApiToken, type TokenScope } from "../services/admin/api-tokens";
-import type { ServiceContext } from "../services/context";
-import { errorResponse, jsonResponse } from "./responses";
-import { readJsonBody } from "./read-json-body";
+import { can, type Permission } from "@/server/auth/roles";
+import { db } from "@/server/db/client";
+import { AppError } from "@/server/errors";
+import { authenticateApiToken, type TokenScope } from "@/server/services/admin/api-tokens";
+import type { ServiceContext } from "@/server/services/context";
+import { errorResponse, jsonResponse } from "@/server/rest/responses";
+import { readJsonBody } from "@/server/rest/read-json-body";
 
 type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -80,10 +80,7 @@ export function defineEndpoint<
   Q extends AnyObject | undefined,
   B extends z.ZodType | undefined,
   R extends z.ZodType,
->(
-  spec: EndpointSpec<P, Q, B, R>,
-  handler: (input: HandlerInput<P, Q, B>) => Promise<z.input<R> | Response>,
-): Endpoint {
+>(spec: EndpointSpec<P, Q, B, R>, handler: (input: HandlerInput<P, Q, B>) => Promise<z.input<R> | Response>): Endpoint {
   const handle = async (request: Request, route: RouteContext): Promise<Response> => {
     try {
       const database = db();

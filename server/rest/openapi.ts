@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import type { Endpoint } from "./endpoint";
+import type { Endpoint } from "@/server/rest/endpoint";
 
 const errorSchema = z
   .object({
@@ -58,7 +58,11 @@ export function buildOpenApiDocument(endpoints: Endpoint[]) {
   }
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: "3.0.3",
-    info: { title: "Modelport API", version: "1.0.0", description: "REST API for training pipelines and the modelport CLI." },
+    info: {
+      title: "Modelport API",
+      version: "1.0.0",
+      description: "REST API for training pipelines and the modelport CLI.",
+    },
     servers: [{ url: "/api/v1" }],
   });
 }

@@ -1,4 +1,4 @@
-import { AppError } from "../errors";
+import { AppError } from "@/server/errors";
 
 export const MAX_JSON_BODY_BYTES = 8 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import { APP_ERROR_HTTP_STATUS, AppError } from "../errors";
+import { APP_ERROR_HTTP_STATUS, AppError } from "@/server/errors";
 
 /** JSON with BigInt and Date made portable (BigInt as number when safe, else string). */
 export function jsonResponse(data: unknown, status = 200): Response {

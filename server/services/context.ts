@@ -1,5 +1,5 @@
-import type { Actor } from "../auth/actor";
-import type { Db } from "../db/client";
+import type { Actor } from "@/server/auth/actor";
+import type { Db } from "@/server/db/client";
 
 /** What every service function receives: the database to use and who is acting. */
 export type ServiceContext = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { badRequest } from "../errors";
+import { badRequest } from "@/server/errors";
 
 /**
  * Validates a service input, so services are safe to call directly (jobs, scripts, tests) too.

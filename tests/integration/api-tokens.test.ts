@@ -1,13 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
-import { authenticateApiToken, createApiToken, hashToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
-import { givenUser } from "./fixtures";
+import {
+  authenticateApiToken,
+  createApiToken,
+  hashToken,
+  listApiTokens,
+  revokeApiToken,
+} from "@/server/services/admin/api-tokens";
+import { givenUser } from "@/tests/integration/fixtures";
 
 describe("API tokens", () => {
   it("stores only the hash and shows the secret once", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
-    const { token, secret } = await createApiToken(ctx, { name: "ci", scopes: ["read", "runs:write"], expiresInDays: 30 });
+    const { token, secret } = await createApiToken(ctx, {
+      name: "ci",
+      scopes: ["read", "runs:write"],
+      expiresInDays: 30,
+    });
     const row = await db().apiToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(row.tokenHash).toBe(hashToken(secret));
     expect(JSON.stringify(row)).not.toContain(secret);

@@ -30,7 +30,7 @@ export async function callApi(
   path: string,
   options: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
 ) {
-  const { handle } = await import("./rest-handler");
+  const { handle } = await import("@/tests/integration/rest-handler");
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body = options.body;
@@ -38,7 +38,9 @@ export async function callApi(
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(options.json);
   }
-  const response = await handle(new Request(`http://localhost/api/v1${path}`, { method, headers, body, duplex: "half" } as RequestInit));
+  const response = await handle(
+    new Request(`http://localhost/api/v1${path}`, { method, headers, body, duplex: "half" } as RequestInit),
+  );
   const text = await response.text();
   let json: unknown = undefined;
   try {
@@ -46,5 +48,10 @@ export async function callApi(
   } catch {
     json = undefined;
   }
-  return { status: response.status, json: json as Record<string, unknown> & { error?: { code: string; message: string } }, text, headers: response.headers };
+  return {
+    status: response.status,
+    json: json as Record<string, unknown> & { error?: { code: string; message: string } },
+    text,
+    headers: response.headers,
+  };
 }

@@ -8,12 +8,19 @@ import { checkLatencySlos } from "@/server/services/monitoring/slo-alerts";
  * a retried or overlapping run changes nothing twice.
  */
 export async function handleCostRollup(db: Db, prometheus: PrometheusSource, now = new Date()) {
-  const [budgets, slos] = await Promise.all([checkBudgets({ db }, prometheus, now), checkLatencySlos({ db }, prometheus, now)]);
+  const [budgets, slos] = await Promise.all([
+    checkBudgets({ db }, prometheus, now),
+    checkLatencySlos({ db }, prometheus, now),
+  ]);
   if (budgets.raised.length + budgets.resolved.length > 0) {
-    console.log(`[worker] cost-rollup ${budgets.month}: ${budgets.raised.length} budget alert(s) open, ${budgets.resolved.length} resolved`);
+    console.log(
+      `[worker] cost-rollup ${budgets.month}: ${budgets.raised.length} budget alert(s) open, ${budgets.resolved.length} resolved`,
+    );
   }
   if (slos.raised.length + slos.resolved.length > 0) {
-    console.log(`[worker] cost-rollup: ${slos.raised.length} latency-SLO alert(s) open, ${slos.resolved.length} resolved`);
+    console.log(
+      `[worker] cost-rollup: ${slos.raised.length} latency-SLO alert(s) open, ${slos.resolved.length} resolved`,
+    );
   }
   return { budgets, slos };
 }

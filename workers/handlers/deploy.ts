@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import type { Db } from "@/server/db/client";
 import { deployJob } from "@/server/jobs/deploy";
 import { rollBack, runDeployment } from "@/server/services/deployments/run-deployment";
-import { deploymentRuntime } from "../deployment-runtime";
+import { deploymentRuntime } from "@/workers/deployment-runtime";
 
 /**
  * Runs a deployment. Failures the state machine understands roll back inside runDeployment; anything else
@@ -16,7 +16,13 @@ export async function handleDeploy(db: Db, job: Job) {
     return await runDeployment(db, deploymentId, runtime);
   } catch (error) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (lastAttempt) await rollBack(db, deploymentId, runtime, `Gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`);
+    if (lastAttempt)
+      await rollBack(
+        db,
+        deploymentId,
+        runtime,
+        `Gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`,
+      );
     throw error;
   }
 }

@@ -15,5 +15,9 @@ export async function handleDriftScan(db: Db, job: Pick<Job, "data" | "timestamp
   const windowEnd = new Date(Math.floor((job.timestamp + job.delay) / 1000) * 1000);
   const windowSeconds = payload.windowSeconds ?? durationSeconds(env().DRIFT_WINDOW);
   const results = await scanDrift({ db, prometheus: prometheusFromEnv() }, { windowSeconds, windowEnd });
-  return { windowEnd: windowEnd.toISOString(), reports: results.length, alerts: results.filter((r) => r.status === "ALERT").length };
+  return {
+    windowEnd: windowEnd.toISOString(),
+    reports: results.length,
+    alerts: results.filter((r) => r.status === "ALERT").length,
+  };
 }

@@ -1,11 +1,6 @@
 import { z } from "zod";
-import {
-  createApiToken,
-  createTokenInput,
-  listApiTokens,
-  revokeApiToken,
-} from "../../services/admin/api-tokens";
-import { auditFacets, listAuditInput, listAuditLog } from "../../services/admin/audit-log";
+import { createApiToken, createTokenInput, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
+import { auditFacets, listAuditInput, listAuditLog } from "@/server/services/admin/audit-log";
 import {
   listTeams,
   listUsers,
@@ -14,8 +9,8 @@ import {
   setUserRoleInput,
   setUserTeam,
   setUserTeamInput,
-} from "../../services/admin/users";
-import { createTRPCRouter, procedureWith } from "../trpc";
+} from "@/server/services/admin/users";
+import { createTRPCRouter, procedureWith } from "@/server/api/trpc";
 
 const manageUsers = procedureWith("users:manage");
 const readAudit = procedureWith("audit:read");

@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { getDeployment, listDeployments } from "../../services/deployments/deployment-views";
-import { decidePromotion, listPendingPromotions, requestPromotion, rollBackEndpoint } from "../../services/deployments/promotions";
-import { decidePromotionInput, requestPromotionInput } from "../../services/deployments/schemas";
-import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
+import {
+  decidePromotion,
+  listPendingPromotions,
+  requestPromotion,
+  rollBackEndpoint,
+} from "@/server/services/deployments/promotions";
+import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
+import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
   requestPromotion: procedureWith("models:write")
@@ -12,10 +17,17 @@ export const deploymentsRouter = createTRPCRouter({
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
   rollback: procedureWith("models:write")
-    .input(z.object({ endpointId: z.string().min(1), reason: z.string().trim().min(1, "Say why you are rolling back").max(500) }))
+    .input(
+      z.object({
+        endpointId: z.string().min(1),
+        reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
+      }),
+    )
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
-  get: readProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
+  get: readProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
   list: readProcedure
     .input(z.object({ modelName: z.string().optional(), take: z.number().int().min(1).max(200).optional() }))
     .query(({ ctx, input }) => listDeployments(ctx.service, input)),

@@ -1,10 +1,16 @@
-import { env } from "../../env";
-import { prometheusFromEnv } from "../../integrations/prometheus/client";
-import { scanEndpointNow, setDriftThresholds } from "../../services/monitoring/drift-actions";
-import { durationSeconds } from "../../services/monitoring/drift-query";
-import { driftThresholdsInput, endpointDriftInput, featureDriftInput, fleetDriftInput, scanNowInput } from "../../services/monitoring/drift-schemas";
-import { endpointDrift, featureDrift, fleetDrift } from "../../services/monitoring/drift-views";
-import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+import { env } from "@/server/env";
+import { prometheusFromEnv } from "@/server/integrations/prometheus/client";
+import { scanEndpointNow, setDriftThresholds } from "@/server/services/monitoring/drift-actions";
+import { durationSeconds } from "@/server/services/monitoring/drift-query";
+import {
+  driftThresholdsInput,
+  endpointDriftInput,
+  featureDriftInput,
+  fleetDriftInput,
+  scanNowInput,
+} from "@/server/services/monitoring/drift-schemas";
+import { endpointDrift, featureDrift, fleetDrift } from "@/server/services/monitoring/drift-views";
+import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const driftRouter = createTRPCRouter({
   fleet: readProcedure.input(fleetDriftInput).query(({ ctx, input }) => fleetDrift(ctx.service, input)),
@@ -14,7 +20,12 @@ export const driftRouter = createTRPCRouter({
   scanNow: procedureWith("models:write")
     .input(scanNowInput)
     .mutation(({ ctx, input }) =>
-      scanEndpointNow({ ...ctx.service, prometheus: prometheusFromEnv() }, { ...input, windowSeconds: durationSeconds(env().DRIFT_WINDOW) }),
+      scanEndpointNow(
+        { ...ctx.service, prometheus: prometheusFromEnv() },
+        { ...input, windowSeconds: durationSeconds(env().DRIFT_WINDOW) },
+      ),
     ),
-  setThresholds: procedureWith("models:write").input(driftThresholdsInput).mutation(({ ctx, input }) => setDriftThresholds(ctx.service, input)),
+  setThresholds: procedureWith("models:write")
+    .input(driftThresholdsInput)
+    .mutation(({ ctx, input }) => setDriftThresholds(ctx.service, input)),
 });

@@ -1,17 +1,21 @@
 import { z } from "zod";
-import { getEndpoint, listEndpoints, listEndpointsInput } from "../../services/deployments/endpoint-views";
-import { sendPrediction, sendPredictionInput } from "../../services/deployments/send-prediction";
-import { setEndpointSlo } from "../../services/monitoring/endpoint-slo";
-import { endpointSloInput } from "../../services/monitoring/slo-rules";
-import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+import { getEndpoint, listEndpoints, listEndpointsInput } from "@/server/services/deployments/endpoint-views";
+import { sendPrediction, sendPredictionInput } from "@/server/services/deployments/send-prediction";
+import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
+import { endpointSloInput } from "@/server/services/monitoring/slo-rules";
+import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const endpointsRouter = createTRPCRouter({
   list: readProcedure.input(listEndpointsInput).query(({ ctx, input }) => listEndpoints(ctx.service, input)),
-  get: readProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
+  get: readProcedure
+    .input(z.object({ id: z.string().min(1) }))
+    .query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
   // Sending traffic shows up in the endpoint's metrics and drift windows, so viewers may look but not send.
   predict: procedureWith("models:write")
     .input(sendPredictionInput)
     .mutation(({ ctx, input }) => sendPrediction(ctx.service, input)),
   // Data scientists own their models' endpoints, so they set the objectives too (any endpoint, like predict).
-  setSlo: procedureWith("models:write").input(endpointSloInput).mutation(({ ctx, input }) => setEndpointSlo(ctx.service, input)),
+  setSlo: procedureWith("models:write")
+    .input(endpointSloInput)
+    .mutation(({ ctx, input }) => setEndpointSlo(ctx.service, input)),
 });

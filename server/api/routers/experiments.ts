@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { compareRuns } from "../../services/experiments/compare-runs";
-import { createExperiment, getExperiment, listExperiments } from "../../services/experiments/experiments";
-import { listRuns } from "../../services/experiments/list-runs";
-import { getRun } from "../../services/experiments/run-views";
+import { compareRuns } from "@/server/services/experiments/compare-runs";
+import { createExperiment, getExperiment, listExperiments } from "@/server/services/experiments/experiments";
+import { listRuns } from "@/server/services/experiments/list-runs";
+import { getRun } from "@/server/services/experiments/run-views";
 import {
   compareRunsInput,
   createExperimentInput,
   idSchema,
   listExperimentsInput,
   listRunsInput,
-} from "../../services/experiments/schemas";
-import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+} from "@/server/services/experiments/schemas";
+import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const experimentsRouter = createTRPCRouter({
   list: readProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.service, input)),

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { aliasHistory, versionAt } from "../../services/registry/alias-history";
-import { createModel } from "../../services/registry/create-model";
-import { getModel } from "../../services/registry/get-model";
-import { getVersion } from "../../services/registry/get-version";
-import { listModelTags, listTeams } from "../../services/registry/list-facets";
-import { listModels } from "../../services/registry/list-models";
-import { registerVersion } from "../../services/registry/register-version";
-import { removeAlias } from "../../services/registry/remove-alias";
+import { aliasHistory, versionAt } from "@/server/services/registry/alias-history";
+import { createModel } from "@/server/services/registry/create-model";
+import { getModel } from "@/server/services/registry/get-model";
+import { getVersion } from "@/server/services/registry/get-version";
+import { listModelTags, listTeams } from "@/server/services/registry/list-facets";
+import { listModels } from "@/server/services/registry/list-models";
+import { registerVersion } from "@/server/services/registry/register-version";
+import { removeAlias } from "@/server/services/registry/remove-alias";
 import {
   aliasHistoryInput,
   createModelInput,
@@ -17,10 +17,10 @@ import {
   setAliasInput,
   updateModelInput,
   versionNumberSchema,
-} from "../../services/registry/schemas";
-import { setAlias } from "../../services/registry/set-alias";
-import { updateModel } from "../../services/registry/update-model";
-import { createTRPCRouter, procedureWith, readProcedure } from "../trpc";
+} from "@/server/services/registry/schemas";
+import { setAlias } from "@/server/services/registry/set-alias";
+import { updateModel } from "@/server/services/registry/update-model";
+import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 const modelRef = z.object({ name: modelRefSchema });
 const aliasRef = modelRef.extend({ alias: z.string().min(1).max(40) });

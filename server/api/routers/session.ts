@@ -1,5 +1,5 @@
-import { can, PERMISSIONS, type Permission } from "../../auth/roles";
-import { authedProcedure, createTRPCRouter } from "../trpc";
+import { can, PERMISSIONS, type Permission } from "@/server/auth/roles";
+import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 
 export const sessionRouter = createTRPCRouter({
   /** The signed-in person and what they may do, so the UI can hide controls they cannot use. */

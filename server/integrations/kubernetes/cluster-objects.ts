@@ -1,11 +1,10 @@
 import { ApiException, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { z } from "zod";
-import type { KubernetesTargetConfig } from "./config";
-import { loadKubeConfig } from "./kube-config";
-import { FIELD_MANAGER } from "./labels";
-import type { ObjectKind } from "./object-kinds";
-import type { RenderedObject } from "./render-endpoint";
-
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { loadKubeConfig } from "@/server/integrations/kubernetes/kube-config";
+import { FIELD_MANAGER } from "@/server/integrations/kubernetes/labels";
+import type { ObjectKind } from "@/server/integrations/kubernetes/object-kinds";
+import type { RenderedObject } from "@/server/integrations/kubernetes/render-endpoint";
 
 function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
@@ -30,8 +29,12 @@ function statusMessage(body: unknown): string {
 
 /** Adds which call failed to the API server's answer, keeping the original as the cause. */
 function describeFailure(action: string, kind: ObjectKind, name: string, error: unknown): Error {
-  if (!(error instanceof ApiException)) return new Error(`Kubernetes ${action} ${kind.kind} ${name} failed`, { cause: error });
-  return new Error(`Kubernetes ${action} ${kind.kind} ${name} failed (HTTP ${error.code}): ${statusMessage(error.body)}`, { cause: error });
+  if (!(error instanceof ApiException))
+    return new Error(`Kubernetes ${action} ${kind.kind} ${name} failed`, { cause: error });
+  return new Error(
+    `Kubernetes ${action} ${kind.kind} ${name} failed (HTTP ${error.code}): ${statusMessage(error.body)}`,
+    { cause: error },
+  );
 }
 
 /** The rendered (schema-typed) object in the client library's shape; rendered objects never carry timestamps. */
@@ -56,7 +59,14 @@ export class ClusterObjects {
   async apply(object: RenderedObject): Promise<KubernetesObject> {
     const name = object.metadata?.name ?? "";
     try {
-      return await this.api.patch(toClientObject(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      return await this.api.patch(
+        toClientObject(object),
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
     } catch (error) {
       throw describeFailure("apply", object, name, error);
     }
@@ -73,7 +83,16 @@ export class ClusterObjects {
 
   async list<T extends KubernetesObject>(kind: ObjectKind, labelSelector: string): Promise<T[]> {
     try {
-      const list = await this.api.list<T>(kind.apiVersion, kind.kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector);
+      const list = await this.api.list<T>(
+        kind.apiVersion,
+        kind.kind,
+        this.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      );
       return list.items;
     } catch (error) {
       throw describeFailure("list", kind, labelSelector, error);
@@ -83,7 +102,14 @@ export class ClusterObjects {
   /** Deleting an object that is already gone is not an error. Dependents (ReplicaSets, Pods) go in the background. */
   async remove(kind: ObjectKind, name: string): Promise<void> {
     try {
-      await this.api.delete({ ...kind, metadata: { name, namespace: this.namespace } }, undefined, undefined, undefined, undefined, "Background");
+      await this.api.delete(
+        { ...kind, metadata: { name, namespace: this.namespace } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        "Background",
+      );
     } catch (error) {
       if (isNotFound(error)) return;
       throw describeFailure("delete", kind, name, error);

@@ -28,7 +28,11 @@ const resourcesSchema = z.object({
 const httpPathSchema = z.string().regex(/^\/[\w./-]*$/, "must be an absolute URL path");
 
 const connectionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("kubeconfig"), path: z.string().min(1).optional(), context: z.string().min(1).optional() }),
+  z.object({
+    kind: z.literal("kubeconfig"),
+    path: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+  }),
   z.object({ kind: z.literal("in-cluster") }),
   z.object({
     kind: z.literal("token"),
@@ -117,7 +121,9 @@ export function parseKubernetesTargetConfig(input: unknown): KubernetesTargetCon
 }
 
 /** Reads the configuration as JSON from MODELPORT_K8S_CONFIG, or from the file MODELPORT_K8S_CONFIG_FILE names. */
-export function kubernetesTargetConfigFromEnv(environment: Record<string, string | undefined> = process.env): KubernetesTargetConfig {
+export function kubernetesTargetConfigFromEnv(
+  environment: Record<string, string | undefined> = process.env,
+): KubernetesTargetConfig {
   const file = environment.MODELPORT_K8S_CONFIG_FILE;
   const text = environment.MODELPORT_K8S_CONFIG ?? (file ? readFileSync(file, "utf8") : undefined);
   if (!text) throw new Error("Set MODELPORT_K8S_CONFIG or MODELPORT_K8S_CONFIG_FILE to use the Kubernetes target");

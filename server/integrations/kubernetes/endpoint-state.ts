@@ -1,6 +1,6 @@
 import type { V1Deployment } from "@kubernetes/client-node";
-import type { EndpointState, EndpointStatus, VariantState } from "../targets/deployment-target";
-import { LABEL } from "./labels";
+import type { EndpointState, EndpointStatus, VariantState } from "@/server/integrations/targets/deployment-target";
+import { LABEL } from "@/server/integrations/kubernetes/labels";
 
 type Rollout = {
   variantName: string;
@@ -40,20 +40,34 @@ export function deploymentRollout(deployment: V1Deployment): Rollout {
     ...(progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded"
       ? { failure: progressing.message ?? "progress deadline exceeded" }
       : {}),
-    ...(replicaFailure?.status === "True" ? { problem: replicaFailure.message ?? replicaFailure.reason ?? "replica failure" } : {}),
+    ...(replicaFailure?.status === "True"
+      ? { problem: replicaFailure.message ?? replicaFailure.reason ?? "replica failure" }
+      : {}),
   };
 }
 
-function overallStatus(rollouts: Rollout[], weights: Record<string, number> | undefined, missing: string[]): EndpointStatus {
+function overallStatus(
+  rollouts: Rollout[],
+  weights: Record<string, number> | undefined,
+  missing: string[],
+): EndpointStatus {
   if (rollouts.some((rollout) => rollout.failure)) return "failed";
   if (weights && missing.length === 0 && rollouts.every((rollout) => rollout.ready)) return "healthy";
   return rollouts.some((rollout) => rollout.everAvailable) ? "updating" : "creating";
 }
 
-function statusMessage(rollouts: Rollout[], weights: Record<string, number> | undefined, missing: string[]): string | undefined {
+function statusMessage(
+  rollouts: Rollout[],
+  weights: Record<string, number> | undefined,
+  missing: string[],
+): string | undefined {
   const messages = [
-    ...rollouts.filter((rollout) => rollout.failure).map((rollout) => `Variant ${rollout.variantName}: ${rollout.failure}`),
-    ...rollouts.filter((rollout) => rollout.problem).map((rollout) => `Variant ${rollout.variantName}: ${rollout.problem}`),
+    ...rollouts
+      .filter((rollout) => rollout.failure)
+      .map((rollout) => `Variant ${rollout.variantName}: ${rollout.failure}`),
+    ...rollouts
+      .filter((rollout) => rollout.problem)
+      .map((rollout) => `Variant ${rollout.variantName}: ${rollout.problem}`),
     ...missing.map((variantName) => `Variant ${variantName} receives traffic but has no Deployment`),
     ...(weights ? [] : ["The endpoint has no HTTPRoute, so it receives no traffic"]),
   ];
@@ -61,11 +75,17 @@ function statusMessage(rollouts: Rollout[], weights: Record<string, number> | un
 }
 
 /** Folds the endpoint's Deployments and its HTTPRoute weights (undefined when the route is absent) into one state. */
-export function endpointState(endpointName: string, deployments: V1Deployment[], weights: Record<string, number> | undefined): EndpointState {
+export function endpointState(
+  endpointName: string,
+  deployments: V1Deployment[],
+  weights: Record<string, number> | undefined,
+): EndpointState {
   if (deployments.length === 0 && !weights) return { endpointName, status: "absent", variants: [] };
   const rollouts = deployments.map(deploymentRollout).sort((a, b) => a.variantName.localeCompare(b.variantName));
   const deployed = new Set(rollouts.map((rollout) => rollout.variantName));
-  const missing = Object.keys(weights ?? {}).filter((variantName) => !deployed.has(variantName)).sort();
+  const missing = Object.keys(weights ?? {})
+    .filter((variantName) => !deployed.has(variantName))
+    .sort();
   const variants: VariantState[] = [
     ...rollouts.map((rollout) => ({
       variantName: rollout.variantName,

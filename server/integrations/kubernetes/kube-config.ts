@@ -1,5 +1,5 @@
 import { KubeConfig } from "@kubernetes/client-node";
-import type { KubernetesTargetConfig } from "./config";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 
 /** A kubeconfig file (default locations when no path), the pod's service account, or an explicit server and token. */
 export function loadKubeConfig(config: KubernetesTargetConfig): KubeConfig {
@@ -17,7 +17,12 @@ export function loadKubeConfig(config: KubernetesTargetConfig): KubeConfig {
     case "token":
       kubeConfig.loadFromOptions({
         clusters: [
-          { name: "modelport", server: connection.server, caData: connection.caData, skipTLSVerify: connection.skipTlsVerify },
+          {
+            name: "modelport",
+            server: connection.server,
+            caData: connection.caData,
+            skipTLSVerify: connection.skipTlsVerify,
+          },
         ],
         users: [{ name: "modelport", token: connection.token }],
         contexts: [{ name: "modelport", cluster: "modelport", user: "modelport", namespace: config.namespace }],

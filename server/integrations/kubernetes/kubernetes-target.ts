@@ -1,16 +1,22 @@
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
-import { badRequest, notFound } from "../../errors";
-import type { DeploymentTarget, EndpointSpec, EndpointState, VariantSizing, VariantSpec } from "../targets/deployment-target";
-import { ClusterObjects } from "./cluster-objects";
-import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "./config";
-import { endpointState } from "./endpoint-state";
-import { endpointLabelSelector } from "./labels";
-import { DEPLOYMENT, HTTP_ROUTE, MANAGED_KINDS, type ObjectKind } from "./object-kinds";
-import { renderEndpoint } from "./render-endpoint";
-import { renderHttpRoute } from "./render-http-route";
-import { routeWeights } from "./route-weights";
-import { waitUntilSettled, type WaitOptions } from "./wait-until-settled";
-import { checkWeights } from "./validate-spec";
+import { badRequest, notFound } from "@/server/errors";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  EndpointState,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
+import { ClusterObjects } from "@/server/integrations/kubernetes/cluster-objects";
+import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { endpointState } from "@/server/integrations/kubernetes/endpoint-state";
+import { endpointLabelSelector } from "@/server/integrations/kubernetes/labels";
+import { DEPLOYMENT, HTTP_ROUTE, MANAGED_KINDS, type ObjectKind } from "@/server/integrations/kubernetes/object-kinds";
+import { renderEndpoint } from "@/server/integrations/kubernetes/render-endpoint";
+import { renderHttpRoute } from "@/server/integrations/kubernetes/render-http-route";
+import { routeWeights } from "@/server/integrations/kubernetes/route-weights";
+import { waitUntilSettled, type WaitOptions } from "@/server/integrations/kubernetes/wait-until-settled";
+import { checkWeights } from "@/server/integrations/kubernetes/validate-spec";
 
 type Named = { kind?: string; metadata?: { name?: string } };
 const objectKey = (object: Named) => `${object.kind}/${object.metadata?.name ?? ""}`;
@@ -66,7 +72,8 @@ export class KubernetesTarget implements DeploymentTarget {
     if (!route) throw notFound(`Endpoint "${endpointName}" on Kubernetes`);
     const current = routeWeights(route);
     const unknown = Object.keys(weights).filter((variantName) => !(variantName in current));
-    if (unknown.length > 0) throw badRequest(`Endpoint "${endpointName}" has no variant ${unknown.map((name) => `"${name}"`).join(", ")}`);
+    if (unknown.length > 0)
+      throw badRequest(`Endpoint "${endpointName}" has no variant ${unknown.map((name) => `"${name}"`).join(", ")}`);
     const merged = { ...current, ...weights };
     checkWeights(merged);
     await objects.apply(renderHttpRoute(endpointName, merged, this.config));

@@ -15,7 +15,11 @@ export function endpointLabels(endpointName: string): Record<string, string> {
   return { [LABEL.managedBy]: MANAGED_BY, [LABEL.endpoint]: endpointName };
 }
 
-export function variantLabels(endpointName: string, variantName: string, flavour: RuntimeFlavour): Record<string, string> {
+export function variantLabels(
+  endpointName: string,
+  variantName: string,
+  flavour: RuntimeFlavour,
+): Record<string, string> {
   return { ...endpointLabels(endpointName), [LABEL.name]: flavour, [LABEL.variant]: variantName };
 }
 

@@ -1,8 +1,8 @@
 import type { IContainer, IVolume, IVolumeMount } from "kubernetes-models/v1";
-import { badRequest } from "../../errors";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import { containerSecurityContext } from "./security";
+import { badRequest } from "@/server/errors";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { containerSecurityContext } from "@/server/integrations/kubernetes/security";
 
 export const MODEL_VOLUME = "model";
 const DOWNLOAD_DIR = "/models";
@@ -33,8 +33,13 @@ const DOWNLOAD_SCRIPT = [
 
 function pvcModelPath(variant: VariantSpec, mountPath: string): string {
   const relative = variant.artifactUri.replace(/^\/+/, "");
-  if (/^[a-z][a-z0-9+.-]*:/i.test(variant.artifactUri) || relative.split("/").some((part) => part === ".." || part === "")) {
-    throw badRequest(`Variant "${variant.variantName}": with a model volume claim the artifact must be a path inside it, got "${variant.artifactUri}"`);
+  if (
+    /^[a-z][a-z0-9+.-]*:/i.test(variant.artifactUri) ||
+    relative.split("/").some((part) => part === ".." || part === "")
+  ) {
+    throw badRequest(
+      `Variant "${variant.variantName}": with a model volume claim the artifact must be a path inside it, got "${variant.artifactUri}"`,
+    );
   }
   return `${mountPath.replace(/\/+$/, "")}/${relative}`;
 }
@@ -52,7 +57,9 @@ function downloadedModelPath(variant: VariantSpec): { modelPath: string; unpack:
   const pathname = new URL(variant.artifactUri).pathname;
   if (ARCHIVE.test(pathname)) return { modelPath: `${DOWNLOAD_DIR}/model`, unpack: true };
   if (variant.format === "VLLM") {
-    throw badRequest(`Variant "${variant.variantName}": a vLLM model is a directory; register it as a .tar or .tar.gz archive`);
+    throw badRequest(
+      `Variant "${variant.variantName}": a vLLM model is a directory; register it as a .tar or .tar.gz archive`,
+    );
   }
   return { modelPath: `${DOWNLOAD_DIR}/model.onnx`, unpack: false };
 }
@@ -63,14 +70,21 @@ function downloadVolume(
   runAsUser: number,
 ): ModelVolume {
   if (!/^https?:\/\//.test(variant.artifactUri)) {
-    throw badRequest(`Variant "${variant.variantName}": the artifact must be an http(s) URL of the artifact store, got "${variant.artifactUri}"`);
+    throw badRequest(
+      `Variant "${variant.variantName}": the artifact must be an http(s) URL of the artifact store, got "${variant.artifactUri}"`,
+    );
   }
   if (!/^[0-9a-f]{64}$/.test(variant.artifactSha256)) {
     throw badRequest(`Variant "${variant.variantName}": the artifact's SHA-256 must be 64 lower-case hex digits`);
   }
   const { modelPath, unpack } = downloadedModelPath(variant);
   const tokenEnv = volume.tokenSecret
-    ? [{ name: "ARTIFACT_TOKEN", valueFrom: { secretKeyRef: { name: volume.tokenSecret.name, key: volume.tokenSecret.key } } }]
+    ? [
+        {
+          name: "ARTIFACT_TOKEN",
+          valueFrom: { secretKeyRef: { name: volume.tokenSecret.name, key: volume.tokenSecret.key } },
+        },
+      ]
     : [];
   return {
     volumes: [{ name: MODEL_VOLUME, emptyDir: { sizeLimit: volume.sizeLimit } }],

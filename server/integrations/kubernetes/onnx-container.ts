@@ -1,10 +1,10 @@
 import type { IContainer } from "kubernetes-models/v1";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import type { ModelVolume } from "./model-volume";
-import { containerResources } from "./resources";
-import { containerSecurityContext } from "./security";
-import { SCRATCH_MOUNT } from "./scratch-volume";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import type { ModelVolume } from "@/server/integrations/kubernetes/model-volume";
+import { containerResources } from "@/server/integrations/kubernetes/resources";
+import { containerSecurityContext } from "@/server/integrations/kubernetes/security";
+import { SCRATCH_MOUNT } from "@/server/integrations/kubernetes/scratch-volume";
 
 /** The Modelport ONNX runtime image: it reads its model and signature from the environment. */
 export function onnxContainer(

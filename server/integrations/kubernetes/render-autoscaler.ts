@@ -1,8 +1,8 @@
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import { variantLabels } from "./labels";
-import { hasAutoscaler, replicaCount, runtimeFlavour } from "./render-deployment";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { variantLabels } from "@/server/integrations/kubernetes/labels";
+import { hasAutoscaler, replicaCount, runtimeFlavour } from "@/server/integrations/kubernetes/render-deployment";
 
 /** CPU-based scaling for ONNX variants; vLLM replicas are GPU-bound and keep the fixed count. */
 export function renderAutoscaler(
@@ -28,7 +28,10 @@ export function renderAutoscaler(
       metrics: [
         {
           type: "Resource",
-          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilizationPercent } },
+          resource: {
+            name: "cpu",
+            target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilizationPercent },
+          },
         },
       ],
     },

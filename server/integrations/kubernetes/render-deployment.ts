@@ -1,14 +1,14 @@
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import { variantLabels, variantSelector, type RuntimeFlavour } from "./labels";
-import { modelVolume, type ModelVolume } from "./model-volume";
-import { onnxContainer } from "./onnx-container";
-import { GPU_RESOURCE } from "./resources";
-import { scratchVolume, sharedMemoryVolume } from "./scratch-volume";
-import { podSecurityContext } from "./security";
-import { vllmContainer } from "./vllm-container";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { variantLabels, variantSelector, type RuntimeFlavour } from "@/server/integrations/kubernetes/labels";
+import { modelVolume, type ModelVolume } from "@/server/integrations/kubernetes/model-volume";
+import { onnxContainer } from "@/server/integrations/kubernetes/onnx-container";
+import { GPU_RESOURCE } from "@/server/integrations/kubernetes/resources";
+import { scratchVolume, sharedMemoryVolume } from "@/server/integrations/kubernetes/scratch-volume";
+import { podSecurityContext } from "@/server/integrations/kubernetes/security";
+import { vllmContainer } from "@/server/integrations/kubernetes/vllm-container";
 
 export function runtimeFlavour(variant: VariantSpec): RuntimeFlavour {
   return variant.format === "VLLM" ? "vllm" : "onnx-runtime";
@@ -22,7 +22,12 @@ type FlavourPod = {
   scheduling: Pick<IPodSpec, "nodeSelector" | "tolerations">;
 };
 
-function flavourPod(endpointName: string, variant: VariantSpec, volume: ModelVolume, config: KubernetesTargetConfig): FlavourPod {
+function flavourPod(
+  endpointName: string,
+  variant: VariantSpec,
+  volume: ModelVolume,
+  config: KubernetesTargetConfig,
+): FlavourPod {
   if (runtimeFlavour(variant) === "onnx-runtime") {
     return {
       container: onnxContainer(endpointName, variant, volume, config),
@@ -40,7 +45,9 @@ function flavourPod(endpointName: string, variant: VariantSpec, volume: ModelVol
     progressDeadlineSeconds: vllm.progressDeadlineSeconds,
     scheduling: {
       ...(Object.keys(vllm.nodeSelector).length > 0 ? { nodeSelector: vllm.nodeSelector } : {}),
-      ...(vllm.tolerateGpuTaint ? { tolerations: [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] } : {}),
+      ...(vllm.tolerateGpuTaint
+        ? { tolerations: [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] }
+        : {}),
     },
   };
 }
@@ -54,7 +61,11 @@ export function replicaCount(variant: VariantSpec): number {
   return variant.instanceCount ?? 1;
 }
 
-export function renderDeployment(endpointName: string, variant: VariantSpec, config: KubernetesTargetConfig): IDeployment {
+export function renderDeployment(
+  endpointName: string,
+  variant: VariantSpec,
+  config: KubernetesTargetConfig,
+): IDeployment {
   const labels = variantLabels(endpointName, variant.variantName, runtimeFlavour(variant));
   const volume = modelVolume(variant, config);
   const pod = flavourPod(endpointName, variant, volume, config);

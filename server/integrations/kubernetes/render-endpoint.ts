@@ -2,13 +2,13 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2"
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
 import type { IService } from "kubernetes-models/v1";
-import type { EndpointSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import { renderAutoscaler } from "./render-autoscaler";
-import { renderDeployment } from "./render-deployment";
-import { renderHttpRoute } from "./render-http-route";
-import { renderService } from "./render-service";
-import { checkEndpointSpec } from "./validate-spec";
+import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { renderAutoscaler } from "@/server/integrations/kubernetes/render-autoscaler";
+import { renderDeployment } from "@/server/integrations/kubernetes/render-deployment";
+import { renderHttpRoute } from "@/server/integrations/kubernetes/render-http-route";
+import { renderService } from "@/server/integrations/kubernetes/render-service";
+import { checkEndpointSpec } from "@/server/integrations/kubernetes/validate-spec";
 
 export type RenderedObject = IDeployment | IService | IHorizontalPodAutoscaler | IHTTPRoute;
 

@@ -1,7 +1,7 @@
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
-import type { KubernetesTargetConfig } from "./config";
-import { endpointLabels } from "./labels";
-import { SERVICE_PORT } from "./render-service";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { endpointLabels } from "@/server/integrations/kubernetes/labels";
+import { SERVICE_PORT } from "@/server/integrations/kubernetes/render-service";
 
 /** The path prefix clients call; the gateway strips it so each runtime sees its own paths. */
 export function endpointPathPrefix(endpointName: string, config: KubernetesTargetConfig): string {
@@ -9,7 +9,11 @@ export function endpointPathPrefix(endpointName: string, config: KubernetesTarge
 }
 
 /** One route per endpoint; each variant's Service is a backend whose weight is the variant's share of traffic. */
-export function renderHttpRoute(endpointName: string, weights: Record<string, number>, config: KubernetesTargetConfig): IHTTPRoute {
+export function renderHttpRoute(
+  endpointName: string,
+  weights: Record<string, number>,
+  config: KubernetesTargetConfig,
+): IHTTPRoute {
   const gateway = config.gateway;
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
@@ -29,7 +33,9 @@ export function renderHttpRoute(endpointName: string, weights: Record<string, nu
       rules: [
         {
           matches: [{ path: { type: "PathPrefix", value: endpointPathPrefix(endpointName, config) } }],
-          filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }],
+          filters: [
+            { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
+          ],
           backendRefs: Object.entries(weights)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([variantName, weight]) => ({ kind: "Service", name: variantName, port: SERVICE_PORT, weight })),

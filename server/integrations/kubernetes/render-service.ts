@@ -1,8 +1,8 @@
 import type { IService } from "kubernetes-models/v1";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import { variantLabels, variantSelector } from "./labels";
-import { runtimeFlavour } from "./render-deployment";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import { variantLabels, variantSelector } from "@/server/integrations/kubernetes/labels";
+import { runtimeFlavour } from "@/server/integrations/kubernetes/render-deployment";
 
 export const SERVICE_PORT = 80;
 

@@ -1,7 +1,7 @@
 import type { IResourceRequirements } from "kubernetes-models/v1";
-import { badRequest } from "../../errors";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { ContainerResources, KubernetesTargetConfig } from "./config";
+import { badRequest } from "@/server/errors";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { ContainerResources, KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
@@ -15,7 +15,9 @@ export function containerResources(
   const profile = config.resourceProfiles[variant.instanceType];
   if (!profile) {
     const known = Object.keys(config.resourceProfiles).join(", ") || "none configured";
-    throw badRequest(`Variant "${variant.variantName}": unknown instance type "${variant.instanceType}" (known: ${known})`);
+    throw badRequest(
+      `Variant "${variant.variantName}": unknown instance type "${variant.instanceType}" (known: ${known})`,
+    );
   }
   return profile;
 }

@@ -17,10 +17,12 @@ const routeSchema = z.object({
 /** Variant name → weight from an HTTPRoute's backends; Gateway API's default weight is 1. */
 export function routeWeights(route: KubernetesObject): Record<string, number> {
   const parsed = routeSchema.safeParse(route);
-  if (!parsed.success) throw new Error(`Unexpected HTTPRoute ${route.metadata?.name ?? ""}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`Unexpected HTTPRoute ${route.metadata?.name ?? ""}: ${z.prettifyError(parsed.error)}`);
   const weights: Record<string, number> = {};
   for (const rule of parsed.data.spec.rules ?? []) {
-    for (const backend of rule.backendRefs ?? []) weights[backend.name] = (weights[backend.name] ?? 0) + (backend.weight ?? 1);
+    for (const backend of rule.backendRefs ?? [])
+      weights[backend.name] = (weights[backend.name] ?? 0) + (backend.weight ?? 1);
   }
   return weights;
 }

@@ -1,10 +1,11 @@
-import { badRequest } from "../../errors";
-import type { EndpointSpec, VariantSpec } from "../targets/deployment-target";
-import { dnsLabelSchema } from "./config";
+import { badRequest } from "@/server/errors";
+import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import { dnsLabelSchema } from "@/server/integrations/kubernetes/config";
 
 function checkName(what: string, name: string) {
   const result = dnsLabelSchema.safeParse(name);
-  if (!result.success) throw badRequest(`${what} "${name}" ${result.error.issues[0]?.message ?? "is not a valid name"}`);
+  if (!result.success)
+    throw badRequest(`${what} "${name}" ${result.error.issues[0]?.message ?? "is not a valid name"}`);
 }
 
 /** Weights are whole percentages of one endpoint's traffic. */
@@ -38,10 +39,15 @@ export function checkEndpointSpec(spec: EndpointSpec) {
     if (seen.has(variant.variantName)) throw badRequest(`Variant "${variant.variantName}" appears twice`);
     seen.add(variant.variantName);
     if (variant.format === "CONTAINER") {
-      throw badRequest(`Variant "${variant.variantName}": the Kubernetes target serves ONNX and VLLM models, not CONTAINER`);
+      throw badRequest(
+        `Variant "${variant.variantName}": the Kubernetes target serves ONNX and VLLM models, not CONTAINER`,
+      );
     }
     checkGpus(variant);
-    if (variant.instanceCount !== undefined && (!Number.isInteger(variant.instanceCount) || variant.instanceCount < 1)) {
+    if (
+      variant.instanceCount !== undefined &&
+      (!Number.isInteger(variant.instanceCount) || variant.instanceCount < 1)
+    ) {
       throw badRequest(`Variant "${variant.variantName}": instanceCount must be a whole number of at least 1`);
     }
   }

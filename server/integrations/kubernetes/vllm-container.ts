@@ -1,10 +1,10 @@
 import type { IContainer } from "kubernetes-models/v1";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { KubernetesTargetConfig } from "./config";
-import type { ModelVolume } from "./model-volume";
-import { containerResources, withGpus } from "./resources";
-import { containerSecurityContext } from "./security";
-import { SCRATCH_MOUNT, SHARED_MEMORY_MOUNT } from "./scratch-volume";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import type { ModelVolume } from "@/server/integrations/kubernetes/model-volume";
+import { containerResources, withGpus } from "@/server/integrations/kubernetes/resources";
+import { containerSecurityContext } from "@/server/integrations/kubernetes/security";
+import { SCRATCH_MOUNT, SHARED_MEMORY_MOUNT } from "@/server/integrations/kubernetes/scratch-volume";
 
 export function vllmGpus(variant: VariantSpec, config: KubernetesTargetConfig): number {
   return variant.gpus ?? config.vllm.defaultGpus;
@@ -15,7 +15,12 @@ export function vllmGpus(variant: VariantSpec, config: KubernetesTargetConfig): 
  * model id while traffic moves between variants. `--trust-remote-code` is never passed: registry artifacts must not
  * run arbitrary Python from the model directory.
  */
-export function vllmArgs(endpointName: string, variant: VariantSpec, modelPath: string, config: KubernetesTargetConfig): string[] {
+export function vllmArgs(
+  endpointName: string,
+  variant: VariantSpec,
+  modelPath: string,
+  config: KubernetesTargetConfig,
+): string[] {
   const vllm = config.vllm;
   const gpus = vllmGpus(variant, config);
   return [

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EndpointState } from "../targets/deployment-target";
+import type { EndpointState } from "@/server/integrations/targets/deployment-target";
 
 const MAX_POLL_MS = 15_000;
 const BACKOFF = 1.5;

@@ -2,21 +2,29 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EndpointView } from "@/runtime/serving/endpoint-registry";
 import type { VariantConfig } from "@/runtime/control/control-schemas";
-import type { EndpointSpec, EndpointState, VariantSpec } from "../targets/deployment-target";
-import { LocalRuntimeError } from "./runtime-control-client";
+import type { EndpointSpec, EndpointState, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import { LocalRuntimeError } from "@/server/integrations/local-runtime/runtime-control-client";
 
 /** The runtime reads the model from disk itself, so the artifact URI must be a local path (or a file:// URI). */
 export function localModelPath(artifactUri: string): string {
   if (artifactUri.startsWith("file://")) return fileURLToPath(artifactUri);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(artifactUri)) {
-    throw new LocalRuntimeError(`The local runtime reads models from local files; ${artifactUri} is not one`, undefined, false);
+    throw new LocalRuntimeError(
+      `The local runtime reads models from local files; ${artifactUri} is not one`,
+      undefined,
+      false,
+    );
   }
   return path.resolve(artifactUri);
 }
 
 export function toRuntimeVariant(variant: VariantSpec): VariantConfig {
   if (variant.format !== "ONNX") {
-    throw new LocalRuntimeError(`The local runtime serves ONNX models; ${variant.modelName} v${variant.version} is ${variant.format}`, undefined, false);
+    throw new LocalRuntimeError(
+      `The local runtime serves ONNX models; ${variant.modelName} v${variant.version} is ${variant.format}`,
+      undefined,
+      false,
+    );
   }
   return {
     variantName: variant.variantName,
@@ -42,6 +50,11 @@ export function toEndpointState(endpointName: string, view: EndpointView | undef
   return {
     endpointName,
     status: view.status === "updating" ? "updating" : allReady ? "healthy" : "creating",
-    variants: view.variants.map((v) => ({ variantName: v.variantName, weight: v.weight, ready: v.ready, replicas: v.ready ? 1 : 0 })),
+    variants: view.variants.map((v) => ({
+      variantName: v.variantName,
+      weight: v.weight,
+      ready: v.ready,
+      replicas: v.ready ? 1 : 0,
+    })),
   };
 }

@@ -1,3 +1,3 @@
-export { localRuntimeConfigFromEnv, type LocalRuntimeConfig } from "./config";
-export { LocalRuntimeTarget } from "./local-runtime-target";
-export { LocalRuntimeError, RuntimeControlClient } from "./runtime-control-client";
+export { localRuntimeConfigFromEnv, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
+export { LocalRuntimeTarget } from "@/server/integrations/local-runtime/local-runtime-target";
+export { LocalRuntimeError, RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";

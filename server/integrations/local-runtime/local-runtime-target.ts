@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy, VariantSizing, VariantSpec } from "../targets/deployment-target";
-import type { LocalRuntimeConfig } from "./config";
-import { toEndpointState, toRuntimeEndpoint } from "./endpoint-mapping";
-import { LocalRuntimeError, RuntimeControlClient } from "./runtime-control-client";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  EndpointState,
+  RolloutStrategy,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
+import type { LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
+import { toEndpointState, toRuntimeEndpoint } from "@/server/integrations/local-runtime/endpoint-mapping";
+import { LocalRuntimeError, RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
 
 /** The price-table name of the local runtime's CPU (see the pricing seed); the runtime's own default too. */
 export const LOCAL_INSTANCE_TYPE = "local-cpu";
@@ -39,12 +46,17 @@ export class LocalRuntimeTarget implements DeploymentTarget {
     return toEndpointState(endpointName, await this.client.getEndpoint(endpointName));
   }
 
-  async waitUntilSettled(endpointName: string, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<EndpointState> {
+  async waitUntilSettled(
+    endpointName: string,
+    options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+  ): Promise<EndpointState> {
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
       const state = await this.describe(endpointName);
       if (state.status === "healthy" || state.status === "failed" || Date.now() >= deadline) return state;
-      await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal });
+      await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), undefined, {
+        signal: options.signal,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import type { EndpointView } from "@/runtime/serving/endpoint-registry";
 import type { EndpointConfigInput, FaultInjection } from "@/runtime/control/control-schemas";
-import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "./config";
+import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
 
 /** A control API call that failed; `retryable` is false when repeating the same call cannot succeed (4xx). */
 export class LocalRuntimeError extends Error {
@@ -31,19 +31,31 @@ export class RuntimeControlClient {
     try {
       response = await fetch(`${this.config.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.config.controlToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: {
+          authorization: `Bearer ${this.config.controlToken}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.requestTimeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new LocalRuntimeError(`The local runtime at ${this.config.baseUrl} did not answer ${method} ${path}: ${reason}`, undefined, true);
+      const reason =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new LocalRuntimeError(
+        `The local runtime at ${this.config.baseUrl} did not answer ${method} ${path}: ${reason}`,
+        undefined,
+        true,
+      );
     }
     if (response.status === 404) return undefined;
     if (!response.ok) {
       const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;
       const message = isJson ? ((await response.json()) as { error?: string }).error : await response.text();
-      throw new LocalRuntimeError(`The local runtime refused ${method} ${path} (${response.status}): ${message}`, response.status, response.status >= 500);
+      throw new LocalRuntimeError(
+        `The local runtime refused ${method} ${path} (${response.status}): ${message}`,
+        response.status,
+        response.status >= 500,
+      );
     }
     return response;
   }
@@ -65,7 +77,11 @@ export class RuntimeControlClient {
   }
 
   /** Test-only fault injection: makes a variant fail (errorRate 0–1) or slow down on purpose. */
-  async injectFault(name: string, variantName: string, fault: Partial<FaultInjection> & { errorRate: number }): Promise<EndpointView | undefined> {
+  async injectFault(
+    name: string,
+    variantName: string,
+    fault: Partial<FaultInjection> & { errorRate: number },
+  ): Promise<EndpointView | undefined> {
     const path = `/v1/control/endpoints/${encodeURIComponent(name)}/variants/${encodeURIComponent(variantName)}/fault-injection`;
     const response = await this.call("PUT", path, fault);
     return response ? ((await response.json()) as EndpointView) : undefined;

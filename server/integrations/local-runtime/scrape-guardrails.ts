@@ -1,6 +1,6 @@
-import type { GuardrailReading, GuardrailSource } from "../../services/deployments/guardrails";
-import { histogramQuantile, parsePrometheusText, type Sample } from "../../services/monitoring/prometheus-text";
-import { parseBucketBound } from "../../services/monitoring/psi";
+import type { GuardrailReading, GuardrailSource } from "@/server/services/deployments/guardrails";
+import { histogramQuantile, parsePrometheusText, type Sample } from "@/server/services/monitoring/prometheus-text";
+import { parseBucketBound } from "@/server/services/monitoring/psi";
 
 type Totals = { requests: number; errors: number; buckets: Map<number, number> };
 
@@ -42,6 +42,10 @@ export class ScrapeGuardrails implements GuardrailSource {
     const requests = now.requests - base.requests;
     const buckets = [...now.buckets].map(([le, count]) => ({ le, count: count - (base.buckets.get(le) ?? 0) }));
     const p99 = histogramQuantile(0.99, buckets);
-    return { requests, errorRate: requests > 0 ? (now.errors - base.errors) / requests : 0, p99Ms: p99 === null ? null : p99 * 1000 };
+    return {
+      requests,
+      errorRate: requests > 0 ? (now.errors - base.errors) / requests : 0,
+      p99Ms: p99 === null ? null : p99 * 1000,
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
-import { clampStep, parseSampleValue } from "./promql";
+import { clampStep, parseSampleValue } from "@/server/integrations/prometheus/promql";
 
 export type InstantSample = { metric: Record<string, string>; value: number; timestamp: number };
 export type RangeSeries = { metric: Record<string, string>; values: Array<{ timestamp: number; value: number }> };
@@ -10,7 +10,10 @@ const samplePair = z.tuple([z.number(), z.string()]);
 const metricLabels = z.record(z.string(), z.string());
 const data = z.discriminatedUnion("resultType", [
   z.object({ resultType: z.literal("vector"), result: z.array(z.object({ metric: metricLabels, value: samplePair })) }),
-  z.object({ resultType: z.literal("matrix"), result: z.array(z.object({ metric: metricLabels, values: z.array(samplePair) })) }),
+  z.object({
+    resultType: z.literal("matrix"),
+    result: z.array(z.object({ metric: metricLabels, values: z.array(samplePair) })),
+  }),
   z.object({ resultType: z.literal("scalar"), result: samplePair }),
   z.object({ resultType: z.literal("string"), result: samplePair }),
 ]);
@@ -47,14 +50,25 @@ export class PrometheusClient {
       const [timestamp, value] = result.result;
       return [{ metric: {}, value: parseSampleValue(value), timestamp }];
     }
-    if (result.resultType !== "vector") throw new Error(`Expected an instant vector from ${promql}, got a ${result.resultType}`);
-    return result.result.map(({ metric, value: [timestamp, value] }) => ({ metric, value: parseSampleValue(value), timestamp }));
+    if (result.resultType !== "vector")
+      throw new Error(`Expected an instant vector from ${promql}, got a ${result.resultType}`);
+    return result.result.map(({ metric, value: [timestamp, value] }) => ({
+      metric,
+      value: parseSampleValue(value),
+      timestamp,
+    }));
   }
 
   async queryRange(promql: string, range: { start: Date; end: Date; stepSeconds?: number }): Promise<RangeSeries[]> {
     const step = clampStep(range.start.getTime() / 1000, range.end.getTime() / 1000, range.stepSeconds);
-    const result = await this.post("/api/v1/query_range", { query: promql, start: seconds(range.start), end: seconds(range.end), step: String(step) });
-    if (result.resultType !== "matrix") throw new Error(`Expected a range vector from ${promql}, got a ${result.resultType}`);
+    const result = await this.post("/api/v1/query_range", {
+      query: promql,
+      start: seconds(range.start),
+      end: seconds(range.end),
+      step: String(step),
+    });
+    if (result.resultType !== "matrix")
+      throw new Error(`Expected a range vector from ${promql}, got a ${result.resultType}`);
     return result.result.map(({ metric, values }) => ({
       metric,
       values: values.map(([timestamp, value]) => ({ timestamp, value: parseSampleValue(value) })),
@@ -78,13 +92,20 @@ export class PrometheusClient {
     const text = await response.text();
     const parsed = answer.safeParse(jsonOrNull(text));
     if (!parsed.success) {
-      throw new AppError("UNAVAILABLE", `Prometheus at ${this.baseUrl} answered ${response.status} with something that is not its API: ${text.slice(0, 200)}`);
+      throw new AppError(
+        "UNAVAILABLE",
+        `Prometheus at ${this.baseUrl} answered ${response.status} with something that is not its API: ${text.slice(0, 200)}`,
+      );
     }
     const body = parsed.data;
     if (body.status === "success") return body.data;
     // Our queries are built by code, so a rejected one (bad_data, 400/422) is a bug rather than an outage.
-    if (response.status >= 400 && response.status < 500) throw new Error(`Prometheus rejected the query (${body.errorType}): ${body.error}; query: ${form.query}`);
-    throw new AppError("UNAVAILABLE", `Prometheus at ${this.baseUrl} failed the query (${body.errorType}): ${body.error}`);
+    if (response.status >= 400 && response.status < 500)
+      throw new Error(`Prometheus rejected the query (${body.errorType}): ${body.error}; query: ${form.query}`);
+    throw new AppError(
+      "UNAVAILABLE",
+      `Prometheus at ${this.baseUrl} failed the query (${body.errorType}): ${body.error}`,
+    );
   }
 }
 

@@ -18,7 +18,10 @@ export function parseSampleValue(text: string): number {
 
 /** Escapes a value for a double-quoted PromQL string, so user-supplied names cannot change the query. */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/[\\"\n\r\t]/g, (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c] ?? c);
+  return value.replace(
+    /[\\"\n\r\t]/g,
+    (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c] ?? c,
+  );
 }
 
 /** `metric{a="b",...}` with every value escaped; names are checked because they cannot be escaped. */
@@ -39,7 +42,8 @@ export function selector(metric: string, labels: Record<string, string>): string
 export function clampStep(startSeconds: number, endSeconds: number, requestedStepSeconds?: number): number {
   const range = endSeconds - startSeconds;
   if (!Number.isFinite(range) || range < 0) throw badRequest("A range query needs an end at or after its start");
-  if (requestedStepSeconds !== undefined && !(requestedStepSeconds > 0)) throw badRequest("The step must be a positive number of seconds");
+  if (requestedStepSeconds !== undefined && !(requestedStepSeconds > 0))
+    throw badRequest("The step must be a positive number of seconds");
   const smallestAllowed = Math.max(MIN_STEP_SECONDS, Math.ceil(range / (MAX_POINTS_PER_SERIES - 1)));
   const wanted = requestedStepSeconds ?? Math.ceil(range / DEFAULT_POINTS_PER_SERIES);
   return Math.max(smallestAllowed, wanted);

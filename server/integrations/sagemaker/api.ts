@@ -23,8 +23,8 @@ import {
   type UpdateEndpointCommandInput,
   type UpdateEndpointWeightsAndCapacitiesCommandInput,
 } from "@aws-sdk/client-sagemaker";
-import { isNotFound } from "./errors";
-import { callWithRetry, type RetryPolicy } from "./retry";
+import { isNotFound } from "@/server/integrations/sagemaker/errors";
+import { callWithRetry, type RetryPolicy } from "@/server/integrations/sagemaker/retry";
 
 export type NamedResource = { name: string; arn: string };
 
@@ -50,7 +50,9 @@ export class SageMakerApi {
   }
 
   describeEndpointConfig(EndpointConfigName: string) {
-    return this.call("DescribeEndpointConfig", () => this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName })));
+    return this.call("DescribeEndpointConfig", () =>
+      this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName })),
+    );
   }
 
   describeModel(ModelName: string) {
@@ -74,7 +76,9 @@ export class SageMakerApi {
   }
 
   updateWeights(input: UpdateEndpointWeightsAndCapacitiesCommandInput) {
-    return this.call("UpdateEndpointWeightsAndCapacities", () => this.client.send(new UpdateEndpointWeightsAndCapacitiesCommand(input)));
+    return this.call("UpdateEndpointWeightsAndCapacities", () =>
+      this.client.send(new UpdateEndpointWeightsAndCapacitiesCommand(input)),
+    );
   }
 
   deleteEndpoint(EndpointName: string) {
@@ -82,7 +86,9 @@ export class SageMakerApi {
   }
 
   deleteEndpointConfig(EndpointConfigName: string) {
-    return this.call("DeleteEndpointConfig", () => this.client.send(new DeleteEndpointConfigCommand({ EndpointConfigName })));
+    return this.call("DeleteEndpointConfig", () =>
+      this.client.send(new DeleteEndpointConfigCommand({ EndpointConfigName })),
+    );
   }
 
   deleteModel(ModelName: string) {
@@ -108,8 +114,11 @@ export class SageMakerApi {
     const found: NamedResource[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await this.call("ListEndpointConfigs", () => this.client.send(new ListEndpointConfigsCommand({ NameContains, NextToken })));
-      for (const config of page.EndpointConfigs ?? []) found.push({ name: config.EndpointConfigName ?? "", arn: config.EndpointConfigArn ?? "" });
+      const page = await this.call("ListEndpointConfigs", () =>
+        this.client.send(new ListEndpointConfigsCommand({ NameContains, NextToken })),
+      );
+      for (const config of page.EndpointConfigs ?? [])
+        found.push({ name: config.EndpointConfigName ?? "", arn: config.EndpointConfigArn ?? "" });
       NextToken = page.NextToken;
     } while (NextToken);
     return found;
@@ -119,7 +128,9 @@ export class SageMakerApi {
     const found: NamedResource[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await this.call("ListModels", () => this.client.send(new ListModelsCommand({ NameContains, NextToken })));
+      const page = await this.call("ListModels", () =>
+        this.client.send(new ListModelsCommand({ NameContains, NextToken })),
+      );
       for (const model of page.Models ?? []) found.push({ name: model.ModelName ?? "", arn: model.ModelArn ?? "" });
       NextToken = page.NextToken;
     } while (NextToken);

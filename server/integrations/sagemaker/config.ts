@@ -28,20 +28,30 @@ const s3PrefixSchema = z
  * CloudWatch alarms can trigger an automatic rollback.
  */
 export const sageMakerConfigSchema = z.object({
-  region: z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "The region must look like eu-west-1"),
+  region: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "The region must look like eu-west-1"),
   executionRoleArn: z
     .string()
     .trim()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "The execution role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)"),
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      "The execution role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+    ),
   images: z
     .object({ ONNX: imageUriSchema.optional(), CONTAINER: imageUriSchema.optional(), VLLM: imageUriSchema.optional() })
-    .refine((images) => Object.values(images).some(Boolean), { message: "Configure a serving image for at least one model format" }),
+    .refine((images) => Object.values(images).some(Boolean), {
+      message: "Configure a serving image for at least one model format",
+    }),
   /** Extra container environment per format, e.g. LMI options for the vLLM image. */
   environment: z
     .object({
       ONNX: z.record(z.string(), z.string()).default({}),
       CONTAINER: z.record(z.string(), z.string()).default({}),
-      VLLM: z.record(z.string(), z.string()).default({ OPTION_ROLLING_BATCH: "vllm", OPTION_GPU_MEMORY_UTILIZATION: "0.9" }),
+      VLLM: z
+        .record(z.string(), z.string())
+        .default({ OPTION_ROLLING_BATCH: "vllm", OPTION_GPU_MEMORY_UTILIZATION: "0.9" }),
     })
     .prefault({}),
   modelDataS3Prefix: s3PrefixSchema,
@@ -50,12 +60,25 @@ export const sageMakerConfigSchema = z.object({
   /** An S3-compatible endpoint instead of AWS's (addressed path-style), e.g. a local stand-in. */
   s3EndpointUrl: z.url().optional(),
   /** Artifacts up to this size go up in one PutObject; larger ones as a multipart upload (S3 allows 5 GiB per PUT). */
-  s3MultipartThresholdBytes: z.number().int().min(MIN_PART_BYTES).max(5 * GIB).default(100 * MIB),
+  s3MultipartThresholdBytes: z
+    .number()
+    .int()
+    .min(MIN_PART_BYTES)
+    .max(5 * GIB)
+    .default(100 * MIB),
   /** Multipart part size; grown when needed to stay within S3's 10,000 parts. */
-  s3PartSizeBytes: z.number().int().min(MIN_PART_BYTES).max(5 * GIB).default(16 * MIB),
+  s3PartSizeBytes: z
+    .number()
+    .int()
+    .min(MIN_PART_BYTES)
+    .max(5 * GIB)
+    .default(16 * MIB),
   defaultInstanceType: instanceTypeSchema,
   defaultInstanceCount: z.number().int().min(1).max(100).default(1),
-  rollbackAlarmNames: z.array(z.string().trim().min(1).max(255)).max(10, "SageMaker accepts at most 10 rollback alarms").default([]),
+  rollbackAlarmNames: z
+    .array(z.string().trim().min(1).max(255))
+    .max(10, "SageMaker accepts at most 10 rollback alarms")
+    .default([]),
   maxExecutionSeconds: z.number().int().min(600).max(14_400).default(3600),
   terminationWaitSeconds: z.number().int().min(0).max(3600).default(0),
   endpointUrl: z.url().optional(),

@@ -1,10 +1,14 @@
 import type { CreateModelCommandInput } from "@aws-sdk/client-sagemaker";
-import type { EndpointSpec } from "../targets/deployment-target";
-import type { SageMakerConfig } from "./config";
-import { createEndpointConfigInput, productionVariants, type DesiredVariant } from "./endpoint-config";
-import type { ArtifactUpload } from "./model-artifacts";
-import { artifactUpload, createModelInput } from "./model-definition";
-import { assertValidSpec } from "./spec";
+import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import {
+  createEndpointConfigInput,
+  productionVariants,
+  type DesiredVariant,
+} from "@/server/integrations/sagemaker/endpoint-config";
+import type { ArtifactUpload } from "@/server/integrations/sagemaker/model-artifacts";
+import { artifactUpload, createModelInput } from "@/server/integrations/sagemaker/model-definition";
+import { assertValidSpec } from "@/server/integrations/sagemaker/spec";
 
 /** Everything apply will ask SageMaker for, computed (and validated) before any call. */
 export type DesiredEndpoint = {

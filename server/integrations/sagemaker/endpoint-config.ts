@@ -1,15 +1,34 @@
-import type { CreateEndpointConfigCommandInput, DescribeEndpointConfigCommandOutput, ProductionVariant } from "@aws-sdk/client-sagemaker";
-import type { EndpointSpec } from "../targets/deployment-target";
-import { instanceTypeSchema, type SageMakerConfig } from "./config";
-import { TAG_ENDPOINT, canonicalJson, contentHash, endpointConfigResourceName } from "./names";
+import type {
+  CreateEndpointConfigCommandInput,
+  DescribeEndpointConfigCommandOutput,
+  ProductionVariant,
+} from "@aws-sdk/client-sagemaker";
+import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import { instanceTypeSchema, type SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import {
+  TAG_ENDPOINT,
+  canonicalJson,
+  contentHash,
+  endpointConfigResourceName,
+} from "@/server/integrations/sagemaker/names";
 
 type Defined<T> = { [K in keyof T]-?: NonNullable<T[K]> };
-export type DesiredVariant = Defined<Pick<ProductionVariant, "VariantName" | "ModelName" | "InstanceType" | "InitialInstanceCount" | "InitialVariantWeight">>;
+export type DesiredVariant = Defined<
+  Pick<
+    ProductionVariant,
+    "VariantName" | "ModelName" | "InstanceType" | "InitialInstanceCount" | "InitialVariantWeight"
+  >
+>;
 
-const byName = (a: { VariantName?: string }, b: { VariantName?: string }) => ((a.VariantName ?? "") < (b.VariantName ?? "") ? -1 : 1);
+const byName = (a: { VariantName?: string }, b: { VariantName?: string }) =>
+  (a.VariantName ?? "") < (b.VariantName ?? "") ? -1 : 1;
 
 /** One ProductionVariant per spec variant, sorted by name so equal specs give byte-equal requests. */
-export function productionVariants(spec: EndpointSpec, modelNames: ReadonlyMap<string, string>, config: SageMakerConfig): DesiredVariant[] {
+export function productionVariants(
+  spec: EndpointSpec,
+  modelNames: ReadonlyMap<string, string>,
+  config: SageMakerConfig,
+): DesiredVariant[] {
   return spec.variants
     .map((variant) => ({
       VariantName: variant.variantName,
@@ -22,7 +41,10 @@ export function productionVariants(spec: EndpointSpec, modelNames: ReadonlyMap<s
 }
 
 /** The config's name hashes its variants (weights included): the same spec always maps to the same config. */
-export function createEndpointConfigInput(endpointName: string, variants: DesiredVariant[]): CreateEndpointConfigCommandInput & { EndpointConfigName: string } {
+export function createEndpointConfigInput(
+  endpointName: string,
+  variants: DesiredVariant[],
+): CreateEndpointConfigCommandInput & { EndpointConfigName: string } {
   return {
     EndpointConfigName: endpointConfigResourceName(endpointName, contentHash(variants)),
     ProductionVariants: variants,
@@ -42,11 +64,17 @@ function comparable(variants: readonly ProductionVariant[] | undefined, withWeig
   );
 }
 
-export function isSameEndpointConfig(wanted: readonly ProductionVariant[], existing: DescribeEndpointConfigCommandOutput): boolean {
+export function isSameEndpointConfig(
+  wanted: readonly ProductionVariant[],
+  existing: DescribeEndpointConfigCommandOutput,
+): boolean {
   return comparable(wanted, true) === comparable(existing.ProductionVariants, true);
 }
 
 /** Same variants on the same models and instances: only traffic weights can differ, so no new fleet is needed. */
-export function differsOnlyInWeights(wanted: readonly ProductionVariant[], live: readonly ProductionVariant[] | undefined): boolean {
+export function differsOnlyInWeights(
+  wanted: readonly ProductionVariant[],
+  live: readonly ProductionVariant[] | undefined,
+): boolean {
   return comparable(wanted, false) === comparable(live, false);
 }

@@ -1,5 +1,5 @@
 import type { DescribeEndpointCommandOutput, EndpointStatus as SageMakerStatus } from "@aws-sdk/client-sagemaker";
-import type { EndpointState, EndpointStatus, VariantState } from "../targets/deployment-target";
+import type { EndpointState, EndpointStatus, VariantState } from "@/server/integrations/targets/deployment-target";
 
 const STATUS: Record<SageMakerStatus, EndpointStatus> = {
   Creating: "creating",
@@ -57,12 +57,18 @@ export function isTerminal(live: DescribeEndpointCommandOutput): boolean {
  * with a FailureReason: that is a failed deployment, not a healthy one. `expectedConfig` is the config Modelport last
  * asked for; without it a FailureReason alone marks the outcome as failed.
  */
-export function settledOutcome(endpointName: string, live: DescribeEndpointCommandOutput, expectedConfig: string | undefined): EndpointState {
+export function settledOutcome(
+  endpointName: string,
+  live: DescribeEndpointCommandOutput,
+  expectedConfig: string | undefined,
+): EndpointState {
   const state = toEndpointState(endpointName, live);
   if (live.EndpointStatus !== "InService") return state;
-  const rolledBack = expectedConfig !== undefined ? live.EndpointConfigName !== expectedConfig : Boolean(live.FailureReason);
+  const rolledBack =
+    expectedConfig !== undefined ? live.EndpointConfigName !== expectedConfig : Boolean(live.FailureReason);
   if (!rolledBack) return { endpointName, status: "healthy", variants: state.variants };
   const reason = live.FailureReason ?? "SageMaker gave no reason";
-  const serving = expectedConfig !== undefined ? ` It still serves ${live.EndpointConfigName} instead of ${expectedConfig}.` : "";
+  const serving =
+    expectedConfig !== undefined ? ` It still serves ${live.EndpointConfigName} instead of ${expectedConfig}.` : "";
   return { ...state, status: "failed", message: `The update was rolled back: ${reason}.${serving}` };
 }

@@ -19,7 +19,14 @@ const THROTTLING_ERRORS = new Set([
   "SlowDown",
   "PriorRequestNotComplete",
 ]);
-const TRANSIENT_ERRORS = new Set(["InternalFailure", "InternalServerError", "ServiceUnavailable", "RequestTimeout", "RequestTimeoutException", "TimeoutError"]);
+const TRANSIENT_ERRORS = new Set([
+  "InternalFailure",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+]);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND"]);
 
@@ -67,7 +74,11 @@ export function isNotFound(error: unknown): boolean {
 
 /** "Cannot create already existing model/endpoint configuration/endpoint ..." */
 export function isAlreadyExists(error: unknown): boolean {
-  return error instanceof SageMakerRequestError && error.awsErrorName === "ValidationException" && /already existing/i.test(error.awsMessage);
+  return (
+    error instanceof SageMakerRequestError &&
+    error.awsErrorName === "ValidationException" &&
+    /already existing/i.test(error.awsMessage)
+  );
 }
 
 /** Why a model artifact could not be put where SageMaker reads it; `retryable` is false when trying again cannot help. */
@@ -85,7 +96,8 @@ export class ModelArtifactError extends Error {
 /** What to check when S3 refuses, by what it said (HEAD answers carry no body, hence the status fallback). */
 function s3Hint(aws: AwsErrorShape): string {
   if (aws.name === "NoSuchBucket") return " The bucket does not exist: check MODELPORT_SAGEMAKER_S3_PREFIX.";
-  if (aws.name.startsWith("KMS")) return " Check MODELPORT_SAGEMAKER_S3_KMS_KEY_ID and that the worker may use that key (kms:GenerateDataKey).";
+  if (aws.name.startsWith("KMS"))
+    return " Check MODELPORT_SAGEMAKER_S3_KMS_KEY_ID and that the worker may use that key (kms:GenerateDataKey).";
   if (aws.name === "AccessDenied" || aws.$metadata?.httpStatusCode === 403) {
     return " The worker's AWS credentials need s3:GetObject, s3:PutObject and s3:ListBucket on it (without s3:ListBucket S3 answers 403 for a missing object).";
   }
@@ -98,5 +110,9 @@ export function s3RequestError(operation: string, uri: string, error: unknown, a
   const status = aws.$metadata?.httpStatusCode;
   const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
   const what = `${aws.name}${status !== undefined ? ` (HTTP ${status})` : ""}: ${aws.message}`;
-  return new ModelArtifactError(`S3 ${operation} of ${uri} failed${retried}: ${what}.${s3Hint(aws)}`, isRetryableAwsError(error), { cause: error });
+  return new ModelArtifactError(
+    `S3 ${operation} of ${uri} failed${retried}: ${what}.${s3Hint(aws)}`,
+    isRetryableAwsError(error),
+    { cause: error },
+  );
 }

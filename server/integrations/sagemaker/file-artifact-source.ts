@@ -1,5 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import type { ArtifactSource } from "./model-artifacts";
+import type { ArtifactSource } from "@/server/integrations/sagemaker/model-artifacts";
 
 const isMissingFile = (error: unknown) => error instanceof Error && "code" in error && error.code === "ENOENT";
 

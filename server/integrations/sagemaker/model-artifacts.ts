@@ -1,9 +1,9 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Readable } from "node:stream";
-import type { SageMakerConfig } from "./config";
-import { ModelArtifactError, s3RequestError } from "./errors";
-import { callWithRetry } from "./retry";
+import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import { ModelArtifactError, s3RequestError } from "@/server/integrations/sagemaker/errors";
+import { callWithRetry } from "@/server/integrations/sagemaker/retry";
 
 /** Reads artifact bytes from wherever the registry keeps them; the worker passes its local content-addressed store. */
 export interface ArtifactSource {
@@ -36,7 +36,8 @@ export function parseS3Uri(uri: string): S3Location {
   return { Bucket: match[1], Key: match[2] };
 }
 
-const isMissingObject = (error: unknown) => error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey");
+const isMissingObject = (error: unknown) =>
+  error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey");
 
 /**
  * Puts registry artifacts where SageMaker reads them: each one uncompressed, as a single object at
@@ -52,10 +53,17 @@ export class ModelArtifacts {
   ) {}
 
   async ensureUploaded(artifact: ArtifactUpload): Promise<"present" | "uploaded"> {
-    if (!this.source) throw new ModelArtifactError(`No artifact source is configured, so ${artifact.sha256} cannot be uploaded to ${artifact.uri}`, false);
+    if (!this.source)
+      throw new ModelArtifactError(
+        `No artifact source is configured, so ${artifact.sha256} cannot be uploaded to ${artifact.uri}`,
+        false,
+      );
     const size = await this.source.size(artifact.sha256);
     if (size === undefined) {
-      throw new ModelArtifactError(`Artifact ${artifact.sha256} is missing from the artifact store, so it cannot be uploaded to ${artifact.uri}`, false);
+      throw new ModelArtifactError(
+        `Artifact ${artifact.sha256} is missing from the artifact store, so it cannot be uploaded to ${artifact.uri}`,
+        false,
+      );
     }
     const location = parseS3Uri(artifact.uri);
     const existing = await this.head(location, artifact.uri);
@@ -98,7 +106,13 @@ export class ModelArtifacts {
       withBody(source, artifact.sha256, (Body) =>
         new Upload({
           client: this.s3,
-          params: { ...location, ...this.objectAttributes(artifact), Body, ContentLength: size, ChecksumAlgorithm: "SHA256" },
+          params: {
+            ...location,
+            ...this.objectAttributes(artifact),
+            Body,
+            ContentLength: size,
+            ChecksumAlgorithm: "SHA256",
+          },
           partSize,
           queueSize: UPLOAD_CONCURRENCY,
         }).done(),
@@ -114,7 +128,9 @@ export class ModelArtifacts {
   }
 
   private call<T>(operation: string, uri: string, send: () => Promise<T>): Promise<T> {
-    return callWithRetry(operation, this.config.retry, send, (error, attempts) => s3RequestError(operation, uri, error, attempts));
+    return callWithRetry(operation, this.config.retry, send, (error, attempts) =>
+      s3RequestError(operation, uri, error, attempts),
+    );
   }
 }
 

@@ -1,9 +1,21 @@
-import type { ContainerDefinition, CreateModelCommandInput, DescribeModelCommandOutput, Tag } from "@aws-sdk/client-sagemaker";
-import { badRequest } from "../../errors";
-import type { VariantSpec } from "../targets/deployment-target";
-import type { SageMakerConfig } from "./config";
-import type { ArtifactUpload } from "./model-artifacts";
-import { TAG_ARTIFACT_SHA256, TAG_ENDPOINT, TAG_VARIANT, canonicalJson, contentHash, modelResourceName } from "./names";
+import type {
+  ContainerDefinition,
+  CreateModelCommandInput,
+  DescribeModelCommandOutput,
+  Tag,
+} from "@aws-sdk/client-sagemaker";
+import { badRequest } from "@/server/errors";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import type { ArtifactUpload } from "@/server/integrations/sagemaker/model-artifacts";
+import {
+  TAG_ARTIFACT_SHA256,
+  TAG_ENDPOINT,
+  TAG_VARIANT,
+  canonicalJson,
+  contentHash,
+  modelResourceName,
+} from "@/server/integrations/sagemaker/names";
 
 type ModelData = Pick<ContainerDefinition, "ModelDataUrl" | "ModelDataSource">;
 
@@ -26,7 +38,11 @@ export function artifactUpload(variant: VariantSpec, config: SageMakerConfig): A
  */
 export function modelDataFor(uri: string): ModelData {
   if (uri.endsWith(".tar.gz")) return { ModelDataUrl: uri };
-  return { ModelDataSource: { S3DataSource: { S3Uri: uri, S3DataType: uri.endsWith("/") ? "S3Prefix" : "S3Object", CompressionType: "None" } } };
+  return {
+    ModelDataSource: {
+      S3DataSource: { S3Uri: uri, S3DataType: uri.endsWith("/") ? "S3Prefix" : "S3Object", CompressionType: "None" },
+    },
+  };
 }
 
 function environmentFor(variant: VariantSpec, config: SageMakerConfig): Record<string, string> {
@@ -36,13 +52,17 @@ function environmentFor(variant: VariantSpec, config: SageMakerConfig): Record<s
     MODELPORT_MODEL_VERSION: String(variant.version),
     MODELPORT_ARTIFACT_SHA256: variant.artifactSha256,
   };
-  if (variant.format === "VLLM" && variant.gpus !== undefined) environment.OPTION_TENSOR_PARALLEL_DEGREE = String(variant.gpus);
+  if (variant.format === "VLLM" && variant.gpus !== undefined)
+    environment.OPTION_TENSOR_PARALLEL_DEGREE = String(variant.gpus);
   return environment;
 }
 
 export function containerFor(variant: VariantSpec, config: SageMakerConfig): ContainerDefinition {
   const image = config.images[variant.format];
-  if (!image) throw badRequest(`No SageMaker serving image is configured for ${variant.format} models (variant ${variant.variantName})`);
+  if (!image)
+    throw badRequest(
+      `No SageMaker serving image is configured for ${variant.format} models (variant ${variant.variantName})`,
+    );
   return { Image: image, ...modelDataFor(modelDataUri(variant, config)), Environment: environmentFor(variant, config) };
 }
 
@@ -55,9 +75,18 @@ export function modelTags(endpointName: string, variant: VariantSpec): Tag[] {
 }
 
 /** The CreateModel request for one variant; its name hashes the whole definition, so equal definitions share a name. */
-export function createModelInput(endpointName: string, variant: VariantSpec, config: SageMakerConfig): CreateModelCommandInput & { ModelName: string } {
+export function createModelInput(
+  endpointName: string,
+  variant: VariantSpec,
+  config: SageMakerConfig,
+): CreateModelCommandInput & { ModelName: string } {
   const PrimaryContainer = containerFor(variant, config);
-  const definitionHash = contentHash({ endpointName, variantName: variant.variantName, ExecutionRoleArn: config.executionRoleArn, PrimaryContainer });
+  const definitionHash = contentHash({
+    endpointName,
+    variantName: variant.variantName,
+    ExecutionRoleArn: config.executionRoleArn,
+    PrimaryContainer,
+  });
   return {
     ModelName: modelResourceName(endpointName, variant.variantName, definitionHash),
     ExecutionRoleArn: config.executionRoleArn,
@@ -79,5 +108,8 @@ function comparableModel(role: string | undefined, container: ContainerDefinitio
 
 /** Whether a model that already exists under our name is the one we would have created. */
 export function isSameModel(wanted: CreateModelCommandInput, existing: DescribeModelCommandOutput): boolean {
-  return comparableModel(wanted.ExecutionRoleArn, wanted.PrimaryContainer) === comparableModel(existing.ExecutionRoleArn, existing.PrimaryContainer);
+  return (
+    comparableModel(wanted.ExecutionRoleArn, wanted.PrimaryContainer) ===
+    comparableModel(existing.ExecutionRoleArn, existing.PrimaryContainer)
+  );
 }

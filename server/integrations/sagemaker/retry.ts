@@ -1,5 +1,5 @@
-import { SageMakerRequestError, isRetryableAwsError } from "./errors";
-import { backoffDelay, sleep } from "./timing";
+import { SageMakerRequestError, isRetryableAwsError } from "@/server/integrations/sagemaker/errors";
+import { backoffDelay, sleep } from "@/server/integrations/sagemaker/timing";
 
 export type RetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 
@@ -11,7 +11,8 @@ export async function callWithRetry<T>(
   operation: string,
   policy: RetryPolicy,
   send: () => Promise<T>,
-  fail: (error: unknown, attempts: number) => Error = (error, attempts) => new SageMakerRequestError(operation, error, attempts),
+  fail: (error: unknown, attempts: number) => Error = (error, attempts) =>
+    new SageMakerRequestError(operation, error, attempts),
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

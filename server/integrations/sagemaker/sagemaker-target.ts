@@ -1,21 +1,38 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
-import { conflict, notFound } from "../../errors";
-import type { DeploymentTarget, EndpointSpec, EndpointState, RolloutStrategy, VariantSizing, VariantSpec } from "../targets/deployment-target";
-import { SageMakerApi } from "./api";
-import { deleteCreatedResources } from "./cleanup";
-import { parseSageMakerConfig, sageMakerConfigFromEnv, type SageMakerConfig, type SageMakerConfigInput } from "./config";
-import { desiredEndpoint, type DesiredEndpoint } from "./desired-endpoint";
-import { differsOnlyInWeights, isSameEndpointConfig } from "./endpoint-config";
-import { absentState, isTerminal, settledOutcome, toEndpointState } from "./endpoint-state";
-import { isAlreadyExists, isNotFound } from "./errors";
-import { ModelArtifacts, createS3Client, type ArtifactSource } from "./model-artifacts";
-import { isSameModel } from "./model-definition";
-import { TAG_ENDPOINT, TAG_EXPECTED_CONFIG } from "./names";
-import { assertRolloutFits, deploymentConfigFor } from "./rollout";
-import { assertValidWeights } from "./spec";
-import { abortReason, sleep } from "./timing";
-import { weightsMatch } from "./weights";
+import { conflict, notFound } from "@/server/errors";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  EndpointState,
+  RolloutStrategy,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
+import { SageMakerApi } from "@/server/integrations/sagemaker/api";
+import { deleteCreatedResources } from "@/server/integrations/sagemaker/cleanup";
+import {
+  parseSageMakerConfig,
+  sageMakerConfigFromEnv,
+  type SageMakerConfig,
+  type SageMakerConfigInput,
+} from "@/server/integrations/sagemaker/config";
+import { desiredEndpoint, type DesiredEndpoint } from "@/server/integrations/sagemaker/desired-endpoint";
+import { differsOnlyInWeights, isSameEndpointConfig } from "@/server/integrations/sagemaker/endpoint-config";
+import {
+  absentState,
+  isTerminal,
+  settledOutcome,
+  toEndpointState,
+} from "@/server/integrations/sagemaker/endpoint-state";
+import { isAlreadyExists, isNotFound } from "@/server/integrations/sagemaker/errors";
+import { ModelArtifacts, createS3Client, type ArtifactSource } from "@/server/integrations/sagemaker/model-artifacts";
+import { isSameModel } from "@/server/integrations/sagemaker/model-definition";
+import { TAG_ENDPOINT, TAG_EXPECTED_CONFIG } from "@/server/integrations/sagemaker/names";
+import { assertRolloutFits, deploymentConfigFor } from "@/server/integrations/sagemaker/rollout";
+import { assertValidWeights } from "@/server/integrations/sagemaker/spec";
+import { abortReason, sleep } from "@/server/integrations/sagemaker/timing";
+import { weightsMatch } from "@/server/integrations/sagemaker/weights";
 
 const DEFAULT_POLL_MS = 15_000;
 const POLL_GROWTH = 1.5;
@@ -23,7 +40,11 @@ const MAX_POLL_FACTOR = 4;
 
 /** The real SageMaker client for a config; retries are ours (callWithRetry), so the SDK's own are turned off. */
 export function createSageMakerClient(config: SageMakerConfig): SageMakerClient {
-  return new SageMakerClient({ region: config.region, maxAttempts: 1, ...(config.endpointUrl && { endpoint: config.endpointUrl }) });
+  return new SageMakerClient({
+    region: config.region,
+    maxAttempts: 1,
+    ...(config.endpointUrl && { endpoint: config.endpointUrl }),
+  });
 }
 
 /** Clients default to the real ones built from the config; `artifacts` reads registry artifacts to upload to S3. */
@@ -45,7 +66,10 @@ export class SageMakerTarget implements DeploymentTarget {
     this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
   }
 
-  static fromEnv(options: Pick<SageMakerTargetOptions, "artifacts"> = {}, environment?: Record<string, string | undefined>): SageMakerTarget {
+  static fromEnv(
+    options: Pick<SageMakerTargetOptions, "artifacts"> = {},
+    environment?: Record<string, string | undefined>,
+  ): SageMakerTarget {
     return new SageMakerTarget(sageMakerConfigFromEnv(environment), options);
   }
 
@@ -65,7 +89,8 @@ export class SageMakerTarget implements DeploymentTarget {
       if (created) return this.describe(spec.endpointName);
     }
     const current = live ?? (await this.api.describeEndpoint(spec.endpointName));
-    if (!current) throw conflict(`SageMaker endpoint ${spec.endpointName} vanished while it was being created; apply again`);
+    if (!current)
+      throw conflict(`SageMaker endpoint ${spec.endpointName} vanished while it was being created; apply again`);
     return this.applyToExisting(current, desired, rollout);
   }
 
@@ -75,12 +100,16 @@ export class SageMakerTarget implements DeploymentTarget {
     if (!live) throw notFound(`SageMaker endpoint ${endpointName}`);
     const known = (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
     const unknown = Object.keys(weights).filter((name) => !known.includes(name));
-    if (unknown.length > 0) throw conflict(`Endpoint ${endpointName} has no variant ${unknown.join(", ")} (it has ${known.join(", ")})`);
+    if (unknown.length > 0)
+      throw conflict(`Endpoint ${endpointName} has no variant ${unknown.join(", ")} (it has ${known.join(", ")})`);
     if (weightsMatch(live, weights)) return toEndpointState(endpointName, live);
     this.assertSettledForChange(live);
     await this.api.updateWeights({
       EndpointName: endpointName,
-      DesiredWeightsAndCapacities: Object.entries(weights).map(([VariantName, DesiredWeight]) => ({ VariantName, DesiredWeight })),
+      DesiredWeightsAndCapacities: Object.entries(weights).map(([VariantName, DesiredWeight]) => ({
+        VariantName,
+        DesiredWeight,
+      })),
     });
     return this.describe(endpointName);
   }
@@ -89,7 +118,10 @@ export class SageMakerTarget implements DeploymentTarget {
     return toEndpointState(endpointName, await this.api.describeEndpoint(endpointName));
   }
 
-  async waitUntilSettled(endpointName: string, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<EndpointState> {
+  async waitUntilSettled(
+    endpointName: string,
+    options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+  ): Promise<EndpointState> {
     const { signal } = options;
     const basePoll = options.pollMs ?? DEFAULT_POLL_MS;
     const deadline = Date.now() + options.timeoutMs;
@@ -131,16 +163,26 @@ export class SageMakerTarget implements DeploymentTarget {
     }
   }
 
-  private async applyToExisting(live: DescribeEndpointCommandOutput, desired: DesiredEndpoint, rollout: RolloutStrategy): Promise<EndpointState> {
+  private async applyToExisting(
+    live: DescribeEndpointCommandOutput,
+    desired: DesiredEndpoint,
+    rollout: RolloutStrategy,
+  ): Promise<EndpointState> {
     const endpointName = live.EndpointName ?? "";
     const liveConfig = await this.liveEndpointConfig(live);
     const onlyWeights = differsOnlyInWeights(desired.variants, liveConfig?.ProductionVariants);
-    const desiredWeights = Object.fromEntries(desired.variants.map((variant) => [variant.VariantName, variant.InitialVariantWeight]));
+    const desiredWeights = Object.fromEntries(
+      desired.variants.map((variant) => [variant.VariantName, variant.InitialVariantWeight]),
+    );
 
     const pendingConfig = live.PendingDeploymentSummary?.EndpointConfigName;
-    const alreadyServing = onlyWeights && weightsMatch(live, desiredWeights) && (pendingConfig === undefined || pendingConfig === live.EndpointConfigName);
+    const alreadyServing =
+      onlyWeights &&
+      weightsMatch(live, desiredWeights) &&
+      (pendingConfig === undefined || pendingConfig === live.EndpointConfigName);
     if (alreadyServing || isInFlightTo(live, desired.configName)) {
-      if (live.EndpointStatus === "InService") await this.tagExpectedConfig(live, live.EndpointConfigName ?? desired.configName);
+      if (live.EndpointStatus === "InService")
+        await this.tagExpectedConfig(live, live.EndpointConfigName ?? desired.configName);
       return toEndpointState(endpointName, live);
     }
     this.assertSettledForChange(live);
@@ -149,18 +191,30 @@ export class SageMakerTarget implements DeploymentTarget {
       await this.tagExpectedConfig(live, live.EndpointConfigName ?? "");
       await this.api.updateWeights({
         EndpointName: endpointName,
-        DesiredWeightsAndCapacities: desired.variants.map((variant) => ({ VariantName: variant.VariantName, DesiredWeight: variant.InitialVariantWeight })),
+        DesiredWeightsAndCapacities: desired.variants.map((variant) => ({
+          VariantName: variant.VariantName,
+          DesiredWeight: variant.InitialVariantWeight,
+        })),
       });
       return this.describe(endpointName);
     }
 
     const liveNames = (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
-    assertRolloutFits(rollout, liveNames, desired.variants.map((variant) => variant.VariantName));
+    assertRolloutFits(
+      rollout,
+      liveNames,
+      desired.variants.map((variant) => variant.VariantName),
+    );
     const DeploymentConfig = deploymentConfigFor(rollout, this.config);
     await this.ensureModels(desired);
     await this.ensureEndpointConfig(desired);
     await this.tagExpectedConfig(live, desired.configName);
-    await this.api.updateEndpoint({ EndpointName: endpointName, EndpointConfigName: desired.configName, DeploymentConfig, RetainAllVariantProperties: false });
+    await this.api.updateEndpoint({
+      EndpointName: endpointName,
+      EndpointConfigName: desired.configName,
+      DeploymentConfig,
+      RetainAllVariantProperties: false,
+    });
     return this.describe(endpointName);
   }
 
@@ -168,10 +222,18 @@ export class SageMakerTarget implements DeploymentTarget {
   private assertSettledForChange(live: DescribeEndpointCommandOutput) {
     const name = live.EndpointName ?? "";
     if (live.EndpointStatus === "InService") return;
-    if (live.EndpointStatus === "Failed" || live.EndpointStatus === "UpdateRollbackFailed" || live.EndpointStatus === "OutOfService") {
-      throw conflict(`SageMaker endpoint ${name} is ${live.EndpointStatus}${live.FailureReason ? ` (${live.FailureReason})` : ""}; delete it before applying again`);
+    if (
+      live.EndpointStatus === "Failed" ||
+      live.EndpointStatus === "UpdateRollbackFailed" ||
+      live.EndpointStatus === "OutOfService"
+    ) {
+      throw conflict(
+        `SageMaker endpoint ${name} is ${live.EndpointStatus}${live.FailureReason ? ` (${live.FailureReason})` : ""}; delete it before applying again`,
+      );
     }
-    throw conflict(`SageMaker endpoint ${name} is ${live.EndpointStatus ?? "busy"}; wait until it settles before changing it`);
+    throw conflict(
+      `SageMaker endpoint ${name} is ${live.EndpointStatus ?? "busy"}; wait until it settles before changing it`,
+    );
   }
 
   /** Every model's bytes are on S3 before CreateModel points at them. */
@@ -183,7 +245,9 @@ export class SageMakerTarget implements DeploymentTarget {
       } catch (error) {
         if (!isAlreadyExists(error)) throw error;
         if (!isSameModel(model, await this.api.describeModel(model.ModelName))) {
-          throw conflict(`A different SageMaker model named ${model.ModelName} already exists; delete it or rename the variant`);
+          throw conflict(
+            `A different SageMaker model named ${model.ModelName} already exists; delete it or rename the variant`,
+          );
         }
       }
     }
@@ -195,7 +259,9 @@ export class SageMakerTarget implements DeploymentTarget {
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       if (!isSameEndpointConfig(desired.variants, await this.api.describeEndpointConfig(desired.configName))) {
-        throw conflict(`A different SageMaker endpoint config named ${desired.configName} already exists; delete it and apply again`);
+        throw conflict(
+          `A different SageMaker endpoint config named ${desired.configName} already exists; delete it and apply again`,
+        );
       }
     }
   }
@@ -227,7 +293,9 @@ export class SageMakerTarget implements DeploymentTarget {
     const deadline = Date.now() + this.config.deleteTimeoutSeconds * 1000;
     while (await this.api.describeEndpoint(endpointName)) {
       if (Date.now() >= deadline) {
-        throw new Error(`SageMaker is still deleting endpoint ${endpointName} after ${this.config.deleteTimeoutSeconds} s; delete again later`);
+        throw new Error(
+          `SageMaker is still deleting endpoint ${endpointName} after ${this.config.deleteTimeoutSeconds} s; delete again later`,
+        );
       }
       await sleep(this.config.deletePollMs);
     }

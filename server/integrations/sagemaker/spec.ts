@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { badRequest } from "../../errors";
-import type { EndpointSpec } from "../targets/deployment-target";
-import { instanceTypeSchema } from "./config";
-import { SAGEMAKER_NAME_PATTERN } from "./names";
+import { badRequest } from "@/server/errors";
+import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import { instanceTypeSchema } from "@/server/integrations/sagemaker/config";
+import { SAGEMAKER_NAME_PATTERN } from "@/server/integrations/sagemaker/names";
 
 const MAX_PRODUCTION_VARIANTS = 10;
-const nameSchema = z.string().regex(SAGEMAKER_NAME_PATTERN, "SageMaker names use letters, digits and dashes (at most 63 characters)");
+const nameSchema = z
+  .string()
+  .regex(SAGEMAKER_NAME_PATTERN, "SageMaker names use letters, digits and dashes (at most 63 characters)");
 
 const variantSchema = z.object({
   variantName: nameSchema,
@@ -37,7 +39,12 @@ export function assertValidSpec(spec: EndpointSpec): void {
 }
 
 export function assertValidWeights(weights: Record<string, number>): void {
-  const invalid = Object.entries(weights).filter(([, weight]) => !Number.isFinite(weight) || weight < 0 || weight > 100);
-  if (invalid.length > 0) throw badRequest(`Weights must be between 0 and 100 (got ${invalid.map(([name, weight]) => `${name}=${weight}`).join(", ")})`);
+  const invalid = Object.entries(weights).filter(
+    ([, weight]) => !Number.isFinite(weight) || weight < 0 || weight > 100,
+  );
+  if (invalid.length > 0)
+    throw badRequest(
+      `Weights must be between 0 and 100 (got ${invalid.map(([name, weight]) => `${name}=${weight}`).join(", ")})`,
+    );
   if (Object.keys(weights).length === 0) throw badRequest("Give at least one variant weight");
 }

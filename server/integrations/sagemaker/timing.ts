@@ -22,7 +22,12 @@ export function abortReason(signal: AbortSignal | undefined): unknown {
 }
 
 /** Exponential backoff capped at `maxMs`, with "equal jitter": at least half the step, so waits never collapse to 0. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * 2 ** attempt);
   return Math.round(step / 2 + random() * (step / 2));
 }

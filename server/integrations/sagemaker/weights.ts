@@ -9,9 +9,16 @@ export function weightsMatch(live: DescribeEndpointCommandOutput, wanted: Record
     const variant = variants.find((candidate) => candidate.VariantName === name);
     return variant?.DesiredWeight ?? variant?.CurrentWeight;
   };
-  const merged = Object.fromEntries(variants.map((variant) => [variant.VariantName ?? "", wanted[variant.VariantName ?? ""] ?? weightOf(variant.VariantName ?? "") ?? 0]));
+  const merged = Object.fromEntries(
+    variants.map((variant) => [
+      variant.VariantName ?? "",
+      wanted[variant.VariantName ?? ""] ?? weightOf(variant.VariantName ?? "") ?? 0,
+    ]),
+  );
   const liveTotal = variants.reduce((sum, variant) => sum + (weightOf(variant.VariantName ?? "") ?? 0), 0);
   const wantedTotal = Object.values(merged).reduce((sum, weight) => sum + weight, 0);
   if (liveTotal <= 0 || wantedTotal <= 0) return liveTotal === wantedTotal;
-  return Object.entries(merged).every(([name, weight]) => Math.abs(((weightOf(name) ?? 0) / liveTotal - weight / wantedTotal) * 100) < WEIGHT_TOLERANCE);
+  return Object.entries(merged).every(
+    ([name, weight]) => Math.abs(((weightOf(name) ?? 0) / liveTotal - weight / wantedTotal) * 100) < WEIGHT_TOLERANCE,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Signature } from "../../services/registry/schemas";
+import type { Signature } from "@/server/services/registry/schemas";
 
 /**
  * One interface for every place a model version can be served: the embedded local runtime, Amazon SageMaker and
@@ -75,7 +75,10 @@ export interface DeploymentTarget {
   /** What the target reports now. */
   describe(endpointName: string): Promise<EndpointState>;
   /** Polls until the endpoint is healthy or failed, or the timeout passes (then it answers with the last state). */
-  waitUntilSettled(endpointName: string, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<EndpointState>;
+  waitUntilSettled(
+    endpointName: string,
+    options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+  ): Promise<EndpointState>;
   /** Removes the endpoint and everything created for it; deleting an absent endpoint is not an error. */
   delete(endpointName: string): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { artifactDownloadResponse } from "../../services/artifacts/download";
-import { uploadArtifact } from "../../services/artifacts/upload-artifact";
-import { createExperiment, getExperiment, listExperiments } from "../../services/experiments/experiments";
-import { logBatch } from "../../services/experiments/log-batch";
+import { artifactDownloadResponse } from "@/server/services/artifacts/download";
+import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
+import { createExperiment, getExperiment, listExperiments } from "@/server/services/experiments/experiments";
+import { logBatch } from "@/server/services/experiments/log-batch";
 import {
   experimentDetailOutput,
   experimentListOutput,
@@ -10,17 +10,17 @@ import {
   logBatchOutput,
   runDetailOutput,
   uploadedArtifactOutput,
-} from "../../services/experiments/output-schemas";
-import { getRun } from "../../services/experiments/run-views";
-import { createRun, finishRun } from "../../services/experiments/runs";
+} from "@/server/services/experiments/output-schemas";
+import { getRun } from "@/server/services/experiments/run-views";
+import { createRun, finishRun } from "@/server/services/experiments/runs";
 import {
   createExperimentInput,
   createRunInput,
   finishRunInput,
   idSchema,
   logBatchInput,
-} from "../../services/experiments/schemas";
-import { defineEndpoint, type Endpoint } from "../endpoint";
+} from "@/server/services/experiments/schemas";
+import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Experiments";
 const experimentParams = z.object({ experimentId: idSchema });

@@ -1,5 +1,5 @@
-import type { Endpoint } from "../endpoint";
-import { experimentEndpoints } from "./experiments";
-import { registryEndpoints } from "./registry";
+import type { Endpoint } from "@/server/rest/endpoint";
+import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
+import { registryEndpoints } from "@/server/rest/endpoints/registry";
 
 export const allEndpoints: Endpoint[] = [...experimentEndpoints, ...registryEndpoints];

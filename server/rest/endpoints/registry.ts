@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { RunStatus } from "../../db/generated/enums";
-import { aliasTimeline } from "../../services/registry/alias-history";
-import { createModel } from "../../services/registry/create-model";
-import { getModel } from "../../services/registry/get-model";
-import { getVersion } from "../../services/registry/get-version";
-import { listModels } from "../../services/registry/list-models";
-import { registerVersion } from "../../services/registry/register-version";
-import { removeAlias } from "../../services/registry/remove-alias";
+import { RunStatus } from "@/server/db/generated/enums";
+import { aliasTimeline } from "@/server/services/registry/alias-history";
+import { createModel } from "@/server/services/registry/create-model";
+import { getModel } from "@/server/services/registry/get-model";
+import { getVersion } from "@/server/services/registry/get-version";
+import { listModels } from "@/server/services/registry/list-models";
+import { registerVersion } from "@/server/services/registry/register-version";
+import { removeAlias } from "@/server/services/registry/remove-alias";
 import {
   aliasNameSchema,
   createModelInput,
@@ -19,9 +19,9 @@ import {
   signatureSchema,
   taskTypeSchema,
   versionNumberSchema,
-} from "../../services/registry/schemas";
-import { setAlias } from "../../services/registry/set-alias";
-import { defineEndpoint, type Endpoint } from "../endpoint";
+} from "@/server/services/registry/schemas";
+import { setAlias } from "@/server/services/registry/set-alias";
+import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Model registry";
 
@@ -71,7 +71,13 @@ const lineage = z
       })
       .nullable(),
     artifact: z
-      .object({ id: z.string(), path: z.string(), sha256: z.string(), sizeBytes: z.number().int(), contentType: z.string() })
+      .object({
+        id: z.string(),
+        path: z.string(),
+        sha256: z.string(),
+        sizeBytes: z.number().int(),
+        contentType: z.string(),
+      })
       .nullable(),
   })
   .meta({ id: "VersionLineage", description: "The run a version came from and the artifact it serves" });
@@ -84,7 +90,9 @@ const modelVersion = z
     description: z.string(),
     createdAt: z.date(),
     createdBy: person,
-    metrics: z.record(z.string(), z.number()).meta({ description: "The source run's latest metric values at registration" }),
+    metrics: z
+      .record(z.string(), z.number())
+      .meta({ description: "The source run's latest metric values at registration" }),
     aliases: z.array(z.string()),
     lineage,
   })
@@ -108,7 +116,10 @@ const referenceProfile = z
       }),
     ),
   })
-  .meta({ id: "ReferenceProfile", description: "Frozen drift reference of a version, computed from its training sample" });
+  .meta({
+    id: "ReferenceProfile",
+    description: "Frozen drift reference of a version, computed from its training sample",
+  });
 
 const versionDetail = modelVersion
   .extend({
@@ -289,6 +300,7 @@ export const registryEndpoints: Endpoint[] = [
       query: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
       response: aliasHistoryResponse,
     },
-    ({ ctx, params, query }) => aliasTimeline(ctx, params.name, params.alias, query.at ? new Date(query.at) : undefined),
+    ({ ctx, params, query }) =>
+      aliasTimeline(ctx, params.name, params.alias, query.at ? new Date(query.at) : undefined),
   ),
 ];

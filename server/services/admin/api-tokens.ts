@@ -1,13 +1,19 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Actor } from "../../auth/actor";
-import { can, ROLE_LABELS } from "../../auth/roles";
-import { AppError, forbidden, notFound } from "../../errors";
-import type { ReadContext, ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { MAX_TOKEN_DAYS, MAX_TOKEN_NAME, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "./token-scopes";
+import type { Actor } from "@/server/auth/actor";
+import { can, ROLE_LABELS } from "@/server/auth/roles";
+import { AppError, forbidden, notFound } from "@/server/errors";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import {
+  MAX_TOKEN_DAYS,
+  MAX_TOKEN_NAME,
+  SCOPE_PERMISSION,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from "@/server/services/admin/token-scopes";
 
-export { TOKEN_SCOPES, type TokenScope } from "./token-scopes";
+export { TOKEN_SCOPES, type TokenScope } from "@/server/services/admin/token-scopes";
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
@@ -22,7 +28,9 @@ function assertScopesAllowed(actor: Actor, scopes: TokenScope[]) {
   const refused = scopes.filter((scope) => !can(actor.role, SCOPE_PERMISSION[scope]));
   if (refused.length === 0) return;
   const list = refused.map((s) => `"${s}"`).join(", ");
-  throw forbidden(`Your role (${ROLE_LABELS[actor.role]}) cannot create tokens with the ${list} scope${refused.length > 1 ? "s" : ""}`);
+  throw forbidden(
+    `Your role (${ROLE_LABELS[actor.role]}) cannot create tokens with the ${list} scope${refused.length > 1 ? "s" : ""}`,
+  );
 }
 
 export type TokenStatus = "active" | "expired" | "revoked";

@@ -1,4 +1,4 @@
-import type { ReadContext } from "../context";
+import type { ReadContext } from "@/server/services/context";
 
 /** What an audit row points at, resolved so the UI can link to it. Rows name entities by Prisma model name. */
 export type AuditEntityRef =
@@ -53,7 +53,9 @@ export async function resolveAuditEntities(ctx: ReadContext, rows: EntityKey[]):
     runIds.length
       ? ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true, name: true, experimentId: true } })
       : [],
-    userIds.length ? ctx.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
+    userIds.length
+      ? ctx.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })
+      : [],
     tokenIds.length
       ? ctx.db.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true, prefix: true } })
       : [],
@@ -68,13 +70,15 @@ export async function resolveAuditEntities(ctx: ReadContext, rows: EntityKey[]):
   for (const id of aliasIds) {
     const parts = splitAliasId(id);
     const model = parts && resolved.get(key("RegisteredModel", parts.modelId));
-    if (parts && model?.kind === "model") resolved.set(key("ModelAlias", id), { kind: "alias", modelName: model.name, alias: parts.alias });
+    if (parts && model?.kind === "model")
+      resolved.set(key("ModelAlias", id), { kind: "alias", modelName: model.name, alias: parts.alias });
   }
   for (const v of versions) {
     resolved.set(key("ModelVersion", v.id), { kind: "version", modelName: v.model.name, version: v.version });
   }
   for (const e of experiments) resolved.set(key("Experiment", e.id), { kind: "experiment", id: e.id, name: e.name });
-  for (const r of runs) resolved.set(key("Run", r.id), { kind: "run", id: r.id, name: r.name, experimentId: r.experimentId });
+  for (const r of runs)
+    resolved.set(key("Run", r.id), { kind: "run", id: r.id, name: r.name, experimentId: r.experimentId });
   for (const u of users) resolved.set(key("User", u.id), { kind: "user", name: u.name, email: u.email });
   for (const t of tokens) resolved.set(key("ApiToken", t.id), { kind: "token", name: t.name, prefix: t.prefix });
   return resolved;

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Prisma } from "../../db/generated/client";
-import { badRequest } from "../../errors";
-import type { ReadContext } from "../context";
-import { resolveAuditEntities } from "./audit-entities";
-import { parseInput } from "../parse-input";
+import type { Prisma } from "@/server/db/generated/client";
+import { badRequest } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { resolveAuditEntities } from "@/server/services/admin/audit-entities";
+import { parseInput } from "@/server/services/parse-input";
 
 const auditId = z.string().regex(/^\d{1,19}$/, "Audit cursors are numeric ids");
 
@@ -51,7 +51,8 @@ const rowSelect = {
 export async function listAuditLog(ctx: ReadContext, input: z.input<typeof listAuditInput>) {
   const { before, after, pageSize, ...filters } = parseInput(listAuditInput, input);
   if (before && after) throw badRequest("Pass either before or after, not both");
-  if (filters.from && filters.to && filters.from >= filters.to) throw badRequest("The date range ends before it starts");
+  if (filters.from && filters.to && filters.from >= filters.to)
+    throw badRequest("The date range ends before it starts");
   const where = filterWhere(filters);
 
   const fetched = await ctx.db.auditLog.findMany({
@@ -73,7 +74,10 @@ export async function listAuditLog(ctx: ReadContext, input: z.input<typeof listA
 
   const [entities, tokens] = await Promise.all([
     resolveAuditEntities(ctx, page),
-    tokenNames(ctx, page.map((row) => row.tokenId)),
+    tokenNames(
+      ctx,
+      page.map((row) => row.tokenId),
+    ),
   ]);
   const rows = page.map((row) => ({
     ...row,
@@ -95,7 +99,10 @@ async function exists(ctx: ReadContext, where: Prisma.AuditLogWhereInput) {
 async function tokenNames(ctx: ReadContext, tokenIds: (string | null)[]) {
   const ids = [...new Set(tokenIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return new Map<string, { id: string; name: string | null; prefix: string | null }>();
-  const tokens = await ctx.db.apiToken.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, prefix: true } });
+  const tokens = await ctx.db.apiToken.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, prefix: true },
+  });
   return new Map(tokens.map((t) => [t.id, t]));
 }
 

@@ -1,4 +1,4 @@
-import type { Permission } from "../../auth/roles";
+import type { Permission } from "@/server/auth/roles";
 
 // Kept free of server-only imports so the token form can show the same rules the service enforces.
 

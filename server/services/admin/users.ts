@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { ROLES } from "../../auth/roles";
-import { Prisma } from "../../db/generated/client";
-import type { Role } from "../../db/generated/enums";
-import { AppError, forbidden, notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "../parse-input";
+import { ROLES } from "@/server/auth/roles";
+import { Prisma } from "@/server/db/generated/client";
+import type { Role } from "@/server/db/generated/enums";
+import { AppError, forbidden, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
 
 export const listUsersInput = z.object({
   search: z.string().trim().max(200).optional(),

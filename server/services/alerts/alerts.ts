@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Prisma } from "../../db/generated/client";
-import { notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "../parse-input";
+import type { Prisma } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
 
 export const dismissAlertInput = z.object({ alertId: z.string().min(1) });
 
@@ -51,7 +51,12 @@ export async function dismissAlert(ctx: ServiceContext, input: z.input<typeof di
 
 /** Whether a person dismissed the alert (rather than its condition clearing). */
 export function isDismissed(details: Prisma.JsonValue): boolean {
-  return typeof details === "object" && details !== null && !Array.isArray(details) && typeof details.dismissedById === "string";
+  return (
+    typeof details === "object" &&
+    details !== null &&
+    !Array.isArray(details) &&
+    typeof details.dismissedById === "string"
+  );
 }
 
 export function asObject(value: Prisma.JsonValue): Prisma.InputJsonObject {

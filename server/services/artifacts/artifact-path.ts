@@ -1,4 +1,4 @@
-import { badRequest } from "../../errors";
+import { badRequest } from "@/server/errors";
 
 export const MAX_ARTIFACT_PATH_LENGTH = 512;
 
@@ -27,6 +27,7 @@ const CONTENT_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"]*"|[\w.+-]+))*$/
 /** The artifact's media type, as sent by the uploader; raw bytes are application/octet-stream. */
 export function validateContentType(raw: string | null | undefined): string {
   const value = (raw ?? "").trim() || "application/octet-stream";
-  if (value.length > 255 || !CONTENT_TYPE.test(value)) throw badRequest(`Invalid content type "${value.slice(0, 100)}"`);
+  if (value.length > 255 || !CONTENT_TYPE.test(value))
+    throw badRequest(`Invalid content type "${value.slice(0, 100)}"`);
   return value;
 }

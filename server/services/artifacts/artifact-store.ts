@@ -1,4 +1,4 @@
-import { AppError } from "../../errors";
+import { AppError } from "@/server/errors";
 
 /** Where artifact bytes live, content addressed by sha256. A local directory today; S3 could implement it too. */
 export interface ArtifactStore {

@@ -1,6 +1,6 @@
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
-import { artifactStore } from "./store";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { artifactStore } from "@/server/services/artifacts/store";
 
 /** Finds an artifact and opens its bytes. */
 export async function openArtifact(ctx: ReadContext, artifactId: string) {

@@ -5,8 +5,8 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { AppError, notFound } from "../../errors";
-import { SHA256_HEX, tooLarge, type ArtifactStore, type StoredBlob } from "./artifact-store";
+import { AppError, notFound } from "@/server/errors";
+import { SHA256_HEX, tooLarge, type ArtifactStore, type StoredBlob } from "@/server/services/artifacts/artifact-store";
 
 /** Hashes and counts bytes as they pass, failing as soon as the limit is crossed. */
 class HashAndLimit extends Transform {
@@ -46,7 +46,11 @@ export class LocalArtifactStore implements ArtifactStore {
     const tmpPath = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
     const counter = new HashAndLimit(options.maxBytes);
     try {
-      await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), counter, createWriteStream(tmpPath, { flags: "wx" }));
+      await pipeline(
+        Readable.fromWeb(body as NodeReadableStream<Uint8Array>),
+        counter,
+        createWriteStream(tmpPath, { flags: "wx" }),
+      );
       const sha256 = counter.hash.digest("hex");
       const finalPath = this.blobPath(sha256);
       await mkdir(path.dirname(finalPath), { recursive: true });

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { env } from "../../env";
-import type { ArtifactStore } from "./artifact-store";
-import { LocalArtifactStore } from "./local-artifact-store";
+import { env } from "@/server/env";
+import type { ArtifactStore } from "@/server/services/artifacts/artifact-store";
+import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 
 let store: { root: string; instance: ArtifactStore } | undefined;
 

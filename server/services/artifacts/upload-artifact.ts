@@ -1,10 +1,10 @@
-import { env } from "../../env";
-import { AppError, conflict, isUniqueViolation, notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ServiceContext } from "../context";
-import { validateArtifactPath, validateContentType } from "./artifact-path";
-import { tooLarge } from "./artifact-store";
-import { artifactStore } from "./store";
+import { env } from "@/server/env";
+import { AppError, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ServiceContext } from "@/server/services/context";
+import { validateArtifactPath, validateContentType } from "@/server/services/artifacts/artifact-path";
+import { tooLarge } from "@/server/services/artifacts/artifact-store";
+import { artifactStore } from "@/server/services/artifacts/store";
 
 export type UploadArtifactInput = {
   runId: string;
@@ -43,14 +43,24 @@ export async function uploadArtifact(ctx: ServiceContext, input: UploadArtifactI
   if (input.declaredBytes !== undefined && input.declaredBytes > maxBytes) throw tooLarge(maxBytes);
   const run = await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true } });
   if (!run) throw notFound("Run");
-  const existing = await ctx.db.artifact.findUnique({ where: { runId_path: { runId: run.id, path } }, select: { id: true } });
+  const existing = await ctx.db.artifact.findUnique({
+    where: { runId_path: { runId: run.id, path } },
+    select: { id: true },
+  });
   if (existing) throw duplicatePath(path);
 
   const blob = await artifactStore().put(input.body ?? emptyBody(), { maxBytes });
   const artifact = await ctx.db
     .$transaction(async (tx) => {
       const created = await tx.artifact.create({
-        data: { runId: run.id, path, sha256: blob.sha256, sizeBytes: BigInt(blob.sizeBytes), contentType, createdById: ctx.actor.userId },
+        data: {
+          runId: run.id,
+          path,
+          sha256: blob.sha256,
+          sizeBytes: BigInt(blob.sizeBytes),
+          contentType,
+          createdById: ctx.actor.userId,
+        },
       });
       await recordAudit(tx, ctx.actor, {
         action: "artifact.create",

@@ -1,5 +1,5 @@
-import type { Prisma } from "../../db/generated/client";
-import type { Actor } from "../../auth/actor";
+import type { Prisma } from "@/server/db/generated/client";
+import type { Actor } from "@/server/auth/actor";
 
 export type AuditEntry = {
   action: string;

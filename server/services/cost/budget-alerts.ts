@@ -1,8 +1,8 @@
-import type { Prisma } from "../../db/generated/client";
-import { isDismissed } from "../alerts/alerts";
-import type { ReadContext } from "../context";
-import { teamForecasts, type TeamForecast } from "./budgets";
-import type { PrometheusSource } from "../../integrations/prometheus/client";
+import type { Prisma } from "@/server/db/generated/client";
+import { isDismissed } from "@/server/services/alerts/alerts";
+import type { ReadContext } from "@/server/services/context";
+import { teamForecasts, type TeamForecast } from "@/server/services/cost/budgets";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
 export const budgetAlertKey = (teamId: string, month: string) => `budget:${teamId}:${month}`;
 
@@ -12,7 +12,9 @@ function alertFor(forecast: TeamForecast & { monthlyUsd: number }) {
   const over = forecast.status === "OVER";
   return {
     severity: over ? ("CRITICAL" as const) : ("WARNING" as const),
-    title: over ? `${forecast.teamName} is over its monthly budget` : `${forecast.teamName} is forecast to exceed its monthly budget`,
+    title: over
+      ? `${forecast.teamName} is over its monthly budget`
+      : `${forecast.teamName} is forecast to exceed its monthly budget`,
     message: over
       ? `Spent ${usd(forecast.monthToDateUsd)} this month against a budget of ${usd(forecast.monthlyUsd)}.`
       : `Forecast ${usd(forecast.forecastUsd)} (spent ${usd(forecast.monthToDateUsd)} so far, ${usd(forecast.usdPerHourNow)}/hour now) against a budget of ${usd(forecast.monthlyUsd)}.`,

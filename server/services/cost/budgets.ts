@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { Prisma } from "../../db/generated/client";
-import { notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "../parse-input";
-import { budgetStatus, forecastMonth, monthOf, type BudgetStatus } from "./cost-math";
-import { costWindow, measureUsage, type PromQuery } from "./cost-overview";
-import { costRows, groupings } from "./cost-rows";
-import { endpointOwners } from "./endpoint-owners";
-import { priceTable } from "./pricing";
-import type { PrometheusSource } from "../../integrations/prometheus/client";
+import { Prisma } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { budgetStatus, forecastMonth, monthOf, type BudgetStatus } from "@/server/services/cost/cost-math";
+import { costWindow, measureUsage, type PromQuery } from "@/server/services/cost/cost-overview";
+import { costRows, groupings } from "@/server/services/cost/cost-rows";
+import { endpointOwners } from "@/server/services/cost/endpoint-owners";
+import { priceTable } from "@/server/services/cost/pricing";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
 export const setBudgetInput = z.object({
   teamId: z.string().min(1),
@@ -28,7 +28,11 @@ export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof s
       if (team.budget) await tx.teamBudget.delete({ where: { teamId } });
     } else {
       const amount = new Prisma.Decimal(monthlyUsd.toFixed(2));
-      await tx.teamBudget.upsert({ where: { teamId }, create: { teamId, monthlyUsd: amount }, update: { monthlyUsd: amount } });
+      await tx.teamBudget.upsert({
+        where: { teamId },
+        create: { teamId, monthlyUsd: amount },
+        update: { monthlyUsd: amount },
+      });
     }
     await recordAudit(tx, ctx.actor, {
       action: monthlyUsd === null ? "budget.delete" : "budget.set",
@@ -59,7 +63,10 @@ export async function teamForecasts(ctx: ReadContext, prometheus: PrometheusSour
   const [{ usage, predictionsByEndpoint, promql }, prices, teams] = await Promise.all([
     measureUsage(prometheus, window),
     priceTable(ctx),
-    ctx.db.team.findMany({ select: { id: true, name: true, budget: { select: { monthlyUsd: true } } }, orderBy: { name: "asc" } }),
+    ctx.db.team.findMany({
+      select: { id: true, name: true, budget: { select: { monthlyUsd: true } } },
+      orderBy: { name: "asc" },
+    }),
   ]);
   const owners = await endpointOwners(ctx, [...new Set(usage.map((u) => u.endpoint))]);
   const costs = new Map(costRows(usage, predictionsByEndpoint, prices, groupings(owners).team).map((r) => [r.key, r]));

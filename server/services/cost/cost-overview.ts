@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { clampStep } from "../../integrations/prometheus/promql";
-import type { ReadContext } from "../context";
-import { parseInput } from "../parse-input";
-import { alignWindow, type AlignedWindow } from "./cost-math";
-import { COST_RANGE_KEYS, COST_RANGES } from "./cost-ranges";
-import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "./cost-queries";
-import { costRows, groupings, type VariantUsage } from "./cost-rows";
-import { endpointOwners } from "./endpoint-owners";
-import { priceTable } from "./pricing";
-import type { PrometheusSource } from "../../integrations/prometheus/client";
+import { clampStep } from "@/server/integrations/prometheus/promql";
+import type { ReadContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
+import { COST_RANGE_KEYS, COST_RANGES } from "@/server/services/cost/cost-ranges";
+import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "@/server/services/cost/cost-queries";
+import { costRows, groupings, type VariantUsage } from "@/server/services/cost/cost-rows";
+import { endpointOwners } from "@/server/services/cost/endpoint-owners";
+import { priceTable } from "@/server/services/cost/pricing";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
 const MAX_RANGE_DAYS = 93;
 /**
@@ -24,7 +24,10 @@ const explicitWindow = z
     stepSeconds: z.number().int().min(1).max(86_400).optional(),
   })
   .refine((w) => w.end.getTime() > w.start.getTime(), { message: "The window must end after it starts", path: ["end"] })
-  .refine((w) => w.end.getTime() - w.start.getTime() <= MAX_RANGE_DAYS * 86_400_000, { message: `At most ${MAX_RANGE_DAYS} days`, path: ["start"] });
+  .refine((w) => w.end.getTime() - w.start.getTime() <= MAX_RANGE_DAYS * 86_400_000, {
+    message: `At most ${MAX_RANGE_DAYS} days`,
+    path: ["start"],
+  });
 
 /** Either a named range ending now (the dashboard) or an explicit window (jobs, tests, links to a past period). */
 export const costWindowInput = z.union([z.object({ range: z.enum(COST_RANGE_KEYS) }), explicitWindow]);
@@ -32,7 +35,8 @@ export const costWindowInput = z.union([z.object({ range: z.enum(COST_RANGE_KEYS
 /** The window's start, end and requested step; a named range ends now. */
 export function resolveWindow(input: CostWindowInput, now = new Date()) {
   const parsed = parseInput(costWindowInput, input);
-  if ("range" in parsed) return { start: new Date(now.getTime() - COST_RANGES[parsed.range] * 1000), end: now, stepSeconds: undefined };
+  if ("range" in parsed)
+    return { start: new Date(now.getTime() - COST_RANGES[parsed.range] * 1000), end: now, stepSeconds: undefined };
   return parsed;
 }
 
@@ -88,7 +92,10 @@ const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 /** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
 export async function costOverview(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
   const window = costWindow(input);
-  const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([measureUsage(prometheus, window), priceTable(ctx)]);
+  const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([
+    measureUsage(prometheus, window),
+    priceTable(ctx),
+  ]);
   const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictionsByEndpoint.keys()])];
   const owners = await endpointOwners(ctx, endpoints);
   const by = groupings(owners);

@@ -1,5 +1,5 @@
-import { dollarsFor, dollarsPerThousand } from "./cost-math";
-import type { EndpointOwner } from "./endpoint-owners";
+import { dollarsFor, dollarsPerThousand } from "@/server/services/cost/cost-math";
+import type { EndpointOwner } from "@/server/services/cost/endpoint-owners";
 
 /** One variant on one instance type, as measured in Prometheus and priced from the table. */
 export type VariantUsage = {
@@ -26,7 +26,10 @@ export type CostRow = {
   unpricedInstanceTypes: string[];
 };
 
-type Grouping = { key: (endpoint: string) => string; describe: (endpoint: string) => Pick<CostRow, "label" | "modelName" | "teamName"> };
+type Grouping = {
+  key: (endpoint: string) => string;
+  describe: (endpoint: string) => Pick<CostRow, "label" | "modelName" | "teamName">;
+};
 
 export function groupings(owners: Map<string, EndpointOwner>) {
   const owner = (endpoint: string) => owners.get(endpoint);
@@ -37,11 +40,19 @@ export function groupings(owners: Map<string, EndpointOwner>) {
     },
     model: {
       key: (e) => owner(e)?.modelName ?? "",
-      describe: (e) => ({ label: owner(e)?.modelName ?? "Not in the registry", modelName: owner(e)?.modelName ?? null, teamName: owner(e)?.teamName ?? null }),
+      describe: (e) => ({
+        label: owner(e)?.modelName ?? "Not in the registry",
+        modelName: owner(e)?.modelName ?? null,
+        teamName: owner(e)?.teamName ?? null,
+      }),
     },
     team: {
       key: (e) => owner(e)?.teamId ?? "",
-      describe: (e) => ({ label: owner(e)?.teamName ?? "No team", modelName: null, teamName: owner(e)?.teamName ?? null }),
+      describe: (e) => ({
+        label: owner(e)?.teamName ?? "No team",
+        modelName: null,
+        teamName: owner(e)?.teamName ?? null,
+      }),
     },
     total: { key: () => "total", describe: () => ({ label: "All endpoints", modelName: null, teamName: null }) },
   } satisfies Record<string, Grouping>;
@@ -59,7 +70,18 @@ export function costRows(
     const key = grouping.key(endpoint);
     let row = rows.get(key);
     if (!row) {
-      row = { key, ...grouping.describe(endpoint), instanceSeconds: 0, instancesNow: 0, usd: 0, usdPerHourNow: 0, usdPerDayNow: 0, predictions: 0, usdPer1kPredictions: null, unpricedInstanceTypes: [] };
+      row = {
+        key,
+        ...grouping.describe(endpoint),
+        instanceSeconds: 0,
+        instancesNow: 0,
+        usd: 0,
+        usdPerHourNow: 0,
+        usdPerDayNow: 0,
+        predictions: 0,
+        usdPer1kPredictions: null,
+        unpricedInstanceTypes: [],
+      };
       rows.set(key, row);
     }
     return row;

@@ -1,13 +1,18 @@
-import { clampStep } from "../../integrations/prometheus/promql";
-import type { ReadContext } from "../context";
-import { dollarsPerThousand } from "./cost-math";
-import { resolveWindow, type CostWindowInput, type PromQuery } from "./cost-overview";
-import { instancesTrendQuery, predictionsTrendQuery } from "./cost-queries";
-import { endpointOwners } from "./endpoint-owners";
-import { priceTable } from "./pricing";
-import type { PrometheusSource } from "../../integrations/prometheus/client";
+import { clampStep } from "@/server/integrations/prometheus/promql";
+import type { ReadContext } from "@/server/services/context";
+import { dollarsPerThousand } from "@/server/services/cost/cost-math";
+import { resolveWindow, type CostWindowInput, type PromQuery } from "@/server/services/cost/cost-overview";
+import { instancesTrendQuery, predictionsTrendQuery } from "@/server/services/cost/cost-queries";
+import { endpointOwners } from "@/server/services/cost/endpoint-owners";
+import { priceTable } from "@/server/services/cost/pricing";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
-export type TrendPoint = { t: number; usdPerHour: number; predictionsPerHour: number; usdPer1kPredictions: number | null };
+export type TrendPoint = {
+  t: number;
+  usdPerHour: number;
+  predictionsPerHour: number;
+  usdPer1kPredictions: number | null;
+};
 
 /** $/hour and predictions/hour over the window (a range query), in total and per team. */
 export async function costTrend(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
@@ -20,7 +25,9 @@ export async function costTrend(ctx: ReadContext, prometheus: PrometheusSource, 
     prometheus.queryRange(queries.predictions, range),
     priceTable(ctx),
   ]);
-  const owners = await endpointOwners(ctx, [...new Set([...instances, ...predictions].map((s) => s.metric.endpoint ?? ""))]);
+  const owners = await endpointOwners(ctx, [
+    ...new Set([...instances, ...predictions].map((s) => s.metric.endpoint ?? "")),
+  ]);
   const total = new Map<number, TrendPoint>();
   const teams = new Map<string, Map<number, number>>();
   const point = (t: number) => {
@@ -45,7 +52,8 @@ export async function costTrend(ctx: ReadContext, prometheus: PrometheusSource, 
     }
   }
   for (const series of predictions) {
-    for (const { timestamp, value } of series.values) if (Number.isFinite(value)) point(timestamp).predictionsPerHour += value;
+    for (const { timestamp, value } of series.values)
+      if (Number.isFinite(value)) point(timestamp).predictionsPerHour += value;
   }
   const points = [...total.values()].sort((a, b) => a.t - b.t);
   for (const p of points) p.usdPer1kPredictions = dollarsPerThousand(p.usdPerHour, p.predictionsPerHour);

@@ -1,4 +1,4 @@
-import type { ReadContext } from "../context";
+import type { ReadContext } from "@/server/services/context";
 
 export type EndpointOwner = {
   endpointId: string;
@@ -18,7 +18,13 @@ export async function endpointOwners(ctx: ReadContext, names: string[]): Promise
   return new Map(
     endpoints.map((e) => [
       e.name,
-      { endpointId: e.id, endpointName: e.name, modelName: e.model.name, teamId: e.model.team.id, teamName: e.model.team.name },
+      {
+        endpointId: e.id,
+        endpointName: e.name,
+        modelName: e.model.name,
+        teamId: e.model.team.id,
+        teamName: e.model.team.name,
+      },
     ]),
   );
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { Prisma } from "../../db/generated/client";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "../parse-input";
-import { upsertPriceInput } from "./pricing-schema";
+import { Prisma } from "@/server/db/generated/client";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { upsertPriceInput } from "@/server/services/cost/pricing-schema";
 
 const priceSelect = {
   id: true,
@@ -27,7 +27,10 @@ function toView(row: PriceRow, names: Map<string, string>): PriceView {
 }
 
 export async function listPrices(ctx: ReadContext): Promise<PriceView[]> {
-  const rows = await ctx.db.pricedInstanceType.findMany({ select: priceSelect, orderBy: [{ target: "asc" }, { name: "asc" }] });
+  const rows = await ctx.db.pricedInstanceType.findMany({
+    select: priceSelect,
+    orderBy: [{ target: "asc" }, { name: "asc" }],
+  });
   const editorIds = [...new Set(rows.flatMap((r) => (r.updatedById ? [r.updatedById] : [])))];
   const editors = await ctx.db.user.findMany({ where: { id: { in: editorIds } }, select: { id: true, name: true } });
   const names = new Map(editors.map((u) => [u.id, u.name]));
@@ -46,7 +49,12 @@ export async function upsertPrice(ctx: ServiceContext, input: z.input<typeof ups
   return ctx.db.$transaction(async (tx) => {
     const before = await tx.pricedInstanceType.findUnique({ where: { name: data.name }, select: priceSelect });
     const fields = { ...data, hourlyUsd: new Prisma.Decimal(data.hourlyUsd), updatedById: ctx.actor.userId };
-    const saved = await tx.pricedInstanceType.upsert({ where: { name: data.name }, create: fields, update: fields, select: priceSelect });
+    const saved = await tx.pricedInstanceType.upsert({
+      where: { name: data.name },
+      create: fields,
+      update: fields,
+      select: priceSelect,
+    });
     await recordAudit(tx, ctx.actor, {
       action: before ? "pricing.update" : "pricing.create",
       entityType: "PricedInstanceType",

@@ -1,4 +1,4 @@
-import type { ReadContext } from "../context";
+import type { ReadContext } from "@/server/services/context";
 
 /**
  * Instances of every SageMaker and Kubernetes variant as the database records them, for the worker's
@@ -8,7 +8,12 @@ import type { ReadContext } from "../context";
 export async function targetVariantInstances(ctx: ReadContext) {
   const variants = await ctx.db.endpointVariant.findMany({
     where: { endpoint: { target: { not: "LOCAL" } } },
-    select: { variantName: true, instanceType: true, instanceCount: true, endpoint: { select: { name: true, target: true } } },
+    select: {
+      variantName: true,
+      instanceType: true,
+      instanceCount: true,
+      endpoint: { select: { name: true, target: true } },
+    },
   });
   return variants.map((v) => ({
     endpoint: v.endpoint.name,

@@ -1,5 +1,5 @@
-import type { Prisma } from "../../db/generated/client";
-import type { Db } from "../../db/client";
+import type { Prisma } from "@/server/db/generated/client";
+import type { Db } from "@/server/db/client";
 
 /** A failure the deployment answers by rolling back (unhealthy endpoint, guardrail breach), not by retrying. */
 export class DeploymentFailure extends Error {
@@ -38,10 +38,17 @@ export async function runStep<T extends Prisma.InputJsonValue>(
   } catch (error) {
     await database.deploymentEvent.update({
       where: { id: event.id },
-      data: { outcome: "FAILED", finishedAt: new Date(), message: error instanceof Error ? error.message : String(error) },
+      data: {
+        outcome: "FAILED",
+        finishedAt: new Date(),
+        message: error instanceof Error ? error.message : String(error),
+      },
     });
     throw error;
   }
-  await database.deploymentEvent.update({ where: { id: event.id }, data: { outcome: "SUCCEEDED", finishedAt: new Date(), details } });
+  await database.deploymentEvent.update({
+    where: { id: event.id },
+    data: { outcome: "SUCCEEDED", finishedAt: new Date(), details },
+  });
   return details;
 }

@@ -1,7 +1,7 @@
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
-import { rolloutSteps } from "./rollout-plan";
-import { rolloutStrategySchema } from "./schemas";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
+import { rolloutStrategySchema } from "@/server/services/deployments/schemas";
 
 /** A deployment with its step timeline, progress and the endpoint's current traffic split. */
 export async function getDeployment(ctx: ReadContext, deploymentId: string) {
@@ -9,7 +9,9 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string) {
     where: { id: deploymentId },
     include: {
       events: { orderBy: { id: "asc" } },
-      endpoint: { include: { variants: { include: { version: { select: { version: true } } }, orderBy: { variantName: "asc" } } } },
+      endpoint: {
+        include: { variants: { include: { version: { select: { version: true } } }, orderBy: { variantName: "asc" } } },
+      },
       promotion: {
         include: {
           requestedBy: { select: { id: true, name: true } },
@@ -27,13 +29,17 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string) {
     ...deployment,
     strategy,
     plannedSteps,
-    progress: deployment.status === "SUCCEEDED" ? 1 : plannedSteps.filter((s) => succeeded.has(s)).length / plannedSteps.length,
+    progress:
+      deployment.status === "SUCCEEDED" ? 1 : plannedSteps.filter((s) => succeeded.has(s)).length / plannedSteps.length,
   };
 }
 
 /** The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). */
 export function plannedStepNames(strategy: ReturnType<typeof rolloutStrategySchema.parse>): string[] {
-  const traffic = rolloutSteps(strategy).flatMap((step, i) => [`shift-traffic:${i + 1}`, ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : [])]);
+  const traffic = rolloutSteps(strategy).flatMap((step, i) => [
+    `shift-traffic:${i + 1}`,
+    ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : []),
+  ]);
   return ["validate-artifact", "apply-endpoint", "wait-healthy", ...traffic, "finalize", "move-alias"];
 }
 
@@ -50,7 +56,12 @@ export async function listDeployments(ctx: ReadContext, input: { modelName?: str
       createdAt: true,
       finishedAt: true,
       endpoint: { select: { name: true, environment: true, target: true } },
-      promotion: { select: { version: { select: { version: true, model: { select: { name: true } } } }, requestedBy: { select: { name: true } } } },
+      promotion: {
+        select: {
+          version: { select: { version: true, model: { select: { name: true } } } },
+          requestedBy: { select: { name: true } },
+        },
+      },
     },
   });
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Prisma } from "../../db/generated/client";
-import { DeploymentEnvironment, DeploymentTargetKind } from "../../db/generated/enums";
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
-import { parseInput } from "../parse-input";
-import { signatureSchema, type Signature } from "../registry/schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { signatureSchema, type Signature } from "@/server/services/registry/schemas";
 
 export const listEndpointsInput = z.object({
   search: z.string().trim().max(200).optional(),
@@ -24,7 +24,12 @@ const variantSelect = {
   version: { select: { id: true, version: true } },
 } satisfies Prisma.EndpointVariantSelect;
 
-const deploymentSummarySelect = { id: true, status: true, createdAt: true, finishedAt: true } satisfies Prisma.DeploymentSelect;
+const deploymentSummarySelect = {
+  id: true,
+  status: true,
+  createdAt: true,
+  finishedAt: true,
+} satisfies Prisma.DeploymentSelect;
 
 /** Every endpoint with what it serves (variants and weights) and how its latest deployment went; by model name. */
 export async function listEndpoints(ctx: ReadContext, rawInput: z.input<typeof listEndpointsInput> = {}) {
@@ -55,14 +60,26 @@ export async function listEndpoints(ctx: ReadContext, rawInput: z.input<typeof l
   ]);
   const items = endpoints.map(({ deployments, ...endpoint }) => {
     const latestDeployment = deployments[0] ?? null;
-    return { ...endpoint, latestDeployment, updatedAt: lastChange(endpoint.updatedAt, endpoint.variants, latestDeployment) };
+    return {
+      ...endpoint,
+      latestDeployment,
+      updatedAt: lastChange(endpoint.updatedAt, endpoint.variants, latestDeployment),
+    };
   });
   return { items, total, page: input.page, pageSize: input.pageSize };
 }
 
 /** When what the endpoint serves last changed: a deployment finishing or starting, a weight moving. */
-function lastChange(updatedAt: Date, variants: { updatedAt: Date }[], deployment: { createdAt: Date; finishedAt: Date | null } | null): Date {
-  const times = [updatedAt, ...variants.map((v) => v.updatedAt), deployment?.finishedAt ?? deployment?.createdAt ?? updatedAt];
+function lastChange(
+  updatedAt: Date,
+  variants: { updatedAt: Date }[],
+  deployment: { createdAt: Date; finishedAt: Date | null } | null,
+): Date {
+  const times = [
+    updatedAt,
+    ...variants.map((v) => v.updatedAt),
+    deployment?.finishedAt ?? deployment?.createdAt ?? updatedAt,
+  ];
   return new Date(Math.max(...times.map((t) => t.getTime())));
 }
 
@@ -92,13 +109,23 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string) {
         select: {
           ...deploymentSummarySelect,
           failureReason: true,
-          promotion: { select: { reason: true, strategy: true, version: { select: { version: true } }, requestedBy: { select: { name: true } } } },
+          promotion: {
+            select: {
+              reason: true,
+              strategy: true,
+              version: { select: { version: true } },
+              requestedBy: { select: { name: true } },
+            },
+          },
         },
       },
     },
   });
   if (!endpoint) throw notFound("Endpoint");
-  const [rollbackCandidate, serving] = await Promise.all([rollbackCandidateOf(ctx, endpoint.id), servingVersion(ctx, endpoint)]);
+  const [rollbackCandidate, serving] = await Promise.all([
+    rollbackCandidateOf(ctx, endpoint.id),
+    servingVersion(ctx, endpoint),
+  ]);
   return { ...endpoint, rollbackCandidate, serving };
 }
 
@@ -127,7 +154,11 @@ async function servingVersion(ctx: ReadContext, endpoint: { variants: { weight: 
   });
   const signature = signatureSchema.safeParse(version.signature);
   if (!signature.success) return { version: version.version, signature: null, exampleRow: null };
-  return { version: version.version, signature: signature.data, exampleRow: exampleRow(signature.data, version.reference?.features ?? []) };
+  return {
+    version: version.version,
+    signature: signature.data,
+    exampleRow: exampleRow(signature.data, version.reference?.features ?? []),
+  };
 }
 
 type ReferenceHint = { name: string; kind: "NUMERIC" | "CATEGORICAL"; edges: number[]; categories: string[] };
@@ -136,7 +167,10 @@ type ReferenceHint = { name: string; kind: "NUMERIC" | "CATEGORICAL"; edges: num
  * A plausible request row: the middle bin edge of the reference distribution (roughly the median) or its first
  * category when the version has a reference profile, otherwise a zero, "" or false of the input's type.
  */
-export function exampleRow(signature: Signature, reference: ReferenceHint[]): Record<string, number | string | boolean> {
+export function exampleRow(
+  signature: Signature,
+  reference: ReferenceHint[],
+): Record<string, number | string | boolean> {
   const hints = new Map(reference.map((f) => [f.name, f]));
   return Object.fromEntries(
     signature.inputs.map((input) => {

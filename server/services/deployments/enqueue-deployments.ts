@@ -1,6 +1,6 @@
-import type { Db } from "../../db/client";
-import { enqueue } from "../../jobs/define-job";
-import { deployJob, deployJobId } from "../../jobs/deploy";
+import type { Db } from "@/server/db/client";
+import { enqueue } from "@/server/jobs/define-job";
+import { deployJob, deployJobId } from "@/server/jobs/deploy";
 
 /** Queues a deployment's job. The job id is derived from the deployment, so queueing twice runs it once. */
 export function enqueueDeployment(deploymentId: string) {
@@ -12,7 +12,10 @@ export function enqueueDeployment(deploymentId: string) {
  * created a deployment and its enqueue, and jobs lost with a Redis that keeps nothing on disk.
  */
 export async function enqueueUnfinishedDeployments(database: Db) {
-  const unfinished = await database.deployment.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+  const unfinished = await database.deployment.findMany({
+    where: { status: { in: ["QUEUED", "RUNNING"] } },
+    select: { id: true },
+  });
   for (const { id } of unfinished) await enqueueDeployment(id);
   return unfinished.length;
 }

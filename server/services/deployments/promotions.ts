@@ -1,13 +1,13 @@
 import type { z } from "zod";
-import type { Prisma } from "../../db/generated/client";
-import { AppError, conflict, forbidden, notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { parseInput } from "../parse-input";
-import { readMetricsSnapshot } from "../registry/metrics-snapshot";
-import { evaluateMetricGate, type GateResult } from "./metric-gate";
-import { enqueueDeployment } from "./enqueue-deployments";
-import { decidePromotionInput, requestPromotionInput } from "./schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { AppError, conflict, forbidden, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
+import { evaluateMetricGate, type GateResult } from "@/server/services/deployments/metric-gate";
+import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
+import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
 
 const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -23,15 +23,33 @@ async function productionVersion(tx: Prisma.TransactionClient, modelId: string) 
 async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string) {
   const promotion = await tx.promotion.findUniqueOrThrow({
     where: { id: promotionId },
-    select: { environment: true, target: true, version: { select: { modelId: true, model: { select: { name: true } } } } },
+    select: {
+      environment: true,
+      target: true,
+      version: { select: { modelId: true, model: { select: { name: true } } } },
+    },
   });
   const endpointName = `${promotion.version.model.name}-${promotion.environment.toLowerCase()}-${promotion.target.toLowerCase()}`;
   const endpoint = await tx.endpoint.upsert({
-    where: { modelId_environment_target: { modelId: promotion.version.modelId, environment: promotion.environment, target: promotion.target } },
-    create: { name: endpointName, modelId: promotion.version.modelId, environment: promotion.environment, target: promotion.target },
+    where: {
+      modelId_environment_target: {
+        modelId: promotion.version.modelId,
+        environment: promotion.environment,
+        target: promotion.target,
+      },
+    },
+    create: {
+      name: endpointName,
+      modelId: promotion.version.modelId,
+      environment: promotion.environment,
+      target: promotion.target,
+    },
     update: {},
   });
-  const active = await tx.deployment.findFirst({ where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
+  const active = await tx.deployment.findFirst({
+    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING"] } },
+    select: { id: true },
+  });
   if (active) throw conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   return tx.deployment.create({ data: { promotionId, endpointId: endpoint.id }, select: { id: true } });
 }
@@ -52,11 +70,19 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<ty
 
     const gates: GateResult[] = [];
     if (input.metricGate) {
-      gates.push(evaluateMetricGate(input.metricGate, readMetricsSnapshot(version.metricsSnapshot), await productionVersion(tx, version.modelId)));
+      gates.push(
+        evaluateMetricGate(
+          input.metricGate,
+          readMetricsSnapshot(version.metricsSnapshot),
+          await productionVersion(tx, version.modelId),
+        ),
+      );
     }
     const failed = gates.filter((g) => !g.passed);
     if (failed.length > 0) {
-      throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, { gates });
+      throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, {
+        gates,
+      });
     }
 
     const needsApproval = input.environment === "PRODUCTION";
@@ -77,7 +103,14 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<ty
       action: "promotion.request",
       entityType: "Promotion",
       entityId: promotion.id,
-      after: { model: input.modelName, version: input.version, environment: input.environment, target: input.target, status: promotion.status, alias: ALIAS_OF_ENVIRONMENT[input.environment] },
+      after: {
+        model: input.modelName,
+        version: input.version,
+        environment: input.environment,
+        target: input.target,
+        status: promotion.status,
+        alias: ALIAS_OF_ENVIRONMENT[input.environment],
+      },
     });
     return { promotion, deploymentId: deployment?.id ?? null };
   });
@@ -89,13 +122,24 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<ty
 export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typeof decidePromotionInput>) {
   const input = parseInput(decidePromotionInput, rawInput);
   const result = await ctx.db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Promotion" WHERE id = ${input.promotionId} FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM "Promotion" WHERE id = ${input.promotionId} FOR UPDATE`;
     if (!locked) throw notFound("Promotion");
     const promotion = await tx.promotion.findUniqueOrThrow({ where: { id: input.promotionId } });
-    if (promotion.status !== "PENDING_APPROVAL") throw conflict(`This promotion is ${promotion.status.toLowerCase().replace("_", " ")}, not pending approval`);
-    if (promotion.requestedById === ctx.actor.userId) throw forbidden("A promotion needs a second person: you cannot approve your own request");
+    if (promotion.status !== "PENDING_APPROVAL")
+      throw conflict(`This promotion is ${promotion.status.toLowerCase().replace("_", " ")}, not pending approval`);
+    if (promotion.requestedById === ctx.actor.userId)
+      throw forbidden("A promotion needs a second person: you cannot approve your own request");
 
-    await tx.approval.create({ data: { promotionId: promotion.id, approverId: ctx.actor.userId, approved: input.approve, comment: input.comment } });
+    await tx.approval.create({
+      data: {
+        promotionId: promotion.id,
+        approverId: ctx.actor.userId,
+        approved: input.approve,
+        comment: input.comment,
+      },
+    });
     const status = input.approve ? "APPROVED" : "REJECTED";
     await tx.promotion.update({ where: { id: promotion.id }, data: { status } });
     const deployment = input.approve ? await queueDeployment(tx, promotion.id) : null;
@@ -140,7 +184,10 @@ export async function rollBackEndpoint(ctx: ServiceContext, input: { endpointId:
   const reason = input.reason.trim();
   if (reason === "") throw new AppError("BAD_REQUEST", "Say why you are rolling back");
   const result = await ctx.db.$transaction(async (tx) => {
-    const endpoint = await tx.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true, name: true, environment: true, target: true } });
+    const endpoint = await tx.endpoint.findUnique({
+      where: { id: input.endpointId },
+      select: { id: true, name: true, environment: true, target: true },
+    });
     if (!endpoint) throw notFound("Endpoint");
     const succeeded = await tx.deployment.findMany({
       where: { endpointId: endpoint.id, status: "SUCCEEDED" },

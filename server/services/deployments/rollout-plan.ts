@@ -1,4 +1,4 @@
-import type { RolloutStrategy } from "../../integrations/targets/deployment-target";
+import type { RolloutStrategy } from "@/server/integrations/targets/deployment-target";
 
 /** One traffic shift of a rollout: the candidate's share, then how long to watch guardrails before the next. */
 export type TrafficStep = { candidatePercent: number; bakeSeconds: number };
@@ -34,7 +34,11 @@ export function rolloutSteps(strategy: RolloutStrategy): TrafficStep[] {
  * Splits traffic between the candidate and the variants already serving, keeping the incumbents' relative shares.
  * Weights are whole percentages that always sum to 100 (largest-remainder rounding).
  */
-export function splitTraffic(candidate: string, candidatePercent: number, incumbents: Record<string, number>): Record<string, number> {
+export function splitTraffic(
+  candidate: string,
+  candidatePercent: number,
+  incumbents: Record<string, number>,
+): Record<string, number> {
   const names = Object.keys(incumbents).filter((name) => name !== candidate);
   const incumbentTotal = names.reduce((sum, name) => sum + (incumbents[name] ?? 0), 0);
   if (names.length === 0 || incumbentTotal === 0) return { [candidate]: 100 };
@@ -52,5 +56,6 @@ export function splitTraffic(candidate: string, candidatePercent: number, incumb
 }
 
 function assertPercent(value: number, name: string) {
-  if (!Number.isInteger(value) || value < 1 || value > 99) throw new RangeError(`${name} must be a whole number from 1 to 99`);
+  if (!Number.isInteger(value) || value < 1 || value > 99)
+    throw new RangeError(`${name} must be a whole number from 1 to 99`);
 }

@@ -1,12 +1,22 @@
-import type { Db } from "../../db/client";
-import type { DeploymentTargetKind } from "../../db/generated/enums";
-import type { DeploymentTarget, EndpointSpec, VariantSizing, VariantSpec } from "../../integrations/targets/deployment-target";
-import { signatureSchema } from "../registry/schemas";
-import { setAlias } from "../registry/set-alias";
-import { DeploymentFailure, isPermanentTargetError, runStep } from "./deployment-steps";
-import { DEFAULT_GUARDRAILS, guardrailBreach, type GuardrailLimits, type GuardrailSource } from "./guardrails";
-import { rolloutSteps, splitTraffic } from "./rollout-plan";
-import { rolloutStrategySchema } from "./schemas";
+import type { Db } from "@/server/db/client";
+import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
+import { signatureSchema } from "@/server/services/registry/schemas";
+import { setAlias } from "@/server/services/registry/set-alias";
+import { DeploymentFailure, isPermanentTargetError, runStep } from "@/server/services/deployments/deployment-steps";
+import {
+  DEFAULT_GUARDRAILS,
+  guardrailBreach,
+  type GuardrailLimits,
+  type GuardrailSource,
+} from "@/server/services/deployments/guardrails";
+import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
+import { rolloutStrategySchema } from "@/server/services/deployments/schemas";
 
 /** Everything a deployment needs from the outside world; the worker wires the real ones, tests their own. */
 export type DeploymentRuntime = {
@@ -23,14 +33,21 @@ export type DeploymentRuntime = {
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
 export function variantNameOf(modelName: string, version: number) {
-  return `${modelName}-v${version}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63);
+  return `${modelName}-v${version}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 63);
 }
 
 /** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
 const versionInclude = {
   model: true,
   artifact: true,
-  reference: { select: { features: { orderBy: { position: "asc" }, select: { name: true, kind: true, edges: true, categories: true } } } },
+  reference: {
+    select: {
+      features: { orderBy: { position: "asc" }, select: { name: true, kind: true, edges: true, categories: true } },
+    },
+  },
 } as const;
 
 async function loadDeployment(database: Db, deploymentId: string) {
@@ -76,7 +93,9 @@ type RecordedVariant = { versionId: string; variantName: string; weight: number;
 /** Writes the variants the endpoint now serves, so the UI, cost and the next deployment see them. Sizing is set once, when a variant is added. */
 async function recordVariants(database: Db, endpointId: string, variants: RecordedVariant[]) {
   await database.$transaction([
-    database.endpointVariant.deleteMany({ where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } } }),
+    database.endpointVariant.deleteMany({
+      where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } },
+    }),
     ...variants.map((v) =>
       database.endpointVariant.upsert({
         where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
@@ -100,7 +119,10 @@ export async function runDeployment(database: Db, deploymentId: string, runtime:
   if (!deployment) return "MISSING" as const;
   if (["SUCCEEDED", "FAILED", "ROLLED_BACK"].includes(deployment.status)) return deployment.status;
   await database.$transaction([
-    database.deployment.update({ where: { id: deploymentId }, data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() } }),
+    database.deployment.update({
+      where: { id: deploymentId },
+      data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() },
+    }),
     database.promotion.update({ where: { id: deployment.promotionId }, data: { status: "DEPLOYING" } }),
   ]);
   try {
@@ -121,7 +143,8 @@ async function deploySteps(database: Db, deployment: Loaded, runtime: Deployment
   const id = deployment.id;
 
   await runStep(database, id, "validate-artifact", async () => {
-    if (!(await runtime.artifactExists(candidate.artifactSha256))) throw new DeploymentFailure("The artifact's bytes are missing from the artifact store");
+    if (!(await runtime.artifactExists(candidate.artifactSha256)))
+      throw new DeploymentFailure("The artifact's bytes are missing from the artifact store");
     return { sha256: candidate.artifactSha256 };
   });
 
@@ -133,21 +156,34 @@ async function deploySteps(database: Db, deployment: Loaded, runtime: Deployment
     const spec: EndpointSpec = {
       endpointName: endpoint.name,
       variants: [
-        ...incumbents.map((v) => toVariantSpec(v.version, v.weight, kind, runtime, { instanceType: v.instanceType, instanceCount: v.instanceCount })),
+        ...incumbents.map((v) =>
+          toVariantSpec(v.version, v.weight, kind, runtime, {
+            instanceType: v.instanceType,
+            instanceCount: v.instanceCount,
+          }),
+        ),
         { ...candidate, weight: first ? 100 : 0 },
       ],
     };
     await target.apply(spec, { rollout: rolloutStrategySchema.parse(promotion.strategy) });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
-      { versionId: promotion.versionId, variantName: candidate.variantName, weight: first ? 100 : 0, sizing: target.sizing(candidate) },
+      {
+        versionId: promotion.versionId,
+        variantName: candidate.variantName,
+        weight: first ? 100 : 0,
+        sizing: target.sizing(candidate),
+      },
     ]);
     return { previous, previousVersionIds };
   });
 
   await runStep(database, id, "wait-healthy", async () => {
     const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: runtime.healthTimeoutMs });
-    if (state.status !== "healthy") throw new DeploymentFailure(`Endpoint did not become healthy: ${state.status}${state.message ? ` (${state.message})` : ""}`);
+    if (state.status !== "healthy")
+      throw new DeploymentFailure(
+        `Endpoint did not become healthy: ${state.status}${state.message ? ` (${state.message})` : ""}`,
+      );
     return { status: state.status };
   });
 
@@ -156,30 +192,55 @@ async function deploySteps(database: Db, deployment: Loaded, runtime: Deployment
     await runStep(database, id, `shift-traffic:${index + 1}`, async () => {
       const weights = splitTraffic(candidate.variantName, step.candidatePercent, applied.previous);
       await target.setWeights(endpoint.name, weights);
-      const versionIds: Record<string, string> = { ...applied.previousVersionIds, [candidate.variantName]: promotion.versionId };
-      await recordVariants(database, endpoint.id, Object.entries(weights).map(([variantName, weight]) => ({ variantName, weight, versionId: versionIds[variantName] ?? promotion.versionId })));
+      const versionIds: Record<string, string> = {
+        ...applied.previousVersionIds,
+        [candidate.variantName]: promotion.versionId,
+      };
+      await recordVariants(
+        database,
+        endpoint.id,
+        Object.entries(weights).map(([variantName, weight]) => ({
+          variantName,
+          weight,
+          versionId: versionIds[variantName] ?? promotion.versionId,
+        })),
+      );
       return { weights };
     });
     if (step.bakeSeconds > 0) {
-      await runStep(database, id, `bake:${index + 1}`, () => bake(endpoint.name, candidate.variantName, step.bakeSeconds, runtime));
+      await runStep(database, id, `bake:${index + 1}`, () =>
+        bake(endpoint.name, candidate.variantName, step.bakeSeconds, runtime),
+      );
     }
   }
 
   await runStep(database, id, "finalize", async () => {
     await target.apply({ endpointName: endpoint.name, variants: [{ ...candidate, weight: 100 }] });
-    await recordVariants(database, endpoint.id, [{ versionId: promotion.versionId, variantName: candidate.variantName, weight: 100 }]);
+    await recordVariants(database, endpoint.id, [
+      { versionId: promotion.versionId, variantName: candidate.variantName, weight: 100 },
+    ]);
     return { variants: [candidate.variantName] };
   });
 
   await runStep(database, id, "move-alias", async () => {
     const alias = ALIAS[promotion.environment];
-    const current = await database.modelAlias.findUnique({ where: { modelId_alias: { modelId: promotion.version.modelId, alias } } });
+    const current = await database.modelAlias.findUnique({
+      where: { modelId_alias: { modelId: promotion.version.modelId, alias } },
+    });
     if (current?.versionId !== promotion.versionId) {
-      const actor = await database.user.findUniqueOrThrow({ where: { id: promotion.requestedById }, select: { id: true, role: true } });
-      await setAlias({ db: database, actor: { userId: actor.id, role: actor.role } }, promotion.version.model.name, alias, {
-        version: promotion.version.version,
-        reason: `Deployment ${id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
+      const actor = await database.user.findUniqueOrThrow({
+        where: { id: promotion.requestedById },
+        select: { id: true, role: true },
       });
+      await setAlias(
+        { db: database, actor: { userId: actor.id, role: actor.role } },
+        promotion.version.model.name,
+        alias,
+        {
+          version: promotion.version.version,
+          reason: `Deployment ${id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
+        },
+      );
     }
     return { alias };
   });
@@ -213,8 +274,13 @@ export async function rollBack(database: Db, deploymentId: string, runtime: Depl
   const kind = endpoint.target;
   const target = runtime.target(kind);
   await runStep(database, deploymentId, "rollback", async () => {
-    const applied = await database.deploymentEvent.findFirst({ where: { deploymentId, step: "apply-endpoint", outcome: "SUCCEEDED" } });
-    const previous = (applied?.details ?? { previous: {}, previousVersionIds: {} }) as { previous: Record<string, number>; previousVersionIds: Record<string, string> };
+    const applied = await database.deploymentEvent.findFirst({
+      where: { deploymentId, step: "apply-endpoint", outcome: "SUCCEEDED" },
+    });
+    const previous = (applied?.details ?? { previous: {}, previousVersionIds: {} }) as {
+      previous: Record<string, number>;
+      previousVersionIds: Record<string, string>;
+    };
     const versions = await database.modelVersion.findMany({
       where: { id: { in: Object.values(previous.previousVersionIds) } },
       include: versionInclude,
@@ -232,13 +298,21 @@ export async function rollBack(database: Db, deploymentId: string, runtime: Depl
     await recordVariants(
       database,
       endpoint.id,
-      restored.map((r) => ({ versionId: r.versionId, variantName: r.spec.variantName, weight: r.spec.weight, sizing: target.sizing(r.spec) })),
+      restored.map((r) => ({
+        versionId: r.versionId,
+        variantName: r.spec.variantName,
+        weight: r.spec.weight,
+        sizing: target.sizing(r.spec),
+      })),
     );
     return { restored: restored.map((r) => r.spec.variantName), reason };
   });
   const finishedAt = new Date();
   await database.$transaction([
-    database.deployment.update({ where: { id: deploymentId }, data: { status: "ROLLED_BACK", failureReason: reason, finishedAt } }),
+    database.deployment.update({
+      where: { id: deploymentId },
+      data: { status: "ROLLED_BACK", failureReason: reason, finishedAt },
+    }),
     database.promotion.update({ where: { id: promotion.id }, data: { status: "ROLLED_BACK" } }),
   ]);
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { PredictResponse } from "@/runtime/serving/predict";
-import { AppError, notFound } from "../../errors";
-import { localRuntimeConfigFromEnv } from "../../integrations/local-runtime/config";
-import type { ReadContext } from "../context";
-import { parseInput } from "../parse-input";
+import { AppError, notFound } from "@/server/errors";
+import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
+import type { ReadContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
 
 export const MAX_PORTAL_PREDICTION_ROWS = 100;
 const PREDICT_TIMEOUT_MS = 30_000;
@@ -11,7 +11,9 @@ const PREDICT_TIMEOUT_MS = 30_000;
 export const sendPredictionInput = z.object({
   endpointId: z.string().min(1),
   rows: z
-    .array(z.record(z.string(), z.unknown(), { error: "Each row must be an object of feature values" }), { error: "Send a list of rows" })
+    .array(z.record(z.string(), z.unknown(), { error: "Each row must be an object of feature values" }), {
+      error: "Send a list of rows",
+    })
     .min(1, "Send at least one row")
     .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
 });
@@ -27,7 +29,8 @@ async function errorBody(response: Response): Promise<RuntimeErrorBody> {
 function runtimeFailure(endpointName: string, status: number, body: RuntimeErrorBody): AppError {
   const message = body.error ?? `status ${status}`;
   if (status === 400) return new AppError("BAD_REQUEST", message, { field: body.field, rowIndex: body.rowIndex });
-  if (status === 404) return new AppError("CONFLICT", `The local runtime does not serve ${endpointName} (yet): ${message}`);
+  if (status === 404)
+    return new AppError("CONFLICT", `The local runtime does not serve ${endpointName} (yet): ${message}`);
   return new AppError("UNAVAILABLE", `The local runtime could not answer for ${endpointName} (${status}): ${message}`);
 }
 
@@ -38,9 +41,13 @@ function runtimeFailure(endpointName: string, status: number, body: RuntimeError
  */
 export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof sendPredictionInput>) {
   const input = parseInput(sendPredictionInput, rawInput);
-  const endpoint = await ctx.db.endpoint.findUnique({ where: { id: input.endpointId }, select: { name: true, target: true } });
+  const endpoint = await ctx.db.endpoint.findUnique({
+    where: { id: input.endpointId },
+    select: { name: true, target: true },
+  });
   if (!endpoint) throw notFound("Endpoint");
-  if (endpoint.target !== "LOCAL") throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
+  if (endpoint.target !== "LOCAL")
+    throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
 
   const { baseUrl } = localRuntimeConfigFromEnv();
   const url = `${baseUrl.replace(/\/+$/, "")}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
@@ -54,7 +61,8 @@ export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof 
       signal: AbortSignal.timeout(PREDICT_TIMEOUT_MS),
     });
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new AppError("UNAVAILABLE", `The local runtime at ${baseUrl} did not answer: ${reason}`);
   }
   if (!response.ok) throw runtimeFailure(endpoint.name, response.status, await errorBody(response));

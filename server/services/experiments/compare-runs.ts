@@ -1,10 +1,14 @@
-import type { RunStatus } from "../../db/generated/client";
-import { AppError } from "../../errors";
-import type { ReadContext } from "../context";
-import { downsampledSeries, type SeriesCurve } from "./downsample-series";
-import { parseInput } from "./parse-input";
-import { pointsPerSeries } from "./point-budget";
-import { compareRunsInput, DEFAULT_COMPARE_METRICS, type CompareRunsInput } from "./schemas";
+import type { RunStatus } from "@/server/db/generated/client";
+import { AppError } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { downsampledSeries, type SeriesCurve } from "@/server/services/experiments/downsample-series";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { pointsPerSeries } from "@/server/services/experiments/point-budget";
+import {
+  compareRunsInput,
+  DEFAULT_COMPARE_METRICS,
+  type CompareRunsInput,
+} from "@/server/services/experiments/schemas";
 
 export type ComparedRun = {
   id: string;
@@ -43,7 +47,10 @@ async function loadRuns(ctx: ReadContext, runIds: string[]): Promise<ComparedRun
   const missing = runIds.filter((id) => !byId.has(id));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(", ");
-    throw new AppError("NOT_FOUND", `Run${missing.length > 1 ? "s" : ""} not found: ${shown}${missing.length > 5 ? ", …" : ""}`);
+    throw new AppError(
+      "NOT_FOUND",
+      `Run${missing.length > 1 ? "s" : ""} not found: ${shown}${missing.length > 5 ? ", …" : ""}`,
+    );
   }
   return runIds.flatMap((id) => {
     const row = byId.get(id);
@@ -74,13 +81,19 @@ export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput):
   const input = parseInput(compareRunsInput, rawInput);
   const runs = await loadRuns(ctx, input.runIds);
   const availableMetricKeys = keysBySharedCount(runs);
-  const metricKeys = input.metricKeys ? [...new Set(input.metricKeys)] : availableMetricKeys.slice(0, DEFAULT_COMPARE_METRICS);
+  const metricKeys = input.metricKeys
+    ? [...new Set(input.metricKeys)]
+    : availableMetricKeys.slice(0, DEFAULT_COMPARE_METRICS);
   const limit = pointsPerSeries(input.runIds.length, input.maxPoints);
   const curves = await downsampledSeries(ctx, input.runIds, metricKeys, limit);
 
   const runOrder = new Map(input.runIds.map((id, index) => [id, index]));
   const keyOrder = new Map(metricKeys.map((key, index) => [key, index]));
-  const series = curves.sort((a, b) => (runOrder.get(a.runId) ?? 0) - (runOrder.get(b.runId) ?? 0) || (keyOrder.get(a.key) ?? 0) - (keyOrder.get(b.key) ?? 0));
+  const series = curves.sort(
+    (a, b) =>
+      (runOrder.get(a.runId) ?? 0) - (runOrder.get(b.runId) ?? 0) ||
+      (keyOrder.get(a.key) ?? 0) - (keyOrder.get(b.key) ?? 0),
+  );
 
   return {
     runs,

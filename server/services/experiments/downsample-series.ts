@@ -1,7 +1,7 @@
-import { Prisma } from "../../db/generated/client";
-import type { ReadContext } from "../context";
-import { downsamplePacked, previewCovers, type CurvePoint } from "./curve-preview";
-import { packedCurvesSql } from "./packed-curves-sql";
+import { Prisma } from "@/server/db/generated/client";
+import type { ReadContext } from "@/server/services/context";
+import { downsamplePacked, previewCovers, type CurvePoint } from "@/server/services/experiments/curve-preview";
+import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
 
 export type SeriesCurve = { runId: string; key: string; totalPoints: number; points: CurvePoint[] };
 
@@ -20,7 +20,11 @@ async function storedSeries(ctx: ReadContext, runIds: string[], keys: string[]):
 }
 
 /** Curves of series that have no preview fit for `limit`, downsampled from their points in SQL. */
-async function curvesFromPoints(ctx: ReadContext, seriesIds: number[], limit: number): Promise<Map<number, Uint8Array>> {
+async function curvesFromPoints(
+  ctx: ReadContext,
+  seriesIds: number[],
+  limit: number,
+): Promise<Map<number, Uint8Array>> {
   const rows = await ctx.db.$queryRaw<{ id: number; curve: string | null }[]>(Prisma.sql`
     SELECT "id", encode("curve", 'base64') AS "curve" FROM (${packedCurvesSql(seriesIds, limit)}) AS curves`);
   const curves = new Map<number, Uint8Array>();
@@ -41,14 +45,25 @@ async function curvesFromPoints(ctx: ReadContext, seriesIds: number[], limit: nu
  * The series and their points are read in separate statements: a write landing in between only makes
  * `totalPoints` and the curve of that series a batch apart.
  */
-export async function downsampledSeries(ctx: ReadContext, runIds: string[], keys: string[], limit: number): Promise<SeriesCurve[]> {
+export async function downsampledSeries(
+  ctx: ReadContext,
+  runIds: string[],
+  keys: string[],
+  limit: number,
+): Promise<SeriesCurve[]> {
   if (keys.length === 0) return [];
   const stored = await storedSeries(ctx, runIds, keys);
-  const usable = (series: StoredSeries) => series.preview !== null && previewCovers(series.preview, series.pointCount, limit);
+  const usable = (series: StoredSeries) =>
+    series.preview !== null && previewCovers(series.preview, series.pointCount, limit);
   const uncovered = stored.filter((series) => !usable(series)).map((series) => series.id);
   const computed = uncovered.length > 0 ? await curvesFromPoints(ctx, uncovered, limit) : new Map<number, Uint8Array>();
   return stored.map((series) => {
     const curve = usable(series) ? series.preview : computed.get(series.id);
-    return { runId: series.runId, key: series.key, totalPoints: series.pointCount, points: curve ? downsamplePacked(curve, limit) : [] };
+    return {
+      runId: series.runId,
+      key: series.key,
+      totalPoints: series.pointCount,
+      points: curve ? downsamplePacked(curve, limit) : [],
+    };
   });
 }

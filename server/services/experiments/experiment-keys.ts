@@ -1,5 +1,5 @@
-import { Prisma } from "../../db/generated/client";
-import type { ReadContext } from "../context";
+import { Prisma } from "@/server/db/generated/client";
+import type { ReadContext } from "@/server/services/context";
 
 /** The metric and param keys logged by any run of an experiment, sorted by name. */
 export async function experimentKeys(ctx: ReadContext, experimentId: string) {

@@ -1,15 +1,15 @@
-import { Prisma } from "../../db/generated/client";
-import { AppError, isUniqueViolation, notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ReadContext, ServiceContext } from "../context";
-import { experimentKeys } from "./experiment-keys";
-import { parseInput } from "./parse-input";
+import { Prisma } from "@/server/db/generated/client";
+import { AppError, isUniqueViolation, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { experimentKeys } from "@/server/services/experiments/experiment-keys";
+import { parseInput } from "@/server/services/experiments/parse-input";
 import {
   createExperimentInput,
   listExperimentsInput,
   type CreateExperimentInput,
   type ListExperimentsInput,
-} from "./schemas";
+} from "@/server/services/experiments/schemas";
 
 export type ExperimentSummary = {
   id: string;
@@ -58,7 +58,10 @@ export async function ensureExperimentNamed(tx: Prisma.TransactionClient, ctx: S
   return experiment.id;
 }
 
-export async function createExperiment(ctx: ServiceContext, rawInput: CreateExperimentInput): Promise<ExperimentSummary> {
+export async function createExperiment(
+  ctx: ServiceContext,
+  rawInput: CreateExperimentInput,
+): Promise<ExperimentSummary> {
   const input = parseInput(createExperimentInput, rawInput);
   const existing = await ctx.db.experiment.findUnique({ where: { name: input.name }, select: { id: true } });
   if (existing) throw duplicateName(input.name);

@@ -1,13 +1,13 @@
-import { Prisma } from "../../db/generated/client";
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
-import { experimentKeys } from "./experiment-keys";
-import { parseInput } from "./parse-input";
-import { parseRunFilter } from "./run-filter";
-import { compileRunFilter } from "./run-filter-sql";
-import { parseRunSort, runSortExpression } from "./run-sort";
-import { runListItems, type RunListItem } from "./run-views";
-import { listRunsInput, type ListRunsInput } from "./schemas";
+import { Prisma } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { experimentKeys } from "@/server/services/experiments/experiment-keys";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { parseRunFilter } from "@/server/services/experiments/run-filter";
+import { compileRunFilter } from "@/server/services/experiments/run-filter-sql";
+import { parseRunSort, runSortExpression } from "@/server/services/experiments/run-sort";
+import { runListItems, type RunListItem } from "@/server/services/experiments/run-views";
+import { listRunsInput, type ListRunsInput } from "@/server/services/experiments/schemas";
 
 export type RunListPage = {
   items: RunListItem[];
@@ -37,7 +37,10 @@ export async function listRuns(ctx: ReadContext, rawInput: ListRunsInput): Promi
     experimentKeys(ctx, input.experimentId),
   ]);
   return {
-    items: await runListItems(ctx, pageRows.map((row) => row.id)),
+    items: await runListItems(
+      ctx,
+      pageRows.map((row) => row.id),
+    ),
     total: counted[0]?.total ?? 0,
     page: input.page,
     pageSize: input.pageSize,

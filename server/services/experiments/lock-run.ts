@@ -1,5 +1,5 @@
-import { Prisma, type RunStatus } from "../../db/generated/client";
-import { AppError, notFound } from "../../errors";
+import { Prisma, type RunStatus } from "@/server/db/generated/client";
+import { AppError, notFound } from "@/server/errors";
 
 type LockedRun = { id: string; status: RunStatus; startTime: Date };
 
@@ -15,9 +15,6 @@ export async function lockRun(tx: Prisma.TransactionClient, runId: string): Prom
 /** Params, metrics and tags can only be logged while a run is RUNNING (as in MLflow). */
 export function assertRunning(run: LockedRun) {
   if (run.status !== "RUNNING") {
-    throw new AppError(
-      "CONFLICT",
-      `Run ${run.id} is ${run.status}; only RUNNING runs accept params, metrics and tags`,
-    );
+    throw new AppError("CONFLICT", `Run ${run.id} is ${run.status}; only RUNNING runs accept params, metrics and tags`);
   }
 }

@@ -1,11 +1,11 @@
-import type { Prisma } from "../../db/generated/client";
-import { badRequest, conflict } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ServiceContext } from "../context";
-import { assertRunning, lockRun } from "./lock-run";
-import { lastPointPerStep, writeMetricPoints } from "./metric-points";
-import { parseInput } from "./parse-input";
-import { logBatchInput, type LogBatchInput } from "./schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { badRequest, conflict } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ServiceContext } from "@/server/services/context";
+import { assertRunning, lockRun } from "@/server/services/experiments/lock-run";
+import { lastPointPerStep, writeMetricPoints } from "@/server/services/experiments/metric-points";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { logBatchInput, type LogBatchInput } from "@/server/services/experiments/schemas";
 
 export type LogBatchResult = {
   runId: string;
@@ -72,7 +72,13 @@ export async function logBatch(ctx: ServiceContext, runId: string, rawInput: Log
           tags,
         },
       });
-      return { runId: run.id, paramsLogged: freshParams.length, metricPoints: points.length, metricKeys, tagsSet: Object.keys(tags).length };
+      return {
+        runId: run.id,
+        paramsLogged: freshParams.length,
+        metricPoints: points.length,
+        metricKeys,
+        tagsSet: Object.keys(tags).length,
+      };
     },
     { timeout: 30_000 },
   );

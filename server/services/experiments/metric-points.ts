@@ -1,5 +1,5 @@
-import { Prisma } from "../../db/generated/client";
-import { refreshPreviews } from "./metric-previews";
+import { Prisma } from "@/server/db/generated/client";
+import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 
 export type MetricPointRow = { key: string; step: number; value: number; timestamp: number };
 

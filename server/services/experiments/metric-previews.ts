@@ -1,6 +1,6 @@
-import { Prisma } from "../../db/generated/client";
-import { PREVIEW_POINTS } from "./curve-preview";
-import { packedCurvesSql } from "./packed-curves-sql";
+import { Prisma } from "@/server/db/generated/client";
+import { PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
+import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
 
 /**
  * Longest series that keeps a preview. The preview is recomputed from all of a series' points by every

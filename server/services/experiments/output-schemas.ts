@@ -87,4 +87,6 @@ export const logBatchOutput = z
   })
   .meta({ id: "LogBatchResult" });
 
-export const uploadedArtifactOutput = artifactOutput.extend({ runId: z.string().nullable() }).meta({ id: "UploadedArtifact" });
+export const uploadedArtifactOutput = artifactOutput
+  .extend({ runId: z.string().nullable() })
+  .meta({ id: "UploadedArtifact" });

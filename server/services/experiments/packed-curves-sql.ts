@@ -1,5 +1,5 @@
-import { Prisma } from "../../db/generated/client";
-import { bucketCount } from "./curve-preview";
+import { Prisma } from "@/server/db/generated/client";
+import { bucketCount } from "@/server/services/experiments/curve-preview";
 
 /**
  * A point as 12 bytes: int32 step, then float64 value, both little-endian (the format curve-preview.ts

@@ -1,1 +1,1 @@
-export { parseInput } from "../parse-input";
+export { parseInput } from "@/server/services/parse-input";

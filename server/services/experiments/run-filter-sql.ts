@@ -1,5 +1,5 @@
-import { Prisma } from "../../db/generated/client";
-import type { FilterOperator, FilterTerm } from "./run-filter";
+import { Prisma } from "@/server/db/generated/client";
+import type { FilterOperator, FilterTerm } from "@/server/services/experiments/run-filter";
 
 /** Text Postgres can cast to numeric without error; params are stored as text. */
 export const NUMERIC_TEXT_PATTERN = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?\\s*$";
@@ -77,5 +77,8 @@ function termCondition(term: FilterTerm): Prisma.Sql {
  */
 export function compileRunFilter(terms: FilterTerm[]): Prisma.Sql {
   if (terms.length === 0) return Prisma.sql`TRUE`;
-  return Prisma.join(terms.map((term) => Prisma.sql`(${termCondition(term)})`), " AND ");
+  return Prisma.join(
+    terms.map((term) => Prisma.sql`(${termCondition(term)})`),
+    " AND ",
+  );
 }

@@ -1,4 +1,4 @@
-import { AppError } from "../../errors";
+import { AppError } from "@/server/errors";
 
 /**
  * The run filter language, a small MLflow-like subset:
@@ -72,7 +72,9 @@ class FilterParser {
       const wordStart = this.pos;
       const word = this.readWord();
       if (word.toLowerCase() !== "and") {
-        throw filterError(`Expected "and" or the end of the filter at position ${wordStart + 1}${this.found(wordStart)}`);
+        throw filterError(
+          `Expected "and" or the end of the filter at position ${wordStart + 1}${this.found(wordStart)}`,
+        );
       }
       if (terms.length >= MAX_FILTER_TERMS) throw filterError(`At most ${MAX_FILTER_TERMS} conditions are allowed`);
       terms.push(this.term(word));
@@ -94,7 +96,9 @@ class FilterParser {
         return { entity, key, op, value: this.paramValue(context) };
       case "tag":
         if (op !== "=" && op !== "!=") {
-          throw filterError(`Tags can only be compared with = or != (found "${op}" after "${identifierText}" at position ${this.operatorPosition(opStart)})`);
+          throw filterError(
+            `Tags can only be compared with = or != (found "${op}" after "${identifierText}" at position ${this.operatorPosition(opStart)})`,
+          );
         }
         return { entity, key, op, value: this.stringValue(context) };
       case "attribute":
@@ -110,9 +114,11 @@ class FilterParser {
   private identifier(afterAnd: string | null): { entity: Entity; key: string } {
     const start = this.pos;
     const where = afterAnd === null ? "" : ` after "${afterAnd}"`;
-    if (this.atEnd()) throw filterError(`Expected ${IDENTIFIER_HINT}${where} at position ${start + 1}, but the filter ended`);
+    if (this.atEnd())
+      throw filterError(`Expected ${IDENTIFIER_HINT}${where} at position ${start + 1}, but the filter ended`);
     const prefix = this.readWord();
-    if (prefix === "") throw filterError(`Expected ${IDENTIFIER_HINT}${where} at position ${start + 1}${this.found(start)}`);
+    if (prefix === "")
+      throw filterError(`Expected ${IDENTIFIER_HINT}${where} at position ${start + 1}${this.found(start)}`);
     const entity = ENTITY_PREFIXES[prefix.toLowerCase()];
     if (!entity) {
       throw filterError(
@@ -150,7 +156,8 @@ class FilterParser {
     const start = this.pos;
     const two = this.text.slice(start, start + 2);
     const one = this.text.slice(start, start + 1);
-    const op = (["!=", "<=", ">="] as const).find((o) => o === two) ?? (["=", "<", ">"] as const).find((o) => o === one);
+    const op =
+      (["!=", "<=", ">="] as const).find((o) => o === two) ?? (["=", "<", ">"] as const).find((o) => o === one);
     if (!op) {
       throw filterError(
         `Expected an operator after "${identifierText}" at position ${start + 1}${this.found(start)}; use one of =, !=, <, <=, >, >=`,
@@ -163,7 +170,8 @@ class FilterParser {
   private numberValue(context: string): number {
     this.skipSpaces();
     const value = this.tryNumber();
-    if (value === null) throw filterError(`Expected a number after "${context}" at position ${this.pos + 1}${this.found(this.pos)}`);
+    if (value === null)
+      throw filterError(`Expected a number after "${context}" at position ${this.pos + 1}${this.found(this.pos)}`);
     return value;
   }
 
@@ -182,7 +190,9 @@ class FilterParser {
   private stringValue(context: string): string {
     this.skipSpaces();
     if (this.peek() !== '"' && this.peek() !== "'") {
-      throw filterError(`Expected a quoted string after "${context}" at position ${this.pos + 1}${this.found(this.pos)}`);
+      throw filterError(
+        `Expected a quoted string after "${context}" at position ${this.pos + 1}${this.found(this.pos)}`,
+      );
     }
     return this.quoted();
   }
@@ -210,7 +220,9 @@ class FilterParser {
     if (!isStatus) return value;
     const status = RUN_STATUSES.find((s) => s === value.toUpperCase());
     if (!status) {
-      throw filterError(`Unknown status "${value}" at position ${start + 1}: expected one of ${RUN_STATUSES.join(", ")}`);
+      throw filterError(
+        `Unknown status "${value}" at position ${start + 1}: expected one of ${RUN_STATUSES.join(", ")}`,
+      );
     }
     return status;
   }

@@ -1,15 +1,13 @@
-import { Prisma } from "../../db/generated/client";
-import { badRequest } from "../../errors";
-import type { ReadContext } from "../context";
-import { NUMERIC_TEXT_PATTERN, numericParamValue } from "./run-filter-sql";
+import { Prisma } from "@/server/db/generated/client";
+import { badRequest } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { NUMERIC_TEXT_PATTERN, numericParamValue } from "@/server/services/experiments/run-filter-sql";
 
 export const RUN_SORT_ATTRIBUTES = ["name", "status", "startTime", "endTime", "duration", "user", "gitCommit"] as const;
 type SortAttribute = (typeof RUN_SORT_ATTRIBUTES)[number];
 
 export type RunSort =
-  | { kind: "attribute"; attribute: SortAttribute }
-  | { kind: "metric"; key: string }
-  | { kind: "param"; key: string };
+  { kind: "attribute"; attribute: SortAttribute } | { kind: "metric"; key: string } | { kind: "param"; key: string };
 
 const ATTRIBUTE_SQL: Record<SortAttribute, Prisma.Sql> = {
   name: Prisma.sql`r."name"`,

@@ -1,6 +1,6 @@
-import type { Prisma, RunStatus } from "../../db/generated/client";
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
+import type { Prisma, RunStatus } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
 
 export type RunListItem = {
   id: string;

@@ -1,13 +1,18 @@
-import type { Prisma } from "../../db/generated/client";
-import { badRequest, conflict, notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ServiceContext } from "../context";
-import { ensureExperimentNamed } from "./experiments";
-import { lockRun } from "./lock-run";
-import { parseInput } from "./parse-input";
-import { randomRunName } from "./run-names";
-import { getRun, type RunDetail } from "./run-views";
-import { createRunInput, finishRunInput, type CreateRunInput, type FinishRunInput } from "./schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { badRequest, conflict, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ServiceContext } from "@/server/services/context";
+import { ensureExperimentNamed } from "@/server/services/experiments/experiments";
+import { lockRun } from "@/server/services/experiments/lock-run";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { randomRunName } from "@/server/services/experiments/run-names";
+import { getRun, type RunDetail } from "@/server/services/experiments/run-views";
+import {
+  createRunInput,
+  finishRunInput,
+  type CreateRunInput,
+  type FinishRunInput,
+} from "@/server/services/experiments/schemas";
 
 async function resolveExperimentId(
   tx: Prisma.TransactionClient,

@@ -24,9 +24,7 @@ export const experimentName = z
   .max(200, "Name is at most 200 characters")
   .regex(/^[^\p{Cc}]+$/u, "Name must not contain control characters");
 
-const isoDateTime = z
-  .union([z.iso.datetime({ offset: true }), z.date()])
-  .transform((value) => new Date(value));
+const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.date()]).transform((value) => new Date(value));
 
 export const idSchema = z.string().trim().min(1).max(64);
 

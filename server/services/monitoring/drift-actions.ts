@@ -1,13 +1,19 @@
 import type { z } from "zod";
-import { notFound } from "../../errors";
-import { recordAudit } from "../audit/record-audit";
-import type { ServiceContext } from "../context";
-import { scanDrift, type DriftScanContext } from "./drift-scan";
-import type { driftThresholdsInput, scanNowInput } from "./drift-schemas";
+import { notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ServiceContext } from "@/server/services/context";
+import { scanDrift, type DriftScanContext } from "@/server/services/monitoring/drift-scan";
+import type { driftThresholdsInput, scanNowInput } from "@/server/services/monitoring/drift-schemas";
 
 /** "Scan now" for one endpoint: the same scan the repeatable job runs, audited because a person asked for it. */
-export async function scanEndpointNow(ctx: ServiceContext & DriftScanContext, input: z.infer<typeof scanNowInput> & { windowSeconds: number }) {
-  const endpoint = await ctx.db.endpoint.findUnique({ where: { id: input.endpointId }, select: { id: true, name: true } });
+export async function scanEndpointNow(
+  ctx: ServiceContext & DriftScanContext,
+  input: z.infer<typeof scanNowInput> & { windowSeconds: number },
+) {
+  const endpoint = await ctx.db.endpoint.findUnique({
+    where: { id: input.endpointId },
+    select: { id: true, name: true },
+  });
   if (!endpoint) throw notFound(`Endpoint ${input.endpointId}`);
   const results = await scanDrift(ctx, { endpointId: endpoint.id, windowSeconds: input.windowSeconds });
   await ctx.db.$transaction((tx) =>
@@ -15,7 +21,11 @@ export async function scanEndpointNow(ctx: ServiceContext & DriftScanContext, in
       action: "drift.scan",
       entityType: "Endpoint",
       entityId: endpoint.id,
-      after: { endpoint: endpoint.name, windowSeconds: input.windowSeconds, reports: results.map((r) => ({ variant: r.variantName, status: r.status })) },
+      after: {
+        endpoint: endpoint.name,
+        windowSeconds: input.windowSeconds,
+        reports: results.map((r) => ({ variant: r.variantName, status: r.status })),
+      },
     }),
   );
   return results;
@@ -35,6 +45,11 @@ export async function setDriftThresholds(ctx: ServiceContext, input: z.infer<typ
       before: { warnPsi: model.driftWarnPsi, alertPsi: model.driftAlertPsi, minSamples: model.driftMinSamples },
       after: { warnPsi: input.warnPsi, alertPsi: input.alertPsi, minSamples: input.minSamples },
     });
-    return { modelName: updated.name, warnPsi: updated.driftWarnPsi, alertPsi: updated.driftAlertPsi, minSamples: updated.driftMinSamples };
+    return {
+      modelName: updated.name,
+      warnPsi: updated.driftWarnPsi,
+      alertPsi: updated.driftAlertPsi,
+      minSamples: updated.driftMinSamples,
+    };
   });
 }

@@ -1,4 +1,4 @@
-import type { DriftReport, Prisma } from "../../db/generated/client";
+import type { DriftReport, Prisma } from "@/server/db/generated/client";
 
 type Worst = { name: string; psi: number; sampleSize: number; expectedPsi: number } | undefined;
 
@@ -23,7 +23,13 @@ export async function syncDriftAlert(
         `PSI ${worst.psi.toFixed(3)} on ${worst.name} over n = ${worst.sampleSize} rows ` +
         `(no-drift expectation ${worst.expectedPsi.toFixed(4)}) for ${input.modelName}.`,
       endpointId: report.endpointId,
-      details: { reportId: report.id, feature: worst.name, psi: worst.psi, sampleSize: worst.sampleSize, expectedPsi: worst.expectedPsi },
+      details: {
+        reportId: report.id,
+        feature: worst.name,
+        psi: worst.psi,
+        sampleSize: worst.sampleSize,
+        expectedPsi: worst.expectedPsi,
+      },
       resolvedAt: null,
     };
     await tx.alert.upsert({ where: { dedupeKey }, create: { kind: "DRIFT", dedupeKey, ...fields }, update: fields });

@@ -1,4 +1,4 @@
-import type { FeatureBins } from "./psi";
+import type { FeatureBins } from "@/server/services/monitoring/psi";
 
 const number = (value: number) => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
 

@@ -1,6 +1,6 @@
-import { selector } from "../../integrations/prometheus/promql";
-import type { InstantSample } from "../../integrations/prometheus/client";
-import { countsFromCumulativeBuckets, parseBucketBound } from "./psi";
+import { selector } from "@/server/integrations/prometheus/promql";
+import type { InstantSample } from "@/server/integrations/prometheus/client";
+import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
 
 /** The runtime's per-feature histogram family; its buckets are the reference bin edges frozen at registration. */
 export const FEATURE_HISTOGRAM = "modelport_runtime_feature_value";
@@ -21,7 +21,10 @@ export function featureHistogramQuery(endpointName: string, variantName: string,
  * does not match the reference (e.g. the runtime was given other edges) are left out rather than compared bin-by-bin
  * against the wrong bins.
  */
-export function binCountsByFeature(samples: readonly InstantSample[], expectedBins: ReadonlyMap<string, number>): Map<string, number[]> {
+export function binCountsByFeature(
+  samples: readonly InstantSample[],
+  expectedBins: ReadonlyMap<string, number>,
+): Map<string, number[]> {
   const cumulative = new Map<string, Array<{ le: number; count: number }>>();
   for (const sample of samples) {
     const { feature, le } = sample.metric;
@@ -47,7 +50,12 @@ export function durationSeconds(duration: string): number {
 }
 
 /** The query for one feature's buckets, as the feature view shows it (the scan asks for every feature at once). */
-export function singleFeatureQuery(endpointName: string, variantName: string, feature: string, windowSeconds: number): string {
+export function singleFeatureQuery(
+  endpointName: string,
+  variantName: string,
+  feature: string,
+  windowSeconds: number,
+): string {
   const buckets = selector(`${FEATURE_HISTOGRAM}_bucket`, { endpoint: endpointName, variant: variantName, feature });
   return `sum by (le) (increase(${buckets}[${promDuration(windowSeconds)}]))`;
 }

@@ -1,10 +1,15 @@
-import type { PrometheusClient } from "../../integrations/prometheus/client";
-import type { Db } from "../../db/client";
-import type { DriftStatus } from "../../db/generated/enums";
-import { syncDriftAlert } from "./drift-alerts";
-import { binCountsByFeature, featureHistogramQuery } from "./drift-query";
-import { featureStatus, worstFeature, worstStatus, type DriftThresholds } from "./drift-status";
-import { expectedPsiUnderNoDrift, populationStabilityIndex } from "./psi";
+import type { PrometheusClient } from "@/server/integrations/prometheus/client";
+import type { Db } from "@/server/db/client";
+import type { DriftStatus } from "@/server/db/generated/enums";
+import { syncDriftAlert } from "@/server/services/monitoring/drift-alerts";
+import { binCountsByFeature, featureHistogramQuery } from "@/server/services/monitoring/drift-query";
+import {
+  featureStatus,
+  worstFeature,
+  worstStatus,
+  type DriftThresholds,
+} from "@/server/services/monitoring/drift-status";
+import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/monitoring/psi";
 
 export type DriftScanContext = { db: Db; prometheus: Pick<PrometheusClient, "query"> };
 
@@ -58,7 +63,11 @@ type VariantToScan = Awaited<ReturnType<typeof variantsToScan>>[number];
 function scoreFeatures(variant: VariantToScan, countsByFeature: Map<string, number[]>): ScannedFeature[] {
   const reference = variant.version.reference!;
   const model = variant.endpoint.model;
-  const thresholds: DriftThresholds = { warnPsi: model.driftWarnPsi, alertPsi: model.driftAlertPsi, minSamples: model.driftMinSamples };
+  const thresholds: DriftThresholds = {
+    warnPsi: model.driftWarnPsi,
+    alertPsi: model.driftAlertPsi,
+    minSamples: model.driftMinSamples,
+  };
   return reference.features.map((feature) => {
     const bins = feature.proportions.length;
     const counts = countsByFeature.get(feature.name) ?? new Array<number>(bins).fill(0);
@@ -76,8 +85,16 @@ function scoreFeatures(variant: VariantToScan, countsByFeature: Map<string, numb
   });
 }
 
-async function scanVariant(ctx: DriftScanContext, variant: VariantToScan, windowStart: Date, windowEnd: Date, windowSeconds: number) {
-  const existing = await ctx.db.driftReport.findFirst({ where: { endpointId: variant.endpointId, variantName: variant.variantName, windowStart, windowEnd } });
+async function scanVariant(
+  ctx: DriftScanContext,
+  variant: VariantToScan,
+  windowStart: Date,
+  windowEnd: Date,
+  windowSeconds: number,
+) {
+  const existing = await ctx.db.driftReport.findFirst({
+    where: { endpointId: variant.endpointId, variantName: variant.variantName, windowStart, windowEnd },
+  });
   if (existing) return existing;
   const reference = variant.version.reference!;
   const query = featureHistogramQuery(variant.endpoint.name, variant.variantName, windowSeconds);
@@ -100,7 +117,12 @@ async function scanVariant(ctx: DriftScanContext, variant: VariantToScan, window
         features: { create: features.filter((f) => f.sampleSize > 0) },
       },
     });
-    await syncDriftAlert(tx, { report, endpointName: variant.endpoint.name, modelName: variant.endpoint.model.name, worst });
+    await syncDriftAlert(tx, {
+      report,
+      endpointName: variant.endpoint.name,
+      modelName: variant.endpoint.model.name,
+      worst,
+    });
     return report;
   });
 }

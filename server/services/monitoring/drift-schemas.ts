@@ -25,6 +25,9 @@ export const driftThresholdsInput = z
     alertPsi: z.number().positive().max(10),
     minSamples: z.number().int("Whole rows only").min(1, "At least 1 row").max(100_000_000),
   })
-  .refine((t) => t.alertPsi > t.warnPsi, { path: ["alertPsi"], message: "The alert threshold must be above the warn threshold" });
+  .refine((t) => t.alertPsi > t.warnPsi, {
+    path: ["alertPsi"],
+    message: "The alert threshold must be above the warn threshold",
+  });
 
 export type DriftThresholdsInput = z.infer<typeof driftThresholdsInput>;

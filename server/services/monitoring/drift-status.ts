@@ -1,4 +1,4 @@
-import type { DriftStatus } from "../../db/generated/enums";
+import type { DriftStatus } from "@/server/db/generated/enums";
 
 export type DriftThresholds = { warnPsi: number; alertPsi: number; minSamples: number };
 
@@ -16,14 +16,22 @@ const SEVERITY: Record<DriftStatus, number> = { INSUFFICIENT_DATA: 0, OK: 1, WAR
 
 /** The report's status is its worst feature's; INSUFFICIENT_DATA only when no feature had enough rows. */
 export function worstStatus(statuses: readonly DriftStatus[]): DriftStatus {
-  return statuses.reduce<DriftStatus>((worst, status) => (SEVERITY[status] > SEVERITY[worst] ? status : worst), "INSUFFICIENT_DATA");
+  return statuses.reduce<DriftStatus>(
+    (worst, status) => (SEVERITY[status] > SEVERITY[worst] ? status : worst),
+    "INSUFFICIENT_DATA",
+  );
 }
 
 export const compareStatus = (a: DriftStatus, b: DriftStatus) => SEVERITY[a] - SEVERITY[b];
 
 /** The feature with the highest PSI (finite values only), preferring features that had enough rows to be judged. */
-export function worstFeature<T extends { name: string; psi: number; status: DriftStatus }>(features: readonly T[]): T | undefined {
+export function worstFeature<T extends { name: string; psi: number; status: DriftStatus }>(
+  features: readonly T[],
+): T | undefined {
   const judged = features.filter((f) => f.status !== "INSUFFICIENT_DATA" && Number.isFinite(f.psi));
   const candidates = judged.length > 0 ? judged : features.filter((f) => Number.isFinite(f.psi));
-  return candidates.reduce<T | undefined>((worst, f) => (worst === undefined || f.psi > worst.psi ? f : worst), undefined);
+  return candidates.reduce<T | undefined>(
+    (worst, f) => (worst === undefined || f.psi > worst.psi ? f : worst),
+    undefined,
+  );
 }

@@ -1,10 +1,14 @@
 import type { z } from "zod";
-import type { Endpoint, RegisteredModel } from "../../db/generated/client";
-import { notFound } from "../../errors";
-import type { ReadContext } from "../context";
-import { binLabels } from "./drift-bin-labels";
-import { singleFeatureQuery } from "./drift-query";
-import type { endpointDriftInput, featureDriftInput, fleetDriftInput } from "./drift-schemas";
+import type { Endpoint, RegisteredModel } from "@/server/db/generated/client";
+import { notFound } from "@/server/errors";
+import type { ReadContext } from "@/server/services/context";
+import { binLabels } from "@/server/services/monitoring/drift-bin-labels";
+import { singleFeatureQuery } from "@/server/services/monitoring/drift-query";
+import type {
+  endpointDriftInput,
+  featureDriftInput,
+  fleetDriftInput,
+} from "@/server/services/monitoring/drift-schemas";
 
 const thresholdsOf = (model: { driftWarnPsi: number; driftAlertPsi: number; driftMinSamples: number }) => ({
   warnPsi: model.driftWarnPsi,
@@ -22,7 +26,8 @@ const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }) => ({
   thresholds: thresholdsOf(endpoint.model),
 });
 
-const windowSecondsOf = (report: { windowStart: Date; windowEnd: Date }) => Math.round((report.windowEnd.getTime() - report.windowStart.getTime()) / 1000);
+const windowSecondsOf = (report: { windowStart: Date; windowEnd: Date }) =>
+  Math.round((report.windowEnd.getTime() - report.windowStart.getTime()) / 1000);
 
 /** Every endpoint variant (production by default) with its latest drift report and that report's worst feature. */
 export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDriftInput>) {
@@ -30,7 +35,10 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
     where: input.environment === "ALL" ? {} : { environment: input.environment },
     include: {
       model: true,
-      variants: { include: { version: { select: { version: true, reference: { select: { id: true } } } } }, orderBy: { variantName: "asc" } },
+      variants: {
+        include: { version: { select: { version: true, reference: { select: { id: true } } } } },
+        orderBy: { variantName: "asc" },
+      },
     },
     orderBy: { name: "asc" },
   });
@@ -40,7 +48,8 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
     distinct: ["endpointId", "variantName"],
     include: { features: true },
   });
-  const reportOf = (endpointId: string, variantName: string) => latest.find((r) => r.endpointId === endpointId && r.variantName === variantName);
+  const reportOf = (endpointId: string, variantName: string) =>
+    latest.find((r) => r.endpointId === endpointId && r.variantName === variantName);
   return endpoints.flatMap((endpoint) =>
     endpoint.variants.map((variant) => {
       const report = reportOf(endpoint.id, variant.variantName);
@@ -57,7 +66,15 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
               status: report.status,
               windowStart: report.windowStart,
               windowEnd: report.windowEnd,
-              worstFeature: worst ? { name: worst.name, psi: worst.psi, sampleSize: worst.sampleSize, referenceSize: worst.referenceSize, expectedPsi: worst.expectedPsi } : null,
+              worstFeature: worst
+                ? {
+                    name: worst.name,
+                    psi: worst.psi,
+                    sampleSize: worst.sampleSize,
+                    referenceSize: worst.referenceSize,
+                    expectedPsi: worst.expectedPsi,
+                  }
+                : null,
             }
           : null,
       };
@@ -68,7 +85,10 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
 async function endpointWithModel(ctx: ReadContext, endpointId: string) {
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: endpointId },
-    include: { model: true, variants: { include: { version: { select: { version: true } } }, orderBy: { variantName: "asc" } } },
+    include: {
+      model: true,
+      variants: { include: { version: { select: { version: true } } }, orderBy: { variantName: "asc" } },
+    },
   });
   if (!endpoint) throw notFound(`Endpoint ${endpointId}`);
   return endpoint;
@@ -84,11 +104,18 @@ export async function endpointDrift(ctx: ReadContext, input: z.infer<typeof endp
         where: { endpointId: endpoint.id, variantName },
         orderBy: [{ windowEnd: "desc" }, { createdAt: "desc" }],
         take: input.reports,
-        include: { features: { orderBy: { name: "asc" } }, version: { select: { version: true, reference: { select: { features: { select: { name: true, position: true } } } } } } },
+        include: {
+          features: { orderBy: { name: "asc" } },
+          version: {
+            select: { version: true, reference: { select: { features: { select: { name: true, position: true } } } } },
+          },
+        },
       });
       const newest = reports[0];
       const order = new Map(newest?.version.reference?.features.map((f) => [f.name, f.position]) ?? []);
-      const features = [...new Set(reports.flatMap((r) => r.features.map((f) => f.name)))].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b));
+      const features = [...new Set(reports.flatMap((r) => r.features.map((f) => f.name)))].sort(
+        (a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b),
+      );
       return {
         variantName,
         features,
@@ -101,14 +128,25 @@ export async function endpointDrift(ctx: ReadContext, input: z.infer<typeof endp
           windowSeconds: windowSecondsOf(r),
           worstFeature: r.worstFeature,
           worstPsi: r.worstPsi,
-          features: r.features.map((f) => ({ name: f.name, psi: f.psi, sampleSize: f.sampleSize, referenceSize: f.referenceSize, expectedPsi: f.expectedPsi, status: f.status })),
+          features: r.features.map((f) => ({
+            name: f.name,
+            psi: f.psi,
+            sampleSize: f.sampleSize,
+            referenceSize: f.referenceSize,
+            expectedPsi: f.expectedPsi,
+            status: f.status,
+          })),
         })),
       };
     }),
   );
   return {
     ...endpointSummary(endpoint),
-    variants: endpoint.variants.map((v) => ({ variantName: v.variantName, weight: v.weight, version: v.version.version })),
+    variants: endpoint.variants.map((v) => ({
+      variantName: v.variantName,
+      weight: v.weight,
+      version: v.version.version,
+    })),
     reportsByVariant,
   };
 }
@@ -121,15 +159,31 @@ export async function featureDrift(ctx: ReadContext, input: z.infer<typeof featu
     ? await ctx.db.driftReport.findFirst({
         where: { endpointId: endpoint.id, variantName, features: { some: { name: input.feature } } },
         orderBy: [{ windowEnd: "desc" }, { createdAt: "desc" }],
-        include: { features: { where: { name: input.feature } }, version: { include: { reference: { include: { features: { where: { name: input.feature } } } } } } },
+        include: {
+          features: { where: { name: input.feature } },
+          version: { include: { reference: { include: { features: { where: { name: input.feature } } } } } },
+        },
       })
     : null;
   const reference = report?.version.reference;
   const referenceFeature = reference?.features[0];
   const production = report?.features[0];
-  const base = { endpointId: endpoint.id, endpointName: endpoint.name, modelName: endpoint.model.name, isDemo: endpoint.model.isDemo, feature: input.feature, variantName: variantName ?? null, variants: endpoint.variants.map((v) => v.variantName), thresholds: thresholdsOf(endpoint.model) };
+  const base = {
+    endpointId: endpoint.id,
+    endpointName: endpoint.name,
+    modelName: endpoint.model.name,
+    isDemo: endpoint.model.isDemo,
+    feature: input.feature,
+    variantName: variantName ?? null,
+    variants: endpoint.variants.map((v) => v.variantName),
+    thresholds: thresholdsOf(endpoint.model),
+  };
   if (!report || !reference || !referenceFeature || !production) return { ...base, latest: null };
-  const labels = binLabels({ kind: referenceFeature.kind, edges: referenceFeature.edges, categories: referenceFeature.categories });
+  const labels = binLabels({
+    kind: referenceFeature.kind,
+    edges: referenceFeature.edges,
+    categories: referenceFeature.categories,
+  });
   const total = production.counts.reduce((sum, c) => sum + c, 0);
   return {
     ...base,

@@ -27,15 +27,28 @@ function withStatus(metric: string, labels: Record<string, string>, statusPatter
 
 const rate = (series: string, window: string) => `rate(${series}[${window}])`;
 
-export function quantileQuery(q: number, labels: Record<string, string>, window: string, by: Grouping = "endpoint, variant"): string {
+export function quantileQuery(
+  q: number,
+  labels: Record<string, string>,
+  window: string,
+  by: Grouping = "endpoint, variant",
+): string {
   return `histogram_quantile(${q}, sum by (le, ${by}) (${rate(selector(DURATION_BUCKETS, labels), window)}))`;
 }
 
-export function requestRateQuery(labels: Record<string, string>, window: string, by: Grouping = "endpoint, variant"): string {
+export function requestRateQuery(
+  labels: Record<string, string>,
+  window: string,
+  by: Grouping = "endpoint, variant",
+): string {
   return `sum by (${by}) (${rate(selector(REQUESTS, labels), window)})`;
 }
 
-export function requestCountQuery(labels: Record<string, string>, window: string, by: Grouping = "endpoint, variant"): string {
+export function requestCountQuery(
+  labels: Record<string, string>,
+  window: string,
+  by: Grouping = "endpoint, variant",
+): string {
   return `sum by (${by}) (increase(${selector(REQUESTS, labels)}[${window}]))`;
 }
 
@@ -43,14 +56,24 @@ export function requestCountQuery(labels: Record<string, string>, window: string
  * The share of requests answered with `statusPattern`; 0 (not missing) for series that had traffic but no such
  * status, so a healthy endpoint shows 0 % rather than no data.
  */
-export function statusRatioQuery(statusPattern: string, labels: Record<string, string>, window: string, by: Grouping = "endpoint, variant"): string {
+export function statusRatioQuery(
+  statusPattern: string,
+  labels: Record<string, string>,
+  window: string,
+  by: Grouping = "endpoint, variant",
+): string {
   const all = requestRateQuery(labels, window, by);
   const matching = `sum by (${by}) (${rate(withStatus(REQUESTS, labels, statusPattern), window)})`;
   return `(${matching} or ${all} * 0) / ${all}`;
 }
 
 /** Runs named instant queries at once; the results keep the names. */
-export async function queryAll<K extends string>(queries: Record<K, string>, run: (promql: string) => Promise<InstantSample[]>) {
-  const entries = await Promise.all(Object.entries<string>(queries).map(async ([name, promql]) => [name, await run(promql)] as const));
+export async function queryAll<K extends string>(
+  queries: Record<K, string>,
+  run: (promql: string) => Promise<InstantSample[]>,
+) {
+  const entries = await Promise.all(
+    Object.entries<string>(queries).map(async ([name, promql]) => [name, await run(promql)] as const),
+  );
   return Object.fromEntries(entries) as Record<K, InstantSample[]>;
 }

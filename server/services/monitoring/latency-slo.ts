@@ -1,7 +1,13 @@
 import type { InstantSample, PrometheusSource } from "@/server/integrations/prometheus/client";
-import type { ReadContext } from "../context";
-import { quantileQuery, queryAll, requestCountQuery, SERVER_ERROR_STATUS, statusRatioQuery } from "./latency-queries";
-import { burnRate, DEFAULT_SLO, errorBudget } from "./slo-rules";
+import type { ReadContext } from "@/server/services/context";
+import {
+  quantileQuery,
+  queryAll,
+  requestCountQuery,
+  SERVER_ERROR_STATUS,
+  statusRatioQuery,
+} from "@/server/services/monitoring/latency-queries";
+import { burnRate, DEFAULT_SLO, errorBudget } from "@/server/services/monitoring/slo-rules";
 
 const valueFor = (samples: InstantSample[], endpoint: string) => {
   const found = samples.find((s) => s.metric.endpoint === endpoint)?.value;
@@ -13,7 +19,12 @@ const valueFor = (samples: InstantSample[], endpoint: string) => {
  * spends its own error budget. Prometheus returns one server-error ratio per window for all endpoints; each is
  * divided by the endpoint's budget (1 − objective) here. Endpoints the portal does not know get the defaults.
  */
-export async function sloStatus(ctx: ReadContext, prometheus: PrometheusSource, labels: Record<string, string>, at: Date) {
+export async function sloStatus(
+  ctx: ReadContext,
+  prometheus: PrometheusSource,
+  labels: Record<string, string>,
+  at: Date,
+) {
   const queries = {
     p99: quantileQuery(0.99, labels, "1h", "endpoint"),
     requests1h: requestCountQuery(labels, "1h", "endpoint"),
@@ -22,7 +33,9 @@ export async function sloStatus(ctx: ReadContext, prometheus: PrometheusSource, 
     errorRatio30d: statusRatioQuery(SERVER_ERROR_STATUS, labels, "30d", "endpoint"),
   };
   const results = await queryAll(queries, (promql) => prometheus.query(promql, at));
-  const names = [...new Set(Object.values(results).flatMap((samples) => samples.map((s) => s.metric.endpoint ?? "")))].sort();
+  const names = [
+    ...new Set(Object.values(results).flatMap((samples) => samples.map((s) => s.metric.endpoint ?? ""))),
+  ].sort();
   const known = await ctx.db.endpoint.findMany({
     where: { name: { in: names } },
     select: { id: true, name: true, sloP99Ms: true, sloAvailability: true },

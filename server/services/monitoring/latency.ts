@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { InstantSample, PrometheusSource, RangeSeries } from "@/server/integrations/prometheus/client";
 import { clampStep } from "@/server/integrations/prometheus/promql";
-import type { ReadContext } from "../context";
+import type { ReadContext } from "@/server/services/context";
 import {
   CLIENT_ERROR_STATUS,
   endpointFilter,
@@ -11,9 +11,9 @@ import {
   requestRateQuery,
   SERVER_ERROR_STATUS,
   statusRatioQuery,
-} from "./latency-queries";
-import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "./latency-ranges";
-import { sloStatus } from "./latency-slo";
+} from "@/server/services/monitoring/latency-queries";
+import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "@/server/services/monitoring/latency-ranges";
+import { sloStatus } from "@/server/services/monitoring/latency-slo";
 
 export const latencyInput = z.object({
   range: z.enum(LATENCY_RANGE_KEYS).default(DEFAULT_LATENCY_RANGE),
@@ -62,7 +62,11 @@ export async function latencyDashboard(ctx: ReadContext, prometheus: PrometheusS
   };
   const [summary, series, slo] = await Promise.all([
     queryAll(summaryQueries, (q) => prometheus.query(q, end)),
-    Promise.all(Object.entries(seriesQueries).map(async ([name, q]) => [name, await prometheus.queryRange(q, { start, end, stepSeconds })] as const)),
+    Promise.all(
+      Object.entries(seriesQueries).map(
+        async ([name, q]) => [name, await prometheus.queryRange(q, { start, end, stepSeconds })] as const,
+      ),
+    ),
     sloStatus(ctx, prometheus, labels, end),
   ]);
   return {
@@ -79,7 +83,9 @@ export async function latencyDashboard(ctx: ReadContext, prometheus: PrometheusS
   };
 }
 
-function summaryRows(summary: Record<"requests" | "rps" | "errorRatio" | "clientErrorRatio" | "p50" | "p95" | "p99", InstantSample[]>) {
+function summaryRows(
+  summary: Record<"requests" | "rps" | "errorRatio" | "clientErrorRatio" | "p50" | "p95" | "p99", InstantSample[]>,
+) {
   const valueOf = (samples: InstantSample[], key: string) => {
     const found = samples.find((s) => seriesKey(s.metric) === key);
     return found ? measured(found.value) : null;
@@ -103,7 +109,14 @@ function summaryRows(summary: Record<"requests" | "rps" | "errorRatio" | "client
     .sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.variant.localeCompare(b.variant));
 }
 
-type ChartPoint = { t: number; p50: number | null; p95: number | null; p99: number | null; rps: number | null; errorRatio: number | null };
+type ChartPoint = {
+  t: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  rps: number | null;
+  errorRatio: number | null;
+};
 
 /** One line per endpoint × variant, its points merged across the five range queries by timestamp. */
 function chartSeries(results: Record<"p50" | "p95" | "p99" | "rps" | "errorRatio", RangeSeries[]>) {
@@ -112,15 +125,24 @@ function chartSeries(results: Record<"p50" | "p95" | "p99" | "rps" | "errorRatio
     for (const { metric, values } of seriesList) {
       const key = seriesKey(metric);
       let line = lines.get(key);
-      if (!line) lines.set(key, (line = { endpoint: metric.endpoint ?? "", variant: metric.variant ?? "", points: new Map() }));
+      if (!line)
+        lines.set(key, (line = { endpoint: metric.endpoint ?? "", variant: metric.variant ?? "", points: new Map() }));
       for (const { timestamp, value } of values) {
         let point = line.points.get(timestamp);
-        if (!point) line.points.set(timestamp, (point = { t: timestamp, p50: null, p95: null, p99: null, rps: null, errorRatio: null }));
+        if (!point)
+          line.points.set(
+            timestamp,
+            (point = { t: timestamp, p50: null, p95: null, p99: null, rps: null, errorRatio: null }),
+          );
         point[name] = measured(value);
       }
     }
   }
   return [...lines.values()]
-    .map((line) => ({ endpoint: line.endpoint, variant: line.variant, points: [...line.points.values()].sort((a, b) => a.t - b.t) }))
+    .map((line) => ({
+      endpoint: line.endpoint,
+      variant: line.variant,
+      points: [...line.points.values()].sort((a, b) => a.t - b.t),
+    }))
     .sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.variant.localeCompare(b.variant));
 }

@@ -1,4 +1,4 @@
-import { parseSampleValue } from "../../integrations/prometheus/promql";
+import { parseSampleValue } from "@/server/integrations/prometheus/promql";
 
 export type Sample = { name: string; labels: Record<string, string>; value: number };
 

@@ -97,7 +97,8 @@ export function parseBucketBound(le: string): number {
  * to 0.
  */
 export function countsFromCumulativeBuckets(cumulative: ReadonlyArray<{ le: number; count: number }>): number[] {
-  if (cumulative.some(({ le }) => Number.isNaN(le))) throw new RangeError("A bucket bound is NaN (parse le with parseBucketBound)");
+  if (cumulative.some(({ le }) => Number.isNaN(le)))
+    throw new RangeError("A bucket bound is NaN (parse le with parseBucketBound)");
   const sorted = [...cumulative].sort((a, b) => a.le - b.le);
   let previous = 0;
   return sorted.map(({ count }) => {

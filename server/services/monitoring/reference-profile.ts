@@ -1,6 +1,6 @@
-import { badRequest } from "../../errors";
-import type { Signature } from "../registry/schemas";
-import { binCount, binIndex, type FeatureBins, type FeatureKind } from "./psi";
+import { badRequest } from "@/server/errors";
+import type { Signature } from "@/server/services/registry/schemas";
+import { binCount, binIndex, type FeatureBins, type FeatureKind } from "@/server/services/monitoring/psi";
 
 export const DEFAULT_BINS = 10;
 /** A string feature with more distinct values keeps the most frequent ones; the rest share the "other" bin. */
@@ -44,10 +44,13 @@ function proportionsOf(feature: FeatureBins, values: ReadonlyArray<number | stri
 function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>): number[] {
   return column.map((value, row) => {
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${value}"`, {
-        field: spec.name,
-        row: row + 1,
-      });
+      throw badRequest(
+        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${value}"`,
+        {
+          field: spec.name,
+          row: row + 1,
+        },
+      );
     }
     return value;
   });

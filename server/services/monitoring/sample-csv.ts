@@ -1,5 +1,5 @@
-import { badRequest } from "../../errors";
-import type { SampleColumns } from "./reference-profile";
+import { badRequest } from "@/server/errors";
+import type { SampleColumns } from "@/server/services/monitoring/reference-profile";
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 

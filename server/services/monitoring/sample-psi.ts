@@ -1,4 +1,4 @@
-import { populationStabilityIndex, PSI_EPSILON } from "./psi";
+import { populationStabilityIndex, PSI_EPSILON } from "@/server/services/monitoring/psi";
 
 /**
  * PSI straight from raw samples (typed arrays), for large offline comparisons. The bins are the ones
@@ -189,9 +189,19 @@ export function sampleQuantileEdges(values: Float64Array, bins: number): number[
 export type SamplePsi = { edges: number[]; referenceCounts: Float64Array; productionCounts: Float64Array; psi: number };
 
 /** PSI of `production` against `reference`, binned at the reference's quantiles. */
-export function samplePsi(reference: Float64Array, production: Float64Array, bins = 10, epsilon = PSI_EPSILON): SamplePsi {
+export function samplePsi(
+  reference: Float64Array,
+  production: Float64Array,
+  bins = 10,
+  epsilon = PSI_EPSILON,
+): SamplePsi {
   const { edges, counts: referenceCounts } = referenceBins(reference, bins);
   const productionCounts = classify(production, edges);
   const proportions = Array.from(referenceCounts, (count) => count / reference.length);
-  return { edges, referenceCounts, productionCounts, psi: populationStabilityIndex(proportions, Array.from(productionCounts), epsilon) };
+  return {
+    edges,
+    referenceCounts,
+    productionCounts,
+    psi: populationStabilityIndex(proportions, Array.from(productionCounts), epsilon),
+  };
 }

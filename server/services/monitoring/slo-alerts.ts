@@ -1,9 +1,9 @@
-import type { Prisma } from "../../db/generated/client";
-import { asObject, isDismissed } from "../alerts/alerts";
-import type { ReadContext } from "../context";
-import type { PrometheusSource } from "../../integrations/prometheus/client";
-import { sloStatus, type SloStatus } from "./latency-slo";
-import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "./slo-rules";
+import type { Prisma } from "@/server/db/generated/client";
+import { asObject, isDismissed } from "@/server/services/alerts/alerts";
+import type { ReadContext } from "@/server/services/context";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
+import { sloStatus, type SloStatus } from "@/server/services/monitoring/latency-slo";
+import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "@/server/services/monitoring/slo-rules";
 
 export const sloAlertKey = (endpointId: string) => `slo:${endpointId}`;
 
@@ -17,7 +17,9 @@ function alertFor(e: Measured, breach: SloBreach) {
   const slow = `p99 latency over the last hour is ${ms(e.p99 ?? 0)} against a target of ${ms(e.objective.p99TargetSeconds)} (${Math.round(e.requests1h ?? 0)} requests in the hour).`;
   return {
     severity: breach.severity,
-    title: breach.fastBurn ? `${e.endpoint} is burning its error budget fast` : `${e.endpoint} p99 latency is over its target`,
+    title: breach.fastBurn
+      ? `${e.endpoint} is burning its error budget fast`
+      : `${e.endpoint} p99 latency is over its target`,
     message: [breach.fastBurn ? burn : null, breach.slow ? slow : null].filter(Boolean).join(" "),
   };
 }
@@ -34,7 +36,12 @@ export async function checkLatencySlos(ctx: ReadContext, prometheus: PrometheusS
   const raised: string[] = [];
   for (const e of status.endpoints) {
     if (e.endpointId === null) continue;
-    const breach = classifySlo({ p99Seconds: e.p99, requests1h: e.requests1h, burn1h: e.burn1h, p99TargetSeconds: e.objective.p99TargetSeconds });
+    const breach = classifySlo({
+      p99Seconds: e.p99,
+      requests1h: e.requests1h,
+      burn1h: e.burn1h,
+      p99TargetSeconds: e.objective.p99TargetSeconds,
+    });
     if (!breach) continue;
     const dedupeKey = sloAlertKey(e.endpointId);
     failing.push(dedupeKey);

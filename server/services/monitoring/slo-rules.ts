@@ -18,8 +18,14 @@ export const MIN_REQUESTS_FOR_P99 = 100;
 
 export const endpointSloInput = z.object({
   endpointId: z.string().min(1),
-  p99Ms: z.number().min(1, "The p99 target must be at least 1 ms").max(60_000, "The p99 target must be at most 60,000 ms"),
-  availability: z.number().min(0.9, "The objective must be at least 90 %").max(0.99999, "The objective must be at most 99.999 %"),
+  p99Ms: z
+    .number()
+    .min(1, "The p99 target must be at least 1 ms")
+    .max(60_000, "The p99 target must be at most 60,000 ms"),
+  availability: z
+    .number()
+    .min(0.9, "The objective must be at least 90 %")
+    .max(0.99999, "The objective must be at most 99.999 %"),
 });
 export type EndpointSloInput = z.infer<typeof endpointSloInput>;
 
@@ -33,13 +39,19 @@ export function burnRate(errorRatio: number | null, availability: number): numbe
   return errorRatio === null ? null : errorRatio / errorBudget(availability);
 }
 
-export type SloMeasurement = { p99Seconds: number | null; requests1h: number | null; burn1h: number | null; p99TargetSeconds: number };
+export type SloMeasurement = {
+  p99Seconds: number | null;
+  requests1h: number | null;
+  burn1h: number | null;
+  p99TargetSeconds: number;
+};
 export type SloBreach = { severity: "WARNING" | "CRITICAL"; slow: boolean; fastBurn: boolean };
 
 /** CRITICAL while the 1 h burn rate is fast; WARNING while p99 (1 h) is over target on enough requests; else null. */
 export function classifySlo(m: SloMeasurement): SloBreach | null {
   const fastBurn = m.burn1h !== null && m.burn1h >= FAST_BURN;
-  const slow = m.p99Seconds !== null && m.p99Seconds > m.p99TargetSeconds && (m.requests1h ?? 0) >= MIN_REQUESTS_FOR_P99;
+  const slow =
+    m.p99Seconds !== null && m.p99Seconds > m.p99TargetSeconds && (m.requests1h ?? 0) >= MIN_REQUESTS_FOR_P99;
   if (!fastBurn && !slow) return null;
   return { severity: fastBurn ? "CRITICAL" : "WARNING", slow, fastBurn };
 }

@@ -1,15 +1,25 @@
 import { z } from "zod";
-import type { ReadContext } from "../context";
-import { aliasEventSelect, toAliasEvent, type AliasEvent } from "./alias-event-view";
-import { findModelId } from "./find-model";
-import { parseInput } from "../parse-input";
-import { aliasHistoryInput, modelRefSchema } from "./schemas";
+import type { ReadContext } from "@/server/services/context";
+import { aliasEventSelect, toAliasEvent, type AliasEvent } from "@/server/services/registry/alias-event-view";
+import { findModelId } from "@/server/services/registry/find-model";
+import { parseInput } from "@/server/services/parse-input";
+import { aliasHistoryInput, modelRefSchema } from "@/server/services/registry/schemas";
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
 /** The model's alias moves (or one alias's), newest first. */
-export async function aliasEventsOf(ctx: ReadContext, modelId: string, alias: string | undefined, limit: number): Promise<AliasEvent[]> {
-  const rows = await ctx.db.aliasEvent.findMany({ where: { modelId, alias }, orderBy: newestFirst, take: limit, select: aliasEventSelect });
+export async function aliasEventsOf(
+  ctx: ReadContext,
+  modelId: string,
+  alias: string | undefined,
+  limit: number,
+): Promise<AliasEvent[]> {
+  const rows = await ctx.db.aliasEvent.findMany({
+    where: { modelId, alias },
+    orderBy: newestFirst,
+    take: limit,
+    select: aliasEventSelect,
+  });
   return rows.map(toAliasEvent);
 }
 
@@ -26,7 +36,12 @@ async function aliasEventAt(ctx: ReadContext, modelId: string, alias: string, at
   return row ? toAliasEvent(row) : null;
 }
 
-const answer = (alias: string, at: Date, event: AliasEvent | null) => ({ alias, at, version: event?.toVersion ?? null, event });
+const answer = (alias: string, at: Date, event: AliasEvent | null) => ({
+  alias,
+  at,
+  version: event?.toVersion ?? null,
+  event,
+});
 
 export async function aliasHistory(ctx: ReadContext, name: string, rawInput: z.input<typeof aliasHistoryInput> = {}) {
   const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));

@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { badRequest, conflict, isUniqueViolation, notFound } from "../../errors";
-import type { ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { parseInput } from "../parse-input";
-import { createModelInput } from "./schemas";
+import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import type { ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import { parseInput } from "@/server/services/parse-input";
+import { createModelInput } from "@/server/services/registry/schemas";
 
 const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);
 
@@ -34,7 +34,15 @@ export async function createModel(ctx: ServiceContext, rawInput: z.input<typeof 
           description: input.description ?? "",
           createdById: ctx.actor.userId,
         },
-        select: { id: true, name: true, taskType: true, tags: true, description: true, createdAt: true, team: { select: { name: true } } },
+        select: {
+          id: true,
+          name: true,
+          taskType: true,
+          tags: true,
+          description: true,
+          createdAt: true,
+          team: { select: { name: true } },
+        },
       });
       await recordAudit(tx, ctx.actor, {
         action: "model.create",

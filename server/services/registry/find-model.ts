@@ -1,6 +1,6 @@
-import type { Prisma } from "../../db/generated/client";
-import type { ReadContext } from "../context";
-import { notFound } from "../../errors";
+import type { Prisma } from "@/server/db/generated/client";
+import type { ReadContext } from "@/server/services/context";
+import { notFound } from "@/server/errors";
 
 export const modelNotFound = (name: string) => notFound(`Model "${name}"`);
 export const versionNotFound = (name: string, version: number) => notFound(`Version ${version} of model "${name}"`);

@@ -1,10 +1,10 @@
-import type { ReadContext } from "../context";
-import { aliasEventsOf } from "./alias-history";
-import { modelNotFound } from "./find-model";
-import { pickKeyMetrics } from "./metrics-snapshot";
-import { parseInput } from "../parse-input";
-import { modelRefSchema } from "./schemas";
-import { toVersionView, versionSelect } from "./version-view";
+import type { ReadContext } from "@/server/services/context";
+import { aliasEventsOf } from "@/server/services/registry/alias-history";
+import { modelNotFound } from "@/server/services/registry/find-model";
+import { pickKeyMetrics } from "@/server/services/registry/metrics-snapshot";
+import { parseInput } from "@/server/services/parse-input";
+import { modelRefSchema } from "@/server/services/registry/schemas";
+import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 const HISTORY_ON_MODEL_PAGE = 100;
 

@@ -1,9 +1,9 @@
-import type { ReadContext } from "../context";
-import { modelNotFound, versionNotFound } from "./find-model";
-import { parseInput } from "../parse-input";
-import { getReferenceProfile } from "./reference-sample";
-import { modelRefSchema, versionNumberSchema } from "./schemas";
-import { readSignature, toVersionView, versionSelect } from "./version-view";
+import type { ReadContext } from "@/server/services/context";
+import { modelNotFound, versionNotFound } from "@/server/services/registry/find-model";
+import { parseInput } from "@/server/services/parse-input";
+import { getReferenceProfile } from "@/server/services/registry/reference-sample";
+import { modelRefSchema, versionNumberSchema } from "@/server/services/registry/schemas";
+import { readSignature, toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 /** One version in full: signature, drift reference profile, metrics snapshot, artifact, source run and its aliases. */
 export async function getVersion(ctx: ReadContext, name: string, version: number) {
@@ -11,7 +11,14 @@ export async function getVersion(ctx: ReadContext, name: string, version: number
   const number = parseInput(versionNumberSchema, version);
   const model = await ctx.db.registeredModel.findUnique({
     where: { name: modelName },
-    select: { id: true, name: true, taskType: true, isDemo: true, latestVersion: true, team: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      taskType: true,
+      isDemo: true,
+      latestVersion: true,
+      team: { select: { name: true } },
+    },
   });
   if (!model) throw modelNotFound(modelName);
   const row = await ctx.db.modelVersion.findUnique({
@@ -23,6 +30,12 @@ export async function getVersion(ctx: ReadContext, name: string, version: number
     ...toVersionView(row),
     signature: readSignature(row.signature),
     referenceProfile: await getReferenceProfile(ctx, row.id),
-    model: { name: model.name, team: model.team.name, taskType: model.taskType, isDemo: model.isDemo, latestVersion: model.latestVersion },
+    model: {
+      name: model.name,
+      team: model.team.name,
+      taskType: model.taskType,
+      isDemo: model.isDemo,
+      latestVersion: model.latestVersion,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { ReadContext } from "../context";
+import type { ReadContext } from "@/server/services/context";
 
 /** Every tag in use with how many models carry it, for the tag filter. */
 export async function listModelTags(ctx: ReadContext) {

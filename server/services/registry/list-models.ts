@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { Prisma } from "../../db/generated/client";
-import type { TaskType } from "../../db/generated/enums";
-import type { ReadContext } from "../context";
-import { parseInput } from "../parse-input";
-import { listModelsInput } from "./schemas";
+import { Prisma } from "@/server/db/generated/client";
+import type { TaskType } from "@/server/db/generated/enums";
+import type { ReadContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+import { listModelsInput } from "@/server/services/registry/schemas";
 
 type ListModelsFilter = z.output<typeof listModelsInput>;
 
@@ -22,7 +22,12 @@ type ModelListRow = {
 };
 
 /** Sort keys map to fixed column names only, so the ORDER BY below never contains user input. */
-const SORT_COLUMNS = { name: `"name"`, updatedAt: `"updatedAt"`, createdAt: `"createdAt"`, latestVersion: `"latestVersion"` } as const;
+const SORT_COLUMNS = {
+  name: `"name"`,
+  updatedAt: `"updatedAt"`,
+  createdAt: `"createdAt"`,
+  latestVersion: `"latestVersion"`,
+} as const;
 
 function orderBy(filter: ListModelsFilter): Prisma.Sql {
   const primary = `m.${SORT_COLUMNS[filter.sort]} ${filter.order === "asc" ? "ASC" : "DESC"}`;

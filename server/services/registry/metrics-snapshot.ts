@@ -1,4 +1,4 @@
-import type { Prisma } from "../../db/generated/client";
+import type { Prisma } from "@/server/db/generated/client";
 
 export type MetricsSnapshot = Record<string, number>;
 

@@ -1,10 +1,10 @@
-import type { Prisma } from "../../db/generated/client";
-import { AppError, badRequest, notFound } from "../../errors";
-import { artifactStore } from "../artifacts/store";
-import type { ReadContext } from "../context";
-import { computeReferenceProfile, type ReferenceProfileData } from "../monitoring/reference-profile";
-import { parseSampleCsv } from "../monitoring/sample-csv";
-import type { Signature } from "./schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { AppError, badRequest, notFound } from "@/server/errors";
+import { artifactStore } from "@/server/services/artifacts/store";
+import type { ReadContext } from "@/server/services/context";
+import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/monitoring/reference-profile";
+import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
+import type { Signature } from "@/server/services/registry/schemas";
 
 /** The artifact a pipeline uploads for drift monitoring when it names no other. */
 export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
@@ -36,14 +36,21 @@ export async function referenceProfileFromRun(
     throw badRequest("A reference sample needs a signature to know which columns are the model's inputs");
   }
   if (artifact.sizeBytes > MAX_REFERENCE_SAMPLE_BYTES) {
-    throw new AppError("PAYLOAD_TOO_LARGE", `Reference sample "${path}" is over ${MAX_REFERENCE_SAMPLE_BYTES / 1024 / 1024} MiB`);
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `Reference sample "${path}" is over ${MAX_REFERENCE_SAMPLE_BYTES / 1024 / 1024} MiB`,
+    );
   }
   const text = await new Response(await artifactStore().get(artifact.sha256)).text();
   const { columns } = parseSampleCsv(text);
   return { ...computeReferenceProfile(columns, signature), artifactPath: path };
 }
 
-export async function storeReferenceProfile(tx: Prisma.TransactionClient, versionId: string, profile: ReferenceProfileData) {
+export async function storeReferenceProfile(
+  tx: Prisma.TransactionClient,
+  versionId: string,
+  profile: ReferenceProfileData,
+) {
   await tx.referenceProfile.create({
     data: {
       versionId,

@@ -1,14 +1,14 @@
 import type { z } from "zod";
-import type { Prisma } from "../../db/generated/client";
-import { conflict, notFound } from "../../errors";
-import type { ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { lockModel } from "./find-model";
-import { snapshotFromSeries } from "./metrics-snapshot";
-import { parseInput } from "../parse-input";
-import { referenceProfileFromRun, storeReferenceProfile } from "./reference-sample";
-import { modelRefSchema, registerVersionInput } from "./schemas";
-import { toVersionView, versionSelect } from "./version-view";
+import type { Prisma } from "@/server/db/generated/client";
+import { conflict, notFound } from "@/server/errors";
+import type { ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import { lockModel } from "@/server/services/registry/find-model";
+import { snapshotFromSeries } from "@/server/services/registry/metrics-snapshot";
+import { parseInput } from "@/server/services/parse-input";
+import { referenceProfileFromRun, storeReferenceProfile } from "@/server/services/registry/reference-sample";
+import { modelRefSchema, registerVersionInput } from "@/server/services/registry/schemas";
+import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 type Tx = Prisma.TransactionClient;
 type RunArtifact = { id: string; sha256: string };
@@ -26,18 +26,28 @@ async function findRunArtifact(tx: Tx, runId: string, path: string): Promise<Run
 }
 
 /** The same bytes (by sha256), or the same run when there are no bytes, must not become two versions. */
-async function assertNotDuplicate(tx: Tx, model: { id: string; name: string }, runId: string, artifact: RunArtifact | null) {
+async function assertNotDuplicate(
+  tx: Tx,
+  model: { id: string; name: string },
+  runId: string,
+  artifact: RunArtifact | null,
+) {
   if (artifact) {
     const same = await tx.modelVersion.findFirst({
       where: { modelId: model.id, artifact: { sha256: artifact.sha256 } },
       select: { version: true },
     });
     if (same) {
-      throw conflict(`This artifact (sha256 ${artifact.sha256.slice(0, 12)}…) is already version ${same.version} of "${model.name}"`);
+      throw conflict(
+        `This artifact (sha256 ${artifact.sha256.slice(0, 12)}…) is already version ${same.version} of "${model.name}"`,
+      );
     }
     return;
   }
-  const same = await tx.modelVersion.findFirst({ where: { modelId: model.id, sourceRunId: runId }, select: { version: true } });
+  const same = await tx.modelVersion.findFirst({
+    where: { modelId: model.id, sourceRunId: runId },
+    select: { version: true },
+  });
   if (same) throw conflict(`Run "${runId}" is already registered as version ${same.version} of "${model.name}"`);
 }
 
@@ -51,7 +61,11 @@ async function nextVersionNumber(tx: Tx, modelId: string, now: Date): Promise<nu
   return next;
 }
 
-export async function registerVersion(ctx: ServiceContext, name: string, rawInput: z.input<typeof registerVersionInput>) {
+export async function registerVersion(
+  ctx: ServiceContext,
+  name: string,
+  rawInput: z.input<typeof registerVersionInput>,
+) {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(registerVersionInput, rawInput);
   // Read and checked before the model is locked: a bad sample writes nothing and holds no lock while it is parsed.
@@ -63,7 +77,10 @@ export async function registerVersion(ctx: ServiceContext, name: string, rawInpu
       if (!run) throw notFound(`Run "${input.runId}"`);
       const artifact = input.artifactPath ? await findRunArtifact(tx, run.id, input.artifactPath) : null;
       await assertNotDuplicate(tx, model, run.id, artifact);
-      const series = await tx.metricSeries.findMany({ where: { runId: run.id }, select: { key: true, lastValue: true } });
+      const series = await tx.metricSeries.findMany({
+        where: { runId: run.id },
+        select: { key: true, lastValue: true },
+      });
 
       const now = new Date();
       const number = await nextVersionNumber(tx, model.id, now);

@@ -1,11 +1,11 @@
 import type { z } from "zod";
-import { notFound } from "../../errors";
-import type { ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { aliasEventSelect, toAliasEvent } from "./alias-event-view";
-import { lockModel, touchModel } from "./find-model";
-import { parseInput } from "../parse-input";
-import { modelRefSchema, removeAliasInput } from "./schemas";
+import { notFound } from "@/server/errors";
+import type { ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
+import { lockModel, touchModel } from "@/server/services/registry/find-model";
+import { parseInput } from "@/server/services/parse-input";
+import { modelRefSchema, removeAliasInput } from "@/server/services/registry/schemas";
 
 /** Removes an alias; the event log keeps that it pointed somewhere until now. */
 export async function removeAlias(
@@ -28,7 +28,15 @@ export async function removeAlias(
     const now = new Date();
     await tx.modelAlias.delete({ where: { modelId_alias: { modelId: model.id, alias } } });
     const event = await tx.aliasEvent.create({
-      data: { modelId: model.id, alias, fromVersionId: current.versionId, toVersionId: null, actorId: ctx.actor.userId, reason, createdAt: now },
+      data: {
+        modelId: model.id,
+        alias,
+        fromVersionId: current.versionId,
+        toVersionId: null,
+        actorId: ctx.actor.userId,
+        reason,
+        createdAt: now,
+      },
       select: aliasEventSelect,
     });
     await touchModel(tx, model.id, now);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ModelFormat, TaskType } from "../../db/generated/enums";
+import { ModelFormat, TaskType } from "@/server/db/generated/enums";
 
 /** URL-safe, so a model name can be used in paths and CLI arguments as is. */
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -24,7 +24,10 @@ export const modelRefSchema = z.string().min(1).max(200);
 
 export const aliasNameSchema = z
   .string()
-  .regex(ALIAS_PATTERN, "Aliases start with a lower-case letter and use only a-z, 0-9, '_' and '-' (at most 40 characters)")
+  .regex(
+    ALIAS_PATTERN,
+    "Aliases start with a lower-case letter and use only a-z, 0-9, '_' and '-' (at most 40 characters)",
+  )
   .refine((alias) => !(RESERVED_ALIASES as readonly string[]).includes(alias), {
     message: "`latest` is reserved: it always means the newest version",
   });
@@ -94,16 +97,10 @@ export const registerVersionInput = z.object({
   format: modelFormatSchema,
   signature: signatureSchema.optional(),
   description: descriptionSchema.optional(),
-  referenceSamplePath: z
-    .string()
-    .trim()
-    .min(1)
-    .max(1000)
-    .optional()
-    .meta({
-      description:
-        "CSV artifact of the run (header row, one row per training example) the drift reference profile is computed from; defaults to training-sample.csv when the run has it",
-    }),
+  referenceSamplePath: z.string().trim().min(1).max(1000).optional().meta({
+    description:
+      "CSV artifact of the run (header row, one row per training example) the drift reference profile is computed from; defaults to training-sample.csv when the run has it",
+  }),
 });
 
 export const setAliasInput = z.object({ version: versionNumberSchema, reason: reasonSchema });

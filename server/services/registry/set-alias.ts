@@ -1,14 +1,19 @@
 import type { z } from "zod";
-import { conflict } from "../../errors";
-import type { ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { aliasEventSelect, toAliasEvent } from "./alias-event-view";
-import { lockModel, touchModel, versionNotFound } from "./find-model";
-import { parseInput } from "../parse-input";
-import { aliasNameSchema, modelRefSchema, setAliasInput } from "./schemas";
+import { conflict } from "@/server/errors";
+import type { ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
+import { lockModel, touchModel, versionNotFound } from "@/server/services/registry/find-model";
+import { parseInput } from "@/server/services/parse-input";
+import { aliasNameSchema, modelRefSchema, setAliasInput } from "@/server/services/registry/schemas";
 
 /** Points an alias at a version (creating or moving it) and records who did it and why. */
-export async function setAlias(ctx: ServiceContext, name: string, alias: string, rawInput: z.input<typeof setAliasInput>) {
+export async function setAlias(
+  ctx: ServiceContext,
+  name: string,
+  alias: string,
+  rawInput: z.input<typeof setAliasInput>,
+) {
   const modelName = parseInput(modelRefSchema, name);
   const aliasName = parseInput(aliasNameSchema, alias);
   const input = parseInput(setAliasInput, rawInput);
@@ -23,12 +28,19 @@ export async function setAlias(ctx: ServiceContext, name: string, alias: string,
       where: { modelId_alias: { modelId: model.id, alias: aliasName } },
       select: { versionId: true, version: { select: { version: true } } },
     });
-    if (current?.versionId === target.id) throw conflict(`Alias "${aliasName}" already points at version ${target.version}`);
+    if (current?.versionId === target.id)
+      throw conflict(`Alias "${aliasName}" already points at version ${target.version}`);
 
     const now = new Date();
     await tx.modelAlias.upsert({
       where: { modelId_alias: { modelId: model.id, alias: aliasName } },
-      create: { modelId: model.id, alias: aliasName, versionId: target.id, updatedById: ctx.actor.userId, updatedAt: now },
+      create: {
+        modelId: model.id,
+        alias: aliasName,
+        versionId: target.id,
+        updatedById: ctx.actor.userId,
+        updatedAt: now,
+      },
       update: { versionId: target.id, updatedById: ctx.actor.userId, updatedAt: now },
     });
     const event = await tx.aliasEvent.create({

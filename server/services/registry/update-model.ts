@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import type { ServiceContext } from "../context";
-import { recordAudit } from "../audit/record-audit";
-import { modelNotFound } from "./find-model";
-import { parseInput } from "../parse-input";
-import { modelRefSchema, updateModelInput } from "./schemas";
+import type { ServiceContext } from "@/server/services/context";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import { modelNotFound } from "@/server/services/registry/find-model";
+import { parseInput } from "@/server/services/parse-input";
+import { modelRefSchema, updateModelInput } from "@/server/services/registry/schemas";
 
 export async function updateModel(ctx: ServiceContext, name: string, rawInput: z.input<typeof updateModelInput>) {
   const modelName = parseInput(modelRefSchema, name);

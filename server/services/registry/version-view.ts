@@ -1,6 +1,6 @@
-import type { Prisma } from "../../db/generated/client";
-import { readMetricsSnapshot } from "./metrics-snapshot";
-import { signatureSchema, type Signature } from "./schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
+import { signatureSchema, type Signature } from "@/server/services/registry/schemas";
 
 /** What a versions table and a version page need about one version, lineage included. */
 export const versionSelect = {
@@ -32,7 +32,13 @@ export function toVersionView(row: VersionRow) {
     aliases: row.aliases.map((a) => a.alias),
     lineage: {
       run: run
-        ? { id: run.id, name: run.name, status: run.status, experimentId: run.experiment.id, experimentName: run.experiment.name }
+        ? {
+            id: run.id,
+            name: run.name,
+            status: run.status,
+            experimentId: run.experiment.id,
+            experimentName: run.experiment.name,
+          }
         : null,
       artifact: artifact ? { ...artifact, sizeBytes: Number(artifact.sizeBytes) } : null,
     },

@@ -4,8 +4,8 @@ import { createApiToken } from "@/server/services/admin/api-tokens";
 import { auditFacets, listAuditLog } from "@/server/services/admin/audit-log";
 import { setUserRole } from "@/server/services/admin/users";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import { givenUser } from "../fixtures";
-import { trpcCallerFor } from "../support/trpc-caller";
+import { givenUser } from "@/tests/integration/fixtures";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 type Given = Awaited<ReturnType<typeof givenUser>>;
 
@@ -25,15 +25,24 @@ beforeAll(async () => {
   const created = await createApiToken(admin.ctx, { name: "pipeline", scopes: ["models:write"], expiresInDays: 1 });
   tokenId = created.token.id;
   model = await db().registeredModel.create({
-    data: { name: `fraud-${Date.now()}`, teamId: admin.team.id, taskType: "CLASSIFICATION", createdById: admin.user.id },
+    data: {
+      name: `fraud-${Date.now()}`,
+      teamId: admin.team.id,
+      taskType: "CLASSIFICATION",
+      createdById: admin.user.id,
+    },
   });
   await db().$transaction((tx) =>
-    recordAudit(tx, { ...admin.actor, tokenId }, {
-      action: "model.create",
-      entityType: "RegisteredModel",
-      entityId: model.id,
-      after: { name: model.name, taskType: "CLASSIFICATION" },
-    }),
+    recordAudit(
+      tx,
+      { ...admin.actor, tokenId },
+      {
+        action: "model.create",
+        entityType: "RegisteredModel",
+        entityId: model.id,
+        after: { name: model.name, taskType: "CLASSIFICATION" },
+      },
+    ),
   );
 });
 
@@ -91,9 +100,17 @@ describe("listAuditLog", () => {
 
   it("filters by date range", async () => {
     const old = await db().auditLog.create({
-      data: { action: "model.archive", entityType: "RegisteredModel", entityId: model.id, createdAt: new Date("2024-03-10T12:00:00Z") },
+      data: {
+        action: "model.archive",
+        entityType: "RegisteredModel",
+        entityId: model.id,
+        createdAt: new Date("2024-03-10T12:00:00Z"),
+      },
     });
-    const inMarch = await listAuditLog({ db: db() }, { from: new Date("2024-03-01T00:00:00Z"), to: new Date("2024-04-01T00:00:00Z") });
+    const inMarch = await listAuditLog(
+      { db: db() },
+      { from: new Date("2024-03-01T00:00:00Z"), to: new Date("2024-04-01T00:00:00Z") },
+    );
     expect(inMarch.rows.map((r) => r.id)).toEqual([old.id.toString()]);
     const afterMarch = await listAuditLog({ db: db() }, { from: new Date("2024-04-01T00:00:00Z"), pageSize: 200 });
     expect(afterMarch.rows.map((r) => r.id)).not.toContain(old.id.toString());
@@ -104,7 +121,9 @@ describe("listAuditLog", () => {
 
   it("resolves versions, aliases, experiments and runs for linking", async () => {
     const experiment = await db().experiment.create({ data: { name: `exp-${model.id}`, createdById: admin.user.id } });
-    const run = await db().run.create({ data: { experimentId: experiment.id, name: "nightly", userId: admin.user.id } });
+    const run = await db().run.create({
+      data: { experimentId: experiment.id, name: "nightly", userId: admin.user.id },
+    });
     const version = await db().modelVersion.create({
       data: { modelId: model.id, version: 1, format: "ONNX", sourceRunId: run.id, createdById: admin.user.id },
     });
@@ -116,7 +135,8 @@ describe("listAuditLog", () => {
       ["Run", "deleted-run"],
     ] as const;
     await db().$transaction(async (tx) => {
-      for (const [entityType, entityId] of entities) await recordAudit(tx, admin.actor, { action: "test.link", entityType, entityId });
+      for (const [entityType, entityId] of entities)
+        await recordAudit(tx, admin.actor, { action: "test.link", entityType, entityId });
     });
     const { rows } = await listAuditLog({ db: db() }, { action: "test.link" });
     expect(rows.map((r) => r.entity)).toEqual([
@@ -130,7 +150,9 @@ describe("listAuditLog", () => {
 
   it("rejects malformed cursors", async () => {
     await expect(listAuditLog({ db: db() }, { before: "1; drop table" })).rejects.toThrow(/numeric/);
-    await expect(listAuditLog({ db: db() }, { before: "5", after: "3" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(listAuditLog({ db: db() }, { before: "5", after: "3" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 

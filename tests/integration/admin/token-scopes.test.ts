@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "@/server/services/admin/api-tokens";
-import { givenUser } from "../fixtures";
-import { trpcCallerFor } from "../support/trpc-caller";
+import { givenUser } from "@/tests/integration/fixtures";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 async function nothingWrittenFor(userId: string) {
   expect(await db().apiToken.count({ where: { userId } })).toBe(0);
@@ -12,7 +12,11 @@ async function nothingWrittenFor(userId: string) {
 describe("token scopes are limited by the owner's role", () => {
   it("lets a viewer create read tokens only", async () => {
     const viewer = await givenUser("VIEWER");
-    for (const scopes of [["runs:write"], ["read", "models:write"], ["read", "runs:write", "models:write"]] as TokenScope[][]) {
+    for (const scopes of [
+      ["runs:write"],
+      ["read", "models:write"],
+      ["read", "runs:write", "models:write"],
+    ] as TokenScope[][]) {
       await expect(createApiToken(viewer.ctx, { name: "ci", scopes, expiresInDays: 30 })).rejects.toMatchObject({
         code: "FORBIDDEN",
         message: expect.stringMatching(/Viewer.*cannot create tokens/),
@@ -59,7 +63,9 @@ describe("token scopes are limited by the owner's role", () => {
     await expect(caller.admin.tokens.create({ name: " ", scopes: ["read"], expiresInDays: 7 })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    await expect(caller.admin.tokens.create({ name: "ci", scopes: ["read"], expiresInDays: 366 })).rejects.toMatchObject({
+    await expect(
+      caller.admin.tokens.create({ name: "ci", scopes: ["read"], expiresInDays: 366 }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
     await expect(caller.admin.tokens.create({ name: "ci", scopes: [], expiresInDays: 7 })).rejects.toMatchObject({

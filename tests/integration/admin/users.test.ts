@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { listUsers, setUserRole, setUserTeam } from "@/server/services/admin/users";
-import { givenUser } from "../fixtures";
-import { trpcCallerFor } from "../support/trpc-caller";
+import { givenUser } from "@/tests/integration/fixtures";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 const auditRowsFor = (entityId: string) => db().auditLog.findMany({ where: { entityId }, orderBy: { id: "asc" } });
 
@@ -49,7 +49,9 @@ describe("setUserRole", () => {
     await db().user.updateMany({ where: { role: "ADMIN" }, data: { role: "MANAGER" } });
     const onlyAdmin = await givenUser("ADMIN");
 
-    await expect(setUserRole(onlyAdmin.ctx, { userId: onlyAdmin.user.id, role: "DATA_SCIENTIST" })).rejects.toMatchObject({
+    await expect(
+      setUserRole(onlyAdmin.ctx, { userId: onlyAdmin.user.id, role: "DATA_SCIENTIST" }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringMatching(/last admin/),
     });
@@ -76,7 +78,9 @@ describe("setUserRole", () => {
   it("rejects an unknown user or role without writing", async () => {
     const admin = await givenUser("ADMIN");
     const auditBefore = await db().auditLog.count();
-    await expect(setUserRole(admin.ctx, { userId: "no-such-user", role: "VIEWER" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setUserRole(admin.ctx, { userId: "no-such-user", role: "VIEWER" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(setUserRole(admin.ctx, { userId: admin.user.id, role: "OWNER" as never })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/^Invalid input/),

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { givenToken } from "../fixtures";
-import { startApiServer } from "../support/api-server";
-import { runCliProcess } from "../support/run-cli-process";
+import { givenToken } from "@/tests/integration/fixtures";
+import { startApiServer } from "@/tests/integration/support/api-server";
+import { runCliProcess } from "@/tests/integration/support/run-cli-process";
 
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let workDir: string;
@@ -52,19 +52,41 @@ describe("modelport CLI against the REST API", () => {
     expect(JSON.parse(await readFile(configFile, "utf8"))).toEqual({ url: server.url, token: secret });
 
     const created = await cli(
-      ["runs", "create", "--experiment", experimentName, "--name", "nightly", "--git-commit", "abc123", "--dataset", "s3://d/train@v3", "--tag", "trigger=ci"],
+      [
+        "runs",
+        "create",
+        "--experiment",
+        experimentName,
+        "--name",
+        "nightly",
+        "--git-commit",
+        "abc123",
+        "--dataset",
+        "s3://d/train@v3",
+        "--tag",
+        "trigger=ci",
+      ],
       saved,
     );
     expect(created.code).toBe(0);
     const runId = created.stdout.trim();
     const run = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { experiment: true } });
-    expect(run).toMatchObject({ name: "nightly", gitCommit: "abc123", datasetRef: "s3://d/train@v3", status: "RUNNING", userId: user.id });
+    expect(run).toMatchObject({
+      name: "nightly",
+      gitCommit: "abc123",
+      datasetRef: "s3://d/train@v3",
+      status: "RUNNING",
+      userId: user.id,
+    });
     expect(run.experiment.name).toBe(experimentName);
     expect(run.tags).toEqual({ trigger: "ci" });
 
     const metricsFile = join(workDir, "metrics.jsonl");
     await writeFile(metricsFile, metricsJsonl());
-    const logged = await cli(["runs", "log", runId, "--param", "lr=0.05", "--param", "depth=6", "--metrics-file", metricsFile, "--json"], fromEnv);
+    const logged = await cli(
+      ["runs", "log", runId, "--param", "lr=0.05", "--param", "depth=6", "--metrics-file", metricsFile, "--json"],
+      fromEnv,
+    );
     expect(logged.code).toBe(0);
     expect(JSON.parse(logged.stdout)).toEqual({ runId, paramsLogged: 2, metricPoints: 2500, requests: 3 });
     expect(await db().metricPoint.count({ where: { series: { runId } } })).toBe(2500);
@@ -73,7 +95,9 @@ describe("modelport CLI against the REST API", () => {
       ["accuracy", 1250, 1249],
       ["loss", 1250, 1249],
     ]);
-    expect(await db().runParam.findMany({ where: { runId }, select: { key: true, value: true }, orderBy: { key: "asc" } })).toEqual([
+    expect(
+      await db().runParam.findMany({ where: { runId }, select: { key: true, value: true }, orderBy: { key: "asc" } }),
+    ).toEqual([
       { key: "depth", value: "6" },
       { key: "lr", value: "0.05" },
     ]);
@@ -82,7 +106,10 @@ describe("modelport CLI against the REST API", () => {
     const badFile = join(workDir, "bad.csv");
     await writeFile(badFile, "key,value,step\nloss,0.1,1\nloss,oops,2\n");
     const rejected = await cli(["runs", "log", runId, "--metrics-file", badFile], fromEnv);
-    expect(rejected).toMatchObject({ code: 2, stderr: expect.stringContaining('line 3: value oops is not a finite number') });
+    expect(rejected).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("line 3: value oops is not a finite number"),
+    });
     expect(await db().metricPoint.count({ where: { series: { runId } } })).toBe(2500);
 
     const modelFile = join(workDir, "model.onnx");
@@ -92,7 +119,9 @@ describe("modelport CLI against the REST API", () => {
     expect(uploaded.code).toBe(0);
     const sha256 = createHash("sha256").update(modelBytes).digest("hex");
     expect(JSON.parse(uploaded.stdout)).toMatchObject({ path: "model.onnx", sha256, sizeBytes: 300_000 });
-    expect(await db().artifact.findUniqueOrThrow({ where: { runId_path: { runId, path: "model.onnx" } } })).toMatchObject({
+    expect(
+      await db().artifact.findUniqueOrThrow({ where: { runId_path: { runId, path: "model.onnx" } } }),
+    ).toMatchObject({
       sha256,
       sizeBytes: 300_000n,
     });
@@ -102,18 +131,46 @@ describe("modelport CLI against the REST API", () => {
     expect((await db().run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("FINISHED");
 
     const registered = await cli(
-      ["models", "register", modelName, "--run", runId, "--artifact", "model.onnx", "--format", "onnx", "--create", "--team", team.name, "--task", "classification"],
+      [
+        "models",
+        "register",
+        modelName,
+        "--run",
+        runId,
+        "--artifact",
+        "model.onnx",
+        "--format",
+        "onnx",
+        "--create",
+        "--team",
+        team.name,
+        "--task",
+        "classification",
+      ],
       fromEnv,
     );
     expect(registered).toMatchObject({ code: 0, stdout: "1\n" });
-    const model = await db().registeredModel.findUniqueOrThrow({ where: { name: modelName }, include: { versions: { include: { artifact: true } } } });
+    const model = await db().registeredModel.findUniqueOrThrow({
+      where: { name: modelName },
+      include: { versions: { include: { artifact: true } } },
+    });
     expect(model).toMatchObject({ teamId: team.id, taskType: "CLASSIFICATION", latestVersion: 1 });
     expect(model.versions).toHaveLength(1);
     expect(model.versions[0]).toMatchObject({ version: 1, format: "ONNX", sourceRunId: runId, artifact: { sha256 } });
 
-    const again = await cli(["models", "register", modelName, "--run", runId, "--format", "onnx", "--create", "--task", "classification"], fromEnv);
-    expect(again).toMatchObject({ code: 1, stdout: "", stderr: `error: Run "${runId}" is already registered as version 1 of "${modelName}"\n` });
-    expect(await db().registeredModel.findUniqueOrThrow({ where: { name: modelName } })).toMatchObject({ id: model.id, latestVersion: 1 });
+    const again = await cli(
+      ["models", "register", modelName, "--run", runId, "--format", "onnx", "--create", "--task", "classification"],
+      fromEnv,
+    );
+    expect(again).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `error: Run "${runId}" is already registered as version 1 of "${modelName}"\n`,
+    });
+    expect(await db().registeredModel.findUniqueOrThrow({ where: { name: modelName } })).toMatchObject({
+      id: model.id,
+      latestVersion: 1,
+    });
 
     const aliased = await cli(["models", "alias", modelName, "production", "1", "--reason", "first release"], fromEnv);
     expect(aliased).toMatchObject({ code: 0, stdout: `${modelName}@production → v1\n` });

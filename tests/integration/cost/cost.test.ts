@@ -13,9 +13,15 @@ import { setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
 import { costOverview } from "@/server/services/cost/cost-overview";
 import { costTrend } from "@/server/services/cost/cost-trend";
 import { upsertPrice } from "@/server/services/cost/pricing";
-import { givenUser } from "../fixtures";
-import { inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
-import { startPrometheus, type RunningPrometheus } from "../support/prometheus-process";
+import { givenUser } from "@/tests/integration/fixtures";
+import {
+  inParallel,
+  postJson,
+  startRuntime,
+  temporaryDirectory,
+  type RunningRuntime,
+} from "@/tests/integration/runtime/runtime-process";
+import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
 
 const ENDPOINT = "cost-fraud";
 const PRICE = 0.115;
@@ -50,22 +56,26 @@ beforeAll(async () => {
   const model = await db().registeredModel.create({
     data: { name: "fraud-gbt", teamId: manager.team.id, taskType: "CLASSIFICATION", createdById: manager.user.id },
   });
-  await db().endpoint.create({ data: { name: ENDPOINT, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
+  await db().endpoint.create({
+    data: { name: ENDPOINT, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" },
+  });
 
   const entry = manifest.find((m) => m.name === "fraud-gbt")!;
   const control = new RuntimeControlClient({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
   await control.putEndpoint(ENDPOINT, {
-    variants: [{
-      variantName: "fraud-gbt-v1",
-      modelName: "fraud-gbt",
-      modelVersion: 1,
-      modelPath: path.join(modelDirectory.directory, entry.file),
-      sha256: entry.sha256,
-      signature: entry.signature,
-      weight: 100,
-      instanceType: "ml.m5.large",
-      instanceCount: INSTANCES,
-    }],
+    variants: [
+      {
+        variantName: "fraud-gbt-v1",
+        modelName: "fraud-gbt",
+        modelVersion: 1,
+        modelPath: path.join(modelDirectory.directory, entry.file),
+        sha256: entry.sha256,
+        signature: entry.signature,
+        weight: 100,
+        instanceType: "ml.m5.large",
+        instanceCount: INSTANCES,
+      },
+    ],
   });
   await settleScrapes();
   const start = new Date();
@@ -129,7 +139,9 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
 
   it("raises a budget alert when the forecast exceeds the budget and resolves it when it no longer does", async () => {
     const service = { db: db() };
-    const before = (await teamForecasts(service, prometheus.client)).forecasts.find((f) => f.teamId === manager.team.id)!;
+    const before = (await teamForecasts(service, prometheus.client)).forecasts.find(
+      (f) => f.teamId === manager.team.id,
+    )!;
     expect(before.usdPerHourNow).toBeCloseTo(INSTANCES * PRICE, 10);
     expect(before.forecastUsd).toBeGreaterThan(before.monthToDateUsd);
 
@@ -139,7 +151,12 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     const key = budgetAlertKey(manager.team.id, raised.month);
     expect(raised.raised).toContain(key);
     const open = await db().alert.findUniqueOrThrow({ where: { dedupeKey: key } });
-    expect(open).toMatchObject({ kind: "BUDGET_FORECAST", severity: "WARNING", teamId: manager.team.id, resolvedAt: null });
+    expect(open).toMatchObject({
+      kind: "BUDGET_FORECAST",
+      severity: "WARNING",
+      teamId: manager.team.id,
+      resolvedAt: null,
+    });
     expect((await listOpenAlerts(service)).map((a) => a.id)).toContain(open.id);
 
     // Running the check again keeps one alert; a dismissed one stays dismissed while it does not escalate.

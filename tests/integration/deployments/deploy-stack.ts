@@ -8,7 +8,7 @@ import { closeQueues } from "@/server/jobs/define-job";
 import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
 import { redisConnection } from "@/server/jobs/redis";
 import { handleDeploy } from "@/workers/handlers/deploy";
-import { startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
+import { startRuntime, temporaryDirectory, type RunningRuntime } from "@/tests/integration/runtime/runtime-process";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -40,7 +40,10 @@ export async function startModelRuntime(directoryPrefix: string): Promise<ModelR
  * startModelRuntime, with the portal pointed at that runtime (RUNTIME_URL, RUNTIME_CONTROL_TOKEN) and a BullMQ
  * worker in this process running the deploy handler, as the worker process does.
  */
-export async function startDeployStack(directoryPrefix: string, options: { concurrency: number }): Promise<ModelRuntime> {
+export async function startDeployStack(
+  directoryPrefix: string,
+  options: { concurrency: number },
+): Promise<ModelRuntime> {
   const models = await startModelRuntime(directoryPrefix);
   process.env.RUNTIME_URL = models.runtime.baseUrl;
   process.env.RUNTIME_CONTROL_TOKEN = models.runtime.controlToken;
@@ -60,7 +63,10 @@ export async function startDeployStack(directoryPrefix: string, options: { concu
 }
 
 /** The real worker process (workers/main.ts), pointed at `runtime`; `output` "pipe" makes its stdout/stderr readable. */
-export function spawnWorkerProcess(runtime: RunningRuntime, options: { env: Record<string, string>; output: "pipe" | "ignore" }): ChildProcess {
+export function spawnWorkerProcess(
+  runtime: RunningRuntime,
+  options: { env: Record<string, string>; output: "pipe" | "ignore" },
+): ChildProcess {
   // `node --import tsx` keeps the worker in this one process, so SIGKILL hits the worker itself (the tsx CLI
   // would run it in a child process of its own).
   return spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {

@@ -3,9 +3,9 @@ import { createCaller } from "@/server/api/root";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { requestPromotion } from "@/server/services/deployments/promotions";
-import { callApi, givenToken, givenUser } from "../fixtures";
-import { startDeployStack, type ModelRuntime } from "./deploy-stack";
-import { registerThroughApi, settled } from "./real-models";
+import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
+import { startDeployStack, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
+import { registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
 
 // Endpoint views and predictions from the portal, against a real runtime serving two real ONNX versions.
 let stack: ModelRuntime;
@@ -25,7 +25,14 @@ async function callerFor(role: Role) {
 }
 
 async function deployToStaging(ctx: Parameters<typeof requestPromotion>[0], modelName: string, version: number) {
-  const { deploymentId } = await requestPromotion(ctx, { modelName, version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: `v${version} to staging` });
+  const { deploymentId } = await requestPromotion(ctx, {
+    modelName,
+    version,
+    environment: "STAGING",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: `v${version} to staging`,
+  });
   expect(await settled(deploymentId!)).toMatchObject({ status: "SUCCEEDED" });
 }
 
@@ -33,7 +40,10 @@ describe("endpoints", () => {
   it("lists and shows what serves where, sends predictions from the portal, and refuses bad rows and viewers", async () => {
     const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
     const name = `fraud-endpoints-${Date.now().toString(36)}`;
-    await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
+    await callApi("POST", "/models", {
+      token: scientist.secret,
+      json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" },
+    });
     const gbt = stack.manifest.find((m) => m.name === "fraud-gbt")!;
     const logreg = stack.manifest.find((m) => m.name === "fraud-logreg")!;
     const v1 = await registerThroughApi(scientist.secret, name, gbt, stack.modelDirectory);
@@ -63,7 +73,10 @@ describe("endpoints", () => {
     const example = endpoint.serving!.exampleRow!;
     expect(Object.keys(example)).toEqual(logreg.signature.inputs.map((input) => input.name));
 
-    const scientistCaller = createCaller({ db: db(), user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }) });
+    const scientistCaller = createCaller({
+      db: db(),
+      user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
+    });
     const answer = await scientistCaller.endpoints.predict({ endpointId, rows: [example, example] });
     expect(answer).toMatchObject({ variant: `${name}-v2`, modelVersion: v2 });
     expect(answer.predictions).toHaveLength(2);
@@ -71,20 +84,45 @@ describe("endpoints", () => {
     expect(answer.latencyMs).toBeGreaterThan(0);
 
     const field = logreg.signature.inputs[1]!.name;
-    await expect(scientistCaller.endpoints.predict({ endpointId, rows: [{ ...example, [field]: "lots" }] })).rejects.toMatchObject({
+    await expect(
+      scientistCaller.endpoints.predict({ endpointId, rows: [{ ...example, [field]: "lots" }] }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining(`"${field}"`),
     });
-    await expect(scientistCaller.endpoints.predict({ endpointId, rows: Array.from({ length: 101 }, () => example) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(scientistCaller.endpoints.predict({ endpointId, rows: [[1, 2]] as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(viewer.endpoints.predict({ endpointId, rows: [example] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      scientistCaller.endpoints.predict({ endpointId, rows: Array.from({ length: 101 }, () => example) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(scientistCaller.endpoints.predict({ endpointId, rows: [[1, 2]] as never })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(viewer.endpoints.predict({ endpointId, rows: [example] })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   }, 180_000);
 
   it("refuses portal predictions for endpoints on other targets, and unknown endpoints", async () => {
     const scientist = await givenUser("DATA_SCIENTIST");
-    const model = await db().registeredModel.create({ data: { name: `remote-${Date.now().toString(36)}`, teamId: scientist.team.id, taskType: "REGRESSION", createdById: scientist.user.id } });
-    const endpoint = await db().endpoint.create({ data: { name: `${model.name}-production-sagemaker`, modelId: model.id, environment: "PRODUCTION", target: "SAGEMAKER" } });
-    const caller = createCaller({ db: db(), user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }) });
+    const model = await db().registeredModel.create({
+      data: {
+        name: `remote-${Date.now().toString(36)}`,
+        teamId: scientist.team.id,
+        taskType: "REGRESSION",
+        createdById: scientist.user.id,
+      },
+    });
+    const endpoint = await db().endpoint.create({
+      data: {
+        name: `${model.name}-production-sagemaker`,
+        modelId: model.id,
+        environment: "PRODUCTION",
+        target: "SAGEMAKER",
+      },
+    });
+    const caller = createCaller({
+      db: db(),
+      user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
+    });
     await expect(caller.endpoints.predict({ endpointId: endpoint.id, rows: [{ x: 1 }] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringMatching(/only available for the local target/),
@@ -96,14 +134,34 @@ describe("endpoints", () => {
 
   it("lets a data scientist set an endpoint's objectives through the procedure, and refuses a viewer", async () => {
     const scientist = await givenUser("DATA_SCIENTIST");
-    const model = await db().registeredModel.create({ data: { name: `slo-${Date.now().toString(36)}`, teamId: scientist.team.id, taskType: "REGRESSION", createdById: scientist.user.id } });
-    const endpoint = await db().endpoint.create({ data: { name: `${model.name}-production-local`, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
+    const model = await db().registeredModel.create({
+      data: {
+        name: `slo-${Date.now().toString(36)}`,
+        teamId: scientist.team.id,
+        taskType: "REGRESSION",
+        createdById: scientist.user.id,
+      },
+    });
+    const endpoint = await db().endpoint.create({
+      data: { name: `${model.name}-production-local`, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" },
+    });
     const viewer = await callerFor("VIEWER");
-    await expect(viewer.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ sloP99Ms: 100, sloAvailability: 0.999 });
+    await expect(
+      viewer.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      sloP99Ms: 100,
+      sloAvailability: 0.999,
+    });
 
-    const caller = createCaller({ db: db(), user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }) });
+    const caller = createCaller({
+      db: db(),
+      user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
+    });
     await caller.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 });
-    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ sloP99Ms: 50, sloAvailability: 0.99 });
+    expect(await db().endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      sloP99Ms: 50,
+      sloAvailability: 0.99,
+    });
   });
 });

@@ -9,8 +9,8 @@ import { runDeployment, type DeploymentRuntime } from "@/server/services/deploym
 import { createRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { givenUser } from "../fixtures";
-import { InMemoryTarget } from "./in-memory-target";
+import { givenUser } from "@/tests/integration/fixtures";
+import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
 
 const signature = {
   inputs: [
@@ -19,7 +19,10 @@ const signature = {
   ],
   outputs: [{ name: "score", type: "float32" as const }],
 };
-const sample = ["amount,channel", ...Array.from({ length: 40 }, (_, i) => `${i + 1},${i % 4 === 0 ? "app" : "web"}`)].join("\n");
+const sample = [
+  "amount,channel",
+  ...Array.from({ length: 40 }, (_, i) => `${i + 1},${i % 4 === 0 ? "app" : "web"}`),
+].join("\n");
 
 /** Keeps every spec it is asked to apply, to see what a real target would receive. */
 class RecordingTarget extends InMemoryTarget {
@@ -49,13 +52,25 @@ describe("reference bins on the deploy path", () => {
     await createModel(ctx, { name, team: team.name, taskType: "CLASSIFICATION" });
     for (const [i, files] of [{ "training-sample.csv": sample }, {}].entries()) {
       const run = await createRun(ctx, { experimentName: `${name}-training` });
-      await uploadArtifact(ctx, { runId: run.id, path: "model.onnx", body: new Blob([`${name} weights ${i}`]).stream() });
-      for (const [path, content] of Object.entries(files)) await uploadArtifact(ctx, { runId: run.id, path, body: new Blob([content]).stream() });
+      await uploadArtifact(ctx, {
+        runId: run.id,
+        path: "model.onnx",
+        body: new Blob([`${name} weights ${i}`]).stream(),
+      });
+      for (const [path, content] of Object.entries(files))
+        await uploadArtifact(ctx, { runId: run.id, path, body: new Blob([content]).stream() });
       await registerVersion(ctx, name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX", signature });
     }
 
     const target = new RecordingTarget();
-    const { deploymentId } = await requestPromotion(ctx, { modelName: name, version: 1, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "try v1" });
+    const { deploymentId } = await requestPromotion(ctx, {
+      modelName: name,
+      version: 1,
+      environment: "STAGING",
+      target: "LOCAL",
+      strategy: { kind: "all-at-once" },
+      reason: "try v1",
+    });
     expect(await runDeployment(db(), deploymentId!, runtime(target))).toBe("SUCCEEDED");
     const [variant] = target.specs[0]!.variants;
     expect(variant!.featureBins).toEqual([
@@ -64,7 +79,14 @@ describe("reference bins on the deploy path", () => {
     ]);
     expect(toRuntimeVariant({ ...variant!, artifactUri: "/tmp/model.onnx" }).featureBins).toEqual(variant!.featureBins);
 
-    const second = await requestPromotion(ctx, { modelName: name, version: 2, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "try v2" });
+    const second = await requestPromotion(ctx, {
+      modelName: name,
+      version: 2,
+      environment: "STAGING",
+      target: "LOCAL",
+      strategy: { kind: "all-at-once" },
+      reason: "try v2",
+    });
     expect(await runDeployment(db(), second.deploymentId!, runtime(target))).toBe("SUCCEEDED");
     const v2 = target.specs.at(-1)!.variants.find((v) => v.version === 2)!;
     expect(v2.featureBins).toBeUndefined();

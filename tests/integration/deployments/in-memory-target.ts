@@ -1,4 +1,11 @@
-import type { DeploymentTarget, EndpointSpec, EndpointState, EndpointStatus, VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  EndpointState,
+  EndpointStatus,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
 
 /**
  * A deployment target that keeps endpoints in memory, for testing the deployment state machine's logic. The real
@@ -35,7 +42,11 @@ export class InMemoryTarget implements DeploymentTarget {
       if (!(name in current)) throw new Error(`no variant ${name}`);
       current[name] = weight;
     }
-    this.calls.push(`weights ${Object.entries(weights).map(([n, w]) => `${n}=${w}`).join(",")}`);
+    this.calls.push(
+      `weights ${Object.entries(weights)
+        .map(([n, w]) => `${n}=${w}`)
+        .join(",")}`,
+    );
     return this.describe(endpointName);
   }
 
@@ -46,7 +57,11 @@ export class InMemoryTarget implements DeploymentTarget {
       endpointName,
       status: this.health,
       message: this.health === "failed" ? "container exited with code 1" : undefined,
-      variants: Object.entries(variants).map(([variantName, weight]) => ({ variantName, weight, ready: this.health === "healthy" })),
+      variants: Object.entries(variants).map(([variantName, weight]) => ({
+        variantName,
+        weight,
+        ready: this.health === "healthy",
+      })),
     };
   }
 

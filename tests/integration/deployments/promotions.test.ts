@@ -8,8 +8,8 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { decidePromotion, listPendingPromotions, requestPromotion } from "@/server/services/deployments/promotions";
 import type { ServiceContext } from "@/server/services/context";
-import { givenUser } from "../fixtures";
-import { trpcCallerFor } from "../support/trpc-caller";
+import { givenUser } from "@/tests/integration/fixtures";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 let counter = 0;
 
@@ -19,7 +19,11 @@ async function givenVersion(ctx: ServiceContext, modelName: string, auc: number,
   if (withArtifact) {
     await uploadArtifact(ctx, { runId: run.id, path: "model.onnx", body: new Blob([`model ${counter}`]).stream() });
   }
-  return registerVersion(ctx, modelName, { runId: run.id, artifactPath: withArtifact ? "model.onnx" : undefined, format: "ONNX" });
+  return registerVersion(ctx, modelName, {
+    runId: run.id,
+    artifactPath: withArtifact ? "model.onnx" : undefined,
+    format: "ONNX",
+  });
 }
 
 async function givenModel() {
@@ -43,13 +47,33 @@ describe("promotions", () => {
     const { scientist, name } = await givenModel();
     await givenVersion(scientist.ctx, name, 0.9);
 
-    const staging = await requestPromotion(scientist.ctx, { modelName: name, version: 1, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "try it" });
+    const staging = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 1,
+      environment: "STAGING",
+      target: "LOCAL",
+      strategy: { kind: "all-at-once" },
+      reason: "try it",
+    });
     expect(staging.promotion.status).toBe("APPROVED");
     expect(staging.deploymentId).not.toBeNull();
-    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: staging.deploymentId! }, include: { endpoint: true } });
-    expect(deployment).toMatchObject({ status: "QUEUED", endpoint: { name: `${name}-staging-local`, environment: "STAGING", target: "LOCAL" } });
+    const deployment = await db().deployment.findUniqueOrThrow({
+      where: { id: staging.deploymentId! },
+      include: { endpoint: true },
+    });
+    expect(deployment).toMatchObject({
+      status: "QUEUED",
+      endpoint: { name: `${name}-staging-local`, environment: "STAGING", target: "LOCAL" },
+    });
 
-    const production = await requestPromotion(scientist.ctx, { modelName: name, version: 1, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it" });
+    const production = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 1,
+      environment: "PRODUCTION",
+      target: "LOCAL",
+      strategy: canary,
+      reason: "ship it",
+    });
     expect(production.promotion.status).toBe("PENDING_APPROVAL");
     expect(production.deploymentId).toBeNull();
     expect((await listPendingPromotions({ db: db() })).map((p) => p.id)).toContain(production.promotion.id);
@@ -58,9 +82,19 @@ describe("promotions", () => {
   it("refuses the requester's own approval and writes nothing", async () => {
     const { scientist, name } = await givenModel();
     await givenVersion(scientist.ctx, name, 0.9);
-    const { promotion } = await requestPromotion(scientist.ctx, { modelName: name, version: 1, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it" });
+    const { promotion } = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 1,
+      environment: "PRODUCTION",
+      target: "LOCAL",
+      strategy: canary,
+      reason: "ship it",
+    });
     const before = await counts();
-    await expect(decidePromotion(scientist.ctx, { promotionId: promotion.id, approve: true })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/second person/) });
+    await expect(decidePromotion(scientist.ctx, { promotionId: promotion.id, approve: true })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/second person/),
+    });
     expect(await counts()).toEqual(before);
     expect((await db().promotion.findUniqueOrThrow({ where: { id: promotion.id } })).status).toBe("PENDING_APPROVAL");
   });
@@ -69,16 +103,38 @@ describe("promotions", () => {
     const { scientist, name } = await givenModel();
     const reviewer = await givenUser("REVIEWER");
     await givenVersion(scientist.ctx, name, 0.9);
-    const { promotion } = await requestPromotion(scientist.ctx, { modelName: name, version: 1, environment: "PRODUCTION", target: "SAGEMAKER", strategy: canary, reason: "ship it" });
+    const { promotion } = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 1,
+      environment: "PRODUCTION",
+      target: "SAGEMAKER",
+      strategy: canary,
+      reason: "ship it",
+    });
 
-    const decided = await decidePromotion(reviewer.ctx, { promotionId: promotion.id, approve: true, comment: "looks good" });
+    const decided = await decidePromotion(reviewer.ctx, {
+      promotionId: promotion.id,
+      approve: true,
+      comment: "looks good",
+    });
     expect(decided.status).toBe("APPROVED");
-    expect(await db().deployment.findUniqueOrThrow({ where: { id: decided.deploymentId! } })).toMatchObject({ status: "QUEUED", promotionId: promotion.id });
-    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: promotion.id, action: "promotion.approve" } });
-    expect(audit).toMatchObject({ actorId: reviewer.user.id, before: { status: "PENDING_APPROVAL" }, after: { status: "APPROVED", comment: "looks good" } });
+    expect(await db().deployment.findUniqueOrThrow({ where: { id: decided.deploymentId! } })).toMatchObject({
+      status: "QUEUED",
+      promotionId: promotion.id,
+    });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { entityId: promotion.id, action: "promotion.approve" },
+    });
+    expect(audit).toMatchObject({
+      actorId: reviewer.user.id,
+      before: { status: "PENDING_APPROVAL" },
+      after: { status: "APPROVED", comment: "looks good" },
+    });
 
     const before = await counts();
-    await expect(decidePromotion(reviewer.ctx, { promotionId: promotion.id, approve: false })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(decidePromotion(reviewer.ctx, { promotionId: promotion.id, approve: false })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -86,8 +142,19 @@ describe("promotions", () => {
     const { scientist, name } = await givenModel();
     const manager = await givenUser("MANAGER");
     await givenVersion(scientist.ctx, name, 0.9);
-    const { promotion } = await requestPromotion(scientist.ctx, { modelName: name, version: 1, environment: "PRODUCTION", target: "KUBERNETES", strategy: { kind: "linear", stepPercent: 25, stepBakeSeconds: 30 }, reason: "ship it" });
-    const decided = await decidePromotion(manager.ctx, { promotionId: promotion.id, approve: false, comment: "needs the golden set first" });
+    const { promotion } = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 1,
+      environment: "PRODUCTION",
+      target: "KUBERNETES",
+      strategy: { kind: "linear", stepPercent: 25, stepBakeSeconds: 30 },
+      reason: "ship it",
+    });
+    const decided = await decidePromotion(manager.ctx, {
+      promotionId: promotion.id,
+      approve: false,
+      comment: "needs the golden set first",
+    });
     expect(decided).toEqual({ status: "REJECTED", deploymentId: null });
     expect(await db().deployment.count({ where: { promotionId: promotion.id } })).toBe(0);
   });
@@ -100,12 +167,33 @@ describe("promotions", () => {
     const before = await counts();
     const gate = { metric: "auc", higherIsBetter: true, tolerance: 0.01 };
     await expect(
-      requestPromotion(scientist.ctx, { modelName: name, version: 2, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it", metricGate: gate }),
-    ).rejects.toMatchObject({ code: "UNPROCESSABLE", message: expect.stringMatching(/auc 0.88 vs 0.92 in production v1/) });
+      requestPromotion(scientist.ctx, {
+        modelName: name,
+        version: 2,
+        environment: "PRODUCTION",
+        target: "LOCAL",
+        strategy: canary,
+        reason: "ship it",
+        metricGate: gate,
+      }),
+    ).rejects.toMatchObject({
+      code: "UNPROCESSABLE",
+      message: expect.stringMatching(/auc 0.88 vs 0.92 in production v1/),
+    });
     expect(await counts()).toEqual(before);
 
-    const within = await requestPromotion(scientist.ctx, { modelName: name, version: 2, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it", metricGate: { ...gate, tolerance: 0.05 } });
-    expect(within.promotion.gates).toEqual([expect.objectContaining({ gate: "metric", passed: true, candidate: 0.88, production: 0.92 })]);
+    const within = await requestPromotion(scientist.ctx, {
+      modelName: name,
+      version: 2,
+      environment: "PRODUCTION",
+      target: "LOCAL",
+      strategy: canary,
+      reason: "ship it",
+      metricGate: { ...gate, tolerance: 0.05 },
+    });
+    expect(within.promotion.gates).toEqual([
+      expect.objectContaining({ gate: "metric", passed: true, candidate: 0.88, production: 0.92 }),
+    ]);
   });
 
   it("refuses bad requests clearly: unknown version, no artifact, bad strategy, a second deployment in flight", async () => {
@@ -113,15 +201,33 @@ describe("promotions", () => {
     await givenVersion(scientist.ctx, name, 0.9, false);
     await givenVersion(scientist.ctx, name, 0.91);
     const before = await counts();
-    const base = { modelName: name, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "try" } as const;
+    const base = {
+      modelName: name,
+      environment: "STAGING",
+      target: "LOCAL",
+      strategy: { kind: "all-at-once" },
+      reason: "try",
+    } as const;
     await expect(requestPromotion(scientist.ctx, { ...base, version: 9 })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(requestPromotion(scientist.ctx, { ...base, version: 1 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/no artifact/) });
-    await expect(requestPromotion(scientist.ctx, { ...base, version: 2, strategy: { kind: "canary", canaryPercent: 100, bakeSeconds: 1 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(requestPromotion(scientist.ctx, { ...base, version: 1 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/no artifact/),
+    });
+    await expect(
+      requestPromotion(scientist.ctx, {
+        ...base,
+        version: 2,
+        strategy: { kind: "canary", canaryPercent: 100, bakeSeconds: 1 },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await counts()).toEqual(before);
 
     await requestPromotion(scientist.ctx, { ...base, version: 2 });
     const afterFirst = await counts();
-    await expect(requestPromotion(scientist.ctx, { ...base, version: 2 })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/in progress/) });
+    await expect(requestPromotion(scientist.ctx, { ...base, version: 2 })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/in progress/),
+    });
     expect(await counts()).toEqual(afterFirst);
   });
 });
@@ -132,17 +238,34 @@ describe("promotion procedures", () => {
     await givenVersion(scientist.ctx, name, 0.9);
     const otherScientist = await givenUser("DATA_SCIENTIST");
     const viewer = await givenUser("VIEWER");
-    const request = { modelName: name, version: 1, environment: "PRODUCTION", target: "LOCAL", strategy: canary, reason: "ship it" } as const;
+    const request = {
+      modelName: name,
+      version: 1,
+      environment: "PRODUCTION",
+      target: "LOCAL",
+      strategy: canary,
+      reason: "ship it",
+    } as const;
 
-    await expect((await trpcCallerFor(viewer.user.id)).deployments.requestPromotion(request)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await trpcCallerFor(viewer.user.id)).deployments.requestPromotion(request)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const { promotion } = await (await trpcCallerFor(scientist.user.id)).deployments.requestPromotion(request);
     const before = await counts();
-    await expect((await trpcCallerFor(otherScientist.user.id)).deployments.decide({ promotionId: promotion.id, approve: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      (await trpcCallerFor(otherScientist.user.id)).deployments.decide({ promotionId: promotion.id, approve: true }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await counts()).toEqual(before);
 
     const reviewer = await givenUser("REVIEWER");
-    const decided = await (await trpcCallerFor(reviewer.user.id)).deployments.decide({ promotionId: promotion.id, approve: true });
+    const decided = await (
+      await trpcCallerFor(reviewer.user.id)
+    ).deployments.decide({ promotionId: promotion.id, approve: true });
     const view = await (await trpcCallerFor(viewer.user.id)).deployments.get({ id: decided.deploymentId! });
-    expect(view).toMatchObject({ status: "QUEUED", progress: 0, promotion: { approvals: [{ approved: true, approver: { id: reviewer.user.id } }] } });
+    expect(view).toMatchObject({
+      status: "QUEUED",
+      progress: 0,
+      promotion: { approvals: [{ approved: true, approver: { id: reviewer.user.id } }] },
+    });
   });
 });

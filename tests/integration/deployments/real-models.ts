@@ -3,18 +3,31 @@ import path from "node:path";
 import { expect } from "vitest";
 import type { ManifestEntry } from "@/runtime/models/write-models";
 import { db } from "@/server/db/client";
-import { callApi } from "../fixtures";
+import { callApi } from "@/tests/integration/fixtures";
 
 /** Registers a built ONNX model as a new version through the REST API, as a training pipeline would. */
 export async function registerThroughApi(token: string, modelName: string, entry: ManifestEntry, directory: string) {
-  const run = await callApi("POST", "/runs", { token, json: { experimentName: `${modelName}-training`, name: entry.name } });
+  const run = await callApi("POST", "/runs", {
+    token,
+    json: { experimentName: `${modelName}-training`, name: entry.name },
+  });
   const runId = run.json.id as string;
-  await callApi("POST", `/runs/${runId}/log`, { token, json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) } });
+  await callApi("POST", `/runs/${runId}/log`, {
+    token,
+    json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) },
+  });
   const bytes = await readFile(path.join(directory, entry.file));
-  const upload = await callApi("POST", `/runs/${runId}/artifacts?path=model.onnx`, { token, body: bytes, headers: { "content-type": "application/octet-stream" } });
+  const upload = await callApi("POST", `/runs/${runId}/artifacts?path=model.onnx`, {
+    token,
+    body: bytes,
+    headers: { "content-type": "application/octet-stream" },
+  });
   expect(upload.status).toBe(201);
   await callApi("POST", `/runs/${runId}/finish`, { token, json: { status: "FINISHED" } });
-  const version = await callApi("POST", `/models/${modelName}/versions`, { token, json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature } });
+  const version = await callApi("POST", `/models/${modelName}/versions`, {
+    token,
+    json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature },
+  });
   expect(version.status).toBe(201);
   return version.json.version as number;
 }

@@ -4,12 +4,12 @@ import { db } from "@/server/db/client";
 import { queueFor } from "@/server/jobs/define-job";
 import { DEPLOYMENTS_QUEUE, deployJobId } from "@/server/jobs/deploy";
 import { requestPromotion } from "@/server/services/deployments/promotions";
-import { callApi, givenToken } from "../fixtures";
-import { freePort, postJson, temporaryDirectory } from "../runtime/runtime-process";
-import { until } from "../support/until";
-import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "./deploy-stack";
-import { registerThroughApi, settled } from "./real-models";
-import { startRedisServer, type RedisServer } from "./redis-server";
+import { callApi, givenToken } from "@/tests/integration/fixtures";
+import { freePort, postJson, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
+import { until } from "@/tests/integration/support/until";
+import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
+import { registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
+import { startRedisServer, type RedisServer } from "@/tests/integration/deployments/redis-server";
 
 // Redis restarts with a deployment's job queued, and the deployment still runs: from Redis's own append-only file
 // when it keeps one, and from PostgreSQL (the worker re-queues unfinished deployments when Redis comes back) when
@@ -73,7 +73,10 @@ async function givenWorker(): Promise<ChildProcess> {
 async function givenModel(prefix: string) {
   const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
   const name = `${prefix}-${Date.now().toString(36)}`;
-  await callApi("POST", "/models", { token: scientist.secret, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
+  await callApi("POST", "/models", {
+    token: scientist.secret,
+    json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" },
+  });
   const entry = stack.manifest.find((m) => m.name === "fraud-gbt")!;
   const version = await registerThroughApi(scientist.secret, name, entry, stack.modelDirectory);
   const row = Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
@@ -83,10 +86,19 @@ async function givenModel(prefix: string) {
 const jobState = (deploymentId: string) => queueFor(DEPLOYMENTS_QUEUE).getJobState(deployJobId(deploymentId));
 
 /** Stops the worker, queues a staging deployment it cannot take yet, and restarts Redis under it. */
-async function queueWhileRedisRestarts(worker: ChildProcess, redis: { restart: () => Promise<void> }, model: Awaited<ReturnType<typeof givenModel>>) {
+async function queueWhileRedisRestarts(
+  worker: ChildProcess,
+  redis: { restart: () => Promise<void> },
+  model: Awaited<ReturnType<typeof givenModel>>,
+) {
   worker.kill("SIGSTOP");
   const { deploymentId } = await requestPromotion(model.scientist.ctx, {
-    modelName: model.name, version: model.version, environment: "STAGING", target: "LOCAL", strategy: { kind: "all-at-once" }, reason: "redis drill",
+    modelName: model.name,
+    version: model.version,
+    environment: "STAGING",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: "redis drill",
   });
   expect(await jobState(deploymentId!)).toBe("waiting");
   await redis.restart();
@@ -96,7 +108,9 @@ async function queueWhileRedisRestarts(worker: ChildProcess, redis: { restart: (
 }
 
 async function expectServed(model: Awaited<ReturnType<typeof givenModel>>) {
-  const answer = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${model.name}-staging-local/predict`, { row: model.row });
+  const answer = await postJson(`${stack.runtime.baseUrl}/v1/endpoints/${model.name}-staging-local/predict`, {
+    row: model.row,
+  });
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ variant: `${model.name}-v${model.version}` });
 }
@@ -130,14 +144,27 @@ describe("a Redis restart with a deployment queued", () => {
     const model = await givenModel("redis-running");
 
     const { deploymentId } = await requestPromotion(model.scientist.ctx, {
-      modelName: model.name, version: model.version, environment: "STAGING", target: "LOCAL", strategy: { kind: "canary", canaryPercent: 20, bakeSeconds: 6 }, reason: "redis drill",
+      modelName: model.name,
+      version: model.version,
+      environment: "STAGING",
+      target: "LOCAL",
+      strategy: { kind: "canary", canaryPercent: 20, bakeSeconds: 6 },
+      reason: "redis drill",
     });
-    await until("the bake to start", () => db().deploymentEvent.findFirst({ where: { deploymentId: deploymentId!, step: "bake:1", outcome: "RUNNING" } }));
+    await until("the bake to start", () =>
+      db().deploymentEvent.findFirst({ where: { deploymentId: deploymentId!, step: "bake:1", outcome: "RUNNING" } }),
+    );
     await redis.restart();
-    await until("the worker to re-queue the running deployment", async () => (await jobState(deploymentId!)) !== "unknown");
+    await until(
+      "the worker to re-queue the running deployment",
+      async () => (await jobState(deploymentId!)) !== "unknown",
+    );
 
     expect(await settled(deploymentId!)).toMatchObject({ status: "SUCCEEDED" });
-    const events = await db().deploymentEvent.findMany({ where: { deploymentId: deploymentId! }, orderBy: { id: "asc" } });
+    const events = await db().deploymentEvent.findMany({
+      where: { deploymentId: deploymentId! },
+      orderBy: { id: "asc" },
+    });
     expect(events.filter((e) => e.step === "bake:1").map((e) => [e.attempt, e.outcome])).toEqual([[1, "SUCCEEDED"]]);
     expect(events.filter((e) => e.step === "apply-endpoint")).toHaveLength(1);
     await expectServed(model);

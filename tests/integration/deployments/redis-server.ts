@@ -7,7 +7,11 @@ export type RedisServer = { crash: () => Promise<void> };
  * appended and fsynced before Redis answers (appendonly, appendfsync always), so a crash loses nothing; without
  * it Redis keeps nothing on disk, like the development Redis.
  */
-export async function startRedisServer(options: { port: number; directory: string; persistent: boolean }): Promise<RedisServer> {
+export async function startRedisServer(options: {
+  port: number;
+  directory: string;
+  persistent: boolean;
+}): Promise<RedisServer> {
   const persistence = options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child: ChildProcess = spawn(
     "/usr/bin/redis-server",

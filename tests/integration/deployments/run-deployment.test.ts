@@ -10,10 +10,13 @@ import { runDeployment, type DeploymentRuntime } from "@/server/services/deploym
 import { createRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { givenUser } from "../fixtures";
-import { InMemoryTarget } from "./in-memory-target";
+import { givenUser } from "@/tests/integration/fixtures";
+import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
 
-const signature = { inputs: [{ name: "amount", type: "float32" as const }], outputs: [{ name: "score", type: "float32" as const }] };
+const signature = {
+  inputs: [{ name: "amount", type: "float32" as const }],
+  outputs: [{ name: "score", type: "float32" as const }],
+};
 let counter = 0;
 let target: InMemoryTarget;
 let readings: Record<string, GuardrailReading>;
@@ -37,23 +40,48 @@ async function givenModelWithVersions(count: number) {
   await createModel(scientist.ctx, { name, team: scientist.team.name, taskType: "CLASSIFICATION" });
   for (let i = 0; i < count; i++) {
     const run = await createRun(scientist.ctx, { experimentName: `${name}-training` });
-    await uploadArtifact(scientist.ctx, { runId: run.id, path: "model.onnx", body: new Blob([`${name} weights ${i}`]).stream() });
-    await registerVersion(scientist.ctx, name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX", signature });
+    await uploadArtifact(scientist.ctx, {
+      runId: run.id,
+      path: "model.onnx",
+      body: new Blob([`${name} weights ${i}`]).stream(),
+    });
+    await registerVersion(scientist.ctx, name, {
+      runId: run.id,
+      artifactPath: "model.onnx",
+      format: "ONNX",
+      signature,
+    });
   }
   return { scientist, reviewer, name };
 }
 
-async function approvedProduction(scientist: ServiceContext, reviewer: ServiceContext, name: string, version: number, strategy: Parameters<typeof requestPromotion>[1]["strategy"]) {
-  const { promotion } = await requestPromotion(scientist, { modelName: name, version, environment: "PRODUCTION", target: "LOCAL", strategy, reason: `ship v${version}` });
+async function approvedProduction(
+  scientist: ServiceContext,
+  reviewer: ServiceContext,
+  name: string,
+  version: number,
+  strategy: Parameters<typeof requestPromotion>[1]["strategy"],
+) {
+  const { promotion } = await requestPromotion(scientist, {
+    modelName: name,
+    version,
+    environment: "PRODUCTION",
+    target: "LOCAL",
+    strategy,
+    reason: `ship v${version}`,
+  });
   const { deploymentId } = await decidePromotion(reviewer, { promotionId: promotion.id, approve: true });
   return deploymentId!;
 }
 
 const productionVersion = async (name: string) =>
-  (await db().modelAlias.findFirst({ where: { alias: "production", model: { name } }, include: { version: true } }))?.version.version ?? null;
+  (await db().modelAlias.findFirst({ where: { alias: "production", model: { name } }, include: { version: true } }))
+    ?.version.version ?? null;
 
 const stepsOf = async (deploymentId: string) =>
-  (await db().deploymentEvent.findMany({ where: { deploymentId }, orderBy: { id: "asc" } })).map((e) => `${e.step}#${e.attempt}:${e.outcome}`);
+  (await db().deploymentEvent.findMany({ where: { deploymentId }, orderBy: { id: "asc" } })).map(
+    (e) => `${e.step}#${e.attempt}:${e.outcome}`,
+  );
 
 beforeEach(() => {
   target = new InMemoryTarget();
@@ -68,13 +96,24 @@ describe("runDeployment", () => {
 
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(await stepsOf(deploymentId)).toEqual([
-      "validate-artifact#1:SUCCEEDED", "apply-endpoint#1:SUCCEEDED", "wait-healthy#1:SUCCEEDED",
-      "shift-traffic:1#1:SUCCEEDED", "finalize#1:SUCCEEDED", "move-alias#1:SUCCEEDED",
+      "validate-artifact#1:SUCCEEDED",
+      "apply-endpoint#1:SUCCEEDED",
+      "wait-healthy#1:SUCCEEDED",
+      "shift-traffic:1#1:SUCCEEDED",
+      "finalize#1:SUCCEEDED",
+      "move-alias#1:SUCCEEDED",
     ]);
     expect(target.endpoints.get(`${name}-production-local`)).toEqual({ [`${name}-v1`]: 100 });
     expect(await productionVersion(name)).toBe(1);
-    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { promotion: true, endpoint: { include: { variants: true } } } });
-    expect(deployment).toMatchObject({ status: "SUCCEEDED", promotion: { status: "SUCCEEDED" }, endpoint: { variants: [{ variantName: `${name}-v1`, weight: 100, instanceType: "in-memory", instanceCount: 1 }] } });
+    const deployment = await db().deployment.findUniqueOrThrow({
+      where: { id: deploymentId },
+      include: { promotion: true, endpoint: { include: { variants: true } } },
+    });
+    expect(deployment).toMatchObject({
+      status: "SUCCEEDED",
+      promotion: { status: "SUCCEEDED" },
+      endpoint: { variants: [{ variantName: `${name}-v1`, weight: 100, instanceType: "in-memory", instanceCount: 1 }] },
+    });
     const view = await getDeployment({ db: db() }, deploymentId);
     expect(view.progress).toBe(1);
     expect(view.events.every((e) => e.finishedAt !== null)).toBe(true);
@@ -92,10 +131,18 @@ describe("runDeployment", () => {
 
   it("runs a canary: 10% with guardrails watched, then 100%, then retires the old variant", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(2);
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }),
+      runtime(),
+    );
     readings[`${name}-v2`] = { requests: 500, errorRate: 0.002, p99Ms: 12 };
 
-    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "canary", canaryPercent: 10, bakeSeconds: 1 });
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, {
+      kind: "canary",
+      canaryPercent: 10,
+      bakeSeconds: 1,
+    });
     target.calls.length = 0;
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(target.calls).toEqual([
@@ -112,14 +159,25 @@ describe("runDeployment", () => {
 
   it("rolls back automatically when the canary breaches a guardrail, leaving the alias where it was", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(2);
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }),
+      runtime(),
+    );
     readings[`${name}-v2`] = { requests: 200, errorRate: 0.3, p99Ms: 15 };
 
-    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "canary", canaryPercent: 10, bakeSeconds: 5 });
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, {
+      kind: "canary",
+      canaryPercent: 10,
+      bakeSeconds: 5,
+    });
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("ROLLED_BACK");
     expect(target.endpoints.get(`${name}-production-local`)).toEqual({ [`${name}-v1`]: 100 });
     expect(await productionVersion(name)).toBe(1);
-    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { promotion: true, endpoint: { include: { variants: true } } } });
+    const deployment = await db().deployment.findUniqueOrThrow({
+      where: { id: deploymentId },
+      include: { promotion: true, endpoint: { include: { variants: true } } },
+    });
     expect(deployment.status).toBe("ROLLED_BACK");
     expect(deployment.failureReason).toMatch(/error rate 30\.0% over 200 requests exceeds 5\.0%/);
     expect(deployment.promotion.status).toBe("ROLLED_BACK");
@@ -138,8 +196,13 @@ describe("runDeployment", () => {
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(target.creates).toBe(1);
     expect(await stepsOf(deploymentId)).toEqual([
-      "validate-artifact#1:SUCCEEDED", "apply-endpoint#1:SUCCEEDED", "wait-healthy#1:SUCCEEDED", "shift-traffic:1#1:FAILED",
-      "shift-traffic:1#2:SUCCEEDED", "finalize#1:SUCCEEDED", "move-alias#1:SUCCEEDED",
+      "validate-artifact#1:SUCCEEDED",
+      "apply-endpoint#1:SUCCEEDED",
+      "wait-healthy#1:SUCCEEDED",
+      "shift-traffic:1#1:FAILED",
+      "shift-traffic:1#2:SUCCEEDED",
+      "finalize#1:SUCCEEDED",
+      "move-alias#1:SUCCEEDED",
     ]);
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(target.creates).toBe(1);
@@ -147,12 +210,19 @@ describe("runDeployment", () => {
 
   it("rolls back at once, without spending the job's retries, when the target says retrying cannot help", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(2);
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }),
+      runtime(),
+    );
     const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "all-at-once" });
     target.failNextSetWeights = Object.assign(new Error("AccessDenied on s3://models/v2"), { retryable: false });
 
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("ROLLED_BACK");
-    expect(await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({ status: "ROLLED_BACK", failureReason: "AccessDenied on s3://models/v2" });
+    expect(await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({
+      status: "ROLLED_BACK",
+      failureReason: "AccessDenied on s3://models/v2",
+    });
     expect(target.endpoints.get(`${name}-production-local`)).toEqual({ [`${name}-v1`]: 100 });
     expect(await productionVersion(name)).toBe(1);
   });
@@ -180,27 +250,52 @@ describe("a job whose deployment no longer exists", () => {
 describe("rollBackEndpoint", () => {
   it("puts the previous healthy version back in one step and moves the alias back", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(2);
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "all-at-once" }), runtime());
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }),
+      runtime(),
+    );
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { kind: "all-at-once" }),
+      runtime(),
+    );
     expect(await productionVersion(name)).toBe(2);
     const endpoint = await db().endpoint.findFirstOrThrow({ where: { name: `${name}-production-local` } });
 
-    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "  " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    const rollback = await rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "p99 doubled after the release" });
+    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "  " })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    const rollback = await rollBackEndpoint(scientist.ctx, {
+      endpointId: endpoint.id,
+      reason: "p99 doubled after the release",
+    });
     expect(rollback.version).toBe(1);
     expect(await runDeployment(db(), rollback.deploymentId, runtime())).toBe("SUCCEEDED");
     expect(target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 100 });
     expect(await productionVersion(name)).toBe(1);
-    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "endpoint.rollback", entityId: endpoint.id } });
-    expect(audit).toMatchObject({ before: { version: 2 }, after: { version: 1, reason: "p99 doubled after the release" } });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { action: "endpoint.rollback", entityId: endpoint.id },
+    });
+    expect(audit).toMatchObject({
+      before: { version: 2 },
+      after: { version: 1, reason: "p99 doubled after the release" },
+    });
   });
 
   it("refuses when there is nothing earlier to go back to", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(1);
-    await runDeployment(db(), await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }), runtime());
+    await runDeployment(
+      db(),
+      await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" }),
+      runtime(),
+    );
     const endpoint = await db().endpoint.findFirstOrThrow({ where: { name: `${name}-production-local` } });
     const promotions = await db().promotion.count();
-    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "oops" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/no earlier healthy version/) });
+    await expect(rollBackEndpoint(scientist.ctx, { endpointId: endpoint.id, reason: "oops" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/no earlier healthy version/),
+    });
     expect(await db().promotion.count()).toBe(promotions);
   });
 });

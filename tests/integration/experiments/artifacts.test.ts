@@ -11,8 +11,8 @@ const { GET: browserDownload } = await import("@/app/api/artifacts/[artifactId]/
 const { currentUser } = await import("@/server/auth/current-user");
 const { db } = await import("@/server/db/client");
 const { uploadArtifact } = await import("@/server/services/artifacts/upload-artifact");
-const { callApi, givenToken, givenUser } = await import("../fixtures");
-const { artifactFiles, tableCounts, uniqueName } = await import("./helpers");
+const { callApi, givenToken, givenUser } = await import("@/tests/integration/fixtures");
+const { artifactFiles, tableCounts, uniqueName } = await import("@/tests/integration/experiments/helpers");
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const bytesOf = (size: number, seed = 1) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) % 251);
@@ -31,11 +31,20 @@ function chunked(bytes: Uint8Array, chunkSize = 8192): ReadableStream<Uint8Array
 
 async function runWithToken() {
   const given = await givenToken("DATA_SCIENTIST", ["read", "runs:write"]);
-  const run = await callApi("POST", "/runs", { token: given.secret, json: { experimentName: uniqueName("artifacts") } });
+  const run = await callApi("POST", "/runs", {
+    token: given.secret,
+    json: { experimentName: uniqueName("artifacts") },
+  });
   return { ...given, runId: run.json.id as string };
 }
 
-function upload(token: string, runId: string, path: string, body: BodyInit, headers: Record<string, string> = { "content-type": "application/octet-stream" }) {
+function upload(
+  token: string,
+  runId: string,
+  path: string,
+  body: BodyInit,
+  headers: Record<string, string> = { "content-type": "application/octet-stream" },
+) {
   return callApi("POST", `/runs/${runId}/artifacts?path=${encodeURIComponent(path)}`, { token, body, headers });
 }
 
@@ -45,9 +54,17 @@ describe("artifact upload and download (REST)", () => {
     const bytes = bytesOf(50_000);
     const uploaded = await upload(secret, runId, "model/model.onnx", chunked(bytes));
     expect(uploaded.status).toBe(201);
-    expect(uploaded.json).toMatchObject({ runId, path: "model/model.onnx", sizeBytes: 50_000, sha256: sha256(bytes), contentType: "application/octet-stream" });
+    expect(uploaded.json).toMatchObject({
+      runId,
+      path: "model/model.onnx",
+      sizeBytes: 50_000,
+      sha256: sha256(bytes),
+      contentType: "application/octet-stream",
+    });
     const hash = sha256(bytes);
-    expect(await artifactFiles()).toContain(`${process.env.ARTIFACT_ROOT}/sha256/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}`);
+    expect(await artifactFiles()).toContain(
+      `${process.env.ARTIFACT_ROOT}/sha256/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}`,
+    );
 
     const download = await callApi("GET", `/artifacts/${uploaded.json.id as string}/content`, { token: secret });
     expect(download.status).toBe(200);
@@ -55,14 +72,21 @@ describe("artifact upload and download (REST)", () => {
     expect(download.headers.get("content-length")).toBe("50000");
     expect(download.headers.get("x-artifact-size")).toBe("50000");
     expect(download.headers.get("x-artifact-sha256")).toBe(hash);
-    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="model.onnx"; filename*=UTF-8''model.onnx`);
+    expect(download.headers.get("content-disposition")).toBe(
+      `attachment; filename="model.onnx"; filename*=UTF-8''model.onnx`,
+    );
     const raw = await fetchBytes(secret, uploaded.json.id as string);
     expect(sha256(raw)).toBe(hash);
 
     const run = await callApi("GET", `/runs/${runId}`, { token: secret });
-    expect(run.json.artifacts).toEqual([expect.objectContaining({ path: "model/model.onnx", sizeBytes: 50_000, sha256: hash })]);
+    expect(run.json.artifacts).toEqual([
+      expect.objectContaining({ path: "model/model.onnx", sizeBytes: 50_000, sha256: hash }),
+    ]);
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: uploaded.json.id as string } });
-    expect(audit).toMatchObject({ action: "artifact.create", after: expect.objectContaining({ path: "model/model.onnx", sizeBytes: 50_000 }) });
+    expect(audit).toMatchObject({
+      action: "artifact.create",
+      after: expect.objectContaining({ path: "model/model.onnx", sizeBytes: 50_000 }),
+    });
   });
 
   it("stores identical bytes once, keeps the uploader's content type, and allows empty files", async () => {
@@ -88,7 +112,10 @@ describe("artifact upload and download (REST)", () => {
     const streamed = await upload(secret, runId, "big.bin", chunked(bytesOf(MAX_BYTES + 1)));
     expect(streamed.status).toBe(413);
     expect(streamed.json.error?.message).toBe("Artifact exceeds the 64 KiB limit");
-    const declared = await upload(secret, runId, "big.bin", bytesOf(MAX_BYTES + 10), { "content-type": "application/octet-stream", "content-length": String(MAX_BYTES + 10) });
+    const declared = await upload(secret, runId, "big.bin", bytesOf(MAX_BYTES + 10), {
+      "content-type": "application/octet-stream",
+      "content-length": String(MAX_BYTES + 10),
+    });
     expect(declared.status).toBe(413);
     expect(await tableCounts()).toEqual(before);
     expect(await artifactFiles()).toEqual(filesBefore);
@@ -113,9 +140,15 @@ describe("artifact upload and download (REST)", () => {
       if (typeof message === "string") expect(response.json.error?.message).toBe(message);
       else expect(response.json.error?.message).toMatch(message);
     }
-    const form = await upload(secret, runId, "form.bin", "--x\r\n", { "content-type": "multipart/form-data; boundary=x" });
+    const form = await upload(secret, runId, "form.bin", "--x\r\n", {
+      "content-type": "multipart/form-data; boundary=x",
+    });
     expect(form.status).toBe(415);
-    const missingPath = await callApi("POST", `/runs/${runId}/artifacts`, { token: secret, body: bytesOf(5), headers: { "content-type": "application/octet-stream" } });
+    const missingPath = await callApi("POST", `/runs/${runId}/artifacts`, {
+      token: secret,
+      body: bytesOf(5),
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(missingPath.status).toBe(400);
     const unknownRun = await upload(secret, "nope", "a.bin", bytesOf(5));
     expect(unknownRun).toMatchObject({ status: 404, json: { error: { message: "Run not found" } } });
@@ -135,16 +168,25 @@ describe("artifact upload and download (REST)", () => {
 
   it("lets the service reject a too-large stream without leaving a temporary file", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
-    const run = await callApi("POST", "/runs", { token: (await givenToken("DATA_SCIENTIST", ["runs:write"])).secret, json: { experimentName: uniqueName("svc") } });
+    const run = await callApi("POST", "/runs", {
+      token: (await givenToken("DATA_SCIENTIST", ["runs:write"])).secret,
+      json: { experimentName: uniqueName("svc") },
+    });
     const filesBefore = await artifactFiles();
-    await expect(uploadArtifact(ctx, { runId: run.json.id as string, path: "big.bin", body: chunked(bytesOf(MAX_BYTES * 2)) })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await expect(
+      uploadArtifact(ctx, { runId: run.json.id as string, path: "big.bin", body: chunked(bytesOf(MAX_BYTES * 2)) }),
+    ).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     expect(await artifactFiles()).toEqual(filesBefore);
   });
 });
 
 async function fetchBytes(token: string, artifactId: string): Promise<Uint8Array> {
-  const { handle } = await import("../rest-handler");
-  const response = await handle(new Request(`http://localhost/api/v1/artifacts/${artifactId}/content`, { headers: { authorization: `Bearer ${token}` } }));
+  const { handle } = await import("@/tests/integration/rest-handler");
+  const response = await handle(
+    new Request(`http://localhost/api/v1/artifacts/${artifactId}/content`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -153,9 +195,13 @@ describe("artifact download in the browser (session)", () => {
 
   it("401 when signed out", async () => {
     vi.mocked(currentUser).mockResolvedValue(null);
-    const response = await browserDownload(new Request("http://localhost/api/artifacts/x"), { params: Promise.resolve({ artifactId: "x" }) });
+    const response = await browserDownload(new Request("http://localhost/api/artifacts/x"), {
+      params: Promise.resolve({ artifactId: "x" }),
+    });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Sign in to download artifacts" } });
+    expect(await response.json()).toEqual({
+      error: { code: "UNAUTHORIZED", message: "Sign in to download artifacts" },
+    });
   });
 
   it("streams the file with its headers to any signed-in person, 404 for unknown ids", async () => {
@@ -163,16 +209,24 @@ describe("artifact download in the browser (session)", () => {
     const bytes = bytesOf(3000, 3);
     const uploaded = await upload(secret, runId, "reports/résumé.html", bytes, { "content-type": "text/html" });
     const viewer = await givenUser("VIEWER");
-    vi.mocked(currentUser).mockResolvedValue(await db().user.findUniqueOrThrow({ where: { id: viewer.user.id }, include: { team: true } }));
+    vi.mocked(currentUser).mockResolvedValue(
+      await db().user.findUniqueOrThrow({ where: { id: viewer.user.id }, include: { team: true } }),
+    );
     const id = uploaded.json.id as string;
-    const response = await browserDownload(new Request(`http://localhost/api/artifacts/${id}`), { params: Promise.resolve({ artifactId: id }) });
+    const response = await browserDownload(new Request(`http://localhost/api/artifacts/${id}`), {
+      params: Promise.resolve({ artifactId: id }),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html");
     expect(response.headers.get("content-length")).toBe("3000");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="r_sum_.html"; filename*=UTF-8''r%C3%A9sum%C3%A9.html`);
+    expect(response.headers.get("content-disposition")).toBe(
+      `attachment; filename="r_sum_.html"; filename*=UTF-8''r%C3%A9sum%C3%A9.html`,
+    );
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(bytes));
-    const missing = await browserDownload(new Request("http://localhost/api/artifacts/nope"), { params: Promise.resolve({ artifactId: "nope" }) });
+    const missing = await browserDownload(new Request("http://localhost/api/artifacts/nope"), {
+      params: Promise.resolve({ artifactId: "nope" }),
+    });
     expect(missing.status).toBe(404);
   });
 });

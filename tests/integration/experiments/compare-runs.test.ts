@@ -6,8 +6,8 @@ import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { downsampleMinMax, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
-import { givenUser } from "../fixtures";
-import { givenExperiment, givenRun, seedSeries, storedCurve } from "./helpers";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenExperiment, givenRun, seedSeries, storedCurve } from "@/tests/integration/experiments/helpers";
 
 async function givenRuns(count: number) {
   const given = await givenUser("DATA_SCIENTIST");
@@ -36,7 +36,11 @@ const FROM_PREVIEWS = ["Run.findMany", "raw.$queryRaw"];
 const FROM_POINTS = ["Run.findMany", "raw.$queryRaw", "raw.$queryRaw"];
 
 /** Checks a downsampled curve: within the limit, in step order, first and last kept, every point a stored one. */
-function expectFaithful(points: { step: number; value: number }[], stored: { step: number; value: number }[], maxPoints: number) {
+function expectFaithful(
+  points: { step: number; value: number }[],
+  stored: { step: number; value: number }[],
+  maxPoints: number,
+) {
   expect(points.length).toBeLessThanOrEqual(maxPoints);
   expect(points[0]).toEqual(stored[0]);
   expect(points.at(-1)).toEqual(stored.at(-1));
@@ -51,7 +55,12 @@ describe("compareRuns", () => {
     const { ctx, runs } = await givenRuns(1);
     const runId = runs[0]?.id ?? "";
     // A smooth curve with one spike up at step 1234 and one down at step 4321.
-    await seedSeries(runId, "loss", 5000, Prisma.sql`CASE g WHEN 1234 THEN 50 WHEN 4321 THEN -50 ELSE sin(g / 100.0) END`);
+    await seedSeries(
+      runId,
+      "loss",
+      5000,
+      Prisma.sql`CASE g WHEN 1234 THEN 50 WHEN 4321 THEN -50 ELSE sin(g / 100.0) END`,
+    );
     for (const maxPoints of [10, 200, 500, 2000]) {
       const result = await compareRuns(ctx, { runIds: [runId], maxPoints });
       const series = result.series[0];
@@ -80,7 +89,11 @@ describe("compareRuns", () => {
   it("serves a logged series from its preview, and reads the points only for more points than the preview holds", async () => {
     const { ctx, runs } = await givenRuns(1);
     const runId = runs[0]?.id ?? "";
-    const metrics = Array.from({ length: 5000 }, (_, step) => ({ key: "loss", step, value: step === 1234 ? 50 : step === 4321 ? -50 : Math.sin(step / 100) }));
+    const metrics = Array.from({ length: 5000 }, (_, step) => ({
+      key: "loss",
+      step,
+      value: step === 1234 ? 50 : step === 4321 ? -50 : Math.sin(step / 100),
+    }));
     await logBatch(ctx, runId, { metrics });
     const { points: stored, preview } = await storedCurve(runId, "loss");
     expect(preview?.length).toBeLessThanOrEqual(PREVIEW_POINTS);
@@ -104,8 +117,19 @@ describe("compareRuns", () => {
   it("reads a series longer than PREVIEW_MAX_SERIES_POINTS from its points, next to one served from its preview", async () => {
     const { ctx, runs } = await givenRuns(2);
     const [long, short] = runs.map((r) => r.id) as [string, string];
-    await seedSeries(long, "loss", PREVIEW_MAX_SERIES_POINTS - 1, Prisma.sql`CASE g WHEN 777 THEN 9 WHEN 33333 THEN -9 ELSE cos(g / 500.0) END`);
-    await logBatch(ctx, long, { metrics: [PREVIEW_MAX_SERIES_POINTS - 1, PREVIEW_MAX_SERIES_POINTS].map((step) => ({ key: "loss", step, value: 0.5 })) });
+    await seedSeries(
+      long,
+      "loss",
+      PREVIEW_MAX_SERIES_POINTS - 1,
+      Prisma.sql`CASE g WHEN 777 THEN 9 WHEN 33333 THEN -9 ELSE cos(g / 500.0) END`,
+    );
+    await logBatch(ctx, long, {
+      metrics: [PREVIEW_MAX_SERIES_POINTS - 1, PREVIEW_MAX_SERIES_POINTS].map((step) => ({
+        key: "loss",
+        step,
+        value: 0.5,
+      })),
+    });
     await logBatch(ctx, short, { metrics: [0, 1, 2].map((step) => ({ key: "loss", step, value: step })) });
     const { points: stored, preview } = await storedCurve(long, "loss");
     expect(stored).toHaveLength(PREVIEW_MAX_SERIES_POINTS + 1);
@@ -127,17 +151,45 @@ describe("compareRuns", () => {
   it("returns short series whole, with each run's params and latest metrics", async () => {
     const { ctx, runs, experiment } = await givenRuns(2);
     const [a, b] = runs.map((r) => r.id) as [string, string];
-    await logBatch(ctx, a, { params: { lr: "0.1" }, metrics: [0, 1, 2].map((step) => ({ key: "loss", value: 3 - step, step })) });
-    await logBatch(ctx, b, { params: { depth: "3" }, metrics: [{ key: "loss", value: 9, step: 5 }, { key: "auc", value: 0.8, step: 5 }] });
+    await logBatch(ctx, a, {
+      params: { lr: "0.1" },
+      metrics: [0, 1, 2].map((step) => ({ key: "loss", value: 3 - step, step })),
+    });
+    await logBatch(ctx, b, {
+      params: { depth: "3" },
+      metrics: [
+        { key: "loss", value: 9, step: 5 },
+        { key: "auc", value: 0.8, step: 5 },
+      ],
+    });
     const result = await compareRuns(ctx, { runIds: [b, a] });
     expect(result.runs.map((r) => r.id)).toEqual([b, a]);
-    expect(result.runs[1]).toMatchObject({ experimentId: experiment.id, experimentName: experiment.name, status: "RUNNING", params: { lr: "0.1" }, metrics: { loss: 1 } });
+    expect(result.runs[1]).toMatchObject({
+      experimentId: experiment.id,
+      experimentName: experiment.name,
+      status: "RUNNING",
+      params: { lr: "0.1" },
+      metrics: { loss: 1 },
+    });
     expect(result.availableMetricKeys).toEqual(["loss", "auc"]);
     expect(result.metricKeys).toEqual(["loss", "auc"]);
     expect(result.paramKeys).toEqual(["depth", "lr"]);
     expect(result.pointsPerSeries).toBe(500);
-    expect(result.series.map((s) => [s.runId, s.key])).toEqual([[b, "loss"], [b, "auc"], [a, "loss"]]);
-    expect(result.series[2]).toEqual({ runId: a, key: "loss", totalPoints: 3, points: [{ step: 0, value: 3 }, { step: 1, value: 2 }, { step: 2, value: 1 }] });
+    expect(result.series.map((s) => [s.runId, s.key])).toEqual([
+      [b, "loss"],
+      [b, "auc"],
+      [a, "loss"],
+    ]);
+    expect(result.series[2]).toEqual({
+      runId: a,
+      key: "loss",
+      totalPoints: 3,
+      points: [
+        { step: 0, value: 3 },
+        { step: 1, value: 2 },
+        { step: 2, value: 1 },
+      ],
+    });
   });
 
   it("defaults to the 8 metric keys the runs share most, and honours an explicit choice", async () => {
@@ -161,20 +213,38 @@ describe("compareRuns", () => {
     await logBatch(ctx, runId, { metrics: [{ key: "acc", value: 0.1, step: 0 }] });
     expect((await compareRuns(ctx, { runIds: [runId] })).series[0]?.points).toEqual([{ step: 0, value: 0.1 }]);
     await logBatch(ctx, runId, { metrics: [{ key: "acc", value: 0.2, step: 1 }] });
-    expect((await compareRuns(ctx, { runIds: [runId] })).series[0]?.points).toEqual([{ step: 0, value: 0.1 }, { step: 1, value: 0.2 }]);
+    expect((await compareRuns(ctx, { runIds: [runId] })).series[0]?.points).toEqual([
+      { step: 0, value: 0.1 },
+      { step: 1, value: 0.2 },
+    ]);
     await logBatch(ctx, runId, { metrics: [{ key: "acc", value: 0.3, step: 0 }] });
-    expect((await compareRuns(ctx, { runIds: [runId] })).series[0]?.points).toEqual([{ step: 0, value: 0.3 }, { step: 1, value: 0.2 }]);
+    expect((await compareRuns(ctx, { runIds: [runId] })).series[0]?.points).toEqual([
+      { step: 0, value: 0.3 },
+      { step: 1, value: 0.2 },
+    ]);
   });
 
   it("validates its input", async () => {
     const { ctx, runs } = await givenRuns(1);
     const runId = runs[0]?.id ?? "";
-    await expect(compareRuns(ctx, { runIds: [] })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Pick at least one run") });
-    await expect(compareRuns(ctx, { runIds: [runId, runId] })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Run ids must be unique") });
+    await expect(compareRuns(ctx, { runIds: [] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Pick at least one run"),
+    });
+    await expect(compareRuns(ctx, { runIds: [runId, runId] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Run ids must be unique"),
+    });
     const many = Array.from({ length: 201 }, (_, i) => `r${i}`);
-    await expect(compareRuns(ctx, { runIds: many })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Compare at most 200 runs") });
+    await expect(compareRuns(ctx, { runIds: many })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Compare at most 200 runs"),
+    });
     await expect(compareRuns(ctx, { runIds: [runId], maxPoints: 2001 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(compareRuns(ctx, { runIds: [runId, "nope"] })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Run not found: nope" });
+    await expect(compareRuns(ctx, { runIds: [runId, "nope"] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Run not found: nope",
+    });
   });
 
   it("compares 200 runs × 5 metrics × 1,000 steps from previews in two queries, 250 points per series", async () => {
@@ -191,7 +261,12 @@ describe("compareRuns", () => {
     await db().$executeRaw(Prisma.sql`
       INSERT INTO "MetricPoint" ("seriesId", "step", "value", "timestamp")
       SELECT s."id", g, sin(g / 50.0 + s."id"), 0 FROM "MetricSeries" s, generate_series(0, 999) g WHERE s."runId" = ANY(${runIds}::text[])`);
-    await db().$transaction((tx) => refreshPreviews(tx, seriesIds.map((s) => s.id)));
+    await db().$transaction((tx) =>
+      refreshPreviews(
+        tx,
+        seriesIds.map((s) => s.id),
+      ),
+    );
     await db().$executeRaw(Prisma.raw(`VACUUM ANALYZE "MetricPoint"`));
 
     const fromPreviews = countingContext(ctx);
@@ -199,10 +274,14 @@ describe("compareRuns", () => {
     expect(fromPreviews.operations).toEqual(FROM_PREVIEWS);
     expect(served.pointsPerSeries).toBe(250);
     expect(served.series).toHaveLength(1000);
-    expect(served.series.every((s) => s.totalPoints === 1000 && s.points.length <= 250 && s.points.length >= 225)).toBe(true);
+    expect(served.series.every((s) => s.totalPoints === 1000 && s.points.length <= 250 && s.points.length >= 225)).toBe(
+      true,
+    );
 
     // Without previews the same curves come from the points (the previews hold these series whole).
-    await db().$executeRaw(Prisma.sql`UPDATE "MetricSeries" SET "preview" = NULL WHERE "runId" = ANY(${runIds}::text[])`);
+    await db().$executeRaw(
+      Prisma.sql`UPDATE "MetricSeries" SET "preview" = NULL WHERE "runId" = ANY(${runIds}::text[])`,
+    );
     const fromPoints = countingContext(ctx);
     const computed = await compareRuns(fromPoints.ctx, { runIds });
     expect(fromPoints.operations).toEqual(FROM_POINTS);

@@ -4,15 +4,22 @@ import { createExperiment, getExperiment, listExperiments } from "@/server/servi
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
-import { givenUser } from "../fixtures";
-import { givenExperiment, givenRun, tableCounts, uniqueName } from "./helpers";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenExperiment, givenRun, tableCounts, uniqueName } from "@/tests/integration/experiments/helpers";
 
 describe("experiments", () => {
   it("creates an experiment in the creator's team and audits it", async () => {
     const { ctx, team } = await givenUser("DATA_SCIENTIST", "Search team");
     const name = uniqueName("churn");
     const created = await createExperiment(ctx, { name: `  ${name}  `, description: "Predict churn" });
-    expect(created).toMatchObject({ name, description: "Predict churn", teamName: team.name, runCount: 0, lastRunAt: null, isDemo: false });
+    expect(created).toMatchObject({
+      name,
+      description: "Predict churn",
+      teamName: team.name,
+      runCount: 0,
+      lastRunAt: null,
+      isDemo: false,
+    });
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: created.id } });
     expect(audit).toMatchObject({ action: "experiment.create", actorId: ctx.actor.userId });
   });
@@ -31,7 +38,10 @@ describe("experiments", () => {
   it("rejects invalid input before writing", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const before = await tableCounts();
-    await expect(createExperiment(ctx, { name: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Name is required") });
+    await expect(createExperiment(ctx, { name: "   " })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Name is required"),
+    });
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -61,10 +71,24 @@ describe("experiments", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const experiment = await givenExperiment(ctx);
     const run = await givenRun(ctx, experiment.id);
-    await logBatch(ctx, run.id, { params: { lr: "0.1", depth: 3 }, metrics: [{ key: "loss", value: 1, step: 0 }, { key: "auc", value: 0.5, step: 0 }] });
+    await logBatch(ctx, run.id, {
+      params: { lr: "0.1", depth: 3 },
+      metrics: [
+        { key: "loss", value: 1, step: 0 },
+        { key: "auc", value: 0.5, step: 0 },
+      ],
+    });
     const detail = await getExperiment(ctx, experiment.id);
-    expect(detail).toMatchObject({ id: experiment.id, runCount: 1, metricKeys: ["auc", "loss"], paramKeys: ["depth", "lr"] });
-    await expect(getExperiment(ctx, "missing")).rejects.toMatchObject({ code: "NOT_FOUND", message: "Experiment not found" });
+    expect(detail).toMatchObject({
+      id: experiment.id,
+      runCount: 1,
+      metricKeys: ["auc", "loss"],
+      paramKeys: ["depth", "lr"],
+    });
+    await expect(getExperiment(ctx, "missing")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Experiment not found",
+    });
   });
 });
 
@@ -128,9 +152,17 @@ describe("runs", () => {
   it("needs exactly one of experimentId or experimentName and a known experiment", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const before = await tableCounts();
-    await expect(createRun(ctx, {})).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("exactly one of experimentId or experimentName") });
-    await expect(createRun(ctx, { experimentId: "x", experimentName: "y" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(createRun(ctx, { experimentId: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Experiment not found" });
+    await expect(createRun(ctx, {})).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("exactly one of experimentId or experimentName"),
+    });
+    await expect(createRun(ctx, { experimentId: "x", experimentName: "y" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(createRun(ctx, { experimentId: "missing" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Experiment not found",
+    });
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -154,12 +186,17 @@ describe("runs", () => {
   it("refuses an end time before the start and an unknown run", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const run = await givenRun(ctx, (await givenExperiment(ctx)).id);
-    await expect(finishRun(ctx, run.id, { status: "FINISHED", endTime: new Date(run.startTime.getTime() - 1000) })).rejects.toMatchObject({
+    await expect(
+      finishRun(ctx, run.id, { status: "FINISHED", endTime: new Date(run.startTime.getTime() - 1000) }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("is before the run started"),
     });
     expect((await getRun(ctx, run.id)).status).toBe("RUNNING");
-    await expect(finishRun(ctx, "missing", { status: "KILLED" })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Run not found" });
+    await expect(finishRun(ctx, "missing", { status: "KILLED" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Run not found",
+    });
     await expect(getRun(ctx, "missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
@@ -167,9 +204,19 @@ describe("runs", () => {
     const { ctx, team } = await givenUser("DATA_SCIENTIST");
     const run = await givenRun(ctx, (await givenExperiment(ctx)).id);
     const model = await db().registeredModel.create({
-      data: { name: uniqueName("model"), teamId: team.id, taskType: "CLASSIFICATION", createdById: ctx.actor.userId, latestVersion: 1 },
+      data: {
+        name: uniqueName("model"),
+        teamId: team.id,
+        taskType: "CLASSIFICATION",
+        createdById: ctx.actor.userId,
+        latestVersion: 1,
+      },
     });
-    await db().modelVersion.create({ data: { modelId: model.id, version: 1, sourceRunId: run.id, format: "ONNX", createdById: ctx.actor.userId } });
-    expect((await getRun(ctx, run.id)).versions).toEqual([expect.objectContaining({ modelName: model.name, version: 1 })]);
+    await db().modelVersion.create({
+      data: { modelId: model.id, version: 1, sourceRunId: run.id, format: "ONNX", createdById: ctx.actor.userId },
+    });
+    expect((await getRun(ctx, run.id)).versions).toEqual([
+      expect.objectContaining({ modelName: model.name, version: 1 }),
+    ]);
   });
 });

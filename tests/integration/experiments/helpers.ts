@@ -14,7 +14,11 @@ export async function givenExperiment(ctx: ServiceContext, name = uniqueName("ex
   return createExperiment(ctx, { name, description: "test experiment" });
 }
 
-export async function givenRun(ctx: ServiceContext, experimentId: string, extra: { name?: string; tags?: Record<string, string> } = {}) {
+export async function givenRun(
+  ctx: ServiceContext,
+  experimentId: string,
+  extra: { name?: string; tags?: Record<string, string> } = {},
+) {
   return createRun(ctx, { experimentId, ...extra });
 }
 
@@ -33,7 +37,10 @@ export async function tableCounts() {
 export async function artifactFiles(): Promise<string[]> {
   const root = process.env.ARTIFACT_ROOT ?? "";
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 /** Inserts a series of `steps` points directly (fast seeding for large data sets). */
@@ -54,7 +61,14 @@ export async function seedSeries(runId: string, key: string, steps: number, valu
 
 /** A series' stored points in step order and its stored preview, unpacked (null when it has none). */
 export async function storedCurve(runId: string, key: string) {
-  const series = await db().metricSeries.findUniqueOrThrow({ where: { runId_key: { runId, key } }, select: { id: true, preview: true } });
-  const points = await db().metricPoint.findMany({ where: { seriesId: series.id }, orderBy: { step: "asc" }, select: { step: true, value: true } });
+  const series = await db().metricSeries.findUniqueOrThrow({
+    where: { runId_key: { runId, key } },
+    select: { id: true, preview: true },
+  });
+  const points = await db().metricPoint.findMany({
+    where: { seriesId: series.id },
+    orderBy: { step: "asc" },
+    select: { step: true, value: true },
+  });
   return { points, preview: series.preview ? unpackCurve(series.preview) : null };
 }

@@ -7,8 +7,8 @@ import type { ServiceContext } from "@/server/services/context";
 import { listRuns } from "@/server/services/experiments/list-runs";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
-import { givenUser } from "../fixtures";
-import { givenExperiment, tableCounts } from "./helpers";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenExperiment, tableCounts } from "@/tests/integration/experiments/helpers";
 
 async function callerFor(role: Role) {
   const { user } = await givenUser(role);
@@ -35,11 +35,50 @@ beforeAll(async () => {
   const experiment = await givenExperiment(ann.ctx);
   const base = Date.UTC(2020, 0, 1);
   const spec = [
-    { name: "a", who: ann, auc: 0.7, depth: "10", opt: "adam", status: "FINISHED", tags: { team: "search" }, commit: "c1", minutes: 30 },
-    { name: "b", who: ann, auc: 0.9, depth: "9", opt: "sgd", status: "FAILED", tags: { team: "ads" }, commit: "c2", minutes: 5 },
-    { name: "c", who: bob, auc: 0.8, depth: "100", opt: "adam", status: "RUNNING", tags: { team: "search" }, minutes: null },
+    {
+      name: "a",
+      who: ann,
+      auc: 0.7,
+      depth: "10",
+      opt: "adam",
+      status: "FINISHED",
+      tags: { team: "search" },
+      commit: "c1",
+      minutes: 30,
+    },
+    {
+      name: "b",
+      who: ann,
+      auc: 0.9,
+      depth: "9",
+      opt: "sgd",
+      status: "FAILED",
+      tags: { team: "ads" },
+      commit: "c2",
+      minutes: 5,
+    },
+    {
+      name: "c",
+      who: bob,
+      auc: 0.8,
+      depth: "100",
+      opt: "adam",
+      status: "RUNNING",
+      tags: { team: "search" },
+      minutes: null,
+    },
     { name: "d", who: bob, depth: "2", status: "RUNNING", commit: "c1", minutes: null },
-    { name: "e", who: bob, auc: 0.85, depth: "big", opt: "adam", status: "KILLED", tags: { team: "search" }, commit: "c3", minutes: 10 },
+    {
+      name: "e",
+      who: bob,
+      auc: 0.85,
+      depth: "big",
+      opt: "adam",
+      status: "KILLED",
+      tags: { team: "search" },
+      commit: "c3",
+      minutes: 10,
+    },
   ] as const;
   const ids: Record<string, string> = {};
   for (const [i, s] of spec.entries()) {
@@ -54,16 +93,31 @@ beforeAll(async () => {
     ids[s.name] = run.id;
     await logBatch(s.who.ctx, run.id, {
       params: { depth: s.depth, ...("opt" in s ? { optimizer: s.opt } : {}) },
-      metrics: "auc" in s ? [{ key: "auc", value: 0.1, step: 0 }, { key: "auc", value: s.auc, step: 1 }] : [{ key: "loss", value: 1, step: 0 }],
+      metrics:
+        "auc" in s
+          ? [
+              { key: "auc", value: 0.1, step: 0 },
+              { key: "auc", value: s.auc, step: 1 },
+            ]
+          : [{ key: "loss", value: 1, step: 0 }],
     });
     if (s.status !== "RUNNING") {
-      await finishRun(s.who.ctx, run.id, { status: s.status, endTime: new Date(startTime.getTime() + (s.minutes ?? 0) * 60_000) });
+      await finishRun(s.who.ctx, run.id, {
+        status: s.status,
+        endTime: new Date(startTime.getTime() + (s.minutes ?? 0) * 60_000),
+      });
     }
   }
   fx = { ctx: ann.ctx, experimentId: experiment.id, ids };
 });
 
-async function names(input: { filter?: string; sortBy?: string; sortDir?: "asc" | "desc"; page?: number; pageSize?: number }) {
+async function names(input: {
+  filter?: string;
+  sortBy?: string;
+  sortDir?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+}) {
   const page = await listRuns(fx.ctx, { experimentId: fx.experimentId, ...input });
   return page.items.map((r) => r.name);
 }
@@ -113,7 +167,9 @@ describe("listRuns", () => {
 
   it("treats filter text as data, never SQL", async () => {
     const before = await tableCounts();
-    expect(await names({ filter: `params.depth = "1' OR '1'='1" and tags.\`team'; DROP TABLE "Run"; --\` = "x"` })).toEqual([]);
+    expect(
+      await names({ filter: `params.depth = "1' OR '1'='1" and tags.\`team'; DROP TABLE "Run"; --\` = "x"` }),
+    ).toEqual([]);
     expect(await tableCounts()).toEqual(before);
   });
 
@@ -134,7 +190,10 @@ describe("listRuns", () => {
   it("sorts params numerically only when every value is a number", async () => {
     // depth has "big", so it sorts as text ("10" < "100" < "2" < "9" < "big"); optimizer is text.
     expect(await names({ sortBy: "params.depth", sortDir: "asc" })).toEqual(["a", "c", "d", "b", "e"]);
-    await db().runParam.update({ where: { runId_key: { runId: fx.ids.e ?? "", key: "depth" } }, data: { value: "1e3" } });
+    await db().runParam.update({
+      where: { runId_key: { runId: fx.ids.e ?? "", key: "depth" } },
+      data: { value: "1e3" },
+    });
     expect(await names({ sortBy: "params.depth", sortDir: "asc" })).toEqual(["d", "b", "a", "c", "e"]);
     expect(await names({ sortBy: "params.optimizer", sortDir: "desc" })).toEqual(["b", "e", "c", "a", "d"]);
   });
@@ -149,11 +208,16 @@ describe("listRuns", () => {
   it("rejects a bad filter or sort with 400, and an unknown experiment with 404", async () => {
     await expect(listRuns(fx.ctx, { experimentId: fx.experimentId, filter: "metrics.auc" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: 'Invalid filter: Expected an operator after "metrics.auc" at position 12, but the filter ended; use one of =, !=, <, <=, >, >=',
+      message:
+        'Invalid filter: Expected an operator after "metrics.auc" at position 12, but the filter ended; use one of =, !=, <, <=, >, >=',
     });
-    await expect(listRuns(fx.ctx, { experimentId: fx.experimentId, sortBy: "colour" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(listRuns(fx.ctx, { experimentId: fx.experimentId, sortBy: "colour" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(listRuns(fx.ctx, { experimentId: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(listRuns(fx.ctx, { experimentId: fx.experimentId, pageSize: 201 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(listRuns(fx.ctx, { experimentId: fx.experimentId, pageSize: 201 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });
 
@@ -164,27 +228,45 @@ describe("experiments tRPC router", () => {
     expect(list.items.some((e) => e.id === fx.experimentId)).toBe(true);
     const experiment = await viewer.experiments.get({ id: fx.experimentId });
     expect(experiment).toMatchObject({ runCount: 5, metricKeys: ["auc", "loss"], paramKeys: ["depth", "optimizer"] });
-    const runs = await viewer.experiments.runs({ experimentId: fx.experimentId, filter: "metrics.auc > 0.8", sortBy: "metrics.auc", sortDir: "asc" });
+    const runs = await viewer.experiments.runs({
+      experimentId: fx.experimentId,
+      filter: "metrics.auc > 0.8",
+      sortBy: "metrics.auc",
+      sortDir: "asc",
+    });
     expect(runs.items.map((r) => r.name)).toEqual(["e", "b"]);
     const run = await viewer.experiments.run({ runId: fx.ids.a ?? "" });
-    expect(run).toMatchObject({ name: "a", experimentId: fx.experimentId, metricSeries: [expect.objectContaining({ key: "auc", pointCount: 2, lastStep: 1, minValue: 0.1, maxValue: 0.7 })] });
+    expect(run).toMatchObject({
+      name: "a",
+      experimentId: fx.experimentId,
+      metricSeries: [expect.objectContaining({ key: "auc", pointCount: 2, lastStep: 1, minValue: 0.1, maxValue: 0.7 })],
+    });
   });
 
   it("maps a bad filter to BAD_REQUEST with the parser's message", async () => {
     const viewer = await callerFor("VIEWER");
-    const error = await viewer.experiments.runs({ experimentId: fx.experimentId, filter: "metrics.auc >> 1" }).catch((e: unknown) => e);
+    const error = await viewer.experiments
+      .runs({ experimentId: fx.experimentId, filter: "metrics.auc >> 1" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
-    expect(error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining('Expected a number after "metrics.auc >" at position 14') });
+    expect(error).toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining('Expected a number after "metrics.auc >" at position 14'),
+    });
   });
 
   it("lets data scientists create experiments and forbids viewers", async () => {
     const scientist = await callerFor("DATA_SCIENTIST");
     const created = await scientist.experiments.createExperiment({ name: "trpc-created", description: "via tRPC" });
     expect(created).toMatchObject({ name: "trpc-created", runCount: 0 });
-    await expect(scientist.experiments.createExperiment({ name: "trpc-created" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(scientist.experiments.createExperiment({ name: "trpc-created" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     const viewer = await callerFor("VIEWER");
     const before = await tableCounts();
-    await expect(viewer.experiments.createExperiment({ name: "viewer-made" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(viewer.experiments.createExperiment({ name: "viewer-made" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await tableCounts()).toEqual(before);
   });
 

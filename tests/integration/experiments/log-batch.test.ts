@@ -3,8 +3,8 @@ import { db } from "@/server/db/client";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { getRun } from "@/server/services/experiments/run-views";
 import { finishRun } from "@/server/services/experiments/runs";
-import { givenUser } from "../fixtures";
-import { givenExperiment, givenRun, tableCounts } from "./helpers";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenExperiment, givenRun, tableCounts } from "@/tests/integration/experiments/helpers";
 
 async function givenRunningRun() {
   const given = await givenUser("DATA_SCIENTIST");
@@ -30,17 +30,30 @@ describe("logBatch", () => {
       ],
       tags: { stage: "tuning" },
     });
-    expect(result).toEqual({ runId: run.id, paramsLogged: 3, metricPoints: 3, metricKeys: ["loss", "val/auc"], tagsSet: 1 });
+    expect(result).toEqual({
+      runId: run.id,
+      paramsLogged: 3,
+      metricPoints: 3,
+      metricKeys: ["loss", "val/auc"],
+      tagsSet: 1,
+    });
     const detail = await getRun(ctx, run.id);
     expect(detail.params).toEqual({ early_stop: "true", lr: "0.01", optimizer: "adam" });
     expect(detail.metrics).toEqual({ loss: 0.5, "val/auc": 0.7 });
     expect(detail.tags).toEqual({ team: "search", stage: "tuning" });
     const { points } = await seriesOf(run.id, "loss");
-    expect(points.map((p) => [p.step, p.value, Number(p.timestamp) > 0])).toEqual([[0, 0.9, true], [1, 0.5, true]]);
+    expect(points.map((p) => [p.step, p.value, Number(p.timestamp) > 0])).toEqual([
+      [0, 0.9, true],
+      [1, 0.5, true],
+    ]);
     expect(points[0]?.timestamp).toBe(1_700_000_000_000n);
     const audits = await db().auditLog.findMany({ where: { entityId: run.id, action: "run.log" } });
     expect(audits).toHaveLength(1);
-    expect(audits[0]?.after).toMatchObject({ metricPoints: 3, metricKeys: ["loss", "val/auc"], tags: { stage: "tuning" } });
+    expect(audits[0]?.after).toMatchObject({
+      metricPoints: 3,
+      metricKeys: ["loss", "val/auc"],
+      tags: { stage: "tuning" },
+    });
   });
 
   it("lands a 1,000-point batch in one call", async () => {
@@ -50,7 +63,13 @@ describe("logBatch", () => {
     expect(result.metricPoints).toBe(1000);
     const { series, points } = await seriesOf(run.id, "loss");
     expect(points).toHaveLength(1000);
-    expect(series).toMatchObject({ pointCount: 1000, lastStep: 999, lastValue: 1 / 1000, minValue: 1 / 1000, maxValue: 1 });
+    expect(series).toMatchObject({
+      pointCount: 1000,
+      lastStep: 999,
+      lastValue: 1 / 1000,
+      minValue: 1 / 1000,
+      maxValue: 1,
+    });
   });
 
   it("accepts exactly 10,000 points", async () => {
@@ -64,7 +83,12 @@ describe("logBatch", () => {
     const { ctx, run } = await givenRunningRun();
     await logBatch(ctx, run.id, { metrics: [0, 1, 2, 3, 4].map((step) => ({ key: "acc", value: step / 10, step })) });
     // Appends only: incremental update.
-    await logBatch(ctx, run.id, { metrics: [{ key: "acc", value: 0.9, step: 7 }, { key: "acc", value: -1, step: 6 }] });
+    await logBatch(ctx, run.id, {
+      metrics: [
+        { key: "acc", value: 0.9, step: 7 },
+        { key: "acc", value: -1, step: 6 },
+      ],
+    });
     let { series } = await seriesOf(run.id, "acc");
     expect(series).toMatchObject({ pointCount: 7, minValue: -1, maxValue: 0.9, lastStep: 7, lastValue: 0.9 });
 
@@ -85,16 +109,33 @@ describe("logBatch", () => {
     expect(series).toMatchObject({ pointCount: 8, minValue: 0.1, maxValue: 2, lastStep: 7, lastValue: 0.35 });
 
     const { points } = await seriesOf(run.id, "acc");
-    expect(points.map((p) => [p.step, p.value])).toEqual([[0, 2], [1, 0.1], [2, 0.2], [3, 0.3], [4, 0.4], [5, 0.3], [6, 0.5], [7, 0.35]]);
+    expect(points.map((p) => [p.step, p.value])).toEqual([
+      [0, 2],
+      [1, 0.1],
+      [2, 0.2],
+      [3, 0.3],
+      [4, 0.4],
+      [5, 0.3],
+      [6, 0.5],
+      [7, 0.35],
+    ]);
   });
 
   it("lets a later point for the same step in one batch win", async () => {
     const { ctx, run } = await givenRunningRun();
     const result = await logBatch(ctx, run.id, {
-      metrics: [{ key: "f1", value: 0.1, step: 3 }, { key: "f1", value: 0.2, step: 3 }],
+      metrics: [
+        { key: "f1", value: 0.1, step: 3 },
+        { key: "f1", value: 0.2, step: 3 },
+      ],
     });
     expect(result.metricPoints).toBe(1);
-    expect((await seriesOf(run.id, "f1")).series).toMatchObject({ pointCount: 1, lastValue: 0.2, minValue: 0.2, maxValue: 0.2 });
+    expect((await seriesOf(run.id, "f1")).series).toMatchObject({
+      pointCount: 1,
+      lastValue: 0.2,
+      minValue: 0.2,
+      maxValue: 0.2,
+    });
   });
 
   it("accepts the same param value again, refuses another value (409) and writes none of that batch", async () => {
@@ -159,24 +200,45 @@ describe("logBatch", () => {
       const good = { key: "ok", value: 1, step: 0 };
       // Deliberately malformed input, as a pipeline might send it.
       const metrics = [good, point] as Parameters<typeof logBatch>[2]["metrics"];
-      await expect(logBatch(ctx, run.id, { metrics })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(message) });
+      await expect(logBatch(ctx, run.id, { metrics })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(message),
+      });
     }
-    await expect(logBatch(ctx, run.id, {})).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Nothing to log: give params, metrics or tags" });
+    await expect(logBatch(ctx, run.id, {})).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Nothing to log: give params, metrics or tags",
+    });
     expect(await tableCounts()).toEqual(before);
   });
 
   it("answers 404 for an unknown run", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
-    await expect(logBatch(ctx, "missing", { params: { a: "1" } })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Run not found" });
+    await expect(logBatch(ctx, "missing", { params: { a: "1" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Run not found",
+    });
   });
 
   it("serialises concurrent batches to the same run without losing points", async () => {
     const { ctx, run } = await givenRunningRun();
     await Promise.all(
       Array.from({ length: 5 }, (_, batch) =>
-        logBatch(ctx, run.id, { metrics: Array.from({ length: 100 }, (_, i) => ({ key: "loss", value: batch * 100 + i, step: batch * 100 + i })) }),
+        logBatch(ctx, run.id, {
+          metrics: Array.from({ length: 100 }, (_, i) => ({
+            key: "loss",
+            value: batch * 100 + i,
+            step: batch * 100 + i,
+          })),
+        }),
       ),
     );
-    expect((await seriesOf(run.id, "loss")).series).toMatchObject({ pointCount: 500, minValue: 0, maxValue: 499, lastStep: 499, lastValue: 499 });
+    expect((await seriesOf(run.id, "loss")).series).toMatchObject({
+      pointCount: 500,
+      minValue: 0,
+      maxValue: 499,
+      lastStep: 499,
+      lastValue: 499,
+    });
   });
 });

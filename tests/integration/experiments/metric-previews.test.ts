@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { downsampleMinMax, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { PREVIEW_MAX_SERIES_POINTS } from "@/server/services/experiments/metric-previews";
-import { givenUser } from "../fixtures";
-import { givenExperiment, givenRun, seedSeries, storedCurve } from "./helpers";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenExperiment, givenRun, seedSeries, storedCurve } from "@/tests/integration/experiments/helpers";
 
 async function givenRunningRun() {
   const given = await givenUser("DATA_SCIENTIST");
@@ -34,7 +34,8 @@ describe("metric previews", () => {
 
   it("keeps the preview current across appends and overlapping batches that overwrite steps", async () => {
     const { ctx, run } = await givenRunningRun();
-    for (const from of [0, 1000, 2000]) await logBatch(ctx, run.id, { metrics: points("loss", range(from, from + 1000)) });
+    for (const from of [0, 1000, 2000])
+      await logBatch(ctx, run.id, { metrics: points("loss", range(from, from + 1000)) });
     await logBatch(ctx, run.id, { metrics: [{ key: "loss", step: 1500, value: 40 }] });
     const spiked = await expectPreviewCurrent(run.id, "loss");
     expect(spiked.preview.length).toBeLessThanOrEqual(PREVIEW_POINTS);
@@ -42,7 +43,11 @@ describe("metric previews", () => {
 
     // Overwrites the spike (no longer the maximum), adds a dip inside the old range and appends past the end.
     await logBatch(ctx, run.id, {
-      metrics: [{ key: "loss", step: 1500, value: 0 }, { key: "loss", step: 700, value: -30 }, ...points("loss", range(2900, 3500))],
+      metrics: [
+        { key: "loss", step: 1500, value: 0 },
+        { key: "loss", step: 700, value: -30 },
+        ...points("loss", range(2900, 3500)),
+      ],
     });
     const rewritten = await expectPreviewCurrent(run.id, "loss");
     expect(rewritten.stored).toHaveLength(3500);

@@ -48,10 +48,19 @@ export type DeploymentCondition = "ready" | "progressing" | "deadline-exceeded" 
 
 type InjectedFailure = { method: string; pathIncludes: string; status: number; reason: string; message: string };
 
-const basePath = (groupVersion: string) => (groupVersion.includes("/") ? `/apis/${groupVersion}` : `/api/${groupVersion}`);
+const basePath = (groupVersion: string) =>
+  groupVersion.includes("/") ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
 
 function statusBody(code: number, reason: string, message: string) {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: code < 400 ? "Success" : "Failure", reason, message, code };
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: code < 400 ? "Success" : "Failure",
+    reason,
+    message,
+    code,
+  };
 }
 
 function matchesSelector(object: StoredObject, selector: string | undefined): boolean {
@@ -79,7 +88,9 @@ export class FakeKubernetesApi {
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => this.send(response, 500, statusBody(500, "InternalError", String(error))));
+      this.handle(request, response).catch((error: unknown) =>
+        this.send(response, 500, statusBody(500, "InternalError", String(error))),
+      );
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
@@ -109,7 +120,11 @@ export class FakeKubernetesApi {
   }
 
   /** Puts an object in the store as if someone else had created it. */
-  seed(object: Pick<StoredObject, "apiVersion" | "kind" | "spec"> & { metadata: { name: string; namespace: string; labels?: Record<string, string> } }) {
+  seed(
+    object: Pick<StoredObject, "apiVersion" | "kind" | "spec"> & {
+      metadata: { name: string; namespace: string; labels?: Record<string, string> };
+    },
+  ) {
     this.save({ ...object, metadata: this.newMetadata(object.metadata) });
   }
 
@@ -127,20 +142,60 @@ export class FakeKubernetesApi {
     const now = new Date().toISOString();
     const conditions = {
       ready: [
-        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${name}-7d4b9" has successfully progressed.` },
+        {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          message: "Deployment has minimum availability.",
+        },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "NewReplicaSetAvailable",
+          message: `ReplicaSet "${name}-7d4b9" has successfully progressed.`,
+        },
       ],
       progressing: [
-        { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
-        { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${name}-7d4b9" is progressing.` },
+        {
+          type: "Available",
+          status: "False",
+          reason: "MinimumReplicasUnavailable",
+          message: "Deployment does not have minimum availability.",
+        },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "ReplicaSetUpdated",
+          message: `ReplicaSet "${name}-7d4b9" is progressing.`,
+        },
       ],
       "deadline-exceeded": [
-        { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
-        { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${name}-7d4b9" has timed out progressing.` },
+        {
+          type: "Available",
+          status: "False",
+          reason: "MinimumReplicasUnavailable",
+          message: "Deployment does not have minimum availability.",
+        },
+        {
+          type: "Progressing",
+          status: "False",
+          reason: "ProgressDeadlineExceeded",
+          message: `ReplicaSet "${name}-7d4b9" has timed out progressing.`,
+        },
       ],
       "replica-failure": [
-        { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
-        { type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: 'pods "x" is forbidden: exceeded quota: gpu-quota' },
+        {
+          type: "Available",
+          status: "False",
+          reason: "MinimumReplicasUnavailable",
+          message: "Deployment does not have minimum availability.",
+        },
+        {
+          type: "ReplicaFailure",
+          status: "True",
+          reason: "FailedCreate",
+          message: 'pods "x" is forbidden: exceeded quota: gpu-quota',
+        },
       ],
     }[condition].map((entry) => ({ ...entry, lastUpdateTime: now, lastTransitionTime: now }));
     deployment.status = {
@@ -165,18 +220,25 @@ export class FakeKubernetesApi {
       authorization: request.headers.authorization,
       body: text ? JSON.parse(text) : undefined,
     });
-    if (request.headers.authorization !== `Bearer ${this.token}`) return this.send(response, 401, statusBody(401, "Unauthorized", "Unauthorized"));
-    const failureIndex = this.failures.findIndex((failure) => failure.method === request.method && url.pathname.includes(failure.pathIncludes));
+    if (request.headers.authorization !== `Bearer ${this.token}`)
+      return this.send(response, 401, statusBody(401, "Unauthorized", "Unauthorized"));
+    const failureIndex = this.failures.findIndex(
+      (failure) => failure.method === request.method && url.pathname.includes(failure.pathIncludes),
+    );
     if (failureIndex >= 0) {
       const [failure] = this.failures.splice(failureIndex, 1);
-      if (failure) return this.send(response, failure.status, statusBody(failure.status, failure.reason, failure.message));
+      if (failure)
+        return this.send(response, failure.status, statusBody(failure.status, failure.reason, failure.message));
     }
     const discovered = RESOURCES.find((resource) => url.pathname === basePath(resource.groupVersion));
-    if (discovered && request.method === "GET") return this.send(response, 200, this.discovery(discovered.groupVersion));
+    if (discovered && request.method === "GET")
+      return this.send(response, 200, this.discovery(discovered.groupVersion));
     const route = this.route(url.pathname);
-    if (!route) return this.send(response, 404, statusBody(404, "NotFound", `the server could not find the requested resource`));
+    if (!route)
+      return this.send(response, 404, statusBody(404, "NotFound", `the server could not find the requested resource`));
     const { resource, namespace, name } = route;
-    if (request.method === "GET" && !name) return this.list(response, resource, namespace, url.searchParams.get("labelSelector") ?? undefined);
+    if (request.method === "GET" && !name)
+      return this.list(response, resource, namespace, url.searchParams.get("labelSelector") ?? undefined);
     if (!name) return this.send(response, 405, statusBody(405, "MethodNotAllowed", "only GET on collections"));
     if (request.method === "GET") return this.get(response, resource, namespace, name);
     if (request.method === "PATCH") return this.apply(response, request, url, resource, namespace, name, text);
@@ -189,7 +251,8 @@ export class FakeKubernetesApi {
       const prefix = `${basePath(resource.groupVersion)}/namespaces/`;
       if (!pathname.startsWith(prefix)) continue;
       const [namespace, plural, name, ...rest] = pathname.slice(prefix.length).split("/");
-      if (namespace && plural === resource.plural && rest.length === 0) return { resource, namespace, name: name || undefined };
+      if (namespace && plural === resource.plural && rest.length === 0)
+        return { resource, namespace, name: name || undefined };
     }
     return undefined;
   }
@@ -210,8 +273,15 @@ export class FakeKubernetesApi {
   }
 
   private list(response: ServerResponse, resource: Resource, namespace: string, selector: string | undefined) {
-    const items = this.objects(resource.kind).filter((object) => object.metadata.namespace === namespace && matchesSelector(object, selector));
-    this.send(response, 200, { apiVersion: resource.groupVersion, kind: `${resource.kind}List`, metadata: { resourceVersion: String(this.nextVersion) }, items });
+    const items = this.objects(resource.kind).filter(
+      (object) => object.metadata.namespace === namespace && matchesSelector(object, selector),
+    );
+    this.send(response, 200, {
+      apiVersion: resource.groupVersion,
+      kind: `${resource.kind}List`,
+      metadata: { resourceVersion: String(this.nextVersion) },
+      items,
+    });
   }
 
   private get(response: ServerResponse, resource: Resource, namespace: string, name: string) {
@@ -228,28 +298,59 @@ export class FakeKubernetesApi {
   }
 
   /** Server-side apply with one field manager: the applied configuration replaces spec, labels and annotations. */
-  private apply(response: ServerResponse, request: IncomingMessage, url: URL, resource: Resource, namespace: string, name: string, text: string) {
+  private apply(
+    response: ServerResponse,
+    request: IncomingMessage,
+    url: URL,
+    resource: Resource,
+    namespace: string,
+    name: string,
+    text: string,
+  ) {
     if (request.headers["content-type"] !== "application/apply-patch+yaml") {
-      return this.send(response, 415, statusBody(415, "UnsupportedMediaType", `unsupported patch type ${request.headers["content-type"]}`));
+      return this.send(
+        response,
+        415,
+        statusBody(415, "UnsupportedMediaType", `unsupported patch type ${request.headers["content-type"]}`),
+      );
     }
     if (!url.searchParams.get("fieldManager")) {
-      return this.send(response, 422, statusBody(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value"));
+      return this.send(
+        response,
+        422,
+        statusBody(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value'),
+      );
     }
     const applied = JSON.parse(text) as Partial<StoredObject> & { metadata?: { name?: string; namespace?: string } };
-    if (applied.kind !== resource.kind || applied.apiVersion !== resource.groupVersion || applied.metadata?.name !== name) {
-      return this.send(response, 400, statusBody(400, "BadRequest", "the object in the body does not match the request path"));
+    if (
+      applied.kind !== resource.kind ||
+      applied.apiVersion !== resource.groupVersion ||
+      applied.metadata?.name !== name
+    ) {
+      return this.send(
+        response,
+        400,
+        statusBody(400, "BadRequest", "the object in the body does not match the request path"),
+      );
     }
     const existing = this.object(resource.kind, namespace, name);
     if (!existing) {
-      this.save({ apiVersion: applied.apiVersion, kind: applied.kind, metadata: this.newMetadata({ ...applied.metadata, name, namespace }), spec: applied.spec });
+      this.save({
+        apiVersion: applied.apiVersion,
+        kind: applied.kind,
+        metadata: this.newMetadata({ ...applied.metadata, name, namespace }),
+        spec: applied.spec,
+      });
       return this.send(response, 201, this.object(resource.kind, namespace, name));
     }
     // An applier that leaves out replicas (an autoscaler owns them) keeps the live count.
-    const keepsReplicas = existing.kind === "Deployment" && applied.spec?.replicas === undefined && existing.spec?.replicas !== undefined;
+    const keepsReplicas =
+      existing.kind === "Deployment" && applied.spec?.replicas === undefined && existing.spec?.replicas !== undefined;
     const spec = { ...(keepsReplicas ? { replicas: existing.spec?.replicas } : {}), ...applied.spec };
     const specChanged = !isDeepStrictEqual(spec, existing.spec);
     const metadataChanged =
-      !isDeepStrictEqual(applied.metadata?.labels, existing.metadata.labels) || !isDeepStrictEqual(applied.metadata?.annotations, existing.metadata.annotations);
+      !isDeepStrictEqual(applied.metadata?.labels, existing.metadata.labels) ||
+      !isDeepStrictEqual(applied.metadata?.annotations, existing.metadata.annotations);
     if (specChanged || metadataChanged) {
       existing.spec = spec;
       existing.metadata = {
@@ -263,7 +364,12 @@ export class FakeKubernetesApi {
     this.send(response, 200, existing);
   }
 
-  private newMetadata(metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> }): StoredObject["metadata"] {
+  private newMetadata(metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  }): StoredObject["metadata"] {
     const version = this.nextVersion++;
     return {
       ...metadata,

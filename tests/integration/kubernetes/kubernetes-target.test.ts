@@ -3,8 +3,8 @@ import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/co
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
 import { renderDeployment } from "@/server/integrations/kubernetes/render-deployment";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
-import { config, onnxVariant, vllmVariant } from "../../unit/kubernetes/samples";
-import { FakeKubernetesApi } from "./fake-api-server";
+import { config, onnxVariant, vllmVariant } from "@/tests/unit/kubernetes/samples";
+import { FakeKubernetesApi } from "@/tests/integration/kubernetes/fake-api-server";
 
 const NS = "ml-serving";
 const TOKEN = "k8s-test-token";
@@ -19,9 +19,15 @@ const paths = {
 
 const canary: EndpointSpec = {
   endpointName: "fraud",
-  variants: [onnxVariant({ variantName: "fraud-v6", version: 6, weight: 90 }), onnxVariant({ variantName: "fraud-v7", weight: 10 })],
+  variants: [
+    onnxVariant({ variantName: "fraud-v6", version: 6, weight: 90 }),
+    onnxVariant({ variantName: "fraud-v7", weight: 10 }),
+  ],
 };
-const onlyV7: EndpointSpec = { endpointName: "fraud", variants: [onnxVariant({ variantName: "fraud-v7", weight: 100 })] };
+const onlyV7: EndpointSpec = {
+  endpointName: "fraud",
+  variants: [onnxVariant({ variantName: "fraud-v7", weight: 100 })],
+};
 
 let api: FakeKubernetesApi;
 let targetConfig: KubernetesTargetConfig;
@@ -32,7 +38,10 @@ beforeEach(async () => {
   const server = await api.start();
   targetConfig = config({
     connection: { kind: "token", server, token: TOKEN, skipTlsVerify: true },
-    onnx: { image: "registry.example.test/modelport/onnx-runtime:1.4.2", autoscaling: { maxReplicas: 4, targetCpuUtilizationPercent: 70 } },
+    onnx: {
+      image: "registry.example.test/modelport/onnx-runtime:1.4.2",
+      autoscaling: { maxReplicas: 4, targetCpuUtilizationPercent: 70 },
+    },
   });
   target = new KubernetesTarget(targetConfig);
 });
@@ -44,7 +53,11 @@ afterEach(async () => {
 const writeLines = () => api.writes().map((request) => `${request.method} ${request.path}`);
 const resourceVersions = () =>
   ["Deployment", "Service", "HorizontalPodAutoscaler", "HTTPRoute"].flatMap((kind) =>
-    api.objects(kind).map((object) => `${kind}/${object.metadata.name}@${object.metadata.resourceVersion}/${object.metadata.generation}`),
+    api
+      .objects(kind)
+      .map(
+        (object) => `${kind}/${object.metadata.name}@${object.metadata.resourceVersion}/${object.metadata.generation}`,
+      ),
   );
 
 function markReady(...names: string[]) {
@@ -69,9 +82,9 @@ describe("Kubernetes target against a Kubernetes API server", () => {
       expect(request.query).toEqual({ fieldManager: "modelport", force: "true" });
       expect(request.authorization).toBe(`Bearer ${TOKEN}`);
     }
-    expect(api.requests.filter((request) => request.query.labelSelector).map((request) => request.query.labelSelector)).toEqual(
-      expect.arrayContaining([SELECTOR]),
-    );
+    expect(
+      api.requests.filter((request) => request.query.labelSelector).map((request) => request.query.labelSelector),
+    ).toEqual(expect.arrayContaining([SELECTOR]));
     expect(state).toEqual({
       endpointName: "fraud",
       status: "creating",
@@ -87,7 +100,11 @@ describe("Kubernetes target against a Kubernetes API server", () => {
     const sent = api.writes().find((request) => request.path === paths.deployment("support-llm-v3"))?.body;
     expect(sent).toEqual(renderDeployment("support-chat", vllmVariant(), targetConfig));
     const stored = api.object("Deployment", NS, "support-llm-v3");
-    const container = (stored?.spec?.template as { spec: { containers: Array<{ args: string[]; resources: { limits: Record<string, string> } }> } }).spec.containers[0];
+    const container = (
+      stored?.spec?.template as {
+        spec: { containers: Array<{ args: string[]; resources: { limits: Record<string, string> } }> };
+      }
+    ).spec.containers[0];
     expect(container?.resources.limits["nvidia.com/gpu"]).toBe("2");
     expect(container?.args).not.toContain("--trust-remote-code");
   });
@@ -106,11 +123,20 @@ describe("Kubernetes target against a Kubernetes API server", () => {
 
   it("deletes the objects of a variant that left the spec, and only those", async () => {
     await target.apply(canary);
-    api.seed({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "fraud-v6-debug", namespace: NS }, spec: {} });
     api.seed({
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: "churn-v1", namespace: NS, labels: { "app.kubernetes.io/managed-by": "modelport", "modelport.dev/endpoint": "churn" } },
+      metadata: { name: "fraud-v6-debug", namespace: NS },
+      spec: {},
+    });
+    api.seed({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: "churn-v1",
+        namespace: NS,
+        labels: { "app.kubernetes.io/managed-by": "modelport", "modelport.dev/endpoint": "churn" },
+      },
       spec: {},
     });
     api.clearRequests();
@@ -122,7 +148,12 @@ describe("Kubernetes target against a Kubernetes API server", () => {
       [paths.autoscaler("fraud-v6"), paths.deployment("fraud-v6"), paths.service("fraud-v6")].sort(),
     );
     for (const request of deletes) expect(request.query).toEqual({ propagationPolicy: "Background" });
-    expect(api.objects("Deployment").map((object) => object.metadata.name).sort()).toEqual(["churn-v1", "fraud-v6-debug", "fraud-v7"]);
+    expect(
+      api
+        .objects("Deployment")
+        .map((object) => object.metadata.name)
+        .sort(),
+    ).toEqual(["churn-v1", "fraud-v6-debug", "fraud-v7"]);
     expect(api.objects("Service").map((object) => object.metadata.name)).toEqual(["fraud-v7"]);
     const route = api.object("HTTPRoute", NS, "fraud");
     expect(JSON.stringify(route?.spec)).not.toContain("fraud-v6");
@@ -152,14 +183,22 @@ describe("Kubernetes target against a Kubernetes API server", () => {
     await target.apply(canary);
     api.clearRequests();
 
-    await expect(target.setWeights("fraud", { "fraud-v8": 100 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/no variant "fraud-v8"/) });
-    await expect(target.setWeights("fraud", { "fraud-v7": 20 })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/got 110/) });
+    await expect(target.setWeights("fraud", { "fraud-v8": 100 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/no variant "fraud-v8"/),
+    });
+    await expect(target.setWeights("fraud", { "fraud-v7": 20 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/got 110/),
+    });
     await expect(target.setWeights("churn", { "churn-v1": 100 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(api.writes()).toEqual([]);
   });
 
   it("refuses a bad spec before sending anything", async () => {
-    await expect(target.apply({ endpointName: "fraud", variants: [onnxVariant({ weight: 60 })] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      target.apply({ endpointName: "fraud", variants: [onnxVariant({ weight: 60 })] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(api.requests).toEqual([]);
   });
 
@@ -170,7 +209,13 @@ describe("Kubernetes target against a Kubernetes API server", () => {
     api.setDeploymentStatus(NS, "fraud-v6", "ready");
     expect((await target.describe("fraud")).status).toBe("updating");
     api.setDeploymentStatus(NS, "fraud-v7", "ready");
-    expect(await target.describe("fraud")).toMatchObject({ status: "healthy", variants: [{ weight: 90, ready: true }, { weight: 10, ready: true }] });
+    expect(await target.describe("fraud")).toMatchObject({
+      status: "healthy",
+      variants: [
+        { weight: 90, ready: true },
+        { weight: 10, ready: true },
+      ],
+    });
   });
 
   it("maps an exceeded progress deadline to failed with the controller's message", async () => {
@@ -185,18 +230,38 @@ describe("Kubernetes target against a Kubernetes API server", () => {
   });
 
   it("describes an endpoint it never created as absent", async () => {
-    expect(await target.describe("nothing-here")).toEqual({ endpointName: "nothing-here", status: "absent", variants: [] });
+    expect(await target.describe("nothing-here")).toEqual({
+      endpointName: "nothing-here",
+      status: "absent",
+      variants: [],
+    });
   });
 
   it("reports the API server's refusal with the call that failed", async () => {
-    api.failNext({ method: "PATCH", pathIncludes: "/deployments/fraud-v6", status: 403, reason: "Forbidden", message: 'deployments.apps "fraud-v6" is forbidden: User "system:serviceaccount:modelport:deployer" cannot patch resource' });
+    api.failNext({
+      method: "PATCH",
+      pathIncludes: "/deployments/fraud-v6",
+      status: 403,
+      reason: "Forbidden",
+      message:
+        'deployments.apps "fraud-v6" is forbidden: User "system:serviceaccount:modelport:deployer" cannot patch resource',
+    });
 
-    await expect(target.apply(canary)).rejects.toThrow('Kubernetes apply Deployment fraud-v6 failed (HTTP 403): deployments.apps "fraud-v6" is forbidden');
+    await expect(target.apply(canary)).rejects.toThrow(
+      'Kubernetes apply Deployment fraud-v6 failed (HTTP 403): deployments.apps "fraud-v6" is forbidden',
+    );
     expect(api.objects("HTTPRoute")).toEqual([]);
   });
 
   it("rejects requests without the configured token", async () => {
-    const wrong = config({ connection: { kind: "token", server: targetConfig.connection.kind === "token" ? targetConfig.connection.server : "", token: "wrong", skipTlsVerify: true } });
+    const wrong = config({
+      connection: {
+        kind: "token",
+        server: targetConfig.connection.kind === "token" ? targetConfig.connection.server : "",
+        token: "wrong",
+        skipTlsVerify: true,
+      },
+    });
     await expect(new KubernetesTarget(wrong).describe("fraud")).rejects.toThrow(/HTTP 401/);
   });
 });
@@ -209,7 +274,9 @@ describe("waiting for an endpoint to settle", () => {
     const state = await target.waitUntilSettled("fraud", { timeoutMs: 5000, pollMs: 20 });
 
     expect(state.status).toBe("healthy");
-    expect(api.requests.filter((request) => request.path === paths.route("fraud") && request.method === "GET").length).toBeGreaterThan(1);
+    expect(
+      api.requests.filter((request) => request.path === paths.route("fraud") && request.method === "GET").length,
+    ).toBeGreaterThan(1);
   });
 
   it("returns at once when the rollout has failed", async () => {
@@ -240,7 +307,9 @@ describe("waiting for an endpoint to settle", () => {
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
 
-    await expect(target.waitUntilSettled("fraud", { timeoutMs: 10_000, pollMs: 5000, signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      target.waitUntilSettled("fraud", { timeoutMs: 10_000, pollMs: 5000, signal: controller.signal }),
+    ).rejects.toMatchObject({ name: "AbortError" });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -248,7 +317,11 @@ describe("waiting for an endpoint to settle", () => {
 describe("deleting an endpoint", () => {
   it("removes everything labelled for the endpoint and nothing else", async () => {
     await target.apply(canary);
-    await target.apply({ ...onlyV7, endpointName: "churn", variants: [onnxVariant({ variantName: "churn-v1", weight: 100 })] });
+    await target.apply({
+      ...onlyV7,
+      endpointName: "churn",
+      variants: [onnxVariant({ variantName: "churn-v1", weight: 100 })],
+    });
     api.clearRequests();
 
     await target.delete("fraud");

@@ -11,11 +11,11 @@ import { driftAlertKey } from "@/server/services/monitoring/drift-alerts";
 import { scanDrift } from "@/server/services/monitoring/drift-scan";
 import { endpointDrift, featureDrift, fleetDrift } from "@/server/services/monitoring/drift-views";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { givenUser } from "../fixtures";
-import { givenModel, givenRun } from "../registry/fixtures";
-import { startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
-import { startPrometheus, type RunningPrometheus } from "../support/prometheus-process";
-import { trpcCallerFor } from "../support/trpc-caller";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenModel, givenRun } from "@/tests/integration/registry/fixtures";
+import { startRuntime, temporaryDirectory, type RunningRuntime } from "@/tests/integration/runtime/runtime-process";
+import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 const ROWS_PER_REQUEST = 25;
 const REQUESTS = 60;
@@ -40,9 +40,17 @@ async function registerFraudVersion(ctx: ServiceContext, entry: ManifestEntry) {
   const model = await givenModel(ctx);
   const { run } = await givenRun(ctx);
   const csv = await readFile(path.join(modelDirectory.directory, entry.trainingSample), "utf8");
-  await uploadArtifact(ctx, { runId: run.id, path: "training-sample.csv", contentType: "text/csv", body: new Blob([csv]).stream() });
+  await uploadArtifact(ctx, {
+    runId: run.id,
+    path: "training-sample.csv",
+    contentType: "text/csv",
+    body: new Blob([csv]).stream(),
+  });
   const version = await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature: entry.signature });
-  const reference = await db().referenceProfile.findUniqueOrThrow({ where: { versionId: version.id }, include: { features: { orderBy: { position: "asc" } } } });
+  const reference = await db().referenceProfile.findUniqueOrThrow({
+    where: { versionId: version.id },
+    include: { features: { orderBy: { position: "asc" } } },
+  });
   return { model, version, reference };
 }
 
@@ -62,13 +70,35 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
 
     const endpointName = `drift-${version.id.slice(-8)}`;
     const endpoint = await db().endpoint.create({
-      data: { name: endpointName, modelId: model.id, environment: "PRODUCTION", target: "LOCAL", variants: { create: { versionId: version.id, variantName: "blue", weight: 100 } } },
+      data: {
+        name: endpointName,
+        modelId: model.id,
+        environment: "PRODUCTION",
+        target: "LOCAL",
+        variants: { create: { versionId: version.id, variantName: "blue", weight: 100 } },
+      },
     });
-    const featureBins = reference.features.map((f) => ({ name: f.name, kind: f.kind, edges: f.edges, categories: f.categories }));
+    const featureBins = reference.features.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      edges: f.edges,
+      categories: f.categories,
+    }));
     const put = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpointName}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ variants: [{ variantName: "blue", modelPath: path.join(modelDirectory.directory, entry.file), sha256: entry.sha256, signature: entry.signature, weight: 100, featureBins }] }),
+      body: JSON.stringify({
+        variants: [
+          {
+            variantName: "blue",
+            modelPath: path.join(modelDirectory.directory, entry.file),
+            sha256: entry.sha256,
+            signature: entry.signature,
+            weight: 100,
+            featureBins,
+          },
+        ],
+      }),
     });
     expect(put.status).toBe(200);
 
@@ -92,18 +122,33 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
     await prometheus.waitForScrape();
 
     const windowEnd = await lastScrapeTime(prometheus.client, endpointName);
-    const [result] = await scanDrift({ db: db(), prometheus: prometheus.client }, { endpointId: endpoint.id, windowSeconds: 600, windowEnd });
+    const [result] = await scanDrift(
+      { db: db(), prometheus: prometheus.client },
+      { endpointId: endpoint.id, windowSeconds: 600, windowEnd },
+    );
     expect(result).toMatchObject({ endpointName, variantName: "blue", status: "ALERT", worstFeature: "amount" });
 
     const thresholds = await db().registeredModel.findUniqueOrThrow({ where: { id: model.id } });
     expect(thresholds).toMatchObject({ driftWarnPsi: 0.1, driftAlertPsi: 0.25 });
-    const stored = await db().driftReport.findUniqueOrThrow({ where: { id: result!.reportId }, include: { features: true } });
-    expect(stored).toMatchObject({ versionId: version.id, status: "ALERT", worstFeature: "amount", windowEnd, windowStart: new Date(windowEnd.getTime() - 600_000) });
+    const stored = await db().driftReport.findUniqueOrThrow({
+      where: { id: result!.reportId },
+      include: { features: true },
+    });
+    expect(stored).toMatchObject({
+      versionId: version.id,
+      status: "ALERT",
+      worstFeature: "amount",
+      windowEnd,
+      windowStart: new Date(windowEnd.getTime() - 600_000),
+    });
     expect(stored.features.map((f) => f.name).sort()).toEqual(reference.features.map((f) => f.name).sort());
     for (const feature of stored.features) {
       expect(feature.sampleSize, feature.name).toBe(tally.rows);
       expect(feature.referenceSize).toBe(reference.sampleSize);
-      expect(feature.counts.reduce((s, c) => s + c, 0), feature.name).toBe(tally.rows);
+      expect(
+        feature.counts.reduce((s, c) => s + c, 0),
+        feature.name,
+      ).toBe(tally.rows);
       const bins = reference.features.find((f) => f.name === feature.name)!.proportions.length;
       expect(feature.expectedPsi).toBeCloseTo((bins - 1) * (1 / tally.rows + 1 / reference.sampleSize), 12);
       if (feature.name === "amount") {
@@ -120,14 +165,20 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
     expect(alert).toMatchObject({ kind: "DRIFT", severity: "CRITICAL", endpointId: endpoint.id, resolvedAt: null });
 
     // Scanning the same window again (a retried job) answers the stored report instead of writing another one.
-    const [again] = await scanDrift({ db: db(), prometheus: prometheus.client }, { endpointId: endpoint.id, windowSeconds: 600, windowEnd });
+    const [again] = await scanDrift(
+      { db: db(), prometheus: prometheus.client },
+      { endpointId: endpoint.id, windowSeconds: 600, windowEnd },
+    );
     expect(again!.reportId).toBe(result!.reportId);
     expect(await db().driftReport.count({ where: { endpointId: endpoint.id } })).toBe(1);
 
     // The views read back what was stored.
     const fleet = await fleetDrift(ctx, { environment: "PRODUCTION" });
     const row = fleet.find((r) => r.endpointId === endpoint.id)!;
-    expect(row.report).toMatchObject({ status: "ALERT", worstFeature: { name: "amount", sampleSize: tally.rows, referenceSize: reference.sampleSize } });
+    expect(row.report).toMatchObject({
+      status: "ALERT",
+      worstFeature: { name: "amount", sampleSize: tally.rows, referenceSize: reference.sampleSize },
+    });
     const heatmap = await endpointDrift(ctx, { endpointId: endpoint.id, reports: 48 });
     expect(heatmap.reportsByVariant[0]!.features).toEqual(reference.features.map((f) => f.name));
     const amount = await featureDrift(ctx, { endpointId: endpoint.id, feature: "amount" });
@@ -137,7 +188,10 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
     // "Scan now" (window ending now) is audited; with a minimum sample far above n the same data gets no verdict, and an
     // INSUFFICIENT_DATA scan leaves the open alert alone.
     await db().registeredModel.update({ where: { id: model.id }, data: { driftMinSamples: tally.rows * 10 } });
-    const [small] = await scanEndpointNow({ ...ctx, prometheus: prometheus.client }, { endpointId: endpoint.id, windowSeconds: 600 });
+    const [small] = await scanEndpointNow(
+      { ...ctx, prometheus: prometheus.client },
+      { endpointId: endpoint.id, windowSeconds: 600 },
+    );
     expect(small!.status).toBe("INSUFFICIENT_DATA");
     expect((await db().alert.findUniqueOrThrow({ where: { dedupeKey: alert.dedupeKey } })).resolvedAt).toBeNull();
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "drift.scan", entityId: endpoint.id } });
@@ -149,13 +203,35 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
     const viewer = await givenUser("VIEWER");
     const model = await givenModel(ctx);
     const caller = await trpcCallerFor(user.id);
-    await expect(caller.drift.setThresholds({ modelName: model.name, warnPsi: 0.3, alertPsi: 0.2, minSamples: 100 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect((await trpcCallerFor(viewer.user.id)).drift.setThresholds({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(caller.drift.setThresholds({ modelName: "no-such-model", warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      caller.drift.setThresholds({ modelName: model.name, warnPsi: 0.3, alertPsi: 0.2, minSamples: 100 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      (await trpcCallerFor(viewer.user.id)).drift.setThresholds({
+        modelName: model.name,
+        warnPsi: 0.05,
+        alertPsi: 0.2,
+        minSamples: 100,
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      caller.drift.setThresholds({ modelName: "no-such-model", warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
 
-    expect(await caller.drift.setThresholds({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 })).toEqual({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 });
-    expect(await db().registeredModel.findUniqueOrThrow({ where: { id: model.id } })).toMatchObject({ driftWarnPsi: 0.05, driftAlertPsi: 0.2, driftMinSamples: 100 });
-    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "model.drift-thresholds", entityId: model.id } });
-    expect(audit).toMatchObject({ before: { warnPsi: 0.1, alertPsi: 0.25, minSamples: 500 }, after: { warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 } });
+    expect(
+      await caller.drift.setThresholds({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 }),
+    ).toEqual({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 });
+    expect(await db().registeredModel.findUniqueOrThrow({ where: { id: model.id } })).toMatchObject({
+      driftWarnPsi: 0.05,
+      driftAlertPsi: 0.2,
+      driftMinSamples: 100,
+    });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { action: "model.drift-thresholds", entityId: model.id },
+    });
+    expect(audit).toMatchObject({
+      before: { warnPsi: 0.1, alertPsi: 0.25, minSamples: 500 },
+      after: { warnPsi: 0.05, alertPsi: 0.2, minSamples: 100 },
+    });
   });
 });

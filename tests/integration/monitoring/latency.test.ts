@@ -16,10 +16,17 @@ import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
 import { latencyDashboard } from "@/server/services/monitoring/latency";
 import { checkLatencySlos, sloAlertKey } from "@/server/services/monitoring/slo-alerts";
 import { serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
-import { givenUser } from "../fixtures";
-import { onnxVariant } from "../runtime/onnx-variant";
-import { freePort, inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "../runtime/runtime-process";
-import { startPrometheus, type RunningPrometheus } from "../support/prometheus-process";
+import { givenUser } from "@/tests/integration/fixtures";
+import { onnxVariant } from "@/tests/integration/runtime/onnx-variant";
+import {
+  freePort,
+  inParallel,
+  postJson,
+  startRuntime,
+  temporaryDirectory,
+  type RunningRuntime,
+} from "@/tests/integration/runtime/runtime-process";
+import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
 
 let runtime: RunningRuntime;
 let prometheus: RunningPrometheus;
@@ -31,10 +38,12 @@ let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
 const SENT = { ok: 61, rejected: 16, failed: 11 };
 
 const read = () => ({ db: db() });
-const predict = (endpoint: string, body: unknown) => postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, body);
+const predict = (endpoint: string, body: unknown) =>
+  postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, body);
 const built = (name: string) => models.find((m) => m.name === name)!;
 
-const variant = (modelName: string, version: number) => onnxVariant({ manifest, directory: modelDirectory.directory }, modelName, version, 100);
+const variant = (modelName: string, version: number) =>
+  onnxVariant({ manifest, directory: modelDirectory.directory }, modelName, version, 100);
 
 async function sendTraffic(counts: { ok: number; rejected: number; failed: number }) {
   const fraudRow = (i: number) => rowObject(built("fraud-gbt").test, i);
@@ -73,8 +82,12 @@ afterAll(async () => {
 
 describe("latency and traffic from the real runtime through a real Prometheus", () => {
   it("counts every request the runtime answered, by endpoint, variant and status", async () => {
-    const samples = await prometheus.client.query("sum by (endpoint, variant, status) (modelport_runtime_requests_total)");
-    const counts = Object.fromEntries(samples.map((s) => [`${s.metric.endpoint}/${s.metric.variant}/${s.metric.status}`, s.value]));
+    const samples = await prometheus.client.query(
+      "sum by (endpoint, variant, status) (modelport_runtime_requests_total)",
+    );
+    const counts = Object.fromEntries(
+      samples.map((s) => [`${s.metric.endpoint}/${s.metric.variant}/${s.metric.status}`, s.value]),
+    );
     expect(counts).toEqual({
       "fraud/fraud-gbt-v1/200": SENT.ok,
       "fraud/fraud-gbt-v1/400": SENT.rejected,
@@ -88,7 +101,10 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
 
   it("reports numbers equal to its own PromQL evaluated by Prometheus at the same time", async () => {
     const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
-    expect(dashboard.rows.map((r) => `${r.endpoint}/${r.variant}`)).toEqual(["eta/delivery-time-gbt-v2", "fraud/fraud-gbt-v1"]);
+    expect(dashboard.rows.map((r) => `${r.endpoint}/${r.variant}`)).toEqual([
+      "eta/delivery-time-gbt-v2",
+      "fraud/fraud-gbt-v1",
+    ]);
     for (const [column, promql] of Object.entries(dashboard.queries.summary)) {
       const direct = await prometheus.client.query(promql, dashboard.end);
       for (const row of dashboard.rows) {
@@ -114,10 +130,16 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
     const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
     expect(dashboard.stepSeconds).toBe(4);
     for (const [metric, promql] of Object.entries(dashboard.queries.series)) {
-      const direct = await prometheus.client.queryRange(promql, { start: dashboard.start, end: dashboard.end, stepSeconds: dashboard.stepSeconds });
+      const direct = await prometheus.client.queryRange(promql, {
+        start: dashboard.start,
+        end: dashboard.end,
+        stepSeconds: dashboard.stepSeconds,
+      });
       for (const line of dashboard.series) {
         const series = direct.find((s) => s.metric.endpoint === line.endpoint && s.metric.variant === line.variant);
-        const expected = (series?.values ?? []).filter((v) => !Number.isNaN(v.value)).map((v) => [v.timestamp, v.value]);
+        const expected = (series?.values ?? [])
+          .filter((v) => !Number.isNaN(v.value))
+          .map((v) => [v.timestamp, v.value]);
         const charted = line.points.filter((p) => p[metric as "p99"] !== null).map((p) => [p.t, p[metric as "p99"]]);
         expect(charted, `${metric} of ${line.endpoint}`).toEqual(expected);
       }
@@ -131,7 +153,10 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
     expect(slo.defaults).toEqual({ p99Ms: 100, availability: 0.999 });
     const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
     for (const e of slo.endpoints) {
-      expect(e).toMatchObject({ endpointId: null, objective: { source: "default", p99TargetSeconds: 0.1, availability: 0.999, errorBudget: 0.001 } });
+      expect(e).toMatchObject({
+        endpointId: null,
+        objective: { source: "default", p99TargetSeconds: 0.1, availability: 0.999, errorBudget: 0.001 },
+      });
     }
     expect(byEndpoint.eta?.burn1h).toBeCloseTo(1000, 6);
     expect(byEndpoint.fraud?.burn1h).toBe(0);
@@ -145,7 +170,10 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   it("filters by endpoint with the name escaped, and returns nothing for an endpoint without traffic", async () => {
     const fraudOnly = await latencyDashboard(read(), prometheus.client, { range: "15m", endpoint: "fraud" });
     expect(fraudOnly.rows.map((r) => r.endpoint)).toEqual(["fraud"]);
-    const hostile = await latencyDashboard(read(), prometheus.client, { range: "15m", endpoint: 'fraud"} or vector(1) or up{a="' });
+    const hostile = await latencyDashboard(read(), prometheus.client, {
+      range: "15m",
+      endpoint: 'fraud"} or vector(1) or up{a="',
+    });
     expect(hostile.rows).toEqual([]);
     expect(hostile.series).toEqual([]);
     expect(hostile.queries.summary.rps).toContain('endpoint="fraud\\"} or vector(1) or up{a=\\""');
@@ -153,7 +181,10 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
 
   it("answers UNAVAILABLE when Prometheus is down", async () => {
     const closed = new PrometheusClient(`http://127.0.0.1:${await freePort()}`);
-    await expect(latencyDashboard(read(), closed, { range: "1h" })).rejects.toMatchObject({ constructor: AppError, code: "UNAVAILABLE" });
+    await expect(latencyDashboard(read(), closed, { range: "1h" })).rejects.toMatchObject({
+      constructor: AppError,
+      code: "UNAVAILABLE",
+    });
   });
 });
 
@@ -165,10 +196,19 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
   beforeAll(async () => {
     scientist = await givenUser("DATA_SCIENTIST");
     const model = await db().registeredModel.create({
-      data: { name: "slo-test-model", teamId: scientist.team.id, taskType: "REGRESSION", createdById: scientist.user.id },
+      data: {
+        name: "slo-test-model",
+        teamId: scientist.team.id,
+        taskType: "REGRESSION",
+        createdById: scientist.user.id,
+      },
     });
-    eta = await db().endpoint.create({ data: { name: "eta", modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
-    fraud = await db().endpoint.create({ data: { name: "fraud", modelId: model.id, environment: "STAGING", target: "LOCAL" } });
+    eta = await db().endpoint.create({
+      data: { name: "eta", modelId: model.id, environment: "PRODUCTION", target: "LOCAL" },
+    });
+    fraud = await db().endpoint.create({
+      data: { name: "fraud", modelId: model.id, environment: "STAGING", target: "LOCAL" },
+    });
   });
 
   const alertRow = () => db().alert.findUniqueOrThrow({ where: { dedupeKey: sloAlertKey(eta.id) } });
@@ -178,18 +218,30 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
     expect(saved).toMatchObject({ sloP99Ms: 250, sloAvailability: 0.99 });
     const { slo } = await latencyDashboard(read(), prometheus.client, { range: "1h" });
     const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
-    expect(byEndpoint.eta).toMatchObject({ endpointId: eta.id, objective: { source: "endpoint", p99TargetSeconds: 0.25, availability: 0.99, errorBudget: 0.01 } });
+    expect(byEndpoint.eta).toMatchObject({
+      endpointId: eta.id,
+      objective: { source: "endpoint", p99TargetSeconds: 0.25, availability: 0.99, errorBudget: 0.01 },
+    });
     expect(byEndpoint.eta?.burn1h).toBeCloseTo(100, 6);
-    expect(byEndpoint.fraud).toMatchObject({ endpointId: fraud.id, objective: { source: "endpoint", p99TargetSeconds: 0.1, availability: 0.999 } });
+    expect(byEndpoint.fraud).toMatchObject({
+      endpointId: fraud.id,
+      objective: { source: "endpoint", p99TargetSeconds: 0.1, availability: 0.999 },
+    });
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "endpoint.slo", entityId: eta.id } });
     expect(audit.before).toEqual({ p99Ms: 100, availability: 0.999 });
     expect(audit.after).toEqual({ p99Ms: 250, availability: 0.99 });
   });
 
   it("refuses objectives out of range", async () => {
-    await expect(setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 0.5, availability: 0.99 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 100, availability: 0.999999 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(setEndpointSlo(scientist.ctx, { endpointId: "missing", p99Ms: 100, availability: 0.99 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 0.5, availability: 0.99 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 100, availability: 0.999999 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      setEndpointSlo(scientist.ctx, { endpointId: "missing", p99Ms: 100, availability: 0.99 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("raises a critical alert for the fast-burning endpoint only, and resolves it when the burn is within its budget", async () => {
@@ -198,8 +250,16 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
     // fraud has no server errors, and fewer than 100 requests, too few for its p99 to warn about.
     expect(first).toEqual({ raised: [sloAlertKey(eta.id)], resolved: [] });
     const raised = await alertRow();
-    expect(raised).toMatchObject({ kind: "LATENCY_SLO", severity: "CRITICAL", endpointId: eta.id, resolvedAt: null, title: "eta is burning its error budget fast" });
-    expect(raised.message).toContain("The 1 h burn rate is 100.0× (fast burn from 14.4×): 100 % of requests in the last hour were server errors against an error budget of 1 %");
+    expect(raised).toMatchObject({
+      kind: "LATENCY_SLO",
+      severity: "CRITICAL",
+      endpointId: eta.id,
+      resolvedAt: null,
+      title: "eta is burning its error budget fast",
+    });
+    expect(raised.message).toContain(
+      "The 1 h burn rate is 100.0× (fast burn from 14.4×): 100 % of requests in the last hour were server errors against an error budget of 1 %",
+    );
     expect((await listOpenAlerts(read())).map((a) => a.endpoint?.name)).toEqual(["eta"]);
 
     // Burn 1 / 0.1 = 10 is under the fast-burn threshold of 14.4.
@@ -221,7 +281,10 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
     expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({ raised: [], resolved: [] });
     expect((await alertRow()).details).not.toHaveProperty("dismissedById");
     expect((await checkLatencySlos(read(), prometheus.client)).raised).toEqual([sloAlertKey(eta.id)]);
-    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({ raised: [], resolved: [sloAlertKey(eta.id)] });
+    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({
+      raised: [],
+      resolved: [sloAlertKey(eta.id)],
+    });
   });
 });
 

@@ -8,8 +8,8 @@ import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import { setAlias } from "@/server/services/registry/set-alias";
-import { givenUser } from "../fixtures";
-import { givenModel, givenRun, registryCounts, sleep } from "./fixtures";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenModel, givenRun, registryCounts, sleep } from "@/tests/integration/registry/fixtures";
 
 async function givenModelWithVersions(ctx: ServiceContext, count: number) {
   const model = await givenModel(ctx);
@@ -39,11 +39,21 @@ describe("aliases", () => {
       reason: "Better recall",
       actor: { id: bob.user.id, name: bob.user.name },
     });
-    expect(history[1]).toMatchObject({ fromVersion: null, toVersion: 1, reason: "Passed the golden set", actor: { id: alice.user.id } });
+    expect(history[1]).toMatchObject({
+      fromVersion: null,
+      toVersion: 1,
+      reason: "Passed the golden set",
+      actor: { id: alice.user.id },
+    });
 
     const detail = await getModel(alice.ctx, model.name);
     expect(detail.aliases).toEqual([
-      { alias: "production", version: 2, updatedAt: expect.any(Date), updatedBy: { id: bob.user.id, name: bob.user.name } },
+      {
+        alias: "production",
+        version: 2,
+        updatedAt: expect.any(Date),
+        updatedBy: { id: bob.user.id, name: bob.user.name },
+      },
     ]);
     expect(detail.aliasHistory.map((e) => [e.fromVersion, e.toVersion, e.actor.id])).toEqual([
       [1, 2, bob.user.id],
@@ -51,12 +61,25 @@ describe("aliases", () => {
     ]);
     expect(detail.versions.find((v) => v.version === 2)?.aliases).toEqual(["production"]);
     expect((await getVersion(alice.ctx, model.name, 1)).aliases).toEqual([]);
-    expect((await listModels(alice.ctx, { search: model.name })).items[0]?.aliases).toEqual([{ alias: "production", version: 2 }]);
+    expect((await listModels(alice.ctx, { search: model.name })).items[0]?.aliases).toEqual([
+      { alias: "production", version: 2 },
+    ]);
 
-    const audits = await db().auditLog.findMany({ where: { action: "alias.set", entityId: `${model.id}:production` }, orderBy: { id: "asc" } });
+    const audits = await db().auditLog.findMany({
+      where: { action: "alias.set", entityId: `${model.id}:production` },
+      orderBy: { id: "asc" },
+    });
     expect(audits.map((a) => [a.actorId, a.before, a.after])).toEqual([
-      [alice.user.id, { model: model.name, alias: "production", version: null }, { model: model.name, alias: "production", version: 1, reason: "Passed the golden set" }],
-      [bob.user.id, { model: model.name, alias: "production", version: 1 }, { model: model.name, alias: "production", version: 2, reason: "Better recall" }],
+      [
+        alice.user.id,
+        { model: model.name, alias: "production", version: null },
+        { model: model.name, alias: "production", version: 1, reason: "Passed the golden set" },
+      ],
+      [
+        bob.user.id,
+        { model: model.name, alias: "production", version: 1 },
+        { model: model.name, alias: "production", version: 2, reason: "Better recall" },
+      ],
     ]);
   });
 
@@ -78,7 +101,8 @@ describe("aliases", () => {
     await sleep(15);
     const afterRemoval = new Date();
 
-    const at = async (instant: Date) => (await versionAt(ctx, model.name, { alias: "production", at: instant })).version;
+    const at = async (instant: Date) =>
+      (await versionAt(ctx, model.name, { alias: "production", at: instant })).version;
     expect(await at(beforeAny)).toBeNull();
     expect(await at(toV1.event.createdAt)).toBe(1);
     expect(await at(betweenV1andV3)).toBe(1);
@@ -108,7 +132,9 @@ describe("aliases", () => {
       code: "NOT_FOUND",
       message: `Version 9 of model "${model.name}" not found`,
     });
-    await expect(setAlias(ctx, "no-such-model", "production", { version: 1, reason: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setAlias(ctx, "no-such-model", "production", { version: 1, reason: "x" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await registryCounts()).toEqual(before);
   });
 
@@ -118,23 +144,28 @@ describe("aliases", () => {
       const { ctx } = await givenUser("DATA_SCIENTIST");
       const model = await givenModelWithVersions(ctx, 1);
       const before = await registryCounts();
-      await expect(setAlias(ctx, model.name, alias, { version: 1, reason: "ok" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-      expect(await registryCounts()).toEqual(before);
-    },
-  );
-
-  it.each([["missing", undefined], ["blank", "   "], ["too long", "x".repeat(501)]])(
-    "refuses a %s reason with 400 and writes nothing",
-    async (_label, reason) => {
-      const { ctx } = await givenUser("DATA_SCIENTIST");
-      const model = await givenModelWithVersions(ctx, 1);
-      const before = await registryCounts();
-      await expect(setAlias(ctx, model.name, "production", { version: 1, reason: reason as string })).rejects.toMatchObject({
+      await expect(setAlias(ctx, model.name, alias, { version: 1, reason: "ok" })).rejects.toMatchObject({
         code: "BAD_REQUEST",
       });
       expect(await registryCounts()).toEqual(before);
     },
   );
+
+  it.each([
+    ["missing", undefined],
+    ["blank", "   "],
+    ["too long", "x".repeat(501)],
+  ])("refuses a %s reason with 400 and writes nothing", async (_label, reason) => {
+    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const model = await givenModelWithVersions(ctx, 1);
+    const before = await registryCounts();
+    await expect(
+      setAlias(ctx, model.name, "production", { version: 1, reason: reason as string }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect(await registryCounts()).toEqual(before);
+  });
 
   it("refuses to move an alias to the version it already points at (409) and writes nothing", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");

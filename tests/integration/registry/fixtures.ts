@@ -31,7 +31,11 @@ export async function givenRun(
 }
 
 export async function givenModel(ctx: ServiceContext, overrides: { name?: string; tags?: string[] } = {}) {
-  return createModel(ctx, { name: overrides.name ?? unique("model"), taskType: "CLASSIFICATION", tags: overrides.tags });
+  return createModel(ctx, {
+    name: overrides.name ?? unique("model"),
+    taskType: "CLASSIFICATION",
+    tags: overrides.tags,
+  });
 }
 
 /** Row counts of everything the registry writes, to prove a refused request wrote nothing. */
@@ -47,7 +51,8 @@ export async function registryCounts() {
 }
 
 export async function latestVersionCounter(name: string) {
-  return (await db().registeredModel.findUniqueOrThrow({ where: { name }, select: { latestVersion: true } })).latestVersion;
+  return (await db().registeredModel.findUniqueOrThrow({ where: { name }, select: { latestVersion: true } }))
+    .latestVersion;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

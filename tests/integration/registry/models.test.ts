@@ -5,8 +5,8 @@ import { getModel } from "@/server/services/registry/get-model";
 import { listModelTags } from "@/server/services/registry/list-facets";
 import { listModels } from "@/server/services/registry/list-models";
 import { updateModel } from "@/server/services/registry/update-model";
-import { givenUser } from "../fixtures";
-import { givenModel, registryCounts, unique } from "./fixtures";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenModel, registryCounts, unique } from "@/tests/integration/registry/fixtures";
 
 describe("creating models", () => {
   it("creates a model in the actor's team with normalised tags and audits it", async () => {
@@ -24,7 +24,11 @@ describe("creating models", () => {
     expect(row.latestVersion).toBe(0);
     const audit = await db().auditLog.findMany({ where: { entityId: model.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "model.create", entityType: "RegisteredModel", actorId: ctx.actor.userId });
+    expect(audit[0]).toMatchObject({
+      action: "model.create",
+      entityType: "RegisteredModel",
+      actorId: ctx.actor.userId,
+    });
   });
 
   it("puts the model in another team when one is named", async () => {
@@ -50,8 +54,11 @@ describe("creating models", () => {
     const name = unique("race");
     const results = await Promise.allSettled([1, 2, 3].map(() => createModel(ctx, { name, taskType: "OTHER" })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    for (const r of results.filter((r) => r.status === "rejected")) expect(r.reason).toMatchObject({ code: "CONFLICT" });
-    expect(await db().auditLog.count({ where: { action: "model.create", after: { path: ["name"], equals: name } } })).toBe(1);
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect(r.reason).toMatchObject({ code: "CONFLICT" });
+    expect(
+      await db().auditLog.count({ where: { action: "model.create", after: { path: ["name"], equals: name } } }),
+    ).toBe(1);
   });
 
   it.each(["has space", "-leading-dash", "", "slash/inside", "x".repeat(129), "ümlaut"])(
@@ -67,7 +74,9 @@ describe("creating models", () => {
   it("refuses an unknown team with 404 and writes nothing", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const before = await registryCounts();
-    await expect(createModel(ctx, { name: unique("m"), team: "No such team", taskType: "OTHER" })).rejects.toMatchObject({
+    await expect(
+      createModel(ctx, { name: unique("m"), team: "No such team", taskType: "OTHER" }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: expect.stringContaining("No such team"),
     });
@@ -78,7 +87,9 @@ describe("creating models", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const before = await registryCounts();
     const tags = Array.from({ length: 21 }, (_, i) => `tag${i}`);
-    await expect(createModel(ctx, { name: unique("m"), taskType: "OTHER", tags })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(createModel(ctx, { name: unique("m"), taskType: "OTHER", tags })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect(await registryCounts()).toEqual(before);
     const repeated = [...Array.from({ length: 20 }, (_, i) => `tag${i}`), "TAG0", "tag1"];
     const ok = await createModel(ctx, { name: unique("m"), taskType: "OTHER", tags: repeated });
@@ -126,7 +137,13 @@ describe("listing models", () => {
     const tagged = await listModels(ctx, { tag: marker, sort: "name", order: "desc" });
     expect(tagged.items.map((m) => m.name)).toEqual([names[1], names[0]]);
 
-    const classifiers = await listModels(ctx, { search: marker, taskType: "CLASSIFICATION", team: "Listing team", sort: "name", order: "asc" });
+    const classifiers = await listModels(ctx, {
+      search: marker,
+      taskType: "CLASSIFICATION",
+      team: "Listing team",
+      sort: "name",
+      order: "asc",
+    });
     expect(classifiers.items.map((m) => m.name)).toEqual([names[0], names[2]]);
     expect(await listModels(ctx, { search: marker, team: "Another team" })).toMatchObject({ total: 0, items: [] });
 
@@ -136,7 +153,13 @@ describe("listing models", () => {
 
     const newest = await listModels(ctx, { search: marker, sort: "createdAt", order: "desc" });
     expect(newest.items[0]?.name).toBe(names[2]);
-    expect(newest.items[0]).toMatchObject({ team: "Listing team", latestVersion: null, versionCount: 0, aliases: [], isDemo: false });
+    expect(newest.items[0]).toMatchObject({
+      team: "Listing team",
+      latestVersion: null,
+      versionCount: 0,
+      aliases: [],
+      isDemo: false,
+    });
 
     expect(newest.items[0]?.updatedAt).toBeInstanceOf(Date);
 
@@ -164,7 +187,17 @@ describe("reading a model", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx, { tags: ["a"] });
     const detail = await getModel(ctx, model.name);
-    expect(detail).toMatchObject({ name: model.name, tags: ["a"], versions: [], aliases: [], aliasHistory: [], keyMetrics: [] });
-    await expect(getModel(ctx, "nope-model")).rejects.toMatchObject({ code: "NOT_FOUND", message: 'Model "nope-model" not found' });
+    expect(detail).toMatchObject({
+      name: model.name,
+      tags: ["a"],
+      versions: [],
+      aliases: [],
+      aliasHistory: [],
+      keyMetrics: [],
+    });
+    await expect(getModel(ctx, "nope-model")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: 'Model "nope-model" not found',
+    });
   });
 });

@@ -4,8 +4,8 @@ import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
 import { getVersion } from "@/server/services/registry/get-version";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { callApi, givenToken, givenUser } from "../fixtures";
-import { givenModel, givenRun, registryCounts } from "./fixtures";
+import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
+import { givenModel, givenRun, registryCounts } from "@/tests/integration/registry/fixtures";
 
 const signature = {
   inputs: [
@@ -48,11 +48,27 @@ describe("reference profiles at registration", () => {
       categories: [],
       proportions: new Array<number>(10).fill(0.1),
     });
-    expect(isNew).toEqual({ name: "is_new", position: 1, kind: "CATEGORICAL", edges: [], categories: ["0", "1"], proportions: [0.5, 0.5, 0] });
-    expect(channel).toEqual({ name: "channel", position: 2, kind: "CATEGORICAL", edges: [], categories: ["web", "app"], proportions: [0.6, 0.4, 0] });
+    expect(isNew).toEqual({
+      name: "is_new",
+      position: 1,
+      kind: "CATEGORICAL",
+      edges: [],
+      categories: ["0", "1"],
+      proportions: [0.5, 0.5, 0],
+    });
+    expect(channel).toEqual({
+      name: "channel",
+      position: 2,
+      kind: "CATEGORICAL",
+      edges: [],
+      categories: ["web", "app"],
+      proportions: [0.6, 0.4, 0],
+    });
 
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "version.create", entityId: version.id } });
-    expect(audit.after).toMatchObject({ referenceProfile: { sample: "training-sample.csv", sampleSize: 100, features: 3 } });
+    expect(audit.after).toMatchObject({
+      referenceProfile: { sample: "training-sample.csv", sampleSize: 100, features: 3 },
+    });
   });
 
   it("uses the sample named by referenceSamplePath over the default", async () => {
@@ -61,7 +77,12 @@ describe("reference profiles at registration", () => {
     const other = ["amount,is_new,channel", "5,1,web", "5,0,web"].join("\n");
     const run = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv, "data/holdout.csv": other });
 
-    const version = await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature, referenceSamplePath: "data/holdout.csv" });
+    const version = await registerVersion(ctx, model.name, {
+      runId: run.id,
+      format: "ONNX",
+      signature,
+      referenceSamplePath: "data/holdout.csv",
+    });
     const profile = (await getVersion(ctx, model.name, version.version)).referenceProfile;
     expect(profile?.sampleSize).toBe(2);
     expect(profile?.features[0]).toMatchObject({ kind: "CATEGORICAL", categories: ["5"], proportions: [1, 0] });
@@ -91,7 +112,12 @@ describe("reference profiles at registration", () => {
       message: expect.stringContaining('"is_new"'),
     });
     await expect(
-      registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature, referenceSamplePath: "missing.csv" }),
+      registerVersion(ctx, model.name, {
+        runId: run.id,
+        format: "ONNX",
+        signature,
+        referenceSamplePath: "missing.csv",
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await registryCounts()).toEqual(before);
     expect(await db().referenceProfile.count()).toBe(profilesBefore);
@@ -100,16 +126,26 @@ describe("reference profiles at registration", () => {
   it("answers the REST caller with a 400 naming the problem row", async () => {
     const { secret: token, ctx } = await givenToken("DATA_SCIENTIST", ["read", "models:write"]);
     const model = await givenModel(ctx);
-    const run = await givenRunWithSample(ctx, { "training-sample.csv": "amount,is_new,channel\n1,0,web\nlots,1,app\n" });
+    const run = await givenRunWithSample(ctx, {
+      "training-sample.csv": "amount,is_new,channel\n1,0,web\nlots,1,app\n",
+    });
 
-    const response = await callApi("POST", `/models/${model.name}/versions`, { token, json: { runId: run.id, format: "ONNX", signature } });
+    const response = await callApi("POST", `/models/${model.name}/versions`, {
+      token,
+      json: { runId: run.id, format: "ONNX", signature },
+    });
     expect(response.status).toBe(400);
     expect(response.json.error?.message).toMatch(/row 2 of "amount"/);
 
     const fixed = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
-    const created = await callApi("POST", `/models/${model.name}/versions`, { token, json: { runId: fixed.id, format: "ONNX", signature } });
+    const created = await callApi("POST", `/models/${model.name}/versions`, {
+      token,
+      json: { runId: fixed.id, format: "ONNX", signature },
+    });
     expect(created.status).toBe(201);
     const detail = await callApi("GET", `/models/${model.name}/versions/${created.json.version as number}`, { token });
-    expect(detail.json).toMatchObject({ referenceProfile: { sampleSize: 100, features: [{ name: "amount" }, { name: "is_new" }, { name: "channel" }] } });
+    expect(detail.json).toMatchObject({
+      referenceProfile: { sampleSize: 100, features: [{ name: "amount" }, { name: "is_new" }, { name: "channel" }] },
+    });
   });
 });

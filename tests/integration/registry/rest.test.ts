@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { allEndpoints } from "@/server/rest/endpoints";
 import { buildOpenApiDocument } from "@/server/rest/openapi";
-import { callApi, givenToken } from "../fixtures";
-import { givenRun, registryCounts, unique } from "./fixtures";
+import { callApi, givenToken } from "@/tests/integration/fixtures";
+import { givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
 
 const writer = () => givenToken("DATA_SCIENTIST", ["read", "models:write"]);
 
@@ -19,29 +19,53 @@ describe("registry REST API", () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name, team: "Test team", tags: ["fraud"] });
 
-    const runs = [await givenRun(ctx, { metrics: { auc: 0.8 }, artifacts: { "model.onnx": "v1" } }), await givenRun(ctx, { metrics: { auc: 0.9 } })];
+    const runs = [
+      await givenRun(ctx, { metrics: { auc: 0.8 }, artifacts: { "model.onnx": "v1" } }),
+      await givenRun(ctx, { metrics: { auc: 0.9 } }),
+    ];
     const v1 = await callApi("POST", `/models/${name}/versions`, {
       token,
       json: {
         runId: runs[0]!.run.id,
         artifactPath: "model.onnx",
         format: "ONNX",
-        signature: { inputs: [{ name: "x", type: "float32", shape: [null, 3] }], outputs: [{ name: "p", type: "float32" }] },
+        signature: {
+          inputs: [{ name: "x", type: "float32", shape: [null, 3] }],
+          outputs: [{ name: "p", type: "float32" }],
+        },
       },
     });
     expect(v1.status).toBe(201);
-    expect(v1.json).toMatchObject({ model: name, version: 1, metrics: { auc: 0.8 }, lineage: { artifact: { path: "model.onnx", sizeBytes: 2 } } });
-    const v2 = await callApi("POST", `/models/${name}/versions`, { token, json: { runId: runs[1]!.run.id, format: "VLLM" } });
+    expect(v1.json).toMatchObject({
+      model: name,
+      version: 1,
+      metrics: { auc: 0.8 },
+      lineage: { artifact: { path: "model.onnx", sizeBytes: 2 } },
+    });
+    const v2 = await callApi("POST", `/models/${name}/versions`, {
+      token,
+      json: { runId: runs[1]!.run.id, format: "VLLM" },
+    });
     expect(v2.json).toMatchObject({ version: 2 });
 
-    const set = await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 1, reason: "launch" } });
+    const set = await callApi("PUT", `/models/${name}/aliases/production`, {
+      token,
+      json: { version: 1, reason: "launch" },
+    });
     expect(set.status).toBe(200);
     const between = new Date();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const moved = await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 2, reason: "better" } });
+    const moved = await callApi("PUT", `/models/${name}/aliases/production`, {
+      token,
+      json: { version: 2, reason: "better" },
+    });
     expect(moved.json).toMatchObject({ version: 2, event: { fromVersion: 1, toVersion: 2, reason: "better" } });
 
-    const history = await callApi("GET", `/models/${name}/aliases/production/history?at=${encodeURIComponent(between.toISOString())}`, { token });
+    const history = await callApi(
+      "GET",
+      `/models/${name}/aliases/production/history?at=${encodeURIComponent(between.toISOString())}`,
+      { token },
+    );
     expect(history.status).toBe(200);
     expect(history.json).toMatchObject({
       model: name,
@@ -54,7 +78,12 @@ describe("registry REST API", () => {
 
     const detail = await callApi("GET", `/models/${name}`, { token });
     expect(detail.status).toBe(200);
-    expect(detail.json).toMatchObject({ name, latestVersion: 2, aliases: [{ alias: "production", version: 2 }], keyMetrics: ["auc"] });
+    expect(detail.json).toMatchObject({
+      name,
+      latestVersion: 2,
+      aliases: [{ alias: "production", version: 2 }],
+      keyMetrics: ["auc"],
+    });
 
     const version = await callApi("GET", `/models/${name}/versions/1`, { token });
     expect(version.json).toMatchObject({ version: 1, signature: { inputs: [{ name: "x" }] }, format: "ONNX" });
@@ -63,7 +92,10 @@ describe("registry REST API", () => {
     const listed = await callApi("GET", `/models?search=${name}&pageSize=5`, { token });
     expect(listed.json).toMatchObject({ total: 1, pageSize: 5, items: [{ name, latestVersion: 2, versionCount: 2 }] });
 
-    const removed = await callApi("DELETE", `/models/${name}/aliases/production`, { token, json: { reason: "rollback drill" } });
+    const removed = await callApi("DELETE", `/models/${name}/aliases/production`, {
+      token,
+      json: { reason: "rollback drill" },
+    });
     expect(removed.status).toBe(200);
     expect(removed.json).toMatchObject({ previousVersion: 2, event: { toVersion: null } });
     expect((await callApi("DELETE", `/models/${name}/aliases/production`, { token, json: {} })).status).toBe(404);
@@ -87,18 +119,33 @@ describe("registry REST API", () => {
     const invalidName = await callApi("POST", "/models", { token, json: { name: "bad name", taskType: "OTHER" } });
     expect(invalidName.status).toBe(400);
     expect(invalidName.json.error?.message).toMatch(/name/);
-    expect((await callApi("POST", "/models", { token, json: { name: unique("m"), team: "Ghosts", taskType: "OTHER" } })).status).toBe(404);
-    expect((await callApi("POST", `/models/${name}/versions`, { token, json: { runId: run.id, format: "ONNX" } })).status).toBe(409);
-    expect((await callApi("POST", `/models/${name}/versions`, { token, json: { runId: "missing", format: "ONNX" } })).status).toBe(404);
+    expect(
+      (await callApi("POST", "/models", { token, json: { name: unique("m"), team: "Ghosts", taskType: "OTHER" } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await callApi("POST", `/models/${name}/versions`, { token, json: { runId: run.id, format: "ONNX" } })).status,
+    ).toBe(409);
+    expect(
+      (await callApi("POST", `/models/${name}/versions`, { token, json: { runId: "missing", format: "ONNX" } })).status,
+    ).toBe(404);
     const badSignature = await callApi("POST", `/models/${name}/versions`, {
       token,
       json: { runId: run.id, format: "ONNX", signature: { inputs: [{ name: "x", type: "complex64" }], outputs: [] } },
     });
     expect(badSignature.status).toBe(400);
-    expect((await callApi("PUT", `/models/${name}/aliases/latest`, { token, json: { version: 1, reason: "no" } })).status).toBe(400);
-    expect((await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 1 } })).status).toBe(400);
-    expect((await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 4, reason: "x" } })).status).toBe(404);
-    expect((await callApi("GET", `/models/${name}/aliases/production/history?at=yesterday`, { token })).status).toBe(400);
+    expect(
+      (await callApi("PUT", `/models/${name}/aliases/latest`, { token, json: { version: 1, reason: "no" } })).status,
+    ).toBe(400);
+    expect((await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 1 } })).status).toBe(
+      400,
+    );
+    expect(
+      (await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 4, reason: "x" } })).status,
+    ).toBe(404);
+    expect((await callApi("GET", `/models/${name}/aliases/production/history?at=yesterday`, { token })).status).toBe(
+      400,
+    );
     expect((await callApi("GET", "/models/unknown-model", { token })).status).toBe(404);
 
     expect(await registryCounts()).toEqual(before);
@@ -114,12 +161,27 @@ describe("registry REST API", () => {
     await db().user.update({ where: { id: demoted.user.id }, data: { role: "VIEWER" } });
     const before = await registryCounts();
 
-    const byReadToken = await callApi("POST", `/models/${name}/versions`, { token: readOnly.secret, json: { runId: run.id, format: "ONNX" } });
+    const byReadToken = await callApi("POST", `/models/${name}/versions`, {
+      token: readOnly.secret,
+      json: { runId: run.id, format: "ONNX" },
+    });
     expect(byReadToken.status).toBe(403);
     expect(byReadToken.json.error?.message).toContain("models:write");
-    expect((await callApi("POST", `/models/${name}/versions`, { token: demoted.secret, json: { runId: run.id, format: "ONNX" } })).status).toBe(403);
-    expect((await callApi("POST", "/models", { token: readOnly.secret, json: { name: unique("m"), taskType: "OTHER" } })).status).toBe(403);
-    expect((await callApi("POST", `/models/${name}/versions`, { json: { runId: run.id, format: "ONNX" } })).status).toBe(401);
+    expect(
+      (
+        await callApi("POST", `/models/${name}/versions`, {
+          token: demoted.secret,
+          json: { runId: run.id, format: "ONNX" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await callApi("POST", "/models", { token: readOnly.secret, json: { name: unique("m"), taskType: "OTHER" } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await callApi("POST", `/models/${name}/versions`, { json: { runId: run.id, format: "ONNX" } })).status,
+    ).toBe(401);
     expect((await callApi("GET", `/models/${name}`, { token: readOnly.secret })).status).toBe(200);
 
     expect(await registryCounts()).toEqual(before);
@@ -127,7 +189,11 @@ describe("registry REST API", () => {
 
   it("documents every /models route in the OpenAPI document", () => {
     const document = buildOpenApiDocument(allEndpoints);
-    expect(Object.keys(document.paths).filter((p) => p.startsWith("/models")).sort()).toEqual([
+    expect(
+      Object.keys(document.paths)
+        .filter((p) => p.startsWith("/models"))
+        .sort(),
+    ).toEqual([
       "/models",
       "/models/{name}",
       "/models/{name}/aliases/{alias}",

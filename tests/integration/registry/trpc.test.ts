@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
-import { givenUser } from "../fixtures";
-import { givenRun, registryCounts, unique } from "./fixtures";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
 
 async function callerFor(role: Role) {
   const given = await givenUser(role);
@@ -22,11 +22,16 @@ describe("registry tRPC router", () => {
     await caller.registry.updateModel({ name, changes: { description: "Chat model" } });
 
     const viewer = (await callerFor("VIEWER")).caller;
-    expect(await viewer.registry.get({ name })).toMatchObject({ description: "Chat model", aliases: [{ alias: "production", version: 1 }] });
+    expect(await viewer.registry.get({ name })).toMatchObject({
+      description: "Chat model",
+      aliases: [{ alias: "production", version: 1 }],
+    });
     expect(await viewer.registry.version({ name, version: 1 })).toMatchObject({ metrics: { rougeL: 0.41 } });
     expect(await viewer.registry.list({ search: name })).toMatchObject({ total: 1 });
     expect(await viewer.registry.aliasHistory({ name, alias: "production" })).toHaveLength(1);
-    expect(await viewer.registry.versionAt({ name, alias: "production", at: new Date() })).toMatchObject({ version: 1 });
+    expect(await viewer.registry.versionAt({ name, alias: "production", at: new Date() })).toMatchObject({
+      version: 1,
+    });
     expect((await viewer.registry.teams()).map((t) => t.name)).toContain("Test team");
     expect(await viewer.registry.tags()).toContainEqual({ tag: "chat", count: 1 });
   });
@@ -42,11 +47,19 @@ describe("registry tRPC router", () => {
     const before = await registryCounts();
 
     const forbidden = { code: "FORBIDDEN" };
-    await expect(caller.registry.createModel({ name: unique("m"), taskType: "OTHER" })).rejects.toMatchObject(forbidden);
+    await expect(caller.registry.createModel({ name: unique("m"), taskType: "OTHER" })).rejects.toMatchObject(
+      forbidden,
+    );
     await expect(caller.registry.updateModel({ name, changes: { description: "x" } })).rejects.toMatchObject(forbidden);
-    await expect(caller.registry.registerVersion({ name, version: { runId: run.id, format: "CONTAINER" } })).rejects.toMatchObject(forbidden);
-    await expect(caller.registry.setAlias({ name, alias: "staging", version: 1, reason: "x" })).rejects.toMatchObject(forbidden);
-    await expect(caller.registry.removeAlias({ name, alias: "production", reason: "x" })).rejects.toMatchObject(forbidden);
+    await expect(
+      caller.registry.registerVersion({ name, version: { runId: run.id, format: "CONTAINER" } }),
+    ).rejects.toMatchObject(forbidden);
+    await expect(caller.registry.setAlias({ name, alias: "staging", version: 1, reason: "x" })).rejects.toMatchObject(
+      forbidden,
+    );
+    await expect(caller.registry.removeAlias({ name, alias: "production", reason: "x" })).rejects.toMatchObject(
+      forbidden,
+    );
 
     expect(await registryCounts()).toEqual(before);
   });
@@ -54,7 +67,9 @@ describe("registry tRPC router", () => {
   it("maps service errors to tRPC codes", async () => {
     const { caller } = await callerFor("DATA_SCIENTIST");
     await expect(caller.registry.get({ name: "missing-model" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(caller.registry.setAlias({ name: "missing-model", alias: "latest", version: 1, reason: "x" })).rejects.toMatchObject({
+    await expect(
+      caller.registry.setAlias({ name: "missing-model", alias: "latest", version: 1, reason: "x" }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });

@@ -4,8 +4,8 @@ import { getModel } from "@/server/services/registry/get-model";
 import { getVersion } from "@/server/services/registry/get-version";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { givenUser } from "../fixtures";
-import { givenModel, givenRun, latestVersionCounter, registryCounts } from "./fixtures";
+import { givenUser } from "@/tests/integration/fixtures";
+import { givenModel, givenRun, latestVersionCounter, registryCounts } from "@/tests/integration/registry/fixtures";
 
 const signature = {
   inputs: [{ name: "features", type: "float32" as const, shape: [null, 50] }],
@@ -25,7 +25,9 @@ describe("registering versions", () => {
     expect(await latestVersionCounter(model.name)).toBe(3);
     const v3 = await getVersion(ctx, model.name, 3);
     expect(v3.metrics).toEqual({ auc: 0.86, loss: 1 - 0.86 });
-    const audits = await db().auditLog.findMany({ where: { action: "version.create", after: { path: ["model"], equals: model.name } } });
+    const audits = await db().auditLog.findMany({
+      where: { action: "version.create", after: { path: ["model"], equals: model.name } },
+    });
     expect(audits.map((a) => (a.after as { version: number }).version).sort()).toEqual([1, 2, 3]);
   });
 
@@ -33,10 +35,15 @@ describe("registering versions", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
     const runs = await Promise.all([1, 2, 3, 4, 5].map(() => givenRun(ctx)));
-    const versions = await Promise.all(runs.map(({ run }) => registerVersion(ctx, model.name, { runId: run.id, format: "ONNX" })));
+    const versions = await Promise.all(
+      runs.map(({ run }) => registerVersion(ctx, model.name, { runId: run.id, format: "ONNX" })),
+    );
     expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(await latestVersionCounter(model.name)).toBe(5);
-    const stored = await db().modelVersion.findMany({ where: { model: { name: model.name } }, select: { version: true, sourceRunId: true } });
+    const stored = await db().modelVersion.findMany({
+      where: { model: { name: model.name } },
+      select: { version: true, sourceRunId: true },
+    });
     expect(new Set(stored.map((v) => v.sourceRunId)).size).toBe(5);
   });
 
@@ -45,18 +52,30 @@ describe("registering versions", () => {
     const model = await givenModel(ctx);
     const { run } = await givenRun(ctx, { artifacts: { "model.onnx": "same bytes" } });
     const results = await Promise.allSettled(
-      [1, 2, 3].map(() => registerVersion(ctx, model.name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX" })),
+      [1, 2, 3].map(() =>
+        registerVersion(ctx, model.name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX" }),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    for (const r of results.filter((r) => r.status === "rejected")) expect(r.reason).toMatchObject({ code: "CONFLICT" });
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect(r.reason).toMatchObject({ code: "CONFLICT" });
     expect(await latestVersionCounter(model.name)).toBe(1);
   });
 
   it("records lineage: source run, experiment and artifact", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const { run, experiment, artifacts } = await givenRun(ctx, { metrics: { auc: 0.9 }, artifacts: { "model.onnx": "onnx" } });
-    await registerVersion(ctx, model.name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX", signature, description: "First" });
+    const { run, experiment, artifacts } = await givenRun(ctx, {
+      metrics: { auc: 0.9 },
+      artifacts: { "model.onnx": "onnx" },
+    });
+    await registerVersion(ctx, model.name, {
+      runId: run.id,
+      artifactPath: "model.onnx",
+      format: "ONNX",
+      signature,
+      description: "First",
+    });
     const detail = await getModel(ctx, model.name);
     expect(detail.latestVersion).toBe(1);
     expect(detail.keyMetrics).toEqual(["auc"]);
@@ -67,8 +86,19 @@ describe("registering versions", () => {
       createdBy: { id: ctx.actor.userId },
       metrics: { auc: 0.9 },
       lineage: {
-        run: { id: run.id, name: run.name, experimentId: experiment.id, experimentName: experiment.name, status: "FINISHED" },
-        artifact: { id: artifacts["model.onnx"]!.id, path: "model.onnx", sha256: artifacts["model.onnx"]!.sha256, sizeBytes: 4 },
+        run: {
+          id: run.id,
+          name: run.name,
+          experimentId: experiment.id,
+          experimentName: experiment.name,
+          status: "FINISHED",
+        },
+        artifact: {
+          id: artifacts["model.onnx"]!.id,
+          path: "model.onnx",
+          sha256: artifacts["model.onnx"]!.sha256,
+          sizeBytes: 4,
+        },
       },
     });
     const version = await getVersion(ctx, model.name, 1);
@@ -120,7 +150,9 @@ describe("registering versions", () => {
     await expect(
       registerVersion(ctx, model.name, { runId: run.id, artifactPath: "weights/missing.onnx", format: "ONNX" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("weights/missing.onnx") });
-    await expect(registerVersion(ctx, "no-such-model", { runId: run.id, format: "ONNX" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(registerVersion(ctx, "no-such-model", { runId: run.id, format: "ONNX" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await registryCounts()).toEqual(before);
     expect(await latestVersionCounter(model.name)).toBe(0);
   });
@@ -128,7 +160,10 @@ describe("registering versions", () => {
   it.each([
     ["an unknown tensor type", { inputs: [{ name: "x", type: "float16" }], outputs: [{ name: "y", type: "float32" }] }],
     ["no outputs", { inputs: [{ name: "x", type: "float32" }], outputs: [] }],
-    ["a fractional dimension", { inputs: [{ name: "x", type: "int64", shape: [1.5] }], outputs: [{ name: "y", type: "bool" }] }],
+    [
+      "a fractional dimension",
+      { inputs: [{ name: "x", type: "int64", shape: [1.5] }], outputs: [{ name: "y", type: "bool" }] },
+    ],
     ["a nameless input", { inputs: [{ type: "string" }], outputs: [{ name: "y", type: "bool" }] }],
   ])("refuses a signature with %s (400) and writes nothing", async (_label, badSignature) => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
@@ -136,7 +171,11 @@ describe("registering versions", () => {
     const { run } = await givenRun(ctx);
     const before = await registryCounts();
     await expect(
-      registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature: badSignature as unknown as typeof signature }),
+      registerVersion(ctx, model.name, {
+        runId: run.id,
+        format: "ONNX",
+        signature: badSignature as unknown as typeof signature,
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", details: { issues: expect.any(Array) } });
     expect(await registryCounts()).toEqual(before);
     expect(await latestVersionCounter(model.name)).toBe(0);

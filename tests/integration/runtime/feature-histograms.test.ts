@@ -11,7 +11,12 @@ import { parsePrometheusText } from "@/server/services/monitoring/prometheus-tex
 import { binIndex, countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
 import { computeReferenceProfile } from "@/server/services/monitoring/reference-profile";
 import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
-import { postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "./runtime-process";
+import {
+  postJson,
+  startRuntime,
+  temporaryDirectory,
+  type RunningRuntime,
+} from "@/tests/integration/runtime/runtime-process";
 
 const FAMILY = "modelport_runtime_feature_value";
 
@@ -61,7 +66,11 @@ async function scrapeCounts(endpoint: string) {
     byFeature.set(s.labels.feature!, buckets);
   }
   const totals = new Map(samples.filter((s) => s.name === `${FAMILY}_count`).map((s) => [s.labels.feature!, s.value]));
-  return { text, counts: new Map([...byFeature].map(([feature, buckets]) => [feature, countsFromCumulativeBuckets(buckets)])), totals };
+  return {
+    text,
+    counts: new Map([...byFeature].map(([feature, buckets]) => [feature, countsFromCumulativeBuckets(buckets)])),
+    totals,
+  };
 }
 
 describe("per-feature value histograms in the runtime", () => {
@@ -81,11 +90,19 @@ describe("per-feature value histograms in the runtime", () => {
   it("counts each served row into the bin the reference profile's bin function picks", async () => {
     const rows = Array.from({ length: 300 }, (_, i) => rowObject(fraud.model.test, i));
     for (let start = 0; start < rows.length; start += 100) {
-      expect((await postJson(`${runtime.baseUrl}/v1/endpoints/fraud-drift/predict`, { rows: rows.slice(start, start + 100) })).status).toBe(200);
+      expect(
+        (
+          await postJson(`${runtime.baseUrl}/v1/endpoints/fraud-drift/predict`, {
+            rows: rows.slice(start, start + 100),
+          })
+        ).status,
+      ).toBe(200);
     }
     const { counts, totals } = await scrapeCounts("fraud-drift");
     for (const bins of fraud.bins) {
-      const expected = new Array<number>(bins.kind === "NUMERIC" ? bins.edges.length + 1 : bins.categories.length + 1).fill(0);
+      const expected = new Array<number>(
+        bins.kind === "NUMERIC" ? bins.edges.length + 1 : bins.categories.length + 1,
+      ).fill(0);
       for (const row of rows) expected[binIndex(bins, row[bins.name]!)]! += 1;
       expect(counts.get(bins.name), bins.name).toEqual(expected);
       expect(totals.get(bins.name)).toBe(300);
@@ -99,7 +116,9 @@ describe("per-feature value histograms in the runtime", () => {
     const hourAsCategories: FeatureBinsSpec = { name: "hour", kind: "CATEGORICAL", edges: [], categories: ["1", "2"] };
     await target.apply({ endpointName: "fraud-drift", variants: [variant([hourAsCategories])] });
     const row = { ...rowObject(fraud.model.test, 0), hour: 2 };
-    await postJson(`${runtime.baseUrl}/v1/endpoints/fraud-drift/predict`, { rows: [row, { ...row, hour: 1 }, { ...row, hour: 23 }] });
+    await postJson(`${runtime.baseUrl}/v1/endpoints/fraud-drift/predict`, {
+      rows: [row, { ...row, hour: 1 }, { ...row, hour: 23 }],
+    });
     const { counts, text } = await scrapeCounts("fraud-drift");
     expect([...counts.keys()]).toEqual(["hour"]);
     expect(counts.get("hour")).toEqual([1, 1, 1]);
@@ -109,8 +128,12 @@ describe("per-feature value histograms in the runtime", () => {
 
   it("refuses bins for an input the signature does not have", async () => {
     const stray: FeatureBinsSpec = { name: "no_such_input", kind: "NUMERIC", edges: [1], categories: [] };
-    await expect(target.apply({ endpointName: "fraud-stray", variants: [variant([stray])] })).rejects.toThrow(LocalRuntimeError);
-    await expect(target.apply({ endpointName: "fraud-stray", variants: [variant([stray])] })).rejects.toThrow(/no_such_input/);
+    await expect(target.apply({ endpointName: "fraud-stray", variants: [variant([stray])] })).rejects.toThrow(
+      LocalRuntimeError,
+    );
+    await expect(target.apply({ endpointName: "fraud-stray", variants: [variant([stray])] })).rejects.toThrow(
+      /no_such_input/,
+    );
   });
 
   it("drops a removed endpoint's histograms and exposes metrics promtool accepts", async () => {

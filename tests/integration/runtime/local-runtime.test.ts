@@ -5,8 +5,15 @@ import type { BuiltModel } from "@/runtime/models/catalog";
 import { rowObject, rowOf } from "@/runtime/models/dataset";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import { onnxVariant } from "./onnx-variant";
-import { counterValue, inParallel, postJson, startRuntime, temporaryDirectory, type RunningRuntime } from "./runtime-process";
+import { onnxVariant } from "@/tests/integration/runtime/onnx-variant";
+import {
+  counterValue,
+  inParallel,
+  postJson,
+  startRuntime,
+  temporaryDirectory,
+  type RunningRuntime,
+} from "@/tests/integration/runtime/runtime-process";
 
 let runtime: RunningRuntime;
 let target: LocalRuntimeTarget;
@@ -26,12 +33,14 @@ afterAll(async () => {
   await modelDirectory?.remove();
 });
 
-const variant = (modelName: string, version: number, weight: number) => onnxVariant({ manifest, directory: modelDirectory.directory }, modelName, version, weight);
+const variant = (modelName: string, version: number, weight: number) =>
+  onnxVariant({ manifest, directory: modelDirectory.directory }, modelName, version, weight);
 
 const built = (name: string) => models.find((m) => m.name === name)!;
 const predictUrl = (endpoint: string) => `${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`;
 const fraudRow = (i: number) => rowObject(built("fraud-gbt").test, i);
-const probabilityOf = (body: Record<string, unknown>) => (body.predictions as Array<{ probability: number }>)[0]!.probability;
+const probabilityOf = (body: Record<string, unknown>) =>
+  (body.predictions as Array<{ probability: number }>)[0]!.probability;
 
 describe("the local runtime behind LocalRuntimeTarget", () => {
   it("refuses the control API without the bearer token", async () => {
@@ -43,7 +52,11 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
 
   it("creates an endpoint whose answers equal the TypeScript model's", async () => {
     const state = await target.apply({ endpointName: "fraud", variants: [variant("fraud-gbt", 1, 100)] });
-    expect(state).toMatchObject({ endpointName: "fraud", status: "healthy", variants: [{ variantName: "fraud-gbt-v1", weight: 100, ready: true }] });
+    expect(state).toMatchObject({
+      endpointName: "fraud",
+      status: "healthy",
+      variants: [{ variantName: "fraud-gbt-v1", weight: 100, ready: true }],
+    });
     expect((await fetch(`${runtime.baseUrl}/readyz`)).status).toBe(200);
 
     const model = built("fraud-gbt");
@@ -54,7 +67,9 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
     expect(body.predictionId).toMatch(/^[0-9a-f-]{36}$/);
     const predictions = body.predictions as Array<{ probability: number }>;
     expect(predictions).toHaveLength(200);
-    predictions.forEach((p, i) => expect(Math.abs(p.probability - model.predict(rowOf(model.test, i)))).toBeLessThan(1e-5));
+    predictions.forEach((p, i) =>
+      expect(Math.abs(p.probability - model.predict(rowOf(model.test, i)))).toBeLessThan(1e-5),
+    );
 
     const single = await postJson(predictUrl("fraud"), { row: fraudRow(3) });
     expect(Math.abs(probabilityOf(single.body) - model.predict(rowOf(model.test, 3)))).toBeLessThan(1e-5);
@@ -66,7 +81,9 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
     expect(loaded, "a loaded variant's series start at zero, so its first requests are counted").toContain(
       'modelport_runtime_requests_total{endpoint="delivery-eta",variant="delivery-time-gbt-v4",status="200"} 0',
     );
-    expect(loaded).toContain('modelport_runtime_request_duration_seconds_count{endpoint="delivery-eta",variant="delivery-time-gbt-v4"} 0');
+    expect(loaded).toContain(
+      'modelport_runtime_request_duration_seconds_count{endpoint="delivery-eta",variant="delivery-time-gbt-v4"} 0',
+    );
     const model = built("delivery-time-gbt");
     const rows = Array.from({ length: 50 }, (_, i) => rowObject(model.test, i));
     const { body } = await postJson(predictUrl("delivery-eta"), { rows });
@@ -77,7 +94,9 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
   });
 
   it("answers 400 naming the row and the field for a bad row, and 404 for an unknown endpoint", async () => {
-    const wrongType = await postJson(predictUrl("fraud"), { rows: [fraudRow(0), { ...fraudRow(1), merchant_risk: "high" }] });
+    const wrongType = await postJson(predictUrl("fraud"), {
+      rows: [fraudRow(0), { ...fraudRow(1), merchant_risk: "high" }],
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body).toMatchObject({ rowIndex: 1, field: "merchant_risk" });
     expect(wrongType.body.error).toMatch(/Row 1: field "merchant_risk" must be a finite number/);
@@ -85,7 +104,11 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
     const { amount: _amount, ...missingAmount } = fraudRow(2);
     const missing = await postJson(predictUrl("fraud"), { row: missingAmount });
     expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ rowIndex: 0, field: "amount", error: 'Row 0: missing field "amount" (float32)' });
+    expect(missing.body).toMatchObject({
+      rowIndex: 0,
+      field: "amount",
+      error: 'Row 0: missing field "amount" (float32)',
+    });
 
     const malformed = await fetch(predictUrl("fraud"), { method: "POST", body: "{not json" });
     expect(malformed.status).toBe(400);
@@ -94,22 +117,34 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
 
   it("refuses a model whose sha256 does not match and leaves the endpoint as it was", async () => {
     const tampered = { ...variant("fraud-logreg", 2, 10), artifactSha256: "0".repeat(64) };
-    const error = await target.apply({ endpointName: "fraud", variants: [variant("fraud-gbt", 1, 90), tampered] }).catch((e: unknown) => e);
+    const error = await target
+      .apply({ endpointName: "fraud", variants: [variant("fraud-gbt", 1, 90), tampered] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalRuntimeError);
     expect(error).toMatchObject({ status: 422, retryable: false });
     expect((error as Error).message).toMatch(/sha256/);
-    expect(await target.describe("fraud")).toMatchObject({ status: "healthy", variants: [{ variantName: "fraud-gbt-v1", weight: 100 }] });
+    expect(await target.describe("fraud")).toMatchObject({
+      status: "healthy",
+      variants: [{ variantName: "fraud-gbt-v1", weight: 100 }],
+    });
   });
 
   it("splits traffic 90/10 between two variants, keeps routing keys sticky, and follows weight changes", async () => {
-    const state = await target.apply({ endpointName: "fraud", variants: [variant("fraud-gbt", 1, 90), variant("fraud-logreg", 2, 10)] });
+    const state = await target.apply({
+      endpointName: "fraud",
+      variants: [variant("fraud-gbt", 1, 90), variant("fraud-logreg", 2, 10)],
+    });
     expect(state.variants.map((v) => [v.variantName, v.weight, v.ready])).toEqual([
       ["fraud-gbt-v1", 90, true],
       ["fraud-logreg-v2", 10, true],
     ]);
     const before = await (await fetch(`${runtime.baseUrl}/metrics`)).text();
 
-    const answers = await inParallel(2000, 16, async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i % 500) })).body);
+    const answers = await inParallel(
+      2000,
+      16,
+      async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i % 500) })).body,
+    );
     const canary = answers.filter((a) => a.variant === "fraud-logreg-v2").length;
     expect(canary / 2000).toBeGreaterThan(0.07);
     expect(canary / 2000).toBeLessThan(0.13);
@@ -120,14 +155,20 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
 
     const after = await (await fetch(`${runtime.baseUrl}/metrics`)).text();
     const served = (variantName: string, text: string) =>
-      counterValue(text, "modelport_runtime_requests_total", { endpoint: "fraud", variant: variantName, status: "200" });
+      counterValue(text, "modelport_runtime_requests_total", {
+        endpoint: "fraud",
+        variant: variantName,
+        status: "200",
+      });
     expect(served("fraud-logreg-v2", after) - served("fraud-logreg-v2", before)).toBe(canary);
     expect(served("fraud-gbt-v1", after) - served("fraud-gbt-v1", before)).toBe(2000 - canary);
     expect(after).toMatch(/modelport_runtime_loaded_models 3/);
     expect(after).toMatch(/modelport_runtime_batch_size_bucket\{[^}]*endpoint="fraud"/);
     expect(after).toMatch(/modelport_runtime_prediction_score_bucket\{[^}]*variant="fraud-logreg-v2"/);
     expect(after).toMatch(/modelport_runtime_in_flight_requests\{endpoint="fraud"\} 0/);
-    expect(counterValue(after, "modelport_runtime_requests_total", { endpoint: "fraud", status: "400" })).toBeGreaterThanOrEqual(2);
+    expect(
+      counterValue(after, "modelport_runtime_requests_total", { endpoint: "fraud", status: "400" }),
+    ).toBeGreaterThanOrEqual(2);
 
     const stickyVariant = async (key: string, viaHeader: boolean) => {
       const { body } = viaHeader
@@ -137,11 +178,16 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
     };
     const keys = Array.from({ length: 60 }, (_, i) => `customer-${i}`);
     const firstPick = await Promise.all(keys.map((key) => stickyVariant(key, true)));
-    for (let round = 0; round < 3; round++) expect(await Promise.all(keys.map((key) => stickyVariant(key, round % 2 === 0)))).toEqual(firstPick);
+    for (let round = 0; round < 3; round++)
+      expect(await Promise.all(keys.map((key) => stickyVariant(key, round % 2 === 0)))).toEqual(firstPick);
 
     const shifted = await target.setWeights("fraud", { "fraud-gbt-v1": 50, "fraud-logreg-v2": 50 });
     expect(shifted.variants.map((v) => v.weight)).toEqual([50, 50]);
-    const half = await inParallel(600, 16, async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i) })).body.variant);
+    const half = await inParallel(
+      600,
+      16,
+      async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i) })).body.variant,
+    );
     const share = half.filter((v) => v === "fraud-logreg-v2").length / 600;
     expect(share).toBeGreaterThan(0.4);
     expect(share).toBeLessThan(0.6);
@@ -154,7 +200,11 @@ describe("the local runtime behind LocalRuntimeTarget", () => {
     expect(await target.apply(spec)).toEqual(await target.apply(spec));
     const promoted = await target.apply({ endpointName: "fraud", variants: [variant("fraud-logreg", 2, 100)] });
     expect(promoted.variants).toEqual([{ variantName: "fraud-logreg-v2", weight: 100, ready: true, replicas: 1 }]);
-    const answers = await inParallel(50, 8, async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i) })).body.variant);
+    const answers = await inParallel(
+      50,
+      8,
+      async (i) => (await postJson(predictUrl("fraud"), { row: fraudRow(i) })).body.variant,
+    );
     expect(new Set(answers)).toEqual(new Set(["fraud-logreg-v2"]));
     expect(await target.waitUntilSettled("fraud", { timeoutMs: 1000 })).toMatchObject({ status: "healthy" });
   });

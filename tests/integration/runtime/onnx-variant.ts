@@ -3,7 +3,12 @@ import type { ManifestEntry } from "@/runtime/models/write-models";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 
 /** A variant serving one of the real ONNX models writeModels wrote to `directory`, named `<model>-v<version>`. */
-export function onnxVariant(models: { manifest: ManifestEntry[]; directory: string }, modelName: string, version: number, weight: number): VariantSpec {
+export function onnxVariant(
+  models: { manifest: ManifestEntry[]; directory: string },
+  modelName: string,
+  version: number,
+  weight: number,
+): VariantSpec {
   const entry = models.manifest.find((m) => m.name === modelName)!;
   return {
     variantName: `${modelName}-v${version}`,

@@ -36,7 +36,10 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The runtime exited early:\n${output}`);
-    const healthy = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) break;
     if (Date.now() > deadline) throw new Error(`The runtime did not start in 30 s:\n${output}`);
     await sleep(100);
@@ -58,12 +61,20 @@ export async function temporaryDirectory(prefix: string) {
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Runs `count` tasks with at most `concurrency` at a time. */
-export async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   await Promise.all(
@@ -83,7 +94,8 @@ export function counterValue(metrics: string, name: string, labels: Record<strin
   for (const line of metrics.split("\n")) {
     if (!line.startsWith(`${name}{`)) continue;
     const labelText = line.slice(name.length + 1, line.lastIndexOf("}"));
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`)))
+      total += Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return total;
 }

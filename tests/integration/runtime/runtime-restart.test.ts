@@ -4,7 +4,7 @@ import { rowObject, rowOf } from "@/runtime/models/dataset";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import type { BuiltModel } from "@/runtime/models/catalog";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import { postJson, startRuntime, temporaryDirectory } from "./runtime-process";
+import { postJson, startRuntime, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 
 let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
 let manifest: ManifestEntry[];
@@ -42,9 +42,13 @@ it("serves its endpoints again after a restart when RUNTIME_STATE_FILE is set", 
   const second = await startRuntime({ RUNTIME_STATE_FILE: stateFile, RUNTIME_CONTROL_TOKEN: first.controlToken });
   try {
     const restarted = new LocalRuntimeTarget({ baseUrl: second.baseUrl, controlToken: first.controlToken });
-    expect(await restarted.waitUntilSettled("eta", { timeoutMs: 10_000, pollMs: 100 })).toMatchObject({ status: "healthy" });
+    expect(await restarted.waitUntilSettled("eta", { timeoutMs: 10_000, pollMs: 100 })).toMatchObject({
+      status: "healthy",
+    });
     const model = models.find((m) => m.name === "delivery-time-gbt")!;
-    const { status, body } = await postJson(`${second.baseUrl}/v1/endpoints/eta/predict`, { row: rowObject(model.test, 0) });
+    const { status, body } = await postJson(`${second.baseUrl}/v1/endpoints/eta/predict`, {
+      row: rowObject(model.test, 0),
+    });
     expect(status).toBe(200);
     const minutes = (body.predictions as Array<{ delivery_minutes: number }>)[0]!.delivery_minutes;
     expect(Math.abs(minutes - model.predict(rowOf(model.test, 0)))).toBeLessThan(1e-4);

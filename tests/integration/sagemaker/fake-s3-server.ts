@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 export type StoredObject = { body: Buffer; headers: Record<string, string> };
 export type RecordedS3Request = { method: string; path: string; authorization: string; contentSha256: string };
 
-const errorXml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+const errorXml = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
 /**
  * The two S3 calls the artifact upload makes (HeadObject, PutObject), path-style, answering like S3 does: HEAD errors
@@ -44,7 +45,12 @@ export class FakeS3 {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const objectPath = decodeURIComponent(new URL(request.url ?? "/", "http://s3").pathname);
     const header = (name: string) => String(request.headers[name] ?? "");
-    this.requests.push({ method: request.method ?? "", path: objectPath, authorization: header("authorization"), contentSha256: header("x-amz-content-sha256") });
+    this.requests.push({
+      method: request.method ?? "",
+      path: objectPath,
+      authorization: header("authorization"),
+      contentSha256: header("x-amz-content-sha256"),
+    });
     this.journal.push(request.method === "PUT" ? "S3.PutObject" : "S3.HeadObject");
     if (this.denied) return this.fail(request, response, 403, "AccessDenied", "Access Denied");
     if (request.method === "HEAD") return this.head(objectPath, response);
@@ -65,9 +71,22 @@ export class FakeS3 {
   private put(objectPath: string, body: Buffer, request: IncomingMessage, response: ServerResponse) {
     const claimed = String(request.headers["x-amz-checksum-sha256"] ?? "");
     const actual = createHash("sha256").update(body).digest("base64");
-    if (claimed && claimed !== actual) return this.fail(request, response, 400, "BadDigest", "The SHA256 you specified did not match the calculated checksum.");
-    const kept = Object.entries(request.headers).filter(([name]) => name.startsWith("x-amz-meta-") || name.startsWith("x-amz-server-side-encryption") || name === "content-type");
-    this.objects.set(objectPath, { body, headers: Object.fromEntries(kept.map(([name, value]) => [name, String(value)])) });
+    if (claimed && claimed !== actual)
+      return this.fail(
+        request,
+        response,
+        400,
+        "BadDigest",
+        "The SHA256 you specified did not match the calculated checksum.",
+      );
+    const kept = Object.entries(request.headers).filter(
+      ([name]) =>
+        name.startsWith("x-amz-meta-") || name.startsWith("x-amz-server-side-encryption") || name === "content-type",
+    );
+    this.objects.set(objectPath, {
+      body,
+      headers: Object.fromEntries(kept.map(([name, value]) => [name, String(value)])),
+    });
     response.statusCode = 200;
     response.setHeader("etag", `"${createHash("md5").update(body).digest("hex")}"`);
     response.end();

@@ -31,10 +31,15 @@ class ApiError extends Error {
   }
 }
 
-const LABELS: Record<string, string> = { model: "model", "endpoint-config": "endpoint configuration", endpoint: "endpoint" };
+const LABELS: Record<string, string> = {
+  model: "model",
+  "endpoint-config": "endpoint configuration",
+  endpoint: "endpoint",
+};
 const arnOf = (kind: string, name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name}`;
 const text = (body: Body, key: string) => String(body[key] ?? "");
-const variantsOf = (body: Body) => (Array.isArray(body.ProductionVariants) ? (body.ProductionVariants as Variant[]) : []);
+const variantsOf = (body: Body) =>
+  Array.isArray(body.ProductionVariants) ? (body.ProductionVariants as Variant[]) : [];
 const tagsOf = (body: Body) => (Array.isArray(body.Tags) ? (body.Tags as Tag[]) : []);
 
 /**
@@ -80,7 +85,11 @@ export class FakeSageMaker {
   }
 
   resourceNames() {
-    return { models: [...this.models.keys()], configs: [...this.configs.keys()], endpoints: [...this.endpoints.keys()] };
+    return {
+      models: [...this.models.keys()],
+      configs: [...this.configs.keys()],
+      endpoints: [...this.endpoints.keys()],
+    };
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
@@ -112,12 +121,20 @@ export class FakeSageMaker {
       case "CreateModel":
         return this.create(this.models, "model", text(body, "ModelName"), body);
       case "DescribeModel":
-        return { ...this.find(this.models, "model", text(body, "ModelName")), ModelArn: arnOf("model", text(body, "ModelName")), CreationTime: 0 };
+        return {
+          ...this.find(this.models, "model", text(body, "ModelName")),
+          ModelArn: arnOf("model", text(body, "ModelName")),
+          CreationTime: 0,
+        };
       case "CreateEndpointConfig":
         return this.create(this.configs, "endpoint-config", text(body, "EndpointConfigName"), body);
       case "DescribeEndpointConfig": {
         const name = text(body, "EndpointConfigName");
-        return { ...this.find(this.configs, "endpoint-config", name), EndpointConfigArn: arnOf("endpoint-config", name), CreationTime: 0 };
+        return {
+          ...this.find(this.configs, "endpoint-config", name),
+          EndpointConfigArn: arnOf("endpoint-config", name),
+          CreationTime: 0,
+        };
       }
       case "CreateEndpoint":
         return this.createEndpoint(body);
@@ -143,16 +160,32 @@ export class FakeSageMaker {
         this.addTags(text(body, "ResourceArn"), tagsOf(body));
         return { Tags: tagsOf(body) };
       case "ListEndpointConfigs":
-        return { EndpointConfigs: this.matching(this.configs, body).map((name) => ({ EndpointConfigName: name, EndpointConfigArn: arnOf("endpoint-config", name), CreationTime: 0 })) };
+        return {
+          EndpointConfigs: this.matching(this.configs, body).map((name) => ({
+            EndpointConfigName: name,
+            EndpointConfigArn: arnOf("endpoint-config", name),
+            CreationTime: 0,
+          })),
+        };
       case "ListModels":
-        return { Models: this.matching(this.models, body).map((name) => ({ ModelName: name, ModelArn: arnOf("model", name), CreationTime: 0 })) };
+        return {
+          Models: this.matching(this.models, body).map((name) => ({
+            ModelName: name,
+            ModelArn: arnOf("model", name),
+            CreationTime: 0,
+          })),
+        };
       default:
         throw new ApiError("UnknownOperationException", `The fake does not implement ${operation}`);
     }
   }
 
   private create(store: Map<string, Body>, kind: string, name: string, body: Body): Body {
-    if (store.has(name)) throw new ApiError("ValidationException", `Cannot create already existing ${LABELS[kind]} "${arnOf(kind, name)}".`);
+    if (store.has(name))
+      throw new ApiError(
+        "ValidationException",
+        `Cannot create already existing ${LABELS[kind]} "${arnOf(kind, name)}".`,
+      );
     store.set(name, body);
     this.addTags(arnOf(kind, name), tagsOf(body));
     return kind === "model" ? { ModelArn: arnOf(kind, name) } : { EndpointConfigArn: arnOf(kind, name) };
@@ -171,7 +204,10 @@ export class FakeSageMaker {
   private addTags(arn: string, tags: Tag[]) {
     const merged = new Map((this.tags.get(arn) ?? []).map((tag) => [tag.Key, tag.Value]));
     for (const tag of tags) merged.set(tag.Key, tag.Value);
-    this.tags.set(arn, [...merged].map(([Key, Value]) => ({ Key, Value })));
+    this.tags.set(
+      arn,
+      [...merged].map(([Key, Value]) => ({ Key, Value })),
+    );
   }
 
   private endpoint(name: string): Endpoint {
@@ -181,21 +217,37 @@ export class FakeSageMaker {
   }
 
   private weightsOf(configName: string): Record<string, number> {
-    return Object.fromEntries(variantsOf(this.find(this.configs, "endpoint-config", configName)).map((variant) => [variant.VariantName, variant.InitialVariantWeight]));
+    return Object.fromEntries(
+      variantsOf(this.find(this.configs, "endpoint-config", configName)).map((variant) => [
+        variant.VariantName,
+        variant.InitialVariantWeight,
+      ]),
+    );
   }
 
   private createEndpoint(body: Body): Body {
     const name = text(body, "EndpointName");
-    if (this.endpoints.has(name)) throw new ApiError("ValidationException", `Cannot create already existing endpoint "${arnOf("endpoint", name)}".`);
+    if (this.endpoints.has(name))
+      throw new ApiError(
+        "ValidationException",
+        `Cannot create already existing endpoint "${arnOf("endpoint", name)}".`,
+      );
     const configName = text(body, "EndpointConfigName");
-    this.endpoints.set(name, { arn: arnOf("endpoint", name), status: "Creating", configName, weights: this.weightsOf(configName), ticks: TRANSITION_TICKS });
+    this.endpoints.set(name, {
+      arn: arnOf("endpoint", name),
+      status: "Creating",
+      configName,
+      weights: this.weightsOf(configName),
+      ticks: TRANSITION_TICKS,
+    });
     this.addTags(arnOf("endpoint", name), tagsOf(body));
     return { EndpointArn: arnOf("endpoint", name) };
   }
 
   private updateEndpoint(body: Body): Body {
     const endpoint = this.endpoint(text(body, "EndpointName"));
-    if (endpoint.status !== "InService") throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
+    if (endpoint.status !== "InService")
+      throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
     endpoint.pendingConfig = text(body, "EndpointConfigName");
     this.find(this.configs, "endpoint-config", endpoint.pendingConfig);
     endpoint.status = "Updating";
@@ -205,9 +257,15 @@ export class FakeSageMaker {
 
   private updateWeights(body: Body): Body {
     const endpoint = this.endpoint(text(body, "EndpointName"));
-    if (endpoint.status !== "InService") throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
-    const desired = Array.isArray(body.DesiredWeightsAndCapacities) ? (body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight: number }[]) : [];
-    endpoint.pendingWeights = { ...endpoint.weights, ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])) };
+    if (endpoint.status !== "InService")
+      throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
+    const desired = Array.isArray(body.DesiredWeightsAndCapacities)
+      ? (body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight: number }[])
+      : [];
+    endpoint.pendingWeights = {
+      ...endpoint.weights,
+      ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])),
+    };
     endpoint.status = "Updating";
     endpoint.ticks = 1;
     return { EndpointArn: endpoint.arn };
@@ -223,7 +281,8 @@ export class FakeSageMaker {
   private describeEndpoint(name: string): Body {
     const endpoint = this.endpoint(name);
     this.advance(name, endpoint);
-    if (!this.endpoints.has(name)) throw new ApiError("ValidationException", `Could not find endpoint "${endpoint.arn}".`);
+    if (!this.endpoints.has(name))
+      throw new ApiError("ValidationException", `Could not find endpoint "${endpoint.arn}".`);
     return {
       EndpointName: name,
       EndpointArn: endpoint.arn,

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelArtifactError } from "@/server/integrations/sagemaker/errors";
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
-import { spec, testConfig, variant } from "../../unit/sagemaker/helpers";
-import { FakeS3 } from "./fake-s3-server";
-import { FakeSageMaker } from "./fake-sagemaker-server";
+import { spec, testConfig, variant } from "@/tests/unit/sagemaker/helpers";
+import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
 
 /** Calls to both fakes, in order ("S3.PutObject", "SageMaker.CreateModel", ...). */
 const journal: string[] = [];
@@ -49,7 +49,9 @@ describe("SageMaker target: the real SDK client against a local SageMaker API, o
 
     const operations = await operationsDuring(() => target.apply(spec(primary(1))));
     expect(writes(operations)).toEqual(["CreateModel", "CreateEndpointConfig", "CreateEndpoint"]);
-    expect(fake.requests.at(-1)?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAMODELPORTTEST\/\d{8}\/eu-west-1\/sagemaker\/aws4_request/);
+    expect(fake.requests.at(-1)?.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAMODELPORTTEST\/\d{8}\/eu-west-1\/sagemaker\/aws4_request/,
+    );
 
     await expect(target.waitUntilSettled("fraud-detector", WAIT)).resolves.toEqual({
       endpointName: "fraud-detector",
@@ -64,12 +66,27 @@ describe("SageMaker target: the real SDK client against a local SageMaker API, o
 
   it("rolls a new version out as a blue/green canary, retrying throttled calls, and ends healthy on the new config", async () => {
     fake.throttle("CreateModel", 2);
-    const operations = await operationsDuring(() => target.apply(spec(primary(2)), { rollout: { kind: "canary", canaryPercent: 10, bakeSeconds: 60 } }));
+    const operations = await operationsDuring(() =>
+      target.apply(spec(primary(2)), { rollout: { kind: "canary", canaryPercent: 10, bakeSeconds: 60 } }),
+    );
 
-    expect(writes(operations)).toEqual(["CreateModel", "CreateModel", "CreateModel", "CreateEndpointConfig", "AddTags", "UpdateEndpoint"]);
+    expect(writes(operations)).toEqual([
+      "CreateModel",
+      "CreateModel",
+      "CreateModel",
+      "CreateEndpointConfig",
+      "AddTags",
+      "UpdateEndpoint",
+    ]);
     const update = fake.requests.find((request) => request.operation === "UpdateEndpoint")?.body;
     expect(update?.DeploymentConfig).toMatchObject({
-      BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "CANARY", CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 }, WaitIntervalInSeconds: 60 } },
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: {
+          Type: "CANARY",
+          CanarySize: { Type: "CAPACITY_PERCENT", Value: 10 },
+          WaitIntervalInSeconds: 60,
+        },
+      },
       AutoRollbackConfiguration: { Alarms: [{ AlarmName: "fraud-detector-5xx" }, { AlarmName: "fraud-detector-p99" }] },
     });
     await expect(target.waitUntilSettled("fraud-detector", WAIT)).resolves.toMatchObject({ status: "healthy" });
@@ -95,7 +112,10 @@ describe("SageMaker target: the real SDK client against a local SageMaker API, o
     await target.apply(spec(primary(2, 80), variant(4, 20)));
     await expect(target.waitUntilSettled("fraud-detector", WAIT)).resolves.toMatchObject({
       status: "healthy",
-      variants: [expect.objectContaining({ variantName: "fraud-xgb-v4", weight: 20 }), expect.objectContaining({ variantName: "primary", weight: 80 })],
+      variants: [
+        expect.objectContaining({ variantName: "fraud-xgb-v4", weight: 20 }),
+        expect.objectContaining({ variantName: "primary", weight: 80 }),
+      ],
     });
 
     await target.setWeights("fraud-detector", { primary: 50, "fraud-xgb-v4": 50 });
@@ -103,9 +123,14 @@ describe("SageMaker target: the real SDK client against a local SageMaker API, o
       variants: [expect.objectContaining({ weight: 50 }), expect.objectContaining({ weight: 50 })],
     });
 
-    expect(writes(await operationsDuring(() => target.apply(spec(primary(2, 80), variant(4, 20)))))).toEqual(["UpdateEndpointWeightsAndCapacities"]);
+    expect(writes(await operationsDuring(() => target.apply(spec(primary(2, 80), variant(4, 20)))))).toEqual([
+      "UpdateEndpointWeightsAndCapacities",
+    ]);
     await expect(target.waitUntilSettled("fraud-detector", WAIT)).resolves.toMatchObject({
-      variants: [expect.objectContaining({ variantName: "fraud-xgb-v4", weight: 20 }), expect.objectContaining({ variantName: "primary", weight: 80 })],
+      variants: [
+        expect.objectContaining({ variantName: "fraud-xgb-v4", weight: 20 }),
+        expect.objectContaining({ variantName: "primary", weight: 80 }),
+      ],
     });
   });
 
@@ -132,7 +157,8 @@ async function storeArtifact(bytes: Buffer, claimedSha256?: string): Promise<str
   return sha256;
 }
 let uploadedSha256 = "";
-const registryVariant = (sha256: string) => variant(7, 100, { variantName: "primary", artifactUri: `artifacts/${sha256}/model`, artifactSha256: sha256 });
+const registryVariant = (sha256: string) =>
+  variant(7, 100, { variantName: "primary", artifactUri: `artifacts/${sha256}/model`, artifactSha256: sha256 });
 
 describe("SageMaker target: registry artifacts uploaded by the real S3 client to a local S3 stand-in", () => {
   it("streams the bytes to <prefix>/<sha256>/model, signed and checksummed, before CreateModel points at them", async () => {
@@ -143,14 +169,30 @@ describe("SageMaker target: registry artifacts uploaded by the real S3 client to
 
     await target.apply({ endpointName: "churn-scorer", variants: [registryVariant(sha256)] });
 
-    expect(journal.filter((call) => /S3|CreateModel/.test(call))).toEqual(["S3.HeadObject", "S3.PutObject", "SageMaker.CreateModel"]);
+    expect(journal.filter((call) => /S3|CreateModel/.test(call))).toEqual([
+      "S3.HeadObject",
+      "S3.PutObject",
+      "SageMaker.CreateModel",
+    ]);
     const stored = fakeS3.objects.get(`/modelport-models/prod/${sha256}/model`);
     expect(stored?.body.equals(bytes)).toBe(true);
-    expect(stored?.headers).toMatchObject({ "x-amz-meta-sha256": sha256, "x-amz-server-side-encryption": "AES256", "content-type": "application/octet-stream" });
-    expect(fakeS3.requests.at(-1)?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAMODELPORTTEST\/\d{8}\/eu-west-1\/s3\/aws4_request/);
+    expect(stored?.headers).toMatchObject({
+      "x-amz-meta-sha256": sha256,
+      "x-amz-server-side-encryption": "AES256",
+      "content-type": "application/octet-stream",
+    });
+    expect(fakeS3.requests.at(-1)?.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAMODELPORTTEST\/\d{8}\/eu-west-1\/s3\/aws4_request/,
+    );
     const createModel = fake.requests.findLast((request) => request.operation === "CreateModel")?.body;
     expect(createModel?.PrimaryContainer).toMatchObject({
-      ModelDataSource: { S3DataSource: { S3Uri: `s3://modelport-models/prod/${sha256}/model`, S3DataType: "S3Object", CompressionType: "None" } },
+      ModelDataSource: {
+        S3DataSource: {
+          S3Uri: `s3://modelport-models/prod/${sha256}/model`,
+          S3DataType: "S3Object",
+          CompressionType: "None",
+        },
+      },
     });
     await expect(target.waitUntilSettled("churn-scorer", WAIT)).resolves.toMatchObject({ status: "healthy" });
   });
@@ -158,7 +200,10 @@ describe("SageMaker target: registry artifacts uploaded by the real S3 client to
   it("a later apply that needs the model again finds the object by its sha256 and uploads nothing", async () => {
     journal.length = 0;
 
-    await target.apply({ endpointName: "churn-scorer", variants: [{ ...registryVariant(uploadedSha256), instanceCount: 3 }] });
+    await target.apply({
+      endpointName: "churn-scorer",
+      variants: [{ ...registryVariant(uploadedSha256), instanceCount: 3 }],
+    });
 
     expect(journal.filter((call) => call.startsWith("S3."))).toEqual(["S3.HeadObject"]);
     await expect(target.waitUntilSettled("churn-scorer", WAIT)).resolves.toMatchObject({ status: "healthy" });
@@ -168,12 +213,22 @@ describe("SageMaker target: registry artifacts uploaded by the real S3 client to
     const sha256 = await storeArtifact(Buffer.from("corrupted"), "ef".repeat(32));
     journal.length = 0;
 
-    const error = await target.apply({ endpointName: "churn-scorer-2", variants: [registryVariant(sha256)] }).catch((caught: unknown) => caught);
+    const error = await target
+      .apply({ endpointName: "churn-scorer-2", variants: [registryVariant(sha256)] })
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ModelArtifactError);
-    expect(error).toMatchObject({ retryable: false, message: expect.stringContaining("S3 PutObject of s3://modelport-models/prod/efef") });
-    expect(String(error)).toContain("BadDigest (HTTP 400): The SHA256 you specified did not match the calculated checksum.");
-    expect(journal.filter((call) => call.startsWith("S3.") || call === "SageMaker.CreateModel")).toEqual(["S3.HeadObject", "S3.PutObject"]);
+    expect(error).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining("S3 PutObject of s3://modelport-models/prod/efef"),
+    });
+    expect(String(error)).toContain(
+      "BadDigest (HTTP 400): The SHA256 you specified did not match the calculated checksum.",
+    );
+    expect(journal.filter((call) => call.startsWith("S3.") || call === "SageMaker.CreateModel")).toEqual([
+      "S3.HeadObject",
+      "S3.PutObject",
+    ]);
   });
 
   it("reports missing permissions once, naming the object, when S3 refuses the credentials", async () => {
@@ -181,9 +236,14 @@ describe("SageMaker target: registry artifacts uploaded by the real S3 client to
     fakeS3.deny();
     journal.length = 0;
 
-    const error = await target.apply({ endpointName: "churn-scorer-3", variants: [registryVariant(sha256)] }).catch((caught: unknown) => caught);
+    const error = await target
+      .apply({ endpointName: "churn-scorer-3", variants: [registryVariant(sha256)] })
+      .catch((caught: unknown) => caught);
 
-    expect(error).toMatchObject({ retryable: false, message: expect.stringContaining(`S3 HeadObject of s3://modelport-models/prod/${sha256}/model failed: `) });
+    expect(error).toMatchObject({
+      retryable: false,
+      message: expect.stringContaining(`S3 HeadObject of s3://modelport-models/prod/${sha256}/model failed: `),
+    });
     expect(String(error)).toContain("(HTTP 403)");
     expect(String(error)).toContain("s3:ListBucket");
     expect(journal).toEqual(["SageMaker.DescribeEndpoint", "S3.HeadObject"]);

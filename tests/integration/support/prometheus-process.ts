@@ -4,7 +4,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
 import { renderPrometheusConfig } from "@/server/integrations/prometheus/config";
-import { freePort, temporaryDirectory } from "../runtime/runtime-process";
+import { freePort, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? "/usr/bin/prometheus";
 
@@ -17,15 +17,28 @@ export type RunningPrometheus = {
 };
 
 /** Starts a real Prometheus on a free loopback port, with its own config and TSDB in a temporary directory. */
-export async function startPrometheus(options: { targets: string[]; scrapeIntervalSeconds?: number }): Promise<RunningPrometheus> {
+export async function startPrometheus(options: {
+  targets: string[];
+  scrapeIntervalSeconds?: number;
+}): Promise<RunningPrometheus> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const port = await freePort();
   const temp = await temporaryDirectory("modelport-prometheus-");
   const configFile = path.join(temp.directory, "prometheus.yml");
-  await writeFile(configFile, renderPrometheusConfig({ scrapeIntervalSeconds: interval, jobs: [{ name: "modelport", targets: options.targets }] }));
+  await writeFile(
+    configFile,
+    renderPrometheusConfig({
+      scrapeIntervalSeconds: interval,
+      jobs: [{ name: "modelport", targets: options.targets }],
+    }),
+  );
   const child = spawn(
     PROMETHEUS_BINARY,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(temp.directory, "data")}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(temp.directory, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -40,7 +53,12 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
   const url = `http://127.0.0.1:${port}`;
   const client = new PrometheusClient(url);
   const deadline = Date.now() + 30_000;
-  while (!(await fetch(`${url}/-/ready`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`Prometheus did not become ready in 30 s:\n${output}`);
@@ -51,7 +69,8 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
     const since = Date.now() / 1000;
     const scrapeDeadline = Date.now() + 30_000 + interval * 3000;
     while (!(await scrapedSince(client, options.targets, since))) {
-      if (Date.now() > scrapeDeadline) throw new Error(`Prometheus did not scrape ${options.targets.join(", ")} successfully:\n${output}`);
+      if (Date.now() > scrapeDeadline)
+        throw new Error(`Prometheus did not scrape ${options.targets.join(", ")} successfully:\n${output}`);
       await sleep(200);
     }
   };

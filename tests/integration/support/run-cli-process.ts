@@ -9,7 +9,13 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
 export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, MODELPORT_URL: undefined, MODELPORT_TOKEN: undefined, MODELPORT_CONFIG: undefined, ...env },
+      env: {
+        ...process.env,
+        MODELPORT_URL: undefined,
+        MODELPORT_TOKEN: undefined,
+        MODELPORT_CONFIG: undefined,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -14,8 +14,12 @@ describe("diffAuditValues", () => {
   });
 
   it("treats a missing side as no value, so a creation is all additions", () => {
-    expect(diffAuditValues(null, { name: "fraud" })).toEqual([{ key: "name", before: undefined, after: "fraud", change: "added" }]);
-    expect(diffAuditValues({ name: "fraud" }, undefined)).toEqual([{ key: "name", before: "fraud", after: undefined, change: "removed" }]);
+    expect(diffAuditValues(null, { name: "fraud" })).toEqual([
+      { key: "name", before: undefined, after: "fraud", change: "added" },
+    ]);
+    expect(diffAuditValues({ name: "fraud" }, undefined)).toEqual([
+      { key: "name", before: "fraud", after: undefined, change: "removed" },
+    ]);
     expect(diffAuditValues(null, null)).toEqual([]);
   });
 
@@ -28,7 +32,9 @@ describe("diffAuditValues", () => {
 
   it("compares non-object values as a whole", () => {
     expect(diffAuditValues("on", "off")).toEqual([{ key: "(value)", before: "on", after: "off", change: "changed" }]);
-    expect(diffAuditValues([1], { a: 1 })).toEqual([{ key: "(value)", before: [1], after: { a: 1 }, change: "changed" }]);
+    expect(diffAuditValues([1], { a: 1 })).toEqual([
+      { key: "(value)", before: [1], after: { a: 1 }, change: "changed" },
+    ]);
   });
 });
 

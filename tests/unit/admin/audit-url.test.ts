@@ -5,7 +5,9 @@ import { auditQueryInput, auditStateFromParams, hasFilters, localDay } from "@/c
 describe("auditStateFromParams", () => {
   it("keeps valid filters and one cursor, dropping malformed values", () => {
     const state = auditStateFromParams(
-      new URLSearchParams("action=user.role.update&actor=u1&from=2025-02-30&to=2025-03-31&entityId=%20&before=42&after=7&junk=1"),
+      new URLSearchParams(
+        "action=user.role.update&actor=u1&from=2025-02-30&to=2025-03-31&entityId=%20&before=42&after=7&junk=1",
+      ),
     );
     expect(state).toEqual({ action: "user.role.update", actor: "u1", to: "2025-03-31", before: "42" });
     expect(auditStateFromParams(new URLSearchParams("before=1;drop&after=9"))).toEqual({ after: "9" });
@@ -32,15 +34,36 @@ describe("auditQueryInput", () => {
 
 describe("auditEntityLink", () => {
   it("links users to the users page and names tokens without a link", () => {
-    expect(auditEntityLink({ kind: "user", name: "Ada", email: "ada+x@corp.test" })).toEqual({ href: "/admin/users?q=ada%2Bx%40corp.test", label: "Ada" });
-    expect(auditEntityLink({ kind: "token", name: "ci", prefix: "mp_abc" })).toEqual({ href: null, label: "ci (mp_abc…)" });
+    expect(auditEntityLink({ kind: "user", name: "Ada", email: "ada+x@corp.test" })).toEqual({
+      href: "/admin/users?q=ada%2Bx%40corp.test",
+      label: "Ada",
+    });
+    expect(auditEntityLink({ kind: "token", name: "ci", prefix: "mp_abc" })).toEqual({
+      href: null,
+      label: "ci (mp_abc…)",
+    });
   });
 
   it("links models, versions, aliases, experiments and runs to their pages", () => {
-    expect(auditEntityLink({ kind: "model", name: "fraud gbm" })).toEqual({ href: "/models/fraud%20gbm", label: "fraud gbm" });
-    expect(auditEntityLink({ kind: "version", modelName: "fraud", version: 3 })).toEqual({ href: "/models/fraud/versions/3", label: "fraud v3" });
-    expect(auditEntityLink({ kind: "alias", modelName: "fraud", alias: "production" })).toEqual({ href: "/models/fraud", label: "fraud@production" });
-    expect(auditEntityLink({ kind: "experiment", id: "e1", name: "exp" })).toEqual({ href: "/experiments/e1", label: "exp" });
-    expect(auditEntityLink({ kind: "run", id: "r1", name: "run", experimentId: "e1" })).toEqual({ href: "/experiments/e1/runs/r1", label: "run" });
+    expect(auditEntityLink({ kind: "model", name: "fraud gbm" })).toEqual({
+      href: "/models/fraud%20gbm",
+      label: "fraud gbm",
+    });
+    expect(auditEntityLink({ kind: "version", modelName: "fraud", version: 3 })).toEqual({
+      href: "/models/fraud/versions/3",
+      label: "fraud v3",
+    });
+    expect(auditEntityLink({ kind: "alias", modelName: "fraud", alias: "production" })).toEqual({
+      href: "/models/fraud",
+      label: "fraud@production",
+    });
+    expect(auditEntityLink({ kind: "experiment", id: "e1", name: "exp" })).toEqual({
+      href: "/experiments/e1",
+      label: "exp",
+    });
+    expect(auditEntityLink({ kind: "run", id: "r1", name: "run", experimentId: "e1" })).toEqual({
+      href: "/experiments/e1/runs/r1",
+      label: "run",
+    });
   });
 });

@@ -20,7 +20,11 @@ describe("extractGlobalFlags", () => {
       rest: ["runs", "create", "--experiment", "x"],
     });
     expect(extractGlobalFlags(["runs", "log", "-h"])).toMatchObject({ help: true, rest: ["runs", "log"] });
-    expect(extractGlobalFlags(["runs", "log", "--", "--json"])).toEqual({ json: false, help: false, rest: ["runs", "log", "--", "--json"] });
+    expect(extractGlobalFlags(["runs", "log", "--", "--json"])).toEqual({
+      json: false,
+      help: false,
+      rest: ["runs", "log", "--", "--json"],
+    });
   });
 });
 
@@ -48,14 +52,35 @@ describe("command parsing", () => {
 
   it("runs create needs an experiment and collects tags", () => {
     expect(
-      runsCreateCommand.parse(["--experiment", "fraud", "--name", "n1", "--git-commit", "abc", "--dataset", "s3://d", "--tag", "a=1", "--tag", "b=2"]),
-    ).toEqual({ experimentName: "fraud", name: "n1", gitCommit: "abc", datasetRef: "s3://d", tags: { a: "1", b: "2" } });
+      runsCreateCommand.parse([
+        "--experiment",
+        "fraud",
+        "--name",
+        "n1",
+        "--git-commit",
+        "abc",
+        "--dataset",
+        "s3://d",
+        "--tag",
+        "a=1",
+        "--tag",
+        "b=2",
+      ]),
+    ).toEqual({
+      experimentName: "fraud",
+      name: "n1",
+      gitCommit: "abc",
+      datasetRef: "s3://d",
+      tags: { a: "1", b: "2" },
+    });
     expect(runsCreateCommand.parse(["--experiment", "fraud"]).tags).toBeUndefined();
     expect(() => runsCreateCommand.parse([])).toThrow("Missing --experiment");
   });
 
   it("runs log takes a run id and at least something to log", () => {
-    expect(runsLogCommand.parse(["r1", "--param", "lr=0.1", "--metric", "loss=0.5@2", "--metrics-file", "m.csv"])).toEqual({
+    expect(
+      runsLogCommand.parse(["r1", "--param", "lr=0.1", "--metric", "loss=0.5@2", "--metrics-file", "m.csv"]),
+    ).toEqual({
       runId: "r1",
       params: { lr: "0.1" },
       metrics: [{ key: "loss", value: 0.5, step: 2 }],
@@ -70,18 +95,39 @@ describe("command parsing", () => {
   it("runs finish defaults to FINISHED and checks the status", () => {
     expect(runsFinishCommand.parse(["r1"])).toEqual({ runId: "r1", status: "FINISHED" });
     expect(runsFinishCommand.parse(["r1", "--status", "killed"])).toEqual({ runId: "r1", status: "KILLED" });
-    expect(() => runsFinishCommand.parse(["r1", "--status", "DONE"])).toThrow(/must be one of FINISHED, FAILED, KILLED/);
+    expect(() => runsFinishCommand.parse(["r1", "--status", "DONE"])).toThrow(
+      /must be one of FINISHED, FAILED, KILLED/,
+    );
   });
 
   it("artifacts upload names the artifact after the file unless --path says otherwise", () => {
-    expect(artifactsUploadCommand.parse(["r1", "out/model.onnx"])).toEqual({ runId: "r1", file: "out/model.onnx", path: "model.onnx" });
-    expect(artifactsUploadCommand.parse(["r1", "out/model.onnx", "--path", "models/m.onnx"]).path).toBe("models/m.onnx");
+    expect(artifactsUploadCommand.parse(["r1", "out/model.onnx"])).toEqual({
+      runId: "r1",
+      file: "out/model.onnx",
+      path: "model.onnx",
+    });
+    expect(artifactsUploadCommand.parse(["r1", "out/model.onnx", "--path", "models/m.onnx"]).path).toBe(
+      "models/m.onnx",
+    );
     expect(() => artifactsUploadCommand.parse(["r1"])).toThrow("Missing FILE");
   });
 
   it("models register maps format and task to the API's values and checks --create", () => {
     expect(
-      modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--artifact", "model.onnx", "--create", "--team", "Risk", "--task", "classification"]),
+      modelsRegisterCommand.parse([
+        "fraud",
+        "--run",
+        "r1",
+        "--format",
+        "onnx",
+        "--artifact",
+        "model.onnx",
+        "--create",
+        "--team",
+        "Risk",
+        "--task",
+        "classification",
+      ]),
     ).toEqual({
       name: "fraud",
       version: { runId: "r1", format: "ONNX", artifactPath: "model.onnx", description: undefined },
@@ -91,9 +137,15 @@ describe("command parsing", () => {
     expect(modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "vllm"]).create).toBeUndefined();
     expect(() => modelsRegisterCommand.parse(["fraud", "--format", "onnx"])).toThrow("Missing --run");
     expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1"])).toThrow("Missing --format");
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "pickle"])).toThrow(/onnx, vllm, container/);
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--create"])).toThrow("--create needs --task");
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--task", "llm"])).toThrow(/only apply with --create/);
+    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "pickle"])).toThrow(
+      /onnx, vllm, container/,
+    );
+    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--create"])).toThrow(
+      "--create needs --task",
+    );
+    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--task", "llm"])).toThrow(
+      /only apply with --create/,
+    );
   });
 
   it("models list and alias", () => {

@@ -9,7 +9,10 @@ describe("resolveConnection", () => {
 
   it("uses the saved login, with each environment variable overriding its part", () => {
     expect(resolveConnection({}, saved)).toEqual(saved);
-    expect(resolveConnection({ MODELPORT_TOKEN: "mp_ci" }, saved)).toEqual({ url: "https://saved.example", token: "mp_ci" });
+    expect(resolveConnection({ MODELPORT_TOKEN: "mp_ci" }, saved)).toEqual({
+      url: "https://saved.example",
+      token: "mp_ci",
+    });
     expect(resolveConnection({ MODELPORT_URL: "http://ci:3000/api/v1/", MODELPORT_TOKEN: "mp_ci" }, null)).toEqual({
       url: "http://ci:3000",
       token: "mp_ci",

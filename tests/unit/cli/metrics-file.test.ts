@@ -12,7 +12,9 @@ describe("parseMetricsLine (JSON lines)", () => {
       kind: "point",
       point: { key: "loss", value: 0.5, step: 3 },
     });
-    expect(parseMetricsLine('{"key":"auc","value":1,"step":0,"timestamp":1700000000000,"extra":true}', "jsonl")).toEqual({
+    expect(
+      parseMetricsLine('{"key":"auc","value":1,"step":0,"timestamp":1700000000000,"extra":true}', "jsonl"),
+    ).toEqual({
       kind: "point",
       point: { key: "auc", value: 1, step: 0, timestamp: 1700000000000 },
     });
@@ -43,7 +45,10 @@ describe("parseMetricsLine (JSON lines)", () => {
 describe("parseMetricsLine (CSV)", () => {
   it("reads key,value,step[,timestamp] and skips a header", () => {
     expect(parseMetricsLine("key,value,step,timestamp", "csv")).toEqual({ kind: "skip" });
-    expect(parseMetricsLine(" loss , 0.25 , 7 ", "csv")).toEqual({ kind: "point", point: { key: "loss", value: 0.25, step: 7 } });
+    expect(parseMetricsLine(" loss , 0.25 , 7 ", "csv")).toEqual({
+      kind: "point",
+      point: { key: "loss", value: 0.25, step: 7 },
+    });
     expect(parseMetricsLine("loss,0.25,7,1700000000000", "csv")).toEqual({
       kind: "point",
       point: { key: "loss", value: 0.25, step: 7, timestamp: 1700000000000 },
@@ -51,10 +56,22 @@ describe("parseMetricsLine (CSV)", () => {
   });
 
   it("rejects the wrong number of fields and bad numbers", () => {
-    expect(parseMetricsLine("loss,0.25", "csv")).toEqual({ kind: "error", message: "expected key,value,step[,timestamp] but found 2 fields" });
-    expect(parseMetricsLine("loss,NaN,1", "csv")).toMatchObject({ kind: "error", message: expect.stringMatching(/NaN is not a finite number/) });
-    expect(parseMetricsLine("loss,1,x", "csv")).toMatchObject({ kind: "error", message: expect.stringMatching(/step x/) });
-    expect(parseMetricsLine("loss,1,1,1.5", "csv")).toMatchObject({ kind: "error", message: expect.stringMatching(/timestamp 1.5/) });
+    expect(parseMetricsLine("loss,0.25", "csv")).toEqual({
+      kind: "error",
+      message: "expected key,value,step[,timestamp] but found 2 fields",
+    });
+    expect(parseMetricsLine("loss,NaN,1", "csv")).toMatchObject({
+      kind: "error",
+      message: expect.stringMatching(/NaN is not a finite number/),
+    });
+    expect(parseMetricsLine("loss,1,x", "csv")).toMatchObject({
+      kind: "error",
+      message: expect.stringMatching(/step x/),
+    });
+    expect(parseMetricsLine("loss,1,1,1.5", "csv")).toMatchObject({
+      kind: "error",
+      message: expect.stringMatching(/timestamp 1.5/),
+    });
   });
 });
 
@@ -72,7 +89,13 @@ describe("describeLineErrors", () => {
   it("lists line numbers and caps the list", () => {
     const errors = Array.from({ length: 25 }, (_, i) => ({ line: i + 1, message: "bad" }));
     const text = describeLineErrors("m.csv", errors, 40, 3);
-    expect(text.split("\n")).toEqual(["m.csv: 40 bad lines, nothing was sent", "  line 1: bad", "  line 2: bad", "  line 3: bad", "  …and 37 more"]);
+    expect(text.split("\n")).toEqual([
+      "m.csv: 40 bad lines, nothing was sent",
+      "  line 1: bad",
+      "  line 2: bad",
+      "  line 3: bad",
+      "  …and 37 more",
+    ]);
   });
 });
 
@@ -100,16 +123,28 @@ describe("validateMetricsFile and readMetricPoints", () => {
   it("reports every bad line with its line number", async () => {
     const path = await fileWith(
       "m.jsonl",
-      ['{"key":"loss","value":1,"step":0}', "", '{"key":"loss","value":"x","step":1}', "oops", '{"key":"loss","value":1,"step":2}'].join("\n"),
+      [
+        '{"key":"loss","value":1,"step":0}',
+        "",
+        '{"key":"loss","value":"x","step":1}',
+        "oops",
+        '{"key":"loss","value":1,"step":2}',
+      ].join("\n"),
     );
     const failure = await validateMetricsFile(path).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UsageError);
     expect((failure as UsageError).message).toBe(
-      ['m.jsonl: 2 bad lines, nothing was sent', '  line 3: value "x" is not a finite number', "  line 4: not valid JSON"].join("\n"),
+      [
+        "m.jsonl: 2 bad lines, nothing was sent",
+        '  line 3: value "x" is not a finite number',
+        "  line 4: not valid JSON",
+      ].join("\n"),
     );
   });
 
   it("names a missing file", async () => {
-    await expect(validateMetricsFile("/nonexistent/metrics.csv")).rejects.toThrow("Cannot read metrics file /nonexistent/metrics.csv");
+    await expect(validateMetricsFile("/nonexistent/metrics.csv")).rejects.toThrow(
+      "Cannot read metrics file /nonexistent/metrics.csv",
+    );
   });
 });

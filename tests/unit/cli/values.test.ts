@@ -4,7 +4,11 @@ import { parseChoice, parseKeyValues, parseMetricArg, parsePositiveInt } from "@
 
 describe("parseKeyValues", () => {
   it("splits at the first = and lets later keys win", () => {
-    expect(parseKeyValues(["lr=0.1", "query=a=b", "lr=0.2", "empty="], "--param")).toEqual({ lr: "0.2", query: "a=b", empty: "" });
+    expect(parseKeyValues(["lr=0.1", "query=a=b", "lr=0.2", "empty="], "--param")).toEqual({
+      lr: "0.2",
+      query: "a=b",
+      empty: "",
+    });
     expect(parseKeyValues(undefined, "--param")).toEqual({});
   });
 

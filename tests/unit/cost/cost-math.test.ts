@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { alignWindow, budgetStatus, dollarsFor, dollarsPerThousand, forecastMonth, monthOf } from "@/server/services/cost/cost-math";
+import {
+  alignWindow,
+  budgetStatus,
+  dollarsFor,
+  dollarsPerThousand,
+  forecastMonth,
+  monthOf,
+} from "@/server/services/cost/cost-math";
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import type { EndpointOwner } from "@/server/services/cost/endpoint-owners";
 
@@ -18,7 +25,11 @@ describe("cost arithmetic", () => {
 
   it("forecasts the month as month-to-date plus the current rate for the hours left", () => {
     const now = new Date("2026-11-29T00:00:00Z");
-    expect(monthOf(now)).toEqual({ start: new Date("2026-11-01T00:00:00Z"), end: new Date("2026-12-01T00:00:00Z"), key: "2026-11" });
+    expect(monthOf(now)).toEqual({
+      start: new Date("2026-11-01T00:00:00Z"),
+      end: new Date("2026-12-01T00:00:00Z"),
+      key: "2026-11",
+    });
     expect(forecastMonth(100, 2, now)).toBeCloseTo(100 + 2 * 48, 9);
     expect(forecastMonth(100, 2, new Date("2026-12-31T23:00:00Z"))).toBeCloseTo(102, 9);
   });
@@ -41,18 +52,38 @@ describe("cost arithmetic", () => {
 
 describe("cost rows", () => {
   const owners = new Map<string, EndpointOwner>([
-    ["fraud-prod", { endpointId: "e1", endpointName: "fraud-prod", modelName: "fraud", teamId: "t1", teamName: "Risk" }],
+    [
+      "fraud-prod",
+      { endpointId: "e1", endpointName: "fraud-prod", modelName: "fraud", teamId: "t1", teamName: "Risk" },
+    ],
     ["eta-prod", { endpointId: "e2", endpointName: "eta-prod", modelName: "eta", teamId: "t2", teamName: "Logistics" }],
   ]);
-  const prices = new Map([["ml.m5.large", 0.115], ["local-cpu", 0.0425]]);
+  const prices = new Map([
+    ["ml.m5.large", 0.115],
+    ["local-cpu", 0.0425],
+  ]);
   const usage = [
-    { endpoint: "fraud-prod", variant: "fraud-v1", instanceType: "ml.m5.large", instanceSeconds: 7200, instancesNow: 2 },
+    {
+      endpoint: "fraud-prod",
+      variant: "fraud-v1",
+      instanceType: "ml.m5.large",
+      instanceSeconds: 7200,
+      instancesNow: 2,
+    },
     { endpoint: "eta-prod", variant: "eta-v3", instanceType: "local-cpu", instanceSeconds: 3600, instancesNow: 1 },
     { endpoint: "eta-prod", variant: "eta-v4", instanceType: "ml.unknown", instanceSeconds: 3600, instancesNow: 1 },
   ];
 
   it("sums priced instance-seconds per team and flags unpriced instance types", () => {
-    const rows = costRows(usage, new Map([["fraud-prod", 4000], ["eta-prod", 0]]), prices, groupings(owners).team);
+    const rows = costRows(
+      usage,
+      new Map([
+        ["fraud-prod", 4000],
+        ["eta-prod", 0],
+      ]),
+      prices,
+      groupings(owners).team,
+    );
     const risk = rows.find((r) => r.label === "Risk")!;
     expect(risk.usd).toBeCloseTo(0.23, 12);
     expect(risk.usdPerHourNow).toBeCloseTo(0.23, 12);
@@ -66,7 +97,12 @@ describe("cost rows", () => {
   });
 
   it("keeps endpoints Prometheus knows but the registry does not", () => {
-    const rows = costRows([{ endpoint: "manual", variant: "v", instanceType: "local-cpu", instanceSeconds: 36, instancesNow: 1 }], new Map(), prices, groupings(owners).model);
+    const rows = costRows(
+      [{ endpoint: "manual", variant: "v", instanceType: "local-cpu", instanceSeconds: 36, instancesNow: 1 }],
+      new Map(),
+      prices,
+      groupings(owners).model,
+    );
     expect(rows).toMatchObject([{ label: "Not in the registry", modelName: null }]);
   });
 });

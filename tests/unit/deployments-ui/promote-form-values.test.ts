@@ -6,7 +6,17 @@ import { requestPromotionInput } from "@/server/services/deployments/schemas";
 describe("toPromotionInput", () => {
   it("builds a canary promotion with a metric gate the server schema accepts", () => {
     const input = toPromotionInput(
-      { ...INITIAL_PROMOTE_VALUES, environment: "PRODUCTION", strategyKind: "canary", canaryPercent: "10", bakeSeconds: "120", reason: "better AUC", gateEnabled: true, gateMetric: "auc", gateTolerance: "0.01" },
+      {
+        ...INITIAL_PROMOTE_VALUES,
+        environment: "PRODUCTION",
+        strategyKind: "canary",
+        canaryPercent: "10",
+        bakeSeconds: "120",
+        reason: "better AUC",
+        gateEnabled: true,
+        gateMetric: "auc",
+        gateTolerance: "0.01",
+      },
       "fraud",
       3,
     );
@@ -22,7 +32,11 @@ describe("toPromotionInput", () => {
   });
 
   it("leaves the gate out when it is off and reports an empty step size instead of reading it as 0", () => {
-    const input = toPromotionInput({ ...INITIAL_PROMOTE_VALUES, strategyKind: "linear", stepPercent: "", reason: "x" }, "fraud", 1);
+    const input = toPromotionInput(
+      { ...INITIAL_PROMOTE_VALUES, strategyKind: "linear", stepPercent: "", reason: "x" },
+      "fraud",
+      1,
+    );
     expect(input.metricGate).toBeUndefined();
     const result = requestPromotionInput.safeParse(input);
     expect(result.success).toBe(false);
@@ -30,7 +44,9 @@ describe("toPromotionInput", () => {
   });
 
   it("refuses a blank reason with the schema's message", () => {
-    const result = requestPromotionInput.safeParse(toPromotionInput({ ...INITIAL_PROMOTE_VALUES, reason: "  " }, "fraud", 1));
+    const result = requestPromotionInput.safeParse(
+      toPromotionInput({ ...INITIAL_PROMOTE_VALUES, reason: "  " }, "fraud", 1),
+    );
     expect(result.error?.issues[0]?.message).toBe("Say why this version should be promoted");
   });
 });
@@ -39,6 +55,8 @@ describe("strategySummary", () => {
   it("summarises each kind", () => {
     expect(strategySummary({ kind: "all-at-once" })).toBe("All at once");
     expect(strategySummary({ kind: "canary", canaryPercent: 10, bakeSeconds: 90 })).toBe("Canary 10%, bake 1m 30s");
-    expect(strategySummary({ kind: "linear", stepPercent: 25, stepBakeSeconds: 30 })).toBe("Linear 25% steps, bake 30s each");
+    expect(strategySummary({ kind: "linear", stepPercent: 25, stepBakeSeconds: 30 })).toBe(
+      "Linear 25% steps, bake 30s each",
+    );
   });
 });

@@ -3,8 +3,24 @@ import { mergeTimeline, stepLabel } from "@/components/deployments/timeline";
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
 
-function event(id: number, step: string, outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED", attempt = 1, message = "") {
-  return { id: BigInt(id), deploymentId: "d1", step, attempt, outcome, message, details: null, startedAt: at(id), finishedAt: outcome === "RUNNING" ? null : at(id + 1) };
+function event(
+  id: number,
+  step: string,
+  outcome: "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED",
+  attempt = 1,
+  message = "",
+) {
+  return {
+    id: BigInt(id),
+    deploymentId: "d1",
+    step,
+    attempt,
+    outcome,
+    message,
+    details: null,
+    startedAt: at(id),
+    finishedAt: outcome === "RUNNING" ? null : at(id + 1),
+  };
 }
 
 const PLANNED = ["validate-artifact", "apply-endpoint", "wait-healthy", "shift-traffic:1", "finalize", "move-alias"];
@@ -33,7 +49,11 @@ describe("mergeTimeline", () => {
   });
 
   it("appends steps that happened without being planned, such as a rollback", () => {
-    const steps = mergeTimeline(PLANNED, [event(1, "validate-artifact", "SUCCEEDED"), event(2, "shift-traffic:1", "FAILED", 1, "p99 too high"), event(3, "rollback", "SUCCEEDED")]);
+    const steps = mergeTimeline(PLANNED, [
+      event(1, "validate-artifact", "SUCCEEDED"),
+      event(2, "shift-traffic:1", "FAILED", 1, "p99 too high"),
+      event(3, "rollback", "SUCCEEDED"),
+    ]);
     expect(steps.map((s) => s.name)).toEqual([...PLANNED, "rollback"]);
     expect(steps.at(-1)).toMatchObject({ state: "succeeded", planned: false });
     expect(steps.find((s) => s.name === "shift-traffic:1")).toMatchObject({ state: "failed", message: "p99 too high" });

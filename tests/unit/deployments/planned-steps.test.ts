@@ -3,12 +3,33 @@ import { plannedStepNames } from "@/server/services/deployments/deployment-views
 
 describe("plannedStepNames", () => {
   it("lists the steps of each strategy in the order the state machine runs them", () => {
-    expect(plannedStepNames({ kind: "all-at-once" })).toEqual(["validate-artifact", "apply-endpoint", "wait-healthy", "shift-traffic:1", "finalize", "move-alias"]);
+    expect(plannedStepNames({ kind: "all-at-once" })).toEqual([
+      "validate-artifact",
+      "apply-endpoint",
+      "wait-healthy",
+      "shift-traffic:1",
+      "finalize",
+      "move-alias",
+    ]);
     expect(plannedStepNames({ kind: "canary", canaryPercent: 5, bakeSeconds: 60 })).toEqual([
-      "validate-artifact", "apply-endpoint", "wait-healthy", "shift-traffic:1", "bake:1", "shift-traffic:2", "finalize", "move-alias",
+      "validate-artifact",
+      "apply-endpoint",
+      "wait-healthy",
+      "shift-traffic:1",
+      "bake:1",
+      "shift-traffic:2",
+      "finalize",
+      "move-alias",
     ]);
     expect(plannedStepNames({ kind: "linear", stepPercent: 50, stepBakeSeconds: 10 })).toEqual([
-      "validate-artifact", "apply-endpoint", "wait-healthy", "shift-traffic:1", "bake:1", "shift-traffic:2", "finalize", "move-alias",
+      "validate-artifact",
+      "apply-endpoint",
+      "wait-healthy",
+      "shift-traffic:1",
+      "bake:1",
+      "shift-traffic:2",
+      "finalize",
+      "move-alias",
     ]);
   });
 });

@@ -14,8 +14,12 @@ describe("rolloutSteps", () => {
   });
 
   it("moves in equal linear steps and always ends at 100%", () => {
-    expect(rolloutSteps({ kind: "linear", stepPercent: 30, stepBakeSeconds: 60 }).map((s) => s.candidatePercent)).toEqual([30, 60, 90, 100]);
-    expect(rolloutSteps({ kind: "linear", stepPercent: 25, stepBakeSeconds: 60 }).map((s) => s.candidatePercent)).toEqual([25, 50, 75, 100]);
+    expect(
+      rolloutSteps({ kind: "linear", stepPercent: 30, stepBakeSeconds: 60 }).map((s) => s.candidatePercent),
+    ).toEqual([30, 60, 90, 100]);
+    expect(
+      rolloutSteps({ kind: "linear", stepPercent: 25, stepBakeSeconds: 60 }).map((s) => s.candidatePercent),
+    ).toEqual([25, 50, 75, 100]);
   });
 
   it("refuses shares outside 1–99", () => {

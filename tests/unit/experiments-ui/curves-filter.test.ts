@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { curvePointBudget, hoverRows, isDownsampled, nearestPoint, stepDomain, valueDomain } from "@/lib/experiments-curves";
+import {
+  curvePointBudget,
+  hoverRows,
+  isDownsampled,
+  nearestPoint,
+  stepDomain,
+  valueDomain,
+} from "@/lib/experiments-curves";
 import { filterErrorIndex, splitAtIndex } from "@/lib/experiments-filter";
 
 const points = [0, 10, 20, 30].map((step) => ({ step, value: step / 10 }));
@@ -48,7 +55,9 @@ describe("curvePointBudget", () => {
 
 describe("filter errors", () => {
   it("turns the server's 1-based position into a 0-based index", () => {
-    expect(filterErrorIndex('Invalid filter: Expected an operator (=, !=, <, <=, >, >=) after "metrics.auc" at position 13')).toBe(12);
+    expect(
+      filterErrorIndex('Invalid filter: Expected an operator (=, !=, <, <=, >, >=) after "metrics.auc" at position 13'),
+    ).toBe(12);
     expect(filterErrorIndex("Invalid filter: Unterminated string starting at position 1")).toBe(0);
     expect(filterErrorIndex("Unknown column")).toBeNull();
   });
@@ -61,7 +70,17 @@ describe("filter errors", () => {
 
 describe("stepDomain", () => {
   it("spans the first to the last step of all curves", () => {
-    expect(stepDomain([{ points }, { points: [{ step: 5, value: 1 }, { step: 45, value: 2 }] }])).toEqual([0, 45]);
+    expect(
+      stepDomain([
+        { points },
+        {
+          points: [
+            { step: 5, value: 1 },
+            { step: 45, value: 2 },
+          ],
+        },
+      ]),
+    ).toEqual([0, 45]);
   });
 
   it("gives a single step room and copes with no points", () => {
@@ -72,8 +91,27 @@ describe("stepDomain", () => {
 
 describe("valueDomain", () => {
   it("widens the value range to round ticks", () => {
-    expect(valueDomain([{ points: [{ step: 0, value: 0.013 }, { step: 1, value: 1.326 }] }, { points: [{ step: 0, value: 0.5 }] }])).toEqual([0, 1.4]);
-    expect(valueDomain([{ points: [{ step: 0, value: -3.2 }, { step: 1, value: 41 }] }])).toEqual([-10, 50]);
+    expect(
+      valueDomain([
+        {
+          points: [
+            { step: 0, value: 0.013 },
+            { step: 1, value: 1.326 },
+          ],
+        },
+        { points: [{ step: 0, value: 0.5 }] },
+      ]),
+    ).toEqual([0, 1.4]);
+    expect(
+      valueDomain([
+        {
+          points: [
+            { step: 0, value: -3.2 },
+            { step: 1, value: 41 },
+          ],
+        },
+      ]),
+    ).toEqual([-10, 50]);
   });
 
   it("gives a flat line some room and copes with no points", () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { layoutAxes, lineVertices, pathThrough, pickCategoryLabels, yForFraction, type PcBox, type PcDimension } from "@/lib/experiments-parallel";
+import {
+  layoutAxes,
+  lineVertices,
+  pathThrough,
+  pickCategoryLabels,
+  yForFraction,
+  type PcBox,
+  type PcDimension,
+} from "@/lib/experiments-parallel";
 
 const box: PcBox = { width: 500, height: 300, top: 50, right: 50, bottom: 50, left: 50 };
 
@@ -33,7 +41,12 @@ describe("parallel coordinates geometry", () => {
     const vertices = lineVertices(axes, dimensions, 2, box);
     expect(vertices[1]).toBeNull();
     expect(pathThrough(vertices)).toBe("M50,161.1M450,150");
-    expect(pathThrough([{ x: 0, y: 0 }, { x: 1.26, y: 2 }])).toBe("M0,0L1.3,2");
+    expect(
+      pathThrough([
+        { x: 0, y: 0 },
+        { x: 1.26, y: 2 },
+      ]),
+    ).toBe("M0,0L1.3,2");
   });
 
   it("thins out long category lists but keeps the ends", () => {

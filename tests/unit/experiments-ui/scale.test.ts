@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { buildAxis, categoricalAxis, naturalCompare, niceDomain, niceTicks, numericAxis, toFiniteNumber } from "@/lib/experiments-scale";
+import {
+  buildAxis,
+  categoricalAxis,
+  naturalCompare,
+  niceDomain,
+  niceTicks,
+  numericAxis,
+  toFiniteNumber,
+} from "@/lib/experiments-scale";
 
 describe("buildAxis", () => {
   it("is numeric when every present value is a number, even as strings", () => {

@@ -77,7 +77,9 @@ describe("runs table state", () => {
 
 describe("compare state", () => {
   it("parses the documented parameters", () => {
-    const state = parseCompareState(new URLSearchParams("runs=r1,r2,r1&metric=loss,auc&x=params.lr&y=metrics.auc&diff=1"));
+    const state = parseCompareState(
+      new URLSearchParams("runs=r1,r2,r1&metric=loss,auc&x=params.lr&y=metrics.auc&diff=1"),
+    );
     expect(state).toEqual({
       runIds: ["r1", "r2"],
       metrics: ["loss", "auc"],
@@ -104,7 +106,10 @@ describe("compare state", () => {
 
   it("builds the compare link from selected runs", () => {
     expect(compareHref(["id1", "id2"])).toBe("/experiments/compare?runs=id1,id2");
-    expect(parseCompareState(new URL(compareHref(["id1", "id2"]), "http://x").searchParams).runIds).toEqual(["id1", "id2"]);
+    expect(parseCompareState(new URL(compareHref(["id1", "id2"]), "http://x").searchParams).runIds).toEqual([
+      "id1",
+      "id2",
+    ]);
   });
 });
 

@@ -51,7 +51,9 @@ describe("validateContentType", () => {
 
 describe("contentDisposition", () => {
   it("names the file after the last path segment, with a UTF-8 form", () => {
-    expect(contentDisposition("model/model.onnx")).toBe(`attachment; filename="model.onnx"; filename*=UTF-8''model.onnx`);
+    expect(contentDisposition("model/model.onnx")).toBe(
+      `attachment; filename="model.onnx"; filename*=UTF-8''model.onnx`,
+    );
     expect(contentDisposition('a/"weird" näme.txt')).toBe(
       `attachment; filename="_weird_ n_me.txt"; filename*=UTF-8''%22weird%22%20n%C3%A4me.txt`,
     );

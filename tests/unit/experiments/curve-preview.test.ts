@@ -12,16 +12,23 @@ import {
 import { CHART_POINT_BUDGET, pointsPerSeries } from "@/server/services/experiments/point-budget";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-const curve = (values: number[], firstStep = 0): CurvePoint[] => values.map((value, i) => ({ step: firstStep + i, value }));
+const curve = (values: number[], firstStep = 0): CurvePoint[] =>
+  values.map((value, i) => ({ step: firstStep + i, value }));
 /** A smooth curve with a little deterministic noise, so every bucket has a distinct low and high. */
-const noisy = (count: number) => curve(Array.from({ length: count }, (_, i) => Math.exp(-i / 300) + 0.01 * Math.sin(i * 12.9898)));
+const noisy = (count: number) =>
+  curve(Array.from({ length: count }, (_, i) => Math.exp(-i / 300) + 0.01 * Math.sin(i * 12.9898)));
 
 describe("packCurve / unpackCurve", () => {
   it("packs each point as a little-endian int32 step and float64 value", () => {
     expect(hex(packCurve([{ step: 1, value: -2.5 }]))).toBe("01000000" + "00000000000004c0");
-    expect(hex(packCurve([{ step: 0x01020304, value: 1 }, { step: 0, value: 0 }]))).toBe(
-      "04030201" + "000000000000f03f" + "00000000" + "0000000000000000",
-    );
+    expect(
+      hex(
+        packCurve([
+          { step: 0x01020304, value: 1 },
+          { step: 0, value: 0 },
+        ]),
+      ),
+    ).toBe("04030201" + "000000000000f03f" + "00000000" + "0000000000000000");
     expect(packCurve([])).toHaveLength(0);
   });
 
@@ -102,7 +109,8 @@ describe("downsamplePacked", () => {
   it("matches downsampling the unpacked points", () => {
     const points = noisy(PREVIEW_POINTS);
     const packed = packCurve(points);
-    for (const limit of [10, 250, 999, 1000]) expect(downsamplePacked(packed, limit)).toEqual(downsampleMinMax(points, limit));
+    for (const limit of [10, 250, 999, 1000])
+      expect(downsamplePacked(packed, limit)).toEqual(downsampleMinMax(points, limit));
   });
 });
 

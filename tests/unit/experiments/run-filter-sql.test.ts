@@ -12,7 +12,9 @@ describe("compileRunFilter", () => {
 
   it("passes every user-supplied key and value as a bind parameter", () => {
     const hostile = `x"; DROP TABLE "Run"; --`;
-    const sql = compile(`metrics.\`${hostile}\` > 1 and params.\`${hostile}\` = '${hostile.replace(/"/g, '\\"')}' and tags.\`${hostile}\` = "v" and attributes.name != "${hostile.replace(/"/g, '\\"')}"`);
+    const sql = compile(
+      `metrics.\`${hostile}\` > 1 and params.\`${hostile}\` = '${hostile.replace(/"/g, '\\"')}' and tags.\`${hostile}\` = "v" and attributes.name != "${hostile.replace(/"/g, '\\"')}"`,
+    );
     expect(sql.sql).not.toContain("DROP TABLE");
     expect(sql.values.filter((v) => v === hostile).length).toBe(5);
   });

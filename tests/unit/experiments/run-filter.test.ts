@@ -47,12 +47,16 @@ describe("parseRunFilter: valid filters", () => {
   });
 
   it("parses attributes, normalising the name's case and the status value", () => {
-    expect(parseRunFilter('attributes.status = "finished" AND attributes.GITCOMMIT != "abc" and attributes.user = "ann"')).toEqual([
+    expect(
+      parseRunFilter('attributes.status = "finished" AND attributes.GITCOMMIT != "abc" and attributes.user = "ann"'),
+    ).toEqual([
       { entity: "attribute", key: "status", op: "=", value: "FINISHED" },
       { entity: "attribute", key: "gitCommit", op: "!=", value: "abc" },
       { entity: "attribute", key: "user", op: "=", value: "ann" },
     ]);
-    expect(parseRunFilter("attributes.name < 'm'")).toEqual([{ entity: "attribute", key: "name", op: "<", value: "m" }]);
+    expect(parseRunFilter("attributes.name < 'm'")).toEqual([
+      { entity: "attribute", key: "name", op: "<", value: "m" },
+    ]);
   });
 
   it("parses tags with = and !=", () => {
@@ -102,8 +106,12 @@ describe("parseRunFilter: errors name the position and what was expected", () =>
     const error = errorOf("metrics.auc");
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toContain('Expected an operator after "metrics.auc" at position 12');
-    expect(errorOf("metrics.auc ~ 1").message).toContain('Expected an operator after "metrics.auc" at position 13 (found "~")');
-    expect(errorOf("metrics.auc == 1").message).toMatch(/Expected a number after "metrics.auc =" at position 14 \(found "=/);
+    expect(errorOf("metrics.auc ~ 1").message).toContain(
+      'Expected an operator after "metrics.auc" at position 13 (found "~")',
+    );
+    expect(errorOf("metrics.auc == 1").message).toMatch(
+      /Expected a number after "metrics.auc =" at position 14 \(found "=/,
+    );
   });
 
   it("reports an unknown field type", () => {
@@ -121,7 +129,9 @@ describe("parseRunFilter: errors name the position and what was expected", () =>
   it("reports a missing dot or key", () => {
     expect(errorOf("metrics > 1").message).toContain('Expected "." and a key after "metrics" at position 8');
     expect(errorOf("metrics. > 1").message).toContain('Expected a key after "metrics." at position 9');
-    expect(errorOf("metrics.").message).toContain('Expected a key after "metrics." at position 9, but the filter ended');
+    expect(errorOf("metrics.").message).toContain(
+      'Expected a key after "metrics." at position 9, but the filter ended',
+    );
   });
 
   it("reports backtick problems", () => {
@@ -130,8 +140,12 @@ describe("parseRunFilter: errors name the position and what was expected", () =>
   });
 
   it("reports a missing or malformed number for metrics", () => {
-    expect(errorOf("metrics.auc >").message).toContain('Expected a number after "metrics.auc >" at position 14, but the filter ended');
-    expect(errorOf('metrics.auc > "0.9"').message).toContain('Expected a number after "metrics.auc >" at position 15 (found ""0.9"")');
+    expect(errorOf("metrics.auc >").message).toContain(
+      'Expected a number after "metrics.auc >" at position 14, but the filter ended',
+    );
+    expect(errorOf('metrics.auc > "0.9"').message).toContain(
+      'Expected a number after "metrics.auc >" at position 15 (found ""0.9"")',
+    );
     expect(errorOf("metrics.auc > 1.2.3").message).toContain('Invalid number "1.2.3" at position 15');
     expect(errorOf("metrics.auc > -").message).toContain('Invalid number "-" at position 15');
     expect(errorOf("metrics.auc > 1e").message).toContain('Invalid number "1e" at position 15');

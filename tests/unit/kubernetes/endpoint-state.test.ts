@@ -12,14 +12,22 @@ function deployment(variant: string, status: Status, { replicas = 2, generation 
   };
 }
 
-const condition = (type: string, status: string, reason: string, message = `${reason} happened`): V1DeploymentCondition => ({ type, status, reason, message });
+const condition = (
+  type: string,
+  status: string,
+  reason: string,
+  message = `${reason} happened`,
+): V1DeploymentCondition => ({ type, status, reason, message });
 const rolledOut = (replicas = 2): Status => ({
   observedGeneration: 1,
   replicas,
   updatedReplicas: replicas,
   readyReplicas: replicas,
   availableReplicas: replicas,
-  conditions: [condition("Available", "True", "MinimumReplicasAvailable"), condition("Progressing", "True", "NewReplicaSetAvailable")],
+  conditions: [
+    condition("Available", "True", "MinimumReplicasAvailable"),
+    condition("Progressing", "True", "NewReplicaSetAvailable"),
+  ],
 });
 
 describe("endpoint state from Deployments and the HTTPRoute", () => {
@@ -28,7 +36,10 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
   });
 
   it("is healthy when every Deployment has rolled out and the route exists, with the route's weights", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", rolledOut()), deployment("fraud-v6", rolledOut())], { "fraud-v6": 90, "fraud-v7": 10 });
+    const state = endpointState("fraud", [deployment("fraud-v7", rolledOut()), deployment("fraud-v6", rolledOut())], {
+      "fraud-v6": 90,
+      "fraud-v7": 10,
+    });
     expect(state).toEqual({
       endpointName: "fraud",
       status: "healthy",
@@ -46,8 +57,18 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
   });
 
   it("is updating while a new variant rolls out next to a serving one", () => {
-    const rolling: Status = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, readyReplicas: 0, availableReplicas: 0 };
-    const state = endpointState("fraud", [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", rolling, { replicas: 1 })], { "fraud-v6": 100, "fraud-v7": 0 });
+    const rolling: Status = {
+      observedGeneration: 1,
+      replicas: 1,
+      updatedReplicas: 1,
+      readyReplicas: 0,
+      availableReplicas: 0,
+    };
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", rolling, { replicas: 1 })],
+      { "fraud-v6": 100, "fraud-v7": 0 },
+    );
     expect(state.status).toBe("updating");
   });
 
@@ -58,7 +79,9 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
   });
 
   it("is not healthy while old replicas are still terminating", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", { ...rolledOut(), replicas: 3 })], { "fraud-v7": 100 });
+    const state = endpointState("fraud", [deployment("fraud-v7", { ...rolledOut(), replicas: 3 })], {
+      "fraud-v7": 100,
+    });
     expect(state.status).toBe("updating");
   });
 
@@ -68,25 +91,44 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
       replicas: 2,
       updatedReplicas: 2,
       availableReplicas: 0,
-      conditions: [condition("Progressing", "False", "ProgressDeadlineExceeded", 'ReplicaSet "fraud-v7-5d" has timed out progressing.')],
+      conditions: [
+        condition(
+          "Progressing",
+          "False",
+          "ProgressDeadlineExceeded",
+          'ReplicaSet "fraud-v7-5d" has timed out progressing.',
+        ),
+      ],
     };
-    const state = endpointState("fraud", [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", stuck)], { "fraud-v6": 100, "fraud-v7": 0 });
+    const state = endpointState("fraud", [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", stuck)], {
+      "fraud-v6": 100,
+      "fraud-v7": 0,
+    });
     expect(state.status).toBe("failed");
     expect(state.message).toBe('Variant fraud-v7: ReplicaSet "fraud-v7-5d" has timed out progressing.');
   });
 
   it("explains a replica failure without calling it final", () => {
-    const quota: Status = { observedGeneration: 1, conditions: [condition("ReplicaFailure", "True", "FailedCreate", "exceeded quota: gpu")] };
+    const quota: Status = {
+      observedGeneration: 1,
+      conditions: [condition("ReplicaFailure", "True", "FailedCreate", "exceeded quota: gpu")],
+    };
     const state = endpointState("chat", [deployment("chat-v1", quota)], { "chat-v1": 100 });
     expect(state).toMatchObject({ status: "creating", message: "Variant chat-v1: exceeded quota: gpu" });
   });
 
   it("reports a routed variant without a Deployment, and a missing route", () => {
-    const routedOnly = endpointState("fraud", [deployment("fraud-v6", rolledOut())], { "fraud-v6": 50, "fraud-v7": 50 });
+    const routedOnly = endpointState("fraud", [deployment("fraud-v6", rolledOut())], {
+      "fraud-v6": 50,
+      "fraud-v7": 50,
+    });
     expect(routedOnly.status).toBe("updating");
     expect(routedOnly.variants).toContainEqual({ variantName: "fraud-v7", weight: 50, ready: false, replicas: 0 });
     expect(routedOnly.message).toMatch(/fraud-v7 receives traffic but has no Deployment/);
     const unrouted = endpointState("fraud", [deployment("fraud-v6", rolledOut())], undefined);
-    expect(unrouted).toMatchObject({ status: "updating", message: "The endpoint has no HTTPRoute, so it receives no traffic" });
+    expect(unrouted).toMatchObject({
+      status: "updating",
+      message: "The endpoint has no HTTPRoute, so it receives no traffic",
+    });
   });
 });

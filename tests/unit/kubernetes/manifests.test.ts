@@ -5,7 +5,7 @@ import { Service, type IContainer } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { renderEndpoint, type RenderedObject } from "@/server/integrations/kubernetes/render-endpoint";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
-import { config, onnxVariant, SHA, vllmVariant } from "./samples";
+import { config, onnxVariant, SHA, vllmVariant } from "@/tests/unit/kubernetes/samples";
 
 function validate(object: RenderedObject) {
   switch (object.kind) {
@@ -39,22 +39,50 @@ function serverContainer(deployment: IDeployment): IContainer {
 
 const canary: EndpointSpec = {
   endpointName: "fraud",
-  variants: [onnxVariant({ variantName: "fraud-v6", version: 6, weight: 90 }), onnxVariant({ variantName: "fraud-v7", weight: 10 })],
+  variants: [
+    onnxVariant({ variantName: "fraud-v6", version: 6, weight: 90 }),
+    onnxVariant({ variantName: "fraud-v7", weight: 10 }),
+  ],
 };
 const llm: EndpointSpec = { endpointName: "support-chat", variants: [vllmVariant()] };
 const downloadConfig = config({
-  modelVolume: { kind: "download", downloaderImage: "registry.example.test/curl:8.10.1", tokenSecret: { name: "artifact-token", key: "token" } },
+  modelVolume: {
+    kind: "download",
+    downloaderImage: "registry.example.test/curl:8.10.1",
+    tokenSecret: { name: "artifact-token", key: "token" },
+  },
 });
 
 describe("rendered manifests", () => {
   it.each([
-    ["ONNX canary, model claim", canary, config({ onnx: { image: "registry.example.test/onnx:1.0", autoscaling: { maxReplicas: 4, targetCpuUtilizationPercent: 70 } } })],
+    [
+      "ONNX canary, model claim",
+      canary,
+      config({
+        onnx: {
+          image: "registry.example.test/onnx:1.0",
+          autoscaling: { maxReplicas: 4, targetCpuUtilizationPercent: 70 },
+        },
+      }),
+    ],
     ["vLLM, model claim", llm, config({ vllm: { image: "registry.example.test/vllm:v0.11.0", maxModelLen: 8192 } })],
-    ["ONNX, downloaded model", { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/a/m.onnx" })] }, downloadConfig],
-    ["vLLM, downloaded archive", { endpointName: "support-chat", variants: [vllmVariant({ artifactUri: "https://artifacts.example.test/a/llm.tar.gz" })] }, downloadConfig],
+    [
+      "ONNX, downloaded model",
+      { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/a/m.onnx" })] },
+      downloadConfig,
+    ],
+    [
+      "vLLM, downloaded archive",
+      {
+        endpointName: "support-chat",
+        variants: [vllmVariant({ artifactUri: "https://artifacts.example.test/a/llm.tar.gz" })],
+      },
+      downloadConfig,
+    ],
   ])("are valid Kubernetes and Gateway API objects: %s", (_name, spec, configured) => {
     const rendered = renderEndpoint(spec, configured);
-    for (const object of [...rendered.workloads, rendered.route]) expect(() => validate(object), `${object.kind} ${object.metadata?.name}`).not.toThrow();
+    for (const object of [...rendered.workloads, rendered.route])
+      expect(() => validate(object), `${object.kind} ${object.metadata?.name}`).not.toThrow();
   });
 
   it("would be caught by the schema check if broken", () => {
@@ -74,13 +102,18 @@ describe("rendered manifests", () => {
       });
       expect(object.metadata?.namespace).toBe("ml-serving");
     }
-    expect(rendered.route.metadata?.labels).toEqual({ "app.kubernetes.io/managed-by": "modelport", "modelport.dev/endpoint": "fraud" });
+    expect(rendered.route.metadata?.labels).toEqual({
+      "app.kubernetes.io/managed-by": "modelport",
+      "modelport.dev/endpoint": "fraud",
+    });
     expect(deploymentOf(llm).spec?.template.metadata?.labels?.["app.kubernetes.io/name"]).toBe("vllm");
   });
 
   it("routes traffic to each variant's Service by its weight through the configured gateway", () => {
     const route = renderEndpoint(canary, config()).route;
-    expect(route.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "inference", namespace: "gateways" }]);
+    expect(route.spec.parentRefs).toEqual([
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "inference", namespace: "gateways" },
+    ]);
     const rule = route.spec.rules?.[0];
     expect(rule?.matches).toEqual([{ path: { type: "PathPrefix", value: "/endpoints/fraud" } }]);
     expect(rule?.backendRefs).toEqual([
@@ -94,48 +127,84 @@ describe("rendered manifests", () => {
     const container = serverContainer(deployment);
     expect(container.image).toBe("registry.example.test/modelport/onnx-runtime:1.4.2");
     expect(container.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
-    expect(container.env).toContainEqual({ name: "MODELPORT_MODEL_PATH", value: "/models/fraud-detector/7/model.onnx" });
-    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
+    expect(container.env).toContainEqual({
+      name: "MODELPORT_MODEL_PATH",
+      value: "/models/fraud-detector/7/model.onnx",
+    });
+    expect(container.resources).toEqual({
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { cpu: "2", memory: "2Gi" },
+    });
     expect(container.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(deployment.spec?.replicas).toBe(3);
     expect(deployment.spec?.template.spec?.terminationGracePeriodSeconds).toBe(30);
-    expect(deployment.spec?.template.spec?.volumes).toContainEqual({ name: "model", persistentVolumeClaim: { claimName: "model-store", readOnly: true } });
+    expect(deployment.spec?.template.spec?.volumes).toContainEqual({
+      name: "model",
+      persistentVolumeClaim: { claimName: "model-store", readOnly: true },
+    });
     expect(deployment.spec?.template.metadata?.annotations?.["modelport.dev/artifact-sha256"]).toBe(SHA);
   });
 
   it("leaves the replica count to the autoscaler when ONNX autoscaling is configured", () => {
-    const configured = config({ onnx: { image: "registry.example.test/onnx:1.0", autoscaling: { maxReplicas: 6, targetCpuUtilizationPercent: 65 } } });
+    const configured = config({
+      onnx: {
+        image: "registry.example.test/onnx:1.0",
+        autoscaling: { maxReplicas: 6, targetCpuUtilizationPercent: 65 },
+      },
+    });
     const spec = { endpointName: "fraud", variants: [onnxVariant({ instanceCount: 2 })] };
     const rendered = renderEndpoint(spec, configured);
     const autoscaler = rendered.workloads.find((object) => object.kind === "HorizontalPodAutoscaler");
-    expect(autoscaler?.spec).toMatchObject({ scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "fraud-v7" }, minReplicas: 2, maxReplicas: 6 });
+    expect(autoscaler?.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "fraud-v7" },
+      minReplicas: 2,
+      maxReplicas: 6,
+    });
     expect(deploymentOf(spec, configured).spec).not.toHaveProperty("replicas");
     expect(renderEndpoint(llm, configured).workloads.map((object) => object.kind)).toEqual(["Deployment", "Service"]);
   });
 
   it("starts vLLM's OpenAI server on the registry's model with bounded GPU memory and GPU limits", () => {
-    const deployment = deploymentOf(llm, config({ vllm: { image: "registry.example.test/vllm:v0.11.0", gpuMemoryUtilization: 0.92, maxModelLen: 8192 } }));
+    const deployment = deploymentOf(
+      llm,
+      config({ vllm: { image: "registry.example.test/vllm:v0.11.0", gpuMemoryUtilization: 0.92, maxModelLen: 8192 } }),
+    );
     const container = serverContainer(deployment);
     expect(container.args).toEqual([
-      "--model", "/models/support-llm/3",
-      "--served-model-name", "support-chat",
-      "--host", "0.0.0.0",
-      "--port", "8000",
-      "--gpu-memory-utilization", "0.92",
-      "--max-model-len", "8192",
-      "--tensor-parallel-size", "2",
+      "--model",
+      "/models/support-llm/3",
+      "--served-model-name",
+      "support-chat",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "8000",
+      "--gpu-memory-utilization",
+      "0.92",
+      "--max-model-len",
+      "8192",
+      "--tensor-parallel-size",
+      "2",
     ]);
     expect(container.resources?.limits?.["nvidia.com/gpu"]).toBe("2");
     expect(container.resources?.requests?.["nvidia.com/gpu"]).toBe("2");
-    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) expect(probe?.httpGet?.path).toBe("/health");
-    expect(deployment.spec?.template.spec?.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
-    expect(deployment.spec?.template.spec?.volumes).toContainEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "8Gi" } });
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
+      expect(probe?.httpGet?.path).toBe("/health");
+    expect(deployment.spec?.template.spec?.tolerations).toEqual([
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+    ]);
+    expect(deployment.spec?.template.spec?.volumes).toContainEqual({
+      name: "dshm",
+      emptyDir: { medium: "Memory", sizeLimit: "8Gi" },
+    });
     expect(deployment.spec?.template.spec?.terminationGracePeriodSeconds).toBe(120);
   });
 
   it("uses the configured default GPU count and omits optional vLLM flags", () => {
-    const container = serverContainer(deploymentOf({ endpointName: "support-chat", variants: [vllmVariant({ gpus: undefined })] }));
+    const container = serverContainer(
+      deploymentOf({ endpointName: "support-chat", variants: [vllmVariant({ gpus: undefined })] }),
+    );
     expect(container.resources?.limits?.["nvidia.com/gpu"]).toBe("1");
     expect(container.args).toContain("0.9");
     expect(container.args).not.toContain("--max-model-len");
@@ -147,7 +216,13 @@ describe("security of rendered workloads", () => {
   const workloads: Array<[string, IDeployment]> = [
     ["ONNX", deploymentOf(canary)],
     ["vLLM", deploymentOf(llm)],
-    ["ONNX with download", deploymentOf({ endpointName: "fraud", variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/a/m.onnx" })] }, downloadConfig)],
+    [
+      "ONNX with download",
+      deploymentOf(
+        { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/a/m.onnx" })] },
+        downloadConfig,
+      ),
+    ],
   ];
 
   it.each(workloads)("%s never passes --trust-remote-code anywhere", (_name, deployment) => {
@@ -160,31 +235,41 @@ describe("security of rendered workloads", () => {
     expect(pod?.hostPID).toBe(false);
     expect(pod?.hostIPC).toBe(false);
     expect(pod?.automountServiceAccountToken).toBe(false);
-    expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod?.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
   });
 
-  it.each(workloads)("%s containers drop every capability, cannot escalate and have read-only roots", (_name, deployment) => {
-    const containers = containersOf(deployment);
-    expect(containers.length).toBeGreaterThan(0);
-    for (const container of containers) {
-      expect(container.securityContext).toEqual({
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        privileged: false,
-        capabilities: { drop: ["ALL"] },
-      });
-      expect(container.resources?.requests).toBeDefined();
-    }
-  });
+  it.each(workloads)(
+    "%s containers drop every capability, cannot escalate and have read-only roots",
+    (_name, deployment) => {
+      const containers = containersOf(deployment);
+      expect(containers.length).toBeGreaterThan(0);
+      for (const container of containers) {
+        expect(container.securityContext).toEqual({
+          runAsNonRoot: true,
+          runAsUser: 10001,
+          runAsGroup: 10001,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
+        });
+        expect(container.resources?.requests).toBeDefined();
+      }
+    },
+  );
 });
 
 describe("model volume", () => {
   it("downloads into an emptyDir with an init container that checks the registry's SHA-256", () => {
     const deployment = deploymentOf(
-      { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/api/v1/artifacts/42/model.onnx" })] },
+      {
+        endpointName: "fraud",
+        variants: [onnxVariant({ artifactUri: "https://artifacts.example.test/api/v1/artifacts/42/model.onnx" })],
+      },
       downloadConfig,
     );
     const pod = deployment.spec?.template.spec;
@@ -199,13 +284,23 @@ describe("model volume", () => {
       ]),
     );
     expect(pod?.volumes).toContainEqual({ name: "model", emptyDir: { sizeLimit: "20Gi" } });
-    expect(serverContainer(deployment).env).toContainEqual({ name: "MODELPORT_MODEL_PATH", value: "/models/model.onnx" });
-    expect(serverContainer(deployment).volumeMounts).toContainEqual({ name: "model", mountPath: "/models", readOnly: true });
+    expect(serverContainer(deployment).env).toContainEqual({
+      name: "MODELPORT_MODEL_PATH",
+      value: "/models/model.onnx",
+    });
+    expect(serverContainer(deployment).volumeMounts).toContainEqual({
+      name: "model",
+      mountPath: "/models",
+      readOnly: true,
+    });
   });
 
   it("unpacks a vLLM archive into a model directory", () => {
     const deployment = deploymentOf(
-      { endpointName: "support-chat", variants: [vllmVariant({ artifactUri: "https://artifacts.example.test/a/llm.tar.gz" })] },
+      {
+        endpointName: "support-chat",
+        variants: [vllmVariant({ artifactUri: "https://artifacts.example.test/a/llm.tar.gz" })],
+      },
       downloadConfig,
     );
     expect(serverContainer(deployment).args?.slice(0, 2)).toEqual(["--model", "/models/model"]);
@@ -215,28 +310,96 @@ describe("model volume", () => {
 
 describe("specs the Kubernetes target refuses before calling the cluster", () => {
   const cases: Array<[string, EndpointSpec, ReturnType<typeof config>, RegExp]> = [
-    ["weights that do not add up", { endpointName: "fraud", variants: [onnxVariant({ weight: 90 })] }, config(), /add up to 100, got 90/],
-    ["a fractional weight", { endpointName: "fraud", variants: [onnxVariant({ weight: 99.5 }), onnxVariant({ variantName: "b", weight: 0.5 })] }, config(), /whole number/],
+    [
+      "weights that do not add up",
+      { endpointName: "fraud", variants: [onnxVariant({ weight: 90 })] },
+      config(),
+      /add up to 100, got 90/,
+    ],
+    [
+      "a fractional weight",
+      {
+        endpointName: "fraud",
+        variants: [onnxVariant({ weight: 99.5 }), onnxVariant({ variantName: "b", weight: 0.5 })],
+      },
+      config(),
+      /whole number/,
+    ],
     ["no variants", { endpointName: "fraud", variants: [] }, config(), /at least one variant/],
-    ["a duplicate variant", { endpointName: "fraud", variants: [onnxVariant({ weight: 50 }), onnxVariant({ weight: 50 })] }, config(), /appears twice/],
-    ["an invalid endpoint name", { endpointName: "Fraud_Detector", variants: [onnxVariant()] }, config(), /Endpoint name "Fraud_Detector"/],
-    ["a CONTAINER model", { endpointName: "fraud", variants: [onnxVariant({ format: "CONTAINER" })] }, config(), /not CONTAINER/],
-    ["a vLLM variant without GPUs", { endpointName: "chat", variants: [vllmVariant({ gpus: 0 })] }, config(), /at least 1/],
-    ["GPUs for an ONNX variant", { endpointName: "fraud", variants: [onnxVariant({ gpus: 1 })] }, config(), /run on CPU/],
-    ["a path escaping the model claim", { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "../secrets/model.onnx" })] }, config(), /path inside it/],
-    ["a URL with a model claim", { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "s3://bucket/model.onnx" })] }, config(), /path inside it/],
+    [
+      "a duplicate variant",
+      { endpointName: "fraud", variants: [onnxVariant({ weight: 50 }), onnxVariant({ weight: 50 })] },
+      config(),
+      /appears twice/,
+    ],
+    [
+      "an invalid endpoint name",
+      { endpointName: "Fraud_Detector", variants: [onnxVariant()] },
+      config(),
+      /Endpoint name "Fraud_Detector"/,
+    ],
+    [
+      "a CONTAINER model",
+      { endpointName: "fraud", variants: [onnxVariant({ format: "CONTAINER" })] },
+      config(),
+      /not CONTAINER/,
+    ],
+    [
+      "a vLLM variant without GPUs",
+      { endpointName: "chat", variants: [vllmVariant({ gpus: 0 })] },
+      config(),
+      /at least 1/,
+    ],
+    [
+      "GPUs for an ONNX variant",
+      { endpointName: "fraud", variants: [onnxVariant({ gpus: 1 })] },
+      config(),
+      /run on CPU/,
+    ],
+    [
+      "a path escaping the model claim",
+      { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "../secrets/model.onnx" })] },
+      config(),
+      /path inside it/,
+    ],
+    [
+      "a URL with a model claim",
+      { endpointName: "fraud", variants: [onnxVariant({ artifactUri: "s3://bucket/model.onnx" })] },
+      config(),
+      /path inside it/,
+    ],
     ["a non-URL with downloads", { endpointName: "fraud", variants: [onnxVariant()] }, downloadConfig, /http\(s\) URL/],
-    ["a single-file vLLM download", { endpointName: "chat", variants: [vllmVariant({ artifactUri: "https://a.example.test/m.bin" })] }, downloadConfig, /archive/],
-    ["an unknown instance type", { endpointName: "fraud", variants: [onnxVariant({ instanceType: "huge" })] }, config(), /unknown instance type "huge"/],
+    [
+      "a single-file vLLM download",
+      { endpointName: "chat", variants: [vllmVariant({ artifactUri: "https://a.example.test/m.bin" })] },
+      downloadConfig,
+      /archive/,
+    ],
+    [
+      "an unknown instance type",
+      { endpointName: "fraud", variants: [onnxVariant({ instanceType: "huge" })] },
+      config(),
+      /unknown instance type "huge"/,
+    ],
   ];
 
   it.each(cases)("%s", (_name, spec, configured, message) => {
-    expect(() => renderEndpoint(spec, configured)).toThrow(expect.objectContaining({ name: "AppError", code: "BAD_REQUEST", message: expect.stringMatching(message) }));
+    expect(() => renderEndpoint(spec, configured)).toThrow(
+      expect.objectContaining({ name: "AppError", code: "BAD_REQUEST", message: expect.stringMatching(message) }),
+    );
   });
 
   it("sizes a variant from the resource profile its instance type names", () => {
-    const configured = config({ resourceProfiles: { large: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" } } } });
-    const deployment = deploymentOf({ endpointName: "fraud", variants: [onnxVariant({ instanceType: "large" })] }, configured);
-    expect(serverContainer(deployment).resources).toEqual({ requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" } });
+    const configured = config({
+      resourceProfiles: { large: { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "8", memory: "16Gi" } } },
+    });
+    const deployment = deploymentOf(
+      { endpointName: "fraud", variants: [onnxVariant({ instanceType: "large" })] },
+      configured,
+    );
+    expect(serverContainer(deployment).resources).toEqual({
+      requests: { cpu: "4", memory: "8Gi" },
+      limits: { cpu: "8", memory: "16Gi" },
+    });
   });
 });

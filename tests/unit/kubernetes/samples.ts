@@ -24,7 +24,10 @@ export function onnxVariant(overrides: Partial<VariantSpec> = {}): VariantSpec {
     format: "ONNX",
     artifactUri: "fraud-detector/7/model.onnx",
     artifactSha256: SHA,
-    signature: { inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }], outputs: [{ name: "score", type: "float32", shape: [-1, 1] }] },
+    signature: {
+      inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }],
+      outputs: [{ name: "score", type: "float32", shape: [-1, 1] }],
+    },
     weight: 100,
     ...overrides,
   };

@@ -41,13 +41,17 @@ describe("waiting until an endpoint settles", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    await expect(waitUntilSettled(look, { timeoutMs: 10_000, pollMs: 5000, signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      waitUntilSettled(look, { timeoutMs: 10_000, pollMs: 5000, signal: controller.signal }),
+    ).rejects.toMatchObject({ name: "AbortError" });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("does not look at all when already aborted", async () => {
     const { describe: look, calls } = describer(["healthy"]);
-    await expect(waitUntilSettled(look, { timeoutMs: 1000, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(waitUntilSettled(look, { timeoutMs: 1000, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: "AbortError",
+    });
     expect(calls).toHaveLength(0);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { binLabels } from "@/server/services/monitoring/drift-bin-labels";
-import { binCountsByFeature, durationSeconds, featureHistogramQuery, singleFeatureQuery } from "@/server/services/monitoring/drift-query";
+import {
+  binCountsByFeature,
+  durationSeconds,
+  featureHistogramQuery,
+  singleFeatureQuery,
+} from "@/server/services/monitoring/drift-query";
 
 const sample = (feature: string, le: string, value: number) => ({ metric: { feature, le }, value, timestamp: 0 });
 
@@ -10,7 +15,9 @@ describe("drift PromQL", () => {
       'sum by (feature, le) (increase(modelport_runtime_feature_value_bucket{endpoint="fraud-prod",variant="blue"}[3600s]))',
     );
     expect(featureHistogramQuery('a"b', "v\\1", 90)).toContain('{endpoint="a\\"b",variant="v\\\\1"}[90s]');
-    expect(singleFeatureQuery("e", "v", "amount", 600)).toBe('sum by (le) (increase(modelport_runtime_feature_value_bucket{endpoint="e",variant="v",feature="amount"}[600s]))');
+    expect(singleFeatureQuery("e", "v", "amount", 600)).toBe(
+      'sum by (le) (increase(modelport_runtime_feature_value_bucket{endpoint="e",variant="v",feature="amount"}[600s]))',
+    );
   });
 
   it("reads DRIFT_WINDOW durations", () => {
@@ -32,7 +39,13 @@ describe("binCountsByFeature", () => {
       sample("is_online", "1", 100),
       sample("is_online", "+Inf", 100),
     ];
-    const counts = binCountsByFeature(samples, new Map([["amount", 3], ["is_online", 3]]));
+    const counts = binCountsByFeature(
+      samples,
+      new Map([
+        ["amount", 3],
+        ["is_online", 3],
+      ]),
+    );
     expect(counts.get("amount")).toEqual([20, 50, 30]);
     expect(counts.get("is_online")).toEqual([55, 45, 0]);
   });
@@ -46,7 +59,12 @@ describe("binCountsByFeature", () => {
 
 describe("binLabels", () => {
   it("names numeric bins with the le convention and categorical bins with an 'other' bin", () => {
-    expect(binLabels({ kind: "NUMERIC", edges: [5, 12.5, 40], categories: [] })).toEqual(["≤ 5", "(5, 12.5]", "(12.5, 40]", "> 40"]);
+    expect(binLabels({ kind: "NUMERIC", edges: [5, 12.5, 40], categories: [] })).toEqual([
+      "≤ 5",
+      "(5, 12.5]",
+      "(12.5, 40]",
+      "> 40",
+    ]);
     expect(binLabels({ kind: "NUMERIC", edges: [0.123456], categories: [] })).toEqual(["≤ 0.1235", "> 0.1235"]);
     expect(binLabels({ kind: "CATEGORICAL", edges: [], categories: ["0", "1"] })).toEqual(["0", "1", "other"]);
   });

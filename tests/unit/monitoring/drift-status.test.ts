@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DRIFT_THRESHOLDS, featureStatus, worstFeature, worstStatus } from "@/server/services/monitoring/drift-status";
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  featureStatus,
+  worstFeature,
+  worstStatus,
+} from "@/server/services/monitoring/drift-status";
 import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
 
 const thresholds = DEFAULT_DRIFT_THRESHOLDS;

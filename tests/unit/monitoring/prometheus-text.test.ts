@@ -35,7 +35,17 @@ describe("histogramQuantile", () => {
   });
 
   it("answers the highest finite bound when the rank falls in +Inf, and null without observations", () => {
-    expect(histogramQuantile(0.99, [{ le: 0.5, count: 1 }, { le: Infinity, count: 10 }])).toBe(0.5);
-    expect(histogramQuantile(0.99, [{ le: 0.5, count: 0 }, { le: Infinity, count: 0 }])).toBeNull();
+    expect(
+      histogramQuantile(0.99, [
+        { le: 0.5, count: 1 },
+        { le: Infinity, count: 10 },
+      ]),
+    ).toBe(0.5);
+    expect(
+      histogramQuantile(0.99, [
+        { le: 0.5, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNull();
   });
 });

@@ -22,7 +22,10 @@ describe("populationStabilityIndex", () => {
   });
 
   it("is symmetric in which side moved", () => {
-    expect(populationStabilityIndex([0.8, 0.2], [50, 50])).toBeCloseTo(populationStabilityIndex([0.5, 0.5], [80, 20]), 12);
+    expect(populationStabilityIndex([0.8, 0.2], [50, 50])).toBeCloseTo(
+      populationStabilityIndex([0.5, 0.5], [80, 20]),
+      12,
+    );
   });
 
   it("replaces an empty production bin by epsilon and renormalises", () => {
@@ -48,7 +51,9 @@ describe("populationStabilityIndex", () => {
   });
 
   it("honours a custom epsilon", () => {
-    expect(populationStabilityIndex([0.5, 0.5], [100, 0], 0.01)).toBeLessThan(populationStabilityIndex([0.5, 0.5], [100, 0]));
+    expect(populationStabilityIndex([0.5, 0.5], [100, 0], 0.01)).toBeLessThan(
+      populationStabilityIndex([0.5, 0.5], [100, 0]),
+    );
   });
 
   it("is NaN without production rows and refuses mismatched bins", () => {
@@ -86,19 +91,38 @@ describe("countsFromCumulativeBuckets", () => {
   });
 
   it("keeps the non-integer counts increase() extrapolates", () => {
-    expect(countsFromCumulativeBuckets([{ le: 0.5, count: 1.5 }, { le: Infinity, count: 4.5 }])).toEqual([1.5, 3]);
+    expect(
+      countsFromCumulativeBuckets([
+        { le: 0.5, count: 1.5 },
+        { le: Infinity, count: 4.5 },
+      ]),
+    ).toEqual([1.5, 3]);
   });
 });
 
 describe("parseBucketBound", () => {
   it("reads Prometheus' spellings of bucket bounds", () => {
-    expect(["+Inf", "Inf", "+inf", "1.0", "1", "-0.25", "1e-7", "0"].map(parseBucketBound)).toEqual([Infinity, Infinity, Infinity, 1, 1, -0.25, 1e-7, 0]);
+    expect(["+Inf", "Inf", "+inf", "1.0", "1", "-0.25", "1e-7", "0"].map(parseBucketBound)).toEqual([
+      Infinity,
+      Infinity,
+      Infinity,
+      1,
+      1,
+      -0.25,
+      1e-7,
+      0,
+    ]);
     expect(() => parseBucketBound("abc")).toThrow(RangeError);
     expect(() => parseBucketBound("")).toThrow(RangeError);
   });
 
   it("is what countsFromCumulativeBuckets needs: a NaN bound is refused, not mis-sorted", () => {
-    expect(() => countsFromCumulativeBuckets([{ le: Number.parseFloat("+Inf"), count: 2 }, { le: 1, count: 1 }])).toThrow(RangeError);
+    expect(() =>
+      countsFromCumulativeBuckets([
+        { le: Number.parseFloat("+Inf"), count: 2 },
+        { le: 1, count: 1 },
+      ]),
+    ).toThrow(RangeError);
   });
 });
 
@@ -115,6 +139,8 @@ describe("binIndex", () => {
   it("matches categories as strings; an unseen value goes to the extra last bin", () => {
     const categorical = { kind: "CATEGORICAL" as const, edges: [], categories: ["0", "1", "true", "card"] };
     expect(binCount(categorical)).toBe(5);
-    expect([0, 1, 1n, true, "card", "cash", 2, false].map((v) => binIndex(categorical, v))).toEqual([0, 1, 1, 2, 3, 4, 4, 4]);
+    expect([0, 1, 1n, true, "card", "cash", 2, false].map((v) => binIndex(categorical, v))).toEqual([
+      0, 1, 1, 2, 3, 4, 4, 4,
+    ]);
   });
 });

@@ -40,8 +40,11 @@ describe("computeReferenceProfile", () => {
   });
 
   it("treats a numeric feature with at most `bins` distinct values as categorical", () => {
-    const [flag] = computeReferenceProfile({ flag: [1, 0, 0, 1, 1, 2, 1, 0] }, { inputs: [spec("flag", "int64")] }, { bins: 3 })
-      .features;
+    const [flag] = computeReferenceProfile(
+      { flag: [1, 0, 0, 1, 1, 2, 1, 0] },
+      { inputs: [spec("flag", "int64")] },
+      { bins: 3 },
+    ).features;
     expect(flag).toMatchObject({ kind: "CATEGORICAL", edges: [], categories: ["0", "1", "2"] });
     expect(flag!.proportions).toEqual([3 / 8, 4 / 8, 1 / 8, 0]);
   });
@@ -51,14 +54,22 @@ describe("computeReferenceProfile", () => {
       { method: ["card", "cash", "card", "wallet", "card", "cash"], online: [1, 0, "true", "FALSE", 1, 1] },
       { inputs: [spec("method", "string"), spec("online", "bool")] },
     );
-    expect(profile.features[0]).toMatchObject({ kind: "CATEGORICAL", categories: ["card", "cash", "wallet"], position: 0 });
+    expect(profile.features[0]).toMatchObject({
+      kind: "CATEGORICAL",
+      categories: ["card", "cash", "wallet"],
+      position: 0,
+    });
     expect(profile.features[0]!.proportions).toEqual([3 / 6, 2 / 6, 1 / 6, 0]);
     expect(profile.features[1]).toMatchObject({ kind: "CATEGORICAL", categories: ["true", "false"], position: 1 });
     expect(profile.features[1]!.proportions).toEqual([4 / 6, 2 / 6, 0]);
   });
 
   it("refuses a sample without a column for every input, naming them", () => {
-    const run = () => computeReferenceProfile({ a: [1] }, { inputs: [spec("a", "float32"), spec("b", "float32"), spec("c", "string")] });
+    const run = () =>
+      computeReferenceProfile(
+        { a: [1] },
+        { inputs: [spec("a", "float32"), spec("b", "float32"), spec("c", "string")] },
+      );
     expect(run).toThrow(AppError);
     expect(run).toThrow(/"b", "c"/);
   });
@@ -71,7 +82,9 @@ describe("computeReferenceProfile", () => {
 
 describe("parseSampleCsv", () => {
   it("reads a header and rows into columns, numbers as numbers", () => {
-    const { columns, rowCount } = parseSampleCsv("amount,country,label\n12.5,DE,1\n-3e2,\"F,R\",0\r\n.5,\"say \"\"hi\"\"\",1\n");
+    const { columns, rowCount } = parseSampleCsv(
+      'amount,country,label\n12.5,DE,1\n-3e2,"F,R",0\r\n.5,"say ""hi""",1\n',
+    );
     expect(rowCount).toBe(3);
     expect(columns).toEqual({ amount: [12.5, -300, 0.5], country: ["DE", "F,R", 'say "hi"'], label: [1, 0, 1] });
   });
@@ -90,7 +103,11 @@ describe("parseSampleCsv", () => {
   it("feeds computeReferenceProfile", () => {
     const csv = ["x,y", ...range(20).map((i) => `${i},${i % 2}`)].join("\n");
     const { columns } = parseSampleCsv(csv);
-    const profile = computeReferenceProfile(columns, { inputs: [spec("x", "float32"), spec("y", "int64")] }, { bins: 4 });
+    const profile = computeReferenceProfile(
+      columns,
+      { inputs: [spec("x", "float32"), spec("y", "int64")] },
+      { bins: 4 },
+    );
     expect(profile.features.map((f) => f.kind)).toEqual(["NUMERIC", "CATEGORICAL"]);
     expect(profile.features[0]!.edges).toEqual([5, 10, 15]);
     expect(profile.features[0]!.proportions).toEqual([0.25, 0.25, 0.25, 0.25]);

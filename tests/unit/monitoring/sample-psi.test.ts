@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/runtime/models/random";
 import { numericBinIndex, populationStabilityIndex } from "@/server/services/monitoring/psi";
 import { quantileEdges } from "@/server/services/monitoring/reference-profile";
-import { referenceBins, sampleBinCounts, samplePsi, sampleQuantileEdges } from "@/server/services/monitoring/sample-psi";
+import {
+  referenceBins,
+  sampleBinCounts,
+  samplePsi,
+  sampleQuantileEdges,
+} from "@/server/services/monitoring/sample-psi";
 
 function column(size: number, seed: number, draw: (r: ReturnType<typeof seededRandom>) => number) {
   const random = seededRandom(seed);
@@ -50,7 +55,14 @@ describe("sampleQuantileEdges", () => {
 describe("sampleBinCounts", () => {
   it("bins like numericBinIndex for every edge count, values on edges included", () => {
     const values = Float64Array.from([...column(2_000, 4, (r) => r.normal()), -1, 0, 1, Infinity, -Infinity]);
-    for (const edges of [[], [0], [-1, 0], [-1, 0, 1], [-2, -1, -0.5, 0, 0.5, 1, 2], [-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 2]]) {
+    for (const edges of [
+      [],
+      [0],
+      [-1, 0],
+      [-1, 0, 1],
+      [-2, -1, -0.5, 0, 0.5, 1, 2],
+      [-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 2],
+    ]) {
       const expected = new Array<number>(edges.length + 1).fill(0);
       for (const v of values) expected[numericBinIndex(edges, v)]! += 1;
       expect(Array.from(sampleBinCounts(values, edges))).toEqual(expected);
@@ -61,8 +73,18 @@ describe("sampleBinCounts", () => {
 describe("samplePsi", () => {
   it("is ~0 for two draws of one distribution and large for a shifted one", () => {
     const reference = column(50_000, 5, (r) => r.normal());
-    expect(samplePsi(reference, column(50_000, 6, (r) => r.normal())).psi).toBeLessThan(0.002);
-    expect(samplePsi(reference, column(50_000, 7, (r) => r.normal(1))).psi).toBeGreaterThan(0.5);
+    expect(
+      samplePsi(
+        reference,
+        column(50_000, 6, (r) => r.normal()),
+      ).psi,
+    ).toBeLessThan(0.002);
+    expect(
+      samplePsi(
+        reference,
+        column(50_000, 7, (r) => r.normal(1)),
+      ).psi,
+    ).toBeGreaterThan(0.5);
   });
 
   it("matches populationStabilityIndex on its own counts", () => {

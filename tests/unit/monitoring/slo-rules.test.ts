@@ -20,17 +20,29 @@ describe("classifySlo", () => {
   });
 
   it("is critical from a 1 h burn rate of 14.4, whatever the traffic", () => {
-    expect(classifySlo({ ...healthy, burn1h: 14.4, requests1h: 3 })).toEqual({ severity: "CRITICAL", fastBurn: true, slow: false });
+    expect(classifySlo({ ...healthy, burn1h: 14.4, requests1h: 3 })).toEqual({
+      severity: "CRITICAL",
+      fastBurn: true,
+      slow: false,
+    });
   });
 
   it("warns when p99 is over target on at least 100 requests in the hour", () => {
-    expect(classifySlo({ ...healthy, p99Seconds: 0.101, requests1h: 100 })).toEqual({ severity: "WARNING", fastBurn: false, slow: true });
+    expect(classifySlo({ ...healthy, p99Seconds: 0.101, requests1h: 100 })).toEqual({
+      severity: "WARNING",
+      fastBurn: false,
+      slow: true,
+    });
     expect(classifySlo({ ...healthy, p99Seconds: 0.101, requests1h: 99.9 })).toBeNull();
     expect(classifySlo({ ...healthy, p99Seconds: 0.101, requests1h: null })).toBeNull();
   });
 
   it("is critical, naming both, when both hold", () => {
-    expect(classifySlo({ ...healthy, p99Seconds: 2, burn1h: 1000 })).toEqual({ severity: "CRITICAL", fastBurn: true, slow: true });
+    expect(classifySlo({ ...healthy, p99Seconds: 2, burn1h: 1000 })).toEqual({
+      severity: "CRITICAL",
+      fastBurn: true,
+      slow: true,
+    });
   });
 
   it("says nothing without measurements", () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { pickKeyMetrics, readMetricsSnapshot, snapshotFromSeries, type MetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
+import {
+  pickKeyMetrics,
+  readMetricsSnapshot,
+  snapshotFromSeries,
+  type MetricsSnapshot,
+} from "@/server/services/registry/metrics-snapshot";
 
 describe("metrics snapshot", () => {
   it("keeps each series' latest value and drops values JSON cannot hold", () => {

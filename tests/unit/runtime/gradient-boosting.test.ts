@@ -63,21 +63,41 @@ describe("gradient boosting", () => {
     const b = random.uniform();
     data.columns[0]![i] = a;
     data.columns[1]![i] = b;
-    data.target[i] = random.bernoulli((a > 0.5) !== (b > 0.5) ? 0.9 : 0.1);
+    data.target[i] = random.bernoulli(a > 0.5 !== b > 0.5 ? 0.9 : 0.1);
   }
-  const params = { trees: 30, learningRate: 0.3, maxDepth: 2, lambda: 1, minSamplesLeaf: 10, minHessianLeaf: 0.1, maxBins: 32, subsample: 1, seed: 1 };
+  const params = {
+    trees: 30,
+    learningRate: 0.3,
+    maxDepth: 2,
+    lambda: 1,
+    minSamplesLeaf: 10,
+    minHessianLeaf: 0.1,
+    maxBins: 32,
+    subsample: 1,
+    seed: 1,
+  };
 
   it("learns an interaction a linear model cannot (XOR), with the logistic loss", () => {
     const model = trainGradientBoosting(data, { ...params, loss: "logistic" });
-    const scores = Array.from({ length: data.size }, (_, i) => predictBoosted(model, [data.columns[0]![i]!, data.columns[1]![i]!]));
+    const scores = Array.from({ length: data.size }, (_, i) =>
+      predictBoosted(model, [data.columns[0]![i]!, data.columns[1]![i]!]),
+    );
     expect(rocAuc(scores, data.target)).toBeGreaterThan(0.85);
     expect(scores.every((p) => p > 0 && p < 1)).toBe(true);
   });
 
   it("fits a regression target with the squared loss", () => {
-    const regression = { ...data, target: Float64Array.from({ length: data.size }, (_, i) => 10 * data.columns[0]![i]! + (data.columns[1]![i]! > 0.5 ? 5 : 0)) };
+    const regression = {
+      ...data,
+      target: Float64Array.from(
+        { length: data.size },
+        (_, i) => 10 * data.columns[0]![i]! + (data.columns[1]![i]! > 0.5 ? 5 : 0),
+      ),
+    };
     const model = trainGradientBoosting(regression, { ...params, loss: "squared", trees: 60, maxDepth: 3 });
-    const predictions = Array.from({ length: data.size }, (_, i) => predictBoosted(model, [data.columns[0]![i]!, data.columns[1]![i]!]));
+    const predictions = Array.from({ length: data.size }, (_, i) =>
+      predictBoosted(model, [data.columns[0]![i]!, data.columns[1]![i]!]),
+    );
     expect(meanAbsoluteError(predictions, regression.target)).toBeLessThan(0.5);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { localModelPath, toEndpointState, toRuntimeVariant } from "@/server/integrations/local-runtime/endpoint-mapping";
+import {
+  localModelPath,
+  toEndpointState,
+  toRuntimeVariant,
+} from "@/server/integrations/local-runtime/endpoint-mapping";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 
@@ -10,7 +14,10 @@ const spec: VariantSpec = {
   format: "ONNX",
   artifactUri: "/srv/models/fraud.onnx",
   artifactSha256: "a".repeat(64),
-  signature: { inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }], outputs: [{ name: "probability", type: "float32" }] },
+  signature: {
+    inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }],
+    outputs: [{ name: "probability", type: "float32" }],
+  },
   weight: 10,
 };
 
@@ -27,7 +34,10 @@ describe("LocalRuntimeTarget mapping", () => {
       instanceType: "local-cpu",
       instanceCount: 1,
     });
-    expect(toRuntimeVariant({ ...spec, instanceType: "ml.m5.large", instanceCount: 2 })).toMatchObject({ instanceType: "ml.m5.large", instanceCount: 2 });
+    expect(toRuntimeVariant({ ...spec, instanceType: "ml.m5.large", instanceCount: 2 })).toMatchObject({
+      instanceType: "ml.m5.large",
+      instanceCount: 2,
+    });
   });
 
   it("accepts local paths and file:// URIs only, and ONNX only", () => {
@@ -54,7 +64,10 @@ describe("LocalRuntimeTarget mapping", () => {
   });
 
   it("reads its configuration from the runtime's own variables", () => {
-    expect(localRuntimeConfigFromEnv({ RUNTIME_PORT: "9000", RUNTIME_CONTROL_TOKEN: "t" })).toEqual({ baseUrl: "http://127.0.0.1:9000", controlToken: "t" });
+    expect(localRuntimeConfigFromEnv({ RUNTIME_PORT: "9000", RUNTIME_CONTROL_TOKEN: "t" })).toEqual({
+      baseUrl: "http://127.0.0.1:9000",
+      controlToken: "t",
+    });
     expect(localRuntimeConfigFromEnv({ RUNTIME_URL: "http://10.0.0.2:8500" }).baseUrl).toBe("http://10.0.0.2:8500");
   });
 });

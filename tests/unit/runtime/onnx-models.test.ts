@@ -20,7 +20,10 @@ const model = (name: string) => {
 async function onnxPredictions(built: BuiltModel, rows: number): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(built.onnx);
   const feeds = Object.fromEntries(
-    built.test.featureNames.map((name, f) => [name, new ort.Tensor("float32", built.test.columns[f]!.slice(0, rows), [rows, 1])]),
+    built.test.featureNames.map((name, f) => [
+      name,
+      new ort.Tensor("float32", built.test.columns[f]!.slice(0, rows), [rows, 1]),
+    ]),
   );
   const result = await session.run(feeds);
   await session.release();
@@ -66,6 +69,8 @@ describe("model quality on held-out data", () => {
 
   it("building is deterministic", () => {
     const again = buildModelCatalog();
-    expect(again.map((m) => Buffer.from(m.onnx).toString("base64"))).toEqual(catalog.map((m) => Buffer.from(m.onnx).toString("base64")));
+    expect(again.map((m) => Buffer.from(m.onnx).toString("base64"))).toEqual(
+      catalog.map((m) => Buffer.from(m.onnx).toString("base64")),
+    );
   }, 60_000);
 });

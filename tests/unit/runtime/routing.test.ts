@@ -53,7 +53,8 @@ describe("pickVariant", () => {
     let movedAwayFromCanary = 0;
     for (let i = 0; i < 2000; i++) {
       const key = `k${i}`;
-      if (pickVariant(variants, key)?.variantName === "canary" && pickVariant(grown, key)?.variantName !== "canary") movedAwayFromCanary++;
+      if (pickVariant(variants, key)?.variantName === "canary" && pickVariant(grown, key)?.variantName !== "canary")
+        movedAwayFromCanary++;
     }
     expect(movedAwayFromCanary).toBe(0);
   });

@@ -15,7 +15,11 @@ function failure(rows: unknown[]) {
     validateRows(rows, inputs);
   } catch (error) {
     expect(error).toBeInstanceOf(RuntimeError);
-    return { status: (error as RuntimeError).status, message: (error as RuntimeError).message, details: (error as RuntimeError).details };
+    return {
+      status: (error as RuntimeError).status,
+      message: (error as RuntimeError).message,
+      details: (error as RuntimeError).details,
+    };
   }
   throw new Error("expected the rows to be rejected");
 }
@@ -28,7 +32,11 @@ describe("validateRows", () => {
   });
 
   it("names the row and the field that is missing", () => {
-    const { status, message, details } = failure([good, { ...good, count: undefined, amount: 1 }].map((r, i) => (i === 1 ? { amount: 1, online: false, country: "x" } : r)));
+    const { status, message, details } = failure(
+      [good, { ...good, count: undefined, amount: 1 }].map((r, i) =>
+        i === 1 ? { amount: 1, online: false, country: "x" } : r,
+      ),
+    );
     expect(status).toBe(400);
     expect(message).toBe('Row 1: missing field "count" (int64)');
     expect(details).toEqual({ rowIndex: 1, field: "count" });
@@ -59,7 +67,12 @@ describe("validateRows", () => {
 describe("tabularSignatureProblem", () => {
   it("accepts one value per row and refuses wider inputs", () => {
     expect(tabularSignatureProblem({ inputs, outputs: inputs })).toBeUndefined();
-    expect(tabularSignatureProblem({ inputs: [{ name: "image", type: "float32", shape: [-1, 3, 224, 224] }], outputs: inputs })).toMatch(/image/);
+    expect(
+      tabularSignatureProblem({
+        inputs: [{ name: "image", type: "float32", shape: [-1, 3, 224, 224] }],
+        outputs: inputs,
+      }),
+    ).toMatch(/image/);
   });
 });
 
@@ -71,7 +84,10 @@ describe("tensors", () => {
     expect(feeds.count).toEqual({ type: "int64", data: BigInt64Array.from([3n, 4n]), dims: [2] });
     expect(feeds.online?.data).toEqual(Uint8Array.from([1, 0]));
     const predictions = outputsToPredictions(
-      { probability: { type: "float32", data: Float32Array.from([0.25, 0.5]), dims: [2, 1] }, label: { type: "int64", data: BigInt64Array.from([0n, 1n]), dims: [2] } },
+      {
+        probability: { type: "float32", data: Float32Array.from([0.25, 0.5]), dims: [2, 1] },
+        label: { type: "int64", data: BigInt64Array.from([0n, 1n]), dims: [2] },
+      },
       [
         { name: "probability", type: "float32" },
         { name: "label", type: "int64" },

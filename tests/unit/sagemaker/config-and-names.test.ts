@@ -7,7 +7,7 @@ import {
   modelResourceName,
   resourcePrefix,
 } from "@/server/integrations/sagemaker/names";
-import { ROLE, desiredFor, spec, testConfig, variant } from "./helpers";
+import { ROLE, desiredFor, spec, testConfig, variant } from "@/tests/unit/sagemaker/helpers";
 
 describe("configuration", () => {
   it("reads MODELPORT_SAGEMAKER_* variables and fills in defaults", () => {
@@ -35,7 +35,14 @@ describe("configuration", () => {
   });
 
   it("names every invalid setting in one clear error", () => {
-    const invalid = { ...testConfig(), region: "Ireland", executionRoleArn: "admin", images: {}, maxExecutionSeconds: 60, rollbackAlarmNames: Array(11).fill("a") };
+    const invalid = {
+      ...testConfig(),
+      region: "Ireland",
+      executionRoleArn: "admin",
+      images: {},
+      maxExecutionSeconds: 60,
+      rollbackAlarmNames: Array(11).fill("a"),
+    };
     const message = (() => {
       try {
         parseSageMakerConfig(invalid);
@@ -45,7 +52,13 @@ describe("configuration", () => {
       return "parsed";
     })();
     expect(message).toContain("Invalid SageMaker configuration");
-    for (const part of ["at region", "at executionRoleArn", "at least one model format", "at maxExecutionSeconds", "at most 10 rollback alarms"]) {
+    for (const part of [
+      "at region",
+      "at executionRoleArn",
+      "at least one model format",
+      "at maxExecutionSeconds",
+      "at most 10 rollback alarms",
+    ]) {
       expect(message).toContain(part);
     }
   });
@@ -61,7 +74,9 @@ describe("resource names", () => {
     const again = desiredFor(spec(variant(2, 30), variant(1, 70)));
     const reweighted = desiredFor(spec(variant(1, 50), variant(2, 50)));
     expect(again.configName).toBe(first.configName);
-    expect(again.models.map((model) => model.ModelName).sort()).toEqual(first.models.map((model) => model.ModelName).sort());
+    expect(again.models.map((model) => model.ModelName).sort()).toEqual(
+      first.models.map((model) => model.ModelName).sort(),
+    );
     expect(reweighted.models.map((model) => model.ModelName)).toEqual(first.models.map((model) => model.ModelName));
     expect(reweighted.configName).not.toBe(first.configName);
   });
@@ -69,14 +84,21 @@ describe("resource names", () => {
   it("change with the artifact and the serving image", () => {
     const base = desiredFor(spec(variant(1, 100))).models[0]?.ModelName;
     expect(desiredFor(spec(variant(1, 100, { artifactSha256: "f".repeat(64) }))).models[0]?.ModelName).not.toBe(base);
-    expect(desiredFor(spec(variant(1, 100)), { images: { ONNX: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/onnx:2" } }).models[0]?.ModelName).not.toBe(base);
+    expect(
+      desiredFor(spec(variant(1, 100)), { images: { ONNX: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/onnx:2" } })
+        .models[0]?.ModelName,
+    ).not.toBe(base);
   });
 
   it("stay valid SageMaker names for the longest endpoint and variant names, and distinct for names sharing a long prefix", () => {
     const long = "a".repeat(40) + "-endpoint-" + "b".repeat(13);
     const similar = "a".repeat(40) + "-endpoint-" + "c".repeat(13);
     const hash = "0123456789abcdef".repeat(4);
-    for (const name of [modelResourceName(long, "v".repeat(63), hash), endpointConfigResourceName(long, hash), modelResourceName("e", "v", hash)]) {
+    for (const name of [
+      modelResourceName(long, "v".repeat(63), hash),
+      endpointConfigResourceName(long, hash),
+      modelResourceName("e", "v", hash),
+    ]) {
       expect(name.length).toBeLessThanOrEqual(63);
       expect(name).toMatch(SAGEMAKER_NAME_PATTERN);
     }
@@ -85,6 +107,8 @@ describe("resource names", () => {
   });
 
   it("hash content independent of key order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe(
+      '{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

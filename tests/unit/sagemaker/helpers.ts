@@ -1,5 +1,9 @@
 import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { SageMakerClient, SageMakerServiceException, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
+import {
+  SageMakerClient,
+  SageMakerServiceException,
+  type DescribeEndpointCommandOutput,
+} from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "node:stream";
 import { parseSageMakerConfig, type SageMakerConfigInput } from "@/server/integrations/sagemaker/config";
@@ -62,21 +66,38 @@ export function mockedTarget(overrides: Partial<SageMakerConfigInput> = {}, blob
   const sagemaker = mockClient(sagemakerClient);
   const s3 = mockClient(s3Client);
   const artifacts = memoryArtifacts(blobs);
-  const target = new SageMakerTarget(testConfig(overrides), { sagemaker: sagemakerClient, s3: s3Client, artifacts: artifacts.source });
+  const target = new SageMakerTarget(testConfig(overrides), {
+    sagemaker: sagemakerClient,
+    s3: s3Client,
+    artifacts: artifacts.source,
+  });
   return { sagemaker, s3, artifacts, target };
 }
 
 export function awsError(name: string, message: string, httpStatusCode = 400) {
-  return new SageMakerServiceException({ name, message, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode } });
+  return new SageMakerServiceException({
+    name,
+    message,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode },
+  });
 }
 
 export function s3Error(name: string, message: string, httpStatusCode: number) {
-  return new S3ServiceException({ name, message, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode } });
+  return new S3ServiceException({
+    name,
+    message,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode },
+  });
 }
 
 export const endpointNotFound = () => awsError("ValidationException", `Could not find endpoint "${ENDPOINT_ARN}".`);
 export const alreadyExists = (kind: string, name: string) =>
-  awsError("ValidationException", `Cannot create already existing ${kind} "arn:aws:sagemaker:eu-west-1:123456789012:${kind}/${name}".`);
+  awsError(
+    "ValidationException",
+    `Cannot create already existing ${kind} "arn:aws:sagemaker:eu-west-1:123456789012:${kind}/${name}".`,
+  );
 export const throttled = () => awsError("ThrottlingException", "Rate exceeded");
 
 export function liveEndpoint(overrides: Partial<DescribeEndpointCommandOutput> = {}): DescribeEndpointCommandOutput {
@@ -88,7 +109,15 @@ export function liveEndpoint(overrides: Partial<DescribeEndpointCommandOutput> =
     EndpointStatus: "InService",
     CreationTime: new Date(0),
     LastModifiedTime: new Date(0),
-    ProductionVariants: [{ VariantName: "fraud-xgb-v1", CurrentWeight: 100, DesiredWeight: 100, CurrentInstanceCount: 2, DesiredInstanceCount: 2 }],
+    ProductionVariants: [
+      {
+        VariantName: "fraud-xgb-v1",
+        CurrentWeight: 100,
+        DesiredWeight: 100,
+        CurrentInstanceCount: 2,
+        DesiredInstanceCount: 2,
+      },
+    ],
     ...overrides,
   };
 }
@@ -101,7 +130,8 @@ export function sentCommands(sagemaker: MockedClient): string[] {
 }
 
 const READ_ONLY = /^(Describe|List)/;
-export const writeCommands = (sagemaker: MockedClient) => sentCommands(sagemaker).filter((name) => !READ_ONLY.test(name));
+export const writeCommands = (sagemaker: MockedClient) =>
+  sentCommands(sagemaker).filter((name) => !READ_ONLY.test(name));
 
 export const desiredFor = (endpoint: EndpointSpec, overrides: Partial<SageMakerConfigInput> = {}) =>
   desiredEndpoint(endpoint, parseSageMakerConfig(testConfig(overrides)));

@@ -15,20 +15,33 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sageMakerConfigFromEnv } from "@/server/integrations/sagemaker/config";
 import { ModelArtifactError } from "@/server/integrations/sagemaker/errors";
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
-import { ROLE, endpointNotFound, liveEndpoint, mockedTarget, s3Error, spec, throttled, variant } from "./helpers";
+import {
+  ROLE,
+  endpointNotFound,
+  liveEndpoint,
+  mockedTarget,
+  s3Error,
+  spec,
+  throttled,
+  variant,
+} from "@/tests/unit/sagemaker/helpers";
 
 const SHA = "ab".repeat(32);
 const BYTES = Buffer.from("onnx model bytes");
 const KEY = `prod/${SHA}/model`;
 const URI = `s3://modelport-models/${KEY}`;
 /** A variant as the worker builds it for a registry artifact (workers/deployment-runtime.ts). */
-const registryVariant = (overrides: Parameters<typeof variant>[2] = {}) => variant(1, 100, { artifactUri: `artifacts/${SHA}/model`, artifactSha256: SHA, ...overrides });
+const registryVariant = (overrides: Parameters<typeof variant>[2] = {}) =>
+  variant(1, 100, { artifactUri: `artifacts/${SHA}/model`, artifactSha256: SHA, ...overrides });
 const notFound = () => new NotFound({ message: "Not Found", $metadata: { httpStatusCode: 404 } });
 
 /** A target about to create a new endpoint, with BYTES in its artifact store under SHA. */
 function creatingTarget(...args: Parameters<typeof mockedTarget>) {
   const env = mockedTarget(args[0], args[1] ?? { [SHA]: BYTES });
-  env.sagemaker.on(DescribeEndpointCommand).rejectsOnce(endpointNotFound()).resolves(liveEndpoint({ EndpointStatus: "Creating", ProductionVariants: [] }));
+  env.sagemaker
+    .on(DescribeEndpointCommand)
+    .rejectsOnce(endpointNotFound())
+    .resolves(liveEndpoint({ EndpointStatus: "Creating", ProductionVariants: [] }));
   env.s3.on(HeadObjectCommand).rejects(notFound());
   return env;
 }
@@ -103,7 +116,9 @@ describe("apply: registry artifacts are uploaded to S3 before CreateModel", () =
   it("uploads an artifact shared by two variants once", async () => {
     const env = creatingTarget();
 
-    await env.target.apply(spec(registryVariant({ weight: 50 }), registryVariant({ variantName: "fraud-xgb-v1b", weight: 50 })));
+    await env.target.apply(
+      spec(registryVariant({ weight: 50 }), registryVariant({ variantName: "fraud-xgb-v1b", weight: 50 })),
+    );
 
     expect(env.s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(env.sagemaker.commandCalls(CreateModelCommand)).toHaveLength(2);
@@ -122,7 +137,9 @@ describe("apply: registry artifacts are uploaded to S3 before CreateModel", () =
     const large = Buffer.alloc(6 * MIB, 7);
     const env = creatingTarget({ s3MultipartThresholdBytes: 5 * MIB, s3PartSizeBytes: 5 * MIB }, { [SHA]: large });
     env.s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
-    env.s3.on(UploadPartCommand).callsFake((input: { PartNumber?: number }) => ({ ETag: `"part-${input.PartNumber}"` }));
+    env.s3
+      .on(UploadPartCommand)
+      .callsFake((input: { PartNumber?: number }) => ({ ETag: `"part-${input.PartNumber}"` }));
     env.s3.on(CompleteMultipartUploadCommand).resolves({});
 
     await env.target.apply(spec(registryVariant()));
@@ -135,13 +152,18 @@ describe("apply: registry artifacts are uploaded to S3 before CreateModel", () =
       ServerSideEncryption: "AES256",
       ChecksumAlgorithm: "SHA256",
     });
-    const parts = env.s3.commandCalls(UploadPartCommand).map((call) => [call.args[0].input.PartNumber, (call.args[0].input.Body as Uint8Array).byteLength]);
+    const parts = env.s3
+      .commandCalls(UploadPartCommand)
+      .map((call) => [call.args[0].input.PartNumber, (call.args[0].input.Body as Uint8Array).byteLength]);
     expect(parts.sort()).toEqual([
       [1, 5 * MIB],
       [2, MIB],
     ]);
     const complete = env.s3.commandCalls(CompleteMultipartUploadCommand);
-    expect(complete[0]?.args[0].input.MultipartUpload?.Parts?.map((part) => part.ETag)).toEqual(['"part-1"', '"part-2"']);
+    expect(complete[0]?.args[0].input.MultipartUpload?.Parts?.map((part) => part.ETag)).toEqual([
+      '"part-1"',
+      '"part-2"',
+    ]);
     expect(complete[0]?.calledBefore(env.sagemaker.commandCalls(CreateModelCommand)[0] ?? complete[0])).toBe(true);
   });
 });
@@ -180,13 +202,18 @@ describe("apply: S3 failures", () => {
     const error = await failureOf(env.target.apply(spec(registryVariant())));
 
     expect(error.retryable).toBe(false);
-    expect(error.message).toContain("NoSuchBucket (HTTP 404): The specified bucket does not exist. The bucket does not exist: check MODELPORT_SAGEMAKER_S3_PREFIX.");
+    expect(error.message).toContain(
+      "NoSuchBucket (HTTP 404): The specified bucket does not exist. The bucket does not exist: check MODELPORT_SAGEMAKER_S3_PREFIX.",
+    );
     expect(env.s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 
   it("retries throttling with a fresh stream of the bytes each time", async () => {
     const env = creatingTarget();
-    env.s3.on(PutObjectCommand).rejectsOnce(s3Error("SlowDown", "Please reduce your request rate.", 503)).resolves({});
+    env.s3
+      .on(PutObjectCommand)
+      .rejectsOnce(s3Error("SlowDown", "Please reduce your request rate.", 503))
+      .resolves({});
 
     await env.target.apply(spec(registryVariant()));
 
@@ -197,12 +224,16 @@ describe("apply: S3 failures", () => {
 
   it("gives up on a network failure after the configured attempts and marks it retryable for the job", async () => {
     const env = creatingTarget();
-    env.s3.on(PutObjectCommand).rejects(Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" }));
+    env.s3
+      .on(PutObjectCommand)
+      .rejects(Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" }));
 
     const error = await failureOf(env.target.apply(spec(registryVariant())));
 
     expect(error.retryable).toBe(true);
-    expect(error.message).toBe(`S3 PutObject of ${URI} failed after 4 attempts: Error: connect ECONNREFUSED 10.0.0.1:443.`);
+    expect(error.message).toBe(
+      `S3 PutObject of ${URI} failed after 4 attempts: Error: connect ECONNREFUSED 10.0.0.1:443.`,
+    );
     expect(env.s3.commandCalls(PutObjectCommand)).toHaveLength(4);
   });
 
@@ -212,7 +243,9 @@ describe("apply: S3 failures", () => {
     const error = await failureOf(env.target.apply(spec(registryVariant())));
 
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe(`Artifact ${SHA} is missing from the artifact store, so it cannot be uploaded to ${URI}`);
+    expect(error.message).toBe(
+      `Artifact ${SHA} is missing from the artifact store, so it cannot be uploaded to ${URI}`,
+    );
     expect(env.s3.calls()).toHaveLength(0);
     expect(env.sagemaker.commandCalls(CreateModelCommand)).toHaveLength(0);
   });
@@ -239,7 +272,11 @@ describe("configuration and the file artifact source", () => {
       MODELPORT_SAGEMAKER_S3_KMS_KEY_ID: "alias/modelport",
       MODELPORT_SAGEMAKER_S3_ENDPOINT_URL: "http://127.0.0.1:9000",
     });
-    expect(config).toMatchObject({ s3KmsKeyId: "alias/modelport", s3EndpointUrl: "http://127.0.0.1:9000", s3MultipartThresholdBytes: 100 * 1024 * 1024 });
+    expect(config).toMatchObject({
+      s3KmsKeyId: "alias/modelport",
+      s3EndpointUrl: "http://127.0.0.1:9000",
+      s3MultipartThresholdBytes: 100 * 1024 * 1024,
+    });
   });
 
   let dir: string;

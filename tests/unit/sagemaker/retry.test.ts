@@ -2,7 +2,15 @@ import { CreateModelCommand, DescribeEndpointCommand } from "@aws-sdk/client-sag
 import { describe, expect, it } from "vitest";
 import { SageMakerRequestError, isRetryableAwsError } from "@/server/integrations/sagemaker/errors";
 import { backoffDelay } from "@/server/integrations/sagemaker/timing";
-import { awsError, endpointNotFound, liveEndpoint, mockedTarget, spec, throttled, variant } from "./helpers";
+import {
+  awsError,
+  endpointNotFound,
+  liveEndpoint,
+  mockedTarget,
+  spec,
+  throttled,
+  variant,
+} from "@/tests/unit/sagemaker/helpers";
 
 describe("retries", () => {
   it("retries throttling and 5xx errors, then succeeds", async () => {
@@ -19,7 +27,10 @@ describe("retries", () => {
 
   it("retries a throttled write and creates the model exactly once", async () => {
     const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).rejectsOnce(endpointNotFound()).resolves(liveEndpoint({ EndpointStatus: "Creating" }));
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .rejectsOnce(endpointNotFound())
+      .resolves(liveEndpoint({ EndpointStatus: "Creating" }));
     env.sagemaker.on(CreateModelCommand).rejectsOnce(throttled()).resolves({ ModelArn: "arn" });
 
     await env.target.apply(spec(variant(1, 100)));
@@ -34,14 +45,23 @@ describe("retries", () => {
     const error = await env.target.describe("fraud-detector").catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(SageMakerRequestError);
-    expect(String(error)).toContain("SageMaker DescribeEndpoint failed after 4 attempts: ThrottlingException: Rate exceeded");
+    expect(String(error)).toContain(
+      "SageMaker DescribeEndpoint failed after 4 attempts: ThrottlingException: Rate exceeded",
+    );
     expect(env.sagemaker.commandCalls(DescribeEndpointCommand)).toHaveLength(4);
   });
 
   it("does not retry a validation error and surfaces SageMaker's message", async () => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).rejects(endpointNotFound());
-    env.sagemaker.on(CreateModelCommand).rejects(awsError("ValidationException", "Could not access model data at s3://modelport-models/prod/fraud-xgb/v1/model.tar.gz."));
+    env.sagemaker
+      .on(CreateModelCommand)
+      .rejects(
+        awsError(
+          "ValidationException",
+          "Could not access model data at s3://modelport-models/prod/fraud-xgb/v1/model.tar.gz.",
+        ),
+      );
 
     await expect(env.target.apply(spec(variant(1, 100)))).rejects.toThrow(
       "SageMaker CreateModel failed: ValidationException: Could not access model data at s3://modelport-models/prod/fraud-xgb/v1/model.tar.gz.",

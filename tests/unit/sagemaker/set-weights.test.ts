@@ -1,6 +1,6 @@
 import { DescribeEndpointCommand, UpdateEndpointWeightsAndCapacitiesCommand } from "@aws-sdk/client-sagemaker";
 import { describe, expect, it } from "vitest";
-import { endpointNotFound, liveEndpoint, mockedTarget, writeCommands } from "./helpers";
+import { endpointNotFound, liveEndpoint, mockedTarget, writeCommands } from "@/tests/unit/sagemaker/helpers";
 
 function onTwoVariants(status: "InService" | "Updating" = "InService") {
   const env = mockedTarget();
@@ -34,7 +34,9 @@ describe("setWeights", () => {
 
   it("skips the call when the endpoint already has those weights", async () => {
     const { sagemaker, target } = onTwoVariants();
-    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v2": 10 })).resolves.toMatchObject({ status: "healthy" });
+    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v2": 10 })).resolves.toMatchObject({
+      status: "healthy",
+    });
     expect(writeCommands(sagemaker)).toEqual([]);
   });
 
@@ -49,13 +51,17 @@ describe("setWeights", () => {
 
   it("rejects weights outside 0–100 before calling SageMaker", async () => {
     const { sagemaker, target } = onTwoVariants();
-    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": -5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": -5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect(sagemaker.calls()).toHaveLength(0);
   });
 
   it("refuses while an update is in progress (SageMaker would reject it)", async () => {
     const { sagemaker, target } = onTwoVariants("Updating");
-    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": 50, "fraud-xgb-v2": 50 })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": 50, "fraud-xgb-v2": 50 })).rejects.toMatchObject(
+      { code: "CONFLICT" },
+    );
     expect(writeCommands(sagemaker)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mockedTarget, variant } from "./helpers";
+import { mockedTarget, variant } from "@/tests/unit/sagemaker/helpers";
 
 describe("SageMaker sizing recorded for cost", () => {
   it("uses the configured instance type and count when the variant names none", () => {
@@ -9,6 +9,9 @@ describe("SageMaker sizing recorded for cost", () => {
 
   it("keeps the variant's own sizing", () => {
     const { target } = mockedTarget();
-    expect(target.sizing(variant(1, 100, { instanceType: "ml.g5.xlarge", instanceCount: 3 }))).toEqual({ instanceType: "ml.g5.xlarge", instanceCount: 3 });
+    expect(target.sizing(variant(1, 100, { instanceType: "ml.g5.xlarge", instanceCount: 3 }))).toEqual({
+      instanceType: "ml.g5.xlarge",
+      instanceCount: 3,
+    });
   });
 });

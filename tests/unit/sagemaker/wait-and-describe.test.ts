@@ -1,12 +1,13 @@
 import { DescribeEndpointCommand, ListTagsCommand, type EndpointStatus } from "@aws-sdk/client-sagemaker";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SageMakerRequestError } from "@/server/integrations/sagemaker/errors";
-import { awsError, endpointNotFound, liveEndpoint, mockedTarget } from "./helpers";
+import { awsError, endpointNotFound, liveEndpoint, mockedTarget } from "@/tests/unit/sagemaker/helpers";
 
 const OLD_CONFIG = "fraud-detector-cfg-aaaaaaaaaaaa";
 const NEW_CONFIG = "fraud-detector-cfg-bbbbbbbbbbbb";
 const expecting = (config: string) => ({ Tags: [{ Key: "modelport:expected-endpoint-config", Value: config }] });
-const describeCalls = (env: ReturnType<typeof mockedTarget>) => env.sagemaker.commandCalls(DescribeEndpointCommand).length;
+const describeCalls = (env: ReturnType<typeof mockedTarget>) =>
+  env.sagemaker.commandCalls(DescribeEndpointCommand).length;
 
 describe("describe", () => {
   it.each([
@@ -20,7 +21,10 @@ describe("describe", () => {
   ] as [EndpointStatus, string][])("maps %s to %s", async (sageMakerStatus, status) => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointStatus: sageMakerStatus }));
-    await expect(env.target.describe("fraud-detector")).resolves.toMatchObject({ endpointName: "fraud-detector", status });
+    await expect(env.target.describe("fraud-detector")).resolves.toMatchObject({
+      endpointName: "fraud-detector",
+      status,
+    });
   });
 
   it("reports a Failed endpoint's FailureReason, and variant weights as percentages of SageMaker's relative weights", async () => {
@@ -52,12 +56,18 @@ describe("describe", () => {
   ])("answers absent for %s", async (_case, error) => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).rejects(error);
-    await expect(env.target.describe("fraud-detector")).resolves.toEqual({ endpointName: "fraud-detector", status: "absent", variants: [] });
+    await expect(env.target.describe("fraud-detector")).resolves.toEqual({
+      endpointName: "fraud-detector",
+      status: "absent",
+      variants: [],
+    });
   });
 
   it("surfaces other errors with the operation and AWS's own message, without retrying them", async () => {
     const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).rejects(awsError("AccessDeniedException", "User is not authorized to perform sagemaker:DescribeEndpoint"));
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .rejects(awsError("AccessDeniedException", "User is not authorized to perform sagemaker:DescribeEndpoint"));
     const error = await env.target.describe("fraud-detector").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SageMakerRequestError);
     expect(String(error)).toContain("SageMaker DescribeEndpoint failed: AccessDeniedException: User is not authorized");
@@ -79,13 +89,17 @@ describe("waitUntilSettled", () => {
       .resolves(liveEndpoint({ EndpointConfigName: NEW_CONFIG }));
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
 
-    await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 })).resolves.toMatchObject({ status: "healthy" });
+    await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 })).resolves.toMatchObject({
+      status: "healthy",
+    });
     expect(describeCalls(env)).toBe(3);
   });
 
   it("reports Failed as failed with SageMaker's FailureReason", async () => {
     const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointStatus: "Failed", FailureReason: "Failed to download model data" }));
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves(liveEndpoint({ EndpointStatus: "Failed", FailureReason: "Failed to download model data" }));
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
     await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 })).resolves.toMatchObject({
       status: "failed",
@@ -97,9 +111,20 @@ describe("waitUntilSettled", () => {
     const env = mockedTarget();
     env.sagemaker
       .on(DescribeEndpointCommand)
-      .resolvesOnce(liveEndpoint({ EndpointStatus: "Updating", EndpointConfigName: OLD_CONFIG, PendingDeploymentSummary: { EndpointConfigName: NEW_CONFIG } }))
+      .resolvesOnce(
+        liveEndpoint({
+          EndpointStatus: "Updating",
+          EndpointConfigName: OLD_CONFIG,
+          PendingDeploymentSummary: { EndpointConfigName: NEW_CONFIG },
+        }),
+      )
       .resolvesOnce(liveEndpoint({ EndpointStatus: "RollingBack", EndpointConfigName: OLD_CONFIG }))
-      .resolves(liveEndpoint({ EndpointConfigName: OLD_CONFIG, FailureReason: "CloudWatch alarm fraud-detector-5xx went into ALARM state" }));
+      .resolves(
+        liveEndpoint({
+          EndpointConfigName: OLD_CONFIG,
+          FailureReason: "CloudWatch alarm fraud-detector-5xx went into ALARM state",
+        }),
+      );
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
 
     const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
@@ -112,7 +137,9 @@ describe("waitUntilSettled", () => {
 
   it("does not let an old FailureReason spoil a later successful update", async () => {
     const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointConfigName: NEW_CONFIG, FailureReason: "an earlier rollback" }));
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves(liveEndpoint({ EndpointConfigName: NEW_CONFIG, FailureReason: "an earlier rollback" }));
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
     const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
     expect(state.status).toBe("healthy");
@@ -131,10 +158,19 @@ describe("waitUntilSettled", () => {
 
   it("stops at once on UpdateRollbackFailed instead of polling until the timeout", async () => {
     const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointStatus: "UpdateRollbackFailed", FailureReason: "Rollback could not restore the old fleet" }));
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves(
+        liveEndpoint({
+          EndpointStatus: "UpdateRollbackFailed",
+          FailureReason: "Rollback could not restore the old fleet",
+        }),
+      );
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
 
-    await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 3_600_000, pollMs: 1 })).resolves.toMatchObject({
+    await expect(
+      env.target.waitUntilSettled("fraud-detector", { timeoutMs: 3_600_000, pollMs: 1 }),
+    ).resolves.toMatchObject({
       status: "failed",
       message: "Rollback could not restore the old fleet",
     });
@@ -144,7 +180,9 @@ describe("waitUntilSettled", () => {
   it("answers absent at once when the endpoint does not exist", async () => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).rejects(endpointNotFound());
-    await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 60_000, pollMs: 1 })).resolves.toMatchObject({ status: "absent" });
+    await expect(
+      env.target.waitUntilSettled("fraud-detector", { timeoutMs: 60_000, pollMs: 1 }),
+    ).resolves.toMatchObject({ status: "absent" });
   });
 
   it("returns the last state when the timeout passes, backing off between polls", async () => {
@@ -169,7 +207,11 @@ describe("waitUntilSettled", () => {
     env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointStatus: "Creating" }));
     const controller = new AbortController();
 
-    const result = env.target.waitUntilSettled("fraud-detector", { timeoutMs: 3_600_000, pollMs: 60_000, signal: controller.signal });
+    const result = env.target.waitUntilSettled("fraud-detector", {
+      timeoutMs: 3_600_000,
+      pollMs: 60_000,
+      signal: controller.signal,
+    });
     const settled = expect(result).rejects.toThrow("deployment cancelled");
     await vi.advanceTimersByTimeAsync(1000);
     controller.abort(new Error("deployment cancelled"));
@@ -179,7 +221,9 @@ describe("waitUntilSettled", () => {
 
   it("does not call SageMaker at all when the signal is already aborted", async () => {
     const env = mockedTarget();
-    await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 1000, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      env.target.waitUntilSettled("fraud-detector", { timeoutMs: 1000, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ name: "AbortError" });
     expect(describeCalls(env)).toBe(0);
   });
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { lossCurves, scoreCurve, type TrainingCurveSpec } from "@/prisma/seed/curves";
 import { createRandom } from "@/prisma/seed/random";
 
-const spec: TrainingCurveSpec = { steps: 200, finalScore: 0.93, initialScore: 0.5, timeConstant: 30, overfit: 0.2, noise: 0.004 };
+const spec: TrainingCurveSpec = {
+  steps: 200,
+  finalScore: 0.93,
+  initialScore: 0.5,
+  timeConstant: 30,
+  overfit: 0.2,
+  noise: 0.004,
+};
 
 describe("demo training curves", () => {
   it("are deterministic for a seed", () => {

@@ -9,7 +9,8 @@ export const metadata = { title: "Pricing" };
 
 export default async function Page() {
   const user = await currentUser();
-  if (!user || !can(user.role, "pricing:manage")) return <ForbiddenState title="Pricing" requirement="editing prices needs the admin role" />;
+  if (!user || !can(user.role, "pricing:manage"))
+    return <ForbiddenState title="Pricing" requirement="editing prices needs the admin role" />;
   return (
     <Suspense fallback={<LoadingState label="Loading prices…" />}>
       <PricingPage />

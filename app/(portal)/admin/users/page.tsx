@@ -9,7 +9,8 @@ export const metadata = { title: "Users" };
 
 export default async function Page() {
   const user = await currentUser();
-  if (!user || !can(user.role, "users:manage")) return <ForbiddenState title="Users" requirement="managing users needs the admin role" />;
+  if (!user || !can(user.role, "users:manage"))
+    return <ForbiddenState title="Users" requirement="managing users needs the admin role" />;
   return (
     <Suspense fallback={<LoadingState label="Loading users…" />}>
       <UsersPage />
