@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "@/lib/trpc";
-import type { Permission } from "@/server/auth/roles";
+import { useTRPC } from "@/trpc/react";
+import type { Permission } from "@/contracts/permissions";
 
 /** Whether the signed-in person may do something; only for hiding controls, the server decides. */
 export function useCan(permission: Permission): boolean {

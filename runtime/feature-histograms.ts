@@ -1,5 +1,5 @@
-import { numericBinIndex } from "@/server/services/monitoring/psi";
-import type { VariantConfig } from "@/runtime/control/control-schemas";
+import { numericBinIndex } from "@/contracts/feature-bins";
+import type { VariantConfig } from "@/contracts/runtime-control";
 import type { FeatureValue, ValidatedRow } from "@/runtime/serving/signature-validation";
 
 export const FEATURE_HISTOGRAM = "modelport_runtime_feature_value";

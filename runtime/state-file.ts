@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { endpointConfigSchema, type EndpointConfig } from "@/runtime/control/control-schemas";
+import { endpointConfigSchema, type EndpointConfig } from "@/contracts/runtime-control";
 
 const stateSchema = z.record(z.string(), endpointConfigSchema);
 

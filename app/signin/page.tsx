@@ -2,7 +2,8 @@ import { DevSignIn } from "@/components/auth/dev-sign-in";
 import { OidcSignIn } from "@/components/auth/oidc-sign-in";
 import { db } from "@/server/db/client";
 import { enabledSignInMethods } from "@/server/auth/options";
-import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
+import { ROLE_LABELS } from "@/contracts/permissions";
+import { ROLES } from "@/contracts/enums";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { FeatureHistogramFamily } from "@/runtime/feature-histograms";
-import type { VariantConfig } from "@/runtime/control/control-schemas";
+import type { VariantConfig } from "@/contracts/runtime-control";
 import { seededRandom } from "@/runtime/models/random";
 import { sampleBinCounts, sampleQuantileEdges } from "@/server/services/monitoring/sample-psi";
 

@@ -2,7 +2,7 @@
 
 import { Filter } from "lucide-react";
 import Link from "next/link";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { auditEntityLink } from "@/components/admin/audit-entity-href";
 
 type AuditRow = RouterOutputs["admin"]["audit"]["rows"][number];

@@ -1,4 +1,4 @@
-import type { AuditEntityRef } from "@/server/services/admin/audit-entities";
+import type { AuditEntityRef } from "@/contracts/audit-entities";
 
 const model = (name: string) => `/models/${encodeURIComponent(name)}`;
 

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import type { AuditFilterKey, AuditUrlState } from "@/components/admin/audit-url";
 
 type Facets = RouterOutputs["admin"]["auditFacets"];

@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useUrlState } from "@/lib/use-url-state";
 import { AuditFilters } from "@/components/admin/audit-filters";
 import { AuditPager } from "@/components/admin/audit-pager";

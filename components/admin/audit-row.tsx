@@ -2,7 +2,7 @@
 
 import { ChevronDown, ChevronRight, KeyRound } from "lucide-react";
 import { useId, useState } from "react";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { AuditDiffView } from "@/components/admin/audit-diff-view";
 import { AuditEntityCell } from "@/components/admin/audit-entity-cell";
 import { formatDateTime, formatRelative } from "@/lib/format";

@@ -1,4 +1,4 @@
-import type { RouterInputs } from "@/lib/trpc";
+import type { RouterInputs } from "@/trpc/react";
 
 export const AUDIT_FILTER_KEYS = ["action", "entityType", "entityId", "actor", "from", "to"] as const;
 export type AuditFilterKey = (typeof AUDIT_FILTER_KEYS)[number];

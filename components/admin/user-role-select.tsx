@@ -2,8 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Select } from "@/components/ui/select";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
+import { ROLE_LABELS } from "@/contracts/permissions";
+import { ROLES } from "@/contracts/enums";
 import { MutationFeedback } from "@/components/ui/mutation-feedback";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];

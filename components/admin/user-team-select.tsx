@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Select } from "@/components/ui/select";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { MutationFeedback } from "@/components/ui/mutation-feedback";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];

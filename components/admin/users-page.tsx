@@ -9,9 +9,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useUrlState } from "@/lib/use-url-state";
-import { ROLE_LABELS, ROLES } from "@/server/auth/roles";
+import { ROLE_LABELS } from "@/contracts/permissions";
+import { ROLES } from "@/contracts/enums";
 import { isRole, parseUsersListState, serializeUsersListState } from "@/components/admin/users-url";
 import { UsersTable } from "@/components/admin/users-table";
 

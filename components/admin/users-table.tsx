@@ -4,7 +4,7 @@ import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/re
 import { useMemo } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatDate } from "@/lib/format";
 import { UserRoleSelect } from "@/components/admin/user-role-select";
 import { UserTeamSelect } from "@/components/admin/user-team-select";

@@ -1,5 +1,5 @@
-import type { Role } from "@/server/db/generated/enums";
-import { ROLES } from "@/server/auth/roles";
+import type { Role } from "@/contracts/enums";
+import { ROLES } from "@/contracts/enums";
 
 /** The users page's state as it appears in the URL: ?q=&role=&page= */
 export type UsersListState = { search: string; role: Role | null; page: number };

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { formatRelative } from "@/lib/format";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useCan } from "@/lib/use-can";
 
 /** Open in-app alerts (budget forecasts, drift, latency) behind a bell in the header; managers dismiss them. */

@@ -7,7 +7,7 @@ import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 
 type Props = { teamId: string; teamName: string; monthlyUsd: number | null };
 

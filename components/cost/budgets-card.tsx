@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { cn } from "@/lib/cn";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { useCan } from "@/lib/use-can";
 import { BudgetDialog } from "@/components/cost/budget-dialog";
 import { formatUsd } from "@/components/cost/cost-format";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatCount, formatUsd } from "@/components/cost/cost-format";
 
 type Total = NonNullable<RouterOutputs["cost"]["overview"]["total"]>;

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { cn } from "@/lib/cn";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatCount, formatInstanceHours, formatUsd } from "@/components/cost/cost-format";
 
 type Row = RouterOutputs["cost"]["overview"]["byEndpoint"][number];

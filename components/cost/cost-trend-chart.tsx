@@ -3,7 +3,7 @@
 import { memo, useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatUsd } from "@/components/cost/cost-format";
 
 type Trend = RouterOutputs["cost"]["trend"];

@@ -1,4 +1,4 @@
-import { COST_RANGE_KEYS, DEFAULT_COST_RANGE, type CostRange } from "@/server/services/cost/cost-ranges";
+import { COST_RANGE_KEYS, DEFAULT_COST_RANGE, type CostRange } from "@/contracts/cost-ranges";
 
 export type CostPageState = { range: CostRange };
 

@@ -9,8 +9,8 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { cn } from "@/lib/cn";
-import { useTRPC } from "@/lib/trpc";
-import { PRICE_TARGETS, upsertPriceInput } from "@/server/services/cost/pricing-schema";
+import { useTRPC } from "@/trpc/react";
+import { PRICE_TARGETS, upsertPriceInput } from "@/contracts/pricing";
 
 export type PriceDraft = {
   name: string;

@@ -6,7 +6,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { formatDateTime } from "@/lib/format";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { EMPTY_DRAFT, PriceRow, type PriceDraft } from "@/components/cost/price-row";
 
 const HEADERS = ["Instance type", "Target", "$/hour", "vCPUs", "Memory GiB", "GPUs", "Source"];

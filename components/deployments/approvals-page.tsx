@@ -6,7 +6,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useCan } from "@/lib/use-can";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { PendingPromotionCard } from "@/components/deployments/pending-promotion-card";
 
 /** Promotions waiting for a second person; `requested` is the one the viewer just asked for, if any. */

@@ -9,7 +9,7 @@ import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { deploymentHref } from "@/components/deployments/labels";
 
 type Props = { promotionId: string; approve: boolean; subject: string };

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { useCan } from "@/lib/use-can";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { DeploymentHeader } from "@/components/deployments/deployment-header";
 import { DeploymentTimeline } from "@/components/deployments/deployment-timeline";
 import { isActiveStatus, STATUS_LABELS } from "@/components/deployments/labels";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "@/components/deployments/labels";
 

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { DeploymentStatus } from "@/server/db/generated/enums";
+import type { DeploymentStatus } from "@/contracts/enums";
 import { STATUS_LABELS, STATUS_TONES } from "@/components/deployments/labels";
 
 export function DeploymentStatusBadge({ status, testId }: { status: DeploymentStatus; testId?: string }) {

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import { modelHref, versionHref } from "@/components/registry/format";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { deploymentHref, ENVIRONMENT_LABELS, TARGET_LABELS } from "@/components/deployments/labels";
 

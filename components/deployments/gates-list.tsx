@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { GateResult } from "@/server/services/deployments/metric-gate";
+import type { GateResult } from "@/contracts/deployments";
 
 function isGateResult(value: unknown): value is GateResult {
   return (

@@ -1,6 +1,6 @@
 import type { BadgeTone } from "@/components/ui/badge";
-import type { DeploymentEnvironment, DeploymentStatus, DeploymentTargetKind } from "@/server/db/generated/enums";
-import type { rolloutStrategySchema } from "@/server/services/deployments/schemas";
+import type { DeploymentEnvironment, DeploymentStatus, DeploymentTargetKind } from "@/contracts/enums";
+import type { rolloutStrategySchema } from "@/contracts/deployments";
 import type { z } from "zod";
 
 export type RolloutStrategy = z.infer<typeof rolloutStrategySchema>;

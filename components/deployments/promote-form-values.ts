@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { requestPromotionInput } from "@/server/services/deployments/schemas";
+import type { requestPromotionInput } from "@/contracts/deployments";
 import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "@/components/deployments/labels";
 
 export type StrategyKind = RolloutStrategy["kind"];

@@ -7,8 +7,8 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { useTRPC } from "@/lib/trpc";
-import { requestPromotionInput } from "@/server/services/deployments/schemas";
+import { useTRPC } from "@/trpc/react";
+import { requestPromotionInput } from "@/contracts/deployments";
 import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 import { errorsByPath, type PathErrors } from "@/components/deployments/field-paths";
 import {

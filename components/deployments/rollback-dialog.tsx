@@ -8,7 +8,7 @@ import { DialogFrame } from "@/components/ui/dialog-frame";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { deploymentHref } from "@/components/deployments/labels";
 
 /** One click (and a reason) back to the version that served the endpoint before; opens the rollback's deployment. */

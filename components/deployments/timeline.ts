@@ -1,4 +1,4 @@
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type DeploymentEvent = RouterOutputs["deployments"]["get"]["events"][number];
 

@@ -1,4 +1,4 @@
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type DeploymentVariant = NonNullable<RouterOutputs["deployments"]["get"]["endpoint"]>["variants"][number];
 /** What the split needs, so the endpoint page can pass its own variant rows too. */

@@ -9,7 +9,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { formatDateTime } from "@/lib/format";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useCan } from "@/lib/use-can";
 import { useUrlState } from "@/lib/use-url-state";
 import { formatWindow } from "@/components/drift/drift-format";

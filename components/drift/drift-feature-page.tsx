@@ -9,7 +9,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { formatDateTime } from "@/lib/format";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useUrlState } from "@/lib/use-url-state";
 import { BinProportionsChart } from "@/components/drift/bin-proportions-chart";
 import { driftEndpointHref, formatRows, formatShare } from "@/components/drift/drift-format";

@@ -5,7 +5,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useUrlState } from "@/lib/use-url-state";
 import { DriftEmptyState } from "@/components/drift/drift-empty-state";
 import { DriftFleetTable } from "@/components/drift/drift-fleet-table";

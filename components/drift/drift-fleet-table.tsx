@@ -5,7 +5,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { driftEndpointHref, driftFeatureHref, formatWindow } from "@/components/drift/drift-format";
 import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
 import { PsiValue } from "@/components/drift/psi-value";

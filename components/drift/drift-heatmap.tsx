@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDateTime } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { driftFeatureHref, formatPsi, formatRows } from "@/components/drift/drift-format";
 import { heatmapColour, heatmapTextClass, type Thresholds } from "@/components/drift/heatmap-colour";
 

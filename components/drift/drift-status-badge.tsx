@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { DriftStatus } from "@/server/db/generated/enums";
+import type { DriftStatus } from "@/contracts/enums";
 
 const LOOK: Record<DriftStatus, { tone: BadgeTone; label: string }> = {
   OK: { tone: "green", label: "OK" },

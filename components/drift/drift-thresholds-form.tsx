@@ -5,8 +5,8 @@ import { useState, type FormEvent } from "react";
 import { FormField } from "@/components/ui/form-field";
 import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
 import { Input } from "@/components/ui/input";
-import { useTRPC } from "@/lib/trpc";
-import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
+import { useTRPC } from "@/trpc/react";
+import { driftThresholdsInput } from "@/contracts/drift";
 
 type Thresholds = { warnPsi: number; alertPsi: number; minSamples: number };
 

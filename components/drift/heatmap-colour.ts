@@ -1,4 +1,4 @@
-import type { DriftStatus } from "@/server/db/generated/enums";
+import type { DriftStatus } from "@/contracts/enums";
 
 export type Thresholds = { warnPsi: number; alertPsi: number };
 

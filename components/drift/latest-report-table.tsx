@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { tableClasses as t } from "@/components/ui/table-classes";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { driftFeatureHref, formatPsi, formatRows } from "@/components/drift/drift-format";
 import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
 

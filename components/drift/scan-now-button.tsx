@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 
 /** Runs the drift scan for one endpoint now (the repeatable job does the same every few minutes). */
 export function ScanNowButton({ endpointId }: { endpointId: string }) {

@@ -3,7 +3,7 @@ import { DeploymentStatusBadge } from "@/components/deployments/deployment-statu
 import { deploymentHref } from "@/components/deployments/labels";
 import { versionHref } from "@/components/registry/format";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type Deployment = RouterOutputs["endpoints"]["get"]["deployments"][number];
 

@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { useCan } from "@/lib/use-can";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { DeploymentHistory } from "@/components/endpoints/deployment-history";
 import { EndpointHeader } from "@/components/endpoints/endpoint-header";
 import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";

@@ -4,7 +4,7 @@ import { deploymentHref, ENVIRONMENT_LABELS, TARGET_LABELS } from "@/components/
 import { modelHref } from "@/components/registry/format";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { formatDateTime } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type Endpoint = RouterOutputs["endpoints"]["get"];
 

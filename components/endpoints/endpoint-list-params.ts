@@ -1,4 +1,4 @@
-import type { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
+import type { DeploymentEnvironment, DeploymentTargetKind } from "@/contracts/enums";
 import { ENVIRONMENTS, TARGETS } from "@/components/deployments/labels";
 
 /** The endpoints list's state as it appears in the URL: ?q=&env=&target=&page= */

@@ -5,8 +5,8 @@ import { useState, type FormEvent } from "react";
 import { FormField } from "@/components/ui/form-field";
 import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
 import { Input } from "@/components/ui/input";
-import { useTRPC } from "@/lib/trpc";
-import { DEFAULT_SLO, endpointSloInput } from "@/server/services/monitoring/slo-rules";
+import { useTRPC } from "@/trpc/react";
+import { DEFAULT_SLO, endpointSloInput } from "@/contracts/slo-rules";
 
 // The objective is edited as a percentage; rounding keeps 99.9 / 100 from becoming 0.9990000000000001.
 const fromPercent = (text: string) => Number((Number(text) / 100).toPrecision(12));

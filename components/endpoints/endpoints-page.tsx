@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { useUrlState, type HistoryMode } from "@/lib/use-url-state";
 import { EndpointFilters } from "@/components/endpoints/endpoint-filters";
 import {

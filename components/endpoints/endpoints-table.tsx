@@ -7,7 +7,7 @@ import { deploymentHref, ENVIRONMENT_LABELS, TARGET_LABELS } from "@/components/
 import { modelHref } from "@/components/registry/format";
 import { DataTable } from "@/components/ui/data-table";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { VariantSummary } from "@/components/endpoints/variant-summary";
 

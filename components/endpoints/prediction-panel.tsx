@@ -6,7 +6,7 @@ import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Textarea } from "@/components/ui/textarea";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { parseRows } from "@/components/endpoints/prediction-rows";
 import { PredictionResult } from "@/components/endpoints/prediction-result";
 

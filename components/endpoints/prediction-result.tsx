@@ -1,4 +1,4 @@
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatOutput } from "@/components/endpoints/prediction-rows";
 
 type Result = RouterOutputs["endpoints"]["predict"];

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { versionHref } from "@/components/registry/format";
 import { tableClasses as t } from "@/components/ui/table-classes";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type Variant = RouterOutputs["endpoints"]["get"]["variants"][number];
 

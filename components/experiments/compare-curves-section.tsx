@@ -5,7 +5,7 @@ import { MetricCurvesChart } from "@/components/charts/metric-curves-chart";
 import { RenderWhenVisible } from "@/components/charts/render-when-visible";
 import { Card } from "@/components/ui/card";
 import { curvesByMetric, downsampledFrom } from "@/lib/experiments-compare";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/metric-picker";
 
 type Comparison = RouterOutputs["experiments"]["compare"];

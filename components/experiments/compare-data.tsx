@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ErrorState } from "@/components/ui/error-state";
 import { curvePointBudget } from "@/lib/experiments-curves";
 import type { CompareState } from "@/lib/experiments-url";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { CompareSkeleton } from "@/components/experiments/compare-skeleton";
 import { CompareView } from "@/components/experiments/compare-view";
 import type { UrlStateUpdate } from "@/lib/use-url-state";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 

@@ -5,7 +5,7 @@ import { ParallelCoordinates, type PcLine } from "@/components/charts/parallel-c
 import { Card } from "@/components/ui/card";
 import { dimensionLabel, dimensionValue } from "@/lib/experiments-compare";
 import type { PcDimension } from "@/lib/experiments-parallel";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { AxisPicker } from "@/components/experiments/axis-picker";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];

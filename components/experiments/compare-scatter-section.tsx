@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { Select } from "@/components/ui/select";
 import { metricColumnId, paramColumnId } from "@/lib/experiments-columns";
 import { dimensionLabel, scatterData } from "@/lib/experiments-compare";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 

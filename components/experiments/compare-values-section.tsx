@@ -2,7 +2,7 @@
 
 import { memo, useMemo } from "react";
 import { buildValueRows, visibleRows } from "@/lib/experiments-diff";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { ValuesByKeyTable } from "@/components/experiments/values-by-key-table";
 import { ValuesByRunTable } from "@/components/experiments/values-by-run-table";
 

@@ -4,7 +4,7 @@ import { useCallback, useMemo } from "react";
 import { defaultAxes, defaultScatterAxes } from "@/lib/experiments-compare";
 import { buildRunColors } from "@/lib/experiments-palette";
 import type { CompareState } from "@/lib/experiments-url";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { CompareCurvesSection } from "@/components/experiments/compare-curves-section";
 import { CompareExperiments } from "@/components/experiments/compare-experiments";
 import { CompareParallelSection } from "@/components/experiments/compare-parallel-section";

@@ -7,7 +7,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatDateTime } from "@/lib/format";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { RunsExplorer } from "@/components/experiments/runs-explorer";
 
 export function ExperimentPage({ experimentId }: { experimentId: string }) {

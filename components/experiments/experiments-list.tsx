@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchInput } from "@/components/ui/search-input";
 import { EXPERIMENT_PAGE_SIZE, parseExperimentListState, serializeExperimentListState } from "@/lib/experiments-url";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { ExperimentsTable } from "@/components/experiments/experiments-table";
 import { NewExperimentDialog } from "@/components/experiments/new-experiment-dialog";
 import { useCan } from "@/lib/use-can";

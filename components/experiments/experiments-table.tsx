@@ -5,7 +5,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/ui/data-table";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 
 type ExperimentRow = RouterOutputs["experiments"]["list"]["items"][number];
 

@@ -8,7 +8,7 @@ import { DialogClose } from "@/components/ui/dialog-close";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 
 /** Creates an experiment and opens it; rendered inside NewExperimentDialog. */
 export function NewExperimentForm({ onDone }: { onDone: () => void }) {

@@ -2,7 +2,7 @@ import { Download } from "lucide-react";
 import { Card } from "@/components/ui/card";
 import { shortHash } from "@/lib/experiments-format";
 import { formatBytes } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Artifact = RouterOutputs["experiments"]["run"]["artifacts"][number];

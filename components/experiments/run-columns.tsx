@@ -2,7 +2,7 @@ import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import type { ValueColumn } from "@/lib/experiments-columns";
 import { formatDateTime, formatDuration } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { MetricCell } from "@/components/experiments/metric-cell";
 import { ParamCell } from "@/components/experiments/param-cell";
 import { RunStatusBadge } from "@/components/experiments/run-status-badge";

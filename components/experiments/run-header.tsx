@@ -1,5 +1,5 @@
 import { formatDateTime, formatDuration } from "@/lib/format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { Fact } from "@/components/experiments/fact";
 import { RunStatusBadge } from "@/components/experiments/run-status-badge";
 

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { memo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { RunStatusBadge } from "@/components/experiments/run-status-badge";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];

@@ -6,7 +6,7 @@ import { MetricSparkline } from "@/components/charts/metric-sparkline";
 import { Card } from "@/components/ui/card";
 import type { CurvePoint } from "@/lib/experiments-curves";
 import { formatMetric } from "@/lib/experiments-format";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Series = RouterOutputs["experiments"]["run"]["metricSeries"][number];

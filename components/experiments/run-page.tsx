@@ -5,7 +5,7 @@ import Link from "next/link";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { compareHref } from "@/lib/experiments-url";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { RunArtifacts } from "@/components/experiments/run-artifacts";
 import { RunHeader } from "@/components/experiments/run-header";
 import { RunMetricsTable } from "@/components/experiments/run-metrics-table";

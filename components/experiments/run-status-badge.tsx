@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { RunStatus } from "@/server/db/generated/enums";
+import type { RunStatus } from "@/contracts/enums";
 
 const STATUS_TONES: Record<RunStatus, BadgeTone> = {
   RUNNING: "indigo",

@@ -9,7 +9,7 @@ import { LoadingState } from "@/components/ui/loading-state";
 import { Pagination } from "@/components/ui/pagination";
 import { defaultColumnIds, nextSort, resolveColumns } from "@/lib/experiments-columns";
 import { DEFAULT_RUN_SORT, parseRunsTableState, serializeRunsTableState } from "@/lib/experiments-url";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { CompareBar } from "@/components/experiments/compare-bar";
 import { RunsColumnPicker } from "@/components/experiments/runs-column-picker";
 import { RunsFilterInput } from "@/components/experiments/runs-filter-input";

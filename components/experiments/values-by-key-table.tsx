@@ -1,6 +1,6 @@
 import type { ValueRow } from "@/lib/experiments-diff";
 import { formatMetric } from "@/lib/experiments-format";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { tableClasses as t } from "@/components/ui/table-classes";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { Role } from "@/server/db/generated/enums";
-import { ROLE_LABELS } from "@/server/auth/roles";
+import type { Role } from "@/contracts/enums";
+import { ROLE_LABELS } from "@/contracts/permissions";
 import { NavLink } from "@/components/layout/nav-link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { AlertsBell } from "@/components/alerts/alerts-bell";

@@ -2,8 +2,8 @@ import Link from "next/link";
 import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import type { RouterOutputs } from "@/lib/trpc";
-import { FAST_BURN, SLOW_BURN } from "@/server/services/monitoring/slo-rules";
+import type { RouterOutputs } from "@/trpc/react";
+import { FAST_BURN, SLOW_BURN } from "@/contracts/slo-rules";
 import { formatRatio, formatSeconds, NO_DATA } from "@/components/monitoring/latency-format";
 
 type Slo = RouterOutputs["monitoring"]["latency"]["slo"];

@@ -1,5 +1,5 @@
 import { tableClasses } from "@/components/ui/table-classes";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "@/components/monitoring/latency-format";
 
 type Dashboard = RouterOutputs["monitoring"]["latency"];

@@ -1,4 +1,4 @@
-import { DEFAULT_LATENCY_RANGE, LATENCY_RANGES, type LatencyRange } from "@/server/services/monitoring/latency-ranges";
+import { DEFAULT_LATENCY_RANGE, LATENCY_RANGES, type LatencyRange } from "@/contracts/latency-ranges";
 
 export type LatencyPageState = { range: LatencyRange; endpoint: string };
 

@@ -5,8 +5,8 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import { retryUnlessFinal } from "@/lib/query-retry";
-import { TRPCProvider } from "@/lib/trpc";
-import type { AppRouter } from "@/server/api/root";
+import { TRPCProvider } from "@/trpc/react";
+import type { AppRouter } from "@/trpc/react";
 
 function makeQueryClient() {
   return new QueryClient({

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { AliasMoveLabel } from "@/components/registry/alias-move-label";
 import { formatDateTime } from "@/lib/format";
 

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { AliasBadge } from "@/components/registry/alias-badge";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { versionHref } from "@/components/registry/format";

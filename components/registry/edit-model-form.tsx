@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Input } from "@/components/ui/input";
-import { useTRPC } from "@/lib/trpc";
-import { updateModelInput } from "@/server/services/registry/schemas";
+import { useTRPC } from "@/trpc/react";
+import { updateModelInput } from "@/contracts/registry";
 import { validateForm } from "@/components/registry/field-errors";
 import { FormField } from "@/components/ui/form-field";
 import { FormFooter } from "@/components/ui/form-footer";

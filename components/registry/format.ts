@@ -1,4 +1,4 @@
-import type { ModelFormat, TaskType } from "@/server/db/generated/enums";
+import type { ModelFormat, TaskType } from "@/contracts/enums";
 
 export const TASK_TYPE_LABELS: Record<TaskType, string> = {
   CLASSIFICATION: "Classification",

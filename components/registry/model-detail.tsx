@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { textFields } from "@/lib/url-state";
 import { useUrlState } from "@/lib/use-url-state";
 import { AliasHistoryTimeline } from "@/components/registry/alias-history-timeline";

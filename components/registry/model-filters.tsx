@@ -6,8 +6,8 @@ import { useCallback } from "react";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/search-input";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/lib/trpc";
-import { TASK_TYPES } from "@/server/services/registry/schemas";
+import { useTRPC } from "@/trpc/react";
+import { TASK_TYPES } from "@/contracts/enums";
 import { TASK_TYPE_LABELS } from "@/components/registry/format";
 import type { ModelListParams } from "@/components/registry/model-list-params";
 

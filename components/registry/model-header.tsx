@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DemoBadge } from "@/components/ui/demo-badge";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { EditModelForm } from "@/components/registry/edit-model-form";
 import { TASK_TYPE_LABELS } from "@/components/registry/format";

@@ -1,5 +1,6 @@
-import { MODEL_SORTS, SORT_ORDERS, TASK_TYPES } from "@/server/services/registry/schemas";
-import type { TaskType } from "@/server/db/generated/enums";
+import { MODEL_SORTS, SORT_ORDERS } from "@/contracts/registry";
+import { TASK_TYPES } from "@/contracts/enums";
+import type { TaskType } from "@/contracts/enums";
 
 export type ModelSort = (typeof MODEL_SORTS)[number];
 export type SortOrder = (typeof SORT_ORDERS)[number];

@@ -1,9 +1,10 @@
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { tableClasses } from "@/components/ui/table-classes";
-import type { ReferenceProfileView } from "@/server/services/registry/reference-sample";
 import { referenceBinLabels } from "@/components/registry/reference-bin-labels";
+import type { RouterOutputs } from "@/trpc/react";
 
+type ReferenceProfileView = NonNullable<RouterOutputs["registry"]["version"]["referenceProfile"]>;
 type Feature = ReferenceProfileView["features"][number];
 
 const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });

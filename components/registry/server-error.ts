@@ -1,5 +1,5 @@
 import type { TRPCClientErrorLike } from "@trpc/client";
-import type { AppRouter } from "@/server/api/root";
+import type { AppRouter } from "@/trpc/react";
 import { toFieldErrors, type FieldErrors } from "@/components/registry/field-errors";
 
 /**

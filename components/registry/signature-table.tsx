@@ -1,4 +1,4 @@
-import type { Signature } from "@/server/services/registry/schemas";
+import type { Signature } from "@/contracts/signature";
 import { tableClasses } from "@/components/ui/table-classes";
 
 type Tensor = Signature["inputs"][number];

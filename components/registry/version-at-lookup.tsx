@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Input } from "@/components/ui/input";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { toDateTimeLocalValue, versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";
 

@@ -11,7 +11,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PromoteDialog } from "@/components/deployments/promote-dialog";
 import { useCan } from "@/lib/use-can";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 import { AliasBadge } from "@/components/registry/alias-badge";
 import {
   artifactDownloadHref,

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { AliasBadge } from "@/components/registry/alias-badge";
 import { artifactDownloadHref, formatMetric, FORMAT_LABELS, runHref, versionHref } from "@/components/registry/format";
 import { formatDateTime } from "@/lib/format";

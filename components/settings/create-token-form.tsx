@@ -5,8 +5,8 @@ import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
-import { ROLE_LABELS } from "@/server/auth/roles";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
+import { ROLE_LABELS } from "@/contracts/permissions";
 import {
   MAX_TOKEN_DAYS,
   MAX_TOKEN_NAME,
@@ -14,7 +14,7 @@ import {
   SCOPE_PERMISSION,
   TOKEN_SCOPES,
   type TokenScope,
-} from "@/server/services/admin/token-scopes";
+} from "@/contracts/token-scopes";
 
 type Created = RouterOutputs["admin"]["tokens"]["create"];
 

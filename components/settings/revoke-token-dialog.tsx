@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogClose } from "@/components/ui/dialog-close";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { useTRPC } from "@/lib/trpc";
+import { useTRPC } from "@/trpc/react";
 
 export function RevokeTokenDialog({ token }: { token: { id: string; name: string; prefix: string } }) {
   const trpc = useTRPC();

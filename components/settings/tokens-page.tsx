@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { useTRPC, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { CreateTokenForm } from "@/components/settings/create-token-form";
 import { TokenSecretPanel } from "@/components/settings/token-secret-panel";
 import { TokensTable } from "@/components/settings/tokens-table";

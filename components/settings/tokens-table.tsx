@@ -4,7 +4,7 @@ import { createColumnHelper, getCoreRowModel, useReactTable } from "@tanstack/re
 import { formatDate, formatRelative } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
-import type { RouterOutputs } from "@/lib/trpc";
+import type { RouterOutputs } from "@/trpc/react";
 import { RevokeTokenDialog } from "@/components/settings/revoke-token-dialog";
 import { TokenStatusBadge } from "@/components/settings/token-status-badge";
 

@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import type { PriceFields } from "@/server/services/cost/pricing-schema";
+import type { PriceFields } from "@/contracts/pricing";
 
 const SAGEMAKER_SOURCE =
   "AWS SageMaker real-time inference on-demand list price, us-east-1, as published on aws.amazon.com/sagemaker/pricing " +

@@ -4,7 +4,7 @@ import {
   endpointNameSchema,
   faultInjectionSchema,
   weightsSchema,
-} from "@/runtime/control/control-schemas";
+} from "@/contracts/runtime-control";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";

@@ -1,4 +1,6 @@
-import type { TensorSpec, ValidatedRow } from "@/runtime/serving/signature-validation";
+import type { TensorSpec } from "@/contracts/signature";
+import type { ValidatedRow } from "@/runtime/serving/signature-validation";
+import type { Prediction } from "@/contracts/runtime-predict";
 
 /** A tensor as it crosses the worker boundary: plain typed arrays, transferable without copying. */
 export type WireTensor = {
@@ -97,9 +99,6 @@ export function feedsFromBatch(batch: WireBatch): WireFeeds {
 export function rowsToFeeds(rows: readonly ValidatedRow[], inputs: readonly TensorSpec[]): WireFeeds {
   return feedsFromBatch(batchFromRows(rows, inputs));
 }
-
-export type OutputValue = number | string | boolean | Array<number | string | boolean>;
-export type Prediction = Record<string, OutputValue>;
 
 const plain = (value: number | bigint | string | boolean) => (typeof value === "bigint" ? Number(value) : value);
 

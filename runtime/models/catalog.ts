@@ -1,4 +1,4 @@
-import type { Signature } from "@/server/services/registry/schemas";
+import type { Signature } from "@/contracts/signature";
 import { rowOf, splitDataset, type Dataset } from "@/runtime/models/dataset";
 import { generateDeliveries } from "@/runtime/models/delivery-data";
 import { mean, meanAbsoluteError, rocAuc } from "@/runtime/models/evaluation";

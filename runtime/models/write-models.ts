@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Signature } from "@/server/services/registry/schemas";
+import type { Signature } from "@/contracts/signature";
 import { buildModelCatalog, type BuiltModel } from "@/runtime/models/catalog";
 import { toCsv } from "@/runtime/models/dataset";
 

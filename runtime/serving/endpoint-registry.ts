@@ -1,5 +1,5 @@
-import type { BatchingConfig, EndpointConfig, FaultInjection } from "@/runtime/control/control-schemas";
-import { sumsTo100 } from "@/runtime/control/control-schemas";
+import type { BatchingConfig, EndpointConfig, EndpointView, FaultInjection } from "@/contracts/runtime-control";
+import { sumsTo100 } from "@/contracts/runtime-control";
 import { badRequest, notFound } from "@/runtime/errors";
 import { recordInstances, type RuntimeMetrics } from "@/runtime/metrics";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
@@ -11,24 +11,6 @@ export type Endpoint = {
   batching: BatchingConfig;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
   updating: boolean;
-};
-
-export type EndpointView = {
-  endpointName: string;
-  status: "healthy" | "updating";
-  batching: BatchingConfig;
-  variants: Array<{
-    variantName: string;
-    modelName?: string;
-    modelVersion?: number;
-    modelPath: string;
-    sha256: string;
-    weight: number;
-    /** The signature's input feature names, so clients (e.g. the traffic generator) know what rows to send (absent from older runtimes). */
-    inputs?: string[];
-    ready: boolean;
-    faultInjection?: FaultInjection;
-  }>;
 };
 
 const sameModel = (a: Variant, b: EndpointConfig["variants"][number]) =>

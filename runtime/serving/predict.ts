@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
-import type { Prediction } from "@/runtime/inference/tensors";
+import type { Prediction, PredictResponse } from "@/contracts/runtime-predict";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { pickVariant } from "@/runtime/serving/routing";
@@ -9,15 +9,6 @@ import { validateRows } from "@/runtime/serving/signature-validation";
 import type { Variant } from "@/runtime/serving/variant";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
-
-export type PredictResponse = {
-  predictionId: string;
-  endpoint: string;
-  variant: string;
-  modelName?: string;
-  modelVersion?: number;
-  predictions: Prediction[];
-};
 
 type PredictBody = { rows: unknown[]; routingKey?: string };
 

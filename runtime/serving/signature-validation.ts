@@ -1,23 +1,9 @@
-import type { Signature } from "@/server/services/registry/schemas";
+import type { TensorSpec } from "@/contracts/signature";
 import { badRequest } from "@/runtime/errors";
 
-export type TensorSpec = Signature["inputs"][number];
 export type FeatureValue = number | bigint | boolean | string;
 /** One validated row: the value of each signature input, in signature order. */
 export type ValidatedRow = FeatureValue[];
-
-/** The runtime serves tabular models: every input holds exactly one value per row ([batch] or [batch, 1]). */
-export function tabularSignatureProblem(signature: Signature): string | undefined {
-  for (const input of signature.inputs) {
-    const shape = input.shape;
-    if (shape === undefined) continue;
-    const rowDims = shape.slice(1);
-    if (shape.length === 0 || shape.length > 2 || rowDims.some((dim) => dim !== 1)) {
-      return `Input "${input.name}" has shape [${shape.join(", ")}]; the runtime serves one value per row per input ([-1] or [-1, 1])`;
-    }
-  }
-  return undefined;
-}
 
 function describe(value: unknown): string {
   if (value === null) return "null";

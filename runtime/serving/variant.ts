@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { BatchingConfig, FaultInjection, VariantConfig } from "@/runtime/control/control-schemas";
+import type { BatchingConfig, FaultInjection, VariantConfig } from "@/contracts/runtime-control";
 import { unprocessable } from "@/runtime/errors";
 import type { RuntimeMetrics } from "@/runtime/metrics";
-import { batchFromRows, outputsToPredictions, type Prediction } from "@/runtime/inference/tensors";
+import { batchFromRows, outputsToPredictions } from "@/runtime/inference/tensors";
+import type { Prediction } from "@/contracts/runtime-predict";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { DynamicBatcher } from "@/runtime/serving/batcher";
 import type { ValidatedRow } from "@/runtime/serving/signature-validation";

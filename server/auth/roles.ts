@@ -1,30 +1,5 @@
+import { PERMISSIONS, type Permission } from "@/contracts/permissions";
 import type { Role } from "@/server/db/generated/enums";
-
-export const ROLES = ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"] as const satisfies readonly Role[];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  VIEWER: "Viewer",
-  DATA_SCIENTIST: "Data scientist",
-  REVIEWER: "Reviewer",
-  MANAGER: "Manager",
-  ADMIN: "Admin",
-};
-
-/** Everything a person or token can be allowed to do. Checked on the server only, here. */
-export const PERMISSIONS = {
-  read: ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
-  "experiments:write": ["DATA_SCIENTIST", "ADMIN"],
-  "models:write": ["DATA_SCIENTIST", "ADMIN"],
-  "promotions:approve": ["REVIEWER", "MANAGER", "ADMIN"],
-  "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
-  "audit:read": ["MANAGER", "ADMIN"],
-  "users:manage": ["ADMIN"],
-  "pricing:manage": ["ADMIN"],
-  "budgets:manage": ["MANAGER", "ADMIN"],
-  "alerts:manage": ["MANAGER", "ADMIN"],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof PERMISSIONS;
 
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

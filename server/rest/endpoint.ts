@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { can, type Permission } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import type { Permission } from "@/contracts/permissions";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
-import { authenticateApiToken, type TokenScope } from "@/server/services/admin/api-tokens";
+import { authenticateApiToken } from "@/server/services/admin/api-tokens";
+import type { TokenScope } from "@/contracts/token-scopes";
 import type { ServiceContext } from "@/server/services/context";
 import { errorResponse, jsonResponse } from "@/server/rest/responses";
 import { readJsonBody } from "@/server/rest/read-json-body";

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
-import { createApiToken, type TokenScope } from "@/server/services/admin/api-tokens";
+import { createApiToken } from "@/server/services/admin/api-tokens";
+import type { TokenScope } from "@/contracts/token-scopes";
 import type { ServiceContext } from "@/server/services/context";
 
 /** Creates a person with the given role in this file's database and a service context for them. */

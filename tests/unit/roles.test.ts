@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { can, ROLES } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import { ROLES } from "@/contracts/enums";
 
 describe("role permissions", () => {
   it("lets every role read", () => {

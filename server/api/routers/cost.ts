@@ -4,7 +4,7 @@ import { checkBudgets } from "@/server/services/cost/budget-alerts";
 import { costOverview, costWindowInput } from "@/server/services/cost/cost-overview";
 import { costTrend } from "@/server/services/cost/cost-trend";
 import { listPrices, upsertPrice } from "@/server/services/cost/pricing";
-import { upsertPriceInput } from "@/server/services/cost/pricing-schema";
+import { upsertPriceInput } from "@/contracts/pricing";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 const manageBudgets = procedureWith("budgets:manage");

@@ -6,7 +6,8 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
+import { decidePromotionInput } from "@/server/services/deployments/schemas";
+import { requestPromotionInput } from "@/contracts/deployments";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({

@@ -2,8 +2,8 @@ import { env } from "@/server/env";
 import { prometheusFromEnv } from "@/server/integrations/prometheus/client";
 import { scanEndpointNow, setDriftThresholds } from "@/server/services/monitoring/drift-actions";
 import { durationSeconds } from "@/server/services/monitoring/drift-query";
+import { driftThresholdsInput } from "@/contracts/drift";
 import {
-  driftThresholdsInput,
   endpointDriftInput,
   featureDriftInput,
   fleetDriftInput,

@@ -9,15 +9,12 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import {
   aliasHistoryInput,
-  createModelInput,
   listModelsInput,
   modelRefSchema,
   registerVersionInput,
   removeAliasInput,
-  setAliasInput,
-  updateModelInput,
-  versionNumberSchema,
 } from "@/server/services/registry/schemas";
+import { createModelInput, setAliasInput, updateModelInput, versionNumberSchema } from "@/contracts/registry";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { updateModel } from "@/server/services/registry/update-model";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";

@@ -1,4 +1,5 @@
-import { can, PERMISSIONS, type Permission } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import { PERMISSIONS, type Permission } from "@/contracts/permissions";
 import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 
 export const sessionRouter = createTRPCRouter({

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EndpointView } from "@/runtime/serving/endpoint-registry";
-import type { VariantConfig } from "@/runtime/control/control-schemas";
+import type { EndpointView } from "@/contracts/runtime-control";
+import type { VariantConfig } from "@/contracts/runtime-control";
 import type { EndpointSpec, EndpointState, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { LocalRuntimeError } from "@/server/integrations/local-runtime/runtime-control-client";
 

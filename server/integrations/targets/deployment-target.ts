@@ -1,4 +1,4 @@
-import type { Signature } from "@/server/services/registry/schemas";
+import type { Signature } from "@/contracts/signature";
 
 /**
  * One interface for every place a model version can be served: the embedded local runtime, Amazon SageMaker and
@@ -28,7 +28,7 @@ export type VariantSpec = {
   featureBins?: FeatureBinsSpec[];
 };
 
-/** Bins of one input as registered (see server/services/monitoring/psi.ts): edges when NUMERIC, categories when CATEGORICAL. */
+/** Bins of one input as registered (see contracts/feature-bins.ts): edges when NUMERIC, categories when CATEGORICAL. */
 export type FeatureBinsSpec = { name: string; kind: "NUMERIC" | "CATEGORICAL"; edges: number[]; categories: string[] };
 
 export type EndpointSpec = {

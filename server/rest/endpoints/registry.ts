@@ -7,19 +7,15 @@ import { getVersion } from "@/server/services/registry/get-version";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
+import { aliasNameSchema, createModelInput, setAliasInput, versionNumberSchema } from "@/contracts/registry";
 import {
-  aliasNameSchema,
-  createModelInput,
   listModelsInput,
-  modelFormatSchema,
   modelRefSchema,
   registerVersionInput,
   removeAliasInput,
-  setAliasInput,
-  signatureSchema,
-  taskTypeSchema,
-  versionNumberSchema,
 } from "@/server/services/registry/schemas";
+import { modelFormatSchema, taskTypeSchema } from "@/contracts/enums";
+import { signatureSchema } from "@/contracts/signature";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 

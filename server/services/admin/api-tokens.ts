@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "@/server/auth/actor";
-import { can, ROLE_LABELS } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import { ROLE_LABELS } from "@/contracts/permissions";
 import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -11,9 +12,7 @@ import {
   SCOPE_PERMISSION,
   TOKEN_SCOPES,
   type TokenScope,
-} from "@/server/services/admin/token-scopes";
-
-export { TOKEN_SCOPES, type TokenScope } from "@/server/services/admin/token-scopes";
+} from "@/contracts/token-scopes";
 
 export const createTokenInput = z.object({
   name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "@/server/auth/roles";
+import { ROLES } from "@/contracts/enums";
 import { Prisma } from "@/server/db/generated/client";
 import type { Role } from "@/server/db/generated/enums";
 import { AppError, forbidden, notFound } from "@/server/errors";

@@ -3,7 +3,7 @@ import { clampStep } from "@/server/integrations/prometheus/promql";
 import type { ReadContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
-import { COST_RANGE_KEYS, COST_RANGES } from "@/server/services/cost/cost-ranges";
+import { COST_RANGE_KEYS, COST_RANGES } from "@/contracts/cost-ranges";
 import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "@/server/services/cost/cost-queries";
 import { costRows, groupings, type VariantUsage } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";

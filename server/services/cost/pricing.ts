@@ -3,7 +3,7 @@ import { Prisma } from "@/server/db/generated/client";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { upsertPriceInput } from "@/server/services/cost/pricing-schema";
+import { upsertPriceInput } from "@/contracts/pricing";
 
 const priceSelect = {
   id: true,

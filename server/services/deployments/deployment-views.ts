@@ -1,7 +1,7 @@
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
-import { rolloutStrategySchema } from "@/server/services/deployments/schemas";
+import { rolloutStrategySchema } from "@/contracts/deployments";
 
 /** A deployment with its step timeline, progress and the endpoint's current traffic split. */
 export async function getDeployment(ctx: ReadContext, deploymentId: string) {

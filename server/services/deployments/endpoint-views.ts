@@ -4,7 +4,7 @@ import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generat
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { signatureSchema, type Signature } from "@/server/services/registry/schemas";
+import { signatureSchema, type Signature } from "@/contracts/signature";
 
 export const listEndpointsInput = z.object({
   search: z.string().trim().max(200).optional(),

@@ -1,7 +1,5 @@
 import type { MetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
-import type { MetricGate } from "@/server/services/deployments/schemas";
-
-export type GateResult = { gate: "metric"; passed: boolean; detail: string; candidate?: number; production?: number };
+import type { GateResult, MetricGate } from "@/contracts/deployments";
 
 /**
  * Compares the candidate's metric with the current production version's. Without a production version there is

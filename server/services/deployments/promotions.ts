@@ -5,9 +5,11 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
-import { evaluateMetricGate, type GateResult } from "@/server/services/deployments/metric-gate";
+import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
+import type { GateResult } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
-import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
+import { decidePromotionInput } from "@/server/services/deployments/schemas";
+import { requestPromotionInput } from "@/contracts/deployments";
 
 const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;
 

@@ -6,7 +6,7 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
-import { signatureSchema } from "@/server/services/registry/schemas";
+import { signatureSchema } from "@/contracts/signature";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { DeploymentFailure, isPermanentTargetError, runStep } from "@/server/services/deployments/deployment-steps";
 import {
@@ -16,7 +16,7 @@ import {
   type GuardrailSource,
 } from "@/server/services/deployments/guardrails";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
-import { rolloutStrategySchema } from "@/server/services/deployments/schemas";
+import { rolloutStrategySchema } from "@/contracts/deployments";
 
 /** Everything a deployment needs from the outside world; the worker wires the real ones, tests their own. */
 export type DeploymentRuntime = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PredictResponse } from "@/runtime/serving/predict";
+import type { PredictResponse } from "@/contracts/runtime-predict";
 import { AppError, notFound } from "@/server/errors";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
 import type { ReadContext } from "@/server/services/context";

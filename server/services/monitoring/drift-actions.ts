@@ -3,7 +3,8 @@ import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { scanDrift, type DriftScanContext } from "@/server/services/monitoring/drift-scan";
-import type { driftThresholdsInput, scanNowInput } from "@/server/services/monitoring/drift-schemas";
+import type { driftThresholdsInput } from "@/contracts/drift";
+import type { scanNowInput } from "@/server/services/monitoring/drift-schemas";
 
 /** "Scan now" for one endpoint: the same scan the repeatable job runs, audited because a person asked for it. */
 export async function scanEndpointNow(

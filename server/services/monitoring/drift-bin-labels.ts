@@ -1,4 +1,4 @@
-import type { FeatureBins } from "@/server/services/monitoring/psi";
+import type { FeatureBins } from "@/contracts/feature-bins";
 
 const number = (value: number) => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
 

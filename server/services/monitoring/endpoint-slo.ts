@@ -3,7 +3,7 @@ import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { endpointSloInput } from "@/server/services/monitoring/slo-rules";
+import { endpointSloInput } from "@/contracts/slo-rules";
 
 /** An endpoint's own SLO: its p99 target and availability objective, read by the latency page and the SLO alerts. Audited. */
 export async function setEndpointSlo(ctx: ServiceContext, rawInput: z.input<typeof endpointSloInput>) {

@@ -7,7 +7,7 @@ import {
   SERVER_ERROR_STATUS,
   statusRatioQuery,
 } from "@/server/services/monitoring/latency-queries";
-import { burnRate, DEFAULT_SLO, errorBudget } from "@/server/services/monitoring/slo-rules";
+import { burnRate, DEFAULT_SLO, errorBudget } from "@/contracts/slo-rules";
 
 const valueFor = (samples: InstantSample[], endpoint: string) => {
   const found = samples.find((s) => s.metric.endpoint === endpoint)?.value;

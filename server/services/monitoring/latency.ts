@@ -12,7 +12,7 @@ import {
   SERVER_ERROR_STATUS,
   statusRatioQuery,
 } from "@/server/services/monitoring/latency-queries";
-import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "@/server/services/monitoring/latency-ranges";
+import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "@/contracts/latency-ranges";
 import { sloStatus } from "@/server/services/monitoring/latency-slo";
 
 export const latencyInput = z.object({

@@ -1,15 +1,7 @@
 /**
- * Population Stability Index between a version's reference distribution and production.
- *
- * Bins follow Prometheus' `le` (≤) convention so that reference proportions and production histogram buckets count
- * the same values:
- * - NUMERIC, inner edges e[0..B-2] (strictly increasing): bin 0 = (−∞, e0], bin i = (e[i-1], e[i]],
- *   bin B−1 = (e[B-2], +∞).
- * - CATEGORICAL, categories c[0..K-1]: bin k holds String(value) === c[k]; bin K collects every other value.
+ * Population Stability Index between a version's reference distribution and production, over the bins of
+ * contracts/feature-bins.ts (which states the bin convention).
  */
-
-export type FeatureKind = "NUMERIC" | "CATEGORICAL";
-export type FeatureBins = { kind: FeatureKind; edges: readonly number[]; categories: readonly string[] };
 
 /**
  * Stands in for an empty bin's proportion (on either side) before renormalising. ln(p / ε) must stay finite, and
@@ -17,29 +9,6 @@ export type FeatureBins = { kind: FeatureKind; edges: readonly number[]; categor
  * is merely unlucky in a small window adds little, while a bin that is truly new still adds p·ln(p/ε) ≈ p·9.2.
  */
 export const PSI_EPSILON = 1e-4;
-
-export function binCount(feature: FeatureBins): number {
-  return feature.kind === "NUMERIC" ? feature.edges.length + 1 : feature.categories.length + 1;
-}
-
-/** The first i with value ≤ edges[i] (binary search), or edges.length when value is above every edge. */
-export function numericBinIndex(edges: ArrayLike<number>, value: number): number {
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (value <= edges[middle]!) high = middle;
-    else low = middle + 1;
-  }
-  return low;
-}
-
-/** The bin a value falls in; categorical values are compared as String(value) (unseen → the last bin). */
-export function binIndex(feature: FeatureBins, value: number | bigint | boolean | string): number {
-  if (feature.kind === "NUMERIC") return numericBinIndex(feature.edges, Number(value));
-  const index = feature.categories.indexOf(String(value));
-  return index === -1 ? feature.categories.length : index;
-}
 
 /** Proportions with every zero replaced by ε, then scaled back to sum 1. */
 function smoothed(counts: readonly number[], epsilon: number): number[] {

@@ -1,6 +1,6 @@
 import { badRequest } from "@/server/errors";
-import type { Signature } from "@/server/services/registry/schemas";
-import { binCount, binIndex, type FeatureBins, type FeatureKind } from "@/server/services/monitoring/psi";
+import type { Signature } from "@/contracts/signature";
+import { binCount, binIndex, type FeatureBins, type FeatureKind } from "@/contracts/feature-bins";
 
 export const DEFAULT_BINS = 10;
 /** A string feature with more distinct values keeps the most frequent ones; the rest share the "other" bin. */

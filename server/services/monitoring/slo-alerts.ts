@@ -3,7 +3,7 @@ import { asObject, isDismissed } from "@/server/services/alerts/alerts";
 import type { ReadContext } from "@/server/services/context";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import { sloStatus, type SloStatus } from "@/server/services/monitoring/latency-slo";
-import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "@/server/services/monitoring/slo-rules";
+import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "@/contracts/slo-rules";
 
 export const sloAlertKey = (endpointId: string) => `slo:${endpointId}`;
 

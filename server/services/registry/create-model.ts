@@ -3,7 +3,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/erro
 import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { parseInput } from "@/server/services/parse-input";
-import { createModelInput } from "@/server/services/registry/schemas";
+import { createModelInput } from "@/contracts/registry";
 
 const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);
 

@@ -2,7 +2,8 @@ import type { ReadContext } from "@/server/services/context";
 import { modelNotFound, versionNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import { getReferenceProfile } from "@/server/services/registry/reference-sample";
-import { modelRefSchema, versionNumberSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema } from "@/server/services/registry/schemas";
+import { versionNumberSchema } from "@/contracts/registry";
 import { readSignature, toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 /** One version in full: signature, drift reference profile, metrics snapshot, artifact, source run and its aliases. */

@@ -4,7 +4,7 @@ import { artifactStore } from "@/server/services/artifacts/store";
 import type { ReadContext } from "@/server/services/context";
 import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/monitoring/reference-profile";
 import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
-import type { Signature } from "@/server/services/registry/schemas";
+import type { Signature } from "@/contracts/signature";
 
 /** The artifact a pipeline uploads for drift monitoring when it names no other. */
 export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
@@ -85,5 +85,3 @@ export async function getReferenceProfile(ctx: ReadContext, versionId: string) {
     },
   });
 }
-
-export type ReferenceProfileView = NonNullable<Awaited<ReturnType<typeof getReferenceProfile>>>;

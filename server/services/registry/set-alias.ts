@@ -5,7 +5,8 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { lockModel, touchModel, versionNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { aliasNameSchema, modelRefSchema, setAliasInput } from "@/server/services/registry/schemas";
+import { aliasNameSchema, setAliasInput } from "@/contracts/registry";
+import { modelRefSchema } from "@/server/services/registry/schemas";
 
 /** Points an alias at a version (creating or moving it) and records who did it and why. */
 export async function setAlias(

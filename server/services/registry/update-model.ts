@@ -3,7 +3,8 @@ import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { modelNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema, updateModelInput } from "@/server/services/registry/schemas";
+import { modelRefSchema } from "@/server/services/registry/schemas";
+import { updateModelInput } from "@/contracts/registry";
 
 export async function updateModel(ctx: ServiceContext, name: string, rawInput: z.input<typeof updateModelInput>) {
   const modelName = parseInput(modelRefSchema, name);

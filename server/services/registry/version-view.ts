@@ -1,6 +1,6 @@
 import type { Prisma } from "@/server/db/generated/client";
 import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
-import { signatureSchema, type Signature } from "@/server/services/registry/schemas";
+import { signatureSchema, type Signature } from "@/contracts/signature";
 
 /** What a versions table and a version page need about one version, lineage included. */
 export const versionSelect = {

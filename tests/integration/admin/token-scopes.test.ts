@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { createApiToken, listApiTokens, revokeApiToken, type TokenScope } from "@/server/services/admin/api-tokens";
+import { createApiToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
+import type { TokenScope } from "@/contracts/token-scopes";
 import { givenUser } from "@/tests/integration/fixtures";
 import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 

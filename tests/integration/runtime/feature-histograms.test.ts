@@ -8,7 +8,8 @@ import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import type { FeatureBinsSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { parsePrometheusText } from "@/server/services/monitoring/prometheus-text";
-import { binIndex, countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
+import { binIndex } from "@/contracts/feature-bins";
+import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
 import { computeReferenceProfile } from "@/server/services/monitoring/reference-profile";
 import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
 import {

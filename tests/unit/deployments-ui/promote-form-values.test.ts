@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { INITIAL_PROMOTE_VALUES, toPromotionInput } from "@/components/deployments/promote-form-values";
 import { strategySummary } from "@/components/deployments/labels";
-import { requestPromotionInput } from "@/server/services/deployments/schemas";
+import { requestPromotionInput } from "@/contracts/deployments";
 
 describe("toPromotionInput", () => {
   it("builds a canary promotion with a metric gate the server schema accepts", () => {

@@ -5,7 +5,7 @@ import {
   worstFeature,
   worstStatus,
 } from "@/server/services/monitoring/drift-status";
-import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
+import { driftThresholdsInput } from "@/contracts/drift";
 
 const thresholds = DEFAULT_DRIFT_THRESHOLDS;
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   PSI_EPSILON,
-  binCount,
-  binIndex,
   countsFromCumulativeBuckets,
   expectedPsiUnderNoDrift,
-  numericBinIndex,
   parseBucketBound,
   populationStabilityIndex,
 } from "@/server/services/monitoring/psi";
+import { binCount, binIndex, numericBinIndex } from "@/contracts/feature-bins";
 
 describe("populationStabilityIndex", () => {
   it("is 0 for identical distributions", () => {

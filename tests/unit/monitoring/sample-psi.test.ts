@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/runtime/models/random";
-import { numericBinIndex, populationStabilityIndex } from "@/server/services/monitoring/psi";
+import { numericBinIndex } from "@/contracts/feature-bins";
+import { populationStabilityIndex } from "@/server/services/monitoring/psi";
 import { quantileEdges } from "@/server/services/monitoring/reference-profile";
 import {
   referenceBins,

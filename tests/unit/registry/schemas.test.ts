@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  aliasNameSchema,
-  createModelInput,
-  modelNameSchema,
-  signatureSchema,
-  tagsSchema,
-} from "@/server/services/registry/schemas";
+import { aliasNameSchema, createModelInput, modelNameSchema, tagsSchema } from "@/contracts/registry";
+import { signatureSchema } from "@/contracts/signature";
 import { readSignature } from "@/server/services/registry/version-view";
 
 describe("registry input rules", () => {

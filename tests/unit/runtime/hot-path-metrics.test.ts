@@ -2,7 +2,8 @@ import { Histogram, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { BoundHistogram } from "@/runtime/bound-histogram";
 import { batchFromRows, feedsFromBatch } from "@/runtime/inference/tensors";
-import { validateRows, type TensorSpec } from "@/runtime/serving/signature-validation";
+import { validateRows } from "@/runtime/serving/signature-validation";
+import type { TensorSpec } from "@/contracts/signature";
 
 const BUCKETS = [0.1, 0.5, 1];
 const labelNames = ["endpoint", "variant"] as const;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { RuntimeError } from "@/runtime/errors";
 import { outputsToPredictions, rowsToFeeds } from "@/runtime/inference/tensors";
-import { tabularSignatureProblem, validateRows, type TensorSpec } from "@/runtime/serving/signature-validation";
+import { tabularSignatureProblem } from "@/contracts/runtime-control";
+import { validateRows } from "@/runtime/serving/signature-validation";
+import type { TensorSpec } from "@/contracts/signature";
 
 const inputs: TensorSpec[] = [
   { name: "amount", type: "float32", shape: [-1, 1] },

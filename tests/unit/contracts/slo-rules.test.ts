@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { burnRate, classifySlo, endpointSloInput, errorBudget } from "@/server/services/monitoring/slo-rules";
+import { burnRate, classifySlo, endpointSloInput, errorBudget } from "@/contracts/slo-rules";
 
 const healthy = { p99Seconds: 0.05, requests1h: 500, burn1h: 0, p99TargetSeconds: 0.1 };
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { signatureSchema } from "@/server/services/registry/schemas";
-import { tabularSignatureProblem } from "@/runtime/serving/signature-validation";
+import { featureBinsSchema } from "@/contracts/feature-bins";
+import { signatureSchema, type Signature } from "@/contracts/signature";
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const nameSchema = (what: string) =>
@@ -15,30 +15,18 @@ export const batchingSchema = z.object({
   maxQueueDelayMs: z.number().min(0).max(100).default(DEFAULT_BATCHING.maxQueueDelayMs),
 });
 
-/** One input's frozen reference bins (see server/services/monitoring/psi.ts for the bin convention). */
-export const featureBinsSchema = z
-  .object({
-    name: z.string().min(1).max(200),
-    kind: z.enum(["NUMERIC", "CATEGORICAL"]),
-    edges: z.array(z.number()).max(1000).default([]),
-    categories: z.array(z.string().max(1000)).max(1000).default([]),
-  })
-  .superRefine((feature, ctx) => {
-    if (feature.edges.some((edge, i) => i > 0 && !(edge > feature.edges[i - 1]!))) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["edges"],
-        message: `Bin edges of "${feature.name}" must be strictly increasing`,
-      });
+/** The runtime serves tabular models: every input holds exactly one value per row ([batch] or [batch, 1]). */
+export function tabularSignatureProblem(signature: Signature): string | undefined {
+  for (const input of signature.inputs) {
+    const shape = input.shape;
+    if (shape === undefined) continue;
+    const rowDims = shape.slice(1);
+    if (shape.length === 0 || shape.length > 2 || rowDims.some((dim) => dim !== 1)) {
+      return `Input "${input.name}" has shape [${shape.join(", ")}]; the runtime serves one value per row per input ([-1] or [-1, 1])`;
     }
-    if (new Set(feature.categories).size !== feature.categories.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["categories"],
-        message: `Categories of "${feature.name}" must be distinct`,
-      });
-    }
-  });
+  }
+  return undefined;
+}
 
 export const variantConfigSchema = z
   .object({
@@ -107,3 +95,21 @@ export type BatchingConfig = z.infer<typeof batchingSchema>;
 export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 
 export { sumsTo100 };
+
+export type EndpointView = {
+  endpointName: string;
+  status: "healthy" | "updating";
+  batching: BatchingConfig;
+  variants: Array<{
+    variantName: string;
+    modelName?: string;
+    modelVersion?: number;
+    modelPath: string;
+    sha256: string;
+    weight: number;
+    /** The signature's input feature names, so clients (e.g. the traffic generator) know what rows to send (absent from older runtimes). */
+    inputs?: string[];
+    ready: boolean;
+    faultInjection?: FaultInjection;
+  }>;
+};

@@ -1,4 +1,4 @@
-import type { Permission } from "@/server/auth/roles";
+import type { Permission } from "@/contracts/permissions";
 
 // Kept free of server-only imports so the token form can show the same rules the service enforces.
 

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const rolloutStrategySchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("all-at-once") }),
+    z.object({
+      kind: z.literal("canary"),
+      canaryPercent: z.number().int().min(1, "Canary share is 1–99%").max(99, "Canary share is 1–99%"),
+      bakeSeconds: z.number().int().min(0).max(86_400),
+    }),
+    z.object({
+      kind: z.literal("linear"),
+      stepPercent: z.number().int().min(1, "Linear steps are 1–99%").max(99, "Linear steps are 1–99%"),
+      stepBakeSeconds: z.number().int().min(0).max(86_400),
+    }),
+  ])
+  .meta({ id: "RolloutStrategy" });
+
+export const metricGateSchema = z.object({
+  metric: z.string().min(1).max(250),
+  /** Whether a higher value of the metric is better (AUC) or a lower one (loss, MAE). */
+  higherIsBetter: z.boolean(),
+  /** How much worse than production the candidate may be, in the metric's units (0 = at least as good). */
+  tolerance: z.number().min(0).default(0),
+});
+
+export const requestPromotionInput = z.object({
+  modelName: z.string().min(1).max(200),
+  version: z.number().int().min(1),
+  environment: z.enum(["STAGING", "PRODUCTION"]),
+  target: z.enum(["LOCAL", "SAGEMAKER", "KUBERNETES"]),
+  strategy: rolloutStrategySchema,
+  reason: z.string().trim().min(1, "Say why this version should be promoted").max(1000),
+  metricGate: metricGateSchema.optional(),
+});
+
+export type MetricGate = z.infer<typeof metricGateSchema>;
+
+export type GateResult = { gate: "metric"; passed: boolean; detail: string; candidate?: number; production?: number };

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { taskTypeSchema } from "@/contracts/enums";
+
+/** URL-safe, so a model name can be used in paths and CLI arguments as is. */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
+/** `latest` always means the newest version, so nobody may pin it. */
+export const RESERVED_ALIASES = ["latest"] as const;
+export const MAX_TAGS = 20;
+export const MODEL_SORTS = ["name", "updatedAt", "createdAt", "latestVersion"] as const;
+export const SORT_ORDERS = ["asc", "desc"] as const;
+
+export const modelNameSchema = z
+  .string()
+  .regex(
+    MODEL_NAME_PATTERN,
+    "Model names start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 128 characters)",
+  );
+
+export const aliasNameSchema = z
+  .string()
+  .regex(
+    ALIAS_PATTERN,
+    "Aliases start with a lower-case letter and use only a-z, 0-9, '_' and '-' (at most 40 characters)",
+  )
+  .refine((alias) => !(RESERVED_ALIASES as readonly string[]).includes(alias), {
+    message: "`latest` is reserved: it always means the newest version",
+  });
+
+const tagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.:/-]{0,39}$/, "Tags use a-z, 0-9, '_', '.', ':', '/' and '-' (at most 40 characters)");
+
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(100)
+  .transform((tags) => [...new Set(tags)])
+  .refine((tags) => tags.length <= MAX_TAGS, { message: `At most ${MAX_TAGS} distinct tags` });
+
+export const descriptionSchema = z.string().max(20_000, "Descriptions are at most 20,000 characters");
+export const reasonSchema = z.string().trim().min(1, "Give a reason").max(500, "Reasons are at most 500 characters");
+export const versionNumberSchema = z.coerce.number().int().min(1, "Versions are numbered from 1");
+
+export const createModelInput = z.object({
+  name: modelNameSchema,
+  team: z.string().trim().min(1).max(200).optional(),
+  taskType: taskTypeSchema,
+  tags: tagsSchema.optional(),
+  description: descriptionSchema.optional(),
+});
+
+export const updateModelInput = z
+  .object({ description: descriptionSchema.optional(), tags: tagsSchema.optional() })
+  .refine((input) => input.description !== undefined || input.tags !== undefined, {
+    message: "Change the description, the tags or both",
+  });
+
+export const setAliasInput = z.object({ version: versionNumberSchema, reason: reasonSchema });
