@@ -1,5 +1,5 @@
 import path from "node:path";
-import { writeModels } from "@/runtime/models/write-models";
+import { writeModels } from "@/training/write-models";
 
 // Builds the demo ONNX models from deterministic synthetic data: `npx tsx scripts/build-models.ts [directory]`.
 const directory = path.resolve(process.argv[2] ?? ".data/models");

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ManifestEntry } from "@/runtime/models/write-models";
+import type { ManifestEntry } from "@/training/write-models";
 import type { Db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { writeModels } from "@/runtime/models/write-models";
+import { writeModels } from "@/training/write-models";
 import { closeQueues } from "@/server/jobs/define-job";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";

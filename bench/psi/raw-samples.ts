@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { seededRandom, type Random } from "@/runtime/models/random";
+import { seededRandom, type Random } from "@/training/random";
 import { samplePsi } from "@/server/services/monitoring/sample-psi";
 
 /** Four shapes (normal, log-normal, uniform, tied integers); every fifth feature drifts in production. */

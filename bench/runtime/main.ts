@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { rowObject } from "@/runtime/models/dataset";
-import { writeModels } from "@/runtime/models/write-models";
+import { rowObject } from "@/training/dataset";
+import { writeModels } from "@/training/write-models";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";

@@ -1,4 +1,4 @@
-import type { Random } from "@/prisma/seed/random";
+import type { Random } from "@/training/random";
 
 export type CurvePoint = { step: number; value: number };
 

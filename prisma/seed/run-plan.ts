@@ -1,6 +1,6 @@
 import { lossCurves, scoreCurve, type CurvePoint } from "@/prisma/seed/curves";
 import type { DemoModel } from "@/prisma/seed/demo-catalog";
-import type { Random } from "@/prisma/seed/random";
+import type { Random } from "@/training/random";
 
 export const DEMO_STEPS = 120;
 
@@ -34,7 +34,7 @@ export function planRun(model: DemoModel, index: number, random: Random): Planne
   const quality = parameterQuality(model, params, random);
   const { best, worst, shape, key } = model.primaryMetric;
   const finalPrimary = worst + (best - worst) * quality;
-  const failed = random.next() < 0.06;
+  const failed = random.uniform() < 0.06;
   const steps = failed ? random.int(15, 60) : DEMO_STEPS;
   const timeConstant = random.between(12, 35);
   const overfit = shape === "score" ? (1 - quality) * 0.4 : 0.15;

@@ -7,7 +7,7 @@ import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { setAlias } from "@/server/services/registry/set-alias";
 import type { DemoModel } from "@/prisma/seed/demo-catalog";
-import { createRandom } from "@/prisma/seed/random";
+import { seededRandom } from "@/training/random";
 import { planRun, type PlannedRun } from "@/prisma/seed/run-plan";
 
 const RUNS_PER_EXPERIMENT = 24;
@@ -69,7 +69,7 @@ async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, 
 
 /** One demo model: its training experiment (runs with curves), registered versions and alias history. */
 export async function seedModel(database: Db, ctx: ServiceContext, model: DemoModel) {
-  const random = createRandom(hash(model.name));
+  const random = seededRandom(hash(model.name));
   const now = Date.now();
   const runs: { id: string; plan: PlannedRun }[] = [];
   for (let i = 0; i < RUNS_PER_EXPERIMENT; i++) {

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
 import type { Db } from "@/server/db/client";
 import { createApiToken, revokeApiToken } from "@/server/services/admin/api-tokens";
 import type { ServiceContext } from "@/server/services/context";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { seedRestClient } from "@/prisma/seed/seed-rest-client";
 
-/** Which demo model each real ONNX model (built from synthetic data in runtime/models) becomes a version of, in order. */
+/** Which demo model each real ONNX model (built from synthetic data in training/) becomes a version of, in order. */
 const REAL_MODELS = [
   { built: "fraud-gbt", model: "fraud-detector-xgb" },
   { built: "delivery-time-gbt", model: "delivery-time-estimator" },
@@ -65,7 +65,7 @@ async function registerAll(scientist: ServiceContext, directory: string, manifes
     const versions = new Map<Built, number>();
     for (const { built, model } of REAL_MODELS) {
       const entry = manifest.find((m) => m.name === built);
-      if (!entry) throw new Error(`runtime/models builds no ${built}`);
+      if (!entry) throw new Error(`training/ builds no ${built}`);
       versions.set(built, await registerThroughRest(call, directory, entry, model));
     }
     return versions;

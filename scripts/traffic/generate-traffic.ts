@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { seededRandom } from "@/runtime/models/random";
+import { seededRandom } from "@/training/random";
 import { endpointInputs, listRuntimeEndpoints } from "@/scripts/traffic/runtime-endpoints";
 import { DRIFT_SCENARIO_NAMES, malformed, rowStream, sourceFor, type Row } from "@/scripts/traffic/row-sources";
 import { emptyTally, recordLatency, type EndpointTally } from "@/scripts/traffic/tally";

@@ -1,6 +1,6 @@
-import type { Dataset } from "@/runtime/models/dataset";
-import { DELIVERY_FEATURES, generateDeliveries } from "@/runtime/models/delivery-data";
-import { FRAUD_FEATURES, generateFraudTransactions } from "@/runtime/models/fraud-data";
+import type { Dataset } from "@/training/dataset";
+import { DELIVERY_FEATURES, generateDeliveries } from "@/training/delivery-data";
+import { FRAUD_FEATURES, generateFraudTransactions } from "@/training/fraud-data";
 
 export type Row = Record<string, number>;
 

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BuiltModel } from "@/runtime/models/catalog";
-import { rowObject } from "@/runtime/models/dataset";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import type { BuiltModel } from "@/training/catalog";
+import { rowObject } from "@/training/dataset";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { hostPort } from "@/server/integrations/prometheus/config";
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Worker } from "bullmq";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { closeQueues } from "@/server/jobs/define-job";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ManifestEntry } from "@/runtime/models/write-models";
+import type { ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";

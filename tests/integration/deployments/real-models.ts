@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "vitest";
-import type { ManifestEntry } from "@/runtime/models/write-models";
+import type { ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { callApi } from "@/tests/integration/fixtures";
 

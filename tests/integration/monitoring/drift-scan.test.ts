@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { generateTraffic } from "@/scripts/traffic/generate-traffic";
 import { db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BuiltModel } from "@/runtime/models/catalog";
-import { rowObject, rowOf } from "@/runtime/models/dataset";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
+import type { BuiltModel } from "@/training/catalog";
+import { rowObject, rowOf } from "@/training/dataset";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { onnxVariant } from "@/tests/integration/runtime/onnx-variant";
 import {

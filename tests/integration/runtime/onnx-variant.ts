@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { ManifestEntry } from "@/runtime/models/write-models";
+import type { ManifestEntry } from "@/training/write-models";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 
 /** A variant serving one of the real ONNX models writeModels wrote to `directory`, named `<model>-v<version>`. */

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { rowObject, rowOf } from "@/runtime/models/dataset";
-import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
-import type { BuiltModel } from "@/runtime/models/catalog";
+import { rowObject, rowOf } from "@/training/dataset";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
+import type { BuiltModel } from "@/training/catalog";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { postJson, startRuntime, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 

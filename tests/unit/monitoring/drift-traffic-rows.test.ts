@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DELIVERY_FEATURES } from "@/runtime/models/delivery-data";
-import { FRAUD_FEATURES } from "@/runtime/models/fraud-data";
+import { DELIVERY_FEATURES } from "@/training/delivery-data";
+import { FRAUD_FEATURES } from "@/training/fraud-data";
 import { heatmapColour } from "@/components/drift/heatmap-colour";
 import { malformed, ROW_SOURCES, rowStream, sourceFor } from "@/scripts/traffic/row-sources";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@/runtime/models/random";
+import { seededRandom } from "@/training/random";
 import { numericBinIndex } from "@/contracts/feature-bins";
 import { populationStabilityIndex } from "@/server/services/monitoring/psi";
 import { quantileEdges } from "@/server/services/monitoring/reference-profile";

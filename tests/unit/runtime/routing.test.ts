@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashKey, pickVariant } from "@/runtime/serving/routing";
-import { seededRandom } from "@/runtime/models/random";
+import { seededRandom } from "@/training/random";
 
 const variants = [
   { variantName: "stable", weight: 90 },

@@ -1,7 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildModelCatalog, type BuiltModel } from "@/runtime/models/catalog";
-import { rowOf } from "@/runtime/models/dataset";
+import { buildModelCatalog, type BuiltModel } from "@/training/catalog";
+import { rowOf } from "@/training/dataset";
 
 const HELD_OUT_ROWS = 500;
 let catalog: BuiltModel[];

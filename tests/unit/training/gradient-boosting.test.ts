@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { binEdges, binFeature, binIndex } from "@/runtime/models/binning";
-import { createDataset } from "@/runtime/models/dataset";
-import { meanAbsoluteError, rocAuc } from "@/runtime/models/evaluation";
-import { lossDerivatives, predictBoosted, trainGradientBoosting } from "@/runtime/models/gradient-boosting";
-import { solveLinearSystem } from "@/runtime/models/logistic-regression";
-import { seededRandom } from "@/runtime/models/random";
-import { fitRegressionTree, leafValue, predictTree, splitGain } from "@/runtime/models/regression-tree";
+import { binEdges, binFeature, binIndex } from "@/training/binning";
+import { createDataset } from "@/training/dataset";
+import { meanAbsoluteError, rocAuc } from "@/training/evaluation";
+import { lossDerivatives, predictBoosted, trainGradientBoosting } from "@/training/gradient-boosting";
+import { solveLinearSystem } from "@/training/logistic-regression";
+import { seededRandom } from "@/training/random";
+import { fitRegressionTree, leafValue, predictTree, splitGain } from "@/training/regression-tree";
 
 describe("binning", () => {
   it("uses every distinct value but the largest as an edge when there are few", () => {

@@ -1,5 +1,5 @@
-import type { Dataset } from "@/runtime/models/dataset";
-import { sigmoid } from "@/runtime/models/gradient-boosting";
+import type { Dataset } from "@/training/dataset";
+import { sigmoid } from "@/training/gradient-boosting";
 
 /** A logistic regression on standardised features: p = sigmoid(bias + Σ w·(x − mean)·scale). */
 export type LogisticRegression = {

@@ -1,5 +1,5 @@
-import type { BoostedTrees } from "@/runtime/models/gradient-boosting";
-import type { LogisticRegression } from "@/runtime/models/logistic-regression";
+import type { BoostedTrees } from "@/training/gradient-boosting";
+import type { LogisticRegression } from "@/training/logistic-regression";
 import {
   attribute,
   encodeModel,
@@ -9,7 +9,7 @@ import {
   intAttribute,
   ML_DOMAIN,
   node,
-} from "@/runtime/models/onnx-graph";
+} from "@/training/onnx-graph";
 
 /** The `ai.onnx.ml` TreeEnsembleRegressor attributes for a boosted ensemble (one target, summed trees). */
 export function treeEnsembleAttributes(model: BoostedTrees) {

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Signature } from "@/contracts/signature";
-import { buildModelCatalog, type BuiltModel } from "@/runtime/models/catalog";
-import { toCsv } from "@/runtime/models/dataset";
+import { buildModelCatalog, type BuiltModel } from "@/training/catalog";
+import { toCsv } from "@/training/dataset";
 
 export type ManifestEntry = {
   name: string;

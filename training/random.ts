@@ -1,4 +1,7 @@
-/** A seeded pseudo-random generator (mulberry32), so the synthetic datasets are the same on every machine. */
+/**
+ * The one seeded pseudo-random generator (mulberry32), so the synthetic datasets, the demo seed and the generated
+ * traffic are the same on every machine.
+ */
 export type Random = {
   uniform(): number;
   normal(mean?: number, sd?: number): number;
@@ -6,6 +9,11 @@ export type Random = {
   bernoulli(p: number): number;
   poisson(lambda: number): number;
   exponential(mean: number): number;
+  /** Uniform in [min, max). */
+  between(min: number, max: number): number;
+  /** A whole number in [min, max]. */
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
 };
 
 export function seededRandom(seed: number): Random {
@@ -37,5 +45,8 @@ export function seededRandom(seed: number): Random {
       return k;
     },
     exponential: (mean) => -mean * Math.log(Math.max(uniform(), Number.EPSILON)),
+    between: (min, max) => min + (max - min) * uniform(),
+    int: (min, max) => Math.floor(min + (max - min + 1) * uniform()),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(uniform() * items.length)] as T,
   };
 }

@@ -1,5 +1,5 @@
-import { createDataset, type Dataset } from "@/runtime/models/dataset";
-import { seededRandom } from "@/runtime/models/random";
+import { createDataset, type Dataset } from "@/training/dataset";
+import { seededRandom } from "@/training/random";
 
 export const FRAUD_FEATURES = [
   "amount",

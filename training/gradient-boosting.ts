@@ -1,7 +1,7 @@
-import { binFeature } from "@/runtime/models/binning";
-import type { Dataset } from "@/runtime/models/dataset";
-import { seededRandom } from "@/runtime/models/random";
-import { fitRegressionTree, predictTree, type RegressionTree, type TreeParams } from "@/runtime/models/regression-tree";
+import { binFeature } from "@/training/binning";
+import type { Dataset } from "@/training/dataset";
+import { seededRandom } from "@/training/random";
+import { fitRegressionTree, predictTree, type RegressionTree, type TreeParams } from "@/training/regression-tree";
 
 export type BoostingLoss = "logistic" | "squared";
 

@@ -1,4 +1,4 @@
-import type { BinnedFeature } from "@/runtime/models/binning";
+import type { BinnedFeature } from "@/training/binning";
 
 export type TreeNode =
   { kind: "split"; feature: number; threshold: number; left: number; right: number } | { kind: "leaf"; value: number };

@@ -1,11 +1,11 @@
 import type { Signature } from "@/contracts/signature";
-import { rowOf, splitDataset, type Dataset } from "@/runtime/models/dataset";
-import { generateDeliveries } from "@/runtime/models/delivery-data";
-import { mean, meanAbsoluteError, rocAuc } from "@/runtime/models/evaluation";
-import { generateFraudTransactions } from "@/runtime/models/fraud-data";
-import { predictBoosted, trainGradientBoosting, type BoostingParams } from "@/runtime/models/gradient-boosting";
-import { predictLogistic, trainLogisticRegression } from "@/runtime/models/logistic-regression";
-import { exportBoostedTrees, exportLogisticRegression } from "@/runtime/models/onnx-export";
+import { rowOf, splitDataset, type Dataset } from "@/training/dataset";
+import { generateDeliveries } from "@/training/delivery-data";
+import { mean, meanAbsoluteError, rocAuc } from "@/training/evaluation";
+import { generateFraudTransactions } from "@/training/fraud-data";
+import { predictBoosted, trainGradientBoosting, type BoostingParams } from "@/training/gradient-boosting";
+import { predictLogistic, trainLogisticRegression } from "@/training/logistic-regression";
+import { exportBoostedTrees, exportLogisticRegression } from "@/training/onnx-export";
 
 export type BuiltModel = {
   name: string;
