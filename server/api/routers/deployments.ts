@@ -6,7 +6,11 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
+import {
+  decidePromotionInput,
+  requestPromotionInput,
+  rollbackEndpointInput,
+} from "@/server/services/deployments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
@@ -17,12 +21,7 @@ export const deploymentsRouter = createTRPCRouter({
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
   rollback: procedureWith("models:write")
-    .input(
-      z.object({
-        endpointId: z.string().min(1),
-        reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
-      }),
-    )
+    .input(rollbackEndpointInput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
   get: readProcedure

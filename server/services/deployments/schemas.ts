@@ -40,4 +40,9 @@ export const decidePromotionInput = z.object({
   comment: z.string().trim().max(1000).default(""),
 });
 
+export const rollbackEndpointInput = z.object({
+  endpointId: z.string().min(1),
+  reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
+});
+
 export type MetricGate = z.infer<typeof metricGateSchema>;
