@@ -1,23 +1,35 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { DialogClose } from "@/components/ui/dialog-close";
-import { FormField } from "@/components/ui/form-field";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/lib/trpc";
+import { createExperimentInput } from "@/server/services/experiments/schemas";
+
+/** An empty description is no description. */
+const formSchema = z
+  .object({ name: z.string(), description: z.string() })
+  .transform((values): z.input<typeof createExperimentInput> => ({
+    name: values.name,
+    description: values.description.trim() || undefined,
+  }))
+  .pipe(createExperimentInput);
 
 /** Creates an experiment and opens it; rendered inside NewExperimentDialog. */
 export function NewExperimentForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [nameError, setNameError] = useState<string | null>(null);
+  const form = useForm({ resolver: zodResolver(formSchema), defaultValues: { name: "", description: "" } });
+  const { errors } = form.formState;
   const create = useMutation(
     trpc.experiments.createExperiment.mutationOptions({
       onSuccess: async (experiment) => {
@@ -25,29 +37,18 @@ export function NewExperimentForm({ onDone }: { onDone: () => void }) {
         onDone();
         router.push(`/experiments/${experiment.id}`);
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: ["name", "description"] }),
     }),
   );
+  const submit = form.handleSubmit((values) => create.mutate(values));
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const trimmed = name.trim();
-    if (!trimmed) {
-      setNameError("Give the experiment a name.");
-      return;
-    }
-    setNameError(null);
-    create.mutate({ name: trimmed, description: description.trim() || undefined });
-  }
-
-  const serverIssues = create.error?.data?.zodIssues ?? [];
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
-      <FormField id="experiment-name" label="Name" error={nameError ?? undefined}>
+      <FormField id="experiment-name" label="Name" error={fieldMessage(errors.name)}>
         {(control) => (
           <Input
             {...control}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
+            {...form.register("name")}
             placeholder="churn-xgboost"
             autoComplete="off"
             autoFocus
@@ -62,41 +63,24 @@ export function NewExperimentForm({ onDone }: { onDone: () => void }) {
             Description <span className="font-normal text-slate-400">(optional)</span>
           </>
         }
+        error={fieldMessage(errors.description)}
       >
         {(control) => (
           <Textarea
             {...control}
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
+            {...form.register("description")}
             rows={3}
             placeholder="What this experiment tries to find out"
           />
         )}
       </FormField>
-      {create.error && (
-        <div role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {serverIssues.length > 0 ? (
-            <ul className="list-inside list-disc">
-              {serverIssues.map((issue) => (
-                <li key={`${issue.path}:${issue.message}`}>
-                  {issue.path ? `${issue.path}: ` : ""}
-                  {issue.message}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            create.error.message
-          )}
-        </div>
-      )}
-      <div className="flex justify-end gap-2">
-        <DialogClose>
-          <Button variant="secondary">Cancel</Button>
-        </DialogClose>
-        <Button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create experiment"}
-        </Button>
-      </div>
+      <FormFooter
+        error={errors.root?.server?.message}
+        onCancel={onDone}
+        pending={create.isPending}
+        submitLabel="Create experiment"
+        pendingLabel="Creating…"
+      />
     </form>
   );
 }
