@@ -12,7 +12,7 @@ export type ServerErrorLike = {
 type RefusalCode = "CONFLICT" | "NOT_FOUND" | "BAD_REQUEST";
 
 export type ServerErrorTargets<F extends string> = {
-  /** The form's fields; a zod issue lands on the one its path names, or on its top-level field. */
+  /** The form's fields; a zod issue lands on the one its path (or the nearest path above it) names. */
   fields: readonly F[];
   /** Server paths that differ from the form's field names ("strategy.canaryPercent" → "canaryPercent"). */
   aliases?: Readonly<Partial<Record<string, F>>>;
@@ -33,9 +33,15 @@ const PRETTIFIED_ZOD = /^(Invalid input: )?✖\s*/;
 const plainMessage = (message: string) =>
   PRETTIFIED_ZOD.test(message) ? (message.replace(PRETTIFIED_ZOD, "").split("\n")[0] ?? message) : message;
 
+/** The field for a path, or for the nearest path above it ("changes.tags.2" → "changes.tags" → "changes"). */
 function fieldFor<F extends string>(path: string, targets: ServerErrorTargets<F>): F | undefined {
-  const top = path.split(".")[0];
-  return targets.aliases?.[path] ?? targets.fields.find((field) => field === path || field === top);
+  const parts = path.split(".");
+  for (let length = parts.length; length > 0; length--) {
+    const prefix = parts.slice(0, length).join(".");
+    const field = targets.aliases?.[prefix] ?? targets.fields.find((name) => name === prefix);
+    if (field !== undefined) return field;
+  }
+  return undefined;
 }
 
 /** Where each part of a server error belongs: zod issues on their fields, anything else in the form's footer. */

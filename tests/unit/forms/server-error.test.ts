@@ -38,6 +38,22 @@ describe("serverErrorPlan", () => {
     expect(plan).toEqual({ fields: [{ name: "canaryPercent", message: "1–99" }], form: null });
   });
 
+  it("follows an alias for the nearest path above a nested issue", () => {
+    const plan = serverErrorPlan(zodError([{ path: "changes.tags.3", message: "Tags use a-z" }]), {
+      fields: ["tags", "description"],
+      aliases: { "changes.tags": "tags" },
+    });
+    expect(plan).toEqual({ fields: [{ name: "tags", message: "Tags use a-z" }], form: null });
+  });
+
+  it("can send an issue about the whole input to a field", () => {
+    const plan = serverErrorPlan(zodError([{ path: "", message: "Send at least one row" }]), {
+      fields: ["rows"],
+      aliases: { "": "rows" },
+    });
+    expect(plan).toEqual({ fields: [{ name: "rows", message: "Send at least one row" }], form: null });
+  });
+
   it("sends an issue for no field of the form to the footer, with its path", () => {
     const plan = serverErrorPlan(
       zodError([
