@@ -37,3 +37,14 @@ export const requestPromotionInput = z.object({
 export type MetricGate = z.infer<typeof metricGateSchema>;
 
 export type GateResult = { gate: "metric"; passed: boolean; detail: string; candidate?: number; production?: number };
+
+export const decidePromotionInput = z.object({
+  promotionId: z.string().min(1),
+  approve: z.boolean(),
+  comment: z.string().trim().max(1000).default(""),
+});
+
+export const rollbackEndpointInput = z.object({
+  endpointId: z.string().min(1),
+  reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
+});

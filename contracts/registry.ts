@@ -58,3 +58,7 @@ export const updateModelInput = z
   });
 
 export const setAliasInput = z.object({ version: versionNumberSchema, reason: reasonSchema });
+
+export const removeAliasInput = z.object({
+  reason: z.string().trim().max(500, "Reasons are at most 500 characters").optional(),
+});

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Permission } from "@/contracts/permissions";
 
 // Kept free of server-only imports so the token form can show the same rules the service enforces.
@@ -20,3 +21,9 @@ export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
 
 export const MAX_TOKEN_DAYS = 365;
 export const MAX_TOKEN_NAME = 100;
+
+export const createTokenInput = z.object({
+  name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
+  expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
+});

@@ -3,9 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
-import { ROLE_LABELS } from "@/contracts/permissions";
 import { ROLES } from "@/contracts/enums";
-import { MutationFeedback } from "@/components/ui/mutation-feedback";
+import { ROLE_LABELS } from "@/contracts/permissions";
+import { MutationFeedback } from "@/components/forms/mutation-feedback";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];
 

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Select } from "@/components/ui/select";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
-import { MutationFeedback } from "@/components/ui/mutation-feedback";
+import { MutationFeedback } from "@/components/forms/mutation-feedback";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];
 type Team = RouterOutputs["admin"]["teams"][number];

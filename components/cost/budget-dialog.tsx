@@ -1,13 +1,32 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { DialogFrame } from "@/components/ui/dialog-frame";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
-import { Input } from "@/components/ui/input";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
 import { Button } from "@/components/ui/button";
+import { DialogFrame } from "@/components/ui/dialog-frame";
+import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/react";
+import { setBudgetInput } from "@/contracts/budgets";
+
+/** The amount is typed as text; empty removes the budget. */
+const formSchema = z.object({
+  monthlyUsd: z
+    .string()
+    .trim()
+    .refine(
+      (text) => text === "" || Number(text) > 0,
+      "Enter an amount in dollars above 0, or leave it empty to remove the budget",
+    )
+    .transform((text) => (text === "" ? null : Number(text)))
+    .pipe(setBudgetInput.shape.monthlyUsd),
+});
 
 type Props = { teamId: string; teamName: string; monthlyUsd: number | null };
 
@@ -16,35 +35,31 @@ export function BudgetDialog({ teamId, teamName, monthlyUsd }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [value, setValue] = useState(monthlyUsd === null ? "" : monthlyUsd.toFixed(2));
-  const [clientError, setClientError] = useState<string | undefined>();
+  const form = useForm({
+    resolver: zodResolver(formSchema),
+    defaultValues: { monthlyUsd: monthlyUsd === null ? "" : monthlyUsd.toFixed(2) },
+  });
+  const { errors } = form.formState;
   const save = useMutation(
     trpc.cost.setBudget.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.cost.budgets.queryKey() });
         setOpen(false);
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: ["monthlyUsd"] }),
     }),
   );
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const text = value.trim();
-    const amount = text === "" ? null : Number(text);
-    if (amount !== null && !(amount > 0)) {
-      setClientError("Enter an amount in dollars above 0, or leave it empty to remove the budget");
-      return;
-    }
-    setClientError(undefined);
-    save.mutate({ teamId, monthlyUsd: amount });
-  }
+  const submit = form.handleSubmit((values) => save.mutate({ teamId, ...values }));
 
   return (
     <DialogFrame
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (next) save.reset();
+        if (next) {
+          save.reset();
+          form.clearErrors();
+        }
       }}
       trigger={
         <Button variant="secondary" size="sm">
@@ -56,20 +71,17 @@ export function BudgetDialog({ teamId, teamName, monthlyUsd }: Props) {
       size="sm"
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <FormField id={`budget-${teamId}`} label="Budget (USD per calendar month)" error={clientError}>
+        <FormField
+          id={`budget-${teamId}`}
+          label="Budget (USD per calendar month)"
+          error={fieldMessage(errors.monthlyUsd)}
+        >
           {(control) => (
-            <Input
-              {...control}
-              inputMode="decimal"
-              autoFocus
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              placeholder="e.g. 500"
-            />
+            <Input {...control} {...form.register("monthlyUsd")} inputMode="decimal" autoFocus placeholder="e.g. 500" />
           )}
         </FormField>
         <FormFooter
-          error={save.error?.message}
+          error={errors.root?.server?.message}
           onCancel={() => setOpen(false)}
           pending={save.isPending}
           submitLabel="Save budget"

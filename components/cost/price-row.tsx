@@ -1,9 +1,13 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent, type KeyboardEvent } from "react";
-import { validateForm, type FieldErrors } from "@/components/registry/field-errors";
-import { serverFieldErrors } from "@/components/registry/server-error";
+import { useState, type KeyboardEvent } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { plainMessages } from "@/components/forms/plain-messages";
+import { applyServerError } from "@/components/forms/server-error";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -34,7 +38,7 @@ export const EMPTY_DRAFT: PriceDraft = {
 
 const numberOrNull = (text: string) => (text.trim() === "" ? null : Number(text));
 
-function toInput(draft: PriceDraft) {
+function toInput(draft: PriceDraft): z.input<typeof upsertPriceInput> {
   return {
     name: draft.name,
     target: draft.target,
@@ -46,6 +50,22 @@ function toInput(draft: PriceDraft) {
   };
 }
 
+const DRAFT_KEYS = Object.keys(EMPTY_DRAFT) as (keyof PriceDraft)[];
+
+/** Every cell is text while edited; the server's schema judges the price it becomes. */
+const formSchema = z
+  .object({
+    name: z.string(),
+    target: z.enum(PRICE_TARGETS),
+    hourlyUsd: z.string(),
+    vcpus: z.string(),
+    memoryGib: z.string(),
+    gpus: z.string(),
+    source: z.string(),
+  })
+  .transform(toInput)
+  .pipe(upsertPriceInput);
+
 type Props = { initial: PriceDraft; isNew?: boolean; meta?: string };
 
 /**
@@ -55,38 +75,28 @@ type Props = { initial: PriceDraft; isNew?: boolean; meta?: string };
 export function PriceRow({ initial, isNew = false, meta }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(initial);
-  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const form = useForm({ resolver: zodResolver(formSchema, plainMessages), defaultValues: initial });
+  const { errors } = form.formState;
+  const draft = useWatch({ control: form.control });
   const [saved, setSaved] = useState(false);
   const save = useMutation(
     trpc.cost.upsertPrice.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.cost.prices.queryKey() });
         setSaved(true);
-        if (isNew) setDraft(EMPTY_DRAFT);
+        if (isNew) form.reset(EMPTY_DRAFT);
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: DRAFT_KEYS }),
     }),
   );
-  const server = serverFieldErrors(save.error);
-  const errors = { ...server.fields, ...clientErrors };
-  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  // Compared with the row as the server has it now, so a saved edit is no longer a change.
+  const dirty = DRAFT_KEYS.some((key) => draft[key] !== initial[key]);
   const formId = `price-${isNew ? "new" : initial.name}`;
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const checked = validateForm(upsertPriceInput, toInput(draft));
-    if (!checked.ok) {
-      setClientErrors(checked.errors);
-      return;
-    }
-    setClientErrors({});
-    save.mutate(checked.data);
-  }
+  const submit = form.handleSubmit((price) => save.mutate(price));
 
   function onKeyDown(event: KeyboardEvent) {
     if (event.key !== "Escape") return;
-    setDraft(initial);
-    setClientErrors({});
+    form.reset(initial);
     save.reset();
   }
 
@@ -94,30 +104,29 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
     key: keyof PriceDraft,
     label: string,
     props: { className?: string; inputMode?: "decimal" | "numeric"; readOnly?: boolean } = {},
-  ) => (
-    <td className={t.tdWrap}>
-      <Input
-        form={formId}
-        aria-label={`${label}${isNew ? " (new instance type)" : ` for ${initial.name}`}`}
-        aria-invalid={Boolean(errors[key])}
-        aria-describedby={errors[key] ? `${formId}-${key}-error` : undefined}
-        value={draft[key]}
-        onChange={(e) => {
-          setSaved(false);
-          setDraft({ ...draft, [key]: e.target.value });
-        }}
-        onKeyDown={onKeyDown}
-        className={cn("w-full", props.className)}
-        inputMode={props.inputMode}
-        readOnly={props.readOnly}
-      />
-      {errors[key] && (
-        <p id={`${formId}-${key}-error`} className="mt-1 text-xs text-rose-700">
-          {errors[key]}
-        </p>
-      )}
-    </td>
-  );
+  ) => {
+    const error = fieldMessage(errors[key]);
+    return (
+      <td className={t.tdWrap}>
+        <Input
+          form={formId}
+          aria-label={`${label}${isNew ? " (new instance type)" : ` for ${initial.name}`}`}
+          aria-invalid={Boolean(error)}
+          aria-describedby={error ? `${formId}-${key}-error` : undefined}
+          {...form.register(key, { onChange: () => setSaved(false) })}
+          onKeyDown={onKeyDown}
+          className={cn("w-full", props.className)}
+          inputMode={props.inputMode}
+          readOnly={props.readOnly}
+        />
+        {error && (
+          <p id={`${formId}-${key}-error`} className="mt-1 text-xs text-rose-700">
+            {error}
+          </p>
+        )}
+      </td>
+    );
+  };
 
   return (
     <tr className={t.row} data-row={isNew ? "new" : initial.name}>
@@ -129,8 +138,7 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
         <Select
           form={formId}
           aria-label={`Target${isNew ? " (new instance type)" : ` for ${initial.name}`}`}
-          value={draft.target}
-          onChange={(e) => setDraft({ ...draft, target: e.target.value as PriceDraft["target"] })}
+          {...form.register("target")}
           onKeyDown={onKeyDown}
         >
           {PRICE_TARGETS.map((target) => (
@@ -161,9 +169,9 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
             </span>
           )}
         </form>
-        {server.form && (
+        {errors.root?.server && (
           <p role="alert" className="mt-1 text-xs text-rose-700">
-            {server.form}
+            {errors.root.server.message}
           </p>
         )}
         {meta && <p className="mt-1 text-xs text-slate-400">{meta}</p>}

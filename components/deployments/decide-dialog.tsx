@@ -1,16 +1,23 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
+import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
-import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
 import { useTRPC } from "@/trpc/react";
+import { decidePromotionInput } from "@/contracts/deployments";
 import { deploymentHref } from "@/components/deployments/labels";
+
+const formSchema = decidePromotionInput.pick({ comment: true });
 
 type Props = { promotionId: string; approve: boolean; subject: string };
 
@@ -20,7 +27,8 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
   const queryClient = useQueryClient();
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [comment, setComment] = useState("");
+  const form = useForm({ resolver: zodResolver(formSchema), defaultValues: { comment: "" } });
+  const { errors } = form.formState;
   const decide = useMutation(
     trpc.deployments.decide.mutationOptions({
       onSuccess: (result) => {
@@ -28,13 +36,10 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
         setOpen(false);
         if (result.deploymentId) router.push(deploymentHref(result.deploymentId));
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: ["comment"] }),
     }),
   );
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    decide.mutate({ promotionId, approve, comment });
-  }
+  const submit = form.handleSubmit((values) => decide.mutate({ promotionId, approve, ...values }));
 
   const verb = approve ? "Approve" : "Reject";
   return (
@@ -42,7 +47,10 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (!next) decide.reset();
+        if (!next) {
+          decide.reset();
+          form.clearErrors();
+        }
       }}
       size="md"
       title={`${verb} ${subject}?`}
@@ -58,24 +66,19 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
       }
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <FormField
-          id={`decide-comment-${promotionId}`}
-          label="Comment (optional)"
-          error={decide.error?.data?.zodIssues?.[0]?.message}
-        >
+        <FormField id={`decide-comment-${promotionId}`} label="Comment (optional)" error={fieldMessage(errors.comment)}>
           {(control) => (
             <Textarea
               {...control}
+              {...form.register("comment")}
               rows={3}
               maxLength={1000}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
               onKeyDown={submitOnCtrlEnter}
             />
           )}
         </FormField>
         <FormFooter
-          error={decide.error && !decide.error.data?.zodIssues?.length ? decide.error.message : null}
+          error={errors.root?.server?.message}
           onCancel={() => setOpen(false)}
           pending={decide.isPending}
           submitLabel={verb}

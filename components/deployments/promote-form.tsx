@@ -1,16 +1,22 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { useMemo } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessageAt } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { plainNumberMessage } from "@/components/forms/plain-messages";
+import { applyServerError } from "@/components/forms/server-error";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/trpc/react";
 import { requestPromotionInput } from "@/contracts/deployments";
-import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
-import { errorsByPath, type PathErrors } from "@/components/deployments/field-paths";
+import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
+import type { PathErrors } from "@/components/deployments/field-paths";
 import {
   deploymentHref,
   ENVIRONMENT_LABELS,
@@ -26,6 +32,32 @@ import {
 } from "@/components/deployments/promote-form-values";
 import { StrategyFields } from "@/components/deployments/strategy-fields";
 
+/** The paths of requestPromotionInput the form shows errors for, each under the control that edits it. */
+const ERROR_PATHS = [
+  "environment",
+  "target",
+  "reason",
+  "strategy.canaryPercent",
+  "strategy.bakeSeconds",
+  "strategy.stepPercent",
+  "strategy.stepBakeSeconds",
+  "metricGate.metric",
+  "metricGate.tolerance",
+] as const;
+
+/** The form's values become the requestPromotionInput they describe, judged by the server's own schema. */
+function promoteSchema(modelName: string, version: number) {
+  return z
+    .custom<PromoteFormValues>()
+    .transform((values) => toPromotionInput(values, modelName, version))
+    .pipe(requestPromotionInput);
+}
+
+const messages = {
+  error: (issue: Parameters<typeof plainNumberMessage>[0]) =>
+    issue.path?.join(".") === "metricGate.metric" ? "Choose the metric to compare" : plainNumberMessage(issue),
+};
+
 type Props = { modelName: string; version: number; metricNames: string[]; onDone: () => void };
 
 /** Requests a promotion; staging starts deploying at once, production waits for a second person's approval. */
@@ -33,8 +65,9 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [values, setValues] = useState<PromoteFormValues>(INITIAL_PROMOTE_VALUES);
-  const [clientErrors, setClientErrors] = useState<PathErrors>({});
+  const resolver = useMemo(() => zodResolver(promoteSchema(modelName, version), messages), [modelName, version]);
+  const form = useForm({ resolver, defaultValues: INITIAL_PROMOTE_VALUES });
+  const values = { ...INITIAL_PROMOTE_VALUES, ...useWatch({ control: form.control }) };
 
   const request = useMutation(
     trpc.deployments.requestPromotion.mutationOptions({
@@ -47,28 +80,24 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
             : `/approvals?requested=${encodeURIComponent(result.promotion.id)}`,
         );
       },
+      // The browser checks with the same schema, so what the server still refuses is not about one field.
+      onError: (error) => applyServerError(form.setError, error, { fields: [] }),
     }),
   );
-  const serverIssues = request.error?.data?.zodIssues ?? [];
-  const errors = { ...errorsByPath(serverIssues), ...clientErrors };
-  const formError = request.error && serverIssues.length === 0 ? request.error.message : null;
+  const { errors } = form.formState;
+  const pathErrors: PathErrors = Object.fromEntries(ERROR_PATHS.map((path) => [path, fieldMessageAt(errors, path)]));
 
+  // Editing anything clears the messages from the last attempt.
   function change(patch: Partial<PromoteFormValues>) {
-    setValues((current) => ({ ...current, ...patch }));
-    setClientErrors({});
+    for (const [key, value] of Object.entries(patch) as [
+      keyof PromoteFormValues,
+      PromoteFormValues[keyof PromoteFormValues],
+    ][])
+      form.setValue(key, value);
+    form.clearErrors();
   }
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = requestPromotionInput.safeParse(toPromotionInput(values, modelName, version));
-    const gateMissing =
-      values.gateEnabled && !values.gateMetric ? { "metricGate.metric": "Choose the metric to compare" } : {};
-    if (!result.success || Object.keys(gateMissing).length > 0) {
-      setClientErrors({ ...(result.success ? {} : errorsByPath(result.error.issues)), ...gateMissing });
-      return;
-    }
-    request.mutate(result.data);
-  }
+  const submit = form.handleSubmit((input) => request.mutate(input));
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="promote-form">
@@ -77,7 +106,7 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
           id="promote-environment"
           label="Environment"
           hint={values.environment === "PRODUCTION" ? "Needs approval by a second person." : "Deploys at once."}
-          error={errors.environment}
+          error={pathErrors.environment}
         >
           {(control) => (
             <Select
@@ -94,7 +123,7 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
             </Select>
           )}
         </FormField>
-        <FormField id="promote-target" label="Target" error={errors.target}>
+        <FormField id="promote-target" label="Target" error={pathErrors.target}>
           {(control) => (
             <Select
               {...control}
@@ -111,8 +140,13 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
           )}
         </FormField>
       </div>
-      <StrategyFields values={values} errors={errors} onChange={change} />
-      <FormField id="promote-reason" label="Reason" hint="Reviewers and the audit log see this." error={errors.reason}>
+      <StrategyFields values={values} errors={pathErrors} onChange={change} />
+      <FormField
+        id="promote-reason"
+        label="Reason"
+        hint="Reviewers and the audit log see this."
+        error={pathErrors.reason}
+      >
         {(control) => (
           <Textarea
             {...control}
@@ -124,24 +158,16 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
           />
         )}
       </FormField>
-      <MetricGateFields metricNames={metricNames} values={values} errors={errors} onChange={change} />
-      {formError && (
-        <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="promote-error">
-          {formError}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={request.isPending} data-testid="promote-submit">
-          {request.isPending
-            ? "Requesting…"
-            : values.environment === "PRODUCTION"
-              ? "Request approval"
-              : "Promote to staging"}
-        </Button>
-      </div>
+      <MetricGateFields metricNames={metricNames} values={values} errors={pathErrors} onChange={change} />
+      <FormFooter
+        error={errors.root?.server?.message}
+        onCancel={onDone}
+        pending={request.isPending}
+        submitLabel={values.environment === "PRODUCTION" ? "Request approval" : "Promote to staging"}
+        pendingLabel="Requesting…"
+        errorTestId="promote-error"
+        submitTestId="promote-submit"
+      />
     </form>
   );
 }

@@ -1,15 +1,22 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/trpc/react";
+import { rollbackEndpointInput } from "@/contracts/deployments";
 import { deploymentHref } from "@/components/deployments/labels";
+
+const formSchema = rollbackEndpointInput.pick({ reason: true });
 
 /** One click (and a reason) back to the version that served the endpoint before; opens the rollback's deployment. */
 export function RollbackDialog({ endpointId, endpointName }: { endpointId: string; endpointName: string }) {
@@ -17,7 +24,8 @@ export function RollbackDialog({ endpointId, endpointName }: { endpointId: strin
   const queryClient = useQueryClient();
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
+  const form = useForm({ resolver: zodResolver(formSchema), defaultValues: { reason: "" } });
+  const { errors } = form.formState;
   const rollback = useMutation(
     trpc.deployments.rollback.mutationOptions({
       onSuccess: (result) => {
@@ -25,20 +33,20 @@ export function RollbackDialog({ endpointId, endpointName }: { endpointId: strin
         setOpen(false);
         router.push(deploymentHref(result.deploymentId));
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: ["reason"] }),
     }),
   );
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    rollback.mutate({ endpointId, reason });
-  }
+  const submit = form.handleSubmit((values) => rollback.mutate({ endpointId, ...values }));
 
   return (
     <DialogFrame
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (!next) rollback.reset();
+        if (!next) {
+          rollback.reset();
+          form.clearErrors();
+        }
       }}
       size="md"
       title={`Roll back ${endpointName}?`}
@@ -50,23 +58,11 @@ export function RollbackDialog({ endpointId, endpointName }: { endpointId: strin
       }
     >
       <form onSubmit={submit} className="space-y-4" noValidate>
-        <FormField
-          id={`rollback-reason-${endpointId}`}
-          label="Reason"
-          error={rollback.error?.data?.zodIssues?.[0]?.message}
-        >
-          {(control) => (
-            <Textarea
-              {...control}
-              rows={3}
-              maxLength={500}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          )}
+        <FormField id={`rollback-reason-${endpointId}`} label="Reason" error={fieldMessage(errors.reason)}>
+          {(control) => <Textarea {...control} {...form.register("reason")} rows={3} maxLength={500} />}
         </FormField>
         <FormFooter
-          error={rollback.error && !rollback.error.data?.zodIssues?.length ? rollback.error.message : null}
+          error={errors.root?.server?.message}
           onCancel={() => setOpen(false)}
           pending={rollback.isPending}
           submitLabel="Roll back"

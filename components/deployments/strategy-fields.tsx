@@ -1,4 +1,4 @@
-import { FormField } from "@/components/ui/form-field";
+import { FormField } from "@/components/forms/form-field";
 import { Input } from "@/components/ui/input";
 import type { PathErrors } from "@/components/deployments/field-paths";
 import type { PromoteFormValues, StrategyKind } from "@/components/deployments/promote-form-values";

@@ -1,53 +1,55 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { FormField } from "@/components/ui/form-field";
-import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/react";
 import { driftThresholdsInput } from "@/contracts/drift";
 
+/** The numbers are typed as text; the server's schema (alert above warn included) judges them. */
+const formSchema = z
+  .object({ modelName: z.string(), warnPsi: z.string(), alertPsi: z.string(), minSamples: z.string() })
+  .transform((values): z.input<typeof driftThresholdsInput> => ({
+    modelName: values.modelName,
+    warnPsi: Number(values.warnPsi),
+    alertPsi: Number(values.alertPsi),
+    minSamples: Number(values.minSamples),
+  }))
+  .pipe(driftThresholdsInput);
+
 type Thresholds = { warnPsi: number; alertPsi: number; minSamples: number };
+type NumberKey = keyof Thresholds;
 
 /** Per-model PSI thresholds and the fewest rows a window needs before it may warn or alert. */
 export function DriftThresholdsForm({ modelName, thresholds }: { modelName: string; thresholds: Thresholds }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState({
-    warnPsi: String(thresholds.warnPsi),
-    alertPsi: String(thresholds.alertPsi),
-    minSamples: String(thresholds.minSamples),
+  const form = useForm({
+    resolver: zodResolver(formSchema),
+    defaultValues: {
+      modelName,
+      warnPsi: String(thresholds.warnPsi),
+      alertPsi: String(thresholds.alertPsi),
+      minSamples: String(thresholds.minSamples),
+    },
   });
-  const [problem, setProblem] = useState<string | null>(null);
+  const { errors } = form.formState;
   const save = useMutation(
     trpc.drift.setThresholds.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.drift.pathKey() }),
+      onError: (error) => applyServerError(form.setError, error, { fields: ["warnPsi", "alertPsi", "minSamples"] }),
     }),
   );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = driftThresholdsInput.safeParse({
-      modelName,
-      warnPsi: Number(values.warnPsi),
-      alertPsi: Number(values.alertPsi),
-      minSamples: Number(values.minSamples),
-    });
-    setProblem(parsed.success ? null : (parsed.error.issues[0]?.message ?? "Check the values"));
-    if (parsed.success) save.mutate(parsed.data);
-  };
-  const field = (key: keyof typeof values, label: string, hint: string, step: string) => (
-    <FormField id={`drift-${key}`} label={label} hint={hint}>
-      {(control) => (
-        <Input
-          {...control}
-          type="number"
-          step={step}
-          min="0"
-          value={values[key]}
-          onChange={(e) => setValues({ ...values, [key]: e.target.value })}
-        />
-      )}
+  const submit = form.handleSubmit((values) => save.mutate(values));
+  const field = (key: NumberKey, label: string, hint: string, step: string) => (
+    <FormField id={`drift-${key}`} label={label} hint={hint} error={fieldMessage(errors[key])}>
+      {(control) => <Input {...control} {...form.register(key)} type="number" step={step} min="0" />}
     </FormField>
   );
   return (
@@ -55,7 +57,12 @@ export function DriftThresholdsForm({ modelName, thresholds }: { modelName: stri
       {field("warnPsi", "Warn at PSI", "Default 0.1", "0.01")}
       {field("alertPsi", "Alert at PSI", "Default 0.25; above warn", "0.01")}
       {field("minSamples", "Minimum rows", "Fewer rows in a window: no verdict", "1")}
-      <InlineSaveFooter label="Save thresholds" problem={problem} mutation={save} />
+      <FormFooter
+        error={errors.root?.server?.message}
+        pending={save.isPending}
+        saved={save.isSuccess}
+        submitLabel="Save thresholds"
+      />
     </form>
   );
 }

@@ -1,23 +1,45 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
+import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import { useTRPC } from "@/trpc/react";
-import { createModelInput } from "@/contracts/registry";
-import { TASK_TYPES } from "@/contracts/enums";
-import type { TaskType } from "@/contracts/enums";
-import { validateForm } from "@/components/registry/field-errors";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
 import { Textarea } from "@/components/ui/textarea";
+import { useTRPC } from "@/trpc/react";
+import { TASK_TYPES } from "@/contracts/enums";
+import { createModelInput } from "@/contracts/registry";
 import { modelHref, TASK_TYPE_LABELS } from "@/components/registry/format";
 import { parseTagsText } from "@/components/registry/parse-tags";
-import { serverFieldErrors } from "@/components/registry/server-error";
-import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
-import { useClientErrors } from "@/components/registry/use-client-errors";
+
+/** Every field is text while edited; the server's schema judges what the text becomes. */
+const formSchema = z
+  .object({
+    name: z.string(),
+    team: z.string().optional(),
+    taskType: z.string(),
+    tags: z.string(),
+    description: z.string(),
+  })
+  .transform((values): Partial<z.input<typeof createModelInput>> => ({
+    name: values.name.trim(),
+    team: values.team || undefined,
+    taskType: TASK_TYPES.find((t) => t === values.taskType),
+    tags: parseTagsText(values.tags),
+    description: values.description,
+  }))
+  .pipe(createModelInput);
+
+const messages = {
+  error: (issue: { path?: PropertyKey[] }) => (issue.path?.[0] === "taskType" ? "Choose the kind of task" : undefined),
+};
 
 /** Registers a model and opens its page; rendered inside NewModelDialog. */
 export function NewModelForm({ onDone }: { onDone: () => void }) {
@@ -26,12 +48,11 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
   const router = useRouter();
   const me = useQuery(trpc.session.me.queryOptions());
   const teams = useQuery(trpc.registry.teams.queryOptions());
-  const [name, setName] = useState("");
-  const [team, setTeam] = useState<string | null>(null);
-  const [taskType, setTaskType] = useState<TaskType | "">("");
-  const [tags, setTags] = useState("");
-  const [description, setDescription] = useState("");
-  const { errors: clientErrors, setErrors: setClientErrors, clear } = useClientErrors();
+  const form = useForm({
+    resolver: zodResolver(formSchema, messages),
+    defaultValues: { name: "", team: undefined, taskType: "", tags: "", description: "" },
+  });
+  const { errors } = form.formState;
 
   const create = useMutation(
     trpc.registry.createModel.mutationOptions({
@@ -40,28 +61,16 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
         onDone();
         router.push(modelHref(model.name));
       },
+      onError: (error) =>
+        applyServerError(form.setError, error, {
+          fields: ["name", "team", "taskType", "tags", "description"],
+          fieldFor: { CONFLICT: "name", NOT_FOUND: "team" },
+        }),
     }),
   );
-  const server = serverFieldErrors(create.error, { CONFLICT: "name", NOT_FOUND: "team" });
-  const errors = { ...server.fields, ...clientErrors };
-  const chosenTeam = team ?? me.data?.team ?? "";
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = validateForm(createModelInput, {
-      name: name.trim(),
-      team: chosenTeam || undefined,
-      taskType: taskType || undefined,
-      tags: parseTagsText(tags),
-      description,
-    });
-    if (!result.ok) {
-      setClientErrors({ ...result.errors, ...(taskType ? {} : { taskType: "Choose the kind of task" }) });
-      return;
-    }
-    setClientErrors({});
-    create.mutate(result.data);
-  }
+  // Until someone picks a team, the form offers (and sends) the user's own.
+  const ownTeam = () => (form.getValues("team") === undefined ? (me.data?.team ?? undefined) : undefined);
+  const submit = form.handleSubmit((values) => create.mutate({ ...values, team: values.team ?? ownTeam() }));
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="new-model-form">
@@ -69,16 +78,12 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
         id="model-name"
         label="Name"
         hint="Letters, digits, '.', '_' and '-'; used in URLs and the API."
-        error={errors.name}
+        error={fieldMessage(errors.name)}
       >
         {(control) => (
           <Input
             {...control}
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value);
-              clear("name");
-            }}
+            {...form.register("name")}
             placeholder="fraud-detector"
             autoComplete="off"
             autoFocus
@@ -87,38 +92,27 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
         )}
       </FormField>
       <div className="grid grid-cols-2 gap-3">
-        <FormField id="model-team" label="Team" error={errors.team}>
+        <FormField id="model-team" label="Team" error={fieldMessage(errors.team)}>
           {(control) => (
-            <Select
-              {...control}
-              value={chosenTeam}
-              onChange={(e) => {
-                setTeam(e.target.value);
-                clear("team");
-              }}
-              className="w-full"
-            >
-              <option value="">Choose a team…</option>
-              {teams.data?.map((t) => (
-                <option key={t.id} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
-            </Select>
+            <Controller
+              control={form.control}
+              name="team"
+              render={({ field }) => (
+                <Select {...control} {...field} value={field.value ?? me.data?.team ?? ""} className="w-full">
+                  <option value="">Choose a team…</option>
+                  {teams.data?.map((t) => (
+                    <option key={t.id} value={t.name}>
+                      {t.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            />
           )}
         </FormField>
-        <FormField id="model-task" label="Task type" error={errors.taskType}>
+        <FormField id="model-task" label="Task type" error={fieldMessage(errors.taskType)}>
           {(control) => (
-            <Select
-              {...control}
-              value={taskType}
-              onChange={(e) => {
-                setTaskType(TASK_TYPES.find((t) => t === e.target.value) ?? "");
-                clear("taskType");
-              }}
-              className="w-full"
-              required
-            >
+            <Select {...control} {...form.register("taskType")} className="w-full" required>
               <option value="">Choose…</option>
               {TASK_TYPES.map((t) => (
                 <option key={t} value={t}>
@@ -133,37 +127,22 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
         id="model-tags"
         label="Tags (optional)"
         hint="Separate with commas or spaces; at most 20."
-        error={errors.tags}
+        error={fieldMessage(errors.tags)}
+      >
+        {(control) => <Input {...control} {...form.register("tags")} placeholder="fraud, tabular" autoComplete="off" />}
+      </FormField>
+      <FormField
+        id="model-description"
+        label="Description (optional)"
+        hint="Markdown."
+        error={fieldMessage(errors.description)}
       >
         {(control) => (
-          <Input
-            {...control}
-            value={tags}
-            onChange={(e) => {
-              setTags(e.target.value);
-              clear("tags");
-            }}
-            placeholder="fraud, tabular"
-            autoComplete="off"
-          />
-        )}
-      </FormField>
-      <FormField id="model-description" label="Description (optional)" hint="Markdown." error={errors.description}>
-        {(control) => (
-          <Textarea
-            {...control}
-            value={description}
-            onChange={(e) => {
-              setDescription(e.target.value);
-              clear("description");
-            }}
-            onKeyDown={submitOnCtrlEnter}
-            rows={4}
-          />
+          <Textarea {...control} {...form.register("description")} onKeyDown={submitOnCtrlEnter} rows={4} />
         )}
       </FormField>
       <FormFooter
-        error={server.form}
+        error={errors.root?.server?.message}
         onCancel={onDone}
         pending={create.isPending}
         submitLabel="Create model"

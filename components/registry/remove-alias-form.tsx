@@ -1,13 +1,19 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { useTRPC } from "@/trpc/react";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
+import { useForm } from "react-hook-form";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
+import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
 import { Textarea } from "@/components/ui/textarea";
-import { serverFieldErrors } from "@/components/registry/server-error";
-import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
+import { useTRPC } from "@/trpc/react";
+import { reasonSchema, removeAliasInput } from "@/contracts/registry";
+
+// The API lets pipelines omit it; people removing an alias by hand should say why.
+const formSchema = removeAliasInput.extend({ reason: reasonSchema });
 
 export function RemoveAliasForm({
   modelName,
@@ -20,40 +26,26 @@ export function RemoveAliasForm({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string | undefined>();
+  const form = useForm({ resolver: zodResolver(formSchema), defaultValues: { reason: "" } });
+  const { errors } = form.formState;
   const mutation = useMutation(
     trpc.registry.removeAlias.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() });
         onDone();
       },
+      onError: (error) => applyServerError(form.setError, error, { fields: ["reason"] }),
     }),
   );
-  const server = serverFieldErrors(mutation.error);
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    // The API lets pipelines omit it; people removing an alias by hand should say why.
-    if (!reason.trim()) {
-      setReasonError("Give a reason");
-      return;
-    }
-    setReasonError(undefined);
-    mutation.mutate({ name: modelName, alias, reason: reason.trim() });
-  }
+  const submit = form.handleSubmit((values) => mutation.mutate({ name: modelName, alias, ...values }));
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="remove-alias-form">
-      <FormField id="remove-alias-reason" label="Reason" error={reasonError ?? server.fields.reason}>
+      <FormField id="remove-alias-reason" label="Reason" error={fieldMessage(errors.reason)}>
         {(control) => (
           <Textarea
             {...control}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setReasonError(undefined);
-            }}
+            {...form.register("reason")}
             onKeyDown={submitOnCtrlEnter}
             rows={3}
             maxLength={500}
@@ -62,7 +54,7 @@ export function RemoveAliasForm({
         )}
       </FormField>
       <FormFooter
-        error={server.form}
+        error={errors.root?.server?.message}
         onCancel={onDone}
         pending={mutation.isPending}
         submitLabel={`Remove ${alias}`}

@@ -1,24 +1,25 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { fieldMessage } from "@/components/forms/field-message";
+import { FormField } from "@/components/forms/form-field";
+import { FormFooter } from "@/components/forms/form-footer";
+import { applyServerError } from "@/components/forms/server-error";
+import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import { Textarea } from "@/components/ui/textarea";
+import { formatDateTime } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { aliasNameSchema, setAliasInput } from "@/contracts/registry";
-import { validateForm } from "@/components/registry/field-errors";
-import { FormField } from "@/components/ui/form-field";
-import { FormFooter } from "@/components/ui/form-footer";
-import { Textarea } from "@/components/ui/textarea";
 import { FORMAT_LABELS } from "@/components/registry/format";
-import { formatDateTime } from "@/lib/format";
-import { serverFieldErrors } from "@/components/registry/server-error";
-import { submitOnCtrlEnter } from "@/components/registry/submit-on-ctrl-enter";
-import { useClientErrors } from "@/components/registry/use-client-errors";
 
 type VersionOption = Pick<RouterOutputs["registry"]["get"]["versions"][number], "version" | "createdAt" | "format">;
 
-const formSchema = setAliasInput.extend({ alias: aliasNameSchema });
+const formSchema = setAliasInput.extend({ alias: z.string().trim().pipe(aliasNameSchema) });
 
 type Props = {
   modelName: string;
@@ -34,10 +35,15 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pointsAt = fixedAlias ? current.get(fixedAlias) : undefined;
-  const [alias, setAlias] = useState(fixedAlias ?? "");
-  const [version, setVersion] = useState(String(versions.find((v) => v.version !== pointsAt)?.version ?? ""));
-  const [reason, setReason] = useState("");
-  const { errors: clientErrors, setErrors: setClientErrors, clear } = useClientErrors();
+  const form = useForm({
+    resolver: zodResolver(formSchema),
+    defaultValues: {
+      alias: fixedAlias ?? "",
+      version: String(versions.find((v) => v.version !== pointsAt)?.version ?? ""),
+      reason: "",
+    },
+  });
+  const { errors } = form.formState;
 
   const mutation = useMutation(
     trpc.registry.setAlias.mutationOptions({
@@ -45,25 +51,21 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
         void queryClient.invalidateQueries({ queryKey: trpc.registry.pathKey() });
         onDone();
       },
+      onError: (error) =>
+        applyServerError(form.setError, error, {
+          fields: ["alias", "version", "reason"],
+          fieldFor: { CONFLICT: "version", NOT_FOUND: "version", BAD_REQUEST: "alias" },
+        }),
     }),
   );
-  const server = serverFieldErrors(mutation.error, { CONFLICT: "version", NOT_FOUND: "version", BAD_REQUEST: "alias" });
-  const errors = { ...server.fields, ...clientErrors };
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const result = validateForm(formSchema, { alias: alias.trim(), version: version || undefined, reason });
-    if (!result.ok) {
-      setClientErrors(result.errors);
+  const submit = form.handleSubmit((values) => {
+    if (current.get(values.alias) === values.version) {
+      form.setError("version", { message: `${values.alias} already points at v${values.version}` });
       return;
     }
-    if (current.get(result.data.alias) === result.data.version) {
-      setClientErrors({ version: `${result.data.alias} already points at v${result.data.version}` });
-      return;
-    }
-    setClientErrors({});
-    mutation.mutate({ name: modelName, ...result.data });
-  }
+    mutation.mutate({ name: modelName, ...values });
+  });
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="set-alias-form">
@@ -82,35 +84,16 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
           id="alias-name"
           label="Alias"
           hint="Lower-case letters, digits, '_' and '-', e.g. production, staging, champion."
-          error={errors.alias}
+          error={fieldMessage(errors.alias)}
         >
           {(control) => (
-            <Input
-              {...control}
-              value={alias}
-              onChange={(e) => {
-                setAlias(e.target.value);
-                clear("alias");
-              }}
-              placeholder="production"
-              autoComplete="off"
-              autoFocus
-            />
+            <Input {...control} {...form.register("alias")} placeholder="production" autoComplete="off" autoFocus />
           )}
         </FormField>
       )}
-      <FormField id="alias-version" label="Version" error={errors.version}>
+      <FormField id="alias-version" label="Version" error={fieldMessage(errors.version)}>
         {(control) => (
-          <Select
-            {...control}
-            value={version}
-            onChange={(e) => {
-              setVersion(e.target.value);
-              clear("version");
-            }}
-            className="w-full"
-            autoFocus={Boolean(fixedAlias)}
-          >
+          <Select {...control} {...form.register("version")} className="w-full" autoFocus={Boolean(fixedAlias)}>
             <option value="">Choose a version…</option>
             {versions.map((v) => (
               <option key={v.version} value={v.version}>
@@ -125,16 +108,12 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
         id="alias-reason"
         label="Reason"
         hint="Kept in the alias history for everyone to read (required, up to 500 characters). Ctrl+Enter saves."
-        error={errors.reason}
+        error={fieldMessage(errors.reason)}
       >
         {(control) => (
           <Textarea
             {...control}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              clear("reason");
-            }}
+            {...form.register("reason")}
             onKeyDown={submitOnCtrlEnter}
             rows={3}
             maxLength={500}
@@ -144,7 +123,7 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
         )}
       </FormField>
       <FormFooter
-        error={server.form}
+        error={errors.root?.server?.message}
         onCancel={onDone}
         pending={mutation.isPending}
         submitLabel={fixedAlias ? "Move alias" : "Set alias"}

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { ExperimentsList } from "@/components/experiments/experiments-list";
+import { ExperimentsList } from "@/components/experiments/list/experiments-list";
 import { LoadingState } from "@/components/ui/loading-state";
 
 export const metadata = { title: "Experiments" };

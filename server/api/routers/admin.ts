@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { createApiToken, createTokenInput, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
+import { createTokenInput } from "@/contracts/token-scopes";
+import { createApiToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
 import { auditFacets, listAuditInput, listAuditLog } from "@/server/services/admin/audit-log";
 import {
   listTeams,

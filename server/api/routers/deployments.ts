@@ -6,8 +6,7 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { decidePromotionInput } from "@/server/services/deployments/schemas";
-import { requestPromotionInput } from "@/contracts/deployments";
+import { decidePromotionInput, requestPromotionInput, rollbackEndpointInput } from "@/contracts/deployments";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
@@ -18,12 +17,7 @@ export const deploymentsRouter = createTRPCRouter({
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
   rollback: procedureWith("models:write")
-    .input(
-      z.object({
-        endpointId: z.string().min(1),
-        reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
-      }),
-    )
+    .input(rollbackEndpointInput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
   get: readProcedure

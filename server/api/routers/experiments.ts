@@ -1,15 +1,10 @@
+import { createExperimentInput } from "@/contracts/experiments";
 import { z } from "zod";
 import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { createExperiment, getExperiment, listExperiments } from "@/server/services/experiments/experiments";
 import { listRuns } from "@/server/services/experiments/list-runs";
 import { getRun } from "@/server/services/experiments/run-views";
-import {
-  compareRunsInput,
-  createExperimentInput,
-  idSchema,
-  listExperimentsInput,
-  listRunsInput,
-} from "@/server/services/experiments/schemas";
+import { compareRunsInput, idSchema, listExperimentsInput, listRunsInput } from "@/server/services/experiments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const experimentsRouter = createTRPCRouter({

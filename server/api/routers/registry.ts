@@ -1,3 +1,4 @@
+import { removeAliasInput } from "@/contracts/registry";
 import { z } from "zod";
 import { aliasHistory, versionAt } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
@@ -12,7 +13,6 @@ import {
   listModelsInput,
   modelRefSchema,
   registerVersionInput,
-  removeAliasInput,
 } from "@/server/services/registry/schemas";
 import { createModelInput, setAliasInput, updateModelInput, versionNumberSchema } from "@/contracts/registry";
 import { setAlias } from "@/server/services/registry/set-alias";

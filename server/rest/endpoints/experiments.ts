@@ -1,3 +1,4 @@
+import { createExperimentInput } from "@/contracts/experiments";
 import { z } from "zod";
 import { artifactDownloadResponse } from "@/server/services/artifacts/download";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
@@ -13,13 +14,7 @@ import {
 } from "@/server/services/experiments/output-schemas";
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
-import {
-  createExperimentInput,
-  createRunInput,
-  finishRunInput,
-  idSchema,
-  logBatchInput,
-} from "@/server/services/experiments/schemas";
+import { createRunInput, finishRunInput, idSchema, logBatchInput } from "@/server/services/experiments/schemas";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Experiments";

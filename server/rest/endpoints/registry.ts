@@ -1,3 +1,4 @@
+import { removeAliasInput } from "@/contracts/registry";
 import { z } from "zod";
 import { RunStatus } from "@/server/db/generated/enums";
 import { aliasTimeline } from "@/server/services/registry/alias-history";
@@ -8,12 +9,7 @@ import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import { aliasNameSchema, createModelInput, setAliasInput, versionNumberSchema } from "@/contracts/registry";
-import {
-  listModelsInput,
-  modelRefSchema,
-  registerVersionInput,
-  removeAliasInput,
-} from "@/server/services/registry/schemas";
+import { listModelsInput, modelRefSchema, registerVersionInput } from "@/server/services/registry/schemas";
 import { modelFormatSchema, taskTypeSchema } from "@/contracts/enums";
 import { signatureSchema } from "@/contracts/signature";
 import { setAlias } from "@/server/services/registry/set-alias";

@@ -6,19 +6,7 @@ import { ROLE_LABELS } from "@/contracts/permissions";
 import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import {
-  MAX_TOKEN_DAYS,
-  MAX_TOKEN_NAME,
-  SCOPE_PERMISSION,
-  TOKEN_SCOPES,
-  type TokenScope,
-} from "@/contracts/token-scopes";
-
-export const createTokenInput = z.object({
-  name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
-  expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
-});
+import { createTokenInput, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "@/contracts/token-scopes";
 
 const TOKEN_PREFIX = "mp_";
 

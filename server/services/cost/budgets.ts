@@ -10,12 +10,9 @@ import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
+import { setBudgetInput } from "@/contracts/budgets";
 
-export const setBudgetInput = z.object({
-  teamId: z.string().min(1),
-  /** null removes the team's budget. */
-  monthlyUsd: z.number().positive("A budget is more than $0").max(100_000_000).nullable(),
-});
+export { setBudgetInput };
 
 /** Sets or removes a team's monthly budget, audited. */
 export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof setBudgetInput>) {

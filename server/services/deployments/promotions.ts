@@ -8,7 +8,7 @@ import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot
 import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import type { GateResult } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
-import { decidePromotionInput } from "@/server/services/deployments/schemas";
+import { decidePromotionInput } from "@/contracts/deployments";
 import { requestPromotionInput } from "@/contracts/deployments";
 
 const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;

@@ -1,3 +1,4 @@
+import { createExperimentInput } from "@/contracts/experiments";
 import { Prisma } from "@/server/db/generated/client";
 import { AppError, isUniqueViolation, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -5,7 +6,6 @@ import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { experimentKeys } from "@/server/services/experiments/experiment-keys";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import {
-  createExperimentInput,
   listExperimentsInput,
   type CreateExperimentInput,
   type ListExperimentsInput,

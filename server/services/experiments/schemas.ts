@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createExperimentInput, experimentName } from "@/contracts/experiments";
 
 export const MAX_POINTS_PER_BATCH = 10_000;
 export const MAX_PARAMS_PER_BATCH = 1_000;
@@ -17,21 +18,9 @@ const entityKey = (what: string) =>
     .max(250, `${what} keys are at most 250 characters`)
     .regex(KEY_PATTERN, `${what} keys may contain only letters, digits, spaces and _ - . / :`);
 
-export const experimentName = z
-  .string()
-  .trim()
-  .min(1, "Name is required")
-  .max(200, "Name is at most 200 characters")
-  .regex(/^[^\p{Cc}]+$/u, "Name must not contain control characters");
-
 const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.date()]).transform((value) => new Date(value));
 
 export const idSchema = z.string().trim().min(1).max(64);
-
-export const createExperimentInput = z.object({
-  name: experimentName,
-  description: z.string().max(10_000, "Description is at most 10,000 characters").optional(),
-});
 
 export const listExperimentsInput = z.object({
   search: z.string().trim().max(200).optional(),

@@ -1,3 +1,4 @@
+import { removeAliasInput } from "@/contracts/registry";
 import type { z } from "zod";
 import { notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
@@ -5,7 +6,7 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { lockModel, touchModel } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema, removeAliasInput } from "@/server/services/registry/schemas";
+import { modelRefSchema } from "@/server/services/registry/schemas";
 
 /** Removes an alias; the event log keeps that it pointed somewhere until now. */
 export async function removeAlias(

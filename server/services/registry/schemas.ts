@@ -29,10 +29,6 @@ export const registerVersionInput = z.object({
   }),
 });
 
-export const removeAliasInput = z.object({
-  reason: z.string().trim().max(500, "Reasons are at most 500 characters").optional(),
-});
-
 export const aliasHistoryInput = z.object({
   alias: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),

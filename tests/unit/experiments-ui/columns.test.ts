@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ariaSort } from "@/lib/aria-sort";
-import { defaultColumnIds, nextSort, parseColumnId, resolveColumns, toggleColumn } from "@/lib/experiments-columns";
+import {
+  defaultColumnIds,
+  nextSort,
+  parseColumnId,
+  resolveColumns,
+  toggleColumn,
+} from "@/components/experiments/shared/columns";
 
 describe("value columns", () => {
   it("parses metric and param column ids, keeping dots in keys", () => {

@@ -8,7 +8,7 @@ import {
   downsampledFrom,
   scatterData,
   type RunValues,
-} from "@/lib/experiments-compare";
+} from "@/components/experiments/compare/compare";
 
 const runs: RunValues[] = [
   { id: "a", name: "run-a", params: { lr: "0.1", optimizer: "adam", seed: "1" }, metrics: { auc: 0.9, loss: 0.3 } },

@@ -6,8 +6,8 @@ import {
   nearestPoint,
   stepDomain,
   valueDomain,
-} from "@/lib/experiments-curves";
-import { filterErrorIndex, splitAtIndex } from "@/lib/experiments-filter";
+} from "@/components/experiments/charts/curves";
+import { filterErrorIndex, splitAtIndex } from "@/components/experiments/runs/filter";
 
 const points = [0, 10, 20, 30].map((step) => ({ step, value: step / 10 }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildValueRows, valuesDiffer, visibleRows } from "@/lib/experiments-diff";
+import { buildValueRows, valuesDiffer, visibleRows } from "@/components/experiments/compare/diff";
 
 describe("differences only", () => {
   const runs: { values: Record<string, string> }[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMetric, shortHash } from "@/lib/experiments-format";
+import { formatMetric, shortHash } from "@/components/experiments/shared/format";
 import { formatBytes, formatDuration, formatRelative } from "@/lib/format";
 
 const start = new Date("2025-01-01T10:00:00Z");

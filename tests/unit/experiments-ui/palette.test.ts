@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildRunColors, PALETTE_SIZE, runColorAt } from "@/lib/experiments-palette";
+import { buildRunColors, PALETTE_SIZE, runColorAt } from "@/components/experiments/compare/palette";
 
 describe("run palette", () => {
   it("gives every run of a 200-run selection its own colour", () => {

@@ -7,7 +7,7 @@ import {
   yForFraction,
   type PcBox,
   type PcDimension,
-} from "@/lib/experiments-parallel";
+} from "@/components/experiments/charts/parallel";
 
 const box: PcBox = { width: 500, height: 300, top: 50, right: 50, bottom: 50, left: 50 };
 

@@ -7,7 +7,7 @@ import {
   niceTicks,
   numericAxis,
   toFiniteNumber,
-} from "@/lib/experiments-scale";
+} from "@/components/experiments/charts/scale";
 
 describe("buildAxis", () => {
   it("is numeric when every present value is a number, even as strings", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applySelection, compareReadiness, selectionRecord } from "@/lib/experiments-selection";
+import { applySelection, compareReadiness, selectionRecord } from "@/components/experiments/runs/selection";
 
 describe("run selection", () => {
   it("keeps the order of earlier picks and appends new ones", () => {

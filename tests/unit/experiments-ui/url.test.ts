@@ -10,7 +10,7 @@ import {
   serializeExperimentListState,
   serializeRunsTableState,
   type RunsTableState,
-} from "@/lib/experiments-url";
+} from "@/components/experiments/shared/url";
 import { reuseEqualFields, toSearch } from "@/lib/url-state";
 
 describe("list encoding", () => {

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { ExperimentPage } from "@/components/experiments/experiment-page";
+import { ExperimentPage } from "@/components/experiments/runs/experiment-page";
 import { LoadingState } from "@/components/ui/loading-state";
 
 export const metadata = { title: "Experiment" };

@@ -1,6 +1,6 @@
 import { Suspense } from "react";
-import { ComparePage } from "@/components/experiments/compare-page";
-import { CompareSkeleton } from "@/components/experiments/compare-skeleton";
+import { ComparePage } from "@/components/experiments/compare/compare-page";
+import { CompareSkeleton } from "@/components/experiments/compare/compare-skeleton";
 
 export const metadata = { title: "Compare runs" };
 

@@ -1,4 +1,4 @@
-import { RunPage } from "@/components/experiments/run-page";
+import { RunPage } from "@/components/experiments/run/run-page";
 
 export const metadata = { title: "Run" };
 

@@ -1,0 +1,115 @@
+"use client";
+
+import { useCallback, useMemo } from "react";
+import { defaultAxes, defaultScatterAxes } from "@/components/experiments/compare/compare";
+import { buildRunColors } from "@/components/experiments/compare/palette";
+import type { CompareState } from "@/components/experiments/shared/url";
+import type { RouterOutputs } from "@/trpc/react";
+import { CompareCurvesSection } from "@/components/experiments/compare/compare-curves-section";
+import { CompareExperiments } from "@/components/experiments/compare/compare-experiments";
+import { CompareParallelSection } from "@/components/experiments/compare/compare-parallel-section";
+import { CompareScatterSection } from "@/components/experiments/compare/compare-scatter-section";
+import { CompareValuesSection } from "@/components/experiments/compare/compare-values-section";
+import { RunLegend } from "@/components/experiments/compare/run-legend";
+import type { UrlStateUpdate } from "@/lib/use-url-state";
+
+type Props = {
+  data: RouterOutputs["experiments"]["compare"];
+  state: CompareState;
+  update: UrlStateUpdate<CompareState>;
+  refreshing: boolean;
+};
+
+/**
+ * Everything derived from the comparison is memoised per input and every callback is stable, so a
+ * change to one part of the URL (say, "differences only") does not redraw the curves of 200 runs.
+ */
+export function CompareView({ data, state, update, refreshing }: Props) {
+  const runIds = useMemo(() => data.runs.map((run) => run.id), [data.runs]);
+  const colors = useMemo(() => buildRunColors(runIds), [runIds]);
+  const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
+  const axes = useMemo(
+    () => state.axes ?? defaultAxes(data.runs, data.paramKeys, data.metricKeys),
+    [state.axes, data.runs, data.paramKeys, data.metricKeys],
+  );
+  const scatterDefaults = useMemo(
+    () => defaultScatterAxes(data.runs, data.paramKeys, data.availableMetricKeys),
+    [data.runs, data.paramKeys, data.availableMetricKeys],
+  );
+
+  const toggleRun = useCallback(
+    (runId: string) =>
+      update(
+        (current) => ({
+          hidden: current.hidden.includes(runId)
+            ? current.hidden.filter((id) => id !== runId)
+            : [...current.hidden, runId],
+        }),
+        "replace",
+      ),
+    [update],
+  );
+  const showAll = useCallback(() => update({ hidden: [] }, "replace"), [update]);
+  const hideAll = useCallback(() => update({ hidden: runIds }, "replace"), [update, runIds]);
+  const setMetrics = useCallback((metrics: string[]) => update({ metrics }, "replace"), [update]);
+  const setDifferencesOnly = useCallback(
+    (differencesOnly: boolean) => update({ differencesOnly }, "replace"),
+    [update],
+  );
+  const setAxes = useCallback((next: string[] | null) => update({ axes: next }, "replace"), [update]);
+  const setScatter = useCallback(
+    (axis: "x" | "y", value: string) => update(axis === "x" ? { scatterX: value } : { scatterY: value }, "replace"),
+    [update],
+  );
+
+  return (
+    <div className={`space-y-6 ${refreshing ? "opacity-70 transition-opacity" : ""}`} aria-busy={refreshing}>
+      <CompareExperiments runs={data.runs} />
+      <RunLegend
+        runs={data.runs}
+        colors={colors}
+        hidden={hidden}
+        onToggle={toggleRun}
+        onShowAll={showAll}
+        onHideAll={hideAll}
+      />
+      <CompareCurvesSection
+        runs={data.runs}
+        series={data.series}
+        metricKeys={data.metricKeys}
+        availableMetricKeys={data.availableMetricKeys}
+        colors={colors}
+        hidden={hidden}
+        onMetricsChange={setMetrics}
+      />
+      <CompareValuesSection
+        runs={data.runs}
+        colors={colors}
+        paramKeys={data.paramKeys}
+        metricKeys={data.availableMetricKeys}
+        differencesOnly={state.differencesOnly}
+        onDifferencesOnlyChange={setDifferencesOnly}
+      />
+      <CompareParallelSection
+        runs={data.runs}
+        colors={colors}
+        hidden={hidden}
+        axes={axes}
+        customAxes={state.axes !== null}
+        paramKeys={data.paramKeys}
+        metricKeys={data.availableMetricKeys}
+        onAxesChange={setAxes}
+      />
+      <CompareScatterSection
+        runs={data.runs}
+        colors={colors}
+        hidden={hidden}
+        x={state.scatterX ?? scatterDefaults.x}
+        y={state.scatterY ?? scatterDefaults.y}
+        paramKeys={data.paramKeys}
+        metricKeys={data.availableMetricKeys}
+        onChange={setScatter}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+export const experimentName = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(200, "Name is at most 200 characters")
+  .regex(/^[^\p{Cc}]+$/u, "Name must not contain control characters");
+
+export const createExperimentInput = z.object({
+  name: experimentName,
+  description: z.string().max(10_000, "Description is at most 10,000 characters").optional(),
+});
