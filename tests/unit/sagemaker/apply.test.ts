@@ -136,13 +136,11 @@ describe("apply: creating a new endpoint", () => {
     const desired = desiredFor(endpoint);
     const model = desired.models[0];
     env.sagemaker.on(CreateModelCommand).rejects(alreadyExists("model", model?.ModelName ?? ""));
-    env.sagemaker
-      .on(DescribeModelCommand)
-      .resolves({
-        ModelName: model?.ModelName,
-        ExecutionRoleArn: ROLE,
-        PrimaryContainer: { ...model?.PrimaryContainer, Mode: "SingleModel" },
-      });
+    env.sagemaker.on(DescribeModelCommand).resolves({
+      ModelName: model?.ModelName,
+      ExecutionRoleArn: ROLE,
+      PrimaryContainer: { ...model?.PrimaryContainer, Mode: "SingleModel" },
+    });
     env.sagemaker.on(CreateEndpointConfigCommand).rejects(alreadyExists("endpoint-config", desired.configName));
     env.sagemaker
       .on(DescribeEndpointConfigCommand)
@@ -157,13 +155,11 @@ describe("apply: creating a new endpoint", () => {
   it("refuses to reuse a model name that holds a different model, and goes no further", async () => {
     const model = desiredFor(spec(variant(1, 100))).models[0];
     env.sagemaker.on(CreateModelCommand).rejects(alreadyExists("model", model?.ModelName ?? ""));
-    env.sagemaker
-      .on(DescribeModelCommand)
-      .resolves({
-        ModelName: model?.ModelName,
-        ExecutionRoleArn: ROLE,
-        PrimaryContainer: { ...model?.PrimaryContainer, Image: "other/image:1" },
-      });
+    env.sagemaker.on(DescribeModelCommand).resolves({
+      ModelName: model?.ModelName,
+      ExecutionRoleArn: ROLE,
+      PrimaryContainer: { ...model?.PrimaryContainer, Image: "other/image:1" },
+    });
 
     await expect(env.target.apply(spec(variant(1, 100)))).rejects.toMatchObject({
       code: "CONFLICT",
@@ -349,30 +345,26 @@ describe("apply: updating a live endpoint", () => {
 
   it("does nothing on a retry while SageMaker is still rolling out the same config", async () => {
     const { sagemaker, target } = onLiveOldConfig();
-    sagemaker
-      .on(DescribeEndpointCommand)
-      .resolves(
-        liveEndpoint({
-          EndpointStatus: "Updating",
-          EndpointConfigName: oldConfig.configName,
-          PendingDeploymentSummary: { EndpointConfigName: newConfig.configName },
-        }),
-      );
+    sagemaker.on(DescribeEndpointCommand).resolves(
+      liveEndpoint({
+        EndpointStatus: "Updating",
+        EndpointConfigName: oldConfig.configName,
+        PendingDeploymentSummary: { EndpointConfigName: newConfig.configName },
+      }),
+    );
     await expect(target.apply(newSpec)).resolves.toMatchObject({ status: "updating" });
     expect(writeCommands(sagemaker)).toEqual([]);
   });
 
   it("refuses a different spec while an update is in progress", async () => {
     const { sagemaker, target } = onLiveOldConfig();
-    sagemaker
-      .on(DescribeEndpointCommand)
-      .resolves(
-        liveEndpoint({
-          EndpointStatus: "Updating",
-          EndpointConfigName: oldConfig.configName,
-          PendingDeploymentSummary: { EndpointConfigName: "fraud-detector-cfg-111111111111" },
-        }),
-      );
+    sagemaker.on(DescribeEndpointCommand).resolves(
+      liveEndpoint({
+        EndpointStatus: "Updating",
+        EndpointConfigName: oldConfig.configName,
+        PendingDeploymentSummary: { EndpointConfigName: "fraud-detector-cfg-111111111111" },
+      }),
+    );
     await expect(target.apply(newSpec)).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("is Updating"),
@@ -382,15 +374,13 @@ describe("apply: updating a live endpoint", () => {
 
   it("refuses to update a Failed endpoint and says why it failed", async () => {
     const { sagemaker, target } = onLiveOldConfig();
-    sagemaker
-      .on(DescribeEndpointCommand)
-      .resolves(
-        liveEndpoint({
-          EndpointStatus: "Failed",
-          EndpointConfigName: oldConfig.configName,
-          FailureReason: "Image not found",
-        }),
-      );
+    sagemaker.on(DescribeEndpointCommand).resolves(
+      liveEndpoint({
+        EndpointStatus: "Failed",
+        EndpointConfigName: oldConfig.configName,
+        FailureReason: "Image not found",
+      }),
+    );
     await expect(target.apply(newSpec)).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("Failed (Image not found)"),

@@ -24,13 +24,11 @@ function withLeftovers(env: ReturnType<typeof mockedTarget>) {
   env.sagemaker
     .on(ListEndpointConfigsCommand)
     .resolvesOnce({
-      EndpointConfigs: configs
-        .slice(0, 2)
-        .map((name) => ({
-          EndpointConfigName: name,
-          EndpointConfigArn: arn("endpoint-config", name),
-          CreationTime: new Date(0),
-        })),
+      EndpointConfigs: configs.slice(0, 2).map((name) => ({
+        EndpointConfigName: name,
+        EndpointConfigArn: arn("endpoint-config", name),
+        CreationTime: new Date(0),
+      })),
       NextToken: "page-2",
     })
     .resolves({
@@ -42,11 +40,9 @@ function withLeftovers(env: ReturnType<typeof mockedTarget>) {
         },
       ],
     });
-  env.sagemaker
-    .on(ListModelsCommand)
-    .resolves({
-      Models: models.map((name) => ({ ModelName: name, ModelArn: arn("model", name), CreationTime: new Date(0) })),
-    });
+  env.sagemaker.on(ListModelsCommand).resolves({
+    Models: models.map((name) => ({ ModelName: name, ModelArn: arn("model", name), CreationTime: new Date(0) })),
+  });
   env.sagemaker.on(ListTagsCommand).resolves(ownedBy("fraud-detector"));
   env.sagemaker
     .on(ListTagsCommand, { ResourceArn: arn("endpoint-config", "fraud-detector-cfg-bbbbbbbbbbbb") })

@@ -158,14 +158,12 @@ describe("waitUntilSettled", () => {
 
   it("stops at once on UpdateRollbackFailed instead of polling until the timeout", async () => {
     const env = mockedTarget();
-    env.sagemaker
-      .on(DescribeEndpointCommand)
-      .resolves(
-        liveEndpoint({
-          EndpointStatus: "UpdateRollbackFailed",
-          FailureReason: "Rollback could not restore the old fleet",
-        }),
-      );
+    env.sagemaker.on(DescribeEndpointCommand).resolves(
+      liveEndpoint({
+        EndpointStatus: "UpdateRollbackFailed",
+        FailureReason: "Rollback could not restore the old fleet",
+      }),
+    );
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
 
     await expect(
