@@ -6,7 +6,7 @@ import { FormField } from "@/components/ui/form-field";
 import { InlineSaveFooter } from "@/components/ui/inline-save-footer";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
-import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
+import { driftThresholdsInput } from "@/server/services/drift/schemas";
 
 type Thresholds = { warnPsi: number; alertPsi: number; minSamples: number };
 

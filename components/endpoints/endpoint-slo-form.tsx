@@ -30,7 +30,7 @@ export function EndpointSloForm({
     trpc.endpoints.setSlo.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.endpoints.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.latency.pathKey() });
       },
     }),
   );

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { getEndpoint, listEndpoints, listEndpointsInput } from "@/server/services/deployments/endpoint-views";
-import { sendPrediction, sendPredictionInput } from "@/server/services/deployments/send-prediction";
-import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
+import { getEndpoint, listEndpoints, listEndpointsInput } from "@/server/services/endpoints/views";
+import { sendPrediction, sendPredictionInput } from "@/server/services/endpoints/send-prediction";
+import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/server/services/monitoring/slo-rules";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 

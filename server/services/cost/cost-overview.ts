@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clampStep } from "@/server/integrations/prometheus/promql";
-import type { ReadContext } from "@/server/services/context";
+import type { MetricsContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
 import { COST_RANGE_KEYS, COST_RANGES } from "@/server/services/cost/cost-ranges";
@@ -90,10 +90,10 @@ export async function measureUsage(prometheus: PrometheusSource, window: Aligned
 const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 
 /** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
-export async function costOverview(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
+export async function costOverview(ctx: Pick<MetricsContext, "db" | "prometheus">, input: CostWindowInput) {
   const window = costWindow(input);
   const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([
-    measureUsage(prometheus, window),
+    measureUsage(ctx.prometheus, window),
     priceTable(ctx),
   ]);
   const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictionsByEndpoint.keys()])];

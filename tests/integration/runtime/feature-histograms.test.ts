@@ -7,10 +7,10 @@ import { rowObject } from "@/runtime/models/dataset";
 import { writeModels, type ManifestEntry } from "@/runtime/models/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import type { FeatureBinsSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
-import { parsePrometheusText } from "@/server/services/monitoring/prometheus-text";
+import { parsePrometheusText } from "@/server/integrations/prometheus/prometheus-text";
 import { binIndex, countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
-import { computeReferenceProfile } from "@/server/services/monitoring/reference-profile";
-import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
+import { computeReferenceProfile } from "@/server/services/drift/reference-profile";
+import { parseSampleCsv } from "@/server/services/drift/sample-csv";
 import {
   postJson,
   startRuntime,

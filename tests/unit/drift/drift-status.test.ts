@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_DRIFT_THRESHOLDS,
-  featureStatus,
-  worstFeature,
-  worstStatus,
-} from "@/server/services/monitoring/drift-status";
-import { driftThresholdsInput } from "@/server/services/monitoring/drift-schemas";
+import { DEFAULT_DRIFT_THRESHOLDS, featureStatus, worstFeature, worstStatus } from "@/server/services/drift/status";
+import { driftThresholdsInput } from "@/server/services/drift/schemas";
 
 const thresholds = DEFAULT_DRIFT_THRESHOLDS;
 

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { PredictResponse } from "@/runtime/serving/predict";
 import { AppError, notFound } from "@/server/errors";
-import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
-import type { ReadContext } from "@/server/services/context";
+import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 
 export const MAX_PORTAL_PREDICTION_ROWS = 100;
@@ -39,7 +38,10 @@ function runtimeFailure(endpointName: string, status: number, body: RuntimeError
  * predictions, the variant that served them and the round trip measured from the portal. Only the local runtime is
  * reachable from here; SageMaker and Kubernetes endpoints are called from inside their own networks.
  */
-export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof sendPredictionInput>) {
+export async function sendPrediction(
+  ctx: Pick<ServiceContext, "db" | "runtime">,
+  rawInput: z.input<typeof sendPredictionInput>,
+) {
   const input = parseInput(sendPredictionInput, rawInput);
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },
@@ -49,8 +51,8 @@ export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof 
   if (endpoint.target !== "LOCAL")
     throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
 
-  const { baseUrl } = localRuntimeConfigFromEnv();
-  const url = `${baseUrl.replace(/\/+$/, "")}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
+  const { baseUrl } = ctx.runtime;
+  const url = `${baseUrl}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
   const started = performance.now();
   let response: Response;
   try {

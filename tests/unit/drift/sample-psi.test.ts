@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/runtime/models/random";
 import { numericBinIndex, populationStabilityIndex } from "@/server/services/monitoring/psi";
-import { quantileEdges } from "@/server/services/monitoring/reference-profile";
-import {
-  referenceBins,
-  sampleBinCounts,
-  samplePsi,
-  sampleQuantileEdges,
-} from "@/server/services/monitoring/sample-psi";
+import { quantileEdges } from "@/server/services/drift/reference-profile";
+import { referenceBins, sampleBinCounts, samplePsi, sampleQuantileEdges } from "@/server/services/drift/sample-psi";
 
 function column(size: number, seed: number, draw: (r: ReturnType<typeof seededRandom>) => number) {
   const random = seededRandom(seed);

@@ -1,0 +1,6 @@
+import { latencyDashboard, latencyInput } from "@/server/services/latency/dashboard";
+import { createTRPCRouter, readProcedure } from "@/server/api/trpc";
+
+export const latencyRouter = createTRPCRouter({
+  dashboard: readProcedure.input(latencyInput).query(({ ctx, input }) => latencyDashboard(ctx.service, input)),
+});
