@@ -1,6 +1,7 @@
-import { setBudgetInput, setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
+import { setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
 import { checkBudgets } from "@/server/services/cost/budget-alerts";
-import { costOverview, costWindowInput } from "@/server/services/cost/cost-overview";
+import { costOverview } from "@/server/services/cost/cost-overview";
+import { costWindowInput, setBudgetInput } from "@/server/services/cost/schemas";
 import { costTrend } from "@/server/services/cost/cost-trend";
 import { listPrices, upsertPrice } from "@/server/services/cost/pricing";
 import { upsertPriceInput } from "@/server/services/cost/pricing-schema";

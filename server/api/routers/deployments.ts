@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import {
   decidePromotion,
@@ -6,7 +5,13 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { decidePromotionInput, requestPromotionInput } from "@/server/services/deployments/schemas";
+import {
+  decidePromotionInput,
+  deploymentIdInput,
+  listDeploymentsInput,
+  requestPromotionInput,
+  rollbackInput,
+} from "@/server/services/deployments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
@@ -17,18 +22,9 @@ export const deploymentsRouter = createTRPCRouter({
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
   rollback: procedureWith("models:write")
-    .input(
-      z.object({
-        endpointId: z.string().min(1),
-        reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
-      }),
-    )
+    .input(rollbackInput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
-  get: readProcedure
-    .input(z.object({ id: z.string().min(1) }))
-    .query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
-  list: readProcedure
-    .input(z.object({ modelName: z.string().optional(), take: z.number().int().min(1).max(200).optional() }))
-    .query(({ ctx, input }) => listDeployments(ctx.service, input)),
+  get: readProcedure.input(deploymentIdInput).query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
+  list: readProcedure.input(listDeploymentsInput).query(({ ctx, input }) => listDeployments(ctx.service, input)),
 });

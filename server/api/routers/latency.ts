@@ -1,4 +1,5 @@
-import { latencyDashboard, latencyInput } from "@/server/services/latency/dashboard";
+import { latencyDashboard } from "@/server/services/latency/dashboard";
+import { latencyInput } from "@/server/services/latency/schemas";
 import { createTRPCRouter, readProcedure } from "@/server/api/trpc";
 
 export const latencyRouter = createTRPCRouter({

@@ -5,21 +5,10 @@ import { can, ROLE_LABELS } from "@/server/auth/roles";
 import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import {
-  MAX_TOKEN_DAYS,
-  MAX_TOKEN_NAME,
-  SCOPE_PERMISSION,
-  TOKEN_SCOPES,
-  type TokenScope,
-} from "@/server/services/admin/token-scopes";
+import { SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "@/server/services/admin/token-scopes";
+import { createTokenInput } from "@/server/services/admin/schemas";
 
 export { TOKEN_SCOPES, type TokenScope } from "@/server/services/admin/token-scopes";
-
-export const createTokenInput = z.object({
-  name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
-  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
-  expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
-});
 
 const TOKEN_PREFIX = "mp_";
 

@@ -9,12 +9,7 @@ import { costWindow, measureUsage, type PromQuery } from "@/server/services/cost
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
-
-export const setBudgetInput = z.object({
-  teamId: z.string().min(1),
-  /** null removes the team's budget. */
-  monthlyUsd: z.number().positive("A budget is more than $0").max(100_000_000).nullable(),
-});
+import { setBudgetInput } from "@/server/services/cost/schemas";
 
 /** Sets or removes a team's monthly budget, audited. */
 export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof setBudgetInput>) {

@@ -1,7 +1,8 @@
 import { clampStep } from "@/server/integrations/prometheus/promql";
 import type { MetricsContext } from "@/server/services/context";
 import { dollarsPerThousand } from "@/server/services/cost/cost-math";
-import { resolveWindow, type CostWindowInput, type PromQuery } from "@/server/services/cost/cost-overview";
+import { resolveWindow, type PromQuery } from "@/server/services/cost/cost-overview";
+import type { CostWindowInput } from "@/server/services/cost/schemas";
 import { instancesTrendQuery, predictionsTrendQuery } from "@/server/services/cost/cost-queries";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";

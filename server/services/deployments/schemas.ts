@@ -41,3 +41,15 @@ export const decidePromotionInput = z.object({
 });
 
 export type MetricGate = z.infer<typeof metricGateSchema>;
+
+export const rollbackInput = z.object({
+  endpointId: z.string().min(1),
+  reason: z.string().trim().min(1, "Say why you are rolling back").max(500),
+});
+
+export const deploymentIdInput = z.object({ id: z.string().min(1) });
+
+export const listDeploymentsInput = z.object({
+  modelName: z.string().optional(),
+  take: z.number().int().min(1).max(200).optional(),
+});

@@ -3,19 +3,9 @@ import type { PredictResponse } from "@/runtime/serving/predict";
 import { AppError, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
+import { sendPredictionInput } from "@/server/services/endpoints/schemas";
 
-export const MAX_PORTAL_PREDICTION_ROWS = 100;
 const PREDICT_TIMEOUT_MS = 30_000;
-
-export const sendPredictionInput = z.object({
-  endpointId: z.string().min(1),
-  rows: z
-    .array(z.record(z.string(), z.unknown(), { error: "Each row must be an object of feature values" }), {
-      error: "Send a list of rows",
-    })
-    .min(1, "Send at least one row")
-    .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
-});
 
 type RuntimeErrorBody = { error?: string; field?: string; rowIndex?: number };
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { InstantSample, RangeSeries } from "@/server/integrations/prometheus/client";
 import { clampStep } from "@/server/integrations/prometheus/promql";
 import type { MetricsContext } from "@/server/services/context";
@@ -12,16 +11,9 @@ import {
   SERVER_ERROR_STATUS,
   statusRatioQuery,
 } from "@/server/services/latency/queries";
-import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "@/server/services/monitoring/latency-ranges";
+import { LATENCY_RANGES } from "@/server/services/monitoring/latency-ranges";
 import { sloStatus } from "@/server/services/slo/latency-slo";
-
-export const latencyInput = z.object({
-  range: z.enum(LATENCY_RANGE_KEYS).default(DEFAULT_LATENCY_RANGE),
-  endpoint: z.string().trim().min(1).max(200).optional(),
-  /** The end of the range; now when omitted. */
-  at: z.date().optional(),
-});
-export type LatencyInput = z.input<typeof latencyInput>;
+import { latencyInput, type LatencyInput } from "@/server/services/latency/schemas";
 
 /** Rates need a window spanning several scrapes; a minute covers scrape intervals up to 15 s. */
 const MIN_RATE_WINDOW_SECONDS = 60;
