@@ -5,7 +5,10 @@ import { getRun } from "@/server/services/experiments/run-views";
 import {
   compareRunsInput,
   createExperimentInput,
+  experimentDetailOutput,
   experimentIdInput,
+  experimentListOutput,
+  experimentSummaryOutput,
   listExperimentsInput,
   listRunsInput,
   runIdInput,
@@ -13,9 +16,15 @@ import {
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const experimentsRouter = createTRPCRouter({
-  list: readProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.service, input)),
+  list: readProcedure
+    .input(listExperimentsInput)
+    .output(experimentListOutput)
+    .query(({ ctx, input }) => listExperiments(ctx.service, input)),
 
-  get: readProcedure.input(experimentIdInput).query(({ ctx, input }) => getExperiment(ctx.service, input.id)),
+  get: readProcedure
+    .input(experimentIdInput)
+    .output(experimentDetailOutput)
+    .query(({ ctx, input }) => getExperiment(ctx.service, input.id)),
 
   runs: readProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.service, input)),
 
@@ -25,5 +34,6 @@ export const experimentsRouter = createTRPCRouter({
 
   createExperiment: procedureWith("experiments:write")
     .input(createExperimentInput)
+    .output(experimentSummaryOutput)
     .mutation(({ ctx, input }) => createExperiment(ctx.service, input)),
 });
