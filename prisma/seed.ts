@@ -1,4 +1,4 @@
-import { db } from "@/server/db/client";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { closeQueues } from "@/server/jobs/define-job";
 import { DEMO_MODELS, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
 import { seedModel } from "@/prisma/seed/seed-model";
@@ -8,7 +8,8 @@ import { seedRuntimeModels } from "@/prisma/seed/seed-runtime-models";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
 // Every row it creates is labelled demo. Running it again on a seeded database does nothing.
-const database = db();
+const system = systemContextFromEnv();
+const database = system.db;
 const demoTeams = await database.team.count({ where: { name: { in: [...DEMO_TEAMS] }, isDemo: true } });
 const demoModels = await database.registeredModel.count({ where: { isDemo: true } });
 if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
@@ -19,7 +20,7 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
   );
 } else {
   const started = Date.now();
-  const people = await seedPeople(database);
+  const people = await seedPeople(system);
   for (const model of DEMO_MODELS) {
     const owner = people.get(model.owner);
     if (!owner) throw new Error(`Demo model ${model.name} names an unknown owner ${model.owner}`);

@@ -1,21 +1,21 @@
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
-import { LocalRuntimeTarget, localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
+import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-guardrails";
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
-import { artifactStore } from "@/server/services/artifacts/store";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+import type { SystemContext } from "@/server/services/context";
 import type { DeploymentRuntime } from "@/server/services/deployments/run-deployment";
 import { env } from "@/server/env";
 import path from "node:path";
 
 const localStore = () => new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
 
-const FACTORIES: Record<DeploymentTargetKind, () => DeploymentTarget> = {
-  LOCAL: () => new LocalRuntimeTarget(localRuntimeConfigFromEnv()),
+const FACTORIES: Record<DeploymentTargetKind, (context: SystemContext) => DeploymentTarget> = {
+  LOCAL: (context) => new LocalRuntimeTarget(context.runtime.config),
   SAGEMAKER: () => {
     const store = localStore();
     return SageMakerTarget.fromEnv({ artifacts: fileArtifactSource((sha256) => store.blobPath(sha256)) });
@@ -24,13 +24,13 @@ const FACTORIES: Record<DeploymentTargetKind, () => DeploymentTarget> = {
 };
 
 /** The real targets, built on first use; a target whose configuration is missing fails the deployment clearly. */
-function targets() {
+function targets(context: SystemContext) {
   const built = new Map<DeploymentTargetKind, DeploymentTarget>();
   return (kind: DeploymentTargetKind) => {
     let target = built.get(kind);
     if (!target) {
       try {
-        target = FACTORIES[kind]();
+        target = FACTORIES[kind](context);
       } catch (error) {
         throw new DeploymentFailure(
           `The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`,
@@ -52,13 +52,12 @@ function artifactUri(artifact: { sha256: string }, kind: DeploymentTargetKind) {
   return `artifacts/${artifact.sha256}/model`;
 }
 
-export function deploymentRuntime(): DeploymentRuntime {
-  const local = localRuntimeConfigFromEnv();
+export function deploymentRuntime(context: SystemContext): DeploymentRuntime {
   return {
-    target: targets(),
+    target: targets(context),
     artifactUri,
-    artifactExists: (sha256) => artifactStore().exists(sha256),
-    guardrails: new ScrapeGuardrails(`${local.baseUrl.replace(/\/+$/, "")}/metrics`),
+    artifactExists: (sha256) => context.artifacts.exists(sha256),
+    guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     healthTimeoutMs: 120_000,
     guardrailPollMs: 2_000,

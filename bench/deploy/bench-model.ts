@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ManifestEntry } from "@/training/write-models";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import type { Db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs, type ServiceContext } from "@/server/services/context";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
@@ -14,7 +15,7 @@ export async function benchActor(database: Db): Promise<ServiceContext> {
   const user = await database.user.create({
     data: { email: "bench-deploy@example.test", name: "Bench", role: "DATA_SCIENTIST", teamId: team.id },
   });
-  return { db: database, actor: { userId: user.id, role: user.role } };
+  return actingAs({ ...systemContextFromEnv(), db: database }, { userId: user.id, role: user.role });
 }
 
 /** Registers one version per manifest entry (real ONNX files from writeModels) under a new model. */

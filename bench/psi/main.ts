@@ -129,7 +129,7 @@ Sanity check of the numbers it computed: ${stable.length} stable features ${summ
 (b) Raw samples: ${RAW_ROWS.toLocaleString("en")} reference and ${RAW_ROWS.toLocaleString("en")} production rows × ${RAW_FEATURES} float64 features (normal, log-normal,
 uniform and tied-integer shapes; deterministic), written once to a file both sides read. Per feature: ${BINS}-quantile edges of the
 reference (NumPy method "lower", ties collapsed), bin both samples (\`le\` convention), PSI with ε = 1e-4. Only the compute is
-timed (not generating or loading the data); median of ${RAW_RUNS} runs. TypeScript: \`server/services/monitoring/sample-psi.ts\`
+timed (not generating or loading the data); median of ${RAW_RUNS} runs. TypeScript: \`server/services/drift/sample-psi.ts\`
 (pivots from a strided sample, one branch-free pass over the reference, exact selection only inside the regions that hold a quantile, one branch-free pass over production; Float64Arrays); NumPy: \`bench/psi/psi_numpy.py\` (np.quantile + np.searchsorted + np.bincount).
 
 | implementation | ms (all ${RAW_FEATURES} features) |

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { seededRandom, type Random } from "@/training/random";
-import { samplePsi } from "@/server/services/monitoring/sample-psi";
+import { samplePsi } from "@/server/services/drift/sample-psi";
 
 /** Four shapes (normal, log-normal, uniform, tied integers); every fifth feature drifts in production. */
 const SHAPES: Array<(r: Random, drift: boolean) => number> = [

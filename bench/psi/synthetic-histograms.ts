@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { FeatureHistogramFamily } from "@/runtime/feature-histograms";
 import type { VariantConfig } from "@/contracts/runtime-control";
 import { seededRandom } from "@/training/random";
-import { sampleBinCounts, sampleQuantileEdges } from "@/server/services/monitoring/sample-psi";
+import { sampleBinCounts, sampleQuantileEdges } from "@/server/services/drift/sample-psi";
 
 export type SyntheticFeature = { name: string; edges: number[]; proportions: number[]; shifted: boolean };
 

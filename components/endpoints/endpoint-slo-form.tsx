@@ -46,7 +46,7 @@ export function EndpointSloForm({
     trpc.endpoints.setSlo.mutationOptions({
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.endpoints.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.monitoring.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.latency.pathKey() });
       },
       onError: (error) => applyServerError(form.setError, error, { fields: ["p99Ms", "availability"] }),
     }),

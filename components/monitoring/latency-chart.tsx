@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/trpc/react";
 import { lineLabel, tickFormatter } from "@/components/monitoring/latency-format";
 
-type Dashboard = RouterOutputs["monitoring"]["latency"];
+type Dashboard = RouterOutputs["latency"]["dashboard"];
 export type ChartMetric = keyof Omit<Dashboard["series"][number]["points"][number], "t">;
 
 const COLORS = ["#4f46e5", "#e11d48", "#059669", "#d97706", "#0284c7", "#9333ea", "#65a30d", "#db2777"];

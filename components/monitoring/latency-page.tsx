@@ -23,10 +23,10 @@ export function LatencyPage() {
   const trpc = useTRPC();
   const [{ range, endpoint }, update] = useUrlState(parseLatencyState, serializeLatencyState);
   const dashboard = useQuery({
-    ...trpc.monitoring.latency.queryOptions({ range, endpoint: endpoint || undefined }, { refetchInterval: 15_000 }),
+    ...trpc.latency.dashboard.queryOptions({ range, endpoint: endpoint || undefined }, { refetchInterval: 15_000 }),
     placeholderData: keepPreviousData,
   });
-  const all = useQuery(trpc.monitoring.latency.queryOptions({ range }, { enabled: endpoint !== "" }));
+  const all = useQuery(trpc.latency.dashboard.queryOptions({ range }, { enabled: endpoint !== "" }));
   const endpoints = [
     ...new Set([
       ...(endpoint ? [endpoint] : []),

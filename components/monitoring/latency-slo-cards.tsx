@@ -6,7 +6,7 @@ import type { RouterOutputs } from "@/trpc/react";
 import { FAST_BURN, SLOW_BURN } from "@/contracts/slo-rules";
 import { formatRatio, formatSeconds, NO_DATA } from "@/components/monitoring/latency-format";
 
-type Slo = RouterOutputs["monitoring"]["latency"]["slo"];
+type Slo = RouterOutputs["latency"]["dashboard"]["slo"];
 type EndpointSlo = Slo["endpoints"][number];
 
 function burnTone(burn1h: number | null, burn6h: number | null): { tone: BadgeTone; label: string } {

@@ -2,7 +2,7 @@ import { tableClasses } from "@/components/ui/table-classes";
 import type { RouterOutputs } from "@/trpc/react";
 import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "@/components/monitoring/latency-format";
 
-type Dashboard = RouterOutputs["monitoring"]["latency"];
+type Dashboard = RouterOutputs["latency"]["dashboard"];
 type Row = Dashboard["rows"][number];
 type Column = keyof Dashboard["queries"]["summary"];
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { db } from "@/server/db/client";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { closeQueues } from "@/server/jobs/define-job";
+import { actingAs } from "@/server/services/context";
 import { requestPromotion } from "@/server/services/deployments/promotions";
 
 /**
@@ -13,7 +14,8 @@ const MODEL = "fraud-detector-xgb";
 const POLL_MS = 2000;
 const GIVE_UP_AFTER_MS = 30 * 60_000;
 
-const database = db();
+const system = systemContextFromEnv();
+const database = system.db;
 const log = (message: string) => console.log(`[demo second release] ${message}`);
 
 async function stagingOutcome(modelId: string, deadline: number) {
@@ -52,7 +54,7 @@ async function main() {
   if (outcome !== "SUCCEEDED")
     return log(`not requesting v${latest.version}: the first staging deployment ended ${outcome}`);
   const { deploymentId } = await requestPromotion(
-    { db: database, actor: { userId: latest.createdBy.id, role: latest.createdBy.role } },
+    actingAs(system, { userId: latest.createdBy.id, role: latest.createdBy.role }),
     {
       modelName: MODEL,
       version: latest.version,

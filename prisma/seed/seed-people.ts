@@ -1,14 +1,14 @@
 import { ensureUser } from "@/server/auth/ensure-user";
-import type { Db } from "@/server/db/client";
 import { setUserRole, setUserTeam } from "@/server/services/admin/users";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
 import { DEMO_PEOPLE, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
 
 /**
  * Teams and people as SSO would create them (ensureUser), then roles and teams set by the demo admin through the
  * same service the admin page uses. The first admin is bootstrapped directly: someone has to be first.
  */
-export async function seedPeople(database: Db) {
+export async function seedPeople(system: SystemContext) {
+  const database = system.db;
   const teams = new Map<string, string>();
   for (const name of DEMO_TEAMS) {
     const team = await database.team.create({ data: { name, isDemo: true } });
@@ -22,14 +22,14 @@ export async function seedPeople(database: Db) {
     where: { id: admin.id },
     data: { role: "ADMIN", isDemo: true, teamId: teams.get(first.team) },
   });
-  const adminCtx: ServiceContext = { db: database, actor: { userId: admin.id, role: "ADMIN" } };
+  const adminCtx = actingAs(system, { userId: admin.id, role: "ADMIN" });
   users.set(first.email, adminCtx);
   for (const person of others) {
     const user = await ensureUser(database, person);
     await database.user.update({ where: { id: user.id }, data: { isDemo: true } });
     await setUserRole(adminCtx, { userId: user.id, role: person.role });
     await setUserTeam(adminCtx, { userId: user.id, teamId: teams.get(person.team) ?? null });
-    users.set(person.email, { db: database, actor: { userId: user.id, role: person.role } });
+    users.set(person.email, actingAs(system, { userId: user.id, role: person.role }));
   }
   return users;
 }

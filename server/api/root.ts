@@ -6,7 +6,7 @@ import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
-import { monitoringRouter } from "@/server/api/routers/monitoring";
+import { latencyRouter } from "@/server/api/routers/latency";
 import { registryRouter } from "@/server/api/routers/registry";
 import { sessionRouter } from "@/server/api/routers/session";
 
@@ -19,7 +19,7 @@ export const appRouter = createTRPCRouter({
   drift: driftRouter,
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
-  monitoring: monitoringRouter,
+  latency: latencyRouter,
   registry: registryRouter,
 });
 

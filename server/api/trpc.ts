@@ -1,18 +1,19 @@
+import { type Permission } from "@/contracts/permissions";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Actor } from "@/server/auth/actor";
 import { currentUser, type CurrentUser } from "@/server/auth/current-user";
 import { can } from "@/server/auth/roles";
-import type { Permission } from "@/contracts/permissions";
-import { db, type Db } from "@/server/db/client";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError, type AppErrorCode } from "@/server/errors";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs, type SystemContext } from "@/server/services/context";
 
-export type TrpcContext = { db: Db; user: CurrentUser | null };
+/** The database and clients every procedure may use (see SystemContext), and who is signed in. */
+export type TrpcContext = { system: SystemContext; user: CurrentUser | null };
 
 export async function createTrpcContext(): Promise<TrpcContext> {
-  return { db: db(), user: await currentUser() };
+  return { system: systemContextFromEnv(), user: await currentUser() };
 }
 
 const TRPC_CODES = {
@@ -62,7 +63,7 @@ export const publicProcedure = t.procedure.use(appErrors);
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   const actor: Actor = { userId: ctx.user.id, role: ctx.user.role };
-  const service: ServiceContext = { db: ctx.db, actor };
+  const service = actingAs(ctx.system, actor);
   return next({ ctx: { ...ctx, user: ctx.user, actor, service } });
 });
 

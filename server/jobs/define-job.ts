@@ -1,18 +1,75 @@
-import { Queue, type JobsOptions } from "bullmq";
+import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { z } from "zod";
-import { env } from "@/server/env";
+import { env, type Env } from "@/server/env";
 import { redisConnection } from "@/server/jobs/redis";
+import type { SystemContext } from "@/server/services/context";
 
-/** A job type shared by producer and worker: its queue, name and payload schema. */
-export type JobDefinition<S extends z.ZodType> = {
-  queue: string;
-  name: string;
-  schema: S;
-  defaults?: JobsOptions;
+/** A value fixed in the definition, or read from the validated environment when the worker starts. */
+export type Setting<T> = T | ((settings: Env) => T);
+
+/** Runs one job: the payload is already parsed with the job's schema; `job` gives BullMQ's attempt and timing. */
+export type JobHandler<S extends z.ZodType, R = unknown> = (
+  payload: z.infer<S>,
+  context: SystemContext,
+  job: Job,
+) => Promise<R>;
+
+type Schedule<S extends z.ZodType> = ({ every: Setting<number> } | { pattern: string }) & {
+  /** The payload of every scheduled run (an empty object when omitted). */
+  payload?: () => z.input<S>;
 };
 
-export function defineJob<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
-  return definition;
+/** What defineJob is given: the job's queue, name, payload schema and handler, and how the worker runs it. */
+export type JobSpec<S extends z.ZodType> = {
+  name: string;
+  /** The BullMQ queue; the job's name when omitted. */
+  queue?: string;
+  schema: S;
+  /** A lazy import, so a producer (the web server enqueueing a deployment) never loads the handler's dependencies. */
+  handler: () => Promise<JobHandler<S>>;
+  defaults?: JobsOptions;
+  /** A repeatable job: the worker upserts one job scheduler (id = the job's name) with this interval or cron pattern. */
+  schedule?: Schedule<S>;
+  concurrency?: number;
+  /** How long a worker holds a job's lock between renewals (BullMQ's default when omitted). */
+  lockDuration?: Setting<number>;
+  stalledInterval?: Setting<number>;
+  /** Jobs with the same key never run side by side in one worker process (a later one shares the running result). */
+  singleFlightKey?: (payload: z.infer<S>) => string;
+};
+
+/** A started job, ready to run: its payload parsed once, and its single-flight key if it has one. */
+export type PreparedJob = { key: string | undefined; run: (context: SystemContext) => Promise<unknown> };
+
+/** A job type shared by producer and worker. */
+export type JobDefinition<S extends z.ZodType> = Omit<JobSpec<S>, "queue" | "handler" | "singleFlightKey"> & {
+  queue: string;
+  /** Parses a BullMQ job's data with the schema and binds it to the (lazily imported) handler. */
+  prepare: (job: Job) => PreparedJob;
+};
+
+/** Any job definition, as the worker loop sees them. */
+export type WorkerJob = Omit<JobDefinition<z.ZodType>, "schema" | "schedule"> & {
+  schema: z.ZodType;
+  schedule?: Schedule<z.ZodType>;
+};
+
+export function defineJob<S extends z.ZodType>({ handler, singleFlightKey, ...spec }: JobSpec<S>): JobDefinition<S> {
+  return {
+    ...spec,
+    queue: spec.queue ?? spec.name,
+    prepare: (job) => {
+      const payload = spec.schema.parse(job.data);
+      return {
+        key: singleFlightKey?.(payload),
+        run: async (context) => (await handler())(payload, context, job),
+      };
+    },
+  };
+}
+
+export function resolveSetting<T>(setting: Setting<T>, settings: Env = env()): T {
+  return typeof setting === "function" ? (setting as (settings: Env) => T)(settings) : setting;
 }
 
 const queues = new Map<string, Queue>();
@@ -34,6 +91,22 @@ export async function enqueue<S extends z.ZodType>(
 ) {
   const data = definition.schema.parse(payload);
   return queueFor(definition.queue).add(definition.name, data, { ...definition.defaults, ...options });
+}
+
+/**
+ * Creates or updates the job's scheduler (id = the job's name), so there is one schedule however often the worker
+ * starts and whatever the interval is now.
+ */
+export async function scheduleJob(definition: WorkerJob) {
+  const { schedule } = definition;
+  if (!schedule) throw new Error(`Job ${definition.name} has no schedule`);
+  const repeat = "pattern" in schedule ? { pattern: schedule.pattern } : { every: resolveSetting(schedule.every) };
+  const data = definition.schema.parse(schedule.payload?.() ?? {});
+  return queueFor(definition.queue).upsertJobScheduler(definition.name, repeat, {
+    name: definition.name,
+    data,
+    opts: definition.defaults,
+  });
 }
 
 export async function closeQueues() {

@@ -1,15 +1,25 @@
 import { z } from "zod";
 import { defineJob } from "@/server/jobs/define-job";
 
-export const DEPLOYMENTS_QUEUE = "deployments";
+export const deployPayload = z.object({ deploymentId: z.string().min(1) });
 
 /** Runs a deployment's state machine. The payload is only the id; the worker reads the state from PostgreSQL. */
 export const deployJob = defineJob({
-  queue: DEPLOYMENTS_QUEUE,
+  queue: "deployments",
   name: "deploy",
-  schema: z.object({ deploymentId: z.string().min(1) }),
+  schema: deployPayload,
+  handler: async () => (await import("@/workers/handlers/deploy")).handleDeploy,
   defaults: { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  concurrency: 4,
+  // A bake can last minutes; the lock is renewed while the handler runs, and a crashed worker's job is
+  // picked up again once the lock lapses and the stalled-job check sees it.
+  lockDuration: (settings) => settings.WORKER_LOCK_DURATION_MS,
+  stalledInterval: (settings) => settings.WORKER_STALLED_INTERVAL_MS,
+  // A job re-queued after Redis lost it must not run beside the one this process is still handling.
+  singleFlightKey: (payload) => payload.deploymentId,
 });
+
+export const DEPLOYMENTS_QUEUE = deployJob.queue;
 
 /** One job per deployment: BullMQ ignores a second add with the same id, so re-enqueueing is harmless. */
 export const deployJobId = (deploymentId: string) => `deploy-${deploymentId}`;

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { defineJob } from "@/server/jobs/define-job";
 
-export const HEALTH_QUEUE = "health";
+export const healthCheckPayload = z.object({ requestedAt: z.string().datetime() });
 
-/** Proves the worker is alive: it checks the database and records a heartbeat. */
+/** Proves the worker is alive: it checks the database and records a heartbeat, every minute. */
 export const healthCheckJob = defineJob({
-  queue: HEALTH_QUEUE,
+  queue: "health",
   name: "health-check",
-  schema: z.object({ requestedAt: z.string().datetime() }),
+  schema: healthCheckPayload,
+  handler: async () => (await import("@/workers/handlers/health-check")).handleHealthCheck,
   defaults: { removeOnComplete: 100, removeOnFail: 100 },
+  schedule: { every: 60_000, payload: () => ({ requestedAt: new Date().toISOString() }) },
 });

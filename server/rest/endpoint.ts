@@ -1,11 +1,11 @@
+import { type Permission } from "@/contracts/permissions";
+import { type TokenScope } from "@/contracts/token-scopes";
 import { z } from "zod";
 import { can } from "@/server/auth/roles";
-import type { Permission } from "@/contracts/permissions";
-import { db } from "@/server/db/client";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
 import { authenticateApiToken } from "@/server/services/admin/api-tokens";
-import type { TokenScope } from "@/contracts/token-scopes";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs, type ServiceContext } from "@/server/services/context";
 import { errorResponse, jsonResponse } from "@/server/rest/responses";
 import { readJsonBody } from "@/server/rest/read-json-body";
 
@@ -85,8 +85,8 @@ export function defineEndpoint<
 >(spec: EndpointSpec<P, Q, B, R>, handler: (input: HandlerInput<P, Q, B>) => Promise<z.input<R> | Response>): Endpoint {
   const handle = async (request: Request, route: RouteContext): Promise<Response> => {
     try {
-      const database = db();
-      const principal = await authenticateApiToken({ db: database }, bearerSecret(request));
+      const system = systemContextFromEnv();
+      const principal = await authenticateApiToken(system, bearerSecret(request));
       if (!principal.scopes.includes(spec.scope)) {
         throw new AppError("FORBIDDEN", `This token lacks the "${spec.scope}" scope`);
       }
@@ -103,7 +103,7 @@ export function defineEndpoint<
           ? parseOrThrow(spec.body, await requestBody(request), "request body")
           : undefined;
       const result = await handler({
-        ctx: { db: database, actor: principal },
+        ctx: actingAs(system, principal),
         params: params as Infer<P>,
         query: query as Infer<Q>,
         body: body as Infer<B>,

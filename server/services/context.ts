@@ -1,13 +1,47 @@
 import type { Actor } from "@/server/auth/actor";
 import type { Db } from "@/server/db/client";
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
+import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
+import type { ArtifactStore } from "@/server/services/artifacts/artifact-store";
 
-/** What every service function receives: the database to use and who is acting. */
-export type ServiceContext = {
-  db: Db;
-  actor: Actor;
+/** "Now", injectable so a test can fix it. */
+export type Clock = () => Date;
+
+/** Settings services need from the deployment's configuration, read once with the clients. */
+export type ServiceSettings = {
+  /** The production window a drift scan compares against the reference (DRIFT_WINDOW). */
+  driftWindowSeconds: number;
+  /** The largest artifact an upload may store (ARTIFACT_MAX_BYTES). */
+  artifactMaxBytes: number;
 };
+
+/**
+ * Everything a service may reach besides who is acting: the database and the clients of the systems around it.
+ * Built once per transport (tRPC, REST, the worker, the seed) from the environment by `server/context-from-env.ts`;
+ * no service reads the environment or builds a client itself.
+ */
+export type SystemContext = {
+  db: Db;
+  prometheus: PrometheusSource;
+  runtime: LocalRuntimeClient;
+  artifacts: ArtifactStore;
+  clock: Clock;
+  settings: ServiceSettings;
+};
+
+/** What every service function receives: the system context and who is acting. */
+export type ServiceContext = SystemContext & { actor: Actor };
 
 /** For read-only services that do not depend on who asks. */
-export type ReadContext = {
-  db: Db;
-};
+export type ReadContext = Pick<ServiceContext, "db">;
+
+/** For services that write and audit through the database only (also used by the deploy job, acting for a person). */
+export type AuditedContext = Pick<ServiceContext, "db" | "actor">;
+
+/** For read-only services over the database and Prometheus (dashboards, alert checks). */
+export type MetricsContext = Pick<ServiceContext, "db" | "prometheus" | "clock">;
+
+/** The service context of `actor` (a person, or a pipeline with one of their tokens) on `system`. */
+export function actingAs(system: SystemContext, actor: Actor): ServiceContext {
+  return { ...system, actor };
+}

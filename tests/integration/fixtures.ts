@@ -1,10 +1,11 @@
+import { type TokenScope } from "@/contracts/token-scopes";
 import { randomBytes } from "node:crypto";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { createApiToken } from "@/server/services/admin/api-tokens";
-import type { TokenScope } from "@/contracts/token-scopes";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs } from "@/server/services/context";
 
 /** Creates a person with the given role in this file's database and a service context for them. */
 export async function givenUser(role: Role, teamName = "Test team") {
@@ -14,7 +15,7 @@ export async function givenUser(role: Role, teamName = "Test team") {
     data: { email: `${role.toLowerCase()}-${suffix}@example.test`, name: `${role} ${suffix}`, role, teamId: team.id },
   });
   const actor: Actor = { userId: user.id, role: user.role };
-  const ctx: ServiceContext = { db: db(), actor };
+  const ctx = actingAs(systemContextFromEnv(), actor);
   return { user, team, actor, ctx };
 }
 

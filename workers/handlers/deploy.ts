@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
-import type { Db } from "@/server/db/client";
-import { deployJob } from "@/server/jobs/deploy";
+import type { z } from "zod";
+import type { deployPayload } from "@/server/jobs/deploy";
+import type { SystemContext } from "@/server/services/context";
 import { rollBack, runDeployment } from "@/server/services/deployments/run-deployment";
 import { deploymentRuntime } from "@/workers/deployment-runtime";
 
@@ -9,16 +10,19 @@ import { deploymentRuntime } from "@/workers/deployment-runtime";
  * (a network error, a crash) is retried by BullMQ, resuming from the last finished step, and after the last
  * attempt the deployment is rolled back with the error as its reason.
  */
-export async function handleDeploy(db: Db, job: Job) {
-  const { deploymentId } = deployJob.schema.parse(job.data);
-  const runtime = deploymentRuntime();
+export async function handleDeploy(
+  { deploymentId }: z.infer<typeof deployPayload>,
+  context: SystemContext,
+  job: Pick<Job, "attemptsMade" | "opts">,
+) {
+  const runtime = deploymentRuntime(context);
   try {
-    return await runDeployment(db, deploymentId, runtime);
+    return await runDeployment(context.db, deploymentId, runtime);
   } catch (error) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (lastAttempt)
       await rollBack(
-        db,
+        context.db,
         deploymentId,
         runtime,
         `Gave up after ${job.attemptsMade + 1} attempts: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,16 +1,14 @@
-import { z } from "zod";
 import { createTokenInput } from "@/contracts/token-scopes";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
-import { auditFacets, listAuditInput, listAuditLog } from "@/server/services/admin/audit-log";
+import { auditFacets, listAuditLog } from "@/server/services/admin/audit-log";
 import {
-  listTeams,
-  listUsers,
+  listAuditInput,
   listUsersInput,
-  setUserRole,
+  revokeTokenInput,
   setUserRoleInput,
-  setUserTeam,
   setUserTeamInput,
-} from "@/server/services/admin/users";
+} from "@/server/services/admin/schemas";
+import { listTeams, listUsers, setUserRole, setUserTeam } from "@/server/services/admin/users";
 import { createTRPCRouter, procedureWith } from "@/server/api/trpc";
 
 const manageUsers = procedureWith("users:manage");
@@ -27,8 +25,6 @@ export const adminRouter = createTRPCRouter({
   tokens: createTRPCRouter({
     list: ownTokens.query(({ ctx }) => listApiTokens(ctx.service)),
     create: ownTokens.input(createTokenInput).mutation(({ ctx, input }) => createApiToken(ctx.service, input)),
-    revoke: ownTokens
-      .input(z.object({ tokenId: z.string().min(1) }))
-      .mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
+    revoke: ownTokens.input(revokeTokenInput).mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
   }),
 });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { decidePromotionInput, requestPromotionInput, rollbackEndpointInput } from "@/contracts/deployments";
 import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import {
   decidePromotion,
@@ -6,7 +6,7 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { decidePromotionInput, requestPromotionInput, rollbackEndpointInput } from "@/contracts/deployments";
+import { deploymentIdInput, listDeploymentsInput } from "@/server/services/deployments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
@@ -20,10 +20,6 @@ export const deploymentsRouter = createTRPCRouter({
     .input(rollbackEndpointInput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
   pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
-  get: readProcedure
-    .input(z.object({ id: z.string().min(1) }))
-    .query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
-  list: readProcedure
-    .input(z.object({ modelName: z.string().optional(), take: z.number().int().min(1).max(200).optional() }))
-    .query(({ ctx, input }) => listDeployments(ctx.service, input)),
+  get: readProcedure.input(deploymentIdInput).query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
+  list: readProcedure.input(listDeploymentsInput).query(({ ctx, input }) => listDeployments(ctx.service, input)),
 });

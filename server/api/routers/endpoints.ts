@@ -1,15 +1,13 @@
-import { z } from "zod";
-import { getEndpoint, listEndpoints, listEndpointsInput } from "@/server/services/deployments/endpoint-views";
-import { sendPrediction, sendPredictionInput } from "@/server/services/deployments/send-prediction";
-import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
+import { getEndpoint, listEndpoints } from "@/server/services/endpoints/views";
+import { endpointIdInput, listEndpointsInput, sendPredictionInput } from "@/server/services/endpoints/schemas";
+import { sendPrediction } from "@/server/services/endpoints/send-prediction";
+import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/contracts/slo-rules";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const endpointsRouter = createTRPCRouter({
   list: readProcedure.input(listEndpointsInput).query(({ ctx, input }) => listEndpoints(ctx.service, input)),
-  get: readProcedure
-    .input(z.object({ id: z.string().min(1) }))
-    .query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
+  get: readProcedure.input(endpointIdInput).query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
   // Sending traffic shows up in the endpoint's metrics and drift windows, so viewers may look but not send.
   predict: procedureWith("models:write")
     .input(sendPredictionInput)

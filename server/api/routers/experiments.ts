@@ -1,24 +1,39 @@
 import { createExperimentInput } from "@/contracts/experiments";
-import { z } from "zod";
 import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { createExperiment, getExperiment, listExperiments } from "@/server/services/experiments/experiments";
 import { listRuns } from "@/server/services/experiments/list-runs";
 import { getRun } from "@/server/services/experiments/run-views";
-import { compareRunsInput, idSchema, listExperimentsInput, listRunsInput } from "@/server/services/experiments/schemas";
+import {
+  compareRunsInput,
+  experimentDetailOutput,
+  experimentIdInput,
+  experimentListOutput,
+  experimentSummaryOutput,
+  listExperimentsInput,
+  listRunsInput,
+  runIdInput,
+} from "@/server/services/experiments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const experimentsRouter = createTRPCRouter({
-  list: readProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.service, input)),
+  list: readProcedure
+    .input(listExperimentsInput)
+    .output(experimentListOutput)
+    .query(({ ctx, input }) => listExperiments(ctx.service, input)),
 
-  get: readProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => getExperiment(ctx.service, input.id)),
+  get: readProcedure
+    .input(experimentIdInput)
+    .output(experimentDetailOutput)
+    .query(({ ctx, input }) => getExperiment(ctx.service, input.id)),
 
   runs: readProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.service, input)),
 
-  run: readProcedure.input(z.object({ runId: idSchema })).query(({ ctx, input }) => getRun(ctx.service, input.runId)),
+  run: readProcedure.input(runIdInput).query(({ ctx, input }) => getRun(ctx.service, input.runId)),
 
   compare: readProcedure.input(compareRunsInput).query(({ ctx, input }) => compareRuns(ctx.service, input)),
 
   createExperiment: procedureWith("experiments:write")
     .input(createExperimentInput)
+    .output(experimentSummaryOutput)
     .mutation(({ ctx, input }) => createExperiment(ctx.service, input)),
 });

@@ -1,5 +1,3 @@
-import { removeAliasInput } from "@/contracts/registry";
-import { z } from "zod";
 import { aliasHistory, versionAt } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
 import { getModel } from "@/server/services/registry/get-model";
@@ -9,46 +7,47 @@ import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import {
-  aliasHistoryInput,
   listModelsInput,
-  modelRefSchema,
-  registerVersionInput,
+  modelAliasHistoryInput,
+  modelRefInput,
+  registerVersionProcedureInput,
+  removeAliasProcedureInput,
+  setAliasProcedureInput,
+  updateModelProcedureInput,
+  versionAtInput,
+  versionRefInput,
 } from "@/server/services/registry/schemas";
-import { createModelInput, setAliasInput, updateModelInput, versionNumberSchema } from "@/contracts/registry";
+import { createModelInput } from "@/contracts/registry";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { updateModel } from "@/server/services/registry/update-model";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
-const modelRef = z.object({ name: modelRefSchema });
-const aliasRef = modelRef.extend({ alias: z.string().min(1).max(40) });
 const writeProcedure = procedureWith("models:write");
 
 export const registryRouter = createTRPCRouter({
   list: readProcedure.input(listModelsInput).query(({ ctx, input }) => listModels(ctx.service, input)),
-  get: readProcedure.input(modelRef).query(({ ctx, input }) => getModel(ctx.service, input.name)),
+  get: readProcedure.input(modelRefInput).query(({ ctx, input }) => getModel(ctx.service, input.name)),
   version: readProcedure
-    .input(modelRef.extend({ version: versionNumberSchema }))
+    .input(versionRefInput)
     .query(({ ctx, input }) => getVersion(ctx.service, input.name, input.version)),
   aliasHistory: readProcedure
-    .input(modelRef.extend(aliasHistoryInput.shape))
+    .input(modelAliasHistoryInput)
     .query(({ ctx, input }) => aliasHistory(ctx.service, input.name, input)),
-  versionAt: readProcedure
-    .input(aliasRef.extend({ at: z.date() }))
-    .query(({ ctx, input }) => versionAt(ctx.service, input.name, input)),
+  versionAt: readProcedure.input(versionAtInput).query(({ ctx, input }) => versionAt(ctx.service, input.name, input)),
   teams: readProcedure.query(({ ctx }) => listTeams(ctx.service)),
   tags: readProcedure.query(({ ctx }) => listModelTags(ctx.service)),
 
   createModel: writeProcedure.input(createModelInput).mutation(({ ctx, input }) => createModel(ctx.service, input)),
   updateModel: writeProcedure
-    .input(modelRef.extend({ changes: updateModelInput }))
+    .input(updateModelProcedureInput)
     .mutation(({ ctx, input }) => updateModel(ctx.service, input.name, input.changes)),
   registerVersion: writeProcedure
-    .input(modelRef.extend({ version: registerVersionInput }))
+    .input(registerVersionProcedureInput)
     .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),
   setAlias: writeProcedure
-    .input(aliasRef.extend(setAliasInput.shape))
+    .input(setAliasProcedureInput)
     .mutation(({ ctx, input }) => setAlias(ctx.service, input.name, input.alias, input)),
   removeAlias: writeProcedure
-    .input(aliasRef.extend(removeAliasInput.shape))
+    .input(removeAliasProcedureInput)
     .mutation(({ ctx, input }) => removeAlias(ctx.service, input.name, input.alias, input)),
 });

@@ -1,5 +1,5 @@
 import type { GuardrailReading, GuardrailSource } from "@/server/services/deployments/guardrails";
-import { histogramQuantile, parsePrometheusText, type Sample } from "@/server/services/monitoring/prometheus-text";
+import { histogramQuantile, parsePrometheusText, type Sample } from "@/server/integrations/prometheus/prometheus-text";
 import { parseBucketBound } from "@/server/services/monitoring/psi";
 
 type Totals = { requests: number; errors: number; buckets: Map<number, number> };

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { clampStep, parseSampleValue } from "@/server/integrations/prometheus/promql";
 
@@ -107,10 +106,6 @@ export class PrometheusClient {
       `Prometheus at ${this.baseUrl} failed the query (${body.errorType}): ${body.error}`,
     );
   }
-}
-
-export function prometheusFromEnv(): PrometheusClient {
-  return new PrometheusClient(env().PROMETHEUS_URL, { timeoutMs: env().PROMETHEUS_TIMEOUT_MS });
 }
 
 /** The part of the client services read through, so tests may pass a Prometheus of their own. */

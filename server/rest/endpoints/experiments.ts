@@ -11,7 +11,7 @@ import {
   logBatchOutput,
   runDetailOutput,
   uploadedArtifactOutput,
-} from "@/server/services/experiments/output-schemas";
+} from "@/server/services/experiments/schemas";
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { createRunInput, finishRunInput, idSchema, logBatchInput } from "@/server/services/experiments/schemas";

@@ -4,24 +4,7 @@ import { badRequest } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { resolveAuditEntities } from "@/server/services/admin/audit-entities";
 import { parseInput } from "@/server/services/parse-input";
-
-const auditId = z.string().regex(/^\d{1,19}$/, "Audit cursors are numeric ids");
-
-export const auditFiltersInput = z.object({
-  action: z.string().trim().min(1).max(100).optional(),
-  entityType: z.string().trim().min(1).max(100).optional(),
-  entityId: z.string().trim().min(1).max(200).optional(),
-  actorId: z.string().min(1).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
-});
-
-export const listAuditInput = auditFiltersInput.extend({
-  /** Rows older than this id (the next page), or newer than it (the previous page). */
-  before: auditId.optional(),
-  after: auditId.optional(),
-  pageSize: z.number().int().min(1).max(200).default(50),
-});
+import { auditFiltersInput, listAuditInput } from "@/server/services/admin/schemas";
 
 type AuditFilters = z.infer<typeof auditFiltersInput>;
 

@@ -1,29 +1,11 @@
 import { z } from "zod";
-import { ROLES } from "@/contracts/enums";
 import { Prisma } from "@/server/db/generated/client";
 import type { Role } from "@/server/db/generated/enums";
 import { AppError, forbidden, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-
-export const listUsersInput = z.object({
-  search: z.string().trim().max(200).optional(),
-  role: z.enum(ROLES).optional(),
-  teamId: z.string().min(1).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(100).default(25),
-});
-
-export const setUserRoleInput = z.object({
-  userId: z.string().min(1),
-  role: z.enum(ROLES),
-});
-
-export const setUserTeamInput = z.object({
-  userId: z.string().min(1),
-  teamId: z.string().min(1).nullable(),
-});
+import { listUsersInput, setUserRoleInput, setUserTeamInput } from "@/server/services/admin/schemas";
 
 const userSelect = {
   id: true,

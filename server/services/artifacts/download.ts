@@ -1,15 +1,17 @@
 import { notFound } from "@/server/errors";
-import type { ReadContext } from "@/server/services/context";
-import { artifactStore } from "@/server/services/artifacts/store";
+import type { ServiceContext } from "@/server/services/context";
+
+/** Reading artifacts needs the database and the store, not who asks (the caller has checked that). */
+export type ArtifactReadContext = Pick<ServiceContext, "db" | "artifacts">;
 
 /** Finds an artifact and opens its bytes. */
-export async function openArtifact(ctx: ReadContext, artifactId: string) {
+export async function openArtifact(ctx: ArtifactReadContext, artifactId: string) {
   const artifact = await ctx.db.artifact.findUnique({
     where: { id: artifactId },
     select: { id: true, path: true, sha256: true, sizeBytes: true, contentType: true },
   });
   if (!artifact) throw notFound("Artifact");
-  return { artifact, body: await artifactStore().get(artifact.sha256) };
+  return { artifact, body: await ctx.artifacts.get(artifact.sha256) };
 }
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266). */
@@ -25,7 +27,7 @@ export function contentDisposition(artifactPath: string): string {
  * Next.js drops Content-Length from route-handler responses (it streams them chunked), so the size and
  * digest are repeated in x-artifact-* headers that survive, for progress bars and verification.
  */
-export async function artifactDownloadResponse(ctx: ReadContext, artifactId: string): Promise<Response> {
+export async function artifactDownloadResponse(ctx: ArtifactReadContext, artifactId: string): Promise<Response> {
   const { artifact, body } = await openArtifact(ctx, artifactId);
   return new Response(body, {
     status: 200,

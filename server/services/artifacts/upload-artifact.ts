@@ -1,10 +1,8 @@
-import { env } from "@/server/env";
 import { AppError, conflict, isUniqueViolation, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { validateArtifactPath, validateContentType } from "@/server/services/artifacts/artifact-path";
 import { tooLarge } from "@/server/services/artifacts/artifact-store";
-import { artifactStore } from "@/server/services/artifacts/store";
 
 export type UploadArtifactInput = {
   runId: string;
@@ -39,7 +37,7 @@ export async function uploadArtifact(ctx: ServiceContext, input: UploadArtifactI
   if (contentType.startsWith("multipart/") || contentType.startsWith("application/x-www-form-urlencoded")) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the raw file bytes as the body, not a form");
   }
-  const maxBytes = env().ARTIFACT_MAX_BYTES;
+  const maxBytes = ctx.settings.artifactMaxBytes;
   if (input.declaredBytes !== undefined && input.declaredBytes > maxBytes) throw tooLarge(maxBytes);
   const run = await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true } });
   if (!run) throw notFound("Run");
@@ -49,7 +47,7 @@ export async function uploadArtifact(ctx: ServiceContext, input: UploadArtifactI
   });
   if (existing) throw duplicatePath(path);
 
-  const blob = await artifactStore().put(input.body ?? emptyBody(), { maxBytes });
+  const blob = await ctx.artifacts.put(input.body ?? emptyBody(), { maxBytes });
   const artifact = await ctx.db
     .$transaction(async (tx) => {
       const created = await tx.artifact.create({

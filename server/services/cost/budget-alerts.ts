@@ -1,8 +1,7 @@
 import type { Prisma } from "@/server/db/generated/client";
 import { isDismissed } from "@/server/services/alerts/alerts";
-import type { ReadContext } from "@/server/services/context";
+import type { MetricsContext } from "@/server/services/context";
 import { teamForecasts, type TeamForecast } from "@/server/services/cost/budgets";
-import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
 export const budgetAlertKey = (teamId: string, month: string) => `budget:${teamId}:${month}`;
 
@@ -26,8 +25,9 @@ function alertFor(forecast: TeamForecast & { monthlyUsd: number }) {
  * does) and resolves it when the forecast is back under. An alert a person dismissed stays dismissed unless it
  * escalates. Safe to run again at any time: the dedupe key keeps one row per team and month.
  */
-export async function checkBudgets(ctx: ReadContext, prometheus: PrometheusSource, now = new Date()) {
-  const { month, forecasts } = await teamForecasts(ctx, prometheus, now);
+export async function checkBudgets(ctx: MetricsContext) {
+  const now = ctx.clock();
+  const { month, forecasts } = await teamForecasts({ ...ctx, clock: () => now });
   const raised: string[] = [];
   const resolved: string[] = [];
   for (const forecast of forecasts) {

@@ -2,17 +2,14 @@ import { z } from "zod";
 import { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import type { ReadContext, ServiceContext } from "@/server/services/context";
+import type { MetricsContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { budgetStatus, forecastMonth, monthOf, type BudgetStatus } from "@/server/services/cost/cost-math";
 import { costWindow, measureUsage, type PromQuery } from "@/server/services/cost/cost-overview";
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
-import type { PrometheusSource } from "@/server/integrations/prometheus/client";
-import { setBudgetInput } from "@/contracts/budgets";
-
-export { setBudgetInput };
+import { setBudgetInput } from "@/server/services/cost/schemas";
 
 /** Sets or removes a team's monthly budget, audited. */
 export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof setBudgetInput>) {
@@ -54,11 +51,12 @@ export type TeamForecast = {
 };
 
 /** Month-to-date cost, $/hour now and the month-end forecast for every team. */
-export async function teamForecasts(ctx: ReadContext, prometheus: PrometheusSource, now = new Date()) {
+export async function teamForecasts(ctx: MetricsContext) {
+  const now = ctx.clock();
   const month = monthOf(now);
   const window = costWindow({ start: month.start, end: now });
   const [{ usage, predictionsByEndpoint, promql }, prices, teams] = await Promise.all([
-    measureUsage(prometheus, window),
+    measureUsage(ctx.prometheus, window),
     priceTable(ctx),
     ctx.db.team.findMany({
       select: { id: true, name: true, budget: { select: { monthlyUsd: true } } },

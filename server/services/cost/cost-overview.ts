@@ -1,36 +1,20 @@
-import { z } from "zod";
 import { clampStep } from "@/server/integrations/prometheus/promql";
-import type { ReadContext } from "@/server/services/context";
+import type { MetricsContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
-import { COST_RANGE_KEYS, COST_RANGES } from "@/contracts/cost-ranges";
+import { COST_RANGES } from "@/contracts/cost-ranges";
 import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "@/server/services/cost/cost-queries";
 import { costRows, groupings, type VariantUsage } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
+import { costWindowInput, type CostWindowInput } from "@/server/services/cost/schemas";
 
-const MAX_RANGE_DAYS = 93;
 /**
  * How often the instance gauge is sampled for cost: a change counts from the next step, so finer is fairer; long
  * windows get coarser steps from clampStep (a 31-day month samples about every 4 minutes).
  */
 const DEFAULT_COST_STEP_SECONDS = 15;
-
-const explicitWindow = z
-  .object({
-    start: z.coerce.date(),
-    end: z.coerce.date(),
-    stepSeconds: z.number().int().min(1).max(86_400).optional(),
-  })
-  .refine((w) => w.end.getTime() > w.start.getTime(), { message: "The window must end after it starts", path: ["end"] })
-  .refine((w) => w.end.getTime() - w.start.getTime() <= MAX_RANGE_DAYS * 86_400_000, {
-    message: `At most ${MAX_RANGE_DAYS} days`,
-    path: ["start"],
-  });
-
-/** Either a named range ending now (the dashboard) or an explicit window (jobs, tests, links to a past period). */
-export const costWindowInput = z.union([z.object({ range: z.enum(COST_RANGE_KEYS) }), explicitWindow]);
 
 /** The window's start, end and requested step; a named range ends now. */
 export function resolveWindow(input: CostWindowInput, now = new Date()) {
@@ -39,8 +23,6 @@ export function resolveWindow(input: CostWindowInput, now = new Date()) {
     return { start: new Date(now.getTime() - COST_RANGES[parsed.range] * 1000), end: now, stepSeconds: undefined };
   return parsed;
 }
-
-export type CostWindowInput = z.input<typeof costWindowInput>;
 
 export type PromQuery = { label: string; promql: string; time: Date };
 
@@ -90,10 +72,10 @@ export async function measureUsage(prometheus: PrometheusSource, window: Aligned
 const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 
 /** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
-export async function costOverview(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
+export async function costOverview(ctx: Pick<MetricsContext, "db" | "prometheus">, input: CostWindowInput) {
   const window = costWindow(input);
   const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([
-    measureUsage(prometheus, window),
+    measureUsage(ctx.prometheus, window),
     priceTable(ctx),
   ]);
   const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictionsByEndpoint.keys()])];

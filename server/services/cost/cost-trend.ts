@@ -1,11 +1,11 @@
 import { clampStep } from "@/server/integrations/prometheus/promql";
-import type { ReadContext } from "@/server/services/context";
+import type { MetricsContext } from "@/server/services/context";
 import { dollarsPerThousand } from "@/server/services/cost/cost-math";
-import { resolveWindow, type CostWindowInput, type PromQuery } from "@/server/services/cost/cost-overview";
+import { resolveWindow, type PromQuery } from "@/server/services/cost/cost-overview";
+import type { CostWindowInput } from "@/server/services/cost/schemas";
 import { instancesTrendQuery, predictionsTrendQuery } from "@/server/services/cost/cost-queries";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
-import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 
 export type TrendPoint = {
   t: number;
@@ -15,14 +15,14 @@ export type TrendPoint = {
 };
 
 /** $/hour and predictions/hour over the window (a range query), in total and per team. */
-export async function costTrend(ctx: ReadContext, prometheus: PrometheusSource, input: CostWindowInput) {
+export async function costTrend(ctx: Pick<MetricsContext, "db" | "prometheus">, input: CostWindowInput) {
   const { start, end, stepSeconds: requested } = resolveWindow(input);
   const stepSeconds = clampStep(start.getTime() / 1000, end.getTime() / 1000, requested);
   const range = { start, end, stepSeconds };
   const queries = { instances: instancesTrendQuery(), predictions: predictionsTrendQuery(stepSeconds) };
   const [instances, predictions, prices] = await Promise.all([
-    prometheus.queryRange(queries.instances, range),
-    prometheus.queryRange(queries.predictions, range),
+    ctx.prometheus.queryRange(queries.instances, range),
+    ctx.prometheus.queryRange(queries.predictions, range),
     priceTable(ctx),
   ]);
   const owners = await endpointOwners(ctx, [

@@ -1,10 +1,9 @@
+import { type Signature } from "@/contracts/signature";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError, badRequest, notFound } from "@/server/errors";
-import { artifactStore } from "@/server/services/artifacts/store";
-import type { ReadContext } from "@/server/services/context";
-import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/monitoring/reference-profile";
-import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
-import type { Signature } from "@/contracts/signature";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/drift/reference-profile";
+import { parseSampleCsv } from "@/server/services/drift/sample-csv";
 
 /** The artifact a pipeline uploads for drift monitoring when it names no other. */
 export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
@@ -17,7 +16,7 @@ export const MAX_REFERENCE_SAMPLE_BYTES = 64 * 1024 * 1024;
  * columns are features; a sample that does not fit the signature fails with a 400.
  */
 export async function referenceProfileFromRun(
-  ctx: ReadContext,
+  ctx: Pick<ServiceContext, "db" | "artifacts">,
   runId: string,
   signature: Signature | undefined,
   samplePath: string | undefined,
@@ -41,7 +40,7 @@ export async function referenceProfileFromRun(
       `Reference sample "${path}" is over ${MAX_REFERENCE_SAMPLE_BYTES / 1024 / 1024} MiB`,
     );
   }
-  const text = await new Response(await artifactStore().get(artifact.sha256)).text();
+  const text = await new Response(await ctx.artifacts.get(artifact.sha256)).text();
   const { columns } = parseSampleCsv(text);
   return { ...computeReferenceProfile(columns, signature), artifactPath: path };
 }

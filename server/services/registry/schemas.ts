@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { modelFormatSchema, taskTypeSchema } from "@/contracts/enums";
-import { descriptionSchema, MODEL_SORTS, SORT_ORDERS } from "@/contracts/registry";
+import {
+  descriptionSchema,
+  MODEL_SORTS,
+  removeAliasInput,
+  setAliasInput,
+  SORT_ORDERS,
+  updateModelInput,
+  versionNumberSchema,
+} from "@/contracts/registry";
 import { signatureSchema } from "@/contracts/signature";
 
 /** For looking a model up: any name that is not a valid one simply does not exist. */
@@ -33,3 +41,14 @@ export const aliasHistoryInput = z.object({
   alias: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+// The tRPC procedures' inputs: a model (and version or alias) by name, with the body of the change.
+export const modelRefInput = z.object({ name: modelRefSchema });
+export const aliasRefInput = modelRefInput.extend({ alias: z.string().min(1).max(40) });
+export const versionRefInput = modelRefInput.extend({ version: versionNumberSchema });
+export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.shape);
+export const versionAtInput = aliasRefInput.extend({ at: z.date() });
+export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
+export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
+export const setAliasProcedureInput = aliasRefInput.extend(setAliasInput.shape);
+export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);

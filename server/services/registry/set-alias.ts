@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { conflict } from "@/server/errors";
-import type { ServiceContext } from "@/server/services/context";
+import type { AuditedContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { lockModel, touchModel, versionNotFound } from "@/server/services/registry/find-model";
@@ -10,7 +10,7 @@ import { modelRefSchema } from "@/server/services/registry/schemas";
 
 /** Points an alias at a version (creating or moving it) and records who did it and why. */
 export async function setAlias(
-  ctx: ServiceContext,
+  ctx: AuditedContext,
   name: string,
   alias: string,
   rawInput: z.input<typeof setAliasInput>,

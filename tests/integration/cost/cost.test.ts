@@ -98,7 +98,7 @@ afterAll(async () => {
 
 describe("cost from real runtime metrics in a real Prometheus", () => {
   it("charges instance-seconds × price and counts exactly the predictions sent", async () => {
-    const overview = await costOverview({ db: db() }, prometheus.client, { ...window, stepSeconds: 1 });
+    const overview = await costOverview({ db: db(), prometheus: prometheus.client }, { ...window, stepSeconds: 1 });
     const rangeSeconds = (overview.window.end.getTime() - overview.window.start.getTime()) / 1000;
     const variant = overview.variants.find((v) => v.endpoint === ENDPOINT)!;
     expect(variant).toMatchObject({ variant: "fraud-gbt-v1", instanceType: "ml.m5.large", instancesNow: INSTANCES });
@@ -131,23 +131,21 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
   });
 
   it("draws a $/hour trend from the same gauges", async () => {
-    const trend = await costTrend({ db: db() }, prometheus.client, { ...window, stepSeconds: 1 });
+    const trend = await costTrend({ db: db(), prometheus: prometheus.client }, { ...window, stepSeconds: 1 });
     expect(trend.points.length).toBeGreaterThan(1);
     for (const point of trend.points) expect(point.usdPerHour).toBeCloseTo(INSTANCES * PRICE, 10);
     expect(trend.teams.map((t) => t.teamName)).toEqual(["Cost team"]);
   });
 
   it("raises a budget alert when the forecast exceeds the budget and resolves it when it no longer does", async () => {
-    const service = { db: db() };
-    const before = (await teamForecasts(service, prometheus.client)).forecasts.find(
-      (f) => f.teamId === manager.team.id,
-    )!;
+    const service = { db: db(), prometheus: prometheus.client, clock: () => new Date() };
+    const before = (await teamForecasts(service)).forecasts.find((f) => f.teamId === manager.team.id)!;
     expect(before.usdPerHourNow).toBeCloseTo(INSTANCES * PRICE, 10);
     expect(before.forecastUsd).toBeGreaterThan(before.monthToDateUsd);
 
     const between = Number(((before.monthToDateUsd + before.forecastUsd) / 2).toFixed(2));
     await setTeamBudget(manager.ctx, { teamId: manager.team.id, monthlyUsd: between });
-    const raised = await checkBudgets(service, prometheus.client);
+    const raised = await checkBudgets(service);
     const key = budgetAlertKey(manager.team.id, raised.month);
     expect(raised.raised).toContain(key);
     const open = await db().alert.findUniqueOrThrow({ where: { dedupeKey: key } });
@@ -160,16 +158,16 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     expect((await listOpenAlerts(service)).map((a) => a.id)).toContain(open.id);
 
     // Running the check again keeps one alert; a dismissed one stays dismissed while it does not escalate.
-    await checkBudgets(service, prometheus.client);
+    await checkBudgets(service);
     expect(await db().alert.count({ where: { teamId: manager.team.id } })).toBe(1);
     await dismissAlert(manager.ctx, { alertId: open.id });
-    await checkBudgets(service, prometheus.client);
+    await checkBudgets(service);
     expect((await db().alert.findUniqueOrThrow({ where: { dedupeKey: key } })).resolvedAt).not.toBeNull();
 
     // Back over after a lower budget, then under again after a generous one.
     await db().alert.update({ where: { dedupeKey: key }, data: { resolvedAt: null, details: {} } });
     await setTeamBudget(manager.ctx, { teamId: manager.team.id, monthlyUsd: Math.ceil(before.forecastUsd * 10) + 1 });
-    const resolved = await checkBudgets(service, prometheus.client);
+    const resolved = await checkBudgets(service);
     expect(resolved.resolved).toContain(key);
     expect((await db().alert.findUniqueOrThrow({ where: { dedupeKey: key } })).resolvedAt).not.toBeNull();
     expect(await db().auditLog.count({ where: { action: "budget.set", entityId: manager.team.id } })).toBe(2);

@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { Worker } from "bullmq";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
-import { db } from "@/server/db/client";
-import { env } from "@/server/env";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { closeQueues } from "@/server/jobs/define-job";
-import { DEPLOYMENTS_QUEUE } from "@/server/jobs/deploy";
-import { redisConnection } from "@/server/jobs/redis";
-import { handleDeploy } from "@/workers/handlers/deploy";
+import { deployJob } from "@/server/jobs/deploy";
+import { startWorkers } from "@/workers/start-workers";
 import { startRuntime, temporaryDirectory, type RunningRuntime } from "@/tests/integration/runtime/runtime-process";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -47,15 +44,11 @@ export async function startDeployStack(
   const models = await startModelRuntime(directoryPrefix);
   process.env.RUNTIME_URL = models.runtime.baseUrl;
   process.env.RUNTIME_CONTROL_TOKEN = models.runtime.controlToken;
-  const worker = new Worker(DEPLOYMENTS_QUEUE, (job) => handleDeploy(db(), job), {
-    connection: redisConnection(),
-    prefix: env().QUEUE_PREFIX,
-    concurrency: options.concurrency,
-  });
+  const workers = startWorkers([deployJob], systemContextFromEnv(), { concurrency: options.concurrency });
   return {
     ...models,
     stop: async () => {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await closeQueues();
       await models.stop();
     },

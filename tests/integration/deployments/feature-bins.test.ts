@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { toRuntimeVariant } from "@/server/integrations/local-runtime/endpoint-mapping";
 import type { EndpointSpec, EndpointState } from "@/server/integrations/targets/deployment-target";
-import { artifactStore } from "@/server/services/artifacts/store";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import { requestPromotion } from "@/server/services/deployments/promotions";
 import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
@@ -37,7 +37,7 @@ function runtime(target: RecordingTarget): DeploymentRuntime {
   return {
     target: () => target,
     artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
-    artifactExists: (sha256) => artifactStore().exists(sha256),
+    artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: { read: async () => ({ requests: 0, errorRate: 0, p99Ms: null }) },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     healthTimeoutMs: 1000,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { artifactStore } from "@/server/services/artifacts/store";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
 import type { GuardrailReading } from "@/server/services/deployments/guardrails";
@@ -25,7 +25,7 @@ function runtime(): DeploymentRuntime {
   return {
     target: () => target,
     artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
-    artifactExists: (sha256) => artifactStore().exists(sha256),
+    artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: { read: async (_endpoint, variant) => readings[variant] ?? { requests: 0, errorRate: 0, p99Ms: null } },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     healthTimeoutMs: 1000,

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import type { ServiceContext } from "@/server/services/context";
@@ -13,7 +14,7 @@ import { givenExperiment, tableCounts } from "@/tests/integration/experiments/he
 async function callerFor(role: Role) {
   const { user } = await givenUser(role);
   const current = await db().user.findUniqueOrThrow({ where: { id: user.id }, include: { team: true } });
-  return createCaller({ db: db(), user: current });
+  return createCaller({ system: systemContextFromEnv(), user: current });
 }
 
 type Fixture = { ctx: ServiceContext; experimentId: string; ids: Record<string, string> };
@@ -271,7 +272,7 @@ describe("experiments tRPC router", () => {
   });
 
   it("refuses callers who are not signed in", async () => {
-    const anonymous = createCaller({ db: db(), user: null });
+    const anonymous = createCaller({ system: systemContextFromEnv(), user: null });
     await expect(anonymous.experiments.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -8,7 +9,7 @@ import { givenRun, registryCounts, unique } from "@/tests/integration/registry/f
 async function callerFor(role: Role) {
   const given = await givenUser(role);
   const user = await db().user.findUniqueOrThrow({ where: { id: given.user.id }, include: { team: true } });
-  return { ...given, caller: createCaller({ db: db(), user }) };
+  return { ...given, caller: createCaller({ system: systemContextFromEnv(), user }) };
 }
 
 describe("registry tRPC router", () => {

@@ -1,3 +1,4 @@
+import { binIndex } from "@/contracts/feature-bins";
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -7,11 +8,10 @@ import { rowObject } from "@/training/dataset";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import type { FeatureBinsSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
-import { parsePrometheusText } from "@/server/services/monitoring/prometheus-text";
-import { binIndex } from "@/contracts/feature-bins";
+import { parsePrometheusText } from "@/server/integrations/prometheus/prometheus-text";
 import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
-import { computeReferenceProfile } from "@/server/services/monitoring/reference-profile";
-import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
+import { computeReferenceProfile } from "@/server/services/drift/reference-profile";
+import { parseSampleCsv } from "@/server/services/drift/sample-csv";
 import {
   postJson,
   startRuntime,

@@ -1,8 +1,9 @@
 import { createCaller } from "@/server/api/root";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 
 /** A tRPC caller acting as the given user, with the same context shape the route handler builds. */
 export async function trpcCallerFor(userId: string) {
   const user = await db().user.findUniqueOrThrow({ where: { id: userId }, include: { team: true } });
-  return createCaller({ db: db(), user });
+  return createCaller({ system: systemContextFromEnv(), user });
 }

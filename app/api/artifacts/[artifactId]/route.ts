@@ -1,6 +1,6 @@
 import { currentUser } from "@/server/auth/current-user";
 import { can } from "@/server/auth/roles";
-import { db } from "@/server/db/client";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/rest/responses";
 import { artifactDownloadResponse } from "@/server/services/artifacts/download";
@@ -14,7 +14,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ art
     if (!user) throw new AppError("UNAUTHORIZED", "Sign in to download artifacts");
     if (!can(user.role, "read")) throw new AppError("FORBIDDEN", `Your role (${user.role}) may not do this`);
     const { artifactId } = await params;
-    return await artifactDownloadResponse({ db: db() }, artifactId);
+    return await artifactDownloadResponse(systemContextFromEnv(), artifactId);
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,7 +1,6 @@
-import { z } from "zod";
-import type { InstantSample, PrometheusSource, RangeSeries } from "@/server/integrations/prometheus/client";
+import type { InstantSample, RangeSeries } from "@/server/integrations/prometheus/client";
 import { clampStep } from "@/server/integrations/prometheus/promql";
-import type { ReadContext } from "@/server/services/context";
+import type { MetricsContext } from "@/server/services/context";
 import {
   CLIENT_ERROR_STATUS,
   endpointFilter,
@@ -11,17 +10,10 @@ import {
   requestRateQuery,
   SERVER_ERROR_STATUS,
   statusRatioQuery,
-} from "@/server/services/monitoring/latency-queries";
-import { DEFAULT_LATENCY_RANGE, LATENCY_RANGE_KEYS, LATENCY_RANGES } from "@/contracts/latency-ranges";
-import { sloStatus } from "@/server/services/monitoring/latency-slo";
-
-export const latencyInput = z.object({
-  range: z.enum(LATENCY_RANGE_KEYS).default(DEFAULT_LATENCY_RANGE),
-  endpoint: z.string().trim().min(1).max(200).optional(),
-  /** The end of the range; now when omitted. */
-  at: z.date().optional(),
-});
-export type LatencyInput = z.input<typeof latencyInput>;
+} from "@/server/services/latency/queries";
+import { LATENCY_RANGES } from "@/contracts/latency-ranges";
+import { sloStatus } from "@/server/services/slo/latency-slo";
+import { latencyInput, type LatencyInput } from "@/server/services/latency/schemas";
 
 /** Rates need a window spanning several scrapes; a minute covers scrape intervals up to 15 s. */
 const MIN_RATE_WINDOW_SECONDS = 60;
@@ -35,9 +27,9 @@ const seriesKey = (metric: Record<string, string>) => `${metric.endpoint ?? ""}\
  * the PromQL that produced it and the evaluation time, so it can be checked against Prometheus directly. SLO targets
  * come from each endpoint's settings in the database.
  */
-export async function latencyDashboard(ctx: ReadContext, prometheus: PrometheusSource, rawInput: LatencyInput) {
+export async function latencyDashboard(ctx: MetricsContext, rawInput: LatencyInput) {
   const input = latencyInput.parse(rawInput);
-  const end = new Date(Math.floor((input.at ?? new Date()).getTime() / 1000) * 1000);
+  const end = new Date(Math.floor((input.at ?? ctx.clock()).getTime() / 1000) * 1000);
   const rangeSeconds = LATENCY_RANGES[input.range];
   const start = new Date(end.getTime() - rangeSeconds * 1000);
   const stepSeconds = clampStep(start.getTime() / 1000, end.getTime() / 1000);
@@ -61,13 +53,13 @@ export async function latencyDashboard(ctx: ReadContext, prometheus: PrometheusS
     errorRatio: statusRatioQuery(SERVER_ERROR_STATUS, labels, chartWindow),
   };
   const [summary, series, slo] = await Promise.all([
-    queryAll(summaryQueries, (q) => prometheus.query(q, end)),
+    queryAll(summaryQueries, (q) => ctx.prometheus.query(q, end)),
     Promise.all(
       Object.entries(seriesQueries).map(
-        async ([name, q]) => [name, await prometheus.queryRange(q, { start, end, stepSeconds })] as const,
+        async ([name, q]) => [name, await ctx.prometheus.queryRange(q, { start, end, stepSeconds })] as const,
       ),
     ),
-    sloStatus(ctx, prometheus, labels, end),
+    sloStatus(ctx, labels, end),
   ]);
   return {
     range: input.range,

@@ -1,11 +1,6 @@
-import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_DRIFT_THRESHOLDS,
-  featureStatus,
-  worstFeature,
-  worstStatus,
-} from "@/server/services/monitoring/drift-status";
 import { driftThresholdsInput } from "@/contracts/drift";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DRIFT_THRESHOLDS, featureStatus, worstFeature, worstStatus } from "@/server/services/drift/status";
 
 const thresholds = DEFAULT_DRIFT_THRESHOLDS;
 

@@ -1,5 +1,5 @@
 import { badRequest } from "@/server/errors";
-import type { SampleColumns } from "@/server/services/monitoring/reference-profile";
+import type { SampleColumns } from "@/server/services/drift/reference-profile";
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 

@@ -1,17 +1,12 @@
-import type { PrometheusClient } from "@/server/integrations/prometheus/client";
 import type { Db } from "@/server/db/client";
 import type { DriftStatus } from "@/server/db/generated/enums";
-import { syncDriftAlert } from "@/server/services/monitoring/drift-alerts";
-import { binCountsByFeature, featureHistogramQuery } from "@/server/services/monitoring/drift-query";
-import {
-  featureStatus,
-  worstFeature,
-  worstStatus,
-  type DriftThresholds,
-} from "@/server/services/monitoring/drift-status";
+import type { SystemContext } from "@/server/services/context";
+import { syncDriftAlert } from "@/server/services/drift/alerts";
+import { binCountsByFeature, featureHistogramQuery } from "@/server/services/drift/query";
+import { featureStatus, worstFeature, worstStatus, type DriftThresholds } from "@/server/services/drift/status";
 import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/monitoring/psi";
 
-export type DriftScanContext = { db: Db; prometheus: Pick<PrometheusClient, "query"> };
+export type DriftScanContext = Pick<SystemContext, "db" | "prometheus">;
 
 export type DriftScanOptions = {
   windowSeconds: number;

@@ -1,12 +1,12 @@
-import type { InstantSample, PrometheusSource } from "@/server/integrations/prometheus/client";
-import type { ReadContext } from "@/server/services/context";
+import type { InstantSample } from "@/server/integrations/prometheus/client";
+import type { MetricsContext } from "@/server/services/context";
 import {
   quantileQuery,
   queryAll,
   requestCountQuery,
   SERVER_ERROR_STATUS,
   statusRatioQuery,
-} from "@/server/services/monitoring/latency-queries";
+} from "@/server/services/latency/queries";
 import { burnRate, DEFAULT_SLO, errorBudget } from "@/contracts/slo-rules";
 
 const valueFor = (samples: InstantSample[], endpoint: string) => {
@@ -20,8 +20,7 @@ const valueFor = (samples: InstantSample[], endpoint: string) => {
  * divided by the endpoint's budget (1 − objective) here. Endpoints the portal does not know get the defaults.
  */
 export async function sloStatus(
-  ctx: ReadContext,
-  prometheus: PrometheusSource,
+  ctx: Pick<MetricsContext, "db" | "prometheus">,
   labels: Record<string, string>,
   at: Date,
 ) {
@@ -32,7 +31,7 @@ export async function sloStatus(
     errorRatio6h: statusRatioQuery(SERVER_ERROR_STATUS, labels, "6h", "endpoint"),
     errorRatio30d: statusRatioQuery(SERVER_ERROR_STATUS, labels, "30d", "endpoint"),
   };
-  const results = await queryAll(queries, (promql) => prometheus.query(promql, at));
+  const results = await queryAll(queries, (promql) => ctx.prometheus.query(promql, at));
   const names = [
     ...new Set(Object.values(results).flatMap((samples) => samples.map((s) => s.metric.endpoint ?? ""))),
   ].sort();

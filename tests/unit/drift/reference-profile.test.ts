@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors";
-import { computeReferenceProfile, quantileEdges } from "@/server/services/monitoring/reference-profile";
-import { parseSampleCsv } from "@/server/services/monitoring/sample-csv";
+import { computeReferenceProfile, quantileEdges } from "@/server/services/drift/reference-profile";
+import { parseSampleCsv } from "@/server/services/drift/sample-csv";
 
 const range = (n: number, start = 1) => Array.from({ length: n }, (_, i) => i + start);
 const spec = (name: string, type: "float32" | "float64" | "int64" | "string" | "bool") => ({ name, type });

@@ -1,18 +1,10 @@
+import { signatureSchema, type Signature } from "@/contracts/signature";
 import { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
-import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { signatureSchema, type Signature } from "@/contracts/signature";
-
-export const listEndpointsInput = z.object({
-  search: z.string().trim().max(200).optional(),
-  environment: z.enum(DeploymentEnvironment).optional(),
-  target: z.enum(DeploymentTargetKind).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(1).max(100).default(25),
-});
+import { listEndpointsInput } from "@/server/services/endpoints/schemas";
 
 const variantSelect = {
   id: true,

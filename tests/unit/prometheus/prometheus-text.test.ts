@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { histogramQuantile, parsePrometheusText } from "@/server/services/monitoring/prometheus-text";
+import { histogramQuantile, parsePrometheusText } from "@/server/integrations/prometheus/prometheus-text";
 
 describe("parsePrometheusText", () => {
   it("reads samples with labels, escaped values and special floats, skipping comments", () => {

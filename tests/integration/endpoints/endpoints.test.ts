@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { requestPromotion } from "@/server/services/deployments/promotions";
@@ -21,7 +22,7 @@ afterAll(async () => {
 async function callerFor(role: Role) {
   const given = await givenUser(role);
   const user = await db().user.findUniqueOrThrow({ where: { id: given.user.id }, include: { team: true } });
-  return createCaller({ db: db(), user });
+  return createCaller({ system: systemContextFromEnv(), user });
 }
 
 async function deployToStaging(ctx: Parameters<typeof requestPromotion>[0], modelName: string, version: number) {
@@ -74,7 +75,7 @@ describe("endpoints", () => {
     expect(Object.keys(example)).toEqual(logreg.signature.inputs.map((input) => input.name));
 
     const scientistCaller = createCaller({
-      db: db(),
+      system: systemContextFromEnv(),
       user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
     });
     const answer = await scientistCaller.endpoints.predict({ endpointId, rows: [example, example] });
@@ -120,7 +121,7 @@ describe("endpoints", () => {
       },
     });
     const caller = createCaller({
-      db: db(),
+      system: systemContextFromEnv(),
       user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
     });
     await expect(caller.endpoints.predict({ endpointId: endpoint.id, rows: [{ x: 1 }] })).rejects.toMatchObject({
@@ -155,7 +156,7 @@ describe("endpoints", () => {
     });
 
     const caller = createCaller({
-      db: db(),
+      system: systemContextFromEnv(),
       user: await db().user.findUniqueOrThrow({ where: { id: scientist.user.id }, include: { team: true } }),
     });
     await caller.endpoints.setSlo({ endpointId: endpoint.id, p99Ms: 50, availability: 0.99 });

@@ -1,8 +1,7 @@
 import type { Prisma } from "@/server/db/generated/client";
 import { asObject, isDismissed } from "@/server/services/alerts/alerts";
-import type { ReadContext } from "@/server/services/context";
-import type { PrometheusSource } from "@/server/integrations/prometheus/client";
-import { sloStatus, type SloStatus } from "@/server/services/monitoring/latency-slo";
+import type { MetricsContext, ReadContext } from "@/server/services/context";
+import { sloStatus, type SloStatus } from "@/server/services/slo/latency-slo";
 import { classifySlo, FAST_BURN, MIN_REQUESTS_FOR_P99, type SloBreach } from "@/contracts/slo-rules";
 
 export const sloAlertKey = (endpointId: string) => `slo:${endpointId}`;
@@ -30,8 +29,9 @@ function alertFor(e: Measured, breach: SloBreach) {
  * holds (an endpoint without traffic holds neither). A dismissed alert stays dismissed until it changes severity or
  * its condition clears. Safe to run again at any time: the dedupe key keeps one row per endpoint.
  */
-export async function checkLatencySlos(ctx: ReadContext, prometheus: PrometheusSource, now = new Date()) {
-  const status = await sloStatus(ctx, prometheus, {}, now);
+export async function checkLatencySlos(ctx: MetricsContext) {
+  const now = ctx.clock();
+  const status = await sloStatus(ctx, {}, now);
   const failing: string[] = [];
   const raised: string[] = [];
   for (const e of status.endpoints) {

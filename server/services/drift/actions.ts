@@ -1,22 +1,28 @@
+import { type driftThresholdsInput } from "@/contracts/drift";
 import type { z } from "zod";
 import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
-import { scanDrift, type DriftScanContext } from "@/server/services/monitoring/drift-scan";
-import type { driftThresholdsInput } from "@/contracts/drift";
-import type { scanNowInput } from "@/server/services/monitoring/drift-schemas";
+import { scanDrift } from "@/server/services/drift/scan";
+import type { scanNowInput } from "@/server/services/drift/schemas";
 
-/** "Scan now" for one endpoint: the same scan the repeatable job runs, audited because a person asked for it. */
+/**
+ * "Scan now" for one endpoint: the same scan the repeatable job runs, audited because a person asked for it. The
+ * window ends now and lasts the configured drift window unless `windowSeconds` says otherwise.
+ */
 export async function scanEndpointNow(
-  ctx: ServiceContext & DriftScanContext,
-  input: z.infer<typeof scanNowInput> & { windowSeconds: number },
+  ctx: ServiceContext,
+  {
+    windowSeconds = ctx.settings.driftWindowSeconds,
+    ...input
+  }: z.infer<typeof scanNowInput> & { windowSeconds?: number },
 ) {
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },
     select: { id: true, name: true },
   });
   if (!endpoint) throw notFound(`Endpoint ${input.endpointId}`);
-  const results = await scanDrift(ctx, { endpointId: endpoint.id, windowSeconds: input.windowSeconds });
+  const results = await scanDrift(ctx, { endpointId: endpoint.id, windowSeconds, windowEnd: ctx.clock() });
   await ctx.db.$transaction((tx) =>
     recordAudit(tx, ctx.actor, {
       action: "drift.scan",
@@ -24,7 +30,7 @@ export async function scanEndpointNow(
       entityId: endpoint.id,
       after: {
         endpoint: endpoint.name,
-        windowSeconds: input.windowSeconds,
+        windowSeconds,
         reports: results.map((r) => ({ variant: r.variantName, status: r.status })),
       },
     }),

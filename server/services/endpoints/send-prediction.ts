@@ -1,22 +1,11 @@
 import { z } from "zod";
 import type { PredictResponse } from "@/contracts/runtime-predict";
 import { AppError, notFound } from "@/server/errors";
-import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
-import type { ReadContext } from "@/server/services/context";
+import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
+import { sendPredictionInput } from "@/server/services/endpoints/schemas";
 
-export const MAX_PORTAL_PREDICTION_ROWS = 100;
 const PREDICT_TIMEOUT_MS = 30_000;
-
-export const sendPredictionInput = z.object({
-  endpointId: z.string().min(1),
-  rows: z
-    .array(z.record(z.string(), z.unknown(), { error: "Each row must be an object of feature values" }), {
-      error: "Send a list of rows",
-    })
-    .min(1, "Send at least one row")
-    .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
-});
 
 type RuntimeErrorBody = { error?: string; field?: string; rowIndex?: number };
 
@@ -39,7 +28,10 @@ function runtimeFailure(endpointName: string, status: number, body: RuntimeError
  * predictions, the variant that served them and the round trip measured from the portal. Only the local runtime is
  * reachable from here; SageMaker and Kubernetes endpoints are called from inside their own networks.
  */
-export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof sendPredictionInput>) {
+export async function sendPrediction(
+  ctx: Pick<ServiceContext, "db" | "runtime">,
+  rawInput: z.input<typeof sendPredictionInput>,
+) {
   const input = parseInput(sendPredictionInput, rawInput);
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },
@@ -49,8 +41,8 @@ export async function sendPrediction(ctx: ReadContext, rawInput: z.input<typeof 
   if (endpoint.target !== "LOCAL")
     throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
 
-  const { baseUrl } = localRuntimeConfigFromEnv();
-  const url = `${baseUrl.replace(/\/+$/, "")}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
+  const { baseUrl } = ctx.runtime;
+  const url = `${baseUrl}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
   const started = performance.now();
   let response: Response;
   try {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { binLabels } from "@/server/services/monitoring/drift-bin-labels";
+import { binLabels } from "@/server/services/drift/bin-labels";
 import {
   binCountsByFeature,
   durationSeconds,
   featureHistogramQuery,
   singleFeatureQuery,
-} from "@/server/services/monitoring/drift-query";
+} from "@/server/services/drift/query";
 
 const sample = (feature: string, le: string, value: number) => ({ metric: { feature, le }, value, timestamp: 0 });
 

@@ -2,13 +2,9 @@ import type { z } from "zod";
 import type { Endpoint, RegisteredModel } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-import { binLabels } from "@/server/services/monitoring/drift-bin-labels";
-import { singleFeatureQuery } from "@/server/services/monitoring/drift-query";
-import type {
-  endpointDriftInput,
-  featureDriftInput,
-  fleetDriftInput,
-} from "@/server/services/monitoring/drift-schemas";
+import { binLabels } from "@/server/services/drift/bin-labels";
+import { singleFeatureQuery } from "@/server/services/drift/query";
+import type { endpointDriftInput, featureDriftInput, fleetDriftInput } from "@/server/services/drift/schemas";
 
 const thresholdsOf = (model: { driftWarnPsi: number; driftAlertPsi: number; driftMinSamples: number }) => ({
   warnPsi: model.driftWarnPsi,

@@ -9,12 +9,12 @@ import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { closeQueues } from "@/server/jobs/define-job";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import { PrometheusClient } from "@/server/integrations/prometheus/client";
+import { PrometheusClient, type PrometheusSource } from "@/server/integrations/prometheus/client";
 import { projectScrapeJobs, renderPrometheusConfig } from "@/server/integrations/prometheus/config";
 import { dismissAlert, listOpenAlerts } from "@/server/services/alerts/alerts";
-import { setEndpointSlo } from "@/server/services/monitoring/endpoint-slo";
-import { latencyDashboard } from "@/server/services/monitoring/latency";
-import { checkLatencySlos, sloAlertKey } from "@/server/services/monitoring/slo-alerts";
+import { setEndpointSlo } from "@/server/services/endpoints/slo";
+import { latencyDashboard } from "@/server/services/latency/dashboard";
+import { checkLatencySlos, sloAlertKey } from "@/server/services/slo/alerts";
 import { serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
 import { givenUser } from "@/tests/integration/fixtures";
 import { onnxVariant } from "@/tests/integration/runtime/onnx-variant";
@@ -38,6 +38,12 @@ let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
 const SENT = { ok: 61, rejected: 16, failed: 11 };
 
 const read = () => ({ db: db() });
+/** The database and this file's Prometheus (or another), with "now" fixed when given. */
+const metrics = (client: PrometheusSource = prometheus.client, now?: Date) => ({
+  db: db(),
+  prometheus: client,
+  clock: () => now ?? new Date(),
+});
 const predict = (endpoint: string, body: unknown) =>
   postJson(`${runtime.baseUrl}/v1/endpoints/${endpoint}/predict`, body);
 const built = (name: string) => models.find((m) => m.name === name)!;
@@ -100,7 +106,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("reports numbers equal to its own PromQL evaluated by Prometheus at the same time", async () => {
-    const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
+    const dashboard = await latencyDashboard(metrics(), { range: "15m" });
     expect(dashboard.rows.map((r) => `${r.endpoint}/${r.variant}`)).toEqual([
       "eta/delivery-time-gbt-v2",
       "fraud/fraud-gbt-v1",
@@ -127,7 +133,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("charts the same series a direct range query returns, within the point limit", async () => {
-    const dashboard = await latencyDashboard(read(), prometheus.client, { range: "15m" });
+    const dashboard = await latencyDashboard(metrics(), { range: "15m" });
     expect(dashboard.stepSeconds).toBe(4);
     for (const [metric, promql] of Object.entries(dashboard.queries.series)) {
       const direct = await prometheus.client.queryRange(promql, {
@@ -149,7 +155,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("shows the SLO burn against the default objective for endpoints the portal does not know: eta fails every request, fraud none", async () => {
-    const { slo, end } = await latencyDashboard(read(), prometheus.client, { range: "1h" });
+    const { slo, end } = await latencyDashboard(metrics(), { range: "1h" });
     expect(slo.defaults).toEqual({ p99Ms: 100, availability: 0.999 });
     const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
     for (const e of slo.endpoints) {
@@ -168,9 +174,9 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
   });
 
   it("filters by endpoint with the name escaped, and returns nothing for an endpoint without traffic", async () => {
-    const fraudOnly = await latencyDashboard(read(), prometheus.client, { range: "15m", endpoint: "fraud" });
+    const fraudOnly = await latencyDashboard(metrics(), { range: "15m", endpoint: "fraud" });
     expect(fraudOnly.rows.map((r) => r.endpoint)).toEqual(["fraud"]);
-    const hostile = await latencyDashboard(read(), prometheus.client, {
+    const hostile = await latencyDashboard(metrics(), {
       range: "15m",
       endpoint: 'fraud"} or vector(1) or up{a="',
     });
@@ -181,7 +187,7 @@ describe("latency and traffic from the real runtime through a real Prometheus", 
 
   it("answers UNAVAILABLE when Prometheus is down", async () => {
     const closed = new PrometheusClient(`http://127.0.0.1:${await freePort()}`);
-    await expect(latencyDashboard(read(), closed, { range: "1h" })).rejects.toMatchObject({
+    await expect(latencyDashboard(metrics(closed), { range: "1h" })).rejects.toMatchObject({
       constructor: AppError,
       code: "UNAVAILABLE",
     });
@@ -216,7 +222,7 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
   it("holds an endpoint to its own objective: a 99 % objective has a ten times larger budget, so a tenth of the burn", async () => {
     const saved = await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
     expect(saved).toMatchObject({ sloP99Ms: 250, sloAvailability: 0.99 });
-    const { slo } = await latencyDashboard(read(), prometheus.client, { range: "1h" });
+    const { slo } = await latencyDashboard(metrics(), { range: "1h" });
     const byEndpoint = Object.fromEntries(slo.endpoints.map((e) => [e.endpoint, e]));
     expect(byEndpoint.eta).toMatchObject({
       endpointId: eta.id,
@@ -246,7 +252,7 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
 
   it("raises a critical alert for the fast-burning endpoint only, and resolves it when the burn is within its budget", async () => {
     await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
-    const first = await checkLatencySlos(read(), prometheus.client);
+    const first = await checkLatencySlos(metrics());
     // fraud has no server errors, and fewer than 100 requests, too few for its p99 to warn about.
     expect(first).toEqual({ raised: [sloAlertKey(eta.id)], resolved: [] });
     const raised = await alertRow();
@@ -264,24 +270,24 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
 
     // Burn 1 / 0.1 = 10 is under the fast-burn threshold of 14.4.
     await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.9 });
-    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [sloAlertKey(eta.id)] });
+    expect(await checkLatencySlos(metrics())).toEqual({ raised: [], resolved: [sloAlertKey(eta.id)] });
     expect((await alertRow()).resolvedAt).not.toBeNull();
-    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [] });
+    expect(await checkLatencySlos(metrics())).toEqual({ raised: [], resolved: [] });
   });
 
   it("keeps a dismissed alert dismissed while the burn lasts, and resolves once the hour holds no more errors", async () => {
     await setEndpointSlo(scientist.ctx, { endpointId: eta.id, p99Ms: 250, availability: 0.99 });
-    expect((await checkLatencySlos(read(), prometheus.client)).raised).toEqual([sloAlertKey(eta.id)]);
+    expect((await checkLatencySlos(metrics())).raised).toEqual([sloAlertKey(eta.id)]);
     await dismissAlert(scientist.ctx, { alertId: (await alertRow()).id });
-    expect(await checkLatencySlos(read(), prometheus.client)).toEqual({ raised: [], resolved: [] });
+    expect(await checkLatencySlos(metrics())).toEqual({ raised: [], resolved: [] });
     expect((await alertRow()).resolvedAt).not.toBeNull();
 
     // Two hours on, the 1 h window holds no requests: neither condition holds, and the dismissal is forgotten.
     const later = new Date(Date.now() + 2 * 3_600_000);
-    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({ raised: [], resolved: [] });
+    expect(await checkLatencySlos(metrics(prometheus.client, later))).toEqual({ raised: [], resolved: [] });
     expect((await alertRow()).details).not.toHaveProperty("dismissedById");
-    expect((await checkLatencySlos(read(), prometheus.client)).raised).toEqual([sloAlertKey(eta.id)]);
-    expect(await checkLatencySlos(read(), prometheus.client, later)).toEqual({
+    expect((await checkLatencySlos(metrics())).raised).toEqual([sloAlertKey(eta.id)]);
+    expect(await checkLatencySlos(metrics(prometheus.client, later))).toEqual({
       raised: [],
       resolved: [sloAlertKey(eta.id)],
     });

@@ -1,14 +1,9 @@
+import { numericBinIndex } from "@/contracts/feature-bins";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/training/random";
-import { numericBinIndex } from "@/contracts/feature-bins";
 import { populationStabilityIndex } from "@/server/services/monitoring/psi";
-import { quantileEdges } from "@/server/services/monitoring/reference-profile";
-import {
-  referenceBins,
-  sampleBinCounts,
-  samplePsi,
-  sampleQuantileEdges,
-} from "@/server/services/monitoring/sample-psi";
+import { quantileEdges } from "@/server/services/drift/reference-profile";
+import { referenceBins, sampleBinCounts, samplePsi, sampleQuantileEdges } from "@/server/services/drift/sample-psi";
 
 function column(size: number, seed: number, draw: (r: ReturnType<typeof seededRandom>) => number) {
   const random = seededRandom(seed);

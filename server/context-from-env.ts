@@ -1,0 +1,27 @@
+import { db } from "@/server/db/client";
+import { env } from "@/server/env";
+import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
+import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
+import { PrometheusClient } from "@/server/integrations/prometheus/client";
+import { localArtifactStore } from "@/server/services/artifacts/store";
+import type { SystemContext } from "@/server/services/context";
+import { durationSeconds } from "@/server/services/drift/query";
+
+/**
+ * The one place the real clients are built from the environment: the tRPC context, the REST layer, the worker and
+ * the seed call it once per request (or once per process) and hand the result to services.
+ */
+export function systemContextFromEnv(): SystemContext {
+  const settings = env();
+  return {
+    db: db(),
+    prometheus: new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS }),
+    runtime: localRuntimeClient(localRuntimeConfigFromEnv()),
+    artifacts: localArtifactStore(settings.ARTIFACT_ROOT),
+    clock: () => new Date(),
+    settings: {
+      driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
+      artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
+    },
+  };
+}
