@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { aliasHistory, versionAt } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
+import { assertModelExists, assertVersionExists } from "@/server/services/registry/find-model";
 import { getModel } from "@/server/services/registry/get-model";
 import { getVersion } from "@/server/services/registry/get-version";
 import { listModelTags, listTeams } from "@/server/services/registry/list-facets";
@@ -29,6 +30,11 @@ const writeProcedure = procedureWith("models:write");
 export const registryRouter = createTRPCRouter({
   list: readProcedure.input(listModelsInput).query(({ ctx, input }) => listModels(ctx.service, input)),
   get: readProcedure.input(modelRef).query(({ ctx, input }) => getModel(ctx.service, input.name)),
+  /** For pages that answer 404 before rendering: NOT_FOUND unless the model exists. */
+  exists: readProcedure.input(modelRef).query(({ ctx, input }) => assertModelExists(ctx.service, input.name)),
+  versionExists: readProcedure
+    .input(modelRef.extend({ version: versionNumberSchema }))
+    .query(({ ctx, input }) => assertVersionExists(ctx.service, input.name, input.version)),
   version: readProcedure
     .input(modelRef.extend({ version: versionNumberSchema }))
     .query(({ ctx, input }) => getVersion(ctx.service, input.name, input.version)),
