@@ -7,11 +7,11 @@ import { ENDPOINT } from "@/playwright/support/traffic";
 
 /** The seeded demo people, one per role. */
 const PEOPLE = [
-  { role: "viewer", email: "vera.viewer@modelport.dev" },
-  { role: "data scientist", email: "dana.scientist@modelport.dev" },
-  { role: "reviewer", email: "rita.reviewer@modelport.dev" },
-  { role: "manager", email: "manuel.manager@modelport.dev" },
-  { role: "admin", email: "ada.admin@modelport.dev" },
+  { role: "a viewer", email: "vera.viewer@modelport.dev" },
+  { role: "a data scientist", email: "dana.scientist@modelport.dev" },
+  { role: "a reviewer", email: "rita.reviewer@modelport.dev" },
+  { role: "a manager", email: "manuel.manager@modelport.dev" },
+  { role: "an admin", email: "ada.admin@modelport.dev" },
 ];
 
 const MODEL = "fraud-detector-xgb";
@@ -76,7 +76,7 @@ async function blockingViolations(page: Page, role: string, url: string): Promis
 }
 
 for (const person of PEOPLE) {
-  test(`every main page has no serious or critical accessibility violations for a ${person.role}`, async ({ page }) => {
+  test(`every main page has no serious or critical accessibility violations for ${person.role}`, async ({ page }) => {
     test.setTimeout(300_000);
     const pages = await mainPages();
     await signInAs(page, person.email);
