@@ -1,9 +1,7 @@
 import { DevSignIn } from "@/components/auth/dev-sign-in";
 import { OidcSignIn } from "@/components/auth/oidc-sign-in";
-import { db } from "@/server/db/client";
 import { enabledSignInMethods } from "@/server/auth/options";
-import { ROLE_LABELS } from "@/contracts/permissions";
-import { ROLES } from "@/contracts/enums";
+import { api } from "@/trpc/server";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
@@ -15,14 +13,7 @@ export default async function SignInPage({
 }) {
   const { callbackUrl = "/", error } = await searchParams;
   const methods = enabledSignInMethods();
-  const demoUsers = methods.dev
-    ? await db().user.findMany({
-        where: { isDemo: true },
-        include: { team: true },
-        orderBy: [{ role: "asc" }, { name: "asc" }],
-      })
-    : [];
-  const ordered = demoUsers.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+  const demoUsers = methods.dev ? await api.session.demoUsers() : [];
   return (
     <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center gap-6 px-6 py-12">
       <div>
@@ -38,17 +29,7 @@ export default async function SignInPage({
       )}
       <div className="space-y-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         {methods.oidc && <OidcSignIn callbackUrl={callbackUrl} />}
-        {methods.dev && (
-          <DevSignIn
-            callbackUrl={callbackUrl}
-            users={ordered.map((u) => ({
-              email: u.email,
-              name: u.name,
-              roleLabel: ROLE_LABELS[u.role],
-              team: u.team?.name ?? null,
-            }))}
-          />
-        )}
+        {methods.dev && <DevSignIn callbackUrl={callbackUrl} users={demoUsers} />}
         {!methods.oidc && !methods.dev && (
           <p className="text-sm text-slate-600">
             No sign-in method is configured. Set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or

@@ -37,7 +37,7 @@ export function AuditRow({
           <time dateTime={row.createdAt.toISOString()} title={row.createdAt.toISOString()}>
             {formatDateTime(row.createdAt)}
           </time>
-          <span className="block text-xs text-slate-400">{formatRelative(row.createdAt)}</span>
+          <span className="block text-xs text-slate-500">{formatRelative(row.createdAt)}</span>
         </td>
         <td className="px-2 py-2">
           <span className="block font-medium text-slate-900">{row.actor?.name ?? "System"}</span>
@@ -46,7 +46,7 @@ export function AuditRow({
             <span className="mt-0.5 inline-flex items-center gap-1 text-xs text-slate-500" data-testid="audit-token">
               <KeyRound className="h-3 w-3" aria-hidden />
               via token {row.token.name ?? "(deleted)"}
-              {row.token.prefix && <code className="text-slate-400">{row.token.prefix}…</code>}
+              {row.token.prefix && <code className="text-slate-500">{row.token.prefix}…</code>}
             </span>
           )}
         </td>

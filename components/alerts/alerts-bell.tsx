@@ -78,7 +78,7 @@ export function AlertsBell() {
                     <Badge tone={alert.severity === "CRITICAL" ? "red" : "amber"}>{alert.severity.toLowerCase()}</Badge>
                   </div>
                   <p className="mt-1 text-slate-600">{alert.message}</p>
-                  <div className="mt-1 flex items-center justify-between text-xs text-slate-400">
+                  <div className="mt-1 flex items-center justify-between text-xs text-slate-500">
                     <span>
                       {alert.team?.name ?? alert.endpoint?.name ?? ""} · since {formatRelative(alert.createdAt)}
                     </span>

@@ -39,7 +39,7 @@ export function DevSignIn({ users, callbackUrl }: { users: DemoUser[]; callbackU
                 · {u.roleLabel}
                 {u.team ? ` · ${u.team}` : ""}
               </span>
-              <span className="block text-xs text-slate-400">{u.email}</span>
+              <span className="block text-xs text-slate-500">{u.email}</span>
             </span>
             <Button
               size="sm"

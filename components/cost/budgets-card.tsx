@@ -98,7 +98,7 @@ export function BudgetsCard() {
                       {f.status ? (
                         <Badge tone={STATUS[f.status].tone}>{STATUS[f.status].label}</Badge>
                       ) : (
-                        <span className="text-slate-400">no budget</span>
+                        <span className="text-slate-500">no budget</span>
                       )}
                     </td>
                     {canManage && (

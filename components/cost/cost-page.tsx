@@ -84,7 +84,7 @@ export function CostPage() {
             <ul className="mt-2 space-y-1 font-mono" data-testid="cost-promql">
               {[...overview.data.promql, ...(trend.data?.promql ?? [])].map((q) => (
                 <li key={q.label} data-query={q.promql} data-time={q.time.toISOString()}>
-                  <span className="text-slate-400">
+                  <span className="text-slate-500">
                     {q.label} (at {q.time.toISOString()}):
                   </span>{" "}
                   {q.promql}

@@ -39,7 +39,7 @@ export const CostTrendChart = memo(function CostTrendChart({ trend }: { trend: T
   return (
     <Card
       title="$/hour over time"
-      actions={<span className="text-xs text-slate-400">one point every {trend.stepSeconds} s</span>}
+      actions={<span className="text-xs text-slate-500">one point every {trend.stepSeconds} s</span>}
     >
       <div
         role="img"

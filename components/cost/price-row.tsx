@@ -174,7 +174,7 @@ export function PriceRow({ initial, isNew = false, meta }: Props) {
             {errors.root.server.message}
           </p>
         )}
-        {meta && <p className="mt-1 text-xs text-slate-400">{meta}</p>}
+        {meta && <p className="mt-1 text-xs text-slate-500">{meta}</p>}
       </td>
     </tr>
   );

@@ -25,7 +25,7 @@ export function DeploymentHeader({ deployment }: { deployment: Deployment }) {
         <Link href={versionHref(model.name, version)} className="hover:underline" data-testid="deployment-version">
           {model.name} <span className="font-mono">v{version}</span>
         </Link>
-        <span className="text-slate-400">→</span>
+        <span className="text-slate-500">→</span>
         <Link
           href={endpointHref(endpoint.id)}
           className="font-mono text-xl hover:underline"

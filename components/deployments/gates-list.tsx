@@ -14,7 +14,7 @@ function isGateResult(value: unknown): value is GateResult {
 /** The gates a promotion was checked against when requested (stored as JSON on the promotion). */
 export function GatesList({ gates }: { gates: unknown }) {
   const results = Array.isArray(gates) ? gates.filter(isGateResult) : [];
-  if (results.length === 0) return <span className="text-slate-400">none</span>;
+  if (results.length === 0) return <span className="text-slate-500">none</span>;
   return (
     <ul className="space-y-1">
       {results.map((gate) => (

@@ -44,7 +44,7 @@ export function PendingPromotionCard({
           <Link href={versionHref(model.name, version)} className="text-indigo-700 hover:underline">
             {subject}
           </Link>
-          <span className="text-slate-400">→</span>
+          <span className="text-slate-500">→</span>
           <Badge tone={promotion.environment === "PRODUCTION" ? "amber" : "indigo"}>
             {ENVIRONMENT_LABELS[promotion.environment]}
           </Badge>

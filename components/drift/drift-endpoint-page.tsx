@@ -43,7 +43,7 @@ export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
         }
         description={
           <>
-            <Link href="/dashboards/drift" className="text-indigo-700 hover:underline">
+            <Link href="/dashboards/drift" className="text-indigo-700 underline underline-offset-2">
               All endpoints
             </Link>{" "}
             · {data.modelName} · {data.environment.toLowerCase()}

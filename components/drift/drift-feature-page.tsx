@@ -45,7 +45,7 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
           <>
             <Link
               href={driftEndpointHref(data.endpointId, data.variantName ?? undefined)}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline underline-offset-2"
             >
               Back to the endpoint
             </Link>{" "}

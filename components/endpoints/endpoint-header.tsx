@@ -23,7 +23,7 @@ export function EndpointHeader({ endpoint }: { endpoint: Endpoint }) {
         <Link href={modelHref(endpoint.model.name)} className="hover:underline" data-testid="endpoint-model">
           {endpoint.model.name}
         </Link>
-        <span className="text-slate-400">→</span>
+        <span className="text-slate-500">→</span>
         <span className="font-mono text-xl" data-testid="endpoint-name">
           {endpoint.name}
         </span>

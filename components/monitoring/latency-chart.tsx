@@ -38,7 +38,7 @@ export const LatencyChart = memo(function LatencyChart({ title, metric, dashboar
   const tick = tickFormatter(rangeSeconds);
 
   return (
-    <Card title={title} actions={<span className="text-xs text-slate-400">rate window {dashboard.chartWindow}</span>}>
+    <Card title={title} actions={<span className="text-xs text-slate-500">rate window {dashboard.chartWindow}</span>}>
       <div
         role="img"
         aria-label={`${title}: ${labels.length} series`}

@@ -134,7 +134,7 @@ export function LatencyPage() {
             <ul className="mt-2 space-y-1 font-mono">
               {Object.entries(dashboard.data.queries.summary).map(([name, promql]) => (
                 <li key={name}>
-                  <span className="text-slate-400">{name}:</span> {promql}
+                  <span className="text-slate-500">{name}:</span> {promql}
                 </li>
               ))}
             </ul>

@@ -50,7 +50,7 @@ export function LatencySloCards({ slo }: { slo: Slo }) {
               <dt className="text-slate-500">p99 (1 h)</dt>
               <dd className={slow ? "font-semibold text-rose-700" : "text-slate-800"} data-query={slo.queries.p99}>
                 {formatSeconds(e.p99)}{" "}
-                <span className="text-xs text-slate-400">target {formatSeconds(e.objective.p99TargetSeconds)}</span>
+                <span className="text-xs text-slate-500">target {formatSeconds(e.objective.p99TargetSeconds)}</span>
               </dd>
               <dt className="text-slate-500">Burn rate 1 h</dt>
               <dd data-query={slo.queries.errorRatio1h}>{formatBurn(e.burn1h)}</dd>

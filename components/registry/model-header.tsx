@@ -37,7 +37,7 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
             {formatDateTime(model.createdAt)} ·{" "}
             <Link
               href={endpointsOfModelHref(model.name)}
-              className="text-indigo-700 hover:underline"
+              className="text-indigo-700 underline underline-offset-2"
               data-testid="model-endpoints"
             >
               Endpoints

@@ -52,7 +52,7 @@ function columnsFor(activeTag: string, onTag: (tag: string) => void) {
       cell: ({ row, getValue }) => {
         const latest = getValue();
         return latest === null ? (
-          <span className="text-slate-400">none</span>
+          <span className="text-slate-500">none</span>
         ) : (
           <Link href={versionHref(row.original.name, latest)} className="font-mono hover:underline">
             v{latest}

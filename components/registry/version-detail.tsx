@@ -85,7 +85,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
             <Fact label="Created by">{v.createdBy.name}</Fact>
             <Fact label="Format">{FORMAT_LABELS[v.format]}</Fact>
             <Fact label="Aliases here">
-              {v.aliases.length > 0 ? v.aliases.join(", ") : <span className="text-slate-400">none</span>}
+              {v.aliases.length > 0 ? v.aliases.join(", ") : <span className="text-slate-500">none</span>}
             </Fact>
             <Fact label="Source run">
               {run ? (
@@ -96,7 +96,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
                   </span>
                 </Link>
               ) : (
-                <span className="text-slate-400">none</span>
+                <span className="text-slate-500">none</span>
               )}
             </Fact>
           </dl>

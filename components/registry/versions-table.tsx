@@ -69,7 +69,7 @@ function columnsFor(modelName: string, keyMetrics: string[]) {
       header: "Source run",
       cell: ({ getValue }) => {
         const run = getValue();
-        if (!run) return <span className="text-slate-400">none</span>;
+        if (!run) return <span className="text-slate-500">none</span>;
         return (
           <Link href={runHref(run)} className="hover:underline" title={`Experiment ${run.experimentName}`}>
             <span className="text-indigo-700">{run.name}</span>
@@ -83,7 +83,7 @@ function columnsFor(modelName: string, keyMetrics: string[]) {
       header: "Artifact",
       cell: ({ getValue }) => {
         const artifact = getValue();
-        if (!artifact) return <span className="text-slate-400">none</span>;
+        if (!artifact) return <span className="text-slate-500">none</span>;
         return (
           <a
             href={artifactDownloadHref(artifact.id)}

@@ -45,7 +45,7 @@ const COLUMNS = [
     cell: ({ getValue }) => (
       <span>
         {dateCell(getValue())}
-        <span className="block text-xs text-slate-400">{formatRelative(getValue())}</span>
+        <span className="block text-xs text-slate-500">{formatRelative(getValue())}</span>
       </span>
     ),
   }),
@@ -58,7 +58,7 @@ const COLUMNS = [
           {formatRelative(used)}
         </time>
       ) : (
-        <span className="text-slate-400">Never</span>
+        <span className="text-slate-500">Never</span>
       );
     },
   }),

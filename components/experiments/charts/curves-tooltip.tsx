@@ -25,7 +25,7 @@ export function CurvesTooltip({ metricKey, curves, step }: Props) {
           );
         })}
       </ul>
-      {hiddenCount > 0 && <p className="mt-1 text-slate-400">and {hiddenCount} more runs</p>}
+      {hiddenCount > 0 && <p className="mt-1 text-slate-500">and {hiddenCount} more runs</p>}
     </ChartTooltipFrame>
   );
 }

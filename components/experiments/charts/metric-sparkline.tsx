@@ -16,7 +16,7 @@ export const MetricSparkline = memo(function MetricSparkline({
   height = 48,
 }: Props) {
   if (points.length < 2)
-    return <span className="text-xs text-slate-400">{points.length === 0 ? "no points" : "a single point"}</span>;
+    return <span className="text-xs text-slate-500">{points.length === 0 ? "no points" : "a single point"}</span>;
   return (
     <div role="img" aria-label={`${label}: ${points.length} points`}>
       <LineChart width={width} height={height} data={points} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>

@@ -30,7 +30,7 @@ export function PcHoverSummary({ dimensions, line, index }: Props) {
           })}
         </>
       ) : (
-        <span className="text-slate-400">Hover a line to see its run.</span>
+        <span className="text-slate-500">Hover a line to see its run.</span>
       )}
     </div>
   );

@@ -67,7 +67,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
                 <div data-testid={`curve-${key}`}>
                   {metricCurves.length === 0 ? (
                     <p
-                      className="flex items-center justify-center text-sm text-slate-400"
+                      className="flex items-center justify-center text-sm text-slate-500"
                       style={{ height: CHART_HEIGHT }}
                     >
                       No visible run logged {key}.

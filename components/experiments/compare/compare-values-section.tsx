@@ -59,7 +59,7 @@ export const CompareValuesSection = memo(function CompareValuesSection(props: Pr
           />
           Differences only
           {differencesOnly && hiddenCount > 0 && (
-            <span className="text-xs text-slate-400">({hiddenCount} identical hidden)</span>
+            <span className="text-xs text-slate-500">({hiddenCount} identical hidden)</span>
           )}
         </label>
       </div>

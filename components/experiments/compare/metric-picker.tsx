@@ -64,9 +64,9 @@ export function MetricPicker({ available, selected, onChange, max }: Props) {
                 </label>
               );
             })}
-            {shown.length === 0 && <p className="px-1.5 text-sm text-slate-400">No metric matches.</p>}
+            {shown.length === 0 && <p className="px-1.5 text-sm text-slate-500">No metric matches.</p>}
           </fieldset>
-          <p className="mt-2 text-xs text-slate-400">Up to {max} charts at once.</p>
+          <p className="mt-2 text-xs text-slate-500">Up to {max} charts at once.</p>
         </Popover.Content>
       </Popover.Portal>
     </Popover.Root>

@@ -31,7 +31,7 @@ const COLUMNS = [
   }),
   column.accessor("teamName", {
     header: "Team",
-    cell: ({ getValue }) => getValue() ?? <span className="text-slate-400">—</span>,
+    cell: ({ getValue }) => getValue() ?? <span className="text-slate-500">—</span>,
   }),
   column.accessor("runCount", {
     header: "Runs",
@@ -47,7 +47,7 @@ const COLUMNS = [
           {formatRelative(lastRunAt)}
         </time>
       ) : (
-        <span className="text-slate-400">No runs yet</span>
+        <span className="text-slate-500">No runs yet</span>
       );
     },
   }),

@@ -60,7 +60,7 @@ export function NewExperimentForm({ onDone }: { onDone: () => void }) {
         id="experiment-description"
         label={
           <>
-            Description <span className="font-normal text-slate-400">(optional)</span>
+            Description <span className="font-normal text-slate-500">(optional)</span>
           </>
         }
         error={fieldMessage(errors.description)}

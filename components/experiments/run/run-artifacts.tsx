@@ -36,7 +36,7 @@ export function RunArtifacts({ artifacts }: { artifacts: Artifact[] }) {
                 <tr key={artifact.id} className={t.row}>
                   <td className="px-3 py-2">
                     <span className="break-all font-mono text-xs text-slate-900">{artifact.path}</span>
-                    <span className="block text-xs text-slate-400">{artifact.contentType}</span>
+                    <span className="block text-xs text-slate-500">{artifact.contentType}</span>
                   </td>
                   <td className={`${t.td} ${t.numeric}`}>{formatBytes(artifact.sizeBytes)}</td>
                   <td className={t.td}>

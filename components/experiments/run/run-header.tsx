@@ -22,7 +22,7 @@ export function RunHeader({ run }: { run: Run }) {
           {run.endTime ? (
             <time dateTime={run.endTime.toISOString()}>{formatDateTime(run.endTime)}</time>
           ) : (
-            <span className="text-slate-400">still running</span>
+            <span className="text-slate-500">still running</span>
           )}
         </Fact>
         <Fact label="Duration">{formatDuration(run.startTime, run.endTime)}</Fact>
@@ -32,14 +32,14 @@ export function RunHeader({ run }: { run: Run }) {
               {run.gitCommit.slice(0, 12)}
             </code>
           ) : (
-            <span className="text-slate-400">—</span>
+            <span className="text-slate-500">—</span>
           )}
         </Fact>
         <Fact label="Dataset">
           {run.datasetRef ? (
             <code className="break-all font-mono text-xs">{run.datasetRef}</code>
           ) : (
-            <span className="text-slate-400">—</span>
+            <span className="text-slate-500">—</span>
           )}
         </Fact>
         <Fact label="Run id">
@@ -50,7 +50,7 @@ export function RunHeader({ run }: { run: Run }) {
         <ul className="mt-4 flex flex-wrap gap-1.5" aria-label="Tags">
           {tags.map(([key, value]) => (
             <li key={key} className="rounded-md bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
-              <span className="text-slate-500">{key}</span> = <span className="font-medium">{value}</span>
+              <span className="text-slate-600">{key}</span> = <span className="font-medium">{value}</span>
             </li>
           ))}
         </ul>

@@ -107,7 +107,7 @@ export function RunMetricsTable({ runId, series }: { runId: string; series: Seri
                         ) : curvesLoading ? (
                           <span className="block h-12 w-[200px] animate-pulse rounded bg-slate-100" aria-hidden />
                         ) : (
-                          <span className="text-xs text-slate-400">—</span>
+                          <span className="text-xs text-slate-500">—</span>
                         )}
                       </td>
                     </tr>

@@ -45,11 +45,11 @@ export function RunPage({ runId }: { runId: string }) {
       </div>
       <p className="text-sm text-slate-500">
         Compare this run with others from the{" "}
-        <Link href={`/experiments/${r.experimentId}`} className="text-indigo-700 hover:underline">
+        <Link href={`/experiments/${r.experimentId}`} className="text-indigo-700 underline underline-offset-2">
           runs table
         </Link>{" "}
         or open it{" "}
-        <Link href={compareHref([r.id])} className="text-indigo-700 hover:underline">
+        <Link href={compareHref([r.id])} className="text-indigo-700 underline underline-offset-2">
           in the compare view
         </Link>
         .

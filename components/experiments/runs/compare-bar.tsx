@@ -14,7 +14,7 @@ export function CompareBar({ selected, onClear }: { selected: string[]; onClear:
         <span className="text-slate-600" aria-live="polite">
           {selected.length === 0 ? "Tick runs to compare them" : `${selected.length} selected`}
           {!readiness.ok && selected.length > 0 && (
-            <span className="ml-2 text-xs text-slate-400">{readiness.reason}</span>
+            <span className="ml-2 text-xs text-slate-500">{readiness.reason}</span>
           )}
         </span>
         {selected.length > 0 && (

@@ -83,7 +83,7 @@ export function buildRunColumns(experimentId: string, valueColumns: readonly Val
         meta: {
           numeric: value.kind === "metric",
           keepCase: true,
-          headerSuffix: <span className="ml-1 text-[10px] font-normal normal-case text-slate-400">{value.kind}</span>,
+          headerSuffix: <span className="ml-1 text-[10px] font-normal normal-case text-slate-500">{value.kind}</span>,
         },
         cell: ({ row }) =>
           value.kind === "metric" ? (

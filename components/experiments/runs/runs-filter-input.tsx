@@ -36,7 +36,7 @@ export function RunsFilterInput({ value, error, onApply }: Props) {
       <div className="flex gap-2">
         <div className="relative flex-1">
           <Filter
-            className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400"
+            className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-500"
             aria-hidden
           />
           <Input

@@ -10,7 +10,7 @@ export function ColumnPickerGroup({ title, keys, idOf, chosen, onToggle }: Props
   return (
     <fieldset>
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</legend>
-      {keys.length === 0 && <p className="text-sm text-slate-400">None</p>}
+      {keys.length === 0 && <p className="text-sm text-slate-500">None</p>}
       <ul className="space-y-0.5">
         {keys.map((key) => {
           const id = idOf(key);

@@ -1,5 +1,6 @@
 import { aliasHistory, versionAt } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
+import { assertModelExists, assertVersionExists } from "@/server/services/registry/find-model";
 import { getModel } from "@/server/services/registry/get-model";
 import { getVersion } from "@/server/services/registry/get-version";
 import { listModelTags, listTeams } from "@/server/services/registry/list-facets";
@@ -27,6 +28,11 @@ const writeProcedure = procedureWith("models:write");
 export const registryRouter = createTRPCRouter({
   list: readProcedure.input(listModelsInput).query(({ ctx, input }) => listModels(ctx.service, input)),
   get: readProcedure.input(modelRefInput).query(({ ctx, input }) => getModel(ctx.service, input.name)),
+  /** For pages that answer 404 before rendering: NOT_FOUND unless the model exists. */
+  exists: readProcedure.input(modelRefInput).query(({ ctx, input }) => assertModelExists(ctx.service, input.name)),
+  versionExists: readProcedure
+    .input(versionRefInput)
+    .query(({ ctx, input }) => assertVersionExists(ctx.service, input.name, input.version)),
   version: readProcedure
     .input(versionRefInput)
     .query(({ ctx, input }) => getVersion(ctx.service, input.name, input.version)),

@@ -1,6 +1,8 @@
+import { enabledSignInMethods } from "@/server/auth/options";
 import { can } from "@/server/auth/roles";
 import { PERMISSIONS, type Permission } from "@/contracts/permissions";
-import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
+import { listDemoUsers } from "@/server/services/admin/demo-users";
+import { authedProcedure, createTRPCRouter, publicProcedure } from "@/server/api/trpc";
 
 export const sessionRouter = createTRPCRouter({
   /** The signed-in person and what they may do, so the UI can hide controls they cannot use. */
@@ -15,4 +17,6 @@ export const sessionRouter = createTRPCRouter({
       permissions,
     };
   }),
+  /** The people the development sign-in offers; nobody at all unless that sign-in is enabled. */
+  demoUsers: publicProcedure.query(({ ctx }) => (enabledSignInMethods().dev ? listDemoUsers(ctx.system) : [])),
 });

@@ -29,11 +29,14 @@ export async function touchModel(tx: Prisma.TransactionClient, modelId: string, 
   await tx.registeredModel.update({ where: { id: modelId }, data: { updatedAt: at }, select: { id: true } });
 }
 
-/** For pages that answer 404 before rendering. */
-export async function modelExists(ctx: ReadContext, name: string): Promise<boolean> {
-  return (await ctx.db.registeredModel.count({ where: { name } })) > 0;
+/** For pages that answer 404 before rendering: nothing, or a 404 naming the model. */
+export async function assertModelExists(ctx: ReadContext, name: string): Promise<void> {
+  if ((await ctx.db.registeredModel.count({ where: { name } })) === 0) throw modelNotFound(name);
 }
 
-export async function versionExists(ctx: ReadContext, name: string, version: number): Promise<boolean> {
-  return (await ctx.db.modelVersion.count({ where: { version, model: { name } } })) > 0;
+/** For pages that answer 404 before rendering: nothing, or a 404 naming the version. */
+export async function assertVersionExists(ctx: ReadContext, name: string, version: number): Promise<void> {
+  if ((await ctx.db.modelVersion.count({ where: { version, model: { name } } })) === 0) {
+    throw versionNotFound(name, version);
+  }
 }

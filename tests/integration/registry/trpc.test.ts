@@ -74,4 +74,23 @@ describe("registry tRPC router", () => {
       code: "BAD_REQUEST",
     });
   });
+
+  it("answers a page's existence checks with nothing, or NOT_FOUND, and only to someone signed in", async () => {
+    const { caller, ctx } = await callerFor("DATA_SCIENTIST");
+    const name = unique("trpc-exists");
+    await caller.registry.createModel({ name, taskType: "OTHER" });
+    const { run } = await givenRun(ctx);
+    await caller.registry.registerVersion({ name, version: { runId: run.id, format: "ONNX" } });
+    const viewer = (await callerFor("VIEWER")).caller;
+
+    await expect(viewer.registry.exists({ name })).resolves.toBeUndefined();
+    await expect(viewer.registry.versionExists({ name, version: 1 })).resolves.toBeUndefined();
+    await expect(viewer.registry.exists({ name: "missing-model" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(viewer.registry.versionExists({ name, version: 2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(viewer.registry.versionExists({ name: "missing-model", version: 1 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const anonymous = createCaller({ system: systemContextFromEnv(), user: null });
+    await expect(anonymous.registry.exists({ name })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
 });

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { ModelDetail } from "@/components/registry/model-detail";
 import { LoadingState } from "@/components/ui/loading-state";
-import { db } from "@/server/db/client";
-import { modelExists } from "@/server/services/registry/find-model";
+import { api, readForPage } from "@/trpc/server";
 
 type Props = { params: Promise<{ name: string }> };
 
@@ -14,7 +12,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ModelPage({ params }: Props) {
   const { name } = await params;
-  if (!(await modelExists({ db: db() }, name))) notFound();
+  await readForPage(() => api.registry.exists({ name }));
   return (
     <Suspense fallback={<LoadingState label="Loading model…" />}>
       <ModelDetail name={name} />

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { VersionDetail } from "@/components/registry/version-detail";
-import { db } from "@/server/db/client";
-import { versionExists } from "@/server/services/registry/find-model";
+import { api, readForPage } from "@/trpc/server";
 
 type Props = { params: Promise<{ name: string; version: string }> };
 
@@ -17,6 +16,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function VersionPage({ params }: Props) {
   const { name, version } = await params;
   const number = versionNumber(version);
-  if (number === null || !(await versionExists({ db: db() }, name, number))) notFound();
+  if (number === null) notFound();
+  await readForPage(() => api.registry.versionExists({ name, version: number }));
   return <VersionDetail name={name} version={number} />;
 }
