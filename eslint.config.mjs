@@ -72,9 +72,6 @@ const config = [
   },
   {
     files: ["server/integrations/**"],
-    // TEMPORARY: scrape-guardrails.ts implements a service interface and reads prometheus-text/psi from services;
-    // it is exempt until the integrations regrouping (issue 8, item 3) lands. Remove this line then.
-    ignores: ["server/integrations/local-runtime/scrape-guardrails.ts"],
     rules: restrictImports({
       group: ["@/server/services/*"],
       message: "Integrations talk to the outside world; services call them, never the other way round.",
@@ -85,16 +82,10 @@ const config = [
     ignores: [
       // Route handlers may use the database directly.
       "app/api/**",
-      // TEMPORARY: these pages still read the database inline; they move to the server-side tRPC caller
-      // (trpc/server.ts, issue 8 item 6). Remove these three lines when that lands. Brackets and parentheses are
-      // escaped because ignores are glob patterns.
-      "app/signin/page.tsx",
-      "app/\\(portal\\)/models/\\[name\\]/page.tsx",
-      "app/\\(portal\\)/models/\\[name\\]/versions/\\[version\\]/page.tsx",
     ],
     rules: restrictImports({
-      group: ["@/server/db/*"],
-      message: "Pages read through the server-side tRPC caller, not the database.",
+      group: ["@/server/db/*", "@/server/services/*"],
+      message: "Pages read through the server-side tRPC caller (@/trpc/server), not the database or services.",
     }),
   },
 ];

@@ -1,6 +1,7 @@
+import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
 import { expect, test } from "@playwright/test";
 import { generateTraffic } from "@/scripts/traffic/generate-traffic";
-import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
+import { countsFromCumulativeBuckets } from "@/server/services/drift/psi";
 import { signInAs } from "@/playwright/support/auth";
 import { query } from "@/playwright/support/db";
 import { ENDPOINT, prometheus, type PrometheusSample, RUNTIME_URL, runtimeSum } from "@/playwright/support/traffic";

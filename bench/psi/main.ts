@@ -1,12 +1,12 @@
+import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
   countsFromCumulativeBuckets,
   expectedPsiUnderNoDrift,
-  parseBucketBound,
   populationStabilityIndex,
-} from "@/server/services/monitoring/psi";
+} from "@/server/services/drift/psi";
 import { startPrometheus } from "@/tests/integration/support/prometheus-process";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";

@@ -1,6 +1,6 @@
-import type { GuardrailReading, GuardrailSource } from "@/server/services/deployments/guardrails";
+import { type GuardrailReading, type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
+import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
 import { histogramQuantile, parsePrometheusText, type Sample } from "@/server/integrations/prometheus/prometheus-text";
-import { parseBucketBound } from "@/server/services/monitoring/psi";
 
 type Totals = { requests: number; errors: number; buckets: Map<number, number> };
 

@@ -46,3 +46,13 @@ export function histogramQuantile(q: number, buckets: { le: number; count: numbe
   }
   return lowerBound;
 }
+
+/**
+ * The number an `le` label stands for. Prometheus spells the last bucket "+Inf" (which Number.parseFloat reads as
+ * NaN) and, from 3.0, writes bounds as floats ("1" is stored as "1.0").
+ */
+export function parseBucketBound(le: string): number {
+  const bound = /^\+?inf$/i.test(le) ? Infinity : Number(le);
+  if (Number.isNaN(bound) || le.trim() === "") throw new RangeError(`Not a histogram bucket bound: le="${le}"`);
+  return bound;
+}

@@ -1,9 +1,4 @@
-/** What a guardrail source measured for one variant over a recent window. */
-export type GuardrailReading = { requests: number; errorRate: number; p99Ms: number | null };
-
-export interface GuardrailSource {
-  read(endpointName: string, variantName: string, windowSeconds: number): Promise<GuardrailReading>;
-}
+import type { GuardrailReading } from "@/server/integrations/targets/guardrail-source";
 
 export type GuardrailLimits = { maxErrorRate: number; maxP99Ms: number; minRequests: number };
 

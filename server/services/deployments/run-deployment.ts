@@ -1,3 +1,4 @@
+import { type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type {
@@ -9,12 +10,7 @@ import type {
 import { signatureSchema } from "@/contracts/signature";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { DeploymentFailure, isPermanentTargetError, runStep } from "@/server/services/deployments/deployment-steps";
-import {
-  DEFAULT_GUARDRAILS,
-  guardrailBreach,
-  type GuardrailLimits,
-  type GuardrailSource,
-} from "@/server/services/deployments/guardrails";
+import { DEFAULT_GUARDRAILS, guardrailBreach, type GuardrailLimits } from "@/server/services/deployments/guardrails";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 

@@ -1,6 +1,7 @@
+import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
 import { selector } from "@/server/integrations/prometheus/promql";
 import type { InstantSample } from "@/server/integrations/prometheus/client";
-import { countsFromCumulativeBuckets, parseBucketBound } from "@/server/services/monitoring/psi";
+import { countsFromCumulativeBuckets } from "@/server/services/drift/psi";
 
 /** The runtime's per-feature histogram family; its buckets are the reference bin edges frozen at registration. */
 export const FEATURE_HISTOGRAM = "modelport_runtime_feature_value";

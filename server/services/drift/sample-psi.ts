@@ -1,4 +1,4 @@
-import { populationStabilityIndex, PSI_EPSILON } from "@/server/services/monitoring/psi";
+import { populationStabilityIndex, PSI_EPSILON } from "@/server/services/drift/psi";
 
 /**
  * PSI straight from raw samples (typed arrays), for large offline comparisons. The bins are the ones

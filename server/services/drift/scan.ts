@@ -4,7 +4,7 @@ import type { SystemContext } from "@/server/services/context";
 import { syncDriftAlert } from "@/server/services/drift/alerts";
 import { binCountsByFeature, featureHistogramQuery } from "@/server/services/drift/query";
 import { featureStatus, worstFeature, worstStatus, type DriftThresholds } from "@/server/services/drift/status";
-import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/monitoring/psi";
+import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/drift/psi";
 
 export type DriftScanContext = Pick<SystemContext, "db" | "prometheus">;
 

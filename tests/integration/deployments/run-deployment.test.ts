@@ -1,9 +1,9 @@
+import { type GuardrailReading } from "@/server/integrations/targets/guardrail-source";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
-import type { GuardrailReading } from "@/server/services/deployments/guardrails";
 import { getDeployment } from "@/server/services/deployments/deployment-views";
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";

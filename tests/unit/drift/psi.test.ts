@@ -1,11 +1,11 @@
+import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
 import { describe, expect, it } from "vitest";
 import {
   PSI_EPSILON,
   countsFromCumulativeBuckets,
   expectedPsiUnderNoDrift,
-  parseBucketBound,
   populationStabilityIndex,
-} from "@/server/services/monitoring/psi";
+} from "@/server/services/drift/psi";
 import { binCount, binIndex, numericBinIndex } from "@/contracts/feature-bins";
 
 describe("populationStabilityIndex", () => {

@@ -1,7 +1,7 @@
 import { numericBinIndex } from "@/contracts/feature-bins";
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/training/random";
-import { populationStabilityIndex } from "@/server/services/monitoring/psi";
+import { populationStabilityIndex } from "@/server/services/drift/psi";
 import { quantileEdges } from "@/server/services/drift/reference-profile";
 import { referenceBins, sampleBinCounts, samplePsi, sampleQuantileEdges } from "@/server/services/drift/sample-psi";
 

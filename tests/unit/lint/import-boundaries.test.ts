@@ -25,7 +25,7 @@ describe("import boundaries (eslint.config.mjs)", () => {
     ["components/x/y.tsx", "@/trpc/server"],
     ["lib/z.ts", "@/server/auth/roles"],
     ["lib/z.ts", "@/training/random"],
-    ["runtime/z.ts", "@/server/services/monitoring/psi"],
+    ["runtime/z.ts", "@/server/services/drift/psi"],
     ["runtime/z.ts", "@/training/random"],
     ["server/integrations/a/b.ts", "@/server/services/deployments/guardrails"],
     ["contracts/c.ts", "@/server/auth/roles"],

@@ -51,16 +51,6 @@ export function expectedPsiUnderNoDrift(bins: number, productionRows: number, re
 }
 
 /**
- * The number an `le` label stands for. Prometheus spells the last bucket "+Inf" (which Number.parseFloat reads as
- * NaN) and, from 3.0, writes bounds as floats ("1" is stored as "1.0").
- */
-export function parseBucketBound(le: string): number {
-  const bound = /^\+?inf$/i.test(le) ? Infinity : Number(le);
-  if (Number.isNaN(bound) || le.trim() === "") throw new RangeError(`Not a histogram bucket bound: le="${le}"`);
-  return bound;
-}
-
-/**
  * Per-bin counts from cumulative `le` buckets (as `increase(x_bucket[w])` returns them, +Inf included): sorted by
  * `le` and differenced. A counter reset inside the window can make a difference slightly negative; that is clamped
  * to 0.
