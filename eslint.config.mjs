@@ -16,6 +16,21 @@ const restrictImports = (...patterns) => ({
 const outsideBrowser = ["@/server/*", "@/runtime/*", "@/workers/*", "@/prisma/*", "@/training/*", "@/cli/*"];
 const notForBrowserOrRuntime = ["@/app/*", "@/bench/*", "@/scripts/*", "@/tests/*", "@/playwright/*"];
 
+/** The server is imported by the worker, the seed and the web app, never the other way round. */
+const serverOnlyImportsServer = {
+  group: [
+    "@/components/*",
+    "@/trpc/*",
+    "@/workers/*",
+    "@/runtime/*",
+    "@/training/*",
+    "@/cli/*",
+    ...notForBrowserOrRuntime,
+  ],
+  message:
+    "server/ imports only @/server, @/contracts and @/lib (the processes around it import the server, not the reverse).",
+};
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -71,8 +86,12 @@ const config = [
     }),
   },
   {
+    files: ["server/**"],
+    rules: restrictImports(serverOnlyImportsServer),
+  },
+  {
     files: ["server/integrations/**"],
-    rules: restrictImports({
+    rules: restrictImports(serverOnlyImportsServer, {
       group: ["@/server/services/*"],
       message: "Integrations talk to the outside world; services call them, never the other way round.",
     }),

@@ -8,7 +8,7 @@ export const costForecastJob = defineJob({
   queue: "cost",
   name: "cost-forecast",
   schema: z.object({ requestedAt: z.string().datetime().optional() }),
-  handler: async () => (await import("@/workers/handlers/cost-forecast")).handleCostForecast,
+  handler: async () => (await import("@/server/jobs/handlers/cost-forecast")).handleCostForecast,
   defaults: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: "exponential", delay: 10_000 } },
   schedule: { every: COST_FORECAST_EVERY_MS },
 });

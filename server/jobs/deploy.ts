@@ -8,7 +8,7 @@ export const deployJob = defineJob({
   queue: "deployments",
   name: "deploy",
   schema: deployPayload,
-  handler: async () => (await import("@/workers/handlers/deploy")).handleDeploy,
+  handler: async () => (await import("@/server/jobs/handlers/deploy")).handleDeploy,
   defaults: { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
   concurrency: 4,
   // A bake can last minutes; the lock is renewed while the handler runs, and a crashed worker's job is

@@ -11,7 +11,7 @@ export const driftScanJob = defineJob({
   queue: "drift",
   name: "drift-scan",
   schema: driftScanPayload,
-  handler: async () => (await import("@/workers/handlers/drift-scan")).handleDriftScan,
+  handler: async () => (await import("@/server/jobs/handlers/drift-scan")).handleDriftScan,
   defaults: { attempts: 3, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: 100, removeOnFail: 100 },
   schedule: { every: (settings) => settings.DRIFT_SCAN_EVERY_MS },
 });

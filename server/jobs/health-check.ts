@@ -8,7 +8,7 @@ export const healthCheckJob = defineJob({
   queue: "health",
   name: "health-check",
   schema: healthCheckPayload,
-  handler: async () => (await import("@/workers/handlers/health-check")).handleHealthCheck,
+  handler: async () => (await import("@/server/jobs/handlers/health-check")).handleHealthCheck,
   defaults: { removeOnComplete: 100, removeOnFail: 100 },
   schedule: { every: 60_000, payload: () => ({ requestedAt: new Date().toISOString() }) },
 });

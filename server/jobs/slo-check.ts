@@ -8,7 +8,7 @@ export const sloCheckJob = defineJob({
   queue: "slo",
   name: "slo-check",
   schema: z.object({ requestedAt: z.string().datetime().optional() }),
-  handler: async () => (await import("@/workers/handlers/slo-check")).handleSloCheck,
+  handler: async () => (await import("@/server/jobs/handlers/slo-check")).handleSloCheck,
   defaults: { removeOnComplete: 100, removeOnFail: 100, attempts: 3, backoff: { type: "exponential", delay: 10_000 } },
   schedule: { every: SLO_CHECK_EVERY_MS },
 });

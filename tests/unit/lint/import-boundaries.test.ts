@@ -31,6 +31,10 @@ describe("import boundaries (eslint.config.mjs)", () => {
     ["contracts/c.ts", "@/server/auth/roles"],
     ["contracts/c.ts", "@/lib/format"],
     ["app/(portal)/p/page.tsx", "@/server/db/client"],
+    ["app/(portal)/p/page.tsx", "@/server/services/registry/get-model"],
+    ["server/services/x/y.ts", "@/workers/start-workers"],
+    ["server/jobs/j.ts", "@/components/ui/badge"],
+    ["server/integrations/a/b.ts", "@/runtime/serving/predict"],
     ["server/services/x/y.ts", "../y"],
     ["components/x/y.tsx", "./z"],
   ])(
@@ -51,6 +55,8 @@ describe("import boundaries (eslint.config.mjs)", () => {
     ["contracts/c.ts", "@/contracts/enums"],
     ["server/integrations/a/b.ts", "@/server/integrations/prometheus/client"],
     ["server/services/x/y.ts", "@/server/db/client"],
+    ["server/services/x/y.ts", "@/contracts/enums"],
+    ["server/jobs/handlers/h.ts", "@/server/services/context"],
     ["app/api/health/route.ts", "@/server/db/client"],
   ])(
     "allows %s importing %s",

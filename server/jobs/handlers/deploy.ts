@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { deployPayload } from "@/server/jobs/deploy";
 import type { SystemContext } from "@/server/services/context";
 import { rollBack, runDeployment } from "@/server/services/deployments/run-deployment";
-import { deploymentRuntime } from "@/workers/deployment-runtime";
+import { deploymentRuntime } from "@/server/jobs/handlers/deployment-runtime";
 
 /**
  * Runs a deployment. Failures the state machine understands roll back inside runDeployment; anything else
