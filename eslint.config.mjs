@@ -78,6 +78,13 @@ const config = [
       message: "The runtime is its own process: it imports only @/contracts, @/lib and @/runtime.",
     }),
   },
+  ...["training", "cli"].map((folder) => ({
+    files: [`${folder}/**`],
+    rules: restrictImports({
+      group: ["@/*", ...["contracts", "lib", folder].flatMap((own) => [`!@/${own}`, `!@/${own}/*`])],
+      message: `${folder}/ stands apart from the portal: it imports only @/contracts, @/lib and its own files.`,
+    }),
+  })),
   {
     files: ["contracts/**"],
     rules: restrictImports({

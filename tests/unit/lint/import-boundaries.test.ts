@@ -33,6 +33,9 @@ describe("import boundaries (eslint.config.mjs)", () => {
     ["app/(portal)/p/page.tsx", "@/server/db/client"],
     ["app/(portal)/p/page.tsx", "@/server/services/registry/get-model"],
     ["server/services/x/y.ts", "@/workers/start-workers"],
+    ["training/t.ts", "@/server/db/client"],
+    ["cli/c.ts", "@/server/services/registry/schemas"],
+    ["cli/c.ts", "@/training/random"],
     ["server/jobs/j.ts", "@/components/ui/badge"],
     ["server/integrations/a/b.ts", "@/runtime/serving/predict"],
     ["server/services/x/y.ts", "../y"],
@@ -57,6 +60,8 @@ describe("import boundaries (eslint.config.mjs)", () => {
     ["server/services/x/y.ts", "@/server/db/client"],
     ["server/services/x/y.ts", "@/contracts/enums"],
     ["server/jobs/handlers/h.ts", "@/server/services/context"],
+    ["training/t.ts", "@/contracts/signature"],
+    ["cli/c.ts", "@/cli/output"],
     ["app/api/health/route.ts", "@/server/db/client"],
   ])(
     "allows %s importing %s",

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { LatencyPage } from "@/components/monitoring/latency-page";
+import { LatencyPage } from "@/components/latency/latency-page";
 import { LoadingState } from "@/components/ui/loading-state";
 
 export const metadata: Metadata = { title: "Latency" };

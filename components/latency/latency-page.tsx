@@ -12,11 +12,11 @@ import { useTRPC } from "@/trpc/react";
 import { useUrlState } from "@/lib/use-url-state";
 import { LATENCY_RANGE_KEYS } from "@/contracts/latency-ranges";
 import { FAST_BURN } from "@/contracts/slo-rules";
-import { LatencyChart } from "@/components/monitoring/latency-chart";
-import { formatRate, formatRatio, formatSeconds } from "@/components/monitoring/latency-format";
-import { LatencySloCards } from "@/components/monitoring/latency-slo-cards";
-import { LatencyTable } from "@/components/monitoring/latency-table";
-import { parseLatencyState, serializeLatencyState } from "@/components/monitoring/latency-url";
+import { LatencyChart } from "@/components/latency/latency-chart";
+import { formatRate, formatRatio, formatSeconds } from "@/components/latency/latency-format";
+import { LatencySloCards } from "@/components/latency/latency-slo-cards";
+import { LatencyTable } from "@/components/latency/latency-table";
+import { parseLatencyState, serializeLatencyState } from "@/components/latency/latency-url";
 
 /** Latency, traffic and errors per endpoint and variant, measured by Prometheus from the model runtime's metrics. */
 export function LatencyPage() {

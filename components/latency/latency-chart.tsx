@@ -4,7 +4,7 @@ import { memo, useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/trpc/react";
-import { lineLabel, tickFormatter } from "@/components/monitoring/latency-format";
+import { lineLabel, tickFormatter } from "@/components/latency/latency-format";
 
 type Dashboard = RouterOutputs["latency"]["dashboard"];
 export type ChartMetric = keyof Omit<Dashboard["series"][number]["points"][number], "t">;

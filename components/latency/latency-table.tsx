@@ -1,6 +1,6 @@
 import { tableClasses } from "@/components/ui/table-classes";
 import type { RouterOutputs } from "@/trpc/react";
-import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "@/components/monitoring/latency-format";
+import { formatCount, formatRate, formatRatio, formatSeconds, lineLabel } from "@/components/latency/latency-format";
 
 type Dashboard = RouterOutputs["latency"]["dashboard"];
 type Row = Dashboard["rows"][number];

@@ -4,7 +4,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { RouterOutputs } from "@/trpc/react";
 import { FAST_BURN, SLOW_BURN } from "@/contracts/slo-rules";
-import { formatRatio, formatSeconds, NO_DATA } from "@/components/monitoring/latency-format";
+import { formatRatio, formatSeconds, NO_DATA } from "@/components/latency/latency-format";
 
 type Slo = RouterOutputs["latency"]["dashboard"]["slo"];
 type EndpointSlo = Slo["endpoints"][number];
