@@ -1,9 +1,14 @@
+import { z } from "zod";
+
 /** What an audit row points at, resolved so the UI can link to it. Rows name entities by Prisma model name. */
-export type AuditEntityRef =
-  | { kind: "model"; name: string }
-  | { kind: "version"; modelName: string; version: number }
-  | { kind: "alias"; modelName: string; alias: string }
-  | { kind: "experiment"; id: string; name: string }
-  | { kind: "run"; id: string; name: string; experimentId: string }
-  | { kind: "user"; name: string; email: string }
-  | { kind: "token"; name: string; prefix: string };
+export const auditEntityRefSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("model"), name: z.string() }),
+  z.object({ kind: z.literal("version"), modelName: z.string(), version: z.number().int() }),
+  z.object({ kind: z.literal("alias"), modelName: z.string(), alias: z.string() }),
+  z.object({ kind: z.literal("experiment"), id: z.string(), name: z.string() }),
+  z.object({ kind: z.literal("run"), id: z.string(), name: z.string(), experimentId: z.string() }),
+  z.object({ kind: z.literal("user"), name: z.string(), email: z.string() }),
+  z.object({ kind: z.literal("token"), name: z.string(), prefix: z.string() }),
+]);
+
+export type AuditEntityRef = z.infer<typeof auditEntityRefSchema>;

@@ -1,12 +1,21 @@
 import { createTokenInput } from "@/contracts/token-scopes";
+import { z } from "zod";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
 import { auditFacets, listAuditLog } from "@/server/services/admin/audit-log";
 import {
+  apiTokenListOutput,
+  auditFacetsOutput,
+  auditPageOutput,
+  createdApiTokenOutput,
   listAuditInput,
   listUsersInput,
   revokeTokenInput,
   setUserRoleInput,
   setUserTeamInput,
+  teamListOutput,
+  userListOutput,
+  userRoleChangeOutput,
+  userTeamChangeOutput,
 } from "@/server/services/admin/schemas";
 import { listTeams, listUsers, setUserRole, setUserTeam } from "@/server/services/admin/users";
 import { createTRPCRouter, procedureWith } from "@/server/api/trpc";
@@ -16,15 +25,33 @@ const readAudit = procedureWith("audit:read");
 const ownTokens = procedureWith("tokens:own");
 
 export const adminRouter = createTRPCRouter({
-  users: manageUsers.input(listUsersInput).query(({ ctx, input }) => listUsers(ctx.service, input)),
-  setUserRole: manageUsers.input(setUserRoleInput).mutation(({ ctx, input }) => setUserRole(ctx.service, input)),
-  setUserTeam: manageUsers.input(setUserTeamInput).mutation(({ ctx, input }) => setUserTeam(ctx.service, input)),
-  teams: manageUsers.query(({ ctx }) => listTeams(ctx.service)),
-  audit: readAudit.input(listAuditInput).query(({ ctx, input }) => listAuditLog(ctx.service, input)),
-  auditFacets: readAudit.query(({ ctx }) => auditFacets(ctx.service)),
+  users: manageUsers
+    .input(listUsersInput)
+    .output(userListOutput)
+    .query(({ ctx, input }) => listUsers(ctx.service, input)),
+  setUserRole: manageUsers
+    .input(setUserRoleInput)
+    .output(userRoleChangeOutput)
+    .mutation(({ ctx, input }) => setUserRole(ctx.service, input)),
+  setUserTeam: manageUsers
+    .input(setUserTeamInput)
+    .output(userTeamChangeOutput)
+    .mutation(({ ctx, input }) => setUserTeam(ctx.service, input)),
+  teams: manageUsers.output(teamListOutput).query(({ ctx }) => listTeams(ctx.service)),
+  audit: readAudit
+    .input(listAuditInput)
+    .output(auditPageOutput)
+    .query(({ ctx, input }) => listAuditLog(ctx.service, input)),
+  auditFacets: readAudit.output(auditFacetsOutput).query(({ ctx }) => auditFacets(ctx.service)),
   tokens: createTRPCRouter({
-    list: ownTokens.query(({ ctx }) => listApiTokens(ctx.service)),
-    create: ownTokens.input(createTokenInput).mutation(({ ctx, input }) => createApiToken(ctx.service, input)),
-    revoke: ownTokens.input(revokeTokenInput).mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
+    list: ownTokens.output(apiTokenListOutput).query(({ ctx }) => listApiTokens(ctx.service)),
+    create: ownTokens
+      .input(createTokenInput)
+      .output(createdApiTokenOutput)
+      .mutation(({ ctx, input }) => createApiToken(ctx.service, input)),
+    revoke: ownTokens
+      .input(revokeTokenInput)
+      .output(z.void())
+      .mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
   }),
 });

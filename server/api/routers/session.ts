@@ -1,13 +1,13 @@
 import { enabledSignInMethods } from "@/server/auth/options";
 import { can } from "@/server/auth/roles";
-import { PERMISSIONS, type Permission } from "@/contracts/permissions";
 import { listDemoUsers } from "@/server/services/admin/demo-users";
+import { demoUserListOutput, permissionSchema, sessionUserOutput } from "@/server/services/admin/schemas";
 import { authedProcedure, createTRPCRouter, publicProcedure } from "@/server/api/trpc";
 
 export const sessionRouter = createTRPCRouter({
   /** The signed-in person and what they may do, so the UI can hide controls they cannot use. */
-  me: authedProcedure.query(({ ctx }) => {
-    const permissions = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(ctx.user.role, p));
+  me: authedProcedure.output(sessionUserOutput).query(({ ctx }) => {
+    const permissions = permissionSchema.options.filter((p) => can(ctx.user.role, p));
     return {
       id: ctx.user.id,
       name: ctx.user.name,
@@ -18,5 +18,7 @@ export const sessionRouter = createTRPCRouter({
     };
   }),
   /** The people the development sign-in offers; nobody at all unless that sign-in is enabled. */
-  demoUsers: publicProcedure.query(({ ctx }) => (enabledSignInMethods().dev ? listDemoUsers(ctx.system) : [])),
+  demoUsers: publicProcedure
+    .output(demoUserListOutput)
+    .query(({ ctx }) => (enabledSignInMethods().dev ? listDemoUsers(ctx.system) : [])),
 });

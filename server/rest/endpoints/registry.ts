@@ -1,6 +1,5 @@
 import { removeAliasInput } from "@/contracts/registry";
 import { z } from "zod";
-import { RunStatus } from "@/server/db/generated/enums";
 import { aliasTimeline } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
 import { getModel } from "@/server/services/registry/get-model";
@@ -9,177 +8,23 @@ import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import { aliasNameSchema, createModelInput, setAliasInput, versionNumberSchema } from "@/contracts/registry";
-import { listModelsInput, modelRefSchema, registerVersionInput } from "@/server/services/registry/schemas";
-import { modelFormatSchema, taskTypeSchema } from "@/contracts/enums";
-import { signatureSchema } from "@/contracts/signature";
+import {
+  aliasRemovedOutput,
+  aliasSetOutput,
+  aliasTimelineOutput,
+  createdModelOutput,
+  listModelsInput,
+  modelDetailOutput,
+  modelListOutput,
+  modelRefSchema,
+  registeredVersionOutput,
+  registerVersionInput,
+  versionDetailOutput,
+} from "@/server/services/registry/schemas";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Model registry";
-
-const person = z.object({ id: z.string(), name: z.string() }).meta({ id: "RegistryPerson" });
-
-const modelSummary = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    team: z.string(),
-    taskType: taskTypeSchema,
-    tags: z.array(z.string()),
-    latestVersion: z.number().int().nullable().meta({ description: "Null until a version is registered" }),
-    versionCount: z.number().int(),
-    aliases: z.array(z.object({ alias: z.string(), version: z.number().int() })),
-    isDemo: z.boolean(),
-    createdAt: z.date(),
-    updatedAt: z.date(),
-  })
-  .meta({ id: "ModelSummary" });
-
-const modelList = z
-  .object({ items: z.array(modelSummary), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
-  .meta({ id: "ModelList" });
-
-const createdModel = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    team: z.string(),
-    taskType: taskTypeSchema,
-    tags: z.array(z.string()),
-    description: z.string(),
-    createdAt: z.date(),
-  })
-  .meta({ id: "CreatedModel" });
-
-const lineage = z
-  .object({
-    run: z
-      .object({
-        id: z.string(),
-        name: z.string(),
-        status: z.enum(Object.values(RunStatus)),
-        experimentId: z.string(),
-        experimentName: z.string(),
-      })
-      .nullable(),
-    artifact: z
-      .object({
-        id: z.string(),
-        path: z.string(),
-        sha256: z.string(),
-        sizeBytes: z.number().int(),
-        contentType: z.string(),
-      })
-      .nullable(),
-  })
-  .meta({ id: "VersionLineage", description: "The run a version came from and the artifact it serves" });
-
-const modelVersion = z
-  .object({
-    id: z.string(),
-    version: z.number().int(),
-    format: modelFormatSchema,
-    description: z.string(),
-    createdAt: z.date(),
-    createdBy: person,
-    metrics: z
-      .record(z.string(), z.number())
-      .meta({ description: "The source run's latest metric values at registration" }),
-    aliases: z.array(z.string()),
-    lineage,
-  })
-  .meta({ id: "ModelVersion" });
-
-const registeredVersion = modelVersion.extend({ model: z.string() }).meta({ id: "RegisteredVersion" });
-
-const referenceProfile = z
-  .object({
-    sampleSize: z.number().int(),
-    binCount: z.number().int(),
-    createdAt: z.date(),
-    features: z.array(
-      z.object({
-        name: z.string(),
-        position: z.number().int(),
-        kind: z.enum(["NUMERIC", "CATEGORICAL"]),
-        edges: z.array(z.number()).meta({ description: "Inner bin edges; bin i is (edges[i-1], edges[i]]" }),
-        categories: z.array(z.string()).meta({ description: "Categorical bins; one more bin holds unseen values" }),
-        proportions: z.array(z.number()),
-      }),
-    ),
-  })
-  .meta({
-    id: "ReferenceProfile",
-    description: "Frozen drift reference of a version, computed from its training sample",
-  });
-
-const versionDetail = modelVersion
-  .extend({
-    signature: signatureSchema.nullable(),
-    referenceProfile: referenceProfile.nullable().meta({ description: "Null when no training sample was registered" }),
-    model: z.object({
-      name: z.string(),
-      team: z.string(),
-      taskType: taskTypeSchema,
-      isDemo: z.boolean(),
-      latestVersion: z.number().int(),
-    }),
-  })
-  .meta({ id: "ModelVersionDetail" });
-
-const aliasEvent = z
-  .object({
-    id: z.string(),
-    alias: z.string(),
-    fromVersion: z.number().int().nullable().meta({ description: "Null when the alias was created" }),
-    toVersion: z.number().int().nullable().meta({ description: "Null when the alias was removed" }),
-    actor: person,
-    reason: z.string(),
-    createdAt: z.date(),
-  })
-  .meta({ id: "AliasEvent" });
-
-const modelDetail = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    taskType: taskTypeSchema,
-    tags: z.array(z.string()),
-    description: z.string().meta({ description: "Markdown" }),
-    latestVersion: z.number().int().nullable(),
-    isDemo: z.boolean(),
-    createdAt: z.date(),
-    updatedAt: z.date(),
-    team: z.object({ id: z.string(), name: z.string() }),
-    createdBy: person,
-    versions: z.array(modelVersion),
-    keyMetrics: z.array(z.string()).meta({ description: "Metric keys most versions report, for table columns" }),
-    aliases: z.array(
-      z.object({ alias: z.string(), version: z.number().int(), updatedAt: z.date(), updatedBy: person.nullable() }),
-    ),
-    aliasHistory: z.array(aliasEvent).meta({ description: "The latest 100 alias moves, newest first" }),
-  })
-  .meta({ id: "ModelDetail" });
-
-const aliasSet = z
-  .object({ model: z.string(), alias: z.string(), version: z.number().int(), event: aliasEvent })
-  .meta({ id: "AliasSet" });
-
-const aliasRemoved = z
-  .object({ model: z.string(), alias: z.string(), previousVersion: z.number().int(), event: aliasEvent })
-  .meta({ id: "AliasRemoved" });
-
-const aliasHistoryResponse = z
-  .object({
-    model: z.string(),
-    alias: z.string(),
-    events: z.array(aliasEvent).meta({ description: "The latest 200 moves, newest first" }),
-    versionAt: z
-      .object({ at: z.date(), version: z.number().int().nullable(), event: aliasEvent.nullable() })
-      .nullable()
-      .meta({ description: "Present when ?at= was given: the version the alias pointed at then (null: none)" }),
-  })
-  .meta({ id: "AliasHistory" });
 
 const modelParams = z.object({ name: modelRefSchema });
 const versionParams = modelParams.extend({ version: versionNumberSchema });
@@ -195,7 +40,7 @@ export const registryEndpoints: Endpoint[] = [
       scope: "read",
       permission: "read",
       query: listModelsInput,
-      response: modelList,
+      response: modelListOutput,
     },
     ({ ctx, query }) => listModels(ctx, query),
   ),
@@ -208,7 +53,7 @@ export const registryEndpoints: Endpoint[] = [
       scope: "models:write",
       permission: "models:write",
       body: createModelInput,
-      response: createdModel,
+      response: createdModelOutput,
     },
     ({ ctx, body }) => createModel(ctx, body),
   ),
@@ -221,7 +66,7 @@ export const registryEndpoints: Endpoint[] = [
       scope: "read",
       permission: "read",
       params: modelParams,
-      response: modelDetail,
+      response: modelDetailOutput,
     },
     ({ ctx, params }) => getModel(ctx, params.name),
   ),
@@ -235,7 +80,7 @@ export const registryEndpoints: Endpoint[] = [
       permission: "models:write",
       params: modelParams,
       body: registerVersionInput,
-      response: registeredVersion,
+      response: registeredVersionOutput,
     },
     ({ ctx, params, body }) => registerVersion(ctx, params.name, body),
   ),
@@ -248,7 +93,7 @@ export const registryEndpoints: Endpoint[] = [
       scope: "read",
       permission: "read",
       params: versionParams,
-      response: versionDetail,
+      response: versionDetailOutput,
     },
     ({ ctx, params }) => getVersion(ctx, params.name, params.version),
   ),
@@ -262,7 +107,7 @@ export const registryEndpoints: Endpoint[] = [
       permission: "models:write",
       params: modelParams.extend({ alias: aliasNameSchema }),
       body: setAliasInput,
-      response: aliasSet,
+      response: aliasSetOutput,
     },
     ({ ctx, params, body }) => setAlias(ctx, params.name, params.alias, body),
   ),
@@ -276,7 +121,7 @@ export const registryEndpoints: Endpoint[] = [
       permission: "models:write",
       params: aliasParams,
       body: removeAliasInput,
-      response: aliasRemoved,
+      response: aliasRemovedOutput,
     },
     ({ ctx, params, body }) => removeAlias(ctx, params.name, params.alias, body),
   ),
@@ -290,7 +135,7 @@ export const registryEndpoints: Endpoint[] = [
       permission: "read",
       params: aliasParams,
       query: z.object({ at: z.iso.datetime({ offset: true }).optional() }),
-      response: aliasHistoryResponse,
+      response: aliasTimelineOutput,
     },
     ({ ctx, params, query }) =>
       aliasTimeline(ctx, params.name, params.alias, query.at ? new Date(query.at) : undefined),

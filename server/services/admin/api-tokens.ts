@@ -7,6 +7,7 @@ import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { createTokenInput, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "@/contracts/token-scopes";
+import type { apiTokenListOutput, createdApiTokenOutput, tokenStatusSchema } from "@/server/services/admin/schemas";
 
 const TOKEN_PREFIX = "mp_";
 
@@ -20,7 +21,7 @@ function assertScopesAllowed(actor: Actor, scopes: TokenScope[]) {
   );
 }
 
-export type TokenStatus = "active" | "expired" | "revoked";
+export type TokenStatus = z.infer<typeof tokenStatusSchema>;
 
 export function tokenStatus(token: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): TokenStatus {
   if (token.revokedAt) return "revoked";
@@ -32,7 +33,10 @@ export function hashToken(secret: string): string {
 }
 
 /** Creates a token and returns its secret. The secret is never stored and cannot be shown again. */
-export async function createApiToken(ctx: ServiceContext, input: z.infer<typeof createTokenInput>) {
+export async function createApiToken(
+  ctx: ServiceContext,
+  input: z.infer<typeof createTokenInput>,
+): Promise<z.infer<typeof createdApiTokenOutput>> {
   const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const scopes = [...new Set(input.scopes)];
   assertScopesAllowed(ctx.actor, scopes);
@@ -58,7 +62,7 @@ export async function createApiToken(ctx: ServiceContext, input: z.infer<typeof 
   });
 }
 
-export async function listApiTokens(ctx: ServiceContext) {
+export async function listApiTokens(ctx: ServiceContext): Promise<z.infer<typeof apiTokenListOutput>> {
   const tokens = await ctx.db.apiToken.findMany({
     where: { userId: ctx.actor.userId },
     orderBy: { createdAt: "desc" },
@@ -77,7 +81,7 @@ export async function listApiTokens(ctx: ServiceContext) {
   return tokens.map((token) => ({ ...token, status: tokenStatus(token, now) }));
 }
 
-export async function revokeApiToken(ctx: ServiceContext, tokenId: string) {
+export async function revokeApiToken(ctx: ServiceContext, tokenId: string): Promise<void> {
   return ctx.db.$transaction(async (tx) => {
     const token = await tx.apiToken.findFirst({ where: { id: tokenId, userId: ctx.actor.userId } });
     if (!token) throw notFound("Token");

@@ -4,7 +4,12 @@ import { badRequest } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { resolveAuditEntities } from "@/server/services/admin/audit-entities";
 import { parseInput } from "@/server/services/parse-input";
-import { auditFiltersInput, listAuditInput } from "@/server/services/admin/schemas";
+import {
+  auditFiltersInput,
+  listAuditInput,
+  type auditFacetsOutput,
+  type auditPageOutput,
+} from "@/server/services/admin/schemas";
 
 type AuditFilters = z.infer<typeof auditFiltersInput>;
 
@@ -31,7 +36,10 @@ const rowSelect = {
 } as const satisfies Prisma.AuditLogSelect;
 
 /** Newest first, keyset-paginated on the id (monotonic, and the primary key, so deep pages stay cheap). */
-export async function listAuditLog(ctx: ReadContext, input: z.input<typeof listAuditInput>) {
+export async function listAuditLog(
+  ctx: ReadContext,
+  input: z.input<typeof listAuditInput>,
+): Promise<z.infer<typeof auditPageOutput>> {
   const { before, after, pageSize, ...filters } = parseInput(listAuditInput, input);
   if (before && after) throw badRequest("Pass either before or after, not both");
   if (filters.from && filters.to && filters.from >= filters.to)
@@ -90,7 +98,7 @@ async function tokenNames(ctx: ReadContext, tokenIds: (string | null)[]) {
 }
 
 /** Values for the filter menus: the actions, entity types and people that occur in the log. */
-export async function auditFacets(ctx: ReadContext) {
+export async function auditFacets(ctx: ReadContext): Promise<z.infer<typeof auditFacetsOutput>> {
   const [actions, entityTypes, actors] = await Promise.all([
     ctx.db.auditLog.groupBy({ by: ["action"], orderBy: { action: "asc" } }),
     ctx.db.auditLog.groupBy({ by: ["entityType"], orderBy: { entityType: "asc" } }),

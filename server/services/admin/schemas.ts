@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ROLES } from "@/contracts/enums";
+import { auditEntityRefSchema } from "@/contracts/audit-entities";
+import { ROLES, roleSchema } from "@/contracts/enums";
+import { PERMISSIONS, type Permission } from "@/contracts/permissions";
 
 export const listUsersInput = z.object({
   search: z.string().trim().max(200).optional(),
@@ -38,3 +40,97 @@ export const listAuditInput = auditFiltersInput.extend({
 });
 
 export const revokeTokenInput = z.object({ tokenId: z.string().min(1) });
+
+// Outputs: the response shapes of the admin and session tRPC procedures.
+
+const teamRefOutput = z.object({ id: z.string(), name: z.string() });
+
+export const userListOutput = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      email: z.string(),
+      role: roleSchema,
+      isDemo: z.boolean(),
+      createdAt: z.date(),
+      team: teamRefOutput.nullable(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+export const userRoleChangeOutput = z.object({ id: z.string(), role: roleSchema, changed: z.boolean() });
+
+export const userTeamChangeOutput = z.object({ id: z.string(), teamId: z.string().nullable(), changed: z.boolean() });
+
+export const teamListOutput = z.array(
+  teamRefOutput.extend({ isDemo: z.boolean(), _count: z.object({ users: z.number().int() }) }),
+);
+
+const auditPersonOutput = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
+export const auditPageOutput = z.object({
+  rows: z.array(
+    z.object({
+      id: z.string(),
+      action: z.string(),
+      entityType: z.string(),
+      entityId: z.string(),
+      // Whatever the audited change recorded (JSON columns).
+      before: z.unknown(),
+      after: z.unknown(),
+      createdAt: z.date(),
+      tokenId: z.string().nullable(),
+      actor: auditPersonOutput.nullable(),
+      token: z.object({ id: z.string(), name: z.string().nullable(), prefix: z.string().nullable() }).nullable(),
+      entity: auditEntityRefSchema.nullable(),
+    }),
+  ),
+  newerCursor: z.string().nullable(),
+  olderCursor: z.string().nullable(),
+});
+
+export const auditFacetsOutput = z.object({
+  actions: z.array(z.string()),
+  entityTypes: z.array(z.string()),
+  actors: z.array(auditPersonOutput),
+});
+
+export const tokenStatusSchema = z.enum(["active", "expired", "revoked"]);
+
+const apiTokenOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  expiresAt: z.date(),
+  revokedAt: z.date().nullable(),
+  lastUsedAt: z.date().nullable(),
+  createdAt: z.date(),
+  status: tokenStatusSchema,
+});
+
+export const apiTokenListOutput = z.array(apiTokenOutput);
+
+export const createdApiTokenOutput = z.object({
+  token: apiTokenOutput.pick({ id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true }),
+  secret: z.string(),
+});
+
+export const permissionSchema = z.enum(Object.keys(PERMISSIONS) as Permission[]);
+
+export const sessionUserOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  team: z.string().nullable(),
+  permissions: z.array(permissionSchema),
+});
+
+export const demoUserListOutput = z.array(
+  z.object({ email: z.string(), name: z.string(), roleLabel: z.string(), team: z.string().nullable() }),
+);

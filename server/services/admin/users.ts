@@ -5,7 +5,15 @@ import { AppError, forbidden, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { listUsersInput, setUserRoleInput, setUserTeamInput } from "@/server/services/admin/schemas";
+import {
+  listUsersInput,
+  setUserRoleInput,
+  setUserTeamInput,
+  type teamListOutput,
+  type userListOutput,
+  type userRoleChangeOutput,
+  type userTeamChangeOutput,
+} from "@/server/services/admin/schemas";
 
 const userSelect = {
   id: true,
@@ -17,7 +25,10 @@ const userSelect = {
   team: { select: { id: true, name: true } },
 } as const satisfies Prisma.UserSelect;
 
-export async function listUsers(ctx: ReadContext, input: z.input<typeof listUsersInput>) {
+export async function listUsers(
+  ctx: ReadContext,
+  input: z.input<typeof listUsersInput>,
+): Promise<z.infer<typeof userListOutput>> {
   const { search, role, teamId, page, pageSize } = parseInput(listUsersInput, input);
   const where: Prisma.UserWhereInput = {
     role,
@@ -45,7 +56,7 @@ export async function listUsers(ctx: ReadContext, input: z.input<typeof listUser
   return { users, total, page, pageSize };
 }
 
-export async function listTeams(ctx: ReadContext) {
+export async function listTeams(ctx: ReadContext): Promise<z.infer<typeof teamListOutput>> {
   return ctx.db.team.findMany({
     select: { id: true, name: true, isDemo: true, _count: { select: { users: true } } },
     orderBy: { name: "asc" },
@@ -74,7 +85,10 @@ async function lockUser(tx: Prisma.TransactionClient, userId: string) {
 }
 
 /** Changes a person's role. Refuses to change your own role and to leave the portal without an admin. */
-export async function setUserRole(ctx: ServiceContext, input: z.input<typeof setUserRoleInput>) {
+export async function setUserRole(
+  ctx: ServiceContext,
+  input: z.input<typeof setUserRoleInput>,
+): Promise<z.infer<typeof userRoleChangeOutput>> {
   const { userId, role } = parseInput(setUserRoleInput, input);
   return ctx.db.$transaction(async (tx) => {
     const adminIds = await lockAdminIds(tx);
@@ -102,7 +116,10 @@ export async function setUserRole(ctx: ServiceContext, input: z.input<typeof set
 }
 
 /** Moves a person to another team, or to no team (teamId null). */
-export async function setUserTeam(ctx: ServiceContext, input: z.input<typeof setUserTeamInput>) {
+export async function setUserTeam(
+  ctx: ServiceContext,
+  input: z.input<typeof setUserTeamInput>,
+): Promise<z.infer<typeof userTeamChangeOutput>> {
   const { userId, teamId } = parseInput(setUserTeamInput, input);
   return ctx.db.$transaction(async (tx) => {
     const target = await lockUser(tx, userId);

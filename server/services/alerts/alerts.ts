@@ -1,14 +1,13 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-
-export const dismissAlertInput = z.object({ alertId: z.string().min(1) });
+import { dismissAlertInput, type alertDismissOutput, type openAlertListOutput } from "@/server/services/alerts/schemas";
 
 /** Open in-app alerts (budget, drift, latency), newest first. */
-export async function listOpenAlerts(ctx: ReadContext) {
+export async function listOpenAlerts(ctx: ReadContext): Promise<z.infer<typeof openAlertListOutput>> {
   const alerts = await ctx.db.alert.findMany({
     where: { resolvedAt: null },
     orderBy: [{ severity: "desc" }, { updatedAt: "desc" }],
@@ -29,7 +28,10 @@ export async function listOpenAlerts(ctx: ReadContext) {
 }
 
 /** A person marks an alert as handled; it reopens only if its condition escalates. Audited. */
-export async function dismissAlert(ctx: ServiceContext, input: z.input<typeof dismissAlertInput>) {
+export async function dismissAlert(
+  ctx: ServiceContext,
+  input: z.input<typeof dismissAlertInput>,
+): Promise<z.infer<typeof alertDismissOutput>> {
   const { alertId } = parseInput(dismissAlertInput, input);
   return ctx.db.$transaction(async (tx) => {
     const alert = await tx.alert.findUnique({ where: { id: alertId } });

@@ -1,4 +1,5 @@
 import type { Prisma } from "@/server/db/generated/client";
+import type { AliasEvent } from "@/server/services/registry/schemas";
 
 export const aliasEventSelect = {
   id: true,
@@ -12,7 +13,7 @@ export const aliasEventSelect = {
 
 type AliasEventRow = Prisma.AliasEventGetPayload<{ select: typeof aliasEventSelect }>;
 
-export function toAliasEvent(row: AliasEventRow) {
+export function toAliasEvent(row: AliasEventRow): AliasEvent {
   return {
     id: row.id.toString(),
     alias: row.alias,
@@ -23,5 +24,3 @@ export function toAliasEvent(row: AliasEventRow) {
     createdAt: row.createdAt,
   };
 }
-
-export type AliasEvent = ReturnType<typeof toAliasEvent>;

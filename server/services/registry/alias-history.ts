@@ -1,9 +1,15 @@
 import { z } from "zod";
 import type { ReadContext } from "@/server/services/context";
-import { aliasEventSelect, toAliasEvent, type AliasEvent } from "@/server/services/registry/alias-event-view";
+import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { findModelId } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { aliasHistoryInput, modelRefSchema } from "@/server/services/registry/schemas";
+import {
+  aliasHistoryInput,
+  modelRefSchema,
+  type AliasEvent,
+  type aliasTimelineOutput,
+  type versionAtOutput,
+} from "@/server/services/registry/schemas";
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
@@ -36,14 +42,18 @@ async function aliasEventAt(ctx: ReadContext, modelId: string, alias: string, at
   return row ? toAliasEvent(row) : null;
 }
 
-const answer = (alias: string, at: Date, event: AliasEvent | null) => ({
+const answer = (alias: string, at: Date, event: AliasEvent | null): z.infer<typeof versionAtOutput> => ({
   alias,
   at,
   version: event?.toVersion ?? null,
   event,
 });
 
-export async function aliasHistory(ctx: ReadContext, name: string, rawInput: z.input<typeof aliasHistoryInput> = {}) {
+export async function aliasHistory(
+  ctx: ReadContext,
+  name: string,
+  rawInput: z.input<typeof aliasHistoryInput> = {},
+): Promise<AliasEvent[]> {
   const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
   const input = parseInput(aliasHistoryInput, rawInput);
   return aliasEventsOf(ctx, modelId, input.alias, input.limit);
@@ -52,14 +62,23 @@ export async function aliasHistory(ctx: ReadContext, name: string, rawInput: z.i
 const versionAtInput = z.object({ alias: z.string().min(1).max(40), at: z.coerce.date() });
 
 /** Which version held the alias at an instant (version null: none did). */
-export async function versionAt(ctx: ReadContext, name: string, rawInput: z.input<typeof versionAtInput>) {
+export async function versionAt(
+  ctx: ReadContext,
+  name: string,
+  rawInput: z.input<typeof versionAtInput>,
+): Promise<z.infer<typeof versionAtOutput>> {
   const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
   const { alias, at } = parseInput(versionAtInput, rawInput);
   return answer(alias, at, await aliasEventAt(ctx, modelId, alias, at));
 }
 
 /** An alias's history plus, when an instant is given, the version it pointed at then. */
-export async function aliasTimeline(ctx: ReadContext, name: string, alias: string, at?: Date) {
+export async function aliasTimeline(
+  ctx: ReadContext,
+  name: string,
+  alias: string,
+  at?: Date,
+): Promise<z.infer<typeof aliasTimelineOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const modelId = await findModelId(ctx, modelName);
   const { limit } = aliasHistoryInput.parse({});

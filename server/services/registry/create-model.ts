@@ -4,6 +4,7 @@ import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { parseInput } from "@/server/services/parse-input";
 import { createModelInput } from "@/contracts/registry";
+import type { createdModelOutput } from "@/server/services/registry/schemas";
 
 const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);
 
@@ -18,7 +19,10 @@ async function resolveTeamId(ctx: ServiceContext, teamName: string | undefined):
   return actor.teamId;
 }
 
-export async function createModel(ctx: ServiceContext, rawInput: z.input<typeof createModelInput>) {
+export async function createModel(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof createModelInput>,
+): Promise<z.infer<typeof createdModelOutput>> {
   const input = parseInput(createModelInput, rawInput);
   const teamId = await resolveTeamId(ctx, input.team);
   const existing = await ctx.db.registeredModel.findUnique({ where: { name: input.name }, select: { id: true } });

@@ -1,9 +1,10 @@
+import type { z } from "zod";
 import type { ReadContext } from "@/server/services/context";
 import { aliasEventsOf } from "@/server/services/registry/alias-history";
 import { modelNotFound } from "@/server/services/registry/find-model";
 import { pickKeyMetrics } from "@/server/services/registry/metrics-snapshot";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema, type modelDetailOutput } from "@/server/services/registry/schemas";
 import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 const HISTORY_ON_MODEL_PAGE = 100;
@@ -28,7 +29,7 @@ async function currentAliases(ctx: ReadContext, modelId: string) {
 }
 
 /** A model with its versions (key metrics, lineage), current aliases and recent alias history. */
-export async function getModel(ctx: ReadContext, name: string) {
+export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<typeof modelDetailOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const model = await ctx.db.registeredModel.findUnique({
     where: { name: modelName },

@@ -1,13 +1,18 @@
+import type { z } from "zod";
 import type { ReadContext } from "@/server/services/context";
 import { modelNotFound, versionNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import { getReferenceProfile } from "@/server/services/registry/reference-sample";
-import { modelRefSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema, type versionDetailOutput } from "@/server/services/registry/schemas";
 import { versionNumberSchema } from "@/contracts/registry";
 import { readSignature, toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 /** One version in full: signature, drift reference profile, metrics snapshot, artifact, source run and its aliases. */
-export async function getVersion(ctx: ReadContext, name: string, version: number) {
+export async function getVersion(
+  ctx: ReadContext,
+  name: string,
+  version: number,
+): Promise<z.infer<typeof versionDetailOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const number = parseInput(versionNumberSchema, version);
   const model = await ctx.db.registeredModel.findUnique({

@@ -3,7 +3,7 @@ import { Prisma } from "@/server/db/generated/client";
 import type { TaskType } from "@/server/db/generated/enums";
 import type { ReadContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { listModelsInput } from "@/server/services/registry/schemas";
+import { listModelsInput, type modelListOutput } from "@/server/services/registry/schemas";
 
 type ListModelsFilter = z.output<typeof listModelsInput>;
 
@@ -55,7 +55,10 @@ function whereFor(filter: ListModelsFilter): Prisma.Sql {
  * The page's ids are chosen first so the per-model subqueries run for 25 rows, not for every
  * row an OFFSET skips.
  */
-export async function listModels(ctx: ReadContext, rawInput: z.input<typeof listModelsInput> = {}) {
+export async function listModels(
+  ctx: ReadContext,
+  rawInput: z.input<typeof listModelsInput> = {},
+): Promise<z.infer<typeof modelListOutput>> {
   const filter = parseInput(listModelsInput, rawInput);
   const where = whereFor(filter);
   const [counted, items] = await Promise.all([

@@ -1,6 +1,8 @@
+import type { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
+import type { metricsSnapshotOutput } from "@/server/services/registry/schemas";
 
-export type MetricsSnapshot = Record<string, number>;
+export type MetricsSnapshot = z.infer<typeof metricsSnapshotOutput>;
 
 /** The latest value of each metric series, leaving out NaN and ±Infinity, which JSON cannot hold. */
 export function snapshotFromSeries(series: { key: string; lastValue: number }[]): MetricsSnapshot {

@@ -1,9 +1,11 @@
+import type { z } from "zod";
 import { type Signature } from "@/contracts/signature";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError, badRequest, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/drift/reference-profile";
 import { parseSampleCsv } from "@/server/services/drift/sample-csv";
+import type { referenceProfileOutput } from "@/server/services/registry/schemas";
 
 /** The artifact a pipeline uploads for drift monitoring when it names no other. */
 export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
@@ -70,7 +72,10 @@ export async function storeReferenceProfile(
 }
 
 /** A version's reference profile for display, features in signature order; null when none was computed. */
-export async function getReferenceProfile(ctx: ReadContext, versionId: string) {
+export async function getReferenceProfile(
+  ctx: ReadContext,
+  versionId: string,
+): Promise<z.infer<typeof referenceProfileOutput> | null> {
   return ctx.db.referenceProfile.findUnique({
     where: { versionId },
     select: {

@@ -7,7 +7,7 @@ import { lockModel } from "@/server/services/registry/find-model";
 import { snapshotFromSeries } from "@/server/services/registry/metrics-snapshot";
 import { parseInput } from "@/server/services/parse-input";
 import { referenceProfileFromRun, storeReferenceProfile } from "@/server/services/registry/reference-sample";
-import { modelRefSchema, registerVersionInput } from "@/server/services/registry/schemas";
+import { modelRefSchema, registerVersionInput, type registeredVersionOutput } from "@/server/services/registry/schemas";
 import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 type Tx = Prisma.TransactionClient;
@@ -65,7 +65,7 @@ export async function registerVersion(
   ctx: ServiceContext,
   name: string,
   rawInput: z.input<typeof registerVersionInput>,
-) {
+): Promise<z.infer<typeof registeredVersionOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(registerVersionInput, rawInput);
   // Read and checked before the model is locked: a bad sample writes nothing and holds no lock while it is parsed.

@@ -6,7 +6,7 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { lockModel, touchModel } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema, type aliasRemovedOutput } from "@/server/services/registry/schemas";
 
 /** Removes an alias; the event log keeps that it pointed somewhere until now. */
 export async function removeAlias(
@@ -14,7 +14,7 @@ export async function removeAlias(
   name: string,
   alias: string,
   rawInput: z.input<typeof removeAliasInput> = {},
-) {
+): Promise<z.infer<typeof aliasRemovedOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(removeAliasInput, rawInput);
   const reason = input.reason ?? "";

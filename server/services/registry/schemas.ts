@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { modelFormatSchema, taskTypeSchema } from "@/contracts/enums";
+import { modelFormatSchema, runStatusSchema, taskTypeSchema } from "@/contracts/enums";
 import {
   descriptionSchema,
   MODEL_SORTS,
@@ -52,3 +52,207 @@ export const updateModelProcedureInput = modelRefInput.extend({ changes: updateM
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
 export const setAliasProcedureInput = aliasRefInput.extend(setAliasInput.shape);
 export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);
+
+// Outputs: the response shapes of the registry tRPC procedures and REST API; they also document it in /api/v1/openapi.json.
+
+const personOutput = z.object({ id: z.string(), name: z.string() }).meta({ id: "RegistryPerson" });
+
+export const modelSummaryOutput = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    team: z.string(),
+    taskType: taskTypeSchema,
+    tags: z.array(z.string()),
+    latestVersion: z.number().int().nullable().meta({ description: "Null until a version is registered" }),
+    versionCount: z.number().int(),
+    aliases: z.array(z.object({ alias: z.string(), version: z.number().int() })),
+    isDemo: z.boolean(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: "ModelSummary" });
+
+export const modelListOutput = z
+  .object({
+    items: z.array(modelSummaryOutput),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .meta({ id: "ModelList" });
+
+export const createdModelOutput = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    team: z.string(),
+    taskType: taskTypeSchema,
+    tags: z.array(z.string()),
+    description: z.string(),
+    createdAt: z.date(),
+  })
+  .meta({ id: "CreatedModel" });
+
+export const updatedModelOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  updatedAt: z.date(),
+});
+
+/** The latest value of each metric series of the source run, finite numbers only. */
+export const metricsSnapshotOutput = z.record(z.string(), z.number());
+
+const versionLineageOutput = z
+  .object({
+    run: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        status: runStatusSchema,
+        experimentId: z.string(),
+        experimentName: z.string(),
+      })
+      .nullable(),
+    artifact: z
+      .object({
+        id: z.string(),
+        path: z.string(),
+        sha256: z.string(),
+        sizeBytes: z.number().int(),
+        contentType: z.string(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "VersionLineage", description: "The run a version came from and the artifact it serves" });
+
+export const modelVersionOutput = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    format: modelFormatSchema,
+    description: z.string(),
+    createdAt: z.date(),
+    createdBy: personOutput,
+    metrics: metricsSnapshotOutput.meta({ description: "The source run's latest metric values at registration" }),
+    aliases: z.array(z.string()),
+    lineage: versionLineageOutput,
+  })
+  .meta({ id: "ModelVersion" });
+
+export const registeredVersionOutput = modelVersionOutput
+  .extend({ model: z.string() })
+  .meta({ id: "RegisteredVersion" });
+
+export const referenceProfileOutput = z
+  .object({
+    sampleSize: z.number().int(),
+    binCount: z.number().int(),
+    createdAt: z.date(),
+    features: z.array(
+      z.object({
+        name: z.string(),
+        position: z.number().int(),
+        kind: z.enum(["NUMERIC", "CATEGORICAL"]),
+        edges: z.array(z.number()).meta({ description: "Inner bin edges; bin i is (edges[i-1], edges[i]]" }),
+        categories: z.array(z.string()).meta({ description: "Categorical bins; one more bin holds unseen values" }),
+        proportions: z.array(z.number()),
+      }),
+    ),
+  })
+  .meta({
+    id: "ReferenceProfile",
+    description: "Frozen drift reference of a version, computed from its training sample",
+  });
+
+export const versionDetailOutput = modelVersionOutput
+  .extend({
+    signature: signatureSchema.nullable(),
+    referenceProfile: referenceProfileOutput
+      .nullable()
+      .meta({ description: "Null when no training sample was registered" }),
+    model: z.object({
+      name: z.string(),
+      team: z.string(),
+      taskType: taskTypeSchema,
+      isDemo: z.boolean(),
+      latestVersion: z.number().int(),
+    }),
+  })
+  .meta({ id: "ModelVersionDetail" });
+
+export const aliasEventOutput = z
+  .object({
+    id: z.string(),
+    alias: z.string(),
+    fromVersion: z.number().int().nullable().meta({ description: "Null when the alias was created" }),
+    toVersion: z.number().int().nullable().meta({ description: "Null when the alias was removed" }),
+    actor: personOutput,
+    reason: z.string(),
+    createdAt: z.date(),
+  })
+  .meta({ id: "AliasEvent" });
+
+export const aliasEventListOutput = z.array(aliasEventOutput);
+
+export const modelDetailOutput = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    taskType: taskTypeSchema,
+    tags: z.array(z.string()),
+    description: z.string().meta({ description: "Markdown" }),
+    latestVersion: z.number().int().nullable(),
+    isDemo: z.boolean(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+    team: z.object({ id: z.string(), name: z.string() }),
+    createdBy: personOutput,
+    versions: z.array(modelVersionOutput),
+    keyMetrics: z.array(z.string()).meta({ description: "Metric keys most versions report, for table columns" }),
+    aliases: z.array(
+      z.object({
+        alias: z.string(),
+        version: z.number().int(),
+        updatedAt: z.date(),
+        updatedBy: personOutput.nullable(),
+      }),
+    ),
+    aliasHistory: aliasEventListOutput.meta({ description: "The latest 100 alias moves, newest first" }),
+  })
+  .meta({ id: "ModelDetail" });
+
+export const aliasSetOutput = z
+  .object({ model: z.string(), alias: z.string(), version: z.number().int(), event: aliasEventOutput })
+  .meta({ id: "AliasSet" });
+
+export const aliasRemovedOutput = z
+  .object({ model: z.string(), alias: z.string(), previousVersion: z.number().int(), event: aliasEventOutput })
+  .meta({ id: "AliasRemoved" });
+
+export const versionAtOutput = z.object({
+  alias: z.string(),
+  at: z.date(),
+  version: z.number().int().nullable(),
+  event: aliasEventOutput.nullable(),
+});
+
+export const aliasTimelineOutput = z
+  .object({
+    model: z.string(),
+    alias: z.string(),
+    events: aliasEventListOutput.meta({ description: "The latest 200 moves, newest first" }),
+    versionAt: versionAtOutput
+      .nullable()
+      .meta({ description: "Present when ?at= was given: the version the alias pointed at then (null: none)" }),
+  })
+  .meta({ id: "AliasHistory" });
+
+export const teamOptionListOutput = z.array(z.object({ id: z.string(), name: z.string() }));
+
+export const tagCountListOutput = z.array(z.object({ tag: z.string(), count: z.number().int() }));
+
+export type AliasEvent = z.infer<typeof aliasEventOutput>;
+export type VersionView = z.infer<typeof modelVersionOutput>;

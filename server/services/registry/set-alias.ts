@@ -6,7 +6,7 @@ import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias
 import { lockModel, touchModel, versionNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import { aliasNameSchema, setAliasInput } from "@/contracts/registry";
-import { modelRefSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema, type aliasSetOutput } from "@/server/services/registry/schemas";
 
 /** Points an alias at a version (creating or moving it) and records who did it and why. */
 export async function setAlias(
@@ -14,7 +14,7 @@ export async function setAlias(
   name: string,
   alias: string,
   rawInput: z.input<typeof setAliasInput>,
-) {
+): Promise<z.infer<typeof aliasSetOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const aliasName = parseInput(aliasNameSchema, alias);
   const input = parseInput(setAliasInput, rawInput);

@@ -5,8 +5,13 @@ import { modelNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import { modelRefSchema } from "@/server/services/registry/schemas";
 import { updateModelInput } from "@/contracts/registry";
+import type { updatedModelOutput } from "@/server/services/registry/schemas";
 
-export async function updateModel(ctx: ServiceContext, name: string, rawInput: z.input<typeof updateModelInput>) {
+export async function updateModel(
+  ctx: ServiceContext,
+  name: string,
+  rawInput: z.input<typeof updateModelInput>,
+): Promise<z.infer<typeof updatedModelOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(updateModelInput, rawInput);
   return ctx.db.$transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/server/db/generated/client";
 import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
 import { signatureSchema, type Signature } from "@/contracts/signature";
+import type { VersionView } from "@/server/services/registry/schemas";
 
 /** What a versions table and a version page need about one version, lineage included. */
 export const versionSelect = {
@@ -18,7 +19,7 @@ export const versionSelect = {
 
 type VersionRow = Prisma.ModelVersionGetPayload<{ select: typeof versionSelect }>;
 
-export function toVersionView(row: VersionRow) {
+export function toVersionView(row: VersionRow): VersionView {
   const run = row.sourceRun;
   const artifact = row.artifact;
   return {
@@ -44,8 +45,6 @@ export function toVersionView(row: VersionRow) {
     },
   };
 }
-
-export type VersionView = ReturnType<typeof toVersionView>;
 
 /** A stored signature, or null when the version was registered without one. */
 export function readSignature(json: Prisma.JsonValue): Signature | null {
