@@ -6,20 +6,38 @@ import {
   requestPromotion,
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
-import { deploymentIdInput, listDeploymentsInput } from "@/server/services/deployments/schemas";
+import {
+  decidePromotionOutput,
+  deploymentDetailOutput,
+  deploymentIdInput,
+  deploymentListOutput,
+  listDeploymentsInput,
+  pendingPromotionsOutput,
+  requestPromotionOutput,
+  rollbackOutput,
+} from "@/server/services/deployments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
 export const deploymentsRouter = createTRPCRouter({
   requestPromotion: procedureWith("models:write")
     .input(requestPromotionInput)
+    .output(requestPromotionOutput)
     .mutation(({ ctx, input }) => requestPromotion(ctx.service, input)),
   decide: procedureWith("promotions:approve")
     .input(decidePromotionInput)
+    .output(decidePromotionOutput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
   rollback: procedureWith("models:write")
     .input(rollbackEndpointInput)
+    .output(rollbackOutput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
-  pending: readProcedure.query(({ ctx }) => listPendingPromotions(ctx.service)),
-  get: readProcedure.input(deploymentIdInput).query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
-  list: readProcedure.input(listDeploymentsInput).query(({ ctx, input }) => listDeployments(ctx.service, input)),
+  pending: readProcedure.output(pendingPromotionsOutput).query(({ ctx }) => listPendingPromotions(ctx.service)),
+  get: readProcedure
+    .input(deploymentIdInput)
+    .output(deploymentDetailOutput)
+    .query(({ ctx, input }) => getDeployment(ctx.service, input.id)),
+  list: readProcedure
+    .input(listDeploymentsInput)
+    .output(deploymentListOutput)
+    .query(({ ctx, input }) => listDeployments(ctx.service, input)),
 });

@@ -11,7 +11,10 @@ import {
   experimentSummaryOutput,
   listExperimentsInput,
   listRunsInput,
+  runComparisonOutput,
+  runDetailOutput,
   runIdInput,
+  runListOutput,
 } from "@/server/services/experiments/schemas";
 import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
 
@@ -26,11 +29,20 @@ export const experimentsRouter = createTRPCRouter({
     .output(experimentDetailOutput)
     .query(({ ctx, input }) => getExperiment(ctx.service, input.id)),
 
-  runs: readProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.service, input)),
+  runs: readProcedure
+    .input(listRunsInput)
+    .output(runListOutput)
+    .query(({ ctx, input }) => listRuns(ctx.service, input)),
 
-  run: readProcedure.input(runIdInput).query(({ ctx, input }) => getRun(ctx.service, input.runId)),
+  run: readProcedure
+    .input(runIdInput)
+    .output(runDetailOutput)
+    .query(({ ctx, input }) => getRun(ctx.service, input.runId)),
 
-  compare: readProcedure.input(compareRunsInput).query(({ ctx, input }) => compareRuns(ctx.service, input)),
+  compare: readProcedure
+    .input(compareRunsInput)
+    .output(runComparisonOutput)
+    .query(({ ctx, input }) => compareRuns(ctx.service, input)),
 
   createExperiment: procedureWith("experiments:write")
     .input(createExperimentInput)

@@ -1,7 +1,8 @@
 import type { Prisma } from "@/server/db/generated/client";
 import { isDismissed } from "@/server/services/alerts/alerts";
 import type { MetricsContext } from "@/server/services/context";
-import { teamForecasts, type TeamForecast } from "@/server/services/cost/budgets";
+import { teamForecasts } from "@/server/services/cost/budgets";
+import type { CheckBudgetsResult, TeamForecast } from "@/server/services/cost/schemas";
 
 export const budgetAlertKey = (teamId: string, month: string) => `budget:${teamId}:${month}`;
 
@@ -25,7 +26,7 @@ function alertFor(forecast: TeamForecast & { monthlyUsd: number }) {
  * does) and resolves it when the forecast is back under. An alert a person dismissed stays dismissed unless it
  * escalates. Safe to run again at any time: the dedupe key keeps one row per team and month.
  */
-export async function checkBudgets(ctx: MetricsContext) {
+export async function checkBudgets(ctx: MetricsContext): Promise<CheckBudgetsResult> {
   const now = ctx.clock();
   const { month, forecasts } = await teamForecasts({ ...ctx, clock: () => now });
   const raised: string[] = [];

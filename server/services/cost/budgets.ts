@@ -4,15 +4,24 @@ import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { MetricsContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { budgetStatus, forecastMonth, monthOf, type BudgetStatus } from "@/server/services/cost/cost-math";
-import { costWindow, measureUsage, type PromQuery } from "@/server/services/cost/cost-overview";
+import { budgetStatus, forecastMonth, monthOf } from "@/server/services/cost/cost-math";
+import { costWindow, measureUsage } from "@/server/services/cost/cost-overview";
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
-import { setBudgetInput } from "@/server/services/cost/schemas";
+import {
+  setBudgetInput,
+  type PromQuery,
+  type SetBudgetResult,
+  type TeamForecast,
+  type TeamForecasts,
+} from "@/server/services/cost/schemas";
 
 /** Sets or removes a team's monthly budget, audited. */
-export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof setBudgetInput>) {
+export async function setTeamBudget(
+  ctx: ServiceContext,
+  input: z.input<typeof setBudgetInput>,
+): Promise<SetBudgetResult> {
   const { teamId, monthlyUsd } = parseInput(setBudgetInput, input);
   return ctx.db.$transaction(async (tx) => {
     const team = await tx.team.findUnique({ where: { id: teamId }, select: { id: true, name: true, budget: true } });
@@ -39,19 +48,8 @@ export async function setTeamBudget(ctx: ServiceContext, input: z.input<typeof s
   });
 }
 
-export type TeamForecast = {
-  teamId: string;
-  teamName: string;
-  monthlyUsd: number | null;
-  monthToDateUsd: number;
-  usdPerHourNow: number;
-  forecastUsd: number;
-  status: BudgetStatus | null;
-  unpricedInstanceTypes: string[];
-};
-
 /** Month-to-date cost, $/hour now and the month-end forecast for every team. */
-export async function teamForecasts(ctx: MetricsContext) {
+export async function teamForecasts(ctx: MetricsContext): Promise<TeamForecasts> {
   const now = ctx.clock();
   const month = monthOf(now);
   const window = costWindow({ start: month.start, end: now });
@@ -85,5 +83,3 @@ export async function teamForecasts(ctx: MetricsContext) {
   const queries: PromQuery[] = promql;
   return { month: month.key, monthStart: window.start, asOf: now, forecasts, promql: queries };
 }
-
-export type TeamForecasts = Awaited<ReturnType<typeof teamForecasts>>;

@@ -1,4 +1,5 @@
 /** Pure cost arithmetic, kept apart so the rules (rounding, empty denominators, month edges) are unit-tested. */
+import type { BudgetStatus } from "@/server/services/cost/schemas";
 
 const SECONDS_PER_HOUR = 3600;
 
@@ -26,8 +27,6 @@ export function forecastMonth(monthToDateUsd: number, usdPerHourNow: number, now
   const hoursLeft = Math.max(0, (end.getTime() - now.getTime()) / (SECONDS_PER_HOUR * 1000));
   return monthToDateUsd + usdPerHourNow * hoursLeft;
 }
-
-export type BudgetStatus = "UNDER" | "FORECAST_OVER" | "OVER";
 
 /** OVER once month-to-date spend exceeds the budget; FORECAST_OVER when only the forecast does. */
 export function budgetStatus(monthlyUsd: number, monthToDateUsd: number, forecastUsd: number): BudgetStatus {

@@ -4,11 +4,17 @@ import { parseInput } from "@/server/services/parse-input";
 import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
 import { COST_RANGES } from "@/contracts/cost-ranges";
 import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "@/server/services/cost/cost-queries";
-import { costRows, groupings, type VariantUsage } from "@/server/services/cost/cost-rows";
+import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
-import { costWindowInput, type CostWindowInput } from "@/server/services/cost/schemas";
+import {
+  costWindowInput,
+  type CostOverview,
+  type CostWindowInput,
+  type PromQuery,
+  type VariantUsage,
+} from "@/server/services/cost/schemas";
 
 /**
  * How often the instance gauge is sampled for cost: a change counts from the next step, so finer is fairer; long
@@ -23,8 +29,6 @@ export function resolveWindow(input: CostWindowInput, now = new Date()) {
     return { start: new Date(now.getTime() - COST_RANGES[parsed.range] * 1000), end: now, stepSeconds: undefined };
   return parsed;
 }
-
-export type PromQuery = { label: string; promql: string; time: Date };
 
 /** Aligns the window to whole steps (see alignWindow); the step never exceeds the Prometheus point limit. */
 export function costWindow(input: CostWindowInput): AlignedWindow {
@@ -72,7 +76,10 @@ export async function measureUsage(prometheus: PrometheusSource, window: Aligned
 const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 
 /** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
-export async function costOverview(ctx: Pick<MetricsContext, "db" | "prometheus">, input: CostWindowInput) {
+export async function costOverview(
+  ctx: Pick<MetricsContext, "db" | "prometheus">,
+  input: CostWindowInput,
+): Promise<CostOverview> {
   const window = costWindow(input);
   const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([
     measureUsage(ctx.prometheus, window),
@@ -95,5 +102,3 @@ export async function costOverview(ctx: Pick<MetricsContext, "db" | "prometheus"
     promql,
   };
 }
-
-export type CostOverview = Awaited<ReturnType<typeof costOverview>>;

@@ -1,30 +1,6 @@
 import { dollarsFor, dollarsPerThousand } from "@/server/services/cost/cost-math";
 import type { EndpointOwner } from "@/server/services/cost/endpoint-owners";
-
-/** One variant on one instance type, as measured in Prometheus and priced from the table. */
-export type VariantUsage = {
-  endpoint: string;
-  variant: string;
-  instanceType: string;
-  instanceSeconds: number;
-  instancesNow: number;
-};
-
-export type CostRow = {
-  key: string;
-  label: string;
-  modelName: string | null;
-  teamName: string | null;
-  instanceSeconds: number;
-  instancesNow: number;
-  /** Priced instance-seconds only; `unpricedInstanceTypes` lists what has no price yet. */
-  usd: number;
-  usdPerHourNow: number;
-  usdPerDayNow: number;
-  predictions: number;
-  usdPer1kPredictions: number | null;
-  unpricedInstanceTypes: string[];
-};
+import type { CostRow, VariantUsage } from "@/server/services/cost/schemas";
 
 type Grouping = {
   key: (endpoint: string) => string;

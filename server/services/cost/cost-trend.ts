@@ -1,21 +1,17 @@
 import { clampStep } from "@/server/integrations/prometheus/promql";
 import type { MetricsContext } from "@/server/services/context";
 import { dollarsPerThousand } from "@/server/services/cost/cost-math";
-import { resolveWindow, type PromQuery } from "@/server/services/cost/cost-overview";
-import type { CostWindowInput } from "@/server/services/cost/schemas";
+import { resolveWindow } from "@/server/services/cost/cost-overview";
+import type { CostTrend, CostWindowInput, PromQuery, TrendPoint } from "@/server/services/cost/schemas";
 import { instancesTrendQuery, predictionsTrendQuery } from "@/server/services/cost/cost-queries";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
 
-export type TrendPoint = {
-  t: number;
-  usdPerHour: number;
-  predictionsPerHour: number;
-  usdPer1kPredictions: number | null;
-};
-
 /** $/hour and predictions/hour over the window (a range query), in total and per team. */
-export async function costTrend(ctx: Pick<MetricsContext, "db" | "prometheus">, input: CostWindowInput) {
+export async function costTrend(
+  ctx: Pick<MetricsContext, "db" | "prometheus">,
+  input: CostWindowInput,
+): Promise<CostTrend> {
   const { start, end, stepSeconds: requested } = resolveWindow(input);
   const stepSeconds = clampStep(start.getTime() / 1000, end.getTime() / 1000, requested);
   const range = { start, end, stepSeconds };
@@ -74,5 +70,3 @@ export async function costTrend(ctx: Pick<MetricsContext, "db" | "prometheus">, 
     promql,
   };
 }
-
-export type CostTrend = Awaited<ReturnType<typeof costTrend>>;

@@ -4,6 +4,7 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { upsertPriceInput } from "@/contracts/pricing";
+import type { PriceView, UpsertPriceResult } from "@/server/services/cost/schemas";
 
 const priceSelect = {
   id: true,
@@ -19,7 +20,6 @@ const priceSelect = {
 } as const satisfies Prisma.PricedInstanceTypeSelect;
 
 type PriceRow = Prisma.PricedInstanceTypeGetPayload<{ select: typeof priceSelect }>;
-export type PriceView = Omit<PriceRow, "updatedById" | "hourlyUsd"> & { hourlyUsd: number; updatedBy: string | null };
 
 function toView(row: PriceRow, names: Map<string, string>): PriceView {
   const { updatedById, hourlyUsd, ...rest } = row;
@@ -44,7 +44,10 @@ export async function priceTable(ctx: ReadContext): Promise<Map<string, number>>
 }
 
 /** Creates or edits one price (by name) and audits the change. */
-export async function upsertPrice(ctx: ServiceContext, input: z.input<typeof upsertPriceInput>) {
+export async function upsertPrice(
+  ctx: ServiceContext,
+  input: z.input<typeof upsertPriceInput>,
+): Promise<UpsertPriceResult> {
   const data = parseInput(upsertPriceInput, input);
   return ctx.db.$transaction(async (tx) => {
     const before = await tx.pricedInstanceType.findUnique({ where: { name: data.name }, select: priceSelect });

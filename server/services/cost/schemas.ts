@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { COST_RANGE_KEYS } from "@/contracts/cost-ranges";
+import { deploymentTargetKindSchema } from "@/contracts/enums";
 
 const MAX_RANGE_DAYS = 93;
 
@@ -25,3 +26,126 @@ export const setBudgetInput = z.object({
   /** null removes the team's budget. */
   monthlyUsd: z.number().positive("A budget is more than $0").max(100_000_000).nullable(),
 });
+
+export const promQueryOutput = z.object({ label: z.string(), promql: z.string(), time: z.date() });
+
+/** One variant on one instance type, as measured in Prometheus and priced from the table. */
+export const variantUsageOutput = z.object({
+  endpoint: z.string(),
+  variant: z.string(),
+  instanceType: z.string(),
+  instanceSeconds: z.number(),
+  instancesNow: z.number(),
+});
+
+export const costRowOutput = z.object({
+  key: z.string(),
+  label: z.string(),
+  modelName: z.string().nullable(),
+  teamName: z.string().nullable(),
+  instanceSeconds: z.number(),
+  instancesNow: z.number(),
+  /** Priced instance-seconds only; `unpricedInstanceTypes` lists what has no price yet. */
+  usd: z.number(),
+  usdPerHourNow: z.number(),
+  usdPerDayNow: z.number(),
+  predictions: z.number(),
+  usdPer1kPredictions: z.number().nullable(),
+  unpricedInstanceTypes: z.array(z.string()),
+});
+
+export const costOverviewOutput = z.object({
+  window: z.object({ start: z.date(), end: z.date(), stepSeconds: z.number() }),
+  measured: z.boolean(),
+  total: costRowOutput.nullable(),
+  byEndpoint: z.array(costRowOutput),
+  byModel: z.array(costRowOutput),
+  byTeam: z.array(costRowOutput),
+  variants: z.array(variantUsageOutput),
+  prices: z.record(z.string(), z.number()),
+  promql: z.array(promQueryOutput),
+});
+
+export const trendPointOutput = z.object({
+  t: z.number(),
+  usdPerHour: z.number(),
+  predictionsPerHour: z.number(),
+  usdPer1kPredictions: z.number().nullable(),
+});
+
+export const costTrendOutput = z.object({
+  start: z.date(),
+  end: z.date(),
+  stepSeconds: z.number(),
+  points: z.array(trendPointOutput),
+  teams: z.array(
+    z.object({
+      teamName: z.string(),
+      points: z.array(trendPointOutput.pick({ t: true, usdPerHour: true })),
+    }),
+  ),
+  unpricedInstanceTypes: z.array(z.string()),
+  promql: z.array(promQueryOutput),
+});
+
+export const budgetStatusSchema = z.enum(["UNDER", "FORECAST_OVER", "OVER"]);
+
+export const teamForecastOutput = z.object({
+  teamId: z.string(),
+  teamName: z.string(),
+  monthlyUsd: z.number().nullable(),
+  monthToDateUsd: z.number(),
+  usdPerHourNow: z.number(),
+  forecastUsd: z.number(),
+  status: budgetStatusSchema.nullable(),
+  unpricedInstanceTypes: z.array(z.string()),
+});
+
+export const teamForecastsOutput = z.object({
+  month: z.string(),
+  monthStart: z.date(),
+  asOf: z.date(),
+  forecasts: z.array(teamForecastOutput),
+  promql: z.array(promQueryOutput),
+});
+
+export const setBudgetOutput = setBudgetInput.pick({ teamId: true }).extend({ monthlyUsd: z.number().nullable() });
+
+export const checkBudgetsOutput = z.object({
+  month: z.string(),
+  raised: z.array(z.string()),
+  resolved: z.array(z.string()),
+});
+
+export const priceOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  target: deploymentTargetKindSchema,
+  hourlyUsd: z.number(),
+  vcpus: z.number().int().nullable(),
+  memoryGib: z.number().nullable(),
+  gpus: z.number().int(),
+  source: z.string(),
+  updatedAt: z.date(),
+  updatedBy: z.string().nullable(),
+});
+
+export const priceListOutput = z.array(priceOutput);
+
+export const upsertPriceOutput = priceOutput
+  .pick({ id: true, name: true, hourlyUsd: true })
+  .extend({ created: z.boolean() });
+
+export type PromQuery = z.infer<typeof promQueryOutput>;
+export type VariantUsage = z.infer<typeof variantUsageOutput>;
+export type CostRow = z.infer<typeof costRowOutput>;
+export type CostOverview = z.infer<typeof costOverviewOutput>;
+export type TrendPoint = z.infer<typeof trendPointOutput>;
+export type CostTrend = z.infer<typeof costTrendOutput>;
+export type BudgetStatus = z.infer<typeof budgetStatusSchema>;
+export type TeamForecast = z.infer<typeof teamForecastOutput>;
+export type TeamForecasts = z.infer<typeof teamForecastsOutput>;
+export type SetBudgetResult = z.infer<typeof setBudgetOutput>;
+export type CheckBudgetsResult = z.infer<typeof checkBudgetsOutput>;
+export type PriceView = z.infer<typeof priceOutput>;
+export type UpsertPriceResult = z.infer<typeof upsertPriceOutput>;

@@ -2,9 +2,10 @@ import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
 import { rolloutStrategySchema } from "@/contracts/deployments";
+import type { DeploymentDetail, DeploymentList } from "@/server/services/deployments/schemas";
 
 /** A deployment with its step timeline, progress and the endpoint's current traffic split. */
-export async function getDeployment(ctx: ReadContext, deploymentId: string) {
+export async function getDeployment(ctx: ReadContext, deploymentId: string): Promise<DeploymentDetail> {
   const deployment = await ctx.db.deployment.findUnique({
     where: { id: deploymentId },
     include: {
@@ -44,7 +45,10 @@ export function plannedStepNames(strategy: ReturnType<typeof rolloutStrategySche
 }
 
 /** Recent deployments, newest first, optionally of one model. */
-export async function listDeployments(ctx: ReadContext, input: { modelName?: string; take?: number }) {
+export async function listDeployments(
+  ctx: ReadContext,
+  input: { modelName?: string; take?: number },
+): Promise<DeploymentList> {
   return ctx.db.deployment.findMany({
     where: input.modelName ? { promotion: { version: { model: { name: input.modelName } } } } : {},
     orderBy: { createdAt: "desc" },

@@ -10,6 +10,12 @@ import type { GateResult } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { decidePromotionInput } from "@/contracts/deployments";
 import { requestPromotionInput } from "@/contracts/deployments";
+import type {
+  DecidePromotionResult,
+  PendingPromotions,
+  RequestPromotionResult,
+  RollbackResult,
+} from "@/server/services/deployments/schemas";
 
 const ALIAS_OF_ENVIRONMENT = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -60,7 +66,10 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
  * Requests that a version be served in an environment. Gates run first: a failing metric gate refuses the request
  * and writes nothing. Production needs a second person's approval; staging is approved at once and queued.
  */
-export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<typeof requestPromotionInput>) {
+export async function requestPromotion(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof requestPromotionInput>,
+): Promise<RequestPromotionResult> {
   const input = parseInput(requestPromotionInput, rawInput);
   const result = await ctx.db.$transaction(async (tx) => {
     const version = await tx.modelVersion.findFirst({
@@ -121,7 +130,10 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: z.input<ty
 }
 
 /** A reviewer or manager other than the requester approves or rejects a pending promotion. */
-export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typeof decidePromotionInput>) {
+export async function decidePromotion(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof decidePromotionInput>,
+): Promise<DecidePromotionResult> {
   const input = parseInput(decidePromotionInput, rawInput);
   const result = await ctx.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<
@@ -142,7 +154,7 @@ export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typ
         comment: input.comment,
       },
     });
-    const status = input.approve ? "APPROVED" : "REJECTED";
+    const status = input.approve ? ("APPROVED" as const) : ("REJECTED" as const);
     await tx.promotion.update({ where: { id: promotion.id }, data: { status } });
     const deployment = input.approve ? await queueDeployment(tx, promotion.id) : null;
     await recordAudit(tx, ctx.actor, {
@@ -159,7 +171,7 @@ export async function decidePromotion(ctx: ServiceContext, rawInput: z.input<typ
 }
 
 /** Promotions waiting for a second person, oldest first. */
-export async function listPendingPromotions(ctx: ReadContext) {
+export async function listPendingPromotions(ctx: ReadContext): Promise<PendingPromotions> {
   return ctx.db.promotion.findMany({
     where: { status: "PENDING_APPROVAL" },
     orderBy: { createdAt: "asc" },
@@ -182,7 +194,10 @@ export async function listPendingPromotions(ctx: ReadContext) {
  * approved when it went live, so the rollback needs no new approval; it is a promotion of its own, deployed all at
  * once, audited with who asked and why.
  */
-export async function rollBackEndpoint(ctx: ServiceContext, input: { endpointId: string; reason: string }) {
+export async function rollBackEndpoint(
+  ctx: ServiceContext,
+  input: { endpointId: string; reason: string },
+): Promise<RollbackResult> {
   const reason = input.reason.trim();
   if (reason === "") throw new AppError("BAD_REQUEST", "Say why you are rolling back");
   const result = await ctx.db.$transaction(async (tx) => {

@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { rolloutStrategySchema } from "@/contracts/deployments";
+import { deploymentEnvironmentSchema, deploymentStatusSchema, deploymentTargetKindSchema } from "@/contracts/enums";
+import { PromotionStatus, StepOutcome } from "@/server/db/generated/enums";
+import { storedJson } from "@/server/services/stored-json";
 
 export const deploymentIdInput = z.object({ id: z.string().min(1) });
 
@@ -6,3 +10,133 @@ export const listDeploymentsInput = z.object({
   modelName: z.string().optional(),
   take: z.number().int().min(1).max(200).optional(),
 });
+
+const promotionStatusSchema = z.enum(PromotionStatus);
+
+/** A Promotion row as Prisma returns it. */
+const promotionRowOutput = z.object({
+  id: z.string(),
+  versionId: z.string(),
+  environment: deploymentEnvironmentSchema,
+  target: deploymentTargetKindSchema,
+  strategy: storedJson,
+  gates: storedJson,
+  status: promotionStatusSchema,
+  reason: z.string(),
+  requestedById: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+const userNameOutput = z.object({ id: z.string(), name: z.string() });
+const versionOfModelOutput = z.object({ version: z.number().int(), model: z.object({ name: z.string() }) });
+
+export const requestPromotionOutput = z.object({
+  promotion: promotionRowOutput,
+  deploymentId: z.string().nullable(),
+});
+
+export const decidePromotionOutput = z.object({
+  status: promotionStatusSchema.extract(["APPROVED", "REJECTED"]),
+  deploymentId: z.string().nullable(),
+});
+
+export const rollbackOutput = z.object({ deploymentId: z.string(), version: z.number().int() });
+
+export const pendingPromotionsOutput = z.array(
+  promotionRowOutput
+    .pick({ id: true, environment: true, target: true, strategy: true, gates: true, reason: true, createdAt: true })
+    .extend({ requestedBy: userNameOutput, version: versionOfModelOutput }),
+);
+
+const deploymentRowOutput = z.object({
+  id: z.string(),
+  promotionId: z.string(),
+  endpointId: z.string(),
+  status: deploymentStatusSchema,
+  previousVariantId: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const deploymentDetailOutput = deploymentRowOutput.extend({
+  events: z.array(
+    z.object({
+      id: z.bigint(),
+      deploymentId: z.string(),
+      step: z.string(),
+      attempt: z.number().int(),
+      outcome: z.enum(StepOutcome),
+      message: z.string(),
+      details: storedJson,
+      startedAt: z.date(),
+      finishedAt: z.date().nullable(),
+    }),
+  ),
+  endpoint: z.object({
+    id: z.string(),
+    name: z.string(),
+    modelId: z.string(),
+    environment: deploymentEnvironmentSchema,
+    target: deploymentTargetKindSchema,
+    sloP99Ms: z.number(),
+    sloAvailability: z.number(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+    variants: z.array(
+      z.object({
+        id: z.string(),
+        endpointId: z.string(),
+        versionId: z.string(),
+        variantName: z.string(),
+        weight: z.number().int(),
+        instanceType: z.string(),
+        instanceCount: z.number().int(),
+        updatedAt: z.date(),
+        version: z.object({ version: z.number().int() }),
+      }),
+    ),
+  }),
+  promotion: promotionRowOutput.extend({
+    requestedBy: userNameOutput,
+    approvals: z.array(
+      z.object({
+        id: z.string(),
+        promotionId: z.string(),
+        approverId: z.string(),
+        approved: z.boolean(),
+        comment: z.string(),
+        createdAt: z.date(),
+        approver: userNameOutput,
+      }),
+    ),
+    version: versionOfModelOutput,
+  }),
+  strategy: rolloutStrategySchema,
+  plannedSteps: z.array(z.string()),
+  progress: z.number(),
+});
+
+export const deploymentListOutput = z.array(
+  deploymentRowOutput.pick({ id: true, status: true, failureReason: true, createdAt: true, finishedAt: true }).extend({
+    endpoint: z.object({
+      name: z.string(),
+      environment: deploymentEnvironmentSchema,
+      target: deploymentTargetKindSchema,
+    }),
+    promotion: z.object({
+      version: versionOfModelOutput,
+      requestedBy: userNameOutput.pick({ name: true }),
+    }),
+  }),
+);
+
+export type RequestPromotionResult = z.infer<typeof requestPromotionOutput>;
+export type DecidePromotionResult = z.infer<typeof decidePromotionOutput>;
+export type RollbackResult = z.infer<typeof rollbackOutput>;
+export type PendingPromotions = z.infer<typeof pendingPromotionsOutput>;
+export type DeploymentDetail = z.infer<typeof deploymentDetailOutput>;
+export type DeploymentList = z.infer<typeof deploymentListOutput>;

@@ -4,7 +4,7 @@ import { notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { scanDrift } from "@/server/services/drift/scan";
-import type { scanNowInput } from "@/server/services/drift/schemas";
+import type { DriftScanResult, ModelDriftThresholds, scanNowInput } from "@/server/services/drift/schemas";
 
 /**
  * "Scan now" for one endpoint: the same scan the repeatable job runs, audited because a person asked for it. The
@@ -16,7 +16,7 @@ export async function scanEndpointNow(
     windowSeconds = ctx.settings.driftWindowSeconds,
     ...input
   }: z.infer<typeof scanNowInput> & { windowSeconds?: number },
-) {
+): Promise<DriftScanResult[]> {
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },
     select: { id: true, name: true },
@@ -39,7 +39,10 @@ export async function scanEndpointNow(
 }
 
 /** Per-model PSI thresholds and minimum window size (validated 0 < warn < alert by the input schema). */
-export async function setDriftThresholds(ctx: ServiceContext, input: z.infer<typeof driftThresholdsInput>) {
+export async function setDriftThresholds(
+  ctx: ServiceContext,
+  input: z.infer<typeof driftThresholdsInput>,
+): Promise<ModelDriftThresholds> {
   return ctx.db.$transaction(async (tx) => {
     const model = await tx.registeredModel.findUnique({ where: { name: input.modelName } });
     if (!model) throw notFound(`Model "${input.modelName}"`);

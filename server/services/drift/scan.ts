@@ -5,6 +5,7 @@ import { syncDriftAlert } from "@/server/services/drift/alerts";
 import { binCountsByFeature, featureHistogramQuery } from "@/server/services/drift/query";
 import { featureStatus, worstFeature, worstStatus, type DriftThresholds } from "@/server/services/drift/status";
 import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/drift/psi";
+import type { DriftScanResult } from "@/server/services/drift/schemas";
 
 export type DriftScanContext = Pick<SystemContext, "db" | "prometheus">;
 
@@ -14,16 +15,6 @@ export type DriftScanOptions = {
   windowEnd?: Date;
   /** Only this endpoint's variants (default: every endpoint). */
   endpointId?: string;
-};
-
-export type DriftScanResult = {
-  reportId: string;
-  endpointId: string;
-  endpointName: string;
-  variantName: string;
-  status: DriftStatus;
-  worstFeature: string | null;
-  worstPsi: number | null;
 };
 
 type ScannedFeature = {

@@ -1,6 +1,8 @@
 import type { DriftStatus } from "@/server/db/generated/enums";
+import type { z } from "zod";
+import type { thresholdsOutput } from "@/server/services/drift/schemas";
 
-export type DriftThresholds = { warnPsi: number; alertPsi: number; minSamples: number };
+export type DriftThresholds = z.infer<typeof thresholdsOutput>;
 
 export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { warnPsi: 0.1, alertPsi: 0.25, minSamples: 500 };
 

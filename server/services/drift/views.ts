@@ -4,7 +4,14 @@ import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { binLabels } from "@/server/services/drift/bin-labels";
 import { singleFeatureQuery } from "@/server/services/drift/query";
-import type { endpointDriftInput, featureDriftInput, fleetDriftInput } from "@/server/services/drift/schemas";
+import type {
+  EndpointDrift,
+  endpointDriftInput,
+  FeatureDrift,
+  featureDriftInput,
+  FleetDrift,
+  fleetDriftInput,
+} from "@/server/services/drift/schemas";
 
 const thresholdsOf = (model: { driftWarnPsi: number; driftAlertPsi: number; driftMinSamples: number }) => ({
   warnPsi: model.driftWarnPsi,
@@ -26,7 +33,7 @@ const windowSecondsOf = (report: { windowStart: Date; windowEnd: Date }) =>
   Math.round((report.windowEnd.getTime() - report.windowStart.getTime()) / 1000);
 
 /** Every endpoint variant (production by default) with its latest drift report and that report's worst feature. */
-export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDriftInput>) {
+export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDriftInput>): Promise<FleetDrift> {
   const endpoints = await ctx.db.endpoint.findMany({
     where: input.environment === "ALL" ? {} : { environment: input.environment },
     include: {
@@ -91,7 +98,10 @@ async function endpointWithModel(ctx: ReadContext, endpointId: string) {
 }
 
 /** One endpoint's recent reports per variant (oldest first, for the features × time heatmap) with every feature row. */
-export async function endpointDrift(ctx: ReadContext, input: z.infer<typeof endpointDriftInput>) {
+export async function endpointDrift(
+  ctx: ReadContext,
+  input: z.infer<typeof endpointDriftInput>,
+): Promise<EndpointDrift> {
   const endpoint = await endpointWithModel(ctx, input.endpointId);
   const variantNames = [...new Set([...endpoint.variants.map((v) => v.variantName)])];
   const reportsByVariant = await Promise.all(
@@ -148,7 +158,7 @@ export async function endpointDrift(ctx: ReadContext, input: z.infer<typeof endp
 }
 
 /** One feature of one variant: reference vs production proportions per bin from the latest report, and its PromQL. */
-export async function featureDrift(ctx: ReadContext, input: z.infer<typeof featureDriftInput>) {
+export async function featureDrift(ctx: ReadContext, input: z.infer<typeof featureDriftInput>): Promise<FeatureDrift> {
   const endpoint = await endpointWithModel(ctx, input.endpointId);
   const variantName = input.variantName ?? endpoint.variants[0]?.variantName;
   const report = variantName

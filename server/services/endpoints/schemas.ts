@@ -1,5 +1,14 @@
 import { z } from "zod";
+import {
+  deploymentEnvironmentSchema,
+  deploymentStatusSchema,
+  deploymentTargetKindSchema,
+  taskTypeSchema,
+} from "@/contracts/enums";
+import type { OutputValue } from "@/contracts/runtime-predict";
+import { signatureSchema } from "@/contracts/signature";
 import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
+import { storedJson } from "@/server/services/stored-json";
 
 export const listEndpointsInput = z.object({
   search: z.string().trim().max(200).optional(),
@@ -22,3 +31,92 @@ export const sendPredictionInput = z.object({
 });
 
 export const endpointIdInput = z.object({ id: z.string().min(1) });
+
+const variantOutput = z.object({
+  id: z.string(),
+  variantName: z.string(),
+  weight: z.number().int(),
+  instanceType: z.string(),
+  instanceCount: z.number().int(),
+  updatedAt: z.date(),
+  version: z.object({ id: z.string(), version: z.number().int() }),
+});
+
+const deploymentSummaryOutput = z.object({
+  id: z.string(),
+  status: deploymentStatusSchema,
+  createdAt: z.date(),
+  finishedAt: z.date().nullable(),
+});
+
+export const endpointListOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      environment: deploymentEnvironmentSchema,
+      target: deploymentTargetKindSchema,
+      updatedAt: z.date(),
+      model: z.object({ name: z.string(), isDemo: z.boolean() }),
+      variants: z.array(variantOutput),
+      latestDeployment: deploymentSummaryOutput.nullable(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
+
+export const endpointDetailOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: deploymentEnvironmentSchema,
+  target: deploymentTargetKindSchema,
+  sloP99Ms: z.number(),
+  sloAvailability: z.number(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean() }),
+  variants: z.array(variantOutput),
+  deployments: z.array(
+    deploymentSummaryOutput.extend({
+      failureReason: z.string().nullable(),
+      promotion: z.object({
+        reason: z.string(),
+        strategy: storedJson,
+        version: z.object({ version: z.number().int() }),
+        requestedBy: z.object({ name: z.string() }),
+      }),
+    }),
+  ),
+  rollbackCandidate: z.object({ fromVersion: z.number().int(), toVersion: z.number().int() }).nullable(),
+  serving: z
+    .union([
+      z.object({ version: z.number().int(), signature: z.null(), exampleRow: z.null() }),
+      z.object({ version: z.number().int(), signature: signatureSchema, exampleRow: exampleRowOutput }),
+    ])
+    .nullable(),
+});
+
+export const sendPredictionOutput = z.object({
+  predictionId: z.string(),
+  variant: z.string(),
+  modelVersion: z.number().int().nullable(),
+  // The runtime's answer is not validated on the way in (a NaN output arrives as null), so only its form is checked.
+  predictions: z.array(z.record(z.string(), z.custom<OutputValue>())),
+  latencyMs: z.number(),
+});
+
+export const endpointSloOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  sloP99Ms: z.number(),
+  sloAvailability: z.number(),
+});
+
+export type EndpointList = z.infer<typeof endpointListOutput>;
+export type EndpointDetail = z.infer<typeof endpointDetailOutput>;
+export type SendPredictionResult = z.infer<typeof sendPredictionOutput>;
+export type EndpointSlo = z.infer<typeof endpointSloOutput>;

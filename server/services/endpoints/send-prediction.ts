@@ -3,7 +3,7 @@ import type { PredictResponse } from "@/contracts/runtime-predict";
 import { AppError, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { sendPredictionInput } from "@/server/services/endpoints/schemas";
+import { sendPredictionInput, type SendPredictionResult } from "@/server/services/endpoints/schemas";
 
 const PREDICT_TIMEOUT_MS = 30_000;
 
@@ -31,7 +31,7 @@ function runtimeFailure(endpointName: string, status: number, body: RuntimeError
 export async function sendPrediction(
   ctx: Pick<ServiceContext, "db" | "runtime">,
   rawInput: z.input<typeof sendPredictionInput>,
-) {
+): Promise<SendPredictionResult> {
   const input = parseInput(sendPredictionInput, rawInput);
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },

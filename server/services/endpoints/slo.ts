@@ -4,9 +4,13 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { endpointSloInput } from "@/contracts/slo-rules";
+import type { EndpointSlo } from "@/server/services/endpoints/schemas";
 
 /** An endpoint's own SLO: its p99 target and availability objective, read by the latency page and the SLO alerts. Audited. */
-export async function setEndpointSlo(ctx: ServiceContext, rawInput: z.input<typeof endpointSloInput>) {
+export async function setEndpointSlo(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof endpointSloInput>,
+): Promise<EndpointSlo> {
   const input = parseInput(endpointSloInput, rawInput);
   return ctx.db.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.findUnique({ where: { id: input.endpointId } });

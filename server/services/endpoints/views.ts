@@ -4,7 +4,7 @@ import type { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { listEndpointsInput } from "@/server/services/endpoints/schemas";
+import { listEndpointsInput, type EndpointDetail, type EndpointList } from "@/server/services/endpoints/schemas";
 
 const variantSelect = {
   id: true,
@@ -24,7 +24,10 @@ const deploymentSummarySelect = {
 } satisfies Prisma.DeploymentSelect;
 
 /** Every endpoint with what it serves (variants and weights) and how its latest deployment went; by model name. */
-export async function listEndpoints(ctx: ReadContext, rawInput: z.input<typeof listEndpointsInput> = {}) {
+export async function listEndpoints(
+  ctx: ReadContext,
+  rawInput: z.input<typeof listEndpointsInput> = {},
+): Promise<EndpointList> {
   const input = parseInput(listEndpointsInput, rawInput);
   const where: Prisma.EndpointWhereInput = {
     ...(input.search ? { model: { name: { contains: input.search, mode: "insensitive" } } } : {}),
@@ -81,7 +84,7 @@ const HISTORY_LIMIT = 50;
  * One endpoint: its variants, its deployment history (newest first), the version a rollback would put back (the
  * latest healthy version other than the current one, as rollBackEndpoint chooses it) and an example request row.
  */
-export async function getEndpoint(ctx: ReadContext, endpointId: string) {
+export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise<EndpointDetail> {
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: endpointId },
     select: {

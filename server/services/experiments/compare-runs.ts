@@ -1,34 +1,15 @@
-import type { RunStatus } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-import { downsampledSeries, type SeriesCurve } from "@/server/services/experiments/downsample-series";
+import { downsampledSeries } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { pointsPerSeries } from "@/server/services/experiments/point-budget";
 import {
   compareRunsInput,
   DEFAULT_COMPARE_METRICS,
+  type ComparedRun,
   type CompareRunsInput,
+  type RunComparison,
 } from "@/server/services/experiments/schemas";
-
-export type ComparedRun = {
-  id: string;
-  name: string;
-  experimentId: string;
-  experimentName: string;
-  status: RunStatus;
-  params: Record<string, string>;
-  metrics: Record<string, number>;
-};
-
-export type RunComparison = {
-  runs: ComparedRun[];
-  metricKeys: string[];
-  availableMetricKeys: string[];
-  paramKeys: string[];
-  /** The most points any series has here: `maxPoints`, lowered so each chart stays within CHART_POINT_BUDGET. */
-  pointsPerSeries: number;
-  series: SeriesCurve[];
-};
 
 async function loadRuns(ctx: ReadContext, runIds: string[]): Promise<ComparedRun[]> {
   const rows = await ctx.db.run.findMany({

@@ -1,7 +1,10 @@
 // Pure helpers for metric curves: min/max downsampling and the packed preview format stored in
 // MetricSeries.preview. No database access here.
 
-export type CurvePoint = { step: number; value: number };
+import type { z } from "zod";
+import type { curvePointOutput } from "@/server/services/experiments/schemas";
+
+export type CurvePoint = z.infer<typeof curvePointOutput>;
 
 /** Resolution of a stored preview: series up to this many points are stored whole. */
 export const PREVIEW_POINTS = 1_000;

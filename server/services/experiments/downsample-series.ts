@@ -1,9 +1,8 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { ReadContext } from "@/server/services/context";
-import { downsamplePacked, previewCovers, type CurvePoint } from "@/server/services/experiments/curve-preview";
+import { downsamplePacked, previewCovers } from "@/server/services/experiments/curve-preview";
 import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
-
-export type SeriesCurve = { runId: string; key: string; totalPoints: number; points: CurvePoint[] };
+import type { SeriesCurve } from "@/server/services/experiments/schemas";
 
 type StoredSeries = { id: number; runId: string; key: string; pointCount: number; preview: Uint8Array | null };
 

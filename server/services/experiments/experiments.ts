@@ -8,19 +8,11 @@ import { parseInput } from "@/server/services/experiments/parse-input";
 import {
   listExperimentsInput,
   type CreateExperimentInput,
+  type ExperimentDetail,
+  type ExperimentList,
+  type ExperimentSummary,
   type ListExperimentsInput,
 } from "@/server/services/experiments/schemas";
-
-export type ExperimentSummary = {
-  id: string;
-  name: string;
-  description: string;
-  teamName: string | null;
-  isDemo: boolean;
-  createdAt: Date;
-  runCount: number;
-  lastRunAt: Date | null;
-};
 
 const duplicateName = (name: string) => new AppError("CONFLICT", `An experiment named "${name}" already exists`);
 
@@ -102,7 +94,7 @@ export function likeContains(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function listExperiments(ctx: ReadContext, rawInput: ListExperimentsInput) {
+export async function listExperiments(ctx: ReadContext, rawInput: ListExperimentsInput): Promise<ExperimentList> {
   const input = parseInput(listExperimentsInput, rawInput);
   const where = input.search ? Prisma.sql`e."name" ILIKE ${likeContains(input.search)}` : Prisma.sql`TRUE`;
   const [items, counted] = await Promise.all([
@@ -118,7 +110,7 @@ async function experimentSummary(ctx: ReadContext, experimentId: string): Promis
   return summary;
 }
 
-export async function getExperiment(ctx: ReadContext, experimentId: string) {
+export async function getExperiment(ctx: ReadContext, experimentId: string): Promise<ExperimentDetail> {
   const summary = await experimentSummary(ctx, experimentId);
   const keys = await experimentKeys(ctx, experimentId);
   return { ...summary, ...keys };

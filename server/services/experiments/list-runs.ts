@@ -6,17 +6,8 @@ import { parseInput } from "@/server/services/experiments/parse-input";
 import { parseRunFilter } from "@/server/services/experiments/run-filter";
 import { compileRunFilter } from "@/server/services/experiments/run-filter-sql";
 import { parseRunSort, runSortExpression } from "@/server/services/experiments/run-sort";
-import { runListItems, type RunListItem } from "@/server/services/experiments/run-views";
-import { listRunsInput, type ListRunsInput } from "@/server/services/experiments/schemas";
-
-export type RunListPage = {
-  items: RunListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-  metricKeys: string[];
-  paramKeys: string[];
-};
+import { runListItems } from "@/server/services/experiments/run-views";
+import { listRunsInput, type ListRunsInput, type RunListPage } from "@/server/services/experiments/schemas";
 
 /** One page of an experiment's runs, filtered by a filter expression and sorted by any column. */
 export async function listRuns(ctx: ReadContext, rawInput: ListRunsInput): Promise<RunListPage> {

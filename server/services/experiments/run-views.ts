@@ -1,20 +1,7 @@
-import type { Prisma, RunStatus } from "@/server/db/generated/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-
-export type RunListItem = {
-  id: string;
-  name: string;
-  status: RunStatus;
-  startTime: Date;
-  endTime: Date | null;
-  userName: string;
-  gitCommit: string | null;
-  datasetRef: string | null;
-  tags: Record<string, string>;
-  metrics: Record<string, number>;
-  params: Record<string, string>;
-};
+import type { RunDetail, RunListItem } from "@/server/services/experiments/schemas";
 
 const runListSelect = {
   id: true,
@@ -64,7 +51,7 @@ export async function runListItems(ctx: ReadContext, ids: string[]): Promise<Run
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export async function getRun(ctx: ReadContext, runId: string) {
+export async function getRun(ctx: ReadContext, runId: string): Promise<RunDetail> {
   const row = await ctx.db.run.findUnique({
     where: { id: runId },
     select: {
@@ -97,5 +84,3 @@ export async function getRun(ctx: ReadContext, runId: string) {
     metricSeries: row.metrics,
   };
 }
-
-export type RunDetail = Awaited<ReturnType<typeof getRun>>;

@@ -6,12 +6,13 @@ import { ensureExperimentNamed } from "@/server/services/experiments/experiments
 import { lockRun } from "@/server/services/experiments/lock-run";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { randomRunName } from "@/server/services/experiments/run-names";
-import { getRun, type RunDetail } from "@/server/services/experiments/run-views";
+import { getRun } from "@/server/services/experiments/run-views";
 import {
   createRunInput,
   finishRunInput,
   type CreateRunInput,
   type FinishRunInput,
+  type RunDetail,
 } from "@/server/services/experiments/schemas";
 
 async function resolveExperimentId(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runStatusSchema } from "@/contracts/enums";
 import { createExperimentInput, experimentName } from "@/contracts/experiments";
 
 export const MAX_POINTS_PER_BATCH = 10_000;
@@ -122,7 +123,6 @@ export const runIdInput = z.object({ runId: idSchema });
 
 const stringMap = z.record(z.string(), z.string());
 const numberMap = z.record(z.string(), z.number());
-const runStatus = z.enum(["RUNNING", "FINISHED", "FAILED", "KILLED"]);
 
 export const experimentSummaryOutput = z
   .object({
@@ -170,7 +170,7 @@ export const runDetailOutput = z
     experimentId: z.string(),
     experimentName: z.string(),
     name: z.string(),
-    status: runStatus,
+    status: runStatusSchema,
     startTime: z.date(),
     endTime: z.date().nullable(),
     createdAt: z.date(),
@@ -194,6 +194,72 @@ export const runDetailOutput = z
     versions: z.array(z.object({ id: z.string(), modelName: z.string(), version: z.number().int() })),
   })
   .meta({ id: "Run" });
+
+// Outputs of the tRPC procedures only (not part of the REST API).
+
+export const runListItemOutput = runDetailOutput.pick({
+  id: true,
+  name: true,
+  status: true,
+  startTime: true,
+  endTime: true,
+  userName: true,
+  gitCommit: true,
+  datasetRef: true,
+  tags: true,
+  metrics: true,
+  params: true,
+});
+
+export const runListOutput = z.object({
+  items: z.array(runListItemOutput),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  metricKeys: z.array(z.string()),
+  paramKeys: z.array(z.string()),
+});
+
+export const curvePointOutput = z.object({ step: z.number().int(), value: z.number() });
+
+export const seriesCurveOutput = z.object({
+  runId: z.string(),
+  key: z.string(),
+  totalPoints: z.number().int(),
+  points: z.array(curvePointOutput),
+});
+
+export const comparedRunOutput = runDetailOutput.pick({
+  id: true,
+  name: true,
+  experimentId: true,
+  experimentName: true,
+  status: true,
+  params: true,
+  metrics: true,
+});
+
+export const runComparisonOutput = z.object({
+  runs: z.array(comparedRunOutput),
+  metricKeys: z.array(z.string()),
+  availableMetricKeys: z.array(z.string()),
+  paramKeys: z.array(z.string()),
+  pointsPerSeries: z
+    .number()
+    .int()
+    .meta({ description: "The most points any series has: `maxPoints`, lowered to keep each chart within budget" }),
+  series: z.array(seriesCurveOutput),
+});
+
+export type ExperimentSummary = z.infer<typeof experimentSummaryOutput>;
+export type ExperimentList = z.infer<typeof experimentListOutput>;
+export type ExperimentDetail = z.infer<typeof experimentDetailOutput>;
+export type RunDetail = z.infer<typeof runDetailOutput>;
+export type RunListItem = z.infer<typeof runListItemOutput>;
+export type RunListPage = z.infer<typeof runListOutput>;
+export type SeriesCurve = z.infer<typeof seriesCurveOutput>;
+export type ComparedRun = z.infer<typeof comparedRunOutput>;
+export type RunComparison = z.infer<typeof runComparisonOutput>;
 
 export const logBatchOutput = z
   .object({

@@ -13,7 +13,7 @@ import {
 } from "@/server/services/latency/queries";
 import { LATENCY_RANGES } from "@/contracts/latency-ranges";
 import { sloStatus } from "@/server/services/slo/latency-slo";
-import { latencyInput, type LatencyInput } from "@/server/services/latency/schemas";
+import { latencyInput, type LatencyDashboard, type LatencyInput } from "@/server/services/latency/schemas";
 
 /** Rates need a window spanning several scrapes; a minute covers scrape intervals up to 15 s. */
 const MIN_RATE_WINDOW_SECONDS = 60;
@@ -27,7 +27,7 @@ const seriesKey = (metric: Record<string, string>) => `${metric.endpoint ?? ""}\
  * the PromQL that produced it and the evaluation time, so it can be checked against Prometheus directly. SLO targets
  * come from each endpoint's settings in the database.
  */
-export async function latencyDashboard(ctx: MetricsContext, rawInput: LatencyInput) {
+export async function latencyDashboard(ctx: MetricsContext, rawInput: LatencyInput): Promise<LatencyDashboard> {
   const input = latencyInput.parse(rawInput);
   const end = new Date(Math.floor((input.at ?? ctx.clock()).getTime() / 1000) * 1000);
   const rangeSeconds = LATENCY_RANGES[input.range];
