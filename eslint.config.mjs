@@ -49,6 +49,7 @@ const config = [
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "import/no-duplicates": ["error", { "prefer-inline": true }],
       ...restrictImports(),
     },
   },

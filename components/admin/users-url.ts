@@ -1,5 +1,4 @@
-import type { Role } from "@/contracts/enums";
-import { ROLES } from "@/contracts/enums";
+import { type Role, ROLES } from "@/contracts/enums";
 
 /** The users page's state as it appears in the URL: ?q=&role=&page= */
 export type UsersListState = { search: string; role: Role | null; page: number };

@@ -5,8 +5,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import { retryUnlessFinal } from "@/lib/query-retry";
-import { TRPCProvider } from "@/trpc/react";
-import type { AppRouter } from "@/trpc/react";
+import { TRPCProvider, type AppRouter } from "@/trpc/react";
 
 function makeQueryClient() {
   return new QueryClient({

@@ -1,6 +1,5 @@
 import { MODEL_SORTS, SORT_ORDERS } from "@/contracts/registry";
-import { TASK_TYPES } from "@/contracts/enums";
-import type { TaskType } from "@/contracts/enums";
+import { TASK_TYPES, type TaskType } from "@/contracts/enums";
 
 export type ModelSort = (typeof MODEL_SORTS)[number];
 export type SortOrder = (typeof SORT_ORDERS)[number];

@@ -1,5 +1,10 @@
-import type { BatchingConfig, EndpointConfig, EndpointView, FaultInjection } from "@/contracts/runtime-control";
-import { sumsTo100 } from "@/contracts/runtime-control";
+import {
+  type BatchingConfig,
+  type EndpointConfig,
+  type EndpointView,
+  type FaultInjection,
+  sumsTo100,
+} from "@/contracts/runtime-control";
 import { badRequest, notFound } from "@/runtime/errors";
 import { recordInstances, type RuntimeMetrics } from "@/runtime/metrics";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";

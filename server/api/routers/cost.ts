@@ -1,3 +1,4 @@
+import { setBudgetInput } from "@/contracts/budgets";
 import { setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
 import { checkBudgets } from "@/server/services/cost/budget-alerts";
 import { costOverview } from "@/server/services/cost/cost-overview";
@@ -7,7 +8,6 @@ import {
   costTrendOutput,
   costWindowInput,
   priceListOutput,
-  setBudgetInput,
   setBudgetOutput,
   teamForecastsOutput,
   upsertPriceOutput,

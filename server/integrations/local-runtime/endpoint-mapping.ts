@@ -1,7 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EndpointView } from "@/contracts/runtime-control";
-import type { VariantConfig } from "@/contracts/runtime-control";
+import { type EndpointView, type VariantConfig } from "@/contracts/runtime-control";
 import type { EndpointSpec, EndpointState, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { LocalRuntimeError } from "@/server/integrations/local-runtime/runtime-control-client";
 

@@ -1,5 +1,4 @@
-import type { EndpointView } from "@/contracts/runtime-control";
-import type { EndpointConfigInput, FaultInjection } from "@/contracts/runtime-control";
+import { type EndpointView, type EndpointConfigInput, type FaultInjection } from "@/contracts/runtime-control";
 import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
 
 /** A control API call that failed; `retryable` is false when repeating the same call cannot succeed (4xx). */

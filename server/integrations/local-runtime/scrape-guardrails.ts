@@ -1,6 +1,10 @@
 import { type GuardrailReading, type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
-import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
-import { histogramQuantile, parsePrometheusText, type Sample } from "@/server/integrations/prometheus/prometheus-text";
+import {
+  parseBucketBound,
+  histogramQuantile,
+  parsePrometheusText,
+  type Sample,
+} from "@/server/integrations/prometheus/prometheus-text";
 
 type Totals = { requests: number; errors: number; buckets: Map<number, number> };
 

@@ -11,10 +11,13 @@ import {
   logBatchOutput,
   runDetailOutput,
   uploadedArtifactOutput,
+  createRunInput,
+  finishRunInput,
+  idSchema,
+  logBatchInput,
 } from "@/server/services/experiments/schemas";
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
-import { createRunInput, finishRunInput, idSchema, logBatchInput } from "@/server/services/experiments/schemas";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Experiments";

@@ -1,4 +1,10 @@
-import { removeAliasInput } from "@/contracts/registry";
+import {
+  removeAliasInput,
+  aliasNameSchema,
+  createModelInput,
+  setAliasInput,
+  versionNumberSchema,
+} from "@/contracts/registry";
 import { z } from "zod";
 import { aliasTimeline } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
@@ -7,7 +13,6 @@ import { getVersion } from "@/server/services/registry/get-version";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
-import { aliasNameSchema, createModelInput, setAliasInput, versionNumberSchema } from "@/contracts/registry";
 import {
   aliasRemovedOutput,
   aliasSetOutput,

@@ -1,3 +1,4 @@
+import { setBudgetInput } from "@/contracts/budgets";
 import { z } from "zod";
 import { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
@@ -10,7 +11,6 @@ import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
 import {
-  setBudgetInput,
   type PromQuery,
   type SetBudgetResult,
   type TeamForecast,

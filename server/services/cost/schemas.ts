@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { setBudgetInput } from "@/contracts/budgets";
 import { COST_RANGE_KEYS } from "@/contracts/cost-ranges";
 import { deploymentTargetKindSchema } from "@/contracts/enums";
 
@@ -20,12 +21,6 @@ const explicitWindow = z
 export const costWindowInput = z.union([z.object({ range: z.enum(COST_RANGE_KEYS) }), explicitWindow]);
 
 export type CostWindowInput = z.input<typeof costWindowInput>;
-
-export const setBudgetInput = z.object({
-  teamId: z.string().min(1),
-  /** null removes the team's budget. */
-  monthlyUsd: z.number().positive("A budget is more than $0").max(100_000_000).nullable(),
-});
 
 export const promQueryOutput = z.object({ label: z.string(), promql: z.string(), time: z.date() });
 

@@ -6,10 +6,8 @@ import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot";
 import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
-import type { GateResult } from "@/contracts/deployments";
+import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
-import { decidePromotionInput } from "@/contracts/deployments";
-import { requestPromotionInput } from "@/contracts/deployments";
 import type {
   DecidePromotionResult,
   PendingPromotions,

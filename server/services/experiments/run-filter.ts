@@ -1,3 +1,4 @@
+import { RUN_STATUSES } from "@/contracts/enums";
 import { AppError } from "@/server/errors";
 
 /**
@@ -20,8 +21,6 @@ export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const FILTER_ATTRIBUTES = ["status", "name", "user", "gitCommit"] as const;
 export type FilterAttribute = (typeof FILTER_ATTRIBUTES)[number];
-
-export const RUN_STATUSES = ["RUNNING", "FINISHED", "FAILED", "KILLED"] as const;
 
 export type FilterValue = { kind: "number"; value: number } | { kind: "string"; value: string };
 

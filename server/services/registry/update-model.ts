@@ -3,9 +3,8 @@ import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { modelNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema } from "@/server/services/registry/schemas";
+import { modelRefSchema, type updatedModelOutput } from "@/server/services/registry/schemas";
 import { updateModelInput } from "@/contracts/registry";
-import type { updatedModelOutput } from "@/server/services/registry/schemas";
 
 export async function updateModel(
   ctx: ServiceContext,

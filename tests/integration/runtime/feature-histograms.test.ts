@@ -1,4 +1,4 @@
-import { parseBucketBound } from "@/server/integrations/prometheus/prometheus-text";
+import { parseBucketBound, parsePrometheusText } from "@/server/integrations/prometheus/prometheus-text";
 import { binIndex } from "@/contracts/feature-bins";
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -9,7 +9,6 @@ import { rowObject } from "@/training/dataset";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { LocalRuntimeError, LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import type { FeatureBinsSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
-import { parsePrometheusText } from "@/server/integrations/prometheus/prometheus-text";
 import { countsFromCumulativeBuckets } from "@/server/services/drift/psi";
 import { computeReferenceProfile } from "@/server/services/drift/reference-profile";
 import { parseSampleCsv } from "@/server/services/drift/sample-csv";
