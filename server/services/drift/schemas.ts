@@ -107,7 +107,8 @@ export const featureDriftOutput = z.object({
           label: z.string(),
           reference: z.number(),
           production: z.number(),
-          productionCount: z.number().int(),
+          /** From increase(), which extrapolates to the window's edges: not always a whole number. */
+          productionCount: z.number(),
         }),
       ),
     })
