@@ -242,8 +242,9 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
 
   it("answers the same dashboard through tRPC as the service, for an end whose scrapes are all stored", async () => {
     const caller = await trpcCallerFor(scientist.user.id, { ...systemContextFromEnv(), prometheus: prometheus.client });
-    // Two scrape intervals back, so no sample up to the end can still arrive between the two answers.
-    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2000);
+    // The last stored scrape, so no sample up to the end can still arrive between the two answers.
+    const [lastScrape] = await prometheus.client.query("max(timestamp(up))");
+    const at = new Date(Math.floor(lastScrape!.value) * 1000);
     for (const input of [{ range: "15m" }, { range: "1h", endpoint: "eta" }] as const) {
       const dashboard = await latencyDashboard(metrics(), { ...input, at });
       expect(dashboard.slo.endpoints.find((e) => e.endpoint === "eta")?.endpointId).toBe(eta.id);
