@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltModel } from "@/training/catalog";
 import { rowObject } from "@/training/dataset";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { hostPort } from "@/server/integrations/prometheus/config";
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
 import { dismissAlert, listOpenAlerts } from "@/server/services/alerts/alerts";
+import type { SystemContext } from "@/server/services/context";
 import { budgetAlertKey, checkBudgets } from "@/server/services/cost/budget-alerts";
 import { setTeamBudget, teamForecasts } from "@/server/services/cost/budgets";
 import { costOverview } from "@/server/services/cost/cost-overview";
@@ -22,6 +24,7 @@ import {
   type RunningRuntime,
 } from "@/tests/integration/runtime/runtime-process";
 import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 const ENDPOINT = "cost-fraud";
 const PRICE = 0.115;
@@ -36,6 +39,13 @@ let manifest: ManifestEntry[];
 let modelDirectory: Awaited<ReturnType<typeof temporaryDirectory>>;
 let manager: Awaited<ReturnType<typeof givenUser>>;
 let window: { start: Date; end: Date };
+
+/** What a tRPC caller here works with: this file's Prometheus, and "now" fixed when given. */
+const system = (now?: Date): SystemContext => {
+  const fromEnv = systemContextFromEnv();
+  return { ...fromEnv, prometheus: prometheus.client, clock: now ? () => now : fromEnv.clock };
+};
+const managerCaller = (now?: Date) => trpcCallerFor(manager.user.id, system(now));
 
 /** Two scrapes apart: every sample up to now is stored and the next scrape has happened too. */
 async function settleScrapes() {
@@ -128,6 +138,8 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     const secondsQuery = overview.promql[0]!;
     const rerun = await prometheus.client.query(secondsQuery.promql, secondsQuery.time);
     expect(rerun.find((s) => s.metric.endpoint === ENDPOINT)?.value).toBe(variant.instanceSeconds);
+
+    expect(await (await managerCaller()).cost.overview({ ...window, stepSeconds: 1 })).toEqual(overview);
   });
 
   it("draws a $/hour trend from the same gauges", async () => {
@@ -135,6 +147,7 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     expect(trend.points.length).toBeGreaterThan(1);
     for (const point of trend.points) expect(point.usdPerHour).toBeCloseTo(INSTANCES * PRICE, 10);
     expect(trend.teams.map((t) => t.teamName)).toEqual(["Cost team"]);
+    expect(await (await managerCaller()).cost.trend({ ...window, stepSeconds: 1 })).toEqual(trend);
   });
 
   it("raises a budget alert when the forecast exceeds the budget and resolves it when it no longer does", async () => {
@@ -158,7 +171,9 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     expect((await listOpenAlerts(service)).map((a) => a.id)).toContain(open.id);
 
     // Running the check again keeps one alert; a dismissed one stays dismissed while it does not escalate.
-    await checkBudgets(service);
+    const again = await checkBudgets(service);
+    expect(await (await managerCaller()).cost.checkBudgets()).toEqual(again);
+    expect(again).toEqual({ month: raised.month, raised: [key], resolved: [] });
     expect(await db().alert.count({ where: { teamId: manager.team.id } })).toBe(1);
     await dismissAlert(manager.ctx, { alertId: open.id });
     await checkBudgets(service);
@@ -171,5 +186,10 @@ describe("cost from real runtime metrics in a real Prometheus", () => {
     expect(resolved.resolved).toContain(key);
     expect((await db().alert.findUniqueOrThrow({ where: { dedupeKey: key } })).resolvedAt).not.toBeNull();
     expect(await db().auditLog.count({ where: { action: "budget.set", entityId: manager.team.id } })).toBe(2);
+
+    // The forecasts through tRPC, "now" fixed at the end of the measured window on both sides.
+    const forecasts = await teamForecasts(system(window.end));
+    expect(forecasts.forecasts.find((f) => f.teamId === manager.team.id)?.status).toBe("UNDER");
+    expect(await (await managerCaller(window.end)).cost.budgets()).toEqual(forecasts);
   });
 });

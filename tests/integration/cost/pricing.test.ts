@@ -29,6 +29,7 @@ describe("the price table", () => {
         .filter((p) => p.target === "SAGEMAKER" && p.name !== "ml.m5.large")
         .every((p) => /list price/.test(p.source)),
     ).toBe(true);
+    expect(await (await trpcCallerFor(admin.user.id)).cost.prices()).toEqual(prices);
   });
 
   it("audits every change with the price before and after", async () => {

@@ -76,7 +76,9 @@ describe("promotions", () => {
     });
     expect(production.promotion.status).toBe("PENDING_APPROVAL");
     expect(production.deploymentId).toBeNull();
-    expect((await listPendingPromotions({ db: db() })).map((p) => p.id)).toContain(production.promotion.id);
+    const pending = await listPendingPromotions({ db: db() });
+    expect(pending.map((p) => p.id)).toContain(production.promotion.id);
+    expect(await (await trpcCallerFor(scientist.user.id)).deployments.pending()).toEqual(pending);
   });
 
   it("refuses the requester's own approval and writes nothing", async () => {

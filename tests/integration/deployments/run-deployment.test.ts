@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
-import { getDeployment } from "@/server/services/deployments/deployment-views";
+import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
 import { createRun } from "@/server/services/experiments/runs";
@@ -12,6 +12,7 @@ import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
 import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 const signature = {
   inputs: [{ name: "amount", type: "float32" as const }],
@@ -281,6 +282,21 @@ describe("rollBackEndpoint", () => {
       before: { version: 2 },
       after: { version: 1, reason: "p99 doubled after the release" },
     });
+
+    // The same through tRPC: the latest healthy version is now v1, so rolling back again puts v2 back.
+    const caller = await trpcCallerFor(scientist.user.id);
+    const back = await caller.deployments.rollback({ endpointId: endpoint.id, reason: "v1 was no better" });
+    expect(back).toEqual({ deploymentId: expect.any(String), version: 2 });
+    expect(await runDeployment(db(), back.deploymentId, runtime())).toBe("SUCCEEDED");
+    expect(await productionVersion(name)).toBe(2);
+    const listed = await listDeployments({ db: db() }, { modelName: name });
+    expect(listed.map((d) => [d.promotion.version.version, d.status])).toEqual([
+      [2, "SUCCEEDED"],
+      [1, "SUCCEEDED"],
+      [2, "SUCCEEDED"],
+      [1, "SUCCEEDED"],
+    ]);
+    expect(await caller.deployments.list({ modelName: name })).toEqual(listed);
   });
 
   it("refuses when there is nothing earlier to go back to", async () => {

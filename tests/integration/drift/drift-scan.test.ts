@@ -3,9 +3,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { generateTraffic } from "@/scripts/traffic/generate-traffic";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
-import type { ServiceContext } from "@/server/services/context";
+import { actingAs, type ServiceContext } from "@/server/services/context";
 import { scanEndpointNow } from "@/server/services/drift/actions";
 import { driftAlertKey } from "@/server/services/drift/alerts";
 import { scanDrift } from "@/server/services/drift/scan";
@@ -62,7 +63,7 @@ async function lastScrapeTime(client: RunningPrometheus["client"], endpoint: str
 
 describe("drift scan against a real runtime and a real Prometheus", () => {
   it("flags the shifted feature (amount) and no other, with n = rows served, and stores what it computed", async () => {
-    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const { ctx, user } = await givenUser("DATA_SCIENTIST");
     const { manifest } = await writeModels(modelDirectory.directory);
     const entry = manifest.find((m) => m.name === "fraud-gbt")!;
     const { model, version, reference } = await registerFraudVersion(ctx, entry);
@@ -185,14 +186,28 @@ describe("drift scan against a real runtime and a real Prometheus", () => {
     expect(amount.latest!.bins.reduce((s, b) => s + b.productionCount, 0)).toBe(tally.rows);
     expect(amount.latest!.promql).toContain(`feature="amount"`);
 
+    // The same views through tRPC; "now" is fixed so that "scan now" below scans one window both ways.
+    const fromEnv = systemContextFromEnv();
+    const now = new Date();
+    const system = {
+      ...fromEnv,
+      prometheus: prometheus.client,
+      clock: () => now,
+      settings: { ...fromEnv.settings, driftWindowSeconds: 600 },
+    };
+    const caller = await trpcCallerFor(user.id, system);
+    expect(await caller.drift.fleet({ environment: "PRODUCTION" })).toEqual(fleet);
+    expect(await caller.drift.model({ endpointId: endpoint.id, reports: 48 })).toEqual(heatmap);
+    expect(await caller.drift.feature({ endpointId: endpoint.id, feature: "amount" })).toEqual(amount);
+
     // "Scan now" (window ending now) is audited; with a minimum sample far above n the same data gets no verdict, and an
     // INSUFFICIENT_DATA scan leaves the open alert alone.
     await db().registeredModel.update({ where: { id: model.id }, data: { driftMinSamples: tally.rows * 10 } });
-    const [small] = await scanEndpointNow(
-      { ...ctx, prometheus: prometheus.client },
-      { endpointId: endpoint.id, windowSeconds: 600 },
-    );
+    const scanned = await scanEndpointNow(actingAs(system, ctx.actor), { endpointId: endpoint.id, windowSeconds: 600 });
+    const [small] = scanned;
     expect(small!.status).toBe("INSUFFICIENT_DATA");
+    // Through tRPC the same window (600 s ending `now`) answers the report just stored.
+    expect(await caller.drift.scanNow({ endpointId: endpoint.id })).toEqual(scanned);
     expect((await db().alert.findUniqueOrThrow({ where: { dedupeKey: alert.dedupeKey } })).resolvedAt).toBeNull();
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "drift.scan", entityId: endpoint.id } });
     expect(audit.actorId).toBe(ctx.actor.userId);

@@ -8,6 +8,7 @@ import { logBatch } from "@/server/services/experiments/log-batch";
 import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { givenUser } from "@/tests/integration/fixtures";
 import { givenExperiment, givenRun, seedSeries, storedCurve } from "@/tests/integration/experiments/helpers";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 async function givenRuns(count: number) {
   const given = await givenUser("DATA_SCIENTIST");
@@ -149,7 +150,7 @@ describe("compareRuns", () => {
   });
 
   it("returns short series whole, with each run's params and latest metrics", async () => {
-    const { ctx, runs, experiment } = await givenRuns(2);
+    const { ctx, runs, experiment, user } = await givenRuns(2);
     const [a, b] = runs.map((r) => r.id) as [string, string];
     await logBatch(ctx, a, {
       params: { lr: "0.1" },
@@ -190,6 +191,7 @@ describe("compareRuns", () => {
         { step: 2, value: 1 },
       ],
     });
+    expect(await (await trpcCallerFor(user.id)).experiments.compare({ runIds: [b, a] })).toEqual(result);
   });
 
   it("defaults to the 8 metric keys the runs share most, and honours an explicit choice", async () => {
@@ -205,6 +207,9 @@ describe("compareRuns", () => {
     const chosen = await compareRuns(ctx, { runIds: [a, b], metricKeys: ["m8", "absent"] });
     expect(chosen.metricKeys).toEqual(["m8", "absent"]);
     expect(chosen.series.map((s) => s.key)).toEqual(["m8"]);
+    const caller = await trpcCallerFor(ctx.actor.userId);
+    expect(await caller.experiments.compare({ runIds: [a, b] })).toEqual(result);
+    expect(await caller.experiments.compare({ runIds: [a, b], metricKeys: ["m8", "absent"] })).toEqual(chosen);
   });
 
   it("serves fresh points after a run logs more (the preview follows the series)", async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltModel } from "@/training/catalog";
 import { rowObject } from "@/training/dataset";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { closeQueues } from "@/server/jobs/define-job";
@@ -27,6 +28,7 @@ import {
   type RunningRuntime,
 } from "@/tests/integration/runtime/runtime-process";
 import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 let runtime: RunningRuntime;
 let prometheus: RunningPrometheus;
@@ -236,6 +238,18 @@ describe("per-endpoint SLOs and latency-SLO alerts", () => {
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "endpoint.slo", entityId: eta.id } });
     expect(audit.before).toEqual({ p99Ms: 100, availability: 0.999 });
     expect(audit.after).toEqual({ p99Ms: 250, availability: 0.99 });
+  });
+
+  it("answers the same dashboard through tRPC as the service, for an end whose scrapes are all stored", async () => {
+    const caller = await trpcCallerFor(scientist.user.id, { ...systemContextFromEnv(), prometheus: prometheus.client });
+    // The last stored scrape, so no sample up to the end can still arrive between the two answers.
+    const [lastScrape] = await prometheus.client.query("max(timestamp(up))");
+    const at = new Date(Math.floor(lastScrape!.value) * 1000);
+    for (const input of [{ range: "15m" }, { range: "1h", endpoint: "eta" }] as const) {
+      const dashboard = await latencyDashboard(metrics(), { ...input, at });
+      expect(dashboard.slo.endpoints.find((e) => e.endpoint === "eta")?.endpointId).toBe(eta.id);
+      expect(await caller.latency.dashboard({ ...input, at })).toEqual(dashboard);
+    }
   });
 
   it("refuses objectives out of range", async () => {
