@@ -2,6 +2,7 @@ import { z } from "zod";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import { deploymentEnvironmentSchema, deploymentStatusSchema, deploymentTargetKindSchema } from "@/contracts/enums";
 import { PromotionStatus, StepOutcome } from "@/server/db/generated/enums";
+import { endpointRowOutput } from "@/server/services/endpoints/schemas";
 import { storedJson } from "@/server/services/stored-json";
 
 export const deploymentIdInput = z.object({ id: z.string().min(1) });
@@ -76,16 +77,8 @@ export const deploymentDetailOutput = deploymentRowOutput.extend({
       finishedAt: z.date().nullable(),
     }),
   ),
-  endpoint: z.object({
-    id: z.string(),
-    name: z.string(),
+  endpoint: endpointRowOutput.extend({
     modelId: z.string(),
-    environment: deploymentEnvironmentSchema,
-    target: deploymentTargetKindSchema,
-    sloP99Ms: z.number(),
-    sloAvailability: z.number(),
-    createdAt: z.date(),
-    updatedAt: z.date(),
     variants: z.array(
       z.object({
         id: z.string(),

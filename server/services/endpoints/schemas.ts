@@ -32,6 +32,18 @@ export const sendPredictionInput = z.object({
 
 export const endpointIdInput = z.object({ id: z.string().min(1) });
 
+/** An endpoint's own columns, as the endpoint and deployment pages read them. */
+export const endpointRowOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: deploymentEnvironmentSchema,
+  target: deploymentTargetKindSchema,
+  sloP99Ms: z.number(),
+  sloAvailability: z.number(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
 const variantOutput = z.object({
   id: z.string(),
   variantName: z.string(),
@@ -69,15 +81,7 @@ export const endpointListOutput = z.object({
 
 const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
-export const endpointDetailOutput = z.object({
-  id: z.string(),
-  name: z.string(),
-  environment: deploymentEnvironmentSchema,
-  target: deploymentTargetKindSchema,
-  sloP99Ms: z.number(),
-  sloAvailability: z.number(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
+export const endpointDetailOutput = endpointRowOutput.extend({
   model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean() }),
   variants: z.array(variantOutput),
   deployments: z.array(
