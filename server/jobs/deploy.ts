@@ -19,7 +19,5 @@ export const deployJob = defineJob({
   singleFlightKey: (payload) => payload.deploymentId,
 });
 
-export const DEPLOYMENTS_QUEUE = deployJob.queue;
-
 /** One job per deployment: BullMQ ignores a second add with the same id, so re-enqueueing is harmless. */
 export const deployJobId = (deploymentId: string) => `deploy-${deploymentId}`;

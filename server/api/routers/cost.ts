@@ -34,7 +34,7 @@ export const costRouter = createTRPCRouter({
     .input(setBudgetInput)
     .output(setBudgetOutput)
     .mutation(({ ctx, input }) => setTeamBudget(ctx.service, input)),
-  /** Runs the budget check now (the cost-rollup job runs it every 5 minutes). */
+  /** Runs the budget check now (the cost-forecast job runs it every 5 minutes). */
   checkBudgets: manageBudgets.output(checkBudgetsOutput).mutation(({ ctx }) => checkBudgets(ctx.service)),
   prices: readProcedure.output(priceListOutput).query(({ ctx }) => listPrices(ctx.service)),
   upsertPrice: managePricing

@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { queueFor } from "@/server/jobs/define-job";
-import { DEPLOYMENTS_QUEUE, deployJobId } from "@/server/jobs/deploy";
+import { deployJob, deployJobId } from "@/server/jobs/deploy";
 import { requestPromotion } from "@/server/services/deployments/promotions";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { freePort, postJson, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
@@ -83,7 +83,7 @@ async function givenModel(prefix: string) {
   return { scientist, name, version, row };
 }
 
-const jobState = (deploymentId: string) => queueFor(DEPLOYMENTS_QUEUE).getJobState(deployJobId(deploymentId));
+const jobState = (deploymentId: string) => queueFor(deployJob.queue).getJobState(deployJobId(deploymentId));
 
 /** Stops the worker, queues a staging deployment it cannot take yet, and restarts Redis under it. */
 async function queueWhileRedisRestarts(
