@@ -21,6 +21,7 @@ export const TARGET_LABELS: Record<DeploymentTargetKind, string> = {
 export const STATUS_LABELS: Record<DeploymentStatus, string> = {
   QUEUED: "Queued",
   RUNNING: "Running",
+  ROLLING_BACK: "Rolling back",
   SUCCEEDED: "Healthy",
   FAILED: "Failed",
   ROLLED_BACK: "Rolled back",
@@ -29,13 +30,15 @@ export const STATUS_LABELS: Record<DeploymentStatus, string> = {
 export const STATUS_TONES: Record<DeploymentStatus, BadgeTone> = {
   QUEUED: "gray",
   RUNNING: "indigo",
+  ROLLING_BACK: "amber",
   SUCCEEDED: "green",
   FAILED: "red",
   ROLLED_BACK: "amber",
 };
 
 /** Whether a deployment may still change, so its page keeps polling. */
-export const isActiveStatus = (status: DeploymentStatus) => status === "QUEUED" || status === "RUNNING";
+export const isActiveStatus = (status: DeploymentStatus) =>
+  status === "QUEUED" || status === "RUNNING" || status === "ROLLING_BACK";
 
 /** "All at once", "Canary 10%, bake 5m 00s", "Linear 25% steps, bake 30s each". */
 export function strategySummary(strategy: RolloutStrategy): string {

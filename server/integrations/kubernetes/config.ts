@@ -108,6 +108,8 @@ export const kubernetesTargetConfigSchema = z.object({
   vllm: vllmSchema,
   /** Named sizes a variant's `instanceType` may pick; each replaces the flavour's default resources. */
   resourceProfiles: z.record(dnsLabelSchema, resourcesSchema).default({}),
+  /** How long a deployment waits for pods and routes to settle after an apply: ONNX pods start in seconds. */
+  settleTimeoutSeconds: z.number().int().min(10).default(600),
 });
 
 export type KubernetesTargetConfig = z.infer<typeof kubernetesTargetConfigSchema>;

@@ -1,3 +1,5 @@
+import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
 import { badRequest, notFound } from "@/server/errors";
 import type {
@@ -33,6 +35,7 @@ async function removeObject(objects: ClusterObjects, kind: ObjectKind, object: K
  */
 export class KubernetesTarget implements DeploymentTarget {
   readonly kind = "kubernetes" as const;
+  readonly trafficShifting = TRAFFIC_SHIFTING.KUBERNETES;
 
   private connection: ClusterObjects | undefined;
 
@@ -42,6 +45,14 @@ export class KubernetesTarget implements DeploymentTarget {
     objects?: ClusterObjects,
   ) {
     this.connection = objects;
+  }
+
+  get settleTimeoutMs() {
+    return this.config.settleTimeoutSeconds * 1000;
+  }
+
+  variantName(modelName: string, version: number) {
+    return versionVariantName(modelName, version);
   }
 
   static fromEnv(): KubernetesTarget {

@@ -6,6 +6,8 @@ export const localRuntimeConfigSchema = z.object({
   controlToken: z.string().min(16, "The runtime's control token (RUNTIME_CONTROL_TOKEN) has at least 16 characters"),
   /** Per control call; loading a large model happens inside a PUT, so this is generous. */
   requestTimeoutMs: z.number().int().positive().default(60_000),
+  /** How long a deployment waits for the runtime's endpoint to settle after a change. */
+  settleTimeoutMs: z.number().int().positive().default(120_000),
 });
 
 export type LocalRuntimeConfig = z.input<typeof localRuntimeConfigSchema>;

@@ -1,3 +1,4 @@
+import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { setTimeout as sleep } from "node:timers/promises";
 import type {
   DeploymentTarget,
@@ -7,7 +8,8 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
-import type { LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
+import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import { toEndpointState, toRuntimeEndpoint } from "@/server/integrations/local-runtime/endpoint-mapping";
 import { LocalRuntimeError, RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
 
@@ -21,10 +23,17 @@ export const LOCAL_INSTANCE_TYPE = "local-cpu";
  */
 export class LocalRuntimeTarget implements DeploymentTarget {
   readonly kind = "local" as const;
+  readonly trafficShifting = TRAFFIC_SHIFTING.LOCAL;
+  readonly settleTimeoutMs: number;
   readonly client: RuntimeControlClient;
 
   constructor(config: LocalRuntimeConfig) {
     this.client = new RuntimeControlClient(config);
+    this.settleTimeoutMs = localRuntimeConfigSchema.parse(config).settleTimeoutMs;
+  }
+
+  variantName(modelName: string, version: number) {
+    return versionVariantName(modelName, version);
   }
 
   sizing(variant: VariantSpec): VariantSizing {

@@ -1,3 +1,4 @@
+import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "@/server/errors";
@@ -9,6 +10,7 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import { SageMakerApi } from "@/server/integrations/sagemaker/api";
 import { deleteCreatedResources } from "@/server/integrations/sagemaker/cleanup";
 import {
@@ -56,6 +58,7 @@ export type SageMakerTargetOptions = { sagemaker?: SageMakerClient; s3?: S3Clien
  */
 export class SageMakerTarget implements DeploymentTarget {
   readonly kind = "sagemaker" as const;
+  readonly trafficShifting = TRAFFIC_SHIFTING.SAGEMAKER;
   readonly config: SageMakerConfig;
   private readonly api: SageMakerApi;
   private readonly modelArtifacts: ModelArtifacts;
@@ -64,6 +67,14 @@ export class SageMakerTarget implements DeploymentTarget {
     this.config = parseSageMakerConfig(config);
     this.api = new SageMakerApi(options.sagemaker ?? createSageMakerClient(this.config), this.config.retry);
     this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
+  }
+
+  get settleTimeoutMs() {
+    return 120_000;
+  }
+
+  variantName(modelName: string, version: number) {
+    return versionVariantName(modelName, version);
   }
 
   static fromEnv(

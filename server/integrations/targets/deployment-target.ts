@@ -56,13 +56,34 @@ export type EndpointState = {
   status: EndpointStatus;
   /** Why the endpoint failed or rolled back, in the target's own words. */
   message?: string;
+  /**
+   * Set when the target's last update failed or the target rolled it back by itself (SageMaker reports such an
+   * endpoint `InService` with a `FailureReason`): the endpoint serves its previous configuration.
+   */
+  failureReason?: string;
   variants: VariantState[];
 };
 
 export type VariantSizing = { instanceType: string; instanceCount: number };
 
+/**
+ * How a candidate takes traffic. `stepwise`: the deployment applies it at 0%, moves weights with `setWeights` and
+ * bakes each step itself. `native`: one `apply` carrying the rollout does the whole shift (SageMaker blue/green);
+ * the target bakes, watches its own alarms and rolls itself back, and `waitUntilSettled` reports the outcome.
+ */
+export type TrafficShifting = "stepwise" | "native";
+
 export interface DeploymentTarget {
   readonly kind: TargetKind;
+  readonly trafficShifting: TrafficShifting;
+  /** How long an apply may take to settle on this target, from the target's configuration. */
+  readonly settleTimeoutMs: number;
+  /**
+   * The variant name a version takes on this target's endpoints. Stepwise targets name it after the version (two
+   * versions share an endpoint during a rollout); native ones keep a stable slot name so blue/green can shift between
+   * fleets, which requires unchanged variant names.
+   */
+  variantName(modelName: string, version: number): string;
   /** What the variant will run on once applied (the spec's sizing or this target's defaults), recorded for cost. */
   sizing(variant: VariantSpec): VariantSizing;
   /**

@@ -55,7 +55,6 @@ const deploymentRowOutput = z.object({
   promotionId: z.string(),
   endpointId: z.string(),
   status: deploymentStatusSchema,
-  previousVariantId: z.string().nullable(),
   failureReason: z.string().nullable(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),

@@ -1,3 +1,4 @@
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import type {
   DeploymentTarget,
   EndpointSpec,
@@ -13,11 +14,17 @@ import type {
  */
 export class InMemoryTarget implements DeploymentTarget {
   readonly kind = "local" as const;
+  readonly trafficShifting = "stepwise" as const;
+  readonly settleTimeoutMs = 1000;
   readonly endpoints = new Map<string, Record<string, number>>();
   readonly calls: string[] = [];
   creates = 0;
   health: EndpointStatus = "healthy";
   failNextSetWeights: Error | null = null;
+
+  variantName(modelName: string, version: number) {
+    return versionVariantName(modelName, version);
+  }
 
   sizing(variant: VariantSpec): VariantSizing {
     return { instanceType: variant.instanceType ?? "in-memory", instanceCount: variant.instanceCount ?? 1 };
