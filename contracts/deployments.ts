@@ -44,6 +44,11 @@ export const decidePromotionInput = z.object({
   comment: z.string().trim().max(1000).default(""),
 });
 
+export const cancelDeploymentInput = z.object({
+  deploymentId: z.string().min(1),
+  reason: z.string().trim().min(1, "Say why you are cancelling this deployment").max(500),
+});
+
 export const rollbackEndpointInput = z.object({
   endpointId: z.string().min(1),
   reason: z.string().trim().min(1, "Say why you are rolling back").max(500),

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "experiments:write": ["DATA_SCIENTIST", "ADMIN"],
   "models:write": ["DATA_SCIENTIST", "ADMIN"],
   "promotions:approve": ["REVIEWER", "MANAGER", "ADMIN"],
+  /** Ending a stuck deployment by hand: the endpoint is left as it is, so only admins may. */
+  "deployments:cancel": ["ADMIN"],
   "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
   "audit:read": ["MANAGER", "ADMIN"],
   "users:manage": ["ADMIN"],

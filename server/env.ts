@@ -25,6 +25,8 @@ const schema = z.object({
   /** How long a worker holds a job's lock between renewals; a crashed worker's job is taken over after it lapses. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  /** A worker holds a deployment this long between renewals; another worker takes a crashed one over after it lapses. */
+  DEPLOYMENT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often the worker scans every endpoint variant for drift, and over how long a production window (5m, 1h, 1d…). */
   DRIFT_SCAN_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
   DRIFT_WINDOW: z

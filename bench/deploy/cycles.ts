@@ -4,7 +4,7 @@ import type { Db } from "@/server/db/client";
 import type { Timing } from "@/bench/lib/stats";
 import type { ServiceContext } from "@/server/services/context";
 import { requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
-import { variantNameOf } from "@/server/services/deployments/run-deployment";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
 
 export type Serving = { runtimeUrl: string; endpointName: string; modelName: string; row: Record<string, number> };
 export type Cycle = { deploymentId: string; totalMs: number };
@@ -24,7 +24,7 @@ async function predictedVariant(serving: Serving) {
 
 /** Waits until the deployment has SUCCEEDED and a prediction on the endpoint comes from `version`. */
 async function untilServing(database: Db, deploymentId: string, serving: Serving, version: number) {
-  const variant = variantNameOf(serving.modelName, version);
+  const variant = versionVariantName(serving.modelName, version);
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     const deployment = await database.deployment.findUniqueOrThrow({

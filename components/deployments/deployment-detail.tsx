@@ -11,7 +11,9 @@ import { DeploymentHeader } from "@/components/deployments/deployment-header";
 import { DeploymentTimeline } from "@/components/deployments/deployment-timeline";
 import { isActiveStatus, STATUS_LABELS } from "@/components/deployments/labels";
 import { ProgressBar } from "@/components/deployments/progress-bar";
+import { CancelDeploymentDialog } from "@/components/deployments/cancel-deployment-dialog";
 import { RollbackDialog } from "@/components/deployments/rollback-dialog";
+import { servingSummary } from "@/components/deployments/serving-summary";
 import { mergeTimeline } from "@/components/deployments/timeline";
 import { TrafficSplit } from "@/components/deployments/traffic-split";
 
@@ -21,6 +23,7 @@ const POLL_MS = 1000;
 export function DeploymentDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const canRollBack = useCan("models:write");
+  const canCancel = useCan("deployments:cancel");
   const query = useQuery(
     trpc.deployments.get.queryOptions(
       { id },
@@ -51,14 +54,25 @@ export function DeploymentDetail({ id }: { id: string }) {
           <RollbackDialog endpointId={deployment.endpoint.id} endpointName={deployment.endpoint.name} />
         </div>
       )}
+      {canCancel && isActiveStatus(deployment.status) && (
+        <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">
+          <span className="text-slate-600">Stuck? End this deployment and leave the endpoint as it is now.</span>
+          <CancelDeploymentDialog deploymentId={deployment.id} />
+        </div>
+      )}
       {failed && (
         <div
           role="alert"
           className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800"
           data-testid="deployment-failure"
         >
-          <span className="font-semibold">{STATUS_LABELS[deployment.status]}: </span>
-          {deployment.failureReason ?? "no reason was recorded"}
+          <p>
+            <span className="font-semibold">{STATUS_LABELS[deployment.status]}: </span>
+            {deployment.failureReason ?? "no reason was recorded"}
+          </p>
+          <p className="mt-1 text-rose-900" data-testid="still-serving">
+            {servingSummary(deployment.endpoint.name, deployment.endpoint.variants)}
+          </p>
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-3">

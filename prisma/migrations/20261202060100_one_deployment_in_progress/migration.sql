@@ -6,6 +6,6 @@ WHERE status IN ('QUEUED', 'RUNNING')
   AND EXISTS (SELECT 1 FROM "Deployment" o WHERE o."endpointId" = d."endpointId" AND o.status IN ('QUEUED', 'RUNNING')
               AND o."createdAt" > d."createdAt");
 
--- One deployment in progress per endpoint (Prisma's schema cannot express a partial index; see schema.prisma).
+-- One deployment in progress per endpoint (the Prisma schema cannot express a partial index, see schema.prisma).
 CREATE UNIQUE INDEX "Deployment_one_in_progress_per_endpoint" ON "Deployment" ("endpointId")
   WHERE status IN ('QUEUED', 'RUNNING', 'ROLLING_BACK');

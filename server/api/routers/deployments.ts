@@ -1,4 +1,10 @@
-import { decidePromotionInput, requestPromotionInput, rollbackEndpointInput } from "@/contracts/deployments";
+import {
+  cancelDeploymentInput,
+  decidePromotionInput,
+  requestPromotionInput,
+  rollbackEndpointInput,
+} from "@/contracts/deployments";
+import { cancelDeployment } from "@/server/services/deployments/cancel-deployment";
 import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import {
   decidePromotion,
@@ -7,6 +13,7 @@ import {
   rollBackEndpoint,
 } from "@/server/services/deployments/promotions";
 import {
+  cancelDeploymentOutput,
   decidePromotionOutput,
   deploymentDetailOutput,
   deploymentIdInput,
@@ -31,6 +38,10 @@ export const deploymentsRouter = createTRPCRouter({
     .input(rollbackEndpointInput)
     .output(rollbackOutput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
+  cancel: procedureWith("deployments:cancel")
+    .input(cancelDeploymentInput)
+    .output(cancelDeploymentOutput)
+    .mutation(({ ctx, input }) => cancelDeployment(ctx.service, input)),
   pending: readProcedure.output(pendingPromotionsOutput).query(({ ctx }) => listPendingPromotions(ctx.service)),
   get: readProcedure
     .input(deploymentIdInput)

@@ -8,9 +8,14 @@ import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 import type { SystemContext } from "@/server/services/context";
-import type { DeploymentRuntime } from "@/server/services/deployments/run-deployment";
+import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
 import { env } from "@/server/env";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
+
+/** This worker process, as the owner of the deployments it leases. */
+const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 const localStore = () => new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
 
@@ -47,7 +52,7 @@ function targets(context: SystemContext) {
  * find it under `artifacts/<sha256>/model` in their model store (SageMaker uploads it to
  * `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/model` itself; Kubernetes expects it on the model volume).
  */
-function artifactUri(artifact: { sha256: string }, kind: DeploymentTargetKind) {
+function artifactUri(artifact: { sha256: string; path: string }, kind: DeploymentTargetKind) {
   if (kind === "LOCAL") return localStore().blobPath(artifact.sha256);
   return `artifacts/${artifact.sha256}/model`;
 }
@@ -59,7 +64,7 @@ export function deploymentRuntime(context: SystemContext): DeploymentRuntime {
     artifactExists: (sha256) => context.artifacts.exists(sha256),
     guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    healthTimeoutMs: 120_000,
     guardrailPollMs: 2_000,
+    lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
   };
 }

@@ -17,38 +17,59 @@ export function isPermanentTargetError(error: unknown): error is Error {
   return error instanceof Error && "retryable" in error && error.retryable === false;
 }
 
-/**
- * Runs one named step at most once to success. A step that already SUCCEEDED is skipped and its recorded details
- * are returned, so a retried or resumed job continues where the last one stopped. Each try is an event with start,
- * end and outcome; the error is recorded and then rethrown for the caller to handle.
- */
-export async function runStep<T extends Prisma.InputJsonValue>(
-  database: Db,
-  deploymentId: string,
+/** Whether an error ends the release at once (it is rolled back) rather than being retried. */
+export const isPermanentFailure = (error: unknown): error is Error =>
+  error instanceof DeploymentFailure || isPermanentTargetError(error);
+
+/** What a step's body knows about its own history: the first try's start survives retries (a bake keeps its window). */
+export type StepAttempt = { attempt: number; firstStartedAt: Date };
+
+export type StepRunner = <T extends Prisma.InputJsonValue>(
   step: string,
-  body: () => Promise<T>,
-): Promise<T> {
-  const finished = await database.deploymentEvent.findFirst({ where: { deploymentId, step, outcome: "SUCCEEDED" } });
-  if (finished) return finished.details as T;
-  const attempt = (await database.deploymentEvent.count({ where: { deploymentId, step } })) + 1;
-  const event = await database.deploymentEvent.create({ data: { deploymentId, step, attempt, outcome: "RUNNING" } });
-  let details: T;
-  try {
-    details = await body();
-  } catch (error) {
+  body: (attempt: StepAttempt) => Promise<T>,
+) => Promise<T>;
+
+/**
+ * Runs named steps of one deployment, each at most once to success. A step that already SUCCEEDED is skipped and its
+ * recorded details are returned, so a retried or resumed job continues where the last one stopped. Each try is an
+ * event with start, end and outcome; the error is recorded and rethrown for the caller to handle. `fence` runs before
+ * a step starts and before its success is recorded: it throws when this worker no longer holds the deployment.
+ */
+export function stepRunner(database: Db, deploymentId: string, fence: () => Promise<void>): StepRunner {
+  return async function run<T extends Prisma.InputJsonValue>(
+    step: string,
+    body: (attempt: StepAttempt) => Promise<T>,
+  ): Promise<T> {
+    const earlier = await database.deploymentEvent.findMany({
+      where: { deploymentId, step },
+      orderBy: { id: "asc" },
+      select: { outcome: true, details: true, startedAt: true },
+    });
+    const finished = earlier.find((e) => e.outcome === "SUCCEEDED");
+    if (finished) return finished.details as T;
+    await fence();
+    const event = await database.deploymentEvent.create({
+      data: { deploymentId, step, attempt: earlier.length + 1, outcome: "RUNNING" },
+    });
+    let details: T;
+    try {
+      details = await body({ attempt: earlier.length + 1, firstStartedAt: earlier[0]?.startedAt ?? event.startedAt });
+      await fence();
+    } catch (error) {
+      await database.deploymentEvent.update({
+        where: { id: event.id },
+        data: {
+          outcome: "FAILED",
+          finishedAt: new Date(),
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+      throw error;
+    }
     await database.deploymentEvent.update({
       where: { id: event.id },
-      data: {
-        outcome: "FAILED",
-        finishedAt: new Date(),
-        message: error instanceof Error ? error.message : String(error),
-      },
+      data: { outcome: "SUCCEEDED", finishedAt: new Date(), details },
     });
-    throw error;
-  }
-  await database.deploymentEvent.update({
-    where: { id: event.id },
-    data: { outcome: "SUCCEEDED", finishedAt: new Date(), details },
-  });
-  return details;
+    return details;
+  };
 }

@@ -1,5 +1,7 @@
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
+import type { TrafficShifting } from "@/server/integrations/targets/deployment-target";
+import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import type { DeploymentDetail, DeploymentList } from "@/server/services/deployments/schemas";
@@ -24,7 +26,7 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
   });
   if (!deployment) throw notFound("Deployment");
   const strategy = rolloutStrategySchema.parse(deployment.promotion.strategy);
-  const plannedSteps = plannedStepNames(strategy);
+  const plannedSteps = plannedStepNames(strategy, TRAFFIC_SHIFTING[deployment.endpoint.target]);
   const succeeded = new Set(deployment.events.filter((e) => e.outcome === "SUCCEEDED").map((e) => e.step));
   return {
     ...deployment,
@@ -35,13 +37,30 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
   };
 }
 
-/** The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). */
-export function plannedStepNames(strategy: ReturnType<typeof rolloutStrategySchema.parse>): string[] {
-  const traffic = rolloutSteps(strategy).flatMap((step, i) => [
-    `shift-traffic:${i + 1}`,
-    ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : []),
-  ]);
-  return ["validate-artifact", "apply-endpoint", "wait-healthy", ...traffic, "finalize", "move-alias"];
+/**
+ * The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). A target that
+ * shifts traffic natively does the canary or linear steps inside apply-endpoint and wait-healthy.
+ */
+export function plannedStepNames(
+  strategy: ReturnType<typeof rolloutStrategySchema.parse>,
+  shifting: TrafficShifting = "stepwise",
+): string[] {
+  const traffic =
+    shifting === "native"
+      ? []
+      : rolloutSteps(strategy).flatMap((step, i) => [
+          `shift-traffic:${i + 1}`,
+          ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : []),
+        ]);
+  return [
+    "record-prior-state",
+    "validate-artifact",
+    "apply-endpoint",
+    "wait-healthy",
+    ...traffic,
+    "finalize",
+    "move-alias",
+  ];
 }
 
 /** Recent deployments, newest first, optionally of one model. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
-import { AppError, conflict, forbidden, notFound } from "@/server/errors";
+import { AppError, conflict, forbidden, isUniqueViolation, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -52,12 +52,18 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
     },
     update: {},
   });
+  const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
-    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING"] } },
+    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
     select: { id: true },
   });
-  if (active) throw conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
-  return tx.deployment.create({ data: { promotionId, endpointId: endpoint.id }, select: { id: true } });
+  if (active) throw busy;
+  // Two approvals committing at once both pass the check above; the partial unique index lets only one insert win.
+  return tx.deployment
+    .create({ data: { promotionId, endpointId: endpoint.id }, select: { id: true } })
+    .catch((error: unknown) => {
+      throw isUniqueViolation(error) ? busy : error;
+    });
 }
 
 /**

@@ -1,224 +1,145 @@
-import { type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { Db } from "@/server/db/client";
-import type { DeploymentTargetKind } from "@/server/db/generated/enums";
-import type {
-  DeploymentTarget,
-  EndpointSpec,
-  VariantSizing,
-  VariantSpec,
-} from "@/server/integrations/targets/deployment-target";
-import { signatureSchema } from "@/contracts/signature";
-import { setAlias } from "@/server/services/registry/set-alias";
-import { DeploymentFailure, isPermanentTargetError, runStep } from "@/server/services/deployments/deployment-steps";
-import { DEFAULT_GUARDRAILS, guardrailBreach, type GuardrailLimits } from "@/server/services/deployments/guardrails";
-import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
+import type { DeploymentTarget, EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { rolloutStrategySchema } from "@/contracts/deployments";
-
-/** Everything a deployment needs from the outside world; the worker wires the real ones, tests their own. */
-export type DeploymentRuntime = {
-  target: (kind: DeploymentTargetKind) => DeploymentTarget;
-  artifactUri: (artifact: { sha256: string }, kind: DeploymentTargetKind) => string;
-  artifactExists: (sha256: string) => Promise<boolean>;
-  guardrails: GuardrailSource;
-  limits?: GuardrailLimits;
-  sleep: (ms: number) => Promise<void>;
-  healthTimeoutMs: number;
-  guardrailPollMs: number;
-};
+import {
+  DeploymentFailure,
+  isPermanentFailure,
+  stepRunner,
+  type StepRunner,
+} from "@/server/services/deployments/deployment-steps";
+import { acquireLease, LeaseLost, type Lease } from "@/server/services/deployments/deployment-lease";
+import {
+  loadDeployment,
+  recordVariants,
+  toVariantSpec,
+  versionInclude,
+  type LoadedDeployment,
+} from "@/server/services/deployments/endpoint-variants";
+import {
+  errorMessage,
+  finishDeployment,
+  IN_PROGRESS,
+  type AttemptInfo,
+  type DeploymentRuntime,
+  type RunOutcome,
+} from "@/server/services/deployments/deployment-run";
+import { DEFAULT_GUARDRAILS, guardrailBreach } from "@/server/services/deployments/guardrails";
+import { capturePriorState, priorStateSchema, type PriorState } from "@/server/services/deployments/prior-state";
+import { rollBackDeployment } from "@/server/services/deployments/roll-back";
+import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
+import { setAlias } from "@/server/services/registry/set-alias";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
-export function variantNameOf(modelName: string, version: number) {
-  return `${modelName}-v${version}`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .slice(0, 63);
+/**
+ * Runs a deployment's state machine: record what the endpoint serves → validate the artifact → put the candidate on
+ * the endpoint → wait until healthy → shift traffic step by step, baking each step while watching the candidate's
+ * guardrails (or let a target with native blue/green do the shift) → move the environment's alias. Every step is
+ * recorded and skipped when it already succeeded, so a resumed job never repeats one. A failure persists the
+ * decision to roll back (ROLLING_BACK) before restoring the recorded prior state; a retried job resumes the
+ * rollback, never the rollout. Every path ends in SUCCEEDED, ROLLED_BACK or FAILED.
+ */
+export async function runDeployment(
+  database: Db,
+  deploymentId: string,
+  runtime: DeploymentRuntime,
+  attempt: AttemptInfo = { attempt: 1, lastAttempt: true },
+): Promise<RunOutcome> {
+  const row = await database.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
+  // A job outliving its deployment (a dropped database, a queue that kept old jobs) has nothing left to do.
+  if (!row) return "MISSING";
+  if (!IN_PROGRESS.includes(row.status)) return row.status;
+  const lease = await acquireLease(database, deploymentId, runtime.lease, runtime.sleep);
+  if (!lease) return (await database.deployment.findUnique({ where: { id: deploymentId } }))?.status ?? "MISSING";
+  try {
+    return await drive(database, deploymentId, runtime, lease, attempt);
+  } catch (error) {
+    if (error instanceof LeaseLost) return "SUPERSEDED";
+    throw error;
+  } finally {
+    await lease.release();
+  }
 }
 
-/** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
-const versionInclude = {
-  model: true,
-  artifact: true,
-  reference: {
-    select: {
-      features: { orderBy: { position: "asc" }, select: { name: true, kind: true, edges: true, categories: true } },
-    },
-  },
-} as const;
+async function drive(database: Db, deploymentId: string, runtime: DeploymentRuntime, lease: Lease, info: AttemptInfo) {
+  const deployment = await loadDeployment(database, deploymentId);
+  if (!deployment) return "MISSING" as const;
+  if (!IN_PROGRESS.includes(deployment.status)) return deployment.status;
+  const steps = stepRunner(database, deploymentId, lease.fence);
+  if (deployment.status !== "ROLLING_BACK") {
+    await markRunning(database, deployment, runtime.lease.owner);
+    try {
+      await deploySteps(database, deployment, runtime, steps, lease.signal);
+      await finishDeployment(database, deployment, runtime.lease.owner, "SUCCEEDED", null);
+      return "SUCCEEDED" as const;
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      if (!isPermanentFailure(error) && !info.lastAttempt) throw error;
+      const reason = isPermanentFailure(error)
+        ? error.message
+        : `Gave up after ${info.attempt} attempts: ${errorMessage(error)}`;
+      await beginRollBack(database, deploymentId, runtime.lease.owner, reason);
+    }
+  }
+  return rollBackDeployment(database, deploymentId, { runtime, steps, signal: lease.signal, info });
+}
 
-async function loadDeployment(database: Db, deploymentId: string) {
-  return database.deployment.findUnique({
-    where: { id: deploymentId },
-    include: {
-      endpoint: { include: { variants: { include: { version: { include: versionInclude } } } } },
-      promotion: { include: { version: { include: versionInclude } } },
-    },
+async function markRunning(database: Db, deployment: LoadedDeployment, owner: string) {
+  await database.$transaction(async (tx) => {
+    const marked = await tx.deployment.updateMany({
+      where: { id: deployment.id, leaseOwner: owner, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() },
+    });
+    if (marked.count !== 1) throw new LeaseLost(deployment.id);
+    await tx.promotion.update({ where: { id: deployment.promotionId }, data: { status: "DEPLOYING" } });
   });
 }
 
-type Loaded = NonNullable<Awaited<ReturnType<typeof loadDeployment>>>;
-type VersionWithArtifact = Loaded["promotion"]["version"];
+/** Persists the decision to roll back, and why, before anything is undone: a crash from here on resumes the rollback. */
+async function beginRollBack(database: Db, deploymentId: string, owner: string, reason: string) {
+  const marked = await database.deployment.updateMany({
+    where: { id: deploymentId, leaseOwner: owner, status: "RUNNING" },
+    data: { status: "ROLLING_BACK", failureReason: reason.slice(0, 2000) },
+  });
+  if (marked.count !== 1) throw new LeaseLost(deploymentId);
+}
 
-function toVariantSpec(
-  version: VersionWithArtifact,
-  weight: number,
-  kind: DeploymentTargetKind,
+async function deploySteps(
+  database: Db,
+  deployment: LoadedDeployment,
   runtime: DeploymentRuntime,
-  sizing?: VariantSizing,
-): VariantSpec {
-  const artifact = version.artifact;
-  if (!artifact) throw new DeploymentFailure(`Version ${version.version} has no artifact`);
-  const signature = signatureSchema.safeParse(version.signature);
-  if (!signature.success) throw new DeploymentFailure(`Version ${version.version} has no valid input signature`);
-  return {
-    variantName: variantNameOf(version.model.name, version.version),
-    modelName: version.model.name,
-    version: version.version,
-    format: version.format,
-    artifactUri: runtime.artifactUri(artifact, kind),
-    artifactSha256: artifact.sha256,
-    signature: signature.data,
-    weight,
-    ...(version.reference ? { featureBins: version.reference.features } : {}),
-    ...sizing,
-  };
-}
-
-type RecordedVariant = { versionId: string; variantName: string; weight: number; sizing?: VariantSizing };
-
-/** Writes the variants the endpoint now serves, so the UI, cost and the next deployment see them. Sizing is set once, when a variant is added. */
-async function recordVariants(database: Db, endpointId: string, variants: RecordedVariant[]) {
-  await database.$transaction([
-    database.endpointVariant.deleteMany({
-      where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } },
-    }),
-    ...variants.map((v) =>
-      database.endpointVariant.upsert({
-        where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
-        create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight, ...v.sizing },
-        update: { weight: v.weight },
-      }),
-    ),
-  ]);
-}
-
-/**
- * Runs a deployment's state machine: validate the artifact → put the candidate on the endpoint → wait until
- * healthy → shift traffic step by step, baking each step while watching the candidate's guardrails → move the
- * environment's alias. Every step is recorded and skipped when it already succeeded, so a crashed worker resumes
- * and never creates a second endpoint. An unhealthy endpoint or a guardrail breach rolls back to the variants
- * that served before, records why, and leaves the alias where it was.
- */
-export async function runDeployment(database: Db, deploymentId: string, runtime: DeploymentRuntime) {
-  const deployment = await loadDeployment(database, deploymentId);
-  // A job outliving its deployment (a dropped database, a queue that kept old jobs) has nothing left to do.
-  if (!deployment) return "MISSING" as const;
-  if (["SUCCEEDED", "FAILED", "ROLLED_BACK"].includes(deployment.status)) return deployment.status;
-  await database.$transaction([
-    database.deployment.update({
-      where: { id: deploymentId },
-      data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() },
-    }),
-    database.promotion.update({ where: { id: deployment.promotionId }, data: { status: "DEPLOYING" } }),
-  ]);
-  try {
-    await deploySteps(database, deployment, runtime);
-  } catch (error) {
-    if (!(error instanceof DeploymentFailure) && !isPermanentTargetError(error)) throw error;
-    await rollBack(database, deploymentId, runtime, error.message);
-    return "ROLLED_BACK" as const;
-  }
-  return "SUCCEEDED" as const;
-}
-
-async function deploySteps(database: Db, deployment: Loaded, runtime: DeploymentRuntime) {
+  steps: StepRunner,
+  signal: AbortSignal,
+) {
   const { endpoint, promotion } = deployment;
   const kind = endpoint.target;
   const target = runtime.target(kind);
-  const candidate = toVariantSpec(promotion.version, 0, kind, runtime);
-  const id = deployment.id;
+  const candidateName = target.variantName(promotion.version.model.name, promotion.version.version);
+  const candidate = (weight: number, sizing?: { instanceType: string; instanceCount: number }) =>
+    toVariantSpec(promotion.version, { variantName: candidateName, weight, sizing }, kind, runtime.artifactUri);
 
-  await runStep(database, id, "validate-artifact", async () => {
-    if (!(await runtime.artifactExists(candidate.artifactSha256)))
+  const prior = priorStateSchema.parse(
+    await steps("record-prior-state", async () => {
+      const state = await capturePriorState(target, endpoint.name, endpoint.variants);
+      await database.deployment.update({ where: { id: deployment.id }, data: { priorState: state } });
+      return state;
+    }),
+  );
+
+  await steps("validate-artifact", async () => {
+    const spec = candidate(0);
+    if (!(await runtime.artifactExists(spec.artifactSha256)))
       throw new DeploymentFailure("The artifact's bytes are missing from the artifact store");
-    return { sha256: candidate.artifactSha256 };
+    return { sha256: spec.artifactSha256 };
   });
 
-  const applied = await runStep(database, id, "apply-endpoint", async () => {
-    const incumbents = endpoint.variants.filter((v) => v.variantName !== candidate.variantName && v.weight > 0);
-    const previous = Object.fromEntries(incumbents.map((v) => [v.variantName, v.weight]));
-    const previousVersionIds = Object.fromEntries(incumbents.map((v) => [v.variantName, v.versionId]));
-    const first = incumbents.length === 0;
-    const spec: EndpointSpec = {
-      endpointName: endpoint.name,
-      variants: [
-        ...incumbents.map((v) =>
-          toVariantSpec(v.version, v.weight, kind, runtime, {
-            instanceType: v.instanceType,
-            instanceCount: v.instanceCount,
-          }),
-        ),
-        { ...candidate, weight: first ? 100 : 0 },
-      ],
-    };
-    await target.apply(spec, { rollout: rolloutStrategySchema.parse(promotion.strategy) });
-    await recordVariants(database, endpoint.id, [
-      ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
-      {
-        versionId: promotion.versionId,
-        variantName: candidate.variantName,
-        weight: first ? 100 : 0,
-        sizing: target.sizing(candidate),
-      },
-    ]);
-    return { previous, previousVersionIds };
-  });
-
-  await runStep(database, id, "wait-healthy", async () => {
-    const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: runtime.healthTimeoutMs });
-    if (state.status !== "healthy")
-      throw new DeploymentFailure(
-        `Endpoint did not become healthy: ${state.status}${state.message ? ` (${state.message})` : ""}`,
-      );
-    return { status: state.status };
-  });
-
-  const steps = rolloutSteps(rolloutStrategySchema.parse(promotion.strategy));
-  for (const [index, step] of steps.entries()) {
-    await runStep(database, id, `shift-traffic:${index + 1}`, async () => {
-      const weights = splitTraffic(candidate.variantName, step.candidatePercent, applied.previous);
-      await target.setWeights(endpoint.name, weights);
-      const versionIds: Record<string, string> = {
-        ...applied.previousVersionIds,
-        [candidate.variantName]: promotion.versionId,
-      };
-      await recordVariants(
-        database,
-        endpoint.id,
-        Object.entries(weights).map(([variantName, weight]) => ({
-          variantName,
-          weight,
-          versionId: versionIds[variantName] ?? promotion.versionId,
-        })),
-      );
-      return { weights };
-    });
-    if (step.bakeSeconds > 0) {
-      await runStep(database, id, `bake:${index + 1}`, () =>
-        bake(endpoint.name, candidate.variantName, step.bakeSeconds, runtime),
-      );
-    }
+  if (target.trafficShifting === "native") {
+    await nativeRollout(database, deployment, { target, prior, steps, signal, candidate });
+  } else {
+    await stepwiseRollout(database, deployment, runtime, { target, prior, steps, signal, candidate });
   }
 
-  await runStep(database, id, "finalize", async () => {
-    await target.apply({ endpointName: endpoint.name, variants: [{ ...candidate, weight: 100 }] });
-    await recordVariants(database, endpoint.id, [
-      { versionId: promotion.versionId, variantName: candidate.variantName, weight: 100 },
-    ]);
-    return { variants: [candidate.variantName] };
-  });
-
-  await runStep(database, id, "move-alias", async () => {
+  await steps("move-alias", async () => {
     const alias = ALIAS[promotion.environment];
     const current = await database.modelAlias.findUnique({
       where: { modelId_alias: { modelId: promotion.version.modelId, alias } },
@@ -234,81 +155,164 @@ async function deploySteps(database: Db, deployment: Loaded, runtime: Deployment
         alias,
         {
           version: promotion.version.version,
-          reason: `Deployment ${id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
+          reason: `Deployment ${deployment.id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
         },
       );
     }
     return { alias };
   });
-
-  const finishedAt = new Date();
-  await database.$transaction([
-    database.deployment.update({ where: { id }, data: { status: "SUCCEEDED", finishedAt } }),
-    database.promotion.update({ where: { id: promotion.id }, data: { status: "SUCCEEDED" } }),
-  ]);
 }
 
-async function bake(endpointName: string, variantName: string, bakeSeconds: number, runtime: DeploymentRuntime) {
-  const limits = runtime.limits ?? DEFAULT_GUARDRAILS;
-  const deadline = Date.now() + bakeSeconds * 1000;
-  let checks = 0;
-  while (Date.now() < deadline) {
-    await runtime.sleep(Math.min(runtime.guardrailPollMs, Math.max(0, deadline - Date.now())));
-    const reading = await runtime.guardrails.read(endpointName, variantName, bakeSeconds);
-    checks++;
-    const breach = guardrailBreach(reading, limits);
-    if (breach) throw new DeploymentFailure(`Guardrail breached by ${variantName}: ${breach}`);
-  }
-  return { checks };
+type Rollout = {
+  target: DeploymentTarget;
+  prior: PriorState;
+  steps: StepRunner;
+  signal: AbortSignal;
+  candidate: (weight: number, sizing?: { instanceType: string; instanceCount: number }) => EndpointSpec["variants"][0];
+};
+
+async function waitHealthy(target: DeploymentTarget, endpointName: string, signal: AbortSignal) {
+  const state = await target.waitUntilSettled(endpointName, { timeoutMs: target.settleTimeoutMs, signal });
+  if (state.failureReason)
+    throw new DeploymentFailure(`The ${target.kind} target rolled the update back: ${state.failureReason}`);
+  if (state.status !== "healthy")
+    throw new DeploymentFailure(
+      `Endpoint did not become healthy: ${state.status}${state.message ? ` (${state.message})` : ""}`,
+    );
+  return { status: state.status };
 }
 
-/** Puts the endpoint back to the variants that served before this deployment and records why. */
-export async function rollBack(database: Db, deploymentId: string, runtime: DeploymentRuntime, reason: string) {
-  const deployment = await loadDeployment(database, deploymentId);
-  if (!deployment) return;
+/** One apply carries the whole blue/green shift; the target bakes, watches its alarms and rolls back by itself. */
+async function nativeRollout(database: Db, deployment: LoadedDeployment, rollout: Rollout) {
+  const { target, prior, steps, signal, candidate } = rollout;
+  const { endpoint, promotion } = deployment;
+  const slot = prior.variants.find((v) => v.variantName === candidate(0).variantName);
+  const spec = candidate(
+    100,
+    slot ? { instanceType: slot.instanceType, instanceCount: slot.instanceCount } : undefined,
+  );
+  await steps("apply-endpoint", async () => {
+    await target.apply(
+      { endpointName: endpoint.name, variants: [spec] },
+      { rollout: rolloutStrategySchema.parse(promotion.strategy) },
+    );
+    return { variants: [spec.variantName] };
+  });
+  await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
+  await steps("finalize", async () => {
+    await recordVariants(database, endpoint.id, [
+      { versionId: promotion.versionId, variantName: spec.variantName, weight: 100, sizing: target.sizing(spec) },
+    ]);
+    return { variants: [spec.variantName] };
+  });
+}
+
+/** Adds the candidate at 0%, then moves traffic step by step, baking each step against the guardrails. */
+async function stepwiseRollout(
+  database: Db,
+  deployment: LoadedDeployment,
+  runtime: DeploymentRuntime,
+  rollout: Rollout,
+) {
+  const { target, prior, steps, signal, candidate } = rollout;
   const { endpoint, promotion } = deployment;
   const kind = endpoint.target;
-  const target = runtime.target(kind);
-  await runStep(database, deploymentId, "rollback", async () => {
-    const applied = await database.deploymentEvent.findFirst({
-      where: { deploymentId, step: "apply-endpoint", outcome: "SUCCEEDED" },
-    });
-    const previous = (applied?.details ?? { previous: {}, previousVersionIds: {} }) as {
-      previous: Record<string, number>;
-      previousVersionIds: Record<string, string>;
-    };
+  const candidateName = candidate(0).variantName;
+  const incumbents = prior.variants.filter((v) => v.variantName !== candidateName);
+  const first = incumbents.every((v) => v.weight === 0);
+  const incumbentWeights = Object.fromEntries(incumbents.map((v) => [v.variantName, v.weight]));
+  const versionIds: Record<string, string> = {
+    ...Object.fromEntries(incumbents.map((v) => [v.variantName, v.versionId])),
+    [candidateName]: promotion.versionId,
+  };
+
+  await steps("apply-endpoint", async () => {
     const versions = await database.modelVersion.findMany({
-      where: { id: { in: Object.values(previous.previousVersionIds) } },
+      where: { id: { in: incumbents.map((v) => v.versionId) } },
       include: versionInclude,
     });
     const byId = new Map(versions.map((v) => [v.id, v]));
-    const restored = Object.entries(previous.previous).flatMap(([variantName, weight]) => {
-      const version = byId.get(previous.previousVersionIds[variantName] ?? "");
-      return version ? [{ spec: toVariantSpec(version, weight, kind, runtime), versionId: version.id }] : [];
+    const incumbentSpecs = incumbents.map((v) => {
+      const version = byId.get(v.versionId);
+      if (!version) throw new DeploymentFailure(`The version serving as ${v.variantName} no longer exists`);
+      const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };
+      return toVariantSpec(
+        version,
+        { variantName: v.variantName, weight: v.weight, sizing },
+        kind,
+        runtime.artifactUri,
+      );
     });
-    if (restored.length === 0) {
-      await target.delete(endpoint.name);
-    } else {
-      await target.apply({ endpointName: endpoint.name, variants: restored.map((r) => r.spec) });
-    }
-    await recordVariants(
-      database,
-      endpoint.id,
-      restored.map((r) => ({
-        versionId: r.versionId,
-        variantName: r.spec.variantName,
-        weight: r.spec.weight,
-        sizing: target.sizing(r.spec),
-      })),
-    );
-    return { restored: restored.map((r) => r.spec.variantName), reason };
+    const added = candidate(first ? 100 : 0);
+    await target.apply({ endpointName: endpoint.name, variants: [...incumbentSpecs, added] });
+    await recordVariants(database, endpoint.id, [
+      ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
+      {
+        versionId: promotion.versionId,
+        variantName: candidateName,
+        weight: added.weight,
+        sizing: target.sizing(added),
+      },
+    ]);
+    return { variants: [...incumbents.map((v) => v.variantName), candidateName] };
   });
-  const finishedAt = new Date();
-  await database.$transaction([
-    database.deployment.update({
-      where: { id: deploymentId },
-      data: { status: "ROLLED_BACK", failureReason: reason, finishedAt },
-    }),
-    database.promotion.update({ where: { id: promotion.id }, data: { status: "ROLLED_BACK" } }),
-  ]);
+
+  await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
+
+  const plan = rolloutSteps(rolloutStrategySchema.parse(promotion.strategy));
+  for (const [index, step] of plan.entries()) {
+    await steps(`shift-traffic:${index + 1}`, async () => {
+      const weights = splitTraffic(candidateName, step.candidatePercent, incumbentWeights);
+      await target.setWeights(endpoint.name, weights);
+      await recordVariants(
+        database,
+        endpoint.id,
+        Object.entries(weights).map(([variantName, weight]) => ({
+          variantName,
+          weight,
+          versionId: versionIds[variantName] ?? promotion.versionId,
+        })),
+      );
+      return { weights };
+    });
+    if (step.bakeSeconds > 0) {
+      await steps(`bake:${index + 1}`, ({ firstStartedAt }) =>
+        bake(endpoint.name, candidateName, { bakeSeconds: step.bakeSeconds, firstStartedAt, signal }, runtime),
+      );
+    }
+  }
+
+  await steps("finalize", async () => {
+    const final = candidate(100);
+    await target.apply({ endpointName: endpoint.name, variants: [final] });
+    await recordVariants(database, endpoint.id, [
+      { versionId: promotion.versionId, variantName: candidateName, weight: 100 },
+    ]);
+    return { variants: [candidateName] };
+  });
+}
+
+/**
+ * Watches the candidate's guardrails for the bake time. The window starts at the bake's first try, so a retried bake
+ * continues the same window instead of starting a fresh one.
+ */
+async function bake(
+  endpointName: string,
+  variantName: string,
+  window: { bakeSeconds: number; firstStartedAt: Date; signal: AbortSignal },
+  runtime: DeploymentRuntime,
+) {
+  const limits = runtime.limits ?? DEFAULT_GUARDRAILS;
+  const deadline = window.firstStartedAt.getTime() + window.bakeSeconds * 1000;
+  let checks = 0;
+  // At least one reading, also when a retry resumes a window that has already ended.
+  do {
+    if (window.signal.aborted) throw window.signal.reason;
+    await runtime.sleep(Math.min(runtime.guardrailPollMs, Math.max(0, deadline - Date.now())));
+    const reading = await runtime.guardrails.read(endpointName, variantName, window.bakeSeconds);
+    checks++;
+    const breach = guardrailBreach(reading, limits);
+    if (breach) throw new DeploymentFailure(`Guardrail breached by ${variantName}: ${breach}`);
+  } while (Date.now() < deadline);
+  return { checks };
 }

@@ -42,6 +42,8 @@ export const decidePromotionOutput = z.object({
   deploymentId: z.string().nullable(),
 });
 
+export const cancelDeploymentOutput = z.object({ status: z.literal("FAILED"), failureReason: z.string() });
+
 export const rollbackOutput = z.object({ deploymentId: z.string(), version: z.number().int() });
 
 export const pendingPromotionsOutput = z.array(
@@ -128,6 +130,7 @@ export const deploymentListOutput = z.array(
 
 export type RequestPromotionResult = z.infer<typeof requestPromotionOutput>;
 export type DecidePromotionResult = z.infer<typeof decidePromotionOutput>;
+export type CancelDeploymentResult = z.infer<typeof cancelDeploymentOutput>;
 export type RollbackResult = z.infer<typeof rollbackOutput>;
 export type PendingPromotions = z.infer<typeof pendingPromotionsOutput>;
 export type DeploymentDetail = z.infer<typeof deploymentDetailOutput>;

@@ -5,7 +5,8 @@ import type { EndpointSpec, EndpointState } from "@/server/integrations/targets/
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import { requestPromotion } from "@/server/services/deployments/promotions";
-import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
+import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
+import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { createRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
@@ -40,8 +41,8 @@ function runtime(target: RecordingTarget): DeploymentRuntime {
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: { read: async () => ({ requests: 0, errorRate: 0, p99Ms: null }) },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    healthTimeoutMs: 1000,
     guardrailPollMs: 20,
+    lease: { owner: "test-worker", ttlMs: 5000 },
   };
 }
 

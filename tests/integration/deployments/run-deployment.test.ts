@@ -6,7 +6,8 @@ import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
 import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
-import { runDeployment, type DeploymentRuntime } from "@/server/services/deployments/run-deployment";
+import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
+import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { createRun } from "@/server/services/experiments/runs";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
@@ -29,8 +30,8 @@ function runtime(): DeploymentRuntime {
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: { read: async (_endpoint, variant) => readings[variant] ?? { requests: 0, errorRate: 0, p99Ms: null } },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    healthTimeoutMs: 1000,
     guardrailPollMs: 20,
+    lease: { owner: "test-worker", ttlMs: 5000 },
   };
 }
 
@@ -79,6 +80,9 @@ const productionVersion = async (name: string) =>
   (await db().modelAlias.findFirst({ where: { alias: "production", model: { name } }, include: { version: true } }))
     ?.version.version ?? null;
 
+/** A first try with retries left: a transient error is rethrown for BullMQ to retry. */
+const RETRYING = { attempt: 1, lastAttempt: false };
+
 const stepsOf = async (deploymentId: string) =>
   (await db().deploymentEvent.findMany({ where: { deploymentId }, orderBy: { id: "asc" } })).map(
     (e) => `${e.step}#${e.attempt}:${e.outcome}`,
@@ -97,6 +101,7 @@ describe("runDeployment", () => {
 
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(await stepsOf(deploymentId)).toEqual([
+      "record-prior-state#1:SUCCEEDED",
       "validate-artifact#1:SUCCEEDED",
       "apply-endpoint#1:SUCCEEDED",
       "wait-healthy#1:SUCCEEDED",
@@ -124,10 +129,10 @@ describe("runDeployment", () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(1);
     const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
     target.failNextSetWeights = new Error("timeout");
-    await expect(runDeployment(db(), deploymentId, runtime())).rejects.toThrow();
+    await expect(runDeployment(db(), deploymentId, runtime(), RETRYING)).rejects.toThrow();
     const view = await getDeployment({ db: db() }, deploymentId);
-    expect(view.plannedSteps).toHaveLength(6);
-    expect(view.progress).toBeCloseTo(3 / 6);
+    expect(view.plannedSteps).toHaveLength(7);
+    expect(view.progress).toBeCloseTo(4 / 7);
   });
 
   it("runs a canary: 10% with guardrails watched, then 100%, then retires the old variant", async () => {
@@ -191,12 +196,13 @@ describe("runDeployment", () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(1);
     const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
     target.failNextSetWeights = new Error("connection reset by peer");
-    await expect(runDeployment(db(), deploymentId, runtime())).rejects.toThrow(/connection reset/);
+    await expect(runDeployment(db(), deploymentId, runtime(), RETRYING)).rejects.toThrow(/connection reset/);
     expect((await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status).toBe("RUNNING");
 
     expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
     expect(target.creates).toBe(1);
     expect(await stepsOf(deploymentId)).toEqual([
+      "record-prior-state#1:SUCCEEDED",
       "validate-artifact#1:SUCCEEDED",
       "apply-endpoint#1:SUCCEEDED",
       "wait-healthy#1:SUCCEEDED",

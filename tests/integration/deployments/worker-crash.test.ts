@@ -14,7 +14,7 @@ const workers: ChildProcess[] = [];
 
 function startWorker() {
   const child = spawnWorkerProcess(stack.runtime, {
-    env: { WORKER_LOCK_DURATION_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000" },
+    env: { WORKER_LOCK_DURATION_MS: "2000", WORKER_STALLED_INTERVAL_MS: "1000", DEPLOYMENT_LEASE_MS: "2000" },
     output: "ignore",
   });
   workers.push(child);

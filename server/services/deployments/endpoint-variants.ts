@@ -1,0 +1,78 @@
+import type { Db } from "@/server/db/client";
+import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import type { VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import { signatureSchema } from "@/contracts/signature";
+import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+
+/** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
+export const versionInclude = {
+  model: true,
+  artifact: true,
+  reference: {
+    select: {
+      features: { orderBy: { position: "asc" }, select: { name: true, kind: true, edges: true, categories: true } },
+    },
+  },
+} as const;
+
+export function loadDeployment(database: Db, deploymentId: string) {
+  return database.deployment.findUnique({
+    where: { id: deploymentId },
+    include: {
+      endpoint: { include: { variants: { orderBy: { variantName: "asc" } } } },
+      promotion: { include: { version: { include: versionInclude } } },
+    },
+  });
+}
+
+export type LoadedDeployment = NonNullable<Awaited<ReturnType<typeof loadDeployment>>>;
+export type DeployableVersion = LoadedDeployment["promotion"]["version"];
+
+/** Where a target finds an artifact's bytes. */
+export type ArtifactLocator = (artifact: { sha256: string; path: string }, kind: DeploymentTargetKind) => string;
+
+/** The spec a target serves a version from; a version that cannot be served is a failure of the release. */
+export function toVariantSpec(
+  version: DeployableVersion,
+  placement: { variantName: string; weight: number; sizing?: VariantSizing },
+  kind: DeploymentTargetKind,
+  artifactUri: ArtifactLocator,
+): VariantSpec {
+  const artifact = version.artifact;
+  if (!artifact) throw new DeploymentFailure(`Version ${version.version} has no artifact`);
+  const signature = signatureSchema.safeParse(version.signature);
+  if (!signature.success) throw new DeploymentFailure(`Version ${version.version} has no valid input signature`);
+  return {
+    variantName: placement.variantName,
+    modelName: version.model.name,
+    version: version.version,
+    format: version.format,
+    artifactUri: artifactUri(artifact, kind),
+    artifactSha256: artifact.sha256,
+    signature: signature.data,
+    weight: placement.weight,
+    ...(version.reference ? { featureBins: version.reference.features } : {}),
+    ...placement.sizing,
+  };
+}
+
+export type RecordedVariant = { versionId: string; variantName: string; weight: number; sizing?: VariantSizing };
+
+/**
+ * Writes the variants the endpoint now serves, in one transaction, so the UI, cost and the next deployment see them.
+ * A variant keeps its recorded sizing unless a new one is given.
+ */
+export async function recordVariants(database: Db, endpointId: string, variants: RecordedVariant[]) {
+  await database.$transaction([
+    database.endpointVariant.deleteMany({
+      where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } },
+    }),
+    ...variants.map((v) =>
+      database.endpointVariant.upsert({
+        where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
+        create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight, ...v.sizing },
+        update: { versionId: v.versionId, weight: v.weight, ...v.sizing },
+      }),
+    ),
+  ]);
+}
