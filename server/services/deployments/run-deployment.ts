@@ -243,7 +243,8 @@ async function stepwiseRollout(
         runtime.artifactUri,
       );
     });
-    const added = candidate(first ? 100 : 0);
+    // A version already on the endpoint (promoted again) keeps its share until the traffic steps move it.
+    const added = candidate(first ? 100 : (prior.variants.find((v) => v.variantName === candidateName)?.weight ?? 0));
     await target.apply({ endpointName: endpoint.name, variants: [...incumbentSpecs, added] });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),

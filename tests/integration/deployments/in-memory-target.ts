@@ -21,6 +21,8 @@ export class InMemoryTarget implements DeploymentTarget {
   creates = 0;
   health: EndpointStatus = "healthy";
   failNextSetWeights: Error | null = null;
+  /** Called before an apply changes anything; an error returned is thrown, as a refusing target would. */
+  refuseApply: ((spec: EndpointSpec) => Error | null) | null = null;
 
   variantName(modelName: string, version: number) {
     return versionVariantName(modelName, version);
@@ -31,6 +33,8 @@ export class InMemoryTarget implements DeploymentTarget {
   }
 
   async apply(spec: EndpointSpec): Promise<EndpointState> {
+    const refusal = this.refuseApply?.(spec);
+    if (refusal) throw refusal;
     if (!this.endpoints.has(spec.endpointName)) this.creates++;
     this.endpoints.set(spec.endpointName, Object.fromEntries(spec.variants.map((v) => [v.variantName, v.weight])));
     this.calls.push(`apply ${spec.variants.map((v) => `${v.variantName}=${v.weight}`).join(",")}`);
