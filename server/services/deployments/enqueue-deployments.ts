@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/client";
-import { enqueue } from "@/server/jobs/define-job";
+import { enqueue, queueFor } from "@/server/jobs/define-job";
 import { deployJob, deployJobId } from "@/server/jobs/deploy";
 
 /** Queues a deployment's job. The job id is derived from the deployment, so queueing twice runs it once. */
@@ -8,14 +8,22 @@ export function enqueueDeployment(deploymentId: string) {
 }
 
 /**
- * Re-queues deployments that are queued or running in the database: covers a crash between the commit that
- * created a deployment and its enqueue, and jobs lost with a Redis that keeps nothing on disk.
+ * Re-queues deployments that are queued, running or rolling back in the database: covers a crash between the commit
+ * that created a deployment and its enqueue, jobs lost with a Redis that keeps nothing on disk, and a job that ended
+ * (its last attempt failed on a database outage) while its deployment is still in progress. Such an ended job is
+ * removed first, because BullMQ ignores a new job whose id it still keeps. The deployment's lease makes a job that
+ * runs beside another one wait rather than repeat a step.
  */
 export async function enqueueUnfinishedDeployments(database: Db) {
   const unfinished = await database.deployment.findMany({
-    where: { status: { in: ["QUEUED", "RUNNING"] } },
+    where: { status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
     select: { id: true },
   });
-  for (const { id } of unfinished) await enqueueDeployment(id);
+  const queue = queueFor(deployJob.queue);
+  for (const { id } of unfinished) {
+    const ended = await queue.getJob(deployJobId(id));
+    if (ended && ((await ended.isCompleted()) || (await ended.isFailed()))) await ended.remove();
+    await enqueueDeployment(id);
+  }
   return unfinished.length;
 }
