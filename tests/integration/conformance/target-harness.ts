@@ -1,0 +1,29 @@
+import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
+import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
+import type { ArtifactLocator } from "@/server/services/deployments/endpoint-variants";
+
+/** One answer from an endpoint, as a client sees it: whether it succeeded and which model version served it. */
+export type Invocation = { ok: boolean; version: number | null };
+
+/**
+ * A deployment target as the conformance scenarios drive it: the real local runtime, or a stand-in that enforces the
+ * real service's rules. The scenarios themselves are the same for every target.
+ */
+export type TargetHarness = {
+  name: string;
+  kind: DeploymentTargetKind;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  target: () => DeploymentTarget;
+  artifactUri: ArtifactLocator;
+  guardrails: () => GuardrailSource;
+  /** Registers one more servable version of the model through the REST API, as a training pipeline would. */
+  registerVersion: (token: string, modelName: string) => Promise<number>;
+  /** Makes a served variant fail its requests, so that its guardrail breaches; resolves once the fault is in place. */
+  breakVariant: (endpointName: string, variantName: string) => Promise<void>;
+  /** A client request through the endpoint. */
+  invoke: (endpointName: string) => Promise<Invocation>;
+  /** The variants and weights the target itself reports. */
+  served: (endpointName: string) => Promise<Record<string, number>>;
+};
