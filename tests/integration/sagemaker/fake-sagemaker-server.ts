@@ -363,7 +363,11 @@ export class FakeSageMaker {
   }
 
   private assertStatus(endpoint: Endpoint, allowed: ReadonlySet<string>) {
-    if (!allowed.has(endpoint.status)) throw invalid(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+    if (allowed.has(endpoint.status)) return;
+    if (endpoint.operation) throw invalid(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+    if (endpoint.status === "Failed")
+      throw invalid(`Endpoint "${endpoint.arn}" is Failed; DeleteEndpoint is the only operation it accepts.`);
+    throw invalid(`Endpoint "${endpoint.arn}" is ${endpoint.status}; this operation needs it InService.`);
   }
 
   /** SageMaker's guardrails need the new config to keep the variant names of the one the endpoint runs. */
