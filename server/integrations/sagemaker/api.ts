@@ -24,7 +24,7 @@ import {
   type UpdateEndpointWeightsAndCapacitiesCommandInput,
 } from "@aws-sdk/client-sagemaker";
 import { isNotFound } from "@/server/integrations/sagemaker/errors";
-import { callWithRetry, type RetryPolicy } from "@/server/integrations/sagemaker/retry";
+import { callWithRetry, sendWriteOnce, type RetryPolicy } from "@/server/integrations/sagemaker/retry";
 
 export type NamedResource = { name: string; arn: string };
 
@@ -71,13 +71,22 @@ export class SageMakerApi {
     return this.call("CreateEndpoint", () => this.client.send(new CreateEndpointCommand(input)));
   }
 
-  updateEndpoint(input: UpdateEndpointCommandInput) {
-    return this.call("UpdateEndpoint", () => this.client.send(new UpdateEndpointCommand(input)));
+  /** `tookEffect` re-describes before a resend (see sendWriteOnce). */
+  updateEndpoint(input: UpdateEndpointCommandInput, tookEffect: () => Promise<boolean>) {
+    return sendWriteOnce(
+      "UpdateEndpoint",
+      this.retry,
+      () => this.client.send(new UpdateEndpointCommand(input)),
+      tookEffect,
+    );
   }
 
-  updateWeights(input: UpdateEndpointWeightsAndCapacitiesCommandInput) {
-    return this.call("UpdateEndpointWeightsAndCapacities", () =>
-      this.client.send(new UpdateEndpointWeightsAndCapacitiesCommand(input)),
+  updateWeights(input: UpdateEndpointWeightsAndCapacitiesCommandInput, tookEffect: () => Promise<boolean>) {
+    return sendWriteOnce(
+      "UpdateEndpointWeightsAndCapacities",
+      this.retry,
+      () => this.client.send(new UpdateEndpointWeightsAndCapacitiesCommand(input)),
+      tookEffect,
     );
   }
 

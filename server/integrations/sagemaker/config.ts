@@ -23,11 +23,21 @@ const s3PrefixSchema = z
   .transform((prefix) => prefix.replace(/\/+$/, ""));
 
 /**
+ * How a registry artifact that is not already a `.tar.gz` reaches the container: `file` mounts it uncompressed as
+ * /opt/ml/model/<its file name>; `tar.gz` packs it (deterministically) into model.tar.gz, which SageMaker unpacks into
+ * /opt/ml/model — what SageMaker's framework containers expect.
+ */
+const packagingSchema = z.enum(["file", "tar.gz"]);
+
+/** A blue/green rollback starts a fleet again; the settle timeout leaves it this long past SageMaker's own timeout. */
+const ROLLBACK_ALLOWANCE_SECONDS = 900;
+
+/**
  * Everything the SageMaker target needs to know about the AWS account it deploys into. Limits follow the SageMaker
- * API: blue/green waits are at most an hour, a deployment may run between 10 minutes and 4 hours, and at most ten
+ * API: blue/green waits are at most an hour, a deployment may run between 10 minutes and 8 hours, and at most ten
  * CloudWatch alarms can trigger an automatic rollback.
  */
-export const sageMakerConfigSchema = z.object({
+const configFields = z.object({
   region: z
     .string()
     .trim()
@@ -79,8 +89,24 @@ export const sageMakerConfigSchema = z.object({
     .array(z.string().trim().min(1).max(255))
     .max(10, "SageMaker accepts at most 10 rollback alarms")
     .default([]),
-  maxExecutionSeconds: z.number().int().min(600).max(14_400).default(3600),
+  /** MaximumExecutionTimeoutInSeconds of every blue/green update: SageMaker rolls back an update still running then. */
+  maxExecutionSeconds: z.number().int().min(600).max(28_800).default(3600),
   terminationWaitSeconds: z.number().int().min(0).max(3600).default(0),
+  /**
+   * How long a deployment waits for an apply to settle. A blue/green update (instance start, every canary or linear
+   * bake, the termination wait) is bounded by maxExecutionSeconds, after which SageMaker rolls it back, so the default
+   * is that plus time for the rollback.
+   */
+  settleTimeoutSeconds: z.number().int().min(60).optional(),
+  /** Between DescribeEndpoint calls while waiting for the endpoint to settle. */
+  pollMs: z.number().int().min(1).default(15_000),
+  packaging: z
+    .object({
+      ONNX: packagingSchema.default("file"),
+      CONTAINER: packagingSchema.default("tar.gz"),
+      VLLM: packagingSchema.default("file"),
+    })
+    .prefault({}),
   endpointUrl: z.url().optional(),
   /** How long `delete` waits for SageMaker to finish removing an endpoint before its configs and models go. */
   deleteTimeoutSeconds: z.number().int().min(0).default(900),
@@ -93,6 +119,17 @@ export const sageMakerConfigSchema = z.object({
     })
     .prefault({}),
 });
+
+export const sageMakerConfigSchema = configFields
+  .transform((config) => ({
+    ...config,
+    settleTimeoutSeconds: config.settleTimeoutSeconds ?? config.maxExecutionSeconds + ROLLBACK_ALLOWANCE_SECONDS,
+  }))
+  .refine((config) => config.settleTimeoutSeconds > config.maxExecutionSeconds, {
+    message:
+      "settleTimeoutSeconds must be longer than maxExecutionSeconds, or a deployment stops waiting while SageMaker is still updating",
+    path: ["settleTimeoutSeconds"],
+  });
 
 export type SageMakerConfig = z.infer<typeof sageMakerConfigSchema>;
 export type SageMakerConfigInput = z.input<typeof sageMakerConfigSchema>;
@@ -128,6 +165,12 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
     rollbackAlarmNames: list(environment.MODELPORT_SAGEMAKER_ROLLBACK_ALARMS),
     maxExecutionSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_MAX_EXECUTION_SECONDS),
     terminationWaitSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_TERMINATION_WAIT_SECONDS),
+    settleTimeoutSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_SETTLE_TIMEOUT_SECONDS),
+    packaging: {
+      ONNX: environment.MODELPORT_SAGEMAKER_PACKAGING_ONNX || undefined,
+      CONTAINER: environment.MODELPORT_SAGEMAKER_PACKAGING_CONTAINER || undefined,
+      VLLM: environment.MODELPORT_SAGEMAKER_PACKAGING_VLLM || undefined,
+    },
     endpointUrl: environment.MODELPORT_SAGEMAKER_ENDPOINT_URL || undefined,
     s3KmsKeyId: environment.MODELPORT_SAGEMAKER_S3_KMS_KEY_ID || undefined,
     s3EndpointUrl: environment.MODELPORT_SAGEMAKER_S3_ENDPOINT_URL || undefined,

@@ -7,7 +7,7 @@ import {
   type DesiredVariant,
 } from "@/server/integrations/sagemaker/endpoint-config";
 import type { ArtifactUpload } from "@/server/integrations/sagemaker/model-artifacts";
-import { artifactUpload, createModelInput } from "@/server/integrations/sagemaker/model-definition";
+import { createModelInput, modelDataPlan } from "@/server/integrations/sagemaker/model-definition";
 import { assertValidSpec } from "@/server/integrations/sagemaker/spec";
 
 /** Everything apply will ask SageMaker for, computed (and validated) before any call. */
@@ -26,7 +26,7 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
   const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
   const variants = productionVariants(spec, modelNames, config);
   const configInput = createEndpointConfigInput(spec.endpointName, variants);
-  const uploads = spec.variants.flatMap((variant) => artifactUpload(variant, config) ?? []);
+  const uploads = spec.variants.flatMap((variant) => modelDataPlan(variant, config).upload ?? []);
   const artifacts = [...new Map(uploads.map((upload) => [upload.uri, upload])).values()];
   return { artifacts, models, variants, configName: configInput.EndpointConfigName, configInput };
 }

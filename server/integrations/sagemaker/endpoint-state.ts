@@ -9,12 +9,19 @@ const STATUS: Record<SageMakerStatus, EndpointStatus> = {
   Deleting: "updating",
   InService: "healthy",
   Failed: "failed",
+  // In service, but on a mix of the old and new configs until another UpdateEndpoint fixes it.
   UpdateRollbackFailed: "failed",
   OutOfService: "failed",
 };
 
-/** SageMaker statuses after which nothing more happens without a new request. */
-const TERMINAL: ReadonlySet<SageMakerStatus> = new Set(["InService", "Failed", "UpdateRollbackFailed", "OutOfService"]);
+/** SageMaker is working on the endpoint: it refuses updates and weight changes until it leaves these. */
+const IN_PROGRESS: ReadonlySet<SageMakerStatus> = new Set([
+  "Creating",
+  "Updating",
+  "SystemUpdating",
+  "RollingBack",
+  "Deleting",
+]);
 
 export const absentState = (endpointName: string): EndpointState => ({ endpointName, status: "absent", variants: [] });
 
@@ -33,6 +40,8 @@ function variantStates(live: DescribeEndpointCommandOutput): VariantState[] {
 function statusMessage(live: DescribeEndpointCommandOutput): string | undefined {
   if (live.FailureReason) return live.FailureReason;
   if (live.EndpointStatus === "OutOfService") return "SageMaker reports the endpoint OutOfService";
+  if (live.EndpointStatus === "UpdateRollbackFailed")
+    return "SageMaker could neither finish the last update nor roll it back (UpdateRollbackFailed)";
   if (live.EndpointStatus === "Deleting") return "SageMaker is deleting the endpoint";
   return undefined;
 }
@@ -48,14 +57,35 @@ export function toEndpointState(endpointName: string, live: DescribeEndpointComm
   };
 }
 
-export function isTerminal(live: DescribeEndpointCommandOutput): boolean {
-  return live.EndpointStatus !== undefined && TERMINAL.has(live.EndpointStatus);
+export function isInProgress(live: DescribeEndpointCommandOutput): boolean {
+  return live.EndpointStatus === undefined || IN_PROGRESS.has(live.EndpointStatus);
 }
 
+/** A retry of a create or update SageMaker is still carrying out towards `configName`. */
+export function isInFlightTo(live: DescribeEndpointCommandOutput, configName: string): boolean {
+  if (live.EndpointStatus === "Creating") return live.EndpointConfigName === configName;
+  return isInProgress(live) && live.PendingDeploymentSummary?.EndpointConfigName === configName;
+}
+
+/** Serving `configName`, or on its way there. */
+export function isServingOrHeadingFor(live: DescribeEndpointCommandOutput, configName: string): boolean {
+  return (
+    isInFlightTo(live, configName) || (live.EndpointStatus === "InService" && live.EndpointConfigName === configName)
+  );
+}
+
+/** Sets failureReason, and makes it the message too since it says the most. */
+export const withFailure = (state: EndpointState, failureReason: string): EndpointState => ({
+  ...state,
+  message: failureReason,
+  failureReason,
+});
+
 /**
- * The outcome of a settled endpoint. A blue/green update that SageMaker rolled back ends InService on the OLD config
- * with a FailureReason: that is a failed deployment, not a healthy one. `expectedConfig` is the config Modelport last
- * asked for; without it a FailureReason alone marks the outcome as failed.
+ * The outcome of an endpoint SageMaker is done with. A blue/green update SageMaker rolled back ends InService on the
+ * OLD config with a FailureReason: the endpoint is healthy (it serves what it served before) and the release failed,
+ * so the state is healthy with a failureReason. `expectedConfig` is the config Modelport last asked for; without it a
+ * FailureReason alone marks a rollback. UpdateRollbackFailed is left to the target, which can recover it.
  */
 export function settledOutcome(
   endpointName: string,
@@ -63,12 +93,12 @@ export function settledOutcome(
   expectedConfig: string | undefined,
 ): EndpointState {
   const state = toEndpointState(endpointName, live);
-  if (live.EndpointStatus !== "InService") return state;
+  if (live.EndpointStatus !== "InService") return state.message ? withFailure(state, state.message) : state;
   const rolledBack =
     expectedConfig !== undefined ? live.EndpointConfigName !== expectedConfig : Boolean(live.FailureReason);
   if (!rolledBack) return { endpointName, status: "healthy", variants: state.variants };
   const reason = live.FailureReason ?? "SageMaker gave no reason";
   const serving =
     expectedConfig !== undefined ? ` It still serves ${live.EndpointConfigName} instead of ${expectedConfig}.` : "";
-  return { ...state, status: "failed", message: `The update was rolled back: ${reason}.${serving}` };
+  return withFailure(state, `SageMaker rolled the update back: ${reason}.${serving}`);
 }

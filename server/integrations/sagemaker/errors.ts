@@ -1,3 +1,5 @@
+import { AppError } from "@/server/errors";
+
 /** The parts of an AWS SDK v3 service error (or a network error) that decide what to do with it. */
 type AwsErrorShape = {
   name: string;
@@ -80,6 +82,21 @@ export function isAlreadyExists(error: unknown): boolean {
     /already existing/i.test(error.awsMessage)
   );
 }
+
+/**
+ * A request SageMaker can never carry out as asked (an invalid spec or rollout, a missing setting, an endpoint only
+ * DeleteEndpoint can touch): `retryable: false` tells the deployment to stop instead of retrying.
+ */
+export class PermanentTargetError extends AppError {
+  readonly retryable = false;
+
+  constructor(message: string, code: "BAD_REQUEST" | "CONFLICT" = "BAD_REQUEST") {
+    super(code, message);
+    this.name = "PermanentTargetError";
+  }
+}
+
+export const permanent = (message: string) => new PermanentTargetError(message);
 
 /** Why a model artifact could not be put where SageMaker reads it; `retryable` is false when trying again cannot help. */
 export class ModelArtifactError extends Error {

@@ -4,9 +4,9 @@ import type {
   DescribeModelCommandOutput,
   Tag,
 } from "@aws-sdk/client-sagemaker";
-import { badRequest } from "@/server/errors";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import { permanent } from "@/server/integrations/sagemaker/errors";
 import type { ArtifactUpload } from "@/server/integrations/sagemaker/model-artifacts";
 import {
   TAG_ARTIFACT_SHA256,
@@ -19,25 +19,48 @@ import {
 
 type ModelData = Pick<ContainerDefinition, "ModelDataUrl" | "ModelDataSource">;
 
-/** s3:// URIs are used as they are; anything else is the artifact's file name under the configured prefix, by sha256. */
-export function modelDataUri(variant: VariantSpec, config: SageMakerConfig): string {
-  if (variant.artifactUri.startsWith("s3://")) return variant.artifactUri;
-  const fileName = variant.artifactUri.split("/").filter(Boolean).at(-1) ?? "model";
-  return `${config.modelDataS3Prefix}/${variant.artifactSha256}/${fileName}`;
-}
+/** Where the variant's model data lives on S3 and, for a registry artifact, how it gets there. */
+export type ModelDataPlan = { uri: string; upload?: ArtifactUpload };
 
-/** A registry artifact (not already on S3) must be uploaded to its modelDataUri before CreateModel points at it. */
-export function artifactUpload(variant: VariantSpec, config: SageMakerConfig): ArtifactUpload | undefined {
-  if (variant.artifactUri.startsWith("s3://")) return undefined;
-  return { sha256: variant.artifactSha256, uri: modelDataUri(variant, config) };
+/** What a packed artifact is called: the name SageMaker's framework containers expect. */
+export const TARBALL_NAME = "model.tar.gz";
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+const isTarball = (fileName: string) => fileName.endsWith(".tar.gz");
+
+/** The registry artifact's file name (the spec's, else the URI's last segment), safe as an S3 key and a tar entry. */
+export function artifactFileName(variant: VariantSpec): string {
+  const named = variant.artifactFileName ?? variant.artifactUri;
+  const fileName = named.split("/").filter(Boolean).at(-1) ?? "";
+  if (!FILE_NAME.test(fileName))
+    throw permanent(
+      `Variant ${variant.variantName}: the artifact file name "${fileName}" must be 1–100 letters, digits, dots, dashes or underscores`,
+    );
+  return fileName;
 }
 
 /**
- * A model.tar.gz is unpacked by SageMaker (ModelDataUrl); anything else is mounted uncompressed — a folder (trailing
- * slash, e.g. LLM weights for vLLM) as an S3 prefix, a single file as an S3 object.
+ * s3:// URIs are used as they are. A registry artifact goes under the configured prefix by sha256, keeping its file
+ * name and packaging; a single file the format's container wants as a tarball is packed into model.tar.gz.
+ */
+export function modelDataPlan(variant: VariantSpec, config: SageMakerConfig): ModelDataPlan {
+  if (variant.artifactUri.startsWith("s3://")) return { uri: variant.artifactUri };
+  const fileName = artifactFileName(variant);
+  const folder = `${config.modelDataS3Prefix}/${variant.artifactSha256}`;
+  if (!isTarball(fileName) && config.packaging[variant.format] === "tar.gz") {
+    const uri = `${folder}/${TARBALL_NAME}`;
+    return { uri, upload: { sha256: variant.artifactSha256, uri, tarEntry: fileName } };
+  }
+  const uri = `${folder}/${fileName}`;
+  return { uri, upload: { sha256: variant.artifactSha256, uri } };
+}
+
+/**
+ * A .tar.gz is unpacked by SageMaker (ModelDataUrl); anything else is mounted uncompressed — a folder (trailing
+ * slash, e.g. LLM weights for vLLM) as an S3 prefix, a single file as an S3 object named as its key's last segment.
  */
 export function modelDataFor(uri: string): ModelData {
-  if (uri.endsWith(".tar.gz")) return { ModelDataUrl: uri };
+  if (isTarball(uri)) return { ModelDataUrl: uri };
   return {
     ModelDataSource: {
       S3DataSource: { S3Uri: uri, S3DataType: uri.endsWith("/") ? "S3Prefix" : "S3Object", CompressionType: "None" },
@@ -60,10 +83,14 @@ function environmentFor(variant: VariantSpec, config: SageMakerConfig): Record<s
 export function containerFor(variant: VariantSpec, config: SageMakerConfig): ContainerDefinition {
   const image = config.images[variant.format];
   if (!image)
-    throw badRequest(
+    throw permanent(
       `No SageMaker serving image is configured for ${variant.format} models (variant ${variant.variantName})`,
     );
-  return { Image: image, ...modelDataFor(modelDataUri(variant, config)), Environment: environmentFor(variant, config) };
+  return {
+    Image: image,
+    ...modelDataFor(modelDataPlan(variant, config).uri),
+    Environment: environmentFor(variant, config),
+  };
 }
 
 export function modelTags(endpointName: string, variant: VariantSpec): Tag[] {

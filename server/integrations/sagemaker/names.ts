@@ -12,6 +12,12 @@ export const TAG_VARIANT = "modelport:variant";
 export const TAG_ARTIFACT_SHA256 = "modelport:artifact-sha256";
 /** On the endpoint: the endpoint config Modelport last asked it to run, to tell a rolled-back update from a success. */
 export const TAG_EXPECTED_CONFIG = "modelport:expected-endpoint-config";
+/**
+ * On the endpoint: the config it served, InService, before Modelport's latest update — what to restore when SageMaker
+ * can neither finish that update nor roll it back (UpdateRollbackFailed), where DescribeEndpoint names no config that
+ * is known to work.
+ */
+export const TAG_PREVIOUS_CONFIG = "modelport:previous-endpoint-config";
 
 /** JSON with object keys sorted at every level, so equal content always hashes the same. */
 export function canonicalJson(value: unknown): string {

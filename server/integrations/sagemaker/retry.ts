@@ -23,3 +23,28 @@ export async function callWithRetry<T>(
     await sleep(backoffDelay(attempt - 1, policy.baseDelayMs, policy.maxDelayMs));
   }
 }
+
+/**
+ * Sends a write whose effect can be observed (UpdateEndpoint, UpdateEndpointWeightsAndCapacities). SageMaker may have
+ * carried out a request whose answer was lost (a 5xx, a dropped connection); resending it blindly would then meet
+ * "Cannot update in-progress endpoint". So before each resend `tookEffect` re-describes, and a write that already
+ * took effect is not sent again.
+ */
+export async function sendWriteOnce(
+  operation: string,
+  policy: RetryPolicy,
+  send: () => Promise<unknown>,
+  tookEffect: () => Promise<boolean>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (error) {
+      if (attempt >= policy.maxAttempts || !isRetryableAwsError(error))
+        throw new SageMakerRequestError(operation, error, attempt);
+    }
+    await sleep(backoffDelay(attempt - 1, policy.baseDelayMs, policy.maxDelayMs));
+    if (await tookEffect()) return;
+  }
+}

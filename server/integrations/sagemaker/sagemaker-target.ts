@@ -1,6 +1,5 @@
-import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
+import { SageMakerClient, type DeploymentConfig, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "@/server/errors";
 import type {
   DeploymentTarget,
@@ -10,7 +9,7 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
-import { versionVariantName } from "@/server/integrations/targets/variant-name";
+import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { SageMakerApi } from "@/server/integrations/sagemaker/api";
 import { deleteCreatedResources } from "@/server/integrations/sagemaker/cleanup";
 import {
@@ -21,24 +20,36 @@ import {
 } from "@/server/integrations/sagemaker/config";
 import { desiredEndpoint, type DesiredEndpoint } from "@/server/integrations/sagemaker/desired-endpoint";
 import { differsOnlyInWeights, isSameEndpointConfig } from "@/server/integrations/sagemaker/endpoint-config";
+import { pollUntilSettled, type PollOptions } from "@/server/integrations/sagemaker/endpoint-polling";
 import {
   absentState,
-  isTerminal,
+  isInFlightTo,
+  isInProgress,
+  isServingOrHeadingFor,
   settledOutcome,
   toEndpointState,
+  withFailure,
 } from "@/server/integrations/sagemaker/endpoint-state";
-import { isAlreadyExists, isNotFound } from "@/server/integrations/sagemaker/errors";
+import { readEndpointRecord, writeEndpointRecord } from "@/server/integrations/sagemaker/endpoint-tags";
+import { PermanentTargetError, isAlreadyExists, isNotFound } from "@/server/integrations/sagemaker/errors";
 import { ModelArtifacts, createS3Client, type ArtifactSource } from "@/server/integrations/sagemaker/model-artifacts";
 import { isSameModel } from "@/server/integrations/sagemaker/model-definition";
 import { TAG_ENDPOINT, TAG_EXPECTED_CONFIG } from "@/server/integrations/sagemaker/names";
-import { assertRolloutFits, deploymentConfigFor } from "@/server/integrations/sagemaker/rollout";
+import {
+  assertRolloutFits,
+  releaseDeploymentConfig,
+  restoreDeploymentConfig,
+} from "@/server/integrations/sagemaker/rollout";
 import { assertValidWeights } from "@/server/integrations/sagemaker/spec";
-import { abortReason, sleep } from "@/server/integrations/sagemaker/timing";
+import { sleep } from "@/server/integrations/sagemaker/timing";
 import { weightsMatch } from "@/server/integrations/sagemaker/weights";
 
-const DEFAULT_POLL_MS = 15_000;
-const POLL_GROWTH = 1.5;
-const MAX_POLL_FACTOR = 4;
+/**
+ * The one variant every version of a model takes on its endpoint. SageMaker's canary and linear traffic shifting only
+ * run when the new endpoint config keeps the live config's variant names, so a name per version would refuse every
+ * guarded rollout; the version lives in the model behind the slot (its name hashes the artifact, its tags name it).
+ */
+export const PRIMARY_VARIANT = "primary";
 
 /** The real SageMaker client for a config; retries are ours (callWithRetry), so the SDK's own are turned off. */
 export function createSageMakerClient(config: SageMakerConfig): SageMakerClient {
@@ -52,9 +63,17 @@ export function createSageMakerClient(config: SageMakerConfig): SageMakerClient 
 /** Clients default to the real ones built from the config; `artifacts` reads registry artifacts to upload to S3. */
 export type SageMakerTargetOptions = { sagemaker?: SageMakerClient; s3?: S3Client; artifacts?: ArtifactSource };
 
+/** How an apply changes an existing endpoint: the rollout asked for (none for a restore) and its DeploymentConfig. */
+type UpdatePlan = { rollout?: RolloutStrategy; deploymentConfig: DeploymentConfig };
+
+const variantNames = (live: DescribeEndpointCommandOutput) =>
+  (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
+
 /**
- * Serves model versions on Amazon SageMaker real-time endpoints. Every resource name is derived from content, so a
- * retried job finds what an earlier attempt created instead of creating it twice.
+ * Serves model versions on Amazon SageMaker real-time endpoints, shifting traffic natively: one UpdateEndpoint carries
+ * a whole blue/green release, and SageMaker bakes, watches the rollback alarms and rolls back by itself. Every
+ * resource name is derived from content, so a retried job finds what an earlier attempt created instead of creating
+ * it twice.
  */
 export class SageMakerTarget implements DeploymentTarget {
   readonly kind = "sagemaker" as const;
@@ -70,11 +89,11 @@ export class SageMakerTarget implements DeploymentTarget {
   }
 
   get settleTimeoutMs() {
-    return 120_000;
+    return this.config.settleTimeoutSeconds * 1000;
   }
 
-  variantName(modelName: string, version: number) {
-    return versionVariantName(modelName, version);
+  variantName(_modelName: string, _version: number) {
+    return PRIMARY_VARIANT;
   }
 
   static fromEnv(
@@ -91,60 +110,61 @@ export class SageMakerTarget implements DeploymentTarget {
     };
   }
 
+  /**
+   * With a rollout: a release, one blue/green UpdateEndpoint shaped by it (CreateEndpoint when the endpoint is new).
+   * Without: a restore, all at once, and nothing at all when the endpoint already serves the spec.
+   */
   async apply(spec: EndpointSpec, options: { rollout?: RolloutStrategy } = {}): Promise<EndpointState> {
-    const rollout = options.rollout ?? { kind: "all-at-once" };
     const desired = desiredEndpoint(spec, this.config);
+    const plan: UpdatePlan = {
+      rollout: options.rollout,
+      deploymentConfig: options.rollout
+        ? releaseDeploymentConfig(options.rollout, this.config)
+        : restoreDeploymentConfig(this.config),
+    };
     const live = await this.api.describeEndpoint(spec.endpointName);
-    if (!live) {
-      const created = await this.createEndpoint(spec.endpointName, desired);
-      if (created) return this.describe(spec.endpointName);
-    }
+    if (!live && (await this.createEndpoint(spec.endpointName, desired))) return this.describe(spec.endpointName);
     const current = live ?? (await this.api.describeEndpoint(spec.endpointName));
     if (!current)
       throw conflict(`SageMaker endpoint ${spec.endpointName} vanished while it was being created; apply again`);
-    return this.applyToExisting(current, desired, rollout);
+    return this.applyToExisting(current, desired, plan);
   }
 
+  /** Waits out an update in progress first, and returns only once SageMaker serves the new weights. */
   async setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState> {
     assertValidWeights(weights);
-    const live = await this.api.describeEndpoint(endpointName);
+    const live = await this.settled(endpointName);
     if (!live) throw notFound(`SageMaker endpoint ${endpointName}`);
-    const known = (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
+    const known = variantNames(live);
     const unknown = Object.keys(weights).filter((name) => !known.includes(name));
     if (unknown.length > 0)
       throw conflict(`Endpoint ${endpointName} has no variant ${unknown.join(", ")} (it has ${known.join(", ")})`);
     if (weightsMatch(live, weights)) return toEndpointState(endpointName, live);
-    this.assertSettledForChange(live);
-    await this.api.updateWeights({
-      EndpointName: endpointName,
-      DesiredWeightsAndCapacities: Object.entries(weights).map(([VariantName, DesiredWeight]) => ({
-        VariantName,
-        DesiredWeight,
-      })),
-    });
-    return this.describe(endpointName);
+    return this.changeWeights(live, weights);
   }
 
   async describe(endpointName: string): Promise<EndpointState> {
     return toEndpointState(endpointName, await this.api.describeEndpoint(endpointName));
   }
 
+  /**
+   * Until SageMaker leaves Creating/Updating/SystemUpdating/RollingBack. A release SageMaker rolled back is healthy
+   * with a failureReason (it serves the previous config); Failed is failed; UpdateRollbackFailed is recovered here.
+   */
   async waitUntilSettled(
     endpointName: string,
     options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
   ): Promise<EndpointState> {
-    const { signal } = options;
-    const basePoll = options.pollMs ?? DEFAULT_POLL_MS;
-    const deadline = Date.now() + options.timeoutMs;
-    for (let delay = basePoll; ; delay = Math.min(delay * POLL_GROWTH, basePoll * MAX_POLL_FACTOR)) {
-      if (signal?.aborted) throw abortReason(signal);
-      const live = await this.api.describeEndpoint(endpointName);
-      if (!live) return absentState(endpointName);
-      if (isTerminal(live)) return settledOutcome(endpointName, live, await this.expectedConfig(live));
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return toEndpointState(endpointName, live);
-      await sleep(Math.min(delay, remaining), signal);
-    }
+    const poll: PollOptions = {
+      deadline: Date.now() + options.timeoutMs,
+      pollMs: options.pollMs ?? this.config.pollMs,
+      signal: options.signal,
+    };
+    const live = await pollUntilSettled(this.api, endpointName, poll);
+    if (!live) return absentState(endpointName);
+    if (isInProgress(live)) return toEndpointState(endpointName, live);
+    if (live.EndpointStatus === "UpdateRollbackFailed") return this.recover(live, poll);
+    return settledOutcome(endpointName, live, (await readEndpointRecord(this.api, live)).expected);
   }
 
   async delete(endpointName: string): Promise<void> {
@@ -177,74 +197,134 @@ export class SageMakerTarget implements DeploymentTarget {
   private async applyToExisting(
     live: DescribeEndpointCommandOutput,
     desired: DesiredEndpoint,
-    rollout: RolloutStrategy,
+    plan: UpdatePlan,
   ): Promise<EndpointState> {
     const endpointName = live.EndpointName ?? "";
-    const liveConfig = await this.liveEndpointConfig(live);
-    const onlyWeights = differsOnlyInWeights(desired.variants, liveConfig?.ProductionVariants);
-    const desiredWeights = Object.fromEntries(
-      desired.variants.map((variant) => [variant.VariantName, variant.InitialVariantWeight]),
-    );
-
-    const pendingConfig = live.PendingDeploymentSummary?.EndpointConfigName;
-    const alreadyServing =
-      onlyWeights &&
-      weightsMatch(live, desiredWeights) &&
-      (pendingConfig === undefined || pendingConfig === live.EndpointConfigName);
-    if (alreadyServing || isInFlightTo(live, desired.configName)) {
-      if (live.EndpointStatus === "InService")
-        await this.tagExpectedConfig(live, live.EndpointConfigName ?? desired.configName);
-      return toEndpointState(endpointName, live);
-    }
-    this.assertSettledForChange(live);
-
-    if (onlyWeights) {
-      await this.tagExpectedConfig(live, live.EndpointConfigName ?? "");
-      await this.api.updateWeights({
-        EndpointName: endpointName,
-        DesiredWeightsAndCapacities: desired.variants.map((variant) => ({
-          VariantName: variant.VariantName,
-          DesiredWeight: variant.InitialVariantWeight,
-        })),
-      });
-      return this.describe(endpointName);
-    }
-
-    const liveNames = (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
+    if (isInFlightTo(live, desired.configName)) return toEndpointState(endpointName, live);
+    assertUpdatable(live);
+    // UpdateRollbackFailed serves a mix of two configs, so it never counts as already serving the spec.
+    const liveConfig = live.EndpointStatus === "InService" ? await this.liveEndpointConfig(live) : undefined;
+    if (liveConfig && differsOnlyInWeights(desired.variants, liveConfig.ProductionVariants))
+      return this.applyWeights(live, desired);
     assertRolloutFits(
-      rollout,
-      liveNames,
+      plan.rollout,
+      variantNames(live),
       desired.variants.map((variant) => variant.VariantName),
     );
-    const DeploymentConfig = deploymentConfigFor(rollout, this.config);
     await this.ensureModels(desired);
     await this.ensureEndpointConfig(desired);
-    await this.tagExpectedConfig(live, desired.configName);
-    await this.api.updateEndpoint({
-      EndpointName: endpointName,
-      EndpointConfigName: desired.configName,
-      DeploymentConfig,
-      RetainAllVariantProperties: false,
+    return this.startUpdate(endpointName, desired.configName, plan.deploymentConfig);
+  }
+
+  /** The same fleet: at most a weight change, and the endpoint is recorded as expected to run its live config. */
+  private async applyWeights(live: DescribeEndpointCommandOutput, desired: DesiredEndpoint): Promise<EndpointState> {
+    const wanted = Object.fromEntries(
+      desired.variants.map((variant) => [variant.VariantName, variant.InitialVariantWeight]),
+    );
+    await writeEndpointRecord(this.api, live, { expected: live.EndpointConfigName });
+    if (weightsMatch(live, wanted)) return toEndpointState(live.EndpointName ?? "", live);
+    return this.changeWeights(live, wanted);
+  }
+
+  private async changeWeights(
+    live: DescribeEndpointCommandOutput,
+    weights: Record<string, number>,
+  ): Promise<EndpointState> {
+    const endpointName = live.EndpointName ?? "";
+    if (live.EndpointStatus !== "InService")
+      throw conflict(
+        `SageMaker endpoint ${endpointName} is ${live.EndpointStatus}; weights change only while InService`,
+      );
+    await this.api.updateWeights(
+      {
+        EndpointName: endpointName,
+        DesiredWeightsAndCapacities: Object.entries(weights).map(([VariantName, DesiredWeight]) => ({
+          VariantName,
+          DesiredWeight,
+        })),
+      },
+      async () => {
+        const now = await this.api.describeEndpoint(endpointName);
+        return now !== undefined && weightsMatch(now, weights);
+      },
+    );
+    const after = await this.settled(endpointName);
+    const state = toEndpointState(endpointName, after);
+    if (after?.EndpointStatus !== "InService" || weightsMatch(after, weights, "current")) return state;
+    return withFailure(
+      state,
+      `SageMaker did not apply the weights${after.FailureReason ? `: ${after.FailureReason}` : ""}`,
+    );
+  }
+
+  /**
+   * Re-describes right before the write, since a retried job or another worker may have sent it meanwhile, and
+   * records what the endpoint served (if InService) and what it is asked to run before asking.
+   */
+  private async startUpdate(
+    endpointName: string,
+    configName: string,
+    deploymentConfig: DeploymentConfig,
+  ): Promise<EndpointState> {
+    const live = await this.api.describeEndpoint(endpointName);
+    if (!live) throw conflict(`SageMaker endpoint ${endpointName} vanished before it could be updated; apply again`);
+    if (isServingOrHeadingFor(live, configName)) return toEndpointState(endpointName, live);
+    assertUpdatable(live);
+    await writeEndpointRecord(this.api, live, {
+      expected: configName,
+      ...(live.EndpointStatus === "InService" && { previous: live.EndpointConfigName }),
     });
+    await this.sendUpdate(endpointName, configName, deploymentConfig);
     return this.describe(endpointName);
   }
 
-  /** UpdateEndpoint and weight changes are refused while SageMaker is working on the endpoint, or after it failed. */
-  private assertSettledForChange(live: DescribeEndpointCommandOutput) {
-    const name = live.EndpointName ?? "";
-    if (live.EndpointStatus === "InService") return;
-    if (
-      live.EndpointStatus === "Failed" ||
-      live.EndpointStatus === "UpdateRollbackFailed" ||
-      live.EndpointStatus === "OutOfService"
-    ) {
-      throw conflict(
-        `SageMaker endpoint ${name} is ${live.EndpointStatus}${live.FailureReason ? ` (${live.FailureReason})` : ""}; delete it before applying again`,
+  private sendUpdate(endpointName: string, configName: string, DeploymentConfig: DeploymentConfig) {
+    return this.api.updateEndpoint(
+      {
+        EndpointName: endpointName,
+        EndpointConfigName: configName,
+        DeploymentConfig,
+        RetainAllVariantProperties: false,
+      },
+      async () => {
+        const now = await this.api.describeEndpoint(endpointName);
+        return now !== undefined && isServingOrHeadingFor(now, configName);
+      },
+    );
+  }
+
+  /**
+   * UpdateRollbackFailed: the endpoint serves a mix of the old and new configs until another UpdateEndpoint. The
+   * config it served before the failed update (recorded when that update was sent) is restored all at once, and the
+   * outcome carries the failure.
+   */
+  private async recover(live: DescribeEndpointCommandOutput, poll: PollOptions): Promise<EndpointState> {
+    const endpointName = live.EndpointName ?? "";
+    const reason = `SageMaker could neither finish the update nor roll it back (UpdateRollbackFailed${live.FailureReason ? `: ${live.FailureReason}` : ""})`;
+    const { previous } = await readEndpointRecord(this.api, live);
+    if (!previous || !(await this.configExists(previous)))
+      return withFailure(
+        toEndpointState(endpointName, live),
+        `${reason}. No earlier config is recorded to restore; apply the previous spec to restore it.`,
+      );
+    try {
+      await this.sendUpdate(endpointName, previous, restoreDeploymentConfig(this.config));
+    } catch (error) {
+      const refusal = error instanceof Error ? error.message : String(error);
+      return withFailure(
+        toEndpointState(endpointName, live),
+        `${reason}. Restoring ${previous} was refused: ${refusal}`,
       );
     }
-    throw conflict(
-      `SageMaker endpoint ${name} is ${live.EndpointStatus ?? "busy"}; wait until it settles before changing it`,
-    );
+    return recoveryOutcome(endpointName, await pollUntilSettled(this.api, endpointName, poll), previous, reason);
+  }
+
+  /** Until SageMaker is done with the endpoint, for at most the settle timeout. */
+  private settled(endpointName: string) {
+    return pollUntilSettled(this.api, endpointName, {
+      deadline: Date.now() + this.settleTimeoutMs,
+      pollMs: this.config.pollMs,
+    });
   }
 
   /** Every model's bytes are on S3 before CreateModel points at them. */
@@ -288,16 +368,14 @@ export class SageMakerTarget implements DeploymentTarget {
     }
   }
 
-  private async expectedConfig(live: DescribeEndpointCommandOutput): Promise<string | undefined> {
-    if (!live.EndpointArn) return undefined;
-    const tags = await this.api.listTags(live.EndpointArn);
-    return tags.find((tag) => tag.Key === TAG_EXPECTED_CONFIG)?.Value;
-  }
-
-  /** Recorded before the update starts, so a later wait (even in another process) can tell a rollback from success. */
-  private async tagExpectedConfig(live: DescribeEndpointCommandOutput, configName: string) {
-    if (!live.EndpointArn || (await this.expectedConfig(live)) === configName) return;
-    await this.api.addTags(live.EndpointArn, [{ Key: TAG_EXPECTED_CONFIG, Value: configName }]);
+  private async configExists(configName: string): Promise<boolean> {
+    try {
+      await this.api.describeEndpointConfig(configName);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
   }
 
   private async waitUntilGone(endpointName: string) {
@@ -317,8 +395,38 @@ function ignoreNotFound(error: unknown): void {
   if (!isNotFound(error)) throw error;
 }
 
-/** A retry of an apply whose create or blue/green update SageMaker is still carrying out. */
-function isInFlightTo(live: DescribeEndpointCommandOutput, configName: string): boolean {
-  if (live.EndpointStatus === "Creating") return live.EndpointConfigName === configName;
-  return live.EndpointStatus !== "InService" && live.PendingDeploymentSummary?.EndpointConfigName === configName;
+/**
+ * UpdateEndpoint is accepted InService and, to repair it, in UpdateRollbackFailed. While SageMaker works on the
+ * endpoint a later retry may succeed; Failed and OutOfService endpoints accept only DeleteEndpoint.
+ */
+function assertUpdatable(live: DescribeEndpointCommandOutput): void {
+  const name = live.EndpointName ?? "";
+  const status = live.EndpointStatus;
+  if (status === "InService" || status === "UpdateRollbackFailed") return;
+  if (status === "Failed" || status === "OutOfService") {
+    throw new PermanentTargetError(
+      `SageMaker endpoint ${name} is ${status}${live.FailureReason ? ` (${live.FailureReason})` : ""}; SageMaker allows only deleting it, so delete it and apply again`,
+      "CONFLICT",
+    );
+  }
+  throw conflict(`SageMaker endpoint ${name} is ${status ?? "busy"}; wait until it settles before changing it`);
+}
+
+function recoveryOutcome(
+  endpointName: string,
+  after: DescribeEndpointCommandOutput | undefined,
+  restored: string,
+  reason: string,
+): EndpointState {
+  if (!after) return absentState(endpointName);
+  const state = toEndpointState(endpointName, after);
+  if (after.EndpointStatus === "InService" && after.EndpointConfigName === restored)
+    return withFailure(
+      { ...state, status: "healthy" },
+      `${reason}. Modelport restored ${restored}, which served before the update.`,
+    );
+  if (isInProgress(after))
+    return withFailure(state, `${reason}. Modelport is restoring ${restored}; it has not finished.`);
+  const why = after.FailureReason ? `: ${after.FailureReason}` : "";
+  return withFailure({ ...state, status: "failed" }, `${reason}. Restoring ${restored} failed too${why}.`);
 }

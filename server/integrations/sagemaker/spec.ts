@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { badRequest } from "@/server/errors";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { instanceTypeSchema } from "@/server/integrations/sagemaker/config";
+import { permanent } from "@/server/integrations/sagemaker/errors";
 import { SAGEMAKER_NAME_PATTERN } from "@/server/integrations/sagemaker/names";
 
 const MAX_PRODUCTION_VARIANTS = 10;
@@ -35,7 +35,7 @@ const endpointSpecSchema = z.object({
 /** Rejects a spec SageMaker would refuse, before anything is created. */
 export function assertValidSpec(spec: EndpointSpec): void {
   const parsed = endpointSpecSchema.safeParse(spec);
-  if (!parsed.success) throw badRequest(`Invalid SageMaker endpoint spec:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw permanent(`Invalid SageMaker endpoint spec:\n${z.prettifyError(parsed.error)}`);
 }
 
 export function assertValidWeights(weights: Record<string, number>): void {
@@ -43,8 +43,8 @@ export function assertValidWeights(weights: Record<string, number>): void {
     ([, weight]) => !Number.isFinite(weight) || weight < 0 || weight > 100,
   );
   if (invalid.length > 0)
-    throw badRequest(
+    throw permanent(
       `Weights must be between 0 and 100 (got ${invalid.map(([name, weight]) => `${name}=${weight}`).join(", ")})`,
     );
-  if (Object.keys(weights).length === 0) throw badRequest("Give at least one variant weight");
+  if (Object.keys(weights).length === 0) throw permanent("Give at least one variant weight");
 }

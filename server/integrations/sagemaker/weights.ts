@@ -2,12 +2,19 @@ import type { DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 
 const WEIGHT_TOLERANCE = 0.01;
 
-/** Compares as shares of traffic, since SageMaker weights are relative. */
-export function weightsMatch(live: DescribeEndpointCommandOutput, wanted: Record<string, number>): boolean {
+/**
+ * Compares as shares of traffic, since SageMaker weights are relative. `desired` counts weights SageMaker accepted but
+ * may not have applied yet; `current` only those it serves.
+ */
+export function weightsMatch(
+  live: DescribeEndpointCommandOutput,
+  wanted: Record<string, number>,
+  which: "desired" | "current" = "desired",
+): boolean {
   const variants = live.ProductionVariants ?? [];
   const weightOf = (name: string) => {
     const variant = variants.find((candidate) => candidate.VariantName === name);
-    return variant?.DesiredWeight ?? variant?.CurrentWeight;
+    return which === "desired" ? (variant?.DesiredWeight ?? variant?.CurrentWeight) : variant?.CurrentWeight;
   };
   const merged = Object.fromEntries(
     variants.map((variant) => [

@@ -17,6 +17,11 @@ export type VariantSpec = {
    *  serving image understands (Kubernetes). */
   artifactUri: string;
   artifactSha256: string;
+  /**
+   * The registry artifact's own file name (e.g. "model.onnx", "model.tar.gz"), for targets that copy the artifact and
+   * must keep its name and packaging (SageMaker). Absent: the last segment of `artifactUri`.
+   */
+  artifactFileName?: string;
   signature: Signature;
   /** Share of traffic, 0–100; the weights of an endpoint's variants sum to 100. */
   weight: number;

@@ -3,29 +3,66 @@ import type { AddressInfo } from "node:net";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
-type Variant = { VariantName: string; InitialVariantWeight: number; InitialInstanceCount: number };
+type Variant = { VariantName: string; InitialVariantWeight: number; InitialInstanceCount?: number };
+type CapacitySize = { Type?: string; Value?: number };
+type Routing = {
+  Type?: string;
+  WaitIntervalInSeconds?: number;
+  CanarySize?: CapacitySize;
+  LinearStepSize?: CapacitySize;
+};
+type DeploymentConfig = {
+  BlueGreenUpdatePolicy?: {
+    TrafficRoutingConfiguration?: Routing;
+    TerminationWaitInSeconds?: number;
+    MaximumExecutionTimeoutInSeconds?: number;
+  };
+  AutoRollbackConfiguration?: { Alarms?: { AlarmName: string }[] };
+};
+
+/** What SageMaker is doing to an endpoint: times are Date.now() values, derived from the request when it arrived. */
+type Operation =
+  | { kind: "create"; readyAt: number }
+  | { kind: "weights"; readyAt: number; weights: Record<string, number> }
+  | {
+      kind: "update";
+      config: string;
+      /** The green fleet is up and takes traffic; alarms are watched from here until bakedAt. */
+      provisionedAt: number;
+      bakedAt: number;
+      alarms: string[];
+      /** Set when the update is rolling back: when that ends, and why. */
+      rollback?: { doneAt: number; reason: string };
+      failRollback?: string;
+    }
+  | { kind: "delete"; goneAt: number };
+
 type Endpoint = {
   arn: string;
   status: string;
   configName: string;
-  pendingConfig?: string;
   failureReason?: string;
   weights: Record<string, number>;
-  pendingWeights?: Record<string, number>;
-  /** DescribeEndpoint calls left before the current transition completes. */
-  ticks: number;
+  operation?: Operation;
+  lastDeploymentConfig?: DeploymentConfig;
+  /** New fleets SageMaker started for the endpoint: one per CreateEndpoint and per UpdateEndpoint. */
+  fleets: number;
 };
 
 export type RecordedRequest = { operation: string; body: Body; authorization: string };
+/** How fast time runs: SageMaker's minutes of instance start and bake become milliseconds. */
+export type FakeTiming = { transitionMs: number; msPerSecond: number };
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
-const TRANSITION_TICKS = 2;
+const MAX_WAIT_SECONDS = 3600;
+const UPDATABLE = new Set(["InService", "UpdateRollbackFailed"]);
 
 class ApiError extends Error {
   constructor(
     readonly type: string,
     message: string,
+    readonly status = 400,
   ) {
     super(message);
   }
@@ -41,12 +78,55 @@ const text = (body: Body, key: string) => String(body[key] ?? "");
 const variantsOf = (body: Body) =>
   Array.isArray(body.ProductionVariants) ? (body.ProductionVariants as Variant[]) : [];
 const tagsOf = (body: Body) => (Array.isArray(body.Tags) ? (body.Tags as Tag[]) : []);
+const invalid = (message: string) => new ApiError("ValidationException", message);
+
+function assertRange(value: number | undefined, min: number, max: number, field: string) {
+  if (value === undefined || !Number.isInteger(value) || value < min || value > max)
+    throw invalid(`${field} must be between ${min} and ${max} (got ${value})`);
+}
+
+/** The DeploymentConfig checks SageMaker documents (API reference: BlueGreenUpdatePolicy, TrafficRoutingConfig, ...). */
+function validateDeploymentConfig(config: DeploymentConfig | undefined) {
+  const policy = config?.BlueGreenUpdatePolicy;
+  const routing = policy?.TrafficRoutingConfiguration;
+  if (policy?.MaximumExecutionTimeoutInSeconds !== undefined)
+    assertRange(policy.MaximumExecutionTimeoutInSeconds, 600, 28_800, "MaximumExecutionTimeoutInSeconds");
+  if (policy?.TerminationWaitInSeconds !== undefined)
+    assertRange(policy.TerminationWaitInSeconds, 0, MAX_WAIT_SECONDS, "TerminationWaitInSeconds");
+  if (routing) assertRange(routing.WaitIntervalInSeconds, 0, MAX_WAIT_SECONDS, "WaitIntervalInSeconds");
+  if (routing?.Type === "CANARY") assertRange(routing.CanarySize?.Value, 1, 50, "CanarySize (CAPACITY_PERCENT)");
+  if (routing?.Type === "LINEAR")
+    assertRange(routing.LinearStepSize?.Value, 10, 50, "LinearStepSize (CAPACITY_PERCENT)");
+  const alarms = config?.AutoRollbackConfiguration?.Alarms;
+  if (alarms !== undefined) assertRange(alarms.length, 1, 10, "the number of AutoRollbackConfiguration alarms");
+}
+
+/** Seconds of baking (watched by the alarms) an update runs after its green fleet is up. */
+function bakeSeconds(config: DeploymentConfig | undefined): number {
+  const policy = config?.BlueGreenUpdatePolicy;
+  const routing = policy?.TrafficRoutingConfiguration;
+  const wait = routing?.WaitIntervalInSeconds ?? 0;
+  const steps =
+    routing?.Type === "CANARY"
+      ? 1
+      : routing?.Type === "LINEAR"
+        ? Math.ceil(100 / (routing.LinearStepSize?.Value ?? 100))
+        : 0;
+  return steps * wait + (policy?.TerminationWaitInSeconds ?? 0);
+}
 
 /**
  * A small SageMaker control plane speaking the real wire protocol (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Op>`,
  * `__type` errors), so the real SDK client is exercised end to end: endpoint override, SigV4 signing, serialization and
- * error parsing. Endpoints move Creating/Updating → InService after a couple of DescribeEndpoint calls; a scripted
- * update failure rolls back to the old config the way SageMaker does.
+ * error parsing. Its behaviour is our model of SageMaker's documented rules, not a recording:
+ * - Creating → InService and Updating → InService happen in (scaled) time, evaluated whenever a request arrives;
+ * - UpdateEndpoint is accepted only InService or UpdateRollbackFailed, weight changes only InService ("Cannot update
+ *   in-progress endpoint");
+ * - a CANARY or LINEAR update must keep the live variant names;
+ * - an update bakes for its wait intervals plus the termination wait, and rolls back when one of its
+ *   AutoRollbackConfiguration alarms is in ALARM (set by the test), ending InService on the old config with a
+ *   FailureReason (kept afterwards: whether SageMaker clears it on a later success is not documented);
+ * - `failNextUpdateRollback` makes the next update end UpdateRollbackFailed, on a mix of both configs.
  */
 export class FakeSageMaker {
   readonly requests: RecordedRequest[] = [];
@@ -55,11 +135,16 @@ export class FakeSageMaker {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly tags = new Map<string, Tag[]>();
   private readonly throttles = new Map<string, number>();
-  private nextUpdateFailure: string | undefined;
+  private readonly alarms = new Map<string, "OK" | "ALARM">();
+  private readonly lostResponses = new Set<string>();
+  private nextRollbackFailure: string | undefined;
   private server: Server | undefined;
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
-  constructor(private readonly journal: string[] = []) {}
+  constructor(
+    private readonly journal: string[] = [],
+    private readonly timing: FakeTiming = { transitionMs: 20, msPerSecond: 0.2 },
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
@@ -75,13 +160,49 @@ export class FakeSageMaker {
     this.throttles.set(operation, times);
   }
 
-  /** The next blue/green update trips an alarm and SageMaker rolls back to the old config. */
-  failNextUpdate(reason: string) {
-    this.nextUpdateFailure = reason;
+  /** A CloudWatch alarm's state, as SageMaker would read it while baking. */
+  setAlarm(name: string, state: "OK" | "ALARM") {
+    this.advanceAll();
+    this.alarms.set(name, state);
+  }
+
+  /** The next UpdateEndpoint fails and so does its rollback: the endpoint ends UpdateRollbackFailed. */
+  failNextUpdateRollback(reason: string) {
+    this.nextRollbackFailure = reason;
+  }
+
+  /** The next call of `operation` is carried out, but its answer is lost (HTTP 500). */
+  loseNextResponse(operation: string) {
+    this.lostResponses.add(operation);
+  }
+
+  /** Everything SageMaker is doing finishes now (alarms still decide whether an update rolls back). */
+  finishOperations() {
+    for (const endpoint of this.endpoints.values()) {
+      const operation = endpoint.operation;
+      if (operation?.kind === "update") {
+        operation.provisionedAt = 0;
+        operation.bakedAt = 0;
+        if (operation.rollback) operation.rollback.doneAt = 0;
+      } else if (operation?.kind === "delete") operation.goneAt = 0;
+      else if (operation) operation.readyAt = 0;
+    }
+    this.advanceAll();
   }
 
   operations(): string[] {
     return this.requests.map((request) => request.operation);
+  }
+
+  /** How many fleets SageMaker started for the endpoint so far. */
+  fleets(endpointName: string): number {
+    return this.endpoints.get(endpointName)?.fleets ?? 0;
+  }
+
+  /** The config the endpoint serves now (its EndpointConfigName). */
+  servingConfig(endpointName: string): string | undefined {
+    this.advanceAll();
+    return this.endpoints.get(endpointName)?.configName;
   }
 
   resourceNames() {
@@ -101,12 +222,14 @@ export class FakeSageMaker {
     this.journal.push(`SageMaker.${operation}`);
     response.setHeader("content-type", "application/x-amz-json-1.1");
     try {
+      this.advanceAll();
       const result = this.dispatch(operation, body);
+      if (this.lostResponses.delete(operation)) throw new ApiError("InternalFailure", "We lost the answer", 500);
       response.statusCode = 200;
       response.end(JSON.stringify(result));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      response.statusCode = 400;
+      response.statusCode = error.status;
       response.end(JSON.stringify({ __type: `com.amazon.coral.validate#${error.type}`, Message: error.message }));
     }
   }
@@ -181,11 +304,7 @@ export class FakeSageMaker {
   }
 
   private create(store: Map<string, Body>, kind: string, name: string, body: Body): Body {
-    if (store.has(name))
-      throw new ApiError(
-        "ValidationException",
-        `Cannot create already existing ${LABELS[kind]} "${arnOf(kind, name)}".`,
-      );
+    if (store.has(name)) throw invalid(`Cannot create already existing ${LABELS[kind]} "${arnOf(kind, name)}".`);
     store.set(name, body);
     this.addTags(arnOf(kind, name), tagsOf(body));
     return kind === "model" ? { ModelArn: arnOf(kind, name) } : { EndpointConfigArn: arnOf(kind, name) };
@@ -193,7 +312,7 @@ export class FakeSageMaker {
 
   private find(store: Map<string, Body>, kind: string, name: string): Body {
     const found = store.get(name);
-    if (!found) throw new ApiError("ValidationException", `Could not find ${LABELS[kind]} "${arnOf(kind, name)}".`);
+    if (!found) throw invalid(`Could not find ${LABELS[kind]} "${arnOf(kind, name)}".`);
     return found;
   }
 
@@ -212,127 +331,190 @@ export class FakeSageMaker {
 
   private endpoint(name: string): Endpoint {
     const endpoint = this.endpoints.get(name);
-    if (!endpoint) throw new ApiError("ValidationException", `Could not find endpoint "${arnOf("endpoint", name)}".`);
+    if (!endpoint) throw invalid(`Could not find endpoint "${arnOf("endpoint", name)}".`);
     return endpoint;
+  }
+
+  private variantsOfConfig(configName: string): Variant[] {
+    return variantsOf(this.find(this.configs, "endpoint-config", configName));
   }
 
   private weightsOf(configName: string): Record<string, number> {
     return Object.fromEntries(
-      variantsOf(this.find(this.configs, "endpoint-config", configName)).map((variant) => [
-        variant.VariantName,
-        variant.InitialVariantWeight,
-      ]),
+      this.variantsOfConfig(configName).map((variant) => [variant.VariantName, variant.InitialVariantWeight]),
     );
   }
 
   private createEndpoint(body: Body): Body {
     const name = text(body, "EndpointName");
     if (this.endpoints.has(name))
-      throw new ApiError(
-        "ValidationException",
-        `Cannot create already existing endpoint "${arnOf("endpoint", name)}".`,
-      );
+      throw invalid(`Cannot create already existing endpoint "${arnOf("endpoint", name)}".`);
     const configName = text(body, "EndpointConfigName");
     this.endpoints.set(name, {
       arn: arnOf("endpoint", name),
       status: "Creating",
       configName,
       weights: this.weightsOf(configName),
-      ticks: TRANSITION_TICKS,
+      operation: { kind: "create", readyAt: Date.now() + this.timing.transitionMs },
+      fleets: 1,
     });
     this.addTags(arnOf("endpoint", name), tagsOf(body));
     return { EndpointArn: arnOf("endpoint", name) };
   }
 
+  private assertStatus(endpoint: Endpoint, allowed: ReadonlySet<string>) {
+    if (allowed.has(endpoint.status)) return;
+    if (endpoint.operation) throw invalid(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+    if (endpoint.status === "Failed")
+      throw invalid(`Endpoint "${endpoint.arn}" is Failed; DeleteEndpoint is the only operation it accepts.`);
+    throw invalid(`Endpoint "${endpoint.arn}" is ${endpoint.status}; this operation needs it InService.`);
+  }
+
+  /** SageMaker's guardrails need the new config to keep the variant names of the one the endpoint runs. */
+  private assertSameVariantNames(endpoint: Endpoint, newConfig: string, routing: Routing | undefined) {
+    if (routing?.Type !== "CANARY" && routing?.Type !== "LINEAR") return;
+    const names = (config: string) =>
+      this.variantsOfConfig(config)
+        .map((variant) => variant.VariantName)
+        .sort()
+        .join(",");
+    if (names(endpoint.configName) !== names(newConfig))
+      throw invalid(
+        `Traffic shifting ${routing.Type} requires the new endpoint configuration ${newConfig} to have the same variant names as ${endpoint.configName}.`,
+      );
+  }
+
   private updateEndpoint(body: Body): Body {
     const endpoint = this.endpoint(text(body, "EndpointName"));
-    if (endpoint.status !== "InService")
-      throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
-    endpoint.pendingConfig = text(body, "EndpointConfigName");
-    this.find(this.configs, "endpoint-config", endpoint.pendingConfig);
+    this.assertStatus(endpoint, UPDATABLE);
+    const config = text(body, "EndpointConfigName");
+    this.find(this.configs, "endpoint-config", config);
+    const deployment = body.DeploymentConfig as DeploymentConfig | undefined;
+    validateDeploymentConfig(deployment);
+    this.assertSameVariantNames(endpoint, config, deployment?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration);
+    const provisionedAt = Date.now() + this.timing.transitionMs;
+    endpoint.operation = {
+      kind: "update",
+      config,
+      provisionedAt,
+      bakedAt: provisionedAt + bakeSeconds(deployment) * this.timing.msPerSecond,
+      alarms: (deployment?.AutoRollbackConfiguration?.Alarms ?? []).map((alarm) => alarm.AlarmName),
+      failRollback: this.nextRollbackFailure,
+    };
+    this.nextRollbackFailure = undefined;
     endpoint.status = "Updating";
-    endpoint.ticks = TRANSITION_TICKS;
+    endpoint.lastDeploymentConfig = deployment;
+    endpoint.fleets++;
     return { EndpointArn: endpoint.arn };
   }
 
   private updateWeights(body: Body): Body {
     const endpoint = this.endpoint(text(body, "EndpointName"));
-    if (endpoint.status !== "InService")
-      throw new ApiError("ValidationException", `Cannot update in-progress endpoint "${endpoint.arn}".`);
+    this.assertStatus(endpoint, new Set(["InService"]));
     const desired = Array.isArray(body.DesiredWeightsAndCapacities)
       ? (body.DesiredWeightsAndCapacities as { VariantName: string; DesiredWeight: number }[])
       : [];
-    endpoint.pendingWeights = {
-      ...endpoint.weights,
-      ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])),
+    const unknown = desired.filter((item) => !(item.VariantName in endpoint.weights));
+    if (unknown.length > 0)
+      throw invalid(`The variant(s) ${unknown.map((item) => item.VariantName).join(", ")} do not exist.`);
+    endpoint.operation = {
+      kind: "weights",
+      readyAt: Date.now() + this.timing.transitionMs,
+      weights: {
+        ...endpoint.weights,
+        ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])),
+      },
     };
     endpoint.status = "Updating";
-    endpoint.ticks = 1;
     return { EndpointArn: endpoint.arn };
   }
 
   private deleteEndpoint(name: string): Body {
     const endpoint = this.endpoint(name);
     endpoint.status = "Deleting";
-    endpoint.ticks = 1;
+    endpoint.operation = { kind: "delete", goneAt: Date.now() + this.timing.transitionMs };
     return {};
   }
 
   private describeEndpoint(name: string): Body {
     const endpoint = this.endpoint(name);
-    this.advance(name, endpoint);
-    if (!this.endpoints.has(name))
-      throw new ApiError("ValidationException", `Could not find endpoint "${endpoint.arn}".`);
+    const operation = endpoint.operation;
+    const pending = operation?.kind === "update" ? operation.config : undefined;
+    const desiredWeights = operation?.kind === "weights" ? operation.weights : endpoint.weights;
+    const counts = Object.fromEntries(
+      this.variantsOfConfig(endpoint.configName).map((variant) => [
+        variant.VariantName,
+        variant.InitialInstanceCount ?? 1,
+      ]),
+    );
     return {
       EndpointName: name,
       EndpointArn: endpoint.arn,
       EndpointConfigName: endpoint.configName,
       EndpointStatus: endpoint.status,
       ...(endpoint.failureReason && { FailureReason: endpoint.failureReason }),
-      ...(endpoint.pendingConfig && { PendingDeploymentSummary: { EndpointConfigName: endpoint.pendingConfig } }),
+      ...(pending && { PendingDeploymentSummary: { EndpointConfigName: pending } }),
+      ...(endpoint.lastDeploymentConfig && { LastDeploymentConfig: endpoint.lastDeploymentConfig }),
       CreationTime: 0,
       LastModifiedTime: 0,
       ProductionVariants: Object.entries(endpoint.weights).map(([VariantName, weight]) => ({
         VariantName,
         CurrentWeight: weight,
-        DesiredWeight: endpoint.pendingWeights?.[VariantName] ?? weight,
-        CurrentInstanceCount: endpoint.status === "Creating" ? 0 : 1,
-        DesiredInstanceCount: 1,
+        DesiredWeight: desiredWeights[VariantName] ?? weight,
+        CurrentInstanceCount: endpoint.status === "Creating" ? 0 : (counts[VariantName] ?? 1),
+        DesiredInstanceCount: counts[VariantName] ?? 1,
       })),
     };
   }
 
-  private advance(name: string, endpoint: Endpoint) {
-    if (endpoint.ticks > 0) {
-      endpoint.ticks--;
+  private advanceAll() {
+    const now = Date.now();
+    for (const [name, endpoint] of this.endpoints) this.advance(name, endpoint, now);
+  }
+
+  private advance(name: string, endpoint: Endpoint, now: number) {
+    const operation = endpoint.operation;
+    if (operation?.kind === "delete" && now >= operation.goneAt) this.endpoints.delete(name);
+    else if (operation?.kind === "create" && now >= operation.readyAt) this.settle(endpoint, "InService");
+    else if (operation?.kind === "weights" && now >= operation.readyAt) {
+      endpoint.weights = operation.weights;
+      this.settle(endpoint, "InService");
+    } else if (operation?.kind === "update") this.advanceUpdate(endpoint, operation, now);
+  }
+
+  private advanceUpdate(endpoint: Endpoint, update: Extract<Operation, { kind: "update" }>, now: number) {
+    if (update.rollback) {
+      if (now < update.rollback.doneAt) return;
+      endpoint.failureReason = update.rollback.reason;
+      this.settle(endpoint, "InService");
       return;
     }
-    if (endpoint.status === "Deleting") {
-      this.endpoints.delete(name);
+    if (now < update.provisionedAt) return;
+    if (update.failRollback) return this.failRollback(endpoint, update.config, update.failRollback);
+    const firing = update.alarms.find((alarm) => this.alarms.get(alarm) === "ALARM");
+    if (firing) {
+      update.rollback = {
+        doneAt: now + this.timing.transitionMs,
+        reason: `Deployment rolled back: CloudWatch alarm ${firing} went into ALARM state while baking.`,
+      };
       return;
     }
-    if (endpoint.status === "Creating") endpoint.status = "InService";
-    if (endpoint.status === "RollingBack") {
-      endpoint.status = "InService";
-      endpoint.pendingConfig = undefined;
-    }
-    if (endpoint.status !== "Updating") return;
-    if (endpoint.pendingWeights) {
-      endpoint.weights = endpoint.pendingWeights;
-      endpoint.pendingWeights = undefined;
-      endpoint.status = "InService";
-      return;
-    }
-    if (this.nextUpdateFailure) {
-      endpoint.failureReason = this.nextUpdateFailure;
-      this.nextUpdateFailure = undefined;
-      endpoint.status = "RollingBack";
-      endpoint.ticks = 1;
-      return;
-    }
-    endpoint.configName = endpoint.pendingConfig ?? endpoint.configName;
-    endpoint.weights = this.weightsOf(endpoint.configName);
-    endpoint.pendingConfig = undefined;
-    endpoint.status = "InService";
+    if (now < update.bakedAt) return;
+    endpoint.configName = update.config;
+    endpoint.weights = this.weightsOf(update.config);
+    this.settle(endpoint, "InService");
+  }
+
+  /** Both fleets keep serving: the variants of both configs, under the new config's name. */
+  private failRollback(endpoint: Endpoint, newConfig: string, reason: string) {
+    endpoint.weights = { ...endpoint.weights, ...this.weightsOf(newConfig) };
+    endpoint.configName = newConfig;
+    endpoint.failureReason = reason;
+    this.settle(endpoint, "UpdateRollbackFailed");
+  }
+
+  private settle(endpoint: Endpoint, status: string) {
+    endpoint.status = status;
+    endpoint.operation = undefined;
   }
 }

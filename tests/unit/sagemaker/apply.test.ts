@@ -18,6 +18,7 @@ import {
   ONNX_IMAGE,
   ROLE,
   alreadyExists,
+  awsError,
   desiredFor,
   endpointNotFound,
   liveEndpoint,
@@ -29,6 +30,7 @@ import {
 
 const sha = (version: number) => String(version).repeat(64);
 const expectedTag = (value: string) => ({ Tags: [{ Key: "modelport:expected-endpoint-config", Value: value }] });
+const previousTag = (value: string) => ({ Key: "modelport:previous-endpoint-config", Value: value });
 
 describe("apply: creating a new endpoint", () => {
   let env: ReturnType<typeof mockedTarget>;
@@ -208,7 +210,7 @@ describe("apply: rejecting bad input before anything is written", () => {
     const { sagemaker, target } = mockedTarget();
     const error = await target.apply(endpoint).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining(message) });
+    expect(error).toMatchObject({ code: "BAD_REQUEST", retryable: false, message: expect.stringContaining(message) });
     expect(sagemaker.calls()).toHaveLength(0);
   });
 });
@@ -245,7 +247,7 @@ describe("apply: updating a live endpoint", () => {
   ];
 
   it.each(strategies)(
-    "%s: new model and config, expected config tagged, then a blue/green UpdateEndpoint with auto-rollback alarms",
+    "%s: new model and config, the expected and previous configs tagged, then ONE blue/green UpdateEndpoint with auto-rollback alarms",
     async (kind, rollout) => {
       const { sagemaker, target } = onLiveOldConfig();
 
@@ -254,7 +256,7 @@ describe("apply: updating a live endpoint", () => {
       expect(writeCommands(sagemaker)).toEqual(["CreateModel", "CreateEndpointConfig", "AddTags", "UpdateEndpoint"]);
       expect(sagemaker.commandCalls(AddTagsCommand)[0]?.args[0].input).toEqual({
         ResourceArn: ENDPOINT_ARN,
-        ...expectedTag(newConfig.configName),
+        Tags: [...expectedTag(newConfig.configName).Tags, previousTag(oldConfig.configName)],
       });
       expect(sagemaker.commandCalls(UpdateEndpointCommand)[0]?.args[0].input).toEqual({
         EndpointName: "fraud-detector",
@@ -274,7 +276,7 @@ describe("apply: updating a live endpoint", () => {
     },
   );
 
-  it("omits AutoRollbackConfiguration when no alarms are configured", async () => {
+  it("rolls out all at once without AutoRollbackConfiguration when no alarms are configured", async () => {
     const env = mockedTarget({ rollbackAlarmNames: [] });
     env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ EndpointConfigName: oldConfig.configName }));
     env.sagemaker
@@ -282,11 +284,97 @@ describe("apply: updating a live endpoint", () => {
       .resolves({ EndpointConfigName: oldConfig.configName, ProductionVariants: oldConfig.variants });
     env.sagemaker.on(ListTagsCommand).resolves({ Tags: [] });
 
-    await env.target.apply(newSpec);
+    await env.target.apply(newSpec, { rollout: { kind: "all-at-once" } });
 
     expect(
       env.sagemaker.commandCalls(UpdateEndpointCommand)[0]?.args[0].input.DeploymentConfig?.AutoRollbackConfiguration,
     ).toBeUndefined();
+  });
+
+  it.each(strategies.filter(([kind]) => kind !== "all-at-once"))(
+    "refuses %s with no alarms configured, permanently, before calling SageMaker at all",
+    async (_kind, rollout) => {
+      const env = mockedTarget({ rollbackAlarmNames: [] });
+      await expect(env.target.apply(newSpec, { rollout })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        retryable: false,
+        message: expect.stringContaining("needs CloudWatch alarms"),
+      });
+      expect(env.sagemaker.calls()).toHaveLength(0);
+    },
+  );
+
+  it("restores (no rollout) all at once, watching no alarms: those that failed the release may still fire", async () => {
+    const { sagemaker, target } = onLiveOldConfig();
+
+    await target.apply(newSpec);
+
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0]?.args[0].input.DeploymentConfig).toEqual({
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 },
+        MaximumExecutionTimeoutInSeconds: 7200,
+      },
+    });
+  });
+
+  it("re-describes right before UpdateEndpoint and sends nothing when another attempt already started the same update", async () => {
+    const { sagemaker, target } = onLiveOldConfig();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(liveEndpoint({ EndpointConfigName: oldConfig.configName }))
+      .resolves(
+        liveEndpoint({
+          EndpointStatus: "Updating",
+          EndpointConfigName: oldConfig.configName,
+          PendingDeploymentSummary: { EndpointConfigName: newConfig.configName },
+        }),
+      );
+
+    await expect(target.apply(newSpec, { rollout: { kind: "all-at-once" } })).resolves.toMatchObject({
+      status: "updating",
+    });
+    expect(writeCommands(sagemaker)).toEqual(["CreateModel", "CreateEndpointConfig"]);
+  });
+
+  it("does not resend an UpdateEndpoint whose answer was lost once a re-describe shows it under way", async () => {
+    const { sagemaker, target } = onLiveOldConfig();
+    sagemaker.on(UpdateEndpointCommand).rejects(awsError("InternalFailure", "We encountered an internal error", 500));
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(liveEndpoint({ EndpointConfigName: oldConfig.configName }))
+      .resolvesOnce(liveEndpoint({ EndpointConfigName: oldConfig.configName }))
+      .resolves(
+        liveEndpoint({
+          EndpointStatus: "Updating",
+          EndpointConfigName: oldConfig.configName,
+          PendingDeploymentSummary: { EndpointConfigName: newConfig.configName },
+        }),
+      );
+
+    await target.apply(newSpec, { rollout: { kind: "all-at-once" } });
+
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(1);
+  });
+
+  it("repairs an UpdateRollbackFailed endpoint with an UpdateEndpoint even when its config looks like the spec's", async () => {
+    const { sagemaker, target } = onLiveOldConfig();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves(liveEndpoint({ EndpointStatus: "UpdateRollbackFailed", EndpointConfigName: oldConfig.configName }));
+    sagemaker.on(ListTagsCommand).resolves(expectedTag(newConfig.configName));
+
+    await target.apply(oldSpec);
+
+    expect(writeCommands(sagemaker)).toEqual(["CreateModel", "CreateEndpointConfig", "AddTags", "UpdateEndpoint"]);
+    // What served before the failed update stays recorded: a mix of configs is not one to go back to.
+    expect(sagemaker.commandCalls(AddTagsCommand)[0]?.args[0].input).toEqual({
+      ResourceArn: ENDPOINT_ARN,
+      ...expectedTag(oldConfig.configName),
+    });
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0]?.args[0].input).toMatchObject({
+      EndpointConfigName: oldConfig.configName,
+      DeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE" } } },
+    });
   });
 
   it.each([
@@ -297,6 +385,12 @@ describe("apply: updating a live endpoint", () => {
       "from 1 to 50",
     ],
     ["a linear step below 10%", { kind: "linear", stepPercent: 5, stepBakeSeconds: 60 }, newSpec, "from 10 to 50"],
+    [
+      "a bake longer than SageMaker's WaitIntervalInSeconds allows",
+      { kind: "canary", canaryPercent: 10, bakeSeconds: 3601 },
+      newSpec,
+      "from 0 to 3600",
+    ],
     [
       "waits longer than the maximum execution time",
       { kind: "linear", stepPercent: 10, stepBakeSeconds: 3600 },
@@ -315,6 +409,7 @@ describe("apply: updating a live endpoint", () => {
       const { sagemaker, target } = onLiveOldConfig();
       await expect(target.apply(endpoint, { rollout })).rejects.toMatchObject({
         code: "BAD_REQUEST",
+        retryable: false,
         message: expect.stringContaining(message),
       });
       expect(writeCommands(sagemaker)).toEqual([]);
@@ -383,6 +478,7 @@ describe("apply: updating a live endpoint", () => {
     );
     await expect(target.apply(newSpec)).rejects.toMatchObject({
       code: "CONFLICT",
+      retryable: false,
       message: expect.stringContaining("Failed (Image not found)"),
     });
     expect(writeCommands(sagemaker)).toEqual([]);

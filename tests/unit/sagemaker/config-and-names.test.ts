@@ -7,7 +7,7 @@ import {
   modelResourceName,
   resourcePrefix,
 } from "@/server/integrations/sagemaker/names";
-import { ROLE, desiredFor, spec, testConfig, variant } from "@/tests/unit/sagemaker/helpers";
+import { ROLE, desiredFor, mockedTarget, spec, testConfig, variant } from "@/tests/unit/sagemaker/helpers";
 
 describe("configuration", () => {
   it("reads MODELPORT_SAGEMAKER_* variables and fills in defaults", () => {
@@ -63,8 +63,43 @@ describe("configuration", () => {
     }
   });
 
+  it("derives the settle timeout from SageMaker's own execution timeout plus time for a rollback, unless set", () => {
+    expect(parseSageMakerConfig(testConfig({ maxExecutionSeconds: 7200 }))).toMatchObject({
+      settleTimeoutSeconds: 8100,
+      pollMs: 1,
+      packaging: { ONNX: "file", CONTAINER: "tar.gz", VLLM: "file" },
+    });
+    expect(parseSageMakerConfig(testConfig({ maxExecutionSeconds: 28_800 })).settleTimeoutSeconds).toBe(29_700);
+    const config = sageMakerConfigFromEnv({
+      AWS_REGION: "us-east-1",
+      MODELPORT_SAGEMAKER_EXECUTION_ROLE_ARN: ROLE,
+      MODELPORT_SAGEMAKER_IMAGE_ONNX: "123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx:1",
+      MODELPORT_SAGEMAKER_S3_PREFIX: "s3://models/modelport",
+      MODELPORT_SAGEMAKER_INSTANCE_TYPE: "ml.c5.large",
+      MODELPORT_SAGEMAKER_SETTLE_TIMEOUT_SECONDS: "5400",
+      MODELPORT_SAGEMAKER_PACKAGING_ONNX: "tar.gz",
+    });
+    expect(config).toMatchObject({ settleTimeoutSeconds: 5400, packaging: { ONNX: "tar.gz" } });
+  });
+
+  it.each([
+    ["a settle timeout that ends before SageMaker's", { settleTimeoutSeconds: 3600 }, "at settleTimeoutSeconds"],
+    ["an execution timeout above SageMaker's 8 hours", { maxExecutionSeconds: 28_801 }, "at maxExecutionSeconds"],
+  ])("refuses %s", (_case, overrides, message) => {
+    expect(() => parseSageMakerConfig(testConfig(overrides))).toThrow(message);
+  });
+
   it("rejects a missing environment outright", () => {
     expect(() => sageMakerConfigFromEnv({})).toThrow("Invalid SageMaker configuration");
+  });
+});
+
+describe("the target's traffic shifting", () => {
+  it("shifts natively, keeps every version in one slot, and waits as long as the configuration says", () => {
+    const { target } = mockedTarget();
+    expect(target.trafficShifting).toBe("native");
+    expect([target.variantName("fraud-xgb", 1), target.variantName("eta", 42)]).toEqual(["primary", "primary"]);
+    expect(target.settleTimeoutMs).toBe(8_100_000);
   });
 });
 

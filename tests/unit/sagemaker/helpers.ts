@@ -28,6 +28,7 @@ export const testConfig = (overrides: Partial<SageMakerConfigInput> = {}): SageM
   maxExecutionSeconds: 7200,
   terminationWaitSeconds: 300,
   deletePollMs: 1,
+  pollMs: 1,
   retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
   ...overrides,
 });

@@ -10,7 +10,10 @@ import { CreateModelCommand, DescribeEndpointCommand } from "@aws-sdk/client-sag
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { text } from "node:stream/consumers";
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { buffer, text } from "node:stream/consumers";
+import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sageMakerConfigFromEnv } from "@/server/integrations/sagemaker/config";
 import { ModelArtifactError } from "@/server/integrations/sagemaker/errors";
@@ -165,6 +168,88 @@ describe("apply: registry artifacts are uploaded to S3 before CreateModel", () =
       '"part-2"',
     ]);
     expect(complete[0]?.calledBefore(env.sagemaker.commandCalls(CreateModelCommand)[0] ?? complete[0])).toBe(true);
+  });
+});
+
+describe("apply: artifacts keep their file name and packaging", () => {
+  /** PutObject bodies as the S3 client received them. */
+  async function uploadedBodies(env: ReturnType<typeof creatingTarget>) {
+    const bodies: Buffer[] = [];
+    env.s3.on(PutObjectCommand).callsFake(async (input: { Body: Readable }) => {
+      bodies.push(await buffer(input.Body));
+      return {};
+    });
+    return bodies;
+  }
+  const containerOf = (env: ReturnType<typeof creatingTarget>) =>
+    env.sagemaker.commandCalls(CreateModelCommand)[0]?.args[0].input.PrimaryContainer;
+
+  it("keys the object by the artifact's own file name and mounts it as that file", async () => {
+    const env = creatingTarget();
+
+    await env.target.apply(spec(registryVariant({ artifactFileName: "model.onnx" })));
+
+    expect(env.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`prod/${SHA}/model.onnx`);
+    expect(containerOf(env)?.ModelDataSource?.S3DataSource?.S3Uri).toBe(`s3://modelport-models/prod/${SHA}/model.onnx`);
+  });
+
+  it("keeps a .tar.gz as it is, for SageMaker to unpack (ModelDataUrl)", async () => {
+    const env = creatingTarget();
+
+    await env.target.apply(spec(registryVariant({ artifactFileName: "model.tar.gz" })));
+
+    expect(env.s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key).toBe(`prod/${SHA}/model.tar.gz`);
+    expect(containerOf(env)).toMatchObject({ ModelDataUrl: `s3://modelport-models/prod/${SHA}/model.tar.gz` });
+    expect(containerOf(env)?.ModelDataSource).toBeUndefined();
+  });
+
+  it("packs a single file into model.tar.gz for a format configured so, byte for byte the same every time", async () => {
+    const packed: Buffer[] = [];
+    for (let run = 0; run < 2; run++) {
+      const env = creatingTarget({ packaging: { ONNX: "tar.gz" } });
+      const bodies = await uploadedBodies(env);
+
+      await env.target.apply(spec(registryVariant({ artifactFileName: "model.onnx" })));
+
+      const put = env.s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+      const body = bodies[0] ?? Buffer.alloc(0);
+      const bodySha256 = createHash("sha256").update(body).digest();
+      expect(put).toMatchObject({
+        Key: `prod/${SHA}/model.tar.gz`,
+        ContentLength: body.byteLength,
+        ChecksumSHA256: bodySha256.toString("base64"),
+        Metadata: { sha256: bodySha256.toString("hex"), "source-sha256": SHA, "tar-entry": "model.onnx" },
+      });
+      expect(containerOf(env)).toMatchObject({ ModelDataUrl: `s3://modelport-models/prod/${SHA}/model.tar.gz` });
+      packed.push(body);
+    }
+    expect(packed[0]?.equals(packed[1] ?? Buffer.alloc(0))).toBe(true);
+    const tar = gunzipSync(packed[0] ?? Buffer.alloc(0));
+    expect(tar.subarray(0, 10).toString()).toBe("model.onnx");
+    expect(tar.subarray(124, 135).toString()).toBe(BYTES.byteLength.toString(8).padStart(11, "0"));
+    expect(tar.subarray(512, 512 + BYTES.byteLength).equals(BYTES)).toBe(true);
+    expect(tar.byteLength).toBe(512 * 4);
+  });
+
+  it("finds a packed object by the artifact's sha256 and entry name without packing or uploading again", async () => {
+    const env = creatingTarget({ packaging: { ONNX: "tar.gz" } });
+    env.s3
+      .on(HeadObjectCommand)
+      .resolves({ Metadata: { sha256: "cd".repeat(32), "source-sha256": SHA, "tar-entry": "model.onnx" } });
+
+    await env.target.apply(spec(registryVariant({ artifactFileName: "model.onnx" })));
+
+    expect(env.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(env.artifacts.opened).toEqual([]);
+  });
+
+  it("refuses a file name that is not a plain file name, before calling AWS", async () => {
+    const env = creatingTarget();
+    await expect(
+      env.target.apply(spec(registryVariant({ artifactFileName: "model weights.onnx" }))),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", retryable: false });
+    expect(env.s3.calls()).toHaveLength(0);
+    expect(env.sagemaker.calls()).toHaveLength(0);
   });
 });
 

@@ -2,25 +2,31 @@ import { DescribeEndpointCommand, UpdateEndpointWeightsAndCapacitiesCommand } fr
 import { describe, expect, it } from "vitest";
 import { endpointNotFound, liveEndpoint, mockedTarget, writeCommands } from "@/tests/unit/sagemaker/helpers";
 
+const twoVariants = (weights: [number, number], status: "InService" | "Updating" = "InService") =>
+  liveEndpoint({
+    EndpointStatus: status,
+    ProductionVariants: [
+      { VariantName: "fraud-xgb-v1", CurrentWeight: weights[0], CurrentInstanceCount: 2 },
+      { VariantName: "fraud-xgb-v2", CurrentWeight: weights[1], CurrentInstanceCount: 2 },
+    ],
+  });
+
 function onTwoVariants(status: "InService" | "Updating" = "InService") {
   const env = mockedTarget();
-  env.sagemaker.on(DescribeEndpointCommand).resolves(
-    liveEndpoint({
-      EndpointStatus: status,
-      ProductionVariants: [
-        { VariantName: "fraud-xgb-v1", CurrentWeight: 90, CurrentInstanceCount: 2 },
-        { VariantName: "fraud-xgb-v2", CurrentWeight: 10, CurrentInstanceCount: 2 },
-      ],
-    }),
-  );
+  env.sagemaker.on(DescribeEndpointCommand).resolves(twoVariants([90, 10], status));
   return env;
 }
 
 describe("setWeights", () => {
-  it("sends UpdateEndpointWeightsAndCapacities with a DesiredWeight per variant", async () => {
+  it("sends UpdateEndpointWeightsAndCapacities with a DesiredWeight per variant, and returns once SageMaker serves them", async () => {
     const { sagemaker, target } = onTwoVariants();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(twoVariants([90, 10]))
+      .resolvesOnce(twoVariants([90, 10], "Updating"))
+      .resolves(twoVariants([75, 25]));
 
-    await target.setWeights("fraud-detector", { "fraud-xgb-v1": 75, "fraud-xgb-v2": 25 });
+    const state = await target.setWeights("fraud-detector", { "fraud-xgb-v1": 75, "fraud-xgb-v2": 25 });
 
     expect(writeCommands(sagemaker)).toEqual(["UpdateEndpointWeightsAndCapacities"]);
     expect(sagemaker.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand)[0]?.args[0].input).toEqual({
@@ -30,6 +36,21 @@ describe("setWeights", () => {
         { VariantName: "fraud-xgb-v2", DesiredWeight: 25 },
       ],
     });
+    expect(state).toMatchObject({ status: "healthy", variants: [{ weight: 75 }, { weight: 25 }] });
+    expect(state.failureReason).toBeUndefined();
+    expect(sagemaker.commandCalls(DescribeEndpointCommand)).toHaveLength(3);
+  });
+
+  it("reports a failureReason when SageMaker settles without the new weights", async () => {
+    const { sagemaker, target } = onTwoVariants();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(twoVariants([90, 10]))
+      .resolves({ ...twoVariants([90, 10]), FailureReason: "Autoscaling could not scale the variant" });
+
+    const state = await target.setWeights("fraud-detector", { "fraud-xgb-v1": 50, "fraud-xgb-v2": 50 });
+
+    expect(state.failureReason).toBe("SageMaker did not apply the weights: Autoscaling could not scale the variant");
   });
 
   it("skips the call when the endpoint already has those weights", async () => {
@@ -57,12 +78,19 @@ describe("setWeights", () => {
     expect(sagemaker.calls()).toHaveLength(0);
   });
 
-  it("refuses while an update is in progress (SageMaker would reject it)", async () => {
-    const { sagemaker, target } = onTwoVariants("Updating");
-    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": 50, "fraud-xgb-v2": 50 })).rejects.toMatchObject(
-      { code: "CONFLICT" },
-    );
-    expect(writeCommands(sagemaker)).toEqual([]);
+  it("waits out an update in progress before changing the weights (SageMaker would refuse them meanwhile)", async () => {
+    const { sagemaker, target } = onTwoVariants();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(twoVariants([90, 10], "Updating"))
+      .resolvesOnce(twoVariants([90, 10]))
+      .resolves(twoVariants([50, 50]));
+
+    await target.setWeights("fraud-detector", { "fraud-xgb-v1": 50, "fraud-xgb-v2": 50 });
+
+    const [update] = sagemaker.commandCalls(UpdateEndpointWeightsAndCapacitiesCommand);
+    const settledDescribe = sagemaker.commandCalls(DescribeEndpointCommand)[1];
+    expect(settledDescribe?.calledBefore(update ?? settledDescribe)).toBe(true);
   });
 
   it("answers NOT_FOUND for an absent endpoint", async () => {

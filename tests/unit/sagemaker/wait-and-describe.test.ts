@@ -1,7 +1,13 @@
-import { DescribeEndpointCommand, ListTagsCommand, type EndpointStatus } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  ListTagsCommand,
+  UpdateEndpointCommand,
+  type EndpointStatus,
+} from "@aws-sdk/client-sagemaker";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SageMakerRequestError } from "@/server/integrations/sagemaker/errors";
-import { awsError, endpointNotFound, liveEndpoint, mockedTarget } from "@/tests/unit/sagemaker/helpers";
+import { awsError, endpointNotFound, liveEndpoint, mockedTarget, writeCommands } from "@/tests/unit/sagemaker/helpers";
 
 const OLD_CONFIG = "fraud-detector-cfg-aaaaaaaaaaaa";
 const NEW_CONFIG = "fraud-detector-cfg-bbbbbbbbbbbb";
@@ -104,10 +110,27 @@ describe("waitUntilSettled", () => {
     await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 })).resolves.toMatchObject({
       status: "failed",
       message: "Failed to download model data",
+      failureReason: "Failed to download model data",
     });
   });
 
-  it("reports an update SageMaker rolled back (InService on the OLD config) as failed, with the reason", async () => {
+  it.each(["Creating", "Updating", "SystemUpdating", "RollingBack"] as EndpointStatus[])(
+    "keeps waiting while the endpoint is %s",
+    async (inProgress) => {
+      const env = mockedTarget();
+      env.sagemaker
+        .on(DescribeEndpointCommand)
+        .resolvesOnce(liveEndpoint({ EndpointStatus: inProgress }))
+        .resolves(liveEndpoint({ EndpointConfigName: NEW_CONFIG }));
+      env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
+      await expect(
+        env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 }),
+      ).resolves.toMatchObject({ status: "healthy" });
+      expect(describeCalls(env)).toBe(2);
+    },
+  );
+
+  it("reports an update SageMaker rolled back (InService on the OLD config) as healthy with a failureReason", async () => {
     const env = mockedTarget();
     env.sagemaker
       .on(DescribeEndpointCommand)
@@ -129,10 +152,11 @@ describe("waitUntilSettled", () => {
 
     const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
 
-    expect(state.status).toBe("failed");
-    expect(state.message).toBe(
-      `The update was rolled back: CloudWatch alarm fraud-detector-5xx went into ALARM state. It still serves ${OLD_CONFIG} instead of ${NEW_CONFIG}.`,
+    expect(state.status).toBe("healthy");
+    expect(state.failureReason).toBe(
+      `SageMaker rolled the update back: CloudWatch alarm fraud-detector-5xx went into ALARM state. It still serves ${OLD_CONFIG} instead of ${NEW_CONFIG}.`,
     );
+    expect(describeCalls(env)).toBe(3);
   });
 
   it("does not let an old FailureReason spoil a later successful update", async () => {
@@ -142,39 +166,18 @@ describe("waitUntilSettled", () => {
       .resolves(liveEndpoint({ EndpointConfigName: NEW_CONFIG, FailureReason: "an earlier rollback" }));
     env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
     const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
-    expect(state.status).toBe("healthy");
-    expect(state.message).toBeUndefined();
+    expect(state).toEqual({ endpointName: "fraud-detector", status: "healthy", variants: expect.any(Array) });
   });
 
-  it("without an expected-config tag, treats InService with a FailureReason as failed", async () => {
+  it("without an expected-config tag, treats InService with a FailureReason as a rollback", async () => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).resolves(liveEndpoint({ FailureReason: "Alarm p99 fired" }));
     env.sagemaker.on(ListTagsCommand).resolves({ Tags: [] });
     await expect(env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 })).resolves.toMatchObject({
-      status: "failed",
-      message: "The update was rolled back: Alarm p99 fired.",
+      status: "healthy",
+      failureReason: "SageMaker rolled the update back: Alarm p99 fired.",
     });
   });
-
-  it("stops at once on UpdateRollbackFailed instead of polling until the timeout", async () => {
-    const env = mockedTarget();
-    env.sagemaker.on(DescribeEndpointCommand).resolves(
-      liveEndpoint({
-        EndpointStatus: "UpdateRollbackFailed",
-        FailureReason: "Rollback could not restore the old fleet",
-      }),
-    );
-    env.sagemaker.on(ListTagsCommand).resolves(expecting(NEW_CONFIG));
-
-    await expect(
-      env.target.waitUntilSettled("fraud-detector", { timeoutMs: 3_600_000, pollMs: 1 }),
-    ).resolves.toMatchObject({
-      status: "failed",
-      message: "Rollback could not restore the old fleet",
-    });
-    expect(describeCalls(env)).toBe(1);
-  });
-
   it("answers absent at once when the endpoint does not exist", async () => {
     const env = mockedTarget();
     env.sagemaker.on(DescribeEndpointCommand).rejects(endpointNotFound());
@@ -223,5 +226,84 @@ describe("waitUntilSettled", () => {
       env.target.waitUntilSettled("fraud-detector", { timeoutMs: 1000, signal: AbortSignal.abort() }),
     ).rejects.toMatchObject({ name: "AbortError" });
     expect(describeCalls(env)).toBe(0);
+  });
+});
+
+describe("waitUntilSettled: UpdateRollbackFailed", () => {
+  const rollbackFailed = liveEndpoint({
+    EndpointStatus: "UpdateRollbackFailed",
+    EndpointConfigName: NEW_CONFIG,
+    FailureReason: "Rollback could not restore the old fleet",
+  });
+  const recorded = (previous?: string) => ({
+    Tags: [
+      ...expecting(NEW_CONFIG).Tags,
+      ...(previous ? [{ Key: "modelport:previous-endpoint-config", Value: previous }] : []),
+    ],
+  });
+
+  it("restores the config that served before the update, all at once, and reports healthy with the failure", async () => {
+    const env = mockedTarget();
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(rollbackFailed)
+      .resolvesOnce(
+        liveEndpoint({
+          EndpointStatus: "Updating",
+          EndpointConfigName: NEW_CONFIG,
+          PendingDeploymentSummary: { EndpointConfigName: OLD_CONFIG },
+        }),
+      )
+      .resolves(liveEndpoint({ EndpointConfigName: OLD_CONFIG }));
+    env.sagemaker.on(ListTagsCommand).resolves(recorded(OLD_CONFIG));
+    env.sagemaker.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: OLD_CONFIG });
+
+    const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
+
+    expect(writeCommands(env.sagemaker)).toEqual(["UpdateEndpoint"]);
+    expect(env.sagemaker.commandCalls(UpdateEndpointCommand)[0]?.args[0].input).toEqual({
+      EndpointName: "fraud-detector",
+      EndpointConfigName: OLD_CONFIG,
+      RetainAllVariantProperties: false,
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: "ALL_AT_ONCE", WaitIntervalInSeconds: 0 },
+          MaximumExecutionTimeoutInSeconds: 7200,
+        },
+      },
+    });
+    expect(state.status).toBe("healthy");
+    expect(state.failureReason).toBe(
+      "SageMaker could neither finish the update nor roll it back (UpdateRollbackFailed: Rollback could not restore the old fleet). " +
+        `Modelport restored ${OLD_CONFIG}, which served before the update.`,
+    );
+  });
+
+  it("reports failed, touching nothing, when no earlier config is recorded", async () => {
+    const env = mockedTarget();
+    env.sagemaker.on(DescribeEndpointCommand).resolves(rollbackFailed);
+    env.sagemaker.on(ListTagsCommand).resolves(recorded());
+
+    const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 3_600_000, pollMs: 1 });
+
+    expect(state.status).toBe("failed");
+    expect(state.failureReason).toContain("No earlier config is recorded to restore; apply the previous spec");
+    expect(writeCommands(env.sagemaker)).toEqual([]);
+    expect(describeCalls(env)).toBe(1);
+  });
+
+  it("reports failed when the restore fails as well", async () => {
+    const env = mockedTarget();
+    env.sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(rollbackFailed)
+      .resolves(liveEndpoint({ EndpointStatus: "Failed", FailureReason: "Out of capacity" }));
+    env.sagemaker.on(ListTagsCommand).resolves(recorded(OLD_CONFIG));
+    env.sagemaker.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: OLD_CONFIG });
+
+    const state = await env.target.waitUntilSettled("fraud-detector", { timeoutMs: 5000, pollMs: 1 });
+
+    expect(state.status).toBe("failed");
+    expect(state.failureReason).toContain(`Restoring ${OLD_CONFIG} failed too: Out of capacity.`);
   });
 });
