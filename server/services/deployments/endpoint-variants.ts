@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
@@ -49,6 +50,7 @@ export function toVariantSpec(
     format: version.format,
     artifactUri: artifactUri(artifact, kind),
     artifactSha256: artifact.sha256,
+    artifactFileName: path.posix.basename(artifact.path),
     signature: signature.data,
     weight: placement.weight,
     ...(version.reference ? { featureBins: version.reference.features } : {}),

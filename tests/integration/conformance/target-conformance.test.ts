@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { db } from "@/server/db/client";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { env } from "@/server/env";
-import type { DeploymentTarget, EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import type { DeploymentTarget, EndpointSpec, RolloutStrategy } from "@/server/integrations/targets/deployment-target";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
-import type { RolloutStrategy } from "@/server/integrations/targets/deployment-target";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import type { Invocation, TargetHarness } from "@/tests/integration/conformance/target-harness";
 import { localRuntimeHarness } from "@/tests/integration/conformance/local-runtime-harness";
