@@ -113,3 +113,50 @@ export async function breakdown(database: Db, cycles: Cycle[]) {
   }
   return [...parts].map(([name, values]) => ({ name, medianMs: percentile(values, 50) }));
 }
+
+export type FailedCycle = Cycle & { status: string; answered: number; answeredByServing: number };
+
+/**
+ * requestPromotion of a version the runtime refuses to load → the deployment ends (ROLLED_BACK or FAILED), while a
+ * client keeps predicting on the endpoint: how long until the release is over, and how many answers came from the
+ * version that was serving.
+ */
+export async function failedReleaseCycle(
+  ctx: ServiceContext,
+  serving: Serving,
+  version: number,
+  servingVersion: number,
+): Promise<FailedCycle> {
+  const expected = versionVariantName(serving.modelName, servingVersion);
+  let answered = 0;
+  let answeredByServing = 0;
+  let predicting = true;
+  const client = (async () => {
+    while (predicting) {
+      const variant = await predictedVariant(serving);
+      answered++;
+      if (variant === expected) answeredByServing++;
+    }
+  })();
+  const start = performance.now();
+  const { deploymentId } = await requestPromotion(ctx, {
+    modelName: serving.modelName,
+    version,
+    environment: "STAGING",
+    target: "LOCAL",
+    strategy: { kind: "all-at-once" },
+    reason: "bench/deploy failed release",
+  });
+  if (!deploymentId) throw new Error("A staging promotion should be queued at once");
+  for (;;) {
+    const { status } = await ctx.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    if (status === "SUCCEEDED") throw new Error(`The broken release ${deploymentId} succeeded`);
+    if (status === "ROLLED_BACK" || status === "FAILED") {
+      const totalMs = performance.now() - start;
+      predicting = false;
+      await client;
+      return { deploymentId, totalMs, status, answered, answeredByServing };
+    }
+    await sleep(POLL_MS);
+  }
+}

@@ -1,15 +1,25 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { writeModels } from "@/training/write-models";
 import { closeQueues } from "@/server/jobs/define-job";
+import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { formatTable, type Timing } from "@/bench/lib/stats";
 import { startRuntime } from "@/bench/runtime/processes";
 import { benchActor, registerBenchModel } from "@/bench/deploy/bench-model";
-import { breakdown, promoteCycle, rollbackCycle, summarize, type Cycle, type Serving } from "@/bench/deploy/cycles";
+import {
+  breakdown,
+  failedReleaseCycle,
+  promoteCycle,
+  rollbackCycle,
+  summarize,
+  type Cycle,
+  type FailedCycle,
+  type Serving,
+} from "@/bench/deploy/cycles";
 import { startWorker } from "@/bench/deploy/worker-process";
 
 // bench/deploy: promote → serving and rollback → serving on the local target, through the real path: the services
@@ -39,7 +49,18 @@ const { manifest } = await writeModels(path.join(scratch, "models"));
 const gbt = manifest.find((m) => m.name === "fraud-gbt")!;
 const logreg = manifest.find((m) => m.name === "fraud-logreg")!;
 const ctx = await benchActor(database);
-const [v1, v2] = await registerBenchModel(ctx, MODEL, [gbt, logreg], path.join(scratch, "models"));
+// v3 (the delivery model, bytes of its own in the content-addressed store) has its blob spoiled after registration,
+// so the runtime refuses to load it: the failed-release row.
+const delivery = manifest.find((m) => m.name === "delivery-time-gbt")!;
+const [v1, v2, v3] = await registerBenchModel(ctx, MODEL, [gbt, logreg, delivery], path.join(scratch, "models"));
+const spoiled = await database.modelVersion.findFirstOrThrow({
+  where: { version: v3, model: { name: MODEL } },
+  include: { artifact: true },
+});
+await writeFile(
+  new LocalArtifactStore(path.join(scratch, "artifacts")).blobPath(spoiled.artifact!.sha256),
+  "not a model any more",
+);
 
 const runtime = await startRuntime();
 const worker = await startWorker({
@@ -65,20 +86,28 @@ try {
   // Interleaved, so that both rows see the same load on this shared machine.
   const promotions: Cycle[] = [];
   const rollbacks: Cycle[] = [];
+  const failures: FailedCycle[] = [];
   for (let i = 0; i < CYCLES; i++) {
     promotions.push(await promoteCycle(ctx, serving, v2!));
     rollbacks.push(await rollbackCycle(ctx, serving, endpoint.id));
+    failures.push(await failedReleaseCycle(ctx, serving, v3!, v1!));
   }
   const promote = summarize("promote v1 → v2 serving (all-at-once)", promotions);
   const rollback = summarize("rollback v2 → v1 serving", rollbacks);
+  const failed = summarize("failed release (v3 refused) → ended, v1 serving throughout", failures);
+  const answered = failures.reduce((sum, f) => sum + f.answered, 0);
+  const byServing = failures.reduce((sum, f) => sum + f.answeredByServing, 0);
+  const endings = [...new Set(failures.map((f) => f.status))].join(", ");
+  const uninterrupted = `${byServing} of ${answered} predictions during the failed releases answered by v1; ended ${endings}`;
   const loadAfter = loadAverage();
   const busy = Math.max(oneMinuteBefore, os.loadavg()[0]!) > os.cpus().length / 2;
 
   const verdict = (timing: Timing, targetMs: number) =>
     `≤ ${targetMs.toLocaleString("en-US")} ms: p95 ${timing.p95 <= targetMs ? "met" : "missed"}`;
-  const table = formatTable([first, promote, rollback], {
+  const table = formatTable([first, promote, rollback, failed], {
     [promote.name]: verdict(promote, PROMOTE_TARGET_MS),
     [rollback.name]: verdict(rollback, ROLLBACK_TARGET_MS),
+    [failed.name]: uninterrupted,
   }).replace("| query |", "| cycle |");
   const parts = (cycles: Cycle[]) => breakdown(database, cycles);
   const [promoteParts, rollbackParts] = [await parts(promotions), await parts(rollbacks)];
@@ -97,7 +126,7 @@ try {
     [
       `## ${SECTION}`,
       "",
-      `Run with \`npm run bench:deploy\` on 2026-11-22 (${CYCLES} cycles each).`,
+      `Run with \`npm run bench:deploy\` on ${new Date().toISOString().slice(0, 10)} (${CYCLES} cycles each).`,
       `Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.` +
         (busy
           ? " Other work was running on this shared machine during the run (see the load average), so these are not quiet-machine numbers."
@@ -108,7 +137,9 @@ try {
         "running the deployment's state machine → the local runtime process loading the ONNX model. A cycle ends when the deployment " +
         "is SUCCEEDED and a prediction on the endpoint reports the expected variant (the bench polls every 10 ms). " +
         "v1 is fraud-gbt and v2 fraud-logreg. The first deployment (v1, which creates the endpoint) is timed on its own; then, after one " +
-        "unmeasured warm-up pair, each cycle promotes v2 over v1 and rolls the endpoint back to v1, promotions and rollbacks interleaved.",
+        "unmeasured warm-up pair, each cycle promotes v2 over v1, rolls the endpoint back to v1, and then promotes v3, whose stored " +
+        "bytes were spoiled after registration so that the runtime refuses to load them (HTTP 422): that release ends when the " +
+        "deployment is ROLLED_BACK or FAILED, while a client predicts on the endpoint back to back the whole time.",
       "All-at-once has no bake: its one traffic step moves 100% at once with a bake of 0 s, so there is no guardrail watch in these times. " +
         "A canary or linear rollout adds its bake seconds per step on top. " +
         `With ${CYCLES} cycles the p95 is the ${CYCLES >= 20 ? "second-slowest" : "slowest"} cycle.`,
