@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/**
+ * What a bake does when, even after extending its window, too few requests reached the candidate to judge it: ask a
+ * person to continue or roll back, or roll back at once. It never passes silently.
+ */
+export const tooFewRequestsSchema = z.enum(["ask", "roll-back"]).default("ask");
+
 export const rolloutStrategySchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("all-at-once") }),
@@ -7,11 +13,13 @@ export const rolloutStrategySchema = z
       kind: z.literal("canary"),
       canaryPercent: z.number().int().min(1, "Canary share is 1–99%").max(99, "Canary share is 1–99%"),
       bakeSeconds: z.number().int().min(0).max(86_400),
+      tooFewRequests: tooFewRequestsSchema,
     }),
     z.object({
       kind: z.literal("linear"),
       stepPercent: z.number().int().min(1, "Linear steps are 1–99%").max(99, "Linear steps are 1–99%"),
       stepBakeSeconds: z.number().int().min(0).max(86_400),
+      tooFewRequests: tooFewRequestsSchema,
     }),
   ])
   .meta({ id: "RolloutStrategy" });
@@ -42,6 +50,12 @@ export const decidePromotionInput = z.object({
   promotionId: z.string().min(1),
   approve: z.boolean(),
   comment: z.string().trim().max(1000).default(""),
+});
+
+export const decideRolloutInput = z.object({
+  deploymentId: z.string().min(1),
+  proceed: z.boolean(),
+  reason: z.string().trim().min(1, "Say why").max(500),
 });
 
 export const cancelDeploymentInput = z.object({

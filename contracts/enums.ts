@@ -10,7 +10,15 @@ export const TASK_TYPES = ["CLASSIFICATION", "REGRESSION", "RANKING", "LLM", "OT
 export const MODEL_FORMATS = ["ONNX", "VLLM", "CONTAINER"] as const;
 export const DEPLOYMENT_ENVIRONMENTS = ["STAGING", "PRODUCTION"] as const;
 export const DEPLOYMENT_TARGET_KINDS = ["LOCAL", "SAGEMAKER", "KUBERNETES"] as const;
-export const DEPLOYMENT_STATUSES = ["QUEUED", "RUNNING", "ROLLING_BACK", "SUCCEEDED", "FAILED", "ROLLED_BACK"] as const;
+export const DEPLOYMENT_STATUSES = [
+  "QUEUED",
+  "RUNNING",
+  "ROLLING_BACK",
+  "AWAITING_DECISION",
+  "SUCCEEDED",
+  "FAILED",
+  "ROLLED_BACK",
+] as const;
 export const DRIFT_STATUSES = ["OK", "WARN", "ALERT", "INSUFFICIENT_DATA"] as const;
 
 export const roleSchema = z.enum(ROLES);

@@ -78,6 +78,13 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
     promotion!.id,
   ]);
   await page.goto(`/deployments/${deployment!.id}`);
+  // Nobody predicts on the endpoint during the bake, so it cannot judge the canary: it extends, then asks.
+  const decision = page.getByTestId("rollout-decision");
+  await expect(decision).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("rollout-question")).toContainText("at least 20 are needed to judge it");
+  await expect(page.getByTestId("step-bake:1")).toHaveAttribute("data-outcome", "waiting");
+  await decision.getByLabel("Reason").fill("No traffic on this endpoint yet; checked offline");
+  await page.getByTestId("rollout-continue").click();
   await expect(page.getByTestId("deployment-status")).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 60_000 });
   await expect(page.getByTestId("step-wait-healthy")).toHaveAttribute("data-outcome", "succeeded");
   await expect(page.getByTestId("step-bake:1")).toHaveAttribute("data-outcome", "succeeded");

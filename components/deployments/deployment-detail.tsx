@@ -13,11 +13,16 @@ import { isActiveStatus, STATUS_LABELS } from "@/components/deployments/labels";
 import { ProgressBar } from "@/components/deployments/progress-bar";
 import { CancelDeploymentDialog } from "@/components/deployments/cancel-deployment-dialog";
 import { RollbackDialog } from "@/components/deployments/rollback-dialog";
+import { RolloutDecisionPanel } from "@/components/deployments/rollout-decision-panel";
 import { servingSummary } from "@/components/deployments/serving-summary";
 import { mergeTimeline } from "@/components/deployments/timeline";
 import { TrafficSplit } from "@/components/deployments/traffic-split";
 
 const POLL_MS = 1000;
+
+/** The question the waiting step asked, recorded as its message. */
+const waitingQuestion = (events: readonly { outcome: string; message: string }[]) =>
+  events.findLast((e) => e.outcome === "WAITING")?.message ?? "Too few requests reached the candidate to judge it";
 
 /** A deployment's live view: polls every second while it is queued or running, then stops. */
 export function DeploymentDetail({ id }: { id: string }) {
@@ -53,6 +58,9 @@ export function DeploymentDetail({ id }: { id: string }) {
           </span>
           <RollbackDialog endpointId={deployment.endpoint.id} endpointName={deployment.endpoint.name} />
         </div>
+      )}
+      {canRollBack && deployment.status === "AWAITING_DECISION" && (
+        <RolloutDecisionPanel deploymentId={deployment.id} question={waitingQuestion(deployment.events)} />
       )}
       {canCancel && isActiveStatus(deployment.status) && (
         <div className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">

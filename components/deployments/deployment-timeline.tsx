@@ -1,4 +1,4 @@
-import { CheckCircle2, Circle, CircleSlash, Loader2, XCircle } from "lucide-react";
+import { CheckCircle2, Circle, CircleSlash, Loader2, PauseCircle, XCircle } from "lucide-react";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { stepLabel, type StepState, type TimelineStep } from "@/components/deployments/timeline";
@@ -6,6 +6,7 @@ import { stepLabel, type StepState, type TimelineStep } from "@/components/deplo
 const STATE_STYLES: Record<StepState, { icon: typeof Circle; className: string; label: string }> = {
   pending: { icon: Circle, className: "text-slate-300", label: "pending" },
   running: { icon: Loader2, className: "animate-spin text-indigo-600", label: "running" },
+  waiting: { icon: PauseCircle, className: "text-amber-600", label: "waiting for a decision" },
   succeeded: { icon: CheckCircle2, className: "text-emerald-600", label: "succeeded" },
   failed: { icon: XCircle, className: "text-rose-600", label: "failed" },
   skipped: { icon: CircleSlash, className: "text-slate-400", label: "skipped" },

@@ -22,6 +22,7 @@ export const STATUS_LABELS: Record<DeploymentStatus, string> = {
   QUEUED: "Queued",
   RUNNING: "Running",
   ROLLING_BACK: "Rolling back",
+  AWAITING_DECISION: "Waiting for a decision",
   SUCCEEDED: "Healthy",
   FAILED: "Failed",
   ROLLED_BACK: "Rolled back",
@@ -31,6 +32,7 @@ export const STATUS_TONES: Record<DeploymentStatus, BadgeTone> = {
   QUEUED: "gray",
   RUNNING: "indigo",
   ROLLING_BACK: "amber",
+  AWAITING_DECISION: "amber",
   SUCCEEDED: "green",
   FAILED: "red",
   ROLLED_BACK: "amber",
@@ -38,7 +40,7 @@ export const STATUS_TONES: Record<DeploymentStatus, BadgeTone> = {
 
 /** Whether a deployment may still change, so its page keeps polling. */
 export const isActiveStatus = (status: DeploymentStatus) =>
-  status === "QUEUED" || status === "RUNNING" || status === "ROLLING_BACK";
+  status === "QUEUED" || status === "RUNNING" || status === "ROLLING_BACK" || status === "AWAITING_DECISION";
 
 /** "All at once", "Canary 10%, bake 5m 00s", "Linear 25% steps, bake 30s each". */
 export function strategySummary(strategy: RolloutStrategy): string {
@@ -46,11 +48,14 @@ export function strategySummary(strategy: RolloutStrategy): string {
     case "all-at-once":
       return "All at once";
     case "canary":
-      return `Canary ${strategy.canaryPercent}%, bake ${formatSeconds(strategy.bakeSeconds)}`;
+      return `Canary ${strategy.canaryPercent}%, bake ${formatSeconds(strategy.bakeSeconds)}${tooFewNote(strategy)}`;
     case "linear":
-      return `Linear ${strategy.stepPercent}% steps, bake ${formatSeconds(strategy.stepBakeSeconds)} each`;
+      return `Linear ${strategy.stepPercent}% steps, bake ${formatSeconds(strategy.stepBakeSeconds)} each${tooFewNote(strategy)}`;
   }
 }
+
+const tooFewNote = (strategy: { tooFewRequests: "ask" | "roll-back" }) =>
+  strategy.tooFewRequests === "roll-back" ? "; rolls back if too few requests" : "";
 
 function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;

@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import type { requestPromotionInput } from "@/contracts/deployments";
+import type { requestPromotionInput, tooFewRequestsSchema } from "@/contracts/deployments";
 import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "@/components/deployments/labels";
 
 export type StrategyKind = RolloutStrategy["kind"];
+export type TooFewRequests = z.infer<typeof tooFewRequestsSchema>;
 
 /** What the promote form holds while it is edited: numbers stay text until submit, so a field can be empty. */
 export type PromoteFormValues = {
@@ -13,6 +14,7 @@ export type PromoteFormValues = {
   bakeSeconds: string;
   stepPercent: string;
   stepBakeSeconds: string;
+  tooFewRequests: TooFewRequests;
   reason: string;
   gateEnabled: boolean;
   gateMetric: string;
@@ -28,6 +30,7 @@ export const INITIAL_PROMOTE_VALUES: PromoteFormValues = {
   bakeSeconds: "60",
   stepPercent: "25",
   stepBakeSeconds: "30",
+  tooFewRequests: "ask",
   reason: "",
   gateEnabled: false,
   gateMetric: "",
@@ -47,12 +50,14 @@ function strategyOf(values: PromoteFormValues): RolloutStrategy {
         kind: "canary",
         canaryPercent: numberOf(values.canaryPercent),
         bakeSeconds: numberOf(values.bakeSeconds),
+        tooFewRequests: values.tooFewRequests,
       };
     case "linear":
       return {
         kind: "linear",
         stepPercent: numberOf(values.stepPercent),
         stepBakeSeconds: numberOf(values.stepBakeSeconds),
+        tooFewRequests: values.tooFewRequests,
       };
   }
 }

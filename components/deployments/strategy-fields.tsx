@@ -1,5 +1,6 @@
 import { FormField } from "@/components/forms/form-field";
 import { Input } from "@/components/ui/input";
+import { TooFewRequestsField } from "@/components/deployments/too-few-requests-field";
 import type { PathErrors } from "@/components/deployments/field-paths";
 import type { PromoteFormValues, StrategyKind } from "@/components/deployments/promote-form-values";
 
@@ -90,6 +91,12 @@ export function StrategyFields({ values, errors, onChange }: Props) {
             onChange={(bakeSeconds) => onChange({ bakeSeconds })}
           />
         </div>
+      )}
+      {values.strategyKind !== "all-at-once" && (
+        <TooFewRequestsField
+          value={values.tooFewRequests}
+          onChange={(tooFewRequests) => onChange({ tooFewRequests })}
+        />
       )}
       {values.strategyKind === "linear" && (
         <div className="grid grid-cols-2 gap-3">

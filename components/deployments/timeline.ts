@@ -2,7 +2,7 @@ import type { RouterOutputs } from "@/trpc/react";
 
 type DeploymentEvent = RouterOutputs["deployments"]["get"]["events"][number];
 
-export type StepState = "pending" | "running" | "succeeded" | "failed" | "skipped";
+export type StepState = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
 
 export type TimelineStep = {
   name: string;
@@ -17,6 +17,7 @@ export type TimelineStep = {
 
 const STATE_OF_OUTCOME: Record<DeploymentEvent["outcome"], StepState> = {
   RUNNING: "running",
+  WAITING: "waiting",
   SUCCEEDED: "succeeded",
   FAILED: "failed",
   SKIPPED: "skipped",

@@ -1,10 +1,12 @@
 import {
   cancelDeploymentInput,
   decidePromotionInput,
+  decideRolloutInput,
   requestPromotionInput,
   rollbackEndpointInput,
 } from "@/contracts/deployments";
 import { cancelDeployment } from "@/server/services/deployments/cancel-deployment";
+import { decideRollout } from "@/server/services/deployments/decide-rollout";
 import { getDeployment, listDeployments } from "@/server/services/deployments/deployment-views";
 import {
   decidePromotion,
@@ -15,6 +17,7 @@ import {
 import {
   cancelDeploymentOutput,
   decidePromotionOutput,
+  decideRolloutOutput,
   deploymentDetailOutput,
   deploymentIdInput,
   deploymentListOutput,
@@ -38,6 +41,10 @@ export const deploymentsRouter = createTRPCRouter({
     .input(rollbackEndpointInput)
     .output(rollbackOutput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
+  decideRollout: procedureWith("models:write")
+    .input(decideRolloutInput)
+    .output(decideRolloutOutput)
+    .mutation(({ ctx, input }) => decideRollout(ctx.service, input)),
   cancel: procedureWith("deployments:cancel")
     .input(cancelDeploymentInput)
     .output(cancelDeploymentOutput)

@@ -65,6 +65,7 @@ export function deploymentRuntime(context: SystemContext): DeploymentRuntime {
     guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     guardrailPollMs: 2_000,
-    lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
+    // One owner per run, so that two runs in one process can never both hold the lease.
+    lease: { owner: `${WORKER_IDENTITY}:${randomUUID().slice(0, 8)}`, ttlMs: env().DEPLOYMENT_LEASE_MS },
   };
 }

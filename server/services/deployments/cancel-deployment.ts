@@ -21,7 +21,7 @@ export async function cancelDeployment(
       { status: string; promotionId: string }[]
     >`SELECT status::text, "promotionId" FROM "Deployment" WHERE id = ${input.deploymentId} FOR UPDATE`;
     if (!locked) throw notFound("Deployment");
-    if (!["QUEUED", "RUNNING", "ROLLING_BACK"].includes(locked.status))
+    if (!["QUEUED", "RUNNING", "ROLLING_BACK", "AWAITING_DECISION"].includes(locked.status))
       throw conflict(`This deployment has already ended (${locked.status.toLowerCase().replace("_", " ")})`);
     const actor = await tx.user.findUniqueOrThrow({ where: { id: ctx.actor.userId }, select: { name: true } });
     const failureReason = `Cancelled by ${actor.name}: ${input.reason}`;

@@ -9,6 +9,14 @@ export class DeploymentFailure extends Error {
   }
 }
 
+/** A step that cannot go on without a person's decision; the deployment waits (AWAITING_DECISION) until they decide. */
+export class AwaitingDecision extends Error {
+  constructor(readonly question: string) {
+    super(question);
+    this.name = "AwaitingDecision";
+  }
+}
+
 /**
  * A target's error that says repeating the call cannot help (`retryable: false`: a 4xx from the runtime's control
  * API, S3 AccessDenied, ...). The deployment rolls back at once instead of spending the job's retries on it.
@@ -59,7 +67,7 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
       await database.deploymentEvent.update({
         where: { id: event.id },
         data: {
-          outcome: "FAILED",
+          outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
           finishedAt: new Date(),
           message: error instanceof Error ? error.message : String(error),
         },
@@ -73,3 +81,6 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
     return details;
   };
 }
+
+/** The event that records a person's decision on a step that waited for one ("bake:1" → "decide-bake:1"). */
+export const decisionStepOf = (step: string) => `decide-${step}`;

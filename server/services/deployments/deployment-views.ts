@@ -1,6 +1,6 @@
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-import type { TrafficShifting } from "@/server/integrations/targets/deployment-target";
+import type { RolloutStrategy, TrafficShifting } from "@/server/integrations/targets/deployment-target";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
 import { rolloutStrategySchema } from "@/contracts/deployments";
@@ -41,10 +41,7 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
  * The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). A target that
  * shifts traffic natively does the canary or linear steps inside apply-endpoint and wait-healthy.
  */
-export function plannedStepNames(
-  strategy: ReturnType<typeof rolloutStrategySchema.parse>,
-  shifting: TrafficShifting = "stepwise",
-): string[] {
+export function plannedStepNames(strategy: RolloutStrategy, shifting: TrafficShifting = "stepwise"): string[] {
   const traffic =
     shifting === "native"
       ? []

@@ -19,11 +19,13 @@ export async function enqueueUnfinishedDeployments(database: Db) {
     where: { status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
     select: { id: true },
   });
-  const queue = queueFor(deployJob.queue);
-  for (const { id } of unfinished) {
-    const ended = await queue.getJob(deployJobId(id));
-    if (ended && ((await ended.isCompleted()) || (await ended.isFailed()))) await ended.remove();
-    await enqueueDeployment(id);
-  }
+  for (const { id } of unfinished) await requeueDeployment(id);
   return unfinished.length;
+}
+
+/** Queues the deployment's job again, removing first a job of that id that has ended (BullMQ would ignore the add). */
+export async function requeueDeployment(deploymentId: string) {
+  const ended = await queueFor(deployJob.queue).getJob(deployJobId(deploymentId));
+  if (ended && ((await ended.isCompleted()) || (await ended.isFailed()))) await ended.remove();
+  await enqueueDeployment(deploymentId);
 }

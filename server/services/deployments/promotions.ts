@@ -54,7 +54,7 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
   });
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
-    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
+    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK", "AWAITING_DECISION"] } },
     select: { id: true },
   });
   if (active) throw busy;

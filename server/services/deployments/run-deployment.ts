@@ -2,6 +2,8 @@ import type { Db } from "@/server/db/client";
 import type { DeploymentTarget, EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import {
+  AwaitingDecision,
+  decisionStepOf,
   DeploymentFailure,
   isPermanentFailure,
   stepRunner,
@@ -74,6 +76,10 @@ async function drive(database: Db, deploymentId: string, runtime: DeploymentRunt
       return "SUCCEEDED" as const;
     } catch (error) {
       if (error instanceof LeaseLost) throw error;
+      if (error instanceof AwaitingDecision) {
+        await waitForDecision(database, deploymentId, runtime.lease.owner);
+        return "AWAITING_DECISION" as const;
+      }
       if (!isPermanentFailure(error) && !info.lastAttempt) throw error;
       const reason = isPermanentFailure(error)
         ? error.message
@@ -93,6 +99,15 @@ async function markRunning(database: Db, deployment: LoadedDeployment, owner: st
     if (marked.count !== 1) throw new LeaseLost(deployment.id);
     await tx.promotion.update({ where: { id: deployment.promotionId }, data: { status: "DEPLOYING" } });
   });
+}
+
+/** Parks the deployment for a person's decision (deployments.decideRollout re-queues it); the endpoint stays as it is. */
+async function waitForDecision(database: Db, deploymentId: string, owner: string) {
+  const parked = await database.deployment.updateMany({
+    where: { id: deploymentId, leaseOwner: owner, status: "RUNNING" },
+    data: { status: "AWAITING_DECISION" },
+  });
+  if (parked.count !== 1) throw new LeaseLost(deploymentId);
 }
 
 /** Persists the decision to roll back, and why, before anything is undone: a crash from here on resumes the rollback. */
@@ -277,9 +292,20 @@ async function stepwiseRollout(
       return { weights };
     });
     if (step.bakeSeconds > 0) {
-      await steps(`bake:${index + 1}`, ({ firstStartedAt }) =>
-        bake(endpoint.name, candidateName, { bakeSeconds: step.bakeSeconds, firstStartedAt, signal }, runtime),
-      );
+      const name = `bake:${index + 1}`;
+      await steps(name, async ({ firstStartedAt }) => {
+        const decision = await decisionOn(database, deployment.id, name);
+        if (decision) return { checks: 0, judged: false, decision };
+        return bake(
+          endpoint.name,
+          candidateName,
+          { bakeSeconds: step.bakeSeconds, firstStartedAt, signal },
+          {
+            runtime,
+            tooFewRequests: tooFewRequestsOf(promotion.strategy),
+          },
+        );
+      });
     }
   }
 
@@ -293,27 +319,57 @@ async function stepwiseRollout(
   });
 }
 
+/** A bake may extend its window this many times over when too few requests reached the candidate to judge it. */
+const MAX_BAKE_EXTENSIONS = 2;
+
+type BakeWindow = { bakeSeconds: number; firstStartedAt: Date; signal: AbortSignal };
+type BakePolicy = { runtime: DeploymentRuntime; tooFewRequests: "ask" | "roll-back" };
+
 /**
  * Watches the candidate's guardrails for the bake time. The window starts at the bake's first try, so a retried bake
- * continues the same window instead of starting a fresh one.
+ * continues the same window instead of starting a fresh one. When the window ends with too few requests to judge, it
+ * is extended (up to MAX_BAKE_EXTENSIONS times); after that the rollout policy either rolls back or asks a person.
  */
-async function bake(
-  endpointName: string,
-  variantName: string,
-  window: { bakeSeconds: number; firstStartedAt: Date; signal: AbortSignal },
-  runtime: DeploymentRuntime,
-) {
+async function bake(endpointName: string, variantName: string, window: BakeWindow, policy: BakePolicy) {
+  const { runtime } = policy;
   const limits = runtime.limits ?? DEFAULT_GUARDRAILS;
-  const deadline = window.firstStartedAt.getTime() + window.bakeSeconds * 1000;
+  const bakeMs = window.bakeSeconds * 1000;
+  const start = window.firstStartedAt.getTime();
+  const lastDeadline = start + bakeMs * (1 + MAX_BAKE_EXTENSIONS);
+  let deadline = start + bakeMs;
   let checks = 0;
-  // At least one reading, also when a retry resumes a window that has already ended.
-  do {
-    if (window.signal.aborted) throw window.signal.reason;
-    await runtime.sleep(Math.min(runtime.guardrailPollMs, Math.max(0, deadline - Date.now())));
-    const reading = await runtime.guardrails.read(endpointName, variantName, window.bakeSeconds);
-    checks++;
-    const breach = guardrailBreach(reading, limits);
-    if (breach) throw new DeploymentFailure(`Guardrail breached by ${variantName}: ${breach}`);
-  } while (Date.now() < deadline);
-  return { checks };
+  let requests = 0;
+  for (;;) {
+    // At least one reading per window, also when a retry resumes a window that has already ended.
+    do {
+      if (window.signal.aborted) throw window.signal.reason;
+      await runtime.sleep(Math.min(runtime.guardrailPollMs, Math.max(0, deadline - Date.now())));
+      const reading = await runtime.guardrails.read(endpointName, variantName, window.bakeSeconds);
+      checks++;
+      requests = reading.requests;
+      const breach = guardrailBreach(reading, limits);
+      if (breach) throw new DeploymentFailure(`Guardrail breached by ${variantName}: ${breach}`);
+    } while (Date.now() < deadline);
+    if (requests >= limits.minRequests) return { checks, requests };
+    if (deadline >= lastDeadline) break;
+    deadline = Math.min(deadline + bakeMs, lastDeadline);
+  }
+  const seconds = Math.round((Date.now() - start) / 1000);
+  const question = `Only ${requests} requests reached ${variantName} in ${seconds} s; at least ${limits.minRequests} are needed to judge it`;
+  if (policy.tooFewRequests === "roll-back") throw new DeploymentFailure(`${question} (the rollout policy rolls back)`);
+  throw new AwaitingDecision(question);
+}
+
+const tooFewRequestsOf = (strategy: unknown) => {
+  const parsed = rolloutStrategySchema.parse(strategy);
+  return parsed.kind === "all-at-once" ? "roll-back" : parsed.tooFewRequests;
+};
+
+/** A person's decision on a bake that could not judge the candidate, recorded by decideRollout. */
+async function decisionOn(database: Db, deploymentId: string, step: string) {
+  const event = await database.deploymentEvent.findFirst({
+    where: { deploymentId, step: decisionStepOf(step), outcome: "SUCCEEDED" },
+    select: { message: true },
+  });
+  return event ? event.message : null;
 }

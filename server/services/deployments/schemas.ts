@@ -44,6 +44,8 @@ export const decidePromotionOutput = z.object({
 
 export const cancelDeploymentOutput = z.object({ status: z.literal("FAILED"), failureReason: z.string() });
 
+export const decideRolloutOutput = z.object({ status: deploymentStatusSchema.extract(["RUNNING", "ROLLING_BACK"]) });
+
 export const rollbackOutput = z.object({ deploymentId: z.string(), version: z.number().int() });
 
 export const pendingPromotionsOutput = z.array(
@@ -131,6 +133,7 @@ export const deploymentListOutput = z.array(
 export type RequestPromotionResult = z.infer<typeof requestPromotionOutput>;
 export type DecidePromotionResult = z.infer<typeof decidePromotionOutput>;
 export type CancelDeploymentResult = z.infer<typeof cancelDeploymentOutput>;
+export type DecideRolloutResult = z.infer<typeof decideRolloutOutput>;
 export type RollbackResult = z.infer<typeof rollbackOutput>;
 export type PendingPromotions = z.infer<typeof pendingPromotionsOutput>;
 export type DeploymentDetail = z.infer<typeof deploymentDetailOutput>;

@@ -258,21 +258,24 @@ describe.each(HARNESSES)("deployment target conformance: $name", (harness) => {
 
     const a = recording(harness.target());
     const b = recording(harness.target());
+    const traffic = trafficOn(harness, endpoint.name);
+    const deploymentId = started[0]!.deploymentId!;
     const outcomes = await Promise.all([
       runDeployment(
         db(),
-        started[0]!.deploymentId!,
+        deploymentId,
         runtimeFor("worker-a", () => a.target),
       ),
       runDeployment(
         db(),
-        started[0]!.deploymentId!,
+        deploymentId,
         runtimeFor("worker-b", () => b.target),
       ),
     ]);
+    await traffic.stop();
     expect(outcomes).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     expect([a.calls.length, b.calls.length].sort()).toEqual([0, 4]);
-    const events = await db().deploymentEvent.findMany({ where: { deploymentId: started[0]!.deploymentId! } });
+    const events = await db().deploymentEvent.findMany({ where: { deploymentId } });
     expect(events.every((e) => e.attempt === 1 && e.outcome === "SUCCEEDED")).toBe(true);
     expect(await harness.served(endpoint.name)).toEqual({ [variantOf(name, 2)]: 100 });
   }, 60_000);

@@ -37,8 +37,34 @@ export async function settled(deploymentId: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    if (["SUCCEEDED", "ROLLED_BACK", "FAILED"].includes(deployment.status)) return deployment;
+    // A deployment waiting for a person's decision will not move on by itself either.
+    if (["SUCCEEDED", "ROLLED_BACK", "FAILED", "AWAITING_DECISION"].includes(deployment.status)) return deployment;
     if (Date.now() > deadline) throw new Error(`Deployment still ${deployment.status} after 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Predicts on an endpoint back to back until stopped, so that a canary's bake has requests to judge (a bake with too
+ * few requests asks for a decision instead of passing). Errors (an endpoint not there yet) are expected and ignored.
+ */
+export function keepPredicting(runtimeUrl: string, endpointName: string, row: Record<string, number>) {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await fetch(`${runtimeUrl}/v1/endpoints/${endpointName}/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ row }),
+      }).then(
+        (response) => response.arrayBuffer(),
+        () => undefined,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
 }

@@ -8,7 +8,7 @@ import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { freePort, postJson, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 import { until } from "@/tests/integration/support/until";
 import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
-import { registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
+import { keepPredicting, registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
 import { startRedisServer, type RedisServer } from "@/tests/integration/deployments/redis-server";
 
 // Redis restarts with a deployment's job queued, and the deployment still runs: from Redis's own append-only file
@@ -151,6 +151,7 @@ describe("a Redis restart with a deployment queued", () => {
       strategy: { kind: "canary", canaryPercent: 20, bakeSeconds: 6 },
       reason: "redis drill",
     });
+    const stopPredicting = keepPredicting(stack.runtime.baseUrl, `${model.name}-staging-local`, model.row);
     await until("the bake to start", () =>
       db().deploymentEvent.findFirst({ where: { deploymentId: deploymentId!, step: "bake:1", outcome: "RUNNING" } }),
     );
@@ -161,6 +162,7 @@ describe("a Redis restart with a deployment queued", () => {
     );
 
     expect(await settled(deploymentId!)).toMatchObject({ status: "SUCCEEDED" });
+    await stopPredicting();
     const events = await db().deploymentEvent.findMany({
       where: { deploymentId: deploymentId! },
       orderBy: { id: "asc" },

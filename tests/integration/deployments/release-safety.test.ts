@@ -191,7 +191,7 @@ describe("a bake retried after a crash", () => {
     const bake = await db().deploymentEvent.findFirstOrThrow({
       where: { deploymentId: id, step: "bake:1", outcome: "SUCCEEDED" },
     });
-    expect(bake.details).toEqual({ checks: 1 });
+    expect(bake.details).toEqual({ checks: 1, requests: 100 });
   });
 });
 
@@ -308,6 +308,76 @@ describe("cancelling a stuck deployment", () => {
     // The endpoint is free for the next release.
     const next = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
     expect(await runDeployment(db(), next, runtime())).toBe("SUCCEEDED");
+    expect(world.target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 100 });
+  });
+});
+
+describe("a bake that sees too few requests to judge the candidate", () => {
+  const quiet = { kind: "canary", canaryPercent: 10, bakeSeconds: 1 } as const;
+
+  it("extends its window, then waits for a person, who can continue it without a verdict", async () => {
+    const { scientist, reviewer, name, endpoint } = await servingV1();
+    world.readings[`${name}-v2`] = { requests: 3, errorRate: 0, p99Ms: 5 };
+    const id = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { ...quiet, tooFewRequests: "ask" });
+    const started = Date.now();
+    expect(await runDeployment(db(), id, runtime())).toBe("AWAITING_DECISION");
+    // The 1 s window was extended twice before asking.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(await deploymentRow(id)).toMatchObject({ status: "AWAITING_DECISION", leaseOwner: null });
+    const waiting = await db().deploymentEvent.findFirstOrThrow({ where: { deploymentId: id, step: "bake:1" } });
+    expect(waiting).toMatchObject({
+      outcome: "WAITING",
+      message: expect.stringMatching(new RegExp(`^Only 3 requests reached ${name}-v2 in 3 s; at least 20 are needed`)),
+    });
+    expect(world.target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 90, [`${name}-v2`]: 10 });
+    // Nobody else can start a deployment on the endpoint meanwhile, and a job for it does nothing.
+    expect(await runDeployment(db(), id, runtime("another"))).toBe("AWAITING_DECISION");
+
+    const viewer = await givenUser("VIEWER");
+    await expect(
+      (await trpcCallerFor(viewer.user.id)).deployments.decideRollout({ deploymentId: id, proceed: true, reason: "x" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const caller = await trpcCallerFor(scientist.user.id);
+    expect(
+      await caller.deployments.decideRollout({ deploymentId: id, proceed: true, reason: "Nightly traffic is low" }),
+    ).toEqual({ status: "RUNNING" });
+    await expect(
+      caller.deployments.decideRollout({ deploymentId: id, proceed: true, reason: "again" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await runDeployment(db(), id, runtime())).toBe("SUCCEEDED");
+    expect(await productionVersion(name)).toBe(2);
+    const steps = await stepsOf(id);
+    expect(steps).toContain("bake:1#1:WAITING");
+    expect(steps).toContain("decide-bake:1#1:SUCCEEDED");
+    expect(steps).toContain("bake:1#2:SUCCEEDED");
+    expect(
+      await db().auditLog.findFirstOrThrow({ where: { action: "deployment.decide", entityId: id } }),
+    ).toMatchObject({ actorId: scientist.user.id, after: { status: "RUNNING", proceed: true } });
+  });
+
+  it("rolls back when the person says so, with who and why in the reason", async () => {
+    const { scientist, reviewer, name, endpoint } = await servingV1();
+    const id = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, { ...quiet, tooFewRequests: "ask" });
+    expect(await runDeployment(db(), id, runtime())).toBe("AWAITING_DECISION");
+    const caller = await trpcCallerFor(scientist.user.id);
+    expect(
+      await caller.deployments.decideRollout({ deploymentId: id, proceed: false, reason: "Wait for Monday" }),
+    ).toEqual({ status: "ROLLING_BACK" });
+    expect(await runDeployment(db(), id, runtime())).toBe("ROLLED_BACK");
+    expect((await deploymentRow(id)).failureReason).toMatch(/rolled back: Wait for Monday$/);
+    expect(world.target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 100 });
+  });
+
+  it("rolls back by itself when the rollout policy says so", async () => {
+    const { scientist, reviewer, name, endpoint } = await servingV1();
+    const id = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, {
+      ...quiet,
+      tooFewRequests: "roll-back",
+    });
+    expect(await runDeployment(db(), id, runtime())).toBe("ROLLED_BACK");
+    expect((await deploymentRow(id)).failureReason).toMatch(
+      /^Only 0 requests reached .* at least 20 are needed to judge it \(the rollout policy rolls back\)$/,
+    );
     expect(world.target.endpoints.get(endpoint.name)).toEqual({ [`${name}-v1`]: 100 });
   });
 });

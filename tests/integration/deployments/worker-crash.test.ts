@@ -5,7 +5,7 @@ import { decidePromotion, requestPromotion } from "@/server/services/deployments
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import { until } from "@/tests/integration/support/until";
 import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
-import { registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
+import { keepPredicting, registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
 
 // The real worker process is SIGKILLed in the middle of a deployment; a new worker takes the job over after its lock
 // lapses, resumes after the last finished step, and the endpoint is created exactly once.
@@ -46,6 +46,9 @@ describe("a worker killed mid-deployment", () => {
       stack.modelDirectory,
     );
 
+    const entry = stack.manifest.find((m) => m.name === "fraud-gbt")!;
+    const row = Object.fromEntries(entry.signature.inputs.map((input, i) => [input.name, 10 + i]));
+    const stopPredicting = keepPredicting(stack.runtime.baseUrl, `${name}-production-local`, row);
     const first = startWorker();
     const { promotion } = await requestPromotion(scientist.ctx, {
       modelName: name,
@@ -65,6 +68,7 @@ describe("a worker killed mid-deployment", () => {
 
     startWorker();
     const finished = await settled(deploymentId!);
+    await stopPredicting();
     expect(finished.status).toBe("SUCCEEDED");
     const events = await db().deploymentEvent.findMany({
       where: { deploymentId: deploymentId! },

@@ -54,9 +54,11 @@ describe("toPromotionInput", () => {
 describe("strategySummary", () => {
   it("summarises each kind", () => {
     expect(strategySummary({ kind: "all-at-once" })).toBe("All at once");
-    expect(strategySummary({ kind: "canary", canaryPercent: 10, bakeSeconds: 90 })).toBe("Canary 10%, bake 1m 30s");
-    expect(strategySummary({ kind: "linear", stepPercent: 25, stepBakeSeconds: 30 })).toBe(
-      "Linear 25% steps, bake 30s each",
+    expect(strategySummary({ kind: "canary", canaryPercent: 10, bakeSeconds: 90, tooFewRequests: "ask" })).toBe(
+      "Canary 10%, bake 1m 30s",
+    );
+    expect(strategySummary({ kind: "linear", stepPercent: 25, stepBakeSeconds: 30, tooFewRequests: "roll-back" })).toBe(
+      "Linear 25% steps, bake 30s each; rolls back if too few requests",
     );
   });
 });
