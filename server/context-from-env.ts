@@ -22,6 +22,7 @@ export function systemContextFromEnv(): SystemContext {
     settings: {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
+      artifactUrlSecret: settings.ARTIFACT_URL_SECRET,
     },
   };
 }

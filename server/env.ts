@@ -21,6 +21,16 @@ const schema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /** Signs artifact download links (Kubernetes download mode); at least 32 characters. Set a real secret in production. */
+  ARTIFACT_URL_SECRET: z.string().min(32).default("modelport-local-development-artifact-url-secret-change-me"),
+  /** How long a signed artifact link lasts: links are fixed per window of this length and valid one to two of them. */
+  ARTIFACT_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600),
+  /** The portal's base URL as model pods reach it, for signed artifact links; NEXTAUTH_URL when unset. */
+  MODELPORT_PUBLIC_URL: z.string().url().optional(),
   QUEUE_PREFIX: z.string().default("modelport"),
   /** How long a worker holds a job's lock between renewals; a crashed worker's job is taken over after it lapses. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),

@@ -5,30 +5,24 @@ import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
 import { authenticateApiToken } from "@/server/services/admin/api-tokens";
-import { actingAs, type ServiceContext } from "@/server/services/context";
+import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
 import { errorResponse, jsonResponse } from "@/server/rest/responses";
 import { readJsonBody } from "@/server/rest/read-json-body";
 
 type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-/**
- * One REST endpoint: the zod schemas here both validate requests and generate the OpenAPI document,
- * so the two cannot drift apart.
- */
-export type EndpointSpec<
-  P extends AnyObject | undefined = AnyObject | undefined,
-  Q extends AnyObject | undefined = AnyObject | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  R extends z.ZodType = z.ZodType,
+type EndpointShape<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
 > = {
   method: HttpMethod;
   /** OpenAPI-style path below /api/v1, e.g. "/runs/{runId}". */
   path: string;
   summary: string;
   tag: string;
-  scope: TokenScope;
-  permission: Permission;
   params?: P;
   query?: Q;
   /** A JSON body schema, or "binary" for a streamed upload the handler reads itself. */
@@ -38,6 +32,27 @@ export type EndpointSpec<
   /** Set for handlers that answer with their own Response (e.g. a file download). */
   rawResponse?: boolean;
 };
+
+/**
+ * One REST endpoint called with an API token: the zod schemas here both validate requests and generate the OpenAPI
+ * document, so the two cannot drift apart.
+ */
+export type EndpointSpec<
+  P extends AnyObject | undefined = AnyObject | undefined,
+  Q extends AnyObject | undefined = AnyObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType = z.ZodType,
+> = EndpointShape<P, Q, B, R> & { scope: TokenScope; permission: Permission };
+
+/**
+ * An endpoint called without a token, through a link the portal signed (e.g. an artifact download a model pod
+ * fetches): the handler checks the signature carried in the query.
+ */
+export type SignedEndpointSpec<
+  P extends AnyObject | undefined = AnyObject | undefined,
+  Q extends AnyObject | undefined = AnyObject | undefined,
+  R extends z.ZodType = z.ZodType,
+> = EndpointShape<P, Q, undefined, R> & { access: "signed-link" };
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -51,8 +66,15 @@ export type HandlerInput<P, Q, B> = {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
+export type SignedHandlerInput<P, Q> = {
+  system: SystemContext;
+  params: Infer<P>;
+  query: Infer<Q>;
+  request: Request;
+};
+
 export type Endpoint = {
-  spec: EndpointSpec;
+  spec: EndpointSpec | SignedEndpointSpec;
   handle: (request: Request, route: RouteContext) => Promise<Response>;
 };
 
@@ -77,6 +99,19 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: str
   });
 }
 
+async function parseLocation<P extends AnyObject | undefined, Q extends AnyObject | undefined>(
+  spec: { params?: P; query?: Q },
+  request: Request,
+  route: RouteContext,
+) {
+  const params = spec.params ? parseOrThrow(spec.params, await route.params, "path parameters") : undefined;
+  const url = new URL(request.url);
+  const query = spec.query
+    ? parseOrThrow(spec.query, Object.fromEntries(url.searchParams), "query parameters")
+    : undefined;
+  return { params: params as Infer<P>, query: query as Infer<Q> };
+}
+
 export function defineEndpoint<
   P extends AnyObject | undefined,
   Q extends AnyObject | undefined,
@@ -93,19 +128,15 @@ export function defineEndpoint<
       if (!can(principal.role, spec.permission)) {
         throw new AppError("FORBIDDEN", `Your role (${principal.role}) may not do this`);
       }
-      const params = spec.params ? parseOrThrow(spec.params, await route.params, "path parameters") : undefined;
-      const url = new URL(request.url);
-      const query = spec.query
-        ? parseOrThrow(spec.query, Object.fromEntries(url.searchParams), "query parameters")
-        : undefined;
+      const { params, query } = await parseLocation(spec, request, route);
       const body =
         spec.body && spec.body !== "binary"
           ? parseOrThrow(spec.body, await requestBody(request), "request body")
           : undefined;
       const result = await handler({
         ctx: actingAs(system, principal),
-        params: params as Infer<P>,
-        query: query as Infer<Q>,
+        params,
+        query,
         body: body as Infer<B>,
         request,
       });
@@ -117,4 +148,21 @@ export function defineEndpoint<
     }
   };
   return { spec: spec as unknown as EndpointSpec, handle };
+}
+
+/** A token-less endpoint reached through a signed link; the handler answers with its own Response. */
+export function defineSignedEndpoint<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  R extends z.ZodType,
+>(spec: SignedEndpointSpec<P, Q, R>, handler: (input: SignedHandlerInput<P, Q>) => Promise<Response>): Endpoint {
+  const handle = async (request: Request, route: RouteContext): Promise<Response> => {
+    try {
+      const { params, query } = await parseLocation(spec, request, route);
+      return await handler({ system: systemContextFromEnv(), params, query, request });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+  return { spec: spec as unknown as SignedEndpointSpec, handle };
 }

@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import type { Endpoint } from "@/server/rest/endpoint";
+import type { Endpoint, EndpointSpec, SignedEndpointSpec } from "@/server/rest/endpoint";
 
 const errorSchema = z
   .object({
@@ -17,6 +17,27 @@ const errorResponses = {
   413: "Body too large",
 };
 
+const signedLinkErrors = {
+  400: "Invalid input",
+  403: "The link's signature is not valid, or the link has expired",
+  404: "Not found",
+};
+
+/** Who may call: a token with a scope, or anyone holding a link the portal signed. */
+function access(spec: EndpointSpec | SignedEndpointSpec, bearer: string) {
+  if ("access" in spec)
+    return {
+      description: "Needs no token: the link the portal handed out carries an expiring signature in its query.",
+      security: [],
+      errors: signedLinkErrors,
+    };
+  return {
+    description: `Requires scope \`${spec.scope}\`.`,
+    security: [{ [bearer]: [] }],
+    errors: errorResponses,
+  };
+}
+
 export function buildOpenApiDocument(endpoints: Endpoint[]) {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent("securitySchemes", "bearerToken", {
@@ -26,13 +47,14 @@ export function buildOpenApiDocument(endpoints: Endpoint[]) {
   });
   for (const { spec } of endpoints) {
     const success = spec.successStatus ?? (spec.method === "POST" ? 201 : 200);
+    const { description, security, errors } = access(spec, bearer.name);
     registry.registerPath({
       method: spec.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete",
       path: spec.path,
       summary: spec.summary,
       tags: [spec.tag],
-      description: `Requires scope \`${spec.scope}\`.`,
-      security: [{ [bearer.name]: [] }],
+      description,
+      security,
       request: {
         params: spec.params,
         query: spec.query,
@@ -48,7 +70,7 @@ export function buildOpenApiDocument(endpoints: Endpoint[]) {
           ? { description: "File contents", content: { "application/octet-stream": { schema: z.string() } } }
           : { description: "Success", content: { "application/json": { schema: spec.response } } },
         ...Object.fromEntries(
-          Object.entries(errorResponses).map(([status, description]) => [
+          Object.entries(errors).map(([status, description]) => [
             status,
             { description, content: { "application/json": { schema: errorSchema } } },
           ]),

@@ -13,6 +13,8 @@ export type ServiceSettings = {
   driftWindowSeconds: number;
   /** The largest artifact an upload may store (ARTIFACT_MAX_BYTES). */
   artifactMaxBytes: number;
+  /** The HMAC key of signed artifact download links (ARTIFACT_URL_SECRET). */
+  artifactUrlSecret: string;
 };
 
 /**

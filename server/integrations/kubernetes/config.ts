@@ -46,12 +46,15 @@ const connectionSchema = z.discriminatedUnion("kind", [
 const modelVolumeSchema = z.discriminatedUnion("kind", [
   /** A shared, pre-populated model store; `artifactUri` is a path inside it. */
   z.object({ kind: z.literal("pvc"), claimName: dnsLabelSchema, mountPath: httpPathSchema.default("/models") }),
-  /** An emptyDir filled by an init container that downloads `artifactUri` from the internal artifact store. */
+  /**
+   * An emptyDir filled by an init container that downloads `artifactUri`: the portal's signed, expiring artifact link
+   * (GET /api/v1/artifacts/<sha256>/download), built on MODELPORT_PUBLIC_URL, so no credential is needed.
+   */
   z.object({
     kind: z.literal("download"),
     downloaderImage: pinnedImageSchema,
     sizeLimit: quantitySchema.default("20Gi"),
-    /** Secret holding a bearer token for the artifact store. */
+    /** Secret holding a bearer token, for an artifact store in front of the portal that asks for one. */
     tokenSecret: z.object({ name: dnsLabelSchema, key: z.string().min(1) }).optional(),
   }),
 ]);

@@ -1,6 +1,10 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { EndpointState, EndpointStatus, VariantState } from "@/server/integrations/targets/deployment-target";
-import { LABEL } from "@/server/integrations/kubernetes/labels";
+import { ANNOTATION, LABEL } from "@/server/integrations/kubernetes/labels";
+import type { RouteReadiness } from "@/server/integrations/kubernetes/route-status";
+
+/** What the endpoint's HTTPRoute says: each variant's weight and whether the gateway has taken it. */
+export type RouteView = { weights: Record<string, number>; readiness: RouteReadiness };
 
 type Rollout = {
   variantName: string;
@@ -20,7 +24,9 @@ function condition(deployment: V1Deployment, type: string) {
 /** The same test `kubectl rollout status` applies: the newest generation observed and fully rolled out. */
 export function deploymentRollout(deployment: V1Deployment): Rollout {
   const status = deployment.status ?? {};
-  const variantName = deployment.metadata?.labels?.[LABEL.variant] ?? deployment.metadata?.name ?? "";
+  const metadata = deployment.metadata;
+  const variantName =
+    metadata?.annotations?.[ANNOTATION.variant] ?? metadata?.labels?.[LABEL.variant] ?? metadata?.name ?? "";
   const desired = deployment.spec?.replicas ?? 1;
   const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
   const updated = status.updatedReplicas ?? 0;
@@ -46,21 +52,19 @@ export function deploymentRollout(deployment: V1Deployment): Rollout {
   };
 }
 
-function overallStatus(
-  rollouts: Rollout[],
-  weights: Record<string, number> | undefined,
-  missing: string[],
-): EndpointStatus {
-  if (rollouts.some((rollout) => rollout.failure)) return "failed";
-  if (weights && missing.length === 0 && rollouts.every((rollout) => rollout.ready)) return "healthy";
+function overallStatus(rollouts: Rollout[], route: RouteView | undefined, missing: string[]): EndpointStatus {
+  if (rollouts.some((rollout) => rollout.failure) || route?.readiness.state === "rejected") return "failed";
+  if (route?.readiness.state === "accepted" && missing.length === 0 && rollouts.every((rollout) => rollout.ready))
+    return "healthy";
   return rollouts.some((rollout) => rollout.everAvailable) ? "updating" : "creating";
 }
 
-function statusMessage(
-  rollouts: Rollout[],
-  weights: Record<string, number> | undefined,
-  missing: string[],
-): string | undefined {
+function routeMessages(route: RouteView | undefined): string[] {
+  if (!route) return ["The endpoint has no HTTPRoute, so it receives no traffic"];
+  return route.readiness.state === "accepted" ? [] : [route.readiness.message];
+}
+
+function statusMessage(rollouts: Rollout[], route: RouteView | undefined, missing: string[]): string | undefined {
   const messages = [
     ...rollouts
       .filter((rollout) => rollout.failure)
@@ -69,18 +73,22 @@ function statusMessage(
       .filter((rollout) => rollout.problem)
       .map((rollout) => `Variant ${rollout.variantName}: ${rollout.problem}`),
     ...missing.map((variantName) => `Variant ${variantName} receives traffic but has no Deployment`),
-    ...(weights ? [] : ["The endpoint has no HTTPRoute, so it receives no traffic"]),
+    ...routeMessages(route),
   ];
   return messages.length > 0 ? messages.join("; ") : undefined;
 }
 
-/** Folds the endpoint's Deployments and its HTTPRoute weights (undefined when the route is absent) into one state. */
+/**
+ * Folds the endpoint's Deployments and its HTTPRoute (undefined when absent) into one state: healthy only when every
+ * Deployment has rolled out and the gateway has accepted the route's current generation with all backends resolved.
+ */
 export function endpointState(
   endpointName: string,
   deployments: V1Deployment[],
-  weights: Record<string, number> | undefined,
+  route: RouteView | undefined,
 ): EndpointState {
-  if (deployments.length === 0 && !weights) return { endpointName, status: "absent", variants: [] };
+  if (deployments.length === 0 && !route) return { endpointName, status: "absent", variants: [] };
+  const weights = route?.weights;
   const rollouts = deployments.map(deploymentRollout).sort((a, b) => a.variantName.localeCompare(b.variantName));
   const deployed = new Set(rollouts.map((rollout) => rollout.variantName));
   const missing = Object.keys(weights ?? {})
@@ -95,6 +103,6 @@ export function endpointState(
     })),
     ...missing.map((variantName) => ({ variantName, weight: weights?.[variantName] ?? 0, ready: false, replicas: 0 })),
   ];
-  const message = statusMessage(rollouts, weights, missing);
-  return { endpointName, status: overallStatus(rollouts, weights, missing), ...(message ? { message } : {}), variants };
+  const message = statusMessage(rollouts, route, missing);
+  return { endpointName, status: overallStatus(rollouts, route, missing), ...(message ? { message } : {}), variants };
 }

@@ -11,11 +11,13 @@ import type {
 } from "@/server/integrations/targets/deployment-target";
 import { ClusterObjects } from "@/server/integrations/kubernetes/cluster-objects";
 import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { endpointState } from "@/server/integrations/kubernetes/endpoint-state";
+import { endpointState, type RouteView } from "@/server/integrations/kubernetes/endpoint-state";
 import { endpointLabelSelector } from "@/server/integrations/kubernetes/labels";
 import { DEPLOYMENT, HTTP_ROUTE, MANAGED_KINDS, type ObjectKind } from "@/server/integrations/kubernetes/object-kinds";
+import { endpointObjectName } from "@/server/integrations/kubernetes/object-names";
 import { renderEndpoint } from "@/server/integrations/kubernetes/render-endpoint";
 import { renderHttpRoute } from "@/server/integrations/kubernetes/render-http-route";
+import { routeReadiness } from "@/server/integrations/kubernetes/route-status";
 import { routeWeights } from "@/server/integrations/kubernetes/route-weights";
 import { waitUntilSettled, type WaitOptions } from "@/server/integrations/kubernetes/wait-until-settled";
 import { checkWeights } from "@/server/integrations/kubernetes/validate-spec";
@@ -30,8 +32,10 @@ async function removeObject(objects: ClusterObjects, kind: ObjectKind, object: K
 
 /**
  * Serves an endpoint on Kubernetes: per variant a Deployment, Service and (for ONNX, when configured) an autoscaler,
- * and one Gateway API HTTPRoute that splits traffic by weight. Traffic shifting is done by the deployment worker
- * through `setWeights`, so the `rollout` option of `apply` is not used here.
+ * named after the endpoint and the variant together (see object-names.ts), and one Gateway API HTTPRoute that splits
+ * traffic by weight; the endpoint is healthy once the Deployments rolled out and the Gateway accepted the route.
+ * Traffic shifting is done by the deployment worker through `setWeights`, so the `rollout` option of `apply` is not
+ * used here.
  */
 export class KubernetesTarget implements DeploymentTarget {
   readonly kind = "kubernetes" as const;
@@ -79,7 +83,7 @@ export class KubernetesTarget implements DeploymentTarget {
 
   async setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState> {
     const objects = await this.objects();
-    const route = await objects.read(HTTP_ROUTE, endpointName);
+    const route = await objects.read(HTTP_ROUTE, endpointObjectName(endpointName));
     if (!route) throw notFound(`Endpoint "${endpointName}" on Kubernetes`);
     const current = routeWeights(route);
     const unknown = Object.keys(weights).filter((variantName) => !(variantName in current));
@@ -95,9 +99,13 @@ export class KubernetesTarget implements DeploymentTarget {
     const objects = await this.objects();
     const [deployments, route] = await Promise.all([
       objects.list<V1Deployment>(DEPLOYMENT, endpointLabelSelector(endpointName)),
-      objects.read(HTTP_ROUTE, endpointName),
+      objects.read(HTTP_ROUTE, endpointObjectName(endpointName)),
     ]);
-    return endpointState(endpointName, deployments, route ? routeWeights(route) : undefined);
+    return endpointState(endpointName, deployments, route ? this.routeView(route) : undefined);
+  }
+
+  private routeView(route: KubernetesObject): RouteView {
+    return { weights: routeWeights(route), readiness: routeReadiness(route, this.config) };
   }
 
   waitUntilSettled(endpointName: string, options: WaitOptions): Promise<EndpointState> {

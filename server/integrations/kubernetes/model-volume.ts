@@ -53,14 +53,14 @@ function pvcVolume(variant: VariantSpec, claimName: string, mountPath: string): 
   };
 }
 
+/**
+ * A vLLM model is a directory, so its artifact is always a tar archive (plain or gzipped; tar detects which). An ONNX
+ * model is one file unless its URL names an archive. Registry download URLs are addressed by digest and carry no file
+ * name, which is why the format decides rather than the URL.
+ */
 function downloadedModelPath(variant: VariantSpec): { modelPath: string; unpack: boolean } {
   const pathname = new URL(variant.artifactUri).pathname;
-  if (ARCHIVE.test(pathname)) return { modelPath: `${DOWNLOAD_DIR}/model`, unpack: true };
-  if (variant.format === "VLLM") {
-    throw badRequest(
-      `Variant "${variant.variantName}": a vLLM model is a directory; register it as a .tar or .tar.gz archive`,
-    );
-  }
+  if (variant.format === "VLLM" || ARCHIVE.test(pathname)) return { modelPath: `${DOWNLOAD_DIR}/model`, unpack: true };
   return { modelPath: `${DOWNLOAD_DIR}/model.onnx`, unpack: false };
 }
 

@@ -2,8 +2,14 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { variantLabels, variantSelector, type RuntimeFlavour } from "@/server/integrations/kubernetes/labels";
+import {
+  variantAnnotations,
+  variantLabels,
+  variantSelector,
+  type RuntimeFlavour,
+} from "@/server/integrations/kubernetes/labels";
 import { modelVolume, type ModelVolume } from "@/server/integrations/kubernetes/model-volume";
+import { variantObjectName } from "@/server/integrations/kubernetes/object-names";
 import { onnxContainer } from "@/server/integrations/kubernetes/onnx-container";
 import { GPU_RESOURCE } from "@/server/integrations/kubernetes/resources";
 import { scratchVolume, sharedMemoryVolume } from "@/server/integrations/kubernetes/scratch-volume";
@@ -72,7 +78,12 @@ export function renderDeployment(
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: variant.variantName, namespace: config.namespace, labels },
+    metadata: {
+      name: variantObjectName(endpointName, variant.variantName),
+      namespace: config.namespace,
+      labels,
+      annotations: variantAnnotations(endpointName, variant.variantName),
+    },
     spec: {
       ...(hasAutoscaler(variant, config) ? {} : { replicas: replicaCount(variant) }),
       selector: { matchLabels: variantSelector(endpointName, variant.variantName) },

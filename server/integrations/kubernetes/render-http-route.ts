@@ -1,11 +1,24 @@
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { endpointLabels } from "@/server/integrations/kubernetes/labels";
+import { ANNOTATION, endpointLabels } from "@/server/integrations/kubernetes/labels";
+import { endpointObjectName, variantObjectName } from "@/server/integrations/kubernetes/object-names";
 import { SERVICE_PORT } from "@/server/integrations/kubernetes/render-service";
 
 /** The path prefix clients call; the gateway strips it so each runtime sees its own paths. */
 export function endpointPathPrefix(endpointName: string, config: KubernetesTargetConfig): string {
   return `${config.gateway.pathPrefix.replace(/\/+$/, "")}/${endpointName}`;
+}
+
+/** The Gateway the route attaches to; route status is read for this parent only. */
+export function gatewayParentRef(config: KubernetesTargetConfig) {
+  const gateway = config.gateway;
+  return {
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: gateway.name,
+    ...(gateway.namespace ? { namespace: gateway.namespace } : {}),
+    ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}),
+  };
 }
 
 /** One route per endpoint; each variant's Service is a backend whose weight is the variant's share of traffic. */
@@ -14,31 +27,38 @@ export function renderHttpRoute(
   weights: Record<string, number>,
   config: KubernetesTargetConfig,
 ): IHTTPRoute {
-  const gateway = config.gateway;
+  const backends = Object.entries(weights)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([variantName, weight]) => ({ variantName, service: variantObjectName(endpointName, variantName), weight }));
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
-    metadata: { name: endpointName, namespace: config.namespace, labels: endpointLabels(endpointName) },
+    metadata: {
+      name: endpointObjectName(endpointName),
+      namespace: config.namespace,
+      labels: endpointLabels(endpointName),
+      annotations: {
+        [ANNOTATION.endpoint]: endpointName,
+        [ANNOTATION.backends]: JSON.stringify(
+          Object.fromEntries(backends.map((backend) => [backend.service, backend.variantName])),
+        ),
+      },
+    },
     spec: {
-      parentRefs: [
-        {
-          group: "gateway.networking.k8s.io",
-          kind: "Gateway",
-          name: gateway.name,
-          ...(gateway.namespace ? { namespace: gateway.namespace } : {}),
-          ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}),
-        },
-      ],
-      ...(gateway.hostnames.length > 0 ? { hostnames: gateway.hostnames } : {}),
+      parentRefs: [gatewayParentRef(config)],
+      ...(config.gateway.hostnames.length > 0 ? { hostnames: config.gateway.hostnames } : {}),
       rules: [
         {
           matches: [{ path: { type: "PathPrefix", value: endpointPathPrefix(endpointName, config) } }],
           filters: [
             { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
           ],
-          backendRefs: Object.entries(weights)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([variantName, weight]) => ({ kind: "Service", name: variantName, port: SERVICE_PORT, weight })),
+          backendRefs: backends.map(({ service, weight }) => ({
+            kind: "Service",
+            name: service,
+            port: SERVICE_PORT,
+            weight,
+          })),
         },
       ],
     },

@@ -1,7 +1,8 @@
 import type { IService } from "kubernetes-models/v1";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { variantLabels, variantSelector } from "@/server/integrations/kubernetes/labels";
+import { variantAnnotations, variantLabels, variantSelector } from "@/server/integrations/kubernetes/labels";
+import { variantObjectName } from "@/server/integrations/kubernetes/object-names";
 import { runtimeFlavour } from "@/server/integrations/kubernetes/render-deployment";
 
 export const SERVICE_PORT = 80;
@@ -11,9 +12,10 @@ export function renderService(endpointName: string, variant: VariantSpec, config
     apiVersion: "v1",
     kind: "Service",
     metadata: {
-      name: variant.variantName,
+      name: variantObjectName(endpointName, variant.variantName),
       namespace: config.namespace,
       labels: variantLabels(endpointName, variant.variantName, runtimeFlavour(variant)),
+      annotations: variantAnnotations(endpointName, variant.variantName),
     },
     spec: {
       type: "ClusterIP",

@@ -1,8 +1,10 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { z } from "zod";
+import { ANNOTATION } from "@/server/integrations/kubernetes/labels";
 
 // The client library has no HTTPRoute type; read just the fields the target needs and reject anything else.
 const routeSchema = z.object({
+  metadata: z.object({ annotations: z.record(z.string(), z.string()).optional() }).optional(),
   spec: z.object({
     rules: z
       .array(
@@ -14,15 +16,41 @@ const routeSchema = z.object({
   }),
 });
 
-/** Variant name → weight from an HTTPRoute's backends; Gateway API's default weight is 1. */
+const backendsSchema = z.record(z.string(), z.string());
+
+function unexpected(route: KubernetesObject, problem: string): Error {
+  return new Error(`Unexpected HTTPRoute ${route.metadata?.name ?? ""}: ${problem}`);
+}
+
+/** Backend Service name → variant name, as recorded when the route was rendered. */
+function backendVariants(route: KubernetesObject, annotation: string | undefined): Record<string, string> {
+  if (annotation === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(annotation);
+  } catch {
+    throw unexpected(route, `annotation ${ANNOTATION.backends} is not JSON`);
+  }
+  const backends = backendsSchema.safeParse(parsed);
+  if (!backends.success) throw unexpected(route, z.prettifyError(backends.error));
+  return backends.data;
+}
+
+/**
+ * Variant name → weight from an HTTPRoute's backends; Gateway API's default weight is 1. A backend the route's
+ * annotation does not name keeps its Service name, which then matches no variant and shows up as one without a
+ * Deployment.
+ */
 export function routeWeights(route: KubernetesObject): Record<string, number> {
   const parsed = routeSchema.safeParse(route);
-  if (!parsed.success)
-    throw new Error(`Unexpected HTTPRoute ${route.metadata?.name ?? ""}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw unexpected(route, z.prettifyError(parsed.error));
+  const variants = backendVariants(route, parsed.data.metadata?.annotations?.[ANNOTATION.backends]);
   const weights: Record<string, number> = {};
   for (const rule of parsed.data.spec.rules ?? []) {
-    for (const backend of rule.backendRefs ?? [])
-      weights[backend.name] = (weights[backend.name] ?? 0) + (backend.weight ?? 1);
+    for (const backend of rule.backendRefs ?? []) {
+      const variantName = variants[backend.name] ?? backend.name;
+      weights[variantName] = (weights[variantName] ?? 0) + (backend.weight ?? 1);
+    }
   }
   return weights;
 }

@@ -1,11 +1,17 @@
 import { badRequest } from "@/server/errors";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
-import { dnsLabelSchema } from "@/server/integrations/kubernetes/config";
+
+/**
+ * Registry names (letters of either case, digits, '.', '_', '-'): Kubernetes names are derived from them (see
+ * object-names.ts), and the endpoint name also appears in the route's path and as vLLM's served model name.
+ */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 function checkName(what: string, name: string) {
-  const result = dnsLabelSchema.safeParse(name);
-  if (!result.success)
-    throw badRequest(`${what} "${name}" ${result.error.issues[0]?.message ?? "is not a valid name"}`);
+  if (!NAME.test(name))
+    throw badRequest(
+      `${what} "${name}" must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 253 characters)`,
+    );
 }
 
 /** Weights are whole percentages of one endpoint's traffic. */

@@ -1,4 +1,5 @@
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
+import { kubernetesArtifactUri } from "@/server/jobs/handlers/kubernetes-artifact-uri";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-guardrails";
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
@@ -50,10 +51,11 @@ function targets(context: SystemContext) {
 /**
  * Where a target finds an artifact: the local runtime reads the blob from the local store; SageMaker and Kubernetes
  * find it under `artifacts/<sha256>/model` in their model store (SageMaker uploads it to
- * `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/model` itself; Kubernetes expects it on the model volume).
+ * `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/model` itself; Kubernetes: see kubernetes-artifact-uri.ts).
  */
 function artifactUri(artifact: { sha256: string; path: string }, kind: DeploymentTargetKind) {
   if (kind === "LOCAL") return localStore().blobPath(artifact.sha256);
+  if (kind === "KUBERNETES") return kubernetesArtifactUri(artifact.sha256);
   return `artifacts/${artifact.sha256}/model`;
 }
 

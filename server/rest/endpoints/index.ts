@@ -1,5 +1,6 @@
 import type { Endpoint } from "@/server/rest/endpoint";
+import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
 import { registryEndpoints } from "@/server/rest/endpoints/registry";
 
-export const allEndpoints: Endpoint[] = [...experimentEndpoints, ...registryEndpoints];
+export const allEndpoints: Endpoint[] = [...experimentEndpoints, ...registryEndpoints, ...artifactEndpoints];

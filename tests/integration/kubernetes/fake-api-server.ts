@@ -1,21 +1,43 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isDeepStrictEqual } from "node:util";
+import { reconcileRoute } from "@/tests/integration/kubernetes/fake-gateway-controller";
+import {
+  conflictMessage,
+  managedFieldsOf,
+  serverSideApply,
+  type Owners,
+} from "@/tests/integration/kubernetes/fake-server-side-apply";
+import { immutableFieldErrors, objectErrors, type FieldError } from "@/tests/integration/kubernetes/fake-validation";
 
 /*
  * A Kubernetes API server for exactly the REST calls the Kubernetes target makes: API discovery, server-side apply
  * (PATCH with application/apply-patch+yaml), GET of one object, list by label selector and DELETE, for Deployments,
- * Services, HorizontalPodAutoscalers and HTTPRoutes. Objects live in memory; the test plays the Deployment controller
- * by setting Deployment status. Every request is recorded so tests can assert paths, methods and parameters.
+ * Services, HorizontalPodAutoscalers and HTTPRoutes. Objects live in memory. It enforces the rules the target could
+ * break: valid names and labels (422), a Deployment's immutable selector (422), and field ownership under
+ * server-side apply (409 for a conflicting apply without force; see fake-server-side-apply.ts). A built-in Gateway
+ * controller writes HTTPRoute status (fake-gateway-controller.ts) whenever a route or a Service changes, unless
+ * paused; the test plays the Deployment controller by setting Deployment status. Every request is recorded so tests
+ * can assert paths, methods and parameters.
  */
 
-type Resource = { groupVersion: string; plural: string; kind: string };
+type Resource = { groupVersion: string; plural: string; kind: string; qualifiedKind: string };
 
 const RESOURCES: Resource[] = [
-  { groupVersion: "v1", plural: "services", kind: "Service" },
-  { groupVersion: "apps/v1", plural: "deployments", kind: "Deployment" },
-  { groupVersion: "autoscaling/v2", plural: "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler" },
-  { groupVersion: "gateway.networking.k8s.io/v1", plural: "httproutes", kind: "HTTPRoute" },
+  { groupVersion: "v1", plural: "services", kind: "Service", qualifiedKind: "Service" },
+  { groupVersion: "apps/v1", plural: "deployments", kind: "Deployment", qualifiedKind: "Deployment.apps" },
+  {
+    groupVersion: "autoscaling/v2",
+    plural: "horizontalpodautoscalers",
+    kind: "HorizontalPodAutoscaler",
+    qualifiedKind: "HorizontalPodAutoscaler.autoscaling",
+  },
+  {
+    groupVersion: "gateway.networking.k8s.io/v1",
+    plural: "httproutes",
+    kind: "HTTPRoute",
+    qualifiedKind: "HTTPRoute.gateway.networking.k8s.io",
+  },
 ];
 
 export type StoredObject = {
@@ -30,6 +52,7 @@ export type StoredObject = {
     creationTimestamp: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    managedFields?: unknown[];
   };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
@@ -77,12 +100,35 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+function invalidBody(resource: Resource, name: string, errors: FieldError[]) {
+  const details = errors.map((error) => `${error.field}: ${error.message}`);
+  const message = `${resource.qualifiedKind} "${name}" is invalid: ${details.length === 1 ? details[0] : `[${details.join(", ")}]`}`;
+  return statusBody(422, "Invalid", message);
+}
+
+/** The part of an object server-side apply manages. */
+function appliedFields(object: Partial<StoredObject>): Record<string, unknown> {
+  const { labels, annotations } = object.metadata ?? {};
+  const metadata = { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) };
+  return {
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+    ...(object.spec ? { spec: object.spec } : {}),
+  };
+}
+
+type Fields = {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+};
+
 export class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
   private readonly store = new Map<string, StoredObject>();
+  private readonly owners = new Map<string, Owners>();
   private readonly failures: InjectedFailure[] = [];
   private nextVersion = 1;
   private server: Server | undefined;
+  private gatewayControllerRunning = true;
 
   constructor(readonly token: string) {}
 
@@ -126,11 +172,31 @@ export class FakeKubernetesApi {
     },
   ) {
     this.save({ ...object, metadata: this.newMetadata(object.metadata) });
+    this.reconcileRoutes();
   }
 
   /** The next request with this method whose path contains `pathIncludes` is answered with an error. */
   failNext(failure: InjectedFailure) {
     this.failures.push(failure);
+  }
+
+  /** Stops the Gateway controller: HTTPRoute status stays as it is until it resumes. */
+  pauseGatewayController() {
+    this.gatewayControllerRunning = false;
+  }
+
+  /** Restarts the Gateway controller, which catches up on every route at once. */
+  resumeGatewayController() {
+    this.gatewayControllerRunning = true;
+    this.reconcileRoutes();
+  }
+
+  /** Field manager → the fields it owns (JSON paths), as server-side apply tracks them. */
+  fieldOwners(kind: string, namespace: string, name: string): Record<string, string[][]> {
+    const owners = this.owners.get(`${kind}/${namespace}/${name}`) ?? new Map<string, Set<string>>();
+    return Object.fromEntries(
+      [...owners].map(([manager, owned]) => [manager, [...owned].map((key) => JSON.parse(key) as string[])]),
+    );
   }
 
   /** Plays the Deployment controller: reports the rollout of the current generation as the given condition. */
@@ -291,13 +357,24 @@ export class FakeKubernetesApi {
   }
 
   private remove(response: ServerResponse, resource: Resource, namespace: string, name: string) {
-    if (!this.store.delete(`${resource.kind}/${namespace}/${name}`)) {
+    const key = `${resource.kind}/${namespace}/${name}`;
+    if (!this.store.delete(key)) {
       return this.send(response, 404, statusBody(404, "NotFound", `${resource.plural} "${name}" not found`));
     }
+    this.owners.delete(key);
+    this.reconcileRoutes();
     this.send(response, 200, { ...statusBody(200, "", ""), details: { name, kind: resource.plural } });
   }
 
-  /** Server-side apply with one field manager: the applied configuration replaces spec, labels and annotations. */
+  /** Deletes an object behind the target's back, as a person with kubectl would. */
+  deleteObject(kind: string, namespace: string, name: string) {
+    const key = `${kind}/${namespace}/${name}`;
+    this.store.delete(key);
+    this.owners.delete(key);
+    this.reconcileRoutes();
+  }
+
+  /** Server-side apply: validated, merged by field ownership, and refused on conflicts unless forced. */
   private apply(
     response: ServerResponse,
     request: IncomingMessage,
@@ -314,7 +391,8 @@ export class FakeKubernetesApi {
         statusBody(415, "UnsupportedMediaType", `unsupported patch type ${request.headers["content-type"]}`),
       );
     }
-    if (!url.searchParams.get("fieldManager")) {
+    const manager = url.searchParams.get("fieldManager");
+    if (!manager) {
       return this.send(
         response,
         422,
@@ -333,35 +411,87 @@ export class FakeKubernetesApi {
         statusBody(400, "BadRequest", "the object in the body does not match the request path"),
       );
     }
-    const existing = this.object(resource.kind, namespace, name);
-    if (!existing) {
-      this.save({
-        apiVersion: applied.apiVersion,
-        kind: applied.kind,
-        metadata: this.newMetadata({ ...applied.metadata, name, namespace }),
-        spec: applied.spec,
-      });
-      return this.send(response, 201, this.object(resource.kind, namespace, name));
+    const key = `${resource.kind}/${namespace}/${name}`;
+    const existing = this.store.get(key);
+    const merged = serverSideApply(
+      existing ? appliedFields(existing) : {},
+      this.owners.get(key) ?? new Map(),
+      appliedFields(applied),
+      manager,
+      url.searchParams.get("force") === "true",
+    );
+    if (!merged.ok)
+      return this.send(
+        response,
+        409,
+        statusBody(409, "Conflict", conflictMessage(merged.conflicts, resource.groupVersion)),
+      );
+    const fields = this.withDefaults(resource.kind, merged.fields as Fields);
+    const errors = [
+      ...objectErrors({ kind: resource.kind, metadata: { name, labels: fields.metadata?.labels }, spec: fields.spec }),
+      ...(existing ? immutableFieldErrors(resource.kind, existing.spec, fields.spec) : []),
+    ];
+    if (errors.length > 0) return this.send(response, 422, invalidBody(resource, name, errors));
+    const ownersChanged = !isDeepStrictEqual(merged.owners, this.owners.get(key));
+    const object = existing ? this.update(existing, fields, ownersChanged) : this.create(applied, namespace, fields);
+    if (ownersChanged) {
+      this.owners.set(key, merged.owners);
+      object.metadata.managedFields = managedFieldsOf(merged.owners, resource.groupVersion, new Date().toISOString());
     }
-    // An applier that leaves out replicas (an autoscaler owns them) keeps the live count.
-    const keepsReplicas =
-      existing.kind === "Deployment" && applied.spec?.replicas === undefined && existing.spec?.replicas !== undefined;
-    const spec = { ...(keepsReplicas ? { replicas: existing.spec?.replicas } : {}), ...applied.spec };
-    const specChanged = !isDeepStrictEqual(spec, existing.spec);
-    const metadataChanged =
-      !isDeepStrictEqual(applied.metadata?.labels, existing.metadata.labels) ||
-      !isDeepStrictEqual(applied.metadata?.annotations, existing.metadata.annotations);
-    if (specChanged || metadataChanged) {
-      existing.spec = spec;
+    this.reconcileRoutes();
+    this.send(response, existing ? 200 : 201, this.store.get(key));
+  }
+
+  /** The API server's defaulting, for the one default that matters here: a Deployment without replicas gets 1. */
+  private withDefaults(kind: string, fields: Fields): Fields {
+    if (kind !== "Deployment" || fields.spec?.replicas !== undefined) return fields;
+    return { ...fields, spec: { ...fields.spec, replicas: 1 } };
+  }
+
+  private create(applied: Partial<StoredObject>, namespace: string, fields: Fields) {
+    const name = applied.metadata?.name ?? "";
+    const object: StoredObject = {
+      apiVersion: applied.apiVersion ?? "",
+      kind: applied.kind ?? "",
+      metadata: this.newMetadata({ name, namespace, ...fields.metadata }),
+      spec: fields.spec,
+    };
+    this.save(object);
+    return object;
+  }
+
+  /** Changed fields bump the resource version, a changed spec also the generation. */
+  private update(existing: StoredObject, fields: Fields, ownersChanged: boolean) {
+    const specChanged = !isDeepStrictEqual(fields.spec, existing.spec);
+    const changed =
+      ownersChanged ||
+      specChanged ||
+      !isDeepStrictEqual(fields.metadata?.labels, existing.metadata.labels) ||
+      !isDeepStrictEqual(fields.metadata?.annotations, existing.metadata.annotations);
+    if (changed) {
+      existing.spec = fields.spec;
       existing.metadata = {
         ...existing.metadata,
-        labels: applied.metadata?.labels,
-        annotations: applied.metadata?.annotations,
+        labels: fields.metadata?.labels,
+        annotations: fields.metadata?.annotations,
         generation: existing.metadata.generation + (specChanged ? 1 : 0),
         resourceVersion: String(this.nextVersion++),
       };
     }
-    this.send(response, 200, existing);
+    return existing;
+  }
+
+  /** The Gateway controller's pass over every HTTPRoute; a route's status changes only when its conditions do. */
+  private reconcileRoutes() {
+    if (!this.gatewayControllerRunning) return;
+    const now = new Date().toISOString();
+    const serviceExists = (namespace: string, name: string) => this.store.has(`Service/${namespace}/${name}`);
+    for (const route of this.objects("HTTPRoute")) {
+      const status = reconcileRoute(route, serviceExists, now);
+      if (!status) continue;
+      route.status = status;
+      route.metadata.resourceVersion = String(this.nextVersion++);
+    }
   }
 
   private newMetadata(metadata: {

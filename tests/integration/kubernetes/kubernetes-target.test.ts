@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
+import { variantObjectName } from "@/server/integrations/kubernetes/object-names";
 import { renderDeployment } from "@/server/integrations/kubernetes/render-deployment";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { config, onnxVariant, vllmVariant } from "@/tests/unit/kubernetes/samples";
@@ -9,6 +10,9 @@ import { FakeKubernetesApi } from "@/tests/integration/kubernetes/fake-api-serve
 const NS = "ml-serving";
 const TOKEN = "k8s-test-token";
 const SELECTOR = "app.kubernetes.io/managed-by=modelport,modelport.dev/endpoint=fraud";
+
+/** The objects of variant `variant` on the endpoint "fraud". */
+const fraud = (variant: string) => variantObjectName("fraud", variant);
 
 const paths = {
   deployment: (name: string) => `/apis/apps/v1/namespaces/${NS}/deployments/${name}`,
@@ -60,8 +64,8 @@ const resourceVersions = () =>
       ),
   );
 
-function markReady(...names: string[]) {
-  for (const name of names) api.setDeploymentStatus(NS, name, "ready");
+function markReady(...variants: string[]) {
+  for (const variant of variants) api.setDeploymentStatus(NS, fraud(variant), "ready");
 }
 
 describe("Kubernetes target against a Kubernetes API server", () => {
@@ -69,12 +73,12 @@ describe("Kubernetes target against a Kubernetes API server", () => {
     const state = await target.apply(canary);
 
     expect(writeLines()).toEqual([
-      `PATCH ${paths.deployment("fraud-v6")}`,
-      `PATCH ${paths.service("fraud-v6")}`,
-      `PATCH ${paths.autoscaler("fraud-v6")}`,
-      `PATCH ${paths.deployment("fraud-v7")}`,
-      `PATCH ${paths.service("fraud-v7")}`,
-      `PATCH ${paths.autoscaler("fraud-v7")}`,
+      `PATCH ${paths.deployment(fraud("fraud-v6"))}`,
+      `PATCH ${paths.service(fraud("fraud-v6"))}`,
+      `PATCH ${paths.autoscaler(fraud("fraud-v6"))}`,
+      `PATCH ${paths.deployment(fraud("fraud-v7"))}`,
+      `PATCH ${paths.service(fraud("fraud-v7"))}`,
+      `PATCH ${paths.autoscaler(fraud("fraud-v7"))}`,
       `PATCH ${paths.route("fraud")}`,
     ]);
     for (const request of api.writes()) {
@@ -97,9 +101,10 @@ describe("Kubernetes target against a Kubernetes API server", () => {
 
   it("sends the rendered manifests unchanged through the client library", async () => {
     await target.apply({ endpointName: "support-chat", variants: [vllmVariant()] });
-    const sent = api.writes().find((request) => request.path === paths.deployment("support-llm-v3"))?.body;
+    const name = variantObjectName("support-chat", "support-llm-v3");
+    const sent = api.writes().find((request) => request.path === paths.deployment(name))?.body;
     expect(sent).toEqual(renderDeployment("support-chat", vllmVariant(), targetConfig));
-    const stored = api.object("Deployment", NS, "support-llm-v3");
+    const stored = api.object("Deployment", NS, name);
     const container = (
       stored?.spec?.template as {
         spec: { containers: Array<{ args: string[]; resources: { limits: Record<string, string> } }> };
@@ -145,7 +150,11 @@ describe("Kubernetes target against a Kubernetes API server", () => {
 
     const deletes = api.writes().filter((request) => request.method === "DELETE");
     expect(deletes.map((request) => request.path).sort()).toEqual(
-      [paths.autoscaler("fraud-v6"), paths.deployment("fraud-v6"), paths.service("fraud-v6")].sort(),
+      [
+        paths.autoscaler(fraud("fraud-v6")),
+        paths.deployment(fraud("fraud-v6")),
+        paths.service(fraud("fraud-v6")),
+      ].sort(),
     );
     for (const request of deletes) expect(request.query).toEqual({ propagationPolicy: "Background" });
     expect(
@@ -153,8 +162,8 @@ describe("Kubernetes target against a Kubernetes API server", () => {
         .objects("Deployment")
         .map((object) => object.metadata.name)
         .sort(),
-    ).toEqual(["churn-v1", "fraud-v6-debug", "fraud-v7"]);
-    expect(api.objects("Service").map((object) => object.metadata.name)).toEqual(["fraud-v7"]);
+    ).toEqual(["churn-v1", "fraud--fraud-v7", "fraud-v6-debug"]);
+    expect(api.objects("Service").map((object) => object.metadata.name)).toEqual([fraud("fraud-v7")]);
     const route = api.object("HTTPRoute", NS, "fraud");
     expect(JSON.stringify(route?.spec)).not.toContain("fraud-v6");
   });
@@ -204,11 +213,11 @@ describe("Kubernetes target against a Kubernetes API server", () => {
 
   it("reports creating, then updating while some variants serve, then healthy once every Deployment rolled out", async () => {
     await target.apply(canary);
-    api.setDeploymentStatus(NS, "fraud-v7", "progressing");
+    api.setDeploymentStatus(NS, fraud("fraud-v7"), "progressing");
     expect((await target.describe("fraud")).status).toBe("creating");
-    api.setDeploymentStatus(NS, "fraud-v6", "ready");
+    markReady("fraud-v6");
     expect((await target.describe("fraud")).status).toBe("updating");
-    api.setDeploymentStatus(NS, "fraud-v7", "ready");
+    markReady("fraud-v7");
     expect(await target.describe("fraud")).toMatchObject({
       status: "healthy",
       variants: [
@@ -221,12 +230,12 @@ describe("Kubernetes target against a Kubernetes API server", () => {
   it("maps an exceeded progress deadline to failed with the controller's message", async () => {
     await target.apply(canary);
     markReady("fraud-v6");
-    api.setDeploymentStatus(NS, "fraud-v7", "deadline-exceeded");
+    api.setDeploymentStatus(NS, fraud("fraud-v7"), "deadline-exceeded");
 
     const state = await target.describe("fraud");
 
     expect(state.status).toBe("failed");
-    expect(state.message).toBe('Variant fraud-v7: ReplicaSet "fraud-v7-7d4b9" has timed out progressing.');
+    expect(state.message).toBe('Variant fraud-v7: ReplicaSet "fraud--fraud-v7-7d4b9" has timed out progressing.');
   });
 
   it("describes an endpoint it never created as absent", async () => {
@@ -240,15 +249,15 @@ describe("Kubernetes target against a Kubernetes API server", () => {
   it("reports the API server's refusal with the call that failed", async () => {
     api.failNext({
       method: "PATCH",
-      pathIncludes: "/deployments/fraud-v6",
+      pathIncludes: "/deployments/fraud--fraud-v6",
       status: 403,
       reason: "Forbidden",
       message:
-        'deployments.apps "fraud-v6" is forbidden: User "system:serviceaccount:modelport:deployer" cannot patch resource',
+        'deployments.apps "fraud--fraud-v6" is forbidden: User "system:serviceaccount:modelport:deployer" cannot patch resource',
     });
 
     await expect(target.apply(canary)).rejects.toThrow(
-      'Kubernetes apply Deployment fraud-v6 failed (HTTP 403): deployments.apps "fraud-v6" is forbidden',
+      'Kubernetes apply Deployment fraud--fraud-v6 failed (HTTP 403): deployments.apps "fraud--fraud-v6" is forbidden',
     );
     expect(api.objects("HTTPRoute")).toEqual([]);
   });
@@ -281,7 +290,7 @@ describe("waiting for an endpoint to settle", () => {
 
   it("returns at once when the rollout has failed", async () => {
     await target.apply(onlyV7);
-    api.setDeploymentStatus(NS, "fraud-v7", "deadline-exceeded");
+    api.setDeploymentStatus(NS, fraud("fraud-v7"), "deadline-exceeded");
     const started = Date.now();
 
     expect((await target.waitUntilSettled("fraud", { timeoutMs: 5000, pollMs: 1000 })).status).toBe("failed");
@@ -290,7 +299,7 @@ describe("waiting for an endpoint to settle", () => {
 
   it("answers with the last state when the timeout passes", async () => {
     await target.apply(onlyV7);
-    api.setDeploymentStatus(NS, "fraud-v7", "progressing");
+    api.setDeploymentStatus(NS, fraud("fraud-v7"), "progressing");
     const started = Date.now();
 
     const state = await target.waitUntilSettled("fraud", { timeoutMs: 300, pollMs: 50 });
@@ -329,12 +338,12 @@ describe("deleting an endpoint", () => {
     expect(writeLines().sort()).toEqual(
       [
         `DELETE ${paths.route("fraud")}`,
-        `DELETE ${paths.autoscaler("fraud-v6")}`,
-        `DELETE ${paths.autoscaler("fraud-v7")}`,
-        `DELETE ${paths.service("fraud-v6")}`,
-        `DELETE ${paths.service("fraud-v7")}`,
-        `DELETE ${paths.deployment("fraud-v6")}`,
-        `DELETE ${paths.deployment("fraud-v7")}`,
+        `DELETE ${paths.autoscaler(fraud("fraud-v6"))}`,
+        `DELETE ${paths.autoscaler(fraud("fraud-v7"))}`,
+        `DELETE ${paths.service(fraud("fraud-v6"))}`,
+        `DELETE ${paths.service(fraud("fraud-v7"))}`,
+        `DELETE ${paths.deployment(fraud("fraud-v6"))}`,
+        `DELETE ${paths.deployment(fraud("fraud-v7"))}`,
       ].sort(),
     );
     expect(api.writes()[0]?.path).toBe(paths.route("fraud"));

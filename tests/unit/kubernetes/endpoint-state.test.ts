@@ -1,8 +1,15 @@
 import type { V1Deployment, V1DeploymentCondition } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { endpointState } from "@/server/integrations/kubernetes/endpoint-state";
+import { endpointState, type RouteView } from "@/server/integrations/kubernetes/endpoint-state";
+import type { RouteReadiness } from "@/server/integrations/kubernetes/route-status";
 
 type Status = NonNullable<V1Deployment["status"]>;
+
+/** The route with these weights, accepted by the gateway unless said otherwise. */
+const routed = (weights: Record<string, number>, readiness: RouteReadiness = { state: "accepted" }): RouteView => ({
+  weights,
+  readiness,
+});
 
 function deployment(variant: string, status: Status, { replicas = 2, generation = 1 } = {}): V1Deployment {
   return {
@@ -36,10 +43,11 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
   });
 
   it("is healthy when every Deployment has rolled out and the route exists, with the route's weights", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", rolledOut()), deployment("fraud-v6", rolledOut())], {
-      "fraud-v6": 90,
-      "fraud-v7": 10,
-    });
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v7", rolledOut()), deployment("fraud-v6", rolledOut())],
+      routed({ "fraud-v6": 90, "fraud-v7": 10 }),
+    );
     expect(state).toEqual({
       endpointName: "fraud",
       status: "healthy",
@@ -51,7 +59,7 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
   });
 
   it("is creating until some replica has ever been available", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", {})], { "fraud-v7": 100 });
+    const state = endpointState("fraud", [deployment("fraud-v7", {})], routed({ "fraud-v7": 100 }));
     expect(state.status).toBe("creating");
     expect(state.variants).toEqual([{ variantName: "fraud-v7", weight: 100, ready: false, replicas: 0 }]);
   });
@@ -67,21 +75,27 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
     const state = endpointState(
       "fraud",
       [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", rolling, { replicas: 1 })],
-      { "fraud-v6": 100, "fraud-v7": 0 },
+      routed({ "fraud-v6": 100, "fraud-v7": 0 }),
     );
     expect(state.status).toBe("updating");
   });
 
   it("is not healthy while the controller has not observed the newest generation", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", rolledOut(), { generation: 2 })], { "fraud-v7": 100 });
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v7", rolledOut(), { generation: 2 })],
+      routed({ "fraud-v7": 100 }),
+    );
     expect(state.status).toBe("updating");
     expect(state.variants[0]?.ready).toBe(false);
   });
 
   it("is not healthy while old replicas are still terminating", () => {
-    const state = endpointState("fraud", [deployment("fraud-v7", { ...rolledOut(), replicas: 3 })], {
-      "fraud-v7": 100,
-    });
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v7", { ...rolledOut(), replicas: 3 })],
+      routed({ "fraud-v7": 100 }),
+    );
     expect(state.status).toBe("updating");
   });
 
@@ -100,10 +114,11 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
         ),
       ],
     };
-    const state = endpointState("fraud", [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", stuck)], {
-      "fraud-v6": 100,
-      "fraud-v7": 0,
-    });
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", stuck)],
+      routed({ "fraud-v6": 100, "fraud-v7": 0 }),
+    );
     expect(state.status).toBe("failed");
     expect(state.message).toBe('Variant fraud-v7: ReplicaSet "fraud-v7-5d" has timed out progressing.');
   });
@@ -113,15 +128,16 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
       observedGeneration: 1,
       conditions: [condition("ReplicaFailure", "True", "FailedCreate", "exceeded quota: gpu")],
     };
-    const state = endpointState("chat", [deployment("chat-v1", quota)], { "chat-v1": 100 });
+    const state = endpointState("chat", [deployment("chat-v1", quota)], routed({ "chat-v1": 100 }));
     expect(state).toMatchObject({ status: "creating", message: "Variant chat-v1: exceeded quota: gpu" });
   });
 
   it("reports a routed variant without a Deployment, and a missing route", () => {
-    const routedOnly = endpointState("fraud", [deployment("fraud-v6", rolledOut())], {
-      "fraud-v6": 50,
-      "fraud-v7": 50,
-    });
+    const routedOnly = endpointState(
+      "fraud",
+      [deployment("fraud-v6", rolledOut())],
+      routed({ "fraud-v6": 50, "fraud-v7": 50 }),
+    );
     expect(routedOnly.status).toBe("updating");
     expect(routedOnly.variants).toContainEqual({ variantName: "fraud-v7", weight: 50, ready: false, replicas: 0 });
     expect(routedOnly.message).toMatch(/fraud-v7 receives traffic but has no Deployment/);
@@ -129,6 +145,52 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
     expect(unrouted).toMatchObject({
       status: "updating",
       message: "The endpoint has no HTTPRoute, so it receives no traffic",
+    });
+  });
+
+  it("names a variant by its annotation, since object names and label values may be derived", () => {
+    const named: V1Deployment = {
+      ...deployment("fraud-v7", rolledOut()),
+      metadata: {
+        name: "fraud-detector-production--fraud-v7",
+        generation: 1,
+        labels: { "modelport.dev/variant": "fraud-v7-1a2b3c4d" },
+        annotations: { "modelport.dev/variant": "Fraud_V7" },
+      },
+    };
+    expect(endpointState("fraud", [named], routed({ Fraud_V7: 100 })).variants).toEqual([
+      { variantName: "Fraud_V7", weight: 100, ready: true, replicas: 2 },
+    ]);
+  });
+
+  it("is healthy only once the gateway has accepted the route", () => {
+    const pending = endpointState(
+      "fraud",
+      [deployment("fraud-v7", rolledOut())],
+      routed(
+        { "fraud-v7": 100 },
+        { state: "pending", message: "HTTPRoute fraud on Gateway g/inference is not accepted yet" },
+      ),
+    );
+    expect(pending).toMatchObject({
+      status: "updating",
+      message: "HTTPRoute fraud on Gateway g/inference is not accepted yet",
+    });
+    expect(pending.variants[0]?.ready).toBe(true);
+  });
+
+  it("is failed with the gateway's reason when it rejects the route", () => {
+    const rejected = endpointState(
+      "fraud",
+      [deployment("fraud-v7", rolledOut())],
+      routed(
+        { "fraud-v7": 100 },
+        { state: "rejected", message: "HTTPRoute fraud on Gateway g/inference: ResolvedRefs=False (BackendNotFound)" },
+      ),
+    );
+    expect(rejected).toMatchObject({
+      status: "failed",
+      message: "HTTPRoute fraud on Gateway g/inference: ResolvedRefs=False (BackendNotFound)",
     });
   });
 });

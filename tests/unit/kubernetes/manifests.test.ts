@@ -91,22 +91,71 @@ describe("rendered manifests", () => {
     expect(() => validate(broken)).toThrow(/replicas must be integer/);
   });
 
-  it("labels every object with its endpoint, variant, runtime and manager", () => {
+  it("labels every object with its endpoint, variant, runtime and manager, and names it after both", () => {
     const rendered = renderEndpoint(canary, config());
+    expect(rendered.workloads.map((object) => `${object.kind}/${object.metadata?.name}`)).toEqual([
+      "Deployment/fraud--fraud-v6",
+      "Service/fraud--fraud-v6",
+      "Deployment/fraud--fraud-v7",
+      "Service/fraud--fraud-v7",
+    ]);
     for (const object of rendered.workloads) {
+      const variant = object.metadata?.name?.split("--")[1];
       expect(object.metadata?.labels).toEqual({
         "app.kubernetes.io/name": "onnx-runtime",
         "app.kubernetes.io/managed-by": "modelport",
         "modelport.dev/endpoint": "fraud",
-        "modelport.dev/variant": object.metadata?.name,
+        "modelport.dev/variant": variant,
+      });
+      expect(object.metadata?.annotations).toEqual({
+        "modelport.dev/endpoint": "fraud",
+        "modelport.dev/variant": variant,
       });
       expect(object.metadata?.namespace).toBe("ml-serving");
     }
+    expect(rendered.route.metadata?.name).toBe("fraud");
     expect(rendered.route.metadata?.labels).toEqual({
       "app.kubernetes.io/managed-by": "modelport",
       "modelport.dev/endpoint": "fraud",
     });
     expect(deploymentOf(llm).spec?.template.metadata?.labels?.["app.kubernetes.io/name"]).toBe("vllm");
+  });
+
+  it("gives each endpoint its own objects and immutable selector when two serve the same version", () => {
+    const staging = renderEndpoint({ ...canary, endpointName: "fraud-detector-staging-kubernetes" }, config());
+    const production = renderEndpoint({ ...canary, endpointName: "fraud-detector-production-kubernetes" }, config());
+    const names = (rendered: typeof staging) =>
+      [...rendered.workloads, rendered.route].map((object) => `${object.kind}/${object.metadata?.name}`);
+    expect(names(staging).filter((name) => names(production).includes(name))).toEqual([]);
+    const selector = (rendered: typeof staging) =>
+      rendered.workloads.find((object) => object.kind === "Deployment")?.spec?.selector;
+    expect(selector(staging)).not.toEqual(selector(production));
+  });
+
+  it("derives valid names and label values from long or unusual registry names, keeping the exact ones in annotations", () => {
+    const endpointName = `Restaurant_Recommendation.two-tower-retrieval-${"x".repeat(60)}-production-kubernetes`;
+    const variantName = `restaurant-recommendation-two-tower-retrieval-${"x".repeat(40)}-v12`;
+    const rendered = renderEndpoint(
+      { endpointName, variants: [onnxVariant({ variantName, weight: 100 })] },
+      config({
+        onnx: {
+          image: "registry.example.test/onnx:1.0",
+          autoscaling: { maxReplicas: 4, targetCpuUtilizationPercent: 70 },
+        },
+      }),
+    );
+    for (const object of [...rendered.workloads, rendered.route]) {
+      expect(() => validate(object), `${object.kind} ${object.metadata?.name}`).not.toThrow();
+      expect(object.metadata?.name).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+      for (const value of Object.values(object.metadata?.labels ?? {})) expect(value.length).toBeLessThanOrEqual(63);
+      expect(object.metadata?.annotations?.["modelport.dev/endpoint"]).toBe(endpointName);
+    }
+    const deployment = rendered.workloads.find((object) => object.kind === "Deployment");
+    const autoscaler = rendered.workloads.find((object) => object.kind === "HorizontalPodAutoscaler");
+    expect(deployment?.metadata?.annotations?.["modelport.dev/variant"]).toBe(variantName);
+    expect(autoscaler?.spec).toMatchObject({ scaleTargetRef: { name: deployment?.metadata?.name } });
+    expect(rendered.route.spec.rules?.[0]?.backendRefs?.[0]?.name).toBe(deployment?.metadata?.name);
+    expect(rendered.route.spec.rules?.[0]?.matches?.[0]?.path?.value).toBe(`/endpoints/${endpointName}`);
   });
 
   it("routes traffic to each variant's Service by its weight through the configured gateway", () => {
@@ -117,9 +166,13 @@ describe("rendered manifests", () => {
     const rule = route.spec.rules?.[0];
     expect(rule?.matches).toEqual([{ path: { type: "PathPrefix", value: "/endpoints/fraud" } }]);
     expect(rule?.backendRefs).toEqual([
-      { kind: "Service", name: "fraud-v6", port: 80, weight: 90 },
-      { kind: "Service", name: "fraud-v7", port: 80, weight: 10 },
+      { kind: "Service", name: "fraud--fraud-v6", port: 80, weight: 90 },
+      { kind: "Service", name: "fraud--fraud-v7", port: 80, weight: 10 },
     ]);
+    expect(JSON.parse(route.metadata?.annotations?.["modelport.dev/backends"] ?? "")).toEqual({
+      "fraud--fraud-v6": "fraud-v6",
+      "fraud--fraud-v7": "fraud-v7",
+    });
   });
 
   it("runs ONNX variants from the configured image with the registry's model path, probes and CPU resources", () => {
@@ -157,7 +210,7 @@ describe("rendered manifests", () => {
     const rendered = renderEndpoint(spec, configured);
     const autoscaler = rendered.workloads.find((object) => object.kind === "HorizontalPodAutoscaler");
     expect(autoscaler?.spec).toMatchObject({
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "fraud-v7" },
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "fraud--fraud-v7" },
       minReplicas: 2,
       maxReplicas: 6,
     });
@@ -295,6 +348,21 @@ describe("model volume", () => {
     });
   });
 
+  it("unpacks a vLLM model from a digest-addressed link, which names no archive", () => {
+    const link = `https://portal.example.test/api/v1/artifacts/${SHA}/download?expires=1&signature=abc`;
+    const deployment = deploymentOf(
+      { endpointName: "support-chat", variants: [vllmVariant({ artifactUri: link })] },
+      downloadConfig,
+    );
+    expect(serverContainer(deployment).args?.slice(0, 2)).toEqual(["--model", "/models/model"]);
+    expect(deployment.spec?.template.spec?.initContainers?.[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "UNPACK", value: "1" },
+        { name: "ARTIFACT_URL", value: link },
+      ]),
+    );
+  });
+
   it("unpacks a vLLM archive into a model directory", () => {
     const deployment = deploymentOf(
       {
@@ -333,10 +401,10 @@ describe("specs the Kubernetes target refuses before calling the cluster", () =>
       /appears twice/,
     ],
     [
-      "an invalid endpoint name",
-      { endpointName: "Fraud_Detector", variants: [onnxVariant()] },
+      "an endpoint name with characters a route path or model name cannot carry",
+      { endpointName: "fraud detector/v2", variants: [onnxVariant()] },
       config(),
-      /Endpoint name "Fraud_Detector"/,
+      /Endpoint name "fraud detector\/v2" must start with a letter or digit/,
     ],
     [
       "a CONTAINER model",
@@ -369,12 +437,6 @@ describe("specs the Kubernetes target refuses before calling the cluster", () =>
       /path inside it/,
     ],
     ["a non-URL with downloads", { endpointName: "fraud", variants: [onnxVariant()] }, downloadConfig, /http\(s\) URL/],
-    [
-      "a single-file vLLM download",
-      { endpointName: "chat", variants: [vllmVariant({ artifactUri: "https://a.example.test/m.bin" })] },
-      downloadConfig,
-      /archive/,
-    ],
     [
       "an unknown instance type",
       { endpointName: "fraud", variants: [onnxVariant({ instanceType: "huge" })] },

@@ -1,0 +1,113 @@
+import { isDeepStrictEqual } from "node:util";
+
+/*
+ * The API server's validation rules the Kubernetes target could break: object names, label keys and values, a
+ * Deployment's selector (it must select the pod template's labels and can never change once created).
+ */
+
+export type FieldError = { field: string; message: string };
+
+type Labels = Record<string, unknown> | undefined;
+type Validated = {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+};
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+const invalid = (field: string, value: unknown, reason: string): FieldError => ({
+  field,
+  message: `Invalid value: ${JSON.stringify(value)}: ${reason}`,
+});
+
+/** Services need an RFC 1035 label (a Service name becomes a DNS name); the rest are held to RFC 1123 labels here. */
+export function nameErrors(kind: string, name: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (name.length > 63) errors.push(invalid("metadata.name", name, "must be no more than 63 characters"));
+  if (kind === "Service" && !DNS1035_LABEL.test(name))
+    errors.push(
+      invalid(
+        "metadata.name",
+        name,
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+      ),
+    );
+  if (kind !== "Service" && !DNS1123_LABEL.test(name))
+    errors.push(
+      invalid(
+        "metadata.name",
+        name,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      ),
+    );
+  return errors;
+}
+
+function labelKeyErrors(field: string, key: string): FieldError[] {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const valid =
+    name.length <= 63 &&
+    QUALIFIED_NAME.test(name) &&
+    (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+  return valid ? [] : [invalid(field, key, "name part must be a qualified name of at most 63 characters")];
+}
+
+function labelErrors(field: string, labels: Labels): FieldError[] {
+  return Object.entries(labels ?? {}).flatMap(([key, value]) => [
+    ...labelKeyErrors(field, key),
+    ...(typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value)
+      ? []
+      : [
+          invalid(
+            field,
+            value,
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, at most 63 characters",
+          ),
+        ]),
+  ]);
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function deploymentErrors(spec: Record<string, unknown> | undefined): FieldError[] {
+  const selector = record(record(spec?.selector)?.matchLabels) ?? {};
+  const templateLabels = record(record(record(spec?.template)?.metadata)?.labels) ?? {};
+  const errors = [
+    ...labelErrors("spec.selector.matchLabels", selector),
+    ...labelErrors("spec.template.metadata.labels", templateLabels),
+  ];
+  if (Object.keys(selector).length === 0)
+    errors.push({ field: "spec.selector", message: "Invalid value: {}: empty selector is invalid for deployment" });
+  else if (!Object.entries(selector).every(([key, value]) => templateLabels[key] === value))
+    errors.push(
+      invalid("spec.template.metadata.labels", templateLabels, "`selector` does not match template `labels`"),
+    );
+  return errors;
+}
+
+/** What the API server checks on every create and update of these kinds. */
+export function objectErrors(object: Validated): FieldError[] {
+  return [
+    ...nameErrors(object.kind, object.metadata.name),
+    ...labelErrors("metadata.labels", object.metadata.labels),
+    ...(object.kind === "Deployment" ? deploymentErrors(object.spec) : []),
+    ...(object.kind === "Service" ? labelErrors("spec.selector", record(object.spec?.selector)) : []),
+  ];
+}
+
+/** Fields fixed at creation. */
+export function immutableFieldErrors(kind: string, before: Validated["spec"], after: Validated["spec"]): FieldError[] {
+  if (kind !== "Deployment" || isDeepStrictEqual(before?.selector, after?.selector)) return [];
+  return [invalid("spec.selector", after?.selector, "field is immutable")];
+}
