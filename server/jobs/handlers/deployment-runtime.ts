@@ -49,9 +49,9 @@ function targets(context: SystemContext) {
 }
 
 /**
- * Where a target finds an artifact: the local runtime reads the blob from the local store; SageMaker and Kubernetes
- * find it under `artifacts/<sha256>/model` in their model store (SageMaker uploads it to
- * `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/model` itself; Kubernetes: see kubernetes-artifact-uri.ts).
+ * Where a target finds an artifact: the local runtime reads the blob from the local store; SageMaker uploads the
+ * bytes to `<MODELPORT_SAGEMAKER_S3_PREFIX>/<sha256>/<the artifact's file name>` itself (the variant carries the file
+ * name) and only needs a stable key here; Kubernetes: see kubernetes-artifact-uri.ts.
  */
 function artifactUri(artifact: { sha256: string; path: string }, kind: DeploymentTargetKind) {
   if (kind === "LOCAL") return localStore().blobPath(artifact.sha256);
