@@ -1,8 +1,6 @@
-import path from "node:path";
 import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-guardrails";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
-import { env } from "@/server/env";
-import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
+import { blobPathOf, spoilBlob } from "@/tests/integration/conformance/local-blob";
 import { startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
 import { registerThroughApi } from "@/tests/integration/deployments/real-models";
 import { postJson } from "@/tests/integration/runtime/runtime-process";
@@ -43,7 +41,7 @@ export function localRuntimeHarness(): TargetHarness {
         controlToken: running().runtime.controlToken,
         settleTimeoutMs: 30_000,
       }),
-    artifactUri: (artifact) => new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT)).blobPath(artifact.sha256),
+    artifactUri: (artifact) => blobPathOf(artifact.sha256),
     guardrails: () => new ScrapeGuardrails(`${running().runtime.baseUrl}/metrics`),
     registerVersion: async (token, modelName) => {
       const built = BUILT[registered++ % BUILT.length];
@@ -67,6 +65,9 @@ export function localRuntimeHarness(): TargetHarness {
       const version = typeof answer.body.modelVersion === "number" ? answer.body.modelVersion : null;
       return { ok: answer.status === 200, version };
     },
+    spoilArtifact: spoilBlob,
+    breachReason: /Guardrail breached .*error rate/,
+    reset: async () => {},
     served: async (endpointName) => {
       const state = await new LocalRuntimeTarget({
         baseUrl: running().runtime.baseUrl,

@@ -26,4 +26,13 @@ export type TargetHarness = {
   invoke: (endpointName: string) => Promise<Invocation>;
   /** The variants and weights the target itself reports. */
   served: (endpointName: string) => Promise<Record<string, number>>;
+  /**
+   * Replaces an artifact's stored bytes with bytes that are not a model, as the target will see them; answers a
+   * function that puts the original bytes back (the store is content-addressed: other versions may share them).
+   */
+  spoilArtifact: (sha256: string) => Promise<() => Promise<void>>;
+  /** How the failure reason reads when the guardrail that breakVariant trips rolls a release back. */
+  breachReason: RegExp;
+  /** Puts the target's test hooks back (alarms to OK) after each scenario. */
+  reset: () => Promise<void>;
 };

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
-type Variant = { VariantName: string; InitialVariantWeight: number; InitialInstanceCount?: number };
+type Variant = {
+  VariantName: string;
+  ModelName?: string;
+  InitialVariantWeight: number;
+  InitialInstanceCount?: number;
+};
 type CapacitySize = { Type?: string; Value?: number };
 type Routing = {
   Type?: string;
@@ -22,7 +27,7 @@ type DeploymentConfig = {
 
 /** What SageMaker is doing to an endpoint: times are Date.now() values, derived from the request when it arrived. */
 type Operation =
-  | { kind: "create"; readyAt: number }
+  | { kind: "create"; readyAt: number; unhealthy?: string }
   | { kind: "weights"; readyAt: number; weights: Record<string, number> }
   | {
       kind: "update";
@@ -33,6 +38,8 @@ type Operation =
       alarms: string[];
       /** Set when the update is rolling back: when that ends, and why. */
       rollback?: { doneAt: number; reason: string };
+      /** Why the green fleet's containers fail their ping health check, if they do. */
+      unhealthy?: string;
       failRollback?: string;
     }
   | { kind: "delete"; goneAt: number };
@@ -138,6 +145,7 @@ export class FakeSageMaker {
   private readonly alarms = new Map<string, "OK" | "ALARM">();
   private readonly lostResponses = new Set<string>();
   private nextRollbackFailure: string | undefined;
+  private failsPing: (modelTags: Tag[]) => boolean = () => false;
   private server: Server | undefined;
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
@@ -164,6 +172,28 @@ export class FakeSageMaker {
   setAlarm(name: string, state: "OK" | "ALARM") {
     this.advanceAll();
     this.alarms.set(name, state);
+  }
+
+  /**
+   * Which models' containers fail SageMaker's ping health check (a model that cannot be loaded): their fleet never
+   * becomes healthy, so a new endpoint ends Failed and an update rolls back to the old fleet.
+   */
+  failPingWhen(predicate: (modelTags: Tag[]) => boolean) {
+    this.failsPing = predicate;
+  }
+
+  /** One InvokeEndpoint: a variant drawn by the serving weights; answers that variant's model's tags. */
+  invoke(endpointName: string): Tag[] | null {
+    this.advanceAll();
+    const endpoint = this.endpoints.get(endpointName);
+    if (!endpoint || !["InService", "Updating", "UpdateRollbackFailed"].includes(endpoint.status)) return null;
+    const variants = this.variantsOfConfig(endpoint.configName).filter(
+      (v) => (endpoint.weights[v.VariantName] ?? 0) > 0,
+    );
+    const total = variants.reduce((sum, v) => sum + (endpoint.weights[v.VariantName] ?? 0), 0);
+    let draw = Math.random() * total;
+    const chosen = variants.find((v) => (draw -= endpoint.weights[v.VariantName] ?? 0) < 0) ?? variants.at(-1);
+    return chosen?.ModelName ? (this.tags.get(arnOf("model", chosen.ModelName)) ?? []) : null;
   }
 
   /** The next UpdateEndpoint fails and so does its rollback: the endpoint ends UpdateRollbackFailed. */
@@ -335,6 +365,15 @@ export class FakeSageMaker {
     return endpoint;
   }
 
+  private pingFailure(configName: string): string | undefined {
+    const failing = this.variantsOfConfig(configName).find(
+      (v) => v.ModelName && this.failsPing(this.tags.get(arnOf("model", v.ModelName)) ?? []),
+    );
+    return failing
+      ? `The primary container for production variant ${failing.VariantName} did not pass the ping health check. Please check CloudWatch logs for this endpoint.`
+      : undefined;
+  }
+
   private variantsOfConfig(configName: string): Variant[] {
     return variantsOf(this.find(this.configs, "endpoint-config", configName));
   }
@@ -355,7 +394,11 @@ export class FakeSageMaker {
       status: "Creating",
       configName,
       weights: this.weightsOf(configName),
-      operation: { kind: "create", readyAt: Date.now() + this.timing.transitionMs },
+      operation: {
+        kind: "create",
+        readyAt: Date.now() + this.timing.transitionMs,
+        unhealthy: this.pingFailure(configName),
+      },
       fleets: 1,
     });
     this.addTags(arnOf("endpoint", name), tagsOf(body));
@@ -400,6 +443,7 @@ export class FakeSageMaker {
       bakedAt: provisionedAt + bakeSeconds(deployment) * this.timing.msPerSecond,
       alarms: (deployment?.AutoRollbackConfiguration?.Alarms ?? []).map((alarm) => alarm.AlarmName),
       failRollback: this.nextRollbackFailure,
+      unhealthy: this.pingFailure(config),
     };
     this.nextRollbackFailure = undefined;
     endpoint.status = "Updating";
@@ -475,8 +519,10 @@ export class FakeSageMaker {
   private advance(name: string, endpoint: Endpoint, now: number) {
     const operation = endpoint.operation;
     if (operation?.kind === "delete" && now >= operation.goneAt) this.endpoints.delete(name);
-    else if (operation?.kind === "create" && now >= operation.readyAt) this.settle(endpoint, "InService");
-    else if (operation?.kind === "weights" && now >= operation.readyAt) {
+    else if (operation?.kind === "create" && now >= operation.readyAt) {
+      if (operation.unhealthy) endpoint.failureReason = operation.unhealthy;
+      this.settle(endpoint, operation.unhealthy ? "Failed" : "InService");
+    } else if (operation?.kind === "weights" && now >= operation.readyAt) {
       endpoint.weights = operation.weights;
       this.settle(endpoint, "InService");
     } else if (operation?.kind === "update") this.advanceUpdate(endpoint, operation, now);
@@ -491,6 +537,10 @@ export class FakeSageMaker {
     }
     if (now < update.provisionedAt) return;
     if (update.failRollback) return this.failRollback(endpoint, update.config, update.failRollback);
+    if (update.unhealthy) {
+      update.rollback = { doneAt: now + this.timing.transitionMs, reason: update.unhealthy };
+      return;
+    }
     const firing = update.alarms.find((alarm) => this.alarms.get(alarm) === "ALARM");
     if (firing) {
       update.rollback = {

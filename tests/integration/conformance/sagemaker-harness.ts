@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { writeModels, type ManifestEntry } from "@/training/write-models";
+import { db } from "@/server/db/client";
+import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
+import { TAG_ARTIFACT_SHA256 } from "@/server/integrations/sagemaker/names";
+import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
+import { registerThroughApi } from "@/tests/integration/deployments/real-models";
+import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
+import { blobPathOf, spoilBlob } from "@/tests/integration/conformance/local-blob";
+import type { TargetHarness } from "@/tests/integration/conformance/target-harness";
+
+const BUILT = ["fraud-gbt", "fraud-logreg"] as const;
+const ALARM = "conformance-endpoint-5xx";
+
+/**
+ * The real SageMaker target and AWS SDK clients against the SageMaker and S3 stand-ins (tests/integration/sagemaker),
+ * which enforce SageMaker's rules that matter here: no update while Updating, blue/green canary with alarm rollback,
+ * unchanged variant names, containers that fail their ping. Time is scaled: a SageMaker second is 100 ms.
+ */
+export function sageMakerStandInHarness(): TargetHarness {
+  const sagemaker = new FakeSageMaker([], { transitionMs: 40, msPerSecond: 100 });
+  const s3 = new FakeS3();
+  const spoiled = new Set<string>();
+  let urls: { sagemaker: string; s3: string } | undefined;
+  let models: { directory: string; manifest: ManifestEntry[] } | undefined;
+  let registered = 0;
+
+  const target = () => {
+    if (!urls) throw new Error("start() the harness first");
+    return new SageMakerTarget(
+      {
+        region: "eu-west-1",
+        executionRoleArn: "arn:aws:iam::123456789012:role/modelport-sagemaker",
+        images: { ONNX: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/onnx-inference:1.19" },
+        modelDataS3Prefix: "s3://modelport-conformance/models/",
+        defaultInstanceType: "ml.m5.large",
+        defaultInstanceCount: 1,
+        rollbackAlarmNames: [ALARM],
+        endpointUrl: urls.sagemaker,
+        s3EndpointUrl: urls.s3,
+        pollMs: 20,
+        deletePollMs: 20,
+        retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+      },
+      { artifacts: fileArtifactSource(blobPathOf) },
+    );
+  };
+
+  return {
+    name: "SageMaker (stand-in)",
+    kind: "SAGEMAKER",
+    start: async () => {
+      // The real SDK signs every request; the stand-ins accept any key.
+      process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
+      process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
+      urls = { sagemaker: await sagemaker.start(), s3: await s3.start() };
+      const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-conformance-sm-"));
+      models = { directory, manifest: (await writeModels(directory)).manifest };
+      // A model whose bytes cannot be loaded never answers its container's ping.
+      sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
+    },
+    stop: async () => {
+      await sagemaker.stop();
+      await s3.stop();
+      if (models) await rm(models.directory, { recursive: true, force: true });
+    },
+    target,
+    artifactUri: (artifact) => `artifacts/${artifact.sha256}/model`,
+    guardrails: () => ({
+      read: () => Promise.reject(new Error("SageMaker releases are watched by CloudWatch alarms, not by the portal")),
+    }),
+    registerVersion: async (token, modelName) => {
+      if (!models) throw new Error("start() the harness first");
+      const built = BUILT[registered++ % BUILT.length];
+      return registerThroughApi(
+        token,
+        modelName,
+        models.manifest.find((m) => m.name === built)!,
+        models.directory,
+      );
+    },
+    breakVariant: async () => {
+      sagemaker.setAlarm(ALARM, "ALARM");
+    },
+    invoke: async (endpointName) => {
+      const tags = sagemaker.invoke(endpointName);
+      const sha256 = tags?.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value;
+      if (!sha256) return { ok: false, version: null };
+      const endpoint = await db().endpoint.findUniqueOrThrow({ where: { name: endpointName } });
+      const version = await db().modelVersion.findFirst({
+        where: { modelId: endpoint.modelId, artifact: { sha256 } },
+        orderBy: { version: "asc" },
+      });
+      return { ok: true, version: version?.version ?? null };
+    },
+    served: async (endpointName) => {
+      const state = await target().describe(endpointName);
+      return Object.fromEntries(state.variants.map((v) => [v.variantName, v.weight]));
+    },
+    spoilArtifact: async (sha256) => {
+      const restore = await spoilBlob(sha256);
+      spoiled.add(sha256);
+      return async () => {
+        spoiled.delete(sha256);
+        await restore();
+      };
+    },
+    breachReason: new RegExp(`rolled the update back: .*CloudWatch alarm ${ALARM}`),
+    reset: async () => {
+      sagemaker.setAlarm(ALARM, "OK");
+    },
+  };
+}
