@@ -1,3 +1,4 @@
+import { DEFAULT_INSTANCE_TYPES } from "@/server/integrations/kubernetes/resources";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
@@ -66,7 +67,8 @@ export class KubernetesTarget implements DeploymentTarget {
   /** Without a named resource profile a variant runs on the flavour's defaults, priced as "k8s-onnx" / "k8s-vllm". */
   sizing(variant: VariantSpec): VariantSizing {
     return {
-      instanceType: variant.instanceType ?? (variant.format === "VLLM" ? "k8s-vllm" : "k8s-onnx"),
+      instanceType:
+        variant.instanceType ?? (variant.format === "VLLM" ? DEFAULT_INSTANCE_TYPES.VLLM : DEFAULT_INSTANCE_TYPES.ONNX),
       instanceCount: variant.instanceCount ?? 1,
     };
   }

@@ -5,13 +5,22 @@ import type { ContainerResources, KubernetesTargetConfig } from "@/server/integr
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
-/** The variant's `instanceType` names a configured profile; without one the flavour's defaults apply. */
+/** What a variant on a flavour's default resources is recorded (and priced) as, when it names no profile. */
+export const DEFAULT_INSTANCE_TYPES = { ONNX: "k8s-onnx", VLLM: "k8s-vllm" } as const;
+
+const isFlavourDefault = (instanceType: string) => Object.values<string>(DEFAULT_INSTANCE_TYPES).includes(instanceType);
+
+/**
+ * The variant's `instanceType` names a configured profile; without one the flavour's defaults apply. The defaults'
+ * own names ("k8s-onnx", as the sizing was recorded when the variant was added) mean the defaults too, so a variant
+ * that already serves can be applied again as it was recorded.
+ */
 export function containerResources(
   variant: VariantSpec,
   defaults: ContainerResources,
   config: KubernetesTargetConfig,
 ): ContainerResources {
-  if (variant.instanceType === undefined) return defaults;
+  if (variant.instanceType === undefined || isFlavourDefault(variant.instanceType)) return defaults;
   const profile = config.resourceProfiles[variant.instanceType];
   if (!profile) {
     const known = Object.keys(config.resourceProfiles).join(", ") || "none configured";

@@ -9,13 +9,14 @@ import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/se
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import type { Invocation, TargetHarness } from "@/tests/integration/conformance/target-harness";
+import { kubernetesStandInHarness } from "@/tests/integration/conformance/kubernetes-harness";
 import { localRuntimeHarness } from "@/tests/integration/conformance/local-runtime-harness";
 import { sageMakerStandInHarness } from "@/tests/integration/conformance/sagemaker-harness";
 
 // One list of scenarios, run against every deployment target. Invariants: a failed release never changes what serves
 // (clients keep being answered by the old version, during and after); every deployment ends SUCCEEDED, ROLLED_BACK or
 // FAILED; one deployment per endpoint; each step once however many workers run it.
-const HARNESSES: TargetHarness[] = [localRuntimeHarness(), sageMakerStandInHarness()];
+const HARNESSES: TargetHarness[] = [localRuntimeHarness(), sageMakerStandInHarness(), kubernetesStandInHarness()];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
