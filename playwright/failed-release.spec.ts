@@ -3,39 +3,18 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "@/playwright/support/auth";
 import { createPerson, query } from "@/playwright/support/db";
+import { servingVersion } from "@/playwright/support/deployments";
 
 const ENDPOINT = "delivery-time-estimator-staging-local";
 /** scripts/e2e-server.sh's artifact store: content-addressed blobs under sha256/<2>/<2>/<digest>. */
 const ARTIFACT_ROOT = "/tmp/modelport-e2e-artifacts";
-
-/** The version the seeded staging endpoint serves, once the worker has deployed it. */
-async function servingVersion() {
-  await expect
-    .poll(
-      async () => {
-        const rows = await query<{ status: string }>(
-          `SELECT d.status FROM "Deployment" d JOIN "Endpoint" e ON e.id = d."endpointId" WHERE e.name = $1`,
-          [ENDPOINT],
-        );
-        return rows.length > 0 && rows.every((r) => r.status === "SUCCEEDED") ? "live" : rows.map((r) => r.status);
-      },
-      { timeout: 90_000, intervals: [1000] },
-    )
-    .toBe("live");
-  const [served] = await query<{ version: number }>(
-    `SELECT v.version FROM "EndpointVariant" ev JOIN "Endpoint" e ON e.id = ev."endpointId"
-     JOIN "ModelVersion" v ON v.id = ev."versionId" WHERE e.name = $1 AND ev.weight = 100`,
-    [ENDPOINT],
-  );
-  return served!.version;
-}
 
 test("a data scientist promotes a broken version to a serving staging endpoint: it fails clearly and the previous version keeps serving", async ({
   page,
 }) => {
   test.setTimeout(180_000);
   const scientist = await createPerson("DATA_SCIENTIST", "unlucky");
-  const previous = await servingVersion();
+  const previous = await servingVersion(ENDPOINT);
   // A registered version whose bytes the artifact store has lost (a disk replaced, a bucket lifecycle rule).
   const [broken] = await query<{ version: number; sha256: string }>(
     `SELECT v.version, a.sha256 FROM "ModelVersion" v JOIN "RegisteredModel" m ON m.id = v."modelId"

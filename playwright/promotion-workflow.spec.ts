@@ -1,33 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "@/playwright/support/auth";
 import { createPerson, query } from "@/playwright/support/db";
+import { servingVersion } from "@/playwright/support/deployments";
 
 const RUNTIME_URL = `http://127.0.0.1:${process.env.E2E_RUNTIME_PORT ?? 8600}`;
 
 const ENDPOINT = "fraud-detector-xgb-production-local";
-
-/** The seed asks for the first production release; the worker deploys it once the server is up. */
-async function seededProductionVersion() {
-  await expect
-    .poll(
-      async () => {
-        const rows = await query<{ status: string }>(
-          `SELECT d.status FROM "Deployment" d JOIN "Endpoint" e ON e.id = d."endpointId" WHERE e.name = $1`,
-          [ENDPOINT],
-        );
-        return rows.length > 0 && rows.every((r) => r.status === "SUCCEEDED")
-          ? "live"
-          : rows.map((r) => r.status).join(",");
-      },
-      { timeout: 90_000, intervals: [1000] },
-    )
-    .toBe("live");
-  const [served] = await query<{ version: number }>(
-    `SELECT v.version FROM "EndpointVariant" ev JOIN "Endpoint" e ON e.id = ev."endpointId" JOIN "ModelVersion" v ON v.id = ev."versionId" WHERE e.name = $1`,
-    [ENDPOINT],
-  );
-  return served!.version;
-}
 
 test("a data scientist promotes a version, a reviewer approves it, the deployment goes live, and the scientist predicts and rolls back", async ({
   page,
@@ -41,7 +19,7 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
     `SELECT max(v.version) AS version FROM "ModelVersion" v JOIN "RegisteredModel" m ON m.id = v."modelId" WHERE m.name = 'fraud-detector-xgb'`,
   );
   const version = latest!.version;
-  const previous = await seededProductionVersion();
+  const previous = await servingVersion(ENDPOINT);
   expect(previous).toBeLessThan(version);
 
   await signInAs(page, scientist.email);

@@ -1,18 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { parseKubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
 import { endpointObjectName } from "@/server/integrations/kubernetes/object-names";
 import type { GuardrailReading } from "@/server/integrations/targets/guardrail-source";
-import { registerThroughApi } from "@/tests/integration/deployments/real-models";
 import { FakeKubernetesApi, type StoredObject } from "@/tests/integration/kubernetes/fake-api-server";
-import { spoilBlob } from "@/tests/integration/conformance/local-blob";
+import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
 import type { TargetHarness } from "@/tests/integration/conformance/target-harness";
 
-const BUILT = ["fraud-gbt", "fraud-logreg"] as const;
 const NS = "ml-serving";
 const TOKEN = "conformance-token";
 const CONTROLLER_MS = 20;
@@ -34,8 +28,7 @@ export function kubernetesStandInHarness(): TargetHarness {
   const counts = new Map<string, { requests: number; errors: number }>();
   let server: string | undefined;
   let controller: NodeJS.Timeout | undefined;
-  let models: { directory: string; manifest: ManifestEntry[] } | undefined;
-  let registered = 0;
+  const models = builtModels("modelport-conformance-k8s-");
 
   const target = () => {
     if (!server) throw new Error("start() the harness first");
@@ -75,13 +68,12 @@ export function kubernetesStandInHarness(): TargetHarness {
     start: async () => {
       server = await api.start();
       controller = setInterval(reconcile, CONTROLLER_MS);
-      const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-conformance-k8s-"));
-      models = { directory, manifest: (await writeModels(directory)).manifest };
+      await models.write();
     },
     stop: async () => {
       clearInterval(controller);
       await api.stop();
-      if (models) await rm(models.directory, { recursive: true, force: true });
+      await models.remove();
     },
     target,
     artifactUri: (artifact) => `artifacts/${artifact.sha256}/${artifact.path}`,
@@ -91,16 +83,7 @@ export function kubernetesStandInHarness(): TargetHarness {
         return { requests: seen.requests, errorRate: seen.requests ? seen.errors / seen.requests : 0, p99Ms: null };
       },
     }),
-    registerVersion: async (token, modelName) => {
-      if (!models) throw new Error("start() the harness first");
-      const built = BUILT[registered++ % BUILT.length];
-      return registerThroughApi(
-        token,
-        modelName,
-        models.manifest.find((m) => m.name === built)!,
-        models.directory,
-      );
-    },
+    registerVersion: models.register,
     breakVariant: async (endpointName, variantName) => {
       broken.add(`${endpointName}/${variantName}`);
     },
@@ -129,14 +112,7 @@ export function kubernetesStandInHarness(): TargetHarness {
       const state = await target().describe(endpointName);
       return Object.fromEntries(state.variants.map((v) => [v.variantName, v.weight]));
     },
-    spoilArtifact: async (sha256) => {
-      const restore = await spoilBlob(sha256);
-      spoiled.add(sha256);
-      return async () => {
-        spoiled.delete(sha256);
-        await restore();
-      };
-    },
+    spoilArtifact: spoilerFor(spoiled),
     breachReason: /Guardrail breached .*error rate 100\.0%/,
     reset: async () => {
       broken.clear();

@@ -1,18 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { writeModels, type ManifestEntry } from "@/training/write-models";
 import { db } from "@/server/db/client";
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { TAG_ARTIFACT_SHA256 } from "@/server/integrations/sagemaker/names";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
-import { registerThroughApi } from "@/tests/integration/deployments/real-models";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
-import { blobPathOf, spoilBlob } from "@/tests/integration/conformance/local-blob";
+import { blobPathOf } from "@/tests/integration/conformance/local-blob";
+import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
 import type { TargetHarness } from "@/tests/integration/conformance/target-harness";
 
-const BUILT = ["fraud-gbt", "fraud-logreg"] as const;
 const ALARM = "conformance-endpoint-5xx";
 
 /**
@@ -25,8 +20,7 @@ export function sageMakerStandInHarness(): TargetHarness {
   const s3 = new FakeS3();
   const spoiled = new Set<string>();
   let urls: { sagemaker: string; s3: string } | undefined;
-  let models: { directory: string; manifest: ManifestEntry[] } | undefined;
-  let registered = 0;
+  const models = builtModels("modelport-conformance-sm-");
 
   const target = () => {
     if (!urls) throw new Error("start() the harness first");
@@ -57,31 +51,21 @@ export function sageMakerStandInHarness(): TargetHarness {
       process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
       process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
       urls = { sagemaker: await sagemaker.start(), s3: await s3.start() };
-      const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-conformance-sm-"));
-      models = { directory, manifest: (await writeModels(directory)).manifest };
+      await models.write();
       // A model whose bytes cannot be loaded never answers its container's ping.
       sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
     },
     stop: async () => {
       await sagemaker.stop();
       await s3.stop();
-      if (models) await rm(models.directory, { recursive: true, force: true });
+      await models.remove();
     },
     target,
     artifactUri: (artifact) => `artifacts/${artifact.sha256}/model`,
     guardrails: () => ({
       read: () => Promise.reject(new Error("SageMaker releases are watched by CloudWatch alarms, not by the portal")),
     }),
-    registerVersion: async (token, modelName) => {
-      if (!models) throw new Error("start() the harness first");
-      const built = BUILT[registered++ % BUILT.length];
-      return registerThroughApi(
-        token,
-        modelName,
-        models.manifest.find((m) => m.name === built)!,
-        models.directory,
-      );
-    },
+    registerVersion: models.register,
     breakVariant: async () => {
       sagemaker.setAlarm(ALARM, "ALARM");
     },
@@ -100,14 +84,7 @@ export function sageMakerStandInHarness(): TargetHarness {
       const state = await target().describe(endpointName);
       return Object.fromEntries(state.variants.map((v) => [v.variantName, v.weight]));
     },
-    spoilArtifact: async (sha256) => {
-      const restore = await spoilBlob(sha256);
-      spoiled.add(sha256);
-      return async () => {
-        spoiled.delete(sha256);
-        await restore();
-      };
-    },
+    spoilArtifact: spoilerFor(spoiled),
     breachReason: new RegExp(`rolled the update back: .*CloudWatch alarm ${ALARM}`),
     reset: async () => {
       sagemaker.setAlarm(ALARM, "OK");
