@@ -13,6 +13,7 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
 import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
 import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { onnxModelFor } from "@/tests/integration/support/model-artifacts";
 
 const signature = {
   inputs: [{ name: "amount", type: "float32" as const }],
@@ -44,7 +45,7 @@ async function givenModelWithVersions(count: number) {
     await uploadArtifact(scientist.ctx, {
       runId: run.id,
       path: "model.onnx",
-      body: new Blob([`${name} weights ${i}`]).stream(),
+      body: new Blob([new Uint8Array(onnxModelFor(signature))]).stream(),
     });
     await registerVersion(scientist.ctx, name, {
       runId: run.id,
