@@ -39,14 +39,15 @@ export const registerVersionInput = z.object({
         "model directory with config.json at its root naming `architectures` or `model_type`; CONTAINER — a " +
         "gzip-compressed tar archive named *.tar.gz (SageMaker's model.tar.gz) holding at least one file",
     }),
-  format: modelFormatSchema,
-  signature: signatureSchema.optional().meta({
+  format: modelFormatSchema.meta({
     description:
-      "ONNX: optional — read from the graph when left out; when given it must name every graph input and only " +
-      "inputs and outputs the graph has, with the same element types and shapes that fit (422 naming each " +
-      "mismatch), and a tensor given without a shape takes the graph's. VLLM: optional, stored as given (vLLM's " +
-      "OpenAI-compatible API is the interface). CONTAINER: required (400 without one)",
+      "Decides how the artifact is checked (see artifactPath) and whether `signature` is needed. ONNX: optional — " +
+      "read from the graph when left out; when given it must name every graph input and only inputs and outputs the " +
+      "graph has, with the same element types and shapes that fit (422 naming each mismatch), and a tensor given " +
+      "without a shape takes the graph's. VLLM: optional, stored as given (vLLM's OpenAI-compatible API is the " +
+      "interface). CONTAINER: required (400 without one)",
   }),
+  signature: signatureSchema.optional(),
   description: descriptionSchema.optional(),
   referenceSamplePath: z.string().trim().min(1).max(1000).optional().meta({
     description:
