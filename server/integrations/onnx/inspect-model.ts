@@ -42,18 +42,29 @@ const answerSchema = z.discriminatedUnion("ok", [
 ]);
 
 type Pending = { resolve: (graph: ModelGraph) => void; reject: (error: Error) => void };
-type InspectionThread = { worker: Worker; pending: Map<number, Pending> };
+type InspectionThread = { worker: Worker; pending: Map<number, Pending>; idleTimer?: NodeJS.Timeout };
+
+/** An idle thread gives its memory (onnxruntime's environment, tens of MB) back after this long. */
+const IDLE_MS = 60_000;
 
 let thread: InspectionThread | undefined;
 let nextId = 1;
+
+/** An idle thread must not keep a script (the seed, a test run) from exiting, and ends after IDLE_MS. */
+function idle(state: InspectionThread) {
+  state.worker.unref();
+  state.idleTimer = setTimeout(() => {
+    if (thread === state) thread = undefined;
+    void state.worker.terminate();
+  }, IDLE_MS).unref();
+}
 
 function settle(state: InspectionThread, message: unknown) {
   const id = z.object({ id: z.number() }).safeParse(message);
   const pending = id.success ? state.pending.get(id.data.id) : undefined;
   if (!id.success || !pending) return;
   state.pending.delete(id.data.id);
-  // An idle thread must not keep a script (the seed, a test run) from exiting.
-  if (state.pending.size === 0) state.worker.unref();
+  if (state.pending.size === 0) idle(state);
   const answer = answerSchema.safeParse(message);
   if (!answer.success) pending.reject(new Error(`Unexpected answer from the ONNX inspection thread: ${answer.error}`));
   else if (answer.data.ok) pending.resolve(answer.data.graph);
@@ -62,7 +73,6 @@ function settle(state: InspectionThread, message: unknown) {
 
 function startThread(): InspectionThread {
   const state: InspectionThread = { worker: new Worker(WORKER_SOURCE, { eval: true }), pending: new Map() };
-  state.worker.unref();
   state.worker.on("message", (message: unknown) => settle(state, message));
   const fail = (error: Error) => {
     if (thread === state) thread = undefined;
@@ -94,6 +104,7 @@ export function inspectOnnxModel(bytes: Uint8Array): Promise<ModelGraph> {
   const state = thread;
   const id = nextId++;
   const buffer = ownBuffer(bytes);
+  clearTimeout(state.idleTimer);
   return new Promise((resolve, reject) => {
     state.pending.set(id, { resolve, reject });
     state.worker.ref();
