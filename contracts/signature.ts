@@ -1,8 +1,11 @@
 import { z } from "zod";
 
+/** The element types a signature can name (the runtime converts JSON values to each of them). */
+export const TENSOR_TYPES = ["float32", "float64", "int64", "string", "bool"] as const;
+
 const tensorSpecSchema = z.object({
   name: z.string().trim().min(1).max(200),
-  type: z.enum(["float32", "float64", "int64", "string", "bool"]),
+  type: z.enum(TENSOR_TYPES),
   shape: z.array(z.number().int().min(-1).nullable()).max(16).optional(),
 });
 

@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import { signInAs } from "@/playwright/support/auth";
 import { cliFor } from "@/playwright/support/cli";
 import { createPerson, query, uniqueSuffix } from "@/playwright/support/db";
+import { buildLinearScorer } from "@/training/linear-scorer";
 
 test("a run logged and a version registered through the CLI appear in the UI", async ({ page, baseURL }) => {
   const scientist = await createPerson("DATA_SCIENTIST", "scientist");
@@ -27,7 +28,20 @@ test("a run logged and a version registered through the CLI appear in the UI", a
   ]).flat();
   writeFileSync(metricsFile, lines.join("\n") + "\n");
   const modelFile = path.join(work, "model.onnx");
-  writeFileSync(modelFile, Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)));
+  writeFileSync(
+    modelFile,
+    buildLinearScorer({
+      inputs: [
+        { name: "amount", type: "float32" },
+        { name: "hour", type: "float32" },
+      ],
+      outputName: "probability",
+      link: "sigmoid",
+      rank: 2,
+      seed: Date.now() % 2 ** 31,
+      docString: "e2e test model",
+    }),
+  );
 
   const cli = cliFor();
   await cli("login", "--url", baseURL!, "--token", secret);

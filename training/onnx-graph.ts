@@ -57,6 +57,25 @@ export function floatMatrix(name: string, width: number): ValueInfo {
   });
 }
 
+/** The element types the demo models use, by their registry signature names. */
+export const ELEMENT_TYPES = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  string: onnx.TensorProto.DataType.STRING,
+} as const;
+
+export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+/** A tensor of rank 1 ([batch]) or 2 ([batch, 1]) where the batch dimension is variable. */
+export function batchTensor(name: string, type: keyof typeof ELEMENT_TYPES, rank: 1 | 2): ValueInfo {
+  const dim = rank === 1 ? [{ dimParam: "batch" }] : [{ dimParam: "batch" }, { dimValue: 1 }];
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: ELEMENT_TYPES[type], shape: { dim } } } });
+}
+
+export function int64Initializer(name: string, dims: number[], values: number[]): Tensor {
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
+}
+
 export function floatInitializer(name: string, dims: number[], values: number[]): Tensor {
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values });
 }

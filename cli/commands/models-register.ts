@@ -17,8 +17,11 @@ Registers a new version of model NAME from a run and prints the version number.
 Options:
   --run RUN_ID          The run the version comes from (required)
   --format FORMAT       onnx, vllm or container (required)
-  --artifact PATH       The run's artifact to serve, e.g. model.onnx
-  --signature FILE      A JSON file {"inputs": [{"name","type","shape"}], "outputs": [...]}
+  --artifact PATH       The run's artifact to serve (required), checked against the format before anything is
+                        written: onnx — a model onnxruntime loads; vllm — a .tar/.tar.gz of a Hugging Face model
+                        directory with config.json at its root; container — a gzip tarball named *.tar.gz
+  --signature FILE      A JSON file {"inputs": [{"name","type","shape"}], "outputs": [...]}; onnx: optional (read
+                        from the model when left out, else checked against it); container: required
   --description TEXT    Release notes (Markdown)
   --create              Create the model first if it does not exist; needs --task
   --team TEAM           With --create: the owning team (default: yours)
@@ -33,7 +36,7 @@ const registered = z.object({ model: z.string(), version: z.number().int() });
 
 export type ModelsRegisterInput = {
   name: string;
-  version: { runId: string; format: Uppercase<(typeof FORMATS)[number]>; artifactPath?: string; description?: string };
+  version: { runId: string; format: Uppercase<(typeof FORMATS)[number]>; artifactPath: string; description?: string };
   signatureFile?: string;
   create?: { team?: string; taskType: Uppercase<(typeof TASKS)[number]> };
 };
@@ -95,6 +98,7 @@ export const modelsRegisterCommand = defineCommand({
     const [name = ""] = requirePositionals(positionals, ["NAME"], HELP);
     if (!values.run) throw new UsageError("Missing --run", HELP);
     if (!values.format) throw new UsageError("Missing --format", HELP);
+    if (!values.artifact) throw new UsageError("Missing --artifact", HELP);
     if (!values.create && (values.team || values.task))
       throw new UsageError("--team and --task only apply with --create", HELP);
     if (values.create && !values.task) throw new UsageError("--create needs --task", HELP);

@@ -6,44 +6,32 @@ import { logBatch } from "@/server/services/experiments/log-batch";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { setAlias } from "@/server/services/registry/set-alias";
+import type { Signature } from "@/contracts/signature";
 import type { DemoModel } from "@/prisma/seed/demo-catalog";
+import { demoArtifact, seedOf } from "@/prisma/seed/demo-artifacts";
 import { seededRandom } from "@/training/random";
 import { planRun, type PlannedRun } from "@/prisma/seed/run-plan";
 
 const RUNS_PER_EXPERIMENT = 24;
 const DAY = 24 * 3600 * 1000;
 
-function hash(text: string) {
-  let h = 2166136261;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
-function signatureFor(model: DemoModel) {
+/** The interface every demo version's artifact has: five transaction features and a score, or prompt → completion. */
+function signatureFor(model: DemoModel): Signature {
   if (model.taskType === "LLM") {
     return {
-      inputs: [{ name: "prompt", type: "string" as const, shape: [null] }],
-      outputs: [{ name: "completion", type: "string" as const, shape: [null] }],
+      inputs: [{ name: "prompt", type: "string", shape: [null] }],
+      outputs: [{ name: "completion", type: "string", shape: [null] }],
     };
   }
-  const features =
-    Object.keys(model.params).length > 0
-      ? ["amount", "merchant_category", "hour_of_day", "distance_km", "basket_size"]
-      : [];
+  const features = ["amount", "merchant_category", "hour_of_day", "distance_km", "basket_size"];
   return {
     inputs: features.map((name) => ({
       name,
-      type: name === "merchant_category" ? ("string" as const) : ("float32" as const),
+      type: name === "merchant_category" ? "string" : "float32",
       shape: [null],
     })),
-    outputs: [
-      { name: model.taskType === "REGRESSION" ? "prediction" : "score", type: "float32" as const, shape: [null] },
-    ],
+    outputs: [{ name: model.taskType === "REGRESSION" ? "prediction" : "score", type: "float32", shape: [null] }],
   };
-}
-
-function jsonStream(value: unknown) {
-  return new Blob([JSON.stringify(value, null, 2)]).stream();
 }
 
 async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, startedAt: Date) {
@@ -69,7 +57,7 @@ async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, 
 
 /** One demo model: its training experiment (runs with curves), registered versions and alias history. */
 export async function seedModel(database: Db, ctx: ServiceContext, model: DemoModel) {
-  const random = seededRandom(hash(model.name));
+  const random = seededRandom(seedOf(model.name));
   const now = Date.now();
   const runs: { id: string; plan: PlannedRun }[] = [];
   for (let i = 0; i < RUNS_PER_EXPERIMENT; i++) {
@@ -94,25 +82,20 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
     if (!best || better(run.plan.finalPrimary, best.plan.finalPrimary)) champions.push(run);
   }
   const registered = champions.slice(-4);
+  const signature = signatureFor(model);
   for (const run of registered) {
+    const artifact = demoArtifact(model, run.plan, signature);
     await uploadArtifact(ctx, {
       runId: run.id,
-      path: "model-card.json",
-      contentType: "application/json",
-      body: jsonStream({
-        model: model.name,
-        run: run.plan.name,
-        params: run.plan.params,
-        primaryMetric: model.primaryMetric.key,
-        value: run.plan.finalPrimary,
-        demo: true,
-      }),
+      path: artifact.path,
+      contentType: artifact.contentType,
+      body: new Blob([new Uint8Array(artifact.bytes)]).stream(),
     });
     await registerVersion(ctx, model.name, {
       runId: run.id,
-      artifactPath: "model-card.json",
+      artifactPath: artifact.path,
       format: model.format,
-      signature: signatureFor(model),
+      signature,
       description: `Trained by ${run.plan.name}; ${model.primaryMetric.key} ${run.plan.finalPrimary.toFixed(3)} offline.`,
     });
   }

@@ -15,6 +15,7 @@ const errorResponses = {
   404: "Not found",
   409: "Conflict (duplicate)",
   413: "Body too large",
+  422: "Well-formed but refused: e.g. an artifact that does not pass its format's check, a promotion its gates refuse",
 };
 
 const signedLinkErrors = {

@@ -3,7 +3,8 @@ import type { Prisma } from "@/server/db/generated/client";
 import { conflict, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import { lockModel } from "@/server/services/registry/find-model";
+import { checkVersionArtifact } from "@/server/services/registry/check-artifact";
+import { findModelId, lockModel } from "@/server/services/registry/find-model";
 import { snapshotFromSeries } from "@/server/services/registry/metrics-snapshot";
 import { parseInput } from "@/server/services/parse-input";
 import { referenceProfileFromRun, storeReferenceProfile } from "@/server/services/registry/reference-sample";
@@ -11,44 +12,33 @@ import { modelRefSchema, registerVersionInput, type registeredVersionOutput } fr
 import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 type Tx = Prisma.TransactionClient;
-type RunArtifact = { id: string; sha256: string };
+type RunArtifact = { id: string; path: string; sha256: string };
 
 /** Waiting for another registration of the same model counts against the transaction's time. */
 const REGISTRATION_TIMEOUT_MS = 15_000;
 
-async function findRunArtifact(tx: Tx, runId: string, path: string): Promise<RunArtifact> {
-  const artifact = await tx.artifact.findUnique({
+async function findRunArtifact(ctx: Pick<ServiceContext, "db">, runId: string, path: string): Promise<RunArtifact> {
+  const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!run) throw notFound(`Run "${runId}"`);
+  const artifact = await ctx.db.artifact.findUnique({
     where: { runId_path: { runId, path } },
-    select: { id: true, sha256: true },
+    select: { id: true, path: true, sha256: true },
   });
   if (!artifact) throw notFound(`Artifact "${path}" in run "${runId}"`);
   return artifact;
 }
 
-/** The same bytes (by sha256), or the same run when there are no bytes, must not become two versions. */
-async function assertNotDuplicate(
-  tx: Tx,
-  model: { id: string; name: string },
-  runId: string,
-  artifact: RunArtifact | null,
-) {
-  if (artifact) {
-    const same = await tx.modelVersion.findFirst({
-      where: { modelId: model.id, artifact: { sha256: artifact.sha256 } },
-      select: { version: true },
-    });
-    if (same) {
-      throw conflict(
-        `This artifact (sha256 ${artifact.sha256.slice(0, 12)}…) is already version ${same.version} of "${model.name}"`,
-      );
-    }
-    return;
-  }
+/** The same bytes (by sha256) must not become two versions of a model. */
+async function assertNotDuplicate(tx: Tx, model: { id: string; name: string }, artifact: RunArtifact) {
   const same = await tx.modelVersion.findFirst({
-    where: { modelId: model.id, sourceRunId: runId },
+    where: { modelId: model.id, artifact: { sha256: artifact.sha256 } },
     select: { version: true },
   });
-  if (same) throw conflict(`Run "${runId}" is already registered as version ${same.version} of "${model.name}"`);
+  if (same) {
+    throw conflict(
+      `This artifact (sha256 ${artifact.sha256.slice(0, 12)}…) is already version ${same.version} of "${model.name}"`,
+    );
+  }
 }
 
 /** Takes the next version number; the row lock held by lockModel makes it unique and gap-free. */
@@ -68,30 +58,32 @@ export async function registerVersion(
 ): Promise<z.infer<typeof registeredVersionOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const input = parseInput(registerVersionInput, rawInput);
-  // Read and checked before the model is locked: a bad sample writes nothing and holds no lock while it is parsed.
-  const profile = await referenceProfileFromRun(ctx, input.runId, input.signature, input.referenceSamplePath);
+  // Everything slow (loading the model, reading archives and the sample) happens before the model is locked, and a
+  // refusal writes nothing. A duplicate is answered first, without reading the artifact.
+  const model = { id: await findModelId(ctx, modelName), name: modelName };
+  const artifact = await findRunArtifact(ctx, input.runId, input.artifactPath);
+  await assertNotDuplicate(ctx.db, model, artifact);
+  const signature = await checkVersionArtifact(ctx, input.format, artifact, input.signature);
+  const profile = await referenceProfileFromRun(ctx, input.runId, signature, input.referenceSamplePath);
   return ctx.db.$transaction(
     async (tx) => {
-      const model = await lockModel(tx, modelName);
-      const run = await tx.run.findUnique({ where: { id: input.runId }, select: { id: true } });
-      if (!run) throw notFound(`Run "${input.runId}"`);
-      const artifact = input.artifactPath ? await findRunArtifact(tx, run.id, input.artifactPath) : null;
-      await assertNotDuplicate(tx, model, run.id, artifact);
+      const locked = await lockModel(tx, modelName);
+      await assertNotDuplicate(tx, locked, artifact);
       const series = await tx.metricSeries.findMany({
-        where: { runId: run.id },
+        where: { runId: input.runId },
         select: { key: true, lastValue: true },
       });
 
       const now = new Date();
-      const number = await nextVersionNumber(tx, model.id, now);
+      const number = await nextVersionNumber(tx, locked.id, now);
       const version = await tx.modelVersion.create({
         data: {
-          modelId: model.id,
+          modelId: locked.id,
           version: number,
-          sourceRunId: run.id,
-          artifactId: artifact?.id ?? null,
+          sourceRunId: input.runId,
+          artifactId: artifact.id,
           format: input.format,
-          signature: input.signature ?? {},
+          signature: signature ?? {},
           metricsSnapshot: snapshotFromSeries(series),
           description: input.description ?? "",
           createdById: ctx.actor.userId,
@@ -105,18 +97,19 @@ export async function registerVersion(
         entityType: "ModelVersion",
         entityId: version.id,
         after: {
-          model: model.name,
+          model: locked.name,
           version: number,
-          runId: run.id,
-          artifactId: artifact?.id ?? null,
-          sha256: artifact?.sha256 ?? null,
+          runId: input.runId,
+          artifactId: artifact.id,
+          sha256: artifact.sha256,
           format: input.format,
+          signature: input.signature ? "given" : signature ? "read from the model" : null,
           referenceProfile: profile
             ? { sample: profile.artifactPath, sampleSize: profile.sampleSize, features: profile.features.length }
             : null,
         },
       });
-      return { model: model.name, ...toVersionView(version) };
+      return { model: locked.name, ...toVersionView(version) };
     },
     { timeout: REGISTRATION_TIMEOUT_MS },
   );

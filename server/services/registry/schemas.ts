@@ -27,8 +27,26 @@ export const listModelsInput = z.object({
 
 export const registerVersionInput = z.object({
   runId: z.string().trim().min(1).max(100),
-  artifactPath: z.string().trim().min(1).max(1000).optional(),
-  format: modelFormatSchema,
+  artifactPath: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .meta({
+      description:
+        "The run's artifact the version serves, checked against `format` before anything is written (422 when it does " +
+        "not pass): ONNX — a model onnxruntime loads; VLLM — a tar archive (.tar, .tar.gz or .tgz) of a Hugging Face " +
+        "model directory with config.json at its root naming `architectures` or `model_type`; CONTAINER — a " +
+        "gzip-compressed tar archive named *.tar.gz (SageMaker's model.tar.gz) holding at least one file",
+    }),
+  format: modelFormatSchema.meta({
+    description:
+      "Decides how the artifact is checked (see artifactPath) and whether `signature` is needed. ONNX: optional — " +
+      "read from the graph when left out; when given it must name every graph input and only inputs and outputs the " +
+      "graph has, with the same element types and shapes that fit (422 naming each mismatch), and a tensor given " +
+      "without a shape takes the graph's. VLLM: optional, stored as given (vLLM's OpenAI-compatible API is the " +
+      "interface). CONTAINER: required (400 without one)",
+  }),
   signature: signatureSchema.optional(),
   description: descriptionSchema.optional(),
   referenceSamplePath: z.string().trim().min(1).max(1000).optional().meta({

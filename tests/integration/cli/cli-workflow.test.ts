@@ -7,6 +7,7 @@ import { db } from "@/server/db/client";
 import { givenToken } from "@/tests/integration/fixtures";
 import { startApiServer } from "@/tests/integration/support/api-server";
 import { runCliProcess } from "@/tests/integration/support/run-cli-process";
+import { onnxModel } from "@/tests/integration/support/model-artifacts";
 
 let server: Awaited<ReturnType<typeof startApiServer>>;
 let workDir: string;
@@ -112,19 +113,26 @@ describe("modelport CLI against the REST API", () => {
     });
     expect(await db().metricPoint.count({ where: { series: { runId } } })).toBe(2500);
 
-    const modelFile = join(workDir, "model.onnx");
-    const modelBytes = randomBytes(300_000);
-    await writeFile(modelFile, modelBytes);
-    const uploaded = await cli(["artifacts", "upload", runId, modelFile, "--json"], fromEnv);
+    const checkpointFile = join(workDir, "checkpoint.bin");
+    const checkpointBytes = randomBytes(300_000);
+    await writeFile(checkpointFile, checkpointBytes);
+    const uploaded = await cli(["artifacts", "upload", runId, checkpointFile, "--json"], fromEnv);
     expect(uploaded.code).toBe(0);
-    const sha256 = createHash("sha256").update(modelBytes).digest("hex");
-    expect(JSON.parse(uploaded.stdout)).toMatchObject({ path: "model.onnx", sha256, sizeBytes: 300_000 });
-    expect(
-      await db().artifact.findUniqueOrThrow({ where: { runId_path: { runId, path: "model.onnx" } } }),
-    ).toMatchObject({
-      sha256,
-      sizeBytes: 300_000n,
+    const checkpointSha256 = createHash("sha256").update(checkpointBytes).digest("hex");
+    expect(JSON.parse(uploaded.stdout)).toMatchObject({
+      path: "checkpoint.bin",
+      sha256: checkpointSha256,
+      sizeBytes: 300_000,
     });
+    expect(
+      await db().artifact.findUniqueOrThrow({ where: { runId_path: { runId, path: "checkpoint.bin" } } }),
+    ).toMatchObject({ sha256: checkpointSha256, sizeBytes: 300_000n });
+
+    const modelFile = join(workDir, "model.onnx");
+    const modelBytes = onnxModel();
+    await writeFile(modelFile, modelBytes);
+    expect((await cli(["artifacts", "upload", runId, modelFile], fromEnv)).code).toBe(0);
+    const sha256 = createHash("sha256").update(modelBytes).digest("hex");
 
     const finished = await cli(["runs", "finish", runId], fromEnv);
     expect(finished.code).toBe(0);
@@ -159,13 +167,21 @@ describe("modelport CLI against the REST API", () => {
     expect(model.versions[0]).toMatchObject({ version: 1, format: "ONNX", sourceRunId: runId, artifact: { sha256 } });
 
     const again = await cli(
-      ["models", "register", modelName, "--run", runId, "--format", "onnx", "--create", "--task", "classification"],
+      ["models", "register", modelName, "--run", runId, "--artifact", "model.onnx", "--format", "onnx"],
       fromEnv,
     );
     expect(again).toMatchObject({
       code: 1,
       stdout: "",
-      stderr: `error: Run "${runId}" is already registered as version 1 of "${modelName}"\n`,
+      stderr: `error: This artifact (sha256 ${sha256.slice(0, 12)}…) is already version 1 of "${modelName}"\n`,
+    });
+    const notAModel = await cli(
+      ["models", "register", modelName, "--run", runId, "--artifact", "checkpoint.bin", "--format", "onnx"],
+      fromEnv,
+    );
+    expect(notAModel).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Artifact "checkpoint.bin" is not an ONNX model onnxruntime can load'),
     });
     expect(await db().registeredModel.findUniqueOrThrow({ where: { name: modelName } })).toMatchObject({
       id: model.id,
@@ -200,7 +216,20 @@ describe("modelport CLI against the REST API", () => {
     const env = { MODELPORT_CONFIG: join(workDir, "unused.json"), MODELPORT_URL: server.url, MODELPORT_TOKEN: secret };
     const modelName = `cli-denied-${randomBytes(3).toString("hex")}`;
     const result = await runCliProcess(
-      ["models", "register", modelName, "--run", "r1", "--format", "onnx", "--create", "--task", "other"],
+      [
+        "models",
+        "register",
+        modelName,
+        "--run",
+        "r1",
+        "--artifact",
+        "model.onnx",
+        "--format",
+        "onnx",
+        "--create",
+        "--task",
+        "other",
+      ],
       env,
     );
     expect(result).toMatchObject({ code: 1, stderr: 'error: This token lacks the "models:write" scope\n' });

@@ -12,6 +12,7 @@ import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
 import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
+import { onnxModelFor } from "@/tests/integration/support/model-artifacts";
 
 const signature = {
   inputs: [
@@ -56,7 +57,7 @@ describe("reference bins on the deploy path", () => {
       await uploadArtifact(ctx, {
         runId: run.id,
         path: "model.onnx",
-        body: new Blob([`${name} weights ${i}`]).stream(),
+        body: new Blob([new Uint8Array(onnxModelFor(signature, i))]).stream(),
       });
       for (const [path, content] of Object.entries(files))
         await uploadArtifact(ctx, { runId: run.id, path, body: new Blob([content]).stream() });

@@ -10,19 +10,36 @@ import { decidePromotion, listPendingPromotions, requestPromotion } from "@/serv
 import type { ServiceContext } from "@/server/services/context";
 import { givenUser } from "@/tests/integration/fixtures";
 import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { onnxModel } from "@/tests/integration/support/model-artifacts";
 
 let counter = 0;
 
-async function givenVersion(ctx: ServiceContext, modelName: string, auc: number, withArtifact = true) {
+async function givenVersion(ctx: ServiceContext, modelName: string, auc: number) {
   const run = await createRun(ctx, { experimentName: `${modelName}-training`, name: `run-${++counter}` });
   await logBatch(ctx, run.id, { metrics: [{ key: "auc", value: auc, step: 0 }] });
-  if (withArtifact) {
-    await uploadArtifact(ctx, { runId: run.id, path: "model.onnx", body: new Blob([`model ${counter}`]).stream() });
-  }
-  return registerVersion(ctx, modelName, {
+  await uploadArtifact(ctx, {
     runId: run.id,
-    artifactPath: withArtifact ? "model.onnx" : undefined,
-    format: "ONNX",
+    path: "model.onnx",
+    body: new Blob([new Uint8Array(onnxModel())]).stream(),
+  });
+  return registerVersion(ctx, modelName, { runId: run.id, artifactPath: "model.onnx", format: "ONNX" });
+}
+
+/** A version without an artifact, as the registry accepted before every version needed one. */
+async function givenLegacyVersionWithoutArtifact(ctx: ServiceContext, modelName: string) {
+  const model = await db().registeredModel.update({
+    where: { name: modelName },
+    data: { latestVersion: { increment: 1 } },
+  });
+  const run = await createRun(ctx, { experimentName: `${modelName}-training`, name: `run-${++counter}` });
+  await db().modelVersion.create({
+    data: {
+      modelId: model.id,
+      version: model.latestVersion,
+      format: "ONNX",
+      sourceRunId: run.id,
+      createdById: ctx.actor.userId,
+    },
   });
 }
 
@@ -200,7 +217,7 @@ describe("promotions", () => {
 
   it("refuses bad requests clearly: unknown version, no artifact, bad strategy, a second deployment in flight", async () => {
     const { scientist, name } = await givenModel();
-    await givenVersion(scientist.ctx, name, 0.9, false);
+    await givenLegacyVersionWithoutArtifact(scientist.ctx, name);
     await givenVersion(scientist.ctx, name, 0.91);
     const before = await counts();
     const base = {

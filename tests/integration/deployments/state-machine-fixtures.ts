@@ -10,6 +10,7 @@ import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
 import { InMemoryTarget } from "@/tests/integration/deployments/in-memory-target";
+import { onnxModelFor } from "@/tests/integration/support/model-artifacts";
 
 /** The state machine's world in these tests: an in-memory target and the guardrail readings each variant reports. */
 export const world: { target: InMemoryTarget; readings: Record<string, GuardrailReading> } = {
@@ -53,7 +54,7 @@ export async function givenModelWithVersions(count: number) {
     await uploadArtifact(scientist.ctx, {
       runId: run.id,
       path: "model.onnx",
-      body: new Blob([`${name} weights ${i}`]).stream(),
+      body: new Blob([new Uint8Array(onnxModelFor(signature))]).stream(),
     });
     await registerVersion(scientist.ctx, name, {
       runId: run.id,

@@ -39,7 +39,8 @@ afterAll(async () => {
 /** Registers the fraud model through the real path: the run's training-sample.csv becomes the reference profile. */
 async function registerFraudVersion(ctx: ServiceContext, entry: ManifestEntry) {
   const model = await givenModel(ctx);
-  const { run } = await givenRun(ctx);
+  const onnx = await readFile(path.join(modelDirectory.directory, entry.file));
+  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnx } });
   const csv = await readFile(path.join(modelDirectory.directory, entry.trainingSample), "utf8");
   await uploadArtifact(ctx, {
     runId: run.id,
@@ -47,7 +48,12 @@ async function registerFraudVersion(ctx: ServiceContext, entry: ManifestEntry) {
     contentType: "text/csv",
     body: new Blob([csv]).stream(),
   });
-  const version = await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature: entry.signature });
+  const version = await registerVersion(ctx, model.name, {
+    runId: run.id,
+    artifactPath: "model.onnx",
+    format: "ONNX",
+    signature: entry.signature,
+  });
   const reference = await db().referenceProfile.findUniqueOrThrow({
     where: { versionId: version.id },
     include: { features: { orderBy: { position: "asc" } } },

@@ -9,13 +9,13 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { givenUser } from "@/tests/integration/fixtures";
-import { givenModel, givenRun, registryCounts, sleep } from "@/tests/integration/registry/fixtures";
+import { givenModel, givenOnnxRun, registryCounts, sleep } from "@/tests/integration/registry/fixtures";
 
 async function givenModelWithVersions(ctx: ServiceContext, count: number) {
   const model = await givenModel(ctx);
   for (let i = 0; i < count; i++) {
-    const { run } = await givenRun(ctx);
-    await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX" });
+    const { run } = await givenOnnxRun(ctx);
+    await registerVersion(ctx, model.name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX" });
   }
   return model;
 }

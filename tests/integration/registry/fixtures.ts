@@ -1,14 +1,15 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { db } from "@/server/db/client";
 import type { ServiceContext } from "@/server/services/context";
 import { createModel } from "@/server/services/registry/create-model";
+import { onnxModel } from "@/tests/integration/support/model-artifacts";
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
 
-/** A finished run in a fresh experiment, with the given latest metric values and artifacts. */
+/** A finished run in a fresh experiment, with the given latest metric values and artifacts (stored for real). */
 export async function givenRun(
   ctx: ServiceContext,
-  options: { metrics?: Record<string, number>; artifacts?: Record<string, string> } = {},
+  options: { metrics?: Record<string, number>; artifacts?: Record<string, string | Uint8Array> } = {},
 ) {
   const experiment = await db().experiment.create({ data: { name: unique("exp"), createdById: ctx.actor.userId } });
   const run = await db().run.create({
@@ -21,13 +22,30 @@ export async function givenRun(
   }
   const artifacts: Record<string, { id: string; sha256: string }> = {};
   for (const [path, content] of Object.entries(options.artifacts ?? {})) {
-    const sha256 = createHash("sha256").update(content).digest("hex");
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    const blob = await ctx.artifacts.put(new Blob([new Uint8Array(bytes)]).stream(), {
+      maxBytes: ctx.settings.artifactMaxBytes,
+    });
     artifacts[path] = await db().artifact.create({
-      data: { runId: run.id, path, sha256, sizeBytes: BigInt(content.length), createdById: ctx.actor.userId },
+      data: {
+        runId: run.id,
+        path,
+        sha256: blob.sha256,
+        sizeBytes: BigInt(blob.sizeBytes),
+        createdById: ctx.actor.userId,
+      },
       select: { id: true, sha256: true },
     });
   }
   return { experiment, run, artifacts };
+}
+
+/** A run holding a new real ONNX model at model.onnx (see onnxModel), ready to register with format ONNX. */
+export function givenOnnxRun(
+  ctx: ServiceContext,
+  options: { metrics?: Record<string, number>; artifacts?: Record<string, string | Uint8Array> } = {},
+) {
+  return givenRun(ctx, { ...options, artifacts: { "model.onnx": onnxModel(), ...options.artifacts } });
 }
 
 export async function givenModel(ctx: ServiceContext, overrides: { name?: string; tags?: string[] } = {}) {

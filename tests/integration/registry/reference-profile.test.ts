@@ -6,6 +6,7 @@ import { getVersion } from "@/server/services/registry/get-version";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import { givenModel, givenRun, registryCounts } from "@/tests/integration/registry/fixtures";
+import { onnxModelFor, vllmArchive } from "@/tests/integration/support/model-artifacts";
 
 const signature = {
   inputs: [
@@ -15,6 +16,7 @@ const signature = {
   ],
   outputs: [{ name: "p", type: "float32" as const }],
 };
+const onnx = { artifactPath: "model.onnx", format: "ONNX" } as const;
 
 /** 100 rows: amount 1..100, is_new alternating 0/1, channel web for 60 rows and app for 40, plus a label column. */
 const sampleCsv = [
@@ -22,8 +24,9 @@ const sampleCsv = [
   ...Array.from({ length: 100 }, (_, i) => `${i + 1},${i % 2},${i < 60 ? "web" : "app"},${i % 3 === 0 ? 1 : 0}`),
 ].join("\n");
 
+/** A run holding a new ONNX model of the signature's graph at model.onnx, and the given files. */
 async function givenRunWithSample(ctx: ServiceContext, files: Record<string, string>) {
-  const { run } = await givenRun(ctx);
+  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnxModelFor(signature) } });
   for (const [path, content] of Object.entries(files)) {
     await uploadArtifact(ctx, { runId: run.id, path, contentType: "text/csv", body: new Blob([content]).stream() });
   }
@@ -36,7 +39,7 @@ describe("reference profiles at registration", () => {
     const model = await givenModel(ctx);
     const run = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
 
-    const version = await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature });
+    const version = await registerVersion(ctx, model.name, { runId: run.id, ...onnx, signature });
     const detail = await getVersion(ctx, model.name, version.version);
     expect(detail.referenceProfile).toMatchObject({ sampleSize: 100, binCount: 10 });
     const [amount, isNew, channel] = detail.referenceProfile!.features;
@@ -79,7 +82,7 @@ describe("reference profiles at registration", () => {
 
     const version = await registerVersion(ctx, model.name, {
       runId: run.id,
-      format: "ONNX",
+      ...onnx,
       signature,
       referenceSamplePath: "data/holdout.csv",
     });
@@ -88,13 +91,30 @@ describe("reference profiles at registration", () => {
     expect(profile?.features[0]).toMatchObject({ kind: "CATEGORICAL", categories: ["5"], proportions: [1, 0] });
   });
 
+  it("computes the profile with the signature read from the graph when none is given", async () => {
+    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const model = await givenModel(ctx);
+    const run = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
+
+    const version = await registerVersion(ctx, model.name, { runId: run.id, ...onnx });
+    const detail = await getVersion(ctx, model.name, version.version);
+    expect(detail.signature?.inputs.map((input) => input.name)).toEqual(["amount", "is_new", "channel"]);
+    expect(detail.referenceProfile?.features.map((f) => f.kind)).toEqual(["NUMERIC", "CATEGORICAL", "CATEGORICAL"]);
+  });
+
   it("registers without a profile when the run has no sample or the version no signature", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
     const bare = await givenRunWithSample(ctx, {});
-    const noSample = await registerVersion(ctx, model.name, { runId: bare.id, format: "ONNX", signature });
-    const withSample = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
-    const noSignature = await registerVersion(ctx, model.name, { runId: withSample.id, format: "ONNX" });
+    const noSample = await registerVersion(ctx, model.name, { runId: bare.id, ...onnx, signature });
+    const { run: llm } = await givenRun(ctx, {
+      artifacts: { "llm.tar.gz": vllmArchive(), "training-sample.csv": sampleCsv },
+    });
+    const noSignature = await registerVersion(ctx, model.name, {
+      runId: llm.id,
+      artifactPath: "llm.tar.gz",
+      format: "VLLM",
+    });
 
     expect((await getVersion(ctx, model.name, noSample.version)).referenceProfile).toBeNull();
     expect((await getVersion(ctx, model.name, noSignature.version)).referenceProfile).toBeNull();
@@ -107,14 +127,14 @@ describe("reference profiles at registration", () => {
     const before = await registryCounts();
     const profilesBefore = await db().referenceProfile.count();
 
-    await expect(registerVersion(ctx, model.name, { runId: run.id, format: "ONNX", signature })).rejects.toMatchObject({
+    await expect(registerVersion(ctx, model.name, { runId: run.id, ...onnx, signature })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining('"is_new"'),
     });
     await expect(
       registerVersion(ctx, model.name, {
         runId: run.id,
-        format: "ONNX",
+        ...onnx,
         signature,
         referenceSamplePath: "missing.csv",
       }),
@@ -132,7 +152,7 @@ describe("reference profiles at registration", () => {
 
     const response = await callApi("POST", `/models/${model.name}/versions`, {
       token,
-      json: { runId: run.id, format: "ONNX", signature },
+      json: { runId: run.id, ...onnx, signature },
     });
     expect(response.status).toBe(400);
     expect(response.json.error?.message).toMatch(/row 2 of "amount"/);
@@ -140,7 +160,7 @@ describe("reference profiles at registration", () => {
     const fixed = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
     const created = await callApi("POST", `/models/${model.name}/versions`, {
       token,
-      json: { runId: fixed.id, format: "ONNX", signature },
+      json: { runId: fixed.id, ...onnx, signature },
     });
     expect(created.status).toBe(201);
     const detail = await callApi("GET", `/models/${model.name}/versions/${created.json.version as number}`, { token });

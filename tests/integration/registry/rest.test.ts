@@ -3,7 +3,8 @@ import { db } from "@/server/db/client";
 import { allEndpoints } from "@/server/rest/endpoints";
 import { buildOpenApiDocument } from "@/server/rest/openapi";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
-import { givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
+import { givenOnnxRun, givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
+import { onnxModel, vllmArchive } from "@/tests/integration/support/model-artifacts";
 
 const writer = () => givenToken("DATA_SCIENTIST", ["read", "models:write"]);
 
@@ -19,9 +20,10 @@ describe("registry REST API", () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name, team: "Test team", tags: ["fraud"] });
 
+    const bytes = onnxModel();
     const runs = [
-      await givenRun(ctx, { metrics: { auc: 0.8 }, artifacts: { "model.onnx": "v1" } }),
-      await givenRun(ctx, { metrics: { auc: 0.9 } }),
+      await givenRun(ctx, { metrics: { auc: 0.8 }, artifacts: { "model.onnx": bytes } }),
+      await givenRun(ctx, { metrics: { auc: 0.9 }, artifacts: { "llm.tar.gz": vllmArchive() } }),
     ];
     const v1 = await callApi("POST", `/models/${name}/versions`, {
       token,
@@ -30,8 +32,11 @@ describe("registry REST API", () => {
         artifactPath: "model.onnx",
         format: "ONNX",
         signature: {
-          inputs: [{ name: "x", type: "float32", shape: [null, 3] }],
-          outputs: [{ name: "p", type: "float32" }],
+          inputs: [
+            { name: "amount", type: "float32", shape: [null, 1] },
+            { name: "hour", type: "float32" },
+          ],
+          outputs: [{ name: "probability", type: "float32" }],
         },
       },
     });
@@ -40,11 +45,11 @@ describe("registry REST API", () => {
       model: name,
       version: 1,
       metrics: { auc: 0.8 },
-      lineage: { artifact: { path: "model.onnx", sizeBytes: 2 } },
+      lineage: { artifact: { path: "model.onnx", sizeBytes: bytes.length } },
     });
     const v2 = await callApi("POST", `/models/${name}/versions`, {
       token,
-      json: { runId: runs[1]!.run.id, format: "VLLM" },
+      json: { runId: runs[1]!.run.id, artifactPath: "llm.tar.gz", format: "VLLM" },
     });
     expect(v2.json).toMatchObject({ version: 2 });
 
@@ -86,7 +91,11 @@ describe("registry REST API", () => {
     });
 
     const version = await callApi("GET", `/models/${name}/versions/1`, { token });
-    expect(version.json).toMatchObject({ version: 1, signature: { inputs: [{ name: "x" }] }, format: "ONNX" });
+    expect(version.json).toMatchObject({
+      version: 1,
+      signature: { inputs: [{ name: "amount" }, { name: "hour", shape: [null, 1] }] },
+      format: "ONNX",
+    });
     expect((await callApi("GET", `/models/${name}/versions/3`, { token })).status).toBe(404);
 
     const listed = await callApi("GET", `/models?search=${name}&pageSize=5`, { token });
@@ -106,12 +115,14 @@ describe("registry REST API", () => {
     expect(withoutBody.json).toMatchObject({ previousVersion: 1 });
   });
 
-  it("maps refusals to 400, 404 and 409 without writing anything", async () => {
+  it("maps refusals to 400, 404, 409 and 422 without writing anything", async () => {
     const { secret: token, ctx } = await writer();
     const name = unique("rest-refusals");
     await callApi("POST", "/models", { token, json: { name, taskType: "OTHER" } });
-    const { run } = await givenRun(ctx);
-    await callApi("POST", `/models/${name}/versions`, { token, json: { runId: run.id, format: "ONNX" } });
+    const { run } = await givenOnnxRun(ctx, { artifacts: { "card.json": '{"model": "not weights"}' } });
+    const register = (json: Record<string, unknown>) =>
+      callApi("POST", `/models/${name}/versions`, { token, json: { runId: run.id, ...json } });
+    expect((await register({ artifactPath: "model.onnx", format: "ONNX" })).status).toBe(201);
     const before = await registryCounts();
 
     const duplicateModel = await callApi("POST", "/models", { token, json: { name, taskType: "OTHER" } });
@@ -123,17 +134,23 @@ describe("registry REST API", () => {
       (await callApi("POST", "/models", { token, json: { name: unique("m"), team: "Ghosts", taskType: "OTHER" } }))
         .status,
     ).toBe(404);
-    expect(
-      (await callApi("POST", `/models/${name}/versions`, { token, json: { runId: run.id, format: "ONNX" } })).status,
-    ).toBe(409);
-    expect(
-      (await callApi("POST", `/models/${name}/versions`, { token, json: { runId: "missing", format: "ONNX" } })).status,
-    ).toBe(404);
-    const badSignature = await callApi("POST", `/models/${name}/versions`, {
-      token,
-      json: { runId: run.id, format: "ONNX", signature: { inputs: [{ name: "x", type: "complex64" }], outputs: [] } },
+    expect((await register({ artifactPath: "model.onnx", format: "ONNX" })).status).toBe(409);
+    expect((await register({ runId: "missing", artifactPath: "model.onnx", format: "ONNX" })).status).toBe(404);
+    const badSignature = await register({
+      artifactPath: "model.onnx",
+      format: "ONNX",
+      signature: { inputs: [{ name: "x", type: "complex64" }], outputs: [] },
     });
     expect(badSignature.status).toBe(400);
+    const noArtifact = await register({ format: "ONNX" });
+    expect(noArtifact.status).toBe(400);
+    expect(noArtifact.json.error?.message).toMatch(/artifactPath/);
+    const notOnnx = await register({ artifactPath: "card.json", format: "ONNX" });
+    expect(notOnnx.status).toBe(422);
+    expect(notOnnx.json.error).toMatchObject({
+      code: "UNPROCESSABLE",
+      message: expect.stringContaining('Artifact "card.json" is not an ONNX model onnxruntime can load'),
+    });
     expect(
       (await callApi("PUT", `/models/${name}/aliases/latest`, { token, json: { version: 1, reason: "no" } })).status,
     ).toBe(400);
@@ -155,7 +172,7 @@ describe("registry REST API", () => {
     const owner = await writer();
     const name = unique("rest-scope");
     await callApi("POST", "/models", { token: owner.secret, json: { name, taskType: "OTHER" } });
-    const { run } = await givenRun(owner.ctx);
+    const { run } = await givenOnnxRun(owner.ctx);
     const readOnly = await givenToken("DATA_SCIENTIST", ["read"]);
     const demoted = await writer();
     await db().user.update({ where: { id: demoted.user.id }, data: { role: "VIEWER" } });
@@ -163,7 +180,7 @@ describe("registry REST API", () => {
 
     const byReadToken = await callApi("POST", `/models/${name}/versions`, {
       token: readOnly.secret,
-      json: { runId: run.id, format: "ONNX" },
+      json: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
     });
     expect(byReadToken.status).toBe(403);
     expect(byReadToken.json.error?.message).toContain("models:write");
@@ -171,7 +188,7 @@ describe("registry REST API", () => {
       (
         await callApi("POST", `/models/${name}/versions`, {
           token: demoted.secret,
-          json: { runId: run.id, format: "ONNX" },
+          json: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
         })
       ).status,
     ).toBe(403);
@@ -180,7 +197,11 @@ describe("registry REST API", () => {
         .status,
     ).toBe(403);
     expect(
-      (await callApi("POST", `/models/${name}/versions`, { json: { runId: run.id, format: "ONNX" } })).status,
+      (
+        await callApi("POST", `/models/${name}/versions`, {
+          json: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
+        })
+      ).status,
     ).toBe(401);
     expect((await callApi("GET", `/models/${name}`, { token: readOnly.secret })).status).toBe(200);
 

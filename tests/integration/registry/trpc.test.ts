@@ -4,7 +4,8 @@ import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import type { Role } from "@/server/db/generated/enums";
 import { givenUser } from "@/tests/integration/fixtures";
-import { givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
+import { givenOnnxRun, givenRun, registryCounts, unique } from "@/tests/integration/registry/fixtures";
+import { containerArchive, TABULAR_SIGNATURE, vllmArchive } from "@/tests/integration/support/model-artifacts";
 
 async function callerFor(role: Role) {
   const given = await givenUser(role);
@@ -17,8 +18,11 @@ describe("registry tRPC router", () => {
     const { caller, ctx } = await callerFor("DATA_SCIENTIST");
     const name = unique("trpc-model");
     await caller.registry.createModel({ name, taskType: "LLM", tags: ["chat"] });
-    const { run } = await givenRun(ctx, { metrics: { rougeL: 0.41 } });
-    await caller.registry.registerVersion({ name, version: { runId: run.id, format: "VLLM" } });
+    const { run } = await givenRun(ctx, { metrics: { rougeL: 0.41 }, artifacts: { "model.tar.gz": vllmArchive() } });
+    await caller.registry.registerVersion({
+      name,
+      version: { runId: run.id, artifactPath: "model.tar.gz", format: "VLLM" },
+    });
     await caller.registry.setAlias({ name, alias: "production", version: 1, reason: "first" });
     await caller.registry.updateModel({ name, changes: { description: "Chat model" } });
 
@@ -41,8 +45,11 @@ describe("registry tRPC router", () => {
     const owner = await callerFor("DATA_SCIENTIST");
     const name = unique("trpc-guarded");
     await owner.caller.registry.createModel({ name, taskType: "OTHER" });
-    const { run } = await givenRun(owner.ctx);
-    await owner.caller.registry.registerVersion({ name, version: { runId: run.id, format: "ONNX" } });
+    const { run } = await givenOnnxRun(owner.ctx, { artifacts: { "model.tar.gz": containerArchive() } });
+    await owner.caller.registry.registerVersion({
+      name,
+      version: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
+    });
     await owner.caller.registry.setAlias({ name, alias: "production", version: 1, reason: "launch" });
     const { caller } = await callerFor("VIEWER");
     const before = await registryCounts();
@@ -53,7 +60,10 @@ describe("registry tRPC router", () => {
     );
     await expect(caller.registry.updateModel({ name, changes: { description: "x" } })).rejects.toMatchObject(forbidden);
     await expect(
-      caller.registry.registerVersion({ name, version: { runId: run.id, format: "CONTAINER" } }),
+      caller.registry.registerVersion({
+        name,
+        version: { runId: run.id, artifactPath: "model.tar.gz", format: "CONTAINER", signature: TABULAR_SIGNATURE },
+      }),
     ).rejects.toMatchObject(forbidden);
     await expect(caller.registry.setAlias({ name, alias: "staging", version: 1, reason: "x" })).rejects.toMatchObject(
       forbidden,
@@ -79,8 +89,11 @@ describe("registry tRPC router", () => {
     const { caller, ctx } = await callerFor("DATA_SCIENTIST");
     const name = unique("trpc-exists");
     await caller.registry.createModel({ name, taskType: "OTHER" });
-    const { run } = await givenRun(ctx);
-    await caller.registry.registerVersion({ name, version: { runId: run.id, format: "ONNX" } });
+    const { run } = await givenOnnxRun(ctx);
+    await caller.registry.registerVersion({
+      name,
+      version: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
+    });
     const viewer = (await callerFor("VIEWER")).caller;
 
     await expect(viewer.registry.exists({ name })).resolves.toBeUndefined();

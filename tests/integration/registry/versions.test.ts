@@ -5,12 +5,17 @@ import { getVersion } from "@/server/services/registry/get-version";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
-import { givenModel, givenRun, latestVersionCounter, registryCounts } from "@/tests/integration/registry/fixtures";
+import {
+  givenModel,
+  givenOnnxRun,
+  givenRun,
+  latestVersionCounter,
+  registryCounts,
+} from "@/tests/integration/registry/fixtures";
+import { onnxModel, TABULAR_SIGNATURE } from "@/tests/integration/support/model-artifacts";
 
-const signature = {
-  inputs: [{ name: "features", type: "float32" as const, shape: [null, 50] }],
-  outputs: [{ name: "probability", type: "float32" as const, shape: [null, 1] }],
-};
+const signature = TABULAR_SIGNATURE;
+const onnx = { artifactPath: "model.onnx", format: "ONNX" } as const;
 
 describe("registering versions", () => {
   it("numbers versions 1, 2, 3 and snapshots the run's latest metrics", async () => {
@@ -18,8 +23,8 @@ describe("registering versions", () => {
     const model = await givenModel(ctx);
     const numbers: number[] = [];
     for (const auc of [0.81, 0.84, 0.86]) {
-      const { run } = await givenRun(ctx, { metrics: { auc, loss: 1 - auc } });
-      numbers.push((await registerVersion(ctx, model.name, { runId: run.id, format: "ONNX" })).version);
+      const { run } = await givenOnnxRun(ctx, { metrics: { auc, loss: 1 - auc } });
+      numbers.push((await registerVersion(ctx, model.name, { runId: run.id, ...onnx })).version);
     }
     expect(numbers).toEqual([1, 2, 3]);
     expect(await latestVersionCounter(model.name)).toBe(3);
@@ -34,9 +39,9 @@ describe("registering versions", () => {
   it("gives five parallel registrations distinct numbers with no gaps", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const runs = await Promise.all([1, 2, 3, 4, 5].map(() => givenRun(ctx)));
+    const runs = await Promise.all([1, 2, 3, 4, 5].map(() => givenOnnxRun(ctx)));
     const versions = await Promise.all(
-      runs.map(({ run }) => registerVersion(ctx, model.name, { runId: run.id, format: "ONNX" })),
+      runs.map(({ run }) => registerVersion(ctx, model.name, { runId: run.id, ...onnx })),
     );
     expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(await latestVersionCounter(model.name)).toBe(5);
@@ -50,11 +55,9 @@ describe("registering versions", () => {
   it("lets only one of several parallel registrations of the same artifact through", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const { run } = await givenRun(ctx, { artifacts: { "model.onnx": "same bytes" } });
+    const { run } = await givenOnnxRun(ctx);
     const results = await Promise.allSettled(
-      [1, 2, 3].map(() =>
-        registerVersion(ctx, model.name, { runId: run.id, artifactPath: "model.onnx", format: "ONNX" }),
-      ),
+      [1, 2, 3].map(() => registerVersion(ctx, model.name, { runId: run.id, ...onnx })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results.filter((r) => r.status === "rejected"))
@@ -65,9 +68,10 @@ describe("registering versions", () => {
   it("records lineage: source run, experiment and artifact", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
+    const bytes = onnxModel();
     const { run, experiment, artifacts } = await givenRun(ctx, {
       metrics: { auc: 0.9 },
-      artifacts: { "model.onnx": "onnx" },
+      artifacts: { "model.onnx": bytes },
     });
     await registerVersion(ctx, model.name, {
       runId: run.id,
@@ -97,7 +101,7 @@ describe("registering versions", () => {
           id: artifacts["model.onnx"]!.id,
           path: "model.onnx",
           sha256: artifacts["model.onnx"]!.sha256,
-          sizeBytes: 4,
+          sizeBytes: bytes.length,
         },
       },
     });
@@ -111,9 +115,10 @@ describe("registering versions", () => {
   it("refuses the same artifact bytes twice with 409 naming the version, without advancing the counter", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const first = await givenRun(ctx, { artifacts: { "model.onnx": "weights" } });
-    const second = await givenRun(ctx, { artifacts: { "exported/model.onnx": "weights" } });
-    await registerVersion(ctx, model.name, { runId: first.run.id, artifactPath: "model.onnx", format: "ONNX" });
+    const bytes = onnxModel();
+    const first = await givenRun(ctx, { artifacts: { "model.onnx": bytes } });
+    const second = await givenRun(ctx, { artifacts: { "exported/model.onnx": bytes } });
+    await registerVersion(ctx, model.name, { runId: first.run.id, ...onnx });
     const before = await registryCounts();
     await expect(
       registerVersion(ctx, model.name, { runId: second.run.id, artifactPath: "exported/model.onnx", format: "ONNX" }),
@@ -122,35 +127,28 @@ describe("registering versions", () => {
     expect(await latestVersionCounter(model.name)).toBe(1);
   });
 
-  it("refuses the same run twice without an artifact with 409, without advancing the counter", async () => {
+  it("registers two versions from one run when it holds two different models", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const { run } = await givenRun(ctx);
-    await registerVersion(ctx, model.name, { runId: run.id, format: "CONTAINER" });
-    const before = await registryCounts();
-    await expect(registerVersion(ctx, model.name, { runId: run.id, format: "CONTAINER" })).rejects.toMatchObject({
-      code: "CONFLICT",
-      message: expect.stringContaining("version 1"),
-    });
-    expect(await registryCounts()).toEqual(before);
-    expect(await latestVersionCounter(model.name)).toBe(1);
-    const other = await givenModel(ctx);
-    expect((await registerVersion(ctx, other.name, { runId: run.id, format: "CONTAINER" })).version).toBe(1);
+    const { run } = await givenRun(ctx, { artifacts: { "a.onnx": onnxModel(), "b.onnx": onnxModel() } });
+    await registerVersion(ctx, model.name, { runId: run.id, artifactPath: "a.onnx", format: "ONNX" });
+    await registerVersion(ctx, model.name, { runId: run.id, artifactPath: "b.onnx", format: "ONNX" });
+    expect(await latestVersionCounter(model.name)).toBe(2);
   });
 
   it("refuses an unknown run, artifact path or model with 404 and writes nothing", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const { run } = await givenRun(ctx, { artifacts: { "model.onnx": "x" } });
+    const { run } = await givenOnnxRun(ctx);
     const before = await registryCounts();
-    await expect(registerVersion(ctx, model.name, { runId: "no-such-run", format: "ONNX" })).rejects.toMatchObject({
+    await expect(registerVersion(ctx, model.name, { runId: "no-such-run", ...onnx })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: expect.stringContaining("no-such-run"),
     });
     await expect(
       registerVersion(ctx, model.name, { runId: run.id, artifactPath: "weights/missing.onnx", format: "ONNX" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("weights/missing.onnx") });
-    await expect(registerVersion(ctx, "no-such-model", { runId: run.id, format: "ONNX" })).rejects.toMatchObject({
+    await expect(registerVersion(ctx, "no-such-model", { runId: run.id, ...onnx })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await registryCounts()).toEqual(before);
@@ -168,12 +166,12 @@ describe("registering versions", () => {
   ])("refuses a signature with %s (400) and writes nothing", async (_label, badSignature) => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModel(ctx);
-    const { run } = await givenRun(ctx);
+    const { run } = await givenOnnxRun(ctx);
     const before = await registryCounts();
     await expect(
       registerVersion(ctx, model.name, {
         runId: run.id,
-        format: "ONNX",
+        ...onnx,
         signature: badSignature as unknown as typeof signature,
       }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", details: { issues: expect.any(Array) } });

@@ -134,16 +134,18 @@ describe("command parsing", () => {
       signatureFile: undefined,
       create: { team: "Risk", taskType: "CLASSIFICATION" },
     });
-    expect(modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "vllm"]).create).toBeUndefined();
+    const base = ["fraud", "--run", "r1", "--artifact", "model.tar.gz"];
+    expect(modelsRegisterCommand.parse([...base, "--format", "vllm"]).create).toBeUndefined();
     expect(() => modelsRegisterCommand.parse(["fraud", "--format", "onnx"])).toThrow("Missing --run");
     expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1"])).toThrow("Missing --format");
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "pickle"])).toThrow(
-      /onnx, vllm, container/,
+    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx"])).toThrow(
+      "Missing --artifact",
     );
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--create"])).toThrow(
+    expect(() => modelsRegisterCommand.parse([...base, "--format", "pickle"])).toThrow(/onnx, vllm, container/);
+    expect(() => modelsRegisterCommand.parse([...base, "--format", "onnx", "--create"])).toThrow(
       "--create needs --task",
     );
-    expect(() => modelsRegisterCommand.parse(["fraud", "--run", "r1", "--format", "onnx", "--task", "llm"])).toThrow(
+    expect(() => modelsRegisterCommand.parse([...base, "--format", "onnx", "--task", "llm"])).toThrow(
       /only apply with --create/,
     );
   });

@@ -25,7 +25,7 @@ describe("toPromotionInput", () => {
       version: 3,
       environment: "PRODUCTION",
       target: "LOCAL",
-      strategy: { kind: "canary", canaryPercent: 10, bakeSeconds: 120 },
+      strategy: { kind: "canary", canaryPercent: 10, bakeSeconds: 120, tooFewRequests: "ask" },
       reason: "better AUC",
       metricGate: { metric: "auc", higherIsBetter: true, tolerance: 0.01 },
     });
