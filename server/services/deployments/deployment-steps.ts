@@ -29,8 +29,16 @@ export function isPermanentTargetError(error: unknown): error is Error {
 export const isPermanentFailure = (error: unknown): error is Error =>
   error instanceof DeploymentFailure || isPermanentTargetError(error);
 
-/** What a step's body knows about its own history: the first try's start survives retries (a bake keeps its window). */
-export type StepAttempt = { attempt: number; firstStartedAt: Date };
+/**
+ * What a step's body knows about its own history: the first try's start survives retries (a bake keeps its window),
+ * and so does what an earlier try saved with `saveCheckpoint` (a bake's counter marks), kept in its event's details.
+ */
+export type StepAttempt = {
+  attempt: number;
+  firstStartedAt: Date;
+  checkpoint: Prisma.JsonValue | null;
+  saveCheckpoint: (value: Prisma.InputJsonValue) => Promise<void>;
+};
 
 export type StepRunner = <T extends Prisma.InputJsonValue>(
   step: string,
@@ -59,9 +67,18 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
     const event = await database.deploymentEvent.create({
       data: { deploymentId, step, attempt: earlier.length + 1, outcome: "RUNNING" },
     });
+    const saveCheckpoint = async (value: Prisma.InputJsonValue) => {
+      await database.deploymentEvent.update({ where: { id: event.id }, data: { details: value } });
+    };
+    const checkpoint = earlier.findLast((e) => e.details !== null)?.details ?? null;
     let details: T;
     try {
-      details = await body({ attempt: earlier.length + 1, firstStartedAt: earlier[0]?.startedAt ?? event.startedAt });
+      details = await body({
+        attempt: earlier.length + 1,
+        firstStartedAt: earlier[0]?.startedAt ?? event.startedAt,
+        checkpoint,
+        saveCheckpoint,
+      });
       await fence();
     } catch (error) {
       await database.deploymentEvent.update({
