@@ -46,6 +46,7 @@ import {
 import { assertValidWeights } from "@/server/integrations/sagemaker/spec";
 import { sleep } from "@/server/integrations/sagemaker/timing";
 import { weightsMatch } from "@/server/integrations/sagemaker/weights";
+import { errorMessage } from "@/lib/error-message";
 
 /**
  * The one variant every version of a model takes on its endpoint. SageMaker's canary and linear traffic shifting only
@@ -325,7 +326,7 @@ export class SageMakerTarget implements DeploymentTarget {
     try {
       await this.sendUpdate(endpointName, previous, restoreDeploymentConfig(this.config));
     } catch (error) {
-      const refusal = error instanceof Error ? error.message : String(error);
+      const refusal = errorMessage(error);
       return withFailure(
         toEndpointState(endpointName, live),
         `${reason}. Restoring ${previous} was refused: ${refusal}`,

@@ -1,5 +1,6 @@
 import type { Prisma } from "@/server/db/generated/client";
 import type { Db } from "@/server/db/client";
+import { errorMessage } from "@/lib/error-message";
 
 /** A failure the deployment answers by rolling back (unhealthy endpoint, guardrail breach), not by retrying. */
 export class DeploymentFailure extends Error {
@@ -86,7 +87,7 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
         data: {
           outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
           finishedAt: new Date(),
-          message: error instanceof Error ? error.message : String(error),
+          message: errorMessage(error),
         },
       });
       throw error;
