@@ -6,6 +6,7 @@ import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { sloCheckJob } from "@/server/jobs/slo-check";
+import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
 import { instrumentWorkers, serveWorkerMetrics } from "@/workers/metrics";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
@@ -14,6 +15,8 @@ import { startWorkers } from "@/workers/start-workers";
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 const JOBS: readonly WorkerJob[] = [healthCheckJob, deployJob, driftScanJob, costForecastJob, sloCheckJob];
 const context = systemContextFromEnv();
+// Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
+await ensureDefaultPrices(context);
 const workers = startWorkers(JOBS, context);
 
 instrumentWorkers(workers);
