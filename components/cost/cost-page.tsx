@@ -42,7 +42,7 @@ export function CostPage() {
     <>
       <PageHeader
         title="Cost"
-        description="Instance-seconds measured by Prometheus from the runtimes' and targets' instance gauges, priced from the admin price table; predictions from the runtime's counters."
+        description="Instance-seconds measured by Prometheus from the local runtime's instance gauge and the SageMaker and Kubernetes instance counts read from the targets, priced from the admin price table; each endpoint's predictions counted on its own target (runtime counters, Kubernetes pods' counters, SageMaker's CloudWatch Invocations)."
         actions={<RangePicker ranges={COST_RANGE_KEYS} value={range} onChange={(next) => update({ range: next })} />}
       />
       {overview.isPending ? (
@@ -72,12 +72,20 @@ export function CostPage() {
             <LoadingState label="Loading trends…" />
           )}
           <section className="space-y-3">
+            <h2 className="text-lg font-semibold text-slate-900">By target</h2>
+            <CostTable caption="Target" rows={overview.data.byTarget} testId="cost-by-target" />
             <h2 className="text-lg font-semibold text-slate-900">By team</h2>
             <CostTable caption="Team" rows={overview.data.byTeam} testId="cost-by-team" />
             <h2 className="text-lg font-semibold text-slate-900">By model</h2>
             <CostTable caption="Model" rows={overview.data.byModel} testId="cost-by-model" />
             <h2 className="text-lg font-semibold text-slate-900">By endpoint</h2>
-            <CostTable caption="Endpoint" rows={overview.data.byEndpoint} testId="cost-by-endpoint" showOwner />
+            <CostTable
+              caption="Endpoint"
+              rows={overview.data.byEndpoint}
+              testId="cost-by-endpoint"
+              showOwner
+              showTarget
+            />
           </section>
           <details className="text-xs text-slate-600">
             <summary className="cursor-pointer font-medium">PromQL behind these numbers</summary>
