@@ -9,6 +9,7 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
+import type { InstanceCountSource, LiveVariantInstances } from "@/server/integrations/targets/instance-counts";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { SageMakerApi } from "@/server/integrations/sagemaker/api";
 import { deleteCreatedResources } from "@/server/integrations/sagemaker/cleanup";
@@ -75,7 +76,7 @@ const variantNames = (live: DescribeEndpointCommandOutput) =>
  * resource name is derived from content, so a retried job finds what an earlier attempt created instead of creating
  * it twice.
  */
-export class SageMakerTarget implements DeploymentTarget {
+export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   readonly kind = "sagemaker" as const;
   readonly trafficShifting = TRAFFIC_SHIFTING.SAGEMAKER;
   readonly config: SageMakerConfig;
@@ -145,6 +146,29 @@ export class SageMakerTarget implements DeploymentTarget {
 
   async describe(endpointName: string): Promise<EndpointState> {
     return toEndpointState(endpointName, await this.api.describeEndpoint(endpointName));
+  }
+
+  /**
+   * Instances each variant runs now: DescribeEndpoint's `CurrentInstanceCount` on the instance type its endpoint config
+   * gives, plus, during a blue/green update, the new fleet SageMaker runs beside it (`PendingDeploymentSummary`).
+   */
+  async readInstances(endpointName: string): Promise<LiveVariantInstances[]> {
+    const live = await this.api.describeEndpoint(endpointName);
+    if (!live) return [];
+    const config = live.EndpointConfigName ? await this.api.describeEndpointConfig(live.EndpointConfigName) : undefined;
+    const types = new Map((config?.ProductionVariants ?? []).map((v) => [v.VariantName, v.InstanceType]));
+    const serving = (live.ProductionVariants ?? []).flatMap((v) => {
+      const instanceType = types.get(v.VariantName);
+      return instanceType
+        ? [{ variantName: v.VariantName ?? "", instanceType, instances: v.CurrentInstanceCount ?? 0 }]
+        : [];
+    });
+    const pending = (live.PendingDeploymentSummary?.ProductionVariants ?? []).flatMap((v) =>
+      v.InstanceType && (v.CurrentInstanceCount ?? 0) > 0
+        ? [{ variantName: v.VariantName ?? "", instanceType: v.InstanceType, instances: v.CurrentInstanceCount ?? 0 }]
+        : [],
+    );
+    return [...serving, ...pending];
   }
 
   /**
