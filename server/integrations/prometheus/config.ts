@@ -1,5 +1,11 @@
 /** One scrape job: Prometheus reads `http://<target><metricsPath>` every interval. */
-export type ScrapeJob = { name: string; targets: string[]; metricsPath?: string };
+export type ScrapeJob = {
+  name: string;
+  targets: string[];
+  metricsPath?: string;
+  /** Labels every series of these targets gets (static_configs labels). */
+  labels?: Record<string, string>;
+};
 
 const TARGET = /^[a-zA-Z0-9.\-[\]:]+:\d{1,5}$/;
 const JOB_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -20,7 +26,7 @@ export function renderPrometheusConfig(options: { scrapeIntervalSeconds: number;
     scrape_configs: options.jobs.map((job) => ({
       job_name: job.name,
       metrics_path: job.metricsPath ?? "/metrics",
-      static_configs: [{ targets: job.targets }],
+      static_configs: [{ targets: job.targets, ...(job.labels && { labels: job.labels }) }],
     })),
   };
   return `${JSON.stringify(config, null, 2)}\n`;

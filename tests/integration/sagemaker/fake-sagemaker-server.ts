@@ -57,6 +57,19 @@ type Endpoint = {
 };
 
 export type RecordedRequest = { operation: string; body: Body; authorization: string };
+/** One InvokeEndpoint the stand-in served, which its CloudWatch side counts as `Invocations`. */
+type Invocation = { endpoint: string; variant: string; at: number };
+type MetricQuery = {
+  Id: string;
+  MetricStat?: {
+    Metric?: { Namespace?: string; MetricName?: string; Dimensions?: { Name: string; Value: string }[] };
+    Period?: number;
+    Stat?: string;
+  };
+};
+
+/** CloudWatch's AWS JSON 1.0 target prefix (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`). */
+const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801.";
 /** How fast time runs: SageMaker's minutes of instance start and bake become milliseconds. */
 export type FakeTiming = { transitionMs: number; msPerSecond: number };
 
@@ -144,6 +157,8 @@ export class FakeSageMaker {
   private readonly throttles = new Map<string, number>();
   private readonly alarms = new Map<string, "OK" | "ALARM">();
   private readonly lostResponses = new Set<string>();
+  private readonly invocations: Invocation[] = [];
+  private cloudWatchDown = false;
   private nextRollbackFailure: string | undefined;
   private failsPing: (modelTags: Tag[]) => boolean = () => false;
   private server: Server | undefined;
@@ -193,7 +208,14 @@ export class FakeSageMaker {
     const total = variants.reduce((sum, v) => sum + (endpoint.weights[v.VariantName] ?? 0), 0);
     let draw = Math.random() * total;
     const chosen = variants.find((v) => (draw -= endpoint.weights[v.VariantName] ?? 0) < 0) ?? variants.at(-1);
-    return chosen?.ModelName ? (this.tags.get(arnOf("model", chosen.ModelName)) ?? []) : null;
+    if (!chosen?.ModelName) return null;
+    this.invocations.push({ endpoint: endpointName, variant: chosen.VariantName, at: Date.now() });
+    return this.tags.get(arnOf("model", chosen.ModelName)) ?? [];
+  }
+
+  /** CloudWatch (same server, AWS JSON 1.0) answers every GetMetricData with an InternalFailure while down. */
+  setCloudWatchDown(down: boolean) {
+    this.cloudWatchDown = down;
   }
 
   /** The next UpdateEndpoint fails and so does its rollback: the endpoint ends UpdateRollbackFailed. */
@@ -246,6 +268,11 @@ export class FakeSageMaker {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers["x-amz-target"] ?? "");
+    if (target.startsWith(CLOUDWATCH_TARGET)) {
+      this.cloudWatch(target.slice(CLOUDWATCH_TARGET.length), Buffer.concat(chunks).toString("utf8"), response);
+      return;
+    }
     const operation = String(request.headers["x-amz-target"] ?? "").replace(/^SageMaker\./, "");
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Body;
     this.requests.push({ operation, body, authorization: String(request.headers.authorization ?? "") });
@@ -262,6 +289,55 @@ export class FakeSageMaker {
       response.statusCode = error.status;
       response.end(JSON.stringify({ __type: `com.amazon.coral.validate#${error.type}`, Message: error.message }));
     }
+  }
+
+  /**
+   * CloudWatch's GetMetricData for `AWS/SageMaker` `Invocations` (Sum), computed from the invocations this stand-in
+   * served: one point per period from StartTime, as CloudWatch answers; a period without invocations has no point.
+   * Other SageMaker metrics (`Invocation5XXErrors`, `ModelLatency`) have no data here: the stand-in fails no invocation
+   * and times none.
+   */
+  private cloudWatch(operation: string, text: string, response: ServerResponse) {
+    const body = JSON.parse(text || "{}") as {
+      MetricDataQueries?: MetricQuery[];
+      StartTime?: number;
+      EndTime?: number;
+    };
+    this.requests.push({ operation: `CloudWatch.${operation}`, body, authorization: "" });
+    this.journal.push(`CloudWatch.${operation}`);
+    response.setHeader("content-type", "application/x-amz-json-1.0");
+    if (operation !== "GetMetricData" || this.cloudWatchDown) {
+      response.statusCode = this.cloudWatchDown ? 500 : 400;
+      const type = this.cloudWatchDown ? "InternalServiceError" : "InvalidAction";
+      response.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${type}`, message: `${type} (stand-in)` }));
+      return;
+    }
+    const start = (body.StartTime ?? 0) * 1000;
+    const end = (body.EndTime ?? 0) * 1000;
+    const results = (body.MetricDataQueries ?? []).map((query) => {
+      const stat = query.MetricStat;
+      const dimension = (name: string) => stat?.Metric?.Dimensions?.find((d) => d.Name === name)?.Value;
+      const periodMs = (stat?.Period ?? 60) * 1000;
+      const counted =
+        stat?.Metric?.Namespace === "AWS/SageMaker" && stat.Metric.MetricName === "Invocations" && stat.Stat === "Sum";
+      const buckets = new Map<number, number>();
+      for (const i of counted ? this.invocations : []) {
+        if (i.endpoint !== dimension("EndpointName") || i.variant !== dimension("VariantName")) continue;
+        if (i.at < start || i.at >= end) continue;
+        const bucket = start + Math.floor((i.at - start) / periodMs) * periodMs;
+        buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+      }
+      const points = [...buckets].sort(([a], [b]) => a - b);
+      return {
+        Id: query.Id,
+        Label: stat?.Metric?.MetricName ?? query.Id,
+        Timestamps: points.map(([t]) => t / 1000),
+        Values: points.map(([, value]) => value),
+        StatusCode: "Complete",
+      };
+    });
+    response.statusCode = 200;
+    response.end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
   }
 
   private dispatch(operation: string, body: Body): Body {

@@ -20,6 +20,8 @@ export type RunningPrometheus = {
 export async function startPrometheus(options: {
   targets: string[];
   scrapeIntervalSeconds?: number;
+  /** More targets, each scraped with labels of its own (as service discovery would set them). */
+  labelledTargets?: Array<{ target: string; labels: Record<string, string> }>;
 }): Promise<RunningPrometheus> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const port = await freePort();
@@ -29,7 +31,14 @@ export async function startPrometheus(options: {
     configFile,
     renderPrometheusConfig({
       scrapeIntervalSeconds: interval,
-      jobs: [{ name: "modelport", targets: options.targets }],
+      jobs: [
+        { name: "modelport", targets: options.targets },
+        ...(options.labelledTargets ?? []).map((t, i) => ({
+          name: `modelport-labelled-${i}`,
+          targets: [t.target],
+          labels: t.labels,
+        })),
+      ],
     }),
   );
   const child = spawn(
@@ -68,7 +77,8 @@ export async function startPrometheus(options: {
   const waitForScrape = async () => {
     const since = Date.now() / 1000;
     const scrapeDeadline = Date.now() + 30_000 + interval * 3000;
-    while (!(await scrapedSince(client, options.targets, since))) {
+    const targets = [...options.targets, ...(options.labelledTargets ?? []).map((t) => t.target)];
+    while (!(await scrapedSince(client, targets, since))) {
       if (Date.now() > scrapeDeadline)
         throw new Error(`Prometheus did not scrape ${options.targets.join(", ")} successfully:\n${output}`);
       await sleep(200);
