@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -11,7 +15,11 @@ import {
 import { Counter, Gauge, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import { parseKubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 import { endpointObjectName } from "@/server/integrations/kubernetes/object-names";
+import { renderDeployment } from "@/server/integrations/kubernetes/render-deployment";
+import { kubernetesPodScrapeConfig, renderPrometheusConfig } from "@/server/integrations/prometheus/config";
+import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { dollarsFor } from "@/server/services/cost/cost-math";
 import { costOverview } from "@/server/services/cost/cost-overview";
@@ -66,6 +74,43 @@ function runtimeSeries(endpoint: string, variant: string, instanceType: string, 
     registers: [registry],
   }).set({ endpoint, variant, instance_type: instanceType }, instances);
   return { registry, predict: (n: number) => rows.inc({ endpoint, variant }, n) };
+}
+
+const kubernetesTargetConfig = () =>
+  parseKubernetesTargetConfig({
+    connection: { kind: "in-cluster" },
+    namespace: "ml-serving",
+    gateway: { name: "inference" },
+    modelVolume: { kind: "pvc", claimName: "model-store" },
+    onnx: { image: "registry.example.test/modelport/onnx-runtime:1.4.2" },
+    vllm: { image: "registry.example.test/vllm/vllm-openai:v0.11.0" },
+  });
+
+const onnxVariantFor = (variantName: string): VariantSpec => ({
+  variantName,
+  modelName: "fraud",
+  version: 3,
+  format: "ONNX",
+  artifactUri: "fraud/3/model.onnx",
+  artifactSha256: "a".repeat(64),
+  signature: { inputs: [{ name: "amount", type: "float32" }], outputs: [{ name: "score", type: "float32" }] },
+  weight: 100,
+});
+
+/** The `__meta_kubernetes_*` labels Kubernetes pod discovery gives a pod with these labels and an `http` port. */
+function podDiscoveryLabels(podLabels: Record<string, string>): Record<string, string> {
+  const meta = Object.fromEntries(
+    Object.entries(podLabels).map(([key, value]) => [
+      `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`,
+      value,
+    ]),
+  );
+  return {
+    ...meta,
+    __meta_kubernetes_namespace: "ml-serving",
+    __meta_kubernetes_pod_name: "fraud-production-kubernetes--fraud-v3-7d9f-abcde",
+    __meta_kubernetes_pod_container_port_name: "http",
+  };
 }
 
 async function settleScrapes() {
@@ -148,12 +193,14 @@ beforeAll(async () => {
     targets: [await serve(local.registry), await serve(workerRegistry)],
     labelledTargets: [
       {
+        // What Kubernetes discovery would give the pod (Debian's Prometheus has no Kubernetes discovery), relabelled
+        // by the pod scrape config the docs give.
         target: await serve(pod.registry),
-        labels: {
-          namespace: "ml-serving",
-          modelport_endpoint: endpointObjectName(KUBERNETES),
-          modelport_variant: "fraud-v3",
-        },
+        labels: podDiscoveryLabels(
+          renderDeployment(KUBERNETES, onnxVariantFor("fraud-v3"), kubernetesTargetConfig()).spec?.template.metadata
+            ?.labels ?? {},
+        ),
+        relabelConfigs: kubernetesPodScrapeConfig({ namespace: "ml-serving" }).relabel_configs,
       },
     ],
     scrapeIntervalSeconds: 1,
@@ -248,5 +295,27 @@ describe("cost per target, measured", () => {
     expect(unconfigured.predictions.find((p) => p.endpoint === SAGEMAKER)?.notMeasuredReason).toMatch(
       /No SageMaker target is configured/,
     );
+  });
+});
+
+describe("the Kubernetes runtime pods' scrape config", () => {
+  it("has relabel rules promtool accepts, which keep only Modelport's ONNX runtime pods", async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-pod-scrape-"));
+    const file = path.join(directory, "prometheus.yml");
+    const { relabel_configs: relabelConfigs } = kubernetesPodScrapeConfig({ namespace: "ml-serving" });
+    const jobs = [{ name: "pods", targets: ["127.0.0.1:9"], relabelConfigs }];
+    await writeFile(file, renderPrometheusConfig({ scrapeIntervalSeconds: 15, jobs }));
+    expect(execFileSync("promtool", ["check", "config", file], { encoding: "utf8" })).toContain("SUCCESS");
+    await rm(directory, { recursive: true, force: true });
+    // The pod scraped above carried exactly these labels after relabelling.
+    const up = await prometheus.client.query(`up{modelport_endpoint!=""}`);
+    expect(up.map((s) => s.metric)).toEqual([
+      expect.objectContaining({
+        modelport_endpoint: endpointObjectName(KUBERNETES),
+        modelport_variant: "fraud-v3",
+        namespace: "ml-serving",
+        pod: "fraud-production-kubernetes--fraud-v3-7d9f-abcde",
+      }),
+    ]);
   });
 });

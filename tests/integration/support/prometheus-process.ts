@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
-import { renderPrometheusConfig } from "@/server/integrations/prometheus/config";
+import { renderPrometheusConfig, type RelabelConfig } from "@/server/integrations/prometheus/config";
 import { freePort, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? "/usr/bin/prometheus";
@@ -21,7 +21,7 @@ export async function startPrometheus(options: {
   targets: string[];
   scrapeIntervalSeconds?: number;
   /** More targets, each scraped with labels of its own (as service discovery would set them). */
-  labelledTargets?: Array<{ target: string; labels: Record<string, string> }>;
+  labelledTargets?: Array<{ target: string; labels: Record<string, string>; relabelConfigs?: RelabelConfig[] }>;
 }): Promise<RunningPrometheus> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const port = await freePort();
@@ -37,6 +37,7 @@ export async function startPrometheus(options: {
           name: `modelport-labelled-${i}`,
           targets: [t.target],
           labels: t.labels,
+          relabelConfigs: t.relabelConfigs,
         })),
       ],
     }),
