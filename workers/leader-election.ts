@@ -80,8 +80,8 @@ export class LeaderLease {
 
 export type LeaderElection = {
   lease: LeaderLease;
-  /** Stops renewing and releases the lease. */
-  stop: () => Promise<void>;
+  /** Stops renewing and releases the lease (waiting at most `releaseTimeoutMs` for Redis, which may be down). */
+  stop: (releaseTimeoutMs?: number) => Promise<void>;
 };
 
 /**
@@ -94,28 +94,40 @@ export function startLeaderElection(
 ): LeaderElection {
   let leading = false;
   let stopped = false;
+  let inFlight = false;
   const observe = (leader: boolean) => {
     if (leader === leading) return;
     leading = leader;
     options.onChange?.(leader);
   };
   const round = async () => {
-    if (stopped) return;
+    // A round still waiting for Redis (while it reconnects) is not joined by another; the lease lapses meanwhile.
+    if (stopped || inFlight) {
+      if (!stopped) observe(lease.isLeader());
+      return;
+    }
+    inFlight = true;
     const held = await lease.tryAcquire().catch((error: unknown) => {
       console.error(`[worker] leader lease ${lease.owner}: Redis did not answer:`, error);
       return false;
     });
+    inFlight = false;
     if (!stopped) observe(held && lease.isLeader());
   };
   const timer = setInterval(() => void round(), Math.max(100, Math.floor(options.ttlMs / 3)));
   void round();
   return {
     lease,
-    stop: async () => {
+    stop: async (releaseTimeoutMs = 2000) => {
       stopped = true;
       clearInterval(timer);
       observe(false);
-      await lease.release();
+      let timeout: NodeJS.Timeout | undefined;
+      const released = lease.release().catch((error: unknown) => {
+        console.error(`[worker] leader lease ${lease.owner} not released (it lapses by itself):`, error);
+      });
+      await Promise.race([released, new Promise((resolve) => (timeout = setTimeout(resolve, releaseTimeoutMs)))]);
+      clearTimeout(timeout);
     },
   };
 }
