@@ -15,6 +15,8 @@ const keyOf = (r: TargetInstanceReading) => `${r.endpoint}\u0000${r.variant}\u00
  */
 export class TargetInstanceExport {
   private kept = new Map<string, Kept>();
+  /** The last reason logged per endpoint, so an unconfigured target is reported once, not every round. */
+  private logged = new Map<string, string>();
   private readonly staleAfterMs: number;
   private readonly now: () => number;
 
@@ -43,7 +45,11 @@ export class TargetInstanceExport {
     const readAt = this.now();
     const { readings, failures } = await this.read();
     const unanswered = new Set(failures.map((f) => f.endpoint));
-    for (const f of failures) console.warn(`[worker] instances of ${f.endpoint} (${f.target}) not read: ${f.reason}`);
+    for (const f of failures) {
+      if (this.logged.get(f.endpoint) !== f.reason)
+        console.warn(`[worker] instances of ${f.endpoint} (${f.target}) not read: ${f.reason}`);
+    }
+    this.logged = new Map(failures.map((f) => [f.endpoint, f.reason]));
     const next = new Map<string, Kept>();
     for (const [key, kept] of this.kept) if (unanswered.has(kept.reading.endpoint)) next.set(key, kept);
     for (const reading of readings) next.set(keyOf(reading), { reading, readAt });
