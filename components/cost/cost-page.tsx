@@ -15,6 +15,7 @@ import { CostCards } from "@/components/cost/cost-cards";
 import { CostTable } from "@/components/cost/cost-table";
 import { CostPerPredictionChart, CostTrendChart } from "@/components/cost/cost-trend-chart";
 import { parseCostState, serializeCostState } from "@/components/cost/cost-url";
+import { UnmeasuredPredictionsNotice } from "@/components/cost/unmeasured-predictions-notice";
 
 type QueryError = { message: string; data?: { code?: string } | null };
 
@@ -61,6 +62,7 @@ export function CostPage() {
             sampled every {overview.data.window.stepSeconds} s
           </p>
           <CostCards total={overview.data.total} range={range} />
+          <UnmeasuredPredictionsNotice predictions={overview.data.predictions} />
           {trend.isError ? (
             <ErrorState error={describeError(trend.error)} onRetry={() => void trend.refetch()} />
           ) : trend.data ? (
