@@ -128,10 +128,15 @@ function collect(values: Map<string, number[]>, result: MetricDataResult) {
   for (const value of result.Values ?? []) if (Number.isFinite(value)) list.push(value);
 }
 
-/** The CloudWatch client of the SageMaker target's account and region; the SDK's own retries are kept. */
+/**
+ * The CloudWatch client of the SageMaker target's account and region. A dashboard waits on it, so a CloudWatch that
+ * does not answer fails within seconds (and that count reads "not measured") rather than holding the page.
+ */
 export function createCloudWatchClient(config: { region: string; cloudWatchEndpointUrl?: string }): CloudWatchClient {
   return new CloudWatchClient({
     region: config.region,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
     ...(config.cloudWatchEndpointUrl && { endpoint: config.cloudWatchEndpointUrl }),
   });
 }
