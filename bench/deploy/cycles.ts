@@ -164,6 +164,8 @@ export async function failedReleaseCycle(
 /** Everything measured on one target. */
 export type TargetRun = {
   serving: Serving;
+  /** The version this target cannot load: the failed release. */
+  failing: number;
   endpointId: string;
   first: Cycle;
   promotions: Cycle[];
@@ -178,22 +180,26 @@ export type TargetRun = {
 export async function startTarget(
   ctx: ServiceContext,
   serving: Serving,
-  versions: { v1: number; v2: number },
+  versions: { v1: number; v2: number; failing: number },
 ): Promise<TargetRun> {
   const first = await promoteCycle(ctx, serving, versions.v1);
   const endpoint = await ctx.db.endpoint.findFirstOrThrow({ where: { name: serving.endpointName } });
   await promoteCycle(ctx, serving, versions.v2);
   await rollbackCycle(ctx, serving, endpoint.id);
-  return { serving, endpointId: endpoint.id, first, promotions: [], rollbacks: [], failures: [] };
+  return {
+    serving,
+    failing: versions.failing,
+    endpointId: endpoint.id,
+    first,
+    promotions: [],
+    rollbacks: [],
+    failures: [],
+  };
 }
 
-/** One measured round on a target serving v1: promote v2, roll back to v1, then the failed release of v3. */
-export async function measureRound(
-  ctx: ServiceContext,
-  run: TargetRun,
-  versions: { v1: number; v2: number; v3: number },
-) {
+/** One measured round on a target serving v1: promote v2, roll back to v1, then the failed release. */
+export async function measureRound(ctx: ServiceContext, run: TargetRun, versions: { v1: number; v2: number }) {
   run.promotions.push(await promoteCycle(ctx, run.serving, versions.v2));
   run.rollbacks.push(await rollbackCycle(ctx, run.serving, run.endpointId));
-  run.failures.push(await failedReleaseCycle(ctx, run.serving, versions.v3, versions.v1));
+  run.failures.push(await failedReleaseCycle(ctx, run.serving, run.failing, versions.v1));
 }

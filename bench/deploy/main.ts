@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { writeModels } from "@/training/write-models";
@@ -56,18 +56,37 @@ const ctx = await benchActor(database);
 // v3 (the delivery model, bytes of its own in the content-addressed store) has its blob spoiled after registration,
 // so no target can load it: the failed-release rows.
 const delivery = manifest.find((m) => m.name === "delivery-time-gbt")!;
-const [v1, v2, v3] = await registerBenchModel(ctx, MODEL, [gbt, logreg, delivery], path.join(scratch, "models"));
+// v4 is the delivery model with a doc string of its own (ModelProto field 6 appended: a valid model, its own sha256),
+// bytes intact, whose containers the SageMaker stand-in fails the ping of: SageMaker's failed release. Spoiled bytes
+// would not get that far there — S3 refuses an upload whose checksum is not the registered sha256.
+const rebuiltDoc = Buffer.from("bench/deploy: a build whose container fails its ping");
+const rebuilt = { ...delivery, name: "delivery-time-gbt-rebuilt", file: "delivery-time-gbt-rebuilt.onnx" };
+await writeFile(
+  path.join(scratch, "models", rebuilt.file),
+  Buffer.concat([
+    await readFile(path.join(scratch, "models", delivery.file)),
+    Buffer.from([0x32, rebuiltDoc.length]),
+    rebuiltDoc,
+  ]),
+);
+const [v1, v2, v3, v4] = await registerBenchModel(
+  ctx,
+  MODEL,
+  [gbt, logreg, delivery, rebuilt],
+  path.join(scratch, "models"),
+);
 const registered = await database.modelVersion.findMany({
   where: { model: { name: MODEL } },
   include: { artifact: true },
 });
 const versionsBySha: VersionsBySha = new Map(registered.map((v) => [v.artifact!.sha256, v.version]));
-const spoiled = registered.find((v) => v.version === v3)!.artifact!.sha256;
+const shaOf = (version: number) => registered.find((v) => v.version === version)!.artifact!.sha256;
+const spoiled = shaOf(v3!);
 await writeFile(new LocalArtifactStore(path.join(scratch, "artifacts")).blobPath(spoiled), "not a model any more");
 
 const runtime = await startRuntime();
 const standIns = await startStandIns();
-standIns.spoil(spoiled);
+standIns.cannotLoad({ kubernetes: spoiled, sagemaker: shaOf(v4!) });
 const worker = await startWorker({
   RUNTIME_URL: runtime.baseUrl,
   RUNTIME_CONTROL_TOKEN: runtime.controlToken,
@@ -76,7 +95,7 @@ const worker = await startWorker({
 });
 
 const row = Object.fromEntries(gbt.signature.inputs.map((input, i) => [input.name, 10 + i]));
-const versionByVariant = new Map([v1!, v2!, v3!].map((v) => [versionVariantName(MODEL, v), v]));
+const versionByVariant = new Map([v1!, v2!, v3!, v4!].map((v) => [versionVariantName(MODEL, v), v]));
 /** A prediction through the local runtime's router; the variant it reports names the version. */
 const predictLocal = async (endpointName: string) => {
   const response = await fetch(`${runtime.baseUrl}/v1/endpoints/${endpointName}/predict`, {
@@ -92,17 +111,19 @@ const servingOn = (target: DeploymentTargetKind, invoke: (endpointName: string) 
   const endpointName = `${MODEL}-staging-${target.toLowerCase()}`;
   return { target, endpointName, modelName: MODEL, invoke: () => invoke(endpointName) };
 };
-const TARGETS: { label: string; serving: Serving; simulatedMs: (cycle: CycleKind) => number }[] = [
-  { label: "local runtime", serving: servingOn("LOCAL", predictLocal), simulatedMs: () => 0 },
+const TARGETS: { label: string; serving: Serving; failing: number; simulatedMs: (cycle: CycleKind) => number }[] = [
+  { label: "local runtime", serving: servingOn("LOCAL", predictLocal), failing: v3!, simulatedMs: () => 0 },
   {
     label: "SageMaker stand-in",
     serving: servingOn("SAGEMAKER", (name) => standIns.invokeSageMaker(name, versionsBySha)),
+    failing: v4!,
     // One fleet start per create or update; a release that fails its ping starts a fleet and then rolls back.
     simulatedMs: (cycle) => SAGEMAKER_TIMING.transitionMs * (cycle === "failed" ? 2 : 1),
   },
   {
     label: "Kubernetes stand-in",
     serving: servingOn("KUBERNETES", (name) => standIns.invokeKubernetes(name, versionsBySha)),
+    failing: v3!,
     simulatedMs: () => 0,
   },
 ];
@@ -119,10 +140,10 @@ try {
   const loadBefore = loadAverage();
   const oneMinuteBefore = os.loadavg()[0]!;
   const runs: TargetRun[] = [];
-  for (const { serving } of TARGETS) runs.push(await startTarget(ctx, serving, { v1: v1!, v2: v2! }));
+  for (const { serving, failing } of TARGETS) runs.push(await startTarget(ctx, serving, { v1: v1!, v2: v2!, failing }));
   // Interleaved, so that every row sees the same load on this shared machine.
   for (let i = 0; i < CYCLES; i++) {
-    for (const run of runs) await measureRound(ctx, run, { v1: v1!, v2: v2!, v3: v3! });
+    for (const run of runs) await measureRound(ctx, run, { v1: v1!, v2: v2! });
   }
   const loadAfter = loadAverage();
   const busy = Math.max(oneMinuteBefore, os.loadavg()[0]!) > os.cpus().length / 2;
@@ -143,7 +164,7 @@ try {
     first: "first deployment v1 (creates the endpoint)",
     promote: "promote v1 → v2 serving (all-at-once)",
     rollback: "rollback v2 → v1 serving",
-    failed: "failed release v3 → ended, v1 serving throughout",
+    failed: "failed release → ended, v1 serving throughout",
   };
   TARGETS.forEach(({ label, simulatedMs }, index) => {
     const run = runs[index]!;
@@ -154,7 +175,7 @@ try {
       ["failed", run.failures, uninterrupted(run.failures)],
     ];
     for (const [kind, cycles, note] of rows) {
-      const timing = summarize(CYCLE_NAMES[kind], cycles);
+      const timing = summarize(CYCLE_NAMES[kind].replace("failed release", `failed release v${run.failing}`), cycles);
       const simulated = simulatedMs(kind);
       const target =
         run.serving.target !== "LOCAL"
@@ -213,9 +234,10 @@ try {
         "or `rollBackEndpoint` in-process against PostgreSQL → the BullMQ job on Redis → the worker process (`workers/main.ts`) " +
         "running the deployment's state machine with the target it builds from its own environment → the target. A cycle ends when " +
         "the deployment is SUCCEEDED and a request through the endpoint is answered by the expected version (the bench polls every 10 ms). " +
-        "v1 is fraud-gbt and v2 fraud-logreg; v3 (delivery-time-gbt) has its stored bytes spoiled after registration, so no target can " +
-        "load it. Per target, the first deployment (v1, which creates the endpoint) is timed on its own; then, after one unmeasured " +
-        "warm-up pair, each round promotes v2 over v1, rolls the endpoint back to v1, and promotes v3: that failed release ends when " +
+        "v1 is fraud-gbt and v2 fraud-logreg; v3 (delivery-time-gbt) has its stored bytes spoiled after registration, so neither the " +
+        "runtime nor a Kubernetes pod can load it; v4 is the same model with a doc string of its own (intact bytes, its own sha256), " +
+        "which SageMaker's containers cannot load in the stand-in (see below). Per target, the first deployment (v1, which creates the endpoint) is timed on its own; then, after one unmeasured " +
+        "warm-up pair, each round promotes v2 over v1, rolls the endpoint back to v1, and promotes v3 (v4 on SageMaker): that failed release ends when " +
         "the deployment is ROLLED_BACK or FAILED, while a client sends requests through the endpoint the whole time and the bench counts " +
         "those answered by v1. Rounds are interleaved across the targets so that all rows see the same load.",
       "",
@@ -226,9 +248,10 @@ try {
         "process; no rollback alarms, and all-at-once has no bake, so the portal reads no CloudWatch guardrail here). " +
         `The stand-in's time is scaled: a SageMaker second is ${SAGEMAKER_TIMING.msPerSecond} ms, and a fleet takes ` +
         `${SAGEMAKER_TIMING.transitionMs.toLocaleString("en-US")} ms to start (about five minutes of real instance start at that scale). ` +
-        "A create or all-at-once update is one fleet start; v3's containers fail their ping (`failPingWhen` on its artifact tag), so " +
+        "A create or all-at-once update is one fleet start; v4's containers fail their ping (`failPingWhen` on its model's artifact tag), so " +
         "SageMaker starts the green fleet, finds it unhealthy and rolls the update back (a second transition), and the deployment " +
-        "then restores the recorded prior state. The client is `FakeSageMaker.invoke` (a variant drawn by the serving weights, " +
+        "then restores the recorded prior state. (v3's spoiled bytes would not get that far: the target uploads them with the registered " +
+        "sha256 as their checksum and S3 refuses them as BadDigest, failing the apply.) The client is `FakeSageMaker.invoke` (a variant drawn by the serving weights, " +
         `answering with its model's tags), one request every ${CLIENT_PAUSE_MS} ms. ` +
         "The worker builds the target with its default DescribeEndpoint poll of 15 s, backing off 1.5× (the worker's environment " +
         "has no setting for it), so every SageMaker cycle settles at the first poll after the stand-in's simulated time: most of " +

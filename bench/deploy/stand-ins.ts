@@ -28,10 +28,9 @@ export async function startStandIns() {
   const s3 = new FakeS3();
   const cloudWatch = new FakeCloudWatch();
   const cluster = new KubernetesStandIn(K8S_TOKEN);
-  const spoiled = cluster.spoiled;
-  // A model whose bytes cannot be loaded never answers its container's ping (SageMaker), and its Deployment exceeds its
-  // progress deadline (Kubernetes).
-  sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
+  // A model that cannot be loaded never answers its container's ping (SageMaker): its fleet never becomes healthy.
+  const failsPing = new Set<string>();
+  sagemaker.failPingWhen((tags) => failsPing.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
   const urls = {
     sagemaker: await sagemaker.start(),
     s3: await s3.start(),
@@ -59,8 +58,14 @@ export async function startStandIns() {
 
   return {
     workerEnv,
-    /** The model that this artifact holds cannot be loaded by either stand-in. */
-    spoil: (sha256: string) => spoiled.add(sha256),
+    /**
+     * The model these artifacts hold cannot be loaded: SageMaker's containers fail their ping; the Kubernetes
+     * Deployment exceeds its progress deadline.
+     */
+    cannotLoad: (artifacts: { sagemaker: string; kubernetes: string }) => {
+      failsPing.add(artifacts.sagemaker);
+      cluster.spoiled.add(artifacts.kubernetes);
+    },
     /** InvokeEndpoint on the SageMaker stand-in: a variant drawn by the serving weights; its model's artifact tag. */
     invokeSageMaker: async (endpointName: string, versions: VersionsBySha) => {
       await sleep(CLIENT_PAUSE_MS);
