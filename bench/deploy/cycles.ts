@@ -203,3 +203,21 @@ export async function measureRound(ctx: ServiceContext, run: TargetRun, versions
   run.rollbacks.push(await rollbackCycle(ctx, run.serving, run.endpointId));
   run.failures.push(await failedReleaseCycle(ctx, run.serving, run.failing, versions.v1));
 }
+
+/**
+ * Each cycle's time outside its wait for the target to settle (the `wait-healthy` steps, which hold the target's own
+ * provisioning time and the polling around it): the portal's own work, this bench's poll and its request.
+ */
+export async function outsideTheWait(database: Db, cycles: Cycle[]) {
+  const waits = await database.deploymentEvent.findMany({
+    where: { deploymentId: { in: cycles.map((c) => c.deploymentId) }, step: "wait-healthy" },
+    select: { deploymentId: true, startedAt: true, finishedAt: true },
+  });
+  return cycles.map(
+    (cycle) =>
+      cycle.totalMs -
+      waits
+        .filter((w) => w.deploymentId === cycle.deploymentId)
+        .reduce((sum, w) => sum + ((w.finishedAt ?? w.startedAt).getTime() - w.startedAt.getTime()), 0),
+  );
+}
