@@ -1,3 +1,6 @@
+import type { PrometheusSource } from "@/server/integrations/prometheus/client";
+import { PrometheusGuardrails } from "@/server/integrations/kubernetes/prometheus-guardrails";
+import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import { DEFAULT_INSTANCE_TYPES } from "@/server/integrations/kubernetes/resources";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { versionVariantName } from "@/server/integrations/targets/variant-name";
@@ -58,6 +61,11 @@ export class KubernetesTarget implements DeploymentTarget {
 
   variantName(modelName: string, version: number) {
     return versionVariantName(modelName, version);
+  }
+
+  /** Readings of the serving pods' series from the portal's Prometheus, which scrapes this namespace. */
+  guardrails(prometheus: PrometheusSource): GuardrailSource {
+    return new PrometheusGuardrails(prometheus, this.config.namespace);
   }
 
   static fromEnv(): KubernetesTarget {

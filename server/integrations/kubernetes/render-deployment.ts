@@ -98,6 +98,9 @@ export function renderDeployment(
             "modelport.dev/model-version": String(variant.version),
             // A new artifact under the same variant name must still roll the pods.
             "modelport.dev/artifact-sha256": variant.artifactSha256,
+            // The portal's Prometheus keeps annotated pods; guardrails and cost read their series.
+            "prometheus.io/scrape": "true",
+            "prometheus.io/path": "/metrics",
           },
         },
         spec: {

@@ -108,6 +108,8 @@ const configFields = z.object({
     })
     .prefault({}),
   endpointUrl: z.url().optional(),
+  /** A CloudWatch endpoint instead of AWS's (the portal reads a release's metrics from it), e.g. a local stand-in. */
+  cloudWatchEndpointUrl: z.url().optional(),
   /** How long `delete` waits for SageMaker to finish removing an endpoint before its configs and models go. */
   deleteTimeoutSeconds: z.number().int().min(0).default(900),
   deletePollMs: z.number().int().min(1).default(10_000),
@@ -172,6 +174,7 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
       VLLM: environment.MODELPORT_SAGEMAKER_PACKAGING_VLLM || undefined,
     },
     endpointUrl: environment.MODELPORT_SAGEMAKER_ENDPOINT_URL || undefined,
+    cloudWatchEndpointUrl: environment.MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL || undefined,
     s3KmsKeyId: environment.MODELPORT_SAGEMAKER_S3_KMS_KEY_ID || undefined,
     s3EndpointUrl: environment.MODELPORT_SAGEMAKER_S3_ENDPOINT_URL || undefined,
   });

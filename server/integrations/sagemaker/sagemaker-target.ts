@@ -1,3 +1,6 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchGuardrails } from "@/server/integrations/sagemaker/cloudwatch-guardrails";
+import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient, type DeploymentConfig, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "@/server/errors";
@@ -60,6 +63,13 @@ export function createSageMakerClient(config: SageMakerConfig): SageMakerClient 
   });
 }
 
+export function createCloudWatchClient(config: SageMakerConfig): CloudWatchClient {
+  return new CloudWatchClient({
+    region: config.region,
+    ...(config.cloudWatchEndpointUrl && { endpoint: config.cloudWatchEndpointUrl }),
+  });
+}
+
 /** Clients default to the real ones built from the config; `artifacts` reads registry artifacts to upload to S3. */
 export type SageMakerTargetOptions = { sagemaker?: SageMakerClient; s3?: S3Client; artifacts?: ArtifactSource };
 
@@ -86,6 +96,11 @@ export class SageMakerTarget implements DeploymentTarget {
     this.config = parseSageMakerConfig(config);
     this.api = new SageMakerApi(options.sagemaker ?? createSageMakerClient(this.config), this.config.retry);
     this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
+  }
+
+  /** The portal's own readings of this account's endpoints: their variants' CloudWatch metrics. */
+  guardrails(cloudWatch: CloudWatchClient = createCloudWatchClient(this.config)): GuardrailSource {
+    return new CloudWatchGuardrails(cloudWatch);
   }
 
   get settleTimeoutMs() {

@@ -5,6 +5,7 @@ import { ScrapeGuardrails } from "@/server/integrations/local-runtime/scrape-gua
 import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifact-source";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
+import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
@@ -20,31 +21,41 @@ const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0,
 
 const localStore = () => new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
 
-const FACTORIES: Record<DeploymentTargetKind, (context: SystemContext) => DeploymentTarget> = {
-  LOCAL: (context) => new LocalRuntimeTarget(context.runtime.config),
+type WiredTarget = { target: DeploymentTarget; guardrails: GuardrailSource };
+
+/** Each target with where its guardrail readings come from: the runtime's metrics, Prometheus, CloudWatch. */
+const FACTORIES: Record<DeploymentTargetKind, (context: SystemContext) => WiredTarget> = {
+  LOCAL: (context) => ({
+    target: new LocalRuntimeTarget(context.runtime.config),
+    guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
+  }),
   SAGEMAKER: () => {
     const store = localStore();
-    return SageMakerTarget.fromEnv({ artifacts: fileArtifactSource((sha256) => store.blobPath(sha256)) });
+    const target = SageMakerTarget.fromEnv({ artifacts: fileArtifactSource((sha256) => store.blobPath(sha256)) });
+    return { target, guardrails: target.guardrails() };
   },
-  KUBERNETES: () => KubernetesTarget.fromEnv(),
+  KUBERNETES: (context) => {
+    const target = KubernetesTarget.fromEnv();
+    return { target, guardrails: target.guardrails(context.prometheus) };
+  },
 };
 
 /** The real targets, built on first use; a target whose configuration is missing fails the deployment clearly. */
 function targets(context: SystemContext) {
-  const built = new Map<DeploymentTargetKind, DeploymentTarget>();
+  const built = new Map<DeploymentTargetKind, WiredTarget>();
   return (kind: DeploymentTargetKind) => {
-    let target = built.get(kind);
-    if (!target) {
+    let wired = built.get(kind);
+    if (!wired) {
       try {
-        target = FACTORIES[kind](context);
+        wired = FACTORIES[kind](context);
       } catch (error) {
         throw new DeploymentFailure(
           `The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      built.set(kind, target);
+      built.set(kind, wired);
     }
-    return target;
+    return wired;
   };
 }
 
@@ -60,11 +71,12 @@ function artifactUri(artifact: { sha256: string; path: string }, kind: Deploymen
 }
 
 export function deploymentRuntime(context: SystemContext): DeploymentRuntime {
+  const wired = targets(context);
   return {
-    target: targets(context),
+    target: (kind) => wired(kind).target,
+    guardrails: (kind) => wired(kind).guardrails,
     artifactUri,
     artifactExists: (sha256) => context.artifacts.exists(sha256),
-    guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     guardrailPollMs: 2_000,
     // One owner per run, so that two runs in one process can never both hold the lease.

@@ -11,7 +11,8 @@ export type DeploymentRuntime = {
   target: (kind: LoadedDeployment["endpoint"]["target"]) => DeploymentTarget;
   artifactUri: ArtifactLocator;
   artifactExists: (sha256: string) => Promise<boolean>;
-  guardrails: GuardrailSource;
+  /** Where a target's guardrail readings come from (the runtime's metrics, Prometheus, CloudWatch). */
+  guardrails: (kind: LoadedDeployment["endpoint"]["target"]) => GuardrailSource;
   limits?: GuardrailLimits;
   sleep: (ms: number) => Promise<void>;
   guardrailPollMs: number;

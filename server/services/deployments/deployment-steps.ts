@@ -30,8 +30,16 @@ export function isPermanentTargetError(error: unknown): error is Error {
 export const isPermanentFailure = (error: unknown): error is Error =>
   error instanceof DeploymentFailure || isPermanentTargetError(error);
 
-/** What a step's body knows about its own history: the first try's start survives retries (a bake keeps its window). */
-export type StepAttempt = { attempt: number; firstStartedAt: Date };
+/**
+ * What a step's body knows about its own history: the first try's start survives retries (a bake keeps its window),
+ * and so does what an earlier try saved with `saveCheckpoint` (a bake's counter marks), kept in its event's details.
+ */
+export type StepAttempt = {
+  attempt: number;
+  firstStartedAt: Date;
+  checkpoint: Prisma.JsonValue | null;
+  saveCheckpoint: (value: Prisma.InputJsonValue) => Promise<void>;
+};
 
 export type StepRunner = <T extends Prisma.InputJsonValue>(
   step: string,
@@ -75,21 +83,31 @@ export function stepRunner(database: Db, deploymentId: string, fence: Fence): St
     const record = (data: Prisma.DeploymentEventUpdateInput) =>
       database.$transaction(async (tx) => {
         await fence(tx);
-        await tx.deploymentEvent.update({ where: { id: event.id }, data: { finishedAt: new Date(), ...data } });
+        await tx.deploymentEvent.update({ where: { id: event.id }, data });
       });
+    const saveCheckpoint = async (value: Prisma.InputJsonValue) => {
+      await record({ details: value });
+    };
+    const checkpoint = earlier.findLast((e) => e.details !== null)?.details ?? null;
     let details: T;
     try {
-      details = await body({ attempt: earlier.length + 1, firstStartedAt: earlier[0]?.startedAt ?? event.startedAt });
+      details = await body({
+        attempt: earlier.length + 1,
+        firstStartedAt: earlier[0]?.startedAt ?? event.startedAt,
+        checkpoint,
+        saveCheckpoint,
+      });
     } catch (error) {
       // A worker that lost the lease leaves the try to whoever holds the deployment now.
       if (error instanceof LeaseLost) throw error;
       await record({
         outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
+        finishedAt: new Date(),
         message: error instanceof Error ? error.message : String(error),
       });
       throw error;
     }
-    await record({ outcome: "SUCCEEDED", details });
+    await record({ outcome: "SUCCEEDED", finishedAt: new Date(), details });
     return details;
   };
 }

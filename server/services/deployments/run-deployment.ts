@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTarget, EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { rolloutStrategySchema } from "@/contracts/deployments";
@@ -7,8 +8,10 @@ import {
   DeploymentFailure,
   isPermanentFailure,
   stepRunner,
+  type StepAttempt,
   type StepRunner,
 } from "@/server/services/deployments/deployment-steps";
+import { guardrailMarkSchema, type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import { acquireLease, LeaseLost, type Lease } from "@/server/services/deployments/deployment-lease";
 import {
   loadDeployment,
@@ -149,7 +152,7 @@ async function deploySteps(
   });
 
   if (target.trafficShifting === "native") {
-    await nativeRollout(database, deployment, { target, prior, steps, signal, candidate });
+    await nativeRollout(database, deployment, runtime, { target, prior, steps, signal, candidate });
   } else {
     await stepwiseRollout(database, deployment, runtime, { target, prior, steps, signal, candidate });
   }
@@ -198,7 +201,7 @@ async function waitHealthy(target: DeploymentTarget, endpointName: string, signa
 }
 
 /** One apply carries the whole blue/green shift; the target bakes, watches its alarms and rolls back by itself. */
-async function nativeRollout(database: Db, deployment: LoadedDeployment, rollout: Rollout) {
+async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime: DeploymentRuntime, rollout: Rollout) {
   const { target, prior, steps, signal, candidate } = rollout;
   const { endpoint, promotion } = deployment;
   const slot = prior.variants.find((v) => v.variantName === candidate(0).variantName);
@@ -214,11 +217,46 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, rollout
     return { variants: [spec.variantName] };
   });
   await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
+  await verifyNativeRollout(database, deployment, rollout, runtime);
   await steps("finalize", async () => {
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: spec.variantName, weight: 100, sizing: target.sizing(spec) },
     ]);
     return { variants: [spec.variantName] };
+  });
+}
+
+/**
+ * The portal's own reading of a native rollout, once the target finished it: the candidate serves all of the
+ * variant's traffic, watched for as long as the rollout's longest bake and judged by the same guardrails and minimum
+ * request count as a stepwise bake. A breach rolls the release back to the recorded prior state; too few requests
+ * extend the watch, then the rollout policy decides. All-at-once has no bake and is not watched.
+ */
+async function verifyNativeRollout(
+  database: Db,
+  deployment: LoadedDeployment,
+  rollout: Rollout,
+  runtime: DeploymentRuntime,
+) {
+  const { endpoint, promotion } = deployment;
+  const plan = rolloutSteps(rolloutStrategySchema.parse(promotion.strategy));
+  const bakeSeconds = Math.max(...plan.map((step) => step.bakeSeconds));
+  if (bakeSeconds === 0) return;
+  const name = "bake:1";
+  await rollout.steps(name, async (attempt) => {
+    const decision = await decisionOn(database, deployment.id, name);
+    if (decision) return { checks: 0, judged: false, decision };
+    const window = {
+      endpointName: endpoint.name,
+      variantName: rollout.candidate(0).variantName,
+      bakeSeconds,
+      signal: rollout.signal,
+    };
+    return bake(window, attempt, {
+      runtime,
+      source: runtime.guardrails(endpoint.target),
+      tooFewRequests: tooFewRequestsOf(promotion.strategy),
+    });
   });
 }
 
@@ -293,17 +331,13 @@ async function stepwiseRollout(
     });
     if (step.bakeSeconds > 0) {
       const name = `bake:${index + 1}`;
-      await steps(name, async ({ firstStartedAt }) => {
+      await steps(name, async (attempt) => {
         const decision = await decisionOn(database, deployment.id, name);
         if (decision) return { checks: 0, judged: false, decision };
         return bake(
-          endpoint.name,
-          candidateName,
-          { bakeSeconds: step.bakeSeconds, firstStartedAt, signal },
-          {
-            runtime,
-            tooFewRequests: tooFewRequestsOf(promotion.strategy),
-          },
+          { endpointName: endpoint.name, variantName: candidateName, bakeSeconds: step.bakeSeconds, signal },
+          attempt,
+          { runtime, source: runtime.guardrails(kind), tooFewRequests: tooFewRequestsOf(promotion.strategy) },
         );
       });
     }
@@ -322,19 +356,32 @@ async function stepwiseRollout(
 /** A bake may extend its window this many times over when too few requests reached the candidate to judge it. */
 const MAX_BAKE_EXTENSIONS = 2;
 
-type BakeWindow = { bakeSeconds: number; firstStartedAt: Date; signal: AbortSignal };
-type BakePolicy = { runtime: DeploymentRuntime; tooFewRequests: "ask" | "roll-back" };
+type BakeWindow = { endpointName: string; variantName: string; bakeSeconds: number; signal: AbortSignal };
+type BakePolicy = { runtime: DeploymentRuntime; source: GuardrailSource; tooFewRequests: "ask" | "roll-back" };
+
+/** The counters a bake differences against: those its first try saved, else taken (and saved) now. */
+async function bakeMark(window: BakeWindow, attempt: StepAttempt, source: GuardrailSource) {
+  const saved = z.object({ mark: guardrailMarkSchema.nullable() }).safeParse(attempt.checkpoint);
+  if (saved.success) return saved.data.mark;
+  const mark = await source.mark(window.endpointName, window.variantName);
+  await attempt.saveCheckpoint({ mark });
+  return mark;
+}
 
 /**
- * Watches the candidate's guardrails for the bake time. The window starts at the bake's first try, so a retried bake
- * continues the same window instead of starting a fresh one. When the window ends with too few requests to judge, it
- * is extended (up to MAX_BAKE_EXTENSIONS times); after that the rollout policy either rolls back or asks a person.
+ * Watches the candidate's guardrails for the bake time. The window starts at the bake's first try and every reading
+ * covers all of it (a retried bake continues the same window and reads from its start, against the counters its first
+ * try marked). When the window ends with too few requests to judge, it is extended (up to MAX_BAKE_EXTENSIONS times);
+ * after that the rollout policy either rolls back or asks a person.
  */
-async function bake(endpointName: string, variantName: string, window: BakeWindow, policy: BakePolicy) {
-  const { runtime } = policy;
+async function bake(window: BakeWindow, attempt: StepAttempt, policy: BakePolicy) {
+  const { runtime, source } = policy;
+  const { endpointName, variantName } = window;
   const limits = runtime.limits ?? DEFAULT_GUARDRAILS;
+  const mark = await bakeMark(window, attempt, source);
   const bakeMs = window.bakeSeconds * 1000;
-  const start = window.firstStartedAt.getTime();
+  const from = attempt.firstStartedAt;
+  const start = from.getTime();
   const lastDeadline = start + bakeMs * (1 + MAX_BAKE_EXTENSIONS);
   let deadline = start + bakeMs;
   let checks = 0;
@@ -344,7 +391,7 @@ async function bake(endpointName: string, variantName: string, window: BakeWindo
     do {
       if (window.signal.aborted) throw window.signal.reason;
       await runtime.sleep(Math.min(runtime.guardrailPollMs, Math.max(0, deadline - Date.now())));
-      const reading = await runtime.guardrails.read(endpointName, variantName, window.bakeSeconds);
+      const reading = await source.read({ endpointName, variantName, from }, mark);
       checks++;
       requests = reading.requests;
       const breach = guardrailBreach(reading, limits);

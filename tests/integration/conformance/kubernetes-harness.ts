@@ -1,11 +1,12 @@
 import { db } from "@/server/db/client";
 import { parseKubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 import { KubernetesTarget } from "@/server/integrations/kubernetes/kubernetes-target";
-import { endpointObjectName } from "@/server/integrations/kubernetes/object-names";
-import type { GuardrailReading } from "@/server/integrations/targets/guardrail-source";
+import { endpointObjectName, kubernetesName } from "@/server/integrations/kubernetes/object-names";
 import { FakeKubernetesApi, type StoredObject } from "@/tests/integration/kubernetes/fake-api-server";
 import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
 import type { TargetHarness } from "@/tests/integration/conformance/target-harness";
+import { PodMetrics } from "@/tests/integration/conformance/pod-metrics";
+import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
 
 const NS = "ml-serving";
 const TOKEN = "conformance-token";
@@ -18,14 +19,15 @@ type Backend = { name: string; weight: number };
  * DNS-1123 names, immutable selectors, server-side-apply conflicts and route status. This harness plays the cluster's
  * controllers: a Deployment becomes available unless its model cannot be loaded (then its rollout exceeds its
  * progress deadline, as a pod in CrashLoopBackOff does), and requests through the route reach a Service by the
- * route's weights. Its guardrail readings count those requests (a broken variant fails each one): the portal does not
- * yet read serving pods' series from Prometheus.
+ * route's weights, counted by the serving pods' metrics (a broken variant fails each one). Guardrails are the real
+ * Kubernetes source: a real Prometheus scrapes those pod metrics every second and the portal queries it.
  */
 export function kubernetesStandInHarness(): TargetHarness {
   const api = new FakeKubernetesApi(TOKEN);
   const spoiled = new Set<string>();
   const broken = new Set<string>();
-  const counts = new Map<string, { requests: number; errors: number }>();
+  const pods = new PodMetrics();
+  let prometheus: RunningPrometheus | undefined;
   let server: string | undefined;
   let controller: NodeJS.Timeout | undefined;
   const models = builtModels("modelport-conformance-k8s-");
@@ -51,6 +53,7 @@ export function kubernetesStandInHarness(): TargetHarness {
       if (deployment.status?.observedGeneration === deployment.metadata.generation) continue;
       const cannotLoad = [...spoiled].some((sha) => JSON.stringify(deployment.spec).includes(sha));
       api.setDeploymentStatus(NS, deployment.metadata.name, cannotLoad ? "deadline-exceeded" : "ready");
+      if (!cannotLoad) pods.ready(podOf(deployment));
     }
   };
 
@@ -60,7 +63,12 @@ export function kubernetesStandInHarness(): TargetHarness {
     return rules.flatMap((rule) => rule.backendRefs ?? []).filter((backend) => backend.weight > 0);
   };
 
-  const variantOf = (deployment: StoredObject) => deployment.metadata.labels?.["modelport.dev/variant"] ?? "";
+  const podOf = (deployment: StoredObject) => ({
+    namespace: NS,
+    endpoint: deployment.metadata.labels?.["modelport.dev/endpoint"] ?? "",
+    variant: deployment.metadata.labels?.["modelport.dev/variant"] ?? "",
+    pod: `${deployment.metadata.name}-g${deployment.metadata.generation}`,
+  });
 
   return {
     name: "Kubernetes (stand-in)",
@@ -68,24 +76,25 @@ export function kubernetesStandInHarness(): TargetHarness {
     start: async () => {
       server = await api.start();
       controller = setInterval(reconcile, CONTROLLER_MS);
+      prometheus = await startPrometheus({ targets: [await pods.start()], scrapeIntervalSeconds: 1 });
       await models.write();
     },
     stop: async () => {
       clearInterval(controller);
       await api.stop();
+      await prometheus?.stop();
+      await pods.stop();
       await models.remove();
     },
     target,
     artifactUri: (artifact) => `artifacts/${artifact.sha256}/${artifact.path}`,
-    guardrails: () => ({
-      read: async (endpointName, variantName): Promise<GuardrailReading> => {
-        const seen = counts.get(`${endpointName}/${variantName}`) ?? { requests: 0, errors: 0 };
-        return { requests: seen.requests, errorRate: seen.requests ? seen.errors / seen.requests : 0, p99Ms: null };
-      },
-    }),
+    guardrails: () => {
+      if (!prometheus) throw new Error("start() the harness first");
+      return target().guardrails(prometheus.client);
+    },
     registerVersion: models.register,
     breakVariant: async (endpointName, variantName) => {
-      broken.add(`${endpointName}/${variantName}`);
+      broken.add(`${endpointName}/${kubernetesName(variantName)}`);
     },
     invoke: async (endpointName) => {
       const backends = backendsOf(endpointName);
@@ -94,10 +103,12 @@ export function kubernetesStandInHarness(): TargetHarness {
       const chosen = backends.find((b) => (draw -= b.weight) < 0) ?? backends.at(-1);
       const deployment = chosen && api.object("Deployment", NS, chosen.name);
       if (!deployment || deployment.status?.availableReplicas === 0) return { ok: false, version: null };
-      const key = `${endpointName}/${variantOf(deployment)}`;
-      const seen = counts.get(key) ?? { requests: 0, errors: 0 };
-      counts.set(key, { requests: seen.requests + 1, errors: seen.errors + (broken.has(key) ? 1 : 0) });
-      if (broken.has(key)) return { ok: false, version: null };
+      const started = performance.now();
+      const pod = podOf(deployment);
+      if (broken.has(`${endpointName}/${pod.variant}`)) {
+        pods.observe(pod.pod, "500", (performance.now() - started) / 1000);
+        return { ok: false, version: null };
+      }
       const endpoint = await db().endpoint.findUniqueOrThrow({ where: { name: endpointName } });
       const versions = await db().modelVersion.findMany({
         where: { modelId: endpoint.modelId },
@@ -106,6 +117,7 @@ export function kubernetesStandInHarness(): TargetHarness {
       });
       const spec = JSON.stringify(deployment.spec);
       const served = versions.find((v) => v.artifact && spec.includes(v.artifact.sha256));
+      pods.observe(pod.pod, "200", (performance.now() - started) / 1000);
       return { ok: true, version: served?.version ?? null };
     },
     served: async (endpointName) => {

@@ -3,6 +3,7 @@ import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifac
 import { TAG_ARTIFACT_SHA256 } from "@/server/integrations/sagemaker/names";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { FakeCloudWatch } from "@/tests/integration/sagemaker/fake-cloudwatch";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
 import { blobPathOf } from "@/tests/integration/conformance/local-blob";
 import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
@@ -18,8 +19,10 @@ const ALARM = "conformance-endpoint-5xx";
 export function sageMakerStandInHarness(): TargetHarness {
   const sagemaker = new FakeSageMaker([], { transitionMs: 40, msPerSecond: 100 });
   const s3 = new FakeS3();
+  const cloudWatch = new FakeCloudWatch();
   const spoiled = new Set<string>();
-  let urls: { sagemaker: string; s3: string } | undefined;
+  const failing = new Set<number>();
+  let urls: { sagemaker: string; s3: string; cloudWatch: string } | undefined;
   const models = builtModels("modelport-conformance-sm-");
 
   const target = () => {
@@ -35,6 +38,7 @@ export function sageMakerStandInHarness(): TargetHarness {
         rollbackAlarmNames: [ALARM],
         endpointUrl: urls.sagemaker,
         s3EndpointUrl: urls.s3,
+        cloudWatchEndpointUrl: urls.cloudWatch,
         pollMs: 20,
         deletePollMs: 20,
         retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
@@ -50,7 +54,7 @@ export function sageMakerStandInHarness(): TargetHarness {
       // The real SDK signs every request; the stand-ins accept any key.
       process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
       process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
-      urls = { sagemaker: await sagemaker.start(), s3: await s3.start() };
+      urls = { sagemaker: await sagemaker.start(), s3: await s3.start(), cloudWatch: await cloudWatch.start() };
       await models.write();
       // A model whose bytes cannot be loaded never answers its container's ping.
       sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
@@ -58,27 +62,33 @@ export function sageMakerStandInHarness(): TargetHarness {
     stop: async () => {
       await sagemaker.stop();
       await s3.stop();
+      await cloudWatch.stop();
       await models.remove();
     },
     target,
     artifactUri: (artifact) => `artifacts/${artifact.sha256}/model`,
-    guardrails: () => ({
-      read: () => Promise.reject(new Error("SageMaker releases are watched by CloudWatch alarms, not by the portal")),
-    }),
+    guardrails: () => target().guardrails(),
     registerVersion: models.register,
     breakVariant: async () => {
       sagemaker.setAlarm(ALARM, "ALARM");
     },
+    failVersion: (version) => {
+      failing.add(version);
+    },
     invoke: async (endpointName) => {
-      const tags = sagemaker.invoke(endpointName);
-      const sha256 = tags?.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value;
-      if (!sha256) return { ok: false, version: null };
+      const started = performance.now();
+      const served = sagemaker.invoke(endpointName);
+      const sha256 = served?.modelTags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value;
+      if (!served || !sha256) return { ok: false, version: null };
       const endpoint = await db().endpoint.findUniqueOrThrow({ where: { name: endpointName } });
       const version = await db().modelVersion.findFirst({
         where: { modelId: endpoint.modelId, artifact: { sha256 } },
         orderBy: { version: "asc" },
       });
-      return { ok: true, version: version?.version ?? null };
+      const ok = !(version && failing.has(version.version));
+      const dimensions = { EndpointName: endpointName, VariantName: served.variantName };
+      cloudWatch.recordInvocation(dimensions, { ok, latencyMs: performance.now() - started });
+      return ok ? { ok: true, version: version?.version ?? null } : { ok: false, version: null };
     },
     served: async (endpointName) => {
       const state = await target().describe(endpointName);
@@ -87,6 +97,7 @@ export function sageMakerStandInHarness(): TargetHarness {
     spoilArtifact: spoilerFor(spoiled),
     breachReason: new RegExp(`rolled the update back: .*CloudWatch alarm ${ALARM}`),
     reset: async () => {
+      failing.clear();
       sagemaker.setAlarm(ALARM, "OK");
     },
   };

@@ -75,7 +75,7 @@ describe.each(HARNESSES)("deployment target conformance: $name", (harness) => {
       target,
       artifactUri: harness.artifactUri,
       artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
-      guardrails: harness.guardrails(),
+      guardrails: harness.guardrails,
       limits: { maxErrorRate: 0.05, maxP99Ms: 2000, minRequests: 10 },
       sleep,
       guardrailPollMs: 250,
@@ -139,17 +139,44 @@ describe.each(HARNESSES)("deployment target conformance: $name", (harness) => {
   }, 60_000);
 
   it("runs a canary that passes its bake to 100%, answering every request on the way", async () => {
-    const { name, endpoint, deploy } = await givenServingModel();
+    const { name, endpoint, approve } = await givenServingModel();
     const traffic = trafficOn(harness, endpoint.name);
-    const outcome = await deploy(2, { kind: "canary", canaryPercent: 50, bakeSeconds: 2 });
+    const deploymentId = await approve(2, { kind: "canary", canaryPercent: 50, bakeSeconds: 2 });
+    const outcome = await runDeployment(db(), deploymentId, runtimeFor());
     const answers = await traffic.stop();
     expect(outcome).toBe("SUCCEEDED");
+    // The portal judged the candidate on the target's own readings (runtime metrics, Prometheus, CloudWatch).
+    const bake = await db().deploymentEvent.findFirstOrThrow({
+      where: { deploymentId, step: "bake:1", outcome: "SUCCEEDED" },
+    });
+    expect(bake.details).toMatchObject({ requests: expect.any(Number) });
+    expect((bake.details as { requests: number }).requests).toBeGreaterThanOrEqual(10);
     expect(answers.every((a) => a.ok)).toBe(true);
     // A native blue/green shift happens inside the target; a stepwise one is seen by clients as it goes.
     if (stepwise()) expect(new Set(answers.map((a) => a.version))).toEqual(new Set([1, 2]));
     expect(await harness.invoke(endpoint.name)).toEqual({ ok: true, version: 2 });
     expect(await harness.served(endpoint.name)).toEqual({ [variantOf(name, 2)]: 100 });
   }, 60_000);
+
+  it.runIf(harness.failVersion !== undefined)(
+    "rolls back a release the target completed when the portal's own reading of it breaches",
+    async () => {
+      const { endpoint, approve } = await givenServingModel();
+      const before = { served: await harness.served(endpoint.name), rows: await recordedVariants(endpoint.id) };
+      harness.failVersion?.(2);
+      const traffic = trafficOn(harness, endpoint.name);
+      const deploymentId = await approve(2, { kind: "canary", canaryPercent: 50, bakeSeconds: 1 });
+      const outcome = await runDeployment(db(), deploymentId, runtimeFor());
+      await traffic.stop();
+      expect(outcome).toBe("ROLLED_BACK");
+      const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      expect(deployment.failureReason).toMatch(/Guardrail breached .*error rate/);
+      expect(await harness.served(endpoint.name)).toEqual(before.served);
+      expect(await recordedVariants(endpoint.id)).toEqual(before.rows);
+      expect(await harness.invoke(endpoint.name)).toEqual({ ok: true, version: 1 });
+    },
+    60_000,
+  );
 
   it("rolls a canary that breaches its guardrail back to exactly what served before", async () => {
     const { name, endpoint, approve } = await givenServingModel();

@@ -22,6 +22,11 @@ export type TargetHarness = {
   registerVersion: (token: string, modelName: string) => Promise<number>;
   /** Makes a served variant fail its requests, so that its guardrail breaches; resolves once the fault is in place. */
   breakVariant: (endpointName: string, variantName: string) => Promise<void>;
+  /**
+   * Native targets only: requests served by this version fail from now on while the target's own alarms stay quiet,
+   * so only the portal's reading after the target's rollout can catch it.
+   */
+  failVersion?: (version: number) => void;
   /** A client request through the endpoint. */
   invoke: (endpointName: string) => Promise<Invocation>;
   /** The variants and weights the target itself reports. */

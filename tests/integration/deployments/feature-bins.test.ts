@@ -40,7 +40,7 @@ function runtime(target: RecordingTarget): DeploymentRuntime {
     target: () => target,
     artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
-    guardrails: { read: async () => ({ requests: 0, errorRate: 0, p99Ms: null }) },
+    guardrails: () => ({ mark: async () => null, read: async () => ({ requests: 0, errorRate: 0, p99Ms: null }) }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     guardrailPollMs: 20,
     lease: { owner: "test-worker", ttlMs: 5000 },

@@ -174,12 +174,13 @@ describe("a bake retried after a crash", () => {
     });
     let failRead = true;
     const crashing = runtime();
-    crashing.guardrails = {
+    crashing.guardrails = () => ({
+      mark: async () => null,
       read: async () => {
         if (failRead) throw new Error("scrape timed out");
         return { requests: 100, errorRate: 0, p99Ms: 5 };
       },
-    };
+    });
     await expect(runDeployment(db(), id, crashing, RETRYING)).rejects.toThrow(/scrape timed out/);
     // The crashed bake began 61 s ago: its window is over, so the retry takes one reading and moves on.
     await db().deploymentEvent.updateMany({
@@ -192,6 +193,47 @@ describe("a bake retried after a crash", () => {
       where: { deploymentId: id, step: "bake:1", outcome: "SUCCEEDED" },
     });
     expect(bake.details).toEqual({ checks: 1, requests: 100 });
+  });
+});
+
+describe("a bake resumed by another worker", () => {
+  it("reads its whole window against the counters its first try marked, not from where it resumed", async () => {
+    const { scientist, reviewer, name } = await servingV1();
+    const id = await approvedProduction(scientist.ctx, reviewer.ctx, name, 2, {
+      kind: "canary",
+      canaryPercent: 10,
+      bakeSeconds: 60,
+    });
+    // Cumulative counters, as the local runtime's /metrics has them; a fresh runtime object per worker.
+    const counters = { requests: 1000, errors: 0 };
+    const marks: unknown[] = [];
+    let crash = true;
+    const worker = (owner: string) => {
+      const base = runtime(owner);
+      base.guardrails = () => ({
+        mark: async () => ({ ...counters, buckets: [] }),
+        read: async (_window, mark) => {
+          marks.push(mark);
+          if (crash) throw new Error("worker died mid-bake");
+          const requests = counters.requests - (mark?.requests ?? 0);
+          return { requests, errorRate: requests ? (counters.errors - (mark?.errors ?? 0)) / requests : 0, p99Ms: 5 };
+        },
+      });
+      return base;
+    };
+    await expect(runDeployment(db(), id, worker("worker-a"), RETRYING)).rejects.toThrow(/worker died mid-bake/);
+    // While nobody watched, the candidate answered 30 requests and failed 12 of them.
+    counters.requests += 30;
+    counters.errors += 12;
+    await db().deploymentEvent.updateMany({
+      where: { deploymentId: id, step: "bake:1" },
+      data: { startedAt: new Date(Date.now() - 61_000) },
+    });
+    crash = false;
+    expect(await runDeployment(db(), id, worker("worker-b"))).toBe("ROLLED_BACK");
+    expect(marks.at(-1)).toEqual({ requests: 1000, errors: 0, buckets: [] });
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { id } });
+    expect(deployment.failureReason).toMatch(/error rate 40\.0% over 30 requests/);
   });
 });
 

@@ -35,9 +35,10 @@ export function runtime(owner = "test-worker", ttlMs = 5000): DeploymentRuntime 
     target: () => world.target,
     artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
-    guardrails: {
-      read: async (_endpoint, variant) => world.readings[variant] ?? { requests: 0, errorRate: 0, p99Ms: null },
-    },
+    guardrails: () => ({
+      mark: async () => null,
+      read: async ({ variantName }) => world.readings[variantName] ?? { requests: 0, errorRate: 0, p99Ms: null },
+    }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     guardrailPollMs: 20,
     lease: { owner, ttlMs, pollMs: 50 },

@@ -36,10 +36,11 @@ export type DrillWorker = { child: ChildProcess; output: () => string; exited: P
 export function workerPool(runtime: () => { baseUrl: string; controlToken: string }) {
   const all: DrillWorker[] = [];
   const start = (): DrillWorker => {
-    const child = spawnWorkerProcess(
-      { ...runtime(), output: () => "", stop: async () => {} },
-      { env: DRILL_WORKER_ENV, output: "pipe" },
-    );
+    const child = spawnWorkerProcess(runtime(), {
+      env: DRILL_WORKER_ENV,
+      output: "pipe",
+      preload: ["server/jobs/handlers/deploy.ts"],
+    });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -258,10 +259,10 @@ export async function drillModel(stack: ModelRuntime, prefix: string, versions: 
 }
 
 /**
- * Clients predicting on an endpoint back to back until stopped (several at once, so that a one-second canary bake at
- * 50% sees enough requests), counting every answer by status.
+ * Clients predicting on an endpoint until stopped (two at once, about 60 requests a second in all, so that a
+ * one-second canary bake at 50% sees enough requests), counting every answer by status.
  */
-export function predictors(runtimeUrl: string, endpointName: string, row: Record<string, number>, clients = 3) {
+export function predictors(runtimeUrl: string, endpointName: string, row: Record<string, number>, clients = 2) {
   let running = true;
   const statuses = new Map<number, number>();
   const failures: string[] = [];
@@ -277,7 +278,7 @@ export function predictors(runtimeUrl: string, endpointName: string, row: Record
       );
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       if (answer.status !== 200 && failures.length < 5) failures.push(`${answer.status}: ${answer.text}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });
   return {

@@ -5,10 +5,9 @@ import { killDrills } from "@/tests/integration/deployments/worker-drills";
 // control API (a proxy holds the request, which never lands), or while a breaching canary rolls back. The other
 // worker takes over and the deployment reaches exactly one outcome (see worker-kill-rollout.test.ts for the steps'
 // work done but not recorded).
+// Reads (record-prior-state's and wait-healthy's GETs) change nothing; the rollout file kills those steps too.
 const CALLS = [
-  ["record-prior-state", "GET"],
   ["apply-endpoint", "PUT"],
-  ["wait-healthy", "GET"],
   ["shift-traffic:1", "PATCH"],
   ["shift-traffic:2", "PATCH"],
   ["finalize", "PUT"],

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 
 export type StoredObject = { body: Buffer; headers: Record<string, string> };
 export type RecordedS3Request = { method: string; path: string; authorization: string; contentSha256: string };
@@ -17,18 +17,16 @@ export class FakeS3 {
   readonly requests: RecordedS3Request[] = [];
   readonly objects = new Map<string, StoredObject>();
   private denied = false;
-  private server: Server | undefined;
+  private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
 
   constructor(private readonly journal: string[] = []) {}
 
   async start(): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://${await this.server.start()}`;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server.stop();
   }
 
   /** Every request from now on is refused as the credentials lacking permission would be. */

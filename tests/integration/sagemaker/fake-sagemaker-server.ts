@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
@@ -146,7 +146,7 @@ export class FakeSageMaker {
   private readonly lostResponses = new Set<string>();
   private nextRollbackFailure: string | undefined;
   private failsPing: (modelTags: Tag[]) => boolean = () => false;
-  private server: Server | undefined;
+  private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
   constructor(
@@ -155,13 +155,11 @@ export class FakeSageMaker {
   ) {}
 
   async start(): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://${await this.server.start()}`;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server.stop();
   }
 
   throttle(operation: string, times: number) {
@@ -182,8 +180,8 @@ export class FakeSageMaker {
     this.failsPing = predicate;
   }
 
-  /** One InvokeEndpoint: a variant drawn by the serving weights; answers that variant's model's tags. */
-  invoke(endpointName: string): Tag[] | null {
+  /** One InvokeEndpoint: a variant drawn by the serving weights; answers its name and its model's tags. */
+  invoke(endpointName: string): { variantName: string; modelTags: Tag[] } | null {
     this.advanceAll();
     const endpoint = this.endpoints.get(endpointName);
     if (!endpoint || !["InService", "Updating", "UpdateRollbackFailed"].includes(endpoint.status)) return null;
@@ -193,7 +191,8 @@ export class FakeSageMaker {
     const total = variants.reduce((sum, v) => sum + (endpoint.weights[v.VariantName] ?? 0), 0);
     let draw = Math.random() * total;
     const chosen = variants.find((v) => (draw -= endpoint.weights[v.VariantName] ?? 0) < 0) ?? variants.at(-1);
-    return chosen?.ModelName ? (this.tags.get(arnOf("model", chosen.ModelName)) ?? []) : null;
+    if (!chosen?.ModelName) return null;
+    return { variantName: chosen.VariantName, modelTags: this.tags.get(arnOf("model", chosen.ModelName)) ?? [] };
   }
 
   /** The next UpdateEndpoint fails and so does its rollback: the endpoint ends UpdateRollbackFailed. */
