@@ -371,11 +371,14 @@ export function killDrills(prefix: string, drills: number) {
     model: () => model,
     workers,
     /** Starts the next drill: a canary of the next version, with clients predicting throughout. */
-    canary: async (options: { breaking: boolean }) => {
-      await Promise.all(workers.alive().map(workers.ready));
+    canary: async (options: { breaking: boolean; bakeSeconds?: number }) => {
+      // A replacement still starting joins when it is ready; the other worker is there meanwhile.
       const candidate = model.nextVersion();
       const traffic = predictors(stack.runtime.baseUrl, model.endpointName, model.row);
-      const deploymentId = await model.promote(candidate, DRILL_CANARY);
+      const deploymentId = await model.promote(candidate, {
+        ...DRILL_CANARY,
+        bakeSeconds: options.bakeSeconds ?? DRILL_CANARY.bakeSeconds,
+      });
       if (options.breaking) await breakVariant(model.endpointName, model.variantOf(candidate));
       return { candidate, deploymentId, traffic };
     },
