@@ -1,3 +1,4 @@
+import { errorMessage } from "@/lib/error-message";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import type { Connection } from "@/cli/config";
@@ -115,5 +116,5 @@ function toApiError(response: Response, text: string): ApiError {
 
 function networkReason(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return cause?.code ?? cause?.message ?? errorMessage(error);
 }

@@ -42,6 +42,8 @@ export const requestPromotionInput = z.object({
   metricGate: metricGateSchema.optional(),
 });
 
+/** The rollout a promotion asks for, with its policy for bakes that see too few requests. */
+export type PromotionStrategy = z.infer<typeof rolloutStrategySchema>;
 export type MetricGate = z.infer<typeof metricGateSchema>;
 
 export type GateResult = { gate: "metric"; passed: boolean; detail: string; candidate?: number; production?: number };

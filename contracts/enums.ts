@@ -19,6 +19,20 @@ export const DEPLOYMENT_STATUSES = [
   "FAILED",
   "ROLLED_BACK",
 ] as const;
+/** A worker still drives these deployments (they can be leased and are re-queued when their job is gone). */
+export const DEPLOYMENT_WORKER_STATUSES = [
+  "QUEUED",
+  "RUNNING",
+  "ROLLING_BACK",
+] as const satisfies readonly DeploymentStatus[];
+/**
+ * These deployments hold their endpoint: no other may start on it (the partial unique index
+ * `Deployment_one_in_progress_per_endpoint` spells the same list in SQL) and an admin may cancel them.
+ */
+export const DEPLOYMENT_ACTIVE_STATUSES = [
+  ...DEPLOYMENT_WORKER_STATUSES,
+  "AWAITING_DECISION",
+] as const satisfies readonly DeploymentStatus[];
 export const DRIFT_STATUSES = ["OK", "WARN", "ALERT", "INSUFFICIENT_DATA"] as const;
 
 export const roleSchema = z.enum(ROLES);
@@ -38,3 +52,7 @@ export type DeploymentEnvironment = z.infer<typeof deploymentEnvironmentSchema>;
 export type DeploymentTargetKind = z.infer<typeof deploymentTargetKindSchema>;
 export type DeploymentStatus = z.infer<typeof deploymentStatusSchema>;
 export type DriftStatus = z.infer<typeof driftStatusSchema>;
+
+const oneOf = (statuses: readonly DeploymentStatus[]) => (status: DeploymentStatus) => statuses.includes(status);
+export const isWorkerDeploymentStatus = oneOf(DEPLOYMENT_WORKER_STATUSES);
+export const isActiveDeploymentStatus = oneOf(DEPLOYMENT_ACTIVE_STATUSES);

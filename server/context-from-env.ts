@@ -3,6 +3,7 @@ import { env } from "@/server/env";
 import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
+import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
 import { localArtifactStore } from "@/server/services/artifacts/store";
 import type { SystemContext } from "@/server/services/context";
 import { durationSeconds } from "@/server/services/drift/query";
@@ -13,6 +14,7 @@ import { durationSeconds } from "@/server/services/drift/query";
  */
 export function systemContextFromEnv(): SystemContext {
   const settings = env();
+  const sagemakerRegion = settings.MODELPORT_SAGEMAKER_REGION ?? settings.AWS_REGION;
   return {
     db: db(),
     prometheus: new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS }),
@@ -24,5 +26,11 @@ export function systemContextFromEnv(): SystemContext {
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
       artifactUrlSecret: settings.ARTIFACT_URL_SECRET,
     },
+    ...(sagemakerRegion && {
+      cloudwatch: createCloudWatchClient({
+        region: sagemakerRegion,
+        cloudWatchEndpointUrl: settings.MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL,
+      }),
+    }),
   };
 }

@@ -48,6 +48,16 @@ const schema = z.object({
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The worker's own /metrics (job counts, queue depth). 0 (the default) picks a free port; the start scripts set one Prometheus scrapes. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * One worker process (a Redis lease holder) reads the SageMaker and Kubernetes instance counts from the targets this
+   * often and exports them; the lease lapses after WORKER_LEADER_LEASE_MS without a renewal.
+   */
+  TARGET_INSTANCES_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
+  WORKER_LEADER_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** SageMaker's region (AWS_REGION when unset): CloudWatch there counts the SageMaker endpoints' invocations. */
+  MODELPORT_SAGEMAKER_REGION: z.string().min(1).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

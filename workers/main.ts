@@ -6,18 +6,65 @@ import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { sloCheckJob } from "@/server/jobs/slo-check";
+import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
-import { instrumentWorkers, serveWorkerMetrics } from "@/workers/metrics";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { RedisConnection } from "bullmq";
+import { redisConnection } from "@/server/jobs/redis";
+import { deploymentRuntime } from "@/server/jobs/handlers/deployment-runtime";
+import { isInstanceCountSource } from "@/server/integrations/targets/instance-counts";
+import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+import { readTargetInstances, type RemoteTargetKind } from "@/server/services/cost/target-instances";
+import { LeaderLease, startLeaderElection } from "@/workers/leader-election";
+import { exportTargetInstances, instrumentWorkers, serveWorkerMetrics } from "@/workers/metrics";
+import { TargetInstanceExport } from "@/workers/target-instance-export";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 const JOBS: readonly WorkerJob[] = [healthCheckJob, deployJob, driftScanJob, costForecastJob, sloCheckJob];
 const context = systemContextFromEnv();
+// Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
+await ensureDefaultPrices(context);
 const workers = startWorkers(JOBS, context);
 
 instrumentWorkers(workers);
 const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT);
+
+// Instance counts for cost: read from the targets and exported by one worker process only, the lease holder.
+const targets = deploymentRuntime(context).target;
+/** The target's instance reader; undefined when the target is not configured here. */
+function instanceSource(kind: RemoteTargetKind) {
+  try {
+    const target = targets(kind);
+    return isInstanceCountSource(target) ? target : undefined;
+  } catch (error) {
+    if (error instanceof DeploymentFailure) return undefined;
+    throw error;
+  }
+}
+const leaseConnection = new RedisConnection(redisConnection());
+const lease = new LeaderLease(await leaseConnection.client, {
+  key: `${env().QUEUE_PREFIX}:leader:target-instances`,
+  owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  ttlMs: env().WORKER_LEADER_LEASE_MS,
+});
+const instanceExport = new TargetInstanceExport(lease, () => readTargetInstances(context, instanceSource), {
+  everyMs: env().TARGET_INSTANCES_EVERY_MS,
+});
+exportTargetInstances(() => instanceExport.current());
+const stopInstanceExport = instanceExport.start();
+const election = startLeaderElection(lease, {
+  ttlMs: env().WORKER_LEADER_LEASE_MS,
+  onChange: (leader) => {
+    console.log(`[worker] ${leader ? "now exports" : "no longer exports"} the target instance counts (leader lease)`);
+    if (leader)
+      instanceExport
+        .refresh()
+        .catch((error: unknown) => console.error("[worker] reading target instances failed:", error));
+  },
+});
 
 for (const worker of workers) {
   worker.on("failed", (job, error) => console.error(`[worker] ${worker.name} job ${job?.id} failed:`, error.message));
@@ -35,6 +82,9 @@ console.log(
 );
 
 async function shutdown() {
+  stopInstanceExport();
+  await election.stop();
+  await leaseConnection.close();
   await Promise.all(workers.map((w) => w.close()));
   metrics.server.close();
   await closeQueues();

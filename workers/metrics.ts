@@ -2,12 +2,38 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Job, Worker } from "bullmq";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { db } from "@/server/db/client";
 import { queueFor } from "@/server/jobs/define-job";
-import { targetVariantInstances } from "@/server/services/cost/target-instances";
+import type { TargetInstanceReading } from "@/server/services/cost/target-instances";
 
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
 const COUNTED_STATES = ["waiting", "active", "delayed", "prioritized", "paused", "failed"] as const;
+
+let targetInstanceSource: () => TargetInstanceReading[] = () => [];
+
+/** Where the worker's instance gauge reads from (the leader's TargetInstanceExport); nothing until it is set. */
+export function exportTargetInstances(source: () => TargetInstanceReading[]) {
+  targetInstanceSource = source;
+}
+
+/**
+ * `modelport_target_variant_instances`: SageMaker and Kubernetes instances as the targets report them, filled at
+ * scrape time from `source` (empty in every worker process but the lease holder). Cost is computed from it.
+ */
+export function targetInstancesGauge(registry: Registry, source: () => TargetInstanceReading[]) {
+  return new Gauge({
+    name: "modelport_target_variant_instances",
+    help: "Instances of SageMaker and Kubernetes variants as the targets report them (exported by one worker, the lease holder); cost",
+    labelNames: ["endpoint", "variant", "instance_type", "target"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const v of source()) {
+        const labels = { endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType, target: v.target };
+        this.inc(labels, v.instances);
+      }
+    },
+  });
+}
 
 /** The worker process's Prometheus metrics, on a registry of its own (other modules may add gauges to it). */
 export const workerMetrics = createWorkerMetrics();
@@ -49,21 +75,7 @@ function createWorkerMetrics() {
         }
       },
     }),
-    targetInstances: new Gauge({
-      name: "modelport_target_variant_instances",
-      help: "Instances of SageMaker and Kubernetes variants as recorded in the database, read at scrape time (cost)",
-      labelNames: ["endpoint", "variant", "instance_type", "target"],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const v of await targetVariantInstances({ db: db() })) {
-          this.set(
-            { endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType, target: v.target },
-            v.instances,
-          );
-        }
-      },
-    }),
+    targetInstances: targetInstancesGauge(registry, () => targetInstanceSource()),
   };
 }
 

@@ -1,30 +1,26 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "@/server/db/client";
+import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { Timing } from "@/bench/lib/stats";
 import type { ServiceContext } from "@/server/services/context";
 import { requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
-import { versionVariantName } from "@/server/integrations/targets/variant-name";
 
-export type Serving = { runtimeUrl: string; endpointName: string; modelName: string; row: Record<string, number> };
+/** A staging endpoint on one target, and how a client reaches it. */
+export type Serving = {
+  target: DeploymentTargetKind;
+  endpointName: string;
+  modelName: string;
+  /** One client request through the endpoint: the model version that answered it, or null when none did. */
+  invoke: () => Promise<number | null>;
+};
 export type Cycle = { deploymentId: string; totalMs: number };
 
 const POLL_MS = 10;
 const DEADLINE_MS = 120_000;
 
-async function predictedVariant(serving: Serving) {
-  const response = await fetch(`${serving.runtimeUrl}/v1/endpoints/${serving.endpointName}/predict`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ row: serving.row }),
-  });
-  if (!response.ok) return null;
-  return ((await response.json()) as { variant?: string }).variant ?? null;
-}
-
-/** Waits until the deployment has SUCCEEDED and a prediction on the endpoint comes from `version`. */
+/** Waits until the deployment has SUCCEEDED and a request through the endpoint is answered by `version`. */
 async function untilServing(database: Db, deploymentId: string, serving: Serving, version: number) {
-  const variant = versionVariantName(serving.modelName, version);
   const deadline = Date.now() + DEADLINE_MS;
   for (;;) {
     const deployment = await database.deployment.findUniqueOrThrow({
@@ -34,21 +30,21 @@ async function untilServing(database: Db, deploymentId: string, serving: Serving
     if (deployment.status === "ROLLED_BACK" || deployment.status === "FAILED") {
       throw new Error(`Deployment ${deploymentId} ended ${deployment.status}: ${deployment.failureReason}`);
     }
-    if (deployment.status === "SUCCEEDED" && (await predictedVariant(serving)) === variant) return;
+    if (deployment.status === "SUCCEEDED" && (await serving.invoke()) === version) return;
     if (Date.now() > deadline)
       throw new Error(`Deployment ${deploymentId} was not serving v${version} after ${DEADLINE_MS / 1000} s`);
     await sleep(POLL_MS);
   }
 }
 
-/** requestPromotion(STAGING, LOCAL, all-at-once) → deployment SUCCEEDED and the endpoint answering from the version. */
+/** requestPromotion(STAGING, the target, all-at-once) → deployment SUCCEEDED and the endpoint answering from the version. */
 export async function promoteCycle(ctx: ServiceContext, serving: Serving, version: number): Promise<Cycle> {
   const start = performance.now();
   const { deploymentId } = await requestPromotion(ctx, {
     modelName: serving.modelName,
     version,
     environment: "STAGING",
-    target: "LOCAL",
+    target: serving.target,
     strategy: { kind: "all-at-once" },
     reason: "bench/deploy",
   });
@@ -114,12 +110,17 @@ export async function breakdown(database: Db, cycles: Cycle[]) {
   return [...parts].map(([name, values]) => ({ name, medianMs: percentile(values, 50) }));
 }
 
-export type FailedCycle = Cycle & { status: string; answered: number; answeredByServing: number };
+export type FailedCycle = Cycle & {
+  status: string;
+  failureReason: string | null;
+  answered: number;
+  answeredByServing: number;
+};
 
 /**
- * requestPromotion of a version the runtime refuses to load → the deployment ends (ROLLED_BACK or FAILED), while a
- * client keeps predicting on the endpoint: how long until the release is over, and how many answers came from the
- * version that was serving.
+ * requestPromotion of a version the target cannot load → the deployment ends (ROLLED_BACK or FAILED), while a client
+ * keeps sending requests through the endpoint: how long until the release is over, and how many of the requests were
+ * answered by the version that was serving.
  */
 export async function failedReleaseCycle(
   ctx: ServiceContext,
@@ -127,15 +128,14 @@ export async function failedReleaseCycle(
   version: number,
   servingVersion: number,
 ): Promise<FailedCycle> {
-  const expected = versionVariantName(serving.modelName, servingVersion);
   let answered = 0;
   let answeredByServing = 0;
   let predicting = true;
   const client = (async () => {
     while (predicting) {
-      const variant = await predictedVariant(serving);
+      const version = await serving.invoke();
       answered++;
-      if (variant === expected) answeredByServing++;
+      if (version === servingVersion) answeredByServing++;
     }
   })();
   const start = performance.now();
@@ -143,20 +143,81 @@ export async function failedReleaseCycle(
     modelName: serving.modelName,
     version,
     environment: "STAGING",
-    target: "LOCAL",
+    target: serving.target,
     strategy: { kind: "all-at-once" },
     reason: "bench/deploy failed release",
   });
   if (!deploymentId) throw new Error("A staging promotion should be queued at once");
   for (;;) {
-    const { status } = await ctx.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    const { status, failureReason } = await ctx.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     if (status === "SUCCEEDED") throw new Error(`The broken release ${deploymentId} succeeded`);
     if (status === "ROLLED_BACK" || status === "FAILED") {
       const totalMs = performance.now() - start;
       predicting = false;
       await client;
-      return { deploymentId, totalMs, status, answered, answeredByServing };
+      return { deploymentId, totalMs, status, failureReason, answered, answeredByServing };
     }
     await sleep(POLL_MS);
   }
+}
+
+/** Everything measured on one target. */
+export type TargetRun = {
+  serving: Serving;
+  /** The version this target cannot load: the failed release. */
+  failing: number;
+  endpointId: string;
+  first: Cycle;
+  promotions: Cycle[];
+  rollbacks: Cycle[];
+  failures: FailedCycle[];
+};
+
+/**
+ * The first deployment (v1, which creates the endpoint), timed on its own, then one unmeasured promote/rollback pair
+ * that warms the worker's, the target's and the service's code paths, as a long-running worker's are.
+ */
+export async function startTarget(
+  ctx: ServiceContext,
+  serving: Serving,
+  versions: { v1: number; v2: number; failing: number },
+): Promise<TargetRun> {
+  const first = await promoteCycle(ctx, serving, versions.v1);
+  const endpoint = await ctx.db.endpoint.findFirstOrThrow({ where: { name: serving.endpointName } });
+  await promoteCycle(ctx, serving, versions.v2);
+  await rollbackCycle(ctx, serving, endpoint.id);
+  return {
+    serving,
+    failing: versions.failing,
+    endpointId: endpoint.id,
+    first,
+    promotions: [],
+    rollbacks: [],
+    failures: [],
+  };
+}
+
+/** One measured round on a target serving v1: promote v2, roll back to v1, then the failed release. */
+export async function measureRound(ctx: ServiceContext, run: TargetRun, versions: { v1: number; v2: number }) {
+  run.promotions.push(await promoteCycle(ctx, run.serving, versions.v2));
+  run.rollbacks.push(await rollbackCycle(ctx, run.serving, run.endpointId));
+  run.failures.push(await failedReleaseCycle(ctx, run.serving, run.failing, versions.v1));
+}
+
+/**
+ * Each cycle's time outside its wait for the target to settle (the `wait-healthy` steps, which hold the target's own
+ * provisioning time and the polling around it): the portal's own work, this bench's poll and its request.
+ */
+export async function outsideTheWait(database: Db, cycles: Cycle[]) {
+  const waits = await database.deploymentEvent.findMany({
+    where: { deploymentId: { in: cycles.map((c) => c.deploymentId) }, step: "wait-healthy" },
+    select: { deploymentId: true, startedAt: true, finishedAt: true },
+  });
+  return cycles.map(
+    (cycle) =>
+      cycle.totalMs -
+      waits
+        .filter((w) => w.deploymentId === cycle.deploymentId)
+        .reduce((sum, w) => sum + ((w.finishedAt ?? w.startedAt).getTime() - w.startedAt.getTime()), 0),
+  );
 }

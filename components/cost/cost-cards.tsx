@@ -40,11 +40,13 @@ export function CostCards({ total, range }: { total: Total; range: string }) {
       />
       <Stat
         label="$ per 1,000 predictions"
-        value={formatUsd(total.usdPer1kPredictions)}
+        value={total.predictions === null ? "not measured" : formatUsd(total.usdPer1kPredictions)}
         hint={
-          total.predictions > 0
-            ? `${formatCount(total.predictions)} predictions in the range`
-            : "no predictions in the range"
+          total.predictions === null
+            ? `predictions not measured for ${total.predictionsNotMeasured.join(", ")}`
+            : total.predictions > 0
+              ? `${formatCount(total.predictions)} predictions in the range, each counted on its own target`
+              : "no predictions in the range"
         }
         testId="cost-usd-per-1k"
       />

@@ -15,6 +15,7 @@ import { CostCards } from "@/components/cost/cost-cards";
 import { CostTable } from "@/components/cost/cost-table";
 import { CostPerPredictionChart, CostTrendChart } from "@/components/cost/cost-trend-chart";
 import { parseCostState, serializeCostState } from "@/components/cost/cost-url";
+import { UnmeasuredPredictionsNotice } from "@/components/cost/unmeasured-predictions-notice";
 
 type QueryError = { message: string; data?: { code?: string } | null };
 
@@ -42,7 +43,7 @@ export function CostPage() {
     <>
       <PageHeader
         title="Cost"
-        description="Instance-seconds measured by Prometheus from the runtimes' and targets' instance gauges, priced from the admin price table; predictions from the runtime's counters."
+        description="Instance-seconds measured by Prometheus from the local runtime's instance gauge and the SageMaker and Kubernetes instance counts read from the targets, priced from the admin price table; each endpoint's predictions counted on its own target (runtime counters, Kubernetes pods' counters, SageMaker's CloudWatch Invocations)."
         actions={<RangePicker ranges={COST_RANGE_KEYS} value={range} onChange={(next) => update({ range: next })} />}
       />
       {overview.isPending ? (
@@ -61,6 +62,7 @@ export function CostPage() {
             sampled every {overview.data.window.stepSeconds} s
           </p>
           <CostCards total={overview.data.total} range={range} />
+          <UnmeasuredPredictionsNotice predictions={overview.data.predictions} />
           {trend.isError ? (
             <ErrorState error={describeError(trend.error)} onRetry={() => void trend.refetch()} />
           ) : trend.data ? (
@@ -72,12 +74,20 @@ export function CostPage() {
             <LoadingState label="Loading trends…" />
           )}
           <section className="space-y-3">
+            <h2 className="text-lg font-semibold text-slate-900">By target</h2>
+            <CostTable caption="Target" rows={overview.data.byTarget} testId="cost-by-target" />
             <h2 className="text-lg font-semibold text-slate-900">By team</h2>
             <CostTable caption="Team" rows={overview.data.byTeam} testId="cost-by-team" />
             <h2 className="text-lg font-semibold text-slate-900">By model</h2>
             <CostTable caption="Model" rows={overview.data.byModel} testId="cost-by-model" />
             <h2 className="text-lg font-semibold text-slate-900">By endpoint</h2>
-            <CostTable caption="Endpoint" rows={overview.data.byEndpoint} testId="cost-by-endpoint" showOwner />
+            <CostTable
+              caption="Endpoint"
+              rows={overview.data.byEndpoint}
+              testId="cost-by-endpoint"
+              showOwner
+              showTarget
+            />
           </section>
           <details className="text-xs text-slate-600">
             <summary className="cursor-pointer font-medium">PromQL behind these numbers</summary>

@@ -2,21 +2,29 @@ import { Badge } from "@/components/ui/badge";
 import { tableClasses as t } from "@/components/ui/table-classes";
 import { cn } from "@/lib/cn";
 import type { RouterOutputs } from "@/trpc/react";
-import { formatCount, formatInstanceHours, formatUsd } from "@/components/cost/cost-format";
+import { formatInstanceHours, formatUsd } from "@/components/cost/cost-format";
+import { PredictionsCell } from "@/components/cost/predictions-cell";
+import { TargetBadge } from "@/components/cost/target-badge";
 
 type Row = RouterOutputs["cost"]["overview"]["byEndpoint"][number];
 
-/** Cost rows for one grouping (endpoint, model or team), most expensive first. */
+/**
+ * Cost rows for one grouping (endpoint, model, team or target), most expensive first. Each row's $/1k predictions is
+ * its endpoints' cost over the same endpoints' predictions, each counted on its own target; "not measured" when some
+ * could not be counted.
+ */
 export function CostTable({
   caption,
   rows,
   testId,
   showOwner,
+  showTarget,
 }: {
   caption: string;
   rows: Row[];
   testId: string;
   showOwner?: boolean;
+  showTarget?: boolean;
 }) {
   return (
     <div className={t.wrapper}>
@@ -57,10 +65,12 @@ export function CostTable({
               data-row={row.label}
               data-instance-seconds={row.instanceSeconds}
               data-usd={row.usd}
-              data-predictions={row.predictions}
+              data-predictions={row.predictions ?? "not-measured"}
+              data-target={row.target ?? "mixed"}
             >
               <th scope="row" className={cn(t.td, "font-medium text-slate-900")}>
                 {row.label}
+                {showTarget && row.target && <TargetBadge target={row.target} />}
                 {row.unpricedInstanceTypes.length > 0 && (
                   <Badge tone="amber" className="ml-2">
                     no price: {row.unpricedInstanceTypes.join(", ")}
@@ -75,8 +85,12 @@ export function CostTable({
                 {formatUsd(row.usd)}
               </td>
               <td className={cn(t.td, t.numeric)}>{formatUsd(row.usdPerHourNow)}</td>
-              <td className={cn(t.td, t.numeric)}>{formatCount(row.predictions)}</td>
-              <td className={cn(t.td, t.numeric)}>{formatUsd(row.usdPer1kPredictions)}</td>
+              <td className={cn(t.td, t.numeric)} data-cell="predictions">
+                <PredictionsCell predictions={row.predictions} notMeasured={row.predictionsNotMeasured} />
+              </td>
+              <td className={cn(t.td, t.numeric)} data-cell="usd-per-1k">
+                {row.predictions === null ? "not measured" : formatUsd(row.usdPer1kPredictions)}
+              </td>
             </tr>
           ))}
         </tbody>

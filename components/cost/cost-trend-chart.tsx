@@ -82,7 +82,10 @@ export const CostTrendChart = memo(function CostTrendChart({ trend }: { trend: T
   );
 });
 
-/** $ per 1,000 predictions over time: $/hour divided by predictions per hour, where anything was predicted. */
+/**
+ * $ per 1,000 predictions over time: the $/hour of the endpoints whose predictions Prometheus counts (local runtime,
+ * Kubernetes pods) over their predictions per hour; SageMaker endpoints are left out and named under the chart.
+ */
 export const CostPerPredictionChart = memo(function CostPerPredictionChart({ trend }: { trend: Trend }) {
   const tick = tickFor(trend.end.getTime() - trend.start.getTime());
   return (
@@ -122,6 +125,12 @@ export const CostPerPredictionChart = memo(function CostPerPredictionChart({ tre
           </LineChart>
         </ResponsiveContainer>
       </div>
+      {trend.per1kExcludes.length > 0 && (
+        <p className="mt-2 text-xs text-slate-500" data-testid="usd-per-1k-excludes">
+          Leaves out {trend.per1kExcludes.join(", ")}: their predictions are counted by CloudWatch, not Prometheus (see
+          the table below).
+        </p>
+      )}
     </Card>
   );
 });

@@ -1,5 +1,10 @@
 import type { BadgeTone } from "@/components/ui/badge";
-import type { DeploymentEnvironment, DeploymentStatus, DeploymentTargetKind } from "@/contracts/enums";
+import {
+  isActiveDeploymentStatus,
+  type DeploymentEnvironment,
+  type DeploymentStatus,
+  type DeploymentTargetKind,
+} from "@/contracts/enums";
 import type { rolloutStrategySchema } from "@/contracts/deployments";
 import type { z } from "zod";
 
@@ -39,8 +44,7 @@ export const STATUS_TONES: Record<DeploymentStatus, BadgeTone> = {
 };
 
 /** Whether a deployment may still change, so its page keeps polling. */
-export const isActiveStatus = (status: DeploymentStatus) =>
-  status === "QUEUED" || status === "RUNNING" || status === "ROLLING_BACK" || status === "AWAITING_DECISION";
+export const isActiveStatus = isActiveDeploymentStatus;
 
 /** "All at once", "Canary 10%, bake 5m 00s", "Linear 25% steps, bake 30s each". */
 export function strategySummary(strategy: RolloutStrategy): string {

@@ -1,3 +1,4 @@
+import { errorMessage } from "@/lib/error-message";
 export const MAX_PANEL_ROWS = 100;
 
 type Row = Record<string, unknown>;
@@ -10,7 +11,7 @@ export function parseRows(text: string): { rows: Row[] } | { problem: string } {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { problem: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { problem: `Not valid JSON: ${errorMessage(error)}` };
   }
   const rows: unknown[] = Array.isArray(value) ? value : [value];
   if (rows.length === 0) return { problem: "Send at least one row" };

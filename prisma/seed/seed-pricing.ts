@@ -1,101 +1,11 @@
 import type { Db } from "@/server/db/client";
-import type { PriceFields } from "@/contracts/pricing";
+import { DEFAULT_PRICES, ensureDefaultPrices } from "@/server/services/cost/default-prices";
 
-const SAGEMAKER_SOURCE =
-  "AWS SageMaker real-time inference on-demand list price, us-east-1, as published on aws.amazon.com/sagemaker/pricing " +
-  "(seeded 2026-11; list prices change: an admin should check and edit them)";
-
-/** Public on-demand list prices plus a local CPU-hour price and example GPU node prices, all admin-editable. */
-export const SEED_PRICES: PriceFields[] = [
-  {
-    name: "local-cpu",
-    target: "LOCAL",
-    hourlyUsd: 0.0425,
-    vcpus: 1,
-    memoryGib: 2,
-    gpus: 0,
-    source:
-      "Local CPU-hour: one vCPU of an AWS EC2 c5.xlarge on-demand in us-east-1 ($0.17/hour for 4 vCPUs), " +
-      "a stand-in for what a host CPU costs; edit it to your own internal rate",
-  },
-  {
-    name: "ml.t2.medium",
-    target: "SAGEMAKER",
-    hourlyUsd: 0.056,
-    vcpus: 2,
-    memoryGib: 4,
-    gpus: 0,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "ml.m5.large",
-    target: "SAGEMAKER",
-    hourlyUsd: 0.115,
-    vcpus: 2,
-    memoryGib: 8,
-    gpus: 0,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "ml.m5.xlarge",
-    target: "SAGEMAKER",
-    hourlyUsd: 0.23,
-    vcpus: 4,
-    memoryGib: 16,
-    gpus: 0,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "ml.c5.xlarge",
-    target: "SAGEMAKER",
-    hourlyUsd: 0.204,
-    vcpus: 4,
-    memoryGib: 8,
-    gpus: 0,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "ml.g4dn.xlarge",
-    target: "SAGEMAKER",
-    hourlyUsd: 0.736,
-    vcpus: 4,
-    memoryGib: 16,
-    gpus: 1,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "ml.g5.xlarge",
-    target: "SAGEMAKER",
-    hourlyUsd: 1.408,
-    vcpus: 4,
-    memoryGib: 16,
-    gpus: 1,
-    source: SAGEMAKER_SOURCE,
-  },
-  {
-    name: "gpu-t4-node",
-    target: "KUBERNETES",
-    hourlyUsd: 0.526,
-    vcpus: 4,
-    memoryGib: 16,
-    gpus: 1,
-    source:
-      "Example only: a Kubernetes node priced like an AWS EC2 g4dn.xlarge on-demand in us-east-1 (1× NVIDIA T4); set your cluster's rate",
-  },
-  {
-    name: "gpu-a10g-node",
-    target: "KUBERNETES",
-    hourlyUsd: 1.006,
-    vcpus: 4,
-    memoryGib: 16,
-    gpus: 1,
-    source:
-      "Example only: a Kubernetes node priced like an AWS EC2 g5.xlarge on-demand in us-east-1 (1× NVIDIA A10G); set your cluster's rate",
-  },
-];
+/** The seed's prices are the defaults every installation gets (server/services/cost/default-prices.ts). */
+export const SEED_PRICES = DEFAULT_PRICES;
 
 /** Adds the seed prices that are missing; prices an admin already edited are left alone. */
 export async function seedPricing(database: Db) {
-  const { count } = await database.pricedInstanceType.createMany({ data: SEED_PRICES, skipDuplicates: true });
+  const count = await ensureDefaultPrices({ db: database });
   if (count > 0) console.log(`Seeded ${count} instance prices.`);
 }

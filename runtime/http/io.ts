@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { badRequest, RuntimeError } from "@/runtime/errors";
+import { errorMessage } from "@/lib/error-message";
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -12,7 +13,7 @@ function parseJson(chunks: Buffer[], size: number): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(`The body is not valid JSON: ${errorMessage(error)}`);
   }
 }
 

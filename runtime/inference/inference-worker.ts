@@ -2,6 +2,7 @@ import { parentPort } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
 import type { WorkerRequest, WorkerResponse } from "@/runtime/inference/messages";
 import { feedsFromBatch, type WireBatch, type WireFeeds, type WireTensor } from "@/runtime/inference/tensors";
+import { errorMessage } from "@/lib/error-message";
 
 // One inference thread: holds an onnxruntime session per loaded model and runs batches, so session.run (blocking
 // native work) never runs on the HTTP thread. Each session uses one intra-op thread; the pool gives parallelism.
@@ -62,7 +63,6 @@ async function handle(request: WorkerRequest): Promise<{ response: WorkerRespons
 port.on("message", (request: WorkerRequest) => {
   handle(request).then(
     ({ response, transfer }) => port.postMessage(response, transfer ?? []),
-    (error: unknown) =>
-      port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) => port.postMessage({ id: request.id, ok: false, message: errorMessage(error) }),
   );
 });

@@ -8,6 +8,7 @@ import type { Prediction } from "@/contracts/runtime-predict";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { DynamicBatcher } from "@/runtime/serving/batcher";
 import type { ValidatedRow } from "@/runtime/serving/signature-validation";
+import { errorMessage } from "@/lib/error-message";
 
 /** A loaded model version serving part of an endpoint's traffic. */
 export type Variant = {
@@ -26,7 +27,7 @@ async function readVerifiedModel(config: VariantConfig): Promise<Uint8Array> {
   try {
     bytes = await readFile(config.modelPath);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw unprocessable(`Variant "${config.variantName}": cannot read ${config.modelPath} (${reason})`, {
       variant: config.variantName,
     });
@@ -56,7 +57,7 @@ export async function loadVariant(
     await deps.pool.load(modelKey, bytes);
   } catch (error) {
     await deps.pool.unload(modelKey);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw unprocessable(`Variant "${config.variantName}": onnxruntime cannot load ${config.modelPath}: ${reason}`, {
       variant: config.variantName,
     });

@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { Actor } from "@/server/auth/actor";
 import type { Db } from "@/server/db/client";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
@@ -29,6 +30,8 @@ export type SystemContext = {
   artifacts: ArtifactStore;
   clock: Clock;
   settings: ServiceSettings;
+  /** CloudWatch in SageMaker's account and region (invocation counts); absent when no SageMaker target is configured. */
+  cloudwatch?: CloudWatchClient;
 };
 
 /** What every service function receives: the system context and who is acting. */
@@ -41,7 +44,7 @@ export type ReadContext = Pick<ServiceContext, "db">;
 export type AuditedContext = Pick<ServiceContext, "db" | "actor">;
 
 /** For read-only services over the database and Prometheus (dashboards, alert checks). */
-export type MetricsContext = Pick<ServiceContext, "db" | "prometheus" | "clock">;
+export type MetricsContext = Pick<ServiceContext, "db" | "prometheus" | "clock" | "cloudwatch">;
 
 /** The service context of `actor` (a person, or a pipeline with one of their tokens) on `system`. */
 export function actingAs(system: SystemContext, actor: Actor): ServiceContext {

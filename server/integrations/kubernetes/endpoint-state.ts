@@ -1,6 +1,8 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { EndpointState, EndpointStatus, VariantState } from "@/server/integrations/targets/deployment-target";
 import { ANNOTATION, LABEL } from "@/server/integrations/kubernetes/labels";
+import { DEFAULT_INSTANCE_TYPES } from "@/server/integrations/kubernetes/resources";
+import type { LiveVariantInstances } from "@/server/integrations/targets/instance-counts";
 import type { RouteReadiness } from "@/server/integrations/kubernetes/route-status";
 
 /** What the endpoint's HTTPRoute says: each variant's weight and whether the gateway has taken it. */
@@ -49,6 +51,21 @@ export function deploymentRollout(deployment: V1Deployment): Rollout {
     ...(replicaFailure?.status === "True"
       ? { problem: replicaFailure.message ?? replicaFailure.reason ?? "replica failure" }
       : {}),
+  };
+}
+
+/**
+ * A Deployment's ready replicas, as cost counts them, with the instance type it was rendered with (Deployments from
+ * before that annotation: the flavour's default, from the runtime label).
+ */
+export function liveInstances(deployment: V1Deployment): LiveVariantInstances {
+  const metadata = deployment.metadata;
+  const flavourDefault =
+    metadata?.labels?.[LABEL.name] === "vllm" ? DEFAULT_INSTANCE_TYPES.VLLM : DEFAULT_INSTANCE_TYPES.ONNX;
+  return {
+    variantName: deploymentRollout(deployment).variantName,
+    instanceType: metadata?.annotations?.[ANNOTATION.instanceType] ?? flavourDefault,
+    instances: deployment.status?.readyReplicas ?? 0,
   };
 }
 

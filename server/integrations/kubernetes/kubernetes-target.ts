@@ -1,7 +1,8 @@
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import { PrometheusGuardrails } from "@/server/integrations/kubernetes/prometheus-guardrails";
 import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
-import { DEFAULT_INSTANCE_TYPES } from "@/server/integrations/kubernetes/resources";
+import { instanceTypeOf } from "@/server/integrations/kubernetes/resources";
+import type { InstanceCountSource, LiveVariantInstances } from "@/server/integrations/targets/instance-counts";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
@@ -15,7 +16,7 @@ import type {
 } from "@/server/integrations/targets/deployment-target";
 import { ClusterObjects } from "@/server/integrations/kubernetes/cluster-objects";
 import { kubernetesTargetConfigFromEnv, type KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { endpointState, type RouteView } from "@/server/integrations/kubernetes/endpoint-state";
+import { endpointState, liveInstances, type RouteView } from "@/server/integrations/kubernetes/endpoint-state";
 import { endpointLabelSelector } from "@/server/integrations/kubernetes/labels";
 import { DEPLOYMENT, HTTP_ROUTE, MANAGED_KINDS, type ObjectKind } from "@/server/integrations/kubernetes/object-kinds";
 import { endpointObjectName } from "@/server/integrations/kubernetes/object-names";
@@ -41,7 +42,7 @@ async function removeObject(objects: ClusterObjects, kind: ObjectKind, object: K
  * Traffic shifting is done by the deployment worker through `setWeights`, so the `rollout` option of `apply` is not
  * used here.
  */
-export class KubernetesTarget implements DeploymentTarget {
+export class KubernetesTarget implements DeploymentTarget, InstanceCountSource {
   readonly kind = "kubernetes" as const;
   readonly trafficShifting = TRAFFIC_SHIFTING.KUBERNETES;
 
@@ -74,11 +75,14 @@ export class KubernetesTarget implements DeploymentTarget {
 
   /** Without a named resource profile a variant runs on the flavour's defaults, priced as "k8s-onnx" / "k8s-vllm". */
   sizing(variant: VariantSpec): VariantSizing {
-    return {
-      instanceType:
-        variant.instanceType ?? (variant.format === "VLLM" ? DEFAULT_INSTANCE_TYPES.VLLM : DEFAULT_INSTANCE_TYPES.ONNX),
-      instanceCount: variant.instanceCount ?? 1,
-    };
+    return { instanceType: instanceTypeOf(variant), instanceCount: variant.instanceCount ?? 1 };
+  }
+
+  /** Each variant's ready replicas (Deployment `status.readyReplicas`) and the instance type it was rendered with. */
+  async readInstances(endpointName: string): Promise<LiveVariantInstances[]> {
+    const objects = await this.objects();
+    const deployments = await objects.list<V1Deployment>(DEPLOYMENT, endpointLabelSelector(endpointName));
+    return deployments.map(liveInstances);
   }
 
   async apply(spec: EndpointSpec): Promise<EndpointState> {

@@ -14,6 +14,8 @@ export const ANNOTATION = {
   variant: "modelport.dev/variant",
   /** On the HTTPRoute: backend Service name → variant name, since Service names are derived and not reversible. */
   backends: "modelport.dev/backends",
+  /** On a Deployment: the instance type (profile) its pods are priced as, read back with the ready replicas for cost. */
+  instanceType: "modelport.dev/instance-type",
 } as const;
 
 export const MANAGED_BY = "modelport";

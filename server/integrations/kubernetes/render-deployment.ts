@@ -3,6 +3,7 @@ import type { IContainer, IPodSpec, IVolume } from "kubernetes-models/v1";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 import {
+  ANNOTATION,
   variantAnnotations,
   variantLabels,
   variantSelector,
@@ -11,7 +12,7 @@ import {
 import { modelVolume, type ModelVolume } from "@/server/integrations/kubernetes/model-volume";
 import { variantObjectName } from "@/server/integrations/kubernetes/object-names";
 import { onnxContainer } from "@/server/integrations/kubernetes/onnx-container";
-import { GPU_RESOURCE } from "@/server/integrations/kubernetes/resources";
+import { GPU_RESOURCE, instanceTypeOf } from "@/server/integrations/kubernetes/resources";
 import { scratchVolume, sharedMemoryVolume } from "@/server/integrations/kubernetes/scratch-volume";
 import { podSecurityContext } from "@/server/integrations/kubernetes/security";
 import { vllmContainer } from "@/server/integrations/kubernetes/vllm-container";
@@ -82,7 +83,10 @@ export function renderDeployment(
       name: variantObjectName(endpointName, variant.variantName),
       namespace: config.namespace,
       labels,
-      annotations: variantAnnotations(endpointName, variant.variantName),
+      annotations: {
+        ...variantAnnotations(endpointName, variant.variantName),
+        [ANNOTATION.instanceType]: instanceTypeOf(variant),
+      },
     },
     spec: {
       ...(hasAutoscaler(variant, config) ? {} : { replicas: replicaCount(variant) }),

@@ -8,6 +8,13 @@ export const GPU_RESOURCE = "nvidia.com/gpu";
 /** What a variant on a flavour's default resources is recorded (and priced) as, when it names no profile. */
 export const DEFAULT_INSTANCE_TYPES = { ONNX: "k8s-onnx", VLLM: "k8s-vllm" } as const;
 
+/** What the variant runs on: its named profile, else its flavour's default (how cost prices it). */
+export function instanceTypeOf(variant: VariantSpec): string {
+  return (
+    variant.instanceType ?? (variant.format === "VLLM" ? DEFAULT_INSTANCE_TYPES.VLLM : DEFAULT_INSTANCE_TYPES.ONNX)
+  );
+}
+
 const isFlavourDefault = (instanceType: string) => Object.values<string>(DEFAULT_INSTANCE_TYPES).includes(instanceType);
 
 /**

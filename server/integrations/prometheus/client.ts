@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/server/errors";
 import { clampStep, parseSampleValue } from "@/server/integrations/prometheus/promql";
+import { errorMessage } from "@/lib/error-message";
 
 export type InstantSample = { metric: Record<string, string>; value: number; timestamp: number };
 export type RangeSeries = { metric: Record<string, string>; values: Array<{ timestamp: number; value: number }> };
@@ -85,7 +86,7 @@ export class PrometheusClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new AppError("UNAVAILABLE", `Prometheus at ${this.baseUrl} did not answer: ${reason}`);
     }
     const text = await response.text();

@@ -2,6 +2,8 @@ import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
 
 export const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
+/** What a variant runs on when neither it nor MODELPORT_SAGEMAKER_INSTANCE_TYPE names an instance type. */
+export const DEFAULT_SAGEMAKER_INSTANCE_TYPE = ProductionVariantInstanceType.ML_M5_LARGE;
 export const instanceTypeSchema = z.enum(INSTANCE_TYPES, {
   error: (issue) => `${String(issue.input)} is not a SageMaker real-time instance type (e.g. ml.m5.large)`,
 });
@@ -83,7 +85,7 @@ const configFields = z.object({
     .min(MIN_PART_BYTES)
     .max(5 * GIB)
     .default(16 * MIB),
-  defaultInstanceType: instanceTypeSchema,
+  defaultInstanceType: instanceTypeSchema.default(DEFAULT_SAGEMAKER_INSTANCE_TYPE),
   defaultInstanceCount: z.number().int().min(1).max(100).default(1),
   rollbackAlarmNames: z
     .array(z.string().trim().min(1).max(255))
@@ -108,7 +110,7 @@ const configFields = z.object({
     })
     .prefault({}),
   endpointUrl: z.url().optional(),
-  /** A CloudWatch endpoint instead of AWS's (the portal reads a release's metrics from it), e.g. a local stand-in. */
+  /** CloudWatch's endpoint (invocation counts, guardrail readings); the region's own when unset. */
   cloudWatchEndpointUrl: z.url().optional(),
   /** How long `delete` waits for SageMaker to finish removing an endpoint before its configs and models go. */
   deleteTimeoutSeconds: z.number().int().min(0).default(900),

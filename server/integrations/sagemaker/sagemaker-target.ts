@@ -1,4 +1,5 @@
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
 import { CloudWatchGuardrails } from "@/server/integrations/sagemaker/cloudwatch-guardrails";
 import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -12,6 +13,7 @@ import type {
   VariantSizing,
   VariantSpec,
 } from "@/server/integrations/targets/deployment-target";
+import type { InstanceCountSource, LiveVariantInstances } from "@/server/integrations/targets/instance-counts";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { SageMakerApi } from "@/server/integrations/sagemaker/api";
 import { deleteCreatedResources } from "@/server/integrations/sagemaker/cleanup";
@@ -46,6 +48,7 @@ import {
 import { assertValidWeights } from "@/server/integrations/sagemaker/spec";
 import { sleep } from "@/server/integrations/sagemaker/timing";
 import { weightsMatch } from "@/server/integrations/sagemaker/weights";
+import { errorMessage } from "@/lib/error-message";
 
 /**
  * The one variant every version of a model takes on its endpoint. SageMaker's canary and linear traffic shifting only
@@ -60,13 +63,6 @@ export function createSageMakerClient(config: SageMakerConfig): SageMakerClient 
     region: config.region,
     maxAttempts: 1,
     ...(config.endpointUrl && { endpoint: config.endpointUrl }),
-  });
-}
-
-export function createCloudWatchClient(config: SageMakerConfig): CloudWatchClient {
-  return new CloudWatchClient({
-    region: config.region,
-    ...(config.cloudWatchEndpointUrl && { endpoint: config.cloudWatchEndpointUrl }),
   });
 }
 
@@ -85,7 +81,7 @@ const variantNames = (live: DescribeEndpointCommandOutput) =>
  * resource name is derived from content, so a retried job finds what an earlier attempt created instead of creating
  * it twice.
  */
-export class SageMakerTarget implements DeploymentTarget {
+export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   readonly kind = "sagemaker" as const;
   readonly trafficShifting = TRAFFIC_SHIFTING.SAGEMAKER;
   readonly config: SageMakerConfig;
@@ -160,6 +156,29 @@ export class SageMakerTarget implements DeploymentTarget {
 
   async describe(endpointName: string): Promise<EndpointState> {
     return toEndpointState(endpointName, await this.api.describeEndpoint(endpointName));
+  }
+
+  /**
+   * Instances each variant runs now: DescribeEndpoint's `CurrentInstanceCount` on the instance type its endpoint config
+   * gives, plus, during a blue/green update, the new fleet SageMaker runs beside it (`PendingDeploymentSummary`).
+   */
+  async readInstances(endpointName: string): Promise<LiveVariantInstances[]> {
+    const live = await this.api.describeEndpoint(endpointName);
+    if (!live) return [];
+    const config = live.EndpointConfigName ? await this.api.describeEndpointConfig(live.EndpointConfigName) : undefined;
+    const types = new Map((config?.ProductionVariants ?? []).map((v) => [v.VariantName, v.InstanceType]));
+    const serving = (live.ProductionVariants ?? []).flatMap((v) => {
+      const instanceType = types.get(v.VariantName);
+      return instanceType
+        ? [{ variantName: v.VariantName ?? "", instanceType, instances: v.CurrentInstanceCount ?? 0 }]
+        : [];
+    });
+    const pending = (live.PendingDeploymentSummary?.ProductionVariants ?? []).flatMap((v) =>
+      v.InstanceType && (v.CurrentInstanceCount ?? 0) > 0
+        ? [{ variantName: v.VariantName ?? "", instanceType: v.InstanceType, instances: v.CurrentInstanceCount ?? 0 }]
+        : [],
+    );
+    return [...serving, ...pending];
   }
 
   /**
@@ -325,7 +344,7 @@ export class SageMakerTarget implements DeploymentTarget {
     try {
       await this.sendUpdate(endpointName, previous, restoreDeploymentConfig(this.config));
     } catch (error) {
-      const refusal = error instanceof Error ? error.message : String(error);
+      const refusal = errorMessage(error);
       return withFailure(
         toEndpointState(endpointName, live),
         `${reason}. Restoring ${previous} was refused: ${refusal}`,

@@ -15,6 +15,7 @@ import { env } from "@/server/env";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
+import { errorMessage } from "@/lib/error-message";
 
 /** This worker process, as the owner of the deployments it leases. */
 const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -49,9 +50,7 @@ function targets(context: SystemContext) {
       try {
         wired = FACTORIES[kind](context);
       } catch (error) {
-        throw new DeploymentFailure(
-          `The ${kind.toLowerCase()} target is not configured: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new DeploymentFailure(`The ${kind.toLowerCase()} target is not configured: ${errorMessage(error)}`);
       }
       built.set(kind, wired);
     }

@@ -53,7 +53,7 @@ export async function teamForecasts(ctx: MetricsContext): Promise<TeamForecasts>
   const now = ctx.clock();
   const month = monthOf(now);
   const window = costWindow({ start: month.start, end: now });
-  const [{ usage, predictionsByEndpoint, promql }, prices, teams] = await Promise.all([
+  const [{ usage, promql }, prices, teams] = await Promise.all([
     measureUsage(ctx.prometheus, window),
     priceTable(ctx),
     ctx.db.team.findMany({
@@ -62,7 +62,8 @@ export async function teamForecasts(ctx: MetricsContext): Promise<TeamForecasts>
     }),
   ]);
   const owners = await endpointOwners(ctx, [...new Set(usage.map((u) => u.endpoint))]);
-  const costs = new Map(costRows(usage, predictionsByEndpoint, prices, groupings(owners).team).map((r) => [r.key, r]));
+  // Spend only: a forecast needs no prediction counts.
+  const costs = new Map(costRows(usage, new Map(), prices, groupings(owners).team).map((r) => [r.key, r]));
   const forecasts: TeamForecast[] = teams.map((team) => {
     const cost = costs.get(team.id);
     const monthlyUsd = team.budget?.monthlyUsd.toNumber() ?? null;

@@ -3,7 +3,9 @@ import type { MetricsContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { alignWindow, type AlignedWindow } from "@/server/services/cost/cost-math";
 import { COST_RANGES } from "@/contracts/cost-ranges";
-import { instanceSecondsQuery, instancesNowQuery, predictionsQuery } from "@/server/services/cost/cost-queries";
+import { deploymentTargetKindSchema, type DeploymentTargetKind } from "@/contracts/enums";
+import { instanceSecondsQuery, instancesNowQuery } from "@/server/services/cost/cost-queries";
+import { measurePredictions } from "@/server/services/cost/predictions";
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import { endpointOwners } from "@/server/services/cost/endpoint-owners";
 import { priceTable } from "@/server/services/cost/pricing";
@@ -37,68 +39,79 @@ export function costWindow(input: CostWindowInput): AlignedWindow {
   return alignWindow(start, end, step);
 }
 
-/** Instance-seconds, current instances and predictions per variant, straight from Prometheus. */
+/** The target whose gauge measured a series: the target gauge's `target` label, else the local runtime. */
+function gaugeTarget(metric: Record<string, string>): DeploymentTargetKind {
+  const parsed = deploymentTargetKindSchema.safeParse((metric.target ?? "local").toUpperCase());
+  return parsed.success ? parsed.data : "LOCAL";
+}
+
+/** Instance-seconds and current instances per variant, straight from Prometheus. */
 export async function measureUsage(prometheus: PrometheusSource, window: AlignedWindow) {
   const queries = {
     instanceSeconds: instanceSecondsQuery(window.rangeSeconds, window.stepSeconds),
     instancesNow: instancesNowQuery(),
-    predictions: predictionsQuery(window.rangeSeconds),
   };
   const time = window.evaluationTime;
-  const [seconds, now, predicted] = await Promise.all([
+  const [seconds, now] = await Promise.all([
     prometheus.query(queries.instanceSeconds, time),
     prometheus.query(queries.instancesNow, window.requestedEnd),
-    prometheus.query(queries.predictions, time),
   ]);
   const usage = new Map<string, VariantUsage>();
   const entry = (m: Record<string, string>) => {
-    const u = { endpoint: m.endpoint ?? "", variant: m.variant ?? "", instanceType: m.instance_type ?? "" };
-    const key = `${u.endpoint}\u0000${u.variant}\u0000${u.instanceType}`;
+    const u = {
+      endpoint: m.endpoint ?? "",
+      variant: m.variant ?? "",
+      instanceType: m.instance_type ?? "",
+      target: gaugeTarget(m),
+    };
+    const key = `${u.endpoint}\u0000${u.variant}\u0000${u.instanceType}\u0000${u.target}`;
     let found = usage.get(key);
     if (!found) usage.set(key, (found = { ...u, instanceSeconds: 0, instancesNow: 0 }));
     return found;
   };
   for (const s of seconds) entry(s.metric).instanceSeconds += finite(s.value);
   for (const s of now) entry(s.metric).instancesNow += finite(s.value);
-  const predictionsByEndpoint = new Map<string, number>();
-  for (const s of predicted) {
-    const endpoint = s.metric.endpoint ?? "";
-    predictionsByEndpoint.set(endpoint, (predictionsByEndpoint.get(endpoint) ?? 0) + finite(s.value));
-  }
   const promql: PromQuery[] = [
     { label: "Instance-seconds per variant (× price = $)", promql: queries.instanceSeconds, time },
     { label: "Instances now per variant (× price = $/hour)", promql: queries.instancesNow, time: window.requestedEnd },
-    { label: "Predictions per variant", promql: queries.predictions, time },
   ];
-  return { usage: [...usage.values()], predictionsByEndpoint, promql };
+  return { usage: [...usage.values()], promql };
 }
 
 const finite = (value: number) => (Number.isFinite(value) ? value : 0);
 
-/** Cost for a window: totals and rows by endpoint, model and team, with the PromQL behind every number. */
+/**
+ * Cost for a window: totals and rows by endpoint, model, team and target, with the PromQL behind every number. Each
+ * endpoint's predictions are counted on its own target (measurePredictions), so $/1k predictions divides a row's cost
+ * by the predictions of the same endpoints.
+ */
 export async function costOverview(
-  ctx: Pick<MetricsContext, "db" | "prometheus">,
+  ctx: Pick<MetricsContext, "db" | "prometheus" | "cloudwatch">,
   input: CostWindowInput,
 ): Promise<CostOverview> {
   const window = costWindow(input);
-  const [{ usage, predictionsByEndpoint, promql }, prices] = await Promise.all([
+  const [{ usage, promql: usageQueries }, prices] = await Promise.all([
     measureUsage(ctx.prometheus, window),
     priceTable(ctx),
   ]);
-  const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictionsByEndpoint.keys()])];
+  const { predictions, promql: predictionQueries } = await measurePredictions(ctx, window, usage);
+  const endpoints = [...new Set([...usage.map((u) => u.endpoint), ...predictions.keys()])];
   const owners = await endpointOwners(ctx, endpoints);
-  const by = groupings(owners);
-  const rows = (grouping: (typeof by)[keyof typeof by]) => costRows(usage, predictionsByEndpoint, prices, grouping);
+  const by = groupings(owners, new Map([...predictions.values()].map((p) => [p.endpoint, p.target])));
+  const rows = (grouping: (typeof by)[keyof typeof by]) => costRows(usage, predictions, prices, grouping);
   const [total] = rows(by.total);
+  const predicted = [...predictions.values()].some((p) => (p.predictions ?? 0) > 0);
   return {
     window: { start: window.start, end: window.end, stepSeconds: window.stepSeconds },
-    measured: usage.length > 0 || predictionsByEndpoint.size > 0,
+    measured: usage.length > 0 || predicted,
     total: total ?? null,
     byEndpoint: rows(by.endpoint),
     byModel: rows(by.model),
     byTeam: rows(by.team),
+    byTarget: rows(by.target),
     variants: usage,
+    predictions: [...predictions.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint)),
     prices: Object.fromEntries(prices),
-    promql,
+    promql: [...usageQueries, ...predictionQueries],
   };
 }

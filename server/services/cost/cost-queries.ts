@@ -2,16 +2,25 @@
  * The PromQL behind every cost number, returned with the numbers so anyone can rerun them in Prometheus.
  *
  * Instances come from two gauge families: the local runtime's `modelport_runtime_variant_instances` (set while a
- * variant is loaded) and the worker's `modelport_target_variant_instances` (SageMaker and Kubernetes variants,
- * read from the database on scrape). They never share a label set (the target family has a `target` label), so
- * `or` simply unions them.
+ * variant is loaded) and `modelport_target_variant_instances`, the SageMaker and Kubernetes instance counts one worker
+ * process (the lease holder) reads from the targets themselves. They never share a label set (the target family has a
+ * `target` label), so `or` simply unions them. Runtime pods on Kubernetes export the runtime's families too; their
+ * series carry the `modelport_endpoint` label the pod scrape copies from the pod's labels (docs/operations.md), so the
+ * local runtime's own series are the ones without it, and pods' instances are never counted twice.
  */
 export const RUNTIME_INSTANCES = "modelport_runtime_variant_instances";
 export const TARGET_INSTANCES = "modelport_target_variant_instances";
 export const PREDICTED_ROWS = "modelport_runtime_predicted_rows_total";
 
-const INSTANCES = `(${RUNTIME_INSTANCES} or ${TARGET_INSTANCES})`;
-const BY_VARIANT = "endpoint, variant, instance_type";
+/** The label the Kubernetes pod scrape sets from `modelport.dev/endpoint` (the endpoint's object name). */
+export const POD_ENDPOINT_LABEL = "modelport_endpoint";
+export const POD_VARIANT_LABEL = "modelport_variant";
+
+const LOCAL_ONLY = `{${POD_ENDPOINT_LABEL}=""}`;
+const PODS_ONLY = `{${POD_ENDPOINT_LABEL}!=""}`;
+
+const INSTANCES = `(${RUNTIME_INSTANCES}${LOCAL_ONLY} or ${TARGET_INSTANCES})`;
+const BY_VARIANT = "endpoint, variant, instance_type, target";
 
 /**
  * Instance-seconds per variant over the window: the gauge sampled at every step by a subquery, each sample standing
@@ -29,23 +38,49 @@ export function instancesNowQuery(): string {
 }
 
 /**
- * Rows predicted in the window, per variant. A counter's exact increase is its value at the end minus its value at
- * the start (0 when the series was born inside the window); increase() would extrapolate to the window's edges and
- * give fractions. Series whose counter reset inside the window (a runtime restart) fall back to increase().
+ * Rows predicted in the window by the series `selector` picks, summed `by`. A counter's exact increase is its value at
+ * the end minus its value at the start (0 when the series was born inside the window); increase() would extrapolate to
+ * the window's edges and give fractions. Series whose counter reset inside the window (a restart) fall back to
+ * increase().
  */
+function predictedRowsQuery(rangeSeconds: number, selector: string, by: string): string {
+  const rows = `${PREDICTED_ROWS}${selector}`;
+  const exact = `(${rows} - (${rows} offset ${rangeSeconds}s or ${rows} * 0))`;
+  const restarted = `(resets(${rows}[${rangeSeconds}s]) > 0)`;
+  return `sum by (${by}) ((${exact} unless ${restarted}) or increase(${rows}[${rangeSeconds}s]))`;
+}
+
+/** Rows the local runtime predicted in the window, per endpoint and variant. */
 export function predictionsQuery(rangeSeconds: number): string {
-  const exact = `(${PREDICTED_ROWS} - (${PREDICTED_ROWS} offset ${rangeSeconds}s or ${PREDICTED_ROWS} * 0))`;
-  const restarted = `(resets(${PREDICTED_ROWS}[${rangeSeconds}s]) > 0)`;
-  return `sum by (endpoint, variant) ((${exact} unless ${restarted}) or increase(${PREDICTED_ROWS}[${rangeSeconds}s]))`;
+  return predictedRowsQuery(rangeSeconds, LOCAL_ONLY, "endpoint, variant");
+}
+
+/** Rows Kubernetes runtime pods predicted in the window, per endpoint object name and variant label. */
+export function podPredictionsQuery(rangeSeconds: number): string {
+  return predictedRowsQuery(rangeSeconds, PODS_ONLY, `${POD_ENDPOINT_LABEL}, ${POD_VARIANT_LABEL}`);
+}
+
+/**
+ * The Kubernetes endpoints whose pods Prometheus scraped during the window (`up` carries the pod scrape's labels): for
+ * those, no prediction series means no predictions; for the others the count is not measured.
+ */
+export function scrapedPodsQuery(rangeSeconds: number): string {
+  return `count by (${POD_ENDPOINT_LABEL}) (count_over_time(up${PODS_ONLY}[${rangeSeconds}s]))`;
 }
 
 /** For trends: instances per endpoint and instance type at each point of a range query. */
 export function instancesTrendQuery(): string {
-  return `sum by (endpoint, instance_type) (${INSTANCES})`;
+  return `sum by (endpoint, instance_type, target) (${INSTANCES})`;
 }
 
-/** For trends: predictions per hour per endpoint, averaged over each step. */
+/** For trends: predictions per hour per local endpoint, averaged over each step. */
 export function predictionsTrendQuery(stepSeconds: number): string {
   const window = Math.max(stepSeconds, 60);
-  return `sum by (endpoint) (rate(${PREDICTED_ROWS}[${window}s])) * 3600`;
+  return `sum by (endpoint) (rate(${PREDICTED_ROWS}${LOCAL_ONLY}[${window}s])) * 3600`;
+}
+
+/** For trends: predictions per hour per Kubernetes endpoint (object name), from its runtime pods. */
+export function podPredictionsTrendQuery(stepSeconds: number): string {
+  const window = Math.max(stepSeconds, 60);
+  return `sum by (${POD_ENDPOINT_LABEL}) (rate(${PREDICTED_ROWS}${PODS_ONLY}[${window}s])) * 3600`;
 }

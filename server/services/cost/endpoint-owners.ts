@@ -1,3 +1,4 @@
+import type { DeploymentTargetKind } from "@/contracts/enums";
 import type { ReadContext } from "@/server/services/context";
 
 export type EndpointOwner = {
@@ -6,6 +7,7 @@ export type EndpointOwner = {
   modelName: string;
   teamId: string;
   teamName: string;
+  target: DeploymentTargetKind;
 };
 
 /** Who owns each endpoint name Prometheus reports (endpoint → model → team), for grouping costs. */
@@ -13,7 +15,12 @@ export async function endpointOwners(ctx: ReadContext, names: string[]): Promise
   if (names.length === 0) return new Map();
   const endpoints = await ctx.db.endpoint.findMany({
     where: { name: { in: names } },
-    select: { id: true, name: true, model: { select: { name: true, team: { select: { id: true, name: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      target: true,
+      model: { select: { name: true, team: { select: { id: true, name: true } } } },
+    },
   });
   return new Map(
     endpoints.map((e) => [
@@ -24,6 +31,7 @@ export async function endpointOwners(ctx: ReadContext, names: string[]): Promise
         modelName: e.model.name,
         teamId: e.model.team.id,
         teamName: e.model.team.name,
+        target: e.target,
       },
     ]),
   );

@@ -29,8 +29,23 @@ export const variantUsageOutput = z.object({
   endpoint: z.string(),
   variant: z.string(),
   instanceType: z.string(),
+  /** Which gauge measured it: the local runtime's, or the SageMaker / Kubernetes counts read from the target. */
+  target: deploymentTargetKindSchema,
   instanceSeconds: z.number(),
   instancesNow: z.number(),
+});
+
+/** Where an endpoint's predictions are counted: on its own target, never on another's. */
+export const predictionSourceSchema = z.enum(["local-runtime", "kubernetes-pods", "cloudwatch"]);
+
+/** One endpoint's predictions in the window, counted on its own target; null when they could not be measured. */
+export const endpointPredictionsOutput = z.object({
+  endpoint: z.string(),
+  target: deploymentTargetKindSchema,
+  source: predictionSourceSchema,
+  predictions: z.number().nullable(),
+  /** Why `predictions` is null (CloudWatch unreachable, pods not scraped…). */
+  notMeasuredReason: z.string().nullable(),
 });
 
 export const costRowOutput = z.object({
@@ -38,14 +53,23 @@ export const costRowOutput = z.object({
   label: z.string(),
   modelName: z.string().nullable(),
   teamName: z.string().nullable(),
+  /** The target every endpoint of the row runs on; null when the row mixes targets. */
+  target: deploymentTargetKindSchema.nullable(),
   instanceSeconds: z.number(),
   instancesNow: z.number(),
   /** Priced instance-seconds only; `unpricedInstanceTypes` lists what has no price yet. */
   usd: z.number(),
   usdPerHourNow: z.number(),
   usdPerDayNow: z.number(),
-  predictions: z.number(),
+  /**
+   * Predictions of the row's endpoints, each counted on its own target; null ("not measured") when any of them could
+   * not be counted, so the row's cost is never divided by only some of its endpoints' predictions.
+   */
+  predictions: z.number().nullable(),
+  /** The row's cost ÷ the same endpoints' predictions × 1000; null when not measured or nothing was predicted. */
   usdPer1kPredictions: z.number().nullable(),
+  /** Endpoints of the row whose predictions could not be counted. */
+  predictionsNotMeasured: z.array(z.string()),
   unpricedInstanceTypes: z.array(z.string()),
 });
 
@@ -56,11 +80,17 @@ export const costOverviewOutput = z.object({
   byEndpoint: z.array(costRowOutput),
   byModel: z.array(costRowOutput),
   byTeam: z.array(costRowOutput),
+  byTarget: z.array(costRowOutput),
   variants: z.array(variantUsageOutput),
+  predictions: z.array(endpointPredictionsOutput),
   prices: z.record(z.string(), z.number()),
   promql: z.array(promQueryOutput),
 });
 
+/**
+ * One point of the trend. `predictionsPerHour` and `usdPer1kPredictions` cover the endpoints whose predictions
+ * Prometheus counts (local runtime and Kubernetes pods) and only their cost; `usdPerHour` is every endpoint's.
+ */
 export const trendPointOutput = z.object({
   t: z.number(),
   usdPerHour: z.number(),
@@ -80,6 +110,8 @@ export const costTrendOutput = z.object({
     }),
   ),
   unpricedInstanceTypes: z.array(z.string()),
+  /** Endpoints whose cost the $/1k trend leaves out, their predictions not being in Prometheus (SageMaker's). */
+  per1kExcludes: z.array(z.string()),
   promql: z.array(promQueryOutput),
 });
 
@@ -133,6 +165,8 @@ export const upsertPriceOutput = priceOutput
 
 export type PromQuery = z.infer<typeof promQueryOutput>;
 export type VariantUsage = z.infer<typeof variantUsageOutput>;
+export type PredictionSource = z.infer<typeof predictionSourceSchema>;
+export type EndpointPredictions = z.infer<typeof endpointPredictionsOutput>;
 export type CostRow = z.infer<typeof costRowOutput>;
 export type CostOverview = z.infer<typeof costOverviewOutput>;
 export type TrendPoint = z.infer<typeof trendPointOutput>;

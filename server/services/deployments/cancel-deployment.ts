@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { cancelDeploymentInput } from "@/contracts/deployments";
+import { isActiveDeploymentStatus, type DeploymentStatus } from "@/contracts/enums";
 import { conflict, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
@@ -18,10 +19,10 @@ export async function cancelDeployment(
   const input = parseInput(cancelDeploymentInput, rawInput);
   return ctx.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<
-      { status: string; promotionId: string }[]
+      { status: DeploymentStatus; promotionId: string }[]
     >`SELECT status::text, "promotionId" FROM "Deployment" WHERE id = ${input.deploymentId} FOR UPDATE`;
     if (!locked) throw notFound("Deployment");
-    if (!["QUEUED", "RUNNING", "ROLLING_BACK", "AWAITING_DECISION"].includes(locked.status))
+    if (!isActiveDeploymentStatus(locked.status))
       throw conflict(`This deployment has already ended (${locked.status.toLowerCase().replace("_", " ")})`);
     const actor = await tx.user.findUniqueOrThrow({ where: { id: ctx.actor.userId }, select: { name: true } });
     const failureReason = `Cancelled by ${actor.name}: ${input.reason}`;

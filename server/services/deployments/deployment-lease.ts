@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
 import type { Prisma } from "@/server/db/generated/client";
+import { DEPLOYMENT_WORKER_STATUSES, isWorkerDeploymentStatus } from "@/contracts/enums";
 
 /** Who runs deployments in this process, and how long a lease lasts unless renewed. */
 export type LeaseSettings = { owner: string; ttlMs: number; pollMs?: number };
@@ -27,7 +28,7 @@ export type Lease = {
   release: () => Promise<void>;
 };
 
-const IN_PROGRESS = `('QUEUED', 'RUNNING', 'ROLLING_BACK')`;
+const IN_PROGRESS = `(${DEPLOYMENT_WORKER_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /**
  * Takes the deployment's lease when it is free, lapsed or already ours (compare-and-set on the row, with the
@@ -75,7 +76,7 @@ export async function acquireLease(
   for (;;) {
     if (await tryAcquire(database, deploymentId, settings)) break;
     const row = await database.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
-    if (!row || !["QUEUED", "RUNNING", "ROLLING_BACK"].includes(row.status)) return null;
+    if (!row || !isWorkerDeploymentStatus(row.status)) return null;
     await sleep(settings.pollMs ?? Math.max(100, Math.floor(settings.ttlMs / 3)));
   }
   const lost = new AbortController();

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { DEPLOYMENT_WORKER_STATUSES } from "@/contracts/enums";
 import type { DeploymentStatus } from "@/server/db/generated/enums";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
@@ -25,9 +26,7 @@ export type AttemptInfo = { attempt: number; lastAttempt: boolean };
 /** A deployment's end as this worker saw it; SUPERSEDED: another worker holds it now, or it was cancelled. */
 export type RunOutcome = DeploymentStatus | "MISSING" | "SUPERSEDED";
 
-export const IN_PROGRESS: DeploymentStatus[] = ["QUEUED", "RUNNING", "ROLLING_BACK"];
-
-export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export const IN_PROGRESS: DeploymentStatus[] = [...DEPLOYMENT_WORKER_STATUSES];
 
 /** Ends the deployment and its promotion together, only while this worker still holds it. */
 export async function finishDeployment(

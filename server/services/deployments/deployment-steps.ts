@@ -1,6 +1,7 @@
 import type { Prisma } from "@/server/db/generated/client";
 import type { Db } from "@/server/db/client";
 import { LeaseLost, type Fence } from "@/server/services/deployments/deployment-lease";
+import { errorMessage } from "@/lib/error-message";
 
 /** A failure the deployment answers by rolling back (unhealthy endpoint, guardrail breach), not by retrying. */
 export class DeploymentFailure extends Error {
@@ -103,7 +104,7 @@ export function stepRunner(database: Db, deploymentId: string, fence: Fence): St
       await record({
         outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
         finishedAt: new Date(),
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
       });
       throw error;
     }

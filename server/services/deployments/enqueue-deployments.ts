@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import { DEPLOYMENT_WORKER_STATUSES } from "@/contracts/enums";
 import { enqueue, queueFor } from "@/server/jobs/define-job";
 import { deployJob, deployJobId } from "@/server/jobs/deploy";
 
@@ -16,7 +17,7 @@ export function enqueueDeployment(deploymentId: string) {
  */
 export async function enqueueUnfinishedDeployments(database: Db) {
   const unfinished = await database.deployment.findMany({
-    where: { status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK"] } },
+    where: { status: { in: [...DEPLOYMENT_WORKER_STATUSES] } },
     select: { id: true },
   });
   for (const { id } of unfinished) await requeueDeployment(id);

@@ -8,6 +8,7 @@ import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot
 import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
+import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
 import type {
   DecidePromotionResult,
   PendingPromotions,
@@ -54,7 +55,7 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
   });
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
-    where: { endpointId: endpoint.id, status: { in: ["QUEUED", "RUNNING", "ROLLING_BACK", "AWAITING_DECISION"] } },
+    where: { endpointId: endpoint.id, status: { in: [...DEPLOYMENT_ACTIVE_STATUSES] } },
     select: { id: true },
   });
   if (active) throw busy;

@@ -1,3 +1,4 @@
+import { errorMessage } from "@/lib/error-message";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import { DeploymentFailure, isPermanentFailure, type StepRunner } from "@/server/services/deployments/deployment-steps";
@@ -11,7 +12,6 @@ import {
 } from "@/server/services/deployments/endpoint-variants";
 import { priorStateSchema } from "@/server/services/deployments/prior-state";
 import {
-  errorMessage,
   finishDeployment,
   type AttemptInfo,
   type DeploymentRuntime,

@@ -1,7 +1,8 @@
+import { errorMessage } from "@/lib/error-message";
 import { z } from "zod";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTarget, EndpointSpec } from "@/server/integrations/targets/deployment-target";
-import { rolloutStrategySchema } from "@/contracts/deployments";
+import { rolloutStrategySchema, type PromotionStrategy } from "@/contracts/deployments";
 import {
   AwaitingDecision,
   decisionStepOf,
@@ -21,7 +22,6 @@ import {
   type LoadedDeployment,
 } from "@/server/services/deployments/endpoint-variants";
 import {
-  errorMessage,
   finishDeployment,
   IN_PROGRESS,
   type AttemptInfo,
@@ -132,6 +132,7 @@ async function deploySteps(
   const { endpoint, promotion } = deployment;
   const kind = endpoint.target;
   const target = runtime.target(kind);
+  const strategy = rolloutStrategySchema.parse(promotion.strategy);
   const candidateName = target.variantName(promotion.version.model.name, promotion.version.version);
   const candidate = (weight: number, sizing?: { instanceType: string; instanceCount: number }) =>
     toVariantSpec(promotion.version, { variantName: candidateName, weight, sizing }, kind, runtime.artifactUri);
@@ -152,9 +153,9 @@ async function deploySteps(
   });
 
   if (target.trafficShifting === "native") {
-    await nativeRollout(database, deployment, runtime, { target, prior, steps, signal, candidate });
+    await nativeRollout(database, deployment, runtime, { target, prior, steps, signal, candidate, strategy });
   } else {
-    await stepwiseRollout(database, deployment, runtime, { target, prior, steps, signal, candidate });
+    await stepwiseRollout(database, deployment, runtime, { target, prior, steps, signal, candidate, strategy });
   }
 
   await steps("move-alias", async () => {
@@ -183,6 +184,7 @@ async function deploySteps(
 
 type Rollout = {
   target: DeploymentTarget;
+  strategy: PromotionStrategy;
   prior: PriorState;
   steps: StepRunner;
   signal: AbortSignal;
@@ -210,10 +212,7 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
     slot ? { instanceType: slot.instanceType, instanceCount: slot.instanceCount } : undefined,
   );
   await steps("apply-endpoint", async () => {
-    await target.apply(
-      { endpointName: endpoint.name, variants: [spec] },
-      { rollout: rolloutStrategySchema.parse(promotion.strategy) },
-    );
+    await target.apply({ endpointName: endpoint.name, variants: [spec] }, { rollout: rollout.strategy });
     return { variants: [spec.variantName] };
   });
   await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
@@ -238,8 +237,8 @@ async function verifyNativeRollout(
   rollout: Rollout,
   runtime: DeploymentRuntime,
 ) {
-  const { endpoint, promotion } = deployment;
-  const plan = rolloutSteps(rolloutStrategySchema.parse(promotion.strategy));
+  const { endpoint } = deployment;
+  const plan = rolloutSteps(rollout.strategy);
   const bakeSeconds = Math.max(...plan.map((step) => step.bakeSeconds));
   if (bakeSeconds === 0) return;
   const name = "bake:1";
@@ -255,7 +254,7 @@ async function verifyNativeRollout(
     return bake(window, attempt, {
       runtime,
       source: runtime.guardrails(endpoint.target),
-      tooFewRequests: tooFewRequestsOf(promotion.strategy),
+      tooFewRequests: tooFewRequestsOf(rollout.strategy),
     });
   });
 }
@@ -313,7 +312,7 @@ async function stepwiseRollout(
 
   await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
 
-  const plan = rolloutSteps(rolloutStrategySchema.parse(promotion.strategy));
+  const plan = rolloutSteps(rollout.strategy);
   for (const [index, step] of plan.entries()) {
     await steps(`shift-traffic:${index + 1}`, async () => {
       const weights = splitTraffic(candidateName, step.candidatePercent, incumbentWeights);
@@ -337,7 +336,7 @@ async function stepwiseRollout(
         return bake(
           { endpointName: endpoint.name, variantName: candidateName, bakeSeconds: step.bakeSeconds, signal },
           attempt,
-          { runtime, source: runtime.guardrails(kind), tooFewRequests: tooFewRequestsOf(promotion.strategy) },
+          { runtime, source: runtime.guardrails(kind), tooFewRequests: tooFewRequestsOf(rollout.strategy) },
         );
       });
     }
@@ -407,10 +406,8 @@ async function bake(window: BakeWindow, attempt: StepAttempt, policy: BakePolicy
   throw new AwaitingDecision(question);
 }
 
-const tooFewRequestsOf = (strategy: unknown) => {
-  const parsed = rolloutStrategySchema.parse(strategy);
-  return parsed.kind === "all-at-once" ? "roll-back" : parsed.tooFewRequests;
-};
+const tooFewRequestsOf = (strategy: PromotionStrategy) =>
+  strategy.kind === "all-at-once" ? "roll-back" : strategy.tooFewRequests;
 
 /** A person's decision on a bake that could not judge the candidate, recorded by decideRollout. */
 async function decisionOn(database: Db, deploymentId: string, step: string) {

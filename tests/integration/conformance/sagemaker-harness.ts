@@ -3,7 +3,6 @@ import { fileArtifactSource } from "@/server/integrations/sagemaker/file-artifac
 import { TAG_ARTIFACT_SHA256 } from "@/server/integrations/sagemaker/names";
 import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
-import { FakeCloudWatch } from "@/tests/integration/sagemaker/fake-cloudwatch";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
 import { blobPathOf } from "@/tests/integration/conformance/local-blob";
 import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
@@ -19,10 +18,9 @@ const ALARM = "conformance-endpoint-5xx";
 export function sageMakerStandInHarness(): TargetHarness {
   const sagemaker = new FakeSageMaker([], { transitionMs: 40, msPerSecond: 100 });
   const s3 = new FakeS3();
-  const cloudWatch = new FakeCloudWatch();
   const spoiled = new Set<string>();
   const failing = new Set<number>();
-  let urls: { sagemaker: string; s3: string; cloudWatch: string } | undefined;
+  let urls: { sagemaker: string; s3: string } | undefined;
   const models = builtModels("modelport-conformance-sm-");
 
   const target = () => {
@@ -38,7 +36,7 @@ export function sageMakerStandInHarness(): TargetHarness {
         rollbackAlarmNames: [ALARM],
         endpointUrl: urls.sagemaker,
         s3EndpointUrl: urls.s3,
-        cloudWatchEndpointUrl: urls.cloudWatch,
+        cloudWatchEndpointUrl: urls.sagemaker,
         pollMs: 20,
         deletePollMs: 20,
         retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
@@ -54,7 +52,7 @@ export function sageMakerStandInHarness(): TargetHarness {
       // The real SDK signs every request; the stand-ins accept any key.
       process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
       process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
-      urls = { sagemaker: await sagemaker.start(), s3: await s3.start(), cloudWatch: await cloudWatch.start() };
+      urls = { sagemaker: await sagemaker.start(), s3: await s3.start() };
       await models.write();
       // A model whose bytes cannot be loaded never answers its container's ping.
       sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));
@@ -62,7 +60,6 @@ export function sageMakerStandInHarness(): TargetHarness {
     stop: async () => {
       await sagemaker.stop();
       await s3.stop();
-      await cloudWatch.stop();
       await models.remove();
     },
     target,
@@ -87,7 +84,8 @@ export function sageMakerStandInHarness(): TargetHarness {
       });
       const ok = !(version && failing.has(version.version));
       const dimensions = { EndpointName: endpointName, VariantName: served.variantName };
-      cloudWatch.recordInvocation(dimensions, { ok, latencyMs: performance.now() - started });
+      sagemaker.cloudWatch.record("ModelLatency", dimensions, (performance.now() - started) * 1000);
+      if (!ok) sagemaker.cloudWatch.recordError(dimensions);
       return ok ? { ok: true, version: version?.version ?? null } : { ok: false, version: null };
     },
     served: async (endpointName) => {

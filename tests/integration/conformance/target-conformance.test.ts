@@ -8,6 +8,7 @@ import type { DeploymentRuntime } from "@/server/services/deployments/deployment
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
+import { raceTwoApprovals } from "@/tests/integration/deployments/race-approvals";
 import type { Invocation, TargetHarness } from "@/tests/integration/conformance/target-harness";
 import { kubernetesStandInHarness } from "@/tests/integration/conformance/kubernetes-harness";
 import { localRuntimeHarness } from "@/tests/integration/conformance/local-runtime-harness";
@@ -277,22 +278,12 @@ describe.each(HARNESSES)("deployment target conformance: $name", (harness) => {
   it("starts one deployment when two approvals race, and runs each step once when two workers race", async () => {
     const { scientist, reviewer, name, endpoint } = await givenServingModel();
     const manager = await givenUser("MANAGER");
-    const requested = await Promise.all(
-      [2, 2].map((version) =>
-        requestPromotion(scientist.ctx, {
-          modelName: name,
-          version,
-          environment: "PRODUCTION",
-          target: harness.kind,
-          strategy: { kind: "canary", canaryPercent: 50, bakeSeconds: 1 },
-          reason: "race",
-        }),
-      ),
-    );
-    const decided = await Promise.allSettled([
-      decidePromotion(reviewer.ctx, { promotionId: requested[0]!.promotion.id, approve: true }),
-      decidePromotion(manager.ctx, { promotionId: requested[1]!.promotion.id, approve: true }),
-    ]);
+    const { decisions: decided } = await raceTwoApprovals(scientist.ctx, [reviewer.ctx, manager.ctx], {
+      modelName: name,
+      version: 2,
+      target: harness.kind,
+      strategy: { kind: "canary", canaryPercent: 50, bakeSeconds: 1 },
+    });
     const started = decided.flatMap((d) => (d.status === "fulfilled" && d.value.deploymentId ? [d.value] : []));
     expect(started).toHaveLength(1);
 

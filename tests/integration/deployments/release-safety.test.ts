@@ -2,10 +2,10 @@ import { rm } from "node:fs/promises";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
-import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { env } from "@/server/env";
 import { givenUser } from "@/tests/integration/fixtures";
+import { raceTwoApprovals } from "@/tests/integration/deployments/race-approvals";
 import {
   approvedProduction,
   givenModelWithVersions,
@@ -241,22 +241,12 @@ describe("concurrency", () => {
   it("lets only one of two approvals committing at once start a deployment on an endpoint", async () => {
     const { scientist, reviewer, name, endpoint } = await servingV1();
     const second = await givenUser("MANAGER");
-    const requests = await Promise.all(
-      [2, 2].map((version) =>
-        requestPromotion(scientist.ctx, {
-          modelName: name,
-          version,
-          environment: "PRODUCTION",
-          target: "LOCAL",
-          strategy: { kind: "all-at-once" },
-          reason: "ship it",
-        }),
-      ),
-    );
-    const decisions = await Promise.allSettled([
-      decidePromotion(reviewer.ctx, { promotionId: requests[0]!.promotion.id, approve: true }),
-      decidePromotion(second.ctx, { promotionId: requests[1]!.promotion.id, approve: true }),
-    ]);
+    const { requests, decisions } = await raceTwoApprovals(scientist.ctx, [reviewer.ctx, second.ctx], {
+      modelName: name,
+      version: 2,
+      target: "LOCAL",
+      strategy: { kind: "all-at-once" },
+    });
     expect(decisions.filter((d) => d.status === "fulfilled")).toHaveLength(1);
     expect(decisions.find((d) => d.status === "rejected")).toMatchObject({
       reason: { code: "CONFLICT", message: expect.stringMatching(/already has a deployment in progress/) },

@@ -356,3 +356,21 @@ describe("deleting an endpoint", () => {
     expect(api.writes()).toEqual([]);
   });
 });
+
+describe("instances for cost", () => {
+  it("reads each variant's ready replicas and instance type for cost", async () => {
+    expect(await target.readInstances("fraud")).toEqual([]);
+    await target.apply(canary);
+    const byVariant = async () =>
+      (await target.readInstances("fraud")).sort((a, b) => a.variantName.localeCompare(b.variantName));
+    expect(await byVariant()).toEqual([
+      { variantName: "fraud-v6", instanceType: "k8s-onnx", instances: 0 },
+      { variantName: "fraud-v7", instanceType: "k8s-onnx", instances: 0 },
+    ]);
+    markReady("fraud-v7");
+    expect(await byVariant()).toEqual([
+      { variantName: "fraud-v6", instanceType: "k8s-onnx", instances: 0 },
+      { variantName: "fraud-v7", instanceType: "k8s-onnx", instances: 1 },
+    ]);
+  });
+});

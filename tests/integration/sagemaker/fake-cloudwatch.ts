@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 import { z } from "zod";
 
 type Datapoint = { metric: string; dimensions: Record<string, string>; value: number; at: number };
@@ -39,45 +37,39 @@ const sameDimensions = (a: Record<string, string>, b: { Name: string; Value: str
   Object.keys(a).length === b.length && b.every((d) => a[d.Name] === d.Value);
 
 /**
- * A CloudWatch stand-in for the `AWS/SageMaker` metrics the portal reads, speaking the real SDK's wire protocol
- * (AWS JSON 1.0, `X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`). Its rules are CloudWatch's: a metric is
- * found only by its exact set of dimensions, standard-resolution periods are multiples of 60 s, datapoints are
- * aggregated per period from StartTime, only periods holding data are returned, and percentiles are per period.
+ * CloudWatch's side of the SageMaker stand-in (served on its port, as the real SDK's AWS JSON 1.0 protocol allows:
+ * `X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`): the `AWS/SageMaker` datapoints SageMaker publishes,
+ * answered by CloudWatch's rules — a metric is found only by its exact set of dimensions, standard-resolution periods
+ * are multiples of 60 s, datapoints are aggregated per period from StartTime, only periods holding data are returned,
+ * and percentiles are per period.
  */
-export class FakeCloudWatch {
+export class CloudWatchMetrics {
   private readonly datapoints: Datapoint[] = [];
-  private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
 
-  async start(): Promise<string> {
-    return `http://${await this.server.start()}`;
+  record(metric: string, dimensions: Record<string, string>, value: number, at = Date.now()) {
+    this.datapoints.push({ metric, dimensions, value, at });
   }
 
-  async stop(): Promise<void> {
-    await this.server.stop();
+  /** What SageMaker publishes for one request it served (its model's latency, when the caller timed it). */
+  recordInvocation(dimensions: Record<string, string>, outcome: { ok: boolean; latencyMs?: number } = { ok: true }) {
+    this.record("Invocations", dimensions, 1);
+    this.record("Invocation5XXErrors", dimensions, outcome.ok ? 0 : 1);
+    if (outcome.latencyMs !== undefined) this.record("ModelLatency", dimensions, outcome.latencyMs * 1000);
   }
 
-  /** What SageMaker publishes for one served request. */
-  recordInvocation(dimensions: Record<string, string>, outcome: { ok: boolean; latencyMs: number }, at = Date.now()) {
-    this.datapoints.push({ metric: "Invocations", dimensions, value: 1, at });
-    this.datapoints.push({ metric: "Invocation5XXErrors", dimensions, value: outcome.ok ? 0 : 1, at });
-    this.datapoints.push({ metric: "ModelLatency", dimensions, value: outcome.latencyMs * 1000, at });
+  /** A failed request of one already counted as an invocation. */
+  recordError(dimensions: Record<string, string>) {
+    this.record("Invocation5XXErrors", dimensions, 1);
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    response.setHeader("content-type", "application/x-amz-json-1.0");
-    const target = String(request.headers["x-amz-target"] ?? "");
-    if (target !== "GraniteServiceVersion20100801.GetMetricData") {
-      return this.fail(response, "InvalidAction", `The stand-in does not implement ${target}`);
-    }
-    const parsed = getMetricData.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
-    if (!parsed.success) return this.fail(response, "InvalidParameterValue", z.prettifyError(parsed.error));
+  answer(operation: string, text: string): { status: number; body: unknown } {
+    if (operation !== "GetMetricData") return failure("InvalidAction", `The stand-in does not implement ${operation}`);
+    const parsed = getMetricData.safeParse(JSON.parse(text || "{}"));
+    if (!parsed.success) return failure("InvalidParameterValue", z.prettifyError(parsed.error));
     const { StartTime, EndTime, MetricDataQueries } = parsed.data;
-    if (EndTime <= StartTime)
-      return this.fail(response, "InvalidParameterCombination", "EndTime must follow StartTime");
-    const bad = MetricDataQueries.find((q) => q.MetricStat.Period < 60 || q.MetricStat.Period % 60 !== 0);
-    if (bad) return this.fail(response, "InvalidParameterValue", "The period must be a multiple of 60 seconds");
+    if (EndTime <= StartTime) return failure("InvalidParameterCombination", "EndTime must follow StartTime");
+    if (MetricDataQueries.some((q) => q.MetricStat.Period < 60 || q.MetricStat.Period % 60 !== 0))
+      return failure("InvalidParameterValue", "The period must be a multiple of 60 seconds");
     const results = MetricDataQueries.map((query) => {
       const { Metric, Period, Stat } = query.MetricStat;
       const buckets = new Map<number, number[]>();
@@ -97,12 +89,11 @@ export class FakeCloudWatch {
         Values: times.map((time) => statistic(Stat, buckets.get(time) ?? [])),
       };
     });
-    response.statusCode = 200;
-    response.end(JSON.stringify({ MetricDataResults: results, Messages: [] }));
-  }
-
-  private fail(response: ServerResponse, type: string, message: string) {
-    response.statusCode = 400;
-    response.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${type}`, message }));
+    return { status: 200, body: { MetricDataResults: results, Messages: [] } };
   }
 }
+
+const failure = (type: string, message: string) => ({
+  status: 400,
+  body: { __type: `com.amazonaws.cloudwatch#${type}`, message },
+});

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer } from "@/tests/integration/support/loopback-server";
+import { CloudWatchMetrics } from "@/tests/integration/sagemaker/fake-cloudwatch";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
@@ -57,6 +58,8 @@ type Endpoint = {
 };
 
 export type RecordedRequest = { operation: string; body: Body; authorization: string };
+/** CloudWatch's AWS JSON 1.0 target prefix (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`). */
+const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801.";
 /** How fast time runs: SageMaker's minutes of instance start and bake become milliseconds. */
 export type FakeTiming = { transitionMs: number; msPerSecond: number };
 
@@ -144,6 +147,9 @@ export class FakeSageMaker {
   private readonly throttles = new Map<string, number>();
   private readonly alarms = new Map<string, "OK" | "ALARM">();
   private readonly lostResponses = new Set<string>();
+  /** The `AWS/SageMaker` metrics CloudWatch holds for this account: every invocation served, and what tests add. */
+  readonly cloudWatch = new CloudWatchMetrics();
+  private cloudWatchDown = false;
   private nextRollbackFailure: string | undefined;
   private failsPing: (modelTags: Tag[]) => boolean = () => false;
   private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
@@ -192,7 +198,13 @@ export class FakeSageMaker {
     let draw = Math.random() * total;
     const chosen = variants.find((v) => (draw -= endpoint.weights[v.VariantName] ?? 0) < 0) ?? variants.at(-1);
     if (!chosen?.ModelName) return null;
+    this.cloudWatch.recordInvocation({ EndpointName: endpointName, VariantName: chosen.VariantName });
     return { variantName: chosen.VariantName, modelTags: this.tags.get(arnOf("model", chosen.ModelName)) ?? [] };
+  }
+
+  /** CloudWatch (same server, AWS JSON 1.0) answers every GetMetricData with an InternalFailure while down. */
+  setCloudWatchDown(down: boolean) {
+    this.cloudWatchDown = down;
   }
 
   /** The next UpdateEndpoint fails and so does its rollback: the endpoint ends UpdateRollbackFailed. */
@@ -245,6 +257,11 @@ export class FakeSageMaker {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers["x-amz-target"] ?? "");
+    if (target.startsWith(CLOUDWATCH_TARGET)) {
+      this.answerCloudWatch(target.slice(CLOUDWATCH_TARGET.length), Buffer.concat(chunks).toString("utf8"), response);
+      return;
+    }
     const operation = String(request.headers["x-amz-target"] ?? "").replace(/^SageMaker\./, "");
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Body;
     this.requests.push({ operation, body, authorization: String(request.headers.authorization ?? "") });
@@ -261,6 +278,22 @@ export class FakeSageMaker {
       response.statusCode = error.status;
       response.end(JSON.stringify({ __type: `com.amazon.coral.validate#${error.type}`, Message: error.message }));
     }
+  }
+
+  /** CloudWatch's side of the stand-in: GetMetricData over what `cloudWatch` recorded (see fake-cloudwatch.ts). */
+  private answerCloudWatch(operation: string, text: string, response: ServerResponse) {
+    this.requests.push({
+      operation: `CloudWatch.${operation}`,
+      body: JSON.parse(text || "{}") as Body,
+      authorization: "",
+    });
+    this.journal.push(`CloudWatch.${operation}`);
+    const answer = this.cloudWatchDown
+      ? { status: 500, body: { __type: "com.amazonaws.cloudwatch#InternalServiceError", message: "down (stand-in)" } }
+      : this.cloudWatch.answer(operation, text);
+    response.setHeader("content-type", "application/x-amz-json-1.0");
+    response.statusCode = answer.status;
+    response.end(JSON.stringify(answer.body));
   }
 
   private dispatch(operation: string, body: Body): Body {

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
-import { renderPrometheusConfig } from "@/server/integrations/prometheus/config";
+import { renderPrometheusConfig, type RelabelConfig } from "@/server/integrations/prometheus/config";
 import { freePort, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? "/usr/bin/prometheus";
@@ -20,6 +20,8 @@ export type RunningPrometheus = {
 export async function startPrometheus(options: {
   targets: string[];
   scrapeIntervalSeconds?: number;
+  /** More targets, each scraped with labels of its own (as service discovery would set them). */
+  labelledTargets?: Array<{ target: string; labels: Record<string, string>; relabelConfigs?: RelabelConfig[] }>;
 }): Promise<RunningPrometheus> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const port = await freePort();
@@ -29,7 +31,15 @@ export async function startPrometheus(options: {
     configFile,
     renderPrometheusConfig({
       scrapeIntervalSeconds: interval,
-      jobs: [{ name: "modelport", targets: options.targets }],
+      jobs: [
+        { name: "modelport", targets: options.targets },
+        ...(options.labelledTargets ?? []).map((t, i) => ({
+          name: `modelport-labelled-${i}`,
+          targets: [t.target],
+          labels: t.labels,
+          relabelConfigs: t.relabelConfigs,
+        })),
+      ],
     }),
   );
   const child = spawn(
@@ -68,7 +78,8 @@ export async function startPrometheus(options: {
   const waitForScrape = async () => {
     const since = Date.now() / 1000;
     const scrapeDeadline = Date.now() + 30_000 + interval * 3000;
-    while (!(await scrapedSince(client, options.targets, since))) {
+    const targets = [...options.targets, ...(options.labelledTargets ?? []).map((t) => t.target)];
+    while (!(await scrapedSince(client, targets, since))) {
       if (Date.now() > scrapeDeadline)
         throw new Error(`Prometheus did not scrape ${options.targets.join(", ")} successfully:\n${output}`);
       await sleep(200);

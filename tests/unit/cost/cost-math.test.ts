@@ -9,6 +9,7 @@ import {
 } from "@/server/services/cost/cost-math";
 import { costRows, groupings } from "@/server/services/cost/cost-rows";
 import type { EndpointOwner } from "@/server/services/cost/endpoint-owners";
+import type { EndpointPredictions, VariantUsage } from "@/server/services/cost/schemas";
 
 describe("cost arithmetic", () => {
   it("prices instance-seconds at an hourly rate", () => {
@@ -54,33 +55,73 @@ describe("cost rows", () => {
   const owners = new Map<string, EndpointOwner>([
     [
       "fraud-prod",
-      { endpointId: "e1", endpointName: "fraud-prod", modelName: "fraud", teamId: "t1", teamName: "Risk" },
+      {
+        endpointId: "e1",
+        endpointName: "fraud-prod",
+        modelName: "fraud",
+        teamId: "t1",
+        teamName: "Risk",
+        target: "SAGEMAKER",
+      },
     ],
-    ["eta-prod", { endpointId: "e2", endpointName: "eta-prod", modelName: "eta", teamId: "t2", teamName: "Logistics" }],
+    [
+      "eta-prod",
+      {
+        endpointId: "e2",
+        endpointName: "eta-prod",
+        modelName: "eta",
+        teamId: "t2",
+        teamName: "Logistics",
+        target: "LOCAL",
+      },
+    ],
   ]);
   const prices = new Map([
     ["ml.m5.large", 0.115],
     ["local-cpu", 0.0425],
   ]);
-  const usage = [
+  const usage: VariantUsage[] = [
     {
       endpoint: "fraud-prod",
       variant: "fraud-v1",
       instanceType: "ml.m5.large",
+      target: "SAGEMAKER",
       instanceSeconds: 7200,
       instancesNow: 2,
     },
-    { endpoint: "eta-prod", variant: "eta-v3", instanceType: "local-cpu", instanceSeconds: 3600, instancesNow: 1 },
-    { endpoint: "eta-prod", variant: "eta-v4", instanceType: "ml.unknown", instanceSeconds: 3600, instancesNow: 1 },
+    {
+      endpoint: "eta-prod",
+      variant: "eta-v3",
+      instanceType: "local-cpu",
+      target: "LOCAL",
+      instanceSeconds: 3600,
+      instancesNow: 1,
+    },
+    {
+      endpoint: "eta-prod",
+      variant: "eta-v4",
+      instanceType: "ml.unknown",
+      target: "LOCAL",
+      instanceSeconds: 3600,
+      instancesNow: 1,
+    },
   ];
+  const counted = (endpoint: string, target: EndpointPredictions["target"], predictions: number | null) =>
+    [
+      endpoint,
+      {
+        endpoint,
+        target,
+        source: target === "SAGEMAKER" ? "cloudwatch" : "local-runtime",
+        predictions,
+        notMeasuredReason: predictions === null ? "unreachable" : null,
+      },
+    ] as const;
 
   it("sums priced instance-seconds per team and flags unpriced instance types", () => {
     const rows = costRows(
       usage,
-      new Map([
-        ["fraud-prod", 4000],
-        ["eta-prod", 0],
-      ]),
+      new Map([counted("fraud-prod", "SAGEMAKER", 4000), counted("eta-prod", "LOCAL", 0)]),
       prices,
       groupings(owners).team,
     );
@@ -98,7 +139,16 @@ describe("cost rows", () => {
 
   it("keeps endpoints Prometheus knows but the registry does not", () => {
     const rows = costRows(
-      [{ endpoint: "manual", variant: "v", instanceType: "local-cpu", instanceSeconds: 36, instancesNow: 1 }],
+      [
+        {
+          endpoint: "manual",
+          variant: "v",
+          instanceType: "local-cpu",
+          target: "LOCAL",
+          instanceSeconds: 36,
+          instancesNow: 1,
+        },
+      ],
       new Map(),
       prices,
       groupings(owners).model,

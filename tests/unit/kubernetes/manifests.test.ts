@@ -110,6 +110,7 @@ describe("rendered manifests", () => {
       expect(object.metadata?.annotations).toEqual({
         "modelport.dev/endpoint": "fraud",
         "modelport.dev/variant": variant,
+        ...(object.kind === "Deployment" ? { "modelport.dev/instance-type": "k8s-onnx" } : {}),
       });
       expect(object.metadata?.namespace).toBe("ml-serving");
     }
