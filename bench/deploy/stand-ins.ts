@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TAG_ARTIFACT_SHA256 } from "@/server/integrations/sagemaker/names";
 import { KubernetesStandIn } from "@/tests/integration/conformance/kubernetes-stand-in";
-import { FakeCloudWatch } from "@/tests/integration/sagemaker/fake-cloudwatch";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeSageMaker, type FakeTiming } from "@/tests/integration/sagemaker/fake-sagemaker-server";
 
@@ -26,7 +25,6 @@ export type VersionsBySha = Map<string, number>;
 export async function startStandIns() {
   const sagemaker = new FakeSageMaker([], SAGEMAKER_TIMING);
   const s3 = new FakeS3();
-  const cloudWatch = new FakeCloudWatch();
   const cluster = new KubernetesStandIn(K8S_TOKEN);
   // A model that cannot be loaded never answers its container's ping (SageMaker): its fleet never becomes healthy.
   const failsPing = new Set<string>();
@@ -34,7 +32,6 @@ export async function startStandIns() {
   const urls = {
     sagemaker: await sagemaker.start(),
     s3: await s3.start(),
-    cloudWatch: await cloudWatch.start(),
     kubernetes: await cluster.start(),
   };
   const workerEnv: Record<string, string> = {
@@ -47,9 +44,12 @@ export async function startStandIns() {
     MODELPORT_SAGEMAKER_IMAGE_ONNX: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/onnx-inference:1.19",
     MODELPORT_SAGEMAKER_S3_PREFIX: "s3://modelport-bench/models",
     MODELPORT_SAGEMAKER_INSTANCE_TYPE: "ml.m5.large",
+    // DescribeEndpoint every 50 ms rather than every 15 s: the rows then show the portal's work, not the poll.
+    MODELPORT_SAGEMAKER_POLL_MS: "50",
     MODELPORT_SAGEMAKER_ENDPOINT_URL: urls.sagemaker,
     MODELPORT_SAGEMAKER_S3_ENDPOINT_URL: urls.s3,
-    MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL: urls.cloudWatch,
+    // The SageMaker stand-in answers CloudWatch too (its invocations, for cost and the portal's bake readings).
+    MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL: urls.sagemaker,
     MODELPORT_K8S_CONFIG: JSON.stringify(cluster.targetConfig(60)),
   };
 
@@ -83,7 +83,6 @@ export async function startStandIns() {
     stop: async () => {
       await sagemaker.stop();
       await s3.stop();
-      await cloudWatch.stop();
       await cluster.stop();
     },
   };

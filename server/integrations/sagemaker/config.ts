@@ -170,6 +170,7 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
     maxExecutionSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_MAX_EXECUTION_SECONDS),
     terminationWaitSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_TERMINATION_WAIT_SECONDS),
     settleTimeoutSeconds: optionalNumber(environment.MODELPORT_SAGEMAKER_SETTLE_TIMEOUT_SECONDS),
+    pollMs: optionalNumber(environment.MODELPORT_SAGEMAKER_POLL_MS),
     packaging: {
       ONNX: environment.MODELPORT_SAGEMAKER_PACKAGING_ONNX || undefined,
       CONTAINER: environment.MODELPORT_SAGEMAKER_PACKAGING_CONTAINER || undefined,
