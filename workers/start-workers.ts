@@ -31,6 +31,7 @@ export function startWorkers(
         concurrency: overrides.concurrency ?? definition.concurrency ?? 1,
         ...(lockDuration === undefined ? {} : { lockDuration }),
         ...(stalledInterval === undefined ? {} : { stalledInterval }),
+        ...(definition.maxStalledCount === undefined ? {} : { maxStalledCount: definition.maxStalledCount }),
       },
     );
   });

@@ -10,6 +10,7 @@ const STATE_STYLES: Record<StepState, { icon: typeof Circle; className: string; 
   succeeded: { icon: CheckCircle2, className: "text-emerald-600", label: "succeeded" },
   failed: { icon: XCircle, className: "text-rose-600", label: "failed" },
   skipped: { icon: CircleSlash, className: "text-slate-400", label: "skipped" },
+  abandoned: { icon: CircleSlash, className: "text-amber-600", label: "abandoned (its worker stopped)" },
 };
 
 function StepRow({ step, now }: { step: TimelineStep; now: Date }) {

@@ -2,7 +2,7 @@ import type { RouterOutputs } from "@/trpc/react";
 
 type DeploymentEvent = RouterOutputs["deployments"]["get"]["events"][number];
 
-export type StepState = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped";
+export type StepState = "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped" | "abandoned";
 
 export type TimelineStep = {
   name: string;
@@ -21,6 +21,7 @@ const STATE_OF_OUTCOME: Record<DeploymentEvent["outcome"], StepState> = {
   SUCCEEDED: "succeeded",
   FAILED: "failed",
   SKIPPED: "skipped",
+  ABANDONED: "abandoned",
 };
 
 function stepFromEvents(name: string, events: DeploymentEvent[], planned: boolean): TimelineStep {

@@ -53,7 +53,6 @@ async function serve(
 ): Promise<Prediction[]> {
   const validated = validateRows(rows, variant.config.signature.inputs);
   const { errorRate, extraLatencyMs } = variant.fault;
-  if (extraLatencyMs > 0) await sleep(extraLatencyMs);
   if (errorRate > 0 && Math.random() < errorRate) {
     throw new RuntimeError(
       500,
@@ -62,6 +61,9 @@ async function serve(
   }
   const predictions = await variant.batcher.submit(validated);
   metrics.features.forVariant(endpointName, variant.config)?.observe(validated);
+  // Added after inference: a request held before it would reach a variant unloaded meanwhile (a finished rollout
+  // removing it) and fail, where a real slow model would already have answered.
+  if (extraLatencyMs > 0) await sleep(extraLatencyMs);
   return predictions;
 }
 

@@ -34,6 +34,11 @@ export type JobSpec<S extends z.ZodType> = {
   /** How long a worker holds a job's lock between renewals (BullMQ's default when omitted). */
   lockDuration?: Setting<number>;
   stalledInterval?: Setting<number>;
+  /**
+   * How many times a job may be taken back from a worker that stopped renewing its lock (it crashed or froze) before
+   * BullMQ fails it instead (BullMQ's default: 1).
+   */
+  maxStalledCount?: number;
   /** Jobs with the same key never run side by side in one worker process (a later one shares the running result). */
   singleFlightKey?: (payload: z.infer<S>) => string;
 };

@@ -15,6 +15,10 @@ export const deployJob = defineJob({
   // picked up again once the lock lapses and the stalled-job check sees it.
   lockDuration: (settings) => settings.WORKER_LOCK_DURATION_MS,
   stalledInterval: (settings) => settings.WORKER_STALLED_INTERVAL_MS,
+  // Every worker that dies holding the job hands it to the next one: with BullMQ's default (1), a deployment whose
+  // taking-over worker died too had its job failed and stayed RUNNING with nothing left to run it. The deployment's
+  // own attempts and lease bound the work; a stall is a lost worker, not a failed try.
+  maxStalledCount: 1_000_000,
   // A job re-queued after Redis lost it must not run beside the one this process is still handling.
   singleFlightKey: (payload) => payload.deploymentId,
 });

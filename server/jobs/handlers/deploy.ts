@@ -16,8 +16,12 @@ export async function handleDeploy(
   job: Pick<Job, "attemptsMade" | "opts">,
 ) {
   const attempt = job.attemptsMade + 1;
-  return runDeployment(context.db, deploymentId, deploymentRuntime(context), {
+  const outcome = await runDeployment(context.db, deploymentId, deploymentRuntime(context), {
     attempt,
     lastAttempt: attempt >= (job.opts.attempts ?? 1),
   });
+  // This worker stopped (it lost the lease, e.g. after being frozen past it) without writing anything more.
+  if (outcome === "SUPERSEDED")
+    console.warn(`[worker] deployment ${deploymentId} superseded: another worker holds it now, or it was cancelled`);
+  return outcome;
 }

@@ -31,6 +31,11 @@ export async function cancelDeployment(
       data: { status: "FAILED", failureReason, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
     });
     await tx.promotion.update({ where: { id: locked.promotionId }, data: { status: "FAILED" } });
+    // A worker still running a step can no longer record it (its lease is gone): close the step here.
+    await tx.deploymentEvent.updateMany({
+      where: { deploymentId: input.deploymentId, outcome: "RUNNING" },
+      data: { outcome: "ABANDONED", finishedAt: new Date(), message: `Abandoned: ${failureReason}`.slice(0, 2000) },
+    });
     await recordAudit(tx, ctx.actor, {
       action: "deployment.cancel",
       entityType: "Deployment",

@@ -1,4 +1,5 @@
 import type { Db } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { DEPLOYMENT_WORKER_STATUSES, isWorkerDeploymentStatus } from "@/contracts/enums";
 
 /** Who runs deployments in this process, and how long a lease lasts unless renewed. */
@@ -12,9 +13,16 @@ export class LeaseLost extends Error {
   }
 }
 
+/**
+ * Renews the lease, or throws LeaseLost; called before each step starts and before its outcome is recorded. Given a
+ * transaction, the renewal runs in it and keeps the deployment's row locked until it commits, so the writes that
+ * follow in that transaction land only while this worker holds the lease: a worker that lost it (frozen, then
+ * resumed after another took over) can never record anything.
+ */
+export type Fence = (tx?: Prisma.TransactionClient) => Promise<void>;
+
 export type Lease = {
-  /** Renews the lease, or throws LeaseLost; called before each step starts and before its success is recorded. */
-  fence: () => Promise<void>;
+  fence: Fence;
   /** Aborted once a renewal finds the lease gone, so long waits (a bake) stop early. */
   signal: AbortSignal;
   release: () => Promise<void>;
@@ -38,7 +46,11 @@ async function tryAcquire(database: Db, deploymentId: string, settings: LeaseSet
   return taken === 1;
 }
 
-async function renew(database: Db, deploymentId: string, settings: LeaseSettings): Promise<boolean> {
+async function renew(
+  database: Db | Prisma.TransactionClient,
+  deploymentId: string,
+  settings: LeaseSettings,
+): Promise<boolean> {
   const renewed = await database.$executeRawUnsafe(
     `UPDATE "Deployment" SET "leaseExpiresAt" = now() + ($1 || ' milliseconds')::interval
      WHERE id = $2 AND "leaseOwner" = $3 AND status IN ${IN_PROGRESS}`,
@@ -68,8 +80,8 @@ export async function acquireLease(
     await sleep(settings.pollMs ?? Math.max(100, Math.floor(settings.ttlMs / 3)));
   }
   const lost = new AbortController();
-  const fence = async () => {
-    if (lost.signal.aborted || !(await renew(database, deploymentId, settings))) {
+  const fence: Fence = async (tx) => {
+    if (lost.signal.aborted || !(await renew(tx ?? database, deploymentId, settings))) {
       lost.abort(new LeaseLost(deploymentId));
       throw new LeaseLost(deploymentId);
     }

@@ -1,5 +1,6 @@
 import type { Prisma } from "@/server/db/generated/client";
 import type { Db } from "@/server/db/client";
+import { LeaseLost, type Fence } from "@/server/services/deployments/deployment-lease";
 import { errorMessage } from "@/lib/error-message";
 
 /** A failure the deployment answers by rolling back (unhealthy endpoint, guardrail breach), not by retrying. */
@@ -46,13 +47,19 @@ export type StepRunner = <T extends Prisma.InputJsonValue>(
   body: (attempt: StepAttempt) => Promise<T>,
 ) => Promise<T>;
 
+/** How an event left RUNNING by a worker that stopped (killed, frozen past its lease) is closed by the next holder. */
+export const ABANDONED_MESSAGE = "Abandoned: the worker running this step stopped before recording its outcome";
+
 /**
  * Runs named steps of one deployment, each at most once to success. A step that already SUCCEEDED is skipped and its
  * recorded details are returned, so a retried or resumed job continues where the last one stopped. Each try is an
- * event with start, end and outcome; the error is recorded and rethrown for the caller to handle. `fence` runs before
- * a step starts and before its success is recorded: it throws when this worker no longer holds the deployment.
+ * event with start, end and outcome; the error is recorded and rethrown for the caller to handle.
+ *
+ * Every event write happens in a transaction that first renews the lease (`fence`), so only the worker holding the
+ * deployment writes: one that lost it writes nothing and gets LeaseLost. A try left RUNNING by a worker that stopped
+ * is marked ABANDONED when the step is tried again, so the log shows each step's tries with one outcome each.
  */
-export function stepRunner(database: Db, deploymentId: string, fence: () => Promise<void>): StepRunner {
+export function stepRunner(database: Db, deploymentId: string, fence: Fence): StepRunner {
   return async function run<T extends Prisma.InputJsonValue>(
     step: string,
     body: (attempt: StepAttempt) => Promise<T>,
@@ -64,12 +71,23 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
     });
     const finished = earlier.find((e) => e.outcome === "SUCCEEDED");
     if (finished) return finished.details as T;
-    await fence();
-    const event = await database.deploymentEvent.create({
-      data: { deploymentId, step, attempt: earlier.length + 1, outcome: "RUNNING" },
+    const event = await database.$transaction(async (tx) => {
+      await fence(tx);
+      await tx.deploymentEvent.updateMany({
+        where: { deploymentId, step, outcome: "RUNNING" },
+        data: { outcome: "ABANDONED", finishedAt: new Date(), message: ABANDONED_MESSAGE },
+      });
+      return tx.deploymentEvent.create({
+        data: { deploymentId, step, attempt: earlier.length + 1, outcome: "RUNNING" },
+      });
     });
+    const record = (data: Prisma.DeploymentEventUpdateInput) =>
+      database.$transaction(async (tx) => {
+        await fence(tx);
+        await tx.deploymentEvent.update({ where: { id: event.id }, data });
+      });
     const saveCheckpoint = async (value: Prisma.InputJsonValue) => {
-      await database.deploymentEvent.update({ where: { id: event.id }, data: { details: value } });
+      await record({ details: value });
     };
     const checkpoint = earlier.findLast((e) => e.details !== null)?.details ?? null;
     let details: T;
@@ -80,22 +98,17 @@ export function stepRunner(database: Db, deploymentId: string, fence: () => Prom
         checkpoint,
         saveCheckpoint,
       });
-      await fence();
     } catch (error) {
-      await database.deploymentEvent.update({
-        where: { id: event.id },
-        data: {
-          outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
-          finishedAt: new Date(),
-          message: errorMessage(error),
-        },
+      // A worker that lost the lease leaves the try to whoever holds the deployment now.
+      if (error instanceof LeaseLost) throw error;
+      await record({
+        outcome: error instanceof AwaitingDecision ? "WAITING" : "FAILED",
+        finishedAt: new Date(),
+        message: errorMessage(error),
       });
       throw error;
     }
-    await database.deploymentEvent.update({
-      where: { id: event.id },
-      data: { outcome: "SUCCEEDED", finishedAt: new Date(), details },
-    });
+    await record({ outcome: "SUCCEEDED", finishedAt: new Date(), details });
     return details;
   };
 }

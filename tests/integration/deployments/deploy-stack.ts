@@ -55,14 +55,19 @@ export async function startDeployStack(
   };
 }
 
-/** The real worker process (workers/main.ts), pointed at `runtime`; `output` "pipe" makes its stdout/stderr readable. */
+/**
+ * The real worker process (workers/main.ts), pointed at `runtime`; `output` "pipe" makes its stdout/stderr readable.
+ * `preload` names modules (paths from the repository root) loaded before the worker starts: a job's handler, so that
+ * the worker's first job does not wait for it to be compiled and imported, as in a worker that has been running.
+ */
 export function spawnWorkerProcess(
-  runtime: RunningRuntime,
-  options: { env: Record<string, string>; output: "pipe" | "ignore" },
+  runtime: Pick<RunningRuntime, "baseUrl" | "controlToken">,
+  options: { env: Record<string, string>; output: "pipe" | "ignore"; preload?: string[] },
 ): ChildProcess {
   // `node --import tsx` keeps the worker in this one process, so SIGKILL hits the worker itself (the tsx CLI
   // would run it in a child process of its own).
-  return spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+  const preload = (options.preload ?? []).flatMap((module) => ["--import", `./${module}`]);
+  return spawn(process.execPath, ["--import", "tsx", ...preload, "workers/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, RUNTIME_URL: runtime.baseUrl, RUNTIME_CONTROL_TOKEN: runtime.controlToken, ...options.env },
     stdio: ["ignore", options.output, options.output],

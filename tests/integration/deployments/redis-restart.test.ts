@@ -8,7 +8,8 @@ import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { freePort, postJson, temporaryDirectory } from "@/tests/integration/runtime/runtime-process";
 import { until } from "@/tests/integration/support/until";
 import { spawnWorkerProcess, startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
-import { keepPredicting, registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
+import { registerThroughApi, settled } from "@/tests/integration/deployments/real-models";
+import { predictors } from "@/tests/integration/deployments/worker-drills";
 import { startRedisServer, type RedisServer } from "@/tests/integration/deployments/redis-server";
 
 // Redis restarts with a deployment's job queued, and the deployment still runs: from Redis's own append-only file
@@ -138,7 +139,7 @@ describe("a Redis restart with a deployment queued", () => {
     await expectServed(model);
   }, 120_000);
 
-  it("does not run a deployment twice at once when the job it is running is re-queued into an empty Redis", async () => {
+  it("mid-bake: one outcome, the job re-queued on reconnect and never run twice at once, predictions answered throughout", async () => {
     const redis = await givenRedis(false);
     await givenWorker();
     const model = await givenModel("redis-running");
@@ -151,10 +152,11 @@ describe("a Redis restart with a deployment queued", () => {
       strategy: { kind: "canary", canaryPercent: 20, bakeSeconds: 6 },
       reason: "redis drill",
     });
-    const stopPredicting = keepPredicting(stack.runtime.baseUrl, `${model.name}-staging-local`, model.row);
     await until("the bake to start", () =>
       db().deploymentEvent.findFirst({ where: { deploymentId: deploymentId!, step: "bake:1", outcome: "RUNNING" } }),
     );
+    // Clients predict throughout the restart: the runtime serves without Redis, and the bake needs their requests.
+    const traffic = predictors(stack.runtime.baseUrl, `${model.name}-staging-local`, model.row);
     await redis.restart();
     await until(
       "the worker to re-queue the running deployment",
@@ -162,7 +164,9 @@ describe("a Redis restart with a deployment queued", () => {
     );
 
     expect(await settled(deploymentId!)).toMatchObject({ status: "SUCCEEDED" });
-    await stopPredicting();
+    const answers = await traffic.stop();
+    expect(answers.failures).toEqual([]);
+    expect(answers.statuses[200]).toBeGreaterThan(20);
     const events = await db().deploymentEvent.findMany({
       where: { deploymentId: deploymentId! },
       orderBy: { id: "asc" },

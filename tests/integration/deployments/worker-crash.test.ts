@@ -76,7 +76,7 @@ describe("a worker killed mid-deployment", () => {
     });
     expect(events.filter((e) => e.step === "apply-endpoint")).toHaveLength(1);
     expect(events.filter((e) => e.step === "bake:1").map((e) => [e.attempt, e.outcome])).toEqual([
-      [1, "RUNNING"],
+      [1, "ABANDONED"],
       [2, "SUCCEEDED"],
     ]);
     const control = await fetch(`${stack.runtime.baseUrl}/v1/control/endpoints`, {

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "StepOutcome" ADD VALUE 'ABANDONED';

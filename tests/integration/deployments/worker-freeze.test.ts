@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { until } from "@/tests/integration/support/until";
+import { killDrills } from "@/tests/integration/deployments/worker-drills";
+
+// A worker holding a deployment is frozen (SIGSTOP) in the middle of its bake. Its lease lapses, the other worker
+// takes the deployment over and finishes it; then the frozen worker is resumed (SIGCONT). It finds its lease gone and
+// stops without writing anything: every step outcome, checkpoint, the deployment's row, the endpoint's variants and
+// the alias stay as the other worker left them (step outcomes and checkpoints are written in one transaction with the
+// lease's renewal; the deployment's own updates are conditioned on the lease owner).
+const drills = killDrills("freeze", 1);
+
+async function snapshot(deploymentId: string, endpointName: string) {
+  const [events, deployment, variants, aliasEvents] = await Promise.all([
+    db().deploymentEvent.findMany({ where: { deploymentId }, orderBy: { id: "asc" } }),
+    db().deployment.findUniqueOrThrow({ where: { id: deploymentId } }),
+    db().endpointVariant.findMany({ where: { endpoint: { name: endpointName } }, orderBy: { variantName: "asc" } }),
+    db().aliasEvent.count(),
+  ]);
+  return { events, deployment, variants, aliasEvents };
+}
+
+describe("a worker frozen while it holds a deployment", () => {
+  it("loses it to the other worker, which finishes; resumed, it writes nothing more", async () => {
+    const drill = await drills.canary({ breaking: false, bakeSeconds: 3 });
+    await until("the bake to start", () =>
+      db().deploymentEvent.findFirst({
+        where: { deploymentId: drill.deploymentId, step: "bake:1", outcome: "RUNNING" },
+      }),
+    );
+    const frozen = await drills.workers.holder(drill.deploymentId);
+    frozen.child.kill("SIGSTOP");
+
+    await drills.expectRolledOut(drill, "bake:1");
+    const before = await snapshot(drill.deploymentId, drills.model().endpointName);
+    frozen.child.kill("SIGCONT");
+    await until("the resumed worker to find its lease gone", async () =>
+      frozen.output().includes(`[worker] deployment ${drill.deploymentId} superseded`),
+    );
+    expect(frozen.child.exitCode).toBeNull();
+    expect(await snapshot(drill.deploymentId, drills.model().endpointName)).toEqual(before);
+  }, 90_000);
+});
