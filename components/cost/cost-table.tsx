@@ -27,7 +27,13 @@ export function CostTable({
   showTarget?: boolean;
 }) {
   return (
-    <div className={t.wrapper}>
+    // Wide enough to scroll sideways on narrow screens: the region takes focus so keyboards can scroll it too.
+    <div
+      className={cn(t.wrapper, "focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none")}
+      tabIndex={0}
+      role="region"
+      aria-label={caption}
+    >
       <table className={t.table} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead className={t.head}>

@@ -5,7 +5,7 @@ import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-targe
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
 import { blobPathOf } from "@/tests/integration/conformance/local-blob";
-import { builtModels, spoilerFor } from "@/tests/integration/conformance/built-models";
+import { builtModels } from "@/tests/integration/conformance/built-models";
 import type { TargetHarness } from "@/tests/integration/conformance/target-harness";
 
 const ALARM = "conformance-endpoint-5xx";
@@ -92,7 +92,15 @@ export function sageMakerStandInHarness(): TargetHarness {
       const state = await target().describe(endpointName);
       return Object.fromEntries(state.variants.map((v) => [v.variantName, v.weight]));
     },
-    spoilArtifact: spoilerFor(spoiled),
+    // Corrupt bytes never reach a SageMaker container: the upload's checksum (x-amz-checksum-sha256) makes S3 refuse
+    // them first. What SageMaker refuses is a model that uploads fine but that its container cannot load: the bytes
+    // stay, and the stand-in's container fails its ping for them, so SageMaker itself rolls the update back.
+    spoilArtifact: async (sha256) => {
+      spoiled.add(sha256);
+      return async () => {
+        spoiled.delete(sha256);
+      };
+    },
     breachReason: new RegExp(`rolled the update back: .*CloudWatch alarm ${ALARM}`),
     reset: async () => {
       failing.clear();
