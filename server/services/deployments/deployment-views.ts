@@ -42,13 +42,14 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
  * shifts traffic natively does the canary or linear steps inside apply-endpoint and wait-healthy.
  */
 export function plannedStepNames(strategy: RolloutStrategy, shifting: TrafficShifting = "stepwise"): string[] {
+  const plan = rolloutSteps(strategy);
+  // A native target shifts traffic itself; the portal then reads the candidate once more (one bake, when any).
   const traffic =
     shifting === "native"
-      ? []
-      : rolloutSteps(strategy).flatMap((step, i) => [
-          `shift-traffic:${i + 1}`,
-          ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : []),
-        ]);
+      ? plan.some((step) => step.bakeSeconds > 0)
+        ? ["bake:1"]
+        : []
+      : plan.flatMap((step, i) => [`shift-traffic:${i + 1}`, ...(step.bakeSeconds > 0 ? [`bake:${i + 1}`] : [])]);
   return [
     "record-prior-state",
     "validate-artifact",

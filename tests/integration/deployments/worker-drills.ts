@@ -1,3 +1,4 @@
+import { plannedStepNames } from "@/server/services/deployments/deployment-views";
 import type { ChildProcess } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -310,19 +311,9 @@ export async function outcomesByStep(deploymentId: string) {
 
 export { settled };
 
-export const ROLLOUT_STEPS = [
-  "record-prior-state",
-  "validate-artifact",
-  "apply-endpoint",
-  "wait-healthy",
-  "shift-traffic:1",
-  "bake:1",
-  "shift-traffic:2",
-  "finalize",
-  "move-alias",
-];
 /** A one-second bake at 50%: the predictors send it enough requests; too few would roll back, never pass silently. */
 export const DRILL_CANARY = { kind: "canary", canaryPercent: 50, bakeSeconds: 1, tooFewRequests: "roll-back" } as const;
+export const ROLLOUT_STEPS = plannedStepNames(DRILL_CANARY);
 
 /**
  * What a drill file shares: the real runtime behind a control proxy, the step gate, two worker processes, and one

@@ -36,8 +36,17 @@ describe("plannedStepNames", () => {
     ]);
   });
 
-  it("leaves the traffic steps to a target that shifts traffic natively", () => {
+  it("leaves the traffic steps to a target that shifts traffic natively, then plans the portal's own reading", () => {
     expect(plannedStepNames({ kind: "canary", canaryPercent: 5, bakeSeconds: 60 }, "native")).toEqual([
+      "record-prior-state",
+      "validate-artifact",
+      "apply-endpoint",
+      "wait-healthy",
+      "bake:1",
+      "finalize",
+      "move-alias",
+    ]);
+    expect(plannedStepNames({ kind: "all-at-once" }, "native")).toEqual([
       "record-prior-state",
       "validate-artifact",
       "apply-endpoint",
