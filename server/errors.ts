@@ -7,6 +7,8 @@ export const APP_ERROR_HTTP_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  /** Rate-limited: the answer carries Retry-After (details.retryAfterSeconds). */
+  TOO_MANY_REQUESTS: 429,
   /** A system we depend on (e.g. Prometheus) did not answer; retrying later may work. */
   UNAVAILABLE: 503,
 } as const;
