@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
   "audit:read": ["MANAGER", "ADMIN"],
   "users:manage": ["ADMIN"],
+  /** Listing and revoking anyone's API tokens (their own tokens need only tokens:own). */
+  "tokens:manage": ["ADMIN"],
   "pricing:manage": ["ADMIN"],
   "budgets:manage": ["MANAGER", "ADMIN"],
   "alerts:manage": ["MANAGER", "ADMIN"],

@@ -6,11 +6,15 @@ PORT="${E2E_PORT:-3100}"
 export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/modelport_e2e"
 export NEXTAUTH_URL="http://localhost:$PORT"
 export MODELPORT_DEV_LOGIN=1
+export MODELPORT_LOCAL_DEMO=1
+export MODELPORT_BIND_HOST=127.0.0.1
+export NEXTAUTH_SECRET="$(random_secret)"
+export ARTIFACT_URL_SECRET="$(random_secret)"
 export QUEUE_PREFIX=modelport_e2e
 export ARTIFACT_ROOT=/tmp/modelport-e2e-artifacts
 export RUNTIME_PORT="${E2E_RUNTIME_PORT:-8600}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
-export RUNTIME_CONTROL_TOKEN="e2e-runtime-control-token-$RANDOM$RANDOM"
+export RUNTIME_CONTROL_TOKEN="$(random_secret)"
 export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
 export PROMETHEUS_SCRAPE_INTERVAL=1
 PROMETHEUS_DIR="${E2E_PROMETHEUS_DIR:-/tmp/modelport-e2e-prometheus}"
@@ -26,4 +30,4 @@ worker=$!
 npx tsx prisma/seed/second-release-main.ts &
 second_release=$!
 trap 'kill $worker $runtime $second_release $PROMETHEUS_PID 2>/dev/null || true' EXIT INT TERM
-npx next start -p "$PORT"
+npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT"

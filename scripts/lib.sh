@@ -55,14 +55,19 @@ ensure_database() {
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$name" npx prisma migrate deploy >/dev/null
 }
 
-# ensure_runtime_token FILE: a random control token for the local runtime, made once and kept (mode 0600).
-ensure_runtime_token() {
+# ensure_secret FILE: a random 32-byte secret (64 hex characters), made once and kept (mode 0600).
+ensure_secret() {
   local file="$1"
   if [ ! -s "$file" ]; then
     mkdir -p "$(dirname "$file")"
-    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' > "$file")
+    (umask 077 && random_secret > "$file")
   fi
   cat "$file"
+}
+
+# random_secret: 32 random bytes as 64 hex characters.
+random_secret() {
+  node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))'
 }
 
 # wait_for_url URL SECONDS NAME: waits until URL answers 2xx.

@@ -6,6 +6,10 @@ PORT="${PORT:-3000}"
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/modelport}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 export MODELPORT_DEV_LOGIN="${MODELPORT_DEV_LOGIN:-1}"
+# A single-machine demo: the production build may offer the development sign-in only because it listens on loopback.
+# To serve other machines, set MODELPORT_BIND_HOST=0.0.0.0, MODELPORT_DEV_LOGIN=0 and OIDC_* (docs/security.md).
+export MODELPORT_LOCAL_DEMO="${MODELPORT_LOCAL_DEMO:-1}"
+export MODELPORT_BIND_HOST="${MODELPORT_BIND_HOST:-127.0.0.1}"
 export RUNTIME_PORT="${RUNTIME_PORT:-8500}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_STATE_FILE="${RUNTIME_STATE_FILE:-$PWD/.data/runtime-state.json}"
@@ -16,8 +20,10 @@ ensure_apt_packages psql:postgresql-client redis-cli:redis-tools curl:curl prome
 ensure_services
 ensure_node_modules
 ensure_database "$(basename "${DATABASE_URL%%\?*}")"
-RUNTIME_CONTROL_TOKEN="$(ensure_runtime_token .data/runtime-control-token)"
-export RUNTIME_CONTROL_TOKEN
+RUNTIME_CONTROL_TOKEN="$(ensure_secret .data/runtime-control-token)"
+NEXTAUTH_SECRET="${NEXTAUTH_SECRET:-$(ensure_secret .data/nextauth-secret)}"
+ARTIFACT_URL_SECRET="${ARTIFACT_URL_SECRET:-$(ensure_secret .data/artifact-url-secret)}"
+export RUNTIME_CONTROL_TOKEN NEXTAUTH_SECRET ARTIFACT_URL_SECRET
 log "seeding demo data (skipped if already there)"
 npx tsx prisma/seed.ts
 log "building the portal"
@@ -33,7 +39,7 @@ start_prometheus "$PROMETHEUS_PORT" .data/prometheus; pids+=("$PROMETHEUS_PID")
 npx tsx workers/main.ts & pids+=($!)
 # Not in pids: it ends on its own once the demo's second staging release is queued, and `wait -n` below must not see that.
 npx tsx prisma/seed/second-release-main.ts & second_release=$!
-npx next start -p "$PORT" & pids+=($!)
+npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT" & pids+=($!)
 wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
 cat <<TXT
 

@@ -5,13 +5,44 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+/** Secrets committed in this repository: usable in development and tests, refused in production. */
+export const DEVELOPMENT_SESSION_SECRET = "modelport-local-development-secret-change-me";
+export const DEVELOPMENT_ARTIFACT_URL_SECRET = "modelport-local-development-artifact-url-secret-change-me";
+
 const schema = z.object({
+  /** `next start` sets production; the portal, worker and runtime then refuse unsafe settings (server/production-safety.ts). */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/modelport"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   NEXTAUTH_URL: z.string().url().optional(),
-  NEXTAUTH_SECRET: z.string().min(16).default("modelport-local-development-secret-change-me"),
-  /** Enables the development sign-in with seeded users. Never set it in production. */
+  /** Encrypts session cookies. Required in production (at least 32 bytes); `npm start` generates one in .data/. */
+  NEXTAUTH_SECRET: z.string().min(1).optional(),
+  /** Enables the development sign-in with the seeded demo users. Refused in production unless MODELPORT_LOCAL_DEMO. */
   MODELPORT_DEV_LOGIN: booleanFlag,
+  /**
+   * Declares a single-machine demo install (`npm start`, the browser tests): a production build that may offer the
+   * development sign-in because it listens on loopback only (MODELPORT_BIND_HOST).
+   */
+  MODELPORT_LOCAL_DEMO: booleanFlag,
+  /** The address the portal listens on; the start scripts pass it to `next start -H`. */
+  MODELPORT_BIND_HOST: z.string().min(1).optional(),
+  /** Use Secure session cookies even when NEXTAUTH_URL is http (e.g. behind a TLS-terminating proxy). */
+  MODELPORT_SECURE_COOKIES: booleanFlag,
+  /** A session ends after this long without a request, and at the latest this long after sign-in. */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(120),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(12),
+  /** The local runtime's control token, checked here only for its length in production. */
+  RUNTIME_CONTROL_TOKEN: z.string().optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -22,7 +53,7 @@ const schema = z.object({
     .positive()
     .default(512 * 1024 * 1024),
   /** Signs artifact download links (Kubernetes download mode); at least 32 characters. Set a real secret in production. */
-  ARTIFACT_URL_SECRET: z.string().min(32).default("modelport-local-development-artifact-url-secret-change-me"),
+  ARTIFACT_URL_SECRET: z.string().min(32).default(DEVELOPMENT_ARTIFACT_URL_SECRET),
   /** How long a signed artifact link lasts: links are fixed per window of this length and valid one to two of them. */
   ARTIFACT_URL_TTL_SECONDS: z.coerce
     .number()

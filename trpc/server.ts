@@ -6,7 +6,7 @@ import { appRouter } from "@/server/api/root";
 import { createCallerFactory, createTrpcContext } from "@/server/api/trpc";
 
 /** The same context an HTTP request gets, built once per request however many reads a page makes. */
-const createContext = cache(createTrpcContext);
+const createContext = cache(() => createTrpcContext());
 
 /** Server components read through this caller, so every read passes the procedures' permission checks. */
 export const api = createCallerFactory(appRouter)(createContext);

@@ -1,5 +1,6 @@
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { env } from "@/server/env";
+import { refuseUnsafeProduction } from "@/server/production-safety";
 import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/jobs/define-job";
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
@@ -23,6 +24,7 @@ import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
+refuseUnsafeProduction("worker");
 const JOBS: readonly WorkerJob[] = [healthCheckJob, deployJob, driftScanJob, costForecastJob, sloCheckJob];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).

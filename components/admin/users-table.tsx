@@ -8,6 +8,7 @@ import type { RouterOutputs } from "@/trpc/react";
 import { formatDate } from "@/lib/format";
 import { UserRoleSelect } from "@/components/admin/user-role-select";
 import { UserTeamSelect } from "@/components/admin/user-team-select";
+import { EndSessionsDialog } from "@/components/admin/end-sessions-dialog";
 
 type UserRow = RouterOutputs["admin"]["users"]["users"][number];
 type Team = RouterOutputs["admin"]["teams"][number];
@@ -51,6 +52,11 @@ export function UsersTable({
       column.accessor("createdAt", {
         header: "Created",
         cell: ({ getValue }) => <time dateTime={getValue().toISOString()}>{formatDate(getValue())}</time>,
+      }),
+      column.display({
+        id: "sessions",
+        header: "Sessions",
+        cell: ({ row }) => <EndSessionsDialog user={row.original} />,
       }),
     ],
     [teams, currentUserId],

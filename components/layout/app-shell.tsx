@@ -39,6 +39,7 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
             {canAudit && <NavLink href="/admin/audit">Audit log</NavLink>}
             {canAdmin && <NavLink href="/admin/users">Users</NavLink>}
             {canAdmin && <NavLink href="/admin/pricing">Pricing</NavLink>}
+            {canAdmin && <NavLink href="/admin/tokens">All tokens</NavLink>}
             <NavLink href="/settings/tokens">API tokens</NavLink>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

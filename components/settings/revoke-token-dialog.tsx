@@ -7,12 +7,19 @@ import { DialogClose } from "@/components/ui/dialog-close";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { useTRPC } from "@/trpc/react";
 
-export function RevokeTokenDialog({ token }: { token: { id: string; name: string; prefix: string } }) {
+type Props = {
+  token: { id: string; name: string; prefix: string };
+  /** "any": an admin revoking someone else's token. */
+  owner?: "own" | "any";
+};
+
+export function RevokeTokenDialog({ token, owner = "own" }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  const procedure = owner === "any" ? trpc.admin.tokens.revokeAny : trpc.admin.tokens.revoke;
   const revoke = useMutation(
-    trpc.admin.tokens.revoke.mutationOptions({
+    procedure.mutationOptions({
       onSuccess: async () => {
         await queryClient.invalidateQueries({ queryKey: trpc.admin.tokens.pathKey() });
         setOpen(false);

@@ -8,7 +8,10 @@ import type { RouterOutputs } from "@/trpc/react";
 import { RevokeTokenDialog } from "@/components/settings/revoke-token-dialog";
 import { TokenStatusBadge } from "@/components/settings/token-status-badge";
 
-type TokenRow = RouterOutputs["admin"]["tokens"]["list"][number];
+type OwnTokenRow = RouterOutputs["admin"]["tokens"]["list"][number];
+type AnyTokenRow = RouterOutputs["admin"]["tokens"]["all"]["tokens"][number];
+/** A token row; `owner` is there on the admin's list of everyone's tokens. */
+type TokenRow = OwnTokenRow & { owner?: AnyTokenRow["owner"] };
 
 const column = createColumnHelper<TokenRow>();
 
@@ -18,7 +21,18 @@ const dateCell = (date: Date) => (
   </time>
 );
 
-const COLUMNS = [
+const OWNER_COLUMN = column.display({
+  id: "owner",
+  header: "Owner",
+  cell: ({ row }) => (
+    <span className="leading-tight">
+      <span className="block text-slate-900">{row.original.owner?.name}</span>
+      <span className="block text-xs text-slate-500">{row.original.owner?.email}</span>
+    </span>
+  ),
+});
+
+const columnsFor = (owner: "own" | "any") => [
   column.accessor("name", {
     header: "Name",
     cell: ({ getValue }) => <span className="font-medium text-slate-900">{getValue()}</span>,
@@ -66,15 +80,20 @@ const COLUMNS = [
   column.display({
     id: "actions",
     header: () => <span className="sr-only">Actions</span>,
-    cell: ({ row }) => (row.original.status === "active" ? <RevokeTokenDialog token={row.original} /> : null),
+    cell: ({ row }) =>
+      row.original.status === "active" ? <RevokeTokenDialog token={row.original} owner={owner} /> : null,
   }),
 ];
 
-export function TokensTable({ tokens }: { tokens: TokenRow[] }) {
+const OWN_COLUMNS = columnsFor("own");
+const ANY_COLUMNS = [OWNER_COLUMN, ...columnsFor("any")];
+
+/** The signed-in person's tokens, or (owner "any", admins) everyone's with an owner column. */
+export function TokensTable({ tokens, owner = "own" }: { tokens: TokenRow[]; owner?: "own" | "any" }) {
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Table's API is not compiler-memoisable; this component does not rely on it.
   const table = useReactTable({
     data: tokens,
-    columns: COLUMNS,
+    columns: owner === "any" ? ANY_COLUMNS : OWN_COLUMNS,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => row.id,
   });

@@ -4,6 +4,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Actor } from "@/server/auth/actor";
 import { currentUser, type CurrentUser } from "@/server/auth/current-user";
+import { cookieJarFromRequest, userFromSessionCookie } from "@/server/auth/session-cookie";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError, type AppErrorCode } from "@/server/errors";
@@ -12,8 +13,10 @@ import { actingAs, type SystemContext } from "@/server/services/context";
 /** The database and clients every procedure may use (see SystemContext), and who is signed in. */
 export type TrpcContext = { system: SystemContext; user: CurrentUser | null };
 
-export async function createTrpcContext(): Promise<TrpcContext> {
-  return { system: systemContextFromEnv(), user: await currentUser() };
+/** From the HTTP request's cookies (the route handler), or from next/headers (server components). */
+export async function createTrpcContext(options?: { req: Request }): Promise<TrpcContext> {
+  const user = options ? await userFromSessionCookie(cookieJarFromRequest(options.req)) : await currentUser();
+  return { system: systemContextFromEnv(), user };
 }
 
 const TRPC_CODES = {

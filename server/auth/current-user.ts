@@ -1,13 +1,9 @@
-import { getServerSession } from "next-auth";
-import { db } from "@/server/db/client";
-import { authOptions } from "@/server/auth/options";
+import { cookies } from "next/headers";
+import { userFromSessionCookie } from "@/server/auth/session-cookie";
 
-/** The signed-in person, read fresh from the database so role changes apply at once. */
+/** The signed-in person of this request (from its session row), read fresh so role changes apply at once. */
 export async function currentUser() {
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  return db().user.findUnique({ where: { id }, include: { team: true } });
+  return userFromSessionCookie(await cookies());
 }
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof currentUser>>>;

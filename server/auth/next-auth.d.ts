@@ -9,6 +9,9 @@ declare module "next-auth" {
 
 declare module "next-auth/jwt" {
   interface JWT {
+    /** The portal user's id. */
     uid?: string;
+    /** The UserSession row this cookie stands for; checked on every request. */
+    sid?: string;
   }
 }

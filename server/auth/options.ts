@@ -1,10 +1,14 @@
-import type { NextAuthOptions } from "next-auth";
+import type { NextAuthOptions, User } from "next-auth";
+import type { AdapterUser } from "next-auth/adapters";
 import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { ensureUser } from "@/server/auth/ensure-user";
+import { secureCookies, sessionPolicy } from "@/server/auth/session-policy";
+import { sessionSecret } from "@/server/production-safety";
+import { endSession, startSession } from "@/server/services/admin/sessions";
 
 export const DEV_PROVIDER_ID = "dev";
 export const OIDC_PROVIDER_ID = "oidc";
@@ -34,7 +38,7 @@ function oidcProvider(): Provider | undefined {
   };
 }
 
-/** Development sign-in: pick a seeded user. Only exists when MODELPORT_DEV_LOGIN is set. */
+/** Development sign-in: pick a seeded demo user (never anyone else). Only exists when MODELPORT_DEV_LOGIN is set. */
 function devProvider(): Provider | undefined {
   if (!env().MODELPORT_DEV_LOGIN) return undefined;
   return CredentialsProvider({
@@ -44,16 +48,26 @@ function devProvider(): Provider | undefined {
     async authorize(credentials) {
       const email = z.string().email().safeParse(credentials?.email);
       if (!email.success) return null;
-      const user = await db().user.findUnique({ where: { email: email.data.toLowerCase() } });
+      const user = await db().user.findFirst({ where: { email: email.data.toLowerCase(), isDemo: true } });
       return user ? { id: user.id, email: user.email, name: user.name } : null;
     },
   });
 }
 
+/** The portal user a sign-in stands for: the dev provider's user id; for SSO, the account found by its email. */
+async function portalUserId(user: User | AdapterUser, provider: string | undefined): Promise<string | null> {
+  if (provider === DEV_PROVIDER_ID) return user.id;
+  if (!user.email) return null;
+  const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
+  return row?.id ?? null;
+}
+
 export function authOptions(): NextAuthOptions {
+  const policy = sessionPolicy();
   return {
-    secret: env().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    secret: sessionSecret(),
+    useSecureCookies: secureCookies(),
+    session: { strategy: "jwt", maxAge: policy.absoluteMs / 1000 },
     pages: { signIn: "/signin" },
     providers: [oidcProvider(), devProvider()].filter((p): p is Provider => p !== undefined),
     callbacks: {
@@ -63,16 +77,23 @@ export function authOptions(): NextAuthOptions {
         await ensureUser(db(), { email: user.email, name: user.name ?? user.email });
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.email) {
-          const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
-          if (row) token.uid = row.id;
-        }
-        return token;
+      /** At sign-in (`user` is set) a new session row is made; the cookie then carries only its id. */
+      async jwt({ token, user, account }) {
+        if (!user) return token;
+        const userId = await portalUserId(user, account?.provider);
+        if (!userId) return {};
+        const provider = account?.provider ?? "unknown";
+        const sid = await startSession(db(), { userId, provider, now: new Date() }, policy);
+        return { sid, uid: userId, name: user.name, email: user.email };
       },
       async session({ session, token }) {
         if (session.user && typeof token.uid === "string") session.user.id = token.uid;
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(db(), token.sid, new Date());
       },
     },
   };

@@ -1,9 +1,23 @@
 import { createTokenInput } from "@/contracts/token-scopes";
 import { z } from "zod";
-import { createApiToken, listApiTokens, revokeApiToken } from "@/server/services/admin/api-tokens";
+import {
+  createApiToken,
+  listAllApiTokens,
+  listApiTokens,
+  revokeAnyApiToken,
+  revokeApiToken,
+} from "@/server/services/admin/api-tokens";
+import { sessionPolicy } from "@/server/auth/session-policy";
+import { endUserSessions, listUserSessions } from "@/server/services/admin/sessions";
 import { auditFacets, listAuditLog } from "@/server/services/admin/audit-log";
 import {
+  allTokensPageOutput,
   apiTokenListOutput,
+  endUserSessionsInput,
+  listAllTokensInput,
+  sessionEndOutput,
+  userSessionListOutput,
+  userSessionsInput,
   auditFacetsOutput,
   auditPageOutput,
   createdApiTokenOutput,
@@ -23,6 +37,7 @@ import { createTRPCRouter, procedureWith } from "@/server/api/trpc";
 const manageUsers = procedureWith("users:manage");
 const readAudit = procedureWith("audit:read");
 const ownTokens = procedureWith("tokens:own");
+const manageTokens = procedureWith("tokens:manage");
 
 export const adminRouter = createTRPCRouter({
   users: manageUsers
@@ -37,6 +52,14 @@ export const adminRouter = createTRPCRouter({
     .input(setUserTeamInput)
     .output(userTeamChangeOutput)
     .mutation(({ ctx, input }) => setUserTeam(ctx.service, input)),
+  sessions: manageUsers
+    .input(userSessionsInput)
+    .output(userSessionListOutput)
+    .query(({ ctx, input }) => listUserSessions(ctx.service, input, sessionPolicy())),
+  endSessions: manageUsers
+    .input(endUserSessionsInput)
+    .output(sessionEndOutput)
+    .mutation(({ ctx, input }) => endUserSessions(ctx.service, input)),
   teams: manageUsers.output(teamListOutput).query(({ ctx }) => listTeams(ctx.service)),
   audit: readAudit
     .input(listAuditInput)
@@ -53,5 +76,13 @@ export const adminRouter = createTRPCRouter({
       .input(revokeTokenInput)
       .output(z.void())
       .mutation(({ ctx, input }) => revokeApiToken(ctx.service, input.tokenId)),
+    all: manageTokens
+      .input(listAllTokensInput)
+      .output(allTokensPageOutput)
+      .query(({ ctx, input }) => listAllApiTokens(ctx.service, input)),
+    revokeAny: manageTokens
+      .input(revokeTokenInput)
+      .output(z.void())
+      .mutation(({ ctx, input }) => revokeAnyApiToken(ctx.service, input.tokenId)),
   }),
 });

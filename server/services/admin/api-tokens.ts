@@ -7,7 +7,15 @@ import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { createTokenInput, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "@/contracts/token-scopes";
-import type { apiTokenListOutput, createdApiTokenOutput, tokenStatusSchema } from "@/server/services/admin/schemas";
+import type { Prisma } from "@/server/db/generated/client";
+import { parseInput } from "@/server/services/parse-input";
+import {
+  type allTokensPageOutput,
+  type apiTokenListOutput,
+  type createdApiTokenOutput,
+  listAllTokensInput,
+  type tokenStatusSchema,
+} from "@/server/services/admin/schemas";
 
 const TOKEN_PREFIX = "mp_";
 
@@ -62,39 +70,80 @@ export async function createApiToken(
   });
 }
 
+/** What a token list shows: never the hash. */
+const TOKEN_LIST_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  expiresAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
+  createdAt: true,
+} satisfies Prisma.ApiTokenSelect;
+
 export async function listApiTokens(ctx: ServiceContext): Promise<z.infer<typeof apiTokenListOutput>> {
   const tokens = await ctx.db.apiToken.findMany({
     where: { userId: ctx.actor.userId },
     orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      name: true,
-      prefix: true,
-      scopes: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      createdAt: true,
-    },
+    select: TOKEN_LIST_FIELDS,
   });
   const now = new Date();
   return tokens.map((token) => ({ ...token, status: tokenStatus(token, now) }));
 }
 
+/** Revokes one of the actor's own tokens. */
 export async function revokeApiToken(ctx: ServiceContext, tokenId: string): Promise<void> {
+  return revokeToken(ctx, { id: tokenId, userId: ctx.actor.userId });
+}
+
+/** An admin revokes anyone's token (a leaked secret, a person who left). */
+export async function revokeAnyApiToken(ctx: ServiceContext, tokenId: string): Promise<void> {
+  return revokeToken(ctx, { id: tokenId });
+}
+
+async function revokeToken(ctx: ServiceContext, where: Prisma.ApiTokenWhereInput): Promise<void> {
   return ctx.db.$transaction(async (tx) => {
-    const token = await tx.apiToken.findFirst({ where: { id: tokenId, userId: ctx.actor.userId } });
+    const token = await tx.apiToken.findFirst({ where });
     if (!token) throw notFound("Token");
     if (token.revokedAt) throw new AppError("CONFLICT", "Token is already revoked");
-    const revoked = await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+    const revoked = await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
     await recordAudit(tx, ctx.actor, {
       action: "token.revoke",
       entityType: "ApiToken",
-      entityId: tokenId,
-      before: { revokedAt: null },
+      entityId: token.id,
+      before: { revokedAt: null, ownerId: token.userId },
       after: { revokedAt: revoked.revokedAt?.toISOString() ?? null },
     });
   });
+}
+
+function statusWhere(status: TokenStatus | undefined, now: Date): Prisma.ApiTokenWhereInput {
+  if (status === "revoked") return { revokedAt: { not: null } };
+  if (status === "expired") return { revokedAt: null, expiresAt: { lte: now } };
+  if (status === "active") return { revokedAt: null, expiresAt: { gt: now } };
+  return {};
+}
+
+/** Everyone's tokens for admins, newest first, keyset-paged by id. */
+export async function listAllApiTokens(
+  ctx: ServiceContext,
+  input: z.input<typeof listAllTokensInput>,
+): Promise<z.infer<typeof allTokensPageOutput>> {
+  const { userId, status, cursor, limit } = parseInput(listAllTokensInput, input);
+  const now = ctx.clock();
+  const rows = await ctx.db.apiToken.findMany({
+    where: { ...(userId ? { userId } : {}), ...statusWhere(status, now) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    select: { ...TOKEN_LIST_FIELDS, user: { select: { id: true, name: true, email: true } } },
+  });
+  const page = rows.slice(0, limit);
+  return {
+    tokens: page.map(({ user, ...token }) => ({ ...token, owner: user, status: tokenStatus(token, now) })),
+    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
 export type TokenPrincipal = Actor & { tokenId: string; scopes: TokenScope[] };

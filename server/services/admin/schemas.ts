@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { endSessionsReason } from "@/contracts/sessions";
 import { auditEntityRefSchema } from "@/contracts/audit-entities";
 import { ROLES, roleSchema } from "@/contracts/enums";
 import { PERMISSIONS, type Permission } from "@/contracts/permissions";
@@ -134,3 +135,40 @@ export const sessionUserOutput = z.object({
 export const demoUserListOutput = z.array(
   z.object({ email: z.string(), name: z.string(), roleLabel: z.string(), team: z.string().nullable() }),
 );
+
+export const userSessionsInput = z.object({ userId: z.string().min(1).max(64) });
+
+export const endUserSessionsInput = z.object({
+  userId: z.string().min(1).max(64),
+  reason: endSessionsReason,
+});
+
+export const userSessionListOutput = z.array(
+  z.object({
+    /** The first characters of the session id: enough to tell sessions apart, useless to an attacker. */
+    id: z.string(),
+    provider: z.string(),
+    userAgent: z.string().nullable(),
+    createdAt: z.date(),
+    lastSeenAt: z.date(),
+    expiresAt: z.date(),
+    endedAt: z.date().nullable(),
+    endedReason: z.string().nullable(),
+    live: z.boolean(),
+  }),
+);
+
+export const sessionEndOutput = z.object({ ended: z.number().int().min(0) });
+
+export const listAllTokensInput = z.object({
+  /** Only this person's tokens. */
+  userId: z.string().min(1).max(64).optional(),
+  status: tokenStatusSchema.optional(),
+  cursor: z.string().min(1).max(64).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const allTokensPageOutput = z.object({
+  tokens: z.array(apiTokenOutput.extend({ owner: z.object({ id: z.string(), name: z.string(), email: z.string() }) })),
+  nextCursor: z.string().nullable(),
+});

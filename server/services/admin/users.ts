@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Prisma } from "@/server/db/generated/client";
 import type { Role } from "@/server/db/generated/enums";
 import { AppError, forbidden, notFound } from "@/server/errors";
+import { endUserSessionsIn } from "@/server/services/admin/sessions";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -104,12 +105,13 @@ export async function setUserRole(
       throw forbidden("You cannot change your own role; ask another admin to do it");
     }
     await tx.user.update({ where: { id: userId }, data: { role } });
+    const endedSessions = await endUserSessionsIn(tx, userId, "role changed", ctx.clock());
     await recordAudit(tx, ctx.actor, {
       action: "user.role.update",
       entityType: "User",
       entityId: userId,
       before: { role: target.role },
-      after: { role },
+      after: { role, endedSessions },
     });
     return { id: target.id, role, changed: true };
   });
