@@ -1,6 +1,13 @@
-/** Runs once when the portal's server starts: refuse to serve with settings unsafe for production. */
+/**
+ * Runs once when the portal's server starts: with settings unsafe for production it exits (Next.js only logs an error
+ * thrown here and would go on serving).
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { refuseUnsafeProduction } = await import("@/server/production-safety");
-  refuseUnsafeProduction("portal");
+  const { productionConfigProblems, UnsafeProductionConfig } = await import("@/server/production-safety");
+  const { env } = await import("@/server/env");
+  const problems = productionConfigProblems(env());
+  if (problems.length === 0) return;
+  console.error(new UnsafeProductionConfig("portal", problems).message);
+  process.exit(1);
 }

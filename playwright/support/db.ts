@@ -18,12 +18,15 @@ export function uniqueSuffix() {
   return randomBytes(3).toString("hex");
 }
 
-/** A person of the test's own (users come from SSO, so tests insert them as the sign-in would). */
+/**
+ * A person of the test's own, inserted as SSO's first sign-in would. Marked as a demo user: this is a demo install,
+ * and the development sign-in the tests use accepts demo users only.
+ */
 export async function createPerson(role: string, label: string) {
   const suffix = uniqueSuffix();
   const email = `${label}-${suffix}@e2e.test`;
   const name = `${label[0]!.toUpperCase()}${label.slice(1)} ${suffix}`;
-  await query(`INSERT INTO "User"(id, email, name, role) VALUES ($1, $2, $3, $4::"Role")`, [
+  await query(`INSERT INTO "User"(id, email, name, role, "isDemo") VALUES ($1, $2, $3, $4::"Role", true)`, [
     `e2e_${suffix}`,
     email,
     name,
