@@ -4,35 +4,9 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
-import { ensureUser } from "@/server/auth/ensure-user";
+import { OIDC_PROVIDER_ID, oidcProvider, oidcSignedInUserId, oidcSignIn } from "@/server/auth/oidc";
 
 export const DEV_PROVIDER_ID = "dev";
-export const OIDC_PROVIDER_ID = "oidc";
-
-type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string };
-
-function oidcProvider(): Provider | undefined {
-  const { OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET } = env();
-  if (!OIDC_ISSUER || !OIDC_CLIENT_ID || !OIDC_CLIENT_SECRET) return undefined;
-  return {
-    id: OIDC_PROVIDER_ID,
-    name: "Single sign-on",
-    type: "oauth",
-    wellKnown: `${OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
-    clientId: OIDC_CLIENT_ID,
-    clientSecret: OIDC_CLIENT_SECRET,
-    authorization: { params: { scope: "openid email profile" } },
-    idToken: true,
-    checks: ["pkce", "state"],
-    profile(profile: OidcProfile) {
-      return {
-        id: profile.sub,
-        email: profile.email ?? null,
-        name: profile.name ?? profile.preferred_username ?? profile.email ?? profile.sub,
-      };
-    },
-  };
-}
 
 /** Development sign-in: pick a seeded user. Only exists when MODELPORT_DEV_LOGIN is set. */
 function devProvider(): Provider | undefined {
@@ -57,14 +31,14 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/signin" },
     providers: [oidcProvider(), devProvider()].filter((p): p is Provider => p !== undefined),
     callbacks: {
-      async signIn({ user, account }) {
-        if (account?.provider !== OIDC_PROVIDER_ID) return true;
-        if (!user.email) return false;
-        await ensureUser(db(), { email: user.email, name: user.name ?? user.email });
+      async signIn({ account, profile }) {
+        if (account?.provider === OIDC_PROVIDER_ID) return oidcSignIn(profile);
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.email) {
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === OIDC_PROVIDER_ID) {
+          token.uid = await oidcSignedInUserId(profile);
+        } else if (user?.email) {
           const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
           if (row) token.uid = row.id;
         }
