@@ -19,7 +19,7 @@ const oidcClaimsSchema = z.object({
   iss: z.string().min(1),
   sub: z.string().min(1),
   email: z.string().optional(),
-  email_verified: z.unknown(),
+  email_verified: z.unknown().optional(),
   name: z.string().optional(),
   preferred_username: z.string().optional(),
 });
@@ -71,7 +71,7 @@ export function oidcProvider(): OAuthConfig<OidcClaims> | undefined {
 }
 
 /** What the provider vouched for, or null when the profile lacks an issuer or subject. */
-export function oidcIdentityClaims(profile: Profile | undefined): OidcIdentityClaims | null {
+export function oidcIdentityClaims(profile: unknown): OidcIdentityClaims | null {
   const parsed = oidcClaimsSchema.safeParse(profile);
   if (!parsed.success) return null;
   const claims = parsed.data;

@@ -1,11 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import {
-  isEmailVerified,
-  resolveOidcIdentity,
-  type OidcIdentityClaims,
-} from "@/server/services/admin/oidc-identities";
+import { isEmailVerified, resolveOidcIdentity, type OidcIdentityClaims } from "@/server/services/admin/oidc-identities";
 import { givenUser } from "@/tests/integration/fixtures";
 
 const ISSUER = "https://idp.example.test";
@@ -26,7 +22,8 @@ function claims(overrides: Partial<OidcIdentityClaims> = {}): OidcIdentityClaims
   };
 }
 
-const identitiesOf = (userId: string) => db().userIdentity.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+const identitiesOf = (userId: string) =>
+  db().userIdentity.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
 const auditOf = (userId: string) => db().auditLog.findMany({ where: { entityId: userId }, orderBy: { id: "asc" } });
 
 describe("resolveOidcIdentity", () => {
@@ -47,7 +44,13 @@ describe("resolveOidcIdentity", () => {
         action: "user.create",
         entityType: "User",
         actorId: user.id,
-        after: { email: "new.person@example.test", role: "VIEWER", via: "sso", issuer: ISSUER, subject: person.subject },
+        after: {
+          email: "new.person@example.test",
+          role: "VIEWER",
+          via: "sso",
+          issuer: ISSUER,
+          subject: person.subject,
+        },
       },
     ]);
   });
@@ -142,7 +145,10 @@ describe("resolveOidcIdentity", () => {
     const created = await resolveOidcIdentity(at(T0), first);
     if (!created.ok) throw new Error("refused");
 
-    const other = await resolveOidcIdentity(at(T1), claims({ issuer: "https://other-idp.example.test", email: first.email }));
+    const other = await resolveOidcIdentity(
+      at(T1),
+      claims({ issuer: "https://other-idp.example.test", email: first.email }),
+    );
 
     expect(other).toEqual({ ok: true, userId: created.userId, outcome: "linked" });
     expect(await identitiesOf(created.userId)).toHaveLength(2);
