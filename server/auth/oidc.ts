@@ -35,8 +35,8 @@ function validatedTokens(tokens: object): TokenSet {
 
 /**
  * The single sign-on provider, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. The profile next-auth
- * hands the callbacks is the validated ID token's claims merged with the user info endpoint's, with `iss` and `sub`
- * taken from the ID token: spec-conforming providers put `email` and `email_verified` only in the user info when an
+ * hands the callbacks is the validated ID token's claims overlaid with the user info endpoint's, keeping the ID
+ * token's `iss` and `sub`: spec-conforming providers put `email` and `email_verified` only in the user info when an
  * access token is issued, and the issuer only in the ID token.
  */
 export function oidcProvider(): OAuthConfig<OidcClaims> | undefined {
@@ -55,9 +55,9 @@ export function oidcProvider(): OAuthConfig<OidcClaims> | undefined {
     userinfo: {
       async request({ tokens, client }) {
         const validated = validatedTokens(tokens);
-        const { iss, sub } = validated.claims();
+        const idToken = validated.claims();
         // openid-client checks that the user info's subject is the ID token's.
-        return { ...(await client.userinfo(validated)), iss, sub };
+        return { ...idToken, ...(await client.userinfo(validated)), iss: idToken.iss, sub: idToken.sub };
       },
     },
     profile(profile) {
