@@ -1,5 +1,6 @@
 import { DevSignIn } from "@/components/auth/dev-sign-in";
 import { OidcSignIn } from "@/components/auth/oidc-sign-in";
+import { signInErrorMessage } from "@/contracts/sign-in-errors";
 import { enabledSignInMethods } from "@/server/auth/options";
 import { api } from "@/trpc/server";
 
@@ -24,7 +25,7 @@ export default async function SignInPage({
       </div>
       {error && (
         <p role="alert" className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          Sign-in failed ({error}).
+          {signInErrorMessage(error)}
         </p>
       )}
       <div className="space-y-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">

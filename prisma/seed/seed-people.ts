@@ -1,10 +1,16 @@
-import { ensureUser } from "@/server/auth/ensure-user";
+import type { Db } from "@/server/db/client";
 import { setUserRole, setUserTeam } from "@/server/services/admin/users";
 import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
 import { DEMO_PEOPLE, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
 
+/** A demo person as a viewer, found by email when the seed runs again. */
+async function ensureUser(database: Db, person: { email: string; name: string }) {
+  const email = person.email.toLowerCase();
+  return database.user.upsert({ where: { email }, create: { email, name: person.name }, update: {} });
+}
+
 /**
- * Teams and people as SSO would create them (ensureUser), then roles and teams set by the demo admin through the
+ * Teams and people as viewers (what single sign-on creates), then roles and teams set by the demo admin through the
  * same service the admin page uses. The first admin is bootstrapped directly: someone has to be first.
  */
 export async function seedPeople(system: SystemContext) {
