@@ -55,12 +55,13 @@ ensure_database() {
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$name" npx prisma migrate deploy >/dev/null
 }
 
-# ensure_runtime_token FILE: a random control token for the local runtime, made once and kept (mode 0600).
+# ensure_runtime_token FILE: a random 32-byte token (64 hex characters) for the local runtime, made once and kept
+# (mode 0600); a kept file shorter than 32 bytes (the runtime refuses those in production) is replaced.
 ensure_runtime_token() {
   local file="$1"
-  if [ ! -s "$file" ]; then
+  if [ ! -s "$file" ] || [ "$(wc -c <"$file")" -lt 32 ]; then
     mkdir -p "$(dirname "$file")"
-    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))' > "$file")
+    (umask 077 && node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex"))' > "$file")
   fi
   cat "$file"
 }
@@ -82,7 +83,7 @@ free_port_from() {
 }
 
 # start_prometheus PORT DIR: writes DIR/prometheus.yml (scraping RUNTIME_URL and the worker's WORKER_METRICS_PORT every
-# PROMETHEUS_SCRAPE_INTERVAL seconds), starts Prometheus on 127.0.0.1:PORT with its data in DIR/tsdb, waits until it
+# PROMETHEUS_SCRAPE_INTERVAL seconds; with RUNTIME_METRICS_TOKEN set, the runtime job sends it from DIR/runtime-metrics-token), starts Prometheus on 127.0.0.1:PORT with its data in DIR/tsdb, waits until it
 # is ready, and exports PROMETHEUS_URL. Sets PROMETHEUS_PID for the caller to stop it. Never the Debian service.
 start_prometheus() {
   local port="$1" dir="$2"

@@ -18,6 +18,9 @@ ensure_node_modules
 ensure_database "$(basename "${DATABASE_URL%%\?*}")"
 RUNTIME_CONTROL_TOKEN="$(ensure_runtime_token .data/runtime-control-token)"
 export RUNTIME_CONTROL_TOKEN
+# The runtime's /metrics requires this token; Prometheus and the worker's guardrail readings send it.
+RUNTIME_METRICS_TOKEN="${RUNTIME_METRICS_TOKEN:-$(ensure_runtime_token .data/runtime-metrics-token)}"
+export RUNTIME_METRICS_TOKEN
 log "seeding demo data (skipped if already there)"
 npx tsx prisma/seed.ts
 log "building the portal"
@@ -43,7 +46,7 @@ cat <<TXT
 $(npx tsx scripts/print-demo-users.ts)
 
   API reference: http://localhost:$PORT/api/v1/openapi.json
-  Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics)
+  Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics with the bearer token in .data/runtime-metrics-token)
   Prometheus:     $PROMETHEUS_URL (scrapes the runtime and the worker's 127.0.0.1:$WORKER_METRICS_PORT/metrics)
   Dashboards (latency, cost, drift) show only what Prometheus measured: feed them DEMO traffic from another
   terminal with \`npm run traffic\` (add \`-- --drift amount\` to shift transaction amounts after 2 minutes).

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { badRequest, RuntimeError } from "@/runtime/errors";
+import { badRequest, errorCode, RuntimeError } from "@/runtime/errors";
 import { errorMessage } from "@/lib/error-message";
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -79,9 +79,12 @@ export function sendText(
 
 export function sendError(response: ServerResponse, error: unknown) {
   if (error instanceof RuntimeError) {
-    sendJson(response, error.status, { error: error.message, ...error.details });
+    sendJson(response, error.status, { error: error.message, code: errorCode(error.status), ...error.details });
     return;
   }
   console.error(error);
-  sendJson(response, 500, { error: error instanceof Error ? `Internal error: ${error.message}` : "Internal error" });
+  sendJson(response, 500, {
+    error: error instanceof Error ? `Internal error: ${error.message}` : "Internal error",
+    code: errorCode(500),
+  });
 }
