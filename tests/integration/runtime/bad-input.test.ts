@@ -29,7 +29,7 @@ type Case = {
   name: string;
   method?: string;
   path?: string;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
   headers?: Record<string, string>;
   status: number;
 };
