@@ -66,9 +66,20 @@ export const variantConfigSchema = z
 const WEIGHT_TOLERANCE = 1e-6;
 const sumsTo100 = (weights: number[]) => Math.abs(weights.reduce((s, w) => s + w, 0) - 100) < WEIGHT_TOLERANCE;
 
+/** A predict key's sha256, hex: the runtime keeps only this and compares digests in constant time. */
+export const predictKeySha256Schema = z.string().regex(/^[a-f0-9]{64}$/, "predictKeySha256 is 64 lower-case hex digits");
+
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
 export const endpointConfigSchema = z
-  .object({ variants: z.array(variantConfigSchema).min(1).max(16), batching: batchingSchema.default(DEFAULT_BATCHING) })
+  .object({
+    variants: z.array(variantConfigSchema).min(1).max(16),
+    batching: batchingSchema.default(DEFAULT_BATCHING),
+    /**
+     * When set, predictions must send the key whose sha256 this is (`Authorization: Bearer <key>` or
+     * `x-api-key: <key>`); the runtime answers 401 otherwise. Absent: predictions need no key.
+     */
+    predictKeySha256: predictKeySha256Schema.optional(),
+  })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
@@ -100,6 +111,8 @@ export type EndpointView = {
   endpointName: string;
   status: "healthy" | "updating";
   batching: BatchingConfig;
+  /** Predictions must send the endpoint's predict key (absent from older runtimes). */
+  predictKeyRequired?: boolean;
   variants: Array<{
     variantName: string;
     modelName?: string;

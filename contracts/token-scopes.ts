@@ -22,8 +22,21 @@ export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
 export const MAX_TOKEN_DAYS = 365;
 export const MAX_TOKEN_NAME = 100;
 
+/** The highest per-token REST limit anyone may set; above the deployment's default only admins may go. */
+export const MAX_TOKEN_RATE_LIMIT_PER_MINUTE = 100_000;
+/** REST_RATE_LIMIT_PER_MINUTE's default: requests per minute for a token without its own limit. */
+export const DEFAULT_REST_RATE_LIMIT_PER_MINUTE = 600;
+
+export const tokenRateLimitSchema = z
+  .number()
+  .int("A whole number of requests per minute")
+  .min(1, "At least 1 request per minute")
+  .max(MAX_TOKEN_RATE_LIMIT_PER_MINUTE, `At most ${MAX_TOKEN_RATE_LIMIT_PER_MINUTE} requests per minute`);
+
 export const createTokenInput = z.object({
   name: z.string().trim().min(1, "Give the token a name").max(MAX_TOKEN_NAME),
   scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "Pick at least one scope"),
   expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
+  /** Requests per minute on /api/v1; absent or null = the deployment's default. */
+  rateLimitPerMinute: tokenRateLimitSchema.nullish(),
 });

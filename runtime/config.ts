@@ -4,10 +4,16 @@ export type RuntimeConfig = {
   host: string;
   port: number;
   controlToken: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus sends it from a credentials file). */
+  metricsToken?: string;
   inferenceThreads: number;
   /** Where the endpoints' desired state is kept, so a restarted runtime serves them again; unset = in memory. */
   stateFile?: string;
 };
+
+/** Production secrets carry at least 32 bytes (256 bits); development and tests may use 16. */
+const PRODUCTION_SECRET_BYTES = 32;
+const DEVELOPMENT_SECRET_BYTES = 16;
 
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -17,14 +23,29 @@ function positiveInteger(name: string, fallback: number): number {
   return value;
 }
 
+/** A secret from the environment, long enough for where the runtime runs. */
+function requiredSecret(name: string, purpose: string): string {
+  const value = process.env[name] ?? "";
+  const production = process.env.NODE_ENV === "production";
+  const minimum = production ? PRODUCTION_SECRET_BYTES : DEVELOPMENT_SECRET_BYTES;
+  if (Buffer.byteLength(value) < minimum) {
+    const where = production ? " in production (NODE_ENV=production)" : "";
+    throw new Error(
+      `Set ${name} to at least ${minimum} bytes${where}, e.g. \`openssl rand -hex 32\`: it guards ${purpose}`,
+    );
+  }
+  return value;
+}
+
+const optionalSecret = (name: string, purpose: string) =>
+  process.env[name] ? requiredSecret(name, purpose) : undefined;
+
 export function runtimeConfigFromEnv(): RuntimeConfig {
-  const controlToken = process.env.RUNTIME_CONTROL_TOKEN ?? "";
-  if (controlToken.length < 16)
-    throw new Error("Set RUNTIME_CONTROL_TOKEN (at least 16 characters): it guards the control API");
   return {
     host: process.env.RUNTIME_HOST ?? "127.0.0.1",
     port: positiveInteger("RUNTIME_PORT", 8500),
-    controlToken,
+    controlToken: requiredSecret("RUNTIME_CONTROL_TOKEN", "the control API"),
+    metricsToken: optionalSecret("RUNTIME_METRICS_TOKEN", "GET /metrics"),
     inferenceThreads: positiveInteger(
       "RUNTIME_INFERENCE_THREADS",
       Math.max(1, Math.min(4, os.availableParallelism() - 1)),

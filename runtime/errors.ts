@@ -15,3 +15,17 @@ export const badRequest = (message: string, details?: Record<string, unknown>) =
 export const notFound = (message: string) => new RuntimeError(404, message);
 export const unprocessable = (message: string, details?: Record<string, unknown>) =>
   new RuntimeError(422, message, details);
+
+/** A stable, machine-readable code for each status the runtime answers, sent beside the message as `code`. */
+const CODES: Record<number, string> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  422: "UNPROCESSABLE",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
+
+export const errorCode = (status: number) => CODES[status] ?? (status >= 500 ? "INTERNAL" : "BAD_REQUEST");

@@ -28,6 +28,7 @@ const server = createRuntimeServer({
   pool,
   metrics,
   controlToken: config.controlToken,
+  metricsToken: config.metricsToken,
   restoring: () => restoring,
 });
 server.listen(config.port, config.host, () => {

@@ -17,6 +17,9 @@ export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_CONTROL_TOKEN="$(random_secret)"
 export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
 export PROMETHEUS_SCRAPE_INTERVAL=1
+# The suite signs the same demo users in many times a minute from one address: sign-in limits out of its way.
+export SIGN_IN_ATTEMPTS_PER_IP="${SIGN_IN_ATTEMPTS_PER_IP:-100000}"
+export SIGN_IN_ATTEMPTS_PER_EMAIL="${SIGN_IN_ATTEMPTS_PER_EMAIL:-100000}"
 PROMETHEUS_DIR="${E2E_PROMETHEUS_DIR:-/tmp/modelport-e2e-prometheus}"
 rm -rf "$ARTIFACT_ROOT" "$PROMETHEUS_DIR"
 ensure_database modelport_e2e --fresh

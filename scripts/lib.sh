@@ -55,10 +55,11 @@ ensure_database() {
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$name" npx prisma migrate deploy >/dev/null
 }
 
-# ensure_secret FILE: a random 32-byte secret (64 hex characters), made once and kept (mode 0600).
+# ensure_secret FILE: a random 32-byte secret (64 hex characters), made once and kept (mode 0600); a kept file
+# shorter than 32 bytes (production refuses those) is replaced.
 ensure_secret() {
   local file="$1"
-  if [ ! -s "$file" ]; then
+  if [ ! -s "$file" ] || [ "$(wc -c <"$file")" -lt 32 ]; then
     mkdir -p "$(dirname "$file")"
     (umask 077 && random_secret > "$file")
   fi
@@ -87,7 +88,7 @@ free_port_from() {
 }
 
 # start_prometheus PORT DIR: writes DIR/prometheus.yml (scraping RUNTIME_URL and the worker's WORKER_METRICS_PORT every
-# PROMETHEUS_SCRAPE_INTERVAL seconds), starts Prometheus on 127.0.0.1:PORT with its data in DIR/tsdb, waits until it
+# PROMETHEUS_SCRAPE_INTERVAL seconds; with RUNTIME_METRICS_TOKEN set, the runtime job sends it from DIR/runtime-metrics-token), starts Prometheus on 127.0.0.1:PORT with its data in DIR/tsdb, waits until it
 # is ready, and exports PROMETHEUS_URL. Sets PROMETHEUS_PID for the caller to stop it. Never the Debian service.
 start_prometheus() {
   local port="$1" dir="$2"

@@ -23,7 +23,9 @@ ensure_database "$(basename "${DATABASE_URL%%\?*}")"
 RUNTIME_CONTROL_TOKEN="$(ensure_secret .data/runtime-control-token)"
 NEXTAUTH_SECRET="${NEXTAUTH_SECRET:-$(ensure_secret .data/nextauth-secret)}"
 ARTIFACT_URL_SECRET="${ARTIFACT_URL_SECRET:-$(ensure_secret .data/artifact-url-secret)}"
-export RUNTIME_CONTROL_TOKEN NEXTAUTH_SECRET ARTIFACT_URL_SECRET
+# The runtime's /metrics requires this token; Prometheus and the worker's guardrail readings send it.
+RUNTIME_METRICS_TOKEN="${RUNTIME_METRICS_TOKEN:-$(ensure_secret .data/runtime-metrics-token)}"
+export RUNTIME_CONTROL_TOKEN NEXTAUTH_SECRET ARTIFACT_URL_SECRET RUNTIME_METRICS_TOKEN
 log "seeding demo data (skipped if already there)"
 npx tsx prisma/seed.ts
 log "building the portal"
@@ -49,7 +51,7 @@ cat <<TXT
 $(npx tsx scripts/print-demo-users.ts)
 
   API reference: http://localhost:$PORT/api/v1/openapi.json
-  Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics)
+  Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics with the bearer token in .data/runtime-metrics-token)
   Prometheus:     $PROMETHEUS_URL (scrapes the runtime and the worker's 127.0.0.1:$WORKER_METRICS_PORT/metrics)
   Dashboards (latency, cost, drift) show only what Prometheus measured: feed them DEMO traffic from another
   terminal with \`npm run traffic\` (add \`-- --drift amount\` to shift transaction amounts after 2 minutes).

@@ -25,6 +25,7 @@ export function systemContextFromEnv(): SystemContext {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
       artifactUrlSecret: settings.ARTIFACT_URL_SECRET,
+      restRateLimitPerMinute: settings.REST_RATE_LIMIT_PER_MINUTE,
     },
     ...(sagemakerRegion && {
       cloudwatch: createCloudWatchClient({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_REST_RATE_LIMIT_PER_MINUTE } from "@/contracts/token-scopes";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false"])
@@ -89,6 +90,24 @@ const schema = z.object({
   MODELPORT_SAGEMAKER_REGION: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).optional(),
   MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL: z.string().url().optional(),
+  // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).
+  /** Redis for the rate-limit counters; REDIS_URL when unset. */
+  RATE_LIMIT_REDIS_URL: z.string().url().optional(),
+  /**
+   * Set only behind a reverse proxy that overwrites X-Forwarded-For: client IPs are then read from it. Unset, every
+   * client shares one "direct" bucket for the per-IP limits (a route handler cannot see the socket address).
+   */
+  TRUST_PROXY: booleanFlag,
+  /** Requests per window per API token, unless the token carries its own limit. */
+  REST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_REST_RATE_LIMIT_PER_MINUTE),
+  /** Failed REST authentications per client IP per window; past it the IP is refused (429) before any lookup. */
+  REST_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** The REST limits' window in seconds (60: the limits are per minute; tests shorten it). */
+  REST_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Sign-in attempts (sign-in requests and callbacks) per client IP, and per email, per SIGN_IN_WINDOW_SECONDS. */
+  SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(60),
+  SIGN_IN_ATTEMPTS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
 });
 
 export type Env = z.infer<typeof schema>;

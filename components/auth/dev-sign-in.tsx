@@ -20,7 +20,11 @@ export function DevSignIn({ users, callbackUrl }: { users: DemoUser[]; callbackU
       return;
     }
     setPending(null);
-    setError("That user does not exist any more. Re-seed the demo data with npm start.");
+    setError(
+      result?.status === 429
+        ? "Too many sign-in attempts. Wait a few minutes, then try again."
+        : "That user does not exist any more. Re-seed the demo data with npm start.",
+    );
   }
 
   return (

@@ -19,6 +19,7 @@ import {
   SCOPE_DESCRIPTIONS,
   SCOPE_PERMISSION,
   TOKEN_SCOPES,
+  tokenRateLimitSchema,
   type TokenScope,
 } from "@/contracts/token-scopes";
 
@@ -30,6 +31,11 @@ const formSchema = createTokenInput.extend({
     .string()
     .transform((days) => (/^\d+$/.test(days) ? Number(days) : Number.NaN))
     .pipe(createTokenInput.shape.expiresInDays),
+  /** Empty = the deployment's default limit. */
+  rateLimitPerMinute: z
+    .string()
+    .transform((limit) => (limit.trim() === "" ? null : /^\d+$/.test(limit.trim()) ? Number(limit) : Number.NaN))
+    .pipe(tokenRateLimitSchema.nullable()),
 });
 
 // The service's schema carries no words for these two; the form says them as it always has.
@@ -37,17 +43,18 @@ const messages = {
   error: (issue: { path?: PropertyKey[]; code: string }) => {
     if (issue.path?.[0] === "expiresInDays") return `A whole number of days from 1 to ${MAX_TOKEN_DAYS}.`;
     if (issue.path?.[0] === "name" && issue.code === "too_big") return `At most ${MAX_TOKEN_NAME} characters.`;
+    if (issue.path?.[0] === "rateLimitPerMinute" && issue.code === "invalid_type") return "A whole number, or empty.";
     return undefined;
   },
 };
 
-const DEFAULTS = { name: "", scopes: ["read"] satisfies TokenScope[], expiresInDays: "90" };
+const DEFAULTS = { name: "", scopes: ["read"] as TokenScope[], expiresInDays: "90", rateLimitPerMinute: "" };
 
 export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useQuery(trpc.session.me.queryOptions());
-  const ids = { name: useId(), days: useId(), scopes: useId() };
+  const ids = { name: useId(), days: useId(), scopes: useId(), rate: useId() };
   const form = useForm({ resolver: zodResolver(formSchema, messages), defaultValues: DEFAULTS });
   const { errors } = form.formState;
   const create = useMutation(
@@ -57,7 +64,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
         form.reset(DEFAULTS);
         return queryClient.invalidateQueries({ queryKey: trpc.admin.tokens.pathKey() });
       },
-      onError: (error) => applyServerError(form.setError, error, { fields: ["name", "scopes", "expiresInDays"] }),
+      onError: (error) => applyServerError(form.setError, error, { fields: ["name", "scopes", "expiresInDays", "rateLimitPerMinute"] }),
     }),
   );
 
@@ -99,6 +106,24 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
           )}
         </FormField>
       </div>
+      <FormField
+        id={ids.rate}
+        label="API requests per minute (empty: the default)"
+        error={fieldMessage(errors.rateLimitPerMinute)}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            {...form.register("rateLimitPerMinute")}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            placeholder="default"
+            className="sm:w-40"
+            data-testid="token-rate-limit"
+          />
+        )}
+      </FormField>
       <fieldset aria-describedby={scopesError ? `${ids.scopes}-error` : undefined}>
         <legend className="mb-1 text-sm font-medium text-slate-700">Scopes</legend>
         <Controller

@@ -53,6 +53,13 @@ const columnsFor = (owner: "own" | "any") => [
       </span>
     ),
   }),
+  column.accessor("rateLimitPerMinute", {
+    header: "Requests/min",
+    cell: ({ getValue }) => {
+      const limit = getValue();
+      return limit === null ? <span className="text-slate-500">Default</span> : limit.toLocaleString("en-US");
+    },
+  }),
   column.accessor("createdAt", { header: "Created", cell: ({ getValue }) => dateCell(getValue()) }),
   column.accessor("expiresAt", {
     header: "Expires",

@@ -10,7 +10,7 @@ import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { predict } from "@/runtime/serving/predict";
-import { requireControlToken } from "@/runtime/http/control-auth";
+import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
 import { readJson, readValidated, sendError, sendJson, sendText } from "@/runtime/http/io";
 
 export type ServerDeps = {
@@ -18,6 +18,8 @@ export type ServerDeps = {
   pool: WorkerPool;
   metrics: RuntimeMetrics;
   controlToken: string;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
   restoring: () => boolean;
 };
 
@@ -32,16 +34,26 @@ function methodNotAllowed(allowed: string[]): never {
   throw new RuntimeError(405, `Use ${allowed.join(" or ")}`);
 }
 
+/** A %-encoded path segment; a malformed escape (e.g. `%E0%A4%A`) is the caller's mistake (400). */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch (error) {
+    if (!(error instanceof URIError)) throw error;
+    throw badRequest(`The path segment "${raw}" is not valid %-encoded UTF-8`);
+  }
+}
+
 /** For a PUT, a bad name is the caller's mistake (400), not a missing endpoint. */
 function newEndpointName(raw: string): string {
-  const name = decodeURIComponent(raw);
+  const name = decodeSegment(raw);
   const parsed = endpointNameSchema.safeParse(name);
   if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? "Bad endpoint name");
   return name;
 }
 
 function endpointName(raw: string): string {
-  const name = decodeURIComponent(raw);
+  const name = decodeSegment(raw);
   if (!endpointNameSchema.safeParse(name).success) throw notFound(`No endpoint named "${name}"`);
   return name;
 }
@@ -66,7 +78,7 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
     return sendJson(
       response,
       200,
-      deps.registry.setFaultInjection(endpointName(match[1]!), decodeURIComponent(match[2]!), fault),
+      deps.registry.setFaultInjection(endpointName(match[1]!), decodeSegment(match[2]!), fault),
     );
   }
   match = CONTROL_ENDPOINT.exec(path);
@@ -88,6 +100,17 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
   }
 }
 
+/** An endpoint with a predict key refuses (401, counted) a request without it, before its body is read. */
+function authorizePredict(request: IncomingMessage, deps: ServerDeps, endpointName: string) {
+  const keyDigest = deps.registry.get(endpointName)?.predictKeyDigest;
+  if (!keyDigest || presentsPredictKey(request, keyDigest)) return;
+  deps.metrics.requests.inc({ endpoint: endpointName, variant: "", status: "401" });
+  throw new RuntimeError(
+    401,
+    `Endpoint "${endpointName}" needs its predict key: send \`Authorization: Bearer <key>\` or \`x-api-key: <key>\``,
+  );
+}
+
 async function servePredict(
   request: IncomingMessage,
   response: ServerResponse,
@@ -95,6 +118,7 @@ async function servePredict(
   endpointName: string,
 ) {
   if (request.method !== "POST") methodNotAllowed(["POST"]);
+  authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
   const result = await predict(deps.registry, deps.metrics, {
     endpointName,
@@ -113,7 +137,7 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
   const path = new URL(request.url ?? "/", "http://runtime").pathname;
   const method = request.method ?? "GET";
   const predictMatch = PREDICT.exec(path);
-  if (predictMatch) return servePredict(request, response, deps, decodeURIComponent(predictMatch[1]!));
+  if (predictMatch) return servePredict(request, response, deps, decodeSegment(predictMatch[1]!));
   if (path.startsWith("/v1/control/")) return control(request, response, path, deps);
   if (method !== "GET") methodNotAllowed(["GET"]);
   switch (path) {
@@ -127,6 +151,7 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
       });
     }
     case "/metrics":
+      if (deps.metricsToken) requireMetricsToken(request, deps.metricsToken);
       return sendText(response, 200, await runtimeMetricsText(deps.metrics), deps.metrics.registry.contentType);
     default:
       throw notFound(`No route ${method} ${path}`);

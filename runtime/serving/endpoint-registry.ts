@@ -14,6 +14,8 @@ export type Endpoint = {
   name: string;
   variants: Variant[];
   batching: BatchingConfig;
+  /** The sha256 of the key predictions must present (config.predictKeySha256), as bytes; none = no key needed. */
+  predictKeyDigest?: Buffer;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
   updating: boolean;
 };
@@ -53,7 +55,11 @@ export class EndpointRegistry {
     return Object.fromEntries(
       [...this.endpoints.values()].map((e) => [
         e.name,
-        { variants: e.variants.map((v) => v.config), batching: e.batching },
+        {
+          variants: e.variants.map((v) => v.config),
+          batching: e.batching,
+          ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
+        },
       ]),
     );
   }
@@ -105,7 +111,13 @@ export class EndpointRegistry {
         variant.batcher.setOptions(config.batching);
         return variant;
       });
-      const endpoint: Endpoint = { name, variants, batching: config.batching, updating: false };
+      const endpoint: Endpoint = {
+        name,
+        variants,
+        batching: config.batching,
+        updating: false,
+        ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
+      };
       this.endpoints.set(name, endpoint);
       const removed = current?.variants.filter((v) => !variants.includes(v)) ?? [];
       await Promise.all(removed.map((v) => unloadVariant(v, this.pool)));
@@ -186,6 +198,7 @@ function view(endpoint: Endpoint): EndpointView {
     endpointName: endpoint.name,
     status: endpoint.updating ? "updating" : "healthy",
     batching: endpoint.batching,
+    predictKeyRequired: endpoint.predictKeyDigest !== undefined,
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,

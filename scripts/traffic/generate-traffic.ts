@@ -8,6 +8,8 @@ export type TrafficOptions = {
   runtimeUrl: string;
   /** Lists the runtime's endpoints (control API); not needed when `knownEndpoints` names them. */
   controlToken?: string;
+  /** The endpoints' predict key (RUNTIME_PREDICT_KEY), sent as a bearer token when the portal deployed them with one. */
+  predictKey?: string;
   /** Endpoints and their signature inputs, when the caller knows them (e.g. from the portal's database). */
   knownEndpoints?: Array<{ endpointName: string; inputs: string[] }>;
   /** Requests per second over all endpoints (open loop: requests are sent on schedule, not after the previous one). */
@@ -86,6 +88,7 @@ async function send(options: TrafficOptions, target: Target, rows: Row[], routin
   const started = performance.now();
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (routingKey) headers["x-routing-key"] = routingKey;
+  if (options.predictKey) headers.authorization = `Bearer ${options.predictKey}`;
   const url = `${options.runtimeUrl}/v1/endpoints/${encodeURIComponent(target.tally.endpoint)}/predict`;
   const tally = target.tally;
   tally.requests++;

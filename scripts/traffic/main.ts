@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run traffic -- [options]
   --bad-rows <share>      share of requests with one malformed row, rejected with 400 (default 0)
   --routing-keys <count>  distinct routing keys (simulated customers; default 200, 0 = none)
   --seed <number>         data seed (default 7000)
-Environment: RUNTIME_URL (default http://127.0.0.1:$RUNTIME_PORT or :8500), RUNTIME_CONTROL_TOKEN (default: .data/runtime-control-token)`;
+Environment: RUNTIME_URL (default http://127.0.0.1:$RUNTIME_PORT or :8500), RUNTIME_CONTROL_TOKEN (default: .data/runtime-control-token),
+  RUNTIME_PREDICT_KEY (sent with every prediction when set: the key the portal deployed its endpoints with)`;
 
 const { values } = parseArgs({
   options: {
@@ -72,6 +73,7 @@ const runtimeUrl = (process.env.RUNTIME_URL ?? `http://127.0.0.1:${process.env.R
 const options = {
   runtimeUrl,
   controlToken: await controlToken(),
+  predictKey: process.env.RUNTIME_PREDICT_KEY || undefined,
   rate: numberOption("rate", values.rate, 0.01, 10_000),
   durationSeconds: numberOption("duration", values.duration, 1),
   batch: numberOption("batch", values.batch, 1, 10_000),

@@ -4,10 +4,10 @@ import { z } from "zod";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
-import { authenticateApiToken } from "@/server/services/admin/api-tokens";
 import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
 import { errorResponse, jsonResponse } from "@/server/rest/responses";
 import { readJsonBody } from "@/server/rest/read-json-body";
+import { authenticateWithinLimits, withHeaders } from "@/server/rest/rate-limit";
 
 type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -121,7 +121,7 @@ export function defineEndpoint<
   const handle = async (request: Request, route: RouteContext): Promise<Response> => {
     try {
       const system = systemContextFromEnv();
-      const principal = await authenticateApiToken(system, bearerSecret(request));
+      const { principal, headers } = await authenticateWithinLimits(system, request, bearerSecret);
       if (!principal.scopes.includes(spec.scope)) {
         throw new AppError("FORBIDDEN", `This token lacks the "${spec.scope}" scope`);
       }
@@ -140,9 +140,9 @@ export function defineEndpoint<
         body: body as Infer<B>,
         request,
       });
-      if (result instanceof Response) return result;
+      if (result instanceof Response) return withHeaders(result, headers);
       const status = spec.successStatus ?? (spec.method === "POST" ? 201 : 200);
-      return status === 204 ? new Response(null, { status }) : jsonResponse(result, status);
+      return status === 204 ? new Response(null, { status, headers }) : jsonResponse(result, status, headers);
     } catch (error) {
       return errorResponse(error);
     }

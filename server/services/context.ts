@@ -16,6 +16,8 @@ export type ServiceSettings = {
   artifactMaxBytes: number;
   /** The HMAC key of signed artifact download links (ARTIFACT_URL_SECRET). */
   artifactUrlSecret: string;
+  /** The REST limit of tokens without their own (REST_RATE_LIMIT_PER_MINUTE); only admins may set more. */
+  restRateLimitPerMinute?: number;
 };
 
 /**

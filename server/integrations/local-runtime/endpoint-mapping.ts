@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EndpointView, type VariantConfig } from "@/contracts/runtime-control";
@@ -39,8 +40,17 @@ export function toRuntimeVariant(variant: VariantSpec): VariantConfig {
   };
 }
 
-export function toRuntimeEndpoint(spec: EndpointSpec): { variants: VariantConfig[] } {
-  return { variants: spec.variants.map(toRuntimeVariant) };
+/** The sha256 (hex) of a predict key: all the runtime is told. */
+export const predictKeySha256 = (key: string) => createHash("sha256").update(key).digest("hex");
+
+export function toRuntimeEndpoint(
+  spec: EndpointSpec,
+  predictKey?: string,
+): { variants: VariantConfig[]; predictKeySha256?: string } {
+  return {
+    variants: spec.variants.map(toRuntimeVariant),
+    ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
+  };
 }
 
 export function toEndpointState(endpointName: string, view: EndpointView | undefined): EndpointState {

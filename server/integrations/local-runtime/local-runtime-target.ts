@@ -26,10 +26,13 @@ export class LocalRuntimeTarget implements DeploymentTarget {
   readonly trafficShifting = TRAFFIC_SHIFTING.LOCAL;
   readonly settleTimeoutMs: number;
   readonly client: RuntimeControlClient;
+  private readonly predictKey: string | undefined;
 
   constructor(config: LocalRuntimeConfig) {
     this.client = new RuntimeControlClient(config);
-    this.settleTimeoutMs = localRuntimeConfigSchema.parse(config).settleTimeoutMs;
+    const parsed = localRuntimeConfigSchema.parse(config);
+    this.settleTimeoutMs = parsed.settleTimeoutMs;
+    this.predictKey = parsed.predictKey;
   }
 
   variantName(modelName: string, version: number) {
@@ -41,7 +44,7 @@ export class LocalRuntimeTarget implements DeploymentTarget {
   }
 
   async apply(spec: EndpointSpec, _options?: { rollout?: RolloutStrategy }): Promise<EndpointState> {
-    const view = await this.client.putEndpoint(spec.endpointName, toRuntimeEndpoint(spec));
+    const view = await this.client.putEndpoint(spec.endpointName, toRuntimeEndpoint(spec, this.predictKey));
     return toEndpointState(spec.endpointName, view);
   }
 

@@ -45,7 +45,11 @@ function since(now: GuardrailMark, mark: GuardrailMark | null): GuardrailMark {
  * reads over its whole window).
  */
 export class ScrapeGuardrails implements GuardrailSource {
-  constructor(private readonly metricsUrl: string) {}
+  constructor(
+    private readonly metricsUrl: string,
+    /** The runtime's RUNTIME_METRICS_TOKEN, when its /metrics requires one. */
+    private readonly metricsToken?: string,
+  ) {}
 
   async mark(endpointName: string, variantName: string): Promise<GuardrailMark> {
     return totalsFor(await this.scrape(), endpointName, variantName);
@@ -66,7 +70,10 @@ export class ScrapeGuardrails implements GuardrailSource {
   }
 
   private async scrape(): Promise<Sample[]> {
-    const response = await fetch(this.metricsUrl, { signal: AbortSignal.timeout(5000) });
+    const response = await fetch(this.metricsUrl, {
+      headers: this.metricsToken ? { authorization: `Bearer ${this.metricsToken}` } : {},
+      signal: AbortSignal.timeout(5000),
+    });
     if (!response.ok) throw new Error(`Runtime metrics answered ${response.status}`);
     return parsePrometheusText(await response.text());
   }

@@ -7,6 +7,11 @@ export type ScrapeJob = {
   labels?: Record<string, string>;
   /** Relabelling applied to the targets before the scrape (Prometheus relabel_configs). */
   relabelConfigs?: RelabelConfig[];
+  /**
+   * A file holding the bearer token the targets' /metrics requires (e.g. the runtime's RUNTIME_METRICS_TOKEN):
+   * Prometheus reads it on every scrape (`authorization.credentials_file`), so the token stays out of the config.
+   */
+  bearerTokenFile?: string;
 };
 
 export type RelabelConfig = {
@@ -44,6 +49,7 @@ export function renderPrometheusConfig(options: {
         metrics_path: job.metricsPath ?? "/metrics",
         static_configs: [{ targets: job.targets, ...(job.labels && { labels: job.labels }) }],
         ...(job.relabelConfigs && { relabel_configs: job.relabelConfigs }),
+        ...(job.bearerTokenFile && { authorization: { type: "Bearer", credentials_file: job.bearerTokenFile } }),
       })),
       ...(options.scrapeConfigs ?? []),
     ],
@@ -58,10 +64,21 @@ export function hostPort(url: string): string {
   return `${parsed.hostname}:${port}`;
 }
 
-/** The project's scrape jobs: the model runtime and the worker, both on loopback. */
-export function projectScrapeJobs(options: { runtimeUrl: string; workerMetricsPort: number }): ScrapeJob[] {
+/**
+ * The project's scrape jobs: the model runtime and the worker, both on loopback. `runtimeTokenFile` holds the
+ * runtime's RUNTIME_METRICS_TOKEN when its /metrics requires one.
+ */
+export function projectScrapeJobs(options: {
+  runtimeUrl: string;
+  workerMetricsPort: number;
+  runtimeTokenFile?: string;
+}): ScrapeJob[] {
   return [
-    { name: "modelport-runtime", targets: [hostPort(options.runtimeUrl)] },
+    {
+      name: "modelport-runtime",
+      targets: [hostPort(options.runtimeUrl)],
+      ...(options.runtimeTokenFile && { bearerTokenFile: options.runtimeTokenFile }),
+    },
     { name: "modelport-worker", targets: [`127.0.0.1:${options.workerMetricsPort}`] },
   ];
 }

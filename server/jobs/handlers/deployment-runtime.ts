@@ -28,7 +28,7 @@ type WiredTarget = { target: DeploymentTarget; guardrails: GuardrailSource };
 const FACTORIES: Record<DeploymentTargetKind, (context: SystemContext) => WiredTarget> = {
   LOCAL: (context) => ({
     target: new LocalRuntimeTarget(context.runtime.config),
-    guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`),
+    guardrails: new ScrapeGuardrails(`${context.runtime.baseUrl}/metrics`, context.runtime.config.metricsToken),
   }),
   SAGEMAKER: () => {
     const store = localStore();

@@ -6,7 +6,13 @@ import { ROLE_LABELS } from "@/contracts/permissions";
 import { AppError, forbidden, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
-import { createTokenInput, SCOPE_PERMISSION, TOKEN_SCOPES, type TokenScope } from "@/contracts/token-scopes";
+import {
+  createTokenInput,
+  DEFAULT_REST_RATE_LIMIT_PER_MINUTE,
+  SCOPE_PERMISSION,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from "@/contracts/token-scopes";
 import type { Prisma } from "@/server/db/generated/client";
 import { parseInput } from "@/server/services/parse-input";
 import {
@@ -29,6 +35,13 @@ function assertScopesAllowed(actor: Actor, scopes: TokenScope[]) {
   );
 }
 
+/** Anyone may give a token a lower limit than the default; only admins (users:manage) a higher one. */
+function assertRateLimitAllowed(ctx: ServiceContext, rateLimitPerMinute: number | null | undefined) {
+  const ceiling = ctx.settings.restRateLimitPerMinute ?? DEFAULT_REST_RATE_LIMIT_PER_MINUTE;
+  if (rateLimitPerMinute == null || rateLimitPerMinute <= ceiling || can(ctx.actor.role, "users:manage")) return;
+  throw forbidden(`Only admins can give a token more than the default ${ceiling} requests per minute`);
+}
+
 export type TokenStatus = z.infer<typeof tokenStatusSchema>;
 
 export function tokenStatus(token: { expiresAt: Date; revokedAt: Date | null }, now = new Date()): TokenStatus {
@@ -48,6 +61,8 @@ export async function createApiToken(
   const secret = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const scopes = [...new Set(input.scopes)];
   assertScopesAllowed(ctx.actor, scopes);
+  assertRateLimitAllowed(ctx, input.rateLimitPerMinute);
+  const rateLimitPerMinute = input.rateLimitPerMinute ?? null;
   return ctx.db.$transaction(async (tx) => {
     const token = await tx.apiToken.create({
       data: {
@@ -57,14 +72,23 @@ export async function createApiToken(
         scopes,
         userId: ctx.actor.userId,
         expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 3600 * 1000),
+        rateLimitPerMinute,
       },
-      select: { id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true },
+      select: {
+        id: true,
+        name: true,
+        prefix: true,
+        scopes: true,
+        expiresAt: true,
+        createdAt: true,
+        rateLimitPerMinute: true,
+      },
     });
     await recordAudit(tx, ctx.actor, {
       action: "token.create",
       entityType: "ApiToken",
       entityId: token.id,
-      after: { name: token.name, scopes, expiresAt: token.expiresAt.toISOString() },
+      after: { name: token.name, scopes, expiresAt: token.expiresAt.toISOString(), rateLimitPerMinute },
     });
     return { token, secret };
   });
@@ -80,6 +104,7 @@ const TOKEN_LIST_FIELDS = {
   revokedAt: true,
   lastUsedAt: true,
   createdAt: true,
+  rateLimitPerMinute: true,
 } satisfies Prisma.ApiTokenSelect;
 
 export async function listApiTokens(ctx: ServiceContext): Promise<z.infer<typeof apiTokenListOutput>> {
@@ -146,10 +171,15 @@ export async function listAllApiTokens(
   };
 }
 
-export type TokenPrincipal = Actor & { tokenId: string; scopes: TokenScope[] };
+export type TokenPrincipal = Actor & {
+  tokenId: string;
+  scopes: TokenScope[];
+  /** The token's own REST limit (requests per minute); null = the default. */
+  rateLimitPerMinute: number | null;
+};
 
-/** Resolves a bearer secret to its owner; any problem is a 401 with a reason that leaks nothing. */
-export async function authenticateApiToken(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
+/** Resolves a bearer secret to its owner without writing anything; any problem is a 401 that leaks nothing. */
+export async function findApiTokenPrincipal(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
   const token = await ctx.db.apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
     include: { user: { select: { id: true, role: true } } },
@@ -157,11 +187,22 @@ export async function authenticateApiToken(ctx: ReadContext, secret: string): Pr
   if (!token) throw new AppError("UNAUTHORIZED", "Invalid API token");
   if (token.revokedAt) throw new AppError("UNAUTHORIZED", "API token has been revoked");
   if (token.expiresAt <= new Date()) throw new AppError("UNAUTHORIZED", "API token has expired");
-  await ctx.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   return {
     userId: token.user.id,
     role: token.user.role,
     tokenId: token.id,
     scopes: token.scopes.filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s)),
+    rateLimitPerMinute: token.rateLimitPerMinute,
   };
+}
+
+export async function markApiTokenUsed(ctx: ReadContext, tokenId: string): Promise<void> {
+  await ctx.db.apiToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
+}
+
+/** Resolves a bearer secret to its owner and records the use. */
+export async function authenticateApiToken(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
+  const principal = await findApiTokenPrincipal(ctx, secret);
+  await markApiTokenUsed(ctx, principal.tokenId);
+  return principal;
 }

@@ -111,13 +111,23 @@ const apiTokenOutput = z.object({
   revokedAt: z.date().nullable(),
   lastUsedAt: z.date().nullable(),
   createdAt: z.date(),
+  /** Requests per minute on /api/v1; null = the deployment's default. */
+  rateLimitPerMinute: z.number().int().nullable(),
   status: tokenStatusSchema,
 });
 
 export const apiTokenListOutput = z.array(apiTokenOutput);
 
 export const createdApiTokenOutput = z.object({
-  token: apiTokenOutput.pick({ id: true, name: true, prefix: true, scopes: true, expiresAt: true, createdAt: true }),
+  token: apiTokenOutput.pick({
+    id: true,
+    name: true,
+    prefix: true,
+    scopes: true,
+    expiresAt: true,
+    createdAt: true,
+    rateLimitPerMinute: true,
+  }),
   secret: z.string(),
 });
 

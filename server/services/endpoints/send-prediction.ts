@@ -41,14 +41,17 @@ export async function sendPrediction(
   if (endpoint.target !== "LOCAL")
     throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
 
-  const { baseUrl } = ctx.runtime;
+  const { baseUrl, config } = ctx.runtime;
   const url = `${baseUrl}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
   const started = performance.now();
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: {
+        "content-type": "application/json",
+        ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
+      },
       body: JSON.stringify({ rows: input.rows }),
       signal: AbortSignal.timeout(PREDICT_TIMEOUT_MS),
     });

@@ -22,17 +22,21 @@ export async function startPrometheus(options: {
   scrapeIntervalSeconds?: number;
   /** More targets, each scraped with labels of its own (as service discovery would set them). */
   labelledTargets?: Array<{ target: string; labels: Record<string, string>; relabelConfigs?: RelabelConfig[] }>;
+  /** A bearer token `targets` require on /metrics (written to a 0600 file Prometheus reads on every scrape). */
+  bearerToken?: string;
 }): Promise<RunningPrometheus> {
   const interval = options.scrapeIntervalSeconds ?? 1;
   const port = await freePort();
   const temp = await temporaryDirectory("modelport-prometheus-");
   const configFile = path.join(temp.directory, "prometheus.yml");
+  const bearerTokenFile = options.bearerToken ? path.join(temp.directory, "metrics-token") : undefined;
+  if (bearerTokenFile) await writeFile(bearerTokenFile, options.bearerToken ?? "", { mode: 0o600 });
   await writeFile(
     configFile,
     renderPrometheusConfig({
       scrapeIntervalSeconds: interval,
       jobs: [
-        { name: "modelport", targets: options.targets },
+        { name: "modelport", targets: options.targets, bearerTokenFile },
         ...(options.labelledTargets ?? []).map((t, i) => ({
           name: `modelport-labelled-${i}`,
           targets: [t.target],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   localModelPath,
+  predictKeySha256,
   toEndpointState,
+  toRuntimeEndpoint,
   toRuntimeVariant,
 } from "@/server/integrations/local-runtime/endpoint-mapping";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime";
@@ -69,5 +71,18 @@ describe("LocalRuntimeTarget mapping", () => {
       controlToken: "t",
     });
     expect(localRuntimeConfigFromEnv({ RUNTIME_URL: "http://10.0.0.2:8500" }).baseUrl).toBe("http://10.0.0.2:8500");
+  });
+
+  it("gives the runtime only the predict key's sha256, and none without a key", () => {
+    const endpoint = { endpointName: "fraud", variants: [spec] };
+    expect(toRuntimeEndpoint(endpoint)).not.toHaveProperty("predictKeySha256");
+    const key = "k".repeat(40);
+    const keyed = toRuntimeEndpoint(endpoint, key);
+    expect(keyed.predictKeySha256).toBe(predictKeySha256(key));
+    expect(keyed.predictKeySha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(JSON.stringify(keyed)).not.toContain(key);
+    expect(
+      localRuntimeConfigFromEnv({ RUNTIME_PREDICT_KEY: key, RUNTIME_METRICS_TOKEN: "m".repeat(32) }),
+    ).toMatchObject({ predictKey: key, metricsToken: "m".repeat(32) });
   });
 });
