@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { authOptions } from "@/server/auth/options";
 import { db } from "@/server/db/client";
+import { cookieJarFromRequest, userFromSessionCookie } from "@/server/auth/session-cookie";
 import {
   OIDC_CALLBACK_URL,
   PORTAL_URL,
@@ -54,7 +55,12 @@ async function signIn(subject: string) {
   idp.nextLogin = subject;
   const outcome = await signInWithOidc(authOptions());
   const session = outcome.jar.get(SESSION_COOKIE) ? await sessionOf(authOptions(), outcome.jar) : undefined;
-  return { redirect: outcome.redirect, sessionCookie: outcome.jar.get(SESSION_COOKIE), userId: session?.user?.id };
+  // Who the portal's server takes the browser for: the session row the cookie names, not the cookie's claims.
+  const signedIn = await userFromSessionCookie(
+    cookieJarFromRequest(new Request(PORTAL_URL, { headers: { cookie: outcome.jar.header() } })),
+  );
+  expect(signedIn?.id).toBe(session?.user?.id);
+  return { redirect: outcome.redirect, sessionCookie: outcome.jar.get(SESSION_COOKIE), userId: signedIn?.id };
 }
 
 const identityOf = (subject: string) =>
