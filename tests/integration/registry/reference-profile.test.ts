@@ -26,7 +26,7 @@ const sampleCsv = [
 
 /** A run holding a new ONNX model of the signature's graph at model.onnx, and the given files. */
 async function givenRunWithSample(ctx: ServiceContext, files: Record<string, string>) {
-  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnxModelFor(signature) } });
+  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnxModelFor(signature) }, status: "RUNNING" });
   for (const [path, content] of Object.entries(files)) {
     await uploadArtifact(ctx, { runId: run.id, path, contentType: "text/csv", body: new Blob([content]).stream() });
   }
