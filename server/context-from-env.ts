@@ -25,6 +25,8 @@ export function systemContextFromEnv(): SystemContext {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
       artifactUrlSecret: settings.ARTIFACT_URL_SECRET,
+      referenceSampleMaxRows: settings.REFERENCE_SAMPLE_MAX_ROWS,
+      referenceSampleMaxBytes: settings.REFERENCE_SAMPLE_MAX_BYTES,
     },
     ...(sagemakerRegion && {
       cloudwatch: createCloudWatchClient({

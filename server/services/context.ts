@@ -16,6 +16,9 @@ export type ServiceSettings = {
   artifactMaxBytes: number;
   /** The HMAC key of signed artifact download links (ARTIFACT_URL_SECRET). */
   artifactUrlSecret: string;
+  /** The most data rows and bytes a reference sample may have (REFERENCE_SAMPLE_MAX_ROWS/_BYTES; defaults when absent). */
+  referenceSampleMaxRows?: number;
+  referenceSampleMaxBytes?: number;
 };
 
 /**
