@@ -51,10 +51,12 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error, path }) {
     const cause = error.cause;
     if (error.code === "INTERNAL_SERVER_ERROR") return internalErrorShape(shape, cause ?? error, path);
+    // No stack traces to the browser, even in development.
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
         zodIssues:
           cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
         appErrorCode: cause instanceof AppError ? cause.code : null,
