@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT4 } from "@/contracts/limits";
 
 /**
  * What a bake does when, even after extending its window, too few requests reached the candidate to judge it: ask a
@@ -34,7 +35,7 @@ export const metricGateSchema = z.object({
 
 export const requestPromotionInput = z.object({
   modelName: z.string().min(1).max(200),
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(MAX_INT4),
   environment: z.enum(["STAGING", "PRODUCTION"]),
   target: z.enum(["LOCAL", "SAGEMAKER", "KUBERNETES"]),
   strategy: rolloutStrategySchema,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { taskTypeSchema } from "@/contracts/enums";
+import { MAX_INT4 } from "@/contracts/limits";
 
 /** URL-safe, so a model name can be used in paths and CLI arguments as is. */
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -41,7 +42,17 @@ export const tagsSchema = z
 
 export const descriptionSchema = z.string().max(20_000, "Descriptions are at most 20,000 characters");
 export const reasonSchema = z.string().trim().min(1, "Give a reason").max(500, "Reasons are at most 500 characters");
-export const versionNumberSchema = z.coerce.number().int().min(1, "Versions are numbered from 1");
+/** A version number, as a number or (in paths and forms) decimal digits: not "0x10", "1e3", [1] or true. */
+export const versionNumberSchema = z
+  .union([z.number(), z.string().regex(/^\s*\d+\s*$/, "Versions are whole numbers")])
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int("Versions are whole numbers")
+      .min(1, "Versions are numbered from 1")
+      .max(MAX_INT4, `Versions are at most ${MAX_INT4}`),
+  );
 
 export const createModelInput = z.object({
   name: modelNameSchema,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { featureBinsSchema } from "@/contracts/feature-bins";
 import { signatureSchema, type Signature } from "@/contracts/signature";
+import { MAX_INT4 } from "@/contracts/limits";
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const nameSchema = (what: string) =>
@@ -32,7 +33,7 @@ export const variantConfigSchema = z
   .object({
     variantName: nameSchema("Variant"),
     modelName: z.string().min(1).max(200).optional(),
-    modelVersion: z.number().int().min(1).optional(),
+    modelVersion: z.number().int().min(1).max(MAX_INT4).optional(),
     modelPath: z.string().min(1).max(4096),
     sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lower-case hex digits"),
     signature: signatureSchema.superRefine((signature, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_INT4 } from "@/contracts/limits";
 
 /** The element types a signature can name (the runtime converts JSON values to each of them). */
 export const TENSOR_TYPES = ["float32", "float64", "int64", "string", "bool"] as const;
@@ -6,7 +7,7 @@ export const TENSOR_TYPES = ["float32", "float64", "int64", "string", "bool"] as
 const tensorSpecSchema = z.object({
   name: z.string().trim().min(1).max(200),
   type: z.enum(TENSOR_TYPES),
-  shape: z.array(z.number().int().min(-1).nullable()).max(16).optional(),
+  shape: z.array(z.number().int().min(-1).max(MAX_INT4).nullable()).max(16).optional(),
 });
 
 export const signatureSchema = z

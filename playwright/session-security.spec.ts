@@ -51,6 +51,23 @@ test("signing out ends the session on the server: a saved copy of the cookie no 
   await thief.close();
 });
 
+test("another site cannot make a signed-in browser change anything", async ({ page }) => {
+  const scientist = await createPerson("DATA_SCIENTIST", "csrf-target");
+  await signInAs(page, scientist.email);
+  const create = await page.request.post("/api/trpc/admin.tokens.create?batch=1", {
+    data: { "0": { json: { name: "planted", scopes: ["read"], expiresInDays: 365 } } },
+    headers: { origin: "https://attacker.example", "sec-fetch-site": "cross-site" },
+  });
+  expect(create.status()).toBe(403);
+  expect(JSON.stringify(await create.json())).toContain("CROSS_ORIGIN");
+  expect(await query(`SELECT id FROM "ApiToken" WHERE "userId" = $1`, [scientist.id])).toEqual([]);
+
+  await page.goto("/settings/tokens");
+  const headers = (await page.request.get("/settings/tokens")).headers();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+});
+
 test("the portal refuses to start in production with the committed secret and the development sign-in on all interfaces", async () => {
   test.setTimeout(90_000);
   const portal = spawn("npx", ["next", "start", "-H", "0.0.0.0", "-p", "3197"], {

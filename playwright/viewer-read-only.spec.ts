@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signInAs } from "@/playwright/support/auth";
 import { createPerson, query } from "@/playwright/support/db";
 
-test("a viewer sees no mutation controls and the server refuses their mutations", async ({ page }) => {
+test("a viewer sees no mutation controls and the server refuses their mutations", async ({ page, baseURL }) => {
   const viewer = await createPerson("VIEWER", "viewer");
   await signInAs(page, viewer.email);
 
@@ -21,8 +21,10 @@ test("a viewer sees no mutation controls and the server refuses their mutations"
   const modelsBefore = await query<{ count: string }>(`SELECT count(*) FROM "RegisteredModel"`);
   const trpc = await page.request.post("/api/trpc/registry.createModel?batch=1", {
     data: { "0": { json: { name: "viewer-should-not-create", taskType: "OTHER" } } },
+    headers: { origin: baseURL ?? "" },
   });
   expect(trpc.status()).toBe(403);
+  expect(JSON.stringify(await trpc.json())).toMatch(/Your role \(VIEWER\) may not/);
 
   // …and so is a REST mutation with the viewer's own read token.
   await page.getByTestId("token-name").fill("viewer read token");

@@ -26,6 +26,8 @@ export function systemContextFromEnv(): SystemContext {
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,
       artifactUrlSecret: settings.ARTIFACT_URL_SECRET,
       restRateLimitPerMinute: settings.REST_RATE_LIMIT_PER_MINUTE,
+      referenceSampleMaxRows: settings.REFERENCE_SAMPLE_MAX_ROWS,
+      referenceSampleMaxBytes: settings.REFERENCE_SAMPLE_MAX_BYTES,
     },
     ...(sagemakerRegion && {
       cloudwatch: createCloudWatchClient({

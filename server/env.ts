@@ -53,6 +53,17 @@ const schema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /**
+   * Reference samples (the CSV a version's drift profile is computed from at registration) are read as a stream,
+   * keeping only the model's input columns; larger ones are refused with a 413 (ten quantile bins gain nothing from
+   * more rows: send a random subsample).
+   */
+  REFERENCE_SAMPLE_MAX_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
+  REFERENCE_SAMPLE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   /** Signs artifact download links (Kubernetes download mode); at least 32 characters. Set a real secret in production. */
   ARTIFACT_URL_SECRET: z.string().min(32).default(DEVELOPMENT_ARTIFACT_URL_SECRET),
   /** How long a signed artifact link lasts: links are fixed per window of this length and valid one to two of them. */

@@ -34,7 +34,16 @@ function signatureFor(model: DemoModel): Signature {
   };
 }
 
-async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, startedAt: Date) {
+type DemoArtifact = ReturnType<typeof demoArtifact>;
+
+/** A run with its params and curves; a run that becomes a version gets its artifact while it still runs. */
+async function seedRun(
+  ctx: ServiceContext,
+  model: DemoModel,
+  plan: PlannedRun,
+  startedAt: Date,
+  artifact: DemoArtifact | null,
+) {
   const run = await createRun(ctx, {
     experimentName: `${model.name}-training`,
     name: plan.name,
@@ -50,20 +59,44 @@ async function seedRun(ctx: ServiceContext, model: DemoModel, plan: PlannedRun, 
       m.points.map((p) => ({ key: m.key, value: p.value, step: p.step, timestamp: timestampOf(p.step) })),
     ),
   });
+  if (artifact) {
+    await uploadArtifact(ctx, {
+      runId: run.id,
+      path: artifact.path,
+      contentType: artifact.contentType,
+      body: new Blob([new Uint8Array(artifact.bytes)]).stream(),
+    });
+  }
   const endTime = new Date(timestampOf(plan.metrics[0]?.points.length ?? 1));
   await finishRun(ctx, run.id, { status: plan.failed ? "FAILED" : "FINISHED", endTime });
   return run;
+}
+
+/** The runs registered as versions: the last four of those the team found better than every earlier one. */
+function registeredRuns(model: DemoModel, plans: PlannedRun[]): Set<number> {
+  const better = (a: number, b: number) => (model.primaryMetric.shape === "score" ? a > b : a < b);
+  const champions: number[] = [];
+  plans.forEach((plan, index) => {
+    if (plan.failed) return;
+    const best = champions[champions.length - 1];
+    if (best === undefined || better(plan.finalPrimary, plans[best]!.finalPrimary)) champions.push(index);
+  });
+  return new Set(champions.slice(-4));
 }
 
 /** One demo model: its training experiment (runs with curves), registered versions and alias history. */
 export async function seedModel(database: Db, ctx: ServiceContext, model: DemoModel) {
   const random = seededRandom(seedOf(model.name));
   const now = Date.now();
-  const runs: { id: string; plan: PlannedRun }[] = [];
-  for (let i = 0; i < RUNS_PER_EXPERIMENT; i++) {
-    const plan = planRun(model, i, random);
+  const plans = Array.from({ length: RUNS_PER_EXPERIMENT }, (_, i) => planRun(model, i, random));
+  const toRegister = registeredRuns(model, plans);
+  const signature = signatureFor(model);
+  const registered: { id: string; plan: PlannedRun; artifact: DemoArtifact }[] = [];
+  for (const [i, plan] of plans.entries()) {
     const startedAt = new Date(now - (RUNS_PER_EXPERIMENT - i) * 2.5 * DAY);
-    runs.push({ id: (await seedRun(ctx, model, plan, startedAt)).id, plan });
+    const artifact = toRegister.has(i) ? demoArtifact(model, plan, signature) : null;
+    const run = await seedRun(ctx, model, plan, startedAt, artifact);
+    if (artifact) registered.push({ id: run.id, plan, artifact });
   }
 
   await createModel(ctx, {
@@ -73,27 +106,11 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
     tags: model.tags,
     description: model.description,
   });
-  const better = (a: number, b: number) => (model.primaryMetric.shape === "score" ? a > b : a < b);
   // Versions are registered as the team found better runs over time.
-  const champions: typeof runs = [];
-  for (const run of runs) {
-    if (run.plan.failed) continue;
-    const best = champions[champions.length - 1];
-    if (!best || better(run.plan.finalPrimary, best.plan.finalPrimary)) champions.push(run);
-  }
-  const registered = champions.slice(-4);
-  const signature = signatureFor(model);
   for (const run of registered) {
-    const artifact = demoArtifact(model, run.plan, signature);
-    await uploadArtifact(ctx, {
-      runId: run.id,
-      path: artifact.path,
-      contentType: artifact.contentType,
-      body: new Blob([new Uint8Array(artifact.bytes)]).stream(),
-    });
     await registerVersion(ctx, model.name, {
       runId: run.id,
-      artifactPath: artifact.path,
+      artifactPath: run.artifact.path,
       format: model.format,
       signature,
       description: `Trained by ${run.plan.name}; ${model.primaryMetric.key} ${run.plan.finalPrimary.toFixed(3)} offline.`,

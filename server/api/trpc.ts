@@ -7,7 +7,9 @@ import { currentUser, type CurrentUser } from "@/server/auth/current-user";
 import { cookieJarFromRequest, userFromSessionCookie } from "@/server/auth/session-cookie";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
-import { AppError, type AppErrorCode } from "@/server/errors";
+import { AppError, asAppError, type AppErrorCode } from "@/server/errors";
+import { reportInternalError } from "@/server/http/internal-error";
+import { assertValidText } from "@/server/http/text-hygiene";
 import { actingAs, type SystemContext } from "@/server/services/context";
 
 /** The database and clients every procedure may use (see SystemContext), and who is signed in. */
@@ -32,17 +34,36 @@ const TRPC_CODES = {
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<AppErrorCode, TRPCError["code"]>;
 
+/** An unexpected failure answers with a request id (logged with the error), never the error's own text or stack. */
+function internalErrorShape<S extends { message: string; data: { stack?: string } }>(
+  shape: S,
+  error: unknown,
+  path: string | undefined,
+) {
+  const internal = reportInternalError(error, `tRPC ${path ?? "?"}`);
+  const { stack: _stack, ...data } = shape.data;
+  return {
+    ...shape,
+    message: internal.message,
+    data: { ...data, zodIssues: null, appErrorCode: internal.code, requestId: internal.requestId },
+  };
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
     const cause = error.cause;
+    if (error.code === "INTERNAL_SERVER_ERROR") return internalErrorShape(shape, cause ?? error, path);
+    // No stack traces to the browser, even in development.
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
         zodIssues:
           cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
         appErrorCode: cause instanceof AppError ? cause.code : null,
+        requestId: null as string | null,
       },
     };
   },
@@ -51,17 +72,21 @@ const t = initTRPC.context<TrpcContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps AppError to TRPCError once, for every procedure. */
+/** Maps AppError (and Prisma errors the caller's input caused) to TRPCError once, for every procedure. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
-  }
+  const cause = result.ok ? null : asAppError(result.error.cause);
+  if (cause) throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Every text in every input is checked once for NUL and lone surrogates (BAD_REQUEST, details INVALID_TEXT). */
+const validText = t.middleware(async ({ getRawInput, next }) => {
+  assertValidText(await getRawInput(), "input");
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(validText);
 
 /** Signed in; gives procedures a ServiceContext for the current person. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

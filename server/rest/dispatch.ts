@@ -1,6 +1,19 @@
 import type { Endpoint } from "@/server/rest/endpoint";
 import { jsonResponse } from "@/server/rest/responses";
 
+/** A path segment decoded, or null when its %-encoding is malformed (e.g. "%E0%A4%A"). */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch (error) {
+    if (error instanceof URIError) return null;
+    throw error;
+  }
+}
+
+const badEncoding = () =>
+  jsonResponse({ error: { code: "BAD_REQUEST", message: "Malformed %-encoding in the request path" } }, 400);
+
 type CompiledRoute = { endpoint: Endpoint; pattern: RegExp; names: string[] };
 
 function compile(endpoint: Endpoint): CompiledRoute {
@@ -32,9 +45,9 @@ export function createDispatcher(endpoints: Endpoint[]) {
         headers: { allow: allowed, "content-type": "application/json" },
       });
     }
-    const params = Object.fromEntries(
-      hit.route.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1] ?? "")]),
-    );
+    const values = hit.route.names.map((_name, i) => decodeSegment(hit.match[i + 1] ?? ""));
+    if (values.some((value) => value === null)) return badEncoding();
+    const params = Object.fromEntries(hit.route.names.map((name, i) => [name, values[i] ?? ""]));
     return hit.route.endpoint.handle(request, { params: Promise.resolve(params) });
   };
 }

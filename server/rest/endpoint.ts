@@ -5,6 +5,7 @@ import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
 import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
+import { assertValidText } from "@/server/http/text-hygiene";
 import { errorResponse, jsonResponse } from "@/server/rest/responses";
 import { readJsonBody } from "@/server/rest/read-json-body";
 import { authenticateWithinLimits, withHeaders } from "@/server/rest/rate-limit";
@@ -78,6 +79,10 @@ export type Endpoint = {
   handle: (request: Request, route: RouteContext) => Promise<Response>;
 };
 
+/**
+ * The only credential /api/v1 accepts: cookies are never read here, so a cross-site request carries no authority and
+ * the REST API needs no CSRF (Origin) check; server/http/origin-check.ts guards the cookie-authenticated routes.
+ */
 function bearerSecret(request: Request): string {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -91,7 +96,9 @@ function requestBody(request: Request): Promise<unknown> {
   return request.method === "DELETE" && empty ? Promise.resolve({}) : readJsonBody(request);
 }
 
+/** Every text reaching a schema is checked once here for NUL and lone surrogates (400, details.code INVALID_TEXT). */
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  assertValidText(value, where);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new AppError("BAD_REQUEST", `Invalid ${where}: ${z.prettifyError(result.error)}`, {

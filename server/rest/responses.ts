@@ -1,4 +1,5 @@
-import { APP_ERROR_HTTP_STATUS, AppError } from "@/server/errors";
+import { APP_ERROR_HTTP_STATUS, asAppError } from "@/server/errors";
+import { reportInternalError } from "@/server/http/internal-error";
 import { retryHeaders } from "@/server/rate-limit/http";
 
 /** JSON with BigInt and Date made portable (BigInt as number when safe, else string). */
@@ -12,15 +13,19 @@ export function jsonResponse(data: unknown, status = 200, headers: Record<string
   return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-/** The one place an error becomes an HTTP answer. Unknown errors are logged and hidden. */
+/**
+ * The one place an error becomes an HTTP answer: AppErrors (and Prisma errors the caller's input caused) with their
+ * status; anything else is logged under a request id and answered 500 with the id only.
+ */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) {
+  const appError = asAppError(error);
+  if (appError) {
+    const { code, message, details } = appError;
     return jsonResponse(
-      { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
-      APP_ERROR_HTTP_STATUS[error.code],
-      error.code === "TOO_MANY_REQUESTS" ? retryHeaders(error) : {},
+      { error: { code, message, ...(details ? { details } : {}) } },
+      APP_ERROR_HTTP_STATUS[code],
+      code === "TOO_MANY_REQUESTS" ? retryHeaders(appError) : {},
     );
   }
-  console.error("Unhandled REST error", error);
-  return jsonResponse({ error: { code: "INTERNAL", message: "Internal server error" } }, 500);
+  return jsonResponse({ error: reportInternalError(error, "REST request") }, 500);
 }

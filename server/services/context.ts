@@ -18,6 +18,9 @@ export type ServiceSettings = {
   artifactUrlSecret: string;
   /** The REST limit of tokens without their own (REST_RATE_LIMIT_PER_MINUTE); only admins may set more. */
   restRateLimitPerMinute?: number;
+  /** The most data rows and bytes a reference sample may have (REFERENCE_SAMPLE_MAX_ROWS/_BYTES; defaults when absent). */
+  referenceSampleMaxRows?: number;
+  referenceSampleMaxBytes?: number;
 };
 
 /**

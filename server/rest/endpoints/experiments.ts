@@ -19,6 +19,7 @@ import {
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
+import { MAX_PAGE } from "@/contracts/limits";
 
 const TAG = "Experiments";
 const experimentParams = z.object({ experimentId: idSchema });
@@ -27,7 +28,7 @@ const artifactParams = z.object({ artifactId: idSchema });
 
 const listExperimentsQuery = z.object({
   search: z.string().trim().max(200).optional().meta({ description: "Case-insensitive substring of the name" }),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 

@@ -3,12 +3,13 @@ import { endSessionsReason } from "@/contracts/sessions";
 import { auditEntityRefSchema } from "@/contracts/audit-entities";
 import { ROLES, roleSchema } from "@/contracts/enums";
 import { PERMISSIONS, type Permission } from "@/contracts/permissions";
+import { MAX_PAGE } from "@/contracts/limits";
 
 export const listUsersInput = z.object({
   search: z.string().trim().max(200).optional(),
   role: z.enum(ROLES).optional(),
   teamId: z.string().min(1).optional(),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 

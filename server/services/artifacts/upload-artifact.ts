@@ -1,4 +1,6 @@
+import type { RunStatus } from "@/server/db/generated/client";
 import { AppError, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { lockRun } from "@/server/services/experiments/lock-run";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { validateArtifactPath, validateContentType } from "@/server/services/artifacts/artifact-path";
@@ -27,6 +29,13 @@ const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => 
 
 const duplicatePath = (path: string) => conflict(`This run already has an artifact at "${path}"`);
 
+/** Files belong to a run while it runs; a FINISHED, FAILED or KILLED run's artifacts are a closed record. */
+function assertAcceptsUploads(run: { id: string; status: RunStatus }) {
+  if (run.status !== "RUNNING") {
+    throw conflict(`Run ${run.id} is ${run.status}; only RUNNING runs accept artifact uploads`);
+  }
+}
+
 /**
  * Streams an upload into the content-addressed store (identical bytes are stored once) and names it in
  * the run. Everything is checked before the body is read; a failed upload writes no row and no file.
@@ -39,8 +48,9 @@ export async function uploadArtifact(ctx: ServiceContext, input: UploadArtifactI
   }
   const maxBytes = ctx.settings.artifactMaxBytes;
   if (input.declaredBytes !== undefined && input.declaredBytes > maxBytes) throw tooLarge(maxBytes);
-  const run = await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true } });
+  const run = await ctx.db.run.findUnique({ where: { id: input.runId }, select: { id: true, status: true } });
   if (!run) throw notFound("Run");
+  assertAcceptsUploads(run);
   const existing = await ctx.db.artifact.findUnique({
     where: { runId_path: { runId: run.id, path } },
     select: { id: true },
@@ -50,6 +60,7 @@ export async function uploadArtifact(ctx: ServiceContext, input: UploadArtifactI
   const blob = await ctx.artifacts.put(input.body ?? emptyBody(), { maxBytes });
   const artifact = await ctx.db
     .$transaction(async (tx) => {
+      assertAcceptsUploads(await lockRun(tx, run.id));
       const created = await tx.artifact.create({
         data: {
           runId: run.id,

@@ -9,12 +9,13 @@ import type { OutputValue } from "@/contracts/runtime-predict";
 import { signatureSchema } from "@/contracts/signature";
 import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
 import { storedJson } from "@/server/services/stored-json";
+import { MAX_PAGE } from "@/contracts/limits";
 
 export const listEndpointsInput = z.object({
   search: z.string().trim().max(200).optional(),
   environment: z.enum(DeploymentEnvironment).optional(),
   target: z.enum(DeploymentTargetKind).optional(),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { runStatusSchema } from "@/contracts/enums";
 import { createExperimentInput, experimentName } from "@/contracts/experiments";
+import { MAX_INT4, MAX_PAGE } from "@/contracts/limits";
 
 export const MAX_POINTS_PER_BATCH = 10_000;
 export const MAX_PARAMS_PER_BATCH = 1_000;
 export const MAX_TAGS_PER_BATCH = 1_000;
 /** Postgres `integer`, the type of MetricPoint.step. */
-const MAX_STEP = 2_147_483_647;
+const MAX_STEP = MAX_INT4;
 
 // Like MLflow: keys may hold letters, digits, _ - . / : and spaces. Backticks are excluded so any key
 // can be quoted in a filter expression.
@@ -25,7 +26,7 @@ export const idSchema = z.string().trim().min(1).max(64);
 
 export const listExperimentsInput = z.object({
   search: z.string().trim().max(200).optional(),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 
@@ -88,7 +89,7 @@ export const listRunsInput = z.object({
   filter: z.string().max(4000).optional(),
   sortBy: z.string().trim().max(300).optional(),
   sortDir: z.enum(["asc", "desc"]).optional(),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 

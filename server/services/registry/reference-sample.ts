@@ -4,13 +4,14 @@ import type { Prisma } from "@/server/db/generated/client";
 import { AppError, badRequest, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { computeReferenceProfile, type ReferenceProfileData } from "@/server/services/drift/reference-profile";
-import { parseSampleCsv } from "@/server/services/drift/sample-csv";
+import { readSampleCsv } from "@/server/services/drift/sample-csv";
 import type { referenceProfileOutput } from "@/server/services/registry/schemas";
 
 /** The artifact a pipeline uploads for drift monitoring when it names no other. */
 export const DEFAULT_REFERENCE_SAMPLE = "training-sample.csv";
-/** Profiles are computed in memory during registration; larger samples add nothing to ten quantiles. */
+/** Defaults of REFERENCE_SAMPLE_MAX_BYTES and _ROWS: larger samples add nothing to ten quantiles. */
 export const MAX_REFERENCE_SAMPLE_BYTES = 64 * 1024 * 1024;
+export const MAX_REFERENCE_SAMPLE_ROWS = 200_000;
 
 /**
  * The reference profile of a version registered from `runId`: from the artifact at `samplePath` (which must exist),
@@ -18,7 +19,7 @@ export const MAX_REFERENCE_SAMPLE_BYTES = 64 * 1024 * 1024;
  * columns are features; a sample that does not fit the signature fails with a 400.
  */
 export async function referenceProfileFromRun(
-  ctx: Pick<ServiceContext, "db" | "artifacts">,
+  ctx: Pick<ServiceContext, "db" | "artifacts" | "settings">,
   runId: string,
   signature: Signature | undefined,
   samplePath: string | undefined,
@@ -36,14 +37,22 @@ export async function referenceProfileFromRun(
     if (!samplePath) return null;
     throw badRequest("A reference sample needs a signature to know which columns are the model's inputs");
   }
-  if (artifact.sizeBytes > MAX_REFERENCE_SAMPLE_BYTES) {
+  const maxBytes = ctx.settings.referenceSampleMaxBytes ?? MAX_REFERENCE_SAMPLE_BYTES;
+  if (artifact.sizeBytes > maxBytes) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
-      `Reference sample "${path}" is over ${MAX_REFERENCE_SAMPLE_BYTES / 1024 / 1024} MiB`,
+      `Reference sample "${path}" is over ${Math.floor(maxBytes / 1024 / 1024)} MiB`,
+      {
+        code: "REFERENCE_SAMPLE_TOO_LARGE",
+        maxBytes,
+      },
     );
   }
-  const text = await new Response(await ctx.artifacts.get(artifact.sha256)).text();
-  const { columns } = parseSampleCsv(text);
+  const { columns } = await readSampleCsv(await ctx.artifacts.get(artifact.sha256), {
+    keep: new Set(signature.inputs.map((input) => input.name)),
+    maxRows: ctx.settings.referenceSampleMaxRows ?? MAX_REFERENCE_SAMPLE_ROWS,
+    maxBytes,
+  });
   return { ...computeReferenceProfile(columns, signature), artifactPath: path };
 }
 

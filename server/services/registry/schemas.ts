@@ -10,6 +10,7 @@ import {
   versionNumberSchema,
 } from "@/contracts/registry";
 import { signatureSchema } from "@/contracts/signature";
+import { MAX_PAGE } from "@/contracts/limits";
 
 /** For looking a model up: any name that is not a valid one simply does not exist. */
 export const modelRefSchema = z.string().min(1).max(200);
@@ -21,7 +22,7 @@ export const listModelsInput = z.object({
   taskType: taskTypeSchema.optional(),
   sort: z.enum(MODEL_SORTS).default("updatedAt"),
   order: z.enum(SORT_ORDERS).default("desc"),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 

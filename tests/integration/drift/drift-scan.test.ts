@@ -40,7 +40,7 @@ afterAll(async () => {
 async function registerFraudVersion(ctx: ServiceContext, entry: ManifestEntry) {
   const model = await givenModel(ctx);
   const onnx = await readFile(path.join(modelDirectory.directory, entry.file));
-  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnx } });
+  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnx }, status: "RUNNING" });
   const csv = await readFile(path.join(modelDirectory.directory, entry.trainingSample), "utf8");
   await uploadArtifact(ctx, {
     runId: run.id,

@@ -6,14 +6,26 @@ import { onnxModel } from "@/tests/integration/support/model-artifacts";
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
 
-/** A finished run in a fresh experiment, with the given latest metric values and artifacts (stored for real). */
+/**
+ * A finished run (or one still RUNNING, to upload more artifacts to) in a fresh experiment, with the given latest
+ * metric values and artifacts (stored for real).
+ */
 export async function givenRun(
   ctx: ServiceContext,
-  options: { metrics?: Record<string, number>; artifacts?: Record<string, string | Uint8Array> } = {},
+  options: {
+    metrics?: Record<string, number>;
+    artifacts?: Record<string, string | Uint8Array>;
+    status?: "RUNNING" | "FINISHED";
+  } = {},
 ) {
   const experiment = await db().experiment.create({ data: { name: unique("exp"), createdById: ctx.actor.userId } });
   const run = await db().run.create({
-    data: { experimentId: experiment.id, name: unique("run"), status: "FINISHED", userId: ctx.actor.userId },
+    data: {
+      experimentId: experiment.id,
+      name: unique("run"),
+      status: options.status ?? "FINISHED",
+      userId: ctx.actor.userId,
+    },
   });
   for (const [key, value] of Object.entries(options.metrics ?? {})) {
     await db().metricSeries.create({

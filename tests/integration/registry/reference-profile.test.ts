@@ -26,7 +26,7 @@ const sampleCsv = [
 
 /** A run holding a new ONNX model of the signature's graph at model.onnx, and the given files. */
 async function givenRunWithSample(ctx: ServiceContext, files: Record<string, string>) {
-  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnxModelFor(signature) } });
+  const { run } = await givenRun(ctx, { artifacts: { "model.onnx": onnxModelFor(signature) }, status: "RUNNING" });
   for (const [path, content] of Object.entries(files)) {
     await uploadArtifact(ctx, { runId: run.id, path, contentType: "text/csv", body: new Blob([content]).stream() });
   }
@@ -167,5 +167,34 @@ describe("reference profiles at registration", () => {
     expect(detail.json).toMatchObject({
       referenceProfile: { sampleSize: 100, features: [{ name: "amount" }, { name: "is_new" }, { name: "channel" }] },
     });
+  });
+
+  it("refuses a sample over the row or byte limit with a 413 and writes nothing", async () => {
+    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const model = await givenModel(ctx);
+    const run = await givenRunWithSample(ctx, { "training-sample.csv": sampleCsv });
+    const before = await registryCounts();
+    const limited = (settings: Partial<ServiceContext["settings"]>) => ({
+      ...ctx,
+      settings: { ...ctx.settings, ...settings },
+    });
+
+    await expect(
+      registerVersion(limited({ referenceSampleMaxRows: 99 }), model.name, { runId: run.id, ...onnx, signature }),
+    ).rejects.toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+      details: { code: "REFERENCE_SAMPLE_TOO_LARGE", maxRows: 99 },
+    });
+    await expect(
+      registerVersion(limited({ referenceSampleMaxBytes: 100 }), model.name, { runId: run.id, ...onnx, signature }),
+    ).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE", details: { code: "REFERENCE_SAMPLE_TOO_LARGE" } });
+    expect(await registryCounts()).toEqual(before);
+
+    const exactly = await registerVersion(limited({ referenceSampleMaxRows: 100 }), model.name, {
+      runId: run.id,
+      ...onnx,
+      signature,
+    });
+    expect((await getVersion(ctx, model.name, exactly.version)).referenceProfile?.sampleSize).toBe(100);
   });
 });
