@@ -68,7 +68,9 @@ const WEIGHT_TOLERANCE = 1e-6;
 const sumsTo100 = (weights: number[]) => Math.abs(weights.reduce((s, w) => s + w, 0) - 100) < WEIGHT_TOLERANCE;
 
 /** A predict key's sha256, hex: the runtime keeps only this and compares digests in constant time. */
-export const predictKeySha256Schema = z.string().regex(/^[a-f0-9]{64}$/, "predictKeySha256 is 64 lower-case hex digits");
+export const predictKeySha256Schema = z
+  .string()
+  .regex(/^[a-f0-9]{64}$/, "predictKeySha256 is 64 lower-case hex digits");
 
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
 export const endpointConfigSchema = z

@@ -64,7 +64,8 @@ export function CreateTokenForm({ onCreated }: { onCreated: (created: Created) =
         form.reset(DEFAULTS);
         return queryClient.invalidateQueries({ queryKey: trpc.admin.tokens.pathKey() });
       },
-      onError: (error) => applyServerError(form.setError, error, { fields: ["name", "scopes", "expiresInDays", "rateLimitPerMinute"] }),
+      onError: (error) =>
+        applyServerError(form.setError, error, { fields: ["name", "scopes", "expiresInDays", "rateLimitPerMinute"] }),
     }),
   );
 

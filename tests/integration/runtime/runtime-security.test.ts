@@ -84,7 +84,11 @@ describe("the runtime's predict key", () => {
     });
     const url = `${runtime.baseUrl}/v1/endpoints/portal/predict`;
     expect((await postJson(url, { row })).status).toBe(401);
-    const client = localRuntimeClient({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken, predictKey: PREDICT_KEY });
+    const client = localRuntimeClient({
+      baseUrl: runtime.baseUrl,
+      controlToken: runtime.controlToken,
+      predictKey: PREDICT_KEY,
+    });
     expect((await postJson(url, { row }, { authorization: `Bearer ${client.config.predictKey}` })).status).toBe(200);
   });
 });

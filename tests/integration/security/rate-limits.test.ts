@@ -27,7 +27,8 @@ const experiment = () => ({ name: `rl-${randomBytes(4).toString("hex")}` });
 
 async function burst(count: number, token: string, ip: string) {
   const statuses: number[] = [];
-  for (let i = 0; i < count; i++) statuses.push((await callApi("GET", "/experiments", { token, headers: from(ip) })).status);
+  for (let i = 0; i < count; i++)
+    statuses.push((await callApi("GET", "/experiments", { token, headers: from(ip) })).status);
   return statuses;
 }
 
@@ -61,7 +62,11 @@ describe("REST rate limits per token", () => {
     expect(after.lastUsedAt).toEqual(token.lastUsedAt);
 
     const other = await givenToken("DATA_SCIENTIST", ["read", "runs:write"]);
-    const created = await callApi("POST", "/experiments", { token: other.secret, json: experiment(), headers: from(ip) });
+    const created = await callApi("POST", "/experiments", {
+      token: other.secret,
+      json: experiment(),
+      headers: from(ip),
+    });
     expect(created.status).toBe(201);
   });
 
@@ -137,7 +142,8 @@ describe("sign-in attempts", () => {
   it("limits the development sign-in per email, and answers 429 with Retry-After", async () => {
     const ip = uniqueIp();
     const email = `someone-${randomBytes(3).toString("hex")}@example.test`;
-    for (let i = 0; i < 3; i++) expect(await limitSignInAttempt(devSignIn(email, ip), ["callback", "dev"])).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect(await limitSignInAttempt(devSignIn(email, ip), ["callback", "dev"])).toBeUndefined();
     const refused = await limitSignInAttempt(devSignIn(email.toUpperCase(), ip), ["callback", "dev"]);
     expect(refused?.status).toBe(429);
     expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -182,7 +188,8 @@ describe("with Redis down", () => {
     const { limitSignInAttempt: limitWithoutRedis } = await import("@/server/auth/sign-in-rate-limit");
     const email = `down-${randomBytes(3).toString("hex")}@example.test`;
     const attempts = [];
-    for (let i = 0; i < 4; i++) attempts.push((await limitWithoutRedis(devSignIn(email, ip), ["callback", "dev"]))?.status);
+    for (let i = 0; i < 4; i++)
+      attempts.push((await limitWithoutRedis(devSignIn(email, ip), ["callback", "dev"]))?.status);
     expect(attempts).toEqual([undefined, undefined, undefined, 429]);
   });
 });
