@@ -5,7 +5,7 @@ import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { setAlias } from "@/server/services/registry/set-alias";
+import { moveAliasForRelease, setAlias } from "@/server/services/registry/set-alias";
 import type { Signature } from "@/contracts/signature";
 import type { DemoModel } from "@/prisma/seed/demo-catalog";
 import { demoArtifact, seedOf } from "@/prisma/seed/demo-artifacts";
@@ -101,7 +101,7 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   }
   const count = registered.length;
   if (count >= 2) {
-    await setAlias(ctx, model.name, "production", {
+    await moveAliasForRelease(ctx, model.name, "production", {
       version: count - 1,
       reason: "Passed offline evaluation and a week of shadow traffic",
     });
@@ -112,7 +112,7 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   }
   if (count >= 3) {
     await setAlias(ctx, model.name, "champion", { version: count - 1, reason: "Best offline score on the golden set" });
-    await setAlias(ctx, model.name, "production", {
+    await moveAliasForRelease(ctx, model.name, "production", {
       version: count,
       reason: "Canary at 10% for 24h: no guardrail breach, metric up",
     });

@@ -103,7 +103,7 @@ export type TokenPrincipal = Actor & { tokenId: string; scopes: TokenScope[] };
 export async function authenticateApiToken(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
   const token = await ctx.db.apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
-    include: { user: { select: { id: true, role: true } } },
+    include: { user: { select: { id: true, role: true, teamId: true } } },
   });
   if (!token) throw new AppError("UNAUTHORIZED", "Invalid API token");
   if (token.revokedAt) throw new AppError("UNAUTHORIZED", "API token has been revoked");
@@ -112,6 +112,7 @@ export async function authenticateApiToken(ctx: ReadContext, secret: string): Pr
   return {
     userId: token.user.id,
     role: token.user.role,
+    teamId: token.user.teamId,
     tokenId: token.id,
     scopes: token.scopes.filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s)),
   };

@@ -250,6 +250,10 @@ export const aliasRemovedOutput = z
   .object({ model: z.string(), alias: z.string(), previousVersion: z.number().int(), event: aliasEventOutput })
   .meta({ id: "AliasRemoved" });
 
+export const protectedAliasListOutput = z.array(z.object({ alias: z.string(), builtIn: z.boolean() }));
+
+export const aliasProtectionOutput = z.object({ alias: z.string(), protected: z.boolean(), changed: z.boolean() });
+
 export const versionAtOutput = z.object({
   alias: z.string(),
   at: z.date(),
