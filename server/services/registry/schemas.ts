@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { modelFormatSchema, runStatusSchema, taskTypeSchema } from "@/contracts/enums";
 import {
+  aliasNameSchema,
   descriptionSchema,
   MODEL_SORTS,
   removeAliasInput,
@@ -68,7 +69,7 @@ export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.sha
 export const versionAtInput = aliasRefInput.extend({ at: z.date() });
 export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
-export const setAliasProcedureInput = aliasRefInput.extend(setAliasInput.shape);
+export const setAliasProcedureInput = aliasRefInput.extend({ alias: aliasNameSchema, ...setAliasInput.shape });
 export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);
 
 // Outputs: the response shapes of the registry tRPC procedures and REST API; they also document it in /api/v1/openapi.json.
