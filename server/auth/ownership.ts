@@ -88,7 +88,7 @@ export async function ownerOfRunTarget(
 
 export async function ownerOfRun(ctx: ReadContext, runId: string): Promise<Owner> {
   const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { experiment: { select: experimentSelect } } });
-  if (!run) throw notFound(`Run ${runId}`);
+  if (!run) throw notFound("Run");
   return experimentOwner(run.experiment, `Run ${runId} (experiment "${run.experiment.name}")`);
 }
 
