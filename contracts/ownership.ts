@@ -59,7 +59,10 @@ export function decideChange(actor: OwnershipActor, owner: Owner): ChangeDecisio
       };
     case "legacy":
       if (actor.userId === owner.createdById) return ALLOWED;
-      return { allowed: false, reason: `${owner.what} belongs to no team: only its creator (or an admin) may change it` };
+      return {
+        allowed: false,
+        reason: `${owner.what} belongs to no team: only its creator (or an admin) may change it`,
+      };
     case "unowned":
       return {
         allowed: false,

@@ -55,7 +55,9 @@ export async function ownerOfNew(ctx: OwnerContext, what: string, teamName: stri
     return teamOwner(team, what);
   }
   const { teamId } = ctx.actor;
-  const team = teamId ? await ctx.db.team.findUnique({ where: { id: teamId }, select: { id: true, name: true } }) : null;
+  const team = teamId
+    ? await ctx.db.team.findUnique({ where: { id: teamId }, select: { id: true, name: true } })
+    : null;
   return team ? teamOwner(team, what) : { kind: "unowned", what };
 }
 
@@ -87,7 +89,10 @@ export async function ownerOfRunTarget(
 }
 
 export async function ownerOfRun(ctx: ReadContext, runId: string): Promise<Owner> {
-  const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { experiment: { select: experimentSelect } } });
+  const run = await ctx.db.run.findUnique({
+    where: { id: runId },
+    select: { experiment: { select: experimentSelect } },
+  });
   if (!run) throw notFound("Run");
   return experimentOwner(run.experiment, `Run ${runId} (experiment "${run.experiment.name}")`);
 }

@@ -83,7 +83,10 @@ const TRPC_INPUTS: Record<string, Input> = {
 type RestCall = { path: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> };
 
 const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
-  "POST /experiments": (w, s) => ({ path: "/experiments", json: { name: unique("matrix-exp"), team: w.teams[s].name } }),
+  "POST /experiments": (w, s) => ({
+    path: "/experiments",
+    json: { name: unique("matrix-exp"), team: w.teams[s].name },
+  }),
   "POST /runs": (w, s) => ({ path: "/runs", json: { experimentId: w.teams[s].experimentId } }),
   "POST /runs/{runId}/log": (w, s) => ({
     path: `/runs/${w.teams[s].runId}/log`,

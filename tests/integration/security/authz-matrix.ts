@@ -50,7 +50,13 @@ export function restMutations(): Operation[] {
   return allEndpoints
     .flatMap(({ spec }) =>
       "permission" in spec && spec.method !== "GET"
-        ? [{ key: `${spec.method} ${spec.path}`, kind: "rest" as const, rule: { permission: spec.permission, owned: !!spec.owner } }]
+        ? [
+            {
+              key: `${spec.method} ${spec.path}`,
+              kind: "rest" as const,
+              rule: { permission: spec.permission, owned: !!spec.owner },
+            },
+          ]
         : [],
     )
     .sort(byKey);
@@ -81,7 +87,12 @@ export function renderMatrix(operations: Operation[]): string {
     `|${header.map(() => "---").join("|")}|`,
     ...operations.map((op) => {
       const name = op.kind === "trpc" ? `tRPC \`${op.key}\`` : `REST \`${op.key}\``;
-      const cells = [name, `\`${op.rule.permission}\``, op.rule.owned ? "yes" : "no", ...ROLES.map((r) => cell(r, op.rule))];
+      const cells = [
+        name,
+        `\`${op.rule.permission}\``,
+        op.rule.owned ? "yes" : "no",
+        ...ROLES.map((r) => cell(r, op.rule)),
+      ];
       return `| ${cells.join(" | ")} |`;
     }),
   ];

@@ -70,7 +70,13 @@ async function givenRunWithModel(experimentId: string, userId: string) {
     maxBytes: system.settings.artifactMaxBytes,
   });
   const artifact = await db().artifact.create({
-    data: { runId: run.id, path: "model.onnx", sha256: blob.sha256, sizeBytes: BigInt(blob.sizeBytes), createdById: userId },
+    data: {
+      runId: run.id,
+      path: "model.onnx",
+      sha256: blob.sha256,
+      sizeBytes: BigInt(blob.sizeBytes),
+      createdById: userId,
+    },
   });
   return { run, artifact };
 }
@@ -112,7 +118,7 @@ async function givenPromotions(versionId: string, endpointId: string, requesterI
   return { deploymentId: deployment.id, promotionId: pending.id };
 }
 
-async function givenTeamWorld(name: string): Promise<TeamWorld> {
+export async function givenTeamWorld(name: string): Promise<TeamWorld> {
   const team = await db().team.create({ data: { name } });
   const requester = await givenPerson("DATA_SCIENTIST", team.id, "requester");
   const experiment = await db().experiment.create({
