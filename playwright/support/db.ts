@@ -19,15 +19,15 @@ export function uniqueSuffix() {
 }
 
 /** A person of the test's own (users come from SSO, so tests insert them as the sign-in would). */
-export async function createPerson(role: string, label: string) {
+/** A person of `team` (its name): only the owning team may change its models, runs and endpoints. */
+export async function createPerson(role: string, label: string, team = "Fraud & Risk") {
   const suffix = uniqueSuffix();
   const email = `${label}-${suffix}@e2e.test`;
   const name = `${label[0]!.toUpperCase()}${label.slice(1)} ${suffix}`;
-  await query(`INSERT INTO "User"(id, email, name, role) VALUES ($1, $2, $3, $4::"Role")`, [
-    `e2e_${suffix}`,
-    email,
-    name,
-    role,
-  ]);
+  await query(
+    `INSERT INTO "User"(id, email, name, role, "teamId")
+     VALUES ($1, $2, $3, $4::"Role", (SELECT id FROM "Team" WHERE name = $5))`,
+    [`e2e_${suffix}`, email, name, role, team],
+  );
   return { id: `e2e_${suffix}`, email, name };
 }
