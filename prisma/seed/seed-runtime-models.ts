@@ -104,11 +104,7 @@ async function toStaging(scientist: ServiceContext, modelName: string, version: 
 }
 
 /** Production needs a second person: the scientist asks, the reviewer approves through the service the UI calls. */
-async function toProduction(
-  people: TeamPeople,
-  modelName: string,
-  version: number,
-) {
+async function toProduction(people: TeamPeople, modelName: string, version: number) {
   const { promotion } = await requestPromotion(people.scientist, {
     modelName,
     version,
