@@ -1,6 +1,7 @@
 import type { Db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
+import { createExperiment } from "@/server/services/experiments/experiments";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { createModel } from "@/server/services/registry/create-model";
@@ -60,6 +61,8 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   const random = seededRandom(seedOf(model.name));
   const now = Date.now();
   const runs: { id: string; plan: PlannedRun }[] = [];
+  // The training experiment belongs to the model's team, like the model (the owner may be of another team).
+  await createExperiment(ctx, { name: `${model.name}-training`, team: model.team });
   for (let i = 0; i < RUNS_PER_EXPERIMENT; i++) {
     const plan = planRun(model, i, random);
     const startedAt = new Date(now - (RUNS_PER_EXPERIMENT - i) * 2.5 * DAY);
