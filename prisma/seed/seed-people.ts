@@ -29,7 +29,10 @@ export async function seedPeople(system: SystemContext) {
     await database.user.update({ where: { id: user.id }, data: { isDemo: true } });
     await setUserRole(adminCtx, { userId: user.id, role: person.role });
     await setUserTeam(adminCtx, { userId: user.id, teamId: teams.get(person.team) ?? null });
-    users.set(person.email, actingAs(system, { userId: user.id, role: person.role, teamId: teams.get(person.team) ?? null }));
+    users.set(
+      person.email,
+      actingAs(system, { userId: user.id, role: person.role, teamId: teams.get(person.team) ?? null }),
+    );
   }
   return users;
 }

@@ -36,21 +36,26 @@ const TRPC_CODES = {
  */
 export type ProcedureMeta = { permission?: Permission; owned?: boolean };
 
-const t = initTRPC.context<TrpcContext>().meta<ProcedureMeta>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        zodIssues:
-          cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
-        appErrorCode: cause instanceof AppError ? cause.code : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          zodIssues:
+            cause instanceof ZodError
+              ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
+              : null,
+          appErrorCode: cause instanceof AppError ? cause.code : null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -101,8 +101,7 @@ describe("aliases", () => {
     await sleep(15);
     const afterRemoval = new Date();
 
-    const at = async (instant: Date) =>
-      (await versionAt(ctx, model.name, { alias: "champion", at: instant })).version;
+    const at = async (instant: Date) => (await versionAt(ctx, model.name, { alias: "champion", at: instant })).version;
     expect(await at(beforeAny)).toBeNull();
     expect(await at(toV1.event.createdAt)).toBe(1);
     expect(await at(betweenV1andV3)).toBe(1);
@@ -159,11 +158,11 @@ describe("aliases", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModelWithVersions(ctx, 1);
     const before = await registryCounts();
-    await expect(
-      setAlias(ctx, model.name, "champion", { version: 1, reason: reason as string }),
-    ).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-    });
+    await expect(setAlias(ctx, model.name, "champion", { version: 1, reason: reason as string })).rejects.toMatchObject(
+      {
+        code: "BAD_REQUEST",
+      },
+    );
     expect(await registryCounts()).toEqual(before);
   });
 

@@ -160,9 +160,7 @@ describe("registry REST API", () => {
     expect(
       (await callApi("PUT", `/models/${name}/aliases/champion`, { token, json: { version: 4, reason: "x" } })).status,
     ).toBe(404);
-    expect((await callApi("GET", `/models/${name}/aliases/champion/history?at=yesterday`, { token })).status).toBe(
-      400,
-    );
+    expect((await callApi("GET", `/models/${name}/aliases/champion/history?at=yesterday`, { token })).status).toBe(400);
     expect((await callApi("GET", "/models/unknown-model", { token })).status).toBe(404);
 
     expect(await registryCounts()).toEqual(before);
