@@ -10,4 +10,6 @@ export const experimentName = z
 export const createExperimentInput = z.object({
   name: experimentName,
   description: z.string().max(10_000, "Description is at most 10,000 characters").optional(),
+  /** The owning team's name; defaults to the creator's team. Only admins may name a team they are not in. */
+  team: z.string().trim().min(1).max(200).optional(),
 });

@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   "promotions:approve": ["REVIEWER", "MANAGER", "ADMIN"],
   /** Ending a stuck deployment by hand: the endpoint is left as it is, so only admins may. */
   "deployments:cancel": ["ADMIN"],
+  /** Emergency rollback of an endpoint: one click for the owning team's data scientists and its managers. */
+  "deployments:rollback": ["DATA_SCIENTIST", "MANAGER", "ADMIN"],
+  /** Marking an alias protected (it then moves only through promotions and rollbacks), or unmarking it. */
+  "aliases:protect": ["ADMIN"],
   "tokens:own": ["VIEWER", "DATA_SCIENTIST", "REVIEWER", "MANAGER", "ADMIN"],
   "audit:read": ["MANAGER", "ADMIN"],
   "users:manage": ["ADMIN"],

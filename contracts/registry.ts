@@ -73,3 +73,10 @@ export const setAliasInput = z.object({ version: versionNumberSchema, reason: re
 export const removeAliasInput = z.object({
   reason: z.string().trim().max(500, "Reasons are at most 500 characters").optional(),
 });
+
+/** An admin marks an alias protected on every model (it then moves only through promotions and rollbacks), or not. */
+export const setAliasProtectionInput = z.object({
+  alias: aliasNameSchema,
+  protected: z.boolean(),
+  reason: reasonSchema,
+});

@@ -13,7 +13,7 @@ test("a data scientist promotes a broken version to a serving staging endpoint: 
   page,
 }) => {
   test.setTimeout(180_000);
-  const scientist = await createPerson("DATA_SCIENTIST", "unlucky");
+  const scientist = await createPerson("DATA_SCIENTIST", "unlucky", "Logistics");
   const previous = await servingVersion(ENDPOINT);
   // A registered version whose bytes the artifact store has lost (a disk replaced, a bucket lifecycle rule).
   const [broken] = await query<{ version: number; sha256: string }>(

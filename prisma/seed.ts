@@ -26,11 +26,19 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
     if (!owner) throw new Error(`Demo model ${model.name} names an unknown owner ${model.owner}`);
     await seedModel(database, owner, model);
   }
-  const scientist = people.get("dana.scientist@modelport.dev");
-  const reviewer = people.get("rita.reviewer@modelport.dev");
-  if (!scientist || !reviewer)
-    throw new Error("The demo needs dana.scientist@modelport.dev and rita.reviewer@modelport.dev");
-  await seedRuntimeModels(database, { scientist, reviewer });
+  const person = (email: string) => {
+    const ctx = people.get(email);
+    if (!ctx) throw new Error(`The demo needs ${email}`);
+    return ctx;
+  };
+  // Each team releases its own model; a second person of that team approves production.
+  await seedRuntimeModels(database, {
+    fraud: { scientist: person("dana.scientist@modelport.dev"), reviewer: person("rita.reviewer@modelport.dev") },
+    logistics: {
+      scientist: person("luis.scientist@modelport.dev"),
+      reviewer: person("manuel.manager@modelport.dev"),
+    },
+  });
   console.log(
     `Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

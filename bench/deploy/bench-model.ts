@@ -15,7 +15,10 @@ export async function benchActor(database: Db): Promise<ServiceContext> {
   const user = await database.user.create({
     data: { email: "bench-deploy@example.test", name: "Bench", role: "DATA_SCIENTIST", teamId: team.id },
   });
-  return actingAs({ ...systemContextFromEnv(), db: database }, { userId: user.id, role: user.role });
+  return actingAs(
+    { ...systemContextFromEnv(), db: database },
+    { userId: user.id, role: user.role, teamId: user.teamId },
+  );
 }
 
 /** Registers one version per manifest entry (real ONNX files from writeModels) under a new model. */

@@ -27,7 +27,7 @@ const waitingQuestion = (events: readonly { outcome: string; message: string }[]
 /** A deployment's live view: polls every second while it is queued or running, then stops. */
 export function DeploymentDetail({ id }: { id: string }) {
   const trpc = useTRPC();
-  const canRollBack = useCan("models:write");
+  const canRollBack = useCan("deployments:rollback");
   const canCancel = useCan("deployments:cancel");
   const query = useQuery(
     trpc.deployments.get.queryOptions(

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-import { useCan } from "@/lib/use-can";
+import { useCanChange } from "@/lib/use-can";
 import { useUrlState } from "@/lib/use-url-state";
 import { formatWindow } from "@/components/drift/drift-format";
 import { DriftEmptyState } from "@/components/drift/drift-empty-state";
@@ -24,9 +24,9 @@ import { ScanNowButton } from "@/components/drift/scan-now-button";
 /** The model view of one endpoint: PSI per feature over recent scans, and the latest scan in full. */
 export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
   const trpc = useTRPC();
-  const canWrite = useCan("models:write");
   const [state, update] = useUrlState(parseVariantUrl, serializeVariantUrl);
   const drift = useQuery(trpc.drift.model.queryOptions({ endpointId, reports: 48 }, { refetchInterval: 30_000 }));
+  const canWrite = useCanChange("models:write", drift.data && { teamId: drift.data.teamId });
   if (drift.isPending) return <LoadingState label="Loading drift reports…" />;
   if (drift.isError) return <ErrorState error={drift.error} onRetry={() => void drift.refetch()} />;
   const data = drift.data;

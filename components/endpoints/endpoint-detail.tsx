@@ -7,7 +7,7 @@ import { TrafficSplit } from "@/components/deployments/traffic-split";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
-import { useCan } from "@/lib/use-can";
+import { useCanChange } from "@/lib/use-can";
 import { useTRPC } from "@/trpc/react";
 import { DeploymentHistory } from "@/components/endpoints/deployment-history";
 import { EndpointHeader } from "@/components/endpoints/endpoint-header";
@@ -21,7 +21,6 @@ const IDLE_POLL_MS = 15_000;
 /** One endpoint: traffic, variants, deployment history, its SLO, a prediction form and the way back to the last healthy version. */
 export function EndpointDetail({ id }: { id: string }) {
   const trpc = useTRPC();
-  const canWrite = useCan("models:write");
   const query = useQuery(
     trpc.endpoints.get.queryOptions(
       { id },
@@ -33,6 +32,10 @@ export function EndpointDetail({ id }: { id: string }) {
       },
     ),
   );
+  const owner = query.data && { teamId: query.data.model.teamId };
+  // Only the model's team (and admins) may change its endpoint; its managers may also roll it back.
+  const canWrite = useCanChange("models:write", owner);
+  const canRollBack = useCanChange("deployments:rollback", owner);
   if (query.isPending) return <LoadingState label="Loading endpoint…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -42,7 +45,7 @@ export function EndpointDetail({ id }: { id: string }) {
   return (
     <>
       <EndpointHeader endpoint={endpoint} />
-      {canWrite && candidate && !busy && (
+      {canRollBack && candidate && !busy && (
         <div
           className="mb-6 flex items-center justify-between gap-4 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm"
           data-testid="rollback-bar"

@@ -1,8 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { RouterOutputs } from "@/trpc/react";
+import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { AliasBadge } from "@/components/registry/alias-badge";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { versionHref } from "@/components/registry/format";
@@ -16,6 +17,9 @@ type OpenDialog = { kind: "set"; alias?: string } | { kind: "remove"; alias: str
 
 /** Where each alias points now, with the controls to move, set or remove one. */
 export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: boolean }) {
+  const trpc = useTRPC();
+  const protectedAliases = useQuery(trpc.registry.protectedAliases.queryOptions());
+  const isProtected = (alias: string) => protectedAliases.data?.some((p) => p.alias === alias) ?? true;
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const close = () => setDialog(null);
   const current = new Map(model.aliases.map((a) => [a.alias, a.version]));
@@ -40,7 +44,12 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
                   <time dateTime={a.updatedAt.toISOString()}>{formatDateTime(a.updatedAt)}</time>
                 </p>
               </div>
-              {canWrite && (
+              {canWrite && isProtected(a.alias) && (
+                <span className="shrink-0 text-xs text-slate-500" data-testid="protected-alias">
+                  Moves by promotion
+                </span>
+              )}
+              {canWrite && !isProtected(a.alias) && (
                 <div className="flex shrink-0 gap-1">
                   <Button
                     variant="secondary"

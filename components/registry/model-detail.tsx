@@ -11,7 +11,7 @@ import { AliasHistoryTimeline } from "@/components/registry/alias-history-timeli
 import { AliasesPanel } from "@/components/registry/aliases-panel";
 import { MarkdownDescription } from "@/components/registry/markdown-description";
 import { ModelHeader } from "@/components/registry/model-header";
-import { useCan } from "@/lib/use-can";
+import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
 
@@ -19,9 +19,10 @@ const URL_STATE = textFields(["alias", "lookup", "at"]);
 
 export function ModelDetail({ name }: { name: string }) {
   const trpc = useTRPC();
-  const canWrite = useCan("models:write");
   const [url, setUrl] = useUrlState(URL_STATE.parse, URL_STATE.serialize);
   const model = useQuery(trpc.registry.get.queryOptions({ name }));
+  // Only the model's team (and admins) may change it: the server refuses everyone else.
+  const canWrite = useCanChange("models:write", model.data && { teamId: model.data.team.id });
 
   if (model.isPending) return <LoadingState label="Loading model…" />;
   if (model.isError) return <ErrorState error={model.error} onRetry={() => void model.refetch()} />;

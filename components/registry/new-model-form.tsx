@@ -68,6 +68,8 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
         }),
     }),
   );
+  // Only admins create models for a team they are not in (the server refuses the rest).
+  const mayOwn = (team: { name: string }) => me.data?.role === "ADMIN" || team.name === me.data?.team;
   // Until someone picks a team, the form offers (and sends) the user's own.
   const ownTeam = () => (form.getValues("team") === undefined ? (me.data?.team ?? undefined) : undefined);
   const submit = form.handleSubmit((values) => create.mutate({ ...values, team: values.team ?? ownTeam() }));
@@ -100,7 +102,7 @@ export function NewModelForm({ onDone }: { onDone: () => void }) {
               render={({ field }) => (
                 <Select {...control} {...field} value={field.value ?? me.data?.team ?? ""} className="w-full">
                   <option value="">Choose a team…</option>
-                  {teams.data?.map((t) => (
+                  {teams.data?.filter(mayOwn).map((t) => (
                     <option key={t.id} value={t.name}>
                       {t.name}
                     </option>

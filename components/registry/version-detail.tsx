@@ -10,7 +10,7 @@ import { DemoBadge } from "@/components/ui/demo-badge";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { PromoteDialog } from "@/components/deployments/promote-dialog";
-import { useCan } from "@/lib/use-can";
+import { useCanChange } from "@/lib/use-can";
 import { useTRPC } from "@/trpc/react";
 import { AliasBadge } from "@/components/registry/alias-badge";
 import {
@@ -38,7 +38,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 export function VersionDetail({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.registry.version.queryOptions({ name, version }));
-  const canPromote = useCan("models:write");
+  const canPromote = useCanChange("models:write", query.data && { teamName: query.data.model.team });
   if (query.isPending) return <LoadingState label="Loading version…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 

@@ -19,18 +19,18 @@ export function uniqueSuffix() {
 }
 
 /**
- * A person of the test's own, inserted as SSO's first sign-in would. Marked as a demo user: this is a demo install,
- * and the development sign-in the tests use accepts demo users only.
+ * A person of the test's own in `team` (its name), inserted as SSO's first sign-in would: only the owning team may
+ * change its models, runs and endpoints. Marked as a demo user: this is a demo install, and the development sign-in
+ * the tests use accepts demo users only.
  */
-export async function createPerson(role: string, label: string) {
+export async function createPerson(role: string, label: string, team = "Fraud & Risk") {
   const suffix = uniqueSuffix();
   const email = `${label}-${suffix}@e2e.test`;
   const name = `${label[0]!.toUpperCase()}${label.slice(1)} ${suffix}`;
-  await query(`INSERT INTO "User"(id, email, name, role, "isDemo") VALUES ($1, $2, $3, $4::"Role", true)`, [
-    `e2e_${suffix}`,
-    email,
-    name,
-    role,
-  ]);
+  await query(
+    `INSERT INTO "User"(id, email, name, role, "teamId", "isDemo")
+     VALUES ($1, $2, $3, $4::"Role", (SELECT id FROM "Team" WHERE name = $5), true)`,
+    [`e2e_${suffix}`, email, name, role, team],
+  );
   return { id: `e2e_${suffix}`, email, name };
 }

@@ -8,7 +8,7 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; team: DemoT
   { email: "ada.admin@modelport.dev", name: "Ada Admin", role: "ADMIN", team: "Fraud & Risk" },
   { email: "dana.scientist@modelport.dev", name: "Dana Scientist", role: "DATA_SCIENTIST", team: "Fraud & Risk" },
   { email: "luis.scientist@modelport.dev", name: "Luis Scientist", role: "DATA_SCIENTIST", team: "Logistics" },
-  { email: "rita.reviewer@modelport.dev", name: "Rita Reviewer", role: "REVIEWER", team: "Discovery" },
+  { email: "rita.reviewer@modelport.dev", name: "Rita Reviewer", role: "REVIEWER", team: "Fraud & Risk" },
   { email: "manuel.manager@modelport.dev", name: "Manuel Manager", role: "MANAGER", team: "Logistics" },
   { email: "vera.viewer@modelport.dev", name: "Vera Viewer", role: "VIEWER", team: "Conversational AI" },
 ];

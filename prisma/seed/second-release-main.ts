@@ -41,7 +41,7 @@ async function main() {
       versions: {
         orderBy: { version: "desc" },
         take: 1,
-        select: { id: true, version: true, createdBy: { select: { id: true, role: true } } },
+        select: { id: true, version: true, createdBy: { select: { id: true, role: true, teamId: true } } },
       },
     },
   });
@@ -54,7 +54,11 @@ async function main() {
   if (outcome !== "SUCCEEDED")
     return log(`not requesting v${latest.version}: the first staging deployment ended ${outcome}`);
   const { deploymentId } = await requestPromotion(
-    actingAs(system, { userId: latest.createdBy.id, role: latest.createdBy.role }),
+    actingAs(system, {
+      userId: latest.createdBy.id,
+      role: latest.createdBy.role,
+      teamId: latest.createdBy.teamId,
+    }),
     {
       modelName: MODEL,
       version: latest.version,

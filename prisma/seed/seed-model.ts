@@ -1,11 +1,12 @@
 import type { Db } from "@/server/db/client";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import type { ServiceContext } from "@/server/services/context";
+import { createExperiment } from "@/server/services/experiments/experiments";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { setAlias } from "@/server/services/registry/set-alias";
+import { moveAliasForRelease, setAlias } from "@/server/services/registry/set-alias";
 import type { Signature } from "@/contracts/signature";
 import type { DemoModel } from "@/prisma/seed/demo-catalog";
 import { demoArtifact, seedOf } from "@/prisma/seed/demo-artifacts";
@@ -88,6 +89,8 @@ function registeredRuns(model: DemoModel, plans: PlannedRun[]): Set<number> {
 export async function seedModel(database: Db, ctx: ServiceContext, model: DemoModel) {
   const random = seededRandom(seedOf(model.name));
   const now = Date.now();
+  // The training experiment belongs to the model's team, like the model (the owner may be of another team).
+  await createExperiment(ctx, { name: `${model.name}-training`, team: model.team });
   const plans = Array.from({ length: RUNS_PER_EXPERIMENT }, (_, i) => planRun(model, i, random));
   const toRegister = registeredRuns(model, plans);
   const signature = signatureFor(model);
@@ -118,7 +121,7 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   }
   const count = registered.length;
   if (count >= 2) {
-    await setAlias(ctx, model.name, "production", {
+    await moveAliasForRelease(ctx, model.name, "production", {
       version: count - 1,
       reason: "Passed offline evaluation and a week of shadow traffic",
     });
@@ -129,7 +132,7 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
   }
   if (count >= 3) {
     await setAlias(ctx, model.name, "champion", { version: count - 1, reason: "Best offline score on the golden set" });
-    await setAlias(ctx, model.name, "production", {
+    await moveAliasForRelease(ctx, model.name, "production", {
       version: count,
       reason: "Canary at 10% for 24h: no guardrail breach, metric up",
     });

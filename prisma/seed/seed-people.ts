@@ -28,14 +28,17 @@ export async function seedPeople(system: SystemContext) {
     where: { id: admin.id },
     data: { role: "ADMIN", isDemo: true, teamId: teams.get(first.team) },
   });
-  const adminCtx = actingAs(system, { userId: admin.id, role: "ADMIN" });
+  const adminCtx = actingAs(system, { userId: admin.id, role: "ADMIN", teamId: teams.get(first.team) ?? null });
   users.set(first.email, adminCtx);
   for (const person of others) {
     const user = await ensureUser(database, person);
     await database.user.update({ where: { id: user.id }, data: { isDemo: true } });
     await setUserRole(adminCtx, { userId: user.id, role: person.role });
     await setUserTeam(adminCtx, { userId: user.id, teamId: teams.get(person.team) ?? null });
-    users.set(person.email, actingAs(system, { userId: user.id, role: person.role }));
+    users.set(
+      person.email,
+      actingAs(system, { userId: user.id, role: person.role, teamId: teams.get(person.team) ?? null }),
+    );
   }
   return users;
 }

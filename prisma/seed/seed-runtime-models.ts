@@ -10,10 +10,15 @@ import { seedRestClient } from "@/prisma/seed/seed-rest-client";
 
 /** Which demo model each real ONNX model (built from synthetic data in training/) becomes a version of, in order. */
 const REAL_MODELS = [
-  { built: "fraud-gbt", model: "fraud-detector-xgb" },
-  { built: "delivery-time-gbt", model: "delivery-time-estimator" },
-  { built: "fraud-logreg", model: "fraud-detector-xgb" },
+  { built: "fraud-gbt", model: "fraud-detector-xgb", team: "fraud" },
+  { built: "delivery-time-gbt", model: "delivery-time-estimator", team: "logistics" },
+  { built: "fraud-logreg", model: "fraud-detector-xgb", team: "fraud" },
 ] as const;
+
+/** A team's data scientist (registers and asks) and a second person of the same team (approves production). */
+type TeamPeople = { scientist: ServiceContext; reviewer: ServiceContext };
+/** Only the owning team may change a model, so each team's people release their own team's model. */
+export type SeedTeams = Record<(typeof REAL_MODELS)[number]["team"], TeamPeople>;
 
 type Built = (typeof REAL_MODELS)[number]["built"];
 type RestCall = ReturnType<typeof seedRestClient>;
@@ -53,25 +58,34 @@ async function registerThroughRest(call: RestCall, directory: string, entry: Man
   return version.version;
 }
 
-/** Registers every real model through the REST API with a short-lived pipeline token of the scientist's, revoked after. */
-async function registerAll(scientist: ServiceContext, directory: string, manifest: ManifestEntry[]) {
+/** Registers one real model through the REST API with a short-lived pipeline token of the scientist's, revoked after. */
+async function registerAsScientist(
+  scientist: ServiceContext,
+  directory: string,
+  entry: ManifestEntry,
+  modelName: string,
+): Promise<number> {
   const { token, secret } = await createApiToken(scientist, {
     name: "Demo seed pipeline",
     scopes: ["read", "runs:write", "models:write"],
     expiresInDays: 1,
   });
   try {
-    const call = seedRestClient(secret);
-    const versions = new Map<Built, number>();
-    for (const { built, model } of REAL_MODELS) {
-      const entry = manifest.find((m) => m.name === built);
-      if (!entry) throw new Error(`training/ builds no ${built}`);
-      versions.set(built, await registerThroughRest(call, directory, entry, model));
-    }
-    return versions;
+    return await registerThroughRest(seedRestClient(secret), directory, entry, modelName);
   } finally {
     await revokeApiToken(scientist, token.id);
   }
+}
+
+/** Registers every real model, in order, each by a data scientist of the model's team. */
+async function registerAll(teams: SeedTeams, directory: string, manifest: ManifestEntry[]) {
+  const versions = new Map<Built, number>();
+  for (const { built, model, team } of REAL_MODELS) {
+    const entry = manifest.find((m) => m.name === built);
+    if (!entry) throw new Error(`training/ builds no ${built}`);
+    versions.set(built, await registerAsScientist(teams[team].scientist, directory, entry, model));
+  }
+  return versions;
 }
 
 const DEMO_REASON = "Demo: serve the real ONNX model on the local runtime";
@@ -90,11 +104,7 @@ async function toStaging(scientist: ServiceContext, modelName: string, version: 
 }
 
 /** Production needs a second person: the scientist asks, the reviewer approves through the service the UI calls. */
-async function toProduction(
-  people: { scientist: ServiceContext; reviewer: ServiceContext },
-  modelName: string,
-  version: number,
-) {
+async function toProduction(people: TeamPeople, modelName: string, version: number) {
   const { promotion } = await requestPromotion(people.scientist, {
     modelName,
     version,
@@ -117,16 +127,16 @@ async function toProduction(
  * one into staging once that is live (second-release-main.ts, run by start.sh and e2e-server.sh after the worker
  * starts: an endpoint takes one deployment at a time), so the staging endpoint has a previous healthy version.
  */
-export async function seedRuntimeModels(database: Db, people: { scientist: ServiceContext; reviewer: ServiceContext }) {
+export async function seedRuntimeModels(database: Db, teams: SeedTeams) {
   const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
   try {
     const { manifest } = await writeModels(directory);
-    const versions = await registerAll(people.scientist, directory, manifest);
+    const versions = await registerAll(teams, directory, manifest);
     const version = (built: Built) => versions.get(built) ?? 0;
-    await toStaging(people.scientist, "fraud-detector-xgb", version("fraud-gbt"));
-    await toStaging(people.scientist, "delivery-time-estimator", version("delivery-time-gbt"));
-    await toProduction(people, "fraud-detector-xgb", version("fraud-gbt"));
-    await toProduction(people, "delivery-time-estimator", version("delivery-time-gbt"));
+    await toStaging(teams.fraud.scientist, "fraud-detector-xgb", version("fraud-gbt"));
+    await toStaging(teams.logistics.scientist, "delivery-time-estimator", version("delivery-time-gbt"));
+    await toProduction(teams.fraud, "fraud-detector-xgb", version("fraud-gbt"));
+    await toProduction(teams.logistics, "delivery-time-estimator", version("delivery-time-gbt"));
     await database.experiment.updateMany({
       where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } },
       data: { isDemo: true },

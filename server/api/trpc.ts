@@ -1,10 +1,11 @@
 import { type Permission } from "@/contracts/permissions";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
 import type { Actor } from "@/server/auth/actor";
 import { currentUser, type CurrentUser } from "@/server/auth/current-user";
 import { cookieJarFromRequest, userFromSessionCookie } from "@/server/auth/session-cookie";
+import { assertMayChange, type Owner, type OwnerContext } from "@/server/auth/ownership";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError, asAppError, type AppErrorCode } from "@/server/errors";
@@ -49,25 +50,36 @@ function internalErrorShape<S extends { message: string; data: { stack?: string 
   };
 }
 
-const t = initTRPC.context<TrpcContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, path }) {
-    const cause = error.cause;
-    if (error.code === "INTERNAL_SERVER_ERROR") return internalErrorShape(shape, cause ?? error, path);
-    // No stack traces to the browser, even in development.
-    const { stack: _stack, ...data } = shape.data;
-    return {
-      ...shape,
-      data: {
-        ...data,
-        zodIssues:
-          cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null,
-        appErrorCode: cause instanceof AppError ? cause.code : null,
-        requestId: null as string | null,
-      },
-    };
-  },
-});
+/**
+ * What a procedure declares about who may call it: the permission it needs and whether it changes something a team
+ * owns (checked by `ownedProcedure`). The authorization matrix test reads it from the router.
+ */
+export type ProcedureMeta = { permission?: Permission; owned?: boolean };
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, path }) {
+      const cause = error.cause;
+      if (error.code === "INTERNAL_SERVER_ERROR") return internalErrorShape(shape, cause ?? error, path);
+      // No stack traces to the browser, even in development.
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        data: {
+          ...data,
+          zodIssues:
+            cause instanceof ZodError
+              ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
+              : null,
+          appErrorCode: cause instanceof AppError ? cause.code : null,
+          requestId: null as string | null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -91,14 +103,14 @@ export const publicProcedure = t.procedure.use(appErrors).use(validText);
 /** Signed in; gives procedures a ServiceContext for the current person. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  const actor: Actor = { userId: ctx.user.id, role: ctx.user.role };
+  const actor: Actor = { userId: ctx.user.id, role: ctx.user.role, teamId: ctx.user.teamId };
   const service = actingAs(ctx.system, actor);
   return next({ ctx: { ...ctx, user: ctx.user, actor, service } });
 });
 
 /** Role-checking procedure factory: the only place tRPC decides who may do what. */
 export function procedureWith(permission: Permission) {
-  return authedProcedure.use(({ ctx, next }) => {
+  return authedProcedure.meta({ permission }).use(({ ctx, next }) => {
     if (!can(ctx.user.role, permission)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.user.role}) may not do this` });
     }
@@ -107,3 +119,22 @@ export function procedureWith(permission: Permission) {
 }
 
 export const readProcedure = procedureWith("read");
+
+/**
+ * A mutation of something a team owns: the role check of `procedureWith`, then the ownership check
+ * (server/auth/ownership.ts) on the owner `resolveOwner` finds from the validated input, before the procedure's
+ * service call writes anything.
+ */
+export function ownedProcedure<S extends z.ZodType>(
+  permission: Permission,
+  input: S,
+  resolveOwner: (ctx: OwnerContext, input: z.output<S>) => Promise<Owner>,
+) {
+  return procedureWith(permission)
+    .meta({ owned: true })
+    .input(input)
+    .use(async ({ ctx, input: parsed, next }) => {
+      assertMayChange(ctx.actor, await resolveOwner(ctx.service, parsed as z.output<S>));
+      return next();
+    });
+}

@@ -1,6 +1,7 @@
 import { type Permission } from "@/contracts/permissions";
 import { type TokenScope } from "@/contracts/token-scopes";
 import { z } from "zod";
+import { assertMayChange, type Owner, type OwnerContext } from "@/server/auth/ownership";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
@@ -34,16 +35,25 @@ type EndpointShape<
   rawResponse?: boolean;
 };
 
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+/** Finds who owns what a mutating endpoint changes, from its validated path, query and body. */
+export type OwnerResolver<P, Q, B> = (
+  ctx: OwnerContext,
+  input: { params: Infer<P>; query: Infer<Q>; body: Infer<B> },
+) => Promise<Owner>;
+
 /**
  * One REST endpoint called with an API token: the zod schemas here both validate requests and generate the OpenAPI
- * document, so the two cannot drift apart.
+ * document, so the two cannot drift apart. A mutating endpoint names the `owner` of what it changes; the token's
+ * owner must be allowed to change it (server/auth/ownership.ts) before the handler runs.
  */
 export type EndpointSpec<
   P extends AnyObject | undefined = AnyObject | undefined,
   Q extends AnyObject | undefined = AnyObject | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R extends z.ZodType = z.ZodType,
-> = EndpointShape<P, Q, B, R> & { scope: TokenScope; permission: Permission };
+> = EndpointShape<P, Q, B, R> & { scope: TokenScope; permission: Permission; owner?: OwnerResolver<P, Q, B> };
 
 /**
  * An endpoint called without a token, through a link the portal signed (e.g. an artifact download a model pod
@@ -54,8 +64,6 @@ export type SignedEndpointSpec<
   Q extends AnyObject | undefined = AnyObject | undefined,
   R extends z.ZodType = z.ZodType,
 > = EndpointShape<P, Q, undefined, R> & { access: "signed-link" };
-
-type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
 export type HandlerInput<P, Q, B> = {
   ctx: ServiceContext;
@@ -140,13 +148,10 @@ export function defineEndpoint<
         spec.body && spec.body !== "binary"
           ? parseOrThrow(spec.body, await requestBody(request), "request body")
           : undefined;
-      const result = await handler({
-        ctx: actingAs(system, principal),
-        params,
-        query,
-        body: body as Infer<B>,
-        request,
-      });
+      const ctx = actingAs(system, principal);
+      const input = { params, query, body: body as Infer<B> };
+      if (spec.owner) assertMayChange(principal, await spec.owner(ctx, input));
+      const result = await handler({ ...input, ctx, request });
       if (result instanceof Response) return withHeaders(result, headers);
       const status = spec.successStatus ?? (spec.method === "POST" ? 201 : 200);
       return status === 204 ? new Response(null, { status, headers }) : jsonResponse(result, status, headers);

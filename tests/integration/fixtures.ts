@@ -14,7 +14,7 @@ export async function givenUser(role: Role, teamName = "Test team") {
   const user = await db().user.create({
     data: { email: `${role.toLowerCase()}-${suffix}@example.test`, name: `${role} ${suffix}`, role, teamId: team.id },
   });
-  const actor: Actor = { userId: user.id, role: user.role };
+  const actor: Actor = { userId: user.id, role: user.role, teamId: user.teamId };
   const ctx = actingAs(systemContextFromEnv(), actor);
   return { user, team, actor, ctx };
 }

@@ -15,7 +15,8 @@ import {
 import { costTrend } from "@/server/services/cost/cost-trend";
 import { listPrices, upsertPrice } from "@/server/services/cost/pricing";
 import { upsertPriceInput } from "@/contracts/pricing";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, procedureWith, readProcedure } from "@/server/api/trpc";
+import { ownerOfTeam } from "@/server/auth/ownership";
 
 const manageBudgets = procedureWith("budgets:manage");
 const managePricing = procedureWith("pricing:manage");
@@ -30,8 +31,7 @@ export const costRouter = createTRPCRouter({
     .output(costTrendOutput)
     .query(({ ctx, input }) => costTrend(ctx.service, input)),
   budgets: readProcedure.output(teamForecastsOutput).query(({ ctx }) => teamForecasts(ctx.service)),
-  setBudget: manageBudgets
-    .input(setBudgetInput)
+  setBudget: ownedProcedure("budgets:manage", setBudgetInput, (ctx, input) => ownerOfTeam(ctx, input.teamId))
     .output(setBudgetOutput)
     .mutation(({ ctx, input }) => setTeamBudget(ctx.service, input)),
   /** Runs the budget check now (the cost-forecast job runs it every 5 minutes). */

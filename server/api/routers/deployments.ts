@@ -26,27 +26,33 @@ import {
   requestPromotionOutput,
   rollbackOutput,
 } from "@/server/services/deployments/schemas";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { ownerOfDeployment, ownerOfEndpoint, ownerOfModel, ownerOfPromotion } from "@/server/auth/ownership";
 
 export const deploymentsRouter = createTRPCRouter({
-  requestPromotion: procedureWith("models:write")
-    .input(requestPromotionInput)
+  requestPromotion: ownedProcedure("models:write", requestPromotionInput, (ctx, input) =>
+    ownerOfModel(ctx, input.modelName),
+  )
     .output(requestPromotionOutput)
     .mutation(({ ctx, input }) => requestPromotion(ctx.service, input)),
-  decide: procedureWith("promotions:approve")
-    .input(decidePromotionInput)
+  decide: ownedProcedure("promotions:approve", decidePromotionInput, (ctx, input) =>
+    ownerOfPromotion(ctx, input.promotionId),
+  )
     .output(decidePromotionOutput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.service, input)),
-  rollback: procedureWith("models:write")
-    .input(rollbackEndpointInput)
+  rollback: ownedProcedure("deployments:rollback", rollbackEndpointInput, (ctx, input) =>
+    ownerOfEndpoint(ctx, input.endpointId),
+  )
     .output(rollbackOutput)
     .mutation(({ ctx, input }) => rollBackEndpoint(ctx.service, input)),
-  decideRollout: procedureWith("models:write")
-    .input(decideRolloutInput)
+  decideRollout: ownedProcedure("models:write", decideRolloutInput, (ctx, input) =>
+    ownerOfDeployment(ctx, input.deploymentId),
+  )
     .output(decideRolloutOutput)
     .mutation(({ ctx, input }) => decideRollout(ctx.service, input)),
-  cancel: procedureWith("deployments:cancel")
-    .input(cancelDeploymentInput)
+  cancel: ownedProcedure("deployments:cancel", cancelDeploymentInput, (ctx, input) =>
+    ownerOfDeployment(ctx, input.deploymentId),
+  )
     .output(cancelDeploymentOutput)
     .mutation(({ ctx, input }) => cancelDeployment(ctx.service, input)),
   pending: readProcedure.output(pendingPromotionsOutput).query(({ ctx }) => listPendingPromotions(ctx.service)),

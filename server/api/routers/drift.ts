@@ -12,7 +12,8 @@ import {
   scanNowOutput,
 } from "@/server/services/drift/schemas";
 import { endpointDrift, featureDrift, fleetDrift } from "@/server/services/drift/views";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { ownerOfEndpoint, ownerOfModel } from "@/server/auth/ownership";
 
 export const driftRouter = createTRPCRouter({
   fleet: readProcedure
@@ -28,12 +29,12 @@ export const driftRouter = createTRPCRouter({
     .input(featureDriftInput)
     .output(featureDriftOutput)
     .query(({ ctx, input }) => featureDrift(ctx.service, input)),
-  scanNow: procedureWith("models:write")
-    .input(scanNowInput)
+  scanNow: ownedProcedure("models:write", scanNowInput, (ctx, input) => ownerOfEndpoint(ctx, input.endpointId))
     .output(scanNowOutput)
     .mutation(({ ctx, input }) => scanEndpointNow(ctx.service, input)),
-  setThresholds: procedureWith("models:write")
-    .input(driftThresholdsInput)
+  setThresholds: ownedProcedure("models:write", driftThresholdsInput, (ctx, input) =>
+    ownerOfModel(ctx, input.modelName),
+  )
     .output(driftThresholdsOutput)
     .mutation(({ ctx, input }) => setDriftThresholds(ctx.service, input)),
 });

@@ -11,7 +11,10 @@ import {
 import { sendPrediction } from "@/server/services/endpoints/send-prediction";
 import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/contracts/slo-rules";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { ownerOfEndpoint, type OwnerContext } from "@/server/auth/ownership";
+
+const byEndpoint = (ctx: OwnerContext, input: { endpointId: string }) => ownerOfEndpoint(ctx, input.endpointId);
 
 export const endpointsRouter = createTRPCRouter({
   list: readProcedure
@@ -23,13 +26,11 @@ export const endpointsRouter = createTRPCRouter({
     .output(endpointDetailOutput)
     .query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
   // Sending traffic shows up in the endpoint's metrics and drift windows, so viewers may look but not send.
-  predict: procedureWith("models:write")
-    .input(sendPredictionInput)
+  predict: ownedProcedure("models:write", sendPredictionInput, byEndpoint)
     .output(sendPredictionOutput)
     .mutation(({ ctx, input }) => sendPrediction(ctx.service, input)),
-  // Data scientists own their models' endpoints, so they set the objectives too (any endpoint, like predict).
-  setSlo: procedureWith("models:write")
-    .input(endpointSloInput)
+  // Data scientists own their models' endpoints, so they set the objectives too (their team's endpoints, like predict).
+  setSlo: ownedProcedure("models:write", endpointSloInput, byEndpoint)
     .output(endpointSloOutput)
     .mutation(({ ctx, input }) => setEndpointSlo(ctx.service, input)),
 });

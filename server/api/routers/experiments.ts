@@ -16,7 +16,8 @@ import {
   runIdInput,
   runListOutput,
 } from "@/server/services/experiments/schemas";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { ownerOfNew } from "@/server/auth/ownership";
 
 export const experimentsRouter = createTRPCRouter({
   list: readProcedure
@@ -44,8 +45,9 @@ export const experimentsRouter = createTRPCRouter({
     .output(runComparisonOutput)
     .query(({ ctx, input }) => compareRuns(ctx.service, input)),
 
-  createExperiment: procedureWith("experiments:write")
-    .input(createExperimentInput)
+  createExperiment: ownedProcedure("experiments:write", createExperimentInput, (ctx, input) =>
+    ownerOfNew(ctx, `Experiment "${input.name}"`, input.team),
+  )
     .output(experimentSummaryOutput)
     .mutation(({ ctx, input }) => createExperiment(ctx.service, input)),
 });

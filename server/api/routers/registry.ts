@@ -9,6 +9,8 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import {
   aliasEventListOutput,
+  aliasProtectionOutput,
+  protectedAliasListOutput,
   aliasRemovedOutput,
   aliasSetOutput,
   createdModelOutput,
@@ -30,13 +32,15 @@ import {
   versionDetailOutput,
   versionRefInput,
 } from "@/server/services/registry/schemas";
-import { createModelInput } from "@/contracts/registry";
+import { createModelInput, setAliasProtectionInput } from "@/contracts/registry";
+import { listProtectedAliases, setAliasProtection } from "@/server/services/registry/protected-aliases";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { updateModel } from "@/server/services/registry/update-model";
 import { z } from "zod";
-import { createTRPCRouter, procedureWith, readProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, ownedProcedure, procedureWith, readProcedure } from "@/server/api/trpc";
+import { ownerOfModel, ownerOfNew, type OwnerContext } from "@/server/auth/ownership";
 
-const writeProcedure = procedureWith("models:write");
+const byModel = (ctx: OwnerContext, input: { name: string }) => ownerOfModel(ctx, input.name);
 
 export const registryRouter = createTRPCRouter({
   list: readProcedure
@@ -70,25 +74,30 @@ export const registryRouter = createTRPCRouter({
     .query(({ ctx, input }) => versionAt(ctx.service, input.name, input)),
   teams: readProcedure.output(teamOptionListOutput).query(({ ctx }) => listTeams(ctx.service)),
   tags: readProcedure.output(tagCountListOutput).query(({ ctx }) => listModelTags(ctx.service)),
+  protectedAliases: readProcedure
+    .output(protectedAliasListOutput)
+    .query(({ ctx }) => listProtectedAliases(ctx.service)),
+  /** Admins only; protects an alias on every model (no team owns the list). */
+  setAliasProtection: procedureWith("aliases:protect")
+    .input(setAliasProtectionInput)
+    .output(aliasProtectionOutput)
+    .mutation(({ ctx, input }) => setAliasProtection(ctx.service, input)),
 
-  createModel: writeProcedure
-    .input(createModelInput)
+  createModel: ownedProcedure("models:write", createModelInput, (ctx, input) =>
+    ownerOfNew(ctx, `Model "${input.name}"`, input.team),
+  )
     .output(createdModelOutput)
     .mutation(({ ctx, input }) => createModel(ctx.service, input)),
-  updateModel: writeProcedure
-    .input(updateModelProcedureInput)
+  updateModel: ownedProcedure("models:write", updateModelProcedureInput, byModel)
     .output(updatedModelOutput)
     .mutation(({ ctx, input }) => updateModel(ctx.service, input.name, input.changes)),
-  registerVersion: writeProcedure
-    .input(registerVersionProcedureInput)
+  registerVersion: ownedProcedure("models:write", registerVersionProcedureInput, byModel)
     .output(registeredVersionOutput)
     .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),
-  setAlias: writeProcedure
-    .input(setAliasProcedureInput)
+  setAlias: ownedProcedure("models:write", setAliasProcedureInput, byModel)
     .output(aliasSetOutput)
     .mutation(({ ctx, input }) => setAlias(ctx.service, input.name, input.alias, input)),
-  removeAlias: writeProcedure
-    .input(removeAliasProcedureInput)
+  removeAlias: ownedProcedure("models:write", removeAliasProcedureInput, byModel)
     .output(aliasRemovedOutput)
     .mutation(({ ctx, input }) => removeAlias(ctx.service, input.name, input.alias, input)),
 });

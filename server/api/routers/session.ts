@@ -14,6 +14,7 @@ export const sessionRouter = createTRPCRouter({
       email: ctx.user.email,
       role: ctx.user.role,
       team: ctx.user.team?.name ?? null,
+      teamId: ctx.user.teamId,
       permissions,
     };
   }),

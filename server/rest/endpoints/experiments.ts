@@ -18,6 +18,7 @@ import {
 } from "@/server/services/experiments/schemas";
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
+import { ownerOfNew, ownerOfRun, ownerOfRunTarget } from "@/server/auth/ownership";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 import { MAX_PAGE } from "@/contracts/limits";
 
@@ -65,6 +66,7 @@ export const experimentEndpoints: Endpoint[] = [
       permission: "experiments:write",
       body: createExperimentInput,
       response: experimentSummaryOutput,
+      owner: (ctx, { body }) => ownerOfNew(ctx, `Experiment "${body.name}"`, body.team),
     },
     ({ ctx, body }) => createExperiment(ctx, body),
   ),
@@ -91,6 +93,7 @@ export const experimentEndpoints: Endpoint[] = [
       permission: "experiments:write",
       body: createRunInput,
       response: runDetailOutput,
+      owner: (ctx, { body }) => ownerOfRunTarget(ctx, body),
     },
     ({ ctx, body }) => createRun(ctx, body),
   ),
@@ -116,6 +119,7 @@ export const experimentEndpoints: Endpoint[] = [
       scope: "runs:write",
       permission: "experiments:write",
       params: runParams,
+      owner: (ctx, { params }) => ownerOfRun(ctx, params.runId),
       body: logBatchInput,
       response: logBatchOutput,
       successStatus: 200,
@@ -131,6 +135,7 @@ export const experimentEndpoints: Endpoint[] = [
       scope: "runs:write",
       permission: "experiments:write",
       params: runParams,
+      owner: (ctx, { params }) => ownerOfRun(ctx, params.runId),
       body: finishRunInput,
       response: runDetailOutput,
       successStatus: 200,
@@ -146,6 +151,7 @@ export const experimentEndpoints: Endpoint[] = [
       scope: "runs:write",
       permission: "experiments:write",
       params: runParams,
+      owner: (ctx, { params }) => ownerOfRun(ctx, params.runId),
       query: uploadQuery,
       body: "binary",
       response: uploadedArtifactOutput,

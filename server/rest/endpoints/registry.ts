@@ -27,6 +27,7 @@ import {
   versionDetailOutput,
 } from "@/server/services/registry/schemas";
 import { setAlias } from "@/server/services/registry/set-alias";
+import { ownerOfModel, ownerOfNew } from "@/server/auth/ownership";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 
 const TAG = "Model registry";
@@ -59,6 +60,7 @@ export const registryEndpoints: Endpoint[] = [
       permission: "models:write",
       body: createModelInput,
       response: createdModelOutput,
+      owner: (ctx, { body }) => ownerOfNew(ctx, `Model "${body.name}"`, body.team),
     },
     ({ ctx, body }) => createModel(ctx, body),
   ),
@@ -83,6 +85,7 @@ export const registryEndpoints: Endpoint[] = [
       tag: TAG,
       scope: "models:write",
       permission: "models:write",
+      owner: (ctx, { params }) => ownerOfModel(ctx, params.name),
       params: modelParams,
       body: registerVersionInput,
       response: registeredVersionOutput,
@@ -110,6 +113,7 @@ export const registryEndpoints: Endpoint[] = [
       tag: TAG,
       scope: "models:write",
       permission: "models:write",
+      owner: (ctx, { params }) => ownerOfModel(ctx, params.name),
       params: modelParams.extend({ alias: aliasNameSchema }),
       body: setAliasInput,
       response: aliasSetOutput,
@@ -124,6 +128,7 @@ export const registryEndpoints: Endpoint[] = [
       tag: TAG,
       scope: "models:write",
       permission: "models:write",
+      owner: (ctx, { params }) => ownerOfModel(ctx, params.name),
       params: aliasParams,
       body: removeAliasInput,
       response: aliasRemovedOutput,

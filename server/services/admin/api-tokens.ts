@@ -182,7 +182,7 @@ export type TokenPrincipal = Actor & {
 export async function findApiTokenPrincipal(ctx: ReadContext, secret: string): Promise<TokenPrincipal> {
   const token = await ctx.db.apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
-    include: { user: { select: { id: true, role: true } } },
+    include: { user: { select: { id: true, role: true, teamId: true } } },
   });
   if (!token) throw new AppError("UNAUTHORIZED", "Invalid API token");
   if (token.revokedAt) throw new AppError("UNAUTHORIZED", "API token has been revoked");
@@ -190,6 +190,7 @@ export async function findApiTokenPrincipal(ctx: ReadContext, secret: string): P
   return {
     userId: token.user.id,
     role: token.user.role,
+    teamId: token.user.teamId,
     tokenId: token.id,
     scopes: token.scopes.filter((s): s is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(s)),
     rateLimitPerMinute: token.rateLimitPerMinute,

@@ -22,7 +22,7 @@ export type OidcResolution =
 
 type IdentityContext = Pick<SystemContext, "db" | "clock">;
 type Tx = Prisma.TransactionClient;
-type KnownIdentity = { id: string; userId: string; email: string | null; user: { role: Role } };
+type KnownIdentity = { id: string; userId: string; email: string | null; user: { role: Role; teamId: string | null } };
 
 /**
  * `email_verified` as identity providers send it: the boolean `true`, or the string "true" (AWS Cognito and some
@@ -48,7 +48,7 @@ export async function resolveOidcIdentity(ctx: IdentityContext, claims: OidcIden
     await lockKey(tx, `oidc-identity:${claims.issuer}\n${claims.subject}`);
     const known = await tx.userIdentity.findUnique({
       where: { issuer_subject: { issuer: claims.issuer, subject: claims.subject } },
-      select: { id: true, userId: true, email: true, user: { select: { role: true } } },
+      select: { id: true, userId: true, email: true, user: { select: { role: true, teamId: true } } },
     });
     if (known) return signInKnown(tx, known, claims, now);
     return linkOrCreate(tx, claims, now);
@@ -76,7 +76,7 @@ async function signInKnown(
   if (email !== known.email) {
     await recordAudit(
       tx,
-      { userId: known.userId, role: known.user.role },
+      { userId: known.userId, role: known.user.role, teamId: known.user.teamId },
       {
         action: "user.identity.email",
         entityType: "User",
@@ -96,14 +96,19 @@ async function linkOrCreate(tx: Tx, claims: OidcIdentityClaims, now: Date): Prom
   await lockKey(tx, `user-email:${email}`);
   const user = await tx.user.findUnique({
     where: { email },
-    select: { id: true, role: true, identities: { where: { issuer: claims.issuer }, select: { id: true } } },
+    select: {
+      id: true,
+      role: true,
+      teamId: true,
+      identities: { where: { issuer: claims.issuer }, select: { id: true } },
+    },
   });
   if (!user) return createUser(tx, { ...claims, email }, now);
   if (user.identities.length > 0) return { ok: false, reason: "OidcIdentityConflict" };
   await addIdentity(tx, user.id, { ...claims, email }, now);
   await recordAudit(
     tx,
-    { userId: user.id, role: user.role },
+    { userId: user.id, role: user.role, teamId: user.teamId },
     {
       action: "user.identity.link",
       entityType: "User",
@@ -116,11 +121,14 @@ async function linkOrCreate(tx: Tx, claims: OidcIdentityClaims, now: Date): Prom
 
 async function createUser(tx: Tx, claims: OidcIdentityClaims & { email: string }, now: Date): Promise<OidcResolution> {
   const name = claims.name?.trim() || claims.email;
-  const user = await tx.user.create({ data: { email: claims.email, name }, select: { id: true, role: true } });
+  const user = await tx.user.create({
+    data: { email: claims.email, name },
+    select: { id: true, role: true, teamId: true },
+  });
   await addIdentity(tx, user.id, claims, now);
   await recordAudit(
     tx,
-    { userId: user.id, role: user.role },
+    { userId: user.id, role: user.role, teamId: user.teamId },
     {
       action: "user.create",
       entityType: "User",

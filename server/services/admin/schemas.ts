@@ -140,6 +140,8 @@ export const sessionUserOutput = z.object({
   email: z.string(),
   role: roleSchema,
   team: z.string().nullable(),
+  /** The person's team now: what they may change (contracts/ownership.ts). */
+  teamId: z.string().nullable(),
   permissions: z.array(permissionSchema),
 });
 

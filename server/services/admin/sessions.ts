@@ -38,7 +38,10 @@ export async function startSession(
 ): Promise<string> {
   const id = randomBytes(32).toString("base64url");
   await database.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId }, select: { id: true, role: true } });
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: input.userId },
+      select: { id: true, role: true, teamId: true },
+    });
     await tx.userSession.create({
       data: {
         id,
@@ -52,7 +55,7 @@ export async function startSession(
     });
     await recordAudit(
       tx,
-      { userId: user.id, role: user.role },
+      { userId: user.id, role: user.role, teamId: user.teamId },
       {
         action: "session.start",
         entityType: "User",
@@ -79,7 +82,7 @@ export async function endSession(database: Db, id: string, now: Date): Promise<v
     if (!session || !(await endSessionRow(tx, id, "sign-out", now))) return;
     await recordAudit(
       tx,
-      { userId: session.userId, role: session.user.role },
+      { userId: session.userId, role: session.user.role, teamId: session.user.teamId },
       {
         action: "session.end",
         entityType: "User",

@@ -32,7 +32,7 @@ import { DEFAULT_GUARDRAILS, guardrailBreach } from "@/server/services/deploymen
 import { capturePriorState, priorStateSchema, type PriorState } from "@/server/services/deployments/prior-state";
 import { rollBackDeployment } from "@/server/services/deployments/roll-back";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
-import { setAlias } from "@/server/services/registry/set-alias";
+import { moveAliasForRelease } from "@/server/services/registry/set-alias";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -166,10 +166,10 @@ async function deploySteps(
     if (current?.versionId !== promotion.versionId) {
       const actor = await database.user.findUniqueOrThrow({
         where: { id: promotion.requestedById },
-        select: { id: true, role: true },
+        select: { id: true, role: true, teamId: true },
       });
-      await setAlias(
-        { db: database, actor: { userId: actor.id, role: actor.role } },
+      await moveAliasForRelease(
+        { db: database, actor: { userId: actor.id, role: actor.role, teamId: actor.teamId } },
         promotion.version.model.name,
         alias,
         {

@@ -30,6 +30,8 @@ const endpointSummaryOutput = z.object({
   endpointName: z.string(),
   environment: deploymentEnvironmentSchema,
   modelName: z.string(),
+  /** The model's team: only it (and admins) may scan or change thresholds. */
+  teamId: z.string(),
   isDemo: z.boolean(),
   thresholds: thresholdsOutput,
 });

@@ -25,6 +25,7 @@ const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }) => ({
   endpointName: endpoint.name,
   environment: endpoint.environment,
   modelName: endpoint.model.name,
+  teamId: endpoint.model.teamId,
   isDemo: endpoint.model.isDemo,
   thresholds: thresholdsOf(endpoint.model),
 });

@@ -83,7 +83,7 @@ export const endpointListOutput = z.object({
 const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
 export const endpointDetailOutput = endpointRowOutput.extend({
-  model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean() }),
+  model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean(), teamId: z.string() }),
   variants: z.array(variantOutput),
   deployments: z.array(
     deploymentSummaryOutput.extend({

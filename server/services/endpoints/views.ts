@@ -96,7 +96,7 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       sloAvailability: true,
       createdAt: true,
       updatedAt: true,
-      model: { select: { name: true, taskType: true, isDemo: true } },
+      model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },
       variants: { select: variantSelect, orderBy: [{ weight: "desc" }, { variantName: "asc" }] },
       deployments: {
         orderBy: { createdAt: "desc" },

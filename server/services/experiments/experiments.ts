@@ -21,6 +21,14 @@ async function actorTeamId(tx: Prisma.TransactionClient, ctx: ServiceContext): P
   return user.teamId;
 }
 
+/** The named team (whose membership the caller's ownership check has decided), else the creator's team. */
+async function owningTeamId(tx: Prisma.TransactionClient, ctx: ServiceContext, teamName: string | undefined) {
+  if (teamName === undefined) return actorTeamId(tx, ctx);
+  const team = await tx.team.findUnique({ where: { name: teamName }, select: { id: true } });
+  if (!team) throw notFound(`Team "${teamName}"`);
+  return team.id;
+}
+
 async function auditExperimentCreated(
   tx: Prisma.TransactionClient,
   ctx: ServiceContext,
@@ -62,7 +70,7 @@ export async function createExperiment(
       data: {
         name: input.name,
         description: input.description ?? "",
-        teamId: await actorTeamId(tx, ctx),
+        teamId: await owningTeamId(tx, ctx, input.team),
         createdById: ctx.actor.userId,
       },
     });

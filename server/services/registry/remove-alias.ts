@@ -5,10 +5,11 @@ import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
 import { lockModel, touchModel } from "@/server/services/registry/find-model";
+import { assertAliasMovable } from "@/server/services/registry/protected-aliases";
 import { parseInput } from "@/server/services/parse-input";
 import { modelRefSchema, type aliasRemovedOutput } from "@/server/services/registry/schemas";
 
-/** Removes an alias; the event log keeps that it pointed somewhere until now. */
+/** Removes an alias (not a protected one); the event log keeps that it pointed somewhere until now. */
 export async function removeAlias(
   ctx: ServiceContext,
   name: string,
@@ -20,6 +21,7 @@ export async function removeAlias(
   const reason = input.reason ?? "";
   return ctx.db.$transaction(async (tx) => {
     const model = await lockModel(tx, modelName);
+    await assertAliasMovable(tx, alias);
     const current = await tx.modelAlias.findUnique({
       where: { modelId_alias: { modelId: model.id, alias } },
       select: { versionId: true, version: { select: { version: true } } },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { modelFormatSchema, runStatusSchema, taskTypeSchema } from "@/contracts/enums";
 import {
+  aliasNameSchema,
   descriptionSchema,
   MODEL_SORTS,
   removeAliasInput,
@@ -69,7 +70,7 @@ export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.sha
 export const versionAtInput = aliasRefInput.extend({ at: z.date() });
 export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
-export const setAliasProcedureInput = aliasRefInput.extend(setAliasInput.shape);
+export const setAliasProcedureInput = aliasRefInput.extend({ alias: aliasNameSchema, ...setAliasInput.shape });
 export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);
 
 // Outputs: the response shapes of the registry tRPC procedures and REST API; they also document it in /api/v1/openapi.json.
@@ -250,6 +251,10 @@ export const aliasSetOutput = z
 export const aliasRemovedOutput = z
   .object({ model: z.string(), alias: z.string(), previousVersion: z.number().int(), event: aliasEventOutput })
   .meta({ id: "AliasRemoved" });
+
+export const protectedAliasListOutput = z.array(z.object({ alias: z.string(), builtIn: z.boolean() }));
+
+export const aliasProtectionOutput = z.object({ alias: z.string(), protected: z.boolean(), changed: z.boolean() });
 
 export const versionAtOutput = z.object({
   alias: z.string(),

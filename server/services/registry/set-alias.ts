@@ -6,20 +6,44 @@ import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias
 import { lockModel, touchModel, versionNotFound } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import { aliasNameSchema, setAliasInput } from "@/contracts/registry";
+import { assertAliasMovable } from "@/server/services/registry/protected-aliases";
 import { modelRefSchema, type aliasSetOutput } from "@/server/services/registry/schemas";
 
-/** Points an alias at a version (creating or moving it) and records who did it and why. */
-export async function setAlias(
+type AliasMove = { name: string; alias: string; input: z.input<typeof setAliasInput>; release: boolean };
+
+/**
+ * Points an alias at a version (creating or moving it) and records who did it and why. Protected aliases
+ * (`production`, and those an admin marks) are refused: they move only through promotions and rollbacks.
+ */
+export function setAlias(
   ctx: AuditedContext,
   name: string,
   alias: string,
-  rawInput: z.input<typeof setAliasInput>,
+  input: z.input<typeof setAliasInput>,
 ): Promise<z.infer<typeof aliasSetOutput>> {
-  const modelName = parseInput(modelRefSchema, name);
-  const aliasName = parseInput(aliasNameSchema, alias);
-  const input = parseInput(setAliasInput, rawInput);
+  return writeAlias(ctx, { name, alias, input, release: false });
+}
+
+/**
+ * The last step of an approved promotion or an audited rollback (run-deployment.ts), and the demo seed standing in
+ * for past releases: moves the alias even when it is protected. Never reachable from the API directly.
+ */
+export function moveAliasForRelease(
+  ctx: AuditedContext,
+  name: string,
+  alias: string,
+  input: z.input<typeof setAliasInput>,
+): Promise<z.infer<typeof aliasSetOutput>> {
+  return writeAlias(ctx, { name, alias, input, release: true });
+}
+
+async function writeAlias(ctx: AuditedContext, move: AliasMove): Promise<z.infer<typeof aliasSetOutput>> {
+  const modelName = parseInput(modelRefSchema, move.name);
+  const aliasName = parseInput(aliasNameSchema, move.alias);
+  const input = parseInput(setAliasInput, move.input);
   return ctx.db.$transaction(async (tx) => {
     const model = await lockModel(tx, modelName);
+    if (!move.release) await assertAliasMovable(tx, aliasName);
     const target = await tx.modelVersion.findUnique({
       where: { modelId_version: { modelId: model.id, version: input.version } },
       select: { id: true, version: true },

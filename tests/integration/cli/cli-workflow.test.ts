@@ -188,25 +188,29 @@ describe("modelport CLI against the REST API", () => {
       latestVersion: 1,
     });
 
-    const aliased = await cli(["models", "alias", modelName, "production", "1", "--reason", "first release"], fromEnv);
-    expect(aliased).toMatchObject({ code: 0, stdout: `${modelName}@production → v1\n` });
+    const aliased = await cli(["models", "alias", modelName, "champion", "1", "--reason", "first release"], fromEnv);
+    expect(aliased).toMatchObject({ code: 0, stdout: `${modelName}@champion → v1\n` });
     const alias = await db().modelAlias.findUniqueOrThrow({
-      where: { modelId_alias: { modelId: model.id, alias: "production" } },
+      where: { modelId_alias: { modelId: model.id, alias: "champion" } },
       include: { version: true },
     });
     expect(alias.version.version).toBe(1);
 
-    const missingVersion = await cli(["models", "alias", modelName, "production", "9", "--reason", "typo"], fromEnv);
+    const protectedAlias = await cli(["models", "alias", modelName, "production", "1", "--reason", "x"], fromEnv);
+    expect(protectedAlias.code).toBe(1);
+    expect(protectedAlias.stderr).toMatch(/protected: it moves only through an approved promotion/);
+
+    const missingVersion = await cli(["models", "alias", modelName, "champion", "9", "--reason", "typo"], fromEnv);
     expect(missingVersion.code).toBe(1);
     expect(missingVersion.stderr).toMatch(/^error: .*not found/i);
 
     const listed = await cli(["models", "list", "--search", modelName, "--json"], fromEnv);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).items).toEqual([
-      expect.objectContaining({ name: modelName, latestVersion: 1, aliases: [{ alias: "production", version: 1 }] }),
+      expect.objectContaining({ name: modelName, latestVersion: 1, aliases: [{ alias: "champion", version: 1 }] }),
     ]);
     const table = await cli(["models", "list", "--search", modelName], fromEnv);
-    expect(table.stdout).toMatch(new RegExp(`^NAME .*\\n${modelName} .* v1 +production→v1`));
+    expect(table.stdout).toMatch(new RegExp(`^NAME .*\\n${modelName} .* v1 +champion→v1`));
 
     for (const output of everyOutput) expect(output).not.toContain(secret);
   });

@@ -5,7 +5,7 @@ import { logBatch } from "@/server/services/experiments/log-batch";
 import { uploadArtifact } from "@/server/services/artifacts/upload-artifact";
 import { createModel } from "@/server/services/registry/create-model";
 import { registerVersion } from "@/server/services/registry/register-version";
-import { setAlias } from "@/server/services/registry/set-alias";
+import { moveAliasForRelease } from "@/server/services/registry/set-alias";
 import { decidePromotion, listPendingPromotions, requestPromotion } from "@/server/services/deployments/promotions";
 import type { ServiceContext } from "@/server/services/context";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -182,7 +182,7 @@ describe("promotions", () => {
     const { scientist, name } = await givenModel();
     await givenVersion(scientist.ctx, name, 0.92);
     await givenVersion(scientist.ctx, name, 0.88);
-    await setAlias(scientist.ctx, name, "production", { version: 1, reason: "baseline" });
+    await moveAliasForRelease(scientist.ctx, name, "production", { version: 1, reason: "baseline" });
     const before = await counts();
     const gate = { metric: "auc", higherIsBetter: true, tolerance: 0.01 };
     await expect(

@@ -26,14 +26,14 @@ describe("aliases", () => {
     const bob = await givenUser("ADMIN");
     const model = await givenModelWithVersions(alice.ctx, 2);
 
-    const first = await setAlias(alice.ctx, model.name, "production", { version: 1, reason: "Passed the golden set" });
-    expect(first).toMatchObject({ alias: "production", version: 1, event: { fromVersion: null, toVersion: 1 } });
-    await setAlias(bob.ctx, model.name, "production", { version: 2, reason: "  Better recall  " });
+    const first = await setAlias(alice.ctx, model.name, "champion", { version: 1, reason: "Passed the golden set" });
+    expect(first).toMatchObject({ alias: "champion", version: 1, event: { fromVersion: null, toVersion: 1 } });
+    await setAlias(bob.ctx, model.name, "champion", { version: 2, reason: "  Better recall  " });
 
-    const history = await aliasHistory(alice.ctx, model.name, { alias: "production" });
+    const history = await aliasHistory(alice.ctx, model.name, { alias: "champion" });
     expect(history).toHaveLength(2);
     expect(history[0]).toMatchObject({
-      alias: "production",
+      alias: "champion",
       fromVersion: 1,
       toVersion: 2,
       reason: "Better recall",
@@ -49,7 +49,7 @@ describe("aliases", () => {
     const detail = await getModel(alice.ctx, model.name);
     expect(detail.aliases).toEqual([
       {
-        alias: "production",
+        alias: "champion",
         version: 2,
         updatedAt: expect.any(Date),
         updatedBy: { id: bob.user.id, name: bob.user.name },
@@ -59,26 +59,26 @@ describe("aliases", () => {
       [1, 2, bob.user.id],
       [null, 1, alice.user.id],
     ]);
-    expect(detail.versions.find((v) => v.version === 2)?.aliases).toEqual(["production"]);
+    expect(detail.versions.find((v) => v.version === 2)?.aliases).toEqual(["champion"]);
     expect((await getVersion(alice.ctx, model.name, 1)).aliases).toEqual([]);
     expect((await listModels(alice.ctx, { search: model.name })).items[0]?.aliases).toEqual([
-      { alias: "production", version: 2 },
+      { alias: "champion", version: 2 },
     ]);
 
     const audits = await db().auditLog.findMany({
-      where: { action: "alias.set", entityId: `${model.id}:production` },
+      where: { action: "alias.set", entityId: `${model.id}:champion` },
       orderBy: { id: "asc" },
     });
     expect(audits.map((a) => [a.actorId, a.before, a.after])).toEqual([
       [
         alice.user.id,
-        { model: model.name, alias: "production", version: null },
-        { model: model.name, alias: "production", version: 1, reason: "Passed the golden set" },
+        { model: model.name, alias: "champion", version: null },
+        { model: model.name, alias: "champion", version: 1, reason: "Passed the golden set" },
       ],
       [
         bob.user.id,
-        { model: model.name, alias: "production", version: 1 },
-        { model: model.name, alias: "production", version: 2, reason: "Better recall" },
+        { model: model.name, alias: "champion", version: 1 },
+        { model: model.name, alias: "champion", version: 2, reason: "Better recall" },
       ],
     ]);
   });
@@ -88,21 +88,20 @@ describe("aliases", () => {
     const model = await givenModelWithVersions(ctx, 3);
     const beforeAny = new Date();
     await sleep(15);
-    const toV1 = await setAlias(ctx, model.name, "production", { version: 1, reason: "launch" });
+    const toV1 = await setAlias(ctx, model.name, "champion", { version: 1, reason: "launch" });
     await sleep(15);
     const betweenV1andV3 = new Date();
     await sleep(15);
-    const toV3 = await setAlias(ctx, model.name, "production", { version: 3, reason: "retrained" });
+    const toV3 = await setAlias(ctx, model.name, "champion", { version: 3, reason: "retrained" });
     await setAlias(ctx, model.name, "staging", { version: 2, reason: "other alias must not interfere" });
     await sleep(15);
     const afterV3 = new Date();
     await sleep(15);
-    await removeAlias(ctx, model.name, "production", { reason: "incident" });
+    await removeAlias(ctx, model.name, "champion", { reason: "incident" });
     await sleep(15);
     const afterRemoval = new Date();
 
-    const at = async (instant: Date) =>
-      (await versionAt(ctx, model.name, { alias: "production", at: instant })).version;
+    const at = async (instant: Date) => (await versionAt(ctx, model.name, { alias: "champion", at: instant })).version;
     expect(await at(beforeAny)).toBeNull();
     expect(await at(toV1.event.createdAt)).toBe(1);
     expect(await at(betweenV1andV3)).toBe(1);
@@ -117,10 +116,10 @@ describe("aliases", () => {
 
     const history = await aliasHistory(ctx, model.name);
     expect(history.map((e) => [e.alias, e.fromVersion, e.toVersion])).toEqual([
-      ["production", 3, null],
+      ["champion", 3, null],
       ["staging", null, 2],
-      ["production", 1, 3],
-      ["production", null, 1],
+      ["champion", 1, 3],
+      ["champion", null, 1],
     ]);
   });
 
@@ -128,11 +127,11 @@ describe("aliases", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModelWithVersions(ctx, 1);
     const before = await registryCounts();
-    await expect(setAlias(ctx, model.name, "production", { version: 9, reason: "typo" })).rejects.toMatchObject({
+    await expect(setAlias(ctx, model.name, "champion", { version: 9, reason: "typo" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: `Version 9 of model "${model.name}" not found`,
     });
-    await expect(setAlias(ctx, "no-such-model", "production", { version: 1, reason: "x" })).rejects.toMatchObject({
+    await expect(setAlias(ctx, "no-such-model", "champion", { version: 1, reason: "x" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await registryCounts()).toEqual(before);
@@ -159,22 +158,22 @@ describe("aliases", () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModelWithVersions(ctx, 1);
     const before = await registryCounts();
-    await expect(
-      setAlias(ctx, model.name, "production", { version: 1, reason: reason as string }),
-    ).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-    });
+    await expect(setAlias(ctx, model.name, "champion", { version: 1, reason: reason as string })).rejects.toMatchObject(
+      {
+        code: "BAD_REQUEST",
+      },
+    );
     expect(await registryCounts()).toEqual(before);
   });
 
   it("refuses to move an alias to the version it already points at (409) and writes nothing", async () => {
     const { ctx } = await givenUser("DATA_SCIENTIST");
     const model = await givenModelWithVersions(ctx, 1);
-    await setAlias(ctx, model.name, "production", { version: 1, reason: "launch" });
+    await setAlias(ctx, model.name, "champion", { version: 1, reason: "launch" });
     const before = await registryCounts();
-    await expect(setAlias(ctx, model.name, "production", { version: 1, reason: "again" })).rejects.toMatchObject({
+    await expect(setAlias(ctx, model.name, "champion", { version: 1, reason: "again" })).rejects.toMatchObject({
       code: "CONFLICT",
-      message: 'Alias "production" already points at version 1',
+      message: 'Alias "champion" already points at version 1',
     });
     expect(await registryCounts()).toEqual(before);
   });

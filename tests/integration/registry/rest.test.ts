@@ -53,14 +53,14 @@ describe("registry REST API", () => {
     });
     expect(v2.json).toMatchObject({ version: 2 });
 
-    const set = await callApi("PUT", `/models/${name}/aliases/production`, {
+    const set = await callApi("PUT", `/models/${name}/aliases/champion`, {
       token,
       json: { version: 1, reason: "launch" },
     });
     expect(set.status).toBe(200);
     const between = new Date();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const moved = await callApi("PUT", `/models/${name}/aliases/production`, {
+    const moved = await callApi("PUT", `/models/${name}/aliases/champion`, {
       token,
       json: { version: 2, reason: "better" },
     });
@@ -68,17 +68,17 @@ describe("registry REST API", () => {
 
     const history = await callApi(
       "GET",
-      `/models/${name}/aliases/production/history?at=${encodeURIComponent(between.toISOString())}`,
+      `/models/${name}/aliases/champion/history?at=${encodeURIComponent(between.toISOString())}`,
       { token },
     );
     expect(history.status).toBe(200);
     expect(history.json).toMatchObject({
       model: name,
-      alias: "production",
+      alias: "champion",
       events: [{ toVersion: 2 }, { toVersion: 1 }],
       versionAt: { at: between.toISOString(), version: 1 },
     });
-    const plainHistory = await callApi("GET", `/models/${name}/aliases/production/history`, { token });
+    const plainHistory = await callApi("GET", `/models/${name}/aliases/champion/history`, { token });
     expect(plainHistory.json).toMatchObject({ versionAt: null });
 
     const detail = await callApi("GET", `/models/${name}`, { token });
@@ -86,7 +86,7 @@ describe("registry REST API", () => {
     expect(detail.json).toMatchObject({
       name,
       latestVersion: 2,
-      aliases: [{ alias: "production", version: 2 }],
+      aliases: [{ alias: "champion", version: 2 }],
       keyMetrics: ["auc"],
     });
 
@@ -101,13 +101,13 @@ describe("registry REST API", () => {
     const listed = await callApi("GET", `/models?search=${name}&pageSize=5`, { token });
     expect(listed.json).toMatchObject({ total: 1, pageSize: 5, items: [{ name, latestVersion: 2, versionCount: 2 }] });
 
-    const removed = await callApi("DELETE", `/models/${name}/aliases/production`, {
+    const removed = await callApi("DELETE", `/models/${name}/aliases/champion`, {
       token,
       json: { reason: "rollback drill" },
     });
     expect(removed.status).toBe(200);
     expect(removed.json).toMatchObject({ previousVersion: 2, event: { toVersion: null } });
-    expect((await callApi("DELETE", `/models/${name}/aliases/production`, { token, json: {} })).status).toBe(404);
+    expect((await callApi("DELETE", `/models/${name}/aliases/champion`, { token, json: {} })).status).toBe(404);
 
     await callApi("PUT", `/models/${name}/aliases/staging`, { token, json: { version: 1, reason: "try it" } });
     const withoutBody = await callApi("DELETE", `/models/${name}/aliases/staging`, { token });
@@ -154,15 +154,13 @@ describe("registry REST API", () => {
     expect(
       (await callApi("PUT", `/models/${name}/aliases/latest`, { token, json: { version: 1, reason: "no" } })).status,
     ).toBe(400);
-    expect((await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 1 } })).status).toBe(
+    expect((await callApi("PUT", `/models/${name}/aliases/champion`, { token, json: { version: 1 } })).status).toBe(
       400,
     );
     expect(
-      (await callApi("PUT", `/models/${name}/aliases/production`, { token, json: { version: 4, reason: "x" } })).status,
+      (await callApi("PUT", `/models/${name}/aliases/champion`, { token, json: { version: 4, reason: "x" } })).status,
     ).toBe(404);
-    expect((await callApi("GET", `/models/${name}/aliases/production/history?at=yesterday`, { token })).status).toBe(
-      400,
-    );
+    expect((await callApi("GET", `/models/${name}/aliases/champion/history?at=yesterday`, { token })).status).toBe(400);
     expect((await callApi("GET", "/models/unknown-model", { token })).status).toBe(404);
 
     expect(await registryCounts()).toEqual(before);

@@ -23,18 +23,18 @@ describe("registry tRPC router", () => {
       name,
       version: { runId: run.id, artifactPath: "model.tar.gz", format: "VLLM" },
     });
-    await caller.registry.setAlias({ name, alias: "production", version: 1, reason: "first" });
+    await caller.registry.setAlias({ name, alias: "champion", version: 1, reason: "first" });
     await caller.registry.updateModel({ name, changes: { description: "Chat model" } });
 
     const viewer = (await callerFor("VIEWER")).caller;
     expect(await viewer.registry.get({ name })).toMatchObject({
       description: "Chat model",
-      aliases: [{ alias: "production", version: 1 }],
+      aliases: [{ alias: "champion", version: 1 }],
     });
     expect(await viewer.registry.version({ name, version: 1 })).toMatchObject({ metrics: { rougeL: 0.41 } });
     expect(await viewer.registry.list({ search: name })).toMatchObject({ total: 1 });
-    expect(await viewer.registry.aliasHistory({ name, alias: "production" })).toHaveLength(1);
-    expect(await viewer.registry.versionAt({ name, alias: "production", at: new Date() })).toMatchObject({
+    expect(await viewer.registry.aliasHistory({ name, alias: "champion" })).toHaveLength(1);
+    expect(await viewer.registry.versionAt({ name, alias: "champion", at: new Date() })).toMatchObject({
       version: 1,
     });
     expect((await viewer.registry.teams()).map((t) => t.name)).toContain("Test team");
@@ -50,7 +50,7 @@ describe("registry tRPC router", () => {
       name,
       version: { runId: run.id, artifactPath: "model.onnx", format: "ONNX" },
     });
-    await owner.caller.registry.setAlias({ name, alias: "production", version: 1, reason: "launch" });
+    await owner.caller.registry.setAlias({ name, alias: "champion", version: 1, reason: "launch" });
     const { caller } = await callerFor("VIEWER");
     const before = await registryCounts();
 
@@ -68,7 +68,7 @@ describe("registry tRPC router", () => {
     await expect(caller.registry.setAlias({ name, alias: "staging", version: 1, reason: "x" })).rejects.toMatchObject(
       forbidden,
     );
-    await expect(caller.registry.removeAlias({ name, alias: "production", reason: "x" })).rejects.toMatchObject(
+    await expect(caller.registry.removeAlias({ name, alias: "champion", reason: "x" })).rejects.toMatchObject(
       forbidden,
     );
 
