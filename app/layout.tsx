@@ -3,6 +3,9 @@ import type { ReactNode } from "react";
 import { TrpcProvider } from "@/components/providers/trpc-provider";
 import "@/app/globals.css";
 
+// Every page renders per request, so each gets the Content-Security-Policy nonce proxy.ts makes for it.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Modelport", template: "%s · Modelport" },
   description: "Experiments, model registry, deployments and monitoring in one portal",

@@ -7,6 +7,7 @@ export const OIDC_REFUSALS = [
   "OidcEmailMissing",
   "OidcEmailUnverified",
   "OidcIdentityConflict",
+  "OidcDemoAccount",
 ] as const;
 export type OidcRefusal = (typeof OIDC_REFUSALS)[number];
 
@@ -19,6 +20,8 @@ const MESSAGES = new Map<string, string>(
       "Your identity provider has not verified your email address. Verify it there, or ask an administrator, then sign in again.",
     OidcIdentityConflict:
       "An account with this email address is already linked to a different identity at your identity provider. Ask an administrator to link it.",
+    OidcDemoAccount:
+      "This email address belongs to a demo account, which single sign-on never signs in as. Ask an administrator.",
     AccessDenied: "You are not allowed to sign in with this account.",
     OAuthSignin: "Could not start single sign-on. Try again, or ask an administrator to check the identity provider.",
     OAuthCallback: "Single sign-on did not complete. Try again.",

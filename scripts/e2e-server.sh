@@ -24,11 +24,11 @@ PROMETHEUS_DIR="${E2E_PROMETHEUS_DIR:-/tmp/modelport-e2e-prometheus}"
 rm -rf "$ARTIFACT_ROOT" "$PROMETHEUS_DIR"
 ensure_database modelport_e2e --fresh
 npx tsx prisma/seed.ts
-npx tsx runtime/main.ts &
+NODE_ENV=production npx tsx runtime/main.ts &
 runtime=$!
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 start_prometheus "${E2E_PROMETHEUS_PORT:-9190}" "$PROMETHEUS_DIR"
-npx tsx workers/main.ts &
+NODE_ENV=production npx tsx workers/main.ts &
 worker=$!
 npx tsx prisma/seed/second-release-main.ts &
 second_release=$!

@@ -35,10 +35,11 @@ pids=()
 second_release=""
 cleanup() { for pid in "${pids[@]}" $second_release; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
-npx tsx runtime/main.ts & pids+=($!)
+# The runtime and the worker run as in production, so their refusal of unsafe settings applies here too.
+NODE_ENV=production npx tsx runtime/main.ts & pids+=($!)
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 start_prometheus "$PROMETHEUS_PORT" .data/prometheus; pids+=("$PROMETHEUS_PID")
-npx tsx workers/main.ts & pids+=($!)
+NODE_ENV=production npx tsx workers/main.ts & pids+=($!)
 # Not in pids: it ends on its own once the demo's second staging release is queued, and `wait -n` below must not see that.
 npx tsx prisma/seed/second-release-main.ts & second_release=$!
 npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT" & pids+=($!)

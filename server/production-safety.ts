@@ -9,6 +9,8 @@ type Settings = Pick<
   | "MODELPORT_LOCAL_DEMO"
   | "MODELPORT_BIND_HOST"
   | "RUNTIME_CONTROL_TOKEN"
+  | "NEXTAUTH_URL"
+  | "TRUST_PROXY"
 >;
 
 export const MIN_SECRET_BYTES = 32;
@@ -29,19 +31,38 @@ function secretProblem(name: string, value: string | undefined): string | null {
   return null;
 }
 
+function isLoopbackUrl(url: string | undefined): boolean {
+  return url !== undefined && URL.canParse(url) && isLoopbackHost(new URL(url).hostname.replace(/^\[|\]$/g, ""));
+}
+
+/**
+ * A local demo is reachable from this machine only: it listens on loopback, its own URL is a loopback one, and no
+ * proxy forwards other machines' requests to it.
+ */
+function isLocalOnlyDemo(settings: Settings): boolean {
+  return (
+    settings.MODELPORT_LOCAL_DEMO &&
+    isLoopbackHost(settings.MODELPORT_BIND_HOST) &&
+    isLoopbackUrl(settings.NEXTAUTH_URL) &&
+    !settings.TRUST_PROXY
+  );
+}
+
 function devSignInProblem(settings: Settings): string | null {
-  if (!settings.MODELPORT_DEV_LOGIN) return null;
-  if (settings.MODELPORT_LOCAL_DEMO && isLoopbackHost(settings.MODELPORT_BIND_HOST)) return null;
+  if (!settings.MODELPORT_DEV_LOGIN || isLocalOnlyDemo(settings)) return null;
   return (
     "the development sign-in (MODELPORT_DEV_LOGIN) is refused in production: unset it and configure OIDC " +
     "(OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET), or, for a single-machine demo, set MODELPORT_LOCAL_DEMO=1 " +
-    "and MODELPORT_BIND_HOST to a loopback address (127.0.0.1)"
+    "with MODELPORT_BIND_HOST and NEXTAUTH_URL on a loopback address (127.0.0.1, localhost) and no TRUST_PROXY"
   );
 }
 
 function localDemoProblem(settings: Settings): string | null {
-  if (!settings.MODELPORT_LOCAL_DEMO || isLoopbackHost(settings.MODELPORT_BIND_HOST)) return null;
-  return `MODELPORT_LOCAL_DEMO needs MODELPORT_BIND_HOST to be a loopback address (it is "${settings.MODELPORT_BIND_HOST ?? ""}")`;
+  if (!settings.MODELPORT_LOCAL_DEMO || isLocalOnlyDemo(settings)) return null;
+  return (
+    `MODELPORT_LOCAL_DEMO needs MODELPORT_BIND_HOST (now "${settings.MODELPORT_BIND_HOST ?? ""}") and NEXTAUTH_URL ` +
+    `(now "${settings.NEXTAUTH_URL ?? ""}") on a loopback address, and TRUST_PROXY unset`
+  );
 }
 
 function runtimeTokenProblem(token: string | undefined): string | null {

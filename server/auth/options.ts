@@ -8,7 +8,7 @@ import { env } from "@/server/env";
 import { OIDC_PROVIDER_ID, oidcProvider, oidcSignedInUserId, oidcSignIn } from "@/server/auth/oidc";
 import { secureCookies, sessionPolicy } from "@/server/auth/session-policy";
 import { sessionSecret } from "@/server/production-safety";
-import { endSession, startSession } from "@/server/services/admin/sessions";
+import { endSession, resolveSession, startSession } from "@/server/services/admin/sessions";
 
 export const DEV_PROVIDER_ID = "dev";
 
@@ -61,9 +61,11 @@ export function authOptions(): NextAuthOptions {
         const sid = await startSession(db(), { userId, provider, now: new Date() }, policy);
         return { sid, uid: userId, name: user.name, email: user.email };
       },
+      /** /api/auth/session answers for a live session row only: an ended one shows nobody, whatever the cookie says. */
       async session({ session, token }) {
-        if (session.user && typeof token.uid === "string") session.user.id = token.uid;
-        return session;
+        const person = typeof token.sid === "string" ? await resolveSession(db(), token.sid, new Date(), policy) : null;
+        if (!person) return { expires: session.expires };
+        return { ...session, user: { ...session.user, id: person.id } };
       },
     },
     events: {

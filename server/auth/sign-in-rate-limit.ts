@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { createHash } from "node:crypto";
 import { env } from "@/server/env";
 import { clientKey } from "@/server/rate-limit/client-ip";
@@ -26,12 +27,26 @@ export function isSignInAttempt(method: string, segments: readonly string[]): bo
   return (action === "signin" && method === "POST") || action === "callback";
 }
 
-/** The email a development sign-in form posts, lower-cased; undefined for anything else. */
+/** The email a development sign-in posts (as a form, or as JSON, which next-auth also reads), lower-cased. */
 async function postedEmail(request: Request): Promise<string | undefined> {
   const type = request.headers.get("content-type") ?? "";
-  if (request.method !== "POST" || !type.includes("application/x-www-form-urlencoded")) return undefined;
-  const email = new URLSearchParams(await request.clone().text()).get("email")?.trim().toLowerCase();
-  return email || undefined;
+  if (request.method !== "POST") return undefined;
+  const text = await request.clone().text();
+  const email = type.includes("application/json") ? jsonEmail(text) : new URLSearchParams(text).get("email");
+  return email?.trim().toLowerCase() || undefined;
+}
+
+function jsonEmail(text: string): string | undefined {
+  const parsed = z.object({ email: z.string() }).safeParse(parseJsonOrNull(text));
+  return parsed.success ? parsed.data.email : undefined;
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const emailKey = (email: string) => createHash("sha256").update(email).digest("hex");
@@ -52,8 +67,9 @@ function refusal(request: Request, message: string, state: RateLimitState): Resp
 export async function limitSignInAttempt(request: Request, segments: readonly string[]): Promise<Response | undefined> {
   if (!isSignInAttempt(request.method, segments)) return undefined;
   const { ip, email } = policies();
-  const byIp = await rateLimits().consume(ip, clientKey(request.headers, env().TRUST_PROXY));
-  if (!byIp.allowed) return refusal(request, "Too many sign-in attempts from this address", byIp);
+  const client = clientKey(request.headers, env().TRUST_PROXY);
+  const byIp = client ? await rateLimits().consume(ip, client) : null;
+  if (byIp && !byIp.allowed) return refusal(request, "Too many sign-in attempts from this address", byIp);
   const address = await postedEmail(request);
   if (!address) return undefined;
   const byEmail = await rateLimits().consume(email, emailKey(address));

@@ -38,12 +38,12 @@ export async function authenticateWithinLimits(
 ): Promise<{ principal: TokenPrincipal; headers: Record<string, string> }> {
   const { failures, token } = policies();
   const client = clientKey(request.headers, env().TRUST_PROXY);
-  const failed = await rateLimits().peek(failures, client);
-  if (!failed.allowed) throw tooManyRequests("Too many failed authentications from this client", failed);
+  const failed = client ? await rateLimits().peek(failures, client) : null;
+  if (failed && !failed.allowed) throw tooManyRequests("Too many failed authentications from this client", failed);
   const principal = await Promise.resolve()
     .then(() => findApiTokenPrincipal(ctx, secretOf(request)))
     .catch(async (error: unknown) => {
-      if (isAuthFailure(error)) await rateLimits().consume(failures, client);
+      if (client && isAuthFailure(error)) await rateLimits().consume(failures, client);
       throw error;
     });
   const state = await rateLimits().consume(token(principal.rateLimitPerMinute), principal.tokenId);

@@ -8,7 +8,6 @@ CREATE TABLE "UserSession" (
     "revokedAt" TIMESTAMP(3),
     "revokedReason" TEXT,
     "provider" TEXT NOT NULL,
-    "userAgent" TEXT,
     CONSTRAINT "UserSession_pkey" PRIMARY KEY ("id")
 );
 

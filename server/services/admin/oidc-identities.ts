@@ -100,10 +100,13 @@ async function linkOrCreate(tx: Tx, claims: OidcIdentityClaims, now: Date): Prom
       id: true,
       role: true,
       teamId: true,
+      isDemo: true,
       identities: { where: { issuer: claims.issuer }, select: { id: true } },
     },
   });
   if (!user) return createUser(tx, { ...claims, email }, now);
+  // Demo accounts (seeded, e.g. the demo admin) are for the development sign-in only: nobody takes them over by SSO.
+  if (user.isDemo) return { ok: false, reason: "OidcDemoAccount" };
   if (user.identities.length > 0) return { ok: false, reason: "OidcIdentityConflict" };
   await addIdentity(tx, user.id, { ...claims, email }, now);
   await recordAudit(

@@ -161,7 +161,6 @@ export const userSessionListOutput = z.array(
     /** The first characters of the session id: enough to tell sessions apart, useless to an attacker. */
     id: z.string(),
     provider: z.string(),
-    userAgent: z.string().nullable(),
     createdAt: z.date(),
     lastSeenAt: z.date(),
     expiresAt: z.date(),

@@ -33,7 +33,7 @@ export function sessionIsLive(session: SessionTimes, now: Date, policy: SessionP
 /** A fresh session (a new random id) for every sign-in, so no id ever carries over from before it. */
 export async function startSession(
   database: Db,
-  input: { userId: string; provider: string; userAgent?: string | null; now: Date },
+  input: { userId: string; provider: string; now: Date },
   policy: SessionPolicy,
 ): Promise<string> {
   const id = randomBytes(32).toString("base64url");
@@ -47,7 +47,6 @@ export async function startSession(
         id,
         userId: user.id,
         provider: input.provider,
-        userAgent: input.userAgent?.slice(0, 300) ?? null,
         createdAt: input.now,
         lastSeenAt: input.now,
         expiresAt: new Date(input.now.getTime() + policy.absoluteMs),
@@ -93,7 +92,7 @@ export async function endSession(database: Db, id: string, now: Date): Promise<v
   });
 }
 
-/** Ends every live session of a person, inside the caller's transaction (role change, team change, admin). */
+/** Ends every live session of a person, inside the caller's transaction (a role change, an admin). */
 export async function endUserSessionsIn(
   tx: Prisma.TransactionClient,
   userId: string,
@@ -139,7 +138,6 @@ export async function listUserSessions(
   return rows.map((row) => ({
     id: row.id.slice(0, 8),
     provider: row.provider,
-    userAgent: row.userAgent,
     createdAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,
     expiresAt: row.expiresAt,

@@ -125,14 +125,21 @@ class SampleColumnsBuilder {
   }
 
   private header(fields: string[]): void {
+    if (fields.length > MAX_SAMPLE_COLUMNS) {
+      throw badRequest(`Reference sample has ${fields.length} columns; at most ${MAX_SAMPLE_COLUMNS} are read`);
+    }
     const names = fields.map((name) => name.trim());
-    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    const seen = new Set<string>();
+    const duplicate = names.find((name) => seen.size === seen.add(name).size);
     if (duplicate !== undefined) throw badRequest(`Reference sample has the column "${duplicate}" twice`);
     this.names = names;
     const keep = this.limits.keep;
     this.kept = names.flatMap((name, index) => (!keep || keep.has(name) ? [{ index, values: [] }] : []));
   }
 }
+
+/** A model's reference sample has one column per input feature (plus a few): far fewer than this. */
+export const MAX_SAMPLE_COLUMNS = 10_000;
 
 /**
  * Parses a training-sample CSV (header row, then one row per example) held in memory into columns. Cells that look

@@ -114,6 +114,17 @@ describe("resolveOidcIdentity", () => {
     expect(await auditOf(existing.user.id)).toEqual([]);
   });
 
+  it("never links a demo account (the seeded demo admin), even with a verified email", async () => {
+    const demo = await givenUser("ADMIN");
+    await db().user.update({ where: { id: demo.user.id }, data: { isDemo: true } });
+
+    const result = await resolveOidcIdentity(at(T0), claims({ email: demo.user.email }));
+
+    expect(result).toEqual({ ok: false, reason: "OidcDemoAccount" });
+    expect(await identitiesOf(demo.user.id)).toEqual([]);
+    expect(await auditOf(demo.user.id)).toEqual([]);
+  });
+
   it("refuses to create a user for an unverified email (it would squat the address)", async () => {
     const person = claims({ emailVerified: false });
 

@@ -49,3 +49,14 @@ describe("assertValidText", () => {
     expect(() => assertValidText({ name: "fine" }, "body")).not.toThrow();
   });
 });
+
+describe("deeply nested input", () => {
+  it("is refused with TOO_DEEP instead of being walked", () => {
+    let value: unknown = "leaf";
+    for (let i = 0; i < 100_000; i++) value = [value];
+    expect(() => assertValidText(value, "request body")).toThrow(/nested more than 64 levels deep/);
+    let fine: unknown = "leaf";
+    for (let i = 0; i < 60; i++) fine = { a: fine };
+    expect(() => assertValidText(fine, "request body")).not.toThrow();
+  });
+});

@@ -11,6 +11,15 @@ const safe = {
   MODELPORT_LOCAL_DEMO: false,
   MODELPORT_BIND_HOST: undefined,
   RUNTIME_CONTROL_TOKEN: strong,
+  NEXTAUTH_URL: "https://portal.example.com",
+  TRUST_PROXY: false,
+} as const;
+
+const localDemo = {
+  MODELPORT_DEV_LOGIN: true,
+  MODELPORT_LOCAL_DEMO: true,
+  MODELPORT_BIND_HOST: "127.0.0.1",
+  NEXTAUTH_URL: "http://localhost:3000",
 } as const;
 
 const problems = (overrides: Partial<Record<keyof typeof safe, unknown>>) =>
@@ -55,12 +64,19 @@ describe("productionConfigProblems", () => {
     expect(problems({ MODELPORT_DEV_LOGIN: true, MODELPORT_LOCAL_DEMO: true, MODELPORT_BIND_HOST: "0.0.0.0" })).toEqual(
       [
         expect.stringMatching(/refused in production/),
-        expect.stringMatching(/MODELPORT_LOCAL_DEMO needs MODELPORT_BIND_HOST to be a loopback address/),
+        expect.stringMatching(/MODELPORT_LOCAL_DEMO needs MODELPORT_BIND_HOST \(now "0.0.0.0"\)/),
       ],
     );
-    expect(
-      problems({ MODELPORT_DEV_LOGIN: true, MODELPORT_LOCAL_DEMO: true, MODELPORT_BIND_HOST: "127.0.0.1" }),
-    ).toEqual([]);
+    expect(problems(localDemo)).toEqual([]);
+    expect(problems({ ...localDemo, NEXTAUTH_URL: "http://[::1]:3000" })).toEqual([]);
+  });
+
+  it("refuses a local demo that other machines can reach through its URL or a proxy", () => {
+    expect(problems({ ...localDemo, NEXTAUTH_URL: "https://portal.example.com" })).toEqual([
+      expect.stringMatching(/refused in production/),
+      expect.stringMatching(/NEXTAUTH_URL \(now "https:\/\/portal.example.com"\) on a loopback address/),
+    ]);
+    expect(problems({ ...localDemo, TRUST_PROXY: true })).toHaveLength(2);
   });
 
   it("refuses a runtime control token shorter than 32 bytes", () => {
