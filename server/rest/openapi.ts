@@ -11,11 +11,12 @@ const errorSchema = z
 const errorResponses = {
   400: "Invalid input (malformed JSON, failed validation)",
   401: "Missing, invalid, expired or revoked token",
-  403: "The token lacks the scope, or its owner the role",
+  403: "The token lacks the scope, or its owner the role or membership of the team that owns what it changes",
   404: "Not found",
-  409: "Conflict (duplicate)",
+  409: "Conflict (duplicate, or a run that is no longer running)",
   413: "Body too large",
   422: "Well-formed but refused: e.g. an artifact that does not pass its format's check, a promotion its gates refuse",
+  429: "Rate limit used up (the token's, or failed authentications from this client): retry after Retry-After seconds",
 };
 
 const signedLinkErrors = {
