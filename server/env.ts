@@ -105,8 +105,8 @@ const schema = z.object({
   /** Redis for the rate-limit counters; REDIS_URL when unset. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),
   /**
-   * Set only behind a reverse proxy that overwrites X-Forwarded-For: client IPs are then read from it. Unset, every
-   * client shares one "direct" bucket for the per-IP limits (a route handler cannot see the socket address).
+   * Set only behind a reverse proxy that overwrites X-Forwarded-For: client IPs are then read from it. Unset, there
+   * are no per-IP limits (a route handler cannot see the socket address; server/rate-limit/client-ip.ts says why).
    */
   TRUST_PROXY: booleanFlag,
   /** Requests per window per API token, unless the token carries its own limit. */
