@@ -1,3 +1,5 @@
+import { originOf } from "@/server/http/security-headers";
+
 /**
  * CSRF defence for cookie-authenticated, state-changing requests (every POST to /api/trpc; next-auth's own routes
  * carry CSRF tokens, /api/v1 reads bearer tokens only and never a cookie):
@@ -14,16 +16,6 @@
 export type OriginVerdict = { ok: true } | { ok: false; reason: string };
 
 const ALLOWED_FETCH_SITES = new Set(["same-origin", "none"]);
-
-function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).origin;
-  } catch (error) {
-    if (error instanceof TypeError) return null;
-    throw error;
-  }
-}
 
 const firstValue = (header: string | null) => header?.split(",")[0]?.trim() || null;
 

@@ -11,14 +11,9 @@ export type CspOptions = {
   oidcIssuer?: string;
 };
 
-function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).origin;
-  } catch (error) {
-    if (error instanceof TypeError) return null;
-    throw error;
-  }
+/** The origin (scheme, host, port) of a URL; null for no URL or one that does not parse. */
+export function originOf(url: string | undefined): string | null {
+  return url && URL.canParse(url) ? new URL(url).origin : null;
 }
 
 /**
