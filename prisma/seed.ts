@@ -1,4 +1,5 @@
 import { systemContextFromEnv } from "@/server/context-from-env";
+import { closeRateLimits } from "@/server/rate-limit/limiter";
 import { closeQueues } from "@/server/jobs/define-job";
 import { DEMO_MODELS, DEMO_TEAMS } from "@/prisma/seed/demo-catalog";
 import { seedModel } from "@/prisma/seed/seed-model";
@@ -45,4 +46,5 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
 }
 await seedPricing(database);
 await closeQueues();
+closeRateLimits();
 await database.$disconnect();

@@ -61,6 +61,11 @@ export class RateLimits {
     });
   }
 
+  /** Drops the connection at once (a quit would wait on, or fail with, a Redis that is down). */
+  close(): void {
+    this.redis.disconnect();
+  }
+
   private limiter(policy: RateLimitPolicy): RateLimiterRedis {
     const id = `${policy.name}:${policy.points}:${policy.durationSeconds}`;
     let limiter = this.limiters.get(id);
@@ -124,4 +129,10 @@ export function rateLimits(): RateLimits {
     shared = new RateLimits(rateLimitRedis(settings.RATE_LIMIT_REDIS_URL ?? settings.REDIS_URL), settings.QUEUE_PREFIX);
   }
   return shared;
+}
+
+/** Closes the process's rate-limit Redis client, so a script that used the REST layer in-process can exit. */
+export function closeRateLimits(): void {
+  shared?.close();
+  shared = undefined;
 }
