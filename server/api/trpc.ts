@@ -2,7 +2,7 @@ import { type Permission } from "@/contracts/permissions";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, type z } from "zod";
-import type { Actor } from "@/server/auth/actor";
+import { actorOf } from "@/server/auth/actor";
 import { currentUser, type CurrentUser } from "@/server/auth/current-user";
 import { cookieJarFromRequest, userFromSessionCookie } from "@/server/auth/session-cookie";
 import { assertMayChange, type Owner, type OwnerContext } from "@/server/auth/ownership";
@@ -103,7 +103,7 @@ export const publicProcedure = t.procedure.use(appErrors).use(validText);
 /** Signed in; gives procedures a ServiceContext for the current person. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  const actor: Actor = { userId: ctx.user.id, role: ctx.user.role, teamId: ctx.user.teamId };
+  const actor = actorOf(ctx.user);
   const service = actingAs(ctx.system, actor);
   return next({ ctx: { ...ctx, user: ctx.user, actor, service } });
 });

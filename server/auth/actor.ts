@@ -11,3 +11,8 @@ export type Actor = {
   teamId: string | null;
   tokenId?: string;
 };
+
+/** A person (their user row) acting for themselves, e.g. signing in or having a release finish for them. */
+export function actorOf(user: { id: string; role: Role; teamId: string | null }): Actor {
+  return { userId: user.id, role: user.role, teamId: user.teamId };
+}

@@ -3,6 +3,7 @@ import { Prisma } from "@/server/db/generated/client";
 import type { Role } from "@/server/db/generated/enums";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { SystemContext } from "@/server/services/context";
+import { actorOf } from "@/server/auth/actor";
 
 /**
  * Who an identity provider vouched for at sign-in: `issuer` and `subject` from the validated ID token, the rest as
@@ -109,16 +110,12 @@ async function linkOrCreate(tx: Tx, claims: OidcIdentityClaims, now: Date): Prom
   if (user.isDemo) return { ok: false, reason: "OidcDemoAccount" };
   if (user.identities.length > 0) return { ok: false, reason: "OidcIdentityConflict" };
   await addIdentity(tx, user.id, { ...claims, email }, now);
-  await recordAudit(
-    tx,
-    { userId: user.id, role: user.role, teamId: user.teamId },
-    {
-      action: "user.identity.link",
-      entityType: "User",
-      entityId: user.id,
-      after: { issuer: claims.issuer, subject: claims.subject, email, matchedBy: "verified-email" },
-    },
-  );
+  await recordAudit(tx, actorOf(user), {
+    action: "user.identity.link",
+    entityType: "User",
+    entityId: user.id,
+    after: { issuer: claims.issuer, subject: claims.subject, email, matchedBy: "verified-email" },
+  });
   return { ok: true, userId: user.id, outcome: "linked" };
 }
 
@@ -129,16 +126,12 @@ async function createUser(tx: Tx, claims: OidcIdentityClaims & { email: string }
     select: { id: true, role: true, teamId: true },
   });
   await addIdentity(tx, user.id, claims, now);
-  await recordAudit(
-    tx,
-    { userId: user.id, role: user.role, teamId: user.teamId },
-    {
-      action: "user.create",
-      entityType: "User",
-      entityId: user.id,
-      after: { email: claims.email, name, role: user.role, via: "sso", issuer: claims.issuer, subject: claims.subject },
-    },
-  );
+  await recordAudit(tx, actorOf(user), {
+    action: "user.create",
+    entityType: "User",
+    entityId: user.id,
+    after: { email: claims.email, name, role: user.role, via: "sso", issuer: claims.issuer, subject: claims.subject },
+  });
   return { ok: true, userId: user.id, outcome: "created" };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
 import type { Db } from "@/server/db/client";
-import type { Actor } from "@/server/auth/actor";
+import { actorOf, type Actor } from "@/server/auth/actor";
 import { notFound } from "@/server/errors";
 import { parseInput } from "@/server/services/parse-input";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
@@ -52,16 +52,12 @@ export async function startSession(
         expiresAt: new Date(input.now.getTime() + policy.absoluteMs),
       },
     });
-    await recordAudit(
-      tx,
-      { userId: user.id, role: user.role, teamId: user.teamId },
-      {
-        action: "session.start",
-        entityType: "User",
-        entityId: user.id,
-        after: { provider: input.provider },
-      },
-    );
+    await recordAudit(tx, actorOf(user), {
+      action: "session.start",
+      entityType: "User",
+      entityId: user.id,
+      after: { provider: input.provider },
+    });
   });
   return id;
 }
@@ -79,16 +75,12 @@ export async function endSession(database: Db, id: string, now: Date): Promise<v
   await database.$transaction(async (tx) => {
     const session = await tx.userSession.findUnique({ where: { id }, include: { user: true } });
     if (!session || !(await endSessionRow(tx, id, "sign-out", now))) return;
-    await recordAudit(
-      tx,
-      { userId: session.userId, role: session.user.role, teamId: session.user.teamId },
-      {
-        action: "session.end",
-        entityType: "User",
-        entityId: session.userId,
-        after: { reason: "sign-out" },
-      },
-    );
+    await recordAudit(tx, actorOf(session.user), {
+      action: "session.end",
+      entityType: "User",
+      entityId: session.userId,
+      after: { reason: "sign-out" },
+    });
   });
 }
 

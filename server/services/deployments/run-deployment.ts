@@ -33,6 +33,7 @@ import { capturePriorState, priorStateSchema, type PriorState } from "@/server/s
 import { rollBackDeployment } from "@/server/services/deployments/roll-back";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
 import { moveAliasForRelease } from "@/server/services/registry/set-alias";
+import { actorOf } from "@/server/auth/actor";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -164,19 +165,14 @@ async function deploySteps(
       where: { modelId_alias: { modelId: promotion.version.modelId, alias } },
     });
     if (current?.versionId !== promotion.versionId) {
-      const actor = await database.user.findUniqueOrThrow({
+      const requester = await database.user.findUniqueOrThrow({
         where: { id: promotion.requestedById },
         select: { id: true, role: true, teamId: true },
       });
-      await moveAliasForRelease(
-        { db: database, actor: { userId: actor.id, role: actor.role, teamId: actor.teamId } },
-        promotion.version.model.name,
-        alias,
-        {
-          version: promotion.version.version,
-          reason: `Deployment ${deployment.id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
-        },
-      );
+      await moveAliasForRelease({ db: database, actor: actorOf(requester) }, promotion.version.model.name, alias, {
+        version: promotion.version.version,
+        reason: `Deployment ${deployment.id} to ${endpoint.name} succeeded: ${promotion.reason}`.slice(0, 500),
+      });
     }
     return { alias };
   });

@@ -99,8 +99,13 @@ describe("ending sessions", () => {
     const before = await trpcMutation(kept, "admin.tokens.create", { name: "ci", scopes: ["read"], expiresInDays: 30 });
     expect(before.status).toBe(200);
 
+    const sessionEndpoint = async (b: NextAuthClient) => (await b.call("GET", "session")).body as { user?: object };
+    expect((await sessionEndpoint(kept)).user).toMatchObject({ email: person.email });
+
     await browser.signOut();
     expect(await whoIs(kept)).toBeNull();
+    // next-auth's own /api/auth/session shows nobody for the ended session either.
+    expect((await sessionEndpoint(kept)).user).toBeUndefined();
     const after = await trpcMutation(kept, "admin.tokens.create", { name: "ci2", scopes: ["read"], expiresInDays: 30 });
     expect(after.status).toBe(401);
     expect(await db().apiToken.count({ where: { userId: person.id } })).toBe(1);
