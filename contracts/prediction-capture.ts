@@ -28,6 +28,8 @@ export const captureRecordSchema = z.object({
   inputs: z.record(z.string(), capturedValueSchema),
   outputs: z.record(z.string(), capturedValueSchema),
   latencyMs: z.number().min(0),
+  /** The endpoint's capture rate when the row was served: the probability that it was captured. */
+  captureProbability: z.number().gt(0).max(1),
   /** When the prediction was made, ISO 8601. */
   predictedAt: z.iso.datetime({ offset: true }),
 });

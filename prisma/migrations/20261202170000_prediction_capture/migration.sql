@@ -34,6 +34,7 @@ CREATE TABLE "CapturedPrediction" (
     "outputs" JSONB NOT NULL,
     "score" DOUBLE PRECISION,
     "latencyMs" DOUBLE PRECISION NOT NULL,
+    "captureProbability" DOUBLE PRECISION NOT NULL DEFAULT 1,
     "source" "CaptureSource" NOT NULL DEFAULT 'RUNTIME',
     "loadedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
