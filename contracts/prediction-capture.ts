@@ -30,6 +30,8 @@ export const captureRecordSchema = z.object({
   latencyMs: z.number().min(0),
   /** The endpoint's capture rate when the row was served: the probability that it was captured. */
   captureProbability: z.number().gt(0).max(1),
+  /** Who served it: the local runtime, or a SageMaker endpoint whose data capture was imported from S3. */
+  source: z.enum(["RUNTIME", "SAGEMAKER"]).default("RUNTIME"),
   /** When the prediction was made, ISO 8601. */
   predictedAt: z.iso.datetime({ offset: true }),
 });
