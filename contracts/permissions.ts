@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   "pricing:manage": ["ADMIN"],
   "budgets:manage": ["MANAGER", "ADMIN"],
   "alerts:manage": ["MANAGER", "ADMIN"],
+  /** Labelling sampled predictions in a model's label queues (blind: one's own label before anyone else's). */
+  "labels:annotate": ["DATA_SCIENTIST", "REVIEWER", "ADMIN"],
+  /** Accepting, fixing, rejecting and adjudicating others' labels (never on an item one labelled). */
+  "labels:review": ["REVIEWER", "ADMIN"],
+  /** Creating label queues and changing their schema, overlap, budget and sampling. */
+  "labels:manage": ["DATA_SCIENTIST", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

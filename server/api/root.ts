@@ -6,6 +6,7 @@ import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
+import { labelsRouter } from "@/server/api/routers/labels";
 import { latencyRouter } from "@/server/api/routers/latency";
 import { registryRouter } from "@/server/api/routers/registry";
 import { sessionRouter } from "@/server/api/routers/session";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   drift: driftRouter,
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
+  labels: labelsRouter,
   latency: latencyRouter,
   registry: registryRouter,
 });

@@ -75,7 +75,9 @@ export function krippendorffAlpha<V extends string | number>(
 }
 
 /** α of each class against all others (the data recoded as "c" / "not c", nominal), with the items that have c. */
-export function alphaPerClass(units: readonly Unit<string>[]): { label: string; alpha: number | null; items: number }[] {
+export function alphaPerClass(
+  units: readonly Unit<string>[],
+): { label: string; alpha: number | null; items: number }[] {
   const classes = [...new Set(units.flatMap((u) => u.codings.map((c) => c.value)))].sort();
   return classes.map((label) => {
     const recoded = units.map((u) => ({

@@ -45,7 +45,11 @@ export function worstBins(counts: readonly number[], proportions: readonly numbe
 type DriftBins = { feature: FeatureBins & { name: string }; bins: Set<number> }[];
 
 /** The worst-drifting bins of each variant's latest drift report (features at or above driftMinPsi). */
-async function driftBinsByVariant(db: Prisma.TransactionClient, candidates: readonly Candidate[], settings: SamplingSettings) {
+async function driftBinsByVariant(
+  db: Prisma.TransactionClient,
+  candidates: readonly Candidate[],
+  settings: SamplingSettings,
+) {
   const result = new Map<string, DriftBins>();
   const variants = new Map(candidates.map((c) => [variantKey(c.endpointId, c.variantName), c]));
   for (const [key, { endpointId, variantName }] of variants) {

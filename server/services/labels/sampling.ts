@@ -3,13 +3,7 @@ import { notFound } from "@/server/errors";
 import type { Prisma } from "@/server/db/generated/client";
 import type { SystemContext } from "@/server/services/context";
 import { outcomeSpecOf } from "@/server/services/labels/model-spec";
-import {
-  budgetFactor,
-  designOf,
-  runAllowance,
-  uniformOf,
-  type Design,
-} from "@/server/services/labels/sampling-design";
+import { budgetFactor, designOf, runAllowance, uniformOf, type Design } from "@/server/services/labels/sampling-design";
 import { strataOf, type Candidate } from "@/server/services/labels/sampling-strata";
 
 /**
@@ -131,7 +125,9 @@ async function runLocked(ctx: Pick<SystemContext, "db" | "clock">, tx: Tx, queue
   const allowance = runAllowance(remaining, windowStart, windowEnd, now);
   const factor = budgetFactor(expected, allowance, remaining);
 
-  const picked = designs.filter(({ candidate, design }) => uniformOf(queue.salt, candidate.id) < factor * design.probability);
+  const picked = designs.filter(
+    ({ candidate, design }) => uniformOf(queue.salt, candidate.id) < factor * design.probability,
+  );
   const { count } = await tx.labelItem.createMany({
     data: picked.map(({ candidate, design }) => ({ ...itemRow(queueId, candidate, design, factor), sampledAt: now })),
     skipDuplicates: true,

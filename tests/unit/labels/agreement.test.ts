@@ -36,8 +36,20 @@ describe("Krippendorff's alpha", () => {
 
   it("is 1 for perfect agreement, null without variation or pairable data", () => {
     const perfect: Unit<string>[] = [
-      { unit: "1", codings: [{ coder: "a", value: "x" }, { coder: "b", value: "x" }] },
-      { unit: "2", codings: [{ coder: "a", value: "y" }, { coder: "b", value: "y" }] },
+      {
+        unit: "1",
+        codings: [
+          { coder: "a", value: "x" },
+          { coder: "b", value: "x" },
+        ],
+      },
+      {
+        unit: "2",
+        codings: [
+          { coder: "a", value: "y" },
+          { coder: "b", value: "y" },
+        ],
+      },
     ];
     expect(krippendorffAlpha(perfect, "nominal").alpha).toBe(1);
     expect(krippendorffAlpha(perfect.slice(0, 1), "nominal").alpha).toBeNull();
