@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import type { SystemContext } from "@/server/services/context";
+import { sampleQueue } from "@/server/services/labels/sampling";
+import { givenUser } from "@/tests/integration/fixtures";
+import {
+  DAY,
+  givenClassifier,
+  givenQueue,
+  insertPredictions,
+  lateClock,
+  seededPredictions,
+  uuidOf,
+} from "@/tests/integration/labels/fixtures";
+
+let world: Awaited<ReturnType<typeof setUp>>;
+
+async function setUp() {
+  const person = await givenUser("DATA_SCIENTIST", "labels-sampling");
+  const { model, endpoint } = await givenClassifier(person.ctx, person.team.id);
+  const predictions = seededPredictions(11, 4000, endpoint.id);
+  await insertPredictions(endpoint, predictions);
+  const system: Pick<SystemContext, "db" | "clock"> = { db: db(), clock: lateClock };
+  return { ...person, model, endpoint, predictions, system };
+}
+
+beforeAll(async () => {
+  world = await setUp();
+});
+
+const itemsOf = (queueId: string) => db().labelItem.findMany({ where: { queueId } });
+
+describe("label sampling", () => {
+  it("records each item's exact inclusion probability, and the realised counts match the rates", async () => {
+    const queue = await givenQueue(world.ctx, world.model.name, {
+      sampling: { rates: { AUDIT: 0.05, UNCERTAINTY: 0.5, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    const result = await sampleQueue(world.system, queue.id);
+    expect(result).toMatchObject({ considered: 4000, budgetFactor: 1 });
+    const items = await itemsOf(queue.id);
+    expect(result.inserted).toBe(items.length);
+
+    const byId = new Map(world.predictions.map((p) => [p.id, p]));
+    const uncertain = world.predictions.filter((p) => Math.abs(p.score - 0.5) <= 0.1);
+    for (const item of items) {
+      const prediction = byId.get(item.predictionId)!;
+      const isUncertain = Math.abs(prediction.score - 0.5) <= 0.1;
+      const design = isUncertain ? 1 - 0.95 * 0.5 : 0.05;
+      expect(item.inclusionProbability).toBeCloseTo(prediction.captureProbability! * design, 12);
+      expect(item.stratum).toBe(isUncertain ? "UNCERTAINTY" : "AUDIT");
+      expect(item.strata).toEqual(isUncertain ? ["AUDIT", "UNCERTAINTY"] : ["AUDIT"]);
+    }
+    // Poisson sampling: counts per stratum within 4 standard deviations of n·p (fixed seed and salt-free ids).
+    const within = (observed: number, n: number, p: number) =>
+      expect(Math.abs(observed - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)));
+    const pickedUncertain = items.filter((i) => i.stratum === "UNCERTAINTY").length;
+    within(pickedUncertain, uncertain.length, 0.525);
+    within(items.length - pickedUncertain, 4000 - uncertain.length, 0.05);
+    // Horvitz–Thompson: Σ 1/π_design over the sample estimates the 4000 predictions considered.
+    const total = items.reduce(
+      (sum, item) => sum + byId.get(item.predictionId)!.captureProbability! / item.inclusionProbability,
+      0,
+    );
+    expect(Math.abs(total - 4000) / 4000).toBeLessThan(0.1);
+  });
+
+  it("is idempotent: a rerun adds nothing, and a rerun from scratch picks exactly the same predictions", async () => {
+    const queue = await givenQueue(world.ctx, world.model.name, {
+      sampling: { rates: { AUDIT: 0.1, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    await sampleQueue(world.system, queue.id);
+    const first = (await itemsOf(queue.id)).map((i) => i.predictionId).sort();
+    expect(first.length).toBeGreaterThan(300);
+    expect(await sampleQueue(world.system, queue.id)).toMatchObject({ considered: 0, inserted: 0 });
+
+    await db().labelQueue.update({ where: { id: queue.id }, data: { cursorAt: null, cursorId: null } });
+    const again = await sampleQueue(world.system, queue.id);
+    expect(again).toMatchObject({ considered: 4000, inserted: 0 });
+    expect((await itemsOf(queue.id)).map((i) => i.predictionId).sort()).toEqual(first);
+  });
+
+  it("keeps within the daily budget by scaling probabilities before drawing, and records the factor", async () => {
+    const queue = await givenQueue(world.ctx, world.model.name, {
+      dailyBudget: 30,
+      sampling: { rates: { AUDIT: 0.5, UNCERTAINTY: 1, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    const result = await sampleQueue(world.system, queue.id);
+    expect(result.budgetFactor).toBeGreaterThan(0);
+    expect(result.budgetFactor).toBeLessThan(0.02);
+    const items = await itemsOf(queue.id);
+    expect(items.length).toBeLessThanOrEqual(30);
+    expect(items.length).toBeGreaterThan(0);
+    const byId = new Map(world.predictions.map((p) => [p.id, p]));
+    for (const item of items) {
+      const prediction = byId.get(item.predictionId)!;
+      const design = Math.abs(prediction.score - 0.5) <= 0.1 ? 1 : 0.5;
+      expect(item.budgetFactor).toBeCloseTo(result.budgetFactor, 15);
+      expect(item.inclusionProbability).toBeCloseTo(prediction.captureProbability! * result.budgetFactor * design, 12);
+    }
+    // The day's budget is spent: a later run (new predictions, same day) may pick nothing.
+    await insertPredictions(world.endpoint, [{ id: uuidOf("late-one"), score: 0.5, at: new Date(`${DAY}T22:00:00Z`) }]);
+    await db().labelQueue.update({ where: { id: queue.id }, data: { dailyBudget: items.length } });
+    expect(await sampleQueue(world.system, queue.id)).toMatchObject({ budgetFactor: 0, inserted: 0 });
+  });
+
+  it("lets two concurrent runs of one queue take turns: no duplicates, no double spending", async () => {
+    const queue = await givenQueue(world.ctx, world.model.name, {
+      dailyBudget: 200,
+      sampling: { rates: { AUDIT: 0.2, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    const [a, b] = await Promise.all([sampleQueue(world.system, queue.id), sampleQueue(world.system, queue.id)]);
+    const items = await itemsOf(queue.id);
+    expect(a.inserted + b.inserted).toBe(items.length);
+    expect(Math.min(a.considered, b.considered)).toBe(0);
+    expect(items.length).toBeLessThanOrEqual(200);
+    expect(new Set(items.map((i) => i.predictionId)).size).toBe(items.length);
+  });
+
+  it("samples flagged predictions and champion/challenger disagreements in their own strata", async () => {
+    const person = await givenUser("DATA_SCIENTIST", "labels-strata");
+    const { model, endpoint } = await givenClassifier(person.ctx, person.team.id);
+    const at = new Date(`${DAY}T03:00:00Z`);
+    const rows = [
+      { id: uuidOf("s-flagged"), score: 0.95, at },
+      { id: uuidOf("s-champion"), score: 0.9, at, variant: "blue", correlationId: "tx-1" },
+      {
+        id: uuidOf("s-challenger"),
+        score: 0.2,
+        at: new Date(at.getTime() + 5_000),
+        variant: "green",
+        correlationId: "tx-1",
+      },
+      { id: uuidOf("s-agree-a"), score: 0.9, at, variant: "blue", correlationId: "tx-2" },
+      { id: uuidOf("s-agree-b"), score: 0.8, at, variant: "green", correlationId: "tx-2" },
+    ];
+    await insertPredictions(endpoint, rows);
+    await db().predictionFlag.create({
+      data: { endpointId: endpoint.id, predictionId: rows[0]!.id, reason: "customer complaint", source: "CALLER" },
+    });
+    const queue = await givenQueue(person.ctx, model.name, {
+      sampling: { rates: { AUDIT: 0, UNCERTAINTY: 0, DISAGREEMENT: 1, DRIFT: 0, FLAGGED: 1 } },
+    });
+    await sampleQueue({ db: db(), clock: lateClock }, queue.id);
+    const items = await itemsOf(queue.id);
+    const strata = Object.fromEntries(items.map((i) => [i.predictionId, [i.stratum, i.inclusionProbability]]));
+    expect(strata).toEqual({
+      [rows[0]!.id]: ["FLAGGED", 1],
+      [rows[1]!.id]: ["DISAGREEMENT", 1],
+      [rows[2]!.id]: ["DISAGREEMENT", 1],
+    });
+  });
+
+  it("refuses an unknown queue", async () => {
+    await expect(sampleQueue(world.system, "no-such-queue")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
