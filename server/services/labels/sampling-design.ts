@@ -30,9 +30,10 @@ export type Design = { probability: number; stratum: LabelStratum; strata: Label
 export function designOf(strata: readonly LabelStratum[], rates: SamplingSettings["rates"]): Design | null {
   const active = strata.filter((s) => rates[s] > 0);
   if (active.length === 0) return null;
-  const miss = active.reduce((product, s) => product * (1 - rates[s]), 1);
+  // π ← π + p·(1 − π) equals 1 − Π(1 − p) and is exactly p for a single stratum (no 1 − (1 − p) rounding).
+  const probability = active.reduce((pi, s) => pi + rates[s] * (1 - pi), 0);
   const stratum = active.reduce((best, s) => (rates[s] > rates[best] ? s : best), active[0]!);
-  return { probability: 1 - miss, stratum, strata: active };
+  return { probability, stratum, strata: active };
 }
 
 /** Standard deviations of head-room kept below the day's remaining budget, so a realised draw stays within it. */
