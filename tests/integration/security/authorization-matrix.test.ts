@@ -78,6 +78,12 @@ const TRPC_INPUTS: Record<string, Input> = {
     name: w.teams[s].modelName,
     version: { runId: w.teams[s].finishedRunId, artifactPath: "model.onnx", format: "ONNX" },
   }),
+  "labels.adjudicate": (w, s) => ({ itemId: w.teams[s].labelItemId, round: 1, value: { kind: "classes", label: "1" } }),
+  "labels.annotate": (w, s) => ({ itemId: w.teams[s].labelItemId, round: 1, value: { kind: "classes", label: "1" } }),
+  "labels.createQueue": (w, s) => ({ modelName: w.teams[s].modelName, name: unique("matrix-queue") }),
+  "labels.review": (w, s) => ({ itemId: w.teams[s].reviewItemId, round: 1, decision: "ACCEPT" }),
+  "labels.sampleNow": (w, s) => ({ queueId: w.teams[s].labelQueueId }),
+  "labels.updateQueue": (w, s) => ({ queueId: w.teams[s].labelQueueId, dailyBudget: 50 }),
   "registry.removeAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "old", reason: "matrix" }),
   "registry.setAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "champion", version: 1, reason: "matrix" }),
   "registry.setAliasProtection": () => ({ alias: "matrix-frozen", protected: true, reason: "matrix" }),
@@ -101,6 +107,10 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
     path: `/runs/${w.teams[s].runId}/artifacts?path=matrix.bin`,
     body: new Uint8Array([1, 2, 3]),
     headers: { "content-type": "application/octet-stream" },
+  }),
+  "POST /endpoints/{endpoint}/flags": (w, s) => ({
+    path: `/endpoints/${w.teams[s].endpointName}/flags`,
+    json: { predictionId: crypto.randomUUID(), reason: "matrix" },
   }),
   "POST /models": (w, s) => ({
     path: "/models",

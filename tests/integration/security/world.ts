@@ -22,11 +22,16 @@ export type TeamWorld = {
   /** A FINISHED run holding a real ONNX model at model.onnx (register a version from it). */
   finishedRunId: string;
   endpointId: string;
+  endpointName: string;
   /** A SUCCEEDED deployment on the endpoint. */
   deploymentId: string;
   /** A production promotion waiting for approval, requested by someone else of the team. */
   promotionId: string;
   alertId: string;
+  /** A label queue of the model (overlap 2), an item waiting for labels and one (labelled by others) for review. */
+  labelQueueId: string;
+  labelItemId: string;
+  reviewItemId: string;
   requester: { userId: string };
 };
 
@@ -118,6 +123,47 @@ async function givenPromotions(versionId: string, endpointId: string, requesterI
   return { deploymentId: deployment.id, promotionId: pending.id };
 }
 
+async function givenLabelQueue(modelId: string, endpointId: string, createdById: string) {
+  const queue = await db().labelQueue.create({
+    data: {
+      modelId,
+      name: "matrix",
+      labelSchema: { kind: "classes", classes: ["0", "1"] },
+      overlap: 2,
+      sampling: {},
+      salt: unique("salt"),
+      createdById,
+    },
+  });
+  const item = () => ({
+    queueId: queue.id,
+    predictionId: crypto.randomUUID(),
+    endpointId,
+    variantName: "blue",
+    predictedAt: new Date(),
+    inputs: {},
+    outputs: {},
+    stratum: "AUDIT",
+    inclusionProbability: 1,
+    budgetFactor: 1,
+  });
+  const waiting = await db().labelItem.create({ data: item() });
+  const value = { kind: "classes", label: "1" };
+  const inReview = await db().labelItem.create({
+    data: {
+      ...item(),
+      status: "REVIEW",
+      annotations: {
+        create: [
+          { annotatorId: createdById, round: 1, value },
+          { annotatorId: "matrix-annotator", round: 1, value },
+        ],
+      },
+    },
+  });
+  return { labelQueueId: queue.id, labelItemId: waiting.id, reviewItemId: inReview.id };
+}
+
 export async function givenTeamWorld(name: string): Promise<TeamWorld> {
   const team = await db().team.create({ data: { name } });
   const requester = await givenPerson("DATA_SCIENTIST", team.id, "requester");
@@ -140,6 +186,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
       teamId: team.id,
     },
   });
+  const { labelQueueId, labelItemId, reviewItemId } = await givenLabelQueue(model.id, endpoint.id, requester.id);
   return {
     id: team.id,
     name,
@@ -148,9 +195,13 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     runId: running.id,
     finishedRunId: run.id,
     endpointId: endpoint.id,
+    endpointName: endpoint.name,
     deploymentId,
     promotionId,
     alertId: alert.id,
+    labelQueueId,
+    labelItemId,
+    reviewItemId,
     requester: { userId: requester.id },
   };
 }
