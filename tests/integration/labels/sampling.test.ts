@@ -35,6 +35,8 @@ describe("label sampling", () => {
     const queue = await givenQueue(world.ctx, world.model.name, {
       sampling: { rates: { AUDIT: 0.05, UNCERTAINTY: 0.5, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
     });
+    // A fixed salt as well as seeded predictions: the same draw on every run of this test.
+    await db().labelQueue.update({ where: { id: queue.id }, data: { salt: "fixed-test-salt" } });
     const result = await sampleQueue(world.system, queue.id);
     expect(result).toMatchObject({ considered: 4000, budgetFactor: 1 });
     const items = await itemsOf(queue.id);
@@ -50,7 +52,7 @@ describe("label sampling", () => {
       expect(item.stratum).toBe(isUncertain ? "UNCERTAINTY" : "AUDIT");
       expect(item.strata).toEqual(isUncertain ? ["AUDIT", "UNCERTAINTY"] : ["AUDIT"]);
     }
-    // Poisson sampling: counts per stratum within 4 standard deviations of n·p (fixed seed and salt-free ids).
+    // Poisson sampling: counts per stratum within 4 standard deviations of n·p.
     const within = (observed: number, n: number, p: number) =>
       expect(Math.abs(observed - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)));
     const pickedUncertain = items.filter((i) => i.stratum === "UNCERTAINTY").length;
@@ -148,6 +150,63 @@ describe("label sampling", () => {
       [rows[1]!.id]: ["DISAGREEMENT", 1],
       [rows[2]!.id]: ["DISAGREEMENT", 1],
     });
+  });
+
+  it("samples rows in the worst-drifting bins of the variant's latest drift report as DRIFT", async () => {
+    const person = await givenUser("DATA_SCIENTIST", "labels-drift");
+    const { model, endpoint } = await givenClassifier(person.ctx, person.team.id);
+    const version = await db().modelVersion.create({
+      data: { modelId: model.id, version: 1, format: "ONNX", createdById: person.user.id },
+    });
+    // Reference: amount in four equal bins (≤100, ≤200, ≤300, >300); production piles into the last one.
+    await db().referenceProfile.create({
+      data: {
+        versionId: version.id,
+        sampleSize: 1000,
+        binCount: 4,
+        features: {
+          create: {
+            name: "amount",
+            position: 0,
+            kind: "NUMERIC",
+            edges: [100, 200, 300],
+            proportions: [0.25, 0.25, 0.25, 0.25],
+          },
+        },
+      },
+    });
+    await db().driftReport.create({
+      data: {
+        endpointId: endpoint.id,
+        variantName: "blue",
+        versionId: version.id,
+        windowStart: new Date(`${DAY}T00:00:00Z`),
+        windowEnd: new Date(`${DAY}T01:00:00Z`),
+        status: "ALERT",
+        features: {
+          create: {
+            name: "amount",
+            psi: 0.9,
+            sampleSize: 100,
+            referenceSize: 1000,
+            expectedPsi: 0.03,
+            status: "ALERT",
+            counts: [5, 5, 10, 80],
+          },
+        },
+      },
+    });
+    const at = new Date(`${DAY}T05:00:00Z`);
+    // insertPredictions stores amount = round(score × 1000): 0.05 → 50 (bin 0), 0.9 → 900 (bin 3, the worst).
+    const low = { id: uuidOf("d-low"), score: 0.05, at };
+    const high = { id: uuidOf("d-high"), score: 0.9, at };
+    await insertPredictions(endpoint, [low, high]);
+    const queue = await givenQueue(person.ctx, model.name, {
+      sampling: { rates: { AUDIT: 0, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 1, FLAGGED: 0 }, driftWorstBins: 1 },
+    });
+    await sampleQueue({ db: db(), clock: lateClock }, queue.id);
+    const items = await itemsOf(queue.id);
+    expect(items.map((i) => [i.predictionId, i.stratum, i.inclusionProbability])).toEqual([[high.id, "DRIFT", 1]]);
   });
 
   it("refuses an unknown queue", async () => {
