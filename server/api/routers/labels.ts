@@ -12,7 +12,13 @@ import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { queueAgreement } from "@/server/services/labels/agreement-stats";
 import { nextItemsToLabel, submitAnnotation } from "@/server/services/labels/labelling";
 import { ownerOfLabelItem, ownerOfLabelQueue } from "@/server/services/labels/owners";
-import { createLabelQueue, getLabelQueue, listMyQueues, updateLabelQueue } from "@/server/services/labels/queues";
+import {
+  createLabelQueue,
+  deleteLabelQueue,
+  getLabelQueue,
+  listMyQueues,
+  updateLabelQueue,
+} from "@/server/services/labels/queues";
 import { adjudicateItem, listItemsToReview, reviewItem } from "@/server/services/labels/review";
 import {
   adjudicateInput,
@@ -48,6 +54,9 @@ export const labelsRouter = createTRPCRouter({
   )
     .output(queueOutput)
     .mutation(({ ctx, input }) => updateLabelQueue(ctx.service, input)),
+  deleteQueue: ownedProcedure("labels:manage", queueIdInput, (ctx, input) => ownerOfLabelQueue(ctx, input.queueId))
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => deleteLabelQueue(ctx.service, input.queueId)),
   sampleNow: ownedProcedure("labels:manage", queueIdInput, (ctx, input) => ownerOfLabelQueue(ctx, input.queueId))
     .output(z.object({ jobId: z.string() }))
     .mutation(async ({ input }) => {

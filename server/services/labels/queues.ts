@@ -166,3 +166,25 @@ export async function listMyQueues(ctx: AuditedContext): Promise<z.infer<typeof 
     };
   });
 }
+
+/**
+ * Deletes a queue with its items and labels. Refused (CONFLICT) once it has accepted labels: they are ground truth's
+ * and golden sets' provenance. Audited.
+ */
+export async function deleteLabelQueue(ctx: AuditedContext, queueId: string): Promise<{ id: string }> {
+  return ctx.db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "LabelQueue" WHERE id = ${queueId} FOR UPDATE`;
+    if (locked.length === 0) throw notFound("Label queue");
+    const queue = await tx.labelQueue.findUniqueOrThrow({ where: { id: queueId }, include: queueInclude });
+    const accepted = await tx.labelItem.count({ where: { queueId, status: "ACCEPTED" } });
+    if (accepted > 0) throw conflict(`Queue "${queue.name}" has ${accepted} accepted labels; it cannot be deleted`);
+    await tx.labelQueue.delete({ where: { id: queueId } });
+    await recordAudit(tx, ctx.actor, {
+      action: "labels.queue.delete",
+      entityType: "LabelQueue",
+      entityId: queueId,
+      before: { model: queue.model.name, name: queue.name },
+    });
+    return { id: queueId };
+  });
+}

@@ -197,6 +197,18 @@ describe("blind labelling and review", () => {
     expect(agreement.pairs[0]!.items).toBeGreaterThanOrEqual(4);
   });
 
+  it("keeps a queue with accepted labels, and deletes an empty one with an audit row", async () => {
+    expect(await code(world.ds.caller.labels.deleteQueue({ queueId: world.queue.id }))).toBe("CONFLICT");
+    const empty = await world.ds.caller.labels.createQueue({ modelName: world.model.name, name: "scratch" });
+    expect(await code(world.ds.caller.labels.createQueue({ modelName: world.model.name, name: "scratch" }))).toBe(
+      "CONFLICT",
+    );
+    await world.ds.caller.labels.deleteQueue({ queueId: empty.id });
+    expect(await db().labelQueue.count({ where: { id: empty.id } })).toBe(0);
+    const actions = await db().auditLog.findMany({ where: { entityId: empty.id }, orderBy: { createdAt: "asc" } });
+    expect(actions.map((a) => a.action)).toEqual(["labels.queue.create", "labels.queue.delete"]);
+  });
+
   it("refuses people of another team (403) and writes nothing", async () => {
     const { items } = await world.ds.caller.labels.nextItems({ queueId: world.queue.id });
     const before = await db().annotation.count();

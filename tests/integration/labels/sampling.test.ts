@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
+import { handleLabelSampling } from "@/server/jobs/handlers/label-sampling";
 import type { SystemContext } from "@/server/services/context";
 import { sampleQueue } from "@/server/services/labels/sampling";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -207,6 +209,16 @@ describe("label sampling", () => {
     await sampleQueue({ db: db(), clock: lateClock }, queue.id);
     const items = await itemsOf(queue.id);
     expect(items.map((i) => [i.predictionId, i.stratum, i.inclusionProbability])).toEqual([[high.id, "DRIFT", 1]]);
+  });
+
+  it("runs as the job handler for one queue on demand", async () => {
+    const queue = await givenQueue(world.ctx, world.model.name, {
+      sampling: { rates: { AUDIT: 0.01, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    const result = await handleLabelSampling({ queueId: queue.id }, { ...systemContextFromEnv(), clock: lateClock });
+    expect(result.queues).toBe(1);
+    expect(result.considered).toBeGreaterThanOrEqual(4000);
+    expect(result.inserted).toBe(await db().labelItem.count({ where: { queueId: queue.id } }));
   });
 
   it("refuses an unknown queue", async () => {

@@ -81,6 +81,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "labels.adjudicate": (w, s) => ({ itemId: w.teams[s].labelItemId, round: 1, value: { kind: "classes", label: "1" } }),
   "labels.annotate": (w, s) => ({ itemId: w.teams[s].labelItemId, round: 1, value: { kind: "classes", label: "1" } }),
   "labels.createQueue": (w, s) => ({ modelName: w.teams[s].modelName, name: unique("matrix-queue") }),
+  "labels.deleteQueue": (w, s) => ({ queueId: w.teams[s].spareQueueId }),
   "labels.review": (w, s) => ({ itemId: w.teams[s].reviewItemId, round: 1, decision: "ACCEPT" }),
   "labels.sampleNow": (w, s) => ({ queueId: w.teams[s].labelQueueId }),
   "labels.updateQueue": (w, s) => ({ queueId: w.teams[s].labelQueueId, dailyBudget: 50 }),

@@ -30,6 +30,8 @@ export type TeamWorld = {
   alertId: string;
   /** A label queue of the model (overlap 2), an item waiting for labels and one (labelled by others) for review. */
   labelQueueId: string;
+  /** A second, empty label queue (for deleting). */
+  spareQueueId: string;
   labelItemId: string;
   reviewItemId: string;
   requester: { userId: string };
@@ -161,7 +163,10 @@ async function givenLabelQueue(modelId: string, endpointId: string, createdById:
       },
     },
   });
-  return { labelQueueId: queue.id, labelItemId: waiting.id, reviewItemId: inReview.id };
+  const spare = await db().labelQueue.create({
+    data: { modelId, name: "matrix-spare", labelSchema: {}, sampling: {}, salt: unique("salt"), createdById },
+  });
+  return { labelQueueId: queue.id, spareQueueId: spare.id, labelItemId: waiting.id, reviewItemId: inReview.id };
 }
 
 export async function givenTeamWorld(name: string): Promise<TeamWorld> {
@@ -186,7 +191,11 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
       teamId: team.id,
     },
   });
-  const { labelQueueId, labelItemId, reviewItemId } = await givenLabelQueue(model.id, endpoint.id, requester.id);
+  const { labelQueueId, spareQueueId, labelItemId, reviewItemId } = await givenLabelQueue(
+    model.id,
+    endpoint.id,
+    requester.id,
+  );
   return {
     id: team.id,
     name,
@@ -200,6 +209,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     promotionId,
     alertId: alert.id,
     labelQueueId,
+    spareQueueId,
     labelItemId,
     reviewItemId,
     requester: { userId: requester.id },
