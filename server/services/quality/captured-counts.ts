@@ -11,7 +11,9 @@ export async function capturedCounts(
   end: Date,
 ): Promise<CapturedCount[]> {
   if (endpointIds.length === 0) return [];
-  const rows = await ctx.db.$queryRaw<Array<{ endpointId: string; variantName: string; day: string; captured: number }>>(
+  const rows = await ctx.db.$queryRaw<
+    Array<{ endpointId: string; variantName: string; day: string; captured: number }>
+  >(
     Prisma.sql`
       SELECT "endpointId", "variantName",
              to_char("predictedAt"::date, 'YYYY-MM-DD') AS day, count(*)::int AS captured

@@ -44,7 +44,9 @@ const calibrationOutput = z.object({
 
 const classificationOutput = z.object({
   accuracy: estimateOutput,
-  classes: z.array(z.object({ label: z.string(), precision: estimateOutput, recall: estimateOutput, f1: estimateOutput })),
+  classes: z.array(
+    z.object({ label: z.string(), precision: estimateOutput, recall: estimateOutput, f1: estimateOutput }),
+  ),
   calibration: calibrationOutput.nullable(),
 });
 

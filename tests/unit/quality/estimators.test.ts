@@ -66,7 +66,7 @@ describe("worked example, checked by hand", () => {
     expect(regression.mae.standardError).toBeCloseTo(Math.sqrt(742) / 64, 12);
     expect(regression.rmse.value).toBeCloseTo(Math.sqrt(9 / 8), 12);
     // MSE residuals: z1 = (4 − 9/8)/8, z3 = (0 − 9/8)/8; factors 2 and 20.
-    const mseVariance = 2 * ((4 - 9 / 8) / 8) ** 2 + 20 * ((-9 / 8) / 8) ** 2;
+    const mseVariance = 2 * ((4 - 9 / 8) / 8) ** 2 + 20 * (-9 / 8 / 8) ** 2;
     expect(regression.rmse.standardError).toBeCloseTo(Math.sqrt(mseVariance) / (2 * Math.sqrt(9 / 8)), 12);
     const mseLower = Math.max(0, 9 / 8 - Z * Math.sqrt(mseVariance));
     expect(regression.rmse.interval!.lower).toBeCloseTo(Math.sqrt(mseLower), 12);
