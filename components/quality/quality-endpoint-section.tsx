@@ -69,7 +69,8 @@ export function QualityEndpointSection({
           </details>
           <p className="text-xs text-slate-500">
             The unknown share counts days the prediction log still holds in full (from{" "}
-            {formatDate(endpoint.capturedFrom)}; older captured rows are dropped by retention).
+            {formatDate(endpoint.capturedFrom)}) and older days counted before retention dropped them; other days show
+            none.
           </p>
         </>
       )}

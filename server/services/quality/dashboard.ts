@@ -3,7 +3,7 @@ import { QUALITY_RANGES } from "@/contracts/quality";
 import { notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { capturedCounts } from "@/server/services/quality/captured-counts";
+import { capturedCounts, countKey } from "@/server/services/quality/captured-counts";
 import { addDays, dayOf, dayRange, startOfUtcDay } from "@/server/services/quality/days";
 import { groundTruth, type TruthRow } from "@/server/services/quality/ground-truth";
 import {
@@ -59,22 +59,26 @@ export async function qualityDashboard(ctx: QualityContext, raw: QualityInput): 
     capturedCounts(ctx, ids, start, end),
   ]);
   const truthsBySegment = groupBy(truths, (t: TruthRow) => key(t.endpointId, t.variantName, dayOf(t.predictedAt)));
-  const capturedBySegment = new Map(counts.map((c) => [key(c.endpointId, c.variantName, c.day), c.captured]));
   const options = { confidence: input.confidence, minLabelled: MIN_LABELLED };
 
   const result = endpoints.map((endpoint) => {
     const kind = KINDS[endpoint.model.taskType] ?? "unsupported";
     const capturedFrom = addDays(startOfUtcDay(addDays(now, -endpoint.captureRetentionDays)), 1);
-    const held = (day: string) => day >= dayOf(capturedFrom);
+    /** A rolled-up day's frozen count; else the live count while the log holds the day in full; else unknown. */
+    const capturedOn = (variantName: string, day: string) => {
+      const k = countKey(endpoint.id, variantName, day);
+      if (counts.rolledUpDays.has(day)) return counts.rolledUp.get(k) ?? 0;
+      return day >= dayOf(capturedFrom) ? (counts.live.get(k) ?? 0) : null;
+    };
     const variantNames = new Set([
       ...endpoint.variants.map((v) => v.variantName),
       ...truths.filter((t) => t.endpointId === endpoint.id).map((t) => t.variantName),
-      ...counts.filter((c) => c.endpointId === endpoint.id).map((c) => c.variantName),
+      ...(counts.variants.get(endpoint.id) ?? []),
     ]);
     const variants = [...variantNames].sort().map((variantName) => {
       const perDay = days.map((day) => {
         const rows = truthsBySegment.get(key(endpoint.id, variantName, day)) ?? [];
-        const captured = held(day) ? (capturedBySegment.get(key(endpoint.id, variantName, day)) ?? 0) : null;
+        const captured = capturedOn(variantName, day);
         return { day, rows, captured, known: captured === null ? null : rows.length };
       });
       const heldDays = perDay.filter((d) => d.captured !== null);

@@ -57,7 +57,10 @@ export const segmentOutput = z.object({
   labelled: z.number().int(),
   /** Outcome rows left out: no prediction or truth to compare, or an inclusion probability outside (0, 1]. */
   unusable: z.number().int(),
-  /** Captured predictions in the prediction log over the days it still holds in full; null when it holds none. */
+  /**
+   * Captured predictions over the days whose count is known: days the prediction log still holds in full, and older
+   * days rolled up into CapturedDailyCount before retention dropped them; null when no day's count is known.
+   */
   captured: z.number().int().nullable(),
   /** Of those, how many have an outcome of the chosen source. */
   known: z.number().int().nullable(),

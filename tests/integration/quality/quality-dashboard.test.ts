@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import { rollUpCapturedDay } from "@/server/services/quality/captured-rollup";
 import { qualityDashboard } from "@/server/services/quality/dashboard";
 import type { EstimateOutput, QualityDashboard } from "@/server/services/quality/schemas";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -324,5 +325,51 @@ describe("the quality router", () => {
     await expect(caller.quality.dashboard({ endpointId: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(caller.quality.dashboard({ range: "1y" as "7d" })).rejects.toBeInstanceOf(TRPCError);
     await expect(caller.quality.dashboard({ range: "1y" as "7d" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("daily counts that outlive the prediction log", () => {
+  it("a rolled-up day keeps its unknown share after its partition is dropped; rolling up is idempotent", async () => {
+    const endpoint = await givenEndpoint("REGRESSION", 1);
+    const old = "2026-11-20";
+    await partition(old);
+    const ids = await capture(endpoint, "blue", old, 12);
+    await record(endpoint.id, [
+      {
+        predictionId: ids[0]!,
+        source: "FEEDBACK",
+        variantName: "blue",
+        predictedAt: new Date(`${old}T08:00:00Z`),
+        predictedValue: 30,
+        score: 30,
+        value: 31,
+        inclusionProbability: 1,
+      },
+    ]);
+    const { ctx } = await givenUser("VIEWER");
+    const before = await qualityDashboard(ctx, { source: "feedback", endpointId: endpoint.id, at: AT, range: "30d" });
+    expect(variantOf(before, endpoint.id, "blue").days.find((d) => d.day === old)!.unknownShare).toBeNull();
+
+    const results = await Promise.all([rollUpCapturedDay(ctx, old), rollUpCapturedDay(ctx, old)]);
+    expect(results.map((r) => r.rows)).toEqual([1, 1]);
+    await rollUpCapturedDay(ctx, "2026-11-21");
+    await db().$executeRawUnsafe(`DROP TABLE "CapturedPrediction_p20261120"`);
+
+    const after = await qualityDashboard(ctx, { source: "feedback", endpointId: endpoint.id, at: AT, range: "30d" });
+    const blue = variantOf(after, endpoint.id, "blue");
+    expect(blue.days.find((d) => d.day === old)).toMatchObject({ captured: 12, known: 1 });
+    expect(blue.days.find((d) => d.day === old)!.unknownShare).toBeCloseTo(11 / 12, 12);
+    expect(blue.days.find((d) => d.day === "2026-11-21")).toMatchObject({ captured: 0, unknownShare: null });
+    expect(blue.days.find((d) => d.day === "2026-11-22")).toMatchObject({ captured: null, unknownShare: null });
+    expect(await db().capturedDailyCount.count({ where: { endpointId: endpoint.id } })).toBe(1);
+  });
+
+  it("refuses a day that is not YYYY-MM-DD and writes nothing", async () => {
+    const { ctx } = await givenUser("VIEWER");
+    const before = await db().capturedDayRollup.count();
+    await expect(rollUpCapturedDay(ctx, "2026-13-45")).rejects.toThrow(RangeError);
+    await expect(rollUpCapturedDay(ctx, "yesterday")).rejects.toThrow(RangeError);
+    await expect(rollUpCapturedDay(ctx, "2026-02-30")).rejects.toThrow(RangeError);
+    expect(await db().capturedDayRollup.count()).toBe(before);
   });
 });
