@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createCaller } from "@/server/api/root";
+import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { rollUpCapturedDay } from "@/server/services/quality/captured-rollup";
 import { qualityDashboard } from "@/server/services/quality/dashboard";
@@ -325,6 +327,15 @@ describe("the quality router", () => {
     await expect(caller.quality.dashboard({ endpointId: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(caller.quality.dashboard({ range: "1y" as "7d" })).rejects.toBeInstanceOf(TRPCError);
     await expect(caller.quality.dashboard({ range: "1y" as "7d" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.quality.dashboard({ source: "labels" as "review" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(caller.quality.dashboard({ endpointId: "x\u0000" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("refuses someone who is not signed in", async () => {
+    const anonymous = createCaller({ system: systemContextFromEnv(), user: null });
+    await expect(anonymous.quality.dashboard({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });
 
