@@ -2,7 +2,7 @@ import { formatCount, formatInterval, formatValue, type QualityEstimate } from "
 
 /**
  * One estimate as shown everywhere on the Quality view: the value with its interval and the labelled rows behind it,
- * or why there is none. The raw numbers are on data-* attributes so tests can compare them with the database.
+ * or why there is none (`label` names it in the tooltip). The raw numbers are on data-* attributes so tests can compare them with the database.
  */
 export function EstimateValue({
   estimate,
@@ -26,20 +26,20 @@ export function EstimateValue({
   };
   if (estimate.status === "insufficient")
     return (
-      <span {...data} aria-label={`${label}: not enough labelled rows`} className="text-xs text-slate-500">
+      <span {...data} title={`${label}: not enough labelled rows`} className="text-xs text-slate-500">
         not enough labelled rows (n = {formatCount(estimate.n)} &lt; {minLabelled})
       </span>
     );
   if (estimate.status === "undefined")
     return (
-      <span {...data} aria-label={`${label}: undefined`} className="text-xs text-slate-500">
+      <span {...data} title={`${label}: undefined`} className="text-xs text-slate-500">
         undefined (n = {formatCount(estimate.n)})
       </span>
     );
   return (
     <span
       {...data}
-      aria-label={`${label}: ${formatValue(estimate.value)}${interval ? `, interval ${interval}` : ""}, n = ${estimate.n}`}
+      title={`${label}: ${formatValue(estimate.value)}${interval ? `, interval ${interval}` : ""}, n = ${estimate.n}`}
       className="flex flex-col items-end"
     >
       <span className="font-medium text-slate-900">{formatValue(estimate.value)}</span>

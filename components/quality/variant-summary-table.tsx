@@ -101,7 +101,7 @@ function columnsFor(endpoint: QualityEndpoint, minLabelled: number) {
             {formatShare(unknownShare)}
             {captured !== null && known !== null && (
               <span className="block text-xs text-slate-500">
-                {formatCount(captured - Math.min(known, captured))} of {formatCount(captured)} captured
+                {formatCount(captured - Math.min(known, captured))} of {formatCount(captured)} captured predictions
               </span>
             )}
           </span>
