@@ -23,7 +23,12 @@ export function EstimateValue({
     "data-lower": estimate.interval ? String(estimate.interval.lower) : "",
     "data-upper": estimate.interval ? String(estimate.interval.upper) : "",
     "data-n": String(estimate.n),
+    "data-effective-n": estimate.effectiveN === null ? "" : String(estimate.effectiveN),
   };
+  const effective =
+    estimate.effectiveN !== null && Math.round(estimate.effectiveN) !== estimate.n
+      ? ` (effective ${formatCount(Math.round(estimate.effectiveN))})`
+      : "";
   if (estimate.status === "insufficient")
     return (
       <span {...data} title={`${label}: not enough labelled rows`} className="text-xs text-slate-500">
@@ -45,6 +50,7 @@ export function EstimateValue({
       <span className="font-medium text-slate-900">{formatValue(estimate.value)}</span>
       <span className="text-xs text-slate-500">
         {interval ?? "no interval"} · n = {formatCount(estimate.n)}
+        {effective}
       </span>
     </span>
   );
