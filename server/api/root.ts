@@ -7,6 +7,7 @@ import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
 import { latencyRouter } from "@/server/api/routers/latency";
+import { qualityRouter } from "@/server/api/routers/quality";
 import { registryRouter } from "@/server/api/routers/registry";
 import { sessionRouter } from "@/server/api/routers/session";
 
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
   latency: latencyRouter,
+  quality: qualityRouter,
   registry: registryRouter,
 });
 
