@@ -6,6 +6,7 @@ export const DEFAULT_BINS = 10;
 /** A string feature with more distinct values keeps the most frequent ones; the rest share the "other" bin. */
 export const MAX_CATEGORIES = 50;
 
+/** Columns of a sample: CSV gives every cell's text; the signature's input type decides how each is read. */
 export type SampleColumns = Record<string, ReadonlyArray<number | string>>;
 export type ReferenceFeatureProfile = FeatureBins & {
   name: string;
@@ -41,11 +42,22 @@ function proportionsOf(feature: FeatureBins, values: ReadonlyArray<number | stri
   return counts.map((count) => count / values.length);
 }
 
+/** A decimal number as CSV writes one (surrounding spaces allowed); "0x1F", "Infinity" and "" are not numbers. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A numeric input's cell as a number: a number as it is, a CSV cell's text parsed when it is a decimal number. */
+function asNumber(value: number | string): number {
+  if (typeof value === "number") return value;
+  const trimmed = value.trim();
+  return NUMBER.test(trimmed) ? Number(trimmed) : NaN;
+}
+
 function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>): number[] {
-  return column.map((value, row) => {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
+  return column.map((cell, row) => {
+    const value = asNumber(cell);
+    if (!Number.isFinite(value)) {
       throw badRequest(
-        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${value}"`,
+        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${cell}"`,
         {
           field: spec.name,
           row: row + 1,
@@ -59,11 +71,16 @@ function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>):
 const TRUE_VALUES = new Set(["true", "1"]);
 const FALSE_VALUES = new Set(["false", "0"]);
 
-/** The runtime sees booleans as true/false, so the sample's 1/0 or TRUE/FALSE become the strings it will match. */
+/**
+ * A string input's values are the cells' exact text, never parsed: "01001", "1001" and "1e3" are three categories,
+ * as the runtime (which receives JSON strings) and the captured rows see them. A number handed in by a caller that
+ * built columns itself becomes its JS string form. The runtime sees booleans as true/false, so the sample's 1/0 or
+ * TRUE/FALSE become the strings it will match.
+ */
 function categoricalValues(spec: InputSpec, column: ReadonlyArray<number | string>): string[] {
-  if (spec.type !== "bool") return column.map(String);
+  if (spec.type !== "bool") return column.map((value) => (typeof value === "string" ? value : String(value)));
   return column.map((value, row) => {
-    const text = String(value).toLowerCase();
+    const text = String(value).trim().toLowerCase();
     if (TRUE_VALUES.has(text)) return "true";
     if (FALSE_VALUES.has(text)) return "false";
     throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (bool) is not true/false: "${value}"`, {
@@ -99,7 +116,10 @@ function featureBins(spec: InputSpec, column: ReadonlyArray<number | string>, bi
 
 /**
  * The frozen reference distribution of every signature input: quantile bin edges (or categories) and the share of
- * the sample in each bin, computed with the same bin function production uses. Extra columns (the target, ids) are
+ * the sample in each bin, computed with the same bin function production uses. The declared input type decides the
+ * kind: `string` and `bool` inputs are CATEGORICAL by their exact string form; numeric inputs are parsed as numbers
+ * (NUMERIC, or CATEGORICAL over their canonical JS number strings when they take at most `bins` distinct values,
+ * which is how the runtime's String(value) of a JSON number or int64 reads them). Extra columns (the target, ids) are
  * ignored; a missing input column fails with a 400.
  */
 export function computeReferenceProfile(
