@@ -15,6 +15,7 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { givenUser } from "@/tests/integration/fixtures";
 import { givenModel, givenRun } from "@/tests/integration/registry/fixtures";
 import { onnxModelFor } from "@/tests/integration/support/model-artifacts";
+import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
 
 /**
  * Invariants: a string input is binned by its exact text everywhere (reference sample → profile → runtime bins →
@@ -161,7 +162,7 @@ describe("string features that look numeric, end to end", () => {
   });
 
   it("refuses thresholds under which noise alone reaches the alert threshold, naming the minimum, writing nothing", async () => {
-    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const { ctx, user } = await givenUser("DATA_SCIENTIST");
     const { model } = await givenEndpoint(ctx);
     const before = await db().registeredModel.findUniqueOrThrow({ where: { id: model.id } });
     // The amount feature has 10 bins and the postcode 8; the model's worst case is B = 10 with m = 1400.
@@ -175,6 +176,11 @@ describe("string features that look numeric, end to end", () => {
       message: expect.stringContaining(`at least ${minimum}`),
       details: { code: "DRIFT_MIN_SAMPLES_TOO_LOW", minimumSamples: minimum },
     });
+    // Through tRPC, as the thresholds form sends it: a 400 whose message names the minimum.
+    const caller = await trpcCallerFor(user.id);
+    await expect(
+      caller.drift.setThresholds({ modelName: model.name, warnPsi: 0.05, alertPsi: 0.25, minSamples: minimum - 1 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining(`at least ${minimum}`) });
     // Lowering the alert threshold raises the minimum: the current 500 rows is no longer enough for 0.06.
     const lowered = minimumSamples(basis, 0.06)!;
     expect(lowered).toBeGreaterThan(500);
