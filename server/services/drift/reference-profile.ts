@@ -56,13 +56,10 @@ function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>):
   return column.map((cell, row) => {
     const value = asNumber(cell);
     if (!Number.isFinite(value)) {
-      throw badRequest(
-        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${cell}"`,
-        {
-          field: spec.name,
-          row: row + 1,
-        },
-      );
+      throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${cell}"`, {
+        field: spec.name,
+        row: row + 1,
+      });
     }
     return value;
   });

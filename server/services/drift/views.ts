@@ -37,7 +37,13 @@ const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }, noiseB
 });
 
 /** A stored feature score with its noise ceiling (B = the stored counts' bins). */
-const scoreOf = (f: { psi: number; sampleSize: number; referenceSize: number; expectedPsi: number; counts: number[] }) => ({
+const scoreOf = (f: {
+  psi: number;
+  sampleSize: number;
+  referenceSize: number;
+  expectedPsi: number;
+  counts: number[];
+}) => ({
   psi: f.psi,
   sampleSize: f.sampleSize,
   referenceSize: f.referenceSize,

@@ -81,7 +81,7 @@ describe("noise ceiling and minimum window", () => {
   it("simulated no-drift windows exceed the ceiling about once in a thousand, the mean about half the time", () => {
     // A deterministic LCG so the test is reproducible; 10 equal bins, m = 2000 reference rows, n = 300.
     let seed = 12345;
-    const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const uniform = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const bins = 10;
     const reference = new Array<number>(bins).fill(1 / bins);
     const n = 300;
