@@ -1,6 +1,7 @@
 import { badRequest } from "@/server/errors";
 import type { Signature } from "@/contracts/signature";
 import { binCount, binIndex, type FeatureBins, type FeatureKind } from "@/contracts/feature-bins";
+import { featureValueFromText, type TypedFeatureValue } from "@/contracts/feature-values";
 
 export const DEFAULT_BINS = 10;
 /** A string feature with more distinct values keeps the most frequent ones; the rest share the "other" bin. */
@@ -42,48 +43,39 @@ function proportionsOf(feature: FeatureBins, values: ReadonlyArray<number | stri
   return counts.map((count) => count / values.length);
 }
 
-/** A decimal number as CSV writes one (surrounding spaces allowed); "0x1F", "Infinity" and "" are not numbers. */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A numeric input's cell as a number: a number as it is, a CSV cell's text parsed when it is a decimal number. */
-function asNumber(value: number | string): number {
-  if (typeof value === "number") return value;
-  const trimmed = value.trim();
-  return NUMBER.test(trimmed) ? Number(trimmed) : NaN;
-}
-
-function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>): number[] {
-  return column.map((cell, row) => {
-    const value = asNumber(cell);
-    if (!Number.isFinite(value)) {
-      throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${cell}"`, {
-        field: spec.name,
-        row: row + 1,
-      });
-    }
-    return value;
-  });
-}
-
-const TRUE_VALUES = new Set(["true", "1"]);
-const FALSE_VALUES = new Set(["false", "0"]);
+const WHAT: Record<InputSpec["type"], string> = {
+  float32: "a number",
+  float64: "a number",
+  int64: "a whole number",
+  bool: "true/false",
+  string: "a string",
+};
 
 /**
- * A string input's values are the cells' exact text, never parsed: "01001", "1001" and "1e3" are three categories,
- * as the runtime (which receives JSON strings) and the captured rows see them. A number handed in by a caller that
- * built columns itself becomes its JS string form. The runtime sees booleans as true/false, so the sample's 1/0 or
- * TRUE/FALSE become the strings it will match.
+ * A column read as the runtime would read its JSON values, by the declared type (contracts/feature-values.ts): a
+ * CSV cell's text is parsed for numeric and bool inputs and kept verbatim for string inputs ("01001", "1001" and
+ * "1e3" are three categories). Numbers handed in by a caller that built columns itself are taken as they are (a
+ * string input gets their JS string form). A cell that is not a value of its type fails with a 400 naming it.
  */
-function categoricalValues(spec: InputSpec, column: ReadonlyArray<number | string>): string[] {
-  if (spec.type !== "bool") return column.map((value) => (typeof value === "string" ? value : String(value)));
-  return column.map((value, row) => {
-    const text = String(value).trim().toLowerCase();
-    if (TRUE_VALUES.has(text)) return "true";
-    if (FALSE_VALUES.has(text)) return "false";
-    throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (bool) is not true/false: "${value}"`, {
-      field: spec.name,
-      row: row + 1,
-    });
+function typedValues(spec: InputSpec, column: ReadonlyArray<number | string>): TypedFeatureValue[] {
+  return column.map((cell, row) => {
+    const value =
+      typeof cell === "number"
+        ? spec.type === "string"
+          ? String(cell)
+          : spec.type === "bool"
+            ? featureValueFromText("bool", String(cell))
+            : Number.isFinite(cell)
+              ? cell
+              : undefined
+        : featureValueFromText(spec.type, cell);
+    if (value === undefined) {
+      throw badRequest(
+        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not ${WHAT[spec.type]}: "${cell}"`,
+        { field: spec.name, row: row + 1 },
+      );
+    }
+    return value;
   });
 }
 
@@ -98,11 +90,13 @@ function topCategories(values: readonly string[]): string[] {
 }
 
 function featureBins(spec: InputSpec, column: ReadonlyArray<number | string>, bins: number) {
+  const typed = typedValues(spec, column);
   if (spec.type === "string" || spec.type === "bool") {
-    const values = categoricalValues(spec, column);
+    // The runtime compares String(value): a string is itself, a boolean "true"/"false".
+    const values = typed.map(String);
     return { bins: { kind: "CATEGORICAL" as const, edges: [], categories: topCategories(values) }, values };
   }
-  const values = numericValues(spec, column);
+  const values = typed.map(Number);
   const distinct = [...new Set(values)].sort((a, b) => a - b);
   if (distinct.length <= bins) {
     return { bins: { kind: "CATEGORICAL" as const, edges: [], categories: distinct.map(String) }, values };

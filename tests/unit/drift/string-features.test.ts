@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binIndex } from "@/contracts/feature-bins";
+import { featureValueFromText } from "@/contracts/feature-values";
 import type { VariantConfig } from "@/contracts/runtime-control";
 import { VariantFeatureHistograms } from "@/runtime/feature-histograms";
 import { validateRows } from "@/runtime/serving/signature-validation";
@@ -85,5 +86,26 @@ describe("a string feature that looks numeric keeps its exact string form end to
     const { columns } = parseSampleCsv("b\nTRUE\n 0\n1\nfalse\n");
     const [b] = computeReferenceProfile(columns, { inputs: [{ name: "b", type: "bool" }] }).features;
     expect(b).toMatchObject({ kind: "CATEGORICAL", categories: ["false", "true"], proportions: [0.5, 0.5, 0] });
+  });
+
+  it("featureValueFromText reads a cell by its declared type, as the runtime reads the JSON value", () => {
+    expect(["01001", " 42", "1e3", ""].map((t) => featureValueFromText("string", t))).toEqual([
+      "01001",
+      " 42",
+      "1e3",
+      "",
+    ]);
+    expect(["01001", " 1.5 ", "-.5", "1e3"].map((t) => featureValueFromText("float32", t))).toEqual([
+      1001, 1.5, -0.5, 1000,
+    ]);
+    expect(["0x1F", "Infinity", "NaN", "", "1,5", "1e999"].map((t) => featureValueFromText("float64", t))).toEqual(
+      new Array(6).fill(undefined),
+    );
+    expect(["007", "1.5", "9007199254740993"].map((t) => featureValueFromText("int64", t))).toEqual([
+      7,
+      undefined,
+      undefined,
+    ]);
+    expect(["TRUE", " 0", "yes"].map((t) => featureValueFromText("bool", t))).toEqual([true, false, undefined]);
   });
 });
