@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { FeedbackOutput } from "@/contracts/feedback";
 import { db } from "@/server/db/client";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { unique } from "@/tests/integration/registry/fixtures";
@@ -12,7 +13,7 @@ const LATER = "2026-12-02T13:00:00.000Z";
 const EARLIER = "2026-12-02T11:00:00.000Z";
 
 type Row = { index: number; status: string; predictionId?: string; note?: string };
-type Answer = { counts: Record<string, number>; rows: Row[] };
+type Answer = { counts: FeedbackOutput["counts"]; rows: Row[] };
 
 let token: string;
 let userId: string;
