@@ -123,11 +123,25 @@ async function importVariant(deps: ImportDeps, endpoint: SageMakerEndpoint, vari
   }
 }
 
+/**
+ * The variants to read: those serving now, those read before (a variant may be gone while its last hour of capture is
+ * not yet imported), and the folders S3 lists under the endpoint (some S3-compatible stores list no folders).
+ */
+async function variantsOf(deps: ImportDeps, endpoint: SageMakerEndpoint): Promise<string[]> {
+  const cursors = await deps.db.sageMakerCaptureCursor.findMany({
+    where: { endpointName: endpoint.name },
+    select: { variantName: true },
+  });
+  const listed = await deps.objects.variants(endpoint.name);
+  const names = [...endpoint.variants.map((v) => v.variantName), ...cursors.map((c) => c.variantName), ...listed];
+  return [...new Set(names)].sort();
+}
+
 /** One import run over every SageMaker endpoint's variants: the objects captured since the last run. */
 export async function importSageMakerCaptures(deps: ImportDeps): Promise<ImportSummary> {
   const summary: ImportSummary = { objects: 0, records: 0, malformedLines: 0, malformed: [] };
   for (const endpoint of await sageMakerEndpoints(deps)) {
-    for (const variant of await deps.objects.variants(endpoint.name)) {
+    for (const variant of await variantsOf(deps, endpoint)) {
       await importVariant(deps, endpoint, variant, summary);
     }
   }
