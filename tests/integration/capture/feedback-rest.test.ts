@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FeedbackOutput } from "@/contracts/feedback";
 import { db } from "@/server/db/client";
+import { allEndpoints } from "@/server/rest/endpoints";
+import { buildOpenApiDocument } from "@/server/rest/openapi";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { unique } from "@/tests/integration/registry/fixtures";
 import { databaseFingerprint } from "@/tests/integration/security/world";
@@ -133,7 +135,14 @@ describe("POST /endpoints/{endpoint}/feedback", () => {
     expect(bad.json.error?.code).toBe("BAD_REQUEST");
     const issues = (bad.json.error as unknown as { details: { issues: { path: string }[] } }).details.issues;
     expect(issues.map((issue) => issue.path).sort()).toEqual(
-      ["outcomes.1.label", "outcomes.4.knownAt", "outcomes.4.predictionId", "outcomes.5.predictionId", "outcomes.6.value"].sort(),
+      [
+        "outcomes.1.label",
+        "outcomes.4.knownAt",
+        "outcomes.4.predictionId",
+        "outcomes.5.predictionId",
+        "outcomes.6.predictionId",
+        "outcomes.6.value",
+      ].sort(),
     );
 
     const structural = await send(endpoint.name, [
@@ -268,4 +277,12 @@ describe("POST /endpoints/{endpoint}/feedback", () => {
     expect(counts[0]!.unchanged + counts[1]!.unchanged).toBe(2_000);
     expect(await db().predictionOutcome.count({ where: { endpointId: endpoint.id } })).toBe(2_000);
   }, 60_000);
+
+  it("is documented in the OpenAPI document with its all-or-nothing semantics and its scope", () => {
+    const operation = buildOpenApiDocument(allEndpoints).paths?.["/endpoints/{endpoint}/feedback"]?.post;
+    expect(operation?.description).toContain("All or nothing");
+    expect(operation?.description).toContain("`unchanged`");
+    expect(operation?.description).toContain("Requires scope `feedback:write`");
+    expect(operation?.responses?.["200"]).toBeDefined();
+  });
 });
