@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   "pricing:manage": ["ADMIN"],
   "budgets:manage": ["MANAGER", "ADMIN"],
   "alerts:manage": ["MANAGER", "ADMIN"],
+  /** Sending ground truth (outcomes of an endpoint's predictions) through the API: the owning team's people. */
+  "feedback:write": ["DATA_SCIENTIST", "MANAGER", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

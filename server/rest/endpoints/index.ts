@@ -1,6 +1,12 @@
 import type { Endpoint } from "@/server/rest/endpoint";
 import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
+import { feedbackEndpoints } from "@/server/rest/endpoints/feedback";
 import { registryEndpoints } from "@/server/rest/endpoints/registry";
 
-export const allEndpoints: Endpoint[] = [...experimentEndpoints, ...registryEndpoints, ...artifactEndpoints];
+export const allEndpoints: Endpoint[] = [
+  ...experimentEndpoints,
+  ...registryEndpoints,
+  ...artifactEndpoints,
+  ...feedbackEndpoints,
+];

@@ -115,6 +115,12 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
     path: `/models/${w.teams[s].modelName}/aliases/champion`,
     json: { version: 1, reason: "matrix" },
   }),
+  "POST /endpoints/{endpoint}/feedback": (w, s) => ({
+    path: `/endpoints/${w.teams[s].endpointName}/feedback`,
+    json: {
+      outcomes: [{ predictionId: "00000000-0000-4000-8000-000000000000", label: "1", knownAt: "2026-12-02T00:00:00Z" }],
+    },
+  }),
   "DELETE /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/old`,
     json: { reason: "matrix" },

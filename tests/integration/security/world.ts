@@ -22,6 +22,7 @@ export type TeamWorld = {
   /** A FINISHED run holding a real ONNX model at model.onnx (register a version from it). */
   finishedRunId: string;
   endpointId: string;
+  endpointName: string;
   /** A SUCCEEDED deployment on the endpoint. */
   deploymentId: string;
   /** A production promotion waiting for approval, requested by someone else of the team. */
@@ -148,6 +149,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     runId: running.id,
     finishedRunId: run.id,
     endpointId: endpoint.id,
+    endpointName: endpoint.name,
     deploymentId,
     promotionId,
     alertId: alert.id,
