@@ -8,6 +8,11 @@ import { z } from "zod";
  * - NUMERIC, inner edges e[0..B-2] (strictly increasing): bin 0 = (−∞, e0], bin i = (e[i-1], e[i]],
  *   bin B−1 = (e[B-2], +∞).
  * - CATEGORICAL, categories c[0..K-1]: bin k holds String(value) === c[k]; bin K collects every other value.
+ *
+ * The signature's declared input type decides the kind, never the look of a value: `string` and `bool` inputs are
+ * CATEGORICAL and a string is compared by its exact text ("01001" ≠ "1001" ≠ "1e3"; nothing is parsed as a number);
+ * numeric inputs are NUMERIC, or CATEGORICAL over the canonical JS strings of their few distinct numbers (String(7),
+ * String(7n) and String(0.5) are what the runtime's validated float/int64 values give).
  */
 
 export type FeatureKind = "NUMERIC" | "CATEGORICAL";
@@ -29,7 +34,10 @@ export function numericBinIndex(edges: ArrayLike<number>, value: number): number
   return low;
 }
 
-/** The bin a value falls in; categorical values are compared as String(value) (unseen → the last bin). */
+/**
+ * The bin a value falls in; categorical values are compared as String(value), so a string by its exact text (unseen
+ * → the last bin). A NUMERIC feature is only ever given numbers (the runtime validates float/int64 inputs as such).
+ */
 export function binIndex(feature: FeatureBins, value: number | bigint | boolean | string): number {
   if (feature.kind === "NUMERIC") return numericBinIndex(feature.edges, Number(value));
   const index = feature.categories.indexOf(String(value));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decisionThresholdSchema, outcomeClassesSchema } from "@/contracts/outcomes";
 import { taskTypeSchema } from "@/contracts/enums";
 import { MAX_INT4 } from "@/contracts/limits";
 
@@ -54,13 +55,33 @@ export const versionNumberSchema = z
       .max(MAX_INT4, `Versions are at most ${MAX_INT4}`),
   );
 
-export const createModelInput = z.object({
-  name: modelNameSchema,
-  team: z.string().trim().min(1).max(200).optional(),
-  taskType: taskTypeSchema,
-  tags: tagsSchema.optional(),
-  description: descriptionSchema.optional(),
-});
+const onlyClassifiersHaveClasses = "Only classifiers have classes and a decision threshold";
+
+export const createModelInput = z
+  .object({
+    name: modelNameSchema,
+    team: z.string().trim().min(1).max(200).optional(),
+    taskType: taskTypeSchema,
+    tags: tagsSchema.optional(),
+    description: descriptionSchema.optional(),
+    /** Classifiers: class names in order (binary: negative first, positive last) and the positive decision threshold. */
+    outcomeClasses: outcomeClassesSchema.optional(),
+    decisionThreshold: decisionThresholdSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.taskType === "CLASSIFICATION") return;
+    for (const field of ["outcomeClasses", "decisionThreshold"] as const) {
+      if (input[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: onlyClassifiersHaveClasses });
+    }
+  });
+
+/** A classifier's classes and decision threshold (contracts/outcomes.ts says how predictions map onto them). */
+export const outcomeSettingsInput = z
+  .object({ outcomeClasses: outcomeClassesSchema.optional(), decisionThreshold: decisionThresholdSchema.optional() })
+  .refine((input) => input.outcomeClasses !== undefined || input.decisionThreshold !== undefined, {
+    message: "Change the classes, the decision threshold or both",
+  });
 
 export const updateModelInput = z
   .object({ description: descriptionSchema.optional(), tags: tagsSchema.optional() })

@@ -50,6 +50,7 @@ async function mainPages(): Promise<string[]> {
     "/approvals",
     "/dashboards/latency",
     "/dashboards/cost",
+    "/dashboards/quality",
     "/dashboards/drift",
     `/dashboards/drift/${endpointId}`,
     `/dashboards/drift/${endpointId}/${DRIFT_FEATURE}`,

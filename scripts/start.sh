@@ -33,7 +33,8 @@ npx next build >/tmp/modelport-build.log 2>&1 || { tail -50 /tmp/modelport-build
 
 pids=()
 second_release=""
-cleanup() { for pid in "${pids[@]}" $second_release; do kill "$pid" 2>/dev/null || true; done; }
+demo_traffic=""
+cleanup() { for pid in "${pids[@]}" $second_release $demo_traffic; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 # The runtime and the worker run as in production, so their refusal of unsafe settings applies here too.
 NODE_ENV=production npx tsx runtime/main.ts & pids+=($!)
@@ -44,6 +45,11 @@ NODE_ENV=production npx tsx workers/main.ts & pids+=($!)
 npx tsx prisma/seed/second-release-main.ts & second_release=$!
 npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT" & pids+=($!)
 wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
+# DEMO predictions and, later, DEMO outcomes for a share of them, so every dashboard and queue fills within minutes.
+# Not in pids either: the portal keeps running if it stops.
+if [ "${MODELPORT_DEMO_TRAFFIC:-1}" != "0" ]; then
+  npx tsx scripts/demo-traffic/main.ts >.data/demo-traffic.log 2>&1 & demo_traffic=$!
+fi
 cat <<TXT
 
   Modelport is running at http://localhost:$PORT
@@ -54,8 +60,9 @@ $(npx tsx scripts/print-demo-users.ts)
   API reference: http://localhost:$PORT/api/v1/openapi.json
   Model runtime:  $RUNTIME_URL (predict: POST /v1/endpoints/<endpoint>/predict, metrics: /metrics with the bearer token in .data/runtime-metrics-token)
   Prometheus:     $PROMETHEUS_URL (scrapes the runtime and the worker's 127.0.0.1:$WORKER_METRICS_PORT/metrics)
-  Dashboards (latency, cost, drift) show only what Prometheus measured: feed them DEMO traffic from another
-  terminal with \`npm run traffic\` (add \`-- --drift amount\` to shift transaction amounts after 2 minutes).
+  DEMO traffic and feedback run in the background (log: .data/demo-traffic.log; MODELPORT_DEMO_TRAFFIC=0 turns them
+  off): the latency, cost, drift and quality dashboards show only what was measured from it. For more, or drift,
+  run \`npm run traffic\` from another terminal (add \`-- --drift amount\` to shift transaction amounts after 2 minutes).
   Press Ctrl+C to stop.
 TXT
 wait -n "${pids[@]}"

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_REST_RATE_LIMIT_PER_MINUTE } from "@/contracts/token-scopes";
+import { CAPTURE_STREAM_KEY as DEFAULT_CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false"])
@@ -101,6 +102,12 @@ const schema = z.object({
   MODELPORT_SAGEMAKER_REGION: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).optional(),
   MODELPORT_SAGEMAKER_CLOUDWATCH_ENDPOINT_URL: z.string().url().optional(),
+  /** Where SageMaker model data goes; the capture import runs only when it (and so the SageMaker target) is set. */
+  MODELPORT_SAGEMAKER_S3_PREFIX: z.string().min(1).optional(),
+  /** How often the worker imports SageMaker endpoints' data capture (JSONL in S3) into the capture stream. */
+  SAGEMAKER_CAPTURE_IMPORT_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** The Redis Stream captured predictions go through on their way to the prediction log. */
+  CAPTURE_STREAM_KEY: z.string().min(1).default(DEFAULT_CAPTURE_STREAM_KEY),
   // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).
   /** Redis for the rate-limit counters; REDIS_URL when unset. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),

@@ -5,6 +5,7 @@ import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/job
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
+import { sageMakerCaptureImportJob } from "@/server/jobs/sagemaker-capture-import";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { sloCheckJob } from "@/server/jobs/slo-check";
@@ -32,6 +33,7 @@ const JOBS: readonly WorkerJob[] = [
   driftScanJob,
   costForecastJob,
   sloCheckJob,
+  sageMakerCaptureImportJob,
   labelSamplingJob,
 ];
 const context = systemContextFromEnv();

@@ -1,5 +1,6 @@
 import type { RunnableCommand } from "@/cli/command";
 import { artifactsUploadCommand } from "@/cli/commands/artifacts-upload";
+import { feedbackSendCommand } from "@/cli/commands/feedback-send";
 import { loginCommand } from "@/cli/commands/login";
 import { modelsAliasCommand } from "@/cli/commands/models-alias";
 import { modelsListCommand } from "@/cli/commands/models-list";
@@ -17,4 +18,5 @@ export const COMMANDS: RunnableCommand[] = [
   modelsRegisterCommand,
   modelsListCommand,
   modelsAliasCommand,
+  feedbackSendCommand,
 ];

@@ -66,6 +66,7 @@ export function DriftFeaturePage({ endpointId, feature }: { endpointId: string; 
                   sampleSize={latest.sampleSize}
                   referenceSize={latest.referenceSize}
                   expectedPsi={latest.expectedPsi}
+                  noiseCeiling={latest.noiseCeiling}
                 />
                 <DriftStatusBadge status={latest.status} />
               </span>

@@ -67,6 +67,7 @@ const COLUMNS = [
             sampleSize={worst.sampleSize}
             referenceSize={worst.referenceSize}
             expectedPsi={worst.expectedPsi}
+            noiseCeiling={worst.noiseCeiling}
           />
         </span>
       );

@@ -52,7 +52,7 @@ export function DriftHeatmap({
                 const cell = report.features.find((f) => f.name === feature);
                 if (!cell)
                   return <td key={report.id} className="h-7 min-w-12 rounded bg-slate-50" aria-label="no data" />;
-                const label = `${feature} at ${formatDateTime(report.windowEnd)}: PSI ${formatPsi(cell.psi)}, n = ${formatRows(cell.sampleSize)}, m = ${formatRows(cell.referenceSize)}, no-drift ≈ ${formatPsi(cell.expectedPsi)}, ${cell.status}`;
+                const label = `${feature} at ${formatDateTime(report.windowEnd)}: PSI ${formatPsi(cell.psi)}, n = ${formatRows(cell.sampleSize)}, m = ${formatRows(cell.referenceSize)}, no-drift ≈ ${formatPsi(cell.expectedPsi)}, noise ceiling ${formatPsi(cell.noiseCeiling)}, ${cell.status}`;
                 return (
                   <td key={report.id} className="p-0">
                     <Link
@@ -76,7 +76,8 @@ export function DriftHeatmap({
       </table>
       <p className="mt-2 text-xs text-slate-500">
         Green below {thresholds.warnPsi}, amber from {thresholds.warnPsi} (warn), red from {thresholds.alertPsi}{" "}
-        (alert); grey: too few rows to judge.
+        (alert), but only when the PSI is also above its noise ceiling (the PSI sampling noise alone exceeds once in a
+        thousand windows, shown in each cell&apos;s description); grey: too few rows to judge.
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import { tableClasses as t } from "@/components/ui/table-classes";
 import type { RouterOutputs } from "@/trpc/react";
 import { driftFeatureHref, formatPsi, formatRows } from "@/components/drift/drift-format";
 import { DriftStatusBadge } from "@/components/drift/drift-status-badge";
+import { NOISE_CEILING_HELP } from "@/components/drift/noise-ceiling-help";
 
 type Report = RouterOutputs["drift"]["model"]["reportsByVariant"][number]["reports"][number];
 
@@ -37,7 +38,14 @@ export function LatestReportTable({
               m (reference)
             </th>
             <th scope="col" className={`${t.th} text-right`}>
-              No-drift PSI
+              <abbr title={NOISE_CEILING_HELP} className="cursor-help no-underline">
+                No-drift PSI
+              </abbr>
+            </th>
+            <th scope="col" className={`${t.th} text-right`}>
+              <abbr title={NOISE_CEILING_HELP} className="cursor-help no-underline">
+                Noise ceiling
+              </abbr>
             </th>
             <th scope="col" className={t.th}>
               Status
@@ -59,6 +67,7 @@ export function LatestReportTable({
               <td className={`${t.td} text-right tabular-nums`}>{formatRows(f.sampleSize)}</td>
               <td className={`${t.td} text-right tabular-nums`}>{formatRows(f.referenceSize)}</td>
               <td className={`${t.td} text-right tabular-nums`}>{formatPsi(f.expectedPsi)}</td>
+              <td className={`${t.td} text-right tabular-nums`}>{formatPsi(f.noiseCeiling)}</td>
               <td className={t.td}>
                 <DriftStatusBadge status={f.status} />
               </td>

@@ -36,6 +36,7 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
             <NavLink href="/dashboards/latency">Latency</NavLink>
             <NavLink href="/dashboards/drift">Drift</NavLink>
             <NavLink href="/dashboards/cost">Cost</NavLink>
+            <NavLink href="/dashboards/quality">Quality</NavLink>
             {canAudit && <NavLink href="/admin/audit">Audit log</NavLink>}
             {canAdmin && <NavLink href="/admin/users">Users</NavLink>}
             {canAdmin && <NavLink href="/admin/pricing">Pricing</NavLink>}

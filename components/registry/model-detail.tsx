@@ -11,6 +11,7 @@ import { AliasHistoryTimeline } from "@/components/registry/alias-history-timeli
 import { AliasesPanel } from "@/components/registry/aliases-panel";
 import { MarkdownDescription } from "@/components/registry/markdown-description";
 import { ModelHeader } from "@/components/registry/model-header";
+import { OutcomeSettingsCard } from "@/components/registry/outcome-settings-card";
 import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
@@ -38,9 +39,21 @@ export function ModelDetail({ name }: { name: string }) {
         <Card title="Description" className="min-w-0 xl:col-span-2">
           <MarkdownDescription text={data.description} />
         </Card>
-        <Card title="Aliases" className="min-w-0">
-          <AliasesPanel model={data} canWrite={canWrite} />
-        </Card>
+        <div className="flex min-w-0 flex-col gap-6">
+          <Card title="Aliases" className="min-w-0">
+            <AliasesPanel model={data} canWrite={canWrite} />
+          </Card>
+          {data.outcome && (
+            <Card title="Outcome classes" className="min-w-0">
+              <OutcomeSettingsCard
+                modelName={data.name}
+                classes={data.outcome.classes}
+                decisionThreshold={data.outcome.decisionThreshold}
+                canWrite={canWrite}
+              />
+            </Card>
+          )}
+        </div>
         <Card title={`Versions (${data.versions.length})`} className="min-w-0 xl:col-span-3">
           <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
         </Card>

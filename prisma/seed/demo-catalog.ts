@@ -27,6 +27,8 @@ export type DemoModel = {
   primaryMetric: { key: string; shape: MetricShape; best: number; worst: number };
   /** Hyper-parameter grid sampled per run. */
   params: Record<string, readonly (string | number)[]>;
+  /** Classifiers: class names (negative first, positive last) and the decision threshold. */
+  outcome?: { classes: string[]; decisionThreshold: number };
 };
 
 const GBT_PARAMS = {
@@ -65,6 +67,7 @@ export const DEMO_MODELS: DemoModel[] = [
     owner: "dana.scientist@modelport.dev",
     primaryMetric: { key: "val_auc", shape: "score", best: 0.965, worst: 0.86 },
     params: GBT_PARAMS,
+    outcome: { classes: ["legit", "fraud"], decisionThreshold: 0.5 },
   },
   {
     name: "chargeback-risk",
@@ -76,6 +79,7 @@ export const DEMO_MODELS: DemoModel[] = [
     owner: "dana.scientist@modelport.dev",
     primaryMetric: { key: "val_auc", shape: "score", best: 0.91, worst: 0.78 },
     params: GBT_PARAMS,
+    outcome: { classes: ["kept", "charged-back"], decisionThreshold: 0.5 },
   },
   {
     name: "account-takeover-detector",

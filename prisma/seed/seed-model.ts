@@ -108,6 +108,8 @@ export async function seedModel(database: Db, ctx: ServiceContext, model: DemoMo
     taskType: model.taskType,
     tags: model.tags,
     description: model.description,
+    outcomeClasses: model.outcome?.classes,
+    decisionThreshold: model.outcome?.decisionThreshold,
   });
   // Versions are registered as the team found better runs over time.
   for (const run of registered) {

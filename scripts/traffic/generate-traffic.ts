@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { seededRandom } from "@/training/random";
 import { endpointInputs, listRuntimeEndpoints } from "@/scripts/traffic/runtime-endpoints";
-import { DRIFT_SCENARIO_NAMES, malformed, rowStream, sourceFor, type Row } from "@/scripts/traffic/row-sources";
+import {
+  DRIFT_SCENARIO_NAMES,
+  labelledRowStream,
+  malformed,
+  sourceFor,
+  type LabelledRow,
+  type Row,
+} from "@/scripts/traffic/row-sources";
 import { emptyTally, recordLatency, type EndpointTally } from "@/scripts/traffic/tally";
 
 export type TrafficOptions = {
@@ -35,6 +42,18 @@ export type TrafficOptions = {
   signal?: AbortSignal;
   onProgress?: (progress: TrafficSummary) => void;
   progressEveryMs?: number;
+  /** Called for every answered request with the rows' prediction ids and true outcomes (for demo feedback). */
+  onServed?: (served: ServedBatch) => void;
+};
+
+/** One answered request: which rows were predicted (ids from the runtime) and what was true for each. */
+export type ServedBatch = {
+  endpoint: string;
+  source: string;
+  variant: string;
+  predictionIds: string[];
+  targets: number[];
+  servedAt: Date;
 };
 
 export type TrafficSummary = {
@@ -46,7 +65,12 @@ export type TrafficSummary = {
   unmatched: string[];
 };
 
-type Target = { tally: EndpointTally; inputs: string[]; nextRow: () => Row; drifts: Array<(row: Row) => Row> };
+type Target = {
+  tally: EndpointTally;
+  inputs: string[];
+  nextRow: () => LabelledRow;
+  drifts: Array<(row: Row) => Row>;
+};
 
 async function resolveTargets(options: TrafficOptions, seed: number) {
   const unknown = (options.drift ?? []).filter((name) => !DRIFT_SCENARIO_NAMES.includes(name));
@@ -72,7 +96,7 @@ async function resolveTargets(options: TrafficOptions, seed: number) {
     targets.push({
       tally: emptyTally(endpoint.endpointName, source.name),
       inputs,
-      nextRow: rowStream(source, seed + 1_000 * (index + 1)),
+      nextRow: labelledRowStream(source, seed + 1_000 * (index + 1)),
       drifts,
     });
   }
@@ -84,7 +108,13 @@ async function resolveTargets(options: TrafficOptions, seed: number) {
   return { targets, unmatched };
 }
 
-async function send(options: TrafficOptions, target: Target, rows: Row[], routingKey: string | undefined) {
+const predictionIdsOf = (body: unknown): string[] => {
+  const ids = typeof body === "object" && body !== null && "predictionIds" in body ? body.predictionIds : undefined;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
+};
+
+async function send(options: TrafficOptions, target: Target, batch: LabelledRow[], routingKey: string | undefined) {
+  const rows = batch.map((labelled) => labelled.row);
   const started = performance.now();
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (routingKey) headers["x-routing-key"] = routingKey;
@@ -104,6 +134,14 @@ async function send(options: TrafficOptions, target: Target, rows: Row[], routin
     tally.okRequests++;
     tally.rows += rows.length;
     tally.rowsByVariant[variant] = (tally.rowsByVariant[variant] ?? 0) + rows.length;
+    options.onServed?.({
+      endpoint: tally.endpoint,
+      source: tally.source,
+      variant,
+      predictionIds: predictionIdsOf(body),
+      targets: batch.map((labelled) => labelled.target),
+      servedAt: new Date(),
+    });
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     tally.errors.network = (tally.errors.network ?? 0) + 1;
@@ -154,12 +192,12 @@ export async function generateTraffic(options: TrafficOptions): Promise<TrafficS
     const target = targets[slot % targets.length]!;
     const drifting = driftActive();
     const rows = Array.from({ length: options.batch }, () => {
-      const row = target.nextRow();
-      return drifting ? target.drifts.reduce((r, apply) => apply(r), row) : row;
+      const labelled = target.nextRow();
+      return drifting ? { ...labelled, row: target.drifts.reduce((r, apply) => apply(r), labelled.row) } : labelled;
     });
     if (drifting && target.drifts.length > 0) target.tally.driftedRows += rows.length;
     if (random.uniform() < (options.badRows ?? 0)) {
-      rows[0] = malformed(rows[0]!, target.inputs);
+      rows[0] = { ...rows[0]!, row: malformed(rows[0]!.row, target.inputs) };
       target.tally.malformedRequests++;
     }
     const keys = options.routingKeys ?? 200;

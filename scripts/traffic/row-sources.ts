@@ -55,11 +55,15 @@ export function sourceFor(inputs: readonly string[]): RowSource | undefined {
 
 const BLOCK_ROWS = 2_000;
 
+/** A row and what was true for it in the generator (fraud 0/1, delivery minutes): the demo's ground truth. */
+export type LabelledRow = { row: Row; target: number };
+
 /**
- * An endless stream of rows from one generator. Each block of rows uses its own seed (offset from `seed`), so a
- * run is reproducible and production rows differ from the training rows (which use the generator's default seed).
+ * An endless stream of rows from one generator, each with its true outcome. Each block of rows uses its own seed
+ * (offset from `seed`), so a run is reproducible and production rows differ from the training rows (which use the
+ * generator's default seed).
  */
-export function rowStream(source: RowSource, seed: number): () => Row {
+export function labelledRowStream(source: RowSource, seed: number): () => LabelledRow {
   let block: Dataset | undefined;
   let blockIndex = -1;
   let position = BLOCK_ROWS;
@@ -71,8 +75,15 @@ export function rowStream(source: RowSource, seed: number): () => Row {
     }
     const current = block;
     const index = position++;
-    return Object.fromEntries(current.featureNames.map((name, f) => [name, current.columns[f]?.[index] ?? 0]));
+    const row = Object.fromEntries(current.featureNames.map((name, f) => [name, current.columns[f]?.[index] ?? 0]));
+    return { row, target: current.target[index] ?? 0 };
   };
+}
+
+/** The rows of `labelledRowStream` without their outcomes. */
+export function rowStream(source: RowSource, seed: number): () => Row {
+  const next = labelledRowStream(source, seed);
+  return () => next().row;
 }
 
 /** A deliberately malformed row (its first feature is missing), so the runtime rejects the request with a 400. */

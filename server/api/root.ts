@@ -8,6 +8,7 @@ import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
 import { labelsRouter } from "@/server/api/routers/labels";
 import { latencyRouter } from "@/server/api/routers/latency";
+import { qualityRouter } from "@/server/api/routers/quality";
 import { registryRouter } from "@/server/api/routers/registry";
 import { sessionRouter } from "@/server/api/routers/session";
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   experiments: experimentsRouter,
   labels: labelsRouter,
   latency: latencyRouter,
+  quality: qualityRouter,
   registry: registryRouter,
 });
 

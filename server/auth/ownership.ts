@@ -108,6 +108,13 @@ export async function ownerOfEndpoint(ctx: ReadContext, endpointId: string): Pro
   return teamOwner(endpoint.model.team, `Endpoint ${endpoint.name}`);
 }
 
+/** The same, for an endpoint named in a REST path (e.g. feedback). */
+export async function ownerOfEndpointNamed(ctx: ReadContext, name: string): Promise<Owner> {
+  const endpoint = await ctx.db.endpoint.findUnique({ where: { name }, select: { model: modelTeamSelect } });
+  if (!endpoint) throw notFound(`Endpoint "${name}"`);
+  return teamOwner(endpoint.model.team, `Endpoint ${name}`);
+}
+
 export async function ownerOfDeployment(ctx: ReadContext, deploymentId: string): Promise<Owner> {
   const deployment = await ctx.db.deployment.findUnique({
     where: { id: deploymentId },

@@ -24,6 +24,8 @@ type EndpointShape<
   /** OpenAPI-style path below /api/v1, e.g. "/runs/{runId}". */
   path: string;
   summary: string;
+  /** Longer text for the OpenAPI document (semantics a summary cannot carry). */
+  description?: string;
   tag: string;
   params?: P;
   query?: Q;

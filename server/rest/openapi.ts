@@ -55,7 +55,7 @@ export function buildOpenApiDocument(endpoints: Endpoint[]) {
       path: spec.path,
       summary: spec.summary,
       tags: [spec.tag],
-      description,
+      description: spec.description ? `${spec.description}\n\n${description}` : description,
       security,
       request: {
         params: spec.params,

@@ -7,6 +7,7 @@ import { listModelTags, listTeams } from "@/server/services/registry/list-facets
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
+import { setOutcomeSettings } from "@/server/services/registry/outcome-settings";
 import {
   aliasEventListOutput,
   aliasProtectionOutput,
@@ -19,6 +20,8 @@ import {
   modelDetailOutput,
   modelListOutput,
   modelRefInput,
+  outcomeSettingsOutput,
+  outcomeSettingsProcedureInput,
   registeredVersionOutput,
   registerVersionProcedureInput,
   removeAliasProcedureInput,
@@ -91,6 +94,9 @@ export const registryRouter = createTRPCRouter({
   updateModel: ownedProcedure("models:write", updateModelProcedureInput, byModel)
     .output(updatedModelOutput)
     .mutation(({ ctx, input }) => updateModel(ctx.service, input.name, input.changes)),
+  setOutcomeSettings: ownedProcedure("models:write", outcomeSettingsProcedureInput, byModel)
+    .output(outcomeSettingsOutput)
+    .mutation(({ ctx, input }) => setOutcomeSettings(ctx.service, input.name, input.changes)),
   registerVersion: ownedProcedure("models:write", registerVersionProcedureInput, byModel)
     .output(registeredVersionOutput)
     .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),

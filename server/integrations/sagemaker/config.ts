@@ -67,6 +67,9 @@ const configFields = z.object({
     })
     .prefault({}),
   modelDataS3Prefix: s3PrefixSchema,
+  /** Where SageMaker data capture writes ({prefix}/{EndpointName}/{VariantName}/yyyy/mm/dd/hh/*.jsonl); default
+   * {modelDataS3Prefix}/data-capture. */
+  captureS3Prefix: s3PrefixSchema.optional(),
   /** Model artifacts are uploaded encrypted with this KMS key (aws:kms); without it S3-managed keys (AES256). */
   s3KmsKeyId: z.string().trim().min(1).optional(),
   /** An S3-compatible endpoint instead of AWS's (addressed path-style), e.g. a local stand-in. */
@@ -128,6 +131,7 @@ export const sageMakerConfigSchema = configFields
   .transform((config) => ({
     ...config,
     settleTimeoutSeconds: config.settleTimeoutSeconds ?? config.maxExecutionSeconds + ROLLBACK_ALLOWANCE_SECONDS,
+    captureS3Prefix: config.captureS3Prefix ?? `${config.modelDataS3Prefix}/data-capture`,
   }))
   .refine((config) => config.settleTimeoutSeconds > config.maxExecutionSeconds, {
     message:
@@ -164,6 +168,7 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
       VLLM: environment.MODELPORT_SAGEMAKER_IMAGE_VLLM || undefined,
     },
     modelDataS3Prefix: environment.MODELPORT_SAGEMAKER_S3_PREFIX,
+    captureS3Prefix: environment.MODELPORT_SAGEMAKER_CAPTURE_S3_PREFIX || undefined,
     defaultInstanceType: environment.MODELPORT_SAGEMAKER_INSTANCE_TYPE,
     defaultInstanceCount: optionalNumber(environment.MODELPORT_SAGEMAKER_INSTANCE_COUNT),
     rollbackAlarmNames: list(environment.MODELPORT_SAGEMAKER_ROLLBACK_ALARMS),

@@ -1,8 +1,9 @@
-import type { CreateModelCommandInput } from "@aws-sdk/client-sagemaker";
+import type { CreateModelCommandInput, DataCaptureConfig } from "@aws-sdk/client-sagemaker";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
 import {
   createEndpointConfigInput,
+  dataCaptureConfig,
   productionVariants,
   type DesiredVariant,
 } from "@/server/integrations/sagemaker/endpoint-config";
@@ -18,6 +19,8 @@ export type DesiredEndpoint = {
   variants: DesiredVariant[];
   configName: string;
   configInput: ReturnType<typeof createEndpointConfigInput>;
+  /** Data capture of the endpoint's capture policy (absent when the spec carries none). */
+  dataCapture?: DataCaptureConfig;
 };
 
 export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): DesiredEndpoint {
@@ -25,8 +28,9 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
   const models = spec.variants.map((variant) => createModelInput(spec.endpointName, variant, config));
   const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
   const variants = productionVariants(spec, modelNames, config);
-  const configInput = createEndpointConfigInput(spec.endpointName, variants);
+  const dataCapture = dataCaptureConfig(spec.captureRate, config);
+  const configInput = createEndpointConfigInput(spec.endpointName, variants, dataCapture);
   const uploads = spec.variants.flatMap((variant) => modelDataPlan(variant, config).upload ?? []);
   const artifacts = [...new Map(uploads.map((upload) => [upload.uri, upload])).values()];
-  return { artifacts, models, variants, configName: configInput.EndpointConfigName, configInput };
+  return { artifacts, models, variants, configName: configInput.EndpointConfigName, configInput, dataCapture };
 }

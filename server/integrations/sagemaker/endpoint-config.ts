@@ -1,5 +1,6 @@
 import type {
   CreateEndpointConfigCommandInput,
+  DataCaptureConfig,
   DescribeEndpointConfigCommandOutput,
   ProductionVariant,
 } from "@aws-sdk/client-sagemaker";
@@ -40,16 +41,67 @@ export function productionVariants(
     .sort(byName);
 }
 
-/** The config's name hashes its variants (weights included): the same spec always maps to the same config. */
+/**
+ * The share of requests SageMaker captures, as its whole InitialSamplingPercentage: a capture rate above 0 captures at
+ * least 1%. The capture import reads the same number back as each imported row's capture probability.
+ */
+export function samplingPercentage(captureRate: number): number {
+  if (!(captureRate > 0)) return 0;
+  return Math.min(100, Math.max(1, Math.round(captureRate * 100)));
+}
+
+/**
+ * Data capture for an endpoint with a capture policy: request and response bodies (JSON) of the sampled share of
+ * requests, written as JSONL under {captureS3Prefix}/{EndpointName}/{VariantName}/yyyy/mm/dd/hh/ and imported into the
+ * prediction log by the capture import job. Absent when the spec has no capture policy.
+ */
+export function dataCaptureConfig(
+  captureRate: number | undefined,
+  config: Pick<SageMakerConfig, "captureS3Prefix">,
+): DataCaptureConfig | undefined {
+  if (captureRate === undefined) return undefined;
+  const percentage = samplingPercentage(captureRate);
+  return {
+    EnableCapture: percentage > 0,
+    InitialSamplingPercentage: percentage,
+    DestinationS3Uri: config.captureS3Prefix,
+    CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
+    CaptureContentTypeHeader: { JsonContentTypes: ["application/json"] },
+  };
+}
+
+/**
+ * The config's name hashes its variants (weights included) and its data capture: the same spec always maps to the
+ * same config, and a changed capture policy to a new one.
+ */
 export function createEndpointConfigInput(
   endpointName: string,
   variants: DesiredVariant[],
+  dataCapture?: DataCaptureConfig,
 ): CreateEndpointConfigCommandInput & { EndpointConfigName: string } {
+  const hash = contentHash(dataCapture ? { variants, dataCapture } : variants);
   return {
-    EndpointConfigName: endpointConfigResourceName(endpointName, contentHash(variants)),
+    EndpointConfigName: endpointConfigResourceName(endpointName, hash),
     ProductionVariants: variants,
+    ...(dataCapture ? { DataCaptureConfig: dataCapture } : {}),
     Tags: [{ Key: TAG_ENDPOINT, Value: endpointName }],
   };
+}
+
+function comparableCapture(capture: DataCaptureConfig | undefined): string {
+  if (!capture) return "";
+  return canonicalJson({
+    enabled: capture.EnableCapture ?? true,
+    percentage: capture.InitialSamplingPercentage,
+    destination: capture.DestinationS3Uri,
+    modes: (capture.CaptureOptions ?? []).map((option) => option.CaptureMode).sort(),
+    json: [...(capture.CaptureContentTypeHeader?.JsonContentTypes ?? [])].sort(),
+  });
+}
+
+/** Whether a live config captures as the desired one would (an unchanged policy needs no new config). */
+export function isSameDataCapture(wanted: DataCaptureConfig | undefined, live: DataCaptureConfig | undefined): boolean {
+  return comparableCapture(wanted) === comparableCapture(live);
 }
 
 function comparable(variants: readonly ProductionVariant[] | undefined, withWeights: boolean): string {
@@ -67,8 +119,12 @@ function comparable(variants: readonly ProductionVariant[] | undefined, withWeig
 export function isSameEndpointConfig(
   wanted: readonly ProductionVariant[],
   existing: DescribeEndpointConfigCommandOutput,
+  wantedCapture?: DataCaptureConfig,
 ): boolean {
-  return comparable(wanted, true) === comparable(existing.ProductionVariants, true);
+  return (
+    comparable(wanted, true) === comparable(existing.ProductionVariants, true) &&
+    isSameDataCapture(wantedCapture, existing.DataCaptureConfig)
+  );
 }
 
 /** Same variants on the same models and instances: only traffic weights can differ, so no new fleet is needed. */

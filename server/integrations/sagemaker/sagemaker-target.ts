@@ -24,7 +24,11 @@ import {
   type SageMakerConfigInput,
 } from "@/server/integrations/sagemaker/config";
 import { desiredEndpoint, type DesiredEndpoint } from "@/server/integrations/sagemaker/desired-endpoint";
-import { differsOnlyInWeights, isSameEndpointConfig } from "@/server/integrations/sagemaker/endpoint-config";
+import {
+  differsOnlyInWeights,
+  isSameDataCapture,
+  isSameEndpointConfig,
+} from "@/server/integrations/sagemaker/endpoint-config";
 import { pollUntilSettled, type PollOptions } from "@/server/integrations/sagemaker/endpoint-polling";
 import {
   absentState,
@@ -238,7 +242,11 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     assertUpdatable(live);
     // UpdateRollbackFailed serves a mix of two configs, so it never counts as already serving the spec.
     const liveConfig = live.EndpointStatus === "InService" ? await this.liveEndpointConfig(live) : undefined;
-    if (liveConfig && differsOnlyInWeights(desired.variants, liveConfig.ProductionVariants))
+    if (
+      liveConfig &&
+      differsOnlyInWeights(desired.variants, liveConfig.ProductionVariants) &&
+      isSameDataCapture(desired.dataCapture, liveConfig.DataCaptureConfig)
+    )
       return this.applyWeights(live, desired);
     assertRolloutFits(
       plan.rollout,
@@ -383,7 +391,8 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
       await this.api.createEndpointConfig(desired.configInput);
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
-      if (!isSameEndpointConfig(desired.variants, await this.api.describeEndpointConfig(desired.configName))) {
+      const existing = await this.api.describeEndpointConfig(desired.configName);
+      if (!isSameEndpointConfig(desired.variants, existing, desired.dataCapture)) {
         throw conflict(
           `A different SageMaker endpoint config named ${desired.configName} already exists; delete it and apply again`,
         );

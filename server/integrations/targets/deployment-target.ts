@@ -39,6 +39,8 @@ export type FeatureBinsSpec = { name: string; kind: "NUMERIC" | "CATEGORICAL"; e
 export type EndpointSpec = {
   endpointName: string;
   variants: VariantSpec[];
+  /** The endpoint's capture policy: the share of requests the target records for the prediction log (0–1). */
+  captureRate?: number;
 };
 
 export type RolloutStrategy =

@@ -18,9 +18,9 @@ export const flagEndpoints: Endpoint[] = [
       path: "/endpoints/{endpoint}/flags",
       summary: "Flag a prediction for human review (idempotent per prediction)",
       tag: TAG,
-      // The ground-truth scope (feedback:write) is not on main yet; flags write with models:write until it is.
-      scope: "models:write",
-      permission: "models:write",
+      // Flagging is ground-truth work a caller does: the same scope and permission as POST …/feedback.
+      scope: "feedback:write",
+      permission: "feedback:write",
       params: z.object({ endpoint: z.string().min(1).max(200) }),
       body: flagBody,
       response: flagOutput,

@@ -1,7 +1,14 @@
 import type { Endpoint } from "@/server/rest/endpoint";
 import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
+import { feedbackEndpoints } from "@/server/rest/endpoints/feedback";
 import { flagEndpoints } from "@/server/rest/endpoints/flags";
 import { registryEndpoints } from "@/server/rest/endpoints/registry";
 
-export const allEndpoints: Endpoint[] = [...experimentEndpoints, ...registryEndpoints, ...artifactEndpoints, ...flagEndpoints];
+export const allEndpoints: Endpoint[] = [
+  ...experimentEndpoints,
+  ...registryEndpoints,
+  ...artifactEndpoints,
+  ...feedbackEndpoints,
+  ...flagEndpoints,
+];

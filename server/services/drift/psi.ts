@@ -42,13 +42,8 @@ export function populationStabilityIndex(
   return psi;
 }
 
-/**
- * The PSI two samples of the same distribution show on average from sampling noise alone: (B−1)·(1/n + 1/m) for
- * B bins, n production rows and m reference rows (PSI is a symmetrised KL divergence, ≈ a χ² statistic / (n·m/(n+m))).
- */
-export function expectedPsiUnderNoDrift(bins: number, productionRows: number, referenceRows: number): number {
-  return (bins - 1) * (1 / productionRows + 1 / referenceRows);
-}
+/** Re-exported: lib/drift-noise.ts holds the no-drift expectation and the noise ceiling beside it. */
+export { expectedPsiUnderNoDrift } from "@/lib/drift-noise";
 
 /**
  * Per-bin counts from cumulative `le` buckets (as `increase(x_bucket[w])` returns them, +Inf included): sorted by

@@ -1,11 +1,13 @@
 import { badRequest } from "@/server/errors";
 import type { Signature } from "@/contracts/signature";
 import { binCount, binIndex, type FeatureBins, type FeatureKind } from "@/contracts/feature-bins";
+import { featureValueFromText, type TypedFeatureValue } from "@/contracts/feature-values";
 
 export const DEFAULT_BINS = 10;
 /** A string feature with more distinct values keeps the most frequent ones; the rest share the "other" bin. */
 export const MAX_CATEGORIES = 50;
 
+/** Columns of a sample: CSV gives every cell's text; the signature's input type decides how each is read. */
 export type SampleColumns = Record<string, ReadonlyArray<number | string>>;
 export type ReferenceFeatureProfile = FeatureBins & {
   name: string;
@@ -41,35 +43,39 @@ function proportionsOf(feature: FeatureBins, values: ReadonlyArray<number | stri
   return counts.map((count) => count / values.length);
 }
 
-function numericValues(spec: InputSpec, column: ReadonlyArray<number | string>): number[] {
-  return column.map((value, row) => {
-    if (typeof value !== "number" || !Number.isFinite(value)) {
+const WHAT: Record<InputSpec["type"], string> = {
+  float32: "a number",
+  float64: "a number",
+  int64: "a whole number",
+  bool: "true/false",
+  string: "a string",
+};
+
+/**
+ * A column read as the runtime would read its JSON values, by the declared type (contracts/feature-values.ts): a
+ * CSV cell's text is parsed for numeric and bool inputs and kept verbatim for string inputs ("01001", "1001" and
+ * "1e3" are three categories). Numbers handed in by a caller that built columns itself are taken as they are (a
+ * string input gets their JS string form). A cell that is not a value of its type fails with a 400 naming it.
+ */
+function typedValues(spec: InputSpec, column: ReadonlyArray<number | string>): TypedFeatureValue[] {
+  return column.map((cell, row) => {
+    const value =
+      typeof cell === "number"
+        ? spec.type === "string"
+          ? String(cell)
+          : spec.type === "bool"
+            ? featureValueFromText("bool", String(cell))
+            : Number.isFinite(cell)
+              ? cell
+              : undefined
+        : featureValueFromText(spec.type, cell);
+    if (value === undefined) {
       throw badRequest(
-        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not a number: "${value}"`,
-        {
-          field: spec.name,
-          row: row + 1,
-        },
+        `Reference sample: row ${row + 1} of "${spec.name}" (${spec.type}) is not ${WHAT[spec.type]}: "${cell}"`,
+        { field: spec.name, row: row + 1 },
       );
     }
     return value;
-  });
-}
-
-const TRUE_VALUES = new Set(["true", "1"]);
-const FALSE_VALUES = new Set(["false", "0"]);
-
-/** The runtime sees booleans as true/false, so the sample's 1/0 or TRUE/FALSE become the strings it will match. */
-function categoricalValues(spec: InputSpec, column: ReadonlyArray<number | string>): string[] {
-  if (spec.type !== "bool") return column.map(String);
-  return column.map((value, row) => {
-    const text = String(value).toLowerCase();
-    if (TRUE_VALUES.has(text)) return "true";
-    if (FALSE_VALUES.has(text)) return "false";
-    throw badRequest(`Reference sample: row ${row + 1} of "${spec.name}" (bool) is not true/false: "${value}"`, {
-      field: spec.name,
-      row: row + 1,
-    });
   });
 }
 
@@ -84,11 +90,13 @@ function topCategories(values: readonly string[]): string[] {
 }
 
 function featureBins(spec: InputSpec, column: ReadonlyArray<number | string>, bins: number) {
+  const typed = typedValues(spec, column);
   if (spec.type === "string" || spec.type === "bool") {
-    const values = categoricalValues(spec, column);
+    // The runtime compares String(value): a string is itself, a boolean "true"/"false".
+    const values = typed.map(String);
     return { bins: { kind: "CATEGORICAL" as const, edges: [], categories: topCategories(values) }, values };
   }
-  const values = numericValues(spec, column);
+  const values = typed.map(Number);
   const distinct = [...new Set(values)].sort((a, b) => a - b);
   if (distinct.length <= bins) {
     return { bins: { kind: "CATEGORICAL" as const, edges: [], categories: distinct.map(String) }, values };
@@ -99,7 +107,10 @@ function featureBins(spec: InputSpec, column: ReadonlyArray<number | string>, bi
 
 /**
  * The frozen reference distribution of every signature input: quantile bin edges (or categories) and the share of
- * the sample in each bin, computed with the same bin function production uses. Extra columns (the target, ids) are
+ * the sample in each bin, computed with the same bin function production uses. The declared input type decides the
+ * kind: `string` and `bool` inputs are CATEGORICAL by their exact string form; numeric inputs are parsed as numbers
+ * (NUMERIC, or CATEGORICAL over their canonical JS number strings when they take at most `bins` distinct values,
+ * which is how the runtime's String(value) of a JSON number or int64 reads them). Extra columns (the target, ids) are
  * ignored; a missing input column fails with a 400.
  */
 export function computeReferenceProfile(

@@ -1,7 +1,7 @@
 import { AppError, badRequest } from "@/server/errors";
-import type { SampleColumns } from "@/server/services/drift/reference-profile";
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A sample's columns as read from CSV: every cell's exact text. */
+export type SampleTextColumns = Record<string, string[]>;
 
 type OnRecord = (fields: string[]) => void;
 
@@ -70,11 +70,6 @@ class CsvRecords {
   }
 }
 
-function cellValue(text: string): number | string {
-  const trimmed = text.trim();
-  return NUMBER.test(trimmed) ? Number(trimmed) : text;
-}
-
 export type SampleLimits = {
   /** Only these columns' values are kept (all when absent): a profile needs the model's inputs, not the label or ids. */
   keep?: ReadonlySet<string>;
@@ -91,11 +86,12 @@ const tooManyRows = (maxRows: number) =>
 
 /**
  * Collects a sample's records into columns: the first record is the header, every other must have as many fields.
- * Cells that look like numbers become numbers, everything else stays a string.
+ * Every cell is kept as its exact text: whether "01001" is a number is for the signature to say, not the CSV (see
+ * computeReferenceProfile, which parses numeric inputs and keeps string inputs verbatim).
  */
 class SampleColumnsBuilder {
   private names: string[] | null = null;
-  private kept: { index: number; values: (number | string)[] }[] = [];
+  private kept: { index: number; values: string[] }[] = [];
   rowCount = 0;
 
   constructor(private readonly limits: SampleLimits) {}
@@ -114,11 +110,11 @@ class SampleColumnsBuilder {
     if (this.limits.maxRows !== undefined && this.rowCount >= this.limits.maxRows) {
       throw tooManyRows(this.limits.maxRows);
     }
-    for (const column of this.kept) column.values.push(cellValue(fields[column.index]!));
+    for (const column of this.kept) column.values.push(fields[column.index]!);
     this.rowCount += 1;
   }
 
-  columns(): SampleColumns {
+  columns(): SampleTextColumns {
     if (this.names === null) throw badRequest("Reference sample is empty (expected a header row)");
     const names = this.names;
     return Object.fromEntries(this.kept.map((column) => [names[column.index]!, column.values]));
@@ -142,10 +138,13 @@ class SampleColumnsBuilder {
 export const MAX_SAMPLE_COLUMNS = 10_000;
 
 /**
- * Parses a training-sample CSV (header row, then one row per example) held in memory into columns. Cells that look
- * like numbers become numbers, everything else stays a string; every row must have as many fields as the header.
+ * Parses a training-sample CSV (header row, then one row per example) held in memory into columns of the cells' exact
+ * text (no type guessing); every row must have as many fields as the header.
  */
-export function parseSampleCsv(text: string, limits: SampleLimits = {}): { columns: SampleColumns; rowCount: number } {
+export function parseSampleCsv(
+  text: string,
+  limits: SampleLimits = {},
+): { columns: SampleTextColumns; rowCount: number } {
   const builder = new SampleColumnsBuilder(limits);
   const records = new CsvRecords((fields) => builder.record(fields));
   records.push(text.startsWith("\ufeff") ? text.slice(1) : text);
@@ -166,7 +165,7 @@ const tooManyBytes = (maxBytes: number) =>
 export async function readSampleCsv(
   stream: ReadableStream<Uint8Array>,
   limits: SampleLimits & { maxBytes: number },
-): Promise<{ columns: SampleColumns; rowCount: number }> {
+): Promise<{ columns: SampleTextColumns; rowCount: number }> {
   const builder = new SampleColumnsBuilder(limits);
   const records = new CsvRecords((fields) => builder.record(fields));
   // TextDecoder drops a leading byte-order mark, as parseSampleCsv does.

@@ -4,7 +4,8 @@ import type { SystemContext } from "@/server/services/context";
 import { syncDriftAlert } from "@/server/services/drift/alerts";
 import { binCountsByFeature, featureHistogramQuery } from "@/server/services/drift/query";
 import { featureStatus, worstFeature, worstStatus, type DriftThresholds } from "@/server/services/drift/status";
-import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/drift/psi";
+import { expectedPsiUnderNoDrift, noiseCeilingPsi } from "@/lib/drift-noise";
+import { populationStabilityIndex } from "@/server/services/drift/psi";
 import type { DriftScanResult } from "@/server/services/drift/schemas";
 
 export type DriftScanContext = Pick<SystemContext, "db" | "prometheus">;
@@ -59,13 +60,14 @@ function scoreFeatures(variant: VariantToScan, countsByFeature: Map<string, numb
     const counts = countsByFeature.get(feature.name) ?? new Array<number>(bins).fill(0);
     const sampleSize = Math.round(totalOf(counts));
     const psi = sampleSize > 0 ? populationStabilityIndex(feature.proportions, counts) : 0;
+    const ceiling = sampleSize > 0 ? noiseCeilingPsi(bins, sampleSize, reference.sampleSize) : 0;
     return {
       name: feature.name,
       psi,
       sampleSize,
       referenceSize: reference.sampleSize,
       expectedPsi: sampleSize > 0 ? expectedPsiUnderNoDrift(bins, sampleSize, reference.sampleSize) : 0,
-      status: sampleSize > 0 ? featureStatus(psi, sampleSize, thresholds) : "INSUFFICIENT_DATA",
+      status: sampleSize > 0 ? featureStatus(psi, sampleSize, thresholds, ceiling) : "INSUFFICIENT_DATA",
       counts,
     };
   });

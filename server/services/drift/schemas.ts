@@ -25,6 +25,11 @@ const psiNumber = z.union([z.number(), z.nan(), z.literal([Infinity, -Infinity])
 
 export const thresholdsOutput = z.object({ warnPsi: z.number(), alertPsi: z.number(), minSamples: z.number().int() });
 
+/** The thresholds as the views show them, with the bins B and reference size m the smallest allowed window follows. */
+const modelThresholdsOutput = thresholdsOutput.extend({
+  noiseBasis: z.object({ bins: z.number().int(), referenceSize: z.number().int() }).nullable(),
+});
+
 const endpointSummaryOutput = z.object({
   endpointId: z.string(),
   endpointName: z.string(),
@@ -33,7 +38,7 @@ const endpointSummaryOutput = z.object({
   /** The model's team: only it (and admins) may scan or change thresholds. */
   teamId: z.string(),
   isDemo: z.boolean(),
-  thresholds: thresholdsOutput,
+  thresholds: modelThresholdsOutput,
 });
 
 const featureScoreOutput = z.object({
@@ -42,6 +47,8 @@ const featureScoreOutput = z.object({
   sampleSize: z.number().int(),
   referenceSize: z.number().int(),
   expectedPsi: psiNumber,
+  /** χ²_{B−1, 0.999}·(1/n + 1/m): the PSI sampling noise alone exceeds once in a thousand windows (lib/drift-noise). */
+  noiseCeiling: psiNumber,
 });
 
 export const fleetDriftOutput = z.array(
@@ -93,7 +100,7 @@ export const featureDriftOutput = z.object({
   feature: z.string(),
   variantName: z.string().nullable(),
   variants: z.array(z.string()),
-  thresholds: thresholdsOutput,
+  thresholds: modelThresholdsOutput,
   latest: featureScoreOutput
     .omit({ name: true })
     .extend({

@@ -6,9 +6,19 @@ export type DriftThresholds = z.infer<typeof thresholdsOutput>;
 
 export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { warnPsi: 0.1, alertPsi: 0.25, minSamples: 500 };
 
-/** A feature may only warn or alert once its window holds enough rows: small samples show large PSI by chance. */
-export function featureStatus(psi: number, sampleSize: number, thresholds: DriftThresholds): DriftStatus {
+/**
+ * A feature may only warn or alert once its window holds enough rows (small samples show large PSI by chance), and
+ * only when its PSI is above the noise ceiling, the PSI sampling noise alone exceeds once in a thousand windows
+ * (lib/drift-noise.ts): a PSI over the threshold but under the ceiling is OK, not drift.
+ */
+export function featureStatus(
+  psi: number,
+  sampleSize: number,
+  thresholds: DriftThresholds,
+  noiseCeiling: number,
+): DriftStatus {
   if (sampleSize < thresholds.minSamples || !Number.isFinite(psi)) return "INSUFFICIENT_DATA";
+  if (!(psi > noiseCeiling)) return "OK";
   if (psi >= thresholds.alertPsi) return "ALERT";
   if (psi >= thresholds.warnPsi) return "WARN";
   return "OK";

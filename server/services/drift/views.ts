@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import type { Endpoint, RegisteredModel } from "@/server/db/generated/client";
+import { noiseCeilingPsi, type NoiseBasis } from "@/lib/drift-noise";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { binLabels } from "@/server/services/drift/bin-labels";
+import { noiseBasisByModel, noiseBasisOf } from "@/server/services/drift/noise-basis";
 import { singleFeatureQuery } from "@/server/services/drift/query";
 import type {
   EndpointDrift,
@@ -13,21 +15,40 @@ import type {
   fleetDriftInput,
 } from "@/server/services/drift/schemas";
 
-const thresholdsOf = (model: { driftWarnPsi: number; driftAlertPsi: number; driftMinSamples: number }) => ({
+const thresholdsOf = (
+  model: { driftWarnPsi: number; driftAlertPsi: number; driftMinSamples: number },
+  noiseBasis: NoiseBasis | null,
+) => ({
   warnPsi: model.driftWarnPsi,
   alertPsi: model.driftAlertPsi,
   minSamples: model.driftMinSamples,
+  noiseBasis,
 });
 
 /** What every drift view says about the endpoint it shows. */
-const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }) => ({
+const endpointSummary = (endpoint: Endpoint & { model: RegisteredModel }, noiseBasis: NoiseBasis | null) => ({
   endpointId: endpoint.id,
   endpointName: endpoint.name,
   environment: endpoint.environment,
   modelName: endpoint.model.name,
   teamId: endpoint.model.teamId,
   isDemo: endpoint.model.isDemo,
-  thresholds: thresholdsOf(endpoint.model),
+  thresholds: thresholdsOf(endpoint.model, noiseBasis),
+});
+
+/** A stored feature score with its noise ceiling (B = the stored counts' bins). */
+const scoreOf = (f: {
+  psi: number;
+  sampleSize: number;
+  referenceSize: number;
+  expectedPsi: number;
+  counts: number[];
+}) => ({
+  psi: f.psi,
+  sampleSize: f.sampleSize,
+  referenceSize: f.referenceSize,
+  expectedPsi: f.expectedPsi,
+  noiseCeiling: noiseCeilingPsi(f.counts.length, f.sampleSize, f.referenceSize),
 });
 
 const windowSecondsOf = (report: { windowStart: Date; windowEnd: Date }) =>
@@ -52,6 +73,7 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
     distinct: ["endpointId", "variantName"],
     include: { features: true },
   });
+  const bases = await noiseBasisByModel(ctx.db, [...new Set(endpoints.map((e) => e.modelId))]);
   const reportOf = (endpointId: string, variantName: string) =>
     latest.find((r) => r.endpointId === endpointId && r.variantName === variantName);
   return endpoints.flatMap((endpoint) =>
@@ -59,7 +81,7 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
       const report = reportOf(endpoint.id, variant.variantName);
       const worst = report?.features.find((f) => f.name === report.worstFeature);
       return {
-        ...endpointSummary(endpoint),
+        ...endpointSummary(endpoint, bases.get(endpoint.modelId) ?? null),
         variantName: variant.variantName,
         weight: variant.weight,
         version: variant.version.version,
@@ -70,15 +92,7 @@ export async function fleetDrift(ctx: ReadContext, input: z.infer<typeof fleetDr
               status: report.status,
               windowStart: report.windowStart,
               windowEnd: report.windowEnd,
-              worstFeature: worst
-                ? {
-                    name: worst.name,
-                    psi: worst.psi,
-                    sampleSize: worst.sampleSize,
-                    referenceSize: worst.referenceSize,
-                    expectedPsi: worst.expectedPsi,
-                  }
-                : null,
+              worstFeature: worst ? { name: worst.name, ...scoreOf(worst) } : null,
             }
           : null,
       };
@@ -135,20 +149,13 @@ export async function endpointDrift(
           windowSeconds: windowSecondsOf(r),
           worstFeature: r.worstFeature,
           worstPsi: r.worstPsi,
-          features: r.features.map((f) => ({
-            name: f.name,
-            psi: f.psi,
-            sampleSize: f.sampleSize,
-            referenceSize: f.referenceSize,
-            expectedPsi: f.expectedPsi,
-            status: f.status,
-          })),
+          features: r.features.map((f) => ({ name: f.name, ...scoreOf(f), status: f.status })),
         })),
       };
     }),
   );
   return {
-    ...endpointSummary(endpoint),
+    ...endpointSummary(endpoint, await noiseBasisOf(ctx.db, endpoint.modelId)),
     variants: endpoint.variants.map((v) => ({
       variantName: v.variantName,
       weight: v.weight,
@@ -183,7 +190,7 @@ export async function featureDrift(ctx: ReadContext, input: z.infer<typeof featu
     feature: input.feature,
     variantName: variantName ?? null,
     variants: endpoint.variants.map((v) => v.variantName),
-    thresholds: thresholdsOf(endpoint.model),
+    thresholds: thresholdsOf(endpoint.model, await noiseBasisOf(ctx.db, endpoint.modelId)),
   };
   if (!report || !reference || !referenceFeature || !production) return { ...base, latest: null };
   const labels = binLabels({
@@ -200,10 +207,7 @@ export async function featureDrift(ctx: ReadContext, input: z.infer<typeof featu
       windowStart: report.windowStart,
       windowEnd: report.windowEnd,
       kind: referenceFeature.kind,
-      psi: production.psi,
-      sampleSize: production.sampleSize,
-      referenceSize: production.referenceSize,
-      expectedPsi: production.expectedPsi,
+      ...scoreOf(production),
       status: production.status,
       promql: singleFeatureQuery(endpoint.name, report.variantName, input.feature, windowSecondsOf(report)),
       bins: labels.map((label, i) => ({

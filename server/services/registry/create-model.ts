@@ -36,6 +36,8 @@ export async function createModel(
           taskType: input.taskType,
           tags: input.tags ?? [],
           description: input.description ?? "",
+          outcomeClasses: input.outcomeClasses ?? [],
+          decisionThreshold: input.decisionThreshold,
           createdById: ctx.actor.userId,
         },
         select: {

@@ -5,6 +5,7 @@ import { modelNotFound } from "@/server/services/registry/find-model";
 import { pickKeyMetrics } from "@/server/services/registry/metrics-snapshot";
 import { parseInput } from "@/server/services/parse-input";
 import { modelRefSchema, type modelDetailOutput } from "@/server/services/registry/schemas";
+import { classesOf } from "@/contracts/outcomes";
 import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
 
 const HISTORY_ON_MODEL_PAGE = 100;
@@ -41,6 +42,8 @@ export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<
       description: true,
       latestVersion: true,
       isDemo: true,
+      outcomeClasses: true,
+      decisionThreshold: true,
       createdAt: true,
       updatedAt: true,
       team: { select: { id: true, name: true } },
@@ -54,8 +57,11 @@ export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<
     currentAliases(ctx, model.id),
     aliasEventsOf(ctx, model.id, undefined, HISTORY_ON_MODEL_PAGE),
   ]);
+  const { outcomeClasses, decisionThreshold, ...fields } = model;
   return {
-    ...model,
+    ...fields,
+    outcome:
+      model.taskType === "CLASSIFICATION" ? { classes: [...classesOf(outcomeClasses)], decisionThreshold } : null,
     latestVersion: model.latestVersion > 0 ? model.latestVersion : null,
     versions,
     keyMetrics: pickKeyMetrics(versions.map((v) => v.metrics)),

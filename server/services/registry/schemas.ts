@@ -7,6 +7,7 @@ import {
   removeAliasInput,
   setAliasInput,
   SORT_ORDERS,
+  outcomeSettingsInput,
   updateModelInput,
   versionNumberSchema,
 } from "@/contracts/registry";
@@ -69,6 +70,7 @@ export const versionRefInput = modelRefInput.extend({ version: versionNumberSche
 export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.shape);
 export const versionAtInput = aliasRefInput.extend({ at: z.date() });
 export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
+export const outcomeSettingsProcedureInput = modelRefInput.extend({ changes: outcomeSettingsInput });
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
 export const setAliasProcedureInput = aliasRefInput.extend({ alias: aliasNameSchema, ...setAliasInput.shape });
 export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);
@@ -113,6 +115,15 @@ export const createdModelOutput = z
     createdAt: z.date(),
   })
   .meta({ id: "CreatedModel" });
+
+const outcomeOutput = z
+  .object({
+    classes: z.array(z.string()).meta({ description: "In order; a binary classifier's positive class is the last" }),
+    decisionThreshold: z.number().meta({ description: "A probability at or above it predicts the positive class" }),
+  })
+  .meta({ id: "ModelOutcomeSettings" });
+
+export const outcomeSettingsOutput = outcomeOutput.extend({ model: z.string() });
 
 export const updatedModelOutput = z.object({
   id: z.string(),
@@ -241,6 +252,7 @@ export const modelDetailOutput = z
       }),
     ),
     aliasHistory: aliasEventListOutput.meta({ description: "The latest 100 alias moves, newest first" }),
+    outcome: outcomeOutput.nullable().meta({ description: "Classifiers only: how predictions map onto classes" }),
   })
   .meta({ id: "ModelDetail" });
 

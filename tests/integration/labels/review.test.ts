@@ -231,7 +231,7 @@ describe("blind labelling and review", () => {
 
 describe("flagging predictions over REST", () => {
   it("flags once per prediction for the owning team and refuses other teams", async () => {
-    const own = await givenToken("DATA_SCIENTIST", ["models:write"]);
+    const own = await givenToken("DATA_SCIENTIST", ["feedback:write"]);
     await db().user.update({ where: { id: own.user.id }, data: { teamId: world.ds.team.id } });
     const path = `/endpoints/${world.endpoint.name}/flags`;
     const predictionId = uuidOf("review-flag");
@@ -243,7 +243,7 @@ describe("flagging predictions over REST", () => {
     expect(await db().predictionFlag.count({ where: { predictionId } })).toBe(1);
     expect(await db().auditLog.count({ where: { action: "labels.flag" } })).toBe(1);
 
-    const other = await givenToken("DATA_SCIENTIST", ["models:write"]);
+    const other = await givenToken("DATA_SCIENTIST", ["feedback:write"]);
     await db().user.update({ where: { id: other.user.id }, data: { teamId: world.outsider.team.id } });
     const refused = await callApi("POST", path, {
       token: other.secret,

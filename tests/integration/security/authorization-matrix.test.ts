@@ -88,6 +88,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "registry.removeAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "old", reason: "matrix" }),
   "registry.setAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "champion", version: 1, reason: "matrix" }),
   "registry.setAliasProtection": () => ({ alias: "matrix-frozen", protected: true, reason: "matrix" }),
+  "registry.setOutcomeSettings": (w, s) => ({ name: w.teams[s].modelName, changes: { decisionThreshold: 0.6 } }),
   "registry.updateModel": (w, s) => ({ name: w.teams[s].modelName, changes: { description: "matrix" } }),
 };
 
@@ -124,6 +125,12 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
   "PUT /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/champion`,
     json: { version: 1, reason: "matrix" },
+  }),
+  "POST /endpoints/{endpoint}/feedback": (w, s) => ({
+    path: `/endpoints/${w.teams[s].endpointName}/feedback`,
+    json: {
+      outcomes: [{ predictionId: "00000000-0000-4000-8000-000000000000", label: "1", knownAt: "2026-12-02T00:00:00Z" }],
+    },
   }),
   "DELETE /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/old`,

@@ -9,6 +9,7 @@ import { registerVersion } from "@/server/services/registry/register-version";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { givenModel, givenOnnxRun } from "@/tests/integration/registry/fixtures";
+import { givenCapturedPredictions } from "@/tests/integration/support/captured-predictions";
 
 /**
  * The attacker's corpus, grown: every REST endpoint gets wrong types, out-of-range numbers, NUL and lone surrogates in
@@ -46,11 +47,14 @@ let fixtures: {
   finishedRunId: string;
   artifactId: string;
   modelName: string;
+  endpointName: string;
+  otherTaskEndpointName: string;
+  predictionId: string;
 };
 let tokens: { full: string; readOnly: string };
 
 beforeAll(async () => {
-  const writer = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
+  const writer = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write", "feedback:write"]);
   const reader = await givenToken("DATA_SCIENTIST", ["read"]);
   tokens = { full: writer.secret, readOnly: reader.secret };
   const { ctx } = writer;
@@ -66,7 +70,9 @@ beforeAll(async () => {
   const { run: finished } = await givenOnnxRun(ctx);
   await registerVersion(ctx, model.name, { runId: finished.id, artifactPath: "model.onnx", format: "ONNX" });
   await setAlias(ctx, model.name, "staging", { version: 1, reason: "corpus fixture" });
+  const feedback = await givenFeedbackEndpoints(writer.team.id, writer.user.id);
   fixtures = {
+    ...feedback,
     experimentId: experiment.id,
     runningRunId: running.id,
     finishedRunId: finished.id,
@@ -74,6 +80,20 @@ beforeAll(async () => {
     modelName: model.name,
   };
 });
+
+/** A classifier's endpoint with one captured prediction, and an endpoint whose model takes no feedback (OTHER). */
+async function givenFeedbackEndpoints(teamId: string, userId: string) {
+  const endpointOf = async (name: string, taskType: "CLASSIFICATION" | "OTHER") => {
+    const model = await db().registeredModel.create({
+      data: { name: `${name}-model`, teamId, taskType, createdById: userId },
+    });
+    return db().endpoint.create({ data: { name, modelId: model.id, environment: "PRODUCTION", target: "LOCAL" } });
+  };
+  const endpoint = await endpointOf("corpus-feedback", "CLASSIFICATION");
+  const other = await endpointOf("corpus-other-task", "OTHER");
+  const [prediction] = await givenCapturedPredictions([{ endpointId: endpoint.id, endpointName: endpoint.name }]);
+  return { endpointName: endpoint.name, otherTaskEndpointName: other.name, predictionId: prediction!.id };
+}
 
 /** Everything the REST endpoints write, hashed row by row (API tokens are left out: reading stamps lastUsedAt). */
 const WRITTEN_TABLES = [
@@ -90,6 +110,8 @@ const WRITTEN_TABLES = [
   "ReferenceProfile",
   "ReferenceFeature",
   "AuditLog",
+  "CapturedPrediction",
+  "PredictionOutcome",
   "Team",
   "User",
 ];
@@ -216,6 +238,17 @@ const BODY_ENDPOINTS: BodySpec[] = [
     path: () => `/models/${fixtures.modelName}/aliases/staging`,
     valid: () => ({ reason: "done" }),
     text: [["reason"]],
+  },
+  {
+    name: "send feedback",
+    method: "POST",
+    path: () => `/endpoints/${fixtures.endpointName}/feedback`,
+    valid: () => ({ outcomes: [{ predictionId: fixtures.predictionId, label: "1", knownAt: "2026-12-02T12:00:00Z" }] }),
+    text: [
+      ["outcomes", "0", "predictionId"],
+      ["outcomes", "0", "label"],
+      ["outcomes", "0", "knownAt"],
+    ],
   },
 ];
 
@@ -560,6 +593,68 @@ function specialCases(): Case[] {
     method: "GET",
     path: `/artifacts/${"a".repeat(64)}/download?expires=${"9".repeat(40)}&signature=x`,
     expected: badRequest,
+  });
+
+  // Ground truth: every invalid row refuses the whole call.
+  const feedback = (name: string, outcomes: unknown, expected: Expected = badRequest, endpoint = f.endpointName) =>
+    add({
+      name: `feedback: ${name}`,
+      method: "POST",
+      path: `/endpoints/${endpoint}/feedback`,
+      json: { outcomes },
+      expected,
+    });
+  const row = (fields: Record<string, unknown>) => ({
+    predictionId: f.predictionId,
+    label: "1",
+    knownAt: "2026-12-02T12:00:00Z",
+    ...fields,
+  });
+  feedback("label not one of the classes", [row({ label: "fraudish" })]);
+  feedback("value for a classifier", [row({ label: undefined, value: 1 })]);
+  feedback("label and value", [row({ value: 1 })]);
+  feedback("neither label nor value", [row({ label: undefined })]);
+  feedback("knownAt in the future", [row({ knownAt: "2999-01-01T00:00:00Z" })]);
+  feedback("knownAt before the prediction", [row({ knownAt: "2026-12-01T00:00:00Z" })]);
+  feedback("knownAt without an offset", [row({ knownAt: "2026-12-02T12:00:00" })]);
+  feedback("knownAt not a time", [row({ knownAt: "soon" })]);
+  feedback("no knownAt", [row({ knownAt: undefined })]);
+  feedback("both keys", [row({ correlationId: "txn-1" })]);
+  feedback("neither key", [row({ predictionId: undefined })]);
+  feedback("predictionId not a UUID", [row({ predictionId: "12345" })]);
+  feedback("correlationId over 200 characters", [row({ predictionId: undefined, correlationId: "c".repeat(201) })]);
+  feedback("the same key twice with different labels", [row({}), row({ label: "0" })]);
+  feedback("an unknown field in a row", [row({ weight: 2 })]);
+  feedback("no outcomes", []);
+  feedback("outcomes not a list", { predictionId: f.predictionId });
+  feedback(
+    "10,001 outcomes",
+    Array.from({ length: 10_001 }, () => row({})),
+  );
+  feedback("a row that is not an object", ["1"]);
+  feedback(
+    "a model that takes no feedback",
+    [row({})],
+    { status: 422, code: "UNPROCESSABLE" },
+    f.otherTaskEndpointName,
+  );
+  feedback("an endpoint that does not exist", [row({})], notFound, "no-such-endpoint");
+  feedback("an endpoint name over 200 characters", [row({})], badRequest, "e".repeat(201));
+  add({
+    name: "feedback: raw 1e309 value",
+    method: "POST",
+    path: `/endpoints/${f.endpointName}/feedback`,
+    body: `{"outcomes":[{"predictionId":"${f.predictionId}","value":1e309,"knownAt":"2026-12-02T12:00:00Z"}]}`,
+    headers: json,
+    expected: badRequest,
+  });
+  add({
+    name: "feedback: read-only token",
+    method: "POST",
+    path: `/endpoints/${f.endpointName}/feedback`,
+    json: { outcomes: [row({})] },
+    token: "readOnly",
+    expected: { status: 403, code: "FORBIDDEN" },
   });
 
   // Credentials.

@@ -4,22 +4,33 @@ import { DEFAULT_DRIFT_THRESHOLDS, featureStatus, worstFeature, worstStatus } fr
 
 const thresholds = DEFAULT_DRIFT_THRESHOLDS;
 
+/** A ceiling below every threshold used here, so these cases test the thresholds alone. */
+const QUIET = 0.01;
+
 describe("featureStatus", () => {
   it("classifies by the warn and alert thresholds, inclusive", () => {
-    expect(featureStatus(0.0999, 1000, thresholds)).toBe("OK");
-    expect(featureStatus(0.1, 1000, thresholds)).toBe("WARN");
-    expect(featureStatus(0.2499, 1000, thresholds)).toBe("WARN");
-    expect(featureStatus(0.25, 1000, thresholds)).toBe("ALERT");
+    expect(featureStatus(0.0999, 1000, thresholds, QUIET)).toBe("OK");
+    expect(featureStatus(0.1, 1000, thresholds, QUIET)).toBe("WARN");
+    expect(featureStatus(0.2499, 1000, thresholds, QUIET)).toBe("WARN");
+    expect(featureStatus(0.25, 1000, thresholds, QUIET)).toBe("ALERT");
   });
 
   it("gives no verdict below the minimum sample, however large the PSI", () => {
-    expect(featureStatus(3, 499, thresholds)).toBe("INSUFFICIENT_DATA");
-    expect(featureStatus(3, 500, thresholds)).toBe("ALERT");
-    expect(featureStatus(Number.NaN, 5000, thresholds)).toBe("INSUFFICIENT_DATA");
+    expect(featureStatus(3, 499, thresholds, QUIET)).toBe("INSUFFICIENT_DATA");
+    expect(featureStatus(3, 500, thresholds, QUIET)).toBe("ALERT");
+    expect(featureStatus(Number.NaN, 5000, thresholds, QUIET)).toBe("INSUFFICIENT_DATA");
   });
 
   it("uses the model's own thresholds", () => {
-    expect(featureStatus(0.15, 50, { warnPsi: 0.05, alertPsi: 0.12, minSamples: 10 })).toBe("ALERT");
+    expect(featureStatus(0.15, 50, { warnPsi: 0.05, alertPsi: 0.12, minSamples: 10 }, QUIET)).toBe("ALERT");
+  });
+
+  it("calls a PSI at or under the noise ceiling OK however far above the thresholds it is", () => {
+    expect(featureStatus(0.3, 1000, thresholds, 0.31)).toBe("OK");
+    expect(featureStatus(0.3, 1000, thresholds, 0.3)).toBe("OK");
+    expect(featureStatus(0.3, 1000, thresholds, 0.2999)).toBe("ALERT");
+    expect(featureStatus(0.15, 1000, thresholds, 0.2)).toBe("OK");
+    expect(featureStatus(0.15, 1000, thresholds, 0.14)).toBe("WARN");
   });
 });
 

@@ -44,4 +44,8 @@ describe("heatmap colours", () => {
     expect(heatmapColour(0.3, "INSUFFICIENT_DATA", t)).toBe("hsl(215 16% 90%)");
     expect(heatmapColour(0.49, "ALERT", t)).not.toBe(heatmapColour(0.26, "ALERT", t));
   });
+
+  it("colours a PSI above the thresholds but under its noise ceiling (status OK) green", () => {
+    expect(heatmapColour(0.3, "OK", t)).toMatch(/^hsl\(152 /);
+  });
 });

@@ -81,16 +81,20 @@ describe("computeReferenceProfile", () => {
 });
 
 describe("parseSampleCsv", () => {
-  it("reads a header and rows into columns, numbers as numbers", () => {
+  it("reads a header and rows into columns, every cell as its exact text (no type guessing)", () => {
     const { columns, rowCount } = parseSampleCsv(
       'amount,country,label\n12.5,DE,1\n-3e2,"F,R",0\r\n.5,"say ""hi""",1\n',
     );
     expect(rowCount).toBe(3);
-    expect(columns).toEqual({ amount: [12.5, -300, 0.5], country: ["DE", "F,R", 'say "hi"'], label: [1, 0, 1] });
+    expect(columns).toEqual({
+      amount: ["12.5", "-3e2", ".5"],
+      country: ["DE", "F,R", 'say "hi"'],
+      label: ["1", "0", "1"],
+    });
   });
 
   it("accepts no trailing newline, blank lines and a byte-order mark", () => {
-    expect(parseSampleCsv("\ufeffa,b\n1,2\n\n3,4").columns).toEqual({ a: [1, 3], b: [2, 4] });
+    expect(parseSampleCsv("\ufeffa,b\n1,2\n\n3,4").columns).toEqual({ a: ["1", "3"], b: ["2", "4"] });
   });
 
   it("refuses ragged rows, duplicate columns, unclosed quotes and empty text", () => {

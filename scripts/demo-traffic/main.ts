@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { systemContextFromEnv } from "@/server/context-from-env";
+import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
+import { closeRateLimits } from "@/server/rate-limit/limiter";
+import { seededRandom } from "@/training/random";
+import { generateTraffic } from "@/scripts/traffic/generate-traffic";
+import { demoEndpoints, type DemoEndpoint } from "@/scripts/demo-traffic/demo-endpoints";
+import { plannedOutcomes, takeDue, type PendingOutcome } from "@/scripts/demo-traffic/feedback-plan";
+import { feedbackReporter } from "@/scripts/demo-traffic/feedback-reporter";
+
+// `npm start` runs this unless MODELPORT_DEMO_TRAFFIC=0: DEMO predictions to the demo models' endpoints on the local
+// runtime, and later DEMO outcomes for a share of them (the synthetic rows' true values) through the feedback API,
+// so the latency, cost, drift and quality dashboards and the label queues have data within minutes. Everything it
+// sends goes through the same runtime and REST API as real traffic; it is labelled DEMO where it shows.
+const ROUND_SECONDS = 300;
+const RATE = 2;
+const BATCH = 4;
+const MAX_OUTCOMES_PER_CALL = 10_000;
+const FEEDBACK_EVERY_MS = 5_000;
+
+const system = systemContextFromEnv();
+const runtime = localRuntimeConfigFromEnv();
+const runtimeUrl = runtime.baseUrl.replace(/\/+$/, "");
+const abort = new AbortController();
+process.on("SIGINT", () => abort.abort());
+process.on("SIGTERM", () => abort.abort());
+
+async function servedEndpoints(): Promise<DemoEndpoint[]> {
+  for (let waited = 0; !abort.signal.aborted; waited++) {
+    const endpoints = await demoEndpoints(system.db);
+    if (endpoints.length > 0) return endpoints;
+    if (waited === 0) console.log("DEMO traffic: waiting for the worker to deploy the demo endpoints…");
+    await sleep(10_000, undefined, { signal: abort.signal }).catch(() => undefined);
+  }
+  return [];
+}
+
+const pending: PendingOutcome[] = [];
+const random = seededRandom(8_000);
+const reporter = feedbackReporter(system);
+const teamOf = new Map<string, string>();
+let reported = 0;
+
+async function reportDue() {
+  for (const group of takeDue(pending, Date.now(), MAX_OUTCOMES_PER_CALL)) {
+    const endpoint = group[0]?.endpoint;
+    const teamId = endpoint ? teamOf.get(endpoint) : undefined;
+    if (!teamId) continue;
+    await reporter.report(teamId, group);
+    reported += group.length;
+  }
+}
+
+async function feedbackLoop() {
+  while (!abort.signal.aborted) {
+    await sleep(FEEDBACK_EVERY_MS, undefined, { signal: abort.signal }).catch(() => undefined);
+    await reportDue();
+  }
+}
+
+async function trafficLoop() {
+  for (let round = 0; !abort.signal.aborted; round++) {
+    const endpoints = await servedEndpoints();
+    for (const endpoint of endpoints) teamOf.set(endpoint.endpointName, endpoint.teamId);
+    const kinds = new Map(endpoints.map((endpoint) => [endpoint.endpointName, endpoint.outcome]));
+    const summary = await generateTraffic({
+      runtimeUrl,
+      predictKey: runtime.predictKey,
+      knownEndpoints: endpoints,
+      rate: RATE,
+      batch: BATCH,
+      durationSeconds: ROUND_SECONDS,
+      seed: 9_000 + round * 97,
+      signal: abort.signal,
+      onServed: (served) => {
+        const kind = kinds.get(served.endpoint);
+        if (kind) pending.push(...plannedOutcomes(served, kind, random));
+      },
+    });
+    const rows = summary.endpoints.reduce((sum, tally) => sum + tally.rows, 0);
+    console.log(
+      `DEMO traffic: ${rows} rows predicted in ${summary.elapsedSeconds.toFixed(0)} s; ${reported} outcomes reported so far`,
+    );
+  }
+}
+
+console.log(`DEMO traffic and feedback → ${runtimeUrl} (MODELPORT_DEMO_TRAFFIC=0 turns it off)`);
+await Promise.all([trafficLoop(), feedbackLoop()]);
+await reporter.close();
+closeRateLimits();
+await system.db.$disconnect();
