@@ -114,20 +114,3 @@ ALTER TABLE "GateEvaluation" ADD CONSTRAINT "GateEvaluation_championVersionId_fk
 -- AddForeignKey
 ALTER TABLE "GateEvaluation" ADD CONSTRAINT "GateEvaluation_goldenSetId_fkey" FOREIGN KEY ("goldenSetId") REFERENCES "GoldenSet"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-
--- Golden sets are frozen: rows never change and a set never changes its content hash, name or version
-CREATE FUNCTION golden_set_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_TABLE_NAME = 'GoldenSetRow' THEN
-    RAISE EXCEPTION 'golden set rows are immutable' USING ERRCODE = 'check_violation';
-  END IF;
-  IF NEW."contentHash" <> OLD."contentHash" OR NEW."rowCount" <> OLD."rowCount" OR NEW."name" <> OLD."name"
-     OR NEW."version" <> OLD."version" OR NEW."modelId" <> OLD."modelId" THEN
-    RAISE EXCEPTION 'golden sets are immutable' USING ERRCODE = 'check_violation';
-  END IF;
-  RETURN NEW;
-END;
-$$;
-
-CREATE TRIGGER "GoldenSetRow_frozen" BEFORE UPDATE ON "GoldenSetRow" FOR EACH ROW EXECUTE FUNCTION golden_set_frozen();
-CREATE TRIGGER "GoldenSet_frozen" BEFORE UPDATE ON "GoldenSet" FOR EACH ROW EXECUTE FUNCTION golden_set_frozen();
