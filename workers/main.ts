@@ -5,6 +5,7 @@ import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/job
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
+import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { sloCheckJob } from "@/server/jobs/slo-check";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
@@ -25,7 +26,14 @@ import { startWorkers } from "@/workers/start-workers";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 refuseUnsafeProduction("worker");
-const JOBS: readonly WorkerJob[] = [healthCheckJob, deployJob, driftScanJob, costForecastJob, sloCheckJob];
+const JOBS: readonly WorkerJob[] = [
+  healthCheckJob,
+  deployJob,
+  driftScanJob,
+  costForecastJob,
+  sloCheckJob,
+  gateEvaluationJob,
+];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
 await ensureDefaultPrices(context);
