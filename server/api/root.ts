@@ -6,6 +6,7 @@ import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
+import { goldenSetsRouter } from "@/server/api/routers/golden-sets";
 import { latencyRouter } from "@/server/api/routers/latency";
 import { registryRouter } from "@/server/api/routers/registry";
 import { sessionRouter } from "@/server/api/routers/session";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   drift: driftRouter,
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
+  goldenSets: goldenSetsRouter,
   latency: latencyRouter,
   registry: registryRouter,
 });
