@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "vitest";
@@ -15,7 +16,7 @@ import { callApi } from "@/tests/integration/fixtures";
 export async function registerWithSample(token: string, modelName: string, entry: ManifestEntry, directory: string) {
   const run = await callApi("POST", "/runs", {
     token,
-    json: { experimentName: `${modelName}-training`, name: entry.name },
+    json: { experimentName: `${modelName}-training`, name: `${entry.name}-${randomBytes(3).toString("hex")}` },
   });
   const runId = run.json.id as string;
   for (const [artifactPath, file] of [

@@ -119,11 +119,10 @@ describe("golden-set gate on the real local runtime", () => {
     await db().deployment.update({ where: { id: approved.deploymentId! }, data: { status: "SUCCEEDED" } });
     await setChampion(name, v2, scientist.user.id);
 
-    // The worse candidate (logistic regression again) against the gbt champion is blocked.
-    const v3 = await registerWithSample(scientist.secret, name, logreg, stack.modelDirectory);
+    // The worse candidate (back to logistic regression, v1) against the gbt champion is blocked.
     const worse = await requestPromotion(scientist.ctx, {
       modelName: name,
-      version: v3,
+      version: v1,
       environment: "PRODUCTION",
       target: "LOCAL",
       strategy: { kind: "all-at-once" },
