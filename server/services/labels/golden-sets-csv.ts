@@ -15,11 +15,15 @@ export function csvRecords(text: string): string[][] {
     const ch = body[i]!;
     if (quoted) {
       if (ch !== '"') field += ch;
-      else if (body[i + 1] === '"') ((field += '"'), i++);
-      else quoted = false;
+      else if (body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
     } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") (row.push(field), (field = ""));
-    else if (ch === "\n" || ch === "\r") {
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && body[i + 1] === "\n") i++;
       row.push(field);
       records.push(row);

@@ -1,6 +1,5 @@
 import { gateRuleSchema } from "@/contracts/golden-sets";
-import type { OutcomeSpec } from "@/contracts/outcomes";
-import { predictedOutcome } from "@/contracts/outcomes";
+import { type OutcomeSpec, predictedOutcome } from "@/contracts/outcomes";
 import { firstNumericOutput } from "@/contracts/prediction-capture";
 import type { Prediction } from "@/contracts/runtime-predict";
 import type { GateEvaluationStatus } from "@/server/db/generated/enums";
