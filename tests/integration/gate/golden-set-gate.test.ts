@@ -109,6 +109,9 @@ describe("golden-set gate on the real local runtime", () => {
     const betterEvaluationId = betterGate.find((g) => g.gate === "golden-set")!.evaluationId!;
     const passed = await finished(betterEvaluationId);
     expect(passed.status).toBe("PASSED");
+    expect(passed.warnings.join("\n")).toContain(
+      `3 of ${split.test.size + 3} golden rows also appear in the candidate's training sample`,
+    );
     const [f1] = passed.metrics as { candidate: number; champion: number; ciLower: number; ciUpper: number }[];
     expect(f1!.candidate).toBeGreaterThan(f1!.champion);
     expect(f1!.ciLower).toBeLessThan(f1!.ciUpper);

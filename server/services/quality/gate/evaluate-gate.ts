@@ -8,6 +8,7 @@ import type { SystemContext } from "@/server/services/context";
 import type { FeatureValue } from "@/server/services/labels/golden-sets-hash";
 import { outcomeSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
 import { applyGateRule } from "@/server/services/quality/gate/apply-rule";
+import { trainingOverlap } from "@/server/services/labels/golden-sets-overlap";
 import type { GoldenOutcomes, Predictions } from "@/server/services/quality/gate/golden-metrics";
 import { predictOnScratchEndpoint, type ScratchVariant } from "@/server/services/quality/gate/scratch-endpoint";
 import { errorMessage } from "@/lib/error-message";
@@ -99,13 +100,24 @@ async function compute(ctx: SystemContext, evaluation: Loaded, modelPathOf: Mode
   if (evaluation.champion) variants.push(scratchVariant("champion", evaluation.champion, modelPathOf));
   const rows = evaluation.goldenSet.rows.map((row) => row.features as Record<string, FeatureValue>);
   const [candidate, champion] = await predictOnScratchEndpoint(ctx.runtime, `gate-${evaluation.id}`, variants, rows);
-  return applyGateRule(
+  const verdict = applyGateRule(
     rule,
     toOutcomes(spec, evaluation.goldenSet.rows),
     toPredictions(spec, candidate!),
     champion ? toPredictions(spec, champion) : null,
     evaluation.seed,
   );
+  const overlap = await trainingOverlap(
+    ctx,
+    evaluation.candidateVersionId,
+    variants[0]!.signature.inputs,
+    rows.map((features) => ({ features })),
+  );
+  if (overlap && overlap.count > 0)
+    verdict.warnings.push(
+      `${overlap.count} of ${rows.length} golden rows also appear in the candidate's training sample (${overlap.sampleRows} rows): its scores on them are optimistic`,
+    );
+  return verdict;
 }
 
 /**
