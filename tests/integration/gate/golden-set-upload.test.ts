@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { uploadGoldenSet, listGoldenSets } from "@/server/services/labels/golden-sets";
+import { setGateRule } from "@/server/services/quality/gate/gate-rules";
+import { startGateEvaluation, versionGate } from "@/server/services/quality/gate/gate-views";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 
 const signature = {
@@ -73,5 +75,25 @@ describe("golden set CSV upload", () => {
     await expect(uploadGoldenSet(scientist.ctx, { modelName: name, name: "big", content })).rejects.toMatchObject({
       code: "PAYLOAD_TOO_LARGE",
     });
+  });
+
+  it("starts one evaluation however many people ask at once, and says when the gate is not configured", async () => {
+    const { scientist, name } = await givenModel();
+    expect(await versionGate(scientist.ctx, { modelName: name, version: 1 })).toEqual({
+      configured: false,
+      detail: "Golden-set gate not configured: the model has no golden set",
+    });
+    await uploadGoldenSet(scientist.ctx, { modelName: name, name: "g", content: "amount,postcode,expected\n1,a,1\n" });
+    expect(await versionGate(scientist.ctx, { modelName: name, version: 1 })).toMatchObject({ configured: false });
+    await setGateRule(scientist.ctx, { modelName: name, rule: { criteria: [{ metric: "accuracy", bound: 0.5 }] } });
+    const asked = await Promise.all(
+      Array.from({ length: 4 }, () => startGateEvaluation(scientist.ctx, { modelName: name, version: 1 })),
+    );
+    const ids = new Set(asked.map((gate) => (gate.configured ? gate.evaluation?.id : undefined)));
+    expect(ids.size).toBe(1);
+    const model = await db().registeredModel.findUniqueOrThrow({ where: { name } });
+    expect(await db().gateEvaluation.count({ where: { modelId: model.id } })).toBe(1);
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "gateRule.set", entityId: model.id } });
+    expect(audit.actorId).toBe(scientist.user.id);
   });
 });
