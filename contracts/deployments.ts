@@ -47,12 +47,26 @@ export const requestPromotionInput = z.object({
 export type PromotionStrategy = z.infer<typeof rolloutStrategySchema>;
 export type MetricGate = z.infer<typeof metricGateSchema>;
 
-export type GateResult = { gate: "metric"; passed: boolean; detail: string; candidate?: number; production?: number };
+/**
+ * A gate's outcome as stored on the promotion. The golden-set gate also carries its evaluation's status
+ * (NOT_CONFIGURED, QUEUED, RUNNING, PASSED, FAILED, ERROR) and id: it is decided when a person approves.
+ */
+export type GateResult = {
+  gate: "metric" | "golden-set";
+  passed: boolean;
+  detail: string;
+  candidate?: number;
+  production?: number;
+  status?: string;
+  evaluationId?: string;
+};
 
 export const decidePromotionInput = z.object({
   promotionId: z.string().min(1),
   approve: z.boolean(),
   comment: z.string().trim().max(1000).default(""),
+  /** Approve although the golden-set gate FAILED; the comment is then the required reason (audited). */
+  overrideGate: z.boolean().default(false),
 });
 
 export const decideRolloutInput = z.object({

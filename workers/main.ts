@@ -6,6 +6,7 @@ import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
 import { sageMakerCaptureImportJob } from "@/server/jobs/sagemaker-capture-import";
+import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { sloCheckJob } from "@/server/jobs/slo-check";
@@ -35,6 +36,7 @@ const JOBS: readonly WorkerJob[] = [
   sloCheckJob,
   sageMakerCaptureImportJob,
   labelSamplingJob,
+  gateEvaluationJob,
 ];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).

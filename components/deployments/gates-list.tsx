@@ -19,7 +19,25 @@ export function GatesList({ gates }: { gates: unknown }) {
     <ul className="space-y-1">
       {results.map((gate) => (
         <li key={`${gate.gate}:${gate.detail}`} className="flex items-start gap-2">
-          <Badge tone={gate.passed ? "green" : "red"}>{gate.passed ? "passed" : "failed"}</Badge>
+          <Badge
+            tone={
+              gate.status === "NOT_CONFIGURED"
+                ? "gray"
+                : gate.passed
+                  ? "green"
+                  : gate.status === "FAILED"
+                    ? "red"
+                    : "gray"
+            }
+          >
+            {gate.status === "NOT_CONFIGURED"
+              ? "not configured"
+              : gate.passed
+                ? "passed"
+                : gate.status
+                  ? gate.status.toLowerCase()
+                  : "failed"}
+          </Badge>
           <span>{gate.detail}</span>
         </li>
       ))}

@@ -7,6 +7,7 @@ import type { RouterOutputs } from "@/trpc/react";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import { DecideDialog } from "@/components/deployments/decide-dialog";
 import { GatesList } from "@/components/deployments/gates-list";
+import { PromotionGateStatus } from "@/components/golden-sets/promotion-gate-status";
 import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "@/components/deployments/labels";
 
 type PendingPromotion = RouterOutputs["deployments"]["pending"][number];
@@ -67,6 +68,15 @@ export function PendingPromotionCard({
         </Fact>
         <Fact label="Gates">
           <GatesList gates={promotion.gates} />
+          {promotion.environment === "PRODUCTION" && (
+            <PromotionGateStatus
+              promotionId={promotion.id}
+              modelName={model.name}
+              version={version}
+              subject={subject}
+              canApprove={canApprove}
+            />
+          )}
         </Fact>
         <Fact label="Reason">
           <span className="whitespace-pre-wrap">{promotion.reason}</span>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFrame } from "@/components/ui/dialog-frame";
 import { PromoteForm } from "@/components/deployments/promote-form";
+import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 
 type Props = { modelName: string; version: number; metricNames: string[] };
 
@@ -24,7 +25,15 @@ export function PromoteDialog({ modelName, version, metricNames }: Props) {
       }
     >
       {open && (
-        <PromoteForm modelName={modelName} version={version} metricNames={metricNames} onDone={() => setOpen(false)} />
+        <div className="space-y-4">
+          <GateResultCard modelName={modelName} version={version} />
+          <PromoteForm
+            modelName={modelName}
+            version={version}
+            metricNames={metricNames}
+            onDone={() => setOpen(false)}
+          />
+        </div>
       )}
     </DialogFrame>
   );

@@ -15,6 +15,7 @@ import { OutcomeSettingsCard } from "@/components/registry/outcome-settings-card
 import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
+import { GoldenSetsCard } from "@/components/golden-sets/golden-sets-card";
 
 const URL_STATE = textFields(["alias", "lookup", "at"]);
 
@@ -57,6 +58,7 @@ export function ModelDetail({ name }: { name: string }) {
         <Card title={`Versions (${data.versions.length})`} className="min-w-0 xl:col-span-3">
           <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
         </Card>
+        <GoldenSetsCard modelName={data.name} mayUpload={canWrite} className="min-w-0 xl:col-span-3" />
         <Card title="Alias history" className="min-w-0 xl:col-span-2">
           <AliasHistoryTimeline
             modelName={data.name}

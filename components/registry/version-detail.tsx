@@ -24,6 +24,7 @@ import { formatBytes, formatDateTime } from "@/lib/format";
 import { MarkdownDescription } from "@/components/registry/markdown-description";
 import { MetricsSnapshotTable } from "@/components/registry/metrics-snapshot-table";
 import { ReferenceProfileCard } from "@/components/registry/reference-profile-card";
+import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 import { SignatureTable } from "@/components/registry/signature-table";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -145,6 +146,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
           <MetricsSnapshotTable metrics={v.metrics} />
         </Card>
         <ReferenceProfileCard profile={v.referenceProfile} />
+        <GateResultCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
       </div>
     </>
   );

@@ -9,6 +9,12 @@ import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
+import {
+  checkGoldenSetGate,
+  goldenSetGateOnRequest,
+  startGateForDecision,
+} from "@/server/services/quality/gate/promotion-gate";
+import { enqueueGateEvaluation } from "@/server/jobs/gate-evaluation";
 import type {
   DecidePromotionResult,
   PendingPromotions,
@@ -94,6 +100,10 @@ export async function requestPromotion(
         ),
       );
     }
+    const golden =
+      input.environment === "PRODUCTION"
+        ? await goldenSetGateOnRequest(tx, ctx.actor, version.modelId, version.id)
+        : null;
     const failed = gates.filter((g) => !g.passed);
     if (failed.length > 0) {
       throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, {
@@ -108,7 +118,8 @@ export async function requestPromotion(
         environment: input.environment,
         target: input.target,
         strategy: input.strategy,
-        gates,
+        gates: golden ? [...gates, golden.gate] : gates,
+        gateEvaluationId: golden?.evaluationId ?? null,
         reason: input.reason,
         status: needsApproval ? "PENDING_APPROVAL" : "APPROVED",
         requestedById: ctx.actor.userId,
@@ -128,10 +139,11 @@ export async function requestPromotion(
         alias: ALIAS_OF_ENVIRONMENT[input.environment],
       },
     });
-    return { promotion, deploymentId: deployment?.id ?? null };
+    return { promotion, deploymentId: deployment?.id ?? null, queueGate: golden?.enqueue ? golden.evaluationId : null };
   });
   if (result.deploymentId) await enqueueDeployment(result.deploymentId);
-  return result;
+  if (result.queueGate) await enqueueGateEvaluation(result.queueGate);
+  return { promotion: result.promotion, deploymentId: result.deploymentId };
 }
 
 /** A reviewer or manager other than the requester approves or rejects a pending promotion. */
@@ -140,6 +152,7 @@ export async function decidePromotion(
   rawInput: z.input<typeof decidePromotionInput>,
 ): Promise<DecidePromotionResult> {
   const input = parseInput(decidePromotionInput, rawInput);
+  if (input.approve) await startGateForDecision(ctx, input.promotionId);
   const result = await ctx.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<
       { id: string }[]
@@ -151,23 +164,32 @@ export async function decidePromotion(
     if (promotion.requestedById === ctx.actor.userId)
       throw forbidden("A promotion needs a second person: you cannot approve your own request");
 
+    const version = await tx.modelVersion.findUniqueOrThrow({
+      where: { id: promotion.versionId },
+      select: { modelId: true },
+    });
+    const gate =
+      input.approve && promotion.environment === "PRODUCTION"
+        ? await checkGoldenSetGate(tx, ctx.actor, { ...promotion, modelId: version.modelId }, input)
+        : { evaluationId: promotion.gateEvaluationId, overridden: false };
     await tx.approval.create({
       data: {
         promotionId: promotion.id,
         approverId: ctx.actor.userId,
         approved: input.approve,
         comment: input.comment,
+        overridesGate: gate.overridden,
       },
     });
     const status = input.approve ? ("APPROVED" as const) : ("REJECTED" as const);
-    await tx.promotion.update({ where: { id: promotion.id }, data: { status } });
+    await tx.promotion.update({ where: { id: promotion.id }, data: { status, gateEvaluationId: gate.evaluationId } });
     const deployment = input.approve ? await queueDeployment(tx, promotion.id) : null;
     await recordAudit(tx, ctx.actor, {
       action: input.approve ? "promotion.approve" : "promotion.reject",
       entityType: "Promotion",
       entityId: promotion.id,
       before: { status: promotion.status },
-      after: { status, comment: input.comment },
+      after: { status, comment: input.comment, ...(gate.overridden && { gateOverridden: true }) },
     });
     return { status, deploymentId: deployment?.id ?? null };
   });

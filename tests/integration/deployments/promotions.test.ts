@@ -212,6 +212,8 @@ describe("promotions", () => {
     });
     expect(within.promotion.gates).toEqual([
       expect.objectContaining({ gate: "metric", passed: true, candidate: 0.88, production: 0.92 }),
+      // A model without a golden set says so rather than passing silently.
+      expect.objectContaining({ gate: "golden-set", passed: true, status: "NOT_CONFIGURED" }),
     ]);
   });
 

@@ -70,6 +70,12 @@ const TRPC_INPUTS: Record<string, Input> = {
   "deployments.rollback": (w, s) => ({ endpointId: w.teams[s].endpointId, reason: "matrix" }),
   "drift.scanNow": (w, s) => ({ endpointId: w.teams[s].endpointId }),
   "drift.setThresholds": (w, s) => ({ modelName: w.teams[s].modelName, warnPsi: 0.1, alertPsi: 0.3, minSamples: 100 }),
+  "goldenSets.runGate": (w, s) => ({ modelName: w.teams[s].modelName, version: 1 }),
+  "goldenSets.setGateRule": (w, s) => ({
+    modelName: w.teams[s].modelName,
+    rule: { criteria: [{ metric: "accuracy", bound: 0.5 }] },
+  }),
+  "goldenSets.upload": (w, s) => ({ modelName: w.teams[s].modelName, name: "matrix", content: "a,expected\n1,1\n" }),
   "endpoints.predict": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.setSlo": (w, s) => ({ endpointId: w.teams[s].endpointId, p99Ms: 120, availability: 0.999 }),
   "experiments.createExperiment": (w, s) => ({ name: unique("matrix-exp"), team: w.teams[s].name }),
