@@ -22,16 +22,27 @@ import { exportTargetInstances, instrumentWorkers, serveWorkerMetrics } from "@/
 import { TargetInstanceExport } from "@/workers/target-instance-export";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
+import { startCaptureLoader } from "@/workers/capture-loader";
+import { captureRetentionJob } from "@/server/jobs/capture-retention";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 refuseUnsafeProduction("worker");
-const JOBS: readonly WorkerJob[] = [healthCheckJob, deployJob, driftScanJob, costForecastJob, sloCheckJob];
+const JOBS: readonly WorkerJob[] = [
+  healthCheckJob,
+  deployJob,
+  driftScanJob,
+  costForecastJob,
+  sloCheckJob,
+  captureRetentionJob,
+];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
 await ensureDefaultPrices(context);
 const workers = startWorkers(JOBS, context);
 
 instrumentWorkers(workers);
+// The capture loader: the runtime's capture stream → CapturedPrediction (a Redis consumer group, not a BullMQ job).
+const stopCaptureLoader = env().CAPTURE_LOADER ? startCaptureLoader(context.db, env()) : async () => {};
 const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT);
 
 // Instance counts for cost: read from the targets and exported by one worker process only, the lease holder.
@@ -85,6 +96,7 @@ console.log(
 
 async function shutdown() {
   stopInstanceExport();
+  await stopCaptureLoader();
   await election.stop();
   await leaseConnection.close();
   await Promise.all(workers.map((w) => w.close()));
