@@ -39,6 +39,8 @@ export type FeatureBinsSpec = { name: string; kind: "NUMERIC" | "CATEGORICAL"; e
 export type EndpointSpec = {
   endpointName: string;
   variants: VariantSpec[];
+  /** The endpoint's capture rate (Endpoint.captureRate, 0–1); the local runtime samples predicted rows at it (default 1). */
+  captureRate?: number;
 };
 
 export type RolloutStrategy =

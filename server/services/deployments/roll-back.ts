@@ -85,7 +85,7 @@ async function restorePriorState(
       runtime.artifactUri,
     );
   });
-  await target.apply({ endpointName: endpoint.name, variants: specs });
+  await target.apply({ endpointName: endpoint.name, variants: specs, captureRate: endpoint.captureRate });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")
     throw new DeploymentFailure(

@@ -208,7 +208,10 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
     slot ? { instanceType: slot.instanceType, instanceCount: slot.instanceCount } : undefined,
   );
   await steps("apply-endpoint", async () => {
-    await target.apply({ endpointName: endpoint.name, variants: [spec] }, { rollout: rollout.strategy });
+    await target.apply(
+      { endpointName: endpoint.name, variants: [spec], captureRate: endpoint.captureRate },
+      { rollout: rollout.strategy },
+    );
     return { variants: [spec.variantName] };
   });
   await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
@@ -293,7 +296,11 @@ async function stepwiseRollout(
     });
     // A version already on the endpoint (promoted again) keeps its share until the traffic steps move it.
     const added = candidate(first ? 100 : (prior.variants.find((v) => v.variantName === candidateName)?.weight ?? 0));
-    await target.apply({ endpointName: endpoint.name, variants: [...incumbentSpecs, added] });
+    await target.apply({
+      endpointName: endpoint.name,
+      variants: [...incumbentSpecs, added],
+      captureRate: endpoint.captureRate,
+    });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
       {
@@ -340,7 +347,7 @@ async function stepwiseRollout(
 
   await steps("finalize", async () => {
     const final = candidate(100);
-    await target.apply({ endpointName: endpoint.name, variants: [final] });
+    await target.apply({ endpointName: endpoint.name, variants: [final], captureRate: endpoint.captureRate });
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: candidateName, weight: 100 },
     ]);
