@@ -14,6 +14,8 @@ const DAY_MS = 86_400_000;
 const MAX_FUTURE_MS = DAY_MS;
 const MAX_PAST_MS = 3650 * DAY_MS;
 const MAX_REASON = 500;
+/** CapturedPrediction's int columns are int4: a larger value would fail its whole batch. */
+const MAX_INT4 = 2_147_483_647;
 /** PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates; one such record would fail its batch. */
 const UNSTORABLE = /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
 
@@ -31,6 +33,8 @@ function parseEntry(fields: string[], now: number): { record: CaptureRecord } | 
   if (!parsed.success) return { reason: z.prettifyError(parsed.error).slice(0, MAX_REASON) };
   if (UNSTORABLE.test(JSON.stringify(parsed.data)))
     return { reason: "The record holds a NUL character or an unpaired surrogate, which PostgreSQL cannot store" };
+  if (parsed.data.rowIndex > MAX_INT4 || (parsed.data.modelVersion ?? 0) > MAX_INT4)
+    return { reason: `rowIndex and modelVersion are at most ${MAX_INT4}` };
   const at = Date.parse(parsed.data.predictedAt);
   if (at > now + MAX_FUTURE_MS || at < now - MAX_PAST_MS)
     return { reason: `predictedAt ${parsed.data.predictedAt} is more than a day ahead or ten years behind` };
