@@ -72,6 +72,13 @@ export const predictKeySha256Schema = z
   .string()
   .regex(/^[a-f0-9]{64}$/, "predictKeySha256 is 64 lower-case hex digits");
 
+/**
+ * The endpoint's capture policy on the runtime: each predicted row is appended to the capture stream with probability
+ * `rate` (0 = none, 1 = every row). The portal's Endpoint.captureRate; changed live with PUT .../capture.
+ */
+export const captureConfigSchema = z.object({ rate: z.number().min(0).max(1).default(1) });
+export const DEFAULT_CAPTURE = { rate: 1 };
+
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
 export const endpointConfigSchema = z
   .object({
@@ -82,6 +89,7 @@ export const endpointConfigSchema = z
      * `x-api-key: <key>`); the runtime answers 401 otherwise. Absent: predictions need no key.
      */
     predictKeySha256: predictKeySha256Schema.optional(),
+    capture: captureConfigSchema.default(DEFAULT_CAPTURE),
   })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
@@ -106,6 +114,7 @@ export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 /** What a control client sends: fields with defaults (batching, instanceType, instanceCount) may be left out. */
 export type EndpointConfigInput = z.input<typeof endpointConfigSchema>;
 export type BatchingConfig = z.infer<typeof batchingSchema>;
+export type CaptureConfig = z.infer<typeof captureConfigSchema>;
 export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 
 export { sumsTo100 };
@@ -116,6 +125,8 @@ export type EndpointView = {
   batching: BatchingConfig;
   /** Predictions must send the endpoint's predict key (absent from older runtimes). */
   predictKeyRequired?: boolean;
+  /** The capture policy in force (absent from older runtimes). */
+  capture?: CaptureConfig;
   variants: Array<{
     variantName: string;
     modelName?: string;

@@ -1,4 +1,17 @@
 import os from "node:os";
+import { CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
+
+/** Where captured predictions go; absent = capture is off (every sampled row is counted as `capture_off`). */
+export type CaptureSettings = {
+  redisUrl?: string;
+  streamKey: string;
+  /** The most records waiting in memory for the flusher; past it new records are dropped and counted. */
+  bufferRecords: number;
+  /** Records per pipelined XADD batch. */
+  batchRecords: number;
+  /** The stream is trimmed to about this many entries (XADD MAXLEN ~): a stalled loader cannot fill Redis. */
+  maxStreamLength: number;
+};
 
 export type RuntimeConfig = {
   host: string;
@@ -9,6 +22,7 @@ export type RuntimeConfig = {
   inferenceThreads: number;
   /** Where the endpoints' desired state is kept, so a restarted runtime serves them again; unset = in memory. */
   stateFile?: string;
+  capture: CaptureSettings;
 };
 
 /** Production secrets carry at least 32 bytes (256 bits); development and tests may use 16. */
@@ -51,5 +65,12 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     ),
     stateFile: process.env.RUNTIME_STATE_FILE || undefined,
+    capture: {
+      redisUrl: process.env.RUNTIME_CAPTURE_REDIS_URL || undefined,
+      streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,
+      bufferRecords: positiveInteger("RUNTIME_CAPTURE_BUFFER_RECORDS", 50_000),
+      batchRecords: positiveInteger("RUNTIME_CAPTURE_BATCH_RECORDS", 1_000),
+      maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 2_000_000),
+    },
   };
 }

@@ -4,12 +4,14 @@ import { WorkerPool } from "@/runtime/inference/worker-pool";
 import { createRuntimeMetrics } from "@/runtime/metrics";
 import { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { loadState, saveState } from "@/runtime/state-file";
+import { startCapture } from "@/runtime/capture/capture-pipeline";
 
 // The local model runtime: `npx tsx runtime/main.ts`. Serves ONNX models over HTTP on RUNTIME_HOST:RUNTIME_PORT
 // (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN.
 const config = runtimeConfigFromEnv();
 const metrics = createRuntimeMetrics();
 const pool = new WorkerPool(config.inferenceThreads);
+const capture = startCapture(config.capture, metrics);
 
 let saving = Promise.resolve();
 const persist = () => {
@@ -30,9 +32,15 @@ const server = createRuntimeServer({
   controlToken: config.controlToken,
   metricsToken: config.metricsToken,
   restoring: () => restoring,
+  capturer: capture.capturer,
 });
 server.listen(config.port, config.host, () => {
-  console.log(`Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads`);
+  const captureNote = capture.capturer.enabled
+    ? `capture to Redis stream "${config.capture.streamKey}"`
+    : "capture off";
+  console.log(
+    `Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads, ${captureNote}`,
+  );
 });
 
 if (config.stateFile) {
@@ -49,7 +57,10 @@ const shutdown = (signal: string) => {
   console.log(`${signal}: stopping the model runtime`);
   server.close();
   server.closeIdleConnections();
-  void saving.then(() => pool.close()).then(() => process.exit(0));
+  void saving
+    .then(() => capture.stop())
+    .then(() => pool.close())
+    .then(() => process.exit(0));
 };
 process.once("SIGTERM", () => shutdown("SIGTERM"));
 process.once("SIGINT", () => shutdown("SIGINT"));

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { BoundHistogram } from "@/runtime/bound-histogram";
 import { FeatureHistogramFamily } from "@/runtime/feature-histograms";
+import { CaptureCounts } from "@/runtime/capture/capture-counts";
 
 /** Score buckets cover probabilities (0–1) and regression outputs such as minutes. */
 const SCORE_BUCKETS = [
@@ -13,6 +14,8 @@ export type RuntimeMetrics = Instruments & {
   forVariant: ReturnType<typeof memoisedChildren>;
   features: FeatureHistogramFamily;
   inFlightByEndpoint: InFlightCounts;
+  captureCounts: CaptureCounts;
+  captureBufferSize: { read: () => number };
 };
 type Instruments = ReturnType<typeof createInstruments>;
 
@@ -49,17 +52,32 @@ export class InFlightCounts {
   }
 }
 
-type Deferred = { requests: DeferredCount[]; rows: DeferredCount[]; inFlight: InFlightCounts };
+type Deferred = {
+  requests: DeferredCount[];
+  rows: DeferredCount[];
+  inFlight: InFlightCounts;
+  capture: CaptureCounts;
+  /** Rows waiting in the capture buffer now (set once the capture pipeline exists). */
+  captureBuffered: { read: () => number };
+};
 
 /** The runtime's Prometheus metrics, on a registry of its own. */
 export function createRuntimeMetrics(): RuntimeMetrics {
-  const deferred: Deferred = { requests: [], rows: [], inFlight: new InFlightCounts() };
+  const deferred: Deferred = {
+    requests: [],
+    rows: [],
+    inFlight: new InFlightCounts(),
+    capture: new CaptureCounts(),
+    captureBuffered: { read: () => 0 },
+  };
   const instruments = createInstruments(deferred);
   return {
     ...instruments,
     forVariant: memoisedChildren(instruments, deferred),
     features: new FeatureHistogramFamily(),
     inFlightByEndpoint: deferred.inFlight,
+    captureCounts: deferred.capture,
+    captureBufferSize: deferred.captureBuffered,
   };
 }
 
@@ -120,6 +138,23 @@ function createInstruments(deferred: Deferred) {
       registers: [registry],
       collect() {
         for (const [endpoint, count] of deferred.inFlight.counts) this.set({ endpoint }, count);
+      },
+    }),
+    capture: new Counter({
+      name: "modelport_runtime_capture_total",
+      help: "Predicted rows by what became of their capture: captured (in the stream), dropped_buffer_full, dropped_redis_down, capture_off (no capture Redis configured), not_sampled (the endpoint's capture rate)",
+      labelNames: ["endpoint", "outcome"],
+      registers: [registry],
+      collect() {
+        deferred.capture.drain((endpoint, outcome, count) => this.inc({ endpoint, outcome }, count));
+      },
+    }),
+    captureBufferedRows: new Gauge({
+      name: "modelport_runtime_capture_buffered_rows",
+      help: "Captured rows waiting in the runtime's memory for the capture stream",
+      registers: [registry],
+      collect() {
+        this.set(deferred.captureBuffered.read());
       },
     }),
     loadedModels: new Gauge({

@@ -15,6 +15,8 @@ export ARTIFACT_ROOT=/tmp/modelport-e2e-artifacts
 export RUNTIME_PORT="${E2E_RUNTIME_PORT:-8600}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_CONTROL_TOKEN="$(random_secret)"
+export RUNTIME_CAPTURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export CAPTURE_STREAM_KEY=modelport_e2e:capture
 export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
 export PROMETHEUS_SCRAPE_INTERVAL=1
 # The suite signs the same demo users in many times a minute from one address: sign-in limits out of its way.

@@ -13,6 +13,9 @@ export MODELPORT_BIND_HOST="${MODELPORT_BIND_HOST:-127.0.0.1}"
 export RUNTIME_PORT="${RUNTIME_PORT:-8500}"
 export RUNTIME_URL="http://127.0.0.1:$RUNTIME_PORT"
 export RUNTIME_STATE_FILE="${RUNTIME_STATE_FILE:-$PWD/.data/runtime-state.json}"
+# Prediction capture: the runtime appends captured rows to this Redis Stream; the worker loads them into PostgreSQL.
+export RUNTIME_CAPTURE_REDIS_URL="${RUNTIME_CAPTURE_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379}}"
+export CAPTURE_STREAM_KEY="${CAPTURE_STREAM_KEY:-modelport:capture}"
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$(free_port_from 9464)}"
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-$(free_port_from 9090)}"
 

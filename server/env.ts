@@ -106,8 +106,20 @@ const schema = z.object({
   MODELPORT_SAGEMAKER_S3_PREFIX: z.string().min(1).optional(),
   /** How often the worker imports SageMaker endpoints' data capture (JSONL in S3) into the capture stream. */
   SAGEMAKER_CAPTURE_IMPORT_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
-  /** The Redis Stream captured predictions go through on their way to the prediction log. */
+  // Prediction capture (docs/architecture.md, "Prediction capture"): the runtime appends to this Redis Stream (its own
+  // CAPTURE_STREAM_KEY, same default); the worker's loader reads it with a consumer group into PostgreSQL.
   CAPTURE_STREAM_KEY: z.string().min(1).default(DEFAULT_CAPTURE_STREAM_KEY),
+  /** The loader's Redis (REDIS_URL when unset) and consumer group. */
+  CAPTURE_REDIS_URL: z.string().url().optional(),
+  CAPTURE_CONSUMER_GROUP: z.string().min(1).default("capture-loader"),
+  /** Stream entries per read and per PostgreSQL insert. */
+  CAPTURE_LOADER_BATCH: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  /** Entries a loader read but did not acknowledge for this long (it died) are claimed by another loader. */
+  CAPTURE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** 0 turns the loader off in this worker process (another one loads). */
+  CAPTURE_LOADER: booleanFlag.default(true),
+  /** How often the retention job deletes captured rows past their endpoint's retention and drops old partitions. */
+  CAPTURE_RETENTION_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
   // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).
   /** Redis for the rate-limit counters; REDIS_URL when unset. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),

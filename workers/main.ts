@@ -25,6 +25,8 @@ import { exportTargetInstances, instrumentWorkers, serveWorkerMetrics } from "@/
 import { TargetInstanceExport } from "@/workers/target-instance-export";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
+import { startCaptureLoader } from "@/workers/capture-loader";
+import { captureRetentionJob } from "@/server/jobs/capture-retention";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 refuseUnsafeProduction("worker");
@@ -37,6 +39,7 @@ const JOBS: readonly WorkerJob[] = [
   sageMakerCaptureImportJob,
   labelSamplingJob,
   gateEvaluationJob,
+  captureRetentionJob,
 ];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
@@ -44,6 +47,8 @@ await ensureDefaultPrices(context);
 const workers = startWorkers(JOBS, context);
 
 instrumentWorkers(workers);
+// The capture loader: the runtime's capture stream → CapturedPrediction (a Redis consumer group, not a BullMQ job).
+const stopCaptureLoader = env().CAPTURE_LOADER ? startCaptureLoader(context.db, env()) : async () => {};
 const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT);
 
 // Instance counts for cost: read from the targets and exported by one worker process only, the lease holder.
@@ -97,6 +102,7 @@ console.log(
 
 async function shutdown() {
   stopInstanceExport();
+  await stopCaptureLoader();
   await election.stop();
   await leaseConnection.close();
   await Promise.all(workers.map((w) => w.close()));

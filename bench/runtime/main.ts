@@ -10,6 +10,7 @@ import { inProcessLoop } from "@/bench/runtime/in-process";
 import { fixedRate } from "@/bench/runtime/open-loop";
 import { startFastApi, startRuntime } from "@/bench/runtime/processes";
 import { wrk, writeWrkScript, type LoadResult } from "@/bench/runtime/wrk";
+import { measureCaptureCost } from "@/bench/runtime/capture-cost";
 
 // bench/runtime: single-row throughput and latency of the local runtime over HTTP, the same ONNX model in-process
 // (the ceiling), and FastAPI + uvicorn + scikit-learn; the gain from dynamic batching at 64 connections; p99 at a
@@ -93,6 +94,10 @@ try {
   await runtime.stop();
 }
 
+const captureCost = await measureCaptureCost({ directory, entry, script, connections: CONNECTIONS, seconds: SECONDS });
+record("(d) runtime, capture off (no capture Redis)", String(CONNECTIONS), captureCost.off);
+record("(d') runtime, capture 100 % (every row to the Redis Stream)", String(CONNECTIONS), captureCost.full);
+
 const fastApi = await startFastApi(path.join(directory, entry.trainingSample));
 const fastApiUrl = `${fastApi.baseUrl}/predict`;
 try {
@@ -124,6 +129,7 @@ const ratios = [
   `(a) / (c): ${(a.requestsPerSecond / c.requestsPerSecond).toFixed(1)}× FastAPI + scikit-learn (target ≥ 3×)`,
   `dynamic batching at ${CONNECTIONS} connections: ${(a.requestsPerSecond / unbatched.requestsPerSecond).toFixed(2)}× the throughput of batching off`,
   `p99 at ${FIXED_RATE} requests/s: ${fixed.p99Ms.toFixed(2)} ms (target ≤ 10 ms)`,
+  `(d') / (d): capture at 100% keeps ${(100 * captureCost.ratio).toFixed(1)}% of the throughput with capture off (target ≥ 95%)`,
 ];
 console.log("\n" + ratios.join("\n"));
 

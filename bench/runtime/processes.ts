@@ -54,14 +54,14 @@ async function startService(
   };
 }
 
-export async function startRuntime(): Promise<Service & { controlToken: string }> {
+export async function startRuntime(env: Record<string, string> = {}): Promise<Service & { controlToken: string }> {
   const port = await freePort();
   const controlToken = randomBytes(24).toString("hex");
   const service = await startService(
     path.join(ROOT, "node_modules/.bin/tsx"),
     ["runtime/main.ts"],
     port,
-    { RUNTIME_PORT: String(port), RUNTIME_CONTROL_TOKEN: controlToken },
+    { RUNTIME_PORT: String(port), RUNTIME_CONTROL_TOKEN: controlToken, ...env },
     30_000,
   );
   return { ...service, controlToken };

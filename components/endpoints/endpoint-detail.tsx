@@ -12,6 +12,7 @@ import { useTRPC } from "@/trpc/react";
 import { DeploymentHistory } from "@/components/endpoints/deployment-history";
 import { EndpointHeader } from "@/components/endpoints/endpoint-header";
 import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
+import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-form";
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 
@@ -91,6 +92,14 @@ export function EndpointDetail({ id }: { id: string }) {
             key={`${endpoint.sloP99Ms}/${endpoint.sloAvailability}`}
             endpointId={endpoint.id}
             slo={{ p99Ms: endpoint.sloP99Ms, availability: endpoint.sloAvailability }}
+            canEdit={canWrite}
+          />
+        </Card>
+        <Card title="Prediction capture" className="min-w-0">
+          <EndpointCaptureForm
+            key={`${endpoint.captureRate}/${endpoint.captureRetentionDays}`}
+            endpointId={endpoint.id}
+            policy={{ rate: endpoint.captureRate, retentionDays: endpoint.captureRetentionDays }}
             canEdit={canWrite}
           />
         </Card>

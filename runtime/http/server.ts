@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
+  captureConfigSchema,
   endpointConfigSchema,
   endpointNameSchema,
   faultInjectionSchema,
@@ -12,6 +13,7 @@ import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { predict } from "@/runtime/serving/predict";
 import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
 import { readJson, readValidated, sendError, sendJson, sendText } from "@/runtime/http/io";
+import type { Capturer } from "@/runtime/capture/capturer";
 
 export type ServerDeps = {
   registry: EndpointRegistry;
@@ -21,6 +23,8 @@ export type ServerDeps = {
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
   restoring: () => boolean;
+  /** Captures predicted rows to the capture stream (absent: nothing is captured or counted). */
+  capturer?: Capturer;
 };
 
 const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
@@ -28,6 +32,7 @@ const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
 const PLAIN_PREDICT = /^\/v1\/endpoints\/([a-z0-9-]+)\/predict$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
+const CONTROL_CAPTURE = /^\/v1\/control\/endpoints\/([^/]+)\/capture$/;
 const CONTROL_FAULTS = /^\/v1\/control\/endpoints\/([^/]+)\/variants\/([^/]+)\/fault-injection$/;
 
 function methodNotAllowed(allowed: string[]): never {
@@ -70,6 +75,12 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
     if (method !== "PATCH") methodNotAllowed(["PATCH"]);
     const { weights } = await readValidated(request, weightsSchema);
     return sendJson(response, 200, await deps.registry.setWeights(endpointName(match[1]!), weights));
+  }
+  match = CONTROL_CAPTURE.exec(path);
+  if (match) {
+    if (method !== "PUT") methodNotAllowed(["PUT"]);
+    const capture = await readValidated(request, captureConfigSchema);
+    return sendJson(response, 200, await deps.registry.setCapture(endpointName(match[1]!), capture));
   }
   match = CONTROL_FAULTS.exec(path);
   if (match) {
@@ -120,11 +131,16 @@ async function servePredict(
   if (request.method !== "POST") methodNotAllowed(["POST"]);
   authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
-  const result = await predict(deps.registry, deps.metrics, {
-    endpointName,
-    body: await readJson(request),
-    routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
-  });
+  const result = await predict(
+    deps.registry,
+    deps.metrics,
+    {
+      endpointName,
+      body: await readJson(request),
+      routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
+    },
+    deps.capturer,
+  );
   sendJson(response, 200, result);
 }
 

@@ -1,5 +1,6 @@
 import {
   type BatchingConfig,
+  type CaptureConfig,
   type EndpointConfig,
   type EndpointView,
   type FaultInjection,
@@ -14,6 +15,8 @@ export type Endpoint = {
   name: string;
   variants: Variant[];
   batching: BatchingConfig;
+  /** The capture policy: each predicted row is captured with probability `capture.rate`. */
+  capture: CaptureConfig;
   /** The sha256 of the key predictions must present (config.predictKeySha256), as bytes; none = no key needed. */
   predictKeyDigest?: Buffer;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
@@ -58,6 +61,7 @@ export class EndpointRegistry {
         {
           variants: e.variants.map((v) => v.config),
           batching: e.batching,
+          capture: e.capture,
           ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
         },
       ]),
@@ -115,6 +119,7 @@ export class EndpointRegistry {
         name,
         variants,
         batching: config.batching,
+        capture: config.capture,
         updating: false,
         ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
       };
@@ -139,6 +144,17 @@ export class EndpointRegistry {
       endpoint.variants.forEach((v, i) => {
         v.config = { ...v.config, weight: next[i]! };
       });
+      this.changed();
+      return view(endpoint);
+    });
+  }
+
+  /** Changes the capture policy in place: the next request is sampled at the new rate, nothing reloads. */
+  setCapture(name: string, capture: CaptureConfig): Promise<EndpointView> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+      endpoint.capture = capture;
       this.changed();
       return view(endpoint);
     });
@@ -199,6 +215,7 @@ function view(endpoint: Endpoint): EndpointView {
     status: endpoint.updating ? "updating" : "healthy",
     batching: endpoint.batching,
     predictKeyRequired: endpoint.predictKeyDigest !== undefined,
+    capture: endpoint.capture,
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
-import type { Prediction, PredictResponse } from "@/contracts/runtime-predict";
+import { correlationIdSchema, type Prediction, type PredictResponse } from "@/contracts/runtime-predict";
+import type { Capturer } from "@/runtime/capture/capturer";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { pickVariant } from "@/runtime/serving/routing";
@@ -10,7 +11,27 @@ import type { Variant } from "@/runtime/serving/variant";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
-type PredictBody = { rows: unknown[]; routingKey?: string };
+type PredictBody = { rows: unknown[]; routingKey?: string; correlationIds?: string[] };
+
+const validCorrelationId = (value: unknown): value is string => correlationIdSchema.safeParse(value).success;
+
+/** `correlationId` goes with `row`, `correlationIds` (one per row, aligned) with `rows`; each 1–200 characters. */
+function parseCorrelationIds(record: Record<string, unknown>, rowCount: number): string[] | undefined {
+  if ("correlationId" in record) {
+    if (!("row" in record)) throw badRequest('"correlationId" goes with "row"; send "correlationIds" with "rows"');
+    if (!validCorrelationId(record.correlationId))
+      throw badRequest("correlationId must be a string of 1–200 characters");
+    return [record.correlationId];
+  }
+  if (!("correlationIds" in record)) return undefined;
+  const ids = record.correlationIds;
+  if (!("rows" in record)) throw badRequest('"correlationIds" goes with "rows"; send "correlationId" with "row"');
+  if (!Array.isArray(ids) || ids.length !== rowCount)
+    throw badRequest(`correlationIds must be an array with one id per row (${rowCount})`);
+  const bad = ids.findIndex((id) => !validCorrelationId(id));
+  if (bad >= 0) throw badRequest(`correlationIds[${bad}] must be a string of 1–200 characters`, { rowIndex: bad });
+  return ids as string[];
+}
 
 function parseBody(body: unknown): PredictBody {
   if (typeof body !== "object" || body === null || Array.isArray(body))
@@ -24,7 +45,13 @@ function parseBody(body: unknown): PredictBody {
     throw badRequest('"rows" must be a non-empty array of feature objects');
   if (rows.length > MAX_ROWS_PER_REQUEST)
     throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${rows.length}`);
-  return { rows, routingKey };
+  return { rows, routingKey, correlationIds: parseCorrelationIds(record, rows.length) };
+}
+
+function newIds(count: number): string[] {
+  const ids = new Array<string>(count);
+  for (let i = 0; i < count; i++) ids[i] = randomUUID();
+  return ids;
 }
 
 /** The prediction's first output (in key order, as Object.values would give it) if it is a number. */
@@ -75,8 +102,10 @@ export async function predict(
   registry: EndpointRegistry,
   metrics: RuntimeMetrics,
   request: { endpointName: string; body: unknown; routingKeyHeader?: string },
+  capturer?: Capturer,
 ): Promise<PredictResponse> {
   const started = performance.now();
+  const arrivedAtMs = Date.now();
   const endpoint = registry.get(request.endpointName);
   if (!endpoint) {
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
@@ -98,8 +127,24 @@ export async function predict(
       if (score !== undefined) instruments.scores.observe(score);
     }
     instruments.rows.inc(predictions.length);
+    const predictionIds = newIds(predictions.length);
+    capturer?.capture({
+      endpoint: endpoint.name,
+      variant: variantName,
+      modelName: variant.config.modelName,
+      modelVersion: variant.config.modelVersion,
+      inputs: variant.config.signature.inputs,
+      rows: body.rows,
+      predictions,
+      predictionIds,
+      correlationIds: body.correlationIds,
+      latencyMs: performance.now() - started,
+      captureProbability: endpoint.capture.rate,
+      predictedAtMs: arrivedAtMs,
+    });
     return {
-      predictionId: randomUUID(),
+      predictionId: predictionIds[0]!,
+      predictionIds,
       endpoint: endpoint.name,
       variant: variantName,
       modelName: variant.config.modelName,

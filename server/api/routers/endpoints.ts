@@ -12,6 +12,9 @@ import { sendPrediction } from "@/server/services/endpoints/send-prediction";
 import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/contracts/slo-rules";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { capturePolicyInput } from "@/contracts/capture-policy";
+import { setCapturePolicy } from "@/server/services/capture/capture-policy";
+import { capturePolicyOutput } from "@/server/services/capture/schemas";
 import { ownerOfEndpoint, type OwnerContext } from "@/server/auth/ownership";
 
 const byEndpoint = (ctx: OwnerContext, input: { endpointId: string }) => ownerOfEndpoint(ctx, input.endpointId);
@@ -33,4 +36,8 @@ export const endpointsRouter = createTRPCRouter({
   setSlo: ownedProcedure("models:write", endpointSloInput, byEndpoint)
     .output(endpointSloOutput)
     .mutation(({ ctx, input }) => setEndpointSlo(ctx.service, input)),
+  // The capture policy (sampling rate, retention) is the owning team's data scientists' too.
+  setCapturePolicy: ownedProcedure("models:write", capturePolicyInput, byEndpoint)
+    .output(capturePolicyOutput)
+    .mutation(({ ctx, input }) => setCapturePolicy(ctx.service, input)),
 });

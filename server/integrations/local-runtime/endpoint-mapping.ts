@@ -46,9 +46,10 @@ export const predictKeySha256 = (key: string) => createHash("sha256").update(key
 export function toRuntimeEndpoint(
   spec: EndpointSpec,
   predictKey?: string,
-): { variants: VariantConfig[]; predictKeySha256?: string } {
+): { variants: VariantConfig[]; predictKeySha256?: string; capture: { rate: number } } {
   return {
     variants: spec.variants.map(toRuntimeVariant),
+    capture: { rate: spec.captureRate ?? 1 },
     ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
   };
 }

@@ -75,6 +75,12 @@ export class RuntimeControlClient {
     return response ? ((await response.json()) as EndpointView) : undefined;
   }
 
+  /** Sets the endpoint's capture rate live; undefined when the runtime does not serve the endpoint. */
+  async putCapture(name: string, rate: number): Promise<EndpointView | undefined> {
+    const response = await this.call("PUT", `/v1/control/endpoints/${encodeURIComponent(name)}/capture`, { rate });
+    return response ? ((await response.json()) as EndpointView) : undefined;
+  }
+
   /** Test-only fault injection: makes a variant fail (errorRate 0–1) or slow down on purpose. */
   async injectFault(
     name: string,

@@ -39,7 +39,7 @@ export type FeatureBinsSpec = { name: string; kind: "NUMERIC" | "CATEGORICAL"; e
 export type EndpointSpec = {
   endpointName: string;
   variants: VariantSpec[];
-  /** The endpoint's capture policy: the share of requests the target records for the prediction log (0–1). */
+  /** The endpoint's capture rate (Endpoint.captureRate, 0–1); the local runtime samples predicted rows at it (default 1). */
   captureRate?: number;
 };
 

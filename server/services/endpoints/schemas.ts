@@ -41,6 +41,8 @@ export const endpointRowOutput = z.object({
   target: deploymentTargetKindSchema,
   sloP99Ms: z.number(),
   sloAvailability: z.number(),
+  captureRate: z.number(),
+  captureRetentionDays: z.number().int(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

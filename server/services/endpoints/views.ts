@@ -94,6 +94,8 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       target: true,
       sloP99Ms: true,
       sloAvailability: true,
+      captureRate: true,
+      captureRetentionDays: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Redis } from "ioredis";
+import type { ManifestEntry } from "@/training/write-models";
+import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
+import { startRuntime } from "@/bench/runtime/processes";
+import { wrk, type LoadResult } from "@/bench/runtime/wrk";
+
+export type CaptureCost = { off: LoadResult; full: LoadResult; ratio: number };
+
+/**
+ * The runtime's throughput with capture at 100 % (every row XADDed to a Redis Stream by the background flusher) and
+ * with capture off (no capture Redis), same model and load, one after the other, each after its own warm-up.
+ */
+export async function measureCaptureCost(options: {
+  directory: string;
+  entry: ManifestEntry;
+  script: string;
+  connections: number;
+  seconds: number;
+}): Promise<CaptureCost> {
+  const streamKey = `bench:runtime-capture:${randomBytes(4).toString("hex")}`;
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const run = async (env: Record<string, string>) => {
+    const runtime = await startRuntime(env);
+    try {
+      const target = new LocalRuntimeTarget({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
+      await target.client.putEndpoint("bench-fraud", {
+        variants: [
+          {
+            variantName: "fraud-gbt-v1",
+            modelName: "fraud-gbt",
+            modelVersion: 1,
+            modelPath: path.join(options.directory, options.entry.file),
+            sha256: options.entry.sha256,
+            signature: options.entry.signature,
+            weight: 100,
+          },
+        ],
+        capture: { rate: 1 },
+      });
+      const url = `${runtime.baseUrl}/v1/endpoints/bench-fraud/predict`;
+      await wrk(url, options.script, options.connections, 2);
+      return await wrk(url, options.script, options.connections, options.seconds);
+    } finally {
+      await runtime.stop();
+    }
+  };
+  const off = await run({ RUNTIME_CAPTURE_REDIS_URL: "" });
+  const full = await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey });
+  const redis = new Redis(redisUrl);
+  await redis.del(streamKey);
+  redis.disconnect();
+  return { off, full, ratio: full.requestsPerSecond / off.requestsPerSecond };
+}

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { rowObject } from "@/training/dataset";
+import { writeModels } from "@/training/write-models";
+import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
+import { describeMachine } from "@/bench/lib/machine";
+import { measureCaptureCost } from "@/bench/runtime/capture-cost";
+import { writeWrkScript } from "@/bench/runtime/wrk";
+
+// The capture row of bench/runtime on its own (`npm run bench:runtime-capture`): runtime throughput with capture at
+// 100 % vs off, same model and load (wrk, 64 connections, one row per request). Not part of `npm test`.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 64;
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");
+const loadBefore = loadAverage();
+const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-capture-cost-"));
+try {
+  const { manifest, models } = await writeModels(directory);
+  const entry = manifest.find((m) => m.name === "fraud-gbt")!;
+  const model = models.find((m) => m.name === "fraud-gbt")!;
+  const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify({ row: rowObject(model.test, i) }));
+  const script = await writeWrkScript(directory, "fraud-rows", bodies);
+  const cost = await measureCaptureCost({ directory, entry, script, connections: CONNECTIONS, seconds: SECONDS });
+  const line = (name: string, r: typeof cost.off) =>
+    `| ${name} | ${CONNECTIONS} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} |`;
+  const verdict = `capture at 100 %: ${(100 * cost.ratio).toFixed(1)}% of the throughput with capture off (cost ${(100 * (1 - cost.ratio)).toFixed(1)}%; target ≤ 5%)`;
+  console.log(`${line("capture off", cost.off)}\n${line("capture 100 %", cost.full)}\n${verdict}`);
+  writeBenchmarkSection(
+    "bench/runtime: capture cost",
+    `## bench/runtime: capture cost
+
+\`npm run bench:runtime-capture\` — ${new Date().toISOString().slice(0, 10)}. ${describeMachine({ "load generator": "wrk -t1 on 127.0.0.1", redis: "7 on 127.0.0.1" })}
+Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAverage()} — other work on this shared machine competes for the same cores.
+
+fraud-gbt, one row per request over 64 held-out rows, ${SECONDS} s per run after a 2 s warm-up; the runtime started
+afresh for each run, once without a capture Redis (capture off) and once capturing every row to a Redis Stream.
+
+| setup | connections | requests/s | p50 ms | p99 ms | errors |
+|---|---|---:|---:|---:|---:|
+${line("runtime, capture off", cost.off)}
+${line("runtime, capture 100 % (Redis Stream)", cost.full)}
+
+- ${verdict}
+`,
+  );
+} finally {
+  await rm(directory, { recursive: true, force: true });
+}

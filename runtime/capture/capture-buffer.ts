@@ -1,0 +1,74 @@
+import type { CaptureCounts } from "@/runtime/capture/capture-counts";
+import type { Prediction } from "@/contracts/runtime-predict";
+
+/** What one prediction request shares with each of its captured rows (built once per request). */
+export type CapturedRequest = {
+  endpoint: string;
+  variant: string;
+  modelName?: string;
+  modelVersion?: number;
+  /** The signature's inputs: only these of a row's fields are captured, with the values the caller sent. */
+  inputs: ReadonlyArray<{ name: string }>;
+  rows: readonly unknown[];
+  predictions: readonly Prediction[];
+  predictionIds: readonly string[];
+  correlationIds?: readonly string[];
+  latencyMs: number;
+  captureProbability: number;
+  predictedAtMs: number;
+};
+
+/** One captured row waiting for the flusher: a reference to its request and its index, nothing copied. */
+export type PendingRow = { request: CapturedRequest; rowIndex: number };
+
+/**
+ * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
+ * past `capacity` waiting rows, new rows are dropped and counted (`dropped_buffer_full`).
+ */
+export class CaptureBuffer {
+  private rows: PendingRow[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly capacity: number,
+    private readonly counts: CaptureCounts,
+  ) {}
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Queues the request's rows at `indices`; returns how many were queued (the rest were dropped and counted). */
+  offer(request: CapturedRequest, indices: readonly number[]): number {
+    const room = Math.max(0, this.capacity - this.rows.length);
+    const accepted = Math.min(room, indices.length);
+    for (let i = 0; i < accepted; i++) this.rows.push({ request, rowIndex: indices[i]! });
+    this.counts.add(request.endpoint, "dropped_buffer_full", indices.length - accepted);
+    if (accepted > 0) this.wake?.();
+    return accepted;
+  }
+
+  /** Removes and returns up to `max` of the oldest waiting rows. */
+  take(max: number): PendingRow[] {
+    if (this.rows.length <= max) {
+      const all = this.rows;
+      this.rows = [];
+      return all;
+    }
+    return this.rows.splice(0, max);
+  }
+
+  /** Resolves when rows are waiting (at once if some already are) or after `timeoutMs`. */
+  waitForRows(timeoutMs: number): Promise<void> {
+    if (this.rows.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.wake = done;
+    });
+  }
+}

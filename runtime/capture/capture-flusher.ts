@@ -1,0 +1,56 @@
+import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
+import type { CaptureCounts } from "@/runtime/capture/capture-counts";
+import { captureRecordJson } from "@/runtime/capture/capture-record";
+import type { CaptureSink } from "@/runtime/capture/capture-sink";
+
+const IDLE_WAIT_MS = 100;
+
+/**
+ * Moves captured rows from the buffer to the sink in the background, a batch at a time. While the sink is down the
+ * waiting rows are dropped and counted (`dropped_redis_down`) instead of piling up, so the buffer stays free for the
+ * moment Redis returns. Runs until `stop()`, which writes what is left once.
+ */
+export class CaptureFlusher {
+  private stopped = false;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly buffer: CaptureBuffer,
+    private readonly sink: CaptureSink,
+    private readonly counts: CaptureCounts,
+    private readonly batchRecords: number,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  private async loop() {
+    while (!this.stopped) {
+      await this.buffer.waitForRows(IDLE_WAIT_MS);
+      await this.flushOnce();
+    }
+  }
+
+  /** Writes (or drops, when the sink is down) one batch; answers how many rows it handled. */
+  async flushOnce(): Promise<number> {
+    const batch = this.buffer.take(this.batchRecords);
+    if (batch.length === 0) return 0;
+    if (!this.sink.ready) {
+      for (const row of batch) this.counts.add(row.request.endpoint, "dropped_redis_down", 1);
+      return batch.length;
+    }
+    const appended = await this.sink.append(batch.map(captureRecordJson));
+    batch.forEach((row, i) =>
+      this.counts.add(row.request.endpoint, appended[i] ? "captured" : "dropped_redis_down", 1),
+    );
+    return batch.length;
+  }
+
+  /** Stops the loop and flushes what is waiting (dropping it if the sink is down). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+    while ((await this.flushOnce()) > 0);
+  }
+}

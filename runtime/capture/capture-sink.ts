@@ -1,0 +1,61 @@
+import { Redis } from "ioredis";
+
+/** Where the flusher writes serialised capture records. */
+export type CaptureSink = {
+  /** False while the destination is unreachable: the flusher then drops (and counts) instead of writing. */
+  readonly ready: boolean;
+  /** Appends the records; answers, per record, whether it was appended. Never rejects. */
+  append(records: readonly string[]): Promise<boolean[]>;
+  close(): Promise<void>;
+};
+
+/**
+ * The Redis Stream sink: one pipelined XADD per record, trimmed with MAXLEN ~ so a stalled loader cannot fill Redis.
+ * Commands are never queued while disconnected (enableOfflineQueue false) and never retried: a record that could not
+ * be appended is dropped and counted, and the request path never waits for Redis.
+ */
+export class RedisStreamSink implements CaptureSink {
+  private readonly client: Redis;
+  private announcedDown = false;
+
+  constructor(
+    url: string,
+    private readonly streamKey: string,
+    private readonly maxLength: number,
+  ) {
+    this.client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.client.on("error", (error: Error) => {
+      if (this.announcedDown) return;
+      this.announcedDown = true;
+      console.error(`Capture: Redis unreachable (${error.message}); captured rows are dropped and counted`);
+    });
+    this.client.on("ready", () => {
+      if (this.announcedDown) console.log("Capture: Redis is back; capturing again");
+      this.announcedDown = false;
+    });
+  }
+
+  get ready(): boolean {
+    return this.client.status === "ready";
+  }
+
+  async append(records: readonly string[]): Promise<boolean[]> {
+    const pipeline = this.client.pipeline();
+    for (const record of records) pipeline.xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "record", record);
+    const results = await pipeline.exec().catch(() => null);
+    if (!results) return records.map(() => false);
+    return records.map((_, i) => {
+      const result = results[i];
+      return result !== undefined && result[0] === null;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}

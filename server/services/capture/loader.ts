@@ -1,0 +1,149 @@
+import type { Redis } from "ioredis";
+import type { Db } from "@/server/db/client";
+import { CaptureIdResolver } from "@/server/services/capture/id-resolver";
+import { insertCaptured } from "@/server/services/capture/insert-captured";
+import { ensureDayPartitions, partitionName, dayOf } from "@/server/services/capture/partitions";
+import { parseStreamEntries, type StreamEntry } from "@/server/services/capture/stream-entries";
+
+export type CaptureLoaderOptions = {
+  streamKey: string;
+  group: string;
+  /** This loader's consumer name in the group: unique per process. */
+  consumer: string;
+  batch: number;
+  /** Entries pending this long on another consumer (it died) are claimed. */
+  claimIdleMs: number;
+  /** How long one read blocks waiting for new entries. */
+  blockMs?: number;
+};
+
+/** What the loader reports, for the worker's metrics. */
+export type CaptureLoaderObserver = {
+  loaded?: (rows: number) => void;
+  duplicates?: (rows: number) => void;
+  deadLettered?: (entries: number) => void;
+};
+
+const DEAD_LETTER_MAX_LENGTH = 100_000;
+export const deadLetterKey = (streamKey: string) => `${streamKey}:dead`;
+
+type ReadReply = Array<[stream: string, entries: StreamEntry[]]> | null;
+
+/**
+ * Loads the capture stream into CapturedPrediction. Invariants: an entry is acknowledged (XACK) only after the
+ * PostgreSQL transaction holding its row committed, or after it was copied to the dead-letter stream, so a crash
+ * loses nothing (the entry is read again); a row is inserted at most once however often its entry is delivered
+ * (ON CONFLICT DO NOTHING on (id, predictedAt)); a bad record never blocks the entries behind it.
+ */
+export class CaptureLoader {
+  private readonly ids: CaptureIdResolver;
+  private readonly knownPartitions = new Set<string>();
+  /** "0": this consumer's own unacknowledged entries first (after a failure), then ">": new ones. */
+  private cursor: "0" | ">" = "0";
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly db: Db,
+    private readonly options: CaptureLoaderOptions,
+    private readonly observer: CaptureLoaderObserver = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.ids = new CaptureIdResolver(db);
+  }
+
+  /** Creates the consumer group (at the stream's start) unless it exists. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup("CREATE", this.options.streamKey, this.options.group, "0", "MKSTREAM");
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes("BUSYGROUP"))) throw error;
+    }
+  }
+
+  /** Reads and loads one batch (own pending entries first, then new ones); answers how many entries it handled. */
+  async loadOnce(): Promise<number> {
+    const { streamKey, group, consumer, batch, blockMs } = this.options;
+    const args: Array<string | number> = ["GROUP", group, consumer, "COUNT", batch];
+    if (this.cursor === ">" && blockMs) args.push("BLOCK", blockMs);
+    const reply = (await this.redis.call("XREADGROUP", ...args, "STREAMS", streamKey, this.cursor)) as ReadReply;
+    const entries = reply?.[0]?.[1] ?? [];
+    if (this.cursor === "0" && entries.length === 0) {
+      this.cursor = ">";
+      return this.loadOnce();
+    }
+    return this.process(entries);
+  }
+
+  /** Claims entries another consumer read but did not acknowledge for claimIdleMs, and loads them. */
+  async claimAbandoned(): Promise<number> {
+    const { streamKey, group, consumer, batch, claimIdleMs } = this.options;
+    let start = "0-0";
+    let handled = 0;
+    do {
+      const [next, entries] = (await this.redis.call(
+        "XAUTOCLAIM",
+        streamKey,
+        group,
+        consumer,
+        claimIdleMs,
+        start,
+        "COUNT",
+        batch,
+      )) as [string, StreamEntry[], string[]?];
+      handled += await this.process(entries.filter((entry) => Array.isArray(entry?.[1])));
+      start = next;
+    } while (start !== "0-0");
+    return handled;
+  }
+
+  /**
+   * After a failure (Redis or PostgreSQL), the next read starts again from this consumer's pending entries, and
+   * partitions are checked again (the retention job may have dropped one a late record needs).
+   */
+  rewind(): void {
+    this.cursor = "0";
+    this.knownPartitions.clear();
+  }
+
+  private async process(entries: readonly StreamEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const { valid, invalid } = parseStreamEntries(entries, this.now());
+    if (invalid.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const bad of invalid)
+        pipeline.xadd(
+          deadLetterKey(this.options.streamKey),
+          "MAXLEN",
+          "~",
+          DEAD_LETTER_MAX_LENGTH,
+          "*",
+          "entryId",
+          bad.entryId,
+          "reason",
+          bad.reason,
+          ...bad.fields,
+        );
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error("Dead-lettering the invalid capture records failed");
+      this.observer.deadLettered?.(invalid.length);
+    }
+    if (valid.length > 0) {
+      const records = valid.map((v) => v.record);
+      await this.ensurePartitions(records.map((r) => new Date(r.predictedAt)));
+      await this.ids.prepare(records);
+      const inserted = await this.db.$transaction((tx) => insertCaptured(tx, records, this.ids));
+      this.observer.loaded?.(inserted);
+      this.observer.duplicates?.(records.length - inserted);
+    }
+    await this.redis.xack(this.options.streamKey, this.options.group, ...entries.map(([id]) => id));
+    return entries.length;
+  }
+
+  private async ensurePartitions(times: Date[]) {
+    const missing = times.filter((time) => !this.knownPartitions.has(partitionName(dayOf(time))));
+    if (missing.length === 0) return;
+    await ensureDayPartitions(this.db, missing);
+    for (const time of missing) this.knownPartitions.add(partitionName(dayOf(time)));
+  }
+}

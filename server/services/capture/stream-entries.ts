@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { captureRecordSchema, type CaptureRecord } from "@/contracts/prediction-capture";
+
+/** A stream entry as ioredis answers it: its id and its flat field/value list. */
+export type StreamEntry = [id: string, fields: string[]];
+
+export type ParsedEntries = {
+  valid: Array<{ entryId: string; record: CaptureRecord }>;
+  invalid: Array<{ entryId: string; reason: string; fields: string[] }>;
+};
+
+const DAY_MS = 86_400_000;
+/** How far from the loader's clock a prediction's time may be: outside it, a record would create absurd partitions. */
+const MAX_FUTURE_MS = DAY_MS;
+const MAX_PAST_MS = 3650 * DAY_MS;
+const MAX_REASON = 500;
+/** CapturedPrediction's int columns are int4: a larger value would fail its whole batch. */
+const MAX_INT4 = 2_147_483_647;
+/** PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates; one such record would fail its batch. */
+const UNSTORABLE = /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
+
+function parseEntry(fields: string[], now: number): { record: CaptureRecord } | { reason: string } {
+  const index = fields.findIndex((field, i) => i % 2 === 0 && field === "record");
+  if (index < 0) return { reason: 'The entry has no "record" field' };
+  let json: unknown;
+  try {
+    json = JSON.parse(fields[index + 1] ?? "");
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return { reason: `The record is not JSON: ${error.message}` };
+  }
+  const parsed = captureRecordSchema.safeParse(json);
+  if (!parsed.success) return { reason: z.prettifyError(parsed.error).slice(0, MAX_REASON) };
+  if (UNSTORABLE.test(JSON.stringify(parsed.data)))
+    return { reason: "The record holds a NUL character or an unpaired surrogate, which PostgreSQL cannot store" };
+  if (parsed.data.rowIndex > MAX_INT4 || (parsed.data.modelVersion ?? 0) > MAX_INT4)
+    return { reason: `rowIndex and modelVersion are at most ${MAX_INT4}` };
+  const at = Date.parse(parsed.data.predictedAt);
+  if (at > now + MAX_FUTURE_MS || at < now - MAX_PAST_MS)
+    return { reason: `predictedAt ${parsed.data.predictedAt} is more than a day ahead or ten years behind` };
+  return { record: parsed.data };
+}
+
+/** Splits a batch of stream entries into records to load and entries to dead-letter (with why). */
+export function parseStreamEntries(entries: readonly StreamEntry[], now: number): ParsedEntries {
+  const out: ParsedEntries = { valid: [], invalid: [] };
+  for (const [entryId, fields] of entries) {
+    const result = parseEntry(fields, now);
+    if ("record" in result) out.valid.push({ entryId, record: result.record });
+    else out.invalid.push({ entryId, reason: result.reason, fields });
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { captureRecordSchema } from "@/contracts/prediction-capture";
+import { CaptureBuffer, type CapturedRequest } from "@/runtime/capture/capture-buffer";
+import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
+import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
+import { captureRecordJson } from "@/runtime/capture/capture-record";
+import type { CaptureSink } from "@/runtime/capture/capture-sink";
+import { Capturer } from "@/runtime/capture/capturer";
+
+const ID = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+
+function request(rows: number, rate = 1, endpoint = "fraud"): CapturedRequest {
+  return {
+    endpoint,
+    variant: "v1",
+    modelName: "fraud-gbt",
+    modelVersion: 3,
+    inputs: [{ name: "amount" }, { name: "postcode" }],
+    rows: Array.from({ length: rows }, (_, i) => ({ amount: i, postcode: "01001", extra: "ignored" })),
+    predictions: Array.from({ length: rows }, (_, i) => ({ probability: i / rows })),
+    predictionIds: Array.from({ length: rows }, (_, i) => ID(i)),
+    latencyMs: 1.5,
+    captureProbability: rate,
+    predictedAtMs: Date.parse("2026-12-02T10:00:00Z"),
+  };
+}
+
+function totals(counts: CaptureCounts): Partial<Record<CaptureOutcome, number>> {
+  const out: Partial<Record<CaptureOutcome, number>> = {};
+  counts.drain((_, outcome, n) => (out[outcome] = (out[outcome] ?? 0) + n));
+  return out;
+}
+
+class MemorySink implements CaptureSink {
+  ready = true;
+  written: string[] = [];
+  failEvery = 0;
+  async append(records: readonly string[]) {
+    return records.map((record, i) => {
+      const ok = this.failEvery === 0 || i % this.failEvery !== 0;
+      if (ok) this.written.push(record);
+      return ok;
+    });
+  }
+  async close() {}
+}
+
+describe("capture buffer", () => {
+  it("holds at most its capacity and counts every row it refuses", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(request(7));
+    capturer.capture(request(7));
+    expect(buffer.size).toBe(10);
+    expect(totals(counts)).toEqual({ dropped_buffer_full: 4 });
+    capturer.capture(request(3));
+    expect(buffer.size).toBe(10);
+    expect(totals(counts)).toEqual({ dropped_buffer_full: 3 });
+  });
+
+  it("counts rows as capture_off when there is nowhere to capture to", () => {
+    const counts = new CaptureCounts();
+    new Capturer(undefined, counts).capture(request(5));
+    expect(totals(counts)).toEqual({ capture_off: 5 });
+  });
+});
+
+describe("sampling", () => {
+  it("captures each row with the endpoint's rate", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(1_000_000, counts);
+    const capturer = new Capturer(buffer, counts);
+    for (let i = 0; i < 100; i++) capturer.capture(request(1000, 0.2));
+    const captured = buffer.size;
+    // Binomial(100000, 0.2): sd ≈ 126; 6 sd either side.
+    expect(Math.abs(captured - 20_000)).toBeLessThan(760);
+    expect(totals(counts)).toEqual({ not_sampled: 100_000 - captured });
+  });
+
+  it("uses the draw: rows whose draw is below the rate are captured", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    const draws = [0.1, 0.9, 0.49, 0.5];
+    new Capturer(buffer, counts, () => draws.shift()!).capture(request(4, 0.5));
+    expect(buffer.take(10).map((row) => row.rowIndex)).toEqual([0, 2]);
+  });
+
+  it("captures nothing at rate 0 and everything at rate 1", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    const capturer = new Capturer(buffer, counts, () => 0);
+    capturer.capture(request(5, 0));
+    expect(buffer.size).toBe(0);
+    capturer.capture(request(5, 1));
+    expect(buffer.size).toBe(5);
+    expect(totals(counts)).toEqual({ not_sampled: 5 });
+  });
+});
+
+describe("capture records", () => {
+  it("keep the declared inputs as sent (a string feature stays a string) and match the stream contract", () => {
+    const req = { ...request(2), correlationIds: ["tx-1", "tx-2"] };
+    const record = captureRecordSchema.parse(JSON.parse(captureRecordJson({ request: req, rowIndex: 1 })));
+    expect(record).toMatchObject({
+      id: ID(1),
+      requestId: ID(0),
+      rowIndex: 1,
+      correlationId: "tx-2",
+      inputs: { amount: 1, postcode: "01001" },
+      outputs: { probability: 0.5 },
+      captureProbability: 1,
+      source: "RUNTIME",
+      predictedAt: "2026-12-02T10:00:00.000Z",
+    });
+    expect(record.inputs).not.toHaveProperty("extra");
+  });
+});
+
+describe("flusher", () => {
+  it("writes every row once and counts what the sink refused", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(1000, counts);
+    const sink = new MemorySink();
+    sink.failEvery = 4;
+    const flusher = new CaptureFlusher(buffer, sink, counts, 16);
+    new Capturer(buffer, counts).capture(request(100));
+    await flusher.stop();
+    const outcome = totals(counts);
+    expect(outcome.captured).toBe(sink.written.length);
+    expect((outcome.captured ?? 0) + (outcome.dropped_redis_down ?? 0)).toBe(100);
+    expect(outcome.dropped_redis_down).toBeGreaterThan(0);
+  });
+
+  it("drops and counts waiting rows while the sink is down, without writing", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(1000, counts);
+    const sink = new MemorySink();
+    sink.ready = false;
+    new Capturer(buffer, counts).capture(request(40));
+    await new CaptureFlusher(buffer, sink, counts, 16).stop();
+    expect(sink.written).toHaveLength(0);
+    expect(buffer.size).toBe(0);
+    expect(totals(counts)).toEqual({ dropped_redis_down: 40 });
+  });
+});
