@@ -1,6 +1,7 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { SystemContext } from "@/server/services/context";
 import { keptPredicate } from "@/server/services/capture/kept";
+import { rollUpCapturedDay } from "@/server/services/quality/captured-rollup";
 import { listDayPartitions, partitionDay, PARTITION_LOCK_KEY } from "@/server/services/capture/partitions";
 
 const DAY_MS = 86_400_000;
@@ -45,7 +46,9 @@ export async function applyCaptureRetention(ctx: Pick<SystemContext, "db" | "clo
   const endpoints = await ctx.db.endpoint.findMany({ select: { id: true, captureRetentionDays: true } });
   const longest = Math.max(DEFAULT_RETENTION_DAYS, ...endpoints.map((e) => e.captureRetentionDays));
   const result: RetentionResult = { droppedPartitions: [], retainedRows: 0, deletedRows: 0 };
-  for (const name of await listDayPartitions(ctx.db)) {
+  const partitions = await listDayPartitions(ctx.db);
+  await rollUpFinishedDays(ctx, partitions, now);
+  for (const name of partitions) {
     const day = partitionDay(name)!;
     if (day.getTime() + DAY_MS > now - longest * DAY_MS) continue;
     result.retainedRows += await dropPartition(ctx, name);
@@ -63,6 +66,20 @@ export async function applyCaptureRetention(ctx: Pick<SystemContext, "db" | "clo
     WHERE p."predictedAt" < ${orphanCutoff} AND NOT ${keptPredicate("p")}
       AND (p."endpointId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Endpoint" e WHERE e."id" = p."endpointId"))`;
   return result;
+}
+
+/**
+ * Counts each finished day's captured rows per endpoint and variant once (CapturedDailyCount), before any of its rows
+ * can be deleted, so the Quality view's unknown-outcome share survives retention.
+ */
+async function rollUpFinishedDays(ctx: Pick<SystemContext, "db">, partitions: string[], now: number) {
+  const rolledUp = await ctx.db.capturedDayRollup.findMany({ select: { day: true } });
+  const done = new Set(rolledUp.map((row) => row.day.toISOString().slice(0, 10)));
+  for (const name of partitions) {
+    const day = partitionDay(name)!;
+    const key = day.toISOString().slice(0, 10);
+    if (day.getTime() + DAY_MS <= now && !done.has(key)) await rollUpCapturedDay(ctx, key);
+  }
 }
 
 /** Copies the partition's kept rows to CapturedPredictionRetained and drops it, in one transaction. */

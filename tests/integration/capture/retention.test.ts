@@ -57,18 +57,28 @@ describe("capture retention", () => {
           knownAt: new Date(),
         },
       });
+    // A caller's flag keeps a row too (as does a label item: the same predicate).
+    await db().predictionFlag.create({
+      data: { predictionId: old[1]!.id, endpointId: endpoint.id, reason: "looks wrong", source: "CALLER" },
+    });
     const oldPartition = partitionName(dayOf(new Date(old[0]!.predictedAt)));
     expect(await listDayPartitions(db())).toContain(oldPartition);
 
     const result = await applyCaptureRetention({ db: db(), clock: () => new Date(now) });
     expect(result.droppedPartitions).toEqual([oldPartition]);
-    expect(result.retainedRows).toBe(1);
+    expect(result.retainedRows).toBe(2);
     expect(result.deletedRows).toBe(9);
     expect(await listDayPartitions(db())).not.toContain(oldPartition);
 
     const retained = await db().capturedPredictionRetained.findMany();
-    expect(retained.map((r) => r.id)).toEqual([old[0]!.id]);
-    expect(retained[0]).toMatchObject({ endpointId: endpoint.id, inputs: old[0]!.inputs });
+    expect(new Set(retained.map((r) => r.id))).toEqual(new Set([old[0]!.id, old[1]!.id]));
+    expect(retained.find((r) => r.id === old[0]!.id)).toMatchObject({
+      endpointId: endpoint.id,
+      inputs: old[0]!.inputs,
+    });
+    // Every finished day was counted before anything of it was deleted or dropped.
+    const counts = await db().capturedDailyCount.findMany({ where: { endpointId: endpoint.id } });
+    expect(counts.map((c) => c.captured).sort((a, b) => a - b)).toEqual([5, 10, 10]);
     const left = await db().capturedPrediction.findMany({ select: { id: true } });
     expect(new Set(left.map((r) => r.id))).toEqual(
       new Set([tenDays[0]!.id, ...orphans.map((r) => r.id), ...recent.map((r) => r.id)]),

@@ -74,6 +74,8 @@ export async function predictOnScratchEndpoint(
         instanceType: "local-cpu",
         instanceCount: 1,
       })),
+      // Golden rows are an evaluation, not production traffic: nothing of them goes to the prediction log.
+      capture: { rate: 0 },
       ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
     });
     const results: Prediction[][] = [];
