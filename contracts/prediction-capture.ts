@@ -3,7 +3,9 @@ import { z } from "zod";
 /**
  * What the runtime appends to the capture stream for every captured prediction row, and what the capture loader
  * (and the SageMaker capture import, after translating SageMaker's JSONL) parses before writing CapturedPrediction.
- * A stream entry carries one field, `record`, holding this object as JSON.
+ * A stream entry carries either one field `record` (one such object as JSON; the SageMaker import writes these) or
+ * one field `records` (a JSON array of them: the runtime appends each flushed batch as one entry, which costs Redis
+ * and the runtime one command per batch instead of one per row).
  */
 export const CAPTURE_STREAM_KEY = "modelport:capture";
 

@@ -70,7 +70,7 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,
       bufferRecords: positiveInteger("RUNTIME_CAPTURE_BUFFER_RECORDS", 50_000),
       batchRecords: positiveInteger("RUNTIME_CAPTURE_BATCH_RECORDS", 1_000),
-      maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 2_000_000),
+      maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 20_000),
     },
   };
 }

@@ -41,9 +41,7 @@ export class CaptureFlusher {
       return batch.length;
     }
     const appended = await this.sink.append(batch.map(captureRecordJson));
-    batch.forEach((row, i) =>
-      this.counts.add(row.request.endpoint, appended[i] ? "captured" : "dropped_redis_down", 1),
-    );
+    for (const row of batch) this.counts.add(row.request.endpoint, appended ? "captured" : "dropped_redis_down", 1);
     return batch.length;
   }
 

@@ -4,13 +4,14 @@ import { Redis } from "ioredis";
 export type CaptureSink = {
   /** False while the destination is unreachable: the flusher then drops (and counts) instead of writing. */
   readonly ready: boolean;
-  /** Appends the records; answers, per record, whether it was appended. Never rejects. */
-  append(records: readonly string[]): Promise<boolean[]>;
+  /** Appends the records (JSON objects) as one entry; answers whether they were appended. Never rejects. */
+  append(records: readonly string[]): Promise<boolean>;
   close(): Promise<void>;
 };
 
 /**
- * The Redis Stream sink: one pipelined XADD per record, trimmed with MAXLEN ~ so a stalled loader cannot fill Redis.
+ * The Redis Stream sink: one XADD per batch (field `records`, a JSON array), trimmed with MAXLEN ~ (counted in
+ * entries) so a stalled loader cannot fill Redis.
  * Commands are never queued while disconnected (enableOfflineQueue false) and never retried: a record that could not
  * be appended is dropped and counted, and the request path never waits for Redis.
  */
@@ -44,15 +45,12 @@ export class RedisStreamSink implements CaptureSink {
     return this.client.status === "ready";
   }
 
-  async append(records: readonly string[]): Promise<boolean[]> {
-    const pipeline = this.client.pipeline();
-    for (const record of records) pipeline.xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "record", record);
-    const results = await pipeline.exec().catch(() => null);
-    if (!results) return records.map(() => false);
-    return records.map((_, i) => {
-      const result = results[i];
-      return result !== undefined && result[0] === null;
-    });
+  async append(records: readonly string[]): Promise<boolean> {
+    const entry = `[${records.join(",")}]`;
+    return this.client
+      .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "records", entry)
+      .then(() => true)
+      .catch(() => false);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,10 @@ export type CaptureLoaderOptions = {
   group: string;
   /** This loader's consumer name in the group: unique per process. */
   consumer: string;
+  /** Rows per PostgreSQL insert. */
   batch: number;
+  /** Stream entries per read (a runtime entry holds a flushed batch of rows; a SageMaker one a single row). */
+  readEntries?: number;
   /** Entries pending this long on another consumer (it died) are claimed. */
   claimIdleMs: number;
   /** How long one read blocks waiting for new entries. */
@@ -25,6 +28,7 @@ export type CaptureLoaderObserver = {
 };
 
 const DEAD_LETTER_MAX_LENGTH = 100_000;
+const DEFAULT_READ_ENTRIES = 200;
 export const deadLetterKey = (streamKey: string) => `${streamKey}:dead`;
 
 type ReadReply = Array<[stream: string, entries: StreamEntry[]]> | null;
@@ -62,8 +66,8 @@ export class CaptureLoader {
 
   /** Reads and loads one batch (own pending entries first, then new ones); answers how many entries it handled. */
   async loadOnce(): Promise<number> {
-    const { streamKey, group, consumer, batch, blockMs } = this.options;
-    const args: Array<string | number> = ["GROUP", group, consumer, "COUNT", batch];
+    const { streamKey, group, consumer, readEntries = DEFAULT_READ_ENTRIES, blockMs } = this.options;
+    const args: Array<string | number> = ["GROUP", group, consumer, "COUNT", readEntries];
     if (this.cursor === ">" && blockMs) args.push("BLOCK", blockMs);
     const reply = (await this.redis.call("XREADGROUP", ...args, "STREAMS", streamKey, this.cursor)) as ReadReply;
     const entries = reply?.[0]?.[1] ?? [];
@@ -76,7 +80,7 @@ export class CaptureLoader {
 
   /** Claims entries another consumer read but did not acknowledge for claimIdleMs, and loads them. */
   async claimAbandoned(): Promise<number> {
-    const { streamKey, group, consumer, batch, claimIdleMs } = this.options;
+    const { streamKey, group, consumer, readEntries = DEFAULT_READ_ENTRIES, claimIdleMs } = this.options;
     let start = "0-0";
     let handled = 0;
     do {
@@ -88,7 +92,7 @@ export class CaptureLoader {
         claimIdleMs,
         start,
         "COUNT",
-        batch,
+        readEntries,
       )) as [string, StreamEntry[], string[]?];
       handled += await this.process(entries.filter((entry) => Array.isArray(entry?.[1])));
       start = next;
@@ -128,8 +132,8 @@ export class CaptureLoader {
       if (!results || failed) throw failed?.[0] ?? new Error("Dead-lettering the invalid capture records failed");
       this.observer.deadLettered?.(invalid.length);
     }
-    if (valid.length > 0) {
-      const records = valid.map((v) => v.record);
+    for (let start = 0; start < valid.length; start += this.options.batch) {
+      const records = valid.slice(start, start + this.options.batch).map((v) => v.record);
       await this.ensurePartitions(records.map((r) => new Date(r.predictedAt)));
       await this.ids.prepare(records);
       const inserted = await this.db.$transaction((tx) => insertCaptured(tx, records, this.ids));

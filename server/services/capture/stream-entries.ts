@@ -19,16 +19,7 @@ const MAX_INT4 = 2_147_483_647;
 /** PostgreSQL text and jsonb refuse NUL characters and unpaired surrogates; one such record would fail its batch. */
 const UNSTORABLE = /\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i;
 
-function parseEntry(fields: string[], now: number): { record: CaptureRecord } | { reason: string } {
-  const index = fields.findIndex((field, i) => i % 2 === 0 && field === "record");
-  if (index < 0) return { reason: 'The entry has no "record" field' };
-  let json: unknown;
-  try {
-    json = JSON.parse(fields[index + 1] ?? "");
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    return { reason: `The record is not JSON: ${error.message}` };
-  }
+function checkRecord(json: unknown, now: number): { record: CaptureRecord } | { reason: string } {
   const parsed = captureRecordSchema.safeParse(json);
   if (!parsed.success) return { reason: z.prettifyError(parsed.error).slice(0, MAX_REASON) };
   if (UNSTORABLE.test(JSON.stringify(parsed.data)))
@@ -41,13 +32,49 @@ function parseEntry(fields: string[], now: number): { record: CaptureRecord } | 
   return { record: parsed.data };
 }
 
-/** Splits a batch of stream entries into records to load and entries to dead-letter (with why). */
+function parseJson(text: string): { json: unknown } | { reason: string } {
+  try {
+    return { json: JSON.parse(text) };
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return { reason: `The record is not JSON: ${error.message}` };
+  }
+}
+
+type Checked = { record: CaptureRecord } | { reason: string; fields: string[] };
+
+/** One entry's records: a `record` field holds one, a `records` field a JSON array of them (the runtime's batches). */
+function parseEntry(fields: string[], now: number): Checked[] {
+  const fieldAt = (name: string) => fields.findIndex((field, i) => i % 2 === 0 && field === name);
+  const single = fieldAt("record");
+  const batch = fieldAt("records");
+  const at = single >= 0 ? single : batch;
+  if (at < 0) return [{ reason: 'The entry has no "record" or "records" field', fields }];
+  const text = fields[at + 1] ?? "";
+  const parsed = parseJson(text);
+  if ("reason" in parsed) return [{ reason: parsed.reason, fields }];
+  if (single >= 0) {
+    const checked = checkRecord(parsed.json, now);
+    return ["record" in checked ? checked : { ...checked, fields }];
+  }
+  if (!Array.isArray(parsed.json)) return [{ reason: '"records" is not a JSON array', fields }];
+  return parsed.json.map((json: unknown) => {
+    const checked = checkRecord(json, now);
+    return "record" in checked ? checked : { ...checked, fields: ["record", JSON.stringify(json)] };
+  });
+}
+
+/**
+ * Splits a batch of stream entries into records to load and records to dead-letter (with why, and the fields to
+ * keep: the entry's own, or the one bad record of a batch entry).
+ */
 export function parseStreamEntries(entries: readonly StreamEntry[], now: number): ParsedEntries {
   const out: ParsedEntries = { valid: [], invalid: [] };
   for (const [entryId, fields] of entries) {
-    const result = parseEntry(fields, now);
-    if ("record" in result) out.valid.push({ entryId, record: result.record });
-    else out.invalid.push({ entryId, reason: result.reason, fields });
+    for (const result of parseEntry(fields, now)) {
+      if ("record" in result) out.valid.push({ entryId, record: result.record });
+      else out.invalid.push({ entryId, reason: result.reason, fields: result.fields });
+    }
   }
   return out;
 }

@@ -62,6 +62,8 @@ export function loaderFor(
       group: "loaders",
       consumer: options.consumer ?? `c-${randomBytes(3).toString("hex")}`,
       batch: options.batch ?? 1000,
+      // One record per entry here, so entries per read = rows per insert.
+      readEntries: options.batch ?? 1000,
       claimIdleMs: options.claimIdleMs ?? 60_000,
     },
     options.observer,

@@ -34,6 +34,21 @@ describe("parseStreamEntries", () => {
     expect(valid[0]!.record.inputs.postcode).toBe("01001");
   });
 
+  it("reads a runtime batch entry, dead-lettering only its bad records, each on its own", () => {
+    const good = [record(), record()];
+    const bad = record({ id: "x" });
+    const { valid, invalid } = parseStreamEntries([entry([good[0], bad, good[1]], "records")], NOW);
+    expect(valid.map((v) => v.record.id)).toEqual(good.map((g) => g.id));
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]!.fields).toEqual(["record", JSON.stringify(bad)]);
+  });
+
+  it("dead-letters a batch entry that is not an array, whole", () => {
+    const { valid, invalid } = parseStreamEntries([entry(record(), "records")], NOW);
+    expect(valid).toEqual([]);
+    expect(invalid[0]!.reason).toContain("array");
+  });
+
   it.each([
     ["not JSON", "{nope", "record"],
     ["no record field", record(), "payload"],
