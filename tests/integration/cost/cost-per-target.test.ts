@@ -207,6 +207,9 @@ beforeAll(async () => {
   });
   await settleScrapes();
   const start = new Date();
+  // The aligned window reads counters' starting values up to one second after `start` (whole-second steps, rounded
+  // length), so nothing may be counted in that second or it would fall before the window.
+  await sleep(1200);
   local.predict(LOCAL_ROWS);
   pod.predict(POD_ROWS);
   for (let i = 0; i < INVOCATIONS; i++) expect(fakeSageMaker.invoke(SAGEMAKER)).not.toBeNull();
