@@ -3,9 +3,10 @@ import { z } from "zod";
 /**
  * What the runtime appends to the capture stream for every captured prediction row, and what the capture loader
  * (and the SageMaker capture import, after translating SageMaker's JSONL) parses before writing CapturedPrediction.
- * A stream entry carries either one field `record` (one such object as JSON; the SageMaker import writes these) or
- * one field `records` (a JSON array of them: the runtime appends each flushed batch as one entry, which costs Redis
- * and the runtime one command per batch instead of one per row).
+ * A stream entry carries one field: `record` (one such object as JSON; the SageMaker import writes these),
+ * `records` (a JSON array of them), or `batch` (a CaptureBatch: the runtime appends each flushed batch as one entry,
+ * writing what a group of rows shares once, which costs Redis and the runtime one command per batch instead of one
+ * per row and a third of the bytes).
  */
 export const CAPTURE_STREAM_KEY = "modelport:capture";
 
@@ -48,4 +49,88 @@ export function firstNumericOutput(outputs: Record<string, unknown>): number | u
     return typeof scalar === "number" && Number.isFinite(scalar) ? scalar : undefined;
   }
   return undefined;
+}
+
+/**
+ * One captured row in a CaptureBatch group: [id, requestId (null when it is the id: row 0 of its request), rowIndex,
+ * correlationId or null, latencyMs, predictedAt in epoch milliseconds, the inputs' values in the group's `inputs`
+ * order, the outputs].
+ */
+export type CaptureBatchRow = [
+  id: string,
+  requestId: string | null,
+  rowIndex: number,
+  correlationId: string | null,
+  latencyMs: number,
+  predictedAtMs: number,
+  values: readonly unknown[],
+  outputs: unknown,
+];
+
+/** Rows that share endpoint, variant, model version and capture probability, and so the inputs' names. */
+export type CaptureBatchGroup = {
+  endpoint: string;
+  variant: string;
+  modelName?: string;
+  modelVersion?: number;
+  captureProbability: number;
+  inputs: readonly string[];
+  rows: readonly CaptureBatchRow[];
+};
+
+/** The `batch` field of a runtime stream entry. */
+export type CaptureBatch = { groups: readonly CaptureBatchGroup[] };
+
+const ROW_FIELDS = 8;
+
+/**
+ * A CaptureBatch's rows as record-shaped objects, each still to be checked against captureRecordSchema (the batch
+ * comes from outside the loader's process). A row or group that is not even shaped like one is answered with why,
+ * and the raw JSON to keep.
+ */
+export function expandCaptureBatch(batch: unknown): Array<{ record: unknown } | { reason: string; raw: unknown }> {
+  const groups = (batch as { groups?: unknown } | null)?.groups;
+  if (!Array.isArray(groups)) return [{ reason: '"batch" has no "groups" array', raw: batch }];
+  return groups.flatMap((group: unknown) => expandGroup(group));
+}
+
+function expandGroup(group: unknown): Array<{ record: unknown } | { reason: string; raw: unknown }> {
+  const g = group as Partial<Record<keyof CaptureBatchGroup, unknown>> | null;
+  if (!g || !Array.isArray(g.rows) || !Array.isArray(g.inputs))
+    return [{ reason: 'A "batch" group needs "inputs" and "rows" arrays', raw: group }];
+  const names = g.inputs as unknown[];
+  return g.rows.map((row: unknown) => {
+    if (!Array.isArray(row) || row.length !== ROW_FIELDS || !Array.isArray(row[6]) || row[6].length !== names.length)
+      return {
+        reason: `A "batch" row is [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values (${names.length}), outputs]`,
+        raw: row,
+      };
+    const [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values, outputs] = row as unknown[];
+    const inputs = Object.fromEntries((values as unknown[]).map((value, i) => [String(names[i]), value]));
+    return {
+      record: {
+        id,
+        requestId: requestId ?? id,
+        rowIndex,
+        endpoint: g.endpoint,
+        variant: g.variant,
+        modelName: g.modelName,
+        modelVersion: g.modelVersion,
+        correlationId: correlationId ?? undefined,
+        inputs,
+        outputs,
+        latencyMs,
+        captureProbability: g.captureProbability,
+        source: "RUNTIME",
+        predictedAt: isoFromEpochMs(predictedAtMs),
+      },
+    };
+  });
+}
+
+/** An ISO time for a finite epoch-milliseconds number; anything else is passed on for the schema to refuse. */
+function isoFromEpochMs(value: unknown): unknown {
+  if (typeof value !== "number" || !Number.isFinite(value)) return value;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }

@@ -1,14 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import { Redis } from "ioredis";
-import type { CaptureRecord } from "@/contracts/prediction-capture";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { CaptureLoader } from "@/server/services/capture/loader";
+import { captureBatchJson } from "@/runtime/capture/capture-batch";
+import type { PendingRow } from "@/runtime/capture/capture-buffer";
 
-// bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: a batch of records
-// per entry) to a stream of its own, then times one loader draining them into CapturedPrediction in a fresh
+// bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
+// flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them into CapturedPrediction in a fresh
 // database (consumer group reads, day partitions, json_to_recordset inserts, XACK after commit). Not part of `npm test`.
 const RECORDS = Number(process.env.BENCH_CAPTURE_RECORDS ?? 200_000);
 const BATCH = Number(process.env.BENCH_CAPTURE_BATCH ?? 5_000);
@@ -24,23 +25,26 @@ const loadAverage = () =>
     .join(" / ");
 const loadBefore = loadAverage();
 
-function record(i: number, now: number): CaptureRecord {
-  const id = randomUUID();
+const INPUTS = [...FEATURES, "postcode"].map((name) => ({ name }));
+
+/** One served one-row request as the runtime's capture buffer holds it. */
+function pendingRow(i: number, now: number): PendingRow {
   return {
-    id,
-    requestId: id,
     rowIndex: 0,
-    endpoint: "bench-fraud",
-    variant: "fraud-gbt-v1",
-    modelName: "fraud-gbt",
-    modelVersion: 1,
-    correlationId: `tx-${i}`,
-    inputs: { ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" },
-    outputs: { probability: (i % 1000) / 1000 },
-    latencyMs: 1.7,
-    captureProbability: 1,
-    source: "RUNTIME",
-    predictedAt: new Date(now - (i % 3) * 3_600_000).toISOString(),
+    request: {
+      endpoint: "bench-fraud",
+      variant: "fraud-gbt-v1",
+      modelName: "fraud-gbt",
+      modelVersion: 1,
+      inputs: INPUTS,
+      rows: [{ ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" }],
+      predictions: [{ probability: (i % 1000) / 1000 }],
+      predictionIds: [randomUUID()],
+      correlationIds: [`tx-${i}`],
+      latencyMs: 1.7,
+      captureProbability: 1,
+      predictedAtMs: now - (i % 3) * 3_600_000,
+    },
   };
 }
 
@@ -53,8 +57,8 @@ try {
   for (let i = 0; i < RECORDS; i += ENTRY_RECORDS * 10) {
     const pipeline = redis.pipeline();
     for (let e = i; e < Math.min(RECORDS, i + ENTRY_RECORDS * 10); e += ENTRY_RECORDS) {
-      const records = Array.from({ length: Math.min(ENTRY_RECORDS, RECORDS - e) }, (_, k) => record(e + k, now));
-      pipeline.xadd(streamKey, "*", "records", JSON.stringify(records));
+      const rows = Array.from({ length: Math.min(ENTRY_RECORDS, RECORDS - e) }, (_, k) => pendingRow(e + k, now));
+      pipeline.xadd(streamKey, "*", "batch", captureBatchJson(rows));
     }
     await pipeline.exec();
   }

@@ -5,8 +5,18 @@ import type { ManifestEntry } from "@/training/write-models";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { startRuntime } from "@/bench/runtime/processes";
 import { wrk, type LoadResult } from "@/bench/runtime/wrk";
+import { commandCpuSeconds, machineBusySeconds, processTreeCpuSeconds } from "@/bench/lib/process-cpu";
 
-export type CaptureCost = { off: LoadResult; full: LoadResult; ratio: number };
+const cpuNow = (runtimePid: number): CpuPer1k => ({
+  runtime: processTreeCpuSeconds(runtimePid),
+  redis: commandCpuSeconds("redis-server"),
+  machine: machineBusySeconds(),
+});
+
+/** CPU seconds per 1,000 requests during the measured run: the runtime's process tree, redis-server, the machine. */
+export type CpuPer1k = { runtime: number; redis: number; machine: number };
+export type CaptureRun = LoadResult & { cpuPer1k: CpuPer1k };
+export type CaptureCost = { off: CaptureRun; full: CaptureRun; ratio: number };
 
 /**
  * The runtime's throughput with capture at 100 % (every row XADDed to a Redis Stream by the background flusher) and
@@ -41,7 +51,12 @@ export async function measureCaptureCost(options: {
       });
       const url = `${runtime.baseUrl}/v1/endpoints/bench-fraud/predict`;
       await wrk(url, options.script, options.connections, 2);
-      return await wrk(url, options.script, options.connections, options.seconds);
+      const before = cpuNow(runtime.pid);
+      const load = await wrk(url, options.script, options.connections, options.seconds);
+      const after = cpuNow(runtime.pid);
+      const per1k = (key: keyof CpuPer1k) =>
+        ((after[key] - before[key]) / (load.requestsPerSecond * options.seconds)) * 1000;
+      return { ...load, cpuPer1k: { runtime: per1k("runtime"), redis: per1k("redis"), machine: per1k("machine") } };
     } finally {
       await runtime.stop();
     }

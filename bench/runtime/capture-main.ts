@@ -26,8 +26,9 @@ try {
   const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify({ row: rowObject(model.test, i) }));
   const script = await writeWrkScript(directory, "fraud-rows", bodies);
   const cost = await measureCaptureCost({ directory, entry, script, connections: CONNECTIONS, seconds: SECONDS });
+  const ms = (seconds: number) => (seconds * 1000).toFixed(1);
   const line = (name: string, r: typeof cost.off) =>
-    `| ${name} | ${CONNECTIONS} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} |`;
+    `| ${name} | ${CONNECTIONS} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${ms(r.cpuPer1k.runtime)} | ${ms(r.cpuPer1k.redis)} | ${ms(r.cpuPer1k.machine)} |`;
   const verdict = `capture at 100 %: ${(100 * cost.ratio).toFixed(1)}% of the throughput with capture off (cost ${(100 * (1 - cost.ratio)).toFixed(1)}%; target ≤ 5%)`;
   console.log(`${line("capture off", cost.off)}\n${line("capture 100 %", cost.full)}\n${verdict}`);
   writeBenchmarkSection(
@@ -39,9 +40,11 @@ Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAverage()} — oth
 
 fraud-gbt, one row per request over 64 held-out rows, ${SECONDS} s per run after a 2 s warm-up; the runtime started
 afresh for each run, once without a capture Redis (capture off) and once capturing every row to a Redis Stream.
+CPU per 1,000 requests is read from /proc during the measured run: the runtime's process tree (serving thread,
+inference threads, capture flusher), the local redis-server, and the whole machine (wrk and everything else included).
 
-| setup | connections | requests/s | p50 ms | p99 ms | errors |
-|---|---|---:|---:|---:|---:|
+| setup | connections | requests/s | p50 ms | p99 ms | errors | runtime CPU ms / 1k req | redis CPU ms / 1k req | machine CPU ms / 1k req |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
 ${line("runtime, capture off", cost.off)}
 ${line("runtime, capture 100 % (Redis Stream)", cost.full)}
 

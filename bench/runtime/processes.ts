@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-export type Service = { baseUrl: string; stop: () => Promise<void> };
+export type Service = { baseUrl: string; pid: number; stop: () => Promise<void> };
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -47,6 +47,7 @@ async function startService(
   }
   return {
     baseUrl,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -1,6 +1,6 @@
 import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import type { CaptureCounts } from "@/runtime/capture/capture-counts";
-import { captureRecordJson } from "@/runtime/capture/capture-record";
+import { captureBatchJson } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 
 const IDLE_WAIT_MS = 100;
@@ -13,6 +13,8 @@ const IDLE_WAIT_MS = 100;
 export class CaptureFlusher {
   private stopped = false;
   private running: Promise<void> | undefined;
+  /** Rows taken from the buffer whose append has not answered yet: still in memory, not yet counted. */
+  inFlight = 0;
 
   constructor(
     private readonly buffer: CaptureBuffer,
@@ -40,8 +42,10 @@ export class CaptureFlusher {
       for (const row of batch) this.counts.add(row.request.endpoint, "dropped_redis_down", 1);
       return batch.length;
     }
-    const appended = await this.sink.append(batch.map(captureRecordJson));
+    this.inFlight = batch.length;
+    const appended = await this.sink.append(captureBatchJson(batch));
     for (const row of batch) this.counts.add(row.request.endpoint, appended ? "captured" : "dropped_redis_down", 1);
+    this.inFlight = 0;
     return batch.length;
   }
 

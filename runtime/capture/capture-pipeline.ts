@@ -22,8 +22,8 @@ export function startCapture(
   const counts = metrics.captureCounts;
   if (!sink) return { capturer: new Capturer(undefined, counts), stop: async () => {} };
   const buffer = new CaptureBuffer(settings.bufferRecords, counts);
-  metrics.captureBufferSize.read = () => buffer.size;
   const flusher = new CaptureFlusher(buffer, sink, counts, settings.batchRecords);
+  metrics.captureBufferSize.read = () => buffer.size + flusher.inFlight;
   flusher.start();
   return {
     capturer: new Capturer(buffer, counts),

@@ -4,13 +4,13 @@ import { Redis } from "ioredis";
 export type CaptureSink = {
   /** False while the destination is unreachable: the flusher then drops (and counts) instead of writing. */
   readonly ready: boolean;
-  /** Appends the records (JSON objects) as one entry; answers whether they were appended. Never rejects. */
-  append(records: readonly string[]): Promise<boolean>;
+  /** Appends one batch (a CaptureBatch as JSON) as one entry; answers whether it was appended. Never rejects. */
+  append(batch: string): Promise<boolean>;
   close(): Promise<void>;
 };
 
 /**
- * The Redis Stream sink: one XADD per batch (field `records`, a JSON array), trimmed with MAXLEN ~ (counted in
+ * The Redis Stream sink: one XADD per batch (field `batch`), trimmed with MAXLEN ~ (counted in
  * entries) so a stalled loader cannot fill Redis.
  * Commands are never queued while disconnected (enableOfflineQueue false) and never retried: a record that could not
  * be appended is dropped and counted, and the request path never waits for Redis.
@@ -45,10 +45,9 @@ export class RedisStreamSink implements CaptureSink {
     return this.client.status === "ready";
   }
 
-  async append(records: readonly string[]): Promise<boolean> {
-    const entry = `[${records.join(",")}]`;
+  async append(batch: string): Promise<boolean> {
     return this.client
-      .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "records", entry)
+      .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "batch", batch)
       .then(() => true)
       .catch(() => false);
   }

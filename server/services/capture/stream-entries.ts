@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { captureRecordSchema, type CaptureRecord } from "@/contracts/prediction-capture";
+import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/contracts/prediction-capture";
 
 /** A stream entry as ioredis answers it: its id and its flat field/value list. */
 export type StreamEntry = [id: string, fields: string[]];
@@ -43,24 +43,27 @@ function parseJson(text: string): { json: unknown } | { reason: string } {
 
 type Checked = { record: CaptureRecord } | { reason: string; fields: string[] };
 
-/** One entry's records: a `record` field holds one, a `records` field a JSON array of them (the runtime's batches). */
+/**
+ * One entry's records: a `record` field holds one, a `records` field a JSON array of them, a `batch` field a
+ * CaptureBatch (the runtime's flushed batches). A bad record of a many-record entry is dead-lettered on its own.
+ */
 function parseEntry(fields: string[], now: number): Checked[] {
   const fieldAt = (name: string) => fields.findIndex((field, i) => i % 2 === 0 && field === name);
-  const single = fieldAt("record");
-  const batch = fieldAt("records");
-  const at = single >= 0 ? single : batch;
-  if (at < 0) return [{ reason: 'The entry has no "record" or "records" field', fields }];
-  const text = fields[at + 1] ?? "";
-  const parsed = parseJson(text);
+  const kind = (["record", "records", "batch"] as const).find((name) => fieldAt(name) >= 0);
+  if (!kind) return [{ reason: 'The entry has no "record", "records" or "batch" field', fields }];
+  const parsed = parseJson(fields[fieldAt(kind) + 1] ?? "");
   if ("reason" in parsed) return [{ reason: parsed.reason, fields }];
-  if (single >= 0) {
+  if (kind === "record") {
     const checked = checkRecord(parsed.json, now);
     return ["record" in checked ? checked : { ...checked, fields }];
   }
-  if (!Array.isArray(parsed.json)) return [{ reason: '"records" is not a JSON array', fields }];
-  return parsed.json.map((json: unknown) => {
-    const checked = checkRecord(json, now);
-    return "record" in checked ? checked : { ...checked, fields: ["record", JSON.stringify(json)] };
+  if (kind === "records" && !Array.isArray(parsed.json)) return [{ reason: '"records" is not a JSON array', fields }];
+  const expanded =
+    kind === "records" ? (parsed.json as unknown[]).map((record) => ({ record })) : expandCaptureBatch(parsed.json);
+  return expanded.map((item) => {
+    if ("reason" in item) return { reason: item.reason, fields: ["record", JSON.stringify(item.raw)] };
+    const checked = checkRecord(item.record, now);
+    return "record" in checked ? checked : { ...checked, fields: ["record", JSON.stringify(item.record)] };
   });
 }
 

@@ -49,6 +49,76 @@ describe("parseStreamEntries", () => {
     expect(invalid[0]!.reason).toContain("array");
   });
 
+  describe("a runtime batch (field `batch`)", () => {
+    const group = (rows: unknown[], overrides: Record<string, unknown> = {}) => ({
+      endpoint: "fraud",
+      variant: "v1",
+      modelName: "fraud-gbt",
+      modelVersion: 3,
+      captureProbability: 0.5,
+      inputs: ["postcode", "amount"],
+      rows,
+      ...overrides,
+    });
+    const at = Date.parse("2026-12-02T11:59:00Z");
+    const row = (id: string = randomUUID(), overrides: Partial<Record<number, unknown>> = {}) =>
+      Object.assign([id, null, 0, "tx-1", 1.5, at, ["01001", 3], { probability: 0.2 }], overrides);
+
+    it("expands each group's rows into records with the group's shared fields", () => {
+      const request = randomUUID();
+      const rows = [row(request), row(undefined, { 1: request, 2: 1, 3: null })];
+      const { valid, invalid } = parseStreamEntries([entry({ groups: [group(rows)] }, "batch")], NOW);
+      expect(invalid).toEqual([]);
+      expect(valid.map((v) => v.record)).toEqual([
+        {
+          id: request,
+          requestId: request,
+          rowIndex: 0,
+          endpoint: "fraud",
+          variant: "v1",
+          modelName: "fraud-gbt",
+          modelVersion: 3,
+          correlationId: "tx-1",
+          inputs: { postcode: "01001", amount: 3 },
+          outputs: { probability: 0.2 },
+          latencyMs: 1.5,
+          captureProbability: 0.5,
+          source: "RUNTIME",
+          predictedAt: "2026-12-02T11:59:00.000Z",
+        },
+        expect.objectContaining({ requestId: request, rowIndex: 1, correlationId: undefined }),
+      ]);
+    });
+
+    it("dead-letters each bad row on its own and keeps the rest", () => {
+      const good = row();
+      const rows = [
+        good,
+        row("x"),
+        row(undefined, { 5: "yesterday" }),
+        row(undefined, { 5: 1e300 }),
+        row(undefined, { 6: ["01001"] }),
+        ["too", "short"],
+        "not a row",
+      ];
+      const { valid, invalid } = parseStreamEntries([entry({ groups: [group(rows)] }, "batch")], NOW);
+      expect(valid.map((v) => v.record.id)).toEqual([good[0]]);
+      expect(invalid).toHaveLength(rows.length - 1);
+      for (const bad of invalid) expect(bad.fields[0]).toBe("record");
+    });
+
+    it.each([
+      ["no groups", {}],
+      ["groups not an array", { groups: "x" }],
+      ["a group without rows", { groups: [{ inputs: [] }] }],
+      ["a group with a bad capture probability", { groups: [group([row()], { captureProbability: 2 })] }],
+    ])("dead-letters %s", (_, value) => {
+      const { valid, invalid } = parseStreamEntries([entry(value, "batch")], NOW);
+      expect(valid).toEqual([]);
+      expect(invalid.length).toBeGreaterThan(0);
+    });
+  });
+
   it.each([
     ["not JSON", "{nope", "record"],
     ["no record field", record(), "payload"],

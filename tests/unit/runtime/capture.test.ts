@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { captureRecordSchema } from "@/contracts/prediction-capture";
+import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/contracts/prediction-capture";
 import { CaptureBuffer, type CapturedRequest } from "@/runtime/capture/capture-buffer";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import { captureRecordJson } from "@/runtime/capture/capture-record";
+import { captureBatchJson } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
 
@@ -31,15 +31,24 @@ function totals(counts: CaptureCounts): Partial<Record<CaptureOutcome, number>> 
   return out;
 }
 
+/** What the loader makes of a batch: its records, each checked against the stream contract. */
+function recordsOf(batch: string) {
+  return expandCaptureBatch(JSON.parse(batch)).map((item) => {
+    if (!("record" in item)) throw new Error(item.reason);
+    return captureRecordSchema.parse(item.record);
+  });
+}
+
 class MemorySink implements CaptureSink {
   ready = true;
-  written: string[] = [];
+  written: CaptureRecord[] = [];
   /** Refuses every n-th batch (1 = the first, n+1-th, …). */
   failEvery = 0;
   private batches = 0;
-  async append(records: readonly string[]) {
+  /** Each appended batch's rows, as the loader reads them back. */
+  async append(batch: string) {
     const ok = this.failEvery === 0 || this.batches++ % this.failEvery !== 0;
-    if (ok) this.written.push(...records);
+    if (ok) this.written.push(...recordsOf(batch));
     return ok;
   }
   async close() {}
@@ -98,22 +107,46 @@ describe("sampling", () => {
   });
 });
 
-describe("capture records", () => {
+describe("capture batches", () => {
   it("keep the declared inputs as sent (a string feature stays a string) and match the stream contract", () => {
     const req = { ...request(2), correlationIds: ["tx-1", "tx-2"] };
-    const record = captureRecordSchema.parse(JSON.parse(captureRecordJson({ request: req, rowIndex: 1 })));
-    expect(record).toMatchObject({
+    const [first, second] = recordsOf(captureBatchJson([0, 1].map((rowIndex) => ({ request: req, rowIndex }))));
+    expect(second).toEqual({
       id: ID(1),
       requestId: ID(0),
       rowIndex: 1,
+      endpoint: "fraud",
+      variant: "v1",
+      modelName: "fraud-gbt",
+      modelVersion: 3,
       correlationId: "tx-2",
       inputs: { amount: 1, postcode: "01001" },
       outputs: { probability: 0.5 },
+      latencyMs: 1.5,
       captureProbability: 1,
       source: "RUNTIME",
       predictedAt: "2026-12-02T10:00:00.000Z",
     });
-    expect(record.inputs).not.toHaveProperty("extra");
+    expect(first).toMatchObject({ id: ID(0), requestId: ID(0), correlationId: "tx-1" });
+  });
+
+  it("group rows by endpoint, variant, model version and capture rate, in the order they came", () => {
+    const a = request(2, 1, "fraud");
+    const b = { ...request(1, 0.5, "fraud"), predictionIds: [ID(7)] };
+    const c = { ...request(1, 1, "delivery"), modelName: undefined, modelVersion: undefined, predictionIds: [ID(9)] };
+    const json = captureBatchJson([
+      { request: a, rowIndex: 0 },
+      { request: b, rowIndex: 0 },
+      { request: a, rowIndex: 1 },
+      { request: c, rowIndex: 0 },
+    ]);
+    expect(JSON.parse(json).groups).toHaveLength(3);
+    expect(recordsOf(json).map((r) => [r.endpoint, r.id, r.captureProbability, r.modelVersion])).toEqual([
+      ["fraud", ID(0), 1, 3],
+      ["fraud", ID(1), 1, 3],
+      ["fraud", ID(7), 0.5, 3],
+      ["delivery", ID(9), 1, undefined],
+    ]);
   });
 });
 
