@@ -3,6 +3,8 @@ import type { LabelStratum } from "@/contracts/label-strata";
 import type { SamplingSettings } from "@/contracts/labels";
 import { predictedOutcome, type OutcomeSpec } from "@/contracts/outcomes";
 import type { Prisma } from "@/server/db/generated/client";
+import type { TaskType } from "@/server/db/generated/enums";
+import { flagByGuardrails } from "@/server/services/labels/guardrails";
 
 /** A captured prediction the sampler considers (the columns it reads). */
 export type Candidate = {
@@ -132,13 +134,14 @@ async function flagged(db: Prisma.TransactionClient, candidates: readonly Candid
   return new Set(candidates.filter((c) => keys.has(JSON.stringify([c.endpointId, c.id]))).map((c) => c.id));
 }
 
-/** Every stratum that applies to each candidate (AUDIT applies to all). */
+/** Every stratum that applies to each candidate (AUDIT applies to all); guardrails flag predictions on the way. */
 export async function strataOf(
   db: Prisma.TransactionClient,
   candidates: readonly Candidate[],
-  options: { endpointIds: readonly string[]; spec: OutcomeSpec; settings: SamplingSettings },
+  options: { endpointIds: readonly string[]; spec: OutcomeSpec; taskType: TaskType; settings: SamplingSettings },
 ): Promise<Map<string, LabelStratum[]>> {
   const { spec, settings } = options;
+  const guarded = await flagByGuardrails(db, candidates, options.taskType);
   const [drift, disagree, flags] = await Promise.all([
     driftBinsByVariant(db, candidates, settings),
     disagreeing(db, candidates, options.endpointIds, spec, settings.disagreementWindowSeconds),
@@ -150,7 +153,7 @@ export async function strataOf(
       if (isUncertain(spec, c.score, settings.uncertaintyBand)) strata.push("UNCERTAINTY");
       if (disagree.has(c.id)) strata.push("DISAGREEMENT");
       if (inWorstBin(c.inputs, drift.get(variantKey(c.endpointId, c.variantName)))) strata.push("DRIFT");
-      if (flags.has(c.id)) strata.push("FLAGGED");
+      if (flags.has(c.id) || guarded.has(c.id)) strata.push("FLAGGED");
       return [c.id, strata];
     }),
   );

@@ -113,6 +113,7 @@ async function runLocked(ctx: Pick<SystemContext, "db" | "clock">, tx: Tx, queue
   const strata = await strataOf(tx, candidates, {
     endpointIds: queue.model.endpoints.map((e) => e.id),
     spec: outcomeSpecOf(queue.model),
+    taskType: queue.model.taskType,
     settings,
   });
   const designs = candidates.flatMap((c) => {

@@ -52,11 +52,15 @@ export async function givenClassifier(ctx: AuditedContext, teamId: string) {
 
 export type PredictionSpec = {
   id: string;
-  score: number;
+  /** The model's score; null for an output without a finite number. */
+  score: number | null;
   at: Date;
   variant?: string;
   correlationId?: string;
   captureProbability?: number;
+  versionId?: string;
+  /** Defaults to { amount: round(score × 1000) }. */
+  inputs?: Record<string, string | number | null>;
 };
 
 export async function insertPredictions(endpoint: { id: string; name: string }, rows: readonly PredictionSpec[]) {
@@ -71,7 +75,8 @@ export async function insertPredictions(endpoint: { id: string; name: string }, 
       endpointName: endpoint.name,
       variantName: r.variant ?? "blue",
       correlationId: r.correlationId ?? null,
-      inputs: { amount: Math.round(r.score * 1000) },
+      versionId: r.versionId ?? null,
+      inputs: r.inputs ?? { amount: Math.round((r.score ?? 0) * 1000) },
       outputs: { probability: r.score },
       score: r.score,
       latencyMs: 1,
@@ -81,7 +86,11 @@ export async function insertPredictions(endpoint: { id: string; name: string }, 
 }
 
 /** `count` predictions with seeded uniform scores spread over 01:00–02:00 of DAY. */
-export function seededPredictions(seed: number, count: number, label: string): PredictionSpec[] {
+export function seededPredictions(
+  seed: number,
+  count: number,
+  label: string,
+): Array<PredictionSpec & { score: number }> {
   const random = seeded(seed);
   const start = Date.parse(`${DAY}T01:00:00Z`);
   return Array.from({ length: count }, (_, i) => ({

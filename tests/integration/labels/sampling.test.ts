@@ -211,6 +211,76 @@ describe("label sampling", () => {
     expect(items.map((i) => [i.predictionId, i.stratum, i.inclusionProbability])).toEqual([[high.id, "DRIFT", 1]]);
   });
 
+  it("flags predictions its guardrails catch (an input training never had, no finite score) and samples them as FLAGGED", async () => {
+    const person = await givenUser("DATA_SCIENTIST", "labels-guardrails");
+    const { model, endpoint } = await givenClassifier(person.ctx, person.team.id);
+    const version = await db().modelVersion.create({
+      data: { modelId: model.id, version: 1, format: "ONNX", createdById: person.user.id },
+    });
+    await db().referenceProfile.create({
+      data: {
+        versionId: version.id,
+        sampleSize: 1000,
+        binCount: 3,
+        features: {
+          create: [
+            {
+              name: "postcode",
+              position: 0,
+              kind: "CATEGORICAL",
+              categories: ["01001", "0742"],
+              proportions: [0.6, 0.4, 0],
+            },
+            { name: "amount", position: 1, kind: "NUMERIC", edges: [100, 200], proportions: [0.5, 0.5, 0] },
+          ],
+        },
+      },
+    });
+    const at = new Date(`${DAY}T06:00:00Z`);
+    const spec = (name: string, score: number | null, inputs: Record<string, string | number | null>) => ({
+      id: uuidOf(name),
+      score,
+      at,
+      versionId: version.id,
+      inputs,
+    });
+    const rows = [
+      spec("g-ok", 0.9, { postcode: "01001", amount: 150 }),
+      spec("g-unseen-postcode", 0.9, { postcode: "1001", amount: 150 }),
+      spec("g-empty-bin", 0.9, { postcode: "0742", amount: 250 }),
+      spec("g-missing", 0.9, { postcode: null, amount: 50 }),
+      spec("g-no-score", null, { postcode: "01001", amount: 50 }),
+    ];
+    await insertPredictions(endpoint, rows);
+    const queue = await givenQueue(person.ctx, model.name, {
+      sampling: { rates: { AUDIT: 0, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 1 } },
+    });
+    await sampleQueue({ db: db(), clock: lateClock }, queue.id);
+
+    const flags = await db().predictionFlag.findMany({
+      where: { endpointId: endpoint.id },
+      orderBy: { reason: "asc" },
+    });
+    expect(flags.every((f) => f.source === "GUARDRAIL" && f.createdById === null)).toBe(true);
+    expect(Object.fromEntries(flags.map((f) => [f.predictionId, f.reason]))).toEqual({
+      [uuidOf("g-unseen-postcode")]: 'Input "postcode" = "1001" never occurred in the training sample',
+      [uuidOf("g-empty-bin")]: 'Input "amount" = 250 lies where the training sample had no rows',
+      [uuidOf("g-missing")]: 'Input "postcode" is missing',
+      [uuidOf("g-no-score")]: "The model's output has no finite score",
+    });
+    const items = await itemsOf(queue.id);
+    expect(new Set(items.map((i) => i.predictionId))).toEqual(new Set(flags.map((f) => f.predictionId)));
+    expect(items.every((i) => i.stratum === "FLAGGED" && i.inclusionProbability === 1)).toBe(true);
+
+    // A second queue over the same predictions finds the flags already there and samples the same items.
+    const again = await givenQueue(person.ctx, model.name, {
+      sampling: { rates: { AUDIT: 0, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 1 } },
+    });
+    await sampleQueue({ db: db(), clock: lateClock }, again.id);
+    expect(await db().predictionFlag.count({ where: { endpointId: endpoint.id } })).toBe(4);
+    expect((await itemsOf(again.id)).length).toBe(4);
+  });
+
   it("runs as the job handler for one queue on demand", async () => {
     const queue = await givenQueue(world.ctx, world.model.name, {
       sampling: { rates: { AUDIT: 0.01, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
