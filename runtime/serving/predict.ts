@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
 import { correlationIdSchema, type Prediction, type PredictResponse } from "@/contracts/runtime-predict";
+import { firstNumericOutput } from "@/contracts/prediction-capture";
 import type { Capturer } from "@/runtime/capture/capturer";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
@@ -52,15 +53,6 @@ function newIds(count: number): string[] {
   const ids = new Array<string>(count);
   for (let i = 0; i < count; i++) ids[i] = randomUUID();
   return ids;
-}
-
-/** The prediction's first output (in key order, as Object.values would give it) if it is a number. */
-function firstScore(prediction: Prediction): number | undefined {
-  for (const key in prediction) {
-    const value = prediction[key];
-    return typeof value === "number" ? value : undefined;
-  }
-  return undefined;
 }
 
 /** A single variant (the common case) needs no weighted draw and no per-request routing table. */
@@ -123,7 +115,7 @@ export async function predict(
     const predictions = await serve(variant, body.rows, metrics, endpoint.name);
     instruments = metrics.forVariant(endpoint.name, variantName);
     for (const prediction of predictions) {
-      const score = firstScore(prediction);
+      const score = firstNumericOutput(prediction);
       if (score !== undefined) instruments.scores.observe(score);
     }
     instruments.rows.inc(predictions.length);
