@@ -1,3 +1,5 @@
+import { mulberry32 } from "@/lib/mulberry32";
+
 /**
  * The one seeded pseudo-random generator (mulberry32), so the synthetic datasets, the demo seed and the generated
  * traffic are the same on every machine.
@@ -17,14 +19,7 @@ export type Random = {
 };
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = (mean = 0, sd = 1) => {
     const u = Math.max(uniform(), Number.EPSILON);
     return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
