@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CaptureLoader } from "@/server/services/capture/loader";
 
 export type LoaderLoopOptions = {
-  /** How often abandoned entries (other consumers') are claimed. */
+  /** How often abandoned entries (other consumers') are claimed and long-idle consumers forgotten. */
   claimEveryMs: number;
   /** The wait after a failure (Redis or PostgreSQL down) before trying again; doubles up to maxBackoffMs. */
   backoffMs?: number;
@@ -24,6 +24,7 @@ export async function runLoaderLoop(loader: CaptureLoader, signal: AbortSignal, 
       if (Date.now() >= nextClaim) {
         await loader.ensureGroup();
         await loader.claimAbandoned();
+        await loader.forgetIdleConsumers();
         nextClaim = Date.now() + options.claimEveryMs;
       }
       await loader.loadOnce();

@@ -18,6 +18,8 @@ export type CaptureLoaderOptions = {
   claimIdleMs: number;
   /** How long one read blocks waiting for new entries. */
   blockMs?: number;
+  /** Other consumers idle this long with nothing pending (loaders that ended) are removed from the group. */
+  forgetIdleMs?: number;
 };
 
 /** What the loader reports, for the worker's metrics. */
@@ -28,6 +30,24 @@ export type CaptureLoaderObserver = {
 };
 
 const DEAD_LETTER_MAX_LENGTH = 100_000;
+const DEFAULT_FORGET_IDLE_MS = 24 * 3_600_000;
+
+/**
+ * Deletes the group's consumers (except ARGV[1]) idle longer than ARGV[2] ms with no pending entries; answers how many.
+ * A script, so no consumer can read an entry between the check and the delete (which would drop it from the group's
+ * pending list). A live loader that was removed is recreated by its next read.
+ */
+const FORGET_IDLE_CONSUMERS = `
+local removed = 0
+for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[3])) do
+  local fields = {}
+  for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+  if fields['name'] ~= ARGV[1] and fields['pending'] == 0 and fields['idle'] > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[3], fields['name'])
+    removed = removed + 1
+  end
+end
+return removed`;
 const DEFAULT_READ_ENTRIES = 200;
 export const deadLetterKey = (streamKey: string) => `${streamKey}:dead`;
 
@@ -98,6 +118,12 @@ export class CaptureLoader {
       start = next;
     } while (start !== "0-0");
     return handled;
+  }
+
+  /** Removes consumers of loaders that ended long ago and left nothing pending, so the group does not grow forever. */
+  async forgetIdleConsumers(): Promise<number> {
+    const { streamKey, group, consumer, forgetIdleMs = DEFAULT_FORGET_IDLE_MS } = this.options;
+    return (await this.redis.eval(FORGET_IDLE_CONSUMERS, 1, streamKey, consumer, forgetIdleMs, group)) as number;
   }
 
   /**

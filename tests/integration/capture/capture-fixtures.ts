@@ -52,7 +52,13 @@ export async function appendRecords(redis: Redis, key: string, records: readonly
 export function loaderFor(
   redis: Redis,
   key: string,
-  options: { consumer?: string; batch?: number; claimIdleMs?: number; observer?: CaptureLoaderObserver } = {},
+  options: {
+    consumer?: string;
+    batch?: number;
+    claimIdleMs?: number;
+    forgetIdleMs?: number;
+    observer?: CaptureLoaderObserver;
+  } = {},
 ) {
   return new CaptureLoader(
     redis,
@@ -65,6 +71,7 @@ export function loaderFor(
       // One record per entry here, so entries per read = rows per insert.
       readEntries: options.batch ?? 1000,
       claimIdleMs: options.claimIdleMs ?? 60_000,
+      forgetIdleMs: options.forgetIdleMs,
     },
     options.observer,
   );

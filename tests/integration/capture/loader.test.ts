@@ -110,6 +110,36 @@ describe("capture loader", () => {
     expect(await pendingCount(redis, key)).toBe(0);
   });
 
+  it("forgets consumers of ended loaders once idle with nothing pending, never one holding entries", async () => {
+    const { key, redis } = stream();
+    await appendRecords(
+      redis,
+      key,
+      Array.from({ length: 20 }, () => captureRecord({ endpoint: `forget-${key}` })),
+    );
+    const finished = loaderFor(redis, key, { consumer: "finished", batch: 10 });
+    await finished.ensureGroup();
+    await finished.loadOnce();
+    const holding = loaderFor(
+      new Proxy(redis, {
+        get: (target, property, receiver) =>
+          property === "xack"
+            ? () => Promise.reject(new Error("ended before XACK"))
+            : Reflect.get(target, property, receiver),
+      }),
+      key,
+      { consumer: "holding", batch: 10 },
+    );
+    await expect(holding.loadOnce()).rejects.toThrow("ended before XACK");
+    const self = loaderFor(redis, key, { consumer: "self", forgetIdleMs: 300 });
+    expect(await self.loadOnce()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await self.forgetIdleConsumers()).toBe(1);
+    const names = ((await redis.xinfo("CONSUMERS", key, "loaders")) as Array<Array<string | number>>).map((c) => c[1]);
+    expect(names.sort()).toEqual(["holding", "self"]);
+    expect(await pendingCount(redis, key)).toBe(10);
+  });
+
   it("two loaders at once load every record exactly once, racing to create the same partitions", async () => {
     const { key, redis } = stream();
     const endpoint = `race-${key}`;
