@@ -7,8 +7,10 @@ export type CaptureSettings = {
   streamKey: string;
   /** The most records waiting in memory for the flusher; past it new records are dropped and counted. */
   bufferRecords: number;
-  /** Records per pipelined XADD batch. */
+  /** The most records one stream entry (one XADD) holds. */
   batchRecords: number;
+  /** How long the flusher lets a partial batch fill before appending it: fewer, larger XADDs under load. */
+  lingerMs: number;
   /** The stream is trimmed to about this many entries (XADD MAXLEN ~): a stalled loader cannot fill Redis. */
   maxStreamLength: number;
 };
@@ -70,6 +72,7 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,
       bufferRecords: positiveInteger("RUNTIME_CAPTURE_BUFFER_RECORDS", 50_000),
       batchRecords: positiveInteger("RUNTIME_CAPTURE_BATCH_RECORDS", 1_000),
+      lingerMs: positiveInteger("RUNTIME_CAPTURE_LINGER_MS", 50),
       maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 20_000),
     },
   };

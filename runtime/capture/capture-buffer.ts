@@ -27,7 +27,7 @@ export type PendingRow = { request: CapturedRequest; rowIndex: number };
  */
 export class CaptureBuffer {
   private rows: PendingRow[] = [];
-  private wake: (() => void) | undefined;
+  private waiter: { rows: number; wake: () => void } | undefined;
 
   constructor(
     readonly capacity: number,
@@ -44,7 +44,7 @@ export class CaptureBuffer {
     const accepted = Math.min(room, indices.length);
     for (let i = 0; i < accepted; i++) this.rows.push({ request, rowIndex: indices[i]! });
     this.counts.add(request.endpoint, "dropped_buffer_full", indices.length - accepted);
-    if (accepted > 0) this.wake?.();
+    if (this.waiter && this.rows.length >= this.waiter.rows) this.waiter.wake();
     return accepted;
   }
 
@@ -58,17 +58,17 @@ export class CaptureBuffer {
     return this.rows.splice(0, max);
   }
 
-  /** Resolves when rows are waiting (at once if some already are) or after `timeoutMs`. */
-  waitForRows(timeoutMs: number): Promise<void> {
-    if (this.rows.length > 0) return Promise.resolve();
+  /** Resolves once at least `rows` rows are waiting (at once if they already are) or after `timeoutMs`. */
+  waitForRows(rows: number, timeoutMs: number): Promise<void> {
+    if (this.rows.length >= rows) return Promise.resolve();
     return new Promise((resolve) => {
-      const done = () => {
+      const wake = () => {
         clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
+        if (this.waiter?.wake === wake) this.waiter = undefined;
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
-      this.wake = done;
+      const timer = setTimeout(wake, timeoutMs);
+      this.waiter = { rows, wake };
     });
   }
 }

@@ -21,6 +21,7 @@ export class CaptureFlusher {
     private readonly sink: CaptureSink,
     private readonly counts: CaptureCounts,
     private readonly batchRecords: number,
+    private readonly lingerMs = 0,
   ) {}
 
   start(): void {
@@ -29,7 +30,10 @@ export class CaptureFlusher {
 
   private async loop() {
     while (!this.stopped) {
-      await this.buffer.waitForRows(IDLE_WAIT_MS);
+      await this.buffer.waitForRows(1, IDLE_WAIT_MS);
+      // A partial batch waits up to lingerMs to fill: under load that makes one XADD of a full batch instead of many
+      // small ones, which is most of what capture costs the runtime and Redis.
+      if (this.buffer.size > 0 && !this.stopped) await this.buffer.waitForRows(this.batchRecords, this.lingerMs);
       await this.flushOnce();
     }
   }

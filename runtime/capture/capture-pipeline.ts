@@ -22,7 +22,7 @@ export function startCapture(
   const counts = metrics.captureCounts;
   if (!sink) return { capturer: new Capturer(undefined, counts), stop: async () => {} };
   const buffer = new CaptureBuffer(settings.bufferRecords, counts);
-  const flusher = new CaptureFlusher(buffer, sink, counts, settings.batchRecords);
+  const flusher = new CaptureFlusher(buffer, sink, counts, settings.batchRecords, settings.lingerMs);
   metrics.captureBufferSize.read = () => buffer.size + flusher.inFlight;
   flusher.start();
   return {

@@ -45,10 +45,14 @@ class MemorySink implements CaptureSink {
   /** Refuses every n-th batch (1 = the first, n+1-th, …). */
   failEvery = 0;
   private batches = 0;
+  /** Rows per successful append, in order. */
+  appended: number[] = [];
   /** Each appended batch's rows, as the loader reads them back. */
   async append(batch: string) {
     const ok = this.failEvery === 0 || this.batches++ % this.failEvery !== 0;
-    if (ok) this.written.push(...recordsOf(batch));
+    const records = recordsOf(batch);
+    if (ok) this.written.push(...records);
+    if (ok) this.appended.push(records.length);
     return ok;
   }
   async close() {}
@@ -151,6 +155,26 @@ describe("capture batches", () => {
 });
 
 describe("flusher", () => {
+  it("lets a partial batch fill for the linger time, then appends it as one entry; a full batch goes at once", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(1000, counts);
+    const sink = new MemorySink();
+    const flusher = new CaptureFlusher(buffer, sink, counts, 50, 200);
+    const capturer = new Capturer(buffer, counts);
+    flusher.start();
+    capturer.capture(request(10));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    capturer.capture(request(15));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(sink.appended).toEqual([]);
+    capturer.capture(request(40));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sink.appended).toEqual([50]);
+    await flusher.stop();
+    expect(sink.appended).toEqual([50, 15]);
+    expect(totals(counts)).toEqual({ captured: 65 });
+  });
+
   it("writes every row once and counts what the sink refused", async () => {
     const counts = new CaptureCounts();
     const buffer = new CaptureBuffer(1000, counts);
