@@ -258,3 +258,20 @@ describe("edge cases", () => {
     expect(classificationQuality([row("a", "b", 1)], ["a", "b", "c"], OPTIONS).calibration).toBeNull();
   });
 });
+
+describe("the Wilson interval after rounding", () => {
+  it("contains the value at the ends: a proportion of 1 has an upper end of exactly 1", () => {
+    for (const n of [1, 7, 39, 40, 1000, 123_456]) {
+      const ones = ratioEstimate(
+        Array.from({ length: n }, () => ({ y: 1, x: 1, pi: 1 })),
+        { ...OPTIONS, proportion: true },
+      );
+      expect(ones.interval!.upper).toBe(1);
+      const zeros = ratioEstimate(
+        Array.from({ length: n }, () => ({ y: 0, x: 1, pi: 1 })),
+        { ...OPTIONS, proportion: true },
+      );
+      expect(zeros.interval!.lower).toBe(0);
+    }
+  });
+});

@@ -79,7 +79,11 @@ export function wilsonInterval(p: number, n: number, z: number): Interval {
   const denominator = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return clampInterval({ lower: centre - half, upper: centre + half }, { lower: 0, upper: 1 });
+  // The interval contains p in exact arithmetic; keep it so after rounding (p = 1 must not give an upper end 1 − ε).
+  return clampInterval(
+    { lower: Math.min(p, centre - half), upper: Math.max(p, centre + half) },
+    { lower: 0, upper: 1 },
+  );
 }
 
 export type LinearisedVariance = {
