@@ -20,7 +20,7 @@ export const SOURCE_EXPLANATIONS: Record<GroundTruthSource, string> = {
     "Per prediction, the API feedback when there is one, else the accepted human label; each row weighted by 1/π of the source it came from.",
   review: "Accepted human labels, each weighted by 1/π (capture rate × the stratum's sampling probability).",
   feedback:
-    "Outcomes reported through the API, weighted by 1/capture probability. Complete case: predictions without feedback are assumed to be like those with it.",
+    "Outcomes reported through the API, weighted by 1/capture probability and by the day's share of predictions with feedback, so days with little feedback are not under-represented. Assumes feedback is missing at random within an endpoint, variant and day.",
 };
 
 /** A proportion or error to three significant decimals: 0.812, 12.3. */

@@ -33,7 +33,7 @@ export function QualityPage() {
     <>
       <PageHeader
         title="Production quality"
-        description="Measured against ground truth: each labelled prediction weighted by 1/π, its inclusion probability, so over-sampled strata do not bias the estimate. Intervals are Taylor-linearised (see docs/quality.md)."
+        description="Measured against ground truth: each labelled prediction weighted by 1/π, its inclusion probability, so over-sampled strata do not bias the estimate. Intervals are Taylor-linearised, Wilson-type for proportions (see docs/quality.md)."
         actions={
           <>
             <Select aria-label="Endpoint" value={endpoint} onChange={(e) => update({ endpoint: e.target.value })}>

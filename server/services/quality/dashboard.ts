@@ -6,13 +6,14 @@ import { parseInput } from "@/server/services/parse-input";
 import { capturedCounts, countKey } from "@/server/services/quality/captured-counts";
 import { addDays, dayOf, dayRange, startOfUtcDay } from "@/server/services/quality/days";
 import { groundTruth, type TruthRow } from "@/server/services/quality/ground-truth";
+import { responseRates } from "@/server/services/quality/response-rates";
 import {
   qualityDashboardOutput,
   qualityInput,
   type QualityDashboard,
   type QualityInput,
 } from "@/server/services/quality/schemas";
-import { MIN_LABELLED, segmentQuality, type QualityKind } from "@/server/services/quality/segment";
+import { MIN_LABELLED, segmentQuality, type QualityKind, type WeightedTruth } from "@/server/services/quality/segment";
 
 /**
  * Invariants: every number comes from outcome rows of the source the caller chose, weighted by 1/π; a number behind
@@ -76,11 +77,16 @@ export async function qualityDashboard(ctx: QualityContext, raw: QualityInput): 
       ...(counts.variants.get(endpoint.id) ?? []),
     ]);
     const variants = [...variantNames].sort().map((variantName) => {
-      const perDay = days.map((day) => {
+      const counted = days.map((day) => {
         const rows = truthsBySegment.get(key(endpoint.id, variantName, day)) ?? [];
         const captured = capturedOn(variantName, day);
-        return { day, rows, captured, known: captured === null ? null : rows.length };
+        return { day, truths: rows, captured, known: captured === null ? null : rows.length };
       });
+      const rates = responseRates(input.source, counted);
+      const perDay = counted.map((d, i) => ({
+        ...d,
+        rows: d.truths.map((t): WeightedTruth => ({ ...t, responseRate: rates[i]!, stratum: d.day })),
+      }));
       const heldDays = perDay.filter((d) => d.captured !== null);
       const totalCounts =
         heldDays.length === 0

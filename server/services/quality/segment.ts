@@ -12,6 +12,15 @@ export type QualityKind = OutcomeSpec["kind"] | "unsupported";
 
 const validPi = (pi: number) => pi > 0 && pi <= 1;
 
+/**
+ * An outcome row as a segment weighs it: `responseRate` is the share of its stratum's captured predictions that have
+ * an outcome of the source when that share is a response propensity to adjust for (API feedback), else 1; `stratum`
+ * is its variance stratum (its day).
+ */
+export type WeightedTruth = TruthRow & { responseRate: number; stratum: string };
+
+const piOf = (r: WeightedTruth) => r.inclusionProbability * r.responseRate;
+
 /** Nothing below the minimum is shown: the value and its interval are withheld, the row count stays. */
 export function gate(estimate: Estimate, minLabelled: number): EstimateOutput {
   if (estimate.n < minLabelled)
@@ -19,19 +28,19 @@ export function gate(estimate: Estimate, minLabelled: number): EstimateOutput {
   return { ...estimate, status: estimate.value === null ? "undefined" : "measured" };
 }
 
-function classificationRows(rows: readonly TruthRow[]): ClassificationRow[] {
+function classificationRows(rows: readonly WeightedTruth[]): ClassificationRow[] {
   return rows.flatMap((r) =>
-    r.predictedLabel !== null && r.label !== null && validPi(r.inclusionProbability)
-      ? [{ predicted: r.predictedLabel, actual: r.label, score: r.score, pi: r.inclusionProbability }]
+    r.predictedLabel !== null && r.label !== null && validPi(r.inclusionProbability) && validPi(r.responseRate)
+      ? [{ predicted: r.predictedLabel, actual: r.label, score: r.score, pi: piOf(r), stratum: r.stratum }]
       : [],
   );
 }
 
-function regressionRows(rows: readonly TruthRow[]): RegressionRow[] {
+function regressionRows(rows: readonly WeightedTruth[]): RegressionRow[] {
   return rows.flatMap((r) => {
     const predicted = r.predictedValue ?? r.score;
-    return predicted !== null && r.value !== null && validPi(r.inclusionProbability)
-      ? [{ predicted, actual: r.value, pi: r.inclusionProbability }]
+    return predicted !== null && r.value !== null && validPi(r.inclusionProbability) && validPi(r.responseRate)
+      ? [{ predicted, actual: r.value, pi: piOf(r), stratum: r.stratum }]
       : [];
   });
 }
@@ -42,7 +51,7 @@ type Counts = { captured: number | null; known: number | null };
 export function segmentQuality(
   kind: QualityKind,
   outcomeClasses: readonly string[],
-  rows: readonly TruthRow[],
+  rows: readonly WeightedTruth[],
   counts: Counts,
   options: { confidence: number; minLabelled: number; withCalibration: boolean },
 ): SegmentOutput {

@@ -6,6 +6,7 @@ import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { rollUpCapturedDay } from "@/server/services/quality/captured-rollup";
 import { qualityDashboard } from "@/server/services/quality/dashboard";
+import { tFor } from "@/server/services/quality/estimators/student-t";
 import type { EstimateOutput, QualityDashboard } from "@/server/services/quality/schemas";
 import { givenUser } from "@/tests/integration/fixtures";
 import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
@@ -40,22 +41,37 @@ type Outcome = {
   inclusionProbability: number;
 };
 
-/** Hájek ratio Σy/π ÷ Σx/π with its Taylor variance Σ(1−π)/π²·((y − R·x)/X)², written out apart from the service. */
-function expectedRatio(terms: Array<{ y: number; x: number; pi: number }>) {
+/**
+ * Hájek ratio Σy/π ÷ Σx/π with its with-replacement linearised variance n/(n−1)·Σ(w·(y − R·x)/X)² (one stratum: all
+ * rows here are of one day), written out apart from the service. Proportions get the Wilson interval at
+ * n* = min(p(1−p)/V, rows)·(z/t)², other ratios R ± t·√V; t at n − 1 degrees of freedom (n = rows with x ≠ 0).
+ */
+function expectedRatio(terms: Array<{ y: number; x: number; pi: number }>, proportion = true) {
   const X = terms.reduce((s, t) => s + t.x / t.pi, 0);
   const R = terms.reduce((s, t) => s + t.y / t.pi, 0) / X;
-  const variance = terms.reduce((s, t) => s + ((1 - t.pi) / t.pi ** 2) * ((t.y - R * t.x) / X) ** 2, 0);
-  return { value: R, se: Math.sqrt(variance), n: terms.filter((t) => t.x !== 0).length };
+  const rows = terms.length;
+  const variance = (rows / (rows - 1)) * terms.reduce((s, t) => s + ((t.y - R * t.x) / t.pi / X) ** 2, 0);
+  const n = terms.filter((t) => t.x !== 0).length;
+  const t = tFor(0.95, n - 1);
+  let interval: { lower: number; upper: number };
+  if (proportion) {
+    const size = Math.min((R * (1 - R)) / variance, n) * (Z95 / t) ** 2;
+    const centre = (R + Z95 ** 2 / (2 * size)) / (1 + Z95 ** 2 / size);
+    const half = (Z95 / (1 + Z95 ** 2 / size)) * Math.sqrt((R * (1 - R)) / size + Z95 ** 2 / (4 * size * size));
+    interval = { lower: centre - half, upper: centre + half };
+  } else interval = { lower: Math.max(0, R - t * Math.sqrt(variance)), upper: R + t * Math.sqrt(variance) };
+  return { value: R, se: Math.sqrt(variance), n, interval };
 }
 
-function expectMatches(actual: EstimateOutput, expected: ReturnType<typeof expectedRatio>, bounds = [0, 1]) {
+function expectMatches(actual: EstimateOutput, expected: ReturnType<typeof expectedRatio>) {
   expect(expected.n).toBeGreaterThanOrEqual(30);
   expect(actual.status).toBe("measured");
   expect(actual.n).toBe(expected.n);
   expect(actual.value).toBeCloseTo(expected.value, 10);
   expect(actual.standardError).toBeCloseTo(expected.se, 10);
-  expect(actual.interval!.lower).toBeCloseTo(Math.max(bounds[0]!, expected.value - Z95 * expected.se), 10);
-  expect(actual.interval!.upper).toBeCloseTo(Math.min(bounds[1]!, expected.value + Z95 * expected.se), 10);
+  expect(actual.standardError).toBeGreaterThan(0);
+  expect(actual.interval!.lower).toBeCloseTo(expected.interval.lower, 10);
+  expect(actual.interval!.upper).toBeCloseTo(expected.interval.upper, 10);
 }
 
 async function partition(day: string) {
@@ -231,7 +247,7 @@ describe("quality of a classifier endpoint", () => {
     expect(calibration.expectedCalibrationError).toBeCloseTo(gap / total, 10);
   });
 
-  it("feedback uses API outcomes only (complete case, weights 1/capture probability)", async () => {
+  it("feedback uses API outcomes only, with an interval of positive width although π = 1", async () => {
     const { ctx } = await givenUser("VIEWER");
     const dashboard = await qualityDashboard(ctx, { source: "feedback", endpointId: classifier.id, at: AT });
     const today = variantOf(dashboard, classifier.id, "blue").days.find((d) => d.day === DAY)!;
@@ -239,7 +255,7 @@ describe("quality of a classifier endpoint", () => {
     expect(today.unknownShare).toBeCloseTo(1 - 90 / 200, 12);
     const fraud = today.classification!.classes.find((c) => c.label === "fraud")!;
     expectMatches(fraud.precision, expectedRatio(precisionTerms(feedback, "fraud")));
-    expect(fraud.precision.standardError).toBe(0);
+    expect(fraud.precision.interval!.upper - fraud.precision.interval!.lower).toBeGreaterThan(0.05);
   });
 
   it("combined takes feedback over review per prediction and counts each prediction once", async () => {
@@ -264,6 +280,46 @@ describe("quality of a classifier endpoint", () => {
     expect(green.unknownShare).toBeCloseTo(1 - 10 / 50, 12);
     const accuracy = green.classification!.accuracy;
     expect(accuracy).toMatchObject({ status: "insufficient", value: null, interval: null, n: 10 });
+  });
+});
+
+describe("feedback weighted by each day's feedback rate", () => {
+  it("a range weights a day by 1/(known/captured), and the variance is stratified by day", async () => {
+    const endpoint = await givenEndpoint("CLASSIFICATION");
+    const yesterday = "2026-12-01";
+    const old = await capture(endpoint, "blue", yesterday, 100);
+    const recent = await capture(endpoint, "blue", DAY, 100);
+    // Yesterday 40 of 100 got feedback (36 right), today 20 of 100 (10 right); every prediction says fraud.
+    const fed = (ids: string[], day: string, right: number): Outcome[] =>
+      ids.map((predictionId, i) => ({
+        predictionId,
+        source: "FEEDBACK",
+        variantName: "blue",
+        predictedAt: new Date(`${day}T09:00:00Z`),
+        predictedLabel: "fraud",
+        score: 0.9,
+        label: i < right ? "fraud" : "legit",
+        inclusionProbability: 1,
+      }));
+    await record(endpoint.id, [...fed(old.slice(0, 40), yesterday, 36), ...fed(recent.slice(0, 20), DAY, 10)]);
+    const { ctx } = await givenUser("VIEWER");
+    const dashboard = await qualityDashboard(ctx, { source: "feedback", endpointId: endpoint.id, at: AT });
+    const total = variantOf(dashboard, endpoint.id, "blue").total;
+    expect(total.unknownShare).toBeCloseTo(1 - 60 / 200, 12);
+    const precision = total.classification!.classes.find((c) => c.label === "fraud")!.precision;
+    // (36/0.4 + 10/0.2) / (40/0.4 + 20/0.2) = 140/200, not the complete-case 46/60.
+    expect(precision.value).toBeCloseTo(0.7, 12);
+    const u = (y: number, w: number) => (w * (y - 0.7)) / 200;
+    const stratum = (ys: number[], w: number) => {
+      const values = ys.map((y) => u(y, w));
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      return (values.length / (values.length - 1)) * values.reduce((a, b) => a + (b - mean) ** 2, 0);
+    };
+    const ones = (count: number, of: number) => Array.from({ length: of }, (_, i) => (i < count ? 1 : 0));
+    const variance = stratum(ones(36, 40), 2.5) + stratum(ones(10, 20), 5);
+    expect(precision.standardError).toBeCloseTo(Math.sqrt(variance), 12);
+    expect(precision.interval!.lower).toBeLessThan(0.7);
+    expect(precision.interval!.upper).toBeGreaterThan(0.7);
   });
 });
 
@@ -303,14 +359,20 @@ describe("quality of a regressor endpoint", () => {
     expect(dashboard.endpoints[0]!.kind).toBe("regression");
     const today = variantOf(dashboard, endpoint.id, "blue").days.find((d) => d.day === DAY)!;
     const errors = outcomes.map((o) => ({ e: o.predictedValue! - o.value!, pi: o.inclusionProbability }));
-    expectMatches(today.regression!.mae, expectedRatio(errors.map((r) => ({ y: Math.abs(r.e), x: 1, pi: r.pi }))), [
-      0,
-      Infinity,
-    ]);
-    const mse = expectedRatio(errors.map((r) => ({ y: r.e ** 2, x: 1, pi: r.pi })));
+    expectMatches(
+      today.regression!.mae,
+      expectedRatio(
+        errors.map((r) => ({ y: Math.abs(r.e), x: 1, pi: r.pi })),
+        false,
+      ),
+    );
+    const mse = expectedRatio(
+      errors.map((r) => ({ y: r.e ** 2, x: 1, pi: r.pi })),
+      false,
+    );
     expect(today.regression!.rmse.value).toBeCloseTo(Math.sqrt(mse.value), 10);
     expect(today.regression!.rmse.standardError).toBeCloseTo(mse.se / (2 * Math.sqrt(mse.value)), 10);
-    expect(today.regression!.rmse.interval!.upper).toBeCloseTo(Math.sqrt(mse.value + Z95 * mse.se), 10);
+    expect(today.regression!.rmse.interval!.upper).toBeCloseTo(Math.sqrt(mse.interval.upper), 10);
     expect(today.unknownShare).toBeCloseTo(1 - 35 / 40, 12);
     const old = variantOf(dashboard, endpoint.id, "blue").days.find((d) => d.day === "2026-11-29")!;
     expect(old).toMatchObject({ labelled: 1, captured: null, known: null, unknownShare: null });

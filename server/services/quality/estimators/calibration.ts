@@ -19,7 +19,7 @@ export type Calibration = {
   n: number;
 };
 
-type ScoredRow = { actual: string; score: number | null; pi: number };
+type ScoredRow = { actual: string; score: number | null; pi: number; stratum?: string };
 
 const binOf = (score: number) => Math.min(CALIBRATION_BINS - 1, Math.floor(score * CALIBRATION_BINS));
 
@@ -39,8 +39,8 @@ export function calibration(rows: readonly ScoredRow[], positive: string, option
       weightedScore += r.score / r.pi;
     }
     const observedRate = ratioEstimate(
-      inBin.map((r) => ({ y: r.actual === positive ? 1 : 0, x: 1, pi: r.pi })),
-      { ...options, bounds: { lower: 0, upper: 1 } },
+      inBin.map((r) => ({ y: r.actual === positive ? 1 : 0, x: 1, pi: r.pi, stratum: r.stratum })),
+      { ...options, proportion: true },
     );
     const meanScore = weight > 0 ? weightedScore / weight : null;
     if (meanScore !== null && observedRate.value !== null) {

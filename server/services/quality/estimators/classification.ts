@@ -7,7 +7,14 @@ import {
 import { calibration, type Calibration } from "@/server/services/quality/estimators/calibration";
 
 /** One labelled prediction of a classifier: what it said, what was true, its score and its inclusion probability. */
-export type ClassificationRow = { predicted: string; actual: string; score: number | null; pi: number };
+export type ClassificationRow = {
+  predicted: string;
+  actual: string;
+  score: number | null;
+  pi: number;
+  /** The variance stratum (the day in a range); one stratum when omitted. */
+  stratum?: string;
+};
 
 export type ClassQuality = { label: string; precision: Estimate; recall: Estimate; f1: Estimate };
 
@@ -19,16 +26,14 @@ export type ClassificationQuality = {
   calibration: Calibration | null;
 };
 
-const PROPORTION = { lower: 0, upper: 1 };
-
 function estimateFor(
   rows: readonly ClassificationRow[],
-  term: (row: ClassificationRow) => Omit<RatioTerm, "pi">,
+  term: (row: ClassificationRow) => Omit<RatioTerm, "pi" | "stratum">,
   options: EstimateOptions,
 ): Estimate {
   return ratioEstimate(
-    rows.map((row) => ({ ...term(row), pi: row.pi })),
-    { ...options, bounds: PROPORTION },
+    rows.map((row) => ({ ...term(row), pi: row.pi, stratum: row.stratum })),
+    { ...options, proportion: true },
   );
 }
 

@@ -6,7 +6,13 @@ import {
 } from "@/server/services/quality/estimators/ratio";
 
 /** One labelled prediction of a regressor. */
-export type RegressionRow = { predicted: number; actual: number; pi: number };
+export type RegressionRow = {
+  predicted: number;
+  actual: number;
+  pi: number;
+  /** The variance stratum (the day in a range); one stratum when omitted. */
+  stratum?: string;
+};
 
 export type RegressionQuality = { labelled: number; mae: Estimate; rmse: Estimate };
 
@@ -19,11 +25,11 @@ const NON_NEGATIVE = { lower: 0, upper: Infinity };
  */
 export function regressionQuality(rows: readonly RegressionRow[], options: EstimateOptions): RegressionQuality {
   const mae = ratioEstimate(
-    rows.map((r) => ({ y: Math.abs(r.predicted - r.actual), x: 1, pi: r.pi })),
+    rows.map((r) => ({ y: Math.abs(r.predicted - r.actual), x: 1, pi: r.pi, stratum: r.stratum })),
     { ...options, bounds: NON_NEGATIVE },
   );
   const mse = ratioEstimate(
-    rows.map((r) => ({ y: (r.predicted - r.actual) ** 2, x: 1, pi: r.pi })),
+    rows.map((r) => ({ y: (r.predicted - r.actual) ** 2, x: 1, pi: r.pi, stratum: r.stratum })),
     { ...options, bounds: NON_NEGATIVE },
   );
   const rmseValue = mse.value === null ? null : Math.sqrt(mse.value);
