@@ -14,14 +14,16 @@ const servedInputs = () =>
     [FRAUD_ENDPOINT],
   );
 
-const capturedCount = async () =>
+/** How many predictions of an endpoint the capture loader has written. */
+export const capturedRows = async (endpointName: string) =>
   Number(
     (
       await query<{ count: string }>(`SELECT count(*) AS count FROM "CapturedPrediction" WHERE "endpointName" = $1`, [
-        FRAUD_ENDPOINT,
+        endpointName,
       ])
     )[0]!.count,
   );
+const capturedCount = () => capturedRows(FRAUD_ENDPOINT);
 
 /**
  * Sends `requests` one-row predictions to the fraud staging endpoint through the runtime (which captures them to the
