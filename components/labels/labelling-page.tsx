@@ -45,7 +45,9 @@ export function LabellingPage({ queueId }: { queueId: string }) {
   const current = list[index];
   const move = (step: 1 | -1) => {
     const next = list[index + step];
-    if (next) setUrl({ item: next.id }, "replace");
+    if (!next) return;
+    annotate.reset();
+    setUrl({ item: next.id }, "replace");
   };
   const submit = (value: LabelValue) => {
     if (!current) return;
