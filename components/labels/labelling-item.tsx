@@ -43,6 +43,11 @@ export function LabellingItem({ item, schema, pending, error, onSubmit, onMove }
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey || event.metaKey || (event.ctrlKey && event.key !== "Enter")) return;
       const typing = isTypingTarget(event.target);
+      // Esc leaves the number input or comment box, so J / K move again.
+      if (typing && event.key === "Escape" && event.target instanceof HTMLElement) {
+        event.target.blur();
+        return;
+      }
       const inTextArea = event.target instanceof HTMLTextAreaElement;
       if (typing && event.key !== "Enter") return;
       if (inTextArea && !event.ctrlKey) return;

@@ -100,6 +100,7 @@ export function LabellingPage({ queueId }: { queueId: string }) {
             <KeyHints
               hints={[
                 ...(pickHint ? [{ keys: pickHint, action: schema.kind === "rating" ? "rate" : "pick class" }] : []),
+                ...(schema.kind === "number" ? [{ keys: "Esc", action: "leave the input" }] : []),
                 { keys: "J / K", action: "next / previous" },
                 { keys: "Enter", action: "submit" },
               ]}
