@@ -359,6 +359,18 @@ test("a data scientist labels a regressor's predictions with typed numbers and t
 
   await page.goto(`/labels/${queueId}`);
   const item = page.getByTestId("labelling-item");
+  // Esc leaves the focused input, so J / K move; the next item focuses its input again.
+  const opened = (await item.getAttribute("data-item-id"))!;
+  await expect(page.getByTestId("label-number")).toBeFocused();
+  await page.keyboard.press("j");
+  await expect(item).toHaveAttribute("data-item-id", opened);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("j");
+  await expect(item).not.toHaveAttribute("data-item-id", opened);
+  await expect(page.getByTestId("label-number")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("k");
+  await expect(item).toHaveAttribute("data-item-id", opened);
   const labelled: string[] = [];
   for (const typed of ["31.5", "18"]) {
     const id = (await item.getAttribute("data-item-id"))!;
