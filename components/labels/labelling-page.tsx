@@ -85,7 +85,10 @@ export function LabellingPage({ queueId }: { queueId: string }) {
             <>
               Items appear when the sampler picks predictions (every five minutes, or “Sample now” in the queue&apos;s
               settings). Items you labelled wait for the other annotators and a reviewer.{" "}
-              <Link href="/labels">Back to your queues</Link>.
+              <Link href="/labels" className="text-indigo-700 underline">
+                Back to your queues
+              </Link>
+              .
             </>
           }
         />

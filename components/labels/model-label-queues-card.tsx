@@ -50,7 +50,7 @@ export function ModelLabelQueuesCard({
         <ul className="space-y-1 text-sm" data-testid="model-label-queues">
           {mine.map((queue) => (
             <li key={queue.id} className="flex justify-between gap-2">
-              <Link href={`/labels/${queue.id}`} className="text-indigo-700 hover:underline">
+              <Link href={`/labels/${queue.id}`} className="text-indigo-700 underline">
                 {queue.name}
               </Link>
               <span className="text-xs text-slate-500">

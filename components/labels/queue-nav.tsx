@@ -34,11 +34,11 @@ export function QueueNav({ queueId, section }: { queueId: string; section: Queue
         title={<span data-testid="queue-name">{queue.data.name}</span>}
         description={
           <>
-            <Link href="/labels" className="text-indigo-700 hover:underline">
+            <Link href="/labels" className="text-indigo-700 underline">
               Label queues
             </Link>{" "}
             · model{" "}
-            <Link href={`/models/${encodeURIComponent(queue.data.model.name)}`} className="hover:underline">
+            <Link href={`/models/${encodeURIComponent(queue.data.model.name)}`} className="text-indigo-700 underline">
               {queue.data.model.name}
             </Link>{" "}
             · {queue.data.labelSchema.kind} labels · overlap {queue.data.overlap}

@@ -21,7 +21,7 @@ export function SummaryCount({
     <div>
       <span className="block text-xs text-slate-500">{label}</span>
       {href && value > 0 ? (
-        <Link href={href} className="text-indigo-700 hover:underline">
+        <Link href={href} className="text-indigo-700 underline">
           {number}
         </Link>
       ) : (
