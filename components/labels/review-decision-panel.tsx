@@ -92,13 +92,13 @@ export function ReviewDecisionPanel({ item, schema, view, onDecided, onMove }: P
               data-testid="review-accept"
               title={item.agreed ? undefined : "The labels disagree: adjudicate or reject"}
             >
-              Accept <kbd className="font-mono text-xs opacity-75">A</kbd>
+              Accept <kbd className="font-mono text-xs">A</kbd>
             </Button>
             <Button variant="secondary" onClick={() => setMode("fix")} disabled={pending} data-testid="review-fix">
-              {fixLabel} <kbd className="font-mono text-xs opacity-75">F</kbd>
+              {fixLabel} <kbd className="font-mono text-xs">F</kbd>
             </Button>
             <Button variant="danger" onClick={() => setMode("reject")} disabled={pending} data-testid="review-reject">
-              Reject <kbd className="font-mono text-xs opacity-75">R</kbd>
+              Reject <kbd className="font-mono text-xs">R</kbd>
             </Button>
           </div>
           {!item.agreed && (
