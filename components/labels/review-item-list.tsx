@@ -35,7 +35,7 @@ export function ReviewItemList({
           >
             <span className="truncate">
               <span className="font-medium">{item.predicted.label ?? item.predicted.value ?? "—"}</span>{" "}
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-600">
                 → {item.annotations.map((a) => labelText(a.value, schema)).join(" / ")}
               </span>
             </span>
