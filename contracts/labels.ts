@@ -12,6 +12,11 @@ export const MAX_DAILY_BUDGET = 100_000;
 export const MAX_LABEL_REASON = 2_000;
 export const MAX_RATING_COMMENT = 2_000;
 
+/** Krippendorff's tentative lower bound for drawing conclusions; annotators below it are flagged to reviewers. */
+export const LOW_AGREEMENT_ALPHA = 0.667;
+/** Fewest items an annotator must share with others before they can be flagged. */
+export const MIN_ITEMS_TO_FLAG = 5;
+
 export const labelSchemaSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("classes"),

@@ -15,6 +15,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       user={{ name: user.name, email: user.email, role: user.role }}
       canAdmin={can(user.role, "users:manage")}
       canAudit={can(user.role, "audit:read")}
+      canLabel={can(user.role, "labels:annotate") || can(user.role, "labels:review")}
       devLogin={enabledSignInMethods().dev}
     >
       {children}

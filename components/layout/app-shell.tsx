@@ -10,11 +10,13 @@ type Props = {
   user: { name: string; email: string; role: Role };
   canAdmin: boolean;
   canAudit: boolean;
+  /** Whether the person labels or reviews (the Labels link). */
+  canLabel: boolean;
   devLogin: boolean;
   children: ReactNode;
 };
 
-export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props) {
+export function AppShell({ user, canAdmin, canAudit, canLabel, devLogin, children }: Props) {
   return (
     <div className="flex min-h-screen flex-col">
       {devLogin && (
@@ -33,6 +35,7 @@ export function AppShell({ user, canAdmin, canAudit, devLogin, children }: Props
             <NavLink href="/deployments">Deployments</NavLink>
             <NavLink href="/endpoints">Endpoints</NavLink>
             <NavLink href="/approvals">Approvals</NavLink>
+            {canLabel && <NavLink href="/labels">Labels</NavLink>}
             <NavLink href="/dashboards/latency">Latency</NavLink>
             <NavLink href="/dashboards/drift">Drift</NavLink>
             <NavLink href="/dashboards/cost">Cost</NavLink>

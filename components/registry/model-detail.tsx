@@ -16,6 +16,7 @@ import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
 import { GoldenSetsCard } from "@/components/golden-sets/golden-sets-card";
+import { ModelLabelQueuesCard } from "@/components/labels/model-label-queues-card";
 
 const URL_STATE = textFields(["alias", "lookup", "at"]);
 
@@ -59,6 +60,7 @@ export function ModelDetail({ name }: { name: string }) {
           <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
         </Card>
         <GoldenSetsCard modelName={data.name} mayUpload={canWrite} className="min-w-0 xl:col-span-3" />
+        <ModelLabelQueuesCard modelName={data.name} teamId={data.team.id} className="min-w-0 xl:col-span-3" />
         <Card title="Alias history" className="min-w-0 xl:col-span-2">
           <AliasHistoryTimeline
             modelName={data.name}

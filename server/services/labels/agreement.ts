@@ -1,3 +1,5 @@
+import { LOW_AGREEMENT_ALPHA, MIN_ITEMS_TO_FLAG } from "@/contracts/labels";
+
 /**
  * Inter-annotator agreement (pure): Krippendorff's α with missing data (nominal for classes, interval for numbers),
  * per class (that class against all others, nominal) and per annotator (pairs involving them against the data's
@@ -13,10 +15,8 @@ export type Metric = "nominal" | "interval";
 export type Coding<V extends string | number> = { coder: string; value: V };
 export type Unit<V extends string | number> = { unit: string; codings: readonly Coding<V>[] };
 
-/** Krippendorff's tentative lower bound for drawing conclusions; annotators below it are flagged. */
-export const LOW_AGREEMENT_ALPHA = 0.667;
-/** Fewest items an annotator must share with others before they can be flagged. */
-export const MIN_ITEMS_TO_FLAG = 5;
+/** The thresholds live in the contracts, so the agreement panel can say them. */
+export { LOW_AGREEMENT_ALPHA, MIN_ITEMS_TO_FLAG };
 
 type Pair<V> = { a: V; b: V; weight: number; coders: [string, string] };
 

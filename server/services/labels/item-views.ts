@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { labelStratumSchema } from "@/contracts/label-strata";
 import { labelValueSchema, sameLabel } from "@/contracts/labels";
 import { predictedOutcome, type OutcomeSpec } from "@/contracts/outcomes";
-import type { Prisma } from "@/server/db/generated/client";
+import { Prisma } from "@/server/db/generated/client";
 import type { ReadContext } from "@/server/services/context";
 import type { blindItemOutput, reviewItemOutput } from "@/server/services/labels/schemas";
 
@@ -28,6 +28,13 @@ export function blindItemView(item: ItemRow, spec: OutcomeSpec): z.infer<typeof 
     predicted: { label: predicted.label, value: predicted.value },
   };
 }
+
+/**
+ * SQL: whether the current round of item `i` has labels that do not all say the same (`sameLabel`: a rating's comment
+ * does not count; jsonb equality compares numbers by value, so 1 and 1.0 agree).
+ */
+export const ROUND_DISAGREES = Prisma.sql`(SELECT count(DISTINCT a.value - 'comment') FROM "Annotation" a
+  WHERE a."itemId" = i.id AND a.round = i.round) > 1`;
 
 /** Whether a round's labels all say the same. */
 export function roundAgrees(annotations: readonly AnnotationRow[]): boolean {

@@ -11,6 +11,7 @@ import { conflict, isUniqueViolation, notFound } from "@/server/errors";
 import type { Prisma } from "@/server/db/generated/client";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { AuditedContext } from "@/server/services/context";
+import { ROUND_DISAGREES } from "@/server/services/labels/item-views";
 import { defaultLabelSchema } from "@/server/services/labels/model-spec";
 import type { myQueuesOutput, queueOutput } from "@/server/services/labels/schemas";
 import { parseInput } from "@/server/services/parse-input";
@@ -118,6 +119,8 @@ export async function getLabelQueue(ctx: Pick<AuditedContext, "db">, queueId: st
   return queueView(queue);
 }
 
+const startOfUtcDay = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
 type CountRow = {
   queueId: string;
   labelling: number;
@@ -125,11 +128,15 @@ type CountRow = {
   accepted: number;
   toLabel: number;
   toReview: number;
+  toAdjudicate: number;
+  sampledToday: number;
 };
 
 /**
  * The queues of my team's models (every queue for admins), with counts by status and what waits on me: items whose
- * current round I have not labelled, and (if I may review) items in review that I labelled in no round.
+ * current round I have not labelled, and (if I may review) items in review that I labelled in no round — of which
+ * those whose current round's labels disagree need adjudication — and the items sampled since UTC midnight (the
+ * daily budget's spend, as the sampler counts it).
  */
 export async function listMyQueues(ctx: AuditedContext): Promise<z.infer<typeof myQueuesOutput>> {
   const { actor } = ctx;
@@ -149,7 +156,11 @@ export async function listMyQueues(ctx: AuditedContext): Promise<z.infer<typeof 
       ))::int AS "toLabel",
       count(*) FILTER (WHERE i.status = 'REVIEW' AND NOT EXISTS (
         SELECT 1 FROM "Annotation" a WHERE a."itemId" = i.id AND a."annotatorId" = ${actor.userId}
-      ))::int AS "toReview"
+      ))::int AS "toReview",
+      count(*) FILTER (WHERE i.status = 'REVIEW' AND NOT EXISTS (
+        SELECT 1 FROM "Annotation" a WHERE a."itemId" = i.id AND a."annotatorId" = ${actor.userId}
+      ) AND ${ROUND_DISAGREES})::int AS "toAdjudicate",
+      count(*) FILTER (WHERE i."sampledAt" >= ${startOfUtcDay(new Date())})::int AS "sampledToday"
     FROM "LabelItem" i
     WHERE i."queueId" = ANY(${queues.map((q) => q.id)})
     GROUP BY i."queueId"`;
@@ -163,6 +174,8 @@ export async function listMyQueues(ctx: AuditedContext): Promise<z.infer<typeof 
       counts: { labelling: row?.labelling ?? 0, review: row?.review ?? 0, accepted: row?.accepted ?? 0 },
       toLabel: annotates ? (row?.toLabel ?? 0) : 0,
       toReview: reviews ? (row?.toReview ?? 0) : 0,
+      toAdjudicate: reviews ? (row?.toAdjudicate ?? 0) : 0,
+      sampledToday: row?.sampledToday ?? 0,
     };
   });
 }

@@ -6,11 +6,12 @@ import {
   reviewDecisionInput,
   type LabelValue,
 } from "@/contracts/labels";
+import { Prisma } from "@/server/db/generated/client";
 import { AppError, badRequest, conflict, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { AuditedContext } from "@/server/services/context";
 import { writeGroundTruth } from "@/server/services/labels/ground-truth";
-import { reviewItemViews, roundAgrees } from "@/server/services/labels/item-views";
+import { reviewItemViews, ROUND_DISAGREES, roundAgrees } from "@/server/services/labels/item-views";
 import { lockItem } from "@/server/services/labels/lock-item";
 import { outcomeSpecOf } from "@/server/services/labels/model-spec";
 import {
@@ -29,20 +30,34 @@ import { parseInput } from "@/server/services/parse-input";
  * ground truth in the same transaction; every decision is audited in it.
  */
 
-/** Items of a queue waiting for review that I may review (I labelled none of their rounds), oldest first. */
+/**
+ * Items of a queue waiting for review that I may review (I labelled none of their rounds), by id (keyset `after`);
+ * `agreement` narrows them to those whose labels agree (ACCEPT possible) or disagree (adjudication).
+ */
 export async function listItemsToReview(
   ctx: AuditedContext,
   input: z.input<typeof reviewListInput>,
 ): Promise<z.infer<typeof reviewItemsOutput>> {
-  const { queueId, after, limit } = parseInput(reviewListInput, input);
+  const { queueId, agreement, after, limit } = parseInput(reviewListInput, input);
   const queue = await ctx.db.labelQueue.findUnique({ where: { id: queueId }, include: { model: true } });
   if (!queue) throw notFound("Label queue");
+  const filter =
+    agreement === "all"
+      ? Prisma.empty
+      : agreement === "agreed"
+        ? Prisma.sql`AND NOT ${ROUND_DISAGREES}`
+        : Prisma.sql`AND ${ROUND_DISAGREES}`;
+  const ids = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT i.id FROM "LabelItem" i
+    WHERE i."queueId" = ${queueId} AND i.status = 'REVIEW'
+      AND NOT EXISTS (SELECT 1 FROM "Annotation" a WHERE a."itemId" = i.id AND a."annotatorId" = ${ctx.actor.userId})
+      ${after ? Prisma.sql`AND i.id > ${after}` : Prisma.empty}
+      ${filter}
+    ORDER BY i.id
+    LIMIT ${limit}`;
   const items = await ctx.db.labelItem.findMany({
-    where: { queueId, status: "REVIEW", annotations: { none: { annotatorId: ctx.actor.userId } } },
+    where: { id: { in: ids.map((r) => r.id) } },
     orderBy: { id: "asc" },
-    cursor: after ? { id: after } : undefined,
-    skip: after ? 1 : 0,
-    take: limit,
     include: { annotations: { orderBy: { createdAt: "asc" } } },
   });
   return {

@@ -17,6 +17,8 @@ export const nextItemsInput = z.object({
 
 export const reviewListInput = z.object({
   queueId: z.string().min(1),
+  /** Only items whose labels agree (ACCEPT possible), only those that disagree (adjudication), or both. */
+  agreement: z.enum(["all", "agreed", "disagreed"]).default("all"),
   after: z.string().min(1).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
@@ -52,6 +54,10 @@ export const myQueueOutput = queueOutput.extend({
   toLabel: z.number(),
   /** Items waiting for a review that I may give (I labelled none of their rounds); 0 for roles that do not review. */
   toReview: z.number(),
+  /** Of `toReview`, those whose current round's labels disagree (they need adjudication). */
+  toAdjudicate: z.number(),
+  /** Items sampled into the queue since UTC midnight (what the daily budget counts). */
+  sampledToday: z.number(),
 });
 export const myQueuesOutput = z.array(myQueueOutput);
 
