@@ -70,6 +70,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "deployments.rollback": (w, s) => ({ endpointId: w.teams[s].endpointId, reason: "matrix" }),
   "drift.scanNow": (w, s) => ({ endpointId: w.teams[s].endpointId }),
   "drift.setThresholds": (w, s) => ({ modelName: w.teams[s].modelName, warnPsi: 0.1, alertPsi: 0.3, minSamples: 100 }),
+  "goldenSets.freezeFromLabels": (w, s) => ({ filter: { modelName: w.teams[s].modelName }, name: "matrix" }),
   "goldenSets.runGate": (w, s) => ({ modelName: w.teams[s].modelName, version: 1 }),
   "goldenSets.setGateRule": (w, s) => ({
     modelName: w.teams[s].modelName,
