@@ -104,9 +104,9 @@ describe("golden sets frozen from accepted labels", () => {
         }),
       ),
     ).toBe("BAD_REQUEST");
-    expect(
-      await code(world.outsider.caller.goldenSets.freezeFromLabels({ filter: filter(), name: "reviewed" })),
-    ).toBe("FORBIDDEN");
+    expect(await code(world.outsider.caller.goldenSets.freezeFromLabels({ filter: filter(), name: "reviewed" }))).toBe(
+      "FORBIDDEN",
+    );
     expect(await db().goldenSet.count({ where: { modelId: world.model.id } })).toBe(0);
 
     const set = await world.ds.caller.goldenSets.freezeFromLabels({ filter: filter(), name: "reviewed" });
