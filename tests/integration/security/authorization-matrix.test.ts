@@ -103,6 +103,10 @@ const TRPC_INPUTS: Record<string, Input> = {
 type RestCall = { path: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> };
 
 const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
+  "POST /models/{name}/golden-sets": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/golden-sets`,
+    json: { name: "matrix", content: "a,expected\n1,1\n" },
+  }),
   "POST /experiments": (w, s) => ({
     path: "/experiments",
     json: { name: unique("matrix-exp"), team: w.teams[s].name },
