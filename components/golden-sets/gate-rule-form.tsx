@@ -166,9 +166,9 @@ export function GateRuleForm({ modelName, classes, rule }: Props) {
                 </FormField>
                 <FormField id={`gate-class-${index}`} label="Class" error={fieldMessage(fieldErrors?.class)}>
                   {(control) => (
-                    <Select {...control} {...form.register(`criteria.${index}.class`)} disabled={!perClass}>
+                    <Select {...control} {...form.register(`criteria.${index}.class`)}>
                       <option value="">{perClass ? "Pick a class" : "all rows"}</option>
-                      {(classes ?? []).map((c) => (
+                      {(perClass ? (classes ?? []) : []).map((c) => (
                         <option key={c} value={c}>
                           {c}
                         </option>
