@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { labelStratumSchema } from "@/contracts/label-strata";
 
 /**
  * Golden sets and the golden-set gate, as they cross the browser boundary.
@@ -37,10 +38,19 @@ export const gateCriterionSchema = z
     "Precision, recall and F1 name a class; accuracy, MAE and RMSE do not",
   );
 
+export const goldenSetNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Letters, digits, spaces, dots, dashes and underscores");
+
 export const gateRuleSchema = z.object({
   confidenceLevel: z.number().min(0.8).max(0.999).default(0.95),
   resamples: z.number().int().min(200).max(20_000).default(2000),
   criteria: z.array(gateCriterionSchema).min(1, "A gate rule has at least one criterion").max(50),
+  /** The golden set (by name) whose latest version the gate runs on; null: the model's latest golden set. */
+  goldenSetName: goldenSetNameSchema.nullable().default(null),
 });
 
 export type GateCriterion = z.output<typeof gateCriterionSchema>;
@@ -69,13 +79,6 @@ export const gateMetricResultSchema = z.object({
 
 export type GateMetricResult = z.infer<typeof gateMetricResultSchema>;
 
-export const goldenSetNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Letters, digits, spaces, dots, dashes and underscores");
-
 /** The most bytes and data rows an uploaded golden-set CSV may have. */
 export const GOLDEN_CSV_MAX_BYTES = 5 * 1024 * 1024;
 export const GOLDEN_CSV_MAX_ROWS = 20_000;
@@ -92,4 +95,24 @@ export const uploadGoldenSetInput = z.object({
   expectedColumn: z.string().trim().min(1).max(200).default(DEFAULT_EXPECTED_COLUMN),
   /** The CSV text: a header row (every signature input and the expected column), then one row per example. */
   content: z.string().min(1).max(GOLDEN_CSV_MAX_BYTES),
+});
+
+/** Which accepted labels a golden set is frozen from: the model's queues (or one), decided in a date range, strata. */
+export const acceptedLabelsFilter = z
+  .object({
+    modelName: z.string().min(1).max(200),
+    /** One of the model's queues; all of them when absent. */
+    queueId: z.string().min(1).max(100).optional(),
+    /** Labels accepted at or after `from` and before `to`. */
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    /** Only items sampled for one of these reasons; all strata when absent or empty. */
+    strata: z.array(labelStratumSchema).max(5).optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, { message: "`from` must be before `to`", path: ["to"] });
+
+export const freezeFromLabelsInput = z.object({
+  filter: acceptedLabelsFilter,
+  name: goldenSetNameSchema,
+  description: z.string().trim().max(1000).default(""),
 });

@@ -47,6 +47,8 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
   await reviewerPage.goto("/approvals");
   const card = reviewerPage.locator(`[data-testid="pending-promotion"][data-promotion-id="${promotion!.id}"]`);
   await expect(card).toContainText(`fraud-detector-xgb v${version}`);
+  // The seeded golden-set gate runs on the real runtime first; the logistic regression is not worse than the GBT.
+  await expect(card.getByTestId("promotion-gate-status")).toContainText("passed", { timeout: 120_000 });
   await card.getByTestId("approve-promotion").click();
   await reviewerPage.getByTestId("decide-confirm").click();
   await expect(reviewerPage).toHaveURL(/\/deployments\//);

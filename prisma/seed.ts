@@ -6,6 +6,7 @@ import { seedModel } from "@/prisma/seed/seed-model";
 import { seedPeople } from "@/prisma/seed/seed-people";
 import { seedPricing } from "@/prisma/seed/seed-pricing";
 import { seedRuntimeModels } from "@/prisma/seed/seed-runtime-models";
+import { seedGoldenSets } from "@/prisma/seed/seed-golden-sets";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
 // Every row it creates is labelled demo. Running it again on a seeded database does nothing.
@@ -33,13 +34,21 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
     return ctx;
   };
   // Each team releases its own model; a second person of that team approves production.
-  await seedRuntimeModels(database, {
+  const built = await seedRuntimeModels(database, {
     fraud: { scientist: person("dana.scientist@modelport.dev"), reviewer: person("rita.reviewer@modelport.dev") },
     logistics: {
       scientist: person("luis.scientist@modelport.dev"),
       reviewer: person("manuel.manager@modelport.dev"),
     },
   });
+  // Golden sets and gate rules come after the seed's own production releases: later ones meet the gate.
+  await seedGoldenSets(
+    {
+      "fraud-detector-xgb": person("dana.scientist@modelport.dev"),
+      "delivery-time-estimator": person("luis.scientist@modelport.dev"),
+    },
+    built,
+  );
   console.log(
     `Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

@@ -1,6 +1,9 @@
 import type { RunnableCommand } from "@/cli/command";
 import { artifactsUploadCommand } from "@/cli/commands/artifacts-upload";
 import { feedbackSendCommand } from "@/cli/commands/feedback-send";
+import { gateShowCommand } from "@/cli/commands/gate-show";
+import { goldenSetsListCommand } from "@/cli/commands/golden-sets-list";
+import { goldenSetsUploadCommand } from "@/cli/commands/golden-sets-upload";
 import { loginCommand } from "@/cli/commands/login";
 import { modelsAliasCommand } from "@/cli/commands/models-alias";
 import { modelsListCommand } from "@/cli/commands/models-list";
@@ -19,4 +22,7 @@ export const COMMANDS: RunnableCommand[] = [
   modelsListCommand,
   modelsAliasCommand,
   feedbackSendCommand,
+  goldenSetsListCommand,
+  goldenSetsUploadCommand,
+  gateShowCommand,
 ];

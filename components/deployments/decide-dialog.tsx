@@ -21,6 +21,8 @@ export function DecideDialog({ promotionId, approve, subject }: Props) {
         void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
         if (result.deploymentId) router.push(deploymentHref(result.deploymentId));
       },
+      // An approval may start the golden-set gate again (another champion, golden set or rule): show its new state.
+      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.goldenSets.pathKey() }),
     }),
   );
   const verb = approve ? "Approve" : "Reject";

@@ -73,6 +73,8 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
     trpc.deployments.requestPromotion.mutationOptions({
       onSuccess: (result) => {
         void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
+        // A production request starts the golden-set gate: what was shown of it before is out of date.
+        void queryClient.invalidateQueries({ queryKey: trpc.goldenSets.pathKey() });
         onDone();
         router.push(
           result.deploymentId

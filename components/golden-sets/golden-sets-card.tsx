@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { tableClasses } from "@/components/ui/table-classes";
+import { FreezeFromLabelsForm } from "@/components/golden-sets/freeze-from-labels-form";
 import { GoldenSetUploadForm } from "@/components/golden-sets/golden-set-upload-form";
 import { useTRPC } from "@/trpc/react";
 
@@ -72,7 +73,7 @@ function GoldenSetsTable({ modelName }: { modelName: string }) {
   );
 }
 
-/** A model's golden sets (frozen, versioned) and the CSV upload of a new one. */
+/** A model's golden sets (frozen, versioned), the CSV upload of a new one and freezing one from accepted labels. */
 export function GoldenSetsCard({
   modelName,
   mayUpload,
@@ -87,6 +88,11 @@ export function GoldenSetsCard({
       <div className="space-y-4">
         <GoldenSetsTable modelName={modelName} />
         {mayUpload && <GoldenSetUploadForm modelName={modelName} />}
+        {mayUpload && (
+          <div className="border-t border-slate-200 pt-4">
+            <FreezeFromLabelsForm modelName={modelName} />
+          </div>
+        )}
       </div>
     </Card>
   );

@@ -12,10 +12,14 @@ export function PromotionGateStatus({ promotionId, modelName, version, subject, 
   const trpc = useTRPC();
   const gate = useQuery({
     ...trpc.goldenSets.versionGate.queryOptions({ modelName, version }),
+    // Polled while the gate runs, and while this promotion's evaluation is not there yet (an approval attempt
+    // starts it when the champion, golden set or rule changed since the request).
     refetchInterval: (query) => {
       const data = query.state.data;
-      const status = data?.configured && data.current ? data.evaluation?.status : undefined;
-      return status === "QUEUED" || status === "RUNNING" ? 2000 : false;
+      if (!data?.configured) return false;
+      const status = data.current ? data.evaluation?.status : undefined;
+      if (status === "QUEUED" || status === "RUNNING") return 2000;
+      return status === undefined ? 5000 : false;
     },
   });
   if (gate.isPending) return <span className="text-xs text-slate-500">Checking the golden-set gate…</span>;

@@ -15,6 +15,7 @@ import { OutcomeSettingsCard } from "@/components/registry/outcome-settings-card
 import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
+import { GateRuleCard } from "@/components/golden-sets/gate-rule-card";
 import { GoldenSetsCard } from "@/components/golden-sets/golden-sets-card";
 import { ModelLabelQueuesCard } from "@/components/labels/model-label-queues-card";
 
@@ -61,6 +62,14 @@ export function ModelDetail({ name }: { name: string }) {
         </Card>
         <GoldenSetsCard modelName={data.name} mayUpload={canWrite} className="min-w-0 xl:col-span-3" />
         <ModelLabelQueuesCard modelName={data.name} teamId={data.team.id} className="min-w-0 xl:col-span-3" />
+        {(data.taskType === "CLASSIFICATION" || data.taskType === "REGRESSION") && (
+          <GateRuleCard
+            modelName={data.name}
+            classes={data.outcome?.classes ?? null}
+            canWrite={canWrite}
+            className="min-w-0 xl:col-span-3"
+          />
+        )}
         <Card title="Alias history" className="min-w-0 xl:col-span-2">
           <AliasHistoryTimeline
             modelName={data.name}

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { BuiltModel } from "@/training/catalog";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
 import type { Db } from "@/server/db/client";
 import { createApiToken, revokeApiToken } from "@/server/services/admin/api-tokens";
@@ -123,14 +124,14 @@ async function toProduction(people: TeamPeople, modelName: string, version: numb
 /**
  * Registers the real ONNX models through the REST API (as versions of two demo models) and asks for them to be
  * served on the local runtime: the GBT fraud model and the delivery model in staging and, approved by a reviewer,
- * in production; the worker deploys them once it runs. The later logistic-regression fraud version follows the GBT
+ * in production; the worker deploys them once it runs. Answers the built models (with their held-out test rows). The later logistic-regression fraud version follows the GBT
  * one into staging once that is live (second-release-main.ts, run by start.sh and e2e-server.sh after the worker
  * starts: an endpoint takes one deployment at a time), so the staging endpoint has a previous healthy version.
  */
-export async function seedRuntimeModels(database: Db, teams: SeedTeams) {
+export async function seedRuntimeModels(database: Db, teams: SeedTeams): Promise<BuiltModel[]> {
   const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
   try {
-    const { manifest } = await writeModels(directory);
+    const { manifest, models } = await writeModels(directory);
     const versions = await registerAll(teams, directory, manifest);
     const version = (built: Built) => versions.get(built) ?? 0;
     await toStaging(teams.fraud.scientist, "fraud-detector-xgb", version("fraud-gbt"));
@@ -141,6 +142,7 @@ export async function seedRuntimeModels(database: Db, teams: SeedTeams) {
       where: { name: { in: REAL_MODELS.map((m) => `${m.model}-training`) } },
       data: { isDemo: true },
     });
+    return models;
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

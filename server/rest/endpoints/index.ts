@@ -3,6 +3,7 @@ import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
 import { feedbackEndpoints } from "@/server/rest/endpoints/feedback";
 import { flagEndpoints } from "@/server/rest/endpoints/flags";
+import { goldenSetEndpoints } from "@/server/rest/endpoints/golden-sets";
 import { registryEndpoints } from "@/server/rest/endpoints/registry";
 
 export const allEndpoints: Endpoint[] = [
@@ -11,4 +12,5 @@ export const allEndpoints: Endpoint[] = [
   ...artifactEndpoints,
   ...feedbackEndpoints,
   ...flagEndpoints,
+  ...goldenSetEndpoints,
 ];

@@ -26,3 +26,10 @@ export const goldenSetView = z.object({
 
 export const goldenSetsOutput = z.array(goldenSetView);
 export type GoldenSetView = z.infer<typeof goldenSetView>;
+
+/** How many accepted labels a freeze would take (per stratum), and the model's queues to pick from. */
+export const acceptedLabelsOutput = z.object({
+  total: z.number().int(),
+  byStratum: z.array(z.object({ stratum: z.string(), count: z.number().int() })),
+  queues: z.array(z.object({ id: z.string(), name: z.string() })),
+});

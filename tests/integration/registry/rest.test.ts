@@ -217,8 +217,10 @@ describe("registry REST API", () => {
       "/models/{name}",
       "/models/{name}/aliases/{alias}",
       "/models/{name}/aliases/{alias}/history",
+      "/models/{name}/golden-sets",
       "/models/{name}/versions",
       "/models/{name}/versions/{version}",
+      "/models/{name}/versions/{version}/gate",
     ]);
     expect(document.components?.schemas).toHaveProperty("ModelSignature");
   });

@@ -70,6 +70,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "deployments.rollback": (w, s) => ({ endpointId: w.teams[s].endpointId, reason: "matrix" }),
   "drift.scanNow": (w, s) => ({ endpointId: w.teams[s].endpointId }),
   "drift.setThresholds": (w, s) => ({ modelName: w.teams[s].modelName, warnPsi: 0.1, alertPsi: 0.3, minSamples: 100 }),
+  "goldenSets.freezeFromLabels": (w, s) => ({ filter: { modelName: w.teams[s].modelName }, name: "matrix" }),
   "goldenSets.runGate": (w, s) => ({ modelName: w.teams[s].modelName, version: 1 }),
   "goldenSets.setGateRule": (w, s) => ({
     modelName: w.teams[s].modelName,
@@ -102,6 +103,10 @@ const TRPC_INPUTS: Record<string, Input> = {
 type RestCall = { path: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> };
 
 const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
+  "POST /models/{name}/golden-sets": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/golden-sets`,
+    json: { name: "matrix", content: "a,expected\n1,1\n" },
+  }),
   "POST /experiments": (w, s) => ({
     path: "/experiments",
     json: { name: unique("matrix-exp"), team: w.teams[s].name },

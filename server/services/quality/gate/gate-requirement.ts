@@ -7,7 +7,8 @@ import { storedRule } from "@/server/services/quality/gate/gate-rules";
 
 /**
  * What the golden-set gate asks of a candidate right now: nothing (not configured, and why), or an evaluation of
- * (candidate, the current champion, the model's latest golden set, the current rule). The key names exactly those,
+ * (candidate, the current champion, the latest version of the rule's golden set — or the model's latest golden set —,
+ * the current rule). The key names exactly those,
  * so asking twice finds the same evaluation, and a new champion, golden set or rule needs a new one.
  */
 export type GateRequirement =
@@ -27,14 +28,14 @@ export async function gateRequirement(
   modelId: string,
   candidateVersionId: string,
 ): Promise<GateRequirement> {
+  const ruleRow = await tx.gateRule.findUnique({ where: { modelId } });
+  const rule = ruleRow && storedRule(ruleRow);
   const goldenSet = await tx.goldenSet.findFirst({
-    where: { modelId },
+    where: { modelId, ...(rule?.goldenSetName ? { name: rule.goldenSetName } : {}) },
     orderBy: [{ createdAt: "desc" }, { version: "desc" }],
     select: { id: true, contentHash: true, name: true, version: true },
   });
   if (!goldenSet) return { configured: false, detail: "Golden-set gate not configured: the model has no golden set" };
-  const ruleRow = await tx.gateRule.findUnique({ where: { modelId } });
-  const rule = ruleRow && storedRule(ruleRow);
   if (!rule)
     return { configured: false, detail: "Golden-set gate not configured: the model has a golden set but no gate rule" };
   const champion = await tx.modelAlias.findUnique({

@@ -8,7 +8,12 @@ import { outcomeSpecOf } from "@/server/services/labels/golden-sets-spec";
 import { setGateRuleInput } from "@/server/services/quality/gate/schemas";
 
 /** A stored rule, parsed; null when the row holds none (never written by this code). */
-export function storedRule(row: { confidenceLevel: number; resamples: number; criteria: unknown }): GateRule | null {
+export function storedRule(row: {
+  confidenceLevel: number;
+  resamples: number;
+  criteria: unknown;
+  goldenSetName: string | null;
+}): GateRule | null {
   const parsed = gateRuleSchema.safeParse(row);
   return parsed.success ? parsed.data : null;
 }
@@ -38,6 +43,11 @@ export async function setGateRule(ctx: ServiceContext, rawInput: z.input<typeof 
       if (spec.kind === "classification" && criterion.class !== null && !spec.classes.includes(criterion.class))
         throw badRequest(`"${criterion.class}" is not one of the model's classes (${spec.classes.join(", ")})`);
     }
+    if (
+      input.rule.goldenSetName !== null &&
+      !(await tx.goldenSet.findFirst({ where: { modelId: model.id, name: input.rule.goldenSetName } }))
+    )
+      throw badRequest(`The model has no golden set named "${input.rule.goldenSetName}"`);
     const before = await tx.gateRule.findUnique({ where: { modelId: model.id } });
     const data = { ...input.rule, updatedById: ctx.actor.userId };
     const saved = await tx.gateRule.upsert({
@@ -50,7 +60,12 @@ export async function setGateRule(ctx: ServiceContext, rawInput: z.input<typeof 
       entityType: "RegisteredModel",
       entityId: model.id,
       before: before
-        ? { confidenceLevel: before.confidenceLevel, resamples: before.resamples, criteria: before.criteria ?? [] }
+        ? {
+            confidenceLevel: before.confidenceLevel,
+            resamples: before.resamples,
+            criteria: before.criteria ?? [],
+            goldenSetName: before.goldenSetName,
+          }
         : undefined,
       after: input.rule,
     });

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { GATE_EVALUATION_STATUSES, gateMetricResultSchema, gateRuleSchema } from "@/contracts/golden-sets";
+import {
+  GATE_EVALUATION_STATUSES,
+  GATE_METRICS,
+  gateMetricResultSchema,
+  gateRuleSchema,
+} from "@/contracts/golden-sets";
 
 export const modelNameInput = z.object({ modelName: z.string().min(1).max(200) });
 export const setGateRuleInput = z.object({ modelName: z.string().min(1).max(200), rule: gateRuleSchema });
@@ -35,3 +40,21 @@ export const versionGateOutput = z.discriminatedUnion("configured", [
   z.object({ configured: z.literal(true), evaluation: gateEvaluationView.nullable(), current: z.boolean() }),
 ]);
 export type VersionGate = z.infer<typeof versionGateOutput>;
+
+/** Per criterion with a margin: the interval half-width a golden set gives (measured or a worst-case bound). */
+export const ruleSizeCheckOutput = z.object({
+  goldenSet: z
+    .object({ id: z.string(), name: z.string(), version: z.number().int(), rowCount: z.number().int() })
+    .nullable(),
+  criteria: z.array(
+    z.object({
+      metric: z.enum(GATE_METRICS),
+      class: z.string().nullable(),
+      margin: z.number().nullable(),
+      rows: z.number().int(),
+      halfWidth: z.number().nullable(),
+      measured: z.boolean(),
+      tooSmall: z.boolean(),
+    }),
+  ),
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "GateRule" ADD COLUMN     "goldenSetName" TEXT;
