@@ -175,3 +175,27 @@ test("a data scientist's production promotion is blocked by the golden-set gate,
   ]);
   expect(deployments).toHaveLength(1);
 });
+
+test("a data scientist sees the seeded gate rule, is warned when the golden set is too small for a margin, and has no accepted labels to freeze yet", async ({
+  page,
+}) => {
+  const scientist = await createPerson("DATA_SCIENTIST", "gate-rule-editor");
+  await signInAs(page, scientist.email);
+  await page.goto("/models/fraud-detector-xgb");
+  const form = page.getByTestId("gate-rule-form");
+  await expect(form.getByLabel("Golden set")).toHaveValue("demo-holdout");
+  const criteria = form.getByTestId("gate-criterion");
+  await expect(criteria).toHaveCount(2);
+  await expect(criteria.first().getByLabel("Metric")).toHaveValue("accuracy");
+  const margin = criteria.first().getByLabel("Non-inferiority margin");
+  await expect(margin).toHaveValue("0.01");
+  // 1,500 rows and no evaluation yet: the worst-case interval (±0.036) is wider than a margin of 0.01…
+  await expect(criteria.first().getByTestId("gate-too-small")).toContainText("worst case for 1500 rows");
+  // …but not than 0.05.
+  await margin.fill("0.05");
+  await expect(criteria.first().getByTestId("gate-too-small")).toHaveCount(0);
+
+  const freeze = page.getByTestId("golden-set-freeze");
+  await expect(freeze.getByTestId("freeze-preview")).toContainText("No accepted labels match");
+  await expect(freeze.getByTestId("freeze-submit")).toHaveCount(0);
+});
