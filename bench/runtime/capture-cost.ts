@@ -18,6 +18,12 @@ export type CpuPer1k = { runtime: number; redis: number; machine: number };
 export type CaptureRun = LoadResult & { cpuPer1k: CpuPer1k };
 export type CaptureCost = { off: CaptureRun; full: CaptureRun; ratio: number };
 
+/** The run with the median throughput (the lower middle one for an even count), whole, so its columns agree. */
+function medianRun(runs: readonly CaptureRun[]): CaptureRun {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /**
  * The runtime's throughput with capture at 100 % (every row XADDed to a Redis Stream by the background flusher) and
  * with capture off (no capture Redis), same model and load, one after the other, each after its own warm-up.
@@ -28,6 +34,7 @@ export async function measureCaptureCost(options: {
   script: string;
   connections: number;
   seconds: number;
+  rounds: number;
 }): Promise<CaptureCost> {
   const streamKey = `bench:runtime-capture:${randomBytes(4).toString("hex")}`;
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -61,8 +68,19 @@ export async function measureCaptureCost(options: {
       await runtime.stop();
     }
   };
-  const off = await run({ RUNTIME_CAPTURE_REDIS_URL: "" });
-  const full = await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey });
+  // Alternating rounds, each setup's median reported: one run of a freshly started runtime varies by ±20 % on a
+  // shared two-core machine, more than the difference being measured.
+  const offRuns: CaptureRun[] = [];
+  const fullRuns: CaptureRun[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    offRuns.push(await run({ RUNTIME_CAPTURE_REDIS_URL: "" }));
+    fullRuns.push(await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey }));
+    const show = (r: CaptureRun) =>
+      `${r.requestsPerSecond.toFixed(0)}/s, runtime ${(r.cpuPer1k.runtime * 1000).toFixed(1)} ms/1k`;
+    console.log(`round ${round + 1}: capture off ${show(offRuns.at(-1)!)}; capture 100 % ${show(fullRuns.at(-1)!)}`);
+  }
+  const off = medianRun(offRuns);
+  const full = medianRun(fullRuns);
   const redis = new Redis(redisUrl);
   await redis.del(streamKey);
   redis.disconnect();

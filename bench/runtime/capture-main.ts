@@ -11,6 +11,7 @@ import { writeWrkScript } from "@/bench/runtime/wrk";
 // The capture row of bench/runtime on its own (`npm run bench:runtime-capture`): runtime throughput with capture at
 // 100 % vs off, same model and load (wrk, 64 connections, one row per request). Not part of `npm test`.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 64;
 const loadAverage = () =>
   os
@@ -25,7 +26,14 @@ try {
   const model = models.find((m) => m.name === "fraud-gbt")!;
   const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify({ row: rowObject(model.test, i) }));
   const script = await writeWrkScript(directory, "fraud-rows", bodies);
-  const cost = await measureCaptureCost({ directory, entry, script, connections: CONNECTIONS, seconds: SECONDS });
+  const cost = await measureCaptureCost({
+    directory,
+    entry,
+    script,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    rounds: ROUNDS,
+  });
   const ms = (seconds: number) => (seconds * 1000).toFixed(1);
   const line = (name: string, r: typeof cost.off) =>
     `| ${name} | ${CONNECTIONS} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${ms(r.cpuPer1k.runtime)} | ${ms(r.cpuPer1k.redis)} | ${ms(r.cpuPer1k.machine)} |`;
@@ -39,7 +47,8 @@ try {
 Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAverage()} — other work on this shared machine competes for the same cores.
 
 fraud-gbt, one row per request over 64 held-out rows, ${SECONDS} s per run after a 2 s warm-up; the runtime started
-afresh for each run, once without a capture Redis (capture off) and once capturing every row to a Redis Stream.
+afresh for each run, without a capture Redis (capture off) and capturing every row to a Redis Stream, alternating for
+${ROUNDS} rounds; each row is the setup's median run.
 CPU per 1,000 requests is read from /proc during the measured run: the runtime's process tree (serving thread,
 inference threads, capture flusher), the local redis-server, and the whole machine (wrk and everything else included).
 

@@ -94,7 +94,14 @@ try {
   await runtime.stop();
 }
 
-const captureCost = await measureCaptureCost({ directory, entry, script, connections: CONNECTIONS, seconds: SECONDS });
+const captureCost = await measureCaptureCost({
+  directory,
+  entry,
+  script,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  rounds: 3,
+});
 record("(d) runtime, capture off (no capture Redis)", String(CONNECTIONS), captureCost.off);
 record("(d') runtime, capture 100 % (every row to the Redis Stream)", String(CONNECTIONS), captureCost.full);
 
