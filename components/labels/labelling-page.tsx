@@ -11,6 +11,7 @@ import { QueueNav } from "@/components/labels/queue-nav";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
+import { itemCursor } from "@/lib/item-cursor";
 import { keyOfIndex } from "@/lib/label-keys";
 import { useUrlState } from "@/lib/use-url-state";
 import { useTRPC } from "@/trpc/react";
@@ -40,18 +41,16 @@ export function LabellingPage({ queueId }: { queueId: string }) {
   );
 
   const list = items.data?.items ?? [];
-  const found = list.findIndex((item) => item.id === url.item);
-  const index = found === -1 ? 0 : found;
-  const current = list[index];
+  const { index, current, neighbour, afterCurrent } = itemCursor(list, url.item);
   const move = (step: 1 | -1) => {
-    const next = list[index + step];
+    const next = neighbour(step);
     if (!next) return;
     annotate.reset();
     setUrl({ item: next.id }, "replace");
   };
   const submit = (value: LabelValue) => {
     if (!current) return;
-    const after = list[index + 1] ?? list[index - 1];
+    const after = afterCurrent();
     annotate.mutate(
       { itemId: current.id, round: current.round, value },
       {

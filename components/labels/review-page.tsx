@@ -12,6 +12,7 @@ import { ReviewItemList } from "@/components/labels/review-item-list";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
+import { itemCursor } from "@/lib/item-cursor";
 import { labelText } from "@/lib/label-keys";
 import { useUrlState } from "@/lib/use-url-state";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
@@ -44,16 +45,14 @@ export function ReviewPage({ queueId }: { queueId: string }) {
   const hidden = summary ? summary.counts.review - summary.toReview : 0;
 
   const list = items.data?.items ?? [];
-  const found = list.findIndex((item) => item.id === url.item);
-  const index = found === -1 ? 0 : found;
-  const current = list[index];
+  const { current, neighbour, afterCurrent } = itemCursor(list, url.item);
   const move = (step: 1 | -1) => {
-    const next = list[index + step];
+    const next = neighbour(step);
     if (next) setUrl({ item: next.id }, "replace");
   };
   const decided = (outcome: Decided) => {
     setResult(outcome);
-    const after = list[index + 1] ?? list[index - 1];
+    const after = afterCurrent();
     setUrl({ item: after?.id ?? "" }, "replace");
     void queryClient.invalidateQueries({ queryKey: trpc.labels.toReview.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.labels.myQueues.pathKey() });

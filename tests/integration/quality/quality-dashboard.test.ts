@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "@/lib/mulberry32";
 import { createCaller } from "@/server/api/root";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
@@ -16,17 +17,7 @@ const DAY = "2026-12-02";
 const Z95 = 1.959963984540054;
 const CLASSES = ["legit", "fraud"];
 
-/** A seeded PRNG (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 type Outcome = {
   predictionId: string;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "@/lib/mulberry32";
 import { classificationQuality, type ClassificationRow } from "@/server/services/quality/estimators/classification";
 import { DEFAULT_CONFIDENCE, ratioEstimate } from "@/server/services/quality/estimators/ratio";
 import { responseRates } from "@/server/services/quality/response-rates";
@@ -13,17 +14,7 @@ const REPETITIONS = 2000;
 const MONTE_CARLO_SE = Math.sqrt((0.95 * 0.05) / REPETITIONS);
 const OPTIONS = { confidence: DEFAULT_CONFIDENCE };
 
-/** A seeded PRNG (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 type Interval = { lower: number; upper: number } | null;
 const covers = (interval: Interval, truth: number) =>

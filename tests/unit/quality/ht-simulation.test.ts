@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "@/lib/mulberry32";
 import { classificationQuality, type ClassificationRow } from "@/server/services/quality/estimators/classification";
 import { DEFAULT_CONFIDENCE } from "@/server/services/quality/estimators/ratio";
 
-/** A seeded PRNG (mulberry32), so the simulation is the same on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const THRESHOLD = 0.5;
 const POPULATION = 20_000;
