@@ -24,4 +24,6 @@ export class ApiError extends Error {
 
 export const EXIT_OK = 0;
 export const EXIT_API_ERROR = 1;
+/** What the command checked failed (a gate that FAILED or could not run). */
+export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;

@@ -18,7 +18,7 @@ function reportError(out: Output, error: UsageError | ApiError, hint?: string) {
   out.stderr.write(`error: ${error.message}\n${hint ? `${hint}\n` : ""}`);
 }
 
-/** Runs one command line and returns the process exit code (0 ok, 1 API error, 2 usage error). */
+/** Runs one command line and returns the process exit code (0 ok, 1 API error or failed check, 2 usage error). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { json, help, rest } = extractGlobalFlags(argv);
   const out: Output = { json, stdout: io.stdout, stderr: io.stderr };
@@ -50,8 +50,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     api: async () => createApiClient(resolveConnection(io.env, await readSavedConnection(configPath(io.env)))),
   };
   try {
-    await command.run(ctx, target.argv);
-    return EXIT_OK;
+    return (await command.run(ctx, target.argv)) ?? EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) {
       reportError(out, error, error.help ? `Run modelport ${command.words.join(" ")} --help for usage.` : undefined);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "@/cli/command";
+import { EXIT_CHECK_FAILED } from "@/cli/errors";
 import { emit, table } from "@/cli/output";
 import { parseOptions, requirePositionals } from "@/cli/parse-options";
 import { parsePositiveInt } from "@/cli/values";
@@ -69,5 +70,6 @@ export const gateShowCommand = defineCommand({
       rows.length > 0 ? table(["METRIC", "CANDIDATE", "CHAMPION", "Δ", "CI", "VERDICT", "WHY"], rows) : "",
     ];
     emit(ctx.out, result, lines.filter(Boolean).join("\n"));
+    return evaluation.status === "FAILED" || evaluation.status === "ERROR" ? EXIT_CHECK_FAILED : undefined;
   },
 });

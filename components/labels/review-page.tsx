@@ -43,6 +43,8 @@ export function ReviewPage({ queueId }: { queueId: string }) {
   const mine = useQuery(trpc.labels.myQueues.queryOptions());
   const summary = mine.data?.find((q) => q.id === queueId);
   const hidden = summary ? summary.counts.review - summary.toReview : 0;
+  const waiting =
+    summary && (url.view === "adjudicate" ? summary.toAdjudicate : summary.toReview - summary.toAdjudicate);
 
   const list = items.data?.items ?? [];
   const { current, neighbour, afterCurrent } = itemCursor(list, url.item);
@@ -105,8 +107,9 @@ export function ReviewPage({ queueId }: { queueId: string }) {
         <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
           <div>
             <p className="mb-2 text-xs text-slate-500" data-testid="review-count">
-              {list.length}
-              {list.length === LIMIT ? "+" : ""} {url.view === "adjudicate" ? "to adjudicate" : "to review"}
+              {waiting ?? `${list.length}${list.length === LIMIT ? "+" : ""}`}{" "}
+              {url.view === "adjudicate" ? "to adjudicate" : "to review"}
+              {list.length < (waiting ?? 0) && ` (the first ${list.length} listed; more load as you decide)`}
             </p>
             <ReviewItemList
               items={list}

@@ -11,7 +11,28 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role; team: DemoT
   { email: "rita.reviewer@modelport.dev", name: "Rita Reviewer", role: "REVIEWER", team: "Fraud & Risk" },
   { email: "manuel.manager@modelport.dev", name: "Manuel Manager", role: "MANAGER", team: "Logistics" },
   { email: "vera.viewer@modelport.dev", name: "Vera Viewer", role: "VIEWER", team: "Conversational AI" },
+  { email: "fay.labeller@modelport.dev", name: "Fay Labeller", role: "DATA_SCIENTIST", team: "Fraud & Risk" },
+  { email: "finn.labeller@modelport.dev", name: "Finn Labeller", role: "DATA_SCIENTIST", team: "Fraud & Risk" },
+  { email: "rosa.reviewer@modelport.dev", name: "Rosa Reviewer", role: "REVIEWER", team: "Fraud & Risk" },
+  { email: "lena.labeller@modelport.dev", name: "Lena Labeller", role: "DATA_SCIENTIST", team: "Logistics" },
+  { email: "leo.labeller@modelport.dev", name: "Leo Labeller", role: "DATA_SCIENTIST", team: "Logistics" },
+  { email: "olga.reviewer@modelport.dev", name: "Olga Reviewer", role: "REVIEWER", team: "Logistics" },
 ];
+
+/**
+ * The DEMO label crews `npm start`'s traffic generator acts as (scripts/demo-traffic/demo-labelling.ts): two
+ * annotators and a reviewer per team, so the demo people (Dana, Rita, Luis…) find their own queues untouched.
+ */
+export const DEMO_LABEL_CREWS: Partial<Record<DemoTeam, { annotators: [string, string]; reviewer: string }>> = {
+  "Fraud & Risk": {
+    annotators: ["fay.labeller@modelport.dev", "finn.labeller@modelport.dev"],
+    reviewer: "rosa.reviewer@modelport.dev",
+  },
+  Logistics: {
+    annotators: ["lena.labeller@modelport.dev", "leo.labeller@modelport.dev"],
+    reviewer: "olga.reviewer@modelport.dev",
+  },
+};
 
 type MetricShape = "score" | "lowerIsBetter";
 

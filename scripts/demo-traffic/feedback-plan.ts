@@ -21,7 +21,7 @@ export type PendingOutcome = {
   outcome: { label: string } | { value: number };
 };
 
-function outcomeOf(kind: OutcomeKind, target: number): PendingOutcome["outcome"] | undefined {
+export function outcomeOf(kind: OutcomeKind, target: number): PendingOutcome["outcome"] | undefined {
   if (kind.kind === "regression") return Number.isFinite(target) ? { value: target } : undefined;
   const label = kind.classes[Math.round(target)];
   return label === undefined ? undefined : { label };

@@ -9,13 +9,26 @@ export type LocalRuntimeClient = {
   baseUrl: string;
   config: LocalRuntimeConfig;
   control: () => RuntimeControlClient;
+  /** POSTs rows to an endpoint's predict route as a client would (with the predict key when one is set). */
+  predict: (endpointName: string, rows: readonly unknown[], timeoutMs: number) => Promise<Response>;
 };
 
 export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClient {
   let control: RuntimeControlClient | undefined;
+  const baseUrl = config.baseUrl.replace(/\/+$/, "");
   return {
-    baseUrl: config.baseUrl.replace(/\/+$/, ""),
+    baseUrl,
     config,
     control: () => (control ??= new RuntimeControlClient(config)),
+    predict: (endpointName, rows, timeoutMs) =>
+      fetch(`${baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/predict`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
+        },
+        body: JSON.stringify({ rows }),
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
   };
 }

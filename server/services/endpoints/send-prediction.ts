@@ -41,24 +41,14 @@ export async function sendPrediction(
   if (endpoint.target !== "LOCAL")
     throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
 
-  const { baseUrl, config } = ctx.runtime;
-  const url = `${baseUrl}/v1/endpoints/${encodeURIComponent(endpoint.name)}/predict`;
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
-      },
-      body: JSON.stringify({ rows: input.rows }),
-      signal: AbortSignal.timeout(PREDICT_TIMEOUT_MS),
-    });
+    response = await ctx.runtime.predict(endpoint.name, input.rows, PREDICT_TIMEOUT_MS);
   } catch (error) {
     const reason =
       error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new AppError("UNAVAILABLE", `The local runtime at ${baseUrl} did not answer: ${reason}`);
+    throw new AppError("UNAVAILABLE", `The local runtime at ${ctx.runtime.baseUrl} did not answer: ${reason}`);
   }
   if (!response.ok) throw runtimeFailure(endpoint.name, response.status, await errorBody(response));
   const result = (await response.json()) as PredictResponse;

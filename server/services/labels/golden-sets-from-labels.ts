@@ -11,7 +11,7 @@ import { storeGoldenSet } from "@/server/services/labels/golden-sets";
 import { typedCell } from "@/server/services/labels/golden-sets-csv";
 import type { FeatureValue, GoldenRowContent } from "@/server/services/labels/golden-sets-hash";
 import { trainingOverlap } from "@/server/services/labels/golden-sets-overlap";
-import { modelWithLatestVersion, outcomeSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
+import { modelWithLatestVersion, goldenSetSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
 
 /*
  * Golden sets frozen from accepted labels. Invariants:
@@ -164,7 +164,7 @@ export async function freezeGoldenSetFromLabels(ctx: ServiceContext, rawInput: z
         maxRows: GOLDEN_CSV_MAX_ROWS,
       },
     );
-  const spec = outcomeSpecOf(model);
+  const spec = goldenSetSpecOf(model);
   const rows = unique.map((item) => rowOf(item, signature.inputs, spec));
   const overlap = await trainingOverlap(ctx, latest.id, signature.inputs, rows);
   const queueNames = [...new Set(unique.map((item) => item.queue.name))].sort();

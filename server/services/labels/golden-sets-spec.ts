@@ -1,23 +1,17 @@
-import { classesOf, type OutcomeSpec } from "@/contracts/outcomes";
+import type { OutcomeSpec } from "@/contracts/outcomes";
 import { signatureSchema, type Signature } from "@/contracts/signature";
-import type { TaskType } from "@/server/db/generated/enums";
 import { badRequest } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
+import { outcomeSpecOf, type ModelRow } from "@/server/services/labels/model-spec";
 
-/** How a model's predictions and golden outcomes compare: classes for classifiers, numbers for regressors. */
-export function outcomeSpecOf(model: {
-  taskType: TaskType;
-  outcomeClasses: string[];
-  decisionThreshold: number;
-}): OutcomeSpec {
-  if (model.taskType === "CLASSIFICATION")
-    return {
-      kind: "classification",
-      classes: classesOf(model.outcomeClasses),
-      decisionThreshold: model.decisionThreshold,
-    };
-  if (model.taskType === "REGRESSION") return { kind: "regression" };
-  throw badRequest(`Golden sets are for classifiers and regressors; this model is ${model.taskType.toLowerCase()}`);
+/**
+ * How a model's predictions and golden outcomes compare (model-spec.ts's outcomeSpecOf), for the models golden sets
+ * are for: classifiers and regressors; anything else is a 400.
+ */
+export function goldenSetSpecOf(model: ModelRow): OutcomeSpec {
+  if (model.taskType !== "CLASSIFICATION" && model.taskType !== "REGRESSION")
+    throw badRequest(`Golden sets are for classifiers and regressors; this model is ${model.taskType.toLowerCase()}`);
+  return outcomeSpecOf(model);
 }
 
 /** A version's signature, or a 400 saying the version has none a golden set could be checked against. */

@@ -10,7 +10,7 @@ import { parseGoldenCsv } from "@/server/services/labels/golden-sets-csv";
 import { type GoldenRowContent, goldenSetHash } from "@/server/services/labels/golden-sets-hash";
 import { trainingOverlap, type TrainingOverlap } from "@/server/services/labels/golden-sets-overlap";
 import type { GoldenSetView } from "@/server/services/labels/golden-sets-schemas";
-import { modelWithLatestVersion, outcomeSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
+import { modelWithLatestVersion, goldenSetSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
 
 /*
  * Invariants of golden sets:
@@ -106,7 +106,7 @@ export async function uploadGoldenSet(ctx: ServiceContext, rawInput: z.input<typ
   const { featureNames, rows } = parseGoldenCsv(
     input.content,
     signature.inputs,
-    outcomeSpecOf(model),
+    goldenSetSpecOf(model),
     input.expectedColumn,
   );
   const overlap = await trainingOverlap(ctx, latest.id, signature.inputs, rows);

@@ -35,7 +35,7 @@ export async function nextItemsToLabel(
   const uncertainty = Prisma.sql`COALESCE(abs(i.score - ${threshold}), 1e9)`;
   const key = Prisma.sql`(${PRIORITY_SQL}, ${uncertainty}, i."sampledAt", i.id)`;
   const afterClause = after
-    ? Prisma.sql`AND ${key} > (SELECT (${PRIORITY_SQL}, ${uncertainty}, i."sampledAt", i.id) FROM "LabelItem" i WHERE i.id = ${after})`
+    ? Prisma.sql`AND ${key} > (SELECT ${PRIORITY_SQL}, ${uncertainty}, i."sampledAt", i.id FROM "LabelItem" i WHERE i.id = ${after})`
     : Prisma.empty;
   const ids = await ctx.db.$queryRaw<{ id: string }[]>`
     SELECT i.id FROM "LabelItem" i

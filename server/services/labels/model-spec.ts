@@ -2,7 +2,7 @@ import { classesOf, type OutcomeSpec } from "@/contracts/outcomes";
 import type { LabelSchema } from "@/contracts/labels";
 import type { TaskType } from "@/server/db/generated/enums";
 
-type ModelRow = { taskType: TaskType; outcomeClasses: string[]; decisionThreshold: number };
+export type ModelRow = { taskType: TaskType; outcomeClasses: string[]; decisionThreshold: number };
 
 /** How a model's predictions become outcomes: classifiers by their classes and threshold, everything else a value. */
 export function outcomeSpecOf(model: ModelRow): OutcomeSpec {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Worker } from "bullmq";
 import { db } from "@/server/db/client";
 import { systemContextFromEnv } from "@/server/context-from-env";
+import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { closeQueues } from "@/server/jobs/define-job";
 import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
@@ -188,7 +189,8 @@ describe("golden-set gate on the real local runtime", () => {
     });
     const system = systemContextFromEnv();
     // Control calls reach the real runtime; predictions go to a port where nothing listens.
-    const broken = { ...system, runtime: { ...system.runtime, baseUrl: "http://127.0.0.1:9" } };
+    const nowhere = localRuntimeClient({ ...system.runtime.config, baseUrl: "http://127.0.0.1:9" });
+    const broken = { ...system, runtime: { ...nowhere, control: system.runtime.control } };
     const store = new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
     await expect(runGateEvaluation(broken, copy.id, (sha) => store.blobPath(sha))).rejects.toThrow();
     expect(await db().gateEvaluation.findUniqueOrThrow({ where: { id: copy.id } })).toMatchObject({

@@ -101,12 +101,16 @@ export function seededPredictions(
   }));
 }
 
-export function givenQueue(
+/**
+ * A queue created, as far as the sampler can tell, at noon of DAY: its first run looks back a day from its creation,
+ * so the test predictions (01:00–02:00 of DAY) are in its window whatever today's date is.
+ */
+export async function givenQueue(
   ctx: AuditedContext,
   modelName: string,
   options: { overlap?: number; dailyBudget?: number; sampling?: Partial<SamplingSettings> } = {},
 ) {
-  return createLabelQueue(ctx, {
+  const queue = await createLabelQueue(ctx, {
     modelName,
     name: unique("queue"),
     overlap: options.overlap ?? 1,
@@ -120,6 +124,14 @@ export function givenQueue(
       ...options.sampling,
     },
   });
+  return { ...queue, createdAt: await createdOnDay(queue.id) };
+}
+
+/** Moves a queue's creation to noon of DAY, so its first sampling run looks back over DAY whatever today's date is. */
+export async function createdOnDay(queueId: string): Promise<Date> {
+  const createdAt = new Date(`${DAY}T12:00:00Z`);
+  await db().labelQueue.update({ where: { id: queueId }, data: { createdAt } });
+  return createdAt;
 }
 
 /** A clock at 23:00 of DAY: every test prediction is settled and most of the day's budget window has passed. */

@@ -4,6 +4,7 @@ import { db } from "@/server/db/client";
 import { sampleQueue } from "@/server/services/labels/sampling";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import {
+  createdOnDay,
   DAY,
   givenClassifier,
   givenQueue,
@@ -44,6 +45,7 @@ async function setUp() {
     ).sampling,
   });
   expect(queue.labelSchema).toEqual({ kind: "classes", classes: ["legit", "fraud"] });
+  await createdOnDay(queue.id);
   await sampleQueue({ db: db(), clock: lateClock }, queue.id);
   return { ds, annotator, reviewer, reviewer2, outsider, model, endpoint, queue };
 }
@@ -73,6 +75,14 @@ describe("blind labelling and review", () => {
   it("never shows an annotator anyone else's label, and moves an item to review after k labels", async () => {
     const { items } = await world.ds.caller.labels.nextItems({ queueId: world.queue.id, limit: 50 });
     expect(items).toHaveLength(6);
+    // Pages continue after an item in the same order (the keyset `after`).
+    const firstPage = await world.ds.caller.labels.nextItems({ queueId: world.queue.id, limit: 4 });
+    const secondPage = await world.ds.caller.labels.nextItems({
+      queueId: world.queue.id,
+      limit: 4,
+      after: firstPage.items.at(-1)!.id,
+    });
+    expect([...firstPage.items, ...secondPage.items].map((i) => i.id)).toEqual(items.map((i) => i.id));
     const item = items[0]!;
     await world.ds.caller.labels.annotate({ itemId: item.id, round: 1, value: label("fraud") });
     const seen = await world.annotator.caller.labels.nextItems({ queueId: world.queue.id, limit: 50 });

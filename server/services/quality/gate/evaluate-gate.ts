@@ -6,7 +6,7 @@ import type { GateEvaluationStatus } from "@/server/db/generated/enums";
 import { badRequest } from "@/server/errors";
 import type { SystemContext } from "@/server/services/context";
 import type { FeatureValue } from "@/server/services/labels/golden-sets-hash";
-import { outcomeSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
+import { goldenSetSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";
 import { applyGateRule } from "@/server/services/quality/gate/apply-rule";
 import { trainingOverlap } from "@/server/services/labels/golden-sets-overlap";
 import type { GoldenOutcomes, Predictions } from "@/server/services/quality/gate/golden-metrics";
@@ -94,7 +94,7 @@ function scratchVariant(
 }
 
 async function compute(ctx: SystemContext, evaluation: Loaded, modelPathOf: ModelPathOf) {
-  const spec = outcomeSpecOf(evaluation.candidate.model);
+  const spec = goldenSetSpecOf(evaluation.candidate.model);
   const rule = gateRuleSchema.parse(evaluation.rule);
   const variants = [scratchVariant("candidate", evaluation.candidate, modelPathOf)];
   if (evaluation.champion) variants.push(scratchVariant("champion", evaluation.champion, modelPathOf));

@@ -4,7 +4,7 @@ import { badRequest, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
-import { outcomeSpecOf } from "@/server/services/labels/golden-sets-spec";
+import { goldenSetSpecOf } from "@/server/services/labels/golden-sets-spec";
 import { setGateRuleInput } from "@/server/services/quality/gate/schemas";
 
 /** A stored rule, parsed; null when the row holds none (never written by this code). */
@@ -33,7 +33,7 @@ export async function setGateRule(ctx: ServiceContext, rawInput: z.input<typeof 
       select: { id: true, taskType: true, outcomeClasses: true, decisionThreshold: true },
     });
     if (!model) throw notFound(`Model "${input.modelName}"`);
-    const spec = outcomeSpecOf(model);
+    const spec = goldenSetSpecOf(model);
     for (const criterion of input.rule.criteria) {
       const isRegression = (REGRESSOR_METRICS as readonly string[]).includes(criterion.metric);
       if (isRegression !== (spec.kind === "regression"))

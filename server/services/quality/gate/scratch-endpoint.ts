@@ -27,15 +27,7 @@ async function predictBatch(
   variantName: string,
   rows: readonly Record<string, FeatureValue>[],
 ): Promise<Prediction[]> {
-  const response = await fetch(`${runtime.baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/predict`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(runtime.config.predictKey && { authorization: `Bearer ${runtime.config.predictKey}` }),
-    },
-    body: JSON.stringify({ rows }),
-    signal: AbortSignal.timeout(PREDICT_TIMEOUT_MS),
-  });
+  const response = await runtime.predict(endpointName, rows, PREDICT_TIMEOUT_MS);
   if (!response.ok)
     throw new ScratchPredictionError(
       `The runtime refused a golden-set prediction on ${variantName} (${response.status}): ${(await response.text()).slice(0, 500)}`,
