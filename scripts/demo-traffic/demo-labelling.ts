@@ -7,7 +7,7 @@ import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
 import { freezeGoldenSetFromLabels } from "@/server/services/labels/golden-sets-from-labels";
 import { nextItemsToLabel, submitAnnotation } from "@/server/services/labels/labelling";
-import { createLabelQueue } from "@/server/services/labels/queues";
+import { createLabelQueue, updateLabelQueue } from "@/server/services/labels/queues";
 import { adjudicateItem, listItemsToReview, reviewItem } from "@/server/services/labels/review";
 import type { Random } from "@/training/random";
 import { numberLabel, type DemoTruths } from "@/scripts/demo-traffic/demo-truths";
@@ -17,6 +17,9 @@ export const DEMO_GOLDEN_SET = "demo-reviewed";
 /** Accepted items a model's DEMO queue needs before its reviewed golden set is frozen; the crew then stops. */
 export const DEMO_GOLDEN_ROWS = 60;
 const PAGE = 25;
+/** The DEMO queue's daily budget while the crew builds the golden set (paced over the day: ~8 items a minute), and
+ * after, when what is sampled waits for people. */
+const DEMO_BUDGET = { building: 12_000, after: 300 } as const;
 /** How often the second annotator of a pair gets an item wrong, so agreement and adjudication have something to show. */
 const SLIP_RATE = { classes: 0.08, number: 0.15 } as const;
 
@@ -143,6 +146,7 @@ export function demoLabelling(system: SystemContext, truths: DemoTruths, random:
         "DEMO: production predictions sampled by the DEMO review queue, labelled by two DEMO annotators with the " +
         "traffic generator's true values and accepted by a DEMO reviewer",
     });
+    await updateLabelQueue(queue.crew.annotators[0]!, { queueId: queue.queueId, dailyBudget: DEMO_BUDGET.after });
     return "frozen";
   }
 
@@ -175,7 +179,7 @@ async function createDemoQueue(owner: ServiceContext, modelName: string): Promis
     modelName,
     name: DEMO_QUEUE_NAME,
     overlap: 2,
-    dailyBudget: 5_000,
+    dailyBudget: DEMO_BUDGET.building,
     sampling: {
       rates: { AUDIT: 0.05, UNCERTAINTY: 0.3, DISAGREEMENT: 0.5, DRIFT: 0.05, FLAGGED: 1 },
       disagreementWindowSeconds: 60,

@@ -88,7 +88,7 @@ describe("the DEMO label crews", () => {
     // The first step creates the queue and samples it; a person then labels one item before the crew's next step.
     await world.labelling.step();
     const queue = await queueOf();
-    expect(queue).toMatchObject({ overlap: 2, dailyBudget: 5_000 });
+    expect(queue).toMatchObject({ overlap: 2, dailyBudget: 12_000 });
     expect(await db().auditLog.count({ where: { entityId: queue.id, action: "labels.queue.create" } })).toBe(1);
     // An item whose truth is known, so the crew would have labelled and reviewed it had the person not.
     const { items } = await nextItemsToLabel(world.person.ctx, { queueId: queue.id, limit: 50 });
@@ -135,6 +135,8 @@ describe("the DEMO label crews", () => {
     expect(sets).toHaveLength(1);
     expect(sets[0]).toMatchObject({ source: "LABELS", version: 1, sourceName: DEMO_QUEUE_NAME });
     expect(sets[0]!.description).toMatch(/^DEMO:/);
+    // What is sampled from now on waits for people, at a pace they can keep up with.
+    expect(await queueOf()).toMatchObject({ dailyBudget: 300 });
     const annotations = await db().annotation.count({ where: { item: { queueId: (await queueOf()).id } } });
     const summary = await world.labelling.step();
     expect(summary).toEqual({ labelled: 0, reviewed: 0, frozen: [] });
