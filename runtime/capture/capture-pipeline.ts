@@ -3,7 +3,8 @@ import type { RuntimeMetrics } from "@/runtime/metrics";
 import { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import { Capturer } from "@/runtime/capture/capturer";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import { RedisStreamSink, type CaptureSink } from "@/runtime/capture/capture-sink";
+import type { CaptureSink } from "@/runtime/capture/capture-sink";
+import { CaptureThreadSink } from "@/runtime/capture/capture-thread-sink";
 
 export type CapturePipeline = { capturer: Capturer; stop: () => Promise<void> };
 
@@ -16,7 +17,11 @@ export function startCapture(
   settings: CaptureSettings,
   metrics: RuntimeMetrics,
   sink: CaptureSink | undefined = settings.redisUrl
-    ? new RedisStreamSink(settings.redisUrl, settings.streamKey, settings.maxStreamLength)
+    ? new CaptureThreadSink({
+        url: settings.redisUrl,
+        streamKey: settings.streamKey,
+        maxLength: settings.maxStreamLength,
+      })
     : undefined,
 ): CapturePipeline {
   const counts = metrics.captureCounts;
