@@ -5,7 +5,7 @@ import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { CaptureLoader } from "@/server/services/capture/loader";
-import { CaptureGroups, captureBatchJson, captureRow, type PendingRow } from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureBatchJson, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
 
 // bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
 // flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them into CapturedPrediction in a fresh
@@ -44,7 +44,7 @@ function pendingRow(i: number, now: number): PendingRow {
     captureProbability: 1,
     predictedAtMs: now - (i % 3) * 3_600_000,
   };
-  return { group: groups.of(request), row: captureRow(request, 0) };
+  return { group: groups.of(request), json: captureRowJson(request, 0) };
 }
 
 const { database } = await freshBenchDatabase("modelport_bench_capture");

@@ -1,4 +1,4 @@
-import type { CaptureBatchGroup, CaptureBatchRow } from "@/contracts/prediction-capture";
+import type { CaptureBatchGroup } from "@/contracts/prediction-capture";
 import type { CapturedRequest } from "@/runtime/capture/capture-buffer";
 
 /**
@@ -17,14 +17,8 @@ export type CaptureGroup = {
   readonly headJson: string;
 };
 
-/**
- * One captured row waiting for the flusher: its group and the row as a CaptureBatchRow, holding the request's values
- * (not copied: the caller's row values and the prediction object are shared with the request).
- */
-export type PendingRow = { group: CaptureGroup; row: CaptureBatchRow };
-
-/** A batch grouped but not yet serialised: what the sink (on the capture thread) turns into the entry's JSON. */
-export type CaptureBatchParts = Array<{ headJson: string; rows: CaptureBatchRow[] }>;
+/** One captured row waiting for the flusher: its group and the row already serialised (a CaptureBatchRow as JSON). */
+export type PendingRow = { group: CaptureGroup; json: string };
 
 const MAX_GROUPS = 1_000;
 
@@ -79,19 +73,23 @@ function newGroup(request: CapturedRequest): CaptureGroup {
 }
 
 /**
- * One captured row as a CaptureBatchRow (contracts/prediction-capture.ts): [id, requestId or null, rowIndex,
- * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Inputs are the
- * caller's values of the signature's inputs, as sent and validated: a string feature such as "01001" stays a string.
- * The latency is kept to the microsecond (fewer digits to format).
+ * One captured row as a CaptureBatchRow in JSON (contracts/prediction-capture.ts): [id, requestId or null, rowIndex,
+ * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Written when
+ * the row is offered, so the buffer holds one flat string per row instead of references to the request's objects.
+ * Inputs are the caller's values of the signature's inputs, as sent and validated: a string feature such as "01001"
+ * stays a string. The latency is kept to the microsecond (fewer digits to format).
+ * One JSON.stringify of a short array on purpose: a row concatenated by hand from pieces measured slower, its string
+ * being a rope of ~25 pieces that each young-generation collection copies until the batch is joined. Most of the cost
+ * is formatting the floating-point features and outputs (~half of it), which any JSON form of the values pays.
  */
-export function captureRow(request: CapturedRequest, rowIndex: number): CaptureBatchRow {
+export function captureRowJson(request: CapturedRequest, rowIndex: number): string {
   const { inputs } = request;
   const row = request.rows[rowIndex] as Record<string, unknown>;
   const id = request.predictionIds[rowIndex]!;
   const requestId = request.predictionIds[0]!;
   const values = new Array<unknown>(inputs.length);
   for (let i = 0; i < inputs.length; i++) values[i] = row[inputs[i]!.name];
-  return [
+  return JSON.stringify([
     id,
     requestId === id ? null : requestId,
     rowIndex,
@@ -100,30 +98,21 @@ export function captureRow(request: CapturedRequest, rowIndex: number): CaptureB
     request.predictedAtMs,
     values,
     request.predictions[rowIndex],
-  ];
-}
-
-/** Groups a batch's rows (groups in the order their first row came), without serialising anything. */
-export function captureBatchParts(batch: readonly PendingRow[]): CaptureBatchParts {
-  const groups = new Map<CaptureGroup, CaptureBatchRow[]>();
-  for (const { group, row } of batch) {
-    const rows = groups.get(group);
-    if (rows) rows.push(row);
-    else groups.set(group, [row]);
-  }
-  return [...groups].map(([group, rows]) => ({ headJson: group.headJson, rows }));
+  ]);
 }
 
 /**
- * A grouped batch as the `batch` field of a stream entry (contracts/prediction-capture.ts, CaptureBatch): each group's
- * header written once, then its rows. This is where capture's CPU goes (most of it formatting the floating-point
- * features and outputs), so the runtime runs it on its capture thread, off the HTTP thread (capture-thread.ts).
+ * One flushed batch as the `batch` field of a stream entry (contracts/prediction-capture.ts, CaptureBatch): each
+ * group's header written once, then its rows (already serialised), groups in the order their first row came.
  */
-export function captureBatchPartsJson(parts: CaptureBatchParts): string {
-  return `{"groups":[${parts.map(({ headJson, rows }) => `${headJson}"rows":${JSON.stringify(rows)}}`).join(",")}]}`;
-}
-
-/** One flushed batch as the `batch` field of a stream entry, in one step. */
 export function captureBatchJson(batch: readonly PendingRow[]): string {
-  return captureBatchPartsJson(captureBatchParts(batch));
+  const groups = new Map<CaptureGroup, string[]>();
+  for (const { group, json } of batch) {
+    const rows = groups.get(group);
+    if (rows) rows.push(json);
+    else groups.set(group, [json]);
+  }
+  const parts: string[] = [];
+  for (const [group, rows] of groups) parts.push(`${group.headJson}"rows":[${rows.join(",")}]}`);
+  return `{"groups":[${parts.join(",")}]}`;
 }

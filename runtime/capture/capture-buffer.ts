@@ -1,5 +1,5 @@
 import type { CaptureCounts } from "@/runtime/capture/capture-counts";
-import { CaptureGroups, captureRow, type PendingRow } from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
 import type { Prediction } from "@/contracts/runtime-predict";
 
 /** What one prediction request shares with each of its captured rows (built once per request). */
@@ -22,8 +22,9 @@ export type CapturedRequest = {
 /**
  * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
  * past `capacity` waiting rows, new rows are dropped and counted (`dropped_buffer_full`).
- * An accepted row is kept as a short CaptureBatchRow (its values and prediction shared with the request, nothing
- * serialised on the request path), so a sampled row does not keep its whole request (every other row) alive.
+ * An accepted row is serialised when it is offered, so the buffer holds one short string per row and no reference to
+ * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
+ * linger and surviving (being copied by) the young-generation collections in between.
  */
 export class CaptureBuffer {
   private rows: PendingRow[] = [];
@@ -45,7 +46,7 @@ export class CaptureBuffer {
     const accepted = Math.min(room, indices.length);
     if (accepted > 0) {
       const group = this.groups.of(request);
-      for (let i = 0; i < accepted; i++) this.rows.push({ group, row: captureRow(request, indices[i]!) });
+      for (let i = 0; i < accepted; i++) this.rows.push({ group, json: captureRowJson(request, indices[i]!) });
     }
     this.counts.add(request.endpoint, "dropped_buffer_full", indices.length - accepted);
     if (this.waiter && this.rows.length >= this.waiter.rows) this.waiter.wake();

@@ -1,6 +1,6 @@
 import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import type { CaptureCounts, CaptureOutcome } from "@/runtime/capture/capture-counts";
-import { captureBatchParts, type PendingRow } from "@/runtime/capture/capture-batch";
+import { captureBatchJson, type PendingRow } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 
 const IDLE_WAIT_MS = 100;
@@ -47,7 +47,7 @@ export class CaptureFlusher {
       return batch.length;
     }
     this.inFlight = batch.length;
-    const appended = await this.sink.append(captureBatchParts(batch));
+    const appended = await this.sink.append(captureBatchJson(batch));
     this.count(batch, appended ? "captured" : "dropped_redis_down");
     this.inFlight = 0;
     return batch.length;

@@ -3,8 +3,7 @@ import type { RuntimeMetrics } from "@/runtime/metrics";
 import { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import { Capturer } from "@/runtime/capture/capturer";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import type { CaptureSink } from "@/runtime/capture/capture-sink";
-import { CaptureThreadSink } from "@/runtime/capture/capture-thread-sink";
+import { RedisStreamSink, type CaptureSink } from "@/runtime/capture/capture-sink";
 
 export type CapturePipeline = { capturer: Capturer; stop: () => Promise<void> };
 
@@ -17,11 +16,7 @@ export function startCapture(
   settings: CaptureSettings,
   metrics: RuntimeMetrics,
   sink: CaptureSink | undefined = settings.redisUrl
-    ? new CaptureThreadSink({
-        url: settings.redisUrl,
-        streamKey: settings.streamKey,
-        maxLength: settings.maxStreamLength,
-      })
+    ? new RedisStreamSink(settings.redisUrl, settings.streamKey, settings.maxStreamLength)
     : undefined,
 ): CapturePipeline {
   const counts = metrics.captureCounts;

@@ -1,12 +1,11 @@
 import { Redis } from "ioredis";
-import { captureBatchPartsJson, type CaptureBatchParts } from "@/runtime/capture/capture-batch";
 
 /** Where the flusher writes serialised capture records. */
 export type CaptureSink = {
   /** False while the destination is unreachable: the flusher then drops (and counts) instead of writing. */
   readonly ready: boolean;
-  /** Appends one batch (grouped rows, written as one CaptureBatch entry); answers whether it was appended. Never rejects. */
-  append(batch: CaptureBatchParts): Promise<boolean>;
+  /** Appends one batch (a CaptureBatch as JSON) as one entry; answers whether it was appended. Never rejects. */
+  append(batch: string): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -24,8 +23,6 @@ export class RedisStreamSink implements CaptureSink {
     url: string,
     private readonly streamKey: string,
     private readonly maxLength: number,
-    /** Told each time the connection becomes ready (true) or stops being ready (false). */
-    onReady: (ready: boolean) => void = () => {},
   ) {
     this.client = new Redis(url, {
       enableOfflineQueue: false,
@@ -34,14 +31,11 @@ export class RedisStreamSink implements CaptureSink {
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     this.client.on("error", (error: Error) => {
-      onReady(false);
       if (this.announcedDown) return;
       this.announcedDown = true;
       console.error(`Capture: Redis unreachable (${error.message}); captured rows are dropped and counted`);
     });
-    this.client.on("close", () => onReady(false));
     this.client.on("ready", () => {
-      onReady(true);
       if (this.announcedDown) console.log("Capture: Redis is back; capturing again");
       this.announcedDown = false;
     });
@@ -51,9 +45,9 @@ export class RedisStreamSink implements CaptureSink {
     return this.client.status === "ready";
   }
 
-  async append(batch: CaptureBatchParts): Promise<boolean> {
+  async append(batch: string): Promise<boolean> {
     return this.client
-      .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "batch", captureBatchPartsJson(batch))
+      .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "batch", batch)
       .then(() => true)
       .catch(() => false);
   }
