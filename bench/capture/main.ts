@@ -5,8 +5,7 @@ import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { CaptureLoader } from "@/server/services/capture/loader";
-import { captureBatchJson } from "@/runtime/capture/capture-batch";
-import type { PendingRow } from "@/runtime/capture/capture-buffer";
+import { CaptureGroups, captureBatchJson, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
 
 // bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
 // flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them into CapturedPrediction in a fresh
@@ -27,25 +26,25 @@ const loadBefore = loadAverage();
 
 const INPUTS = [...FEATURES, "postcode"].map((name) => ({ name }));
 
+const groups = new CaptureGroups();
+
 /** One served one-row request as the runtime's capture buffer holds it. */
 function pendingRow(i: number, now: number): PendingRow {
-  return {
-    rowIndex: 0,
-    request: {
-      endpoint: "bench-fraud",
-      variant: "fraud-gbt-v1",
-      modelName: "fraud-gbt",
-      modelVersion: 1,
-      inputs: INPUTS,
-      rows: [{ ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" }],
-      predictions: [{ probability: (i % 1000) / 1000 }],
-      predictionIds: [randomUUID()],
-      correlationIds: [`tx-${i}`],
-      latencyMs: 1.7,
-      captureProbability: 1,
-      predictedAtMs: now - (i % 3) * 3_600_000,
-    },
+  const request = {
+    endpoint: "bench-fraud",
+    variant: "fraud-gbt-v1",
+    modelName: "fraud-gbt",
+    modelVersion: 1,
+    inputs: INPUTS,
+    rows: [{ ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" }],
+    predictions: [{ probability: (i % 1000) / 1000 }],
+    predictionIds: [randomUUID()],
+    correlationIds: [`tx-${i}`],
+    latencyMs: 1.7,
+    captureProbability: 1,
+    predictedAtMs: now - (i % 3) * 3_600_000,
   };
+  return { group: groups.of(request), json: captureRowJson(request, 0) };
 }
 
 const { database } = await freshBenchDatabase("modelport_bench_capture");

@@ -5,6 +5,7 @@ import type { ManifestEntry } from "@/training/write-models";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { startRuntime } from "@/bench/runtime/processes";
 import { wrk, type LoadResult } from "@/bench/runtime/wrk";
+import { mulberry32 } from "@/lib/mulberry32";
 import { commandCpuSeconds, machineBusySeconds, processTreeCpuSeconds } from "@/bench/lib/process-cpu";
 
 const cpuNow = (runtimePid: number): CpuPer1k => ({
@@ -16,12 +17,48 @@ const cpuNow = (runtimePid: number): CpuPer1k => ({
 /** CPU seconds per 1,000 requests during the measured run: the runtime's process tree, redis-server, the machine. */
 export type CpuPer1k = { runtime: number; redis: number; machine: number };
 export type CaptureRun = LoadResult & { cpuPer1k: CpuPer1k };
-export type CaptureCost = { off: CaptureRun; full: CaptureRun; ratio: number };
+export type CaptureRound = { off: CaptureRun; full: CaptureRun; cost: number };
+export type CaptureCost = {
+  off: CaptureRun;
+  full: CaptureRun;
+  /** Throughput at 100 % over throughput off, of the two median runs. */
+  ratio: number;
+  rounds: CaptureRound[];
+  /** The median of the per-round costs (1 − full/off of the round's two runs), with a bootstrap 95 % interval. */
+  roundCost: { median: number; low: number; high: number };
+};
 
 /** The run with the median throughput (the lower middle one for an even count), whole, so its columns agree. */
 function medianRun(runs: readonly CaptureRun[]): CaptureRun {
   const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The median of `values` with a percentile bootstrap 95 % interval: the rounds resampled with replacement `resamples`
+ * times (seeded, so a rerun over the same numbers prints the same interval). With few rounds the interval is wide:
+ * it says how far the median could move, not more.
+ */
+export function bootstrapMedian(
+  values: readonly number[],
+  resamples = 10_000,
+  random: () => number = mulberry32(20261203),
+): { median: number; low: number; high: number } {
+  const medians = new Array<number>(resamples);
+  const sample = new Array<number>(values.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < values.length; i++) sample[i] = values[Math.floor(random() * values.length)]!;
+    medians[r] = median(sample);
+  }
+  medians.sort((a, b) => a - b);
+  const at = (q: number) => medians[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
+  return { median: median(values), low: at(0.025), high: at(0.975) };
 }
 
 /**
@@ -70,19 +107,30 @@ export async function measureCaptureCost(options: {
   };
   // Alternating rounds, each setup's median reported: one run of a freshly started runtime varies by ±20 % on a
   // shared two-core machine, more than the difference being measured.
-  const offRuns: CaptureRun[] = [];
-  const fullRuns: CaptureRun[] = [];
+  const rounds: CaptureRound[] = [];
   for (let round = 0; round < options.rounds; round++) {
-    offRuns.push(await run({ RUNTIME_CAPTURE_REDIS_URL: "" }));
-    fullRuns.push(await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey }));
-    const show = (r: CaptureRun) =>
-      `${r.requestsPerSecond.toFixed(0)}/s, runtime ${(r.cpuPer1k.runtime * 1000).toFixed(1)} ms/1k`;
-    console.log(`round ${round + 1}: capture off ${show(offRuns.at(-1)!)}; capture 100 % ${show(fullRuns.at(-1)!)}`);
+    const off = await run({ RUNTIME_CAPTURE_REDIS_URL: "" });
+    const full = await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey });
+    rounds.push({ off, full, cost: 1 - full.requestsPerSecond / off.requestsPerSecond });
+    console.log(describeRound(round, rounds.at(-1)!));
   }
-  const off = medianRun(offRuns);
-  const full = medianRun(fullRuns);
+  const off = medianRun(rounds.map((r) => r.off));
+  const full = medianRun(rounds.map((r) => r.full));
   const redis = new Redis(redisUrl);
   await redis.del(streamKey);
   redis.disconnect();
-  return { off, full, ratio: full.requestsPerSecond / off.requestsPerSecond };
+  return {
+    off,
+    full,
+    ratio: full.requestsPerSecond / off.requestsPerSecond,
+    rounds,
+    roundCost: bootstrapMedian(rounds.map((r) => r.cost)),
+  };
+}
+
+/** One round on one line: each setup's throughput and runtime CPU per 1k requests, and the round's cost. */
+export function describeRound(index: number, round: CaptureRound): string {
+  const show = (r: CaptureRun) =>
+    `${r.requestsPerSecond.toFixed(0)}/s, runtime ${(r.cpuPer1k.runtime * 1000).toFixed(1)} ms/1k`;
+  return `round ${index + 1}: capture off ${show(round.off)}; capture 100 % ${show(round.full)}; cost ${(100 * round.cost).toFixed(1)}%`;
 }

@@ -5,13 +5,13 @@ import { rowObject } from "@/training/dataset";
 import { writeModels } from "@/training/write-models";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
-import { measureCaptureCost } from "@/bench/runtime/capture-cost";
+import { describeRound, measureCaptureCost, median as medianOf } from "@/bench/runtime/capture-cost";
 import { writeWrkScript } from "@/bench/runtime/wrk";
 
 // The capture row of bench/runtime on its own (`npm run bench:runtime-capture`): runtime throughput with capture at
 // 100 % vs off, same model and load (wrk, 64 connections, one row per request). Not part of `npm test`.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CONNECTIONS = 64;
 const loadAverage = () =>
   os
@@ -37,8 +37,16 @@ try {
   const ms = (seconds: number) => (seconds * 1000).toFixed(1);
   const line = (name: string, r: typeof cost.off) =>
     `| ${name} | ${CONNECTIONS} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${ms(r.cpuPer1k.runtime)} | ${ms(r.cpuPer1k.redis)} | ${ms(r.cpuPer1k.machine)} |`;
-  const verdict = `capture at 100 %: ${(100 * cost.ratio).toFixed(1)}% of the throughput with capture off (cost ${(100 * (1 - cost.ratio)).toFixed(1)}%; target ≤ 5%)`;
-  console.log(`${line("capture off", cost.off)}\n${line("capture 100 %", cost.full)}\n${verdict}`);
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const { median, low, high } = cost.roundCost;
+  const cpuMedian = (key: "off" | "full") => ms(medianOf(cost.rounds.map((r) => r[key].cpuPer1k.runtime)));
+  const verdict = [
+    `median run per setup: capture at 100 % gives ${pct(cost.ratio)} of the throughput with capture off (cost ${pct(1 - cost.ratio)}; target ≤ 5%)`,
+    `median of the ${cost.rounds.length} per-round costs: ${pct(median)}, bootstrap 95% interval over rounds ${pct(low)} to ${pct(high)}`,
+    `median runtime CPU per 1k requests over all runs: ${cpuMedian("off")} ms off, ${cpuMedian("full")} ms at 100 %`,
+  ];
+  const rounds = cost.rounds.map((round, i) => describeRound(i, round));
+  console.log([line("capture off", cost.off), line("capture 100 %", cost.full), ...verdict].join("\n"));
   writeBenchmarkSection(
     "bench/runtime: capture cost",
     `## bench/runtime: capture cost
@@ -57,7 +65,11 @@ inference threads, capture flusher), the local redis-server, and the whole machi
 ${line("runtime, capture off", cost.off)}
 ${line("runtime, capture 100 % (Redis Stream)", cost.full)}
 
-- ${verdict}
+${verdict.map((v) => `- ${v}`).join("\n")}
+
+Each round (capture off, then capture 100 %, each a freshly started runtime):
+
+${rounds.map((r) => `- ${r}`).join("\n")}
 `,
   );
 } finally {

@@ -1,4 +1,5 @@
 import type { CaptureCounts } from "@/runtime/capture/capture-counts";
+import { CaptureGroups, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
 import type { Prediction } from "@/contracts/runtime-predict";
 
 /** What one prediction request shares with each of its captured rows (built once per request). */
@@ -18,15 +19,16 @@ export type CapturedRequest = {
   predictedAtMs: number;
 };
 
-/** One captured row waiting for the flusher: a reference to its request and its index, nothing copied. */
-export type PendingRow = { request: CapturedRequest; rowIndex: number };
-
 /**
  * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
  * past `capacity` waiting rows, new rows are dropped and counted (`dropped_buffer_full`).
+ * An accepted row is serialised when it is offered, so the buffer holds one short string per row and no reference to
+ * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
+ * linger and surviving (being copied by) the young-generation collections in between.
  */
 export class CaptureBuffer {
   private rows: PendingRow[] = [];
+  private readonly groups = new CaptureGroups();
   private waiter: { rows: number; wake: () => void } | undefined;
 
   constructor(
@@ -42,7 +44,10 @@ export class CaptureBuffer {
   offer(request: CapturedRequest, indices: readonly number[]): number {
     const room = Math.max(0, this.capacity - this.rows.length);
     const accepted = Math.min(room, indices.length);
-    for (let i = 0; i < accepted; i++) this.rows.push({ request, rowIndex: indices[i]! });
+    if (accepted > 0) {
+      const group = this.groups.of(request);
+      for (let i = 0; i < accepted; i++) this.rows.push({ group, json: captureRowJson(request, indices[i]!) });
+    }
     this.counts.add(request.endpoint, "dropped_buffer_full", indices.length - accepted);
     if (this.waiter && this.rows.length >= this.waiter.rows) this.waiter.wake();
     return accepted;

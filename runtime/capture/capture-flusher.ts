@@ -1,6 +1,6 @@
 import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
-import type { CaptureCounts } from "@/runtime/capture/capture-counts";
-import { captureBatchJson } from "@/runtime/capture/capture-batch";
+import type { CaptureCounts, CaptureOutcome } from "@/runtime/capture/capture-counts";
+import { captureBatchJson, type PendingRow } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 
 const IDLE_WAIT_MS = 100;
@@ -43,14 +43,24 @@ export class CaptureFlusher {
     const batch = this.buffer.take(this.batchRecords);
     if (batch.length === 0) return 0;
     if (!this.sink.ready) {
-      for (const row of batch) this.counts.add(row.request.endpoint, "dropped_redis_down", 1);
+      this.count(batch, "dropped_redis_down");
       return batch.length;
     }
     this.inFlight = batch.length;
     const appended = await this.sink.append(captureBatchJson(batch));
-    for (const row of batch) this.counts.add(row.request.endpoint, appended ? "captured" : "dropped_redis_down", 1);
+    this.count(batch, appended ? "captured" : "dropped_redis_down");
     this.inFlight = 0;
     return batch.length;
+  }
+
+  /** Counts each row of the batch once, a run of rows of the same endpoint at a time. */
+  private count(batch: readonly PendingRow[], outcome: CaptureOutcome) {
+    let start = 0;
+    for (let i = 1; i <= batch.length; i++) {
+      if (i < batch.length && batch[i]!.group.endpoint === batch[start]!.group.endpoint) continue;
+      this.counts.add(batch[start]!.group.endpoint, outcome, i - start);
+      start = i;
+    }
   }
 
   /** Stops the loop and flushes what is waiting (dropping it if the sink is down). */

@@ -3,7 +3,7 @@ import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/c
 import { CaptureBuffer, type CapturedRequest } from "@/runtime/capture/capture-buffer";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import { captureBatchJson } from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureBatchJson, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
 
@@ -24,6 +24,13 @@ function request(rows: number, rate = 1, endpoint = "fraud"): CapturedRequest {
     predictedAtMs: Date.parse("2026-12-02T10:00:00Z"),
   };
 }
+
+const groups = new CaptureGroups();
+/** A row as the buffer holds it once offered: its group and its serialised CaptureBatchRow. */
+const pending = (req: CapturedRequest, rowIndex: number): PendingRow => ({
+  group: groups.of(req),
+  json: captureRowJson(req, rowIndex),
+});
 
 function totals(counts: CaptureCounts): Partial<Record<CaptureOutcome, number>> {
   const out: Partial<Record<CaptureOutcome, number>> = {};
@@ -96,7 +103,7 @@ describe("sampling", () => {
     const buffer = new CaptureBuffer(100, counts);
     const draws = [0.1, 0.9, 0.49, 0.5];
     new Capturer(buffer, counts, () => draws.shift()!).capture(request(4, 0.5));
-    expect(buffer.take(10).map((row) => row.rowIndex)).toEqual([0, 2]);
+    expect(buffer.take(10).map((row) => JSON.parse(row.json)[2])).toEqual([0, 2]);
   });
 
   it("captures nothing at rate 0 and everything at rate 1", () => {
@@ -114,7 +121,7 @@ describe("sampling", () => {
 describe("capture batches", () => {
   it("keep the declared inputs as sent (a string feature stays a string) and match the stream contract", () => {
     const req = { ...request(2), correlationIds: ["tx-1", "tx-2"] };
-    const [first, second] = recordsOf(captureBatchJson([0, 1].map((rowIndex) => ({ request: req, rowIndex }))));
+    const [first, second] = recordsOf(captureBatchJson([0, 1].map((rowIndex) => pending(req, rowIndex))));
     expect(second).toEqual({
       id: ID(1),
       requestId: ID(0),
@@ -138,12 +145,7 @@ describe("capture batches", () => {
     const a = request(2, 1, "fraud");
     const b = { ...request(1, 0.5, "fraud"), predictionIds: [ID(7)] };
     const c = { ...request(1, 1, "delivery"), modelName: undefined, modelVersion: undefined, predictionIds: [ID(9)] };
-    const json = captureBatchJson([
-      { request: a, rowIndex: 0 },
-      { request: b, rowIndex: 0 },
-      { request: a, rowIndex: 1 },
-      { request: c, rowIndex: 0 },
-    ]);
+    const json = captureBatchJson([pending(a, 0), pending(b, 0), pending(a, 1), pending(c, 0)]);
     expect(JSON.parse(json).groups).toHaveLength(3);
     expect(recordsOf(json).map((r) => [r.endpoint, r.id, r.captureProbability, r.modelVersion])).toEqual([
       ["fraud", ID(0), 1, 3],
@@ -151,6 +153,109 @@ describe("capture batches", () => {
       ["fraud", ID(7), 0.5, 3],
       ["delivery", ID(9), 1, undefined],
     ]);
+  });
+});
+
+describe("captured rows, serialised when offered", () => {
+  /** The generic form the hand-written serialiser must match: JSON.stringify of the CaptureBatchRow array. */
+  function genericRowJson(req: CapturedRequest, rowIndex: number) {
+    const row = req.rows[rowIndex] as Record<string, unknown>;
+    const id = req.predictionIds[rowIndex]!;
+    return JSON.stringify([
+      id,
+      req.predictionIds[0] === id ? null : req.predictionIds[0],
+      rowIndex,
+      req.correlationIds?.[rowIndex] ?? null,
+      req.latencyMs,
+      req.predictedAtMs,
+      req.inputs.map((input) => row[input.name]),
+      req.predictions[rowIndex],
+    ]);
+  }
+
+  const awkward: CapturedRequest = {
+    ...request(3),
+    inputs: ["amount", "postcode", "note", "flag", "missing", "list", "nan", "zero", "big"].map((name) => ({ name })),
+    rows: [
+      {
+        amount: 12.5,
+        postcode: "01001",
+        note: 'a "quoted"\nline \\ ünïcödé \u2028 😀',
+        flag: true,
+        list: [1, "two", null, false],
+        nan: Number.NaN,
+        zero: -0,
+        big: 1e21,
+      },
+      {
+        amount: null,
+        postcode: "",
+        note: "x",
+        flag: false,
+        missing: null,
+        list: [],
+        nan: Infinity,
+        zero: 0,
+        big: 2 ** 53,
+      },
+      { amount: -3e-7, postcode: "9", note: "", flag: null, list: ["\u0000"], nan: -Infinity, zero: 0.1, big: -1 },
+    ],
+    predictions: [{ probability: 0.25, label: "fraud" }, { value: [1, 2.5] }, { ok: true, label: 'say "hi"' }],
+    correlationIds: ['tx "1"', "tx-2\t", "tx-3"],
+    latencyMs: 1.25,
+  };
+
+  it("writes exactly what JSON.stringify of the row array writes (nulls, string features, escapes, non-finite numbers)", () => {
+    for (const rowIndex of [0, 1, 2]) expect(captureRowJson(awkward, rowIndex)).toBe(genericRowJson(awkward, rowIndex));
+  });
+
+  it("round-trips through expandCaptureBatch: string features stay strings, missing and null values are null", () => {
+    const records = expandCaptureBatch(JSON.parse(captureBatchJson([0, 1, 2].map((i) => pending(awkward, i)))));
+    const [first, second, third] = records.map((item) => ("record" in item ? item.record : item)) as CaptureRecord[];
+    expect(first!.inputs).toEqual({
+      amount: 12.5,
+      postcode: "01001",
+      note: 'a "quoted"\nline \\ ünïcödé \u2028 😀',
+      flag: true,
+      missing: null,
+      list: [1, "two", null, false],
+      nan: null,
+      zero: 0,
+      big: 1e21,
+    });
+    expect(first!.correlationId).toBe('tx "1"');
+    expect(first!.outputs).toEqual({ probability: 0.25, label: "fraud" });
+    expect(second!.inputs).toMatchObject({ amount: null, postcode: "", missing: null, nan: null, big: 2 ** 53 });
+    expect(second!.requestId).toBe(ID(0));
+    expect(third!.inputs).toMatchObject({ amount: -3e-7, postcode: "9", flag: null, list: ["\u0000"] });
+    expect(third!.outputs).toEqual({ ok: true, label: 'say "hi"' });
+    for (const record of [first, second, third]) expect(captureRecordSchema.safeParse(record).success).toBe(true);
+  });
+
+  it("keeps the latency to the microsecond", () => {
+    const req = { ...request(1), latencyMs: 1.23456789 };
+    expect(JSON.parse(captureRowJson(req, 0))[4]).toBe(1.235);
+  });
+
+  it("holds no reference to the request: changing it after the offer changes nothing captured", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    const req = request(1);
+    new Capturer(buffer, counts).capture(req);
+    (req.rows[0] as Record<string, unknown>).postcode = "changed";
+    (req.predictions as Array<Record<string, unknown>>)[0]!.probability = 0.9;
+    const [record] = recordsOf(captureBatchJson(buffer.take(10)));
+    expect(record!.inputs.postcode).toBe("01001");
+    expect(record!.outputs.probability).toBe(0);
+  });
+
+  it("shares one group per endpoint, variant, model version, rate and inputs, whatever the inputs array's identity", () => {
+    const cache = new CaptureGroups();
+    const a = request(1);
+    expect(cache.of({ ...a, inputs: a.inputs.map((input) => ({ ...input })) })).toBe(cache.of(a));
+    expect(cache.of({ ...a, captureProbability: 0.5 })).not.toBe(cache.of(a));
+    expect(cache.of({ ...a, inputs: [{ name: "amount" }] })).not.toBe(cache.of(a));
+    expect(cache.of({ ...a, modelVersion: 4 })).not.toBe(cache.of(a));
   });
 });
 
@@ -187,6 +292,21 @@ describe("flusher", () => {
     expect(outcome.captured).toBe(sink.written.length);
     expect((outcome.captured ?? 0) + (outcome.dropped_redis_down ?? 0)).toBe(100);
     expect(outcome.dropped_redis_down).toBeGreaterThan(0);
+  });
+
+  it("counts the rows of each endpoint in a mixed batch", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(1000, counts);
+    const sink = new MemorySink();
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(request(3, 1, "fraud"));
+    capturer.capture(request(2, 1, "delivery"));
+    capturer.capture(request(4, 1, "fraud"));
+    await new CaptureFlusher(buffer, sink, counts, 100).stop();
+    const byEndpoint: Record<string, number> = {};
+    counts.drain((endpoint, outcome, n) => (byEndpoint[`${endpoint} ${outcome}`] = n));
+    expect(byEndpoint).toEqual({ "fraud captured": 7, "delivery captured": 2 });
+    expect(sink.written.map((r) => r.endpoint)).toEqual([...Array(7).fill("fraud"), "delivery", "delivery"]);
   });
 
   it("drops and counts waiting rows while the sink is down, without writing", async () => {
