@@ -98,18 +98,20 @@ export const uploadGoldenSetInput = z.object({
 });
 
 /** Which accepted labels a golden set is frozen from: the model's queues (or one), decided in a date range, strata. */
-export const acceptedLabelsFilter = z
-  .object({
-    modelName: z.string().min(1).max(200),
-    /** One of the model's queues; all of them when absent. */
-    queueId: z.string().min(1).max(100).optional(),
-    /** Labels accepted at or after `from` and before `to`. */
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
-    /** Only items sampled for one of these reasons; all strata when absent or empty. */
-    strata: z.array(labelStratumSchema).max(5).optional(),
-  })
-  .refine((f) => !f.from || !f.to || f.from < f.to, { message: "`from` must be before `to`", path: ["to"] });
+export const acceptedLabelsFilterFields = z.object({
+  modelName: z.string().min(1).max(200),
+  /** One of the model's queues; all of them when absent. */
+  queueId: z.string().min(1).max(100).optional(),
+  /** Labels accepted at or after `from` and before `to`. */
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  /** Only items sampled for one of these reasons; all strata when absent or empty. */
+  strata: z.array(labelStratumSchema).max(5).optional(),
+});
+export const acceptedLabelsFilter = acceptedLabelsFilterFields.refine((f) => !f.from || !f.to || f.from < f.to, {
+  message: "`from` must be before `to`",
+  path: ["to"],
+});
 
 export const freezeFromLabelsInput = z.object({
   filter: acceptedLabelsFilter,

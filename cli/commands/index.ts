@@ -2,6 +2,7 @@ import type { RunnableCommand } from "@/cli/command";
 import { artifactsUploadCommand } from "@/cli/commands/artifacts-upload";
 import { feedbackSendCommand } from "@/cli/commands/feedback-send";
 import { gateShowCommand } from "@/cli/commands/gate-show";
+import { goldenSetsFreezeCommand } from "@/cli/commands/golden-sets-freeze";
 import { goldenSetsListCommand } from "@/cli/commands/golden-sets-list";
 import { goldenSetsUploadCommand } from "@/cli/commands/golden-sets-upload";
 import { loginCommand } from "@/cli/commands/login";
@@ -24,5 +25,6 @@ export const COMMANDS: RunnableCommand[] = [
   feedbackSendCommand,
   goldenSetsListCommand,
   goldenSetsUploadCommand,
+  goldenSetsFreezeCommand,
   gateShowCommand,
 ];

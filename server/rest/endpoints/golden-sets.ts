@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { uploadGoldenSetInput } from "@/contracts/golden-sets";
+import { acceptedLabelsFilterFields, freezeFromLabelsInput, uploadGoldenSetInput } from "@/contracts/golden-sets";
 import { versionNumberSchema } from "@/contracts/registry";
 import { modelRefSchema } from "@/server/services/registry/schemas";
 import { ownerOfModel } from "@/server/auth/ownership";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 import { listGoldenSets, uploadGoldenSet } from "@/server/services/labels/golden-sets";
+import { freezeGoldenSetFromLabels } from "@/server/services/labels/golden-sets-from-labels";
 import { goldenSetsOutput, goldenSetView } from "@/server/services/labels/golden-sets-schemas";
 import { versionGate } from "@/server/services/quality/gate/gate-views";
 import { versionGateOutput } from "@/server/services/quality/gate/schemas";
@@ -51,6 +52,27 @@ export const goldenSetEndpoints: Endpoint[] = [
       successStatus: 201,
     },
     ({ ctx, params, body }) => uploadGoldenSet(ctx, { ...body, modelName: params.name }),
+  ),
+  defineEndpoint(
+    {
+      method: "POST",
+      path: "/models/{name}/golden-sets/from-labels",
+      summary: "Freeze the model's accepted labels into the next version of a golden set",
+      description:
+        "Accepted labels of the model's label queues (or one `queueId`), decided in [`from`, `to`), of the given strata, become golden rows with their provenance (stratum, annotators, reviewer, agreement). Checked whole against the model's latest signature before anything is written; 400 NO_ACCEPTED_LABELS when none match.",
+      tag: TAG,
+      scope: "models:write",
+      permission: "models:write",
+      owner: (ctx, { params }) => ownerOfModel(ctx, params.name),
+      params: modelParams,
+      body: freezeFromLabelsInput.omit({ filter: true }).extend({
+        filter: acceptedLabelsFilterFields.omit({ modelName: true }).default({}),
+      }),
+      response: goldenSetView.pick({ id: true, name: true, version: true, contentHash: true, rowCount: true }),
+      successStatus: 201,
+    },
+    ({ ctx, params, body }) =>
+      freezeGoldenSetFromLabels(ctx, { ...body, filter: { ...body.filter, modelName: params.name } }),
   ),
   defineEndpoint(
     {

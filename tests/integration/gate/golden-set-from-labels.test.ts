@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { sampleQueue } from "@/server/services/labels/sampling";
 import { goldenSetHash } from "@/server/services/labels/golden-sets-hash";
-import { givenUser } from "@/tests/integration/fixtures";
+import type { TokenScope } from "@/contracts/token-scopes";
+import { createApiToken } from "@/server/services/admin/api-tokens";
+import { callApi, givenUser } from "@/tests/integration/fixtures";
+import { startApiServer } from "@/tests/integration/support/api-server";
+import { runCliProcess } from "@/tests/integration/support/run-cli-process";
 import {
   DAY,
   givenClassifier,
@@ -164,6 +168,61 @@ describe("golden sets frozen from accepted labels", () => {
     expect(stored.map((s) => s.version).sort()).toEqual([...versions].sort());
     expect(stored.every((s) => s.rowCount === 4)).toBe(true);
   });
+
+  it("freezes over REST and the CLI with a models:write token; bad filters and other teams change nothing", async () => {
+    const token = async (owner: typeof world.ds, scopes: TokenScope[]) =>
+      (await createApiToken(owner.ctx, { name: "freeze", scopes, expiresInDays: 1 })).secret;
+    const secret = await token(world.ds, ["read", "models:write"]);
+    const path = `/models/${world.model.name}/golden-sets/from-labels`;
+    const count = () => db().goldenSet.count({ where: { modelId: world.model.id } });
+    const before = await count();
+    const reversed = await callApi("POST", path, {
+      token: secret,
+      json: { name: "rest", filter: { from: "2026-12-03T00:00:00Z", to: "2026-12-01T00:00:00Z" } },
+    });
+    expect(reversed.status).toBe(400);
+    const strange = await callApi("POST", path, {
+      token: secret,
+      json: { name: "rest", filter: { strata: ["NOPE"] } },
+    });
+    expect(strange.status).toBe(400);
+    const readOnly = await callApi("POST", path, {
+      token: await token(world.ds, ["read"]),
+      json: { name: "rest" },
+    });
+    expect(readOnly.status).toBe(403);
+    const outsider = await callApi("POST", path, {
+      token: await token(world.outsider, ["read", "models:write"]),
+      json: { name: "rest" },
+    });
+    expect(outsider.status).toBe(403);
+    expect(await count()).toBe(before);
+
+    const created = await callApi("POST", path, {
+      token: secret,
+      json: { name: "rest", filter: { strata: ["AUDIT"] } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: "rest", version: 1, rowCount: 4 });
+
+    const server = await startApiServer();
+    const env = { MODELPORT_CONFIG: "/nonexistent/modelport.json", MODELPORT_URL: server.url, MODELPORT_TOKEN: secret };
+    const cli = await runCliProcess(
+      ["golden-sets", "freeze", world.model.name, "--name", "rest", "--stratum", "audit"],
+      env,
+    );
+    const usage = await runCliProcess(
+      ["golden-sets", "freeze", world.model.name, "--name", "rest", "--from", "soon"],
+      env,
+    );
+    await server.close();
+    expect(cli).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^rest v2: 4 rows from accepted labels, sha256 /),
+    });
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining("--from is not a date or time: soon") });
+    expect(await count()).toBe(before + 2);
+  }, 60_000);
 
   it("refuses a queue of another model and a filter whose range is reversed", async () => {
     expect(

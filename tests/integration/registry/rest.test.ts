@@ -218,6 +218,7 @@ describe("registry REST API", () => {
       "/models/{name}/aliases/{alias}",
       "/models/{name}/aliases/{alias}/history",
       "/models/{name}/golden-sets",
+      "/models/{name}/golden-sets/from-labels",
       "/models/{name}/versions",
       "/models/{name}/versions/{version}",
       "/models/{name}/versions/{version}/gate",

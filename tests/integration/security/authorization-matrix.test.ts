@@ -107,6 +107,10 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
     path: `/models/${w.teams[s].modelName}/golden-sets`,
     json: { name: "matrix", content: "a,expected\n1,1\n" },
   }),
+  "POST /models/{name}/golden-sets/from-labels": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/golden-sets/from-labels`,
+    json: { name: "matrix" },
+  }),
   "POST /experiments": (w, s) => ({
     path: "/experiments",
     json: { name: unique("matrix-exp"), team: w.teams[s].name },
