@@ -64,6 +64,24 @@ export function regularizedLowerGamma(a: number, x: number): number {
   return x < a + 1 ? lowerGammaSeries(a, x) : 1 - upperGammaFraction(a, x);
 }
 
+/**
+ * The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x), a > 0, x ≥ 0, computed directly by the
+ * continued fraction where it converges (x ≥ a + 1), so tiny upper tails (p-values) keep their relative precision.
+ */
+export function regularizedUpperGamma(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) throw new RangeError(`Q(a, x) needs a > 0 and x ≥ 0, got a = ${a}, x = ${x}`);
+  if (x === 0) return 1;
+  if (x === Infinity) return 0;
+  return x < a + 1 ? 1 - lowerGammaSeries(a, x) : upperGammaFraction(a, x);
+}
+
+/** P(X > x) for X ~ χ² with `degrees` degrees of freedom: the upper tail, precise for small p-values. */
+export function chiSquaredSurvival(x: number, degrees: number): number {
+  if (!(degrees > 0)) throw new RangeError(`χ² needs positive degrees of freedom, got ${degrees}`);
+  if (x <= 0) return 1;
+  return regularizedUpperGamma(degrees / 2, x / 2);
+}
+
 /** P(X ≤ x) for X ~ χ² with `degrees` degrees of freedom. */
 export function chiSquaredCdf(x: number, degrees: number): number {
   if (!(degrees > 0)) throw new RangeError(`χ² needs positive degrees of freedom, got ${degrees}`);
