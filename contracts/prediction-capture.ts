@@ -6,7 +6,7 @@ import { z } from "zod";
  * A stream entry carries one field: `record` (one such object as JSON; the SageMaker import writes these),
  * `records` (a JSON array of them), or `batch` (a CaptureBatch: the runtime appends each flushed batch as one entry,
  * writing what a group of rows shares once, which costs Redis and the runtime one command per batch instead of one
- * per row and a third of the bytes).
+ * per row and a third of the bytes; requests captured whole go as their request and response bodies).
  */
 export const CAPTURE_STREAM_KEY = "modelport:capture";
 
@@ -67,6 +67,15 @@ export type CaptureBatchRow = [
   outputs: unknown,
 ];
 
+/**
+ * One request captured whole, as the texts the runtime already had, written into the entry as they are (both are
+ * JSON: the request body parsed before it was served, the response written by JSON.stringify): [latencyMs,
+ * predictedAt in epoch milliseconds, the request body (`{"rows": […], "correlationIds"?: […]}` or `{"row": {…},
+ * "correlationId"?: …}`), the response body (`{"predictionIds": […], "predictions": […], …}`)]. The loader picks each
+ * row's signature inputs, id and outputs from them, so the serving thread formats and escapes nothing.
+ */
+export type CaptureBatchRequest = [latencyMs: number, predictedAtMs: number, request: unknown, response: unknown];
+
 /** Rows that share endpoint, variant, model version and capture probability, and so the inputs' names. */
 export type CaptureBatchGroup = {
   endpoint: string;
@@ -76,6 +85,8 @@ export type CaptureBatchGroup = {
   captureProbability: number;
   inputs: readonly string[];
   rows: readonly CaptureBatchRow[];
+  /** Requests captured whole (every row of them); absent in entries written before there were any. */
+  requests?: readonly CaptureBatchRequest[];
 };
 
 /** The `batch` field of a runtime stream entry. */
@@ -94,12 +105,30 @@ export function expandCaptureBatch(batch: unknown): Array<{ record: unknown } | 
   return groups.flatMap((group: unknown) => expandGroup(group));
 }
 
-function expandGroup(group: unknown): Array<{ record: unknown } | { reason: string; raw: unknown }> {
-  const g = group as Partial<Record<keyof CaptureBatchGroup, unknown>> | null;
-  if (!g || !Array.isArray(g.rows) || !Array.isArray(g.inputs))
-    return [{ reason: 'A "batch" group needs "inputs" and "rows" arrays', raw: group }];
+type Expanded = Array<{ record: unknown } | { reason: string; raw: unknown }>;
+type GroupFields = Partial<Record<keyof CaptureBatchGroup, unknown>>;
+
+function expandGroup(group: unknown): Expanded {
+  const g = group as GroupFields | null;
+  if (
+    !g ||
+    !Array.isArray(g.rows) ||
+    !Array.isArray(g.inputs) ||
+    (g.requests !== undefined && !Array.isArray(g.requests))
+  )
+    return [
+      {
+        reason: 'A "batch" group needs "inputs" and "rows" arrays (and "requests", when present, an array)',
+        raw: group,
+      },
+    ];
   const names = g.inputs as unknown[];
-  return g.rows.map((row: unknown) => {
+  const requests = (g.requests ?? []) as unknown[];
+  return [...expandRows(g, names, g.rows), ...requests.flatMap((request) => expandRequest(g, names, request))];
+}
+
+function expandRows(g: GroupFields, names: unknown[], rows: unknown[]): Expanded {
+  return rows.map((row: unknown) => {
     if (!Array.isArray(row) || row.length !== ROW_FIELDS || !Array.isArray(row[6]) || row[6].length !== names.length)
       return {
         reason: `A "batch" row is [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values (${names.length}), outputs]`,
@@ -123,6 +152,57 @@ function expandGroup(group: unknown): Array<{ record: unknown } | { reason: stri
         captureProbability: g.captureProbability,
         source: "RUNTIME",
         predictedAt: isoFromEpochMs(predictedAtMs),
+      },
+    };
+  });
+}
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+/** A request's rows and correlation ids, and its answer's ids and outputs, or why they do not line up. */
+function requestParts(sent: unknown, answered: unknown) {
+  const body = asRecord(sent);
+  const answer = asRecord(answered);
+  const rows = "row" in body ? [body.row] : body.rows;
+  const correlationIds = "correlationId" in body ? [body.correlationId] : body.correlationIds;
+  const { predictionIds, predictions } = answer;
+  if (!Array.isArray(rows) || !Array.isArray(predictionIds) || !Array.isArray(predictions))
+    return { reason: 'A captured request needs "row" or "rows", and its response "predictionIds" and "predictions"' };
+  if (predictionIds.length !== rows.length || predictions.length !== rows.length)
+    return { reason: `A captured request of ${rows.length} rows was answered with ${predictionIds.length} ids` };
+  if (correlationIds !== undefined && (!Array.isArray(correlationIds) || correlationIds.length !== rows.length))
+    return { reason: "A captured request's correlation ids do not match its rows" };
+  return { rows, correlationIds: correlationIds as unknown[] | undefined, predictionIds, predictions };
+}
+
+/** A request captured whole: one record per row, its inputs the signature's fields of the row as the caller sent them. */
+function expandRequest(g: GroupFields, names: unknown[], request: unknown): Expanded {
+  if (!Array.isArray(request) || request.length !== 4)
+    return [{ reason: 'A "batch" request is [latencyMs, predictedAtMs, request, response]', raw: request }];
+  const [latencyMs, predictedAtMs, sent, answered] = request as unknown[];
+  const parts = requestParts(sent, answered);
+  if ("reason" in parts) return [{ reason: parts.reason ?? "", raw: request }];
+  const requestId = parts.predictionIds[0];
+  const predictedAt = isoFromEpochMs(predictedAtMs);
+  return parts.rows.map((row, rowIndex) => {
+    const values = asRecord(row);
+    return {
+      record: {
+        id: parts.predictionIds[rowIndex],
+        requestId,
+        rowIndex,
+        endpoint: g.endpoint,
+        variant: g.variant,
+        modelName: g.modelName,
+        modelVersion: g.modelVersion,
+        correlationId: parts.correlationIds?.[rowIndex] ?? undefined,
+        inputs: Object.fromEntries(names.map((name) => [String(name), values[String(name)] ?? null])),
+        outputs: parts.predictions[rowIndex],
+        latencyMs,
+        captureProbability: g.captureProbability,
+        source: "RUNTIME",
+        predictedAt,
       },
     };
   });

@@ -5,16 +5,25 @@ import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { CaptureLoader } from "@/server/services/capture/loader";
-import { CaptureGroups, captureBatchJson, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
+import {
+  CaptureGroups,
+  captureBatchJson,
+  captureRequestJson,
+  captureRowJson,
+  type PendingCapture,
+} from "@/runtime/capture/capture-batch";
 
 // bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
-// flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them into CapturedPrediction in a fresh
-// database (consumer group reads, day partitions, json_to_recordset inserts, XACK after commit). Not part of `npm test`.
+// flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them
+// into CapturedPrediction in a fresh database (consumer group reads, day partitions, json_to_recordset inserts, XACK
+// after commit). BENCH_CAPTURE_FORMAT: `requests` (default: one-row requests captured whole, as their request and
+// response texts — what 100 % capture writes) or `rows` (each row serialised, as sampled rows are). Not in `npm test`.
 const RECORDS = Number(process.env.BENCH_CAPTURE_RECORDS ?? 200_000);
 const BATCH = Number(process.env.BENCH_CAPTURE_BATCH ?? 5_000);
 /** Records per stream entry: the runtime's default flush batch (RUNTIME_CAPTURE_BATCH_RECORDS). */
 const ENTRY_RECORDS = 1_000;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const FORMAT = process.env.BENCH_CAPTURE_FORMAT === "rows" ? "rows" : "requests";
 const FEATURES = ["amount", "hour", "merchant_risk", "account_age_days", "txn_count_24h"];
 
 const loadAverage = () =>
@@ -29,22 +38,39 @@ const INPUTS = [...FEATURES, "postcode"].map((name) => ({ name }));
 const groups = new CaptureGroups();
 
 /** One served one-row request as the runtime's capture buffer holds it. */
-function pendingRow(i: number, now: number): PendingRow {
+function pendingRow(i: number, now: number): PendingCapture {
+  const row = { ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" };
+  const predictionId = randomUUID();
+  const prediction = { probability: (i % 1000) / 1000 };
   const request = {
     endpoint: "bench-fraud",
     variant: "fraud-gbt-v1",
     modelName: "fraud-gbt",
     modelVersion: 1,
     inputs: INPUTS,
-    rows: [{ ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" }],
-    predictions: [{ probability: (i % 1000) / 1000 }],
-    predictionIds: [randomUUID()],
+    rows: [row],
+    predictions: [prediction],
+    predictionIds: [predictionId],
     correlationIds: [`tx-${i}`],
     latencyMs: 1.7,
     captureProbability: 1,
     predictedAtMs: now - (i % 3) * 3_600_000,
   };
-  return { group: groups.of(request), json: captureRowJson(request, 0) };
+  const group = groups.of(request);
+  if (FORMAT === "rows") return { group, json: captureRowJson(request, 0), rows: 1, whole: false };
+  const texts = {
+    request: JSON.stringify({ row, correlationId: `tx-${i}` }),
+    response: JSON.stringify({
+      predictionId,
+      predictionIds: [predictionId],
+      endpoint: request.endpoint,
+      variant: request.variant,
+      modelName: request.modelName,
+      modelVersion: request.modelVersion,
+      predictions: [prediction],
+    }),
+  };
+  return { group, json: captureRequestJson(request, texts), rows: 1, whole: true };
 }
 
 const { database } = await freshBenchDatabase("modelport_bench_capture");
@@ -90,7 +116,8 @@ try {
 Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter} — other work on this shared machine competes for the same cores.
 
 ${RECORDS.toLocaleString("en")} capture records (6 inputs incl. a string feature, 1 output, a correlation id; over 3 hours
-of one day or two) XADDed to a Redis Stream as the runtime appends them (${ENTRY_RECORDS.toLocaleString("en")} records per entry), then drained
+of one day or two) XADDed to a Redis Stream as the runtime appends them (${ENTRY_RECORDS.toLocaleString("en")} records per entry;
+format \`${FORMAT}\`: ${FORMAT === "requests" ? "one-row requests captured whole as their request and response texts, which the loader parses — what 100 % capture writes" : "rows serialised one by one, as sampled rows are"}), then drained
 by one loader into \`CapturedPrediction\` (consumer-group reads, day partitions ensured, one
 \`INSERT … SELECT FROM json_to_recordset(…) ON CONFLICT DO NOTHING\` per ${BATCH.toLocaleString("en")} rows, XACK after
 commit), in a fresh database.

@@ -9,7 +9,7 @@ import { Capturer } from "@/runtime/capture/capturer";
 // A micro-benchmark of what capture adds to one served one-row request, in one process, without HTTP, the model or
 // Redis (`npx tsx bench/runtime/capture-micro.ts`): each simulated request parses a fraud row's JSON body, allocates
 // what serving allocates besides (GARBAGE_BYTES of short-lived objects, so young-generation collections run as often
-// as under load), makes a prediction object and an id, and, with capture on, calls the capturer as predict.ts does;
+// as under load), makes a prediction object, an id and the response text, and, with capture on, calls the capturer as predict.ts does;
 // every LINGER_REQUESTS requests (50 ms at 20,000 requests/s) the flusher serialises the waiting rows to a sink that
 // discards them. Reported: µs per request with capture off and on (alternating, median of ROUNDS), and GC time.
 const REQUESTS = Number(process.env.MICRO_REQUESTS ?? 200_000);
@@ -57,13 +57,15 @@ async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerReq
   const gcBefore = gcMs;
   const started = performance.now();
   for (let i = 0; i < REQUESTS; i++) {
-    const body = JSON.parse(BODIES[i % BODIES.length]!) as { row: Record<string, number> };
+    const text = BODIES[i % BODIES.length]!;
+    const body = JSON.parse(text) as { row: Record<string, number> };
     const garbage: unknown[] = [];
     for (let b = 0; b < GARBAGE_BYTES; b += 80) garbage.push({ a: i, b: "x", c: [b, b + 1] });
     keep += garbage.length;
     const rows = [body.row];
     const predictions = [{ probability: (body.row.amount! % 100) / 100 }];
     const predictionIds = [randomUUID()];
+    const response = JSON.stringify({ predictionId: predictionIds[0], predictionIds, predictions });
     capturer?.capture({
       endpoint: "bench-fraud",
       variant: "fraud-gbt-v1",
@@ -77,6 +79,7 @@ async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerReq
       latencyMs: performance.now() - started,
       captureProbability: 1,
       predictedAtMs: Date.now(),
+      texts: { request: text, response },
     });
     if (i % LINGER_REQUESTS === LINGER_REQUESTS - 1) await flusher.flushOnce();
   }

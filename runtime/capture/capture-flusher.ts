@@ -1,6 +1,6 @@
 import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import type { CaptureCounts, CaptureOutcome } from "@/runtime/capture/capture-counts";
-import { captureBatchJson, type PendingRow } from "@/runtime/capture/capture-batch";
+import { captureBatchJson, type PendingCapture } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 
 const IDLE_WAIT_MS = 100;
@@ -42,24 +42,30 @@ export class CaptureFlusher {
   async flushOnce(): Promise<number> {
     const batch = this.buffer.take(this.batchRecords);
     if (batch.length === 0) return 0;
+    const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
     if (!this.sink.ready) {
       this.count(batch, "dropped_redis_down");
-      return batch.length;
+      return rows;
     }
-    this.inFlight = batch.length;
+    this.inFlight = rows;
     const appended = await this.sink.append(captureBatchJson(batch));
     this.count(batch, appended ? "captured" : "dropped_redis_down");
     this.inFlight = 0;
-    return batch.length;
+    return rows;
   }
 
-  /** Counts each row of the batch once, a run of rows of the same endpoint at a time. */
-  private count(batch: readonly PendingRow[], outcome: CaptureOutcome) {
+  /** Counts each row of the batch once, a run of entries of the same endpoint at a time. */
+  private count(batch: readonly PendingCapture[], outcome: CaptureOutcome) {
     let start = 0;
-    for (let i = 1; i <= batch.length; i++) {
-      if (i < batch.length && batch[i]!.group.endpoint === batch[start]!.group.endpoint) continue;
-      this.counts.add(batch[start]!.group.endpoint, outcome, i - start);
+    let rows = 0;
+    for (let i = 0; i <= batch.length; i++) {
+      if (i < batch.length && batch[i]!.group.endpoint === batch[start]!.group.endpoint) {
+        rows += batch[i]!.rows;
+        continue;
+      }
+      if (rows > 0) this.counts.add(batch[start]!.group.endpoint, outcome, rows);
       start = i;
+      rows = i < batch.length ? batch[i]!.rows : 0;
     }
   }
 

@@ -6,7 +6,8 @@ export type Draw = () => number;
 
 /**
  * Decides, per predicted row, whether it is captured (probability = the endpoint's capture rate) and queues the
- * chosen rows. Never throws and never waits: it runs on the request path after the answer is ready.
+ * chosen rows: a request whose rows are all chosen as its request and response texts (nothing to format), others row
+ * by row. Never throws and never waits: it runs on the request path after the answer is ready.
  * Without a capture destination (`buffer` undefined) every row is counted as `capture_off`.
  */
 export class Capturer {
@@ -27,9 +28,19 @@ export class Capturer {
     if (rate <= 0) return this.counts.add(request.endpoint, "not_sampled", total);
     const indices = rate >= 1 ? allIndices(total) : sampledIndices(total, rate, this.draw);
     this.counts.add(request.endpoint, "not_sampled", total - indices.length);
-    if (indices.length > 0) this.buffer.offer(request, indices);
+    if (indices.length === 0) return;
+    const { texts } = request;
+    if (indices.length === total && texts && texts.request.length <= MAX_WHOLE_TEXT_PER_ROW * total)
+      this.buffer.offerWhole(request, texts);
+    else this.buffer.offer(request, indices);
   }
 }
+
+/**
+ * A request is captured as its texts only when every row is and the body is not much more than its rows' features
+ * (fields outside the signature are not captured: a body padded with them is captured row by row instead).
+ */
+export const MAX_WHOLE_TEXT_PER_ROW = 4_096;
 
 const ALL: number[] = [];
 function allIndices(count: number): number[] {

@@ -7,11 +7,14 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const tooLarge = () => new RuntimeError(413, `Request bodies are at most ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
 
-function parseJson(chunks: Buffer[], size: number): unknown {
+/** A JSON body and its text as received. */
+export type JsonBody = { body: unknown; text: string };
+
+function parseJson(chunks: Buffer[], size: number): JsonBody {
   if (size === 0) throw badRequest("The request needs a JSON body");
   const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString("utf8");
   try {
-    return JSON.parse(text);
+    return { body: JSON.parse(text), text };
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${errorMessage(error)}`);
   }
@@ -27,7 +30,7 @@ const MAX_DISCARDED_BYTES = 4 * MAX_BODY_BYTES;
  * machinery was a measurable share of the HTTP thread) and anonymous listeners (tsx names every named closure it
  * creates, which costs a defineProperty).
  */
-export function readJson(request: IncomingMessage): Promise<unknown> {
+export function readJsonBody(request: IncomingMessage): Promise<JsonBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -58,13 +61,17 @@ export function readJson(request: IncomingMessage): Promise<unknown> {
 }
 
 export async function readValidated<T extends z.ZodType>(request: IncomingMessage, schema: T): Promise<z.infer<T>> {
-  const parsed = schema.safeParse(await readJson(request));
+  const parsed = schema.safeParse((await readJsonBody(request)).body);
   if (!parsed.success) throw badRequest(z.prettifyError(parsed.error), { issues: parsed.error.issues });
   return parsed.data;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
+  sendJsonText(response, status, JSON.stringify(body));
+}
+
+/** Sends JSON already written as text. */
+export function sendJsonText(response: ServerResponse, status: number, text: string) {
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),

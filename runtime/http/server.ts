@@ -12,7 +12,7 @@ import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { predict } from "@/runtime/serving/predict";
 import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
-import { readJson, readValidated, sendError, sendJson, sendText } from "@/runtime/http/io";
+import { readJsonBody, readValidated, sendError, sendJson, sendJsonText, sendText } from "@/runtime/http/io";
 import type { Capturer } from "@/runtime/capture/capturer";
 
 export type ServerDeps = {
@@ -131,17 +131,14 @@ async function servePredict(
   if (request.method !== "POST") methodNotAllowed(["POST"]);
   authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
-  const result = await predict(
+  const { body, text } = await readJsonBody(request);
+  const answer = await predict(
     deps.registry,
     deps.metrics,
-    {
-      endpointName,
-      body: await readJson(request),
-      routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
-    },
+    { endpointName, body, text, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
     deps.capturer,
   );
-  sendJson(response, 200, result);
+  sendJsonText(response, 200, answer.json);
 }
 
 function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {

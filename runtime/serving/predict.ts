@@ -86,6 +86,9 @@ async function serve(
   return predictions;
 }
 
+/** The answer and its JSON text (written once: sent as is, and captured as is). */
+export type PredictAnswer = { response: PredictResponse; json: string };
+
 /**
  * Serves one prediction request: routes it to a variant (by weight, or by routing key), validates the rows against
  * that variant's signature, batches them with other requests, and records the request's metrics.
@@ -93,9 +96,9 @@ async function serve(
 export async function predict(
   registry: EndpointRegistry,
   metrics: RuntimeMetrics,
-  request: { endpointName: string; body: unknown; routingKeyHeader?: string },
+  request: { endpointName: string; body: unknown; text?: string; routingKeyHeader?: string },
   capturer?: Capturer,
-): Promise<PredictResponse> {
+): Promise<PredictAnswer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
   const endpoint = registry.get(request.endpointName);
@@ -120,6 +123,16 @@ export async function predict(
     }
     instruments.rows.inc(predictions.length);
     const predictionIds = newIds(predictions.length);
+    const response: PredictResponse = {
+      predictionId: predictionIds[0]!,
+      predictionIds,
+      endpoint: endpoint.name,
+      variant: variantName,
+      modelName: variant.config.modelName,
+      modelVersion: variant.config.modelVersion,
+      predictions,
+    };
+    const json = JSON.stringify(response);
     capturer?.capture({
       endpoint: endpoint.name,
       variant: variantName,
@@ -133,16 +146,9 @@ export async function predict(
       latencyMs: performance.now() - started,
       captureProbability: endpoint.capture.rate,
       predictedAtMs: arrivedAtMs,
+      texts: request.text === undefined ? undefined : { request: request.text, response: json },
     });
-    return {
-      predictionId: predictionIds[0]!,
-      predictionIds,
-      endpoint: endpoint.name,
-      variant: variantName,
-      modelName: variant.config.modelName,
-      modelVersion: variant.config.modelVersion,
-      predictions,
-    };
+    return { response, json };
   } catch (error) {
     status = error instanceof RuntimeError ? error.status : 500;
     throw error;

@@ -3,7 +3,7 @@ import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/c
 import { CaptureBuffer, type CapturedRequest } from "@/runtime/capture/capture-buffer";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import { CaptureGroups, captureBatchJson, captureRowJson, type PendingRow } from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureBatchJson, captureRowJson, type PendingCapture } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
 
@@ -27,9 +27,11 @@ function request(rows: number, rate = 1, endpoint = "fraud"): CapturedRequest {
 
 const groups = new CaptureGroups();
 /** A row as the buffer holds it once offered: its group and its serialised CaptureBatchRow. */
-const pending = (req: CapturedRequest, rowIndex: number): PendingRow => ({
+const pending = (req: CapturedRequest, rowIndex: number): PendingCapture => ({
   group: groups.of(req),
   json: captureRowJson(req, rowIndex),
+  rows: 1,
+  whole: false,
 });
 
 function totals(counts: CaptureCounts): Partial<Record<CaptureOutcome, number>> {
@@ -319,5 +321,108 @@ describe("flusher", () => {
     expect(sink.written).toHaveLength(0);
     expect(buffer.size).toBe(0);
     expect(totals(counts)).toEqual({ dropped_redis_down: 40 });
+  });
+});
+
+/** The request with the texts the serving path had: the body as sent and the answer as written. */
+function withTexts(req: CapturedRequest, body: Record<string, unknown> = { rows: req.rows }): CapturedRequest {
+  const response = {
+    predictionId: req.predictionIds[0],
+    predictionIds: req.predictionIds,
+    endpoint: req.endpoint,
+    variant: req.variant,
+    predictions: req.predictions,
+  };
+  return { ...req, texts: { request: JSON.stringify(body), response: JSON.stringify(response) } };
+}
+
+describe("requests captured whole, as their texts", () => {
+  it("give the loader the same records as rows captured one by one, extra fields left out", () => {
+    const plain = { ...request(3), correlationIds: ["tx-1", "tx-2", "tx-3"] };
+    const whole = withTexts(plain, { rows: plain.rows, correlationIds: plain.correlationIds, routingKey: "user-7" });
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    new Capturer(buffer, counts).capture(whole);
+    const entries = buffer.take(100);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ rows: 3, whole: true });
+    const byRow = recordsOf(captureBatchJson([0, 1, 2].map((i) => pending(plain, i))));
+    expect(recordsOf(captureBatchJson(entries))).toEqual(byRow);
+    expect(byRow[1]!.inputs).toEqual({ amount: 1, postcode: "01001" });
+  });
+
+  it("read a one-row request's `row` and `correlationId`, and a missing input as null", () => {
+    const one = request(1);
+    const req = withTexts(one, { row: { amount: 9, extra: 1 }, correlationId: "tx-9" });
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    new Capturer(buffer, counts).capture(req);
+    const [record] = recordsOf(captureBatchJson(buffer.take(10)));
+    expect(record).toMatchObject({ id: ID(0), requestId: ID(0), rowIndex: 0, correlationId: "tx-9" });
+    expect(record!.inputs).toEqual({ amount: 9, postcode: null });
+  });
+
+  it("are captured row by row when only some rows are drawn or the body is far larger than its rows", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    const draws = [0.1, 0.9];
+    new Capturer(buffer, counts, () => draws.shift()!).capture(withTexts(request(2, 0.5)));
+    const padded = withTexts(request(1), { rows: [{ amount: 1, postcode: "x", padding: "p".repeat(5_000) }] });
+    new Capturer(buffer, counts).capture(padded);
+    expect(buffer.take(100).map((entry) => [entry.rows, entry.whole])).toEqual([
+      [1, false],
+      [1, false],
+    ]);
+  });
+
+  it("are kept or dropped whole: a request that does not fit is counted, and batches hold whole requests", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(withTexts(request(6)));
+    capturer.capture(withTexts(request(6)));
+    expect(buffer.size).toBe(6);
+    expect(totals(counts)).toEqual({ dropped_buffer_full: 6 });
+    capturer.capture(withTexts(request(4)));
+    expect(buffer.size).toBe(10);
+    // A take of at most 5 rows still takes the first request (6 rows): a request is never split.
+    expect(buffer.take(5).map((entry) => entry.rows)).toEqual([6]);
+    expect(buffer.take(5).map((entry) => entry.rows)).toEqual([4]);
+    expect(buffer.size).toBe(0);
+  });
+
+  it("are counted row by row when flushed, captured or dropped", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(withTexts(request(3)));
+    capturer.capture(request(2));
+    capturer.capture(withTexts(request(4, 1, "eta")));
+    const sink = new MemorySink();
+    const flusher = new CaptureFlusher(buffer, sink, counts, 100);
+    expect(await flusher.flushOnce()).toBe(9);
+    expect(sink.written).toHaveLength(9);
+    const byEndpoint = new Map<string, number>();
+    counts.drain((endpoint, outcome, n) => byEndpoint.set(`${endpoint}:${outcome}`, n));
+    expect(Object.fromEntries(byEndpoint)).toEqual({ "fraud:captured": 5, "eta:captured": 4 });
+  });
+});
+
+describe("the loader's reading of whole requests", () => {
+  const batch = (requests: unknown[]) => ({
+    groups: [{ endpoint: "fraud", variant: "v1", captureProbability: 1, inputs: ["amount"], rows: [], requests }],
+  });
+  const reasons = (requests: unknown[]) =>
+    expandCaptureBatch(batch(requests)).map((item) => ("reason" in item ? item.reason : "record"));
+
+  it("answers why for bodies that are not shaped like a request and its answer, and records for good ones", () => {
+    const good = [1, 0, { row: { amount: 1 } }, { predictionIds: [ID(1)], predictions: [{}] }];
+    expect(reasons([good])).toEqual(["record"]);
+    expect(reasons([[1, 0, "{", good[3]]])[0]).toMatch(/needs "row" or "rows"/);
+    expect(reasons([[1, 0, good[2], { predictions: [{}] }]])[0]).toMatch(/needs "row" or "rows"/);
+    const twoIds = { predictionIds: [ID(1), ID(2)], predictions: [{}, {}] };
+    expect(reasons([[1, 0, good[2], twoIds]])[0]).toMatch(/answered with 2 ids/);
+    expect(reasons([[1, 0, good[2]]])[0]).toMatch(/is \[latencyMs, predictedAtMs, request, response\]/);
+    expect(reasons([[1, 0, { rows: [{}], correlationIds: "x" }, good[3]]])[0]).toMatch(/correlation/);
   });
 });
