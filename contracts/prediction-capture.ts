@@ -114,20 +114,21 @@ function expandGroup(group: unknown): Expanded {
     !g ||
     !Array.isArray(g.rows) ||
     !Array.isArray(g.inputs) ||
+    !g.inputs.every((name) => typeof name === "string") ||
     (g.requests !== undefined && !Array.isArray(g.requests))
   )
     return [
       {
-        reason: 'A "batch" group needs "inputs" and "rows" arrays (and "requests", when present, an array)',
+        reason: 'A "batch" group needs "inputs" (names) and "rows" arrays (and "requests", when present, an array)',
         raw: group,
       },
     ];
-  const names = g.inputs as unknown[];
+  const names = g.inputs as string[];
   const requests = (g.requests ?? []) as unknown[];
   return [...expandRows(g, names, g.rows), ...requests.flatMap((request) => expandRequest(g, names, request))];
 }
 
-function expandRows(g: GroupFields, names: unknown[], rows: unknown[]): Expanded {
+function expandRows(g: GroupFields, names: readonly string[], rows: unknown[]): Expanded {
   return rows.map((row: unknown) => {
     if (!Array.isArray(row) || row.length !== ROW_FIELDS || !Array.isArray(row[6]) || row[6].length !== names.length)
       return {
@@ -135,7 +136,7 @@ function expandRows(g: GroupFields, names: unknown[], rows: unknown[]): Expanded
         raw: row,
       };
     const [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values, outputs] = row as unknown[];
-    const inputs = Object.fromEntries((values as unknown[]).map((value, i) => [String(names[i]), value]));
+    const inputs = Object.fromEntries((values as unknown[]).map((value, i) => [names[i]!, value]));
     return {
       record: {
         id,
@@ -160,8 +161,12 @@ function expandRows(g: GroupFields, names: unknown[], rows: unknown[]): Expanded
 const asRecord = (value: unknown): Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
+type RequestParts =
+  | { reason: string }
+  | { rows: unknown[]; correlationIds: unknown[] | undefined; predictionIds: unknown[]; predictions: unknown[] };
+
 /** A request's rows and correlation ids, and its answer's ids and outputs, or why they do not line up. */
-function requestParts(sent: unknown, answered: unknown) {
+function requestParts(sent: unknown, answered: unknown): RequestParts {
   const body = asRecord(sent);
   const answer = asRecord(answered);
   const rows = "row" in body ? [body.row] : body.rows;
@@ -170,19 +175,21 @@ function requestParts(sent: unknown, answered: unknown) {
   if (!Array.isArray(rows) || !Array.isArray(predictionIds) || !Array.isArray(predictions))
     return { reason: 'A captured request needs "row" or "rows", and its response "predictionIds" and "predictions"' };
   if (predictionIds.length !== rows.length || predictions.length !== rows.length)
-    return { reason: `A captured request of ${rows.length} rows was answered with ${predictionIds.length} ids` };
+    return {
+      reason: `A captured request of ${rows.length} rows was answered with ${predictionIds.length} ids and ${predictions.length} predictions`,
+    };
   if (correlationIds !== undefined && (!Array.isArray(correlationIds) || correlationIds.length !== rows.length))
     return { reason: "A captured request's correlation ids do not match its rows" };
   return { rows, correlationIds: correlationIds as unknown[] | undefined, predictionIds, predictions };
 }
 
 /** A request captured whole: one record per row, its inputs the signature's fields of the row as the caller sent them. */
-function expandRequest(g: GroupFields, names: unknown[], request: unknown): Expanded {
+function expandRequest(g: GroupFields, names: readonly string[], request: unknown): Expanded {
   if (!Array.isArray(request) || request.length !== 4)
     return [{ reason: 'A "batch" request is [latencyMs, predictedAtMs, request, response]', raw: request }];
   const [latencyMs, predictedAtMs, sent, answered] = request as unknown[];
   const parts = requestParts(sent, answered);
-  if ("reason" in parts) return [{ reason: parts.reason ?? "", raw: request }];
+  if ("reason" in parts) return [{ reason: parts.reason, raw: request }];
   const requestId = parts.predictionIds[0];
   const predictedAt = isoFromEpochMs(predictedAtMs);
   return parts.rows.map((row, rowIndex) => {
@@ -197,7 +204,7 @@ function expandRequest(g: GroupFields, names: unknown[], request: unknown): Expa
         modelName: g.modelName,
         modelVersion: g.modelVersion,
         correlationId: parts.correlationIds?.[rowIndex] ?? undefined,
-        inputs: Object.fromEntries(names.map((name) => [String(name), values[String(name)] ?? null])),
+        inputs: Object.fromEntries(names.map((name) => [name, Object.hasOwn(values, name) ? values[name] : null])),
         outputs: parts.predictions[rowIndex],
         latencyMs,
         captureProbability: g.captureProbability,

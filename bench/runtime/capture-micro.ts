@@ -14,7 +14,7 @@ import { Capturer } from "@/runtime/capture/capturer";
 // discards them. Reported: µs per request with capture off and on (alternating, median of ROUNDS), and GC time.
 const REQUESTS = Number(process.env.MICRO_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 7);
-const LINGER_REQUESTS = 1_000;
+const LINGER_REQUESTS = Number(process.env.MICRO_LINGER_REQUESTS ?? 1_000);
 const GARBAGE_BYTES = Number(process.env.MICRO_GARBAGE_BYTES ?? 8_000);
 const FEATURES = [
   "amount",

@@ -1,6 +1,7 @@
 import type { CaptureCounts } from "@/runtime/capture/capture-counts";
 import {
   CaptureGroups,
+  type CaptureGroup,
   captureRequestJson,
   captureRowJson,
   type CapturedTexts,
@@ -38,15 +39,22 @@ export type CapturedRequest = {
  * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
  * linger and surviving (being copied by) the young-generation collections in between.
  */
+/** What one stream entry (one XADD) may hold at most, in characters of JSON, whatever its row count. */
+export const MAX_ENTRY_CHARS = 1024 * 1024;
+/** What the buffer may hold at most, in characters of JSON, besides its row capacity. */
+export const DEFAULT_MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
+
 export class CaptureBuffer {
   private entries: PendingCapture[] = [];
   private rowCount = 0;
+  private chars = 0;
   private readonly groups = new CaptureGroups();
   private waiter: { rows: number; wake: () => void } | undefined;
 
   constructor(
     readonly capacity: number,
     private readonly counts: CaptureCounts,
+    private readonly maxChars = DEFAULT_MAX_BUFFERED_CHARS,
   ) {}
 
   /** Rows waiting (a request captured whole counts its rows). */
@@ -58,48 +66,58 @@ export class CaptureBuffer {
   offer(request: CapturedRequest, indices: readonly number[]): number {
     const room = Math.max(0, this.capacity - this.rowCount);
     const accepted = Math.min(room, indices.length);
+    let queued = 0;
     if (accepted > 0) {
       const group = this.groups.of(request);
-      for (let i = 0; i < accepted; i++)
-        this.entries.push({ group, json: captureRowJson(request, indices[i]!), rows: 1, whole: false });
+      for (; queued < accepted && this.chars < this.maxChars; queued++)
+        this.push(group, captureRowJson(request, indices[queued]!), 1, false);
     }
-    return this.accepted(request, indices.length, accepted);
+    return this.accepted(request, indices.length, queued);
   }
 
   /** Queues every row of a request as its texts, or none of them when they do not all fit (dropped and counted). */
   offerWhole(request: CapturedRequest, texts: CapturedTexts): number {
     const rows = request.predictions.length;
-    const accepted = this.rowCount + rows <= this.capacity ? rows : 0;
-    if (accepted > 0)
-      this.entries.push({
-        group: this.groups.of(request),
-        json: captureRequestJson(request, texts),
-        rows,
-        whole: true,
-      });
-    return this.accepted(request, rows, accepted);
+    const fits = this.rowCount + rows <= this.capacity && this.chars < this.maxChars;
+    if (fits) this.push(this.groups.of(request), captureRequestJson(request, texts), rows, true);
+    return this.accepted(request, rows, fits ? rows : 0);
+  }
+
+  private push(group: CaptureGroup, json: string, rows: number, whole: boolean) {
+    this.entries.push({ group, json, rows, whole });
+    this.rowCount += rows;
+    this.chars += json.length;
   }
 
   private accepted(request: CapturedRequest, offered: number, accepted: number): number {
-    this.rowCount += accepted;
     this.counts.add(request.endpoint, "dropped_buffer_full", offered - accepted);
     if (this.waiter && this.rowCount >= this.waiter.rows) this.waiter.wake();
     return accepted;
   }
 
-  /** Removes and returns the oldest waiting entries, up to `max` rows (at least one entry, however many rows). */
+  /**
+   * Removes and returns the oldest waiting entries, up to `max` rows and MAX_ENTRY_CHARS of JSON (at least one entry,
+   * however large: a request captured whole is never split).
+   */
   take(max: number): PendingCapture[] {
-    if (this.rowCount <= max) {
+    if (this.rowCount <= max && this.chars <= MAX_ENTRY_CHARS) {
       const all = this.entries;
       this.entries = [];
       this.rowCount = 0;
+      this.chars = 0;
       return all;
     }
     let count = 0;
     let rows = 0;
-    while (count < this.entries.length && (count === 0 || rows + this.entries[count]!.rows <= max))
-      rows += this.entries[count++]!.rows;
+    let chars = 0;
+    for (; count < this.entries.length; count++) {
+      const entry = this.entries[count]!;
+      if (count > 0 && (rows + entry.rows > max || chars + entry.json.length > MAX_ENTRY_CHARS)) break;
+      rows += entry.rows;
+      chars += entry.json.length;
+    }
     this.rowCount -= rows;
+    this.chars -= chars;
     return this.entries.splice(0, count);
   }
 

@@ -6,8 +6,8 @@ export type Draw = () => number;
 
 /**
  * Decides, per predicted row, whether it is captured (probability = the endpoint's capture rate) and queues the
- * chosen rows: a request whose rows are all chosen as its request and response texts (nothing to format), others row
- * by row. Never throws and never waits: it runs on the request path after the answer is ready.
+ * chosen rows: a request whose rows are all chosen, and whose texts the serving path offers (see predict.ts,
+ * capturableWhole), as its request and response texts (nothing to format); others row by row. Never throws and never waits: it runs on the request path after the answer is ready.
  * Without a capture destination (`buffer` undefined) every row is counted as `capture_off`.
  */
 export class Capturer {
@@ -30,17 +30,10 @@ export class Capturer {
     this.counts.add(request.endpoint, "not_sampled", total - indices.length);
     if (indices.length === 0) return;
     const { texts } = request;
-    if (indices.length === total && texts && texts.request.length <= MAX_WHOLE_TEXT_PER_ROW * total)
-      this.buffer.offerWhole(request, texts);
+    if (indices.length === total && texts) this.buffer.offerWhole(request, texts);
     else this.buffer.offer(request, indices);
   }
 }
-
-/**
- * A request is captured as its texts only when every row is and the body is not much more than its rows' features
- * (fields outside the signature are not captured: a body padded with them is captured row by row instead).
- */
-export const MAX_WHOLE_TEXT_PER_ROW = 4_096;
 
 const ALL: number[] = [];
 function allIndices(count: number): number[] {

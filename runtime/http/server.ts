@@ -132,13 +132,13 @@ async function servePredict(
   authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
   const { body, text } = await readJsonBody(request);
-  const answer = await predict(
+  const json = await predict(
     deps.registry,
     deps.metrics,
     { endpointName, body, text, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
     deps.capturer,
   );
-  sendJsonText(response, 200, answer.json);
+  sendJsonText(response, 200, json);
 }
 
 function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {

@@ -12,7 +12,33 @@ import type { Variant } from "@/runtime/serving/variant";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
-type PredictBody = { rows: unknown[]; routingKey?: string; correlationIds?: string[] };
+type PredictBody = {
+  rows: unknown[];
+  routingKey?: string;
+  correlationIds?: string[];
+  /** The body has no top-level field but the rows and their correlation ids. */
+  onlyRowsAndIds: boolean;
+};
+
+const ROWS_AND_IDS = new Set(["row", "rows", "correlationId", "correlationIds"]);
+
+/**
+ * The most request text a request captured whole may have: it goes into the capture stream as it is, so its size is
+ * bounded here (larger requests are captured row by row: their signature inputs only).
+ */
+export const MAX_WHOLE_CAPTURE_CHARS = 64 * 1024;
+
+/**
+ * Whether the request's text holds nothing but the signature's inputs and correlation ids, and is small, so it may be
+ * captured as it is: a body carrying other fields (a routing key, caller context) is captured row by row instead, so
+ * nothing outside the signature ever reaches the capture stream. Every input is in every row (validated), so a row
+ * with as many fields as inputs has no other.
+ */
+export function capturableWhole(body: PredictBody, text: string, inputCount: number): boolean {
+  if (!body.onlyRowsAndIds || text.length > MAX_WHOLE_CAPTURE_CHARS) return false;
+  for (const row of body.rows) if (Object.keys(row as object).length !== inputCount) return false;
+  return true;
+}
 
 const validCorrelationId = (value: unknown): value is string => correlationIdSchema.safeParse(value).success;
 
@@ -46,7 +72,9 @@ function parseBody(body: unknown): PredictBody {
     throw badRequest('"rows" must be a non-empty array of feature objects');
   if (rows.length > MAX_ROWS_PER_REQUEST)
     throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${rows.length}`);
-  return { rows, routingKey, correlationIds: parseCorrelationIds(record, rows.length) };
+  let onlyRowsAndIds = true;
+  for (const key in record) if (!ROWS_AND_IDS.has(key)) onlyRowsAndIds = false;
+  return { rows, routingKey, correlationIds: parseCorrelationIds(record, rows.length), onlyRowsAndIds };
 }
 
 function newIds(count: number): string[] {
@@ -86,19 +114,16 @@ async function serve(
   return predictions;
 }
 
-/** The answer and its JSON text (written once: sent as is, and captured as is). */
-export type PredictAnswer = { response: PredictResponse; json: string };
-
 /**
- * Serves one prediction request: routes it to a variant (by weight, or by routing key), validates the rows against
+ * Serves one prediction request and answers with the response's JSON (written once: sent as is, and captured as is): routes it to a variant (by weight, or by routing key), validates the rows against
  * that variant's signature, batches them with other requests, and records the request's metrics.
  */
 export async function predict(
   registry: EndpointRegistry,
   metrics: RuntimeMetrics,
-  request: { endpointName: string; body: unknown; text?: string; routingKeyHeader?: string },
+  request: { endpointName: string; body: unknown; text: string; routingKeyHeader?: string },
   capturer?: Capturer,
-): Promise<PredictAnswer> {
+): Promise<string> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
   const endpoint = registry.get(request.endpointName);
@@ -146,9 +171,11 @@ export async function predict(
       latencyMs: performance.now() - started,
       captureProbability: endpoint.capture.rate,
       predictedAtMs: arrivedAtMs,
-      texts: request.text === undefined ? undefined : { request: request.text, response: json },
+      texts: capturableWhole(body, request.text, variant.config.signature.inputs.length)
+        ? { request: request.text, response: json }
+        : undefined,
     });
-    return { response, json };
+    return json;
   } catch (error) {
     status = error instanceof RuntimeError ? error.status : 500;
     throw error;

@@ -1,7 +1,7 @@
 import type { LabelValue } from "@/contracts/labels";
 import { DEMO_LABEL_CREWS } from "@/prisma/seed/demo-catalog";
 import { actorOf } from "@/server/auth/actor";
-import { AppError } from "@/server/errors";
+import { AppError, notFound } from "@/server/errors";
 import { enqueue } from "@/server/jobs/define-job";
 import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { actingAs, type ServiceContext, type SystemContext } from "@/server/services/context";
@@ -146,7 +146,7 @@ export function demoLabelling(system: SystemContext, truths: DemoTruths, random:
         "DEMO: production predictions sampled by the DEMO review queue, labelled by two DEMO annotators with the " +
         "traffic generator's true values and accepted by a DEMO reviewer",
     });
-    await updateLabelQueue(queue.crew.annotators[0]!, { queueId: queue.queueId, dailyBudget: DEMO_BUDGET.after });
+    await lowerBudget(queue);
     return "frozen";
   }
 
@@ -156,22 +156,42 @@ export function demoLabelling(system: SystemContext, truths: DemoTruths, random:
       const summary: LabellingStep = { labelled: 0, reviewed: 0, frozen: [] };
       for (const queue of queues) {
         if (finished.has(queue.queueId)) continue;
-        if ((await freezeWhenReady(queue)) === "exists") {
-          finished.add(queue.queueId);
-          continue;
-        }
-        await requestSampling(queue.queueId);
-        for (const [index, annotator] of queue.crew.annotators.entries())
-          summary.labelled += await labelAs(annotator, index, queue.queueId);
-        summary.reviewed += await review(queue.crew.reviewer, queue);
-        if ((await freezeWhenReady(queue)) === "frozen") {
-          finished.add(queue.queueId);
-          summary.frozen.push(queue.modelName);
-        }
+        // One queue's trouble never stops the others: a queue deleted meanwhile is looked up afresh next step, and
+        // one whose labels cannot be frozen (a person accepted something the golden set refuses) is left to people.
+        await stepQueue(queue, summary).catch((error: unknown) => {
+          if (!(error instanceof AppError) || (error.code !== "NOT_FOUND" && error.code !== "BAD_REQUEST")) throw error;
+          if (error.code === "NOT_FOUND") queues = [];
+          else finished.add(queue.queueId);
+          console.error(`DEMO labelling: ${queue.modelName}: ${error.message}`);
+        });
       }
       return summary;
     },
   };
+
+  async function stepQueue(queue: DemoQueue, summary: LabellingStep) {
+    if ((await freezeWhenReady(queue)) === "exists") {
+      await lowerBudget(queue);
+      finished.add(queue.queueId);
+      return;
+    }
+    await requestSampling(queue.queueId);
+    for (const [index, annotator] of queue.crew.annotators.entries())
+      summary.labelled += await labelAs(annotator, index, queue.queueId);
+    summary.reviewed += await review(queue.crew.reviewer, queue);
+    if ((await freezeWhenReady(queue)) === "frozen") {
+      finished.add(queue.queueId);
+      summary.frozen.push(queue.modelName);
+    }
+  }
+
+  /** Once the golden set exists, what is sampled waits for people: the budget drops (again, if a stop came between). */
+  async function lowerBudget(queue: DemoQueue) {
+    const row = await system.db.labelQueue.findUnique({ where: { id: queue.queueId }, select: { dailyBudget: true } });
+    if (!row) throw notFound("Label queue");
+    if (row.dailyBudget === DEMO_BUDGET.building)
+      await updateLabelQueue(queue.crew.annotators[0]!, { queueId: queue.queueId, dailyBudget: DEMO_BUDGET.after });
+  }
 }
 
 async function createDemoQueue(owner: ServiceContext, modelName: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/contracts/prediction-capture";
-import { CaptureBuffer, type CapturedRequest } from "@/runtime/capture/capture-buffer";
+import { CaptureBuffer, MAX_ENTRY_CHARS, type CapturedRequest } from "@/runtime/capture/capture-buffer";
+import { capturableWhole, MAX_WHOLE_CAPTURE_CHARS } from "@/runtime/serving/predict";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
 import { CaptureGroups, captureBatchJson, captureRowJson, type PendingCapture } from "@/runtime/capture/capture-batch";
@@ -362,13 +363,12 @@ describe("requests captured whole, as their texts", () => {
     expect(record!.inputs).toEqual({ amount: 9, postcode: null });
   });
 
-  it("are captured row by row when only some rows are drawn or the body is far larger than its rows", () => {
+  it("are captured row by row when only some rows are drawn, or when the serving path offers no texts", () => {
     const counts = new CaptureCounts();
     const buffer = new CaptureBuffer(100, counts);
     const draws = [0.1, 0.9];
     new Capturer(buffer, counts, () => draws.shift()!).capture(withTexts(request(2, 0.5)));
-    const padded = withTexts(request(1), { rows: [{ amount: 1, postcode: "x", padding: "p".repeat(5_000) }] });
-    new Capturer(buffer, counts).capture(padded);
+    new Capturer(buffer, counts).capture(request(1));
     expect(buffer.take(100).map((entry) => [entry.rows, entry.whole])).toEqual([
       [1, false],
       [1, false],
@@ -424,5 +424,56 @@ describe("the loader's reading of whole requests", () => {
     expect(reasons([[1, 0, good[2], twoIds]])[0]).toMatch(/answered with 2 ids/);
     expect(reasons([[1, 0, good[2]]])[0]).toMatch(/is \[latencyMs, predictedAtMs, request, response\]/);
     expect(reasons([[1, 0, { rows: [{}], correlationIds: "x" }, good[3]]])[0]).toMatch(/correlation/);
+  });
+});
+
+describe("what may be captured whole, and how much", () => {
+  const body = (fields: Record<string, unknown>) => ({
+    rows: [{ amount: 1, postcode: "x" }],
+    onlyRowsAndIds: true,
+    ...fields,
+  });
+
+  it("only bodies of the signature's inputs and correlation ids, and not too large", () => {
+    expect(capturableWhole(body({}), "{}", 2)).toBe(true);
+    expect(capturableWhole(body({ onlyRowsAndIds: false }), "{}", 2)).toBe(false);
+    expect(capturableWhole(body({ rows: [{ amount: 1, postcode: "x", customerId: "c-1" }] }), "{}", 2)).toBe(false);
+    expect(capturableWhole(body({}), "x".repeat(MAX_WHOLE_CAPTURE_CHARS + 1), 2)).toBe(false);
+  });
+
+  it("keeps a stream entry under MAX_ENTRY_CHARS and the buffer under its character bound, dropping and counting", () => {
+    const counts = new CaptureCounts();
+    const big = (i: number) =>
+      withTexts({ ...request(1), predictionIds: [ID(i)] }, { rows: [{ amount: i, postcode: "p".repeat(300_000) }] });
+    const buffer = new CaptureBuffer(100, counts, 1_000_000);
+    const capturer = new Capturer(buffer, counts);
+    for (let i = 0; i < 5; i++) capturer.capture(big(i));
+    expect(buffer.size).toBe(4);
+    expect(totals(counts)).toEqual({ dropped_buffer_full: 1 });
+    const first = buffer.take(1_000);
+    expect(first.length).toBe(3);
+    expect(first.reduce((sum, entry) => sum + entry.json.length, 0)).toBeLessThanOrEqual(MAX_ENTRY_CHARS);
+    expect(buffer.take(1_000)).toHaveLength(1);
+  });
+
+  it("reads hostile groups without throwing: non-string input names are refused, prototype names are not inherited", () => {
+    const hostile = {
+      groups: [{ endpoint: "e", variant: "v", captureProbability: 1, inputs: [{ toString: 1 }], rows: [] }],
+    };
+    expect(expandCaptureBatch(hostile)[0]).toMatchObject({ reason: expect.stringContaining('"inputs" (names)') });
+    const proto = {
+      groups: [
+        {
+          endpoint: "e",
+          variant: "v",
+          captureProbability: 1,
+          inputs: ["constructor"],
+          rows: [],
+          requests: [[1, 0, { row: {} }, { predictionIds: [ID(1)], predictions: [{}] }]],
+        },
+      ],
+    };
+    const [item] = expandCaptureBatch(proto);
+    expect(item).toMatchObject({ record: { inputs: { constructor: null } } });
   });
 });
