@@ -5,6 +5,7 @@ import { CaptureCounts } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
+import { FRAUD_FEATURES } from "@/training/fraud-data";
 
 // A micro-benchmark of what capture adds to one served one-row request, in one process, without HTTP, the model or
 // Redis (`npx tsx bench/runtime/capture-micro.ts`): each simulated request parses a fraud row's JSON body, allocates
@@ -16,18 +17,7 @@ const REQUESTS = Number(process.env.MICRO_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 7);
 const LINGER_REQUESTS = Number(process.env.MICRO_LINGER_REQUESTS ?? 1_000);
 const GARBAGE_BYTES = Number(process.env.MICRO_GARBAGE_BYTES ?? 8_000);
-const FEATURES = [
-  "amount",
-  "hour",
-  "merchant_risk",
-  "tx_count_1h",
-  "tx_count_24h",
-  "distance_from_home_km",
-  "distance_from_last_tx_km",
-  "account_age_days",
-  "is_online",
-  "is_foreign",
-];
+const FEATURES = FRAUD_FEATURES;
 const INPUTS = FEATURES.map((name) => ({ name }));
 const BODIES = Array.from({ length: 64 }, (_, i) =>
   JSON.stringify({

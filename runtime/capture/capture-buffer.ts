@@ -32,18 +32,18 @@ export type CapturedRequest = {
   texts?: CapturedTexts;
 };
 
-/**
- * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
- * past `capacity` waiting rows, new rows are dropped and counted (`dropped_buffer_full`).
- * An accepted row is serialised when it is offered, so the buffer holds one short string per row and no reference to
- * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
- * linger and surviving (being copied by) the young-generation collections in between.
- */
 /** What one stream entry (one XADD) may hold at most, in characters of JSON, whatever its row count. */
 export const MAX_ENTRY_CHARS = 1024 * 1024;
 /** What the buffer may hold at most, in characters of JSON, besides its row capacity. */
 export const DEFAULT_MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
 
+/**
+ * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
+ * past `capacity` waiting rows or `maxChars` of JSON, new rows are dropped and counted (`dropped_buffer_full`).
+ * An accepted row is serialised when it is offered, so the buffer holds one short string per row and no reference to
+ * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
+ * linger and surviving (being copied by) the young-generation collections in between.
+ */
 export class CaptureBuffer {
   private entries: PendingCapture[] = [];
   private rowCount = 0;

@@ -56,17 +56,17 @@ export class CaptureFlusher {
 
   /** Counts each row of the batch once, a run of entries of the same endpoint at a time. */
   private count(batch: readonly PendingCapture[], outcome: CaptureOutcome) {
-    let start = 0;
+    let endpoint = batch[0]?.group.endpoint;
     let rows = 0;
-    for (let i = 0; i <= batch.length; i++) {
-      if (i < batch.length && batch[i]!.group.endpoint === batch[start]!.group.endpoint) {
-        rows += batch[i]!.rows;
-        continue;
+    for (const entry of batch) {
+      if (entry.group.endpoint !== endpoint) {
+        this.counts.add(endpoint!, outcome, rows);
+        endpoint = entry.group.endpoint;
+        rows = 0;
       }
-      if (rows > 0) this.counts.add(batch[start]!.group.endpoint, outcome, rows);
-      start = i;
-      rows = i < batch.length ? batch[i]!.rows : 0;
+      rows += entry.rows;
     }
+    if (endpoint !== undefined) this.counts.add(endpoint, outcome, rows);
   }
 
   /** Stops the loop and flushes what is waiting (dropping it if the sink is down). */

@@ -7,7 +7,8 @@ export type Draw = () => number;
 /**
  * Decides, per predicted row, whether it is captured (probability = the endpoint's capture rate) and queues the
  * chosen rows: a request whose rows are all chosen, and whose texts the serving path offers (see predict.ts,
- * capturableWhole), as its request and response texts (nothing to format); others row by row. Never throws and never waits: it runs on the request path after the answer is ready.
+ * capturableWhole), as its request and response texts (nothing to format); others row by row. Never throws and never
+ * waits: it runs on the request path after the answer is ready.
  * Without a capture destination (`buffer` undefined) every row is counted as `capture_off`.
  */
 export class Capturer {

@@ -14,8 +14,8 @@ import { closeQueues } from "@/server/jobs/define-job";
 // `npm start` runs this unless MODELPORT_DEMO_TRAFFIC=0: DEMO predictions to the demo models' endpoints on the local
 // runtime, and later DEMO outcomes for a share of them (the synthetic rows' true values) through the feedback API,
 // so the latency, cost, drift and quality dashboards and the label queues have data within minutes; DEMO label crews
-// label and review part of the sampled predictions and freeze a reviewed golden set per model (demo-labelling.ts). Everything it
-// sends goes through the same runtime and REST API as real traffic; it is labelled DEMO where it shows.
+// label and review part of the sampled predictions and freeze a reviewed golden set per model (demo-labelling.ts).
+// Everything it sends goes through the same runtime, services and REST API as real traffic; it is labelled DEMO.
 const ROUND_SECONDS = 300;
 const RATE = 2;
 const BATCH = 4;
@@ -77,8 +77,7 @@ async function labellingLoop() {
   while (!abort.signal.aborted) {
     await sleep(LABELLING_EVERY_MS, undefined, { signal: abort.signal }).catch(() => undefined);
     if (abort.signal.aborted || truths.size === 0) continue;
-    // Like the feedback loop: a failed step (the database restarting, a person deleting the queue) is reported and
-    // the next step tries again.
+    // Like the feedback loop: a failed step (the database restarting) is reported and the next step tries again.
     const step = await labelling.step().then(
       (summary) => summary,
       (error: unknown) => {
