@@ -11,7 +11,12 @@ export type CaptureSettings = {
   batchRecords: number;
   /** How long the flusher lets a partial batch fill before appending it: fewer, larger XADDs under load. */
   lingerMs: number;
-  /** The stream is trimmed to about this many entries (XADD MAXLEN ~): a stalled loader cannot fill Redis. */
+  /**
+   * The stream is trimmed to about this many entries (XADD MAXLEN ~), so a stalled loader cannot fill Redis: an entry
+   * is one flushed batch (at most MAX_ENTRY_BYTES), so Redis holds at most about this many MiB of capture; the flusher
+   * appends at most ~20 entries a second (one per linger) plus one per full batch, so the default keeps roughly the
+   * last 1–2 minutes of capture while the loader is down. The loader deletes what it loaded.
+   */
   maxStreamLength: number;
 };
 
@@ -73,7 +78,7 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       bufferRecords: positiveInteger("RUNTIME_CAPTURE_BUFFER_RECORDS", 50_000),
       batchRecords: positiveInteger("RUNTIME_CAPTURE_BATCH_RECORDS", 1_000),
       lingerMs: positiveInteger("RUNTIME_CAPTURE_LINGER_MS", 50),
-      maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 20_000),
+      maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 2_000),
     },
   };
 }

@@ -5,13 +5,9 @@ import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { CaptureLoader } from "@/server/services/capture/loader";
-import {
-  CaptureGroups,
-  captureBatchJson,
-  captureRequestJson,
-  captureRowJson,
-  type PendingCapture,
-} from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureRowJson, PendingBatch } from "@/runtime/capture/capture-batch";
+import { MAX_ENTRY_BYTES } from "@/runtime/capture/capture-buffer";
+import { ArenaPool } from "@/runtime/capture/byte-arena";
 
 // bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
 // flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them
@@ -37,8 +33,8 @@ const INPUTS = [...FEATURES, "postcode"].map((name) => ({ name }));
 
 const groups = new CaptureGroups();
 
-/** One served one-row request as the runtime's capture buffer holds it. */
-function pendingRow(i: number, now: number): PendingCapture {
+/** Adds one served one-row request to the batch, as the runtime's capture buffer does. */
+function addServedRow(batch: PendingBatch, i: number, now: number) {
   const row = { ...Object.fromEntries(FEATURES.map((f, k) => [f, (i * (k + 3)) % 1000])), postcode: "01001" };
   const predictionId = randomUUID();
   const prediction = { probability: (i % 1000) / 1000 };
@@ -57,20 +53,22 @@ function pendingRow(i: number, now: number): PendingCapture {
     predictedAtMs: now - (i % 3) * 3_600_000,
   };
   const group = groups.of(request);
-  if (FORMAT === "rows") return { group, json: captureRowJson(request, 0), rows: 1, whole: false };
+  if (FORMAT === "rows") return batch.addRow(group, captureRowJson(request, 0));
   const texts = {
-    request: JSON.stringify({ row, correlationId: `tx-${i}` }),
-    response: JSON.stringify({
-      predictionId,
-      predictionIds: [predictionId],
-      endpoint: request.endpoint,
-      variant: request.variant,
-      modelName: request.modelName,
-      modelVersion: request.modelVersion,
-      predictions: [prediction],
-    }),
+    request: Buffer.from(JSON.stringify({ row, correlationId: `tx-${i}` })),
+    response: Buffer.from(
+      JSON.stringify({
+        predictionId,
+        predictionIds: [predictionId],
+        endpoint: request.endpoint,
+        variant: request.variant,
+        modelName: request.modelName,
+        modelVersion: request.modelVersion,
+        predictions: [prediction],
+      }),
+    ),
   };
-  return { group, json: captureRequestJson(request, texts), rows: 1, whole: true };
+  return batch.addRequest(group, request, texts);
 }
 
 const { database } = await freshBenchDatabase("modelport_bench_capture");
@@ -82,8 +80,10 @@ try {
   for (let i = 0; i < RECORDS; i += ENTRY_RECORDS * 10) {
     const pipeline = redis.pipeline();
     for (let e = i; e < Math.min(RECORDS, i + ENTRY_RECORDS * 10); e += ENTRY_RECORDS) {
-      const rows = Array.from({ length: Math.min(ENTRY_RECORDS, RECORDS - e) }, (_, k) => pendingRow(e + k, now));
-      pipeline.xadd(streamKey, "*", "batch", captureBatchJson(rows));
+      // A pool per entry, never released: the pipeline writes the entries' bytes only when it runs.
+      const batch = new PendingBatch(MAX_ENTRY_BYTES, new ArenaPool());
+      for (let k = e; k < Math.min(RECORDS, e + ENTRY_RECORDS); k++) addServedRow(batch, k, now);
+      pipeline.xadd(streamKey, "*", "batch", batch.toBytes());
     }
     await pipeline.exec();
   }

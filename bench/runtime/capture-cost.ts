@@ -63,7 +63,11 @@ export function bootstrapMedian(
 
 /**
  * The runtime's throughput with capture at 100 % (every row XADDed to a Redis Stream by the background flusher) and
- * with capture off (no capture Redis), same model and load, one after the other, each after its own warm-up.
+ * with capture off (no capture Redis), same model and load. Both runtimes are started once and stay up, each warmed
+ * up, and the load goes to one, then the other, `rounds` times (the order alternating), so each round compares two
+ * runs seconds apart: this shared two-core machine's speed drifts by ±20 % over minutes, more than the difference
+ * being measured, and a pair of neighbouring runs sees the same machine. The stream is trimmed to ~100 entries as it
+ * is written (MAXLEN), as the loader's deletes keep it small in production, so Redis does not grow by gigabytes.
  */
 export async function measureCaptureCost(options: {
   directory: string;
@@ -75,54 +79,63 @@ export async function measureCaptureCost(options: {
 }): Promise<CaptureCost> {
   const streamKey = `bench:runtime-capture:${randomBytes(4).toString("hex")}`;
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  const run = async (env: Record<string, string>) => {
+  const start = async (env: Record<string, string>) => {
     const runtime = await startRuntime(env);
-    try {
-      const target = new LocalRuntimeTarget({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
-      await target.client.putEndpoint("bench-fraud", {
-        variants: [
-          {
-            variantName: "fraud-gbt-v1",
-            modelName: "fraud-gbt",
-            modelVersion: 1,
-            modelPath: path.join(options.directory, options.entry.file),
-            sha256: options.entry.sha256,
-            signature: options.entry.signature,
-            weight: 100,
-          },
-        ],
-        capture: { rate: 1 },
-      });
-      const url = `${runtime.baseUrl}/v1/endpoints/bench-fraud/predict`;
-      await wrk(url, options.script, options.connections, 2);
+    const target = new LocalRuntimeTarget({ baseUrl: runtime.baseUrl, controlToken: runtime.controlToken });
+    await target.client.putEndpoint("bench-fraud", {
+      variants: [
+        {
+          variantName: "fraud-gbt-v1",
+          modelName: "fraud-gbt",
+          modelVersion: 1,
+          modelPath: path.join(options.directory, options.entry.file),
+          sha256: options.entry.sha256,
+          signature: options.entry.signature,
+          weight: 100,
+        },
+      ],
+      capture: { rate: 1 },
+    });
+    const url = `${runtime.baseUrl}/v1/endpoints/bench-fraud/predict`;
+    await wrk(url, options.script, options.connections, 3);
+    const measure = async (): Promise<CaptureRun> => {
       const before = cpuNow(runtime.pid);
       const load = await wrk(url, options.script, options.connections, options.seconds);
       const after = cpuNow(runtime.pid);
       const per1k = (key: keyof CpuPer1k) =>
         ((after[key] - before[key]) / (load.requestsPerSecond * options.seconds)) * 1000;
       return { ...load, cpuPer1k: { runtime: per1k("runtime"), redis: per1k("redis"), machine: per1k("machine") } };
-    } finally {
-      await runtime.stop();
-    }
+    };
+    return { measure, stop: runtime.stop };
   };
-  // Alternating rounds, each setup's median reported: one run of a freshly started runtime varies by ±20 % on a
-  // shared two-core machine, more than the difference being measured.
+  const off = await start({ RUNTIME_CAPTURE_REDIS_URL: "" });
+  const full = await start({
+    RUNTIME_CAPTURE_REDIS_URL: redisUrl,
+    CAPTURE_STREAM_KEY: streamKey,
+    RUNTIME_CAPTURE_MAX_STREAM_LENGTH: "100",
+  });
   const rounds: CaptureRound[] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    const off = await run({ RUNTIME_CAPTURE_REDIS_URL: "" });
-    const full = await run({ RUNTIME_CAPTURE_REDIS_URL: redisUrl, CAPTURE_STREAM_KEY: streamKey });
-    rounds.push({ off, full, cost: 1 - full.requestsPerSecond / off.requestsPerSecond });
-    console.log(describeRound(round, rounds.at(-1)!));
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      const offFirst = round % 2 === 0;
+      const first = await (offFirst ? off : full).measure();
+      const second = await (offFirst ? full : off).measure();
+      const [offRun, fullRun] = offFirst ? [first, second] : [second, first];
+      rounds.push({ off: offRun, full: fullRun, cost: 1 - fullRun.requestsPerSecond / offRun.requestsPerSecond });
+      console.log(describeRound(round, rounds.at(-1)!));
+    }
+  } finally {
+    await Promise.all([off.stop(), full.stop()]);
+    const redis = new Redis(redisUrl);
+    await redis.del(streamKey);
+    redis.disconnect();
   }
-  const off = medianRun(rounds.map((r) => r.off));
-  const full = medianRun(rounds.map((r) => r.full));
-  const redis = new Redis(redisUrl);
-  await redis.del(streamKey);
-  redis.disconnect();
+  const offMedian = medianRun(rounds.map((r) => r.off));
+  const fullMedian = medianRun(rounds.map((r) => r.full));
   return {
-    off,
-    full,
-    ratio: full.requestsPerSecond / off.requestsPerSecond,
+    off: offMedian,
+    full: fullMedian,
+    ratio: fullMedian.requestsPerSecond / offMedian.requestsPerSecond,
     rounds,
     roundCost: bootstrapMedian(rounds.map((r) => r.cost)),
   };

@@ -11,8 +11,8 @@ import { FRAUD_FEATURES } from "@/training/fraud-data";
 // Redis (`npx tsx bench/runtime/capture-micro.ts`): each simulated request parses a fraud row's JSON body, allocates
 // what serving allocates besides (GARBAGE_BYTES of short-lived objects, so young-generation collections run as often
 // as under load), makes a prediction object, an id and the response text, and, with capture on, calls the capturer as predict.ts does;
-// every LINGER_REQUESTS requests (50 ms at 20,000 requests/s) the flusher serialises the waiting rows to a sink that
-// discards them. Reported: µs per request with capture off and on (alternating, median of ROUNDS), and GC time.
+// every LINGER_REQUESTS requests (50 ms at 20,000 requests/s) the flusher sends the waiting batch to a sink that
+// discards it. Reported: µs per request with capture off and on (alternating, median of ROUNDS), and GC time.
 const REQUESTS = Number(process.env.MICRO_REQUESTS ?? 200_000);
 const ROUNDS = Number(process.env.MICRO_ROUNDS ?? 7);
 const LINGER_REQUESTS = Number(process.env.MICRO_LINGER_REQUESTS ?? 1_000);
@@ -20,9 +20,11 @@ const GARBAGE_BYTES = Number(process.env.MICRO_GARBAGE_BYTES ?? 8_000);
 const FEATURES = FRAUD_FEATURES;
 const INPUTS = FEATURES.map((name) => ({ name }));
 const BODIES = Array.from({ length: 64 }, (_, i) =>
-  JSON.stringify({
-    row: Object.fromEntries(FEATURES.map((f, k) => [f, Math.round(((i + 1) * (k + 7) * 37.77) % 977) / 7])),
-  }),
+  Buffer.from(
+    JSON.stringify({
+      row: Object.fromEntries(FEATURES.map((f, k) => [f, Math.round(((i + 1) * (k + 7) * 37.77) % 977) / 7])),
+    }),
+  ),
 );
 
 const sink: CaptureSink = { ready: true, append: () => Promise.resolve(true), close: async () => {} };
@@ -32,30 +34,29 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 }).observe({ entryTypes: ["gc"] });
 
-let sinkChars = 0;
+let sinkBytes = 0;
 async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerRequest: number }> {
   const counts = new CaptureCounts();
-  const buffer = new CaptureBuffer(100_000, counts);
+  const buffer = new CaptureBuffer(100_000, counts, { batchRows: 1_000 });
   const flusher = new CaptureFlusher(
     buffer,
-    { ...sink, append: (b) => ((sinkChars += b.length), Promise.resolve(true)) },
+    { ...sink, append: (b) => ((sinkBytes += b.length), Promise.resolve(true)) },
     counts,
-    1_000,
   );
   const capturer = capture ? new Capturer(buffer, counts) : undefined;
   let keep = 0;
   const gcBefore = gcMs;
   const started = performance.now();
   for (let i = 0; i < REQUESTS; i++) {
-    const text = BODIES[i % BODIES.length]!;
-    const body = JSON.parse(text) as { row: Record<string, number> };
+    const bytes = BODIES[i % BODIES.length]!;
+    const body = JSON.parse(bytes.toString("utf8")) as { row: Record<string, number> };
     const garbage: unknown[] = [];
     for (let b = 0; b < GARBAGE_BYTES; b += 80) garbage.push({ a: i, b: "x", c: [b, b + 1] });
     keep += garbage.length;
     const rows = [body.row];
     const predictions = [{ probability: (body.row.amount! % 100) / 100 }];
     const predictionIds = [randomUUID()];
-    const response = JSON.stringify({ predictionId: predictionIds[0], predictionIds, predictions });
+    const response = Buffer.from(JSON.stringify({ predictionId: predictionIds[0], predictionIds, predictions }));
     capturer?.capture({
       endpoint: "bench-fraud",
       variant: "fraud-gbt-v1",
@@ -69,7 +70,7 @@ async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerReq
       latencyMs: performance.now() - started,
       captureProbability: 1,
       predictedAtMs: Date.now(),
-      texts: { request: text, response },
+      texts: { request: bytes, response },
     });
     if (i % LINGER_REQUESTS === LINGER_REQUESTS - 1) await flusher.flushOnce();
   }
@@ -99,5 +100,5 @@ for (let round = 0; round < ROUNDS; round++) {
   );
 }
 console.log(
-  `median: off ${median(off).toFixed(2)} µs/req (gc ${median(offGc).toFixed(2)}), on ${median(on).toFixed(2)} µs/req (gc ${median(onGc).toFixed(2)}); capture adds ${(median(on) - median(off)).toFixed(2)} µs/req; ${(sinkChars / (REQUESTS * (ROUNDS + 1))).toFixed(0)} bytes/row`,
+  `median: off ${median(off).toFixed(2)} µs/req (gc ${median(offGc).toFixed(2)}), on ${median(on).toFixed(2)} µs/req (gc ${median(onGc).toFixed(2)}); capture adds ${(median(on) - median(off)).toFixed(2)} µs/req; ${(sinkBytes / (REQUESTS * (ROUNDS + 1))).toFixed(0)} bytes/row`,
 );

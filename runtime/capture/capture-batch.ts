@@ -1,5 +1,6 @@
 import type { CaptureBatchGroup } from "@/contracts/prediction-capture";
 import type { CapturedRequest } from "@/runtime/capture/capture-buffer";
+import type { ArenaPool, ByteArena } from "@/runtime/capture/byte-arena";
 
 /**
  * What a group of captured rows shares (contracts/prediction-capture.ts, CaptureBatchGroup without its rows): rows of
@@ -13,15 +14,9 @@ export type CaptureGroup = {
   readonly modelVersion: number | undefined;
   readonly captureProbability: number;
   readonly inputs: ReadonlyArray<{ name: string }>;
-  /** The group's header as JSON up to where `"rows":[` follows: `{"endpoint":…,"inputs":[…],`. */
-  readonly headJson: string;
+  /** The group's header as JSON (UTF-8) up to where `"rows":[` follows: `{"endpoint":…,"inputs":[…],`. */
+  readonly headBytes: Buffer;
 };
-
-/**
- * What waits for the flusher, already serialised: one row (a CaptureBatchRow as JSON, `rows` = 1) or a request
- * captured whole (a CaptureBatchRequest as JSON, `whole`, `rows` = its row count).
- */
-export type PendingCapture = { group: CaptureGroup; json: string; rows: number; whole: boolean };
 
 const MAX_GROUPS = 1_000;
 
@@ -71,18 +66,17 @@ function newGroup(request: CapturedRequest): CaptureGroup {
     modelVersion: request.modelVersion,
     captureProbability: request.captureProbability,
     inputs: request.inputs,
-    headJson: JSON.stringify(header).slice(0, -1) + ",",
+    headBytes: Buffer.from(JSON.stringify(header).slice(0, -1) + ","),
   };
 }
 
 /**
  * One captured row as a CaptureBatchRow in JSON (contracts/prediction-capture.ts): [id, requestId or null, rowIndex,
- * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Written when
- * the row is offered, so the buffer holds one flat string per row instead of references to the request's objects.
+ * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Written (as
+ * bytes) when the row is offered, so the buffer holds no reference to the request's objects.
  * Inputs are the caller's values of the signature's inputs, as sent and validated: a string feature such as "01001"
  * stays a string. The latency is kept to the microsecond (fewer digits to format).
- * One JSON.stringify of a short array on purpose: a row concatenated by hand from pieces measured slower, its string
- * being a rope of ~25 pieces that each young-generation collection copies until the batch is joined. Most of the cost
+ * One JSON.stringify of a short array on purpose: a row concatenated by hand from pieces measured slower. Most of the cost
  * is formatting the floating-point features and outputs (~half of it), which any JSON form of the values pays.
  */
 export function captureRowJson(request: CapturedRequest, rowIndex: number): string {
@@ -104,35 +98,137 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
   ]);
 }
 
-/**
- * One flushed batch as the `batch` field of a stream entry (contracts/prediction-capture.ts, CaptureBatch): each
- * group's header written once, then its rows and its whole requests (already serialised), groups in the order their
- * first entry came.
- */
-export function captureBatchJson(batch: readonly PendingCapture[]): string {
-  const groups = new Map<CaptureGroup, { rows: string[]; requests: string[] }>();
-  for (const { group, json, whole } of batch) {
-    let parts = groups.get(group);
-    if (!parts) groups.set(group, (parts = { rows: [], requests: [] }));
-    (whole ? parts.requests : parts.rows).push(json);
-  }
-  const written: string[] = [];
-  for (const [group, { rows, requests }] of groups) {
-    const whole = requests.length > 0 ? `,"requests":[${requests.join(",")}]` : "";
-    written.push(`${group.headJson}"rows":[${rows.join(",")}]${whole}}`);
-  }
-  return `{"groups":[${written.join(",")}]}`;
-}
+/** The request body as received and the response body as sent (both JSON in UTF-8). */
+export type CapturedTexts = { request: Uint8Array; response: Uint8Array };
+
+type GroupEntries = { rows: ByteArena | undefined; requests: ByteArena | undefined; rowCount: number };
+
+const ascii = (text: string) => Buffer.from(text, "latin1");
+const BATCH_OPEN = ascii('{"groups":[');
+const ROWS_OPEN = ascii('"rows":[');
+const REQUESTS_OPEN = ascii(',"requests":[');
+const COMMA = ascii(",");
+const ARRAY_CLOSE = ascii("]");
+const GROUP_CLOSE = ascii("}");
+const BATCH_CLOSE = ascii("]}");
 
 /**
- * A request captured whole as a CaptureBatchRequest in JSON: the latency, the time, and the request and response
- * texts the serving thread already had, joined in as they are (both are JSON: the request's was parsed before it was
- * served, the response's written by JSON.stringify). Nothing is formatted or escaped here: escaping the two texts as
- * JSON strings cost ~1.7 µs a request, more than everything else capture does.
+ * One stream entry being filled (contracts/prediction-capture.ts, CaptureBatch): each group's rows and whole
+ * requests written as bytes when they are offered, the group's header once when the batch is sent. Groups come in the
+ * order of their first entry. An entry that would take a non-empty batch past `maxBytes` is refused (nothing of it
+ * kept), so a batch is at most `maxBytes` unless its one entry is larger.
  */
-export function captureRequestJson(request: CapturedRequest, texts: CapturedTexts): string {
-  return `[${Math.round(request.latencyMs * 1000) / 1000},${request.predictedAtMs},${texts.request},${texts.response}]`;
-}
+export class PendingBatch {
+  private readonly groups = new Map<CaptureGroup, GroupEntries>();
+  rows = 0;
+  bytes = 0;
 
-/** The request body as received and the response body as sent. */
-export type CapturedTexts = { request: string; response: string };
+  private output: ByteArena | undefined;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly pool: ArenaPool,
+  ) {}
+
+  /** Adds one captured row (its CaptureBatchRow JSON); false when it does not fit. */
+  addRow(group: CaptureGroup, json: string): boolean {
+    const entries = this.entriesOf(group);
+    const arena = (entries.rows ??= this.pool.get());
+    const before = arena.length;
+    if (before > 0) arena.writeAscii(",");
+    arena.writeText(json);
+    return this.kept(group, entries, arena, before, 1);
+  }
+
+  /**
+   * Adds a request captured whole as a CaptureBatchRequest: the latency, the time, and the request and response
+   * bytes joined in as they are (both are JSON: the request's was parsed before it was served, the response's
+   * written by JSON.stringify). Nothing is formatted or escaped: escaping the texts as JSON strings cost more than
+   * everything else capture does. False when it does not fit.
+   */
+  addRequest(group: CaptureGroup, request: CapturedRequest, texts: CapturedTexts): boolean {
+    const entries = this.entriesOf(group);
+    const arena = (entries.requests ??= this.pool.get());
+    const before = arena.length;
+    arena.writeAscii(before > 0 ? ",[" : "[");
+    arena.writeThousandths(Math.round(Math.max(0, request.latencyMs) * 1000));
+    arena.writeAscii(",");
+    arena.writeInteger(request.predictedAtMs);
+    arena.writeAscii(",");
+    arena.writeBytes(texts.request);
+    arena.writeAscii(",");
+    arena.writeBytes(texts.response);
+    arena.writeAscii("]");
+    return this.kept(group, entries, arena, before, request.predictions.length);
+  }
+
+  private entriesOf(group: CaptureGroup): GroupEntries {
+    let entries = this.groups.get(group);
+    if (!entries) this.groups.set(group, (entries = { rows: undefined, requests: undefined, rowCount: 0 }));
+    return entries;
+  }
+
+  private kept(group: CaptureGroup, entries: GroupEntries, arena: ByteArena, before: number, rows: number): boolean {
+    const added = arena.length - before;
+    if (this.rows > 0 && this.bytes + added > this.maxBytes) {
+      arena.truncate(before);
+      if (entries.rowCount === 0) {
+        this.groups.delete(group);
+        this.releaseEntries(entries);
+      }
+      return false;
+    }
+    entries.rowCount += rows;
+    this.rows += rows;
+    this.bytes += added;
+    return true;
+  }
+
+  /** Rows per endpoint, for counting their outcome once the batch is written or dropped. */
+  rowsByEndpoint(): Map<string, number> {
+    const rows = new Map<string, number>();
+    for (const [group, entries] of this.groups)
+      rows.set(group.endpoint, (rows.get(group.endpoint) ?? 0) + entries.rowCount);
+    return rows;
+  }
+
+  /**
+   * The batch as the `batch` field of a stream entry: the groups' headers around the bytes already written. A view
+   * into the batch's memory: valid until `release()`.
+   */
+  toBytes(): Buffer {
+    const out = (this.output ??= this.pool.get());
+    out.truncate(0);
+    out.writeBytes(BATCH_OPEN);
+    let first = true;
+    for (const [group, entries] of this.groups) {
+      if (!first) out.writeBytes(COMMA);
+      first = false;
+      out.writeBytes(group.headBytes);
+      out.writeBytes(ROWS_OPEN);
+      if (entries.rows) out.writeBytes(entries.rows.bytes());
+      out.writeBytes(ARRAY_CLOSE);
+      if (entries.requests) {
+        out.writeBytes(REQUESTS_OPEN);
+        out.writeBytes(entries.requests.bytes());
+        out.writeBytes(ARRAY_CLOSE);
+      }
+      out.writeBytes(GROUP_CLOSE);
+    }
+    out.writeBytes(BATCH_CLOSE);
+    return out.bytes();
+  }
+
+  /** Gives the batch's memory back to the pool; the batch is not used after it. */
+  release() {
+    for (const entries of this.groups.values()) this.releaseEntries(entries);
+    this.groups.clear();
+    if (this.output) this.pool.release(this.output);
+    this.output = undefined;
+  }
+
+  private releaseEntries(entries: GroupEntries) {
+    if (entries.rows) this.pool.release(entries.rows);
+    if (entries.requests) this.pool.release(entries.requests);
+  }
+}

@@ -1,12 +1,6 @@
 import type { CaptureCounts } from "@/runtime/capture/capture-counts";
-import {
-  CaptureGroups,
-  type CaptureGroup,
-  captureRequestJson,
-  captureRowJson,
-  type CapturedTexts,
-  type PendingCapture,
-} from "@/runtime/capture/capture-batch";
+import { ArenaPool } from "@/runtime/capture/byte-arena";
+import { CaptureGroups, captureRowJson, type CapturedTexts, PendingBatch } from "@/runtime/capture/capture-batch";
 import type { Prediction } from "@/contracts/runtime-predict";
 
 /** What one prediction request shares with each of its captured rows (built once per request). */
@@ -32,30 +26,44 @@ export type CapturedRequest = {
   texts?: CapturedTexts;
 };
 
-/** What one stream entry (one XADD) may hold at most, in characters of JSON, whatever its row count. */
-export const MAX_ENTRY_CHARS = 1024 * 1024;
-/** What the buffer may hold at most, in characters of JSON, besides its row capacity. */
-export const DEFAULT_MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
+/** What one stream entry (one XADD) may hold at most, in bytes of JSON, whatever its row count. */
+export const MAX_ENTRY_BYTES = 1024 * 1024;
+/** What the buffer may hold at most, in bytes of JSON, besides its row capacity. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+export type CaptureBufferLimits = {
+  /** Rows per batch (stream entry), unless one request captured whole has more: a request is never split. */
+  batchRows?: number;
+  maxBytes?: number;
+};
 
 /**
- * The bounded in-process queue between the request path and the flusher. `offer` never waits and never throws:
- * past `capacity` waiting rows or `maxChars` of JSON, new rows are dropped and counted (`dropped_buffer_full`).
- * An accepted row is serialised when it is offered, so the buffer holds one short string per row and no reference to
- * the request's objects: those die young, as they would without capture, instead of being kept for the flusher's
- * linger and surviving (being copied by) the young-generation collections in between.
+ * The bounded in-process queue between the request path and the flusher: batches of captured rows, each already
+ * written as the bytes of one stream entry. `offer` never waits and never throws: past `capacity` waiting rows or
+ * `maxBytes`, new rows are dropped and counted (`dropped_buffer_full`). Accepted rows are written when they are
+ * offered, so the buffer holds no reference to the request's objects or texts: those die young, as they would without
+ * capture, and what lingers until the flusher sends it is bytes outside the heap.
  */
 export class CaptureBuffer {
-  private entries: PendingCapture[] = [];
+  private readonly sealed: PendingBatch[] = [];
+  private open: PendingBatch;
   private rowCount = 0;
-  private chars = 0;
+  private byteCount = 0;
   private readonly groups = new CaptureGroups();
+  private readonly pool = new ArenaPool();
   private waiter: { rows: number; wake: () => void } | undefined;
+  readonly batchRows: number;
+  private readonly maxBytes: number;
 
   constructor(
     readonly capacity: number,
     private readonly counts: CaptureCounts,
-    private readonly maxChars = DEFAULT_MAX_BUFFERED_CHARS,
-  ) {}
+    limits: CaptureBufferLimits = {},
+  ) {
+    this.batchRows = limits.batchRows ?? 1_000;
+    this.maxBytes = limits.maxBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.open = new PendingBatch(MAX_ENTRY_BYTES, this.pool);
+  }
 
   /** Rows waiting (a request captured whole counts its rows). */
   get size(): number {
@@ -64,13 +72,20 @@ export class CaptureBuffer {
 
   /** Queues the request's rows at `indices`; returns how many were queued (the rest were dropped and counted). */
   offer(request: CapturedRequest, indices: readonly number[]): number {
-    const room = Math.max(0, this.capacity - this.rowCount);
-    const accepted = Math.min(room, indices.length);
+    const accepted = Math.min(Math.max(0, this.capacity - this.rowCount), indices.length);
     let queued = 0;
     if (accepted > 0) {
       const group = this.groups.of(request);
-      for (; queued < accepted && this.chars < this.maxChars; queued++)
-        this.push(group, captureRowJson(request, indices[queued]!), 1, false);
+      for (; queued < accepted && this.byteCount < this.maxBytes; queued++) {
+        const json = captureRowJson(request, indices[queued]!);
+        const bytesBefore = this.roomFor(1);
+        if (this.open.addRow(group, json)) this.added(1, bytesBefore);
+        else {
+          this.seal();
+          this.open.addRow(group, json);
+          this.added(1, 0);
+        }
+      }
     }
     return this.accepted(request, indices.length, queued);
   }
@@ -78,15 +93,35 @@ export class CaptureBuffer {
   /** Queues every row of a request as its texts, or none of them when they do not all fit (dropped and counted). */
   offerWhole(request: CapturedRequest, texts: CapturedTexts): number {
     const rows = request.predictions.length;
-    const fits = this.rowCount + rows <= this.capacity && this.chars < this.maxChars;
-    if (fits) this.push(this.groups.of(request), captureRequestJson(request, texts), rows, true);
+    const fits = this.rowCount + rows <= this.capacity && this.byteCount < this.maxBytes;
+    if (fits) {
+      const group = this.groups.of(request);
+      const bytesBefore = this.roomFor(rows);
+      if (this.open.addRequest(group, request, texts)) this.added(rows, bytesBefore);
+      else {
+        // Past the entry's byte bound: the entry goes first in a new batch, where it always fits.
+        this.seal();
+        this.open.addRequest(group, request, texts);
+        this.added(rows, 0);
+      }
+    }
     return this.accepted(request, rows, fits ? rows : 0);
   }
 
-  private push(group: CaptureGroup, json: string, rows: number, whole: boolean) {
-    this.entries.push({ group, json, rows, whole });
+  /** Seals the open batch when `rows` more would take it past its row bound; answers its bytes before the add. */
+  private roomFor(rows: number): number {
+    if (this.open.rows > 0 && this.open.rows + rows > this.batchRows) this.seal();
+    return this.open.bytes;
+  }
+
+  private added(rows: number, bytesBefore: number) {
     this.rowCount += rows;
-    this.chars += json.length;
+    this.byteCount += this.open.bytes - bytesBefore;
+  }
+
+  private seal() {
+    this.sealed.push(this.open);
+    this.open = new PendingBatch(MAX_ENTRY_BYTES, this.pool);
   }
 
   private accepted(request: CapturedRequest, offered: number, accepted: number): number {
@@ -95,30 +130,15 @@ export class CaptureBuffer {
     return accepted;
   }
 
-  /**
-   * Removes and returns the oldest waiting entries, up to `max` rows and MAX_ENTRY_CHARS of JSON (at least one entry,
-   * however large: a request captured whole is never split).
-   */
-  take(max: number): PendingCapture[] {
-    if (this.rowCount <= max && this.chars <= MAX_ENTRY_CHARS) {
-      const all = this.entries;
-      this.entries = [];
-      this.rowCount = 0;
-      this.chars = 0;
-      return all;
+  /** Removes and returns the oldest batch (sealing the one being filled when it is the only one), if any. */
+  take(): PendingBatch | undefined {
+    if (this.sealed.length === 0 && this.open.rows > 0) this.seal();
+    const batch = this.sealed.shift();
+    if (batch) {
+      this.rowCount -= batch.rows;
+      this.byteCount -= batch.bytes;
     }
-    let count = 0;
-    let rows = 0;
-    let chars = 0;
-    for (; count < this.entries.length; count++) {
-      const entry = this.entries[count]!;
-      if (count > 0 && (rows + entry.rows > max || chars + entry.json.length > MAX_ENTRY_CHARS)) break;
-      rows += entry.rows;
-      chars += entry.json.length;
-    }
-    this.rowCount -= rows;
-    this.chars -= chars;
-    return this.entries.splice(0, count);
+    return batch;
   }
 
   /** Resolves once at least `rows` rows are waiting (at once if they already are) or after `timeoutMs`. */

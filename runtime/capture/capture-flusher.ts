@@ -1,6 +1,6 @@
 import type { CaptureBuffer } from "@/runtime/capture/capture-buffer";
 import type { CaptureCounts, CaptureOutcome } from "@/runtime/capture/capture-counts";
-import { captureBatchJson, type PendingCapture } from "@/runtime/capture/capture-batch";
+import type { PendingBatch } from "@/runtime/capture/capture-batch";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 
 const IDLE_WAIT_MS = 100;
@@ -20,7 +20,6 @@ export class CaptureFlusher {
     private readonly buffer: CaptureBuffer,
     private readonly sink: CaptureSink,
     private readonly counts: CaptureCounts,
-    private readonly batchRecords: number,
     private readonly lingerMs = 0,
   ) {}
 
@@ -33,40 +32,31 @@ export class CaptureFlusher {
       await this.buffer.waitForRows(1, IDLE_WAIT_MS);
       // A partial batch waits up to lingerMs to fill: under load that makes one XADD of a full batch instead of many
       // small ones, which is most of what capture costs the runtime and Redis.
-      if (this.buffer.size > 0 && !this.stopped) await this.buffer.waitForRows(this.batchRecords, this.lingerMs);
+      if (this.buffer.size > 0 && !this.stopped) await this.buffer.waitForRows(this.buffer.batchRows, this.lingerMs);
       await this.flushOnce();
     }
   }
 
   /** Writes (or drops, when the sink is down) one batch; answers how many rows it handled. */
   async flushOnce(): Promise<number> {
-    const batch = this.buffer.take(this.batchRecords);
-    if (batch.length === 0) return 0;
-    const rows = batch.reduce((sum, entry) => sum + entry.rows, 0);
+    const batch = this.buffer.take();
+    if (!batch) return 0;
+    const { rows } = batch;
     if (!this.sink.ready) {
       this.count(batch, "dropped_redis_down");
+      batch.release();
       return rows;
     }
     this.inFlight = rows;
-    const appended = await this.sink.append(captureBatchJson(batch));
+    const appended = await this.sink.append(batch.toBytes());
     this.count(batch, appended ? "captured" : "dropped_redis_down");
+    batch.release();
     this.inFlight = 0;
     return rows;
   }
 
-  /** Counts each row of the batch once, a run of entries of the same endpoint at a time. */
-  private count(batch: readonly PendingCapture[], outcome: CaptureOutcome) {
-    let endpoint = batch[0]?.group.endpoint;
-    let rows = 0;
-    for (const entry of batch) {
-      if (entry.group.endpoint !== endpoint) {
-        this.counts.add(endpoint!, outcome, rows);
-        endpoint = entry.group.endpoint;
-        rows = 0;
-      }
-      rows += entry.rows;
-    }
-    if (endpoint !== undefined) this.counts.add(endpoint, outcome, rows);
+  private count(batch: PendingBatch, outcome: CaptureOutcome) {
+    for (const [endpoint, rows] of batch.rowsByEndpoint()) this.counts.add(endpoint, outcome, rows);
   }
 
   /** Stops the loop and flushes what is waiting (dropping it if the sink is down). */

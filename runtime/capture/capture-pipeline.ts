@@ -21,8 +21,8 @@ export function startCapture(
 ): CapturePipeline {
   const counts = metrics.captureCounts;
   if (!sink) return { capturer: new Capturer(undefined, counts), stop: async () => {} };
-  const buffer = new CaptureBuffer(settings.bufferRecords, counts);
-  const flusher = new CaptureFlusher(buffer, sink, counts, settings.batchRecords, settings.lingerMs);
+  const buffer = new CaptureBuffer(settings.bufferRecords, counts, { batchRows: settings.batchRecords });
+  const flusher = new CaptureFlusher(buffer, sink, counts, settings.lingerMs);
   metrics.captureBufferSize.read = () => buffer.size + flusher.inFlight;
   flusher.start();
   return {

@@ -4,8 +4,8 @@ import { Redis } from "ioredis";
 export type CaptureSink = {
   /** False while the destination is unreachable: the flusher then drops (and counts) instead of writing. */
   readonly ready: boolean;
-  /** Appends one batch (a CaptureBatch as JSON) as one entry; answers whether it was appended. Never rejects. */
-  append(batch: string): Promise<boolean>;
+  /** Appends one batch (a CaptureBatch as UTF-8 JSON) as one entry; answers whether it was appended. Never rejects. */
+  append(batch: Buffer): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -45,7 +45,7 @@ export class RedisStreamSink implements CaptureSink {
     return this.client.status === "ready";
   }
 
-  async append(batch: string): Promise<boolean> {
+  async append(batch: Buffer): Promise<boolean> {
     return this.client
       .xadd(this.streamKey, "MAXLEN", "~", this.maxLength, "*", "batch", batch)
       .then(() => true)

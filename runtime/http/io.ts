@@ -7,14 +7,14 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const tooLarge = () => new RuntimeError(413, `Request bodies are at most ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
 
-/** A JSON body and its text as received. */
-export type JsonBody = { body: unknown; text: string };
+/** A JSON body and its bytes as received. */
+export type JsonBody = { body: unknown; bytes: Buffer };
 
 function parseJson(chunks: Buffer[], size: number): JsonBody {
   if (size === 0) throw badRequest("The request needs a JSON body");
-  const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString("utf8");
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   try {
-    return { body: JSON.parse(text), text };
+    return { body: JSON.parse(bytes.toString("utf8")), bytes };
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${errorMessage(error)}`);
   }
@@ -70,8 +70,8 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   sendJsonText(response, status, JSON.stringify(body));
 }
 
-/** Sends JSON already written as text. */
-export function sendJsonText(response: ServerResponse, status: number, text: string) {
+/** Sends JSON already written, as text or UTF-8 bytes. */
+export function sendJsonText(response: ServerResponse, status: number, text: string | Buffer) {
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(text),

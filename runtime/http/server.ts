@@ -131,11 +131,11 @@ async function servePredict(
   if (request.method !== "POST") methodNotAllowed(["POST"]);
   authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
-  const { body, text } = await readJsonBody(request);
+  const { body, bytes } = await readJsonBody(request);
   const json = await predict(
     deps.registry,
     deps.metrics,
-    { endpointName, body, text, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
+    { endpointName, body, bytes, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
     deps.capturer,
   );
   sendJsonText(response, 200, json);

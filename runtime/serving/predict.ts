@@ -23,19 +23,19 @@ type PredictBody = {
 const ROWS_AND_IDS = new Set(["row", "rows", "correlationId", "correlationIds"]);
 
 /**
- * The most request text a request captured whole may have: it goes into the capture stream as it is, so its size is
+ * The most request bytes a request captured whole may have: it goes into the capture stream as it is, so its size is
  * bounded here (larger requests are captured row by row: their signature inputs only).
  */
-export const MAX_WHOLE_CAPTURE_CHARS = 64 * 1024;
+export const MAX_WHOLE_CAPTURE_BYTES = 64 * 1024;
 
 /**
- * Whether the request's text holds nothing but the signature's inputs and correlation ids, and is small, so it may be
+ * Whether the request's body holds nothing but the signature's inputs and correlation ids, and is small, so it may be
  * captured as it is: a body carrying other fields (a routing key, caller context) is captured row by row instead, so
  * nothing outside the signature ever reaches the capture stream. Every input is in every row (validated), so a row
  * with as many fields as inputs has no other.
  */
-export function capturableWhole(body: PredictBody, text: string, inputCount: number): boolean {
-  if (!body.onlyRowsAndIds || text.length > MAX_WHOLE_CAPTURE_CHARS) return false;
+export function capturableWhole(body: PredictBody, bytes: Uint8Array, inputCount: number): boolean {
+  if (!body.onlyRowsAndIds || bytes.length > MAX_WHOLE_CAPTURE_BYTES) return false;
   for (const row of body.rows) if (Object.keys(row as object).length !== inputCount) return false;
   return true;
 }
@@ -115,15 +115,16 @@ async function serve(
 }
 
 /**
- * Serves one prediction request and answers with the response's JSON (written once: sent as is, and captured as is): routes it to a variant (by weight, or by routing key), validates the rows against
- * that variant's signature, batches them with other requests, and records the request's metrics.
+ * Serves one prediction request and answers with the response's JSON (as bytes when it is captured whole): routes it
+ * to a variant (by weight, or by routing key), validates the rows against that variant's signature, batches them with
+ * other requests, and records the request's metrics.
  */
 export async function predict(
   registry: EndpointRegistry,
   metrics: RuntimeMetrics,
-  request: { endpointName: string; body: unknown; text: string; routingKeyHeader?: string },
+  request: { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string },
   capturer?: Capturer,
-): Promise<string> {
+): Promise<string | Buffer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
   const endpoint = registry.get(request.endpointName);
@@ -158,6 +159,11 @@ export async function predict(
       predictions,
     };
     const json = JSON.stringify(response);
+    // With capture on, the answer is encoded once: sent as these bytes, and captured as them.
+    const texts =
+      capturer?.enabled && capturableWhole(body, request.bytes, variant.config.signature.inputs.length)
+        ? { request: request.bytes, response: Buffer.from(json) }
+        : undefined;
     capturer?.capture({
       endpoint: endpoint.name,
       variant: variantName,
@@ -171,11 +177,9 @@ export async function predict(
       latencyMs: performance.now() - started,
       captureProbability: endpoint.capture.rate,
       predictedAtMs: arrivedAtMs,
-      texts: capturableWhole(body, request.text, variant.config.signature.inputs.length)
-        ? { request: request.text, response: json }
-        : undefined,
+      texts,
     });
-    return json;
+    return texts?.response ?? json;
   } catch (error) {
     status = error instanceof RuntimeError ? error.status : 500;
     throw error;

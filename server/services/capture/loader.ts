@@ -54,8 +54,8 @@ export const deadLetterKey = (streamKey: string) => `${streamKey}:dead`;
 type ReadReply = Array<[stream: string, entries: StreamEntry[]]> | null;
 
 /**
- * Loads the capture stream into CapturedPrediction. Invariants: an entry is acknowledged (XACK) only after the
- * PostgreSQL transaction holding its row committed, or after it was copied to the dead-letter stream, so a crash
+ * Loads the capture stream into CapturedPrediction. Invariants: an entry is acknowledged (XACK) and deleted only
+ * after the PostgreSQL transaction holding its row committed, or after it was copied to the dead-letter stream, so a crash
  * loses nothing (the entry is read again); a row is inserted at most once however often its entry is delivered
  * (ON CONFLICT DO NOTHING on (id, predictedAt)); a bad record never blocks the entries behind it.
  */
@@ -166,8 +166,23 @@ export class CaptureLoader {
       this.observer.loaded?.(inserted);
       this.observer.duplicates?.(records.length - inserted);
     }
-    await this.redis.xack(this.options.streamKey, this.options.group, ...entries.map(([id]) => id));
+    await this.acknowledgeAndDelete(entries.map(([id]) => id));
     return entries.length;
+  }
+
+  /**
+   * Acknowledges loaded entries and deletes them from the stream in one transaction: an entry holds up to 1 MiB of
+   * batched rows, so entries kept until MAXLEN trimmed them would hold gigabytes of Redis memory in steady state.
+   */
+  private async acknowledgeAndDelete(ids: string[]) {
+    const { streamKey, group } = this.options;
+    const results = await this.redis
+      .multi()
+      .xack(streamKey, group, ...ids)
+      .xdel(streamKey, ...ids)
+      .exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (!results || failed) throw failed?.[0] ?? new Error("Acknowledging the loaded capture entries failed");
   }
 
   private async ensurePartitions(times: Date[]) {

@@ -59,6 +59,8 @@ describe("capture loader", () => {
     expect(loaded.reduce((a, b) => a + b, 0)).toBe(3000);
     expect(await capturedCount({ endpointName: endpoint.name })).toBe(3000);
     expect(await pendingCount(redis, key)).toBe(0);
+    // Loaded entries are deleted, not left for MAXLEN: an entry may hold a megabyte of batched rows.
+    expect(await redis.xlen(key)).toBe(0);
 
     const partitions = await listDayPartitions(db());
     for (let d = 0; d < 3; d++) {
@@ -92,7 +94,10 @@ describe("capture loader", () => {
     );
     const failing = new Proxy(redis, {
       get(target, property, receiver) {
-        if (property === "xack") return () => Promise.reject(new Error("killed before XACK"));
+        if (property === "multi")
+          return () => {
+            throw new Error("killed before XACK");
+          };
         return Reflect.get(target, property, receiver);
       },
     });
@@ -123,8 +128,10 @@ describe("capture loader", () => {
     const holding = loaderFor(
       new Proxy(redis, {
         get: (target, property, receiver) =>
-          property === "xack"
-            ? () => Promise.reject(new Error("ended before XACK"))
+          property === "multi"
+            ? () => {
+                throw new Error("ended before XACK");
+              }
             : Reflect.get(target, property, receiver),
       }),
       key,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/contracts/prediction-capture";
-import { CaptureBuffer, MAX_ENTRY_CHARS, type CapturedRequest } from "@/runtime/capture/capture-buffer";
-import { capturableWhole, MAX_WHOLE_CAPTURE_CHARS } from "@/runtime/serving/predict";
+import { CaptureBuffer, MAX_ENTRY_BYTES, type CapturedRequest } from "@/runtime/capture/capture-buffer";
+import { capturableWhole, MAX_WHOLE_CAPTURE_BYTES } from "@/runtime/serving/predict";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
-import { CaptureGroups, captureBatchJson, captureRowJson, type PendingCapture } from "@/runtime/capture/capture-batch";
+import { CaptureGroups, captureRowJson, PendingBatch } from "@/runtime/capture/capture-batch";
+import { ArenaPool } from "@/runtime/capture/byte-arena";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
 
@@ -27,13 +28,15 @@ function request(rows: number, rate = 1, endpoint = "fraud"): CapturedRequest {
 }
 
 const groups = new CaptureGroups();
-/** A row as the buffer holds it once offered: its group and its serialised CaptureBatchRow. */
-const pending = (req: CapturedRequest, rowIndex: number): PendingCapture => ({
-  group: groups.of(req),
-  json: captureRowJson(req, rowIndex),
-  rows: 1,
-  whole: false,
-});
+/** A batch of the given rows, each offered one by one, as the stream entry's text. */
+function rowsBatch(rows: ReadonlyArray<readonly [CapturedRequest, number]>): string {
+  const batch = new PendingBatch(MAX_ENTRY_BYTES, new ArenaPool());
+  for (const [req, rowIndex] of rows) batch.addRow(groups.of(req), captureRowJson(req, rowIndex));
+  return batch.toBytes().toString("utf8");
+}
+
+/** The buffer's oldest batch as the stream entry's text. */
+const taken = (buffer: CaptureBuffer) => buffer.take()!.toBytes().toString("utf8");
 
 function totals(counts: CaptureCounts): Partial<Record<CaptureOutcome, number>> {
   const out: Partial<Record<CaptureOutcome, number>> = {};
@@ -58,9 +61,9 @@ class MemorySink implements CaptureSink {
   /** Rows per successful append, in order. */
   appended: number[] = [];
   /** Each appended batch's rows, as the loader reads them back. */
-  async append(batch: string) {
+  async append(batch: Buffer) {
     const ok = this.failEvery === 0 || this.batches++ % this.failEvery !== 0;
-    const records = recordsOf(batch);
+    const records = recordsOf(batch.toString("utf8"));
     if (ok) this.written.push(...records);
     if (ok) this.appended.push(records.length);
     return ok;
@@ -106,7 +109,7 @@ describe("sampling", () => {
     const buffer = new CaptureBuffer(100, counts);
     const draws = [0.1, 0.9, 0.49, 0.5];
     new Capturer(buffer, counts, () => draws.shift()!).capture(request(4, 0.5));
-    expect(buffer.take(10).map((row) => JSON.parse(row.json)[2])).toEqual([0, 2]);
+    expect(recordsOf(taken(buffer)).map((record) => record.rowIndex)).toEqual([0, 2]);
   });
 
   it("captures nothing at rate 0 and everything at rate 1", () => {
@@ -124,7 +127,7 @@ describe("sampling", () => {
 describe("capture batches", () => {
   it("keep the declared inputs as sent (a string feature stays a string) and match the stream contract", () => {
     const req = { ...request(2), correlationIds: ["tx-1", "tx-2"] };
-    const [first, second] = recordsOf(captureBatchJson([0, 1].map((rowIndex) => pending(req, rowIndex))));
+    const [first, second] = recordsOf(rowsBatch([0, 1].map((rowIndex) => [req, rowIndex] as const)));
     expect(second).toEqual({
       id: ID(1),
       requestId: ID(0),
@@ -148,7 +151,12 @@ describe("capture batches", () => {
     const a = request(2, 1, "fraud");
     const b = { ...request(1, 0.5, "fraud"), predictionIds: [ID(7)] };
     const c = { ...request(1, 1, "delivery"), modelName: undefined, modelVersion: undefined, predictionIds: [ID(9)] };
-    const json = captureBatchJson([pending(a, 0), pending(b, 0), pending(a, 1), pending(c, 0)]);
+    const json = rowsBatch([
+      [a, 0],
+      [b, 0],
+      [a, 1],
+      [c, 0],
+    ]);
     expect(JSON.parse(json).groups).toHaveLength(3);
     expect(recordsOf(json).map((r) => [r.endpoint, r.id, r.captureProbability, r.modelVersion])).toEqual([
       ["fraud", ID(0), 1, 3],
@@ -213,7 +221,7 @@ describe("captured rows, serialised when offered", () => {
   });
 
   it("round-trips through expandCaptureBatch: string features stay strings, missing and null values are null", () => {
-    const records = expandCaptureBatch(JSON.parse(captureBatchJson([0, 1, 2].map((i) => pending(awkward, i)))));
+    const records = expandCaptureBatch(JSON.parse(rowsBatch([0, 1, 2].map((i) => [awkward, i] as const))));
     const [first, second, third] = records.map((item) => ("record" in item ? item.record : item)) as CaptureRecord[];
     expect(first!.inputs).toEqual({
       amount: 12.5,
@@ -247,7 +255,7 @@ describe("captured rows, serialised when offered", () => {
     new Capturer(buffer, counts).capture(req);
     (req.rows[0] as Record<string, unknown>).postcode = "changed";
     (req.predictions as Array<Record<string, unknown>>)[0]!.probability = 0.9;
-    const [record] = recordsOf(captureBatchJson(buffer.take(10)));
+    const [record] = recordsOf(taken(buffer));
     expect(record!.inputs.postcode).toBe("01001");
     expect(record!.outputs.probability).toBe(0);
   });
@@ -265,9 +273,9 @@ describe("captured rows, serialised when offered", () => {
 describe("flusher", () => {
   it("lets a partial batch fill for the linger time, then appends it as one entry; a full batch goes at once", async () => {
     const counts = new CaptureCounts();
-    const buffer = new CaptureBuffer(1000, counts);
+    const buffer = new CaptureBuffer(1000, counts, { batchRows: 50 });
     const sink = new MemorySink();
-    const flusher = new CaptureFlusher(buffer, sink, counts, 50, 200);
+    const flusher = new CaptureFlusher(buffer, sink, counts, 200);
     const capturer = new Capturer(buffer, counts);
     flusher.start();
     capturer.capture(request(10));
@@ -285,10 +293,10 @@ describe("flusher", () => {
 
   it("writes every row once and counts what the sink refused", async () => {
     const counts = new CaptureCounts();
-    const buffer = new CaptureBuffer(1000, counts);
+    const buffer = new CaptureBuffer(1000, counts, { batchRows: 16 });
     const sink = new MemorySink();
     sink.failEvery = 4;
-    const flusher = new CaptureFlusher(buffer, sink, counts, 16);
+    const flusher = new CaptureFlusher(buffer, sink, counts);
     new Capturer(buffer, counts).capture(request(100));
     await flusher.stop();
     const outcome = totals(counts);
@@ -305,7 +313,7 @@ describe("flusher", () => {
     capturer.capture(request(3, 1, "fraud"));
     capturer.capture(request(2, 1, "delivery"));
     capturer.capture(request(4, 1, "fraud"));
-    await new CaptureFlusher(buffer, sink, counts, 100).stop();
+    await new CaptureFlusher(buffer, sink, counts).stop();
     const byEndpoint: Record<string, number> = {};
     counts.drain((endpoint, outcome, n) => (byEndpoint[`${endpoint} ${outcome}`] = n));
     expect(byEndpoint).toEqual({ "fraud captured": 7, "delivery captured": 2 });
@@ -314,11 +322,11 @@ describe("flusher", () => {
 
   it("drops and counts waiting rows while the sink is down, without writing", async () => {
     const counts = new CaptureCounts();
-    const buffer = new CaptureBuffer(1000, counts);
+    const buffer = new CaptureBuffer(1000, counts, { batchRows: 16 });
     const sink = new MemorySink();
     sink.ready = false;
     new Capturer(buffer, counts).capture(request(40));
-    await new CaptureFlusher(buffer, sink, counts, 16).stop();
+    await new CaptureFlusher(buffer, sink, counts).stop();
     expect(sink.written).toHaveLength(0);
     expect(buffer.size).toBe(0);
     expect(totals(counts)).toEqual({ dropped_redis_down: 40 });
@@ -334,7 +342,10 @@ function withTexts(req: CapturedRequest, body: Record<string, unknown> = { rows:
     variant: req.variant,
     predictions: req.predictions,
   };
-  return { ...req, texts: { request: JSON.stringify(body), response: JSON.stringify(response) } };
+  return {
+    ...req,
+    texts: { request: Buffer.from(JSON.stringify(body)), response: Buffer.from(JSON.stringify(response)) },
+  };
 }
 
 describe("requests captured whole, as their texts", () => {
@@ -344,11 +355,13 @@ describe("requests captured whole, as their texts", () => {
     const counts = new CaptureCounts();
     const buffer = new CaptureBuffer(100, counts);
     new Capturer(buffer, counts).capture(whole);
-    const entries = buffer.take(100);
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ rows: 3, whole: true });
-    const byRow = recordsOf(captureBatchJson([0, 1, 2].map((i) => pending(plain, i))));
-    expect(recordsOf(captureBatchJson(entries))).toEqual(byRow);
+    const batch = buffer.take()!;
+    expect(batch.rows).toBe(3);
+    expect(buffer.take()).toBeUndefined();
+    const [group] = JSON.parse(batch.toBytes().toString("utf8")).groups;
+    expect([group.rows.length, group.requests.length]).toEqual([0, 1]);
+    const byRow = recordsOf(rowsBatch([0, 1, 2].map((i) => [plain, i] as const)));
+    expect(recordsOf(batch.toBytes().toString("utf8"))).toEqual(byRow);
     expect(byRow[1]!.inputs).toEqual({ amount: 1, postcode: "01001" });
   });
 
@@ -358,7 +371,7 @@ describe("requests captured whole, as their texts", () => {
     const counts = new CaptureCounts();
     const buffer = new CaptureBuffer(10, counts);
     new Capturer(buffer, counts).capture(req);
-    const [record] = recordsOf(captureBatchJson(buffer.take(10)));
+    const [record] = recordsOf(taken(buffer));
     expect(record).toMatchObject({ id: ID(0), requestId: ID(0), rowIndex: 0, correlationId: "tx-9" });
     expect(record!.inputs).toEqual({ amount: 9, postcode: null });
   });
@@ -369,15 +382,19 @@ describe("requests captured whole, as their texts", () => {
     const draws = [0.1, 0.9];
     new Capturer(buffer, counts, () => draws.shift()!).capture(withTexts(request(2, 0.5)));
     new Capturer(buffer, counts).capture(request(1));
-    expect(buffer.take(100).map((entry) => [entry.rows, entry.whole])).toEqual([
-      [1, false],
-      [1, false],
+    const written = JSON.parse(taken(buffer)).groups.map((g: { rows: unknown[]; requests?: unknown[] }) => [
+      g.rows.length,
+      g.requests?.length ?? 0,
+    ]);
+    expect(written).toEqual([
+      [1, 0],
+      [1, 0],
     ]);
   });
 
   it("are kept or dropped whole: a request that does not fit is counted, and batches hold whole requests", () => {
     const counts = new CaptureCounts();
-    const buffer = new CaptureBuffer(10, counts);
+    const buffer = new CaptureBuffer(10, counts, { batchRows: 5 });
     const capturer = new Capturer(buffer, counts);
     capturer.capture(withTexts(request(6)));
     capturer.capture(withTexts(request(6)));
@@ -385,9 +402,9 @@ describe("requests captured whole, as their texts", () => {
     expect(totals(counts)).toEqual({ dropped_buffer_full: 6 });
     capturer.capture(withTexts(request(4)));
     expect(buffer.size).toBe(10);
-    // A take of at most 5 rows still takes the first request (6 rows): a request is never split.
-    expect(buffer.take(5).map((entry) => entry.rows)).toEqual([6]);
-    expect(buffer.take(5).map((entry) => entry.rows)).toEqual([4]);
+    // A batch of at most 5 rows still holds the first request (6 rows): a request is never split.
+    expect(buffer.take()?.rows).toBe(6);
+    expect(buffer.take()?.rows).toBe(4);
     expect(buffer.size).toBe(0);
   });
 
@@ -399,7 +416,7 @@ describe("requests captured whole, as their texts", () => {
     capturer.capture(request(2));
     capturer.capture(withTexts(request(4, 1, "eta")));
     const sink = new MemorySink();
-    const flusher = new CaptureFlusher(buffer, sink, counts, 100);
+    const flusher = new CaptureFlusher(buffer, sink, counts);
     expect(await flusher.flushOnce()).toBe(9);
     expect(sink.written).toHaveLength(9);
     const byEndpoint = new Map<string, number>();
@@ -435,25 +452,28 @@ describe("what may be captured whole, and how much", () => {
   });
 
   it("only bodies of the signature's inputs and correlation ids, and not too large", () => {
-    expect(capturableWhole(body({}), "{}", 2)).toBe(true);
-    expect(capturableWhole(body({ onlyRowsAndIds: false }), "{}", 2)).toBe(false);
-    expect(capturableWhole(body({ rows: [{ amount: 1, postcode: "x", customerId: "c-1" }] }), "{}", 2)).toBe(false);
-    expect(capturableWhole(body({}), "x".repeat(MAX_WHOLE_CAPTURE_CHARS + 1), 2)).toBe(false);
+    const small = Buffer.from("{}");
+    expect(capturableWhole(body({}), small, 2)).toBe(true);
+    expect(capturableWhole(body({ onlyRowsAndIds: false }), small, 2)).toBe(false);
+    expect(capturableWhole(body({ rows: [{ amount: 1, postcode: "x", customerId: "c-1" }] }), small, 2)).toBe(false);
+    expect(capturableWhole(body({}), Buffer.alloc(MAX_WHOLE_CAPTURE_BYTES + 1), 2)).toBe(false);
   });
 
-  it("keeps a stream entry under MAX_ENTRY_CHARS and the buffer under its character bound, dropping and counting", () => {
+  it("keeps a stream entry under MAX_ENTRY_BYTES and the buffer under its byte bound, dropping and counting", () => {
     const counts = new CaptureCounts();
     const big = (i: number) =>
       withTexts({ ...request(1), predictionIds: [ID(i)] }, { rows: [{ amount: i, postcode: "p".repeat(300_000) }] });
-    const buffer = new CaptureBuffer(100, counts, 1_000_000);
+    const buffer = new CaptureBuffer(100, counts, { maxBytes: 1_000_000 });
     const capturer = new Capturer(buffer, counts);
     for (let i = 0; i < 5; i++) capturer.capture(big(i));
     expect(buffer.size).toBe(4);
     expect(totals(counts)).toEqual({ dropped_buffer_full: 1 });
-    const first = buffer.take(1_000);
-    expect(first.length).toBe(3);
-    expect(first.reduce((sum, entry) => sum + entry.json.length, 0)).toBeLessThanOrEqual(MAX_ENTRY_CHARS);
-    expect(buffer.take(1_000)).toHaveLength(1);
+    const first = buffer.take()!;
+    expect(first.rows).toBe(3);
+    expect(first.bytes).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+    expect(recordsOf(first.toBytes().toString("utf8")).map((r) => r.inputs.amount)).toEqual([0, 1, 2]);
+    expect(buffer.take()?.rows).toBe(1);
+    expect(buffer.take()).toBeUndefined();
   });
 
   it("reads hostile groups without throwing: non-string input names are refused, prototype names are not inherited", () => {
