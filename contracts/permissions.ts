@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   "labels:review": ["REVIEWER", "ADMIN"],
   /** Creating label queues and changing their schema, overlap, budget and sampling. */
   "labels:manage": ["DATA_SCIENTIST", "ADMIN"],
+  /** Setting up, starting, stopping and deciding A/B tests on the owning team's endpoints. */
+  "abtests:manage": ["DATA_SCIENTIST", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -7,6 +7,7 @@ import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
 import { labelsRouter } from "@/server/api/routers/labels";
+import { abTestsRouter } from "@/server/api/routers/abtests";
 import { goldenSetsRouter } from "@/server/api/routers/golden-sets";
 import { latencyRouter } from "@/server/api/routers/latency";
 import { qualityRouter } from "@/server/api/routers/quality";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
   labels: labelsRouter,
+  abTests: abTestsRouter,
   goldenSets: goldenSetsRouter,
   latency: latencyRouter,
   quality: qualityRouter,

@@ -53,6 +53,13 @@ const promotionRequest = (modelName: string) => ({
 });
 
 const TRPC_INPUTS: Record<string, Input> = {
+  "abTests.create": (w, s) => ({
+    endpointName: w.teams[s].endpointName,
+    name: unique("matrix-test"),
+    championWeight: 50,
+    challengers: [{ version: 2, weight: 50 }],
+    preRegistration: { primaryMetric: "accuracy", mde: 0.05, baseline: 0.8 },
+  }),
   "admin.endSessions": (w) => ({ userId: w.victimId, reason: "authorization matrix" }),
   "admin.setUserRole": (w) => ({ userId: w.victimId, role: "VIEWER" }),
   "admin.setUserTeam": (w) => ({ userId: w.victimId, teamId: w.teams.own.id }),

@@ -1,0 +1,22 @@
+import { createAbTestInput } from "@/contracts/abtests";
+import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
+import { ownerOfEndpointNamed } from "@/server/auth/ownership";
+import { abTestIdInput, abTestListOutput, abTestOutput, listAbTestsInput } from "@/server/services/abtests/schemas";
+import { createAbTest, getAbTest, listAbTests } from "@/server/services/abtests/setup";
+
+/** A/B tests: everyone signed in reads them; the endpoint's team's data scientists set them up. */
+export const abTestsRouter = createTRPCRouter({
+  list: readProcedure
+    .input(listAbTestsInput)
+    .output(abTestListOutput)
+    .query(({ ctx, input }) => listAbTests(ctx.service, input)),
+  get: readProcedure
+    .input(abTestIdInput)
+    .output(abTestOutput)
+    .query(({ ctx, input }) => getAbTest(ctx.service, input.testId)),
+  create: ownedProcedure("abtests:manage", createAbTestInput, (ctx, input) =>
+    ownerOfEndpointNamed(ctx, input.endpointName),
+  )
+    .output(abTestOutput)
+    .mutation(({ ctx, input }) => createAbTest(ctx.service, input)),
+});

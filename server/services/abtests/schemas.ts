@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { AB_ASSIGNMENT_UNITS, AB_TEST_STATUSES, abMetricRolesSchema, preRegistrationSchema } from "@/contracts/abtests";
+
+export const abTestArmOutput = z.object({
+  variantName: z.string(),
+  role: z.enum(["CHAMPION", "CHALLENGER"]),
+  weight: z.number().int(),
+  version: z.number().int(),
+  versionId: z.string(),
+});
+
+export const abTestOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(AB_TEST_STATUSES),
+  assignment: z.enum(AB_ASSIGNMENT_UNITS),
+  endpoint: z.object({ id: z.string(), name: z.string(), environment: z.string(), target: z.string() }),
+  model: z.object({ id: z.string(), name: z.string(), teamId: z.string() }),
+  arms: z.array(abTestArmOutput),
+  preRegistration: preRegistrationSchema,
+  metrics: abMetricRolesSchema,
+  createdBy: z.object({ id: z.string(), name: z.string() }),
+  startedAt: z.date().nullable(),
+  endedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const abTestIdInput = z.object({ testId: z.string().min(1).max(100) });
+
+export const listAbTestsInput = z.object({
+  status: z.enum(AB_TEST_STATUSES).optional(),
+  search: z.string().trim().max(100).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+export const abTestListOutput = z.object({ items: z.array(abTestOutput), nextCursor: z.string().nullable() });

@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import {
+  AB_METRICS,
+  abMetricRolesSchema,
+  createAbTestInput,
+  defaultGuardrails,
+  metricFitsTask,
+  preRegistrationSchema,
+  type AbMetricKey,
+} from "@/contracts/abtests";
+import type { Prisma } from "@/server/db/generated/client";
+import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
+import { measuredBaseline, unitsPerDay } from "@/server/services/abtests/measured-baseline";
+import { PlanError, planTest, type PlanInput } from "@/server/services/abtests/pre-registration";
+import { listAbTestsInput, type abTestListOutput, type abTestOutput } from "@/server/services/abtests/schemas";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { parseInput } from "@/server/services/parse-input";
+
+type SetupContext = Pick<ServiceContext, "db" | "actor" | "clock">;
+
+const testInclude = {
+  endpoint: { include: { model: { select: { id: true, name: true, teamId: true } } } },
+  arms: { include: { version: { select: { version: true } } }, orderBy: [{ role: "asc" }, { variantName: "asc" }] },
+  createdBy: { select: { id: true, name: true } },
+} as const satisfies Prisma.AbTestInclude;
+type TestRow = Prisma.AbTestGetPayload<{ include: typeof testInclude }>;
+
+function testView(test: TestRow): z.infer<typeof abTestOutput> {
+  const { endpoint } = test;
+  return {
+    id: test.id,
+    name: test.name,
+    status: test.status,
+    assignment: test.assignment,
+    endpoint: { id: endpoint.id, name: endpoint.name, environment: endpoint.environment, target: endpoint.target },
+    model: endpoint.model,
+    arms: test.arms.map((arm) => ({
+      variantName: arm.variantName,
+      role: arm.role,
+      weight: arm.weight,
+      version: arm.version.version,
+      versionId: arm.versionId,
+    })),
+    preRegistration: preRegistrationSchema.parse(test.preRegistration),
+    metrics: abMetricRolesSchema.parse(test.metrics),
+    createdBy: test.createdBy,
+    startedAt: test.startedAt,
+    endedAt: test.endedAt,
+    createdAt: test.createdAt,
+  };
+}
+
+type EndpointRow = Prisma.EndpointGetPayload<{ include: { model: true; variants: { include: { version: true } } } }>;
+
+/** The version the endpoint serves alone: a test compares challengers against it. */
+function championOf(endpoint: EndpointRow) {
+  const serving = endpoint.variants.filter((variant) => variant.weight > 0);
+  const versions = new Set(serving.map((variant) => variant.versionId));
+  if (versions.size === 0) throw conflict(`Endpoint "${endpoint.name}" serves no version yet: deploy a champion first`);
+  if (versions.size > 1)
+    throw conflict(
+      `Endpoint "${endpoint.name}" already splits traffic between versions (a rollout or another test): wait until one version serves it`,
+    );
+  return serving[0]!.version;
+}
+
+function checkMetricsFit(taskType: string, keys: readonly AbMetricKey[]) {
+  const misfits = keys.filter((key) => !metricFitsTask(key, taskType));
+  if (misfits.length > 0)
+    throw badRequest(
+      `${misfits.map((key) => AB_METRICS[key].label).join(", ")} does not apply to a ${taskType.toLowerCase()} model`,
+    );
+}
+
+/**
+ * Sets up an A/B test on an endpoint (PLANNED: no traffic moves yet): the endpoint's current version is the champion,
+ * the challengers are other versions of the same model, and the pre-registration is computed — the baseline entered
+ * or measured from the champion's last 28 days of ground truth, the units each arm needs under the mSPRT design and
+ * the days that takes at the last 7 days' traffic. Audited in the same transaction.
+ */
+export async function createAbTest(
+  ctx: SetupContext,
+  input: z.input<typeof createAbTestInput>,
+): Promise<z.infer<typeof abTestOutput>> {
+  const parsed = parseInput(createAbTestInput, input);
+  const now = ctx.clock();
+  return ctx.db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findUnique({
+      where: { name: parsed.endpointName },
+      include: { model: true, variants: { include: { version: true } } },
+    });
+    if (!endpoint) throw notFound(`Endpoint "${parsed.endpointName}"`);
+    const { model } = endpoint;
+    const champion = championOf(endpoint);
+    const { primaryMetric } = parsed.preRegistration;
+    const guardrails = parsed.guardrails ?? defaultGuardrails(primaryMetric);
+    checkMetricsFit(model.taskType, [primaryMetric, ...guardrails, ...parsed.secondary]);
+    const challengers = await Promise.all(
+      parsed.challengers.map(async ({ version, weight }) => {
+        if (version === champion.version)
+          throw badRequest(`Version ${version} is the champion: a challenger is another version`);
+        const row = await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version } } });
+        if (!row) throw notFound(`Version ${version} of "${model.name}"`);
+        return { row, weight };
+      }),
+    );
+    const measured =
+      parsed.preRegistration.baseline !== undefined
+        ? undefined
+        : await measuredBaseline({ db: tx }, endpoint.id, champion.id, model, primaryMetric, now);
+    const baseline = parsed.preRegistration.baseline ?? measured?.baseline;
+    if (baseline === undefined)
+      throw badRequest(
+        `No baseline for ${AB_METRICS[primaryMetric].label}: the champion has too little ground truth to measure one (30 outcomes in 28 days), so enter it`,
+      );
+    const plan: PlanInput = {
+      ...parsed.preRegistration,
+      baseline,
+      baselineSource: measured ? "measured" : "entered",
+      baselineUnits: measured?.units ?? 0,
+    };
+    const arms = [
+      { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const },
+      ...challengers.map(({ row, weight }) => ({ version: row, weight, role: "CHALLENGER" as const })),
+    ].map((arm) => ({ ...arm, variantName: versionVariantName(model.name, arm.version.version) }));
+    const traffic = await unitsPerDay({ db: tx }, endpoint.id, primaryMetric, now);
+    const preRegistration = planOrRefuse(
+      plan,
+      arms.map((arm) => ({ variantName: arm.variantName, weight: arm.weight, champion: arm.role === "CHAMPION" })),
+      traffic,
+      now,
+    );
+    const metrics = [
+      ...guardrails.map((key) => ({ key, role: "GUARDRAIL" as const })),
+      ...parsed.secondary.map((key) => ({ key, role: "SECONDARY" as const })),
+    ];
+    const test = await tx.abTest
+      .create({
+        data: {
+          name: parsed.name,
+          endpointId: endpoint.id,
+          assignment: parsed.assignment,
+          salt: randomBytes(12).toString("hex"),
+          preRegistration,
+          metrics,
+          createdById: ctx.actor.userId,
+          arms: {
+            create: arms.map((arm) => ({
+              versionId: arm.version.id,
+              role: arm.role,
+              variantName: arm.variantName,
+              weight: arm.weight,
+            })),
+          },
+        },
+        include: testInclude,
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error)
+          ? conflict(`Endpoint "${endpoint.name}" already has a test named "${parsed.name}"`)
+          : error;
+      });
+    await recordAudit(tx, ctx.actor, {
+      action: "abtests.create",
+      entityType: "AbTest",
+      entityId: test.id,
+      after: {
+        endpoint: endpoint.name,
+        name: test.name,
+        assignment: test.assignment,
+        arms: arms.map((arm) => ({ version: arm.version.version, role: arm.role, weight: arm.weight })),
+        preRegistration,
+        metrics,
+      },
+    });
+    return testView(test);
+  });
+}
+
+function planOrRefuse(...args: Parameters<typeof planTest>) {
+  try {
+    return planTest(...args);
+  } catch (error) {
+    if (error instanceof PlanError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+export async function getAbTest(ctx: ReadContext, testId: string): Promise<z.infer<typeof abTestOutput>> {
+  const test = await ctx.db.abTest.findUnique({ where: { id: testId }, include: testInclude });
+  if (!test) throw notFound("A/B test");
+  return testView(test);
+}
+
+/** Tests newest first, by status and a search over the test's, endpoint's and model's names; keyset-paged. */
+export async function listAbTests(
+  ctx: ReadContext,
+  input: z.input<typeof listAbTestsInput>,
+): Promise<z.infer<typeof abTestListOutput>> {
+  const { status, search, cursor, limit } = parseInput(listAbTestsInput, input);
+  const contains = search ? { contains: search, mode: "insensitive" as const } : undefined;
+  const rows = await ctx.db.abTest.findMany({
+    where: {
+      status,
+      ...(contains && {
+        OR: [{ name: contains }, { endpoint: { name: contains } }, { endpoint: { model: { name: contains } } }],
+      }),
+    },
+    include: testInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    cursor: cursor ? { id: cursor } : undefined,
+    skip: cursor ? 1 : 0,
+    take: limit + 1,
+  });
+  const items = rows.slice(0, limit).map(testView);
+  return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+}
