@@ -1,6 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { newAbTestHref } from "@/components/abtests/ab-test-format";
 import { isActiveStatus } from "@/components/deployments/labels";
 import { RollbackDialog } from "@/components/deployments/rollback-dialog";
 import { TrafficSplit } from "@/components/deployments/traffic-split";
@@ -37,6 +39,7 @@ export function EndpointDetail({ id }: { id: string }) {
   // Only the model's team (and admins) may change its endpoint; its managers may also roll it back.
   const canWrite = useCanChange("models:write", owner);
   const canRollBack = useCanChange("deployments:rollback", owner);
+  const canTest = useCanChange("abtests:manage", owner);
   if (query.isPending) return <LoadingState label="Loading endpoint…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -59,7 +62,21 @@ export function EndpointDetail({ id }: { id: string }) {
         </div>
       )}
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Traffic split">
+        <Card
+          title="Traffic split"
+          actions={
+            canTest &&
+            endpoint.serving && (
+              <Link
+                href={newAbTestHref(endpoint.id)}
+                className="text-xs font-medium text-indigo-700 hover:underline"
+                data-testid="endpoint-new-ab-test"
+              >
+                Set up an A/B test
+              </Link>
+            )
+          }
+        >
           <TrafficSplit variants={endpoint.variants} />
         </Card>
         <Card title="Variants" className="min-w-0 lg:col-span-2">

@@ -34,6 +34,7 @@ export function AppShell({ user, canAdmin, canAudit, canLabel, devLogin, childre
             <NavLink href="/experiments">Experiments</NavLink>
             <NavLink href="/deployments">Deployments</NavLink>
             <NavLink href="/endpoints">Endpoints</NavLink>
+            <NavLink href="/ab-tests">A/B tests</NavLink>
             <NavLink href="/approvals">Approvals</NavLink>
             {canLabel && <NavLink href="/labels">Labels</NavLink>}
             <NavLink href="/dashboards/latency">Latency</NavLink>

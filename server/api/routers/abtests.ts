@@ -1,8 +1,14 @@
 import { createAbTestInput } from "@/contracts/abtests";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfEndpointNamed } from "@/server/auth/ownership";
-import { abTestIdInput, abTestListOutput, abTestOutput, listAbTestsInput } from "@/server/services/abtests/schemas";
-import { createAbTest, getAbTest, listAbTests } from "@/server/services/abtests/setup";
+import {
+  abTestIdInput,
+  abTestListOutput,
+  abTestOutput,
+  abTestPreviewOutput,
+  listAbTestsInput,
+} from "@/server/services/abtests/schemas";
+import { createAbTest, getAbTest, listAbTests, previewAbTest } from "@/server/services/abtests/setup";
 
 /** A/B tests: everyone signed in reads them; the endpoint's team's data scientists set them up. */
 export const abTestsRouter = createTRPCRouter({
@@ -14,6 +20,11 @@ export const abTestsRouter = createTRPCRouter({
     .input(abTestIdInput)
     .output(abTestOutput)
     .query(({ ctx, input }) => getAbTest(ctx.service, input.testId)),
+  /** What a set-up would pre-register (the form's live preview); writes nothing. */
+  preview: readProcedure
+    .input(createAbTestInput)
+    .output(abTestPreviewOutput)
+    .query(({ ctx, input }) => previewAbTest(ctx.service, input)),
   create: ownedProcedure("abtests:manage", createAbTestInput, (ctx, input) =>
     ownerOfEndpointNamed(ctx, input.endpointName),
   )

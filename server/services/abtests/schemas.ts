@@ -35,3 +35,9 @@ export const listAbTestsInput = z.object({
 });
 
 export const abTestListOutput = z.object({ items: z.array(abTestOutput), nextCursor: z.string().nullable() });
+
+export const abTestPreviewOutput = z.object({
+  arms: z.array(abTestArmOutput.omit({ versionId: true })),
+  preRegistration: preRegistrationSchema,
+  metrics: abMetricRolesSchema,
+});

@@ -14,7 +14,12 @@ import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/erro
 import { versionVariantName } from "@/server/integrations/targets/variant-name";
 import { measuredBaseline, unitsPerDay } from "@/server/services/abtests/measured-baseline";
 import { PlanError, planTest, type PlanInput } from "@/server/services/abtests/pre-registration";
-import { listAbTestsInput, type abTestListOutput, type abTestOutput } from "@/server/services/abtests/schemas";
+import {
+  listAbTestsInput,
+  type abTestListOutput,
+  type abTestOutput,
+  type abTestPreviewOutput,
+} from "@/server/services/abtests/schemas";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -75,12 +80,94 @@ function checkMetricsFit(taskType: string, keys: readonly AbMetricKey[]) {
     );
 }
 
+type Parsed = z.output<typeof createAbTestInput>;
+type SetupReader = Pick<
+  Prisma.TransactionClient,
+  "endpoint" | "modelVersion" | "predictionOutcome" | "capturedPrediction"
+>;
+
 /**
- * Sets up an A/B test on an endpoint (PLANNED: no traffic moves yet): the endpoint's current version is the champion,
- * the challengers are other versions of the same model, and the pre-registration is computed — the baseline entered
- * or measured from the champion's last 28 days of ground truth, the units each arm needs under the mSPRT design and
- * the days that takes at the last 7 days' traffic. Audited in the same transaction.
+ * Everything a set-up implies, checked: the endpoint's serving version as the champion, the challengers (other
+ * versions of the same model), the metrics (fitting the model's task), and the pre-registration — the baseline
+ * entered or measured from the champion's last 28 days of ground truth, the units each arm needs under the mSPRT
+ * design and the days that takes at the last 7 days' traffic. Writes nothing.
  */
+async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
+  const endpoint = await db.endpoint.findUnique({
+    where: { name: parsed.endpointName },
+    include: { model: true, variants: { include: { version: true } } },
+  });
+  if (!endpoint) throw notFound(`Endpoint "${parsed.endpointName}"`);
+  const { model } = endpoint;
+  const champion = championOf(endpoint);
+  const { primaryMetric } = parsed.preRegistration;
+  const guardrails = parsed.guardrails ?? defaultGuardrails(primaryMetric);
+  checkMetricsFit(model.taskType, [primaryMetric, ...guardrails, ...parsed.secondary]);
+  const challengers = await Promise.all(
+    parsed.challengers.map(async ({ version, weight }) => {
+      if (version === champion.version)
+        throw badRequest(`Version ${version} is the champion: a challenger is another version`);
+      const row = await db.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version } } });
+      if (!row) throw notFound(`Version ${version} of "${model.name}"`);
+      return { row, weight };
+    }),
+  );
+  const measured =
+    parsed.preRegistration.baseline !== undefined
+      ? undefined
+      : await measuredBaseline({ db }, endpoint.id, champion.id, model, primaryMetric, now);
+  const baseline = parsed.preRegistration.baseline ?? measured?.baseline;
+  if (baseline === undefined)
+    throw badRequest(
+      `No baseline for ${AB_METRICS[primaryMetric].label}: the champion has too little ground truth to measure one (30 outcomes in 28 days), so enter it`,
+    );
+  const plan: PlanInput = {
+    ...parsed.preRegistration,
+    baseline,
+    baselineSource: measured ? "measured" : "entered",
+    baselineUnits: measured?.units ?? 0,
+  };
+  const arms = [
+    { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const },
+    ...challengers.map(({ row, weight }) => ({ version: row, weight, role: "CHALLENGER" as const })),
+  ].map((arm) => ({ ...arm, variantName: versionVariantName(model.name, arm.version.version) }));
+  const traffic = await unitsPerDay({ db }, endpoint.id, primaryMetric, now);
+  const preRegistration = planOrRefuse(
+    plan,
+    arms.map((arm) => ({ variantName: arm.variantName, weight: arm.weight, champion: arm.role === "CHAMPION" })),
+    traffic,
+    now,
+  );
+  const metrics = [
+    ...guardrails.map((key) => ({ key, role: "GUARDRAIL" as const })),
+    ...parsed.secondary.map((key) => ({ key, role: "SECONDARY" as const })),
+  ];
+  return { endpoint, arms, preRegistration, metrics };
+}
+
+/** What a set-up would pre-register, for the form's live preview: the same checks as creating it, nothing written. */
+export async function previewAbTest(
+  ctx: Pick<ServiceContext, "db" | "clock">,
+  input: z.input<typeof createAbTestInput>,
+): Promise<z.infer<typeof abTestPreviewOutput>> {
+  const { arms, preRegistration, metrics } = await prepareAbTest(
+    ctx.db,
+    parseInput(createAbTestInput, input),
+    ctx.clock(),
+  );
+  return {
+    arms: arms.map((arm) => ({
+      variantName: arm.variantName,
+      role: arm.role,
+      weight: arm.weight,
+      version: arm.version.version,
+    })),
+    preRegistration,
+    metrics,
+  };
+}
+
+/** Sets up an A/B test on an endpoint (PLANNED: no traffic moves yet), as prepareAbTest checks it. Audited. */
 export async function createAbTest(
   ctx: SetupContext,
   input: z.input<typeof createAbTestInput>,
@@ -88,55 +175,7 @@ export async function createAbTest(
   const parsed = parseInput(createAbTestInput, input);
   const now = ctx.clock();
   return ctx.db.$transaction(async (tx) => {
-    const endpoint = await tx.endpoint.findUnique({
-      where: { name: parsed.endpointName },
-      include: { model: true, variants: { include: { version: true } } },
-    });
-    if (!endpoint) throw notFound(`Endpoint "${parsed.endpointName}"`);
-    const { model } = endpoint;
-    const champion = championOf(endpoint);
-    const { primaryMetric } = parsed.preRegistration;
-    const guardrails = parsed.guardrails ?? defaultGuardrails(primaryMetric);
-    checkMetricsFit(model.taskType, [primaryMetric, ...guardrails, ...parsed.secondary]);
-    const challengers = await Promise.all(
-      parsed.challengers.map(async ({ version, weight }) => {
-        if (version === champion.version)
-          throw badRequest(`Version ${version} is the champion: a challenger is another version`);
-        const row = await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version } } });
-        if (!row) throw notFound(`Version ${version} of "${model.name}"`);
-        return { row, weight };
-      }),
-    );
-    const measured =
-      parsed.preRegistration.baseline !== undefined
-        ? undefined
-        : await measuredBaseline({ db: tx }, endpoint.id, champion.id, model, primaryMetric, now);
-    const baseline = parsed.preRegistration.baseline ?? measured?.baseline;
-    if (baseline === undefined)
-      throw badRequest(
-        `No baseline for ${AB_METRICS[primaryMetric].label}: the champion has too little ground truth to measure one (30 outcomes in 28 days), so enter it`,
-      );
-    const plan: PlanInput = {
-      ...parsed.preRegistration,
-      baseline,
-      baselineSource: measured ? "measured" : "entered",
-      baselineUnits: measured?.units ?? 0,
-    };
-    const arms = [
-      { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const },
-      ...challengers.map(({ row, weight }) => ({ version: row, weight, role: "CHALLENGER" as const })),
-    ].map((arm) => ({ ...arm, variantName: versionVariantName(model.name, arm.version.version) }));
-    const traffic = await unitsPerDay({ db: tx }, endpoint.id, primaryMetric, now);
-    const preRegistration = planOrRefuse(
-      plan,
-      arms.map((arm) => ({ variantName: arm.variantName, weight: arm.weight, champion: arm.role === "CHAMPION" })),
-      traffic,
-      now,
-    );
-    const metrics = [
-      ...guardrails.map((key) => ({ key, role: "GUARDRAIL" as const })),
-      ...parsed.secondary.map((key) => ({ key, role: "SECONDARY" as const })),
-    ];
+    const { endpoint, arms, preRegistration, metrics } = await prepareAbTest(tx, parsed, now);
     const test = await tx.abTest
       .create({
         data: {

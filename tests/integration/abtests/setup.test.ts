@@ -61,7 +61,11 @@ describe("A/B test setup", () => {
   it("pre-registers from the champion's measured ground truth and the last week's outcome traffic", async () => {
     const { owner, endpoint, model } = await givenServedModel("AB team", 700);
     const caller = await trpcCallerFor(owner.user.id);
+    const preview = await caller.abTests.preview(setup(endpoint.name));
+    expect(await db().abTest.count({ where: { endpointId: endpoint.id } })).toBe(0);
     const test = await caller.abTests.create(setup(endpoint.name));
+    expect(preview.preRegistration.requiredPerArm).toEqual(test.preRegistration.requiredPerArm);
+    expect(preview.arms.map((arm) => arm.variantName)).toEqual(test.arms.map((arm) => arm.variantName));
     expect(test.status).toBe("PLANNED");
     expect(test.arms.map((arm) => [arm.role, arm.version, arm.weight, arm.variantName])).toEqual([
       ["CHAMPION", 1, 50, `${model.name}-v1`],
