@@ -81,7 +81,11 @@ export function defaultGuardrails(primaryMetric: AbMetricKey): AbMetricKey[] {
 
 export const challengerInput = z.object({
   version: z.number().int().min(1),
-  weight: z.number().int().min(1).max(99),
+  weight: z
+    .number()
+    .int()
+    .min(1, "A challenger gets 1–99 % of the traffic")
+    .max(99, "A challenger gets 1–99 % of the traffic"),
 });
 
 export const createAbTestInput = z
@@ -89,7 +93,11 @@ export const createAbTestInput = z
     endpointName: z.string().min(1).max(200),
     name: z.string().trim().min(1).max(100),
     assignment: z.enum(AB_ASSIGNMENT_UNITS).default("REQUEST"),
-    championWeight: z.number().int().min(1).max(99),
+    championWeight: z
+      .number()
+      .int()
+      .min(1, "The champion keeps at least 1 % of the traffic")
+      .max(99, "The challengers get at least 1 % of the traffic"),
     challengers: z.array(challengerInput).min(1).max(MAX_CHALLENGERS),
     preRegistration: preRegistrationInput,
     /** Default: the server-error rate and p99 latency, less the primary metric. */

@@ -27,7 +27,7 @@ test("a data scientist sets up an A/B test from the endpoint with a live plan; a
   // Bad input first: the challenger asks for all the traffic, so the champion would keep none.
   await page.getByLabel("Traffic %").fill("100");
   await page.getByTestId("ab-test-submit").click();
-  await expect(page.getByTestId("ab-challengers-error")).toContainText("sum to 100");
+  await expect(page.getByTestId("ab-challengers-error")).toContainText("1–99 % of the traffic");
   expect(await query(`SELECT 1 FROM "AbTest" WHERE name = $1`, [name])).toHaveLength(0);
 
   await page.getByLabel("Traffic %").fill("20");
