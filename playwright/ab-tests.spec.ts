@@ -61,6 +61,8 @@ test("a data scientist sets up an A/B test from the endpoint with a live plan; a
   await other.goto("/ab-tests");
   await expect(other.getByTestId("new-ab-test")).toHaveCount(0);
   await other.getByTestId("ab-tests-search").fill(name);
+  await expect(other).toHaveURL(/[?&]q=/);
+  await expect(other.getByTestId("ab-tests-table").getByRole("row")).toHaveCount(2);
   await other.getByRole("link", { name }).click();
   await expect(other).toHaveURL(testUrl);
   await expect(other.getByTestId("pre-registration")).toContainText("Accuracy");

@@ -37,7 +37,8 @@ function unitOf(key: AbMetricKey, positive: string, row: OutcomeRow): number | u
 }
 
 /**
- * The champion's baseline from its recent ground truth: a proportion metric's rate, a mean metric's per-unit standard
+ * The champion's baseline from its recent ground truth sent through the feedback API (human labels are left out: their
+ * items were sampled by stratum, over-weighting uncertain predictions, so a plain mean over them is biased): a proportion metric's rate, a mean metric's per-unit standard
  * deviation. Undefined when the metric is not read from ground truth or too few outcomes exist (fewer than 30).
  */
 export async function measuredBaseline(
@@ -51,7 +52,12 @@ export async function measuredBaseline(
   const kind = AB_METRICS[key].kind;
   if (kind !== "proportion" && kind !== "mean") return undefined;
   const rows = await ctx.db.predictionOutcome.findMany({
-    where: { endpointId, versionId, predictedAt: { gte: new Date(now.getTime() - BASELINE_WINDOW_DAYS * DAY_MS) } },
+    where: {
+      endpointId,
+      versionId,
+      source: "FEEDBACK",
+      predictedAt: { gte: new Date(now.getTime() - BASELINE_WINDOW_DAYS * DAY_MS) },
+    },
     select: { predictedLabel: true, label: true, predictedValue: true, value: true },
   });
   const positive = classesOf(model.outcomeClasses).at(-1) ?? "1";
@@ -65,7 +71,7 @@ export async function measuredBaseline(
 
 /**
  * Units a day over the last TRAFFIC_WINDOW_DAYS: captured predictions for a per-request metric, predictions with an
- * outcome for a ground-truth metric (the units its analysis will have).
+ * outcome from the feedback API for a ground-truth metric (the units its analysis will have).
  */
 export async function unitsPerDay(
   ctx: OutcomeReader,
@@ -78,7 +84,7 @@ export async function unitsPerDay(
   const where = { endpointId, predictedAt: { gte: since, lte: now } };
   const count =
     kind === "proportion" || kind === "mean"
-      ? await ctx.db.predictionOutcome.count({ where })
+      ? await ctx.db.predictionOutcome.count({ where: { ...where, source: "FEEDBACK" } })
       : await ctx.db.capturedPrediction.count({ where });
   return count / TRAFFIC_WINDOW_DAYS;
 }

@@ -59,7 +59,22 @@ async function auditCount(entityId?: string) {
 
 describe("A/B test setup", () => {
   it("pre-registers from the champion's measured ground truth and the last week's outcome traffic", async () => {
-    const { owner, endpoint, model } = await givenServedModel("AB team", 700);
+    const { owner, endpoint, model, versions } = await givenServedModel("AB team", 700);
+    // Reviewed labels of stratified samples (all wrong here) are left out of the baseline and the traffic.
+    await db().predictionOutcome.createMany({
+      data: Array.from({ length: 100 }, () => ({
+        predictionId: randomUUID(),
+        source: "REVIEW" as const,
+        endpointId: endpoint.id,
+        variantName: `${model.name}-v1`,
+        versionId: versions[0]!.id,
+        predictedAt: new Date(Date.now() - DAY_MS),
+        predictedLabel: "1",
+        label: "0",
+        inclusionProbability: 0.5,
+        knownAt: new Date(),
+      })),
+    });
     const caller = await trpcCallerFor(owner.user.id);
     const preview = await caller.abTests.preview(setup(endpoint.name));
     expect(await db().abTest.count({ where: { endpointId: endpoint.id } })).toBe(0);
