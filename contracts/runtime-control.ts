@@ -79,6 +79,14 @@ export const predictKeySha256Schema = z
 export const captureConfigSchema = z.object({ rate: z.number().min(0).max(1).default(1) });
 export const DEFAULT_CAPTURE = { rate: 1 };
 
+/**
+ * How sticky routing hashes a routing key: with a salt (an A/B test's), the key is hashed together with it, so two
+ * tests with different salts split the same callers independently. Absent: the unsalted hash (assignments as before).
+ */
+export const routingConfigSchema = z.object({
+  salt: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "A routing salt is 1–64 letters, digits, '_' or '-'"),
+});
+
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
 export const endpointConfigSchema = z
   .object({
@@ -90,6 +98,7 @@ export const endpointConfigSchema = z
      */
     predictKeySha256: predictKeySha256Schema.optional(),
     capture: captureConfigSchema.default(DEFAULT_CAPTURE),
+    routing: routingConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
@@ -115,6 +124,7 @@ export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 export type EndpointConfigInput = z.input<typeof endpointConfigSchema>;
 export type BatchingConfig = z.infer<typeof batchingSchema>;
 export type CaptureConfig = z.infer<typeof captureConfigSchema>;
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 
 export { sumsTo100 };
@@ -127,6 +137,8 @@ export type EndpointView = {
   predictKeyRequired?: boolean;
   /** The capture policy in force (absent from older runtimes). */
   capture?: CaptureConfig;
+  /** The routing salt in force; absent when sticky routing is unsalted (and from older runtimes). */
+  routing?: RoutingConfig;
   variants: Array<{
     variantName: string;
     modelName?: string;

@@ -4,6 +4,7 @@ import {
   type EndpointConfig,
   type EndpointView,
   type FaultInjection,
+  type RoutingConfig,
   sumsTo100,
 } from "@/contracts/runtime-control";
 import { badRequest, notFound } from "@/runtime/errors";
@@ -17,6 +18,8 @@ export type Endpoint = {
   batching: BatchingConfig;
   /** The capture policy: each predicted row is captured with probability `capture.rate`. */
   capture: CaptureConfig;
+  /** The routing salt sticky picks hash keys with; absent = unsalted. */
+  routing?: RoutingConfig;
   /** The sha256 of the key predictions must present (config.predictKeySha256), as bytes; none = no key needed. */
   predictKeyDigest?: Buffer;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
@@ -62,6 +65,7 @@ export class EndpointRegistry {
           variants: e.variants.map((v) => v.config),
           batching: e.batching,
           capture: e.capture,
+          ...(e.routing && { routing: e.routing }),
           ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
         },
       ]),
@@ -121,6 +125,7 @@ export class EndpointRegistry {
         batching: config.batching,
         capture: config.capture,
         updating: false,
+        ...(config.routing && { routing: config.routing }),
         ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
       };
       this.endpoints.set(name, endpoint);
@@ -216,6 +221,7 @@ function view(endpoint: Endpoint): EndpointView {
     batching: endpoint.batching,
     predictKeyRequired: endpoint.predictKeyDigest !== undefined,
     capture: endpoint.capture,
+    ...(endpoint.routing && { routing: endpoint.routing }),
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,

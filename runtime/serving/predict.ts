@@ -84,11 +84,17 @@ function newIds(count: number): string[] {
 }
 
 /** A single variant (the common case) needs no weighted draw and no per-request routing table. */
-function chooseVariant(variants: readonly Variant[], routingKey: string | undefined): Variant | undefined {
+function chooseVariant(
+  variants: readonly Variant[],
+  routingKey: string | undefined,
+  salt: string | undefined,
+): Variant | undefined {
   if (variants.length === 1) return variants[0]!.config.weight > 0 ? variants[0] : undefined;
   return pickVariant(
     variants.map((v) => ({ variantName: v.config.variantName, weight: v.config.weight, variant: v })),
     routingKey,
+    Math.random,
+    salt,
   )?.variant;
 }
 
@@ -138,7 +144,11 @@ export async function predict(
   let status = 200;
   try {
     const body = parseBody(request.body);
-    const variant = chooseVariant(endpoint.variants, request.routingKeyHeader ?? body.routingKey);
+    const variant = chooseVariant(
+      endpoint.variants,
+      request.routingKeyHeader ?? body.routingKey,
+      endpoint.routing?.salt,
+    );
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     variantName = variant.config.variantName;
     const predictions = await serve(variant, body.rows, metrics, endpoint.name);
