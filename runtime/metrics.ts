@@ -157,6 +157,12 @@ function createInstruments(deferred: Deferred) {
         this.set(deferred.captureBuffered.read());
       },
     }),
+    shadowDropped: new Counter({
+      name: "modelport_runtime_shadow_dropped_total",
+      help: "Requests not mirrored to a shadow variant because it already had as many mirrored requests in flight as it may",
+      labelNames: labels,
+      registers: [registry],
+    }),
     loadedModels: new Gauge({
       name: "modelport_runtime_loaded_models",
       help: "Model variants loaded and ready to serve",

@@ -72,7 +72,8 @@ function newGroup(request: CapturedRequest): CaptureGroup {
 
 /**
  * One captured row as a CaptureBatchRow in JSON (contracts/prediction-capture.ts): [id, requestId or null, rowIndex,
- * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Written (as
+ * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs, and a shadow
+ * row's mirrorOf]. Written (as
  * bytes) when the row is offered, so the buffer holds no reference to the request's objects.
  * Inputs are the caller's values of the signature's inputs, as sent and validated: a string feature such as "01001"
  * stays a string. The latency is kept to the microsecond (fewer digits to format).
@@ -86,7 +87,7 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
   const requestId = request.predictionIds[0]!;
   const values = new Array<unknown>(inputs.length);
   for (let i = 0; i < inputs.length; i++) values[i] = row[inputs[i]!.name];
-  return JSON.stringify([
+  const fields: unknown[] = [
     id,
     requestId === id ? null : requestId,
     rowIndex,
@@ -95,7 +96,9 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
     request.predictedAtMs,
     values,
     request.predictions[rowIndex],
-  ]);
+  ];
+  if (request.mirrorOf) fields.push(request.mirrorOf[rowIndex]);
+  return JSON.stringify(fields);
 }
 
 /** The request body as received and the response body as sent (both JSON in UTF-8). */

@@ -15,6 +15,11 @@ export type CapturedRequest = {
   predictions: readonly Prediction[];
   predictionIds: readonly string[];
   correlationIds?: readonly string[];
+  /**
+   * A shadow variant's request: the live predictions' ids its rows were mirrored from, by row. Captured row by row
+   * (never whole), each row with its mirrorOf.
+   */
+  mirrorOf?: readonly string[];
   latencyMs: number;
   captureProbability: number;
   predictedAtMs: number;

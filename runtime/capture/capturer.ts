@@ -31,7 +31,7 @@ export class Capturer {
     this.counts.add(request.endpoint, "not_sampled", total - indices.length);
     if (indices.length === 0) return;
     const { texts } = request;
-    if (indices.length === total && texts) this.buffer.offerWhole(request, texts);
+    if (indices.length === total && texts && !request.mirrorOf) this.buffer.offerWhole(request, texts);
     else this.buffer.offer(request, indices);
   }
 }

@@ -14,7 +14,12 @@ import { loadVariant, unloadVariant, type Variant } from "@/runtime/serving/vari
 
 export type Endpoint = {
   name: string;
+  /** Every variant, live and shadow, in the configured order. */
   variants: Variant[];
+  /** The variants that answer requests (routed to by weight). */
+  live: Variant[];
+  /** The variants mirrored to after a live one has answered (config.shadow). */
+  shadows: Variant[];
   batching: BatchingConfig;
   /** The capture policy: each predicted row is captured with probability `capture.rate`. */
   capture: CaptureConfig;
@@ -122,6 +127,8 @@ export class EndpointRegistry {
       const endpoint: Endpoint = {
         name,
         variants,
+        live: variants.filter((v) => !v.config.shadow),
+        shadows: variants.filter((v) => v.config.shadow),
         batching: config.batching,
         capture: config.capture,
         updating: false,
@@ -143,6 +150,11 @@ export class EndpointRegistry {
       const unknown = Object.keys(weights).filter((v) => !endpoint.variants.some((x) => x.config.variantName === v));
       if (unknown.length > 0)
         throw badRequest(`Endpoint "${name}" has no variant ${unknown.map((v) => `"${v}"`).join(", ")}`);
+      const shadow = endpoint.shadows.find((v) => (weights[v.config.variantName] ?? 0) !== 0);
+      if (shadow)
+        throw badRequest(
+          `Variant "${shadow.config.variantName}" is a shadow: it gets no live traffic, its weight is 0`,
+        );
       const next = endpoint.variants.map((v) => weights[v.config.variantName] ?? v.config.weight);
       if (!sumsTo100(next))
         throw badRequest(`Variant weights must sum to 100; these sum to ${next.reduce((s, w) => s + w, 0)}`);
@@ -188,6 +200,9 @@ export class EndpointRegistry {
     for (const endpoint of this.endpoints.values()) {
       for (const variant of endpoint.variants)
         if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
+      for (const shadow of endpoint.shadows)
+        if (shadow.ready)
+          this.metrics.shadowDropped.inc({ endpoint: endpoint.name, variant: shadow.config.variantName }, 0);
     }
     this.metrics.features.retain(
       [...this.endpoints.values()].flatMap((e) =>
@@ -231,6 +246,7 @@ function view(endpoint: Endpoint): EndpointView {
       weight: v.config.weight,
       inputs: v.config.signature.inputs.map((input) => input.name),
       ready: v.ready,
+      ...(v.config.shadow && { shadow: true }),
       ...(v.fault.errorRate > 0 || v.fault.extraLatencyMs > 0 ? { faultInjection: v.fault } : {}),
     })),
   };

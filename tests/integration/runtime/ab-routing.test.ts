@@ -3,13 +3,22 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EndpointConfigInput, EndpointView } from "@/contracts/runtime-control";
-import { onnxModel, TABULAR_SIGNATURE } from "@/tests/integration/support/model-artifacts";
+import type { Signature } from "@/contracts/signature";
+import { onnxModel, onnxModelFor, TABULAR_SIGNATURE } from "@/tests/integration/support/model-artifacts";
 import {
+  counterValue,
+  inParallel,
   postJson,
   startRuntime,
   temporaryDirectory,
   type RunningRuntime,
 } from "@/tests/integration/runtime/runtime-process";
+
+/** A model that also needs a "channel" the tabular rows do not have. */
+const WITH_CHANNEL: Signature = {
+  ...TABULAR_SIGNATURE,
+  inputs: [...TABULAR_SIGNATURE.inputs, { name: "channel", type: "string", shape: [-1, 1] }],
+};
 
 let runtime: RunningRuntime;
 let models: Awaited<ReturnType<typeof temporaryDirectory>>;
@@ -17,11 +26,11 @@ const files = new Map<string, { modelPath: string; sha256: string }>();
 
 beforeAll(async () => {
   models = await temporaryDirectory("modelport-ab-runtime-");
-  for (const [name, seed] of [
-    ["control", 11],
-    ["treatment", 12],
+  for (const [name, bytes] of [
+    ["control", onnxModel(11)],
+    ["treatment", onnxModel(12)],
+    ["with-channel", onnxModelFor(WITH_CHANNEL, 13)],
   ] as const) {
-    const bytes = onnxModel(seed);
     const modelPath = path.join(models.directory, `${name}.onnx`);
     await writeFile(modelPath, bytes);
     files.set(name, { modelPath, sha256: createHash("sha256").update(bytes).digest("hex") });
@@ -40,6 +49,35 @@ const variant = (variantName: "control" | "treatment", weight: number) => ({
   signature: TABULAR_SIGNATURE,
   weight,
 });
+const shadowVariant = (variantName: "treatment" | "with-channel") => ({
+  variantName,
+  ...files.get(variantName)!,
+  signature: variantName === "with-channel" ? WITH_CHANNEL : TABULAR_SIGNATURE,
+  weight: 0,
+  shadow: true,
+});
+
+async function control(method: string, route: string, body: unknown): Promise<Response> {
+  return fetch(`${runtime.baseUrl}/v1/control/endpoints/${route}`, {
+    method,
+    headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+const metricsText = async () => (await fetch(`${runtime.baseUrl}/metrics`)).text();
+
+/** Waits until the endpoint's counter for the variant and status reaches `atLeast` (mirrors finish after answers). */
+async function requestsReach(variantName: string, status: string, atLeast: number): Promise<number> {
+  const labels = { endpoint: "mirrored", variant: variantName, status };
+  let value = 0;
+  for (let i = 0; i < 100; i++) {
+    value = counterValue(await metricsText(), "modelport_runtime_requests_total", labels);
+    if (value >= atLeast) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return value;
+}
 
 async function put(endpoint: string, config: EndpointConfigInput): Promise<EndpointView> {
   const response = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}`, {
@@ -122,5 +160,69 @@ describe("salted sticky routing on the real runtime", () => {
     });
     expect(response.status).toBe(400);
     expect((await describeEndpoint("checkout")).routing).toEqual({ salt: "checkout-test-2" });
+  });
+});
+
+describe("shadow variants on the real runtime", () => {
+  const rows = (i: number) => ({
+    rows: [
+      { amount: i, hour: i % 24 },
+      { amount: i + 1, hour: 5 },
+    ],
+  });
+  const predictAll = (count: number) =>
+    inParallel(count, 4, (i) => postJson(`${runtime.baseUrl}/v1/endpoints/mirrored/predict`, rows(i)));
+
+  it("answers from the primary only and mirrors every request to the shadows, counted under their names", async () => {
+    const view = await put("mirrored", {
+      variants: [variant("control", 100), shadowVariant("treatment"), shadowVariant("with-channel")],
+    });
+    expect(view.variants.map((v) => [v.variantName, v.weight, v.shadow ?? false])).toEqual([
+      ["control", 100, false],
+      ["treatment", 0, true],
+      ["with-channel", 0, true],
+    ]);
+    const loaded = await metricsText();
+    expect(loaded).toContain('modelport_runtime_shadow_dropped_total{endpoint="mirrored",variant="treatment"} 0');
+    expect(loaded).toContain(
+      'modelport_runtime_requests_total{endpoint="mirrored",variant="treatment",status="200"} 0',
+    );
+
+    const answers = await predictAll(40);
+    for (const { status, body } of answers) {
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ endpoint: "mirrored", variant: "control" });
+      expect(body.predictions).toHaveLength(2);
+    }
+    expect(await requestsReach("treatment", "200", 40)).toBe(40);
+    expect(await requestsReach("control", "200", 40)).toBe(40);
+    const text = await metricsText();
+    expect(
+      counterValue(text, "modelport_runtime_predicted_rows_total", { endpoint: "mirrored", variant: "treatment" }),
+    ).toBe(80);
+    // The rows lack the "channel" its signature needs: a 400 for that shadow alone.
+    expect(await requestsReach("with-channel", "400", 40)).toBe(40);
+    expect(counterValue(text, "modelport_runtime_requests_total", { variant: "control", status: "400" })).toBe(0);
+  });
+
+  it("keeps every primary answer 200 while the shadow fails on purpose (fault injection, errorRate 1)", async () => {
+    const fault = await control("PUT", "mirrored/variants/treatment/fault-injection", { errorRate: 1 });
+    expect(fault.status).toBe(200);
+    const answers = await predictAll(40);
+    expect(answers.map((a) => [a.status, a.body.variant])).toEqual(answers.map(() => [200, "control"]));
+    expect(await requestsReach("treatment", "500", 40)).toBe(40);
+    expect(await requestsReach("treatment", "200", 0)).toBe(40);
+    await control("PUT", "mirrored/variants/treatment/fault-injection", { errorRate: 0 });
+  });
+
+  it("refuses traffic for a shadow, in a PUT and in a weights PATCH", async () => {
+    const put = await control("PUT", "mirrored", {
+      variants: [variant("control", 90), { ...shadowVariant("treatment"), weight: 10 }],
+    });
+    expect(put.status).toBe(400);
+    expect(await put.text()).toContain('Shadow variant \\"treatment\\" gets no live traffic');
+    const patch = await control("PATCH", "mirrored/weights", { weights: { control: 50, treatment: 50 } });
+    expect(patch.status).toBe(400);
+    expect((await describeEndpoint("mirrored")).variants.map((v) => v.weight)).toEqual([100, 0, 0]);
   });
 });

@@ -38,3 +38,38 @@ describe("endpointConfigSchema: routing", () => {
       );
   });
 });
+
+describe("endpointConfigSchema: shadow variants", () => {
+  const shadow = (name: string, weight = 0) => variant(name, weight, { shadow: true });
+
+  it("takes shadows at weight 0 beside live variants whose weights sum to 100", () => {
+    const parsed = parse({ variants: [variant("live", 100), shadow("challenger"), shadow("candidate")] });
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.variants.map((v) => v.shadow)).toEqual([undefined, true, true]);
+    expect(parse({ variants: [variant("a", 40), variant("b", 60), shadow("c")] }).success).toBe(true);
+  });
+
+  it("refuses a shadow with traffic", () => {
+    expect(messages({ variants: [variant("live", 90), shadow("challenger", 10)] })).toContain(
+      'Shadow variant "challenger" gets no live traffic: its weight must be 0',
+    );
+  });
+
+  it("refuses an endpoint of shadows only", () => {
+    expect(messages({ variants: [shadow("a"), shadow("b")] })).toEqual(["At least one variant must not be a shadow"]);
+  });
+
+  it("refuses more than 4 shadows", () => {
+    const four = [1, 2, 3, 4].map((i) => shadow(`s${i}`));
+    expect(parse({ variants: [variant("live", 100), ...four] }).success).toBe(true);
+    expect(messages({ variants: [variant("live", 100), ...four, shadow("s5")] })).toEqual([
+      "At most 4 shadow variants",
+    ]);
+  });
+
+  it("still needs the live weights to sum to 100", () => {
+    expect(messages({ variants: [variant("a", 40), variant("b", 50), shadow("c")] })).toEqual([
+      "Variant weights must sum to 100",
+    ]);
+  });
+});
