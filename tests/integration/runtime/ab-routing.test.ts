@@ -226,3 +226,61 @@ describe("shadow variants on the real runtime", () => {
     expect((await describeEndpoint("mirrored")).variants.map((v) => v.weight)).toEqual([100, 0, 0]);
   });
 });
+
+describe("salt and shadows across a restart", () => {
+  it("restores the routing salt and the shadow variants from RUNTIME_STATE_FILE, with the same assignments", async () => {
+    const stateFile = path.join(models.directory, "state", "runtime.json");
+    const first = await startRuntime({ RUNTIME_STATE_FILE: stateFile, RUNTIME_INFERENCE_THREADS: "1" });
+    const controlHeaders = { authorization: `Bearer ${first.controlToken}`, "content-type": "application/json" };
+    const assignments = async (baseUrl: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const { status, body } = await postJson(
+          `${baseUrl}/v1/endpoints/kept/predict`,
+          { row: { amount: i, hour: 1 } },
+          { "x-routing-key": `customer-${i}` },
+        );
+        expect(status).toBe(200);
+        out.push(body.variant as string);
+      }
+      return out;
+    };
+    let before: string[];
+    try {
+      const response = await fetch(`${first.baseUrl}/v1/control/endpoints/kept`, {
+        method: "PUT",
+        headers: controlHeaders,
+        body: JSON.stringify({
+          variants: [variant("control", 50), variant("treatment", 50), shadowVariant("with-channel")],
+          routing: { salt: "kept-test" },
+        }),
+      });
+      expect(response.status).toBe(200);
+      before = await assignments(first.baseUrl);
+    } finally {
+      await first.stop();
+    }
+    const second = await startRuntime({
+      RUNTIME_STATE_FILE: stateFile,
+      RUNTIME_CONTROL_TOKEN: first.controlToken,
+      RUNTIME_INFERENCE_THREADS: "1",
+    });
+    try {
+      let view: EndpointView | undefined;
+      for (let i = 0; i < 100 && !view?.variants.every((v) => v.ready); i++) {
+        const response = await fetch(`${second.baseUrl}/v1/control/endpoints/kept`, { headers: controlHeaders });
+        view = response.ok ? ((await response.json()) as EndpointView) : undefined;
+        if (!view?.variants.every((v) => v.ready)) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(view?.routing).toEqual({ salt: "kept-test" });
+      expect(view?.variants.map((v) => [v.variantName, v.shadow ?? false])).toEqual([
+        ["control", false],
+        ["treatment", false],
+        ["with-channel", true],
+      ]);
+      expect(await assignments(second.baseUrl)).toEqual(before);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+});
