@@ -14,6 +14,8 @@ export type CaptureGroup = {
   readonly modelVersion: number | undefined;
   readonly captureProbability: number;
   readonly inputs: ReadonlyArray<{ name: string }>;
+  /** Rows of a shadow variant's mirrored requests (counted apart from live rows, see CaptureCounts). */
+  readonly shadow: boolean;
   /** The group's header as JSON (UTF-8) up to where `"rows":[` follows: `{"endpoint":…,"inputs":[…],`. */
   readonly headBytes: Buffer;
 };
@@ -32,7 +34,7 @@ export class CaptureGroups {
   of(request: CapturedRequest): CaptureGroup {
     const last = this.last;
     if (last && sameGroup(last, request)) return last;
-    const key = `${request.endpoint}\n${request.variant}\n${request.modelName ?? ""}\n${request.modelVersion ?? ""}\n${request.captureProbability}\n${request.inputs.map((input) => input.name).join("\n")}`;
+    const key = `${request.mirrorOf ? "shadow" : "live"}\n${request.endpoint}\n${request.variant}\n${request.modelName ?? ""}\n${request.modelVersion ?? ""}\n${request.captureProbability}\n${request.inputs.map((input) => input.name).join("\n")}`;
     let group = this.byKey.get(key);
     if (!group) {
       if (this.byKey.size >= MAX_GROUPS) this.byKey.clear();
@@ -48,7 +50,8 @@ const sameGroup = (group: CaptureGroup, r: CapturedRequest) =>
   group.variant === r.variant &&
   group.modelName === r.modelName &&
   group.modelVersion === r.modelVersion &&
-  group.captureProbability === r.captureProbability;
+  group.captureProbability === r.captureProbability &&
+  group.shadow === (r.mirrorOf !== undefined);
 
 function newGroup(request: CapturedRequest): CaptureGroup {
   const header: Omit<CaptureBatchGroup, "rows"> = {
@@ -66,6 +69,7 @@ function newGroup(request: CapturedRequest): CaptureGroup {
     modelVersion: request.modelVersion,
     captureProbability: request.captureProbability,
     inputs: request.inputs,
+    shadow: request.mirrorOf !== undefined,
     headBytes: Buffer.from(JSON.stringify(header).slice(0, -1) + ","),
   };
 }
@@ -187,12 +191,16 @@ export class PendingBatch {
     return true;
   }
 
-  /** Rows per endpoint, for counting their outcome once the batch is written or dropped. */
-  rowsByEndpoint(): Map<string, number> {
-    const rows = new Map<string, number>();
-    for (const [group, entries] of this.groups)
-      rows.set(group.endpoint, (rows.get(group.endpoint) ?? 0) + entries.rowCount);
-    return rows;
+  /**
+   * Rows per group, for counting their outcome once the batch is written or dropped: by endpoint, and for a shadow's
+   * rows by its variant too (CaptureCounts keeps them apart from live rows).
+   */
+  rowsByGroup(): Array<{ endpoint: string; shadowVariant: string | undefined; rows: number }> {
+    return [...this.groups].map(([group, entries]) => ({
+      endpoint: group.endpoint,
+      shadowVariant: group.shadow ? group.variant : undefined,
+      rows: entries.rowCount,
+    }));
   }
 
   /**

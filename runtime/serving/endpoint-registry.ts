@@ -196,17 +196,22 @@ export class EndpointRegistry {
     });
   }
 
+  private startShadowAtZero(endpoint: string, shadow: Variant) {
+    const variant = shadow.config.variantName;
+    this.metrics.forShadow(endpoint, variant);
+    this.metrics.shadowDropped.inc({ endpoint, variant }, 0);
+  }
+
   private changed() {
     for (const endpoint of this.endpoints.values()) {
-      for (const variant of endpoint.variants)
+      for (const variant of endpoint.live)
         if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
-      for (const shadow of endpoint.shadows)
-        if (shadow.ready)
-          this.metrics.shadowDropped.inc({ endpoint: endpoint.name, variant: shadow.config.variantName }, 0);
+      for (const shadow of endpoint.shadows) if (shadow.ready) this.startShadowAtZero(endpoint.name, shadow);
     }
+    // Shadows have no drift histograms: their rows are the live rows mirrored.
     this.metrics.features.retain(
       [...this.endpoints.values()].flatMap((e) =>
-        e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config })),
+        e.live.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config })),
       ),
     );
     this.metrics.loadedModels.set(

@@ -121,7 +121,7 @@ export async function predict(
     const variant = chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     variantName = variant.config.variantName;
-    const predictions = await serveVariant(variant, body.rows, metrics, endpoint.name);
+    const predictions = await serveVariant(variant, body.rows, endpoint.name, metrics.features);
     instruments = metrics.forVariant(endpoint.name, variantName);
     countPredictions(instruments, predictions);
     const predictionIds = newPredictionIds(predictions.length);

@@ -51,17 +51,17 @@ async function mirror(shadow: Variant, request: AnsweredRequest, metrics: Runtim
   const predictedAtMs = Date.now();
   const endpoint = request.endpointName;
   const variant = shadow.config.variantName;
+  const instruments = metrics.forShadow(endpoint, variant);
   let predictions: Prediction[];
   try {
-    predictions = await serveVariant(shadow, request.rows, metrics, endpoint);
+    predictions = await serveVariant(shadow, request.rows, endpoint, undefined);
   } catch (error) {
     const status = error instanceof RuntimeError ? error.status : 500;
-    metrics.requests.inc({ endpoint, variant, status: String(status) });
-    metrics.latency.observe({ endpoint, variant }, (performance.now() - started) / 1000);
+    metrics.shadowRequests.inc({ endpoint, variant, status: String(status) });
+    instruments.latency.observe((performance.now() - started) / 1000);
     return;
   }
   const latencyMs = performance.now() - started;
-  const instruments = metrics.forVariant(endpoint, variant);
   countPredictions(instruments, predictions);
   instruments.ok.inc();
   instruments.latency.observe(latencyMs / 1000);

@@ -67,12 +67,18 @@ async function control(method: string, route: string, body: unknown): Promise<Re
 
 const metricsText = async () => (await fetch(`${runtime.baseUrl}/metrics`)).text();
 
-/** Waits until the endpoint's counter for the variant and status reaches `atLeast` (mirrors finish after answers). */
-async function requestsReach(variantName: string, status: string, atLeast: number): Promise<number> {
+const LIVE_REQUESTS = "modelport_runtime_requests_total";
+const SHADOW_REQUESTS = "modelport_runtime_shadow_requests_total";
+
+/**
+ * Waits until the endpoint's request counter (live or shadow family) for the variant and status reaches `atLeast`
+ * (mirrors finish after answers).
+ */
+async function requestsReach(family: string, variantName: string, status: string, atLeast: number): Promise<number> {
   const labels = { endpoint: "mirrored", variant: variantName, status };
   let value = 0;
   for (let i = 0; i < 100; i++) {
-    value = counterValue(await metricsText(), "modelport_runtime_requests_total", labels);
+    value = counterValue(await metricsText(), family, labels);
     if (value >= atLeast) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -172,6 +178,23 @@ describe("shadow variants on the real runtime", () => {
   });
   const predictAll = (count: number) =>
     inParallel(count, 4, (i) => postJson(`${runtime.baseUrl}/v1/endpoints/mirrored/predict`, rows(i)));
+  const endpointWide = (text: string, name: string, labels: Record<string, string> = {}) =>
+    counterValue(text, name, { endpoint: "mirrored", ...labels });
+  const LIVE_FAMILIES = [
+    "modelport_runtime_requests_total",
+    "modelport_runtime_request_duration_seconds",
+    "modelport_runtime_predicted_rows_total",
+    "modelport_runtime_prediction_score",
+    "modelport_runtime_capture_total",
+    "modelport_runtime_feature_value",
+  ];
+  /** Lines of the live families that name one of the endpoint's shadow variants (there must be none). */
+  const shadowInLiveFamilies = (text: string) =>
+    text
+      .split("\n")
+      .filter((l) => LIVE_FAMILIES.some((family) => l.startsWith(`${family}{`) || l.startsWith(`${family}_`)))
+      .filter((l) => l.includes('endpoint="mirrored"'))
+      .filter((l) => l.includes('variant="treatment"') || l.includes('variant="with-channel"'));
 
   it("answers from the primary only and mirrors every request to the shadows, counted under their names", async () => {
     const view = await put("mirrored", {
@@ -185,8 +208,16 @@ describe("shadow variants on the real runtime", () => {
     const loaded = await metricsText();
     expect(loaded).toContain('modelport_runtime_shadow_dropped_total{endpoint="mirrored",variant="treatment"} 0');
     expect(loaded).toContain(
-      'modelport_runtime_requests_total{endpoint="mirrored",variant="treatment",status="200"} 0',
+      'modelport_runtime_shadow_requests_total{endpoint="mirrored",variant="treatment",status="200"} 0',
     );
+    expect(loaded).toContain('modelport_runtime_shadow_rows_total{endpoint="mirrored",variant="treatment"} 0');
+    expect(shadowInLiveFamilies(loaded)).toEqual([]);
+    const before = {
+      requests: endpointWide(loaded, LIVE_REQUESTS),
+      latency: endpointWide(loaded, "modelport_runtime_request_duration_seconds_count"),
+      rows: endpointWide(loaded, "modelport_runtime_predicted_rows_total"),
+      capture: endpointWide(loaded, "modelport_runtime_capture_total"),
+    };
 
     const answers = await predictAll(40);
     for (const { status, body } of answers) {
@@ -194,24 +225,42 @@ describe("shadow variants on the real runtime", () => {
       expect(body).toMatchObject({ endpoint: "mirrored", variant: "control" });
       expect(body.predictions).toHaveLength(2);
     }
-    expect(await requestsReach("treatment", "200", 40)).toBe(40);
-    expect(await requestsReach("control", "200", 40)).toBe(40);
-    const text = await metricsText();
-    expect(
-      counterValue(text, "modelport_runtime_predicted_rows_total", { endpoint: "mirrored", variant: "treatment" }),
-    ).toBe(80);
+    expect(await requestsReach(SHADOW_REQUESTS, "treatment", "200", 40)).toBe(40);
     // The rows lack the "channel" its signature needs: a 400 for that shadow alone.
-    expect(await requestsReach("with-channel", "400", 40)).toBe(40);
-    expect(counterValue(text, "modelport_runtime_requests_total", { variant: "control", status: "400" })).toBe(0);
+    expect(await requestsReach(SHADOW_REQUESTS, "with-channel", "400", 40)).toBe(40);
+    expect(await requestsReach(LIVE_REQUESTS, "control", "200", 40)).toBe(40);
+    const text = await metricsText();
+    // Endpoint-wide sums over the live families moved by the 40 answered requests exactly, none of the 80 mirrors.
+    expect(endpointWide(text, LIVE_REQUESTS) - before.requests).toBe(40);
+    expect(endpointWide(text, "modelport_runtime_request_duration_seconds_count") - before.latency).toBe(40);
+    expect(endpointWide(text, "modelport_runtime_predicted_rows_total") - before.rows).toBe(80);
+    expect(endpointWide(text, LIVE_REQUESTS, { status: "400" })).toBe(0);
+    expect(shadowInLiveFamilies(text)).toEqual([]);
+    // Live capture outcomes still add up to the live predicted rows; the shadow's add up to its rows, apart.
+    expect(endpointWide(text, "modelport_runtime_capture_total") - before.capture).toBe(80);
+    expect(endpointWide(text, "modelport_runtime_shadow_rows_total", { variant: "treatment" })).toBe(80);
+    expect(endpointWide(text, "modelport_runtime_shadow_capture_total", { variant: "treatment" })).toBe(80);
+    expect(
+      endpointWide(text, "modelport_runtime_shadow_request_duration_seconds_count", { variant: "treatment" }),
+    ).toBe(40);
+    expect(endpointWide(text, "modelport_runtime_shadow_prediction_score_count", { variant: "treatment" })).toBe(80);
+    expect(endpointWide(text, "modelport_runtime_shadow_rows_total", { variant: "with-channel" })).toBe(0);
+    expect(endpointWide(text, SHADOW_REQUESTS)).toBe(80);
   });
 
   it("keeps every primary answer 200 while the shadow fails on purpose (fault injection, errorRate 1)", async () => {
     const fault = await control("PUT", "mirrored/variants/treatment/fault-injection", { errorRate: 1 });
     expect(fault.status).toBe(200);
+    const liveBefore = endpointWide(await metricsText(), LIVE_REQUESTS);
     const answers = await predictAll(40);
     expect(answers.map((a) => [a.status, a.body.variant])).toEqual(answers.map(() => [200, "control"]));
-    expect(await requestsReach("treatment", "500", 40)).toBe(40);
-    expect(await requestsReach("treatment", "200", 0)).toBe(40);
+    expect(await requestsReach(SHADOW_REQUESTS, "treatment", "500", 40)).toBe(40);
+    expect(await requestsReach(SHADOW_REQUESTS, "treatment", "200", 0)).toBe(40);
+    // The endpoint's error rate sees no 5xx: the shadow's failures are in the shadow family only.
+    const text = await metricsText();
+    expect(endpointWide(text, LIVE_REQUESTS) - liveBefore).toBe(40);
+    expect(endpointWide(text, LIVE_REQUESTS, { status: "500" })).toBe(0);
+    expect(shadowInLiveFamilies(text)).toEqual([]);
     await control("PUT", "mirrored/variants/treatment/fault-injection", { errorRate: 0 });
   });
 

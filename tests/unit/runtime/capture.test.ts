@@ -543,4 +543,34 @@ describe("shadow rows in the capture contract", () => {
     const [nullMirror] = expandCaptureBatch({ groups: [{ ...group, rows: [[...base, null]] }] });
     expect(captureRecordSchema.parse((nullMirror as { record: unknown }).record).mirrorOf).toBeUndefined();
   });
+  it("counts a shadow's capture outcomes apart from the endpoint's live ones, at every stage", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    const sink = new MemorySink();
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(request(4));
+    capturer.capture(mirrored(4));
+    capturer.capture(mirrored(5)); // 2 of them fit
+    capturer.capture({ ...mirrored(3), captureProbability: 0 });
+    new Capturer(undefined, counts).capture(mirrored(2));
+    await new CaptureFlusher(buffer, sink, counts).stop();
+    expect(totals(counts)).toEqual({ captured: 4 });
+    const shadow: Record<string, number> = {};
+    counts.drainShadow((endpoint, variant, outcome, n) => (shadow[`${endpoint} ${variant} ${outcome}`] = n));
+    expect(shadow).toEqual({
+      "fraud shadow captured": 6,
+      "fraud shadow dropped_buffer_full": 3,
+      "fraud shadow not_sampled": 3,
+      "fraud shadow capture_off": 2,
+    });
+    expect(sink.written.filter((r) => r.mirrorOf !== undefined)).toHaveLength(6);
+  });
+
+  it("never groups a shadow's rows with live rows of the same variant name", () => {
+    const local = new CaptureGroups();
+    const live = { ...request(1), variant: "shadow" };
+    expect(local.of(live)).not.toBe(local.of(mirrored(1)));
+    expect(local.of(mirrored(1)).shadow).toBe(true);
+    expect(local.of(live).shadow).toBe(false);
+  });
 });

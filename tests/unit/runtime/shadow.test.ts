@@ -5,9 +5,10 @@ import type { VariantConfig } from "@/contracts/runtime-control";
 import type { Prediction } from "@/contracts/runtime-predict";
 import type { Signature } from "@/contracts/signature";
 import { CaptureBuffer } from "@/runtime/capture/capture-buffer";
-import { CaptureCounts } from "@/runtime/capture/capture-counts";
+import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
+import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
-import { createRuntimeMetrics, type RuntimeMetrics } from "@/runtime/metrics";
+import { createRuntimeMetrics, runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
 import { DynamicBatcher } from "@/runtime/serving/batcher";
 import type { Endpoint } from "@/runtime/serving/endpoint-registry";
 import { MAX_MIRRORS_IN_FLIGHT, MirrorSlots } from "@/runtime/serving/mirror-slots";
@@ -32,7 +33,7 @@ const scoring =
 
 function fakeVariant(
   variantName: string,
-  options: { weight?: number; shadow?: boolean; signature?: Signature; run?: Run },
+  options: { weight?: number; shadow?: boolean; signature?: Signature; run?: Run; featureBins?: boolean },
 ): Variant {
   const config: VariantConfig = {
     variantName,
@@ -43,6 +44,9 @@ function fakeVariant(
     signature: options.signature ?? TWO_INPUTS,
     weight: options.weight ?? 0,
     ...(options.shadow && { shadow: true }),
+    ...(options.featureBins && {
+      featureBins: [{ name: "amount", kind: "NUMERIC" as const, edges: [20, 50], categories: [] }],
+    }),
     instanceType: "local-cpu",
     instanceCount: 1,
   };
@@ -71,11 +75,11 @@ function fakeEndpoint(live: Variant[], shadows: Variant[]): Endpoint {
   };
 }
 
-/** A served endpoint with its metrics and capture buffer. */
+/** A served endpoint with its metrics and capture buffer (its capture outcomes counted in the metrics). */
 function harness(live: Variant[], shadows: Variant[], schedule?: Schedule) {
   const endpoint = fakeEndpoint(live, shadows);
   const metrics = createRuntimeMetrics();
-  const counts = new CaptureCounts();
+  const counts = metrics.captureCounts;
   const buffer = new CaptureBuffer(100_000, counts);
   const capturer = new Capturer(buffer, counts);
   const registry = { get: (name: string) => (name === endpoint.name ? endpoint : undefined) };
@@ -95,7 +99,7 @@ function harness(live: Variant[], shadows: Variant[], schedule?: Schedule) {
     }
     return records;
   };
-  return { endpoint, metrics, call, captured };
+  return { endpoint, metrics, call, captured, buffer };
 }
 
 /** Waits until no shadow has a mirrored request in flight. */
@@ -114,8 +118,40 @@ async function sample(metrics: RuntimeMetrics, name: string, labels: Record<stri
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
+/** Live requests (modelport_runtime_requests_total): what callers were answered. */
 const requests = (metrics: RuntimeMetrics, variant: string, status: string) =>
   sample(metrics, "modelport_runtime_requests_total", { endpoint: "fraud", variant, status });
+
+/** A shadow's mirrored requests (modelport_runtime_shadow_requests_total). */
+const shadowRequests = (metrics: RuntimeMetrics, variant: string, status: string) =>
+  sample(metrics, "modelport_runtime_shadow_requests_total", { endpoint: "fraud", variant, status });
+
+const LIVE_FAMILIES = [
+  "modelport_runtime_requests_total",
+  "modelport_runtime_request_duration_seconds",
+  "modelport_runtime_predicted_rows_total",
+  "modelport_runtime_prediction_score",
+  "modelport_runtime_capture_total",
+  "modelport_runtime_feature_value",
+];
+
+/** The live families' sample lines (drift histograms included) that name one of these variants. */
+async function liveLinesOf(metrics: RuntimeMetrics, variants: string[]): Promise<string[]> {
+  const text = await runtimeMetricsText(metrics);
+  return text
+    .split("\n")
+    .filter((l) => LIVE_FAMILIES.some((family) => l.startsWith(`${family}{`) || l.startsWith(`${family}_`)))
+    .filter((l) => variants.some((variant) => l.includes(`variant="${variant}"`)));
+}
+
+/** Sums every sample of a family for the endpoint (what an endpoint-level query does over its variants). */
+async function endpointSum(metrics: RuntimeMetrics, name: string, extra = ""): Promise<number> {
+  const text = await metrics.registry.metrics();
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith(`${name}{`) && l.includes('endpoint="fraud"') && l.includes(extra))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+}
 
 const row = (i: number) => ({ amount: 10 + i, hour: i % 24 });
 
@@ -150,17 +186,19 @@ describe("shadow variants", () => {
     expect(answer.predictions).toEqual([{ probability: 0.25 }, { probability: 0.25 }, { probability: 0.25 }]);
     await settled([shadow]);
 
+    const labels = (variant: string) => ({ endpoint: "fraud", variant });
     expect(await requests(metrics, "primary", "200")).toBe(1);
-    expect(await requests(metrics, "shadow", "200")).toBe(1);
+    expect(await sample(metrics, "modelport_runtime_predicted_rows_total", labels("primary"))).toBe(3);
+    expect(await shadowRequests(metrics, "shadow", "200")).toBe(1);
+    expect(await sample(metrics, "modelport_runtime_shadow_rows_total", labels("shadow"))).toBe(3);
+    expect(await sample(metrics, "modelport_runtime_shadow_request_duration_seconds_count", labels("shadow"))).toBe(1);
+    expect(await sample(metrics, "modelport_runtime_shadow_prediction_score_count", labels("shadow"))).toBe(3);
+    expect(await sample(metrics, "modelport_runtime_shadow_prediction_score_sum", labels("shadow"))).toBe(2.25);
+    // The shadow is nowhere in the live families, and nothing of the primary is in the shadow ones.
+    expect(await liveLinesOf(metrics, ["shadow"])).toEqual([]);
     expect(
-      await sample(metrics, "modelport_runtime_predicted_rows_total", { endpoint: "fraud", variant: "shadow" }),
-    ).toBe(3);
-    expect(
-      await sample(metrics, "modelport_runtime_request_duration_seconds_count", {
-        endpoint: "fraud",
-        variant: "shadow",
-      }),
-    ).toBe(1);
+      await sample(metrics, "modelport_runtime_shadow_requests_total", { ...labels("primary"), status: "200" }),
+    ).toBe(0);
 
     const records = captured();
     const live = records.filter((r) => r.variant === "primary");
@@ -221,9 +259,20 @@ describe("shadow variants", () => {
     }
     await settled([throwing, faulty]);
     expect(await requests(metrics, "primary", "200")).toBe(20);
-    expect(await requests(metrics, "throwing", "500")).toBe(20);
-    expect(await requests(metrics, "faulty", "500")).toBe(20);
-    expect(await requests(metrics, "throwing", "200")).toBe(0);
+    expect(await shadowRequests(metrics, "throwing", "500")).toBe(20);
+    expect(await shadowRequests(metrics, "faulty", "500")).toBe(20);
+    expect(await shadowRequests(metrics, "throwing", "200")).toBe(0);
+    expect(
+      await sample(metrics, "modelport_runtime_shadow_request_duration_seconds_count", {
+        endpoint: "fraud",
+        variant: "faulty",
+      }),
+    ).toBe(20);
+    // The endpoint's error rate and latency, summed over its variants, see the 20 answers and none of the 40 failures.
+    expect(await endpointSum(metrics, "modelport_runtime_requests_total")).toBe(20);
+    expect(await endpointSum(metrics, "modelport_runtime_requests_total", 'status="500"')).toBe(0);
+    expect(await endpointSum(metrics, "modelport_runtime_request_duration_seconds_count")).toBe(20);
+    expect(await liveLinesOf(metrics, ["throwing", "faulty"])).toEqual([]);
   });
 
   it("counts a 400 for a shadow whose signature the rows do not satisfy, and only for it", async () => {
@@ -238,8 +287,9 @@ describe("shadow variants", () => {
     for (let i = 0; i < 5; i++) expect((await call({ row: row(i) })).variant).toBe("primary");
     await settled([strict, lenient]);
     expect(await requests(metrics, "primary", "200")).toBe(5);
-    expect(await requests(metrics, "strict", "400")).toBe(5);
-    expect(await requests(metrics, "lenient", "200")).toBe(5);
+    expect(await shadowRequests(metrics, "strict", "400")).toBe(5);
+    expect(await shadowRequests(metrics, "lenient", "200")).toBe(5);
+    expect(await endpointSum(metrics, "modelport_runtime_requests_total", 'status="400"')).toBe(0);
     expect(captured().filter((r) => r.variant === "strict")).toEqual([]);
   });
 
@@ -249,8 +299,8 @@ describe("shadow variants", () => {
     await expect(call({ row: { amount: "not a number", hour: 1 } })).rejects.toMatchObject({ status: 400 });
     await sleep(10);
     expect(await requests(metrics, "primary", "400")).toBe(1);
-    expect(await requests(metrics, "shadow", "200")).toBe(0);
-    expect(await requests(metrics, "shadow", "400")).toBe(0);
+    expect(await shadowRequests(metrics, "shadow", "200")).toBe(0);
+    expect(await shadowRequests(metrics, "shadow", "400")).toBe(0);
   });
 
   it(`keeps at most ${MAX_MIRRORS_IN_FLIGHT} mirrored requests in flight per shadow, dropping and counting the rest`, async () => {
@@ -279,11 +329,12 @@ describe("shadow variants", () => {
 
     stuck.release();
     await settled([slow, quick]);
-    expect(await requests(metrics, "slow", "200")).toBe(MAX_MIRRORS_IN_FLIGHT);
-    expect(await requests(metrics, "quick", "200")).toBe(total);
+    expect(await shadowRequests(metrics, "slow", "200")).toBe(MAX_MIRRORS_IN_FLIGHT);
+    expect(await shadowRequests(metrics, "quick", "200")).toBe(total);
     await call({ row: row(0) });
     await settled([slow]);
-    expect(await requests(metrics, "slow", "200")).toBe(MAX_MIRRORS_IN_FLIGHT + 1);
+    expect(await shadowRequests(metrics, "slow", "200")).toBe(MAX_MIRRORS_IN_FLIGHT + 1);
+    expect(await requests(metrics, "primary", "200")).toBe(total + 1);
   });
 
   it("runs the mirror through the schedule it is given, never inside the request", async () => {
@@ -295,9 +346,71 @@ describe("shadow variants", () => {
     await call({ row: row(0) });
     await sleep(10);
     expect(scheduled).toHaveLength(1);
-    expect(await requests(metrics, "shadow", "200")).toBe(0);
+    expect(await shadowRequests(metrics, "shadow", "200")).toBe(0);
     scheduled[0]!();
     await settled([shadow]);
-    expect(await requests(metrics, "shadow", "200")).toBe(1);
+    expect(await shadowRequests(metrics, "shadow", "200")).toBe(1);
+  });
+  it("moves the live families by the live traffic only: N answered requests with a shadow attached", async () => {
+    const primary = fakeVariant("primary", { weight: 100, run: scoring(0.25), featureBins: true });
+    const shadow = fakeVariant("shadow", { shadow: true, run: scoring(0.75), featureBins: true });
+    const { metrics, call } = harness([primary], [shadow]);
+    const n = 12;
+    for (let i = 0; i < n; i++) await call({ rows: [row(i), row(i + 1)] });
+    await settled([shadow]);
+
+    expect(await endpointSum(metrics, "modelport_runtime_requests_total")).toBe(n);
+    expect(await endpointSum(metrics, "modelport_runtime_request_duration_seconds_count")).toBe(n);
+    expect(await endpointSum(metrics, "modelport_runtime_predicted_rows_total")).toBe(2 * n);
+    expect(await endpointSum(metrics, "modelport_runtime_prediction_score_count")).toBe(2 * n);
+    expect(await endpointSum(metrics, "modelport_runtime_prediction_score_sum")).toBe(0.25 * 2 * n);
+    expect(await endpointSum(metrics, "modelport_runtime_shadow_requests_total")).toBe(n);
+    expect(await endpointSum(metrics, "modelport_runtime_shadow_request_duration_seconds_count")).toBe(n);
+    expect(await endpointSum(metrics, "modelport_runtime_shadow_rows_total")).toBe(2 * n);
+    // Drift histograms count the primary's rows; the shadow (the same rows again) has none, even with bins.
+    const features = metrics.features.exposition();
+    expect(features).toContain('variant="primary"');
+    expect(features).toContain(
+      `modelport_runtime_feature_value_count{endpoint="fraud",variant="primary",feature="amount"} ${2 * n}`,
+    );
+    expect(await liveLinesOf(metrics, ["shadow"])).toEqual([]);
+  });
+
+  it("keeps live capture outcomes = live predicted rows, and counts the shadow's rows in its own capture family", async () => {
+    const primary = fakeVariant("primary", { weight: 100 });
+    const shadow = fakeVariant("shadow", { shadow: true });
+    const { endpoint, metrics, call, buffer } = harness([primary], [shadow]);
+    endpoint.capture = { rate: 0.5 };
+    let appended = 0;
+    const sink: CaptureSink = {
+      get ready() {
+        return true;
+      },
+      // Every other batch is lost, so `captured` and `dropped_redis_down` both happen.
+      append: () => Promise.resolve(appended++ % 2 === 0),
+      close: () => Promise.resolve(),
+    };
+    const flusher = new CaptureFlusher(buffer, sink, metrics.captureCounts);
+    for (let i = 0; i < 30; i++) {
+      await call({ rows: [row(i), row(i + 1), row(i + 2)] });
+      if (i % 3 === 0) {
+        await settled([shadow]);
+        await flusher.flushOnce();
+      }
+    }
+    await settled([shadow]);
+    while ((await flusher.flushOnce()) > 0);
+
+    const liveOutcomes = await endpointSum(metrics, "modelport_runtime_capture_total");
+    expect(liveOutcomes).toBe(await endpointSum(metrics, "modelport_runtime_predicted_rows_total"));
+    expect(liveOutcomes).toBe(90);
+    expect(await endpointSum(metrics, "modelport_runtime_capture_total", 'outcome="not_sampled"')).toBeGreaterThan(0);
+    const shadowOutcomes = await endpointSum(metrics, "modelport_runtime_shadow_capture_total", 'variant="shadow"');
+    expect(shadowOutcomes).toBe(await endpointSum(metrics, "modelport_runtime_shadow_rows_total"));
+    expect(shadowOutcomes).toBe(90);
+    expect(await endpointSum(metrics, "modelport_runtime_shadow_capture_total", 'outcome="captured"')).toBeGreaterThan(
+      0,
+    );
+    expect(await liveLinesOf(metrics, ["shadow"])).toEqual([]);
   });
 });
