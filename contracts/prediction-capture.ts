@@ -28,6 +28,11 @@ export const captureRecordSchema = z.object({
   modelName: z.string().min(1).max(200).optional(),
   modelVersion: z.number().int().min(1).optional(),
   correlationId: z.string().min(1).max(200).optional(),
+  /**
+   * Set on a shadow variant's prediction: the id of the live prediction (the row the caller was answered with) whose
+   * input it was mirrored from. A shadow row has its own id and requestId, and no correlationId of its own.
+   */
+  mirrorOf: z.uuid().optional(),
   inputs: z.record(z.string(), capturedValueSchema),
   outputs: z.record(z.string(), capturedValueSchema),
   latencyMs: z.number().min(0),
@@ -54,7 +59,8 @@ export function firstNumericOutput(outputs: Record<string, unknown>): number | u
 /**
  * One captured row in a CaptureBatch group: [id, requestId (null when it is the id: row 0 of its request), rowIndex,
  * correlationId or null, latencyMs, predictedAt in epoch milliseconds, the inputs' values in the group's `inputs`
- * order, the outputs].
+ * order, the outputs, and — only for a shadow variant's row — mirrorOf, the live prediction's id]. Shadow rows are
+ * always captured row by row: a request captured whole (CaptureBatchRequest) never has a mirrorOf.
  */
 export type CaptureBatchRow = [
   id: string,
@@ -65,6 +71,7 @@ export type CaptureBatchRow = [
   predictedAtMs: number,
   values: readonly unknown[],
   outputs: unknown,
+  mirrorOf?: string,
 ];
 
 /**
@@ -130,12 +137,18 @@ function expandGroup(group: unknown): Expanded {
 
 function expandRows(g: GroupFields, names: readonly string[], rows: unknown[]): Expanded {
   return rows.map((row: unknown) => {
-    if (!Array.isArray(row) || row.length !== ROW_FIELDS || !Array.isArray(row[6]) || row[6].length !== names.length)
+    if (
+      !Array.isArray(row) ||
+      (row.length !== ROW_FIELDS && row.length !== ROW_FIELDS + 1) ||
+      !Array.isArray(row[6]) ||
+      row[6].length !== names.length
+    )
       return {
-        reason: `A "batch" row is [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values (${names.length}), outputs]`,
+        reason: `A "batch" row is [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values (${names.length}), outputs, mirrorOf (shadow rows only)]`,
         raw: row,
       };
-    const [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values, outputs] = row as unknown[];
+    const [id, requestId, rowIndex, correlationId, latencyMs, predictedAtMs, values, outputs, mirrorOf] =
+      row as unknown[];
     const inputs = Object.fromEntries((values as unknown[]).map((value, i) => [names[i]!, value]));
     return {
       record: {
@@ -147,6 +160,7 @@ function expandRows(g: GroupFields, names: readonly string[], rows: unknown[]): 
         modelName: g.modelName,
         modelVersion: g.modelVersion,
         correlationId: correlationId ?? undefined,
+        mirrorOf: mirrorOf ?? undefined,
         inputs,
         outputs,
         latencyMs,

@@ -41,6 +41,11 @@ export const variantConfigSchema = z
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     weight: z.number().min(0).max(100),
+    /**
+     * A shadow gets no live traffic (its weight is 0): after each request is answered by a live variant, the same rows
+     * are mirrored to it, its predictions captured and measured under its own name and never sent to the caller.
+     */
+    shadow: z.boolean().optional(),
     /** Reference bins of the version's inputs: served rows are counted into modelport_runtime_feature_value for drift. */
     featureBins: z.array(featureBinsSchema).max(1000).optional(),
     /** What the variant is billed as (a priced instance type) and how many; exported as an instance gauge for cost. */
@@ -64,6 +69,9 @@ export const variantConfigSchema = z
     }
   });
 
+/** Each shadow costs every request a second inference, so an endpoint mirrors to at most this many. */
+export const MAX_SHADOW_VARIANTS = 4;
+
 const WEIGHT_TOLERANCE = 1e-6;
 const sumsTo100 = (weights: number[]) => Math.abs(weights.reduce((s, w) => s + w, 0) - 100) < WEIGHT_TOLERANCE;
 
@@ -79,6 +87,14 @@ export const predictKeySha256Schema = z
 export const captureConfigSchema = z.object({ rate: z.number().min(0).max(1).default(1) });
 export const DEFAULT_CAPTURE = { rate: 1 };
 
+/**
+ * How sticky routing hashes a routing key: with a salt (an A/B test's), the key is hashed together with it, so two
+ * tests with different salts split the same callers independently. Absent: the unsalted hash (assignments as before).
+ */
+export const routingConfigSchema = z.object({
+  salt: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "A routing salt is 1–64 letters, digits, '_' or '-'"),
+});
+
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
 export const endpointConfigSchema = z
   .object({
@@ -90,13 +106,27 @@ export const endpointConfigSchema = z
      */
     predictKeySha256: predictKeySha256Schema.optional(),
     capture: captureConfigSchema.default(DEFAULT_CAPTURE),
+    routing: routingConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate)
       ctx.addIssue({ code: "custom", path: ["variants"], message: `Variant "${duplicate}" appears twice` });
-    if (!sumsTo100(config.variants.map((v) => v.weight))) {
+    config.variants.forEach((v, i) => {
+      if (v.shadow && v.weight !== 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["variants", i, "weight"],
+          message: `Shadow variant "${v.variantName}" gets no live traffic: its weight must be 0`,
+        });
+    });
+    const live = config.variants.filter((v) => !v.shadow);
+    if (live.length === 0)
+      ctx.addIssue({ code: "custom", path: ["variants"], message: "At least one variant must not be a shadow" });
+    if (config.variants.length - live.length > MAX_SHADOW_VARIANTS)
+      ctx.addIssue({ code: "custom", path: ["variants"], message: `At most ${MAX_SHADOW_VARIANTS} shadow variants` });
+    if (live.length > 0 && !sumsTo100(live.map((v) => v.weight))) {
       ctx.addIssue({ code: "custom", path: ["variants"], message: "Variant weights must sum to 100" });
     }
   });
@@ -115,6 +145,7 @@ export type EndpointConfig = z.infer<typeof endpointConfigSchema>;
 export type EndpointConfigInput = z.input<typeof endpointConfigSchema>;
 export type BatchingConfig = z.infer<typeof batchingSchema>;
 export type CaptureConfig = z.infer<typeof captureConfigSchema>;
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 
 export { sumsTo100 };
@@ -127,6 +158,8 @@ export type EndpointView = {
   predictKeyRequired?: boolean;
   /** The capture policy in force (absent from older runtimes). */
   capture?: CaptureConfig;
+  /** The routing salt in force; absent when sticky routing is unsalted (and from older runtimes). */
+  routing?: RoutingConfig;
   variants: Array<{
     variantName: string;
     modelName?: string;
@@ -137,6 +170,8 @@ export type EndpointView = {
     /** The signature's input feature names, so clients (e.g. the traffic generator) know what rows to send (absent from older runtimes). */
     inputs?: string[];
     ready: boolean;
+    /** Mirrored to, never answering (absent when false, and from older runtimes). */
+    shadow?: boolean;
     faultInjection?: FaultInjection;
   }>;
 };

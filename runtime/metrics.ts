@@ -12,6 +12,8 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
 export type RuntimeMetrics = Instruments & {
   forVariant: ReturnType<typeof memoisedChildren>;
+  /** A shadow variant's series, in the modelport_runtime_shadow_* families (never in the live ones). */
+  forShadow: ReturnType<typeof memoisedChildren>;
   features: FeatureHistogramFamily;
   inFlightByEndpoint: InFlightCounts;
   captureCounts: CaptureCounts;
@@ -52,9 +54,10 @@ export class InFlightCounts {
   }
 }
 
-type Deferred = {
-  requests: DeferredCount[];
-  rows: DeferredCount[];
+type DeferredCounts = { requests: DeferredCount[]; rows: DeferredCount[] };
+
+type Deferred = DeferredCounts & {
+  shadow: DeferredCounts;
   inFlight: InFlightCounts;
   capture: CaptureCounts;
   /** Rows waiting in the capture buffer now (set once the capture pipeline exists). */
@@ -66,6 +69,7 @@ export function createRuntimeMetrics(): RuntimeMetrics {
   const deferred: Deferred = {
     requests: [],
     rows: [],
+    shadow: { requests: [], rows: [] },
     inFlight: new InFlightCounts(),
     capture: new CaptureCounts(),
     captureBuffered: { read: () => 0 },
@@ -74,6 +78,15 @@ export function createRuntimeMetrics(): RuntimeMetrics {
   return {
     ...instruments,
     forVariant: memoisedChildren(instruments, deferred),
+    forShadow: memoisedChildren(
+      {
+        requests: instruments.shadowRequests,
+        rows: instruments.shadowRows,
+        latency: instruments.shadowLatency,
+        scores: instruments.shadowScores,
+      },
+      deferred.shadow,
+    ),
     features: new FeatureHistogramFamily(),
     inFlightByEndpoint: deferred.inFlight,
     captureCounts: deferred.capture,
@@ -157,6 +170,53 @@ function createInstruments(deferred: Deferred) {
         this.set(deferred.captureBuffered.read());
       },
     }),
+    // A shadow's mirrored requests (nobody was answered by them) live in families of their own, so every endpoint-wide
+    // sum of the live families (latency, error rate, throughput, predictions, capture outcomes) stays live traffic.
+    shadowRequests: new Counter({
+      name: "modelport_runtime_shadow_requests_total",
+      help: "Requests mirrored to a shadow variant, by endpoint, shadow variant and outcome (as an HTTP status)",
+      labelNames: [...labels, "status"],
+      registers: [registry],
+      collect: () => deferred.shadow.requests.forEach((count) => count.flush()),
+    }),
+    shadowLatency: new BoundHistogram(
+      "modelport_runtime_shadow_request_duration_seconds",
+      "A mirrored request's latency in its shadow variant, from the mirror's start to the shadow's predictions",
+      labels,
+      LATENCY_BUCKETS,
+      registry,
+    ),
+    shadowScores: new BoundHistogram(
+      "modelport_runtime_shadow_prediction_score",
+      "Each row a shadow variant predicted: its score (the first output of the signature)",
+      labels,
+      SCORE_BUCKETS,
+      registry,
+    ),
+    shadowRows: new Counter({
+      name: "modelport_runtime_shadow_rows_total",
+      help: "Rows predicted by a shadow variant, by endpoint and shadow variant",
+      labelNames: labels,
+      registers: [registry],
+      collect: () => deferred.shadow.rows.forEach((count) => count.flush()),
+    }),
+    shadowCapture: new Counter({
+      name: "modelport_runtime_shadow_capture_total",
+      help: "Rows predicted by a shadow variant by what became of their capture (the outcomes of modelport_runtime_capture_total)",
+      labelNames: [...labels, "outcome"],
+      registers: [registry],
+      collect() {
+        deferred.capture.drainShadow((endpoint, variant, outcome, count) =>
+          this.inc({ endpoint, variant, outcome }, count),
+        );
+      },
+    }),
+    shadowDropped: new Counter({
+      name: "modelport_runtime_shadow_dropped_total",
+      help: "Requests not mirrored to a shadow variant because it already had as many mirrored requests in flight as it may",
+      labelNames: labels,
+      registers: [registry],
+    }),
     loadedModels: new Gauge({
       name: "modelport_runtime_loaded_models",
       help: "Model variants loaded and ready to serve",
@@ -181,11 +241,13 @@ export function recordInstances(
     metrics.instances.set({ endpoint: v.endpoint, variant: v.variant, instance_type: v.instanceType }, v.instanceCount);
 }
 
+type VariantFamilies = Pick<Instruments, "requests" | "rows" | "latency" | "scores">;
+
 /**
  * Exports a variant's request, row and latency series at zero as soon as it loads: Prometheus cannot count the
  * requests made before a series' first scrape, so a series born with its first request would lose them.
  */
-function startAtZero(m: Instruments, endpoint: string, variant: string) {
+function startAtZero(m: VariantFamilies, endpoint: string, variant: string) {
   m.requests.inc({ endpoint, variant, status: "200" }, 0);
   m.rows.inc({ endpoint, variant }, 0);
   m.latency.zero({ endpoint, variant });
@@ -195,7 +257,7 @@ function startAtZero(m: Instruments, endpoint: string, variant: string) {
  * The hot path's label-bound children, created once per endpoint × variant: prom-client hashes the label object
  * on every `inc`/`observe` otherwise, which is measurable at thousands of requests per second.
  */
-function memoisedChildren(m: Instruments, deferred: Deferred) {
+function memoisedChildren(m: VariantFamilies, deferred: DeferredCounts) {
   const cache = new Map<string, ReturnType<typeof children>>();
   const children = (endpoint: string, variant: string) => {
     const ok = new DeferredCount((count) => m.requests.inc({ endpoint, variant, status: "200" }, count));

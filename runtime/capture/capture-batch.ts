@@ -14,6 +14,8 @@ export type CaptureGroup = {
   readonly modelVersion: number | undefined;
   readonly captureProbability: number;
   readonly inputs: ReadonlyArray<{ name: string }>;
+  /** Rows of a shadow variant's mirrored requests (counted apart from live rows, see CaptureCounts). */
+  readonly shadow: boolean;
   /** The group's header as JSON (UTF-8) up to where `"rows":[` follows: `{"endpoint":…,"inputs":[…],`. */
   readonly headBytes: Buffer;
 };
@@ -32,7 +34,7 @@ export class CaptureGroups {
   of(request: CapturedRequest): CaptureGroup {
     const last = this.last;
     if (last && sameGroup(last, request)) return last;
-    const key = `${request.endpoint}\n${request.variant}\n${request.modelName ?? ""}\n${request.modelVersion ?? ""}\n${request.captureProbability}\n${request.inputs.map((input) => input.name).join("\n")}`;
+    const key = `${request.mirrorOf ? "shadow" : "live"}\n${request.endpoint}\n${request.variant}\n${request.modelName ?? ""}\n${request.modelVersion ?? ""}\n${request.captureProbability}\n${request.inputs.map((input) => input.name).join("\n")}`;
     let group = this.byKey.get(key);
     if (!group) {
       if (this.byKey.size >= MAX_GROUPS) this.byKey.clear();
@@ -48,7 +50,8 @@ const sameGroup = (group: CaptureGroup, r: CapturedRequest) =>
   group.variant === r.variant &&
   group.modelName === r.modelName &&
   group.modelVersion === r.modelVersion &&
-  group.captureProbability === r.captureProbability;
+  group.captureProbability === r.captureProbability &&
+  group.shadow === (r.mirrorOf !== undefined);
 
 function newGroup(request: CapturedRequest): CaptureGroup {
   const header: Omit<CaptureBatchGroup, "rows"> = {
@@ -66,13 +69,15 @@ function newGroup(request: CapturedRequest): CaptureGroup {
     modelVersion: request.modelVersion,
     captureProbability: request.captureProbability,
     inputs: request.inputs,
+    shadow: request.mirrorOf !== undefined,
     headBytes: Buffer.from(JSON.stringify(header).slice(0, -1) + ","),
   };
 }
 
 /**
  * One captured row as a CaptureBatchRow in JSON (contracts/prediction-capture.ts): [id, requestId or null, rowIndex,
- * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs]. Written (as
+ * correlationId or null, latencyMs, predictedAtMs, the inputs' values in the group's order, the outputs, and a shadow
+ * row's mirrorOf]. Written (as
  * bytes) when the row is offered, so the buffer holds no reference to the request's objects.
  * Inputs are the caller's values of the signature's inputs, as sent and validated: a string feature such as "01001"
  * stays a string. The latency is kept to the microsecond (fewer digits to format).
@@ -86,7 +91,7 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
   const requestId = request.predictionIds[0]!;
   const values = new Array<unknown>(inputs.length);
   for (let i = 0; i < inputs.length; i++) values[i] = row[inputs[i]!.name];
-  return JSON.stringify([
+  const fields: unknown[] = [
     id,
     requestId === id ? null : requestId,
     rowIndex,
@@ -95,7 +100,9 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
     request.predictedAtMs,
     values,
     request.predictions[rowIndex],
-  ]);
+  ];
+  if (request.mirrorOf) fields.push(request.mirrorOf[rowIndex]);
+  return JSON.stringify(fields);
 }
 
 /** The request body as received and the response body as sent (both JSON in UTF-8). */
@@ -184,12 +191,16 @@ export class PendingBatch {
     return true;
   }
 
-  /** Rows per endpoint, for counting their outcome once the batch is written or dropped. */
-  rowsByEndpoint(): Map<string, number> {
-    const rows = new Map<string, number>();
-    for (const [group, entries] of this.groups)
-      rows.set(group.endpoint, (rows.get(group.endpoint) ?? 0) + entries.rowCount);
-    return rows;
+  /**
+   * Rows per group, for counting their outcome once the batch is written or dropped: by endpoint, and for a shadow's
+   * rows by its variant too (CaptureCounts keeps them apart from live rows).
+   */
+  rowsByGroup(): Array<{ endpoint: string; shadowVariant: string | undefined; rows: number }> {
+    return [...this.groups].map(([group, entries]) => ({
+      endpoint: group.endpoint,
+      shadowVariant: group.shadow ? group.variant : undefined,
+      rows: entries.rowCount,
+    }));
   }
 
   /**

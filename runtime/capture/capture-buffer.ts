@@ -1,4 +1,4 @@
-import type { CaptureCounts } from "@/runtime/capture/capture-counts";
+import { type CaptureCounts, shadowVariantOf } from "@/runtime/capture/capture-counts";
 import { ArenaPool } from "@/runtime/capture/byte-arena";
 import { CaptureGroups, captureRowJson, type CapturedTexts, PendingBatch } from "@/runtime/capture/capture-batch";
 import type { Prediction } from "@/contracts/runtime-predict";
@@ -15,6 +15,11 @@ export type CapturedRequest = {
   predictions: readonly Prediction[];
   predictionIds: readonly string[];
   correlationIds?: readonly string[];
+  /**
+   * A shadow variant's request: the live predictions' ids its rows were mirrored from, by row. Captured row by row
+   * (never whole), each row with its mirrorOf.
+   */
+  mirrorOf?: readonly string[];
   latencyMs: number;
   captureProbability: number;
   predictedAtMs: number;
@@ -125,7 +130,7 @@ export class CaptureBuffer {
   }
 
   private accepted(request: CapturedRequest, offered: number, accepted: number): number {
-    this.counts.add(request.endpoint, "dropped_buffer_full", offered - accepted);
+    this.counts.add(request.endpoint, "dropped_buffer_full", offered - accepted, shadowVariantOf(request));
     if (this.waiter && this.rowCount >= this.waiter.rows) this.waiter.wake();
     return accepted;
   }

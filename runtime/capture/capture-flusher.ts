@@ -56,7 +56,8 @@ export class CaptureFlusher {
   }
 
   private count(batch: PendingBatch, outcome: CaptureOutcome) {
-    for (const [endpoint, rows] of batch.rowsByEndpoint()) this.counts.add(endpoint, outcome, rows);
+    for (const { endpoint, shadowVariant, rows } of batch.rowsByGroup())
+      this.counts.add(endpoint, outcome, rows, shadowVariant);
   }
 
   /** Stops the loop and flushes what is waiting (dropping it if the sink is down). */

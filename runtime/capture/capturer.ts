@@ -1,5 +1,5 @@
 import type { CaptureBuffer, CapturedRequest } from "@/runtime/capture/capture-buffer";
-import type { CaptureCounts } from "@/runtime/capture/capture-counts";
+import { type CaptureCounts, shadowVariantOf } from "@/runtime/capture/capture-counts";
 
 /** Draws whether one row is captured; injectable so tests can fix it. */
 export type Draw = () => number;
@@ -9,7 +9,8 @@ export type Draw = () => number;
  * chosen rows: a request whose rows are all chosen, and whose texts the serving path offers (see predict.ts,
  * capturableWhole), as its request and response texts (nothing to format); others row by row. Never throws and never
  * waits: it runs on the request path after the answer is ready.
- * Without a capture destination (`buffer` undefined) every row is counted as `capture_off`.
+ * Without a capture destination (`buffer` undefined) every row is counted as `capture_off`. A shadow's rows (those with
+ * `mirrorOf`) are counted apart from the endpoint's live rows (CaptureCounts).
  */
 export class Capturer {
   constructor(
@@ -24,14 +25,15 @@ export class Capturer {
 
   capture(request: CapturedRequest): void {
     const total = request.predictions.length;
-    if (!this.buffer) return this.counts.add(request.endpoint, "capture_off", total);
+    const shadow = shadowVariantOf(request);
+    if (!this.buffer) return this.counts.add(request.endpoint, "capture_off", total, shadow);
     const rate = request.captureProbability;
-    if (rate <= 0) return this.counts.add(request.endpoint, "not_sampled", total);
+    if (rate <= 0) return this.counts.add(request.endpoint, "not_sampled", total, shadow);
     const indices = rate >= 1 ? allIndices(total) : sampledIndices(total, rate, this.draw);
-    this.counts.add(request.endpoint, "not_sampled", total - indices.length);
+    this.counts.add(request.endpoint, "not_sampled", total - indices.length, shadow);
     if (indices.length === 0) return;
     const { texts } = request;
-    if (indices.length === total && texts) this.buffer.offerWhole(request, texts);
+    if (indices.length === total && texts && !request.mirrorOf) this.buffer.offerWhole(request, texts);
     else this.buffer.offer(request, indices);
   }
 }

@@ -4,6 +4,7 @@ import {
   type EndpointConfig,
   type EndpointView,
   type FaultInjection,
+  type RoutingConfig,
   sumsTo100,
 } from "@/contracts/runtime-control";
 import { badRequest, notFound } from "@/runtime/errors";
@@ -13,10 +14,17 @@ import { loadVariant, unloadVariant, type Variant } from "@/runtime/serving/vari
 
 export type Endpoint = {
   name: string;
+  /** Every variant, live and shadow, in the configured order. */
   variants: Variant[];
+  /** The variants that answer requests (routed to by weight). */
+  live: Variant[];
+  /** The variants mirrored to after a live one has answered (config.shadow). */
+  shadows: Variant[];
   batching: BatchingConfig;
   /** The capture policy: each predicted row is captured with probability `capture.rate`. */
   capture: CaptureConfig;
+  /** The routing salt sticky picks hash keys with; absent = unsalted. */
+  routing?: RoutingConfig;
   /** The sha256 of the key predictions must present (config.predictKeySha256), as bytes; none = no key needed. */
   predictKeyDigest?: Buffer;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
@@ -62,6 +70,7 @@ export class EndpointRegistry {
           variants: e.variants.map((v) => v.config),
           batching: e.batching,
           capture: e.capture,
+          ...(e.routing && { routing: e.routing }),
           ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
         },
       ]),
@@ -118,9 +127,12 @@ export class EndpointRegistry {
       const endpoint: Endpoint = {
         name,
         variants,
+        live: variants.filter((v) => !v.config.shadow),
+        shadows: variants.filter((v) => v.config.shadow),
         batching: config.batching,
         capture: config.capture,
         updating: false,
+        ...(config.routing && { routing: config.routing }),
         ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
       };
       this.endpoints.set(name, endpoint);
@@ -138,6 +150,11 @@ export class EndpointRegistry {
       const unknown = Object.keys(weights).filter((v) => !endpoint.variants.some((x) => x.config.variantName === v));
       if (unknown.length > 0)
         throw badRequest(`Endpoint "${name}" has no variant ${unknown.map((v) => `"${v}"`).join(", ")}`);
+      const shadow = endpoint.shadows.find((v) => (weights[v.config.variantName] ?? 0) !== 0);
+      if (shadow)
+        throw badRequest(
+          `Variant "${shadow.config.variantName}" is a shadow: it gets no live traffic, its weight is 0`,
+        );
       const next = endpoint.variants.map((v) => weights[v.config.variantName] ?? v.config.weight);
       if (!sumsTo100(next))
         throw badRequest(`Variant weights must sum to 100; these sum to ${next.reduce((s, w) => s + w, 0)}`);
@@ -179,14 +196,22 @@ export class EndpointRegistry {
     });
   }
 
+  private startShadowAtZero(endpoint: string, shadow: Variant) {
+    const variant = shadow.config.variantName;
+    this.metrics.forShadow(endpoint, variant);
+    this.metrics.shadowDropped.inc({ endpoint, variant }, 0);
+  }
+
   private changed() {
     for (const endpoint of this.endpoints.values()) {
-      for (const variant of endpoint.variants)
+      for (const variant of endpoint.live)
         if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);
+      for (const shadow of endpoint.shadows) if (shadow.ready) this.startShadowAtZero(endpoint.name, shadow);
     }
+    // Shadows have no drift histograms: their rows are the live rows mirrored.
     this.metrics.features.retain(
       [...this.endpoints.values()].flatMap((e) =>
-        e.variants.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config })),
+        e.live.filter((v) => v.ready).map((v) => ({ endpoint: e.name, config: v.config })),
       ),
     );
     this.metrics.loadedModels.set(
@@ -216,6 +241,7 @@ function view(endpoint: Endpoint): EndpointView {
     batching: endpoint.batching,
     predictKeyRequired: endpoint.predictKeyDigest !== undefined,
     capture: endpoint.capture,
+    ...(endpoint.routing && { routing: endpoint.routing }),
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,
@@ -225,6 +251,7 @@ function view(endpoint: Endpoint): EndpointView {
       weight: v.config.weight,
       inputs: v.config.signature.inputs.map((input) => input.name),
       ready: v.ready,
+      ...(v.config.shadow && { shadow: true }),
       ...(v.fault.errorRate > 0 || v.fault.extraLatencyMs > 0 ? { faultInjection: v.fault } : {}),
     })),
   };

@@ -1,13 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
-import { correlationIdSchema, type Prediction, type PredictResponse } from "@/contracts/runtime-predict";
-import { firstNumericOutput } from "@/contracts/prediction-capture";
+import { correlationIdSchema, type PredictResponse } from "@/contracts/runtime-predict";
 import type { Capturer } from "@/runtime/capture/capturer";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { pickVariant } from "@/runtime/serving/routing";
-import { validateRows } from "@/runtime/serving/signature-validation";
+import { countPredictions, newPredictionIds, serveVariant } from "@/runtime/serving/serve";
+import { mirrorToShadows, type Schedule } from "@/runtime/serving/shadow";
 import type { Variant } from "@/runtime/serving/variant";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
@@ -77,53 +75,35 @@ function parseBody(body: unknown): PredictBody {
   return { rows, routingKey, correlationIds: parseCorrelationIds(record, rows.length), onlyRowsAndIds };
 }
 
-function newIds(count: number): string[] {
-  const ids = new Array<string>(count);
-  for (let i = 0; i < count; i++) ids[i] = randomUUID();
-  return ids;
-}
-
-/** A single variant (the common case) needs no weighted draw and no per-request routing table. */
-function chooseVariant(variants: readonly Variant[], routingKey: string | undefined): Variant | undefined {
+/**
+ * A single live variant (the common case) needs no weighted draw and no per-request routing table. Shadows are not in
+ * `variants` (the endpoint's live ones).
+ */
+function chooseVariant(
+  variants: readonly Variant[],
+  routingKey: string | undefined,
+  salt: string | undefined,
+): Variant | undefined {
   if (variants.length === 1) return variants[0]!.config.weight > 0 ? variants[0] : undefined;
   return pickVariant(
     variants.map((v) => ({ variantName: v.config.variantName, weight: v.config.weight, variant: v })),
     routingKey,
+    Math.random,
+    salt,
   )?.variant;
-}
-
-async function serve(
-  variant: Variant,
-  rows: unknown[],
-  metrics: RuntimeMetrics,
-  endpointName: string,
-): Promise<Prediction[]> {
-  const validated = validateRows(rows, variant.config.signature.inputs);
-  const { errorRate, extraLatencyMs } = variant.fault;
-  if (errorRate > 0 && Math.random() < errorRate) {
-    throw new RuntimeError(
-      500,
-      `Injected fault: variant "${variant.config.variantName}" has fault injection enabled (errorRate ${errorRate})`,
-    );
-  }
-  const predictions = await variant.batcher.submit(validated);
-  metrics.features.forVariant(endpointName, variant.config)?.observe(validated);
-  // Added after inference: a request held before it would reach a variant unloaded meanwhile (a finished rollout
-  // removing it) and fail, where a real slow model would already have answered.
-  if (extraLatencyMs > 0) await sleep(extraLatencyMs);
-  return predictions;
 }
 
 /**
  * Serves one prediction request and answers with the response's JSON (as bytes when it is captured whole): routes it
- * to a variant (by weight, or by routing key), validates the rows against that variant's signature, batches them with
- * other requests, and records the request's metrics.
+ * to a live variant (by weight, or by routing key), validates the rows against that variant's signature, batches them
+ * with other requests, and records the request's metrics. The endpoint's shadows get the answered rows afterwards.
  */
 export async function predict(
-  registry: EndpointRegistry,
+  registry: Pick<EndpointRegistry, "get">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string },
   capturer?: Capturer,
+  scheduleMirror?: Schedule,
 ): Promise<string | Buffer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
@@ -138,17 +118,13 @@ export async function predict(
   let status = 200;
   try {
     const body = parseBody(request.body);
-    const variant = chooseVariant(endpoint.variants, request.routingKeyHeader ?? body.routingKey);
+    const variant = chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     variantName = variant.config.variantName;
-    const predictions = await serve(variant, body.rows, metrics, endpoint.name);
+    const predictions = await serveVariant(variant, body.rows, endpoint.name, metrics.features);
     instruments = metrics.forVariant(endpoint.name, variantName);
-    for (const prediction of predictions) {
-      const score = firstNumericOutput(prediction);
-      if (score !== undefined) instruments.scores.observe(score);
-    }
-    instruments.rows.inc(predictions.length);
-    const predictionIds = newIds(predictions.length);
+    countPredictions(instruments, predictions);
+    const predictionIds = newPredictionIds(predictions.length);
     const response: PredictResponse = {
       predictionId: predictionIds[0]!,
       predictionIds,
@@ -179,6 +155,15 @@ export async function predict(
       predictedAtMs: arrivedAtMs,
       texts,
     });
+    if (endpoint.shadows.length > 0) {
+      const answered = {
+        endpointName: endpoint.name,
+        captureProbability: endpoint.capture.rate,
+        rows: body.rows,
+        predictionIds,
+      };
+      mirrorToShadows(endpoint.shadows, answered, { metrics, capturer, schedule: scheduleMirror });
+    }
     return texts?.response ?? json;
   } catch (error) {
     status = error instanceof RuntimeError ? error.status : 500;

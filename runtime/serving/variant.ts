@@ -7,6 +7,7 @@ import { batchFromRows, outputsToPredictions } from "@/runtime/inference/tensors
 import type { Prediction } from "@/contracts/runtime-predict";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { DynamicBatcher } from "@/runtime/serving/batcher";
+import { MirrorSlots } from "@/runtime/serving/mirror-slots";
 import type { ValidatedRow } from "@/runtime/serving/signature-validation";
 import { errorMessage } from "@/lib/error-message";
 
@@ -17,6 +18,8 @@ export type Variant = {
   batcher: DynamicBatcher<ValidatedRow, Prediction>;
   fault: FaultInjection;
   ready: boolean;
+  /** Bounds the requests mirrored to it while it is a shadow. */
+  mirrors: MirrorSlots;
 };
 
 const NO_FAULT: FaultInjection = { errorRate: 0, extraLatencyMs: 0 };
@@ -68,6 +71,7 @@ export async function loadVariant(
     modelKey,
     fault: NO_FAULT,
     ready: true,
+    mirrors: new MirrorSlots(),
     batcher: new DynamicBatcher<ValidatedRow, Prediction>(
       batching,
       async (rows) => {

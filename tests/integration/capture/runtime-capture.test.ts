@@ -16,6 +16,7 @@ import {
   type RunningRuntime,
 } from "@/tests/integration/runtime/runtime-process";
 import { capturedCount, drain, loaderFor, REDIS_URL, testStream } from "@/tests/integration/capture/capture-fixtures";
+import { parseStreamEntries, type StreamEntry } from "@/server/services/capture/stream-entries";
 
 const SIGNATURE: Signature = {
   inputs: [
@@ -198,6 +199,72 @@ describe("prediction capture on the real runtime", () => {
     expect(predicted).toBe(600);
     expect(outcomes.captured).toBe(0);
     expect(outcomes.dropped_redis_down! + outcomes.dropped_buffer_full!).toBe(600);
+  });
+
+  it("captures a shadow's predictions with ids of their own linked to the live ones by mirrorOf", async () => {
+    const runtime = await runtimeWith(REDIS_URL);
+    const shadowBytes = onnxModelFor(SIGNATURE, 4);
+    const shadowPath = path.join(directory.directory, "shadow.onnx");
+    await writeFile(shadowPath, shadowBytes);
+    const live = { variantName: "v1", modelName: "capture-model", modelVersion: 2, modelPath, sha256 };
+    await control(runtime, "mirror", {
+      variants: [
+        { ...live, signature: SIGNATURE, weight: 100 },
+        {
+          variantName: "challenger",
+          modelName: "capture-model",
+          modelVersion: 3,
+          modelPath: shadowPath,
+          sha256: createHash("sha256").update(shadowBytes).digest("hex"),
+          signature: SIGNATURE,
+          weight: 0,
+          shadow: true,
+        },
+      ],
+    });
+    const url = `${runtime.baseUrl}/v1/endpoints/mirror/predict`;
+    const answers = await inParallel(20, 4, (i) =>
+      postJson(url, { rows: [row(i), row(i + 1)], correlationIds: [`m-${i}-0`, `m-${i}-1`] }),
+    );
+    expect(answers.map((a) => [a.status, a.body.variant])).toEqual(answers.map(() => [200, "v1"]));
+    const liveIds = answers.flatMap((a) => a.body.predictionIds as string[]);
+    const shadowLabels = { endpoint: "mirror", variant: "challenger" };
+    const shadowCaptured = (text: string) =>
+      counterValue(text, "modelport_runtime_shadow_capture_total", { ...shadowLabels, outcome: "captured" });
+    let text = "";
+    for (let i = 0; i < 100; i++) {
+      text = await metricsText(runtime);
+      if (shadowCaptured(text) >= 40) break;
+      await sleep(50);
+    }
+    // The live identity (predicted rows = capture outcomes) holds for the 40 answered rows alone; the shadow's 40 rows
+    // are in its own families, where the same identity holds.
+    const { outcomes, predicted } = await settledCounts(runtime, "mirror");
+    expect(predicted).toBe(40);
+    expect(outcomes.captured).toBe(40);
+    expect(sum(outcomes)).toBe(40);
+    expect(counterValue(text, "modelport_runtime_shadow_rows_total", shadowLabels)).toBe(40);
+    expect(shadowCaptured(text)).toBe(40);
+    expect(counterValue(text, "modelport_runtime_shadow_capture_total", shadowLabels)).toBe(40);
+    expect(counterValue(text, "modelport_runtime_predicted_rows_total", { variant: "challenger" })).toBe(0);
+
+    const entries = (await stream.redis.xrange(stream.key, "-", "+")) as StreamEntry[];
+    const records = parseStreamEntries(entries, Date.now())
+      .valid.map((v) => v.record)
+      .filter((r) => r.endpoint === "mirror");
+    const mirrored = records.filter((r) => r.variant === "challenger");
+    expect(records.filter((r) => r.variant === "v1").every((r) => r.mirrorOf === undefined)).toBe(true);
+    expect(mirrored).toHaveLength(40);
+    expect(new Set(mirrored.map((r) => r.mirrorOf))).toEqual(new Set(liveIds));
+    for (const r of mirrored) {
+      expect(liveIds).not.toContain(r.id);
+      expect(r).toMatchObject({ modelVersion: 3, correlationId: undefined });
+    }
+    const pair = mirrored.find((r) => r.mirrorOf === liveIds[0])!;
+    expect(pair.inputs).toEqual({ amount: row(0).amount, channel: row(0).channel });
+
+    await drain(loaderFor(stream.redis, stream.key, { batch: 2000 }));
+    expect(await capturedCount({ endpointName: "mirror" })).toBe(80);
   });
 
   it("without a capture Redis, capture is off and counted so", async () => {

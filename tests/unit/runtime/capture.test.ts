@@ -497,3 +497,80 @@ describe("what may be captured whole, and how much", () => {
     expect(item).toMatchObject({ record: { inputs: { constructor: null } } });
   });
 });
+
+describe("shadow rows in the capture contract", () => {
+  const mirrored = (rows: number): CapturedRequest => ({
+    ...request(rows),
+    variant: "shadow",
+    predictionIds: Array.from({ length: rows }, (_, i) => ID(100 + i)),
+    mirrorOf: Array.from({ length: rows }, (_, i) => ID(i)),
+  });
+
+  it("writes a shadow row with its mirrorOf as a ninth field and the loader reads it back", () => {
+    const req = mirrored(2);
+    expect(JSON.parse(captureRowJson(req, 1))).toHaveLength(9);
+    expect(JSON.parse(captureRowJson(request(2), 1))).toHaveLength(8);
+    const records = recordsOf(
+      rowsBatch([
+        [req, 0],
+        [req, 1],
+        [request(1), 0],
+      ]),
+    );
+    expect(records.map((r) => [r.variant, r.id, r.requestId, r.mirrorOf])).toEqual([
+      ["shadow", ID(100), ID(100), ID(0)],
+      ["shadow", ID(101), ID(100), ID(1)],
+      ["v1", ID(0), ID(0), undefined],
+    ]);
+  });
+
+  it("captures a shadow request row by row even when it offers its texts", () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(100, counts);
+    const texts = { request: Buffer.from("{}"), response: Buffer.from("{}") };
+    new Capturer(buffer, counts).capture({ ...mirrored(3), texts });
+    expect(recordsOf(taken(buffer)).map((r) => r.mirrorOf)).toEqual([ID(0), ID(1), ID(2)]);
+  });
+
+  it("refuses a row of ten fields and a mirrorOf that is not a UUID", () => {
+    const group = { endpoint: "fraud", variant: "shadow", captureProbability: 1, inputs: ["amount"] };
+    const base = [ID(1), null, 0, null, 1, Date.parse("2026-12-02T10:00:00Z"), [1], { probability: 0.5 }];
+    expect(expandCaptureBatch({ groups: [{ ...group, rows: [[...base, ID(2), "extra"]] }] })[0]).toMatchObject({
+      reason: expect.stringContaining("mirrorOf"),
+    });
+    const [notUuid] = expandCaptureBatch({ groups: [{ ...group, rows: [[...base, "not-a-uuid"]] }] });
+    expect(captureRecordSchema.safeParse((notUuid as { record: unknown }).record).success).toBe(false);
+    const [nullMirror] = expandCaptureBatch({ groups: [{ ...group, rows: [[...base, null]] }] });
+    expect(captureRecordSchema.parse((nullMirror as { record: unknown }).record).mirrorOf).toBeUndefined();
+  });
+  it("counts a shadow's capture outcomes apart from the endpoint's live ones, at every stage", async () => {
+    const counts = new CaptureCounts();
+    const buffer = new CaptureBuffer(10, counts);
+    const sink = new MemorySink();
+    const capturer = new Capturer(buffer, counts);
+    capturer.capture(request(4));
+    capturer.capture(mirrored(4));
+    capturer.capture(mirrored(5)); // 2 of them fit
+    capturer.capture({ ...mirrored(3), captureProbability: 0 });
+    new Capturer(undefined, counts).capture(mirrored(2));
+    await new CaptureFlusher(buffer, sink, counts).stop();
+    expect(totals(counts)).toEqual({ captured: 4 });
+    const shadow: Record<string, number> = {};
+    counts.drainShadow((endpoint, variant, outcome, n) => (shadow[`${endpoint} ${variant} ${outcome}`] = n));
+    expect(shadow).toEqual({
+      "fraud shadow captured": 6,
+      "fraud shadow dropped_buffer_full": 3,
+      "fraud shadow not_sampled": 3,
+      "fraud shadow capture_off": 2,
+    });
+    expect(sink.written.filter((r) => r.mirrorOf !== undefined)).toHaveLength(6);
+  });
+
+  it("never groups a shadow's rows with live rows of the same variant name", () => {
+    const local = new CaptureGroups();
+    const live = { ...request(1), variant: "shadow" };
+    expect(local.of(live)).not.toBe(local.of(mirrored(1)));
+    expect(local.of(mirrored(1)).shadow).toBe(true);
+    expect(local.of(live).shadow).toBe(false);
+  });
+});
