@@ -85,6 +85,6 @@ export async function unitsPerDay(
   const count =
     kind === "proportion" || kind === "mean"
       ? await ctx.db.predictionOutcome.count({ where: { ...where, source: "FEEDBACK" } })
-      : await ctx.db.capturedPrediction.count({ where });
+      : await ctx.db.capturedPrediction.count({ where: { ...where, mirrorOf: null } });
   return count / TRAFFIC_WINDOW_DAYS;
 }

@@ -39,11 +39,14 @@ export async function lookUpCaptured(
   const [byId, byCorrelation] = await Promise.all([
     ids.length === 0
       ? []
-      : ctx.db.capturedPrediction.findMany({ where: { endpointId, id: { in: ids } }, select: capturedSelect }),
+      : ctx.db.capturedPrediction.findMany({
+          where: { endpointId, id: { in: ids }, mirrorOf: null },
+          select: capturedSelect,
+        }),
     correlationIds.length === 0
       ? []
       : ctx.db.capturedPrediction.findMany({
-          where: { endpointId, correlationId: { in: correlationIds } },
+          where: { endpointId, correlationId: { in: correlationIds }, mirrorOf: null },
           select: capturedSelect,
         }),
   ]);

@@ -37,15 +37,16 @@ export async function insertCaptured(
       lat: r.latencyMs,
       prob: r.captureProbability,
       src: r.source,
+      mo: r.mirrorOf ?? null,
     })),
   );
   return db.$executeRaw(Prisma.sql`
     INSERT INTO "CapturedPrediction" ("id", "predictedAt", "requestId", "rowIndex", "endpointId", "endpointName",
       "variantName", "modelName", "modelVersion", "versionId", "correlationId", "inputs", "outputs", "score",
-      "latencyMs", "captureProbability", "source")
+      "latencyMs", "captureProbability", "source", "mirrorOf")
     SELECT t.id, t.at::timestamp(3), t.rid, t.ri, t.eid, t.en, t.vn, t.mn, t.mv, t.vid, t.cid, t.inp, t.outp,
-      t.score, t.lat, t.prob, t.src::"CaptureSource"
+      t.score, t.lat, t.prob, t.src::"CaptureSource", t.mo
     FROM json_to_recordset(${rows}::json) AS t(id uuid, at text, rid uuid, ri int, eid text, en text, vn text, mn text,
-      mv int, vid text, cid text, inp jsonb, outp jsonb, score float8, lat float8, prob float8, src text)
+      mv int, vid text, cid text, inp jsonb, outp jsonb, score float8, lat float8, prob float8, src text, mo uuid)
     ON CONFLICT DO NOTHING`);
 }

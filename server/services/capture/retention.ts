@@ -27,6 +27,7 @@ const COLUMNS = Prisma.raw(
     "latencyMs",
     "captureProbability",
     "source",
+    "mirrorOf",
     "loadedAt",
   ]
     .map((c) => `"${c}"`)

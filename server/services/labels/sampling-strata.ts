@@ -102,6 +102,7 @@ async function disagreeing(
     where: {
       endpointId: { in: [...endpointIds] },
       correlationId: { in: [...new Set(correlated.map((c) => c.correlationId!))] },
+      mirrorOf: null,
       predictedAt: { gte: new Date(Math.min(...times) - windowMs), lte: new Date(Math.max(...times) + windowMs) },
     },
     select: { id: true, endpointId: true, variantName: true, correlationId: true, predictedAt: true, score: true },

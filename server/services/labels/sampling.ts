@@ -57,6 +57,8 @@ async function candidatesOf(tx: Tx, queue: QueueRow, until: Date): Promise<Candi
     where: {
       endpointId: { in: queue.model.endpoints.map((e) => e.id) },
       predictedAt: { lte: until },
+      // A shadow variant's predictions reached nobody: nothing to label.
+      mirrorOf: null,
       AND: [afterCursor(queue)],
     },
     orderBy: [{ predictedAt: "asc" }, { id: "asc" }],

@@ -31,7 +31,7 @@ export async function capturedCounts(
     ctx.db.$queryRaw<CountRow[]>(Prisma.sql`
       SELECT "endpointId", "variantName", to_char("predictedAt"::date, 'YYYY-MM-DD') AS day, count(*)::int AS captured
       FROM "CapturedPrediction"
-      WHERE "endpointId" IN (${ids}) AND "predictedAt" >= ${start} AND "predictedAt" < ${end}
+      WHERE "endpointId" IN (${ids}) AND "predictedAt" >= ${start} AND "predictedAt" < ${end} AND "mirrorOf" IS NULL
       GROUP BY 1, 2, 3`),
     ctx.db.$queryRaw<CountRow[]>(Prisma.sql`
       SELECT "endpointId", "variantName", to_char("day", 'YYYY-MM-DD') AS day, "captured"

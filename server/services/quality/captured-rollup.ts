@@ -23,7 +23,7 @@ export async function rollUpCapturedDay(ctx: ReadContext, day: string): Promise<
       INSERT INTO "CapturedDailyCount" ("day", "endpointId", "variantName", "captured")
       SELECT ${date}, "endpointId", "variantName", count(*)::int
       FROM "CapturedPrediction"
-      WHERE "endpointId" IS NOT NULL AND "predictedAt" >= ${start} AND "predictedAt" < ${end}
+      WHERE "endpointId" IS NOT NULL AND "predictedAt" >= ${start} AND "predictedAt" < ${end} AND "mirrorOf" IS NULL
       GROUP BY "endpointId", "variantName"`;
     await tx.$executeRaw`
       INSERT INTO "CapturedDayRollup" ("day", "rolledUpAt") VALUES (${date}, now())

@@ -72,6 +72,17 @@ describe("capture loader", () => {
     expect(row.inputs).toEqual({ amount: 12.5, postcode: "01001" });
   });
 
+  it("stores a shadow variant's prediction with the id of the live prediction it mirrored", async () => {
+    const { key, redis } = stream();
+    const live = captureRecord({ endpoint: `mirror-${key}` });
+    const shadow = captureRecord({ endpoint: `mirror-${key}`, variant: "shadow-v2", mirrorOf: live.id });
+    await appendRecords(redis, key, [live, shadow]);
+    await drain(loaderFor(redis, key));
+    const rows = await db().capturedPrediction.findMany({ where: { endpointName: `mirror-${key}` } });
+    const byId = Object.fromEntries(rows.map((row) => [row.id, row.mirrorOf]));
+    expect(byId).toEqual({ [live.id]: null, [shadow.id]: live.id });
+  });
+
   it("is idempotent on redelivery: the same records again add nothing", async () => {
     const { key, redis } = stream();
     const records = Array.from({ length: 500 }, () => captureRecord({ endpoint: `redeliver-${key}` }));

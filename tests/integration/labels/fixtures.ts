@@ -61,6 +61,8 @@ export type PredictionSpec = {
   versionId?: string;
   /** Defaults to { amount: round(score × 1000) }. */
   inputs?: Record<string, string | number | null>;
+  /** A shadow variant's prediction: the live prediction it mirrored. */
+  mirrorOf?: string;
 };
 
 export async function insertPredictions(endpoint: { id: string; name: string }, rows: readonly PredictionSpec[]) {
@@ -81,6 +83,7 @@ export async function insertPredictions(endpoint: { id: string; name: string }, 
       score: r.score,
       latencyMs: 1,
       captureProbability: r.captureProbability ?? 1,
+      mirrorOf: r.mirrorOf ?? null,
     })),
   });
 }

@@ -285,6 +285,20 @@ describe("label sampling", () => {
     expect((await itemsOf(again.id)).length).toBe(4);
   });
 
+  it("never samples a shadow variant's predictions, which reached nobody", async () => {
+    const person = await givenUser("DATA_SCIENTIST", "labels-shadow");
+    const { model, endpoint } = await givenClassifier(person.ctx, person.team.id);
+    const at = new Date(`${DAY}T04:00:00Z`);
+    const live = { id: uuidOf("shadow-live"), score: 0.9, at, variant: "blue" };
+    const shadow = { id: uuidOf("shadow-mirror"), score: 0.1, at, variant: "green", mirrorOf: live.id };
+    await insertPredictions(endpoint, [live, shadow]);
+    const queue = await givenQueue(person.ctx, model.name, {
+      sampling: { rates: { AUDIT: 1, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
+    });
+    await sampleQueue({ db: db(), clock: lateClock }, queue.id);
+    expect((await itemsOf(queue.id)).map((item) => item.predictionId)).toEqual([live.id]);
+  });
+
   it("runs as the job handler for one queue on demand", async () => {
     const queue = await givenQueue(world.ctx, world.model.name, {
       sampling: { rates: { AUDIT: 0.01, UNCERTAINTY: 0, DISAGREEMENT: 0, DRIFT: 0, FLAGGED: 0 } },
