@@ -78,7 +78,8 @@ export type CaptureBatchRow = [
  * One request captured whole, as the texts the runtime already had, written into the entry as they are (both are
  * JSON: the request body parsed before it was served, the response written by JSON.stringify): [latencyMs,
  * predictedAt in epoch milliseconds, the request body (`{"rows": […], "correlationIds"?: […]}` or `{"row": {…},
- * "correlationId"?: …}`), the response body (`{"predictionIds": […], "predictions": […], …}`)]. The loader picks each
+ * "correlationId"?: …}`), the response's ids and predictions (`{"predictionIds": […], "predictions": […]}`; the runtime captures only that
+ * part of its answer, the rest repeating the group's endpoint, variant and model)]. The loader picks each
  * row's signature inputs, id and outputs from them, so the serving thread formats and escapes nothing.
  */
 export type CaptureBatchRequest = [latencyMs: number, predictedAtMs: number, request: unknown, response: unknown];

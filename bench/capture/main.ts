@@ -8,6 +8,7 @@ import { CaptureLoader } from "@/server/services/capture/loader";
 import { CaptureGroups, captureRowJson, PendingBatch } from "@/runtime/capture/capture-batch";
 import { MAX_ENTRY_BYTES } from "@/runtime/capture/capture-buffer";
 import { ArenaPool } from "@/runtime/capture/byte-arena";
+import { answerJson, capturedTexts } from "@/runtime/serving/predict";
 
 // bench/capture: the capture loader's throughput. XADDs N capture records (as the runtime does: one `batch` entry per
 // flushed batch, written by the runtime's own serialiser) to a stream of its own, then times one loader draining them
@@ -54,20 +55,16 @@ function addServedRow(batch: PendingBatch, i: number, now: number) {
   };
   const group = groups.of(request);
   if (FORMAT === "rows") return batch.addRow(group, captureRowJson(request, 0));
-  const texts = {
-    request: Buffer.from(JSON.stringify({ row, correlationId: `tx-${i}` })),
-    response: Buffer.from(
-      JSON.stringify({
-        predictionId,
-        predictionIds: [predictionId],
-        endpoint: request.endpoint,
-        variant: request.variant,
-        modelName: request.modelName,
-        modelVersion: request.modelVersion,
-        predictions: [prediction],
-      }),
-    ),
-  };
+  const answer = answerJson({
+    predictionId,
+    predictionIds: [predictionId],
+    endpoint: request.endpoint,
+    variant: request.variant,
+    modelName: request.modelName,
+    modelVersion: request.modelVersion,
+    predictions: [prediction],
+  });
+  const texts = capturedTexts(Buffer.from(JSON.stringify({ row, correlationId: `tx-${i}` })), answer);
   return batch.addRequest(group, request, texts);
 }
 

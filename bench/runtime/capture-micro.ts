@@ -6,6 +6,7 @@ import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
 import type { CaptureSink } from "@/runtime/capture/capture-sink";
 import { Capturer } from "@/runtime/capture/capturer";
 import { FRAUD_FEATURES } from "@/training/fraud-data";
+import { answerJson, capturedTexts } from "@/runtime/serving/predict";
 
 // A micro-benchmark of what capture adds to one served one-row request, in one process, without HTTP, the model or
 // Redis (`npx tsx bench/runtime/capture-micro.ts`): each simulated request parses a fraud row's JSON body, allocates
@@ -56,7 +57,13 @@ async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerReq
     const rows = [body.row];
     const predictions = [{ probability: (body.row.amount! % 100) / 100 }];
     const predictionIds = [randomUUID()];
-    const response = Buffer.from(JSON.stringify({ predictionId: predictionIds[0], predictionIds, predictions }));
+    const answer = answerJson({
+      predictionId: predictionIds[0]!,
+      predictionIds,
+      endpoint: "bench-fraud",
+      variant: "fraud-gbt-v1",
+      predictions,
+    });
     capturer?.capture({
       endpoint: "bench-fraud",
       variant: "fraud-gbt-v1",
@@ -70,7 +77,7 @@ async function run(capture: boolean): Promise<{ usPerRequest: number; gcUsPerReq
       latencyMs: performance.now() - started,
       captureProbability: 1,
       predictedAtMs: Date.now(),
-      texts: { request: bytes, response },
+      texts: capture ? capturedTexts(bytes, answer) : undefined,
     });
     if (i % LINGER_REQUESTS === LINGER_REQUESTS - 1) await flusher.flushOnce();
   }

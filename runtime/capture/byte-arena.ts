@@ -66,10 +66,12 @@ export class ByteArena {
     this.length += this.buffer.write(text, this.length, "utf8");
   }
 
-  writeBytes(bytes: Uint8Array) {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+  /** The bytes from `start` on. */
+  writeBytes(bytes: Uint8Array, start = 0) {
+    const count = bytes.length - start;
+    this.reserve(count);
+    this.buffer.set(start === 0 ? bytes : bytes.subarray(start), this.length);
+    this.length += count;
   }
 
   /** Forgets everything written after `length` bytes (the arena keeps its memory). */

@@ -105,8 +105,12 @@ export function captureRowJson(request: CapturedRequest, rowIndex: number): stri
   return JSON.stringify(fields);
 }
 
-/** The request body as received and the response body as sent (both JSON in UTF-8). */
-export type CapturedTexts = { request: Uint8Array; response: Uint8Array };
+/**
+ * The request body as received and the response body as sent (both JSON in UTF-8). Only the response's
+ * `"predictionIds":…,"predictions":…}` is captured — it starts at byte `capturedFrom` (predict.ts writes those two
+ * fields last): the endpoint, variant and model it repeats are the batch group's already.
+ */
+export type CapturedTexts = { request: Uint8Array; response: Uint8Array; capturedFrom: number };
 
 type GroupEntries = { rows: ByteArena | undefined; requests: ByteArena | undefined; rowCount: number };
 
@@ -164,7 +168,8 @@ export class PendingBatch {
     arena.writeAscii(",");
     arena.writeBytes(texts.request);
     arena.writeAscii(",");
-    arena.writeBytes(texts.response);
+    arena.writeAscii("{");
+    arena.writeBytes(texts.response, texts.capturedFrom);
     arena.writeAscii("]");
     return this.kept(group, entries, arena, before, request.predictions.length);
   }

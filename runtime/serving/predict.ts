@@ -1,5 +1,6 @@
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
 import { correlationIdSchema, type PredictResponse } from "@/contracts/runtime-predict";
+import type { CapturedTexts } from "@/runtime/capture/capture-batch";
 import type { Capturer } from "@/runtime/capture/capturer";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
@@ -36,6 +37,25 @@ export function capturableWhole(body: PredictBody, bytes: Uint8Array, inputCount
   if (!body.onlyRowsAndIds || bytes.length > MAX_WHOLE_CAPTURE_BYTES) return false;
   for (const row of body.rows) if (Object.keys(row as object).length !== inputCount) return false;
   return true;
+}
+
+/**
+ * The answer's JSON with its ids and predictions last, and the JSON before them: capture takes only that last part
+ * (the rest repeats the endpoint, variant and model its batch group has already).
+ */
+export function answerJson(answer: PredictResponse): { json: string; head: string } {
+  const { predictionIds, predictions, ...rest } = answer;
+  const head = JSON.stringify(rest);
+  const tail = JSON.stringify({ predictionIds, predictions });
+  return { json: `${head.slice(0, -1)},${tail.slice(1)}`, head };
+}
+
+/** What a request captured whole is written from: its body's bytes and the answer's, encoded once. */
+export function capturedTexts(
+  request: Uint8Array,
+  answer: { json: string; head: string },
+): CapturedTexts & { response: Buffer } {
+  return { request, response: Buffer.from(answer.json), capturedFrom: Buffer.byteLength(answer.head) };
 }
 
 const validCorrelationId = (value: unknown): value is string => correlationIdSchema.safeParse(value).success;
@@ -125,7 +145,7 @@ export async function predict(
     instruments = metrics.forVariant(endpoint.name, variantName);
     countPredictions(instruments, predictions);
     const predictionIds = newPredictionIds(predictions.length);
-    const response: PredictResponse = {
+    const answer = answerJson({
       predictionId: predictionIds[0]!,
       predictionIds,
       endpoint: endpoint.name,
@@ -133,12 +153,12 @@ export async function predict(
       modelName: variant.config.modelName,
       modelVersion: variant.config.modelVersion,
       predictions,
-    };
-    const json = JSON.stringify(response);
-    // With capture on, the answer is encoded once: sent as these bytes, and captured as them.
+    });
+    const { json } = answer;
+    // With capture on, the answer is encoded once: sent as these bytes, and captured from them.
     const texts =
       capturer?.enabled && capturableWhole(body, request.bytes, variant.config.signature.inputs.length)
-        ? { request: request.bytes, response: Buffer.from(json) }
+        ? capturedTexts(request.bytes, answer)
         : undefined;
     capturer?.capture({
       endpoint: endpoint.name,

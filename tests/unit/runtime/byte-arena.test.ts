@@ -83,6 +83,7 @@ describe("pending batch", () => {
     const texts = {
       request: Buffer.from(JSON.stringify({ row: { amount: "x".repeat(300) } })),
       response: Buffer.from("{}"),
+      capturedFrom: 1,
     };
     expect(batch.addRequest(groups.of(big), big, texts)).toBe(true);
     const written = batch.toBytes().toString("utf8");
@@ -99,6 +100,7 @@ describe("pending batch", () => {
     batch.addRequest(groups.of(req), req, {
       request: Buffer.from('{"row":{"amount":1}}'),
       response: Buffer.from("{}"),
+      capturedFrom: 1,
     });
     const [group] = JSON.parse(batch.toBytes().toString("utf8")).groups;
     expect(group.requests[0].slice(0, 2)).toEqual([1.235, 1_764_763_200_000]);

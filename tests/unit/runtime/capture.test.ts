@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captureRecordSchema, expandCaptureBatch, type CaptureRecord } from "@/contracts/prediction-capture";
 import { CaptureBuffer, MAX_ENTRY_BYTES, type CapturedRequest } from "@/runtime/capture/capture-buffer";
-import { capturableWhole, MAX_WHOLE_CAPTURE_BYTES } from "@/runtime/serving/predict";
+import { answerJson, capturableWhole, capturedTexts, MAX_WHOLE_CAPTURE_BYTES } from "@/runtime/serving/predict";
 import { CaptureCounts, type CaptureOutcome } from "@/runtime/capture/capture-counts";
 import { CaptureFlusher } from "@/runtime/capture/capture-flusher";
 import { CaptureGroups, captureRowJson, PendingBatch } from "@/runtime/capture/capture-batch";
@@ -333,19 +333,18 @@ describe("flusher", () => {
   });
 });
 
-/** The request with the texts the serving path had: the body as sent and the answer as written. */
+/** The request with the texts the serving path had: the body as sent and the answer as the runtime writes it. */
 function withTexts(req: CapturedRequest, body: Record<string, unknown> = { rows: req.rows }): CapturedRequest {
-  const response = {
-    predictionId: req.predictionIds[0],
-    predictionIds: req.predictionIds,
+  const answer = answerJson({
+    predictionId: req.predictionIds[0]!,
+    predictionIds: [...req.predictionIds],
     endpoint: req.endpoint,
     variant: req.variant,
-    predictions: req.predictions,
-  };
-  return {
-    ...req,
-    texts: { request: Buffer.from(JSON.stringify(body)), response: Buffer.from(JSON.stringify(response)) },
-  };
+    modelName: req.modelName,
+    modelVersion: req.modelVersion,
+    predictions: [...req.predictions],
+  });
+  return { ...req, texts: capturedTexts(Buffer.from(JSON.stringify(body)), answer) };
 }
 
 describe("requests captured whole, as their texts", () => {
@@ -527,7 +526,7 @@ describe("shadow rows in the capture contract", () => {
   it("captures a shadow request row by row even when it offers its texts", () => {
     const counts = new CaptureCounts();
     const buffer = new CaptureBuffer(100, counts);
-    const texts = { request: Buffer.from("{}"), response: Buffer.from("{}") };
+    const texts = { request: Buffer.from("{}"), response: Buffer.from("{}"), capturedFrom: 1 };
     new Capturer(buffer, counts).capture({ ...mirrored(3), texts });
     expect(recordsOf(taken(buffer)).map((r) => r.mirrorOf)).toEqual([ID(0), ID(1), ID(2)]);
   });
