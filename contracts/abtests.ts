@@ -142,6 +142,8 @@ export const preRegistrationSchema = z.object({
   /** How many of the champion's outcomes the measured baseline came from (0 when entered). */
   baselineUnits: z.number().int().min(0),
   design: z.literal("msprt"),
+  /** α of each challenger-vs-champion comparison: α / the number of challengers (Bonferroni). */
+  comparisonAlpha: z.number(),
   /** Units (requests, or predictions with an outcome) each arm needs, by variant name. */
   requiredPerArm: z.record(z.string(), z.number().int().positive()),
   /** Units a day the endpoint had over the last 7 days (predictions with an outcome for ground-truth metrics). */

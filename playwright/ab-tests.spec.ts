@@ -25,12 +25,12 @@ test("a data scientist sets up an A/B test from the endpoint with a live plan; a
   await page.getByLabel("Test name").fill(name);
 
   // Bad input first: the challenger asks for all the traffic, so the champion would keep none.
-  await page.getByLabel("Traffic %").fill("100");
+  await page.getByLabel("Challenger 1 traffic %").fill("100");
   await page.getByTestId("ab-test-submit").click();
   await expect(page.getByTestId("ab-challengers-error")).toContainText("1–99 % of the traffic");
   expect(await query(`SELECT 1 FROM "AbTest" WHERE name = $1`, [name])).toHaveLength(0);
 
-  await page.getByLabel("Traffic %").fill("20");
+  await page.getByLabel("Challenger 1 traffic %").fill("20");
   await expect(page.getByTestId("ab-champion")).toContainText("80 %");
   await page.getByLabel("Smallest effect worth detecting").fill("0.05");
   await page.getByLabel("Baseline rate (optional)").fill("0.8");

@@ -26,7 +26,9 @@ export function championWeightOf(challengers: readonly { weight: string }[]): nu
   return 100 - challengers.reduce((sum, challenger) => sum + (Number.parseInt(challenger.weight, 10) || 0), 0);
 }
 
+/** The server's input; the primary metric is dropped from the other roles (its row is hidden once chosen). */
 export function toCreateInput(endpointName: string, values: AbTestFormValues): z.input<typeof createAbTestInput> {
+  const notPrimary = (key: AbMetricKey) => key !== values.primaryMetric;
   return {
     endpointName,
     name: values.name,
@@ -43,8 +45,8 @@ export function toCreateInput(endpointName: string, values: AbTestFormValues): z
       power: number(values.power),
       baseline: optionalNumber(values.baseline),
     },
-    guardrails: values.guardrails,
-    secondary: values.secondary,
+    guardrails: values.guardrails.filter(notPrimary),
+    secondary: values.secondary.filter(notPrimary),
   };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useFieldArray, useForm, useWatch } from "react-hook-form";
@@ -82,11 +82,12 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
   const challengers = useFieldArray({ control: form.control, name: "challengers" });
   const values = useWatch({ control: form.control }) as AbTestFormValues;
   const candidate = createAbTestInput.safeParse(toCreateInput(endpointName, values));
-  const settled = useSettled(candidate.success ? candidate.data : null, PREVIEW_DELAY_MS);
-  const preview = useQuery({
-    ...trpc.abTests.preview.queryOptions(settled!, { retry: false }),
-    enabled: settled !== null,
-  });
+  // Debounced by its text, so an unchanged form settles once instead of on every render.
+  const settledText = useSettled(candidate.success ? JSON.stringify(candidate.data) : null, PREVIEW_DELAY_MS);
+  const settled = settledText === null ? null : (JSON.parse(settledText) as typeof candidate.data);
+  const preview = useQuery(
+    trpc.abTests.preview.queryOptions(settled ?? skipToken, { retry: false, placeholderData: keepPreviousData }),
+  );
   const create = useMutation(
     trpc.abTests.create.mutationOptions({
       onSuccess: (test) => {
@@ -114,6 +115,10 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
   const at = (path: string) => fieldMessageAt(errors, path);
   const championWeight = championWeightOf(values.challengers ?? []);
   const primary = values.primaryMetric;
+  const unusedVersion = () => {
+    const taken = new Set((values.challengers ?? []).map((challenger) => challenger.version));
+    return challengerChoices.find((version) => !taken.has(String(version))) ?? challengerChoices[0];
+  };
   const toggle = (field: "guardrails" | "secondary", key: AbMetricKey, on: boolean) => {
     const current = form.getValues(field);
     form.setValue(field, on ? [...current, key] : current.filter((k) => k !== key), { shouldDirty: true });
@@ -165,7 +170,7 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
                     </Select>
                   )}
                 </FormField>
-                <FormField id={`ab-weight-${index}`} label="Traffic %">
+                <FormField id={`ab-weight-${index}`} label={`Challenger ${index + 1} traffic %`}>
                   {(control) => (
                     <Input
                       {...control}
@@ -187,7 +192,7 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
               </div>
             ))}
             {(at("challengers") ?? at("championWeight")) && (
-              <p className="text-sm text-rose-700" data-testid="ab-challengers-error">
+              <p role="alert" className="text-sm text-rose-700" data-testid="ab-challengers-error">
                 {at("challengers") ?? at("championWeight")}
               </p>
             )}
@@ -195,7 +200,7 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
               <Button
                 variant="secondary"
                 size="sm"
-                onClick={() => challengers.append({ version: String(challengerChoices[0]), weight: "10" })}
+                onClick={() => challengers.append({ version: String(unusedVersion()), weight: "10" })}
               >
                 Add a challenger
               </Button>
@@ -246,7 +251,11 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
                   ? "Baseline standard deviation (optional)"
                   : "Baseline rate (optional)"
               }
-              hint="Empty: measured from the champion's last 28 days of ground truth"
+              hint={
+                AB_METRICS[primary].kind === "rate"
+                  ? "Required: the champion's current rate (it is not measured here)"
+                  : "Empty: measured from the champion's last 28 days of feedback-API ground truth"
+              }
               error={fieldMessage(errors.baseline) ?? at("preRegistration.baseline")}
             >
               {(control) => <Input {...control} {...form.register("baseline")} type="number" step="any" min={0} />}
@@ -283,7 +292,9 @@ export function AbTestSetupForm({ endpointName, taskType, championVersion, versi
             </tbody>
           </table>
           {(at("secondary") ?? at("guardrails")) && (
-            <p className="mt-2 text-sm text-rose-700">{at("secondary") ?? at("guardrails")}</p>
+            <p role="alert" className="mt-2 text-sm text-rose-700">
+              {at("secondary") ?? at("guardrails")}
+            </p>
           )}
         </Card>
         <FormFooter

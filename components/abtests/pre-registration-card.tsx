@@ -42,6 +42,11 @@ export function PreRegistrationSummary({ plan, arms }: { plan: Plan; arms: reado
           <dt className="text-xs text-slate-500">α / power</dt>
           <dd className="font-medium">
             {plan.alpha} / {plan.power}
+            {plan.comparisonAlpha < plan.alpha && (
+              <span className="block text-xs font-normal text-slate-500">
+                α {plan.comparisonAlpha.toPrecision(2)} per challenger (Bonferroni)
+              </span>
+            )}
           </dd>
         </div>
         <div>

@@ -11,7 +11,7 @@ export class ByteArena {
   length = 0;
 
   /** Memory is taken at the first write: `initialBytes`, then doubled as needed. */
-  constructor(private readonly initialBytes = 64 * 1024) {}
+  constructor(private readonly initialBytes = 4 * 1024) {}
 
   get capacity(): number {
     return this.buffer.length;
@@ -85,14 +85,18 @@ export class ByteArena {
   }
 }
 
-/** Arenas larger than this are let go when released instead of kept. */
-const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+/** Arenas larger than this are let go when released instead of kept (a full batch needs about 1 MiB). */
+const MAX_KEPT_BYTES = 2 * 1024 * 1024;
 
-/** Released arenas, kept (at most `maxKept`, emptied) for the next batches. */
+/**
+ * Released arenas, kept (at most `maxKept`, emptied) for the next batches: at most 8 × 2 MiB held idle. Arenas start
+ * small and double, so a group with a few rows holds kilobytes, and the memory of a batch is at most about twice the
+ * bytes written into it (what the buffer's byte bound counts).
+ */
 export class ArenaPool {
   private readonly free: ByteArena[] = [];
 
-  constructor(private readonly maxKept = 16) {}
+  constructor(private readonly maxKept = 8) {}
 
   get(): ByteArena {
     return this.free.pop() ?? new ByteArena();

@@ -23,7 +23,7 @@ const afterTheAnswer: Schedule = (run) => void setImmediate(run);
  * Mirrors an answered request to each shadow variant, after the answer has gone: the shadow validates the rows against
  * its own signature, predicts them through its own batcher (and faults), and its outcome, latency and predictions are
  * recorded under its own name; nothing of it reaches the caller, and nothing it does (throwing, a signature the rows
- * do not satisfy, slowness) reaches the live answer. A shadow with all its mirror slots in flight drops the request,
+ * do not satisfy, slowness) reaches the live answer. A shadow at its bound of requests or rows in flight drops the request,
  * counted in modelport_runtime_shadow_dropped_total.
  */
 export function mirrorToShadows(
@@ -32,16 +32,17 @@ export function mirrorToShadows(
   deps: { metrics: RuntimeMetrics; capturer?: Capturer; schedule?: Schedule },
 ): void {
   const schedule = deps.schedule ?? afterTheAnswer;
+  const rows = request.rows.length;
   for (const shadow of shadows) {
     if (!shadow.ready) continue;
-    if (!shadow.mirrors.tryEnter()) {
+    if (!shadow.mirrors.tryEnter(rows)) {
       deps.metrics.shadowDropped.inc({ endpoint: request.endpointName, variant: shadow.config.variantName });
       continue;
     }
     schedule(() => {
       void mirror(shadow, request, deps.metrics, deps.capturer)
         .catch(() => undefined)
-        .finally(() => shadow.mirrors.leave());
+        .finally(() => shadow.mirrors.leave(rows));
     });
   }
 }

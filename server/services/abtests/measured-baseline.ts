@@ -1,90 +1,102 @@
 import { AB_METRICS, type AbMetricKey } from "@/contracts/abtests";
 import { classesOf } from "@/contracts/outcomes";
-import type { Prisma } from "@/server/db/generated/client";
-
-/** Reads the outcome and capture tables (a transaction or the client). */
-type OutcomeReader = { db: Pick<Prisma.TransactionClient, "predictionOutcome" | "capturedPrediction"> };
+import { Prisma } from "@/server/db/generated/client";
 
 const DAY_MS = 86_400_000;
 /** The champion's ground truth a measured baseline is read from. */
 export const BASELINE_WINDOW_DAYS = 28;
 /** The traffic an expected duration is read from. */
 export const TRAFFIC_WINDOW_DAYS = 7;
+/** Fewer units than this and the baseline must be entered. */
+export const MIN_BASELINE_UNITS = 30;
 
-type OutcomeRow = {
-  predictedLabel: string | null;
-  label: string | null;
-  predictedValue: number | null;
-  value: number | null;
-};
+/** Reads with raw SQL (a transaction or the client). */
+type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
 
-/** One unit of a ground-truth metric: whether the row counts (its denominator) and its value. */
-function unitOf(key: AbMetricKey, positive: string, row: OutcomeRow): number | undefined {
+/**
+ * One unit of a ground-truth metric in SQL: which outcome rows are its units (its denominator) and each one's value.
+ * A precision unit is a positive prediction with a label, a recall unit an actual positive with a prediction.
+ */
+function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql; value: Prisma.Sql } | undefined {
   switch (key) {
     case "accuracy":
-      return row.label !== null && row.predictedLabel !== null ? Number(row.label === row.predictedLabel) : undefined;
+      return {
+        where: Prisma.sql`"label" IS NOT NULL AND "predictedLabel" IS NOT NULL`,
+        value: Prisma.sql`("label" = "predictedLabel")::int`,
+      };
     case "precision":
-      return row.predictedLabel === positive && row.label !== null ? Number(row.label === positive) : undefined;
+      return {
+        where: Prisma.sql`"predictedLabel" = ${positive} AND "label" IS NOT NULL`,
+        value: Prisma.sql`("label" = ${positive})::int`,
+      };
     case "recall":
-      return row.label === positive && row.predictedLabel !== null
-        ? Number(row.predictedLabel === positive)
-        : undefined;
+      return {
+        where: Prisma.sql`"label" = ${positive} AND "predictedLabel" IS NOT NULL`,
+        value: Prisma.sql`("predictedLabel" = ${positive})::int`,
+      };
     case "absolute_error":
-      return row.value !== null && row.predictedValue !== null ? Math.abs(row.predictedValue - row.value) : undefined;
+      return {
+        where: Prisma.sql`"value" IS NOT NULL AND "predictedValue" IS NOT NULL`,
+        value: Prisma.sql`abs("predictedValue" - "value")`,
+      };
     default:
       return undefined;
   }
 }
 
+const positiveOf = (model: { outcomeClasses: string[] }) => classesOf(model.outcomeClasses).at(-1) ?? "1";
+
 /**
  * The champion's baseline from its recent ground truth sent through the feedback API (human labels are left out: their
- * items were sampled by stratum, over-weighting uncertain predictions, so a plain mean over them is biased): a proportion metric's rate, a mean metric's per-unit standard
- * deviation. Undefined when the metric is not read from ground truth or too few outcomes exist (fewer than 30).
+ * items were sampled by stratum, over-weighting uncertain predictions, so a plain mean over them is biased): a
+ * proportion metric's rate, a mean metric's per-unit standard deviation, aggregated in PostgreSQL. Undefined when the
+ * metric is not read from ground truth or has fewer than MIN_BASELINE_UNITS units.
  */
 export async function measuredBaseline(
-  ctx: OutcomeReader,
+  ctx: SqlReader,
   endpointId: string,
   versionId: string,
   model: { outcomeClasses: string[] },
   key: AbMetricKey,
   now: Date,
 ): Promise<{ baseline: number; units: number } | undefined> {
-  const kind = AB_METRICS[key].kind;
-  if (kind !== "proportion" && kind !== "mean") return undefined;
-  const rows = await ctx.db.predictionOutcome.findMany({
-    where: {
-      endpointId,
-      versionId,
-      source: "FEEDBACK",
-      predictedAt: { gte: new Date(now.getTime() - BASELINE_WINDOW_DAYS * DAY_MS) },
-    },
-    select: { predictedLabel: true, label: true, predictedValue: true, value: true },
-  });
-  const positive = classesOf(model.outcomeClasses).at(-1) ?? "1";
-  const units = rows.map((row) => unitOf(key, positive, row)).filter((unit) => unit !== undefined);
-  if (units.length < 30) return undefined;
-  const mean = units.reduce((sum, unit) => sum + unit, 0) / units.length;
-  if (kind === "proportion") return mean > 0 && mean < 1 ? { baseline: mean, units: units.length } : undefined;
-  const variance = units.reduce((sum, unit) => sum + (unit - mean) ** 2, 0) / (units.length - 1);
-  return variance > 0 ? { baseline: Math.sqrt(variance), units: units.length } : undefined;
+  const unit = unitSql(key, positiveOf(model));
+  if (!unit) return undefined;
+  const since = new Date(now.getTime() - BASELINE_WINDOW_DAYS * DAY_MS);
+  const [row] = await ctx.db.$queryRaw<Array<{ units: number; mean: number | null; sd: number | null }>>(Prisma.sql`
+    SELECT count(*)::int AS units, avg(${unit.value})::float8 AS mean, stddev_samp(${unit.value})::float8 AS sd
+    FROM "PredictionOutcome"
+    WHERE "endpointId" = ${endpointId} AND "versionId" = ${versionId} AND "source" = 'FEEDBACK'
+      AND "predictedAt" >= ${since} AND ${unit.where}`);
+  if (!row || row.units < MIN_BASELINE_UNITS || row.mean === null) return undefined;
+  const baseline = AB_METRICS[key].kind === "proportion" ? row.mean : (row.sd ?? 0);
+  const usable = AB_METRICS[key].kind === "proportion" ? baseline > 0 && baseline < 1 : baseline > 0;
+  return usable ? { baseline, units: row.units } : undefined;
 }
 
 /**
- * Units a day over the last TRAFFIC_WINDOW_DAYS: captured predictions for a per-request metric, predictions with an
- * outcome from the feedback API for a ground-truth metric (the units its analysis will have).
+ * Units a day over the last TRAFFIC_WINDOW_DAYS, the units the analysis will have: for a ground-truth metric, the
+ * metric's units among feedback outcomes (a precision unit is a positive prediction with an outcome); for the error
+ * rate, requests — captured first rows weighted by the inverse of their capture probability (0 with capture off:
+ * the duration is then unknown).
  */
 export async function unitsPerDay(
-  ctx: OutcomeReader,
+  ctx: SqlReader,
   endpointId: string,
+  model: { outcomeClasses: string[] },
   key: AbMetricKey,
   now: Date,
 ): Promise<number> {
   const since = new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * DAY_MS);
-  const kind = AB_METRICS[key].kind;
-  const where = { endpointId, predictedAt: { gte: since, lte: now } };
-  const count =
-    kind === "proportion" || kind === "mean"
-      ? await ctx.db.predictionOutcome.count({ where: { ...where, source: "FEEDBACK" } })
-      : await ctx.db.capturedPrediction.count({ where: { ...where, mirrorOf: null } });
-  return count / TRAFFIC_WINDOW_DAYS;
+  const unit = unitSql(key, positiveOf(model));
+  const [row] = unit
+    ? await ctx.db.$queryRaw<Array<{ units: number }>>(Prisma.sql`
+        SELECT count(*)::float8 AS units FROM "PredictionOutcome"
+        WHERE "endpointId" = ${endpointId} AND "source" = 'FEEDBACK' AND "predictedAt" >= ${since}
+          AND "predictedAt" <= ${now} AND ${unit.where}`)
+    : await ctx.db.$queryRaw<Array<{ units: number }>>(Prisma.sql`
+        SELECT coalesce(sum(1.0 / "captureProbability"), 0)::float8 AS units FROM "CapturedPrediction"
+        WHERE "endpointId" = ${endpointId} AND "predictedAt" >= ${since} AND "predictedAt" <= ${now}
+          AND "rowIndex" = 0 AND "mirrorOf" IS NULL`);
+  return (row?.units ?? 0) / TRAFFIC_WINDOW_DAYS;
 }

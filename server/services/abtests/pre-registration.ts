@@ -25,8 +25,8 @@ export class PlanError extends Error {}
  * The sample each challenger comparison needs under the sequential (mSPRT) design the analysis runs, for the
  * champion's and the challenger's traffic shares. A lower-is-better rate is planned at baseline − MDE.
  */
-function comparisonSize(plan: PlanInput, ratio: number): SampleSize {
-  const options = { alpha: plan.alpha, power: plan.power, ratio, design: "msprt" as const };
+function comparisonSize(plan: PlanInput, alpha: number, ratio: number): SampleSize {
+  const options = { alpha, power: plan.power, ratio, design: "msprt" as const };
   const metric = AB_METRICS[plan.primaryMetric];
   if (metric.kind === "mean") return sampleSizeForMeans(plan.baseline, plan.mde, options);
   const signed = metric.better === "higher" ? plan.mde : -plan.mde;
@@ -40,7 +40,8 @@ function comparisonSize(plan: PlanInput, ratio: number): SampleSize {
 
 /**
  * The pre-registration: units each arm needs (the champion as many as its most demanding comparison) and how many
- * days that takes at `unitsPerDay` of the endpoint's traffic split by the arms' weights.
+ * days that takes at `unitsPerDay` of the endpoint's traffic split by the arms' weights. With several challengers each
+ * comparison runs at α / (number of challengers) (Bonferroni), so the chance of any false winner stays within α.
  */
 export function planTest(
   plan: PlanInput,
@@ -51,9 +52,12 @@ export function planTest(
   const champion = arms.find((arm) => arm.champion);
   if (!champion) throw new PlanError("A test needs a champion arm");
   const requiredPerArm: Record<string, number> = { [champion.variantName]: 0 };
+  const challengers = arms.filter((a) => !a.champion);
+  if (challengers.length === 0) throw new PlanError("A test needs at least one challenger");
+  const comparisonAlpha = plan.alpha / challengers.length;
   let days = 0;
-  for (const arm of arms.filter((a) => !a.champion)) {
-    const size = comparisonSize(plan, arm.weight / champion.weight);
+  for (const arm of challengers) {
+    const size = comparisonSize(plan, comparisonAlpha, arm.weight / champion.weight);
     requiredPerArm[arm.variantName] = size.treatment;
     requiredPerArm[champion.variantName] = Math.max(requiredPerArm[champion.variantName]!, size.control);
     const perDay = { control: (unitsPerDay * champion.weight) / 100, treatment: (unitsPerDay * arm.weight) / 100 };
@@ -62,6 +66,7 @@ export function planTest(
   return {
     ...plan,
     design: "msprt",
+    comparisonAlpha,
     requiredPerArm,
     unitsPerDay,
     expectedDays: Number.isFinite(days) ? Math.round(days * 10) / 10 : null,

@@ -12,7 +12,12 @@ import {
 import type { Prisma } from "@/server/db/generated/client";
 import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
 import { versionVariantName } from "@/server/integrations/targets/variant-name";
-import { measuredBaseline, unitsPerDay } from "@/server/services/abtests/measured-baseline";
+import {
+  BASELINE_WINDOW_DAYS,
+  measuredBaseline,
+  MIN_BASELINE_UNITS,
+  unitsPerDay,
+} from "@/server/services/abtests/measured-baseline";
 import { PlanError, planTest, type PlanInput } from "@/server/services/abtests/pre-registration";
 import {
   listAbTestsInput,
@@ -81,10 +86,7 @@ function checkMetricsFit(taskType: string, keys: readonly AbMetricKey[]) {
 }
 
 type Parsed = z.output<typeof createAbTestInput>;
-type SetupReader = Pick<
-  Prisma.TransactionClient,
-  "endpoint" | "modelVersion" | "predictionOutcome" | "capturedPrediction"
->;
+type SetupReader = Pick<Prisma.TransactionClient, "endpoint" | "modelVersion" | "$queryRaw">;
 
 /**
  * Everything a set-up implies, checked: the endpoint's serving version as the champion, the challengers (other
@@ -117,10 +119,7 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
       ? undefined
       : await measuredBaseline({ db }, endpoint.id, champion.id, model, primaryMetric, now);
   const baseline = parsed.preRegistration.baseline ?? measured?.baseline;
-  if (baseline === undefined)
-    throw badRequest(
-      `No baseline for ${AB_METRICS[primaryMetric].label}: the champion has too little ground truth to measure one (30 outcomes in 28 days), so enter it`,
-    );
+  if (baseline === undefined) throw badRequest(missingBaseline(primaryMetric));
   const plan: PlanInput = {
     ...parsed.preRegistration,
     baseline,
@@ -131,7 +130,7 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
     { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const },
     ...challengers.map(({ row, weight }) => ({ version: row, weight, role: "CHALLENGER" as const })),
   ].map((arm) => ({ ...arm, variantName: versionVariantName(model.name, arm.version.version) }));
-  const traffic = await unitsPerDay({ db }, endpoint.id, primaryMetric, now);
+  const traffic = await unitsPerDay({ db }, endpoint.id, model, primaryMetric, now);
   const preRegistration = planOrRefuse(
     plan,
     arms.map((arm) => ({ variantName: arm.variantName, weight: arm.weight, champion: arm.role === "CHAMPION" })),
@@ -142,7 +141,14 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
     ...guardrails.map((key) => ({ key, role: "GUARDRAIL" as const })),
     ...parsed.secondary.map((key) => ({ key, role: "SECONDARY" as const })),
   ];
-  return { endpoint, arms, preRegistration, metrics };
+  return { endpoint, championId: champion.id, arms, preRegistration, metrics };
+}
+
+function missingBaseline(key: AbMetricKey): string {
+  const { label, kind } = AB_METRICS[key];
+  return kind === "rate"
+    ? `Enter the champion's current ${label.toLowerCase()} as the baseline (it is not measured here)`
+    : `No baseline for ${label}: the champion has too little ground truth to measure one (${MIN_BASELINE_UNITS} outcomes from the feedback API in ${BASELINE_WINDOW_DAYS} days), so enter it`;
 }
 
 /** What a set-up would pre-register, for the form's live preview: the same checks as creating it, nothing written. */
@@ -173,9 +179,15 @@ export async function createAbTest(
   input: z.input<typeof createAbTestInput>,
 ): Promise<z.infer<typeof abTestOutput>> {
   const parsed = parseInput(createAbTestInput, input);
-  const now = ctx.clock();
+  // Measured outside the transaction (it reads weeks of outcomes); the transaction checks the champion still serves.
+  const { endpoint, championId, arms, preRegistration, metrics } = await prepareAbTest(ctx.db, parsed, ctx.clock());
   return ctx.db.$transaction(async (tx) => {
-    const { endpoint, arms, preRegistration, metrics } = await prepareAbTest(tx, parsed, now);
+    const current = await tx.endpoint.findUniqueOrThrow({
+      where: { id: endpoint.id },
+      include: { model: true, variants: { include: { version: true } } },
+    });
+    if (championOf(current).id !== championId)
+      throw conflict(`Endpoint "${endpoint.name}" changed its serving version meanwhile: set the test up again`);
     const test = await tx.abTest
       .create({
         data: {

@@ -158,7 +158,9 @@ describe("A/B test setup", () => {
     const required = Object.values(test.preRegistration.requiredPerArm);
     expect(required).toHaveLength(3);
     // The champion has 8× a challenger's traffic, so it needs fewer units than it has by the time they finish.
-    const lower = sampleSizeForProportions(0.01, -0.005, { alpha: 0.01, power: 0.9, ratio: 1 / 8, design: "msprt" });
+    // Two challengers: each compared with the champion at α / 2.
+    expect(test.preRegistration.comparisonAlpha).toBe(0.005);
+    const lower = sampleSizeForProportions(0.01, -0.005, { alpha: 0.005, power: 0.9, ratio: 1 / 8, design: "msprt" });
     expect(test.preRegistration.requiredPerArm[test.arms[1]!.variantName]).toBe(lower.treatment);
     await expect(caller.abTests.create(input)).rejects.toMatchObject({ code: "CONFLICT" });
   });

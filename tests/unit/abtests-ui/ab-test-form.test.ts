@@ -39,6 +39,11 @@ describe("A/B set-up form", () => {
     });
   });
 
+  it("drops the primary metric from the other roles, whose row the form hides once it is chosen", () => {
+    const input = toCreateInput("fraud-staging", { ...values, primaryMetric: "error_rate", secondary: ["error_rate"] });
+    expect([input.guardrails, input.secondary]).toEqual([[], []]);
+  });
+
   it("refuses what the server refuses, with its words", () => {
     const result = abTestFormSchema("fraud-staging").safeParse({
       ...values,

@@ -25,13 +25,20 @@ describe("pre-registration plan", () => {
     const size = sampleSizeForProportions(0.8, 0.05, { design: "msprt" });
     expect(result.requiredPerArm).toEqual({ champion: size.control, "challenger-1": size.treatment });
     expect(result.expectedDays).toBeCloseTo(Math.round((Math.max(size.control, size.treatment) / 500) * 10) / 10, 6);
-    expect(result).toMatchObject({ design: "msprt", unitsPerDay: 1_000, writtenAt: NOW.toISOString() });
+    expect(result).toMatchObject({
+      design: "msprt",
+      comparisonAlpha: 0.05,
+      unitsPerDay: 1_000,
+      writtenAt: NOW.toISOString(),
+    });
   });
 
   it("gives the champion the largest sample any comparison needs, with unequal weights", () => {
     const result = planTest(plan(), arms(60, 30, 10), 1_000, NOW);
-    const toHalf = sampleSizeForProportions(0.8, 0.05, { design: "msprt", ratio: 30 / 60 });
-    const toSixth = sampleSizeForProportions(0.8, 0.05, { design: "msprt", ratio: 10 / 60 });
+    // Two challengers: each comparison at α / 2.
+    expect(result.comparisonAlpha).toBe(0.025);
+    const toHalf = sampleSizeForProportions(0.8, 0.05, { design: "msprt", ratio: 30 / 60, alpha: 0.025 });
+    const toSixth = sampleSizeForProportions(0.8, 0.05, { design: "msprt", ratio: 10 / 60, alpha: 0.025 });
     expect(result.requiredPerArm.champion).toBe(Math.max(toHalf.control, toSixth.control));
     expect(result.requiredPerArm["challenger-2"]).toBe(toSixth.treatment);
     // The 10 % arm is the slowest: its days set the test's duration.

@@ -173,6 +173,15 @@ describe("MirrorSlots", () => {
     expect(slots.inFlight).toBe(0);
     expect(new MirrorSlots().limit).toBe(MAX_MIRRORS_IN_FLIGHT);
   });
+
+  it("bounds the rows in flight too: a few large requests cannot hold unbounded memory", () => {
+    const slots = new MirrorSlots(100, 10_000);
+    expect(slots.tryEnter(6_000)).toBe(true);
+    expect(slots.tryEnter(5_000)).toBe(false);
+    expect(slots.tryEnter(4_000)).toBe(true);
+    slots.leave(6_000);
+    expect(slots.tryEnter(5_000)).toBe(true);
+  });
 });
 
 describe("shadow variants", () => {
