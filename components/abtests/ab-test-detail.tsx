@@ -2,6 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { endpointHref } from "@/components/endpoints/endpoint-list-params";
+import { formatDate } from "@/lib/format";
 import { AbTestStatusBadge } from "@/components/abtests/ab-test-status-badge";
 import { metricLabel } from "@/components/abtests/ab-test-format";
 import { PreRegistrationSummary } from "@/components/abtests/pre-registration-card";
@@ -29,14 +31,11 @@ export function AbTestDetail({ id }: { id: string }) {
         description={
           <>
             On{" "}
-            <Link
-              href={`/endpoints/${encodeURIComponent(test.endpoint.id)}`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link href={endpointHref(test.endpoint.id)} className="text-indigo-700 hover:underline">
               {test.endpoint.name}
             </Link>{" "}
             ({test.model.name}, {test.endpoint.environment.toLowerCase()}) · set up by {test.createdBy.name} on{" "}
-            {test.createdAt.toISOString().slice(0, 10)} ·{" "}
+            {formatDate(test.createdAt)} ·{" "}
             {test.assignment === "STICKY" ? "sticky on the caller's routing key" : "assigned per request"}
           </>
         }

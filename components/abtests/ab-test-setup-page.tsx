@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { useRouter } from "next/navigation";
 import { newAbTestHref } from "@/components/abtests/ab-test-format";
 import { AbTestSetupForm } from "@/components/abtests/ab-test-setup-form";
@@ -56,7 +57,7 @@ function SetupForEndpoint({ endpointId }: { endpointId: string }) {
   const header = (
     <p className="mb-4 text-sm text-slate-600">
       On{" "}
-      <Link href={`/endpoints/${encodeURIComponent(endpointId)}`} className="text-indigo-700 hover:underline">
+      <Link href={endpointHref(endpointId)} className="text-indigo-700 hover:underline">
         {endpoint.data.name}
       </Link>{" "}
       ({endpoint.data.model.name})

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatDate } from "@/lib/format";
 import type { AbTestSummary } from "@/components/abtests/ab-test-types";
 import { AbTestStatusBadge } from "@/components/abtests/ab-test-status-badge";
 import { abTestHref, formatDays, metricLabel } from "@/components/abtests/ab-test-format";
@@ -39,7 +40,7 @@ export function AbTestsTable({ rows }: { rows: readonly AbTestSummary[] }) {
               <td className={t.td}>{metricLabel(test.preRegistration.primaryMetric)}</td>
               <td className={`${t.td} ${t.numeric}`}>{formatDays(test.preRegistration.expectedDays)}</td>
               <td className={t.td}>
-                {test.createdBy.name}, {test.createdAt.toISOString().slice(0, 10)}
+                {test.createdBy.name}, {formatDate(test.createdAt)}
               </td>
             </tr>
           ))}
