@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EndpointView, type VariantConfig } from "@/contracts/runtime-control";
+import { type EndpointView, type RoutingConfig, type VariantConfig } from "@/contracts/runtime-control";
 import type { EndpointSpec, EndpointState, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { LocalRuntimeError } from "@/server/integrations/local-runtime/runtime-control-client";
 
@@ -34,6 +34,7 @@ export function toRuntimeVariant(variant: VariantSpec): VariantConfig {
     sha256: variant.artifactSha256,
     signature: variant.signature,
     weight: variant.weight,
+    ...(variant.shadow && { shadow: true }),
     instanceType: variant.instanceType ?? "local-cpu",
     instanceCount: variant.instanceCount ?? 1,
     ...(variant.featureBins ? { featureBins: variant.featureBins } : {}),
@@ -46,10 +47,11 @@ export const predictKeySha256 = (key: string) => createHash("sha256").update(key
 export function toRuntimeEndpoint(
   spec: EndpointSpec,
   predictKey?: string,
-): { variants: VariantConfig[]; predictKeySha256?: string; capture: { rate: number } } {
+): { variants: VariantConfig[]; predictKeySha256?: string; capture: { rate: number }; routing?: RoutingConfig } {
   return {
     variants: spec.variants.map(toRuntimeVariant),
     capture: { rate: spec.captureRate ?? 1 },
+    ...(spec.routing && { routing: spec.routing }),
     ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
   };
 }
@@ -64,6 +66,7 @@ export function toEndpointState(endpointName: string, view: EndpointView | undef
       variantName: v.variantName,
       weight: v.weight,
       ready: v.ready,
+      ...(v.shadow && { shadow: true }),
       replicas: v.ready ? 1 : 0,
     })),
   };

@@ -23,8 +23,14 @@ export type VariantSpec = {
    */
   artifactFileName?: string;
   signature: Signature;
-  /** Share of traffic, 0–100; the weights of an endpoint's variants sum to 100. */
+  /** Share of traffic, 0–100; the weights of an endpoint's live variants sum to 100. */
   weight: number;
+  /**
+   * A shadow (an A/B test's shadow mode) takes no live traffic (weight 0): it receives a mirrored copy of the live
+   * requests, its answers are dropped and its predictions captured. Local runtime: mirrored after each answer;
+   * SageMaker: a shadow production variant; Kubernetes: the HTTPRoute's RequestMirror filter.
+   */
+  shadow?: boolean;
   /** Sizing; each target maps these to its own terms and falls back to its configured defaults. */
   instanceType?: string;
   instanceCount?: number;
@@ -41,6 +47,12 @@ export type EndpointSpec = {
   variants: VariantSpec[];
   /** The endpoint's capture rate (Endpoint.captureRate, 0–1); the local runtime samples predicted rows at it (default 1). */
   captureRate?: number;
+  /**
+   * Sticky assignment for an A/B test: a caller's routing key is hashed with this salt, so two tests split the same
+   * callers independently. Only the local runtime routes by key; SageMaker and Kubernetes split by weight per request
+   * (SageMaker is sticky only when the caller names a `TargetVariant`).
+   */
+  routing?: { salt: string };
 };
 
 export type RolloutStrategy =
@@ -54,6 +66,8 @@ export type VariantState = {
   variantName: string;
   weight: number;
   ready: boolean;
+  /** Mirrored to, never answering (see VariantSpec.shadow). */
+  shadow?: boolean;
   /** Replicas / instances currently serving, when the target reports it. */
   replicas?: number;
 };
