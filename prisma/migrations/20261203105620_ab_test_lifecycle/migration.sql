@@ -67,3 +67,6 @@ ALTER TABLE "AbTest" ADD CONSTRAINT "AbTest_promotionId_fkey" FOREIGN KEY ("prom
 DROP INDEX "AbTest_one_live_per_endpoint";
 CREATE UNIQUE INDEX "AbTest_one_live_per_endpoint" ON "AbTest"("endpointId")
   WHERE "status" IN ('SHADOW', 'RUNNING') OR "pendingStatus" IS NOT NULL;
+
+-- How long a model's ground truth takes to arrive (A/B outcome metrics wait this long).
+ALTER TABLE "RegisteredModel" ADD COLUMN "labelDelayMinutes" INTEGER NOT NULL DEFAULT 0;
