@@ -156,3 +156,15 @@ export type PreRegistration = z.infer<typeof preRegistrationSchema>;
 
 export const abMetricRoleSchema = z.object({ key: abMetricKeySchema, role: z.enum(["GUARDRAIL", "SECONDARY"]) });
 export const abMetricRolesSchema = z.array(abMetricRoleSchema);
+
+/** Start a planned test: SHADOW mirrors live traffic to the challengers first; RUNNING splits it by the plan. */
+export const startAbTestInput = z.object({
+  testId: z.string().min(1).max(100),
+  mode: z.enum(["SHADOW", "RUNNING"]),
+});
+
+/** End a test: the champion serves alone again. A reason is kept with the test and in the audit log. */
+export const stopAbTestInput = z.object({
+  testId: z.string().min(1).max(100),
+  reason: z.string().trim().min(1, "Say why the test stops").max(1000),
+});

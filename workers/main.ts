@@ -4,6 +4,7 @@ import { refuseUnsafeProduction } from "@/server/production-safety";
 import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/jobs/define-job";
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
+import { abTestTrafficJob } from "@/server/jobs/abtest-traffic";
 import { driftScanJob } from "@/server/jobs/drift-scan";
 import { sageMakerCaptureImportJob } from "@/server/jobs/sagemaker-capture-import";
 import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
@@ -33,6 +34,7 @@ refuseUnsafeProduction("worker");
 const JOBS: readonly WorkerJob[] = [
   healthCheckJob,
   deployJob,
+  abTestTrafficJob,
   driftScanJob,
   costForecastJob,
   sloCheckJob,

@@ -115,6 +115,15 @@ export async function ownerOfEndpointNamed(ctx: ReadContext, name: string): Prom
   return teamOwner(endpoint.model.team, `Endpoint ${name}`);
 }
 
+export async function ownerOfAbTest(ctx: ReadContext, testId: string): Promise<Owner> {
+  const test = await ctx.db.abTest.findUnique({
+    where: { id: testId },
+    select: { name: true, endpoint: { select: { name: true, model: modelTeamSelect } } },
+  });
+  if (!test) throw notFound("A/B test");
+  return teamOwner(test.endpoint.model.team, `A/B test "${test.name}" on ${test.endpoint.name}`);
+}
+
 export async function ownerOfDeployment(ctx: ReadContext, deploymentId: string): Promise<Owner> {
   const deployment = await ctx.db.deployment.findUnique({
     where: { id: deploymentId },

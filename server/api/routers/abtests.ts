@@ -1,6 +1,7 @@
-import { createAbTestInput } from "@/contracts/abtests";
+import { createAbTestInput, startAbTestInput, stopAbTestInput } from "@/contracts/abtests";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
-import { ownerOfEndpointNamed } from "@/server/auth/ownership";
+import { ownerOfAbTest, ownerOfEndpointNamed } from "@/server/auth/ownership";
+import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
 import {
   abTestIdInput,
   abTestListOutput,
@@ -30,4 +31,11 @@ export const abTestsRouter = createTRPCRouter({
   )
     .output(abTestOutput)
     .mutation(({ ctx, input }) => createAbTest(ctx.service, input)),
+  /** Shadow mode or the split by the plan; the pre-registration is fixed from here on. */
+  start: ownedProcedure("abtests:manage", startAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
+    .output(abTestOutput)
+    .mutation(({ ctx, input }) => startAbTest(ctx.service, input)),
+  stop: ownedProcedure("abtests:manage", stopAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
+    .output(abTestOutput)
+    .mutation(({ ctx, input }) => stopAbTest(ctx.service, input)),
 });

@@ -7,12 +7,18 @@ export const abTestArmOutput = z.object({
   weight: z.number().int(),
   version: z.number().int(),
   versionId: z.string(),
+  stoppedAt: z.date().nullable(),
+  stopReason: z.string().nullable(),
 });
 
 export const abTestOutput = z.object({
   id: z.string(),
   name: z.string(),
   status: z.enum(AB_TEST_STATUSES),
+  /** The status the endpoint's traffic is moving to; null once settled. */
+  pendingStatus: z.enum(AB_TEST_STATUSES).nullable(),
+  transitionError: z.string().nullable(),
+  stopReason: z.string().nullable(),
   assignment: z.enum(AB_ASSIGNMENT_UNITS),
   endpoint: z.object({ id: z.string(), name: z.string(), environment: z.string(), target: z.string() }),
   model: z.object({ id: z.string(), name: z.string(), teamId: z.string() }),
@@ -20,6 +26,10 @@ export const abTestOutput = z.object({
   preRegistration: preRegistrationSchema,
   metrics: abMetricRolesSchema,
   createdBy: z.object({ id: z.string(), name: z.string() }),
+  decision: z.enum(["PROMOTE", "KEEP_CHAMPION"]).nullable(),
+  decidedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  decidedAt: z.date().nullable(),
+  promotionId: z.string().nullable(),
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
   createdAt: z.date(),
@@ -37,7 +47,7 @@ export const listAbTestsInput = z.object({
 export const abTestListOutput = z.object({ items: z.array(abTestOutput), nextCursor: z.string().nullable() });
 
 export const abTestPreviewOutput = z.object({
-  arms: z.array(abTestArmOutput.omit({ versionId: true })),
+  arms: z.array(abTestArmOutput.omit({ versionId: true, stoppedAt: true, stopReason: true })),
   preRegistration: preRegistrationSchema,
   metrics: abMetricRolesSchema,
 });

@@ -2,11 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import {
   AB_METRICS,
-  abMetricRolesSchema,
   createAbTestInput,
   defaultGuardrails,
   metricFitsTask,
-  preRegistrationSchema,
   type AbMetricKey,
 } from "@/contracts/abtests";
 import type { Prisma } from "@/server/db/generated/client";
@@ -25,43 +23,12 @@ import {
   type abTestOutput,
   type abTestPreviewOutput,
 } from "@/server/services/abtests/schemas";
+import { testInclude, testView } from "@/server/services/abtests/test-view";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 
 type SetupContext = Pick<ServiceContext, "db" | "actor" | "clock">;
-
-const testInclude = {
-  endpoint: { include: { model: { select: { id: true, name: true, teamId: true } } } },
-  arms: { include: { version: { select: { version: true } } }, orderBy: [{ role: "asc" }, { variantName: "asc" }] },
-  createdBy: { select: { id: true, name: true } },
-} as const satisfies Prisma.AbTestInclude;
-type TestRow = Prisma.AbTestGetPayload<{ include: typeof testInclude }>;
-
-function testView(test: TestRow): z.infer<typeof abTestOutput> {
-  const { endpoint } = test;
-  return {
-    id: test.id,
-    name: test.name,
-    status: test.status,
-    assignment: test.assignment,
-    endpoint: { id: endpoint.id, name: endpoint.name, environment: endpoint.environment, target: endpoint.target },
-    model: endpoint.model,
-    arms: test.arms.map((arm) => ({
-      variantName: arm.variantName,
-      role: arm.role,
-      weight: arm.weight,
-      version: arm.version.version,
-      versionId: arm.versionId,
-    })),
-    preRegistration: preRegistrationSchema.parse(test.preRegistration),
-    metrics: abMetricRolesSchema.parse(test.metrics),
-    createdBy: test.createdBy,
-    startedAt: test.startedAt,
-    endedAt: test.endedAt,
-    createdAt: test.createdAt,
-  };
-}
 
 type EndpointRow = Prisma.EndpointGetPayload<{ include: { model: true; variants: { include: { version: true } } } }>;
 
@@ -74,7 +41,8 @@ function championOf(endpoint: EndpointRow) {
     throw conflict(
       `Endpoint "${endpoint.name}" already splits traffic between versions (a rollout or another test): wait until one version serves it`,
     );
-  return serving[0]!.version;
+  // The champion keeps the variant it serves under (SageMaker names its variant after a slot, not a version).
+  return { ...serving[0]!.version, variantName: serving[0]!.variantName };
 }
 
 function checkMetricsFit(taskType: string, keys: readonly AbMetricKey[]) {
@@ -127,9 +95,14 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
     baselineUnits: measured?.units ?? 0,
   };
   const arms = [
-    { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const },
-    ...challengers.map(({ row, weight }) => ({ version: row, weight, role: "CHALLENGER" as const })),
-  ].map((arm) => ({ ...arm, variantName: versionVariantName(model.name, arm.version.version) }));
+    { version: champion, weight: parsed.championWeight, role: "CHAMPION" as const, variantName: champion.variantName },
+    ...challengers.map(({ row, weight }) => ({
+      version: row,
+      weight,
+      role: "CHALLENGER" as const,
+      variantName: versionVariantName(model.name, row.version),
+    })),
+  ];
   const traffic = await unitsPerDay({ db }, endpoint.id, model, primaryMetric, now);
   const preRegistration = planOrRefuse(
     plan,

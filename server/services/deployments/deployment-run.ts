@@ -47,7 +47,7 @@ export async function finishDeployment(
         leaseExpiresAt: null,
       },
     });
-    if (ended.count !== 1) throw new LeaseLost(deployment.id);
+    if (ended.count !== 1) throw new LeaseLost(`Deployment ${deployment.id}`);
     await tx.promotion.update({ where: { id: deployment.promotionId }, data: { status } });
   });
 }

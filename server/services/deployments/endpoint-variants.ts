@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
+import type { Prisma } from "@/server/db/generated/client";
 import type { VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { signatureSchema } from "@/contracts/signature";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
@@ -58,23 +59,34 @@ export function toVariantSpec(
   };
 }
 
-export type RecordedVariant = { versionId: string; variantName: string; weight: number; sizing?: VariantSizing };
+export type RecordedVariant = {
+  versionId: string;
+  variantName: string;
+  weight: number;
+  sizing?: VariantSizing;
+  /** Mirrored to (an A/B test's shadow mode); false when absent. */
+  shadow?: boolean;
+};
 
 /**
  * Writes the variants the endpoint now serves, in one transaction, so the UI, cost and the next deployment see them.
  * A variant keeps its recorded sizing unless a new one is given.
  */
 export async function recordVariants(database: Db, endpointId: string, variants: RecordedVariant[]) {
-  await database.$transaction([
-    database.endpointVariant.deleteMany({
-      where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } },
-    }),
-    ...variants.map((v) =>
-      database.endpointVariant.upsert({
-        where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
-        create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight, ...v.sizing },
-        update: { versionId: v.versionId, weight: v.weight, ...v.sizing },
-      }),
-    ),
-  ]);
+  await database.$transaction((tx) => writeVariants(tx, endpointId, variants));
+}
+
+/** recordVariants inside a caller's transaction. */
+export async function writeVariants(tx: Prisma.TransactionClient, endpointId: string, variants: RecordedVariant[]) {
+  await tx.endpointVariant.deleteMany({
+    where: { endpointId, variantName: { notIn: variants.map((v) => v.variantName) } },
+  });
+  for (const v of variants) {
+    const shadow = v.shadow ?? false;
+    await tx.endpointVariant.upsert({
+      where: { endpointId_variantName: { endpointId, variantName: v.variantName } },
+      create: { endpointId, versionId: v.versionId, variantName: v.variantName, weight: v.weight, shadow, ...v.sizing },
+      update: { versionId: v.versionId, weight: v.weight, shadow, ...v.sizing },
+    });
+  }
 }

@@ -59,6 +59,19 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
     },
     update: {},
   });
+  // Locked so that an A/B test starting at the same moment is seen here, or sees this deployment (abtests/lifecycle).
+  await tx.$queryRaw`SELECT id FROM "Endpoint" WHERE id = ${endpoint.id} FOR UPDATE`;
+  const liveTest = await tx.abTest.findFirst({
+    where: {
+      endpointId: endpoint.id,
+      OR: [{ status: { in: ["SHADOW", "RUNNING"] } }, { pendingStatus: { not: null } }],
+    },
+    select: { name: true },
+  });
+  if (liveTest)
+    throw conflict(
+      `Endpoint ${endpoint.name} has a live A/B test ("${liveTest.name}"): stop or conclude it before deploying`,
+    );
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
     where: { endpointId: endpoint.id, status: { in: [...DEPLOYMENT_ACTIVE_STATUSES] } },

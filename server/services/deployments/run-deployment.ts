@@ -100,7 +100,7 @@ async function markRunning(database: Db, deployment: LoadedDeployment, owner: st
       where: { id: deployment.id, leaseOwner: owner, status: { in: ["QUEUED", "RUNNING"] } },
       data: { status: "RUNNING", startedAt: deployment.startedAt ?? new Date() },
     });
-    if (marked.count !== 1) throw new LeaseLost(deployment.id);
+    if (marked.count !== 1) throw new LeaseLost(`Deployment ${deployment.id}`);
     await tx.promotion.update({ where: { id: deployment.promotionId }, data: { status: "DEPLOYING" } });
   });
 }
@@ -111,7 +111,7 @@ async function waitForDecision(database: Db, deploymentId: string, owner: string
     where: { id: deploymentId, leaseOwner: owner, status: "RUNNING" },
     data: { status: "AWAITING_DECISION" },
   });
-  if (parked.count !== 1) throw new LeaseLost(deploymentId);
+  if (parked.count !== 1) throw new LeaseLost(`Deployment ${deploymentId}`);
 }
 
 /** Persists the decision to roll back, and why, before anything is undone: a crash from here on resumes the rollback. */
@@ -120,7 +120,7 @@ async function beginRollBack(database: Db, deploymentId: string, owner: string, 
     where: { id: deploymentId, leaseOwner: owner, status: "RUNNING" },
     data: { status: "ROLLING_BACK", failureReason: reason.slice(0, 2000) },
   });
-  if (marked.count !== 1) throw new LeaseLost(deploymentId);
+  if (marked.count !== 1) throw new LeaseLost(`Deployment ${deploymentId}`);
 }
 
 async function deploySteps(

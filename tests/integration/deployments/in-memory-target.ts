@@ -17,6 +17,9 @@ export class InMemoryTarget implements DeploymentTarget {
   readonly trafficShifting = "stepwise" as const;
   readonly settleTimeoutMs = 1000;
   readonly endpoints = new Map<string, Record<string, number>>();
+  /** Each endpoint's shadow variants and routing salt, as the last apply gave them. */
+  readonly shadows = new Map<string, Set<string>>();
+  readonly salts = new Map<string, string | undefined>();
   readonly calls: string[] = [];
   creates = 0;
   health: EndpointStatus = "healthy";
@@ -37,7 +40,11 @@ export class InMemoryTarget implements DeploymentTarget {
     if (refusal) throw refusal;
     if (!this.endpoints.has(spec.endpointName)) this.creates++;
     this.endpoints.set(spec.endpointName, Object.fromEntries(spec.variants.map((v) => [v.variantName, v.weight])));
-    this.calls.push(`apply ${spec.variants.map((v) => `${v.variantName}=${v.weight}`).join(",")}`);
+    this.shadows.set(spec.endpointName, new Set(spec.variants.filter((v) => v.shadow).map((v) => v.variantName)));
+    this.salts.set(spec.endpointName, spec.routing?.salt);
+    this.calls.push(
+      `apply ${spec.variants.map((v) => `${v.variantName}=${v.shadow ? "shadow" : v.weight}`).join(",")}`,
+    );
     return this.describe(spec.endpointName);
   }
 
@@ -72,6 +79,7 @@ export class InMemoryTarget implements DeploymentTarget {
         variantName,
         weight,
         ready: this.health === "healthy",
+        ...(this.shadows.get(endpointName)?.has(variantName) && { shadow: true }),
       })),
     };
   }
