@@ -70,3 +70,6 @@ CREATE UNIQUE INDEX "AbTest_one_live_per_endpoint" ON "AbTest"("endpointId")
 
 -- How long a model's ground truth takes to arrive (A/B outcome metrics wait this long).
 ALTER TABLE "RegisteredModel" ADD COLUMN "labelDelayMinutes" INTEGER NOT NULL DEFAULT 0;
+
+-- An A/B test's automatic harm stop raises an alert.
+ALTER TYPE "AlertKind" ADD VALUE 'AB_TEST_HARM';

@@ -23,3 +23,8 @@ export async function recordAudit(tx: Prisma.TransactionClient, actor: Actor, en
     },
   });
 }
+
+/** Writes one audit row for something the system did by itself (no person or token acted): actorId is null. */
+export async function recordSystemAudit(tx: Prisma.TransactionClient, entry: AuditEntry) {
+  await tx.auditLog.create({ data: { actorId: null, tokenId: null, ...entry } });
+}

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { createAbTest } from "@/server/services/abtests/setup";
 import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
+import { stopHarmfulChallengers } from "@/server/services/abtests/harm-stop";
 import { runTrafficTransition } from "@/server/services/abtests/traffic/run-transition";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
@@ -223,5 +224,47 @@ describe("A/B test traffic", () => {
       code: "BAD_REQUEST",
     });
     expect(await testRow(second.id)).toMatchObject({ status: "PLANNED", pendingStatus: null });
+  });
+
+  it("a harmful challenger is taken off traffic by itself: weight 0, audited without an actor, alerted", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(3);
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
+    await runDeployment(db(), deploymentId, runtime());
+    const endpointName = `${name}-production-local`;
+    const test = await createAbTest(scientist.ctx, {
+      ...plan(endpointName, "two challengers", 50),
+      challengers: [
+        { version: 2, weight: 25 },
+        { version: 3, weight: 25 },
+      ],
+    });
+    await startAbTest(scientist.ctx, { testId: test.id, mode: "RUNNING" });
+    await runTrafficTransition(db(), test.id, runtime());
+    world.target.calls.length = 0;
+    const [v1, v2, v3] = [1, 2, 3].map((v) => `${name}-v${v}`);
+    const harm = { variantName: v2!, metric: "error_rate", detail: "server errors 12 % against 0.1 %" };
+    const now = new Date();
+    expect(await stopHarmfulChallengers(db(), test.id, [harm], now)).toEqual({ stopped: [v2], endsTest: false });
+    // Until the weights have moved, a second watch changes nothing.
+    expect(await stopHarmfulChallengers(db(), test.id, [harm], now)).toEqual({ stopped: [], endsTest: false });
+    expect(await runTrafficTransition(db(), test.id, runtime())).toBe("SETTLED");
+    expect(world.target.calls).toEqual([`weights ${v1}=75,${v2}=0,${v3}=25`]);
+    expect(await recordedVariants(endpointName)).toEqual([`${v1}=75`, `${v2}=0`, `${v3}=25`]);
+    const arm = await db().abTestArm.findFirstOrThrow({ where: { testId: test.id, variantName: v2 } });
+    expect(arm.stopReason).toContain("server errors 12 %");
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: test.id, action: "abtests.harm-stop" } });
+    expect(audit.actorId).toBeNull();
+    expect(await db().alert.findUniqueOrThrow({ where: { dedupeKey: `abtest-harm:${test.id}:${v2}` } })).toMatchObject({
+      kind: "AB_TEST_HARM",
+      severity: "CRITICAL",
+    });
+    expect(await stopHarmfulChallengers(db(), test.id, [harm], now)).toEqual({ stopped: [], endsTest: false });
+
+    // The last live challenger harmful too: the test ends, the champion alone.
+    const last = { variantName: v3!, metric: "latency_p99", detail: "p99 over the SLO" };
+    expect(await stopHarmfulChallengers(db(), test.id, [last], now)).toEqual({ stopped: [v3], endsTest: true });
+    expect(await runTrafficTransition(db(), test.id, runtime())).toBe("SETTLED");
+    expect(await testRow(test.id)).toMatchObject({ status: "STOPPED" });
+    expect(world.target.endpoints.get(endpointName)).toEqual({ [v1!]: 100 });
   });
 });
