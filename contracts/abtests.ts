@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rolloutStrategySchema } from "@/contracts/deployments";
 
 /**
  * The A/B test metric catalogue. Each metric says what one unit contributes and where it is read:
@@ -168,3 +169,25 @@ export const stopAbTestInput = z.object({
   testId: z.string().min(1).max(100),
   reason: z.string().trim().min(1, "Say why the test stops").max(1000),
 });
+
+/**
+ * A person's decision on a test: keep the champion, or promote a challenger — which opens the normal promotion
+ * (gates, golden set and approvals apply) with the test's evidence attached. Either concludes the test.
+ */
+export const decideAbTestInput = z.discriminatedUnion("decision", [
+  z.object({
+    testId: z.string().min(1).max(100),
+    decision: z.literal("KEEP_CHAMPION"),
+    reason: z.string().trim().min(1, "Say why the champion stays").max(1000),
+  }),
+  z.object({
+    testId: z.string().min(1).max(100),
+    decision: z.literal("PROMOTE"),
+    /** The winning challenger's version. */
+    version: z.number().int().min(1),
+    environment: z.enum(["STAGING", "PRODUCTION"]).default("PRODUCTION"),
+    /** Default: a 10 % canary baked for 5 minutes. */
+    strategy: rolloutStrategySchema.optional(),
+    reason: z.string().trim().min(1, "Say why this challenger wins").max(1000),
+  }),
+]);

@@ -1,4 +1,5 @@
-import { createAbTestInput, startAbTestInput, stopAbTestInput } from "@/contracts/abtests";
+import { createAbTestInput, decideAbTestInput, startAbTestInput, stopAbTestInput } from "@/contracts/abtests";
+import { decideAbTest } from "@/server/services/abtests/decide";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfAbTest, ownerOfEndpointNamed } from "@/server/auth/ownership";
 import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
@@ -38,4 +39,8 @@ export const abTestsRouter = createTRPCRouter({
   stop: ownedProcedure("abtests:manage", stopAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
     .output(abTestOutput)
     .mutation(({ ctx, input }) => stopAbTest(ctx.service, input)),
+  /** Keep the champion, or promote the winner into the normal promotion; either concludes the test. */
+  decide: ownedProcedure("abtests:manage", decideAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
+    .output(abTestOutput)
+    .mutation(({ ctx, input }) => decideAbTest(ctx.service, input)),
 });

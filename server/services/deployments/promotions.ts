@@ -95,68 +95,85 @@ export async function requestPromotion(
   rawInput: z.input<typeof requestPromotionInput>,
 ): Promise<RequestPromotionResult> {
   const input = parseInput(requestPromotionInput, rawInput);
-  const result = await ctx.db.$transaction(async (tx) => {
-    const version = await tx.modelVersion.findFirst({
-      where: { version: input.version, model: { name: input.modelName } },
-      select: { id: true, modelId: true, artifactId: true, metricsSnapshot: true },
-    });
-    if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
-    if (!version.artifactId) throw new AppError("BAD_REQUEST", "This version has no artifact to deploy");
+  const created = await ctx.db.$transaction((tx) => createPromotion(tx, ctx, input));
+  await startPromotionJobs(created);
+  return { promotion: created.promotion, deploymentId: created.deploymentId };
+}
 
-    const gates: GateResult[] = [];
-    if (input.metricGate) {
-      gates.push(
-        evaluateMetricGate(
-          input.metricGate,
-          readMetricsSnapshot(version.metricsSnapshot),
-          await productionVersion(tx, version.modelId),
-        ),
-      );
-    }
-    const golden =
-      input.environment === "PRODUCTION"
-        ? await goldenSetGateOnRequest(tx, ctx.actor, version.modelId, version.id)
-        : null;
-    const failed = gates.filter((g) => !g.passed);
-    if (failed.length > 0) {
-      throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, {
-        gates,
-      });
-    }
+export type CreatedPromotion = Awaited<ReturnType<typeof createPromotion>>;
 
-    const needsApproval = input.environment === "PRODUCTION";
-    const promotion = await tx.promotion.create({
-      data: {
-        versionId: version.id,
-        environment: input.environment,
-        target: input.target,
-        strategy: input.strategy,
-        gates: golden ? [...gates, golden.gate] : gates,
-        gateEvaluationId: golden?.evaluationId ?? null,
-        reason: input.reason,
-        status: needsApproval ? "PENDING_APPROVAL" : "APPROVED",
-        requestedById: ctx.actor.userId,
-      },
-    });
-    const deployment = needsApproval ? null : await queueDeployment(tx, promotion.id);
-    await recordAudit(tx, ctx.actor, {
-      action: "promotion.request",
-      entityType: "Promotion",
-      entityId: promotion.id,
-      after: {
-        model: input.modelName,
-        version: input.version,
-        environment: input.environment,
-        target: input.target,
-        status: promotion.status,
-        alias: ALIAS_OF_ENVIRONMENT[input.environment],
-      },
-    });
-    return { promotion, deploymentId: deployment?.id ?? null, queueGate: golden?.enqueue ? golden.evaluationId : null };
+/**
+ * requestPromotion inside a caller's transaction (an A/B test's "promote the winner" opens the promotion and concludes
+ * the test in one). The caller runs startPromotionJobs once the transaction has committed.
+ */
+export async function createPromotion(
+  tx: Prisma.TransactionClient,
+  ctx: ServiceContext,
+  input: z.infer<typeof requestPromotionInput>,
+) {
+  const version = await tx.modelVersion.findFirst({
+    where: { version: input.version, model: { name: input.modelName } },
+    select: { id: true, modelId: true, artifactId: true, metricsSnapshot: true },
   });
-  if (result.deploymentId) await enqueueDeployment(result.deploymentId);
-  if (result.queueGate) await enqueueGateEvaluation(result.queueGate);
-  return { promotion: result.promotion, deploymentId: result.deploymentId };
+  if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
+  if (!version.artifactId) throw new AppError("BAD_REQUEST", "This version has no artifact to deploy");
+
+  const gates: GateResult[] = [];
+  if (input.metricGate) {
+    gates.push(
+      evaluateMetricGate(
+        input.metricGate,
+        readMetricsSnapshot(version.metricsSnapshot),
+        await productionVersion(tx, version.modelId),
+      ),
+    );
+  }
+  const golden =
+    input.environment === "PRODUCTION"
+      ? await goldenSetGateOnRequest(tx, ctx.actor, version.modelId, version.id)
+      : null;
+  const failed = gates.filter((g) => !g.passed);
+  if (failed.length > 0) {
+    throw new AppError("UNPROCESSABLE", `Promotion refused by its gates: ${failed.map((g) => g.detail).join("; ")}`, {
+      gates,
+    });
+  }
+
+  const needsApproval = input.environment === "PRODUCTION";
+  const promotion = await tx.promotion.create({
+    data: {
+      versionId: version.id,
+      environment: input.environment,
+      target: input.target,
+      strategy: input.strategy,
+      gates: golden ? [...gates, golden.gate] : gates,
+      gateEvaluationId: golden?.evaluationId ?? null,
+      reason: input.reason,
+      status: needsApproval ? "PENDING_APPROVAL" : "APPROVED",
+      requestedById: ctx.actor.userId,
+    },
+  });
+  const deployment = needsApproval ? null : await queueDeployment(tx, promotion.id);
+  await recordAudit(tx, ctx.actor, {
+    action: "promotion.request",
+    entityType: "Promotion",
+    entityId: promotion.id,
+    after: {
+      model: input.modelName,
+      version: input.version,
+      environment: input.environment,
+      target: input.target,
+      status: promotion.status,
+      alias: ALIAS_OF_ENVIRONMENT[input.environment],
+    },
+  });
+  return { promotion, deploymentId: deployment?.id ?? null, queueGate: golden?.enqueue ? golden.evaluationId : null };
+}
+
+/** Queues what a committed promotion needs: its deployment (approved at once) and its golden-set evaluation. */
+export async function startPromotionJobs(created: CreatedPromotion) {
+  if (created.deploymentId) await enqueueDeployment(created.deploymentId);
+  if (created.queueGate) await enqueueGateEvaluation(created.queueGate);
 }
 
 /** A reviewer or manager other than the requester approves or rejects a pending promotion. */

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { createAbTest } from "@/server/services/abtests/setup";
+import { givenPlannedTest, plan, recordedVariants, testRow } from "@/tests/integration/abtests/traffic-fixtures";
 import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
 import { stopHarmfulChallengers } from "@/server/services/abtests/harm-stop";
 import { runTrafficTransition } from "@/server/services/abtests/traffic/run-transition";
@@ -17,35 +18,6 @@ import {
 // The A/B traffic state machine against the in-memory target (the targets' own protocols have their own tests; the
 // local runtime's is exercised end to end in abtests/local-runtime.test.ts).
 beforeEach(() => resetWorld());
-
-/** A model whose v1 serves its production endpoint alone, and a planned test of v2 against it at 70/30. */
-async function givenPlannedTest() {
-  const { scientist, reviewer, name } = await givenModelWithVersions(2);
-  const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
-  expect(await runDeployment(db(), deploymentId, runtime())).toBe("SUCCEEDED");
-  const endpointName = `${name}-production-local`;
-  const test = await createAbTest(scientist.ctx, plan(endpointName, "v2 against v1", 70));
-  world.target.calls.length = 0;
-  return { scientist, reviewer, name, endpointName, test, v1: `${name}-v1`, v2: `${name}-v2` };
-}
-
-/** Version 2 against the champion, on accuracy with an entered baseline. */
-const plan = (endpointName: string, name: string, championWeight: number) => ({
-  endpointName,
-  name,
-  championWeight,
-  challengers: [{ version: 2, weight: 100 - championWeight }],
-  preRegistration: { primaryMetric: "accuracy" as const, mde: 0.05, baseline: 0.8 },
-});
-
-const testRow = (id: string) => db().abTest.findUniqueOrThrow({ where: { id } });
-const recordedVariants = async (endpointName: string) =>
-  (
-    await db().endpointVariant.findMany({
-      where: { endpoint: { name: endpointName } },
-      orderBy: { variantName: "asc" },
-    })
-  ).map((v) => `${v.variantName}=${v.shadow ? "shadow" : v.weight}`);
 
 const FIRST_TRY = { lastAttempt: false };
 
