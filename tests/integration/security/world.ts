@@ -28,6 +28,8 @@ export type TeamWorld = {
   /** A production promotion waiting for approval, requested by someone else of the team. */
   promotionId: string;
   alertId: string;
+  /** A planned A/B test on the endpoint (its champion arm only: starting it is refused, stopping it is not). */
+  abTestId: string;
   /** A label queue of the model (overlap 2), an item waiting for labels and one (labelled by others) for review. */
   labelQueueId: string;
   /** A second, empty label queue (for deleting). */
@@ -102,6 +104,34 @@ async function givenModelWithEndpoint(teamId: string, userId: string, artifactId
     data: { name: unique("matrix-endpoint"), modelId: model.id, environment: "PRODUCTION", target: "SAGEMAKER" },
   });
   return { model, version, endpoint };
+}
+
+function givenPlannedAbTest(endpointId: string, championId: string, createdById: string) {
+  return db().abTest.create({
+    data: {
+      name: unique("matrix-ab"),
+      endpointId,
+      assignment: "REQUEST",
+      salt: unique("salt"),
+      createdById,
+      preRegistration: {
+        primaryMetric: "accuracy",
+        mde: 0.05,
+        alpha: 0.05,
+        power: 0.8,
+        baseline: 0.8,
+        baselineSource: "entered",
+        baselineUnits: 0,
+        design: "msprt",
+        comparisonAlpha: 0.05,
+        requiredPerArm: { champion: 1000 },
+        unitsPerDay: 0,
+        expectedDays: null,
+        writtenAt: new Date().toISOString(),
+      },
+      arms: { create: [{ versionId: championId, role: "CHAMPION", variantName: "champion", weight: 100 }] },
+    },
+  });
 }
 
 async function givenPromotions(versionId: string, endpointId: string, requesterId: string) {
@@ -191,6 +221,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
       teamId: team.id,
     },
   });
+  const abTest = await givenPlannedAbTest(endpoint.id, version.id, requester.id);
   const { labelQueueId, spareQueueId, labelItemId, reviewItemId } = await givenLabelQueue(
     model.id,
     endpoint.id,
@@ -208,6 +239,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     deploymentId,
     promotionId,
     alertId: alert.id,
+    abTestId: abTest.id,
     labelQueueId,
     spareQueueId,
     labelItemId,
