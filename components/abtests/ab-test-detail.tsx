@@ -5,6 +5,8 @@ import Link from "next/link";
 import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { formatDate } from "@/lib/format";
 import { AbTestStatusBadge } from "@/components/abtests/ab-test-status-badge";
+import { AbTestControls } from "@/components/abtests/ab-test-controls";
+import { AbTestTrafficBanner } from "@/components/abtests/ab-test-traffic-banner";
 import { metricLabel } from "@/components/abtests/ab-test-format";
 import { PreRegistrationSummary } from "@/components/abtests/pre-registration-card";
 import { Card } from "@/components/ui/card";
@@ -16,7 +18,13 @@ import { useTRPC } from "@/trpc/react";
 /** One A/B test: where it runs, its arms, its pre-registered plan and its metrics. */
 export function AbTestDetail({ id }: { id: string }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.abTests.get.queryOptions({ testId: id }, { refetchInterval: 15_000 }));
+  const query = useQuery(
+    trpc.abTests.get.queryOptions(
+      { testId: id },
+      // While traffic moves, poll fast enough to show it settle; otherwise the analysis job's pace is enough.
+      { refetchInterval: (current) => (current.state.data?.pendingStatus ? 1_500 : 15_000) },
+    ),
+  );
   if (query.isPending) return <LoadingState label="Loading the A/B test…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   const test = query.data;
@@ -28,6 +36,7 @@ export function AbTestDetail({ id }: { id: string }) {
             {test.name} <AbTestStatusBadge status={test.status} />
           </span>
         }
+        actions={<AbTestControls test={test} />}
         description={
           <>
             On{" "}
@@ -40,14 +49,7 @@ export function AbTestDetail({ id }: { id: string }) {
           </>
         }
       />
-      {test.status === "PLANNED" && (
-        <p
-          className="mb-6 rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600"
-          data-testid="ab-test-planned"
-        >
-          Planned: no traffic has moved yet. The plan below is fixed once the test starts.
-        </p>
-      )}
+      <AbTestTrafficBanner test={test} />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Pre-registration" className="min-w-0 lg:col-span-2">
           <PreRegistrationSummary plan={test.preRegistration} arms={test.arms} />
