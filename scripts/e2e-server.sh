@@ -32,7 +32,5 @@ wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 start_prometheus "${E2E_PROMETHEUS_PORT:-9190}" "$PROMETHEUS_DIR"
 NODE_ENV=production npx tsx workers/main.ts &
 worker=$!
-npx tsx prisma/seed/second-release-main.ts &
-second_release=$!
-trap 'kill $worker $runtime $second_release $PROMETHEUS_PID 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $runtime $PROMETHEUS_PID 2>/dev/null || true' EXIT INT TERM
 npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT"

@@ -35,17 +35,17 @@ log "building the portal"
 npx next build >/tmp/modelport-build.log 2>&1 || { tail -50 /tmp/modelport-build.log; exit 1; }
 
 pids=()
-second_release=""
+demo_ab_test=""
 demo_traffic=""
-cleanup() { for pid in "${pids[@]}" $second_release $demo_traffic; do kill "$pid" 2>/dev/null || true; done; }
+cleanup() { for pid in "${pids[@]}" $demo_ab_test $demo_traffic; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 # The runtime and the worker run as in production, so their refusal of unsafe settings applies here too.
 NODE_ENV=production npx tsx runtime/main.ts & pids+=($!)
 wait_for_url "$RUNTIME_URL/healthz" 60 "The model runtime"
 start_prometheus "$PROMETHEUS_PORT" .data/prometheus; pids+=("$PROMETHEUS_PID")
 NODE_ENV=production npx tsx workers/main.ts & pids+=($!)
-# Not in pids: it ends on its own once the demo's second staging release is queued, and `wait -n` below must not see that.
-npx tsx prisma/seed/second-release-main.ts & second_release=$!
+# Not in pids: it ends on its own once the demo A/B test has started, and `wait -n` below must not see that.
+npx tsx prisma/seed/demo-ab-test-main.ts & demo_ab_test=$!
 npx next start -H "$MODELPORT_BIND_HOST" -p "$PORT" & pids+=($!)
 wait_for_url "http://localhost:$PORT/api/health" 60 "The portal"
 # DEMO predictions and, later, DEMO outcomes for a share of them, so every dashboard and queue fills within minutes.

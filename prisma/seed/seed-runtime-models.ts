@@ -124,9 +124,9 @@ async function toProduction(people: TeamPeople, modelName: string, version: numb
 /**
  * Registers the real ONNX models through the REST API (as versions of two demo models) and asks for them to be
  * served on the local runtime: the GBT fraud model and the delivery model in staging and, approved by a reviewer,
- * in production; the worker deploys them once it runs. Answers the built models (with their held-out test rows). The later logistic-regression fraud version follows the GBT
- * one into staging once that is live (second-release-main.ts, run by start.sh and e2e-server.sh after the worker
- * starts: an endpoint takes one deployment at a time), so the staging endpoint has a previous healthy version.
+ * in production; the worker deploys them once it runs. Answers the built models (with their held-out test rows). The
+ * later logistic-regression fraud version challenges the GBT one in staging through the demo A/B test
+ * (demo-ab-test-main.ts, run by start.sh once the worker serves staging and the DEMO generator reported outcomes).
  */
 export async function seedRuntimeModels(database: Db, teams: SeedTeams): Promise<BuiltModel[]> {
   const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-seed-models-"));
