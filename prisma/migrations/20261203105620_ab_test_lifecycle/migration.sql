@@ -73,3 +73,6 @@ ALTER TABLE "RegisteredModel" ADD COLUMN "labelDelayMinutes" INTEGER NOT NULL DE
 
 -- An A/B test's automatic harm stop raises an alert.
 ALTER TYPE "AlertKind" ADD VALUE 'AB_TEST_HARM';
+
+-- When shadow mode first settled (the shadow comparison's window).
+ALTER TABLE "AbTest" ADD COLUMN "shadowStartedAt" TIMESTAMP(3);

@@ -82,6 +82,7 @@ describe("A/B test traffic", () => {
     expect(world.target.calls).toEqual([`apply ${v1}=100,${v2}=shadow`]);
     expect(world.target.salts.get(endpointName)).toBeUndefined();
     expect(await testRow(test.id)).toMatchObject({ status: "SHADOW", startedAt: null });
+    expect((await testRow(test.id)).shadowStartedAt).not.toBeNull();
     expect(await recordedVariants(endpointName)).toEqual([`${v1}=100`, `${v2}=shadow`]);
 
     await startAbTest(scientist.ctx, { testId: test.id, mode: "RUNNING" });

@@ -163,6 +163,7 @@ async function commit(
         pendingStatus: null,
         transitionError: null,
         ...(to === "RUNNING" && !test.startedAt && { startedAt: settledAt }),
+        ...(to === "SHADOW" && !test.shadowStartedAt && { shadowStartedAt: settledAt }),
         ...((to === "STOPPED" || to === "CONCLUDED") && { endedAt: test.endedAt ?? settledAt }),
       },
     });
