@@ -83,6 +83,18 @@ export const outcomeSettingsInput = z
     message: "Change the classes, the decision threshold or both",
   });
 
+/**
+ * How long after a prediction its ground truth normally arrives (a chargeback's days, a delivery's hour), in minutes:
+ * A/B tests compare arms only on predictions older than this, so outcomes had time to arrive for both.
+ */
+export const labelDelayInput = z.object({
+  labelDelayMinutes: z
+    .number()
+    .int("Whole minutes")
+    .min(0, "At least 0 minutes")
+    .max(129_600, "At most 90 days (129,600 minutes)"),
+});
+
 export const updateModelInput = z
   .object({ description: descriptionSchema.optional(), tags: tagsSchema.optional() })
   .refine((input) => input.description !== undefined || input.tags !== undefined, {

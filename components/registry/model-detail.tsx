@@ -12,6 +12,7 @@ import { AliasesPanel } from "@/components/registry/aliases-panel";
 import { MarkdownDescription } from "@/components/registry/markdown-description";
 import { ModelHeader } from "@/components/registry/model-header";
 import { OutcomeSettingsCard } from "@/components/registry/outcome-settings-card";
+import { LabelDelayForm } from "@/components/registry/label-delay-form";
 import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
 import { VersionsTable } from "@/components/registry/versions-table";
@@ -54,6 +55,11 @@ export function ModelDetail({ name }: { name: string }) {
                 decisionThreshold={data.outcome.decisionThreshold}
                 canWrite={canWrite}
               />
+            </Card>
+          )}
+          {(data.taskType === "CLASSIFICATION" || data.taskType === "REGRESSION") && (
+            <Card title="Label delay" className="min-w-0">
+              <LabelDelayForm name={data.name} labelDelayMinutes={data.labelDelayMinutes} canWrite={canWrite} />
             </Card>
           )}
         </div>

@@ -8,6 +8,7 @@ import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
 import { setOutcomeSettings } from "@/server/services/registry/outcome-settings";
+import { setLabelDelay } from "@/server/services/registry/label-delay";
 import {
   aliasEventListOutput,
   aliasProtectionOutput,
@@ -21,6 +22,8 @@ import {
   modelListOutput,
   modelRefInput,
   outcomeSettingsOutput,
+  labelDelayOutput,
+  labelDelayProcedureInput,
   outcomeSettingsProcedureInput,
   registeredVersionOutput,
   registerVersionProcedureInput,
@@ -97,6 +100,9 @@ export const registryRouter = createTRPCRouter({
   setOutcomeSettings: ownedProcedure("models:write", outcomeSettingsProcedureInput, byModel)
     .output(outcomeSettingsOutput)
     .mutation(({ ctx, input }) => setOutcomeSettings(ctx.service, input.name, input.changes)),
+  setLabelDelay: ownedProcedure("models:write", labelDelayProcedureInput, byModel)
+    .output(labelDelayOutput)
+    .mutation(({ ctx, input }) => setLabelDelay(ctx.service, input.name, input.changes)),
   registerVersion: ownedProcedure("models:write", registerVersionProcedureInput, byModel)
     .output(registeredVersionOutput)
     .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),

@@ -44,6 +44,7 @@ export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<
       isDemo: true,
       outcomeClasses: true,
       decisionThreshold: true,
+      labelDelayMinutes: true,
       createdAt: true,
       updatedAt: true,
       team: { select: { id: true, name: true } },

@@ -8,6 +8,7 @@ import {
   setAliasInput,
   SORT_ORDERS,
   outcomeSettingsInput,
+  labelDelayInput,
   updateModelInput,
   versionNumberSchema,
 } from "@/contracts/registry";
@@ -70,6 +71,8 @@ export const versionRefInput = modelRefInput.extend({ version: versionNumberSche
 export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.shape);
 export const versionAtInput = aliasRefInput.extend({ at: z.date() });
 export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
+export const labelDelayProcedureInput = modelRefInput.extend({ changes: labelDelayInput });
+export const labelDelayOutput = z.object({ model: z.string(), labelDelayMinutes: z.number().int() });
 export const outcomeSettingsProcedureInput = modelRefInput.extend({ changes: outcomeSettingsInput });
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
 export const setAliasProcedureInput = aliasRefInput.extend({ alias: aliasNameSchema, ...setAliasInput.shape });
@@ -253,6 +256,7 @@ export const modelDetailOutput = z
     ),
     aliasHistory: aliasEventListOutput.meta({ description: "The latest 100 alias moves, newest first" }),
     outcome: outcomeOutput.nullable().meta({ description: "Classifiers only: how predictions map onto classes" }),
+    labelDelayMinutes: z.number().int().meta({ description: "How long ground truth takes to arrive, in minutes" }),
   })
   .meta({ id: "ModelDetail" });
 

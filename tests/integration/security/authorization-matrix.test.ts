@@ -106,6 +106,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "registry.removeAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "old", reason: "matrix" }),
   "registry.setAlias": (w, s) => ({ name: w.teams[s].modelName, alias: "champion", version: 1, reason: "matrix" }),
   "registry.setAliasProtection": () => ({ alias: "matrix-frozen", protected: true, reason: "matrix" }),
+  "registry.setLabelDelay": (w, s) => ({ name: w.teams[s].modelName, changes: { labelDelayMinutes: 60 } }),
   "registry.setOutcomeSettings": (w, s) => ({ name: w.teams[s].modelName, changes: { decisionThreshold: 0.6 } }),
   "registry.updateModel": (w, s) => ({ name: w.teams[s].modelName, changes: { description: "matrix" } }),
 };
