@@ -57,7 +57,7 @@ describe("SageMaker endpoint configs with a shadow variant", () => {
 
   it("recognises an existing config as its own only when its shadow matches too", () => {
     const withShadow = desiredFor(spec(champion, shadow));
-    const existing = { $metadata: {}, ...withShadow.configInput };
+    const existing = { $metadata: {}, EndpointConfigArn: "arn", CreationTime: new Date(0), ...withShadow.configInput };
     expect(isSameEndpointConfig(withShadow, existing)).toBe(true);
     expect(isSameEndpointConfig(withShadow, { ...existing, ShadowProductionVariants: [] })).toBe(false);
   });
