@@ -189,6 +189,16 @@ describe("Kubernetes target: an A/B test's traffic, through the deployment-targe
     expect(api.writes()).toEqual([]);
   });
 
+  it("accepts new weights while the challenger still rolls out (Kubernetes has no 'in progress' refusal) and says it is not ready", async () => {
+    await target.apply(started);
+    markReady("fraud-v6");
+    const state = await target.setWeights("fraud", { "fraud-v6": 50, "fraud-v7": 50 });
+    expect(state.status).not.toBe("healthy");
+    expect(state.variants).toContainEqual(
+      expect.objectContaining({ variantName: "fraud-v7", weight: 50, ready: false }),
+    );
+  });
+
   it("takes a second shadow only on a gateway configured for several mirrors", async () => {
     const twoShadows = abSpec(
       champion,
