@@ -105,6 +105,12 @@ export const kubernetesTargetConfigSchema = z.object({
     hostnames: z.array(z.string().min(1)).default([]),
     /** Requests to `<pathPrefix>/<endpoint>/...` reach the endpoint with the prefix stripped. */
     pathPrefix: httpPathSchema.default("/endpoints"),
+    /**
+     * Whether the Gateway implementation mirrors one rule to several backends (Gateway API's extended conformance
+     * feature HTTPRouteRequestMultipleMirrors). Gateway API allows repeated RequestMirror filters, but not every
+     * implementation supports them, so without this an endpoint has at most one shadow.
+     */
+    multipleMirrors: z.boolean().default(false),
   }),
   modelVolume: modelVolumeSchema,
   onnx: onnxSchema,

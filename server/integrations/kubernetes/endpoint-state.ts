@@ -5,8 +5,11 @@ import { DEFAULT_INSTANCE_TYPES } from "@/server/integrations/kubernetes/resourc
 import type { LiveVariantInstances } from "@/server/integrations/targets/instance-counts";
 import type { RouteReadiness } from "@/server/integrations/kubernetes/route-status";
 
-/** What the endpoint's HTTPRoute says: each variant's weight and whether the gateway has taken it. */
-export type RouteView = { weights: Record<string, number>; readiness: RouteReadiness };
+/**
+ * What the endpoint's HTTPRoute says: each live variant's weight, the shadows it mirrors to, and whether the gateway
+ * has taken it.
+ */
+export type RouteView = { weights: Record<string, number>; mirrors: string[]; readiness: RouteReadiness };
 
 type Rollout = {
   variantName: string;
@@ -106,19 +109,22 @@ export function endpointState(
 ): EndpointState {
   if (deployments.length === 0 && !route) return { endpointName, status: "absent", variants: [] };
   const weights = route?.weights;
+  const mirrors = new Set(route?.mirrors ?? []);
   const rollouts = deployments.map(deploymentRollout).sort((a, b) => a.variantName.localeCompare(b.variantName));
   const deployed = new Set(rollouts.map((rollout) => rollout.variantName));
-  const missing = Object.keys(weights ?? {})
+  const missing = [...new Set([...Object.keys(weights ?? {}), ...mirrors])]
     .filter((variantName) => !deployed.has(variantName))
     .sort();
+  const variant = (variantName: string, ready: boolean, replicas: number): VariantState => ({
+    variantName,
+    weight: weights?.[variantName] ?? 0,
+    ready,
+    ...(mirrors.has(variantName) ? { shadow: true } : {}),
+    replicas,
+  });
   const variants: VariantState[] = [
-    ...rollouts.map((rollout) => ({
-      variantName: rollout.variantName,
-      weight: weights?.[rollout.variantName] ?? 0,
-      ready: rollout.ready,
-      replicas: rollout.readyReplicas,
-    })),
-    ...missing.map((variantName) => ({ variantName, weight: weights?.[variantName] ?? 0, ready: false, replicas: 0 })),
+    ...rollouts.map((rollout) => variant(rollout.variantName, rollout.ready, rollout.readyReplicas)),
+    ...missing.map((variantName) => variant(variantName, false, 0)),
   ];
   const message = statusMessage(rollouts, route, missing);
   return { endpointName, status: overallStatus(rollouts, route, missing), ...(message ? { message } : {}), variants };

@@ -23,7 +23,7 @@ import { endpointObjectName } from "@/server/integrations/kubernetes/object-name
 import { renderEndpoint } from "@/server/integrations/kubernetes/render-endpoint";
 import { renderHttpRoute } from "@/server/integrations/kubernetes/render-http-route";
 import { routeReadiness } from "@/server/integrations/kubernetes/route-status";
-import { routeWeights } from "@/server/integrations/kubernetes/route-weights";
+import { routeMirrors, routeWeights } from "@/server/integrations/kubernetes/route-weights";
 import { waitUntilSettled, type WaitOptions } from "@/server/integrations/kubernetes/wait-until-settled";
 import { checkWeights } from "@/server/integrations/kubernetes/validate-spec";
 
@@ -41,6 +41,10 @@ async function removeObject(objects: ClusterObjects, kind: ObjectKind, object: K
  * traffic by weight; the endpoint is healthy once the Deployments rolled out and the Gateway accepted the route.
  * Traffic shifting is done by the deployment worker through `setWeights`, so the `rollout` option of `apply` is not
  * used here.
+ *
+ * A/B tests: a challenger at weight 0 is a backend the gateway sends nothing; a shadow runs like any variant and is
+ * the backend of a RequestMirror filter instead of a weighted one. `routing.salt` is not honoured: the gateway picks a
+ * backend by weight for every request, so the split is per request, not per caller.
  */
 export class KubernetesTarget implements DeploymentTarget, InstanceCountSource {
   readonly kind = "kubernetes" as const;
@@ -100,12 +104,18 @@ export class KubernetesTarget implements DeploymentTarget, InstanceCountSource {
     const route = await objects.read(HTTP_ROUTE, endpointObjectName(endpointName));
     if (!route) throw notFound(`Endpoint "${endpointName}" on Kubernetes`);
     const current = routeWeights(route);
+    const mirrors = routeMirrors(route);
+    const mirrored = Object.keys(weights).filter((variantName) => mirrors.includes(variantName));
+    if (mirrored.length > 0)
+      throw badRequest(
+        `Variant ${mirrored.map((name) => `"${name}"`).join(", ")} of endpoint "${endpointName}" is a shadow: it takes no live traffic until an apply makes it a live variant`,
+      );
     const unknown = Object.keys(weights).filter((variantName) => !(variantName in current));
     if (unknown.length > 0)
       throw badRequest(`Endpoint "${endpointName}" has no variant ${unknown.map((name) => `"${name}"`).join(", ")}`);
     const merged = { ...current, ...weights };
     checkWeights(merged);
-    await objects.apply(renderHttpRoute(endpointName, merged, this.config));
+    await objects.apply(renderHttpRoute(endpointName, merged, this.config, mirrors));
     return this.describe(endpointName);
   }
 
@@ -119,7 +129,11 @@ export class KubernetesTarget implements DeploymentTarget, InstanceCountSource {
   }
 
   private routeView(route: KubernetesObject): RouteView {
-    return { weights: routeWeights(route), readiness: routeReadiness(route, this.config) };
+    return {
+      weights: routeWeights(route),
+      mirrors: routeMirrors(route),
+      readiness: routeReadiness(route, this.config),
+    };
   }
 
   waitUntilSettled(endpointName: string, options: WaitOptions): Promise<EndpointState> {

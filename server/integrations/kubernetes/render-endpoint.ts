@@ -8,7 +8,7 @@ import { renderAutoscaler } from "@/server/integrations/kubernetes/render-autosc
 import { renderDeployment } from "@/server/integrations/kubernetes/render-deployment";
 import { renderHttpRoute } from "@/server/integrations/kubernetes/render-http-route";
 import { renderService } from "@/server/integrations/kubernetes/render-service";
-import { checkEndpointSpec } from "@/server/integrations/kubernetes/validate-spec";
+import { checkEndpointSpec, liveWeights } from "@/server/integrations/kubernetes/validate-spec";
 
 export type RenderedObject = IDeployment | IService | IHorizontalPodAutoscaler | IHTTPRoute;
 
@@ -18,9 +18,12 @@ export type RenderedEndpoint = {
   route: IHTTPRoute;
 };
 
-/** Every object an endpoint needs. Throws a BAD_REQUEST AppError, before any request, for a spec it cannot serve. */
+/**
+ * Every object an endpoint needs; a shadow gets its Deployment and Service like any variant, and is mirrored to rather
+ * than weighted on the route. Throws a BAD_REQUEST AppError, before any request, for a spec it cannot serve.
+ */
 export function renderEndpoint(spec: EndpointSpec, config: KubernetesTargetConfig): RenderedEndpoint {
-  checkEndpointSpec(spec);
+  checkEndpointSpec(spec, config);
   const workloads = spec.variants.flatMap((variant) => {
     const autoscaler = renderAutoscaler(spec.endpointName, variant, config);
     return [
@@ -29,6 +32,6 @@ export function renderEndpoint(spec: EndpointSpec, config: KubernetesTargetConfi
       ...(autoscaler ? [autoscaler] : []),
     ];
   });
-  const weights = Object.fromEntries(spec.variants.map((variant) => [variant.variantName, variant.weight]));
-  return { workloads, route: renderHttpRoute(spec.endpointName, weights, config) };
+  const shadows = spec.variants.filter((variant) => variant.shadow).map((variant) => variant.variantName);
+  return { workloads, route: renderHttpRoute(spec.endpointName, liveWeights(spec), config, shadows) };
 }

@@ -21,15 +21,24 @@ export function gatewayParentRef(config: KubernetesTargetConfig) {
   };
 }
 
-/** One route per endpoint; each variant's Service is a backend whose weight is the variant's share of traffic. */
+/**
+ * One route per endpoint; each live variant's Service is a backend whose weight is the variant's share of traffic.
+ * Gateway API splits by weight per request, so a caller is not kept on one variant (EndpointSpec.routing's salt has
+ * nothing to act on here). Each shadow's Service is the backend of a RequestMirror filter on the same rule: the gateway
+ * sends it a copy of every request and drops its answer; it is not among the weighted backends.
+ */
 export function renderHttpRoute(
   endpointName: string,
   weights: Record<string, number>,
   config: KubernetesTargetConfig,
+  shadows: readonly string[] = [],
 ): IHTTPRoute {
   const backends = Object.entries(weights)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([variantName, weight]) => ({ variantName, service: variantObjectName(endpointName, variantName), weight }));
+  const mirrors = [...shadows]
+    .sort((a, b) => a.localeCompare(b))
+    .map((variantName) => ({ variantName, service: variantObjectName(endpointName, variantName) }));
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
@@ -40,7 +49,7 @@ export function renderHttpRoute(
       annotations: {
         [ANNOTATION.endpoint]: endpointName,
         [ANNOTATION.backends]: JSON.stringify(
-          Object.fromEntries(backends.map((backend) => [backend.service, backend.variantName])),
+          Object.fromEntries([...backends, ...mirrors].map((backend) => [backend.service, backend.variantName])),
         ),
       },
     },
@@ -52,6 +61,10 @@ export function renderHttpRoute(
           matches: [{ path: { type: "PathPrefix", value: endpointPathPrefix(endpointName, config) } }],
           filters: [
             { type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } },
+            ...mirrors.map(({ service }) => ({
+              type: "RequestMirror" as const,
+              requestMirror: { backendRef: { kind: "Service", name: service, port: SERVICE_PORT } },
+            })),
           ],
           backendRefs: backends.map(({ service, weight }) => ({
             kind: "Service",

@@ -10,6 +10,14 @@ const routeSchema = z.object({
       .array(
         z.object({
           backendRefs: z.array(z.object({ name: z.string(), weight: z.number().int().min(0).optional() })).optional(),
+          filters: z
+            .array(
+              z.object({
+                type: z.string(),
+                requestMirror: z.object({ backendRef: z.object({ name: z.string() }) }).optional(),
+              }),
+            )
+            .optional(),
         }),
       )
       .optional(),
@@ -36,19 +44,34 @@ function backendVariants(route: KubernetesObject, annotation: string | undefined
   return backends.data;
 }
 
+function parseRoute(route: KubernetesObject) {
+  const parsed = routeSchema.safeParse(route);
+  if (!parsed.success) throw unexpected(route, z.prettifyError(parsed.error));
+  const variants = backendVariants(route, parsed.data.metadata?.annotations?.[ANNOTATION.backends]);
+  return { rules: parsed.data.spec.rules ?? [], variantOf: (service: string) => variants[service] ?? service };
+}
+
+/** The variants the route mirrors requests to (its shadows): the backends of its RequestMirror filters. */
+export function routeMirrors(route: KubernetesObject): string[] {
+  const { rules, variantOf } = parseRoute(route);
+  return rules.flatMap((rule) =>
+    (rule.filters ?? []).flatMap((filter) =>
+      filter.type === "RequestMirror" && filter.requestMirror ? [variantOf(filter.requestMirror.backendRef.name)] : [],
+    ),
+  );
+}
+
 /**
  * Variant name → weight from an HTTPRoute's backends; Gateway API's default weight is 1. A backend the route's
  * annotation does not name keeps its Service name, which then matches no variant and shows up as one without a
  * Deployment.
  */
 export function routeWeights(route: KubernetesObject): Record<string, number> {
-  const parsed = routeSchema.safeParse(route);
-  if (!parsed.success) throw unexpected(route, z.prettifyError(parsed.error));
-  const variants = backendVariants(route, parsed.data.metadata?.annotations?.[ANNOTATION.backends]);
+  const { rules, variantOf } = parseRoute(route);
   const weights: Record<string, number> = {};
-  for (const rule of parsed.data.spec.rules ?? []) {
+  for (const rule of rules) {
     for (const backend of rule.backendRefs ?? []) {
-      const variantName = variants[backend.name] ?? backend.name;
+      const variantName = variantOf(backend.name);
       weights[variantName] = (weights[variantName] ?? 0) + (backend.weight ?? 1);
     }
   }

@@ -1,5 +1,6 @@
 import { badRequest } from "@/server/errors";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
 
 /**
  * Registry names (letters of either case, digits, '.', '_', '-'): Kubernetes names are derived from them (see
@@ -14,7 +15,7 @@ function checkName(what: string, name: string) {
     );
 }
 
-/** Weights are whole percentages of one endpoint's traffic. */
+/** Weights are whole percentages of one endpoint's live traffic. */
 export function checkWeights(weights: Record<string, number>) {
   for (const [variantName, weight] of Object.entries(weights)) {
     if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
@@ -35,10 +36,26 @@ function checkGpus({ variantName, format, gpus }: VariantSpec) {
   }
 }
 
+/** A shadow takes no live traffic (weight 0); each is one RequestMirror filter on the route's rule. */
+function checkShadows(spec: EndpointSpec, config: KubernetesTargetConfig) {
+  const shadows = spec.variants.filter((variant) => variant.shadow);
+  const weighted = shadows.find((variant) => variant.weight !== 0);
+  if (weighted)
+    throw badRequest(
+      `Variant "${weighted.variantName}" is a shadow: it takes no live traffic, so its weight must be 0`,
+    );
+  if (shadows.length > 1 && !config.gateway.multipleMirrors)
+    throw badRequest(
+      `An endpoint can mirror to one shadow here (got ${shadows.length}): the gateway is not configured to support several RequestMirror filters on one rule (gateway.multipleMirrors)`,
+    );
+  if (shadows.length === spec.variants.length) throw badRequest("An endpoint needs at least one live variant");
+}
+
 /** Rejects a spec the Kubernetes target cannot serve before anything is sent to the cluster. */
-export function checkEndpointSpec(spec: EndpointSpec) {
+export function checkEndpointSpec(spec: EndpointSpec, config: KubernetesTargetConfig) {
   checkName("Endpoint name", spec.endpointName);
   if (spec.variants.length === 0) throw badRequest("An endpoint needs at least one variant");
+  checkShadows(spec, config);
   const seen = new Set<string>();
   for (const variant of spec.variants) {
     checkName("Variant name", variant.variantName);
@@ -57,5 +74,12 @@ export function checkEndpointSpec(spec: EndpointSpec) {
       throw badRequest(`Variant "${variant.variantName}": instanceCount must be a whole number of at least 1`);
     }
   }
-  checkWeights(Object.fromEntries(spec.variants.map((variant) => [variant.variantName, variant.weight])));
+  checkWeights(liveWeights(spec));
+}
+
+/** Variant name → weight of the variants that take live traffic (not the shadows). */
+export function liveWeights(spec: EndpointSpec): Record<string, number> {
+  return Object.fromEntries(
+    spec.variants.filter((variant) => !variant.shadow).map((variant) => [variant.variantName, variant.weight]),
+  );
 }

@@ -5,6 +5,7 @@ import {
   createEndpointConfigInput,
   dataCaptureConfig,
   productionVariants,
+  shadowProductionVariants,
   type DesiredVariant,
 } from "@/server/integrations/sagemaker/endpoint-config";
 import type { ArtifactUpload } from "@/server/integrations/sagemaker/model-artifacts";
@@ -17,6 +18,8 @@ export type DesiredEndpoint = {
   artifacts: ArtifactUpload[];
   models: (CreateModelCommandInput & { ModelName: string })[];
   variants: DesiredVariant[];
+  /** SageMaker's ShadowProductionVariants: at most one, mirrored every request the production variant answers. */
+  shadowVariants: DesiredVariant[];
   configName: string;
   configInput: ReturnType<typeof createEndpointConfigInput>;
   /** Data capture of the endpoint's capture policy (absent when the spec carries none). */
@@ -28,9 +31,18 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
   const models = spec.variants.map((variant) => createModelInput(spec.endpointName, variant, config));
   const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
   const variants = productionVariants(spec, modelNames, config);
+  const shadowVariants = shadowProductionVariants(spec, modelNames, config);
   const dataCapture = dataCaptureConfig(spec.captureRate, config);
-  const configInput = createEndpointConfigInput(spec.endpointName, variants, dataCapture);
+  const configInput = createEndpointConfigInput(spec.endpointName, { variants, shadowVariants }, dataCapture);
   const uploads = spec.variants.flatMap((variant) => modelDataPlan(variant, config).upload ?? []);
   const artifacts = [...new Map(uploads.map((upload) => [upload.uri, upload])).values()];
-  return { artifacts, models, variants, configName: configInput.EndpointConfigName, configInput, dataCapture };
+  return {
+    artifacts,
+    models,
+    variants,
+    shadowVariants,
+    configName: configInput.EndpointConfigName,
+    configInput,
+    dataCapture,
+  };
 }

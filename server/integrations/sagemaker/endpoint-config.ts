@@ -4,7 +4,7 @@ import type {
   DescribeEndpointConfigCommandOutput,
   ProductionVariant,
 } from "@aws-sdk/client-sagemaker";
-import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { instanceTypeSchema, type SageMakerConfig } from "@/server/integrations/sagemaker/config";
 import {
   TAG_ENDPOINT,
@@ -24,20 +24,46 @@ export type DesiredVariant = Defined<
 const byName = (a: { VariantName?: string }, b: { VariantName?: string }) =>
   (a.VariantName ?? "") < (b.VariantName ?? "") ? -1 : 1;
 
-/** One ProductionVariant per spec variant, sorted by name so equal specs give byte-equal requests. */
+const toDesired = (
+  variant: VariantSpec,
+  modelNames: ReadonlyMap<string, string>,
+  config: SageMakerConfig,
+  weight: number,
+): DesiredVariant => ({
+  VariantName: variant.variantName,
+  ModelName: modelNames.get(variant.variantName) ?? "",
+  InstanceType: instanceTypeSchema.parse(variant.instanceType ?? config.defaultInstanceType),
+  InitialInstanceCount: variant.instanceCount ?? config.defaultInstanceCount,
+  InitialVariantWeight: weight,
+});
+
+/** One ProductionVariant per live (non-shadow) spec variant, sorted by name so equal specs give byte-equal requests. */
 export function productionVariants(
   spec: EndpointSpec,
   modelNames: ReadonlyMap<string, string>,
   config: SageMakerConfig,
 ): DesiredVariant[] {
   return spec.variants
-    .map((variant) => ({
-      VariantName: variant.variantName,
-      ModelName: modelNames.get(variant.variantName) ?? "",
-      InstanceType: instanceTypeSchema.parse(variant.instanceType ?? config.defaultInstanceType),
-      InitialInstanceCount: variant.instanceCount ?? config.defaultInstanceCount,
-      InitialVariantWeight: variant.weight,
-    }))
+    .filter((variant) => !variant.shadow)
+    .map((variant) => toDesired(variant, modelNames, config, variant.weight))
+    .sort(byName);
+}
+
+/**
+ * The spec's shadow as SageMaker's ShadowProductionVariants (at most one, beside exactly one production variant). A
+ * shadow's InitialVariantWeight is not a share of live traffic: relative to the production variant's weight it is the
+ * share of requests SageMaker replicates to the shadow (the inference experiment's SamplingPercentage, at most 100).
+ * Our shadow mirrors every live request, so it takes the production variant's weight.
+ */
+export function shadowProductionVariants(
+  spec: EndpointSpec,
+  modelNames: ReadonlyMap<string, string>,
+  config: SageMakerConfig,
+): DesiredVariant[] {
+  const productionWeight = spec.variants.reduce((sum, variant) => sum + (variant.shadow ? 0 : variant.weight), 0);
+  return spec.variants
+    .filter((variant) => variant.shadow)
+    .map((variant) => toDesired(variant, modelNames, config, productionWeight))
     .sort(byName);
 }
 
@@ -70,19 +96,29 @@ export function dataCaptureConfig(
   };
 }
 
+/** Production and shadow variants of one endpoint config. */
+export type ConfigVariants = { variants: DesiredVariant[]; shadowVariants: DesiredVariant[] };
+
 /**
- * The config's name hashes its variants (weights included) and its data capture: the same spec always maps to the
- * same config, and a changed capture policy to a new one.
+ * The config's name hashes its variants (weights included), its shadow variants and its data capture: the same spec
+ * always maps to the same config, and a changed capture policy or shadow to a new one. Configs without a shadow hash
+ * as they did before shadows existed, so live endpoints keep their config names.
  */
 export function createEndpointConfigInput(
   endpointName: string,
-  variants: DesiredVariant[],
+  { variants, shadowVariants }: ConfigVariants,
   dataCapture?: DataCaptureConfig,
 ): CreateEndpointConfigCommandInput & { EndpointConfigName: string } {
-  const hash = contentHash(dataCapture ? { variants, dataCapture } : variants);
+  const hashed =
+    shadowVariants.length > 0
+      ? { variants, shadowVariants, dataCapture }
+      : dataCapture
+        ? { variants, dataCapture }
+        : variants;
   return {
-    EndpointConfigName: endpointConfigResourceName(endpointName, hash),
+    EndpointConfigName: endpointConfigResourceName(endpointName, contentHash(hashed)),
     ProductionVariants: variants,
+    ...(shadowVariants.length > 0 && { ShadowProductionVariants: shadowVariants }),
     ...(dataCapture ? { DataCaptureConfig: dataCapture } : {}),
     Tags: [{ Key: TAG_ENDPOINT, Value: endpointName }],
   };
@@ -117,20 +153,27 @@ function comparable(variants: readonly ProductionVariant[] | undefined, withWeig
 }
 
 export function isSameEndpointConfig(
-  wanted: readonly ProductionVariant[],
+  wanted: ConfigVariants,
   existing: DescribeEndpointConfigCommandOutput,
   wantedCapture?: DataCaptureConfig,
 ): boolean {
   return (
-    comparable(wanted, true) === comparable(existing.ProductionVariants, true) &&
+    comparable(wanted.variants, true) === comparable(existing.ProductionVariants, true) &&
+    comparable(wanted.shadowVariants, true) === comparable(existing.ShadowProductionVariants, true) &&
     isSameDataCapture(wantedCapture, existing.DataCaptureConfig)
   );
 }
 
-/** Same variants on the same models and instances: only traffic weights can differ, so no new fleet is needed. */
+/**
+ * Same production variants on the same models and instances, and the same shadow (weight included, since it sets the
+ * mirrored share): only production weights can differ, so no new fleet is needed.
+ */
 export function differsOnlyInWeights(
-  wanted: readonly ProductionVariant[],
-  live: readonly ProductionVariant[] | undefined,
+  wanted: ConfigVariants,
+  live: Pick<DescribeEndpointConfigCommandOutput, "ProductionVariants" | "ShadowProductionVariants">,
 ): boolean {
-  return comparable(wanted, false) === comparable(live, false);
+  return (
+    comparable(wanted.variants, false) === comparable(live.ProductionVariants, false) &&
+    comparable(wanted.shadowVariants, true) === comparable(live.ShadowProductionVariants, true)
+  );
 }

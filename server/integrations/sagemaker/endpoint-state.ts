@@ -1,4 +1,8 @@
-import type { DescribeEndpointCommandOutput, EndpointStatus as SageMakerStatus } from "@aws-sdk/client-sagemaker";
+import type {
+  DescribeEndpointCommandOutput,
+  EndpointStatus as SageMakerStatus,
+  ProductionVariantSummary,
+} from "@aws-sdk/client-sagemaker";
 import type { EndpointState, EndpointStatus, VariantState } from "@/server/integrations/targets/deployment-target";
 
 const STATUS: Record<SageMakerStatus, EndpointStatus> = {
@@ -25,16 +29,25 @@ const IN_PROGRESS: ReadonlySet<SageMakerStatus> = new Set([
 
 export const absentState = (endpointName: string): EndpointState => ({ endpointName, status: "absent", variants: [] });
 
-/** SageMaker weights are relative; the interface speaks percentages. */
+/**
+ * SageMaker weights are relative; the interface speaks percentages of live traffic. A shadow variant
+ * (DescribeEndpoint's ShadowProductionVariants) answers nobody, so it takes 0% whatever share it is mirrored.
+ */
 function variantStates(live: DescribeEndpointCommandOutput): VariantState[] {
   const variants = live.ProductionVariants ?? [];
   const total = variants.reduce((sum, variant) => sum + (variant.CurrentWeight ?? 0), 0);
-  return variants.map((variant) => ({
+  const state = (variant: ProductionVariantSummary, weight: number): VariantState => ({
     variantName: variant.VariantName ?? "",
-    weight: total > 0 ? Math.round(((variant.CurrentWeight ?? 0) / total) * 10_000) / 100 : 0,
+    weight,
     ready: live.EndpointStatus === "InService" && (variant.CurrentInstanceCount ?? 0) > 0,
     replicas: variant.CurrentInstanceCount,
-  }));
+  });
+  return [
+    ...variants.map((variant) =>
+      state(variant, total > 0 ? Math.round(((variant.CurrentWeight ?? 0) / total) * 10_000) / 100 : 0),
+    ),
+    ...(live.ShadowProductionVariants ?? []).map((variant) => ({ ...state(variant, 0), shadow: true })),
+  ];
 }
 
 function statusMessage(live: DescribeEndpointCommandOutput): string | undefined {

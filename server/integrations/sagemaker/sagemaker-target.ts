@@ -49,7 +49,7 @@ import {
   releaseDeploymentConfig,
   restoreDeploymentConfig,
 } from "@/server/integrations/sagemaker/rollout";
-import { assertValidWeights } from "@/server/integrations/sagemaker/spec";
+import { assertSomeTraffic, assertValidWeights } from "@/server/integrations/sagemaker/spec";
 import { sleep } from "@/server/integrations/sagemaker/timing";
 import { weightsMatch } from "@/server/integrations/sagemaker/weights";
 import { errorMessage } from "@/lib/error-message";
@@ -84,6 +84,11 @@ const variantNames = (live: DescribeEndpointCommandOutput) =>
  * a whole blue/green release, and SageMaker bakes, watches the rollback alarms and rolls back by itself. Every
  * resource name is derived from content, so a retried job finds what an earlier attempt created instead of creating
  * it twice.
+ *
+ * A/B tests: a challenger at weight 0 is a production variant SageMaker routes nothing to; a shadow is one of
+ * SageMaker's ShadowProductionVariants (one at most, beside exactly one production variant). `routing.salt` is not
+ * honoured: SageMaker draws a variant at random by weight for every request, and keeps a caller on one variant only
+ * when the caller names it (InvokeEndpoint's `TargetVariant`), so the split is per request, not per caller.
  */
 export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   readonly kind = "sagemaker" as const;
@@ -151,9 +156,16 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     const live = await this.settled(endpointName);
     if (!live) throw notFound(`SageMaker endpoint ${endpointName}`);
     const known = variantNames(live);
+    const shadow = (live.ShadowProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
+    const mirrored = Object.keys(weights).filter((name) => shadow.includes(name));
+    if (mirrored.length > 0)
+      throw conflict(
+        `Variant ${mirrored.join(", ")} of endpoint ${endpointName} is a shadow: it takes no live traffic until an apply makes it a production variant`,
+      );
     const unknown = Object.keys(weights).filter((name) => !known.includes(name));
     if (unknown.length > 0)
       throw conflict(`Endpoint ${endpointName} has no variant ${unknown.join(", ")} (it has ${known.join(", ")})`);
+    assertSomeTraffic(live, weights);
     if (weightsMatch(live, weights)) return toEndpointState(endpointName, live);
     return this.changeWeights(live, weights);
   }
@@ -163,15 +175,17 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   }
 
   /**
-   * Instances each variant runs now: DescribeEndpoint's `CurrentInstanceCount` on the instance type its endpoint config
-   * gives, plus, during a blue/green update, the new fleet SageMaker runs beside it (`PendingDeploymentSummary`).
+   * Instances each variant (a shadow too: it runs and costs like any) runs now: DescribeEndpoint's
+   * `CurrentInstanceCount` on the instance type its endpoint config gives, plus, during a blue/green update, the new
+   * fleet SageMaker runs beside it (`PendingDeploymentSummary`).
    */
   async readInstances(endpointName: string): Promise<LiveVariantInstances[]> {
     const live = await this.api.describeEndpoint(endpointName);
     if (!live) return [];
     const config = live.EndpointConfigName ? await this.api.describeEndpointConfig(live.EndpointConfigName) : undefined;
-    const types = new Map((config?.ProductionVariants ?? []).map((v) => [v.VariantName, v.InstanceType]));
-    const serving = (live.ProductionVariants ?? []).flatMap((v) => {
+    const configured = [...(config?.ProductionVariants ?? []), ...(config?.ShadowProductionVariants ?? [])];
+    const types = new Map(configured.map((v) => [v.VariantName, v.InstanceType]));
+    const serving = [...(live.ProductionVariants ?? []), ...(live.ShadowProductionVariants ?? [])].flatMap((v) => {
       const instanceType = types.get(v.VariantName);
       return instanceType
         ? [{ variantName: v.VariantName ?? "", instanceType, instances: v.CurrentInstanceCount ?? 0 }]
@@ -244,7 +258,7 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     const liveConfig = live.EndpointStatus === "InService" ? await this.liveEndpointConfig(live) : undefined;
     if (
       liveConfig &&
-      differsOnlyInWeights(desired.variants, liveConfig.ProductionVariants) &&
+      differsOnlyInWeights(desired, liveConfig) &&
       isSameDataCapture(desired.dataCapture, liveConfig.DataCaptureConfig)
     )
       return this.applyWeights(live, desired);
@@ -392,7 +406,7 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       const existing = await this.api.describeEndpointConfig(desired.configName);
-      if (!isSameEndpointConfig(desired.variants, existing, desired.dataCapture)) {
+      if (!isSameEndpointConfig(desired, existing, desired.dataCapture)) {
         throw conflict(
           `A different SageMaker endpoint config named ${desired.configName} already exists; delete it and apply again`,
         );

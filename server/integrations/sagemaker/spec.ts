@@ -1,3 +1,4 @@
+import type { DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { instanceTypeSchema } from "@/server/integrations/sagemaker/config";
@@ -14,21 +15,41 @@ const variantSchema = z.object({
   artifactUri: z.string().min(1, "Every variant needs an artifact URI"),
   artifactSha256: z.string().regex(/^[0-9a-f]{64}$/, "artifactSha256 must be 64 lower-case hex digits"),
   weight: z.number().min(0).max(100),
+  shadow: z.boolean().optional(),
   instanceType: instanceTypeSchema.optional(),
   instanceCount: z.number().int().min(1).optional(),
 });
 
+type ParsedVariant = z.infer<typeof variantSchema>;
+const live = (variants: ParsedVariant[]) => variants.filter((variant) => !variant.shadow);
+const shadows = (variants: ParsedVariant[]) => variants.filter((variant) => variant.shadow);
+
+/**
+ * SageMaker's own limits: at most 10 production variants, and with ShadowProductionVariants exactly one production
+ * variant and one shadow (API reference: CreateEndpointConfig; developer guide: "Create a shadow test").
+ */
 const endpointSpecSchema = z.object({
   endpointName: nameSchema,
   variants: z
     .array(variantSchema)
-    .min(1, "An endpoint needs at least one variant")
-    .max(MAX_PRODUCTION_VARIANTS, `A SageMaker endpoint has at most ${MAX_PRODUCTION_VARIANTS} production variants`)
+    .refine((variants) => live(variants).length >= 1, { message: "An endpoint needs at least one live variant" })
+    .refine((variants) => live(variants).length <= MAX_PRODUCTION_VARIANTS, {
+      message: `A SageMaker endpoint has at most ${MAX_PRODUCTION_VARIANTS} production variants`,
+    })
     .refine((variants) => new Set(variants.map((variant) => variant.variantName)).size === variants.length, {
       message: "Variant names must be unique within an endpoint",
     })
-    .refine((variants) => Math.abs(variants.reduce((sum, variant) => sum + variant.weight, 0) - 100) < 1e-6, {
-      message: "Variant weights must add up to 100",
+    .refine((variants) => Math.abs(live(variants).reduce((sum, variant) => sum + variant.weight, 0) - 100) < 1e-6, {
+      message: "The weights of the live variants must add up to 100",
+    })
+    .refine((variants) => shadows(variants).every((variant) => variant.weight === 0), {
+      message: "A shadow variant takes no live traffic: its weight must be 0",
+    })
+    .refine((variants) => shadows(variants).length <= 1, {
+      message: "SageMaker supports at most one shadow variant per endpoint",
+    })
+    .refine((variants) => shadows(variants).length === 0 || live(variants).length === 1, {
+      message: "An endpoint with a shadow variant has exactly one production variant on SageMaker",
     }),
 });
 
@@ -47,4 +68,16 @@ export function assertValidWeights(weights: Record<string, number>): void {
       `Weights must be between 0 and 100 (got ${invalid.map(([name, weight]) => `${name}=${weight}`).join(", ")})`,
     );
   if (Object.keys(weights).length === 0) throw permanent("Give at least one variant weight");
+}
+
+/** The weights after a change (the ones not named keep theirs) must leave some variant taking traffic. */
+export function assertSomeTraffic(live: DescribeEndpointCommandOutput, weights: Record<string, number>): void {
+  const total = (live.ProductionVariants ?? []).reduce(
+    (sum, variant) => sum + (weights[variant.VariantName ?? ""] ?? variant.DesiredWeight ?? variant.CurrentWeight ?? 0),
+    0,
+  );
+  if (!(total > 0))
+    throw permanent(
+      `These weights leave endpoint ${live.EndpointName ?? ""} with no variant taking traffic; give one a weight above 0`,
+    );
 }

@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 
 /*
  * What a Gateway API implementation writes into an HTTPRoute's status: per parentRef, Accepted (the route attached to
- * the Gateway) and ResolvedRefs (every backendRef names a Service that exists), each stamped with the generation it
- * describes. This controller accepts every parent; whether a backend resolves depends on the Services in the store.
+ * the Gateway) and ResolvedRefs (every backendRef, mirrors' too, names a Service that exists), each stamped with the
+ * generation it describes. This controller accepts every parent; whether a backend resolves depends on the Services in the store.
  */
 
 export const CONTROLLER_NAME = "example.test/fake-gateway-controller";
@@ -25,9 +25,19 @@ type Route = {
 };
 type ServiceExists = (namespace: string, name: string) => boolean;
 
+/**
+ * The weighted backends and the RequestMirror filters' backends: a mirror whose Service does not exist is an invalid
+ * reference too (Gateway API HTTPRequestMirrorFilter.backendRef: "If the referent cannot be found, this BackendRef is
+ * invalid and must be dropped from the Gateway. The controller must ensure the ResolvedRefs condition on the Route
+ * status is set to status: False").
+ */
 function backendRefs(route: Route): BackendRef[] {
-  const rules = (route.spec?.rules ?? []) as Array<{ backendRefs?: BackendRef[] }>;
-  return rules.flatMap((rule) => rule.backendRefs ?? []);
+  type Rule = { backendRefs?: BackendRef[]; filters?: { requestMirror?: { backendRef?: BackendRef } }[] };
+  const rules = (route.spec?.rules ?? []) as Rule[];
+  return rules.flatMap((rule) => [
+    ...(rule.backendRefs ?? []),
+    ...(rule.filters ?? []).flatMap((filter) => filter.requestMirror?.backendRef ?? []),
+  ]);
 }
 
 function unresolved(route: Route, serviceExists: ServiceExists): { reason: string; message: string } | undefined {

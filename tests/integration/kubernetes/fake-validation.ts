@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 
 /*
  * The API server's validation rules the Kubernetes target could break: object names, label keys and values, a
- * Deployment's selector (it must select the pod template's labels and can never change once created).
+ * Deployment's selector (it must select the pod template's labels and can never change once created), the HTTPRoute
+ * CRD's rules on filters.
  */
 
 export type FieldError = { field: string; message: string };
@@ -96,6 +97,42 @@ function deploymentErrors(spec: Record<string, unknown> | undefined): FieldError
   return errors;
 }
 
+type Filter = { type?: string; requestMirror?: unknown; urlRewrite?: unknown; requestRedirect?: unknown };
+
+/**
+ * The HTTPRoute CRD's CEL rules on a rule's filters (Gateway API v1, standard channel): a filter carries the field of
+ * its type and no other's; URLRewrite and RequestRedirect appear at most once each and not together. RequestMirror may
+ * be repeated ("This filter can be used multiple times within the same rule"); whether the gateway supports several is
+ * its extended conformance feature HTTPRouteRequestMultipleMirrors.
+ */
+function httpRouteErrors(spec: Record<string, unknown> | undefined): FieldError[] {
+  const rules = Array.isArray(spec?.rules) ? (spec.rules as { filters?: Filter[] }[]) : [];
+  return rules.flatMap((rule, index) => {
+    const field = `spec.rules[${index}].filters`;
+    const filters = rule.filters ?? [];
+    const count = (type: string) => filters.filter((filter) => filter.type === type).length;
+    const errors: FieldError[] = [];
+    for (const filter of filters) {
+      if ((filter.type === "RequestMirror") !== (filter.requestMirror !== undefined))
+        errors.push({
+          field,
+          message:
+            filter.type === "RequestMirror"
+              ? "filter.requestMirror must be specified for RequestMirror filter.type"
+              : "filter.requestMirror must be nil if the filter.type is not RequestMirror",
+        });
+    }
+    if (count("URLRewrite") > 1) errors.push({ field, message: "URLRewrite filter cannot be repeated" });
+    if (count("RequestRedirect") > 1) errors.push({ field, message: "RequestRedirect filter cannot be repeated" });
+    if (count("URLRewrite") > 0 && count("RequestRedirect") > 0)
+      errors.push({
+        field,
+        message: "May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
+      });
+    return errors;
+  });
+}
+
 /** What the API server checks on every create and update of these kinds. */
 export function objectErrors(object: Validated): FieldError[] {
   return [
@@ -103,6 +140,7 @@ export function objectErrors(object: Validated): FieldError[] {
     ...labelErrors("metadata.labels", object.metadata.labels),
     ...(object.kind === "Deployment" ? deploymentErrors(object.spec) : []),
     ...(object.kind === "Service" ? labelErrors("spec.selector", record(object.spec?.selector)) : []),
+    ...(object.kind === "HTTPRoute" ? httpRouteErrors(object.spec) : []),
   ];
 }
 

@@ -87,6 +87,8 @@ const arnOf = (kind: string, name: string) => `arn:aws:sagemaker:${REGION}:${ACC
 const text = (body: Body, key: string) => String(body[key] ?? "");
 const variantsOf = (body: Body) =>
   Array.isArray(body.ProductionVariants) ? (body.ProductionVariants as Variant[]) : [];
+const shadowsOf = (body: Body) =>
+  Array.isArray(body.ShadowProductionVariants) ? (body.ShadowProductionVariants as Variant[]) : [];
 const tagsOf = (body: Body) => (Array.isArray(body.Tags) ? (body.Tags as Tag[]) : []);
 const invalid = (message: string) => new ApiError("ValidationException", message);
 
@@ -109,6 +111,30 @@ function validateDeploymentConfig(config: DeploymentConfig | undefined) {
     assertRange(routing.LinearStepSize?.Value, 10, 50, "LinearStepSize (CAPACITY_PERCENT)");
   const alarms = config?.AutoRollbackConfiguration?.Alarms;
   if (alarms !== undefined) assertRange(alarms.length, 1, 10, "the number of AutoRollbackConfiguration alarms");
+}
+
+/**
+ * CreateEndpointConfig's variant rules (API reference: CreateEndpointConfig, ProductionVariant): InitialVariantWeight
+ * at least 0; with ShadowProductionVariants, one production variant and one shadow ("If you use this field, you can
+ * only specify one variant for ProductionVariants and one variant for ShadowProductionVariants"), the shadow on a
+ * model of its own (developer guide, "Deploy shadow variants": one model for the production variant, one for the
+ * shadow); variant names unique across both lists.
+ */
+function validateEndpointConfig(body: Body) {
+  const variants = variantsOf(body);
+  const shadows = shadowsOf(body);
+  if (variants.length < 1 || variants.length > 10)
+    throw invalid(`ProductionVariants must have between 1 and 10 members (got ${variants.length})`);
+  const negative = [...variants, ...shadows].find((variant) => !(variant.InitialVariantWeight >= 0));
+  if (negative) throw invalid(`InitialVariantWeight of ${negative.VariantName} must be at least 0`);
+  if (shadows.length > 1) throw invalid(`ShadowProductionVariants must have at most 1 member (got ${shadows.length})`);
+  if (shadows.length > 0 && variants.length !== 1)
+    throw invalid("An endpoint configuration with ShadowProductionVariants can have only one production variant.");
+  const names = [...variants, ...shadows].map((variant) => variant.VariantName);
+  if (new Set(names).size !== names.length) throw invalid(`Variant names must be unique (got ${names.join(", ")})`);
+  const shared = shadows.find((shadow) => variants.some((variant) => variant.ModelName === shadow.ModelName));
+  if (shared)
+    throw invalid(`The shadow variant ${shared.VariantName} must use a model other than the production variant's.`);
 }
 
 /** Seconds of baking (watched by the alarms) an update runs after its green fleet is up. */
@@ -136,7 +162,9 @@ function bakeSeconds(config: DeploymentConfig | undefined): number {
  * - an update bakes for its wait intervals plus the termination wait, and rolls back when one of its
  *   AutoRollbackConfiguration alarms is in ALARM (set by the test), ending InService on the old config with a
  *   FailureReason (kept afterwards: whether SageMaker clears it on a later success is not documented);
- * - `failNextUpdateRollback` makes the next update end UpdateRollbackFailed, on a mix of both configs.
+ * - `failNextUpdateRollback` makes the next update end UpdateRollbackFailed, on a mix of both configs;
+ * - endpoint configs keep CreateEndpointConfig's variant rules (shadows included, see validateEndpointConfig), weight
+ *   changes need DesiredWeight ≥ 0 and some weight left; DescribeEndpoint reports ShadowProductionVariants.
  */
 export class FakeSageMaker {
   readonly requests: RecordedRequest[] = [];
@@ -186,8 +214,11 @@ export class FakeSageMaker {
     this.failsPing = predicate;
   }
 
-  /** One InvokeEndpoint: a variant drawn by the serving weights; answers its name and its model's tags. */
-  invoke(endpointName: string): { variantName: string; modelTags: Tag[] } | null {
+  /**
+   * One InvokeEndpoint: a variant drawn by the serving weights; answers its name and its model's tags, and the shadow
+   * it mirrored the request to, if any.
+   */
+  invoke(endpointName: string): { variantName: string; modelTags: Tag[]; mirroredTo?: string } | null {
     this.advanceAll();
     const endpoint = this.endpoints.get(endpointName);
     if (!endpoint || !["InService", "Updating", "UpdateRollbackFailed"].includes(endpoint.status)) return null;
@@ -199,7 +230,20 @@ export class FakeSageMaker {
     const chosen = variants.find((v) => (draw -= endpoint.weights[v.VariantName] ?? 0) < 0) ?? variants.at(-1);
     if (!chosen?.ModelName) return null;
     this.cloudWatch.recordInvocation({ EndpointName: endpointName, VariantName: chosen.VariantName });
-    return { variantName: chosen.VariantName, modelTags: this.tags.get(arnOf("model", chosen.ModelName)) ?? [] };
+    const mirroredTo = this.mirror(endpointName, endpoint.configName, chosen);
+    return {
+      variantName: chosen.VariantName,
+      modelTags: this.tags.get(arnOf("model", chosen.ModelName)) ?? [],
+      ...(mirroredTo && { mirroredTo }),
+    };
+  }
+
+  /** A shadow is sent a copy of the share its weight is of the production variant's; its answer is dropped. */
+  private mirror(endpointName: string, configName: string, answered: Variant): string | undefined {
+    const shadow = shadowsOf(this.find(this.configs, "endpoint-config", configName))[0];
+    if (!shadow || !(Math.random() * answered.InitialVariantWeight < shadow.InitialVariantWeight)) return undefined;
+    this.cloudWatch.recordInvocation({ EndpointName: endpointName, VariantName: shadow.VariantName });
+    return shadow.VariantName;
   }
 
   /** CloudWatch (same server, AWS JSON 1.0) answers every GetMetricData with an InternalFailure while down. */
@@ -312,6 +356,7 @@ export class FakeSageMaker {
           CreationTime: 0,
         };
       case "CreateEndpointConfig":
+        validateEndpointConfig(body);
         return this.create(this.configs, "endpoint-config", text(body, "EndpointConfigName"), body);
       case "DescribeEndpointConfig": {
         const name = text(body, "EndpointConfigName");
@@ -493,14 +538,18 @@ export class FakeSageMaker {
     const unknown = desired.filter((item) => !(item.VariantName in endpoint.weights));
     if (unknown.length > 0)
       throw invalid(`The variant(s) ${unknown.map((item) => item.VariantName).join(", ")} do not exist.`);
-    endpoint.operation = {
-      kind: "weights",
-      readyAt: Date.now() + this.timing.transitionMs,
-      weights: {
-        ...endpoint.weights,
-        ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])),
-      },
+    // DesiredWeightAndCapacity: DesiredWeight "Valid Range: Minimum value of 0".
+    const negative = desired.find((item) => !(item.DesiredWeight >= 0));
+    if (negative) throw invalid(`DesiredWeight of ${negative.VariantName} must be at least 0`);
+    const weights = {
+      ...endpoint.weights,
+      ...Object.fromEntries(desired.map((item) => [item.VariantName, item.DesiredWeight])),
     };
+    // A variant's share is its weight over the sum of all weights (ProductionVariant.InitialVariantWeight), so a sum
+    // of 0 routes nothing; the stand-in refuses it as our model of SageMaker's validation.
+    if (!(Object.values(weights).reduce((sum, weight) => sum + weight, 0) > 0))
+      throw invalid("The sum of the variant weights must be greater than 0.");
+    endpoint.operation = { kind: "weights", readyAt: Date.now() + this.timing.transitionMs, weights };
     endpoint.status = "Updating";
     return { EndpointArn: endpoint.arn };
   }
@@ -517,6 +566,7 @@ export class FakeSageMaker {
     const operation = endpoint.operation;
     const pending = operation?.kind === "update" ? operation.config : undefined;
     const desiredWeights = operation?.kind === "weights" ? operation.weights : endpoint.weights;
+    const shadows = shadowsOf(this.find(this.configs, "endpoint-config", endpoint.configName));
     const counts = Object.fromEntries(
       this.variantsOfConfig(endpoint.configName).map((variant) => [
         variant.VariantName,
@@ -540,6 +590,15 @@ export class FakeSageMaker {
         CurrentInstanceCount: endpoint.status === "Creating" ? 0 : (counts[VariantName] ?? 1),
         DesiredInstanceCount: counts[VariantName] ?? 1,
       })),
+      ...(shadows.length > 0 && {
+        ShadowProductionVariants: shadows.map((shadow) => ({
+          VariantName: shadow.VariantName,
+          CurrentWeight: shadow.InitialVariantWeight,
+          DesiredWeight: shadow.InitialVariantWeight,
+          CurrentInstanceCount: endpoint.status === "Creating" ? 0 : (shadow.InitialInstanceCount ?? 1),
+          DesiredInstanceCount: shadow.InitialInstanceCount ?? 1,
+        })),
+      }),
     };
   }
 

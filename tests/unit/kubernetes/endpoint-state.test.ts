@@ -6,10 +6,11 @@ import type { RouteReadiness } from "@/server/integrations/kubernetes/route-stat
 type Status = NonNullable<V1Deployment["status"]>;
 
 /** The route with these weights, accepted by the gateway unless said otherwise. */
-const routed = (weights: Record<string, number>, readiness: RouteReadiness = { state: "accepted" }): RouteView => ({
-  weights,
-  readiness,
-});
+const routed = (
+  weights: Record<string, number>,
+  readiness: RouteReadiness = { state: "accepted" },
+  mirrors: string[] = [],
+): RouteView => ({ weights, mirrors, readiness });
 
 function deployment(variant: string, status: Status, { replicas = 2, generation = 1 } = {}): V1Deployment {
   return {
@@ -56,6 +57,21 @@ describe("endpoint state from Deployments and the HTTPRoute", () => {
         { variantName: "fraud-v7", weight: 10, ready: true, replicas: 2 },
       ],
     });
+  });
+
+  it("reports the variants the route mirrors to as shadows at 0%, and a mirrored one without a Deployment", () => {
+    const state = endpointState(
+      "fraud",
+      [deployment("fraud-v6", rolledOut()), deployment("fraud-v7", rolledOut(1), { replicas: 1 })],
+      routed({ "fraud-v6": 100 }, { state: "accepted" }, ["fraud-v7", "fraud-v8"]),
+    );
+    expect(state.status).not.toBe("healthy");
+    expect(state.message).toContain("Variant fraud-v8 receives traffic but has no Deployment");
+    expect(state.variants).toEqual([
+      { variantName: "fraud-v6", weight: 100, ready: true, replicas: 2 },
+      { variantName: "fraud-v7", weight: 0, ready: true, shadow: true, replicas: 1 },
+      { variantName: "fraud-v8", weight: 0, ready: false, shadow: true, replicas: 0 },
+    ]);
   });
 
   it("is creating until some replica has ever been available", () => {

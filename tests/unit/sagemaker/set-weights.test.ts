@@ -78,6 +78,25 @@ describe("setWeights", () => {
     expect(sagemaker.calls()).toHaveLength(0);
   });
 
+  it("allows a variant at 0 while another takes the traffic, and refuses weights that leave none taking any", async () => {
+    const { sagemaker, target } = onTwoVariants();
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolvesOnce(twoVariants([90, 10]))
+      .resolves(twoVariants([100, 0]));
+    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v2": 0 })).resolves.toMatchObject({
+      variants: [{ weight: 100 }, { weight: 0 }],
+    });
+    expect(writeCommands(sagemaker)).toEqual(["UpdateEndpointWeightsAndCapacities"]);
+
+    sagemaker.on(DescribeEndpointCommand).resolves(twoVariants([100, 0]));
+    await expect(target.setWeights("fraud-detector", { "fraud-xgb-v1": 0 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("no variant taking traffic"),
+    });
+    expect(writeCommands(sagemaker)).toEqual(["UpdateEndpointWeightsAndCapacities"]);
+  });
+
   it("waits out an update in progress before changing the weights (SageMaker would refuse them meanwhile)", async () => {
     const { sagemaker, target } = onTwoVariants();
     sagemaker
