@@ -5,6 +5,7 @@ import { actingAs } from "@/server/services/context";
 import { MIN_BASELINE_UNITS } from "@/server/services/abtests/measured-baseline";
 import { startAbTest } from "@/server/services/abtests/lifecycle";
 import { createAbTest } from "@/server/services/abtests/setup";
+import { setLabelDelay } from "@/server/services/registry/label-delay";
 
 /**
  * The demo's A/B test: once the seeded GBT fraud version serves staging alone and the DEMO generator has reported
@@ -17,6 +18,8 @@ const ENDPOINT = `${MODEL}-staging-local`;
 const TEST_NAME = "DEMO: GBT vs logistic regression";
 const POLL_MS = 5000;
 const GIVE_UP_AFTER_MS = 60 * 60_000;
+/** The DEMO generator reports most fraud outcomes within 90 s of the prediction (scripts/demo-traffic/feedback-plan.ts). */
+const LABEL_DELAY_MINUTES = 2;
 
 const system = systemContextFromEnv();
 const database = system.db;
@@ -61,6 +64,7 @@ async function main() {
     role: challenger.createdBy.role,
     teamId: challenger.createdBy.teamId,
   });
+  await setLabelDelay(scientist, MODEL, { labelDelayMinutes: LABEL_DELAY_MINUTES });
   const test = await createAbTest(scientist, {
     endpointName: ENDPOINT,
     name: TEST_NAME,
