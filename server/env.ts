@@ -81,6 +81,8 @@ const schema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   /** A worker holds a deployment this long between renewals; another worker takes a crashed one over after it lapses. */
   DEPLOYMENT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the worker analyses every running A/B test (and stops harmful challengers). */
+  ABTEST_WATCH_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   /** How often the worker scans every endpoint variant for drift, and over how long a production window (5m, 1h, 1d…). */
   DRIFT_SCAN_EVERY_MS: z.coerce.number().int().min(1000).default(300_000),
   DRIFT_WINDOW: z

@@ -5,6 +5,7 @@ import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/job
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
 import { abTestTrafficJob } from "@/server/jobs/abtest-traffic";
+import { abTestWatchJob } from "@/server/jobs/abtest-watch";
 import { driftScanJob } from "@/server/jobs/drift-scan";
 import { sageMakerCaptureImportJob } from "@/server/jobs/sagemaker-capture-import";
 import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
@@ -35,6 +36,7 @@ const JOBS: readonly WorkerJob[] = [
   healthCheckJob,
   deployJob,
   abTestTrafficJob,
+  abTestWatchJob,
   driftScanJob,
   costForecastJob,
   sloCheckJob,
