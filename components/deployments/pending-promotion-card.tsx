@@ -81,6 +81,18 @@ export function PendingPromotionCard({
         <Fact label="Reason">
           <span className="whitespace-pre-wrap">{promotion.reason}</span>
         </Fact>
+        {promotion.abTest && (
+          <Fact label="Evidence">
+            <Link
+              href={`/ab-tests/${promotion.abTest.id}`}
+              className="text-indigo-700 hover:underline"
+              data-testid="promotion-ab-evidence"
+            >
+              A/B test “{promotion.abTest.name}”
+            </Link>{" "}
+            <span className="text-slate-500">(every metric, interval and p-value at the decision)</span>
+          </Fact>
+        )}
         <Fact label="Requested">
           {promotion.requestedBy.name},{" "}
           <time dateTime={promotion.createdAt.toISOString()} title={formatDateTime(promotion.createdAt)}>

@@ -242,6 +242,7 @@ export async function listPendingPromotions(ctx: ReadContext): Promise<PendingPr
       createdAt: true,
       requestedBy: { select: { id: true, name: true } },
       version: { select: { version: true, model: { select: { name: true } } } },
+      abTest: { select: { id: true, name: true } },
     },
   });
 }

@@ -51,7 +51,12 @@ export const rollbackOutput = z.object({ deploymentId: z.string(), version: z.nu
 export const pendingPromotionsOutput = z.array(
   promotionRowOutput
     .pick({ id: true, environment: true, target: true, strategy: true, gates: true, reason: true, createdAt: true })
-    .extend({ requestedBy: userNameOutput, version: versionOfModelOutput }),
+    .extend({
+      requestedBy: userNameOutput,
+      version: versionOfModelOutput,
+      /** The A/B test whose winner this promotion carries: its evidence is on the test's page. */
+      abTest: z.object({ id: z.string(), name: z.string() }).nullable(),
+    }),
 );
 
 const deploymentRowOutput = z.object({
