@@ -26,6 +26,7 @@ import { MetricsSnapshotTable } from "@/components/registry/metrics-snapshot-tab
 import { ReferenceProfileCard } from "@/components/registry/reference-profile-card";
 import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 import { SignatureTable } from "@/components/registry/signature-table";
+import { VersionAbTestsCard } from "@/components/abtests/version-ab-tests-card";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -147,6 +148,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
         </Card>
         <ReferenceProfileCard profile={v.referenceProfile} />
         <GateResultCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
+        <VersionAbTestsCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
       </div>
     </>
   );

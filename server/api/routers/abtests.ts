@@ -9,7 +9,10 @@ import {
   abTestOutput,
   abTestPreviewOutput,
   listAbTestsInput,
+  versionAbTestsInput,
+  versionAbTestsOutput,
 } from "@/server/services/abtests/schemas";
+import { abTestsOfVersion } from "@/server/services/abtests/tests-of-version";
 import { createAbTest, getAbTest, listAbTests, previewAbTest } from "@/server/services/abtests/setup";
 
 /** A/B tests: everyone signed in reads them; the endpoint's team's data scientists set them up. */
@@ -22,6 +25,11 @@ export const abTestsRouter = createTRPCRouter({
     .input(abTestIdInput)
     .output(abTestOutput)
     .query(({ ctx, input }) => getAbTest(ctx.service, input.testId)),
+  /** The tests a version took part in, with the decisions and their evidence (the version's page). */
+  ofVersion: readProcedure
+    .input(versionAbTestsInput)
+    .output(versionAbTestsOutput)
+    .query(({ ctx, input }) => abTestsOfVersion(ctx.service, input)),
   /** What a set-up would pre-register (the form's live preview); writes nothing. */
   preview: readProcedure
     .input(createAbTestInput)

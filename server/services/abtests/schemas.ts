@@ -51,3 +51,26 @@ export const abTestPreviewOutput = z.object({
   preRegistration: preRegistrationSchema,
   metrics: abMetricRolesSchema,
 });
+
+export const versionAbTestsInput = z.object({
+  modelName: z.string().min(1).max(200),
+  version: z.number().int().min(1),
+});
+
+export const versionAbTestsOutput = z.array(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(AB_TEST_STATUSES),
+    endpointName: z.string(),
+    role: z.enum(["CHAMPION", "CHALLENGER"]),
+    stoppedAt: z.date().nullable(),
+    stopReason: z.string().nullable(),
+    startedAt: z.date().nullable(),
+    endedAt: z.date().nullable(),
+    decision: z.enum(["PROMOTE", "KEEP_CHAMPION"]).nullable(),
+    decidedAt: z.date().nullable(),
+    decidedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+    winnerVersion: z.number().int().nullable(),
+  }),
+);

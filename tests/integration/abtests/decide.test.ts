@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { decideAbTest } from "@/server/services/abtests/decide";
+import { abTestsOfVersion } from "@/server/services/abtests/tests-of-version";
 import { stopHarmfulChallengers } from "@/server/services/abtests/harm-stop";
 import { startAbTest } from "@/server/services/abtests/lifecycle";
 import { runTrafficTransition } from "@/server/services/abtests/traffic/run-transition";
@@ -64,6 +65,20 @@ describe("deciding an A/B test", () => {
     expect(await runDeployment(db(), deploymentId!, runtime())).toBe("SUCCEEDED");
     expect(await recordedVariants(endpointName)).toEqual([`${v2}=100`]);
     expect(await promotionsOf(name)).toBe(2);
+    // The version's page lists the test with the decision its evidence was frozen with.
+    expect(await abTestsOfVersion(scientist.ctx, { modelName: name, version: 2 })).toEqual([
+      expect.objectContaining({
+        id: test.id,
+        role: "CHALLENGER",
+        status: "CONCLUDED",
+        decision: "PROMOTE",
+        winnerVersion: 2,
+        decidedBy: { id: scientist.user.id, name: scientist.user.name },
+      }),
+    ]);
+    await expect(abTestsOfVersion(scientist.ctx, { modelName: name, version: 9 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("refuses what cannot be decided and writes nothing", async () => {
