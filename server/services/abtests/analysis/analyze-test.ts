@@ -4,10 +4,10 @@ import { badRequest, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import type { MsprtState } from "@/server/services/abtests/statistics/msprt";
 import { evaluateAnalysis } from "@/server/services/abtests/analysis/evaluate";
-import { readOutcomeMetrics, readWaiting } from "@/server/services/abtests/analysis/outcome-reader";
+import { readOutcomeMetrics } from "@/server/services/abtests/analysis/outcome-reader";
 import { readPrometheus, type PrometheusScope } from "@/server/services/abtests/analysis/prometheus-reader";
 import { readCosts } from "@/server/services/abtests/analysis/cost-reader";
-import { readScoreShift, readShadowDisagreement } from "@/server/services/abtests/analysis/capture-reader";
+import { readCapturedTraffic, readShadowDisagreement } from "@/server/services/abtests/analysis/capture-reader";
 import { lookKey, type MetricReading, type MetricRole } from "@/server/services/abtests/analysis/types";
 
 const MINUTE_MS = 60_000;
@@ -95,46 +95,58 @@ export async function analyzeTest(
   const captureScope = { endpointId: endpoint.id, champion: champion.variantName, start, end };
   const outcomeKeys = metrics.map((m) => m.key).filter((k) => ["proportion", "mean"].includes(AB_METRICS[k].kind));
 
-  const [outcomes, waiting, prometheus, costs, scoreShift, disagreement, previous] = await Promise.all([
+  const [outcomes, captured, prometheus, costs, previous] = await Promise.all([
     readOutcomeMetrics(ctx, outcomeScope, outcomeKeys),
-    readWaiting(ctx, { ...outcomeScope, end }),
+    readCapturedTraffic(
+      ctx,
+      captureScope,
+      variants,
+      metrics.some((m) => m.key === "score_shift"),
+    ),
     readPrometheus(ctx.prometheus, prometheusScope(test, endpoint, champion.variantName, variants, start, end)),
     metrics.some((m) => m.key === "cost_per_1k") ? readCosts(ctx, endpoint, variants, start, end) : Promise.resolve([]),
-    metrics.some((m) => m.key === "score_shift")
-      ? readScoreShift(
-          ctx,
-          captureScope,
-          challengers.map((a) => a.variantName),
-        )
-      : Promise.resolve([]),
-    readShadowDisagreement(ctx, {
-      ...captureScope,
-      shadows: challengers.map((a) => a.variantName),
-      classifier: model.taskType === "CLASSIFICATION",
-      decisionThreshold: model.decisionThreshold,
-    }),
     previousStates(ctx, test.id),
   ]);
 
+  // Pairing shadows with the live answers joins the prediction log with itself: only for arms that were mirrored
+  // (captured mirrors or the runtime's shadow series in the window).
+  const shadows = challengers
+    .map((a) => a.variantName)
+    .filter(
+      (v) =>
+        test.status === "SHADOW" ||
+        captured.mirrored.has(v) ||
+        (prometheus.shadowLatency.get(v) ?? []).some((q) => q.requests > 0),
+    );
+  const disagreement = await readShadowDisagreement(ctx, {
+    ...captureScope,
+    shadows,
+    classifier: model.taskType === "CLASSIFICATION",
+    decisionThreshold: model.decisionThreshold,
+  });
+
+  // Waiting: the window's predictions less those made before the cutoff that have an outcome (clamped at 0: an outcome
+  // may outlive its captured row, which retention moved away).
   const arms: AbArmStatus[] = test.arms.map((arm) => {
-    const row = waiting.find((w) => w.variantName === arm.variantName);
-    const predictions = row?.predictions ?? 0;
+    const predictions = captured.predictions.get(arm.variantName) ?? 0;
+    const waiting = Math.max(0, predictions - (outcomes.withOutcome.get(arm.variantName) ?? 0));
     return {
       variantName: arm.variantName,
       role: arm.role,
       weight: arm.weight,
       stoppedAt: arm.stoppedAt?.toISOString() ?? null,
       predictions,
-      waitingForOutcome: row?.waiting ?? 0,
-      waitingShare: predictions > 0 ? (row?.waiting ?? 0) / predictions : null,
+      waitingForOutcome: waiting,
+      waitingShare: predictions > 0 ? waiting / predictions : null,
     };
   });
-  const shadow: AbShadow[] = disagreement
-    .map((d) => ({ ...d, latency: prometheus.shadowLatency.get(d.variantName) ?? [] }))
-    .filter((s) => test.status === "SHADOW" || s.pairs > 0 || s.latency.some((q) => q.requests > 0));
+  const shadow: AbShadow[] = disagreement.map((d) => ({
+    ...d,
+    latency: prometheus.shadowLatency.get(d.variantName) ?? [],
+  }));
 
   const readings: Partial<Record<AbMetricKey, MetricReading>> = {
-    ...outcomes,
+    ...outcomes.readings,
     error_rate: prometheus.errorRate,
     ...prometheus.latency,
   };
@@ -155,7 +167,7 @@ export async function analyzeTest(
     srm: prometheus.srm,
     quantiles: prometheus.quantiles.filter((q) => metrics.some((m) => m.key === q.metric)),
     costs,
-    scoreShift,
+    scoreShift: captured.scoreShift,
     shadow,
     unavailable: prometheus.unavailable,
   });

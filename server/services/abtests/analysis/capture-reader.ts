@@ -6,60 +6,93 @@ type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
 
 /** Deciles of the champion's scores: the bins both arms' scores are counted in. */
 const SHIFT_BINS = 10;
+/** The champion's scores the bin edges are read from (any fixed bins compare the arms alike; more only refine them). */
+const EDGE_SAMPLE = 50_000;
 
 export type CaptureScope = { endpointId: string; champion: string; start: Date; end: Date };
 
+export type CapturedTraffic = {
+  /** Live predictions per arm in the window, each captured row weighted by 1/captureProbability (Horvitz–Thompson). */
+  predictions: Map<string, number>;
+  /** Arms with shadow mirrors in the window (their disagreement is worth pairing). */
+  mirrored: Set<string>;
+  scoreShift: AbScoreShift[];
+};
+
 /**
- * The score distribution shift of each challenger against the champion: PSI over bins at the champion's score deciles
- * in the window (live predictions only), counted in PostgreSQL, with the PSI two same-distribution samples of these
- * sizes show on average, (B − 1)·(1/n + 1/m), as the drift domain shows it. Descriptive: no test.
+ * One pass over the window's captured predictions, in PostgreSQL: per arm the live predictions (shadow mirrors counted
+ * apart)
+ * (weighted by 1/captureProbability, so with a capture rate below 1 they estimate all predictions, at rate 1 they are
+ * counts) and, when the test measures the score shift, the scores counted in bins at the champion's score deciles. The
+ * shift of each challenger is the PSI of its bins against the champion's, shown with the PSI two same-distribution
+ * samples of these sizes show on average, (B − 1)·(1/n + 1/m), as the drift domain shows it. Descriptive: no test.
  */
-export async function readScoreShift(
+export async function readCapturedTraffic(
   ctx: SqlReader,
   scope: CaptureScope,
-  challengers: readonly string[],
-): Promise<AbScoreShift[]> {
+  variants: readonly string[],
+  withShift: boolean,
+): Promise<CapturedTraffic> {
   const fractions = Array.from({ length: SHIFT_BINS - 1 }, (_, i) => (i + 1) / SHIFT_BINS);
-  const window = Prisma.sql`"endpointId" = ${scope.endpointId} AND "mirrorOf" IS NULL AND "score" IS NOT NULL
+  const span = Prisma.sql`"endpointId" = ${scope.endpointId}
     AND "predictedAt" >= ${scope.start} AND "predictedAt" <= ${scope.end}`;
-  const rows = await ctx.db.$queryRaw<Array<{ variantName: string; bin: number; rows: number }>>(Prisma.sql`
+  const bin = withShift ? Prisma.sql`width_bucket("score", (SELECT e FROM edges))` : Prisma.sql`NULL::int`;
+  const rows = await ctx.db.$queryRaw<
+    Array<{ variantName: string; bin: number | null; rows: number; predictions: number; mirrors: number }>
+  >(Prisma.sql`
     WITH edges AS (
       SELECT percentile_disc(${fractions}::float8[]) WITHIN GROUP (ORDER BY "score") AS e
-      FROM "CapturedPrediction" WHERE ${window} AND "variantName" = ${scope.champion}
+      FROM (SELECT "score" FROM "CapturedPrediction"
+            WHERE ${span} AND "mirrorOf" IS NULL AND "variantName" = ${scope.champion} AND "score" IS NOT NULL
+              AND ${withShift}
+            LIMIT ${EDGE_SAMPLE}) AS sample
     )
-    SELECT "variantName", width_bucket("score", (SELECT e FROM edges))::int AS bin, count(*)::int AS rows
+    SELECT "variantName", ${bin} AS bin,
+      count("score") FILTER (WHERE "mirrorOf" IS NULL)::int AS rows,
+      coalesce(sum(1.0 / "captureProbability") FILTER (WHERE "mirrorOf" IS NULL), 0)::float8 AS predictions,
+      count(*) FILTER (WHERE "mirrorOf" IS NOT NULL)::int AS mirrors
     FROM "CapturedPrediction"
-    WHERE ${window} AND "variantName" IN (${Prisma.join([scope.champion, ...challengers])})
-      AND (SELECT e FROM edges) IS NOT NULL
+    WHERE ${span} AND "variantName" IN (${Prisma.join(variants)})
     GROUP BY 1, 2`);
+  const predictions = new Map<string, number>();
+  const mirrored = new Set<string>();
+  for (const row of rows) {
+    predictions.set(row.variantName, (predictions.get(row.variantName) ?? 0) + row.predictions);
+    if (row.mirrors > 0) mirrored.add(row.variantName);
+  }
+  if (!withShift) return { predictions, mirrored, scoreShift: [] };
   const counts = (variant: string) => {
     const bins = new Array<number>(SHIFT_BINS).fill(0);
-    for (const row of rows) if (row.variantName === variant) bins[row.bin] = (bins[row.bin] ?? 0) + row.rows;
+    for (const row of rows)
+      if (row.variantName === variant && row.bin !== null) bins[row.bin] = (bins[row.bin] ?? 0) + row.rows;
     return bins;
   };
   const control = counts(scope.champion);
   const controlRows = control.reduce((a, b) => a + b, 0);
-  return challengers.map((variantName) => {
-    const treatment = counts(variantName);
-    const treatmentRows = treatment.reduce((a, b) => a + b, 0);
-    const base = { variantName, bins: SHIFT_BINS, controlRows, treatmentRows };
-    if (controlRows === 0 || treatmentRows === 0)
+  const scoreShift = variants
+    .filter((v) => v !== scope.champion)
+    .map((variantName) => {
+      const treatment = counts(variantName);
+      const treatmentRows = treatment.reduce((a, b) => a + b, 0);
+      const base = { variantName, bins: SHIFT_BINS, controlRows, treatmentRows };
+      if (controlRows === 0 || treatmentRows === 0)
+        return {
+          ...base,
+          psi: null,
+          expectedUnderNoShift: null,
+          note: controlRows === 0 ? "no champion scores captured in the window" : "no scores captured for this arm yet",
+        };
       return {
         ...base,
-        psi: null,
-        expectedUnderNoShift: null,
-        note: controlRows === 0 ? "no champion scores captured in the window" : "no scores captured for this arm yet",
+        psi: populationStabilityIndex(
+          control.map((c) => c / controlRows),
+          treatment,
+        ),
+        expectedUnderNoShift: expectedPsiUnderNoDrift(SHIFT_BINS, treatmentRows, controlRows),
+        note: null,
       };
-    return {
-      ...base,
-      psi: populationStabilityIndex(
-        control.map((c) => c / controlRows),
-        treatment,
-      ),
-      expectedUnderNoShift: expectedPsiUnderNoDrift(SHIFT_BINS, treatmentRows, controlRows),
-      note: null,
-    };
-  });
+    });
+  return { predictions, mirrored, scoreShift };
 }
 
 /**

@@ -15,28 +15,41 @@ export type OutcomeScope = {
   model: { outcomeClasses: string[] };
 };
 
+export type OutcomeMetrics = {
+  readings: Partial<Record<AbMetricKey, MetricReading>>;
+  /**
+   * Per arm, the predictions in [start, cutoff] that have a feedback outcome, each weighted by 1/inclusionProbability
+   * (for feedback, the capture probability: so it counts predictions, as the captured side does). A prediction has at
+   * most one feedback outcome (PredictionOutcome is unique on prediction and source), so no join is needed.
+   */
+  withOutcome: Map<string, number>;
+};
+
 type AggregateRow = { variantName: string } & Record<string, number | string | null>;
 
 /**
  * Every ground-truth metric of the test per arm in one pass over PredictionOutcome, aggregated in PostgreSQL: units,
  * mean and sample variance of each metric's per-unit value (a 0/1 for proportions), among feedback-API outcomes of
  * predictions made in [start, cutoff] (reviewed labels are stratified samples, biased for a plain mean; see
- * measured-baseline.ts). Metrics not read from ground truth are left out.
+ * measured-baseline.ts). Metrics not read from ground truth are left out. The same pass counts the outcomes the waiting
+ * share needs.
  */
 export async function readOutcomeMetrics(
   ctx: SqlReader,
   scope: OutcomeScope,
   keys: readonly AbMetricKey[],
-): Promise<Partial<Record<AbMetricKey, MetricReading>>> {
+): Promise<OutcomeMetrics> {
   const positive = positiveOf(scope.model);
   const units = keys.flatMap((key) => {
     const unit = unitSql(key, positive);
     return unit ? [{ key, ...unit }] : [];
   });
-  if (units.length === 0) return {};
   if (scope.cutoff < scope.start) {
     const note = "no outcomes yet: every prediction of the test is younger than the model's label delay";
-    return Object.fromEntries(units.map(({ key }) => [key, { ok: true, arms: new Map(), emptyNote: note }]));
+    return {
+      readings: Object.fromEntries(units.map(({ key }) => [key, { ok: true, arms: new Map(), emptyNote: note }])),
+      withOutcome: new Map(),
+    };
   }
   const columns = units.map(
     ({ where, value }, i) => Prisma.sql`
@@ -45,13 +58,15 @@ export async function readOutcomeMetrics(
       var_samp(${value}) FILTER (WHERE ${where})::float8 AS ${Prisma.raw(`v${i}`)}`,
   );
   const rows = await ctx.db.$queryRaw<AggregateRow[]>(Prisma.sql`
-    SELECT "variantName", ${Prisma.join(columns)}
+    SELECT "variantName", sum(1.0 / "inclusionProbability")::float8 AS "withOutcome"${
+      columns.length > 0 ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty
+    }
     FROM "PredictionOutcome"
     WHERE "endpointId" = ${scope.endpointId} AND "source" = 'FEEDBACK'
       AND "variantName" IN (${Prisma.join(scope.variants)})
       AND "predictedAt" >= ${scope.start} AND "predictedAt" <= ${scope.cutoff}
     GROUP BY "variantName"`);
-  return Object.fromEntries(
+  const readings = Object.fromEntries(
     units.map(({ key }, i) => {
       const arms = new Map<string, ArmSummary>();
       for (const row of rows) {
@@ -65,29 +80,5 @@ export async function readOutcomeMetrics(
       return [key, { ok: true, arms }];
     }),
   );
-}
-
-export type WaitingRow = { variantName: string; predictions: number; waiting: number };
-
-/**
- * Per arm, the window's live predictions (CapturedPrediction rows, shadow mirrors excluded) and how many still wait for
- * a usable outcome: made after the cutoff, or before it with no feedback outcome yet. Each captured row stands for
- * 1/captureProbability predictions (Horvitz–Thompson), so with a capture rate below 1 both counts estimate all
- * predictions, not only the captured ones; at capture rate 1 they are plain counts.
- */
-export async function readWaiting(ctx: SqlReader, scope: OutcomeScope & { end: Date }): Promise<WaitingRow[]> {
-  return ctx.db.$queryRaw<WaitingRow[]>(Prisma.sql`
-    SELECT c."variantName",
-      coalesce(sum(1.0 / c."captureProbability"), 0)::float8 AS predictions,
-      coalesce(sum(1.0 / c."captureProbability") FILTER (WHERE c."predictedAt" > ${scope.cutoff} OR o."predictionId" IS NULL), 0)::float8 AS waiting
-    FROM "CapturedPrediction" c
-    LEFT JOIN (
-      SELECT DISTINCT "predictionId" FROM "PredictionOutcome"
-      WHERE "endpointId" = ${scope.endpointId} AND "source" = 'FEEDBACK'
-        AND "predictedAt" >= ${scope.start} AND "predictedAt" <= ${scope.cutoff}
-    ) o ON o."predictionId" = c."id"
-    WHERE c."endpointId" = ${scope.endpointId} AND c."mirrorOf" IS NULL
-      AND c."variantName" IN (${Prisma.join(scope.variants)})
-      AND c."predictedAt" >= ${scope.start} AND c."predictedAt" <= ${scope.end}
-    GROUP BY c."variantName"`);
+  return { readings, withOutcome: new Map(rows.map((row) => [row.variantName, Number(row.withOutcome ?? 0)])) };
 }

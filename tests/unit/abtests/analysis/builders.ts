@@ -22,7 +22,7 @@ export const plan: PreRegistration = {
   writtenAt: "2026-12-01T00:00:00.000Z",
 };
 
-export const arms = (control: ArmSummary, treatment: ArmSummary): MetricReading => ({
+export const arms = (control: ArmSummary, treatment: ArmSummary): Extract<MetricReading, { ok: true }> => ({
   ok: true,
   arms: new Map([
     [CHAMPION, control],
