@@ -153,6 +153,8 @@ writeBenchmarkSection(
     "",
     table,
     "",
+    "Where the time goes (one-off EXPLAIN ANALYZE on the same volume, not kept): the outcome pass is a parallel sequential scan of ~900,000 PredictionOutcome rows (~0.5–0.9 s on this shared machine, mostly the scan's filter; a covering index on (endpointId, predictedAt) did not make it faster), the captured pass one scan of 1,000,000 CapturedPrediction rows (~0.3 s); they run side by side on 2 cores shared with other work, PostgreSQL at its default shared_buffers of 128 MB (the tables do not fit, so pages come from the OS cache). An earlier version joined each captured prediction to its outcome for the waiting share (3.7 s) and took score bin edges from every champion score (1.2 s); both were replaced.",
+    "",
   ].join("\n"),
 );
 await database.$disconnect();
