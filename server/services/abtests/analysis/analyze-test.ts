@@ -184,7 +184,7 @@ export async function analyzeTest(
  * the latest arm stop), against their configured weights with the champion taking the rest (a stopped arm's share goes
  * to the champion). In shadow mode every live request is the champion's: there is no split to check.
  */
-function prometheusScope(
+export function prometheusScope(
   test: { status: string; arms: Array<{ role: string; variantName: string; weight: number; stoppedAt: Date | null }> },
   endpoint: { name: string; sloP99Ms: number },
   champion: string,
