@@ -228,3 +228,32 @@ describe("look rows", () => {
     expect(plan.requiredPerArm[CHAMPION]).toBe(1500);
   });
 });
+
+describe("a mean metric that is not the primary", () => {
+  const regressor = (previousTau2?: number) =>
+    input({
+      metrics: [
+        { key: "error_rate", role: "PRIMARY" },
+        { key: "absolute_error", role: "SECONDARY" },
+      ],
+      plan: { ...plan, primaryMetric: "error_rate", baseline: 0.01, mde: 0.005 },
+      readings: {
+        error_rate: rates(10, 5000, 11, 5000),
+        absolute_error: arms({ n: 400, mean: 5, variance: 4 }, { n: 400, mean: 4.5, variance: 9 }),
+      },
+      frozenTau2: new Map(previousTau2 === undefined ? [] : [[lookKey("absolute_error", CHALLENGER), previousTau2]]),
+    });
+
+  it("mixes over its first look's variances at the planned units, then keeps that τ²", () => {
+    const first = evaluateAnalysis(regressor()).analysis.comparisons.find((c) => c.metric === "absolute_error")!;
+    expect(first.tau2).toBeCloseTo(mixingVarianceForHorizon(4 / 1500 + 9 / 1500), 14);
+    expect(first.estimate).toBeCloseTo(-0.5, 12);
+    const later = evaluateAnalysis(regressor(0.123)).analysis.comparisons.find((c) => c.metric === "absolute_error")!;
+    expect(later.tau2).toBe(0.123);
+    expect(later.tau2Source).toMatch(/frozen/);
+    const expected = msprtLook({ n: 400, mean: 5, variance: 4 }, { n: 400, mean: 4.5, variance: 9 }, 0.123, {
+      alpha: 0.05,
+    });
+    expect(later.pValue).toBe(expected.pValue);
+  });
+});
