@@ -149,7 +149,7 @@ writeBenchmarkSection(
     `Run with \`npm run bench:abtest\` on ${new Date().toISOString().slice(0, 10)}.`,
     `Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.`,
     `Volume: one A/B test (a champion at 50 %, two challengers at 25 %) over ${DAYS} days with ${PREDICTIONS.toLocaleString("en-US")} captured predictions and ~900,000 feedback outcomes; the test has every metric that fits a classifier (accuracy primary; error rate and p95/p99 latency guardrails; precision, recall, $ per 1,000 predictions and score PSI secondary).`,
-    "Each call is a whole look: outcome metrics and waiting shares aggregated in PostgreSQL, score PSI bins, shadow pairing, previous looks, evaluation and the transaction that stores 16 look rows and the analysis. Prometheus is replaced by a source with no series (its queries are not timed here).",
+    "Each call is a whole look: outcome metrics and waiting shares aggregated in PostgreSQL, score PSI bins, previous looks (no arm was mirrored, so no shadow pairing), evaluation and the transaction that stores 16 look rows and the analysis. Prometheus is replaced by a source with no series (its queries are not timed here).",
     "",
     table,
     "",
