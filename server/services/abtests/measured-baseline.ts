@@ -17,7 +17,7 @@ type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
  * One unit of a ground-truth metric in SQL: which outcome rows are its units (its denominator) and each one's value.
  * A precision unit is a positive prediction with a label, a recall unit an actual positive with a prediction.
  */
-function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql; value: Prisma.Sql } | undefined {
+export function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql; value: Prisma.Sql } | undefined {
   switch (key) {
     case "accuracy":
       return {
@@ -44,7 +44,7 @@ function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql; value
   }
 }
 
-const positiveOf = (model: { outcomeClasses: string[] }) => classesOf(model.outcomeClasses).at(-1) ?? "1";
+export const positiveOf = (model: { outcomeClasses: string[] }) => classesOf(model.outcomeClasses).at(-1) ?? "1";
 
 /**
  * The champion's baseline from its recent ground truth sent through the feedback API (human labels are left out: their
