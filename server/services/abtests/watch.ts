@@ -29,15 +29,15 @@ export async function watchAbTests(ctx: AnalyzeContext): Promise<WatchSummary> {
   const ended = { in: ["STOPPED" as const, "CONCLUDED" as const] };
   const tests = await ctx.db.abTest.findMany({
     where: {
-      startedAt: { not: null },
       OR: [
         { status: "RUNNING", pendingStatus: null },
-        { status: ended, endedAt: { not: null }, analyzedAt: null },
-        { status: ended, analyzedAt: { lt: ctx.db.abTest.fields.endedAt } },
+        { status: "SHADOW", pendingStatus: null, startedAt: null, shadowStartedAt: { not: null } },
+        { status: ended, startedAt: { not: null }, endedAt: { not: null }, analyzedAt: null },
+        { status: ended, startedAt: { not: null }, analyzedAt: { lt: ctx.db.abTest.fields.endedAt } },
       ],
     },
     select: { id: true, status: true },
-    orderBy: { startedAt: "asc" },
+    orderBy: { createdAt: "asc" },
   });
   for (const test of tests) {
     const outcome = await analyzeTest(ctx, test.id).then(

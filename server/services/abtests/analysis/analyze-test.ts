@@ -34,7 +34,8 @@ async function loadTest(ctx: AnalyzeContext, testId: string) {
     },
   });
   if (!test) throw notFound(`A/B test ${testId}`);
-  if (!test.startedAt) throw badRequest("The test has not started: there is nothing to analyse yet");
+  if (!test.startedAt && !test.shadowStartedAt)
+    throw badRequest("The test has not started: there is nothing to analyse yet");
   return test;
 }
 
@@ -88,7 +89,8 @@ export async function analyzeTest(
   const challengers = test.arms.filter((a) => a.role === "CHALLENGER");
   const variants = [champion.variantName, ...challengers.map((a) => a.variantName)];
 
-  const start = test.startedAt!;
+  // A test in shadow mode is looked at from when mirroring began; once split, from the split (the analysis window).
+  const start = (test.startedAt ?? test.shadowStartedAt)!;
   const end = new Date(Math.max(start.getTime(), Math.min((test.endedAt ?? at).getTime(), at.getTime())));
   const cutoff = new Date(Math.min(end.getTime(), at.getTime() - model.labelDelayMinutes * MINUTE_MS));
   const outcomeScope = { endpointId: endpoint.id, variants, start, cutoff, model };

@@ -1,7 +1,7 @@
 import { AB_METRICS, type AbMetricKey } from "@/contracts/abtests";
 import { Prisma } from "@/server/db/generated/client";
 import { positiveOf, unitSql } from "@/server/services/abtests/measured-baseline";
-import type { ArmSummary } from "@/server/services/abtests/statistics/arms";
+import { adjustedProportionArm, type ArmSummary } from "@/server/services/abtests/statistics/arms";
 import type { MetricReading } from "@/server/services/abtests/analysis/types";
 
 type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
@@ -73,9 +73,12 @@ export async function readOutcomeMetrics(
         const n = Number(row[`n${i}`] ?? 0);
         const mean = row[`m${i}`];
         if (!(n > 0) || typeof mean !== "number") continue;
-        // A proportion's plug-in variance p(1 − p) (as proportionArm); a mean metric's sample variance (0 for one unit).
-        const variance = AB_METRICS[key].kind === "proportion" ? mean * (1 - mean) : Number(row[`v${i}`] ?? 0);
-        arms.set(row.variantName, { n, mean, variance });
+        // A proportion's Agresti–Caffo adjusted variance (adjustedProportionArm); a mean metric's sample variance.
+        if (AB_METRICS[key].kind === "proportion") {
+          arms.set(row.variantName, { ...adjustedProportionArm(Math.round(mean * n), n), mean });
+          continue;
+        }
+        arms.set(row.variantName, { n, mean, variance: Number(row[`v${i}`] ?? 0) });
       }
       return [key, { ok: true, arms }];
     }),

@@ -1,7 +1,7 @@
 import type { AbQuantile } from "@/contracts/abtest-analysis";
 import type { InstantSample, PrometheusSource } from "@/server/integrations/prometheus/client";
 import { errorMessage } from "@/lib/error-message";
-import { proportionArm, type ArmSummary } from "@/server/services/abtests/statistics/arms";
+import { adjustedProportionArm, type ArmSummary } from "@/server/services/abtests/statistics/arms";
 import {
   boundAtOrAbove,
   histogramQuantile,
@@ -58,7 +58,7 @@ function exceedanceArms(histograms: Map<string, CumulativeHistogram>, variants: 
     if (!h) continue;
     const { slower, total } = slowerThan(h, bound);
     const n = Math.round(total);
-    if (n > 0) arms.set(variant, proportionArm(Math.min(n, Math.round(slower)), n));
+    if (n > 0) arms.set(variant, adjustedProportionArm(Math.min(n, Math.round(slower)), n));
   }
   return arms;
 }
@@ -106,7 +106,7 @@ export async function readPrometheus(
     const arms = new Map<string, ArmSummary>();
     for (const variant of scope.variants) {
       const n = Math.round(total.get(variant) ?? 0);
-      if (n > 0) arms.set(variant, proportionArm(Math.min(n, Math.round(failed.get(variant) ?? 0)), n));
+      if (n > 0) arms.set(variant, adjustedProportionArm(Math.min(n, Math.round(failed.get(variant) ?? 0)), n));
     }
     errorRate = { ok: true, arms };
   }
