@@ -330,6 +330,28 @@ describe("analyzeTest", () => {
     expect(looks.map((l) => l.treatmentUnits)).toEqual([200, 1000]);
   });
 
+  it("two looks at once keep one chain: the later one continues the earlier, the earlier never overwrites the later", async () => {
+    const { test, endpoint } = await givenRunningTest(`${ENDPOINT}-race`);
+    const down = new PrometheusClient("http://127.0.0.1:9", { timeoutMs: 2000 });
+    await givenPredictions(endpoint, [
+      ...times(200, (i) => ({ variant: CHAMPION, at: old(i), right: i < 140 })),
+      ...times(200, (i) => ({ variant: CHALLENGER, at: old(i), right: i < 190 })),
+    ]);
+    const now = Date.now();
+    await Promise.all([
+      analyzeTest(context(down, new Date(now)), test.id),
+      analyzeTest(context(down, new Date(now + 1000)), test.id),
+    ]);
+    const looks = await db().abTestLook.findMany({
+      where: { testId: test.id, metric: "accuracy" },
+      orderBy: { at: "asc" },
+    });
+    const stored = await db().abTest.findUniqueOrThrow({ where: { id: test.id } });
+    expect(stored.analyzedAt?.getTime()).toBe(now + 1000);
+    expect(looks.at(-1)!.at.getTime()).toBe(now + 1000);
+    for (let i = 1; i < looks.length; i++) expect(looks[i]!.pValue!).toBeLessThanOrEqual(looks[i - 1]!.pValue!);
+  });
+
   it("refuses a test that has not started", async () => {
     const { test } = await givenRunningTest(`${ENDPOINT}-planned`);
     await db().abTest.update({ where: { id: test.id }, data: { status: "PLANNED", startedAt: null } });

@@ -1,6 +1,6 @@
 import { AB_METRICS, abMetricRolesSchema, preRegistrationSchema, type AbMetricKey } from "@/contracts/abtests";
 import { abAnalysisSchema, type AbAnalysis, type AbArmStatus, type AbShadow } from "@/contracts/abtest-analysis";
-import { badRequest, notFound } from "@/server/errors";
+import { badRequest, conflict, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import type { MsprtState } from "@/server/services/abtests/statistics/msprt";
 import { evaluateAnalysis } from "@/server/services/abtests/analysis/evaluate";
@@ -13,7 +13,12 @@ import { lookKey, type MetricReading, type MetricRole } from "@/server/services/
 const MINUTE_MS = 60_000;
 
 export type AnalyzeContext = Pick<ServiceContext, "db" | "prometheus" | "clock">;
-export type AnalyzeOptions = { /** The look's time (default: the context's clock). */ at?: Date };
+export type AnalyzeOptions = {
+  /** The look's time (default: the context's clock). */
+  at?: Date;
+  /** How many times a look that lost the race to a concurrent one is computed again. */
+  retries?: number;
+};
 
 async function loadTest(ctx: AnalyzeContext, testId: string) {
   const test = await ctx.db.abTest.findUnique({
@@ -174,11 +179,23 @@ export async function analyzeTest(
     unavailable: prometheus.unavailable,
   });
   const stored = abAnalysisSchema.parse(analysis);
-  await ctx.db.$transaction([
-    ctx.db.abTestLook.createMany({ data: looks.map((look) => ({ ...look, testId: test.id, at })) }),
-    ctx.db.abTest.update({ where: { id: test.id }, data: { analysis: stored, analyzedAt: at } }),
-  ]);
-  return stored;
+  // Looks are a chain (each continues the previous one's running p-value and interval): a look computed while another
+  // landed is dropped — the newer one answers — or, when it is the later of the two, computed again from the new chain.
+  const landed = await ctx.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "AbTest" WHERE id = ${test.id} FOR UPDATE`;
+    const current = await tx.abTest.findUniqueOrThrow({
+      where: { id: test.id },
+      select: { analyzedAt: true, analysis: true },
+    });
+    if (current.analyzedAt?.getTime() !== test.analyzedAt?.getTime()) return current;
+    await tx.abTestLook.createMany({ data: looks.map((look) => ({ ...look, testId: test.id, at })) });
+    await tx.abTest.update({ where: { id: test.id }, data: { analysis: stored, analyzedAt: at } });
+    return null;
+  });
+  if (!landed) return stored;
+  if (landed.analyzedAt && landed.analyzedAt >= at) return abAnalysisSchema.parse(landed.analysis);
+  if ((options.retries ?? 2) <= 0) throw conflict("Other looks at this test keep landing first: try again");
+  return analyzeTest(ctx, testId, { ...options, at, retries: (options.retries ?? 2) - 1 });
 }
 
 /**
