@@ -1,5 +1,7 @@
 import { createAbTestInput, decideAbTestInput, startAbTestInput, stopAbTestInput } from "@/contracts/abtests";
 import { decideAbTest } from "@/server/services/abtests/decide";
+import { abAnalysisSchema } from "@/contracts/abtest-analysis";
+import { analyzeTest } from "@/server/services/abtests/analysis/analyze-test";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfAbTest, ownerOfEndpointNamed } from "@/server/auth/ownership";
 import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
@@ -47,6 +49,10 @@ export const abTestsRouter = createTRPCRouter({
   stop: ownedProcedure("abtests:manage", stopAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
     .output(abTestOutput)
     .mutation(({ ctx, input }) => stopAbTest(ctx.service, input)),
+  /** A look now (the watch job takes one every minute); the owning team's data scientists ask for it. */
+  analyze: ownedProcedure("abtests:manage", abTestIdInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
+    .output(abAnalysisSchema)
+    .mutation(({ ctx, input }) => analyzeTest(ctx.service, input.testId)),
   /** Keep the champion, or promote the winner into the normal promotion; either concludes the test. */
   decide: ownedProcedure("abtests:manage", decideAbTestInput, (ctx, input) => ownerOfAbTest(ctx, input.testId))
     .output(abTestOutput)

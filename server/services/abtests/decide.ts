@@ -11,6 +11,7 @@ import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import { createPromotion, startPromotionJobs, type CreatedPromotion } from "@/server/services/deployments/promotions";
 import { parseInput } from "@/server/services/parse-input";
+import { analyzeTest } from "@/server/services/abtests/analysis/analyze-test";
 
 type DecideInput = z.infer<typeof decideAbTestInput>;
 
@@ -82,6 +83,15 @@ function checkDecidable(test: LockedTest, input: DecideInput) {
   return arm;
 }
 
+/** A look just before deciding, so the evidence is the analysis as of the decision (a test never split has none). */
+async function freshLook(ctx: ServiceContext, testId: string) {
+  const test = await ctx.db.abTest.findUnique({
+    where: { id: testId },
+    select: { startedAt: true, pendingStatus: true },
+  });
+  if (test?.startedAt && !test.pendingStatus) await analyzeTest(ctx, testId);
+}
+
 /**
  * Concludes a test by a person's decision: the champion serves alone again (the abtest-traffic job), the evidence is
  * frozen on the test, and "promote" opens the winner's promotion in the same transaction — its gates, golden set and
@@ -92,6 +102,7 @@ export async function decideAbTest(
   rawInput: z.input<typeof decideAbTestInput>,
 ): Promise<z.infer<typeof abTestOutput>> {
   const input = parseInput(decideAbTestInput, rawInput);
+  await freshLook(ctx, input.testId);
   const now = ctx.clock();
   const result = await ctx.db.$transaction(async (tx) => {
     const test = await lockedTest(tx, input.testId);

@@ -41,6 +41,11 @@ describe("deciding an A/B test", () => {
       test: { id: test.id, endpoint: endpointName },
     });
     expect(evidence.preRegistration).toMatchObject({ primaryMetric: "accuracy", mde: 0.05 });
+    // A look was taken as the decision was made: the evidence is the analysis as of then.
+    expect(evidence.analysis).toMatchObject({
+      comparisons: expect.arrayContaining([expect.objectContaining({ metric: "accuracy" })]),
+    });
+    expect(evidence.analyzedAt).not.toBeNull();
     const audit = await db().auditLog.findFirstOrThrow({
       where: { entityId: test.id, action: "abtests.keep-champion" },
     });

@@ -60,6 +60,7 @@ const TRPC_INPUTS: Record<string, Input> = {
     challengers: [{ version: 2, weight: 50 }],
     preRegistration: { primaryMetric: "accuracy", mde: 0.05, baseline: 0.8 },
   }),
+  "abTests.analyze": (w, s) => ({ testId: w.teams[s].abTestId }),
   "abTests.decide": (w, s) => ({ testId: w.teams[s].abTestId, decision: "KEEP_CHAMPION", reason: "matrix" }),
   "abTests.start": (w, s) => ({ testId: w.teams[s].abTestId, mode: "SHADOW" }),
   "abTests.stop": (w, s) => ({ testId: w.teams[s].abTestId, reason: "matrix" }),
