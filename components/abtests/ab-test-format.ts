@@ -16,5 +16,8 @@ export function formatDays(days: number | null): string {
 }
 
 export const abTestHref = (id: string) => `/ab-tests/${encodeURIComponent(id)}`;
+/** The set-up page with its endpoint picker narrowed to one model's endpoints. */
+export const newAbTestForModelHref = (modelName: string) => `/ab-tests/new?model=${encodeURIComponent(modelName)}`;
+
 export const newAbTestHref = (endpointId?: string) =>
   endpointId ? `/ab-tests/new?endpoint=${encodeURIComponent(endpointId)}` : "/ab-tests/new";

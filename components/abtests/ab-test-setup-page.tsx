@@ -15,10 +15,12 @@ import { useCanChange } from "@/lib/use-can";
 import { useTRPC } from "@/trpc/react";
 
 /** Picks the endpoint a test runs on (its serving version is the champion). */
-function EndpointPicker() {
+function EndpointPicker({ modelName }: { modelName: string | null }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const list = useQuery(trpc.endpoints.list.queryOptions({ page: 1, pageSize: 100 }));
+  const list = useQuery(
+    trpc.endpoints.list.queryOptions({ page: 1, pageSize: 100, ...(modelName && { search: modelName }) }),
+  );
   if (list.isPending) return <LoadingState label="Loading endpoints…" />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   if (list.data.items.length === 0)
@@ -107,14 +109,14 @@ function SetupForEndpoint({ endpointId }: { endpointId: string }) {
   );
 }
 
-export function AbTestSetupPage({ endpointId }: { endpointId: string | null }) {
+export function AbTestSetupPage({ endpointId, modelName }: { endpointId: string | null; modelName: string | null }) {
   return (
     <>
       <PageHeader
         title="Set up an A/B test"
         description="The endpoint's serving version is the champion; the plan is fixed once the test starts."
       />
-      {endpointId ? <SetupForEndpoint endpointId={endpointId} /> : <EndpointPicker />}
+      {endpointId ? <SetupForEndpoint endpointId={endpointId} /> : <EndpointPicker modelName={modelName} />}
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { Pencil } from "lucide-react";
 import Link from "next/link";
+import { newAbTestForModelHref } from "@/components/abtests/ab-test-format";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DemoBadge } from "@/components/ui/demo-badge";
@@ -41,6 +42,14 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
               data-testid="model-endpoints"
             >
               Endpoints
+            </Link>{" "}
+            ·{" "}
+            <Link
+              href={newAbTestForModelHref(model.name)}
+              className="text-indigo-700 underline underline-offset-2"
+              data-testid="model-new-ab-test"
+            >
+              A/B test one of its endpoints
             </Link>
           </p>
           {model.tags.length > 0 && (
