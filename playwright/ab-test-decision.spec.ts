@@ -57,7 +57,12 @@ test("a data scientist starts an A/B test, watches it fill, promotes the winner 
 
   await signInAs(page, scientist.email);
   const secret = await feedbackToken(page);
-  await page.goto(`/ab-tests/new?endpoint=${encodeURIComponent(endpoint!.id)}`);
+  // From the model's page: the set-up lists only this model's endpoints.
+  await page.goto("/models/fraud-detector-xgb");
+  await page.getByTestId("model-new-ab-test").click();
+  const picker = page.getByTestId("ab-endpoint-picker");
+  await expect(picker.locator("option", { hasText: "delivery-time-estimator" })).toHaveCount(0);
+  await picker.selectOption(endpoint!.id);
   await expect(page.getByTestId("ab-champion")).toContainText(`v${champion}`);
   await page.getByLabel("Test name").fill(name);
   await page.getByLabel("Challenger 1 traffic %").fill("50");
