@@ -5,9 +5,12 @@ import { analyzeTest } from "@/server/services/abtests/analysis/analyze-test";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfAbTest, ownerOfEndpointNamed } from "@/server/auth/ownership";
 import { startAbTest, stopAbTest } from "@/server/services/abtests/lifecycle";
+import { abTestLooks } from "@/server/services/abtests/looks";
 import {
   abTestIdInput,
   abTestListOutput,
+  abTestLooksInput,
+  abTestLooksOutput,
   abTestOutput,
   abTestPreviewOutput,
   listAbTestsInput,
@@ -32,6 +35,11 @@ export const abTestsRouter = createTRPCRouter({
     .input(versionAbTestsInput)
     .output(versionAbTestsOutput)
     .query(({ ctx, input }) => abTestsOfVersion(ctx.service, input)),
+  /** The looks as chart series (estimate and always-valid interval over time), per metric and challenger; bounded. */
+  looks: readProcedure
+    .input(abTestLooksInput)
+    .output(abTestLooksOutput)
+    .query(({ ctx, input }) => abTestLooks(ctx.service, input)),
   /** What a set-up would pre-register (the form's live preview); writes nothing. */
   preview: readProcedure
     .input(createAbTestInput)

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { AB_ASSIGNMENT_UNITS, AB_TEST_STATUSES, abMetricRolesSchema, preRegistrationSchema } from "@/contracts/abtests";
+import { abAnalysisSchema } from "@/contracts/abtest-analysis";
+import {
+  AB_ASSIGNMENT_UNITS,
+  AB_TEST_STATUSES,
+  abMetricKeySchema,
+  abMetricRolesSchema,
+  preRegistrationSchema,
+} from "@/contracts/abtests";
 
 export const abTestArmOutput = z.object({
   variantName: z.string(),
@@ -33,6 +40,9 @@ export const abTestOutput = z.object({
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
   createdAt: z.date(),
+  /** The latest look's analysis; null before the first look (or if the stored one no longer parses). */
+  analysis: abAnalysisSchema.nullable(),
+  analyzedAt: z.date().nullable(),
 });
 
 export const abTestIdInput = z.object({ testId: z.string().min(1).max(100) });
@@ -74,3 +84,31 @@ export const versionAbTestsOutput = z.array(
     winnerVersion: z.number().int().nullable(),
   }),
 );
+
+/** Most points a look series carries: longer series are thinned to evenly spaced looks plus the last. */
+export const MAX_LOOK_POINTS = 300;
+
+export const abTestLooksInput = z.object({
+  testId: z.string().min(1).max(100),
+  metric: abMetricKeySchema.optional(),
+});
+
+export const abTestLookPoint = z.object({
+  at: z.date(),
+  estimate: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  pValue: z.number().nullable(),
+  controlUnits: z.number().int(),
+  treatmentUnits: z.number().int(),
+});
+
+export const abTestLooksOutput = z.object({
+  series: z.array(
+    z.object({
+      metric: abMetricKeySchema,
+      variantName: z.string(),
+      points: z.array(abTestLookPoint).max(MAX_LOOK_POINTS),
+    }),
+  ),
+});

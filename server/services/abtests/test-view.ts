@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { abAnalysisSchema } from "@/contracts/abtest-analysis";
 import { abMetricRolesSchema, preRegistrationSchema } from "@/contracts/abtests";
 import type { Prisma } from "@/server/db/generated/client";
 import type { abTestOutput } from "@/server/services/abtests/schemas";
@@ -42,5 +43,8 @@ export function testView(test: TestRow): z.infer<typeof abTestOutput> {
     startedAt: test.startedAt,
     endedAt: test.endedAt,
     createdAt: test.createdAt,
+    // A stored analysis that no longer parses (an older shape) shows as none rather than failing the page.
+    analysis: abAnalysisSchema.safeParse(test.analysis).data ?? null,
+    analyzedAt: test.analyzedAt,
   };
 }
