@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { endpointHref } from "@/components/endpoints/endpoint-list-params";
 import { formatDate } from "@/lib/format";
+import { AbAnalysisSection } from "@/components/abtests/ab-analysis-section";
 import { AbTestStatusBadge } from "@/components/abtests/ab-test-status-badge";
 import { AbTestControls } from "@/components/abtests/ab-test-controls";
 import { AbTestTrafficBanner } from "@/components/abtests/ab-test-traffic-banner";
@@ -50,6 +51,7 @@ export function AbTestDetail({ id }: { id: string }) {
         }
       />
       <AbTestTrafficBanner test={test} />
+      <AbAnalysisSection test={test} />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Pre-registration" className="min-w-0 lg:col-span-2">
           <PreRegistrationSummary plan={test.preRegistration} arms={test.arms} />
