@@ -29,7 +29,8 @@ const COLUMNS = Prisma.sql`l."id", l."metric", l."variantName", l."at", l."estim
 /**
  * Each series' looks, oldest first. A series with at most MAX_LOOK_POINTS looks comes whole; a longer one is thinned to
  * the first look at or after each of MAX_LOOK_POINTS − 1 evenly spaced times from its first look to its last, plus the
- * last. Every read is an index probe on (testId, metric, variantName, at), so a long test costs no more than a short one.
+ * last. Every read is an index probe on (testId, metric, variantName, at) — ordered by `at` alone so that the index
+ * gives the order (and LIMIT stops the scan) — so a long test costs no more than a short one.
  */
 function looksQuery(testId: string, series: ReadonlyArray<{ metric: string; variantName: string }>) {
   const keys = Prisma.join(series.map((s) => Prisma.sql`(${s.metric}, ${s.variantName})`));
@@ -39,13 +40,13 @@ function looksQuery(testId: string, series: ReadonlyArray<{ metric: string; vari
     sized AS (
       SELECT s."metric", s."variantName",
         (SELECT count(*)::int FROM (SELECT 1 FROM "AbTestLook" l WHERE ${same} LIMIT ${MAX_LOOK_POINTS + 1}) c) AS n,
-        (SELECT min(l."at") FROM "AbTestLook" l WHERE ${same}) AS "first",
-        (SELECT max(l."at") FROM "AbTestLook" l WHERE ${same}) AS "last"
+        (SELECT l."at" FROM "AbTestLook" l WHERE ${same} ORDER BY l."at" LIMIT 1) AS "first",
+        (SELECT l."at" FROM "AbTestLook" l WHERE ${same} ORDER BY l."at" DESC LIMIT 1) AS "last"
       FROM s
     ),
     whole AS (
       SELECT p.* FROM sized s CROSS JOIN LATERAL (
-        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} ORDER BY l."at", l."id" LIMIT ${MAX_LOOK_POINTS}
+        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} ORDER BY l."at" LIMIT ${MAX_LOOK_POINTS}
       ) p
       WHERE s.n <= ${MAX_LOOK_POINTS}
     ),
@@ -56,11 +57,11 @@ function looksQuery(testId: string, series: ReadonlyArray<{ metric: string; vari
     ),
     thinned AS (
       SELECT p.* FROM grid s CROSS JOIN LATERAL (
-        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} AND l."at" >= s.t ORDER BY l."at", l."id" LIMIT 1
+        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} AND l."at" >= s.t ORDER BY l."at" LIMIT 1
       ) p
       UNION
       SELECT p.* FROM sized s CROSS JOIN LATERAL (
-        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} ORDER BY l."at" DESC, l."id" DESC LIMIT 1
+        SELECT ${COLUMNS} FROM "AbTestLook" l WHERE ${same} ORDER BY l."at" DESC LIMIT 1
       ) p
       WHERE s.n > ${MAX_LOOK_POINTS}
     )
