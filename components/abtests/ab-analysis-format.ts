@@ -35,13 +35,16 @@ export function formatArmValue(comparison: Pick<AbComparison, "metric" | "thresh
 
 /**
  * A difference (challenger − champion) in the metric's unit: percentage points for rates and shares, the model's units
- * for an absolute error. Signed with a real minus sign.
+ * for an absolute error. Signed with a real minus sign; `compact` (axis ticks) drops trailing zeros.
  */
-export function formatDifference(metric: AbMetricKey, value: number): string {
+export function formatDifference(metric: AbMetricKey, value: number, { compact = false } = {}): string {
   const size = Math.abs(value);
   if (AB_METRICS[metric].kind === "mean")
     return `${sign(value)}${size.toLocaleString("en", { maximumSignificantDigits: 3 })}`;
-  return `${sign(value)}${(100 * size).toFixed(size !== 0 && size < 0.001 ? 3 : 2)} pts`;
+  const points = compact
+    ? (100 * size).toLocaleString("en", { maximumFractionDigits: 2 })
+    : (100 * size).toFixed(size !== 0 && size < 0.001 ? 3 : 2);
+  return `${sign(value)}${points} pts`;
 }
 
 /** A p-value as people read it: two significant digits, tiny ones as "< 0.0001". */

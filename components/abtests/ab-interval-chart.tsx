@@ -25,6 +25,7 @@ import {
   chartableMetrics,
   intervalChartRows,
   intervalChartSummary,
+  timeTick,
 } from "@/components/abtests/interval-chart-data";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -47,6 +48,7 @@ function IntervalPlot({
   const rows = useMemo(() => intervalChartRows(series), [series]);
   const name = (variantName: string) => armName(arms, variantName);
   const format = (value: number) => formatDifference(metric, value);
+  const span = rows.length > 1 ? rows.at(-1)!.at - rows[0]!.at : 0;
   return (
     <div role="img" aria-label={intervalChartSummary(metric, series, name)} className="h-64">
       <ResponsiveContainer width="100%" height="100%">
@@ -58,9 +60,13 @@ function IntervalPlot({
             scale="time"
             domain={["dataMin", "dataMax"]}
             fontSize={11}
-            tickFormatter={(at: number) => formatDateTime(new Date(at))}
+            tickFormatter={(at: number) => timeTick(at, span)}
           />
-          <YAxis fontSize={11} width={72} tickFormatter={format} />
+          <YAxis
+            fontSize={11}
+            width={64}
+            tickFormatter={(value: number) => formatDifference(metric, value, { compact: true })}
+          />
           <ReferenceLine y={0} stroke="#475569" strokeDasharray="4 2" />
           <Tooltip
             isAnimationActive={false}

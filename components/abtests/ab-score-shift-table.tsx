@@ -23,7 +23,7 @@ export function AbScoreShiftTable({ shifts, arms }: { shifts: AbScoreShift[]; ar
             "Challenger",
             { label: "PSI", numeric: true },
             { label: "Expected with no shift", numeric: true },
-            { label: "Rows (champion / challenger)", numeric: true },
+            { label: "Rows", numeric: true },
           ]}
         />
         <tbody className={t.body}>
@@ -45,6 +45,7 @@ export function AbScoreShiftTable({ shifts, arms }: { shifts: AbScoreShift[]; ar
               )}
               <td className={`${t.tdWrap} ${t.numeric}`}>
                 {formatCount(shift.controlRows)} / {formatCount(shift.treatmentRows)}
+                <span className="block text-xs text-slate-500">champion / challenger</span>
               </td>
             </tr>
           ))}

@@ -49,3 +49,21 @@ export function intervalChartSummary(
   });
   return `${AB_METRICS[metric].label}, challenger minus champion over time. ${parts.join("; ")}.`;
 }
+
+const DAY_MS = 86_400_000;
+const clock = new Intl.DateTimeFormat("en", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const day = new Intl.DateTimeFormat("en", { month: "short", day: "numeric" });
+const dayAndClock = new Intl.DateTimeFormat("en", {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** A time axis tick as short as the chart's span allows: the time of day within a day, the day beyond a week. */
+export function timeTick(at: number, spanMs: number): string {
+  const date = new Date(at);
+  if (spanMs <= DAY_MS) return clock.format(date);
+  return spanMs <= 7 * DAY_MS ? dayAndClock.format(date) : day.format(date);
+}

@@ -34,6 +34,9 @@ describe("formatDifference", () => {
     expect(formatDifference("error_rate", 0.0004)).toBe("+0.040 pts");
     expect(formatDifference("absolute_error", -1.5)).toBe("−1.5");
     expect(formatDifference("absolute_error", 0.12345)).toBe("+0.123");
+    // Axis ticks: no trailing zeros.
+    expect(formatDifference("accuracy", 0.3, { compact: true })).toBe("+30 pts");
+    expect(formatDifference("accuracy", -0.015, { compact: true })).toBe("−1.5 pts");
   });
 });
 

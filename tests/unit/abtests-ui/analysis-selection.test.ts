@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { AB_VERDICTS } from "@/contracts/abtest-analysis";
 import { armProgress } from "@/components/abtests/arm-progress";
 import { intervalBarGeometry, intervalExtent } from "@/components/abtests/interval-bar-geometry";
-import { chartableMetrics, intervalChartRows, intervalChartSummary } from "@/components/abtests/interval-chart-data";
+import {
+  chartableMetrics,
+  intervalChartRows,
+  intervalChartSummary,
+  timeTick,
+} from "@/components/abtests/interval-chart-data";
 import { armName, VERDICT_WORDS, verdictHeadline } from "@/components/abtests/ab-verdict-wording";
 import { analysis, comparison } from "@/tests/unit/abtests-ui/analysis-fixture";
 
@@ -150,5 +155,17 @@ describe("arm progress on the primary metric", () => {
       required: null,
       fraction: null,
     });
+  });
+});
+
+describe("time ticks", () => {
+  // Noon UTC: the same calendar day in any time zone the tests may run in.
+  const noon = Date.UTC(2026, 11, 3, 12, 0);
+  const HOUR = 3_600_000;
+
+  it("shows the time of day within a day, day and time within a week, the day beyond", () => {
+    expect(timeTick(noon, 6 * HOUR)).toMatch(/^\d\d:\d\d$/);
+    expect(timeTick(noon, 3 * 24 * HOUR)).toMatch(/^Dec 3, \d\d:\d\d$/);
+    expect(timeTick(noon, 30 * 24 * HOUR)).toBe("Dec 3");
   });
 });
