@@ -2,6 +2,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { AbTestView } from "@/components/abtests/ab-test-types";
+import { AbAnalysisSection } from "@/components/abtests/ab-analysis-section";
 import { AbArmsTable } from "@/components/abtests/ab-arms-table";
 import { AbComparisonsTable } from "@/components/abtests/ab-comparisons-table";
 import { AbLatencyTable } from "@/components/abtests/ab-latency-table";
@@ -150,5 +151,16 @@ describe("latency and shadow", () => {
       }),
     );
     expect(text(shadow)).toContain("v2 3.5 % of answers differ 400 120 ms between 100 ms and 250 ms");
+  });
+});
+
+describe("AbAnalysisSection before the first look", () => {
+  it("says when the first look comes", () => {
+    const html = renderToStaticMarkup(
+      createElement(AbAnalysisSection, { test: { arms, analysis: null } as unknown as AbTestView }),
+    );
+    expect(html).toContain('data-testid="ab-analysis-empty"');
+    expect(text(html)).toContain("The first look comes within a minute of the test starting");
+    expect(html).not.toContain("ab-verdicts");
   });
 });
