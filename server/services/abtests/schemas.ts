@@ -54,7 +54,9 @@ export const listAbTestsInput = z.object({
   limit: z.number().int().min(1).max(100).default(25),
 });
 
-export const abTestListOutput = z.object({ items: z.array(abTestOutput), nextCursor: z.string().nullable() });
+/** A test as the list shows it: everything but its analysis (a look can be large; the test's page reads it). */
+export const abTestSummaryOutput = abTestOutput.omit({ analysis: true });
+export const abTestListOutput = z.object({ items: z.array(abTestSummaryOutput), nextCursor: z.string().nullable() });
 
 export const abTestPreviewOutput = z.object({
   arms: z.array(abTestArmOutput.omit({ versionId: true, stoppedAt: true, stopReason: true })),

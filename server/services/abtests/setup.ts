@@ -23,7 +23,7 @@ import {
   type abTestOutput,
   type abTestPreviewOutput,
 } from "@/server/services/abtests/schemas";
-import { testInclude, testView } from "@/server/services/abtests/test-view";
+import { summaryView, testInclude, testView } from "@/server/services/abtests/test-view";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -234,11 +234,12 @@ export async function listAbTests(
       }),
     },
     include: testInclude,
+    omit: { analysis: true, evidence: true },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     cursor: cursor ? { id: cursor } : undefined,
     skip: cursor ? 1 : 0,
     take: limit + 1,
   });
-  const items = rows.slice(0, limit).map(testView);
+  const items = rows.slice(0, limit).map(summaryView);
   return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
 }

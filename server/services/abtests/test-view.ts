@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { abAnalysisSchema } from "@/contracts/abtest-analysis";
 import { abMetricRolesSchema, preRegistrationSchema } from "@/contracts/abtests";
 import type { Prisma } from "@/server/db/generated/client";
-import type { abTestOutput } from "@/server/services/abtests/schemas";
+import type { abTestOutput, abTestSummaryOutput } from "@/server/services/abtests/schemas";
 
 export const testInclude = {
   endpoint: { include: { model: { select: { id: true, name: true, teamId: true } } } },
@@ -47,4 +47,10 @@ export function testView(test: TestRow): z.infer<typeof abTestOutput> {
     analysis: abAnalysisSchema.safeParse(test.analysis).data ?? null,
     analyzedAt: test.analyzedAt,
   };
+}
+
+/** The list's view of a test, read without its analysis and evidence (omitted from the query). */
+export function summaryView(test: Omit<TestRow, "analysis" | "evidence">): z.infer<typeof abTestSummaryOutput> {
+  const { analysis: _analysis, ...summary } = testView({ ...test, analysis: null, evidence: null });
+  return summary;
 }
