@@ -179,6 +179,6 @@ test("a data scientist starts an A/B test, watches it fill, promotes the winner 
     .filter({ hasText: `fraud-detector-xgb v${challenger}` });
   await pending.getByTestId("reject-promotion").click();
   await page.getByLabel("Comment (optional)").fill("e2e: not this week");
-  await page.getByRole("button", { name: "Reject" }).click();
+  await page.getByTestId("decide-confirm").click();
   await expect(pending).toHaveCount(0);
 });
