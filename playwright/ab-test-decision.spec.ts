@@ -69,7 +69,8 @@ test("a data scientist starts an A/B test, watches it fill, promotes the winner 
   await page.getByLabel("Smallest effect worth detecting").fill("0.05");
   await page.getByLabel("Baseline rate (optional)").fill("0.8");
   await page.getByTestId("ab-test-submit").click();
-  await expect(page).toHaveURL(/\/ab-tests\/[^/]+$/);
+  await expect(page).toHaveURL(/\/ab-tests\/(?!new)[^/?]+$/);
+  await expect(page.getByTestId("ab-test-planned")).toBeVisible();
   const testUrl = page.url();
   const [{ id: testId, challenger } = { id: "", challenger: 0 }] = await query<{ id: string; challenger: number }>(
     `SELECT t.id, v.version AS challenger FROM "AbTest" t JOIN "AbTestArm" a ON a."testId" = t.id AND a.role = 'CHALLENGER'
