@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { errorMessage } from "@/lib/error-message";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { closeQueues } from "@/server/jobs/define-job";
 import { actingAs } from "@/server/services/context";
 import { MIN_BASELINE_UNITS } from "@/server/services/abtests/measured-baseline";
 import { startAbTest } from "@/server/services/abtests/lifecycle";
-import { createAbTest } from "@/server/services/abtests/setup";
+import { createAbTest, previewAbTest } from "@/server/services/abtests/setup";
 import { setLabelDelay } from "@/server/services/registry/label-delay";
 
 /**
@@ -25,7 +26,12 @@ const system = systemContextFromEnv();
 const database = system.db;
 const log = (message: string) => console.log(`[demo A/B test] ${message}`);
 
-/** Whether the champion serves staging alone and has the outcomes a measured baseline needs. */
+/** Outcomes of the champion before setting up: enough for a steady baseline, not just the minimum to measure one. */
+const BASELINE_OUTCOMES = Math.max(MIN_BASELINE_UNITS, 200);
+/** The effect worth detecting, at most half the way from the champion's accuracy to 100 %. */
+const MAX_MDE = 0.03;
+
+/** Whether the champion serves staging alone and has the outcomes for a steady measured baseline. */
 async function ready(): Promise<boolean> {
   const endpoint = await database.endpoint.findUnique({
     where: { name: ENDPOINT },
@@ -35,7 +41,7 @@ async function ready(): Promise<boolean> {
   const outcomes = await database.predictionOutcome.count({
     where: { endpointId: endpoint.id, source: "FEEDBACK", versionId: endpoint.variants[0]!.versionId },
   });
-  return outcomes >= MIN_BASELINE_UNITS;
+  return outcomes >= BASELINE_OUTCOMES;
 }
 
 async function main() {
@@ -65,15 +71,25 @@ async function main() {
     teamId: challenger.createdBy.teamId,
   });
   await setLabelDelay(scientist, MODEL, { labelDelayMinutes: LABEL_DELAY_MINUTES });
-  const test = await createAbTest(scientist, {
+  const setup = {
     endpointName: ENDPOINT,
     name: TEST_NAME,
-    assignment: "STICKY",
+    assignment: "STICKY" as const,
     championWeight: 50,
     challengers: [{ version: challenger.version, weight: 50 }],
-    preRegistration: { primaryMetric: "accuracy", mde: 0.03 },
-    secondary: ["precision", "recall", "score_shift", "cost_per_1k"],
-  });
+    secondary: ["precision" as const, "recall" as const, "score_shift" as const, "cost_per_1k" as const],
+  };
+  // The measured accuracy decides how large an improvement can be: the plan needs baseline + MDE below 100 %.
+  const baseline = await previewAbTest(scientist, {
+    ...setup,
+    preRegistration: { primaryMetric: "accuracy", mde: 0.001 },
+  })
+    .then((preview) => preview.preRegistration.baseline)
+    .catch((error: unknown) => errorMessage(error));
+  if (typeof baseline === "string") return log(`not set up: ${baseline}`);
+  const mde = Math.min(MAX_MDE, Math.floor((1 - baseline) * 500) / 1000);
+  if (!(mde > 0)) return log("not set up: the champion was right on every outcome, so no improvement can be tested");
+  const test = await createAbTest(scientist, { ...setup, preRegistration: { primaryMetric: "accuracy", mde } });
   await startAbTest(scientist, { testId: test.id, mode: "RUNNING" });
   log(`"${TEST_NAME}" set up and started on ${ENDPOINT} (v${challenger.version} challenges the champion)`);
 }
