@@ -25,7 +25,26 @@ export const AB_METRICS = {
     better: "higher",
     tasks: ["CLASSIFICATION"],
   },
-  absolute_error: { label: "Absolute error", kind: "mean", better: "lower", tasks: ["REGRESSION"] },
+  false_positive_rate: {
+    label: "Share of actual negatives flagged",
+    kind: "proportion",
+    better: "lower",
+    tasks: ["CLASSIFICATION"],
+  },
+  brier_score: {
+    label: "Brier score (error of the positive-class probability)",
+    kind: "mean",
+    better: "lower",
+    tasks: ["CLASSIFICATION"],
+    unit: "squared probability",
+  },
+  absolute_error: {
+    label: "Absolute error",
+    kind: "mean",
+    better: "lower",
+    tasks: ["REGRESSION"],
+    unit: "model's units",
+  },
   error_rate: { label: "Server-error rate", kind: "rate", better: "lower", tasks: "any" },
   latency_p95: { label: "Latency p95", kind: "quantile", better: "lower", tasks: "any" },
   latency_p99: { label: "Latency p99", kind: "quantile", better: "lower", tasks: "any" },
@@ -33,12 +52,17 @@ export const AB_METRICS = {
   score_shift: { label: "Score distribution shift (PSI)", kind: "shift", better: "lower", tasks: "any" },
 } as const satisfies Record<string, AbMetricDefinition>;
 
-type AbMetricDefinition = {
+export type AbMetricDefinition = {
   label: string;
   kind: "proportion" | "mean" | "rate" | "quantile" | "cost" | "shift";
   better: "higher" | "lower";
   tasks: readonly string[] | "any";
+  /** A mean metric's unit, as shown beside its values. */
+  unit?: string;
 };
+
+/** A metric's definition (the declared shape, so optional fields read as such). */
+export const abMetric = (key: AbMetricKey): AbMetricDefinition => AB_METRICS[key];
 
 export type AbMetricKey = keyof typeof AB_METRICS;
 export const AB_METRIC_KEYS = Object.keys(AB_METRICS) as [AbMetricKey, ...AbMetricKey[]];

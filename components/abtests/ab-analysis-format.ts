@@ -1,5 +1,5 @@
 import type { AbAnalysis, AbComparison, AbSrm } from "@/contracts/abtest-analysis";
-import { AB_METRICS, type AbMetricKey } from "@/contracts/abtests";
+import { AB_METRICS, abMetric, type AbMetricKey } from "@/contracts/abtests";
 
 const percent = (value: number, digits: number) => `${(100 * value).toFixed(digits)} %`;
 const sign = (value: number) => (value > 0 ? "+" : value < 0 ? "−" : "");
@@ -26,7 +26,10 @@ export function bucketText(lower: number | null, upper: number | null): string |
 export function formatArmValue(comparison: Pick<AbComparison, "metric" | "threshold">, value: number | null): string {
   if (value === null) return "—";
   const kind = AB_METRICS[comparison.metric].kind;
-  if (kind === "mean") return `${value.toLocaleString("en", { maximumSignificantDigits: 4 })} (model's units)`;
+  if (kind === "mean") {
+    const unit = abMetric(comparison.metric).unit;
+    return `${value.toLocaleString("en", { maximumSignificantDigits: 4 })}${unit ? ` (${unit})` : ""}`;
+  }
   const share = percent(value, value !== 0 && Math.abs(value) < 0.01 ? 2 : 1);
   if (kind === "quantile" && comparison.threshold)
     return `${share} of requests over ${formatSeconds(comparison.threshold.seconds)}`;

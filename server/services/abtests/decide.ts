@@ -83,13 +83,16 @@ function checkDecidable(test: LockedTest, input: DecideInput) {
   return arm;
 }
 
-/** A look just before deciding, so the evidence is the analysis as of the decision (a test never split has none). */
+/**
+ * A look just before deciding, every hour counted afresh from the prediction logs, so the evidence is the analysis as of
+ * the decision (a test never split has none).
+ */
 async function freshLook(ctx: ServiceContext, testId: string) {
   const test = await ctx.db.abTest.findUnique({
     where: { id: testId },
     select: { startedAt: true, pendingStatus: true },
   });
-  if (test?.startedAt && !test.pendingStatus) await analyzeTest(ctx, testId);
+  if (test?.startedAt && !test.pendingStatus) await analyzeTest(ctx, testId, { recount: true });
 }
 
 /**

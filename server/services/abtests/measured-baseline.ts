@@ -15,7 +15,8 @@ type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
 
 /**
  * One unit of a ground-truth metric in SQL: which outcome rows are its units (its denominator) and each one's value.
- * A precision unit is a positive prediction with a label, a recall unit an actual positive with a prediction.
+ * A precision unit is a positive prediction with a label, a recall unit an actual positive with a prediction, a
+ * false-positive-rate unit an actual negative with a prediction.
  */
 export function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql; value: Prisma.Sql } | undefined {
   switch (key) {
@@ -33,6 +34,17 @@ export function unitSql(key: AbMetricKey, positive: string): { where: Prisma.Sql
       return {
         where: Prisma.sql`"label" = ${positive} AND "predictedLabel" IS NOT NULL`,
         value: Prisma.sql`("predictedLabel" = ${positive})::int`,
+      };
+    case "false_positive_rate":
+      return {
+        where: Prisma.sql`"label" IS NOT NULL AND "label" <> ${positive} AND "predictedLabel" IS NOT NULL`,
+        value: Prisma.sql`("predictedLabel" = ${positive})::int`,
+      };
+    // The squared error of the score as the positive class's probability (a binary classifier's first output).
+    case "brier_score":
+      return {
+        where: Prisma.sql`"label" IS NOT NULL AND "score" IS NOT NULL`,
+        value: Prisma.sql`("score" - ("label" = ${positive})::int) ^ 2`,
       };
     case "absolute_error":
       return {

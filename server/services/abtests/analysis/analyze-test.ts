@@ -18,6 +18,8 @@ export type AnalyzeOptions = {
   at?: Date;
   /** How many times a look that lost the race to a concurrent one is computed again. */
   retries?: number;
+  /** Count every hour of the window again from the prediction logs (a decision's look), not only what changed. */
+  recount?: boolean;
 };
 
 async function loadTest(ctx: AnalyzeContext, testId: string) {
@@ -98,7 +100,8 @@ export async function analyzeTest(
   const start = (test.startedAt ?? test.shadowStartedAt)!;
   const end = new Date(Math.max(start.getTime(), Math.min((test.endedAt ?? at).getTime(), at.getTime())));
   const cutoff = new Date(Math.min(end.getTime(), at.getTime() - model.labelDelayMinutes * MINUTE_MS));
-  const outcomeScope = { endpointId: endpoint.id, variants, start, cutoff, model };
+  const { recount } = options;
+  const outcomeScope = { testId: test.id, now: at, endpointId: endpoint.id, variants, start, cutoff, model, recount };
   const captureScope = { endpointId: endpoint.id, champion: champion.variantName, start, end };
   const outcomeKeys = metrics.map((m) => m.key).filter((k) => ["proportion", "mean"].includes(AB_METRICS[k].kind));
 
@@ -106,7 +109,7 @@ export async function analyzeTest(
     readOutcomeMetrics(ctx, outcomeScope, outcomeKeys),
     readCapturedTraffic(
       ctx,
-      captureScope,
+      { ...captureScope, testId: test.id, now: at, recount },
       variants,
       metrics.some((m) => m.key === "score_shift"),
     ),

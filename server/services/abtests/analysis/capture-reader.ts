@@ -1,7 +1,24 @@
 import type { AbScoreShift, AbShadow } from "@/contracts/abtest-analysis";
 import { Prisma } from "@/server/db/generated/client";
+import type { Db } from "@/server/db/client";
 import { expectedPsiUnderNoDrift, populationStabilityIndex } from "@/server/services/drift/psi";
+import { rawRanges, wholeHours } from "@/server/services/abtests/analysis/slices/hours";
+import {
+  lockMark,
+  predictedWithin,
+  readSlices,
+  refreshSlices,
+  SLICE_TRANSACTION,
+  type SliceCounter,
+} from "@/server/services/abtests/analysis/slices/slice-store";
+import {
+  addCaptureSums,
+  NO_CAPTURES,
+  totalsByVariant,
+  type CaptureSums,
+} from "@/server/services/abtests/analysis/slices/sums";
 
+type Tx = Prisma.TransactionClient;
 type SqlReader = { db: Pick<Prisma.TransactionClient, "$queryRaw"> };
 
 /** Deciles of the champion's scores: the bins both arms' scores are counted in. */
@@ -19,60 +36,112 @@ export type CapturedTraffic = {
   scoreShift: AbScoreShift[];
 };
 
-/**
- * One pass over the window's captured predictions, in PostgreSQL: per arm the live predictions (shadow mirrors counted
- * apart)
- * (weighted by 1/captureProbability, so with a capture rate below 1 they estimate all predictions, at rate 1 they are
- * counts) and, when the test measures the score shift, the scores counted in bins at the champion's score deciles. The
- * shift of each challenger is the PSI of its bins against the champion's, shown with the PSI two same-distribution
- * samples of these sizes show on average, (B − 1)·(1/n + 1/m), as the drift domain shows it. Descriptive: no test.
- */
-export async function readCapturedTraffic(
-  ctx: SqlReader,
-  scope: CaptureScope,
-  variants: readonly string[],
-  withShift: boolean,
-): Promise<CapturedTraffic> {
-  const fractions = Array.from({ length: SHIFT_BINS - 1 }, (_, i) => (i + 1) / SHIFT_BINS);
-  const span = Prisma.sql`"endpointId" = ${scope.endpointId}
-    AND "predictedAt" >= ${scope.start} AND "predictedAt" <= ${scope.end}`;
-  const bin = withShift ? Prisma.sql`width_bucket("score", (SELECT e FROM edges))` : Prisma.sql`NULL::int`;
-  const rows = await ctx.db.$queryRaw<
-    Array<{ variantName: string; bin: number | null; rows: number; predictions: number; mirrors: number }>
-  >(Prisma.sql`
-    WITH edges AS (
-      SELECT percentile_disc(${fractions}::float8[]) WITHIN GROUP (ORDER BY "score") AS e
-      FROM (SELECT "score" FROM "CapturedPrediction"
-            WHERE ${span} AND "mirrorOf" IS NULL AND "variantName" = ${scope.champion} AND "score" IS NOT NULL
-              AND ${withShift}
-            LIMIT ${EDGE_SAMPLE}) AS sample
-    )
-    SELECT "variantName", ${bin} AS bin,
-      count("score") FILTER (WHERE "mirrorOf" IS NULL)::int AS rows,
-      coalesce(sum(1.0 / "captureProbability") FILTER (WHERE "mirrorOf" IS NULL), 0)::float8 AS predictions,
-      count(*) FILTER (WHERE "mirrorOf" IS NOT NULL)::int AS mirrors
+/** The look's time; with `recount`, every hour is counted again, not only what changed. */
+type SliceScope = { testId: string; now: Date; recount?: boolean };
+type CaptureRead = CaptureScope & SliceScope & { variants: readonly string[]; withShift: boolean };
+
+/** Per arm: weighted live predictions, scored live rows per bin of `edges` (none without edges), mirrored rows. */
+function sumColumns(edges: readonly number[]): Prisma.Sql {
+  const bins =
+    edges.length > 0
+      ? Prisma.sql`ARRAY[${Prisma.join(
+          Array.from({ length: edges.length + 1 }, (_, bin) => Prisma.sql`count(*) FILTER (WHERE bucket = ${bin})`),
+        )}]::int[]`
+      : Prisma.sql`'{}'::int[]`;
+  return Prisma.sql`
+    coalesce(sum(1.0 / "captureProbability") FILTER (WHERE "mirrorOf" IS NULL), 0)::float8 AS weighted,
+    ${bins} AS bins,
+    count(*) FILTER (WHERE "mirrorOf" IS NOT NULL)::int AS mirrors`;
+}
+
+/** The window's captured rows of the test's arms, each with its score's bin (live scored rows only). */
+function capturedRows(scope: CaptureRead, edges: readonly number[], within: Prisma.Sql): Prisma.Sql {
+  const bucket =
+    edges.length > 0
+      ? Prisma.sql`CASE WHEN "mirrorOf" IS NULL AND "score" IS NOT NULL THEN width_bucket("score", ${edges}::float8[]) END`
+      : Prisma.sql`NULL::int`;
+  return Prisma.sql`(SELECT "predictedAt", "variantName", "captureProbability", "mirrorOf", ${bucket} AS bucket
     FROM "CapturedPrediction"
-    WHERE ${span} AND "variantName" IN (${Prisma.join(variants)})
-    GROUP BY 1, 2`);
-  const predictions = new Map<string, number>();
-  const mirrored = new Set<string>();
-  for (const row of rows) {
-    predictions.set(row.variantName, (predictions.get(row.variantName) ?? 0) + row.predictions);
-    if (row.mirrors > 0) mirrored.add(row.variantName);
-  }
-  if (!withShift) return { predictions, mirrored, scoreShift: [] };
-  const counts = (variant: string) => {
-    const bins = new Array<number>(SHIFT_BINS).fill(0);
-    for (const row of rows)
-      if (row.variantName === variant && row.bin !== null) bins[row.bin] = (bins[row.bin] ?? 0) + row.rows;
-    return bins;
+    WHERE "endpointId" = ${scope.endpointId} AND "variantName" IN (${Prisma.join(scope.variants)}) AND ${within}) AS c`;
+}
+
+function captureCounter(scope: CaptureRead, edges: readonly number[]): SliceCounter {
+  return {
+    kind: "CAPTURE",
+    count: (tx, testId, within) =>
+      tx.$executeRaw`
+      INSERT INTO "AbTestSlice" ("testId", "kind", "hour", "variantName", "units", "sums", "squares", "weighted", "bins",
+        "mirrors")
+      SELECT ${testId}, 'CAPTURE', date_trunc('hour', "predictedAt"), "variantName", '{}', '{}', '{}', ${sumColumns(edges)}
+      FROM ${capturedRows(scope, edges, within)}
+      GROUP BY 3, 4`.then(() => undefined),
+    changedHours: async (tx, since, span) => {
+      const rows = await tx.$queryRaw<Array<{ hour: Date }>>`
+        SELECT DISTINCT date_trunc('hour', "predictedAt") AS hour FROM "CapturedPrediction"
+        WHERE "endpointId" = ${scope.endpointId} AND "loadedAt" >= ${since}
+          AND "predictedAt" >= ${span.firstHour} AND "predictedAt" < ${span.throughHour}`;
+      return rows.map((row) => row.hour);
+    },
   };
-  const control = counts(scope.champion);
+}
+
+/** Bin edges at the deciles of (up to EDGE_SAMPLE of) the champion's live scores in the window; none without scores. */
+async function readEdges(tx: Tx, scope: CaptureRead): Promise<{ edges: number[]; sample: number }> {
+  const fractions = Array.from({ length: SHIFT_BINS - 1 }, (_, i) => (i + 1) / SHIFT_BINS);
+  const [row] = await tx.$queryRaw<Array<{ edges: number[] | null; sample: number }>>`
+    SELECT percentile_disc(${fractions}::float8[]) WITHIN GROUP (ORDER BY "score") AS edges, count(*)::int AS sample
+    FROM (SELECT "score" FROM "CapturedPrediction"
+          WHERE "endpointId" = ${scope.endpointId} AND "predictedAt" >= ${scope.start} AND "predictedAt" <= ${scope.end}
+            AND "mirrorOf" IS NULL AND "variantName" = ${scope.champion} AND "score" IS NOT NULL
+          LIMIT ${EDGE_SAMPLE}) AS sample`;
+  return { edges: row?.edges ?? [], sample: row?.sample ?? 0 };
+}
+
+/**
+ * Each arm's captured sums over [start, end] in one transaction: whole hours from the test's slices (counted again
+ * where rows were loaded since), the ragged ends from the prediction log. The score bins' edges are frozen on the
+ * slice mark once EDGE_SAMPLE champion scores gave them; until then each look takes them afresh and counts again.
+ */
+async function sumsByVariant(tx: Tx, scope: CaptureRead) {
+  const span = wholeHours(scope.start, scope.end);
+  const mark = span ? await lockMark(tx, scope.testId, "CAPTURE", span) : null;
+  const frozen = mark !== null && scope.withShift && mark.edgeSample >= EDGE_SAMPLE;
+  const { edges, sample } = !scope.withShift
+    ? { edges: [], sample: 0 }
+    : frozen
+      ? { edges: mark.edges, sample: mark.edgeSample }
+      : await readEdges(tx, scope);
+  const rows: Array<{ variantName: string } & CaptureSums> = [];
+  if (span && mark) {
+    const restart = scope.recount === true || mark.edges.join() !== edges.join();
+    await refreshSlices(tx, scope.testId, captureCounter(scope, edges), span, mark, {
+      restart,
+      now: scope.now,
+      fields: { metrics: [], edges, edgeSample: sample },
+    });
+    rows.push(...(await readSlices(tx, scope.testId, "CAPTURE", span)));
+  }
+  const within = predictedWithin(rawRanges(scope.start, scope.end, span));
+  rows.push(
+    ...(await tx.$queryRaw<Array<{ variantName: string } & CaptureSums>>`
+      SELECT "variantName", ${sumColumns(edges)}
+      FROM ${capturedRows(scope, edges, within)}
+      GROUP BY 1`),
+  );
+  return totalsByVariant(rows, addCaptureSums, NO_CAPTURES);
+}
+
+function scoreShift(totals: Map<string, CaptureSums>, scope: CaptureRead): AbScoreShift[] {
+  const binsOf = (variant: string) => {
+    const bins = totals.get(variant)?.bins ?? [];
+    return Array.from({ length: SHIFT_BINS }, (_, i) => bins[i] ?? 0);
+  };
+  const control = binsOf(scope.champion);
   const controlRows = control.reduce((a, b) => a + b, 0);
-  const scoreShift = variants
+  return scope.variants
     .filter((v) => v !== scope.champion)
     .map((variantName) => {
-      const treatment = counts(variantName);
+      const treatment = binsOf(variantName);
       const treatmentRows = treatment.reduce((a, b) => a + b, 0);
       const base = { variantName, bins: SHIFT_BINS, controlRows, treatmentRows };
       if (controlRows === 0 || treatmentRows === 0)
@@ -92,7 +161,26 @@ export async function readCapturedTraffic(
         note: null,
       };
     });
-  return { predictions, mirrored, scoreShift };
+}
+
+/**
+ * The window's captured predictions per arm, summed in PostgreSQL: the live predictions (shadow mirrors counted apart)
+ * (weighted by 1/captureProbability, so with a capture rate below 1 they estimate all predictions, at rate 1 they are
+ * counts) and, when the test measures the score shift, the scores counted in bins at the champion's score deciles. The
+ * shift of each challenger is the PSI of its bins against the champion's, shown with the PSI two same-distribution
+ * samples of these sizes show on average, (B − 1)·(1/n + 1/m), as the drift domain shows it. Descriptive: no test.
+ */
+export async function readCapturedTraffic(
+  ctx: { db: Db },
+  scope: CaptureScope & SliceScope,
+  variants: readonly string[],
+  withShift: boolean,
+): Promise<CapturedTraffic> {
+  const read: CaptureRead = { ...scope, variants, withShift };
+  const totals = await ctx.db.$transaction((tx) => sumsByVariant(tx, read), SLICE_TRANSACTION);
+  const predictions = new Map([...totals].map(([variantName, sums]) => [variantName, sums.weighted]));
+  const mirrored = new Set([...totals].flatMap(([variantName, sums]) => (sums.mirrors > 0 ? [variantName] : [])));
+  return { predictions, mirrored, scoreShift: withShift ? scoreShift(totals, read) : [] };
 }
 
 /**
