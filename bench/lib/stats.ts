@@ -7,11 +7,24 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.max(0, index)] ?? NaN;
 }
 
-/** Runs `fn` `warmup` times unmeasured, then `samples` times, and returns latency percentiles in ms. */
-export async function measure(name: string, fn: () => Promise<unknown>, samples = 50, warmup = 5): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
+/**
+ * Runs `fn` `warmup` times unmeasured, then `samples` times, and returns latency percentiles in ms. `before` runs
+ * (unmeasured) before each call.
+ */
+export async function measure(
+  name: string,
+  fn: () => Promise<unknown>,
+  samples = 50,
+  warmup = 5,
+  { before }: { before?: () => Promise<unknown> } = {},
+): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) {
+    await before?.();
+    await fn();
+  }
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
+    await before?.();
     const start = performance.now();
     await fn();
     times.push(performance.now() - start);

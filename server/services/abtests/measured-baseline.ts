@@ -86,11 +86,15 @@ export async function measuredBaseline(
   return usable ? { baseline, units: row.units } : undefined;
 }
 
+/** The shortest span traffic is measured over: a rate read from seconds of traffic would be noise. */
+const MIN_TRAFFIC_SPAN_MS = 10 * 60_000;
+
 /**
  * Units a day over the last TRAFFIC_WINDOW_DAYS, the units the analysis will have: for a ground-truth metric, the
  * metric's units among feedback outcomes (a precision unit is a positive prediction with an outcome); for the error
  * rate, requests — captured first rows weighted by the inverse of their capture probability (0 with capture off:
- * the duration is then unknown).
+ * the duration is then unknown). Divided by the span since the first unit in the window (at least 10 minutes), so an
+ * endpoint serving for an hour is not read as a seventh of its rate.
  */
 export async function unitsPerDay(
   ctx: SqlReader,
@@ -102,13 +106,16 @@ export async function unitsPerDay(
   const since = new Date(now.getTime() - TRAFFIC_WINDOW_DAYS * DAY_MS);
   const unit = unitSql(key, positiveOf(model));
   const [row] = unit
-    ? await ctx.db.$queryRaw<Array<{ units: number }>>(Prisma.sql`
-        SELECT count(*)::float8 AS units FROM "PredictionOutcome"
+    ? await ctx.db.$queryRaw<Array<{ units: number; first: Date | null }>>(Prisma.sql`
+        SELECT count(*)::float8 AS units, min("predictedAt") AS first FROM "PredictionOutcome"
         WHERE "endpointId" = ${endpointId} AND "source" = 'FEEDBACK' AND "predictedAt" >= ${since}
           AND "predictedAt" <= ${now} AND ${unit.where}`)
-    : await ctx.db.$queryRaw<Array<{ units: number }>>(Prisma.sql`
-        SELECT coalesce(sum(1.0 / "captureProbability"), 0)::float8 AS units FROM "CapturedPrediction"
+    : await ctx.db.$queryRaw<Array<{ units: number; first: Date | null }>>(Prisma.sql`
+        SELECT coalesce(sum(1.0 / "captureProbability"), 0)::float8 AS units, min("predictedAt") AS first
+        FROM "CapturedPrediction"
         WHERE "endpointId" = ${endpointId} AND "predictedAt" >= ${since} AND "predictedAt" <= ${now}
           AND "rowIndex" = 0 AND "mirrorOf" IS NULL`);
-  return (row?.units ?? 0) / TRAFFIC_WINDOW_DAYS;
+  if (!row?.first || !(row.units > 0)) return 0;
+  const span = Math.max(MIN_TRAFFIC_SPAN_MS, now.getTime() - row.first.getTime());
+  return (row.units * DAY_MS) / span;
 }

@@ -21,7 +21,7 @@ async function auditCount(entityId?: string) {
 }
 
 describe("A/B test setup", () => {
-  it("pre-registers from the champion's measured ground truth and the last week's outcome traffic", async () => {
+  it("pre-registers from the champion's measured ground truth and its outcome traffic since the first", async () => {
     const { owner, endpoint, model, versions } = await givenServedModel("AB team", 700);
     // Reviewed labels of stratified samples (all wrong here) are left out of the baseline and the traffic.
     await db().predictionOutcome.createMany({
@@ -57,8 +57,9 @@ describe("A/B test setup", () => {
       [`${model.name}-v1`]: expected.control,
       [`${model.name}-v2`]: expected.treatment,
     });
-    expect(plan.unitsPerDay).toBeCloseTo(100, 6);
-    expect(plan.expectedDays).toBeCloseTo(Math.round((expected.treatment / 50) * 10) / 10, 6);
+    // 700 outcomes over the 4 days and a minute since the first (served-model.ts), not over the whole week.
+    expect(plan.unitsPerDay).toBeCloseTo((700 * DAY_MS) / (4 * DAY_MS + 60_000), 0);
+    expect(plan.expectedDays).toBeCloseTo(Math.round((expected.treatment / (plan.unitsPerDay / 2)) * 10) / 10, 6);
     expect(test.metrics).toEqual([
       { key: "error_rate", role: "GUARDRAIL" },
       { key: "latency_p99", role: "GUARDRAIL" },
