@@ -60,10 +60,6 @@ async function checkEndpointFree(tx: Prisma.TransactionClient, test: LockedTest)
     );
 }
 
-function statusWords(status: AbTestStatus) {
-  return status.toLowerCase();
-}
-
 /**
  * Starts a test: its traffic moves to SHADOW (challengers mirrored, answers dropped) or RUNNING (split by the plan),
  * done by the abtest-traffic job. The pre-registration is fixed from here on. Audited.
@@ -77,9 +73,9 @@ export async function startAbTest(
     .$transaction(async (tx) => {
       const test = await lockTest(tx, input.testId);
       if (test.pendingStatus)
-        throw conflict(`The test's traffic is moving to ${statusWords(test.pendingStatus)}: wait until it settles`);
+        throw conflict(`The test's traffic is moving to ${test.pendingStatus.toLowerCase()}: wait until it settles`);
       if (!STARTS[input.mode].includes(test.status))
-        throw conflict(`A ${statusWords(test.status)} test cannot move to ${statusWords(input.mode)}`);
+        throw conflict(`A ${test.status.toLowerCase()} test cannot move to ${input.mode.toLowerCase()}`);
       await checkEndpointFree(tx, test);
       const updated = await tx.abTest.update({
         where: { id: test.id },
