@@ -9,8 +9,6 @@ import { RUNTIME_URL } from "@/playwright/support/traffic";
 // ground truth through the runtime and the feedback API as the DEMO generator sends them, the worker's looks filling
 // the page, then "promote the winner" into a production approval that carries the test's evidence; a manager of
 // another team reads the same page without its controls. The test ends concluded, the champion serving alone again.
-// It runs after the promotion specs (files run in name order, one worker): its production promotion of the fraud model
-// starts a golden-set gate evaluation, and promotion-gate.spec reads that model's page as having none yet.
 const ENDPOINT = "fraud-detector-xgb-production-local";
 
 async function feedbackToken(page: Page) {

@@ -3,9 +3,10 @@ import { decideAbTestInput } from "@/contracts/abtests";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import type { Prisma } from "@/server/db/generated/client";
 import type { AbTestStatus } from "@/server/db/generated/enums";
-import { badRequest, conflict, notFound } from "@/server/errors";
+import { badRequest, conflict } from "@/server/errors";
 import { enqueueAbTestTraffic } from "@/server/jobs/abtest-traffic";
 import type { abTestOutput } from "@/server/services/abtests/schemas";
+import { lockTest, type LockedTest } from "@/server/services/abtests/lifecycle";
 import { testInclude, testView } from "@/server/services/abtests/test-view";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
@@ -19,19 +20,6 @@ type DecideInput = z.infer<typeof decideAbTestInput>;
 const DECIDABLE: readonly AbTestStatus[] = ["RUNNING", "STOPPED"];
 
 const DEFAULT_STRATEGY = rolloutStrategySchema.parse({ kind: "canary", canaryPercent: 10, bakeSeconds: 300 });
-
-async function lockedTest(tx: Prisma.TransactionClient, testId: string) {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "AbTest" WHERE id = ${testId} FOR UPDATE`;
-  if (!row) throw notFound("A/B test");
-  return tx.abTest.findUniqueOrThrow({
-    where: { id: testId },
-    include: {
-      arms: { include: { version: { select: { version: true } } } },
-      endpoint: { include: { model: { select: { name: true } } } },
-    },
-  });
-}
-type LockedTest = Awaited<ReturnType<typeof lockedTest>>;
 
 /**
  * The evidence a decision was taken on, frozen with it: the test's latest analysis (every metric, interval, p-value,
@@ -108,7 +96,7 @@ export async function decideAbTest(
   await freshLook(ctx, input.testId);
   const now = ctx.clock();
   const result = await ctx.db.$transaction(async (tx) => {
-    const test = await lockedTest(tx, input.testId);
+    const test = await lockTest(tx, input.testId);
     checkDecidable(test, input);
     const decider = await tx.user.findUniqueOrThrow({
       where: { id: ctx.actor.userId },

@@ -20,21 +20,28 @@ const STARTS: Record<"SHADOW" | "RUNNING", readonly AbTestStatus[]> = {
   RUNNING: ["PLANNED", "SHADOW"],
 };
 
-/** Locks the test's row for the transaction (two people pressing start and stop are served one after the other). */
-async function lockTest(tx: Prisma.TransactionClient, testId: string) {
+/** What a locked test is loaded with: its arms (with their versions' numbers) and its endpoint (with the model's name). */
+const lockedInclude = {
+  arms: { include: { version: { select: { version: true } } } },
+  endpoint: { include: { model: { select: { name: true } } } },
+} as const satisfies Prisma.AbTestInclude;
+export type LockedTest = Prisma.AbTestGetPayload<{ include: typeof lockedInclude }>;
+
+/**
+ * Locks the test's row for the transaction and loads it (two people pressing start, stop or decide are served one
+ * after the other).
+ */
+export async function lockTest(tx: Prisma.TransactionClient, testId: string): Promise<LockedTest> {
   const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "AbTest" WHERE id = ${testId} FOR UPDATE`;
   if (!row) throw notFound("A/B test");
-  return tx.abTest.findUniqueOrThrow({
-    where: { id: testId },
-    include: { arms: true, endpoint: { include: { variants: true } } },
-  });
+  return tx.abTest.findUniqueOrThrow({ where: { id: testId }, include: lockedInclude });
 }
 
 /**
  * Checks, with the endpoint's row locked (a promotion queued at the same moment waits for this transaction and then
  * sees the test), that nothing else moves the endpoint's traffic and that the champion still serves it alone.
  */
-async function checkEndpointFree(tx: Prisma.TransactionClient, test: Awaited<ReturnType<typeof lockTest>>) {
+async function checkEndpointFree(tx: Prisma.TransactionClient, test: LockedTest) {
   await tx.$queryRaw`SELECT id FROM "Endpoint" WHERE id = ${test.endpointId} FOR UPDATE`;
   const deployment = await tx.deployment.findFirst({
     where: { endpointId: test.endpointId, status: { in: [...DEPLOYMENT_ACTIVE_STATUSES] } },
@@ -53,10 +60,6 @@ async function checkEndpointFree(tx: Prisma.TransactionClient, test: Awaited<Ret
     );
 }
 
-function statusWords(status: AbTestStatus) {
-  return status.toLowerCase();
-}
-
 /**
  * Starts a test: its traffic moves to SHADOW (challengers mirrored, answers dropped) or RUNNING (split by the plan),
  * done by the abtest-traffic job. The pre-registration is fixed from here on. Audited.
@@ -70,9 +73,9 @@ export async function startAbTest(
     .$transaction(async (tx) => {
       const test = await lockTest(tx, input.testId);
       if (test.pendingStatus)
-        throw conflict(`The test's traffic is moving to ${statusWords(test.pendingStatus)}: wait until it settles`);
+        throw conflict(`The test's traffic is moving to ${test.pendingStatus.toLowerCase()}: wait until it settles`);
       if (!STARTS[input.mode].includes(test.status))
-        throw conflict(`A ${statusWords(test.status)} test cannot move to ${statusWords(input.mode)}`);
+        throw conflict(`A ${test.status.toLowerCase()} test cannot move to ${input.mode.toLowerCase()}`);
       await checkEndpointFree(tx, test);
       const updated = await tx.abTest.update({
         where: { id: test.id },

@@ -30,6 +30,7 @@ import {
 } from "@/server/services/deployments/deployment-run";
 import { DEFAULT_GUARDRAILS, guardrailBreach } from "@/server/services/deployments/guardrails";
 import { capturePriorState, priorStateSchema, type PriorState } from "@/server/services/deployments/prior-state";
+import { waitHealthy } from "@/server/services/deployments/wait-healthy";
 import { rollBackDeployment } from "@/server/services/deployments/roll-back";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
 import { moveAliasForRelease } from "@/server/services/registry/set-alias";
@@ -187,17 +188,6 @@ type Rollout = {
   candidate: (weight: number, sizing?: { instanceType: string; instanceCount: number }) => EndpointSpec["variants"][0];
 };
 
-async function waitHealthy(target: DeploymentTarget, endpointName: string, signal: AbortSignal) {
-  const state = await target.waitUntilSettled(endpointName, { timeoutMs: target.settleTimeoutMs, signal });
-  if (state.failureReason)
-    throw new DeploymentFailure(`The ${target.kind} target rolled the update back: ${state.failureReason}`);
-  if (state.status !== "healthy")
-    throw new DeploymentFailure(
-      `Endpoint did not become healthy: ${state.status}${state.message ? ` (${state.message})` : ""}`,
-    );
-  return { status: state.status };
-}
-
 /** One apply carries the whole blue/green shift; the target bakes, watches its alarms and rolls back by itself. */
 async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime: DeploymentRuntime, rollout: Rollout) {
   const { target, prior, steps, signal, candidate } = rollout;
@@ -214,7 +204,7 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
     );
     return { variants: [spec.variantName] };
   });
-  await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
+  await steps("wait-healthy", async () => ({ status: (await waitHealthy(target, endpoint.name, signal)).status }));
   await verifyNativeRollout(database, deployment, rollout, runtime);
   await steps("finalize", async () => {
     await recordVariants(database, endpoint.id, [
@@ -313,7 +303,7 @@ async function stepwiseRollout(
     return { variants: [...incumbents.map((v) => v.variantName), candidateName] };
   });
 
-  await steps("wait-healthy", () => waitHealthy(target, endpoint.name, signal));
+  await steps("wait-healthy", async () => ({ status: (await waitHealthy(target, endpoint.name, signal)).status }));
 
   const plan = rolloutSteps(rollout.strategy);
   for (const [index, step] of plan.entries()) {

@@ -8,6 +8,7 @@ import { analyzeTest } from "@/server/services/abtests/analysis/analyze-test";
 import { planTest } from "@/server/services/abtests/pre-registration";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { givenUser } from "@/tests/integration/fixtures";
+import { ENTERED_ACCURACY_PLAN } from "@/tests/integration/support/entered-plan";
 import { givenCapturedPredictions } from "@/tests/integration/support/captured-predictions";
 import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 import { startPrometheus, type RunningPrometheus } from "@/tests/integration/support/prometheus-process";
@@ -101,15 +102,7 @@ async function givenRunningTest(endpointName = ENDPOINT) {
     data: { name: endpointName, modelId: model.id, environment: "STAGING", target: "LOCAL", sloP99Ms: 100 },
   });
   const plan = planTest(
-    {
-      primaryMetric: "accuracy",
-      mde: 0.05,
-      alpha: 0.05,
-      power: 0.8,
-      baseline: 0.8,
-      baselineSource: "entered",
-      baselineUnits: 0,
-    },
+    ENTERED_ACCURACY_PLAN,
     [
       { variantName: CHAMPION, weight: 50, champion: true },
       { variantName: CHALLENGER, weight: 50, champion: false },

@@ -44,20 +44,13 @@ const productionOf = async (modelName: string) =>
     })
   )?.version.version ?? null;
 
-/** A second version that served after the first, so the endpoint has something to roll back to. */
+/**
+ * The world's version 2 (its planned test's challenger) released after the first, so the endpoint has something to
+ * roll back to.
+ */
 async function givenSecondRelease(team: TeamWorld) {
   const model = await db().registeredModel.findUniqueOrThrow({ where: { name: team.modelName } });
-  const v1 = await db().modelVersion.findFirstOrThrow({ where: { modelId: model.id, version: 1 } });
-  const v2 = await db().modelVersion.create({
-    data: {
-      modelId: model.id,
-      version: 2,
-      format: "ONNX",
-      artifactId: v1.artifactId,
-      createdById: team.requester.userId,
-    },
-  });
-  await db().registeredModel.update({ where: { id: model.id }, data: { latestVersion: 2 } });
+  const v2 = await db().modelVersion.findFirstOrThrow({ where: { modelId: model.id, version: 2 } });
   const promotion = await db().promotion.create({
     data: {
       versionId: v2.id,

@@ -4,6 +4,9 @@ import { TOKEN_SCOPES } from "@/contracts/token-scopes";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { hashToken } from "@/server/services/admin/api-tokens";
+import { planTest } from "@/server/services/abtests/pre-registration";
+import { versionVariantName } from "@/server/integrations/targets/variant-name";
+import { ENTERED_ACCURACY_PLAN } from "@/tests/integration/support/entered-plan";
 import { onnxModel } from "@/tests/integration/support/model-artifacts";
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
@@ -28,7 +31,7 @@ export type TeamWorld = {
   /** A production promotion waiting for approval, requested by someone else of the team. */
   promotionId: string;
   alertId: string;
-  /** A planned A/B test on the endpoint (its champion arm only: starting it is refused, stopping it is not). */
+  /** A planned A/B test on the endpoint, version 2 against version 1 (starting it is refused, stopping it is not). */
   abTestId: string;
   /** A label queue of the model (overlap 2), an item waiting for labels and one (labelled by others) for review. */
   labelQueueId: string;
@@ -106,7 +109,32 @@ async function givenModelWithEndpoint(teamId: string, userId: string, artifactId
   return { model, version, endpoint };
 }
 
-function givenPlannedAbTest(endpointId: string, championId: string, createdById: string) {
+/** A planned test of the model's version 2 against version 1, pre-registered by the same planning as a real set-up. */
+async function givenPlannedAbTest(
+  model: { id: string; name: string },
+  endpointId: string,
+  champion: { id: string; artifactId: string | null },
+  createdById: string,
+) {
+  const challenger = await db().modelVersion.create({
+    data: { modelId: model.id, version: 2, format: "ONNX", artifactId: champion.artifactId, createdById },
+  });
+  await db().registeredModel.update({ where: { id: model.id }, data: { latestVersion: 2 } });
+  const arms = [
+    { versionId: champion.id, role: "CHAMPION" as const, variantName: "champion", weight: 50 },
+    {
+      versionId: challenger.id,
+      role: "CHALLENGER" as const,
+      variantName: versionVariantName(model.name, challenger.version),
+      weight: 50,
+    },
+  ];
+  const preRegistration = planTest(
+    ENTERED_ACCURACY_PLAN,
+    arms.map((arm) => ({ variantName: arm.variantName, weight: arm.weight, champion: arm.role === "CHAMPION" })),
+    0,
+    new Date(),
+  );
   return db().abTest.create({
     data: {
       name: unique("matrix-ab"),
@@ -114,22 +142,8 @@ function givenPlannedAbTest(endpointId: string, championId: string, createdById:
       assignment: "REQUEST",
       salt: unique("salt"),
       createdById,
-      preRegistration: {
-        primaryMetric: "accuracy",
-        mde: 0.05,
-        alpha: 0.05,
-        power: 0.8,
-        baseline: 0.8,
-        baselineSource: "entered",
-        baselineUnits: 0,
-        design: "msprt",
-        comparisonAlpha: 0.05,
-        requiredPerArm: { champion: 1000 },
-        unitsPerDay: 0,
-        expectedDays: null,
-        writtenAt: new Date().toISOString(),
-      },
-      arms: { create: [{ versionId: championId, role: "CHAMPION", variantName: "champion", weight: 100 }] },
+      preRegistration,
+      arms: { create: arms },
     },
   });
 }
@@ -221,7 +235,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
       teamId: team.id,
     },
   });
-  const abTest = await givenPlannedAbTest(endpoint.id, version.id, requester.id);
+  const abTest = await givenPlannedAbTest(model, endpoint.id, version, requester.id);
   const { labelQueueId, spareQueueId, labelItemId, reviewItemId } = await givenLabelQueue(
     model.id,
     endpoint.id,

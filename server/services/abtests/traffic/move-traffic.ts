@@ -1,5 +1,6 @@
 import type { DeploymentTarget, EndpointSpec, EndpointState } from "@/server/integrations/targets/deployment-target";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+import { waitHealthy } from "@/server/services/deployments/wait-healthy";
 import type { Fence } from "@/server/db/row-lease";
 import {
   championOnlyWeights,
@@ -43,7 +44,7 @@ export async function moveTraffic(move: TrafficMove): Promise<EndpointState> {
     await fence();
     await target.apply(move.spec);
     await fence();
-    state = await settled(target, endpointName, move.signal);
+    state = await waitHealthy(target, endpointName, move.signal);
     if (!servesVariantSet(state, desired))
       throw new DeploymentFailure(
         `The ${target.kind} target serves ${describeVariants(state)} after the update, not ${desired.variants.map((v) => v.variantName).join(", ")}`,
@@ -53,17 +54,6 @@ export async function moveTraffic(move: TrafficMove): Promise<EndpointState> {
     await fence();
     state = await target.setWeights(endpointName, liveWeights(desired.variants));
   }
-  return state;
-}
-
-async function settled(target: DeploymentTarget, endpointName: string, signal: AbortSignal) {
-  const state = await target.waitUntilSettled(endpointName, { timeoutMs: target.settleTimeoutMs, signal });
-  if (state.failureReason)
-    throw new DeploymentFailure(`The ${target.kind} target rolled the update back: ${state.failureReason}`);
-  if (state.status !== "healthy")
-    throw new DeploymentFailure(
-      `The endpoint did not settle: ${state.status}${state.message ? ` (${state.message})` : ""}`,
-    );
   return state;
 }
 
