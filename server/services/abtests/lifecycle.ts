@@ -3,7 +3,7 @@ import { startAbTestInput, stopAbTestInput } from "@/contracts/abtests";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
 import type { Prisma } from "@/server/db/generated/client";
 import type { AbTestStatus } from "@/server/db/generated/enums";
-import { conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
 import { enqueueAbTestTraffic } from "@/server/jobs/abtest-traffic";
 import type { abTestOutput } from "@/server/services/abtests/schemas";
 import { testInclude, testView } from "@/server/services/abtests/test-view";
@@ -60,6 +60,15 @@ async function checkEndpointFree(tx: Prisma.TransactionClient, test: LockedTest)
     );
 }
 
+/** SageMaker runs one shadow variant beside one production variant: refused here rather than by the target later. */
+function checkTargetCanShadow(test: LockedTest, mode: "SHADOW" | "RUNNING") {
+  const challengers = test.arms.filter((arm) => arm.role === "CHALLENGER").length;
+  if (mode === "SHADOW" && test.endpoint.target === "SAGEMAKER" && challengers > 1)
+    throw badRequest(
+      "SageMaker mirrors traffic to one shadow variant only: this test has several challengers, so start the split directly or set up a test per challenger",
+    );
+}
+
 /**
  * Starts a test: its traffic moves to SHADOW (challengers mirrored, answers dropped) or RUNNING (split by the plan),
  * done by the abtest-traffic job. The pre-registration is fixed from here on. Audited.
@@ -76,6 +85,7 @@ export async function startAbTest(
         throw conflict(`The test's traffic is moving to ${test.pendingStatus.toLowerCase()}: wait until it settles`);
       if (!STARTS[input.mode].includes(test.status))
         throw conflict(`A ${test.status.toLowerCase()} test cannot move to ${input.mode.toLowerCase()}`);
+      checkTargetCanShadow(test, input.mode);
       await checkEndpointFree(tx, test);
       const updated = await tx.abTest.update({
         where: { id: test.id },

@@ -199,6 +199,27 @@ describe("A/B test traffic", () => {
     expect(await testRow(second.id)).toMatchObject({ status: "PLANNED", pendingStatus: null });
   });
 
+  it("refuses shadow mode with several challengers on SageMaker (one shadow variant there), changing nothing", async () => {
+    const { scientist, reviewer, name } = await givenModelWithVersions(3);
+    const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
+    await runDeployment(db(), deploymentId, runtime());
+    const endpointName = `${name}-production-local`;
+    const test = await createAbTest(scientist.ctx, {
+      ...plan(endpointName, "two shadows", 50),
+      challengers: [
+        { version: 2, weight: 25 },
+        { version: 3, weight: 25 },
+      ],
+    });
+    // Only the endpoint's target kind is read by the check: nothing reaches a target.
+    await db().endpoint.update({ where: { name: endpointName }, data: { target: "SAGEMAKER" } });
+    await expect(startAbTest(scientist.ctx, { testId: test.id, mode: "SHADOW" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/one shadow variant only/),
+    });
+    expect(await testRow(test.id)).toMatchObject({ status: "PLANNED", pendingStatus: null, transitionSeq: 0 });
+  });
+
   it("a harmful challenger is taken off traffic by itself: weight 0, audited without an actor, alerted", async () => {
     const { scientist, reviewer, name } = await givenModelWithVersions(3);
     const deploymentId = await approvedProduction(scientist.ctx, reviewer.ctx, name, 1, { kind: "all-at-once" });
