@@ -4,7 +4,7 @@ import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
 import { PrometheusClient } from "@/server/integrations/prometheus/client";
 import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
-import { localArtifactStore } from "@/server/services/artifacts/store";
+import { artifactStoreFromSettings } from "@/server/services/artifacts/store";
 import type { SystemContext } from "@/server/services/context";
 import { durationSeconds } from "@/server/services/drift/query";
 
@@ -19,7 +19,7 @@ export function systemContextFromEnv(): SystemContext {
     db: db(),
     prometheus: new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS }),
     runtime: localRuntimeClient(localRuntimeConfigFromEnv()),
-    artifacts: localArtifactStore(settings.ARTIFACT_ROOT),
+    artifacts: artifactStoreFromSettings(settings),
     clock: () => new Date(),
     settings: {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),

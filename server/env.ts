@@ -54,6 +54,15 @@ const schema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /** Where artifact bytes are kept: ARTIFACT_ROOT on this machine, or an S3 bucket (ARTIFACT_S3_*) shared by instances. */
+  ARTIFACT_STORE: z.enum(["local", "s3"]).default("local"),
+  ARTIFACT_S3_BUCKET: z.string().min(1).optional(),
+  ARTIFACT_S3_PREFIX: z.string().default("modelport/"),
+  /** An S3-compatible endpoint (MinIO, Ceph, a test server); unset for AWS itself (region: AWS_REGION). */
+  ARTIFACT_S3_ENDPOINT: z.string().url().optional(),
+  ARTIFACT_S3_FORCE_PATH_STYLE: booleanFlag,
+  /** Verified downloads from S3 kept on this machine for a runtime that loads models from disk. */
+  ARTIFACT_CACHE_DIR: z.string().default(".data/artifact-cache"),
   /**
    * Reference samples (the CSV a version's drift profile is computed from at registration) are read as a stream,
    * keeping only the model's input columns; larger ones are refused with a 413 (ten quantile bins gain nothing from

@@ -1,36 +1,24 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { access, mkdir, rename, rm } from "node:fs/promises";
+import { access, mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { AppError, notFound } from "@/server/errors";
-import { SHA256_HEX, tooLarge, type ArtifactStore, type StoredBlob } from "@/server/services/artifacts/artifact-store";
-
-/** Hashes and counts bytes as they pass, failing as soon as the limit is crossed. */
-class HashAndLimit extends Transform {
-  readonly hash = createHash("sha256");
-  sizeBytes = 0;
-
-  constructor(private readonly maxBytes: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
-    this.sizeBytes += chunk.length;
-    if (this.sizeBytes > this.maxBytes) {
-      done(tooLarge(this.maxBytes));
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-}
+import {
+  checkRange,
+  SHA256_HEX,
+  type ArtifactStore,
+  type ByteRange,
+  type StoredBlob,
+} from "@/server/services/artifacts/artifact-store";
+import { HashAndLimit, verified } from "@/server/services/artifacts/hash-and-limit";
 
 /**
  * Blobs under `<root>/sha256/ab/cd/<hash>`. Uploads stream into `<root>/tmp/` and are renamed into place
- * only when complete, so a reader never sees a partial file and a failed upload leaves nothing behind.
+ * only when complete, so a reader never sees a partial file and a failed upload leaves nothing behind. Whole reads are
+ * verified against the digest as they stream.
  */
 export class LocalArtifactStore implements ArtifactStore {
   constructor(private readonly root: string) {}
@@ -65,7 +53,26 @@ export class LocalArtifactStore implements ArtifactStore {
   async get(sha256: string): Promise<ReadableStream<Uint8Array>> {
     const blobPath = this.blobPath(sha256);
     if (!(await this.exists(sha256))) throw notFound("Artifact content");
-    return Readable.toWeb(createReadStream(blobPath)) as ReadableStream<Uint8Array>;
+    return Readable.toWeb(verified(createReadStream(blobPath), sha256)) as ReadableStream<Uint8Array>;
+  }
+
+  async getRange(sha256: string, range: ByteRange): Promise<ReadableStream<Uint8Array>> {
+    const size = await this.size(sha256);
+    if (size === undefined) throw notFound("Artifact content");
+    checkRange(range, size);
+    return Readable.toWeb(createReadStream(this.blobPath(sha256), range)) as ReadableStream<Uint8Array>;
+  }
+
+  async size(sha256: string): Promise<number | undefined> {
+    return stat(this.blobPath(sha256)).then(
+      (stats) => stats.size,
+      () => undefined,
+    );
+  }
+
+  async localFile(sha256: string): Promise<string> {
+    if (!(await this.exists(sha256))) throw notFound("Artifact content");
+    return this.blobPath(sha256);
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -31,15 +31,18 @@ export type LoadedDeployment = NonNullable<Awaited<ReturnType<typeof loadDeploym
 export type DeployableVersion = LoadedDeployment["promotion"]["version"];
 
 /** Where a target finds an artifact's bytes. */
-export type ArtifactLocator = (artifact: { sha256: string; path: string }, kind: DeploymentTargetKind) => string;
+export type ArtifactLocator = (
+  artifact: { sha256: string; path: string },
+  kind: DeploymentTargetKind,
+) => Promise<string>;
 
 /** The spec a target serves a version from; a version that cannot be served is a failure of the release. */
-export function toVariantSpec(
+export async function toVariantSpec(
   version: DeployableVersion,
   placement: { variantName: string; weight: number; sizing?: VariantSizing },
   kind: DeploymentTargetKind,
   artifactUri: ArtifactLocator,
-): VariantSpec {
+): Promise<VariantSpec> {
   const artifact = version.artifact;
   if (!artifact) throw new DeploymentFailure(`Version ${version.version} has no artifact`);
   const signature = signatureSchema.safeParse(version.signature);
@@ -49,7 +52,7 @@ export function toVariantSpec(
     modelName: version.model.name,
     version: version.version,
     format: version.format,
-    artifactUri: artifactUri(artifact, kind),
+    artifactUri: await artifactUri(artifact, kind),
     artifactSha256: artifact.sha256,
     artifactFileName: path.posix.basename(artifact.path),
     signature: signature.data,

@@ -74,17 +74,19 @@ async function restorePriorState(
     include: versionInclude,
   });
   const byId = new Map(versions.map((v) => [v.id, v]));
-  const specs = prior.variants.map((v) => {
-    const version = byId.get(v.versionId);
-    if (!version) throw new DeploymentFailure(`The version that served as ${v.variantName} no longer exists`);
-    const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };
-    return toVariantSpec(
-      version,
-      { variantName: v.variantName, weight: v.weight, sizing },
-      endpoint.target,
-      runtime.artifactUri,
-    );
-  });
+  const specs = await Promise.all(
+    prior.variants.map((v) => {
+      const version = byId.get(v.versionId);
+      if (!version) throw new DeploymentFailure(`The version that served as ${v.variantName} no longer exists`);
+      const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };
+      return toVariantSpec(
+        version,
+        { variantName: v.variantName, weight: v.weight, sizing },
+        endpoint.target,
+        runtime.artifactUri,
+      );
+    }),
+  );
   await target.apply({ endpointName: endpoint.name, variants: specs, captureRate: endpoint.captureRate });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")

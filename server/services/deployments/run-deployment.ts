@@ -136,8 +136,6 @@ async function deploySteps(
   const target = runtime.target(kind);
   const strategy = rolloutStrategySchema.parse(promotion.strategy);
   const candidateName = target.variantName(promotion.version.model.name, promotion.version.version);
-  const candidate = (weight: number, sizing?: { instanceType: string; instanceCount: number }) =>
-    toVariantSpec(promotion.version, { variantName: candidateName, weight, sizing }, kind, runtime.artifactUri);
 
   const prior = priorStateSchema.parse(
     await steps("record-prior-state", async () => {
@@ -148,10 +146,22 @@ async function deploySteps(
   );
 
   await steps("validate-artifact", async () => {
-    const spec = candidate(0);
-    if (!(await runtime.artifactExists(spec.artifactSha256)))
+    const sha256 = promotion.version.artifact?.sha256;
+    if (!sha256 || !(await runtime.artifactExists(sha256)))
       throw new DeploymentFailure("The artifact's bytes are missing from the artifact store");
-    return { sha256: spec.artifactSha256 };
+    return { sha256 };
+  });
+  // Where the target reads the bytes from is resolved once (a download for a runtime that loads from disk).
+  const candidateSpec = await toVariantSpec(
+    promotion.version,
+    { variantName: candidateName, weight: 0 },
+    kind,
+    runtime.artifactUri,
+  );
+  const candidate = (weight: number, sizing?: { instanceType: string; instanceCount: number }) => ({
+    ...candidateSpec,
+    weight,
+    ...sizing,
   });
 
   if (target.trafficShifting === "native") {
@@ -273,17 +283,19 @@ async function stepwiseRollout(
       include: versionInclude,
     });
     const byId = new Map(versions.map((v) => [v.id, v]));
-    const incumbentSpecs = incumbents.map((v) => {
-      const version = byId.get(v.versionId);
-      if (!version) throw new DeploymentFailure(`The version serving as ${v.variantName} no longer exists`);
-      const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };
-      return toVariantSpec(
-        version,
-        { variantName: v.variantName, weight: v.weight, sizing },
-        kind,
-        runtime.artifactUri,
-      );
-    });
+    const incumbentSpecs = await Promise.all(
+      incumbents.map((v) => {
+        const version = byId.get(v.versionId);
+        if (!version) throw new DeploymentFailure(`The version serving as ${v.variantName} no longer exists`);
+        const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };
+        return toVariantSpec(
+          version,
+          { variantName: v.variantName, weight: v.weight, sizing },
+          kind,
+          runtime.artifactUri,
+        );
+      }),
+    );
     // A version already on the endpoint (promoted again) keeps its share until the traffic steps move it.
     const added = candidate(first ? 100 : (prior.variants.find((v) => v.variantName === candidateName)?.weight ?? 0));
     await target.apply({

@@ -47,7 +47,7 @@ export function kubernetesStandInHarness(): TargetHarness {
       await models.remove();
     },
     target,
-    artifactUri: (artifact) => `artifacts/${artifact.sha256}/${artifact.path}`,
+    artifactUri: async (artifact) => `artifacts/${artifact.sha256}/${artifact.path}`,
     guardrails: () => {
       if (!prometheus) throw new Error("start() the harness first");
       return target().guardrails(prometheus.client);

@@ -41,7 +41,7 @@ export function localRuntimeHarness(): TargetHarness {
         controlToken: running().runtime.controlToken,
         settleTimeoutMs: 30_000,
       }),
-    artifactUri: (artifact) => blobPathOf(artifact.sha256),
+    artifactUri: async (artifact) => blobPathOf(artifact.sha256),
     guardrails: () => new ScrapeGuardrails(`${running().runtime.baseUrl}/metrics`),
     registerVersion: async (token, modelName) => {
       const built = BUILT[registered++ % BUILT.length];

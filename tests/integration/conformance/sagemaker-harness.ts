@@ -63,7 +63,7 @@ export function sageMakerStandInHarness(): TargetHarness {
       await models.remove();
     },
     target,
-    artifactUri: (artifact) => `artifacts/${artifact.sha256}/model`,
+    artifactUri: async (artifact) => `artifacts/${artifact.sha256}/model`,
     guardrails: () => target().guardrails(),
     registerVersion: models.register,
     breakVariant: async () => {

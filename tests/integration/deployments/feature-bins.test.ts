@@ -38,7 +38,7 @@ class RecordingTarget extends InMemoryTarget {
 function runtime(target: RecordingTarget): DeploymentRuntime {
   return {
     target: () => target,
-    artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
+    artifactUri: async (artifact) => `/artifacts/${artifact.sha256}`,
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: () => ({ mark: async () => null, read: async () => ({ requests: 0, errorRate: 0, p99Ms: null }) }),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -33,7 +33,7 @@ let counter = 0;
 export function runtime(owner = "test-worker", ttlMs = 5000): DeploymentRuntime {
   return {
     target: () => world.target,
-    artifactUri: (artifact) => `/artifacts/${artifact.sha256}`,
+    artifactUri: async (artifact) => `/artifacts/${artifact.sha256}`,
     artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
     guardrails: () => ({
       mark: async () => null,

@@ -192,13 +192,13 @@ describe("golden-set gate on the real local runtime", () => {
     const nowhere = localRuntimeClient({ ...system.runtime.config, baseUrl: "http://127.0.0.1:9" });
     const broken = { ...system, runtime: { ...nowhere, control: system.runtime.control } };
     const store = new LocalArtifactStore(path.resolve(env().ARTIFACT_ROOT));
-    await expect(runGateEvaluation(broken, copy.id, (sha) => store.blobPath(sha))).rejects.toThrow();
+    await expect(runGateEvaluation(broken, copy.id, async (sha) => store.blobPath(sha))).rejects.toThrow();
     expect(await db().gateEvaluation.findUniqueOrThrow({ where: { id: copy.id } })).toMatchObject({
       status: "ERROR",
       error: expect.any(String),
     });
     expect(await runtimeEndpoints()).not.toContain(`gate-${copy.id}`);
     // A finished evaluation is left alone by a repeated job.
-    expect(await runGateEvaluation(system, copy.id, (sha) => store.blobPath(sha))).toBe("ERROR");
+    expect(await runGateEvaluation(system, copy.id, async (sha) => store.blobPath(sha))).toBe("ERROR");
   }, 120_000);
 });

@@ -60,7 +60,7 @@ afterAll(async () => {
 
 async function deployedArtifactUrl(): Promise<string> {
   const runtime = deploymentRuntime(systemContextFromEnv());
-  const artifactUri = runtime.artifactUri({ sha256, path: "model.onnx" }, "KUBERNETES");
+  const artifactUri = await runtime.artifactUri({ sha256, path: "model.onnx" }, "KUBERNETES");
   await runtime.target("KUBERNETES").apply({
     endpointName: ENDPOINT,
     variants: [onnxVariant({ variantName: "fraud-detector-v7", artifactUri, artifactSha256: sha256 })],

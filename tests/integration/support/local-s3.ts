@@ -15,14 +15,16 @@ export async function startLocalS3(bucket: string) {
     configureBuckets: [{ name: bucket }],
   });
   const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     region: "us-east-1",
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
   });
   return {
     client,
+    endpoint,
     put: (key: string, body: string) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body })),
     stop: async () => {
       client.destroy();

@@ -88,7 +88,7 @@ async function settle(
       target,
       endpointName: test.endpoint.name,
       desired,
-      spec: endpointSpec(test, desired, runtime),
+      spec: await endpointSpec(test, desired, runtime),
       fence: lease.fence,
       signal: lease.signal,
     });
@@ -117,7 +117,7 @@ async function settle(
 }
 
 /** The spec of the desired variants: sized like the champion, live challengers at 0 until the weights are set. */
-function endpointSpec(test: LoadedTest, desired: DesiredTraffic, runtime: TrafficRuntime) {
+async function endpointSpec(test: LoadedTest, desired: DesiredTraffic, runtime: TrafficRuntime) {
   const { endpoint } = test;
   const champion = test.arms.find((arm) => arm.role === "CHAMPION")!;
   const serving = endpoint.variants.find((variant) => variant.variantName === champion.variantName);
@@ -127,15 +127,17 @@ function endpointSpec(test: LoadedTest, desired: DesiredTraffic, runtime: Traffi
     endpointName: endpoint.name,
     captureRate: endpoint.captureRate,
     ...(desired.salt && { routing: { salt: desired.salt } }),
-    variants: desired.variants.map((variant) => ({
-      ...toVariantSpec(
-        armOf.get(variant.variantName)!.version,
-        { variantName: variant.variantName, weight: variant.champion ? 100 : 0, sizing },
-        endpoint.target,
-        runtime.artifactUri,
-      ),
-      ...(variant.shadow && { shadow: true }),
-    })),
+    variants: await Promise.all(
+      desired.variants.map(async (variant) => ({
+        ...(await toVariantSpec(
+          armOf.get(variant.variantName)!.version,
+          { variantName: variant.variantName, weight: variant.champion ? 100 : 0, sizing },
+          endpoint.target,
+          runtime.artifactUri,
+        )),
+        ...(variant.shadow && { shadow: true }),
+      })),
+    ),
   };
 }
 

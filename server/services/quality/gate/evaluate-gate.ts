@@ -22,7 +22,7 @@ import { errorMessage } from "@/lib/error-message";
  */
 
 /** Where the runtime reads a version's artifact from (the local artifact store's blob path). */
-export type ModelPathOf = (sha256: string) => string;
+export type ModelPathOf = (sha256: string) => Promise<string>;
 
 const VERSION_SELECT = {
   version: true,
@@ -77,17 +77,17 @@ async function loadEvaluation(ctx: SystemContext, evaluationId: string) {
 
 type Loaded = Awaited<ReturnType<typeof loadEvaluation>>;
 
-function scratchVariant(
+async function scratchVariant(
   variantName: string,
   version: NonNullable<Loaded["champion"]>,
   modelPathOf: ModelPathOf,
-): ScratchVariant {
+): Promise<ScratchVariant> {
   if (!version.artifact) throw badRequest(`Version ${version.version} has no artifact to evaluate`);
   return {
     variantName,
     modelName: version.model.name,
     version: version.version,
-    modelPath: modelPathOf(version.artifact.sha256),
+    modelPath: await modelPathOf(version.artifact.sha256),
     sha256: version.artifact.sha256,
     signature: signatureOf(version),
   };
@@ -96,8 +96,8 @@ function scratchVariant(
 async function compute(ctx: SystemContext, evaluation: Loaded, modelPathOf: ModelPathOf) {
   const spec = goldenSetSpecOf(evaluation.candidate.model);
   const rule = gateRuleSchema.parse(evaluation.rule);
-  const variants = [scratchVariant("candidate", evaluation.candidate, modelPathOf)];
-  if (evaluation.champion) variants.push(scratchVariant("champion", evaluation.champion, modelPathOf));
+  const variants = [await scratchVariant("candidate", evaluation.candidate, modelPathOf)];
+  if (evaluation.champion) variants.push(await scratchVariant("champion", evaluation.champion, modelPathOf));
   const rows = evaluation.goldenSet.rows.map((row) => row.features as Record<string, FeatureValue>);
   const [candidate, champion] = await predictOnScratchEndpoint(ctx.runtime, `gate-${evaluation.id}`, variants, rows);
   const verdict = applyGateRule(
