@@ -1,5 +1,6 @@
 import os from "node:os";
 import { CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
+import { isStandalone } from "@/runtime/standalone";
 
 /** Where captured predictions go; absent = capture is off (every sampled row is counted as `capture_off`). */
 export type CaptureSettings = {
@@ -23,7 +24,8 @@ export type CaptureSettings = {
 export type RuntimeConfig = {
   host: string;
   port: number;
-  controlToken: string;
+  /** Null in standalone mode (one model from its settings, runtime/standalone.ts): there is no control API. */
+  controlToken: string | null;
   /** When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus sends it from a credentials file). */
   metricsToken?: string;
   inferenceThreads: number;
@@ -61,17 +63,22 @@ function requiredSecret(name: string, purpose: string): string {
 const optionalSecret = (name: string, purpose: string) =>
   process.env[name] ? requiredSecret(name, purpose) : undefined;
 
+/**
+ * The runtime's settings. Standalone (a model named by MODELPORT_MODEL_PATH or MODELPORT_MODEL_URL, as in a serving
+ * image): listens on 0.0.0.0:$PORT (8080) with no control API and keeps no state file.
+ */
 export function runtimeConfigFromEnv(): RuntimeConfig {
+  const standalone = isStandalone(process.env);
   return {
-    host: process.env.RUNTIME_HOST ?? "127.0.0.1",
-    port: positiveInteger("RUNTIME_PORT", 8500),
-    controlToken: requiredSecret("RUNTIME_CONTROL_TOKEN", "the control API"),
+    host: process.env.RUNTIME_HOST ?? (standalone ? "0.0.0.0" : "127.0.0.1"),
+    port: standalone ? positiveInteger("PORT", 8080) : positiveInteger("RUNTIME_PORT", 8500),
+    controlToken: standalone ? null : requiredSecret("RUNTIME_CONTROL_TOKEN", "the control API"),
     metricsToken: optionalSecret("RUNTIME_METRICS_TOKEN", "GET /metrics"),
     inferenceThreads: positiveInteger(
       "RUNTIME_INFERENCE_THREADS",
       Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     ),
-    stateFile: process.env.RUNTIME_STATE_FILE || undefined,
+    stateFile: (!standalone && process.env.RUNTIME_STATE_FILE) || undefined,
     capture: {
       redisUrl: process.env.RUNTIME_CAPTURE_REDIS_URL || undefined,
       streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,

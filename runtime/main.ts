@@ -5,9 +5,13 @@ import { createRuntimeMetrics } from "@/runtime/metrics";
 import { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { loadState, saveState } from "@/runtime/state-file";
 import { startCapture } from "@/runtime/capture/capture-pipeline";
+import { isStandalone, standaloneModel } from "@/runtime/standalone";
+import { errorMessage } from "@/lib/error-message";
 
 // The local model runtime: `npx tsx runtime/main.ts`. Serves ONNX models over HTTP on RUNTIME_HOST:RUNTIME_PORT
-// (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN.
+// (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN. Standalone
+// (MODELPORT_MODEL_PATH or MODELPORT_MODEL_URL set, as in the serving image): one model from its settings on
+// 0.0.0.0:$PORT, no control API (runtime/standalone.ts).
 const config = runtimeConfigFromEnv();
 const metrics = createRuntimeMetrics();
 const pool = new WorkerPool(config.inferenceThreads);
@@ -24,7 +28,8 @@ const persist = () => {
 };
 const registry = new EndpointRegistry(pool, metrics, persist);
 
-let restoring = Boolean(config.stateFile);
+const standalone = isStandalone(process.env);
+let restoring = Boolean(config.stateFile) || standalone;
 const server = createRuntimeServer({
   registry,
   pool,
@@ -42,6 +47,19 @@ server.listen(config.port, config.host, () => {
     `Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads, ${captureNote}`,
   );
 });
+
+if (standalone) {
+  const model = await standaloneModel(process.env).catch((error: unknown) => {
+    console.error(`Cannot serve the model: ${errorMessage(error)}`);
+    process.exit(1);
+  });
+  await registry.apply(model.endpointName, model.config).catch((error: unknown) => {
+    console.error(`Cannot load the model: ${errorMessage(error)}`);
+    process.exit(1);
+  });
+  restoring = false;
+  console.log(`Serving ${model.endpointName} at /v1/endpoints/${model.endpointName}/predict`);
+}
 
 if (config.stateFile) {
   const saved = await loadState(config.stateFile);

@@ -19,7 +19,8 @@ export type ServerDeps = {
   registry: EndpointRegistry;
   pool: WorkerPool;
   metrics: RuntimeMetrics;
-  controlToken: string;
+  /** Null: no control API (a standalone runtime serving one model from its settings). */
+  controlToken: string | null;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
   restoring: () => boolean;
@@ -64,6 +65,8 @@ function endpointName(raw: string): string {
 }
 
 async function control(request: IncomingMessage, response: ServerResponse, path: string, deps: ServerDeps) {
+  if (deps.controlToken === null)
+    throw notFound("This runtime serves one model from its settings: it has no control API");
   requireControlToken(request, deps.controlToken);
   const method = request.method ?? "GET";
   if (path === "/v1/control/endpoints") {

@@ -25,7 +25,14 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
   const controlToken = env.RUNTIME_CONTROL_TOKEN ?? randomBytes(24).toString("hex");
   const child: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["runtime/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, RUNTIME_PORT: String(port), RUNTIME_CONTROL_TOKEN: controlToken, ...env },
+    // PORT for a standalone runtime (one model from its settings), RUNTIME_PORT otherwise.
+    env: {
+      ...process.env,
+      RUNTIME_PORT: String(port),
+      PORT: String(port),
+      RUNTIME_CONTROL_TOKEN: controlToken,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
