@@ -103,6 +103,8 @@ const schema = z.object({
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** The worker's own /metrics (job counts, queue depth). 0 (the default) picks a free port; the start scripts set one Prometheus scrapes. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Where the worker's /metrics and /healthz listen: loopback, or 0.0.0.0 in a pod that Prometheus scrapes. */
+  WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /**
    * One worker process (a Redis lease holder) reads the SageMaker and Kubernetes instance counts from the targets this
    * often and exports them; the lease lapses after WORKER_LEADER_LEASE_MS without a renewal.

@@ -53,7 +53,7 @@ const workers = startWorkers(JOBS, context);
 instrumentWorkers(workers);
 // The capture loader: the runtime's capture stream → CapturedPrediction (a Redis consumer group, not a BullMQ job).
 const stopCaptureLoader = env().CAPTURE_LOADER ? startCaptureLoader(context.db, env()) : async () => {};
-const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT);
+const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT, env().WORKER_METRICS_HOST);
 
 // Instance counts for cost: read from the targets and exported by one worker process only, the lease holder.
 const targets = deploymentRuntime(context).target;
@@ -101,7 +101,7 @@ async function restoreJobs() {
 const requeued = await restoreJobs();
 restoreOnReconnect(await queueFor(deployJob.queue).client, restoreJobs);
 console.log(
-  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued} unfinished deployment(s) queued; metrics on 127.0.0.1:${metrics.port}/metrics`,
+  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued} unfinished deployment(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
 );
 
 async function shutdown() {

@@ -95,10 +95,18 @@ export function instrumentWorkers(workers: Worker[]) {
   }
 }
 
-/** Serves GET /metrics on loopback; port 0 picks a free one (the bound port is returned). */
-export async function serveWorkerMetrics(port: number): Promise<{ server: Server; port: number }> {
+/**
+ * Serves GET /metrics (and GET /healthz, for a kubelet's probes) on `host` (loopback unless told: in a cluster
+ * Prometheus scrapes the pod's address); port 0 picks a free one (the bound port is returned).
+ */
+export async function serveWorkerMetrics(port: number, host = "127.0.0.1"): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
-    if (request.method !== "GET" || request.url?.split("?")[0] !== "/metrics") {
+    const path = request.url?.split("?")[0];
+    if (request.method === "GET" && path === "/healthz") {
+      response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    if (request.method !== "GET" || path !== "/metrics") {
       response.writeHead(404, { "content-type": "text/plain" }).end("Not found; metrics are at /metrics\n");
       return;
     }
@@ -112,7 +120,7 @@ export async function serveWorkerMetrics(port: number): Promise<{ server: Server
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
 }

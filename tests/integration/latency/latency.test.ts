@@ -322,6 +322,9 @@ describe("the project's Prometheus set-up", () => {
     workerMetrics.jobs.inc({ queue: "latency-test-queue", outcome: "completed" });
     const { server, port } = await serveWorkerMetrics(0);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // A kubelet's probe, and nothing else answered.
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe("ok\n");
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
     server.close();
     expect(text).toContain('modelport_worker_queue_jobs{queue="latency-test-queue",state="waiting"} 0');
     expect(text).toContain('modelport_worker_jobs_total{queue="latency-test-queue",outcome="completed"} 1');
