@@ -21,7 +21,7 @@ export async function stopHarmfulChallengers(
 ): Promise<HarmStop> {
   if (harms.length === 0) return { stopped: [], endsTest: false };
   const result = await database.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "AbTest" WHERE id = ${testId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "AbTest" WHERE id = ${testId} FOR NO KEY UPDATE`;
     const test = await tx.abTest.findUnique({
       where: { id: testId },
       include: { arms: true, endpoint: { include: { model: { select: { name: true, teamId: true } } } } },

@@ -29,10 +29,11 @@ export type LockedTest = Prisma.AbTestGetPayload<{ include: typeof lockedInclude
 
 /**
  * Locks the test's row for the transaction and loads it (two people pressing start, stop or decide are served one
- * after the other).
+ * after the other). NO KEY UPDATE: it still excludes every other writer of the row, but not a look counting its
+ * slices, whose rows' foreign keys only share-lock the test's key.
  */
 export async function lockTest(tx: Prisma.TransactionClient, testId: string): Promise<LockedTest> {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "AbTest" WHERE id = ${testId} FOR UPDATE`;
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "AbTest" WHERE id = ${testId} FOR NO KEY UPDATE`;
   if (!row) throw notFound("A/B test");
   return tx.abTest.findUniqueOrThrow({ where: { id: testId }, include: lockedInclude });
 }

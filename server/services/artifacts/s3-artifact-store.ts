@@ -34,6 +34,12 @@ export type S3ArtifactStoreConfig = {
   partSizeBytes?: number;
 };
 
+/** A blob's name, refused unless it is a sha256 digest (it becomes part of a key and a file path). */
+function digest(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new AppError("BAD_REQUEST", "Not a sha256 digest");
+  return sha256;
+}
+
 /** Not found, as S3 says it (GetObject's NoSuchKey, HeadObject's bare 404). */
 const isMissing = (error: unknown) =>
   error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404);
@@ -61,8 +67,7 @@ export class S3ArtifactStore implements ArtifactStore {
   ) {}
 
   key(sha256: string): string {
-    if (!SHA256_HEX.test(sha256)) throw new AppError("BAD_REQUEST", "Not a sha256 digest");
-    return `${this.config.prefix}sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+    return `${this.config.prefix}sha256/${digest(sha256).slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
   }
 
   async put(body: ReadableStream<Uint8Array>, options: { maxBytes: number }): Promise<StoredBlob> {
@@ -82,6 +87,9 @@ export class S3ArtifactStore implements ArtifactStore {
     counter.on("error", () => void upload.abort());
     const ended = new Promise((resolve, reject) => counter.on("end", resolve).on("error", reject));
     await Promise.all([upload.done(), ended]).catch((error: unknown) => {
+      // Whatever failed, the caller's body is not read any further.
+      source.destroy();
+      counter.destroy();
       throw counter.errored ?? error;
     });
     const sha256 = counter.hash.digest("hex");
@@ -129,7 +137,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   /** A verified download under the cache directory, written to a temporary name and renamed when whole and right. */
   async localFile(sha256: string): Promise<string> {
-    const file = path.join(this.config.cacheDirectory, "sha256", sha256.slice(0, 2), sha256);
+    const file = path.join(this.config.cacheDirectory, "sha256", digest(sha256).slice(0, 2), sha256);
     const cached = await access(file).then(
       () => true,
       () => false,

@@ -75,7 +75,7 @@ async function restorePriorState(
   });
   const byId = new Map(versions.map((v) => [v.id, v]));
   const specs = await Promise.all(
-    prior.variants.map((v) => {
+    prior.variants.map(async (v) => {
       const version = byId.get(v.versionId);
       if (!version) throw new DeploymentFailure(`The version that served as ${v.variantName} no longer exists`);
       const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };

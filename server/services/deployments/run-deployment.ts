@@ -284,7 +284,7 @@ async function stepwiseRollout(
     });
     const byId = new Map(versions.map((v) => [v.id, v]));
     const incumbentSpecs = await Promise.all(
-      incumbents.map((v) => {
+      incumbents.map(async (v) => {
         const version = byId.get(v.versionId);
         if (!version) throw new DeploymentFailure(`The version serving as ${v.variantName} no longer exists`);
         const sizing = { instanceType: v.instanceType, instanceCount: v.instanceCount };

@@ -252,6 +252,18 @@ describe("A/B analysis slices", () => {
     },
   );
 
+  it("counts afresh when the model's positive class changes (precision and recall mean something else)", async () => {
+    const { test, endpoint } = await givenTest();
+    const start = new Date(Math.floor(Date.now() / HOUR) * HOUR - 4 * HOUR);
+    await givenRows(endpoint, spread(start, 20));
+    await ageRows(endpoint.id);
+    const scope = outcomeScope(test.id, endpoint.id, start, new Date(start.getTime() + 3 * HOUR));
+    const before = await outcomes(scope);
+    const flipped = await outcomes({ ...scope, model: { outcomeClasses: ["1", "0"] } });
+    expect(flipped.sliced).toEqual(flipped.recounted);
+    expect(flipped.sliced.readings.precision).not.toEqual(before.sliced.readings.precision);
+  });
+
   it("two looks at once count the slices once and agree", async () => {
     const { test, endpoint } = await givenTest();
     const start = new Date(Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR);

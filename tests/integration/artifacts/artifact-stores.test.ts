@@ -153,6 +153,7 @@ describe.each(Object.keys(HARNESSES))("the %s artifact store", (kind) => {
     await expect(harness.store().getRange(missing, { start: 0, end: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(harness.store().localFile(missing)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(harness.store().get("../../etc/passwd")).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(harness.store().localFile("../../etc/passwd")).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("fails a whole read whose bytes no longer match the digest", async () => {

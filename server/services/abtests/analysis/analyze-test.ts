@@ -185,7 +185,7 @@ export async function analyzeTest(
   // Looks are a chain (each continues the previous one's running p-value and interval): a look computed while another
   // landed is dropped — the newer one answers — or, when it is the later of the two, computed again from the new chain.
   const landed = await ctx.db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "AbTest" WHERE id = ${test.id} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "AbTest" WHERE id = ${test.id} FOR NO KEY UPDATE`;
     const current = await tx.abTest.findUniqueOrThrow({
       where: { id: test.id },
       select: { analyzedAt: true, analysis: true },

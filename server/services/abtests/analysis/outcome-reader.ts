@@ -100,7 +100,8 @@ async function sumsByVariant(tx: Tx, scope: OutcomeScope, units: readonly Unit[]
   const rows: Array<{ variantName: string } & OutcomeSums> = [];
   if (span) {
     const counter = outcomeCounter(scope, units);
-    const metrics = units.map((unit) => unit.key);
+    // What the slices sum depends on the metrics and on which class is positive: either changing counts afresh.
+    const metrics = [...units.map((unit) => unit.key), `positive:${positiveOf(scope.model)}`];
     const mark = await lockMark(tx, scope.testId, "OUTCOME", span);
     const restart = scope.recount === true || mark.metrics.join() !== metrics.join();
     await refreshSlices(tx, scope.testId, counter, span, mark, {
