@@ -69,6 +69,10 @@ const optionalSecret = (name: string, purpose: string) =>
  */
 export function runtimeConfigFromEnv(): RuntimeConfig {
   const standalone = isStandalone(process.env);
+  if (standalone && process.env.RUNTIME_CONTROL_TOKEN)
+    throw new Error(
+      "MODELPORT_MODEL_PATH/MODELPORT_MODEL_URL start a runtime serving one model with no control API, RUNTIME_CONTROL_TOKEN one driven by the portal: set one or the other",
+    );
   return {
     host: process.env.RUNTIME_HOST ?? (standalone ? "0.0.0.0" : "127.0.0.1"),
     port: standalone ? positiveInteger("PORT", 8080) : positiveInteger("RUNTIME_PORT", 8500),

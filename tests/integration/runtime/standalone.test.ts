@@ -127,6 +127,7 @@ describe("the standalone runtime", () => {
     [{ MODELPORT_SIGNATURE: "" }, /Set MODELPORT_SIGNATURE/],
     [{ MODELPORT_SIGNATURE: "{not json" }, /MODELPORT_SIGNATURE is not JSON/],
     [{ MODELPORT_MODEL_PATH: "/nonexistent/model.onnx" }, /nothing at \/nonexistent/],
+    [{ RUNTIME_CONTROL_TOKEN: "a".repeat(32) }, /set one or the other/],
   ])(
     "refuses to start on a wrong setting, saying which (%#)",
     async (wrong, message) => {
