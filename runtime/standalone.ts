@@ -23,7 +23,10 @@ export type StandaloneModel = { endpointName: string; config: EndpointConfig };
 export const isStandalone = (environment: NodeJS.ProcessEnv) =>
   Boolean(environment.MODELPORT_MODEL_PATH || environment.MODELPORT_MODEL_URL);
 
-const sha256File = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+const sha256File = async (file: string) =>
+  createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
 
 /** The .onnx file a path names: itself, or a directory's `model.onnx`, or its only .onnx file. */
 async function modelFileAt(location: string): Promise<string> {
@@ -60,7 +63,8 @@ async function signatureFrom(environment: NodeJS.ProcessEnv): Promise<unknown> {
   const text = environment.MODELPORT_SIGNATURE_FILE
     ? await readFile(environment.MODELPORT_SIGNATURE_FILE, "utf8")
     : environment.MODELPORT_SIGNATURE;
-  if (!text) throw new Error("Set MODELPORT_SIGNATURE (JSON) or MODELPORT_SIGNATURE_FILE: the model's inputs and outputs");
+  if (!text)
+    throw new Error("Set MODELPORT_SIGNATURE (JSON) or MODELPORT_SIGNATURE_FILE: the model's inputs and outputs");
   try {
     return JSON.parse(text);
   } catch {
@@ -73,7 +77,8 @@ export async function standaloneModel(environment: NodeJS.ProcessEnv): Promise<S
   const expected = environment.MODELPORT_MODEL_SHA256?.toLowerCase();
   let modelPath: string;
   if (environment.MODELPORT_MODEL_URL) {
-    if (!expected) throw new Error("MODELPORT_MODEL_URL needs MODELPORT_MODEL_SHA256: a download is checked against it");
+    if (!expected)
+      throw new Error("MODELPORT_MODEL_URL needs MODELPORT_MODEL_SHA256: a download is checked against it");
     const scratch = environment.MODELPORT_SCRATCH_DIR || path.join(os.tmpdir(), "modelport-model");
     modelPath = await downloadModel(environment.MODELPORT_MODEL_URL, expected, scratch);
   } else {
