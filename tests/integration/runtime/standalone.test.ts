@@ -17,12 +17,15 @@ let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
 let entry: ManifestEntry;
 let model: BuiltModel;
 let modelBytes: Buffer;
+/** Downloads of `/held/model.onnx` wait for this, so a test can look at the runtime while its model loads. */
+let held = Promise.resolve();
 const artifactServer = new LoopbackServer((request, response) => {
-  if (request.url === "/model.onnx") {
+  const serve = () => {
     response.writeHead(200, { "content-type": "application/octet-stream" });
     response.end(modelBytes);
-    return;
-  }
+  };
+  if (request.url === "/model.onnx") return serve();
+  if (request.url === "/held/model.onnx") return void held.then(serve);
   response.writeHead(404).end();
 });
 let artifactHost: string;
@@ -105,16 +108,22 @@ describe("the standalone runtime", () => {
     }
   }, 60_000);
 
-  it("downloads a model from a URL, checked against its digest", async () => {
+  it("downloads a model from a URL, checked against its digest, and is not ready until it serves it", async () => {
     const scratch = path.join(directory.directory, "scratch");
+    let release = () => {};
+    held = new Promise((resolve) => (release = resolve));
     const runtime = await startRuntime(
       settings({
-        MODELPORT_MODEL_URL: `${artifactHost}/model.onnx`,
+        MODELPORT_MODEL_URL: `${artifactHost}/held/model.onnx`,
         MODELPORT_MODEL_SHA256: entry.sha256,
         MODELPORT_SCRATCH_DIR: scratch,
       }),
     );
     try {
+      // Alive (the kubelet keeps it) but not ready (no traffic) while the model is still downloading.
+      expect((await fetch(`${runtime.baseUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${runtime.baseUrl}/readyz`)).status).toBe(503);
+      release();
       await expectPrediction(runtime.baseUrl);
     } finally {
       await runtime.stop();
