@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: typecheck, lint, unit, integration (real Postgres + Redis), then Playwright in Chromium.
+# npm test: typecheck, lint, unit, integration (real Postgres + Redis), Playwright in Chromium, then the container
+# images built with buildah and started.
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_apt_packages psql:postgresql-client redis-cli:redis-tools chromium:chromium prometheus:prometheus
@@ -14,3 +15,6 @@ step "unit tests"; npx vitest run --project unit
 step "integration tests"; npx vitest run --project integration
 step "production build"; npx next build >/tmp/modelport-test-build.log 2>&1 || { tail -80 /tmp/modelport-test-build.log; exit 1; }
 step "end-to-end tests (Playwright, Chromium)"; npx playwright test
+step "container images (buildah: build the four images, start each)"
+ensure_apt_packages buildah:buildah debootstrap:debootstrap
+npx vitest run --project images
