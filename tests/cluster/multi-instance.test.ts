@@ -216,12 +216,15 @@ describe("two portals behind HAProxy, three workers, one SIGKILLed", () => {
       expect(deploymentIds).toHaveLength(PROMOTIONS);
 
       const abandoned = await expectEachStepOnce(deploymentIds, killed.held);
+      // A step the killed worker left running was closed as ABANDONED by the worker that took the deployment over.
+      expect(abandoned).toBeGreaterThanOrEqual(killed.interrupted.length);
       await expectServing(names);
       await expectOneSchedulePerJob();
       await expectClusterGaugesOnce();
       phase("checked the database, the runtime, the schedules and the gauges");
       console.log(
-        `[cluster] killed ${killed.name} after ${killed.afterMs} ms holding ${killed.held.length} deployment(s); ` +
+        `[cluster] killed ${killed.name} after ${killed.afterMs} ms holding ${killed.held.length} deployment(s), ` +
+          `in the middle of: ${killed.interrupted.join(", ") || "no step (between steps)"}; ` +
           `${abandoned} abandoned try(ies) taken over; all ${PROMOTIONS} deployments SUCCEEDED, each step once`,
       );
     } catch (error) {
@@ -271,34 +274,46 @@ const workerOf = (owner: string | null) => {
   return workers.find((w) => String(w.process.child.pid) === pid);
 };
 
+/** The deployments leased now, each with the step it is in the middle of (a try still RUNNING), if any. */
 const leasedDeployments = () =>
-  db().deployment.findMany({ where: { leaseOwner: { not: null } }, select: { id: true, leaseOwner: true } });
+  db().deployment.findMany({
+    where: { leaseOwner: { not: null } },
+    select: { id: true, leaseOwner: true, events: { where: { outcome: "RUNNING" }, select: { step: true } } },
+  });
+
+/** How long the kill waits for a worker caught in the middle of a step before any worker holding a deployment will do. */
+const MID_STEP_PATIENCE_MS = 5_000;
 
 /**
- * After a random delay, waits until a worker holds at least one deployment, SIGKILLs one of the holders (chosen at
- * random), and starts a replacement. Answers which worker died and the deployments it held.
+ * After a random delay, SIGKILLs a worker holding a deployment — one in the middle of a step when there is one —
+ * chosen at random among them, and starts a replacement. Answers which worker died, the deployments it held and the
+ * steps it left running.
  */
 async function killOneWorker() {
   const start = Date.now();
   await sleep(300 + Math.floor(random() * 2500));
+  const moment = Date.now();
   for (;;) {
     const leased = await leasedDeployments();
-    const holders = [...new Set(leased.map((d) => workerOf(d.leaseOwner)).filter((w) => w !== undefined))].filter((w) =>
-      isAlive(w.process),
+    const midStep = Date.now() - moment < MID_STEP_PATIENCE_MS;
+    const candidates = leased.filter((d) => !midStep || d.events.length > 0);
+    const holders = [...new Set(candidates.map((d) => workerOf(d.leaseOwner)))].filter(
+      (w): w is (typeof workers)[number] => w !== undefined && isAlive(w.process),
     );
     if (holders.length > 0) {
       const victim = holders[Math.floor(random() * holders.length)]!;
       victim.process.child.kill("SIGKILL");
       await victim.process.exited;
       // What it held when it died: its leases stay in the database until they lapse (one may be newer than `leased`).
-      const after = await leasedDeployments();
+      const after = (await leasedDeployments()).filter((d) => workerOf(d.leaseOwner) === victim);
       const held = [
-        ...new Set([...leased, ...after].filter((d) => workerOf(d.leaseOwner) === victim).map((d) => d.id)),
+        ...new Set([...leased.filter((d) => workerOf(d.leaseOwner) === victim), ...after].map((d) => d.id)),
       ];
+      const interrupted = after.flatMap((d) => d.events.map((e) => e.step));
       const afterMs = Date.now() - start;
       const replacement = startWorker("worker-4", workerEnv("worker-4"));
       workers.push({ process: replacement, metricsPort: await workerStarted(replacement) });
-      return { name: victim.process.name, held, afterMs };
+      return { name: victim.process.name, held, interrupted, afterMs };
     }
     if (Date.now() - start > 60_000) throw new Error("No worker held a deployment within 60 s");
     await sleep(20);
