@@ -25,6 +25,19 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // Two portals (the production build: run after `next build`) behind HAProxy, three workers; see
+        // tests/cluster/multi-instance.test.ts.
+        test: {
+          name: "cluster",
+          include: ["tests/cluster/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["tests/cluster/cluster-database.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        resolve: { alias },
         // The container images, built with buildah and started (scripts/test.sh runs it after the other tests).
         test: {
           name: "images",

@@ -6,7 +6,7 @@ import type { Env } from "@/server/env";
 import type { Db } from "@/server/db/client";
 import { CaptureLoader } from "@/server/services/capture/loader";
 import { runLoaderLoop } from "@/server/services/capture/loader-loop";
-import { workerMetrics } from "@/workers/metrics";
+import { exportsClusterGauges, workerMetrics } from "@/workers/metrics";
 import { errorMessage } from "@/lib/error-message";
 
 type XInfoGroup = Array<string | number | null>;
@@ -37,10 +37,12 @@ export function startCaptureLoader(db: Db, settings: Env): () => Promise<void> {
   const group = settings.CAPTURE_CONSUMER_GROUP;
   new Gauge({
     name: "modelport_worker_capture_backlog_entries",
-    help: "Capture stream entries not yet loaded: lag (not yet read by the group) and pending (read, not acknowledged)",
+    help: "Capture stream entries not yet loaded: lag (not yet read by the group) and pending (read, not acknowledged); exported by one worker, the lease holder",
     labelNames: ["state"],
     registers: [registry],
     async collect() {
+      this.reset();
+      if (!exportsClusterGauges()) return;
       const backlog = await groupBacklog(redis, streamKey, group);
       this.set({ state: "lag" }, backlog.lag);
       this.set({ state: "pending" }, backlog.pending);

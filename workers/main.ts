@@ -1,17 +1,8 @@
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { env } from "@/server/env";
 import { refuseUnsafeProduction } from "@/server/production-safety";
-import { closeQueues, queueFor, scheduleJob, type WorkerJob } from "@/server/jobs/define-job";
-import { costForecastJob } from "@/server/jobs/cost-forecast";
+import { closeQueues, queueFor, scheduleJob } from "@/server/jobs/define-job";
 import { deployJob } from "@/server/jobs/deploy";
-import { abTestTrafficJob } from "@/server/jobs/abtest-traffic";
-import { abTestWatchJob } from "@/server/jobs/abtest-watch";
-import { driftScanJob } from "@/server/jobs/drift-scan";
-import { sageMakerCaptureImportJob } from "@/server/jobs/sagemaker-capture-import";
-import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
-import { healthCheckJob } from "@/server/jobs/health-check";
-import { labelSamplingJob } from "@/server/jobs/label-sampling";
-import { sloCheckJob } from "@/server/jobs/slo-check";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
 import { randomUUID } from "node:crypto";
@@ -23,28 +14,15 @@ import { isInstanceCountSource } from "@/server/integrations/targets/instance-co
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 import { readTargetInstances, type RemoteTargetKind } from "@/server/services/cost/target-instances";
 import { LeaderLease, startLeaderElection } from "@/workers/leader-election";
-import { exportTargetInstances, instrumentWorkers, serveWorkerMetrics } from "@/workers/metrics";
+import { exportClusterGauges, exportTargetInstances, instrumentWorkers, serveWorkerMetrics } from "@/workers/metrics";
 import { TargetInstanceExport } from "@/workers/target-instance-export";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
 import { startCaptureLoader } from "@/workers/capture-loader";
-import { captureRetentionJob } from "@/server/jobs/capture-retention";
+import { WORKER_JOBS as JOBS } from "@/workers/jobs";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 refuseUnsafeProduction("worker");
-const JOBS: readonly WorkerJob[] = [
-  healthCheckJob,
-  deployJob,
-  abTestTrafficJob,
-  abTestWatchJob,
-  driftScanJob,
-  costForecastJob,
-  sloCheckJob,
-  sageMakerCaptureImportJob,
-  labelSamplingJob,
-  gateEvaluationJob,
-  captureRetentionJob,
-];
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
 await ensureDefaultPrices(context);
@@ -55,7 +33,9 @@ instrumentWorkers(workers);
 const stopCaptureLoader = env().CAPTURE_LOADER ? startCaptureLoader(context.db, env()) : async () => {};
 const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT, env().WORKER_METRICS_HOST);
 
-// Instance counts for cost: read from the targets and exported by one worker process only, the lease holder.
+// Instance counts for cost, queue depths and the capture backlog describe the whole cluster: one worker process
+// exports them, the lease holder (the lease key predates the queue and backlog gauges; it is kept so that workers of
+// two releases never both lead during a rolling upgrade).
 const targets = deploymentRuntime(context).target;
 /** The target's instance reader; undefined when the target is not configured here. */
 function instanceSource(kind: RemoteTargetKind) {
@@ -77,11 +57,14 @@ const instanceExport = new TargetInstanceExport(lease, () => readTargetInstances
   everyMs: env().TARGET_INSTANCES_EVERY_MS,
 });
 exportTargetInstances(() => instanceExport.current());
+exportClusterGauges(() => lease.isLeader());
 const stopInstanceExport = instanceExport.start();
 const election = startLeaderElection(lease, {
   ttlMs: env().WORKER_LEADER_LEASE_MS,
   onChange: (leader) => {
-    console.log(`[worker] ${leader ? "now exports" : "no longer exports"} the target instance counts (leader lease)`);
+    console.log(
+      `[worker] ${leader ? "now exports" : "no longer exports"} the cluster gauges: target instances, queue depths, capture backlog (leader lease)`,
+    );
     if (leader)
       instanceExport
         .refresh()

@@ -9,6 +9,19 @@ const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 6
 const COUNTED_STATES = ["waiting", "active", "delayed", "prioritized", "paused", "failed"] as const;
 
 let targetInstanceSource: () => TargetInstanceReading[] = () => [];
+let exportsClusterState: () => boolean = () => false;
+
+/**
+ * Which process exports the gauges read from state every worker process shares (queue depths, the capture backlog):
+ * the leader lease holder only, so that summing a gauge over worker processes counts each job or entry once. A
+ * process that never calls this exports none of them.
+ */
+export function exportClusterGauges(isLeader: () => boolean) {
+  exportsClusterState = isLeader;
+}
+
+/** Whether this process exports the shared-state gauges now (see exportClusterGauges). */
+export const exportsClusterGauges = () => exportsClusterState();
 
 /** Where the worker's instance gauge reads from (the leader's TargetInstanceExport); nothing until it is set. */
 export function exportTargetInstances(source: () => TargetInstanceReading[]) {
@@ -64,11 +77,12 @@ function createWorkerMetrics() {
     }),
     queueJobs: new Gauge({
       name: "modelport_worker_queue_jobs",
-      help: "Jobs in each queue by state, read from Redis at scrape time",
+      help: "Jobs in each queue by state, read from Redis at scrape time (exported by one worker, the lease holder)",
       labelNames: ["queue", "state"],
       registers: [registry],
       async collect() {
         this.reset();
+        if (!exportsClusterGauges()) return;
         for (const queue of watchedQueues) {
           const counts = await queueFor(queue).getJobCounts(...COUNTED_STATES);
           for (const state of COUNTED_STATES) this.set({ queue, state }, counts[state] ?? 0);

@@ -16,7 +16,7 @@ import { dismissAlert, listOpenAlerts } from "@/server/services/alerts/alerts";
 import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { latencyDashboard } from "@/server/services/latency/dashboard";
 import { checkLatencySlos, sloAlertKey } from "@/server/services/slo/alerts";
-import { serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
+import { exportClusterGauges, serveWorkerMetrics, workerMetrics } from "@/workers/metrics";
 import { givenUser } from "@/tests/integration/fixtures";
 import { onnxVariant } from "@/tests/integration/runtime/onnx-variant";
 import {
@@ -318,6 +318,8 @@ describe("the project's Prometheus set-up", () => {
   });
 
   it("serves the worker's metrics, queue depth read from Redis, in a form promtool accepts", async () => {
+    // A lone worker process leads: it exports the queue depths (read from Redis, shared by every worker).
+    exportClusterGauges(() => true);
     workerMetrics.watchedQueues.add("latency-test-queue");
     workerMetrics.jobs.inc({ queue: "latency-test-queue", outcome: "completed" });
     const { server, port } = await serveWorkerMetrics(0);
