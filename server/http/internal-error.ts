@@ -8,7 +8,9 @@ export type InternalErrorBody = { code: "INTERNAL"; message: string; requestId: 
  * see: the id, never the error's own text (which may hold SQL, paths or data of other users).
  */
 export function reportInternalError(error: unknown, where: string): InternalErrorBody {
-  const requestId = currentRequestId() ?? randomUUID();
-  log().error({ err: error, where, requestId }, `${where} failed`);
+  const current = currentRequestId();
+  const requestId = current ?? randomUUID();
+  // Inside a request the logger already writes its id.
+  log().error({ err: error, where, ...(current === undefined && { requestId }) }, `${where} failed`);
   return { code: "INTERNAL", message: `Internal error (request id ${requestId})`, requestId };
 }
