@@ -1,3 +1,5 @@
+// Server-side only (it writes to file descriptor 1): the one logger factory of the portal's server, the worker and the
+// runtime, kept in lib/ because the runtime may import nothing of server/.
 import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
 import { REDACT_PATHS, REDACTED, scrubSecrets } from "@/lib/log-redaction";
 
