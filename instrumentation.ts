@@ -6,8 +6,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { productionConfigProblems, UnsafeProductionConfig } = await import("@/server/production-safety");
   const { env } = await import("@/server/env");
+  const { log } = await import("@/server/logging/logger");
   const problems = productionConfigProblems(env());
   if (problems.length === 0) return;
-  console.error(new UnsafeProductionConfig("portal", problems).message);
+  log().fatal(new UnsafeProductionConfig("portal", problems).message);
   process.exit(1);
 }

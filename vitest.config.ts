@@ -2,6 +2,10 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
+// The portal code the tests run in-process logs warnings and errors only: a JSON line per API call would bury the
+// test output. Tests that read the logs set their own level (tests/log-capture.ts); spawned workers and runtimes log
+// at their own levels.
+const env = { PORTAL_LOG_LEVEL: "warn" };
 
 export default defineConfig({
   resolve: { alias },
@@ -9,7 +13,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", env },
       },
       {
         resolve: { alias },
@@ -17,6 +21,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          env,
           globalSetup: ["tests/integration/global-setup.ts"],
           setupFiles: ["tests/integration/per-file-database.ts"],
           testTimeout: 30_000,

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
 import { isStandalone } from "@/runtime/standalone";
+import { logLevelFrom, type LogLevel } from "@/lib/json-logger";
 
 /** Where captured predictions go; absent = capture is off (every sampled row is counted as `capture_off`). */
 export type CaptureSettings = {
@@ -92,4 +93,9 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 2_000),
     },
   };
+}
+
+/** The runtime's JSON log level: RUNTIME_LOG_LEVEL, else LOG_LEVEL, else info. */
+export function runtimeLogLevel(): LogLevel {
+  return logLevelFrom("RUNTIME_LOG_LEVEL", process.env.RUNTIME_LOG_LEVEL, process.env.LOG_LEVEL);
 }

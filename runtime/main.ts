@@ -7,6 +7,7 @@ import { loadState, saveState } from "@/runtime/state-file";
 import { startCapture } from "@/runtime/capture/capture-pipeline";
 import { isStandalone, standaloneModel } from "@/runtime/standalone";
 import { errorMessage } from "@/lib/error-message";
+import { log } from "@/runtime/logger";
 
 // The local model runtime: `npx tsx runtime/main.ts`. Serves ONNX models over HTTP on RUNTIME_HOST:RUNTIME_PORT
 // (127.0.0.1:8500), with inference in worker threads and a control API guarded by RUNTIME_CONTROL_TOKEN. Standalone
@@ -24,7 +25,7 @@ const persist = () => {
   const snapshot = registry.snapshot();
   saving = saving
     .then(() => saveState(stateFile, snapshot))
-    .catch((error: unknown) => console.error("Could not save the runtime state:", error));
+    .catch((error: unknown) => log().error({ err: error }, "Could not save the runtime state"));
 };
 const registry = new EndpointRegistry(pool, metrics, persist);
 
@@ -43,22 +44,22 @@ server.listen(config.port, config.host, () => {
   const captureNote = capture.capturer.enabled
     ? `capture to Redis stream "${config.capture.streamKey}"`
     : "capture off";
-  console.log(
+  log().info(
     `Model runtime listening on http://${config.host}:${config.port} with ${pool.size} inference threads, ${captureNote}`,
   );
 });
 
 if (standalone) {
   const model = await standaloneModel(process.env).catch((error: unknown) => {
-    console.error(`Cannot serve the model: ${errorMessage(error)}`);
+    log().error(`Cannot serve the model: ${errorMessage(error)}`);
     process.exit(1);
   });
   await registry.apply(model.endpointName, model.config).catch((error: unknown) => {
-    console.error(`Cannot load the model: ${errorMessage(error)}`);
+    log().error(`Cannot load the model: ${errorMessage(error)}`);
     process.exit(1);
   });
   restoring = false;
-  console.log(`Serving ${model.endpointName} at /v1/endpoints/${model.endpointName}/predict`);
+  log().info(`Serving ${model.endpointName} at /v1/endpoints/${model.endpointName}/predict`);
 }
 
 if (config.stateFile) {
@@ -66,13 +67,13 @@ if (config.stateFile) {
   for (const [name, endpoint] of Object.entries(saved)) {
     await registry
       .apply(name, endpoint)
-      .catch((error: unknown) => console.error(`Could not restore endpoint "${name}":`, error));
+      .catch((error: unknown) => log().error({ err: error }, `Could not restore endpoint "${name}"`));
   }
   restoring = false;
 }
 
 const shutdown = (signal: string) => {
-  console.log(`${signal}: stopping the model runtime`);
+  log().info(`${signal}: stopping the model runtime`);
   server.close();
   server.closeIdleConnections();
   void saving

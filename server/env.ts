@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_REST_RATE_LIMIT_PER_MINUTE } from "@/contracts/token-scopes";
 import { CAPTURE_STREAM_KEY as DEFAULT_CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
+import { LOG_LEVELS } from "@/lib/json-logger";
 
 const booleanFlag = z
   .enum(["0", "1", "true", "false"])
@@ -14,6 +15,10 @@ export const DEVELOPMENT_ARTIFACT_URL_SECRET = "modelport-local-development-arti
 const schema = z.object({
   /** `next start` sets production; the portal, worker and runtime then refuse unsafe settings (server/production-safety.ts). */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** JSON log level of every process (pino's names); PORTAL_LOG_LEVEL / WORKER_LOG_LEVEL override it per process. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  PORTAL_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  WORKER_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/modelport"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   NEXTAUTH_URL: z.string().url().optional(),

@@ -8,6 +8,7 @@ import { CaptureLoader } from "@/server/services/capture/loader";
 import { runLoaderLoop } from "@/server/services/capture/loader-loop";
 import { exportsClusterGauges, workerMetrics } from "@/workers/metrics";
 import { errorMessage } from "@/lib/error-message";
+import { log } from "@/server/logging/logger";
 
 type XInfoGroup = Array<string | number | null>;
 
@@ -71,7 +72,7 @@ export function startCaptureLoader(db: Db, settings: Env): () => Promise<void> {
     claimEveryMs: Math.max(1_000, Math.floor(settings.CAPTURE_CLAIM_IDLE_MS / 2)),
     onError: (error) => {
       const message = errorMessage(error);
-      if (message !== lastError) console.error(`[worker] capture loader: ${message} (retrying)`);
+      if (message !== lastError) log().error(`[worker] capture loader: ${message} (retrying)`);
       lastError = message;
     },
   });

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { RedisClient } from "bullmq";
+import { log } from "@/server/logging/logger";
 
 /**
  * Takes the lease when nobody holds it (SET NX PX), or extends it when this owner already does (compare-and-set);
@@ -108,7 +109,7 @@ export function startLeaderElection(
     }
     inFlight = true;
     const held = await lease.tryAcquire().catch((error: unknown) => {
-      console.error(`[worker] leader lease ${lease.owner}: Redis did not answer:`, error);
+      log().error({ err: error }, `[worker] leader lease ${lease.owner}: Redis did not answer`);
       return false;
     });
     inFlight = false;
@@ -124,7 +125,7 @@ export function startLeaderElection(
       observe(false);
       let timeout: NodeJS.Timeout | undefined;
       const released = lease.release().catch((error: unknown) => {
-        console.error(`[worker] leader lease ${lease.owner} not released (it lapses by itself):`, error);
+        log().error({ err: error }, `[worker] leader lease ${lease.owner} not released (it lapses by itself)`);
       });
       await Promise.race([released, new Promise((resolve) => (timeout = setTimeout(resolve, releaseTimeoutMs)))]);
       clearTimeout(timeout);

@@ -1,7 +1,7 @@
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { env } from "@/server/env";
 import { refuseUnsafeProduction } from "@/server/production-safety";
-import { closeQueues, queueFor, scheduleJob } from "@/server/jobs/define-job";
+import { closeQueues, queueFor, requestIdOfJob, scheduleJob } from "@/server/jobs/define-job";
 import { deployJob } from "@/server/jobs/deploy";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
@@ -20,8 +20,10 @@ import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
 import { startCaptureLoader } from "@/workers/capture-loader";
 import { WORKER_JOBS as JOBS } from "@/workers/jobs";
+import { configureLogging, log } from "@/server/logging/logger";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
+configureLogging({ kind: "worker" });
 refuseUnsafeProduction("worker");
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).
@@ -62,18 +64,20 @@ const stopInstanceExport = instanceExport.start();
 const election = startLeaderElection(lease, {
   ttlMs: env().WORKER_LEADER_LEASE_MS,
   onChange: (leader) => {
-    console.log(
+    log().info(
       `[worker] ${leader ? "now exports" : "no longer exports"} the cluster gauges: target instances, queue depths, capture backlog (leader lease)`,
     );
     if (leader)
       instanceExport
         .refresh()
-        .catch((error: unknown) => console.error("[worker] reading target instances failed:", error));
+        .catch((error: unknown) => log().error({ err: error }, "[worker] reading target instances failed"));
   },
 });
 
 for (const worker of workers) {
-  worker.on("failed", (job, error) => console.error(`[worker] ${worker.name} job ${job?.id} failed:`, error.message));
+  worker.on("failed", (job, error) =>
+    log().error({ requestId: requestIdOfJob(job), err: error }, `[worker] ${worker.name} job ${job?.id} failed`),
+  );
 }
 
 /** Schedules the repeatable jobs and re-queues unfinished deployments: at start and whenever Redis comes back. */
@@ -83,7 +87,7 @@ async function restoreJobs() {
 }
 const requeued = await restoreJobs();
 restoreOnReconnect(await queueFor(deployJob.queue).client, restoreJobs);
-console.log(
+log().info(
   `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued} unfinished deployment(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
 );
 

@@ -4,6 +4,7 @@ import type { Job, Worker } from "bullmq";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { queueFor } from "@/server/jobs/define-job";
 import type { TargetInstanceReading } from "@/server/services/cost/target-instances";
+import { log } from "@/server/logging/logger";
 
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800];
 const COUNTED_STATES = ["waiting", "active", "delayed", "prioritized", "paused", "failed"] as const;
@@ -127,7 +128,7 @@ export async function serveWorkerMetrics(port: number, host = "127.0.0.1"): Prom
     workerMetrics.registry.metrics().then(
       (text) => response.writeHead(200, { "content-type": workerMetrics.registry.contentType }).end(text),
       (error: unknown) => {
-        console.error("[worker] metrics collection failed:", error);
+        log().error({ err: error }, "[worker] metrics collection failed");
         response.writeHead(500, { "content-type": "text/plain" }).end("Metrics collection failed\n");
       },
     );

@@ -1,4 +1,5 @@
 import type { RedisClient } from "bullmq";
+import { log } from "@/server/logging/logger";
 
 /**
  * Runs `restore` each time the connection to Redis comes back after a drop. A Redis that keeps nothing on disk
@@ -8,7 +9,9 @@ import type { RedisClient } from "bullmq";
  */
 export function restoreOnReconnect(client: RedisClient, restore: () => Promise<unknown>) {
   client.on("ready", () => {
-    restore().catch((error: unknown) => console.error("[worker] re-queueing after a Redis reconnect failed:", error));
+    restore().catch((error: unknown) =>
+      log().error({ err: error }, "[worker] re-queueing after a Redis reconnect failed"),
+    );
   });
 }
 

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { TargetInstanceFailure, TargetInstanceReading } from "@/server/services/cost/target-instances";
+import { log } from "@/server/logging/logger";
 
 type Read = () => Promise<{ readings: TargetInstanceReading[]; failures: TargetInstanceFailure[] }>;
 
@@ -47,7 +48,7 @@ export class TargetInstanceExport {
     const unanswered = new Set(failures.map((f) => f.endpoint));
     for (const f of failures) {
       if (this.logged.get(f.endpoint) !== f.reason)
-        console.warn(`[worker] instances of ${f.endpoint} (${f.target}) not read: ${f.reason}`);
+        log().warn(`[worker] instances of ${f.endpoint} (${f.target}) not read: ${f.reason}`);
     }
     this.logged = new Map(failures.map((f) => [f.endpoint, f.reason]));
     const next = new Map<string, Kept>();
@@ -59,7 +60,7 @@ export class TargetInstanceExport {
   /** Refreshes now and every `everyMs`; the returned function stops it. */
   start(): () => void {
     const round = () =>
-      this.refresh().catch((error: unknown) => console.error("[worker] reading target instances failed:", error));
+      this.refresh().catch((error: unknown) => log().error({ err: error }, "[worker] reading target instances failed"));
     void round();
     const timer = setInterval(() => void round(), this.options.everyMs);
     return () => clearInterval(timer);

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { log } from "@/runtime/logger";
 
 /** Where the flusher writes serialised capture records. */
 export type CaptureSink = {
@@ -33,10 +34,10 @@ export class RedisStreamSink implements CaptureSink {
     this.client.on("error", (error: Error) => {
       if (this.announcedDown) return;
       this.announcedDown = true;
-      console.error(`Capture: Redis unreachable (${error.message}); captured rows are dropped and counted`);
+      log().error(`Capture: Redis unreachable (${error.message}); captured rows are dropped and counted`);
     });
     this.client.on("ready", () => {
-      if (this.announcedDown) console.log("Capture: Redis is back; capturing again");
+      if (this.announcedDown) log().info("Capture: Redis is back; capturing again");
       this.announcedDown = false;
     });
   }

@@ -96,7 +96,7 @@ export function sendError(response: ServerResponse, error: unknown) {
     sendJson(response, error.status, { error: error.message, code: errorCode(error.status), ...error.details });
     return;
   }
-  console.error(error);
+  // The server logged it, with the request's id.
   sendJson(response, 500, {
     error: error instanceof Error ? `Internal error: ${error.message}` : "Internal error",
     code: errorCode(500),

@@ -14,6 +14,8 @@ import { predict } from "@/runtime/serving/predict";
 import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
 import { readJsonBody, readValidated, sendError, sendJson, sendJsonText, sendText } from "@/runtime/http/io";
 import type { Capturer } from "@/runtime/capture/capturer";
+import { log } from "@/runtime/logger";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/contracts/request-id";
 
 export type ServerDeps = {
   registry: EndpointRegistry;
@@ -174,9 +176,35 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
   }
 }
 
+/** The request's path without its query. */
+const pathOf = (request: IncomingMessage) => (request.url ?? "/").split("?", 1)[0];
+
+/**
+ * Takes the caller's request id (the portal's worker sends the one of the request that started the job), echoes it,
+ * and logs one line per request when it finishes: control calls at info; predictions, probes and scrapes, which come
+ * by the thousand, at debug.
+ */
+function traceRequest(request: IncomingMessage, response: ServerResponse): string {
+  const header = request.headers[REQUEST_ID_HEADER];
+  const requestId = requestIdFrom(typeof header === "string" ? header : undefined);
+  response.setHeader(REQUEST_ID_HEADER, requestId);
+  const level = request.url?.startsWith("/v1/control/") ? "info" : "debug";
+  if (log().isLevelEnabled(level)) {
+    const started = performance.now();
+    response.once("finish", () => {
+      const fields = { requestId, method: request.method, path: pathOf(request), status: response.statusCode };
+      log()[level]({ ...fields, durationMs: Math.round(performance.now() - started) }, "request");
+    });
+  }
+  return requestId;
+}
+
 export function createRuntimeServer(deps: ServerDeps): Server {
   const server = createServer((request, response) => {
+    const requestId = traceRequest(request, response);
     route(request, response, deps).catch((error: unknown) => {
+      if (!(error instanceof RuntimeError))
+        log().error({ requestId, err: error, method: request.method, path: pathOf(request) }, "request failed");
       if (response.headersSent) {
         response.destroy();
         return;

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { WorkerRequest, WorkerResponse } from "@/runtime/inference/messages";
 import type { WireBatch, WireFeeds } from "@/runtime/inference/tensors";
+import { log } from "@/runtime/logger";
 
 type Task = { resolve: (outputs: WireFeeds | undefined) => void; reject: (error: Error) => void };
 type PoolWorker = { worker: Worker; pending: Map<number, Task>; alive: boolean };
@@ -45,7 +46,7 @@ export class WorkerPool {
       else task.reject(new Error(response.message));
     });
     const fail = (error: Error) => {
-      if (entry.alive && !this.closing) console.error("Inference thread failed:", error);
+      if (entry.alive && !this.closing) log().error({ err: error }, "Inference thread failed");
       entry.alive = false;
       for (const task of entry.pending.values()) task.reject(error);
       entry.pending.clear();

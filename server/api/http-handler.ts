@@ -4,6 +4,7 @@ import type { TrpcContext } from "@/server/api/trpc";
 import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { checkSameOrigin, ownOrigins } from "@/server/http/origin-check";
+import { handleWithRequestId } from "@/server/logging/request-log";
 import { errorResponse } from "@/server/rest/responses";
 
 /** A 403 (details.code CROSS_ORIGIN) for a POST that does not come from the portal's own pages; null otherwise. */
@@ -18,10 +19,12 @@ export function crossOriginRefusal(request: Request): Response | null {
 
 /**
  * /api/trpc over HTTP: the session cookie is its credential, so every mutation (a POST) first passes the origin
- * check. Internal errors are logged by the error formatter (server/api/trpc.ts) under the id the caller sees.
+ * check. Internal errors are logged by the error formatter (server/api/trpc.ts) under the request id the caller sees.
  */
 export function handleTrpcRequest(request: Request, createContext: () => Promise<TrpcContext>): Promise<Response> {
-  const refused = crossOriginRefusal(request);
-  if (refused) return Promise.resolve(refused);
-  return fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext });
+  return handleWithRequestId(request, () => {
+    const refused = crossOriginRefusal(request);
+    if (refused) return Promise.resolve(refused);
+    return fetchRequestHandler({ endpoint: "/api/trpc", req: request, router: appRouter, createContext });
+  });
 }

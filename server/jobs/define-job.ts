@@ -1,7 +1,9 @@
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { z } from "zod";
+import { parseRequestId } from "@/contracts/request-id";
 import { env, type Env } from "@/server/env";
 import { redisConnection } from "@/server/jobs/redis";
+import { currentRequestId } from "@/server/logging/logger";
 import type { SystemContext } from "@/server/services/context";
 
 /** A value fixed in the definition, or read from the validated environment when the worker starts. */
@@ -88,14 +90,33 @@ export function queueFor(name: string): Queue {
   return queue;
 }
 
-/** Validates the payload and enqueues it; pass a jobId derived from the entity to stay idempotent. */
+/**
+ * The request that enqueued a job travels in its data beside the payload's fields, under this key: every job schema
+ * is a (non-strict) z.object, so parsing the data drops it and handlers never see it.
+ */
+const REQUEST_ID_FIELD = "_requestId";
+
+/** The id of the request that enqueued the job, if a request did (not a schedule, nor a worker's re-queueing). */
+export function requestIdOfJob(job: Pick<Job, "data"> | undefined): string | undefined {
+  const data: unknown = job?.data;
+  if (typeof data !== "object" || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[REQUEST_ID_FIELD];
+  return typeof value === "string" ? parseRequestId(value) : undefined;
+}
+
+/**
+ * Validates the payload and enqueues it (with the current request's id, for the logs); pass a jobId derived from the
+ * entity to stay idempotent.
+ */
 export async function enqueue<S extends z.ZodType>(
   definition: JobDefinition<S>,
   payload: z.input<S>,
   options: JobsOptions = {},
 ) {
   const data = definition.schema.parse(payload);
-  return queueFor(definition.queue).add(definition.name, data, { ...definition.defaults, ...options });
+  const requestId = currentRequestId();
+  const traced = requestId === undefined ? data : { ...(data as object), [REQUEST_ID_FIELD]: requestId };
+  return queueFor(definition.queue).add(definition.name, traced, { ...definition.defaults, ...options });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/server/env";
+import { log } from "@/server/logging/logger";
 
 /**
  * Fixed-window rate limits counted in Redis (rate-limit-flexible's RateLimiterRedis), shared by every portal process.
@@ -115,7 +116,7 @@ export function rateLimitRedis(url: string): Redis {
   redis.on("error", (error: Error) => {
     if (Date.now() - lastLogged < 60_000) return;
     lastLogged = Date.now();
-    console.warn(`Rate limits: Redis unavailable (${error.message}); counting in memory per process meanwhile`);
+    log().warn(`Rate limits: Redis unavailable (${error.message}); counting in memory per process meanwhile`);
   });
   return redis;
 }

@@ -1,4 +1,5 @@
 import type { Endpoint } from "@/server/rest/endpoint";
+import { handleWithRequestId } from "@/server/logging/request-log";
 import { jsonResponse } from "@/server/rest/responses";
 
 /** A path segment decoded, or null when its %-encoding is malformed (e.g. "%E0%A4%A"). */
@@ -27,10 +28,10 @@ function compile(endpoint: Endpoint): CompiledRoute {
   return { endpoint, pattern: new RegExp(`^${source}$`), names };
 }
 
-/** Routes /api/v1/* requests to the endpoint whose method and path match. */
+/** Routes /api/v1/* requests to the endpoint whose method and path match, each under its request id. */
 export function createDispatcher(endpoints: Endpoint[]) {
   const routes = endpoints.map(compile);
-  return async (request: Request, path: string): Promise<Response> => {
+  const dispatch = async (request: Request, path: string): Promise<Response> => {
     const candidates = routes
       .map((route) => ({ route, match: route.pattern.exec(path) }))
       .filter((c): c is { route: CompiledRoute; match: RegExpExecArray } => c.match !== null);
@@ -50,4 +51,5 @@ export function createDispatcher(endpoints: Endpoint[]) {
     const params = Object.fromEntries(hit.route.names.map((name, i) => [name, values[i] ?? ""]));
     return hit.route.endpoint.handle(request, { params: Promise.resolve(params) });
   };
+  return (request: Request, path: string) => handleWithRequestId(request, () => dispatch(request, path));
 }

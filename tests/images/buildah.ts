@@ -5,22 +5,29 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 
-// buildah as the image test drives it: vfs storage and chroot isolation (what works on these machines), the host's
-// network for containers, so a server started in one answers on 127.0.0.1.
+// buildah as the image test drives it: a storage of the test's own (overlay where this machine allows it, else vfs:
+// scripts/images/base-image.sh decides), chroot isolation (what works on these machines), the host's network for
+// containers, so a server started in one answers on 127.0.0.1.
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const BUILD_LOG = "/tmp/modelport-image-build.log";
 const run = promisify(execFile);
-const STORAGE = ["--storage-driver", "vfs"];
+let storage: string[] = [];
 
 export async function buildah(args: string[]): Promise<string> {
-  const { stdout } = await run("buildah", [...STORAGE, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run("buildah", [...storage, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
   return stdout.trim();
 }
 
-/** The base image the build uses here: Debian with this machine's Node.js (scripts/images/base-image.sh). */
-export async function testBaseImage(): Promise<string> {
+/**
+ * The base image the build uses here, Debian with this machine's Node.js, and the storage every later buildah command
+ * uses (scripts/images/base-image.sh).
+ */
+export async function testBaseImage(): Promise<{ image: string; driver: string }> {
   const { stdout } = await run("bash", ["scripts/images/base-image.sh"], { cwd: ROOT });
-  return stdout.trim();
+  const [driver, root, image] = stdout.trim().split(" ");
+  if (!driver || !root || !image) throw new Error(`scripts/images/base-image.sh printed ${stdout}`);
+  storage = ["--root", root, "--runroot", `${root}-run`, "--storage-driver", driver];
+  return { image, driver };
 }
 
 export type ImageTarget = "portal" | "worker" | "runtime";
@@ -30,7 +37,7 @@ export const imageName = (target: ImageTarget) => `localhost/modelport-${target}
 export async function buildImage(target: ImageTarget, baseImage: string): Promise<number> {
   const started = performance.now();
   const args = [
-    ...STORAGE,
+    ...storage,
     ...["bud", "--isolation", "chroot", "--layers", "--target", target],
     ...["--build-arg", `BASE_IMAGE=${baseImage}`, "-t", imageName(target), "-f", "deploy/images/Containerfile", "."],
   ];
@@ -77,7 +84,7 @@ function runArgs(container: string, command: string[], options: ContainerOptions
   const env = Object.entries(options.env ?? {}).flatMap(([key, value]) => ["-e", `${key}=${value}`]);
   const volumes = (options.volumes ?? []).flatMap((volume) => ["-v", volume]);
   return [
-    ...STORAGE,
+    ...storage,
     "run",
     "--isolation",
     "chroot",

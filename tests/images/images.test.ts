@@ -56,8 +56,9 @@ async function declaredCommand(target: ImageTarget) {
 
 beforeAll(async () => {
   const base = await testBaseImage();
+  console.log(`[images] storage driver ${base.driver}, base ${base.image}`);
   for (const target of TARGETS) {
-    const seconds = await buildImage(target, base);
+    const seconds = await buildImage(target, base.image);
     const { sizeBytes } = await imageConfig(target);
     console.log(`[images] ${imageName(target)}: built in ${seconds.toFixed(0)} s, ${(sizeBytes / 1e6).toFixed(0)} MB`);
   }
@@ -67,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (containers.length > 0) await buildah(["rm", ...containers]);
   for (const target of TARGETS) await buildah(["rmi", "--force", imageName(target)]).catch(() => "");
-  // The build's cached stages: each is a full copy of its filesystem under the vfs driver.
+  // The build's cached stages (under the vfs driver each is a full copy of its filesystem); the base is kept.
   await buildah(["rmi", "--prune"]).catch(() => "");
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }, 300_000);

@@ -1,5 +1,6 @@
 import type { LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
+import { requestIdHeader } from "@/server/logging/outgoing";
 
 /**
  * The local model runtime as the portal reaches it: where it serves predictions and metrics, and its control API.
@@ -26,6 +27,7 @@ export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClie
         headers: {
           "content-type": "application/json",
           ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
+          ...requestIdHeader(),
         },
         body: JSON.stringify({ rows }),
         signal: AbortSignal.timeout(timeoutMs),

@@ -1,5 +1,6 @@
 import { type EndpointView, type EndpointConfigInput, type FaultInjection } from "@/contracts/runtime-control";
 import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
+import { requestIdHeader } from "@/server/logging/outgoing";
 
 /** A control API call that failed; `retryable` is false when repeating the same call cannot succeed (4xx). */
 export class LocalRuntimeError extends Error {
@@ -33,6 +34,7 @@ export class RuntimeControlClient {
         headers: {
           authorization: `Bearer ${this.config.controlToken}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...requestIdHeader(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.requestTimeoutMs),

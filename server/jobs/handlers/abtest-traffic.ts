@@ -4,6 +4,7 @@ import type { abTestTrafficPayload } from "@/server/jobs/abtest-traffic";
 import type { SystemContext } from "@/server/services/context";
 import { deploymentRuntime } from "@/server/jobs/handlers/deployment-runtime";
 import { runTrafficTransition } from "@/server/services/abtests/traffic/run-transition";
+import { log } from "@/server/logging/logger";
 
 /** Moves a test's traffic; a transient failure is retried by BullMQ, and a start's last try falls back. */
 export async function handleAbTestTraffic(
@@ -14,6 +15,6 @@ export async function handleAbTestTraffic(
   const outcome = await runTrafficTransition(context.db, testId, deploymentRuntime(context), {
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
   });
-  if (outcome === "SUPERSEDED") console.warn(`[worker] A/B test ${testId}: another worker moves its traffic now`);
+  if (outcome === "SUPERSEDED") log().warn(`[worker] A/B test ${testId}: another worker moves its traffic now`);
   return outcome;
 }

@@ -4,6 +4,7 @@ import type { deployPayload } from "@/server/jobs/deploy";
 import type { SystemContext } from "@/server/services/context";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { deploymentRuntime } from "@/server/jobs/handlers/deployment-runtime";
+import { log } from "@/server/logging/logger";
 
 /**
  * Runs a deployment. Failures the state machine understands roll back inside runDeployment; anything else (a network
@@ -22,6 +23,6 @@ export async function handleDeploy(
   });
   // This worker stopped (it lost the lease, e.g. after being frozen past it) without writing anything more.
   if (outcome === "SUPERSEDED")
-    console.warn(`[worker] deployment ${deploymentId} superseded: another worker holds it now, or it was cancelled`);
+    log().warn(`[worker] deployment ${deploymentId} superseded: another worker holds it now, or it was cancelled`);
   return outcome;
 }

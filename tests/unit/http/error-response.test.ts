@@ -1,12 +1,14 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/rest/responses";
+import { captureLogs } from "@/tests/log-capture";
 
-afterEach(() => vi.restoreAllMocks());
+let logs: ReturnType<typeof captureLogs> | undefined;
+afterEach(() => logs?.restore());
 
 describe("errorResponse", () => {
   it("answers an unexpected error with a logged request id and none of its text", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    logs = captureLogs();
     const response = errorResponse(new Error('insert into "Run" failed: invalid byte sequence 0x00 at /srv/app.ts'));
     expect(response.status).toBe(500);
     const text = await response.text();
@@ -14,7 +16,9 @@ describe("errorResponse", () => {
     expect(error.code).toBe("INTERNAL");
     expect(error.message).toBe(`Internal error (request id ${error.requestId})`);
     expect(text).not.toMatch(/insert|byte sequence|srv/);
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining(error.requestId), expect.any(Error));
+    const [logged] = logs.lines();
+    expect(logged).toMatchObject({ level: "error", requestId: error.requestId, err: { type: "Error" } });
+    expect(JSON.stringify(logged)).toContain("invalid byte sequence");
   });
 
   it("answers a Prisma error the caller caused with a 4xx and a message of its own", async () => {
