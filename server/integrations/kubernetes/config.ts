@@ -144,6 +144,14 @@ export function parseKubernetesTargetConfig(input: unknown): KubernetesTargetCon
   return parsed.data;
 }
 
+/** The configuration when this process has one (the worker needs it; the portal may have it too), else undefined. */
+export function kubernetesTargetConfigIfSet(
+  environment: Record<string, string | undefined> = process.env,
+): KubernetesTargetConfig | undefined {
+  if (!environment.MODELPORT_K8S_CONFIG && !environment.MODELPORT_K8S_CONFIG_FILE) return undefined;
+  return kubernetesTargetConfigFromEnv(environment);
+}
+
 /** Reads the configuration as JSON from MODELPORT_K8S_CONFIG, or from the file MODELPORT_K8S_CONFIG_FILE names. */
 export function kubernetesTargetConfigFromEnv(
   environment: Record<string, string | undefined> = process.env,

@@ -1,7 +1,12 @@
 import { badRequest } from "@/server/errors";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
-import { vllmGpus, vllmLaunch, vllmTensorParallelSize } from "@/server/integrations/kubernetes/vllm-container";
+import {
+  vllmGpus,
+  vllmLaunch,
+  vllmTensorParallelSize,
+  type VllmVariant,
+} from "@/server/integrations/kubernetes/vllm-container";
 import { vllmLaunchProblems } from "@/server/integrations/kubernetes/vllm-profile";
 
 /**
@@ -42,7 +47,7 @@ function checkGpus({ variantName, format, gpus }: VariantSpec) {
  * The cross-argument limits that make a vLLM pod fail at start (vllm-profile.ts), with the model's shape when the
  * version was registered with one; without it only the limits that need no shape are checked.
  */
-export function vllmProblems(variant: VariantSpec, config: KubernetesTargetConfig): string[] {
+export function vllmProblems(variant: VllmVariant, config: KubernetesTargetConfig): string[] {
   if (variant.format !== "VLLM") return [];
   const problems: string[] = [];
   const gpus = vllmGpus(variant, config);

@@ -7,17 +7,24 @@ import { containerSecurityContext } from "@/server/integrations/kubernetes/secur
 import { SCRATCH_MOUNT, SHARED_MEMORY_MOUNT } from "@/server/integrations/kubernetes/scratch-volume";
 import { vllmStartupSeconds, type VllmLaunch } from "@/server/integrations/kubernetes/vllm-profile";
 
-export function vllmGpus(variant: VariantSpec, config: KubernetesTargetConfig): number {
+/** The parts of a variant its vLLM launch depends on. */
+export type VllmVariant = Pick<VariantSpec, "format" | "gpus" | "llm">;
+
+export function vllmGpus(variant: Pick<VariantSpec, "gpus">, config: KubernetesTargetConfig): number {
   return variant.gpus ?? config.vllm.defaultGpus;
 }
 
 /** --tensor-parallel-size: as configured, else every GPU of the replica. */
-export function vllmTensorParallelSize(variant: VariantSpec, config: KubernetesTargetConfig): number {
+export function vllmTensorParallelSize(variant: Pick<VariantSpec, "gpus">, config: KubernetesTargetConfig): number {
   return config.vllm.tensorParallelSize ?? vllmGpus(variant, config);
 }
 
 /** What the variant's pods will be started with, for the launch check (vllm-profile.ts). */
-export function vllmLaunch(variant: VariantSpec, config: KubernetesTargetConfig, weightBytes: number): VllmLaunch {
+export function vllmLaunch(
+  variant: Pick<VariantSpec, "gpus">,
+  config: KubernetesTargetConfig,
+  weightBytes: number,
+): VllmLaunch {
   const vllm = config.vllm;
   return {
     tensorParallelSize: vllmTensorParallelSize(variant, config),
@@ -32,7 +39,7 @@ export function vllmLaunch(variant: VariantSpec, config: KubernetesTargetConfig,
 }
 
 /** How long the startup probe waits: the configured time, longer when the weights take longer to read. */
-export function vllmStartupTimeoutSeconds(variant: VariantSpec, config: KubernetesTargetConfig): number {
+export function vllmStartupTimeoutSeconds(variant: Pick<VariantSpec, "llm">, config: KubernetesTargetConfig): number {
   const minimum = config.vllm.startupTimeoutSeconds;
   return variant.llm ? vllmStartupSeconds(variant.llm.weightBytes, minimum) : minimum;
 }

@@ -65,7 +65,11 @@ export async function toVariantSpec(
 }
 
 /** A VLLM version's stored shape and weight size (see VariantSpec.llm); nothing for versions without them. */
-export function llmProfile(version: Pick<DeployableVersion, "format" | "llmShape" | "weightBytes">) {
+export function llmProfile(version: {
+  format: DeployableVersion["format"];
+  llmShape: unknown;
+  weightBytes: bigint | null;
+}) {
   if (version.format !== "VLLM" || version.weightBytes === null) return {};
   const shape = modelShapeSchema.safeParse(version.llmShape);
   return { llm: { shape: shape.success ? shape.data : null, weightBytes: Number(version.weightBytes) } };
