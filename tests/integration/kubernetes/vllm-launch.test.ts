@@ -80,7 +80,7 @@ async function registeredLlm() {
     ],
     { gzip: true },
   );
-  await uploadArtifact(ctx, { runId: run.id, path: "llm.tar.gz", body: new Blob([archive]).stream() });
+  await uploadArtifact(ctx, { runId: run.id, path: "llm.tar.gz", body: new Blob([new Uint8Array(archive)]).stream() });
   // Deployments need a signature (toVariantSpec), even though vLLM's OpenAI API is the interface.
   const signature = {
     inputs: [{ name: "prompt", type: "string" as const }],

@@ -1,0 +1,49 @@
+import { vllmMetricNames, type VllmSeries } from "@/contracts/vllm";
+import { selector } from "@/server/integrations/prometheus/promql";
+import { counterIncreaseQuery, POD_ENDPOINT_LABEL, POD_VARIANT_LABEL } from "@/server/services/cost/cost-queries";
+
+/**
+ * PromQL over vLLM's own series (contracts/vllm.ts), per variant of one Kubernetes endpoint: its pods' series carry
+ * the `modelport_endpoint` / `modelport_variant` labels the pod scrape copies from the pod's labels. A series that was
+ * renamed is read under each of its names joined with `or`, which keeps, per variant, the first name that has data:
+ * variants on different vLLM releases are each read under their own release's name.
+ */
+const BY = POD_VARIANT_LABEL;
+
+const eachName = (series: VllmSeries, render: (name: string) => string) =>
+  vllmMetricNames(series).map(render).join(" or ");
+
+export function llmQueries(endpointObjectName: string, rangeSeconds: number) {
+  const pods = (name: string) => selector(name, { [POD_ENDPOINT_LABEL]: endpointObjectName });
+  const range = `${rangeSeconds}s`;
+  const rate = (name: string) => `sum by (le, ${BY}) (rate(${pods(name)}[${range}]))`;
+  const p95 = (series: VllmSeries) => `histogram_quantile(0.95, ${eachName(series, (name) => rate(`${name}_bucket`))})`;
+  const mean = (series: VllmSeries) =>
+    eachName(
+      series,
+      (name) =>
+        `(sum by (${BY}) (rate(${pods(`${name}_sum`)}[${range}])) / sum by (${BY}) (rate(${pods(`${name}_count`)}[${range}])))`,
+    );
+  const tokens = (series: VllmSeries) => eachName(series, (name) => counterIncreaseQuery(pods(name), rangeSeconds, BY));
+  return {
+    /** Over the window. */
+    window: {
+      ttftP95: p95("timeToFirstToken"),
+      interTokenP95: p95("interTokenLatency"),
+      e2eP95: p95("e2eRequestLatency"),
+      queueP95: p95("requestQueueTime"),
+      queueMean: mean("requestQueueTime"),
+      requests: eachName("e2eRequestLatency", (name) => counterIncreaseQuery(pods(`${name}_count`), rangeSeconds, BY)),
+      promptTokens: tokens("promptTokens"),
+      generationTokens: tokens("generationTokens"),
+    },
+    /** At the window's end: the gauges, summed over a variant's pods (the KV cache: their average use, 0–1). */
+    now: {
+      waiting: eachName("requestsWaiting", (name) => `sum by (${BY}) (${pods(name)})`),
+      running: eachName("requestsRunning", (name) => `sum by (${BY}) (${pods(name)})`),
+      kvCacheUsage: eachName("kvCacheUsage", (name) => `avg by (${BY}) (${pods(name)})`),
+    },
+  };
+}
+
+export type LlmQueries = ReturnType<typeof llmQueries>;
