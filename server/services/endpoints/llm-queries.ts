@@ -13,18 +13,18 @@ const BY = POD_VARIANT_LABEL;
 const eachName = (series: VllmSeries, render: (name: string) => string) =>
   vllmMetricNames(series).map(render).join(" or ");
 
+/**
+ * Quantiles and means come from the histograms' exact increase over the window (counterIncreaseQuery), not from
+ * rate(): rate() extrapolates each pod's series by its own scrape timing, which weights a variant's pods unevenly
+ * when their buckets are summed.
+ */
 export function llmQueries(endpointObjectName: string, rangeSeconds: number) {
   const pods = (name: string) => selector(name, { [POD_ENDPOINT_LABEL]: endpointObjectName });
-  const range = `${rangeSeconds}s`;
-  const rate = (name: string) => `sum by (le, ${BY}) (rate(${pods(name)}[${range}]))`;
-  const p95 = (series: VllmSeries) => `histogram_quantile(0.95, ${eachName(series, (name) => rate(`${name}_bucket`))})`;
+  const increase = (name: string, by = BY) => counterIncreaseQuery(pods(name), rangeSeconds, by);
+  const p95 = (series: VllmSeries) =>
+    `histogram_quantile(0.95, ${eachName(series, (name) => increase(`${name}_bucket`, `le, ${BY}`))})`;
   const mean = (series: VllmSeries) =>
-    eachName(
-      series,
-      (name) =>
-        `(sum by (${BY}) (rate(${pods(`${name}_sum`)}[${range}])) / sum by (${BY}) (rate(${pods(`${name}_count`)}[${range}])))`,
-    );
-  const tokens = (series: VllmSeries) => eachName(series, (name) => counterIncreaseQuery(pods(name), rangeSeconds, BY));
+    eachName(series, (name) => `(${increase(`${name}_sum`)} / ${increase(`${name}_count`)})`);
   return {
     /** Over the window. */
     window: {
@@ -33,9 +33,9 @@ export function llmQueries(endpointObjectName: string, rangeSeconds: number) {
       e2eP95: p95("e2eRequestLatency"),
       queueP95: p95("requestQueueTime"),
       queueMean: mean("requestQueueTime"),
-      requests: eachName("e2eRequestLatency", (name) => counterIncreaseQuery(pods(`${name}_count`), rangeSeconds, BY)),
-      promptTokens: tokens("promptTokens"),
-      generationTokens: tokens("generationTokens"),
+      requests: eachName("e2eRequestLatency", (name) => increase(`${name}_count`)),
+      promptTokens: eachName("promptTokens", (name) => increase(name)),
+      generationTokens: eachName("generationTokens", (name) => increase(name)),
     },
     /** At the window's end: the gauges, summed over a variant's pods (the KV cache: their average use, 0–1). */
     now: {
