@@ -5,13 +5,19 @@ import { counterIncreaseQuery, POD_ENDPOINT_LABEL, POD_VARIANT_LABEL } from "@/s
 /**
  * PromQL over vLLM's own series (contracts/vllm.ts), per variant of one Kubernetes endpoint: its pods' series carry
  * the `modelport_endpoint` / `modelport_variant` labels the pod scrape copies from the pod's labels. A series that was
- * renamed is read under each of its names joined with `or`, which keeps, per variant, the first name that has data:
- * variants on different vLLM releases are each read under their own release's name.
+ * renamed is read under each of its names, per variant the newest name that has data (eachName): variants on
+ * different vLLM releases are each read under their own release's name.
  */
 const BY = POD_VARIANT_LABEL;
 
+/**
+ * The series read under each of its names, a variant taking an older name only when it has nothing under a newer one
+ * (`unless on`), so a pod exporting both during a deprecation never mixes two histograms' buckets.
+ */
 const eachName = (series: VllmSeries, render: (name: string) => string) =>
-  vllmMetricNames(series).map(render).join(" or ");
+  vllmMetricNames(series)
+    .map(render)
+    .reduce((newer, older) => `${newer} or (${older} unless on (${BY}) ${newer})`);
 
 /**
  * Quantiles and means come from the histograms' exact increase over the window (counterIncreaseQuery), not from
