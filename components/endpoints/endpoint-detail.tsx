@@ -17,6 +17,7 @@ import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
 import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-form";
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
+import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 15_000;
@@ -101,6 +102,9 @@ export function EndpointDetail({ id }: { id: string }) {
             />
           )}
         </Card>
+        {(endpoint.model.taskType === "LLM" || endpoint.target === "KUBERNETES") && (
+          <LlmMetricsPanel endpointId={endpoint.id} />
+        )}
         <Card title="Deployment history" className="min-w-0">
           <DeploymentHistory modelName={endpoint.model.name} deployments={endpoint.deployments} />
         </Card>

@@ -9,6 +9,8 @@ import {
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
 import { sendPrediction } from "@/server/services/endpoints/send-prediction";
+import { llmEndpointMetrics } from "@/server/services/endpoints/llm-metrics";
+import { llmMetricsInput, llmMetricsOutput } from "@/server/services/endpoints/llm-schemas";
 import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/contracts/slo-rules";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
@@ -28,6 +30,11 @@ export const endpointsRouter = createTRPCRouter({
     .input(endpointIdInput)
     .output(endpointDetailOutput)
     .query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
+  /** vLLM's own series for an LLM endpoint: TTFT / inter-token p95, queue, KV cache, tokens and $ per 1M tokens. */
+  llmMetrics: readProcedure
+    .input(llmMetricsInput)
+    .output(llmMetricsOutput)
+    .query(({ ctx, input }) => llmEndpointMetrics(ctx.service, input)),
   // Sending traffic shows up in the endpoint's metrics and drift windows, so viewers may look but not send.
   predict: ownedProcedure("models:write", sendPredictionInput, byEndpoint)
     .output(sendPredictionOutput)

@@ -82,6 +82,19 @@ const vllmSchema = z.object({
   maxModelLen: z.number().int().positive().optional(),
   /** GPUs per replica when the variant does not ask for a number. */
   defaultGpus: z.number().int().min(1).max(16).default(1),
+  /**
+   * Memory of one GPU of the node pool the pods land on, GiB (80: A100/H100 80 GB). The launch check sizes the KV
+   * cache from it before anything is applied.
+   */
+  gpuMemoryGiB: z.number().positive().max(1024).default(80),
+  /** --tensor-parallel-size; unset: every GPU of the replica. Set, it must equal the replica's GPUs. */
+  tensorParallelSize: z.number().int().min(1).max(16).optional(),
+  /** --max-num-seqs: sequences one replica batches at once. */
+  maxNumSeqs: z.number().int().min(1).max(4096).default(256),
+  /** --max-num-batched-tokens; unset lets vLLM choose. */
+  maxNumBatchedTokens: z.number().int().min(1).optional(),
+  /** --enable-chunked-prefill / --no-enable-chunked-prefill: without it a batch must hold a whole prompt. */
+  chunkedPrefill: z.boolean().default(true),
   resources: resourcesSchema.default({ requests: { cpu: "4", memory: "32Gi" }, limits: { memory: "48Gi" } }),
   /** Tensor-parallel workers share memory through /dev/shm. */
   shmSize: quantitySchema.default("8Gi"),
@@ -129,6 +142,14 @@ export function parseKubernetesTargetConfig(input: unknown): KubernetesTargetCon
   const parsed = kubernetesTargetConfigSchema.safeParse(input);
   if (!parsed.success) throw new Error(`Invalid Kubernetes target configuration:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** The configuration when this process has one (the worker needs it; the portal may have it too), else undefined. */
+export function kubernetesTargetConfigIfSet(
+  environment: Record<string, string | undefined> = process.env,
+): KubernetesTargetConfig | undefined {
+  if (!environment.MODELPORT_K8S_CONFIG && !environment.MODELPORT_K8S_CONFIG_FILE) return undefined;
+  return kubernetesTargetConfigFromEnv(environment);
 }
 
 /** Reads the configuration as JSON from MODELPORT_K8S_CONFIG, or from the file MODELPORT_K8S_CONFIG_FILE names. */

@@ -15,7 +15,7 @@ import { onnxContainer } from "@/server/integrations/kubernetes/onnx-container";
 import { GPU_RESOURCE, instanceTypeOf } from "@/server/integrations/kubernetes/resources";
 import { scratchVolume, sharedMemoryVolume } from "@/server/integrations/kubernetes/scratch-volume";
 import { podSecurityContext } from "@/server/integrations/kubernetes/security";
-import { vllmContainer } from "@/server/integrations/kubernetes/vllm-container";
+import { vllmContainer, vllmStartupTimeoutSeconds } from "@/server/integrations/kubernetes/vllm-container";
 
 export function runtimeFlavour(variant: VariantSpec): RuntimeFlavour {
   return variant.format === "VLLM" ? "vllm" : "onnx-runtime";
@@ -49,7 +49,8 @@ function flavourPod(
     container: vllmContainer(endpointName, variant, volume, config),
     volumes: [scratchVolume("20Gi"), sharedMemoryVolume(vllm.shmSize)],
     terminationGracePeriodSeconds: vllm.terminationGracePeriodSeconds,
-    progressDeadlineSeconds: vllm.progressDeadlineSeconds,
+    // A rollout that is still reading weights has not stalled: the deadline outlasts the startup probe.
+    progressDeadlineSeconds: Math.max(vllm.progressDeadlineSeconds, vllmStartupTimeoutSeconds(variant, config) + 300),
     scheduling: {
       ...(Object.keys(vllm.nodeSelector).length > 0 ? { nodeSelector: vllm.nodeSelector } : {}),
       ...(vllm.tolerateGpuTaint

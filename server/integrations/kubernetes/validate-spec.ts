@@ -1,6 +1,13 @@
 import { badRequest } from "@/server/errors";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import type { KubernetesTargetConfig } from "@/server/integrations/kubernetes/config";
+import {
+  vllmGpus,
+  vllmLaunch,
+  vllmTensorParallelSize,
+  type VllmVariant,
+} from "@/server/integrations/kubernetes/vllm-container";
+import { vllmLaunchProblems } from "@/server/integrations/kubernetes/vllm-profile";
 
 /**
  * Registry names (letters of either case, digits, '.', '_', '-'): Kubernetes names are derived from them (see
@@ -36,6 +43,34 @@ function checkGpus({ variantName, format, gpus }: VariantSpec) {
   }
 }
 
+/**
+ * The cross-argument limits that make a vLLM pod fail at start (vllm-profile.ts), with the model's shape when the
+ * version was registered with one; without it only the limits that need no shape are checked.
+ */
+export function vllmProblems(variant: VllmVariant, config: KubernetesTargetConfig): string[] {
+  if (variant.format !== "VLLM") return [];
+  const problems: string[] = [];
+  const gpus = vllmGpus(variant, config);
+  const tensorParallelSize = vllmTensorParallelSize(variant, config);
+  if (tensorParallelSize !== gpus)
+    problems.push(
+      `--tensor-parallel-size ${tensorParallelSize} needs ${tensorParallelSize} GPUs a replica, and the replica gets ${gpus}`,
+    );
+  const launch = vllmLaunch(variant, config, variant.llm?.weightBytes ?? 0);
+  if (variant.llm?.shape) problems.push(...vllmLaunchProblems(variant.llm.shape, launch));
+  else if (launch.maxNumBatchedTokens !== undefined && launch.maxNumBatchedTokens < launch.maxNumSeqs)
+    problems.push(
+      `--max-num-batched-tokens ${launch.maxNumBatchedTokens} is below --max-num-seqs ${launch.maxNumSeqs}`,
+    );
+  return problems;
+}
+
+function checkVllmLaunch(variant: VariantSpec, config: KubernetesTargetConfig) {
+  const problems = vllmProblems(variant, config);
+  if (problems.length > 0)
+    throw badRequest(`Variant "${variant.variantName}" would not start on vLLM: ${problems.join("; ")}`);
+}
+
 /** A shadow takes no live traffic (weight 0); each is one RequestMirror filter on the route's rule. */
 function checkShadows(spec: EndpointSpec, config: KubernetesTargetConfig) {
   const shadows = spec.variants.filter((variant) => variant.shadow);
@@ -67,6 +102,7 @@ export function checkEndpointSpec(spec: EndpointSpec, config: KubernetesTargetCo
       );
     }
     checkGpus(variant);
+    checkVllmLaunch(variant, config);
     if (
       variant.instanceCount !== undefined &&
       (!Number.isInteger(variant.instanceCount) || variant.instanceCount < 1)

@@ -5,9 +5,43 @@ import type { ModelVolume } from "@/server/integrations/kubernetes/model-volume"
 import { containerResources, withGpus } from "@/server/integrations/kubernetes/resources";
 import { containerSecurityContext } from "@/server/integrations/kubernetes/security";
 import { SCRATCH_MOUNT, SHARED_MEMORY_MOUNT } from "@/server/integrations/kubernetes/scratch-volume";
+import { vllmStartupSeconds, type VllmLaunch } from "@/server/integrations/kubernetes/vllm-profile";
 
-export function vllmGpus(variant: VariantSpec, config: KubernetesTargetConfig): number {
+/** The parts of a variant its vLLM launch depends on. */
+export type VllmVariant = Pick<VariantSpec, "format" | "gpus" | "llm">;
+
+export function vllmGpus(variant: Pick<VariantSpec, "gpus">, config: KubernetesTargetConfig): number {
   return variant.gpus ?? config.vllm.defaultGpus;
+}
+
+/** --tensor-parallel-size: as configured, else every GPU of the replica. */
+export function vllmTensorParallelSize(variant: Pick<VariantSpec, "gpus">, config: KubernetesTargetConfig): number {
+  return config.vllm.tensorParallelSize ?? vllmGpus(variant, config);
+}
+
+/** What the variant's pods will be started with, for the launch check (vllm-profile.ts). */
+export function vllmLaunch(
+  variant: Pick<VariantSpec, "gpus">,
+  config: KubernetesTargetConfig,
+  weightBytes: number,
+): VllmLaunch {
+  const vllm = config.vllm;
+  return {
+    tensorParallelSize: vllmTensorParallelSize(variant, config),
+    gpuMemoryGiB: vllm.gpuMemoryGiB,
+    gpuMemoryUtilization: vllm.gpuMemoryUtilization,
+    maxModelLen: vllm.maxModelLen,
+    maxNumSeqs: vllm.maxNumSeqs,
+    maxNumBatchedTokens: vllm.maxNumBatchedTokens,
+    chunkedPrefill: vllm.chunkedPrefill,
+    weightBytes,
+  };
+}
+
+/** How long the startup probe waits: the configured time, longer when the weights take longer to read. */
+export function vllmStartupTimeoutSeconds(variant: Pick<VariantSpec, "llm">, config: KubernetesTargetConfig): number {
+  const minimum = config.vllm.startupTimeoutSeconds;
+  return variant.llm ? vllmStartupSeconds(variant.llm.weightBytes, minimum) : minimum;
 }
 
 /**
@@ -22,7 +56,7 @@ export function vllmArgs(
   config: KubernetesTargetConfig,
 ): string[] {
   const vllm = config.vllm;
-  const gpus = vllmGpus(variant, config);
+  const tensorParallelSize = vllmTensorParallelSize(variant, config);
   return [
     "--model",
     modelPath,
@@ -35,7 +69,11 @@ export function vllmArgs(
     "--gpu-memory-utilization",
     String(vllm.gpuMemoryUtilization),
     ...(vllm.maxModelLen === undefined ? [] : ["--max-model-len", String(vllm.maxModelLen)]),
-    ...(gpus > 1 ? ["--tensor-parallel-size", String(gpus)] : []),
+    ...(tensorParallelSize > 1 ? ["--tensor-parallel-size", String(tensorParallelSize)] : []),
+    "--max-num-seqs",
+    String(vllm.maxNumSeqs),
+    ...(vllm.maxNumBatchedTokens === undefined ? [] : ["--max-num-batched-tokens", String(vllm.maxNumBatchedTokens)]),
+    vllm.chunkedPrefill ? "--enable-chunked-prefill" : "--no-enable-chunked-prefill",
   ];
 }
 
@@ -61,7 +99,11 @@ export function vllmContainer(
       { name: "DO_NOT_TRACK", value: "1" },
     ],
     resources: withGpus(containerResources(variant, vllm.resources, config), vllmGpus(variant, config)),
-    startupProbe: { ...healthCheck, periodSeconds: 10, failureThreshold: Math.ceil(vllm.startupTimeoutSeconds / 10) },
+    startupProbe: {
+      ...healthCheck,
+      periodSeconds: 10,
+      failureThreshold: Math.ceil(vllmStartupTimeoutSeconds(variant, config) / 10),
+    },
     readinessProbe: { ...healthCheck, periodSeconds: 5, failureThreshold: 3 },
     livenessProbe: { ...healthCheck, periodSeconds: 15, failureThreshold: 4 },
     volumeMounts: [volume.mount, SCRATCH_MOUNT, SHARED_MEMORY_MOUNT],

@@ -1,28 +1,9 @@
-import { z } from "zod";
+import type { ModelShape } from "@/contracts/vllm";
 
 const GIB = 1024 ** 3;
 
 /** Bytes per element of the dtypes a Hugging Face config names (`torch_dtype`); vLLM's "auto" KV cache uses it. */
 const DTYPE_BYTES: Record<string, number> = { float16: 2, bfloat16: 2, half: 2, float32: 4, float: 4 };
-
-/**
- * The fields of a model's Hugging Face config.json that size its KV cache. `num_key_value_heads` defaults to the
- * attention heads (no grouped-query attention) and `head_dim` to hidden_size / num_attention_heads, as transformers
- * reads them.
- */
-export const modelShapeSchema = z
-  .object({
-    num_hidden_layers: z.number().int().positive(),
-    num_attention_heads: z.number().int().positive(),
-    num_key_value_heads: z.number().int().positive().optional(),
-    hidden_size: z.number().int().positive(),
-    head_dim: z.number().int().positive().optional(),
-    max_position_embeddings: z.number().int().positive().optional(),
-    torch_dtype: z.string().optional(),
-  })
-  .passthrough();
-
-export type ModelShape = z.infer<typeof modelShapeSchema>;
 
 /** What a vLLM deployment is started with, and the GPUs it is given. */
 export type VllmLaunch = {

@@ -1,4 +1,5 @@
 import type { Signature } from "@/contracts/signature";
+import type { ModelShape } from "@/contracts/vllm";
 
 /**
  * One interface for every place a model version can be served: the embedded local runtime, Amazon SageMaker and
@@ -37,6 +38,11 @@ export type VariantSpec = {
   gpus?: number;
   /** The version's frozen reference bins, for targets that export per-feature histograms (drift); absent without a profile. */
   featureBins?: FeatureBinsSpec[];
+  /**
+   * VLLM versions registered with a model directory: its config.json's KV-cache fields (null when it lacks them) and
+   * the weights' size, for the launch check and the startup probe. Absent for versions registered before either.
+   */
+  llm?: { shape: ModelShape | null; weightBytes: number };
 };
 
 /** Bins of one input as registered (see contracts/feature-bins.ts): edges when NUMERIC, categories when CATEGORICAL. */

@@ -12,9 +12,11 @@ export type TarSummary = {
   fileCount: number;
   /** The content of each regular file `keep` asked for, by its path inside the archive ("./" dropped). */
   kept: Map<string, Uint8Array>;
+  /** The total size of the regular files `measure` selected. */
+  measuredBytes: number;
 };
 
-type TarOptions = { keep?: (path: string) => boolean; maxKeptBytes?: number };
+type TarOptions = { keep?: (path: string) => boolean; maxKeptBytes?: number; measure?: (path: string) => boolean };
 
 const BLOCK = 512;
 const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
@@ -145,6 +147,7 @@ async function visitEntry(bytes: ByteReader, header: Header, options: TarOptions
   if ("346".includes(header.type)) throw new ArchiveError(`holds "${header.name}", a device or FIFO`);
   const regular = header.type === "0" || header.type === "7";
   if (regular) summary.fileCount++;
+  if (regular && options.measure?.(entryPath) === true) summary.measuredBytes += header.size;
   const wanted = regular && options.keep?.(entryPath) === true;
   if (wanted && header.size <= (options.maxKeptBytes ?? 1024 * 1024)) {
     summary.kept.set(entryPath, await readBody(bytes, header, `"${header.name}"`));
@@ -197,7 +200,7 @@ export async function readTarArchive(
     ? whole.pipeThrough(new DecompressionStream("gzip") as ReadableWritablePair<Uint8Array, Uint8Array>)
     : whole;
   const bytes = new ByteReader(source.getReader());
-  const summary: TarSummary = { gzip, fileCount: 0, kept: new Map() };
+  const summary: TarSummary = { gzip, fileCount: 0, kept: new Map(), measuredBytes: 0 };
   try {
     await walkEntries(bytes, options, summary);
     if (gzip) await bytes.drain();

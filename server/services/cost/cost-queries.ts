@@ -38,16 +38,20 @@ export function instancesNowQuery(): string {
 }
 
 /**
- * Rows predicted in the window by the series `selector` picks, summed `by`. A counter's exact increase is its value at
- * the end minus its value at the start (0 when the series was born inside the window); increase() would extrapolate to
- * the window's edges and give fractions. Series whose counter reset inside the window (a restart) fall back to
- * increase().
+ * How much the counters `series` (a metric and its selector) grew in the window, summed `by`. A counter's exact
+ * increase is its value at the end minus its value at the start (its whole value when the series was born inside the
+ * window); increase() would extrapolate to the window's edges and give fractions. Series whose counter reset inside
+ * the window (a restart) fall back to increase().
  */
+export function counterIncreaseQuery(series: string, rangeSeconds: number, by: string): string {
+  const exact = `(${series} - (${series} offset ${rangeSeconds}s or ${series} * 0))`;
+  const restarted = `(resets(${series}[${rangeSeconds}s]) > 0)`;
+  return `sum by (${by}) ((${exact} unless ${restarted}) or increase(${series}[${rangeSeconds}s]))`;
+}
+
+/** Rows predicted in the window by the series `selector` picks, summed `by`. */
 function predictedRowsQuery(rangeSeconds: number, selector: string, by: string): string {
-  const rows = `${PREDICTED_ROWS}${selector}`;
-  const exact = `(${rows} - (${rows} offset ${rangeSeconds}s or ${rows} * 0))`;
-  const restarted = `(resets(${rows}[${rangeSeconds}s]) > 0)`;
-  return `sum by (${by}) ((${exact} unless ${restarted}) or increase(${rows}[${rangeSeconds}s]))`;
+  return counterIncreaseQuery(`${PREDICTED_ROWS}${selector}`, rangeSeconds, by);
 }
 
 /** Rows the local runtime predicted in the window, per endpoint and variant. */

@@ -2,6 +2,7 @@ import type { Prisma } from "@/server/db/generated/client";
 import type { Db } from "@/server/db/client";
 import { LeaseLost, type Fence } from "@/server/services/deployments/deployment-lease";
 import { errorMessage } from "@/lib/error-message";
+import { AppError } from "@/server/errors";
 
 /** A failure the deployment answers by rolling back (unhealthy endpoint, guardrail breach), not by retrying. */
 export class DeploymentFailure extends Error {
@@ -24,6 +25,8 @@ export class AwaitingDecision extends Error {
  * API, S3 AccessDenied, ...). The deployment rolls back at once instead of spending the job's retries on it.
  */
 export function isPermanentTargetError(error: unknown): error is Error {
+  // A target refusing the spec itself (BAD_REQUEST: e.g. a vLLM launch that cannot start) refuses it again on retry.
+  if (error instanceof AppError && error.code === "BAD_REQUEST") return true;
   return error instanceof Error && "retryable" in error && error.retryable === false;
 }
 

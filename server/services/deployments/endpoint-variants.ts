@@ -4,6 +4,7 @@ import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { Prisma } from "@/server/db/generated/client";
 import type { VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { signatureSchema } from "@/contracts/signature";
+import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 
 /** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
@@ -58,8 +59,20 @@ export async function toVariantSpec(
     signature: signature.data,
     weight: placement.weight,
     ...(version.reference ? { featureBins: version.reference.features } : {}),
+    ...llmProfile(version),
     ...placement.sizing,
   };
+}
+
+/** A VLLM version's stored shape and weight size (see VariantSpec.llm); nothing for versions without them. */
+export function llmProfile(version: {
+  format: DeployableVersion["format"];
+  llmShape: unknown;
+  weightBytes: bigint | null;
+}) {
+  if (version.format !== "VLLM" || version.weightBytes === null) return {};
+  const shape = modelShapeSchema.safeParse(version.llmShape);
+  return { llm: { shape: shape.success ? shape.data : null, weightBytes: Number(version.weightBytes) } };
 }
 
 export type RecordedVariant = {

@@ -8,6 +8,7 @@ import { readMetricsSnapshot } from "@/server/services/registry/metrics-snapshot
 import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
+import { checkLaunchOnRequest } from "@/server/services/deployments/launch-check";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
 import {
   checkGoldenSetGate,
@@ -113,10 +114,20 @@ export async function createPromotion(
 ) {
   const version = await tx.modelVersion.findFirst({
     where: { version: input.version, model: { name: input.modelName } },
-    select: { id: true, modelId: true, artifactId: true, metricsSnapshot: true },
+    select: {
+      id: true,
+      version: true,
+      modelId: true,
+      artifactId: true,
+      metricsSnapshot: true,
+      format: true,
+      llmShape: true,
+      weightBytes: true,
+    },
   });
   if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
   if (!version.artifactId) throw new AppError("BAD_REQUEST", "This version has no artifact to deploy");
+  checkLaunchOnRequest(input.target, version);
 
   const gates: GateResult[] = [];
   if (input.metricGate) {

@@ -3,6 +3,7 @@ import { AppError } from "@/server/errors";
 import { ArchiveError, readTarArchive, type TarSummary } from "@/server/services/artifacts/tar-archive";
 import type { ServiceContext } from "@/server/services/context";
 import type { StoredArtifact } from "@/server/services/registry/onnx-artifact";
+import { modelShapeSchema, type ModelShape } from "@/contracts/vllm";
 
 const unprocessable = (message: string) => new AppError("UNPROCESSABLE", message);
 
@@ -13,11 +14,11 @@ const CONFIG = "config.json";
 async function readArchive(
   ctx: Pick<ServiceContext, "artifacts">,
   artifact: StoredArtifact,
-  keep?: (path: string) => boolean,
+  select: { keep?: (path: string) => boolean; measure?: (path: string) => boolean } = {},
 ): Promise<TarSummary> {
   let summary: TarSummary;
   try {
-    summary = await readTarArchive(await ctx.artifacts.get(artifact.sha256), { keep });
+    summary = await readTarArchive(await ctx.artifacts.get(artifact.sha256), select);
   } catch (error) {
     if (error instanceof ArchiveError) throw unprocessable(`Artifact "${artifact.path}" ${error.message}`);
     throw error;
@@ -54,7 +55,13 @@ const modelConfigSchema = z
   })
   .refine((config) => config.architectures !== undefined || config.model_type !== undefined);
 
-function checkModelConfig(artifact: StoredArtifact, bytes: Uint8Array | undefined) {
+/** Weight files vLLM loads: safetensors shards, or PyTorch checkpoints when a model has none. */
+const WEIGHT_FILE = /\.(safetensors|bin|pt|pth)$/;
+
+/** What a VLLM artifact says about serving it: its shape (when config.json has the fields) and its weights' size. */
+export type LlmProfile = { shape: ModelShape | null; weightBytes: number };
+
+function checkModelConfig(artifact: StoredArtifact, bytes: Uint8Array | undefined): unknown {
   if (!bytes) {
     throw unprocessable(
       `Artifact "${artifact.path}" has no ${CONFIG} at its root: a vLLM model is a Hugging Face model directory ` +
@@ -72,6 +79,7 @@ function checkModelConfig(artifact: StoredArtifact, bytes: Uint8Array | undefine
       `${CONFIG} in artifact "${artifact.path}" names no model class: it needs "architectures" or "model_type"`,
     );
   }
+  return config;
 }
 
 /**
@@ -79,12 +87,22 @@ function checkModelConfig(artifact: StoredArtifact, bytes: Uint8Array | undefine
  * .tgz) with a Hugging Face config.json at its root naming the model's architecture or type. The weights are not
  * loaded here; vLLM itself would need a GPU to do that.
  */
-export async function checkVllmArtifact(ctx: Pick<ServiceContext, "artifacts">, artifact: StoredArtifact) {
+export async function checkVllmArtifact(
+  ctx: Pick<ServiceContext, "artifacts">,
+  artifact: StoredArtifact,
+): Promise<LlmProfile> {
   if (!/\.(tar|tar\.gz|tgz)$/.test(artifact.path)) {
     throw unprocessable(
       `A VLLM artifact is a tar archive of the model directory (.tar, .tar.gz or .tgz), not "${artifact.path}"`,
     );
   }
-  const summary = await readArchive(ctx, artifact, (path) => path === CONFIG);
-  checkModelConfig(artifact, summary.kept.get(CONFIG));
+  const summary = await readArchive(ctx, artifact, {
+    keep: (path) => path === CONFIG,
+    measure: (path) => WEIGHT_FILE.test(path),
+  });
+  const config = checkModelConfig(artifact, summary.kept.get(CONFIG));
+  // A config whose sizes sit elsewhere (multimodal models nest them under text_config) has no shape: the launch
+  // check then cannot size the KV cache, and says so, rather than guessing.
+  const shape = modelShapeSchema.safeParse(config);
+  return { shape: shape.success ? shape.data : null, weightBytes: summary.measuredBytes };
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Prisma } from "@/server/db/generated/client";
+import { Prisma } from "@/server/db/generated/client";
 import { conflict, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -63,7 +63,7 @@ export async function registerVersion(
   const model = { id: await findModelId(ctx, modelName), name: modelName };
   const artifact = await findRunArtifact(ctx, input.runId, input.artifactPath);
   await assertNotDuplicate(ctx.db, model, artifact);
-  const signature = await checkVersionArtifact(ctx, input.format, artifact, input.signature);
+  const { signature, llm } = await checkVersionArtifact(ctx, input.format, artifact, input.signature);
   const profile = await referenceProfileFromRun(ctx, input.runId, signature, input.referenceSamplePath);
   return ctx.db.$transaction(
     async (tx) => {
@@ -86,6 +86,7 @@ export async function registerVersion(
           signature: signature ?? {},
           metricsSnapshot: snapshotFromSeries(series),
           description: input.description ?? "",
+          ...(llm && { llmShape: llm.shape ?? Prisma.DbNull, weightBytes: BigInt(llm.weightBytes) }),
           createdById: ctx.actor.userId,
           createdAt: now,
         },
@@ -104,6 +105,7 @@ export async function registerVersion(
           sha256: artifact.sha256,
           format: input.format,
           signature: input.signature ? "given" : signature ? "read from the model" : null,
+          ...(llm && { llm: { shape: llm.shape ? "read from config.json" : null, weightBytes: llm.weightBytes } }),
           referenceProfile: profile
             ? { sample: profile.artifactPath, sampleSize: profile.sampleSize, features: profile.features.length }
             : null,

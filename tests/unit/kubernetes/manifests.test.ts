@@ -5,6 +5,7 @@ import { Service, type IContainer } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { renderEndpoint, type RenderedObject } from "@/server/integrations/kubernetes/render-endpoint";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
+import type { KubernetesTargetConfigInput } from "@/server/integrations/kubernetes/config";
 import { config, onnxVariant, SHA, vllmVariant } from "@/tests/unit/kubernetes/samples";
 
 function validate(object: RenderedObject) {
@@ -240,7 +241,11 @@ describe("rendered manifests", () => {
       "8192",
       "--tensor-parallel-size",
       "2",
+      "--max-num-seqs",
+      "256",
+      "--enable-chunked-prefill",
     ]);
+    expect(container.args).not.toContain("--trust-remote-code");
     expect(container.resources?.limits?.["nvidia.com/gpu"]).toBe("2");
     expect(container.resources?.requests?.["nvidia.com/gpu"]).toBe("2");
     for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
@@ -253,6 +258,59 @@ describe("rendered manifests", () => {
       emptyDir: { medium: "Memory", sizeLimit: "8Gi" },
     });
     expect(deployment.spec?.template.spec?.terminationGracePeriodSeconds).toBe(120);
+  });
+
+  it("sizes the startup probe and the progress deadline to the weights the model reads", () => {
+    const configured = config({ vllm: { image: "registry.example.test/vllm:v0.11.0", startupTimeoutSeconds: 60 } });
+    const withWeights = (weightBytes: number) =>
+      deploymentOf(
+        { endpointName: "support-chat", variants: [vllmVariant({ llm: { shape: null, weightBytes } })] },
+        configured,
+      );
+    // 16 GB at 200 MiB/s is 77 s, plus two minutes of engine start-up: 197 s, 20 probes 10 s apart.
+    const llama = withWeights(16_060_522_496);
+    expect(serverContainer(llama).startupProbe?.failureThreshold).toBe(20);
+    expect(llama.spec?.progressDeadlineSeconds).toBe(1800);
+    // 1 TiB of weights: 5243 s of reading; the Deployment is not declared stalled before the probe gives up.
+    const huge = withWeights(1024 ** 4);
+    expect(serverContainer(huge).startupProbe?.failureThreshold).toBe(537);
+    expect(huge.spec?.progressDeadlineSeconds).toBe(5243 + 120 + 300);
+    // Without a weight size (registered before it was recorded), the configured time.
+    expect(serverContainer(deploymentOf(llm, configured)).startupProbe?.failureThreshold).toBe(6);
+  });
+
+  it("refuses a vLLM launch that would fail at start, before rendering anything", () => {
+    // Llama-3-8B: 32 layers, 8 KV heads of 128, bfloat16, 8192 positions; 16 GB of weights.
+    const shape = {
+      num_hidden_layers: 32,
+      num_attention_heads: 32,
+      num_key_value_heads: 8,
+      hidden_size: 4096,
+      max_position_embeddings: 8192,
+      torch_dtype: "bfloat16",
+    };
+    const variant = vllmVariant({ gpus: 1, llm: { shape, weightBytes: 16_060_522_496 } });
+    const spec = { endpointName: "support-chat", variants: [variant] };
+    const vllm = (settings: Partial<KubernetesTargetConfigInput["vllm"]>) =>
+      config({ vllm: { image: "registry.example.test/vllm:v0.11.0", ...settings } });
+    expect(renderEndpoint(spec, vllm({ gpuMemoryGiB: 24 })).workloads).toHaveLength(2);
+    expect(() => renderEndpoint(spec, vllm({ gpuMemoryGiB: 16 }))).toThrow(
+      /Variant "support-llm-v3" would not start on vLLM: The weights \(15\.0 GiB per GPU over 1\) leave no room/,
+    );
+    expect(() => renderEndpoint(spec, vllm({ gpuMemoryGiB: 24, maxModelLen: 16_384 }))).toThrow(
+      /--max-model-len 16384 is longer than the model's 8192 positions/,
+    );
+    expect(() => renderEndpoint(spec, vllm({ gpuMemoryGiB: 24, tensorParallelSize: 2 }))).toThrow(
+      /--tensor-parallel-size 2 needs 2 GPUs a replica, and the replica gets 1/,
+    );
+    expect(() =>
+      renderEndpoint(spec, vllm({ gpuMemoryGiB: 24, maxNumBatchedTokens: 4096, chunkedPrefill: false })),
+    ).toThrow(/--max-num-batched-tokens 4096 is below --max-model-len 8192 without chunked prefill/);
+    // A version without a recorded shape is still held to the limits that need none.
+    const unshaped = { endpointName: "support-chat", variants: [vllmVariant({ gpus: 1 })] };
+    expect(() => renderEndpoint(unshaped, vllm({ maxNumSeqs: 512, maxNumBatchedTokens: 256 }))).toThrow(
+      /--max-num-batched-tokens 256 is below --max-num-seqs 512/,
+    );
   });
 
   it("uses the configured default GPU count and omits optional vLLM flags", () => {

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   kvBytesPerToken,
   kvCacheBudget,
-  modelShapeSchema,
   vllmLaunchProblems,
   vllmStartupSeconds,
   type VllmLaunch,
 } from "@/server/integrations/kubernetes/vllm-profile";
+import { modelShapeSchema } from "@/contracts/vllm";
 
 const GIB = 1024 ** 3;
 // Llama-3-8B's config.json (grouped-query attention: 8 KV heads of 128).

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ModelVersion" ADD COLUMN     "llmShape" JSONB,
+ADD COLUMN     "weightBytes" BIGINT;
