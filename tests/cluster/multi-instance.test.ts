@@ -234,38 +234,43 @@ describe("two portals behind HAProxy, three workers, one SIGKILLed", () => {
   });
 });
 
-/** MODELS models, each with VERSIONS_PER_MODEL versions whose bytes all differ, registered as a pipeline would. */
+/**
+ * MODELS models, each with VERSIONS_PER_MODEL versions whose bytes all differ, registered as a pipeline would — one
+ * after another: s3rver (the S3 stand-in) removes a folder that a delete leaves empty, so an upload writing its
+ * temporary object under `tmp/` while another upload's temporary object is deleted can fail with ENOENT (a race of the
+ * stand-in's files; S3 has no folders). The promotions, the part under test, still run all at once.
+ */
 async function registerVersions(token: string) {
   const api = rest(lb, token);
   const entries = ["fraud-gbt", "fraud-logreg"].map((name) => models.manifest.find((m) => m.name === name)!);
-  return Promise.all(
-    Array.from({ length: MODELS }, async (_, m) => {
-      const name = `cluster-model-${m + 1}`;
-      await api("POST", "/models", { json: { name, team: "cluster-team", taskType: "CLASSIFICATION" } });
-      for (let v = 0; v < VERSIONS_PER_MODEL; v++) {
-        const entry = entries[v % 2]!;
-        // A doc_string (ModelProto field 6, appended: the last occurrence wins) that onnxruntime ignores.
-        const docString = Buffer.from(`${name} v${v + 1}`);
-        const bytes = Buffer.concat([
-          await readFile(path.join(models.modelDirectory, entry.file)),
-          Buffer.from([0x32, docString.length]),
-          docString,
-        ]);
-        const run = await api("POST", "/runs", { json: { experimentName: `${name}-training`, name: entry.name } });
-        const runId = run.id as string;
-        await api("POST", `/runs/${runId}/log`, {
-          json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) },
-        });
-        await api("POST", `/runs/${runId}/artifacts?path=model.onnx`, { bytes });
-        await api("POST", `/runs/${runId}/finish`, { json: { status: "FINISHED" } });
-        const version = await api("POST", `/models/${name}/versions`, {
-          json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature },
-        });
-        expect(version.version).toBe(v + 1);
-      }
-      return name;
-    }),
-  );
+  const names: string[] = [];
+  for (let m = 0; m < MODELS; m++) {
+    const name = `cluster-model-${m + 1}`;
+    await api("POST", "/models", { json: { name, team: "cluster-team", taskType: "CLASSIFICATION" } });
+    for (let v = 0; v < VERSIONS_PER_MODEL; v++) {
+      const entry = entries[v % 2]!;
+      // A doc_string (ModelProto field 6, appended: the last occurrence wins) that onnxruntime ignores.
+      const docString = Buffer.from(`${name} v${v + 1}`);
+      const bytes = Buffer.concat([
+        await readFile(path.join(models.modelDirectory, entry.file)),
+        Buffer.from([0x32, docString.length]),
+        docString,
+      ]);
+      const run = await api("POST", "/runs", { json: { experimentName: `${name}-training`, name: entry.name } });
+      const runId = run.id as string;
+      await api("POST", `/runs/${runId}/log`, {
+        json: { metrics: Object.entries(entry.metrics).map(([key, value]) => ({ key, value, step: 0 })) },
+      });
+      await api("POST", `/runs/${runId}/artifacts?path=model.onnx`, { bytes });
+      await api("POST", `/runs/${runId}/finish`, { json: { status: "FINISHED" } });
+      const version = await api("POST", `/models/${name}/versions`, {
+        json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: entry.signature },
+      });
+      expect(version.version).toBe(v + 1);
+    }
+    names.push(name);
+  }
+  return names;
 }
 
 /** The worker process a deployment's lease owner (`host:pid:process-suffix:run-suffix`) names. */
