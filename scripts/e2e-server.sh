@@ -19,6 +19,8 @@ export RUNTIME_CAPTURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export CAPTURE_STREAM_KEY=modelport_e2e:capture
 export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
 export PROMETHEUS_SCRAPE_INTERVAL=1
+# Playwright shows the server's output: one JSON line per request would bury the test report.
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
 # A/B tests get a look every few seconds, so a spec sees its test fill without waiting a minute.
 export ABTEST_WATCH_EVERY_MS=3000
 # The suite signs the same demo users in many times a minute from one address: sign-in limits out of its way.
