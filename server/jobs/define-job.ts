@@ -41,7 +41,10 @@ export type JobSpec<S extends z.ZodType> = {
    * BullMQ fails it instead (BullMQ's default: 1).
    */
   maxStalledCount?: number;
-  /** Jobs with the same key never run side by side in one worker process (a later one shares the running result). */
+  /**
+   * Jobs with the same key never run side by side in one worker process (a later one shares the running result).
+   * Across processes the guard is the entity's own: a deployment's row lease (server/db/row-lease.ts).
+   */
   singleFlightKey?: (payload: z.infer<S>) => string;
 };
 

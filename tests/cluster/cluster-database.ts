@@ -4,7 +4,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll } from "vitest";
-import { closeQueues } from "@/server/jobs/define-job";
+import { closeAndDropTestDatabase } from "@/tests/integration/support/drop-test-database";
 
 // The multi-instance test's own database and queue prefix, made fresh (and migrated); every process it starts uses them,
 // and both are removed at the end.
@@ -28,13 +28,7 @@ execFileSync(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"],
 });
 
 afterAll(async () => {
-  await closeQueues();
-  const globalDb = (globalThis as { modelportDb?: { $disconnect(): Promise<void> } }).modelportDb;
-  await globalDb?.$disconnect();
-  const dropper = new pg.Client({ connectionString: ADMIN_URL });
-  await dropper.connect();
-  await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await dropper.end();
+  await closeAndDropTestDatabase(ADMIN_URL, name);
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   for await (const keys of redis.scanStream({ match: `${name}:*`, count: 500 }) as AsyncIterable<string[]>)
     if (keys.length > 0) await redis.unlink(...keys);

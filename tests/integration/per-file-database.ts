@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, inject } from "vitest";
-import { closeQueues } from "@/server/jobs/define-job";
+import { closeAndDropTestDatabase } from "@/tests/integration/support/drop-test-database";
 
 // Each test file gets its own database cloned from the migrated template, so files never collide.
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -19,11 +19,5 @@ process.env.ARTIFACT_ROOT = `/tmp/modelport-test-artifacts/${name}`;
 process.env.QUEUE_PREFIX = name;
 
 afterAll(async () => {
-  await closeQueues();
-  const globalDb = (globalThis as { modelportDb?: { $disconnect(): Promise<void> } }).modelportDb;
-  await globalDb?.$disconnect();
-  const dropper = new pg.Client({ connectionString: ADMIN_URL });
-  await dropper.connect();
-  await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await dropper.end();
+  await closeAndDropTestDatabase(ADMIN_URL, name);
 });
