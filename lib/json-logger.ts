@@ -1,7 +1,7 @@
 // Server-side only (it writes to file descriptor 1): the one logger factory of the portal's server, the worker and the
 // runtime, kept in lib/ because the runtime may import nothing of server/.
 import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
-import { REDACT_PATHS, REDACTED, scrubSecrets } from "@/lib/log-redaction";
+import { REDACTED, redactKeys, scrubSecrets, TOP_LEVEL_REDACT_PATHS } from "@/lib/log-redaction";
 
 export const LOG_LEVELS = [
   "fatal",
@@ -47,9 +47,12 @@ export function createJsonLogger(options: { name: string; level: LogLevel; desti
       name: options.name,
       level: options.level,
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }), log: scrubFields },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => scrubFields(redactKeys(fields)),
+      },
       serializers: { err: serializeError, error: serializeError },
-      redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+      redact: { paths: [...TOP_LEVEL_REDACT_PATHS], censor: REDACTED },
       hooks: {
         logMethod(args, method) {
           const scrubbed = args.map((arg) => (typeof arg === "string" ? scrubSecrets(arg) : arg));

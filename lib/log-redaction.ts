@@ -1,6 +1,6 @@
 /**
  * What JSON logs never show: credentials and prediction inputs. Keys are redacted wherever they sit in the first four
- * levels of a logged object (pino `redact` paths); strings (messages, error texts) have credentials in URLs, bearer
+ * levels of a logged object; strings (messages, error texts) have credentials in URLs, bearer
  * headers and `key=value` pairs replaced.
  */
 export const REDACTED = "[REDACTED]";
@@ -46,19 +46,48 @@ const FEATURE_KEYS = ["features", "instances", "rows", "row", "inputs", "outputs
 
 const MAX_DEPTH = 4;
 
-/** `key`, then `*.key`, `*.*.key`, ... in pino's path syntax (bracketed when the key is not an identifier). */
-function pathsFor(key: string): string[] {
-  const identifier = /^[A-Za-z_$][\w$]*$/.test(key);
-  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
-    if (depth === 0) return identifier ? key : `["${key}"]`;
-    const prefix = Array.from({ length: depth }, () => "*").join(".");
-    return identifier ? `${prefix}.${key}` : `${prefix}["${key}"]`;
-  });
+export const REDACTED_KEYS: readonly string[] = [...SECRET_KEYS, ...FEATURE_KEYS];
+const REDACTED_KEY_SET: ReadonlySet<string> = new Set(REDACTED_KEYS);
+
+/**
+ * The same keys as pino `redact` paths at the top level only, for the fields of child loggers (which the log
+ * formatter does not see); pino checks top-level paths per key, without walking the entry.
+ */
+export const TOP_LEVEL_REDACT_PATHS: readonly string[] = REDACTED_KEYS.map((key) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`,
+);
+
+/** Only plain objects and arrays are walked: an Error or a Date keeps its type for the serializers. */
+function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
-export const REDACTED_KEYS: readonly string[] = [...SECRET_KEYS, ...FEATURE_KEYS];
+/**
+ * The fields with every REDACTED_KEYS key in the first four levels replaced by [REDACTED]. One walk over the entry,
+ * copying only the containers that change (pino's own `redact` tried 176 wildcard paths on every line).
+ */
+export function redactKeys(fields: Record<string, unknown>, level = 1): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    const replaced = REDACTED_KEY_SET.has(key) ? REDACTED : redactBelow(value, level);
+    if (replaced !== value) (copy ??= { ...fields })[key] = replaced;
+  }
+  return copy ?? fields;
+}
 
-export const REDACT_PATHS: readonly string[] = REDACTED_KEYS.flatMap(pathsFor);
+function redactBelow(value: unknown, level: number): unknown {
+  if (level >= MAX_DEPTH || !isPlainContainer(value)) return value;
+  if (!Array.isArray(value)) return redactKeys(value, level + 1);
+  let copy: unknown[] | undefined;
+  value.forEach((item, index) => {
+    const replaced = redactBelow(item, level + 1);
+    if (replaced !== item) (copy ??= [...value])[index] = replaced;
+  });
+  return copy ?? value;
+}
 
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // scheme://user:password@host (DATABASE_URL, REDIS_URL, artifact URLs)

@@ -1,23 +1,38 @@
 import { db } from "@/server/db/client";
-import { env } from "@/server/env";
+import { env, type Env } from "@/server/env";
 import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
-import { PrometheusClient } from "@/server/integrations/prometheus/client";
+import { withAnswerCache } from "@/server/integrations/prometheus/answer-cache";
+import { PrometheusClient, type PrometheusSource } from "@/server/integrations/prometheus/client";
 import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
 import { artifactStoreFromSettings } from "@/server/services/artifacts/store";
 import type { SystemContext } from "@/server/services/context";
 import { durationSeconds } from "@/server/services/drift/query";
 
+let built: SystemContext | undefined;
+
 /**
  * The one place the real clients are built from the environment: the tRPC context, the REST layer, the worker and
- * the seed call it once per request (or once per process) and hand the result to services.
+ * the seed hand the result to services. Built once per process (the environment is read once too), so connection
+ * pools and the Prometheus answer cache are shared by every request.
  */
 export function systemContextFromEnv(): SystemContext {
+  built ??= buildSystemContext();
+  return built;
+}
+
+function prometheusFromEnv(settings: Env): PrometheusSource {
+  const client = new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS });
+  const ttlMs = settings.PROMETHEUS_ANSWER_CACHE_MS;
+  return ttlMs > 0 ? withAnswerCache(client, { ttlMs, maxEntries: 2_000 }) : client;
+}
+
+function buildSystemContext(): SystemContext {
   const settings = env();
   const sagemakerRegion = settings.MODELPORT_SAGEMAKER_REGION ?? settings.AWS_REGION;
   return {
     db: db(),
-    prometheus: new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS }),
+    prometheus: prometheusFromEnv(settings),
     runtime: localRuntimeClient(localRuntimeConfigFromEnv()),
     artifacts: artifactStoreFromSettings(settings),
     clock: () => new Date(),

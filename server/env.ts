@@ -106,6 +106,8 @@ const schema = z.object({
   /** The Prometheus HTTP API every dashboard reads (scripts/start.sh starts one on loopback). */
   PROMETHEUS_URL: z.string().url().default("http://127.0.0.1:9090"),
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long the portal and worker share an answer for a fixed evaluation time between readers (0: never). */
+  PROMETHEUS_ANSWER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** The worker's own /metrics (job counts, queue depth). 0 (the default) picks a free port; the start scripts set one Prometheus scrapes. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Where the worker's /metrics and /healthz listen: loopback, or 0.0.0.0 in a pod that Prometheus scrapes. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
-import type { Prisma } from "@/server/db/generated/client";
+import type { Prisma, Team, User } from "@/server/db/generated/client";
+import type { Role } from "@/server/db/generated/enums";
 import type { Db } from "@/server/db/client";
 import { actorOf, type Actor } from "@/server/auth/actor";
 import { notFound } from "@/server/errors";
@@ -98,20 +99,56 @@ export async function endUserSessionsIn(
   return ended.count;
 }
 
-/** The signed-in person behind a session id, or null if the session ended, expired or idled out. */
+type SessionPersonRow = SessionTimes & {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  teamId: string | null;
+  isDemo: boolean;
+  userCreatedAt: Date;
+  teamName: string | null;
+  teamIsDemo: boolean | null;
+  teamCreatedAt: Date | null;
+};
+
+function personOf(row: SessionPersonRow): User & { team: Team | null } {
+  const team =
+    row.teamId !== null && row.teamName !== null && row.teamCreatedAt !== null
+      ? { id: row.teamId, name: row.teamName, isDemo: row.teamIsDemo ?? false, createdAt: row.teamCreatedAt }
+      : null;
+  return {
+    id: row.userId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamId: row.teamId,
+    isDemo: row.isDemo,
+    createdAt: row.userCreatedAt,
+    team,
+  };
+}
+
+/**
+ * The signed-in person behind a session id, or null if the session ended, expired or idled out. Every request asks,
+ * so the session, its person and their team come in one query.
+ */
 export async function resolveSession(database: Db, id: string, now: Date, policy: SessionPolicy) {
-  const session = await database.userSession.findUnique({
-    where: { id },
-    include: { user: { include: { team: true } } },
-  });
-  if (!session || !sessionIsLive(session, now, policy)) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+  const [row] = await database.$queryRaw<SessionPersonRow[]>`
+    SELECT s."lastSeenAt", s."expiresAt", s."revokedAt",
+           u."id" AS "userId", u."email", u."name", u."role"::text AS "role", u."teamId", u."isDemo",
+           u."createdAt" AS "userCreatedAt",
+           t."name" AS "teamName", t."isDemo" AS "teamIsDemo", t."createdAt" AS "teamCreatedAt"
+    FROM "UserSession" s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Team" t ON t."id" = u."teamId"
+    WHERE s."id" = ${id}`;
+  if (!row || !sessionIsLive(row, now, policy)) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     await database.userSession.updateMany({
       where: { id, revokedAt: null, lastSeenAt: { lt: new Date(now.getTime() - TOUCH_EVERY_MS) } },
       data: { lastSeenAt: now },
     });
   }
-  return session.user;
+  return personOf(row);
 }
 
 /** A person's sessions, newest first, for the admin page: live ones and the recent ended ones. */

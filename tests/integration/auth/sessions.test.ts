@@ -188,6 +188,20 @@ describe("forged cookies", () => {
     expect(await whoIs(await forged({ uid: admin.id, sid: madeUp }, DEVELOPMENT_SESSION_SECRET))).toBeNull();
   });
 
+  it("a cookie stops working when its own expiry passes, also once this process has opened it", async () => {
+    const person = await demoUser("VIEWER");
+    const browser = await signedIn(person.email);
+    const claims = await readSessionClaims(cookieJarFromRequest(browser.request(PORTAL_URL)));
+    const shortLived = new NextAuthClient();
+    const token = await encode({ token: { sid: claims?.sid ?? "" }, secret: DEVELOPMENT_SESSION_SECRET, maxAge: 60 });
+    shortLived.cookies.set("next-auth.session-token", token);
+    const signedInAs = await whoIs(shortLived);
+    expect(signedInAs).toMatchObject({ id: person.id, role: "VIEWER", team: { id: person.teamId } });
+    // The session row is still live two minutes on (idle limit 30 min); the cookie itself is not.
+    expect(await whoIs(shortLived, new Date(Date.now() + 2 * 60_000))).toBeNull();
+    expect(await whoIs(browser, new Date(Date.now() + 2 * 60_000))).not.toBeNull();
+  });
+
   it("a cookie sealed with another key is ignored", async () => {
     const person = await demoUser("ADMIN");
     const browser = await signedIn(person.email);

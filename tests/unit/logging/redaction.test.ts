@@ -61,6 +61,23 @@ describe("JSON log redaction", () => {
     expect(lines[0]!.payload).toEqual({ features: REDACTED, row: REDACTED });
   });
 
+  it("redacts inside arrays and child-logger fields, and leaves the logged object and errors as they were", () => {
+    const entry = { calls: [{ url: "/predict", token: SECRET }], deep: { a: { b: { c: { token: SECRET } } } } };
+    const { text, lines } = logged((log) =>
+      log.child({ requestId: "r-1", password: SECRET }).error({ ...entry, err: new Error("boom") }, "failed"),
+    );
+    expect(text.match(new RegExp(SECRET, "g"))).toHaveLength(1); // the fifth-level one below
+    expect(lines[0]).toMatchObject({
+      requestId: "r-1",
+      password: REDACTED,
+      calls: [{ url: "/predict", token: REDACTED }],
+    });
+    // Four levels are searched, as documented: a key on the fifth is logged as it is.
+    expect(lines[0]!.deep).toEqual({ a: { b: { c: { token: SECRET } } } });
+    expect(lines[0]!.err).toMatchObject({ type: "Error", message: "boom" });
+    expect(entry.calls[0]!.token).toBe(SECRET);
+  });
+
   it("scrubs credentials from messages, plain string fields and errors", () => {
     const url = `postgresql://modelport:${SECRET}@db.internal:5432/modelport`;
     const { text, lines } = logged((log) => {
