@@ -2,7 +2,7 @@ import { EXPLAIN_METADATA_KEY, explainMetadataSchema, type OutputSpace } from "@
 import { ExplainUnavailableError, type Explainer } from "@/lib/explain/explainer-types";
 import { linearExplainer } from "@/lib/explain/linear";
 import { treeEnsembleExplainer } from "@/lib/explain/tree-ensemble";
-import { ProtobufError, readOnnxModel, type OnnxModel } from "@/lib/onnx/onnx-model";
+import { ProtobufError, readOnnxMetadata, readOnnxModel, type OnnxModel } from "@/lib/onnx/onnx-model";
 
 export { ExplainUnavailableError, type Explainer };
 
@@ -10,8 +10,8 @@ const NO_METADATA =
   "This model carries no explanation data: exact explanations need a model exported with node covers (tree " +
   `ensembles) or training feature means (linear models), stored as ONNX metadata "${EXPLAIN_METADATA_KEY}"`;
 
-function readMetadata(model: OnnxModel) {
-  const text = model.metadata.get(EXPLAIN_METADATA_KEY);
+function readMetadata(metadata: Map<string, string>) {
+  const text = metadata.get(EXPLAIN_METADATA_KEY);
   if (text === undefined) throw new ExplainUnavailableError(NO_METADATA);
   let json: unknown;
   try {
@@ -54,13 +54,15 @@ function outputSpaceOf(model: OnnxModel, score: string, logisticTransform = fals
 export function loadExplainer(bytes: Uint8Array): Explainer {
   let model: OnnxModel;
   try {
+    // A model without the metadata (most uploads) is refused before its graph is decoded.
+    readMetadata(readOnnxMetadata(bytes));
     model = readOnnxModel(bytes);
   } catch (error) {
     if (error instanceof ProtobufError)
       throw new ExplainUnavailableError(`The model is not valid ONNX: ${error.message}`);
     throw error;
   }
-  const metadata = readMetadata(model);
+  const metadata = readMetadata(model.metadata);
   if (metadata.kind === "linear") {
     const concat = model.nodes.find((n) => n.opType === "Concat");
     const features = concat?.outputs[0] ?? model.inputs[0] ?? "";

@@ -114,6 +114,13 @@ function entry(bytes: Uint8Array): [string, string] {
   return [key, value];
 }
 
+/** Only a ModelProto's metadata_props: the graph's bytes are skipped, not decoded. */
+export function readOnnxMetadata(bytes: Uint8Array): Map<string, string> {
+  const metadata = new Map<string, string>();
+  for (const f of fields(bytes)) if (f.field === 14) metadata.set(...entry(bytesOf(f)));
+  return metadata;
+}
+
 /** Decodes a ModelProto (graph 7, metadata_props 14; GraphProto node 1, initializer 5, input 11, output 12). */
 export function readOnnxModel(bytes: Uint8Array): OnnxModel {
   const model: OnnxModel = { metadata: new Map(), nodes: [], initializers: new Map(), inputs: [], outputs: [] };
