@@ -14,7 +14,22 @@ export class ProtobufError extends Error {
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
+/** A varint that fits in 49 bits, as a number (no BigInt: ONNX node ids and lengths are small); else undefined. */
+function readSmallVarint(bytes: Uint8Array, at: number): { value: number; next: number } | undefined {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < bytes.length && i < at + 7; i++) {
+    const byte = bytes[i]!;
+    value += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return { value, next: i + 1 };
+    scale *= 128;
+  }
+  return undefined;
+}
+
 function readVarint(bytes: Uint8Array, at: number): { value: bigint; next: number } {
+  const small = readSmallVarint(bytes, at);
+  if (small) return { value: BigInt(small.value), next: small.next };
   let value = 0n;
   let shift = 0n;
   for (let i = at; i < bytes.length && i < at + 10; i++) {
@@ -30,10 +45,11 @@ function readVarint(bytes: Uint8Array, at: number): { value: bigint; next: numbe
 export function* fields(bytes: Uint8Array): Generator<WireField> {
   let at = 0;
   while (at < bytes.length) {
-    const tag = readVarint(bytes, at);
+    const tag = readSmallVarint(bytes, at);
+    if (!tag) throw new ProtobufError("Over-long field tag");
     at = tag.next;
-    const field = Number(tag.value >> 3n);
-    const wire = Number(tag.value & 7n);
+    const field = Math.floor(tag.value / 8);
+    const wire = tag.value % 8;
     if (wire === 0) {
       const v = readVarint(bytes, at);
       at = v.next;
@@ -44,8 +60,9 @@ export function* fields(bytes: Uint8Array): Generator<WireField> {
       yield { field, wire, bytes: bytes.subarray(at, at + size) };
       at += size;
     } else if (wire === 2) {
-      const length = readVarint(bytes, at);
-      const end = length.next + Number(length.value);
+      const length = readSmallVarint(bytes, at);
+      if (!length) throw new ProtobufError("Over-long field length");
+      const end = length.next + length.value;
       if (end > bytes.length) throw new ProtobufError("Truncated length-delimited field");
       yield { field, wire, bytes: bytes.subarray(length.next, end) };
       at = end;
@@ -66,8 +83,9 @@ export function int64s(field: WireField): number[] {
   const values: number[] = [];
   let at = 0;
   while (at < field.bytes.length) {
-    const v = readVarint(field.bytes, at);
-    values.push(int64(v.value));
+    const small = readSmallVarint(field.bytes, at);
+    const v = small ?? readVarint(field.bytes, at);
+    values.push(small ? small.value : int64(v.value as bigint));
     at = v.next;
   }
   return values;
