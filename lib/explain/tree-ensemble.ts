@@ -78,7 +78,7 @@ function flatten(treeId: number, nodes: Map<number, RawNode>, leaves: Map<number
   return { tree, depth };
 }
 
-/** Reads the TreeEnsembleRegressor's trees with the metadata's covers; `features` is how many columns its input has. */
+/** Reads the TreeEnsembleRegressor's trees with the metadata's covers; featureNames name its input's columns in order. */
 export function treeEnsembleExplainer(
   ensemble: OnnxNode,
   model: OnnxModel,
