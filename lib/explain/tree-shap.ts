@@ -68,11 +68,14 @@ function newPath(size: number): Path {
   };
 }
 
+// A loop, not set(subarray()): this runs at every node, and each subarray is an allocation.
 function copyPath(from: Path, to: Path, length: number) {
-  to.feature.set(from.feature.subarray(0, length));
-  to.zero.set(from.zero.subarray(0, length));
-  to.one.set(from.one.subarray(0, length));
-  to.weight.set(from.weight.subarray(0, length));
+  for (let i = 0; i < length; i++) {
+    to.feature[i] = from.feature[i]!;
+    to.zero[i] = from.zero[i]!;
+    to.one[i] = from.one[i]!;
+    to.weight[i] = from.weight[i]!;
+  }
 }
 
 function extend(path: Path, depth: number, zero: number, one: number, feature: number) {
