@@ -217,6 +217,18 @@ function createInstruments(deferred: Deferred) {
       labelNames: labels,
       registers: [registry],
     }),
+    explainRequests: new Counter({
+      name: "modelport_runtime_explain_requests_total",
+      help: "Explanation requests by endpoint, variant and HTTP status (never counted as predictions)",
+      labelNames: [...labels, "status"],
+      registers: [registry],
+    }),
+    explainedRows: new Counter({
+      name: "modelport_runtime_explained_rows_total",
+      help: "Rows explained (feature attributions computed) by endpoint and variant",
+      labelNames: labels,
+      registers: [registry],
+    }),
     loadedModels: new Gauge({
       name: "modelport_runtime_loaded_models",
       help: "Model variants loaded and ready to serve",

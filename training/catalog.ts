@@ -3,8 +3,8 @@ import { rowOf, splitDataset, type Dataset } from "@/training/dataset";
 import { generateDeliveries } from "@/training/delivery-data";
 import { mean, meanAbsoluteError, rocAuc } from "@/training/evaluation";
 import { generateFraudTransactions } from "@/training/fraud-data";
-import { predictBoosted, trainGradientBoosting, type BoostingParams } from "@/training/gradient-boosting";
-import { predictLogistic, trainLogisticRegression } from "@/training/logistic-regression";
+import { predictBoosted, predictRaw, trainGradientBoosting, type BoostingParams } from "@/training/gradient-boosting";
+import { logisticScore, predictLogistic, trainLogisticRegression } from "@/training/logistic-regression";
 import { exportBoostedTrees, exportLogisticRegression } from "@/training/onnx-export";
 
 export type BuiltModel = {
@@ -17,6 +17,8 @@ export type BuiltModel = {
   outputName: string;
   /** The TypeScript model's own prediction for a row of feature values (in `featureNames` order). */
   predict: (row: ArrayLike<number>) => number;
+  /** The same prediction before any link: log-odds for classifiers, the value itself for regressors. */
+  predictRaw: (row: ArrayLike<number>) => number;
   /** Held-out quality: `auc` for classifiers; `mae` and the predict-the-mean `baselineMae` for regressors. */
   metrics: Record<string, number>;
   train: Dataset;
@@ -52,8 +54,9 @@ function scoreTest(test: Dataset, predict: (row: number[]) => number): Float64Ar
 }
 
 function classifier(
-  base: Omit<BuiltModel, "metrics" | "signature" | "outputName" | "taskType" | "predict" | "onnx">,
+  base: Omit<BuiltModel, "metrics" | "signature" | "outputName" | "taskType" | "predict" | "predictRaw" | "onnx">,
   predict: (row: ArrayLike<number>) => number,
+  predictRaw: (row: ArrayLike<number>) => number,
   exportOnnx: (outputName: string) => Uint8Array,
 ): BuiltModel {
   const outputName = "probability";
@@ -62,6 +65,7 @@ function classifier(
     taskType: "CLASSIFICATION",
     outputName,
     predict,
+    predictRaw,
     onnx: exportOnnx(outputName),
     signature: signatureFor(base.train.featureNames, outputName),
     metrics: {
@@ -85,6 +89,7 @@ export function buildModelCatalog(): BuiltModel[] {
       ...fraud,
     },
     (row) => predictBoosted(gbt, row),
+    (row) => predictRaw(gbt, row),
     (output) => exportBoostedTrees(gbt, output, "Modelport fraud-gbt"),
   );
 
@@ -97,6 +102,7 @@ export function buildModelCatalog(): BuiltModel[] {
       ...fraud,
     },
     (row) => predictLogistic(logistic, row),
+    (row) => logisticScore(logistic, row),
     (output) => exportLogisticRegression(logistic, output, "Modelport fraud-logreg"),
   );
 
@@ -110,6 +116,7 @@ export function buildModelCatalog(): BuiltModel[] {
     algorithm: "gradient-boosted trees (squared loss), ai.onnx.ml TreeEnsembleRegressor",
     outputName: "delivery_minutes",
     predict: deliveryPredict,
+    predictRaw: (row) => predictRaw(delivery, row),
     onnx: exportBoostedTrees(delivery, "delivery_minutes", "Modelport delivery-time-gbt"),
     signature: signatureFor(deliveries.train.featureNames, "delivery_minutes"),
     metrics: {

@@ -81,9 +81,14 @@ export function trainLogisticRegression(
   };
 }
 
-export function predictLogistic(model: LogisticRegression, row: ArrayLike<number>): number {
+/** The log-odds. */
+export function logisticScore(model: LogisticRegression, row: ArrayLike<number>): number {
   let z = model.bias;
   for (let f = 0; f < model.weights.length; f++)
     z += model.weights[f]! * (Math.fround(row[f]!) - model.mean[f]!) * model.scale[f]!;
-  return sigmoid(z);
+  return z;
+}
+
+export function predictLogistic(model: LogisticRegression, row: ArrayLike<number>): number {
+  return sigmoid(logisticScore(model, row));
 }

@@ -1,3 +1,4 @@
+import { EXPLAIN_METADATA_KEY, type ExplainMetadata } from "@/contracts/explanations";
 import type { BoostedTrees } from "@/training/gradient-boosting";
 import type { LogisticRegression } from "@/training/logistic-regression";
 import {
@@ -60,6 +61,11 @@ export function treeEnsembleAttributes(model: BoostedTrees) {
   ];
 }
 
+/** What exact explanations need beyond the graph, as ModelProto metadata_props (see contracts/explanations.ts). */
+function explainMetadata(metadata: ExplainMetadata): Record<string, string> {
+  return { [EXPLAIN_METADATA_KEY]: JSON.stringify(metadata) };
+}
+
 /** Boosted trees → TreeEnsembleRegressor (+ Sigmoid for the logistic loss); output `outputName` is [batch, 1]. */
 export function exportBoostedTrees(model: BoostedTrees, outputName: string, docString: string): Uint8Array {
   const front = featureInputs(model.featureNames);
@@ -76,6 +82,12 @@ export function exportBoostedTrees(model: BoostedTrees, outputName: string, docS
     nodes,
     inputs: front.inputs,
     outputs: [floatMatrix(outputName, 1)],
+    metadata: explainMetadata({
+      version: 1,
+      kind: "tree-ensemble",
+      baseScore: model.baseScore,
+      covers: model.trees.map((tree) => tree.nodes.map((n) => n.cover)),
+    }),
   });
 }
 
@@ -102,5 +114,7 @@ export function exportLogisticRegression(model: LogisticRegression, outputName: 
       floatInitializer("weights", [model.weights.length, 1], model.weights),
       floatInitializer("bias", [1], [model.bias]),
     ],
+    // The standardisation means are the training feature means (rounded to float32).
+    metadata: explainMetadata({ version: 1, kind: "linear", featureMeans: model.mean }),
   });
 }

@@ -98,6 +98,8 @@ export function encodeModel(options: {
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   initializers?: Tensor[];
+  /** ModelProto.metadata_props: free-form key/value strings carried with the model. */
+  metadata?: Record<string, string>;
 }): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -115,6 +117,7 @@ export function encodeModel(options: {
       output: options.outputs,
       initializer: options.initializers ?? [],
     },
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }

@@ -1,7 +1,9 @@
 import type { BinnedFeature } from "@/training/binning";
 
-export type TreeNode =
-  { kind: "split"; feature: number; threshold: number; left: number; right: number } | { kind: "leaf"; value: number };
+/** `cover` is the number of training rows (of the tree's subsample) that reached the node: TreeSHAP weighs by it. */
+export type TreeNode = { cover: number } & (
+  { kind: "split"; feature: number; threshold: number; left: number; right: number } | { kind: "leaf"; value: number }
+);
 
 /** Nodes in pre-order; node 0 is the root. Split nodes send `x <= threshold` left. */
 export type RegressionTree = { nodes: TreeNode[] };
@@ -96,7 +98,11 @@ export function fitRegressionTree(
         g += grad[row]!;
         h += hess[row]!;
       }
-      nodes.push({ kind: "leaf", value: Math.fround(params.shrinkage * leafValue(g, h, params.lambda)) });
+      nodes.push({
+        kind: "leaf",
+        value: Math.fround(params.shrinkage * leafValue(g, h, params.lambda)),
+        cover: nodeRows.length,
+      });
       return index;
     }
     const bins = features[split.feature]!.bins;
@@ -108,6 +114,7 @@ export function fitRegressionTree(
       threshold: features[split.feature]!.edges[split.bin]!,
       left: -1,
       right: -1,
+      cover: nodeRows.length,
     };
     nodes.push(node);
     node.left = grow(left, depth + 1);

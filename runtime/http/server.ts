@@ -11,6 +11,7 @@ import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { predict } from "@/runtime/serving/predict";
+import { explain } from "@/runtime/serving/explain";
 import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
 import { readJsonBody, readValidated, sendError, sendJson, sendJsonText, sendText } from "@/runtime/http/io";
 import type { Capturer } from "@/runtime/capture/capturer";
@@ -33,6 +34,7 @@ export type ServerDeps = {
 const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
 // A request target that URL parsing would leave as it is (no dots, escapes, query or fragment): skips `new URL`.
 const PLAIN_PREDICT = /^\/v1\/endpoints\/([a-z0-9-]+)\/predict$/;
+const EXPLAIN = /^\/v1\/endpoints\/([^/]+)\/explain$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
 const CONTROL_CAPTURE = /^\/v1\/control\/endpoints\/([^/]+)\/capture$/;
@@ -117,10 +119,15 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
 }
 
 /** An endpoint with a predict key refuses (401, counted) a request without it, before its body is read. */
-function authorizePredict(request: IncomingMessage, deps: ServerDeps, endpointName: string) {
+function authorizePredict(
+  request: IncomingMessage,
+  deps: ServerDeps,
+  endpointName: string,
+  counter: RuntimeMetrics["requests"] = deps.metrics.requests,
+) {
   const keyDigest = deps.registry.get(endpointName)?.predictKeyDigest;
   if (!keyDigest || presentsPredictKey(request, keyDigest)) return;
-  deps.metrics.requests.inc({ endpoint: endpointName, variant: "", status: "401" });
+  counter.inc({ endpoint: endpointName, variant: "", status: "401" });
   throw new RuntimeError(
     401,
     `Endpoint "${endpointName}" needs its predict key: send \`Authorization: Bearer <key>\` or \`x-api-key: <key>\``,
@@ -146,6 +153,25 @@ async function servePredict(
   sendJsonText(response, 200, json);
 }
 
+/** Feature attributions for rows, computed on demand; guarded by the endpoint's predict key like predictions. */
+async function serveExplain(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDeps,
+  endpointName: string,
+) {
+  if (request.method !== "POST") methodNotAllowed(["POST"]);
+  authorizePredict(request, deps, endpointName, deps.metrics.explainRequests);
+  const routingKey = request.headers["x-routing-key"];
+  const { body } = await readJsonBody(request);
+  const answer = await explain(deps.registry, deps.metrics, {
+    endpointName,
+    body,
+    routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
+  });
+  sendJson(response, 200, answer);
+}
+
 function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {
   const plain = PLAIN_PREDICT.exec(request.url ?? "");
   return plain ? servePredict(request, response, deps, plain[1]!) : routeByPath(request, response, deps);
@@ -156,6 +182,8 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
   const method = request.method ?? "GET";
   const predictMatch = PREDICT.exec(path);
   if (predictMatch) return servePredict(request, response, deps, decodeSegment(predictMatch[1]!));
+  const explainMatch = EXPLAIN.exec(path);
+  if (explainMatch) return serveExplain(request, response, deps, decodeSegment(explainMatch[1]!));
   if (path.startsWith("/v1/control/")) return control(request, response, path, deps);
   if (method !== "GET") methodNotAllowed(["GET"]);
   switch (path) {

@@ -99,7 +99,7 @@ function parseBody(body: unknown): PredictBody {
  * A single live variant (the common case) needs no weighted draw and no per-request routing table. Shadows are not in
  * `variants` (the endpoint's live ones).
  */
-function chooseVariant(
+export function chooseVariant(
   variants: readonly Variant[],
   routingKey: string | undefined,
   salt: string | undefined,

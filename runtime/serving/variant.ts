@@ -10,6 +10,7 @@ import { DynamicBatcher } from "@/runtime/serving/batcher";
 import { MirrorSlots } from "@/runtime/serving/mirror-slots";
 import type { ValidatedRow } from "@/runtime/serving/signature-validation";
 import { errorMessage } from "@/lib/error-message";
+import { loadExplainer, type Explainer } from "@/lib/explain/explainer";
 
 /** A loaded model version serving part of an endpoint's traffic. */
 export type Variant = {
@@ -20,7 +21,18 @@ export type Variant = {
   ready: boolean;
   /** Bounds the requests mirrored to it while it is a shadow. */
   mirrors: MirrorSlots;
+  /** Parsed once at load: the model's explanation structure, or why it has none (thrown again on each explain). */
+  explainer: { ok: true; explainer: Explainer } | { ok: false; error: unknown };
 };
+
+/** A model that cannot be explained still serves predictions: the reason waits for the first explain request. */
+function readExplainer(bytes: Uint8Array): Variant["explainer"] {
+  try {
+    return { ok: true, explainer: loadExplainer(bytes) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 const NO_FAULT: FaultInjection = { errorRate: 0, extraLatencyMs: 0 };
 
@@ -72,6 +84,7 @@ export async function loadVariant(
     fault: NO_FAULT,
     ready: true,
     mirrors: new MirrorSlots(),
+    explainer: readExplainer(bytes),
     batcher: new DynamicBatcher<ValidatedRow, Prediction>(
       batching,
       async (rows) => {

@@ -56,6 +56,7 @@ function fakeVariant(
     fault: { errorRate: 0, extraLatencyMs: 0 },
     ready: true,
     mirrors: new MirrorSlots(),
+    explainer: { ok: false, error: new Error("not explained in these tests") },
     batcher: new DynamicBatcher<ValidatedRow, Prediction>(
       { maxBatchSize: 32, maxQueueDelayMs: 0 },
       options.run ?? scoring(0.25),
