@@ -13,6 +13,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { useTRPC } from "@/trpc/react";
 import { parseRows } from "@/components/endpoints/prediction-rows";
 import { PredictionResult } from "@/components/endpoints/prediction-result";
+import { ExplainPanel } from "@/components/endpoints/explain-panel";
 
 /** The editor's text as request rows, with parseRows' words for what is wrong with it. */
 const formSchema = z.object({
@@ -77,7 +78,18 @@ export function PredictionPanel({ endpointId, exampleRow }: Props) {
           </Button>
         )}
       </div>
-      {predict.data && !predict.isPending && !error && <PredictionResult result={predict.data} />}
+      {predict.data && !predict.isPending && !error && (
+        <>
+          <PredictionResult result={predict.data} />
+          {/* Keyed by the prediction, so a new prediction starts without the previous one's explanation. */}
+          <ExplainPanel
+            key={predict.data.predictionId}
+            endpointId={endpointId}
+            rows={predict.variables.rows}
+            variant={predict.data.variant}
+          />
+        </>
+      )}
     </form>
   );
 }

@@ -4,11 +4,14 @@ import {
   endpointIdInput,
   endpointListOutput,
   endpointSloOutput,
+  explainPredictionInput,
+  explainPredictionOutput,
   listEndpointsInput,
   sendPredictionInput,
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
 import { sendPrediction } from "@/server/services/endpoints/send-prediction";
+import { explainPrediction } from "@/server/services/endpoints/explain-prediction";
 import { llmEndpointMetrics } from "@/server/services/endpoints/llm-metrics";
 import { llmMetricsInput, llmMetricsOutput } from "@/server/services/endpoints/llm-schemas";
 import { setEndpointSlo } from "@/server/services/endpoints/slo";
@@ -39,6 +42,10 @@ export const endpointsRouter = createTRPCRouter({
   predict: ownedProcedure("models:write", sendPredictionInput, byEndpoint)
     .output(sendPredictionOutput)
     .mutation(({ ctx, input }) => sendPrediction(ctx.service, input)),
+  // Explaining runs the same rows through the same runtime, so it is allowed exactly where predicting is.
+  explain: ownedProcedure("models:write", explainPredictionInput, byEndpoint)
+    .output(explainPredictionOutput)
+    .mutation(({ ctx, input }) => explainPrediction(ctx.service, input)),
   // Data scientists own their models' endpoints, so they set the objectives too (their team's endpoints, like predict).
   setSlo: ownedProcedure("models:write", endpointSloInput, byEndpoint)
     .output(endpointSloOutput)

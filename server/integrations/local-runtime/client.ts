@@ -2,6 +2,9 @@ import type { LocalRuntimeConfig } from "@/server/integrations/local-runtime/con
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
 import { requestIdHeader } from "@/server/logging/outgoing";
 
+/** What the portal asks the runtime to explain: rows as for predict, optionally with the variant that served them. */
+export type ExplainRequestBody = { rows: readonly unknown[]; variant?: string };
+
 /**
  * The local model runtime as the portal reaches it: where it serves predictions and metrics, and its control API.
  * The control client is built on first use, so a process without the control token can still send predictions.
@@ -12,25 +15,29 @@ export type LocalRuntimeClient = {
   control: () => RuntimeControlClient;
   /** POSTs rows to an endpoint's predict route as a client would (with the predict key when one is set). */
   predict: (endpointName: string, rows: readonly unknown[], timeoutMs: number) => Promise<Response>;
+  /** POSTs rows to an endpoint's explain route; the runtime guards it with the predict key, like predict. */
+  explain: (endpointName: string, body: ExplainRequestBody, timeoutMs: number) => Promise<Response>;
 };
 
 export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClient {
   let control: RuntimeControlClient | undefined;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
+  const postToEndpoint = (endpointName: string, route: "predict" | "explain", body: unknown, timeoutMs: number) =>
+    fetch(`${baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/${route}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
+        ...requestIdHeader(),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   return {
     baseUrl,
     config,
     control: () => (control ??= new RuntimeControlClient(config)),
-    predict: (endpointName, rows, timeoutMs) =>
-      fetch(`${baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/predict`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
-          ...requestIdHeader(),
-        },
-        body: JSON.stringify({ rows }),
-        signal: AbortSignal.timeout(timeoutMs),
-      }),
+    predict: (endpointName, rows, timeoutMs) => postToEndpoint(endpointName, "predict", { rows }, timeoutMs),
+    explain: (endpointName, body, timeoutMs) => postToEndpoint(endpointName, "explain", body, timeoutMs),
   };
 }

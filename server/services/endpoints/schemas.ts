@@ -6,6 +6,7 @@ import {
   taskTypeSchema,
 } from "@/contracts/enums";
 import type { OutputValue } from "@/contracts/runtime-predict";
+import { EXPLAIN_METHODS, OUTPUT_SPACES } from "@/contracts/explanations";
 import { signatureSchema } from "@/contracts/signature";
 import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
 import { storedJson } from "@/server/services/stored-json";
@@ -29,6 +30,11 @@ export const sendPredictionInput = z.object({
     })
     .min(1, "Send at least one row")
     .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
+});
+
+/** Rows to explain, as sent for a prediction; `variant` explains with the variant that served that prediction. */
+export const explainPredictionInput = sendPredictionInput.extend({
+  variant: z.string().min(1).max(63).optional(),
 });
 
 export const endpointIdInput = z.object({ id: z.string().min(1) });
@@ -116,6 +122,20 @@ export const sendPredictionOutput = z.object({
   latencyMs: z.number(),
 });
 
+export const explainPredictionOutput = z.object({
+  variant: z.string(),
+  modelVersion: z.number().int().nullable(),
+  explanations: z.array(
+    z.object({
+      attributions: z.record(z.string(), z.number()),
+      expectedValue: z.number(),
+      output: z.number(),
+      outputSpace: z.enum(OUTPUT_SPACES),
+      method: z.enum(EXPLAIN_METHODS),
+    }),
+  ),
+});
+
 export const endpointSloOutput = z.object({
   id: z.string(),
   name: z.string(),
@@ -126,4 +146,5 @@ export const endpointSloOutput = z.object({
 export type EndpointList = z.infer<typeof endpointListOutput>;
 export type EndpointDetail = z.infer<typeof endpointDetailOutput>;
 export type SendPredictionResult = z.infer<typeof sendPredictionOutput>;
+export type ExplainPredictionResult = z.infer<typeof explainPredictionOutput>;
 export type EndpointSlo = z.infer<typeof endpointSloOutput>;

@@ -4,15 +4,9 @@ import { AppError, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { sendPredictionInput, type SendPredictionResult } from "@/server/services/endpoints/schemas";
+import { errorBody, runtimeUnreachable, type RuntimeErrorBody } from "@/server/services/endpoints/runtime-answer";
 
 const PREDICT_TIMEOUT_MS = 30_000;
-
-type RuntimeErrorBody = { error?: string; field?: string; rowIndex?: number };
-
-async function errorBody(response: Response): Promise<RuntimeErrorBody> {
-  const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;
-  return isJson ? ((await response.json()) as RuntimeErrorBody) : { error: await response.text() };
-}
 
 /** The runtime's refusal in the portal's terms: a bad row stays a 400 that names the field. */
 function runtimeFailure(endpointName: string, status: number, body: RuntimeErrorBody): AppError {
@@ -46,9 +40,7 @@ export async function sendPrediction(
   try {
     response = await ctx.runtime.predict(endpoint.name, input.rows, PREDICT_TIMEOUT_MS);
   } catch (error) {
-    const reason =
-      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    throw new AppError("UNAVAILABLE", `The local runtime at ${ctx.runtime.baseUrl} did not answer: ${reason}`);
+    throw runtimeUnreachable(ctx.runtime.baseUrl, error);
   }
   if (!response.ok) throw runtimeFailure(endpoint.name, response.status, await errorBody(response));
   const result = (await response.json()) as PredictResponse;

@@ -88,6 +88,7 @@ const TRPC_INPUTS: Record<string, Input> = {
     rule: { criteria: [{ metric: "accuracy", bound: 0.5 }] },
   }),
   "goldenSets.upload": (w, s) => ({ modelName: w.teams[s].modelName, name: "matrix", content: "a,expected\n1,1\n" }),
+  "endpoints.explain": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.predict": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.setCapturePolicy": (w, s) => ({ endpointId: w.teams[s].endpointId, rate: 0.5, retentionDays: 14 }),
   "endpoints.setSlo": (w, s) => ({ endpointId: w.teams[s].endpointId, p99Ms: 120, availability: 0.999 }),
