@@ -50,18 +50,21 @@ export const explainRequestSchema = z
 export type ExplainRequest = z.infer<typeof explainRequestSchema>;
 
 /** One row's attributions: sum(attributions) + expectedValue = output, in `outputSpace`. */
-export type RowExplanation = {
-  attributions: Record<string, number>;
-  expectedValue: number;
-  output: number;
-  outputSpace: OutputSpace;
-  method: ExplainMethod;
-};
+export const rowExplanationSchema = z.object({
+  attributions: z.record(z.string(), z.number()),
+  expectedValue: z.number(),
+  output: z.number(),
+  outputSpace: z.enum(OUTPUT_SPACES),
+  method: z.enum(EXPLAIN_METHODS),
+});
+export type RowExplanation = z.infer<typeof rowExplanationSchema>;
 
-export type ExplainResponse = {
-  endpoint: string;
-  variant: string;
-  modelName?: string;
-  modelVersion?: number;
-  explanations: RowExplanation[];
-};
+/** The runtime's answer to an explain request (the portal checks it before using it). */
+export const explainResponseSchema = z.object({
+  endpoint: z.string(),
+  variant: z.string(),
+  modelName: z.string().optional(),
+  modelVersion: z.number().int().optional(),
+  explanations: z.array(rowExplanationSchema),
+});
+export type ExplainResponse = z.infer<typeof explainResponseSchema>;

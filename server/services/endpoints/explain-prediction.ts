@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ExplainResponse } from "@/contracts/explanations";
+import { explainResponseSchema } from "@/contracts/explanations";
 import { AppError, notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -54,6 +54,9 @@ export async function explainPrediction(
     throw runtimeUnreachable(ctx.runtime.baseUrl, error);
   }
   if (!response.ok) throw runtimeFailure(endpoint.name, response.status, await errorBody(response));
-  const result = (await response.json()) as ExplainResponse;
+  const answer = explainResponseSchema.safeParse(await response.json().catch(() => null));
+  if (!answer.success)
+    throw new AppError("UNAVAILABLE", `The local runtime's explanation for ${endpoint.name} is not in its format`);
+  const result = answer.data;
   return { variant: result.variant, modelVersion: result.modelVersion ?? null, explanations: result.explanations };
 }
