@@ -169,6 +169,13 @@ test("labellers label with the keyboard, a reviewer accepts, fixes, rejects and 
   await expect(review.locator(`[data-testid="review-list-item"][data-item-id="${ownId}"]`)).toHaveCount(0);
   await expect(review.getByTestId("review-item")).toHaveAttribute("data-item-id", acceptId);
   await expect(review.getByTestId("review-annotations")).toContainText(first.name);
+  // Why the model said it: the attributions of the version that predicted the item, opened on demand.
+  await review.getByTestId("item-explain-toggle").click();
+  await expect(review.getByTestId("item-explain-version")).toContainText(`${FRAUD_MODEL} v`);
+  await expect(review.getByTestId("explanation").getByTestId("explanation-method")).toHaveText(
+    "TreeSHAP (path-dependent)",
+  );
+  await expect(review.getByTestId("explanation").getByTestId("attribution-value").first()).toHaveText(/\d/);
   expect(await blockingViolations(review)).toEqual([]);
   await review.keyboard.press("a");
   await expect(review.getByTestId("review-result")).toHaveText("Accepted “legit” — recorded as ground truth.");

@@ -98,6 +98,20 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
   await expect(result.getByTestId("prediction-score").first()).toHaveText(/^-?\d/);
   await expect(result.getByTestId("prediction-id")).toHaveText(/^[0-9a-f-]{36}$/);
 
+  // Why it answered that: the explanation of the row just sent, by the variant that served it, is the runtime's own.
+  const sent = JSON.parse(await input.inputValue()) as Record<string, number>;
+  await page.getByTestId("explain-submit").click();
+  const explanation = page.getByTestId("explanation");
+  await expect(explanation.getByTestId("explanation-method")).toHaveText("TreeSHAP (path-dependent)");
+  await expect(explanation.getByTestId("attribution-value")).toHaveCount(signature!.signature.inputs.length);
+  const direct = await page.request.post(`${RUNTIME_URL}/v1/endpoints/${ENDPOINT}/explain`, {
+    data: { row: sent, variant: `fraud-detector-xgb-v${version}` },
+  });
+  expect(direct.status()).toBe(200);
+  const [truth] = ((await direct.json()) as { explanations: { output: number; expectedValue: number }[] }).explanations;
+  await expect(explanation.getByTestId("explanation-output")).toHaveText(truth!.output.toPrecision(4));
+  await expect(explanation.getByTestId("explanation-expected")).toHaveText(truth!.expectedValue.toPrecision(4));
+
   await input.fill(JSON.stringify({ ...row, [signature!.signature.inputs[0]!.name]: "lots" }));
   await page.getByTestId("prediction-submit").click();
   await expect(page.locator('[id^="prediction-rows-"][id$="-error"]')).toContainText(

@@ -1,11 +1,11 @@
-import type { RouterOutputs } from "@/trpc/react";
+import type { RowExplanation } from "@/contracts/explanations";
 import { AttributionChart } from "@/components/endpoints/attribution-chart";
 import { AttributionTable } from "@/components/endpoints/attribution-table";
 import { attributionBars, outputSpaceLabel } from "@/components/endpoints/explanation-bars";
 import { formatOutput } from "@/components/endpoints/prediction-rows";
 import { EmptyState } from "@/components/ui/empty-state";
 
-type Explanation = RouterOutputs["endpoints"]["explain"]["explanations"][number];
+type Explanation = RowExplanation;
 
 const METHOD_LABELS: Record<Explanation["method"], string> = {
   "tree-shap-path-dependent": "TreeSHAP (path-dependent)",

@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { AnnotationsTable } from "@/components/labels/annotations-table";
+import { ItemExplanationPanel } from "@/components/labels/item-explanation-panel";
 import { KeyHints } from "@/components/labels/key-hints";
 import { parseReviewState, serializeReviewState } from "@/components/labels/labels-url";
 import { PredictionDetails } from "@/components/labels/prediction-details";
@@ -120,6 +121,7 @@ export function ReviewPage({ queueId }: { queueId: string }) {
           </div>
           <div className="space-y-4" data-testid="review-item" data-item-id={current.id}>
             <PredictionDetails item={current} />
+            <ItemExplanationPanel key={current.id} itemId={current.id} />
             <AnnotationsTable annotations={current.annotations} schema={schema} agreed={current.agreed} />
             <ReviewDecisionPanel
               key={`${current.id}#${current.round}`}

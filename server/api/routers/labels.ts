@@ -10,6 +10,7 @@ import { ownerOfModel } from "@/server/auth/ownership";
 import { enqueue } from "@/server/jobs/define-job";
 import { labelSamplingJob } from "@/server/jobs/label-sampling";
 import { queueAgreement } from "@/server/services/labels/agreement-stats";
+import { explainLabelItem } from "@/server/services/labels/explain-item";
 import { nextItemsToLabel, submitAnnotation } from "@/server/services/labels/labelling";
 import { ownerOfLabelItem, ownerOfLabelQueue } from "@/server/services/labels/owners";
 import {
@@ -24,6 +25,8 @@ import {
   adjudicateInput,
   agreementOutput,
   blindItemsOutput,
+  itemExplanationOutput,
+  itemIdInput,
   myQueuesOutput,
   nextItemsInput,
   queueIdInput,
@@ -91,4 +94,8 @@ export const labelsRouter = createTRPCRouter({
   agreement: ownedProcedure("labels:review", queueIdInput, (ctx, input) => ownerOfLabelQueue(ctx, input.queueId))
     .output(agreementOutput)
     .query(({ ctx, input }) => queueAgreement(ctx.service, input.queueId)),
+  /** Why the model answered what it did; reviewers only, and never while the item is labelled blind. */
+  explainItem: ownedProcedure("labels:review", itemIdInput, (ctx, input) => ownerOfLabelItem(ctx, input.itemId))
+    .output(itemExplanationOutput)
+    .query(({ ctx, input }) => explainLabelItem(ctx.service, input)),
 });

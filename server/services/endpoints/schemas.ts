@@ -6,7 +6,7 @@ import {
   taskTypeSchema,
 } from "@/contracts/enums";
 import type { OutputValue } from "@/contracts/runtime-predict";
-import { EXPLAIN_METHODS, OUTPUT_SPACES } from "@/contracts/explanations";
+import { rowExplanationSchema } from "@/contracts/explanations";
 import { signatureSchema } from "@/contracts/signature";
 import { DeploymentEnvironment, DeploymentTargetKind } from "@/server/db/generated/enums";
 import { storedJson } from "@/server/services/stored-json";
@@ -125,15 +125,7 @@ export const sendPredictionOutput = z.object({
 export const explainPredictionOutput = z.object({
   variant: z.string(),
   modelVersion: z.number().int().nullable(),
-  explanations: z.array(
-    z.object({
-      attributions: z.record(z.string(), z.number()),
-      expectedValue: z.number(),
-      output: z.number(),
-      outputSpace: z.enum(OUTPUT_SPACES),
-      method: z.enum(EXPLAIN_METHODS),
-    }),
-  ),
+  explanations: z.array(rowExplanationSchema),
 });
 
 export const endpointSloOutput = z.object({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rowExplanationSchema } from "@/contracts/explanations";
 import { labelStratumSchema } from "@/contracts/label-strata";
 import { labelSchemaSchema, labelValueSchema, samplingSettingsSchema } from "@/contracts/labels";
 import { LabelItemStatus, LabelReviewDecision } from "@/server/db/generated/enums";
@@ -129,3 +130,13 @@ export const agreementOutput = z.object({
 });
 
 export const flagOutput = z.object({ predictionId: z.string(), created: z.boolean() });
+
+/** Why the model that predicted an item answered what it did (labels.explainItem). */
+export const itemExplanationOutput = z.object({
+  modelName: z.string(),
+  modelVersion: z.number().int(),
+  /** The item's features in the model's order, as explained. */
+  features: z.record(z.string(), z.number()),
+  explanation: rowExplanationSchema,
+});
+export type ItemExplanation = z.infer<typeof itemExplanationOutput>;

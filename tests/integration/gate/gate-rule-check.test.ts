@@ -1,21 +1,16 @@
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { uploadGoldenSet } from "@/server/services/labels/golden-sets";
 import { gateRequirement } from "@/server/services/quality/gate/gate-requirement";
 import { givenUser } from "@/tests/integration/fixtures";
-import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { trpcCallerFor, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 
 const signature = {
   inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }],
   outputs: [{ name: "probability", type: "float32", shape: [-1, 1] }],
 };
 
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "OK",
-    (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
-  );
+const code = trpcOutcome;
 
 /** A classifier (legit/fraud) with one version, of the scientist's team; the rows are written directly. */
 async function givenModel() {

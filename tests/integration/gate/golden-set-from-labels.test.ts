@@ -1,11 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/enums";
 import { sampleQueue } from "@/server/services/labels/sampling";
 import { goldenSetHash } from "@/server/services/labels/golden-sets-hash";
 import type { TokenScope } from "@/contracts/token-scopes";
 import { createApiToken } from "@/server/services/admin/api-tokens";
-import { callApi, givenUser } from "@/tests/integration/fixtures";
+import { callApi } from "@/tests/integration/fixtures";
 import { startApiServer } from "@/tests/integration/support/api-server";
 import { runCliProcess } from "@/tests/integration/support/run-cli-process";
 import {
@@ -16,20 +17,13 @@ import {
   lateClock,
   uuidOf,
 } from "@/tests/integration/labels/fixtures";
-import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 
 const TEAM = "golden-from-labels";
 
-async function person(role: "DATA_SCIENTIST" | "REVIEWER", team = TEAM) {
-  const given = await givenUser(role, team);
-  return { ...given, caller: await trpcCallerFor(given.user.id) };
-}
+const person = (role: Role, team = TEAM) => personWithCaller(role, team);
 
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "OK",
-    (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
-  );
+const code = trpcOutcome;
 
 const signature = {
   inputs: [{ name: "amount", type: "float32", shape: [-1, 1] }],

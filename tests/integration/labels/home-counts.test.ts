@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/enums";
 import { sampleQueue } from "@/server/services/labels/sampling";
-import { givenUser } from "@/tests/integration/fixtures";
 import {
   DAY,
   givenClassifier,
@@ -10,14 +10,11 @@ import {
   lateClock,
   uuidOf,
 } from "@/tests/integration/labels/fixtures";
-import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { personWithCaller } from "@/tests/integration/support/trpc-caller";
 
 const TEAM = "labels-home";
 
-async function person(role: "DATA_SCIENTIST" | "REVIEWER" | "VIEWER") {
-  const given = await givenUser(role, TEAM);
-  return { ...given, caller: await trpcCallerFor(given.user.id) };
-}
+const person = (role: Role) => personWithCaller(role, TEAM);
 
 const label = (value: string) => ({ kind: "classes" as const, label: value });
 

@@ -1,8 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
+import type { Role } from "@/server/db/generated/enums";
 import { sampleQueue } from "@/server/services/labels/sampling";
-import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
+import { callApi, givenToken } from "@/tests/integration/fixtures";
 import {
   createdOnDay,
   DAY,
@@ -12,14 +12,11 @@ import {
   lateClock,
   uuidOf,
 } from "@/tests/integration/labels/fixtures";
-import { trpcCallerFor } from "@/tests/integration/support/trpc-caller";
+import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 
 const TEAM = "labels-review";
 
-async function person(role: "DATA_SCIENTIST" | "REVIEWER" | "VIEWER", team = TEAM) {
-  const given = await givenUser(role, team);
-  return { ...given, caller: await trpcCallerFor(given.user.id) };
-}
+const person = (role: Role, team = TEAM) => personWithCaller(role, team);
 
 let world: Awaited<ReturnType<typeof setUp>>;
 
@@ -65,11 +62,7 @@ async function labelledItem(first: string, second: string) {
   return item;
 }
 
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => "OK",
-    (error: unknown) => (error instanceof TRPCError ? error.code : String(error)),
-  );
+const code = trpcOutcome;
 
 describe("blind labelling and review", () => {
   it("never shows an annotator anyone else's label, and moves an item to review after k labels", async () => {
