@@ -1,6 +1,7 @@
 import type { WorkerJob } from "@/server/jobs/define-job";
 import { abTestTrafficJob } from "@/server/jobs/abtest-traffic";
 import { abTestWatchJob } from "@/server/jobs/abtest-watch";
+import { batchInferenceJob } from "@/server/jobs/batch-inference";
 import { captureRetentionJob } from "@/server/jobs/capture-retention";
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
@@ -24,4 +25,5 @@ export const WORKER_JOBS: readonly WorkerJob[] = [
   labelSamplingJob,
   gateEvaluationJob,
   captureRetentionJob,
+  batchInferenceJob,
 ];

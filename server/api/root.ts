@@ -1,6 +1,7 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { adminRouter } from "@/server/api/routers/admin";
 import { alertsRouter } from "@/server/api/routers/alerts";
+import { batchRouter } from "@/server/api/routers/batch";
 import { costRouter } from "@/server/api/routers/cost";
 import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   session: sessionRouter,
   admin: adminRouter,
   alerts: alertsRouter,
+  batch: batchRouter,
   cost: costRouter,
   deployments: deploymentsRouter,
   drift: driftRouter,

@@ -154,3 +154,12 @@ export async function ownerOfAlert(ctx: ReadContext, alertId: string): Promise<O
   const what = `The alert "${alert.title}"`;
   return team ? teamOwner(team, what) : { kind: "unowned", what };
 }
+
+export async function ownerOfBatchJob(ctx: ReadContext, jobId: string): Promise<Owner> {
+  const job = await ctx.db.batchJob.findUnique({
+    where: { id: jobId },
+    select: { version: { select: { model: modelTeamSelect } } },
+  });
+  if (!job) throw notFound("Batch job");
+  return teamOwner(job.version.model.team, `The batch jobs of model "${job.version.model.name}"`);
+}

@@ -19,6 +19,7 @@ import {
 import { getRun } from "@/server/services/experiments/run-views";
 import { createRun, finishRun } from "@/server/services/experiments/runs";
 import { ownerOfNew, ownerOfRun, ownerOfRunTarget } from "@/server/auth/ownership";
+import { declaredLength } from "@/server/rest/declared-length";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
 import { MAX_PAGE } from "@/contracts/limits";
 
@@ -36,11 +37,6 @@ const listExperimentsQuery = z.object({
 const uploadQuery = z.object({
   path: z.string().meta({ description: 'Path of the file within the run, e.g. "model/model.onnx"' }),
 });
-
-function declaredLength(request: Request): number | undefined {
-  const header = request.headers.get("content-length");
-  return header === null ? undefined : Number(header);
-}
 
 export const experimentEndpoints: Endpoint[] = [
   defineEndpoint(

@@ -1,5 +1,6 @@
 import type { Endpoint } from "@/server/rest/endpoint";
 import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
+import { batchEndpoints } from "@/server/rest/endpoints/batch";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
 import { feedbackEndpoints } from "@/server/rest/endpoints/feedback";
 import { flagEndpoints } from "@/server/rest/endpoints/flags";
@@ -13,4 +14,5 @@ export const allEndpoints: Endpoint[] = [
   ...feedbackEndpoints,
   ...flagEndpoints,
   ...goldenSetEndpoints,
+  ...batchEndpoints,
 ];

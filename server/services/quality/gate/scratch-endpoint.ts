@@ -41,6 +41,33 @@ async function predictBatch(
 }
 
 /**
+ * Loads variants into a scratch endpoint on the real local runtime, all weight on the first. Scratch rows are an
+ * evaluation or a batch job, not production traffic: nothing of them goes to the prediction log.
+ */
+export async function loadScratchEndpoint(
+  runtime: LocalRuntimeClient,
+  endpointName: string,
+  variants: readonly ScratchVariant[],
+): Promise<void> {
+  const predictKey = runtime.config.predictKey;
+  await runtime.control().putEndpoint(endpointName, {
+    variants: variants.map((variant, i) => ({
+      variantName: variant.variantName,
+      modelName: variant.modelName,
+      modelVersion: variant.version,
+      modelPath: variant.modelPath,
+      sha256: variant.sha256,
+      signature: variant.signature,
+      weight: i === 0 ? 100 : 0,
+      instanceType: "local-cpu",
+      instanceCount: 1,
+    })),
+    capture: { rate: 0 },
+    ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
+  });
+}
+
+/**
  * Loads every variant into one scratch endpoint on the real local runtime, sends every row through each variant in
  * turn (all weight on one variant at a time, and each answer checked to come from it), and deletes the endpoint
  * whatever happens (a failed load or prediction included). Returns the predictions per variant, in row order.
@@ -52,24 +79,8 @@ export async function predictOnScratchEndpoint(
   rows: readonly Record<string, FeatureValue>[],
 ): Promise<Prediction[][]> {
   const control = runtime.control();
-  const predictKey = runtime.config.predictKey;
   try {
-    await control.putEndpoint(endpointName, {
-      variants: variants.map((variant, i) => ({
-        variantName: variant.variantName,
-        modelName: variant.modelName,
-        modelVersion: variant.version,
-        modelPath: variant.modelPath,
-        sha256: variant.sha256,
-        signature: variant.signature,
-        weight: i === 0 ? 100 : 0,
-        instanceType: "local-cpu",
-        instanceCount: 1,
-      })),
-      // Golden rows are an evaluation, not production traffic: nothing of them goes to the prediction log.
-      capture: { rate: 0 },
-      ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
-    });
+    await loadScratchEndpoint(runtime, endpointName, variants);
     const results: Prediction[][] = [];
     for (const [i, variant] of variants.entries()) {
       if (i > 0)

@@ -1,0 +1,122 @@
+/** A CSV record with the byte offset just after it (its line end included): where reading resumes after it. */
+export type CsvRecord = { fields: string[]; endOffset: number };
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export class CsvSyntaxError extends Error {
+  override name = "CsvSyntaxError";
+}
+
+/** Splits one record's text into fields (RFC 4180: quoted fields, "" for a quote inside them). */
+export function splitCsvRecord(text: string): string[] {
+  if (!text.includes('"')) return text.split(",");
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch !== '"') field += ch;
+      else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (ch === '"' && field === "") quoted = true;
+    else if (ch === ",") {
+      fields.push(field);
+      field = "";
+    } else field += ch;
+  }
+  if (quoted) throw new CsvSyntaxError("A quoted field is not closed");
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * Splits CSV bytes, fed in chunks of any size, into records, each with the byte offset where it ends, so a reader can
+ * stop after any record and resume exactly there. Line ends are LF or CRLF; newlines inside quoted fields stay in
+ * the field. Works on bytes (every delimiter is ASCII, so a UTF-8 character split across chunks is never cut), and
+ * decodes each record once it is whole. Empty lines are skipped; a UTF-8 byte order mark at offset 0 is dropped.
+ */
+export class CsvByteRecords {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private quoted = false;
+  private offset: number;
+  private atStart: boolean;
+
+  constructor(startOffset = 0) {
+    this.offset = startOffset;
+    this.atStart = startOffset === 0;
+  }
+
+  /** The records this chunk completes. */
+  push(chunk: Uint8Array): CsvRecord[] {
+    if (this.atStart && this.pendingBytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      chunk = chunk.subarray(3);
+      this.offset += 3;
+    }
+    this.atStart = false;
+    const records: CsvRecord[] = [];
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === QUOTE) this.quoted = !this.quoted;
+      else if (byte === LF && !this.quoted) {
+        this.emit(chunk.subarray(start, i + 1), records);
+        start = i + 1;
+      }
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.slice(start));
+      this.pendingBytes += chunk.length - start;
+    }
+    return records;
+  }
+
+  /** The last record, when the input does not end with a line end. */
+  end(): CsvRecord[] {
+    if (this.quoted) throw new CsvSyntaxError("A quoted field is not closed at the end of the input");
+    const records: CsvRecord[] = [];
+    if (this.pendingBytes > 0) this.emit(new Uint8Array(0), records);
+    return records;
+  }
+
+  private emit(tail: Uint8Array, records: CsvRecord[]) {
+    let bytes = tail;
+    if (this.pendingBytes > 0) {
+      bytes = new Uint8Array(this.pendingBytes + tail.length);
+      let at = 0;
+      for (const part of this.pending) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      bytes.set(tail, at);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    this.offset += bytes.length;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === LF) end--;
+    if (end > 0 && bytes[end - 1] === CR) end--;
+    if (end === 0) return;
+    let text: string;
+    try {
+      text = decoder.decode(bytes.subarray(0, end));
+    } catch {
+      throw new CsvSyntaxError(`The record ending at byte ${this.offset} is not UTF-8`);
+    }
+    records.push({ fields: splitCsvRecord(text), endOffset: this.offset });
+  }
+}
+
+/** A field as CSV writes it: quoted when it holds a comma, a quote or a line end. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export const csvLine = (fields: readonly string[]) => fields.map(csvField).join(",") + "\n";

@@ -1,0 +1,28 @@
+/** The chunks of a web ReadableStream, for `for await` (the DOM typings give web streams no async iterator). */
+export async function* chunksOf<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel();
+  }
+}
+
+/** A web ReadableStream over an async iterable's chunks, read only as the consumer pulls. */
+export function streamOf<T>(chunks: AsyncIterable<T>): ReadableStream<T> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<T>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await iterator.return?.(reason);
+    },
+  });
+}
