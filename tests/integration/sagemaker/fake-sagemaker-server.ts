@@ -156,7 +156,9 @@ function bakeSeconds(config: DeploymentConfig | undefined): number {
  *   FailureReason (kept afterwards: whether SageMaker clears it on a later success is not documented);
  * - `failNextUpdateRollback` makes the next update end UpdateRollbackFailed, on a mix of both configs;
  * - endpoint configs keep CreateEndpointConfig's variant rules (shadows included, see validateEndpointConfig), weight
- *   changes need DesiredWeight ≥ 0 and some weight left; DescribeEndpoint reports ShadowProductionVariants.
+ *   changes need DesiredWeight ≥ 0 and some weight left; DescribeEndpoint reports ShadowProductionVariants;
+ * - batch transform jobs (Create/Describe/StopTransformJob) keep the API reference's rules and really score their
+ *   input with the model's ONNX file, reading and writing the S3 stand-in given to `useS3` (fake-transform-jobs.ts).
  */
 export class FakeSageMaker {
   readonly requests: RecordedRequest[] = [];

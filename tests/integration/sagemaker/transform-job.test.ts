@@ -88,7 +88,7 @@ async function expectedPredictions(): Promise<number[]> {
 
 const WAIT = { pollMs: 2 };
 /** How long the stand-in's transform jobs run: long enough to see them InProgress. */
-const RUN_MS = 500;
+const RUN_MS = 1000;
 
 beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
@@ -177,6 +177,16 @@ describe("SageMaker batch transform against the stand-ins", () => {
     } finally {
       fake.transformJobs.setRunTime(RUN_MS);
     }
+  });
+
+  it("fails, saying so, a job whose model the stand-in cannot run, rather than making predictions up", async () => {
+    const packed = { ...version, artifactUri: "s3://modelport-models/elsewhere/model.tar.gz" };
+    const started = await startTransformJob(deps, spec("batch-packed", { variant: packed }));
+    await expect(waitForTransformJob(deps, started.jobName, WAIT)).resolves.toMatchObject({
+      status: "Failed",
+      failureReason: expect.stringMatching(/^ClientError: the stand-in's container serves only an uncompressed ONNX/),
+    });
+    expect(fakeS3.objects.has(`/${BUCKET}/batch/batch-packed/scoring.csv.out`)).toBe(false);
   });
 
   it("fails the job with the container's reason when it is sent the header row (why the input is staged)", async () => {
