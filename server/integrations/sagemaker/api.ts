@@ -3,21 +3,26 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  CreateTransformJobCommand,
   DeleteEndpointCommand,
   DeleteEndpointConfigCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  DescribeTransformJobCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
   ListTagsCommand,
+  StopTransformJobCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   type CreateEndpointCommandInput,
   type CreateEndpointConfigCommandInput,
   type CreateModelCommandInput,
+  type CreateTransformJobCommandInput,
   type DescribeEndpointCommandOutput,
+  type DescribeTransformJobCommandOutput,
   type SageMakerClient,
   type Tag,
   type UpdateEndpointCommandInput,
@@ -102,6 +107,37 @@ export class SageMakerApi {
 
   deleteModel(ModelName: string) {
     return this.call("DeleteModel", () => this.client.send(new DeleteModelCommand({ ModelName })));
+  }
+
+  /** Undefined when no transform job has that name. */
+  async describeTransformJob(TransformJobName: string): Promise<DescribeTransformJobCommandOutput | undefined> {
+    try {
+      return await this.call("DescribeTransformJob", () =>
+        this.client.send(new DescribeTransformJobCommand({ TransformJobName })),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** `tookEffect` re-describes before a resend, so a request whose answer was lost does not meet its own job. */
+  createTransformJob(input: CreateTransformJobCommandInput, tookEffect: () => Promise<boolean>) {
+    return sendWriteOnce(
+      "CreateTransformJob",
+      this.retry,
+      () => this.client.send(new CreateTransformJobCommand(input)),
+      tookEffect,
+    );
+  }
+
+  stopTransformJob(TransformJobName: string, tookEffect: () => Promise<boolean>) {
+    return sendWriteOnce(
+      "StopTransformJob",
+      this.retry,
+      () => this.client.send(new StopTransformJobCommand({ TransformJobName })),
+      tookEffect,
+    );
   }
 
   async listTags(ResourceArn: string): Promise<Tag[]> {

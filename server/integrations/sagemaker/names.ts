@@ -10,6 +10,8 @@ const HASH_LENGTH = 12;
 export const TAG_ENDPOINT = "modelport:endpoint";
 export const TAG_VARIANT = "modelport:variant";
 export const TAG_ARTIFACT_SHA256 = "modelport:artifact-sha256";
+/** On a transform job: the Modelport batch job it runs. */
+export const TAG_BATCH_JOB = "modelport:batch-job";
 /** On the endpoint: the endpoint config Modelport last asked it to run, to tell a rolled-back update from a success. */
 export const TAG_EXPECTED_CONFIG = "modelport:expected-endpoint-config";
 /**

@@ -23,6 +23,7 @@ import {
   type SageMakerConfig,
   type SageMakerConfigInput,
 } from "@/server/integrations/sagemaker/config";
+import { ensureModel } from "@/server/integrations/sagemaker/ensure-model";
 import { desiredEndpoint, type DesiredEndpoint } from "@/server/integrations/sagemaker/desired-endpoint";
 import {
   differsOnlyInWeights,
@@ -42,7 +43,6 @@ import {
 import { readEndpointRecord, writeEndpointRecord } from "@/server/integrations/sagemaker/endpoint-tags";
 import { PermanentTargetError, isAlreadyExists, isNotFound } from "@/server/integrations/sagemaker/errors";
 import { ModelArtifacts, createS3Client, type ArtifactSource } from "@/server/integrations/sagemaker/model-artifacts";
-import { isSameModel } from "@/server/integrations/sagemaker/model-definition";
 import { TAG_ENDPOINT, TAG_EXPECTED_CONFIG } from "@/server/integrations/sagemaker/names";
 import {
   assertRolloutFits,
@@ -386,18 +386,7 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   /** Every model's bytes are on S3 before CreateModel points at them. */
   private async ensureModels(desired: DesiredEndpoint) {
     for (const artifact of desired.artifacts) await this.modelArtifacts.ensureUploaded(artifact);
-    for (const model of desired.models) {
-      try {
-        await this.api.createModel(model);
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw error;
-        if (!isSameModel(model, await this.api.describeModel(model.ModelName))) {
-          throw conflict(
-            `A different SageMaker model named ${model.ModelName} already exists; delete it or rename the variant`,
-          );
-        }
-      }
-    }
+    for (const model of desired.models) await ensureModel(this.api, model);
   }
 
   private async ensureEndpointConfig(desired: DesiredEndpoint) {

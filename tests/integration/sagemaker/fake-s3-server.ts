@@ -5,11 +5,13 @@ import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 export type StoredObject = { body: Buffer; headers: Record<string, string> };
 export type RecordedS3Request = { method: string; path: string; authorization: string; contentSha256: string };
 
+const OPERATIONS: Record<string, string> = { PUT: "PutObject", HEAD: "HeadObject", GET: "GetObject" };
+
 const errorXml = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
 /**
- * The two S3 calls the artifact upload makes (HeadObject, PutObject), path-style, answering like S3 does: HEAD errors
+ * The S3 calls the artifact upload and batch transform make (HeadObject, PutObject, GetObject with a Range), path-style, answering like S3 does: HEAD errors
  * without a body, PUT errors as XML, and a PUT whose bytes do not match its x-amz-checksum-sha256 refused as BadDigest.
  * Enough for the real SDK client to sign, stream and parse end to end; it is our model of S3, not a recording of it.
  */
@@ -49,11 +51,12 @@ export class FakeS3 {
       authorization: header("authorization"),
       contentSha256: header("x-amz-content-sha256"),
     });
-    this.journal.push(request.method === "PUT" ? "S3.PutObject" : "S3.HeadObject");
+    this.journal.push(`S3.${OPERATIONS[request.method ?? ""] ?? request.method}`);
     if (this.denied) return this.fail(request, response, 403, "AccessDenied", "Access Denied");
     if (request.method === "HEAD") return this.head(objectPath, response);
+    if (request.method === "GET") return this.get(objectPath, header("range"), request, response);
     if (request.method === "PUT") return this.put(objectPath, Buffer.concat(chunks), request, response);
-    return this.fail(request, response, 405, "MethodNotAllowed", "The fake implements HEAD and PUT only");
+    return this.fail(request, response, 405, "MethodNotAllowed", "The fake implements HEAD, GET and PUT only");
   }
 
   private head(objectPath: string, response: ServerResponse) {
@@ -64,6 +67,24 @@ export class FakeS3 {
       response.setHeader("content-length", stored.body.byteLength);
     }
     response.end();
+  }
+
+  /** A `bytes=start-` or `bytes=start-end` range answers 206 with Content-Range, as S3 does. */
+  private get(objectPath: string, range: string, request: IncomingMessage, response: ServerResponse) {
+    const stored = this.objects.get(objectPath);
+    if (!stored) return this.fail(request, response, 404, "NoSuchKey", "The specified key does not exist.");
+    const size = stored.body.byteLength;
+    const match = /^bytes=(\d+)-(\d*)$/.exec(range);
+    const start = match ? Number(match[1]) : 0;
+    const end = match?.[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+    if (match && start >= size)
+      return this.fail(request, response, 416, "InvalidRange", "The requested range is not satisfiable");
+    for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
+    response.statusCode = match ? 206 : 200;
+    if (match) response.setHeader("content-range", `bytes ${start}-${end}/${size}`);
+    const body = stored.body.subarray(start, end + 1);
+    response.setHeader("content-length", body.byteLength);
+    response.end(body);
   }
 
   private put(objectPath: string, body: Buffer, request: IncomingMessage, response: ServerResponse) {

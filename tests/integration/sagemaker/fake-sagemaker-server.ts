@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer } from "@/tests/integration/support/loopback-server";
 import { CloudWatchMetrics } from "@/tests/integration/sagemaker/fake-cloudwatch";
+import { ApiError, invalid } from "@/tests/integration/sagemaker/fake-aws-error";
+import type { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { FakeTransformJobs } from "@/tests/integration/sagemaker/fake-transform-jobs";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
@@ -68,16 +71,6 @@ const REGION = "eu-west-1";
 const MAX_WAIT_SECONDS = 3600;
 const UPDATABLE = new Set(["InService", "UpdateRollbackFailed"]);
 
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
 const LABELS: Record<string, string> = {
   model: "model",
   "endpoint-config": "endpoint configuration",
@@ -90,7 +83,6 @@ const variantsOf = (body: Body) =>
 const shadowsOf = (body: Body) =>
   Array.isArray(body.ShadowProductionVariants) ? (body.ShadowProductionVariants as Variant[]) : [];
 const tagsOf = (body: Body) => (Array.isArray(body.Tags) ? (body.Tags as Tag[]) : []);
-const invalid = (message: string) => new ApiError("ValidationException", message);
 
 function assertRange(value: number | undefined, min: number, max: number, field: string) {
   if (value === undefined || !Number.isInteger(value) || value < min || value > max)
@@ -164,7 +156,9 @@ function bakeSeconds(config: DeploymentConfig | undefined): number {
  *   FailureReason (kept afterwards: whether SageMaker clears it on a later success is not documented);
  * - `failNextUpdateRollback` makes the next update end UpdateRollbackFailed, on a mix of both configs;
  * - endpoint configs keep CreateEndpointConfig's variant rules (shadows included, see validateEndpointConfig), weight
- *   changes need DesiredWeight ≥ 0 and some weight left; DescribeEndpoint reports ShadowProductionVariants.
+ *   changes need DesiredWeight ≥ 0 and some weight left; DescribeEndpoint reports ShadowProductionVariants;
+ * - batch transform jobs (Create/Describe/StopTransformJob) keep the API reference's rules and really score their
+ *   input with the model's ONNX file, reading and writing the S3 stand-in given to `useS3` (fake-transform-jobs.ts).
  */
 export class FakeSageMaker {
   readonly requests: RecordedRequest[] = [];
@@ -181,12 +175,21 @@ export class FakeSageMaker {
   private nextRollbackFailure: string | undefined;
   private failsPing: (modelTags: Tag[]) => boolean = () => false;
   private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
+  /** Batch transform jobs (fake-transform-jobs.ts); they read and write the S3 given to useS3. */
+  readonly transformJobs: FakeTransformJobs;
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
   constructor(
     private readonly journal: string[] = [],
     private readonly timing: FakeTiming = { transitionMs: 20, msPerSecond: 0.2 },
-  ) {}
+  ) {
+    this.transformJobs = new FakeTransformJobs(arnOf, (name) => this.models.get(name), timing.transitionMs);
+  }
+
+  /** The S3 stand-in SageMaker reads model data and transform input from, and writes transform output to. */
+  useS3(s3: FakeS3) {
+    this.transformJobs.useS3(s3);
+  }
 
   async start(): Promise<string> {
     return `http://${await this.server.start()}`;
@@ -384,6 +387,12 @@ export class FakeSageMaker {
         this.find(this.models, "model", text(body, "ModelName"));
         this.models.delete(text(body, "ModelName"));
         return {};
+      case "CreateTransformJob":
+        return this.transformJobs.create(body);
+      case "DescribeTransformJob":
+        return this.transformJobs.describe(text(body, "TransformJobName"));
+      case "StopTransformJob":
+        return this.transformJobs.stop(text(body, "TransformJobName"));
       case "ListTags":
         return { Tags: this.tags.get(text(body, "ResourceArn")) ?? [] };
       case "AddTags":
@@ -605,6 +614,7 @@ export class FakeSageMaker {
   private advanceAll() {
     const now = Date.now();
     for (const [name, endpoint] of this.endpoints) this.advance(name, endpoint, now);
+    this.transformJobs.advance(now);
   }
 
   private advance(name: string, endpoint: Endpoint, now: number) {
