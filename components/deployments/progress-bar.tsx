@@ -1,7 +1,17 @@
 import { cn } from "@/lib/cn";
 
 /** A labelled progress bar for a fraction from 0 to 1. */
-export function ProgressBar({ value, label, failed }: { value: number; label: string; failed: boolean }) {
+export function ProgressBar({
+  value,
+  label,
+  failed,
+  testId = "deployment-progress",
+}: {
+  value: number;
+  label: string;
+  failed: boolean;
+  testId?: string;
+}) {
   const percent = Math.round(Math.min(1, Math.max(0, value)) * 100);
   return (
     <div>
@@ -15,7 +25,7 @@ export function ProgressBar({ value, label, failed }: { value: number; label: st
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        data-testid="deployment-progress"
+        data-testid={testId}
         className="h-2.5 overflow-hidden rounded-full bg-slate-100"
       >
         <div

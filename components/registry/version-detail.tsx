@@ -27,6 +27,7 @@ import { ReferenceProfileCard } from "@/components/registry/reference-profile-ca
 import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 import { SignatureTable } from "@/components/registry/signature-table";
 import { VersionAbTestsCard } from "@/components/abtests/version-ab-tests-card";
+import { BatchJobsCard } from "@/components/batch/batch-jobs-card";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -149,6 +150,14 @@ export function VersionDetail({ name, version }: { name: string; version: number
         <ReferenceProfileCard profile={v.referenceProfile} />
         <GateResultCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
         <VersionAbTestsCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
+        {v.format === "ONNX" && (
+          <BatchJobsCard
+            modelName={v.model.name}
+            version={v.version}
+            canStart={canPromote && artifact !== null}
+            className="lg:col-span-2"
+          />
+        )}
       </div>
     </>
   );
