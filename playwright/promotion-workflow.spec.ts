@@ -102,13 +102,19 @@ test("a data scientist promotes a version, a reviewer approves it, the deploymen
   const sent = JSON.parse(await input.inputValue()) as Record<string, number>;
   await page.getByTestId("explain-submit").click();
   const explanation = page.getByTestId("explanation");
-  await expect(explanation.getByTestId("explanation-method")).toHaveText("TreeSHAP (path-dependent)");
   await expect(explanation.getByTestId("attribution-value")).toHaveCount(signature!.signature.inputs.length);
   const direct = await page.request.post(`${RUNTIME_URL}/v1/endpoints/${ENDPOINT}/explain`, {
     data: { row: sent, variant: `fraud-detector-xgb-v${version}` },
   });
   expect(direct.status()).toBe(200);
-  const [truth] = ((await direct.json()) as { explanations: { output: number; expectedValue: number }[] }).explanations;
+  const [truth] = (
+    (await direct.json()) as { explanations: { output: number; expectedValue: number; method: string }[] }
+  ).explanations;
+  const methods: Record<string, string> = {
+    "tree-shap-path-dependent": "TreeSHAP (path-dependent)",
+    "linear-shap": "Linear SHAP",
+  };
+  await expect(explanation.getByTestId("explanation-method")).toHaveText(methods[truth!.method]!);
   await expect(explanation.getByTestId("explanation-output")).toHaveText(truth!.output.toPrecision(4));
   await expect(explanation.getByTestId("explanation-expected")).toHaveText(truth!.expectedValue.toPrecision(4));
 

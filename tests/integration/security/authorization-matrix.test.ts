@@ -71,6 +71,14 @@ const TRPC_INPUTS: Record<string, Input> = {
   "admin.tokens.revoke": () => ({ tokenId: "no-such-token" }),
   "admin.tokens.revokeAny": () => ({ tokenId: "no-such-token" }),
   "alerts.dismiss": (w, s) => ({ alertId: w.teams[s].alertId }),
+  "batch.create": (w, s) => ({
+    modelName: w.teams[s].modelName,
+    version: 1,
+    inputArtifactId: "no-such-dataset",
+    keyColumns: ["id"],
+  }),
+  "batch.cancel": (w, s) => ({ jobId: w.teams[s].batchJobId }),
+  "batch.resume": (w, s) => ({ jobId: w.teams[s].batchJobId }),
   "cost.checkBudgets": () => undefined,
   "cost.setBudget": (w, s) => ({ teamId: w.teams[s].id, monthlyUsd: 1000 }),
   "cost.upsertPrice": () => ({ name: "matrix-cpu", target: "LOCAL", hourlyUsd: 0.1 }),
@@ -139,6 +147,17 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
     body: new Uint8Array([1, 2, 3]),
     headers: { "content-type": "application/octet-stream" },
   }),
+  "POST /models/{name}/datasets": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/datasets?fileName=matrix.csv`,
+    body: new TextEncoder().encode("id,amount\n1,2\n"),
+    headers: { "content-type": "text/csv" },
+  }),
+  "POST /models/{name}/batch-jobs": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/batch-jobs`,
+    json: { version: 1, inputArtifactId: "no-such-dataset", keyColumns: ["id"] },
+  }),
+  "POST /batch-jobs/{jobId}/cancel": (w, s) => ({ path: `/batch-jobs/${w.teams[s].batchJobId}/cancel` }),
+  "POST /batch-jobs/{jobId}/resume": (w, s) => ({ path: `/batch-jobs/${w.teams[s].batchJobId}/resume` }),
   "POST /endpoints/{endpoint}/flags": (w, s) => ({
     path: `/endpoints/${w.teams[s].endpointName}/flags`,
     json: { predictionId: crypto.randomUUID(), reason: "matrix" },

@@ -240,6 +240,18 @@ const BODY_ENDPOINTS: BodySpec[] = [
     text: [["reason"]],
   },
   {
+    name: "start a batch job",
+    method: "POST",
+    path: () => `/models/${fixtures.modelName}/batch-jobs`,
+    valid: () => ({ version: 1, inputArtifactId: "corpus-dataset", keyColumns: ["id"], batchSize: 100 }),
+    text: [["inputArtifactId"], ["keyColumns", "0"]],
+    ints: [
+      { at: ["version"], max: 2 ** 31 - 1 },
+      { at: ["batchSize"], max: 10_000 },
+      { at: ["maxFailedRows"], max: 10_000_000 },
+    ],
+  },
+  {
     name: "send feedback",
     method: "POST",
     path: () => `/endpoints/${fixtures.endpointName}/feedback`,

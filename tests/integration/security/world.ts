@@ -39,6 +39,8 @@ export type TeamWorld = {
   spareQueueId: string;
   labelItemId: string;
   reviewItemId: string;
+  /** A failed batch job of version 1 (resumable; cancelling it is a conflict, not a refusal). */
+  batchJobId: string;
   requester: { userId: string };
 };
 
@@ -241,6 +243,20 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     endpoint.id,
     requester.id,
   );
+  const batchJob = await db().batchJob.create({
+    data: {
+      versionId: version.id,
+      status: "FAILED",
+      inputArtifactId: artifact.id,
+      inputFormat: "csv",
+      keyColumns: ["id"],
+      batchSize: 100,
+      maxFailedRows: 0,
+      inputBytes: artifact.sizeBytes,
+      failureReason: "matrix",
+      createdById: requester.id,
+    },
+  });
   return {
     id: team.id,
     name,
@@ -258,6 +274,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     spareQueueId,
     labelItemId,
     reviewItemId,
+    batchJobId: batchJob.id,
     requester: { userId: requester.id },
   };
 }
