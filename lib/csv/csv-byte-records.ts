@@ -62,20 +62,52 @@ export class CsvByteRecords {
     }
     this.atStart = false;
     const records: CsvRecord[] = [];
-    let start = 0;
+    const ends: number[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
       if (byte === QUOTE) this.quoted = !this.quoted;
-      else if (byte === LF && !this.quoted) {
-        this.emit(chunk.subarray(start, i + 1), records);
-        start = i + 1;
-      }
+      else if (byte === LF && !this.quoted) ends.push(i + 1);
     }
-    if (start < chunk.length) {
-      this.pending.push(chunk.slice(start));
-      this.pendingBytes += chunk.length - start;
+    let start = 0;
+    let first = 0;
+    if (ends.length > 0 && this.pendingBytes > 0) {
+      this.emit(chunk.subarray(0, ends[0]), records);
+      start = ends[0]!;
+      first = 1;
+    }
+    if (first < ends.length) this.emitRegion(chunk.subarray(start, ends.at(-1)), ends, first, start, records);
+    const tail = ends.at(-1) ?? 0;
+    if (tail < chunk.length) {
+      this.pending.push(chunk.slice(tail));
+      this.pendingBytes += chunk.length - tail;
     }
     return records;
+  }
+
+  /**
+   * Whole records of one chunk, decoded at once: when the text is ASCII (one byte per character, the common case),
+   * each record is a slice of it; otherwise each record is decoded on its own, to keep exact byte offsets.
+   */
+  private emitRegion(region: Uint8Array, ends: number[], first: number, base: number, records: CsvRecord[]) {
+    let text: string | null;
+    try {
+      text = decoder.decode(region);
+    } catch {
+      text = null;
+    }
+    let from = base;
+    for (let e = first; e < ends.length; e++) {
+      const end = ends[e]!;
+      if (text === null || text.length !== region.length) this.emit(region.subarray(from - base, end - base), records);
+      else {
+        this.offset += end - from;
+        let stop = end - base - 1;
+        if (stop > from - base && text.charCodeAt(stop - 1) === CR) stop--;
+        if (stop > from - base)
+          records.push({ fields: splitCsvRecord(text.slice(from - base, stop)), endOffset: this.offset });
+      }
+      from = end;
+    }
   }
 
   /** The last record, when the input does not end with a line end. */

@@ -15,6 +15,8 @@ export type LocalRuntimeClient = {
   control: () => RuntimeControlClient;
   /** POSTs rows to an endpoint's predict route as a client would (with the predict key when one is set). */
   predict: (endpointName: string, rows: readonly unknown[], timeoutMs: number) => Promise<Response>;
+  /** The same, with the rows already as JSON text (`{"rows":[…]}`): for batch jobs, which build it as they read. */
+  predictBody: (endpointName: string, body: string, timeoutMs: number) => Promise<Response>;
   /** POSTs rows to an endpoint's explain route; the runtime guards it with the predict key, like predict. */
   explain: (endpointName: string, body: ExplainRequestBody, timeoutMs: number) => Promise<Response>;
 };
@@ -22,7 +24,7 @@ export type LocalRuntimeClient = {
 export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClient {
   let control: RuntimeControlClient | undefined;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
-  const postToEndpoint = (endpointName: string, route: "predict" | "explain", body: unknown, timeoutMs: number) =>
+  const postToEndpoint = (endpointName: string, route: "predict" | "explain", body: string, timeoutMs: number) =>
     fetch(`${baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/${route}`, {
       method: "POST",
       headers: {
@@ -30,14 +32,17 @@ export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClie
         ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
         ...requestIdHeader(),
       },
-      body: JSON.stringify(body),
+      body,
       signal: AbortSignal.timeout(timeoutMs),
     });
   return {
     baseUrl,
     config,
     control: () => (control ??= new RuntimeControlClient(config)),
-    predict: (endpointName, rows, timeoutMs) => postToEndpoint(endpointName, "predict", { rows }, timeoutMs),
-    explain: (endpointName, body, timeoutMs) => postToEndpoint(endpointName, "explain", body, timeoutMs),
+    predict: (endpointName, rows, timeoutMs) =>
+      postToEndpoint(endpointName, "predict", JSON.stringify({ rows }), timeoutMs),
+    predictBody: (endpointName, body, timeoutMs) => postToEndpoint(endpointName, "predict", body, timeoutMs),
+    explain: (endpointName, body, timeoutMs) =>
+      postToEndpoint(endpointName, "explain", JSON.stringify(body), timeoutMs),
   };
 }

@@ -3,12 +3,12 @@ import type { Prediction } from "@/contracts/runtime-predict";
 import type { Signature } from "@/contracts/signature";
 import { csvLine } from "@/lib/csv/csv-byte-records";
 import { typedCell } from "@/server/services/labels/golden-sets-csv";
-import type { FeatureValue } from "@/server/services/labels/golden-sets-hash";
 
 /** Where a dataset's columns are: each key column's and each model input's index in the header. */
 export type BatchColumns = {
   keys: { name: string; index: number }[];
-  inputs: { name: string; type: Signature["inputs"][number]["type"]; index: number }[];
+  /** `jsonKey`: the input's name as a JSON object key, colon included. */
+  inputs: { name: string; type: Signature["inputs"][number]["type"]; index: number; jsonKey: string }[];
   outputs: string[];
 };
 
@@ -43,25 +43,43 @@ export function planColumns(
       throw new BatchInputError(`Key column "${reserved}" would clash with an output column of the same name`);
   return {
     keys: keyColumns.map((name) => ({ name, index: find(name, "key") })),
-    inputs: signature.inputs.map((input) => ({ name: input.name, type: input.type, index: find(input.name, "input") })),
+    inputs: signature.inputs.map((input) => ({
+      name: input.name,
+      type: input.type,
+      index: find(input.name, "input"),
+      jsonKey: `${JSON.stringify(input.name)}:`,
+    })),
     outputs,
   };
 }
 
-/** A data row as the runtime takes it, or why it cannot be sent (a cell that is not of its input's type). */
-export function featureRow(
-  fields: readonly string[],
-  columns: BatchColumns,
-): { row: Record<string, FeatureValue> } | { error: string } {
-  const row: Record<string, FeatureValue> = {};
-  for (const input of columns.inputs) {
+/** Text JSON reads as the same number it means here, so a numeric cell can go into the request as it was written. */
+const JSON_FLOAT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const JSON_INT = /^-?(?:0|[1-9]\d{0,14})$/;
+
+function cellJson(raw: string, type: BatchColumns["inputs"][number]["type"]): string | { error: string } {
+  if ((type === "float32" || type === "float64") && JSON_FLOAT.test(raw)) return raw;
+  if (type === "int64" && JSON_INT.test(raw)) return raw;
+  const value = typedCell(raw, type);
+  if (type !== "string" && typeof value === "string") return { error: value };
+  return JSON.stringify(value);
+}
+
+/**
+ * A data row as the runtime takes it, as JSON text ({"input":value,…}, built without an object per row: this is the
+ * batch path's hot loop), or why it cannot be sent (a cell that is not of its input's type). Numbers written as JSON
+ * writes them go as they are; anything else is typed first (a bad one is the row's error, never sent).
+ */
+export function featureRow(fields: readonly string[], columns: BatchColumns): { json: string } | { error: string } {
+  let json = "{";
+  for (const [i, input] of columns.inputs.entries()) {
     const raw = fields[input.index];
     if (raw === undefined) return { error: `the row has no "${input.name}" cell` };
-    const value = typedCell(raw, input.type);
-    if (input.type !== "string" && typeof value === "string") return { error: `"${input.name}": ${value}` };
-    row[input.name] = value;
+    const cell = cellJson(raw, input.type);
+    if (typeof cell !== "string") return { error: `"${input.name}": ${cell.error}` };
+    json += `${i === 0 ? "" : ","}${input.jsonKey}${cell}`;
   }
-  return { row };
+  return { json: json + "}" };
 }
 
 export const outputHeader = (columns: BatchColumns) =>

@@ -1,6 +1,5 @@
 import type { Prediction, PredictResponse } from "@/contracts/runtime-predict";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
-import type { FeatureValue } from "@/server/services/labels/golden-sets-hash";
 
 const PREDICT_TIMEOUT_MS = 120_000;
 
@@ -20,17 +19,14 @@ type RefusedRow = { error?: string; rowIndex?: number };
 export async function predictRows(
   runtime: LocalRuntimeClient,
   endpointName: string,
-  rows: readonly Record<string, FeatureValue>[],
+  /** Each row as JSON text (featureRow). */
+  rows: readonly string[],
 ): Promise<RowResult[]> {
   const results: RowResult[] = new Array(rows.length);
   let pending = rows.map((row, index) => ({ row, index }));
   while (pending.length > 0) {
     const response = await runtime
-      .predict(
-        endpointName,
-        pending.map((p) => p.row),
-        PREDICT_TIMEOUT_MS,
-      )
+      .predictBody(endpointName, `{"rows":[${pending.map((p) => p.row).join(",")}]}`, PREDICT_TIMEOUT_MS)
       .catch((error: unknown) => {
         throw new BatchRuntimeError(`The local runtime did not answer: ${String(error)}`);
       });

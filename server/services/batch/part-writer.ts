@@ -7,8 +7,11 @@ import type { BatchRuntime } from "@/server/services/batch/run-batch-job";
 /** A part closes after this many rows or this long, whichever comes first: progress is recorded at least that often. */
 const PART_MAX_ROWS = 100_000;
 const PART_MAX_MS = 2_000;
-/** Predict requests in flight at once: the next batch is parsed and sent while the runtime scores the last. */
-const IN_FLIGHT = 2;
+/**
+ * Predict requests in flight at once: the next batches are parsed and sent while the runtime scores the earlier ones
+ * (with two, the runtime idled while this process parsed; bench/batch).
+ */
+export const BATCH_IN_FLIGHT = 4;
 const MAX_ERROR_SAMPLES = 20;
 
 export type LastPart = { index: number; firstRow: number; rowCount: number; inputEndOffset: number };
@@ -71,7 +74,7 @@ export class PartWriter {
     const firstRow = this.nextRow;
     this.nextRow += records.length;
     const parsed = records.map((record) => featureRow(record.fields, this.columns));
-    const rows = parsed.flatMap((p) => ("row" in p ? [p.row] : []));
+    const rows = parsed.flatMap((p) => ("json" in p ? [p.json] : []));
     const results = predictRows(this.rt.runtime, this.endpointName, rows).then((predicted) => {
       let next = 0;
       return parsed.map((p): RowResult => ("error" in p ? p : predicted[next++]!));
@@ -79,7 +82,7 @@ export class PartWriter {
     // Awaited in order by drainOne; until then a rejection must not count as unhandled.
     results.catch(() => undefined);
     this.inFlight.push({ records, firstRow, results });
-    return this.inFlight.length >= IN_FLIGHT ? this.drainOne() : "CONTINUE";
+    return this.inFlight.length >= BATCH_IN_FLIGHT ? this.drainOne() : "CONTINUE";
   }
 
   private async drainOne(): Promise<PartStep> {
