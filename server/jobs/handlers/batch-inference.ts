@@ -4,6 +4,9 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { env } from "@/server/env";
+import { sageMakerConfigFromEnv } from "@/server/integrations/sagemaker/config";
+import { createTransformJobDeps } from "@/server/integrations/sagemaker/transform-job";
+import { storeArtifactSource } from "@/server/jobs/handlers/deployment-runtime";
 import type { batchInferencePayload } from "@/server/jobs/batch-inference";
 import { log } from "@/server/logging/logger";
 import { runBatchJob } from "@/server/services/batch/run-batch-job";
@@ -12,7 +15,7 @@ import type { SystemContext } from "@/server/services/context";
 /** This worker process, as the owner of the batch jobs it leases. */
 const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/** Scores a batch job on the local runtime; a transient failure is retried by BullMQ from the last written part. */
+/** Scores a batch job on the local runtime or as a SageMaker transform job; a transient failure is retried by BullMQ from the last written part. */
 export async function handleBatchInference(
   { jobId }: z.infer<typeof batchInferencePayload>,
   context: SystemContext,
@@ -27,6 +30,8 @@ export async function handleBatchInference(
       lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
       sleep: (ms) => sleep(ms),
       modelFile: (sha256) => context.artifacts.localFile(sha256),
+      sageMaker: () =>
+        createTransformJobDeps(sageMakerConfigFromEnv(), { artifacts: storeArtifactSource(context.artifacts) }),
     },
     jobId,
     { lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) },

@@ -23,7 +23,7 @@ import { errorMessage } from "@/lib/error-message";
 const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /** SageMaker uploads model data from the artifact store, whichever it is. */
-const storeArtifactSource = (store: ArtifactStore): ArtifactSource => ({
+export const storeArtifactSource = (store: ArtifactStore): ArtifactSource => ({
   size: (sha256) => store.size(sha256),
   open: async (sha256) => Readable.fromWeb((await store.get(sha256)) as NodeReadableStream<Uint8Array>),
 });

@@ -10,6 +10,7 @@ import { BatchInputError, planColumns } from "@/server/services/batch/batch-colu
 import { datasetFolder } from "@/server/services/batch/datasets";
 import { readHeader } from "@/server/services/batch/read-header";
 import { batchProgress } from "@/server/services/batch/progress";
+import { assertTransformable, sageMakerBatchConfig } from "@/server/services/batch/transform-plan";
 import { batchJobIdInput, listBatchJobsInput, type BatchJobView } from "@/server/services/batch/schemas";
 import type { AuditedContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -98,8 +99,9 @@ export async function createBatchJob(ctx: ServiceContext, rawInput: CreateBatchJ
       "UNPROCESSABLE",
       `Batch jobs score ONNX versions with a model file; this one is ${version.format}`,
     );
-  if (input.target === "SAGEMAKER")
-    throw new AppError("BAD_REQUEST", "Batch jobs on SageMaker (transform jobs) are not available yet: use LOCAL");
+  const sageMaker = input.target === "SAGEMAKER" ? sageMakerBatchConfig() : undefined;
+  if (sageMaker && "problem" in sageMaker)
+    throw new AppError("BAD_REQUEST", `Batch jobs cannot run on SageMaker: ${sageMaker.problem}; use LOCAL`);
   const dataset = await ctx.db.artifact.findUnique({ where: { id: input.inputArtifactId } });
   // A dataset belongs to the model it was uploaded for: another team's data is never scored (nor its keys copied).
   if (!dataset || dataset.runId !== null || !dataset.path.startsWith(datasetFolder(version.modelId)))
@@ -107,7 +109,8 @@ export async function createBatchJob(ctx: ServiceContext, rawInput: CreateBatchJ
   const signature = signatureSchema.parse(version.signature);
   try {
     const header = await readHeader(ctx.artifacts, dataset.sha256, Number(dataset.sizeBytes));
-    planColumns(header.fields, input.keyColumns, signature);
+    const columns = planColumns(header.fields, input.keyColumns, signature);
+    if (sageMaker && "config" in sageMaker) assertTransformable(sageMaker.config, columns);
   } catch (error) {
     if (error instanceof BatchInputError) throw new AppError("UNPROCESSABLE", error.message);
     throw error;

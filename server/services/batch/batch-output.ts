@@ -1,5 +1,7 @@
 import { chunksOf, streamOf } from "@/lib/web-streams";
+import type { Prisma } from "@/server/db/generated/client";
 import type { Lease } from "@/server/db/row-lease";
+import type { StoredBlob } from "@/server/services/artifacts/artifact-store";
 import { outputHeader, type BatchColumns } from "@/server/services/batch/batch-columns";
 import type { BatchRuntime } from "@/server/services/batch/run-batch-job";
 
@@ -11,7 +13,7 @@ export function outputFileName(inputPath: string): string {
 
 /**
  * Joins the parts, in order and under one header, into the job's output artifact, and marks the job SUCCEEDED with it
- * (fenced, in one transaction: a job never says SUCCEEDED without its output, nor the reverse). Every part is checked
+ * (recordOutput). Every part is checked
  * to follow the one before it, so a gap or an overlap can never reach the output.
  */
 export async function assembleOutput(
@@ -34,6 +36,20 @@ export async function assembleOutput(
   }
   const size = parts.reduce((total, part) => total + Number(part.sizeBytes), 64 * 1024);
   const blob = await artifacts.put(streamOf(bytes()), { maxBytes: size });
+  await recordOutput(rt, lease, job, blob, { rowsDone: expected });
+}
+
+/**
+ * Records the stored output as the job's and marks it SUCCEEDED (fenced, in one transaction: a job never says
+ * SUCCEEDED without its output, nor the reverse), with the final counts.
+ */
+export async function recordOutput(
+  rt: Pick<BatchRuntime, "db" | "clock">,
+  lease: Lease,
+  job: { id: string; createdById: string; input: { path: string } },
+  blob: StoredBlob,
+  counts: Pick<Prisma.BatchJobUpdateInput, "rowsDone" | "rowsFailed" | "bytesDone" | "errorSamples">,
+): Promise<void> {
   await rt.db.$transaction(async (tx) => {
     await lease.fence(tx);
     const output = await tx.artifact.create({
@@ -47,7 +63,7 @@ export async function assembleOutput(
     });
     await tx.batchJob.update({
       where: { id: job.id },
-      data: { status: "SUCCEEDED", outputArtifactId: output.id, finishedAt: rt.clock(), rowsDone: expected },
+      data: { ...counts, status: "SUCCEEDED", outputArtifactId: output.id, finishedAt: rt.clock() },
     });
   });
 }

@@ -6,11 +6,13 @@ import { chunksOf } from "@/lib/web-streams";
 import type { Db } from "@/server/db/client";
 import { acquireRowLease, LeaseLost, type Lease, type LeaseSettings } from "@/server/db/row-lease";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
+import type { TransformJobDeps } from "@/server/integrations/sagemaker/transform-job";
 import type { ArtifactStore } from "@/server/services/artifacts/artifact-store";
 import { BatchInputError, planColumns } from "@/server/services/batch/batch-columns";
 import { assembleOutput } from "@/server/services/batch/batch-output";
 import { PartWriter, type LastPart } from "@/server/services/batch/part-writer";
 import { readHeader } from "@/server/services/batch/read-header";
+import { runTransformJob } from "@/server/services/batch/run-transform-job";
 import type { Clock } from "@/server/services/context";
 import { loadScratchEndpoint } from "@/server/services/quality/gate/scratch-endpoint";
 
@@ -24,6 +26,8 @@ export type BatchRuntime = {
   sleep: (ms: number) => Promise<void>;
   /** A file the runtime can load the model from (the artifact store's local copy). */
   modelFile: (sha256: string) => Promise<string>;
+  /** SageMaker's clients, for jobs with target SAGEMAKER (run-transform-job.ts); throws when it is not configured. */
+  sageMaker?: () => TransformJobDeps;
 };
 
 export type BatchOutcome = "NOTHING_TO_DO" | "SUCCEEDED" | "CANCELLED" | "FAILED" | "SUPERSEDED";
@@ -40,7 +44,7 @@ async function loadJob(db: Db, jobId: string) {
     },
   });
 }
-type LoadedJob = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
+export type LoadedJob = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
 
 /** Ends the job (fenced: only while this worker holds it). */
 async function settle(rt: BatchRuntime, lease: Lease, jobId: string, status: "CANCELLED" | "FAILED", reason?: string) {
@@ -140,19 +144,21 @@ export async function runBatchJob(
   try {
     const job = await loadJob(rt.db, jobId);
     if (!job) return "NOTHING_TO_DO";
-    if (job.status === "CANCELLING") {
+    // A transform job already started is stopped before the batch job ends (run-transform-job.ts).
+    if (job.status === "CANCELLING" && !job.externalJobName) {
       await settle(rt, lease, jobId, "CANCELLED");
       return "CANCELLED";
     }
-    await markRunning(rt, lease, job);
-    const outcome = await score(rt, lease, job);
+    if (job.status !== "CANCELLING") await markRunning(rt, lease, job);
+    const outcome = job.target === "SAGEMAKER" ? await runTransformJob(rt, lease, job) : await score(rt, lease, job);
     if (outcome === "CANCELLED") await settle(rt, lease, jobId, "CANCELLED");
     return outcome;
   } catch (error) {
     if (error instanceof LeaseLost) return "SUPERSEDED";
     const permanent = error instanceof BatchInputError || error instanceof CsvSyntaxError;
     if (!permanent && !attempt.lastAttempt) throw error;
-    return settle(rt, lease, jobId, "FAILED", errorMessage(error)).then(
+    // Awaited: the lease is released (finally) only once the job is settled.
+    return await settle(rt, lease, jobId, "FAILED", errorMessage(error)).then(
       () => "FAILED" as const,
       (lost: unknown) => {
         if (lost instanceof LeaseLost) return "SUPERSEDED" as const;
