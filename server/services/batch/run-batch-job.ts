@@ -83,7 +83,8 @@ async function score(rt: BatchRuntime, lease: Lease, job: LoadedJob): Promise<"S
   const signature = signatureSchema.parse(job.version.signature);
   const header = await readHeader(rt.artifacts, job.input.sha256, Number(job.inputBytes));
   const columns = planColumns(header.fields, job.keyColumns, signature);
-  const endpointName = `batch-${job.id}`;
+  // One endpoint per run: a worker that lost the job (its lease lapsed) deletes its own endpoint, not its successor's.
+  const endpointName = `batch-${job.id}-${job.attempts + 1}`;
   await loadScratchEndpoint(rt.runtime, endpointName, [
     {
       variantName: "batch",
@@ -152,7 +153,8 @@ export async function runBatchJob(
     if (error instanceof LeaseLost) return "SUPERSEDED";
     const permanent = error instanceof BatchInputError || error instanceof CsvSyntaxError;
     if (!permanent && !attempt.lastAttempt) throw error;
-    return settle(rt, lease, jobId, "FAILED", errorMessage(error)).then(
+    // Awaited here, not returned: `finally` releases the lease, and the fence in settle must still find it held.
+    return await settle(rt, lease, jobId, "FAILED", errorMessage(error)).then(
       () => "FAILED" as const,
       (lost: unknown) => {
         if (lost instanceof LeaseLost) return "SUPERSEDED" as const;
