@@ -113,7 +113,11 @@ async function score(rt: BatchRuntime, lease: Lease, job: LoadedJob): Promise<"S
     await assembleOutput(rt, lease, job, columns);
     return "SUCCEEDED";
   } finally {
-    await rt.runtime.control().deleteEndpoint(endpointName);
+    // The runtime may be gone (why the run ends): the run's own outcome or error is what the job records, not this.
+    await rt.runtime
+      .control()
+      .deleteEndpoint(endpointName)
+      .catch(() => undefined);
   }
 }
 

@@ -6,6 +6,7 @@ import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { createApiToken } from "@/server/services/admin/api-tokens";
 import { runBatchJob } from "@/server/services/batch/run-batch-job";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
+import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 import { until } from "@/tests/integration/support/until";
 import { freePort } from "@/tests/integration/runtime/runtime-process";
 import { startModelRuntime, type ModelRuntime } from "@/tests/integration/deployments/deploy-stack";
@@ -51,7 +52,11 @@ async function createJob(body: Record<string, unknown>, token = model.scientist.
 }
 
 async function givenJob(rows: number, body: Record<string, unknown> = {}, badRows?: ReadonlySet<number>) {
-  const dataset = await uploadDataset(model.scientist.secret, model.name, datasetCsv(rows, model.featureNames, badRows));
+  const dataset = await uploadDataset(
+    model.scientist.secret,
+    model.name,
+    datasetCsv(rows, model.featureNames, badRows),
+  );
   const created = await createJob({ inputArtifactId: dataset.id, ...body });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   return created.json.id as string;
@@ -90,40 +95,48 @@ async function outsider() {
 }
 
 describe("cancel and resume", () => {
-  it("stops a running job after the part in flight, keeps its parts, and resumes exactly", { timeout: 180_000 }, async () => {
-    const rows = 300_000;
-    const jobId = await givenJob(rows, { batchSize: 500 });
-    const run = runBatchJob(batchRuntime(stack, "cancel-first"), jobId);
-    await until("the first part", async () => (await jobRow(jobId)).rowsDone > 0, 60_000);
-    const cancel = await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret });
-    expect(cancel.status, JSON.stringify(cancel.json)).toBe(200);
-    expect(cancel.json.status).toBe("CANCELLING");
-    // Asked twice: no conflict while it stops.
-    expect((await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret })).status).toBe(200);
-    expect(await run).toBe("CANCELLED");
+  it(
+    "stops a running job after the part in flight, keeps its parts, and resumes exactly",
+    { timeout: 180_000 },
+    async () => {
+      const rows = 300_000;
+      const jobId = await givenJob(rows, { batchSize: 500 });
+      const run = runBatchJob(batchRuntime(stack, "cancel-first"), jobId);
+      await until("the first part", async () => (await jobRow(jobId)).rowsDone > 0, 60_000);
+      const cancel = await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret });
+      expect(cancel.status, JSON.stringify(cancel.json)).toBe(200);
+      expect(cancel.json.status).toBe("CANCELLING");
+      // Asked twice: no conflict while it stops.
+      expect((await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret })).status).toBe(
+        200,
+      );
+      expect(await run).toBe("CANCELLED");
 
-    const cancelled = await jobRow(jobId);
-    expect(cancelled).toMatchObject({ status: "CANCELLED", outputArtifactId: null });
-    expect(cancelled.finishedAt).not.toBeNull();
-    expect(cancelled.rowsDone).toBeGreaterThan(0);
-    expect(cancelled.rowsDone).toBeLessThan(rows);
-    const parts = await db().batchJobPart.findMany({ where: { jobId }, orderBy: { index: "asc" } });
-    expect(parts.length).toBeGreaterThan(0);
-    expect(parts.reduce((sum, p) => sum + p.rowCount, 0)).toBe(cancelled.rowsDone);
-    expect(cancelled.bytesDone).toBe(parts.at(-1)!.inputEndOffset);
-    // A cancelled job is not cancelled again, and its run finds nothing to do.
-    expect((await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret })).status).toBe(409);
-    expect(await runBatchJob(batchRuntime(stack, "cancel-late"), jobId)).toBe("NOTHING_TO_DO");
+      const cancelled = await jobRow(jobId);
+      expect(cancelled).toMatchObject({ status: "CANCELLED", outputArtifactId: null });
+      expect(cancelled.finishedAt).not.toBeNull();
+      expect(cancelled.rowsDone).toBeGreaterThan(0);
+      expect(cancelled.rowsDone).toBeLessThan(rows);
+      const parts = await db().batchJobPart.findMany({ where: { jobId }, orderBy: { index: "asc" } });
+      expect(parts.length).toBeGreaterThan(0);
+      expect(parts.reduce((sum, p) => sum + p.rowCount, 0)).toBe(cancelled.rowsDone);
+      expect(cancelled.bytesDone).toBe(parts.at(-1)!.inputEndOffset);
+      // A cancelled job is not cancelled again, and its run finds nothing to do.
+      expect((await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret })).status).toBe(
+        409,
+      );
+      expect(await runBatchJob(batchRuntime(stack, "cancel-late"), jobId)).toBe("NOTHING_TO_DO");
 
-    const resumed = await callApi("POST", `/batch-jobs/${jobId}/resume`, { token: model.scientist.secret });
-    expect(resumed.status, JSON.stringify(resumed.json)).toBe(200);
-    expect(resumed.json).toMatchObject({ status: "QUEUED", failureReason: null, finishedAt: null });
-    expect(await runBatchJob(batchRuntime(stack, "cancel-second"), jobId)).toBe("SUCCEEDED");
-    const done = await jobRow(jobId);
-    expect(done).toMatchObject({ status: "SUCCEEDED", rowsDone: rows, rowsFailed: 0, attempts: 2 });
-    expect(done.rowsAtStart).toBe(cancelled.rowsDone);
-    await expectExactOutput(jobId, rows);
-  });
+      const resumed = await callApi("POST", `/batch-jobs/${jobId}/resume`, { token: model.scientist.secret });
+      expect(resumed.status, JSON.stringify(resumed.json)).toBe(200);
+      expect(resumed.json).toMatchObject({ status: "QUEUED", failureReason: null, finishedAt: null });
+      expect(await runBatchJob(batchRuntime(stack, "cancel-second"), jobId)).toBe("SUCCEEDED");
+      const done = await jobRow(jobId);
+      expect(done).toMatchObject({ status: "SUCCEEDED", rowsDone: rows, rowsFailed: 0, attempts: 2 });
+      expect(done.rowsAtStart).toBe(cancelled.rowsDone);
+      await expectExactOutput(jobId, rows);
+    },
+  );
 
   it("cancels a queued job at once, and refuses to cancel or resume jobs in the wrong state (409)", async () => {
     const token = model.scientist.secret;
@@ -183,11 +196,80 @@ describe("bad rows", () => {
   });
 });
 
+describe("unusual files", () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+
+  it("scores a CRLF file with a byte order mark, short rows and stray quotes, row for row", async () => {
+    const names = model.featureNames;
+    const values = (i: number) => names.map((_, f) => String((i * 3 + f) % 10));
+    const lines = [
+      `\uFEFFtxn_id,${names.join(",")},note`,
+      `t0,${values(0).join(",")},"quoted, with ""quotes"""`,
+      `t1,${values(1).join(",")},12" screen`,
+      `t2,${values(2).slice(0, 1).join(",")}`,
+      `t3,${values(3).join(",")},"two\r\nlines"`,
+      `t4,${values(4).join(",")},15" screen`,
+    ];
+    const dataset = await uploadDataset(model.scientist.secret, model.name, encode(lines.join("\r\n") + "\r\n"));
+    expect(dataset.columns[0]).toBe("txn_id");
+    const created = await createJob({ inputArtifactId: dataset.id, batchSize: 2 });
+    expect(created.status, created.text).toBe(201);
+    const jobId = created.json.id as string;
+    expect(await runBatchJob(batchRuntime(stack, "unusual"), jobId)).toBe("SUCCEEDED");
+    expect(await jobRow(jobId)).toMatchObject({ rowsDone: 5, rowsFailed: 1 });
+    const output = (await outputOf(jobId)).slice(1).map(splitCsvRecord);
+    expect(output.map((fields) => fields.slice(0, 2))).toEqual([0, 1, 2, 3, 4].map((i) => [`t${i}`, String(i + 1)]));
+    expect(output[2]![3]).toBe(`the row has no "${names[1]}" cell`);
+    expect(output.filter((fields) => fields[3] === "")).toHaveLength(4);
+  });
+
+  it("succeeds with a header-only output for a file with no data rows", async () => {
+    const dataset = await uploadDataset(model.scientist.secret, model.name, encode(`txn_id,${model.featureNames}\n`));
+    const created = await createJob({ inputArtifactId: dataset.id });
+    const jobId = created.json.id as string;
+    expect(await runBatchJob(batchRuntime(stack, "empty"), jobId)).toBe("SUCCEEDED");
+    expect(await jobRow(jobId)).toMatchObject({ status: "SUCCEEDED", rowsDone: 0 });
+    expect(await outputOf(jobId)).toHaveLength(1);
+    const view = await callApi("GET", `/batch-jobs/${jobId}`, { token: model.scientist.secret });
+    expect(view.json).toMatchObject({ progress: 1, etaSeconds: null });
+  });
+
+  it("fails a file whose last quote is never closed, at once and for good", async () => {
+    const body = `txn_id,${model.featureNames}\nt0,${model.featureNames.map(() => "1")}\nt1,"open\n`;
+    const dataset = await uploadDataset(model.scientist.secret, model.name, encode(body));
+    const jobId = (await createJob({ inputArtifactId: dataset.id })).json.id as string;
+    expect(await runBatchJob(batchRuntime(stack, "unclosed"), jobId, { lastAttempt: false })).toBe("FAILED");
+    expect((await jobRow(jobId)).failureReason).toMatch(/not closed/);
+  });
+
+  it("refuses a file with no line end in its first MiB (422)", async () => {
+    const response = await callApi("POST", `/models/${model.name}/datasets?fileName=long.csv`, {
+      token: model.scientist.secret,
+      body: new Uint8Array(1024 * 1024 + 10).fill(0x61),
+      headers: { "content-type": "text/csv" },
+    });
+    expect(response.status, response.text).toBe(422);
+  });
+
+  it("settles a job cancelled while no worker ran it when a worker next picks it up", async () => {
+    const jobId = await givenJob(10);
+    // As if its worker died mid-run: RUNNING, nobody holding the lease.
+    await db().batchJob.update({ where: { id: jobId }, data: { status: "RUNNING" } });
+    const cancel = await callApi("POST", `/batch-jobs/${jobId}/cancel`, { token: model.scientist.secret });
+    expect(cancel.json).toMatchObject({ status: "CANCELLING" });
+    expect(await runBatchJob(batchRuntime(stack, "after-death"), jobId)).toBe("CANCELLED");
+    expect((await jobRow(jobId)).status).toBe("CANCELLED");
+  });
+});
+
 describe("refused requests", () => {
   it("refuses a dataset whose header cannot be scored (422) and creates no job", async () => {
     const token = model.scientist.secret;
     const features = model.featureNames;
-    const noInput = `txn_id,${features.slice(1).join(",")}\nt0,${features.slice(1).map(() => "1").join(",")}\n`;
+    const noInput = `txn_id,${features.slice(1).join(",")}\nt0,${features
+      .slice(1)
+      .map(() => "1")
+      .join(",")}\n`;
     const withoutInput = await uploadDataset(token, model.name, new TextEncoder().encode(noInput), "no-input.csv");
     const plain = await uploadDataset(token, model.name, datasetCsv(2, features), "plain.csv");
     const before = await db().batchJob.count();
@@ -290,7 +372,7 @@ describe("refused requests", () => {
     for (const token of [viewer, stranger]) {
       const upload = await callApi("POST", `/models/${model.name}/datasets?fileName=x.csv`, {
         token,
-        body: datasetCsv(2, model.featureNames),
+        body: new Uint8Array(datasetCsv(2, model.featureNames)),
         headers: { "content-type": "text/csv" },
       });
       expect(upload.status).toBe(403);
@@ -312,6 +394,33 @@ describe("refused requests", () => {
   });
 });
 
+describe("tRPC", () => {
+  it("applies the same team rule: FORBIDDEN to write for a viewer and another team, reading open", async () => {
+    const jobId = await givenJob(10);
+    const dataset = await uploadDataset(model.scientist.secret, model.name, datasetCsv(2, model.featureNames));
+    const create = {
+      modelName: model.name,
+      version: model.version,
+      inputArtifactId: dataset.id,
+      keyColumns: ["txn_id"],
+    };
+    for (const [role, team] of [
+      ["VIEWER", model.scientist.team.name],
+      ["DATA_SCIENTIST", "Another team"],
+    ] as const) {
+      const { caller } = await personWithCaller(role, team);
+      expect(await trpcOutcome(caller.batch.create(create)), role).toBe("FORBIDDEN");
+      expect(await trpcOutcome(caller.batch.cancel({ jobId })), role).toBe("FORBIDDEN");
+      expect(await trpcOutcome(caller.batch.resume({ jobId })), role).toBe("FORBIDDEN");
+      expect((await caller.batch.get({ jobId })).status).toBe("QUEUED");
+      expect((await caller.batch.list({ modelName: model.name, limit: 100 })).items.map((j) => j.id)).toContain(jobId);
+    }
+    const { caller } = await personWithCaller("DATA_SCIENTIST", model.scientist.team.name);
+    expect((await caller.batch.cancel({ jobId })).status).toBe("CANCELLED");
+    expect(await trpcOutcome(caller.batch.cancel({ jobId }))).toBe("CONFLICT");
+  });
+});
+
 describe("two workers", () => {
   it("runs a job once when two workers start it at the same time", { timeout: 120_000 }, async () => {
     const rows = 30_000;
@@ -325,44 +434,97 @@ describe("two workers", () => {
     await expectExactOutput(jobId, rows);
   });
 
-  it("lets a worker take over a job whose lease lapsed: the first records nothing more", { timeout: 120_000 }, async () => {
-    const rows = 150_000;
-    const jobId = await givenJob(rows, { batchSize: 500 });
-    const first = runBatchJob(batchRuntime(stack, "frozen"), jobId);
-    await until("the first part", async () => (await jobRow(jobId)).rowsDone > 0, 60_000);
-    // As if the first worker froze past its lease and another took the job over.
-    await db().batchJob.update({ where: { id: jobId }, data: { leaseOwner: "taker" } });
-    const second = runBatchJob(batchRuntime(stack, "taker"), jobId);
-    expect(await first).toBe("SUPERSEDED");
-    expect(await second, (await jobRow(jobId)).failureReason ?? "").toBe("SUCCEEDED");
-    expect(await jobRow(jobId)).toMatchObject({ status: "SUCCEEDED", rowsDone: rows, attempts: 2 });
-    await expectExactOutput(jobId, rows);
-  });
+  it(
+    "lets a worker take over a job whose lease lapsed: the first records nothing more",
+    { timeout: 120_000 },
+    async () => {
+      const rows = 150_000;
+      const jobId = await givenJob(rows, { batchSize: 500 });
+      const first = runBatchJob(batchRuntime(stack, "frozen"), jobId);
+      await until("the first part", async () => (await jobRow(jobId)).rowsDone > 0, 60_000);
+      // As if the first worker froze past its lease and another took the job over.
+      await db().batchJob.update({ where: { id: jobId }, data: { leaseOwner: "taker" } });
+      const second = runBatchJob(batchRuntime(stack, "taker"), jobId);
+      expect(await first).toBe("SUPERSEDED");
+      expect(await second, (await jobRow(jobId)).failureReason ?? "").toBe("SUCCEEDED");
+      expect(await jobRow(jobId)).toMatchObject({ status: "SUCCEEDED", rowsDone: rows, attempts: 2 });
+      await expectExactOutput(jobId, rows);
+    },
+  );
 });
 
 describe("the runtime unreachable", () => {
-  it("leaves the job to BullMQ's retry, fails it on the last attempt, and resumes exactly", { timeout: 120_000 }, async () => {
-    const rows = 5_000;
-    const jobId = await givenJob(rows, { batchSize: 500 });
-    const closed = await freePort();
-    const unreachable = {
-      ...batchRuntime(stack, "down"),
-      runtime: localRuntimeClient({ baseUrl: `http://127.0.0.1:${closed}`, controlToken: stack.runtime.controlToken }),
-    };
-    await expect(runBatchJob(unreachable, jobId, { lastAttempt: false })).rejects.toThrow();
-    const retried = await jobRow(jobId);
-    expect(retried).toMatchObject({ status: "RUNNING", attempts: 1, failureReason: null, leaseOwner: null });
+  it(
+    "leaves the job to BullMQ's retry, fails it on the last attempt, and resumes exactly",
+    { timeout: 120_000 },
+    async () => {
+      const rows = 5_000;
+      const jobId = await givenJob(rows, { batchSize: 500 });
+      const closed = await freePort();
+      const unreachable = {
+        ...batchRuntime(stack, "down"),
+        runtime: localRuntimeClient({
+          baseUrl: `http://127.0.0.1:${closed}`,
+          controlToken: stack.runtime.controlToken,
+        }),
+      };
+      await expect(runBatchJob(unreachable, jobId, { lastAttempt: false })).rejects.toThrow();
+      const retried = await jobRow(jobId);
+      expect(retried).toMatchObject({ status: "RUNNING", attempts: 1, failureReason: null, leaseOwner: null });
 
-    expect(await runBatchJob(unreachable, jobId, { lastAttempt: true })).toBe("FAILED");
-    const failed = await jobRow(jobId);
-    expect(failed).toMatchObject({ status: "FAILED", attempts: 2 });
-    expect(failed.failureReason).toBeTruthy();
+      expect(await runBatchJob(unreachable, jobId, { lastAttempt: true })).toBe("FAILED");
+      const failed = await jobRow(jobId);
+      expect(failed).toMatchObject({ status: "FAILED", attempts: 2 });
+      expect(failed.failureReason).toBeTruthy();
 
-    const resumed = await callApi("POST", `/batch-jobs/${jobId}/resume`, { token: model.scientist.secret });
-    expect(resumed.status).toBe(200);
-    expect(await runBatchJob(batchRuntime(stack, "up"), jobId)).toBe("SUCCEEDED");
-    await expectExactOutput(jobId, rows);
-  });
+      const resumed = await callApi("POST", `/batch-jobs/${jobId}/resume`, { token: model.scientist.secret });
+      expect(resumed.status).toBe(200);
+      expect(await runBatchJob(batchRuntime(stack, "up"), jobId)).toBe("SUCCEEDED");
+      await expectExactOutput(jobId, rows);
+    },
+  );
+});
+
+describe("the runtime dying mid-job", () => {
+  it(
+    "keeps the parts written, fails on the last attempt with the runtime's error, and resumes exactly",
+    { timeout: 120_000 },
+    async () => {
+      const rows = 150_000;
+      const jobId = await givenJob(rows, { batchSize: 500 });
+      const real = batchRuntime(stack, "dying");
+      const gone = localRuntimeClient({
+        baseUrl: `http://127.0.0.1:${await freePort()}`,
+        controlToken: stack.runtime.controlToken,
+      });
+      let dead = false;
+      const dying = {
+        ...real,
+        runtime: {
+          ...real.runtime,
+          predict: (...args: Parameters<typeof real.runtime.predict>) =>
+            dead ? gone.predict(...args) : real.runtime.predict(...args),
+          control: () => (dead ? gone.control() : real.runtime.control()),
+        },
+      };
+      const run = runBatchJob(dying, jobId, { lastAttempt: true });
+      await until("the first part", async () => (await jobRow(jobId)).rowsDone > 0, 60_000);
+      dead = true;
+      expect(await run).toBe("FAILED");
+      const failed = await jobRow(jobId);
+      expect(failed.rowsDone).toBeGreaterThan(0);
+      expect(failed.rowsDone).toBeLessThan(rows);
+      expect(failed.failureReason).toMatch(/The local runtime did not answer/);
+      expect(await db().batchJobPart.count({ where: { jobId } })).toBeGreaterThan(0);
+
+      expect((await callApi("POST", `/batch-jobs/${jobId}/resume`, { token: model.scientist.secret })).status).toBe(
+        200,
+      );
+      expect(await runBatchJob(batchRuntime(stack, "revived"), jobId)).toBe("SUCCEEDED");
+      expect((await jobRow(jobId)).rowsAtStart).toBe(failed.rowsDone);
+      await expectExactOutput(jobId, rows);
+    },
+  );
 });
 
 describe("lists", () => {
@@ -372,8 +534,16 @@ describe("lists", () => {
     const second = await registerSecondVersion(listModel);
     const ids: string[] = [];
     for (const version of [listModel.version, second, listModel.version, second, listModel.version]) {
-      const dataset = await uploadDataset(listModel.scientist.secret, listModel.name, datasetCsv(2, listModel.featureNames));
-      const created = await createJob({ inputArtifactId: dataset.id, version }, listModel.scientist.secret, listModel.name);
+      const dataset = await uploadDataset(
+        listModel.scientist.secret,
+        listModel.name,
+        datasetCsv(2, listModel.featureNames),
+      );
+      const created = await createJob(
+        { inputArtifactId: dataset.id, version },
+        listModel.scientist.secret,
+        listModel.name,
+      );
       expect(created.status).toBe(201);
       ids.push(created.json.id as string);
     }
@@ -381,7 +551,10 @@ describe("lists", () => {
     const tie = new Date();
     await db().batchJob.updateMany({ where: { id: { in: ids.slice(1, 3) } }, data: { createdAt: tie } });
     await db().batchJob.update({ where: { id: ids[0]! }, data: { createdAt: new Date(tie.getTime() - 1000) } });
-    await db().batchJob.updateMany({ where: { id: { in: ids.slice(3) } }, data: { createdAt: new Date(tie.getTime() + 1000) } });
+    await db().batchJob.updateMany({
+      where: { id: { in: ids.slice(3) } },
+      data: { createdAt: new Date(tie.getTime() + 1000) },
+    });
     await callApi("POST", `/batch-jobs/${ids[4]}/cancel`, { token: listModel.scientist.secret });
 
     const all = (await callApi("GET", `/models/${listModel.name}/batch-jobs?limit=100`, { token })).json.items as {
@@ -429,7 +602,12 @@ async function registerSecondVersion(listModel: Awaited<ReturnType<typeof givenF
   });
   const { id: _id, createdAt: _at, llmShape: _shape, ...fields } = first;
   const second = await db().modelVersion.create({
-    data: { ...fields, version: first.version + 1, signature: first.signature!, metricsSnapshot: first.metricsSnapshot! },
+    data: {
+      ...fields,
+      version: first.version + 1,
+      signature: first.signature!,
+      metricsSnapshot: first.metricsSnapshot!,
+    },
   });
   return second.version;
 }

@@ -111,7 +111,7 @@ describe("outputHeader and outputLine", () => {
   });
 
   it("reads back exactly, whatever the keys hold", () => {
-    const nasty = ['a,b', 'say "hi"', "two\nlines", "", "=SUM(A1)", "é€"];
+    const nasty = ["a,b", 'say "hi"', "two\nlines", "", "=SUM(A1)", "é€"];
     for (const key of nasty) {
       const fields = [key, `${key}!`, "1", "2", "true", "x"];
       const ok = outputLine(fields, 7, columns, { prediction: { score: 0.25, embedding: [1, 2.5] } });

@@ -59,7 +59,11 @@ describe("batchProgress", () => {
     const empty = { ...running, inputBytes: 0, bytesDone: 0 };
     expect(batchProgress(empty, now).progress).toBe(0);
     // Rows counted but no bytes recorded (cannot happen, but must not divide by zero).
-    expect(batchProgress({ ...running, bytesDone: 0 }, now)).toEqual({ progress: 0, rowsPerSecond: 4, etaSeconds: null });
+    expect(batchProgress({ ...running, bytesDone: 0 }, now)).toEqual({
+      progress: 0,
+      rowsPerSecond: 4,
+      etaSeconds: null,
+    });
   });
 
   it("never says more than all of the input was read", () => {

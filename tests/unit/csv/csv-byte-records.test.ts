@@ -79,7 +79,12 @@ describe("CsvByteRecords", () => {
 
   it("does not cut a multibyte character split across chunks (2, 3 and 4 bytes)", () => {
     const bytes = encode("k,v\n1,é\n2,€\n3,𝄞\n");
-    const expected = [["k", "v"], ["1", "é"], ["2", "€"], ["3", "𝄞"]];
+    const expected = [
+      ["k", "v"],
+      ["1", "é"],
+      ["2", "€"],
+      ["3", "𝄞"],
+    ];
     for (let size = 1; size <= 4; size++) expect(fieldsOf(readAll(bytes, [size]))).toEqual(expected);
   });
 
@@ -87,7 +92,8 @@ describe("CsvByteRecords", () => {
     const bytes = encode(SAMPLE);
     const all = readAll(bytes);
     all.forEach((record, i) => {
-      for (const size of [1, 4, bytes.length]) expect(readAll(bytes, [size], record.endOffset)).toEqual(all.slice(i + 1));
+      for (const size of [1, 4, bytes.length])
+        expect(readAll(bytes, [size], record.endOffset)).toEqual(all.slice(i + 1));
     });
   });
 
@@ -136,11 +142,7 @@ describe("splitCsvRecord, csvField and csvLine", () => {
   });
 
   it("round-trips any fields through csvLine, splitCsvRecord and the byte reader", () => {
-    const rows = [
-      ["a", "b,c", '"', '""', "", "x\ny", "é€𝄞", " spaced ", "end\r\n"],
-      ["", ""],
-      [","],
-    ];
+    const rows = [["a", "b,c", '"', '""', "", "x\ny", "é€𝄞", " spaced ", "end\r\n"], ["", ""], [","]];
     for (const row of rows) {
       const line = csvLine(row);
       expect(line.endsWith("\n")).toBe(true);
