@@ -277,6 +277,7 @@ describe("refused requests", () => {
       { inputArtifactId: withoutInput.id, pattern: new RegExp(`no input column "${features[0]}"`) },
       { inputArtifactId: plain.id, keyColumns: ["order_id"], pattern: /no key column "order_id"/ },
       { inputArtifactId: plain.id, keyColumns: [BATCH_ROW_COLUMN], pattern: /would clash/ },
+      { inputArtifactId: plain.id, keyColumns: ["txn_id", " txn_id"], pattern: /named twice/ },
     ];
     for (const { pattern, ...body } of cases) {
       const response = await createJob(body);

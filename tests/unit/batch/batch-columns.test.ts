@@ -11,7 +11,8 @@ import {
 
 // Invariants of a batch job's columns:
 // 1. A header that cannot be scored is refused with a BatchInputError naming the column: a missing key or input
-//    column, a column named twice, a key column that would clash with an output column (_row, _error, a model output).
+//    column, a column named twice (in the header or the key columns), a key column that would clash with an output
+//    column (_row, _error, a model output).
 // 2. Columns are found by name (trimmed), in any order; columns the model does not read are ignored.
 // 3. A cell that is not of its input's type makes that row an error naming the input, never a guessed value.
 // 4. An output line reads back (as CSV) as exactly: the key cells, the 1-based row number, the outputs, the error —
@@ -59,6 +60,10 @@ describe("planColumns", () => {
 
   it("refuses a column named twice, even when only spaces differ", () => {
     expect(() => planColumns(["id", "amount", "amount "], ["id"], signature)).toThrow(/"amount" appears twice/);
+  });
+
+  it("refuses a key column named twice (the output would have two columns of that name)", () => {
+    expect(() => planColumns(header, ["id", "note", "id"], signature)).toThrow(/Key column "id" is named twice/);
   });
 
   it("refuses key columns that would clash with the output's own columns", () => {
