@@ -4,6 +4,17 @@ export type CsvRecord = { fields: string[]; endOffset: number };
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const COMMA = 0x2c;
+
+/**
+ * Where the reader is in a record, as splitCsvRecord reads it: a quote opens a quoted field only at a field's start
+ * (elsewhere it is text), so a stray quote (`12" screen`) never joins the lines after it into one record.
+ */
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** Just after a quote inside a quoted field: it closed the field, unless another quote follows (`""`). */
+const QUOTE_IN_QUOTED = 3;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -45,7 +56,7 @@ export function splitCsvRecord(text: string): string[] {
 export class CsvByteRecords {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  private quoted = false;
+  private at = FIELD_START;
   private offset: number;
   private atStart: boolean;
 
@@ -65,8 +76,14 @@ export class CsvByteRecords {
     const ends: number[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
-      if (byte === QUOTE) this.quoted = !this.quoted;
-      else if (byte === LF && !this.quoted) ends.push(i + 1);
+      if (this.at === QUOTED) {
+        if (byte === QUOTE) this.at = QUOTE_IN_QUOTED;
+      } else if (byte === QUOTE && this.at !== UNQUOTED) this.at = QUOTED;
+      else if (byte === COMMA) this.at = FIELD_START;
+      else if (byte === LF) {
+        this.at = FIELD_START;
+        ends.push(i + 1);
+      } else this.at = UNQUOTED;
     }
     let start = 0;
     let first = 0;
@@ -112,7 +129,7 @@ export class CsvByteRecords {
 
   /** The last record, when the input does not end with a line end. */
   end(): CsvRecord[] {
-    if (this.quoted) throw new CsvSyntaxError("A quoted field is not closed at the end of the input");
+    if (this.at === QUOTED) throw new CsvSyntaxError("A quoted field is not closed at the end of the input");
     const records: CsvRecord[] = [];
     if (this.pendingBytes > 0) this.emit(new Uint8Array(0), records);
     return records;

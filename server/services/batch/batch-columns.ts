@@ -38,6 +38,8 @@ export function planColumns(
     return index;
   };
   const outputs = signature.outputs.map((output) => output.name);
+  const twice = keyColumns.find((name, i) => keyColumns.indexOf(name) !== i);
+  if (twice !== undefined) throw new BatchInputError(`Key column "${twice}" is named twice`);
   for (const reserved of [BATCH_ROW_COLUMN, BATCH_ERROR_COLUMN, ...outputs])
     if (keyColumns.includes(reserved))
       throw new BatchInputError(`Key column "${reserved}" would clash with an output column of the same name`);

@@ -69,16 +69,31 @@ async function views(ctx: Pick<ServiceContext, "db" | "clock">, jobs: JobRow[]) 
   return jobs.map((job) => view(job, names, ctx.clock()));
 }
 
+/** How long a request waits for Redis to take a job: its client queues commands while it reconnects, for ever. */
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
 /** Queues the job's work; if the queue cannot take it, the job says so and may be resumed once it is back. */
 async function queueOrFail(ctx: Pick<ServiceContext, "db" | "clock">, jobId: string) {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await enqueueBatchJob(jobId);
+    // A job queued late (Redis back after the timeout) finds its job FAILED and does nothing.
+    await Promise.race([
+      enqueueBatchJob(jobId),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)),
+          ENQUEUE_TIMEOUT_MS,
+        );
+      }),
+    ]);
   } catch (error) {
     await ctx.db.batchJob.update({
       where: { id: jobId },
       data: { status: "FAILED", finishedAt: ctx.clock(), failureReason: `Could not queue: ${errorMessage(error)}` },
     });
     throw new AppError("UNAVAILABLE", "The job queue is unavailable: the job was saved as failed; resume it later");
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -87,7 +87,8 @@ async function score(rt: BatchRuntime, lease: Lease, job: LoadedJob): Promise<"S
   const signature = signatureSchema.parse(job.version.signature);
   const header = await readHeader(rt.artifacts, job.input.sha256, Number(job.inputBytes));
   const columns = planColumns(header.fields, job.keyColumns, signature);
-  const endpointName = `batch-${job.id}`;
+  // One endpoint per run: a worker that lost the job (its lease lapsed) deletes its own endpoint, not its successor's.
+  const endpointName = `batch-${job.id}-${job.attempts + 1}`;
   await loadScratchEndpoint(rt.runtime, endpointName, [
     {
       variantName: "batch",
@@ -116,7 +117,11 @@ async function score(rt: BatchRuntime, lease: Lease, job: LoadedJob): Promise<"S
     await assembleOutput(rt, lease, job, columns);
     return "SUCCEEDED";
   } finally {
-    await rt.runtime.control().deleteEndpoint(endpointName);
+    // The runtime may be gone (why the run ends): the run's own outcome or error is what the job records, not this.
+    await rt.runtime
+      .control()
+      .deleteEndpoint(endpointName)
+      .catch(() => undefined);
   }
 }
 
@@ -157,7 +162,7 @@ export async function runBatchJob(
     if (error instanceof LeaseLost) return "SUPERSEDED";
     const permanent = error instanceof BatchInputError || error instanceof CsvSyntaxError;
     if (!permanent && !attempt.lastAttempt) throw error;
-    // Awaited: the lease is released (finally) only once the job is settled.
+    // Awaited here, not returned: `finally` releases the lease, and the fence in settle must still find it held.
     return await settle(rt, lease, jobId, "FAILED", errorMessage(error)).then(
       () => "FAILED" as const,
       (lost: unknown) => {
