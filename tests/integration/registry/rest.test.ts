@@ -217,6 +217,8 @@ describe("registry REST API", () => {
       "/models/{name}",
       "/models/{name}/aliases/{alias}",
       "/models/{name}/aliases/{alias}/history",
+      "/models/{name}/batch-jobs",
+      "/models/{name}/datasets",
       "/models/{name}/golden-sets",
       "/models/{name}/golden-sets/from-labels",
       "/models/{name}/versions",
