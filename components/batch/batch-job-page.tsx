@@ -2,13 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { ACTIVE_BATCH_STATUSES, RESUMABLE_BATCH_STATUSES } from "@/contracts/batch-jobs";
 import { BatchErrorsTable } from "@/components/batch/batch-errors-table";
 import { BatchProgress } from "@/components/batch/batch-progress";
 import { BatchStatusBadge } from "@/components/batch/batch-status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Fact } from "@/components/ui/fact";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { formatBytes, formatDateTime, formatDuration } from "@/lib/format";
@@ -16,15 +16,6 @@ import { useCanChange } from "@/lib/use-can";
 import { useTRPC } from "@/trpc/react";
 
 const LIVE_MS = 1000;
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-2 py-1.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 min-w-0 text-slate-800">{children}</dd>
-    </div>
-  );
-}
 
 /** One batch job: live progress, cancel and resume, its failures, and its lineage (version, input, output). */
 export function BatchJobPage({ modelName, jobId }: { modelName: string; jobId: string }) {

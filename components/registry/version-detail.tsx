@@ -3,9 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { Download } from "lucide-react";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { Fact } from "@/components/ui/fact";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
@@ -28,15 +28,6 @@ import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 import { SignatureTable } from "@/components/registry/signature-table";
 import { VersionAbTestsCard } from "@/components/abtests/version-ab-tests-card";
 import { BatchJobsCard } from "@/components/batch/batch-jobs-card";
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-2 py-1.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="col-span-2 min-w-0 text-slate-800">{children}</dd>
-    </div>
-  );
-}
 
 export function VersionDetail({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();

@@ -1,5 +1,6 @@
 import { ProductionVariantInstanceType } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
+import { errorMessage } from "@/lib/error-message";
 
 export const INSTANCE_TYPES = Object.values(ProductionVariantInstanceType);
 /** What a variant runs on when neither it nor MODELPORT_SAGEMAKER_INSTANCE_TYPE names an instance type. */
@@ -186,4 +187,17 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
     s3KmsKeyId: environment.MODELPORT_SAGEMAKER_S3_KMS_KEY_ID || undefined,
     s3EndpointUrl: environment.MODELPORT_SAGEMAKER_S3_ENDPOINT_URL || undefined,
   });
+}
+
+/** The SageMaker configuration from MODELPORT_SAGEMAKER_*, or why batch jobs cannot run there. */
+export function sageMakerBatchConfigFromEnv(
+  environment: Environment = process.env,
+): { config: SageMakerConfig } | { problem: string } {
+  if (!environment.MODELPORT_SAGEMAKER_S3_PREFIX)
+    return { problem: "SageMaker is not configured on this installation (MODELPORT_SAGEMAKER_S3_PREFIX is unset)" };
+  try {
+    return { config: sageMakerConfigFromEnv(environment) };
+  } catch (error) {
+    return { problem: `SageMaker is misconfigured: ${errorMessage(error)}` };
+  }
 }

@@ -10,7 +10,8 @@ import { BatchInputError, planColumns } from "@/server/services/batch/batch-colu
 import { datasetFolder } from "@/server/services/batch/datasets";
 import { readHeader } from "@/server/services/batch/read-header";
 import { batchProgress } from "@/server/services/batch/progress";
-import { assertTransformable, sageMakerBatchConfig } from "@/server/services/batch/transform-plan";
+import { sageMakerBatchConfigFromEnv } from "@/server/integrations/sagemaker/config";
+import { assertTransformable } from "@/server/services/batch/transform-plan";
 import { batchJobIdInput, listBatchJobsInput, type BatchJobView } from "@/server/services/batch/schemas";
 import type { AuditedContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -114,7 +115,7 @@ export async function createBatchJob(ctx: ServiceContext, rawInput: CreateBatchJ
       "UNPROCESSABLE",
       `Batch jobs score ONNX versions with a model file; this one is ${version.format}`,
     );
-  const sageMaker = input.target === "SAGEMAKER" ? sageMakerBatchConfig() : undefined;
+  const sageMaker = input.target === "SAGEMAKER" ? sageMakerBatchConfigFromEnv() : undefined;
   if (sageMaker && "problem" in sageMaker)
     throw new AppError("BAD_REQUEST", `Batch jobs cannot run on SageMaker: ${sageMaker.problem}; use LOCAL`);
   const dataset = await ctx.db.artifact.findUnique({ where: { id: input.inputArtifactId } });

@@ -1,24 +1,10 @@
 import { TransformInstanceType } from "@aws-sdk/client-sagemaker";
 import { csvLine } from "@/lib/csv/csv-byte-records";
-import { errorMessage } from "@/lib/error-message";
-import { sageMakerConfigFromEnv, type SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
 import { BatchInputError, type BatchColumns } from "@/server/services/batch/batch-columns";
 
 /** readCsvHeader (transform-input.ts) reads at most this much for the header row. */
 const MAX_TRANSFORM_HEADER_BYTES = 64 * 1024;
-
-/** The SageMaker configuration from MODELPORT_SAGEMAKER_*, or why batch jobs cannot run there. */
-export function sageMakerBatchConfig(
-  environment: Record<string, string | undefined> = process.env,
-): { config: SageMakerConfig } | { problem: string } {
-  if (!environment.MODELPORT_SAGEMAKER_S3_PREFIX)
-    return { problem: "SageMaker is not configured on this installation (MODELPORT_SAGEMAKER_S3_PREFIX is unset)" };
-  try {
-    return { config: sageMakerConfigFromEnv(environment) };
-  } catch (error) {
-    return { problem: `SageMaker is misconfigured: ${errorMessage(error)}` };
-  }
-}
 
 const range = (first: number, last: number) => (last > first ? `${first}:${last}` : String(first));
 
