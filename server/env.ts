@@ -20,6 +20,12 @@ const schema = z.object({
   PORTAL_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   WORKER_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/modelport"),
+  /**
+   * PostgreSQL ends a session that holds a transaction open this long without sending anything (its process frozen,
+   * or stopped mid-transaction), so the rows it locked do not block every other process. Longer than Prisma's own
+   * 5-second limit on a whole interactive transaction, so no live transaction is ended by it.
+   */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   NEXTAUTH_URL: z.string().url().optional(),
   /** Encrypts session cookies. Required in production (at least 32 bytes); `npm start` generates one in .data/. */

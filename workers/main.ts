@@ -21,9 +21,11 @@ import { startWorkers } from "@/workers/start-workers";
 import { startCaptureLoader } from "@/workers/capture-loader";
 import { WORKER_JOBS as JOBS } from "@/workers/jobs";
 import { configureLogging, log } from "@/server/logging/logger";
+import { tolerateLostSessionRollbacks } from "@/server/db/lost-session";
 
 // The worker process: one BullMQ Worker per job. It never runs inside the web server.
 configureLogging({ kind: "worker" });
+tolerateLostSessionRollbacks((message) => log().warn(`[worker] ${message}`));
 refuseUnsafeProduction("worker");
 const context = systemContextFromEnv();
 // Every instance type a target runs an unsized variant on has a price (an admin's edits are kept).

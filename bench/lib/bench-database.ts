@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { createDb } from "@/server/db/client";
+import { env } from "@/server/env";
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -17,5 +18,5 @@ export async function freshBenchDatabase(name: string) {
     env: { ...process.env, DATABASE_URL: url.toString() },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  return { url: url.toString(), database: createDb(url.toString()) };
+  return { url: url.toString(), database: createDb(url.toString(), env().DB_IDLE_IN_TRANSACTION_TIMEOUT_MS) };
 }

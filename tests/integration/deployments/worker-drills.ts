@@ -28,6 +28,7 @@ export const DRILL_WORKER_ENV = {
   WORKER_LOCK_DURATION_MS: "2000",
   WORKER_STALLED_INTERVAL_MS: "1000",
   DEPLOYMENT_LEASE_MS: "2000",
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: "1000",
   WORKER_METRICS_PORT: "0",
 };
 
@@ -88,6 +89,8 @@ export function workerPool(runtime: () => { baseUrl: string; controlToken: strin
 
 const GATE_KEY = 727272;
 
+type GateWrite = "outcome" | "checkpoint";
+
 /**
  * Makes the write of a chosen step's outcome (RUNNING → anything) wait until the test opens the gate, by a trigger
  * that takes an advisory lock the test holds. The database is this test file's own.
@@ -96,11 +99,12 @@ export async function stepGate() {
   const client = new pg.Client({ connectionString: env().DATABASE_URL });
   await client.connect();
   await client.query(`
-    CREATE TABLE IF NOT EXISTS test_step_gate (step text PRIMARY KEY);
+    CREATE TABLE IF NOT EXISTS test_step_gate (step text PRIMARY KEY, write text NOT NULL);
     CREATE OR REPLACE FUNCTION test_step_gate() RETURNS trigger AS $$
     BEGIN
-      IF OLD.outcome = 'RUNNING' AND NEW.outcome <> 'RUNNING'
-         AND EXISTS (SELECT 1 FROM test_step_gate g WHERE g.step = NEW.step) THEN
+      IF EXISTS (SELECT 1 FROM test_step_gate g WHERE g.step = NEW.step AND (
+           (g.write = 'outcome' AND OLD.outcome = 'RUNNING' AND NEW.outcome <> 'RUNNING')
+           OR (g.write = 'checkpoint' AND NEW.outcome = 'RUNNING' AND NEW.details IS DISTINCT FROM OLD.details))) THEN
         PERFORM pg_advisory_xact_lock_shared(${GATE_KEY});
       END IF;
       RETURN NEW;
@@ -109,10 +113,13 @@ export async function stepGate() {
     CREATE TRIGGER test_step_gate BEFORE UPDATE ON "DeploymentEvent"
       FOR EACH ROW EXECUTE FUNCTION test_step_gate();`);
   return {
-    /** Closes the gate on `step`: the next write of its outcome waits. */
-    close: async (step: string) => {
+    /**
+     * Closes the gate on `step`: the next write of its outcome waits, or of its checkpoint (a running try's saved
+     * details, written in a transaction that holds the deployment's row locked, having renewed the lease first).
+     */
+    close: async (step: string, write: GateWrite = "outcome") => {
       await client.query(`SELECT pg_advisory_lock(${GATE_KEY})`);
-      await client.query(`INSERT INTO test_step_gate (step) VALUES ($1)`, [step]);
+      await client.query(`INSERT INTO test_step_gate (step, write) VALUES ($1, $2)`, [step, write]);
     },
     /** Resolves with the database session whose write is waiting at the gate. */
     waiting: () =>
@@ -135,6 +142,18 @@ export async function stepGate() {
         return rows.length === 0;
       });
       await client.query(`SELECT pg_advisory_unlock(${GATE_KEY})`);
+    },
+    /** Lets the waiting write go on (its session stays as its worker left it). */
+    open: async () => {
+      await client.query(`DELETE FROM test_step_gate`);
+      await client.query(`SELECT pg_advisory_unlock(${GATE_KEY})`);
+    },
+    /** The state of a database session: "idle in transaction" while its client holds a transaction open. */
+    sessionState: async (sessionPid: number) => {
+      const { rows } = await client.query<{ state: string }>(`SELECT state FROM pg_stat_activity WHERE pid = $1`, [
+        sessionPid,
+      ]);
+      return rows[0]?.state ?? null;
     },
     end: () => client.end(),
   };
@@ -374,7 +393,23 @@ export function killDrills(prefix: string, drills: number) {
       return { candidate, deploymentId, traffic };
     },
     /** Closes the gate on `step`: the next write of its outcome waits (arm it before the deployment starts). */
-    gateAt: (step: string) => gate.close(step),
+    gateAt: (step: string, write?: GateWrite) => gate.close(step, write),
+    /**
+     * SIGSTOPs the worker holding the deployment while its write at the gate (armed on `step`) holds the deployment's
+     * row locked, then lets the write finish: the frozen worker's transaction stays open, idle, until PostgreSQL ends it.
+     */
+    freezeInTransaction: async (deploymentId: string, step: string) => {
+      const session = await gate.waiting();
+      await expectInFlight(deploymentId, step);
+      const frozen = await workers.holder(deploymentId);
+      frozen.child.kill("SIGSTOP");
+      await gate.open();
+      await until("the frozen worker's transaction to sit idle", async () => {
+        const state = await gate.sessionState(session);
+        return state === "idle in transaction" || state === null;
+      });
+      return frozen;
+    },
     /** SIGKILLs the worker holding the deployment once `step`'s outcome waits at the gate (its work is done). */
     killAtGate: async (deploymentId: string, step: string) => {
       const session = await gate.waiting();
