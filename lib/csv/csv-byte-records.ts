@@ -1,20 +1,7 @@
+import { afterByte, CR, FIELD_START, LF, QUOTED } from "@/lib/csv/csv-bytes";
+
 /** A CSV record with the byte offset just after it (its line end included): where reading resumes after it. */
 export type CsvRecord = { fields: string[]; endOffset: number };
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-const COMMA = 0x2c;
-
-/**
- * Where the reader is in a record, as splitCsvRecord reads it: a quote opens a quoted field only at a field's start
- * (elsewhere it is text), so a stray quote (`12" screen`) never joins the lines after it into one record.
- */
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-/** Just after a quote inside a quoted field: it closed the field, unless another quote follows (`""`). */
-const QUOTE_IN_QUOTED = 3;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -76,14 +63,8 @@ export class CsvByteRecords {
     const ends: number[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
-      if (this.at === QUOTED) {
-        if (byte === QUOTE) this.at = QUOTE_IN_QUOTED;
-      } else if (byte === QUOTE && this.at !== UNQUOTED) this.at = QUOTED;
-      else if (byte === COMMA) this.at = FIELD_START;
-      else if (byte === LF) {
-        this.at = FIELD_START;
-        ends.push(i + 1);
-      } else this.at = UNQUOTED;
+      if (byte === LF && this.at !== QUOTED) ends.push(i + 1);
+      this.at = afterByte(this.at, byte);
     }
     let start = 0;
     let first = 0;

@@ -24,13 +24,13 @@ function parseJson(chunks: Buffer[], size: number): JsonBody {
 const MAX_DISCARDED_BYTES = 4 * MAX_BODY_BYTES;
 
 /**
- * Reads and parses a JSON body, refusing bodies over MAX_BODY_BYTES (413) and malformed JSON (400). An over-large
- * body is read on and discarded (up to MAX_DISCARDED_BYTES), so the client, still sending, receives the 413 instead
- * of a reset connection. This runs once per prediction, so it uses plain stream events (an async iterator's promise
- * machinery was a measurable share of the HTTP thread) and anonymous listeners (tsx names every named closure it
- * creates, which costs a defineProperty).
+ * Reads a body, refusing bodies over MAX_BODY_BYTES (413), and hands its chunks to `finish`. An over-large body is
+ * read on and discarded (up to MAX_DISCARDED_BYTES), so the client, still sending, receives the 413 instead of a reset
+ * connection. This runs once per prediction, so it uses plain stream events (an async iterator's promise machinery
+ * was a measurable share of the HTTP thread) and anonymous listeners (tsx names every named closure it creates, which
+ * costs a defineProperty).
  */
-export function readJsonBody(request: IncomingMessage): Promise<JsonBody> {
+function readBody<T>(request: IncomingMessage, finish: (chunks: Buffer[], size: number) => T): Promise<T> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -48,7 +48,7 @@ export function readJsonBody(request: IncomingMessage): Promise<JsonBody> {
       ended = true;
       if (size > MAX_BODY_BYTES) return;
       try {
-        resolve(parseJson(chunks, size));
+        resolve(finish(chunks, size));
       } catch (error) {
         reject(error);
       }
@@ -59,6 +59,13 @@ export function readJsonBody(request: IncomingMessage): Promise<JsonBody> {
     });
   });
 }
+
+/** Reads and parses a JSON body: over MAX_BODY_BYTES is refused (413), malformed JSON too (400). */
+export const readJsonBody = (request: IncomingMessage): Promise<JsonBody> => readBody(request, parseJson);
+
+/** Reads a body's bytes (at most MAX_BODY_BYTES, else 413). */
+export const readBodyBytes = (request: IncomingMessage): Promise<Buffer> =>
+  readBody(request, (chunks, size) => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
 
 export async function readValidated<T extends z.ZodType>(request: IncomingMessage, schema: T): Promise<z.infer<T>> {
   const parsed = schema.safeParse((await readJsonBody(request)).body);
@@ -84,8 +91,9 @@ export function sendText(
   status: number,
   body: string,
   contentType = "text/plain; charset=utf-8",
+  headers: Record<string, string> = {},
 ) {
-  response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
+  response.writeHead(status, { ...headers, "content-type": contentType, "content-length": Buffer.byteLength(body) });
   response.end(body);
 }
 

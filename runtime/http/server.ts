@@ -12,8 +12,22 @@ import { runtimeMetricsText, type RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { predict } from "@/runtime/serving/predict";
 import { explain } from "@/runtime/serving/explain";
+import { invocationOptions, invoke } from "@/runtime/serving/invocations";
+import {
+  encodeFailedSamples,
+  INVOCATION_ANSWER_HEADERS,
+  INVOCATIONS_CONTENT_TYPE,
+} from "@/contracts/runtime-invocations";
 import { requireControlToken, requireMetricsToken, presentsPredictKey } from "@/runtime/http/control-auth";
-import { readJsonBody, readValidated, sendError, sendJson, sendJsonText, sendText } from "@/runtime/http/io";
+import {
+  readBodyBytes,
+  readJsonBody,
+  readValidated,
+  sendError,
+  sendJson,
+  sendJsonText,
+  sendText,
+} from "@/runtime/http/io";
 import type { Capturer } from "@/runtime/capture/capturer";
 import { log } from "@/runtime/logger";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/contracts/request-id";
@@ -35,6 +49,7 @@ const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
 // A request target that URL parsing would leave as it is (no dots, escapes, query or fragment): skips `new URL`.
 const PLAIN_PREDICT = /^\/v1\/endpoints\/([a-z0-9-]+)\/predict$/;
 const EXPLAIN = /^\/v1\/endpoints\/([^/]+)\/explain$/;
+const INVOCATIONS = /^\/v1\/endpoints\/([^/]+)\/invocations$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
 const CONTROL_CAPTURE = /^\/v1\/control\/endpoints\/([^/]+)\/capture$/;
@@ -153,6 +168,29 @@ async function servePredict(
   sendJsonText(response, 200, json);
 }
 
+type EndpointRoute = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDeps,
+  endpointName: string,
+) => Promise<void>;
+
+/** CSV records scored as one batch (contracts/runtime-invocations.ts); guarded by the endpoint's predict key. */
+const serveInvocations: EndpointRoute = async (request, response, deps, endpointName) => {
+  if (request.method !== "POST") methodNotAllowed(["POST"]);
+  authorizePredict(request, deps, endpointName);
+  const contentType = (request.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  if (contentType !== INVOCATIONS_CONTENT_TYPE)
+    throw new RuntimeError(415, `Send CSV records with Content-Type: ${INVOCATIONS_CONTENT_TYPE}`);
+  const options = invocationOptions(request.headers);
+  const bytes = await readBodyBytes(request);
+  const answer = await invoke(deps.registry, deps.metrics, { endpointName, bytes, options });
+  sendText(response, 200, answer.csv, `${INVOCATIONS_CONTENT_TYPE}; charset=utf-8`, {
+    [INVOCATION_ANSWER_HEADERS.failedRows]: String(answer.failed),
+    [INVOCATION_ANSWER_HEADERS.failedSamples]: encodeFailedSamples(answer.samples),
+  });
+};
+
 /** Feature attributions for rows, computed on demand; guarded by the endpoint's predict key like predictions. */
 async function serveExplain(
   request: IncomingMessage,
@@ -182,6 +220,8 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
   const method = request.method ?? "GET";
   const predictMatch = PREDICT.exec(path);
   if (predictMatch) return servePredict(request, response, deps, decodeSegment(predictMatch[1]!));
+  const invocationsMatch = INVOCATIONS.exec(path);
+  if (invocationsMatch) return serveInvocations(request, response, deps, decodeSegment(invocationsMatch[1]!));
   const explainMatch = EXPLAIN.exec(path);
   if (explainMatch) return serveExplain(request, response, deps, decodeSegment(explainMatch[1]!));
   if (path.startsWith("/v1/control/")) return control(request, response, path, deps);

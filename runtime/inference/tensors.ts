@@ -24,7 +24,8 @@ const layouts = new WeakMap<readonly TensorSpec[], string>();
 const parsedLayouts = new Map<string, LayoutEntry[]>();
 const MAX_PARSED_LAYOUTS = 256;
 
-function layoutOf(inputs: readonly TensorSpec[]): string {
+/** The layout string a WireBatch of these inputs carries (computed once per signature). */
+export function layoutOf(inputs: readonly TensorSpec[]): string {
   let layout = layouts.get(inputs);
   if (layout === undefined) {
     const entries: LayoutEntry[] = inputs.map((spec) => ({

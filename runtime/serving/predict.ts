@@ -8,6 +8,7 @@ import { pickVariant } from "@/runtime/serving/routing";
 import { countPredictions, newPredictionIds, serveVariant } from "@/runtime/serving/serve";
 import { mirrorToShadows, type Schedule } from "@/runtime/serving/shadow";
 import type { Variant } from "@/runtime/serving/variant";
+import { measuredRequest } from "@/runtime/serving/measured-request";
 
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
@@ -132,17 +133,13 @@ export async function predict(
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);
   }
-  metrics.inFlightByEndpoint.enter(endpoint.name);
-  let variantName = "";
-  let instruments: ReturnType<RuntimeMetrics["forVariant"]> | undefined;
-  let status = 200;
-  try {
+  return measuredRequest(metrics, endpoint.name, async (track) => {
     const body = parseBody(request.body);
     const variant = chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
-    variantName = variant.config.variantName;
+    const variantName = variant.config.variantName;
+    const instruments = track.servedBy(variantName);
     const predictions = await serveVariant(variant, body.rows, endpoint.name, metrics.features);
-    instruments = metrics.forVariant(endpoint.name, variantName);
     countPredictions(instruments, predictions);
     const predictionIds = newPredictionIds(predictions.length);
     const answer = answerJson({
@@ -185,18 +182,5 @@ export async function predict(
       mirrorToShadows(endpoint.shadows, answered, { metrics, capturer, schedule: scheduleMirror });
     }
     return texts?.response ?? json;
-  } catch (error) {
-    status = error instanceof RuntimeError ? error.status : 500;
-    throw error;
-  } finally {
-    metrics.inFlightByEndpoint.leave(endpoint.name);
-    const seconds = (performance.now() - started) / 1000;
-    if (instruments && status === 200) {
-      instruments.ok.inc();
-      instruments.latency.observe(seconds);
-    } else {
-      metrics.requests.inc({ endpoint: endpoint.name, variant: variantName, status: String(status) });
-      metrics.latency.observe({ endpoint: endpoint.name, variant: variantName }, seconds);
-    }
-  }
+  });
 }

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { BatchingConfig, FaultInjection, VariantConfig } from "@/contracts/runtime-control";
 import { unprocessable } from "@/runtime/errors";
 import type { RuntimeMetrics } from "@/runtime/metrics";
-import { batchFromRows, outputsToPredictions } from "@/runtime/inference/tensors";
+import { batchFromRows, outputsToPredictions, type WireBatch, type WireFeeds } from "@/runtime/inference/tensors";
 import type { Prediction } from "@/contracts/runtime-predict";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { DynamicBatcher } from "@/runtime/serving/batcher";
@@ -17,6 +17,10 @@ export type Variant = {
   config: VariantConfig;
   modelKey: string;
   batcher: DynamicBatcher<ValidatedRow, Prediction>;
+  /** Runs rows already packed (a CSV invocation: a batch of its own, not queued with other requests). */
+  runPacked: (batch: WireBatch) => Promise<WireFeeds>;
+  /** Packed runs in flight, awaited before the model is unloaded. */
+  packedInFlight: Set<Promise<unknown>>;
   fault: FaultInjection;
   ready: boolean;
   /** Bounds the requests mirrored to it while it is a shadow. */
@@ -85,6 +89,15 @@ export async function loadVariant(
     ready: true,
     mirrors: new MirrorSlots(),
     explainer: readExplainer(bytes),
+    packedInFlight: new Set(),
+    runPacked: (batch) => {
+      deps.metrics.batchSize.observe(labels, batch.rowCount);
+      const running = deps.pool.run(modelKey, batch);
+      const tracked = running.finally(() => variant.packedInFlight.delete(tracked));
+      tracked.catch(() => undefined);
+      variant.packedInFlight.add(tracked);
+      return running;
+    },
     batcher: new DynamicBatcher<ValidatedRow, Prediction>(
       batching,
       async (rows) => {
@@ -100,6 +113,6 @@ export async function loadVariant(
 /** Lets queued and running batches finish, then frees the model in every thread. */
 export async function unloadVariant(variant: Variant, pool: WorkerPool): Promise<void> {
   variant.ready = false;
-  await variant.batcher.drain();
+  await Promise.all([variant.batcher.drain(), Promise.allSettled([...variant.packedInFlight])]);
   await pool.unload(variant.modelKey);
 }

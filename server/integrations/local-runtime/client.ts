@@ -1,6 +1,7 @@
 import type { LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
 import { RuntimeControlClient } from "@/server/integrations/local-runtime/runtime-control-client";
 import { requestIdHeader } from "@/server/logging/outgoing";
+import { invocationHeaders, INVOCATIONS_CONTENT_TYPE, type InvocationOptions } from "@/contracts/runtime-invocations";
 
 /** What the portal asks the runtime to explain: rows as for predict, optionally with the variant that served them. */
 export type ExplainRequestBody = { rows: readonly unknown[]; variant?: string };
@@ -15,8 +16,13 @@ export type LocalRuntimeClient = {
   control: () => RuntimeControlClient;
   /** POSTs rows to an endpoint's predict route as a client would (with the predict key when one is set). */
   predict: (endpointName: string, rows: readonly unknown[], timeoutMs: number) => Promise<Response>;
-  /** The same, with the rows already as JSON text (`{"rows":[…]}`): for batch jobs, which build it as they read. */
-  predictBody: (endpointName: string, body: string, timeoutMs: number) => Promise<Response>;
+  /** POSTs CSV records to an endpoint's invocations route (contracts/runtime-invocations.ts): batch jobs' protocol. */
+  invokeCsv: (
+    endpointName: string,
+    records: Uint8Array<ArrayBuffer>,
+    options: InvocationOptions,
+    timeoutMs: number,
+  ) => Promise<Response>;
   /** POSTs rows to an endpoint's explain route; the runtime guards it with the predict key, like predict. */
   explain: (endpointName: string, body: ExplainRequestBody, timeoutMs: number) => Promise<Response>;
 };
@@ -24,11 +30,17 @@ export type LocalRuntimeClient = {
 export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClient {
   let control: RuntimeControlClient | undefined;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
-  const postToEndpoint = (endpointName: string, route: "predict" | "explain", body: string, timeoutMs: number) =>
+  const postToEndpoint = (
+    endpointName: string,
+    route: "predict" | "explain" | "invocations",
+    body: string | Uint8Array<ArrayBuffer>,
+    timeoutMs: number,
+    headers: Record<string, string> = { "content-type": "application/json" },
+  ) =>
     fetch(`${baseUrl}/v1/endpoints/${encodeURIComponent(endpointName)}/${route}`, {
       method: "POST",
       headers: {
-        "content-type": "application/json",
+        ...headers,
         ...(config.predictKey && { authorization: `Bearer ${config.predictKey}` }),
         ...requestIdHeader(),
       },
@@ -41,7 +53,11 @@ export function localRuntimeClient(config: LocalRuntimeConfig): LocalRuntimeClie
     control: () => (control ??= new RuntimeControlClient(config)),
     predict: (endpointName, rows, timeoutMs) =>
       postToEndpoint(endpointName, "predict", JSON.stringify({ rows }), timeoutMs),
-    predictBody: (endpointName, body, timeoutMs) => postToEndpoint(endpointName, "predict", body, timeoutMs),
+    invokeCsv: (endpointName, records, options, timeoutMs) =>
+      postToEndpoint(endpointName, "invocations", records, timeoutMs, {
+        "content-type": INVOCATIONS_CONTENT_TYPE,
+        ...invocationHeaders(options),
+      }),
     explain: (endpointName, body, timeoutMs) =>
       postToEndpoint(endpointName, "explain", JSON.stringify(body), timeoutMs),
   };

@@ -2,7 +2,7 @@ import { BATCH_ERROR_COLUMN, BATCH_ROW_COLUMN } from "@/contracts/batch-jobs";
 import type { Prediction } from "@/contracts/runtime-predict";
 import type { Signature } from "@/contracts/signature";
 import { csvLine } from "@/lib/csv/csv-byte-records";
-import { typedCell } from "@/server/services/labels/golden-sets-csv";
+import { typedCell } from "@/lib/csv/typed-cell";
 
 /** Where a dataset's columns are: each key column's and each model input's index in the header. */
 export type BatchColumns = {

@@ -1,48 +1,80 @@
-import type { Prediction, PredictResponse } from "@/contracts/runtime-predict";
+import {
+  decodeFailedSamples,
+  INVOCATION_ANSWER_HEADERS,
+  type FailedSample,
+  type InvocationOptions,
+} from "@/contracts/runtime-invocations";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
+import { BatchInputError } from "@/server/services/batch/batch-columns";
 
-const PREDICT_TIMEOUT_MS = 120_000;
+const INVOKE_TIMEOUT_MS = 120_000;
 
 /** The runtime could not answer (down, overloaded, the endpoint gone): the job is retried from its last part. */
 export class BatchRuntimeError extends Error {
   override name = "BatchRuntimeError";
 }
 
-export type RowResult = { prediction: Prediction } | { error: string };
-
-type RefusedRow = { error?: string; rowIndex?: number };
+/** The runtime's answer to a batch of records: one output line per record, and the records it could not score. */
+export type ScoredRecords = { lines: string; failed: number; samples: FailedSample[] };
 
 /**
- * Predicts rows on the scratch endpoint. A row the runtime refuses (400 naming its index) is answered with the
- * runtime's message and the rest are sent again without it, so one bad row never costs the others their answers.
+ * Scores a batch of the dataset's records (bytes as read) on the scratch endpoint: the runtime reads the inputs from
+ * their columns and writes each output line itself (key columns, row number, outputs, and why a row failed), so rows
+ * are parsed once. A 400 is the dataset's problem (a malformed record: the job fails, naming the rows); anything else
+ * is the runtime's, and the job is retried.
  */
-export async function predictRows(
+export async function scoreRecords(
   runtime: LocalRuntimeClient,
   endpointName: string,
-  /** Each row as JSON text (featureRow). */
-  rows: readonly string[],
-): Promise<RowResult[]> {
-  const results: RowResult[] = new Array(rows.length);
-  let pending = rows.map((row, index) => ({ row, index }));
-  while (pending.length > 0) {
-    const response = await runtime
-      .predictBody(endpointName, `{"rows":[${pending.map((p) => p.row).join(",")}]}`, PREDICT_TIMEOUT_MS)
-      .catch((error: unknown) => {
-        throw new BatchRuntimeError(`The local runtime did not answer: ${String(error)}`);
-      });
-    if (response.ok) {
-      const body = (await response.json()) as PredictResponse;
-      if (body.predictions.length !== pending.length)
-        throw new BatchRuntimeError(`The runtime answered ${body.predictions.length} of ${pending.length} rows`);
-      pending.forEach((p, i) => (results[p.index] = { prediction: body.predictions[i]! }));
-      return results;
-    }
-    const refusal = (await response.json().catch(() => ({}))) as RefusedRow;
-    const at = refusal.rowIndex;
-    if (response.status !== 400 || typeof at !== "number" || !pending[at])
-      throw new BatchRuntimeError(`The runtime refused a batch (${response.status}): ${refusal.error ?? "no reason"}`);
-    results[pending[at]!.index] = { error: refusal.error ?? "refused by the runtime" };
-    pending = pending.filter((_, i) => i !== at);
+  records: Uint8Array<ArrayBuffer>,
+  options: InvocationOptions & { firstRow: number; rowErrors: "column" },
+  rows: number,
+): Promise<ScoredRecords> {
+  const response = await runtime
+    .invokeCsv(endpointName, records, options, INVOKE_TIMEOUT_MS)
+    .catch((error: unknown) => {
+      throw new BatchRuntimeError(`The local runtime did not answer: ${String(error)}`);
+    });
+  const text = await response.text();
+  const span = `rows ${options.firstRow}–${options.firstRow + rows - 1}`;
+  if (response.status === 400) throw new BatchInputError(`${span}: ${refusal(text)}`);
+  if (!response.ok) throw new BatchRuntimeError(`The runtime refused ${span} (${response.status}): ${refusal(text)}`);
+  const answered = lineCount(text);
+  if (answered !== rows)
+    throw new BatchRuntimeError(`The runtime answered ${answered} lines for ${rows} rows (${span})`);
+  return {
+    lines: text,
+    failed: Number(response.headers.get(INVOCATION_ANSWER_HEADERS.failedRows) ?? 0),
+    samples: decodeFailedSamples(response.headers.get(INVOCATION_ANSWER_HEADERS.failedSamples)),
+  };
+}
+
+function refusal(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    return typeof body.error === "string" ? body.error : text.slice(0, 500);
+  } catch (error) {
+    if (error instanceof SyntaxError) return text.slice(0, 500);
+    throw error;
   }
-  return results;
+}
+
+/**
+ * Answer lines, counted by their line ends outside quoted cells (a key cell may hold a newline; the runtime quotes
+ * it), so a runtime that answered too few or too many rows is caught before anything is written.
+ */
+function lineCount(text: string): number {
+  if (!text.includes('"')) {
+    let count = 0;
+    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
+    return count;
+  }
+  let count = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) quoted = !quoted;
+    else if (ch === 0x0a && !quoted) count++;
+  }
+  return count;
 }

@@ -1,6 +1,6 @@
 import { ACTIVE_BATCH_STATUSES } from "@/contracts/batch-jobs";
 import { signatureSchema } from "@/contracts/signature";
-import { CsvByteRecords, CsvSyntaxError } from "@/lib/csv/csv-byte-records";
+import { CsvSyntaxError } from "@/lib/csv/csv-byte-records";
 import { errorMessage } from "@/lib/error-message";
 import { chunksOf } from "@/lib/web-streams";
 import type { Db } from "@/server/db/client";
@@ -104,14 +104,11 @@ async function score(rt: BatchRuntime, lease: Lease, job: LoadedJob): Promise<"S
       ...job.parts[0],
       inputEndOffset: Number(job.parts[0].inputEndOffset),
     };
-    const writer = new PartWriter(rt, lease, job, columns, endpointName, last);
     const start = last?.inputEndOffset ?? header.endOffset;
+    const writer = new PartWriter(rt, lease, job, columns, endpointName, { offset: start, last });
     if (start < Number(job.inputBytes)) {
-      const records = new CsvByteRecords(start);
       const stream = await rt.artifacts.getRange(job.input.sha256, { start, end: Number(job.inputBytes) - 1 });
-      for await (const chunk of chunksOf(stream))
-        if ((await writer.add(records.push(chunk))) === "CANCELLED") return "CANCELLED";
-      if ((await writer.add(records.end())) === "CANCELLED") return "CANCELLED";
+      for await (const chunk of chunksOf(stream)) if ((await writer.add(chunk)) === "CANCELLED") return "CANCELLED";
     }
     if ((await writer.finish()) === "CANCELLED") return "CANCELLED";
     await assembleOutput(rt, lease, job, columns);

@@ -2,6 +2,7 @@ import { type OutcomeSpec } from "@/contracts/outcomes";
 import { type TensorSpec } from "@/contracts/signature";
 import { GOLDEN_CSV_MAX_ROWS } from "@/contracts/golden-sets";
 import { AppError, badRequest } from "@/server/errors";
+import { CSV_NUMBER, typedCell } from "@/lib/csv/typed-cell";
 import type { FeatureValue, GoldenRowContent } from "@/server/services/labels/golden-sets-hash";
 
 /** Splits CSV text into records of raw string fields (RFC 4180: quoted fields, "" for a quote, CRLF or LF). */
@@ -40,24 +41,6 @@ export function csvRecords(text: string): string[][] {
 const cellError = (row: number, column: string, message: string) =>
   badRequest(`Golden set CSV row ${row}, column "${column}": ${message}`, { code: "GOLDEN_CSV_INVALID", row, column });
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A cell as the signature declares its input: numbers for numeric tensors, booleans, and strings kept as written. */
-export function typedCell(raw: string, type: TensorSpec["type"]): FeatureValue | string {
-  if (type === "string") return raw;
-  const text = raw.trim();
-  if (type === "bool") {
-    if (text === "true" || text === "1") return true;
-    if (text === "false" || text === "0") return false;
-    return `expected true/false, got "${raw}"`;
-  }
-  if (!NUMBER.test(text)) return `expected a number (${type}), got "${raw}"`;
-  const value = Number(text);
-  if (!Number.isFinite(value)) return `expected a finite number, got "${raw}"`;
-  if (type === "int64" && !Number.isSafeInteger(value)) return `expected an integer, got "${raw}"`;
-  return value;
-}
-
 type Parsed = { featureNames: string[]; rows: GoldenRowContent[] };
 
 function checkHeader(header: string[], inputs: readonly TensorSpec[], expectedColumn: string) {
@@ -80,7 +63,7 @@ function expectedOutcome(raw: string, spec: OutcomeSpec, row: number, column: st
       throw cellError(row, column, `"${raw}" is not one of the model's classes (${spec.classes.join(", ")})`);
     return { expectedLabel: text, expectedValue: null };
   }
-  if (!NUMBER.test(text) || !Number.isFinite(Number(text)))
+  if (!CSV_NUMBER.test(text) || !Number.isFinite(Number(text)))
     throw cellError(row, column, `expected a number, got "${raw}"`);
   return { expectedLabel: null, expectedValue: Number(text) };
 }

@@ -8,7 +8,7 @@ import { AppError, badRequest, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { storeGoldenSet } from "@/server/services/labels/golden-sets";
-import { typedCell } from "@/server/services/labels/golden-sets-csv";
+import { typedCell } from "@/lib/csv/typed-cell";
 import type { FeatureValue, GoldenRowContent } from "@/server/services/labels/golden-sets-hash";
 import { trainingOverlap } from "@/server/services/labels/golden-sets-overlap";
 import { modelWithLatestVersion, goldenSetSpecOf, signatureOf } from "@/server/services/labels/golden-sets-spec";

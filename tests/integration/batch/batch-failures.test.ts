@@ -503,8 +503,8 @@ describe("the runtime dying mid-job", () => {
         ...real,
         runtime: {
           ...real.runtime,
-          predictBody: (...args: Parameters<typeof real.runtime.predictBody>) =>
-            dead ? gone.predictBody(...args) : real.runtime.predictBody(...args),
+          invokeCsv: (...args: Parameters<typeof real.runtime.invokeCsv>) =>
+            dead ? gone.invokeCsv(...args) : real.runtime.invokeCsv(...args),
           control: () => (dead ? gone.control() : real.runtime.control()),
         },
       };

@@ -81,7 +81,42 @@ const BODY_CASES: Case[] = [
     status: 401,
   },
   { name: "no predict key", path: "/v1/endpoints/keyed/predict", body: json({ row }), status: 401 },
+  ...invocationCases(),
 ];
+
+/** The CSV route (contracts/runtime-invocations.ts): the same guards, its own body checks. */
+function invocationCases(): Case[] {
+  const csv = { "content-type": "text/csv" };
+  const path = "/v1/endpoints/open/invocations";
+  return [
+    { name: "CSV: no predict key", path: "/v1/endpoints/keyed/invocations", headers: csv, body: "1,2\n", status: 401 },
+    { name: "CSV: JSON sent", path, body: json({ row }), status: 415 },
+    { name: "CSV: a cell not a number", path, headers: csv, body: "1,x\n", status: 400 },
+    { name: "CSV: an open quote", path, headers: csv, body: '1,"2\n', status: 400 },
+    {
+      name: "CSV: a bad first-row header",
+      path,
+      headers: { ...csv, "x-modelport-first-row": "-1" },
+      body: "1,2\n",
+      status: 400,
+    },
+    {
+      name: "CSV: row errors neither column nor absent",
+      path,
+      headers: { ...csv, "x-modelport-row-errors": "inline" },
+      body: "1,2\n",
+      status: 400,
+    },
+    {
+      name: "CSV: body over the limit",
+      path,
+      headers: csv,
+      body: new Uint8Array(MAX_BODY_BYTES + 1024).fill(0x31),
+      status: 413,
+    },
+    { name: "CSV: unknown endpoint", path: "/v1/endpoints/nope/invocations", headers: csv, body: "1,2\n", status: 404 },
+  ];
+}
 
 const ROUTE_CASES: Case[] = [
   { name: "GET predict", method: "GET", status: 405 },
@@ -182,6 +217,7 @@ const CODES: Record<number, string> = {
   404: "NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
   413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
 };
 
 async function send(testCase: Case, headers: Record<string, string>) {

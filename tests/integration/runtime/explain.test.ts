@@ -6,7 +6,7 @@ import type { BuiltModel } from "@/training/catalog";
 import { rowObject, rowOf } from "@/training/dataset";
 import { sigmoid } from "@/training/gradient-boosting";
 import { writeModels, type ManifestEntry } from "@/training/write-models";
-import { serveTabularEndpoint } from "@/tests/integration/runtime/runtime-endpoint";
+import { putEndpoint as putRuntimeEndpoint, serveTabularEndpoint } from "@/tests/integration/runtime/runtime-endpoint";
 import {
   counterValue,
   postJson,
@@ -43,14 +43,7 @@ function variant(name: string, weight: number) {
   };
 }
 
-async function putEndpoint(name: string, config: EndpointConfigInput) {
-  const response = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${name}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  if (!response.ok) throw new Error(`PUT ${name}: ${response.status} ${await response.text()}`);
-}
+const putEndpoint = (name: string, config: EndpointConfigInput) => putRuntimeEndpoint(runtime, name, config);
 
 beforeAll(async () => {
   directory = await temporaryDirectory("modelport-explain-");

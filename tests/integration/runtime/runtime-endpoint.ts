@@ -27,6 +27,11 @@ export async function serveTabularEndpoint(
     ],
     ...extra,
   };
+  await putEndpoint(runtime, endpoint, config);
+}
+
+/** Creates or replaces an endpoint through the control API; anything but 2xx throws with the runtime's answer. */
+export async function putEndpoint(runtime: RunningRuntime, endpoint: string, config: EndpointConfigInput) {
   const response = await fetch(`${runtime.baseUrl}/v1/control/endpoints/${endpoint}`, {
     method: "PUT",
     headers: { authorization: `Bearer ${runtime.controlToken}`, "content-type": "application/json" },

@@ -61,6 +61,8 @@ function fakeVariant(
       { maxBatchSize: 32, maxQueueDelayMs: 0 },
       options.run ?? scoring(0.25),
     ),
+    runPacked: () => Promise.reject(new Error("shadows never serve CSV invocations")),
+    packedInFlight: new Set(),
   };
 }
 
