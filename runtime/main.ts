@@ -31,6 +31,7 @@ const registry = new EndpointRegistry(pool, metrics, persist);
 
 const standalone = isStandalone(process.env);
 let restoring = Boolean(config.stateFile) || standalone;
+let soleEndpoint: string | undefined;
 const server = createRuntimeServer({
   registry,
   pool,
@@ -39,6 +40,7 @@ const server = createRuntimeServer({
   metricsToken: config.metricsToken,
   restoring: () => restoring,
   capturer: capture.capturer,
+  ...(standalone && { soleEndpoint: () => soleEndpoint }),
 });
 server.listen(config.port, config.host, () => {
   const captureNote = capture.capturer.enabled
@@ -59,7 +61,8 @@ if (standalone) {
     process.exit(1);
   });
   restoring = false;
-  log().info(`Serving ${model.endpointName} at /v1/endpoints/${model.endpointName}/predict`);
+  soleEndpoint = model.endpointName;
+  log().info(`Serving ${model.endpointName} at /v1/endpoints/${model.endpointName}/predict and /invocations`);
 }
 
 if (config.stateFile) {

@@ -43,6 +43,11 @@ export type ServerDeps = {
   restoring: () => boolean;
   /** Captures predicted rows to the capture stream (absent: nothing is captured or counted). */
   capturer?: Capturer;
+  /**
+   * A standalone runtime's one endpoint, once loaded: it also answers SageMaker's container contract (`GET /ping`,
+   * `POST /invocations`), so the image can serve a SageMaker endpoint or transform job.
+   */
+  soleEndpoint?: () => string | undefined;
 };
 
 const PREDICT = /^\/v1\/endpoints\/([^/]+)\/predict$/;
@@ -168,6 +173,10 @@ async function servePredict(
   sendJsonText(response, 200, json);
 }
 
+/** The request's media type, lower case, without parameters ("text/csv; charset=utf-8" → "text/csv"). */
+const mediaType = (request: IncomingMessage) =>
+  (request.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
+
 type EndpointRoute = (
   request: IncomingMessage,
   response: ServerResponse,
@@ -179,8 +188,7 @@ type EndpointRoute = (
 const serveInvocations: EndpointRoute = async (request, response, deps, endpointName) => {
   if (request.method !== "POST") methodNotAllowed(["POST"]);
   authorizePredict(request, deps, endpointName);
-  const contentType = (request.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
-  if (contentType !== INVOCATIONS_CONTENT_TYPE)
+  if (mediaType(request) !== INVOCATIONS_CONTENT_TYPE)
     throw new RuntimeError(415, `Send CSV records with Content-Type: ${INVOCATIONS_CONTENT_TYPE}`);
   const options = invocationOptions(request.headers);
   const bytes = await readBodyBytes(request);
@@ -210,6 +218,30 @@ async function serveExplain(
   sendJson(response, 200, answer);
 }
 
+const isReady = (deps: ServerDeps) => deps.pool.healthy && !deps.restoring() && deps.registry.ready;
+
+/**
+ * SageMaker's container contract on the standalone runtime's one endpoint: `GET /ping` is 200 once the model serves
+ * (503 before), `POST /invocations` takes CSV (the CSV route, SageMaker's convention unless options are sent) or JSON
+ * (the predict route), by its content type.
+ */
+async function serveSageMakerContract(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDeps,
+  { path, endpointName }: { path: string; endpointName: string | undefined },
+) {
+  if (path === "/ping") {
+    if (request.method !== "GET") methodNotAllowed(["GET"]);
+    const ready = isReady(deps) && endpointName !== undefined;
+    return sendJson(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
+  }
+  if (request.method !== "POST") methodNotAllowed(["POST"]);
+  if (endpointName === undefined) throw new RuntimeError(503, "The model is still loading");
+  if (mediaType(request) === "application/json") return servePredict(request, response, deps, endpointName);
+  return serveInvocations(request, response, deps, endpointName);
+}
+
 function route(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {
   const plain = PLAIN_PREDICT.exec(request.url ?? "");
   return plain ? servePredict(request, response, deps, plain[1]!) : routeByPath(request, response, deps);
@@ -225,12 +257,14 @@ async function routeByPath(request: IncomingMessage, response: ServerResponse, d
   const explainMatch = EXPLAIN.exec(path);
   if (explainMatch) return serveExplain(request, response, deps, decodeSegment(explainMatch[1]!));
   if (path.startsWith("/v1/control/")) return control(request, response, path, deps);
+  if (deps.soleEndpoint && (path === "/invocations" || path === "/ping"))
+    return serveSageMakerContract(request, response, deps, { path, endpointName: deps.soleEndpoint() });
   if (method !== "GET") methodNotAllowed(["GET"]);
   switch (path) {
     case "/healthz":
       return sendJson(response, 200, { status: "ok" });
     case "/readyz": {
-      const ready = deps.pool.healthy && !deps.restoring() && deps.registry.ready;
+      const ready = isReady(deps);
       return sendJson(response, ready ? 200 : 503, {
         status: ready ? "ready" : "not ready",
         inferenceThreads: deps.pool.healthy,

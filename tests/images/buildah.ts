@@ -55,15 +55,15 @@ export async function buildImage(target: ImageTarget, baseImage: string): Promis
   return (performance.now() - started) / 1000;
 }
 
-type ImageConfig = { cmd: string[]; user: string; workingDir: string; sizeBytes: number };
+type ImageConfig = { entrypoint: string[]; cmd: string[]; user: string; workingDir: string; sizeBytes: number };
 
 export async function imageConfig(target: ImageTarget): Promise<ImageConfig> {
   const inspected = JSON.parse(await buildah(["inspect", "--type", "image", imageName(target)])) as {
-    OCIv1: { config: { Cmd?: string[]; User?: string; WorkingDir?: string } };
+    OCIv1: { config: { Entrypoint?: string[]; Cmd?: string[]; User?: string; WorkingDir?: string } };
   };
   const size = await buildah(["images", "--format", "{{.Size}}", imageName(target)]);
-  const { Cmd = [], User = "", WorkingDir = "" } = inspected.OCIv1.config;
-  return { cmd: Cmd, user: User, workingDir: WorkingDir, sizeBytes: parseSize(size) };
+  const { Entrypoint = [], Cmd = [], User = "", WorkingDir = "" } = inspected.OCIv1.config;
+  return { entrypoint: Entrypoint, cmd: Cmd, user: User, workingDir: WorkingDir, sizeBytes: parseSize(size) };
 }
 
 function parseSize(text: string): number {

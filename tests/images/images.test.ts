@@ -48,10 +48,11 @@ async function container(target: ImageTarget) {
   return name;
 }
 
-async function declaredCommand(target: ImageTarget) {
+/** What the image runs: its entrypoint and command, then any arguments the caller gives (as `docker run` does). */
+async function declaredCommand(target: ImageTarget, args: string[] = []) {
   const config = await imageConfig(target);
   expect(config.user).toBe("10001:10001");
-  return config.cmd;
+  return [...config.entrypoint, ...(args.length > 0 ? args : config.cmd)];
 }
 
 beforeAll(async () => {
@@ -173,7 +174,8 @@ describe("the container images", () => {
       await chmod(mounted, 0o755);
       await chmod(path.join(mounted, "model.onnx"), 0o644);
       const port = await freePort();
-      const runtime = startInContainer(await container("runtime"), await declaredCommand("runtime"), {
+      // Started as SageMaker starts a serving container: `<image> serve`.
+      const runtime = startInContainer(await container("runtime"), await declaredCommand("runtime", ["serve"]), {
         env: {
           PORT: String(port),
           MODELPORT_MODEL_PATH: "/models",
@@ -195,6 +197,16 @@ describe("the container images", () => {
         const metrics = await (await fetch(`${base}/metrics`)).text();
         expect(metrics).toContain('modelport_runtime_requests_total{endpoint="eta",variant="eta-v3",status="200"} 1');
         expect((await fetch(`${base}/v1/control/endpoints/eta`, { method: "PUT", body: "{}" })).status).toBe(404);
+        // SageMaker's container contract: /ping, and CSV records in signature order to /invocations.
+        expect((await fetch(`${base}/ping`)).status).toBe(200);
+        const csv = await fetch(`${base}/invocations`, {
+          method: "POST",
+          headers: { "content-type": "text/csv" },
+          body: `${rowOf(model.test, 0).join(",")}\n${rowOf(model.test, 1).join(",")}\n`,
+        });
+        expect(csv.status, runtime.output()).toBe(200);
+        const answered = (await csv.text()).trimEnd().split("\n").map(Number);
+        [0, 1].forEach((i) => expect(Math.abs(answered[i]! - model.predict(rowOf(model.test, i)))).toBeLessThan(1e-4));
       } finally {
         await runtime.stop();
       }

@@ -71,6 +71,38 @@ async function expectPrediction(baseUrl: string) {
   expect(Math.abs(minutes - model.predict(rowOf(model.test, 0)))).toBeLessThan(1e-4);
 }
 
+/**
+ * SageMaker's container contract (what a SageMaker endpoint or transform job calls): `GET /ping`, and
+ * `POST /invocations` with CSV records in signature order (answered one output line each) or with JSON.
+ */
+async function expectSageMakerContract(baseUrl: string) {
+  expect((await fetch(`${baseUrl}/ping`)).status).toBe(200);
+  const rows = [0, 1, 2];
+  const csv = await fetch(`${baseUrl}/invocations`, {
+    method: "POST",
+    headers: { "content-type": "text/csv" },
+    body: rows.map((i) => `${rowOf(model.test, i).join(",")}\n`).join(""),
+  });
+  expect(csv.status).toBe(200);
+  expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+  const minutes = (await csv.text()).trimEnd().split("\n").map(Number);
+  expect(minutes).toHaveLength(rows.length);
+  rows.forEach((i) => expect(Math.abs(minutes[i]! - model.predict(rowOf(model.test, i)))).toBeLessThan(1e-4));
+  const json = await postJson(`${baseUrl}/invocations`, { row: rowObject(model.test, 0) });
+  expect(json.status).toBe(200);
+  expect((json.body.predictions as Array<{ delivery_minutes: number }>)[0]!.delivery_minutes).toBeCloseTo(
+    minutes[0]!,
+    6,
+  );
+  const other = await fetch(`${baseUrl}/invocations`, {
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: "1",
+  });
+  expect(other.status).toBe(415);
+  expect((await fetch(`${baseUrl}/invocations`)).status).toBe(405);
+}
+
 /** Runs the runtime until it exits by itself (a refused setting), returning its exit code and output. */
 async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
@@ -103,6 +135,7 @@ describe("the standalone runtime", () => {
       });
       expect(control.status).toBe(404);
       expect(await control.text()).toMatch(/no control API/);
+      await expectSageMakerContract(runtime.baseUrl);
     } finally {
       await runtime.stop();
     }
@@ -123,6 +156,13 @@ describe("the standalone runtime", () => {
       // Alive (the kubelet keeps it) but not ready (no traffic) while the model is still downloading.
       expect((await fetch(`${runtime.baseUrl}/healthz`)).status).toBe(200);
       expect((await fetch(`${runtime.baseUrl}/readyz`)).status).toBe(503);
+      expect((await fetch(`${runtime.baseUrl}/ping`)).status).toBe(503);
+      const early = await fetch(`${runtime.baseUrl}/invocations`, {
+        method: "POST",
+        headers: { "content-type": "text/csv" },
+        body: `${rowOf(model.test, 0).join(",")}\n`,
+      });
+      expect(early.status).toBe(503);
       release();
       await expectPrediction(runtime.baseUrl);
     } finally {
