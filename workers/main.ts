@@ -5,6 +5,7 @@ import { closeQueues, queueFor, requestIdOfJob, scheduleJob } from "@/server/job
 import { deployJob } from "@/server/jobs/deploy";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
+import { enqueueActiveBatchJobs } from "@/server/services/batch/batch-jobs";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { RedisConnection } from "bullmq";
@@ -82,15 +83,20 @@ for (const worker of workers) {
   );
 }
 
-/** Schedules the repeatable jobs and re-queues unfinished deployments: at start and whenever Redis comes back. */
+/**
+ * Schedules the repeatable jobs and re-queues unfinished deployments and batch jobs whose queue entries are gone: at
+ * start and whenever Redis comes back.
+ */
 async function restoreJobs() {
   for (const job of JOBS) if (job.schedule) await scheduleJob(job);
-  return enqueueUnfinishedDeployments(context.db);
+  const deployments = await enqueueUnfinishedDeployments(context.db);
+  const batchJobs = await enqueueActiveBatchJobs(context.db);
+  return { deployments, batchJobs };
 }
 const requeued = await restoreJobs();
 restoreOnReconnect(await queueFor(deployJob.queue).client, restoreJobs);
 log().info(
-  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued} unfinished deployment(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
+  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued.deployments} unfinished deployment(s) and ${requeued.batchJobs} batch job(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
 );
 
 async function shutdown() {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJob, enqueue } from "@/server/jobs/define-job";
+import { defineJob, enqueue, queueFor } from "@/server/jobs/define-job";
 
 export const batchInferencePayload = z.object({ jobId: z.string().min(1) });
 
@@ -21,3 +21,20 @@ export const batchInferenceJob = defineJob({
 });
 
 export const enqueueBatchJob = (jobId: string) => enqueue(batchInferenceJob, { jobId });
+
+/** The batch jobs with an entry in the queue that has not ended (waiting, running, delayed for a retry). */
+export async function batchJobsQueued(): Promise<Set<string>> {
+  const entries = await queueFor(batchInferenceJob.queue).getJobs([
+    "waiting",
+    "active",
+    "delayed",
+    "prioritized",
+    "paused",
+  ]);
+  return new Set(
+    entries.flatMap((entry) => {
+      const payload = batchInferencePayload.safeParse(entry?.data);
+      return payload.success ? [payload.data.jobId] : [];
+    }),
+  );
+}

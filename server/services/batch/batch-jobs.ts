@@ -1,10 +1,16 @@
 import type { z } from "zod";
-import { createBatchJobInput, RESUMABLE_BATCH_STATUSES, type CreateBatchJobInput } from "@/contracts/batch-jobs";
+import {
+  ACTIVE_BATCH_STATUSES,
+  createBatchJobInput,
+  RESUMABLE_BATCH_STATUSES,
+  type CreateBatchJobInput,
+} from "@/contracts/batch-jobs";
 import { signatureSchema } from "@/contracts/signature";
 import { errorMessage } from "@/lib/error-message";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError, conflict, notFound } from "@/server/errors";
-import { enqueueBatchJob } from "@/server/jobs/batch-inference";
+import { batchJobsQueued, enqueueBatchJob } from "@/server/jobs/batch-inference";
+import type { Db } from "@/server/db/client";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { BatchInputError, planColumns } from "@/server/services/batch/batch-columns";
 import { datasetFolder } from "@/server/services/batch/datasets";
@@ -252,4 +258,22 @@ export async function listBatchJobs(
   });
   const page = jobs.slice(0, input.limit);
   return { items: await views(ctx, page), nextCursor: jobs.length > input.limit ? page.at(-1)!.id : null };
+}
+
+/**
+ * Queues again every batch job the database says is queued, running or cancelling but the queue has no entry for: a
+ * Redis that kept nothing on disk, or a crash between the commit and the enqueue. Called when a worker starts and
+ * whenever Redis comes back; a job whose entry is still there is left alone (its row lease would make a second run
+ * wait anyway).
+ */
+export async function enqueueActiveBatchJobs(db: Db): Promise<number> {
+  const active = await db.batchJob.findMany({
+    where: { status: { in: [...ACTIVE_BATCH_STATUSES] } },
+    select: { id: true },
+  });
+  if (active.length === 0) return 0;
+  const queued = await batchJobsQueued();
+  const lost = active.filter((job) => !queued.has(job.id));
+  for (const job of lost) await enqueueBatchJob(job.id);
+  return lost.length;
 }

@@ -5,6 +5,9 @@ import { db } from "@/server/db/client";
 import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { createApiToken } from "@/server/services/admin/api-tokens";
 import { runBatchJob } from "@/server/services/batch/run-batch-job";
+import { enqueueActiveBatchJobs } from "@/server/services/batch/batch-jobs";
+import { queueFor } from "@/server/jobs/define-job";
+import { batchInferenceJob } from "@/server/jobs/batch-inference";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 import { until } from "@/tests/integration/support/until";
@@ -452,6 +455,32 @@ describe("two workers", () => {
       await expectExactOutput(jobId, rows);
     },
   );
+});
+
+describe("the queue losing a job's entry", () => {
+  it("queues again the active jobs the queue has no entry for, once, and leaves the others alone", async () => {
+    const queue = queueFor(batchInferenceJob.queue);
+    const entriesOf = async (jobId: string) =>
+      (await queue.getJobs(["waiting", "active", "delayed"])).filter((entry) => entry?.data.jobId === jobId);
+    const lost = await givenJob(10);
+    const kept = await givenJob(10);
+    expect(await entriesOf(lost)).toHaveLength(1);
+    // Redis restarted without its data, for this job's entry only.
+    for (const entry of await entriesOf(lost)) await entry.remove();
+
+    expect(await enqueueActiveBatchJobs(db())).toBeGreaterThanOrEqual(1);
+    expect(await entriesOf(lost)).toHaveLength(1);
+    expect(await entriesOf(kept)).toHaveLength(1);
+    await enqueueActiveBatchJobs(db());
+    expect(await entriesOf(lost)).toHaveLength(1);
+
+    // The entry runs the job to its end; ended jobs are never queued again.
+    expect(await runBatchJob(batchRuntime(stack, "requeued"), lost)).toBe("SUCCEEDED");
+    for (const entry of await entriesOf(lost)) await entry.remove();
+    await enqueueActiveBatchJobs(db());
+    expect(await entriesOf(lost)).toHaveLength(0);
+    await expectExactOutput(lost, 10);
+  });
 });
 
 describe("the runtime unreachable", () => {
