@@ -96,6 +96,13 @@ export const routingConfigSchema = z.object({
 });
 
 /** The full desired state of one endpoint (PUT is idempotent: the same body twice changes nothing). */
+/**
+ * Scale to zero: after `idleSeconds` without a request the endpoint's models are unloaded (it costs nothing while it
+ * sleeps); the next request wakes it, and every request answers 503 with Retry-After until it serves again.
+ */
+export const scaleToZeroSchema = z.object({ idleSeconds: z.number().int().min(1).max(7 * 24 * 3600) });
+export type ScaleToZero = z.infer<typeof scaleToZeroSchema>;
+
 export const endpointConfigSchema = z
   .object({
     variants: z.array(variantConfigSchema).min(1).max(16),
@@ -107,6 +114,7 @@ export const endpointConfigSchema = z
     predictKeySha256: predictKeySha256Schema.optional(),
     capture: captureConfigSchema.default(DEFAULT_CAPTURE),
     routing: routingConfigSchema.optional(),
+    scaleToZero: scaleToZeroSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
@@ -150,6 +158,9 @@ export type FaultInjection = z.infer<typeof faultInjectionSchema>;
 
 export { sumsTo100 };
 
+/** A scale-to-zero endpoint's models: loaded, unloaded after its idle time, or loading again for a request. */
+export type SleepState = "awake" | "asleep" | "waking";
+
 export type EndpointView = {
   endpointName: string;
   status: "healthy" | "updating";
@@ -160,6 +171,8 @@ export type EndpointView = {
   capture?: CaptureConfig;
   /** The routing salt in force; absent when sticky routing is unsalted (and from older runtimes). */
   routing?: RoutingConfig;
+  /** With scale to zero: whether its models are loaded now, and after how long idle they are unloaded. */
+  sleep?: { state: SleepState; idleSeconds: number };
   variants: Array<{
     variantName: string;
     modelName?: string;

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { BoundHistogram } from "@/runtime/bound-histogram";
 import { FeatureHistogramFamily } from "@/runtime/feature-histograms";
 import { CaptureCounts } from "@/runtime/capture/capture-counts";
@@ -227,6 +227,19 @@ function createInstruments(deferred: Deferred) {
       name: "modelport_runtime_explained_rows_total",
       help: "Rows explained (feature attributions computed) by endpoint and variant",
       labelNames: labels,
+      registers: [registry],
+    }),
+    asleep: new Gauge({
+      name: "modelport_runtime_endpoint_asleep",
+      help: "1 while a scale-to-zero endpoint's models are unloaded (it costs nothing), 0 while they serve",
+      labelNames: ["endpoint"],
+      registers: [registry],
+    }),
+    wakeSeconds: new Histogram({
+      name: "modelport_runtime_endpoint_wake_seconds",
+      help: "How long a scale-to-zero endpoint took to load its models again for a request",
+      labelNames: ["endpoint"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
     loadedModels: new Gauge({

@@ -101,6 +101,8 @@ export function sendError(response: ServerResponse, error: unknown) {
   if (error instanceof RuntimeError) {
     // An over-large body may still be arriving: the connection is not reused after it.
     if (error.status === 413) response.setHeader("connection", "close");
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") response.setHeader("retry-after", String(retryAfter));
     sendJson(response, error.status, { error: error.message, code: errorCode(error.status), ...error.details });
     return;
   }

@@ -5,9 +5,13 @@ import {
   type EndpointView,
   type FaultInjection,
   type RoutingConfig,
+  type ScaleToZero,
+  type SleepState,
   sumsTo100,
 } from "@/contracts/runtime-control";
-import { badRequest, notFound } from "@/runtime/errors";
+import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
+import { log } from "@/runtime/logger";
+import { errorMessage } from "@/lib/error-message";
 import { recordInstances, type RuntimeMetrics } from "@/runtime/metrics";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
 import { loadVariant, unloadVariant, type Variant } from "@/runtime/serving/variant";
@@ -29,7 +33,14 @@ export type Endpoint = {
   predictKeyDigest?: Buffer;
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
   updating: boolean;
+  scaleToZero?: ScaleToZero;
+  /** Awake unless scaled to zero; when the last request arrived (ms), and how long the last wake took. */
+  sleep: { state: SleepState; lastRequestAt: number; lastWakeMs?: number };
 };
+
+/** How often idle endpoints are looked for, and the Retry-After given before any wake has been timed. */
+const IDLE_SWEEP_MS = 1_000;
+const FIRST_WAKE_ESTIMATE_MS = 2_000;
 
 const sameModel = (a: Variant, b: EndpointConfig["variants"][number]) =>
   a.config.sha256 === b.sha256 && a.config.modelPath === b.modelPath;
@@ -46,19 +57,41 @@ export class EndpointRegistry {
     private readonly pool: WorkerPool,
     private readonly metrics: RuntimeMetrics,
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    setInterval(() => this.sleepIdle(Date.now()), IDLE_SWEEP_MS).unref();
+  }
 
   get(name: string): Endpoint | undefined {
     return this.endpoints.get(name);
+  }
+
+  /**
+   * The endpoint, ready to serve a request now: a request to an endpoint scaled to zero wakes it and is answered 503
+   * with Retry-After (never 404) until its models are loaded. Synchronous, so nothing can put the endpoint to sleep
+   * between this check and the request reaching its variant's batcher.
+   */
+  serving(name: string): Endpoint | undefined {
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint || endpoint.sleep.state === "awake") {
+      if (endpoint) endpoint.sleep.lastRequestAt = Date.now();
+      return endpoint;
+    }
+    if (endpoint.sleep.state === "asleep") void this.wake(name);
+    const seconds = Math.max(1, Math.ceil((endpoint.sleep.lastWakeMs ?? FIRST_WAKE_ESTIMATE_MS) / 1000));
+    throw new RuntimeError(
+      503,
+      `Endpoint "${name}" was scaled to zero and is waking up: retry in ${seconds} s`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   list(): EndpointView[] {
     return [...this.endpoints.values()].map(view);
   }
 
-  /** Every configured variant is loaded and ready. */
+  /** Every configured variant is loaded and ready (an endpoint scaled to zero counts: it wakes on its next request). */
   get ready(): boolean {
-    return [...this.endpoints.values()].every((e) => e.variants.every((v) => v.ready));
+    return [...this.endpoints.values()].every((e) => e.sleep.state !== "awake" || e.variants.every((v) => v.ready));
   }
 
   /** The desired state of every endpoint, for persisting and restoring. */
@@ -72,6 +105,7 @@ export class EndpointRegistry {
           capture: e.capture,
           ...(e.routing && { routing: e.routing }),
           ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
+          ...(e.scaleToZero && { scaleToZero: e.scaleToZero }),
         },
       ]),
     );
@@ -103,7 +137,7 @@ export class EndpointRegistry {
       try {
         for (const desired of config.variants) {
           const existing = current?.variants.find((v) => v.config.variantName === desired.variantName);
-          if (existing && sameModel(existing, desired)) retained.set(desired.variantName, existing);
+          if (existing?.ready && sameModel(existing, desired)) retained.set(desired.variantName, existing);
         }
         const toLoad = config.variants.filter((v) => !retained.has(v.variantName));
         const results = await Promise.allSettled(
@@ -134,6 +168,8 @@ export class EndpointRegistry {
         updating: false,
         ...(config.routing && { routing: config.routing }),
         ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
+        ...(config.scaleToZero && { scaleToZero: config.scaleToZero }),
+        sleep: { state: "awake", lastRequestAt: Date.now(), lastWakeMs: current?.sleep.lastWakeMs },
       };
       this.endpoints.set(name, endpoint);
       const removed = current?.variants.filter((v) => !variants.includes(v)) ?? [];
@@ -196,6 +232,63 @@ export class EndpointRegistry {
     });
   }
 
+  /** Unloads the models of every scale-to-zero endpoint idle for its idle time; it keeps its configuration. */
+  private sleepIdle(now: number) {
+    for (const endpoint of this.endpoints.values()) {
+      const idleMs = (endpoint.scaleToZero?.idleSeconds ?? Infinity) * 1000;
+      if (endpoint.sleep.state === "awake" && !endpoint.updating && now - endpoint.sleep.lastRequestAt >= idleMs)
+        void this.putToSleep(endpoint.name, idleMs);
+    }
+  }
+
+  private putToSleep(name: string, idleMs: number): Promise<void> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint || endpoint.sleep.state !== "awake" || Date.now() - endpoint.sleep.lastRequestAt < idleMs) return;
+      // Asleep before unloading: a request from now on wakes it; those already in a batcher finish first.
+      endpoint.sleep.state = "asleep";
+      await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
+      this.metrics.asleep.set({ endpoint: name }, 1);
+      log().info(`Endpoint ${name} scaled to zero after ${idleMs / 1000} s without a request`);
+      this.changed();
+    });
+  }
+
+  /** Loads a sleeping endpoint's models again; if that fails it stays asleep and the next request tries again. */
+  private wake(name: string): Promise<void> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint || endpoint.sleep.state !== "asleep") return;
+      endpoint.sleep.state = "waking";
+      const started = performance.now();
+      const loaded = await Promise.allSettled(
+        endpoint.variants.map((v) =>
+          loadVariant(name, v.config, endpoint.batching, { pool: this.pool, metrics: this.metrics }),
+        ),
+      );
+      const variants = loaded.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+      const failure = loaded.find((result) => result.status === "rejected");
+      if (failure) {
+        await Promise.all(variants.map((v) => unloadVariant(v, this.pool)));
+        endpoint.sleep.state = "asleep";
+        log().error(`Endpoint ${name} could not wake: ${errorMessage(failure.reason)}`);
+        return;
+      }
+      for (const [i, variant] of variants.entries()) variant.fault = endpoint.variants[i]!.fault;
+      Object.assign(endpoint, {
+        variants,
+        live: variants.filter((v) => !v.config.shadow),
+        shadows: variants.filter((v) => v.config.shadow),
+      });
+      const wakeMs = performance.now() - started;
+      endpoint.sleep = { state: "awake", lastRequestAt: Date.now(), lastWakeMs: wakeMs };
+      this.metrics.asleep.set({ endpoint: name }, 0);
+      this.metrics.wakeSeconds.observe({ endpoint: name }, wakeMs / 1000);
+      log().info(`Endpoint ${name} woke in ${Math.round(wakeMs)} ms`);
+      this.changed();
+    });
+  }
+
   private startShadowAtZero(endpoint: string, shadow: Variant) {
     const variant = shadow.config.variantName;
     this.metrics.forShadow(endpoint, variant);
@@ -242,6 +335,9 @@ function view(endpoint: Endpoint): EndpointView {
     predictKeyRequired: endpoint.predictKeyDigest !== undefined,
     capture: endpoint.capture,
     ...(endpoint.routing && { routing: endpoint.routing }),
+    ...(endpoint.scaleToZero && {
+      sleep: { state: endpoint.sleep.state, idleSeconds: endpoint.scaleToZero.idleSeconds },
+    }),
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,

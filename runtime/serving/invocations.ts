@@ -50,11 +50,11 @@ function checkColumns(options: InvocationOptions, inputCount: number): number[] 
  * shadows or added to the drift histograms.
  */
 export async function invoke(
-  registry: Pick<EndpointRegistry, "get">,
+  registry: Pick<EndpointRegistry, "serving">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; bytes: Uint8Array; options: InvocationOptions },
 ): Promise<InvocationAnswer> {
-  const endpoint = registry.get(request.endpointName);
+  const endpoint = registry.serving(request.endpointName);
   if (!endpoint) {
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);

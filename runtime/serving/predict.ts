@@ -120,7 +120,7 @@ export function chooseVariant(
  * with other requests, and records the request's metrics. The endpoint's shadows get the answered rows afterwards.
  */
 export async function predict(
-  registry: Pick<EndpointRegistry, "get">,
+  registry: Pick<EndpointRegistry, "serving">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string },
   capturer?: Capturer,
@@ -128,7 +128,7 @@ export async function predict(
 ): Promise<string | Buffer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
-  const endpoint = registry.get(request.endpointName);
+  const endpoint = registry.serving(request.endpointName);
   if (!endpoint) {
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);

@@ -58,7 +58,9 @@ export function toRuntimeEndpoint(
 
 export function toEndpointState(endpointName: string, view: EndpointView | undefined): EndpointState {
   if (!view) return { endpointName, status: "absent", variants: [] };
-  const allReady = view.variants.every((v) => v.ready);
+  // Scaled to zero, an endpoint is healthy with no replica: its next request loads its models again.
+  const asleep = view.sleep !== undefined && view.sleep.state !== "awake";
+  const allReady = asleep || view.variants.every((v) => v.ready);
   return {
     endpointName,
     status: view.status === "updating" ? "updating" : allReady ? "healthy" : "creating",

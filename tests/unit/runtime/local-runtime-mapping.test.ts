@@ -63,6 +63,15 @@ describe("LocalRuntimeTarget mapping", () => {
       variants: [{ variantName: "a", weight: 100, ready: true, replicas: 1 }],
     });
     expect(toEndpointState("fraud", { ...view, status: "updating" }).status).toBe("updating");
+    // Scaled to zero: healthy with no replica (its next request loads the model again); waking: the same.
+    const unloaded = view.variants.map((v) => ({ ...v, ready: false }));
+    for (const state of ["asleep", "waking"] as const)
+      expect(toEndpointState("fraud", { ...view, variants: unloaded, sleep: { state, idleSeconds: 60 } })).toEqual({
+        endpointName: "fraud",
+        status: "healthy",
+        variants: [{ variantName: "a", weight: 100, ready: false, replicas: 0 }],
+      });
+    expect(toEndpointState("fraud", { ...view, variants: unloaded }).status).toBe("creating");
   });
 
   it("reads its configuration from the runtime's own variables", () => {
