@@ -100,7 +100,13 @@ export const routingConfigSchema = z.object({
  * Scale to zero: after `idleSeconds` without a request the endpoint's models are unloaded (it costs nothing while it
  * sleeps); the next request wakes it, and every request answers 503 with Retry-After until it serves again.
  */
-export const scaleToZeroSchema = z.object({ idleSeconds: z.number().int().min(1).max(7 * 24 * 3600) });
+export const scaleToZeroSchema = z.object({
+  idleSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600),
+});
 export type ScaleToZero = z.infer<typeof scaleToZeroSchema>;
 
 export const endpointConfigSchema = z

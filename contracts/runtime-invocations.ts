@@ -33,10 +33,48 @@ export const INVOCATION_ANSWER_HEADERS = {
 export const MAX_FAILED_SAMPLES = 10;
 export const MAX_SAMPLE_MESSAGE = 300;
 
+/** At most this many columns in a record (a dataset's header is at most 1 MiB). */
+export const MAX_CSV_COLUMNS = 1_000_000;
+
+/**
+ * A list of 0-based column indexes, runs written as ranges ("0,3-40,2"), so a wide model's inputs fit in a header.
+ * Ranges ascend; each index is below MAX_CSV_COLUMNS.
+ */
 const columnList = z
   .string()
-  .regex(/^\d{1,4}(,\d{1,4}){0,999}$/, "a comma-separated list of column indexes (0-based)")
-  .transform((text) => text.split(",").map(Number));
+  .regex(/^\d{1,7}(-\d{1,7})?(,\d{1,7}(-\d{1,7})?)*$/, "a comma-separated list of column indexes (0-based) or ranges")
+  .transform((text, ctx) => {
+    const columns: number[] = [];
+    for (const item of text.split(",")) {
+      const [from, to = from] = item.split("-").map(Number) as [number, number?];
+      if (to < from || to >= MAX_CSV_COLUMNS) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${item}" is not an ascending range of columns below ${MAX_CSV_COLUMNS}`,
+        });
+        return z.NEVER;
+      }
+      for (let column = from; column <= to; column++) columns.push(column);
+      if (columns.length > MAX_CSV_COLUMNS) {
+        ctx.addIssue({ code: "custom", message: `more than ${MAX_CSV_COLUMNS} columns` });
+        return z.NEVER;
+      }
+    }
+    return columns;
+  });
+
+/** Columns as a header writes them: runs of three or more consecutive columns as ranges. */
+export function columnListText(columns: readonly number[]): string {
+  const items: string[] = [];
+  for (let i = 0; i < columns.length;) {
+    let end = i;
+    while (end + 1 < columns.length && columns[end + 1] === columns[end]! + 1) end++;
+    if (end - i >= 2) items.push(`${columns[i]}-${columns[end]}`);
+    else for (let k = i; k <= end; k++) items.push(String(columns[k]));
+    i = end + 1;
+  }
+  return items.join(",");
+}
 
 export const invocationOptionsSchema = z.object({
   inputColumns: columnList.optional(),
@@ -56,19 +94,32 @@ export type FailedSample = z.infer<typeof failedSampleSchema>;
 /** The request headers that carry `options`. */
 export function invocationHeaders(options: InvocationOptions): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (options.inputColumns) headers[INVOCATION_HEADERS.inputColumns] = options.inputColumns.join(",");
-  if (options.echoColumns) headers[INVOCATION_HEADERS.echoColumns] = options.echoColumns.join(",");
+  if (options.inputColumns) headers[INVOCATION_HEADERS.inputColumns] = columnListText(options.inputColumns);
+  if (options.echoColumns) headers[INVOCATION_HEADERS.echoColumns] = columnListText(options.echoColumns);
   if (options.firstRow !== undefined) headers[INVOCATION_HEADERS.firstRow] = String(options.firstRow);
   if (options.rowErrors) headers[INVOCATION_HEADERS.rowErrors] = options.rowErrors;
   return headers;
 }
 
-/** The failed samples as an answer header's value: JSON with every character outside printable ASCII escaped. */
+/** The most bytes the failed samples' header takes (HTTP clients refuse headers past 16 KiB in all). */
+export const MAX_SAMPLES_HEADER_BYTES = 4096;
+
+/**
+ * The failed samples as an answer header's value: JSON with every character outside printable ASCII escaped, as
+ * many samples as fit in MAX_SAMPLES_HEADER_BYTES.
+ */
 export function encodeFailedSamples(samples: readonly FailedSample[]): string {
-  return JSON.stringify(samples).replace(
-    /[^\x20-\x7e]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  const escape = (text: string) =>
+    text.replace(/[^\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const kept: string[] = [];
+  let size = 2;
+  for (const sample of samples) {
+    const encoded = escape(JSON.stringify(sample));
+    if (size + encoded.length + 1 > MAX_SAMPLES_HEADER_BYTES) break;
+    kept.push(encoded);
+    size += encoded.length + 1;
+  }
+  return `[${kept.join(",")}]`;
 }
 
 /** The failed samples an answer describes; a missing or malformed header reads as none. */

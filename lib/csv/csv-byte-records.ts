@@ -47,9 +47,10 @@ export class CsvByteRecords {
   private offset: number;
   private atStart: boolean;
 
-  constructor(startOffset = 0) {
+  /** `dropByteOrderMark`: a UTF-8 byte order mark opening the input is not data (a file's start; not a fragment's). */
+  constructor(startOffset = 0, dropByteOrderMark = startOffset === 0) {
     this.offset = startOffset;
-    this.atStart = startOffset === 0;
+    this.atStart = dropByteOrderMark;
   }
 
   /** The records this chunk completes. */

@@ -12,6 +12,7 @@ export type CsvRecordBatch = { bytes: Uint8Array; rows: number; endOffset: numbe
  */
 export class CsvRecordBatches {
   private pieces: Uint8Array[] = [];
+  private piecesBytes = 0;
   private rows = 0;
   private at = FIELD_START;
   /** Bytes of the current record so far, and whether the last of them was a CR. */
@@ -19,9 +20,11 @@ export class CsvRecordBatches {
   private lastWasCr = false;
   private offset: number;
 
+  /** A batch closes at `batchSize` records, or earlier once it holds `maxBytes` (whole records: a longer one alone). */
   constructor(
     private readonly batchSize: number,
     startOffset: number,
+    private readonly maxBytes = Infinity,
   ) {
     this.offset = startOffset;
   }
@@ -35,14 +38,17 @@ export class CsvRecordBatches {
       this.lineBytes = 0;
       this.lastWasCr = false;
       if (content === 0) return;
-      if (++this.rows < this.batchSize) return;
+      if (++this.rows < this.batchSize && this.piecesBytes + lf + 1 - from < this.maxBytes) return;
       batches.push(this.cut(chunk.subarray(from, lf + 1)));
       from = lf + 1;
     };
     if (this.at !== QUOTED && this.at !== QUOTE_IN_QUOTED && chunk.indexOf(QUOTE) === -1)
       this.scanUnquoted(chunk, onLineEnd);
     else this.scanBytes(chunk, onLineEnd);
-    if (from < chunk.length) this.pieces.push(chunk.subarray(from));
+    if (from < chunk.length) {
+      this.pieces.push(chunk.subarray(from));
+      this.piecesBytes += chunk.length - from;
+    }
     this.offset += chunk.length - from;
     return batches;
   }
@@ -88,8 +94,7 @@ export class CsvRecordBatches {
   private cut(tail: Uint8Array): CsvRecordBatch {
     let bytes = tail;
     if (this.pieces.length > 0) {
-      const size = this.pieces.reduce((sum, piece) => sum + piece.length, tail.length);
-      bytes = new Uint8Array(size);
+      bytes = new Uint8Array(this.piecesBytes + tail.length);
       let at = 0;
       for (const piece of [...this.pieces, tail]) {
         bytes.set(piece, at);
@@ -99,6 +104,7 @@ export class CsvRecordBatches {
     this.offset += tail.length;
     const batch = { bytes, rows: this.rows, endOffset: this.offset };
     this.pieces = [];
+    this.piecesBytes = 0;
     this.rows = 0;
     return batch;
   }

@@ -4,10 +4,14 @@ import { typedCell } from "@/lib/csv/typed-cell";
 import type { WireBatch, WireFeeds } from "@/runtime/inference/tensors";
 import { badRequest } from "@/runtime/errors";
 
-/** The records of a CSV body (no header); a malformed body is the caller's mistake. */
-export function csvBodyRecords(bytes: Uint8Array): string[][] {
+/**
+ * The records of a CSV body (no header); a malformed body is the caller's mistake. A byte order mark opening the
+ * body is dropped only for a whole file (`dropByteOrderMark`), never for a fragment of one, whose records it would
+ * change.
+ */
+export function csvBodyRecords(bytes: Uint8Array, dropByteOrderMark = true): string[][] {
   try {
-    const reader = new CsvByteRecords();
+    const reader = new CsvByteRecords(0, dropByteOrderMark);
     const records = reader.push(bytes);
     records.push(...reader.end());
     return records.map((record) => record.fields);
@@ -24,9 +28,10 @@ export function csvBodyRecords(bytes: Uint8Array): string[][] {
 function plainNumber(cell: string): number | undefined {
   const value = Number(cell);
   if (!Number.isFinite(value)) return undefined;
-  if (value === 0 && cell.trim() === "") return undefined;
-  const second = cell.charCodeAt(1) | 0x20;
-  if (cell.charCodeAt(0) === 0x30 && (second === 0x78 || second === 0x6f || second === 0x62)) return undefined;
+  const head = cell.charCodeAt(0) === 0x30 ? cell : cell.trimStart();
+  if (head === "") return undefined;
+  const second = head.charCodeAt(1) | 0x20;
+  if (head.charCodeAt(0) === 0x30 && (second === 0x78 || second === 0x6f || second === 0x62)) return undefined;
   return value;
 }
 
@@ -116,7 +121,7 @@ export function outputCells(outputs: WireFeeds, specs: readonly TensorSpec[], ro
       throw new Error(`Output "${spec.name}" has ${data.length} values for ${rowCount} rows`);
     const cells = new Array<string>(rowCount);
     for (let row = 0; row < rowCount; row++) {
-      if (width === 1) cells[row] = csvField(String(plain(data[row]!)));
+      if (width === 1) cells[row] = scalarCell(plain(data[row]!));
       else {
         const values = Array.from({ length: width }, (_, k) => plain(data[row * width + k]!));
         cells[row] = csvField(JSON.stringify(values));
@@ -127,3 +132,17 @@ export function outputCells(outputs: WireFeeds, specs: readonly TensorSpec[], ro
 }
 
 const plain = (value: number | bigint | string) => (typeof value === "bigint" ? Number(value) : value);
+
+/** A scalar output's cell; a model's NaN or infinity is written empty, as JSON writes it null in a wider output. */
+const scalarCell = (value: number | string) =>
+  typeof value === "number" && !Number.isFinite(value) ? "" : csvField(String(value));
+
+/** Rows [from, to) of a batch: its own copy of each input's column. */
+export function sliceBatch(batch: WireBatch, from: number, to: number): WireBatch {
+  if (from === 0 && to === batch.rowCount) return batch;
+  const columns = batch.numbers.length / Math.max(batch.rowCount, 1);
+  const numbers = new Float64Array(columns * (to - from));
+  for (let c = 0; c < columns; c++)
+    numbers.set(batch.numbers.subarray(c * batch.rowCount + from, c * batch.rowCount + to), c * (to - from));
+  return { rowCount: to - from, layout: batch.layout, numbers, strings: batch.strings.map((s) => s.slice(from, to)) };
+}

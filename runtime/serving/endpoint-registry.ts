@@ -76,13 +76,12 @@ export class EndpointRegistry {
       if (endpoint) endpoint.sleep.lastRequestAt = Date.now();
       return endpoint;
     }
-    if (endpoint.sleep.state === "asleep") void this.wake(name);
+    if (endpoint.sleep.state === "asleep")
+      this.wake(name).catch((error: unknown) => log().error(`Endpoint ${name} could not wake: ${errorMessage(error)}`));
     const seconds = Math.max(1, Math.ceil((endpoint.sleep.lastWakeMs ?? FIRST_WAKE_ESTIMATE_MS) / 1000));
-    throw new RuntimeError(
-      503,
-      `Endpoint "${name}" was scaled to zero and is waking up: retry in ${seconds} s`,
-      { retryAfterSeconds: seconds },
-    );
+    throw new RuntimeError(503, `Endpoint "${name}" was scaled to zero and is waking up: retry in ${seconds} s`, {
+      retryAfterSeconds: seconds,
+    });
   }
 
   list(): EndpointView[] {
@@ -172,7 +171,10 @@ export class EndpointRegistry {
         sleep: { state: "awake", lastRequestAt: Date.now(), lastWakeMs: current?.sleep.lastWakeMs },
       };
       this.endpoints.set(name, endpoint);
-      const removed = current?.variants.filter((v) => !variants.includes(v)) ?? [];
+      if (current?.scaleToZero) this.metrics.asleep.set({ endpoint: name }, 0);
+      // A sleeping endpoint's variants are unloaded already, and a variant loaded again under the same model key
+      // must not lose its sessions to the unload of its sleeping predecessor.
+      const removed = current?.variants.filter((v) => v.ready && !variants.includes(v)) ?? [];
       await Promise.all(removed.map((v) => unloadVariant(v, this.pool)));
       this.changed();
       return view(endpoint);
@@ -227,7 +229,8 @@ export class EndpointRegistry {
       const endpoint = this.endpoints.get(name);
       if (!endpoint) throw notFound(`No endpoint named "${name}"`);
       this.endpoints.delete(name);
-      await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
+      this.metrics.asleep.remove({ endpoint: name });
+      await Promise.all(endpoint.variants.filter((v) => v.ready).map((v) => unloadVariant(v, this.pool)));
       this.changed();
     });
   }
@@ -237,7 +240,9 @@ export class EndpointRegistry {
     for (const endpoint of this.endpoints.values()) {
       const idleMs = (endpoint.scaleToZero?.idleSeconds ?? Infinity) * 1000;
       if (endpoint.sleep.state === "awake" && !endpoint.updating && now - endpoint.sleep.lastRequestAt >= idleMs)
-        void this.putToSleep(endpoint.name, idleMs);
+        this.putToSleep(endpoint.name, idleMs).catch((error: unknown) =>
+          log().error(`Endpoint ${endpoint.name} could not scale to zero: ${errorMessage(error)}`),
+        );
     }
   }
 

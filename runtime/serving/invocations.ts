@@ -9,13 +9,19 @@ import {
 } from "@/contracts/runtime-invocations";
 import { csvField } from "@/lib/csv/csv-byte-records";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
-import { layoutOf } from "@/runtime/inference/tensors";
+import { layoutOf, type WireBatch } from "@/runtime/inference/tensors";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { measuredRequest } from "@/runtime/serving/measured-request";
-import { csvBodyRecords, outputCells, packRecords } from "@/runtime/serving/csv-rows";
+import { csvBodyRecords, outputCells, packRecords, sliceBatch } from "@/runtime/serving/csv-rows";
 import { chooseVariant, MAX_ROWS_PER_REQUEST } from "@/runtime/serving/predict";
 import type { Variant } from "@/runtime/serving/variant";
+
+/**
+ * The most records one CSV request may hold (the body is at most 16 MiB); they are scored in slices of
+ * MAX_ROWS_PER_REQUEST, so a SageMaker transform's mini-batches of up to 6 MB of narrow rows fit.
+ */
+export const MAX_CSV_ROWS_PER_REQUEST = 200_000;
 
 export type InvocationAnswer = { csv: string; failed: number; samples: FailedSample[] };
 
@@ -50,16 +56,18 @@ function checkColumns(options: InvocationOptions, inputCount: number): number[] 
  * shadows or added to the drift histograms.
  */
 export async function invoke(
-  registry: Pick<EndpointRegistry, "serving">,
+  registry: Pick<EndpointRegistry, "get" | "serving">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; bytes: Uint8Array; options: InvocationOptions },
 ): Promise<InvocationAnswer> {
-  const endpoint = registry.serving(request.endpointName);
+  const endpoint = registry.get(request.endpointName);
   if (!endpoint) {
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);
   }
   return measuredRequest(metrics, endpoint.name, async (track) => {
+    // Before any await: nothing can put the endpoint to sleep between this and the batcher taking the rows.
+    registry.serving(endpoint.name);
     const variant = chooseVariant(endpoint.live, undefined, endpoint.routing?.salt);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
     const instruments = track.servedBy(variant.config.variantName);
@@ -73,17 +81,17 @@ export async function invoke(
 async function scoreRecords(variant: Variant, bytes: Uint8Array, options: InvocationOptions) {
   const { inputs, outputs } = variant.config.signature;
   const inputColumns = checkColumns(options, inputs.length);
-  const records = csvBodyRecords(bytes);
+  const records = csvBodyRecords(bytes, options.firstRow === undefined);
   if (records.length === 0) throw badRequest("The CSV body has no records");
-  if (records.length > MAX_ROWS_PER_REQUEST)
-    throw badRequest(`At most ${MAX_ROWS_PER_REQUEST} rows per request; got ${records.length}`);
+  if (records.length > MAX_CSV_ROWS_PER_REQUEST)
+    throw badRequest(`At most ${MAX_CSV_ROWS_PER_REQUEST} rows per request; got ${records.length}`);
   const packed = packRecords(records, inputs, inputColumns, layoutOf(inputs));
   if (packed.failed > 0 && options.rowErrors !== "column") {
     const rowIndex = packed.errors.findIndex((error) => error !== null);
     throw badRequest(`Row ${rowIndex}: ${packed.errors[rowIndex]}`, { rowIndex });
   }
   const scored = packed.batch.rowCount;
-  const cells = scored > 0 ? outputCells(await variant.runPacked(packed.batch), outputs, scored) : [];
+  const cells = scored > 0 ? await runInSlices(variant, packed.batch) : [];
   return {
     ...answerLines(records, packed.errors, cells, outputs.length, options),
     failed: packed.failed,
@@ -91,6 +99,23 @@ async function scoreRecords(variant: Variant, bytes: Uint8Array, options: Invoca
     scored,
     scores: scored > 0 ? firstScores(cells[0]!) : [],
   };
+}
+
+/**
+ * Scores the batch in slices of MAX_ROWS_PER_REQUEST rows, all handed to the inference threads at once (so they run
+ * side by side, and a variant unloaded meanwhile waits for every one), and answers each output's cells in row order.
+ */
+async function runInSlices(variant: Variant, batch: WireBatch): Promise<string[][]> {
+  const { outputs } = variant.config.signature;
+  const slices: WireBatch[] = [];
+  for (let from = 0; from < batch.rowCount; from += MAX_ROWS_PER_REQUEST)
+    slices.push(sliceBatch(batch, from, Math.min(batch.rowCount, from + MAX_ROWS_PER_REQUEST)));
+  const scored = await Promise.all(slices.map((slice) => variant.runPacked(slice)));
+  const cells = outputs.map(() => [] as string[]);
+  scored.forEach((feeds, i) =>
+    outputCells(feeds, outputs, slices[i]!.rowCount).forEach((column, o) => cells[o]!.push(...column)),
+  );
+  return cells;
 }
 
 /**

@@ -120,7 +120,7 @@ export function chooseVariant(
  * with other requests, and records the request's metrics. The endpoint's shadows get the answered rows afterwards.
  */
 export async function predict(
-  registry: Pick<EndpointRegistry, "serving">,
+  registry: Pick<EndpointRegistry, "get" | "serving">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string },
   capturer?: Capturer,
@@ -128,12 +128,14 @@ export async function predict(
 ): Promise<string | Buffer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
-  const endpoint = registry.serving(request.endpointName);
+  const endpoint = registry.get(request.endpointName);
   if (!endpoint) {
     metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
     throw notFound(`No endpoint named "${request.endpointName}"`);
   }
   return measuredRequest(metrics, endpoint.name, async (track) => {
+    // Before any await: nothing can put the endpoint to sleep between this and the batcher taking the rows.
+    registry.serving(endpoint.name);
     const body = parseBody(request.body);
     const variant = chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt);
     if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);

@@ -1,3 +1,6 @@
+/** Sessions ended by the server: idle in a transaction too long, an administrator, a shutdown or crash restart. */
+const LOST_SESSION_CODES = new Set(["25P03", "57P01", "57P02", "57P03"]);
+
 /**
  * A database session ended by PostgreSQL (FATAL: the idle-in-transaction timeout, an administrator, a restart) takes
  * its open transaction with it: PostgreSQL rolled it back and the pool drops the connection.
@@ -5,7 +8,9 @@
 export function isLostSessionError(reason: unknown): boolean {
   if (!(reason instanceof Error) || reason.name !== "DriverAdapterError") return false;
   const cause: unknown = reason.cause;
-  return typeof cause === "object" && cause !== null && "severity" in cause && cause.severity === "FATAL";
+  if (typeof cause !== "object" || cause === null || !("severity" in cause) || cause.severity !== "FATAL") return false;
+  const code = "code" in cause && typeof cause.code === "string" ? cause.code : "";
+  return LOST_SESSION_CODES.has(code) || code.startsWith("08");
 }
 
 /**

@@ -37,7 +37,8 @@ export async function scoreRecords(
     });
   const text = await response.text();
   const span = `rows ${options.firstRow}–${options.firstRow + rows - 1}`;
-  if (response.status === 400) throw new BatchInputError(`${span}: ${refusal(text)}`);
+  // The dataset's problem: a record the runtime cannot read (400), or one record larger than it takes (413).
+  if (response.status === 400 || response.status === 413) throw new BatchInputError(`${span}: ${refusal(text)}`);
   if (!response.ok) throw new BatchRuntimeError(`The runtime refused ${span} (${response.status}): ${refusal(text)}`);
   const answered = lineCount(text);
   if (answered !== rows)

@@ -12,6 +12,8 @@ const PART_MAX_MS = 2_000;
  * the runtime idled while this process parsed; bench/batch).
  */
 export const BATCH_IN_FLIGHT = 4;
+/** A batch's records are sent whole, every column: a batch also closes at this many bytes (the runtime takes 16 MiB). */
+const BATCH_MAX_BYTES = 8 * 1024 * 1024;
 const MAX_ERROR_SAMPLES = 20;
 
 export type LastPart = { index: number; firstRow: number; rowCount: number; inputEndOffset: number };
@@ -54,7 +56,7 @@ export class PartWriter {
     this.partFirstRow = this.nextRow;
     this.failedBefore = job.rowsFailed;
     this.samples = Array.isArray(job.errorSamples) ? (job.errorSamples as ErrorSample[]) : [];
-    this.batches = new CsvRecordBatches(job.batchSize, start.offset);
+    this.batches = new CsvRecordBatches(job.batchSize, start.offset, BATCH_MAX_BYTES);
   }
 
   /** Reads a chunk of the dataset, scoring every batch of records it completes. */

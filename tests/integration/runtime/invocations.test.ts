@@ -190,6 +190,23 @@ describe("POST /v1/endpoints/:name/invocations (text/csv)", () => {
     expect(await rowsCounted("mixed")).toBe(before);
   });
 
+  it("scores more rows than one inference batch takes (SageMaker's mini-batches), in order", async () => {
+    const count = 25_000;
+    const csv = Array.from({ length: count }, (_, i) => `${i % 100},${i % 7},${i % 2 ? "web" : "app"}\n`).join("");
+    const answer = await invoke("mixed", csv);
+    expect(answer.status).toBe(200);
+    const answered = lines(answer.text);
+    expect(answered).toHaveLength(count);
+    const sample = [0, 9_999, 10_000, 24_999];
+    const predicted = await postJson(`${runtime.baseUrl}/v1/endpoints/mixed/predict`, {
+      rows: sample.map((i) => ({ amount: i % 100, items: i % 7, channel: i % 2 ? "web" : "app" })),
+    });
+    const probabilities = (predicted.body.predictions as Array<{ probability: number }>).map((p) =>
+      String(p.probability),
+    );
+    expect(sample.map((i) => answered[i])).toEqual(probabilities);
+  });
+
   it("refuses a bad row with 400 naming it when row errors are not asked for in a column", async () => {
     const answer = await invoke("mixed", "1,2,web\n1,x,web\n");
     expect(answer.status).toBe(400);
@@ -198,14 +215,14 @@ describe("POST /v1/endpoints/:name/invocations (text/csv)", () => {
 
   it("refuses malformed requests with a 4xx and scores nothing", async () => {
     const before = await rowsCounted("mixed");
-    const tooMany = "1,2,web\n".repeat(10_001);
+    const tooMany = "1,2,web\n".repeat(200_001);
     const cases: Array<
       [string, Promise<{ status: number; json: () => { code: string; error: string } }>, number, RegExp]
     > = [
       ["no records", invoke("mixed", "\n\r\n"), 400, /no records/],
       ["an open quote", invoke("mixed", '1,2,"web\n'), 400, /malformed.*not closed/],
       ["not UTF-8", invoke("mixed", new Uint8Array([0x31, 0x2c, 0x32, 0x2c, 0xff, 0x0a])), 400, /not UTF-8/],
-      ["too many rows", invoke("mixed", tooMany), 400, /At most 10000 rows/],
+      ["too many rows", invoke("mixed", tooMany), 400, /At most 200000 rows/],
       ["too few input columns", invoke("mixed", "1,2,web\n", { inputColumns: [0, 1] }), 400, /3 inputs/],
       ["an unknown endpoint", invoke("nowhere", "1,2,web\n"), 404, /No endpoint/],
     ];

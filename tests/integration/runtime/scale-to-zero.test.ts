@@ -87,9 +87,11 @@ describe("an endpoint scaled to zero", () => {
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
       expect(await response.json()).toMatchObject({ code: "UNAVAILABLE", error: expect.stringMatching(/waking up/) });
     }
+    let refused = statuses.filter((status) => status === 503).length;
     const served = await until("the endpoint to serve again", async () => {
       const answer = await predict("sleeper");
       expect([200, 503]).toContain(answer.status);
+      if (answer.status === 503) refused++;
       return answer.status === 200 ? answer : undefined;
     });
     expect((served.body.predictions as Array<{ probability: number }>)[0]!.probability).toBe(before);
@@ -98,6 +100,7 @@ describe("an endpoint scaled to zero", () => {
       wakesBefore + 1,
     );
     expect(await metric("modelport_runtime_endpoint_asleep", { endpoint: "sleeper" })).toBe(0);
+    expect(await metric("modelport_runtime_requests_total", { endpoint: "sleeper", status: "503" })).toBe(refused);
     expect(await metric("modelport_runtime_variant_instances", { endpoint: "sleeper" })).toBe(1);
     // CSV invocations wake it and are answered the same way.
     await asleep("sleeper");
@@ -120,6 +123,16 @@ describe("an endpoint scaled to zero", () => {
   });
 
   it("takes a new configuration or a delete while asleep", async () => {
+    // The same configuration again (the same variant and model): it serves, and keeps serving.
+    const before = await sleepingEndpoint("same");
+    await serveTabularEndpoint(runtime, directory.directory, "same", { scaleToZero: { idleSeconds: 60 } });
+    for (let i = 0; i < 3; i++) {
+      const again = await predict("same");
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect((again.body.predictions as Array<{ probability: number }>)[0]!.probability).toBe(before);
+    }
+    expect(await metric("modelport_runtime_endpoint_asleep", { endpoint: "same" })).toBe(0);
+
     await sleepingEndpoint("replaced");
     const view = await viewOf("replaced");
     const variant = view.variants[0]!;
@@ -148,5 +161,8 @@ describe("an endpoint scaled to zero", () => {
     await sleepingEndpoint("deleted");
     expect((await control("deleted", { method: "DELETE" })).status).toBe(204);
     expect((await predict("deleted")).status).toBe(404);
+    expect(await (await fetch(`${runtime.baseUrl}/metrics`)).text()).not.toContain(
+      'endpoint_asleep{endpoint="deleted"}',
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   invocationHeaders,
   invocationOptionsSchema,
   INVOCATION_HEADERS,
+  MAX_SAMPLES_HEADER_BYTES,
 } from "@/contracts/runtime-invocations";
 
 describe("the CSV invocation protocol's headers", () => {
@@ -22,8 +23,18 @@ describe("the CSV invocation protocol's headers", () => {
     expect(invocationHeaders({})).toEqual({});
   });
 
+  it("write runs of columns as ranges, and read them back", () => {
+    const wide = Array.from({ length: 5000 }, (_, i) => i + 2);
+    const headers = invocationHeaders({ inputColumns: [0, 9, ...wide, 7], echoColumns: [4, 5] });
+    expect(headers[INVOCATION_HEADERS.inputColumns]).toBe("0,9,2-5001,7");
+    expect(headers[INVOCATION_HEADERS.echoColumns]).toBe("4,5");
+    expect(invocationOptionsSchema.parse({ inputColumns: "0,9,2-5001,7" }).inputColumns).toEqual([0, 9, ...wide, 7]);
+    for (const inputColumns of ["5-3", "0-1000000", "1--2", "-", "3-"])
+      expect(invocationOptionsSchema.safeParse({ inputColumns }).success, inputColumns).toBe(false);
+  });
+
   it("refuse lists and numbers that are not plain column indexes and row numbers", () => {
-    for (const inputColumns of ["", "1,", ",1", "-1", "1.5", "1, 2", "a", "12345"])
+    for (const inputColumns of ["", "1,", ",1", "-1", "1.5", "1, 2", "a", "12345678"])
       expect(invocationOptionsSchema.safeParse({ inputColumns }).success, inputColumns).toBe(false);
     for (const firstRow of ["", "-1", "1e3", "1234567890123456"])
       expect(invocationOptionsSchema.safeParse({ firstRow }).success, firstRow).toBe(false);
@@ -41,5 +52,11 @@ describe("the CSV invocation protocol's headers", () => {
     expect(decodeFailedSamples(null)).toEqual([]);
     expect(decodeFailedSamples("not json")).toEqual([]);
     expect(decodeFailedSamples('[{"rowIndex":-1,"message":"x"}]')).toEqual([]);
+    // Ten long messages of non-ASCII text: as many as fit in the header's budget, each whole.
+    const wide = Array.from({ length: 10 }, (_, rowIndex) => ({ rowIndex, message: "数".repeat(300) }));
+    const bounded = encodeFailedSamples(wide);
+    expect(bounded.length).toBeLessThanOrEqual(MAX_SAMPLES_HEADER_BYTES);
+    expect(decodeFailedSamples(bounded)).toEqual(wide.slice(0, decodeFailedSamples(bounded).length));
+    expect(decodeFailedSamples(bounded).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -99,6 +99,17 @@ describe("CsvRecordBatches", () => {
     }
   });
 
+  it("closes a batch early once it holds its byte budget, whole records only", () => {
+    const reader = new CsvRecordBatches(100, 0, 10);
+    const data = bytes("aaaa\nbbbb\ncccccccccccccc\ndd\ne\n");
+    const batches = [...reader.push(data.subarray(0, 7)), ...reader.push(data.subarray(7)), ...reader.end()];
+    expect(batches.map((b) => [new TextDecoder().decode(b.bytes), b.rows])).toEqual([
+      ["aaaa\nbbbb\n", 2],
+      ["cccccccccccccc\n", 1],
+      ["dd\ne\n", 2],
+    ]);
+  });
+
   it("refuses a quoted field left open at the end", () => {
     expect(() => batchesOf(bytes('1,"open\n2,b\n'), 10, [])).toThrow(/not closed/);
   });

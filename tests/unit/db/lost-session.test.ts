@@ -20,6 +20,8 @@ describe("a database session PostgreSQL ended", () => {
     expect(isLostSessionError(adapterError("ERROR", "23505", "duplicate key value violates unique constraint"))).toBe(
       false,
     );
+    expect(isLostSessionError(adapterError("FATAL", "08006", "connection failure"))).toBe(true);
+    expect(isLostSessionError(adapterError("FATAL", "53300", "sorry, too many clients already"))).toBe(false);
     expect(isLostSessionError(Object.assign(new Error("FATAL"), { cause: { severity: "FATAL" } }))).toBe(false);
     expect(isLostSessionError({ name: "DriverAdapterError", cause: { severity: "FATAL" } })).toBe(false);
     expect(isLostSessionError(undefined)).toBe(false);

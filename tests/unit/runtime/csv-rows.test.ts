@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TensorSpec } from "@/contracts/signature";
 import { feedsFromBatch, layoutOf, type WireFeeds } from "@/runtime/inference/tensors";
-import { csvBodyRecords, outputCells, packRecords } from "@/runtime/serving/csv-rows";
+import { csvBodyRecords, outputCells, packRecords, sliceBatch } from "@/runtime/serving/csv-rows";
 
 const INPUTS: TensorSpec[] = [
   { name: "amount", type: "float32", shape: [-1, 1] },
@@ -38,6 +38,8 @@ describe("packRecords", () => {
   it("leaves out a row with a cell not of its type, or too few cells, with why; the rest keep their places", () => {
     const cells: Array<[string, string]> = [
       ["0x1A", 'expected a number (float32), got "0x1A"'],
+      [" 0x1A", 'expected a number (float32), got " 0x1A"'],
+      ["\t0b1", 'expected a number (float32), got "\t0b1"'],
       ["0b1", 'expected a number (float32), got "0b1"'],
       ["0o7", 'expected a number (float32), got "0o7"'],
       ["  ", 'expected a number (float32), got "  "'],
@@ -104,12 +106,36 @@ describe("outputCells", () => {
       ['"[0.5,0.5]"', '"[1,0]"'],
       ["1", "0"],
     ]);
+    const odd: WireFeeds = { probability: { type: "float32", data: new Float32Array([NaN, Infinity]), dims: [2] } };
+    expect(outputCells(odd, [specs[0]!], 2)).toEqual([["", ""]]);
     expect(() => outputCells(outputs, [{ name: "missing", type: "float32" }], 2)).toThrow(/did not produce/);
     expect(() => outputCells(outputs, specs, 3)).toThrow(/values for 3 rows/);
   });
 });
 
+describe("sliceBatch", () => {
+  it("cuts rows out of every column", () => {
+    const packed = pack([
+      ["1", "1", "a", "true"],
+      ["2", "2", "b", "false"],
+      ["3", "3", "c", "true"],
+    ]);
+    const feeds = feedsFromBatch(sliceBatch(packed.batch, 1, 3));
+    expect(Array.from(feeds.amount!.data as Float32Array)).toEqual([2, 3]);
+    expect(Array.from(feeds.items!.data as BigInt64Array)).toEqual([2n, 3n]);
+    expect(feeds.channel!.data).toEqual(["b", "c"]);
+    expect(Array.from(feeds.first!.data as Uint8Array)).toEqual([0, 1]);
+  });
+});
+
 describe("csvBodyRecords", () => {
+  it("drops a byte order mark opening a whole file; in a fragment of one, a line holding one is still a record", () => {
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, 0x0a, 0x61, 0x2c, 0x62, 0x0a]);
+    expect(csvBodyRecords(body)).toEqual([["a", "b"]]);
+    // A batch job's worker counted that line as a record (csv-record-batches.ts): the runtime answers a line for it.
+    expect(csvBodyRecords(body, false)).toHaveLength(2);
+  });
+
   it("reads records as RFC 4180 writes them and refuses a malformed body with 400", () => {
     expect(csvBodyRecords(new TextEncoder().encode('a,"b,c"\r\n\n"d\ne",f'))).toEqual([
       ["a", "b,c"],

@@ -86,7 +86,10 @@ function harness(live: Variant[], shadows: Variant[], schedule?: Schedule) {
   const counts = metrics.captureCounts;
   const buffer = new CaptureBuffer(100_000, counts);
   const capturer = new Capturer(buffer, counts);
-  const registry = { serving: (name: string) => (name === endpoint.name ? endpoint : undefined) };
+  const registry = {
+    get: (name: string) => (name === endpoint.name ? endpoint : undefined),
+    serving: (name: string) => (name === endpoint.name ? endpoint : undefined),
+  };
   const call = async (body: Record<string, unknown>) => {
     const bytes = Buffer.from(JSON.stringify(body));
     const answer = await predict(registry, metrics, { endpointName: "fraud", body, bytes }, capturer, schedule);
