@@ -80,7 +80,7 @@ writeBenchmarkSection(
   SECTION,
   `## ${SECTION}
 
-\`npx tsx bench/wake/main.ts\`: from the first prediction a sleeping endpoint receives (answered 503 with
+\`npm run bench:wake\`: from the first prediction a sleeping endpoint receives (answered 503 with
 Retry-After, and waking it) to the first one answered 200, retrying every 10 ms — the fraud model (gradient-boosted
 trees, real ONNX) on the local runtime, scaled to zero after 1 s idle, ${ROUNDS} rounds. The wake loads the model into
 every inference thread again; a client honouring Retry-After (whole seconds) waits at least 1 s.
