@@ -8,7 +8,7 @@ import {
   type InvocationOptions,
 } from "@/contracts/runtime-invocations";
 import { csvField } from "@/lib/csv/csv-byte-records";
-import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
+import { badRequest } from "@/runtime/errors";
 import { layoutOf, type WireBatch } from "@/runtime/inference/tensors";
 import type { RuntimeMetrics } from "@/runtime/metrics";
 import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
@@ -60,17 +60,8 @@ export async function invoke(
   metrics: RuntimeMetrics,
   request: { endpointName: string; bytes: Uint8Array; options: InvocationOptions },
 ): Promise<InvocationAnswer> {
-  const endpoint = registry.get(request.endpointName);
-  if (!endpoint) {
-    metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
-    throw notFound(`No endpoint named "${request.endpointName}"`);
-  }
-  return measuredRequest(metrics, endpoint.name, async (track) => {
-    // Before any await: nothing can put the endpoint to sleep between this and the batcher taking the rows.
-    registry.serving(endpoint.name);
-    const variant = chooseVariant(endpoint.live, undefined, endpoint.routing?.salt);
-    if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
-    const instruments = track.servedBy(variant.config.variantName);
+  return measuredRequest(registry, metrics, request.endpointName, async (endpoint, track) => {
+    const { variant, instruments } = track.servedBy(chooseVariant(endpoint.live, undefined, endpoint.routing?.salt));
     const answer = await scoreRecords(variant, request.bytes, request.options);
     instruments.rows.inc(answer.scored);
     for (const score of answer.scores) instruments.scores.observe(score);

@@ -1,4 +1,4 @@
-import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
+import { badRequest } from "@/runtime/errors";
 import { correlationIdSchema, type PredictResponse } from "@/contracts/runtime-predict";
 import type { CapturedTexts } from "@/runtime/capture/capture-batch";
 import type { Capturer } from "@/runtime/capture/capturer";
@@ -128,19 +128,12 @@ export async function predict(
 ): Promise<string | Buffer> {
   const started = performance.now();
   const arrivedAtMs = Date.now();
-  const endpoint = registry.get(request.endpointName);
-  if (!endpoint) {
-    metrics.requests.inc({ endpoint: "(unknown)", variant: "", status: "404" });
-    throw notFound(`No endpoint named "${request.endpointName}"`);
-  }
-  return measuredRequest(metrics, endpoint.name, async (track) => {
-    // Before any await: nothing can put the endpoint to sleep between this and the batcher taking the rows.
-    registry.serving(endpoint.name);
+  return measuredRequest(registry, metrics, request.endpointName, async (endpoint, track) => {
     const body = parseBody(request.body);
-    const variant = chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt);
-    if (!variant) throw new RuntimeError(503, `Endpoint "${endpoint.name}" has no variant with traffic`);
+    const { variant, instruments } = track.servedBy(
+      chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt),
+    );
     const variantName = variant.config.variantName;
-    const instruments = track.servedBy(variantName);
     const predictions = await serveVariant(variant, body.rows, endpoint.name, metrics.features);
     countPredictions(instruments, predictions);
     const predictionIds = newPredictionIds(predictions.length);
