@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   "alerts:manage": ["MANAGER", "ADMIN"],
   /** Sending ground truth (outcomes of an endpoint's predictions) through the API: the owning team's people. */
   "feedback:write": ["DATA_SCIENTIST", "MANAGER", "ADMIN"],
+  /** Invoking the owning team's endpoints through the portal (asynchronous inference) and reading the results. */
+  "endpoints:invoke": ["DATA_SCIENTIST", "MANAGER", "ADMIN"],
   /** Labelling sampled predictions in a model's label queues (blind: one's own label before anyone else's). */
   "labels:annotate": ["DATA_SCIENTIST", "REVIEWER", "ADMIN"],
   /** Accepting, fixing, rejecting and adjudicating others' labels (never on an item one labelled). */

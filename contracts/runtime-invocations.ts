@@ -23,10 +23,15 @@ export const INVOCATION_HEADERS = {
   rowErrors: "x-modelport-row-errors",
 } as const;
 
-/** Answer headers: how many rows failed, and the first few of them (JSON: [{ rowIndex, message }]). */
+/**
+ * Answer headers: how many rows failed, the first few of them (JSON: [{ rowIndex, message }]), and the variant (and
+ * its model version, when known) that scored the request.
+ */
 export const INVOCATION_ANSWER_HEADERS = {
   failedRows: "x-modelport-failed-rows",
   failedSamples: "x-modelport-failed-samples",
+  variant: "x-modelport-variant",
+  modelVersion: "x-modelport-model-version",
 } as const;
 
 /** At most this many failed rows are described in the answer's header, each message cut to MAX_SAMPLE_MESSAGE. */

@@ -3,7 +3,7 @@ import type { Permission } from "@/contracts/permissions";
 
 // Kept free of server-only imports so the token form can show the same rules the service enforces.
 
-export const TOKEN_SCOPES = ["read", "runs:write", "models:write", "feedback:write"] as const;
+export const TOKEN_SCOPES = ["read", "runs:write", "models:write", "feedback:write", "inference:invoke"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** The permission a token's owner needs before a token may carry each scope. */
@@ -12,6 +12,7 @@ export const SCOPE_PERMISSION: Record<TokenScope, Permission> = {
   "runs:write": "experiments:write",
   "models:write": "models:write",
   "feedback:write": "feedback:write",
+  "inference:invoke": "endpoints:invoke",
 };
 
 export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
@@ -19,6 +20,7 @@ export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
   "runs:write": "Create experiments and runs; log params and metrics; upload artifacts.",
   "models:write": "Register models and versions; move and remove aliases.",
   "feedback:write": "Send ground truth (outcomes) for an endpoint's predictions.",
+  "inference:invoke": "Send asynchronous invocations to the team's endpoints and fetch their results.",
 };
 
 export const MAX_TOKEN_DAYS = 365;

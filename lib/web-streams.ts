@@ -30,3 +30,20 @@ export function streamOf<T>(chunks: AsyncIterable<T>): ReadableStream<T> {
     },
   });
 }
+
+/** Reads a stream whole, or stops (cancelling it) once it passes `maxBytes`: then answers "TOO_LARGE". */
+export async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer | "TOO_LARGE"> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return "TOO_LARGE";
+    }
+    chunks.push(value);
+  }
+}

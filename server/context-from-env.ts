@@ -43,6 +43,11 @@ function buildSystemContext(): SystemContext {
       restRateLimitPerMinute: settings.REST_RATE_LIMIT_PER_MINUTE,
       referenceSampleMaxRows: settings.REFERENCE_SAMPLE_MAX_ROWS,
       referenceSampleMaxBytes: settings.REFERENCE_SAMPLE_MAX_BYTES,
+      asyncInference: {
+        maxCsvBytes: settings.ASYNC_MAX_PAYLOAD_BYTES,
+        maxJsonBytes: settings.ASYNC_MAX_JSON_PAYLOAD_BYTES,
+        callbackHosts: settings.ASYNC_CALLBACK_ALLOWED_HOSTS,
+      },
     },
     ...(sagemakerRegion && {
       cloudwatch: createCloudWatchClient({

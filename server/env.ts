@@ -146,6 +146,34 @@ const schema = z.object({
   CAPTURE_LOADER: booleanFlag.default(true),
   /** How often the retention job deletes captured rows past their endpoint's retention and drops old partitions. */
   CAPTURE_RETENTION_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // Asynchronous inference (server/services/async-inference/).
+  /** The largest CSV payload POST /endpoints/{endpoint}/invocations-async takes (streamed to the store and scored in slices). */
+  ASYNC_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
+  /** The largest JSON payload: it is parsed whole in the worker, so it is kept smaller than CSV. */
+  ASYNC_MAX_JSON_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  /**
+   * Hosts a webhook may be delivered to (comma-separated; `*.example.com` allows its subdomains). Anything else is
+   * refused at the request, so the worker is never made to call inside its own network (SSRF).
+   */
+  ASYNC_CALLBACK_ALLOWED_HOSTS: z
+    .string()
+    .default("localhost,127.0.0.1")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** How long one webhook delivery may take before it counts as failed (it is retried with backoff). */
+  ASYNC_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).
   /** Redis for the rate-limit counters; REDIS_URL when unset. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),

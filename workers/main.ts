@@ -6,6 +6,7 @@ import { deployJob } from "@/server/jobs/deploy";
 import { ensureDefaultPrices } from "@/server/services/cost/default-prices";
 import { enqueueUnfinishedDeployments } from "@/server/services/deployments/enqueue-deployments";
 import { enqueueActiveBatchJobs } from "@/server/services/batch/batch-jobs";
+import { enqueueActiveInvocations } from "@/server/services/async-inference/invocations";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { RedisConnection } from "bullmq";
@@ -20,6 +21,7 @@ import { TargetInstanceExport } from "@/workers/target-instance-export";
 import { restoreOnReconnect } from "@/workers/redis-recovery";
 import { startWorkers } from "@/workers/start-workers";
 import { startCaptureLoader } from "@/workers/capture-loader";
+import { exportAsyncBacklog } from "@/workers/async-backlog";
 import { WORKER_JOBS as JOBS } from "@/workers/jobs";
 import { configureLogging, log } from "@/server/logging/logger";
 import { tolerateLostSessionRollbacks } from "@/server/db/lost-session";
@@ -36,6 +38,7 @@ const workers = startWorkers(JOBS, context);
 instrumentWorkers(workers);
 // The capture loader: the runtime's capture stream → CapturedPrediction (a Redis consumer group, not a BullMQ job).
 const stopCaptureLoader = env().CAPTURE_LOADER ? startCaptureLoader(context.db, env()) : async () => {};
+exportAsyncBacklog(context.db);
 const metrics = await serveWorkerMetrics(env().WORKER_METRICS_PORT, env().WORKER_METRICS_HOST);
 
 // Instance counts for cost, queue depths and the capture backlog describe the whole cluster: one worker process
@@ -84,19 +87,21 @@ for (const worker of workers) {
 }
 
 /**
- * Schedules the repeatable jobs and re-queues unfinished deployments and batch jobs whose queue entries are gone: at
+ * Schedules the repeatable jobs and re-queues unfinished deployments, batch jobs, async invocations and webhook
+ * deliveries whose queue entries are gone: at
  * start and whenever Redis comes back.
  */
 async function restoreJobs() {
   for (const job of JOBS) if (job.schedule) await scheduleJob(job);
   const deployments = await enqueueUnfinishedDeployments(context.db);
   const batchJobs = await enqueueActiveBatchJobs(context.db);
-  return { deployments, batchJobs };
+  const asyncWork = await enqueueActiveInvocations(context.db);
+  return { deployments, batchJobs, asyncWork };
 }
 const requeued = await restoreJobs();
 restoreOnReconnect(await queueFor(deployJob.queue).client, restoreJobs);
 log().info(
-  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued.deployments} unfinished deployment(s) and ${requeued.batchJobs} batch job(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
+  `[worker] started: ${workers.map((w) => w.name).join(", ")}; ${requeued.deployments} unfinished deployment(s), ${requeued.batchJobs} batch job(s), ${requeued.asyncWork.invocations} async invocation(s) and ${requeued.asyncWork.deliveries} webhook(s) queued; metrics on ${env().WORKER_METRICS_HOST}:${metrics.port}/metrics`,
 );
 
 async function shutdown() {

@@ -196,6 +196,10 @@ const serveInvocations: EndpointRoute = async (request, response, deps, endpoint
   sendText(response, 200, answer.csv, `${INVOCATIONS_CONTENT_TYPE}; charset=utf-8`, {
     [INVOCATION_ANSWER_HEADERS.failedRows]: String(answer.failed),
     [INVOCATION_ANSWER_HEADERS.failedSamples]: encodeFailedSamples(answer.samples),
+    [INVOCATION_ANSWER_HEADERS.variant]: answer.variant,
+    ...(answer.modelVersion !== undefined && {
+      [INVOCATION_ANSWER_HEADERS.modelVersion]: String(answer.modelVersion),
+    }),
   });
 };
 

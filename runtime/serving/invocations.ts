@@ -23,7 +23,13 @@ import type { Variant } from "@/runtime/serving/variant";
  */
 export const MAX_CSV_ROWS_PER_REQUEST = 200_000;
 
-export type InvocationAnswer = { csv: string; failed: number; samples: FailedSample[] };
+export type InvocationAnswer = {
+  csv: string;
+  failed: number;
+  samples: FailedSample[];
+  variant: string;
+  modelVersion: number | undefined;
+};
 
 /** The request's options, from its headers; a malformed one is refused (400) naming the header. */
 export function invocationOptions(headers: IncomingHttpHeaders): InvocationOptions {
@@ -65,7 +71,7 @@ export async function invoke(
     const answer = await scoreRecords(variant, request.bytes, request.options);
     instruments.rows.inc(answer.scored);
     for (const score of answer.scores) instruments.scores.observe(score);
-    return answer;
+    return { ...answer, variant: variant.config.variantName, modelVersion: variant.config.modelVersion };
   });
 }
 

@@ -115,6 +115,19 @@ export async function ownerOfEndpointNamed(ctx: ReadContext, name: string): Prom
   return teamOwner(endpoint.model.team, `Endpoint ${name}`);
 }
 
+/** An asynchronous invocation belongs to its endpoint's team: only they (or an admin) read its result. */
+export async function ownerOfAsyncInvocation(ctx: ReadContext, invocationId: string): Promise<Owner> {
+  const invocation = await ctx.db.asyncInvocation.findUnique({
+    where: { id: invocationId },
+    select: { endpoint: { select: { name: true, model: modelTeamSelect } } },
+  });
+  if (!invocation) throw notFound("Asynchronous invocation");
+  return teamOwner(
+    invocation.endpoint.model.team,
+    `Invocation ${invocationId} of endpoint ${invocation.endpoint.name}`,
+  );
+}
+
 export async function ownerOfAbTest(ctx: ReadContext, testId: string): Promise<Owner> {
   const test = await ctx.db.abTest.findUnique({
     where: { id: testId },

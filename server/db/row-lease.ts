@@ -31,7 +31,12 @@ export type Lease = {
  * A leasable row: its table (with `leaseOwner` and `leaseExpiresAt` columns), what it is called in messages, and the
  * SQL condition under which it still has work to lease (a fixed string of our own, never caller input).
  */
-export type LeasedRow = { table: "Deployment" | "AbTest" | "BatchJob"; id: string; label: string; active: string };
+export type LeasedRow = {
+  table: "Deployment" | "AbTest" | "BatchJob" | "AsyncInvocation";
+  id: string;
+  label: string;
+  active: string;
+};
 
 /**
  * Takes the row's lease when it is free, lapsed or already ours (compare-and-set with the database's clock, so that

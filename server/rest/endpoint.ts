@@ -32,7 +32,7 @@ type EndpointShape<
   /** A JSON body schema, or "binary" for a streamed upload the handler reads itself. */
   body?: B | "binary";
   response: R;
-  successStatus?: 200 | 201 | 204;
+  successStatus?: 200 | 201 | 202 | 204;
   /** Set for handlers that answer with their own Response (e.g. a file download). */
   rawResponse?: boolean;
 };

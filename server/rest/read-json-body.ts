@@ -1,3 +1,4 @@
+import { readAtMost } from "@/lib/web-streams";
 import { AppError } from "@/server/errors";
 
 export const MAX_JSON_BODY_BYTES = 8 * 1024 * 1024;
@@ -11,20 +12,9 @@ export async function readJsonBody(request: Request, maxBytes = MAX_JSON_BODY_BY
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) throw new AppError("BAD_REQUEST", "Request body is empty");
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = await readAtMost(request.body, maxBytes);
+  if (bytes === "TOO_LARGE") throw tooLarge(maxBytes);
+  const text = bytes.toString("utf8");
   if (text.trim() === "") throw new AppError("BAD_REQUEST", "Request body is empty");
   try {
     return JSON.parse(text);

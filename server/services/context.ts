@@ -21,7 +21,11 @@ export type ServiceSettings = {
   /** The most data rows and bytes a reference sample may have (REFERENCE_SAMPLE_MAX_ROWS/_BYTES; defaults when absent). */
   referenceSampleMaxRows?: number;
   referenceSampleMaxBytes?: number;
+  /** Asynchronous inference's payload limits and webhook hosts (ASYNC_*; defaults when absent). */
+  asyncInference?: AsyncInferenceSettings;
 };
+
+export type AsyncInferenceSettings = { maxCsvBytes: number; maxJsonBytes: number; callbackHosts: readonly string[] };
 
 /**
  * Everything a service may reach besides who is acting: the database and the clients of the systems around it.

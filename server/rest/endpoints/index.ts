@@ -1,4 +1,5 @@
 import type { Endpoint } from "@/server/rest/endpoint";
+import { asyncInferenceEndpoints } from "@/server/rest/endpoints/async-inference";
 import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { batchEndpoints } from "@/server/rest/endpoints/batch";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
@@ -15,4 +16,5 @@ export const allEndpoints: Endpoint[] = [
   ...flagEndpoints,
   ...goldenSetEndpoints,
   ...batchEndpoints,
+  ...asyncInferenceEndpoints,
 ];

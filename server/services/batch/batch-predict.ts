@@ -5,6 +5,7 @@ import {
   type InvocationOptions,
 } from "@/contracts/runtime-invocations";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
+import { countAnswerLines } from "@/lib/csv/count-answer-lines";
 import { BatchInputError } from "@/server/services/batch/batch-columns";
 
 const INVOKE_TIMEOUT_MS = 120_000;
@@ -40,7 +41,7 @@ export async function scoreRecords(
   // The dataset's problem: a record the runtime cannot read (400), or one record larger than it takes (413).
   if (response.status === 400 || response.status === 413) throw new BatchInputError(`${span}: ${refusal(text)}`);
   if (!response.ok) throw new BatchRuntimeError(`The runtime refused ${span} (${response.status}): ${refusal(text)}`);
-  const answered = lineCount(text);
+  const answered = countAnswerLines(text);
   if (answered !== rows)
     throw new BatchRuntimeError(`The runtime answered ${answered} lines for ${rows} rows (${span})`);
   return {
@@ -58,24 +59,4 @@ function refusal(text: string): string {
     if (error instanceof SyntaxError) return text.slice(0, 500);
     throw error;
   }
-}
-
-/**
- * Answer lines, counted by their line ends outside quoted cells (a key cell may hold a newline; the runtime quotes
- * it), so a runtime that answered too few or too many rows is caught before anything is written.
- */
-function lineCount(text: string): number {
-  if (!text.includes('"')) {
-    let count = 0;
-    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
-    return count;
-  }
-  let count = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x22) quoted = !quoted;
-    else if (ch === 0x0a && !quoted) count++;
-  }
-  return count;
 }

@@ -180,6 +180,10 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
       outcomes: [{ predictionId: "00000000-0000-4000-8000-000000000000", label: "1", knownAt: "2026-12-02T00:00:00Z" }],
     },
   }),
+  "POST /endpoints/{endpoint}/invocations-async": (w, s) => ({
+    path: `/endpoints/${w.teams[s].endpointName}/invocations-async`,
+    json: { rows: [{ amount: 1 }] },
+  }),
   "DELETE /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/old`,
     json: { reason: "matrix" },

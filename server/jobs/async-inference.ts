@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { defineJob, enqueue, queueFor } from "@/server/jobs/define-job";
+
+export const asyncInvocationPayload = z.object({ invocationId: z.string().min(1) });
+
+/**
+ * Scores one asynchronous invocation. The payload is only the id: the row is the truth, so a repeated or stale BullMQ
+ * job finds the invocation finished and does nothing, and a lost one is queued again from the row at worker start.
+ */
+export const asyncInferenceJob = defineJob({
+  name: "async-inference",
+  schema: asyncInvocationPayload,
+  handler: async () => (await import("@/server/jobs/handlers/async-inference")).handleAsyncInvocation,
+  defaults: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  concurrency: 4,
+  lockDuration: (settings) => settings.WORKER_LOCK_DURATION_MS,
+  stalledInterval: (settings) => settings.WORKER_STALLED_INTERVAL_MS,
+  maxStalledCount: 1_000_000,
+  singleFlightKey: (payload) => `async:${payload.invocationId}`,
+});
+
+/**
+ * POSTs a finished invocation's outcome to its webhook; retried with backoff (1 s doubling, eight tries: about four
+ * minutes) until the receiver answers 2xx. Delivery is at least once: receivers deduplicate by invocation id.
+ */
+export const asyncWebhookJob = defineJob({
+  name: "async-webhook",
+  schema: asyncInvocationPayload,
+  handler: async () => (await import("@/server/jobs/handlers/async-inference")).handleWebhookDelivery,
+  defaults: { attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  concurrency: 8,
+  singleFlightKey: (payload) => `webhook:${payload.invocationId}`,
+});
+
+export const enqueueAsyncInvocation = (invocationId: string) => enqueue(asyncInferenceJob, { invocationId });
+
+export const enqueueWebhookDelivery = (invocationId: string) => enqueue(asyncWebhookJob, { invocationId });
+
+/** The invocations with an entry in `queue` that has not ended (waiting, running, delayed for a retry). */
+export async function invocationsQueued(queue: string): Promise<Set<string>> {
+  const entries = await queueFor(queue).getJobs(["waiting", "active", "delayed", "prioritized", "paused"]);
+  return new Set(
+    entries.flatMap((entry) => {
+      const payload = asyncInvocationPayload.safeParse(entry?.data);
+      return payload.success ? [payload.data.invocationId] : [];
+    }),
+  );
+}

@@ -1,0 +1,53 @@
+import type { Job } from "bullmq";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { z } from "zod";
+import { env } from "@/server/env";
+import { enqueueWebhookDelivery, type asyncInvocationPayload } from "@/server/jobs/async-inference";
+import { log } from "@/server/logging/logger";
+import { deliverWebhook } from "@/server/services/async-inference/deliver-webhook";
+import { runAsyncInvocation } from "@/server/services/async-inference/run-invocation";
+import type { SystemContext } from "@/server/services/context";
+
+/** This worker process, as the owner of the invocations it leases. */
+const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+type Payload = z.infer<typeof asyncInvocationPayload>;
+type Attempts = Pick<Job, "attemptsMade" | "opts">;
+
+const lastAttempt = (job: Attempts) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+/** Scores an invocation on the local runtime; the runtime unavailable is retried by BullMQ, then the invocation fails. */
+export async function handleAsyncInvocation({ invocationId }: Payload, context: SystemContext, job: Attempts) {
+  const outcome = await runAsyncInvocation(
+    {
+      db: context.db,
+      artifacts: context.artifacts,
+      runtime: context.runtime,
+      clock: context.clock,
+      lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
+      sleep: (ms) => sleep(ms),
+      deliver: enqueueWebhookDelivery,
+    },
+    invocationId,
+    { lastAttempt: lastAttempt(job) },
+  );
+  if (outcome === "SUPERSEDED") log().warn(`[worker] invocation ${invocationId}: another worker scores it now`);
+  return outcome;
+}
+
+/** Delivers an invocation's outcome to its webhook; retried with backoff until the receiver takes it. */
+export async function handleWebhookDelivery({ invocationId }: Payload, context: SystemContext, job: Attempts) {
+  const settings = env();
+  return deliverWebhook(
+    {
+      db: context.db,
+      clock: context.clock,
+      timeoutMs: settings.ASYNC_WEBHOOK_TIMEOUT_MS,
+      allowedHosts: settings.ASYNC_CALLBACK_ALLOWED_HOSTS,
+    },
+    invocationId,
+    { lastAttempt: lastAttempt(job) },
+  );
+}
