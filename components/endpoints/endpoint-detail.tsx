@@ -18,6 +18,7 @@ import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-for
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
+import { AsyncInvocationsCard } from "@/components/endpoints/async-invocations-card";
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 15_000;
@@ -41,6 +42,7 @@ export function EndpointDetail({ id }: { id: string }) {
   const canWrite = useCanChange("models:write", owner);
   const canRollBack = useCanChange("deployments:rollback", owner);
   const canTest = useCanChange("abtests:manage", owner);
+  const canInvoke = useCanChange("endpoints:invoke", owner);
   if (query.isPending) return <LoadingState label="Loading endpoint…" />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
 
@@ -102,6 +104,11 @@ export function EndpointDetail({ id }: { id: string }) {
             />
           )}
         </Card>
+        {canInvoke && endpoint.target === "LOCAL" && (
+          <div className="min-w-0 lg:col-span-3">
+            <AsyncInvocationsCard endpointName={endpoint.name} />
+          </div>
+        )}
         {(endpoint.model.taskType === "LLM" || endpoint.target === "KUBERNETES") && (
           <LlmMetricsPanel endpointId={endpoint.id} />
         )}

@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { adminRouter } from "@/server/api/routers/admin";
 import { alertsRouter } from "@/server/api/routers/alerts";
 import { batchRouter } from "@/server/api/routers/batch";
+import { asyncInvocationsRouter } from "@/server/api/routers/async-invocations";
 import { costRouter } from "@/server/api/routers/cost";
 import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   alerts: alertsRouter,
   batch: batchRouter,
+  asyncInvocations: asyncInvocationsRouter,
   cost: costRouter,
   deployments: deploymentsRouter,
   drift: driftRouter,

@@ -11,6 +11,10 @@ import { enqueueActiveInvocations } from "@/server/services/async-inference/invo
 import { deliverWebhook } from "@/server/services/async-inference/deliver-webhook";
 import { runAsyncInvocation } from "@/server/services/async-inference/run-invocation";
 import { callApi } from "@/tests/integration/fixtures";
+import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
+import { counterValue } from "@/tests/integration/runtime/runtime-process";
+import { exportClusterGauges, workerMetrics } from "@/workers/metrics";
+import { exportAsyncBacklog } from "@/workers/async-backlog";
 import { until } from "@/tests/integration/support/until";
 import { loadScratchEndpoint } from "@/server/services/quality/gate/scratch-endpoint";
 import { featuresOf } from "@/tests/integration/batch/batch-world";
@@ -344,5 +348,45 @@ describe("webhooks", () => {
     expect(await deliverWebhook(webhookDeps({ allowedHosts: ["hooks.example.com"] }), id)).toBe("FAILED");
     expect(hook.received).toHaveLength(0);
     await hook.close();
+  });
+});
+
+describe("the endpoint's invocations, as its team sees them", () => {
+  it("pages newest first without skipping or repeating, counts the backlog, and is closed to other teams", async () => {
+    const queued = [];
+    for (let i = 0; i < 3; i++) queued.push((await accepted(JSON.stringify({ rows: rowsOf(1) }))).id);
+    const team = await personWithCaller("DATA_SCIENTIST", world.model.scientist.team.name);
+    const first = await team.caller.asyncInvocations.list({ endpointName: world.endpoint.name, limit: 2 });
+    expect(first.items.map((i) => i.id)).toEqual([queued[2], queued[1]]);
+    expect(first.backlog.queued).toBeGreaterThanOrEqual(3);
+    const second = await team.caller.asyncInvocations.list({
+      endpointName: world.endpoint.name,
+      limit: 2,
+      after: first.nextCursor!,
+    });
+    expect(second.items[0]!.id).toBe(queued[0]);
+    const failed = await team.caller.asyncInvocations.list({ endpointName: world.endpoint.name, status: "FAILED" });
+    expect(failed.items.every((i) => i.status === "FAILED")).toBe(true);
+
+    exportClusterGauges(() => true);
+    exportAsyncBacklog(db());
+    const metrics = await workerMetrics.registry.metrics();
+    const backlog = await db().asyncInvocation.count({ where: { endpointId: world.endpoint.id, status: "QUEUED" } });
+    expect(
+      counterValue(metrics, "modelport_async_backlog_invocations", { endpoint: world.endpoint.name, state: "queued" }),
+    ).toBe(backlog);
+    expect(
+      counterValue(metrics, "modelport_async_oldest_queued_seconds", { endpoint: world.endpoint.name }),
+    ).toBeGreaterThan(0);
+
+    const outsider = await personWithCaller("DATA_SCIENTIST", "Another team");
+    expect(await trpcOutcome(outsider.caller.asyncInvocations.list({ endpointName: world.endpoint.name }))).toBe(
+      "FORBIDDEN",
+    );
+    const viewer = await personWithCaller("VIEWER", world.model.scientist.team.name);
+    expect(await trpcOutcome(viewer.caller.asyncInvocations.list({ endpointName: world.endpoint.name }))).toBe(
+      "FORBIDDEN",
+    );
+    for (const id of queued) await runAsyncInvocation(asyncRuntime(stack, "w1"), id);
   });
 });
