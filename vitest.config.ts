@@ -5,7 +5,8 @@ const alias = { "@": path.resolve(import.meta.dirname) };
 // The portal code the tests run in-process logs warnings and errors only: a JSON line per API call would bury the
 // test output. Tests that read the logs set their own level (tests/log-capture.ts); spawned workers and runtimes log
 // at their own levels.
-const env = { PORTAL_LOG_LEVEL: "warn" };
+// Webhooks are off by default (no allowed host): the tests' receivers listen on loopback.
+const env = { PORTAL_LOG_LEVEL: "warn", ASYNC_CALLBACK_ALLOWED_HOSTS: "127.0.0.1,localhost" };
 
 export default defineConfig({
   resolve: { alias },

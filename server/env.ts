@@ -84,7 +84,7 @@ const schema = z.object({
     .number()
     .int()
     .min(1024)
-    .default(64 * 1024 * 1024),
+    .default(32 * 1024 * 1024),
   /** Signs artifact download links (Kubernetes download mode); at least 32 characters. Set a real secret in production. */
   ARTIFACT_URL_SECRET: z.string().min(32).default(DEVELOPMENT_ARTIFACT_URL_SECRET),
   /** How long a signed artifact link lasts: links are fixed per window of this length and valid one to two of them. */
@@ -158,14 +158,15 @@ const schema = z.object({
     .number()
     .int()
     .min(1024)
-    .default(64 * 1024 * 1024),
+    .default(32 * 1024 * 1024),
   /**
-   * Hosts a webhook may be delivered to (comma-separated; `*.example.com` allows its subdomains). Anything else is
-   * refused at the request, so the worker is never made to call inside its own network (SSRF).
+   * Hosts a webhook may be delivered to (comma-separated; `*.example.com` allows its subdomains); none by default, so
+   * callbacks are off until an operator lists the receivers. Anything else is refused at the request and at delivery,
+   * so no caller can make the worker call a service of its own network (SSRF).
    */
   ASYNC_CALLBACK_ALLOWED_HOSTS: z
     .string()
-    .default("localhost,127.0.0.1")
+    .default("")
     .transform((list) =>
       list
         .split(",")

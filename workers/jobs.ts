@@ -1,7 +1,7 @@
 import type { WorkerJob } from "@/server/jobs/define-job";
 import { abTestTrafficJob } from "@/server/jobs/abtest-traffic";
 import { abTestWatchJob } from "@/server/jobs/abtest-watch";
-import { asyncInferenceJob, asyncWebhookJob } from "@/server/jobs/async-inference";
+import { asyncInferenceJob, asyncSweepJob, asyncWebhookJob } from "@/server/jobs/async-inference";
 import { batchInferenceJob } from "@/server/jobs/batch-inference";
 import { captureRetentionJob } from "@/server/jobs/capture-retention";
 import { costForecastJob } from "@/server/jobs/cost-forecast";
@@ -29,4 +29,5 @@ export const WORKER_JOBS: readonly WorkerJob[] = [
   batchInferenceJob,
   asyncInferenceJob,
   asyncWebhookJob,
+  asyncSweepJob,
 ];

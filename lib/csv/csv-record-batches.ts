@@ -20,11 +20,15 @@ export class CsvRecordBatches {
   private lastWasCr = false;
   private offset: number;
 
-  /** A batch closes at `batchSize` records, or earlier once it holds `maxBytes` (whole records: a longer one alone). */
+  /**
+   * A batch closes at `batchSize` records, or earlier once it holds `maxBytes` (whole records: a longer one alone). A
+   * record longer than `maxRecordBytes` is refused (CsvSyntaxError) as soon as it is, before more of it is kept.
+   */
   constructor(
     private readonly batchSize: number,
     startOffset: number,
     private readonly maxBytes = Infinity,
+    private readonly maxRecordBytes = Infinity,
   ) {
     this.offset = startOffset;
   }
@@ -50,6 +54,8 @@ export class CsvRecordBatches {
       this.piecesBytes += chunk.length - from;
     }
     this.offset += chunk.length - from;
+    if (this.lineBytes > this.maxRecordBytes)
+      throw new CsvSyntaxError(`A record is longer than ${this.maxRecordBytes} bytes: is a quote left open?`);
     return batches;
   }
 

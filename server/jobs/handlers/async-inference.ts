@@ -7,6 +7,7 @@ import { env } from "@/server/env";
 import { enqueueWebhookDelivery, type asyncInvocationPayload } from "@/server/jobs/async-inference";
 import { log } from "@/server/logging/logger";
 import { deliverWebhook } from "@/server/services/async-inference/deliver-webhook";
+import { enqueueActiveInvocations } from "@/server/services/async-inference/invocations";
 import { runAsyncInvocation } from "@/server/services/async-inference/run-invocation";
 import type { SystemContext } from "@/server/services/context";
 
@@ -50,4 +51,9 @@ export async function handleWebhookDelivery({ invocationId }: Payload, context: 
     invocationId,
     { lastAttempt: lastAttempt(job) },
   );
+}
+
+/** Queues again what the queue lost (see asyncSweepJob). */
+export async function handleAsyncSweep(_payload: unknown, context: SystemContext) {
+  return enqueueActiveInvocations(context.db);
 }

@@ -24,14 +24,14 @@ const INVOKE_DESCRIPTION = [
   "on the endpoint's live variants, and the row survives a worker or Redis restart.",
   "",
   '- `Content-Type: application/json`: `{"rows": [{...}, ...]}` as for the runtime\'s `/predict` (at most',
-  '  ASYNC_MAX_JSON_PAYLOAD_BYTES, 64 MiB by default); the result is `{"predictions": [...], "predictionIds": [...]}`.',
+  '  ASYNC_MAX_JSON_PAYLOAD_BYTES, 32 MiB by default); the result is `{"predictions": [...], "predictionIds": [...]}`.',
   "- `Content-Type: text/csv`: records without a header, each the signature's inputs in order (SageMaker's CSV",
   "  convention; at most ASYNC_MAX_PAYLOAD_BYTES, 1 GiB by default); the result is one line of outputs per record.",
   "",
   `Optional webhook: \`${ASYNC_REQUEST_HEADERS.callbackUrl}\` (a host in ASYNC_CALLBACK_ALLOWED_HOSTS) and`,
   `\`${ASYNC_REQUEST_HEADERS.callbackSecret}\` (≥ 16 characters, yours). When the invocation ends its outcome is POSTed`,
   `there with \`${WEBHOOK_HEADERS.invocationId}\` and \`${WEBHOOK_HEADERS.signature}: t=<unix seconds>,v1=<hex`,
-  'HMAC-SHA256(secret, "<t>.<body>")>`, retried with backoff until a 2xx (at least once: deduplicate by id).',
+  'HMAC-SHA256(secret, "<t>.<body>")>`, retried with backoff until a 2xx, eight tries at most (at least once: deduplicate by id).',
   "A payload the model refuses ends FAILED with the row named; the runtime unavailable is retried first.",
 ].join("\n");
 

@@ -86,6 +86,9 @@ async function post(deps: WebhookDeps, url: string, secret: string, id: string, 
     await response.body?.cancel();
     return response.status >= 200 && response.status < 300 ? null : `the receiver answered ${response.status}`;
   } catch (error) {
-    return `no answer: ${errorMessage(error)}`.slice(0, 500);
+    // fetch rejects with a TypeError (no connection, a bad answer) or a DOMException (the time limit).
+    if (error instanceof TypeError || (error instanceof DOMException && error.name === "TimeoutError"))
+      return `no answer: ${errorMessage(error.cause ?? error)}`.slice(0, 500);
+    throw error;
   }
 }

@@ -208,6 +208,7 @@ export async function listAsyncInvocations(
         select: { createdAt: true, id: true },
       })
     : null;
+  if (input.after && !after) throw badRequest(`after: no invocation ${input.after} of this endpoint`);
   const [rows, counts] = await Promise.all([
     ctx.db.asyncInvocation.findMany({
       where: {

@@ -7,8 +7,8 @@ import type { AsyncInferenceSettings } from "@/server/services/context";
 
 export const DEFAULT_ASYNC_SETTINGS: AsyncInferenceSettings = {
   maxCsvBytes: 1024 * 1024 * 1024,
-  maxJsonBytes: 64 * 1024 * 1024,
-  callbackHosts: ["localhost", "127.0.0.1"],
+  maxJsonBytes: 32 * 1024 * 1024,
+  callbackHosts: [],
 };
 
 /** The payload's type from its Content-Type header (parameters such as charset ignored); 415 for any other. */
@@ -37,7 +37,10 @@ export function jsonRows(bytes: Uint8Array): Record<string, unknown>[] {
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (error) {
-    throw badRequest(`The payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    // SyntaxError: not JSON; TypeError: not UTF-8 (the fatal decoder).
+    if (error instanceof SyntaxError || error instanceof TypeError)
+      throw badRequest(`The payload is not JSON: ${error.message}`);
+    throw error;
   }
   const parsed = jsonPayloadSchema.safeParse(value);
   if (!parsed.success) {

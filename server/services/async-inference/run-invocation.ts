@@ -31,6 +31,12 @@ export type AsyncRuntime = {
 
 export type AsyncOutcome = "NOTHING_TO_DO" | "SUCCEEDED" | "FAILED" | "SUPERSEDED";
 
+/**
+ * Runs that may start on one invocation. A run that dies with its worker (a payload that exhausts memory, say) counts
+ * too, so a payload that kills every worker it reaches fails instead of being taken over for ever.
+ */
+export const MAX_RUNS = 8;
+
 const ACTIVE_SQL = `status IN (${ACTIVE_ASYNC_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 async function loadInvocation(db: Db, invocationId: string) {
@@ -119,6 +125,13 @@ export async function runAsyncInvocation(
   try {
     row = await loadInvocation(rt.db, invocationId);
     if (!row) return "NOTHING_TO_DO";
+    if (row.attempts >= MAX_RUNS) {
+      await settle(rt, lease, row, {
+        status: "FAILED",
+        reason: `Scoring started ${row.attempts} times and never finished`,
+      });
+      return "FAILED";
+    }
     const running = row;
     await rt.db.$transaction(async (tx) => {
       await lease.fence(tx);

@@ -10,8 +10,10 @@ import type { ServedSlice } from "@/server/services/async-inference/schemas";
 /** Rows per predict request (the runtime's own limit) and records per CSV request (well under its 200,000). */
 export const JSON_SLICE_ROWS = 10_000;
 export const CSV_SLICE_ROWS = 100_000;
-/** A CSV slice also closes at this many bytes (the runtime takes 16 MiB per request). */
-const CSV_SLICE_BYTES = 8 * 1024 * 1024;
+/** A slice also closes at this many bytes (the runtime takes 16 MiB per request). */
+const SLICE_BYTES = 8 * 1024 * 1024;
+/** One record longer than a whole request can never be scored: the payload fails before more of it is buffered. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const CALL_TIMEOUT_MS = 120_000;
 /** How long a slice waits on a waking or briefly unserved endpoint (503 + Retry-After) before the attempt fails. */
 const UNAVAILABLE_WAIT_MS = 60_000;
@@ -80,6 +82,22 @@ function addServed(served: ServedSlice[], slice: ServedSlice) {
   else served.push(slice);
 }
 
+/** Consecutive rows, at most JSON_SLICE_ROWS of them and about SLICE_BYTES of JSON (one row alone if it is larger). */
+function* jsonSlices(rows: readonly Record<string, unknown>[]) {
+  let start = 0;
+  while (start < rows.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < rows.length && end - start < JSON_SLICE_ROWS) {
+      bytes += JSON.stringify(rows[end]).length + 1;
+      if (bytes > SLICE_BYTES && end > start) break;
+      end++;
+    }
+    yield { start, slice: rows.slice(start, end) };
+    start = end;
+  }
+}
+
 /**
  * Scores JSON rows in slices of the runtime's predict limit; the result is what one /predict call would answer for
  * them all: `{"predictions": [...], "predictionIds": [...]}` in row order (the ids ground truth is reported against).
@@ -92,9 +110,8 @@ export async function scoreJsonRows(
   const predictions: PredictResponse["predictions"] = [];
   const predictionIds: string[] = [];
   const served: ServedSlice[] = [];
-  for (let start = 0; start < rows.length; start += JSON_SLICE_ROWS) {
+  for (const { start, slice } of jsonSlices(rows)) {
     await deps.checkpoint();
-    const slice = rows.slice(start, start + JSON_SLICE_ROWS);
     const response = await call(deps, () => deps.runtime.predict(endpointName, slice, CALL_TIMEOUT_MS), start);
     const answer = (await response.json()) as PredictResponse;
     if (answer.predictions.length !== slice.length)
@@ -122,8 +139,9 @@ export async function scoreCsvRecords(
   const served: ServedSlice[] = [];
   const pipe = new TransformStream<Uint8Array, Uint8Array>();
   const stored = deps.artifacts.put(pipe.readable, { maxBytes: Number.MAX_SAFE_INTEGER });
-  // The store reads as the writer writes; a failure on either side ends both.
-  stored.catch(() => undefined);
+  // The store reads as the writer writes: a write waits for it, so a store that fails must end the wait too.
+  const storeFailed = stored.then(() => new Promise<never>(() => undefined));
+  storeFailed.catch(() => undefined);
   const writer = pipe.writable.getWriter();
   const encoder = new TextEncoder();
   let rows = 0;
@@ -141,17 +159,19 @@ export async function scoreCsvRecords(
       modelVersion: version === null ? null : Number(version),
     });
     rows += count;
-    await writer.write(encoder.encode(text));
+    await Promise.race([writer.write(encoder.encode(text)), storeFailed]);
   };
   try {
-    const batches = new CsvRecordBatches(CSV_SLICE_ROWS, 0, CSV_SLICE_BYTES);
+    const batches = new CsvRecordBatches(CSV_SLICE_ROWS, 0, SLICE_BYTES, MAX_RECORD_BYTES);
     for await (const chunk of chunksOf(await deps.artifacts.get(input.sha256)))
       for (const batch of batches.push(chunk)) await scoreSlice(batch.bytes, batch.rows);
     for (const batch of batches.end()) await scoreSlice(batch.bytes, batch.rows);
     if (rows === 0) throw new AsyncInputError("The CSV payload has no records");
-    await writer.close();
+    await Promise.race([writer.close(), storeFailed]);
   } catch (error) {
-    await writer.abort(error).catch(() => undefined);
+    // Not awaited: with a write pending that a failed store will never read, abort would wait for it for ever.
+    writer.abort(error).catch(() => undefined);
+    if (!pipe.readable.locked) pipe.readable.cancel(error).catch(() => undefined);
     throw error;
   }
   return { output: await stored, rows, served };

@@ -9,7 +9,7 @@ import { asyncInferenceJob } from "@/server/jobs/async-inference";
 import { queueFor } from "@/server/jobs/define-job";
 import { enqueueActiveInvocations } from "@/server/services/async-inference/invocations";
 import { deliverWebhook } from "@/server/services/async-inference/deliver-webhook";
-import { runAsyncInvocation } from "@/server/services/async-inference/run-invocation";
+import { MAX_RUNS, runAsyncInvocation } from "@/server/services/async-inference/run-invocation";
 import { callApi } from "@/tests/integration/fixtures";
 import { personWithCaller, trpcOutcome } from "@/tests/integration/support/trpc-caller";
 import { counterValue } from "@/tests/integration/runtime/runtime-process";
@@ -63,6 +63,13 @@ const csvOf = (count: number) =>
   Array.from({ length: count }, (_, i) => `${featuresOf(i, world.model.featureNames).join(",")}\n`).join("");
 
 const invocationCount = () => db().asyncInvocation.count();
+
+/** Requests the runtime answered 503 on the endpoint (a sleeping endpoint's answer while it wakes). */
+const refusedWhileAsleep = async () =>
+  counterValue(await (await fetch(`${stack.runtime.baseUrl}/metrics`)).text(), "modelport_runtime_requests_total", {
+    endpoint: world.endpoint.name,
+    status: "503",
+  });
 
 async function accepted(body: string, headers?: Record<string, string>) {
   const response = await invoke(world.invoker.secret, world.endpoint.name, body, headers);
@@ -210,9 +217,26 @@ describe("asynchronous invocations", () => {
     expect(row).toMatchObject({ status: "FAILED", attempts: 2 });
   });
 
+  it("fails rather than hangs when the store cannot take the result, and gives up on a payload that kills its workers", async () => {
+    const { id } = await accepted(csvOf(10), { "content-type": "text/csv" });
+    const runtime = asyncRuntime(stack, "w1");
+    const brokenStore: typeof runtime.artifacts = Object.assign(Object.create(runtime.artifacts), {
+      put: () => Promise.reject(new Error("disk full")),
+    });
+    await expect(
+      runAsyncInvocation({ ...runtime, artifacts: brokenStore }, id, { lastAttempt: false }),
+    ).rejects.toThrow(/disk full/);
+    expect((await db().asyncInvocation.findUniqueOrThrow({ where: { id } })).status).toBe("RUNNING");
+
+    await db().asyncInvocation.update({ where: { id }, data: { attempts: MAX_RUNS } });
+    expect(await runAsyncInvocation(runtime, id, { lastAttempt: false })).toBe("FAILED");
+    expect((await db().asyncInvocation.findUniqueOrThrow({ where: { id } })).failureReason).toMatch(
+      /started 8 times and never finished/,
+    );
+  });
+
   it("waits for an endpoint scaled to zero to wake (503 + Retry-After), then scores it", async () => {
     const control = world.runtime.control();
-    const config = await control.getEndpoint(world.endpoint.name);
     const { version, ...variant } = world.variant;
     await control.putEndpoint(world.endpoint.name, {
       variants: [{ ...variant, modelVersion: version, weight: 100, instanceType: "local-cpu", instanceCount: 1 }],
@@ -224,10 +248,11 @@ describe("asynchronous invocations", () => {
       async () => (await control.getEndpoint(world.endpoint.name))?.sleep?.state === "asleep",
       10_000,
     );
+    const refusedBefore = await refusedWhileAsleep();
     const { id } = await accepted(JSON.stringify({ rows: rowsOf(20) }));
     expect(await runAsyncInvocation(asyncRuntime(stack, "w1"), id, { lastAttempt: false })).toBe("SUCCEEDED");
+    expect(await refusedWhileAsleep()).toBeGreaterThan(refusedBefore);
     expect((await db().asyncInvocation.findUniqueOrThrow({ where: { id } })).rows).toBe(20);
-    expect(config?.variants.map((v) => v.variantName)).toEqual([world.variant.variantName]);
     await loadScratchEndpoint(world.runtime, world.endpoint.name, [world.variant]);
   });
 
@@ -365,6 +390,9 @@ describe("the endpoint's invocations, as its team sees them", () => {
       after: first.nextCursor!,
     });
     expect(second.items[0]!.id).toBe(queued[0]);
+    expect(
+      await trpcOutcome(team.caller.asyncInvocations.list({ endpointName: world.endpoint.name, after: "no-such-id" })),
+    ).toBe("BAD_REQUEST");
     const failed = await team.caller.asyncInvocations.list({ endpointName: world.endpoint.name, status: "FAILED" });
     expect(failed.items.every((i) => i.status === "FAILED")).toBe(true);
 

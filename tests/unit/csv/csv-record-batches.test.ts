@@ -117,4 +117,16 @@ describe("CsvRecordBatches", () => {
   it("gives nothing for empty lines alone", () => {
     expect(batchesOf(bytes("\n\r\n\n"), 2, [1])).toEqual([]);
   });
+
+  it("refuses a record longer than its limit as soon as it is, quoted or not, and keeps records up to it", () => {
+    const limited = () => new CsvRecordBatches(100, 0, Infinity, 8);
+    expect(() => limited().push(bytes("123456789"))).toThrow(/longer than 8 bytes/);
+    const quoted = limited();
+    expect(quoted.push(bytes('"ab\ncd'))).toEqual([]);
+    expect(() => quoted.push(bytes("efgh"))).toThrow(/quote left open/);
+    const fine = limited();
+    expect(
+      [...fine.push(bytes("12345678\n1234")), ...fine.push(bytes("5678\n")), ...fine.end()].map((b) => b.rows),
+    ).toEqual([2]);
+  });
 });
