@@ -13,7 +13,10 @@ import {
 } from "@/server/jobs/async-inference";
 import { tooLarge } from "@/server/services/artifacts/artifact-store";
 import { callbackOf } from "@/server/services/async-inference/callback-policy";
+import { MAX_RECORD_BYTES } from "@/server/services/async-inference/score-payload";
+import { CsvSyntaxError } from "@/lib/csv/csv-byte-records";
 import {
+  countingCsvRecords,
   DEFAULT_ASYNC_SETTINGS,
   jsonRows,
   maxPayloadBytes,
@@ -98,14 +101,25 @@ async function queueWithin(invocationId: string) {
     .finally(() => clearTimeout(timer));
 }
 
-/** Stores the payload: CSV streamed straight to the store; JSON read whole and checked to be rows first. */
+/** Streams CSV records into the store, checking as they pass that there are some and that they parse (else 400). */
+async function storeCsv(ctx: ServiceContext, body: ReadableStream<Uint8Array>, maxBytes: number) {
+  const counted = countingCsvRecords(body, MAX_RECORD_BYTES);
+  const blob = await ctx.artifacts.put(counted.stream, { maxBytes }).catch((error: unknown) => {
+    if (error instanceof CsvSyntaxError) throw badRequest(`The CSV payload cannot be read: ${error.message}`);
+    throw error;
+  });
+  if (counted.records() === 0) throw badRequest("The CSV payload has no records");
+  return blob;
+}
+
+/** Stores the payload: CSV streamed through a record check; JSON read whole and checked to be rows first. */
 async function storePayload(
   ctx: ServiceContext,
   type: AsyncContentType,
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
 ) {
-  if (type === "text/csv") return ctx.artifacts.put(body, { maxBytes });
+  if (type === "text/csv") return storeCsv(ctx, body, maxBytes);
   const bytes = await readBounded(body, maxBytes);
   jsonRows(bytes);
   return ctx.artifacts.put(new Blob([new Uint8Array(bytes)]).stream(), { maxBytes });
@@ -137,7 +151,6 @@ export async function acceptInvocation(
     );
   if (!input.body) throw badRequest("Send the payload as the request body");
   const blob = await storePayload(ctx, type, input.body, maxBytes);
-  if (blob.sizeBytes === 0) throw badRequest("The payload is empty");
   const row = await ctx.db.asyncInvocation.create({
     data: {
       endpointId: endpoint.id,

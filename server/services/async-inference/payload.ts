@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ASYNC_CONTENT_TYPES, type AsyncContentType } from "@/contracts/async-invocations";
+import { CsvRecordBatches } from "@/lib/csv/csv-record-batches";
 import { readAtMost } from "@/lib/web-streams";
 import { AppError, badRequest } from "@/server/errors";
 import { tooLarge } from "@/server/services/artifacts/artifact-store";
@@ -57,4 +58,25 @@ export async function readBounded(stream: ReadableStream<Uint8Array>, maxBytes: 
   const bytes = await readAtMost(stream, maxBytes);
   if (bytes === "TOO_LARGE") throw tooLarge(maxBytes);
   return bytes;
+}
+
+/**
+ * CSV bytes passed on unchanged while their records are counted (one record at a time, nothing kept): a quote left
+ * open or a record longer than `maxRecordBytes` errors the stream (CsvSyntaxError), so whoever reads it fails.
+ */
+export function countingCsvRecords(body: ReadableStream<Uint8Array>, maxRecordBytes: number) {
+  const records = new CsvRecordBatches(1, 0, 1, maxRecordBytes);
+  let count = 0;
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        for (const batch of records.push(chunk)) count += batch.rows;
+        controller.enqueue(chunk);
+      },
+      flush() {
+        for (const batch of records.end()) count += batch.rows;
+      },
+    }),
+  );
+  return { stream, records: () => count };
 }

@@ -141,6 +141,16 @@ describe("asynchronous invocations", () => {
       ],
       ["empty CSV", invoke(world.invoker.secret, world.endpoint.name, "", { "content-type": "text/csv" }), 400],
       [
+        "blank lines",
+        invoke(world.invoker.secret, world.endpoint.name, "\n\r\n\n", { "content-type": "text/csv" }),
+        400,
+      ],
+      [
+        "open quote",
+        invoke(world.invoker.secret, world.endpoint.name, '1,"2\n3,4\n', { "content-type": "text/csv" }),
+        400,
+      ],
+      [
         "half a callback",
         invoke(world.invoker.secret, world.endpoint.name, JSON.stringify({ rows: rowsOf(1) }), {
           ...json,
