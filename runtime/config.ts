@@ -33,6 +33,8 @@ export type RuntimeConfig = {
   /** Where the endpoints' desired state is kept, so a restarted runtime serves them again; unset = in memory. */
   stateFile?: string;
   capture: CaptureSettings;
+  /** The most bytes of model files kept loaded (endpoint-registry.ts: LRU eviction of scale-to-zero endpoints). */
+  modelMemoryBudgetBytes?: number;
 };
 
 /** Production secrets carry at least 32 bytes (256 bits); development and tests may use 16. */
@@ -84,6 +86,9 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     ),
     stateFile: (!standalone && process.env.RUNTIME_STATE_FILE) || undefined,
+    modelMemoryBudgetBytes: process.env.RUNTIME_MODEL_MEMORY_BUDGET_BYTES
+      ? positiveInteger("RUNTIME_MODEL_MEMORY_BUDGET_BYTES", 1)
+      : undefined,
     capture: {
       redisUrl: process.env.RUNTIME_CAPTURE_REDIS_URL || undefined,
       streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,

@@ -27,7 +27,9 @@ const persist = () => {
     .then(() => saveState(stateFile, snapshot))
     .catch((error: unknown) => log().error({ err: error }, "Could not save the runtime state"));
 };
-const registry = new EndpointRegistry(pool, metrics, persist);
+const registry = new EndpointRegistry(pool, metrics, persist, {
+  modelMemoryBudgetBytes: config.modelMemoryBudgetBytes,
+});
 
 const standalone = isStandalone(process.env);
 let restoring = Boolean(config.stateFile) || standalone;

@@ -242,6 +242,17 @@ function createInstruments(deferred: Deferred) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
+    evictions: new Counter({
+      name: "modelport_runtime_endpoint_evictions_total",
+      help: "Times a scale-to-zero endpoint was scaled to zero early to keep the loaded models within the memory budget",
+      labelNames: ["endpoint"],
+      registers: [registry],
+    }),
+    loadedModelBytes: new Gauge({
+      name: "modelport_runtime_loaded_model_bytes",
+      help: "Bytes of the model files loaded now (what RUNTIME_MODEL_MEMORY_BUDGET_BYTES bounds)",
+      registers: [registry],
+    }),
     loadedModels: new Gauge({
       name: "modelport_runtime_loaded_models",
       help: "Model variants loaded and ready to serve",

@@ -45,6 +45,15 @@ const FIRST_WAKE_ESTIMATE_MS = 2_000;
 const sameModel = (a: Variant, b: EndpointConfig["variants"][number]) =>
   a.config.sha256 === b.sha256 && a.config.modelPath === b.modelPath;
 
+export type RegistryOptions = {
+  /**
+   * The most bytes of model files to keep loaded (RUNTIME_MODEL_MEMORY_BUDGET_BYTES). Past it, the least recently used
+   * endpoints that may scale to zero are scaled to zero early (they wake on their next request); others are never
+   * evicted. Unset: no budget.
+   */
+  modelMemoryBudgetBytes?: number;
+};
+
 /**
  * The endpoints this runtime serves. Changes to one endpoint run one at a time; a PUT loads every new variant
  * before any traffic moves to it, then swaps the endpoint's variant list in one step.
@@ -57,6 +66,7 @@ export class EndpointRegistry {
     private readonly pool: WorkerPool,
     private readonly metrics: RuntimeMetrics,
     private readonly onChange: () => void = () => {},
+    private readonly options: RegistryOptions = {},
   ) {
     setInterval(() => this.sleepIdle(Date.now()), IDLE_SWEEP_MS).unref();
   }
@@ -127,7 +137,14 @@ export class EndpointRegistry {
     return next;
   }
 
-  apply(name: string, config: EndpointConfig): Promise<EndpointView> {
+  async apply(name: string, config: EndpointConfig): Promise<EndpointView> {
+    const applied = await this.applyNow(name, config);
+    // Outside the endpoint's lock: eviction takes other endpoints' locks, one at a time.
+    await this.makeRoom(name, 0);
+    return applied;
+  }
+
+  private applyNow(name: string, config: EndpointConfig): Promise<EndpointView> {
     return this.serialised(name, async () => {
       const current = this.endpoints.get(name);
       if (current) current.updating = true;
@@ -246,25 +263,71 @@ export class EndpointRegistry {
     }
   }
 
-  private putToSleep(name: string, idleMs: number): Promise<void> {
+  /** Scales an endpoint to zero if it is still idle for `idleMs` (0: at once, to free memory); true if it did. */
+  private putToSleep(
+    name: string,
+    idleMs: number,
+    why = `after ${idleMs / 1000} s without a request`,
+  ): Promise<boolean> {
     return this.serialised(name, async () => {
       const endpoint = this.endpoints.get(name);
-      if (!endpoint || endpoint.sleep.state !== "awake" || Date.now() - endpoint.sleep.lastRequestAt < idleMs) return;
+      if (!endpoint || endpoint.sleep.state !== "awake" || Date.now() - endpoint.sleep.lastRequestAt < idleMs)
+        return false;
       // Asleep before unloading: a request from now on wakes it; those already in a batcher finish first.
       endpoint.sleep.state = "asleep";
       await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
       this.metrics.asleep.set({ endpoint: name }, 1);
-      log().info(`Endpoint ${name} scaled to zero after ${idleMs / 1000} s without a request`);
+      log().info(`Endpoint ${name} scaled to zero ${why}`);
       this.changed();
+      return true;
     });
   }
 
+  /** Bytes of model files loaded now: the ready variants of every endpoint not asleep. */
+  private loadedModelBytes(): number {
+    let total = 0;
+    for (const endpoint of this.endpoints.values())
+      if (endpoint.sleep.state !== "asleep")
+        for (const variant of endpoint.variants) if (variant.ready) total += variant.modelBytes;
+    return total;
+  }
+
+  /**
+   * Keeps the loaded models within the memory budget with `incomingBytes` more to load for `forEndpoint`: scales to
+   * zero, least recently used first, the other endpoints that may scale to zero and are not changing. Endpoints
+   * without scale to zero are never evicted; if they alone exceed the budget the load goes ahead, and it is logged.
+   * Holds no lock itself, so it never waits on an endpoint that waits on it.
+   */
+  private async makeRoom(forEndpoint: string, incomingBytes: number) {
+    const budget = this.options.modelMemoryBudgetBytes;
+    if (budget === undefined) return;
+    const leastRecentlyUsed = [...this.endpoints.values()]
+      .filter((e) => e.name !== forEndpoint && e.scaleToZero && e.sleep.state === "awake" && !e.updating)
+      .sort((a, b) => a.sleep.lastRequestAt - b.sleep.lastRequestAt);
+    for (const endpoint of leastRecentlyUsed) {
+      if (this.loadedModelBytes() + incomingBytes <= budget) return;
+      if (await this.putToSleep(endpoint.name, 0, `to keep the loaded models within ${budget} bytes`))
+        this.metrics.evictions.inc({ endpoint: endpoint.name });
+    }
+    if (this.loadedModelBytes() + incomingBytes > budget)
+      log().warn(
+        `Loaded models (${this.loadedModelBytes() + incomingBytes} bytes with ${forEndpoint}) exceed the budget of ${budget}: nothing else can be scaled to zero`,
+      );
+  }
+
   /** Loads a sleeping endpoint's models again; if that fails it stays asleep and the next request tries again. */
-  private wake(name: string): Promise<void> {
+  private async wake(name: string): Promise<void> {
+    const sleeping = this.endpoints.get(name);
+    if (sleeping?.sleep.state !== "asleep") return;
+    // Marked before making room, so that a second request does not start a second wake meanwhile.
+    sleeping.sleep.state = "waking";
+    await this.makeRoom(
+      name,
+      sleeping.variants.reduce((sum, v) => sum + v.modelBytes, 0),
+    ).catch((error: unknown) => log().error(`Making room for ${name} failed: ${errorMessage(error)}`));
     return this.serialised(name, async () => {
       const endpoint = this.endpoints.get(name);
-      if (!endpoint || endpoint.sleep.state !== "asleep") return;
-      endpoint.sleep.state = "waking";
+      if (!endpoint || endpoint.sleep.state !== "waking") return;
       const started = performance.now();
       const loaded = await Promise.allSettled(
         endpoint.variants.map((v) =>
@@ -301,6 +364,7 @@ export class EndpointRegistry {
   }
 
   private changed() {
+    this.metrics.loadedModelBytes.set(this.loadedModelBytes());
     for (const endpoint of this.endpoints.values()) {
       for (const variant of endpoint.live)
         if (variant.ready) this.metrics.forVariant(endpoint.name, variant.config.variantName);

@@ -16,6 +16,8 @@ import { loadExplainer, type Explainer } from "@/lib/explain/explainer";
 export type Variant = {
   config: VariantConfig;
   modelKey: string;
+  /** The model file's size: what the runtime's memory budget counts for it. */
+  modelBytes: number;
   batcher: DynamicBatcher<ValidatedRow, Prediction>;
   /** Runs rows already packed (a CSV invocation: a batch of its own, not queued with other requests). */
   runPacked: (batch: WireBatch) => Promise<WireFeeds>;
@@ -85,6 +87,7 @@ export async function loadVariant(
   const variant: Variant = {
     config,
     modelKey,
+    modelBytes: bytes.byteLength,
     fault: NO_FAULT,
     ready: true,
     mirrors: new MirrorSlots(),

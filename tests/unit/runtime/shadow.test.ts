@@ -53,6 +53,7 @@ function fakeVariant(
   return {
     config,
     modelKey: variantName,
+    modelBytes: 0,
     fault: { errorRate: 0, extraLatencyMs: 0 },
     ready: true,
     mirrors: new MirrorSlots(),
