@@ -109,6 +109,9 @@ export const scaleToZeroSchema = z.object({
 });
 export type ScaleToZero = z.infer<typeof scaleToZeroSchema>;
 
+/** PUT /v1/control/endpoints/:name/scale-to-zero: turns it on (with its idle time) or off, in place. */
+export const scaleToZeroSettingSchema = z.object({ scaleToZero: scaleToZeroSchema.nullable() });
+
 export const endpointConfigSchema = z
   .object({
     variants: z.array(variantConfigSchema).min(1).max(16),

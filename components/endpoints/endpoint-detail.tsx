@@ -15,6 +15,7 @@ import { DeploymentHistory } from "@/components/endpoints/deployment-history";
 import { EndpointHeader } from "@/components/endpoints/endpoint-header";
 import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
 import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-form";
+import { EndpointScaleToZeroForm } from "@/components/endpoints/endpoint-scale-to-zero-form";
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
@@ -131,6 +132,16 @@ export function EndpointDetail({ id }: { id: string }) {
             canEdit={canWrite}
           />
         </Card>
+        {endpoint.target === "LOCAL" && (
+          <Card title="Scale to zero" className="min-w-0">
+            <EndpointScaleToZeroForm
+              key={String(endpoint.scaleToZeroIdleSeconds)}
+              endpointId={endpoint.id}
+              idleSeconds={endpoint.scaleToZeroIdleSeconds}
+              canEdit={canWrite}
+            />
+          </Card>
+        )}
       </div>
     </>
   );

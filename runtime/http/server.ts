@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   captureConfigSchema,
+  scaleToZeroSettingSchema,
   endpointConfigSchema,
   endpointNameSchema,
   faultInjectionSchema,
@@ -58,6 +59,7 @@ const INVOCATIONS = /^\/v1\/endpoints\/([^/]+)\/invocations$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
 const CONTROL_CAPTURE = /^\/v1\/control\/endpoints\/([^/]+)\/capture$/;
+const CONTROL_SCALE_TO_ZERO = /^\/v1\/control\/endpoints\/([^/]+)\/scale-to-zero$/;
 const CONTROL_FAULTS = /^\/v1\/control\/endpoints\/([^/]+)\/variants\/([^/]+)\/fault-injection$/;
 
 function methodNotAllowed(allowed: string[]): never {
@@ -108,6 +110,12 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
     if (method !== "PUT") methodNotAllowed(["PUT"]);
     const capture = await readValidated(request, captureConfigSchema);
     return sendJson(response, 200, await deps.registry.setCapture(endpointName(match[1]!), capture));
+  }
+  match = CONTROL_SCALE_TO_ZERO.exec(path);
+  if (match) {
+    if (method !== "PUT") methodNotAllowed(["PUT"]);
+    const { scaleToZero } = await readValidated(request, scaleToZeroSettingSchema);
+    return sendJson(response, 200, await deps.registry.setScaleToZero(endpointName(match[1]!), scaleToZero));
   }
   match = CONTROL_FAULTS.exec(path);
   if (match) {

@@ -232,6 +232,23 @@ export class EndpointRegistry {
     });
   }
 
+  /**
+   * Turns scale to zero on (or changes its idle time) or off, in place: nothing reloads. Turned off while the
+   * endpoint sleeps, it wakes at once (an endpoint that may not sleep serves).
+   */
+  async setScaleToZero(name: string, scaleToZero: ScaleToZero | null): Promise<EndpointView> {
+    const updated = await this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+      if (scaleToZero) endpoint.scaleToZero = scaleToZero;
+      else delete endpoint.scaleToZero;
+      this.changed();
+      return endpoint;
+    });
+    if (!scaleToZero && updated.sleep.state === "asleep") await this.wake(name);
+    return view(updated);
+  }
+
   setFaultInjection(name: string, variantName: string, fault: FaultInjection): EndpointView {
     const endpoint = this.endpoints.get(name);
     if (!endpoint) throw notFound(`No endpoint named "${name}"`);

@@ -8,6 +8,7 @@ import {
   explainPredictionOutput,
   listEndpointsInput,
   sendPredictionInput,
+  scaleToZeroOutput,
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
 import { sendPrediction } from "@/server/services/endpoints/send-prediction";
@@ -18,6 +19,8 @@ import { setEndpointSlo } from "@/server/services/endpoints/slo";
 import { endpointSloInput } from "@/contracts/slo-rules";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { capturePolicyInput } from "@/contracts/capture-policy";
+import { scaleToZeroInput } from "@/contracts/scale-to-zero";
+import { setScaleToZero } from "@/server/services/endpoints/scale-to-zero";
 import { setCapturePolicy } from "@/server/services/capture/capture-policy";
 import { capturePolicyOutput } from "@/server/services/capture/schemas";
 import { ownerOfEndpoint, type OwnerContext } from "@/server/auth/ownership";
@@ -54,4 +57,8 @@ export const endpointsRouter = createTRPCRouter({
   setCapturePolicy: ownedProcedure("models:write", capturePolicyInput, byEndpoint)
     .output(capturePolicyOutput)
     .mutation(({ ctx, input }) => setCapturePolicy(ctx.service, input)),
+  // Scaling to zero trades the first request's latency for cost: the owning team's data scientists decide it.
+  setScaleToZero: ownedProcedure("models:write", scaleToZeroInput, byEndpoint)
+    .output(scaleToZeroOutput)
+    .mutation(({ ctx, input }) => setScaleToZero(ctx.service, input)),
 });

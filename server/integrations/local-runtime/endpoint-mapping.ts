@@ -47,10 +47,17 @@ export const predictKeySha256 = (key: string) => createHash("sha256").update(key
 export function toRuntimeEndpoint(
   spec: EndpointSpec,
   predictKey?: string,
-): { variants: VariantConfig[]; predictKeySha256?: string; capture: { rate: number }; routing?: RoutingConfig } {
+): {
+  variants: VariantConfig[];
+  predictKeySha256?: string;
+  capture: { rate: number };
+  routing?: RoutingConfig;
+  scaleToZero?: { idleSeconds: number };
+} {
   return {
     variants: spec.variants.map(toRuntimeVariant),
     capture: { rate: spec.captureRate ?? 1 },
+    ...(spec.scaleToZeroIdleSeconds && { scaleToZero: { idleSeconds: spec.scaleToZeroIdleSeconds } }),
     ...(spec.routing && { routing: spec.routing }),
     ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
   };

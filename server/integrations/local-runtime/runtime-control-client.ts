@@ -83,6 +83,14 @@ export class RuntimeControlClient {
     return response ? ((await response.json()) as EndpointView) : undefined;
   }
 
+  /** Turns scale to zero on (idle seconds) or off, in place; undefined when the runtime does not serve the endpoint. */
+  async putScaleToZero(name: string, idleSeconds: number | null): Promise<EndpointView | undefined> {
+    const response = await this.call("PUT", `/v1/control/endpoints/${encodeURIComponent(name)}/scale-to-zero`, {
+      scaleToZero: idleSeconds === null ? null : { idleSeconds },
+    });
+    return response ? ((await response.json()) as EndpointView) : undefined;
+  }
+
   /** Test-only fault injection: makes a variant fail (errorRate 0–1) or slow down on purpose. */
   async injectFault(
     name: string,

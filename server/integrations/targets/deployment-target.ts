@@ -59,6 +59,8 @@ export type EndpointSpec = {
    * (SageMaker is sticky only when the caller names a `TargetVariant`).
    */
   routing?: { salt: string };
+  /** Local runtime only: scale to zero after this many idle seconds (Endpoint.scaleToZeroIdleSeconds). */
+  scaleToZeroIdleSeconds?: number | null;
 };
 
 export type RolloutStrategy =

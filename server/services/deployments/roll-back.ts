@@ -87,7 +87,12 @@ async function restorePriorState(
       );
     }),
   );
-  await target.apply({ endpointName: endpoint.name, variants: specs, captureRate: endpoint.captureRate });
+  await target.apply({
+    endpointName: endpoint.name,
+    variants: specs,
+    captureRate: endpoint.captureRate,
+    scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+  });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")
     throw new DeploymentFailure(

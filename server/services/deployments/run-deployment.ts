@@ -209,7 +209,12 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
   );
   await steps("apply-endpoint", async () => {
     await target.apply(
-      { endpointName: endpoint.name, variants: [spec], captureRate: endpoint.captureRate },
+      {
+        endpointName: endpoint.name,
+        variants: [spec],
+        captureRate: endpoint.captureRate,
+        scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+      },
       { rollout: rollout.strategy },
     );
     return { variants: [spec.variantName] };
@@ -302,6 +307,7 @@ async function stepwiseRollout(
       endpointName: endpoint.name,
       variants: [...incumbentSpecs, added],
       captureRate: endpoint.captureRate,
+      scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
     });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
@@ -349,7 +355,12 @@ async function stepwiseRollout(
 
   await steps("finalize", async () => {
     const final = candidate(100);
-    await target.apply({ endpointName: endpoint.name, variants: [final], captureRate: endpoint.captureRate });
+    await target.apply({
+      endpointName: endpoint.name,
+      variants: [final],
+      captureRate: endpoint.captureRate,
+      scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+    });
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: candidateName, weight: 100 },
     ]);

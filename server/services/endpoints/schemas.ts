@@ -49,6 +49,7 @@ export const endpointRowOutput = z.object({
   sloAvailability: z.number(),
   captureRate: z.number(),
   captureRetentionDays: z.number().int(),
+  scaleToZeroIdleSeconds: z.number().int().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -140,3 +141,11 @@ export type EndpointDetail = z.infer<typeof endpointDetailOutput>;
 export type SendPredictionResult = z.infer<typeof sendPredictionOutput>;
 export type ExplainPredictionResult = z.infer<typeof explainPredictionOutput>;
 export type EndpointSlo = z.infer<typeof endpointSloOutput>;
+
+export const scaleToZeroOutput = z.object({
+  endpointId: z.string(),
+  idleSeconds: z.number().int().nullable(),
+  /** Whether the runtime took it now; otherwise the endpoint's next deployment carries it. */
+  runtime: z.enum(["applied", "not-serving", "unreachable"]),
+});
+export type ScaleToZeroSetting = z.infer<typeof scaleToZeroOutput>;

@@ -96,6 +96,7 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       sloAvailability: true,
       captureRate: true,
       captureRetentionDays: true,
+      scaleToZeroIdleSeconds: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },

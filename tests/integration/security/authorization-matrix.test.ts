@@ -99,6 +99,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "endpoints.explain": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.predict": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.setCapturePolicy": (w, s) => ({ endpointId: w.teams[s].endpointId, rate: 0.5, retentionDays: 14 }),
+  "endpoints.setScaleToZero": (w, s) => ({ endpointId: w.teams[s].endpointId, idleMinutes: 30 }),
   "endpoints.setSlo": (w, s) => ({ endpointId: w.teams[s].endpointId, p99Ms: 120, availability: 0.999 }),
   "experiments.createExperiment": (w, s) => ({ name: unique("matrix-exp"), team: w.teams[s].name }),
   "registry.createModel": (w, s) => ({ name: unique("matrix-new"), taskType: "OTHER", team: w.teams[s].name }),

@@ -94,4 +94,11 @@ describe("LocalRuntimeTarget mapping", () => {
       localRuntimeConfigFromEnv({ RUNTIME_PREDICT_KEY: key, RUNTIME_METRICS_TOKEN: "m".repeat(32) }),
     ).toMatchObject({ predictKey: key, metricsToken: "m".repeat(32) });
   });
+
+  it("carries the endpoint's scale to zero, in seconds, and leaves it out when the endpoint is always on", () => {
+    const base = { endpointName: "fraud-prod", variants: [spec] };
+    expect(toRuntimeEndpoint({ ...base, scaleToZeroIdleSeconds: 900 }).scaleToZero).toEqual({ idleSeconds: 900 });
+    expect(toRuntimeEndpoint({ ...base, scaleToZeroIdleSeconds: null })).not.toHaveProperty("scaleToZero");
+    expect(toRuntimeEndpoint(base)).not.toHaveProperty("scaleToZero");
+  });
 });
