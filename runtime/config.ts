@@ -35,6 +35,8 @@ export type RuntimeConfig = {
   capture: CaptureSettings;
   /** The most bytes of model files kept loaded (endpoint-registry.ts: LRU eviction of scale-to-zero endpoints). */
   modelMemoryBudgetBytes?: number;
+  /** How long an endpoint must have had no request before it may be evicted for room. */
+  modelMinIdleMs?: number;
 };
 
 /** Production secrets carry at least 32 bytes (256 bits); development and tests may use 16. */
@@ -89,6 +91,7 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
     modelMemoryBudgetBytes: process.env.RUNTIME_MODEL_MEMORY_BUDGET_BYTES
       ? positiveInteger("RUNTIME_MODEL_MEMORY_BUDGET_BYTES", 1)
       : undefined,
+    modelMinIdleMs: process.env.RUNTIME_MODEL_MIN_IDLE_MS ? positiveInteger("RUNTIME_MODEL_MIN_IDLE_MS", 1) : undefined,
     capture: {
       redisUrl: process.env.RUNTIME_CAPTURE_REDIS_URL || undefined,
       streamKey: process.env.CAPTURE_STREAM_KEY || CAPTURE_STREAM_KEY,

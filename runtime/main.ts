@@ -29,6 +29,7 @@ const persist = () => {
 };
 const registry = new EndpointRegistry(pool, metrics, persist, {
   modelMemoryBudgetBytes: config.modelMemoryBudgetBytes,
+  minIdleMsBeforeEviction: config.modelMinIdleMs,
 });
 
 const standalone = isStandalone(process.env);

@@ -11,6 +11,7 @@ import {
 } from "@/contracts/runtime-control";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
 import { log } from "@/runtime/logger";
+import { stat } from "node:fs/promises";
 import { errorMessage } from "@/lib/error-message";
 import { recordInstances, type RuntimeMetrics } from "@/runtime/metrics";
 import type { WorkerPool } from "@/runtime/inference/worker-pool";
@@ -35,12 +36,16 @@ export type Endpoint = {
   updating: boolean;
   scaleToZero?: ScaleToZero;
   /** Awake unless scaled to zero; when the last request arrived (ms), and how long the last wake took. */
-  sleep: { state: SleepState; lastRequestAt: number; lastWakeMs?: number };
+  sleep: { state: SleepState; lastRequestAt: number; lastWakeMs?: number; lastWakeFailedAt?: number };
 };
 
 /** How often idle endpoints are looked for, and the Retry-After given before any wake has been timed. */
 const IDLE_SWEEP_MS = 1_000;
 const FIRST_WAKE_ESTIMATE_MS = 2_000;
+/** An endpoint is evicted for room only after this long without a request (RUNTIME_MODEL_MIN_IDLE_MS). */
+const DEFAULT_MIN_IDLE_MS = 10_000;
+/** After a failed wake, its retries load without evicting anyone for this long (a missing file would churn others). */
+const RETRY_EVICTION_AFTER_FAILURE_MS = 60_000;
 
 const sameModel = (a: Variant, b: EndpointConfig["variants"][number]) =>
   a.config.sha256 === b.sha256 && a.config.modelPath === b.modelPath;
@@ -52,6 +57,8 @@ export type RegistryOptions = {
    * evicted. Unset: no budget.
    */
   modelMemoryBudgetBytes?: number;
+  /** An endpoint is evicted only after this long without a request (default 10 s). */
+  minIdleMsBeforeEviction?: number;
 };
 
 /**
@@ -61,6 +68,8 @@ export type RegistryOptions = {
 export class EndpointRegistry {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** makeRoom runs one at a time across the runtime. */
+  private roomQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -138,10 +147,33 @@ export class EndpointRegistry {
   }
 
   async apply(name: string, config: EndpointConfig): Promise<EndpointView> {
+    // Outside the endpoint's lock: eviction takes other endpoints' locks, one at a time. Room is made before the new
+    // models load (their file sizes) and checked again after; a failure to make room never fails the PUT.
+    const roomFailed = (error: unknown) => log().error(`Making room for ${name} failed: ${errorMessage(error)}`);
+    await this.makeRoom(name, await this.bytesToLoad(name, config)).catch(roomFailed);
     const applied = await this.applyNow(name, config);
-    // Outside the endpoint's lock: eviction takes other endpoints' locks, one at a time.
-    await this.makeRoom(name, 0);
+    await this.makeRoom(name, 0).catch(roomFailed);
     return applied;
+  }
+
+  /** The file sizes of the models a PUT would load (those not kept loaded); unreadable files count 0 (the PUT fails). */
+  private async bytesToLoad(name: string, config: EndpointConfig): Promise<number> {
+    if (this.options.modelMemoryBudgetBytes === undefined) return 0;
+    const current = this.endpoints.get(name);
+    const sizes = await Promise.all(
+      config.variants
+        .filter((desired) => {
+          const existing = current?.variants.find((v) => v.config.variantName === desired.variantName);
+          return !(existing?.ready && sameModel(existing, desired));
+        })
+        .map((desired) =>
+          stat(desired.modelPath).then(
+            (file) => file.size,
+            () => 0,
+          ),
+        ),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
   }
 
   private applyNow(name: string, config: EndpointConfig): Promise<EndpointView> {
@@ -280,24 +312,25 @@ export class EndpointRegistry {
     }
   }
 
-  /** Scales an endpoint to zero if it is still idle for `idleMs` (0: at once, to free memory); true if it did. */
-  private putToSleep(
-    name: string,
-    idleMs: number,
-    why = `after ${idleMs / 1000} s without a request`,
-  ): Promise<boolean> {
+  /** Scales an endpoint to zero if it is still idle for `idleMs`; true if it did. */
+  private putToSleep(name: string, idleMs: number): Promise<boolean> {
     return this.serialised(name, async () => {
       const endpoint = this.endpoints.get(name);
       if (!endpoint || endpoint.sleep.state !== "awake" || Date.now() - endpoint.sleep.lastRequestAt < idleMs)
         return false;
-      // Asleep before unloading: a request from now on wakes it; those already in a batcher finish first.
-      endpoint.sleep.state = "asleep";
-      await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
-      this.metrics.asleep.set({ endpoint: name }, 1);
-      log().info(`Endpoint ${name} scaled to zero ${why}`);
-      this.changed();
+      await this.unloadToSleep(endpoint, `after ${idleMs / 1000} s without a request`);
       return true;
     });
+  }
+
+  /** Run under the endpoint's lock. */
+  private async unloadToSleep(endpoint: Endpoint, why: string) {
+    // Asleep before unloading: a request from now on wakes it; those already in a batcher finish first.
+    endpoint.sleep.state = "asleep";
+    await Promise.all(endpoint.variants.map((v) => unloadVariant(v, this.pool)));
+    this.metrics.asleep.set({ endpoint: endpoint.name }, 1);
+    log().info(`Endpoint ${endpoint.name} scaled to zero ${why}`);
+    this.changed();
   }
 
   /** Bytes of model files loaded now: the ready variants of every endpoint not asleep. */
@@ -309,39 +342,84 @@ export class EndpointRegistry {
     return total;
   }
 
+  /** Loaded bytes, plus the models of endpoints waking now (promised: their load is under way or about to start). */
+  private committedModelBytes(): number {
+    let total = 0;
+    for (const endpoint of this.endpoints.values()) {
+      if (endpoint.sleep.state === "asleep") continue;
+      for (const variant of endpoint.variants)
+        if (variant.ready || endpoint.sleep.state === "waking") total += variant.modelBytes;
+    }
+    return total;
+  }
+
   /**
-   * Keeps the loaded models within the memory budget with `incomingBytes` more to load for `forEndpoint`: scales to
-   * zero, least recently used first, the other endpoints that may scale to zero and are not changing. Endpoints
-   * without scale to zero are never evicted; if they alone exceed the budget the load goes ahead, and it is logged.
-   * Holds no lock itself, so it never waits on an endpoint that waits on it.
+   * May be scaled to zero to make room: it opted into scaling to zero, is awake, not changing, not the endpoint room
+   * is made for, and has had no request for the minimum idle time (else two endpoints would evict each other).
    */
-  private async makeRoom(forEndpoint: string, incomingBytes: number) {
+  private evictable(endpoint: Endpoint, forEndpoint: string): boolean {
+    return (
+      endpoint.name !== forEndpoint &&
+      endpoint.scaleToZero !== undefined &&
+      endpoint.sleep.state === "awake" &&
+      !endpoint.updating &&
+      Date.now() - endpoint.sleep.lastRequestAt >= (this.options.minIdleMsBeforeEviction ?? DEFAULT_MIN_IDLE_MS)
+    );
+  }
+
+  /**
+   * Keeps the models loaded (and promised to waking endpoints) within the memory budget with `incomingBytes` more to
+   * load for `forEndpoint`, by scaling to zero the least recently used evictable endpoint, one at a time, each chosen
+   * afresh and checked again under its own lock. Never refuses a load: when nothing is evictable it goes over the
+   * budget, and says so. One at a time across the runtime, and holding no endpoint's lock while it waits for one.
+   */
+  private makeRoom(forEndpoint: string, incomingBytes: number): Promise<void> {
+    const run = this.roomQueue.then(() => this.evictUntilWithin(forEndpoint, incomingBytes));
+    this.roomQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async evictUntilWithin(forEndpoint: string, incomingBytes: number) {
     const budget = this.options.modelMemoryBudgetBytes;
     if (budget === undefined) return;
-    const leastRecentlyUsed = [...this.endpoints.values()]
-      .filter((e) => e.name !== forEndpoint && e.scaleToZero && e.sleep.state === "awake" && !e.updating)
-      .sort((a, b) => a.sleep.lastRequestAt - b.sleep.lastRequestAt);
-    for (const endpoint of leastRecentlyUsed) {
-      if (this.loadedModelBytes() + incomingBytes <= budget) return;
-      if (await this.putToSleep(endpoint.name, 0, `to keep the loaded models within ${budget} bytes`))
-        this.metrics.evictions.inc({ endpoint: endpoint.name });
+    const over = () => this.committedModelBytes() + incomingBytes > budget;
+    const tried = new Set<string>();
+    while (over()) {
+      const victim = [...this.endpoints.values()]
+        .filter((e) => !tried.has(e.name) && this.evictable(e, forEndpoint))
+        .sort((a, b) => a.sleep.lastRequestAt - b.sleep.lastRequestAt)[0];
+      if (!victim) {
+        log().warn(
+          `Loaded models (${this.committedModelBytes() + incomingBytes} bytes with ${forEndpoint}) exceed the budget of ${budget}: nothing can be scaled to zero now`,
+        );
+        return;
+      }
+      tried.add(victim.name);
+      const evicted = await this.serialised(victim.name, async () => {
+        if (this.endpoints.get(victim.name) !== victim || !this.evictable(victim, forEndpoint) || !over()) return false;
+        await this.unloadToSleep(victim, `to keep the loaded models within ${budget} bytes`);
+        return true;
+      }).catch((error: unknown) => {
+        log().error(`Endpoint ${victim.name} could not be scaled to zero for room: ${errorMessage(error)}`);
+        return false;
+      });
+      if (evicted) this.metrics.evictions.inc({ endpoint: victim.name });
     }
-    if (this.loadedModelBytes() + incomingBytes > budget)
-      log().warn(
-        `Loaded models (${this.loadedModelBytes() + incomingBytes} bytes with ${forEndpoint}) exceed the budget of ${budget}: nothing else can be scaled to zero`,
-      );
   }
 
   /** Loads a sleeping endpoint's models again; if that fails it stays asleep and the next request tries again. */
   private async wake(name: string): Promise<void> {
     const sleeping = this.endpoints.get(name);
     if (sleeping?.sleep.state !== "asleep") return;
-    // Marked before making room, so that a second request does not start a second wake meanwhile.
+    // Marked before making room, so that a second request does not start a second wake meanwhile, and so that its
+    // models count as promised while room is made. After a failed wake, others are not evicted again for a while.
     sleeping.sleep.state = "waking";
-    await this.makeRoom(
-      name,
-      sleeping.variants.reduce((sum, v) => sum + v.modelBytes, 0),
-    ).catch((error: unknown) => log().error(`Making room for ${name} failed: ${errorMessage(error)}`));
+    const failedRecently =
+      Date.now() - (sleeping.sleep.lastWakeFailedAt ?? -Infinity) < RETRY_EVICTION_AFTER_FAILURE_MS;
+    if (!failedRecently)
+      await this.makeRoom(name, 0).catch((error: unknown) =>
+        log().error(`Making room for ${name} failed: ${errorMessage(error)}`),
+      );
     return this.serialised(name, async () => {
       const endpoint = this.endpoints.get(name);
       if (!endpoint || endpoint.sleep.state !== "waking") return;
@@ -356,6 +434,8 @@ export class EndpointRegistry {
       if (failure) {
         await Promise.all(variants.map((v) => unloadVariant(v, this.pool)));
         endpoint.sleep.state = "asleep";
+        endpoint.sleep.lastWakeFailedAt = Date.now();
+        this.changed();
         log().error(`Endpoint ${name} could not wake: ${errorMessage(failure.reason)}`);
         return;
       }
