@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJob, enqueue, queueFor } from "@/server/jobs/define-job";
+import { defineJob, enqueue, unfinishedPayloads } from "@/server/jobs/define-job";
 
 export const asyncInvocationPayload = z.object({ invocationId: z.string().min(1) });
 
@@ -55,11 +55,6 @@ export const enqueueWebhookDelivery = (invocationId: string) =>
 
 /** The invocations with an entry in `queue` that has not ended (waiting, running, delayed for a retry). */
 export async function invocationsQueued(queue: string): Promise<Set<string>> {
-  const entries = await queueFor(queue).getJobs(["waiting", "active", "delayed", "prioritized", "paused"]);
-  return new Set(
-    entries.flatMap((entry) => {
-      const payload = asyncInvocationPayload.safeParse(entry?.data);
-      return payload.success ? [payload.data.invocationId] : [];
-    }),
-  );
+  const payloads = await unfinishedPayloads(queue, asyncInvocationPayload);
+  return new Set(payloads.map((payload) => payload.invocationId));
 }

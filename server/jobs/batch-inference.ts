@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJob, enqueue, queueFor } from "@/server/jobs/define-job";
+import { defineJob, enqueue, unfinishedPayloads } from "@/server/jobs/define-job";
 
 export const batchInferencePayload = z.object({ jobId: z.string().min(1) });
 
@@ -24,17 +24,6 @@ export const enqueueBatchJob = (jobId: string) => enqueue(batchInferenceJob, { j
 
 /** The batch jobs with an entry in the queue that has not ended (waiting, running, delayed for a retry). */
 export async function batchJobsQueued(): Promise<Set<string>> {
-  const entries = await queueFor(batchInferenceJob.queue).getJobs([
-    "waiting",
-    "active",
-    "delayed",
-    "prioritized",
-    "paused",
-  ]);
-  return new Set(
-    entries.flatMap((entry) => {
-      const payload = batchInferencePayload.safeParse(entry?.data);
-      return payload.success ? [payload.data.jobId] : [];
-    }),
-  );
+  const payloads = await unfinishedPayloads(batchInferenceJob.queue, batchInferencePayload);
+  return new Set(payloads.map((payload) => payload.jobId));
 }

@@ -82,6 +82,22 @@ export function resolveSetting<T>(setting: Setting<T>, settings: Env = env()): T
   return typeof setting === "function" ? (setting as (settings: Env) => T)(settings) : setting;
 }
 
+/** Whether this run of a job is its last try (BullMQ counts attempts made before this one). */
+export const isLastAttempt = (job: Pick<Job, "attemptsMade" | "opts">) =>
+  job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+/**
+ * The payloads of `queue`'s entries that have not ended (waiting, running, delayed for a retry), as `schema` reads
+ * them (others skipped): what a worker compares with the database to queue lost work again.
+ */
+export async function unfinishedPayloads<S extends z.ZodType>(queue: string, schema: S): Promise<z.output<S>[]> {
+  const entries = await queueFor(queue).getJobs(["waiting", "active", "delayed", "prioritized", "paused"]);
+  return entries.flatMap((entry) => {
+    const payload = schema.safeParse(entry?.data);
+    return payload.success ? [payload.data] : [];
+  });
+}
+
 const queues = new Map<string, Queue>();
 
 export function queueFor(name: string): Queue {

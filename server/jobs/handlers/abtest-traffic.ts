@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import { isLastAttempt } from "@/server/jobs/define-job";
 import type { z } from "zod";
 import type { abTestTrafficPayload } from "@/server/jobs/abtest-traffic";
 import type { SystemContext } from "@/server/services/context";
@@ -13,7 +14,7 @@ export async function handleAbTestTraffic(
   job: Pick<Job, "attemptsMade" | "opts">,
 ) {
   const outcome = await runTrafficTransition(context.db, testId, deploymentRuntime(context), {
-    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    lastAttempt: isLastAttempt(job),
   });
   if (outcome === "SUPERSEDED") log().warn(`[worker] A/B test ${testId}: another worker moves its traffic now`);
   return outcome;

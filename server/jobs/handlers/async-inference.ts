@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import { isLastAttempt } from "@/server/jobs/define-job";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,8 +18,6 @@ const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0,
 type Payload = z.infer<typeof asyncInvocationPayload>;
 type Attempts = Pick<Job, "attemptsMade" | "opts">;
 
-const lastAttempt = (job: Attempts) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-
 /** Scores an invocation on the local runtime; the runtime unavailable is retried by BullMQ, then the invocation fails. */
 export async function handleAsyncInvocation({ invocationId }: Payload, context: SystemContext, job: Attempts) {
   const outcome = await runAsyncInvocation(
@@ -32,7 +31,7 @@ export async function handleAsyncInvocation({ invocationId }: Payload, context: 
       deliver: enqueueWebhookDelivery,
     },
     invocationId,
-    { lastAttempt: lastAttempt(job) },
+    { lastAttempt: isLastAttempt(job) },
   );
   if (outcome === "SUPERSEDED") log().warn(`[worker] invocation ${invocationId}: another worker scores it now`);
   return outcome;
@@ -49,7 +48,7 @@ export async function handleWebhookDelivery({ invocationId }: Payload, context: 
       allowedHosts: settings.ASYNC_CALLBACK_ALLOWED_HOSTS,
     },
     invocationId,
-    { lastAttempt: lastAttempt(job) },
+    { lastAttempt: isLastAttempt(job) },
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import { isLastAttempt } from "@/server/jobs/define-job";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -34,7 +35,7 @@ export async function handleBatchInference(
         createTransformJobDeps(sageMakerConfigFromEnv(), { artifacts: storeArtifactSource(context.artifacts) }),
     },
     jobId,
-    { lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) },
+    { lastAttempt: isLastAttempt(job) },
   );
   if (outcome === "SUPERSEDED") log().warn(`[worker] batch job ${jobId}: another worker runs it now`);
   return outcome;

@@ -11,7 +11,7 @@ import type { ServedSlice } from "@/server/services/async-inference/schemas";
 export const JSON_SLICE_ROWS = 10_000;
 export const CSV_SLICE_ROWS = 100_000;
 /** A slice also closes at this many bytes (the runtime takes 16 MiB per request). */
-const SLICE_BYTES = 8 * 1024 * 1024;
+export const SLICE_BYTES = 8 * 1024 * 1024;
 /** One record longer than a whole request can never be scored: the payload fails before more of it is buffered. */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const CALL_TIMEOUT_MS = 120_000;
@@ -83,7 +83,7 @@ function addServed(served: ServedSlice[], slice: ServedSlice) {
 }
 
 /** Consecutive rows, at most JSON_SLICE_ROWS of them and about SLICE_BYTES of JSON (one row alone if it is larger). */
-function* jsonSlices(rows: readonly Record<string, unknown>[]) {
+export function* jsonSlices(rows: readonly Record<string, unknown>[]) {
   let start = 0;
   while (start < rows.length) {
     let end = start;
