@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   "labels:manage": ["DATA_SCIENTIST", "ADMIN"],
   /** Setting up, starting, stopping and deciding A/B tests on the owning team's endpoints. */
   "abtests:manage": ["DATA_SCIENTIST", "ADMIN"],
+  /** Creating the team's feature groups and writing their values (feature pipelines, with a token). */
+  "features:write": ["DATA_SCIENTIST", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { featureBinsSchema } from "@/contracts/feature-bins";
 import { signatureSchema, type Signature } from "@/contracts/signature";
 import { MAX_INT4 } from "@/contracts/limits";
+import { onlineFeaturesSchema, type OnlineFeatures } from "@/contracts/online-features";
 
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const nameSchema = (what: string) =>
@@ -112,6 +113,9 @@ export type ScaleToZero = z.infer<typeof scaleToZeroSchema>;
 /** PUT /v1/control/endpoints/:name/scale-to-zero: turns it on (with its idle time) or off, in place. */
 export const scaleToZeroSettingSchema = z.object({ scaleToZero: scaleToZeroSchema.nullable() });
 
+/** PUT /v1/control/endpoints/:name/online-features: sets (or, with null, removes) them in place. */
+export const onlineFeaturesSettingSchema = z.object({ onlineFeatures: onlineFeaturesSchema.nullable() });
+
 export const endpointConfigSchema = z
   .object({
     variants: z.array(variantConfigSchema).min(1).max(16),
@@ -124,6 +128,8 @@ export const endpointConfigSchema = z
     capture: captureConfigSchema.default(DEFAULT_CAPTURE),
     routing: routingConfigSchema.optional(),
     scaleToZero: scaleToZeroSchema.optional(),
+    /** A feature lookup before the model and/or a rule-based fallback when it fails (contracts/online-features.ts). */
+    onlineFeatures: onlineFeaturesSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.variants.map((v) => v.variantName);
@@ -182,6 +188,8 @@ export type EndpointView = {
   routing?: RoutingConfig;
   /** With scale to zero: whether its models are loaded now, and after how long idle they are unloaded. */
   sleep?: { state: SleepState; idleSeconds: number };
+  /** The feature lookup and fallback in force (absent when none, and from older runtimes). */
+  onlineFeatures?: OnlineFeatures;
   variants: Array<{
     variantName: string;
     modelName?: string;

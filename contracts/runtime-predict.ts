@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FallbackReason } from "@/contracts/online-features";
 
 /** What the runtime's POST /v1/endpoints/:name/predict answers. */
 export type OutputValue = number | string | boolean | Array<number | string | boolean>;
@@ -14,6 +15,13 @@ export type PredictResponse = {
   modelName?: string;
   modelVersion?: number;
   predictions: Prediction[];
+  /** With a feature lookup: how many rows' stored features Redis (hot) and PostgreSQL (cold) gave. */
+  featureSources?: { hot: number; cold: number };
+  /**
+   * Present when the endpoint's rule-based fallback answered instead of its model (then `variant` is "(rules)", no
+   * model is named and the rows are not captured).
+   */
+  fallback?: { reason: FallbackReason; detail: string };
 };
 
 /** A caller's id for a predicted row (e.g. a transaction id), sent as `correlationId` (with `row`) or `correlationIds`. */

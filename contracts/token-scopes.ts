@@ -3,7 +3,14 @@ import type { Permission } from "@/contracts/permissions";
 
 // Kept free of server-only imports so the token form can show the same rules the service enforces.
 
-export const TOKEN_SCOPES = ["read", "runs:write", "models:write", "feedback:write", "inference:invoke"] as const;
+export const TOKEN_SCOPES = [
+  "read",
+  "runs:write",
+  "models:write",
+  "feedback:write",
+  "inference:invoke",
+  "features:write",
+] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** The permission a token's owner needs before a token may carry each scope. */
@@ -13,6 +20,7 @@ export const SCOPE_PERMISSION: Record<TokenScope, Permission> = {
   "models:write": "models:write",
   "feedback:write": "feedback:write",
   "inference:invoke": "endpoints:invoke",
+  "features:write": "features:write",
 };
 
 export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
@@ -21,6 +29,7 @@ export const SCOPE_DESCRIPTIONS: Record<TokenScope, string> = {
   "models:write": "Register models and versions; move and remove aliases.",
   "feedback:write": "Send ground truth (outcomes) for an endpoint's predictions.",
   "inference:invoke": "Send asynchronous invocations to the team's endpoints and fetch their results.",
+  "features:write": "Create the team's feature groups and write their values (online features).",
 };
 
 export const MAX_TOKEN_DAYS = 365;

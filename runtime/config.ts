@@ -22,6 +22,18 @@ export type CaptureSettings = {
   maxStreamLength: number;
 };
 
+/** Where endpoints with a feature lookup read stored features (contracts/online-features.ts); either may be unset. */
+export type FeatureStoreSettings = {
+  redisUrl?: string;
+  databaseUrl?: string;
+  /** Each store's reads give up after this long (Redis: the command; PostgreSQL: connect, statement and query). */
+  hotTimeoutMs: number;
+  coldTimeoutMs: number;
+  /** Redis failures in a row that open its breaker, and how long it then stays open before one probe. */
+  breakerFailures: number;
+  breakerOpenMs: number;
+};
+
 export type RuntimeConfig = {
   host: string;
   port: number;
@@ -33,6 +45,7 @@ export type RuntimeConfig = {
   /** Where the endpoints' desired state is kept, so a restarted runtime serves them again; unset = in memory. */
   stateFile?: string;
   capture: CaptureSettings;
+  features: FeatureStoreSettings;
   /** The most bytes of model files kept loaded (endpoint-registry.ts: LRU eviction of scale-to-zero endpoints). */
   modelMemoryBudgetBytes?: number;
   /** How long an endpoint must have had no request before it may be evicted for room. */
@@ -99,6 +112,14 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
       batchRecords: positiveInteger("RUNTIME_CAPTURE_BATCH_RECORDS", 1_000),
       lingerMs: positiveInteger("RUNTIME_CAPTURE_LINGER_MS", 50),
       maxStreamLength: positiveInteger("RUNTIME_CAPTURE_MAX_STREAM_LENGTH", 2_000),
+    },
+    features: {
+      redisUrl: process.env.RUNTIME_FEATURE_REDIS_URL || undefined,
+      databaseUrl: process.env.RUNTIME_FEATURE_DATABASE_URL || undefined,
+      hotTimeoutMs: positiveInteger("RUNTIME_FEATURE_HOT_TIMEOUT_MS", 50),
+      coldTimeoutMs: positiveInteger("RUNTIME_FEATURE_COLD_TIMEOUT_MS", 500),
+      breakerFailures: positiveInteger("RUNTIME_FEATURE_BREAKER_FAILURES", 5),
+      breakerOpenMs: positiveInteger("RUNTIME_FEATURE_BREAKER_OPEN_MS", 5_000),
     },
   };
 }

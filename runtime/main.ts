@@ -5,6 +5,7 @@ import { createRuntimeMetrics } from "@/runtime/metrics";
 import { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { loadState, saveState } from "@/runtime/state-file";
 import { startCapture } from "@/runtime/capture/capture-pipeline";
+import { openFeatureStores } from "@/runtime/features/feature-stores";
 import { isStandalone, standaloneModel } from "@/runtime/standalone";
 import { errorMessage } from "@/lib/error-message";
 import { log } from "@/runtime/logger";
@@ -17,6 +18,8 @@ const config = runtimeConfigFromEnv();
 const metrics = createRuntimeMetrics();
 const pool = new WorkerPool(config.inferenceThreads);
 const capture = startCapture(config.capture, metrics);
+const featureStores = openFeatureStores(config.features);
+if (featureStores) metrics.featureBreakerReader.read = () => (featureStores.breaker.state === "closed" ? 0 : 1);
 
 let saving = Promise.resolve();
 const persist = () => {
@@ -43,6 +46,7 @@ const server = createRuntimeServer({
   metricsToken: config.metricsToken,
   restoring: () => restoring,
   capturer: capture.capturer,
+  featureStores,
   ...(standalone && { soleEndpoint: () => soleEndpoint }),
 });
 server.listen(config.port, config.host, () => {
@@ -84,6 +88,7 @@ const shutdown = (signal: string) => {
   server.closeIdleConnections();
   void saving
     .then(() => capture.stop())
+    .then(() => Promise.all([featureStores?.hot?.close(), featureStores?.cold?.close()]))
     .then(() => pool.close())
     .then(() => process.exit(0));
 };

@@ -18,6 +18,7 @@ export type RuntimeMetrics = Instruments & {
   inFlightByEndpoint: InFlightCounts;
   captureCounts: CaptureCounts;
   captureBufferSize: { read: () => number };
+  featureBreakerReader: { read: () => number };
 };
 type Instruments = ReturnType<typeof createInstruments>;
 
@@ -62,6 +63,8 @@ type Deferred = DeferredCounts & {
   capture: CaptureCounts;
   /** Rows waiting in the capture buffer now (set once the capture pipeline exists). */
   captureBuffered: { read: () => number };
+  /** 1 while the hot feature store's breaker is not closed (set once the feature stores exist). */
+  featureBreakerOpen: { read: () => number };
 };
 
 /** The runtime's Prometheus metrics, on a registry of its own. */
@@ -73,6 +76,7 @@ export function createRuntimeMetrics(): RuntimeMetrics {
     inFlight: new InFlightCounts(),
     capture: new CaptureCounts(),
     captureBuffered: { read: () => 0 },
+    featureBreakerOpen: { read: () => 0 },
   };
   const instruments = createInstruments(deferred);
   return {
@@ -91,6 +95,7 @@ export function createRuntimeMetrics(): RuntimeMetrics {
     inFlightByEndpoint: deferred.inFlight,
     captureCounts: deferred.capture,
     captureBufferSize: deferred.captureBuffered,
+    featureBreakerReader: deferred.featureBreakerOpen,
   };
 }
 
@@ -262,6 +267,33 @@ function createInstruments(deferred: Deferred) {
       name: "modelport_runtime_variant_instances",
       help: "Instances a loaded variant is billed for (its configured instanceCount), by instance type; cost = instance-seconds × price",
       labelNames: [...labels, "instance_type"],
+      registers: [registry],
+    }),
+    featureRows: new Counter({
+      name: "modelport_runtime_feature_rows_total",
+      help: "Rows of endpoints with a feature lookup by where their stored features were read: hot (Redis), cold (PostgreSQL), unavailable (neither)",
+      labelNames: ["endpoint", "path"],
+      registers: [registry],
+    }),
+    featureBreakerOpen: new Gauge({
+      name: "modelport_runtime_feature_breaker_open",
+      help: "1 while the circuit breaker around the hot feature store (Redis) is open or half open: lookups read PostgreSQL",
+      registers: [registry],
+      collect() {
+        this.set(deferred.featureBreakerOpen.read());
+      },
+    }),
+    fallbackRows: new Counter({
+      name: "modelport_runtime_fallback_rows_total",
+      help: "Rows answered by an endpoint's rule-based fallback instead of its model, by reason (model_failed, features_unavailable)",
+      labelNames: ["endpoint", "reason"],
+      registers: [registry],
+    }),
+    stageDuration: new Histogram({
+      name: "modelport_runtime_stage_duration_seconds",
+      help: "Time a prediction request spent in each stage: request_features, feature_lookup, inference, fallback",
+      labelNames: ["endpoint", "stage"],
+      buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
   };

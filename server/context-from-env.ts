@@ -1,5 +1,6 @@
 import { db } from "@/server/db/client";
 import { env, type Env } from "@/server/env";
+import { redisHotMirror } from "@/server/integrations/feature-store/hot-mirror";
 import { localRuntimeClient } from "@/server/integrations/local-runtime/client";
 import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/config";
 import { withAnswerCache } from "@/server/integrations/prometheus/answer-cache";
@@ -36,6 +37,7 @@ function buildSystemContext(): SystemContext {
     runtime: localRuntimeClient(localRuntimeConfigFromEnv()),
     artifacts: artifactStoreFromSettings(settings),
     clock: () => new Date(),
+    featureMirror: redisHotMirror(settings.FEATURE_REDIS_URL ?? settings.REDIS_URL),
     settings: {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,

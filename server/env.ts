@@ -175,6 +175,11 @@ const schema = z.object({
     ),
   /** How long one webhook delivery may take before it counts as failed (it is retried with backoff). */
   ASYNC_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // Online features (server/services/features/): values live in PostgreSQL and are mirrored into this Redis, which the
+  // runtime reads first (its RUNTIME_FEATURE_REDIS_URL must name the same one).
+  FEATURE_REDIS_URL: z.string().url().optional(),
+  /** How often the worker mirrors into Redis the feature values a write could not (Redis was down). */
+  FEATURE_SYNC_EVERY_MS: z.coerce.number().int().min(1000).default(10_000),
   // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).
   /** Redis for the rate-limit counters; REDIS_URL when unset. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),

@@ -1,5 +1,6 @@
 import { createDataset, type Dataset } from "@/training/dataset";
 import { seededRandom } from "@/training/random";
+import { utcHour } from "@/lib/features/request-features";
 
 export const FRAUD_FEATURES = [
   "amount",
@@ -45,9 +46,12 @@ export function generateFraudTransactions(size: number, seed = 20240501): Datase
   for (let i = 0; i < size; i++) {
     const isForeign = random.bernoulli(0.06);
     const txCount1h = random.poisson(0.5);
+    const amount = Math.round(Math.min(5000, Math.max(1, random.logNormal(3.4, 1.05))) * 100) / 100;
+    // The hour is a request feature: computed from the transaction's time by the code the runtime serves it with.
+    const timestamp = Date.UTC(2024, 4, 1 + (i % 28), (Math.round(random.normal(14, 4.5)) + 24) % 24, i % 60);
     const transaction = {
-      amount: Math.round(Math.min(5000, Math.max(1, random.logNormal(3.4, 1.05))) * 100) / 100,
-      hour: (Math.round(random.normal(14, 4.5)) + 24) % 24,
+      amount,
+      hour: utcHour(timestamp)!,
       merchant_risk: Math.round(random.uniform() ** 2.5 * 1000) / 1000,
       tx_count_1h: txCount1h,
       tx_count_24h: txCount1h + random.poisson(3),

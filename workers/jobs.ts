@@ -7,6 +7,7 @@ import { captureRetentionJob } from "@/server/jobs/capture-retention";
 import { costForecastJob } from "@/server/jobs/cost-forecast";
 import { deployJob } from "@/server/jobs/deploy";
 import { driftScanJob } from "@/server/jobs/drift-scan";
+import { featureSyncJob } from "@/server/jobs/feature-sync";
 import { gateEvaluationJob } from "@/server/jobs/gate-evaluation";
 import { healthCheckJob } from "@/server/jobs/health-check";
 import { labelSamplingJob } from "@/server/jobs/label-sampling";
@@ -30,4 +31,5 @@ export const WORKER_JOBS: readonly WorkerJob[] = [
   asyncInferenceJob,
   asyncWebhookJob,
   asyncSweepJob,
+  featureSyncJob,
 ];

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   captureConfigSchema,
   scaleToZeroSettingSchema,
+  onlineFeaturesSettingSchema,
   endpointConfigSchema,
   endpointNameSchema,
   faultInjectionSchema,
@@ -30,6 +31,7 @@ import {
   sendText,
 } from "@/runtime/http/io";
 import type { Capturer } from "@/runtime/capture/capturer";
+import type { FeatureStores } from "@/runtime/features/feature-lookup";
 import { log } from "@/runtime/logger";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/contracts/request-id";
 
@@ -44,6 +46,8 @@ export type ServerDeps = {
   restoring: () => boolean;
   /** Captures predicted rows to the capture stream (absent: nothing is captured or counted). */
   capturer?: Capturer;
+  /** Where endpoints with a feature lookup read stored features (absent: such endpoints answer 503). */
+  featureStores?: FeatureStores;
   /**
    * A standalone runtime's one endpoint, once loaded: it also answers SageMaker's container contract (`GET /ping`,
    * `POST /invocations`), so the image can serve a SageMaker endpoint or transform job.
@@ -57,6 +61,7 @@ const PLAIN_PREDICT = /^\/v1\/endpoints\/([a-z0-9-]+)\/predict$/;
 const EXPLAIN = /^\/v1\/endpoints\/([^/]+)\/explain$/;
 const INVOCATIONS = /^\/v1\/endpoints\/([^/]+)\/invocations$/;
 const CONTROL_ENDPOINT = /^\/v1\/control\/endpoints\/([^/]+)$/;
+const CONTROL_ONLINE_FEATURES = /^\/v1\/control\/endpoints\/([^/]+)\/online-features$/;
 const CONTROL_WEIGHTS = /^\/v1\/control\/endpoints\/([^/]+)\/weights$/;
 const CONTROL_CAPTURE = /^\/v1\/control\/endpoints\/([^/]+)\/capture$/;
 const CONTROL_SCALE_TO_ZERO = /^\/v1\/control\/endpoints\/([^/]+)\/scale-to-zero$/;
@@ -117,6 +122,12 @@ async function control(request: IncomingMessage, response: ServerResponse, path:
     const { scaleToZero } = await readValidated(request, scaleToZeroSettingSchema);
     return sendJson(response, 200, await deps.registry.setScaleToZero(endpointName(match[1]!), scaleToZero));
   }
+  match = CONTROL_ONLINE_FEATURES.exec(path);
+  if (match) {
+    if (method !== "PUT") methodNotAllowed(["PUT"]);
+    const { onlineFeatures } = await readValidated(request, onlineFeaturesSettingSchema);
+    return sendJson(response, 200, await deps.registry.setOnlineFeatures(endpointName(match[1]!), onlineFeatures));
+  }
   match = CONTROL_FAULTS.exec(path);
   if (match) {
     if (method !== "PUT") methodNotAllowed(["PUT"]);
@@ -172,12 +183,12 @@ async function servePredict(
   authorizePredict(request, deps, endpointName);
   const routingKey = request.headers["x-routing-key"];
   const { body, bytes } = await readJsonBody(request);
-  const json = await predict(
-    deps.registry,
-    deps.metrics,
-    { endpointName, body, bytes, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
-    deps.capturer,
-  );
+  const json = await predict(deps, {
+    endpointName,
+    body,
+    bytes,
+    routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
+  });
   sendJsonText(response, 200, json);
 }
 

@@ -9,6 +9,7 @@ import {
   type SleepState,
   sumsTo100,
 } from "@/contracts/runtime-control";
+import type { OnlineFeatures } from "@/contracts/online-features";
 import { badRequest, notFound, RuntimeError } from "@/runtime/errors";
 import { log } from "@/runtime/logger";
 import { stat } from "node:fs/promises";
@@ -35,6 +36,8 @@ export type Endpoint = {
   /** True while a PUT is loading new variants; the old ones keep serving meanwhile. */
   updating: boolean;
   scaleToZero?: ScaleToZero;
+  /** A feature lookup before the model and/or a rule-based fallback when it fails. */
+  onlineFeatures?: OnlineFeatures;
   /** Awake unless scaled to zero; when the last request arrived (ms), and how long the last wake took. */
   sleep: { state: SleepState; lastRequestAt: number; lastWakeMs?: number; lastWakeFailedAt?: number };
 };
@@ -124,6 +127,7 @@ export class EndpointRegistry {
           ...(e.routing && { routing: e.routing }),
           ...(e.predictKeyDigest && { predictKeySha256: e.predictKeyDigest.toString("hex") }),
           ...(e.scaleToZero && { scaleToZero: e.scaleToZero }),
+          ...(e.onlineFeatures && { onlineFeatures: e.onlineFeatures }),
         },
       ]),
     );
@@ -217,6 +221,7 @@ export class EndpointRegistry {
         ...(config.routing && { routing: config.routing }),
         ...(config.predictKeySha256 && { predictKeyDigest: Buffer.from(config.predictKeySha256, "hex") }),
         ...(config.scaleToZero && { scaleToZero: config.scaleToZero }),
+        ...(config.onlineFeatures && { onlineFeatures: config.onlineFeatures }),
         sleep: { state: "awake", lastRequestAt: Date.now(), lastWakeMs: current?.sleep.lastWakeMs },
       };
       this.endpoints.set(name, endpoint);
@@ -279,6 +284,18 @@ export class EndpointRegistry {
     });
     if (!scaleToZero && updated.sleep.state === "asleep") await this.wake(name);
     return view(updated);
+  }
+
+  /** Sets or removes the endpoint's online features in place: the next request uses them, nothing reloads. */
+  setOnlineFeatures(name: string, onlineFeatures: OnlineFeatures | null): Promise<EndpointView> {
+    return this.serialised(name, async () => {
+      const endpoint = this.endpoints.get(name);
+      if (!endpoint) throw notFound(`No endpoint named "${name}"`);
+      if (onlineFeatures) endpoint.onlineFeatures = onlineFeatures;
+      else delete endpoint.onlineFeatures;
+      this.changed();
+      return view(endpoint);
+    });
   }
 
   setFaultInjection(name: string, variantName: string, fault: FaultInjection): EndpointView {
@@ -504,6 +521,7 @@ function view(endpoint: Endpoint): EndpointView {
     ...(endpoint.scaleToZero && {
       sleep: { state: endpoint.sleep.state, idleSeconds: endpoint.scaleToZero.idleSeconds },
     }),
+    ...(endpoint.onlineFeatures && { onlineFeatures: endpoint.onlineFeatures }),
     variants: endpoint.variants.map((v) => ({
       variantName: v.config.variantName,
       modelName: v.config.modelName,

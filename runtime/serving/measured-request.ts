@@ -11,6 +11,11 @@ type VariantInstruments = ReturnType<RuntimeMetrics["forVariant"]>;
  */
 export type RequestTrack = {
   servedBy: (variant: Variant | undefined) => { variant: Variant; instruments: VariantInstruments };
+  /**
+   * The model could not answer (with this status) though the caller gets an answer (the endpoint's fallback): the
+   * request is counted as that failure, so request metrics show the model's health, not the fallback's.
+   */
+  unanswered: (status: number) => void;
 };
 
 /**
@@ -43,6 +48,9 @@ export async function measuredRequest<T>(
         variantName = variant.config.variantName;
         instruments = metrics.forVariant(endpoint.name, variantName);
         return { variant, instruments };
+      },
+      unanswered: (modelStatus) => {
+        status = modelStatus;
       },
     });
   } catch (error) {

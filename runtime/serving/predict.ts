@@ -1,9 +1,13 @@
-import { badRequest } from "@/runtime/errors";
-import { correlationIdSchema, type PredictResponse } from "@/contracts/runtime-predict";
+import type { FallbackReason } from "@/contracts/online-features";
+import { errorMessage } from "@/lib/error-message";
+import { badRequest, RuntimeError } from "@/runtime/errors";
+import { assembleRows, type FeatureStores } from "@/runtime/features/feature-lookup";
+import { fallbackAnswer } from "@/runtime/features/fallback-rules";
+import { correlationIdSchema, type Prediction, type PredictResponse } from "@/contracts/runtime-predict";
 import type { CapturedTexts } from "@/runtime/capture/capture-batch";
 import type { Capturer } from "@/runtime/capture/capturer";
 import type { RuntimeMetrics } from "@/runtime/metrics";
-import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import type { Endpoint, EndpointRegistry } from "@/runtime/serving/endpoint-registry";
 import { pickVariant } from "@/runtime/serving/routing";
 import { countPredictions, newPredictionIds, serveVariant } from "@/runtime/serving/serve";
 import { mirrorToShadows, type Schedule } from "@/runtime/serving/shadow";
@@ -114,27 +118,109 @@ export function chooseVariant(
   )?.variant;
 }
 
+export type PredictDeps = {
+  registry: Pick<EndpointRegistry, "get" | "serving">;
+  metrics: RuntimeMetrics;
+  capturer?: Capturer;
+  /** Where endpoints with a feature lookup read stored features (absent: such endpoints answer 503). */
+  featureStores?: FeatureStores;
+  scheduleMirror?: Schedule;
+};
+
+type PredictRequest = { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string };
+
+/** A failure of the model rather than of the request: the fallback answers these, never a 4xx. */
+const modelFailure = (error: unknown) => !(error instanceof RuntimeError) || error.status >= 500;
+
+/** The rows the model is to see: with a feature lookup, the request's rows with their stored and request features. */
+async function rowsToServe(deps: PredictDeps, endpoint: Endpoint, body: PredictBody) {
+  const lookup = endpoint.onlineFeatures?.lookup;
+  if (!lookup) return { rows: body.rows };
+  if (!deps.featureStores)
+    throw new RuntimeError(503, `Endpoint "${endpoint.name}" looks up features, but this runtime has no feature store`);
+  const observe = (stage: string, seconds: number) =>
+    deps.metrics.stageDuration.observe({ endpoint: endpoint.name, stage }, seconds);
+  const assembled = await assembleRows(lookup, body.rows, deps.featureStores, observe);
+  const { featureRows } = deps.metrics;
+  if (assembled.unavailable) featureRows.inc({ endpoint: endpoint.name, path: "unavailable" }, body.rows.length);
+  else {
+    featureRows.inc({ endpoint: endpoint.name, path: "hot" }, assembled.sources.hot);
+    featureRows.inc({ endpoint: endpoint.name, path: "cold" }, assembled.sources.cold);
+  }
+  return assembled;
+}
+
+/** The rule-based answer, marked as such; its rows are counted by reason and never captured. */
+function fallbackJson(
+  deps: PredictDeps,
+  endpoint: Endpoint,
+  rows: readonly unknown[],
+  fallback: { reason: FallbackReason; detail: string },
+): string {
+  const started = performance.now();
+  const rules = endpoint.onlineFeatures!.fallback!;
+  const predictions = rows.map((row) => fallbackAnswer(rules, row as Record<string, unknown>));
+  deps.metrics.fallbackRows.inc({ endpoint: endpoint.name, reason: fallback.reason }, rows.length);
+  deps.metrics.stageDuration.observe(
+    { endpoint: endpoint.name, stage: "fallback" },
+    (performance.now() - started) / 1000,
+  );
+  const predictionIds = newPredictionIds(predictions.length);
+  return answerJson({
+    predictionId: predictionIds[0]!,
+    predictionIds,
+    endpoint: endpoint.name,
+    variant: FALLBACK_VARIANT,
+    predictions,
+    fallback,
+  }).json;
+}
+
+/** What a fallback answer names as its variant: not a legal variant name, so it never stands for a model. */
+export const FALLBACK_VARIANT = "(rules)";
+
 /**
- * Serves one prediction request and answers with the response's JSON (as bytes when it is captured whole): routes it
- * to a live variant (by weight, or by routing key), validates the rows against that variant's signature, batches them
- * with other requests, and records the request's metrics. The endpoint's shadows get the answered rows afterwards.
+ * Serves one prediction request and answers with the response's JSON (as bytes when it is captured whole): with a
+ * feature lookup, assembles each row's features first; routes it to a live variant (by weight, or by routing key),
+ * validates the rows against that variant's signature, batches them with other requests, and records the request's
+ * metrics. The endpoint's shadows get the answered rows afterwards. When the model fails (or stored features cannot
+ * be read) and the endpoint declares a fallback, its rules answer; the request still counts as the model's failure in
+ * the request metrics, so a failing model is never hidden from rollout guardrails and dashboards.
  */
-export async function predict(
-  registry: Pick<EndpointRegistry, "get" | "serving">,
-  metrics: RuntimeMetrics,
-  request: { endpointName: string; body: unknown; bytes: Uint8Array; routingKeyHeader?: string },
-  capturer?: Capturer,
-  scheduleMirror?: Schedule,
-): Promise<string | Buffer> {
+export async function predict(deps: PredictDeps, request: PredictRequest): Promise<string | Buffer> {
+  const { metrics, capturer } = deps;
   const started = performance.now();
   const arrivedAtMs = Date.now();
-  return measuredRequest(registry, metrics, request.endpointName, async (endpoint, track) => {
+  return measuredRequest(deps.registry, metrics, request.endpointName, async (endpoint, track) => {
     const body = parseBody(request.body);
+    const fallback = endpoint.onlineFeatures?.fallback;
+    const assembled = await rowsToServe(deps, endpoint, body);
+    if ("unavailable" in assembled && assembled.unavailable) {
+      const detail = "Stored features could be read from neither Redis nor PostgreSQL";
+      if (!fallback) throw new RuntimeError(503, `Endpoint "${endpoint.name}": ${detail}`);
+      track.unanswered(503);
+      return fallbackJson(deps, endpoint, assembled.rows, { reason: "features_unavailable", detail });
+    }
+    const rows = assembled.rows;
     const { variant, instruments } = track.servedBy(
       chooseVariant(endpoint.live, request.routingKeyHeader ?? body.routingKey, endpoint.routing?.salt),
     );
     const variantName = variant.config.variantName;
-    const predictions = await serveVariant(variant, body.rows, endpoint.name, metrics.features);
+    const inferenceStarted = performance.now();
+    let predictions: Prediction[];
+    try {
+      predictions = await serveVariant(variant, rows, endpoint.name, metrics.features);
+    } catch (error) {
+      if (!fallback || !modelFailure(error)) throw error;
+      track.unanswered(error instanceof RuntimeError ? error.status : 500);
+      const detail = `Variant "${variantName}" failed: ${errorMessage(error)}`;
+      return fallbackJson(deps, endpoint, rows, { reason: "model_failed", detail });
+    }
+    if (endpoint.onlineFeatures)
+      metrics.stageDuration.observe(
+        { endpoint: endpoint.name, stage: "inference" },
+        (performance.now() - inferenceStarted) / 1000,
+      );
     countPredictions(instruments, predictions);
     const predictionIds = newPredictionIds(predictions.length);
     const answer = answerJson({
@@ -145,11 +231,15 @@ export async function predict(
       modelName: variant.config.modelName,
       modelVersion: variant.config.modelVersion,
       predictions,
+      ...("sources" in assembled && { featureSources: assembled.sources }),
     });
     const { json } = answer;
-    // With capture on, the answer is encoded once: sent as these bytes, and captured from them.
+    // With capture on, the answer is encoded once: sent as these bytes, and captured from them. Rows whose features
+    // were looked up are captured row by row (the request's bytes lack those features).
     const texts =
-      capturer?.enabled && capturableWhole(body, request.bytes, variant.config.signature.inputs.length)
+      capturer?.enabled &&
+      !endpoint.onlineFeatures?.lookup &&
+      capturableWhole(body, request.bytes, variant.config.signature.inputs.length)
         ? capturedTexts(request.bytes, answer)
         : undefined;
     capturer?.capture({
@@ -158,7 +248,7 @@ export async function predict(
       modelName: variant.config.modelName,
       modelVersion: variant.config.modelVersion,
       inputs: variant.config.signature.inputs,
-      rows: body.rows,
+      rows,
       predictions,
       predictionIds,
       correlationIds: body.correlationIds,
@@ -171,10 +261,10 @@ export async function predict(
       const answered = {
         endpointName: endpoint.name,
         captureProbability: endpoint.capture.rate,
-        rows: body.rows,
+        rows,
         predictionIds,
       };
-      mirrorToShadows(endpoint.shadows, answered, { metrics, capturer, schedule: scheduleMirror });
+      mirrorToShadows(endpoint.shadows, answered, { metrics, capturer, schedule: deps.scheduleMirror });
     }
     return texts?.response ?? json;
   });

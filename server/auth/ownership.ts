@@ -115,6 +115,13 @@ export async function ownerOfEndpointNamed(ctx: ReadContext, name: string): Prom
   return teamOwner(endpoint.model.team, `Endpoint ${name}`);
 }
 
+/** A feature group's values are its team's data: only they (or an admin) write them. */
+export async function ownerOfFeatureGroupNamed(ctx: ReadContext, name: string): Promise<Owner> {
+  const group = await ctx.db.featureGroup.findUnique({ where: { name }, select: { team: teamSelect } });
+  if (!group) throw notFound(`Feature group "${name}"`);
+  return teamOwner(group.team, `Feature group "${name}"`);
+}
+
 /** An asynchronous invocation belongs to its endpoint's team: only they (or an admin) read its result. */
 export async function ownerOfAsyncInvocation(ctx: ReadContext, invocationId: string): Promise<Owner> {
   const invocation = await ctx.db.asyncInvocation.findUnique({

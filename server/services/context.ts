@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { Actor } from "@/server/auth/actor";
+import type { HotFeatureMirror } from "@/server/integrations/feature-store/hot-mirror";
 import type { Db } from "@/server/db/client";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
@@ -39,6 +40,8 @@ export type SystemContext = {
   artifacts: ArtifactStore;
   clock: Clock;
   settings: ServiceSettings;
+  /** Mirrors stored feature values into Redis (the runtime's hot path); absent: writes stay pending for the sync job. */
+  featureMirror?: HotFeatureMirror;
   /** CloudWatch in SageMaker's account and region (invocation counts); absent when no SageMaker target is configured. */
   cloudwatch?: CloudWatchClient;
 };

@@ -9,6 +9,7 @@ import {
   listEndpointsInput,
   sendPredictionInput,
   scaleToZeroOutput,
+  onlineFeaturesOutput,
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
 import { sendPrediction } from "@/server/services/endpoints/send-prediction";
@@ -21,6 +22,8 @@ import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/tr
 import { capturePolicyInput } from "@/contracts/capture-policy";
 import { scaleToZeroInput } from "@/contracts/scale-to-zero";
 import { setScaleToZero } from "@/server/services/endpoints/scale-to-zero";
+import { setOnlineFeatures } from "@/server/services/endpoints/online-features";
+import { setOnlineFeaturesInput } from "@/contracts/online-features";
 import { setCapturePolicy } from "@/server/services/capture/capture-policy";
 import { capturePolicyOutput } from "@/server/services/capture/schemas";
 import { ownerOfEndpoint, type OwnerContext } from "@/server/auth/ownership";
@@ -61,4 +64,8 @@ export const endpointsRouter = createTRPCRouter({
   setScaleToZero: ownedProcedure("models:write", scaleToZeroInput, byEndpoint)
     .output(scaleToZeroOutput)
     .mutation(({ ctx, input }) => setScaleToZero(ctx.service, input)),
+  // What the model sees (looked-up features) and what answers when it fails: the owning team's data scientists.
+  setOnlineFeatures: ownedProcedure("models:write", setOnlineFeaturesInput, byEndpoint)
+    .output(onlineFeaturesOutput)
+    .mutation(({ ctx, input }) => setOnlineFeatures(ctx.service, input)),
 });

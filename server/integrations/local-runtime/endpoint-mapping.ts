@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { OnlineFeatures } from "@/contracts/online-features";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EndpointView, type RoutingConfig, type VariantConfig } from "@/contracts/runtime-control";
@@ -53,11 +54,13 @@ export function toRuntimeEndpoint(
   capture: { rate: number };
   routing?: RoutingConfig;
   scaleToZero?: { idleSeconds: number };
+  onlineFeatures?: OnlineFeatures;
 } {
   return {
     variants: spec.variants.map(toRuntimeVariant),
     capture: { rate: spec.captureRate ?? 1 },
     ...(spec.scaleToZeroIdleSeconds && { scaleToZero: { idleSeconds: spec.scaleToZeroIdleSeconds } }),
+    ...(spec.onlineFeatures && { onlineFeatures: spec.onlineFeatures }),
     ...(spec.routing && { routing: spec.routing }),
     ...(predictKey && { predictKeySha256: predictKeySha256(predictKey) }),
   };

@@ -1,4 +1,5 @@
 import { type EndpointView, type EndpointConfigInput, type FaultInjection } from "@/contracts/runtime-control";
+import type { OnlineFeatures } from "@/contracts/online-features";
 import { localRuntimeConfigSchema, type LocalRuntimeConfig } from "@/server/integrations/local-runtime/config";
 import { requestIdHeader } from "@/server/logging/outgoing";
 
@@ -88,6 +89,13 @@ export class RuntimeControlClient {
     const response = await this.call("PUT", `/v1/control/endpoints/${encodeURIComponent(name)}/scale-to-zero`, {
       scaleToZero: idleSeconds === null ? null : { idleSeconds },
     });
+    return response ? ((await response.json()) as EndpointView) : undefined;
+  }
+
+  /** Sets (or, with null, removes) an endpoint's online features in place; undefined when it does not serve it. */
+  async putOnlineFeatures(name: string, onlineFeatures: OnlineFeatures | null): Promise<EndpointView | undefined> {
+    const path = `/v1/control/endpoints/${encodeURIComponent(name)}/online-features`;
+    const response = await this.call("PUT", path, { onlineFeatures });
     return response ? ((await response.json()) as EndpointView) : undefined;
   }
 

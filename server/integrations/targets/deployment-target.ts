@@ -1,4 +1,5 @@
 import type { Signature } from "@/contracts/signature";
+import type { OnlineFeatures } from "@/contracts/online-features";
 import type { ModelShape } from "@/contracts/vllm";
 
 /**
@@ -61,6 +62,8 @@ export type EndpointSpec = {
   routing?: { salt: string };
   /** Local runtime only: scale to zero after this many idle seconds (Endpoint.scaleToZeroIdleSeconds). */
   scaleToZeroIdleSeconds?: number | null;
+  /** Local runtime only: a feature lookup before the model and/or a rule-based fallback (Endpoint.onlineFeatures). */
+  onlineFeatures?: OnlineFeatures | null;
 };
 
 export type RolloutStrategy =

@@ -3,6 +3,7 @@ import { asyncInferenceEndpoints } from "@/server/rest/endpoints/async-inference
 import { artifactEndpoints } from "@/server/rest/endpoints/artifacts";
 import { batchEndpoints } from "@/server/rest/endpoints/batch";
 import { experimentEndpoints } from "@/server/rest/endpoints/experiments";
+import { featureEndpoints } from "@/server/rest/endpoints/features";
 import { feedbackEndpoints } from "@/server/rest/endpoints/feedback";
 import { flagEndpoints } from "@/server/rest/endpoints/flags";
 import { goldenSetEndpoints } from "@/server/rest/endpoints/golden-sets";
@@ -17,4 +18,5 @@ export const allEndpoints: Endpoint[] = [
   ...goldenSetEndpoints,
   ...batchEndpoints,
   ...asyncInferenceEndpoints,
+  ...featureEndpoints,
 ];

@@ -2,10 +2,27 @@ import path from "node:path";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { Prisma } from "@/server/db/generated/client";
-import type { VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type { EndpointSpec, VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { signatureSchema } from "@/contracts/signature";
 import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
+import { onlineFeaturesSchema } from "@/contracts/online-features";
+
+/**
+ * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features):
+ * PostgreSQL holds them, so a runtime that missed an in-place change gets it with the next deployment or rollback.
+ */
+export function endpointSettings(endpoint: {
+  captureRate: number;
+  scaleToZeroIdleSeconds: number | null;
+  onlineFeatures: Prisma.JsonValue;
+}): Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures"> {
+  return {
+    captureRate: endpoint.captureRate,
+    scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+    onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
+  };
+}
 
 /** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */
 export const versionInclude = {

@@ -4,6 +4,7 @@ import type { DeploymentTarget } from "@/server/integrations/targets/deployment-
 import { DeploymentFailure, isPermanentFailure, type StepRunner } from "@/server/services/deployments/deployment-steps";
 import { LeaseLost } from "@/server/services/deployments/deployment-lease";
 import {
+  endpointSettings,
   loadDeployment,
   recordVariants,
   toVariantSpec,
@@ -90,8 +91,7 @@ async function restorePriorState(
   await target.apply({
     endpointName: endpoint.name,
     variants: specs,
-    captureRate: endpoint.captureRate,
-    scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+    ...endpointSettings(endpoint),
   });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")

@@ -15,6 +15,7 @@ import {
 import { guardrailMarkSchema, type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import { acquireLease, LeaseLost, type Lease } from "@/server/services/deployments/deployment-lease";
 import {
+  endpointSettings,
   loadDeployment,
   recordVariants,
   toVariantSpec,
@@ -212,8 +213,7 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
       {
         endpointName: endpoint.name,
         variants: [spec],
-        captureRate: endpoint.captureRate,
-        scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+        ...endpointSettings(endpoint),
       },
       { rollout: rollout.strategy },
     );
@@ -306,8 +306,7 @@ async function stepwiseRollout(
     await target.apply({
       endpointName: endpoint.name,
       variants: [...incumbentSpecs, added],
-      captureRate: endpoint.captureRate,
-      scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+      ...endpointSettings(endpoint),
     });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
@@ -358,8 +357,7 @@ async function stepwiseRollout(
     await target.apply({
       endpointName: endpoint.name,
       variants: [final],
-      captureRate: endpoint.captureRate,
-      scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
+      ...endpointSettings(endpoint),
     });
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: candidateName, weight: 100 },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { onlineFeaturesSchema } from "@/contracts/online-features";
 import {
   deploymentEnvironmentSchema,
   deploymentStatusSchema,
@@ -92,6 +93,7 @@ export const endpointListOutput = z.object({
 const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
 export const endpointDetailOutput = endpointRowOutput.extend({
+  onlineFeatures: onlineFeaturesSchema.nullable(),
   model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean(), teamId: z.string() }),
   variants: z.array(variantOutput),
   deployments: z.array(
@@ -149,3 +151,11 @@ export const scaleToZeroOutput = z.object({
   runtime: z.enum(["applied", "not-serving", "unreachable"]),
 });
 export type ScaleToZeroSetting = z.infer<typeof scaleToZeroOutput>;
+
+export const onlineFeaturesOutput = z.object({
+  endpointId: z.string(),
+  onlineFeatures: onlineFeaturesSchema.nullable(),
+  /** Whether the runtime took it now; otherwise the endpoint's next deployment carries it. */
+  runtime: z.enum(["applied", "not-serving", "unreachable"]),
+});
+export type OnlineFeaturesSetting = z.infer<typeof onlineFeaturesOutput>;

@@ -1,4 +1,5 @@
 import { signatureSchema, type Signature } from "@/contracts/signature";
+import { onlineFeaturesSchema } from "@/contracts/online-features";
 import { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
@@ -97,6 +98,7 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       captureRate: true,
       captureRetentionDays: true,
       scaleToZeroIdleSeconds: true,
+      onlineFeatures: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },
@@ -124,7 +126,12 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
     rollbackCandidateOf(ctx, endpoint.id),
     servingVersion(ctx, endpoint),
   ]);
-  return { ...endpoint, rollbackCandidate, serving };
+  return {
+    ...endpoint,
+    onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
+    rollbackCandidate,
+    serving,
+  };
 }
 
 async function rollbackCandidateOf(ctx: ReadContext, endpointId: string) {

@@ -18,10 +18,13 @@ export type ModelRuntime = {
 };
 
 /** Real ONNX models written to a temporary directory, and a real local runtime to deploy them to. */
-export async function startModelRuntime(directoryPrefix: string): Promise<ModelRuntime> {
+export async function startModelRuntime(
+  directoryPrefix: string,
+  env: Record<string, string> = {},
+): Promise<ModelRuntime> {
   const modelDirectory = await temporaryDirectory(directoryPrefix);
   const { manifest } = await writeModels(modelDirectory.directory);
-  const runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1" });
+  const runtime = await startRuntime({ RUNTIME_INFERENCE_THREADS: "1", ...env });
   return {
     runtime,
     manifest,

@@ -93,7 +93,10 @@ function harness(live: Variant[], shadows: Variant[], schedule?: Schedule) {
   };
   const call = async (body: Record<string, unknown>) => {
     const bytes = Buffer.from(JSON.stringify(body));
-    const answer = await predict(registry, metrics, { endpointName: "fraud", body, bytes }, capturer, schedule);
+    const answer = await predict(
+      { registry, metrics, capturer, scheduleMirror: schedule },
+      { endpointName: "fraud", body, bytes },
+    );
     return JSON.parse(answer.toString()) as { variant: string; predictionIds: string[]; predictions: Prediction[] };
   };
   const captured = (): CaptureRecord[] => {
