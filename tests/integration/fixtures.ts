@@ -20,8 +20,8 @@ export async function givenUser(role: Role, teamName = "Test team") {
 }
 
 /** A user plus an API token with the given scopes; returns the bearer secret. */
-export async function givenToken(role: Role, scopes: TokenScope[]) {
-  const given = await givenUser(role);
+export async function givenToken(role: Role, scopes: TokenScope[], teamName?: string) {
+  const given = await givenUser(role, teamName);
   const { secret } = await createApiToken(given.ctx, { name: "test", scopes, expiresInDays: 1 });
   return { ...given, secret };
 }

@@ -100,6 +100,13 @@ const TRPC_INPUTS: Record<string, Input> = {
   "endpoints.predict": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.setCapturePolicy": (w, s) => ({ endpointId: w.teams[s].endpointId, rate: 0.5, retentionDays: 14 }),
   "endpoints.setScaleToZero": (w, s) => ({ endpointId: w.teams[s].endpointId, idleMinutes: 30 }),
+  "endpoints.setOnlineFeatures": (w, s) => ({
+    endpointId: w.teams[s].endpointId,
+    onlineFeatures: {
+      lookup: { featureGroup: w.teams[s].featureGroupName, entityKey: "card_id", storedFeatures: ["a"] },
+      fallback: { otherwise: { probability: 0.01 } },
+    },
+  }),
   "endpoints.setSlo": (w, s) => ({ endpointId: w.teams[s].endpointId, p99Ms: 120, availability: 0.999 }),
   "experiments.createExperiment": (w, s) => ({ name: unique("matrix-exp"), team: w.teams[s].name }),
   "registry.createModel": (w, s) => ({ name: unique("matrix-new"), taskType: "OTHER", team: w.teams[s].name }),
@@ -184,6 +191,14 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
   "POST /endpoints/{endpoint}/invocations-async": (w, s) => ({
     path: `/endpoints/${w.teams[s].endpointName}/invocations-async`,
     json: { rows: [{ amount: 1 }] },
+  }),
+  "POST /feature-groups": (w, s) => ({
+    path: "/feature-groups",
+    json: { name: unique("matrix-group"), entityKey: "card_id", features: ["a"], team: w.teams[s].name },
+  }),
+  "PUT /feature-groups/{group}/values": (w, s) => ({
+    path: `/feature-groups/${w.teams[s].featureGroupName}/values`,
+    json: { entities: [{ id: "card-1", values: { a: 1, b: 2 } }] },
   }),
   "DELETE /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/old`,

@@ -41,6 +41,8 @@ export type TeamWorld = {
   reviewItemId: string;
   /** A failed batch job of version 1 (resumable; cancelling it is a conflict, not a refusal). */
   batchJobId: string;
+  /** A feature group of the team (entity key card_id, features a and b). */
+  featureGroupName: string;
   requester: { userId: string };
 };
 
@@ -257,6 +259,15 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
       createdById: requester.id,
     },
   });
+  const featureGroup = await db().featureGroup.create({
+    data: {
+      name: unique("matrix-cards"),
+      teamId: team.id,
+      entityKey: "card_id",
+      features: ["a", "b"],
+      createdById: requester.id,
+    },
+  });
   return {
     id: team.id,
     name,
@@ -275,6 +286,7 @@ export async function givenTeamWorld(name: string): Promise<TeamWorld> {
     labelItemId,
     reviewItemId,
     batchJobId: batchJob.id,
+    featureGroupName: featureGroup.name,
     requester: { userId: requester.id },
   };
 }
