@@ -36,13 +36,6 @@ beforeAll(async () => {
   owner = await givenToken("DATA_SCIENTIST", ["features:write", "read"]);
   viewer = await givenToken("VIEWER", ["read"]);
   stranger = await givenToken("DATA_SCIENTIST", ["features:write", "read"], "Feature strangers");
-    ...other,
-    secret: (
-      await import("@/server/services/admin/api-tokens").then((m) =>
-        m.createApiToken(other.ctx, { name: "s", scopes: ["features:write", "read"], expiresInDays: 1 }),
-      )
-    ).secret,
-  };
   group = `cards-${Date.now().toString(36)}`;
   const created = await callApi("POST", "/feature-groups", {
     token: owner.secret,
