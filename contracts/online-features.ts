@@ -19,10 +19,19 @@ export const featureGroupNameSchema = z
 export const entityIdSchema = z.string().min(1).max(200);
 
 /**
+ * Where one deployment's hot features live in Redis (FEATURE_KEY_PREFIX for the portal, RUNTIME_FEATURE_KEY_PREFIX for
+ * the runtime: the same), so two deployments (or test databases) can share one Redis.
+ */
+export const DEFAULT_FEATURE_KEY_PREFIX = "modelport:features";
+export const featureKeyPrefixSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_:.-]{1,100}$/, "letters, digits, '_', ':', '.', '-'");
+
+/**
  * The Redis key of one entity's stored features. Its value is JSON: `{ "version": "<n>", "values": { name: number } }`,
  * `version` being the PostgreSQL row's (a decimal string): a mirror write replaces only an older version.
  */
-export const hotFeatureKey = (group: string, entityId: string) => `modelport:features:${group}:${entityId}`;
+export const hotFeatureKey = (prefix: string, group: string, entityId: string) => `${prefix}:${group}:${entityId}`;
 
 /**
  * The cold path's table (Prisma model FeatureValue): the runtime reads it with plain SQL, so its name and columns are

@@ -1,5 +1,6 @@
 import os from "node:os";
 import { CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
+import { DEFAULT_FEATURE_KEY_PREFIX, featureKeyPrefixSchema } from "@/contracts/online-features";
 import { isStandalone } from "@/runtime/standalone";
 import { logLevelFrom, type LogLevel } from "@/lib/json-logger";
 
@@ -26,6 +27,8 @@ export type CaptureSettings = {
 export type FeatureStoreSettings = {
   redisUrl?: string;
   databaseUrl?: string;
+  /** The portal's FEATURE_KEY_PREFIX: where its mirror puts the hot values in Redis. */
+  keyPrefix: string;
   /** Each store's reads give up after this long (Redis: the command; PostgreSQL: connect, statement and query). */
   hotTimeoutMs: number;
   coldTimeoutMs: number;
@@ -116,12 +119,20 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
     features: {
       redisUrl: process.env.RUNTIME_FEATURE_REDIS_URL || undefined,
       databaseUrl: process.env.RUNTIME_FEATURE_DATABASE_URL || undefined,
+      keyPrefix: featureKeyPrefix(),
       hotTimeoutMs: positiveInteger("RUNTIME_FEATURE_HOT_TIMEOUT_MS", 50),
       coldTimeoutMs: positiveInteger("RUNTIME_FEATURE_COLD_TIMEOUT_MS", 500),
       breakerFailures: positiveInteger("RUNTIME_FEATURE_BREAKER_FAILURES", 5),
       breakerOpenMs: positiveInteger("RUNTIME_FEATURE_BREAKER_OPEN_MS", 5_000),
     },
   };
+}
+
+function featureKeyPrefix(): string {
+  const raw = process.env.RUNTIME_FEATURE_KEY_PREFIX || DEFAULT_FEATURE_KEY_PREFIX;
+  if (!featureKeyPrefixSchema.safeParse(raw).success)
+    throw new Error(`RUNTIME_FEATURE_KEY_PREFIX uses letters, digits, '_', ':', '.' and '-'; got "${raw}"`);
+  return raw;
 }
 
 /** The runtime's JSON log level: RUNTIME_LOG_LEVEL, else LOG_LEVEL, else info. */

@@ -16,6 +16,13 @@ export RUNTIME_STATE_FILE="${RUNTIME_STATE_FILE:-$PWD/.data/runtime-state.json}"
 # Prediction capture: the runtime appends captured rows to this Redis Stream; the worker loads them into PostgreSQL.
 export RUNTIME_CAPTURE_REDIS_URL="${RUNTIME_CAPTURE_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379}}"
 export CAPTURE_STREAM_KEY="${CAPTURE_STREAM_KEY:-modelport:capture}"
+# Online features: the portal mirrors stored feature values into this Redis, the runtime reads it first and this
+# PostgreSQL (feature_values) when Redis is slow or down. In production give the runtime a role that may only read that table.
+export FEATURE_REDIS_URL="${FEATURE_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379}}"
+export RUNTIME_FEATURE_REDIS_URL="${RUNTIME_FEATURE_REDIS_URL:-$FEATURE_REDIS_URL}"
+export FEATURE_KEY_PREFIX="${FEATURE_KEY_PREFIX:-modelport:features}"
+export RUNTIME_FEATURE_KEY_PREFIX="$FEATURE_KEY_PREFIX"
+export RUNTIME_FEATURE_DATABASE_URL="${RUNTIME_FEATURE_DATABASE_URL:-$DATABASE_URL}"
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$(free_port_from 9464)}"
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-$(free_port_from 9090)}"
 

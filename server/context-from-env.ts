@@ -37,7 +37,7 @@ function buildSystemContext(): SystemContext {
     runtime: localRuntimeClient(localRuntimeConfigFromEnv()),
     artifacts: artifactStoreFromSettings(settings),
     clock: () => new Date(),
-    featureMirror: redisHotMirror(settings.FEATURE_REDIS_URL ?? settings.REDIS_URL),
+    featureMirror: redisHotMirror(settings.FEATURE_REDIS_URL ?? settings.REDIS_URL, settings.FEATURE_KEY_PREFIX),
     settings: {
       driftWindowSeconds: durationSeconds(settings.DRIFT_WINDOW),
       artifactMaxBytes: settings.ARTIFACT_MAX_BYTES,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_FEATURE_KEY_PREFIX, featureKeyPrefixSchema } from "@/contracts/online-features";
 import { DEFAULT_REST_RATE_LIMIT_PER_MINUTE } from "@/contracts/token-scopes";
 import { CAPTURE_STREAM_KEY as DEFAULT_CAPTURE_STREAM_KEY } from "@/contracts/prediction-capture";
 import { LOG_LEVELS } from "@/lib/json-logger";
@@ -178,6 +179,8 @@ const schema = z.object({
   // Online features (server/services/features/): values live in PostgreSQL and are mirrored into this Redis, which the
   // runtime reads first (its RUNTIME_FEATURE_REDIS_URL must name the same one).
   FEATURE_REDIS_URL: z.string().url().optional(),
+  /** Where this deployment's hot values live in that Redis (the runtime's RUNTIME_FEATURE_KEY_PREFIX must match). */
+  FEATURE_KEY_PREFIX: featureKeyPrefixSchema.default(DEFAULT_FEATURE_KEY_PREFIX),
   /** How often the worker mirrors into Redis the feature values a write could not (Redis was down). */
   FEATURE_SYNC_EVERY_MS: z.coerce.number().int().min(1000).default(10_000),
   // Rate limits (server/rate-limit/limiter.ts says what happens when Redis is down).

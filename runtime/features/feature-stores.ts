@@ -32,7 +32,11 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly client: Redis;
   private announcedDown = false;
 
-  constructor(url: string, timeoutMs: number) {
+  constructor(
+    url: string,
+    timeoutMs: number,
+    private readonly keyPrefix: string,
+  ) {
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -52,7 +56,7 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   async read(group: string, entityIds: readonly string[]): Promise<Map<string, StoredValues>> {
-    const texts = await this.client.mget(entityIds.map((id) => hotFeatureKey(group, id)));
+    const texts = await this.client.mget(entityIds.map((id) => hotFeatureKey(this.keyPrefix, group, id)));
     const found = new Map<string, StoredValues>();
     texts.forEach((text, i) => {
       const values = text === null ? undefined : hotValues(text);
@@ -104,7 +108,9 @@ export class PostgresFeatureStore implements FeatureStore {
 export function openFeatureStores(settings: FeatureStoreSettings): FeatureStores | undefined {
   if (!settings.redisUrl && !settings.databaseUrl) return undefined;
   return {
-    ...(settings.redisUrl && { hot: new RedisFeatureStore(settings.redisUrl, settings.hotTimeoutMs) }),
+    ...(settings.redisUrl && {
+      hot: new RedisFeatureStore(settings.redisUrl, settings.hotTimeoutMs, settings.keyPrefix),
+    }),
     ...(settings.databaseUrl && { cold: new PostgresFeatureStore(settings.databaseUrl, settings.coldTimeoutMs) }),
     breaker: new CircuitBreaker({ failureThreshold: settings.breakerFailures, openMs: settings.breakerOpenMs }),
   };

@@ -17,6 +17,8 @@ url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 process.env.ARTIFACT_ROOT = `/tmp/modelport-test-artifacts/${name}`;
 process.env.QUEUE_PREFIX = name;
+// Each file's hot feature values (and its mirror's marker) under a prefix of its own in the shared Redis.
+process.env.FEATURE_KEY_PREFIX = `${name}:features`;
 
 afterAll(async () => {
   await closeAndDropTestDatabase(ADMIN_URL, name);

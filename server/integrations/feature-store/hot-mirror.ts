@@ -8,17 +8,23 @@ export type HotFeatureEntry = { group: string; entityId: string; version: bigint
 export type HotFeatureMirror = {
   write(entries: readonly HotFeatureEntry[]): Promise<void>;
   /**
-   * Whether this Redis still holds what was mirrored into it: false after it lost its data (restarted without
-   * persistence, flushed, or a new one), when everything must be mirrored again.
+   * The database this Redis mirrors (set by `claim`); null after it lost its data (restarted without persistence,
+   * flushed, a new one), when everything must be mirrored again.
    */
-  holdsMirror(): Promise<boolean>;
-  /** Records that everything is being mirrored into this Redis again (set after marking every row unmirrored). */
-  markMirrored(): Promise<void>;
+  mirrorOf(): Promise<string | null>;
+  /**
+   * Makes this Redis the mirror of `database`: drops every mirrored value first when it held another database's (whose
+   * versions would outrank this one's), then records the owner. Call it after marking every row unmirrored.
+   */
+  claim(database: string, previous: string | null): Promise<void>;
   close(): Promise<void>;
 };
 
-/** Set once a full mirror has been started: a Redis without it has lost (or never had) the mirrored values. */
-const MIRROR_MARKER_KEY = "modelport:feature-mirror";
+/**
+ * Which database's values this Redis mirrors under the prefix: absent, it has lost (or never had) them. "_mirror" is
+ * no group name, so the marker is no entity's key.
+ */
+const markerKey = (prefix: string) => `${prefix}:_mirror`;
 
 /**
  * Sets each key unless Redis already holds the same or a newer version of it: two writers mirroring the same entity
@@ -42,7 +48,7 @@ return #KEYS`;
 /** Keys per script call: each call blocks Redis while it runs, so large writes go in slices. */
 const KEYS_PER_CALL = 500;
 
-export function redisHotMirror(url: string): HotFeatureMirror {
+export function redisHotMirror(url: string, prefix: string): HotFeatureMirror {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -56,7 +62,7 @@ export function redisHotMirror(url: string): HotFeatureMirror {
     async write(entries) {
       for (let start = 0; start < entries.length; start += KEYS_PER_CALL) {
         const slice = entries.slice(start, start + KEYS_PER_CALL);
-        const keys = slice.map((e) => hotFeatureKey(e.group, e.entityId));
+        const keys = slice.map((e) => hotFeatureKey(prefix, e.group, e.entityId));
         const args = slice.flatMap((e) => {
           const version = e.version.toString();
           return [version, JSON.stringify({ version, values: e.values })];
@@ -64,11 +70,15 @@ export function redisHotMirror(url: string): HotFeatureMirror {
         await client.eval(SET_IF_NEWER, keys.length, ...keys, ...args);
       }
     },
-    async holdsMirror() {
-      return (await client.exists(MIRROR_MARKER_KEY)) === 1;
+    mirrorOf() {
+      return client.get(markerKey(prefix));
     },
-    async markMirrored() {
-      await client.set(MIRROR_MARKER_KEY, new Date().toISOString());
+    async claim(database, previous) {
+      if (previous !== null) {
+        for await (const keys of client.scanStream({ match: `${prefix}:*`, count: 1_000 }) as AsyncIterable<string[]>)
+          if (keys.length > 0) await client.unlink(...keys);
+      }
+      await client.set(markerKey(prefix), database);
     },
     async close() {
       await client.quit().catch(() => client.disconnect());

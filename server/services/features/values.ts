@@ -72,11 +72,16 @@ export async function writeFeatureValues(
  * own mirror). False when Redis could not take them: they stay pending.
  */
 async function mirror(ctx: Pick<SystemContext, "db" | "featureMirror">, entries: HotFeatureEntry[]): Promise<boolean> {
-  if (!ctx.featureMirror || entries.length === 0) return entries.length === 0;
-  const ok = await ctx.featureMirror.write(entries).then(
-    () => true,
-    () => false,
-  );
+  // A Redis holding no mirror of this database (or another's) is claimed first, so these versions are not refused
+  // by another database's and nothing it lost stays missing.
+  const mirror = ctx.featureMirror;
+  if (!mirror || entries.length === 0) return entries.length === 0;
+  const ok = await remirrorWhenRedisLostData(ctx)
+    .then(() => mirror.write(entries))
+    .then(
+      () => true,
+      () => false,
+    );
   if (!ok) return false;
   const groups = entries.map((e) => e.group);
   const ids = entries.map((e) => e.entityId);
@@ -90,16 +95,33 @@ async function mirror(ctx: Pick<SystemContext, "db" | "featureMirror">, entries:
 
 type PendingRow = { feature_group: string; entity_id: string; version: bigint; values: Record<string, number> };
 
+const identities = new WeakMap<object, Promise<string>>();
+
+/** This database, as a Redis mirror names it: a database dropped and created again under the same name differs. */
+function databaseIdentity(ctx: Pick<SystemContext, "db">): Promise<string> {
+  let identity = identities.get(ctx.db);
+  if (!identity) {
+    identity = ctx.db.$queryRaw<{ id: string }[]>`
+      SELECT (SELECT system_identifier::text FROM pg_control_system()) || ':' || oid::text AS id
+      FROM pg_database WHERE datname = current_database()`.then((rows) => rows[0]!.id);
+    identity.catch(() => identities.delete(ctx.db));
+    identities.set(ctx.db, identity);
+  }
+  return identity;
+}
+
 /**
- * A Redis that lost its data (restarted without persistence, replaced) lacks the marker: every row is marked
- * unmirrored first, then the marker set, so the loop below mirrors everything again. Meanwhile the runtime reads the
- * entities Redis lacks from PostgreSQL.
+ * A Redis that lost its data (restarted without persistence, replaced), or holds another database's mirror, does not
+ * name this database: every row is marked unmirrored first, then Redis claimed (another database's values dropped),
+ * so the loop below mirrors everything again. Meanwhile the runtime reads what Redis lacks from PostgreSQL.
  */
 async function remirrorWhenRedisLostData(ctx: Pick<SystemContext, "db" | "featureMirror">) {
   const mirror = ctx.featureMirror;
-  if (!mirror || (await mirror.holdsMirror())) return;
+  if (!mirror) return;
+  const [database, mirrored] = await Promise.all([databaseIdentity(ctx), mirror.mirrorOf()]);
+  if (mirrored === database) return;
   await ctx.db.$executeRaw`UPDATE feature_values SET hot_synced = false WHERE hot_synced`;
-  await mirror.markMirrored();
+  await mirror.claim(database, mirrored);
 }
 
 /**

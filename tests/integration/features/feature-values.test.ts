@@ -26,7 +26,7 @@ const redis = new Redis(env().REDIS_URL);
 const stored = (entityId: string) =>
   db().featureValue.findUnique({ where: { groupName_entityId: { groupName: group, entityId } } });
 const hot = async (entityId: string) => {
-  const text = await redis.get(hotFeatureKey(group, entityId));
+  const text = await redis.get(hotFeatureKey(env().FEATURE_KEY_PREFIX, group, entityId));
   return text === null ? null : (JSON.parse(text) as { version: string; values: Record<string, number> });
 };
 const put = (token: string, entities: unknown) =>
@@ -116,7 +116,7 @@ describe("feature values over REST", () => {
   });
 
   it("keeps a write Redis missed in PostgreSQL, pending, and mirrors it when Redis answers again", async () => {
-    const down = redisHotMirror(`redis://127.0.0.1:${await freePort()}`);
+    const down = redisHotMirror(`redis://127.0.0.1:${await freePort()}`, env().FEATURE_KEY_PREFIX);
     const ctx = actingAs({ ...systemContextFromEnv(), featureMirror: down }, owner.actor);
     const answer = await writeFeatureValues(ctx, {
       group,
@@ -148,5 +148,19 @@ describe("feature values over REST", () => {
     await mirror.write([newer]);
     await mirror.write([older]);
     expect(await hot("card-2")).toEqual({ version: "1000000002", values: newer.values });
+  });
+
+  it("claims a Redis that mirrors another database: that database's values go, this one's are mirrored again", async () => {
+    const prefix = env().FEATURE_KEY_PREFIX;
+    await redis.set(`${prefix}:_mirror`, "another-database");
+    const stale = { version: "999999999999", values: { tx_count_1h: 99, merchant_risk: 0.99 } };
+    await redis.set(hotFeatureKey(prefix, group, "card-1"), JSON.stringify(stale));
+    await redis.set(hotFeatureKey(prefix, "gone-group", "x"), JSON.stringify(stale));
+
+    expect(await mirrorPendingFeatureValues(systemContextFromEnv())).toBeGreaterThanOrEqual(2);
+    expect(await redis.get(`${prefix}:_mirror`)).not.toBe("another-database");
+    expect(await redis.get(hotFeatureKey(prefix, "gone-group", "x"))).toBeNull();
+    const row = await stored("card-1");
+    expect(await hot("card-1")).toEqual({ version: row!.version.toString(), values: row!.values });
   });
 });

@@ -4,6 +4,7 @@ import type { OnlineFeatures } from "@/contracts/online-features";
 import type { PredictResponse } from "@/contracts/runtime-predict";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
+import { env } from "@/server/env";
 import { AppError } from "@/server/errors";
 import { redisHotMirror, type HotFeatureMirror } from "@/server/integrations/feature-store/hot-mirror";
 import { actingAs, type ServiceContext } from "@/server/services/context";
@@ -89,6 +90,7 @@ beforeAll(async () => {
   redis = await startRedis();
   stack = await startModelRuntime("modelport-online-features-", {
     RUNTIME_FEATURE_REDIS_URL: redisUrl(),
+    RUNTIME_FEATURE_KEY_PREFIX: env().FEATURE_KEY_PREFIX,
     RUNTIME_FEATURE_DATABASE_URL: process.env.DATABASE_URL!,
     RUNTIME_FEATURE_HOT_TIMEOUT_MS: "100",
     RUNTIME_FEATURE_BREAKER_FAILURES: "2",
@@ -96,7 +98,7 @@ beforeAll(async () => {
   });
   world = await givenServedEndpoint(stack, "online");
   const scientist = await givenUser("DATA_SCIENTIST", world.model.scientist.team.name);
-  mirror = redisHotMirror(redisUrl());
+  mirror = redisHotMirror(redisUrl(), env().FEATURE_KEY_PREFIX);
   ctx = actingAs(
     { ...systemContextFromEnv(), runtime: runtimeClientOf(stack), featureMirror: mirror },
     scientist.actor,
