@@ -22,10 +22,9 @@ export const entityIdSchema = z.string().min(1).max(200);
  * Where one deployment's hot features live in Redis (FEATURE_KEY_PREFIX for the portal, RUNTIME_FEATURE_KEY_PREFIX for
  * the runtime: the same), so two deployments (or test databases) can share one Redis.
  */
-export const DEFAULT_FEATURE_KEY_PREFIX = "modelport:features";
-export const featureKeyPrefixSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_:.-]{1,100}$/, "letters, digits, '_', ':', '.', '-'");
+export const DEFAULT_FEATURE_KEY_PREFIX = "modelport-features";
+/** No ':' in a prefix: a deployment's keys (`<prefix>:…`) never match another deployment's prefix. */
+export const featureKeyPrefixSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '.', '-'");
 
 /**
  * The Redis key of one entity's stored features. Its value is JSON: `{ "version": "<n>", "values": { name: number } }`,
@@ -93,6 +92,15 @@ export const featureLookupSchema = z
     const names = [...lookup.storedFeatures, ...lookup.requestFeatures.map((f) => f.name)];
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) ctx.addIssue({ code: "custom", message: `Feature "${duplicate}" is declared twice` });
+    lookup.requestFeatures.forEach((feature, i) => {
+      const stored = feature.from.find((field) => lookup.storedFeatures.includes(field));
+      if (stored)
+        ctx.addIssue({
+          code: "custom",
+          path: ["requestFeatures", i, "from"],
+          message: `"${feature.name}" cannot be computed from "${stored}": the store gives that feature, a request's value for it is never used`,
+        });
+    });
   });
 export type FeatureLookup = z.infer<typeof featureLookupSchema>;
 

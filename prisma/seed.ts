@@ -7,6 +7,7 @@ import { seedPeople } from "@/prisma/seed/seed-people";
 import { seedPricing } from "@/prisma/seed/seed-pricing";
 import { seedRuntimeModels } from "@/prisma/seed/seed-runtime-models";
 import { seedGoldenSets } from "@/prisma/seed/seed-golden-sets";
+import { seedFeatures } from "@/prisma/seed/seed-features";
 
 // Demo data for `npm start` and the end-to-end tests, written through the same services the API uses.
 // Every row it creates is labelled demo. Running it again on a seeded database does nothing.
@@ -49,11 +50,13 @@ if (demoTeams > 0 && demoModels === DEMO_MODELS.length) {
     },
     built,
   );
+  await seedFeatures(person("dana.scientist@modelport.dev"));
   console.log(
     `Seeded demo data: ${DEMO_MODELS.length} models with experiments, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
 }
 await seedPricing(database);
+await system.featureMirror?.close();
 await closeQueues();
 closeRateLimits();
 await database.$disconnect();

@@ -131,7 +131,7 @@ export function runtimeConfigFromEnv(): RuntimeConfig {
 function featureKeyPrefix(): string {
   const raw = process.env.RUNTIME_FEATURE_KEY_PREFIX || DEFAULT_FEATURE_KEY_PREFIX;
   if (!featureKeyPrefixSchema.safeParse(raw).success)
-    throw new Error(`RUNTIME_FEATURE_KEY_PREFIX uses letters, digits, '_', ':', '.' and '-'; got "${raw}"`);
+    throw new Error(`RUNTIME_FEATURE_KEY_PREFIX uses letters, digits, '_', '.' and '-'; got "${raw}"`);
   return raw;
 }
 

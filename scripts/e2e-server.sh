@@ -18,7 +18,7 @@ export RUNTIME_CONTROL_TOKEN="$(random_secret)"
 export RUNTIME_CAPTURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export CAPTURE_STREAM_KEY=modelport_e2e:capture
 # Online features under a prefix of their own: `npm start` mirrors the same demo groups into this Redis.
-export FEATURE_KEY_PREFIX=modelport_e2e:features
+export FEATURE_KEY_PREFIX=modelport_e2e-features
 export RUNTIME_FEATURE_KEY_PREFIX="$FEATURE_KEY_PREFIX"
 export RUNTIME_FEATURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export RUNTIME_FEATURE_DATABASE_URL="$DATABASE_URL"

@@ -20,7 +20,7 @@ export CAPTURE_STREAM_KEY="${CAPTURE_STREAM_KEY:-modelport:capture}"
 # PostgreSQL (feature_values) when Redis is slow or down. In production give the runtime a role that may only read that table.
 export FEATURE_REDIS_URL="${FEATURE_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379}}"
 export RUNTIME_FEATURE_REDIS_URL="${RUNTIME_FEATURE_REDIS_URL:-$FEATURE_REDIS_URL}"
-export FEATURE_KEY_PREFIX="${FEATURE_KEY_PREFIX:-modelport:features}"
+export FEATURE_KEY_PREFIX="${FEATURE_KEY_PREFIX:-modelport-features}"
 export RUNTIME_FEATURE_KEY_PREFIX="$FEATURE_KEY_PREFIX"
 export RUNTIME_FEATURE_DATABASE_URL="${RUNTIME_FEATURE_DATABASE_URL:-$DATABASE_URL}"
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$(free_port_from 9464)}"

@@ -20,6 +20,7 @@ import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
 import { AsyncInvocationsCard } from "@/components/endpoints/async-invocations-card";
+import { OnlineFeaturesCard } from "@/components/endpoints/online-features-card";
 
 const ACTIVE_POLL_MS = 2000;
 const IDLE_POLL_MS = 15_000;
@@ -132,6 +133,17 @@ export function EndpointDetail({ id }: { id: string }) {
             canEdit={canWrite}
           />
         </Card>
+        {endpoint.target === "LOCAL" && (
+          <OnlineFeaturesCard
+            key={JSON.stringify(endpoint.onlineFeatures)}
+            endpointId={endpoint.id}
+            teamId={endpoint.model.teamId}
+            setting={endpoint.onlineFeatures}
+            inputs={endpoint.serving?.signature?.inputs.map((input) => input.name) ?? []}
+            outputs={endpoint.serving?.signature?.outputs.map((output) => output.name) ?? []}
+            canEdit={canWrite}
+          />
+        )}
         {endpoint.target === "LOCAL" && (
           <Card title="Scale to zero" className="min-w-0">
             <EndpointScaleToZeroForm

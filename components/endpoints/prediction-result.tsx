@@ -5,6 +5,16 @@ type Result = RouterOutputs["endpoints"]["predict"];
 
 const SHOWN_ROWS = 10;
 
+const FALLBACK_TEXT = {
+  model_failed: "the model failed",
+  features_unavailable: "its stored features could not be read",
+} as const;
+
+const featureSourceText = ({ hot, cold }: { hot: number; cold: number }) =>
+  [hot > 0 && `${hot} from Redis`, cold > 0 && `${cold} from PostgreSQL (Redis slow, down or lacking them)`]
+    .filter(Boolean)
+    .join(", ");
+
 /** What the endpoint answered: the outputs per row, which variant served them, the prediction id and round trip. */
 export function PredictionResult({ result }: { result: Result }) {
   const shown = result.predictions.slice(0, SHOWN_ROWS);
@@ -23,11 +33,27 @@ export function PredictionResult({ result }: { result: Result }) {
         <dd className="break-all font-mono" data-testid="prediction-id">
           {result.predictionId}
         </dd>
+        {result.featureSources && (
+          <>
+            <dt className="text-slate-500">Stored features</dt>
+            <dd data-testid="prediction-feature-sources">{featureSourceText(result.featureSources)}</dd>
+          </>
+        )}
         <dt className="text-slate-500">Round trip</dt>
         <dd className="tabular-nums" data-testid="prediction-latency">
           {result.latencyMs} ms <span className="text-slate-500">(measured from the portal)</span>
         </dd>
       </dl>
+      {result.fallback && (
+        <p
+          role="status"
+          className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-amber-900"
+          data-testid="prediction-fallback"
+        >
+          Answered by the endpoint&apos;s fallback rules, not the model ({FALLBACK_TEXT[result.fallback.reason]}):{" "}
+          {result.fallback.detail}
+        </p>
+      )}
       <ol className="space-y-1">
         {shown.map((prediction, i) => (
           <li key={i} className="flex flex-wrap gap-x-4" data-testid="prediction-row">

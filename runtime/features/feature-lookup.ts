@@ -42,6 +42,13 @@ export async function readStored(stores: FeatureStores, group: string, ids: read
 
 export type FeatureStage = "feature_lookup" | "request_features";
 
+/** The row without any field named like a stored feature: the fallback's rules never see a caller's own values. */
+function withoutStored(lookup: FeatureLookup, row: Record<string, unknown>) {
+  const rest = { ...row };
+  for (const name of lookup.storedFeatures) delete rest[name];
+  return rest;
+}
+
 export type AssembledRows = {
   /** Each request row with its stored and request features set (over any field of the same name the caller sent). */
   rows: Array<Record<string, unknown>>;
@@ -89,7 +96,8 @@ function storedFeatures(lookup: FeatureLookup, stored: StoredValues, id: string,
 /**
  * The rows the model sees: request features computed, stored features read by entity. Stored and computed features
  * always replace what the caller sent under the same name (a caller cannot choose its own risk features). When a
- * store failure leaves some entity unread, `unavailable` is set and the rows carry only the request features.
+ * store failure leaves some entity unread, `unavailable` is set and the rows carry the request's own fields and request
+ * features, never a value the caller sent under a stored feature's name.
  */
 export async function assembleRows(
   lookup: FeatureLookup,
@@ -104,7 +112,10 @@ export async function assembleRows(
   started = performance.now();
   const stored = await readStored(stores, lookup.featureGroup, [...new Set(ids)]);
   observe("feature_lookup", (performance.now() - started) / 1000);
-  if (stored.unavailable) return { rows: withRequest, sources: { hot: 0, cold: 0 }, unavailable: true };
+  if (stored.unavailable) {
+    const rows = withRequest.map((row) => withoutStored(lookup, row));
+    return { rows, sources: { hot: 0, cold: 0 }, unavailable: true };
+  }
   const hot = ids.filter((id) => stored.fromHot.has(id)).length;
   const rows = withRequest.map((row, i) => {
     const values = stored.found.get(ids[i]!);

@@ -233,11 +233,12 @@ async function serveExplain(
   authorizePredict(request, deps, endpointName, deps.metrics.explainRequests);
   const routingKey = request.headers["x-routing-key"];
   const { body } = await readJsonBody(request);
-  const answer = await explain(deps.registry, deps.metrics, {
-    endpointName,
-    body,
-    routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined,
-  });
+  const answer = await explain(
+    deps.registry,
+    deps.metrics,
+    { endpointName, body, routingKeyHeader: typeof routingKey === "string" ? routingKey : undefined },
+    deps.featureStores,
+  );
   sendJson(response, 200, answer);
 }
 

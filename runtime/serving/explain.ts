@@ -4,7 +4,8 @@ import { explainRequestSchema, type ExplainResponse, type RowExplanation } from 
 import { ExplainUnavailableError, type Explainer } from "@/lib/explain/explainer";
 import { badRequest, notFound, RuntimeError, unprocessable } from "@/runtime/errors";
 import type { RuntimeMetrics } from "@/runtime/metrics";
-import type { EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import type { Endpoint, EndpointRegistry } from "@/runtime/serving/endpoint-registry";
+import { assembleRows, type FeatureStores } from "@/runtime/features/feature-lookup";
 import { chooseVariant } from "@/runtime/serving/predict";
 import { validateRows, type ValidatedRow } from "@/runtime/serving/signature-validation";
 import type { Variant } from "@/runtime/serving/variant";
@@ -69,10 +70,23 @@ async function explainRows(explainer: Explainer, columns: number[], rows: Valida
  * Explains rows with one variant of an endpoint: the one named in the request, or the one a prediction with the same
  * routing key would go to. Attributions are computed on demand from the structure parsed when the variant loaded.
  */
+/** With a feature lookup, the rows as the model sees them (the features predict would look up); else as sent. */
+async function lookedUp(endpoint: Endpoint, rows: unknown[], stores: FeatureStores | undefined): Promise<unknown[]> {
+  const lookup = endpoint.onlineFeatures?.lookup;
+  if (!lookup) return rows;
+  if (!stores)
+    throw new RuntimeError(503, `Endpoint "${endpoint.name}" looks up features, but this runtime has no feature store`);
+  const assembled = await assembleRows(lookup, rows, stores, () => {});
+  if (assembled.unavailable)
+    throw new RuntimeError(503, "Stored features could be read from neither Redis nor PostgreSQL: nothing to explain");
+  return assembled.rows;
+}
+
 export async function explain(
   registry: Pick<EndpointRegistry, "get">,
   metrics: RuntimeMetrics,
   request: { endpointName: string; body: unknown; routingKeyHeader?: string },
+  featureStores?: FeatureStores,
 ): Promise<ExplainResponse> {
   const endpoint = registry.get(request.endpointName);
   if (!endpoint) {
@@ -93,7 +107,7 @@ export async function explain(
     }
     variantName = variant.config.variantName;
     const explainer = explainerOf(variant);
-    const rows = validateRows(body.rows, variant.config.signature.inputs);
+    const rows = validateRows(await lookedUp(endpoint, body.rows, featureStores), variant.config.signature.inputs);
     const explanations = await explainRows(explainer, featureColumns(explainer, variant), rows);
     metrics.explainedRows.inc({ endpoint: endpoint.name, variant: variantName }, explanations.length);
     return {

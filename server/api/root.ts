@@ -8,6 +8,7 @@ import { deploymentsRouter } from "@/server/api/routers/deployments";
 import { driftRouter } from "@/server/api/routers/drift";
 import { endpointsRouter } from "@/server/api/routers/endpoints";
 import { experimentsRouter } from "@/server/api/routers/experiments";
+import { featuresRouter } from "@/server/api/routers/features";
 import { labelsRouter } from "@/server/api/routers/labels";
 import { abTestsRouter } from "@/server/api/routers/abtests";
 import { goldenSetsRouter } from "@/server/api/routers/golden-sets";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   drift: driftRouter,
   endpoints: endpointsRouter,
   experiments: experimentsRouter,
+  features: featuresRouter,
   labels: labelsRouter,
   abTests: abTestsRouter,
   goldenSets: goldenSetsRouter,

@@ -18,7 +18,7 @@ process.env.DATABASE_URL = url.toString();
 process.env.ARTIFACT_ROOT = `/tmp/modelport-test-artifacts/${name}`;
 process.env.QUEUE_PREFIX = name;
 // Each file's hot feature values (and its mirror's marker) under a prefix of its own in the shared Redis.
-process.env.FEATURE_KEY_PREFIX = `${name}:features`;
+process.env.FEATURE_KEY_PREFIX = `${name}-features`;
 
 afterAll(async () => {
   await closeAndDropTestDatabase(ADMIN_URL, name);

@@ -27,11 +27,22 @@ CREATE TABLE "feature_values" (
     CONSTRAINT "feature_values_pkey" PRIMARY KEY ("feature_group","entity_id")
 );
 
+-- CreateTable
+CREATE TABLE "feature_store_identity" (
+    "id" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "feature_store_identity_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "FeatureGroup_name_key" ON "FeatureGroup"("name");
 
 -- CreateIndex
 CREATE INDEX "feature_values_hot_synced_feature_group_idx" ON "feature_values"("hot_synced", "feature_group");
+
+-- CreateIndex
+CREATE INDEX "feature_values_version_idx" ON "feature_values"("version");
 
 -- AddForeignKey
 ALTER TABLE "FeatureGroup" ADD CONSTRAINT "FeatureGroup_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
@@ -39,3 +50,6 @@ ALTER TABLE "FeatureGroup" ADD CONSTRAINT "FeatureGroup_teamId_fkey" FOREIGN KEY
 -- AddForeignKey
 ALTER TABLE "feature_values" ADD CONSTRAINT "feature_values_feature_group_fkey" FOREIGN KEY ("feature_group") REFERENCES "FeatureGroup"("name") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- This database's identity for the Redis feature mirror: a new database (or one dropped and created again) gets a new one.
+INSERT INTO "feature_store_identity" ("id") VALUES (gen_random_uuid()::text);

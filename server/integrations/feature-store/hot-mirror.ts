@@ -1,87 +1,169 @@
+import { once } from "node:events";
 import { Redis } from "ioredis";
 import { hotFeatureKey } from "@/contracts/online-features";
 
 /** One entity's values at one version of its PostgreSQL row. */
 export type HotFeatureEntry = { group: string; entityId: string; version: bigint; values: Record<string, number> };
 
-/** Mirrors stored features into Redis for the runtime's hot path. `write` rejects when Redis fails. */
+/** What a mirror write did with each entry. */
+export type MirrorWrite =
+  /** This Redis mirrors no database, or another one: nothing was written (the sync job claims it first). */
+  | { unclaimed: true }
+  | {
+      unclaimed: false;
+      /** Entries Redis now holds (written, or held at the same version). */
+      held: HotFeatureEntry[];
+      /** Entries refused because Redis holds a newer version: a newer write's, or one PostgreSQL no longer has. */
+      behind: Array<{ entry: HotFeatureEntry; redisVersion: bigint }>;
+    };
+
+/** Mirrors stored features into Redis for the runtime's hot path. Every call rejects when Redis fails. */
 export type HotFeatureMirror = {
-  write(entries: readonly HotFeatureEntry[]): Promise<void>;
-  /**
-   * The database this Redis mirrors (set by `claim`); null after it lost its data (restarted without persistence,
-   * flushed, a new one), when everything must be mirrored again.
-   */
+  /** Writes entries, each only over an older version, and only while this Redis mirrors `database`. */
+  write(entries: readonly HotFeatureEntry[], database: string): Promise<MirrorWrite>;
+  /** Replaces an entity's value only while Redis still holds exactly `redisVersion` of it. */
+  replaceIfVersion(entry: HotFeatureEntry, redisVersion: bigint): Promise<boolean>;
+  /** The database this Redis mirrors; null after it lost its data (restarted without persistence, flushed, new). */
   mirrorOf(): Promise<string | null>;
-  /**
-   * Makes this Redis the mirror of `database`: drops every mirrored value first when it held another database's (whose
-   * versions would outrank this one's), then records the owner. Call it after marking every row unmirrored.
-   */
-  claim(database: string, previous: string | null): Promise<void>;
+  /** The highest version ever written here since the last claim (0 when none). */
+  highWater(): Promise<bigint>;
+  /** Makes this Redis the mirror of `database` if it still names `previous` (compare and set); false otherwise. */
+  claim(database: string, previous: string | null): Promise<boolean>;
+  /** Drops every mirrored value under the prefix (the marker stays), so nothing stale outranks a new mirror. */
+  dropMirrored(): Promise<void>;
   close(): Promise<void>;
 };
 
-/**
- * Which database's values this Redis mirrors under the prefix: absent, it has lost (or never had) them. "_mirror" is
- * no group name, so the marker is no entity's key.
- */
+/** Which database this Redis mirrors, and the highest version written. "_…" is no group name, so no entity's key. */
 const markerKey = (prefix: string) => `${prefix}:_mirror`;
+const highWaterKey = (prefix: string) => `${prefix}:_high_water`;
 
 /**
- * Sets each key unless Redis already holds the same or a newer version of it: two writers mirroring the same entity
- * in either order leave the newer value (PostgreSQL's row version, raised by every write).
+ * KEYS: marker, high water, then one key per entry; ARGV: the database, then version and JSON per entry. Answers -1
+ * when Redis does not mirror that database, else per entry "ok" (written, or held at that version) or the newer version
+ * Redis holds. Versions are PostgreSQL bigints, compared as Lua numbers (exact below 2^53).
  */
-const SET_IF_NEWER = `
-for i, key in ipairs(KEYS) do
-  local incoming = tonumber(ARGV[2 * i - 1])
-  local current = redis.call('GET', key)
-  local older = true
+const WRITE_IF_NEWER = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local high = tonumber(redis.call('GET', KEYS[2]) or '0')
+local answers = {}
+for i = 3, #KEYS do
+  local incoming = tonumber(ARGV[2 * i - 4])
+  local held, heldText = nil, nil
+  local current = redis.call('GET', KEYS[i])
   if current then
     local ok, entry = pcall(cjson.decode, current)
     if ok and type(entry) == 'table' and tonumber(entry['version']) ~= nil then
-      older = tonumber(entry['version']) < incoming
+      held, heldText = tonumber(entry['version']), tostring(entry['version'])
     end
   end
-  if older then redis.call('SET', key, ARGV[2 * i]) end
+  if held == nil or held < incoming then
+    redis.call('SET', KEYS[i], ARGV[2 * i - 3])
+    if incoming > high then high = incoming end
+    answers[#answers + 1] = 'ok'
+  elseif held == incoming then
+    answers[#answers + 1] = 'ok'
+  else
+    answers[#answers + 1] = heldText
+  end
 end
-return #KEYS`;
+redis.call('SET', KEYS[2], string.format('%.0f', high))
+return answers`;
+
+/** KEYS: the entity's key; ARGV: the version Redis must still hold, the new JSON. */
+const REPLACE_IF_VERSION = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, entry = pcall(cjson.decode, current)
+if not ok or type(entry) ~= 'table' or tostring(entry['version']) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
+
+/** KEYS: the marker; ARGV: the previous owner ('' for none), the new one. */
+const CLAIM = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
 
 /** Keys per script call: each call blocks Redis while it runs, so large writes go in slices. */
 const KEYS_PER_CALL = 500;
+const CONNECT_TIMEOUT_MS = 2_000;
 
+const entryJson = (entry: HotFeatureEntry) =>
+  JSON.stringify({ version: entry.version.toString(), values: entry.values });
+
+/**
+ * The Redis mirror under `prefix`. The connection opens on first use (a process that never mirrors, like the seed's
+ * scripts, holds none) and commands are never queued while Redis is away: they fail, and the rows stay pending.
+ */
 export function redisHotMirror(url: string, prefix: string): HotFeatureMirror {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 2_000,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-  });
-  // Failures reach the caller as rejected writes; the client reconnects by itself.
-  client.on("error", () => {});
+  let client: Redis | undefined;
+  async function redis(): Promise<Redis> {
+    client ??= new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 2_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    // Failures reach the caller as rejected commands; the client reconnects by itself.
+    if (client.listenerCount("error") === 0) client.on("error", () => {});
+    if (client.status === "wait") void client.connect().catch(() => {});
+    if (client.status !== "ready")
+      await once(client, "ready", { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }).catch(() => {});
+    return client;
+  }
+
+  async function writeSlice(r: Redis, slice: readonly HotFeatureEntry[], database: string) {
+    const keys = [
+      markerKey(prefix),
+      highWaterKey(prefix),
+      ...slice.map((e) => hotFeatureKey(prefix, e.group, e.entityId)),
+    ];
+    const args = slice.flatMap((e) => [e.version.toString(), entryJson(e)]);
+    return (await r.eval(WRITE_IF_NEWER, keys.length, ...keys, database, ...args)) as -1 | string[];
+  }
+
   return {
-    async write(entries) {
+    async write(entries, database) {
+      const r = await redis();
+      const held: HotFeatureEntry[] = [];
+      const behind: Array<{ entry: HotFeatureEntry; redisVersion: bigint }> = [];
       for (let start = 0; start < entries.length; start += KEYS_PER_CALL) {
         const slice = entries.slice(start, start + KEYS_PER_CALL);
-        const keys = slice.map((e) => hotFeatureKey(prefix, e.group, e.entityId));
-        const args = slice.flatMap((e) => {
-          const version = e.version.toString();
-          return [version, JSON.stringify({ version, values: e.values })];
+        const answers = await writeSlice(r, slice, database);
+        if (answers === -1) return { unclaimed: true };
+        answers.forEach((answer, i) => {
+          if (answer === "ok") held.push(slice[i]!);
+          else behind.push({ entry: slice[i]!, redisVersion: BigInt(answer) });
         });
-        await client.eval(SET_IF_NEWER, keys.length, ...keys, ...args);
       }
+      return { unclaimed: false, held, behind };
     },
-    mirrorOf() {
-      return client.get(markerKey(prefix));
+    async replaceIfVersion(entry, redisVersion) {
+      const key = hotFeatureKey(prefix, entry.group, entry.entityId);
+      return (await (await redis()).eval(REPLACE_IF_VERSION, 1, key, redisVersion.toString(), entryJson(entry))) === 1;
+    },
+    async mirrorOf() {
+      return (await redis()).get(markerKey(prefix));
+    },
+    async highWater() {
+      return BigInt((await (await redis()).get(highWaterKey(prefix))) ?? "0");
     },
     async claim(database, previous) {
-      if (previous !== null) {
-        for await (const keys of client.scanStream({ match: `${prefix}:*`, count: 1_000 }) as AsyncIterable<string[]>)
-          if (keys.length > 0) await client.unlink(...keys);
+      return (await (await redis()).eval(CLAIM, 1, markerKey(prefix), previous ?? "", database)) === 1;
+    },
+    async dropMirrored() {
+      const r = await redis();
+      const marker = markerKey(prefix);
+      for await (const keys of r.scanStream({ match: `${prefix}:*`, count: 1_000 }) as AsyncIterable<string[]>) {
+        const mirrored = keys.filter((key) => key !== marker);
+        if (mirrored.length > 0) await r.unlink(...mirrored);
       }
-      await client.set(markerKey(prefix), database);
     },
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      await client?.quit().catch(() => client?.disconnect());
     },
   };
 }

@@ -1,6 +1,6 @@
 import { log } from "@/server/logging/logger";
 import type { SystemContext } from "@/server/services/context";
-import { mirrorPendingFeatureValues } from "@/server/services/features/values";
+import { mirrorPendingFeatureValues } from "@/server/services/features/mirror";
 
 export async function handleFeatureSync(_payload: Record<string, never>, context: SystemContext) {
   const mirrored = await mirrorPendingFeatureValues(context);

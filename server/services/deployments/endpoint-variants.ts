@@ -9,14 +9,18 @@ import { DeploymentFailure } from "@/server/services/deployments/deployment-step
 import { onlineFeaturesSchema } from "@/contracts/online-features";
 
 /**
- * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features):
- * PostgreSQL holds them, so a runtime that missed an in-place change gets it with the next deployment or rollback.
+ * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features),
+ * read from PostgreSQL right before the apply: a change made while a rollout baked is what the next apply carries,
+ * and a runtime that missed an in-place change gets it with the next deployment or rollback.
  */
-export function endpointSettings(endpoint: {
-  captureRate: number;
-  scaleToZeroIdleSeconds: number | null;
-  onlineFeatures: Prisma.JsonValue;
-}): Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures"> {
+export async function endpointSettings(
+  database: Db,
+  endpointId: string,
+): Promise<Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures">> {
+  const endpoint = await database.endpoint.findUniqueOrThrow({
+    where: { id: endpointId },
+    select: { captureRate: true, scaleToZeroIdleSeconds: true, onlineFeatures: true },
+  });
   return {
     captureRate: endpoint.captureRate,
     scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,

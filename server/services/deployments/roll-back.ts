@@ -91,7 +91,7 @@ async function restorePriorState(
   await target.apply({
     endpointName: endpoint.name,
     variants: specs,
-    ...endpointSettings(endpoint),
+    ...(await endpointSettings(database, endpoint.id)),
   });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")

@@ -213,7 +213,7 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
       {
         endpointName: endpoint.name,
         variants: [spec],
-        ...endpointSettings(endpoint),
+        ...(await endpointSettings(database, endpoint.id)),
       },
       { rollout: rollout.strategy },
     );
@@ -306,7 +306,7 @@ async function stepwiseRollout(
     await target.apply({
       endpointName: endpoint.name,
       variants: [...incumbentSpecs, added],
-      ...endpointSettings(endpoint),
+      ...(await endpointSettings(database, endpoint.id)),
     });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
@@ -357,7 +357,7 @@ async function stepwiseRollout(
     await target.apply({
       endpointName: endpoint.name,
       variants: [final],
-      ...endpointSettings(endpoint),
+      ...(await endpointSettings(database, endpoint.id)),
     });
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: candidateName, weight: 100 },

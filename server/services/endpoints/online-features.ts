@@ -42,12 +42,13 @@ export async function setOnlineFeatures(
 ): Promise<OnlineFeaturesSetting> {
   const input = parseInput(setOnlineFeaturesInput, rawInput);
   const saved = await ctx.db.$transaction(async (tx) => {
+    // Serialised with other changes of this endpoint's setting: the audit's "before" is what this change replaced.
+    await tx.$executeRaw`SELECT 1 FROM "Endpoint" WHERE id = ${input.endpointId} FOR UPDATE`;
     const endpoint = await tx.endpoint.findUnique({
       where: { id: input.endpointId },
       include: { model: { select: { teamId: true } } },
     });
     if (!endpoint) throw notFound("Endpoint");
-    await tx.$executeRaw`SELECT 1 FROM "Endpoint" WHERE id = ${endpoint.id} FOR UPDATE`;
     if (endpoint.target !== "LOCAL")
       throw unprocessable(`Online features are served by the local runtime; ${endpoint.name} is on ${endpoint.target}`);
     if (input.onlineFeatures) await checkLookup(tx, input.onlineFeatures, endpoint.model.teamId);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { onlineFeaturesSchema } from "@/contracts/online-features";
+import { FALLBACK_REASONS, onlineFeaturesSchema } from "@/contracts/online-features";
 import {
   deploymentEnvironmentSchema,
   deploymentStatusSchema,
@@ -122,6 +122,10 @@ export const sendPredictionOutput = z.object({
   modelVersion: z.number().int().nullable(),
   // The runtime's answer is not validated on the way in (a NaN output arrives as null), so only its form is checked.
   predictions: z.array(z.record(z.string(), z.custom<OutputValue>())),
+  /** With a feature lookup: how many rows' stored features came from Redis (hot) and PostgreSQL (cold). */
+  featureSources: z.object({ hot: z.number().int(), cold: z.number().int() }).nullable(),
+  /** Set when the endpoint's fallback rules answered instead of its model. */
+  fallback: z.object({ reason: z.enum(FALLBACK_REASONS), detail: z.string() }).nullable(),
   latencyMs: z.number(),
 });
 

@@ -12,6 +12,8 @@ const PREDICT_TIMEOUT_MS = 30_000;
 function runtimeFailure(endpointName: string, status: number, body: RuntimeErrorBody): AppError {
   const message = body.error ?? `status ${status}`;
   if (status === 400) return new AppError("BAD_REQUEST", message, { field: body.field, rowIndex: body.rowIndex });
+  // E.g. an entity the feature store holds nothing for: the request is well formed, its data unknown.
+  if (status === 422) return new AppError("UNPROCESSABLE", message, { rowIndex: body.rowIndex });
   if (status === 404)
     return new AppError("CONFLICT", `The local runtime does not serve ${endpointName} (yet): ${message}`);
   return new AppError("UNAVAILABLE", `The local runtime could not answer for ${endpointName} (${status}): ${message}`);
@@ -49,6 +51,8 @@ export async function sendPrediction(
     variant: result.variant,
     modelVersion: result.modelVersion ?? null,
     predictions: result.predictions,
+    featureSources: result.featureSources ?? null,
+    fallback: result.fallback ?? null,
     latencyMs: Math.round((performance.now() - started) * 10) / 10,
   };
 }

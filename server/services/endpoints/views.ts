@@ -1,5 +1,6 @@
 import { signatureSchema, type Signature } from "@/contracts/signature";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
+import { firstEntityId, lookupExampleRow } from "@/server/services/endpoints/lookup-example";
 import { z } from "zod";
 import type { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
@@ -126,12 +127,11 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
     rollbackCandidateOf(ctx, endpoint.id),
     servingVersion(ctx, endpoint),
   ]);
-  return {
-    ...endpoint,
-    onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
-    rollbackCandidate,
-    serving,
-  };
+  const onlineFeatures = endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures);
+  const lookup = onlineFeatures?.lookup;
+  if (lookup && serving?.exampleRow)
+    serving.exampleRow = lookupExampleRow(serving.exampleRow, lookup, await firstEntityId(ctx, lookup));
+  return { ...endpoint, onlineFeatures, rollbackCandidate, serving };
 }
 
 async function rollbackCandidateOf(ctx: ReadContext, endpointId: string) {

@@ -61,12 +61,14 @@ type GroupRow = {
   entityKey: string;
   features: string[];
   createdAt: Date;
+  teamId: string;
   team: { name: string };
 };
 
 const viewOf = (group: GroupRow) => ({
   name: group.name,
   team: group.team.name,
+  teamId: group.teamId,
   description: group.description,
   entityKey: group.entityKey,
   features: group.features,

@@ -40,6 +40,7 @@ export const entityInput = z.object({ group: featureGroupNameSchema, entityId: e
 export const featureGroupView = z.object({
   name: z.string(),
   team: z.string(),
+  teamId: z.string(),
   description: z.string(),
   entityKey: z.string(),
   features: z.array(z.string()),

@@ -6,7 +6,8 @@ import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { redisHotMirror } from "@/server/integrations/feature-store/hot-mirror";
 import { actingAs } from "@/server/services/context";
-import { mirrorPendingFeatureValues, writeFeatureValues } from "@/server/services/features/values";
+import { databaseIdentity, mirrorPendingFeatureValues } from "@/server/services/features/mirror";
+import { writeFeatureValues } from "@/server/services/features/values";
 import { MAX_ENTITIES_PER_WRITE } from "@/server/services/features/schemas";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
 import { freePort } from "@/tests/integration/runtime/runtime-process";
@@ -145,9 +146,48 @@ describe("feature values over REST", () => {
       values: { tx_count_1h: 7, merchant_risk: 0.7 },
     };
     const older = { ...newer, version: 1_000_000_001n, values: { tx_count_1h: 1, merchant_risk: 0.1 } };
-    await mirror.write([newer]);
-    await mirror.write([older]);
+    const database = await databaseIdentity(systemContextFromEnv());
+    await mirror.write([newer], database);
+    expect(await mirror.write([older], database)).toEqual({
+      unclaimed: false,
+      held: [],
+      behind: [{ entry: older, redisVersion: newer.version }],
+    });
     expect(await hot("card-2")).toEqual({ version: "1000000002", values: newer.values });
+
+    // That version is one PostgreSQL never wrote (as after PostgreSQL was restored to a point in time): the next write
+    // of card-2 replaces it, and Redis holds what PostgreSQL holds.
+    const written = await put(owner.secret, [{ id: "card-2", values: { tx_count_1h: 3, merchant_risk: 0.3 } }]);
+    expect(written.json).toEqual({ written: 1, hotPath: "mirrored" });
+    const row = await stored("card-2");
+    expect(row?.hotSynced).toBe(true);
+    expect(await hot("card-2")).toEqual({
+      version: row!.version.toString(),
+      values: { tx_count_1h: 3, merchant_risk: 0.3 },
+    });
+  });
+
+  it("leaves Redis holding what PostgreSQL holds when two writers write the same entities at once", async () => {
+    const entities = (n: number) =>
+      Array.from({ length: 200 }, (_, i) => ({ id: `race-${i}`, values: { tx_count_1h: n, merchant_risk: n / 10 } }));
+    const answers = await Promise.all([put(owner.secret, entities(1)), put(owner.secret, entities(2))]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const rows = await db().featureValue.findMany({ where: { groupName: group, entityId: { startsWith: "race-" } } });
+    expect(rows).toHaveLength(200);
+    for (const row of rows) {
+      expect(row.hotSynced).toBe(true);
+      expect(await hot(row.entityId)).toEqual({ version: row.version.toString(), values: row.values });
+    }
+  });
+
+  it("mirrors everything again when Redis was restored from an older snapshot (its high water mark is behind)", async () => {
+    const prefix = env().FEATURE_KEY_PREFIX;
+    await redis.set(`${prefix}:_high_water`, "1");
+    await redis.del(hotFeatureKey(prefix, group, "card-1"));
+    expect(await mirrorPendingFeatureValues(systemContextFromEnv())).toBeGreaterThanOrEqual(200);
+    const row = await stored("card-1");
+    expect(row?.hotSynced).toBe(true);
+    expect(await hot("card-1")).toEqual({ version: row!.version.toString(), values: row!.values });
   });
 
   it("claims a Redis that mirrors another database: that database's values go, this one's are mirrored again", async () => {

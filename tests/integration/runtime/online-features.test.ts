@@ -10,7 +10,8 @@ import { redisHotMirror, type HotFeatureMirror } from "@/server/integrations/fea
 import { actingAs, type ServiceContext } from "@/server/services/context";
 import { setOnlineFeatures } from "@/server/services/endpoints/online-features";
 import { createFeatureGroup } from "@/server/services/features/groups";
-import { mirrorPendingFeatureValues, writeFeatureValues } from "@/server/services/features/values";
+import { mirrorPendingFeatureValues } from "@/server/services/features/mirror";
+import { writeFeatureValues } from "@/server/services/features/values";
 import { rowObject } from "@/training/dataset";
 import { generateFraudTransactions } from "@/training/fraud-data";
 import { givenServedEndpoint, runtimeClientOf } from "@/tests/integration/async-inference/async-world";
@@ -275,11 +276,28 @@ describe("the rule-based fallback", () => {
     try {
       const isolated = runtimeClientOf({ ...stack, runtime });
       await loadScratchEndpoint(isolated, "isolated", [world.variant]);
-      await isolated.control().putOnlineFeatures("isolated", onlineFeatures(true));
-      const answer = await predict(runtime.baseUrl, "isolated", { row: { ...requests[0], amount: 1500 } });
+      // A rule on a stored feature: the caller's own value for it must never make the rule fire.
+      const withStoredRule = onlineFeatures(true);
+      withStoredRule.fallback!.rules.unshift({
+        when: [{ field: "tx_count_24h", op: "<=", value: 0 }],
+        outputs: { [outputName()]: 0.05 },
+      });
+      await isolated.control().putOnlineFeatures("isolated", withStoredRule);
+      const body = {
+        rows: [
+          { ...requests[0], amount: 1500, tx_count_24h: 0 },
+          { ...requests[1], tx_count_24h: 0 },
+        ],
+      };
+      const answer = await predict(runtime.baseUrl, "isolated", body);
       expect(answer.status).toBe(200);
       expect(answer.body.fallback?.reason).toBe("features_unavailable");
-      expect(scores(answer.body)).toEqual([0.9]);
+      expect(answer.body.variant).toBe("(rules)");
+      expect(scores(answer.body)).toEqual([0.9, 0.01]);
+      const text = await (await fetch(`${runtime.baseUrl}/metrics`)).text();
+      expect(counterValue(text, "modelport_runtime_fallback_rows_total", { reason: "features_unavailable" })).toBe(2);
+      expect(counterValue(text, "modelport_runtime_feature_rows_total", { path: "unavailable" })).toBe(2);
+      expect(counterValue(text, "modelport_runtime_requests_total", { endpoint: "isolated", status: "503" })).toBe(1);
       await isolated.control().putOnlineFeatures("isolated", onlineFeatures(false));
       expect((await predict(runtime.baseUrl, "isolated", { row: requests[0] })).status).toBe(503);
     } finally {

@@ -38,5 +38,8 @@ describe("request features (shared by training and serving)", () => {
     expect(featureLookupSchema.safeParse(wrongArity).success).toBe(false);
     const twice = { ...base, requestFeatures: [{ name: "a", transform: "log1p", from: ["x"] }] };
     expect(featureLookupSchema.safeParse(twice).success).toBe(false);
+    // From a stored feature's name: the caller's value under that name would be used.
+    const fromStored = { ...base, requestFeatures: [{ name: "b", transform: "log1p", from: ["a"] }] };
+    expect(featureLookupSchema.safeParse(fromStored).success).toBe(false);
   });
 });
