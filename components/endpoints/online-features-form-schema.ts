@@ -94,6 +94,6 @@ export function formValuesOf(
 
 /** Rules with more than one condition or output are shown but can only be replaced as a whole here. */
 export const editableInForm = (setting: OnlineFeatures | null) =>
-  onlineFeaturesSchema.safeParse(setting).success &&
-  (setting?.fallback?.rules ?? []).every((rule) => rule.when.length === 1 && Object.keys(rule.outputs).length === 1) &&
-  Object.keys(setting?.fallback?.otherwise ?? { x: 0 }).length === 1;
+  setting === null ||
+  ((setting.fallback?.rules ?? []).every((rule) => rule.when.length === 1 && Object.keys(rule.outputs).length === 1) &&
+    Object.keys(setting.fallback?.otherwise ?? { output: 0 }).length === 1);

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OnlineFeatures } from "@/contracts/online-features";
 import type { PredictResponse } from "@/contracts/runtime-predict";
+import type { ExplainResponse } from "@/contracts/explanations";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { db } from "@/server/db/client";
 import { env } from "@/server/env";
@@ -51,6 +52,7 @@ let ctx: ServiceContext;
 let groupName: string;
 let expected: number[];
 let requests: Array<Record<string, unknown>>;
+let fullRows: Array<Record<string, number>>;
 
 const redisUrl = () => `redis://127.0.0.1:${redisPort}`;
 const startRedis = () => startRedisServer({ port: redisPort, directory: redisDirectory.directory, persistent: false });
@@ -109,6 +111,7 @@ beforeAll(async () => {
 
   const transactions = generateFraudTransactions(ROWS, 99);
   const rows = Array.from({ length: ROWS }, (_, i) => rowObject(transactions, i));
+  fullRows = rows;
   const written = await writeFeatureValues(ctx, {
     group: groupName,
     entities: rows.map((row, i) => ({ id: `card-${i}`, values: Object.fromEntries(STORED.map((f) => [f, row[f]!])) })),
@@ -211,6 +214,22 @@ describe("an endpoint with a feature lookup", () => {
     expect(answer.body.featureSources).toEqual({ hot: 0, cold: 1 });
     expect(scores(answer.body)).toEqual([expected[3]]);
     expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("explains the row the model saw: the stored features looked up, not the caller's", async () => {
+    const explain = async (endpoint: string, body: unknown) => {
+      const response = await fetch(`${stack.runtime.baseUrl}/v1/endpoints/${endpoint}/explain`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as ExplainResponse).explanations[0]!;
+    };
+    const looked = await explain(world.endpoint.name, { row: { ...requests[5], tx_count_1h: 0 } });
+    const full = await explain("online-plain", { row: fullRows[5] });
+    expect(looked.attributions).toEqual(full.attributions);
+    expect(looked.output).toBe(full.output);
   });
 
   it("refuses bad input with a 4xx and never falls back on it", async () => {
