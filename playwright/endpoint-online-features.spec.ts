@@ -32,13 +32,15 @@ test("a data scientist sets up a feature lookup and fallback, predicts by card i
   await expect(form.getByTestId("lookup-entity-key")).toHaveValue("card_id");
   await expect(form.getByRole("checkbox", { name: "tx_count_24h" })).toBeChecked();
   await form.getByRole("button", { name: "Add a request feature" }).click();
-  await form.getByLabel("Feature name").fill("hour");
-  await form.getByLabel("From fields").fill("timestamp");
+  const requestFeature = form.getByTestId("request-feature");
+  await requestFeature.getByRole("textbox", { name: "Feature name", exact: true }).fill("hour");
+  await requestFeature.getByRole("textbox", { name: "From fields", exact: true }).fill("timestamp");
   await form.getByTestId("fallback-enabled").check();
   await form.getByRole("button", { name: "Add a rule" }).click();
-  await form.getByLabel("Field").fill("amount");
-  await form.getByLabel("Value").fill("1000");
-  await form.getByLabel("Answer").fill("0.9");
+  const rule = form.getByTestId("fallback-rule");
+  await rule.getByRole("textbox", { name: "Field", exact: true }).fill("amount");
+  await rule.getByRole("textbox", { name: "Value", exact: true }).fill("1000");
+  await rule.getByRole("textbox", { name: "Answer", exact: true }).fill("0.9");
   await form.getByTestId("fallback-otherwise").fill("0.02");
   await form.getByTestId("online-features-save").click();
   await expect(page.getByTestId("online-features-summary")).toContainText("card-activity");
@@ -51,8 +53,8 @@ test("a data scientist sets up a feature lookup and fallback, predicts by card i
   // The example row now holds what a caller sends: the card's id and the transaction's time, not its stored features.
   await page.reload();
   const input = page.getByTestId("prediction-input");
-  await expect(input).toContainText('"card_id": "card-0001"');
-  await expect(input).not.toContainText("tx_count_24h");
+  await expect(input).toHaveValue(/"card_id": "card-0001"/);
+  await expect(input).not.toHaveValue(/tx_count_24h/);
   await page.getByTestId("prediction-submit").click();
   await expect(page.getByTestId("prediction-feature-sources")).toHaveText(/1 from (Redis|PostgreSQL)/);
   await expect(page.getByTestId("prediction-fallback")).toHaveCount(0);

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { editableInForm } from "@/components/endpoints/online-features-form-schema";
 import { OnlineFeaturesForm, type OnlineFeaturesTarget } from "@/components/endpoints/online-features-form";
 import { OnlineFeaturesSummary } from "@/components/endpoints/online-features-summary";
+import { OnlineFeatureMetricsPanel } from "@/components/endpoints/online-feature-metrics-panel";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 
@@ -32,6 +33,7 @@ export function OnlineFeaturesCard({ canEdit, ...props }: Props) {
       ) : (
         <>
           <OnlineFeaturesSummary setting={props.setting} />
+          {props.setting && <OnlineFeatureMetricsPanel endpointId={props.endpointId} />}
           {canEdit && !editable && (
             <p className="mt-2 text-xs text-slate-500">
               Rules with several conditions or outputs are changed through the API.

@@ -23,6 +23,11 @@ import { capturePolicyInput } from "@/contracts/capture-policy";
 import { scaleToZeroInput } from "@/contracts/scale-to-zero";
 import { setScaleToZero } from "@/server/services/endpoints/scale-to-zero";
 import { setOnlineFeatures } from "@/server/services/endpoints/online-features";
+import { onlineFeatureMetrics } from "@/server/services/endpoints/online-feature-metrics";
+import {
+  onlineFeatureMetricsInput,
+  onlineFeatureMetricsOutput,
+} from "@/server/services/endpoints/online-feature-schemas";
 import { setOnlineFeaturesInput } from "@/contracts/online-features";
 import { setCapturePolicy } from "@/server/services/capture/capture-policy";
 import { capturePolicyOutput } from "@/server/services/capture/schemas";
@@ -39,6 +44,11 @@ export const endpointsRouter = createTRPCRouter({
     .input(endpointIdInput)
     .output(endpointDetailOutput)
     .query(({ ctx, input }) => getEndpoint(ctx.service, input.id)),
+  /** What the endpoint's feature lookup and fallback did over a window (rows by path, fallback rows, stage p95). */
+  onlineFeatureMetrics: readProcedure
+    .input(onlineFeatureMetricsInput)
+    .output(onlineFeatureMetricsOutput)
+    .query(({ ctx, input }) => onlineFeatureMetrics(ctx.service, input)),
   /** vLLM's own series for an LLM endpoint: TTFT / inter-token p95, queue, KV cache, tokens and $ per 1M tokens. */
   llmMetrics: readProcedure
     .input(llmMetricsInput)

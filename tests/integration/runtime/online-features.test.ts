@@ -28,6 +28,8 @@ import {
   temporaryDirectory,
 } from "@/tests/integration/runtime/runtime-process";
 import { until } from "@/tests/integration/support/until";
+import { startPrometheus } from "@/tests/integration/support/prometheus-process";
+import { onlineFeatureMetrics } from "@/server/services/endpoints/online-feature-metrics";
 
 /*
  * Online features on the real runtime, Redis and PostgreSQL. Invariants:
@@ -358,5 +360,34 @@ describe("setting an endpoint's online features", () => {
       saved.onlineFeatures,
     );
     expect(await audits()).toBe(auditsBefore);
+  });
+});
+
+describe("the endpoint page's last hour", () => {
+  it("reads the runtime's lookup paths, fallback answers and stage latencies back from Prometheus", async () => {
+    const prometheus = await startPrometheus({
+      targets: [new URL(stack.runtime.baseUrl).host],
+      scrapeIntervalSeconds: 1,
+    });
+    try {
+      await prometheus.waitForScrape();
+      const measured = await onlineFeatureMetrics(
+        { db: db(), prometheus: prometheus.client },
+        { endpointId: world.endpoint.id },
+      );
+      const text = await metrics();
+      const count = (name: string, labels: Record<string, string>) =>
+        counterValue(text, name, { endpoint: world.endpoint.name, ...labels });
+      expect(measured.rows.hot).toBe(count("modelport_runtime_feature_rows_total", { path: "hot" }));
+      expect(measured.rows.cold).toBe(count("modelport_runtime_feature_rows_total", { path: "cold" }));
+      expect(measured.fallback.model_failed).toBe(
+        count("modelport_runtime_fallback_rows_total", { reason: "model_failed" }),
+      );
+      expect(measured.fallback.features_unavailable).toBeNull();
+      expect(measured.stageP95.feature_lookup).toBeGreaterThan(0);
+      expect(measured.promql.map((q) => q.label)).toEqual(["rows", "fallback", "stageP95"]);
+    } finally {
+      await prometheus.stop();
+    }
   });
 });
