@@ -43,6 +43,9 @@ test("a data scientist sets up a feature lookup and fallback, predicts by card i
   await rule.getByRole("textbox", { name: "Answer", exact: true }).fill("0.9");
   await form.getByTestId("fallback-otherwise").fill("0.02");
   await form.getByTestId("online-features-save").click();
+  await expect(page.getByTestId("online-features-runtime")).toHaveText(
+    "Saved; the runtime uses it from the next request.",
+  );
   await expect(page.getByTestId("online-features-summary")).toContainText("card-activity");
   await expect(page.getByTestId("online-features-summary")).toContainText("hour = utc_hour(timestamp)");
   expect(await stored()).toMatchObject({

@@ -20,7 +20,8 @@ export CAPTURE_STREAM_KEY=modelport_e2e:capture
 # Online features under a prefix of their own: `npm start` mirrors the same demo groups into this Redis.
 export FEATURE_KEY_PREFIX=modelport_e2e-features
 export RUNTIME_FEATURE_KEY_PREFIX="$FEATURE_KEY_PREFIX"
-export RUNTIME_FEATURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export FEATURE_REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export RUNTIME_FEATURE_REDIS_URL="$FEATURE_REDIS_URL"
 export RUNTIME_FEATURE_DATABASE_URL="$DATABASE_URL"
 export WORKER_METRICS_PORT="${E2E_WORKER_METRICS_PORT:-9564}"
 export PROMETHEUS_SCRAPE_INTERVAL=1

@@ -135,7 +135,6 @@ export function EndpointDetail({ id }: { id: string }) {
         </Card>
         {endpoint.target === "LOCAL" && (
           <OnlineFeaturesCard
-            key={JSON.stringify(endpoint.onlineFeatures)}
             endpointId={endpoint.id}
             teamId={endpoint.model.teamId}
             setting={endpoint.onlineFeatures}

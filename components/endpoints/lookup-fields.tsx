@@ -23,6 +23,8 @@ export function LookupFields({ teamId, inputs }: { teamId: string; inputs: reado
   const { register, control, setValue } = useFormContext<OnlineFeaturesFormValues>();
   const requestFeatures = useFieldArray({ control, name: "requestFeatures" });
   const groupName = useWatch({ control, name: "featureGroup" });
+  // Kept as a list by hand: react-hook-form gives a lone checkbox's value as a string, not a one-item list.
+  const stored = useWatch({ control, name: "storedFeatures" });
   const own = (groups.data?.groups ?? []).filter((g) => g.teamId === teamId);
   const group = own.find((g) => g.name === groupName);
   const choose = (name: string) => {
@@ -71,7 +73,16 @@ export function LookupFields({ teamId, inputs }: { teamId: string; inputs: reado
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {group.features.map((feature) => (
               <label key={feature} className="flex items-center gap-1 font-mono text-xs">
-                <input type="checkbox" value={feature} {...register("storedFeatures")} />
+                <input
+                  type="checkbox"
+                  checked={stored.includes(feature)}
+                  onChange={(e) =>
+                    setValue(
+                      "storedFeatures",
+                      e.target.checked ? [...stored, feature] : stored.filter((name) => name !== feature),
+                    )
+                  }
+                />
                 {feature}
                 {!inputs.includes(feature) && <span className="font-sans text-slate-400">(not an input)</span>}
               </label>

@@ -2,7 +2,12 @@
 
 import { useState } from "react";
 import { editableInForm } from "@/components/endpoints/online-features-form-schema";
-import { OnlineFeaturesForm, type OnlineFeaturesTarget } from "@/components/endpoints/online-features-form";
+import {
+  OnlineFeaturesForm,
+  RUNTIME_NOTE,
+  type OnlineFeaturesTarget,
+  type RuntimeOutcome,
+} from "@/components/endpoints/online-features-form";
 import { OnlineFeaturesSummary } from "@/components/endpoints/online-features-summary";
 import { OnlineFeatureMetricsPanel } from "@/components/endpoints/online-feature-metrics-panel";
 import { Button } from "@/components/ui/button";
@@ -13,6 +18,7 @@ type Props = OnlineFeaturesTarget & { canEdit: boolean };
 /** An endpoint's online features: the lookup before its model and the rules answering when it fails. */
 export function OnlineFeaturesCard({ canEdit, ...props }: Props) {
   const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<RuntimeOutcome | null>(null);
   const editable = editableInForm(props.setting);
   return (
     <Card
@@ -29,9 +35,21 @@ export function OnlineFeaturesCard({ canEdit, ...props }: Props) {
       }
     >
       {editing ? (
-        <OnlineFeaturesForm {...props} onDone={() => setEditing(false)} />
+        <OnlineFeaturesForm
+          {...props}
+          onDone={() => setEditing(false)}
+          onSaved={(runtime) => {
+            setSaved(runtime);
+            setEditing(false);
+          }}
+        />
       ) : (
         <>
+          {saved && (
+            <p role="status" className="mb-2 text-xs text-slate-600" data-testid="online-features-runtime">
+              {RUNTIME_NOTE[saved]}
+            </p>
+          )}
           <OnlineFeaturesSummary setting={props.setting} />
           {props.setting && <OnlineFeatureMetricsPanel endpointId={props.endpointId} />}
           {canEdit && !editable && (

@@ -12,11 +12,12 @@ import { LookupFields } from "@/components/endpoints/lookup-fields";
 import { FallbackFields } from "@/components/endpoints/fallback-fields";
 import { useTRPC } from "@/trpc/react";
 
-const RUNTIME_NOTE = {
+export const RUNTIME_NOTE = {
   applied: "Saved; the runtime uses it from the next request.",
   "not-serving": "Saved; the runtime does not serve this endpoint now, its next deployment uses it.",
   unreachable: "Saved, but the runtime did not answer: its next deployment uses it.",
 } as const;
+export type RuntimeOutcome = keyof typeof RUNTIME_NOTE;
 
 export type OnlineFeaturesTarget = {
   endpointId: string;
@@ -27,10 +28,10 @@ export type OnlineFeaturesTarget = {
   outputs: readonly string[];
 };
 
-type Props = OnlineFeaturesTarget & { onDone: () => void };
+type Props = OnlineFeaturesTarget & { onDone: () => void; onSaved: (runtime: RuntimeOutcome) => void };
 
 /** Edits an endpoint's feature lookup and fallback rules; checked by the contract the service checks, then saved. */
-export function OnlineFeaturesForm({ endpointId, teamId, setting, inputs, outputs, onDone }: Props) {
+export function OnlineFeaturesForm({ endpointId, teamId, setting, inputs, outputs, onDone, onSaved }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm({
@@ -39,7 +40,10 @@ export function OnlineFeaturesForm({ endpointId, teamId, setting, inputs, output
   });
   const save = useMutation(
     trpc.endpoints.setOnlineFeatures.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.endpoints.pathKey() }),
+      onSuccess: (saved) => {
+        onSaved(saved.runtime);
+        void queryClient.invalidateQueries({ queryKey: trpc.endpoints.pathKey() });
+      },
       onError: (error) => applyServerError(form.setError, error, { fields: [] }),
     }),
   );
@@ -72,11 +76,6 @@ export function OnlineFeaturesForm({ endpointId, teamId, setting, inputs, output
           onCancel={onDone}
           submitTestId="online-features-save"
         />
-        {save.data && (
-          <p role="status" className="text-xs text-slate-600" data-testid="online-features-runtime">
-            {RUNTIME_NOTE[save.data.runtime]}
-          </p>
-        )}
       </form>
     </FormProvider>
   );

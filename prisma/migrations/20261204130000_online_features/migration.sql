@@ -30,6 +30,8 @@ CREATE TABLE "feature_values" (
 -- CreateTable
 CREATE TABLE "feature_store_identity" (
     "id" TEXT NOT NULL,
+    "epoch" BIGINT NOT NULL DEFAULT 0,
+    "mirrored_through" BIGINT NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "feature_store_identity_pkey" PRIMARY KEY ("id")

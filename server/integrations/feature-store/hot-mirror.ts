@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { Redis } from "ioredis";
 import { hotFeatureKey } from "@/contracts/online-features";
@@ -7,7 +8,10 @@ export type HotFeatureEntry = { group: string; entityId: string; version: bigint
 
 /** What a mirror write did with each entry. */
 export type MirrorWrite =
-  /** This Redis mirrors no database, or another one: nothing was written (the sync job claims it first). */
+  /**
+   * This Redis mirrors no database, another one, is being claimed, or its high water mark is below `floor` (it lost
+   * writes): nothing was written (the sync job claims it again first).
+   */
   | { unclaimed: true }
   | {
       unclaimed: false;
@@ -19,18 +23,30 @@ export type MirrorWrite =
 
 /** Mirrors stored features into Redis for the runtime's hot path. Every call rejects when Redis fails. */
 export type HotFeatureMirror = {
-  /** Writes entries, each only over an older version, and only while this Redis mirrors `database`. */
-  write(entries: readonly HotFeatureEntry[], database: string): Promise<MirrorWrite>;
+  /**
+   * Writes entries, each only over an older version, and only while this Redis mirrors `database` and its high water
+   * mark is at least `floor` (the highest version PostgreSQL marked mirrored).
+   */
+  write(entries: readonly HotFeatureEntry[], database: string, floor: bigint): Promise<MirrorWrite>;
   /** Replaces an entity's value only while Redis still holds exactly `redisVersion` of it. */
   replaceIfVersion(entry: HotFeatureEntry, redisVersion: bigint): Promise<boolean>;
-  /** The database this Redis mirrors; null after it lost its data (restarted without persistence, flushed, new). */
+  /**
+   * The database this Redis mirrors; null after it lost its data (restarted without persistence, flushed, new);
+   * `claiming:…` while a claim is under way.
+   */
   mirrorOf(): Promise<string | null>;
   /** The highest version ever written here since the last claim (0 when none). */
   highWater(): Promise<bigint>;
-  /** Makes this Redis the mirror of `database` if it still names `previous` (compare and set); false otherwise. */
-  claim(database: string, previous: string | null): Promise<boolean>;
+  /**
+   * Starts a claim if the marker still names `previous` (compare and set): the marker becomes `claiming:<token>` for at
+   * most CLAIM_TTL_MS (a claimer that dies leaves nothing stuck), and no write lands meanwhile. Answers the token, or
+   * null when someone else changed the marker.
+   */
+  startClaim(previous: string | null): Promise<string | null>;
   /** Drops every mirrored value under the prefix (the marker stays), so nothing stale outranks a new mirror. */
   dropMirrored(): Promise<void>;
+  /** Ends the claim `token` started: the marker names `database` (for good); false when the claim had lapsed. */
+  finishClaim(token: string, database: string): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -39,16 +55,18 @@ const markerKey = (prefix: string) => `${prefix}:_mirror`;
 const highWaterKey = (prefix: string) => `${prefix}:_high_water`;
 
 /**
- * KEYS: marker, high water, then one key per entry; ARGV: the database, then version and JSON per entry. Answers -1
- * when Redis does not mirror that database, else per entry "ok" (written, or held at that version) or the newer version
- * Redis holds. Versions are PostgreSQL bigints, compared as Lua numbers (exact below 2^53).
+ * KEYS: marker, high water, then one key per entry; ARGV: the database, the floor, then version and JSON per entry.
+ * Answers -1 when Redis does not mirror that database or its high water mark is below the floor, else per entry "ok"
+ * (written, or held at that version) or the newer version Redis holds. Versions are PostgreSQL bigints, compared as
+ * Lua numbers (exact below 2^53).
  */
 const WRITE_IF_NEWER = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local high = tonumber(redis.call('GET', KEYS[2]) or '0')
+if high < tonumber(ARGV[2]) then return -1 end
 local answers = {}
 for i = 3, #KEYS do
-  local incoming = tonumber(ARGV[2 * i - 4])
+  local incoming = tonumber(ARGV[2 * i - 3])
   local held, heldText = nil, nil
   local current = redis.call('GET', KEYS[i])
   if current then
@@ -58,7 +76,7 @@ for i = 3, #KEYS do
     end
   end
   if held == nil or held < incoming then
-    redis.call('SET', KEYS[i], ARGV[2 * i - 3])
+    redis.call('SET', KEYS[i], ARGV[2 * i - 2])
     if incoming > high then high = incoming end
     answers[#answers + 1] = 'ok'
   elseif held == incoming then
@@ -79,11 +97,20 @@ if not ok or type(entry) ~= 'table' or tostring(entry['version']) ~= ARGV[1] the
 redis.call('SET', KEYS[1], ARGV[2])
 return 1`;
 
-/** KEYS: the marker; ARGV: the previous owner ('' for none), the new one. */
-const CLAIM = `
+/** KEYS: the marker; ARGV: the previous owner ('' for none), the claim's marker, its lifetime in ms. */
+const START_CLAIM = `
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/** KEYS: the marker; ARGV: the claim's marker, the database. */
+const FINISH_CLAIM = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 return 1`;
+
+/** How long a claim may take (emptying the prefix) before the marker lapses and another may claim. */
+const CLAIM_TTL_MS = 2 * 60_000;
 
 /** Keys per script call: each call blocks Redis while it runs, so large writes go in slices. */
 const KEYS_PER_CALL = 500;
@@ -115,24 +142,24 @@ export function redisHotMirror(url: string, prefix: string): HotFeatureMirror {
     return client;
   }
 
-  async function writeSlice(r: Redis, slice: readonly HotFeatureEntry[], database: string) {
+  async function writeSlice(r: Redis, slice: readonly HotFeatureEntry[], database: string, floor: bigint) {
     const keys = [
       markerKey(prefix),
       highWaterKey(prefix),
       ...slice.map((e) => hotFeatureKey(prefix, e.group, e.entityId)),
     ];
     const args = slice.flatMap((e) => [e.version.toString(), entryJson(e)]);
-    return (await r.eval(WRITE_IF_NEWER, keys.length, ...keys, database, ...args)) as -1 | string[];
+    return (await r.eval(WRITE_IF_NEWER, keys.length, ...keys, database, floor.toString(), ...args)) as -1 | string[];
   }
 
   return {
-    async write(entries, database) {
+    async write(entries, database, floor) {
       const r = await redis();
       const held: HotFeatureEntry[] = [];
       const behind: Array<{ entry: HotFeatureEntry; redisVersion: bigint }> = [];
       for (let start = 0; start < entries.length; start += KEYS_PER_CALL) {
         const slice = entries.slice(start, start + KEYS_PER_CALL);
-        const answers = await writeSlice(r, slice, database);
+        const answers = await writeSlice(r, slice, database, floor);
         if (answers === -1) return { unclaimed: true };
         answers.forEach((answer, i) => {
           if (answer === "ok") held.push(slice[i]!);
@@ -151,8 +178,13 @@ export function redisHotMirror(url: string, prefix: string): HotFeatureMirror {
     async highWater() {
       return BigInt((await (await redis()).get(highWaterKey(prefix))) ?? "0");
     },
-    async claim(database, previous) {
-      return (await (await redis()).eval(CLAIM, 1, markerKey(prefix), previous ?? "", database)) === 1;
+    async startClaim(previous) {
+      const token = `claiming:${randomUUID()}`;
+      const won = await (await redis()).eval(START_CLAIM, 1, markerKey(prefix), previous ?? "", token, CLAIM_TTL_MS);
+      return won === 1 ? token : null;
+    },
+    async finishClaim(token, database) {
+      return (await (await redis()).eval(FINISH_CLAIM, 1, markerKey(prefix), token, database)) === 1;
     },
     async dropMirrored() {
       const r = await redis();

@@ -2,7 +2,12 @@ import path from "node:path";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { Prisma } from "@/server/db/generated/client";
-import type { EndpointSpec, VariantSizing, VariantSpec } from "@/server/integrations/targets/deployment-target";
+import type {
+  DeploymentTarget,
+  EndpointSpec,
+  VariantSizing,
+  VariantSpec,
+} from "@/server/integrations/targets/deployment-target";
 import { signatureSchema } from "@/contracts/signature";
 import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
@@ -13,7 +18,7 @@ import { onlineFeaturesSchema } from "@/contracts/online-features";
  * read from PostgreSQL right before the apply: a change made while a rollout baked is what the next apply carries,
  * and a runtime that missed an in-place change gets it with the next deployment or rollback.
  */
-export async function endpointSettings(
+async function endpointSettings(
   database: Db,
   endpointId: string,
 ): Promise<Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures">> {
@@ -26,6 +31,28 @@ export async function endpointSettings(
     scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
     onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
   };
+}
+
+type EndpointSettings = Awaited<ReturnType<typeof endpointSettings>>;
+
+/**
+ * Applies the variants with the endpoint's settings as PostgreSQL holds them, again while they changed meanwhile: a
+ * setting changed in place during the apply (and told the runtime then) is never undone by this apply's older copy.
+ */
+export async function applyWithSettings(
+  database: Db,
+  target: Pick<DeploymentTarget, "apply">,
+  endpointId: string,
+  spec: Omit<EndpointSpec, keyof EndpointSettings>,
+  options?: Parameters<DeploymentTarget["apply"]>[1],
+): Promise<void> {
+  let settings = await endpointSettings(database, endpointId);
+  for (;;) {
+    await target.apply({ ...spec, ...settings }, options);
+    const now = await endpointSettings(database, endpointId);
+    if (JSON.stringify(now) === JSON.stringify(settings)) return;
+    settings = now;
+  }
 }
 
 /** A version as a variant needs it: model, artifact and the reference bins the runtime counts served features into. */

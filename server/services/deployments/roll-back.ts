@@ -4,7 +4,7 @@ import type { DeploymentTarget } from "@/server/integrations/targets/deployment-
 import { DeploymentFailure, isPermanentFailure, type StepRunner } from "@/server/services/deployments/deployment-steps";
 import { LeaseLost } from "@/server/services/deployments/deployment-lease";
 import {
-  endpointSettings,
+  applyWithSettings,
   loadDeployment,
   recordVariants,
   toVariantSpec,
@@ -88,11 +88,7 @@ async function restorePriorState(
       );
     }),
   );
-  await target.apply({
-    endpointName: endpoint.name,
-    variants: specs,
-    ...(await endpointSettings(database, endpoint.id)),
-  });
+  await applyWithSettings(database, target, endpoint.id, { endpointName: endpoint.name, variants: specs });
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")
     throw new DeploymentFailure(

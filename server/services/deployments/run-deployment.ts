@@ -15,7 +15,7 @@ import {
 import { guardrailMarkSchema, type GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import { acquireLease, LeaseLost, type Lease } from "@/server/services/deployments/deployment-lease";
 import {
-  endpointSettings,
+  applyWithSettings,
   loadDeployment,
   recordVariants,
   toVariantSpec,
@@ -209,12 +209,11 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
     slot ? { instanceType: slot.instanceType, instanceCount: slot.instanceCount } : undefined,
   );
   await steps("apply-endpoint", async () => {
-    await target.apply(
-      {
-        endpointName: endpoint.name,
-        variants: [spec],
-        ...(await endpointSettings(database, endpoint.id)),
-      },
+    await applyWithSettings(
+      database,
+      target,
+      endpoint.id,
+      { endpointName: endpoint.name, variants: [spec] },
       { rollout: rollout.strategy },
     );
     return { variants: [spec.variantName] };
@@ -303,10 +302,9 @@ async function stepwiseRollout(
     );
     // A version already on the endpoint (promoted again) keeps its share until the traffic steps move it.
     const added = candidate(first ? 100 : (prior.variants.find((v) => v.variantName === candidateName)?.weight ?? 0));
-    await target.apply({
+    await applyWithSettings(database, target, endpoint.id, {
       endpointName: endpoint.name,
       variants: [...incumbentSpecs, added],
-      ...(await endpointSettings(database, endpoint.id)),
     });
     await recordVariants(database, endpoint.id, [
       ...incumbents.map((v) => ({ versionId: v.versionId, variantName: v.variantName, weight: v.weight })),
@@ -354,11 +352,7 @@ async function stepwiseRollout(
 
   await steps("finalize", async () => {
     const final = candidate(100);
-    await target.apply({
-      endpointName: endpoint.name,
-      variants: [final],
-      ...(await endpointSettings(database, endpoint.id)),
-    });
+    await applyWithSettings(database, target, endpoint.id, { endpointName: endpoint.name, variants: [final] });
     await recordVariants(database, endpoint.id, [
       { versionId: promotion.versionId, variantName: candidateName, weight: 100 },
     ]);

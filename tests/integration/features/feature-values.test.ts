@@ -6,7 +6,7 @@ import { db } from "@/server/db/client";
 import { env } from "@/server/env";
 import { redisHotMirror } from "@/server/integrations/feature-store/hot-mirror";
 import { actingAs } from "@/server/services/context";
-import { databaseIdentity, mirrorPendingFeatureValues } from "@/server/services/features/mirror";
+import { mirrorIdentity, mirrorPendingFeatureValues } from "@/server/services/features/mirror";
 import { writeFeatureValues } from "@/server/services/features/values";
 import { MAX_ENTITIES_PER_WRITE } from "@/server/services/features/schemas";
 import { callApi, givenToken } from "@/tests/integration/fixtures";
@@ -37,6 +37,9 @@ beforeAll(async () => {
   owner = await givenToken("DATA_SCIENTIST", ["features:write", "read"]);
   viewer = await givenToken("VIEWER", ["read"]);
   stranger = await givenToken("DATA_SCIENTIST", ["features:write", "read"], "Feature strangers");
+  // The sync job's first run makes this file's Redis prefix the mirror of its database; until then writes stay pending.
+  expect(await mirrorPendingFeatureValues(systemContextFromEnv())).toBe(0);
+  expect(await redis.get(`${env().FEATURE_KEY_PREFIX}:_mirror`)).toBe((await mirrorIdentity({ db: db() })).database);
   group = `cards-${Date.now().toString(36)}`;
   const created = await callApi("POST", "/feature-groups", {
     token: owner.secret,
@@ -146,9 +149,9 @@ describe("feature values over REST", () => {
       values: { tx_count_1h: 7, merchant_risk: 0.7 },
     };
     const older = { ...newer, version: 1_000_000_001n, values: { tx_count_1h: 1, merchant_risk: 0.1 } };
-    const database = await databaseIdentity(systemContextFromEnv());
-    await mirror.write([newer], database);
-    expect(await mirror.write([older], database)).toEqual({
+    const { database, floor } = await mirrorIdentity(systemContextFromEnv());
+    await mirror.write([newer], database, floor);
+    expect(await mirror.write([older], database, floor)).toEqual({
       unclaimed: false,
       held: [],
       behind: [{ entry: older, redisVersion: newer.version }],
@@ -184,7 +187,11 @@ describe("feature values over REST", () => {
     const prefix = env().FEATURE_KEY_PREFIX;
     await redis.set(`${prefix}:_high_water`, "1");
     await redis.del(hotFeatureKey(prefix, group, "card-1"));
-    expect(await mirrorPendingFeatureValues(systemContextFromEnv())).toBeGreaterThanOrEqual(200);
+    // Writes do not hide it (they would raise the mark again): they stay pending until the sync job claims Redis.
+    const written = await put(owner.secret, [{ id: "card-3", values: { tx_count_1h: 4, merchant_risk: 0.4 } }]);
+    expect(written.json).toEqual({ written: 1, hotPath: "pending" });
+    expect(await mirrorPendingFeatureValues(systemContextFromEnv())).toBeGreaterThanOrEqual(201);
+    expect((await stored("card-3"))?.hotSynced).toBe(true);
     const row = await stored("card-1");
     expect(row?.hotSynced).toBe(true);
     expect(await hot("card-1")).toEqual({ version: row!.version.toString(), values: row!.values });

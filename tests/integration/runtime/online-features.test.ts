@@ -108,6 +108,8 @@ beforeAll(async () => {
     { ...systemContextFromEnv(), runtime: runtimeClientOf(stack), featureMirror: mirror },
     scientist.actor,
   );
+  // The sync job's first run claims the Redis for this database (a write never claims it).
+  await mirrorPendingFeatureValues({ db: db(), featureMirror: mirror });
   groupName = `cards-${Date.now().toString(36)}`;
   await createFeatureGroup(ctx, { name: groupName, entityKey: "card_id", features: STORED });
 
