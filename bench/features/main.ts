@@ -13,6 +13,7 @@ import { redisHotMirror } from "@/server/integrations/feature-store/hot-mirror";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { actingAs } from "@/server/services/context";
 import { createFeatureGroup } from "@/server/services/features/groups";
+import { mirrorPendingFeatureValues } from "@/server/services/features/mirror";
 import { writeFeatureValues } from "@/server/services/features/values";
 import { rowObject } from "@/training/dataset";
 import { generateFraudTransactions } from "@/training/fraud-data";
@@ -42,6 +43,8 @@ const ctx = actingAs(
   { userId: user.id, role: user.role, teamId: team.id },
 );
 await createFeatureGroup(ctx, { name: GROUP, entityKey: "card_id", features: STORED });
+// The sync job's first run claims the prefix for the bench's database (writes never claim Redis).
+await mirrorPendingFeatureValues(ctx);
 
 const transactions = generateFraudTransactions(ENTITIES, 5);
 const rows = Array.from({ length: ENTITIES }, (_, i) => rowObject(transactions, i));
