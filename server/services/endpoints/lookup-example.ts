@@ -4,7 +4,7 @@ import type { ReadContext } from "@/server/services/context";
 type Row = Record<string, number | string | boolean>;
 
 /** A value each transform's source fields accept (the request features are computed from them). */
-const SOURCE_EXAMPLE: Record<RequestTransform, (field: number) => number | string> = {
+const SOURCE_EXAMPLE: Record<RequestTransform, () => number | string> = {
   utc_hour: () => new Date().toISOString(),
   log1p: () => 1,
   haversine_km: () => 0,
@@ -19,7 +19,7 @@ export function lookupExampleRow(row: Row, lookup: FeatureLookup, entityId: stri
   const provided = new Set([...lookup.storedFeatures, ...lookup.requestFeatures.map((f) => f.name)]);
   const example: Row = { [lookup.entityKey]: entityId ?? "an-entity-id" };
   for (const feature of lookup.requestFeatures)
-    feature.from.forEach((field, i) => (example[field] ??= SOURCE_EXAMPLE[feature.transform](i)));
+    for (const field of feature.from) example[field] ??= SOURCE_EXAMPLE[feature.transform]();
   for (const [name, value] of Object.entries(row)) if (!provided.has(name)) example[name] ??= value;
   return example;
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { owningTeamId } from "@/server/services/owning-team";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -9,24 +10,13 @@ import {
   type FeatureGroupView,
 } from "@/server/services/features/schemas";
 
-async function owningTeamId(ctx: ServiceContext, teamName: string | undefined): Promise<string> {
-  if (teamName !== undefined) {
-    const team = await ctx.db.team.findUnique({ where: { name: teamName }, select: { id: true } });
-    if (!team) throw notFound(`Team "${teamName}"`);
-    return team.id;
-  }
-  const actor = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId }, select: { teamId: true } });
-  if (!actor?.teamId) throw badRequest("You belong to no team: name the team that owns this feature group");
-  return actor.teamId;
-}
-
 /** Creates a team's feature group (audited in the same transaction); its name is unique across the portal. */
 export async function createFeatureGroup(
   ctx: ServiceContext,
   rawInput: z.input<typeof createFeatureGroupInput>,
 ): Promise<FeatureGroupView> {
   const input = parseInput(createFeatureGroupInput, rawInput);
-  const teamId = await owningTeamId(ctx, input.team);
+  const teamId = await owningTeamId(ctx, input.team, "feature group");
   const created = await ctx.db
     .$transaction(async (tx) => {
       const group = await tx.featureGroup.create({

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { badRequest, conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { conflict, isUniqueViolation } from "@/server/errors";
+import { owningTeamId } from "@/server/services/owning-team";
 import type { ServiceContext } from "@/server/services/context";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import { parseInput } from "@/server/services/parse-input";
@@ -8,23 +9,12 @@ import type { createdModelOutput } from "@/server/services/registry/schemas";
 
 const nameTaken = (name: string) => conflict(`A model named "${name}" already exists`);
 
-async function resolveTeamId(ctx: ServiceContext, teamName: string | undefined): Promise<string> {
-  if (teamName !== undefined) {
-    const team = await ctx.db.team.findUnique({ where: { name: teamName }, select: { id: true } });
-    if (!team) throw notFound(`Team "${teamName}"`);
-    return team.id;
-  }
-  const actor = await ctx.db.user.findUnique({ where: { id: ctx.actor.userId }, select: { teamId: true } });
-  if (!actor?.teamId) throw badRequest("You belong to no team: name the team that owns this model");
-  return actor.teamId;
-}
-
 export async function createModel(
   ctx: ServiceContext,
   rawInput: z.input<typeof createModelInput>,
 ): Promise<z.infer<typeof createdModelOutput>> {
   const input = parseInput(createModelInput, rawInput);
-  const teamId = await resolveTeamId(ctx, input.team);
+  const teamId = await owningTeamId(ctx, input.team, "model");
   const existing = await ctx.db.registeredModel.findUnique({ where: { name: input.name }, select: { id: true } });
   if (existing) throw nameTaken(input.name);
   try {
