@@ -46,6 +46,9 @@ test("a data scientist turns scale to zero on and off from the endpoint page", a
   await expect(seen.getByLabel("Idle time before scaling to zero (minutes)")).toHaveValue("45");
   await expect(seen.getByLabel("Scale to zero when idle")).toBeDisabled();
   await expect(seen.getByRole("button", { name: "Save" })).toHaveCount(0);
+  // The page has refetched the endpoint since: the form follows it and still says what was saved.
+  await expect(form.getByRole("status")).toHaveText("Saved; the runtime uses it now.");
+  await expect(form.getByLabel("Scale to zero when idle")).toBeChecked();
 
   await page.reload();
   await form.getByLabel("Scale to zero when idle").uncheck();

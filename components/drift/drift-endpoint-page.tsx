@@ -98,11 +98,7 @@ export function DriftEndpointPage({ endpointId }: { endpointId: string }) {
       )}
       {canWrite && (
         <Card title={`Thresholds for ${data.modelName}`} className="mt-6">
-          <DriftThresholdsForm
-            key={JSON.stringify(data.thresholds)}
-            modelName={data.modelName}
-            thresholds={data.thresholds}
-          />
+          <DriftThresholdsForm modelName={data.modelName} thresholds={data.thresholds} />
         </Card>
       )}
     </>

@@ -70,9 +70,10 @@ export function DriftThresholdsForm({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // `values` (not a remount) follows the saved thresholds, so "saved" outlives the refetch.
   const form = useForm({
     resolver: zodResolver(formSchemaFor(thresholds.noiseBasis)),
-    defaultValues: {
+    values: {
       modelName,
       warnPsi: String(thresholds.warnPsi),
       alertPsi: String(thresholds.alertPsi),

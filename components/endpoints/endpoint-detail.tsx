@@ -146,7 +146,6 @@ export function EndpointDetail({ id }: { id: string }) {
         {endpoint.target === "LOCAL" && (
           <Card title="Scale to zero" className="min-w-0">
             <EndpointScaleToZeroForm
-              key={String(endpoint.scaleToZeroIdleSeconds)}
               endpointId={endpoint.id}
               idleSeconds={endpoint.scaleToZeroIdleSeconds}
               canEdit={canWrite}

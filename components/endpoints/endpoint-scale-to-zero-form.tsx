@@ -40,9 +40,10 @@ export function EndpointScaleToZeroForm({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // `values` (not a remount) follows the saved setting, so the note of what was saved outlives the refetch.
   const form = useForm({
     resolver: zodResolver(formSchema),
-    defaultValues: {
+    values: {
       endpointId,
       enabled: idleSeconds !== null,
       idleMinutes: String(idleSeconds === null ? DEFAULT_IDLE_MINUTES : Math.round(idleSeconds / 60)),
