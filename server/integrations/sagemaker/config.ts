@@ -71,6 +71,13 @@ const configFields = z.object({
   /** Where SageMaker data capture writes ({prefix}/{EndpointName}/{VariantName}/yyyy/mm/dd/hh/*.jsonl); default
    * {modelDataS3Prefix}/data-capture. */
   captureS3Prefix: s3PrefixSchema.optional(),
+  /** Asynchronous endpoints: payloads go to {prefix}/{EndpointName}/input, answers to …/output and …/failure; default
+   * {modelDataS3Prefix}/async. */
+  asyncS3Prefix: s3PrefixSchema.optional(),
+  /** SageMaker Runtime's endpoint (InvokeEndpointAsync); the region's own when unset. */
+  runtimeEndpointUrl: z.url().optional(),
+  /** Application Auto Scaling's endpoint (an asynchronous endpoint's backlog scaling); the region's own when unset. */
+  autoScalingEndpointUrl: z.url().optional(),
   /** Model artifacts are uploaded encrypted with this KMS key (aws:kms); without it S3-managed keys (AES256). */
   s3KmsKeyId: z.string().trim().min(1).optional(),
   /** An S3-compatible endpoint instead of AWS's (addressed path-style), e.g. a local stand-in. */
@@ -133,6 +140,7 @@ export const sageMakerConfigSchema = configFields
     ...config,
     settleTimeoutSeconds: config.settleTimeoutSeconds ?? config.maxExecutionSeconds + ROLLBACK_ALLOWANCE_SECONDS,
     captureS3Prefix: config.captureS3Prefix ?? `${config.modelDataS3Prefix}/data-capture`,
+    asyncS3Prefix: config.asyncS3Prefix ?? `${config.modelDataS3Prefix}/async`,
   }))
   .refine((config) => config.settleTimeoutSeconds > config.maxExecutionSeconds, {
     message:
@@ -170,6 +178,9 @@ export function sageMakerConfigFromEnv(environment: Environment = process.env): 
     },
     modelDataS3Prefix: environment.MODELPORT_SAGEMAKER_S3_PREFIX,
     captureS3Prefix: environment.MODELPORT_SAGEMAKER_CAPTURE_S3_PREFIX || undefined,
+    asyncS3Prefix: environment.MODELPORT_SAGEMAKER_ASYNC_S3_PREFIX || undefined,
+    runtimeEndpointUrl: environment.MODELPORT_SAGEMAKER_RUNTIME_ENDPOINT_URL || undefined,
+    autoScalingEndpointUrl: environment.MODELPORT_SAGEMAKER_AUTOSCALING_ENDPOINT_URL || undefined,
     defaultInstanceType: environment.MODELPORT_SAGEMAKER_INSTANCE_TYPE,
     defaultInstanceCount: optionalNumber(environment.MODELPORT_SAGEMAKER_INSTANCE_COUNT),
     rollbackAlarmNames: list(environment.MODELPORT_SAGEMAKER_ROLLBACK_ALARMS),

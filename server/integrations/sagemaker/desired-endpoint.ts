@@ -1,7 +1,9 @@
-import type { CreateModelCommandInput, DataCaptureConfig } from "@aws-sdk/client-sagemaker";
+import type { AsyncInferenceConfig, CreateModelCommandInput, DataCaptureConfig } from "@aws-sdk/client-sagemaker";
+import type { AsyncScaling } from "@/contracts/async-serving";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
 import {
+  asyncInferenceConfig,
   createEndpointConfigInput,
   dataCaptureConfig,
   productionVariants,
@@ -22,8 +24,10 @@ export type DesiredEndpoint = {
   shadowVariants: DesiredVariant[];
   configName: string;
   configInput: ReturnType<typeof createEndpointConfigInput>;
-  /** Data capture of the endpoint's capture policy (absent when the spec carries none). */
+  /** Data capture of the endpoint's capture policy (absent when the spec carries none, or serves asynchronously). */
   dataCapture?: DataCaptureConfig;
+  asyncConfig?: AsyncInferenceConfig;
+  asyncScaling?: AsyncScaling | null;
 };
 
 export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): DesiredEndpoint {
@@ -32,8 +36,15 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
   const modelNames = new Map(models.map((model, index) => [spec.variants[index]?.variantName ?? "", model.ModelName]));
   const variants = productionVariants(spec, modelNames, config);
   const shadowVariants = shadowProductionVariants(spec, modelNames, config);
-  const dataCapture = dataCaptureConfig(spec.captureRate, config);
-  const configInput = createEndpointConfigInput(spec.endpointName, { variants, shadowVariants }, dataCapture);
+  const serving = spec.asyncInference ?? undefined;
+  // An asynchronous endpoint's requests and answers are S3 objects already: no data capture beside them.
+  const dataCapture = serving ? undefined : dataCaptureConfig(spec.captureRate, config);
+  const asyncConfig = serving && asyncInferenceConfig(spec.endpointName, serving, config);
+  const configInput = createEndpointConfigInput(
+    spec.endpointName,
+    { variants, shadowVariants, asyncConfig, asyncScaling: serving?.scaling },
+    dataCapture,
+  );
   const uploads = spec.variants.flatMap((variant) => modelDataPlan(variant, config).upload ?? []);
   const artifacts = [...new Map(uploads.map((upload) => [upload.uri, upload])).values()];
   return {
@@ -44,5 +55,7 @@ export function desiredEndpoint(spec: EndpointSpec, config: SageMakerConfig): De
     configName: configInput.EndpointConfigName,
     configInput,
     dataCapture,
+    asyncConfig,
+    asyncScaling: serving?.scaling,
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  AsyncInferenceConfig,
   CreateEndpointConfigCommandInput,
   DataCaptureConfig,
   DescribeEndpointConfigCommandOutput,
@@ -6,7 +7,9 @@ import type {
 } from "@aws-sdk/client-sagemaker";
 import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { instanceTypeSchema, type SageMakerConfig } from "@/server/integrations/sagemaker/config";
+import type { AsyncServing } from "@/contracts/async-serving";
 import {
+  TAG_ASYNC_SCALING,
   TAG_ENDPOINT,
   canonicalJson,
   contentHash,
@@ -96,8 +99,35 @@ export function dataCaptureConfig(
   };
 }
 
-/** Production and shadow variants of one endpoint config. */
-export type ConfigVariants = { variants: DesiredVariant[]; shadowVariants: DesiredVariant[] };
+/**
+ * An asynchronous endpoint's AsyncInferenceConfig: answers under {asyncS3Prefix}/{EndpointName}/output, failures under
+ * …/failure (encrypted with the artifacts' KMS key when one is set), and how many requests each instance works on at
+ * once. Notification topics are not used: the portal polls the two locations.
+ */
+export function asyncInferenceConfig(
+  endpointName: string,
+  serving: AsyncServing,
+  config: Pick<SageMakerConfig, "asyncS3Prefix" | "s3KmsKeyId">,
+): AsyncInferenceConfig {
+  const base = `${config.asyncS3Prefix}/${endpointName}`;
+  return {
+    OutputConfig: {
+      S3OutputPath: `${base}/output`,
+      S3FailurePath: `${base}/failure`,
+      ...(config.s3KmsKeyId && { KmsKeyId: config.s3KmsKeyId }),
+    },
+    ClientConfig: { MaxConcurrentInvocationsPerInstance: serving.maxConcurrentInvocationsPerInstance },
+  };
+}
+
+/** Production and shadow variants of one endpoint config, and how it serves when asynchronous. */
+export type ConfigVariants = {
+  variants: DesiredVariant[];
+  shadowVariants: DesiredVariant[];
+  asyncConfig?: AsyncInferenceConfig;
+  /** Kept on the config as a tag: the scaling Application Auto Scaling applies while this config serves. */
+  asyncScaling?: AsyncServing["scaling"];
+};
 
 /**
  * The config's name hashes its variants (weights included), its shadow variants and its data capture: the same spec
@@ -106,11 +136,12 @@ export type ConfigVariants = { variants: DesiredVariant[]; shadowVariants: Desir
  */
 export function createEndpointConfigInput(
   endpointName: string,
-  { variants, shadowVariants }: ConfigVariants,
+  { variants, shadowVariants, asyncConfig, asyncScaling }: ConfigVariants,
   dataCapture?: DataCaptureConfig,
 ): CreateEndpointConfigCommandInput & { EndpointConfigName: string } {
-  const hashed =
-    shadowVariants.length > 0
+  const hashed = asyncConfig
+    ? { variants, asyncConfig, asyncScaling: asyncScaling ?? null }
+    : shadowVariants.length > 0
       ? { variants, shadowVariants, dataCapture }
       : dataCapture
         ? { variants, dataCapture }
@@ -120,8 +151,22 @@ export function createEndpointConfigInput(
     ProductionVariants: variants,
     ...(shadowVariants.length > 0 && { ShadowProductionVariants: shadowVariants }),
     ...(dataCapture ? { DataCaptureConfig: dataCapture } : {}),
-    Tags: [{ Key: TAG_ENDPOINT, Value: endpointName }],
+    ...(asyncConfig && { AsyncInferenceConfig: asyncConfig }),
+    Tags: [
+      { Key: TAG_ENDPOINT, Value: endpointName },
+      ...(asyncScaling ? [{ Key: TAG_ASYNC_SCALING, Value: canonicalJson(asyncScaling) }] : []),
+    ],
   };
+}
+
+function comparableAsync(config: AsyncInferenceConfig | undefined): string {
+  if (!config) return "";
+  return canonicalJson({
+    output: config.OutputConfig?.S3OutputPath,
+    failure: config.OutputConfig?.S3FailurePath,
+    kms: config.OutputConfig?.KmsKeyId ?? null,
+    concurrency: config.ClientConfig?.MaxConcurrentInvocationsPerInstance ?? null,
+  });
 }
 
 function comparableCapture(capture: DataCaptureConfig | undefined): string {
@@ -160,20 +205,26 @@ export function isSameEndpointConfig(
   return (
     comparable(wanted.variants, true) === comparable(existing.ProductionVariants, true) &&
     comparable(wanted.shadowVariants, true) === comparable(existing.ShadowProductionVariants, true) &&
-    isSameDataCapture(wantedCapture, existing.DataCaptureConfig)
+    isSameDataCapture(wantedCapture, existing.DataCaptureConfig) &&
+    comparableAsync(wanted.asyncConfig) === comparableAsync(existing.AsyncInferenceConfig)
   );
 }
 
 /**
- * Same production variants on the same models and instances, and the same shadow (weight included, since it sets the
- * mirrored share): only production weights can differ, so no new fleet is needed.
+ * Same production variants on the same models and instances, the same shadow (weight included, since it sets the
+ * mirrored share) and the same way of serving (real time, or asynchronous alike): only production
+ * weights can differ, so no new fleet is needed.
  */
 export function differsOnlyInWeights(
   wanted: ConfigVariants,
-  live: Pick<DescribeEndpointConfigCommandOutput, "ProductionVariants" | "ShadowProductionVariants">,
+  live: Pick<
+    DescribeEndpointConfigCommandOutput,
+    "ProductionVariants" | "ShadowProductionVariants" | "AsyncInferenceConfig"
+  >,
 ): boolean {
   return (
     comparable(wanted.variants, false) === comparable(live.ProductionVariants, false) &&
-    comparable(wanted.shadowVariants, true) === comparable(live.ShadowProductionVariants, true)
+    comparable(wanted.shadowVariants, true) === comparable(live.ShadowProductionVariants, true) &&
+    comparableAsync(wanted.asyncConfig) === comparableAsync(live.AsyncInferenceConfig)
   );
 }

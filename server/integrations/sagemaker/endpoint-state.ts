@@ -39,7 +39,9 @@ function variantStates(live: DescribeEndpointCommandOutput): VariantState[] {
   const state = (variant: ProductionVariantSummary, weight: number): VariantState => ({
     variantName: variant.VariantName ?? "",
     weight,
-    ready: live.EndpointStatus === "InService" && (variant.CurrentInstanceCount ?? 0) > 0,
+    // An asynchronous endpoint at zero instances is asleep, not down: a queued request starts one.
+    ready:
+      live.EndpointStatus === "InService" && ((variant.CurrentInstanceCount ?? 0) > 0 || !!live.AsyncInferenceConfig),
     replicas: variant.CurrentInstanceCount,
   });
   return [

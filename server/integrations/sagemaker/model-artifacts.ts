@@ -43,7 +43,7 @@ export function parseS3Uri(uri: string): S3Location {
   return { Bucket: match[1], Key: match[2] };
 }
 
-const isMissingObject = (error: unknown) =>
+export const isMissingObject = (error: unknown) =>
   error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey");
 
 /**

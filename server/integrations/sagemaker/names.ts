@@ -21,6 +21,9 @@ export const TAG_EXPECTED_CONFIG = "modelport:expected-endpoint-config";
  */
 export const TAG_PREVIOUS_CONFIG = "modelport:previous-endpoint-config";
 
+/** On an asynchronous endpoint's config: the backlog scaling (JSON) Application Auto Scaling applies while it serves. */
+export const TAG_ASYNC_SCALING = "modelport:async-scaling";
+
 /** JSON with object keys sorted at every level, so equal content always hashes the same. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {

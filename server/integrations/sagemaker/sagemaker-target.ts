@@ -1,9 +1,16 @@
+import type { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { AsyncScalingApi, createAutoScalingClient } from "@/server/integrations/sagemaker/async-scaling";
 import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
 import { CloudWatchGuardrails } from "@/server/integrations/sagemaker/cloudwatch-guardrails";
 import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient, type DeploymentConfig, type DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
+import {
+  SageMakerClient,
+  type DeploymentConfig,
+  type DescribeEndpointCommandOutput,
+  type DescribeEndpointConfigCommandOutput,
+} from "@aws-sdk/client-sagemaker";
 import { conflict, notFound } from "@/server/errors";
 import type {
   DeploymentTarget,
@@ -71,7 +78,14 @@ export function createSageMakerClient(config: SageMakerConfig): SageMakerClient 
 }
 
 /** Clients default to the real ones built from the config; `artifacts` reads registry artifacts to upload to S3. */
-export type SageMakerTargetOptions = { sagemaker?: SageMakerClient; s3?: S3Client; artifacts?: ArtifactSource };
+export type SageMakerTargetOptions = {
+  sagemaker?: SageMakerClient;
+  s3?: S3Client;
+  artifacts?: ArtifactSource;
+  /** An asynchronous endpoint's backlog scaling (and its wake alarm, through CloudWatch). */
+  autoScaling?: ApplicationAutoScalingClient;
+  cloudWatch?: CloudWatchClient;
+};
 
 /** How an apply changes an existing endpoint: the rollout asked for (none for a restore) and its DeploymentConfig. */
 type UpdatePlan = { rollout?: RolloutStrategy; deploymentConfig: DeploymentConfig };
@@ -96,11 +110,18 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   readonly config: SageMakerConfig;
   private readonly api: SageMakerApi;
   private readonly modelArtifacts: ModelArtifacts;
+  private readonly scaling: AsyncScalingApi;
 
   constructor(config: SageMakerConfig | SageMakerConfigInput, options: SageMakerTargetOptions = {}) {
     this.config = parseSageMakerConfig(config);
     this.api = new SageMakerApi(options.sagemaker ?? createSageMakerClient(this.config), this.config.retry);
     this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
+    this.scaling = new AsyncScalingApi(
+      options.autoScaling ?? createAutoScalingClient(this.config),
+      options.cloudWatch ?? createCloudWatchClient(this.config),
+      this.api,
+      this.config.retry,
+    );
   }
 
   /** The portal's own readings of this account's endpoints: their variants' CloudWatch metrics. */
@@ -216,11 +237,14 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     if (!live) return absentState(endpointName);
     if (isInProgress(live)) return toEndpointState(endpointName, live);
     if (live.EndpointStatus === "UpdateRollbackFailed") return this.recover(live, poll);
+    // Scaling follows the config that serves now: the new one, or the old one SageMaker rolled back to.
+    if (live.AsyncInferenceConfig) await this.scaling.reconcile(live);
     return settledOutcome(endpointName, live, (await readEndpointRecord(this.api, live)).expected);
   }
 
   async delete(endpointName: string): Promise<void> {
     const live = await this.api.describeEndpoint(endpointName);
+    if (live?.AsyncInferenceConfig) await this.scaling.removeAll(endpointName);
     if (live && live.EndpointStatus !== "Deleting") await this.api.deleteEndpoint(endpointName).catch(ignoreNotFound);
     if (live) await this.waitUntilGone(endpointName);
     await deleteCreatedResources(this.api, endpointName);
@@ -256,12 +280,11 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     assertUpdatable(live);
     // UpdateRollbackFailed serves a mix of two configs, so it never counts as already serving the spec.
     const liveConfig = live.EndpointStatus === "InService" ? await this.liveEndpointConfig(live) : undefined;
-    if (
-      liveConfig &&
-      differsOnlyInWeights(desired, liveConfig) &&
-      isSameDataCapture(desired.dataCapture, liveConfig.DataCaptureConfig)
-    )
-      return this.applyWeights(live, desired);
+    if (liveConfig && servesAlready(desired, liveConfig)) {
+      const state = await this.applyWeights(live, desired);
+      if (desired.asyncConfig) await this.scaling.reconcile(live);
+      return state;
+    }
     assertRolloutFits(
       plan.rollout,
       variantNames(live),
@@ -269,7 +292,22 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     );
     await this.ensureModels(desired);
     await this.ensureEndpointConfig(desired);
+    await this.releaseScaling(live, liveConfig, desired);
     return this.startUpdate(endpointName, desired.configName, plan.deploymentConfig);
+  }
+
+  /**
+   * SageMaker refuses an update that changes the instance type of a variant under auto scaling; an endpoint turning
+   * real-time must not keep its backlog scaling (a minimum of 0). Reconcile puts back whatever the serving config asks.
+   */
+  private async releaseScaling(
+    live: DescribeEndpointCommandOutput,
+    liveConfig: DescribeEndpointConfigCommandOutput | undefined,
+    desired: DesiredEndpoint,
+  ) {
+    const endpointName = live.EndpointName ?? "";
+    if (desired.asyncConfig) await this.scaling.releaseBeforeUpdate(endpointName, liveConfig, desired.variants);
+    else if (live.AsyncInferenceConfig) await this.scaling.removeAll(endpointName);
   }
 
   /** The same fleet: at most a weight change, and the endpoint is recorded as expected to run its live config. */
@@ -435,6 +473,17 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
       await sleep(this.config.deletePollMs);
     }
   }
+}
+
+/**
+ * The live config already is the desired one but for production weights. An asynchronous config also names its
+ * scaling (a tag SageMaker does not describe), so it is the same only under the same name.
+ */
+function servesAlready(desired: DesiredEndpoint, liveConfig: DescribeEndpointConfigCommandOutput): boolean {
+  if (desired.asyncConfig) return liveConfig.EndpointConfigName === desired.configName;
+  return (
+    differsOnlyInWeights(desired, liveConfig) && isSameDataCapture(desired.dataCapture, liveConfig.DataCaptureConfig)
+  );
 }
 
 function ignoreNotFound(error: unknown): void {

@@ -1,5 +1,6 @@
 import type { DescribeEndpointCommandOutput } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
+import { asyncServingSchema } from "@/contracts/async-serving";
 import type { EndpointSpec } from "@/server/integrations/targets/deployment-target";
 import { instanceTypeSchema } from "@/server/integrations/sagemaker/config";
 import { permanent } from "@/server/integrations/sagemaker/errors";
@@ -28,30 +29,36 @@ const shadows = (variants: ParsedVariant[]) => variants.filter((variant) => vari
  * SageMaker's own limits: at most 10 production variants, and with ShadowProductionVariants exactly one production
  * variant and one shadow (API reference: CreateEndpointConfig; developer guide: "Create a shadow test").
  */
-const endpointSpecSchema = z.object({
-  endpointName: nameSchema,
-  variants: z
-    .array(variantSchema)
-    .refine((variants) => live(variants).length >= 1, { message: "An endpoint needs at least one live variant" })
-    .refine((variants) => live(variants).length <= MAX_PRODUCTION_VARIANTS, {
-      message: `A SageMaker endpoint has at most ${MAX_PRODUCTION_VARIANTS} production variants`,
-    })
-    .refine((variants) => new Set(variants.map((variant) => variant.variantName)).size === variants.length, {
-      message: "Variant names must be unique within an endpoint",
-    })
-    .refine((variants) => Math.abs(live(variants).reduce((sum, variant) => sum + variant.weight, 0) - 100) < 1e-6, {
-      message: "The weights of the live variants must add up to 100",
-    })
-    .refine((variants) => shadows(variants).every((variant) => variant.weight === 0), {
-      message: "A shadow variant takes no live traffic: its weight must be 0",
-    })
-    .refine((variants) => shadows(variants).length <= 1, {
-      message: "SageMaker supports at most one shadow variant per endpoint",
-    })
-    .refine((variants) => shadows(variants).length === 0 || live(variants).length === 1, {
-      message: "An endpoint with a shadow variant has exactly one production variant on SageMaker",
-    }),
-});
+const endpointSpecSchema = z
+  .object({
+    endpointName: nameSchema,
+    variants: z
+      .array(variantSchema)
+      .refine((variants) => live(variants).length >= 1, { message: "An endpoint needs at least one live variant" })
+      .refine((variants) => live(variants).length <= MAX_PRODUCTION_VARIANTS, {
+        message: `A SageMaker endpoint has at most ${MAX_PRODUCTION_VARIANTS} production variants`,
+      })
+      .refine((variants) => new Set(variants.map((variant) => variant.variantName)).size === variants.length, {
+        message: "Variant names must be unique within an endpoint",
+      })
+      .refine((variants) => Math.abs(live(variants).reduce((sum, variant) => sum + variant.weight, 0) - 100) < 1e-6, {
+        message: "The weights of the live variants must add up to 100",
+      })
+      .refine((variants) => shadows(variants).every((variant) => variant.weight === 0), {
+        message: "A shadow variant takes no live traffic: its weight must be 0",
+      })
+      .refine((variants) => shadows(variants).length <= 1, {
+        message: "SageMaker supports at most one shadow variant per endpoint",
+      })
+      .refine((variants) => shadows(variants).length === 0 || live(variants).length === 1, {
+        message: "An endpoint with a shadow variant has exactly one production variant on SageMaker",
+      }),
+    asyncInference: asyncServingSchema.nullish(),
+  })
+  .refine((spec) => !spec.asyncInference || spec.variants.length === 1, {
+    message: "An asynchronous SageMaker endpoint serves one variant: no A/B test or shadow beside it",
+    path: ["variants"],
+  });
 
 /** Rejects a spec SageMaker would refuse, before anything is created. */
 export function assertValidSpec(spec: EndpointSpec): void {

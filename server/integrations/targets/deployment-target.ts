@@ -1,3 +1,4 @@
+import type { AsyncServing } from "@/contracts/async-serving";
 import type { Signature } from "@/contracts/signature";
 import type { OnlineFeatures } from "@/contracts/online-features";
 import type { ModelShape } from "@/contracts/vllm";
@@ -64,6 +65,8 @@ export type EndpointSpec = {
   scaleToZeroIdleSeconds?: number | null;
   /** Local runtime only: a feature lookup before the model and/or a rule-based fallback (Endpoint.onlineFeatures). */
   onlineFeatures?: OnlineFeatures | null;
+  /** SageMaker only: serve asynchronously (AsyncInferenceConfig, backlog scaling) instead of in real time. */
+  asyncInference?: AsyncServing | null;
 };
 
 export type RolloutStrategy =

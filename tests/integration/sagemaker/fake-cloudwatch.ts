@@ -62,7 +62,16 @@ export class CloudWatchMetrics {
     this.record("Invocation5XXErrors", dimensions, 1);
   }
 
+  /** Metric alarms by name (PutMetricAlarm / DeleteAlarms), as asked for: the stand-in does not evaluate them. */
+  readonly alarms = new Map<string, Record<string, unknown>>();
+
   answer(operation: string, text: string): { status: number; body: unknown } {
+    if (operation === "PutMetricAlarm") return this.putAlarm(JSON.parse(text || "{}") as Record<string, unknown>);
+    if (operation === "DeleteAlarms") {
+      const names = (JSON.parse(text || "{}") as { AlarmNames?: string[] }).AlarmNames ?? [];
+      for (const name of names) this.alarms.delete(name);
+      return { status: 200, body: {} };
+    }
     if (operation !== "GetMetricData") return failure("InvalidAction", `The stand-in does not implement ${operation}`);
     const parsed = getMetricData.safeParse(JSON.parse(text || "{}"));
     if (!parsed.success) return failure("InvalidParameterValue", z.prettifyError(parsed.error));
@@ -90,6 +99,20 @@ export class CloudWatchMetrics {
       };
     });
     return { status: 200, body: { MetricDataResults: results, Messages: [] } };
+  }
+
+  /** PutMetricAlarm's required fields and ranges (API reference): a name, a metric, Period ≥ 10, EvaluationPeriods ≥ 1. */
+  private putAlarm(alarm: Record<string, unknown>): { status: number; body: unknown } {
+    if (typeof alarm.AlarmName !== "string" || alarm.AlarmName.length === 0 || alarm.AlarmName.length > 255)
+      return failure("InvalidParameterValue", "AlarmName must have 1–255 characters");
+    if (!alarm.MetricName || !alarm.Namespace)
+      return failure("MissingParameter", "MetricName and Namespace are required");
+    if (!(Number(alarm.Period) >= 10) || !(Number(alarm.EvaluationPeriods) >= 1))
+      return failure("InvalidParameterValue", "Period must be at least 10 and EvaluationPeriods at least 1");
+    if (Number(alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods) > Number(alarm.EvaluationPeriods))
+      return failure("InvalidParameterCombination", "DatapointsToAlarm cannot exceed EvaluationPeriods");
+    this.alarms.set(alarm.AlarmName, alarm);
+    return { status: 200, body: {} };
   }
 }
 

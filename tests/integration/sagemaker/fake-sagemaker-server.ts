@@ -4,6 +4,7 @@ import { CloudWatchMetrics } from "@/tests/integration/sagemaker/fake-cloudwatch
 import { ApiError, invalid } from "@/tests/integration/sagemaker/fake-aws-error";
 import type { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeTransformJobs } from "@/tests/integration/sagemaker/fake-transform-jobs";
+import { FakeAsyncInference, type AsyncEndpointView } from "@/tests/integration/sagemaker/fake-async-inference";
 
 type Body = Record<string, unknown>;
 type Tag = { Key: string; Value: string };
@@ -63,6 +64,8 @@ type Endpoint = {
 export type RecordedRequest = { operation: string; body: Body; authorization: string };
 /** CloudWatch's AWS JSON 1.0 target prefix (`X-Amz-Target: GraniteServiceVersion20100801.GetMetricData`). */
 const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801.";
+/** Application Auto Scaling's AWS JSON 1.1 target prefix. */
+const AUTOSCALING_TARGET = "AnyScaleFrontendService.";
 /** How fast time runs: SageMaker's minutes of instance start and bake become milliseconds. */
 export type FakeTiming = { transitionMs: number; msPerSecond: number };
 
@@ -124,9 +127,26 @@ function validateEndpointConfig(body: Body) {
     throw invalid("An endpoint configuration with ShadowProductionVariants can have only one production variant.");
   const names = [...variants, ...shadows].map((variant) => variant.VariantName);
   if (new Set(names).size !== names.length) throw invalid(`Variant names must be unique (got ${names.join(", ")})`);
+  validateAsyncConfig(body.AsyncInferenceConfig as Body | undefined);
   const shared = shadows.find((shadow) => variants.some((variant) => variant.ModelName === shadow.ModelName));
   if (shared)
     throw invalid(`The shadow variant ${shared.VariantName} must use a model other than the production variant's.`);
+}
+
+/**
+ * AsyncInferenceConfig (API reference): OutputConfig is required, with an s3:// S3OutputPath (S3FailurePath optional);
+ * ClientConfig.MaxConcurrentInvocationsPerInstance is 1–1000.
+ */
+function validateAsyncConfig(config: Body | undefined) {
+  if (!config) return;
+  const output = config.OutputConfig as { S3OutputPath?: string; S3FailurePath?: string } | undefined;
+  if (!output?.S3OutputPath || !/^s3:\/\//.test(output.S3OutputPath))
+    throw invalid("AsyncInferenceConfig.OutputConfig.S3OutputPath is required and must be an s3:// URI");
+  if (output.S3FailurePath !== undefined && !/^s3:\/\//.test(output.S3FailurePath))
+    throw invalid("AsyncInferenceConfig.OutputConfig.S3FailurePath must be an s3:// URI");
+  const client = config.ClientConfig as { MaxConcurrentInvocationsPerInstance?: number } | undefined;
+  if (client?.MaxConcurrentInvocationsPerInstance !== undefined)
+    assertRange(client.MaxConcurrentInvocationsPerInstance, 1, 1000, "MaxConcurrentInvocationsPerInstance");
 }
 
 /** Seconds of baking (watched by the alarms) an update runs after its green fleet is up. */
@@ -177,6 +197,8 @@ export class FakeSageMaker {
   private readonly server = new LoopbackServer((request, response) => void this.handle(request, response));
   /** Batch transform jobs (fake-transform-jobs.ts); they read and write the S3 given to useS3. */
   readonly transformJobs: FakeTransformJobs;
+  /** Asynchronous invocations (SageMaker Runtime) and Application Auto Scaling (fake-async-inference.ts). */
+  readonly asyncInference = new FakeAsyncInference((name) => this.asyncView(name));
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
   constructor(
@@ -189,6 +211,7 @@ export class FakeSageMaker {
   /** The S3 stand-in SageMaker reads model data and transform input from, and writes transform output to. */
   useS3(s3: FakeS3) {
     this.transformJobs.useS3(s3);
+    this.asyncInference.useS3(s3);
   }
 
   async start(): Promise<string> {
@@ -305,6 +328,16 @@ export class FakeSageMaker {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const target = String(request.headers["x-amz-target"] ?? "");
+    if (request.method === "POST" && this.asyncInference.handles(request.url ?? "")) {
+      this.record("SageMakerRuntime.InvokeEndpointAsync", { url: request.url ?? "" });
+      this.advanceAll();
+      this.asyncInference.invoke(request, response);
+      return;
+    }
+    if (target.startsWith(AUTOSCALING_TARGET)) {
+      this.answerAutoScaling(target.slice(AUTOSCALING_TARGET.length), Buffer.concat(chunks).toString("utf8"), response);
+      return;
+    }
     if (target.startsWith(CLOUDWATCH_TARGET)) {
       this.answerCloudWatch(target.slice(CLOUDWATCH_TARGET.length), Buffer.concat(chunks).toString("utf8"), response);
       return;
@@ -325,6 +358,52 @@ export class FakeSageMaker {
       response.statusCode = error.status;
       response.end(JSON.stringify({ __type: `com.amazon.coral.validate#${error.type}`, Message: error.message }));
     }
+  }
+
+  private record(operation: string, body: Body) {
+    this.requests.push({ operation, body, authorization: "" });
+    this.journal.push(operation);
+  }
+
+  private answerAutoScaling(operation: string, text: string, response: ServerResponse) {
+    const body = JSON.parse(text || "{}") as Body;
+    this.record(`AutoScaling.${operation}`, body);
+    response.setHeader("content-type", "application/x-amz-json-1.1");
+    try {
+      this.advanceAll();
+      const result = this.asyncInference.answer(operation, body);
+      response.statusCode = 200;
+      response.end(JSON.stringify(result));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      response.statusCode = error.status;
+      response.end(JSON.stringify({ __type: error.type, Message: error.message }));
+    }
+  }
+
+  /** What the asynchronous side needs to know of an endpoint: its status, its config's async part, its model. */
+  private asyncView(name: string): AsyncEndpointView | undefined {
+    this.advanceAll();
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint) return undefined;
+    const config = this.configs.get(endpoint.configName);
+    const variants = config ? variantsOf(config) : [];
+    const modelName = variants[0]?.ModelName;
+    return {
+      status: endpoint.status,
+      asyncConfig: config?.AsyncInferenceConfig as AsyncEndpointView["asyncConfig"],
+      model: modelName ? this.models.get(modelName) : undefined,
+      variants: variants.map((variant) => variant.VariantName),
+    };
+  }
+
+  private instanceTypes(configName: string): Map<string, string> {
+    return new Map(
+      this.variantsOfConfig(configName).map((variant) => [
+        variant.VariantName,
+        String((variant as Variant & { InstanceType?: string }).InstanceType ?? ""),
+      ]),
+    );
   }
 
   /** CloudWatch's side of the stand-in: GetMetricData over what `cloudWatch` recorded (see fake-cloudwatch.ts). */
@@ -518,6 +597,11 @@ export class FakeSageMaker {
     this.assertStatus(endpoint, UPDATABLE);
     const config = text(body, "EndpointConfigName");
     this.find(this.configs, "endpoint-config", config);
+    this.asyncInference.assertUpdatable(
+      text(body, "EndpointName"),
+      this.instanceTypes(endpoint.configName),
+      this.instanceTypes(config),
+    );
     const deployment = body.DeploymentConfig as DeploymentConfig | undefined;
     validateDeploymentConfig(deployment);
     this.assertSameVariantNames(endpoint, config, deployment?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration);
@@ -565,6 +649,7 @@ export class FakeSageMaker {
 
   private deleteEndpoint(name: string): Body {
     const endpoint = this.endpoint(name);
+    this.asyncInference.forget(name);
     endpoint.status = "Deleting";
     endpoint.operation = { kind: "delete", goneAt: Date.now() + this.timing.transitionMs };
     return {};
@@ -575,11 +660,13 @@ export class FakeSageMaker {
     const operation = endpoint.operation;
     const pending = operation?.kind === "update" ? operation.config : undefined;
     const desiredWeights = operation?.kind === "weights" ? operation.weights : endpoint.weights;
-    const shadows = shadowsOf(this.find(this.configs, "endpoint-config", endpoint.configName));
+    const liveConfig = this.find(this.configs, "endpoint-config", endpoint.configName);
+    const shadows = shadowsOf(liveConfig);
+    const scaled = this.asyncInference.instancesOf(name);
     const counts = Object.fromEntries(
       this.variantsOfConfig(endpoint.configName).map((variant) => [
         variant.VariantName,
-        variant.InitialInstanceCount ?? 1,
+        scaled ?? variant.InitialInstanceCount ?? 1,
       ]),
     );
     return {
@@ -590,6 +677,7 @@ export class FakeSageMaker {
       ...(endpoint.failureReason && { FailureReason: endpoint.failureReason }),
       ...(pending && { PendingDeploymentSummary: { EndpointConfigName: pending } }),
       ...(endpoint.lastDeploymentConfig && { LastDeploymentConfig: endpoint.lastDeploymentConfig }),
+      ...(liveConfig.AsyncInferenceConfig ? { AsyncInferenceConfig: liveConfig.AsyncInferenceConfig } : {}),
       CreationTime: 0,
       LastModifiedTime: 0,
       ProductionVariants: Object.entries(endpoint.weights).map(([VariantName, weight]) => ({

@@ -22,8 +22,9 @@ import {
 import { transformModelInput, type TransformSpec } from "@/server/integrations/sagemaker/transform-spec";
 import type { VariantSpec } from "@/server/integrations/targets/deployment-target";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { onnxVariant } from "@/tests/integration/sagemaker/onnx-variant";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
-import { TABULAR_SIGNATURE, onnxModel } from "@/tests/integration/support/model-artifacts";
+import { onnxModel } from "@/tests/integration/support/model-artifacts";
 import { testConfig } from "@/tests/unit/sagemaker/helpers";
 
 // Batch inference on the SageMaker target end to end: the real SDK clients against the SageMaker and S3 stand-ins,
@@ -39,17 +40,7 @@ let s3: S3Client;
 let sagemaker: SageMakerClient;
 let artifactDir: string;
 
-const version: VariantSpec = {
-  variantName: "primary",
-  modelName: "fraud-tabular",
-  version: 3,
-  format: "ONNX",
-  artifactUri: `/registry/${SHA256}`,
-  artifactFileName: "model.onnx",
-  artifactSha256: SHA256,
-  signature: TABULAR_SIGNATURE,
-  weight: 100,
-};
+const version: VariantSpec = onnxVariant(SHA256);
 
 /** A header, then ROWS rows keyed K00000…, one with a quoted key holding a comma. */
 const rows = Array.from({ length: ROWS }, (_, i) => {
