@@ -41,3 +41,10 @@ export const asyncServingSchema = z.object({
   scaling: asyncScalingSchema.nullable(),
 });
 export type AsyncServing = z.infer<typeof asyncServingSchema>;
+
+/** Turns an endpoint of SageMaker asynchronous (with these settings) or back to real time (null), from its next deployment. */
+export const setAsyncServingInput = z.object({
+  endpointId: z.string().min(1),
+  serving: asyncServingSchema.nullable(),
+});
+export type SetAsyncServingInput = z.infer<typeof setAsyncServingInput>;

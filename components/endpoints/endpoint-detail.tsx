@@ -16,6 +16,7 @@ import { EndpointHeader } from "@/components/endpoints/endpoint-header";
 import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
 import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-form";
 import { EndpointScaleToZeroForm } from "@/components/endpoints/endpoint-scale-to-zero-form";
+import { EndpointAsyncServingForm } from "@/components/endpoints/endpoint-async-serving-form";
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
@@ -106,7 +107,7 @@ export function EndpointDetail({ id }: { id: string }) {
             />
           )}
         </Card>
-        {canInvoke && endpoint.target === "LOCAL" && (
+        {canInvoke && (endpoint.target === "LOCAL" || endpoint.asyncServing !== null) && (
           <div className="min-w-0 lg:col-span-3">
             <AsyncInvocationsCard endpointName={endpoint.name} />
           </div>
@@ -142,6 +143,11 @@ export function EndpointDetail({ id }: { id: string }) {
             outputs={endpoint.serving?.signature?.outputs.map((output) => output.name) ?? []}
             canEdit={canWrite}
           />
+        )}
+        {endpoint.target === "SAGEMAKER" && (
+          <Card title="Serving mode" className="min-w-0">
+            <EndpointAsyncServingForm endpointId={endpoint.id} serving={endpoint.asyncServing} canEdit={canWrite} />
+          </Card>
         )}
         {endpoint.target === "LOCAL" && (
           <Card title="Scale to zero" className="min-w-0">

@@ -9,6 +9,7 @@ import {
   listEndpointsInput,
   sendPredictionInput,
   scaleToZeroOutput,
+  asyncServingOutput,
   onlineFeaturesOutput,
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
@@ -22,6 +23,8 @@ import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/tr
 import { capturePolicyInput } from "@/contracts/capture-policy";
 import { scaleToZeroInput } from "@/contracts/scale-to-zero";
 import { setScaleToZero } from "@/server/services/endpoints/scale-to-zero";
+import { setAsyncServing } from "@/server/services/endpoints/async-serving";
+import { setAsyncServingInput } from "@/contracts/async-serving";
 import { setOnlineFeatures } from "@/server/services/endpoints/online-features";
 import { onlineFeatureMetrics } from "@/server/services/endpoints/online-feature-metrics";
 import {
@@ -74,6 +77,10 @@ export const endpointsRouter = createTRPCRouter({
   setScaleToZero: ownedProcedure("models:write", scaleToZeroInput, byEndpoint)
     .output(scaleToZeroOutput)
     .mutation(({ ctx, input }) => setScaleToZero(ctx.service, input)),
+  // Asynchronous or real time on SageMaker: a serving decision of the owning team's data scientists.
+  setAsyncServing: ownedProcedure("models:write", setAsyncServingInput, byEndpoint)
+    .output(asyncServingOutput)
+    .mutation(({ ctx, input }) => setAsyncServing(ctx.service, input)),
   // What the model sees (looked-up features) and what answers when it fails: the owning team's data scientists.
   setOnlineFeatures: ownedProcedure("models:write", setOnlineFeaturesInput, byEndpoint)
     .output(onlineFeaturesOutput)

@@ -4,12 +4,13 @@ import { SAGEMAKER_ASYNC_LIMITS } from "@/contracts/async-serving";
 import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
 import { permanent, s3RequestError } from "@/server/integrations/sagemaker/errors";
 import {
+  createS3Client,
   isMissingObject,
   parseS3Uri,
   type ArtifactSource,
   ModelArtifacts,
 } from "@/server/integrations/sagemaker/model-artifacts";
-import { callWithRetry } from "@/server/integrations/sagemaker/retry";
+import { callWithRetry, sendUnlessCarriedOut } from "@/server/integrations/sagemaker/retry";
 
 /** SageMaker's InferenceId is at most 64 characters. */
 const MAX_INFERENCE_ID = 64;
@@ -23,6 +24,11 @@ export function createSageMakerRuntimeClient(config: SageMakerConfig): SageMaker
     maxAttempts: 1,
     ...(config.runtimeEndpointUrl && { endpoint: config.runtimeEndpointUrl }),
   });
+}
+
+/** The invoker with the real clients a config names. */
+export function createSageMakerAsyncInvoker(config: SageMakerConfig, source: ArtifactSource): SageMakerAsyncInvoker {
+  return new SageMakerAsyncInvoker(createSageMakerRuntimeClient(config), createS3Client(config), source, config);
 }
 
 /** Where one asynchronous request is: its input, and where SageMaker writes its answer or its failure. */
@@ -47,7 +53,8 @@ export type AsyncSubmission = {
  * Asynchronous invocations of a SageMaker endpoint: the payload goes to S3 (from the portal's artifact store, under
  * {asyncS3Prefix}/{EndpointName}/input/{sha256}, skipped when already there), then `InvokeEndpointAsync` queues it
  * and names where the answer or the failure will appear; `outcome` reads those two objects (HeadObject: no SNS).
- * Submitting twice queues twice, so the caller records the locations before anything can retry.
+ * Submitting twice queues twice (SageMaker does not de-duplicate by InferenceId), so only a throttled call is sent
+ * again, and the caller records the locations before anything can retry.
  */
 export class SageMakerAsyncInvoker {
   private readonly staging: ModelArtifacts;
@@ -69,7 +76,7 @@ export class SageMakerAsyncInvoker {
     assertSubmittable(request);
     const inputLocation = this.inputLocation(request.endpointName, request.payload.sha256);
     await this.staging.ensureUploaded({ sha256: request.payload.sha256, uri: inputLocation });
-    const answer = await callWithRetry("InvokeEndpointAsync", this.config.retry, () =>
+    const answer = await sendUnlessCarriedOut("InvokeEndpointAsync", this.config.retry, () =>
       this.runtime.send(
         new InvokeEndpointAsyncCommand({
           EndpointName: request.endpointName,

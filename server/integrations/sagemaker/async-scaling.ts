@@ -2,7 +2,7 @@ import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from "@aws-sdk/client-application-auto-scaling";
@@ -37,8 +37,17 @@ export function createAutoScalingClient(config: SageMakerConfig): ApplicationAut
   });
 }
 
-const isObjectNotFound = (error: unknown) =>
-  error instanceof SageMakerRequestError && error.awsErrorName === "ObjectNotFoundException";
+const failedWith = (name: string) => (error: unknown) =>
+  error instanceof SageMakerRequestError && error.awsErrorName === name;
+const isObjectNotFound = failedWith("ObjectNotFoundException");
+const isAlarmNotFound = failedWith("ResourceNotFound");
+
+type ScalingTarget = { ServiceNamespace: typeof NAMESPACE; ResourceId: string; ScalableDimension: typeof DIMENSION };
+const scalingTarget = (endpointName: string, variantName: string): ScalingTarget => ({
+  ServiceNamespace: NAMESPACE,
+  ResourceId: scalingResourceId(endpointName, variantName),
+  ScalableDimension: DIMENSION,
+});
 
 /**
  * An asynchronous endpoint's instance count follows its backlog: Application Auto Scaling's scalable target on the
@@ -59,7 +68,11 @@ export class AsyncScalingApi {
     return callWithRetry(operation, this.retry, send);
   }
 
-  /** Makes the endpoint's scaling what its serving config asks for (none for a real-time or unscaled config). */
+  /**
+   * Makes the endpoint's scaling what its serving config asks for: its variants registered with the config's bounds
+   * and policies, and ours removed from variants it no longer has (or all, for a config without scaling). Scaling
+   * someone else registered (no policy of ours) is left alone.
+   */
   async reconcile(live: DescribeEndpointCommandOutput): Promise<void> {
     const endpointName = live.EndpointName ?? "";
     if (live.EndpointStatus !== "InService") return;
@@ -67,12 +80,11 @@ export class AsyncScalingApi {
       ? await this.sagemaker.describeEndpointConfig(live.EndpointConfigName)
       : undefined;
     const wanted = config?.AsyncInferenceConfig ? await this.scalingOf(config) : null;
-    const variants = (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "");
-    if (!wanted) {
-      for (const variant of await this.registeredVariants(endpointName)) await this.remove(endpointName, variant);
-      return;
-    }
-    for (const variant of variants) await this.apply(endpointName, variant, wanted);
+    const variants = wanted ? (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "") : [];
+    for (const variant of await this.ownedVariants(endpointName))
+      if (!variants.includes(variant)) await this.deregister(endpointName, variant);
+    for (const variant of variants) if (wanted) await this.apply(endpointName, variant, wanted);
+    if (!wanted) await this.deleteWakeAlarm(endpointName);
   }
 
   /**
@@ -85,19 +97,17 @@ export class AsyncScalingApi {
     wanted: { VariantName: string; InstanceType: string }[],
   ): Promise<void> {
     const liveTypes = new Map((liveConfig?.ProductionVariants ?? []).map((v) => [v.VariantName, v.InstanceType]));
-    for (const variant of await this.registeredVariants(endpointName)) {
+    for (const variant of await this.ownedVariants(endpointName)) {
       const next = wanted.find((candidate) => candidate.VariantName === variant);
       if (!next || !liveConfig || next.InstanceType !== liveTypes.get(variant))
-        await this.remove(endpointName, variant);
+        await this.deregister(endpointName, variant);
     }
   }
 
-  /** Everything scaling left behind for an endpoint being deleted (SageMaker deregisters its targets, not alarms). */
+  /** All our scaling of the endpoint: its targets (SageMaker deletes their policies with them) and its wake alarm. */
   async removeAll(endpointName: string): Promise<void> {
-    for (const variant of await this.registeredVariants(endpointName)) await this.remove(endpointName, variant);
-    await this.call("DeleteAlarms", () =>
-      this.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [wakeAlarmName(endpointName)] })),
-    );
+    for (const variant of await this.ownedVariants(endpointName)) await this.deregister(endpointName, variant);
+    await this.deleteWakeAlarm(endpointName);
   }
 
   private async scalingOf(config: DescribeEndpointConfigCommandOutput): Promise<AsyncScaling | null> {
@@ -109,25 +119,25 @@ export class AsyncScalingApi {
     return parsed.success ? parsed.data : null;
   }
 
-  private async registeredVariants(endpointName: string): Promise<string[]> {
+  /** The endpoint's variants that carry our backlog policy: the scaling Modelport registered. */
+  private async ownedVariants(endpointName: string): Promise<string[]> {
     const prefix = `endpoint/${endpointName}/variant/`;
     const ids: string[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await this.call("DescribeScalableTargets", () =>
+      const page = await this.call("DescribeScalingPolicies", () =>
         this.autoScaling.send(
-          new DescribeScalableTargetsCommand({ ServiceNamespace: NAMESPACE, ScalableDimension: DIMENSION, NextToken }),
+          new DescribeScalingPoliciesCommand({ ServiceNamespace: NAMESPACE, PolicyNames: [BACKLOG_POLICY], NextToken }),
         ),
       );
-      ids.push(...(page.ScalableTargets ?? []).map((target) => target.ResourceId ?? ""));
+      ids.push(...(page.ScalingPolicies ?? []).map((policy) => policy.ResourceId ?? ""));
       NextToken = page.NextToken;
     } while (NextToken);
     return ids.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
   }
 
   private async apply(endpointName: string, variantName: string, scaling: AsyncScaling): Promise<void> {
-    const ResourceId = scalingResourceId(endpointName, variantName);
-    const target = { ServiceNamespace: NAMESPACE, ResourceId, ScalableDimension: DIMENSION } as const;
+    const target = scalingTarget(endpointName, variantName);
     await this.call("RegisterScalableTarget", () =>
       this.autoScaling.send(
         new RegisterScalableTargetCommand({
@@ -161,10 +171,7 @@ export class AsyncScalingApi {
     else await this.removeWake(endpointName, target);
   }
 
-  private async applyWake(
-    endpointName: string,
-    target: { ServiceNamespace: "sagemaker"; ResourceId: string; ScalableDimension: typeof DIMENSION },
-  ): Promise<void> {
+  private async applyWake(endpointName: string, target: ScalingTarget): Promise<void> {
     const policy = await this.call("PutScalingPolicy", () =>
       this.autoScaling.send(
         new PutScalingPolicyCommand({
@@ -180,6 +187,9 @@ export class AsyncScalingApi {
         }),
       ),
     );
+    // An alarm without the policy to fire would leave the endpoint asleep for ever with requests waiting.
+    if (!policy.PolicyARN) throw new Error(`PutScalingPolicy ${WAKE_POLICY} on ${endpointName} answered no PolicyARN`);
+    const PolicyARN = policy.PolicyARN;
     await this.call("PutMetricAlarm", () =>
       this.cloudWatch.send(
         new PutMetricAlarmCommand({
@@ -195,42 +205,29 @@ export class AsyncScalingApi {
           Threshold: 1,
           ComparisonOperator: "GreaterThanOrEqualToThreshold",
           TreatMissingData: "missing",
-          AlarmActions: policy.PolicyARN ? [policy.PolicyARN] : [],
+          AlarmActions: [PolicyARN],
         }),
       ),
     );
   }
 
-  private async removeWake(
-    endpointName: string,
-    target: { ServiceNamespace: "sagemaker"; ResourceId: string; ScalableDimension: typeof DIMENSION },
-  ): Promise<void> {
-    await this.deletePolicy(target, WAKE_POLICY);
-    await this.call("DeleteAlarms", () =>
+  private async removeWake(endpointName: string, target: ScalingTarget): Promise<void> {
+    await this.call("DeleteScalingPolicy", () =>
+      this.autoScaling.send(new DeleteScalingPolicyCommand({ ...target, PolicyName: WAKE_POLICY })),
+    ).catch(ignoreWhen(isObjectNotFound));
+    await this.deleteWakeAlarm(endpointName);
+  }
+
+  private deleteWakeAlarm(endpointName: string) {
+    return this.call("DeleteAlarms", () =>
       this.cloudWatch.send(new DeleteAlarmsCommand({ AlarmNames: [wakeAlarmName(endpointName)] })),
-    );
+    ).catch(ignoreWhen(isAlarmNotFound));
   }
 
-  private async remove(endpointName: string, variantName: string): Promise<void> {
-    const target = {
-      ServiceNamespace: NAMESPACE,
-      ResourceId: scalingResourceId(endpointName, variantName),
-      ScalableDimension: DIMENSION,
-    } as const;
-    await this.deletePolicy(target, BACKLOG_POLICY);
-    await this.removeWake(endpointName, target);
-    await this.call("DeregisterScalableTarget", () =>
-      this.autoScaling.send(new DeregisterScalableTargetCommand(target)),
-    ).catch(ignoreObjectNotFound);
-  }
-
-  private deletePolicy(
-    target: { ServiceNamespace: "sagemaker"; ResourceId: string; ScalableDimension: typeof DIMENSION },
-    PolicyName: string,
-  ) {
-    return this.call("DeleteScalingPolicy", () =>
-      this.autoScaling.send(new DeleteScalingPolicyCommand({ ...target, PolicyName })),
-    ).catch(ignoreObjectNotFound);
+  private deregister(endpointName: string, variantName: string) {
+    return this.call("DeregisterScalableTarget", () =>
+      this.autoScaling.send(new DeregisterScalableTargetCommand(scalingTarget(endpointName, variantName))),
+    ).catch(ignoreWhen(isObjectNotFound));
   }
 }
 
@@ -243,6 +240,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function ignoreObjectNotFound(error: unknown): void {
-  if (!isObjectNotFound(error)) throw error;
+function ignoreWhen(expected: (error: unknown) => boolean) {
+  return (error: unknown): void => {
+    if (!expected(error)) throw error;
+  };
 }

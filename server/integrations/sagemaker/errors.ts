@@ -37,6 +37,12 @@ function asAwsError(error: unknown): AwsErrorShape {
   return { name: "UnknownError", message: String(error) };
 }
 
+/** Refused before it was carried out: throttling (a request that may otherwise have run stays at one attempt). */
+export function isThrottlingError(error: unknown): boolean {
+  const aws = asAwsError(error);
+  return !!aws.$retryable?.throttling || THROTTLING_ERRORS.has(aws.name) || aws.$metadata?.httpStatusCode === 429;
+}
+
 /** Throttling, 5xx and dropped connections are worth another try; validation and permission errors are not. */
 export function isRetryableAwsError(error: unknown): boolean {
   const aws = asAwsError(error);

@@ -1,4 +1,4 @@
-import { SageMakerRequestError, isRetryableAwsError } from "@/server/integrations/sagemaker/errors";
+import { SageMakerRequestError, isRetryableAwsError, isThrottlingError } from "@/server/integrations/sagemaker/errors";
 import { backoffDelay, sleep } from "@/server/integrations/sagemaker/timing";
 
 export type RetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -46,5 +46,25 @@ export async function sendWriteOnce(
     }
     await sleep(backoffDelay(attempt - 1, policy.baseDelayMs, policy.maxDelayMs));
     if (await tookEffect()) return;
+  }
+}
+
+/**
+ * Sends a request that is not idempotent and whose effect cannot be observed (InvokeEndpointAsync queues one more
+ * request each time it is carried out): only a throttled attempt, refused before it ran, is sent again.
+ */
+export async function sendUnlessCarriedOut<T>(
+  operation: string,
+  policy: RetryPolicy,
+  send: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= policy.maxAttempts || !isThrottlingError(error))
+        throw new SageMakerRequestError(operation, error, attempt);
+    }
+    await sleep(backoffDelay(attempt - 1, policy.baseDelayMs, policy.maxDelayMs));
   }
 }

@@ -292,8 +292,7 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     );
     await this.ensureModels(desired);
     await this.ensureEndpointConfig(desired);
-    await this.releaseScaling(live, liveConfig, desired);
-    return this.startUpdate(endpointName, desired.configName, plan.deploymentConfig);
+    return this.startUpdate(endpointName, desired, plan.deploymentConfig, liveConfig);
   }
 
   /**
@@ -357,9 +356,11 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
    */
   private async startUpdate(
     endpointName: string,
-    configName: string,
+    desired: DesiredEndpoint,
     deploymentConfig: DeploymentConfig,
+    liveConfig: DescribeEndpointConfigCommandOutput | undefined,
   ): Promise<EndpointState> {
+    const configName = desired.configName;
     const live = await this.api.describeEndpoint(endpointName);
     if (!live) throw conflict(`SageMaker endpoint ${endpointName} vanished before it could be updated; apply again`);
     if (isServingOrHeadingFor(live, configName)) return toEndpointState(endpointName, live);
@@ -368,7 +369,12 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
       expected: configName,
       ...(live.EndpointStatus === "InService" && { previous: live.EndpointConfigName }),
     });
-    await this.sendUpdate(endpointName, configName, deploymentConfig);
+    await this.releaseScaling(live, liveConfig, desired);
+    await this.sendUpdate(endpointName, configName, deploymentConfig).catch(async (error: unknown) => {
+      // The update never started: the fleet that serves gets its scaling back before the error goes up.
+      if (live.AsyncInferenceConfig) await this.scaling.reconcile(live);
+      throw error;
+    });
     return this.describe(endpointName);
   }
 
@@ -410,7 +416,9 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
         `${reason}. Restoring ${previous} was refused: ${refusal}`,
       );
     }
-    return recoveryOutcome(endpointName, await pollUntilSettled(this.api, endpointName, poll), previous, reason);
+    const after = await pollUntilSettled(this.api, endpointName, poll);
+    if (after?.AsyncInferenceConfig) await this.scaling.reconcile(after);
+    return recoveryOutcome(endpointName, after, previous, reason);
   }
 
   /** Until SageMaker is done with the endpoint, for at most the settle timeout. */

@@ -5,6 +5,9 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { env } from "@/server/env";
+import { createSageMakerAsyncInvoker } from "@/server/integrations/sagemaker/async-invoker";
+import { sageMakerConfigFromEnv } from "@/server/integrations/sagemaker/config";
+import { storeArtifactSource } from "@/server/jobs/handlers/deployment-runtime";
 import { enqueueWebhookDelivery, type asyncInvocationPayload } from "@/server/jobs/async-inference";
 import { log } from "@/server/logging/logger";
 import { deliverWebhook } from "@/server/services/async-inference/deliver-webhook";
@@ -18,7 +21,10 @@ const WORKER_IDENTITY = `${os.hostname()}:${process.pid}:${randomUUID().slice(0,
 type Payload = z.infer<typeof asyncInvocationPayload>;
 type Attempts = Pick<Job, "attemptsMade" | "opts">;
 
-/** Scores an invocation on the local runtime; the runtime unavailable is retried by BullMQ, then the invocation fails. */
+/**
+ * Scores an invocation on the local runtime, or queues it on an asynchronous SageMaker endpoint and waits for its
+ * answer; the runtime or AWS unavailable is retried by BullMQ, then the invocation fails.
+ */
 export async function handleAsyncInvocation({ invocationId }: Payload, context: SystemContext, job: Attempts) {
   const outcome = await runAsyncInvocation(
     {
@@ -29,6 +35,11 @@ export async function handleAsyncInvocation({ invocationId }: Payload, context: 
       lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
       sleep: (ms) => sleep(ms),
       deliver: enqueueWebhookDelivery,
+      sageMaker: () => {
+        const config = sageMakerConfigFromEnv();
+        const invoker = createSageMakerAsyncInvoker(config, storeArtifactSource(context.artifacts));
+        return { invoker, pollMs: config.pollMs };
+      },
     },
     invocationId,
     { lastAttempt: isLastAttempt(job) },

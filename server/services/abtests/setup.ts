@@ -68,6 +68,10 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
     include: { model: true, variants: { include: { version: true } } },
   });
   if (!endpoint) throw notFound(`Endpoint "${parsed.endpointName}"`);
+  if (endpoint.asyncServing !== null)
+    throw conflict(
+      `Endpoint "${endpoint.name}" serves asynchronously on SageMaker, with one variant: turn it back to real time to test versions on it`,
+    );
   const { model } = endpoint;
   const champion = championOf(endpoint);
   const { primaryMetric } = parsed.preRegistration;

@@ -126,7 +126,27 @@ async function storePayload(
 }
 
 /**
- * Accepts a payload for an endpoint of the local runtime and queues it: everything is checked before anything is
+ * Every endpoint of the local runtime takes asynchronous invocations; a SageMaker endpoint only once it serves
+ * asynchronously (its AsyncInferenceConfig), and CSV records only (what SageMaker's serving containers read here).
+ */
+function assertTakesAsync(name: string, endpoint: { target: string; asyncServing: unknown }, type: AsyncContentType) {
+  if (endpoint.target === "LOCAL") return;
+  if (endpoint.target !== "SAGEMAKER")
+    throw new AppError(
+      "UNPROCESSABLE",
+      `Asynchronous inference does not run on ${endpoint.target} endpoints here (${name})`,
+    );
+  if (endpoint.asyncServing === null)
+    throw new AppError(
+      "UNPROCESSABLE",
+      `${name} serves in real time on SageMaker: its team turns it asynchronous on its page, and its next deployment applies it`,
+    );
+  if (type !== "text/csv")
+    throw new AppError("UNPROCESSABLE", `${name} is on SageMaker, whose asynchronous endpoints take text/csv here`);
+}
+
+/**
+ * Accepts a payload for an endpoint of the local runtime, or an asynchronous SageMaker one, and queues it: everything is checked before anything is
  * written (the content type, the size, the callback, the endpoint, a JSON payload's shape), the payload is stored,
  * then the row is committed; the caller gets the row (202) and polls it or waits for its webhook.
  */
@@ -141,14 +161,10 @@ export async function acceptInvocation(
   const callback = callbackOf(input.callbackUrl, input.callbackSecret, settings.callbackHosts);
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { name: input.endpointName },
-    select: { id: true, target: true },
+    select: { id: true, target: true, asyncServing: true },
   });
   if (!endpoint) throw notFound(`Endpoint "${input.endpointName}"`);
-  if (endpoint.target !== "LOCAL")
-    throw new AppError(
-      "UNPROCESSABLE",
-      `Asynchronous inference runs on endpoints of the local runtime here; ${input.endpointName} is on ${endpoint.target}`,
-    );
+  assertTakesAsync(input.endpointName, endpoint, type);
   if (!input.body) throw badRequest("Send the payload as the request body");
   const blob = await storePayload(ctx, type, input.body, maxBytes);
   const row = await ctx.db.asyncInvocation.create({

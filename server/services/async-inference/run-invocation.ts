@@ -16,6 +16,7 @@ import {
 } from "@/server/services/async-inference/score-payload";
 import type { Clock } from "@/server/services/context";
 import { chunksOf } from "@/lib/web-streams";
+import { scoreOnSageMaker, type SageMakerAsync } from "@/server/services/async-inference/score-on-sagemaker";
 
 /** What scoring an invocation needs: the database, the store, the local runtime and a lease per invocation. */
 export type AsyncRuntime = {
@@ -27,6 +28,8 @@ export type AsyncRuntime = {
   sleep: (ms: number) => Promise<void>;
   /** Queues the webhook delivery of a finished invocation (after its outcome is committed). */
   deliver: (invocationId: string) => Promise<unknown>;
+  /** Asynchronous SageMaker endpoints' invoker, built when first needed (absent: such invocations wait and fail). */
+  sageMaker?: () => SageMakerAsync;
 };
 
 export type AsyncOutcome = "NOTHING_TO_DO" | "SUCCEEDED" | "FAILED" | "SUPERSEDED";
@@ -42,7 +45,16 @@ const ACTIVE_SQL = `status IN (${ACTIVE_ASYNC_STATUSES.map((s) => `'${s}'`).join
 async function loadInvocation(db: Db, invocationId: string) {
   return db.asyncInvocation.findUnique({
     where: { id: invocationId },
-    include: { endpoint: { select: { name: true } } },
+    include: {
+      endpoint: {
+        select: {
+          name: true,
+          target: true,
+          asyncServing: true,
+          variants: { select: { variantName: true, version: { select: { version: true } } } },
+        },
+      },
+    },
   });
 }
 type LoadedInvocation = NonNullable<Awaited<ReturnType<typeof loadInvocation>>>;
@@ -54,6 +66,7 @@ async function readAll(artifacts: ArtifactStore, sha256: string): Promise<Uint8A
 }
 
 async function score(rt: AsyncRuntime, lease: Lease, row: LoadedInvocation): Promise<ScoredPayload> {
+  if (row.endpoint.target === "SAGEMAKER") return scoreOnSageMaker(rt, lease, row);
   const deps: ScoringDeps = {
     runtime: rt.runtime,
     artifacts: rt.artifacts,
@@ -101,7 +114,8 @@ const isPermanent = (error: unknown) =>
 
 /**
  * Scores one invocation to its end, one worker at a time (a row lease: a second worker waits, and takes over only
- * once the first stopped renewing it). The whole payload is scored again by a worker that takes over; the result is
+ * once the first stopped renewing it). On the local runtime the whole payload is scored again by a worker that takes
+ * over (on SageMaker it polls the request already queued there, see score-on-sagemaker.ts); the result is
  * recorded once, by the lease holder. A payload the model refuses fails at once; the runtime unavailable is retried
  * by BullMQ until the last attempt.
  */

@@ -12,24 +12,27 @@ import { signatureSchema } from "@/contracts/signature";
 import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
+import { asyncServingSchema } from "@/contracts/async-serving";
 
 /**
- * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features),
+ * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features,
+ * SageMaker asynchronous serving),
  * read from PostgreSQL right before the apply: a change made while a rollout baked is what the next apply carries,
  * and a runtime that missed an in-place change gets it with the next deployment or rollback.
  */
 async function endpointSettings(
   database: Db,
   endpointId: string,
-): Promise<Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures">> {
+): Promise<Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures" | "asyncInference">> {
   const endpoint = await database.endpoint.findUniqueOrThrow({
     where: { id: endpointId },
-    select: { captureRate: true, scaleToZeroIdleSeconds: true, onlineFeatures: true },
+    select: { captureRate: true, scaleToZeroIdleSeconds: true, onlineFeatures: true, asyncServing: true },
   });
   return {
     captureRate: endpoint.captureRate,
     scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
     onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
+    asyncInference: endpoint.asyncServing === null ? null : asyncServingSchema.parse(endpoint.asyncServing),
   };
 }
 

@@ -1,3 +1,4 @@
+import { asyncServingSchema } from "@/contracts/async-serving";
 import { z } from "zod";
 import { FALLBACK_REASONS, onlineFeaturesSchema } from "@/contracts/online-features";
 import {
@@ -94,6 +95,7 @@ const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z
 
 export const endpointDetailOutput = endpointRowOutput.extend({
   onlineFeatures: onlineFeaturesSchema.nullable(),
+  asyncServing: asyncServingSchema.nullable(),
   model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean(), teamId: z.string() }),
   variants: z.array(variantOutput),
   deployments: z.array(
@@ -155,6 +157,14 @@ export const scaleToZeroOutput = z.object({
   runtime: z.enum(["applied", "not-serving", "unreachable"]),
 });
 export type ScaleToZeroSetting = z.infer<typeof scaleToZeroOutput>;
+
+export const asyncServingOutput = z.object({
+  endpointId: z.string(),
+  serving: asyncServingSchema.nullable(),
+  /** SageMaker needs a new endpoint config: the next deployment or rollback applies it. */
+  appliesWith: z.literal("next-deployment"),
+});
+export type AsyncServingSetting = z.infer<typeof asyncServingOutput>;
 
 export const onlineFeaturesOutput = z.object({
   endpointId: z.string(),

@@ -1,3 +1,4 @@
+import { asyncServingSchema } from "@/contracts/async-serving";
 import { signatureSchema, type Signature } from "@/contracts/signature";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
 import { firstEntityId, lookupExampleRow } from "@/server/services/endpoints/lookup-example";
@@ -100,6 +101,7 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       captureRetentionDays: true,
       scaleToZeroIdleSeconds: true,
       onlineFeatures: true,
+      asyncServing: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },
@@ -131,7 +133,8 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
   const lookup = onlineFeatures?.lookup;
   if (lookup && serving?.exampleRow)
     serving.exampleRow = lookupExampleRow(serving.exampleRow, lookup, await firstEntityId(ctx, lookup));
-  return { ...endpoint, onlineFeatures, rollbackCandidate, serving };
+  const asyncServing = endpoint.asyncServing === null ? null : asyncServingSchema.parse(endpoint.asyncServing);
+  return { ...endpoint, onlineFeatures, asyncServing, rollbackCandidate, serving };
 }
 
 async function rollbackCandidateOf(ctx: ReadContext, endpointId: string) {

@@ -11,10 +11,11 @@ import { transformJobName } from "@/server/integrations/sagemaker/transform-spec
 import { storeArtifactSource } from "@/server/jobs/handlers/deployment-runtime";
 import { runBatchJob, type BatchRuntime } from "@/server/services/batch/run-batch-job";
 import { outputOf, uploadDataset } from "@/tests/integration/batch/batch-world";
-import { callApi, givenToken } from "@/tests/integration/fixtures";
+import { callApi } from "@/tests/integration/fixtures";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
+import { givenTabularModel } from "@/tests/integration/sagemaker/tabular-model";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
-import { TABULAR_SIGNATURE, onnxModel } from "@/tests/integration/support/model-artifacts";
+import { onnxModel } from "@/tests/integration/support/model-artifacts";
 import { until } from "@/tests/integration/support/until";
 import { ONNX_IMAGE, ROLE } from "@/tests/unit/sagemaker/helpers";
 
@@ -67,29 +68,6 @@ function runtime(owner: string, environment: Record<string, string | undefined> 
   };
 }
 
-/** The model registered through the REST API: an ONNX file with two float32 inputs and a probability. */
-async function givenModel() {
-  const scientist = await givenToken("DATA_SCIENTIST", ["read", "runs:write", "models:write"]);
-  const token = scientist.secret;
-  const name = `batch-sm-${Date.now().toString(36)}`;
-  await callApi("POST", "/models", { token, json: { name, team: scientist.team.name, taskType: "CLASSIFICATION" } });
-  const run = await callApi("POST", "/runs", { token, json: { experimentName: `${name}-training`, name: "train" } });
-  const runId = run.json.id as string;
-  const upload = await callApi("POST", `/runs/${runId}/artifacts?path=model.onnx`, {
-    token,
-    body: new Uint8Array(MODEL_BYTES),
-    headers: { "content-type": "application/octet-stream" },
-  });
-  expect(upload.status).toBe(201);
-  await callApi("POST", `/runs/${runId}/finish`, { token, json: { status: "FINISHED" } });
-  const version = await callApi("POST", `/models/${name}/versions`, {
-    token,
-    json: { runId, artifactPath: "model.onnx", format: "ONNX", signature: TABULAR_SIGNATURE },
-  });
-  expect(version.status, JSON.stringify(version.json)).toBe(201);
-  return { name, version: version.json.version as number, token };
-}
-
 async function createJob(target = "SAGEMAKER", options: { maxFailedRows?: number } = {}) {
   return callApi("POST", `/models/${model.name}/batch-jobs`, {
     token: model.token,
@@ -140,7 +118,7 @@ beforeAll(async () => {
     MODELPORT_SAGEMAKER_ENDPOINT_URL: endpointUrl,
     MODELPORT_SAGEMAKER_S3_ENDPOINT_URL: s3EndpointUrl,
   });
-  model = await givenModel();
+  model = await givenTabularModel("batch-sm", MODEL_BYTES);
   dataset = await uploadDataset(model.token, model.name, new TextEncoder().encode(CSV), "scoring.csv");
 });
 

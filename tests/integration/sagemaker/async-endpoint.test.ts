@@ -1,5 +1,10 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient, UpdateEndpointCommand } from "@aws-sdk/client-sagemaker";
+import {
+  CreateEndpointConfigCommand,
+  DescribeEndpointConfigCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+} from "@aws-sdk/client-sagemaker";
 import { createHash, randomInt } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,8 +26,8 @@ import type { EndpointSpec, VariantSpec } from "@/server/integrations/targets/de
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { onnxVariant } from "@/tests/integration/sagemaker/onnx-variant";
 import { FakeSageMaker } from "@/tests/integration/sagemaker/fake-sagemaker-server";
+import { startStandIns } from "@/tests/integration/sagemaker/stand-ins";
 import { onnxModel } from "@/tests/integration/support/model-artifacts";
-import { testConfig } from "@/tests/unit/sagemaker/helpers";
 
 // An asynchronous SageMaker endpoint end to end: the real SDK clients (SageMaker, SageMaker Runtime, Application Auto
 // Scaling, CloudWatch, S3) against the stand-ins, which queue requests, score them with the version's real ONNX model
@@ -90,28 +95,16 @@ const submit = async (payload: Buffer, overrides: { endpointName?: string; invoc
   });
 
 beforeAll(async () => {
-  process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
-  process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
   artifactDir = await mkdtemp(path.join(tmpdir(), "modelport-async-endpoint-"));
   await writeFile(path.join(artifactDir, SHA256), MODEL_BYTES);
-  const url = await fake.start();
-  const s3Url = await fakeS3.start();
-  fake.useS3(fakeS3);
-  const input = testConfig({
-    endpointUrl: url,
-    runtimeEndpointUrl: url,
-    autoScalingEndpointUrl: url,
-    cloudWatchEndpointUrl: url,
-    s3EndpointUrl: s3Url,
-    pollMs: 2,
-  });
+  const input = await startStandIns(fake, fakeS3);
   const source = fileArtifactSource((sha) => path.join(artifactDir, sha));
   // No injected clients: the target and the invoker build the real SDK clients from the configuration.
   target = new SageMakerTarget(input, { artifacts: source });
   const config = parseSageMakerConfig(input);
   s3 = createS3Client(config);
   invoker = new SageMakerAsyncInvoker(createSageMakerRuntimeClient(config), s3, source, config);
-  sagemaker = new SageMakerClient({ region: "eu-west-1", endpoint: url, maxAttempts: 1 });
+  sagemaker = new SageMakerClient({ region: "eu-west-1", endpoint: input.endpointUrl, maxAttempts: 1 });
   const session = await ort.InferenceSession.create(MODEL_BYTES);
   const feeds = (column: number) =>
     new ort.Tensor("float32", Float32Array.from(rows.map((row) => row[column] ?? 0)), [rows.length, 1]);
@@ -233,19 +226,40 @@ describe("an asynchronous SageMaker endpoint: AsyncInferenceConfig, backlog scal
     expect(fake.asyncInference.targets.get(registered)).toMatchObject({ min: 0, max: 3 });
   });
 
-  it("a direct UpdateEndpoint changing the instance type under scaling is refused by SageMaker", async () => {
-    const spec = asyncSpec({}, { instanceType: "ml.c5.xlarge" });
-    const configsBefore = new Set(fake.resourceNames().configs);
-    // Build the config through the target's own path, then ask SageMaker directly, skipping the release.
-    await target.apply(spec).catch(() => undefined);
-    await target.waitUntilSettled(ENDPOINT, WAIT);
-    const newConfig = fake.resourceNames().configs.find((name) => !configsBefore.has(name));
-    expect(newConfig).toBeDefined();
-    await target.apply(asyncSpec({}, { instanceType: "ml.m5.xlarge" }));
-    await target.waitUntilSettled(ENDPOINT, WAIT);
+  it("SageMaker itself refuses an UpdateEndpoint that changes the instance type of a variant under scaling", async () => {
+    const serving = fake.servingConfig(ENDPOINT) ?? "";
+    const current = await sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: serving }));
+    const bigger = `${serving.slice(0, 50)}-bigger`;
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: bigger,
+        ProductionVariants: (current.ProductionVariants ?? []).map((v) => ({ ...v, InstanceType: "ml.c5.2xlarge" })),
+        AsyncInferenceConfig: current.AsyncInferenceConfig,
+      }),
+    );
     await expect(
-      sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: newConfig })),
+      sagemaker.send(new UpdateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: bigger })),
     ).rejects.toThrow(/registered with Application Auto Scaling/);
+  });
+
+  it("an update SageMaker rolls back gets the old config's scaling back; an update never sent keeps it", async () => {
+    const registered = `endpoint/${ENDPOINT}/variant/primary`;
+    fake.setAlarm("fraud-detector-5xx", "ALARM");
+    await target.apply(asyncSpec({}, { instanceType: "ml.c5.xlarge" }), {
+      rollout: { kind: "canary", canaryPercent: 10, bakeSeconds: 60 },
+    });
+    expect(fake.asyncInference.targets.has(registered)).toBe(false);
+    const rolledBack = await target.waitUntilSettled(ENDPOINT, WAIT);
+    fake.setAlarm("fraud-detector-5xx", "OK");
+    expect(rolledBack.failureReason).toBeDefined();
+    expect(fake.asyncInference.targets.get(registered)).toMatchObject({ min: 0, max: 3 });
+    expect(fake.cloudWatch.alarms.has(wakeAlarmName(ENDPOINT))).toBe(true);
+
+    fake.throttle("UpdateEndpoint", 10);
+    await expect(target.apply(asyncSpec({}, { instanceType: "ml.c5.xlarge" }))).rejects.toThrow(/ThrottlingException/);
+    fake.throttle("UpdateEndpoint", 0);
+    expect(fake.asyncInference.targets.get(registered)).toMatchObject({ min: 0, max: 3 });
+    expect(fake.cloudWatch.alarms.has(wakeAlarmName(ENDPOINT))).toBe(true);
   });
 
   it("turning real-time removes the backlog scaling and its alarm before the update", async () => {

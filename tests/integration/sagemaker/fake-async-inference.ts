@@ -51,7 +51,8 @@ function assertRange(value: number | undefined, min: number, max: number, field:
  *   does) and its answer written to {S3OutputPath}/{uuid}.out, or its reason to {S3FailurePath}/{uuid}-error.out;
  * - `RegisterScalableTarget` (AWS JSON 1.1, `AnyScaleFrontendService`) takes only an existing endpoint variant, a
  *   MinCapacity of 0 only for an asynchronous endpoint, MinCapacity ≤ MaxCapacity; policies need a registered
- *   target; deleting or deregistering what is not there is an ObjectNotFoundException.
+ *   target (deregistering a target deletes its policies); deleting or deregistering what is not there is an
+ *   ObjectNotFoundException.
  */
 export class FakeAsyncInference {
   readonly queue: Queued[] = [];
@@ -129,6 +130,8 @@ export class FakeAsyncInference {
         };
       case "PutScalingPolicy":
         return this.putPolicy(body);
+      case "DescribeScalingPolicies":
+        return this.describePolicies(body);
       case "DeleteScalingPolicy": {
         const target = this.target(body);
         if (!target.policies.delete(String(body.PolicyName)))
@@ -156,6 +159,11 @@ export class FakeAsyncInference {
           `The variant ${variant} of endpoint ${endpointName} is registered with Application Auto Scaling; deregister it before changing its instance type or removing it.`,
         );
     }
+  }
+
+  /** A new fleet (UpdateEndpoint) starts at its config's InitialInstanceCount, whatever the old one ran. */
+  newFleet(endpointName: string) {
+    this.instances.delete(endpointName);
   }
 
   /** SageMaker deregisters an endpoint's scalable targets when the endpoint is deleted. */
@@ -263,6 +271,18 @@ export class FakeAsyncInference {
     const target = this.targets.get(String(body.ResourceId ?? ""));
     if (!target) throw notFound(`No scalable target registered for ${String(body.ResourceId)}`);
     return target;
+  }
+
+  /** Filtered by namespace, resource and policy names, as the API does; the stand-in answers in one page. */
+  private describePolicies(body: Body): Body {
+    const names = Array.isArray(body.PolicyNames) ? (body.PolicyNames as string[]) : undefined;
+    const resource = typeof body.ResourceId === "string" ? body.ResourceId : undefined;
+    const policies = [...this.targets.entries()].flatMap(([ResourceId, target]) =>
+      [...target.policies.entries()]
+        .filter(([name]) => (!names || names.includes(name)) && (!resource || resource === ResourceId))
+        .map(([PolicyName, policy]) => ({ ...policy, PolicyName, ResourceId, PolicyARN: `arn:policy/${PolicyName}` })),
+    );
+    return { ScalingPolicies: policies };
   }
 
   private putPolicy(body: Body): Body {

@@ -69,6 +69,9 @@ export class CloudWatchMetrics {
     if (operation === "PutMetricAlarm") return this.putAlarm(JSON.parse(text || "{}") as Record<string, unknown>);
     if (operation === "DeleteAlarms") {
       const names = (JSON.parse(text || "{}") as { AlarmNames?: string[] }).AlarmNames ?? [];
+      // The API reference lists ResourceNotFound among DeleteAlarms' errors: the stand-in is the strict reading.
+      const missing = names.filter((name) => !this.alarms.has(name));
+      if (missing.length > 0) return failure("ResourceNotFound", `No alarm named ${missing.join(", ")}`);
       for (const name of names) this.alarms.delete(name);
       return { status: 200, body: {} };
     }

@@ -602,6 +602,7 @@ export class FakeSageMaker {
       this.instanceTypes(endpoint.configName),
       this.instanceTypes(config),
     );
+    this.asyncInference.newFleet(text(body, "EndpointName"));
     const deployment = body.DeploymentConfig as DeploymentConfig | undefined;
     validateDeploymentConfig(deployment);
     this.assertSameVariantNames(endpoint, config, deployment?.BlueGreenUpdatePolicy?.TrafficRoutingConfiguration);

@@ -100,6 +100,10 @@ const TRPC_INPUTS: Record<string, Input> = {
   "endpoints.predict": (w, s) => ({ endpointId: w.teams[s].endpointId, rows: [{ amount: 1 }] }),
   "endpoints.setCapturePolicy": (w, s) => ({ endpointId: w.teams[s].endpointId, rate: 0.5, retentionDays: 14 }),
   "endpoints.setScaleToZero": (w, s) => ({ endpointId: w.teams[s].endpointId, idleMinutes: 30 }),
+  "endpoints.setAsyncServing": (w, s) => ({
+    endpointId: w.teams[s].endpointId,
+    serving: { maxConcurrentInvocationsPerInstance: 2, invocationTimeoutSeconds: 60, scaling: null },
+  }),
   "endpoints.setOnlineFeatures": (w, s) => ({
     endpointId: w.teams[s].endpointId,
     onlineFeatures: {

@@ -2,12 +2,17 @@ import {
   ApplicationAutoScalingClient,
   DeleteScalingPolicyCommand,
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
   ObjectNotFoundException,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
 } from "@aws-sdk/client-application-auto-scaling";
-import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  PutMetricAlarmCommand,
+  ResourceNotFound,
+} from "@aws-sdk/client-cloudwatch";
 import { DescribeEndpointConfigCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
@@ -76,11 +81,14 @@ function scalingApi() {
   const autoScaling = mockClient(autoScalingClient);
   const cloudWatch = mockClient(cloudWatchClient);
   const sagemaker = mockClient(sagemakerClient);
+  autoScaling.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
   const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 };
   const api = new AsyncScalingApi(autoScalingClient, cloudWatchClient, new SageMakerApi(sagemakerClient, retry), retry);
   return { api, autoScaling, cloudWatch, sagemaker };
 }
 
+const alarmNotFound = () =>
+  new ResourceNotFound({ message: "No alarm named modelport-fraud-detector-backlog-without-capacity", $metadata: {} });
 const notFound = () =>
   new ObjectNotFoundException({ message: "No scaling policy found", $metadata: { httpStatusCode: 400 } });
 
@@ -126,6 +134,7 @@ describe("backlog scaling follows the config that serves", () => {
     });
     autoScaling.on(PutScalingPolicyCommand).resolves({ PolicyARN: "arn:backlog" });
     autoScaling.on(DeleteScalingPolicyCommand).rejects(notFound());
+    cloudWatch.on(DeleteAlarmsCommand).rejects(alarmNotFound());
     await api.reconcile(liveEndpoint());
     expect(autoScaling.commandCalls(PutScalingPolicyCommand)).toHaveLength(1);
     expect(autoScaling.commandCalls(DeleteScalingPolicyCommand)[0]?.args[0].input.PolicyName).toBe(WAKE_POLICY);
@@ -133,29 +142,23 @@ describe("backlog scaling follows the config that serves", () => {
     expect(cloudWatch.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
   });
 
-  it("a real-time config loses what scaling was left on its variants; an unreadable tag scales nothing", async () => {
-    const { api, autoScaling, sagemaker } = scalingApi();
+  it("a config without scaling loses ours (only this endpoint's), absent alarms are no error; an unreadable tag scales nothing", async () => {
+    const { api, autoScaling, cloudWatch, sagemaker } = scalingApi();
+    cloudWatch.on(DeleteAlarmsCommand).rejects(alarmNotFound());
     sagemaker.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigArn: "arn:cfg" });
-    autoScaling.on(DescribeScalableTargetsCommand).resolves({
-      ScalableTargets: [
-        {
-          ServiceNamespace: "sagemaker",
-          ResourceId: "endpoint/fraud-detector/variant/fraud-xgb-v1",
-          ScalableDimension: "sagemaker:variant:DesiredInstanceCount",
-          MinCapacity: 0,
-          MaxCapacity: 4,
-          RoleARN: "arn:role",
-          CreationTime: new Date(0),
-        },
-        {
-          ServiceNamespace: "sagemaker",
-          ResourceId: "endpoint/fraud-detector-2/variant/primary",
-          ScalableDimension: "sagemaker:variant:DesiredInstanceCount",
-          MinCapacity: 1,
-          MaxCapacity: 2,
-          RoleARN: "arn:role",
-          CreationTime: new Date(0),
-        },
+    const policy = (ResourceId: string) => ({
+      PolicyARN: `arn:${ResourceId}`,
+      PolicyName: BACKLOG_POLICY,
+      ServiceNamespace: "sagemaker" as const,
+      ResourceId,
+      ScalableDimension: "sagemaker:variant:DesiredInstanceCount" as const,
+      PolicyType: "TargetTrackingScaling" as const,
+      CreationTime: new Date(0),
+    });
+    autoScaling.on(DescribeScalingPoliciesCommand).resolves({
+      ScalingPolicies: [
+        policy("endpoint/fraud-detector/variant/fraud-xgb-v1"),
+        policy("endpoint/fraud-detector-2/variant/primary"),
       ],
     });
     await api.reconcile(liveEndpoint());
@@ -170,7 +173,7 @@ describe("backlog scaling follows the config that serves", () => {
       AsyncInferenceConfig: { OutputConfig: { S3OutputPath: "s3://b/o" } },
     });
     second.sagemaker.on(ListTagsCommand).resolves({ Tags: [{ Key: TAG_ASYNC_SCALING, Value: "{not json" }] });
-    second.autoScaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
+    second.autoScaling.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
     await second.api.reconcile(liveEndpoint());
     expect(second.autoScaling.commandCalls(RegisterScalableTargetCommand)).toHaveLength(0);
   });

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "Endpoint" ADD COLUMN     "asyncServing" JSONB;
+
+-- AlterTable
+ALTER TABLE "AsyncInvocation" ADD COLUMN     "remoteFailureLocation" TEXT,
+ADD COLUMN     "remoteOutputLocation" TEXT;
+

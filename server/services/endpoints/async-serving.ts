@@ -1,0 +1,46 @@
+import type { z } from "zod";
+import { setAsyncServingInput } from "@/contracts/async-serving";
+import { Prisma } from "@/server/db/generated/client";
+import { AppError, conflict, notFound } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit/record-audit";
+import type { ServiceContext } from "@/server/services/context";
+import type { AsyncServingSetting } from "@/server/services/endpoints/schemas";
+import { parseInput } from "@/server/services/parse-input";
+
+/**
+ * Turns an endpoint of SageMaker asynchronous (AsyncInferenceConfig, backlog scaling) or back to real time, audited in
+ * one transaction. SageMaker needs a new endpoint config for it, so it takes effect with the endpoint's next
+ * deployment or rollback, which read it right before they apply. An asynchronous endpoint serves one variant, so it
+ * is refused while an A/B test or shadow runs beside the serving version (the release would fail otherwise).
+ */
+export async function setAsyncServing(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof setAsyncServingInput>,
+): Promise<AsyncServingSetting> {
+  const input = parseInput(setAsyncServingInput, rawInput);
+  return ctx.db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findUnique({
+      where: { id: input.endpointId },
+      include: { _count: { select: { variants: true } } },
+    });
+    if (!endpoint) throw notFound("Endpoint");
+    if (endpoint.target !== "SAGEMAKER")
+      throw new AppError(
+        "UNPROCESSABLE",
+        `Asynchronous serving is a SageMaker endpoint mode; ${endpoint.name} is on ${endpoint.target}, where every endpoint also takes asynchronous invocations`,
+      );
+    if (input.serving && endpoint._count.variants > 1)
+      throw conflict(
+        `${endpoint.name} serves ${endpoint._count.variants} variants (an A/B test or shadow); an asynchronous endpoint serves one — end the test first`,
+      );
+    await tx.endpoint.update({ where: { id: endpoint.id }, data: { asyncServing: input.serving ?? Prisma.DbNull } });
+    await recordAudit(tx, ctx.actor, {
+      action: "endpoint.async-serving",
+      entityType: "Endpoint",
+      entityId: endpoint.id,
+      before: { serving: endpoint.asyncServing },
+      after: { serving: input.serving },
+    });
+    return { endpointId: endpoint.id, serving: input.serving, appliesWith: "next-deployment" as const };
+  });
+}
