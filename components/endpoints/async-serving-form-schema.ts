@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { asyncServingSchema, setAsyncServingInput, type AsyncServing } from "@/contracts/async-serving";
+import {
+  asyncServingSchema,
+  setAsyncServingInput,
+  type AsyncScaling,
+  type AsyncServing,
+} from "@/contracts/async-serving";
 
 /** What the form holds: text fields as typed, checkboxes as booleans. */
 export type AsyncServingFormValues = {
@@ -14,15 +19,16 @@ export type AsyncServingFormValues = {
 };
 
 /** The defaults a first asynchronous setting starts from: sleeps when idle, up to 2 instances, 5 queued each. */
+const DEFAULT_SCALING: AsyncScaling = { minInstances: 0, maxInstances: 2, backlogPerInstance: 5 };
 const DEFAULTS: AsyncServing = {
   maxConcurrentInvocationsPerInstance: 4,
   invocationTimeoutSeconds: 900,
-  scaling: { minInstances: 0, maxInstances: 2, backlogPerInstance: 5 },
+  scaling: DEFAULT_SCALING,
 };
 
 export function formValuesOf(endpointId: string, serving: AsyncServing | null): AsyncServingFormValues {
   const shown = serving ?? DEFAULTS;
-  const scaling = shown.scaling ?? DEFAULTS.scaling!;
+  const scaling = shown.scaling ?? DEFAULT_SCALING;
   return {
     endpointId,
     enabled: serving !== null,

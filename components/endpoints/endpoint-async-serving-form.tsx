@@ -12,11 +12,23 @@ import {
 import { fieldMessage } from "@/components/forms/field-message";
 import { FormField } from "@/components/forms/form-field";
 import { FormFooter } from "@/components/forms/form-footer";
-import { applyServerError } from "@/components/forms/server-error";
+import { applyServerError, type ServerErrorTargets } from "@/components/forms/server-error";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/react";
 
 type NumberField = Exclude<keyof AsyncServingFormValues, "endpointId" | "enabled" | "scaled">;
+
+/** Where the service's refusals land: its input's paths, named after the form's inputs. */
+const SERVER_FIELDS = {
+  fields: ["concurrency", "timeoutSeconds", "minInstances", "maxInstances", "backlogPerInstance"],
+  aliases: {
+    "serving.maxConcurrentInvocationsPerInstance": "concurrency",
+    "serving.invocationTimeoutSeconds": "timeoutSeconds",
+    "serving.scaling.minInstances": "minInstances",
+    "serving.scaling.maxInstances": "maxInstances",
+    "serving.scaling.backlogPerInstance": "backlogPerInstance",
+  },
+} as const satisfies ServerErrorTargets<NumberField>;
 
 /**
  * Whether a SageMaker endpoint serves in real time or asynchronously (requests queued, answers written to S3, the
@@ -41,7 +53,7 @@ export function EndpointAsyncServingForm({
   const save = useMutation(
     trpc.endpoints.setAsyncServing.mutationOptions({
       onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.endpoints.pathKey() }),
-      onError: (error) => applyServerError(form.setError, error, { fields: [] }),
+      onError: (error) => applyServerError(form.setError, error, SERVER_FIELDS),
     }),
   );
   const submit = form.handleSubmit((values) => save.mutate(values));

@@ -72,10 +72,17 @@ export class SageMakerAsyncInvoker {
     return `${this.config.asyncS3Prefix}/${endpointName}/input/${sha256}`;
   }
 
-  async submit(request: AsyncSubmission): Promise<AsyncLocations> {
+  /** The payload on S3 where InvokeEndpointAsync reads it (checked against SageMaker's limits first). */
+  async stage(request: AsyncSubmission): Promise<string> {
     assertSubmittable(request);
     const inputLocation = this.inputLocation(request.endpointName, request.payload.sha256);
     await this.staging.ensureUploaded({ sha256: request.payload.sha256, uri: inputLocation });
+    return inputLocation;
+  }
+
+  /** Queues one request on the endpoint: every call that SageMaker carries out queues one more. */
+  async queue(request: AsyncSubmission, inputLocation: string): Promise<AsyncLocations> {
+    assertSubmittable(request);
     const answer = await sendUnlessCarriedOut("InvokeEndpointAsync", this.config.retry, () =>
       this.runtime.send(
         new InvokeEndpointAsyncCommand({
@@ -91,6 +98,10 @@ export class SageMakerAsyncInvoker {
     if (!answer.OutputLocation || !answer.FailureLocation)
       throw new Error(`InvokeEndpointAsync on ${request.endpointName} answered without an output or failure location`);
     return { inputLocation, outputLocation: answer.OutputLocation, failureLocation: answer.FailureLocation };
+  }
+
+  async submit(request: AsyncSubmission): Promise<AsyncLocations> {
+    return this.queue(request, await this.stage(request));
   }
 
   /** The answer when it is there, the failure's reason when that is, else still pending. */

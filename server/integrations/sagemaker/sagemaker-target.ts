@@ -370,11 +370,12 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
       ...(live.EndpointStatus === "InService" && { previous: live.EndpointConfigName }),
     });
     await this.releaseScaling(live, liveConfig, desired);
-    await this.sendUpdate(endpointName, configName, deploymentConfig).catch(async (error: unknown) => {
-      // The update never started: the fleet that serves gets its scaling back before the error goes up.
-      if (live.AsyncInferenceConfig) await this.scaling.reconcile(live);
-      throw error;
-    });
+    await this.sendUpdate(endpointName, configName, deploymentConfig).catch((error: unknown) =>
+      // The refusal is what goes up, whether or not the scaling could be put back.
+      this.restoreScaling(endpointName, configName).finally(() => {
+        throw error;
+      }),
+    );
     return this.describe(endpointName);
   }
 
@@ -391,6 +392,13 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
         return now !== undefined && isServingOrHeadingFor(now, configName);
       },
     );
+  }
+
+  /** After a refused update: the fleet that still serves (not one heading for the new config) gets its scaling back. */
+  private async restoreScaling(endpointName: string, configName: string) {
+    const now = await this.api.describeEndpoint(endpointName);
+    if (now?.AsyncInferenceConfig && now.EndpointStatus === "InService" && !isServingOrHeadingFor(now, configName))
+      await this.scaling.reconcile(now);
   }
 
   /**

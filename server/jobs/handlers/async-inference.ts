@@ -35,11 +35,9 @@ export async function handleAsyncInvocation({ invocationId }: Payload, context: 
       lease: { owner: WORKER_IDENTITY, ttlMs: env().DEPLOYMENT_LEASE_MS },
       sleep: (ms) => sleep(ms),
       deliver: enqueueWebhookDelivery,
-      sageMaker: () => {
-        const config = sageMakerConfigFromEnv();
-        const invoker = createSageMakerAsyncInvoker(config, storeArtifactSource(context.artifacts));
-        return { invoker, pollMs: config.pollMs };
-      },
+      sageMaker: () => ({
+        invoker: createSageMakerAsyncInvoker(sageMakerConfigFromEnv(), storeArtifactSource(context.artifacts)),
+      }),
     },
     invocationId,
     { lastAttempt: isLastAttempt(job) },

@@ -45,6 +45,14 @@ function championOf(endpoint: EndpointRow) {
   return { ...serving[0]!.version, variantName: serving[0]!.variantName };
 }
 
+/** An asynchronous SageMaker endpoint serves one variant: versions are compared on real-time endpoints only. */
+function assertRealTime(endpoint: { name: string; asyncServing: unknown }) {
+  if (endpoint.asyncServing !== null)
+    throw conflict(
+      `Endpoint "${endpoint.name}" serves asynchronously on SageMaker, with one variant: turn it back to real time to test versions on it`,
+    );
+}
+
 function checkMetricsFit(taskType: string, keys: readonly AbMetricKey[]) {
   const misfits = keys.filter((key) => !metricFitsTask(key, taskType));
   if (misfits.length > 0)
@@ -68,10 +76,7 @@ async function prepareAbTest(db: SetupReader, parsed: Parsed, now: Date) {
     include: { model: true, variants: { include: { version: true } } },
   });
   if (!endpoint) throw notFound(`Endpoint "${parsed.endpointName}"`);
-  if (endpoint.asyncServing !== null)
-    throw conflict(
-      `Endpoint "${endpoint.name}" serves asynchronously on SageMaker, with one variant: turn it back to real time to test versions on it`,
-    );
+  assertRealTime(endpoint);
   const { model } = endpoint;
   const champion = championOf(endpoint);
   const { primaryMetric } = parsed.preRegistration;
@@ -159,10 +164,13 @@ export async function createAbTest(
   // Measured outside the transaction (it reads weeks of outcomes); the transaction checks the champion still serves.
   const { endpoint, championId, arms, preRegistration, metrics } = await prepareAbTest(ctx.db, parsed, ctx.clock());
   return ctx.db.$transaction(async (tx) => {
+    // Locked as setAsyncServing locks it: a test and the asynchronous mode never both get on one endpoint.
+    await tx.$executeRaw`SELECT id FROM "Endpoint" WHERE id = ${endpoint.id} FOR UPDATE`;
     const current = await tx.endpoint.findUniqueOrThrow({
       where: { id: endpoint.id },
       include: { model: true, variants: { include: { version: true } } },
     });
+    assertRealTime(current);
     if (championOf(current).id !== championId)
       throw conflict(`Endpoint "${endpoint.name}" changed its serving version meanwhile: set the test up again`);
     const test = await tx.abTest

@@ -16,7 +16,11 @@ import {
 } from "@/server/services/async-inference/score-payload";
 import type { Clock } from "@/server/services/context";
 import { chunksOf } from "@/lib/web-streams";
-import { scoreOnSageMaker, type SageMakerAsync } from "@/server/services/async-inference/score-on-sagemaker";
+import {
+  STILL_ON_SAGEMAKER,
+  scoreOnSageMaker,
+  type SageMakerAsync,
+} from "@/server/services/async-inference/score-on-sagemaker";
 
 /** What scoring an invocation needs: the database, the store, the local runtime and a lease per invocation. */
 export type AsyncRuntime = {
@@ -32,7 +36,8 @@ export type AsyncRuntime = {
   sageMaker?: () => SageMakerAsync;
 };
 
-export type AsyncOutcome = "NOTHING_TO_DO" | "SUCCEEDED" | "FAILED" | "SUPERSEDED";
+/** WAITING: queued on SageMaker, no answer yet; the sweep queues the invocation again within a minute. */
+export type AsyncOutcome = "NOTHING_TO_DO" | "SUCCEEDED" | "FAILED" | "SUPERSEDED" | "WAITING";
 
 /**
  * Runs that may start on one invocation. A run that dies with its worker (a payload that exhausts memory, say) counts
@@ -65,7 +70,11 @@ async function readAll(artifacts: ArtifactStore, sha256: string): Promise<Uint8A
   return Buffer.concat(chunks);
 }
 
-async function score(rt: AsyncRuntime, lease: Lease, row: LoadedInvocation): Promise<ScoredPayload> {
+async function score(
+  rt: AsyncRuntime,
+  lease: Lease,
+  row: LoadedInvocation,
+): Promise<ScoredPayload | typeof STILL_ON_SAGEMAKER> {
   if (row.endpoint.target === "SAGEMAKER") return scoreOnSageMaker(rt, lease, row);
   const deps: ScoringDeps = {
     runtime: rt.runtime,
@@ -139,7 +148,9 @@ export async function runAsyncInvocation(
   try {
     row = await loadInvocation(rt.db, invocationId);
     if (!row) return "NOTHING_TO_DO";
-    if (row.attempts >= MAX_RUNS) {
+    // Runs that only look at a request SageMaker holds are not the crash loops MAX_RUNS ends.
+    const onSageMaker = row.remoteSubmittedAt !== null;
+    if (row.attempts >= MAX_RUNS && !onSageMaker) {
       await settle(rt, lease, row, {
         status: "FAILED",
         reason: `Scoring started ${row.attempts} times and never finished`,
@@ -151,10 +162,13 @@ export async function runAsyncInvocation(
       await lease.fence(tx);
       await tx.asyncInvocation.update({
         where: { id: running.id },
-        data: { status: "RUNNING", attempts: { increment: 1 }, startedAt: rt.clock() },
+        data: onSageMaker
+          ? { status: "RUNNING" }
+          : { status: "RUNNING", attempts: { increment: 1 }, startedAt: rt.clock() },
       });
     });
     const scored = await score(rt, lease, running);
+    if (scored === STILL_ON_SAGEMAKER) return "WAITING";
     await settle(rt, lease, running, { status: "SUCCEEDED", scored });
     return "SUCCEEDED";
   } catch (error) {

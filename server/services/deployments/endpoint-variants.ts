@@ -52,7 +52,8 @@ export async function applyWithSettings(
   let settings = await endpointSettings(database, endpointId);
   for (;;) {
     await target.apply({ ...spec, ...settings }, options);
-    const now = await endpointSettings(database, endpointId);
+    // The serving mode is not changed in place (SageMaker needs a new fleet for it): the next release carries it.
+    const now = { ...(await endpointSettings(database, endpointId)), asyncInference: settings.asyncInference };
     if (JSON.stringify(now) === JSON.stringify(settings)) return;
     settings = now;
   }

@@ -11,7 +11,8 @@ import { parseInput } from "@/server/services/parse-input";
  * Turns an endpoint of SageMaker asynchronous (AsyncInferenceConfig, backlog scaling) or back to real time, audited in
  * one transaction. SageMaker needs a new endpoint config for it, so it takes effect with the endpoint's next
  * deployment or rollback, which read it right before they apply. An asynchronous endpoint serves one variant, so it
- * is refused while an A/B test or shadow runs beside the serving version (the release would fail otherwise).
+ * is refused while an A/B test on the endpoint has not ended (planned ones too: starting one later would apply two
+ * variants).
  */
 export async function setAsyncServing(
   ctx: ServiceContext,
@@ -19,9 +20,15 @@ export async function setAsyncServing(
 ): Promise<AsyncServingSetting> {
   const input = parseInput(setAsyncServingInput, rawInput);
   return ctx.db.$transaction(async (tx) => {
+    // Locked as createAbTest locks it: a test and the asynchronous mode never both get on one endpoint.
+    await tx.$executeRaw`SELECT id FROM "Endpoint" WHERE id = ${input.endpointId} FOR UPDATE`;
     const endpoint = await tx.endpoint.findUnique({
       where: { id: input.endpointId },
-      include: { _count: { select: { variants: true } } },
+      include: {
+        _count: {
+          select: { variants: true, abTests: { where: { status: { in: ["PLANNED", "SHADOW", "RUNNING"] } } } },
+        },
+      },
     });
     if (!endpoint) throw notFound("Endpoint");
     if (endpoint.target !== "SAGEMAKER")
@@ -29,9 +36,9 @@ export async function setAsyncServing(
         "UNPROCESSABLE",
         `Asynchronous serving is a SageMaker endpoint mode; ${endpoint.name} is on ${endpoint.target}, where every endpoint also takes asynchronous invocations`,
       );
-    if (input.serving && endpoint._count.variants > 1)
+    if (input.serving && (endpoint._count.variants > 1 || endpoint._count.abTests > 0))
       throw conflict(
-        `${endpoint.name} serves ${endpoint._count.variants} variants (an A/B test or shadow); an asynchronous endpoint serves one — end the test first`,
+        `${endpoint.name} has an A/B test that has not ended (or serves several variants); an asynchronous endpoint serves one — end the test first`,
       );
     await tx.endpoint.update({ where: { id: endpoint.id }, data: { asyncServing: input.serving ?? Prisma.DbNull } });
     await recordAudit(tx, ctx.actor, {

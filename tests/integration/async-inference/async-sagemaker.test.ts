@@ -11,6 +11,7 @@ import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-targe
 import { storeArtifactSource } from "@/server/jobs/handlers/deployment-runtime";
 import { runAsyncInvocation, type AsyncRuntime } from "@/server/services/async-inference/run-invocation";
 import { setAsyncServing } from "@/server/services/endpoints/async-serving";
+import { createAbTest } from "@/server/services/abtests/setup";
 import { invoke, givenTeamToken } from "@/tests/integration/async-inference/async-world";
 import { callApi, givenUser } from "@/tests/integration/fixtures";
 import { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
@@ -55,12 +56,19 @@ function runtime(owner: string, overrides: Partial<AsyncRuntime> = {}): AsyncRun
     lease: { owner, ttlMs: 2_000, pollMs: 100 },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     deliver: async () => {},
-    sageMaker: () => ({
-      invoker: createSageMakerAsyncInvoker(config, storeArtifactSource(system.artifacts)),
-      pollMs: 5,
-    }),
+    sageMaker: () => ({ invoker: createSageMakerAsyncInvoker(config, storeArtifactSource(system.artifacts)) }),
     ...overrides,
   };
+}
+
+/** Runs as the worker and the sweep would: again while the request is still on SageMaker. */
+async function runToTheEnd(id: string, owner = "w1") {
+  for (let run = 0; run < 50; run++) {
+    const outcome = await runAsyncInvocation(runtime(owner), id, { lastAttempt: false });
+    if (outcome !== "WAITING") return outcome;
+    await fake.asyncInference.idle();
+  }
+  return "STILL WAITING";
 }
 
 const invokeCalls = () => fake.operations().filter((op) => op === "SageMakerRuntime.InvokeEndpointAsync").length;
@@ -120,12 +128,20 @@ afterAll(async () => {
 });
 
 describe("asynchronous invocations of a SageMaker endpoint", () => {
-  it("refuses the endpoint until its team turns it asynchronous (422, nothing stored), then takes CSV only", async () => {
+  it("refuses the endpoint until its team turns it asynchronous (422, nothing stored), then CSV only and no A/B test", async () => {
     const before = await db().asyncInvocation.count();
     expect((await invoke(invoker.secret, endpoint.name, CSV, { "content-type": "text/csv" })).status).toBe(422);
     expect(await codeOf(setAsyncServing(scientist.ctx, { endpointId: endpoint.id, serving: SERVING }))).toBe("OK");
     const audit = await db().auditLog.findFirst({ where: { entityId: endpoint.id, action: "endpoint.async-serving" } });
     expect(audit?.after).toEqual({ serving: SERVING });
+    const abTest = createAbTest(scientist.ctx, {
+      endpointName: endpoint.name,
+      name: "against an asynchronous endpoint",
+      championWeight: 80,
+      challengers: [{ version: model.version + 1, weight: 20 }],
+      preRegistration: { primaryMetric: "accuracy", mde: 0.05, baseline: 0.8 },
+    });
+    await expect(abTest).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/asynchronously/) });
     const json = await invoke(invoker.secret, endpoint.name, JSON.stringify({ rows: [{ amount: 1, hour: 2 }] }));
     expect(json.status).toBe(422);
     expect(await db().asyncInvocation.count()).toBe(before);
@@ -133,7 +149,7 @@ describe("asynchronous invocations of a SageMaker endpoint", () => {
 
   it("queues the payload on SageMaker and stores the model's own answers, row for row", async () => {
     const { id } = await accepted(CSV);
-    expect(await runAsyncInvocation(runtime("w1"), id)).toBe("SUCCEEDED");
+    expect(await runToTheEnd(id)).toBe("SUCCEEDED");
     const done = await row(id);
     expect(done).toMatchObject({ status: "SUCCEEDED", rows: rows.length });
     expect(done.served).toEqual([{ rows: rows.length, variant: "primary", modelVersion: model.version }]);
@@ -146,31 +162,47 @@ describe("asynchronous invocations of a SageMaker endpoint", () => {
     answers.forEach((value, index) => expect(value).toBeCloseTo(expected[index] ?? NaN, 6));
   });
 
-  it("a worker that dies while the endpoint sleeps leaves the request queued once; the next one polls it to the end", async () => {
+  it("while the endpoint sleeps each run only looks (no worker slot waits, no new request, no run counted)", async () => {
     fake.asyncInference.scale(endpoint.name, 0);
     const { id } = await accepted(CSV);
     const calls = invokeCalls();
-    const dying = runtime("w1", {
-      sleep: async () => {
-        throw new Error("the worker was killed");
-      },
-    });
-    await expect(runAsyncInvocation(dying, id, { lastAttempt: false })).rejects.toThrow(/killed/);
-    const half = await row(id);
-    expect(half.status).toBe("RUNNING");
-    expect(half.remoteOutputLocation).not.toBeNull();
+    expect(await runAsyncInvocation(runtime("w1"), id, { lastAttempt: false })).toBe("WAITING");
+    expect(await runAsyncInvocation(runtime("w2"), id, { lastAttempt: false })).toBe("WAITING");
+    const waiting = await row(id);
+    expect(waiting).toMatchObject({ status: "RUNNING", attempts: 1 });
+    expect(waiting.remoteOutputLocation).not.toBeNull();
     expect(invokeCalls()).toBe(calls + 1);
     expect(fake.asyncInference.backlog(endpoint.name)).toBe(1);
 
-    setTimeout(() => fake.asyncInference.scale(endpoint.name, 1), 200);
-    expect(await runAsyncInvocation(runtime("w2"), id)).toBe("SUCCEEDED");
+    fake.asyncInference.scale(endpoint.name, 1);
+    expect(await runToTheEnd(id, "w3")).toBe("SUCCEEDED");
     expect(invokeCalls()).toBe(calls + 1);
     expect((await row(id)).rows).toBe(rows.length);
   });
 
+  it("sends a payload at most once: a lost answer or a run that died mid-send fails it; a throttled send is retried", async () => {
+    fake.asyncInference.loseNextAnswer();
+    const lost = (await accepted(CSV)).id;
+    expect(await runAsyncInvocation(runtime("w1"), lost, { lastAttempt: false })).toBe("FAILED");
+    expect((await row(lost)).failureReason).toMatch(/may still run there/);
+
+    const died = (await accepted(CSV)).id;
+    await db().asyncInvocation.update({ where: { id: died }, data: { remoteSubmittedAt: new Date() } });
+    const calls = invokeCalls();
+    expect(await runAsyncInvocation(runtime("w1"), died, { lastAttempt: false })).toBe("FAILED");
+    expect(invokeCalls()).toBe(calls);
+
+    fake.asyncInference.throttle(10);
+    const throttled = (await accepted(CSV)).id;
+    await expect(runAsyncInvocation(runtime("w1"), throttled, { lastAttempt: false })).rejects.toThrow(/Throttling/);
+    expect((await row(throttled)).remoteSubmittedAt).toBeNull();
+    fake.asyncInference.throttle(0);
+    expect(await runToTheEnd(throttled)).toBe("SUCCEEDED");
+  });
+
   it("fails at once with SageMaker's reason: a payload the container refuses, an endpoint not asynchronous there", async () => {
     const { id } = await accepted("1.5,3\n2.5\n");
-    expect(await runAsyncInvocation(runtime("w1"), id, { lastAttempt: false })).toBe("FAILED");
+    expect(await runToTheEnd(id)).toBe("FAILED");
     expect((await row(id)).failureReason).toMatch(/record 2 has 1 columns/);
 
     // The setting saved, but the endpoint on SageMaker still serves in real time (its next deployment not run yet).

@@ -32,4 +32,26 @@ describe("applying an endpoint with its settings", () => {
     expect(applied[0]!.onlineFeatures).toBeNull();
     expect(applied[1]!.onlineFeatures).toEqual({ fallback: { rules: [], otherwise: { score: 0 } } });
   });
+
+  it("carries the serving mode read at the start: changed meanwhile, it waits for the next release (no second apply)", async () => {
+    const { name } = await givenModelWithVersions(1);
+    const model = await db().registeredModel.findUniqueOrThrow({ where: { name } });
+    const endpoint = await db().endpoint.create({
+      data: { name: `${name}-mode`, modelId: model.id, environment: "STAGING", target: "SAGEMAKER" },
+    });
+    const applied: EndpointSpec[] = [];
+    const serving = { maxConcurrentInvocationsPerInstance: 2, invocationTimeoutSeconds: 60, scaling: null };
+    const target = {
+      apply: async (spec: EndpointSpec) => {
+        applied.push(spec);
+        if (applied.length === 1)
+          await db().endpoint.update({ where: { id: endpoint.id }, data: { asyncServing: serving } });
+        return { endpointName: spec.endpointName, status: "updating" as const, variants: [] };
+      },
+    };
+    await applyWithSettings(db(), target, endpoint.id, { endpointName: endpoint.name, variants: [] });
+    expect(applied.map((spec) => spec.asyncInference)).toEqual([null]);
+    await applyWithSettings(db(), target, endpoint.id, { endpointName: endpoint.name, variants: [] });
+    expect(applied.at(-1)?.asyncInference).toEqual(serving);
+  });
 });

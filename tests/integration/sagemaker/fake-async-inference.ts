@@ -58,6 +58,8 @@ export class FakeAsyncInference {
   readonly queue: Queued[] = [];
   readonly targets = new Map<string, ScalableTarget>();
   private readonly instances = new Map<string, number>();
+  private throttled = 0;
+  private answersToLose = 0;
   private s3: FakeS3 | undefined;
   private working = Promise.resolve();
 
@@ -65,6 +67,16 @@ export class FakeAsyncInference {
 
   useS3(s3: FakeS3) {
     this.s3 = s3;
+  }
+
+  /** The next `times` InvokeEndpointAsync calls are throttled (429, nothing queued). */
+  throttle(times: number) {
+    this.throttled = times;
+  }
+
+  /** The next InvokeEndpointAsync is queued, but its answer is lost (HTTP 500). */
+  loseNextAnswer() {
+    this.answersToLose++;
   }
 
   /** Instances the endpoint runs now (Application Auto Scaling's decision, played by the test); default 1. */
@@ -97,8 +109,16 @@ export class FakeAsyncInference {
 
   invoke(request: IncomingMessage, response: ServerResponse) {
     try {
+      if (this.throttled > 0) {
+        this.throttled--;
+        throw new ApiError("ThrottlingException", "Rate exceeded", 429);
+      }
       const endpointName = decodeURIComponent(PATH.exec(new URL(request.url ?? "", "http://x").pathname)?.[1] ?? "");
       const queued = this.accept(endpointName, request);
+      if (this.answersToLose > 0) {
+        this.answersToLose--;
+        throw new ApiError("InternalFailure", "We lost the answer", 500);
+      }
       response.statusCode = 202;
       response.setHeader("content-type", "application/json");
       response.setHeader("X-Amzn-SageMaker-OutputLocation", queued.output);
