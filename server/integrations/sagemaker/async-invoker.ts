@@ -34,7 +34,8 @@ export function createSageMakerAsyncInvoker(config: SageMakerConfig, source: Art
 /** Where one asynchronous request is: its input, and where SageMaker writes its answer or its failure. */
 export type AsyncLocations = { inputLocation: string; outputLocation: string; failureLocation: string };
 
-export type AsyncOutcome =
+/** What SageMaker made of one queued request so far (not an invocation's outcome in the portal). */
+export type RemoteOutcome =
   | { state: "pending" }
   | { state: "succeeded"; outputLocation: string; bytes: number }
   | { state: "failed"; reason: string };
@@ -105,7 +106,7 @@ export class SageMakerAsyncInvoker {
   }
 
   /** The answer when it is there, the failure's reason when that is, else still pending. */
-  async outcome(locations: Pick<AsyncLocations, "outputLocation" | "failureLocation">): Promise<AsyncOutcome> {
+  async outcome(locations: Pick<AsyncLocations, "outputLocation" | "failureLocation">): Promise<RemoteOutcome> {
     const output = await this.size(locations.outputLocation);
     if (output !== undefined) return { state: "succeeded", outputLocation: locations.outputLocation, bytes: output };
     if ((await this.size(locations.failureLocation)) === undefined) return { state: "pending" };

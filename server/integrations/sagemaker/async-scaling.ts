@@ -83,8 +83,11 @@ export class AsyncScalingApi {
     const variants = wanted ? (live.ProductionVariants ?? []).map((variant) => variant.VariantName ?? "") : [];
     for (const variant of await this.ownedVariants(endpointName))
       if (!variants.includes(variant)) await this.deregister(endpointName, variant);
-    for (const variant of variants) if (wanted) await this.apply(endpointName, variant, wanted);
-    if (!wanted) await this.deleteWakeAlarm(endpointName);
+    if (!wanted) {
+      await this.deleteWakeAlarm(endpointName);
+      return;
+    }
+    for (const variant of variants) await this.apply(endpointName, variant, wanted);
   }
 
   /**

@@ -24,6 +24,7 @@ import {
   type abTestPreviewOutput,
 } from "@/server/services/abtests/schemas";
 import { summaryView, testInclude, testView } from "@/server/services/abtests/test-view";
+import { lockEndpointRow } from "@/server/services/endpoints/lock-endpoint";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
@@ -164,8 +165,7 @@ export async function createAbTest(
   // Measured outside the transaction (it reads weeks of outcomes); the transaction checks the champion still serves.
   const { endpoint, championId, arms, preRegistration, metrics } = await prepareAbTest(ctx.db, parsed, ctx.clock());
   return ctx.db.$transaction(async (tx) => {
-    // Locked as setAsyncServing locks it: a test and the asynchronous mode never both get on one endpoint.
-    await tx.$executeRaw`SELECT id FROM "Endpoint" WHERE id = ${endpoint.id} FOR UPDATE`;
+    await lockEndpointRow(tx, endpoint.id);
     const current = await tx.endpoint.findUniqueOrThrow({
       where: { id: endpoint.id },
       include: { model: true, variants: { include: { version: true } } },

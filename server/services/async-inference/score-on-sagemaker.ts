@@ -77,7 +77,7 @@ async function queuedOnce(
     return { outputLocation: row.remoteOutputLocation, failureLocation: row.remoteFailureLocation };
   if (row.remoteSubmittedAt) throw new AsyncInputError(mayBeQueued(row.endpoint.name));
   const serving = asyncServingSchema.safeParse(row.endpoint.asyncServing);
-  if (!serving.success || row.endpoint.asyncServing === null)
+  if (!serving.success)
     throw new AsyncInputError(`${row.endpoint.name} no longer serves asynchronously on SageMaker: send it again`);
   const request = {
     endpointName: row.endpoint.name,

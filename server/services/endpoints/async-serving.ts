@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { setAsyncServingInput } from "@/contracts/async-serving";
 import { Prisma } from "@/server/db/generated/client";
 import { AppError, conflict, notFound } from "@/server/errors";
+import { lockEndpointRow } from "@/server/services/endpoints/lock-endpoint";
 import { recordAudit } from "@/server/services/audit/record-audit";
 import type { ServiceContext } from "@/server/services/context";
 import type { AsyncServingSetting } from "@/server/services/endpoints/schemas";
@@ -20,8 +21,7 @@ export async function setAsyncServing(
 ): Promise<AsyncServingSetting> {
   const input = parseInput(setAsyncServingInput, rawInput);
   return ctx.db.$transaction(async (tx) => {
-    // Locked as createAbTest locks it: a test and the asynchronous mode never both get on one endpoint.
-    await tx.$executeRaw`SELECT id FROM "Endpoint" WHERE id = ${input.endpointId} FOR UPDATE`;
+    await lockEndpointRow(tx, input.endpointId);
     const endpoint = await tx.endpoint.findUnique({
       where: { id: input.endpointId },
       include: {
