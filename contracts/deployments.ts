@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_INT4 } from "@/contracts/limits";
+import { servingModeSchema } from "@/contracts/serving-modes";
 
 /**
  * What a bake does when, even after extending its window, too few requests reached the candidate to judge it: ask a
@@ -41,6 +42,11 @@ export const requestPromotionInput = z.object({
   strategy: rolloutStrategySchema,
   reason: z.string().trim().min(1, "Say why this version should be promoted").max(1000),
   metricGate: metricGateSchema.optional(),
+  /**
+   * How the endpoint answers from this release on (REALTIME or ASYNC, among the target's modes); the version's SLA is
+   * checked against its limits first. Left out: the endpoint keeps the mode it has (real time for a new one).
+   */
+  servingMode: servingModeSchema.optional(),
 });
 
 /** The rollout a promotion asks for, with its policy for bakes that see too few requests. */
@@ -52,7 +58,7 @@ export type MetricGate = z.infer<typeof metricGateSchema>;
  * (NOT_CONFIGURED, QUEUED, RUNNING, PASSED, FAILED, ERROR) and id: it is decided when a person approves.
  */
 export type GateResult = {
-  gate: "metric" | "golden-set";
+  gate: "metric" | "golden-set" | "serving-sla";
   passed: boolean;
   detail: string;
   candidate?: number;

@@ -5,6 +5,7 @@ import { formatDateTime } from "@/lib/format";
 import type { RouterOutputs } from "@/trpc/react";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { ENVIRONMENT_LABELS, strategySummary, TARGET_LABELS } from "@/components/deployments/labels";
+import { SERVING_MODE_LABELS } from "@/contracts/serving-modes";
 
 type Deployment = RouterOutputs["deployments"]["get"];
 
@@ -37,6 +38,7 @@ export function DeploymentHeader({ deployment }: { deployment: Deployment }) {
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         {ENVIRONMENT_LABELS[endpoint.environment]} · {TARGET_LABELS[endpoint.target]} ·{" "}
+        {promotion.servingMode && `${SERVING_MODE_LABELS[promotion.servingMode]} · `}
         {strategySummary(deployment.strategy)}
       </p>
       <p className="mt-1 text-sm text-slate-500">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SERVING_MODE_LABELS } from "@/contracts/serving-modes";
 import { Badge } from "@/components/ui/badge";
 import { versionHref } from "@/components/registry/format";
 import { formatDateTime, formatRelative } from "@/lib/format";
@@ -59,6 +60,9 @@ export function PendingPromotionCard({
       </div>
       <dl>
         <Fact label="Target">{TARGET_LABELS[promotion.target]}</Fact>
+        <Fact label="Serving mode">
+          {promotion.servingMode ? SERVING_MODE_LABELS[promotion.servingMode] : "as the endpoint serves now"}
+        </Fact>
         <Fact label="Strategy">
           {strategy.success ? (
             strategySummary(strategy.data)

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { requestPromotionInput, tooFewRequestsSchema } from "@/contracts/deployments";
+import type { ServingMode } from "@/contracts/serving-modes";
 import type { ENVIRONMENTS, RolloutStrategy, TARGETS } from "@/components/deployments/labels";
 
 export type StrategyKind = RolloutStrategy["kind"];
@@ -9,6 +10,8 @@ export type TooFewRequests = z.infer<typeof tooFewRequestsSchema>;
 export type PromoteFormValues = {
   environment: (typeof ENVIRONMENTS)[number];
   target: (typeof TARGETS)[number];
+  /** null until the person picks one: the dialog's default for the target and environment is sent. */
+  servingMode: ServingMode | null;
   strategyKind: StrategyKind;
   canaryPercent: string;
   bakeSeconds: string;
@@ -25,6 +28,7 @@ export type PromoteFormValues = {
 export const INITIAL_PROMOTE_VALUES: PromoteFormValues = {
   environment: "STAGING",
   target: "LOCAL",
+  servingMode: null,
   strategyKind: "all-at-once",
   canaryPercent: "10",
   bakeSeconds: "60",
@@ -73,6 +77,7 @@ export function toPromotionInput(
     version,
     environment: values.environment,
     target: values.target,
+    servingMode: values.servingMode ?? undefined,
     strategy: strategyOf(values),
     reason: values.reason,
     metricGate: values.gateEnabled

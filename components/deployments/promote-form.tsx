@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { useForm, useWatch } from "react-hook-form";
@@ -31,6 +31,8 @@ import {
   type PromoteFormValues,
 } from "@/components/deployments/promote-form-values";
 import { StrategyFields } from "@/components/deployments/strategy-fields";
+import { ServingModeFields } from "@/components/deployments/serving-mode-fields";
+import { defaultModeFor } from "@/components/deployments/serving-mode-choice";
 
 /** The paths of requestPromotionInput the form shows errors for, each under the control that edits it. */
 const ERROR_PATHS = [
@@ -68,6 +70,8 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
   const resolver = useMemo(() => zodResolver(promoteSchema(modelName, version), messages), [modelName, version]);
   const form = useForm({ resolver, defaultValues: INITIAL_PROMOTE_VALUES });
   const values = { ...INITIAL_PROMOTE_VALUES, ...useWatch({ control: form.control }) };
+  const modes = useQuery(trpc.deployments.servingModes.queryOptions({ modelName, version }));
+  const servingMode = values.servingMode ?? defaultModeFor(modes.data, values.target, values.environment);
 
   const request = useMutation(
     trpc.deployments.requestPromotion.mutationOptions({
@@ -99,7 +103,7 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
     form.clearErrors();
   }
 
-  const submit = form.handleSubmit((input) => request.mutate(input));
+  const submit = form.handleSubmit((input) => request.mutate({ ...input, servingMode: servingMode ?? undefined }));
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate data-testid="promote-form">
@@ -115,7 +119,12 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
               {...control}
               className="w-full"
               value={values.environment}
-              onChange={(e) => change({ environment: ENVIRONMENTS.find((env) => env === e.target.value) ?? "STAGING" })}
+              onChange={(e) =>
+                change({
+                  environment: ENVIRONMENTS.find((env) => env === e.target.value) ?? "STAGING",
+                  servingMode: null,
+                })
+              }
             >
               {ENVIRONMENTS.map((env) => (
                 <option key={env} value={env}>
@@ -131,7 +140,9 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
               {...control}
               className="w-full"
               value={values.target}
-              onChange={(e) => change({ target: TARGETS.find((t) => t === e.target.value) ?? "LOCAL" })}
+              onChange={(e) =>
+                change({ target: TARGETS.find((t) => t === e.target.value) ?? "LOCAL", servingMode: null })
+              }
             >
               {TARGETS.map((target) => (
                 <option key={target} value={target}>
@@ -142,6 +153,14 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
           )}
         </FormField>
       </div>
+      <ServingModeFields
+        query={modes}
+        version={version}
+        target={values.target}
+        environment={values.environment}
+        selected={servingMode}
+        onSelect={(mode) => change({ servingMode: mode })}
+      />
       <StrategyFields values={values} errors={pathErrors} onChange={change} />
       <FormField
         id="promote-reason"

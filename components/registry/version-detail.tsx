@@ -28,6 +28,7 @@ import { GateResultCard } from "@/components/golden-sets/gate-result-card";
 import { SignatureTable } from "@/components/registry/signature-table";
 import { VersionAbTestsCard } from "@/components/abtests/version-ab-tests-card";
 import { BatchJobsCard } from "@/components/batch/batch-jobs-card";
+import { VersionSlaCard } from "@/components/registry/version-sla-card";
 
 export function VersionDetail({ name, version }: { name: string; version: number }) {
   const trpc = useTRPC();
@@ -139,6 +140,7 @@ export function VersionDetail({ name, version }: { name: string; version: number
           <MetricsSnapshotTable metrics={v.metrics} />
         </Card>
         <ReferenceProfileCard profile={v.referenceProfile} />
+        <VersionSlaCard modelName={v.model.name} version={v.version} sla={v.sla} canEdit={canPromote} />
         <GateResultCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
         <VersionAbTestsCard modelName={v.model.name} version={v.version} className="lg:col-span-2" />
         {v.format === "ONNX" && (

@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { badRequest, errorCode, RuntimeError } from "@/runtime/errors";
 import { errorMessage } from "@/lib/error-message";
-
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+import { RUNTIME_MAX_BODY_BYTES as MAX_BODY_BYTES } from "@/contracts/limits";
 
 const tooLarge = () => new RuntimeError(413, `Request bodies are at most ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
 

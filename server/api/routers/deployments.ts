@@ -25,7 +25,10 @@ import {
   pendingPromotionsOutput,
   requestPromotionOutput,
   rollbackOutput,
+  servingModesInput,
+  servingModesOutput,
 } from "@/server/services/deployments/schemas";
+import { servingModesOfVersion } from "@/server/services/deployments/serving-modes-view";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfDeployment, ownerOfEndpoint, ownerOfModel, ownerOfPromotion } from "@/server/auth/ownership";
 
@@ -35,6 +38,10 @@ export const deploymentsRouter = createTRPCRouter({
   )
     .output(requestPromotionOutput)
     .mutation(({ ctx, input }) => requestPromotion(ctx.service, input)),
+  servingModes: readProcedure
+    .input(servingModesInput)
+    .output(servingModesOutput)
+    .query(({ ctx, input }) => servingModesOfVersion(ctx.service, input)),
   decide: ownedProcedure("promotions:approve", decidePromotionInput, (ctx, input) =>
     ownerOfPromotion(ctx, input.promotionId),
   )

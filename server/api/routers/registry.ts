@@ -37,7 +37,10 @@ import {
   versionAtOutput,
   versionDetailOutput,
   versionRefInput,
+  setVersionSlaProcedureInput,
+  versionSlaOutput,
 } from "@/server/services/registry/schemas";
+import { setVersionSla } from "@/server/services/registry/version-sla";
 import { createModelInput, setAliasProtectionInput } from "@/contracts/registry";
 import { listProtectedAliases, setAliasProtection } from "@/server/services/registry/protected-aliases";
 import { setAlias } from "@/server/services/registry/set-alias";
@@ -103,6 +106,9 @@ export const registryRouter = createTRPCRouter({
   setLabelDelay: ownedProcedure("models:write", labelDelayProcedureInput, byModel)
     .output(labelDelayOutput)
     .mutation(({ ctx, input }) => setLabelDelay(ctx.service, input.name, input.changes)),
+  setVersionSla: ownedProcedure("models:write", setVersionSlaProcedureInput, byModel)
+    .output(versionSlaOutput)
+    .mutation(({ ctx, input }) => setVersionSla(ctx.service, input.name, input.version, input)),
   registerVersion: ownedProcedure("models:write", registerVersionProcedureInput, byModel)
     .output(registeredVersionOutput)
     .mutation(({ ctx, input }) => registerVersion(ctx.service, input.name, input.version)),

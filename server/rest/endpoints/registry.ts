@@ -25,7 +25,10 @@ import {
   registeredVersionOutput,
   registerVersionInput,
   versionDetailOutput,
+  versionSlaOutput,
 } from "@/server/services/registry/schemas";
+import { setVersionSla } from "@/server/services/registry/version-sla";
+import { setVersionSlaInput } from "@/contracts/serving-modes";
 import { setAlias } from "@/server/services/registry/set-alias";
 import { ownerOfModel, ownerOfNew } from "@/server/auth/ownership";
 import { defineEndpoint, type Endpoint } from "@/server/rest/endpoint";
@@ -104,6 +107,22 @@ export const registryEndpoints: Endpoint[] = [
       response: versionDetailOutput,
     },
     ({ ctx, params }) => getVersion(ctx, params.name, params.version),
+  ),
+  defineEndpoint(
+    {
+      method: "PUT",
+      path: "/models/{name}/versions/{version}/sla",
+      summary:
+        "Declare what a version needs of its endpoint (payload bytes, timeout s, p99 latency ms), or clear it with { sla: null }",
+      tag: TAG,
+      scope: "models:write",
+      permission: "models:write",
+      owner: (ctx, { params }) => ownerOfModel(ctx, params.name),
+      params: versionParams,
+      body: setVersionSlaInput,
+      response: versionSlaOutput,
+    },
+    ({ ctx, params, body }) => setVersionSla(ctx, params.name, params.version, body),
   ),
   defineEndpoint(
     {

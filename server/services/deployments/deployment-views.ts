@@ -26,7 +26,9 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
   });
   if (!deployment) throw notFound("Deployment");
   const strategy = rolloutStrategySchema.parse(deployment.promotion.strategy);
-  const plannedSteps = plannedStepNames(strategy, TRAFFIC_SHIFTING[deployment.endpoint.target]);
+  const { target } = deployment.endpoint;
+  const appliesMode = deployment.promotion.servingMode !== null && target === "SAGEMAKER";
+  const plannedSteps = plannedStepNames(strategy, TRAFFIC_SHIFTING[target], appliesMode);
   const succeeded = new Set(deployment.events.filter((e) => e.outcome === "SUCCEEDED").map((e) => e.step));
   return {
     ...deployment,
@@ -39,9 +41,14 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
 
 /**
  * The steps a deployment of this strategy goes through, in order (rollback is not planned; it happens). A target that
- * shifts traffic natively does the canary or linear steps inside apply-endpoint and wait-healthy.
+ * shifts traffic natively does the canary or linear steps inside apply-endpoint and wait-healthy. A promotion that
+ * names SageMaker's serving mode writes it on the endpoint before the apply carries it.
  */
-export function plannedStepNames(strategy: RolloutStrategy, shifting: TrafficShifting = "stepwise"): string[] {
+export function plannedStepNames(
+  strategy: RolloutStrategy,
+  shifting: TrafficShifting = "stepwise",
+  appliesServingMode = false,
+): string[] {
   const plan = rolloutSteps(strategy);
   // A native target shifts traffic itself; the portal then reads the candidate once more (one bake, when any).
   const traffic =
@@ -53,6 +60,7 @@ export function plannedStepNames(strategy: RolloutStrategy, shifting: TrafficShi
   return [
     "record-prior-state",
     "validate-artifact",
+    ...(appliesServingMode ? ["apply-serving-mode"] : []),
     "apply-endpoint",
     "wait-healthy",
     ...traffic,

@@ -9,6 +9,7 @@ import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { checkLaunchOnRequest } from "@/server/services/deployments/launch-check";
+import { checkServingMode } from "@/server/services/deployments/serving-mode-check";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
 import {
   checkGoldenSetGate,
@@ -33,6 +34,18 @@ async function productionVersion(tx: Prisma.TransactionClient, modelId: string) 
   return alias ? { version: alias.version.version, metrics: readMetricsSnapshot(alias.version.metricsSnapshot) } : null;
 }
 
+/** An asynchronous SageMaker endpoint serves one variant: a planned A/B test could not start on it later. */
+async function assertNoPlannedTest(tx: Prisma.TransactionClient, endpoint: { id: string; name: string }) {
+  const planned = await tx.abTest.findFirst({
+    where: { endpointId: endpoint.id, status: "PLANNED" },
+    select: { name: true },
+  });
+  if (planned)
+    throw conflict(
+      `Endpoint ${endpoint.name} has a planned A/B test ("${planned.name}"); an asynchronous endpoint serves one variant — cancel the test or keep the endpoint real time`,
+    );
+}
+
 /** Creates the deployment row an approved promotion runs as; the worker picks it up by id. */
 async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string) {
   const promotion = await tx.promotion.findUniqueOrThrow({
@@ -40,6 +53,7 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
     select: {
       environment: true,
       target: true,
+      servingMode: true,
       version: { select: { modelId: true, model: { select: { name: true } } } },
     },
   });
@@ -73,6 +87,7 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
     throw conflict(
       `Endpoint ${endpoint.name} has a live A/B test ("${liveTest.name}"): stop or conclude it before deploying`,
     );
+  if (promotion.servingMode === "ASYNC" && promotion.target === "SAGEMAKER") await assertNoPlannedTest(tx, endpoint);
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
     where: { endpointId: endpoint.id, status: { in: [...DEPLOYMENT_ACTIVE_STATUSES] } },
@@ -123,11 +138,19 @@ export async function createPromotion(
       format: true,
       llmShape: true,
       weightBytes: true,
+      sla: true,
     },
   });
   if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
   if (!version.artifactId) throw new AppError("BAD_REQUEST", "This version has no artifact to deploy");
   checkLaunchOnRequest(input.target, version);
+  const servingMode = input.servingMode ?? null;
+  const slaGate = await checkServingMode(tx, ctx.settings, {
+    ...input,
+    modelId: version.modelId,
+    version,
+    servingMode,
+  });
 
   const gates: GateResult[] = [];
   if (input.metricGate) {
@@ -157,8 +180,9 @@ export async function createPromotion(
       environment: input.environment,
       target: input.target,
       strategy: input.strategy,
-      gates: golden ? [...gates, golden.gate] : gates,
+      gates: [...gates, ...(slaGate ? [slaGate] : []), ...(golden ? [golden.gate] : [])],
       gateEvaluationId: golden?.evaluationId ?? null,
+      servingMode,
       reason: input.reason,
       status: needsApproval ? "PENDING_APPROVAL" : "APPROVED",
       requestedById: ctx.actor.userId,
@@ -174,6 +198,7 @@ export async function createPromotion(
       version: input.version,
       environment: input.environment,
       target: input.target,
+      servingMode,
       status: promotion.status,
       alias: ALIAS_OF_ENVIRONMENT[input.environment],
     },
@@ -207,8 +232,10 @@ export async function decidePromotion(
 
     const version = await tx.modelVersion.findUniqueOrThrow({
       where: { id: promotion.versionId },
-      select: { modelId: true },
+      select: { modelId: true, version: true, format: true, sla: true },
     });
+    // The SLA may have changed since the request: what is approved must still fit the mode.
+    if (input.approve) await checkServingMode(tx, ctx.settings, { ...promotion, modelId: version.modelId, version });
     const gate =
       input.approve && promotion.environment === "PRODUCTION"
         ? await checkGoldenSetGate(tx, ctx.actor, { ...promotion, modelId: version.modelId }, input)
@@ -247,6 +274,7 @@ export async function listPendingPromotions(ctx: ReadContext): Promise<PendingPr
       id: true,
       environment: true,
       target: true,
+      servingMode: true,
       strategy: true,
       gates: true,
       reason: true,

@@ -12,6 +12,7 @@ import {
   type LoadedDeployment,
 } from "@/server/services/deployments/endpoint-variants";
 import { priorStateSchema } from "@/server/services/deployments/prior-state";
+import { setReleaseServingMode } from "@/server/services/deployments/apply-serving-mode";
 import {
   finishDeployment,
   type AttemptInfo,
@@ -60,6 +61,13 @@ async function restorePriorState(
   signal: AbortSignal,
 ) {
   const { endpoint } = deployment;
+  // The mode is the portal's row, written before the target is touched: it goes back first, whatever was applied.
+  const recorded = priorStateSchema.safeParse(deployment.priorState);
+  if (recorded.success && recorded.data.asyncServing !== undefined) {
+    const release = { endpointId: endpoint.id, requestedById: deployment.promotion.requestedById };
+    const why = `Deployment ${deployment.id} rolled back`;
+    await setReleaseServingMode(database, { ...release, why }, recorded.data.asyncServing);
+  }
   const tried = await database.deploymentEvent.count({ where: { deploymentId: deployment.id, ...CHANGING_STEPS } });
   if (tried === 0) return { changed: false, restored: [] as string[], note: "Nothing had been applied" };
   const prior = priorStateSchema.parse(deployment.priorState);

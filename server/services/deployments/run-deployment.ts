@@ -36,6 +36,10 @@ import { rollBackDeployment } from "@/server/services/deployments/roll-back";
 import { rolloutSteps, splitTraffic } from "@/server/services/deployments/rollout-plan";
 import { moveAliasForRelease } from "@/server/services/registry/set-alias";
 import { actorOf } from "@/server/auth/actor";
+import { asyncServingSchema } from "@/contracts/async-serving";
+import { SERVING_MODE_LABELS } from "@/contracts/serving-modes";
+import { asyncServingFor, setReleaseServingMode } from "@/server/services/deployments/apply-serving-mode";
+import { readSla } from "@/server/services/registry/version-sla";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -140,7 +144,8 @@ async function deploySteps(
 
   const prior = priorStateSchema.parse(
     await steps("record-prior-state", async () => {
-      const state = await capturePriorState(target, endpoint.name, endpoint.variants);
+      const serving = endpoint.asyncServing === null ? null : asyncServingSchema.parse(endpoint.asyncServing);
+      const state = await capturePriorState(target, endpoint.name, endpoint.variants, serving);
       await database.deployment.update({ where: { id: deployment.id }, data: { priorState: state } });
       return state;
     }),
@@ -152,6 +157,18 @@ async function deploySteps(
       throw new DeploymentFailure("The artifact's bytes are missing from the artifact store");
     return { sha256 };
   });
+  const mode = promotion.servingMode;
+  if (mode !== null && kind === "SAGEMAKER")
+    await steps("apply-serving-mode", async () => {
+      const serving = asyncServingFor(mode, prior.asyncServing ?? null, readSla(promotion.version.sla));
+      const why = `Deployment ${deployment.id} serves ${SERVING_MODE_LABELS[mode].toLowerCase()}`;
+      await setReleaseServingMode(
+        database,
+        { endpointId: endpoint.id, requestedById: promotion.requestedById, why },
+        serving,
+      );
+      return { mode, asyncServing: serving };
+    });
   // Where the target reads the bytes from is resolved once (a download for a runtime that loads from disk).
   const candidateSpec = await toVariantSpec(
     promotion.version,

@@ -4,6 +4,8 @@ import { deploymentEnvironmentSchema, deploymentStatusSchema, deploymentTargetKi
 import { PromotionStatus, StepOutcome } from "@/server/db/generated/enums";
 import { endpointRowOutput } from "@/server/services/endpoints/schemas";
 import { storedJson } from "@/server/services/stored-json";
+import { servingModeSchema, servingSlaSchema } from "@/contracts/serving-modes";
+import { versionNumberSchema } from "@/contracts/registry";
 
 export const deploymentIdInput = z.object({ id: z.string().min(1) });
 
@@ -25,6 +27,7 @@ const promotionRowOutput = z.object({
   status: promotionStatusSchema,
   reason: z.string(),
   requestedById: z.string(),
+  servingMode: servingModeSchema.nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -50,7 +53,16 @@ export const rollbackOutput = z.object({ deploymentId: z.string(), version: z.nu
 
 export const pendingPromotionsOutput = z.array(
   promotionRowOutput
-    .pick({ id: true, environment: true, target: true, strategy: true, gates: true, reason: true, createdAt: true })
+    .pick({
+      id: true,
+      environment: true,
+      target: true,
+      servingMode: true,
+      strategy: true,
+      gates: true,
+      reason: true,
+      createdAt: true,
+    })
     .extend({
       requestedBy: userNameOutput,
       version: versionOfModelOutput,
@@ -143,3 +155,25 @@ export type RollbackResult = z.infer<typeof rollbackOutput>;
 export type PendingPromotions = z.infer<typeof pendingPromotionsOutput>;
 export type DeploymentDetail = z.infer<typeof deploymentDetailOutput>;
 export type DeploymentList = z.infer<typeof deploymentListOutput>;
+
+export const servingModesInput = z.object({ modelName: z.string().min(1).max(200), version: versionNumberSchema });
+
+const modeLimitsOutput = z.object({
+  maxPayloadBytes: z.number().nullable(),
+  maxTimeoutSeconds: z.number().nullable(),
+  answersInRequest: z.boolean(),
+});
+
+export const servingModesOutput = z.object({
+  sla: servingSlaSchema.nullable(),
+  targets: z.array(
+    z.object({
+      target: deploymentTargetKindSchema,
+      modes: z.array(z.object({ mode: servingModeSchema, limits: modeLimitsOutput, problems: z.array(z.string()) })),
+      endpoints: z.array(
+        z.object({ name: z.string(), environment: deploymentEnvironmentSchema, mode: servingModeSchema }),
+      ),
+    }),
+  ),
+});
+export type ServingModesView = z.infer<typeof servingModesOutput>;

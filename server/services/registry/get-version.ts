@@ -6,6 +6,7 @@ import { getReferenceProfile } from "@/server/services/registry/reference-sample
 import { modelRefSchema, type versionDetailOutput } from "@/server/services/registry/schemas";
 import { versionNumberSchema } from "@/contracts/registry";
 import { readSignature, toVersionView, versionSelect } from "@/server/services/registry/version-view";
+import { readSla } from "@/server/services/registry/version-sla";
 
 /** One version in full: signature, drift reference profile, metrics snapshot, artifact, source run and its aliases. */
 export async function getVersion(
@@ -29,12 +30,13 @@ export async function getVersion(
   if (!model) throw modelNotFound(modelName);
   const row = await ctx.db.modelVersion.findUnique({
     where: { modelId_version: { modelId: model.id, version: number } },
-    select: { ...versionSelect, signature: true },
+    select: { ...versionSelect, signature: true, sla: true },
   });
   if (!row) throw versionNotFound(modelName, number);
   return {
     ...toVersionView(row),
     signature: readSignature(row.signature),
+    sla: readSla(row.sla),
     referenceProfile: await getReferenceProfile(ctx, row.id),
     model: {
       name: model.name,

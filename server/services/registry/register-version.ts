@@ -86,6 +86,7 @@ export async function registerVersion(
           signature: signature ?? {},
           metricsSnapshot: snapshotFromSeries(series),
           description: input.description ?? "",
+          ...(input.sla && Object.keys(input.sla).length > 0 && { sla: input.sla }),
           ...(llm && { llmShape: llm.shape ?? Prisma.DbNull, weightBytes: BigInt(llm.weightBytes) }),
           createdById: ctx.actor.userId,
           createdAt: now,
@@ -105,6 +106,7 @@ export async function registerVersion(
           sha256: artifact.sha256,
           format: input.format,
           signature: input.signature ? "given" : signature ? "read from the model" : null,
+          ...(input.sla && { sla: input.sla }),
           ...(llm && { llm: { shape: llm.shape ? "read from config.json" : null, weightBytes: llm.weightBytes } }),
           referenceProfile: profile
             ? { sample: profile.artifactPath, sampleSize: profile.sampleSize, features: profile.features.length }

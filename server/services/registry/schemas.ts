@@ -13,6 +13,7 @@ import {
   versionNumberSchema,
 } from "@/contracts/registry";
 import { signatureSchema } from "@/contracts/signature";
+import { servingSlaSchema, setVersionSlaInput } from "@/contracts/serving-modes";
 import { MAX_PAGE } from "@/contracts/limits";
 
 /** For looking a model up: any name that is not a valid one simply does not exist. */
@@ -53,6 +54,11 @@ export const registerVersionInput = z.object({
   }),
   signature: signatureSchema.optional(),
   description: descriptionSchema.optional(),
+  sla: servingSlaSchema.optional().meta({
+    description:
+      "What the version needs of the endpoint that serves it (largest payload in bytes, processing timeout in seconds, " +
+      "p99 latency in ms); promotions check it against their serving mode's limits (422 when it does not fit)",
+  }),
   referenceSamplePath: z.string().trim().min(1).max(1000).optional().meta({
     description:
       "CSV artifact of the run (header row, one row per training example) the drift reference profile is computed from; defaults to training-sample.csv when the run has it",
@@ -77,6 +83,7 @@ export const outcomeSettingsProcedureInput = modelRefInput.extend({ changes: out
 export const registerVersionProcedureInput = modelRefInput.extend({ version: registerVersionInput });
 export const setAliasProcedureInput = aliasRefInput.extend({ alias: aliasNameSchema, ...setAliasInput.shape });
 export const removeAliasProcedureInput = aliasRefInput.extend(removeAliasInput.shape);
+export const setVersionSlaProcedureInput = versionRefInput.extend(setVersionSlaInput.shape);
 
 // Outputs: the response shapes of the registry tRPC procedures and REST API; they also document it in /api/v1/openapi.json.
 
@@ -204,6 +211,7 @@ export const referenceProfileOutput = z
 export const versionDetailOutput = modelVersionOutput
   .extend({
     signature: signatureSchema.nullable(),
+    sla: servingSlaSchema.nullable().meta({ description: "Null when the version declares no SLA" }),
     referenceProfile: referenceProfileOutput
       .nullable()
       .meta({ description: "Null when no training sample was registered" }),
@@ -296,3 +304,8 @@ export const tagCountListOutput = z.array(z.object({ tag: z.string(), count: z.n
 
 export type AliasEvent = z.infer<typeof aliasEventOutput>;
 export type VersionView = z.infer<typeof modelVersionOutput>;
+
+export const versionSlaOutput = z
+  .object({ model: z.string(), version: z.number().int(), sla: servingSlaSchema.nullable() })
+  .meta({ id: "VersionSla" });
+export type VersionSlaOutput = z.infer<typeof versionSlaOutput>;

@@ -630,7 +630,7 @@ async function registerSecondVersion(listModel: Awaited<ReturnType<typeof givenF
   const first = await db().modelVersion.findFirstOrThrow({
     where: { version: listModel.version, model: { name: listModel.name } },
   });
-  const { id: _id, createdAt: _at, llmShape: _shape, ...fields } = first;
+  const { id: _id, createdAt: _at, llmShape: _shape, sla: _sla, ...fields } = first;
   const second = await db().modelVersion.create({
     data: {
       ...fields,

@@ -15,7 +15,7 @@ const ALARM = "conformance-endpoint-5xx";
  * which enforce SageMaker's rules that matter here: no update while Updating, blue/green canary with alarm rollback,
  * unchanged variant names, containers that fail their ping. Time is scaled: a SageMaker second is 100 ms.
  */
-export function sageMakerStandInHarness(): TargetHarness {
+export function sageMakerStandInHarness(): TargetHarness & { sagemaker: FakeSageMaker } {
   const sagemaker = new FakeSageMaker([], { transitionMs: 40, msPerSecond: 100 });
   const s3 = new FakeS3();
   const spoiled = new Set<string>();
@@ -35,6 +35,8 @@ export function sageMakerStandInHarness(): TargetHarness {
         defaultInstanceCount: 1,
         rollbackAlarmNames: [ALARM],
         endpointUrl: urls.sagemaker,
+        runtimeEndpointUrl: urls.sagemaker,
+        autoScalingEndpointUrl: urls.sagemaker,
         s3EndpointUrl: urls.s3,
         cloudWatchEndpointUrl: urls.sagemaker,
         pollMs: 20,
@@ -46,6 +48,7 @@ export function sageMakerStandInHarness(): TargetHarness {
   };
 
   return {
+    sagemaker,
     name: "SageMaker (stand-in)",
     kind: "SAGEMAKER",
     start: async () => {

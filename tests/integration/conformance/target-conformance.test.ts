@@ -1,15 +1,13 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { db } from "@/server/db/client";
-import { systemContextFromEnv } from "@/server/context-from-env";
 import type { DeploymentTarget, EndpointSpec, RolloutStrategy } from "@/server/integrations/targets/deployment-target";
 import { blobPathOf } from "@/tests/integration/conformance/local-blob";
-import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
 import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { callApi, givenToken, givenUser } from "@/tests/integration/fixtures";
 import { raceTwoApprovals } from "@/tests/integration/deployments/race-approvals";
-import type { Invocation, TargetHarness } from "@/tests/integration/conformance/target-harness";
+import { harnessRuntime, type Invocation, type TargetHarness } from "@/tests/integration/conformance/target-harness";
 import { kubernetesStandInHarness } from "@/tests/integration/conformance/kubernetes-harness";
 import { localRuntimeHarness } from "@/tests/integration/conformance/local-runtime-harness";
 import { sageMakerStandInHarness } from "@/tests/integration/conformance/sagemaker-harness";
@@ -68,21 +66,8 @@ describe.each(HARNESSES)("deployment target conformance: $name", (harness) => {
   afterEach(() => harness.reset());
   const stepwise = () => harness.target().trafficShifting === "stepwise";
 
-  function runtimeFor(
-    owner = "conformance-worker",
-    target: () => DeploymentTarget = harness.target,
-  ): DeploymentRuntime {
-    return {
-      target,
-      artifactUri: harness.artifactUri,
-      artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
-      guardrails: harness.guardrails,
-      limits: { maxErrorRate: 0.05, maxP99Ms: 2000, minRequests: 10 },
-      sleep,
-      guardrailPollMs: 250,
-      lease: { owner, ttlMs: 5000, pollMs: 100 },
-    };
-  }
+  const runtimeFor = (owner = "conformance-worker", target: () => DeploymentTarget = harness.target) =>
+    harnessRuntime(harness, owner, target);
 
   /** A model with `versions` registered versions, the first one serving production at 100%. */
   async function givenServingModel(versions = 2) {

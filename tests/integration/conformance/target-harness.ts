@@ -2,6 +2,8 @@ import type { DeploymentTargetKind } from "@/server/db/generated/enums";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import type { GuardrailSource } from "@/server/integrations/targets/guardrail-source";
 import type { ArtifactLocator } from "@/server/services/deployments/endpoint-variants";
+import type { DeploymentRuntime } from "@/server/services/deployments/deployment-run";
+import { systemContextFromEnv } from "@/server/context-from-env";
 
 /** One answer from an endpoint, as a client sees it: whether it succeeded and which model version served it. */
 export type Invocation = { ok: boolean; version: number | null };
@@ -41,3 +43,21 @@ export type TargetHarness = {
   /** Puts the target's test hooks back (alarms to OK) after each scenario. */
   reset: () => Promise<void>;
 };
+
+/** The worker's deployment runtime on a harness's target, with the guardrail limits every conformance test uses. */
+export function harnessRuntime(
+  harness: TargetHarness,
+  owner: string,
+  target: () => DeploymentTarget = harness.target,
+): DeploymentRuntime {
+  return {
+    target,
+    artifactUri: harness.artifactUri,
+    artifactExists: (sha256) => systemContextFromEnv().artifacts.exists(sha256),
+    guardrails: harness.guardrails,
+    limits: { maxErrorRate: 0.05, maxP99Ms: 2000, minRequests: 10 },
+    sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    guardrailPollMs: 250,
+    lease: { owner, ttlMs: 5000, pollMs: 100 },
+  };
+}

@@ -224,7 +224,9 @@ describe("registry REST API", () => {
       "/models/{name}/versions",
       "/models/{name}/versions/{version}",
       "/models/{name}/versions/{version}/gate",
+      "/models/{name}/versions/{version}/sla",
     ]);
     expect(document.components?.schemas).toHaveProperty("ModelSignature");
+    expect(document.components?.schemas).toHaveProperty("VersionSla");
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "@/runtime/http/io";
+import { RUNTIME_MAX_BODY_BYTES as MAX_BODY_BYTES } from "@/contracts/limits";
 import { serveTabularEndpoint } from "@/tests/integration/runtime/runtime-endpoint";
 import { startRuntime, temporaryDirectory, type RunningRuntime } from "@/tests/integration/runtime/runtime-process";
 

@@ -130,6 +130,7 @@ const TRPC_INPUTS: Record<string, Input> = {
   "registry.setAliasProtection": () => ({ alias: "matrix-frozen", protected: true, reason: "matrix" }),
   "registry.setLabelDelay": (w, s) => ({ name: w.teams[s].modelName, changes: { labelDelayMinutes: 60 } }),
   "registry.setOutcomeSettings": (w, s) => ({ name: w.teams[s].modelName, changes: { decisionThreshold: 0.6 } }),
+  "registry.setVersionSla": (w, s) => ({ name: w.teams[s].modelName, version: 1, sla: { timeoutSeconds: 30 } }),
   "registry.updateModel": (w, s) => ({ name: w.teams[s].modelName, changes: { description: "matrix" } }),
 };
 
@@ -181,6 +182,10 @@ const REST_CALLS: Record<string, (w: World, side: TeamSide) => RestCall> = {
   "POST /models/{name}/versions": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/versions`,
     json: { runId: w.teams[s].finishedRunId, artifactPath: "model.onnx", format: "ONNX" },
+  }),
+  "PUT /models/{name}/versions/{version}/sla": (w, s) => ({
+    path: `/models/${w.teams[s].modelName}/versions/1/sla`,
+    json: { sla: { timeoutSeconds: 30 } },
   }),
   "PUT /models/{name}/aliases/{alias}": (w, s) => ({
     path: `/models/${w.teams[s].modelName}/aliases/champion`,

@@ -9,6 +9,7 @@ import {
   RUN_STATUSES,
   TASK_TYPES,
 } from "@/contracts/enums";
+import { SERVING_MODES } from "@/contracts/serving-modes";
 import * as prisma from "@/server/db/generated/enums";
 
 describe("contracts/enums", () => {
@@ -21,6 +22,7 @@ describe("contracts/enums", () => {
     expectTypeOf<(typeof DEPLOYMENT_TARGET_KINDS)[number]>().toEqualTypeOf<prisma.DeploymentTargetKind>();
     expectTypeOf<(typeof DEPLOYMENT_STATUSES)[number]>().toEqualTypeOf<prisma.DeploymentStatus>();
     expectTypeOf<(typeof DRIFT_STATUSES)[number]>().toEqualTypeOf<prisma.DriftStatus>();
+    expectTypeOf<(typeof SERVING_MODES)[number]>().toEqualTypeOf<prisma.ServingMode>();
   });
 
   it("lists the values in the Prisma order", () => {
@@ -32,5 +34,6 @@ describe("contracts/enums", () => {
     expect(DEPLOYMENT_TARGET_KINDS).toEqual(Object.values(prisma.DeploymentTargetKind));
     expect(DEPLOYMENT_STATUSES).toEqual(Object.values(prisma.DeploymentStatus));
     expect(DRIFT_STATUSES).toEqual(Object.values(prisma.DriftStatus));
+    expect(SERVING_MODES).toEqual(Object.values(prisma.ServingMode));
   });
 });
