@@ -32,7 +32,7 @@ import {
 } from "@/components/deployments/promote-form-values";
 import { StrategyFields } from "@/components/deployments/strategy-fields";
 import { ServingModeFields } from "@/components/deployments/serving-mode-fields";
-import { defaultModeFor } from "@/components/deployments/serving-mode-choice";
+import { defaultModeFor, noModeFits } from "@/components/deployments/serving-mode-choice";
 
 /** The paths of requestPromotionInput the form shows errors for, each under the control that edits it. */
 const ERROR_PATHS = [
@@ -184,6 +184,7 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
         error={errors.root?.server?.message}
         onCancel={onDone}
         pending={request.isPending}
+        disabled={noModeFits(modes.data, values.target)}
         submitLabel={values.environment === "PRODUCTION" ? "Request approval" : "Promote to staging"}
         pendingLabel="Requesting…"
         errorTestId="promote-error"

@@ -21,3 +21,9 @@ export function defaultModeFor(
   const current = offer.endpoints.find((endpoint) => endpoint.environment === environment)?.mode;
   return fits.find((mode) => mode.mode === current)?.mode ?? fits[0]?.mode ?? offer.modes[0]?.mode ?? null;
 }
+
+/** Whether the modes are known and none of the target's fits the version's SLA (the dialog then cannot submit). */
+export function noModeFits(view: ServingModes | undefined, target: DeploymentTargetKind): boolean {
+  const offer = view?.targets.find((entry) => entry.target === target);
+  return offer !== undefined && offer.modes.every((mode) => mode.problems.length > 0);
+}

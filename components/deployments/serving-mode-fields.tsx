@@ -32,7 +32,8 @@ type Props = {
  */
 export function ServingModeFields({ query, version, target, environment, selected, onSelect }: Props) {
   if (query.isPending) return <LoadingState label="Checking serving modes…" />;
-  if (query.error || !query.data) return <ErrorState error={query.error ?? { message: "" }} onRetry={query.refetch} />;
+  if (query.error) return <ErrorState error={query.error} onRetry={query.refetch} />;
+  if (!query.data) return null;
   const { sla, targets } = query.data;
   const offer = targets.find((entry) => entry.target === target);
   const current = offer?.endpoints.find((endpoint) => endpoint.environment === environment);

@@ -5,6 +5,8 @@ type Props = {
   /** The server's refusal that belongs to no single field (the form's `root.server` error). */
   error?: string | null;
   pending: boolean;
+  /** The submit button cannot be pressed (the form says why). */
+  disabled?: boolean;
   submitLabel: string;
   /** The submit button's text while the mutation runs; without it the button keeps its label. */
   pendingLabel?: string;
@@ -21,6 +23,7 @@ type Props = {
 export function FormFooter({
   error,
   pending,
+  disabled = false,
   submitLabel,
   pendingLabel,
   onCancel,
@@ -30,7 +33,7 @@ export function FormFooter({
   submitTestId,
 }: Props) {
   const submit = (
-    <Button type="submit" variant={variant} disabled={pending} data-testid={submitTestId}>
+    <Button type="submit" variant={variant} disabled={pending || disabled} data-testid={submitTestId}>
       {pending && pendingLabel ? pendingLabel : submitLabel}
     </Button>
   );

@@ -6,12 +6,14 @@ export type VersionSlaFormValues = { payloadMb: string; timeoutSeconds: string; 
 
 const BYTES_PER_MB = 1024 * 1024;
 
-/** The form's fields for a stored SLA (payload shown in MB, up to three decimals). */
+/** The form's fields for a stored SLA (payload shown in MB). */
 export function slaFormValuesOf(sla: ServingSla | null): VersionSlaFormValues {
   const text = (value: number | undefined) => (value === undefined ? "" : String(value));
   const payload = sla?.maxPayloadBytes;
   return {
-    payloadMb: payload === undefined ? "" : String(Math.round((payload / BYTES_PER_MB) * 1000) / 1000),
+    // Seven decimals say every byte count exactly (one byte is about 0.00000095 MB), so saving other fields never
+    // changes the payload; sizes typed in MB show as typed.
+    payloadMb: payload === undefined ? "" : String(Number((payload / BYTES_PER_MB).toFixed(7))),
     timeoutSeconds: text(sla?.timeoutSeconds),
     latencyMs: text(sla?.latencyP99Ms),
   };

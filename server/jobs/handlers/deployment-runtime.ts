@@ -90,6 +90,7 @@ export function deploymentRuntime(context: SystemContext): DeploymentRuntime {
     artifactExists: (sha256) => context.artifacts.exists(sha256),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     guardrailPollMs: 2_000,
+    settings: context.settings,
     // One owner per run, so that two runs in one process can never both hold the lease.
     lease: { owner: `${WORKER_IDENTITY}:${randomUUID().slice(0, 8)}`, ttlMs: env().DEPLOYMENT_LEASE_MS },
   };

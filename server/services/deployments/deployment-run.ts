@@ -6,6 +6,7 @@ import type { GuardrailSource } from "@/server/integrations/targets/guardrail-so
 import { LeaseLost, type LeaseSettings } from "@/server/services/deployments/deployment-lease";
 import type { ArtifactLocator, LoadedDeployment } from "@/server/services/deployments/endpoint-variants";
 import type { GuardrailLimits } from "@/server/services/deployments/guardrails";
+import type { ServiceSettings } from "@/server/services/context";
 
 /** Everything a deployment needs from the outside world; the worker wires the real ones, tests their own. */
 export type DeploymentRuntime = {
@@ -18,6 +19,8 @@ export type DeploymentRuntime = {
   sleep: (ms: number) => Promise<void>;
   guardrailPollMs: number;
   lease: LeaseSettings;
+  /** The portal's asynchronous payload ceiling, which bounds the asynchronous modes a release may apply. */
+  settings?: Pick<ServiceSettings, "asyncInference">;
 };
 
 /** Which try of the job this is: a transient error on the last one ends the release instead of being retried. */

@@ -12,7 +12,7 @@ import { signatureSchema } from "@/contracts/signature";
 import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
-import { asyncServingSchema } from "@/contracts/async-serving";
+import { asyncServingSchema, type AsyncServing } from "@/contracts/async-serving";
 
 /**
  * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features,
@@ -48,8 +48,11 @@ export async function applyWithSettings(
   endpointId: string,
   spec: Omit<EndpointSpec, keyof EndpointSettings>,
   options?: Parameters<DeploymentTarget["apply"]>[1],
+  /** The serving mode to apply instead of the row's (a rollback restores the one it replaced). */
+  asyncInference?: AsyncServing | null,
 ): Promise<void> {
   let settings = await endpointSettings(database, endpointId);
+  if (asyncInference !== undefined) settings = { ...settings, asyncInference };
   for (;;) {
     await target.apply({ ...spec, ...settings }, options);
     // The serving mode is not changed in place (SageMaker needs a new fleet for it): the next release carries it.

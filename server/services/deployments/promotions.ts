@@ -10,6 +10,8 @@ import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { checkLaunchOnRequest } from "@/server/services/deployments/launch-check";
 import { checkServingMode } from "@/server/services/deployments/serving-mode-check";
+import { priorStateSchema } from "@/server/services/deployments/prior-state";
+import type { ServingMode } from "@/contracts/serving-modes";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
 import {
   checkGoldenSetGate,
@@ -286,10 +288,17 @@ export async function listPendingPromotions(ctx: ReadContext): Promise<PendingPr
   });
 }
 
+/** The serving mode a release's recorded prior state shows (null: recorded before modes were promoted). */
+function modeServedBefore(priorState: unknown): ServingMode | null {
+  const prior = priorStateSchema.safeParse(priorState);
+  if (!prior.success || prior.data.asyncServing === undefined) return null;
+  return prior.data.asyncServing === null ? "REALTIME" : "ASYNC";
+}
+
 /**
  * One click back to the version that served the endpoint before its latest successful deployment. The version was
  * approved when it went live, so the rollback needs no new approval; it is a promotion of its own, deployed all at
- * once, audited with who asked and why.
+ * once in the serving mode that version served in (its SLA checked against it), audited with who asked and why.
  */
 export async function rollBackEndpoint(
   ctx: ServiceContext,
@@ -300,17 +309,32 @@ export async function rollBackEndpoint(
   const result = await ctx.db.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.findUnique({
       where: { id: input.endpointId },
-      select: { id: true, name: true, environment: true, target: true },
+      select: { id: true, name: true, environment: true, target: true, modelId: true },
     });
     if (!endpoint) throw notFound("Endpoint");
     const succeeded = await tx.deployment.findMany({
       where: { endpointId: endpoint.id, status: "SUCCEEDED" },
       orderBy: { finishedAt: "desc" },
-      select: { promotion: { select: { versionId: true, version: { select: { version: true } } } } },
+      select: {
+        priorState: true,
+        promotion: {
+          select: {
+            versionId: true,
+            servingMode: true,
+            version: { select: { version: true, format: true, sla: true } },
+          },
+        },
+      },
     });
     const current = succeeded[0]?.promotion;
-    const previous = succeeded.find((d) => d.promotion.versionId !== current?.versionId)?.promotion;
+    const at = succeeded.findIndex((d) => d.promotion.versionId !== current?.versionId);
+    const previous = succeeded[at]?.promotion;
     if (!current || !previous) throw conflict(`${endpoint.name} has no earlier healthy version to roll back to`);
+    // The mode the previous version served in: on SageMaker as the release that replaced it recorded it (a mode set
+    // on the endpoint page counts too); elsewhere the mode it was promoted in.
+    const servingMode =
+      endpoint.target === "SAGEMAKER" ? modeServedBefore(succeeded[at - 1]?.priorState) : previous.servingMode;
+    await checkServingMode(tx, ctx.settings, { ...endpoint, version: previous.version, servingMode });
     const promotion = await tx.promotion.create({
       data: {
         versionId: previous.versionId,
@@ -320,6 +344,7 @@ export async function rollBackEndpoint(
         reason: `Rollback from v${current.version.version}: ${reason}`.slice(0, 1000),
         status: "APPROVED",
         requestedById: ctx.actor.userId,
+        servingMode,
       },
     });
     const deployment = await queueDeployment(tx, promotion.id);

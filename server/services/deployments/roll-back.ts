@@ -2,7 +2,10 @@ import { errorMessage } from "@/lib/error-message";
 import type { Db } from "@/server/db/client";
 import type { DeploymentTarget } from "@/server/integrations/targets/deployment-target";
 import { DeploymentFailure, isPermanentFailure, type StepRunner } from "@/server/services/deployments/deployment-steps";
-import { LeaseLost } from "@/server/services/deployments/deployment-lease";
+import { LeaseLost, type Fence } from "@/server/services/deployments/deployment-lease";
+import { z } from "zod";
+import { asyncServingSchema } from "@/contracts/async-serving";
+import { Prisma } from "@/server/db/generated/client";
 import {
   applyWithSettings,
   loadDeployment,
@@ -24,7 +27,31 @@ const CHANGING_STEPS = {
   OR: [{ step: { in: ["apply-endpoint", "finalize"] } }, { step: { startsWith: "shift-traffic:" } }],
 };
 
-type RollBackContext = { runtime: DeploymentRuntime; steps: StepRunner; signal: AbortSignal; info: AttemptInfo };
+type RollBackContext = {
+  runtime: DeploymentRuntime;
+  steps: StepRunner;
+  signal: AbortSignal;
+  fence: Fence;
+  info: AttemptInfo;
+};
+
+const writtenModeSchema = z.object({ asyncServing: asyncServingSchema.nullable() });
+
+/**
+ * The serving mode this release wrote on the endpoint and the one it replaced, when its apply-serving-mode step got as
+ * far as saving what it would write; null when the release did not touch the mode.
+ */
+async function modeChange(database: Db, deployment: LoadedDeployment) {
+  const event = await database.deploymentEvent.findFirst({
+    where: { deploymentId: deployment.id, step: "apply-serving-mode", details: { not: Prisma.DbNull } },
+    orderBy: { id: "desc" },
+    select: { details: true },
+  });
+  const written = writtenModeSchema.safeParse(event?.details);
+  const prior = priorStateSchema.safeParse(deployment.priorState);
+  if (!written.success || !prior.success || prior.data.asyncServing === undefined) return null;
+  return { written: written.data.asyncServing, prior: prior.data.asyncServing };
+}
 
 /**
  * Ends a deployment that decided to roll back (status ROLLING_BACK, its reason in failureReason). When nothing was
@@ -57,23 +84,29 @@ async function restorePriorState(
   database: Db,
   deployment: LoadedDeployment,
   target: DeploymentTarget,
-  { runtime }: RollBackContext,
+  { runtime, fence }: RollBackContext,
   signal: AbortSignal,
 ) {
   const { endpoint } = deployment;
-  // The mode is the portal's row, written before the target is touched: it goes back first, whatever was applied.
-  const recorded = priorStateSchema.safeParse(deployment.priorState);
-  if (recorded.success && recorded.data.asyncServing !== undefined) {
-    const release = { endpointId: endpoint.id, requestedById: deployment.promotion.requestedById };
+  const mode = await modeChange(database, deployment);
+  // The mode goes back on the row only once the target serves the prior state again (and only where this release's
+  // value is still there: a change someone made since stays); a restore that fails leaves both as they are.
+  const restoreMode = async () => {
+    if (!mode) return;
+    const release = { endpointId: endpoint.id, requestedById: deployment.promotion.requestedById, fence };
     const why = `Deployment ${deployment.id} rolled back`;
-    await setReleaseServingMode(database, { ...release, why }, recorded.data.asyncServing);
-  }
+    await setReleaseServingMode(database, { ...release, why }, mode.prior, mode.written);
+  };
   const tried = await database.deploymentEvent.count({ where: { deploymentId: deployment.id, ...CHANGING_STEPS } });
-  if (tried === 0) return { changed: false, restored: [] as string[], note: "Nothing had been applied" };
+  if (tried === 0) {
+    await restoreMode();
+    return { changed: false, restored: [] as string[], note: "Nothing had been applied" };
+  }
   const prior = priorStateSchema.parse(deployment.priorState);
   if (!prior.existed) {
     await target.delete(endpoint.name);
     await recordVariants(database, endpoint.id, []);
+    await restoreMode();
     return { changed: true, restored: [] as string[], note: "Deleted the endpoint this deployment created" };
   }
   if (prior.variants.length === 0)
@@ -96,7 +129,8 @@ async function restorePriorState(
       );
     }),
   );
-  await applyWithSettings(database, target, endpoint.id, { endpointName: endpoint.name, variants: specs });
+  const spec = { endpointName: endpoint.name, variants: specs };
+  await applyWithSettings(database, target, endpoint.id, spec, undefined, mode ? mode.prior : undefined);
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")
     throw new DeploymentFailure(
@@ -112,6 +146,7 @@ async function restorePriorState(
       sizing: { instanceType: v.instanceType, instanceCount: v.instanceCount },
     })),
   );
+  await restoreMode();
   return { changed: true, restored: prior.variants.map((v) => v.variantName), note: "Restored the prior variants" };
 }
 

@@ -40,6 +40,8 @@ import { asyncServingSchema } from "@/contracts/async-serving";
 import { SERVING_MODE_LABELS } from "@/contracts/serving-modes";
 import { asyncServingFor, setReleaseServingMode } from "@/server/services/deployments/apply-serving-mode";
 import { readSla } from "@/server/services/registry/version-sla";
+import { modeMismatch } from "@/server/services/deployments/serving-mode-check";
+import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -81,7 +83,7 @@ async function drive(database: Db, deploymentId: string, runtime: DeploymentRunt
   if (deployment.status !== "ROLLING_BACK") {
     await markRunning(database, deployment, runtime.lease.owner);
     try {
-      await deploySteps(database, deployment, runtime, steps, lease.signal);
+      await deploySteps(database, deployment, runtime, steps, lease);
       await finishDeployment(database, deployment, runtime.lease.owner, "SUCCEEDED", null);
       return "SUCCEEDED" as const;
     } catch (error) {
@@ -97,7 +99,7 @@ async function drive(database: Db, deploymentId: string, runtime: DeploymentRunt
       await beginRollBack(database, deploymentId, runtime.lease.owner, reason);
     }
   }
-  return rollBackDeployment(database, deploymentId, { runtime, steps, signal: lease.signal, info });
+  return rollBackDeployment(database, deploymentId, { runtime, steps, signal: lease.signal, fence: lease.fence, info });
 }
 
 async function markRunning(database: Db, deployment: LoadedDeployment, owner: string) {
@@ -134,7 +136,7 @@ async function deploySteps(
   deployment: LoadedDeployment,
   runtime: DeploymentRuntime,
   steps: StepRunner,
-  signal: AbortSignal,
+  { signal, fence }: Pick<Lease, "signal" | "fence">,
 ) {
   const { endpoint, promotion } = deployment;
   const kind = endpoint.target;
@@ -159,14 +161,17 @@ async function deploySteps(
   });
   const mode = promotion.servingMode;
   if (mode !== null && kind === "SAGEMAKER")
-    await steps("apply-serving-mode", async () => {
+    await steps("apply-serving-mode", async (attempt) => {
+      // The SLA may have changed since the approval: what is applied still fits, or nothing is.
+      const async = runtime.settings?.asyncInference ?? DEFAULT_ASYNC_SETTINGS;
+      const mismatch = modeMismatch(kind, promotion.version, mode, async);
+      if (mismatch) throw new DeploymentFailure(mismatch.message);
       const serving = asyncServingFor(mode, prior.asyncServing ?? null, readSla(promotion.version.sla));
+      // Saved before the write, so a rollback knows what this release wrote even if it stopped right after.
+      await attempt.saveCheckpoint({ mode, asyncServing: serving });
       const why = `Deployment ${deployment.id} serves ${SERVING_MODE_LABELS[mode].toLowerCase()}`;
-      await setReleaseServingMode(
-        database,
-        { endpointId: endpoint.id, requestedById: promotion.requestedById, why },
-        serving,
-      );
+      const release = { endpointId: endpoint.id, requestedById: promotion.requestedById, why, fence };
+      await setReleaseServingMode(database, release, serving);
       return { mode, asyncServing: serving };
     });
   // Where the target reads the bytes from is resolved once (a download for a runtime that loads from disk).

@@ -4,8 +4,8 @@ import { SERVING_MODE_LABELS, type ServingMode } from "@/contracts/serving-modes
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
-import type { ServiceSettings } from "@/server/services/context";
-import { modeName, modesOf, slaProblems } from "@/server/services/deployments/serving-modes";
+import type { AsyncInferenceSettings, ServiceSettings } from "@/server/services/context";
+import { modeName, modesOf, slaProblems, TARGET_NAMES } from "@/server/services/deployments/serving-modes";
 import { describeSla } from "@/lib/format-sla";
 import { readSla } from "@/server/services/registry/version-sla";
 
@@ -23,9 +23,41 @@ export type ModeRequest = {
   servingMode: ServingMode | null;
 };
 
+/** Why a version cannot be served in a mode on a target: the mode is not offered, or its SLA exceeds the limits. */
+export type ModeMismatch = { message: string; details: { servingMode: ServingMode; problems: string[] } };
+
+/** Whether the version's declared SLA fits `mode` on `target` (null) or why not, in words a person acts on. */
+export function modeMismatch(
+  target: DeploymentTargetKind,
+  version: ModeRequest["version"],
+  mode: ServingMode,
+  async: AsyncInferenceSettings,
+): ModeMismatch | null {
+  const offered = modesOf(target, version.format, async);
+  const chosen = offered.find((offer) => offer.mode === mode);
+  const label = (offer: ServingMode) => SERVING_MODE_LABELS[offer].toLowerCase();
+  if (!chosen) {
+    const names = offered.map((offer) => label(offer.mode)).join(" or ");
+    return {
+      message: `${TARGET_NAMES[target]} serves ${names} here, not ${label(mode)}`,
+      details: { servingMode: mode, problems: [`not offered by ${target}`] },
+    };
+  }
+  const sla = readSla(version.sla);
+  const problems = slaProblems(sla, chosen.limits);
+  if (problems.length === 0) return null;
+  const fitting = offered.filter((offer) => offer.mode !== mode && slaProblems(sla, offer.limits).length === 0);
+  const instead = fitting.length > 0 ? ` (${fitting.map((offer) => label(offer.mode)).join(" or ")} fits it)` : "";
+  return {
+    message: `Version ${version.version}'s SLA does not fit ${modeName(mode, target)}: ${problems.join("; ")}${instead}`,
+    details: { servingMode: mode, problems },
+  };
+}
+
 /**
- * Checks, before anything is written, that the target offers the promotion's mode and that the version's declared SLA
- * fits its limits (422 naming each limit it exceeds). Returns the gate the promotion records (null without an SLA).
+ * Checks, before anything is written, that the target offers the promotion's mode (the endpoint's own when it names
+ * none) and that the version's declared SLA fits its limits (422 naming each limit it exceeds). Returns the gate the
+ * promotion records (null without an SLA).
  */
 export async function checkServingMode(
   tx: Prisma.TransactionClient,
@@ -33,7 +65,6 @@ export async function checkServingMode(
   request: ModeRequest,
 ): Promise<GateResult | null> {
   const { target, version } = request;
-  const offered = modesOf(target, version.format, settings.asyncInference ?? DEFAULT_ASYNC_SETTINGS);
   const endpoint = await tx.endpoint.findUnique({
     where: {
       modelId_environment_target: { modelId: request.modelId, environment: request.environment, target },
@@ -41,21 +72,9 @@ export async function checkServingMode(
     select: { asyncServing: true },
   });
   const mode = request.servingMode ?? currentModeOf(endpoint);
-  const chosen = offered.find((offer) => offer.mode === mode);
-  if (!chosen)
-    throw new AppError(
-      "UNPROCESSABLE",
-      `${target} serves ${offered.map((offer) => SERVING_MODE_LABELS[offer.mode].toLowerCase()).join(" or ")} here, not ${SERVING_MODE_LABELS[mode].toLowerCase()}`,
-      { servingMode: mode, offered: offered.map((offer) => offer.mode) },
-    );
+  const mismatch = modeMismatch(target, version, mode, settings.asyncInference ?? DEFAULT_ASYNC_SETTINGS);
+  if (mismatch) throw new AppError("UNPROCESSABLE", mismatch.message, mismatch.details);
   const sla = readSla(version.sla);
-  const problems = slaProblems(sla, chosen.limits);
-  if (problems.length > 0)
-    throw new AppError(
-      "UNPROCESSABLE",
-      `Version ${version.version}'s SLA does not fit ${modeName(mode, target)}: ${problems.join("; ")}`,
-      { servingMode: mode, problems },
-    );
   if (!sla) return null;
   return { gate: "serving-sla", passed: true, detail: `SLA (${describeSla(sla)}) fits ${modeName(mode, target)}` };
 }

@@ -15,7 +15,7 @@ export const SAGEMAKER_REALTIME_LIMITS: ModeLimits = {
 
 export type OfferedMode = { mode: ServingMode; limits: ModeLimits };
 
-const TARGET_NAMES: Record<DeploymentTargetKind, string> = {
+export const TARGET_NAMES: Record<DeploymentTargetKind, string> = {
   LOCAL: "the local runtime",
   SAGEMAKER: "SageMaker",
   KUBERNETES: "Kubernetes",

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
+import { decidePromotion, requestPromotion, rollBackEndpoint } from "@/server/services/deployments/promotions";
+import { setAsyncServing } from "@/server/services/endpoints/async-serving";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
 import { setVersionSla } from "@/server/services/registry/version-sla";
 import { sageMakerStandInHarness } from "@/tests/integration/conformance/sagemaker-harness";
@@ -18,7 +19,7 @@ let endpointName: string;
 let scientist: Awaited<ReturnType<typeof givenToken>>;
 let reviewer: Awaited<ReturnType<typeof givenUser>>;
 
-async function release(version: number, servingMode?: "REALTIME" | "ASYNC") {
+async function approved(version: number, servingMode?: "REALTIME" | "ASYNC") {
   const { promotion } = await requestPromotion(scientist.ctx, {
     modelName: name,
     version,
@@ -29,11 +30,32 @@ async function release(version: number, servingMode?: "REALTIME" | "ASYNC") {
     servingMode,
   });
   const { deploymentId } = await decidePromotion(reviewer.ctx, { promotionId: promotion.id, approve: true });
-  return {
-    deploymentId: deploymentId!,
-    outcome: await runDeployment(db(), deploymentId!, harnessRuntime(harness, "serving-mode-worker")),
-  };
+  return deploymentId!;
 }
+
+const run = (deploymentId: string) => runDeployment(db(), deploymentId, harnessRuntime(harness, "serving-mode-worker"));
+
+async function release(version: number, servingMode?: "REALTIME" | "ASYNC") {
+  const deploymentId = await approved(version, servingMode);
+  return { deploymentId, outcome: await run(deploymentId) };
+}
+
+/** Makes v1's model one SageMaker's container cannot load (its ping fails, SageMaker rolls the update back). */
+async function spoilVersion1() {
+  const artifact = await db().artifact.findFirstOrThrow({
+    where: { versions: { some: { version: 1, model: { name } } } },
+  });
+  return harness.spoilArtifact(artifact.sha256);
+}
+
+const modeAudits = (deploymentId: string) =>
+  db().auditLog.findMany({
+    where: {
+      entityId: endpointId,
+      action: "endpoint.async-serving",
+      after: { path: ["by"], string_contains: deploymentId },
+    },
+  });
 
 /** The AsyncInferenceConfig of the endpoint config SageMaker serves now (undefined: real time). */
 async function servedAsyncConfig() {
@@ -41,8 +63,9 @@ async function servedAsyncConfig() {
   const created = harness.sagemaker.requests.filter(
     (request) => request.operation === "CreateEndpointConfig" && request.body.EndpointConfigName === config,
   );
-  expect(created).toHaveLength(1);
-  return created[0]!.body.AsyncInferenceConfig;
+  // A config name is its content's hash: a config made again after its deletion is the same config.
+  expect(created.length).toBeGreaterThan(0);
+  return created.at(-1)!.body.AsyncInferenceConfig;
 }
 
 const endpointServing = async () => (await db().endpoint.findUniqueOrThrow({ where: { id: endpointId } })).asyncServing;
@@ -99,10 +122,7 @@ describe("a serving mode promoted to SageMaker", () => {
 
   it("a failed release in another mode puts the old mode back with the old version", async () => {
     const before = { row: await endpointServing(), config: await servedAsyncConfig() };
-    const artifact = await db().artifact.findFirstOrThrow({
-      where: { versions: { some: { version: 1, model: { name } } } },
-    });
-    const restore = await harness.spoilArtifact(artifact.sha256);
+    const restore = await spoilVersion1();
     try {
       const { deploymentId, outcome } = await release(1, "REALTIME");
       expect(outcome).toBe("ROLLED_BACK");
@@ -119,5 +139,47 @@ describe("a serving mode promoted to SageMaker", () => {
     expect(await endpointServing()).toEqual(before.row);
     expect(await servedAsyncConfig()).toEqual(before.config);
     expect((await harness.target().describe(endpointName)).status).toBe("healthy");
+  }, 60_000);
+
+  it("a release whose SLA stopped fitting after its approval ends FAILED before anything is applied", async () => {
+    const before = { row: await endpointServing(), config: await servedAsyncConfig() };
+    const deploymentId = await approved(1, "REALTIME");
+    await setVersionSla(scientist.ctx, name, 1, { sla: { timeoutSeconds: 600 } });
+    try {
+      expect(await run(deploymentId)).toBe("FAILED");
+    } finally {
+      await setVersionSla(scientist.ctx, name, 1, { sla: null });
+    }
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    expect(deployment.failureReason).toContain("a request is processed within 60 s; the SLA needs 600 s");
+    expect(await endpointServing()).toEqual(before.row);
+    expect(await servedAsyncConfig()).toEqual(before.config);
+    expect(await modeAudits(deploymentId)).toEqual([]);
+  }, 60_000);
+
+  it("a release that names no mode never touches it: a mode saved meanwhile outlives its rollback", async () => {
+    const saved = { maxConcurrentInvocationsPerInstance: 7, invocationTimeoutSeconds: 1500, scaling: null };
+    const deploymentId = await approved(1);
+    await setAsyncServing(scientist.ctx, { endpointId, serving: saved });
+    const restore = await spoilVersion1();
+    try {
+      expect(await run(deploymentId)).toBe("ROLLED_BACK");
+    } finally {
+      await restore();
+    }
+    expect(await endpointServing()).toEqual(saved);
+    expect(await modeAudits(deploymentId)).toEqual([]);
+    expect((await harness.target().describe(endpointName)).status).toBe("healthy");
+  }, 60_000);
+
+  it("one-click rollback serves the previous version in the mode it served in", async () => {
+    // v2 was released asynchronous over v1, which served in real time.
+    const { deploymentId, version } = await rollBackEndpoint(scientist.ctx, { endpointId, reason: "back to v1" });
+    expect(version).toBe(1);
+    const promotion = await db().promotion.findFirstOrThrow({ where: { deployment: { id: deploymentId } } });
+    expect(promotion.servingMode).toBe("REALTIME");
+    expect(await run(deploymentId)).toBe("SUCCEEDED");
+    expect(await endpointServing()).toBeNull();
+    expect(await servedAsyncConfig()).toBeUndefined();
   }, 60_000);
 });

@@ -78,7 +78,7 @@ describe("serving modes chosen by the version's SLA", () => {
     const kubernetes = await codeOf(
       requestPromotion(scientist.ctx, promote(name, { target: "KUBERNETES", servingMode: "ASYNC" })),
     );
-    expect(kubernetes).toBe("UNPROCESSABLE: KUBERNETES serves real time here, not asynchronous");
+    expect(kubernetes).toBe("UNPROCESSABLE: Kubernetes serves real time here, not asynchronous");
     await setVersionSla(scientist.ctx, name, 1, { sla: { maxPayloadBytes: 100 * MB } });
     const view = await servingModesOfVersion(scientist.ctx, { modelName: name, version: 1 });
     const problemsOf = (target: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultModeFor, type ServingModes } from "@/components/deployments/serving-mode-choice";
+import { defaultModeFor, noModeFits, type ServingModes } from "@/components/deployments/serving-mode-choice";
 import { slaFormValuesOf, versionSlaFormSchema } from "@/components/registry/version-sla-form-schema";
 import { setVersionSlaInput } from "@/contracts/serving-modes";
 
@@ -44,6 +44,14 @@ describe("the version SLA form", () => {
     expect(round).toMatchObject({ success: true, data: { sla } });
     expect(setVersionSlaInput.safeParse(round.data).success).toBe(true);
     expect(slaFormValuesOf(null)).toEqual({ payloadMb: "", timeoutSeconds: "", latencyMs: "" });
+    // A size one byte over SageMaker's 6 MB survives a save of the other fields: it never starts fitting real time.
+    const odd = slaFormValuesOf({ maxPayloadBytes: 6 * MB + 1 });
+    expect(odd.payloadMb).toBe("6.000001");
+    expect(parse(odd)).toMatchObject({ data: { sla: { maxPayloadBytes: 6 * MB + 1 } } });
+    for (const bytes of [1, 999, MB - 1, 123_456_789, 10 * 1024 * MB])
+      expect(parse(slaFormValuesOf({ maxPayloadBytes: bytes }))).toMatchObject({
+        data: { sla: { maxPayloadBytes: bytes } },
+      });
   });
 });
 
@@ -75,6 +83,14 @@ describe("the promote dialog's starting mode", () => {
     expect(defaultModeFor(view(asyncNow), "SAGEMAKER", "PRODUCTION")).toBe("ASYNC");
     expect(defaultModeFor(view(asyncNow), "SAGEMAKER", "STAGING")).toBe("REALTIME");
     expect(defaultModeFor(view(asyncNow, false), "SAGEMAKER", "PRODUCTION")).toBe("REALTIME");
+  });
+
+  it("blocks the submit only when the modes are known and none fits", () => {
+    const none = view([], false);
+    none.targets[0]!.modes[0]!.problems = ["too big"];
+    expect(noModeFits(none, "SAGEMAKER")).toBe(true);
+    expect(noModeFits(view([]), "SAGEMAKER")).toBe(false);
+    expect(noModeFits(undefined, "SAGEMAKER")).toBe(false);
   });
 
   it("is nothing before the modes are known", () => {
