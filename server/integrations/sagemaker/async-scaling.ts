@@ -11,7 +11,7 @@ import type { DescribeEndpointCommandOutput, DescribeEndpointConfigCommandOutput
 import { asyncScalingSchema, type AsyncScaling } from "@/contracts/async-serving";
 import type { SageMakerApi } from "@/server/integrations/sagemaker/api";
 import type { SageMakerConfig } from "@/server/integrations/sagemaker/config";
-import { SageMakerRequestError } from "@/server/integrations/sagemaker/errors";
+import { ignoreWhen, isAlarmNotFound, isObjectNotFound } from "@/server/integrations/sagemaker/errors";
 import { TAG_ASYNC_SCALING } from "@/server/integrations/sagemaker/names";
 import { callWithRetry, type RetryPolicy } from "@/server/integrations/sagemaker/retry";
 
@@ -36,11 +36,6 @@ export function createAutoScalingClient(config: SageMakerConfig): ApplicationAut
     ...(config.autoScalingEndpointUrl && { endpoint: config.autoScalingEndpointUrl }),
   });
 }
-
-const failedWith = (name: string) => (error: unknown) =>
-  error instanceof SageMakerRequestError && error.awsErrorName === name;
-const isObjectNotFound = failedWith("ObjectNotFoundException");
-const isAlarmNotFound = failedWith("ResourceNotFound");
 
 type ScalingTarget = { ServiceNamespace: typeof NAMESPACE; ResourceId: string; ScalableDimension: typeof DIMENSION };
 const scalingTarget = (endpointName: string, variantName: string): ScalingTarget => ({
@@ -241,10 +236,4 @@ function parseJson(text: string): unknown {
     if (error instanceof SyntaxError) return undefined;
     throw error;
   }
-}
-
-function ignoreWhen(expected: (error: unknown) => boolean) {
-  return (error: unknown): void => {
-    if (!expected(error)) throw error;
-  };
 }

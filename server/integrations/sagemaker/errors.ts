@@ -139,3 +139,17 @@ export function s3RequestError(operation: string, uri: string, error: unknown, a
     { cause: error },
   );
 }
+
+const failedWith = (name: string) => (error: unknown) =>
+  error instanceof SageMakerRequestError && error.awsErrorName === name;
+/** Application Auto Scaling: no such scalable target or policy. */
+export const isObjectNotFound = failedWith("ObjectNotFoundException");
+/** CloudWatch: no such alarm. */
+export const isAlarmNotFound = failedWith("ResourceNotFound");
+
+/** A catch handler that swallows the expected error (a delete of what is already gone) and rethrows the rest. */
+export function ignoreWhen(expected: (error: unknown) => boolean) {
+  return (error: unknown): void => {
+    if (!expected(error)) throw error;
+  };
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, invalid } from "@/tests/integration/sagemaker/fake-aws-error";
+import { ApiError, answerRuntimeError, invalid } from "@/tests/integration/sagemaker/fake-aws-error";
 import type { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { scoreTransformInput } from "@/tests/integration/sagemaker/fake-transform-container";
 
@@ -125,11 +125,7 @@ export class FakeAsyncInference {
       response.setHeader("X-Amzn-SageMaker-FailureLocation", queued.failure);
       response.end(JSON.stringify({ InferenceId: queued.inferenceId }));
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      response.statusCode = error.status;
-      response.setHeader("x-amzn-errortype", error.type);
-      response.setHeader("content-type", "application/json");
-      response.end(JSON.stringify({ message: error.message }));
+      answerRuntimeError(response, error);
     }
   }
 

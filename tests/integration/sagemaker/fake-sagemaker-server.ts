@@ -4,6 +4,10 @@ import { CloudWatchMetrics } from "@/tests/integration/sagemaker/fake-cloudwatch
 import { ApiError, invalid } from "@/tests/integration/sagemaker/fake-aws-error";
 import type { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeTransformJobs } from "@/tests/integration/sagemaker/fake-transform-jobs";
+import {
+  FakeInferenceComponents,
+  type ComponentEndpointView,
+} from "@/tests/integration/sagemaker/fake-inference-components";
 import { FakeAsyncInference, type AsyncEndpointView } from "@/tests/integration/sagemaker/fake-async-inference";
 
 type Body = Record<string, unknown>;
@@ -120,7 +124,8 @@ function validateEndpointConfig(body: Body) {
   const shadows = shadowsOf(body);
   if (variants.length < 1 || variants.length > 10)
     throw invalid(`ProductionVariants must have between 1 and 10 members (got ${variants.length})`);
-  const negative = [...variants, ...shadows].find((variant) => !(variant.InitialVariantWeight >= 0));
+  // InitialVariantWeight defaults to 1.0 (API reference).
+  const negative = [...variants, ...shadows].find((variant) => !((variant.InitialVariantWeight ?? 1) >= 0));
   if (negative) throw invalid(`InitialVariantWeight of ${negative.VariantName} must be at least 0`);
   if (shadows.length > 1) throw invalid(`ShadowProductionVariants must have at most 1 member (got ${shadows.length})`);
   if (shadows.length > 0 && variants.length !== 1)
@@ -128,9 +133,24 @@ function validateEndpointConfig(body: Body) {
   const names = [...variants, ...shadows].map((variant) => variant.VariantName);
   if (new Set(names).size !== names.length) throw invalid(`Variant names must be unique (got ${names.join(", ")})`);
   validateAsyncConfig(body.AsyncInferenceConfig as Body | undefined);
+  validateComponentHosting(body, variants);
   const shared = shadows.find((shadow) => variants.some((variant) => variant.ModelName === shadow.ModelName));
   if (shared)
     throw invalid(`The shadow variant ${shared.VariantName} must use a model other than the production variant's.`);
+}
+
+/**
+ * Inference-component hosting (observed SageMaker refusals): managed instance scaling only on variants that name no
+ * model, and an endpoint config without model names carries the execution role the components run with.
+ */
+function validateComponentHosting(body: Body, variants: Variant[]) {
+  const managed = variants.find(
+    (variant) =>
+      (variant as Variant & { ManagedInstanceScaling?: unknown }).ManagedInstanceScaling && variant.ModelName,
+  );
+  if (managed) throw invalid("ManagedInstanceScaling is only supported for inference component endpoints.");
+  if (variants.some((variant) => !variant.ModelName) && !body.ExecutionRoleArn)
+    throw invalid("ExecutionRoleArn is required in an endpoint configuration for inference components.");
 }
 
 /**
@@ -199,6 +219,8 @@ export class FakeSageMaker {
   readonly transformJobs: FakeTransformJobs;
   /** Asynchronous invocations (SageMaker Runtime) and Application Auto Scaling (fake-async-inference.ts). */
   readonly asyncInference = new FakeAsyncInference((name) => this.asyncView(name));
+  /** Inference components, their InvokeEndpoint and their copy scaling (fake-inference-components.ts). */
+  readonly inferenceComponents: FakeInferenceComponents;
 
   /** `journal` is shared with other fakes (e.g. S3) to check the order of calls across services. */
   constructor(
@@ -206,12 +228,20 @@ export class FakeSageMaker {
     private readonly timing: FakeTiming = { transitionMs: 20, msPerSecond: 0.2 },
   ) {
     this.transformJobs = new FakeTransformJobs(arnOf, (name) => this.models.get(name), timing.transitionMs);
+    this.inferenceComponents = new FakeInferenceComponents({
+      endpoint: (name) => this.componentView(name),
+      model: (name) => this.models.get(name),
+      cloudWatch: this.cloudWatch,
+      alarms: () => this.cloudWatch.alarms,
+      transitionMs: timing.transitionMs,
+    });
   }
 
   /** The S3 stand-in SageMaker reads model data and transform input from, and writes transform output to. */
   useS3(s3: FakeS3) {
     this.transformJobs.useS3(s3);
     this.asyncInference.useS3(s3);
+    this.inferenceComponents.useS3(s3);
   }
 
   async start(): Promise<string> {
@@ -334,6 +364,12 @@ export class FakeSageMaker {
       this.asyncInference.invoke(request, response);
       return;
     }
+    if (this.inferenceComponents.isInvocation(request.method, request.url ?? "")) {
+      this.record("SageMakerRuntime.InvokeEndpoint", { url: request.url ?? "" });
+      this.advanceAll();
+      await this.inferenceComponents.invoke(request, Buffer.concat(chunks), response);
+      return;
+    }
     if (target.startsWith(AUTOSCALING_TARGET)) {
       this.answerAutoScaling(target.slice(AUTOSCALING_TARGET.length), Buffer.concat(chunks).toString("utf8"), response);
       return;
@@ -371,7 +407,9 @@ export class FakeSageMaker {
     response.setHeader("content-type", "application/x-amz-json-1.1");
     try {
       this.advanceAll();
-      const result = this.asyncInference.answer(operation, body);
+      const result = String(body.ResourceId ?? "").startsWith("inference-component/")
+        ? this.inferenceComponents.answerAutoScaling(operation, body)
+        : this.asyncInference.answer(operation, body);
       response.statusCode = 200;
       response.end(JSON.stringify(result));
     } catch (error) {
@@ -379,6 +417,13 @@ export class FakeSageMaker {
       response.statusCode = error.status;
       response.end(JSON.stringify({ __type: error.type, Message: error.message }));
     }
+  }
+
+  /** What the inference components need to know of an endpoint: its status and the config it serves. */
+  private componentView(name: string): ComponentEndpointView | undefined {
+    const endpoint = this.endpoints.get(name);
+    const config = endpoint && this.configs.get(endpoint.configName);
+    return endpoint && config ? { status: endpoint.status, config } : undefined;
   }
 
   /** What the asynchronous side needs to know of an endpoint: its status, its config's async part, its model. */
@@ -428,6 +473,7 @@ export class FakeSageMaker {
       this.throttles.set(operation, throttled - 1);
       throw new ApiError("ThrottlingException", "Rate exceeded");
     }
+    if (this.inferenceComponents.handles(operation)) return this.inferenceComponents.dispatch(operation, body);
     switch (operation) {
       case "CreateModel":
         return this.create(this.models, "model", text(body, "ModelName"), body);
@@ -704,6 +750,7 @@ export class FakeSageMaker {
     const now = Date.now();
     for (const [name, endpoint] of this.endpoints) this.advance(name, endpoint, now);
     this.transformJobs.advance(now);
+    this.inferenceComponents.advance(now);
   }
 
   private advance(name: string, endpoint: Endpoint, now: number) {

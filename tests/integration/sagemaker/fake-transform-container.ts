@@ -196,3 +196,28 @@ export async function scoreTransformInput(request: TransformRequest, model: Body
     throw error;
   }
 }
+
+/**
+ * A real-time CSV request to the same container (an inference component's copy): every line is a record fed to the
+ * version's ONNX model, the answer one line per record. A request the container cannot score fails with its reason.
+ */
+export async function scoreCsvRequest(
+  model: Body,
+  s3: FakeS3,
+  csv: string,
+): Promise<{ ok: true; body: string } | { ok: false; reason: string }> {
+  try {
+    const lines = csv.split("\n").map((line) => line.replace(/\r$/, ""));
+    if (lines.at(-1) === "") lines.pop();
+    const session = await loadSession(modelBytes(model, s3));
+    try {
+      const predictions = await predict(session, lines.map(splitCsvLine), 0);
+      return { ok: true, body: predictions.map((row) => `${row.join(",")}\n`).join("") };
+    } finally {
+      await session.release();
+    }
+  } catch (error) {
+    if (error instanceof ContainerError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
