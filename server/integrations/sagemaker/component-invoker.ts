@@ -11,7 +11,7 @@ export type ComponentAnswer =
   | { kind: "answer"; body: Uint8Array; contentType: string | undefined; variant: string | undefined }
   | { kind: "asleep"; message: string };
 
-const isNoCapacity = (error: unknown) =>
+const isNoCapacity = (error: unknown): error is SageMakerRequestError =>
   error instanceof SageMakerRequestError &&
   error.awsErrorName === "ValidationError" &&
   /no capacity/i.test(error.awsMessage);
@@ -48,8 +48,7 @@ export class SageMakerComponentInvoker {
         variant: answer.InvokedProductionVariant,
       };
     } catch (error) {
-      if (isNoCapacity(error) && error instanceof SageMakerRequestError)
-        return { kind: "asleep", message: error.awsMessage };
+      if (isNoCapacity(error)) return { kind: "asleep", message: error.awsMessage };
       throw error;
     }
   }

@@ -9,7 +9,7 @@ import {
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { createHash } from "node:crypto";
-import { isNotFound } from "@/server/integrations/sagemaker/errors";
+import { isAlreadyExists, isNotFound } from "@/server/integrations/sagemaker/errors";
 import { instanceTypeSchema } from "@/server/integrations/sagemaker/config";
 import {
   contentHash,
@@ -21,7 +21,7 @@ import { callWithRetry, type RetryPolicy } from "@/server/integrations/sagemaker
 
 /** The one variant of an endpoint that hosts inference components (the components carry the models). */
 export const COMPONENT_VARIANT = "primary";
-/** On a component: the Modelport endpoint it belongs to, so only our components are ever deleted. */
+/** On a component: the Modelport endpoint it belongs to (for people reading the account; deletes go by name). */
 export const TAG_COMPONENT_OF = "modelport:component-of";
 
 /** One model hosted as an inference component: its SageMaker model, its copies and what each copy reserves. */
@@ -55,7 +55,8 @@ export type ComponentState = {
 
 /**
  * A component's name (at most 63 letters, digits and dashes, alphanumeric at both ends) from its endpoint and what it
- * serves, so a retried apply finds the component an earlier try created.
+ * serves — model and reserved compute — so a retried apply finds the component an earlier try created, and a change of
+ * either is a new component that runs before the old one goes.
  */
 export function componentResourceName(endpointName: string, servedKey: string): string {
   const digest = createHash("sha256").update(`${endpointName}\n${servedKey}`).digest("hex").slice(0, 12);
@@ -148,9 +149,12 @@ export class InferenceComponentsApi {
     }
   }
 
-  /** SageMaker refuses 0 copies at creation: a sleeping component starts with one and is then set to 0. */
-  create(endpointName: string, component: ComponentSpec) {
-    return this.call("CreateInferenceComponent", () =>
+  /**
+   * SageMaker refuses 0 copies at creation: a sleeping component starts with one and is then set to 0. Names are
+   * derived from content, so "already existing" after a retried call whose first answer was lost is this very one.
+   */
+  async create(endpointName: string, component: ComponentSpec): Promise<void> {
+    await this.call("CreateInferenceComponent", () =>
       this.client.send(
         new CreateInferenceComponentCommand({
           InferenceComponentName: component.name,
@@ -167,7 +171,9 @@ export class InferenceComponentsApi {
           Tags: [{ Key: TAG_COMPONENT_OF, Value: endpointName }],
         }),
       ),
-    );
+    ).catch((error: unknown) => {
+      if (!isAlreadyExists(error)) throw error;
+    });
   }
 
   setCopies(InferenceComponentName: string, CopyCount: number) {
@@ -193,50 +199,85 @@ export class InferenceComponentsApi {
 }
 
 /** What one reconcile pass did, and whether the endpoint's components are where the spec wants them. */
-export type ReconcileOutcome = { settled: boolean; actions: string[]; failed: ComponentState[] };
+export type ReconcileOutcome = {
+  settled: boolean;
+  actions: string[];
+  failed: ComponentState[];
+  /** Components the pass waits for (in progress), for a timeout that says what it waited on. */
+  waiting: string[];
+};
+
+/** How a pass may act beyond the spec: who else sets copy counts, what goes with a deleted component. */
+export type ReconcileOptions = {
+  /** Application Auto Scaling sets the copy counts: a component's count is the spec's only when it is created. */
+  copiesFollowScaling?: boolean;
+  /** Failed components this apply already deleted to create again (once each: one that fails again is reported). */
+  recreated?: Set<string>;
+  /** Runs before a component of ours is deleted (its scaling and alarm go first). */
+  beforeDelete?: (name: string) => Promise<void>;
+};
 
 const IN_PROGRESS = new Set(["Creating", "Updating", "Deleting"]);
 
+type Pass = { actions: string[]; failed: ComponentState[]; waiting: string[] };
+
+/** One wanted component's step: create it, wait for it, set its copies, or recreate it once after a failure. */
+async function stepFor(
+  api: InferenceComponentsApi,
+  spec: ComponentEndpointSpec,
+  component: ComponentSpec,
+  listed: boolean,
+  options: ReconcileOptions,
+  pass: Pass,
+): Promise<void> {
+  const live = listed ? await api.describe(component.name) : undefined;
+  if (!live) {
+    await api.create(spec.endpointName, component);
+    pass.actions.push(`create ${component.name}`);
+  } else if (live.status === "Failed") {
+    if (options.recreated?.has(component.name)) return void pass.failed.push(live);
+    options.recreated?.add(component.name);
+    await api.delete(component.name);
+    pass.actions.push(`delete failed ${component.name}`);
+  } else if (IN_PROGRESS.has(live.status)) {
+    pass.waiting.push(`${component.name} (${live.status})`);
+  } else if (!options.copiesFollowScaling && live.desiredCopies !== component.copies) {
+    await api.setCopies(component.name, component.copies);
+    pass.actions.push(`copies ${component.name}=${component.copies}`);
+  }
+}
+
 /**
- * One pass bringing the endpoint's components to the spec, taking only the steps SageMaker accepts now: a missing
- * component is created, an InService one whose copy count differs is set, and a component of ours the spec no longer
- * names is deleted (the spec's are created first, so a replaced version keeps serving until its successor runs).
- * Components in progress are waited for: call again until `settled`. A component that failed is reported, not
- * retried.
+ * One pass bringing the endpoint's components to the spec, taking only the steps SageMaker accepts now. The endpoint's
+ * components are listed first (what SageMaker answers for a name it does not know is not relied on): a wanted one
+ * that is missing is created, one that failed is deleted to be created again (once per apply), an InService one whose
+ * copy count differs is set (unless Application Auto Scaling owns the count), and only when every wanted one is
+ * InService are the components of ours the spec dropped deleted — so a replaced version serves until its successor
+ * runs. Components in progress are waited for: call again until `settled`.
  */
 export async function reconcileComponents(
   api: InferenceComponentsApi,
   spec: ComponentEndpointSpec,
+  options: ReconcileOptions = {},
 ): Promise<ReconcileOutcome> {
-  const actions: string[] = [];
-  const failed: ComponentState[] = [];
-  let settled = true;
-  for (const component of spec.components) {
-    const live = await api.describe(component.name);
-    if (!live) {
-      await api.create(spec.endpointName, component);
-      actions.push(`create ${component.name}`);
-      settled = false;
-    } else if (live.status === "Failed") {
-      failed.push(live);
-    } else if (IN_PROGRESS.has(live.status)) {
-      settled = false;
-    } else if (live.desiredCopies !== component.copies) {
-      await api.setCopies(component.name, component.copies);
-      actions.push(`copies ${component.name}=${component.copies}`);
-      settled = false;
-    }
-  }
-  if (!settled || failed.length > 0) return { settled: false, actions, failed };
+  const listed = await api.list(spec.endpointName);
+  const names = new Set(listed.map((component) => component.name));
+  const pass: Pass = { actions: [], failed: [], waiting: [] };
+  for (const component of spec.components)
+    await stepFor(api, spec, component, names.has(component.name), options, pass);
+  if (pass.actions.length > 0 || pass.waiting.length > 0 || pass.failed.length > 0) return { settled: false, ...pass };
   const wanted = new Set(spec.components.map((component) => component.name));
   const prefix = `${resourcePrefix(spec.endpointName)}-ic-`;
-  for (const { name, status } of await api.list(spec.endpointName)) {
+  for (const { name, status } of listed) {
     if (wanted.has(name) || !name.startsWith(prefix)) continue;
     // One in progress (its deletion included) takes no delete now: the next pass sees it again.
-    settled = false;
-    if (IN_PROGRESS.has(status)) continue;
+    if (IN_PROGRESS.has(status)) {
+      pass.waiting.push(`${name} (${status})`);
+      continue;
+    }
+    await options.beforeDelete?.(name);
     await api.delete(name);
-    actions.push(`delete ${name}`);
+    pass.actions.push(`delete ${name}`);
   }
-  return { settled, actions, failed };
+  return { settled: pass.actions.length === 0 && pass.waiting.length === 0, ...pass };
 }

@@ -18,7 +18,8 @@ type Component = {
   memoryMb: number;
   desired: number;
   current: number;
-  status: "Creating" | "Updating" | "InService" | "Deleting";
+  status: "Creating" | "Updating" | "InService" | "Deleting" | "Failed";
+  failureReason?: string;
   readyAt: number;
   tags: unknown[];
 };
@@ -53,7 +54,8 @@ export const hostsComponents = (config: Body) => variantsOf(config).every((varia
  *   Components are not supported in this Endpoint"), on one of its variants, for an existing model, with
  *   `MinMemoryRequiredInMb` ≥ 128, `NumberOfCpuCoresRequired` ≥ 0.25 and a copy count > 0 (0 is refused at creation;
  *   `UpdateInferenceComponentRuntimeConfig` may set 0); names of letters, digits and inner dashes, ≤ 63; Creating →
- *   InService; a component in progress takes no update or delete;
+ *   InService, or Failed with the container's reason when its model cannot start; a component in progress takes no
+ *   update or delete (a failed one may be deleted); deleting one leaves its scalable target (undocumented either way);
  * - the stand-in's own capacity rule (SageMaker's is not published): all copies' memory fits the instance type's
  *   memory × the fleet's MaxInstanceCount, else ResourceLimitExceeded;
  * - `InvokeEndpoint` on such an endpoint needs the component header; a component at 0 copies refuses with
@@ -72,6 +74,8 @@ export class FakeInferenceComponents {
     private readonly world: {
       endpoint: (name: string) => ComponentEndpointView | undefined;
       model: (name: string) => Body | undefined;
+      /** Why a copy of this model cannot start (its container fails the ping), if it cannot. */
+      modelFailure: (name: string) => string | undefined;
       cloudWatch: CloudWatchMetrics;
       alarms: () => Map<string, Body>;
       transitionMs: number;
@@ -94,9 +98,12 @@ export class FakeInferenceComponents {
     for (const [name, component] of this.components) {
       if (now < component.readyAt) continue;
       if (component.status === "Deleting") {
+        // Whether SageMaker deregisters the component's scalable target with it is not documented: it stays here.
         this.components.delete(name);
-        this.targets.delete(`inference-component/${name}`);
-      } else if (component.status !== "InService") {
+      } else if (component.status === "Creating" && this.world.modelFailure(component.modelName)) {
+        component.status = "Failed";
+        component.failureReason = this.world.modelFailure(component.modelName);
+      } else if (component.status !== "InService" && component.status !== "Failed") {
         component.status = "InService";
         component.current = component.desired;
       }
@@ -297,7 +304,7 @@ export class FakeInferenceComponents {
   }
 
   private assertNotInProgress(component: Component) {
-    if (component.status !== "InService")
+    if (component.status !== "InService" && component.status !== "Failed")
       throw invalid(`Cannot update in-progress inference component "${arnOf(component.name)}".`);
   }
 
@@ -325,6 +332,7 @@ export class FakeInferenceComponents {
         ComputeResourceRequirements: { MinMemoryRequiredInMb: component.memoryMb },
       },
       RuntimeConfig: { DesiredCopyCount: component.desired, CurrentCopyCount: component.current },
+      ...(component.failureReason && { FailureReason: component.failureReason }),
       CreationTime: 0,
       LastModifiedTime: 0,
     };

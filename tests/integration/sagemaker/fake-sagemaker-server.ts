@@ -149,6 +149,20 @@ function validateComponentHosting(body: Body, variants: Variant[]) {
       (variant as Variant & { ManagedInstanceScaling?: unknown }).ManagedInstanceScaling && variant.ModelName,
   );
   if (managed) throw invalid("ManagedInstanceScaling is only supported for inference component endpoints.");
+  for (const variant of variants) {
+    const scaling = (
+      variant as Variant & { ManagedInstanceScaling?: { MinInstanceCount?: number; MaxInstanceCount?: number } }
+    ).ManagedInstanceScaling;
+    if (variant.InitialInstanceCount !== undefined && variant.InitialInstanceCount < 1)
+      throw invalid(`InitialInstanceCount of ${variant.VariantName} must be at least 1`);
+    if (
+      scaling &&
+      !((scaling.MaxInstanceCount ?? 0) >= 1 && (scaling.MinInstanceCount ?? 0) <= (scaling.MaxInstanceCount ?? 0))
+    )
+      throw invalid(
+        `ManagedInstanceScaling of ${variant.VariantName} needs 0 ≤ MinInstanceCount ≤ MaxInstanceCount, MaxInstanceCount ≥ 1`,
+      );
+  }
   if (variants.some((variant) => !variant.ModelName) && !body.ExecutionRoleArn)
     throw invalid("ExecutionRoleArn is required in an endpoint configuration for inference components.");
 }
@@ -231,6 +245,10 @@ export class FakeSageMaker {
     this.inferenceComponents = new FakeInferenceComponents({
       endpoint: (name) => this.componentView(name),
       model: (name) => this.models.get(name),
+      modelFailure: (name) =>
+        this.models.has(name) && this.failsPing(this.tags.get(arnOf("model", name)) ?? [])
+          ? "The container for this inference component did not pass the ping health check."
+          : undefined,
       cloudWatch: this.cloudWatch,
       alarms: () => this.cloudWatch.alarms,
       transitionMs: timing.transitionMs,

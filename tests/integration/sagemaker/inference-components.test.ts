@@ -47,6 +47,14 @@ const ENDPOINT = "fraud-many";
 const MODELS = [onnxModel(3), onnxModel(11), onnxModel(29)];
 const SHAS = MODELS.map((bytes) => createHash("sha256").update(bytes).digest("hex"));
 const TIMING = { timeoutMs: 10_000, pollMs: 5 };
+const SCALING = { maxCopies: 3, invocationsPerCopy: 10 };
+
+async function until(condition: () => Promise<boolean>) {
+  for (let tries = 0; !(await condition()); tries++) {
+    if (tries > 400) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 let artifactDir: string;
 let config: SageMakerConfig;
 let clients: Parameters<typeof applyComponentEndpoint>[0];
@@ -173,9 +181,11 @@ describe("many versions on one SageMaker endpoint as inference components", () =
   });
 
   it("scales a component to zero: a request meets 'no capacity', wakes it through the alarm, then is answered", async () => {
-    const scaling = { maxCopies: 3, invocationsPerCopy: 10 };
-    await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 0)], { scaleToZero: scaling }), TIMING);
+    await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 1)], { scaleToZero: SCALING }), TIMING);
     const sleeping = componentOf(2);
+    // Application Auto Scaling's scale-in after an idle while (the stand-in does not run target tracking).
+    await clients.components.setCopies(sleeping, 0);
+    await until(async () => (await clients.components.describe(sleeping))?.status === "InService");
     const target = fake.inferenceComponents.targets.get(componentResourceId(sleeping));
     expect(target && { min: target.min, max: target.max }).toEqual({ min: 0, max: 3 });
     expect([...(target?.policies.keys() ?? [])].sort()).toEqual([COMPONENT_WAKE_POLICY, COPIES_POLICY].sort());
@@ -198,6 +208,28 @@ describe("many versions on one SageMaker endpoint as inference components", () =
     expect(answer.kind === "answer" && new TextDecoder().decode(answer.body)).toBe(await expected(2));
   });
 
+  it("leaves the copy counts to Application Auto Scaling while it owns them", async () => {
+    await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 0)], { scaleToZero: SCALING }), TIMING);
+    // Woken by the last test's request: the apply does not put it back to the spec's 0.
+    expect((await clients.components.describe(componentOf(2)))?.desiredCopies).toBe(1);
+  });
+
+  it("replacing a version under scale to zero takes the dropped component's scaling and alarm with it", async () => {
+    await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(1, 1)], { scaleToZero: SCALING }), TIMING);
+    expect(fake.inferenceComponents.targets.has(componentResourceId(componentOf(2)))).toBe(false);
+    expect(fake.cloudWatch.alarms.has(componentWakeAlarmName(componentOf(2)))).toBe(false);
+    expect(fake.inferenceComponents.targets.has(componentResourceId(componentOf(1)))).toBe(true);
+    expect(await answerOf(1)).toBe(await expected(1));
+    await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 1)], { scaleToZero: SCALING }), TIMING);
+  });
+
+  it("refuses to change the fleet of an existing endpoint instead of ignoring it", async () => {
+    await expect(
+      applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 1)], { maxInstances: 3 }), TIMING),
+    ).rejects.toThrow(/runs another fleet/);
+    expect(await answerOf(0)).toBe(await expected(0));
+  });
+
   it("turning scale to zero off removes the component's scaling and alarm", async () => {
     await applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 1)]), TIMING);
     expect(fake.inferenceComponents.targets.has(componentResourceId(componentOf(2)))).toBe(false);
@@ -212,6 +244,29 @@ describe("many versions on one SageMaker endpoint as inference components", () =
     await target.waitUntilSettled("fraud-classic", TIMING);
     await expect(
       applyComponentEndpoint(clients, request([hosted(1, 1)], { endpointName: "fraud-classic" }), TIMING),
-    ).rejects.toThrow(/Inference Components are not supported in this Endpoint/);
+    ).rejects.toThrow(/runs another fleet/);
+    // SageMaker's own refusal, had the apply not stopped first.
+    const [component] = componentSpec(request([hosted(1, 1)]), config).components;
+    await expect(clients.components.create("fraud-classic", component!)).rejects.toThrow(
+      /Inference Components are not supported in this Endpoint/,
+    );
+  });
+
+  it("a version whose model cannot start is created again once, then fails with SageMaker's reason; the rest serve", async () => {
+    fake.failPingWhen((tags) => tags.some((tag) => tag.Value === SHAS[1]));
+    try {
+      await expect(
+        applyComponentEndpoint(clients, request([hosted(0, 1), hosted(2, 1), hosted(1, 1, 1536)]), TIMING),
+      ).rejects.toThrow(/failed again: The container for this inference component did not pass the ping/);
+    } finally {
+      fake.failPingWhen(() => false);
+    }
+    const creates = fake.requests.filter(
+      (r) => r.operation === "CreateInferenceComponent" && String(r.body.InferenceComponentName).length > 0,
+    );
+    const failing = componentSpec(request([hosted(1, 1, 1536)]), config).components[0]!.name;
+    expect(creates.filter((r) => r.body.InferenceComponentName === failing)).toHaveLength(2);
+    expect(await answerOf(0)).toBe(await expected(0));
+    expect(await answerOf(2)).toBe(await expected(2));
   });
 });

@@ -73,13 +73,6 @@ const summary = (name: string, status: InferenceComponentStatus = "InService") =
   CreationTime: new Date(0),
   LastModifiedTime: new Date(0),
 });
-const notFound = () =>
-  new SageMakerServiceException({
-    name: "ValidationException",
-    $fault: "client",
-    $metadata: { httpStatusCode: 400 },
-    message: 'Could not find inference component "arn:…".',
-  });
 
 describe("an endpoint of inference components", () => {
   it("names no model on its one variant, carries the role, manages instances down to the minimum", () => {
@@ -122,11 +115,13 @@ describe("reconciling components", () => {
 
   it("creates a missing component with at least one copy (SageMaker refuses 0 at creation), tagged as ours", async () => {
     const { sagemaker, api } = setup();
-    sagemaker.on(DescribeInferenceComponentCommand).rejects(notFound());
+    sagemaker.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [] });
     sagemaker.on(CreateInferenceComponentCommand).resolves({});
     const wanted = component("a", 0);
     const outcome = await reconcileComponents(api, spec([wanted]));
-    expect(outcome).toEqual({ settled: false, actions: [`create ${wanted.name}`], failed: [] });
+    expect(outcome).toEqual({ settled: false, actions: [`create ${wanted.name}`], failed: [], waiting: [] });
+    // A name the list does not have is created without asking SageMaker about it first.
+    expect(sagemaker.commandCalls(DescribeInferenceComponentCommand)).toHaveLength(0);
     expect(sagemaker.commandCalls(CreateInferenceComponentCommand)[0]?.args[0].input).toEqual({
       InferenceComponentName: wanted.name,
       EndpointName: ENDPOINT,
@@ -140,9 +135,35 @@ describe("reconciling components", () => {
     });
   });
 
-  it("sets the copy count of an InService component, waits for one in progress, reports one that failed", async () => {
+  it("takes 'already existing' after a lost answer as done: the retried create was the same component", async () => {
+    const { sagemaker, api } = setup();
+    sagemaker
+      .on(CreateInferenceComponentCommand)
+      .rejectsOnce(
+        new SageMakerServiceException({
+          name: "InternalFailure",
+          $fault: "server",
+          $metadata: { httpStatusCode: 500 },
+        }),
+      )
+      .rejects(
+        new SageMakerServiceException({
+          name: "ValidationException",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+          message: 'Cannot create already existing inference component "arn:…".',
+        }),
+      );
+    await expect(api.create(ENDPOINT, component("a"))).resolves.toBeUndefined();
+    expect(sagemaker.commandCalls(CreateInferenceComponentCommand)).toHaveLength(2);
+  });
+
+  it("sets an InService component's copies, waits for one in progress, recreates a failed one once, then reports it", async () => {
     const { sagemaker, api } = setup();
     const [a, b, c] = [component("a", 0), component("b", 2), component("c", 1)];
+    sagemaker
+      .on(ListInferenceComponentsCommand)
+      .resolves({ InferenceComponents: [summary(a.name), summary(b.name, "Updating"), summary(c.name, "Failed")] });
     sagemaker
       .on(DescribeInferenceComponentCommand, { InferenceComponentName: a.name })
       .resolves(described(a.name, "InService", 1))
@@ -151,21 +172,39 @@ describe("reconciling components", () => {
       .on(DescribeInferenceComponentCommand, { InferenceComponentName: c.name })
       .resolves(described(c.name, "Failed", 1, 0));
     sagemaker.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
-    const outcome = await reconcileComponents(api, spec([a, b, c]));
-    expect(outcome.settled).toBe(false);
-    expect(outcome.actions).toEqual([`copies ${a.name}=0`]);
-    expect(outcome.failed.map((f) => [f.name, f.failureReason])).toEqual([[c.name, "The model could not be loaded"]]);
+    sagemaker.on(DeleteInferenceComponentCommand).resolves({});
+    const recreated = new Set<string>();
+    const first = await reconcileComponents(api, spec([a, b, c]), { recreated });
+    expect(first).toEqual({
+      settled: false,
+      actions: [`copies ${a.name}=0`, `delete failed ${c.name}`],
+      failed: [],
+      waiting: [`${b.name} (Updating)`],
+    });
     expect(sagemaker.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0]?.args[0].input).toEqual({
       InferenceComponentName: a.name,
       DesiredRuntimeConfig: { CopyCount: 0 },
     });
-    expect(sagemaker.commandCalls(ListInferenceComponentsCommand)).toHaveLength(0);
+    const again = await reconcileComponents(api, spec([b, c]), { recreated });
+    expect(again.failed.map((f) => [f.name, f.failureReason])).toEqual([[c.name, "The model could not be loaded"]]);
+    expect(sagemaker.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(1);
+  });
+
+  it("leaves copy counts to Application Auto Scaling when it owns them", async () => {
+    const { sagemaker, api } = setup();
+    const a = component("a", 0);
+    sagemaker.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [summary(a.name)] });
+    sagemaker.on(DescribeInferenceComponentCommand).resolves(described(a.name, "InService", 3));
+    const outcome = await reconcileComponents(api, spec([a]), { copiesFollowScaling: true });
+    expect(outcome).toEqual({ settled: true, actions: [], failed: [], waiting: [] });
+    expect(sagemaker.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)).toHaveLength(0);
   });
 
   it("deletes components of ours the spec dropped only once the wanted ones are settled, never anyone else's", async () => {
     const { sagemaker, api } = setup();
     const kept = component("a");
     const dropped = componentResourceName(ENDPOINT, "old");
+    const older = componentResourceName(ENDPOINT, "older");
     sagemaker.on(DescribeInferenceComponentCommand).resolves(described(kept.name, "InService", 1));
     sagemaker
       .on(ListInferenceComponentsCommand, { EndpointNameEquals: ENDPOINT, NextToken: undefined })
@@ -176,15 +215,39 @@ describe("reconciling components", () => {
           summary(dropped),
           summary("someone-else"),
           // Being deleted already (an earlier pass): no second delete, which SageMaker would refuse.
-          summary(componentResourceName(ENDPOINT, "older"), "Deleting"),
+          summary(older, "Deleting"),
         ],
       });
     sagemaker.on(DeleteInferenceComponentCommand).resolves({});
-    const outcome = await reconcileComponents(api, spec([kept]));
-    expect(outcome).toEqual({ settled: false, actions: [`delete ${dropped}`], failed: [] });
+    const removedFirst: string[] = [];
+    const outcome = await reconcileComponents(api, spec([kept]), {
+      beforeDelete: async (name) => {
+        removedFirst.push(name);
+        expect(sagemaker.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
+      },
+    });
+    expect(outcome).toEqual({
+      settled: false,
+      actions: [`delete ${dropped}`],
+      failed: [],
+      waiting: [`${older} (Deleting)`],
+    });
+    expect(removedFirst).toEqual([dropped]);
     expect(sagemaker.commandCalls(DeleteInferenceComponentCommand).map((call) => call.args[0].input)).toEqual([
       { InferenceComponentName: dropped },
     ]);
+  });
+
+  it("deletes nothing while a wanted component is still on its way", async () => {
+    const { sagemaker, api } = setup();
+    const wanted = component("new");
+    sagemaker.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [summary(wanted.name, "Creating"), summary(componentResourceName(ENDPOINT, "old"))],
+    });
+    sagemaker.on(DescribeInferenceComponentCommand).resolves(described(wanted.name, "Creating", 1, 0));
+    const outcome = await reconcileComponents(api, spec([wanted]));
+    expect(outcome.settled).toBe(false);
+    expect(sagemaker.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
   });
 
   it("is settled when every component is InService with its copies and nothing is left to delete", async () => {
@@ -192,7 +255,12 @@ describe("reconciling components", () => {
     const kept = component("a", 2);
     sagemaker.on(DescribeInferenceComponentCommand).resolves(described(kept.name, "InService", 2));
     sagemaker.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [summary(kept.name)] });
-    expect(await reconcileComponents(api, spec([kept]))).toEqual({ settled: true, actions: [], failed: [] });
+    expect(await reconcileComponents(api, spec([kept]))).toEqual({
+      settled: true,
+      actions: [],
+      failed: [],
+      waiting: [],
+    });
   });
 });
 
@@ -297,5 +365,11 @@ describe("invoking a component", () => {
       message: expect.stringMatching(/no capacity/),
     });
     expect(runtime.commandCalls(InvokeEndpointCommand, { InferenceComponentName: "sleeping" })).toHaveLength(1);
+    // A 5xx may come after the model ran: the prediction is not sent again.
+    runtime
+      .on(InvokeEndpointCommand, { InferenceComponentName: "flaky" })
+      .rejects(new ValidationError({ message: "stand-in", $metadata: { httpStatusCode: 500 } }));
+    await expect(invoker.invoke(ENDPOINT, "flaky", body, "text/csv")).rejects.toThrow(/InvokeEndpoint failed/);
+    expect(runtime.commandCalls(InvokeEndpointCommand, { InferenceComponentName: "flaky" })).toHaveLength(1);
   });
 });
