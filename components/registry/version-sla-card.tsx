@@ -60,7 +60,7 @@ export function VersionSlaCard({ modelName, version, sla, canEdit, className }: 
     <Card title="Serving SLA" className={className}>
       <p className="mb-3 text-sm text-slate-600" data-testid="version-sla">
         {sla ? `Declared: ${describeSla(sla)}.` : "None declared: promotions check no limit."} Promotions check it
-        against the serving mode they pick (SageMaker real time: 6 MB, 60 s; asynchronous: 1 GB, 1 h).
+        against the limits of the serving mode they pick, which the promote dialog shows for each target.
       </p>
       <form onSubmit={submit} className="space-y-3" noValidate data-testid="version-sla-form">
         <div className="grid gap-3 sm:grid-cols-3">

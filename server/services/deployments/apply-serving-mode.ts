@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { asyncServingSchema, type AsyncServing } from "@/contracts/async-serving";
+import type { DeploymentTargetKind } from "@/contracts/enums";
 import type { ServingMode, ServingSla } from "@/contracts/serving-modes";
 import { actorOf } from "@/server/auth/actor";
 import type { Db } from "@/server/db/client";
@@ -13,6 +14,14 @@ import { DeploymentFailure } from "@/server/services/deployments/deployment-step
 const DEFAULT_INVOCATION_TIMEOUT_SECONDS = 900;
 /** Requests one instance works on at once when a promotion first turns an endpoint asynchronous (AWS's examples use 4). */
 const DEFAULT_CONCURRENCY_PER_INSTANCE = 4;
+
+/**
+ * Whether a release writes its promotion's mode on the endpoint (its apply-serving-mode step): only SageMaker switches
+ * modes; a promotion that names none keeps the endpoint's.
+ */
+export function appliesServingMode(mode: ServingMode | null, target: DeploymentTargetKind): boolean {
+  return mode !== null && target === "SAGEMAKER";
+}
 
 /**
  * The SageMaker serving settings a promoted mode asks for: real time is null; asynchronous keeps the endpoint's own

@@ -3,6 +3,7 @@ import type { ReadContext } from "@/server/services/context";
 import type { RolloutStrategy, TrafficShifting } from "@/server/integrations/targets/deployment-target";
 import { TRAFFIC_SHIFTING } from "@/server/integrations/targets/traffic-shifting";
 import { rolloutSteps } from "@/server/services/deployments/rollout-plan";
+import { appliesServingMode } from "@/server/services/deployments/apply-serving-mode";
 import { rolloutStrategySchema } from "@/contracts/deployments";
 import type { DeploymentDetail, DeploymentList } from "@/server/services/deployments/schemas";
 
@@ -27,7 +28,7 @@ export async function getDeployment(ctx: ReadContext, deploymentId: string): Pro
   if (!deployment) throw notFound("Deployment");
   const strategy = rolloutStrategySchema.parse(deployment.promotion.strategy);
   const { target } = deployment.endpoint;
-  const appliesMode = deployment.promotion.servingMode !== null && target === "SAGEMAKER";
+  const appliesMode = appliesServingMode(deployment.promotion.servingMode, target);
   const plannedSteps = plannedStepNames(strategy, TRAFFIC_SHIFTING[target], appliesMode);
   const succeeded = new Set(deployment.events.filter((e) => e.outcome === "SUCCEEDED").map((e) => e.step));
   return {

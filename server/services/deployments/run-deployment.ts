@@ -38,10 +38,13 @@ import { moveAliasForRelease } from "@/server/services/registry/set-alias";
 import { actorOf } from "@/server/auth/actor";
 import { asyncServingSchema } from "@/contracts/async-serving";
 import { SERVING_MODE_LABELS } from "@/contracts/serving-modes";
-import { asyncServingFor, setReleaseServingMode } from "@/server/services/deployments/apply-serving-mode";
+import {
+  appliesServingMode,
+  asyncServingFor,
+  setReleaseServingMode,
+} from "@/server/services/deployments/apply-serving-mode";
 import { readSla } from "@/server/services/registry/version-sla";
 import { modeMismatch } from "@/server/services/deployments/serving-mode-check";
-import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
 
 const ALIAS = { STAGING: "staging", PRODUCTION: "production" } as const;
 
@@ -160,11 +163,10 @@ async function deploySteps(
     return { sha256 };
   });
   const mode = promotion.servingMode;
-  if (mode !== null && kind === "SAGEMAKER")
+  if (mode !== null && appliesServingMode(mode, kind))
     await steps("apply-serving-mode", async (attempt) => {
       // The SLA may have changed since the approval: what is applied still fits, or nothing is.
-      const async = runtime.settings?.asyncInference ?? DEFAULT_ASYNC_SETTINGS;
-      const mismatch = modeMismatch(kind, promotion.version, mode, async);
+      const mismatch = modeMismatch(kind, promotion.version, mode, runtime.settings?.asyncInference);
       if (mismatch) throw new DeploymentFailure(mismatch.message);
       const serving = asyncServingFor(mode, prior.asyncServing ?? null, readSla(promotion.version.sla));
       // Saved before the write, so a rollback knows what this release wrote even if it stopped right after.

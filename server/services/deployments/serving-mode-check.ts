@@ -3,7 +3,6 @@ import type { DeploymentEnvironment, DeploymentTargetKind, ModelFormat } from "@
 import { SERVING_MODE_LABELS, type ServingMode } from "@/contracts/serving-modes";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
-import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
 import type { AsyncInferenceSettings, ServiceSettings } from "@/server/services/context";
 import { modeName, modesOf, slaProblems, TARGET_NAMES } from "@/server/services/deployments/serving-modes";
 import { describeSla } from "@/lib/format-sla";
@@ -31,7 +30,8 @@ export function modeMismatch(
   target: DeploymentTargetKind,
   version: ModeRequest["version"],
   mode: ServingMode,
-  async: AsyncInferenceSettings,
+  /** The portal's asynchronous ceilings (ASYNC_*); absent: their defaults. */
+  async: AsyncInferenceSettings | undefined,
 ): ModeMismatch | null {
   const offered = modesOf(target, version.format, async);
   const chosen = offered.find((offer) => offer.mode === mode);
@@ -72,7 +72,7 @@ export async function checkServingMode(
     select: { asyncServing: true },
   });
   const mode = request.servingMode ?? currentModeOf(endpoint);
-  const mismatch = modeMismatch(target, version, mode, settings.asyncInference ?? DEFAULT_ASYNC_SETTINGS);
+  const mismatch = modeMismatch(target, version, mode, settings.asyncInference);
   if (mismatch) throw new AppError("UNPROCESSABLE", mismatch.message, mismatch.details);
   const sla = readSla(version.sla);
   if (!sla) return null;

@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { DEPLOYMENT_TARGET_KINDS } from "@/contracts/enums";
 import { notFound } from "@/server/errors";
-import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
 import type { ServiceContext } from "@/server/services/context";
 import { currentModeOf } from "@/server/services/deployments/serving-mode-check";
 import { modesOf, slaProblems } from "@/server/services/deployments/serving-modes";
@@ -30,12 +29,11 @@ export async function servingModesOfVersion(
     select: { name: true, environment: true, target: true, asyncServing: true },
   });
   const sla = readSla(version.sla);
-  const async = ctx.settings.asyncInference ?? DEFAULT_ASYNC_SETTINGS;
   return {
     sla,
     targets: DEPLOYMENT_TARGET_KINDS.map((target) => ({
       target,
-      modes: modesOf(target, version.format, async).map(({ mode, limits }) => ({
+      modes: modesOf(target, version.format, ctx.settings.asyncInference).map(({ mode, limits }) => ({
         mode,
         limits,
         problems: slaProblems(sla, limits),

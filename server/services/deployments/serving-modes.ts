@@ -5,6 +5,7 @@ import { SERVING_MODE_LABELS, type ModeLimits, type ServingMode, type ServingSla
 import { formatBytes } from "@/lib/format";
 import { formatLatency as latency, formatSeconds as seconds } from "@/lib/format-sla";
 import type { AsyncInferenceSettings } from "@/server/services/context";
+import { DEFAULT_ASYNC_SETTINGS } from "@/server/services/async-inference/payload";
 
 /** SageMaker real time (InvokeEndpoint): bodies up to 6 MB (6,291,456 bytes), the container answers within 60 s. */
 export const SAGEMAKER_REALTIME_LIMITS: ModeLimits = {
@@ -29,7 +30,7 @@ export const TARGET_NAMES: Record<DeploymentTargetKind, string> = {
 export function modesOf(
   target: DeploymentTargetKind,
   format: ModelFormat,
-  async: AsyncInferenceSettings,
+  async: AsyncInferenceSettings = DEFAULT_ASYNC_SETTINGS,
 ): OfferedMode[] {
   const runtimeRealTime: ModeLimits = {
     maxPayloadBytes: RUNTIME_MAX_BODY_BYTES,
