@@ -17,6 +17,7 @@ import { EndpointSloForm } from "@/components/endpoints/endpoint-slo-form";
 import { EndpointCaptureForm } from "@/components/endpoints/endpoint-capture-form";
 import { EndpointScaleToZeroForm } from "@/components/endpoints/endpoint-scale-to-zero-form";
 import { EndpointAsyncServingForm } from "@/components/endpoints/endpoint-async-serving-form";
+import { EndpointComponentHostingForm } from "@/components/endpoints/endpoint-component-hosting-form";
 import { PredictionPanel } from "@/components/endpoints/prediction-panel";
 import { VariantsTable } from "@/components/endpoints/variants-table";
 import { LlmMetricsPanel } from "@/components/endpoints/llm-metrics-panel";
@@ -147,6 +148,15 @@ export function EndpointDetail({ id }: { id: string }) {
         {endpoint.target === "SAGEMAKER" && (
           <Card title="Serving mode" className="min-w-0">
             <EndpointAsyncServingForm endpointId={endpoint.id} serving={endpoint.asyncServing} canEdit={canWrite} />
+          </Card>
+        )}
+        {endpoint.target === "SAGEMAKER" && (
+          <Card title="Hosting" className="min-w-0">
+            <EndpointComponentHostingForm
+              endpoint={{ modelName: endpoint.model.name, environment: endpoint.environment }}
+              hosting={endpoint.componentHosting}
+              canEdit={canWrite}
+            />
           </Card>
         )}
         {endpoint.target === "LOCAL" && (

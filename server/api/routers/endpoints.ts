@@ -10,6 +10,7 @@ import {
   sendPredictionInput,
   scaleToZeroOutput,
   asyncServingOutput,
+  componentHostingOutput,
   onlineFeaturesOutput,
   sendPredictionOutput,
 } from "@/server/services/endpoints/schemas";
@@ -25,6 +26,8 @@ import { scaleToZeroInput } from "@/contracts/scale-to-zero";
 import { setScaleToZero } from "@/server/services/endpoints/scale-to-zero";
 import { setAsyncServing } from "@/server/services/endpoints/async-serving";
 import { setAsyncServingInput } from "@/contracts/async-serving";
+import { setComponentHosting } from "@/server/services/endpoints/component-hosting";
+import { setComponentHostingInput } from "@/contracts/component-hosting";
 import { setOnlineFeatures } from "@/server/services/endpoints/online-features";
 import { onlineFeatureMetrics } from "@/server/services/endpoints/online-feature-metrics";
 import {
@@ -34,7 +37,7 @@ import {
 import { setOnlineFeaturesInput } from "@/contracts/online-features";
 import { setCapturePolicy } from "@/server/services/capture/capture-policy";
 import { capturePolicyOutput } from "@/server/services/capture/schemas";
-import { ownerOfEndpoint, type OwnerContext } from "@/server/auth/ownership";
+import { ownerOfEndpoint, ownerOfModel, type OwnerContext } from "@/server/auth/ownership";
 
 const byEndpoint = (ctx: OwnerContext, input: { endpointId: string }) => ownerOfEndpoint(ctx, input.endpointId);
 
@@ -81,6 +84,13 @@ export const endpointsRouter = createTRPCRouter({
   setAsyncServing: ownedProcedure("models:write", setAsyncServingInput, byEndpoint)
     .output(asyncServingOutput)
     .mutation(({ ctx, input }) => setAsyncServing(ctx.service, input)),
+  // Dedicated instances or inference components on SageMaker (the endpoint created when the model has none there):
+  // a hosting decision of the owning team's data scientists.
+  setComponentHosting: ownedProcedure("models:write", setComponentHostingInput, (ctx, input) =>
+    ownerOfModel(ctx, input.modelName),
+  )
+    .output(componentHostingOutput)
+    .mutation(({ ctx, input }) => setComponentHosting(ctx.service, input)),
   // What the model sees (looked-up features) and what answers when it fails: the owning team's data scientists.
   setOnlineFeatures: ownedProcedure("models:write", setOnlineFeaturesInput, byEndpoint)
     .output(onlineFeaturesOutput)

@@ -26,7 +26,7 @@ export type ComponentEndpointRequest = Omit<ComponentEndpointSpec, "components">
   scaleToZero: ComponentScaling | null;
 };
 
-type Clients = {
+export type ComponentClients = {
   api: SageMakerApi;
   components: InferenceComponentsApi;
   scaling: ComponentScalingApi;
@@ -53,7 +53,7 @@ export function componentSpec(request: ComponentEndpointRequest, config: SageMak
 }
 
 /** The artifacts on S3 and the models created (each reused when an earlier try made it). */
-async function ensureModels({ api, artifacts, config }: Clients, request: ComponentEndpointRequest) {
+async function ensureModels({ api, artifacts, config }: ComponentClients, request: ComponentEndpointRequest) {
   for (const { variant } of request.versions) {
     const upload = modelDataPlan(variant, config).upload;
     if (upload) await artifacts.ensureUploaded(upload);
@@ -65,7 +65,11 @@ async function ensureModels({ api, artifacts, config }: Clients, request: Compon
  * The endpoint with its managed fleet, InService: created when absent; an existing one must already run this fleet
  * (changing a fleet's instance type or bounds is not built: it is refused, never silently ignored).
  */
-async function ensureFleet({ api, config }: Clients, request: ComponentEndpointRequest, timing: Timing) {
+async function ensureFleet(
+  { api, config }: ComponentClients,
+  request: ComponentEndpointRequest,
+  timing: ComponentTiming,
+) {
   const endpointConfig = componentEndpointConfig(request, config.executionRoleArn);
   const existing = await api.describeEndpoint(request.endpointName);
   if (existing && existing.EndpointConfigName !== endpointConfig.EndpointConfigName)
@@ -87,7 +91,12 @@ async function ensureFleet({ api, config }: Clients, request: ComponentEndpointR
 }
 
 /** Reconcile passes until settled; a component that failed again, or the deadline, ends the apply saying which. */
-async function settleComponents(clients: Clients, spec: ComponentEndpointSpec, scaled: boolean, timing: Timing) {
+async function settleComponents(
+  clients: ComponentClients,
+  spec: ComponentEndpointSpec,
+  scaled: boolean,
+  timing: ComponentTiming,
+) {
   const deadline = Date.now() + timing.timeoutMs;
   const options = {
     copiesFollowScaling: scaled,
@@ -111,7 +120,7 @@ async function settleComponents(clients: Clients, spec: ComponentEndpointSpec, s
   }
 }
 
-type Timing = { timeoutMs: number; pollMs: number; signal?: AbortSignal };
+export type ComponentTiming = { timeoutMs: number; pollMs: number; signal?: AbortSignal };
 
 /**
  * Serves several versions on one SageMaker endpoint as inference components (SageMaker's "many models per endpoint"):
@@ -119,9 +128,9 @@ type Timing = { timeoutMs: number; pollMs: number; signal?: AbortSignal };
  * before old ones go, each dropped one's scaling removed first — and each wanted one gets its copy scaling or none.
  */
 export async function applyComponentEndpoint(
-  clients: Clients,
+  clients: ComponentClients,
   request: ComponentEndpointRequest,
-  timing: Timing,
+  timing: ComponentTiming,
 ): Promise<ComponentState[]> {
   const spec = componentSpec(request, clients.config);
   await ensureModels(clients, request);

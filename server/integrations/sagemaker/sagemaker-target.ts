@@ -60,6 +60,16 @@ import { assertSomeTraffic, assertValidWeights } from "@/server/integrations/sag
 import { sleep } from "@/server/integrations/sagemaker/timing";
 import { weightsMatch } from "@/server/integrations/sagemaker/weights";
 import { errorMessage } from "@/lib/error-message";
+import type { ComponentHosting } from "@/contracts/component-hosting";
+import { ComponentScalingApi } from "@/server/integrations/sagemaker/component-scaling";
+import {
+  applyHostedVersions,
+  componentServing,
+  deleteHostedVersions,
+  hostsComponents,
+  refuseHostingSwitch,
+} from "@/server/integrations/sagemaker/component-hosting";
+import { InferenceComponentsApi } from "@/server/integrations/sagemaker/inference-components";
 
 /**
  * The one variant every version of a model takes on its endpoint. SageMaker's canary and linear traffic shifting only
@@ -111,17 +121,19 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   private readonly api: SageMakerApi;
   private readonly modelArtifacts: ModelArtifacts;
   private readonly scaling: AsyncScalingApi;
+  private readonly components: InferenceComponentsApi;
+  private readonly componentScaling: ComponentScalingApi;
 
   constructor(config: SageMakerConfig | SageMakerConfigInput, options: SageMakerTargetOptions = {}) {
     this.config = parseSageMakerConfig(config);
-    this.api = new SageMakerApi(options.sagemaker ?? createSageMakerClient(this.config), this.config.retry);
+    const sagemaker = options.sagemaker ?? createSageMakerClient(this.config);
+    const autoScaling = options.autoScaling ?? createAutoScalingClient(this.config);
+    const cloudWatch = options.cloudWatch ?? createCloudWatchClient(this.config);
+    this.api = new SageMakerApi(sagemaker, this.config.retry);
     this.modelArtifacts = new ModelArtifacts(options.s3 ?? createS3Client(this.config), options.artifacts, this.config);
-    this.scaling = new AsyncScalingApi(
-      options.autoScaling ?? createAutoScalingClient(this.config),
-      options.cloudWatch ?? createCloudWatchClient(this.config),
-      this.api,
-      this.config.retry,
-    );
+    this.scaling = new AsyncScalingApi(autoScaling, cloudWatch, this.api, this.config.retry);
+    this.components = new InferenceComponentsApi(sagemaker, this.config.retry);
+    this.componentScaling = new ComponentScalingApi(autoScaling, cloudWatch, this.config.retry);
   }
 
   /** The portal's own readings of this account's endpoints: their variants' CloudWatch metrics. */
@@ -155,7 +167,11 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
    * With a rollout: a release, one blue/green UpdateEndpoint shaped by it (CreateEndpoint when the endpoint is new).
    * Without: a restore, all at once, and nothing at all when the endpoint already serves the spec.
    */
-  async apply(spec: EndpointSpec, options: { rollout?: RolloutStrategy } = {}): Promise<EndpointState> {
+  async apply(
+    spec: EndpointSpec,
+    options: { rollout?: RolloutStrategy; signal?: AbortSignal } = {},
+  ): Promise<EndpointState> {
+    if (spec.componentHosting) return this.applyComponents(spec, spec.componentHosting, options.signal);
     const desired = desiredEndpoint(spec, this.config);
     const plan: UpdatePlan = {
       rollout: options.rollout,
@@ -168,7 +184,48 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     const current = live ?? (await this.api.describeEndpoint(spec.endpointName));
     if (!current)
       throw conflict(`SageMaker endpoint ${spec.endpointName} vanished while it was being created; apply again`);
+    if ((await hostsComponents(this.api, current)) === true) refuseHostingSwitch(spec.endpointName, true);
     return this.applyToExisting(current, desired, plan);
+  }
+
+  /**
+   * Versions as inference components on one managed fleet: SageMaker has no blue/green for them, so a release is a new
+   * component that runs before the replaced one goes (the rollout's bake is the portal's own watch afterwards).
+   */
+  private async applyComponents(
+    spec: EndpointSpec,
+    hosting: ComponentHosting,
+    signal: AbortSignal | undefined,
+  ): Promise<EndpointState> {
+    if (spec.asyncInference)
+      throw new PermanentTargetError(
+        `Endpoint ${spec.endpointName} hosts inference components, which answer in real time only; it cannot serve asynchronously`,
+        "CONFLICT",
+      );
+    const live = await this.api.describeEndpoint(spec.endpointName);
+    if (live && (await hostsComponents(this.api, live)) === false) refuseHostingSwitch(spec.endpointName, false);
+    // A worker that lost its lease stops between passes, so two never reconcile the same components against each other.
+    await applyHostedVersions(this.componentClients(), spec, hosting, { ...this.componentTiming(), signal });
+    return this.describe(spec.endpointName);
+  }
+
+  /** The inference component that serves `version` on a component endpoint (undefined when none runs it). */
+  componentServing(endpointName: string, version: number): Promise<string | undefined> {
+    return componentServing(this.api, this.components, endpointName, version);
+  }
+
+  private componentClients() {
+    return {
+      api: this.api,
+      components: this.components,
+      scaling: this.componentScaling,
+      artifacts: this.modelArtifacts,
+      config: this.config,
+    };
+  }
+
+  private componentTiming() {
+    return { timeoutMs: this.settleTimeoutMs, pollMs: this.config.pollMs };
   }
 
   /** Waits out an update in progress first, and returns only once SageMaker serves the new weights. */
@@ -245,6 +302,13 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
   async delete(endpointName: string): Promise<void> {
     const live = await this.api.describeEndpoint(endpointName);
     if (live?.AsyncInferenceConfig) await this.scaling.removeAll(endpointName);
+    // A config deleted behind our back says nothing: SageMaker's list of the endpoint's components then does.
+    const hosting = live && (await hostsComponents(this.api, live));
+    if (live && (hosting ?? (await this.components.list(endpointName)).length > 0))
+      await deleteHostedVersions(this.componentClients(), endpointName, {
+        timeoutMs: this.config.deleteTimeoutSeconds * 1000,
+        pollMs: this.config.deletePollMs,
+      });
     if (live && live.EndpointStatus !== "Deleting") await this.api.deleteEndpoint(endpointName).catch(ignoreNotFound);
     if (live) await this.waitUntilGone(endpointName);
     await deleteCreatedResources(this.api, endpointName);

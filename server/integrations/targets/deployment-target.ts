@@ -1,4 +1,5 @@
 import type { AsyncServing } from "@/contracts/async-serving";
+import type { ComponentHosting } from "@/contracts/component-hosting";
 import type { Signature } from "@/contracts/signature";
 import type { OnlineFeatures } from "@/contracts/online-features";
 import type { ModelShape } from "@/contracts/vllm";
@@ -67,6 +68,11 @@ export type EndpointSpec = {
   onlineFeatures?: OnlineFeatures | null;
   /** SageMaker only: serve asynchronously (AsyncInferenceConfig, backlog scaling) instead of in real time. */
   asyncInference?: AsyncServing | null;
+  /**
+   * SageMaker only: host the live variants' versions as inference components on one managed fleet (each request names
+   * its version's component) instead of on dedicated instances; a replaced version serves until its successor runs.
+   */
+  componentHosting?: ComponentHosting | null;
 };
 
 export type RolloutStrategy =
@@ -125,7 +131,7 @@ export interface DeploymentTarget {
    * Makes the endpoint serve exactly these variants at these weights, creating it if needed. Applying the same spec
    * twice changes nothing. `rollout` lets targets with native traffic shifting (SageMaker blue/green) use it.
    */
-  apply(spec: EndpointSpec, options?: { rollout?: RolloutStrategy }): Promise<EndpointState>;
+  apply(spec: EndpointSpec, options?: { rollout?: RolloutStrategy; signal?: AbortSignal }): Promise<EndpointState>;
   /** Changes only the traffic weights of variants the endpoint already has. */
   setWeights(endpointName: string, weights: Record<string, number>): Promise<EndpointState>;
   /** What the target reports now. */

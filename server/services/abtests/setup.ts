@@ -46,11 +46,18 @@ function championOf(endpoint: EndpointRow) {
   return { ...serving[0]!.version, variantName: serving[0]!.variantName };
 }
 
-/** An asynchronous SageMaker endpoint serves one variant: versions are compared on real-time endpoints only. */
-function assertRealTime(endpoint: { name: string; asyncServing: unknown }) {
+/**
+ * An asynchronous SageMaker endpoint serves one variant, and a component endpoint one version per component that each
+ * request names (SageMaker splits no traffic between them): versions are compared on real-time variant endpoints.
+ */
+function assertRealTime(endpoint: { name: string; asyncServing: unknown; componentHosting: unknown }) {
   if (endpoint.asyncServing !== null)
     throw conflict(
       `Endpoint "${endpoint.name}" serves asynchronously on SageMaker, with one variant: turn it back to real time to test versions on it`,
+    );
+  if (endpoint.componentHosting !== null)
+    throw conflict(
+      `Endpoint "${endpoint.name}" hosts its versions as SageMaker inference components, which split no traffic: test versions on an endpoint with dedicated instances`,
     );
 }
 

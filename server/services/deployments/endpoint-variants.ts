@@ -13,26 +13,40 @@ import { modelShapeSchema } from "@/contracts/vllm";
 import { DeploymentFailure } from "@/server/services/deployments/deployment-steps";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
 import { asyncServingSchema, type AsyncServing } from "@/contracts/async-serving";
+import { componentHostingSchema } from "@/contracts/component-hosting";
 
 /**
  * The endpoint's own settings every apply carries with its variants (capture rate, scale to zero, online features,
- * SageMaker asynchronous serving),
+ * SageMaker asynchronous serving and component hosting),
  * read from PostgreSQL right before the apply: a change made while a rollout baked is what the next apply carries,
  * and a runtime that missed an in-place change gets it with the next deployment or rollback.
  */
 async function endpointSettings(
   database: Db,
   endpointId: string,
-): Promise<Pick<EndpointSpec, "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures" | "asyncInference">> {
+): Promise<
+  Pick<
+    EndpointSpec,
+    "captureRate" | "scaleToZeroIdleSeconds" | "onlineFeatures" | "asyncInference" | "componentHosting"
+  >
+> {
   const endpoint = await database.endpoint.findUniqueOrThrow({
     where: { id: endpointId },
-    select: { captureRate: true, scaleToZeroIdleSeconds: true, onlineFeatures: true, asyncServing: true },
+    select: {
+      captureRate: true,
+      scaleToZeroIdleSeconds: true,
+      onlineFeatures: true,
+      asyncServing: true,
+      componentHosting: true,
+    },
   });
   return {
     captureRate: endpoint.captureRate,
     scaleToZeroIdleSeconds: endpoint.scaleToZeroIdleSeconds,
     onlineFeatures: endpoint.onlineFeatures === null ? null : onlineFeaturesSchema.parse(endpoint.onlineFeatures),
     asyncInference: endpoint.asyncServing === null ? null : asyncServingSchema.parse(endpoint.asyncServing),
+    componentHosting:
+      endpoint.componentHosting === null ? null : componentHostingSchema.parse(endpoint.componentHosting),
   };
 }
 

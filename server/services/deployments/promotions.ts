@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { endpointNameFor } from "@/server/services/endpoints/endpoint-name";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError, conflict, forbidden, isUniqueViolation, notFound } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit/record-audit";
@@ -9,7 +10,7 @@ import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { checkLaunchOnRequest } from "@/server/services/deployments/launch-check";
-import { checkServingMode } from "@/server/services/deployments/serving-mode-check";
+import { checkServingMode, hostingMismatch } from "@/server/services/deployments/serving-mode-check";
 import { priorStateSchema } from "@/server/services/deployments/prior-state";
 import type { ServingMode } from "@/contracts/serving-modes";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
@@ -56,10 +57,10 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
       environment: true,
       target: true,
       servingMode: true,
-      version: { select: { modelId: true, model: { select: { name: true } } } },
+      version: { select: { modelId: true, version: true, format: true, sla: true, model: { select: { name: true } } } },
     },
   });
-  const endpointName = `${promotion.version.model.name}-${promotion.environment.toLowerCase()}-${promotion.target.toLowerCase()}`;
+  const endpointName = endpointNameFor(promotion.version.model.name, promotion.environment, promotion.target);
   const endpoint = await tx.endpoint.upsert({
     where: {
       modelId_environment_target: {
@@ -90,6 +91,13 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
       `Endpoint ${endpoint.name} has a live A/B test ("${liveTest.name}"): stop or conclude it before deploying`,
     );
   if (promotion.servingMode === "ASYNC" && promotion.target === "SAGEMAKER") await assertNoPlannedTest(tx, endpoint);
+  // Checked again under the lock: the hosting may have been set since the promotion's own check.
+  const { componentHosting } = await tx.endpoint.findUniqueOrThrow({
+    where: { id: endpoint.id },
+    select: { componentHosting: true },
+  });
+  const hosting = hostingMismatch(componentHosting, promotion.version, promotion.servingMode ?? "REALTIME");
+  if (hosting) throw new AppError("UNPROCESSABLE", hosting.message, hosting.details);
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({
     where: { endpointId: endpoint.id, status: { in: [...DEPLOYMENT_ACTIVE_STATUSES] } },

@@ -238,7 +238,7 @@ async function nativeRollout(database: Db, deployment: LoadedDeployment, runtime
       target,
       endpoint.id,
       { endpointName: endpoint.name, variants: [spec] },
-      { rollout: rollout.strategy },
+      { rollout: rollout.strategy, signal },
     );
     return { variants: [spec.variantName] };
   });

@@ -1,6 +1,7 @@
 import type { GateResult } from "@/contracts/deployments";
 import type { DeploymentEnvironment, DeploymentTargetKind, ModelFormat } from "@/contracts/enums";
 import { SERVING_MODE_LABELS, type ServingMode } from "@/contracts/serving-modes";
+import { componentHostingSchema } from "@/contracts/component-hosting";
 import type { Prisma } from "@/server/db/generated/client";
 import { AppError } from "@/server/errors";
 import type { AsyncInferenceSettings, ServiceSettings } from "@/server/services/context";
@@ -55,6 +56,31 @@ export function modeMismatch(
 }
 
 /**
+ * What an endpoint hosting inference components adds: they answer in real time only, and one that scales to zero
+ * makes a request to a sleeping version wait while a copy starts, so it promises no p99 latency.
+ */
+export function hostingMismatch(
+  hosting: unknown,
+  version: ModeRequest["version"],
+  mode: ServingMode,
+): ModeMismatch | null {
+  if (hosting === null) return null;
+  if (mode === "ASYNC")
+    return {
+      message: "This SageMaker endpoint hosts inference components, which answer in real time only",
+      details: { servingMode: mode, problems: ["inference components answer in real time"] },
+    };
+  const scalesToZero = componentHostingSchema.safeParse(hosting).data?.scaleToZero;
+  const latency = readSla(version.sla)?.latencyP99Ms;
+  if (!scalesToZero || latency === undefined) return null;
+  const problem = `the endpoint scales to zero, so a request may wait for a copy to start; the SLA needs p99 ≤ ${latency} ms`;
+  return {
+    message: `Version ${version.version}'s SLA does not fit this SageMaker endpoint: ${problem}`,
+    details: { servingMode: mode, problems: [problem] },
+  };
+}
+
+/**
  * Checks, before anything is written, that the target offers the promotion's mode (the endpoint's own when it names
  * none) and that the version's declared SLA fits its limits (422 naming each limit it exceeds). Returns the gate the
  * promotion records (null without an SLA).
@@ -69,10 +95,12 @@ export async function checkServingMode(
     where: {
       modelId_environment_target: { modelId: request.modelId, environment: request.environment, target },
     },
-    select: { asyncServing: true },
+    select: { asyncServing: true, componentHosting: true },
   });
   const mode = request.servingMode ?? currentModeOf(endpoint);
-  const mismatch = modeMismatch(target, version, mode, settings.asyncInference);
+  const mismatch =
+    modeMismatch(target, version, mode, settings.asyncInference) ??
+    hostingMismatch(endpoint?.componentHosting ?? null, version, mode);
   if (mismatch) throw new AppError("UNPROCESSABLE", mismatch.message, mismatch.details);
   const sla = readSla(version.sla);
   if (!sla) return null;

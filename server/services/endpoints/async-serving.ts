@@ -36,6 +36,10 @@ export async function setAsyncServing(
         "UNPROCESSABLE",
         `Asynchronous serving is a SageMaker endpoint mode; ${endpoint.name} is on ${endpoint.target}, where every endpoint also takes asynchronous invocations`,
       );
+    if (input.serving && endpoint.componentHosting !== null)
+      throw conflict(
+        `${endpoint.name} hosts inference components, which answer in real time; an asynchronous endpoint needs dedicated instances`,
+      );
     if (input.serving && (endpoint._count.variants > 1 || endpoint._count.abTests > 0))
       throw conflict(
         `${endpoint.name} has an A/B test that has not ended (or serves several variants); an asynchronous endpoint serves one — end the test first`,

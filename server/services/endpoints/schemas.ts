@@ -1,4 +1,5 @@
 import { asyncServingSchema } from "@/contracts/async-serving";
+import { componentHostingSchema } from "@/contracts/component-hosting";
 import { z } from "zod";
 import { FALLBACK_REASONS, onlineFeaturesSchema } from "@/contracts/online-features";
 import {
@@ -96,6 +97,7 @@ const exampleRowOutput = z.record(z.string(), z.union([z.number(), z.string(), z
 export const endpointDetailOutput = endpointRowOutput.extend({
   onlineFeatures: onlineFeaturesSchema.nullable(),
   asyncServing: asyncServingSchema.nullable(),
+  componentHosting: componentHostingSchema.nullable(),
   model: z.object({ name: z.string(), taskType: taskTypeSchema, isDemo: z.boolean(), teamId: z.string() }),
   variants: z.array(variantOutput),
   deployments: z.array(
@@ -165,6 +167,15 @@ export const asyncServingOutput = z.object({
   appliesWith: z.literal("next-deployment"),
 });
 export type AsyncServingSetting = z.infer<typeof asyncServingOutput>;
+
+export const componentHostingOutput = z.object({
+  endpointId: z.string(),
+  endpointName: z.string(),
+  hosting: componentHostingSchema.nullable(),
+  /** SageMaker hosts components only on an endpoint created for them: the next deployment applies it. */
+  appliesWith: z.literal("next-deployment"),
+});
+export type ComponentHostingSetting = z.infer<typeof componentHostingOutput>;
 
 export const onlineFeaturesOutput = z.object({
   endpointId: z.string(),

@@ -1,3 +1,4 @@
+import { componentHostingSchema } from "@/contracts/component-hosting";
 import { asyncServingSchema } from "@/contracts/async-serving";
 import { signatureSchema, type Signature } from "@/contracts/signature";
 import { onlineFeaturesSchema } from "@/contracts/online-features";
@@ -102,6 +103,7 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
       scaleToZeroIdleSeconds: true,
       onlineFeatures: true,
       asyncServing: true,
+      componentHosting: true,
       createdAt: true,
       updatedAt: true,
       model: { select: { name: true, taskType: true, isDemo: true, teamId: true } },
@@ -134,7 +136,9 @@ export async function getEndpoint(ctx: ReadContext, endpointId: string): Promise
   if (lookup && serving?.exampleRow)
     serving.exampleRow = lookupExampleRow(serving.exampleRow, lookup, await firstEntityId(ctx, lookup));
   const asyncServing = endpoint.asyncServing === null ? null : asyncServingSchema.parse(endpoint.asyncServing);
-  return { ...endpoint, onlineFeatures, asyncServing, rollbackCandidate, serving };
+  const componentHosting =
+    endpoint.componentHosting === null ? null : componentHostingSchema.parse(endpoint.componentHosting);
+  return { ...endpoint, onlineFeatures, asyncServing, componentHosting, rollbackCandidate, serving };
 }
 
 async function rollbackCandidateOf(ctx: ReadContext, endpointId: string) {

@@ -287,6 +287,25 @@ export class FakeInferenceComponents {
     return { InferenceComponentArn: arnOf(component.name) };
   }
 
+  /** Whether components (deleting ones too) are still on the endpoint: SageMaker deletes an endpoint only without. */
+  hostsAny(endpointName: string): boolean {
+    return [...this.components.values()].some((c) => c.endpointName === endpointName);
+  }
+
+  /**
+   * The instances managed instance scaling runs for a component endpoint (our model: enough memory for the running
+   * copies, within the fleet's bounds — 0 once every component is at 0 copies and the minimum is 0).
+   */
+  instancesOf(endpointName: string, config: Body): number {
+    const variant = variantsOf(config)[0] ?? {};
+    const scaling = (variant as { ManagedInstanceScaling?: ManagedScaling }).ManagedInstanceScaling;
+    const memory = [...this.components.values()]
+      .filter((c) => c.endpointName === endpointName && c.status !== "Deleting")
+      .reduce((sum, c) => sum + c.memoryMb * c.current, 0);
+    const needed = Math.ceil(memory / (MEMORY_MB[variant.InstanceType ?? ""] ?? 8192));
+    return Math.min(Math.max(needed, scaling?.MinInstanceCount ?? 1), scaling?.MaxInstanceCount ?? needed);
+  }
+
   private assertFits(endpoint: ComponentEndpointView, changed: Component, copies: number) {
     const variant = variantsOf(endpoint.config)[0] ?? {};
     const scaling = (variant as { ManagedInstanceScaling?: ManagedScaling }).ManagedInstanceScaling;

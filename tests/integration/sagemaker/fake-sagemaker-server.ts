@@ -6,6 +6,7 @@ import type { FakeS3 } from "@/tests/integration/sagemaker/fake-s3-server";
 import { FakeTransformJobs } from "@/tests/integration/sagemaker/fake-transform-jobs";
 import {
   FakeInferenceComponents,
+  hostsComponents,
   type ComponentEndpointView,
 } from "@/tests/integration/sagemaker/fake-inference-components";
 import { FakeAsyncInference, type AsyncEndpointView } from "@/tests/integration/sagemaker/fake-async-inference";
@@ -714,6 +715,8 @@ export class FakeSageMaker {
 
   private deleteEndpoint(name: string): Body {
     const endpoint = this.endpoint(name);
+    if (this.inferenceComponents.hostsAny(name))
+      throw invalid(`Endpoint ${name} has inference components; delete them before the endpoint.`);
     this.asyncInference.forget(name);
     endpoint.status = "Deleting";
     endpoint.operation = { kind: "delete", goneAt: Date.now() + this.timing.transitionMs };
@@ -727,7 +730,9 @@ export class FakeSageMaker {
     const desiredWeights = operation?.kind === "weights" ? operation.weights : endpoint.weights;
     const liveConfig = this.find(this.configs, "endpoint-config", endpoint.configName);
     const shadows = shadowsOf(liveConfig);
-    const scaled = this.asyncInference.instancesOf(name);
+    const scaled = hostsComponents(liveConfig)
+      ? this.inferenceComponents.instancesOf(name, liveConfig)
+      : this.asyncInference.instancesOf(name);
     const counts = Object.fromEntries(
       this.variantsOfConfig(endpoint.configName).map((variant) => [
         variant.VariantName,

@@ -104,6 +104,18 @@ const TRPC_INPUTS: Record<string, Input> = {
     endpointId: w.teams[s].endpointId,
     serving: { maxConcurrentInvocationsPerInstance: 2, invocationTimeoutSeconds: 60, scaling: null },
   }),
+  "endpoints.setComponentHosting": (w, s) => ({
+    modelName: w.teams[s].modelName,
+    environment: "STAGING",
+    hosting: {
+      instanceType: "ml.m5.large",
+      minInstances: 0,
+      maxInstances: 1,
+      cpuCores: 1,
+      memoryMb: 1024,
+      scaleToZero: null,
+    },
+  }),
   "endpoints.setOnlineFeatures": (w, s) => ({
     endpointId: w.teams[s].endpointId,
     onlineFeatures: {

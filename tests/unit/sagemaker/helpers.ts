@@ -1,5 +1,6 @@
 import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import {
+  ListInferenceComponentsCommand,
   SageMakerClient,
   SageMakerServiceException,
   type DescribeEndpointCommandOutput,
@@ -65,6 +66,8 @@ export function mockedTarget(overrides: Partial<SageMakerConfigInput> = {}, blob
   const sagemakerClient = new SageMakerClient({ region: "eu-west-1" });
   const s3Client = new S3Client({ region: "eu-west-1" });
   const sagemaker = mockClient(sagemakerClient);
+  // No endpoint here hosts inference components unless a test says so.
+  sagemaker.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [] });
   const s3 = mockClient(s3Client);
   const artifacts = memoryArtifacts(blobs);
   const target = new SageMakerTarget(testConfig(overrides), {
