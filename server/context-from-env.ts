@@ -6,6 +6,8 @@ import { localRuntimeConfigFromEnv } from "@/server/integrations/local-runtime/c
 import { withAnswerCache } from "@/server/integrations/prometheus/answer-cache";
 import { PrometheusClient, type PrometheusSource } from "@/server/integrations/prometheus/client";
 import { createCloudWatchClient } from "@/server/integrations/sagemaker/cloudwatch-metrics";
+import type { ComponentPredictionSource } from "@/server/integrations/sagemaker/component-predictions";
+import { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { artifactStoreFromSettings } from "@/server/services/artifacts/store";
 import type { SystemContext } from "@/server/services/context";
 import { durationSeconds } from "@/server/services/drift/query";
@@ -26,6 +28,12 @@ function prometheusFromEnv(settings: Env): PrometheusSource {
   const client = new PrometheusClient(settings.PROMETHEUS_URL, { timeoutMs: settings.PROMETHEUS_TIMEOUT_MS });
   const ttlMs = settings.PROMETHEUS_ANSWER_CACHE_MS;
   return ttlMs > 0 ? withAnswerCache(client, { ttlMs, maxEntries: 2_000 }) : client;
+}
+
+/** Built on first use: a portal without SageMaker never reads its configuration. */
+function sageMakerPredictionsFromEnv(): () => ComponentPredictionSource {
+  let built: ComponentPredictionSource | undefined;
+  return () => (built ??= SageMakerTarget.fromEnv().predictions());
 }
 
 function buildSystemContext(): SystemContext {
@@ -51,6 +59,7 @@ function buildSystemContext(): SystemContext {
         callbackHosts: settings.ASYNC_CALLBACK_ALLOWED_HOSTS,
       },
     },
+    sageMakerPredictions: sageMakerPredictionsFromEnv(),
     ...(sagemakerRegion && {
       cloudwatch: createCloudWatchClient({
         region: sagemakerRegion,

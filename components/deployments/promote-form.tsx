@@ -184,7 +184,7 @@ export function PromoteForm({ modelName, version, metricNames, onDone }: Props) 
         error={errors.root?.server?.message}
         onCancel={onDone}
         pending={request.isPending}
-        disabled={noModeFits(modes.data, values.target)}
+        disabled={noModeFits(modes.data, values.target, values.environment)}
         submitLabel={values.environment === "PRODUCTION" ? "Request approval" : "Promote to staging"}
         pendingLabel="Requesting…"
         errorTestId="promote-error"

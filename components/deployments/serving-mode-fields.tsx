@@ -5,7 +5,7 @@ import { describeSla, formatSeconds } from "@/lib/format-sla";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { TARGET_LABELS } from "@/components/deployments/labels";
-import type { ModeLimits, ServingModes } from "@/components/deployments/serving-mode-choice";
+import { modesAt, type ModeLimits, type ServingModes } from "@/components/deployments/serving-mode-choice";
 
 function limitsText(limits: ModeLimits): string {
   return [
@@ -37,7 +37,8 @@ export function ServingModeFields({ query, version, target, environment, selecte
   const { sla, targets } = query.data;
   const offer = targets.find((entry) => entry.target === target);
   const current = offer?.endpoints.find((endpoint) => endpoint.environment === environment);
-  const fitting = offer?.modes.filter((mode) => mode.problems.length === 0) ?? [];
+  const modes = modesAt(query.data, target, environment);
+  const fitting = modes.filter((mode) => mode.problems.length === 0);
   return (
     <fieldset className="space-y-2" data-testid="serving-modes">
       <legend className="mb-1 text-sm font-medium text-slate-700">Serving mode</legend>
@@ -48,7 +49,7 @@ export function ServingModeFields({ query, version, target, environment, selecte
         {current && ` ${current.name} serves ${SERVING_MODE_LABELS[current.mode].toLowerCase()} now.`}
         {target === "LOCAL" && " Every local endpoint takes both kinds of request; the mode sets the limits checked."}
       </p>
-      {offer?.modes.map(({ mode, limits, problems }) => {
+      {modes.map(({ mode, limits, problems, slaProblems, hostingProblems }) => {
         const id = `serving-mode-${mode.toLowerCase()}`;
         const blocked = problems.length > 0;
         return (
@@ -78,7 +79,12 @@ export function ServingModeFields({ query, version, target, environment, selecte
               </span>
               {blocked && (
                 <span id={`${id}-problems`} className="block text-xs text-rose-700">
-                  Does not fit v{version}&apos;s SLA: {problems.join("; ")}.
+                  {[
+                    slaProblems.length > 0 ? `Does not fit v${version}'s SLA: ${slaProblems.join("; ")}.` : "",
+                    hostingProblems.length > 0 ? `Not on this endpoint: ${hostingProblems.join("; ")}.` : "",
+                  ]
+                    .filter(Boolean)
+                    .join(" ")}
                 </span>
               )}
             </span>

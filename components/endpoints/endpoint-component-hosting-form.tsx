@@ -83,6 +83,10 @@ export function EndpointComponentHostingForm({
         <input type="checkbox" {...form.register("scaled")} disabled={!canEdit || !enabled} />
         Scale copies to zero when idle (a request then waits while a copy starts)
       </label>
+      <p className="text-xs text-slate-500">
+        SageMaker hosts components only on an endpoint created for them: an endpoint that serves keeps its kind of
+        hosting and its fleet. Component endpoints have no data capture here.
+      </p>
       <div className="grid gap-3 sm:grid-cols-2">
         {field("maxCopies", "Most copies", "1–100", !enabled || !scaled)}
         {field("invocationsPerCopy", "Requests a minute per copy", "the target the scaling keeps", !enabled || !scaled)}

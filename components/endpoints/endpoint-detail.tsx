@@ -96,15 +96,17 @@ export function EndpointDetail({ id }: { id: string }) {
             <p className="text-sm text-slate-500">
               Data scientists can send test predictions to this endpoint from here.
             </p>
-          ) : endpoint.target !== "LOCAL" ? (
+          ) : endpoint.target !== "LOCAL" && endpoint.componentHosting === null ? (
             <p className="text-sm text-slate-500">
-              Predictions from the portal are only available for endpoints on the local runtime.
+              Predictions from the portal reach endpoints on the local runtime and SageMaker endpoints hosting inference
+              components.
             </p>
           ) : (
             <PredictionPanel
               key={endpoint.serving.version}
               endpointId={endpoint.id}
               exampleRow={endpoint.serving.exampleRow}
+              explains={endpoint.target === "LOCAL"}
             />
           )}
         </Card>

@@ -25,10 +25,15 @@ const formSchema = z.object({
   }),
 });
 
-type Props = { endpointId: string; exampleRow: Record<string, unknown> | null };
+type Props = {
+  endpointId: string;
+  exampleRow: Record<string, unknown> | null;
+  /** Whether its target explains a prediction (the local runtime); SageMaker components answer predictions only. */
+  explains?: boolean;
+};
 
 /** A JSON editor prefilled with a row built from the serving version's signature; sends it to the endpoint. */
-export function PredictionPanel({ endpointId, exampleRow }: Props) {
+export function PredictionPanel({ endpointId, exampleRow, explains = true }: Props) {
   const trpc = useTRPC();
   const form = useForm({
     resolver: zodResolver(formSchema),
@@ -82,12 +87,14 @@ export function PredictionPanel({ endpointId, exampleRow }: Props) {
         <>
           <PredictionResult result={predict.data} />
           {/* Keyed by the prediction, so a new prediction starts without the previous one's explanation. */}
-          <ExplainPanel
-            key={predict.data.predictionId}
-            endpointId={endpointId}
-            rows={predict.variables.rows}
-            variant={predict.data.variant}
-          />
+          {explains && (
+            <ExplainPanel
+              key={predict.data.predictionId}
+              endpointId={endpointId}
+              rows={predict.variables.rows}
+              variant={predict.data.variant}
+            />
+          )}
         </>
       )}
     </form>

@@ -2,6 +2,7 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { Actor } from "@/server/auth/actor";
 import type { HotFeatureMirror } from "@/server/integrations/feature-store/hot-mirror";
 import type { Db } from "@/server/db/client";
+import type { ComponentPredictionSource } from "@/server/integrations/sagemaker/component-predictions";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import type { LocalRuntimeClient } from "@/server/integrations/local-runtime/client";
 import type { ArtifactStore } from "@/server/services/artifacts/artifact-store";
@@ -44,6 +45,8 @@ export type SystemContext = {
   featureMirror?: HotFeatureMirror;
   /** CloudWatch in SageMaker's account and region (invocation counts); absent when no SageMaker target is configured. */
   cloudwatch?: CloudWatchClient;
+  /** Predictions for versions of SageMaker component endpoints; throws when SageMaker is not configured. */
+  sageMakerPredictions?: () => ComponentPredictionSource;
 };
 
 /** What every service function receives: the system context and who is acting. */

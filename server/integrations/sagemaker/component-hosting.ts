@@ -105,8 +105,8 @@ export async function deleteHostedVersions(
 }
 
 /**
- * The component that serves `version` on the endpoint, found from what SageMaker holds: each component's model carries
- * the version in its container environment (MODELPORT_MODEL_VERSION). Undefined when none serves it.
+ * The component of ours that serves `version` on the endpoint, found from what SageMaker holds: each component's model
+ * carries the version in its container environment (MODELPORT_MODEL_VERSION). Undefined when none serves it.
  */
 export async function componentServing(
   api: SageMakerApi,
@@ -114,8 +114,10 @@ export async function componentServing(
   endpointName: string,
   version: number,
 ): Promise<string | undefined> {
+  const prefix = `${resourcePrefix(endpointName)}-ic-`;
   for (const { name, status } of await components.list(endpointName)) {
-    if (status !== "InService") continue;
+    // Updating: its copies change (a wake, a scale-out) while it keeps serving.
+    if (!name.startsWith(prefix) || (status !== "InService" && status !== "Updating")) continue;
     const modelName = (await components.describe(name))?.modelName;
     if (!modelName) continue;
     const model = await api.describeModel(modelName);

@@ -8,7 +8,14 @@ import { sendUnlessCarriedOut, type RetryPolicy } from "@/server/integrations/sa
  * back (503 + Retry-After), as a sleeping local endpoint does.
  */
 export type ComponentAnswer =
-  | { kind: "answer"; body: Uint8Array; contentType: string | undefined; variant: string | undefined }
+  | {
+      kind: "answer";
+      body: Uint8Array;
+      contentType: string | undefined;
+      variant: string | undefined;
+      /** SageMaker's id of the request (x-amzn-RequestId). */
+      requestId: string | undefined;
+    }
   | { kind: "asleep"; message: string };
 
 const isNoCapacity = (error: unknown): error is SageMakerRequestError =>
@@ -46,6 +53,7 @@ export class SageMakerComponentInvoker {
         body: answer.Body ?? new Uint8Array(),
         contentType: answer.ContentType,
         variant: answer.InvokedProductionVariant,
+        requestId: answer.$metadata.requestId,
       };
     } catch (error) {
       if (isNoCapacity(error)) return { kind: "asleep", message: error.awsMessage };

@@ -70,6 +70,10 @@ import {
   refuseHostingSwitch,
 } from "@/server/integrations/sagemaker/component-hosting";
 import { InferenceComponentsApi } from "@/server/integrations/sagemaker/inference-components";
+import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { createSageMakerRuntimeClient } from "@/server/integrations/sagemaker/async-invoker";
+import { SageMakerComponentInvoker } from "@/server/integrations/sagemaker/component-invoker";
+import { SageMakerComponentPredictions } from "@/server/integrations/sagemaker/component-predictions";
 
 /**
  * The one variant every version of a model takes on its endpoint. SageMaker's canary and linear traffic shifting only
@@ -207,6 +211,17 @@ export class SageMakerTarget implements DeploymentTarget, InstanceCountSource {
     // A worker that lost its lease stops between passes, so two never reconcile the same components against each other.
     await applyHostedVersions(this.componentClients(), spec, hosting, { ...this.componentTiming(), signal });
     return this.describe(spec.endpointName);
+  }
+
+  /** Predictions for chosen versions of this account's component endpoints (SageMaker Runtime from the config). */
+  predictions(
+    runtime: SageMakerRuntimeClient = createSageMakerRuntimeClient(this.config),
+  ): SageMakerComponentPredictions {
+    return new SageMakerComponentPredictions(
+      this.api,
+      this.components,
+      new SageMakerComponentInvoker(runtime, this.config.retry),
+    );
   }
 
   /** The inference component that serves `version` on a component endpoint (undefined when none runs it). */

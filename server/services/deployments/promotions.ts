@@ -10,7 +10,7 @@ import { evaluateMetricGate } from "@/server/services/deployments/metric-gate";
 import { type GateResult, decidePromotionInput, requestPromotionInput } from "@/contracts/deployments";
 import { enqueueDeployment } from "@/server/services/deployments/enqueue-deployments";
 import { checkLaunchOnRequest } from "@/server/services/deployments/launch-check";
-import { checkServingMode, hostingMismatch } from "@/server/services/deployments/serving-mode-check";
+import { checkServingMode, currentModeOf, hostingMismatch } from "@/server/services/deployments/serving-mode-check";
 import { priorStateSchema } from "@/server/services/deployments/prior-state";
 import type { ServingMode } from "@/contracts/serving-modes";
 import { DEPLOYMENT_ACTIVE_STATUSES } from "@/contracts/enums";
@@ -92,11 +92,12 @@ async function queueDeployment(tx: Prisma.TransactionClient, promotionId: string
     );
   if (promotion.servingMode === "ASYNC" && promotion.target === "SAGEMAKER") await assertNoPlannedTest(tx, endpoint);
   // Checked again under the lock: the hosting may have been set since the promotion's own check.
-  const { componentHosting } = await tx.endpoint.findUniqueOrThrow({
+  const locked = await tx.endpoint.findUniqueOrThrow({
     where: { id: endpoint.id },
-    select: { componentHosting: true },
+    select: { componentHosting: true, asyncServing: true },
   });
-  const hosting = hostingMismatch(componentHosting, promotion.version, promotion.servingMode ?? "REALTIME");
+  const mode = promotion.servingMode ?? currentModeOf(locked);
+  const hosting = hostingMismatch(locked.componentHosting, promotion.version, mode);
   if (hosting) throw new AppError("UNPROCESSABLE", hosting.message, hosting.details);
   const busy = conflict(`Endpoint ${endpoint.name} already has a deployment in progress`);
   const active = await tx.deployment.findFirst({

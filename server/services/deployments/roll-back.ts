@@ -130,7 +130,7 @@ async function restorePriorState(
     }),
   );
   const spec = { endpointName: endpoint.name, variants: specs };
-  await applyWithSettings(database, target, endpoint.id, spec, undefined, mode ? mode.prior : undefined);
+  await applyWithSettings(database, target, endpoint.id, spec, { signal }, mode ? mode.prior : undefined);
   const state = await target.waitUntilSettled(endpoint.name, { timeoutMs: target.settleTimeoutMs, signal });
   if (state.status !== "healthy")
     throw new DeploymentFailure(

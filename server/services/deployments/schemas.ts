@@ -171,7 +171,13 @@ export const servingModesOutput = z.object({
       target: deploymentTargetKindSchema,
       modes: z.array(z.object({ mode: servingModeSchema, limits: modeLimitsOutput, problems: z.array(z.string()) })),
       endpoints: z.array(
-        z.object({ name: z.string(), environment: deploymentEnvironmentSchema, mode: servingModeSchema }),
+        z.object({
+          name: z.string(),
+          environment: deploymentEnvironmentSchema,
+          mode: servingModeSchema,
+          /** What this endpoint's hosting adds (SageMaker inference components): the mode it rules out and why. */
+          hostingProblems: z.array(z.object({ mode: servingModeSchema, problem: z.string() })),
+        }),
       ),
     }),
   ),

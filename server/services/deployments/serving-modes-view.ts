@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { DEPLOYMENT_TARGET_KINDS } from "@/contracts/enums";
 import { notFound } from "@/server/errors";
 import type { ServiceContext } from "@/server/services/context";
-import { currentModeOf } from "@/server/services/deployments/serving-mode-check";
+import { SERVING_MODES } from "@/contracts/serving-modes";
+import { currentModeOf, hostingMismatch } from "@/server/services/deployments/serving-mode-check";
 import { modesOf, slaProblems } from "@/server/services/deployments/serving-modes";
 import { servingModesInput, type ServingModesView } from "@/server/services/deployments/schemas";
 import { parseInput } from "@/server/services/parse-input";
@@ -20,13 +21,13 @@ export async function servingModesOfVersion(
   const input = parseInput(servingModesInput, rawInput);
   const version = await ctx.db.modelVersion.findFirst({
     where: { version: input.version, model: { name: input.modelName } },
-    select: { format: true, sla: true, modelId: true },
+    select: { version: true, format: true, sla: true, modelId: true },
   });
   if (!version) throw notFound(`Version ${input.version} of model "${input.modelName}"`);
   const endpoints = await ctx.db.endpoint.findMany({
     where: { modelId: version.modelId },
     orderBy: { environment: "asc" },
-    select: { name: true, environment: true, target: true, asyncServing: true },
+    select: { name: true, environment: true, target: true, asyncServing: true, componentHosting: true },
   });
   const sla = readSla(version.sla);
   return {
@@ -40,7 +41,17 @@ export async function servingModesOfVersion(
       })),
       endpoints: endpoints
         .filter((endpoint) => endpoint.target === target)
-        .map((endpoint) => ({ name: endpoint.name, environment: endpoint.environment, mode: currentModeOf(endpoint) })),
+        .map((endpoint) => ({
+          name: endpoint.name,
+          environment: endpoint.environment,
+          mode: currentModeOf(endpoint),
+          hostingProblems: SERVING_MODES.flatMap((mode) =>
+            (hostingMismatch(endpoint.componentHosting, version, mode)?.details.problems ?? []).map((problem) => ({
+              mode,
+              problem,
+            })),
+          ),
+        })),
     })),
   };
 }

@@ -33,10 +33,12 @@ export const sendPredictionInput = z.object({
     })
     .min(1, "Send at least one row")
     .max(MAX_PORTAL_PREDICTION_ROWS, `At most ${MAX_PORTAL_PREDICTION_ROWS} rows from the portal`),
+  /** An endpoint hosting inference components: the version to ask (absent: the one it serves). */
+  version: z.number().int().positive().optional(),
 });
 
 /** Rows to explain, as sent for a prediction; `variant` explains with the variant that served that prediction. */
-export const explainPredictionInput = sendPredictionInput.extend({
+export const explainPredictionInput = sendPredictionInput.omit({ version: true }).extend({
   variant: z.string().min(1).max(63).optional(),
 });
 

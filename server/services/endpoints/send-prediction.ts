@@ -5,6 +5,7 @@ import type { ServiceContext } from "@/server/services/context";
 import { parseInput } from "@/server/services/parse-input";
 import { sendPredictionInput, type SendPredictionResult } from "@/server/services/endpoints/schemas";
 import { errorBody, runtimeUnreachable, type RuntimeErrorBody } from "@/server/services/endpoints/runtime-answer";
+import { predictOnComponents } from "@/server/services/endpoints/predict-on-components";
 
 const PREDICT_TIMEOUT_MS = 30_000;
 
@@ -21,21 +22,39 @@ function runtimeFailure(endpointName: string, status: number, body: RuntimeError
 
 /**
  * Sends rows to an endpoint as a client would, through the target that serves it, and answers with the
- * predictions, the variant that served them and the round trip measured from the portal. Only the local runtime is
- * reachable from here; SageMaker and Kubernetes endpoints are called from inside their own networks.
+ * predictions, the variant that served them and the round trip measured from the portal. The local runtime, and a
+ * SageMaker endpoint hosting inference components (by the version's component), are reachable from here; other
+ * SageMaker and Kubernetes endpoints are called from inside their own networks.
  */
 export async function sendPrediction(
-  ctx: Pick<ServiceContext, "db" | "runtime">,
+  ctx: Pick<ServiceContext, "db" | "runtime" | "sageMakerPredictions">,
   rawInput: z.input<typeof sendPredictionInput>,
 ): Promise<SendPredictionResult> {
   const input = parseInput(sendPredictionInput, rawInput);
   const endpoint = await ctx.db.endpoint.findUnique({
     where: { id: input.endpointId },
-    select: { name: true, target: true },
+    select: {
+      name: true,
+      target: true,
+      componentHosting: true,
+      variants: {
+        orderBy: [{ weight: "desc" }, { variantName: "asc" }],
+        select: { version: { select: { version: true, signature: true } } },
+      },
+    },
   });
   if (!endpoint) throw notFound("Endpoint");
+  if (endpoint.target === "SAGEMAKER" && endpoint.componentHosting !== null)
+    return predictOnComponents(ctx, endpoint, input.rows, input.version);
+  if (input.version !== undefined)
+    throw new AppError("BAD_REQUEST", "A version is chosen only on SageMaker endpoints hosting inference components", {
+      field: "version",
+    });
   if (endpoint.target !== "LOCAL")
-    throw new AppError("BAD_REQUEST", "Predictions from the portal are only available for the local target here");
+    throw new AppError(
+      "BAD_REQUEST",
+      "Predictions from the portal reach the local runtime and SageMaker endpoints hosting inference components",
+    );
 
   const started = performance.now();
   let response: Response;

@@ -56,6 +56,8 @@ export function sageMakerStandInHarness(): TargetHarness & { sagemaker: FakeSage
       process.env.AWS_ACCESS_KEY_ID = "AKIAMODELPORTTEST";
       process.env.AWS_SECRET_ACCESS_KEY = "modelport-test-secret";
       urls = { sagemaker: await sagemaker.start(), s3: await s3.start() };
+      // Components, transform jobs and asynchronous endpoints score with the model files uploaded to the S3 stand-in.
+      sagemaker.useS3(s3);
       await models.write();
       // A model whose bytes cannot be loaded never answers its container's ping.
       sagemaker.failPingWhen((tags) => spoiled.has(tags.find((t) => t.Key === TAG_ARTIFACT_SHA256)?.Value ?? ""));

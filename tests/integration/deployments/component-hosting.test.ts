@@ -1,10 +1,15 @@
+import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemContextFromEnv } from "@/server/context-from-env";
+import { getEndpoint } from "@/server/services/endpoints/views";
+import { sendPrediction } from "@/server/services/endpoints/send-prediction";
 import type { ComponentHosting } from "@/contracts/component-hosting";
 import { db } from "@/server/db/client";
 import type { SageMakerTarget } from "@/server/integrations/sagemaker/sagemaker-target";
 import { readTargetInstances } from "@/server/services/cost/target-instances";
 import { decidePromotion, requestPromotion } from "@/server/services/deployments/promotions";
 import { runDeployment } from "@/server/services/deployments/run-deployment";
+import { servingModesOfVersion } from "@/server/services/deployments/serving-modes-view";
 import { setAsyncServing } from "@/server/services/endpoints/async-serving";
 import { setComponentHosting } from "@/server/services/endpoints/component-hosting";
 import { setVersionSla } from "@/server/services/registry/version-sla";
@@ -56,6 +61,52 @@ const componentsOf = (endpointName: string) =>
   [...harness.sagemaker.inferenceComponents.components.values()].filter((c) => c.endpointName === endpointName);
 const endpointRow = (environment: "PRODUCTION" | "STAGING") =>
   db().endpoint.findFirst({ where: { model: { name }, environment, target: "SAGEMAKER" } });
+
+/** What onnxruntime answers for the rows with a version's own model: each row's signature outputs, by name. */
+async function expectedBy(version: number, rows: Record<string, unknown>[]) {
+  const artifact = await db().artifact.findFirstOrThrow({
+    where: { versions: { some: { version, model: { name } } } },
+  });
+  const stream = await systemContextFromEnv().artifacts.get(artifact.sha256);
+  const session = await ort.InferenceSession.create(new Uint8Array(await new Response(stream).arrayBuffer()));
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const input of session.inputMetadata) {
+    if (!input.isTensor) throw new Error(`${input.name} is not a tensor`);
+    const dims = input.shape.length === 1 ? [rows.length] : [rows.length, 1];
+    const column = rows.map((row) => row[input.name]);
+    feeds[input.name] =
+      input.type === "string"
+        ? new ort.Tensor("string", column.map(String), dims)
+        : input.type === "int64"
+          ? new ort.Tensor("int64", BigInt64Array.from(column.map((v) => BigInt(Number(v)))), dims)
+          : new ort.Tensor("float32", Float32Array.from(column.map(Number)), dims);
+  }
+  const results = await session.run(feeds);
+  await session.release();
+  const { signature } = await db().modelVersion.findFirstOrThrow({ where: { version, model: { name } } });
+  const outputs = (signature as { outputs: { name: string }[] }).outputs.map((output) => output.name);
+  return rows.map((_row, index) =>
+    Object.fromEntries(
+      outputs.map((output) => {
+        const tensor = results[output]!;
+        const width = tensor.dims.length > 1 ? Number(tensor.dims[1]) : 1;
+        const values = Array.from(tensor.data as ArrayLike<number | bigint>)
+          .slice(index * width, (index + 1) * width)
+          .map(Number);
+        return [output, width === 1 ? values[0] : values];
+      }),
+    ),
+  );
+}
+
+const predictionsCtx = () => ({ ...scientist.ctx, sageMakerPredictions: () => target().predictions() });
+
+async function exampleRows(endpointId: string) {
+  const example = (await getEndpoint({ db: db() }, endpointId)).serving?.exampleRow;
+  if (!example) throw new Error("the endpoint serves no version with an example row");
+  const numeric = Object.entries(example).find(([, value]) => typeof value === "number")?.[0];
+  return [example, ...(numeric ? [{ ...example, [numeric]: Number(example[numeric]) * 3 + 1 }] : [])];
+}
 
 beforeAll(async () => {
   await harness.start();
@@ -141,6 +192,50 @@ describe("SageMaker inference components through the portal", () => {
     expect(harness.sagemaker.inferenceComponents.targets.get(`inference-component/${old}`)?.policies.size ?? 0).toBe(0);
   }, 60_000);
 
+  it("answers a prediction from the portal by the chosen version's component, exactly as its model does", async () => {
+    const endpoint = (await endpointRow("PRODUCTION"))!;
+    const rows = await exampleRows(endpoint.id);
+    const answer = await sendPrediction(predictionsCtx(), { endpointId: endpoint.id, rows });
+    expect(answer).toMatchObject({
+      modelVersion: 2,
+      variant: await target().componentServing(endpoint.name, 2),
+      fallback: null,
+    });
+    expect(answer.predictions).toEqual(await expectedBy(2, rows));
+    // Version 1 is a different model: its answer would differ, and it is not hosted any more.
+    expect(await expectedBy(1, rows)).not.toEqual(await expectedBy(2, rows));
+    await expect(sendPrediction(predictionsCtx(), { endpointId: endpoint.id, rows, version: 1 })).rejects.toMatchObject(
+      { code: "CONFLICT" },
+    );
+    await expect(
+      sendPrediction(predictionsCtx(), { endpointId: endpoint.id, rows: [{ nothing: 1 }] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  }, 60_000);
+
+  it("a sleeping version answers 503 with Retry-After while its copy starts, then serves", async () => {
+    const endpoint = (await endpointRow("PRODUCTION"))!;
+    const rows = await exampleRows(endpoint.id);
+    const component = componentsOf(endpoint.name)[0]!;
+    // Application Auto Scaling's scale-in after an idle while (the stand-in does not run target tracking).
+    Object.assign(component, { desired: 0, current: 0 });
+    await expect(sendPrediction(predictionsCtx(), { endpointId: endpoint.id, rows })).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      message: expect.stringMatching(/asleep/),
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+    // The refused request fired the wake alarm; the step policy starts a copy.
+    let answer: Awaited<ReturnType<typeof sendPrediction>> | undefined;
+    for (let tries = 0; !answer && tries < 200; tries++) {
+      answer = await sendPrediction(predictionsCtx(), { endpointId: endpoint.id, rows }).catch((error: unknown) => {
+        // While it wakes it is asleep, never "not hosted" nor answered by something else.
+        expect(error).toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/asleep/) });
+        return undefined;
+      });
+      if (!answer) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(answer?.predictions).toEqual(await expectedBy(2, rows));
+  }, 60_000);
+
   it("counts an endpoint whose components sleep at zero copies as zero instances", async () => {
     const endpoint = (await endpointRow("PRODUCTION"))!;
     const reading = async () => {
@@ -172,6 +267,13 @@ describe("SageMaker inference components through the portal", () => {
     await expect(release(1, "PRODUCTION", "ASYNC")).rejects.toMatchObject({ code: "UNPROCESSABLE" });
     await setVersionSla(scientist.ctx, name, 1, { sla: { latencyP99Ms: 200 } });
     await expect(release(1, "PRODUCTION")).rejects.toThrow(/scales to zero/);
+    // The promote dialog says the same before anyone asks.
+    const view = await servingModesOfVersion(scientist.ctx, { modelName: name, version: 1 });
+    const offer = view.targets.find((entry) => entry.target === "SAGEMAKER")!;
+    expect(offer.endpoints.find((entry) => entry.environment === "PRODUCTION")?.hostingProblems).toEqual([
+      { mode: "REALTIME", problem: expect.stringMatching(/scales to zero/) },
+      { mode: "ASYNC", problem: expect.stringMatching(/real time/) },
+    ]);
     await setVersionSla(scientist.ctx, name, 1, { sla: null });
     // What a copy reserves and its scaling may change on the same fleet.
     const resized = { ...HOSTING, memoryMb: 2048, scaleToZero: null };

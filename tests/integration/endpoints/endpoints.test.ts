@@ -126,8 +126,11 @@ describe("endpoints", () => {
     });
     await expect(caller.endpoints.predict({ endpointId: endpoint.id, rows: [{ x: 1 }] })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringMatching(/only available for the local target/),
+      message: expect.stringMatching(/SageMaker endpoints hosting inference components/),
     });
+    await expect(
+      caller.endpoints.predict({ endpointId: endpoint.id, rows: [{ x: 1 }], version: 1 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/A version is chosen only/) });
     await expect(caller.endpoints.get({ id: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     const shown = await caller.endpoints.get({ id: endpoint.id });
     expect(shown).toMatchObject({ serving: null, rollbackCandidate: null, deployments: [] });

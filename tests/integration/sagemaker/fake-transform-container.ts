@@ -1,3 +1,4 @@
+import { csvField } from "@/lib/csv/csv-byte-records";
 import * as ort from "onnxruntime-node";
 import {
   parseCsvFilter,
@@ -101,10 +102,11 @@ async function predict(session: ort.InferenceSession, records: string[][], first
   const results = await session.run(feedsFor(session, records, first));
   const outputs = session.outputNames.map((name) => results[name] as ort.Tensor);
   return records.map((_record, row) =>
-    outputs.flatMap((tensor) => {
+    outputs.map((tensor) => {
       const width = tensor.dims.length > 1 ? Number(tensor.dims[1]) : 1;
       const values = Array.from(tensor.data as ArrayLike<number | bigint>).slice(row * width, (row + 1) * width);
-      return values.map((value) => String(Number(value)));
+      // As the serving image writes them: a scalar as String() does, a wider output as a JSON array in one cell.
+      return width === 1 ? String(Number(values[0])) : csvField(JSON.stringify(values.map(Number)));
     }),
   );
 }

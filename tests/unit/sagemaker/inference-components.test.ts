@@ -343,7 +343,11 @@ describe("invoking a component", () => {
     const invoker = new SageMakerComponentInvoker(runtime as unknown as SageMakerRuntimeClient, RETRY);
     runtime
       .on(InvokeEndpointCommand, { InferenceComponentName: "awake" })
-      .resolves({ Body: new TextEncoder().encode("0.5\n") as never, ContentType: "text/csv" })
+      .resolves({
+        Body: new TextEncoder().encode("0.5\n") as never,
+        ContentType: "text/csv",
+        $metadata: { requestId: "request-1" },
+      })
       .on(InvokeEndpointCommand, { InferenceComponentName: "sleeping" })
       .rejects(
         new ValidationError({
@@ -354,7 +358,7 @@ describe("invoking a component", () => {
       );
     const body = new TextEncoder().encode("1,2\n");
     const answer = await invoker.invoke(ENDPOINT, "awake", body, "text/csv");
-    expect(answer).toMatchObject({ kind: "answer", contentType: "text/csv" });
+    expect(answer).toMatchObject({ kind: "answer", contentType: "text/csv", requestId: "request-1" });
     expect(runtime.commandCalls(InvokeEndpointCommand)[0]?.args[0].input).toMatchObject({
       EndpointName: ENDPOINT,
       InferenceComponentName: "awake",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultModeFor, noModeFits, type ServingModes } from "@/components/deployments/serving-mode-choice";
+import { defaultModeFor, modesAt, noModeFits, type ServingModes } from "@/components/deployments/serving-mode-choice";
 import { slaFormValuesOf, versionSlaFormSchema } from "@/components/registry/version-sla-form-schema";
 import { setVersionSlaInput } from "@/contracts/serving-modes";
 
@@ -79,7 +79,14 @@ describe("the promote dialog's starting mode", () => {
   });
 
   it("is the endpoint's current mode while the SLA fits it, else the first that fits", () => {
-    const asyncNow = [{ name: "m-production-sagemaker", environment: "PRODUCTION" as const, mode: "ASYNC" as const }];
+    const asyncNow = [
+      {
+        name: "m-production-sagemaker",
+        environment: "PRODUCTION" as const,
+        mode: "ASYNC" as const,
+        hostingProblems: [],
+      },
+    ];
     expect(defaultModeFor(view(asyncNow), "SAGEMAKER", "PRODUCTION")).toBe("ASYNC");
     expect(defaultModeFor(view(asyncNow), "SAGEMAKER", "STAGING")).toBe("REALTIME");
     expect(defaultModeFor(view(asyncNow, false), "SAGEMAKER", "PRODUCTION")).toBe("REALTIME");
@@ -88,9 +95,32 @@ describe("the promote dialog's starting mode", () => {
   it("blocks the submit only when the modes are known and none fits", () => {
     const none = view([], false);
     none.targets[0]!.modes[0]!.problems = ["too big"];
-    expect(noModeFits(none, "SAGEMAKER")).toBe(true);
-    expect(noModeFits(view([]), "SAGEMAKER")).toBe(false);
-    expect(noModeFits(undefined, "SAGEMAKER")).toBe(false);
+    expect(noModeFits(none, "SAGEMAKER", "PRODUCTION")).toBe(true);
+    expect(noModeFits(view([]), "SAGEMAKER", "PRODUCTION")).toBe(false);
+    expect(noModeFits(undefined, "SAGEMAKER", "PRODUCTION")).toBe(false);
+  });
+
+  it("adds what an endpoint's hosting rules out, at that endpoint's environment only", () => {
+    const components = [
+      {
+        name: "m-production-sagemaker",
+        environment: "PRODUCTION" as const,
+        mode: "REALTIME" as const,
+        hostingProblems: [
+          { mode: "ASYNC" as "ASYNC" | "REALTIME", problem: "inference components answer in real time" },
+        ],
+      },
+    ];
+    expect(modesAt(view(components), "SAGEMAKER", "PRODUCTION").map((mode) => mode.problems)).toEqual([
+      [],
+      ["inference components answer in real time"],
+    ]);
+    expect(modesAt(view(components), "SAGEMAKER", "STAGING").map((mode) => mode.problems)).toEqual([[], []]);
+    const latency = structuredClone(components);
+    latency[0]!.hostingProblems.push({ mode: "REALTIME", problem: "the endpoint scales to zero" });
+    expect(noModeFits(view(latency), "SAGEMAKER", "PRODUCTION")).toBe(true);
+    expect(noModeFits(view(latency), "SAGEMAKER", "STAGING")).toBe(false);
+    expect(defaultModeFor(view(latency), "SAGEMAKER", "STAGING")).toBe("REALTIME");
   });
 
   it("is nothing before the modes are known", () => {
