@@ -8,8 +8,7 @@ import {
   type ComponentTiming,
 } from "@/server/integrations/sagemaker/component-endpoint";
 import { isNotFound, PermanentTargetError } from "@/server/integrations/sagemaker/errors";
-import type { InferenceComponentsApi } from "@/server/integrations/sagemaker/inference-components";
-import { resourcePrefix } from "@/server/integrations/sagemaker/names";
+import { componentNamePrefix, type InferenceComponentsApi } from "@/server/integrations/sagemaker/inference-components";
 import { sleep } from "@/server/integrations/sagemaker/timing";
 
 /**
@@ -79,7 +78,7 @@ export async function deleteHostedVersions(
   endpointName: string,
   timing: ComponentTiming,
 ): Promise<void> {
-  const prefix = `${resourcePrefix(endpointName)}-ic-`;
+  const prefix = componentNamePrefix(endpointName);
   const deadline = Date.now() + timing.timeoutMs;
   for (;;) {
     const listed = await clients.components.list(endpointName);
@@ -114,7 +113,7 @@ export async function componentServing(
   endpointName: string,
   version: number,
 ): Promise<string | undefined> {
-  const prefix = `${resourcePrefix(endpointName)}-ic-`;
+  const prefix = componentNamePrefix(endpointName);
   for (const { name, status } of await components.list(endpointName)) {
     // Updating: its copies change (a wake, a scale-out) while it keeps serving.
     if (!name.startsWith(prefix) || (status !== "InService" && status !== "Updating")) continue;

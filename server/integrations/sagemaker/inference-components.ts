@@ -60,8 +60,11 @@ export type ComponentState = {
  */
 export function componentResourceName(endpointName: string, servedKey: string): string {
   const digest = createHash("sha256").update(`${endpointName}\n${servedKey}`).digest("hex").slice(0, 12);
-  return `${resourcePrefix(endpointName)}-ic-${digest}`;
+  return `${componentNamePrefix(endpointName)}${digest}`;
 }
+
+/** How the names of an endpoint's components of ours begin (any other component on it is someone else's). */
+export const componentNamePrefix = (endpointName: string) => `${resourcePrefix(endpointName)}-ic-`;
 
 /**
  * The endpoint config of an endpoint that hosts components: its variant names no model (SageMaker refuses components
@@ -267,7 +270,7 @@ export async function reconcileComponents(
     await stepFor(api, spec, component, names.has(component.name), options, pass);
   if (pass.actions.length > 0 || pass.waiting.length > 0 || pass.failed.length > 0) return { settled: false, ...pass };
   const wanted = new Set(spec.components.map((component) => component.name));
-  const prefix = `${resourcePrefix(spec.endpointName)}-ic-`;
+  const prefix = componentNamePrefix(spec.endpointName);
   for (const { name, status } of listed) {
     if (wanted.has(name) || !name.startsWith(prefix)) continue;
     // One in progress (its deletion included) takes no delete now: the next pass sees it again.
