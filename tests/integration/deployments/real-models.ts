@@ -32,14 +32,14 @@ export async function registerThroughApi(token: string, modelName: string, entry
   return version.json.version as number;
 }
 
-/** Waits until the deployment has finished, one way or the other. */
-export async function settled(deploymentId: string) {
+/** Waits until the deployment has finished, one way or the other; `context` is added to the message on timeout. */
+export async function settled(deploymentId: string, context: () => string = () => "") {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const deployment = await db().deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     // A deployment waiting for a person's decision will not move on by itself either.
     if (["SUCCEEDED", "ROLLED_BACK", "FAILED", "AWAITING_DECISION"].includes(deployment.status)) return deployment;
-    if (Date.now() > deadline) throw new Error(`Deployment still ${deployment.status} after 60 s`);
+    if (Date.now() > deadline) throw new Error(`Deployment still ${deployment.status} after 60 s\n${context()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

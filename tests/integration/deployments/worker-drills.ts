@@ -437,7 +437,7 @@ export function killDrills(prefix: string, drills: number) {
     },
     /** The deployment succeeded once: every step once (the killed one after an ABANDONED try), one variant, one alias move. */
     expectRolledOut: async (drill: Drill, killed: string) => {
-      const finished = await settled(drill.deploymentId);
+      const finished = await settled(drill.deploymentId, workers.outputs);
       const answers = await drill.traffic.stop();
       expect(finished.status, `${finished.failureReason}\n${workers.outputs()}`).toBe("SUCCEEDED");
       expect(await outcomesByStep(drill.deploymentId)).toEqual(
@@ -458,7 +458,7 @@ export function killDrills(prefix: string, drills: number) {
     },
     /** The breaching canary was rolled back once: the prior variant serves alone again and the alias did not move. */
     expectRolledBack: async (drill: Drill, outcomes: { bake: string[]; rollback: string[] }) => {
-      const finished = await settled(drill.deploymentId);
+      const finished = await settled(drill.deploymentId, workers.outputs);
       await drill.traffic.stop();
       expect(finished.status, `${finished.failureReason}\n${workers.outputs()}`).toBe("ROLLED_BACK");
       expect(finished.failureReason).toMatch(/Guardrail breached .*error rate/);

@@ -30,8 +30,9 @@ async function resumeWritesNothing(drill: { deploymentId: string }, frozen: Dril
   const before = await snapshot(drill.deploymentId, drills.model().endpointName);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 6_000 - Date.now())));
   frozen.child.kill("SIGCONT");
-  await until("the resumed worker to find its lease gone", async () =>
-    frozen.output().includes(`[worker] deployment ${drill.deploymentId} superseded`),
+  await until(
+    () => `the resumed worker to find its lease gone\n${drills.workers.outputs()}`,
+    async () => frozen.output().includes(`[worker] deployment ${drill.deploymentId} superseded`),
   );
   expect(frozen.child.exitCode).toBeNull();
   expect(await snapshot(drill.deploymentId, drills.model().endpointName)).toEqual(before);
