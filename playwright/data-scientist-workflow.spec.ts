@@ -125,6 +125,10 @@ test("a data scientist compares three runs and shares the link", async ({ page, 
   await page.getByRole("link", { name: "Compare 3 runs" }).click();
   await expect(page).toHaveURL(/\/experiments\/compare\?.*runs=/);
   await expect(page.getByTestId("curve-val_auc")).toBeVisible();
+  // The curves arrive as the binary stream sized to the chart: a drawn line per run that logged the metric once it has
+  // ended (of the three newest runs, the two that trained the demo ONNX models log no val_auc).
+  await expect(page.getByTestId("curves-progress")).toHaveText(/KB of curves/);
+  await expect(page.getByTestId("curve-val_auc").locator("path.recharts-line-curve")).toHaveCount(1);
   for (const name of names) await expect(page.getByText(name).first()).toBeVisible();
   const shared = page.url();
 

@@ -6,6 +6,11 @@ import { badRequest } from "@/server/errors";
  * A failure is a BAD_REQUEST whose message names every problem and whose details list them per path.
  */
 export function parseInput<T extends z.ZodType>(schema: T, value: z.input<T>): z.output<T> {
+  return parseRequest(schema, value);
+}
+
+/** parseInput for what a caller sent as it arrived (a route handler's JSON body). */
+export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw badRequest(`Invalid input: ${z.prettifyError(result.error)}`, {

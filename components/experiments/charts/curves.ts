@@ -1,20 +1,8 @@
-/** Metric curves in the compare view: how many points to ask for and what a hover shows. */
+/** Metric curves in the compare view: what a hover shows and the axes. */
 
 import { niceDomain } from "@/components/experiments/charts/scale";
 
 export type CurvePoint = { step: number; value: number };
-
-/**
- * Points per curve to ask the server for. Each chart draws runs × points SVG vertices, so the budget
- * shrinks as runs are added; ~60k vertices per chart stays smooth.
- */
-export function curvePointBudget(runCount: number): number {
-  const VERTICES_PER_CHART = 60_000;
-  const MIN_POINTS = 150;
-  const MAX_POINTS = 1_000;
-  if (runCount <= 0) return MAX_POINTS;
-  return Math.max(MIN_POINTS, Math.min(MAX_POINTS, Math.floor(VERTICES_PER_CHART / runCount)));
-}
 
 /** The point nearest to `step` in points sorted by step (binary search), or null when there are none. */
 export function nearestPoint(points: readonly CurvePoint[], step: number): CurvePoint | null {

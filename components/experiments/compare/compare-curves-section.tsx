@@ -3,16 +3,19 @@
 import { memo, useMemo } from "react";
 import { MetricCurvesChart } from "@/components/experiments/charts/metric-curves-chart";
 import { RenderWhenVisible } from "@/components/experiments/charts/render-when-visible";
+import { useElementWidth } from "@/components/experiments/charts/use-element-width";
 import { Card } from "@/components/ui/card";
-import { curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
+import { ErrorState } from "@/components/ui/error-state";
+import { chartRequestWidth, curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
 import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/compare/metric-picker";
+import { useCurveStream } from "@/components/experiments/compare/use-curve-stream";
+import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
 
 type Comparison = RouterOutputs["experiments"]["compare"];
 
 type Props = {
   runs: Comparison["runs"];
-  series: Comparison["series"];
   metricKeys: string[];
   availableMetricKeys: string[];
   colors: ReadonlyMap<string, string>;
@@ -20,22 +23,37 @@ type Props = {
   onMetricsChange: (metrics: string[]) => void;
 };
 
-const MAX_CHARTS = 12;
+const MAX_CHARTS = MAX_CURVE_METRICS;
+
+/** Charts sit two to a row from Tailwind's lg breakpoint on. */
+const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
 const CHART_HEIGHT = 280;
 
 export const CompareCurvesSection = memo(function CompareCurvesSection(props: Props) {
-  const { runs, series, metricKeys, availableMetricKeys, colors, hidden, onMetricsChange } = props;
+  const { runs, availableMetricKeys, colors, hidden, onMetricsChange } = props;
+  const metricKeys = useMemo(() => props.metricKeys.slice(0, MAX_CHARTS), [props.metricKeys]);
+  const [sectionRef, sectionWidth] = useElementWidth<HTMLElement>();
+  const runIds = useMemo(() => runs.map((run) => run.id), [runs]);
+  const stream = useCurveStream(runIds, metricKeys, chartRequestWidth(sectionWidth, twoColumns()));
+  const series = stream.series;
   const curves = useMemo(
     () => curvesByMetric(metricKeys, series, runs, colors, hidden),
     [metricKeys, series, runs, colors, hidden],
   );
 
   return (
-    <section aria-labelledby="curves-heading" className="space-y-3">
+    <section ref={sectionRef} aria-labelledby="curves-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-2">
         <h2 id="curves-heading" className="text-lg font-semibold text-slate-900">
           Metric curves
         </h2>
+        <p role="status" aria-live="polite" className="text-xs text-slate-500" data-testid="curves-progress">
+          {stream.done
+            ? `${(stream.bytes / 1024).toFixed(0)} KB of curves`
+            : metricKeys.length > 0 && !stream.error
+              ? `Loading curves: ${stream.loadedRuns.toLocaleString()} of ${runs.length.toLocaleString()} runs`
+              : ""}
+        </p>
         {availableMetricKeys.length > 0 && (
           <MetricPicker
             available={availableMetricKeys}
@@ -45,6 +63,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
           />
         )}
       </div>
+      {stream.error && <ErrorState error={{ message: stream.error }} onRetry={stream.retry} />}
       {metricKeys.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">
           These runs logged no metrics.
@@ -65,7 +84,9 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
                 }
               >
                 <div data-testid={`curve-${key}`}>
-                  {metricCurves.length === 0 ? (
+                  {metricCurves.length === 0 && !stream.done ? (
+                    <div className="animate-pulse rounded bg-slate-200/70" style={{ height: CHART_HEIGHT }} />
+                  ) : metricCurves.length === 0 ? (
                     <p
                       className="flex items-center justify-center text-sm text-slate-500"
                       style={{ height: CHART_HEIGHT }}

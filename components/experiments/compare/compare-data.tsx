@@ -2,7 +2,6 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { ErrorState } from "@/components/ui/error-state";
-import { curvePointBudget } from "@/components/experiments/charts/curves";
 import type { CompareState } from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
 import { CompareSkeleton } from "@/components/experiments/compare/compare-skeleton";
@@ -17,7 +16,7 @@ export function CompareData({ state, update }: { state: CompareState; update: Ur
       {
         runIds: state.runIds,
         metricKeys: state.metrics.length > 0 ? state.metrics : undefined,
-        maxPoints: curvePointBudget(state.runIds.length),
+        curves: false,
       },
       { placeholderData: keepPreviousData, staleTime: 60_000 },
     ),

@@ -75,7 +75,6 @@ export function CompareView({ data, state, update, refreshing }: Props) {
       />
       <CompareCurvesSection
         runs={data.runs}
-        series={data.series}
         metricKeys={data.metricKeys}
         availableMetricKeys={data.availableMetricKeys}
         colors={colors}

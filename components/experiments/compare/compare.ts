@@ -1,5 +1,6 @@
 /** Derived data of the compare view: curves per metric, chart dimensions, scatter points. */
 
+import { MAX_CURVE_WIDTH } from "@/contracts/curve-frames";
 import { metricColumnId, paramColumnId, parseColumnId } from "@/components/experiments/shared/columns";
 import type { CurvePoint, RunCurve } from "@/components/experiments/charts/curves";
 import { valuesDiffer } from "@/components/experiments/compare/diff";
@@ -9,6 +10,19 @@ import { naturalCompare, toFiniteNumber } from "@/components/experiments/charts/
 export type RunValues = { id: string; name: string; params: Record<string, string>; metrics: Record<string, number> };
 
 export type SeriesLike = { runId: string; key: string; totalPoints: number; points: CurvePoint[] };
+
+/**
+ * The width to ask the curves for: a chart's plot width in a section `sectionWidth` pixels wide (one or two charts
+ * to a row), rounded up to 128 pixels so that small resizes keep the same request (and the server's cached answer).
+ * 0 until the section has been measured.
+ */
+export function chartRequestWidth(sectionWidth: number, twoColumns: boolean): number {
+  if (sectionWidth <= 0) return 0;
+  const GAP = 16;
+  const CARD_PADDING = 32;
+  const chart = (twoColumns ? (sectionWidth - GAP) / 2 : sectionWidth) - CARD_PADDING;
+  return Math.min(MAX_CURVE_WIDTH, Math.max(128, Math.ceil(chart / 128) * 128));
+}
 
 /** Curves grouped by metric key, in run order, leaving out hidden runs. */
 export function curvesByMetric(

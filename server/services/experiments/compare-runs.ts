@@ -1,8 +1,8 @@
-import { AppError } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { downsampledSeries } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { pointsPerSeries } from "@/server/services/experiments/point-budget";
+import { runsNotFound } from "@/server/services/experiments/runs-not-found";
 import {
   compareRunsInput,
   DEFAULT_COMPARE_METRICS,
@@ -26,13 +26,7 @@ async function loadRuns(ctx: ReadContext, runIds: string[]): Promise<ComparedRun
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
   const missing = runIds.filter((id) => !byId.has(id));
-  if (missing.length > 0) {
-    const shown = missing.slice(0, 5).join(", ");
-    throw new AppError(
-      "NOT_FOUND",
-      `Run${missing.length > 1 ? "s" : ""} not found: ${shown}${missing.length > 5 ? ", …" : ""}`,
-    );
-  }
+  if (missing.length > 0) throw runsNotFound(missing);
   return runIds.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
@@ -66,7 +60,7 @@ export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput):
     ? [...new Set(input.metricKeys)]
     : availableMetricKeys.slice(0, DEFAULT_COMPARE_METRICS);
   const limit = pointsPerSeries(input.runIds.length, input.maxPoints);
-  const curves = await downsampledSeries(ctx, input.runIds, metricKeys, limit);
+  const curves = input.curves ? await downsampledSeries(ctx, input.runIds, metricKeys, limit) : [];
 
   const runOrder = new Map(input.runIds.map((id, index) => [id, index]));
   const keyOrder = new Map(metricKeys.map((key, index) => [key, index]));

@@ -34,7 +34,9 @@ export function packedPointCount(bytes: Uint8Array): number {
   return bytes.byteLength / POINT_BYTES;
 }
 
-type Columns = { steps: Int32Array; values: Float64Array };
+/** A curve as two columns: steps ascending, and the value at each. */
+export type CurveColumns = { steps: Int32Array; values: Float64Array };
+type Columns = CurveColumns;
 
 function unpackColumns(bytes: Uint8Array): Columns {
   const count = packedPointCount(bytes);
@@ -54,8 +56,17 @@ export function unpackCurve(bytes: Uint8Array): CurvePoint[] {
 }
 
 /**
+ * Whether `value` is a better extreme than `current` in `direction` (-1 lowest, 1 highest). A NaN is never an
+ * extreme while its bucket has a number (comparisons with NaN are false, so a leading NaN would otherwise stay).
+ */
+function beats(value: number, current: number, direction: -1 | 1): boolean {
+  if (Number.isNaN(value)) return false;
+  return Number.isNaN(current) || (direction < 0 ? value < current : value > current);
+}
+
+/**
  * Indices of the points min/max bucketing keeps, in step order (the same rule as the SQL in
- * minmax-buckets-sql.ts): a series longer than `maxPoints` keeps its first and last point, and its
+ * packed-curves-sql.ts): a series longer than `maxPoints` keeps its first and last point, and its
  * interior is cut into `bucketCount(maxPoints)` equal step ranges that each keep their lowest and highest
  * point (the earliest on ties), so spikes survive. Shorter series are kept whole.
  * Steps must be unique and ascending.
@@ -75,8 +86,8 @@ function keptIndices({ steps, values }: Columns, maxPoints: number): number[] {
     let high = i;
     for (i += 1; i < count - 1 && bucketOf(steps[i] ?? 0) === bucket; i++) {
       const value = values[i] ?? 0;
-      if (value < (values[low] ?? 0)) low = i;
-      if (value > (values[high] ?? 0)) high = i;
+      if (beats(value, values[low] ?? 0, -1)) low = i;
+      if (beats(value, values[high] ?? 0, 1)) high = i;
     }
     kept.push(Math.min(low, high));
     if (low !== high) kept.push(Math.max(low, high));
@@ -102,6 +113,21 @@ export function downsampleMinMax(points: readonly CurvePoint[], maxPoints: numbe
 export function downsamplePacked(bytes: Uint8Array, maxPoints: number): CurvePoint[] {
   const columns = unpackColumns(bytes);
   return pointsAt(columns, keptIndices(columns, maxPoints));
+}
+
+/** Min/max downsampling of columns (see keptIndices); the columns themselves when nothing is dropped. */
+export function downsampleColumns(columns: CurveColumns, maxPoints: number): CurveColumns {
+  if (columns.steps.length <= maxPoints) return columns;
+  const kept = keptIndices(columns, maxPoints);
+  return {
+    steps: Int32Array.from(kept, (i) => columns.steps[i] ?? 0),
+    values: Float64Array.from(kept, (i) => columns.values[i] ?? 0),
+  };
+}
+
+/** A packed curve downsampled to `maxPoints`, as columns. */
+export function downsamplePackedColumns(bytes: Uint8Array, maxPoints: number): CurveColumns {
+  return downsampleColumns(unpackColumns(bytes), maxPoints);
 }
 
 /**

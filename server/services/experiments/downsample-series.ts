@@ -1,6 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { ReadContext } from "@/server/services/context";
-import { downsamplePacked, previewCovers } from "@/server/services/experiments/curve-preview";
+import { downsamplePackedColumns, previewCovers, type CurveColumns } from "@/server/services/experiments/curve-preview";
 import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
 import type { SeriesCurve } from "@/server/services/experiments/schemas";
 
@@ -34,8 +34,13 @@ async function curvesFromPoints(
   return curves;
 }
 
+/** One run's curve of one metric, downsampled, as columns; `totalPoints` is the stored series' length. */
+export type SeriesColumns = CurveColumns & { runId: string; key: string; totalPoints: number };
+
+const NO_POINTS: CurveColumns = { steps: new Int32Array(0), values: new Float64Array(0) };
+
 /**
- * Curves for the runs × keys with at most `limit` points each (min/max buckets). Series are served from
+ * Curves for the runs × keys with at most `limit` points each (min/max buckets), as columns. Series are served from
  * their stored preview, downsampled further in JS when `limit` is below its size; only series without a
  * fitting one (longer than PREVIEW_MAX_SERIES_POINTS, or asked for more points than it holds) read their
  * points. Downsampling a preview again keeps the first and last point and every spike; where a preview
@@ -44,12 +49,12 @@ async function curvesFromPoints(
  * The series and their points are read in separate statements: a write landing in between only makes
  * `totalPoints` and the curve of that series a batch apart.
  */
-export async function downsampledSeries(
+export async function downsampledColumns(
   ctx: ReadContext,
   runIds: string[],
   keys: string[],
   limit: number,
-): Promise<SeriesCurve[]> {
+): Promise<SeriesColumns[]> {
   if (keys.length === 0) return [];
   const stored = await storedSeries(ctx, runIds, keys);
   const usable = (series: StoredSeries) =>
@@ -62,7 +67,23 @@ export async function downsampledSeries(
       runId: series.runId,
       key: series.key,
       totalPoints: series.pointCount,
-      points: curve ? downsamplePacked(curve, limit) : [],
+      ...(curve ? downsamplePackedColumns(curve, limit) : NO_POINTS),
     };
   });
+}
+
+/** The curves of downsampledColumns as points. */
+export async function downsampledSeries(
+  ctx: ReadContext,
+  runIds: string[],
+  keys: string[],
+  limit: number,
+): Promise<SeriesCurve[]> {
+  const curves = await downsampledColumns(ctx, runIds, keys, limit);
+  return curves.map(({ runId, key, totalPoints, steps, values }) => ({
+    runId,
+    key,
+    totalPoints,
+    points: Array.from(steps, (step, i) => ({ step, value: values[i] ?? 0 })),
+  }));
 }

@@ -106,6 +106,8 @@ export const compareRunsInput = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique"),
   metricKeys: z.array(entityKey("Metric")).max(50, "Compare at most 50 metrics").optional(),
   maxPoints: z.number().int().min(10).max(MAX_COMPARE_POINTS).default(DEFAULT_COMPARE_POINTS),
+  /** False leaves `series` empty: the portal streams the curves sized to its charts (curve-stream.ts). */
+  curves: z.boolean().default(true),
 });
 
 export type CreateExperimentInput = z.input<typeof createExperimentInput>;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  curvePointBudget,
   hoverRows,
   isDownsampled,
   nearestPoint,
@@ -39,14 +38,7 @@ describe("hoverRows", () => {
   });
 });
 
-describe("curvePointBudget", () => {
-  it("shrinks with more runs but stays within bounds", () => {
-    expect(curvePointBudget(1)).toBe(1000);
-    expect(curvePointBudget(200)).toBe(300);
-    expect(curvePointBudget(100_000)).toBe(150);
-    expect(curvePointBudget(0)).toBe(1000);
-  });
-
+describe("isDownsampled", () => {
   it("detects downsampled series", () => {
     expect(isDownsampled({ totalPoints: 5000, points: [1, 2] })).toBe(true);
     expect(isDownsampled({ totalPoints: 2, points: [1, 2] })).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  downsampleColumns,
   downsampleMinMax,
   downsamplePacked,
   packCurve,
@@ -139,5 +140,49 @@ describe("pointsPerSeries", () => {
     expect(pointsPerSeries(3, 500)).toBe(500);
     expect(pointsPerSeries(1, 2000)).toBe(2000);
     expect(pointsPerSeries(0, 500)).toBe(500);
+  });
+});
+
+describe("min/max bucketing to a chart's width", () => {
+  it("keeps every bucket's extremes: each bucket's lowest and highest value are among the kept points", () => {
+    const points = noisy(10_000);
+    for (const width of [64, 333, 1_000]) {
+      const maxPoints = 2 * width + 2;
+      const kept = downsampleColumns(
+        { steps: Int32Array.from(points, (p) => p.step), values: Float64Array.from(points, (p) => p.value) },
+        maxPoints,
+      );
+      expect(kept.steps.length).toBeLessThanOrEqual(maxPoints);
+      const keptSteps = new Set(kept.steps);
+      const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+      const span = points.length;
+      const interior = points.slice(1, -1);
+      for (let bucket = 0; bucket < buckets; bucket++) {
+        const inBucket = interior.filter(
+          (p) => Math.min(buckets - 1, Math.floor((p.step * buckets) / span)) === bucket,
+        );
+        if (inBucket.length === 0) continue;
+        const low = inBucket.reduce((a, b) => (b.value < a.value ? b : a));
+        const high = inBucket.reduce((a, b) => (b.value > a.value ? b : a));
+        expect(keptSteps.has(low.step)).toBe(true);
+        expect(keptSteps.has(high.step)).toBe(true);
+      }
+      expect(kept.steps[0]).toBe(0);
+      expect(kept.steps.at(-1)).toBe(points.length - 1);
+    }
+  });
+
+  it("takes ±Infinity as extremes and never lets a NaN hide a bucket's numbers", () => {
+    const values = [0, Number.NaN, 5, -1, Number.NaN, Number.POSITIVE_INFINITY, 2, Number.NEGATIVE_INFINITY, 3, 9];
+    // 10 points to 6: first and last, two buckets of 4 interior points each.
+    const kept = downsampleMinMax(curve(values), 6);
+    expect(kept.map((p) => p.value)).toEqual([0, 5, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 9]);
+    const allNaN = downsampleMinMax(curve([1, Number.NaN, Number.NaN, Number.NaN, Number.NaN, 2]), 4);
+    expect(allNaN.map((p) => p.step)).toEqual([0, 1, 5]);
+  });
+
+  it("returns the columns themselves when nothing needs dropping", () => {
+    const columns = { steps: Int32Array.from([1, 2]), values: Float64Array.from([3, 4]) };
+    expect(downsampleColumns(columns, 10)).toBe(columns);
   });
 });

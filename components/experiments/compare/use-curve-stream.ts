@@ -1,0 +1,91 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { CURVE_STREAM_CONTENT_TYPE, CurveStreamReader, type CurveFrame } from "@/contracts/curve-frames";
+import type { SeriesLike } from "@/components/experiments/compare/compare";
+import { chunksOf } from "@/lib/web-streams";
+
+export type CurveStreamState = {
+  series: SeriesLike[];
+  /** Runs whose curves have all arrived (the stream goes run by run, in the order asked for). */
+  loadedRuns: number;
+  done: boolean;
+  error: string | null;
+  bytes: number;
+};
+
+const EMPTY: CurveStreamState = { series: [], loadedRuns: 0, done: false, error: null, bytes: 0 };
+
+function seriesOf(frame: CurveFrame, runIds: readonly string[], metricKeys: readonly string[]): SeriesLike {
+  return {
+    runId: runIds[frame.runIndex] ?? "",
+    key: metricKeys[frame.metricIndex] ?? "",
+    totalPoints: frame.totalPoints,
+    points: Array.from(frame.steps, (step, i) => ({ step, value: frame.values[i] ?? 0 })),
+  };
+}
+
+async function refusal(response: Response): Promise<string> {
+  const body: unknown = await response.json().catch(() => null);
+  const message =
+    typeof body === "object" && body !== null && "error" in body
+      ? (body.error as { message?: unknown }).message
+      : undefined;
+  return typeof message === "string" ? message : `The curves could not be loaded (HTTP ${response.status})`;
+}
+
+async function readCurves(
+  request: { runIds: readonly string[]; metricKeys: readonly string[]; width: number },
+  signal: AbortSignal,
+  publish: (update: (state: CurveStreamState) => CurveStreamState) => void,
+) {
+  const response = await fetch("/api/experiments/curves", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: CURVE_STREAM_CONTENT_TYPE },
+    body: JSON.stringify(request),
+    signal,
+  });
+  if (!response.ok || !response.body) throw new Error(await refusal(response));
+  const reader = new CurveStreamReader();
+  for await (const chunk of chunksOf(response.body)) {
+    const frames = reader.push(chunk);
+    const arrived = frames.map((frame) => seriesOf(frame, request.runIds, request.metricKeys));
+    // A run is whole once a later run's frame arrived; every run is once the stream ended.
+    const lastRun = frames.at(-1)?.runIndex;
+    publish((state) => ({
+      ...state,
+      series: arrived.length > 0 ? [...state.series, ...arrived] : state.series,
+      loadedRuns: reader.ended ? request.runIds.length : Math.max(state.loadedRuns, lastRun ?? 0),
+      done: reader.ended,
+      bytes: state.bytes + chunk.byteLength,
+    }));
+  }
+  if (!reader.ended) throw new Error("The curves stopped arriving before the end; retry");
+}
+
+/**
+ * Streams the curves of `runIds` × `metricKeys` for charts `width` pixels wide (nothing while the width is 0):
+ * the series arrive run by run, so the first curves draw before the rest have loaded.
+ */
+export function useCurveStream(runIds: readonly string[], metricKeys: readonly string[], width: number) {
+  const [attempt, setAttempt] = useState(0);
+  const requestKey = JSON.stringify([runIds, metricKeys, width, attempt]);
+  // Tagged with the request it answers: a new request starts from EMPTY without a reset inside the effect.
+  const [state, setState] = useState<CurveStreamState & { key: string }>({ ...EMPTY, key: "" });
+  useEffect(() => {
+    const [ids, keys, chartWidth] = JSON.parse(requestKey) as [string[], string[], number];
+    if (chartWidth <= 0 || keys.length === 0) return;
+    const controller = new AbortController();
+    const publish = (update: (current: CurveStreamState) => CurveStreamState) =>
+      setState((current) => ({ ...update(current.key === requestKey ? current : EMPTY), key: requestKey }));
+    readCurves({ runIds: ids, metricKeys: keys, width: chartWidth }, controller.signal, publish).catch(
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        publish((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) }));
+      },
+    );
+    return () => controller.abort();
+  }, [requestKey]);
+  const current = state.key === requestKey ? state : EMPTY;
+  return { ...current, retry: () => setAttempt((n) => n + 1) };
+}

@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import {
+  CURVE_STREAM_END,
+  curvePointsPerSeries,
+  curveStreamInput,
+  encodeCurveFrame,
+  encodeCurveHeader,
+  type CurveStreamInput,
+} from "@/contracts/curve-frames";
+import { Prisma } from "@/server/db/generated/client";
+import type { ReadContext } from "@/server/services/context";
+import { curveCache } from "@/server/services/experiments/curve-cache";
+import { downsampledColumns } from "@/server/services/experiments/downsample-series";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { runsNotFound } from "@/server/services/experiments/runs-not-found";
+
+/** The first runs go out alone so their curves draw at once; the rest follow in larger groups. */
+const FIRST_GROUP_RUNS = 10;
+const GROUP_RUNS = 50;
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+const cache = curveCache(CACHE_BYTES);
+
+export type CurveStream = {
+  /** Names the content: the same runs, metrics and width over unchanged series give the same digest. */
+  digest: string;
+  cached: boolean;
+  pointsPerSeries: number;
+  body: AsyncIterable<Uint8Array>;
+};
+
+async function refuseMissingRuns(ctx: ReadContext, runIds: string[]) {
+  const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
+  if (found.length === runIds.length) return;
+  const present = new Set(found.map((run) => run.id));
+  throw runsNotFound(runIds.filter((id) => !present.has(id)));
+}
+
+/** A digest of what the stream will hold: the request and each series' length and last write. */
+async function contentDigest(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number): Promise<string> {
+  const versions = await ctx.db.$queryRaw<{ id: number; pointCount: number; updatedAt: Date }[]>(Prisma.sql`
+    SELECT "id", "pointCount", "updatedAt" FROM "MetricSeries"
+    WHERE "runId" = ANY(${input.runIds}::text[]) AND "key" = ANY(${input.metricKeys}::text[])
+    ORDER BY "id"`);
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify([input.runIds, input.metricKeys, pointsPerSeries]));
+  for (const series of versions) hash.update(`|${series.id}:${series.pointCount}:${series.updatedAt.getTime()}`);
+  return hash.digest("base64url");
+}
+
+function runGroups(runIds: string[]): string[][] {
+  const groups = [runIds.slice(0, FIRST_GROUP_RUNS)];
+  for (let start = FIRST_GROUP_RUNS; start < runIds.length; start += GROUP_RUNS) {
+    groups.push(runIds.slice(start, start + GROUP_RUNS));
+  }
+  return groups.filter((group) => group.length > 0);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}
+
+/** Encodes the curves group of runs by group, in the request's order, and keeps the whole stream once it is done. */
+async function* encodedCurves(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number, digest: string) {
+  const runIndex = new Map(input.runIds.map((id, index) => [id, index]));
+  const metricIndex = new Map(input.metricKeys.map((key, index) => [key, index]));
+  const parts: Uint8Array[] = [
+    encodeCurveHeader({
+      runCount: input.runIds.length,
+      metricCount: input.metricKeys.length,
+      pointsPerSeries,
+    }),
+  ];
+  yield parts[0] as Uint8Array;
+  for (const group of runGroups(input.runIds)) {
+    const curves = await downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries);
+    const frames = curves
+      .filter((curve) => curve.steps.length > 0)
+      .map((curve) => ({
+        ...curve,
+        runIndex: runIndex.get(curve.runId) ?? 0,
+        metricIndex: metricIndex.get(curve.key) ?? 0,
+      }))
+      .sort((a, b) => a.runIndex - b.runIndex || a.metricIndex - b.metricIndex)
+      .map(encodeCurveFrame);
+    const chunk = concat(frames);
+    parts.push(chunk);
+    yield chunk;
+  }
+  parts.push(CURVE_STREAM_END);
+  yield CURVE_STREAM_END;
+  cache.set(digest, concat(parts));
+}
+
+async function* once(bytes: Uint8Array) {
+  yield bytes;
+}
+
+/**
+ * The metric curves of up to 1,000 runs sized to a chart `width` pixels wide (see curvePointsPerSeries), as the
+ * binary stream of contracts/curve-frames.ts. Unknown runs are refused before anything is sent; a run without a
+ * metric has no frame for it. The same content is served from this process's cache while no series changes.
+ */
+export async function curveStream(ctx: ReadContext, rawInput: CurveStreamInput): Promise<CurveStream> {
+  const input = parseInput(curveStreamInput, rawInput);
+  await refuseMissingRuns(ctx, input.runIds);
+  const pointsPerSeries = curvePointsPerSeries(input.width, input.runIds.length);
+  const digest = await contentDigest(ctx, input, pointsPerSeries);
+  const cached = cache.get(digest);
+  if (cached) return { digest, cached: true, pointsPerSeries, body: once(cached) };
+  return { digest, cached: false, pointsPerSeries, body: encodedCurves(ctx, input, pointsPerSeries, digest) };
+}
