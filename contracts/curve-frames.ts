@@ -12,7 +12,7 @@ import { z } from "zod";
  *   LEB128 varints (steps ascend strictly), and n values;
  * - an end frame: a u32 length of 0. A stream without it was cut short.
  * Values are float32 (about 7 significant digits: a pixel of a chart is far coarser) unless one of the series'
- * finite values lies outside float32's range, when the frame carries float64.
+ * finite values lies outside float32's normal range, when the frame carries float64.
  */
 
 export const MAX_CURVE_RUNS = 1_000;
@@ -23,6 +23,11 @@ export const MAX_CURVE_WIDTH = 4_096;
 export const CURVE_POINT_BUDGET = 32_000;
 /** The fewest points a thinned series gets however many runs are compared: 31 min/max buckets and both ends. */
 export const MIN_CURVE_POINTS = 64;
+/**
+ * The most points a series gets, however wide the chart: the resolution of the preview stored with each series, so
+ * curves are served from previews rather than bucketed again from every point (about one point per pixel beyond 500).
+ */
+export const MAX_CURVE_POINTS = 1_000;
 
 export const CURVE_STREAM_CONTENT_TYPE = "application/vnd.modelport.curves";
 
@@ -31,15 +36,16 @@ const HEADER_BYTES = 12;
 const FRAME_FIXED_BYTES = 12; // after the length: run index, metric index, flags, total points, point count
 const FLOAT64_FLAG = 1;
 const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
 export const curveStreamInput = z.object({
   runIds: z
-    .array(z.string().min(1).max(64))
+    .array(z.string().trim().min(1).max(64))
     .min(1, "Pick at least one run")
     .max(MAX_CURVE_RUNS, `Draw at most ${MAX_CURVE_RUNS} runs`)
     .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique"),
   metricKeys: z
-    .array(z.string().min(1).max(250))
+    .array(z.string().trim().min(1).max(250))
     .min(1, "Pick at least one metric")
     .max(MAX_CURVE_METRICS, `Draw at most ${MAX_CURVE_METRICS} metrics`)
     .refine((keys) => new Set(keys).size === keys.length, "Metric keys must be unique"),
@@ -53,13 +59,14 @@ export const curveStreamInput = z.object({
 export type CurveStreamInput = z.infer<typeof curveStreamInput>;
 
 /**
- * Points each series gets: two per pixel of the chart's width (a min/max bucket per pixel) and both ends, fewer when
- * many runs share the chart (each chart's curves stay within CURVE_POINT_BUDGET), never fewer than MIN_CURVE_POINTS.
+ * Points each series gets: two per pixel of the chart's width (a min/max bucket per pixel) and both ends, at most
+ * MAX_CURVE_POINTS, fewer when many runs share the chart (each chart's curves stay within CURVE_POINT_BUDGET), never
+ * fewer than MIN_CURVE_POINTS.
  */
 export function curvePointsPerSeries(width: number, runCount: number): number {
   const perPixel = 2 * width + 2;
   const shared = Math.floor(CURVE_POINT_BUDGET / Math.max(1, runCount));
-  return Math.min(perPixel, Math.max(MIN_CURVE_POINTS, shared));
+  return Math.min(MAX_CURVE_POINTS, perPixel, Math.max(MIN_CURVE_POINTS, shared));
 }
 
 export type CurveStreamHeader = { runCount: number; metricCount: number; pointsPerSeries: number };
@@ -90,8 +97,12 @@ function varintLength(value: number): number {
   return length;
 }
 
+/** A finite value float32 would turn into ±Infinity, or a tiny one it would lose precision on (or flush to 0). */
 function needsFloat64(values: Float64Array): boolean {
-  return values.some((value) => Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX);
+  return values.some((value) => {
+    const size = Math.abs(value);
+    return Number.isFinite(value) && (size > FLOAT32_MAX || (size > 0 && size < FLOAT32_MIN_NORMAL));
+  });
 }
 
 function stepIncrements(steps: Int32Array): number[] {
@@ -147,7 +158,13 @@ function decodeFrameBody(bytes: Uint8Array): CurveFrame {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < FRAME_FIXED_BYTES) throw new CurveStreamError("A curve frame is too short");
   const flags = view.getUint8(3);
+  if ((flags & ~FLOAT64_FLAG) !== 0) throw new CurveStreamError("A curve frame has unknown flags");
   const count = view.getUint32(8, true);
+  const wide = (flags & FLOAT64_FLAG) !== 0;
+  // Each point takes at least one byte of step and its value: a count the frame cannot hold is refused unallocated.
+  if (count > 0 && count * (wide ? 9 : 5) > bytes.byteLength - FRAME_FIXED_BYTES - 3) {
+    throw new CurveStreamError("A curve frame ends inside its points");
+  }
   const steps = new Int32Array(count);
   const values = new Float64Array(count);
   let offset = FRAME_FIXED_BYTES;
@@ -162,7 +179,8 @@ function decodeFrameBody(bytes: Uint8Array): CurveFrame {
   for (let i = 1; i < count; i++) {
     let increment = 0;
     let scale = 1;
-    for (;;) {
+    for (let length = 1; ; length++) {
+      if (length > 5) throw new CurveStreamError("A curve frame has a step increment too long");
       need(1);
       const byte = bytes[offset++] ?? 0;
       increment += (byte & 0x7f) * scale;
@@ -171,7 +189,6 @@ function decodeFrameBody(bytes: Uint8Array): CurveFrame {
     }
     steps[i] = (steps[i - 1] ?? 0) + increment;
   }
-  const wide = (flags & FLOAT64_FLAG) !== 0;
   need(count * (wide ? 8 : 4));
   for (let i = 0; i < count; i++) {
     values[i] = wide ? view.getFloat64(offset, true) : view.getFloat32(offset, true);
@@ -220,12 +237,19 @@ export class CurveStreamReader {
         break;
       }
       if (joined.byteLength - offset - 4 < length) break;
-      frames.push(decodeFrameBody(joined.subarray(offset + 4, offset + 4 + length)));
+      frames.push(withinHeader(decodeFrameBody(joined.subarray(offset + 4, offset + 4 + length)), this.header));
       offset += 4 + length;
     }
     this.pending = joined.slice(offset);
     return frames;
   }
+}
+
+function withinHeader(frame: CurveFrame, header: CurveStreamHeader): CurveFrame {
+  if (frame.runIndex >= header.runCount || frame.metricIndex >= header.metricCount) {
+    throw new CurveStreamError("A curve frame names a run or metric the stream does not have");
+  }
+  return frame;
 }
 
 function readHeader(bytes: Uint8Array): CurveStreamHeader {

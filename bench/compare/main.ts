@@ -35,7 +35,7 @@ console.log(`Seeding ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps…`);
 const seedStart = performance.now();
 await database.$executeRawUnsafe(`INSERT INTO "Team"(id, name) VALUES ('bench_team', 'Bench team')`);
 await database.$executeRawUnsafe(
-  `INSERT INTO "User"(id, email, name, role, "teamId") VALUES ('bench_user', 'bench@example.test', 'Bench User', 'DATA_SCIENTIST', 'bench_team')`,
+  `INSERT INTO "User"(id, email, name, role, "teamId", "isDemo") VALUES ('bench_user', 'bench@example.test', 'Bench User', 'DATA_SCIENTIST', 'bench_team', true)`,
 );
 await database.$executeRawUnsafe(
   `INSERT INTO "Experiment"(id, name, "createdById") VALUES ('bench_exp', 'bench-experiment', 'bench_user')`,
@@ -72,13 +72,16 @@ const portal = startPortal("portal", port, {
   NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
   ARTIFACT_URL_SECRET: randomBytes(32).toString("hex"),
   MODELPORT_DEV_LOGIN: "1",
+  MODELPORT_LOCAL_DEMO: "1",
   MODELPORT_BIND_HOST: "127.0.0.1",
+  NEXTAUTH_URL: base,
   ARTIFACT_ROOT: path.join(scratch, "artifacts"),
   PROMETHEUS_URL: "http://127.0.0.1:9",
 });
 await waitForUrl(portal, `${base}/api/health`);
 const browser = new Browser();
-if ((await browser.devSignIn(base, "bench@example.test")).status !== 200) throw new Error("Sign-in failed");
+const signIn = await browser.devSignIn(base, "bench@example.test");
+if (signIn.status !== 200) throw new Error(`Sign-in answered ${signIn.status}: ${JSON.stringify(signIn.body)}`);
 
 const allRuns = Array.from({ length: RUNS }, (_, i) => `bench_run_${String(i + 1).padStart(5, "0")}`);
 const metricKeys = (count: number) => Array.from({ length: count }, (_, i) => `metric_${i + 1}`);

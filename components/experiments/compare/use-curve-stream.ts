@@ -34,6 +34,10 @@ async function refusal(response: Response): Promise<string> {
   return typeof message === "string" ? message : `The curves could not be loaded (HTTP ${response.status})`;
 }
 
+/**
+ * Reads the stream, publishing what arrived at most once per animation frame (a chunk can hold a few frames; 200 runs
+ * × 12 charts would otherwise redraw every chart dozens of times). Nothing is published once `signal` aborted.
+ */
 async function readCurves(
   request: { runIds: readonly string[]; metricKeys: readonly string[]; width: number },
   signal: AbortSignal,
@@ -47,20 +51,38 @@ async function readCurves(
   });
   if (!response.ok || !response.body) throw new Error(await refusal(response));
   const reader = new CurveStreamReader();
-  for await (const chunk of chunksOf(response.body)) {
-    const frames = reader.push(chunk);
-    const arrived = frames.map((frame) => seriesOf(frame, request.runIds, request.metricKeys));
+  let pending: SeriesLike[] = [];
+  let pendingBytes = 0;
+  let lastRun = 0;
+  let scheduled = 0;
+  const flush = () => {
+    scheduled = 0;
+    if (signal.aborted) return;
+    const arrived = pending;
+    const bytes = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
     // A run is whole once a later run's frame arrived; every run is once the stream ended.
-    const lastRun = frames.at(-1)?.runIndex;
+    const loadedRuns = reader.ended ? request.runIds.length : lastRun;
     publish((state) => ({
       ...state,
       series: arrived.length > 0 ? [...state.series, ...arrived] : state.series,
-      loadedRuns: reader.ended ? request.runIds.length : Math.max(state.loadedRuns, lastRun ?? 0),
+      loadedRuns: Math.max(state.loadedRuns, loadedRuns),
       done: reader.ended,
-      bytes: state.bytes + chunk.byteLength,
+      bytes: state.bytes + bytes,
     }));
+  };
+  signal.addEventListener("abort", () => cancelAnimationFrame(scheduled));
+  for await (const chunk of chunksOf(response.body)) {
+    const frames = reader.push(chunk);
+    pending.push(...frames.map((frame) => seriesOf(frame, request.runIds, request.metricKeys)));
+    pendingBytes += chunk.byteLength;
+    lastRun = frames.at(-1)?.runIndex ?? lastRun;
+    if (scheduled === 0) scheduled = requestAnimationFrame(flush);
   }
   if (!reader.ended) throw new Error("The curves stopped arriving before the end; retry");
+  cancelAnimationFrame(scheduled);
+  flush();
 }
 
 /**

@@ -36,15 +36,18 @@ async function refuseMissingRuns(ctx: ReadContext, runIds: string[]) {
   throw runsNotFound(runIds.filter((id) => !present.has(id)));
 }
 
-/** A digest of what the stream will hold: the request and each series' length and last write. */
+/**
+ * A digest of what the stream will hold: the request and each series' row version (xmin changes with every write to
+ * the row, which every batch of points makes, even one that replaces values within the same millisecond).
+ */
 async function contentDigest(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number): Promise<string> {
-  const versions = await ctx.db.$queryRaw<{ id: number; pointCount: number; updatedAt: Date }[]>(Prisma.sql`
-    SELECT "id", "pointCount", "updatedAt" FROM "MetricSeries"
+  const versions = await ctx.db.$queryRaw<{ id: number; version: string }[]>(Prisma.sql`
+    SELECT "id", "xmin"::text AS "version" FROM "MetricSeries"
     WHERE "runId" = ANY(${input.runIds}::text[]) AND "key" = ANY(${input.metricKeys}::text[])
     ORDER BY "id"`);
   const hash = createHash("sha256");
   hash.update(JSON.stringify([input.runIds, input.metricKeys, pointsPerSeries]));
-  for (const series of versions) hash.update(`|${series.id}:${series.pointCount}:${series.updatedAt.getTime()}`);
+  for (const series of versions) hash.update(`|${series.id}:${series.version}`);
   return hash.digest("base64url");
 }
 

@@ -22,6 +22,8 @@ const littleEndianPoint = Prisma.sql`
  * hashes a few hundred buckets per series instead of sorting all points of all series on disk.
  * Yields one row per series that has points ("id", "curve" packed in step order); series with more than
  * `maxSeriesPoints` points are left out without reading their points.
+ * One difference from the JS rule: PostgreSQL orders NaN above every number, so a NaN would be a bucket's highest
+ * point here; the log API refuses NaN and ±Infinity, so stored points never hold them.
  */
 export function packedCurvesSql(seriesIds: number[], maxPoints: number, maxSeriesPoints = 2_147_483_647): Prisma.Sql {
   const buckets = bucketCount(maxPoints);

@@ -84,6 +84,7 @@ describe("the compare page's curve stream", () => {
       [{ ...ok, runIds: [...runIds, ...runIds] }, 400, /unique/],
       [{ ...ok, metricKeys: [] }, 400, /at least one metric/],
       [{ ...ok, runIds: [...runIds, "no-such-run"] }, 404, /Run not found: no-such-run/],
+      [{ ...ok, runIds: ["bad\u0000id"] }, 400, /Invalid text/],
       [ok, 415, /application\/json/, "text/plain"],
     ];
     for (const [body, status, message, contentType] of refusals) {
@@ -143,6 +144,12 @@ describe("the compare page's curve stream", () => {
     expect(new Uint8Array(await second.arrayBuffer())).toEqual(firstBytes);
     // Another width is another answer.
     expect((await post({ ...request, width: 2_048 })).headers.get("x-curve-cache")).toBe("miss");
+
+    // A value replaced at a step it had: the series keeps its length, the answer still changes.
+    await logBatch(ctx, runIds[0] ?? "", { metrics: [{ key: "loss", step: 3, value: 99 }] });
+    const replaced = await post(request);
+    expect(replaced.headers.get("x-curve-cache")).toBe("miss");
+    expect((await readStream(replaced)).frames[0]?.values[1]).toBe(99);
 
     await logBatch(ctx, runIds[1] ?? "", { metrics: [{ key: "loss", step: 10_000, value: 7 }] });
     const changed = await post(request);

@@ -8,6 +8,7 @@ import {
   curveStreamInput,
   encodeCurveFrame,
   encodeCurveHeader,
+  MAX_CURVE_POINTS,
   MIN_CURVE_POINTS,
   type CurveFrame,
 } from "@/contracts/curve-frames";
@@ -21,7 +22,7 @@ const frame = (steps: number[], values: number[], extra: Partial<CurveFrame> = {
   ...extra,
 });
 
-const header = encodeCurveHeader({ runCount: 4, metricCount: 2, pointsPerSeries: 160 });
+const header = encodeCurveHeader({ runCount: 65_535, metricCount: 255, pointsPerSeries: 160 });
 
 function stream(frames: CurveFrame[]): Uint8Array {
   const parts = [header, ...frames.map(encodeCurveFrame), CURVE_STREAM_END];
@@ -47,7 +48,7 @@ describe("the curve stream encoding", () => {
   const frames = [
     frame([0, 1, 2, 130, 20_000, 2_147_483_647], [0.5, -1.25, 0, 1e-30, -3e38, 42]),
     frame([7], [Math.PI], { runIndex: 0, metricIndex: 0, totalPoints: 1 }),
-    frame([], [], { runIndex: 65_535, metricIndex: 255, totalPoints: 0 }),
+    frame([], [], { runIndex: 65_534, metricIndex: 254, totalPoints: 0 }),
     frame([-5, 1_000_000], [Number.POSITIVE_INFINITY, Number.NaN], { runIndex: 1, metricIndex: 0 }),
   ];
 
@@ -55,7 +56,7 @@ describe("the curve stream encoding", () => {
     const bytes = stream(frames);
     for (const chunkSize of [1, 2, 3, 7, 64, bytes.byteLength]) {
       const { reader, frames: read } = readAll(bytes, chunkSize);
-      expect(reader.header).toEqual({ runCount: 4, metricCount: 2, pointsPerSeries: 160 });
+      expect(reader.header).toEqual({ runCount: 65_535, metricCount: 255, pointsPerSeries: 160 });
       expect(reader.ended).toBe(true);
       expect(read.map((f) => [f.runIndex, f.metricIndex, f.totalPoints, [...f.steps]])).toEqual(
         frames.map((f) => [f.runIndex, f.metricIndex, f.totalPoints, [...f.steps]]),
@@ -68,10 +69,12 @@ describe("the curve stream encoding", () => {
     }
   });
 
-  it("carries float64 when a finite value is outside float32's range, exactly", () => {
+  it("carries float64 when a finite value is outside float32's normal range, exactly", () => {
     const wide = frame([1, 2, 3], [1e300, -0.1, Number.MAX_VALUE]);
     const { frames: read } = readAll(stream([wide]), 5);
     expect([...(read[0]?.values ?? [])]).toEqual([1e300, -0.1, Number.MAX_VALUE]);
+    const tiny = readAll(stream([frame([1, 2], [1e-50, 0])]), 64).frames[0];
+    expect([...(tiny?.values ?? [])]).toEqual([1e-50, 0]);
     expect(encodeCurveFrame(wide).byteLength).toBeGreaterThan(encodeCurveFrame(frame([1, 2, 3], [1, 2, 3])).byteLength);
   });
 
@@ -100,20 +103,38 @@ describe("the curve stream encoding", () => {
     expect(() => readAll(trailing, trailing.byteLength)).toThrow(/after the end/);
   });
 
-  it("refuses a frame whose points overrun its length", () => {
+  it("refuses frames that contradict themselves or the header, without allocating what they claim", () => {
     const good = encodeCurveFrame(frame([1, 2, 3], [1, 2, 3]));
-    const bad = good.slice();
-    new DataView(bad.buffer).setUint32(12, 50, true); // claims 50 points
-    const bytes = new Uint8Array(header.byteLength + bad.byteLength);
-    bytes.set(header);
-    bytes.set(bad, header.byteLength);
-    expect(() => new CurveStreamReader().push(bytes)).toThrow(/ends inside its points/);
+    const withHeader = (bad: Uint8Array) => {
+      const bytes = new Uint8Array(header.byteLength + bad.byteLength);
+      bytes.set(header);
+      bytes.set(bad, header.byteLength);
+      return bytes;
+    };
+    const edited = (edit: (view: DataView) => void) => {
+      const bad = good.slice();
+      edit(new DataView(bad.buffer));
+      return withHeader(bad);
+    };
+    expect(() => new CurveStreamReader().push(edited((v) => v.setUint32(12, 50, true)))).toThrow(/inside its points/);
+    expect(() => new CurveStreamReader().push(edited((v) => v.setUint32(12, 0xffffffff, true)))).toThrow(
+      /inside its points/,
+    );
+    expect(() => new CurveStreamReader().push(edited((v) => v.setUint8(7, 2)))).toThrow(/unknown flags/);
+    expect(() => new CurveStreamReader().push(edited((v) => v.setUint16(4, 65_535, true)))).toThrow(/does not have/);
+    expect(() => new CurveStreamReader().push(edited((v) => v.setUint8(6, 255)))).toThrow(/does not have/);
+  });
+
+  it("round-trips step increments up to the whole int32 range", () => {
+    const { frames: read } = readAll(stream([frame([-2_147_483_648, 2_147_483_647], [1, 2])]), 3);
+    expect([...(read[0]?.steps ?? [])]).toEqual([-2_147_483_648, 2_147_483_647]);
   });
 });
 
 describe("points per series", () => {
   it("is two a pixel and both ends for few runs, shares the budget among many, never below the floor", () => {
-    expect(curvePointsPerSeries(600, 12)).toBe(1_202);
+    expect(curvePointsPerSeries(300, 12)).toBe(602);
+    expect(curvePointsPerSeries(600, 12)).toBe(MAX_CURVE_POINTS);
     expect(curvePointsPerSeries(600, 200)).toBe(CURVE_POINT_BUDGET / 200);
     expect(curvePointsPerSeries(600, 1_000)).toBe(MIN_CURVE_POINTS);
     expect(curvePointsPerSeries(64, 1)).toBe(130);

@@ -3,6 +3,7 @@ import { currentUser } from "@/server/auth/current-user";
 import { can } from "@/server/auth/roles";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { AppError } from "@/server/errors";
+import { assertValidText } from "@/server/http/text-hygiene";
 import { handleWithRequestId } from "@/server/logging/request-log";
 import { readJsonBody } from "@/server/rest/read-json-body";
 import { errorResponse } from "@/server/rest/responses";
@@ -11,6 +12,9 @@ import { parseRequest } from "@/server/services/parse-input";
 import { streamOf } from "@/lib/web-streams";
 
 export const dynamic = "force-dynamic";
+
+/** A thousand run ids take about 30 KB. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The compare page's metric curves for signed-in people: POST {runIds, metricKeys, width} (a thousand run ids do not
@@ -22,7 +26,9 @@ export function POST(request: Request) {
       const user = await currentUser();
       if (!user) throw new AppError("UNAUTHORIZED", "Sign in to compare runs");
       if (!can(user.role, "read")) throw new AppError("FORBIDDEN", `Your role (${user.role}) may not do this`);
-      const input = parseRequest(curveStreamInput, await readJsonBody(request, 256 * 1024));
+      const body = await readJsonBody(request, MAX_BODY_BYTES);
+      assertValidText(body, "the request");
+      const input = parseRequest(curveStreamInput, body);
       const stream = await curveStream(systemContextFromEnv(), input);
       return new Response(streamOf(stream.body), {
         headers: {
