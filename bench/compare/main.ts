@@ -202,4 +202,4 @@ Targets (issue 15): 200 runs ≤ 300 ms and ≤ 1 MB; 1,000 runs × 10 metrics �
 
 ${table}`;
 console.log(`\n${body}`);
-if (!QUICK) writeBenchmarkSection("bench/compare", body);
+if (!QUICK) writeBenchmarkSection("bench/compare", `## bench/compare\n\n${body}`);

@@ -98,4 +98,4 @@ ${rows.map(([name, value]) => `| ${name} | ${Math.round(value).toLocaleString("e
 
 Batch latency: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms.`;
 console.log(`\n${body}`);
-if (!QUICK) writeBenchmarkSection("bench/ingest", body);
+if (!QUICK) writeBenchmarkSection("bench/ingest", `## bench/ingest\n\n${body}`);
