@@ -18,13 +18,10 @@ export function bucketCount(maxPoints: number): number {
 }
 
 export function packCurve(points: readonly CurvePoint[]): Uint8Array {
-  const bytes = new Uint8Array(points.length * POINT_BYTES);
-  const view = new DataView(bytes.buffer);
-  points.forEach((point, index) => {
-    view.setInt32(index * POINT_BYTES, point.step, true);
-    view.setFloat64(index * POINT_BYTES + 4, point.value, true);
+  return packColumns({
+    steps: Int32Array.from(points, (p) => p.step),
+    values: Float64Array.from(points, (p) => p.value),
   });
-  return bytes;
 }
 
 export function packedPointCount(bytes: Uint8Array): number {
@@ -38,7 +35,7 @@ export function packedPointCount(bytes: Uint8Array): number {
 export type CurveColumns = { steps: Int32Array; values: Float64Array };
 type Columns = CurveColumns;
 
-function unpackColumns(bytes: Uint8Array): Columns {
+export function unpackColumns(bytes: Uint8Array): Columns {
   const count = packedPointCount(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const steps = new Int32Array(count);
@@ -65,19 +62,12 @@ function beats(value: number, current: number, direction: -1 | 1): boolean {
 }
 
 /**
- * Indices of the points min/max bucketing keeps, in step order (the same rule as the SQL in
- * packed-curves-sql.ts): a series longer than `maxPoints` keeps its first and last point, and its
- * interior is cut into `bucketCount(maxPoints)` equal step ranges that each keep their lowest and highest
- * point (the earliest on ties), so spikes survive. Shorter series are kept whole.
- * Steps must be unique and ascending.
+ * Indices of the first and last point and, between them, of each bucket's lowest and highest point (the earliest on
+ * ties; one index when they are the same point), in step order. `bucketOf` must not decrease along the steps.
  */
-function keptIndices({ steps, values }: Columns, maxPoints: number): number[] {
+function keptByBucket({ steps, values }: Columns, bucketOf: (step: number) => number): number[] {
   const count = steps.length;
-  if (count <= maxPoints) return Array.from({ length: count }, (_, i) => i);
-  const buckets = bucketCount(maxPoints);
-  const first = steps[0] ?? 0;
-  const span = (steps[count - 1] ?? 0) - first + 1;
-  const bucketOf = (step: number) => Math.min(buckets - 1, Math.floor(((step - first) * buckets) / span));
+  if (count <= 2) return Array.from({ length: count }, (_, i) => i);
   const kept = [0];
   let i = 1;
   while (i < count - 1) {
@@ -94,6 +84,70 @@ function keptIndices({ steps, values }: Columns, maxPoints: number): number[] {
   }
   kept.push(count - 1);
   return kept;
+}
+
+/**
+ * Indices of the points min/max bucketing keeps, in step order (the same rule as the SQL in
+ * packed-curves-sql.ts): a series longer than `maxPoints` keeps its first and last point, and its
+ * interior is cut into `bucketCount(maxPoints)` equal step ranges that each keep their lowest and highest
+ * point (the earliest on ties), so spikes survive. Shorter series are kept whole.
+ * Steps must be unique and ascending.
+ */
+function keptIndices(columns: Columns, maxPoints: number): number[] {
+  const count = columns.steps.length;
+  if (count <= maxPoints) return Array.from({ length: count }, (_, i) => i);
+  const buckets = bucketCount(maxPoints);
+  const first = columns.steps[0] ?? 0;
+  const span = (columns.steps[count - 1] ?? 0) - first + 1;
+  return keptByBucket(columns, (step) => Math.min(buckets - 1, Math.floor(((step - first) * buckets) / span)));
+}
+
+/**
+ * Most buckets of a stored preview's grid. A grid bucket is a power-of-two number of steps counted from the series'
+ * first step, the fewest that keeps the buckets within this count, so a preview has 499 to 998 buckets: as many as
+ * compare's finest request (PREVIEW_POINTS) needs, and every bucket of a coarser grid is two of the finer one.
+ */
+export const PREVIEW_GRID_BUCKETS = 998;
+
+/** Steps per grid bucket for a series from `firstStep` to `lastStep`. */
+export function previewGrid(firstStep: number, lastStep: number): number {
+  const span = lastStep - firstStep + 1;
+  let grid = 1;
+  while (Math.ceil(span / grid) > PREVIEW_GRID_BUCKETS) grid *= 2;
+  return grid;
+}
+
+/**
+ * The stored preview of a series (the same rule as packedCurvesSql's grid bucketing): the whole series up to
+ * PREVIEW_POINTS points, else its first and last point and each grid bucket's lowest and highest point between them.
+ * Given any subset of the series' points that holds those (an earlier preview and the points logged since), it
+ * gives the preview of the whole series, so a preview is kept current from the new points alone. `totalPoints` is
+ * the series' length; the columns must be in step order. `grid` is null for a whole series.
+ */
+export function gridPreview(columns: Columns, totalPoints: number): { columns: Columns; grid: number | null } {
+  const count = columns.steps.length;
+  if (totalPoints <= PREVIEW_POINTS) return { columns, grid: null };
+  const first = columns.steps[0] ?? 0;
+  const grid = previewGrid(first, columns.steps[count - 1] ?? 0);
+  const kept = keptByBucket(columns, (step) => Math.floor((step - first) / grid));
+  return {
+    columns: {
+      steps: Int32Array.from(kept, (i) => columns.steps[i] ?? 0),
+      values: Float64Array.from(kept, (i) => columns.values[i] ?? 0),
+    },
+    grid,
+  };
+}
+
+/** Packs columns as a preview (see packCurve). */
+export function packColumns({ steps, values }: Columns): Uint8Array {
+  const bytes = new Uint8Array(steps.length * POINT_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < steps.length; i++) {
+    view.setInt32(i * POINT_BYTES, steps[i] ?? 0, true);
+    view.setFloat64(i * POINT_BYTES + 4, values[i] ?? 0, true);
+  }
+  return bytes;
 }
 
 function pointsAt({ steps, values }: Columns, indices: number[]): CurvePoint[] {

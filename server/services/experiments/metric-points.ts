@@ -1,5 +1,5 @@
 import { Prisma } from "@/server/db/generated/client";
-import { refreshPreviews } from "@/server/services/experiments/metric-previews";
+import { mergePreviews, refreshPreviews, type AddedPoints } from "@/server/services/experiments/metric-previews";
 
 export type MetricPointRow = { key: string; step: number; value: number; timestamp: number };
 
@@ -26,7 +26,9 @@ async function seriesIdsByKey(tx: Prisma.TransactionClient, runId: string, keys:
 }
 
 /**
- * Upserts the points in one statement and keeps each series' summary right:
+ * Upserts the points in one statement and keeps each series' summary right. Values go as text: the driver sends a
+ * number parameter with 15 significant digits, while JS's own text form parses back to exactly the same double (and
+ * previews merged in JS must hold the values as stored).
  * - series whose batch only adds new steps are updated incrementally (min/max/count/last);
  * - series where a point replaced an existing step are returned, because the replaced value may
  *   have been the minimum or maximum, and are recomputed from their points afterwards.
@@ -36,21 +38,36 @@ async function upsertPoints(tx: Prisma.TransactionClient, seriesIds: number[], p
   const rows = await tx.$queryRaw<{ seriesId: number }[]>(Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${seriesIds}::int[], ${points.map((p) => p.step)}::int[],
-                           ${points.map((p) => p.value)}::float8[], ${points.map((p) => p.timestamp)}::bigint[])
+                           ${points.map((p) => String(p.value))}::text[]::float8[],
+                           ${points.map((p) => p.timestamp)}::bigint[])
         AS t("seriesId", "step", "value", "timestamp")
     ),
+    -- Only a step at or before a series' last one can exist already: appended points skip the index probe.
+    behind AS MATERIALIZED (
+      SELECT i."seriesId", i."step" FROM input i
+      JOIN "MetricSeries" s ON s."id" = i."seriesId"
+      WHERE s."pointCount" > 0 AND i."step" <= s."lastStep"
+    ),
     existing AS (
-      SELECT DISTINCT i."seriesId" FROM input i
-      JOIN "MetricPoint" p ON p."seriesId" = i."seriesId" AND p."step" = i."step"
+      SELECT DISTINCT b."seriesId" FROM behind b
+      JOIN "MetricPoint" p ON p."seriesId" = b."seriesId" AND p."step" = b."step"
     ),
     batch AS (
       SELECT "seriesId", min("value") AS min_value, max("value") AS max_value, count(*)::int AS point_count,
              max("step") AS last_step, (array_agg("value" ORDER BY "step" DESC))[1] AS last_value
       FROM input GROUP BY "seriesId"
     ),
+    -- Points past their series' last step are plain inserts; the others may replace a value.
+    appended AS (
+      INSERT INTO "MetricPoint" ("seriesId", "step", "value", "timestamp")
+      SELECT i."seriesId", i."step", i."value", i."timestamp" FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM behind b WHERE b."seriesId" = i."seriesId" AND b."step" = i."step")
+      RETURNING 1
+    ),
     upserted AS (
       INSERT INTO "MetricPoint" ("seriesId", "step", "value", "timestamp")
-      SELECT "seriesId", "step", "value", "timestamp" FROM input
+      SELECT i."seriesId", i."step", i."value", i."timestamp" FROM input i
+      JOIN behind b ON b."seriesId" = i."seriesId" AND b."step" = i."step"
       ON CONFLICT ("seriesId", "step") DO UPDATE SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp"
       RETURNING 1
     ),
@@ -96,6 +113,27 @@ export async function writeMetricPoints(tx: Prisma.TransactionClient, runId: str
   });
   const replaced = await upsertPoints(tx, seriesIds, points);
   if (replaced.length > 0) await recomputeSeries(tx, replaced);
-  await refreshPreviews(tx, [...idByKey.values()]);
+  const added = addedPoints(seriesIds, points, new Set(replaced));
+  const recompute = await mergePreviews(tx, added);
+  await refreshPreviews(tx, [...replaced, ...recompute]);
   return keys;
+}
+
+/** The points of each series that only gained points, in step order (a series with a replaced value is left out). */
+function addedPoints(seriesIds: number[], points: MetricPointRow[], replaced: Set<number>): AddedPoints[] {
+  const bySeries = new Map<number, { step: number; value: number }[]>();
+  points.forEach((point, i) => {
+    const seriesId = seriesIds[i] ?? 0;
+    if (replaced.has(seriesId)) return;
+    const list = bySeries.get(seriesId) ?? [];
+    list.push(point);
+    bySeries.set(seriesId, list);
+  });
+  return [...bySeries].map(([seriesId, list]) => {
+    list.sort((a, b) => a.step - b.step);
+    return {
+      seriesId,
+      columns: { steps: Int32Array.from(list, (p) => p.step), values: Float64Array.from(list, (p) => p.value) },
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { db, type Db } from "@/server/db/client";
 import { Prisma } from "@/server/db/generated/client";
 import type { ReadContext } from "@/server/services/context";
 import { compareRuns } from "@/server/services/experiments/compare-runs";
-import { downsampleMinMax, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
+import { downsampleMinMax, PREVIEW_GRID_BUCKETS, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -97,7 +97,7 @@ describe("compareRuns", () => {
     }));
     await logBatch(ctx, runId, { metrics });
     const { points: stored, preview } = await storedCurve(runId, "loss");
-    expect(preview?.length).toBeLessThanOrEqual(PREVIEW_POINTS);
+    expect(preview?.length).toBeLessThanOrEqual(2 * PREVIEW_GRID_BUCKETS + 2);
     for (const maxPoints of [10, 200, 500, PREVIEW_POINTS]) {
       const counting = countingContext(ctx);
       const result = await compareRuns(counting.ctx, { runIds: [runId], maxPoints });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { downsampleMinMax, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
+import { db } from "@/server/db/client";
+import { gridPreview, PREVIEW_GRID_BUCKETS, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { logBatch } from "@/server/services/experiments/log-batch";
-import { PREVIEW_MAX_SERIES_POINTS } from "@/server/services/experiments/metric-previews";
+import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { givenUser } from "@/tests/integration/fixtures";
 import { givenExperiment, givenRun, seedSeries, storedCurve } from "@/tests/integration/experiments/helpers";
 
@@ -15,11 +16,29 @@ const wave = (step: number) => Math.sin(step / 40) + 0.01 * Math.sin(step * 12.9
 const points = (key: string, steps: number[], value = wave) => steps.map((step) => ({ key, step, value: value(step) }));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-/** The preview must be what downsampling the stored points afresh gives. */
+/** The preview rule applied to all of a series' points afresh, in JS. */
+function previewOf(stored: { step: number; value: number }[]) {
+  const { columns } = gridPreview(
+    { steps: Int32Array.from(stored, (p) => p.step), values: Float64Array.from(stored, (p) => p.value) },
+    stored.length,
+  );
+  return Array.from(columns.steps, (step, i) => ({ step, value: columns.values[i] ?? 0 }));
+}
+
+/**
+ * The stored preview (merged from batches, or recomputed in SQL) must be what the preview rule gives on the stored
+ * points afresh, and what a recompute from the points in SQL writes (byte for byte, with the same grid).
+ */
 async function expectPreviewCurrent(runId: string, key: string) {
   const { points: stored, preview } = await storedCurve(runId, key);
-  expect(preview).toEqual(downsampleMinMax(stored, PREVIEW_POINTS));
-  return { stored, preview: preview ?? [] };
+  expect(preview).toEqual(previewOf(stored));
+  const series = await db().metricSeries.findUniqueOrThrow({ where: { runId_key: { runId, key } } });
+  // A recompute from the points drops a longer series' preview, which merges keep.
+  if (stored.length > PREVIEW_MAX_SERIES_POINTS) return { stored, preview: preview ?? [], grid: series.previewGrid };
+  await db().$transaction((tx) => refreshPreviews(tx, [series.id]));
+  const recomputed = await db().metricSeries.findUniqueOrThrow({ where: { id: series.id } });
+  expect([recomputed.preview, recomputed.previewGrid]).toEqual([series.preview, series.previewGrid]);
+  return { stored, preview: preview ?? [], grid: series.previewGrid };
 }
 
 describe("metric previews", () => {
@@ -38,7 +57,7 @@ describe("metric previews", () => {
       await logBatch(ctx, run.id, { metrics: points("loss", range(from, from + 1000)) });
     await logBatch(ctx, run.id, { metrics: [{ key: "loss", step: 1500, value: 40 }] });
     const spiked = await expectPreviewCurrent(run.id, "loss");
-    expect(spiked.preview.length).toBeLessThanOrEqual(PREVIEW_POINTS);
+    expect(spiked.preview.length).toBeLessThanOrEqual(2 * PREVIEW_GRID_BUCKETS + 2);
     expect(spiked.preview).toContainEqual({ step: 1500, value: 40 });
 
     // Overwrites the spike (no longer the maximum), adds a dip inside the old range and appends past the end.
@@ -64,8 +83,32 @@ describe("metric previews", () => {
     expect(atLimit.stored).toHaveLength(PREVIEW_MAX_SERIES_POINTS);
     expect(atLimit.preview.length).toBeGreaterThan(PREVIEW_POINTS * 0.9);
 
-    await logBatch(ctx, run.id, { metrics: points("loss", [PREVIEW_MAX_SERIES_POINTS]) });
+    // A value replaced: the preview is recomputed from the points, which a series this long no longer gets.
+    await logBatch(ctx, run.id, { metrics: points("loss", [PREVIEW_MAX_SERIES_POINTS, 5], () => 3) });
     expect((await storedCurve(run.id, "loss")).preview).toBeNull();
+  });
+
+  it("merges the points of each batch into the preview, exactly, past the limit of a recompute and as the grid coarsens", async () => {
+    const { ctx, run } = await givenRunningRun();
+    // Batches of uneven sizes, some filling gaps left behind the last step (added, not replaced).
+    const grids = new Set<number | null>();
+    let next = 0;
+    for (const size of [700, 300, 1, 999, 4_000, 10_000, 10_000, 10_000, 10_000, 10_000, 2_500]) {
+      const steps = range(next, next + size).map((step) => step * 2);
+      await logBatch(ctx, run.id, { metrics: points("loss", steps, (step) => (step % 997 === 0 ? 9 : wave(step))) });
+      await logBatch(ctx, run.id, { metrics: points("loss", [steps[0]! + 1], () => -9) });
+      next += size;
+      grids.add((await expectPreviewCurrent(run.id, "loss")).grid);
+    }
+    const { points: stored, preview } = await storedCurve(run.id, "loss");
+    expect(stored.length).toBeGreaterThan(PREVIEW_MAX_SERIES_POINTS);
+    expect(preview).toEqual(previewOf(stored));
+    // Whole, then grids of more and more steps (powers of two) as the series lengthened.
+    const [whole, ...gridded] = [...grids];
+    expect(whole).toBeNull();
+    expect(gridded.length).toBeGreaterThan(3);
+    expect(gridded).toEqual([...gridded].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    for (const grid of gridded) expect(Math.log2(grid ?? 0) % 1).toBe(0);
   });
 
   it("keeps the preview of a long series current across successive 1,000-point batches", async () => {

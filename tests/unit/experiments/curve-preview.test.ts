@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   downsampleColumns,
+  gridPreview,
+  packColumns,
+  previewGrid,
+  PREVIEW_GRID_BUCKETS,
   downsampleMinMax,
   downsamplePacked,
   packCurve,
@@ -184,5 +188,39 @@ describe("min/max bucketing to a chart's width", () => {
   it("returns the columns themselves when nothing needs dropping", () => {
     const columns = { steps: Int32Array.from([1, 2]), values: Float64Array.from([3, 4]) };
     expect(downsampleColumns(columns, 10)).toBe(columns);
+  });
+});
+
+describe("grid previews", () => {
+  const columnsOf = (points: CurvePoint[]) => ({
+    steps: Int32Array.from(points, (p) => p.step),
+    values: Float64Array.from(points, (p) => p.value),
+  });
+
+  it("counts steps per bucket in powers of two, keeping 499 to 998 buckets", () => {
+    expect(previewGrid(0, 997)).toBe(1);
+    expect(previewGrid(0, 998)).toBe(2);
+    expect(previewGrid(10, 10 + 1995)).toBe(2);
+    expect(previewGrid(10, 10 + 1996)).toBe(4);
+    for (const span of [1_000, 5_000, 123_457, 2_000_000_000]) {
+      const buckets = Math.ceil(span / previewGrid(0, span - 1));
+      expect(buckets).toBeGreaterThanOrEqual(499);
+      expect(buckets).toBeLessThanOrEqual(PREVIEW_GRID_BUCKETS);
+    }
+  });
+
+  it("gives the whole series' preview from an earlier preview and the points added since, batch after batch", () => {
+    const all = noisy(60_000).map((p) => ({ step: p.step * 3, value: p.value }));
+    let preview = gridPreview(columnsOf(all.slice(0, 700)), 700).columns;
+    for (let end = 700; end < all.length;) {
+      const next = Math.min(all.length, end + 1 + ((end * 7919) % 9_000));
+      const added = columnsOf(all.slice(end, next));
+      const candidates = columnsOf([...unpackCurve(packColumns(preview)), ...all.slice(end, next)]);
+      expect(candidates.steps.length).toBe(preview.steps.length + added.steps.length);
+      preview = gridPreview(candidates, next).columns;
+      end = next;
+      expect(preview).toEqual(gridPreview(columnsOf(all.slice(0, end)), end).columns);
+    }
+    expect(preview.steps.length).toBeLessThanOrEqual(2 * PREVIEW_GRID_BUCKETS + 2);
   });
 });
