@@ -44,7 +44,8 @@ export async function logBatch(ctx: ServiceContext, runId: string, rawInput: Log
   const tags = input.tags ?? {};
   const now = Date.now();
   const points = lastPointPerStep(
-    (input.metrics ?? []).map((m) => ({ key: m.key, step: m.step, value: m.value, timestamp: m.timestamp ?? now })),
+    // -0 is stored as 0 (its text form is "0"); the preview merged from the batch must hold the stored value.
+    (input.metrics ?? []).map((m) => ({ key: m.key, step: m.step, value: m.value + 0, timestamp: m.timestamp ?? now })),
   );
   if (params.length === 0 && points.length === 0 && Object.keys(tags).length === 0) {
     throw badRequest("Nothing to log: give params, metrics or tags");

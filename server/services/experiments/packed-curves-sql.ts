@@ -42,11 +42,11 @@ export function packedCurvesSql(
   const interior =
     bucketing === "grid"
       ? Prisma.sql`(p."step" - b.first_step)::bigint / b.grid`
-      : Prisma.sql`LEAST(${buckets - 1}, (p."step" - b.first_step)::bigint * ${buckets} / (b.last_step - b.first_step + 1))`;
+      : Prisma.sql`LEAST(${buckets - 1}, (p."step" - b.first_step)::bigint * ${buckets} / (b.last_step::bigint - b.first_step + 1))`;
   const grid =
     bucketing === "grid"
       ? Prisma.sql`(SELECT min(1::bigint << e) FROM generate_series(0, 31) e
-           WHERE (s.last_step - s.first_step + 1 + (1::bigint << e) - 1) / (1::bigint << e) <= ${PREVIEW_GRID_BUCKETS})`
+           WHERE (s.last_step::bigint - s.first_step + 1 + (1::bigint << e) - 1) / (1::bigint << e) <= ${PREVIEW_GRID_BUCKETS})`
       : Prisma.sql`NULL::bigint`;
   return Prisma.sql`
     WITH ends AS MATERIALIZED (

@@ -111,6 +111,24 @@ describe("metric previews", () => {
     for (const grid of gridded) expect(Math.log2(grid ?? 0) % 1).toBe(0);
   });
 
+  it("recomputes the preview when a point lands before the first step, up to the largest step, and stores -0 as 0", async () => {
+    const { ctx, run } = await givenRunningRun();
+    await logBatch(ctx, run.id, { metrics: points("late", range(100, 1_300)) });
+    await logBatch(ctx, run.id, { metrics: points("late", [5], () => -5) });
+    const late = await expectPreviewCurrent(run.id, "late");
+    expect(late.preview[0]).toEqual({ step: 5, value: -5 });
+
+    await logBatch(ctx, run.id, { metrics: points("wide", [...range(0, 1_500), 2_147_483_647]) });
+    await logBatch(ctx, run.id, { metrics: points("wide", [3], () => 7) });
+    const wide = await expectPreviewCurrent(run.id, "wide");
+    expect(wide.preview.at(-1)?.step).toBe(2_147_483_647);
+    expect(wide.grid).toBe(2 ** 22);
+
+    await logBatch(ctx, run.id, { metrics: points("signed", [0, 1, 2], () => -0) });
+    const signed = await expectPreviewCurrent(run.id, "signed");
+    expect(signed.preview.every((p) => Object.is(p.value, 0))).toBe(true);
+  });
+
   it("keeps the preview of a long series current across successive 1,000-point batches", async () => {
     const { ctx, run } = await givenRunningRun();
     await seedSeries(run.id, "loss", 40_000);
