@@ -163,12 +163,6 @@ export function downsampleMinMax(points: readonly CurvePoint[], maxPoints: numbe
   return pointsAt(columns, keptIndices(columns, maxPoints));
 }
 
-/** Downsamples a packed preview further without materialising the points it drops. */
-export function downsamplePacked(bytes: Uint8Array, maxPoints: number): CurvePoint[] {
-  const columns = unpackColumns(bytes);
-  return pointsAt(columns, keptIndices(columns, maxPoints));
-}
-
 /** Min/max downsampling of columns (see keptIndices); the columns themselves when nothing is dropped. */
 export function downsampleColumns(columns: CurveColumns, maxPoints: number): CurveColumns {
   if (columns.steps.length <= maxPoints) return columns;

@@ -59,16 +59,6 @@ function runGroups(runIds: string[]): string[][] {
   return groups.filter((group) => group.length > 0);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.byteLength;
-  }
-  return joined;
-}
-
 /** Encodes the curves group of runs by group, in the request's order, and keeps the whole stream once it is done. */
 async function* encodedCurves(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number, digest: string) {
   const runIndex = new Map(input.runIds.map((id, index) => [id, index]));
@@ -92,13 +82,13 @@ async function* encodedCurves(ctx: ReadContext, input: CurveStreamInput, pointsP
       }))
       .sort((a, b) => a.runIndex - b.runIndex || a.metricIndex - b.metricIndex)
       .map(encodeCurveFrame);
-    const chunk = concat(frames);
+    const chunk = Buffer.concat(frames);
     parts.push(chunk);
     yield chunk;
   }
   parts.push(CURVE_STREAM_END);
   yield CURVE_STREAM_END;
-  cache.set(digest, concat(parts));
+  cache.set(digest, Buffer.concat(parts));
 }
 
 async function* once(bytes: Uint8Array) {

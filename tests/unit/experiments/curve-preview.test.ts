@@ -6,7 +6,7 @@ import {
   previewGrid,
   PREVIEW_GRID_BUCKETS,
   downsampleMinMax,
-  downsamplePacked,
+  downsamplePackedColumns,
   packCurve,
   packedPointCount,
   previewCovers,
@@ -110,12 +110,14 @@ describe("downsampleMinMax", () => {
   });
 });
 
-describe("downsamplePacked", () => {
+describe("downsamplePackedColumns", () => {
   it("matches downsampling the unpacked points", () => {
     const points = noisy(PREVIEW_POINTS);
     const packed = packCurve(points);
-    for (const limit of [10, 250, 999, 1000])
-      expect(downsamplePacked(packed, limit)).toEqual(downsampleMinMax(points, limit));
+    for (const limit of [10, 250, 999, 1000]) {
+      const { steps, values } = downsamplePackedColumns(packed, limit);
+      expect(Array.from(steps, (step, i) => ({ step, value: values[i] }))).toEqual(downsampleMinMax(points, limit));
+    }
   });
 });
 
