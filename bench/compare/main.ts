@@ -13,6 +13,7 @@ import { freePort } from "@/tests/integration/runtime/runtime-process";
 import { startPortal, stopAll, waitForUrl } from "@/tests/cluster/cluster-processes";
 import { Browser } from "@/tests/cluster/portal-client";
 import { chunksOf } from "@/lib/web-streams";
+import { seedBenchOwner } from "@/bench/lib/bench-owner";
 
 // bench/compare: what the compare page waits for over HTTP from a production build (`next start`), signed in as a
 // data scientist: before, one experiments.compare call carrying the curves as superjson points (the budget the page
@@ -33,13 +34,7 @@ if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("bench/compa
 const { url: databaseUrl, database } = await freshBenchDatabase("modelport_bench_compare");
 console.log(`Seeding ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps…`);
 const seedStart = performance.now();
-await database.$executeRawUnsafe(`INSERT INTO "Team"(id, name) VALUES ('bench_team', 'Bench team')`);
-await database.$executeRawUnsafe(
-  `INSERT INTO "User"(id, email, name, role, "teamId", "isDemo") VALUES ('bench_user', 'bench@example.test', 'Bench User', 'DATA_SCIENTIST', 'bench_team', true)`,
-);
-await database.$executeRawUnsafe(
-  `INSERT INTO "Experiment"(id, name, "createdById") VALUES ('bench_exp', 'bench-experiment', 'bench_user')`,
-);
+await seedBenchOwner(database, { demo: true });
 await database.$executeRawUnsafe(`
   INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "userId", tags)
   SELECT 'bench_run_' || lpad(r::text, 5, '0'), 'bench_exp', 'run-' || r, 'FINISHED', now() - r * interval '1 minute', 'bench_user', '{}'

@@ -5,6 +5,7 @@ import { describeMachine } from "@/bench/lib/machine";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { actingAs } from "@/server/services/context";
 import { logBatch } from "@/server/services/experiments/log-batch";
+import { seedBenchOwner } from "@/bench/lib/bench-owner";
 
 // bench/ingest: metric points logged through logBatch (the service behind POST /api/v1/runs/{id}/log) into
 // PostgreSQL, by pipelines logging at once, each to its own run: every batch is 1,000 steps × 10 metrics = 10,000
@@ -18,13 +19,7 @@ const STEPS_PER_BATCH = 1_000;
 const QUICK = process.env.BENCH_QUICK === "1";
 
 const { database } = await freshBenchDatabase("modelport_bench_ingest");
-await database.$executeRawUnsafe(`INSERT INTO "Team"(id, name) VALUES ('bench_team', 'Bench team')`);
-await database.$executeRawUnsafe(
-  `INSERT INTO "User"(id, email, name, role, "teamId") VALUES ('bench_user', 'bench@example.test', 'Bench User', 'DATA_SCIENTIST', 'bench_team')`,
-);
-await database.$executeRawUnsafe(
-  `INSERT INTO "Experiment"(id, name, "createdById") VALUES ('bench_exp', 'bench-experiment', 'bench_user')`,
-);
+await seedBenchOwner(database);
 await database.$executeRawUnsafe(`
   INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "userId", tags)
   SELECT 'bench_run_' || r, 'bench_exp', 'run-' || r, 'RUNNING', now(), 'bench_user', '{}'

@@ -1,5 +1,6 @@
 import type { Db } from "@/server/db/client";
 import { refreshPreviews } from "@/server/services/experiments/metric-previews";
+import { seedBenchOwner } from "@/bench/lib/bench-owner";
 
 export const VOLUME = { models: 10_000, versionsPerModel: 10, compareRuns: 200, metricsPerRun: 5, steps: 1_000 };
 
@@ -12,13 +13,7 @@ export async function seedVolume(database: Db) {
   const { models, versionsPerModel, compareRuns, metricsPerRun, steps } = VOLUME;
   await database.$transaction(
     async (tx) => {
-      await tx.$executeRawUnsafe(`INSERT INTO "Team"(id, name) VALUES ('bench_team', 'Bench team')`);
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "User"(id, email, name, role, "teamId") VALUES ('bench_user', 'bench@example.test', 'Bench User', 'DATA_SCIENTIST', 'bench_team')`,
-      );
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "Experiment"(id, name, "createdById") VALUES ('bench_exp', 'bench-experiment', 'bench_user')`,
-      );
+      await seedBenchOwner(tx);
       await tx.$executeRawUnsafe(`
         INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "endTime", "userId", tags)
         SELECT 'bench_run_' || r, 'bench_exp', 'run-' || r, 'FINISHED', now() - r * interval '1 hour', now() - r * interval '1 hour' + interval '20 minutes', 'bench_user', '{}'

@@ -1,16 +1,8 @@
-import { flexRender, type Header, type Row, type Table } from "@tanstack/react-table";
-import { ariaSort } from "@/lib/aria-sort";
+import { flexRender, type Row, type Table } from "@tanstack/react-table";
 import { cn } from "@/lib/cn";
 import "@/components/ui/column-meta";
-import { SortHeader, type SortDirection } from "@/components/ui/sort-header";
+import { HeaderCell, type ServerSort } from "@/components/ui/header-cell";
 import { tableClasses as t } from "@/components/ui/table-classes";
-
-export type ServerSort = {
-  sortBy: string;
-  sortDir: SortDirection;
-  onSort: (columnId: string) => void;
-  canSort: (columnId: string) => boolean;
-};
 
 type Props<T> = {
   table: Table<T>;
@@ -24,40 +16,6 @@ type Props<T> = {
   /** Sorting done by the server: sortable headers become buttons and carry aria-sort. */
   sort?: ServerSort;
 };
-
-function headerLabel<T>(header: Header<T, unknown>): string {
-  const label = header.column.columnDef.header;
-  return typeof label === "string" ? label : header.column.id;
-}
-
-function HeaderCell<T>({ header, sort }: { header: Header<T, unknown>; sort?: ServerSort }) {
-  const id = header.column.id;
-  const meta = header.column.columnDef.meta;
-  const sortable = sort?.canSort(id) ?? false;
-  const direction = sort && sort.sortBy === id ? sort.sortDir : null;
-  return (
-    <th
-      scope="col"
-      aria-sort={sort && sortable ? ariaSort(sort, id) : undefined}
-      className={cn(t.th, meta?.className, meta?.numeric && "text-right")}
-    >
-      {sort && sortable ? (
-        <SortHeader
-          label={headerLabel(header)}
-          direction={direction}
-          onSort={() => sort.onSort(id)}
-          numeric={meta?.numeric}
-          keepCase={meta?.keepCase}
-        />
-      ) : meta?.keepCase ? (
-        <span className="normal-case">{flexRender(header.column.columnDef.header, header.getContext())}</span>
-      ) : (
-        flexRender(header.column.columnDef.header, header.getContext())
-      )}
-      {meta?.headerSuffix}
-    </th>
-  );
-}
 
 /** Renders a TanStack table in the shared look: header row, body rows, optional server-side sorting. */
 export function DataTable<T>({ table, testId, rowTestId, rowClassName, rowData, wrapCells = false, sort }: Props<T>) {

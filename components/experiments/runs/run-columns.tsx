@@ -1,6 +1,7 @@
-import { createColumnHelper, type ColumnDef } from "@tanstack/react-table";
+import { createColumnHelper, type ColumnDef, type Row } from "@tanstack/react-table";
 import Link from "next/link";
 import type { ValueColumn } from "@/components/experiments/shared/columns";
+import { MAX_COMPARE_RUNS } from "@/components/experiments/shared/url";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import type { RouterOutputs } from "@/trpc/react";
 import { MetricCell } from "@/components/experiments/runs/metric-cell";
@@ -23,19 +24,40 @@ const HEADER_LABELS = {
   duration: "Duration",
 } as const;
 
+/** Adds loaded rows in table order until the selection holds as many runs as compare takes. */
+function withFirstRows(current: Record<string, boolean>, rows: readonly Row<RunRow>[]): Record<string, boolean> {
+  const next = { ...current };
+  let count = Object.values(next).filter(Boolean).length;
+  for (const row of rows) {
+    if (count >= MAX_COMPARE_RUNS) break;
+    if (next[row.id]) continue;
+    next[row.id] = true;
+    count += 1;
+  }
+  return next;
+}
+
 export function buildRunColumns(experimentId: string, valueColumns: readonly ValueColumn[]): ColumnDef<RunRow>[] {
   return [
     column.display({
       id: "select",
       meta: { className: "w-10" },
-      header: ({ table }) => (
-        <SelectCheckbox
-          label="Select all runs on this page"
-          checked={table.getIsAllPageRowsSelected()}
-          indeterminate={table.getIsSomePageRowsSelected()}
-          onChange={table.getToggleAllPageRowsSelectedHandler()}
-        />
-      ),
+      header: ({ table }) => {
+        const rows = table.getRowModel().rows;
+        const selectedRows = rows.filter((row) => row.getIsSelected()).length;
+        return (
+          <SelectCheckbox
+            label={`Select loaded runs, up to ${MAX_COMPARE_RUNS}`}
+            checked={selectedRows > 0 && selectedRows === rows.length}
+            indeterminate={selectedRows > 0 && selectedRows < rows.length}
+            onChange={() =>
+              selectedRows > 0
+                ? table.toggleAllRowsSelected(false)
+                : table.setRowSelection((current) => withFirstRows(current, rows))
+            }
+          />
+        );
+      },
       cell: ({ row }) => (
         <SelectCheckbox
           label={`Select run ${row.original.name}`}

@@ -1,41 +1,65 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
-import { Pagination } from "@/components/ui/pagination";
 import { defaultColumnIds, nextSort, resolveColumns } from "@/components/experiments/shared/columns";
-import { DEFAULT_RUN_SORT, parseRunsTableState, serializeRunsTableState } from "@/components/experiments/shared/url";
+import {
+  DEFAULT_RUN_SORT,
+  parseRunsTableState,
+  RUN_PAGE_SIZE,
+  serializeRunsTableState,
+} from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
 import { CompareBar } from "@/components/experiments/runs/compare-bar";
 import { RunsColumnPicker } from "@/components/experiments/runs/runs-column-picker";
 import { RunsFilterInput } from "@/components/experiments/runs/runs-filter-input";
-import { RunsPageSize } from "@/components/experiments/runs/runs-page-size";
+import { RunsTableFooter } from "@/components/experiments/runs/runs-table-footer";
 import { RunsTable } from "@/components/experiments/runs/runs-table";
 import { useUrlState } from "@/lib/use-url-state";
 
 type Props = { experimentId: string; metricKeys: string[]; paramKeys: string[] };
 
-/** Filter, sort, page and pick runs of one experiment; every choice lives in the URL. */
+/** A run whose sort key changed between two pages can come on both: it is listed once. */
+function uniqueRuns<T extends { id: string }>(runs: T[]): T[] {
+  const seen = new Set<string>();
+  return runs.filter((run) => !seen.has(run.id) && Boolean(seen.add(run.id)));
+}
+
+/**
+ * Filter, sort and pick runs of one experiment; every choice lives in the URL. The table reads pages with the
+ * server's cursor as it scrolls, so an experiment of 100,000 runs opens as fast as one of 100.
+ */
 export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
   const trpc = useTRPC();
   const [state, update] = useUrlState(parseRunsTableState, serializeRunsTableState);
-  const runs = useQuery(
-    trpc.experiments.runs.queryOptions(
+  const runs = useInfiniteQuery(
+    trpc.experiments.runs.infiniteQueryOptions(
       {
         experimentId,
         filter: state.filter || undefined,
         sortBy: state.sortBy,
         sortDir: state.sortDir,
-        page: state.page,
-        pageSize: state.pageSize,
+        pageSize: RUN_PAGE_SIZE,
       },
-      { placeholderData: keepPreviousData },
+      {
+        getNextPageParam: (page) => page.nextCursor ?? undefined,
+        placeholderData: keepPreviousData,
+        // A refetch reads every loaded page again, one after another: not worth it on every return to the tab.
+        refetchOnWindowFocus: false,
+      },
     ),
   );
+  const loaded = useMemo(() => uniqueRuns(runs.data?.pages.flatMap((page) => page.items) ?? []), [runs.data]);
+  const total = runs.data?.pages[0]?.total ?? 0;
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = runs;
+  // After a failed page, only the footer's button asks again: scrolling must not retry in a loop.
+  const onNearEnd = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage && !isFetchNextPageError) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
 
   const columns = useMemo(
     () => resolveColumns(state.columns, metricKeys, paramKeys),
@@ -43,15 +67,14 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
   );
   const chosenIds = useMemo(() => state.columns ?? defaultColumnIds(metricKeys), [state.columns, metricKeys]);
   const sort = useMemo(() => ({ sortBy: state.sortBy, sortDir: state.sortDir }), [state.sortBy, state.sortDir]);
-  const onSort = useCallback(
-    (columnId: string) => update((current) => ({ ...nextSort(current, columnId), page: 1 })),
-    [update],
-  );
+  const onSort = useCallback((columnId: string) => update((current) => nextSort(current, columnId)), [update]);
   const onSelectionChange = useCallback((selected: string[]) => update({ selected }, "replace"), [update]);
 
   // A bad filter is a BAD_REQUEST that names the filter; other errors (a stale sort in a link) go to ErrorState.
+  // A failed next page or refetch keeps the rows already read; the table's footer reports it.
+  const failed = runs.isError && !runs.data;
   const filterError =
-    runs.isError && runs.error.data?.code === "BAD_REQUEST" && state.filter && /filter/i.test(runs.error.message)
+    failed && runs.error.data?.code === "BAD_REQUEST" && state.filter && /filter/i.test(runs.error.message)
       ? runs.error.message
       : null;
 
@@ -59,7 +82,7 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
     <div className="space-y-4 pb-24">
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-80 flex-1">
-          <RunsFilterInput value={state.filter} error={filterError} onApply={(filter) => update({ filter, page: 1 })} />
+          <RunsFilterInput value={state.filter} error={filterError} onApply={(filter) => update({ filter })} />
         </div>
         <div className="flex items-center gap-2 pt-6">
           <RunsColumnPicker
@@ -69,19 +92,18 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
             onChange={(next) => update({ columns: next }, "replace")}
             onReset={() => update({ columns: null }, "replace")}
           />
-          <RunsPageSize value={state.pageSize} onChange={(pageSize) => update({ pageSize, page: 1 })} />
         </div>
       </div>
 
       {runs.isPending && <LoadingState label="Loading runs…" />}
-      {runs.isError && !filterError && (
+      {failed && !filterError && (
         <div className="space-y-2">
           <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />
           {runs.error.data?.code === "BAD_REQUEST" && (
             <Button
               variant="secondary"
               size="sm"
-              onClick={() => update({ filter: "", sortBy: DEFAULT_RUN_SORT, sortDir: "desc", page: 1 })}
+              onClick={() => update({ filter: "", sortBy: DEFAULT_RUN_SORT, sortDir: "desc" })}
             >
               Reset filter and sorting
             </Button>
@@ -91,7 +113,7 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
       {filterError && (
         <EmptyState title="No runs shown" description="Fix the filter expression above, or clear it, to see runs." />
       )}
-      {runs.data && !runs.isError && runs.data.total === 0 && (
+      {runs.data && !failed && loaded.length === 0 && (
         <EmptyState
           title={state.filter ? "No runs match this filter" : "No runs yet"}
           description={
@@ -101,39 +123,37 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
           }
         />
       )}
-      {runs.data && !runs.isError && runs.data.total > 0 && runs.data.items.length === 0 && (
-        <EmptyState
-          title={`Page ${state.page} is past the end`}
-          action={
-            <Button variant="secondary" size="sm" onClick={() => update({ page: 1 })}>
-              Go to the first page
-            </Button>
-          }
-        />
-      )}
-      {runs.data && !runs.isError && runs.data.items.length > 0 && (
+      {runs.data && !failed && loaded.length > 0 && (
         <div
           className={runs.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}
           aria-busy={runs.isFetching}
         >
           <RunsTable
+            key={`${state.sortBy}|${state.sortDir}|${state.filter}`}
             experimentId={experimentId}
-            runs={runs.data.items}
+            runs={loaded}
+            total={Math.max(total, loaded.length)}
             valueColumns={columns}
             sort={sort}
             onSort={onSort}
             selected={state.selected}
             onSelectionChange={onSelectionChange}
-          />
-          <Pagination
-            page={state.page}
-            pageSize={state.pageSize}
-            total={runs.data.total}
-            onPageChange={(page) => update({ page })}
+            onNearEnd={onNearEnd}
+            footer={
+              <RunsTableFooter
+                loaded={loaded.length}
+                total={total}
+                hasMore={runs.hasNextPage}
+                loadingMore={runs.isFetchingNextPage}
+                loadMoreError={runs.isError ? runs.error : null}
+                onLoadMore={() => void runs.fetchNextPage()}
+                onReload={() => void runs.refetch()}
+              />
+            }
           />
         </div>
       )}
-      {(state.selected.length > 0 || (runs.data?.total ?? 0) > 0) && (
+      {(state.selected.length > 0 || loaded.length > 0) && (
         <CompareBar selected={state.selected} onClear={() => update({ selected: [] }, "replace")} />
       )}
     </div>

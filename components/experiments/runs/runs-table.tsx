@@ -1,8 +1,9 @@
 "use client";
 
 import { getCoreRowModel, useReactTable, type RowSelectionState, type Updater } from "@tanstack/react-table";
-import { useMemo } from "react";
-import { DataTable, type ServerSort } from "@/components/ui/data-table";
+import { useMemo, type ReactNode } from "react";
+import type { ServerSort } from "@/components/ui/header-cell";
+import { VirtualDataTable } from "@/components/ui/virtual-data-table";
 import type { ValueColumn } from "@/components/experiments/shared/columns";
 import { applySelection, selectionRecord } from "@/components/experiments/runs/selection";
 import type { SortDir } from "@/components/experiments/shared/url";
@@ -11,15 +12,29 @@ import { buildRunColumns, SORTABLE_BASE_COLUMNS, type RunRow } from "@/component
 type Props = {
   experimentId: string;
   runs: RunRow[];
+  total: number;
   valueColumns: ValueColumn[];
   sort: { sortBy: string; sortDir: SortDir };
   onSort: (columnId: string) => void;
   selected: string[];
   onSelectionChange: (selected: string[]) => void;
+  onNearEnd: () => void;
+  footer: ReactNode;
 };
 
-// No sticky columns on purpose: a sticky cell per row (up to 200) makes every repaint expensive.
-export function RunsTable({ experimentId, runs, valueColumns, sort, onSort, selected, onSelectionChange }: Props) {
+// No sticky columns on purpose: a sticky cell per row makes every repaint expensive.
+export function RunsTable({
+  experimentId,
+  runs,
+  total,
+  valueColumns,
+  sort,
+  onSort,
+  selected,
+  onSelectionChange,
+  onNearEnd,
+  footer,
+}: Props) {
   const columns = useMemo(() => buildRunColumns(experimentId, valueColumns), [experimentId, valueColumns]);
   const rowSelection = useMemo(() => selectionRecord(selected), [selected]);
   const serverSort: ServerSort = useMemo(() => {
@@ -45,11 +60,15 @@ export function RunsTable({ experimentId, runs, valueColumns, sort, onSort, sele
   });
 
   return (
-    <DataTable
+    <VirtualDataTable
       table={table}
       testId="runs-table"
+      label="Runs"
+      totalRows={total}
       rowClassName={(row) => `${row.getIsSelected() ? "bg-indigo-50/60" : "bg-white"} hover:bg-slate-50`}
       sort={serverSort}
+      onNearEnd={onNearEnd}
+      footer={footer}
     />
   );
 }

@@ -6,8 +6,8 @@
 import { toSearch } from "@/lib/url-state";
 
 export const MAX_COMPARE_RUNS = 200;
-export const RUN_PAGE_SIZES = [25, 50, 100, 200] as const;
-export const DEFAULT_RUN_PAGE_SIZE = 50;
+/** Runs read per request as the table scrolls. */
+export const RUN_PAGE_SIZE = 100;
 export const DEFAULT_RUN_SORT = "startTime";
 
 export type SortDir = "asc" | "desc";
@@ -16,8 +16,6 @@ export type RunsTableState = {
   filter: string;
   sortBy: string;
   sortDir: SortDir;
-  page: number;
-  pageSize: number;
   /** Extra metric/param columns ("metrics.auc", "params.lr"); null means "the default ones". */
   columns: string[] | null;
   /** Run ids ticked for comparison, kept across pages. */
@@ -59,13 +57,10 @@ function positiveInt(value: string | null, fallback: number): number {
 }
 
 export function parseRunsTableState(params: URLSearchParams): RunsTableState {
-  const size = positiveInt(params.get("size"), DEFAULT_RUN_PAGE_SIZE);
   return {
     filter: params.get("filter") ?? "",
     sortBy: params.get("sort") || DEFAULT_RUN_SORT,
     sortDir: params.get("dir") === "asc" ? "asc" : "desc",
-    page: positiveInt(params.get("page"), 1),
-    pageSize: (RUN_PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_RUN_PAGE_SIZE,
     columns: params.has("cols") ? unique(decodeList(params.get("cols"))) : null,
     selected: unique(decodeList(params.get("sel"))),
   };
@@ -78,8 +73,6 @@ export function serializeRunsTableState(state: RunsTableState): URLSearchParams 
     params.set("sort", state.sortBy);
     params.set("dir", state.sortDir);
   }
-  if (state.page > 1) params.set("page", String(state.page));
-  if (state.pageSize !== DEFAULT_RUN_PAGE_SIZE) params.set("size", String(state.pageSize));
   if (state.columns !== null) params.set("cols", encodeList(state.columns));
   if (state.selected.length > 0) params.set("sel", encodeList(state.selected));
   return params;

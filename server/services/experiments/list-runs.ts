@@ -1,40 +1,89 @@
+import { createHash } from "node:crypto";
 import { Prisma } from "@/server/db/generated/client";
 import { notFound } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-import { experimentKeys } from "@/server/services/experiments/experiment-keys";
 import { parseInput } from "@/server/services/experiments/parse-input";
+import {
+  assertCursorFits,
+  encodeRunCursor,
+  parseRunCursor,
+  timestampText,
+  type RunCursor,
+} from "@/server/services/experiments/run-cursor";
 import { parseRunFilter } from "@/server/services/experiments/run-filter";
 import { compileRunFilter } from "@/server/services/experiments/run-filter-sql";
-import { parseRunSort, runSortExpression } from "@/server/services/experiments/run-sort";
+import { parseRunSort, runSortKey, type RunSort, type RunSortKey } from "@/server/services/experiments/run-sort";
 import { runListItems } from "@/server/services/experiments/run-views";
 import { listRunsInput, type ListRunsInput, type RunListPage } from "@/server/services/experiments/schemas";
 
-/** One page of an experiment's runs, filtered by a filter expression and sorted by any column. */
+type Direction = "asc" | "desc";
+type PageRow = { id: string; sortKey: string | null; start: string };
+
+/**
+ * Runs after the cursor in the order `key direction NULLS LAST, startTime DESC, id`: a later key, no key, or the same
+ * key and a later tie-break. Comparing against the previous page's last row, not an offset, means runs added or
+ * removed meanwhile never shift a row onto two pages or off both.
+ */
+function afterCursor(sort: RunSort, key: RunSortKey, direction: Direction, cursor: RunCursor): Prisma.Sql {
+  const start = Prisma.sql`${cursor.start}::timestamp`;
+  const tieBreak = Prisma.sql`(r."startTime" < ${start} OR (r."startTime" = ${start} AND r."id" > ${cursor.id}))`;
+  if (cursor.key === null) return Prisma.sql`(${key.sql} IS NULL AND ${tieBreak})`;
+  const value = Prisma.sql`${cursor.key}::${Prisma.raw(key.type)}`;
+  const beyond = Prisma.raw(direction === "asc" ? ">" : "<");
+  const after = Prisma.sql`(${key.sql} ${beyond} ${value} OR ${key.sql} IS NULL OR (${key.sql} = ${value} AND ${tieBreak}))`;
+  // The same condition in a form the (experimentId, startTime) index can range over.
+  if (sort.kind === "attribute" && sort.attribute === "startTime") {
+    return Prisma.sql`${after} AND r."startTime" ${Prisma.raw(direction === "asc" ? ">=" : "<=")} ${start}`;
+  }
+  return after;
+}
+
+/** A digest of what a page's position means: a cursor is only valid for the same experiment, filter and ordering. */
+function orderDigest(input: ListRunsInput, direction: Direction, key: RunSortKey): string {
+  const parts = [input.experimentId, input.filter ?? "", input.sortBy ?? "startTime", direction, key.type];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+
+/**
+ * One page of an experiment's runs, filtered by a filter expression and sorted by any column, read with keyset
+ * pagination: `nextCursor` continues where the page ended. The total is counted on the first page only.
+ */
 export async function listRuns(ctx: ReadContext, rawInput: ListRunsInput): Promise<RunListPage> {
   const input = parseInput(listRunsInput, rawInput);
-  const where = Prisma.sql`r."experimentId" = ${input.experimentId} AND ${compileRunFilter(parseRunFilter(input.filter))}`;
+  const filter = compileRunFilter(parseRunFilter(input.filter));
   const sort = parseRunSort(input.sortBy);
+  const direction: Direction = input.sortDir ?? (input.sortBy ? "asc" : "desc");
   const experiment = await ctx.db.experiment.findUnique({ where: { id: input.experimentId }, select: { id: true } });
   if (!experiment) throw notFound("Experiment");
 
-  const direction = Prisma.raw((input.sortDir ?? (input.sortBy ? "asc" : "desc")) === "asc" ? "ASC" : "DESC");
-  const orderBy = await runSortExpression(ctx, input.experimentId, sort);
-  const [pageRows, counted, keys] = await Promise.all([
-    ctx.db.$queryRaw<{ id: string }[]>(Prisma.sql`
-      SELECT r."id" FROM "Run" r WHERE ${where}
-      ORDER BY ${orderBy} ${direction} NULLS LAST, r."startTime" DESC, r."id"
-      LIMIT ${input.pageSize} OFFSET ${(input.page - 1) * input.pageSize}`),
-    ctx.db.$queryRaw<{ total: number }[]>(Prisma.sql`SELECT count(*)::int AS total FROM "Run" r WHERE ${where}`),
-    experimentKeys(ctx, input.experimentId),
+  const cursor = input.cursor ? parseRunCursor(input.cursor) : null;
+  const asOf = cursor?.asOf ?? timestampText(new Date());
+  const key = await runSortKey(ctx, input.experimentId, sort, Prisma.sql`${asOf}::timestamp`);
+  const order = orderDigest(input, direction, key);
+  if (cursor) assertCursorFits(cursor, order, key.type);
+  const where = Prisma.sql`r."experimentId" = ${input.experimentId} AND ${filter}`;
+  const after = cursor ? Prisma.sql`AND ${afterCursor(sort, key, direction, cursor)}` : Prisma.empty;
+  const [rows, counted] = await Promise.all([
+    ctx.db.$queryRaw<PageRow[]>(Prisma.sql`
+      SELECT r."id", (${key.sql})::text AS "sortKey", r."startTime"::text AS "start"
+      FROM "Run" r ${key.join} WHERE ${where} ${after}
+      ORDER BY ${key.sql} ${Prisma.raw(direction.toUpperCase())} NULLS LAST, r."startTime" DESC, r."id"
+      LIMIT ${input.pageSize + 1}`),
+    cursor
+      ? null
+      : ctx.db.$queryRaw<{ total: number }[]>(Prisma.sql`SELECT count(*)::int AS total FROM "Run" r WHERE ${where}`),
   ]);
+  const page = rows.slice(0, input.pageSize);
+  const last = page.at(-1);
   return {
     items: await runListItems(
       ctx,
-      pageRows.map((row) => row.id),
+      page.map((row) => row.id),
     ),
-    total: counted[0]?.total ?? 0,
-    page: input.page,
-    pageSize: input.pageSize,
-    ...keys,
+    total: counted ? (counted[0]?.total ?? 0) : null,
+    nextCursor:
+      rows.length > input.pageSize && last
+        ? encodeRunCursor({ order, key: last.sortKey, start: last.start, id: last.id, asOf })
+        : null,
   };
 }

@@ -9,16 +9,28 @@ type SortAttribute = (typeof RUN_SORT_ATTRIBUTES)[number];
 export type RunSort =
   { kind: "attribute"; attribute: SortAttribute } | { kind: "metric"; key: string } | { kind: "param"; key: string };
 
-const ATTRIBUTE_SQL: Record<SortAttribute, Prisma.Sql> = {
-  name: Prisma.sql`r."name"`,
-  status: Prisma.sql`r."status"::text`,
-  startTime: Prisma.sql`r."startTime"`,
-  endTime: Prisma.sql`r."endTime"`,
-  // A run still going has lasted until now.
-  duration: Prisma.sql`(COALESCE(r."endTime", now() AT TIME ZONE 'UTC') - r."startTime")`,
-  user: Prisma.sql`(SELECT su."name" FROM "User" su WHERE su."id" = r."userId")`,
-  gitCommit: Prisma.sql`r."gitCommit"`,
-};
+/** The SQL type of a sort key: a page cursor carries the key as text and casts it back to this. */
+export type RunSortKeyType = "text" | "timestamp" | "float8" | "numeric";
+
+/** `sql` reads the key of a run aliased `r`, from the row `join` adds (aliased `sk`) when it needs one. */
+export type RunSortKey = { sql: Prisma.Sql; type: RunSortKeyType; join: Prisma.Sql };
+
+const noJoin = Prisma.empty;
+
+const attributeKeys = (asOf: Prisma.Sql): Record<SortAttribute, RunSortKey> => ({
+  name: { sql: Prisma.sql`r."name"`, type: "text", join: noJoin },
+  status: { sql: Prisma.sql`r."status"::text`, type: "text", join: noJoin },
+  startTime: { sql: Prisma.sql`r."startTime"`, type: "timestamp", join: noJoin },
+  endTime: { sql: Prisma.sql`r."endTime"`, type: "timestamp", join: noJoin },
+  // In seconds; a run still going has lasted until `asOf`.
+  duration: {
+    sql: Prisma.sql`EXTRACT(EPOCH FROM (COALESCE(r."endTime", ${asOf}) - r."startTime"))`,
+    type: "numeric",
+    join: noJoin,
+  },
+  user: { sql: Prisma.sql`sk."name"`, type: "text", join: Prisma.sql`LEFT JOIN "User" sk ON sk."id" = r."userId"` },
+  gitCommit: { sql: Prisma.sql`r."gitCommit"`, type: "text", join: noJoin },
+});
 
 const unquote = (key: string) => (key.length > 2 && key.startsWith("`") && key.endsWith("`") ? key.slice(1, -1) : key);
 
@@ -38,25 +50,45 @@ export function parseRunSort(sortBy: string | undefined): RunSort {
   );
 }
 
-/** Whether every value logged for this param in the experiment is a number (then it sorts numerically). */
+/**
+ * Whether every value logged for this param in the experiment is a number (then it sorts numerically). The key's
+ * values are read first (OFFSET 0 keeps the planner from testing the pattern on every param of every run).
+ */
 async function paramIsNumeric(ctx: ReadContext, experimentId: string, key: string): Promise<boolean> {
-  const [row] = await ctx.db.$queryRaw<{ numeric: boolean | null }[]>(Prisma.sql`
-    SELECT bool_and(rp."value" ~ ${NUMERIC_TEXT_PATTERN}) AS numeric
-    FROM "RunParam" rp JOIN "Run" r ON r."id" = rp."runId"
-    WHERE r."experimentId" = ${experimentId} AND rp."key" = ${key}`);
+  const [row] = await ctx.db.$queryRaw<{ numeric: boolean }[]>(Prisma.sql`
+    SELECT NOT EXISTS (
+      SELECT 1 FROM (SELECT rp."runId", rp."value" FROM "RunParam" rp WHERE rp."key" = ${key} OFFSET 0) kp
+      WHERE kp."value" !~ ${NUMERIC_TEXT_PATTERN}
+        AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = kp."runId" AND r."experimentId" = ${experimentId})
+    ) AS numeric`);
   return row?.numeric === true;
 }
 
-/** The SQL expression to order runs (aliased `r`) by. */
-export async function runSortExpression(ctx: ReadContext, experimentId: string, sort: RunSort): Promise<Prisma.Sql> {
+/**
+ * The SQL expression to order runs (aliased `r`) by, and its type; `asOf` is the time a running run's duration runs to. Metric, param and user keys come from a join: a
+ * correlated subquery per run, repeated in a page cursor's condition, took three times as long at 100,000 runs.
+ */
+export async function runSortKey(
+  ctx: ReadContext,
+  experimentId: string,
+  sort: RunSort,
+  asOf: Prisma.Sql,
+): Promise<RunSortKey> {
   switch (sort.kind) {
     case "attribute":
-      return ATTRIBUTE_SQL[sort.attribute];
+      return attributeKeys(asOf)[sort.attribute];
     case "metric":
-      return Prisma.sql`(SELECT sm."lastValue" FROM "MetricSeries" sm WHERE sm."runId" = r."id" AND sm."key" = ${sort.key})`;
+      return {
+        sql: Prisma.sql`sk."lastValue"`,
+        type: "float8",
+        join: Prisma.sql`LEFT JOIN "MetricSeries" sk ON sk."runId" = r."id" AND sk."key" = ${sort.key}`,
+      };
     case "param": {
-      const value = Prisma.sql`(SELECT sp."value" FROM "RunParam" sp WHERE sp."runId" = r."id" AND sp."key" = ${sort.key})`;
-      return (await paramIsNumeric(ctx, experimentId, sort.key)) ? numericParamValue(value) : value;
+      const join = Prisma.sql`LEFT JOIN "RunParam" sk ON sk."runId" = r."id" AND sk."key" = ${sort.key}`;
+      const value = Prisma.sql`sk."value"`;
+      return (await paramIsNumeric(ctx, experimentId, sort.key))
+        ? { sql: numericParamValue(value), type: "numeric", join }
+        : { sql: value, type: "text", join };
     }
   }
 }

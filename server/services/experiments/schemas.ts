@@ -89,8 +89,9 @@ export const listRunsInput = z.object({
   filter: z.string().max(4000).optional(),
   sortBy: z.string().trim().max(300).optional(),
   sortDir: z.enum(["asc", "desc"]).optional(),
-  page: z.number().int().min(1).max(MAX_PAGE).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
+  /** Where the previous page ended (its `nextCursor`); absent for the first page. */
+  cursor: z.string().max(40_000).nullish(),
+  pageSize: z.number().int().min(1).max(500).default(50),
 });
 
 export const MAX_COMPARE_RUNS = 200;
@@ -216,11 +217,10 @@ export const runListItemOutput = runDetailOutput.pick({
 
 export const runListOutput = z.object({
   items: z.array(runListItemOutput),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  metricKeys: z.array(z.string()),
-  paramKeys: z.array(z.string()),
+  /** Runs matching the filter, counted on the first page (null on the pages after it). */
+  total: z.number().int().nullable(),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
 });
 
 export const curvePointOutput = z.object({ step: z.number().int(), value: z.number() });

@@ -26,13 +26,11 @@ describe("list encoding", () => {
 });
 
 describe("runs table state", () => {
-  it("falls back to defaults for an empty or hand-mangled query", () => {
+  it("falls back to defaults for an empty or hand-mangled query, and ignores the old page parameters", () => {
     expect(parseRunsTableState(new URLSearchParams("page=-3&size=7&dir=sideways"))).toEqual({
       filter: "",
       sortBy: "startTime",
       sortDir: "desc",
-      page: 1,
-      pageSize: 50,
       columns: null,
       selected: [],
     });
@@ -43,8 +41,6 @@ describe("runs table state", () => {
       filter: "metrics.auc > 0.9 and params.max_depth = 6",
       sortBy: "metrics.auc",
       sortDir: "asc",
-      page: 3,
-      pageSize: 100,
       columns: ["metrics.auc", "params.max_depth"],
       selected: ["run1", "run2"],
     };
