@@ -48,8 +48,10 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
       {
         getNextPageParam: (page) => page.nextCursor ?? undefined,
         placeholderData: keepPreviousData,
-        // A refetch reads every loaded page again, one after another: not worth it on every return to the tab.
+        // A refetch reads every loaded page again, one after another: not on every return to the tab or the page.
         refetchOnWindowFocus: false,
+        refetchOnMount: false,
+        refetchOnReconnect: false,
       },
     ),
   );
@@ -147,7 +149,11 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
                 loadingMore={runs.isFetchingNextPage}
                 loadMoreError={runs.isError ? runs.error : null}
                 onLoadMore={() => void runs.fetchNextPage()}
-                onReload={() => void runs.refetch()}
+                onRetry={() =>
+                  void (runs.isFetchNextPageError && runs.error.data?.code !== "BAD_REQUEST"
+                    ? runs.fetchNextPage()
+                    : runs.refetch())
+                }
               />
             }
           />

@@ -1,21 +1,19 @@
 import { Button } from "@/components/ui/button";
 import { ErrorState } from "@/components/ui/error-state";
 
-type LoadError = { message: string; data?: { code?: string } | null };
-
 type Props = {
   loaded: number;
   total: number;
   hasMore: boolean;
   loadingMore: boolean;
-  loadMoreError: LoadError | null;
+  loadMoreError: { message: string } | null;
   onLoadMore: () => void;
-  /** Reads the list again from the top: a 400 on a later page means its cursor no longer fits the order. */
-  onReload: () => void;
+  /** Asks again after a failure: the next page, or the whole list when its cursor no longer fits (a 400). */
+  onRetry: () => void;
 };
 
 /** Under the runs table: how many of the matching runs are loaded, and the next page's progress or failure. */
-export function RunsTableFooter({ loaded, total, hasMore, loadingMore, loadMoreError, onLoadMore, onReload }: Props) {
+export function RunsTableFooter({ loaded, total, hasMore, loadingMore, loadMoreError, onLoadMore, onRetry }: Props) {
   return (
     <div className="flex items-center justify-between gap-4 border-t border-slate-100 px-3 py-2 text-xs text-slate-500">
       <span aria-live="polite" data-testid="runs-loaded">
@@ -25,10 +23,7 @@ export function RunsTableFooter({ loaded, total, hasMore, loadingMore, loadMoreE
         {loadingMore && " · loading more…"}
       </span>
       {loadMoreError ? (
-        <ErrorState
-          error={loadMoreError}
-          onRetry={loadMoreError.data?.code === "BAD_REQUEST" ? onReload : onLoadMore}
-        />
+        <ErrorState error={loadMoreError} onRetry={onRetry} />
       ) : (
         hasMore &&
         !loadingMore && (

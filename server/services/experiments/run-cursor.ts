@@ -47,15 +47,16 @@ const KEY_TEXT: Record<RunSortKeyType, (text: string) => boolean> = {
   numeric: (text) => NUMBER_TEXT.test(text),
 };
 
-// PostgreSQL text cannot hold NUL: a cursor with one was not written by the server.
+// PostgreSQL text holds neither NUL nor half a surrogate pair: a cursor with one was not written by the server.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const cursorText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((text) => !text.includes("\u0000"));
+    .refine((text) => !text.includes("\u0000") && !LONE_SURROGATE.test(text));
 
-/** Param values reach 6,000 characters; a page ending on one carries it whole. */
-export const MAX_CURSOR_KEY = 6_000;
+/** Text keys are at most 200 characters (run-sort.ts); a numeric param of 6,000 characters prints a little longer. */
+const MAX_CURSOR_KEY = 8_000;
 
 const cursorSchema = z.object({
   order: cursorText(64),

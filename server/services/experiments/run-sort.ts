@@ -65,6 +65,12 @@ async function paramIsNumeric(ctx: ReadContext, experimentId: string, key: strin
 }
 
 /**
+ * Text params (up to 6,000 characters) sort by their first 200: a page cursor carries its last key, and travels in a
+ * URL. Runs whose values share those characters follow each other newest first.
+ */
+const TEXT_PARAM_SORT_PREFIX = 200;
+
+/**
  * The SQL expression to order runs (aliased `r`) by, and its type; `asOf` is the time a running run's duration runs to. Metric, param and user keys come from a join: a
  * correlated subquery per run, repeated in a page cursor's condition, took three times as long at 100,000 runs.
  */
@@ -88,7 +94,7 @@ export async function runSortKey(
       const value = Prisma.sql`sk."value"`;
       return (await paramIsNumeric(ctx, experimentId, sort.key))
         ? { sql: numericParamValue(value), type: "numeric", join }
-        : { sql: value, type: "text", join };
+        : { sql: Prisma.sql`left(${value}, ${TEXT_PARAM_SORT_PREFIX})`, type: "text", join };
     }
   }
 }

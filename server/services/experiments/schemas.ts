@@ -20,7 +20,14 @@ const entityKey = (what: string) =>
     .max(250, `${what} keys are at most 250 characters`)
     .regex(KEY_PATTERN, `${what} keys may contain only letters, digits, spaces and _ - . / :`);
 
-const isoDateTime = z.union([z.iso.datetime({ offset: true }), z.date()]).transform((value) => new Date(value));
+// Years 1 to 9999 (UTC): the times PostgreSQL prints in the four-digit form page cursors carry.
+const isoDateTime = z
+  .union([z.iso.datetime({ offset: true }), z.date()])
+  .transform((value) => new Date(value))
+  .refine(
+    (date) => date.getTime() >= new Date("0001-01-01T00:00:00Z").getTime() && date.getUTCFullYear() <= 9999,
+    "Times must fall between the years 1 and 9999 (UTC)",
+  );
 
 export const idSchema = z.string().trim().min(1).max(64);
 

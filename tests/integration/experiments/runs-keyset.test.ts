@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import type { ServiceContext } from "@/server/services/context";
 import { listRuns } from "@/server/services/experiments/list-runs";
+import { createRun } from "@/server/services/experiments/runs";
 import { encodeRunCursor } from "@/server/services/experiments/run-cursor";
 import type { ListRunsInput } from "@/server/services/experiments/schemas";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -172,6 +173,7 @@ describe("keyset pages of runs", () => {
       forged({ asOf: "2024-02-30 00:00:00" }),
       forged({ key: "1e-400" }),
       forged({ id: "run\u0000" }),
+      forged({ id: "run\ud800" }),
       forged({ order: undefined }),
       Buffer.from("[1,2,3]").toString("base64url"),
     ];
@@ -194,7 +196,7 @@ describe("keyset pages of runs", () => {
     });
   });
 
-  it("continues after a run whose text sort key is a param value of 6,000 characters", async () => {
+  it("continues after a run whose text sort key is a param value of 6,000 characters (by its first 200)", async () => {
     const [id] = await addRuns(1);
     const long = "z" + "\u00e9".repeat(5_999);
     await db().runParam.update({ where: { runId_key: { runId: id ?? "", key: "optimizer" } }, data: { value: long } });
@@ -204,12 +206,26 @@ describe("keyset pages of runs", () => {
     const input = { experimentId: fx.experimentId, ...ordering, pageSize: 1 };
     const first = await listRuns(fx.ctx, input);
     expect(first.items.map((r) => r.id)).toEqual([id]);
+    // Short enough for a URL: the cursor travels in the query string of a tRPC GET.
+    expect(first.nextCursor?.length).toBeLessThan(2_000);
     const second = await listRuns(fx.ctx, { ...input, cursor: first.nextCursor });
     expect(second.items.map((r) => r.id)).toEqual([expected[1]]);
     await db().runParam.update({
       where: { runId_key: { runId: id ?? "", key: "optimizer" } },
       data: { value: "adam" },
     });
+  });
+
+  it("refuses run times a cursor could not carry (outside the years 1 to 9999, UTC) with 400", async () => {
+    for (const startTime of ["0000-06-01T00:00:00Z", "9999-12-31T23:00:00-05:00", "+010000-01-01T00:00:00Z"]) {
+      await expect(createRun(fx.ctx, { experimentId: fx.experimentId, startTime })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+    }
+    const run = await createRun(fx.ctx, { experimentId: fx.experimentId, startTime: "0001-01-01T00:00:00Z" });
+    const walked = await walk({ sortBy: "startTime", sortDir: "asc" }, 1, async (page) => page);
+    expect(walked[0]).toBe(run.id);
+    await db().run.delete({ where: { id: run.id } });
   });
 
   it("refuses a cursor once a param's values stop being all numbers (its order changed)", async () => {
