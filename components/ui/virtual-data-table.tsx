@@ -7,6 +7,7 @@ import { cn } from "@/lib/cn";
 import "@/components/ui/column-meta";
 import { HeaderCell, type ServerSort } from "@/components/ui/header-cell";
 import { tableClasses as t } from "@/components/ui/table-classes";
+import { VirtualSpacerRow } from "@/components/ui/virtual-spacer-row";
 
 type Props<T> = {
   table: Table<T>;
@@ -83,11 +84,7 @@ export function VirtualDataTable<T>({
           ))}
         </thead>
         <tbody className={t.body}>
-          {paddingTop > 0 && (
-            <tr aria-hidden>
-              <td colSpan={columnCount} style={{ height: paddingTop, padding: 0 }} />
-            </tr>
-          )}
+          <VirtualSpacerRow height={paddingTop} columns={columnCount} />
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
@@ -110,11 +107,7 @@ export function VirtualDataTable<T>({
               </tr>
             );
           })}
-          {paddingBottom > 0 && (
-            <tr aria-hidden>
-              <td colSpan={columnCount} style={{ height: paddingBottom, padding: 0 }} />
-            </tr>
-          )}
+          <VirtualSpacerRow height={paddingBottom} columns={columnCount} />
         </tbody>
       </table>
       {footer}

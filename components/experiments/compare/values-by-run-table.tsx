@@ -7,6 +7,7 @@ import type { ValueRow } from "@/components/experiments/compare/diff";
 import { formatMetric } from "@/components/experiments/shared/format";
 import type { RouterOutputs } from "@/trpc/react";
 import { tableClasses as t } from "@/components/ui/table-classes";
+import { VirtualSpacerRow } from "@/components/ui/virtual-spacer-row";
 
 type Run = RouterOutputs["experiments"]["compare"]["runs"][number];
 
@@ -88,11 +89,7 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
           </tr>
         </thead>
         <tbody className={t.body}>
-          {paddingTop > 0 && (
-            <tr aria-hidden>
-              <td colSpan={columnCount} style={{ height: paddingTop, padding: 0 }} />
-            </tr>
-          )}
+          <VirtualSpacerRow height={paddingTop} columns={columnCount} />
           {items.map((item) => {
             const run = runs[item.index];
             if (!run) return null;
@@ -142,11 +139,7 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
               </tr>
             );
           })}
-          {paddingBottom > 0 && (
-            <tr aria-hidden>
-              <td colSpan={columnCount} style={{ height: paddingBottom, padding: 0 }} />
-            </tr>
-          )}
+          <VirtualSpacerRow height={paddingBottom} columns={columnCount} />
         </tbody>
       </table>
     </div>

@@ -31,7 +31,7 @@ function uniqueRuns<T extends { id: string }>(runs: T[]): T[] {
 
 /**
  * Filter, sort and pick runs of one experiment; every choice lives in the URL. The table reads pages with the
- * server's cursor as it scrolls, so an experiment of 100,000 runs opens as fast as one of 100.
+ * server's cursor as it scrolls and renders only the rows in view.
  */
 export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
   const trpc = useTRPC();
