@@ -1,12 +1,15 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { signInAs } from "@/playwright/support/auth";
 import { createPerson, query, uniqueSuffix } from "@/playwright/support/db";
 
 const RUNS = 450;
 
+const SPIKE_VALUE = 1.25;
+
 /**
  * An experiment of the test's own with 450 runs, bulk-inserted (logging them one by one through the API would take
- * longer than the test): each run has a metric series of 20 points, so the compare page draws them.
+ * longer than the test): each run has a metric series of 20 points, so the compare page draws them. One run, the
+ * "spike", logged SPIKE_VALUE at every step, far above the others (at most 0.9), so a hover can aim at its line.
  */
 async function seedLargeExperiment(ownerId: string) {
   const suffix = uniqueSuffix();
@@ -36,12 +39,46 @@ async function seedLargeExperiment(ownerId: string) {
      WHERE r."experimentId" = $1`,
     [experimentId],
   );
-  return experimentId;
+  const spikeId = `${experimentId}_0001`;
+  await query(`UPDATE "MetricSeries" SET "lastValue" = $2, "maxValue" = $2 WHERE "runId" = $1`, [spikeId, SPIKE_VALUE]);
+  await query(
+    `UPDATE "MetricPoint" SET value = $2 WHERE "seriesId" = (SELECT id FROM "MetricSeries" WHERE "runId" = $1)`,
+    [spikeId, SPIKE_VALUE],
+  );
+  return { experimentId, spikeId, spikeName: "scale-run-0001" };
+}
+
+/** The chart's plot area inside its element (the margins of metric-curves-chart.tsx). */
+async function plotArea(chart: Locator) {
+  const box = await chart.boundingBox();
+  if (!box) throw new Error("The chart is not on screen");
+  return { left: box.x + 64, top: box.y + 8, width: box.width - 80, height: box.height - 38 };
+}
+
+/** The page row of `value` on a linear y axis, read from the positions of the chart's first and last tick labels. */
+async function rowOfValue(chart: Locator, value: number) {
+  const ticks = chart.getByTestId("curve-y-ticks").locator("span");
+  const read = async (tick: Locator) => {
+    const box = await tick.boundingBox();
+    if (!box) throw new Error("A tick label is not on screen");
+    return { value: Number((await tick.innerText()).replaceAll(",", "")), y: box.y + box.height / 2 };
+  };
+  const first = await read(ticks.first());
+  const last = await read(ticks.last());
+  return first.y + ((value - first.value) / (last.value - first.value)) * (last.y - first.y);
+}
+
+async function dragAcross(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, to.y, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
 }
 
 test("a data scientist scrolls 450 runs, selects 200 across pages and compares them", async ({ page }) => {
   const scientist = await createPerson("DATA_SCIENTIST", "scaler");
-  const experimentId = await seedLargeExperiment(scientist.id);
+  const { experimentId, spikeId, spikeName } = await seedLargeExperiment(scientist.id);
   await signInAs(page, scientist.email);
   await page.goto(`/experiments/${experimentId}?sort=metrics.val_auc&dir=desc`);
 
@@ -78,5 +115,67 @@ test("a data scientist scrolls 450 runs, selects 200 across pages and compares t
   await page.getByRole("link", { name: "Compare 200 runs" }).click();
   await expect(page).toHaveURL(/\/experiments\/compare\?.*runs=/);
   await expect(page.getByTestId("curves-progress")).toHaveText(/KB of curves/, { timeout: 20_000 });
-  await expect(page.getByTestId("curve-val_auc").locator("path.recharts-line-curve")).toHaveCount(200);
+  const chart = page.getByRole("group", { name: /^val_auc by step/ });
+  await expect(chart).toHaveAttribute("data-drawn-curves", "200");
+
+  // Hovering the highest line names its run and brings it forward.
+  await chart.scrollIntoViewIfNeeded();
+  const plot = await plotArea(chart);
+  await page.mouse.move(plot.left + plot.width / 2, await rowOfValue(chart, SPIKE_VALUE));
+  await expect(chart.getByTestId("curve-hover-run")).toContainText(spikeName);
+  await expect(chart).toHaveAttribute("data-highlighted-run", spikeId);
+  await page.mouse.move(plot.left + plot.width / 2, plot.top + plot.height + 200);
+  await expect(chart.getByTestId("curve-hover-run")).toHaveCount(0);
+
+  // Dragging across the middle half zooms every chart to those steps, kept in the link.
+  await dragAcross(
+    page,
+    { x: plot.left + plot.width * 0.25, y: plot.top + 20 },
+    { x: plot.left + plot.width * 0.75, y: plot.top + 20 },
+  );
+  await expect(page).toHaveURL(/[?&]zoom=\d+\.\.\d+/);
+  const zoom = new URL(page.url()).searchParams.get("zoom") ?? "";
+  const [from, to] = zoom.split("..").map(Number) as [number, number];
+  expect(from).toBeGreaterThanOrEqual(3);
+  expect(to).toBeLessThanOrEqual(16);
+  await expect(chart).toHaveAttribute("data-steps", zoom);
+  await expect(page.getByTestId("curves-zoom")).toContainText(`Steps ${from}–${to}`);
+
+  // Log scale: the axis goes by powers of ten.
+  const logToggle = page.getByRole("button", { name: "Log scale" });
+  await logToggle.click();
+  await expect(logToggle).toHaveAttribute("aria-pressed", "true");
+  await expect(page).toHaveURL(/[?&]log=val_auc/);
+  await expect(chart).toHaveAttribute("data-scale", "log");
+  await expect(chart.getByTestId("curve-y-ticks")).toContainText("0.1");
+  await expect(chart.getByTestId("curve-y-ticks")).toContainText("10");
+  await expect(chart).toHaveAttribute("data-drawn-curves", "200");
+
+  // The copied link opens the same view: same runs, zoom and scale.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByTestId("copy-link").click();
+  await expect(page.getByText("Link copied")).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  const reader = await page.context().newPage();
+  await reader.goto(link);
+  const shared = reader.getByRole("group", { name: /^val_auc by step/ });
+  await expect(shared).toHaveAttribute("data-drawn-curves", "200", { timeout: 20_000 });
+  await expect(shared).toHaveAttribute("data-scale", "log");
+  await expect(shared).toHaveAttribute("data-steps", zoom);
+  await reader.close();
+
+  // From the keyboard: Escape shows every step again.
+  await chart.focus();
+  await page.keyboard.press("Escape");
+  await expect(page).not.toHaveURL(/[?&]zoom=/);
+  await expect(chart).toHaveAttribute("data-steps", "0..19");
+
+  // Pointing at a run in the legend (all 200 listed) brings its line forward in the chart.
+  await page.getByRole("button", { name: "Show all 200 runs" }).click();
+  const legendEntry = page.getByTestId("run-legend").getByRole("button", { name: spikeName, exact: true });
+  await legendEntry.hover();
+  await expect(chart).toHaveAttribute("data-highlighted-run", spikeId);
+  await page.mouse.move(0, 0);
+  await expect(chart).toHaveAttribute("data-highlighted-run", "");
 });

@@ -1,7 +1,5 @@
 /** Metric curves in the compare view: what a hover shows and the axes. */
 
-import { niceDomain } from "@/components/experiments/charts/scale";
-
 export type CurvePoint = { step: number; value: number };
 
 /** The point nearest to `step` in points sorted by step (binary search), or null when there are none. */
@@ -59,23 +57,3 @@ export function stepDomain(curves: readonly { points: readonly CurvePoint[] }[])
   if (!Number.isFinite(min)) return [0, 1];
   return min === max ? [min - 1, max + 1] : [min, max];
 }
-
-/** The y-axis range of the curves, widened to round tick values. */
-export function valueDomain(curves: readonly { points: readonly CurvePoint[] }[]): [number, number] {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const curve of curves) {
-    for (const point of curve.points) {
-      if (point.value < min) min = point.value;
-      if (point.value > max) max = point.value;
-    }
-  }
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
-  if (min === max) {
-    const room = Math.max(Math.abs(max) * 0.05, 1);
-    return [min - room, max + room];
-  }
-  return niceDomain(min, max, Y_TICKS);
-}
-
-const Y_TICKS = 5;

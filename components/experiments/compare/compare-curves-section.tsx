@@ -11,6 +11,9 @@ import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/compare/metric-picker";
 import { useCurveStream } from "@/components/experiments/compare/use-curve-stream";
 import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
+import type { StepRange } from "@/components/experiments/charts/curve-view";
+import { LogScaleToggle } from "@/components/experiments/compare/log-scale-toggle";
+import { ZoomStatus } from "@/components/experiments/compare/zoom-status";
 
 type Comparison = RouterOutputs["experiments"]["compare"];
 
@@ -21,6 +24,11 @@ type Props = {
   colors: ReadonlyMap<string, string>;
   hidden: ReadonlySet<string>;
   onMetricsChange: (metrics: string[]) => void;
+  zoom: StepRange | null;
+  onZoom: (steps: StepRange | null) => void;
+  logMetrics: readonly string[];
+  onLogScale: (metricKey: string, log: boolean) => void;
+  highlightedRunId: string | null;
 };
 
 const MAX_CHARTS = MAX_CURVE_METRICS;
@@ -30,7 +38,7 @@ const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(mi
 const CHART_HEIGHT = 280;
 
 export const CompareCurvesSection = memo(function CompareCurvesSection(props: Props) {
-  const { runs, availableMetricKeys, colors, hidden, onMetricsChange } = props;
+  const { runs, availableMetricKeys, colors, hidden, onMetricsChange, zoom, onZoom, onLogScale } = props;
   const metricKeys = useMemo(() => props.metricKeys.slice(0, MAX_CHARTS), [props.metricKeys]);
   const [sectionRef, sectionWidth] = useElementWidth<HTMLElement>();
   const runIds = useMemo(() => runs.map((run) => run.id), [runs]);
@@ -54,6 +62,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
               ? `Loading curves: ${stream.loadedRuns.toLocaleString()} of ${runs.length.toLocaleString()} runs`
               : ""}
         </p>
+        <ZoomStatus zoom={zoom} onReset={() => onZoom(null)} />
         {availableMetricKeys.length > 0 && (
           <MetricPicker
             available={availableMetricKeys}
@@ -73,14 +82,18 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
           {metricKeys.map((key) => {
             const metricCurves = curves.get(key) ?? [];
             const from = downsampledFrom(series, key);
+            const log = props.logMetrics.includes(key);
             return (
               <Card
                 key={key}
                 title={<span className="font-mono">{key}</span>}
                 actions={
-                  from !== null && (
-                    <span className="text-xs text-slate-500">downsampled from {from.toLocaleString()} points</span>
-                  )
+                  <span className="flex items-center gap-2">
+                    {from !== null && (
+                      <span className="text-xs text-slate-500">downsampled from {from.toLocaleString()} points</span>
+                    )}
+                    <LogScaleToggle metricKey={key} log={log} onChange={onLogScale} />
+                  </span>
                 }
               >
                 <div data-testid={`curve-${key}`}>
@@ -95,7 +108,15 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
                     </p>
                   ) : (
                     <RenderWhenVisible height={CHART_HEIGHT}>
-                      <MetricCurvesChart metricKey={key} curves={metricCurves} height={CHART_HEIGHT} />
+                      <MetricCurvesChart
+                        metricKey={key}
+                        curves={metricCurves}
+                        height={CHART_HEIGHT}
+                        zoom={zoom}
+                        onZoom={onZoom}
+                        scale={log ? "log" : "linear"}
+                        highlightedRunId={props.highlightedRunId}
+                      />
                     </RenderWhenVisible>
                   )}
                 </div>

@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
+import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { defaultAxes, defaultScatterAxes } from "@/components/experiments/compare/compare";
 import { buildRunColors } from "@/components/experiments/compare/palette";
 import type { CompareState } from "@/components/experiments/shared/url";
@@ -56,6 +57,20 @@ export function CompareView({ data, state, update, refreshing }: Props) {
     (differencesOnly: boolean) => update({ differencesOnly }, "replace"),
     [update],
   );
+  const setZoom = useCallback((zoom: StepRange | null) => update({ zoom }, "replace"), [update]);
+  const setLogScale = useCallback(
+    (metricKey: string, log: boolean) =>
+      update(
+        (current) => ({
+          logMetrics: log
+            ? [...current.logMetrics.filter((key) => key !== metricKey), metricKey]
+            : current.logMetrics.filter((key) => key !== metricKey),
+        }),
+        "replace",
+      ),
+    [update],
+  );
+  const [highlightedRunId, setHighlightedRunId] = useState<string | null>(null);
   const setAxes = useCallback((next: string[] | null) => update({ axes: next }, "replace"), [update]);
   const setScatter = useCallback(
     (axis: "x" | "y", value: string) => update(axis === "x" ? { scatterX: value } : { scatterY: value }, "replace"),
@@ -72,6 +87,7 @@ export function CompareView({ data, state, update, refreshing }: Props) {
         onToggle={toggleRun}
         onShowAll={showAll}
         onHideAll={hideAll}
+        onHighlight={setHighlightedRunId}
       />
       <CompareCurvesSection
         runs={data.runs}
@@ -80,6 +96,11 @@ export function CompareView({ data, state, update, refreshing }: Props) {
         colors={colors}
         hidden={hidden}
         onMetricsChange={setMetrics}
+        zoom={state.zoom}
+        onZoom={setZoom}
+        logMetrics={state.logMetrics}
+        onLogScale={setLogScale}
+        highlightedRunId={highlightedRunId}
       />
       <CompareValuesSection
         runs={data.runs}

@@ -17,13 +17,19 @@ type Props = {
   onToggle: (runId: string) => void;
   onShowAll: () => void;
   onHideAll: () => void;
+  /** The run pointed at or focused in the legend, brought forward in every chart; null when none is. */
+  onHighlight: (runId: string | null) => void;
 };
 
 /** Runs listed before "Show all"; the legend is not a scroll box because big scrollers slow every repaint. */
 const COLLAPSED_COUNT = 24;
 
-/** The shared legend: one colour per run across every chart; pressing a run shows or hides it. */
-export const RunLegend = memo(function RunLegend({ runs, colors, hidden, onToggle, onShowAll, onHideAll }: Props) {
+/**
+ * The shared legend: one colour per run across every chart; pressing a run shows or hides it, pointing at or focusing
+ * it brings its line forward in every chart.
+ */
+export const RunLegend = memo(function RunLegend(props: Props) {
+  const { runs, colors, hidden, onToggle, onShowAll, onHideAll, onHighlight } = props;
   const [expanded, setExpanded] = useState(false);
   const shown = runs.length - runs.filter((run) => hidden.has(run.id)).length;
   const listed = expanded ? runs : runs.slice(0, COLLAPSED_COUNT);
@@ -51,7 +57,14 @@ export const RunLegend = memo(function RunLegend({ runs, colors, hidden, onToggl
         {listed.map((run) => {
           const visible = !hidden.has(run.id);
           return (
-            <li key={run.id} className="flex min-w-0 items-center gap-1">
+            <li
+              key={run.id}
+              className="flex min-w-0 items-center gap-1"
+              onPointerEnter={() => visible && onHighlight(run.id)}
+              onPointerLeave={() => onHighlight(null)}
+              onFocus={() => visible && onHighlight(run.id)}
+              onBlur={() => onHighlight(null)}
+            >
               <button
                 type="button"
                 aria-pressed={visible}

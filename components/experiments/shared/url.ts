@@ -31,6 +31,10 @@ export type CompareState = {
   /** Parallel-coordinates axes; null means "choose for me". */
   axes: string[] | null;
   hidden: string[];
+  /** The steps every curves chart shows; null shows them all. */
+  zoom: readonly [number, number] | null;
+  /** Metrics whose curves chart has a log-scale y axis. */
+  logMetrics: string[];
 };
 
 /** Joins items with commas; commas and percent signs inside an item are escaped. */
@@ -87,7 +91,21 @@ export function parseCompareState(params: URLSearchParams): CompareState {
     differencesOnly: params.get("diff") === "1",
     axes: params.has("axes") ? unique(decodeList(params.get("axes"))) : null,
     hidden: unique(decodeList(params.get("hidden"))),
+    zoom: parseStepRange(params.get("zoom")),
+    logMetrics: unique(decodeList(params.get("log"))),
   };
+}
+
+const STEP_RANGE = /^(-?\d{1,10})\.\.(-?\d{1,10})$/;
+const INT32 = 2 ** 31;
+
+/** "100..500" as [100, 500]; anything else (reversed, empty, beyond the steps a log may hold) is no zoom. */
+function parseStepRange(value: string | null): readonly [number, number] | null {
+  const match = value === null ? null : STEP_RANGE.exec(value);
+  if (!match) return null;
+  const from = Number(match[1]);
+  const to = Number(match[2]);
+  return from < to && from >= -INT32 && to < INT32 ? [from, to] : null;
 }
 
 export function serializeCompareState(state: CompareState): URLSearchParams {
@@ -99,6 +117,8 @@ export function serializeCompareState(state: CompareState): URLSearchParams {
   if (state.differencesOnly) params.set("diff", "1");
   if (state.axes !== null) params.set("axes", encodeList(state.axes));
   if (state.hidden.length > 0) params.set("hidden", encodeList(state.hidden));
+  if (state.zoom !== null) params.set("zoom", `${state.zoom[0]}..${state.zoom[1]}`);
+  if (state.logMetrics.length > 0) params.set("log", encodeList(state.logMetrics));
   return params;
 }
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  hoverRows,
-  isDownsampled,
-  nearestPoint,
-  stepDomain,
-  valueDomain,
-} from "@/components/experiments/charts/curves";
+import { hoverRows, isDownsampled, nearestPoint, stepDomain } from "@/components/experiments/charts/curves";
 import { filterErrorIndex, splitAtIndex } from "@/components/experiments/runs/filter";
 
 const points = [0, 10, 20, 30].map((step) => ({ step, value: step / 10 }));
@@ -78,37 +72,5 @@ describe("stepDomain", () => {
   it("gives a single step room and copes with no points", () => {
     expect(stepDomain([{ points: [{ step: 3, value: 1 }] }])).toEqual([2, 4]);
     expect(stepDomain([{ points: [] }])).toEqual([0, 1]);
-  });
-});
-
-describe("valueDomain", () => {
-  it("widens the value range to round ticks", () => {
-    expect(
-      valueDomain([
-        {
-          points: [
-            { step: 0, value: 0.013 },
-            { step: 1, value: 1.326 },
-          ],
-        },
-        { points: [{ step: 0, value: 0.5 }] },
-      ]),
-    ).toEqual([0, 1.4]);
-    expect(
-      valueDomain([
-        {
-          points: [
-            { step: 0, value: -3.2 },
-            { step: 1, value: 41 },
-          ],
-        },
-      ]),
-    ).toEqual([-10, 50]);
-  });
-
-  it("gives a flat line some room and copes with no points", () => {
-    expect(valueDomain([{ points: [{ step: 0, value: 0.5 }] }])).toEqual([-0.5, 1.5]);
-    expect(valueDomain([{ points: [{ step: 0, value: 100 }] }])).toEqual([95, 105]);
-    expect(valueDomain([])).toEqual([0, 1]);
   });
 });

@@ -84,7 +84,18 @@ describe("compare state", () => {
       differencesOnly: true,
       axes: null,
       hidden: [],
+      zoom: null,
+      logMetrics: [],
     });
+  });
+
+  it("reads a zoom only as two whole steps in ascending order", () => {
+    const zoom = (value: string) => parseCompareState(new URLSearchParams({ runs: "a", zoom: value })).zoom;
+    expect(zoom("100..500")).toEqual([100, 500]);
+    expect(zoom("-20..-5")).toEqual([-20, -5]);
+    for (const bad of ["500..100", "7..7", "1.5..9", "..9", "1..", "1-9", "1..99999999999", "1..2147483648"]) {
+      expect(zoom(bad)).toBeNull();
+    }
   });
 
   it("round-trips", () => {
@@ -96,6 +107,8 @@ describe("compare state", () => {
       differencesOnly: false,
       axes: ["params.lr", "metrics.auc"],
       hidden: ["b"],
+      zoom: [10, 250] as const,
+      logMetrics: ["val/loss", "a,b"],
     };
     expect(parseCompareState(serializeCompareState(state))).toEqual(state);
   });
