@@ -1,19 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CurveStreamReader } from "@/contracts/curve-frames";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
-import { refreshPreviews } from "@/server/services/experiments/metric-previews";
-import { freePort } from "@/tests/integration/runtime/runtime-process";
-import { startPortal, stopAll, waitForUrl } from "@/tests/cluster/cluster-processes";
+import { stopAll } from "@/tests/cluster/cluster-processes";
+import { startBenchPortal } from "@/bench/lib/bench-portal";
 import { Browser } from "@/tests/cluster/portal-client";
 import { chunksOf } from "@/lib/web-streams";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
+import { curveRunId, seedCurveRuns } from "@/bench/lib/seed-curve-runs";
 
 // bench/compare: what the compare page waits for over HTTP from a production build (`next start`), signed in as a
 // data scientist: before, one experiments.compare call carrying the curves as superjson points (the budget the page
@@ -35,50 +32,15 @@ const { url: databaseUrl, database } = await freshBenchDatabase("modelport_bench
 console.log(`Seeding ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps…`);
 const seedStart = performance.now();
 await seedBenchOwner(database, { demo: true });
-await database.$executeRawUnsafe(`
-  INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "userId", tags)
-  SELECT 'bench_run_' || lpad(r::text, 5, '0'), 'bench_exp', 'run-' || r, 'FINISHED', now() - r * interval '1 minute', 'bench_user', '{}'
-  FROM generate_series(1, ${RUNS}) r`);
-await database.$executeRawUnsafe(`
-  INSERT INTO "MetricSeries"("runId", key, "lastValue", "lastStep", "minValue", "maxValue", "pointCount", "updatedAt")
-  SELECT 'bench_run_' || lpad(r::text, 5, '0'), 'metric_' || m, 0.9, ${STEPS - 1}, 0.1, 0.9, ${STEPS}, now()
-  FROM generate_series(1, ${RUNS}) r, generate_series(1, ${METRICS}) m`);
-const seriesIds = (
-  await database.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "MetricSeries" ORDER BY "id"`)
-).map((s) => s.id);
-for (let i = 0; i < seriesIds.length; i += 1_000) {
-  const ids = seriesIds.slice(i, i + 1_000);
-  await database.$executeRawUnsafe(
-    `INSERT INTO "MetricPoint"("seriesId", step, value, timestamp)
-     SELECT s, st, 0.1 + 0.8 * (1 - exp(-st / (100.0 + s % 97))) + (random() - 0.5) * 0.02, st
-     FROM unnest($1::int[]) s, generate_series(0, ${STEPS - 1}) st`,
-    ids,
-  );
-  await database.$transaction((tx) => refreshPreviews(tx, ids), { timeout: 600_000 });
-}
+await seedCurveRuns(database, { runs: RUNS, metrics: METRICS, steps: STEPS });
 console.log(`Seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
 
-const scratch = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-compare-"));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const portal = startPortal("portal", port, {
-  DATABASE_URL: databaseUrl,
-  QUEUE_PREFIX: "modelport_bench_compare",
-  NEXTAUTH_SECRET: randomBytes(32).toString("hex"),
-  ARTIFACT_URL_SECRET: randomBytes(32).toString("hex"),
-  MODELPORT_DEV_LOGIN: "1",
-  MODELPORT_LOCAL_DEMO: "1",
-  MODELPORT_BIND_HOST: "127.0.0.1",
-  NEXTAUTH_URL: base,
-  ARTIFACT_ROOT: path.join(scratch, "artifacts"),
-  PROMETHEUS_URL: "http://127.0.0.1:9",
-});
-await waitForUrl(portal, `${base}/api/health`);
+const base = await startBenchPortal(databaseUrl, "modelport_bench_compare");
 const browser = new Browser();
 const signIn = await browser.devSignIn(base, "bench@example.test");
 if (signIn.status !== 200) throw new Error(`Sign-in answered ${signIn.status}: ${JSON.stringify(signIn.body)}`);
 
-const allRuns = Array.from({ length: RUNS }, (_, i) => `bench_run_${String(i + 1).padStart(5, "0")}`);
+const allRuns = Array.from({ length: RUNS }, (_, i) => curveRunId(i + 1));
 const metricKeys = (count: number) => Array.from({ length: count }, (_, i) => `metric_${i + 1}`);
 /** The point budget the compare page asked experiments.compare for before the curve stream. */
 const formerPointBudget = (runs: number) => Math.max(150, Math.min(1_000, Math.floor(60_000 / runs)));

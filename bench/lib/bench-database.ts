@@ -5,6 +5,8 @@ import { env } from "@/server/env";
 
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
+export type BenchDatabase = ReturnType<typeof createDb>;
+
 /** A freshly migrated database of the benchmark's own, so benchmarks never touch real data. */
 export async function freshBenchDatabase(name: string) {
   const admin = new pg.Client({ connectionString: ADMIN_URL });

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
+import { seedTableRuns } from "@/bench/lib/seed-table-runs";
 import { describeMachine } from "@/bench/lib/machine";
 import { formatTable, measure, type Timing } from "@/bench/lib/stats";
 import { systemContextFromEnv } from "@/server/context-from-env";
@@ -22,30 +23,7 @@ const { database } = await freshBenchDatabase("modelport_bench_runs_table");
 console.log(`Seeding ${RUNS.toLocaleString("en-US")} runs…`);
 const seedStart = performance.now();
 await seedBenchOwner(database);
-await database.$executeRawUnsafe(`
-  INSERT INTO "User"(id, email, name, role, "teamId")
-  SELECT 'bench_person_' || p, 'person' || p || '@example.test', 'Person ' || lpad(p::text, 2, '0'), 'DATA_SCIENTIST', 'bench_team'
-  FROM generate_series(1, 20) p`);
-await database.$executeRawUnsafe(`
-  INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "endTime", "userId", tags)
-  SELECT 'bench_run_' || r, 'bench_exp', 'run-' || lpad(r::text, 6, '0'),
-         (CASE WHEN r % 50 = 0 THEN 'FAILED' WHEN r % 97 = 0 THEN 'RUNNING' ELSE 'FINISHED' END)::"RunStatus",
-         now() - r * interval '1 minute',
-         CASE WHEN r % 97 = 0 THEN NULL ELSE now() - r * interval '1 minute' + (r % 60) * interval '1 minute' END,
-         'bench_person_' || (1 + r % 20), json_build_object('team', 'team-' || (r % 7))
-  FROM generate_series(1, ${RUNS}) r`);
-await database.$executeRawUnsafe(`
-  INSERT INTO "MetricSeries"("runId", key, "lastValue", "lastStep", "minValue", "maxValue", "pointCount", "updatedAt")
-  SELECT 'bench_run_' || r, k, random(), 99, 0, 1, 100, now()
-  FROM generate_series(1, ${RUNS}) r, unnest(array['val_auc', 'val_loss', 'train_loss']) k
-  WHERE k <> 'val_loss' OR r % 10 <> 0`);
-await database.$executeRawUnsafe(`
-  INSERT INTO "RunParam"("runId", key, value)
-  SELECT 'bench_run_' || r, p.key, p.value
-  FROM generate_series(1, ${RUNS}) r,
-  LATERAL (VALUES ('learning_rate', (0.001 * (1 + r % 100))::text),
-                  ('optimizer', (array['adam', 'sgd', 'adamw'])[1 + r % 3]),
-                  ('max_depth', (2 + r % 12)::text)) p(key, value)`);
+await seedTableRuns(database, { experimentId: "bench_exp", runs: RUNS });
 // Vacuumed as well as analysed, so autovacuum does not start on the fresh rows during the timings.
 await database.$executeRawUnsafe(`VACUUM ANALYZE`);
 console.log(`Seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import type { ReactNode } from "react";
 import type { Role } from "@/contracts/enums";
 import { ROLE_LABELS } from "@/contracts/permissions";
@@ -26,9 +26,9 @@ export function AppShell({ user, canAdmin, canAudit, canLabel, devLogin, childre
       )}
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-screen-2xl items-center gap-6 px-6 py-3">
-          <Link href="/" className="text-lg font-bold tracking-tight text-indigo-700">
+          <IntentLink href="/" className="text-lg font-bold tracking-tight text-indigo-700">
             Modelport
-          </Link>
+          </IntentLink>
           <nav aria-label="Main" className="flex items-center gap-1 text-sm">
             <NavLink href="/models">Models</NavLink>
             <NavLink href="/experiments">Experiments</NavLink>

@@ -51,24 +51,53 @@ export function insideBox(box: PlotBox, px: number, py: number): boolean {
   return px >= box.left && px <= box.left + box.width && py >= box.top && py <= box.top + box.height;
 }
 
-/** The values shown in `steps`: linear widened to round ticks; log from the decade below to the decade above. */
-export function valueDomainIn(curves: readonly Curve[], steps: StepRange, scale: YScale): [number, number] {
+/** Decades a log axis can show: 10^-323 is the smallest power of ten a double holds, 10^308 the largest. */
+const LOWEST_DECADE = -323;
+const HIGHEST_DECADE = 308;
+const MAX_LOG_TICKS = 7;
+
+/**
+ * The line's value at `step` as drawn (straight between its points; on a log scale straight in log space), or null
+ * where the curve does not reach `step` or a log scale cannot show it.
+ */
+function lineValueAt(points: readonly CurvePoint[], step: number, scale: YScale): number | null {
+  const index = firstAtOrAfter(points, step);
+  const after = points[index];
+  const before = points[index - 1];
+  if (after?.step === step) return after.value;
+  if (!after || !before) return null;
+  const share = (step - before.step) / (after.step - before.step);
+  if (scale === "linear") return before.value + share * (after.value - before.value);
+  if (!(before.value > 0) || !(after.value > 0)) return null;
+  return 10 ** (Math.log10(before.value) + share * (Math.log10(after.value) - Math.log10(before.value)));
+}
+
+/** The lowest and highest value drawn in `steps`: the points inside and where each line crosses the edges. */
+function valueRangeIn(curves: readonly Curve[], steps: StepRange, scale: YScale): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
+  const include = (value: number | null) => {
+    if (value === null || (scale === "log" && !(value > 0))) return;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  };
   for (const curve of curves) {
     const end = firstAtOrAfter(curve.points, steps[1] + 1);
-    for (let i = firstAtOrAfter(curve.points, steps[0]); i < end; i++) {
-      const value = (curve.points[i] as CurvePoint).value;
-      if (scale === "log" && !(value > 0)) continue;
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
+    for (let i = firstAtOrAfter(curve.points, steps[0]); i < end; i++) include((curve.points[i] as CurvePoint).value);
+    include(lineValueAt(curve.points, steps[0], scale));
+    include(lineValueAt(curve.points, steps[1], scale));
   }
+  return [min, max];
+}
+
+/** The values shown in `steps`: linear widened to round ticks; log from the decade below to the decade above. */
+export function valueDomainIn(curves: readonly Curve[], steps: StepRange, scale: YScale): [number, number] {
+  const [min, max] = valueRangeIn(curves, steps, scale);
   if (!Number.isFinite(min) || !Number.isFinite(max)) return scale === "log" ? [1, 10] : [0, 1];
   if (scale === "log") {
-    const low = 10 ** Math.floor(Math.log10(min));
-    const high = 10 ** Math.ceil(Math.log10(max));
-    return [low, high > low ? high : low * 10];
+    const low = Math.max(LOWEST_DECADE, Math.min(HIGHEST_DECADE - 1, Math.floor(Math.log10(min))));
+    const high = Math.min(HIGHEST_DECADE, Math.max(low + 1, Math.ceil(Math.log10(max))));
+    return [10 ** low, 10 ** high];
   }
   if (min === max) {
     const room = Math.max(Math.abs(max) * 0.05, 1);
@@ -77,16 +106,20 @@ export function valueDomainIn(curves: readonly Curve[], steps: StepRange, scale:
   return niceDomain(min, max, Y_TICKS);
 }
 
-/** Powers of ten in [min, max]; with fewer than three of them, 2× and 5× each power too. */
+/**
+ * Powers of ten in [min, max], every second or third one when there are many (at most MAX_LOG_TICKS); with fewer
+ * than three, 2× and 5× each power too.
+ */
 export function logTicks(min: number, max: number): number[] {
-  const decades: number[] = [];
-  for (let exponent = Math.floor(Math.log10(min)); 10 ** exponent <= max * (1 + 1e-9); exponent++) {
-    decades.push(exponent);
+  if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) return [];
+  const first = Math.max(LOWEST_DECADE, Math.floor(Math.log10(min)));
+  const last = Math.min(HIGHEST_DECADE, Math.floor(Math.log10(max * (1 + 1e-9))));
+  const stride = Math.ceil((last - first + 1) / MAX_LOG_TICKS);
+  const multiples = last - first + 1 < 3 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let exponent = first; exponent <= last; exponent += stride) {
+    for (const multiple of multiples) ticks.push(Number((multiple * 10 ** exponent).toPrecision(12)));
   }
-  const multiples = decades.length < 3 ? [1, 2, 5] : [1];
-  const ticks = decades.flatMap((exponent) =>
-    multiples.map((multiple) => Number((multiple * 10 ** exponent).toPrecision(12))),
-  );
   return ticks.filter((tick) => tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9));
 }
 
@@ -158,18 +191,29 @@ export function curveAt(
   for (const curve of curves) {
     const index = firstAtOrAfter(curve.points, step);
     const after = curve.points[index];
-    const before = curve.points[index - 1] ?? (after?.step === step ? after : undefined);
-    if (!after || !before) continue;
-    const y = lineRowAt(view, before, after, px);
+    const before = curve.points[index - 1];
+    // Beyond either end of a line (or by a lone point), its end point counts when it is within reach sideways.
+    const end = before ?? after;
+    const y =
+      after && before
+        ? lineRowAt(view, before, after, px)
+        : end && Math.abs(pixelX(view, end.step) - px) <= maxDistance
+          ? pixelY(view, end.value)
+          : null;
     if (y === null) continue;
     const distance = Math.abs(y - py);
     if (distance <= bestDistance) {
       bestDistance = distance;
-      const nearer = px - pixelX(view, before.step) <= pixelX(view, after.step) - px ? before : after;
-      best = { runId: curve.runId, step: nearer.step, value: nearer.value };
+      const nearer = nearerPoint(view, before, after, px);
+      if (nearer) best = { runId: curve.runId, step: nearer.step, value: nearer.value };
     }
   }
   return best;
+}
+
+function nearerPoint(view: CurveView, before: CurvePoint | undefined, after: CurvePoint | undefined, px: number) {
+  if (!before || !after) return before ?? after;
+  return px - pixelX(view, before.step) <= pixelX(view, after.step) - px ? before : after;
 }
 
 function lineRowAt(view: CurveView, before: CurvePoint, after: CurvePoint, px: number): number | null {

@@ -14,12 +14,17 @@ export function CurvesTooltip({ metricKey, curves, step, hit }: Props) {
   const byId = new Map(curves.map((c) => [c.runId, c]));
   const hitCurve = hit ? byId.get(hit.runId) : undefined;
   return (
-    <ChartTooltipFrame title={`${metricKey} · step ${(hit?.step ?? step).toLocaleString("en-US")}`}>
+    <ChartTooltipFrame title={`${metricKey} · step ${step.toLocaleString("en-US")}`}>
       {hit && hitCurve && (
         <p className="mb-1 flex items-center gap-2 border-b border-slate-100 pb-1" data-testid="curve-hover-run">
           <span className="h-2.5 w-2.5 shrink-0 rounded-full" style={{ backgroundColor: hitCurve.color }} aria-hidden />
           <span className="truncate font-semibold text-slate-900">{hitCurve.runName}</span>
-          <span className="ml-auto pl-2 font-semibold tabular-nums text-slate-900">{formatMetric(hit.value)}</span>
+          <span className="ml-auto pl-2 font-semibold tabular-nums text-slate-900">
+            {formatMetric(hit.value)}
+            {hit.step !== step && (
+              <span className="font-normal text-slate-500"> at step {hit.step.toLocaleString("en-US")}</span>
+            )}
+          </span>
         </p>
       )}
       <ul className="space-y-0.5">

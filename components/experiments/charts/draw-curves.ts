@@ -1,6 +1,6 @@
 /** Drawing a curves chart on a 2D canvas: the grid and every run's line, then what hovering adds on top. */
 
-import type { RunCurve } from "@/components/experiments/charts/curves";
+import type { CurvePoint, RunCurve } from "@/components/experiments/charts/curves";
 import {
   firstAtOrAfter,
   pixelX,
@@ -58,32 +58,41 @@ function shownRange(curve: RunCurve, steps: StepRange): [number, number] {
   return [start, end];
 }
 
-/** Traces a curve's line; a value a log scale cannot show breaks it. Returns whether anything was traced. */
+const inSteps = (steps: StepRange, step: number) => step >= steps[0] && step <= steps[1];
+
+/**
+ * Traces a curve's line; a value a log scale cannot show breaks it. Returns whether any of it is in view: a segment
+ * reaching into the steps shown, or else a lone point inside them, traced as a dot.
+ */
 function traceCurve(context: CanvasRenderingContext2D, curve: RunCurve, view: CurveView): boolean {
   const [start, end] = shownRange(curve, view.steps);
-  let penDown = false;
-  let traced = false;
+  let previous: CurvePoint | null = null;
+  let lone: CurvePoint | null = null;
+  let segments = 0;
   for (let i = start; i < end; i++) {
-    const point = curve.points[i];
-    const y = point ? pixelY(view, point.value) : null;
-    if (!point || y === null) {
-      penDown = false;
+    const point = curve.points[i] as CurvePoint;
+    const y = pixelY(view, point.value);
+    if (y === null) {
+      previous = null;
       continue;
     }
     const x = pixelX(view, point.step);
-    if (penDown) context.lineTo(x, y);
-    else context.moveTo(x, y);
-    traced ||= penDown;
-    penDown = true;
+    if (previous && previous.step <= view.steps[1] && point.step >= view.steps[0]) {
+      context.lineTo(x, y);
+      segments += 1;
+    } else {
+      context.moveTo(x, y);
+      if (inSteps(view.steps, point.step)) lone = point;
+    }
+    previous = point;
   }
-  // A curve of a single point in view is drawn as a dot.
-  if (!traced && start < end) return traceDot(context, curve.points[end - 1], view);
-  return traced;
+  if (segments > 0) return true;
+  return lone !== null && traceDot(context, lone, view);
 }
 
-function traceDot(context: CanvasRenderingContext2D, point: RunCurve["points"][number] | undefined, view: CurveView) {
-  const y = point ? pixelY(view, point.value) : null;
-  if (!point || y === null) return false;
+function traceDot(context: CanvasRenderingContext2D, point: CurvePoint, view: CurveView): boolean {
+  const y = pixelY(view, point.value);
+  if (y === null) return false;
   const x = pixelX(view, point.step);
   context.moveTo(x + 1.5, y);
   context.arc(x, y, 1.5, 0, 2 * Math.PI);

@@ -56,7 +56,7 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
 
   useEffect(() => {
     const canvas = base.current;
-    const context = canvas && view ? prepareCanvas(canvas, width, height) : null;
+    const context = canvas ? prepareCanvas(canvas, width, height) : null;
     if (!context || !view || !wrapper.current) return;
     // Set on the element rather than through state: tests and bench/ui read it, React never needs it.
     wrapper.current.dataset.drawnCurves = String(drawCurves(context, curves, view));
@@ -66,12 +66,14 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
   const highlighted = useMemo(() => curves.find((curve) => curve.runId === emphasised) ?? null, [curves, emphasised]);
   useEffect(() => {
     const canvas = overlay.current;
-    const context = canvas && view ? prepareCanvas(canvas, width, height) : null;
+    const context = canvas ? prepareCanvas(canvas, width, height) : null;
     if (!context || !view) return;
     drawOverlay(context, view, { highlighted, cursorX: hover?.px ?? null, selection });
   }, [view, width, height, highlighted, hover?.px, selection]);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    // Browser shortcuts (page zoom, back and forward) stay the browser's; a held key zooms once, not per repeat.
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     const next = stepsForKey(event.key, full, [from, to], zoom !== null);
     if (next === undefined) return;
     event.preventDefault();
@@ -96,7 +98,7 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
       <canvas ref={base} className="absolute inset-0" style={{ width, height }} aria-hidden />
       <canvas
         ref={overlay}
-        className="absolute inset-0 cursor-crosshair touch-none"
+        className="absolute inset-0 cursor-crosshair touch-pan-y"
         style={{ width, height }}
         aria-hidden
         onDoubleClick={() => onZoom(null)}

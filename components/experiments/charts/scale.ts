@@ -99,7 +99,8 @@ export function niceTicks(min: number, max: number, count: number): number[] {
   const step = niceStep(min, max, count);
   const first = Math.ceil(min / step) * step;
   const ticks: number[] = [];
-  for (let value = first; value <= max + step * 1e-9; value += step) {
+  // Bounded: a step below the precision of the values (a range of a few ulps) would never advance `value`.
+  for (let value = first; value <= max + step * 1e-9 && ticks.length <= count * 3; value += step) {
     ticks.push(Number(value.toPrecision(12)));
   }
   return ticks;

@@ -3,13 +3,12 @@
 import { memo, useMemo } from "react";
 import { MetricCurvesChart } from "@/components/experiments/charts/metric-curves-chart";
 import { RenderWhenVisible } from "@/components/experiments/charts/render-when-visible";
-import { useElementWidth } from "@/components/experiments/charts/use-element-width";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
-import { chartRequestWidth, curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
+import { curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
 import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/compare/metric-picker";
-import { useCurveStream } from "@/components/experiments/compare/use-curve-stream";
+import type { CurveStream } from "@/components/experiments/compare/use-curve-stream";
 import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
 import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { LogScaleToggle } from "@/components/experiments/compare/log-scale-toggle";
@@ -29,20 +28,17 @@ type Props = {
   logMetrics: readonly string[];
   onLogScale: (metricKey: string, log: boolean) => void;
   highlightedRunId: string | null;
+  /** The curves, streamed from the moment the page knows which runs and metrics to ask for. */
+  stream: CurveStream;
 };
 
 const MAX_CHARTS = MAX_CURVE_METRICS;
 
-/** Charts sit two to a row from Tailwind's lg breakpoint on. */
-const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
 const CHART_HEIGHT = 280;
 
 export const CompareCurvesSection = memo(function CompareCurvesSection(props: Props) {
-  const { runs, availableMetricKeys, colors, hidden, onMetricsChange, zoom, onZoom, onLogScale } = props;
+  const { runs, availableMetricKeys, colors, hidden, onMetricsChange, zoom, onZoom, onLogScale, stream } = props;
   const metricKeys = useMemo(() => props.metricKeys.slice(0, MAX_CHARTS), [props.metricKeys]);
-  const [sectionRef, sectionWidth] = useElementWidth<HTMLElement>();
-  const runIds = useMemo(() => runs.map((run) => run.id), [runs]);
-  const stream = useCurveStream(runIds, metricKeys, chartRequestWidth(sectionWidth, twoColumns()));
   const series = stream.series;
   const curves = useMemo(
     () => curvesByMetric(metricKeys, series, runs, colors, hidden),
@@ -50,7 +46,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
   );
 
   return (
-    <section ref={sectionRef} aria-labelledby="curves-heading" className="space-y-3">
+    <section aria-labelledby="curves-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-2">
         <h2 id="curves-heading" className="text-lg font-semibold text-slate-900">
           Metric curves

@@ -1,14 +1,25 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { ErrorState } from "@/components/ui/error-state";
 import type { CompareState } from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
 import { CompareSkeleton } from "@/components/experiments/compare/compare-skeleton";
 import { CompareView } from "@/components/experiments/compare/compare-view";
+import { chartRequestWidth } from "@/components/experiments/compare/compare";
+import { useCurveStream } from "@/components/experiments/compare/use-curve-stream";
+import { useElementWidth } from "@/components/experiments/charts/use-element-width";
+import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
 
-/** Loads the comparison; keeps showing the previous one while a new metric selection loads. */
+/** Charts sit two to a row from Tailwind's lg breakpoint on. */
+const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
+
+/**
+ * Loads the comparison; keeps showing the previous one while a new metric selection loads. The curves stream starts
+ * beside it as soon as the metrics are known: at once when the link names them, else from the comparison's choice.
+ */
 export function CompareData({ state, update }: { state: CompareState; update: UrlStateUpdate<CompareState> }) {
   const trpc = useTRPC();
   const query = useQuery(
@@ -21,7 +32,25 @@ export function CompareData({ state, update }: { state: CompareState; update: Ur
       { placeholderData: keepPreviousData, staleTime: 60_000 },
     ),
   );
-  if (query.isPending) return <CompareSkeleton />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  return <CompareView data={query.data} state={state} update={update} refreshing={query.isPlaceholderData} />;
+  const [wrapper, width] = useElementWidth<HTMLDivElement>();
+  const chosenMetrics = state.metrics.length > 0 ? state.metrics : query.data?.metricKeys;
+  const metricKeys = useMemo(() => (chosenMetrics ?? []).slice(0, MAX_CURVE_METRICS), [chosenMetrics]);
+  const stream = useCurveStream(state.runIds, metricKeys, chartRequestWidth(width, twoColumns()));
+  return (
+    <div ref={wrapper}>
+      {query.isPending ? (
+        <CompareSkeleton />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <CompareView
+          data={query.data}
+          state={state}
+          update={update}
+          refreshing={query.isPlaceholderData}
+          stream={stream}
+        />
+      )}
+    </div>
+  );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { defaultAxes, defaultScatterAxes } from "@/components/experiments/compare/compare";
 import { buildRunColors } from "@/components/experiments/compare/palette";
@@ -13,19 +13,21 @@ import { CompareScatterSection } from "@/components/experiments/compare/compare-
 import { CompareValuesSection } from "@/components/experiments/compare/compare-values-section";
 import { RunLegend } from "@/components/experiments/compare/run-legend";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
+import type { CurveStream } from "@/components/experiments/compare/use-curve-stream";
 
 type Props = {
   data: RouterOutputs["experiments"]["compare"];
   state: CompareState;
   update: UrlStateUpdate<CompareState>;
   refreshing: boolean;
+  stream: CurveStream;
 };
 
 /**
  * Everything derived from the comparison is memoised per input and every callback is stable, so a
  * change to one part of the URL (say, "differences only") does not redraw the curves of 200 runs.
  */
-export function CompareView({ data, state, update, refreshing }: Props) {
+export function CompareView({ data, state, update, refreshing, stream }: Props) {
   const runIds = useMemo(() => data.runs.map((run) => run.id), [data.runs]);
   const colors = useMemo(() => buildRunColors(runIds), [runIds]);
   const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
@@ -71,6 +73,8 @@ export function CompareView({ data, state, update, refreshing }: Props) {
     [update],
   );
   const [highlightedRunId, setHighlightedRunId] = useState<string | null>(null);
+  // The sections under the curves render in a second, interruptible pass, so the curves draw without waiting for them.
+  const curvesFirst = !useDeferredValue(true, false);
   const setAxes = useCallback((next: string[] | null) => update({ axes: next }, "replace"), [update]);
   const setScatter = useCallback(
     (axis: "x" | "y", value: string) => update(axis === "x" ? { scatterX: value } : { scatterY: value }, "replace"),
@@ -101,35 +105,42 @@ export function CompareView({ data, state, update, refreshing }: Props) {
         logMetrics={state.logMetrics}
         onLogScale={setLogScale}
         highlightedRunId={highlightedRunId}
+        stream={stream}
       />
-      <CompareValuesSection
-        runs={data.runs}
-        colors={colors}
-        paramKeys={data.paramKeys}
-        metricKeys={data.availableMetricKeys}
-        differencesOnly={state.differencesOnly}
-        onDifferencesOnlyChange={setDifferencesOnly}
-      />
-      <CompareParallelSection
-        runs={data.runs}
-        colors={colors}
-        hidden={hidden}
-        axes={axes}
-        customAxes={state.axes !== null}
-        paramKeys={data.paramKeys}
-        metricKeys={data.availableMetricKeys}
-        onAxesChange={setAxes}
-      />
-      <CompareScatterSection
-        runs={data.runs}
-        colors={colors}
-        hidden={hidden}
-        x={state.scatterX ?? scatterDefaults.x}
-        y={state.scatterY ?? scatterDefaults.y}
-        paramKeys={data.paramKeys}
-        metricKeys={data.availableMetricKeys}
-        onChange={setScatter}
-      />
+      {curvesFirst ? (
+        <div className="h-64 animate-pulse rounded-lg bg-slate-200/70" aria-hidden />
+      ) : (
+        <>
+          <CompareValuesSection
+            runs={data.runs}
+            colors={colors}
+            paramKeys={data.paramKeys}
+            metricKeys={data.availableMetricKeys}
+            differencesOnly={state.differencesOnly}
+            onDifferencesOnlyChange={setDifferencesOnly}
+          />
+          <CompareParallelSection
+            runs={data.runs}
+            colors={colors}
+            hidden={hidden}
+            axes={axes}
+            customAxes={state.axes !== null}
+            paramKeys={data.paramKeys}
+            metricKeys={data.availableMetricKeys}
+            onAxesChange={setAxes}
+          />
+          <CompareScatterSection
+            runs={data.runs}
+            colors={colors}
+            hidden={hidden}
+            x={state.scatterX ?? scatterDefaults.x}
+            y={state.scatterY ?? scatterDefaults.y}
+            paramKeys={data.paramKeys}
+            metricKeys={data.availableMetricKeys}
+            onChange={setScatter}
+          />
+        </>
+      )}
     </div>
   );
 }

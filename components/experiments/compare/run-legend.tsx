@@ -1,7 +1,7 @@
 "use client";
 
 import { Eye, EyeOff } from "lucide-react";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { memo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -87,13 +87,13 @@ export const RunLegend = memo(function RunLegend(props: Props) {
               <span className="shrink-0 scale-90">
                 <RunStatusBadge status={run.status} />
               </span>
-              <Link
+              <IntentLink
                 href={`/experiments/${run.experimentId}/runs/${run.id}`}
                 className="shrink-0 rounded px-1 text-xs text-indigo-700 hover:underline"
                 aria-label={`Open run ${run.name}`}
               >
                 Open
-              </Link>
+              </IntentLink>
             </li>
           );
         })}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { CURVE_STREAM_CONTENT_TYPE, CurveStreamReader, type CurveFrame } from "@/contracts/curve-frames";
 import type { SeriesLike } from "@/components/experiments/compare/compare";
 import { chunksOf } from "@/lib/web-streams";
@@ -109,5 +109,8 @@ export function useCurveStream(runIds: readonly string[], metricKeys: readonly s
     return () => controller.abort();
   }, [requestKey]);
   const current = state.key === requestKey ? state : EMPTY;
-  return { ...current, retry: () => setAttempt((n) => n + 1) };
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return useMemo(() => ({ ...current, retry }), [current, retry]);
 }
+
+export type CurveStream = ReturnType<typeof useCurveStream>;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useRef } from "react";
 import type { ValueRow } from "@/components/experiments/compare/diff";
 import { formatMetric } from "@/components/experiments/shared/format";
@@ -101,7 +101,7 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
                 aria-rowindex={item.index + 3}
               >
                 <th scope="row" className="whitespace-nowrap px-3 py-2 text-left font-medium">
-                  <Link
+                  <IntentLink
                     href={`/experiments/${run.experimentId}/runs/${run.id}`}
                     className="flex items-center gap-1.5 text-slate-800 hover:text-indigo-700"
                   >
@@ -111,7 +111,7 @@ export function ValuesByRunTable({ runs, colors, paramRows, metricRows }: Props)
                       aria-hidden
                     />
                     {run.name}
-                  </Link>
+                  </IntentLink>
                 </th>
                 {paramRows.map((row, i) => {
                   const value = row.values[item.index];

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { DemoBadge } from "@/components/ui/demo-badge";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
@@ -20,9 +20,9 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/experiments" className="hover:text-indigo-700 hover:underline">
+        <IntentLink href="/experiments" className="hover:text-indigo-700 hover:underline">
           Experiments
-        </Link>
+        </IntentLink>
         <span aria-hidden> / </span>
         <span aria-current="page" className="text-slate-700">
           {e.name}

@@ -1,5 +1,5 @@
 import { createColumnHelper, type ColumnDef, type Row } from "@tanstack/react-table";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import type { ValueColumn } from "@/components/experiments/shared/columns";
 import { MAX_COMPARE_RUNS } from "@/components/experiments/shared/url";
 import { formatDateTime, formatDuration } from "@/lib/format";
@@ -70,12 +70,12 @@ export function buildRunColumns(experimentId: string, valueColumns: readonly Val
       id: "name",
       header: HEADER_LABELS.name,
       cell: ({ row }) => (
-        <Link
+        <IntentLink
           href={`/experiments/${experimentId}/runs/${row.original.id}`}
           className="font-medium text-indigo-700 hover:underline"
         >
           {row.original.name}
-        </Link>
+        </IntentLink>
       ),
     }),
     column.display({

@@ -35,6 +35,41 @@ describe("valueDomainIn", () => {
     expect(valueDomainIn([], [0, 1], "log")).toEqual([1, 10]);
   });
 
+  it("counts where lines cross the edges of a zoom, so a zoom between two points still shows the line", () => {
+    const sparse = [
+      {
+        runId: "a",
+        points: [
+          { step: 0, value: 5 },
+          { step: 1000, value: 6 },
+        ],
+      },
+    ];
+    expect(valueDomainIn(sparse, [400, 600], "linear")).toEqual([5.4, 5.6]);
+    expect(valueDomainIn(sparse, [400, 600], "log")).toEqual([1, 10]);
+    const decades = [
+      {
+        runId: "b",
+        points: [
+          { step: 0, value: 0.001 },
+          { step: 100, value: 1000 },
+        ],
+      },
+    ];
+    // Straight in log space: halfway is 1, and steps 25–75 span 0.03…30.
+    expect(valueDomainIn(decades, [25, 75], "log")).toEqual([0.01, 100]);
+  });
+
+  it("keeps a log axis within the powers of ten a double holds", () => {
+    const [low, high] = valueDomainIn([line("a", [5e-324, 1.5e308])], [0, 10], "log");
+    expect(low).toBeGreaterThan(0);
+    expect(Number.isFinite(high)).toBe(true);
+    expect(logTicks(low, high).length).toBeLessThanOrEqual(7);
+    expect(logTicks(1e-320, 1e300).length).toBeLessThanOrEqual(7);
+    expect(logTicks(0, 10)).toEqual([]);
+    expect(logTicks(1, Number.POSITIVE_INFINITY)).toEqual([]);
+  });
+
   it("on a log scale spans whole decades of the positive values and leaves zero and negatives out", () => {
     expect(valueDomainIn([line("a", [0.0123, -4, 0, 870])], [0, 30], "log")).toEqual([0.01, 1000]);
     expect(valueDomainIn([line("a", [100, 100])], [0, 10], "log")).toEqual([100, 1000]);
@@ -82,6 +117,13 @@ describe("curveAt", () => {
     expect(curveAt(curves, view, 100, 22, 8)?.runId).toBe("high");
     // "rising" goes from (step 20, 0) to (step 30, 10): at step 26 (pixel 115) it is at value 6, row 50.
     expect(curveAt(curves, view, 115, 51, 8)).toEqual({ runId: "rising", step: 30, value: 10 });
+  });
+
+  it("names a run that logged one point, and a line's end just beyond it", () => {
+    const lone = [{ runId: "once", points: [{ step: 20, value: 5 }] }];
+    expect(curveAt(lone, view, 101, 61, 8)?.runId).toBe("once");
+    expect(curveAt(lone, view, 120, 61, 8)).toBeNull();
+    expect(curveAt([line("late", [5, 5], 30)], view, 122, 61, 8)?.runId).toBe("late");
   });
 
   it("names nothing when no line is near or the pointer is outside a curve's steps", () => {
