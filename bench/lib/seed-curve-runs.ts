@@ -21,7 +21,9 @@ export async function seedCurveRuns(
     SELECT 'bench_run_' || lpad(r::text, 5, '0'), 'metric_' || m, 0.9, ${steps - 1}, 0.1, 0.9, ${steps}, now()
     FROM generate_series(1, ${runs}) r, generate_series(1, ${metrics}) m`);
   const seriesIds = (
-    await database.$queryRawUnsafe<{ id: number }[]>(`SELECT "id" FROM "MetricSeries" ORDER BY "id"`)
+    await database.$queryRawUnsafe<{ id: number }[]>(
+      `SELECT s."id" FROM "MetricSeries" s JOIN "Run" r ON r."id" = s."runId" WHERE r."experimentId" = 'bench_exp' ORDER BY s."id"`,
+    )
   ).map((s) => s.id);
   for (let i = 0; i < seriesIds.length; i += 1_000) {
     const ids = seriesIds.slice(i, i + 1_000);

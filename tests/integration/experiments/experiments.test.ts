@@ -90,6 +90,28 @@ describe("experiments", () => {
       message: "Experiment not found",
     });
   });
+
+  it("lists only the experiment's own keys, however its rows were written, and follows a run that moves", async () => {
+    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const mine = await givenExperiment(ctx);
+    const other = await givenExperiment(ctx);
+    const run = await givenRun(ctx, mine.id);
+    const elsewhere = await givenRun(ctx, other.id);
+    await logBatch(ctx, run.id, { params: { lr: "0.1" }, metrics: [{ key: "loss", value: 1, step: 0 }] });
+    await logBatch(ctx, elsewhere.id, { params: { seed: "7" }, metrics: [{ key: "f1", value: 1, step: 0 }] });
+    // Rows written without the application (a bulk load, a script) and one that claims another experiment.
+    await db()
+      .$executeRaw`INSERT INTO "RunParam"("runId", "key", "value", "experimentId") VALUES (${run.id}, 'bulk', '1', ${other.id})`;
+    expect(await getExperiment(ctx, mine.id)).toMatchObject({ metricKeys: ["loss"], paramKeys: ["bulk", "lr"] });
+    expect(await getExperiment(ctx, other.id)).toMatchObject({ metricKeys: ["f1"], paramKeys: ["seed"] });
+
+    await db().run.update({ where: { id: elsewhere.id }, data: { experimentId: mine.id } });
+    expect(await getExperiment(ctx, mine.id)).toMatchObject({
+      metricKeys: ["f1", "loss"],
+      paramKeys: ["bulk", "lr", "seed"],
+    });
+    expect(await getExperiment(ctx, other.id)).toMatchObject({ metricKeys: [], paramKeys: [] });
+  });
 });
 
 describe("runs", () => {
