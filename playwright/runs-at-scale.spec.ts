@@ -6,6 +6,9 @@ const RUNS = 450;
 
 const SPIKE_VALUE = 1.25;
 
+/** The most runs a compare link lists by id (components/experiments/shared/url.ts MAX_COMPARE_RUNS). */
+const MAX_LINK_RUNS = 200;
+
 /**
  * An experiment of the test's own with 450 runs, bulk-inserted (logging them one by one through the API would take
  * longer than the test): each run has a metric series of 20 points, so the compare page draws them. One run, the
@@ -181,4 +184,51 @@ test("a data scientist scrolls 450 runs, selects 200 across pages and compares t
   await expect(chart).toHaveAttribute("data-highlighted-run", spikeId);
   await page.mouse.move(0, 0);
   await expect(chart).toHaveAttribute("data-highlighted-run", "");
+});
+
+test("a viewer compares every run a filter lists, more than a link can name, through a saved selection", async ({
+  page,
+}) => {
+  const scientist = await createPerson("DATA_SCIENTIST", "owner");
+  const viewer = await createPerson("VIEWER", "looker");
+  const { experimentId } = await seedLargeExperiment(scientist.id);
+  await signInAs(page, viewer.email);
+
+  // 450 runs, then the ones a filter keeps: each time the button names the runs the table lists.
+  await page.goto(`/experiments/${experimentId}?sort=metrics.val_auc&dir=desc`);
+  await expect(page.getByTestId("compare-all")).toHaveText(`Compare all ${RUNS}`);
+  const [{ matching }] = (await query<{ matching: number }>(
+    `SELECT count(*)::int AS matching FROM "MetricSeries" s JOIN "Run" r ON r.id = s."runId"
+     WHERE r."experimentId" = $1 AND s."lastValue" > 0.4`,
+    [experimentId],
+  )) as [{ matching: number }];
+  expect(matching).toBeGreaterThan(MAX_LINK_RUNS);
+  await page.locator("#run-filter").fill("metrics.val_auc > 0.4");
+  await page.locator("#run-filter").press("Enter");
+  await expect(page.getByTestId("compare-all")).toHaveText(`Compare all ${matching} matching`);
+  await page.getByTestId("compare-all").click();
+
+  await expect(page).toHaveURL(/\/experiments\/compare\?set=[A-Za-z0-9_-]{22}$/);
+  await expect(page.getByRole("heading", { name: "Compare runs" })).toBeVisible();
+  await expect(page.getByText(`${matching} runs side by side`)).toBeVisible();
+  await expect(page.getByTestId("curves-progress")).toHaveText(/KB of curves/, { timeout: 30_000 });
+  const chart = page.getByRole("group", { name: /^val_auc by step/ });
+  await expect(chart).toHaveAttribute("data-drawn-curves", String(matching));
+
+  // The selection keeps the table's order (highest val_auc first) and the link reopens it.
+  const [saved] = await query<{ runIds: string[] }>(`SELECT "runIds" FROM "RunSelection" WHERE id = $1`, [
+    new URL(page.url()).searchParams.get("set"),
+  ]);
+  const expected = await query<{ id: string }>(
+    `SELECT r.id FROM "MetricSeries" s JOIN "Run" r ON r.id = s."runId"
+     WHERE r."experimentId" = $1 AND s."lastValue" > 0.4 ORDER BY s."lastValue" DESC, r."startTime" DESC, r.id`,
+    [experimentId],
+  );
+  expect(saved?.runIds).toEqual(expected.map((row) => row.id));
+  await page.reload();
+  await expect(chart).toHaveAttribute("data-drawn-curves", String(matching));
+
+  // A link naming a selection that was never saved says so.
+  await page.goto("/experiments/compare?set=AAAAAAAAAAAAAAAAAAAAAA");
+  await expect(page.getByRole("alert")).toContainText("Saved selection not found");
 });

@@ -3,13 +3,16 @@ import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { CHART_POINT_BUDGET } from "@/server/services/experiments/point-budget";
+import { aliasHistory } from "@/server/services/registry/alias-history";
 import { getModel } from "@/server/services/registry/get-model";
+import { listVersions } from "@/server/services/registry/list-versions";
+import { versionSelect } from "@/server/services/registry/version-view";
 import { listModels } from "@/server/services/registry/list-models";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { describeMachine } from "@/bench/lib/machine";
 import { formatTable, measure, type Timing } from "@/bench/lib/stats";
-import { seedVolume, VOLUME } from "@/bench/registry/seed-volume";
+import { LONG_MODEL_NAME, seedVolume, VOLUME } from "@/bench/registry/seed-volume";
 
 // bench/registry: the registry and compare queries at 100,000 models, 1,000,000 versions and 1,000,000 metric points.
 // The search rows are measured again with the trigram indexes dropped (a sequential scan, as before them).
@@ -77,6 +80,28 @@ async function measureSearchesWithoutTrigrams() {
   return measureSearches(", without trigram indexes (before)");
 }
 
+const longModel = `model page of a model with ${VOLUME.longModelVersions.toLocaleString("en-US")} versions and as many alias moves`;
+
+/** The long model's page as it reads now (the newest 50 versions, pages of the rest) and as it read every version before. */
+async function measureLongModel() {
+  const middle = Math.floor(VOLUME.longModelVersions / 2);
+  const { id } = await database.registeredModel.findUniqueOrThrow({ where: { name: LONG_MODEL_NAME } });
+  return [
+    await measure(longModel, () => getModel(ctx, LONG_MODEL_NAME)),
+    await measure(`${longModel}: a page of 50 versions in the middle`, () =>
+      listVersions(ctx, LONG_MODEL_NAME, { cursor: middle, limit: 50 }),
+    ),
+    await measure(`${longModel}: the newest 50 alias moves`, () => aliasHistory(ctx, LONG_MODEL_NAME, { limit: 50 })),
+    await measure(
+      `${longModel}, every version read (before)`,
+      () =>
+        database.modelVersion.findMany({ where: { modelId: id }, orderBy: { version: "desc" }, select: versionSelect }),
+      10,
+      1,
+    ),
+  ];
+}
+
 // Each compare call is cold as far as the application goes (there is no in-process cache); Postgres's
 // buffer cache is warm after the warm-up calls, as it is for a portal in use.
 const loadBefore = loadAverage();
@@ -90,6 +115,7 @@ const timings: Timing[] = [
     listModels(ctx, { tag: "tag-7", team: "Bench team", taskType: "RANKING" }),
   ),
   await measure("model page (versions, aliases, history, lineage)", () => getModel(ctx, nextModelName())),
+  ...(await measureLongModel()),
   await measure(compareName, () => compareRuns(ctx, { runIds, metricKeys, maxPoints: 500 }), 20, 2),
   await measureCompareFromPoints(),
   ...(await measureSearchesWithoutTrigrams()),
@@ -99,7 +125,7 @@ const loadAfter = loadAverage();
 const targets: Record<string, string> = Object.fromEntries(
   timings.map((t) => [
     t.name,
-    t.name.startsWith("registry") && !t.name.endsWith("(before)")
+    (t.name.startsWith("registry") || t.name.startsWith(longModel)) && !t.name.endsWith("(before)")
       ? "p95 ≤ 50 ms"
       : t.name === compareName
         ? "≤ 300 ms"
@@ -122,7 +148,7 @@ const section = [
   "",
   `Run with \`npm run bench:registry\` on ${new Date().toISOString().slice(0, 10)}.`,
   `Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.`,
-  `Volume: ${VOLUME.models.toLocaleString("en-US")} models, ${(VOLUME.models * VOLUME.versionsPerModel).toLocaleString("en-US")} versions (2 aliases and 2 alias events each model), ${(VOLUME.compareRuns * VOLUME.metricsPerRun * VOLUME.steps).toLocaleString("en-US")} metric points (${VOLUME.compareRuns} runs × ${VOLUME.metricsPerRun} metrics × ${VOLUME.steps.toLocaleString("en-US")} steps).`,
+  `Volume: ${VOLUME.models.toLocaleString("en-US")} models, ${(VOLUME.models * VOLUME.versionsPerModel).toLocaleString("en-US")} versions (2 aliases and 2 alias events each model; one more model has ${VOLUME.longModelVersions.toLocaleString("en-US")} versions and as many alias moves), ${(VOLUME.compareRuns * VOLUME.metricsPerRun * VOLUME.steps).toLocaleString("en-US")} metric points (${VOLUME.compareRuns} runs × ${VOLUME.metricsPerRun} metrics × ${VOLUME.steps.toLocaleString("en-US")} steps).`,
   "Each query calls the service function the API uses, in-process against PostgreSQL (server-side time, no HTTP).",
   "",
   table,

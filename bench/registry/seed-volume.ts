@@ -1,8 +1,19 @@
 import type { Db } from "@/server/db/client";
+import type { Prisma } from "@/server/db/generated/client";
 import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
 
-export const VOLUME = { models: 100_000, versionsPerModel: 10, compareRuns: 200, metricsPerRun: 5, steps: 1_000 };
+export const VOLUME = {
+  models: 100_000,
+  versionsPerModel: 10,
+  compareRuns: 200,
+  metricsPerRun: 5,
+  steps: 1_000,
+  /** One model retrained nightly for decades: its page must not read every version or every alias move. */
+  longModelVersions: 10_000,
+};
+
+export const LONG_MODEL_NAME = "bench-long-model";
 
 /**
  * Bulk-loads the benchmark volume with set-based SQL (loading it through the API would take far longer than the
@@ -10,7 +21,7 @@ export const VOLUME = { models: 100_000, versionsPerModel: 10, compareRuns: 200,
  * 1,000 steps = 1,000,000 metric points, with their previews.
  */
 export async function seedVolume(database: Db) {
-  const { models, versionsPerModel, compareRuns, metricsPerRun, steps } = VOLUME;
+  const { models, versionsPerModel, compareRuns, metricsPerRun, steps, longModelVersions } = VOLUME;
   await database.$transaction(
     async (tx) => {
       await seedBenchOwner(tx);
@@ -64,9 +75,27 @@ export async function seedVolume(database: Db) {
           SELECT 'bm_' || g, '${alias}', 'bv_' || g || '_' || ${version - 2}, 'bv_' || g || '_' || ${version}, 'bench_user', 'bench', now() - interval '1 day'
           FROM generate_series(1, ${models}) g`);
       }
+      await seedLongModel(tx, longModelVersions, compareRuns);
     },
     { timeout: 600_000 },
   );
   // Vacuumed as well as analysed, so autovacuum does not start on the fresh million rows during the timings.
   await database.$executeRawUnsafe(`VACUUM ANALYZE`);
+}
+
+/** LONG_MODEL_NAME: `versions` versions, and an alias move onto each of them (staging and production in turn). */
+async function seedLongModel(tx: Prisma.TransactionClient, versions: number, compareRuns: number) {
+  await tx.$executeRawUnsafe(`
+    INSERT INTO "RegisteredModel"(id, name, "teamId", "taskType", tags, "latestVersion", "createdById", "updatedAt")
+    VALUES ('bm_long', '${LONG_MODEL_NAME}', 'bench_team', 'CLASSIFICATION', '{}', ${versions}, 'bench_user', now())`);
+  await tx.$executeRawUnsafe(`
+    INSERT INTO "ModelVersion"(id, "modelId", version, "sourceRunId", format, "metricsSnapshot", "createdById", "createdAt")
+    SELECT 'bv_long_' || v, 'bm_long', v, 'bench_run_' || (1 + v % ${compareRuns}), 'ONNX',
+           json_build_object('val_auc', 0.8 + v / 1e6), 'bench_user', now() - (${versions} - v) * interval '1 hour'
+    FROM generate_series(1, ${versions}) v`);
+  await tx.$executeRawUnsafe(`
+    INSERT INTO "AliasEvent"("modelId", alias, "fromVersionId", "toVersionId", "actorId", reason, "createdAt")
+    SELECT 'bm_long', (array['staging', 'production'])[1 + v % 2], CASE WHEN v > 2 THEN 'bv_long_' || (v - 2) END,
+           'bv_long_' || v, 'bench_user', 'nightly', now() - (${versions} - v) * interval '1 hour'
+    FROM generate_series(1, ${versions}) v`);
 }

@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
 import { ErrorState } from "@/components/ui/error-state";
 import { LoadingState } from "@/components/ui/loading-state";
 import { Select } from "@/components/ui/select";
@@ -10,10 +11,18 @@ import { formatDateTime } from "@/lib/format";
 
 type Props = { modelName: string; aliases: string[]; alias: string; onAliasChange: (alias: string) => void };
 
-/** Every move of the model's aliases, newest first: when, who, from → to, and why. */
+const PAGE_SIZE = 50;
+
+/** Every move of the model's aliases, newest first, a page at a time: when, who, from → to, and why. */
 export function AliasHistoryTimeline({ modelName, aliases, alias, onAliasChange }: Props) {
   const trpc = useTRPC();
-  const history = useQuery(trpc.registry.aliasHistory.queryOptions({ name: modelName, alias: alias || undefined }));
+  const history = useInfiniteQuery(
+    trpc.registry.aliasHistory.infiniteQueryOptions(
+      { name: modelName, alias: alias || undefined, limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const events = history.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <div className="space-y-3">
@@ -37,15 +46,15 @@ export function AliasHistoryTimeline({ modelName, aliases, alias, onAliasChange 
       </div>
       {history.isPending ? (
         <LoadingState label="Loading history…" />
-      ) : history.isError ? (
+      ) : history.isError && !history.isFetchNextPageError ? (
         <ErrorState error={history.error} onRetry={() => void history.refetch()} />
-      ) : history.data.length === 0 ? (
+      ) : events.length === 0 ? (
         <p className="text-sm text-slate-500">
           {alias ? `${alias} has never been set.` : "No alias has been set yet."}
         </p>
       ) : (
         <ol className="relative space-y-4 border-l border-slate-200 pl-4" data-testid="alias-history">
-          {history.data.map((event) => (
+          {events.map((event) => (
             <li key={event.id} className="relative">
               <span
                 className="absolute -left-[1.3rem] top-1.5 h-2.5 w-2.5 rounded-full bg-indigo-500 ring-2 ring-white"
@@ -60,6 +69,21 @@ export function AliasHistoryTimeline({ modelName, aliases, alias, onAliasChange 
             </li>
           ))}
         </ol>
+      )}
+      {history.isFetchNextPageError ? (
+        <ErrorState error={history.error} onRetry={() => void history.fetchNextPage()} />
+      ) : (
+        history.hasNextPage && (
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => void history.fetchNextPage()}
+            disabled={history.isFetchingNextPage}
+            data-testid="older-alias-moves"
+          >
+            {history.isFetchingNextPage ? "Loading…" : "Show older moves"}
+          </Button>
+        )
       )}
     </div>
   );

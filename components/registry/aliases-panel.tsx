@@ -78,8 +78,8 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
           variant="secondary"
           size="sm"
           onClick={() => setDialog({ kind: "set" })}
-          disabled={model.versions.length === 0}
-          title={model.versions.length === 0 ? "Register a version first" : undefined}
+          disabled={model.versionCount === 0}
+          title={model.versionCount === 0 ? "Register a version first" : undefined}
           data-testid="set-alias"
         >
           Set alias
@@ -95,6 +95,7 @@ export function AliasesPanel({ model, canWrite }: { model: Model; canWrite: bool
           <SetAliasForm
             modelName={model.name}
             versions={model.versions}
+            versionCount={model.versionCount}
             current={current}
             fixedAlias={dialog.alias}
             onDone={close}

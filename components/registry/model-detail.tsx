@@ -15,7 +15,7 @@ import { OutcomeSettingsCard } from "@/components/registry/outcome-settings-card
 import { LabelDelayForm } from "@/components/registry/label-delay-form";
 import { useCanChange } from "@/lib/use-can";
 import { VersionAtLookup } from "@/components/registry/version-at-lookup";
-import { VersionsTable } from "@/components/registry/versions-table";
+import { ModelVersions } from "@/components/registry/model-versions";
 import { GateRuleCard } from "@/components/golden-sets/gate-rule-card";
 import { GoldenSetsCard } from "@/components/golden-sets/golden-sets-card";
 import { ModelLabelQueuesCard } from "@/components/labels/model-label-queues-card";
@@ -63,8 +63,8 @@ export function ModelDetail({ name }: { name: string }) {
             </Card>
           )}
         </div>
-        <Card title={`Versions (${data.versions.length})`} className="min-w-0 xl:col-span-3">
-          <VersionsTable modelName={data.name} versions={data.versions} keyMetrics={data.keyMetrics} />
+        <Card title={`Versions (${data.versionCount.toLocaleString()})`} className="min-w-0 xl:col-span-3">
+          <ModelVersions model={data} />
         </Card>
         <GoldenSetsCard modelName={data.name} mayUpload={canWrite} className="min-w-0 xl:col-span-3" />
         <ModelLabelQueuesCard modelName={data.name} teamId={data.team.id} className="min-w-0 xl:col-span-3" />

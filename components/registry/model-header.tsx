@@ -33,8 +33,8 @@ export function ModelHeader({ model, canWrite }: { model: Model; canWrite: boole
             {model.isDemo && <DemoBadge />}
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {model.team.name} · {TASK_TYPE_LABELS[model.taskType]} · {model.versions.length} version
-            {model.versions.length === 1 ? "" : "s"} · created by {model.createdBy.name} on{" "}
+            {model.team.name} · {TASK_TYPE_LABELS[model.taskType]} · {model.versionCount.toLocaleString()} version
+            {model.versionCount === 1 ? "" : "s"} · created by {model.createdBy.name} on{" "}
             {formatDateTime(model.createdAt)} ·{" "}
             <Link
               href={endpointsOfModelHref(model.name)}

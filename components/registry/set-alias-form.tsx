@@ -10,7 +10,6 @@ import { FormFooter } from "@/components/forms/form-footer";
 import { applyServerError } from "@/components/forms/server-error";
 import { submitOnCtrlEnter } from "@/components/forms/submit-on-ctrl-enter";
 import { Input } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
@@ -23,7 +22,9 @@ const formSchema = setAliasInput.extend({ alias: z.string().trim().pipe(aliasNam
 
 type Props = {
   modelName: string;
+  /** The newest versions, suggested as you type; any other version number may be typed. */
   versions: VersionOption[];
+  versionCount: number;
   /** Where each alias points now, to mark the current version and pick a sensible default. */
   current: ReadonlyMap<string, number>;
   /** Set when moving an existing alias; the alias name is then fixed. */
@@ -31,7 +32,7 @@ type Props = {
   onDone: () => void;
 };
 
-export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone }: Props) {
+export function SetAliasForm({ modelName, versions, versionCount, current, fixedAlias, onDone }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pointsAt = fixedAlias ? current.get(fixedAlias) : undefined;
@@ -91,17 +92,37 @@ export function SetAliasForm({ modelName, versions, current, fixedAlias, onDone 
           )}
         </FormField>
       )}
-      <FormField id="alias-version" label="Version" error={fieldMessage(errors.version)}>
+      <FormField
+        id="alias-version"
+        label="Version"
+        hint={
+          versionCount > versions.length
+            ? `Any of the ${versionCount.toLocaleString()} version numbers; the newest ${versions.length} are suggested.`
+            : "Type or pick a version number."
+        }
+        error={fieldMessage(errors.version)}
+      >
         {(control) => (
-          <Select {...control} {...form.register("version")} className="w-full" autoFocus={Boolean(fixedAlias)}>
-            <option value="">Choose a version…</option>
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version} · {FORMAT_LABELS[v.format]} · {formatDateTime(v.createdAt)}
-                {v.version === pointsAt ? " (current)" : ""}
-              </option>
-            ))}
-          </Select>
+          <>
+            <Input
+              {...control}
+              {...form.register("version")}
+              list="alias-version-options"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="e.g. 3"
+              className="w-full"
+              autoFocus={Boolean(fixedAlias)}
+            />
+            <datalist id="alias-version-options">
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  v{v.version} · {FORMAT_LABELS[v.format]} · {formatDateTime(v.createdAt)}
+                  {v.version === pointsAt ? " (current)" : ""}
+                </option>
+              ))}
+            </datalist>
+          </>
         )}
       </FormField>
       <FormField

@@ -16,16 +16,24 @@ import type { UrlStateUpdate } from "@/lib/use-url-state";
 /** Charts sit two to a row from Tailwind's lg breakpoint on. */
 const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
 
+type Props = {
+  /** `runIds` are the runs compared, the saved selection's when `selection` names one. */
+  state: CompareState;
+  selection: string | null;
+  update: UrlStateUpdate<CompareState>;
+};
+
 /**
  * Loads the comparison; keeps showing the previous one while a new metric selection loads. The curves stream starts
  * beside it as soon as the metrics are known: at once when the link names them, else from the comparison's choice.
  */
-export function CompareData({ state, update }: { state: CompareState; update: UrlStateUpdate<CompareState> }) {
+export function CompareData({ state, selection, update }: Props) {
   const trpc = useTRPC();
   const query = useQuery(
     trpc.experiments.compare.queryOptions(
       {
-        runIds: state.runIds,
+        // A saved selection is named by its id: a thousand ids would not fit the request's address.
+        ...(selection === null ? { runIds: state.runIds } : { selection }),
         metricKeys: state.metrics.length > 0 ? state.metrics : undefined,
         curves: false,
       },

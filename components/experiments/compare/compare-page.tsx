@@ -1,18 +1,33 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { MAX_COMPARE_RUNS, parseCompareState, serializeCompareState } from "@/components/experiments/shared/url";
 import { CompareData } from "@/components/experiments/compare/compare-data";
+import { CompareSkeleton } from "@/components/experiments/compare/compare-skeleton";
 import { CopyLinkButton } from "@/components/experiments/compare/copy-link-button";
+import { TooManyRuns } from "@/components/experiments/compare/too-many-runs";
 import { useUrlState } from "@/lib/use-url-state";
+import { useTRPC } from "@/trpc/react";
 
-/** Side-by-side comparison of up to 200 runs; everything that shapes the view is in the URL. */
+/**
+ * Side-by-side comparison of the runs a link lists (up to 200) or of a saved selection (up to 1,000); everything that
+ * shapes the view is in the URL.
+ */
 export function ComparePage() {
+  const trpc = useTRPC();
   const [state, update] = useUrlState(parseCompareState, serializeCompareState);
-  const count = state.runIds.length;
-  const tooMany = count > MAX_COMPARE_RUNS;
+  // A saved selection never changes: read once.
+  const saved = useQuery({
+    ...trpc.experiments.selection.queryOptions({ selection: state.selection ?? "" }, { staleTime: Infinity }),
+    enabled: state.selection !== null,
+  });
+  const runIds = state.selection === null ? state.runIds : (saved.data?.runIds ?? []);
+  const count = runIds.length;
+  const tooMany = state.selection === null && count > MAX_COMPARE_RUNS;
 
   return (
     <>
@@ -20,15 +35,17 @@ export function ComparePage() {
         title="Compare runs"
         description={
           count > 0
-            ? `${count} run${count === 1 ? "" : "s"} side by side: curves, parameters and how they relate.`
+            ? `${count.toLocaleString()} run${count === 1 ? "" : "s"} side by side: curves, parameters and how they relate.`
             : undefined
         }
         actions={count > 0 && <CopyLinkButton />}
       />
-      {count === 0 && (
+      {state.selection !== null && saved.isPending && <CompareSkeleton />}
+      {saved.isError && <ErrorState error={saved.error} onRetry={() => void saved.refetch()} />}
+      {state.selection === null && count === 0 && (
         <EmptyState
           title="No runs selected"
-          description="Pick 2 to 200 runs in an experiment's runs table and press “Compare”."
+          description="Pick 2 to 200 runs in an experiment's runs table and press “Compare”, or compare every run a filter lists."
           action={
             <Link href="/experiments" className="text-sm font-medium text-indigo-700 hover:underline">
               Go to experiments
@@ -37,28 +54,15 @@ export function ComparePage() {
         />
       )}
       {tooMany && (
-        <div
-          role="alert"
-          className="rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800"
-          data-testid="compare-too-many"
-        >
-          <p className="font-semibold">
-            Too many runs: {count} were asked for, at most {MAX_COMPARE_RUNS} can be compared.
-          </p>
-          <p className="mt-1">
-            Go back to the runs table and narrow the selection, or{" "}
-            <button
-              type="button"
-              className="font-medium underline"
-              onClick={() => update({ runIds: state.runIds.slice(0, MAX_COMPARE_RUNS) }, "replace")}
-            >
-              compare the first {MAX_COMPARE_RUNS}
-            </button>
-            .
-          </p>
-        </div>
+        <TooManyRuns
+          runIds={state.runIds}
+          onSaved={(selection) => update({ selection, runIds: [] }, "replace")}
+          onTrim={() => update({ runIds: state.runIds.slice(0, MAX_COMPARE_RUNS) }, "replace")}
+        />
       )}
-      {count > 0 && !tooMany && <CompareData state={state} update={update} />}
+      {count > 0 && !tooMany && (
+        <CompareData state={{ ...state, runIds }} selection={state.selection} update={update} />
+      )}
     </>
   );
 }

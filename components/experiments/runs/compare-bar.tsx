@@ -1,11 +1,19 @@
 import { GitCompareArrows } from "lucide-react";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { compareReadiness } from "@/components/experiments/runs/selection";
 import { compareHref } from "@/components/experiments/shared/url";
 
+type Props = {
+  selected: string[];
+  onClear: () => void;
+  /** Shown while nothing is ticked: compare every run the table lists instead. */
+  compareAll?: ReactNode;
+};
+
 /** Sticky footer with the selection count and the way to the compare view. */
-export function CompareBar({ selected, onClear }: { selected: string[]; onClear: () => void }) {
+export function CompareBar({ selected, onClear, compareAll }: Props) {
   const readiness = compareReadiness(selected.length);
   const label = `Compare ${selected.length} runs`;
   return (
@@ -22,6 +30,7 @@ export function CompareBar({ selected, onClear }: { selected: string[]; onClear:
             Clear
           </Button>
         )}
+        {selected.length === 0 && compareAll}
         {readiness.ok ? (
           <Link
             href={compareHref(selected)}

@@ -14,6 +14,7 @@ import {
   serializeRunsTableState,
 } from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
+import { CompareAllButton } from "@/components/experiments/runs/compare-all-button";
 import { CompareBar } from "@/components/experiments/runs/compare-bar";
 import { RunsColumnPicker } from "@/components/experiments/runs/runs-column-picker";
 import { RunsFilterInput } from "@/components/experiments/runs/runs-filter-input";
@@ -160,7 +161,18 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
         </div>
       )}
       {(state.selected.length > 0 || loaded.length > 0) && (
-        <CompareBar selected={state.selected} onClear={() => update({ selected: [] }, "replace")} />
+        <CompareBar
+          selected={state.selected}
+          onClear={() => update({ selected: [] }, "replace")}
+          compareAll={
+            total >= 2 && (
+              <CompareAllButton
+                view={{ experimentId, filter: state.filter, sortBy: state.sortBy, sortDir: state.sortDir }}
+                total={total}
+              />
+            )
+          }
+        />
       )}
     </div>
   );

@@ -24,6 +24,8 @@ export type RunsTableState = {
 
 export type CompareState = {
   runIds: string[];
+  /** A saved selection's id: its runs are compared instead of `runIds` (up to 1,000, more than a link can list). */
+  selection: string | null;
   metrics: string[];
   scatterX: string | null;
   scatterY: string | null;
@@ -85,6 +87,7 @@ export function serializeRunsTableState(state: RunsTableState): URLSearchParams 
 export function parseCompareState(params: URLSearchParams): CompareState {
   return {
     runIds: unique(decodeList(params.get("runs"))),
+    selection: params.get("set")?.trim() || null,
     metrics: unique(decodeList(params.get("metric"))),
     scatterX: params.get("x") || null,
     scatterY: params.get("y") || null,
@@ -110,7 +113,8 @@ function parseStepRange(value: string | null): readonly [number, number] | null 
 
 export function serializeCompareState(state: CompareState): URLSearchParams {
   const params = new URLSearchParams();
-  params.set("runs", encodeList(state.runIds));
+  if (state.selection) params.set("set", state.selection);
+  else params.set("runs", encodeList(state.runIds));
   if (state.metrics.length > 0) params.set("metric", encodeList(state.metrics));
   if (state.scatterX) params.set("x", state.scatterX);
   if (state.scatterY) params.set("y", state.scatterY);
@@ -124,6 +128,10 @@ export function serializeCompareState(state: CompareState): URLSearchParams {
 
 export function compareHref(runIds: readonly string[]): string {
   return `/experiments/compare${toSearch(new URLSearchParams({ runs: encodeList(runIds) }))}`;
+}
+
+export function compareSelectionHref(selection: string): string {
+  return `/experiments/compare${toSearch(new URLSearchParams({ set: selection }))}`;
 }
 
 export const EXPERIMENT_PAGE_SIZE = 20;

@@ -3,6 +3,7 @@ import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { createExperiment, getExperiment, listExperiments } from "@/server/services/experiments/experiments";
 import { listRuns } from "@/server/services/experiments/list-runs";
 import { getRun } from "@/server/services/experiments/run-views";
+import { getRunSelection, saveMatchingRuns, saveRunSelection } from "@/server/services/experiments/run-selections";
 import {
   compareRunsInput,
   experimentDetailOutput,
@@ -15,6 +16,11 @@ import {
   runDetailOutput,
   runIdInput,
   runListOutput,
+  runSelectionOutput,
+  runSelectionRefInput,
+  savedMatchingRunsOutput,
+  saveMatchingRunsInput,
+  saveRunSelectionInput,
 } from "@/server/services/experiments/schemas";
 import { createTRPCRouter, ownedProcedure, readProcedure } from "@/server/api/trpc";
 import { ownerOfNew } from "@/server/auth/ownership";
@@ -44,6 +50,22 @@ export const experimentsRouter = createTRPCRouter({
     .input(compareRunsInput)
     .output(runComparisonOutput)
     .query(({ ctx, input }) => compareRuns(ctx.service, input)),
+
+  selection: readProcedure
+    .input(runSelectionRefInput)
+    .output(runSelectionOutput)
+    .query(({ ctx, input }) => getRunSelection(ctx.service, input.selection)),
+
+  /** Anyone who may read runs may compare them: saving a list of runs changes nothing else. */
+  saveSelection: readProcedure
+    .input(saveRunSelectionInput)
+    .output(runSelectionOutput)
+    .mutation(({ ctx, input }) => saveRunSelection(ctx.service, input)),
+
+  saveMatchingRuns: readProcedure
+    .input(saveMatchingRunsInput)
+    .output(savedMatchingRunsOutput)
+    .mutation(({ ctx, input }) => saveMatchingRuns(ctx.service, input)),
 
   createExperiment: ownedProcedure("experiments:write", createExperimentInput, (ctx, input) =>
     ownerOfNew(ctx, `Experiment "${input.name}"`, input.team),

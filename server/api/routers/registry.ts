@@ -3,6 +3,7 @@ import { createModel } from "@/server/services/registry/create-model";
 import { assertModelExists, assertVersionExists } from "@/server/services/registry/find-model";
 import { getModel } from "@/server/services/registry/get-model";
 import { getVersion } from "@/server/services/registry/get-version";
+import { listVersions } from "@/server/services/registry/list-versions";
 import { listModelTags, listTeams } from "@/server/services/registry/list-facets";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
@@ -10,7 +11,9 @@ import { removeAlias } from "@/server/services/registry/remove-alias";
 import { setOutcomeSettings } from "@/server/services/registry/outcome-settings";
 import { setLabelDelay } from "@/server/services/registry/label-delay";
 import {
-  aliasEventListOutput,
+  aliasEventPageOutput,
+  modelVersionPageInput,
+  versionPageOutput,
   aliasProtectionOutput,
   protectedAliasListOutput,
   aliasRemovedOutput,
@@ -73,9 +76,13 @@ export const registryRouter = createTRPCRouter({
     .input(versionRefInput)
     .output(versionDetailOutput)
     .query(({ ctx, input }) => getVersion(ctx.service, input.name, input.version)),
+  versions: readProcedure
+    .input(modelVersionPageInput)
+    .output(versionPageOutput)
+    .query(({ ctx, input }) => listVersions(ctx.service, input.name, input)),
   aliasHistory: readProcedure
     .input(modelAliasHistoryInput)
-    .output(aliasEventListOutput)
+    .output(aliasEventPageOutput)
     .query(({ ctx, input }) => aliasHistory(ctx.service, input.name, input)),
   versionAt: readProcedure
     .input(versionAtInput)

@@ -10,6 +10,7 @@ import { aliasTimeline } from "@/server/services/registry/alias-history";
 import { createModel } from "@/server/services/registry/create-model";
 import { getModel } from "@/server/services/registry/get-model";
 import { getVersion } from "@/server/services/registry/get-version";
+import { listVersions } from "@/server/services/registry/list-versions";
 import { listModels } from "@/server/services/registry/list-models";
 import { registerVersion } from "@/server/services/registry/register-version";
 import { removeAlias } from "@/server/services/registry/remove-alias";
@@ -25,6 +26,8 @@ import {
   registeredVersionOutput,
   registerVersionInput,
   versionDetailOutput,
+  versionPageInput,
+  versionPageOutput,
   versionSlaOutput,
 } from "@/server/services/registry/schemas";
 import { setVersionSla } from "@/server/services/registry/version-sla";
@@ -71,7 +74,8 @@ export const registryEndpoints: Endpoint[] = [
     {
       method: "GET",
       path: "/models/{name}",
-      summary: "A model with its versions, lineage, aliases and recent alias history",
+      summary:
+        "A model with its newest 50 versions and their lineage, its version count, aliases and recent alias history",
       tag: TAG,
       scope: "read",
       permission: "read",
@@ -79,6 +83,21 @@ export const registryEndpoints: Endpoint[] = [
       response: modelDetailOutput,
     },
     ({ ctx, params }) => getModel(ctx, params.name),
+  ),
+  defineEndpoint(
+    {
+      method: "GET",
+      path: "/models/{name}/versions",
+      summary:
+        "A page of the model's versions with their lineage, newest first (pass nextCursor as cursor for the next)",
+      tag: TAG,
+      scope: "read",
+      permission: "read",
+      params: modelParams,
+      query: versionPageInput,
+      response: versionPageOutput,
+    },
+    ({ ctx, params, query }) => listVersions(ctx, params.name, query),
   ),
   defineEndpoint(
     {

@@ -2,6 +2,7 @@ import type { ReadContext } from "@/server/services/context";
 import { downsampledSeries } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { pointsPerSeries } from "@/server/services/experiments/point-budget";
+import { getRunSelection } from "@/server/services/experiments/run-selections";
 import { runsNotFound } from "@/server/services/experiments/runs-not-found";
 import {
   compareRunsInput,
@@ -51,18 +52,19 @@ function keysBySharedCount(runs: ComparedRun[]): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
 }
 
-/** Curves (downsampled on the server), params and latest metrics of up to 200 runs, side by side. */
+/** Curves (downsampled on the server), params and latest metrics of up to 1,000 runs, side by side. */
 export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput): Promise<RunComparison> {
   const input = parseInput(compareRunsInput, rawInput);
-  const runs = await loadRuns(ctx, input.runIds);
+  const runIds = input.runIds ?? (await getRunSelection(ctx, input.selection!)).runIds;
+  const runs = await loadRuns(ctx, runIds);
   const availableMetricKeys = keysBySharedCount(runs);
   const metricKeys = input.metricKeys
     ? [...new Set(input.metricKeys)]
     : availableMetricKeys.slice(0, DEFAULT_COMPARE_METRICS);
-  const limit = pointsPerSeries(input.runIds.length, input.maxPoints);
-  const curves = input.curves ? await downsampledSeries(ctx, input.runIds, metricKeys, limit) : [];
+  const limit = pointsPerSeries(runIds.length, input.maxPoints);
+  const curves = input.curves ? await downsampledSeries(ctx, runIds, metricKeys, limit) : [];
 
-  const runOrder = new Map(input.runIds.map((id, index) => [id, index]));
+  const runOrder = new Map(runIds.map((id, index) => [id, index]));
   const keyOrder = new Map(metricKeys.map((key, index) => [key, index]));
   const series = curves.sort(
     (a, b) =>

@@ -44,30 +44,37 @@ function orderDigest(input: ListRunsInput, direction: Direction, key: RunSortKey
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
+type RunsView = Pick<ListRunsInput, "experimentId" | "filter" | "sortBy" | "sortDir">;
+
+/** What a runs-table view selects and how it orders, as of `asOf` (a run's duration up to then counts as its own). */
+async function planView(ctx: ReadContext, view: RunsView, asOf: string) {
+  const filter = compileRunFilter(parseRunFilter(view.filter));
+  const sort = parseRunSort(view.sortBy);
+  const direction: Direction = view.sortDir ?? (view.sortBy ? "asc" : "desc");
+  const experiment = await ctx.db.experiment.findUnique({ where: { id: view.experimentId }, select: { id: true } });
+  if (!experiment) throw notFound("Experiment");
+  const key = await runSortKey(ctx, view.experimentId, sort, Prisma.sql`${asOf}::timestamp`);
+  const orderBy = Prisma.sql`ORDER BY ${key.sql} ${Prisma.raw(direction.toUpperCase())} NULLS LAST, r."startTime" DESC, r."id"`;
+  return { sort, direction, key, orderBy, where: Prisma.sql`r."experimentId" = ${view.experimentId} AND ${filter}` };
+}
+
 /**
  * One page of an experiment's runs, filtered by a filter expression and sorted by any column, read with keyset
  * pagination: `nextCursor` continues where the page ended. The total is counted on the first page only.
  */
 export async function listRuns(ctx: ReadContext, rawInput: ListRunsInput): Promise<RunListPage> {
   const input = parseInput(listRunsInput, rawInput);
-  const filter = compileRunFilter(parseRunFilter(input.filter));
-  const sort = parseRunSort(input.sortBy);
-  const direction: Direction = input.sortDir ?? (input.sortBy ? "asc" : "desc");
-  const experiment = await ctx.db.experiment.findUnique({ where: { id: input.experimentId }, select: { id: true } });
-  if (!experiment) throw notFound("Experiment");
-
   const cursor = input.cursor ? parseRunCursor(input.cursor) : null;
   const asOf = cursor?.asOf ?? timestampText(new Date());
-  const key = await runSortKey(ctx, input.experimentId, sort, Prisma.sql`${asOf}::timestamp`);
+  const { sort, direction, key, orderBy, where } = await planView(ctx, input, asOf);
   const order = orderDigest(input, direction, key);
   if (cursor) assertCursorFits(cursor, order, key.type);
-  const where = Prisma.sql`r."experimentId" = ${input.experimentId} AND ${filter}`;
   const after = cursor ? Prisma.sql`AND ${afterCursor(sort, key, direction, cursor)}` : Prisma.empty;
   const [rows, counted] = await Promise.all([
     ctx.db.$queryRaw<PageRow[]>(Prisma.sql`
       SELECT r."id", (${key.sql})::text AS "sortKey", r."startTime"::text AS "start"
       FROM "Run" r ${key.join} WHERE ${where} ${after}
-      ORDER BY ${key.sql} ${Prisma.raw(direction.toUpperCase())} NULLS LAST, r."startTime" DESC, r."id"
+      ${orderBy}
       LIMIT ${input.pageSize + 1}`),
     cursor
       ? null
@@ -86,4 +93,19 @@ export async function listRuns(ctx: ReadContext, rawInput: ListRunsInput): Promi
         ? encodeRunCursor({ order, key: last.sortKey, start: last.start, id: last.id, asOf })
         : null,
   };
+}
+
+/** The ids of the first `limit` runs a runs-table view lists, in its order, and how many runs it lists in all. */
+export async function firstRunIdsOf(
+  ctx: ReadContext,
+  view: RunsView,
+  limit: number,
+): Promise<{ runIds: string[]; total: number }> {
+  const { key, orderBy, where } = await planView(ctx, view, timestampText(new Date()));
+  const [rows, counted] = await Promise.all([
+    ctx.db.$queryRaw<{ id: string }[]>(Prisma.sql`
+      SELECT r."id" FROM "Run" r ${key.join} WHERE ${where} ${orderBy} LIMIT ${limit}`),
+    ctx.db.$queryRaw<{ total: number }[]>(Prisma.sql`SELECT count(*)::int AS total FROM "Run" r WHERE ${where}`),
+  ]);
+  return { runIds: rows.map((row) => row.id), total: counted[0]?.total ?? 0 };
 }

@@ -101,22 +101,47 @@ export const listRunsInput = z.object({
   pageSize: z.number().int().min(1).max(500).default(50),
 });
 
-export const MAX_COMPARE_RUNS = 200;
+export const MAX_COMPARE_RUNS = 1_000;
 export const DEFAULT_COMPARE_POINTS = 500;
 export const MAX_COMPARE_POINTS = 2000;
 export const DEFAULT_COMPARE_METRICS = 8;
 
-export const compareRunsInput = z.object({
-  runIds: z
-    .array(idSchema)
-    .min(1, "Pick at least one run")
-    .max(MAX_COMPARE_RUNS, `Compare at most ${MAX_COMPARE_RUNS} runs`)
-    .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique"),
+const comparedRunIds = z
+  .array(idSchema)
+  .min(1, "Pick at least one run")
+  .max(MAX_COMPARE_RUNS, `Compare at most ${MAX_COMPARE_RUNS.toLocaleString("en-US")} runs`)
+  .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique");
+
+/** A saved run selection's id: 22 base64url characters (128 bits of the list's SHA-256). */
+export const runSelectionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "Not a saved selection's id");
+
+export const saveRunSelectionInput = z.object({ runIds: comparedRunIds });
+export const saveMatchingRunsInput = listRunsInput.pick({
+  experimentId: true,
+  filter: true,
+  sortBy: true,
+  sortDir: true,
+});
+export const runSelectionRefInput = z.object({ selection: runSelectionIdSchema });
+export const runSelectionOutput = z.object({ id: runSelectionIdSchema, runIds: z.array(z.string()) });
+export const savedMatchingRunsOutput = runSelectionOutput.extend({
+  total: z.number().int().meta({ description: "Runs the view lists in all; the selection holds the first 1,000" }),
+});
+
+const compareOptions = {
   metricKeys: z.array(entityKey("Metric")).max(50, "Compare at most 50 metrics").optional(),
   maxPoints: z.number().int().min(10).max(MAX_COMPARE_POINTS).default(DEFAULT_COMPARE_POINTS),
   /** False leaves `series` empty: the portal streams the curves sized to its charts (curve-stream.ts). */
   curves: z.boolean().default(true),
-});
+};
+
+/** The runs by id, or (for more than a link can carry) by the id of a saved selection. */
+export const compareRunsInput = z
+  .object({ runIds: comparedRunIds.optional(), selection: runSelectionIdSchema.optional(), ...compareOptions })
+  .refine(
+    (input) => (input.runIds === undefined) !== (input.selection === undefined),
+    "Name the runs either by runIds or by a saved selection",
+  );
 
 export type CreateExperimentInput = z.input<typeof createExperimentInput>;
 export type ListExperimentsInput = z.input<typeof listExperimentsInput>;

@@ -5,7 +5,9 @@ import { findModelId } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import {
   aliasHistoryInput,
+  aliasHistoryPageInput,
   modelRefSchema,
+  type aliasEventPageOutput,
   type AliasEvent,
   type aliasTimelineOutput,
   type versionAtOutput,
@@ -49,14 +51,26 @@ const answer = (alias: string, at: Date, event: AliasEvent | null): z.infer<type
   event,
 });
 
+/**
+ * One page of the model's alias moves (or one alias's), newest first. The cursor is the last
+ * event's id: the log is append-only, so a page never shifts when aliases move meanwhile.
+ */
 export async function aliasHistory(
   ctx: ReadContext,
   name: string,
-  rawInput: z.input<typeof aliasHistoryInput> = {},
-): Promise<AliasEvent[]> {
+  rawInput: z.input<typeof aliasHistoryPageInput> = {},
+): Promise<z.infer<typeof aliasEventPageOutput>> {
   const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
-  const input = parseInput(aliasHistoryInput, rawInput);
-  return aliasEventsOf(ctx, modelId, input.alias, input.limit);
+  const { alias, cursor, limit } = parseInput(aliasHistoryPageInput, rawInput);
+  const rows = await ctx.db.aliasEvent.findMany({
+    where: { modelId, alias },
+    orderBy: newestFirst,
+    ...(cursor == null ? {} : { cursor: { id: BigInt(cursor) }, skip: 1 }),
+    take: limit + 1,
+    select: aliasEventSelect,
+  });
+  const items = rows.slice(0, limit).map(toAliasEvent);
+  return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
 
 const versionAtInput = z.object({ alias: z.string().min(1).max(40), at: z.coerce.date() });

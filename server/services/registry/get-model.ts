@@ -4,9 +4,9 @@ import { aliasEventsOf } from "@/server/services/registry/alias-history";
 import { modelNotFound } from "@/server/services/registry/find-model";
 import { pickKeyMetrics } from "@/server/services/registry/metrics-snapshot";
 import { parseInput } from "@/server/services/parse-input";
-import { modelRefSchema, type modelDetailOutput } from "@/server/services/registry/schemas";
+import { modelRefSchema, VERSIONS_ON_MODEL_PAGE, type modelDetailOutput } from "@/server/services/registry/schemas";
 import { classesOf } from "@/contracts/outcomes";
-import { toVersionView, versionSelect } from "@/server/services/registry/version-view";
+import { versionsPage } from "@/server/services/registry/list-versions";
 
 const HISTORY_ON_MODEL_PAGE = 100;
 
@@ -29,7 +29,7 @@ async function currentAliases(ctx: ReadContext, modelId: string) {
   }));
 }
 
-/** A model with its versions (key metrics, lineage), current aliases and recent alias history. */
+/** A model with its newest versions (key metrics, lineage), current aliases and recent alias history. */
 export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<typeof modelDetailOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const model = await ctx.db.registeredModel.findUnique({
@@ -49,12 +49,14 @@ export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<
       updatedAt: true,
       team: { select: { id: true, name: true } },
       createdBy: { select: { id: true, name: true } },
-      versions: { orderBy: { version: "desc" }, select: versionSelect },
     },
   });
   if (!model) throw modelNotFound(modelName);
-  const versions = model.versions.map(toVersionView);
-  const [aliases, history] = await Promise.all([
+  // The versions are read apart from the model: as a nested relation with a limit, Prisma's query took ~50 ms for a
+  // model of 10 versions and ~250 ms for one of 10,000 (bench/registry), against ~5 ms for this page.
+  const [{ items: versions }, versionCount, aliases, history] = await Promise.all([
+    versionsPage(ctx, model.id, null, VERSIONS_ON_MODEL_PAGE),
+    ctx.db.modelVersion.count({ where: { modelId: model.id } }),
     currentAliases(ctx, model.id),
     aliasEventsOf(ctx, model.id, undefined, HISTORY_ON_MODEL_PAGE),
   ]);
@@ -65,6 +67,7 @@ export async function getModel(ctx: ReadContext, name: string): Promise<z.infer<
       model.taskType === "CLASSIFICATION" ? { classes: [...classesOf(outcomeClasses)], decisionThreshold } : null,
     latestVersion: model.latestVersion > 0 ? model.latestVersion : null,
     versions,
+    versionCount,
     keyMetrics: pickKeyMetrics(versions.map((v) => v.metrics)),
     aliases,
     aliasHistory: history,

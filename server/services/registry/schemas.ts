@@ -70,11 +70,34 @@ export const aliasHistoryInput = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
+const MAX_INT8 = 9_223_372_036_854_775_807n;
+
+/** How many versions the model itself carries; the rest are read page by page. */
+export const VERSIONS_ON_MODEL_PAGE = 50;
+
+export const aliasHistoryPageInput = z.object({
+  alias: z.string().max(40).optional(),
+  cursor: z
+    .string()
+    .refine((id) => /^\d{1,19}$/.test(id) && BigInt(id) <= MAX_INT8, "Not a cursor of this list")
+    .nullish()
+    .meta({ description: "nextCursor of the previous page" }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const versionPageInput = z.object({
+  cursor: versionNumberSchema
+    .nullish()
+    .meta({ description: "Versions numbered below this (nextCursor of the previous page)" }),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
 // The tRPC procedures' inputs: a model (and version or alias) by name, with the body of the change.
 export const modelRefInput = z.object({ name: modelRefSchema });
 export const aliasRefInput = modelRefInput.extend({ alias: z.string().min(1).max(40) });
 export const versionRefInput = modelRefInput.extend({ version: versionNumberSchema });
-export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryInput.shape);
+export const modelAliasHistoryInput = modelRefInput.extend(aliasHistoryPageInput.shape);
+export const modelVersionPageInput = modelRefInput.extend(versionPageInput.shape);
 export const versionAtInput = aliasRefInput.extend({ at: z.date() });
 export const updateModelProcedureInput = modelRefInput.extend({ changes: updateModelInput });
 export const labelDelayProcedureInput = modelRefInput.extend({ changes: labelDelayInput });
@@ -238,6 +261,9 @@ export const aliasEventOutput = z
   .meta({ id: "AliasEvent" });
 
 export const aliasEventListOutput = z.array(aliasEventOutput);
+export const aliasEventPageOutput = z
+  .object({ items: aliasEventListOutput, nextCursor: z.string().nullable() })
+  .meta({ id: "AliasEventPage" });
 
 export const modelDetailOutput = z
   .object({
@@ -252,7 +278,10 @@ export const modelDetailOutput = z
     updatedAt: z.date(),
     team: z.object({ id: z.string(), name: z.string() }),
     createdBy: personOutput,
-    versions: z.array(modelVersionOutput),
+    versions: z.array(modelVersionOutput).meta({
+      description: `The newest ${VERSIONS_ON_MODEL_PAGE} versions, newest first: GET /models/{name}/versions pages through the rest`,
+    }),
+    versionCount: z.number().int(),
     keyMetrics: z.array(z.string()).meta({ description: "Metric keys most versions report, for table columns" }),
     aliases: z.array(
       z.object({
@@ -304,6 +333,12 @@ export const tagCountListOutput = z.array(z.object({ tag: z.string(), count: z.n
 
 export type AliasEvent = z.infer<typeof aliasEventOutput>;
 export type VersionView = z.infer<typeof modelVersionOutput>;
+export const versionPageOutput = z
+  .object({
+    items: z.array(modelVersionOutput).meta({ description: "Newest first" }),
+    nextCursor: z.number().int().nullable().meta({ description: "Null on the last page" }),
+  })
+  .meta({ id: "ModelVersionPage" });
 
 export const versionSlaOutput = z
   .object({ model: z.string(), version: z.number().int(), sla: servingSlaSchema.nullable() })

@@ -240,10 +240,10 @@ describe("compareRuns", () => {
       code: "BAD_REQUEST",
       message: expect.stringContaining("Run ids must be unique"),
     });
-    const many = Array.from({ length: 201 }, (_, i) => `r${i}`);
+    const many = Array.from({ length: 1_001 }, (_, i) => `r${i}`);
     await expect(compareRuns(ctx, { runIds: many })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: expect.stringContaining("Compare at most 200 runs"),
+      message: expect.stringContaining("Compare at most 1,000 runs"),
     });
     await expect(compareRuns(ctx, { runIds: [runId], maxPoints: 2001 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(compareRuns(ctx, { runIds: [runId, "nope"] })).rejects.toMatchObject({

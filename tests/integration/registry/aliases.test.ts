@@ -30,7 +30,8 @@ describe("aliases", () => {
     expect(first).toMatchObject({ alias: "champion", version: 1, event: { fromVersion: null, toVersion: 1 } });
     await setAlias(bob.ctx, model.name, "champion", { version: 2, reason: "  Better recall  " });
 
-    const history = await aliasHistory(alice.ctx, model.name, { alias: "champion" });
+    const { items: history, nextCursor } = await aliasHistory(alice.ctx, model.name, { alias: "champion" });
+    expect(nextCursor).toBeNull();
     expect(history).toHaveLength(2);
     expect(history[0]).toMatchObject({
       alias: "champion",
@@ -114,7 +115,7 @@ describe("aliases", () => {
     });
     expect((await versionAt(ctx, model.name, { alias: "never-set", at: afterRemoval })).version).toBeNull();
 
-    const history = await aliasHistory(ctx, model.name);
+    const { items: history } = await aliasHistory(ctx, model.name);
     expect(history.map((e) => [e.alias, e.fromVersion, e.toVersion])).toEqual([
       ["champion", 3, null],
       ["staging", null, 2],

@@ -33,7 +33,7 @@ describe("registry tRPC router", () => {
     });
     expect(await viewer.registry.version({ name, version: 1 })).toMatchObject({ metrics: { rougeL: 0.41 } });
     expect(await viewer.registry.list({ search: name })).toMatchObject({ total: 1 });
-    expect(await viewer.registry.aliasHistory({ name, alias: "champion" })).toHaveLength(1);
+    expect((await viewer.registry.aliasHistory({ name, alias: "champion" })).items).toHaveLength(1);
     expect(await viewer.registry.versionAt({ name, alias: "champion", at: new Date() })).toMatchObject({
       version: 1,
     });

@@ -125,6 +125,8 @@ const TRPC_INPUTS: Record<string, Input> = {
   }),
   "endpoints.setSlo": (w, s) => ({ endpointId: w.teams[s].endpointId, p99Ms: 120, availability: 0.999 }),
   "experiments.createExperiment": (w, s) => ({ name: unique("matrix-exp"), team: w.teams[s].name }),
+  "experiments.saveSelection": (w, s) => ({ runIds: [w.teams[s].finishedRunId] }),
+  "experiments.saveMatchingRuns": (w, s) => ({ experimentId: w.teams[s].experimentId }),
   "registry.createModel": (w, s) => ({ name: unique("matrix-new"), taskType: "OTHER", team: w.teams[s].name }),
   "registry.registerVersion": (w, s) => ({
     name: w.teams[s].modelName,

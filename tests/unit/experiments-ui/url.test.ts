@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   compareHref,
+  compareSelectionHref,
   decodeList,
   encodeList,
   parseCompareState,
@@ -78,6 +79,7 @@ describe("compare state", () => {
     );
     expect(state).toEqual({
       runIds: ["r1", "r2"],
+      selection: null,
       metrics: ["loss", "auc"],
       scatterX: "params.lr",
       scatterY: "metrics.auc",
@@ -101,6 +103,7 @@ describe("compare state", () => {
   it("round-trips", () => {
     const state = {
       runIds: ["a", "b", "c"],
+      selection: null,
       metrics: ["val/loss"],
       scatterX: "metrics.loss",
       scatterY: "metrics.auc",
@@ -111,6 +114,17 @@ describe("compare state", () => {
       logMetrics: ["val/loss", "a,b"],
     };
     expect(parseCompareState(serializeCompareState(state))).toEqual(state);
+  });
+
+  it("names a saved selection instead of the runs, and keeps the rest of the view", () => {
+    const params = new URL(compareSelectionHref("AbC_-123456789012345678"), "http://x").searchParams;
+    expect(params.toString()).toBe("set=AbC_-123456789012345678");
+    const state = { ...parseCompareState(params), metrics: ["auc"], hidden: ["r1"] };
+    expect(state).toMatchObject({ selection: "AbC_-123456789012345678", runIds: [] });
+    const link = serializeCompareState({ ...state, runIds: ["ignored"] });
+    expect(link.has("runs")).toBe(false);
+    expect(parseCompareState(link)).toMatchObject({ selection: state.selection, metrics: ["auc"], hidden: ["r1"] });
+    expect(parseCompareState(new URLSearchParams("set=%20&runs=a")).selection).toBeNull();
   });
 
   it("builds the compare link from selected runs", () => {

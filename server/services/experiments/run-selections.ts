@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import { badRequest, notFound } from "@/server/errors";
+import type { ReadContext, ServiceContext } from "@/server/services/context";
+import { firstRunIdsOf } from "@/server/services/experiments/list-runs";
+import { parseInput } from "@/server/services/experiments/parse-input";
+import { runsNotFound } from "@/server/services/experiments/runs-not-found";
+import {
+  MAX_COMPARE_RUNS,
+  runSelectionIdSchema,
+  saveMatchingRunsInput,
+  saveRunSelectionInput,
+  type runSelectionOutput,
+  type savedMatchingRunsOutput,
+} from "@/server/services/experiments/schemas";
+
+type RunSelection = z.infer<typeof runSelectionOutput>;
+
+/** 128 bits of the SHA-256 of the ids in order: the same list always gets the same id, a different one never does. */
+export function runSelectionId(runIds: readonly string[]): string {
+  return createHash("sha256").update(JSON.stringify(runIds)).digest("base64url").slice(0, 22);
+}
+
+async function store(ctx: ServiceContext, runIds: string[]): Promise<RunSelection> {
+  const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
+  const known = new Set(found.map((run) => run.id));
+  const missing = runIds.filter((id) => !known.has(id));
+  if (missing.length > 0) throw runsNotFound(missing);
+  const id = runSelectionId(runIds);
+  // Saving a list someone saved before is a no-op: the row is never changed once written.
+  await ctx.db.runSelection.createMany({ data: [{ id, runIds, createdById: ctx.actor.userId }], skipDuplicates: true });
+  return { id, runIds };
+}
+
+/** Saves up to 1,000 runs, in order, for a compare link too short to list them. */
+export async function saveRunSelection(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof saveRunSelectionInput>,
+): Promise<RunSelection> {
+  return store(ctx, parseInput(saveRunSelectionInput, rawInput).runIds);
+}
+
+/** Saves the first 1,000 runs a runs-table view lists (its filter and sort), in that order. */
+export async function saveMatchingRuns(
+  ctx: ServiceContext,
+  rawInput: z.input<typeof saveMatchingRunsInput>,
+): Promise<z.infer<typeof savedMatchingRunsOutput>> {
+  const view = parseInput(saveMatchingRunsInput, rawInput);
+  const { runIds, total } = await firstRunIdsOf(ctx, view, MAX_COMPARE_RUNS);
+  if (runIds.length === 0) throw badRequest("No run matches this filter");
+  return { ...(await store(ctx, runIds)), total };
+}
+
+/** The runs of a saved selection, in the order they were saved. */
+export async function getRunSelection(ctx: ReadContext, rawId: string): Promise<RunSelection> {
+  const id = parseInput(runSelectionIdSchema, rawId);
+  const row = await ctx.db.runSelection.findUnique({ where: { id }, select: { id: true, runIds: true } });
+  if (!row) throw notFound("Saved selection");
+  return row;
+}
