@@ -52,8 +52,19 @@ test("a data scientist pages through a model's 130 versions and its alias histor
   await expect(rows.first()).toContainText(`v${VERSIONS}`);
   await expect(page.getByTestId("versions-footer")).toContainText(`The newest 50 of ${VERSIONS} versions`);
 
+  // An alias set before paging shows on the paged rows too: paging starts from what is on screen now.
+  const form = page.getByTestId("set-alias-form");
+  await page.getByTestId("set-alias").click();
+  await form.getByRole("textbox", { name: "Alias" }).fill("candidate");
+  await form.getByRole("combobox", { name: "Version" }).fill("120");
+  await form.getByRole("textbox", { name: "Reason" }).fill("Nightly retrain looks better");
+  await form.getByRole("button", { name: "Set alias" }).click();
+  await expect(form).toHaveCount(0);
+  await expect(rows.nth(10)).toContainText("candidate");
+
   await page.getByTestId("older-versions").click();
   await expect(rows).toHaveCount(100);
+  await expect(rows.nth(10)).toContainText("candidate");
   await expect(rows.nth(50)).toContainText("v80");
   await page.getByTestId("older-versions").click();
   await expect(rows).toHaveCount(VERSIONS);
@@ -62,20 +73,21 @@ test("a data scientist pages through a model's 130 versions and its alias histor
 
   const history = page.getByTestId("alias-history").locator("li");
   await expect(history).toHaveCount(50);
-  await expect(history.first()).toContainText(`move ${MOVES}`);
+  await expect(history.first()).toContainText("Nightly retrain looks better");
+  await expect(history.nth(1)).toContainText(`move ${MOVES}`);
   await page.getByTestId("older-alias-moves").click();
-  await expect(history).toHaveCount(MOVES);
+  await expect(history).toHaveCount(MOVES + 1);
   await expect(history.last()).toContainText("move 1");
   await expect(page.getByTestId("older-alias-moves")).toHaveCount(0);
 
-  // v3 is far older than the 50 versions suggested: its number is typed.
-  const form = page.getByTestId("set-alias-form");
+  // v3 is far older than the 50 versions suggested: its number is typed; its row, paged in, shows the alias.
   await page.getByTestId("set-alias").click();
   await form.getByRole("textbox", { name: "Alias" }).fill("rollback");
   await form.getByRole("combobox", { name: "Version" }).fill("3");
   await form.getByRole("textbox", { name: "Reason" }).fill("Last version before the feature change");
   await form.getByRole("button", { name: "Set alias" }).click();
   await expect(form).toHaveCount(0);
+  await expect(rows.nth(VERSIONS - 3)).toContainText("rollback");
   const [alias] = await query<{ version: number }>(
     `SELECT v.version FROM "ModelAlias" a JOIN "ModelVersion" v ON v.id = a."versionId"
      JOIN "RegisteredModel" m ON m.id = a."modelId" WHERE m.name = $1 AND a.alias = 'rollback'`,

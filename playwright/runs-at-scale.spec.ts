@@ -228,7 +228,15 @@ test("a viewer compares every run a filter lists, more than a link can name, thr
   await page.reload();
   await expect(chart).toHaveAttribute("data-drawn-curves", String(matching));
 
+  // Hiding every run, then showing one, keeps the link short: it lists the run shown, not the hundreds hidden.
+  await page.getByRole("button", { name: "Hide all" }).click();
+  await expect(page.getByText(`Runs (0 of ${matching} shown in charts)`)).toBeVisible();
+  await page.getByTestId("run-legend").getByRole("button", { pressed: false }).first().click();
+  await expect(chart).toHaveAttribute("data-drawn-curves", "1");
+  await expect(page).toHaveURL(/[?&]shown=[^&,]+$/);
+  expect(page.url().length).toBeLessThan(300);
+
   // A link naming a selection that was never saved says so.
   await page.goto("/experiments/compare?set=AAAAAAAAAAAAAAAAAAAAAA");
-  await expect(page.getByRole("alert")).toContainText("Saved selection not found");
+  await expect(page.getByRole("alert").filter({ hasText: "Saved selection not found" })).toBeVisible();
 });

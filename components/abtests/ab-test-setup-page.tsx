@@ -85,7 +85,8 @@ function SetupForEndpoint({ endpointId }: { endpointId: string }) {
         />
       </>
     );
-  const versions = model.data.versions.map((version) => version.version).sort((a, b) => a - b);
+  // Versions are numbered 1…latest and never removed; the model itself carries only the newest 50.
+  const versions = Array.from({ length: model.data.latestVersion ?? 0 }, (_, index) => index + 1);
   if (versions.length < 2)
     return (
       <>

@@ -4,7 +4,7 @@ import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { defaultAxes, defaultScatterAxes } from "@/components/experiments/compare/compare";
 import { buildRunColors } from "@/components/experiments/compare/palette";
-import type { CompareState } from "@/components/experiments/shared/url";
+import { toggledIn, type CompareState } from "@/components/experiments/shared/url";
 import type { RouterOutputs } from "@/trpc/react";
 import { CompareCurvesSection } from "@/components/experiments/compare/compare-curves-section";
 import { CompareExperiments } from "@/components/experiments/compare/compare-experiments";
@@ -30,7 +30,11 @@ type Props = {
 export function CompareView({ data, state, update, refreshing, stream }: Props) {
   const runIds = useMemo(() => data.runs.map((run) => run.id), [data.runs]);
   const colors = useMemo(() => buildRunColors(runIds), [runIds]);
-  const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
+  const hidden = useMemo(() => {
+    if (state.shown === null) return new Set(state.hidden);
+    const shown = new Set(state.shown);
+    return new Set(runIds.filter((id) => !shown.has(id)));
+  }, [state.hidden, state.shown, runIds]);
   const axes = useMemo(
     () => state.axes ?? defaultAxes(data.runs, data.paramKeys, data.metricKeys),
     [state.axes, data.runs, data.paramKeys, data.metricKeys],
@@ -43,17 +47,16 @@ export function CompareView({ data, state, update, refreshing, stream }: Props) 
   const toggleRun = useCallback(
     (runId: string) =>
       update(
-        (current) => ({
-          hidden: current.hidden.includes(runId)
-            ? current.hidden.filter((id) => id !== runId)
-            : [...current.hidden, runId],
-        }),
+        (current) =>
+          current.shown === null
+            ? { hidden: toggledIn(current.hidden, runId, !current.hidden.includes(runId)) }
+            : { shown: toggledIn(current.shown, runId, !current.shown.includes(runId)) },
         "replace",
       ),
     [update],
   );
-  const showAll = useCallback(() => update({ hidden: [] }, "replace"), [update]);
-  const hideAll = useCallback(() => update({ hidden: runIds }, "replace"), [update, runIds]);
+  const showAll = useCallback(() => update({ hidden: [], shown: null }, "replace"), [update]);
+  const hideAll = useCallback(() => update({ hidden: [], shown: [] }, "replace"), [update]);
   const setMetrics = useCallback((metrics: string[]) => update({ metrics }, "replace"), [update]);
   const setDifferencesOnly = useCallback(
     (differencesOnly: boolean) => update({ differencesOnly }, "replace"),
@@ -62,14 +65,7 @@ export function CompareView({ data, state, update, refreshing, stream }: Props) 
   const setZoom = useCallback((zoom: StepRange | null) => update({ zoom }, "replace"), [update]);
   const setLogScale = useCallback(
     (metricKey: string, log: boolean) =>
-      update(
-        (current) => ({
-          logMetrics: log
-            ? [...current.logMetrics.filter((key) => key !== metricKey), metricKey]
-            : current.logMetrics.filter((key) => key !== metricKey),
-        }),
-        "replace",
-      ),
+      update((current) => ({ logMetrics: toggledIn(current.logMetrics, metricKey, log) }), "replace"),
     [update],
   );
   const [highlightedRunId, setHighlightedRunId] = useState<string | null>(null);

@@ -165,7 +165,9 @@ export function RunsExplorer({ experimentId, metricKeys, paramKeys }: Props) {
           selected={state.selected}
           onClear={() => update({ selected: [] }, "replace")}
           compareAll={
-            total >= 2 && (
+            // While another filter loads, the total is the previous one's: no button that would mislabel it.
+            total >= 2 &&
+            !runs.isPlaceholderData && (
               <CompareAllButton
                 view={{ experimentId, filter: state.filter, sortBy: state.sortBy, sortDir: state.sortDir }}
                 total={total}

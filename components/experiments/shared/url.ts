@@ -33,11 +33,19 @@ export type CompareState = {
   /** Parallel-coordinates axes; null means "choose for me". */
   axes: string[] | null;
   hidden: string[];
+  /** When set, only these runs are shown and `hidden` is unused: "Hide all" of 1,000 runs keeps the link short. */
+  shown: string[] | null;
   /** The steps every curves chart shows; null shows them all. */
   zoom: readonly [number, number] | null;
   /** Metrics whose curves chart has a log-scale y axis. */
   logMetrics: string[];
 };
+
+/** `list` with `item` in it (once, last) when `on`, else without it. */
+export function toggledIn(list: readonly string[], item: string, on: boolean): string[] {
+  const without = list.filter((each) => each !== item);
+  return on ? [...without, item] : without;
+}
 
 /** Joins items with commas; commas and percent signs inside an item are escaped. */
 export function encodeList(items: readonly string[]): string {
@@ -94,6 +102,7 @@ export function parseCompareState(params: URLSearchParams): CompareState {
     differencesOnly: params.get("diff") === "1",
     axes: params.has("axes") ? unique(decodeList(params.get("axes"))) : null,
     hidden: unique(decodeList(params.get("hidden"))),
+    shown: params.has("shown") ? unique(decodeList(params.get("shown"))) : null,
     zoom: parseStepRange(params.get("zoom")),
     logMetrics: unique(decodeList(params.get("log"))),
   };
@@ -120,7 +129,8 @@ export function serializeCompareState(state: CompareState): URLSearchParams {
   if (state.scatterY) params.set("y", state.scatterY);
   if (state.differencesOnly) params.set("diff", "1");
   if (state.axes !== null) params.set("axes", encodeList(state.axes));
-  if (state.hidden.length > 0) params.set("hidden", encodeList(state.hidden));
+  if (state.shown !== null) params.set("shown", encodeList(state.shown));
+  else if (state.hidden.length > 0) params.set("hidden", encodeList(state.hidden));
   if (state.zoom !== null) params.set("zoom", `${state.zoom[0]}..${state.zoom[1]}`);
   if (state.logMetrics.length > 0) params.set("log", encodeList(state.logMetrics));
   return params;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { badRequest, notFound } from "@/server/errors";
+import { AppError, badRequest, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { firstRunIdsOf } from "@/server/services/experiments/list-runs";
 import { parseInput } from "@/server/services/experiments/parse-input";
@@ -21,14 +21,38 @@ export function runSelectionId(runIds: readonly string[]): string {
   return createHash("sha256").update(JSON.stringify(runIds)).digest("base64url").slice(0, 22);
 }
 
+/** New selections one person may save per hour: anyone who reads may save, so this bounds what one can write. */
+export const SELECTIONS_PER_HOUR = 120;
+const HOUR_MS = 3_600_000;
+
+/** Refuses a new selection past the hourly quota; saving one that exists already is always allowed. */
+async function assertWithinQuota(ctx: ServiceContext, id: string, now: Date) {
+  const since = new Date(now.getTime() - HOUR_MS);
+  const [exists, recent] = await Promise.all([
+    ctx.db.runSelection.count({ where: { id } }),
+    ctx.db.runSelection.count({ where: { createdById: ctx.actor.userId, createdAt: { gte: since } } }),
+  ]);
+  if (exists === 0 && recent >= SELECTIONS_PER_HOUR) {
+    throw new AppError(
+      "TOO_MANY_REQUESTS",
+      `You saved ${SELECTIONS_PER_HOUR} selections in the last hour; compare one you saved, or try again later`,
+    );
+  }
+}
+
 async function store(ctx: ServiceContext, runIds: string[]): Promise<RunSelection> {
   const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
   const known = new Set(found.map((run) => run.id));
   const missing = runIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw runsNotFound(missing);
   const id = runSelectionId(runIds);
+  const now = ctx.clock();
+  await assertWithinQuota(ctx, id, now);
   // Saving a list someone saved before is a no-op: the row is never changed once written.
-  await ctx.db.runSelection.createMany({ data: [{ id, runIds, createdById: ctx.actor.userId }], skipDuplicates: true });
+  await ctx.db.runSelection.createMany({
+    data: [{ id, runIds, createdById: ctx.actor.userId, createdAt: now }],
+    skipDuplicates: true,
+  });
   return { id, runIds };
 }
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { ReadContext } from "@/server/services/context";
 import { aliasEventSelect, toAliasEvent } from "@/server/services/registry/alias-event-view";
+import { badRequest } from "@/server/errors";
 import { findModelId } from "@/server/services/registry/find-model";
 import { parseInput } from "@/server/services/parse-input";
 import {
-  aliasHistoryInput,
   aliasHistoryPageInput,
   modelRefSchema,
   type aliasEventPageOutput,
@@ -12,6 +12,9 @@ import {
   type aliasTimelineOutput,
   type versionAtOutput,
 } from "@/server/services/registry/schemas";
+
+/** The moves an alias's timeline lists (REST GET …/aliases/{alias}/history). */
+const TIMELINE_EVENTS = 200;
 
 const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
 
@@ -62,10 +65,15 @@ export async function aliasHistory(
 ): Promise<z.infer<typeof aliasEventPageOutput>> {
   const modelId = await findModelId(ctx, parseInput(modelRefSchema, name));
   const { alias, cursor, limit } = parseInput(aliasHistoryPageInput, rawInput);
+  const after = cursor == null ? null : BigInt(cursor);
+  // A cursor names an event of this list: any other id would quietly read as "no more moves".
+  if (after !== null && (await ctx.db.aliasEvent.count({ where: { id: after, modelId, alias } })) === 0) {
+    throw badRequest("Not a cursor of this list");
+  }
   const rows = await ctx.db.aliasEvent.findMany({
     where: { modelId, alias },
     orderBy: newestFirst,
-    ...(cursor == null ? {} : { cursor: { id: BigInt(cursor) }, skip: 1 }),
+    ...(after === null ? {} : { cursor: { id: after }, skip: 1 }),
     take: limit + 1,
     select: aliasEventSelect,
   });
@@ -95,9 +103,8 @@ export async function aliasTimeline(
 ): Promise<z.infer<typeof aliasTimelineOutput>> {
   const modelName = parseInput(modelRefSchema, name);
   const modelId = await findModelId(ctx, modelName);
-  const { limit } = aliasHistoryInput.parse({});
   const [events, eventThen] = await Promise.all([
-    aliasEventsOf(ctx, modelId, alias, limit),
+    aliasEventsOf(ctx, modelId, alias, TIMELINE_EVENTS),
     at ? aliasEventAt(ctx, modelId, alias, at) : null,
   ]);
   return { model: modelName, alias, events, versionAt: at ? answer(alias, at, eventThen) : null };

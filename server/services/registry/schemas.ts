@@ -65,11 +65,6 @@ export const registerVersionInput = z.object({
   }),
 });
 
-export const aliasHistoryInput = z.object({
-  alias: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-});
-
 const MAX_INT8 = 9_223_372_036_854_775_807n;
 
 /** How many versions the model itself carries; the rest are read page by page. */

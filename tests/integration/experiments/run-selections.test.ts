@@ -7,6 +7,7 @@ import {
   runSelectionId,
   saveMatchingRuns,
   saveRunSelection,
+  SELECTIONS_PER_HOUR,
 } from "@/server/services/experiments/run-selections";
 import { givenUser } from "@/tests/integration/fixtures";
 import { givenExperiment, givenRun } from "@/tests/integration/experiments/helpers";
@@ -65,6 +66,30 @@ describe("saved run selections", () => {
       code: "BAD_REQUEST",
       message: expect.stringContaining("at most 1,000 runs"),
     });
+  });
+
+  it("lets one person save 120 new selections an hour, and always lets them save one that exists", async () => {
+    const { runs } = await givenScoredRuns([0.1, 0.2]);
+    const viewer = await givenUser("VIEWER");
+    const existing = await saveRunSelection(viewer.ctx, { runIds: [runs[0]!.id] });
+    const now = new Date();
+    await db().runSelection.createMany({
+      data: Array.from({ length: SELECTIONS_PER_HOUR - 1 }, (_, i) => ({
+        id: `quota${i}`.padEnd(22, "x"),
+        runIds: [runs[0]!.id],
+        createdById: viewer.user.id,
+        createdAt: new Date(now.getTime() - i * 1000),
+      })),
+    });
+    await expect(saveRunSelection(viewer.ctx, { runIds: [runs[1]!.id] })).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+    });
+    expect(await selectionRows(runSelectionId([runs[1]!.id]))).toBe(0);
+    expect(await saveRunSelection(viewer.ctx, { runIds: [runs[0]!.id] })).toEqual(existing);
+    // Another person's quota is their own; an hour later the first person may save again.
+    await expect(saveRunSelection((await givenUser("VIEWER")).ctx, { runIds: [runs[1]!.id] })).resolves.toBeTruthy();
+    const later = { ...viewer.ctx, clock: () => new Date(now.getTime() + 3_600_000 + 1000) };
+    await expect(saveRunSelection(later, { runIds: [...runs.map((run) => run.id)].reverse() })).resolves.toBeTruthy();
   });
 
   it.each([

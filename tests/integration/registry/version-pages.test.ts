@@ -137,6 +137,24 @@ describe("a model's alias history, paged", () => {
     expect(rest).toMatchObject({ items: [{ reason: "move 3" }], nextCursor: null });
   });
 
+  it("refuses a well-formed cursor that is not an event of this list", async () => {
+    const { ctx } = await givenUser("DATA_SCIENTIST");
+    const model = await givenMoves(ctx, 6);
+    const other = await givenMoves(ctx, 2);
+    const otherEvent = (await aliasHistory(ctx, other.name)).items[0]!.id;
+    const stagingEvent = (await aliasHistory(ctx, model.name, { alias: "staging" })).items[0]!.id;
+    for (const [cursor, alias] of [
+      ["1", undefined],
+      [otherEvent, undefined],
+      [stagingEvent, "champion"],
+    ] as const) {
+      await expect(aliasHistory(ctx, model.name, { cursor, alias })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringContaining("Not a cursor of this list"),
+      });
+    }
+  });
+
   it.each([
     ["letters", "abc"],
     ["past int8", "9223372036854775808"],

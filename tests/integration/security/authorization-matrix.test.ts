@@ -38,6 +38,8 @@ const NOT_TEAM_OWNED = new Set([
   "admin.tokens.revokeAny",
   "cost.checkBudgets",
   "cost.upsertPrice",
+  "experiments.saveMatchingRuns",
+  "experiments.saveSelection",
   "registry.setAliasProtection",
 ]);
 

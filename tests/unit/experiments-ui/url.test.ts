@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   compareHref,
   compareSelectionHref,
+  toggledIn,
   decodeList,
   encodeList,
   parseCompareState,
@@ -80,6 +81,7 @@ describe("compare state", () => {
     expect(state).toEqual({
       runIds: ["r1", "r2"],
       selection: null,
+      shown: null,
       metrics: ["loss", "auc"],
       scatterX: "params.lr",
       scatterY: "metrics.auc",
@@ -110,6 +112,7 @@ describe("compare state", () => {
       differencesOnly: false,
       axes: ["params.lr", "metrics.auc"],
       hidden: ["b"],
+      shown: null,
       zoom: [10, 250] as const,
       logMetrics: ["val/loss", "a,b"],
     };
@@ -125,6 +128,22 @@ describe("compare state", () => {
     expect(link.has("runs")).toBe(false);
     expect(parseCompareState(link)).toMatchObject({ selection: state.selection, metrics: ["auc"], hidden: ["r1"] });
     expect(parseCompareState(new URLSearchParams("set=%20&runs=a")).selection).toBeNull();
+  });
+
+  it("keeps 'hide all' short: only the runs shown again are listed", () => {
+    const base = parseCompareState(new URLSearchParams("set=AbC_-123456789012345678&hidden=a"));
+    expect(base.shown).toBeNull();
+    const allHidden = serializeCompareState({ ...base, shown: [] });
+    expect(allHidden.toString()).toBe("set=AbC_-123456789012345678&shown=");
+    expect(parseCompareState(allHidden)).toMatchObject({ shown: [], hidden: [] });
+    expect(parseCompareState(serializeCompareState({ ...base, shown: ["r7", "r9"] })).shown).toEqual(["r7", "r9"]);
+  });
+
+  it("toggles an item in or out of a list, once", () => {
+    expect(toggledIn(["a", "b"], "c", true)).toEqual(["a", "b", "c"]);
+    expect(toggledIn(["a", "b"], "a", true)).toEqual(["b", "a"]);
+    expect(toggledIn(["a", "b", "a"], "a", false)).toEqual(["b"]);
+    expect(toggledIn([], "x", false)).toEqual([]);
   });
 
   it("builds the compare link from selected runs", () => {
