@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runSelectionIdSchema } from "@/contracts/experiments";
 
 /**
  * The compare page's metric curves on the wire: a binary stream sized to the chart's pixel width, columnar per
@@ -38,23 +39,31 @@ const FLOAT64_FLAG = 1;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
-export const curveStreamInput = z.object({
-  runIds: z
-    .array(z.string().trim().min(1).max(64))
-    .min(1, "Pick at least one run")
-    .max(MAX_CURVE_RUNS, `Draw at most ${MAX_CURVE_RUNS} runs`)
-    .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique"),
-  metricKeys: z
-    .array(z.string().trim().min(1).max(250))
-    .min(1, "Pick at least one metric")
-    .max(MAX_CURVE_METRICS, `Draw at most ${MAX_CURVE_METRICS} metrics`)
-    .refine((keys) => new Set(keys).size === keys.length, "Metric keys must be unique"),
-  width: z
-    .number()
-    .int("The width is a whole number of pixels")
-    .min(MIN_CURVE_WIDTH, `The width is at least ${MIN_CURVE_WIDTH} pixels`)
-    .max(MAX_CURVE_WIDTH, `The width is at most ${MAX_CURVE_WIDTH} pixels`),
-});
+/** The runs by id, or a saved selection's (`runIndex` in frames counts in the selection's order). */
+export const curveStreamInput = z
+  .object({
+    runIds: z
+      .array(z.string().trim().min(1).max(64))
+      .min(1, "Pick at least one run")
+      .max(MAX_CURVE_RUNS, `Draw at most ${MAX_CURVE_RUNS} runs`)
+      .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique")
+      .optional(),
+    selection: runSelectionIdSchema.optional(),
+    metricKeys: z
+      .array(z.string().trim().min(1).max(250))
+      .min(1, "Pick at least one metric")
+      .max(MAX_CURVE_METRICS, `Draw at most ${MAX_CURVE_METRICS} metrics`)
+      .refine((keys) => new Set(keys).size === keys.length, "Metric keys must be unique"),
+    width: z
+      .number()
+      .int("The width is a whole number of pixels")
+      .min(MIN_CURVE_WIDTH, `The width is at least ${MIN_CURVE_WIDTH} pixels`)
+      .max(MAX_CURVE_WIDTH, `The width is at most ${MAX_CURVE_WIDTH} pixels`),
+  })
+  .refine(
+    (input) => (input.runIds === undefined) !== (input.selection === undefined),
+    "Name the runs either by runIds or by a saved selection",
+  );
 
 export type CurveStreamInput = z.infer<typeof curveStreamInput>;
 

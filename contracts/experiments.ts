@@ -13,3 +13,6 @@ export const createExperimentInput = z.object({
   /** The owning team's name; defaults to the creator's team. Only admins may name a team they are not in. */
   team: z.string().trim().min(1).max(200).optional(),
 });
+
+/** A saved run selection's id: 22 base64url characters (128 bits of the SHA-256 of its ordered run ids). */
+export const runSelectionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "Not a saved selection's id");

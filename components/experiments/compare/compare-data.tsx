@@ -17,7 +17,7 @@ import type { UrlStateUpdate } from "@/lib/use-url-state";
 const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
 
 type Props = {
-  /** `runIds` are the runs compared, the saved selection's when `selection` names one. */
+  /** With a saved selection, `state.runIds` is unused: the selection names the runs. */
   state: CompareState;
   selection: string | null;
   update: UrlStateUpdate<CompareState>;
@@ -43,7 +43,11 @@ export function CompareData({ state, selection, update }: Props) {
   const [wrapper, width] = useElementWidth<HTMLDivElement>();
   const chosenMetrics = state.metrics.length > 0 ? state.metrics : query.data?.metricKeys;
   const metricKeys = useMemo(() => (chosenMetrics ?? []).slice(0, MAX_CURVE_METRICS), [chosenMetrics]);
-  const stream = useCurveStream(state.runIds, metricKeys, chartRequestWidth(width, twoColumns()));
+  // The curves of a saved selection start with the comparison: their runs are named by position until it arrives.
+  const source = selection === null ? { runIds: state.runIds } : { selection };
+  const comparedRunIds = query.data?.runs;
+  const runIds = useMemo(() => comparedRunIds?.map((run) => run.id) ?? state.runIds, [comparedRunIds, state.runIds]);
+  const stream = useCurveStream(source, runIds, metricKeys, chartRequestWidth(width, twoColumns()));
   return (
     <div ref={wrapper}>
       {query.isPending ? (

@@ -7,7 +7,6 @@ import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { MAX_COMPARE_RUNS, parseCompareState, serializeCompareState } from "@/components/experiments/shared/url";
 import { CompareData } from "@/components/experiments/compare/compare-data";
-import { CompareSkeleton } from "@/components/experiments/compare/compare-skeleton";
 import { CopyLinkButton } from "@/components/experiments/compare/copy-link-button";
 import { TooManyRuns } from "@/components/experiments/compare/too-many-runs";
 import { useUrlState } from "@/lib/use-url-state";
@@ -40,7 +39,6 @@ export function ComparePage() {
         }
         actions={count > 0 && <CopyLinkButton />}
       />
-      {state.selection !== null && saved.isPending && <CompareSkeleton />}
       {saved.isError && <ErrorState error={saved.error} onRetry={() => void saved.refetch()} />}
       {state.selection === null && count === 0 && (
         <EmptyState
@@ -60,8 +58,8 @@ export function ComparePage() {
           onTrim={() => update({ runIds: state.runIds.slice(0, MAX_COMPARE_RUNS) }, "replace")}
         />
       )}
-      {count > 0 && !tooMany && (
-        <CompareData state={{ ...state, runIds }} selection={state.selection} update={update} />
+      {(state.selection === null ? count > 0 && !tooMany : !saved.isError) && (
+        <CompareData state={state} selection={state.selection} update={update} />
       )}
     </>
   );

@@ -5,8 +5,14 @@ import { CURVE_STREAM_CONTENT_TYPE, CurveStreamReader, type CurveFrame } from "@
 import type { SeriesLike } from "@/components/experiments/compare/compare";
 import { chunksOf } from "@/lib/web-streams";
 
-export type CurveStreamState = {
-  series: SeriesLike[];
+/** A series as it arrived: its run by position in the request (a saved selection's ids may not be known yet). */
+type ArrivedSeries = Omit<SeriesLike, "runId"> & { runIndex: number };
+
+/** The runs to draw: by id, or a saved selection's, so its curves start without waiting for its ids. */
+export type CurveSource = { runIds: readonly string[] } | { selection: string };
+
+type CurveStreamState = {
+  series: ArrivedSeries[];
   /** Runs whose curves have all arrived (the stream goes run by run, in the order asked for). */
   loadedRuns: number;
   done: boolean;
@@ -16,9 +22,9 @@ export type CurveStreamState = {
 
 const EMPTY: CurveStreamState = { series: [], loadedRuns: 0, done: false, error: null, bytes: 0 };
 
-function seriesOf(frame: CurveFrame, runIds: readonly string[], metricKeys: readonly string[]): SeriesLike {
+function seriesOf(frame: CurveFrame, metricKeys: readonly string[]): ArrivedSeries {
   return {
-    runId: runIds[frame.runIndex] ?? "",
+    runIndex: frame.runIndex,
     key: metricKeys[frame.metricIndex] ?? "",
     totalPoints: frame.totalPoints,
     points: Array.from(frame.steps, (step, i) => ({ step, value: frame.values[i] ?? 0 })),
@@ -39,7 +45,7 @@ async function refusal(response: Response): Promise<string> {
  * × 12 charts would otherwise redraw every chart dozens of times). Nothing is published once `signal` aborted.
  */
 async function readCurves(
-  request: { runIds: readonly string[]; metricKeys: readonly string[]; width: number },
+  request: CurveSource & { metricKeys: readonly string[]; width: number },
   signal: AbortSignal,
   publish: (update: (state: CurveStreamState) => CurveStreamState) => void,
 ) {
@@ -51,7 +57,7 @@ async function readCurves(
   });
   if (!response.ok || !response.body) throw new Error(await refusal(response));
   const reader = new CurveStreamReader();
-  let pending: SeriesLike[] = [];
+  let pending: ArrivedSeries[] = [];
   let pendingBytes = 0;
   let lastRun = 0;
   let scheduled = 0;
@@ -63,7 +69,7 @@ async function readCurves(
     pending = [];
     pendingBytes = 0;
     // A run is whole once a later run's frame arrived; every run is once the stream ended.
-    const loadedRuns = reader.ended ? request.runIds.length : lastRun;
+    const loadedRuns = reader.ended ? (reader.header?.runCount ?? lastRun) : lastRun;
     publish((state) => ({
       ...state,
       series: arrived.length > 0 ? [...state.series, ...arrived] : state.series,
@@ -75,7 +81,7 @@ async function readCurves(
   signal.addEventListener("abort", () => cancelAnimationFrame(scheduled));
   for await (const chunk of chunksOf(response.body)) {
     const frames = reader.push(chunk);
-    pending.push(...frames.map((frame) => seriesOf(frame, request.runIds, request.metricKeys)));
+    pending.push(...frames.map((frame) => seriesOf(frame, request.metricKeys)));
     pendingBytes += chunk.byteLength;
     lastRun = frames.at(-1)?.runIndex ?? lastRun;
     if (scheduled === 0) scheduled = requestAnimationFrame(flush);
@@ -86,31 +92,43 @@ async function readCurves(
 }
 
 /**
- * Streams the curves of `runIds` × `metricKeys` for charts `width` pixels wide (nothing while the width is 0):
- * the series arrive run by run, so the first curves draw before the rest have loaded.
+ * Streams the curves of the runs `source` names × `metricKeys` for charts `width` pixels wide (nothing while the width
+ * is 0): the series arrive run by run, so the first curves draw before the rest have loaded. `runIds` (the runs in
+ * the source's order, once known) name each series' run.
  */
-export function useCurveStream(runIds: readonly string[], metricKeys: readonly string[], width: number) {
+export function useCurveStream(
+  source: CurveSource,
+  runIds: readonly string[],
+  metricKeys: readonly string[],
+  width: number,
+) {
   const [attempt, setAttempt] = useState(0);
-  const requestKey = JSON.stringify([runIds, metricKeys, width, attempt]);
+  const requestKey = JSON.stringify([source, metricKeys, width, attempt]);
   // Tagged with the request it answers: a new request starts from EMPTY without a reset inside the effect.
   const [state, setState] = useState<CurveStreamState & { key: string }>({ ...EMPTY, key: "" });
   useEffect(() => {
-    const [ids, keys, chartWidth] = JSON.parse(requestKey) as [string[], string[], number];
+    const [runs, keys, chartWidth] = JSON.parse(requestKey) as [CurveSource, string[], number];
     if (chartWidth <= 0 || keys.length === 0) return;
     const controller = new AbortController();
     const publish = (update: (current: CurveStreamState) => CurveStreamState) =>
       setState((current) => ({ ...update(current.key === requestKey ? current : EMPTY), key: requestKey }));
-    readCurves({ runIds: ids, metricKeys: keys, width: chartWidth }, controller.signal, publish).catch(
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        publish((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) }));
-      },
-    );
+    readCurves({ ...runs, metricKeys: keys, width: chartWidth }, controller.signal, publish).catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      publish((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) }));
+    });
     return () => controller.abort();
   }, [requestKey]);
   const current = state.key === requestKey ? state : EMPTY;
+  const series = useMemo(
+    () =>
+      current.series.flatMap(({ runIndex, ...rest }) => {
+        const runId = runIds[runIndex];
+        return runId === undefined ? [] : [{ ...rest, runId }];
+      }),
+    [current.series, runIds],
+  );
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return useMemo(() => ({ ...current, retry }), [current, retry]);
+  return useMemo(() => ({ ...current, series, retry }), [current, series, retry]);
 }
 
 export type CurveStream = ReturnType<typeof useCurveStream>;

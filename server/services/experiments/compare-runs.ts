@@ -1,9 +1,8 @@
-import { badRequest } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
 import { downsampledSeries } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { pointsPerSeries } from "@/server/services/experiments/point-budget";
-import { getRunSelection } from "@/server/services/experiments/run-selections";
+import { runIdsNamedBy } from "@/server/services/experiments/run-selections";
 import { runsNotFound } from "@/server/services/experiments/runs-not-found";
 import {
   compareRunsInput,
@@ -53,17 +52,10 @@ function keysBySharedCount(runs: ComparedRun[]): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
 }
 
-/** The runs a comparison names: by id, or a saved selection's (compareRunsInput allows one or the other). */
-async function comparedRunIds(ctx: ReadContext, input: { runIds?: string[]; selection?: string }): Promise<string[]> {
-  if (input.runIds) return input.runIds;
-  if (input.selection) return (await getRunSelection(ctx, input.selection)).runIds;
-  throw badRequest("Name the runs either by runIds or by a saved selection");
-}
-
 /** Curves (downsampled on the server), params and latest metrics of up to 1,000 runs, side by side. */
 export async function compareRuns(ctx: ReadContext, rawInput: CompareRunsInput): Promise<RunComparison> {
   const input = parseInput(compareRunsInput, rawInput);
-  const runIds = await comparedRunIds(ctx, input);
+  const runIds = await runIdsNamedBy(ctx, input);
   const runs = await loadRuns(ctx, runIds);
   const availableMetricKeys = keysBySharedCount(runs);
   const metricKeys = input.metricKeys

@@ -12,6 +12,7 @@ import type { ReadContext } from "@/server/services/context";
 import { curveCache } from "@/server/services/experiments/curve-cache";
 import { downsampledColumns } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
+import { runIdsNamedBy } from "@/server/services/experiments/run-selections";
 import { runsNotFound } from "@/server/services/experiments/runs-not-found";
 
 /** The first runs go out alone so their curves draw at once; the rest follow in larger groups. */
@@ -29,6 +30,9 @@ export type CurveStream = {
   body: AsyncIterable<Uint8Array>;
 };
 
+/** The runs (a saved selection's, when the request named one) and what to draw of them. */
+type CurveRequest = { runIds: string[]; metricKeys: string[]; width: number };
+
 async function refuseMissingRuns(ctx: ReadContext, runIds: string[]) {
   const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
   if (found.length === runIds.length) return;
@@ -40,7 +44,7 @@ async function refuseMissingRuns(ctx: ReadContext, runIds: string[]) {
  * A digest of what the stream will hold: the request and each series' row version (xmin changes with every write to
  * the row, which every batch of points makes, even one that replaces values within the same millisecond).
  */
-async function contentDigest(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number): Promise<string> {
+async function contentDigest(ctx: ReadContext, input: CurveRequest, pointsPerSeries: number): Promise<string> {
   const versions = await ctx.db.$queryRaw<{ id: number; version: string }[]>(Prisma.sql`
     SELECT "id", "xmin"::text AS "version" FROM "MetricSeries"
     WHERE "runId" = ANY(${input.runIds}::text[]) AND "key" = ANY(${input.metricKeys}::text[])
@@ -60,7 +64,7 @@ function runGroups(runIds: string[]): string[][] {
 }
 
 /** Encodes the curves group of runs by group, in the request's order, and keeps the whole stream once it is done. */
-async function* encodedCurves(ctx: ReadContext, input: CurveStreamInput, pointsPerSeries: number, digest: string) {
+async function* encodedCurves(ctx: ReadContext, input: CurveRequest, pointsPerSeries: number, digest: string) {
   const runIndex = new Map(input.runIds.map((id, index) => [id, index]));
   const metricIndex = new Map(input.metricKeys.map((key, index) => [key, index]));
   const parts: Uint8Array[] = [
@@ -101,7 +105,8 @@ async function* once(bytes: Uint8Array) {
  * metric has no frame for it. The same content is served from this process's cache while no series changes.
  */
 export async function curveStream(ctx: ReadContext, rawInput: CurveStreamInput): Promise<CurveStream> {
-  const input = parseInput(curveStreamInput, rawInput);
+  const named = parseInput(curveStreamInput, rawInput);
+  const input: CurveRequest = { ...named, runIds: await runIdsNamedBy(ctx, named) };
   await refuseMissingRuns(ctx, input.runIds);
   const pointsPerSeries = curvePointsPerSeries(input.width, input.runIds.length);
   const digest = await contentDigest(ctx, input, pointsPerSeries);

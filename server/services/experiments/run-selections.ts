@@ -82,3 +82,13 @@ export async function getRunSelection(ctx: ReadContext, rawId: string): Promise<
   if (!row) throw notFound("Saved selection");
   return row;
 }
+
+/** The runs a request names: by id, or a saved selection's (its schema allows one or the other). */
+export async function runIdsNamedBy(
+  ctx: ReadContext,
+  named: { runIds?: string[]; selection?: string },
+): Promise<string[]> {
+  if (named.runIds) return named.runIds;
+  if (named.selection) return (await getRunSelection(ctx, named.selection)).runIds;
+  throw badRequest("Name the runs either by runIds or by a saved selection");
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { runStatusSchema } from "@/contracts/enums";
-import { createExperimentInput, experimentName } from "@/contracts/experiments";
+import { createExperimentInput, experimentName, runSelectionIdSchema } from "@/contracts/experiments";
 import { MAX_INT4, MAX_PAGE } from "@/contracts/limits";
 
 export const MAX_POINTS_PER_BATCH = 10_000;
@@ -112,8 +112,7 @@ const comparedRunIds = z
   .max(MAX_COMPARE_RUNS, `Compare at most ${MAX_COMPARE_RUNS.toLocaleString("en-US")} runs`)
   .refine((ids) => new Set(ids).size === ids.length, "Run ids must be unique");
 
-/** A saved run selection's id: 22 base64url characters (128 bits of the list's SHA-256). */
-export const runSelectionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, "Not a saved selection's id");
+export { runSelectionIdSchema };
 
 export const saveRunSelectionInput = z.object({ runIds: comparedRunIds });
 export const saveMatchingRunsInput = listRunsInput.pick({

@@ -16,6 +16,7 @@ const { logBatch } = await import("@/server/services/experiments/log-batch");
 const { givenUser } = await import("@/tests/integration/fixtures");
 const { givenExperiment, givenRun, storedCurve } = await import("@/tests/integration/experiments/helpers");
 const { chunksOf } = await import("@/lib/web-streams");
+const { saveRunSelection } = await import("@/server/services/experiments/run-selections");
 
 // Invariants: a request the caller got wrong is a 4xx before any byte of curves; every frame is the stored series
 // downsampled to the width's budget (values as float32), in the order asked for; a cached answer is only ever served
@@ -86,6 +87,10 @@ describe("the compare page's curve stream", () => {
       [{ ...ok, runIds: [...runIds, "no-such-run"] }, 404, /Run not found: no-such-run/],
       [{ ...ok, runIds: ["bad\u0000id"] }, 400, /Invalid text/],
       [ok, 415, /application\/json/, "text/plain"],
+      [{ ...ok, selection: "A".repeat(22) }, 400, /either by runIds or by a saved selection/],
+      [{ metricKeys: ["loss"], width: 500 }, 400, /either by runIds or by a saved selection/],
+      [{ metricKeys: ["loss"], width: 500, selection: "not/an/id" }, 400, /saved selection's id/],
+      [{ metricKeys: ["loss"], width: 500, selection: "A".repeat(22) }, 404, /Saved selection not found/],
     ];
     for (const [body, status, message, contentType] of refusals) {
       const response = await post(body, contentType);
@@ -129,6 +134,17 @@ describe("the compare page's curve stream", () => {
     // The first group (10 runs) arrives before the rest is read.
     const firstFrames = chunks.find((chunk) => chunk.length > 0) ?? [];
     expect(Math.max(...firstFrames.map((f) => f.runIndex))).toBe(9);
+  });
+
+  it("streams a saved selection's runs in its order, the same bytes as the same runs by id", async () => {
+    const { ctx, runIds } = await givenRuns(3, 50);
+    const asked = [runIds[2]!, runIds[0]!, runIds[1]!];
+    const { id } = await saveRunSelection(ctx, { runIds: asked });
+    const byId = await readStream(await post({ runIds: asked, metricKeys: ["loss"], width: 200 }));
+    const bySelection = await readStream(await post({ selection: id, metricKeys: ["loss"], width: 200 }));
+    expect(bySelection.reader.header).toEqual(byId.reader.header);
+    expect(bySelection.frames).toEqual(byId.frames);
+    expect(bySelection.frames.map((frame) => frame.runIndex)).toEqual([0, 1, 2]);
   });
 
   it("serves the same request from the cache until a series changes, then the changed curve", async () => {

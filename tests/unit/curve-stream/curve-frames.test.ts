@@ -143,6 +143,9 @@ describe("points per series", () => {
   it("refuses bad requests", () => {
     const ok = { runIds: ["a"], metricKeys: ["loss"], width: 640 };
     expect(curveStreamInput.safeParse(ok).success).toBe(true);
+    expect(curveStreamInput.safeParse({ metricKeys: ["loss"], width: 640, selection: "A".repeat(22) }).success).toBe(
+      true,
+    );
     for (const bad of [
       { ...ok, runIds: [] },
       { ...ok, runIds: ["a", "a"] },
@@ -152,6 +155,9 @@ describe("points per series", () => {
       { ...ok, width: 10.5 },
       { ...ok, width: 8 },
       { ...ok, width: 100_000 },
+      { ...ok, selection: "A".repeat(22) },
+      { metricKeys: ["loss"], width: 640 },
+      { metricKeys: ["loss"], width: 640, selection: "A".repeat(21) },
     ]) {
       expect(curveStreamInput.safeParse(bad).success).toBe(false);
     }
