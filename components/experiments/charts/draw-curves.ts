@@ -100,18 +100,33 @@ function traceDot(context: CanvasRenderingContext2D, point: CurvePoint, view: Cu
 }
 
 /** The grid and every curve; returns how many curves have something in view. */
-export function drawCurves(context: CanvasRenderingContext2D, curves: readonly RunCurve[], view: CurveView): number {
-  drawGrid(context, view);
+/** Thinner, translucent lines once a chart holds many curves. */
+function lineStyle(count: number) {
+  return count > 50 ? { width: 1, alpha: 0.75 } : { width: 1.5, alpha: 1 };
+}
+
+/**
+ * Draws the grid and `curves` (or, from `from` on, only the curves after the first `from`, over what is drawn already)
+ * and returns how many of those drawn have something in view.
+ */
+export function drawCurves(
+  context: CanvasRenderingContext2D,
+  curves: readonly RunCurve[],
+  view: CurveView,
+  from = 0,
+): number {
+  if (from === 0) drawGrid(context, view);
   const { box } = view;
+  const style = lineStyle(curves.length);
   context.save();
   context.beginPath();
   context.rect(box.left, box.top, box.width, box.height);
   context.clip();
-  context.lineWidth = curves.length > 50 ? 1 : 1.5;
+  context.lineWidth = style.width;
   context.lineJoin = "round";
-  context.globalAlpha = curves.length > 50 ? 0.75 : 1;
+  context.globalAlpha = style.alpha;
   let drawn = 0;
-  for (const curve of curves) {
+  for (const curve of curves.slice(from)) {
     context.beginPath();
     if (!traceCurve(context, curve, view)) continue;
     context.strokeStyle = curve.color;
@@ -120,6 +135,39 @@ export function drawCurves(context: CanvasRenderingContext2D, curves: readonly R
   }
   context.restore();
   return drawn;
+}
+
+const sameView = (a: CurveView, b: CurveView) =>
+  a.scale === b.scale &&
+  a.steps[0] === b.steps[0] &&
+  a.steps[1] === b.steps[1] &&
+  a.values[0] === b.values[0] &&
+  a.values[1] === b.values[1] &&
+  a.box.left === b.box.left &&
+  a.box.top === b.box.top &&
+  a.box.width === b.box.width &&
+  a.box.height === b.box.height;
+
+/**
+ * How many of `next` are on the canvas already: all of `drawn` when `next` only adds curves after them (as the
+ * stream adds runs) in the same view and line style, else 0 (draw everything again).
+ */
+export function curvesKept(
+  drawn: { curves: readonly RunCurve[]; view: CurveView },
+  next: { curves: readonly RunCurve[]; view: CurveView },
+): number {
+  const before = drawn.curves;
+  const after = next.curves;
+  if (before.length > after.length || !sameView(drawn.view, next.view)) return 0;
+  const styleBefore = lineStyle(before.length);
+  const styleAfter = lineStyle(after.length);
+  if (styleBefore.width !== styleAfter.width || styleBefore.alpha !== styleAfter.alpha) return 0;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i] as RunCurve;
+    const b = after[i] as RunCurve;
+    if (a.runId !== b.runId || a.points !== b.points || a.color !== b.color) return 0;
+  }
+  return before.length;
 }
 
 export type Overlay = {

@@ -10,7 +10,7 @@ import {
   type StepRange,
   type YScale,
 } from "@/components/experiments/charts/curve-view";
-import { drawCurves, drawOverlay, prepareCanvas } from "@/components/experiments/charts/draw-curves";
+import { curvesKept, drawCurves, drawOverlay, prepareCanvas } from "@/components/experiments/charts/draw-curves";
 import { CurveAxes } from "@/components/experiments/charts/curve-axes";
 import { CurvesTooltip } from "@/components/experiments/charts/curves-tooltip";
 import { useCurvePointer } from "@/components/experiments/charts/use-curve-pointer";
@@ -54,12 +54,19 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
   }, [curves, from, to, scale, width, height]);
   const { hover, selection, handlers } = useCurvePointer(view, curves, onZoom);
 
+  // What the lower canvas holds, so curves streaming in are drawn over it rather than everything again.
+  const onCanvas = useRef<{ curves: readonly RunCurve[]; view: CurveView; inView: number } | null>(null);
   useEffect(() => {
     const canvas = base.current;
-    const context = canvas ? prepareCanvas(canvas, width, height) : null;
-    if (!context || !view || !wrapper.current) return;
+    if (!canvas || !view || !wrapper.current) return;
+    const previous = onCanvas.current;
+    const kept = previous ? curvesKept(previous, { curves, view }) : 0;
+    const context = kept > 0 ? canvas.getContext("2d") : prepareCanvas(canvas, width, height);
+    if (!context) return;
+    const inView = (kept > 0 && previous ? previous.inView : 0) + drawCurves(context, curves, view, kept);
+    onCanvas.current = { curves, view, inView };
     // Set on the element rather than through state: tests and bench/ui read it, React never needs it.
-    wrapper.current.dataset.drawnCurves = String(drawCurves(context, curves, view));
+    wrapper.current.dataset.drawnCurves = String(inView);
   }, [curves, view, width, height, wrapper]);
 
   const emphasised = hover?.hit?.runId ?? highlightedRunId;

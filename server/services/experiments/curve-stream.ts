@@ -75,8 +75,19 @@ async function* encodedCurves(ctx: ReadContext, input: CurveRequest, pointsPerSe
     }),
   ];
   yield parts[0] as Uint8Array;
-  for (const group of runGroups(input.runIds)) {
-    const curves = await downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries);
+  const groups = runGroups(input.runIds);
+  const read = (group: string[]) => {
+    const reading = downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries);
+    // Awaited below; this only keeps a read the client no longer waits for (it went away) from crashing the process.
+    reading.catch(() => undefined);
+    return reading;
+  };
+  let next = groups[0] ? read(groups[0]) : null;
+  for (let index = 0; next !== null; index++) {
+    const curves = await next;
+    // The next group is read while this one is encoded and sent: PostgreSQL and this process each have a core.
+    const following = groups[index + 1];
+    next = following ? read(following) : null;
     const frames = curves
       .filter((curve) => curve.steps.length > 0)
       .map((curve) => ({
