@@ -55,16 +55,18 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
   const { hover, selection, handlers } = useCurvePointer(view, curves, onZoom);
 
   // What the lower canvas holds, so curves streaming in are drawn over it rather than everything again.
-  const onCanvas = useRef<{ curves: readonly RunCurve[]; view: CurveView; inView: number } | null>(null);
+  const onCanvas = useRef<{ curves: readonly RunCurve[]; view: CurveView; inView: number; ratio: number } | null>(null);
   useEffect(() => {
     const canvas = base.current;
     if (!canvas || !view || !wrapper.current) return;
     const previous = onCanvas.current;
-    const kept = previous ? curvesKept(previous, { curves, view }) : 0;
+    const ratio = window.devicePixelRatio || 1;
+    // A new pixel density resizes the canvas, which clears it: everything is drawn again.
+    const kept = previous && previous.ratio === ratio ? curvesKept(previous, { curves, view }) : 0;
     const context = kept > 0 ? canvas.getContext("2d") : prepareCanvas(canvas, width, height);
     if (!context) return;
     const inView = (kept > 0 && previous ? previous.inView : 0) + drawCurves(context, curves, view, kept);
-    onCanvas.current = { curves, view, inView };
+    onCanvas.current = { curves, view, inView, ratio };
     // Set on the element rather than through state: tests and bench/ui read it, React never needs it.
     wrapper.current.dataset.drawnCurves = String(inView);
   }, [curves, view, width, height, wrapper]);

@@ -45,8 +45,12 @@ export function CompareData({ state, selection, update }: Props) {
   const metricKeys = useMemo(() => (chosenMetrics ?? []).slice(0, MAX_CURVE_METRICS), [chosenMetrics]);
   // The curves of a saved selection start with the comparison: their runs are named by position until it arrives.
   const source = selection === null ? { runIds: state.runIds } : { selection };
-  const comparedRunIds = query.data?.runs;
-  const runIds = useMemo(() => comparedRunIds?.map((run) => run.id) ?? state.runIds, [comparedRunIds, state.runIds]);
+  // A selection's runs are known from its comparison, never from a previous request's kept on screen meanwhile.
+  const selectionRuns = selection === null || query.isPlaceholderData ? undefined : query.data?.runs;
+  const runIds = useMemo(
+    () => (selection === null ? state.runIds : (selectionRuns?.map((run) => run.id) ?? [])),
+    [selection, selectionRuns, state.runIds],
+  );
   const stream = useCurveStream(source, runIds, metricKeys, chartRequestWidth(width, twoColumns()));
   return (
     <div ref={wrapper}>

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
-import { ErrorState } from "@/components/ui/error-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { MAX_COMPARE_RUNS, parseCompareState, serializeCompareState } from "@/components/experiments/shared/url";
 import { CompareData } from "@/components/experiments/compare/compare-data";
@@ -19,7 +18,7 @@ import { useTRPC } from "@/trpc/react";
 export function ComparePage() {
   const trpc = useTRPC();
   const [state, update] = useUrlState(parseCompareState, serializeCompareState);
-  // A saved selection never changes: read once.
+  // Read for the header's count only (the comparison reports a missing selection); a saved selection never changes.
   const saved = useQuery({
     ...trpc.experiments.selection.queryOptions({ selection: state.selection ?? "" }, { staleTime: Infinity }),
     enabled: state.selection !== null,
@@ -39,7 +38,6 @@ export function ComparePage() {
         }
         actions={count > 0 && <CopyLinkButton />}
       />
-      {saved.isError && <ErrorState error={saved.error} onRetry={() => void saved.refetch()} />}
       {state.selection === null && count === 0 && (
         <EmptyState
           title="No runs selected"
@@ -58,7 +56,7 @@ export function ComparePage() {
           onTrim={() => update({ runIds: state.runIds.slice(0, MAX_COMPARE_RUNS) }, "replace")}
         />
       )}
-      {(state.selection === null ? count > 0 && !tooMany : !saved.isError) && (
+      {(state.selection !== null || (count > 0 && !tooMany)) && (
         <CompareData state={state} selection={state.selection} update={update} />
       )}
     </>

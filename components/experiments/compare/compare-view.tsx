@@ -4,7 +4,7 @@ import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { defaultAxes, defaultScatterAxes } from "@/components/experiments/compare/compare";
 import { buildRunColors } from "@/components/experiments/compare/palette";
-import { toggledIn, type CompareState } from "@/components/experiments/shared/url";
+import { toggledIn, visibilityOf, type CompareState } from "@/components/experiments/shared/url";
 import type { RouterOutputs } from "@/trpc/react";
 import { CompareCurvesSection } from "@/components/experiments/compare/compare-curves-section";
 import { CompareExperiments } from "@/components/experiments/compare/compare-experiments";
@@ -45,15 +45,12 @@ export function CompareView({ data, state, update, refreshing, stream }: Props) 
   );
 
   const toggleRun = useCallback(
-    (runId: string) =>
-      update(
-        (current) =>
-          current.shown === null
-            ? { hidden: toggledIn(current.hidden, runId, !current.hidden.includes(runId)) }
-            : { shown: toggledIn(current.shown, runId, !current.shown.includes(runId)) },
-        "replace",
-      ),
-    [update],
+    (runId: string) => {
+      const next = new Set(hidden);
+      if (!next.delete(runId)) next.add(runId);
+      update(visibilityOf(runIds, next), "replace");
+    },
+    [update, hidden, runIds],
   );
   const showAll = useCallback(() => update({ hidden: [], shown: null }, "replace"), [update]);
   const hideAll = useCallback(() => update({ hidden: [], shown: [] }, "replace"), [update]);

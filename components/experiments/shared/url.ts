@@ -47,6 +47,18 @@ export function toggledIn(list: readonly string[], item: string, on: boolean): s
   return on ? [...without, item] : without;
 }
 
+/**
+ * The hidden runs as the link carries them: the hidden ones, or the shown ones once fewer are shown than hidden, so
+ * the link lists at most half of a comparison's runs.
+ */
+export function visibilityOf(
+  runIds: readonly string[],
+  hidden: ReadonlySet<string>,
+): Pick<CompareState, "hidden" | "shown"> {
+  if (hidden.size * 2 <= runIds.length) return { hidden: runIds.filter((id) => hidden.has(id)), shown: null };
+  return { hidden: [], shown: runIds.filter((id) => !hidden.has(id)) };
+}
+
 /** Joins items with commas; commas and percent signs inside an item are escaped. */
 export function encodeList(items: readonly string[]): string {
   return items.map((item) => item.replaceAll("%", "%25").replaceAll(",", "%2C")).join(",");

@@ -25,21 +25,21 @@ export function runSelectionId(runIds: readonly string[]): string {
 export const SELECTIONS_PER_HOUR = 120;
 const HOUR_MS = 3_600_000;
 
-/** Refuses a new selection past the hourly quota; saving one that exists already is always allowed. */
-async function assertWithinQuota(ctx: ServiceContext, id: string, now: Date) {
+const overQuota = () =>
+  new AppError(
+    "TOO_MANY_REQUESTS",
+    `You saved ${SELECTIONS_PER_HOUR} selections in the last hour; compare one you saved, or try again later`,
+  );
+
+function savedRecently(db: Pick<ServiceContext["db"], "runSelection">, ctx: ServiceContext, now: Date) {
   const since = new Date(now.getTime() - HOUR_MS);
-  const [exists, recent] = await Promise.all([
-    ctx.db.runSelection.count({ where: { id } }),
-    ctx.db.runSelection.count({ where: { createdById: ctx.actor.userId, createdAt: { gte: since } } }),
-  ]);
-  if (exists === 0 && recent >= SELECTIONS_PER_HOUR) {
-    throw new AppError(
-      "TOO_MANY_REQUESTS",
-      `You saved ${SELECTIONS_PER_HOUR} selections in the last hour; compare one you saved, or try again later`,
-    );
-  }
+  return db.runSelection.count({ where: { createdById: ctx.actor.userId, createdAt: { gte: since } } });
 }
 
+/**
+ * Saves the list unless it exists already. One person's saves take turns (a transaction-scoped advisory lock on
+ * their id), so requests sent at once cannot all pass the hourly quota's count.
+ */
 async function store(ctx: ServiceContext, runIds: string[]): Promise<RunSelection> {
   const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
   const known = new Set(found.map((run) => run.id));
@@ -47,11 +47,15 @@ async function store(ctx: ServiceContext, runIds: string[]): Promise<RunSelectio
   if (missing.length > 0) throw runsNotFound(missing);
   const id = runSelectionId(runIds);
   const now = ctx.clock();
-  await assertWithinQuota(ctx, id, now);
-  // Saving a list someone saved before is a no-op: the row is never changed once written.
-  await ctx.db.runSelection.createMany({
-    data: [{ id, runIds, createdById: ctx.actor.userId, createdAt: now }],
-    skipDuplicates: true,
+  await ctx.db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`run-selections:${ctx.actor.userId}`}))::text`;
+    if ((await tx.runSelection.count({ where: { id } })) > 0) return;
+    if ((await savedRecently(tx, ctx, now)) >= SELECTIONS_PER_HOUR) throw overQuota();
+    // Another person may save the same list at this moment: theirs and this one are the same row.
+    await tx.runSelection.createMany({
+      data: [{ id, runIds, createdById: ctx.actor.userId, createdAt: now }],
+      skipDuplicates: true,
+    });
   });
   return { id, runIds };
 }
@@ -70,6 +74,8 @@ export async function saveMatchingRuns(
   rawInput: z.input<typeof saveMatchingRunsInput>,
 ): Promise<z.infer<typeof savedMatchingRunsOutput>> {
   const view = parseInput(saveMatchingRunsInput, rawInput);
+  // Refused before reading up to 1,000 runs: the new list would almost surely be a new selection.
+  if ((await savedRecently(ctx.db, ctx, ctx.clock())) >= SELECTIONS_PER_HOUR) throw overQuota();
   const { runIds, total } = await firstRunIdsOf(ctx, view, MAX_COMPARE_RUNS);
   if (runIds.length === 0) throw badRequest("No run matches this filter");
   return { ...(await store(ctx, runIds)), total };

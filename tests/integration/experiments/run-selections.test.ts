@@ -92,6 +92,29 @@ describe("saved run selections", () => {
     await expect(saveRunSelection(later, { runIds: [...runs.map((run) => run.id)].reverse() })).resolves.toBeTruthy();
   });
 
+  it("lets saves sent at once past the quota by no more than it allows", async () => {
+    const { runs } = await givenScoredRuns([0.1, 0.2, 0.3]);
+    const viewer = await givenUser("VIEWER");
+    await db().runSelection.createMany({
+      data: Array.from({ length: SELECTIONS_PER_HOUR - 1 }, (_, i) => ({
+        id: `race${i}`.padEnd(22, "y"),
+        runIds: [runs[0]!.id],
+        createdById: viewer.user.id,
+      })),
+    });
+    const ids = runs.map((run) => run.id);
+    const lists = [
+      [ids[0]!, ids[1]!],
+      [ids[1]!, ids[0]!],
+      [ids[0]!, ids[2]!],
+      [ids[2]!, ids[0]!],
+      [ids[1]!, ids[2]!],
+    ];
+    const outcomes = await Promise.allSettled(lists.map((runIds) => saveRunSelection(viewer.ctx, { runIds })));
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+    expect(await db().runSelection.count({ where: { createdById: viewer.user.id } })).toBe(SELECTIONS_PER_HOUR);
+  });
+
   it.each([
     ["too short", "abc"],
     ["with a slash", "a".repeat(21) + "/"],

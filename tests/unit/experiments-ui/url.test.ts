@@ -3,6 +3,7 @@ import {
   compareHref,
   compareSelectionHref,
   toggledIn,
+  visibilityOf,
   decodeList,
   encodeList,
   parseCompareState,
@@ -137,6 +138,14 @@ describe("compare state", () => {
     expect(allHidden.toString()).toBe("set=AbC_-123456789012345678&shown=");
     expect(parseCompareState(allHidden)).toMatchObject({ shown: [], hidden: [] });
     expect(parseCompareState(serializeCompareState({ ...base, shown: ["r7", "r9"] })).shown).toEqual(["r7", "r9"]);
+  });
+
+  it("lists the hidden runs, or the shown ones once more are hidden than shown, in the comparison's order", () => {
+    const runs = ["a", "b", "c", "d"];
+    expect(visibilityOf(runs, new Set())).toEqual({ hidden: [], shown: null });
+    expect(visibilityOf(runs, new Set(["c", "a"]))).toEqual({ hidden: ["a", "c"], shown: null });
+    expect(visibilityOf(runs, new Set(["d", "a", "b"]))).toEqual({ hidden: [], shown: ["c"] });
+    expect(visibilityOf(runs, new Set(runs))).toEqual({ hidden: [], shown: [] });
   });
 
   it("toggles an item in or out of a list, once", () => {
