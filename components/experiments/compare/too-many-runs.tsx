@@ -1,11 +1,9 @@
 "use client";
 
+import { MAX_CURVE_RUNS } from "@/contracts/curve-frames";
 import { useMutation } from "@tanstack/react-query";
 import { MAX_COMPARE_RUNS } from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
-
-/** Most runs a saved selection holds; a link lists at most MAX_COMPARE_RUNS. */
-const MAX_SAVED_RUNS = 1_000;
 
 type Props = { runIds: string[]; onSaved: (selection: string) => void; onTrim: () => void };
 
@@ -27,7 +25,7 @@ export function TooManyRuns({ runIds, onSaved, onTrim }: Props) {
         This link lists {count.toLocaleString()} runs; a link names at most {MAX_COMPARE_RUNS} runs directly.
       </p>
       <p className="mt-1">
-        {count <= MAX_SAVED_RUNS && (
+        {count <= MAX_CURVE_RUNS && (
           <>
             <button
               type="button"

@@ -1,14 +1,12 @@
 "use client";
 
+import { MAX_CURVE_RUNS } from "@/contracts/curve-frames";
 import { useMutation } from "@tanstack/react-query";
 import { Layers } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { compareSelectionHref } from "@/components/experiments/shared/url";
 import { useTRPC } from "@/trpc/react";
-
-/** Most runs one comparison draws (the server's MAX_COMPARE_RUNS for a saved selection). */
-const MAX_SAVED_RUNS = 1_000;
 
 type View = { experimentId: string; filter: string; sortBy: string; sortDir: "asc" | "desc" };
 
@@ -25,8 +23,8 @@ export function CompareAllButton({ view, total }: { view: View; total: number })
     }),
   );
   const label =
-    total > MAX_SAVED_RUNS
-      ? `Compare the first ${MAX_SAVED_RUNS.toLocaleString()} of ${total.toLocaleString()}`
+    total > MAX_CURVE_RUNS
+      ? `Compare the first ${MAX_CURVE_RUNS.toLocaleString()} of ${total.toLocaleString()}`
       : `Compare all ${total.toLocaleString()}${view.filter ? " matching" : ""}`;
   return (
     <span className="flex items-center gap-2">

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_CURVE_RUNS } from "@/contracts/curve-frames";
 import { runStatusSchema } from "@/contracts/enums";
 import { createExperimentInput, experimentName, runSelectionIdSchema } from "@/contracts/experiments";
 import { MAX_INT4, MAX_PAGE } from "@/contracts/limits";
@@ -101,7 +102,8 @@ export const listRunsInput = z.object({
   pageSize: z.number().int().min(1).max(500).default(50),
 });
 
-export const MAX_COMPARE_RUNS = 1_000;
+/** A comparison draws every run's curves: as many runs as the curve stream serves. */
+export const MAX_COMPARE_RUNS = MAX_CURVE_RUNS;
 export const DEFAULT_COMPARE_POINTS = 500;
 export const MAX_COMPARE_POINTS = 2000;
 export const DEFAULT_COMPARE_METRICS = 8;
