@@ -1,11 +1,10 @@
-import os from "node:os";
 import type { PrometheusSource } from "@/server/integrations/prometheus/client";
 import { analyzeTest } from "@/server/services/abtests/analysis/analyze-test";
 import { planTest } from "@/server/services/abtests/pre-registration";
 import { ensureDayPartitions } from "@/server/services/capture/partitions";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { formatTable, measure } from "@/bench/lib/stats";
 
 // bench/abtest: analyzeTest on a test with 10 metrics (every one that fits a classifier) and two challengers, over
@@ -146,11 +145,6 @@ console.log(`Loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
 // runtime metrics), so the timing is the database's and the analysis's own.
 const noSeries: PrometheusSource = { query: async () => [], queryRange: async () => [] };
 const lookAt = (at: Date) => ({ db: database, prometheus: noSeries, clock: () => at });
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 
 /**
  * The minute before `at` as the watch job finds it: a minute of predictions (loaded 2 s after each), the feedback of

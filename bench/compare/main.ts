@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { CurveStreamReader } from "@/contracts/curve-frames";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { stopAll } from "@/tests/cluster/cluster-processes";
 import { startBenchPortal } from "@/bench/lib/bench-portal";
 import { Browser } from "@/tests/cluster/portal-client";
@@ -133,6 +133,7 @@ const cases = [
   { runs: Math.min(RUNS, 1_000), metrics: Math.min(METRICS, 10) },
 ].filter((c) => c.runs <= RUNS && c.metrics <= METRICS);
 const rows: Row[] = [];
+const loadBefore = loadAverage();
 for (const { runs, metrics } of cases) {
   const runIds = allRuns.slice(0, runs);
   const keys = metricKeys(metrics);
@@ -143,6 +144,7 @@ for (const { runs, metrics } of cases) {
   rows.push(await sampled(`${label}: curve stream, cached`, () => streamedCompare(runIds, keys)));
 }
 await stopAll();
+const loadAfter = loadAverage();
 await database.$disconnect();
 
 const table = [
@@ -153,8 +155,8 @@ const table = [
   ),
 ].join("\n");
 const body = `Run with \`npm run bench:compare\` on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${describeMachine()}.
-Volume: ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps (${((RUNS * METRICS * STEPS) / 1e6).toFixed(0)} M points, previews stored as logBatch stores them), one portal (\`next start\`) and PostgreSQL on this machine, ${SAMPLES} samples after one warm-up. Times run from the request to the last byte read (the curve rows: both of the page's requests, in parallel); "first curves" is when the first run's frames were decoded. MB is the decoded body (the curve stream is binary: float32 values, step increments as varints).
+Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.
+Volume: ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps (${((RUNS * METRICS * STEPS) / 1e6).toFixed(0)} M points, previews stored as logBatch stores them), one portal (\`next start\`) and PostgreSQL on this machine, ${SAMPLES} samples after one warm-up. Times run from the request to the last byte read (the curve rows: both of the page's requests, in parallel); "first curves" is when the first run's frames were decoded. MB is the decoded body (the curve stream is binary: float32 values, step increments as varints). 1,000 runs get 64 points per series, read from each series' coarse preview (\`previewCoarse\`, at most about 250 points) instead of its fine one (up to 1,000 points here).
 Targets (issue 15): 200 runs ≤ 300 ms and ≤ 1 MB; 1,000 runs × 10 metrics ≤ 1 s.
 
 ${table}`;

@@ -6,7 +6,7 @@ import { closeQueues } from "@/server/jobs/define-job";
 import { LocalArtifactStore } from "@/server/services/artifacts/local-artifact-store";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import type { Timing } from "@/bench/lib/stats";
 import { startRuntime } from "@/bench/runtime/processes";
 import { benchActor, registerBenchModel } from "@/bench/deploy/bench-model";
@@ -36,11 +36,6 @@ const SECTION = "Deployments (bench/deploy)";
 const PROMOTE_TARGET_MS = 5_000;
 const ROLLBACK_TARGET_MS = 2_000;
 
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 const { url, database } = await freshBenchDatabase("modelport_bench_deploy");
 const scratch = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-deploy-"));
 // This process and the worker must agree on the database, the queue prefix and where artifact bytes live.

@@ -17,3 +17,10 @@ export function describeMachine(extra: Record<string, string> = {}) {
     .map(([k, v]) => `${k}: ${v}`)
     .join("; ");
 }
+
+/** The 1, 5 and 15 minute load averages, "a / b / c": other work on this shared machine competes for its cores. */
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" / ");

@@ -3,7 +3,7 @@ import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
 import { seedTableRuns } from "@/bench/lib/seed-table-runs";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { formatTable, measure, type Timing } from "@/bench/lib/stats";
 import { systemContextFromEnv } from "@/server/context-from-env";
 import { actingAs } from "@/server/services/context";
@@ -69,6 +69,7 @@ const VIEWS: [string, View][] = [
 ];
 
 const rows: Timing[] = [];
+const loadBefore = loadAverage();
 for (const [name, view] of VIEWS) {
   rows.push(await measure(`${name}: first page`, () => page(view), SAMPLES, 3));
   console.log(rows.at(-1));
@@ -91,10 +92,11 @@ do {
   cursor = next.nextCursor;
 } while (cursor);
 const walkSeconds = (performance.now() - walkStart) / 1000;
+const loadAfter = loadAverage();
 if (seen.size !== RUNS) throw new Error(`The walk saw ${seen.size} distinct runs of ${RUNS}`);
 
 const body = `Run with \`npm run bench:runs-table\` on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${describeMachine()}.
+Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.
 One experiment of ${RUNS.toLocaleString("en-US")} runs (3 metrics, 3 params and a tag each; 20 people), read through listRuns in-process (the service behind the runs table's experiments.runs; tRPC adds serialising the page). Pages of 50; the first page counts the matching runs, later pages are read with the previous page's cursor. Target (issue 15): p95 ≤ 150 ms.
 
 ${formatTable(rows, Object.fromEntries(rows.map((row) => [row.name, "p95 ≤ 150 ms"])))}

@@ -4,7 +4,7 @@ import path from "node:path";
 import { rowObject } from "@/training/dataset";
 import { writeModels } from "@/training/write-models";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { describeRound, measureCaptureCost, median as medianOf } from "@/bench/runtime/capture-cost";
 import { writeWrkScript } from "@/bench/runtime/wrk";
 
@@ -13,11 +13,6 @@ import { writeWrkScript } from "@/bench/runtime/wrk";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CONNECTIONS = 64;
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 const loadBefore = loadAverage();
 const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-capture-cost-"));
 try {

@@ -5,7 +5,7 @@ import { rowObject } from "@/training/dataset";
 import { writeModels } from "@/training/write-models";
 import { LocalRuntimeTarget } from "@/server/integrations/local-runtime";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { inProcessLoop } from "@/bench/runtime/in-process";
 import { fixedRate } from "@/bench/runtime/open-loop";
 import { startFastApi, startRuntime } from "@/bench/runtime/processes";
@@ -21,11 +21,6 @@ const FIXED_RATE = 500;
 const BATCHED = { maxBatchSize: 32, maxQueueDelayMs: 1 };
 const UNBATCHED = { maxBatchSize: 1, maxQueueDelayMs: 0 };
 
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 const loadBefore = loadAverage();
 const directory = await mkdtemp(path.join(os.tmpdir(), "modelport-bench-runtime-"));
 const { manifest, models } = await writeModels(directory);

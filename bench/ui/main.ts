@@ -5,7 +5,7 @@ import { chromium, type Page } from "@playwright/test";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { curveRunId, seedCurveRuns } from "@/bench/lib/seed-curve-runs";
 import { seedTableRuns } from "@/bench/lib/seed-table-runs";
 import { MAX_COMPARE_RUNS as MAX_LINK_RUNS } from "@/components/experiments/shared/url";
@@ -194,6 +194,7 @@ const runsFor = (count: number, sample: number) => {
   return [...runs.slice(shift), ...runs.slice(0, shift)];
 };
 
+const loadBefore = loadAverage();
 const compareRows: Row[] = [];
 const compareSizes = [12, 200, 1_000];
 for (const count of compareSizes) {
@@ -219,6 +220,7 @@ const tableRows: Row[] = [];
 for (const [name, search] of TABLE_VIEWS) tableRows.push(await sampled(name, (page) => tableOnce(page, search)));
 
 await browser.close();
+const loadAfter = loadAverage();
 await stopAll();
 await database.$disconnect();
 
@@ -238,7 +240,7 @@ const tableTable = [
   ),
 ].join("\n");
 const body = `Run with \`npm run bench:ui\` on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${describeMachine()}.
+Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.
 Chromium (headless, software rendering) at ${VIEWPORT.width}×${VIEWPORT.height} signed in as a data scientist to one portal (\`next start\`) and PostgreSQL on this machine; ${SAMPLES} samples after one warm-up, each in a new tab (with 5 samples, p95 is the slowest; — is not measured). Times are the page's clock from the start of navigation. Compare: ${CURVE_RUNS.toLocaleString("en-US")} runs × ${METRICS} metrics × ${STEPS.toLocaleString("en-US")} steps seeded; "every curve drawn" is when all ${METRICS} canvas charts have drawn every run; up to ${MAX_LINK_RUNS} runs the link lists them, 1,000 runs are a saved selection (\`set=\`, saved before navigating, as "Compare all" does), whose comparison and curves the page asks for by its id; API kB is the decoded bodies of the page's tRPC and curve-stream answers. Runs table: "first page shown" is when the footer counts the first 100 rows; "next page" runs from scrolling to the end to the footer counting more than the first 100.
 Targets (issue 15): navigation → all curves drawn: 200 runs ≤ 1.5 s, 1,000 runs ≤ 3 s; runs table filter/sort at 100,000 runs p95 ≤ 150 ms on the server (bench/runs-table; these are the browser's times, server included).
 

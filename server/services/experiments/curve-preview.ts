@@ -109,26 +109,51 @@ function keptIndices(columns: Columns, maxPoints: number): number[] {
  */
 export const PREVIEW_GRID_BUCKETS = 998;
 
+/**
+ * How a stored preview is cut: series up to `wholeUpTo` points are kept whole, longer ones on a grid of at most
+ * `gridBuckets` buckets; it serves requests of up to `servesUpTo` points (or any request, when it is whole).
+ */
+export type PreviewLevel = { wholeUpTo: number; gridBuckets: number; servesUpTo: number };
+
+/** MetricSeries.preview. */
+export const FINE_PREVIEW: PreviewLevel = {
+  wholeUpTo: PREVIEW_POINTS,
+  gridBuckets: PREVIEW_GRID_BUCKETS,
+  servesUpTo: PREVIEW_POINTS,
+};
+
+/**
+ * MetricSeries.previewCoarse: 63 to 126 buckets, at least as many as a request of 128 points has. Charts of 250 runs
+ * or more ask for 64 to 128 points per series (curvePointsPerSeries), a twentieth of what the fine preview can hold.
+ * Its grid is a power-of-two multiple of the fine one, so it is exactly the coarse preview of the series' points
+ * when derived from the fine preview (see gridPreview).
+ */
+export const COARSE_PREVIEW: PreviewLevel = { wholeUpTo: 256, gridBuckets: 126, servesUpTo: 128 };
+
 /** Steps per grid bucket for a series from `firstStep` to `lastStep`. */
-export function previewGrid(firstStep: number, lastStep: number): number {
+export function previewGrid(firstStep: number, lastStep: number, gridBuckets = PREVIEW_GRID_BUCKETS): number {
   const span = lastStep - firstStep + 1;
   let grid = 1;
-  while (Math.ceil(span / grid) > PREVIEW_GRID_BUCKETS) grid *= 2;
+  while (Math.ceil(span / grid) > gridBuckets) grid *= 2;
   return grid;
 }
 
 /**
- * The stored preview of a series (the same rule as packedCurvesSql's grid bucketing): the whole series up to
- * PREVIEW_POINTS points, else its first and last point and each grid bucket's lowest and highest point between them.
- * Given any subset of the series' points that holds those (an earlier preview and the points logged since), it
- * gives the preview of the whole series, so a preview is kept current from the new points alone. `totalPoints` is
- * the series' length; the columns must be in step order. `grid` is null for a whole series.
+ * The stored preview of a series at `level` (the same rule as packedCurvesSql's grid bucketing): the whole series up
+ * to `level.wholeUpTo` points, else its first and last point and each grid bucket's lowest and highest point between
+ * them. Given any subset of the series' points that holds those (an earlier preview and the points logged since, or a
+ * finer level's preview), it gives the preview of the whole series, so a preview is kept current from the new points
+ * alone. `totalPoints` is the series' length; the columns must be in step order. `grid` is null for a whole series.
  */
-export function gridPreview(columns: Columns, totalPoints: number): { columns: Columns; grid: number | null } {
+export function gridPreview(
+  columns: Columns,
+  totalPoints: number,
+  level: PreviewLevel = FINE_PREVIEW,
+): { columns: Columns; grid: number | null } {
   const count = columns.steps.length;
-  if (totalPoints <= PREVIEW_POINTS) return { columns, grid: null };
+  if (totalPoints <= level.wholeUpTo) return { columns, grid: null };
   const first = columns.steps[0] ?? 0;
-  const grid = previewGrid(first, columns.steps[count - 1] ?? 0);
+  const grid = previewGrid(first, columns.steps[count - 1] ?? 0, level.gridBuckets);
   const kept = keptByBucket(columns, (step) => Math.floor((step - first) / grid));
   return {
     columns: {
@@ -179,9 +204,14 @@ export function downsamplePackedColumns(bytes: Uint8Array, maxPoints: number): C
 }
 
 /**
- * A stored preview answers a request for `limit` points if it holds the whole series, or if the request
- * is no finer than the preview's resolution (a finer one must read the points).
+ * A stored preview of `level` answers a request for `limit` points if it holds the whole series, or if the request
+ * is no finer than the level's resolution (a finer one must read a finer preview or the points).
  */
-export function previewCovers(preview: Uint8Array, totalPoints: number, limit: number): boolean {
-  return packedPointCount(preview) === totalPoints || limit <= PREVIEW_POINTS;
+export function previewCovers(
+  preview: Uint8Array,
+  totalPoints: number,
+  limit: number,
+  level: PreviewLevel = FINE_PREVIEW,
+): boolean {
+  return packedPointCount(preview) === totalPoints || limit <= level.servesUpTo;
 }

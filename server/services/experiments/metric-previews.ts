@@ -1,5 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import {
+  COARSE_PREVIEW,
   gridPreview,
   packColumns,
   packedPointCount,
@@ -17,9 +18,18 @@ import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql
 export const PREVIEW_MAX_SERIES_POINTS = 50_000;
 
 /**
+ * MetricSeries.previewCoarse of a series from its fine preview (which holds every point the coarse one keeps: see
+ * COARSE_PREVIEW), as base64; null without a fine preview.
+ */
+function coarsePreview(preview: CurveColumns | null, totalPoints: number): string | null {
+  if (preview === null) return null;
+  return Buffer.from(packColumns(gridPreview(preview, totalPoints, COARSE_PREVIEW).columns)).toString("base64");
+}
+
+/**
  * Rewrites MetricSeries.preview (and previewGrid) of the given series from their current points, in one statement:
- * the preview rule of gridPreview, in SQL. Call it in the transaction that wrote the points, so the preview never
- * lags behind them.
+ * the preview rule of gridPreview, in SQL; then previewCoarse from each new preview. Call it in the transaction that
+ * wrote the points, so the previews never lag behind them.
  */
 export async function refreshPreviews(tx: Prisma.TransactionClient, seriesIds: number[]) {
   if (seriesIds.length === 0) return;
@@ -27,10 +37,18 @@ export async function refreshPreviews(tx: Prisma.TransactionClient, seriesIds: n
     maxSeriesPoints: PREVIEW_MAX_SERIES_POINTS,
     bucketing: "grid",
   });
-  await tx.$executeRaw(Prisma.sql`
+  const fresh = await tx.$queryRaw<{ id: number; pointCount: number; preview: string | null }[]>(Prisma.sql`
     UPDATE "MetricSeries" s SET "preview" = packed.curve, "previewGrid" = packed."grid"
     FROM unnest(${seriesIds}::int[]) AS t("id")
     LEFT JOIN (${packed}) AS packed ON packed."id" = t."id"
+    WHERE s."id" = t."id"
+    RETURNING s."id", s."pointCount", encode(s."preview", 'base64') AS "preview"`);
+  const coarse = fresh.map((row) =>
+    coarsePreview(row.preview === null ? null : unpackColumns(Buffer.from(row.preview, "base64")), row.pointCount),
+  );
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE "MetricSeries" s SET "previewCoarse" = decode(t."coarse", 'base64')
+    FROM unnest(${fresh.map((row) => row.id)}::int[], ${coarse}::text[]) AS t("id", "coarse")
     WHERE s."id" = t."id"`);
 }
 
@@ -82,23 +100,27 @@ export async function mergePreviews(tx: Prisma.TransactionClient, batches: Added
     FROM "MetricSeries" WHERE "id" = ANY(${ids}::int[])`);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const recompute: number[] = [];
-  const merged: { id: number; preview: string; grid: number | null }[] = [];
+  const merged: { id: number; preview: string; grid: number | null; coarse: string | null }[] = [];
   for (const batch of batches) {
     const stored = byId.get(batch.seriesId);
     const next = stored ? mergedPreview(stored, batch.columns) : null;
-    if (next === null) recompute.push(batch.seriesId);
+    if (stored === undefined || next === null) recompute.push(batch.seriesId);
     else
       merged.push({
         id: batch.seriesId,
         preview: Buffer.from(packColumns(next.columns)).toString("base64"),
         grid: next.grid,
+        coarse: coarsePreview(next.columns, stored.pointCount),
       });
   }
   if (merged.length > 0) {
     await tx.$executeRaw(Prisma.sql`
-      UPDATE "MetricSeries" s SET "preview" = decode(t."preview", 'base64'), "previewGrid" = t."grid"
+      UPDATE "MetricSeries" s
+      SET "preview" = decode(t."preview", 'base64'), "previewGrid" = t."grid",
+          "previewCoarse" = decode(t."coarse", 'base64')
       FROM unnest(${merged.map((m) => m.id)}::int[], ${merged.map((m) => m.preview)}::text[],
-                  ${merged.map((m) => m.grid)}::int[]) AS t("id", "preview", "grid")
+                  ${merged.map((m) => m.grid)}::int[], ${merged.map((m) => m.coarse)}::text[])
+           AS t("id", "preview", "grid", "coarse")
       WHERE s."id" = t."id"`);
   }
   return recompute;

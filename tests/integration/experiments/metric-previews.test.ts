@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
-import { gridPreview, PREVIEW_GRID_BUCKETS, PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
+import {
+  COARSE_PREVIEW,
+  gridPreview,
+  packColumns,
+  PREVIEW_GRID_BUCKETS,
+  PREVIEW_POINTS,
+  unpackCurve,
+  type PreviewLevel,
+} from "@/server/services/experiments/curve-preview";
+import { downsampledColumns } from "@/server/services/experiments/downsample-series";
 import { logBatch } from "@/server/services/experiments/log-batch";
 import { PREVIEW_MAX_SERIES_POINTS, refreshPreviews } from "@/server/services/experiments/metric-previews";
 import { givenUser } from "@/tests/integration/fixtures";
@@ -16,28 +25,34 @@ const wave = (step: number) => Math.sin(step / 40) + 0.01 * Math.sin(step * 12.9
 const points = (key: string, steps: number[], value = wave) => steps.map((step) => ({ key, step, value: value(step) }));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-/** The preview rule applied to all of a series' points afresh, in JS. */
-function previewOf(stored: { step: number; value: number }[]) {
+/** The preview rule of `level` applied to all of a series' points afresh, in JS. */
+function previewOf(stored: { step: number; value: number }[], level?: PreviewLevel) {
   const { columns } = gridPreview(
     { steps: Int32Array.from(stored, (p) => p.step), values: Float64Array.from(stored, (p) => p.value) },
     stored.length,
+    level,
   );
   return Array.from(columns.steps, (step, i) => ({ step, value: columns.values[i] ?? 0 }));
 }
 
 /**
- * The stored preview (merged from batches, or recomputed in SQL) must be what the preview rule gives on the stored
+ * The stored previews (merged from batches, or recomputed in SQL) must be what the preview rules give on the stored
  * points afresh, and what a recompute from the points in SQL writes (byte for byte, with the same grid).
  */
 async function expectPreviewCurrent(runId: string, key: string) {
   const { points: stored, preview } = await storedCurve(runId, key);
   expect(preview).toEqual(previewOf(stored));
   const series = await db().metricSeries.findUniqueOrThrow({ where: { runId_key: { runId, key } } });
+  expect(series.previewCoarse && unpackCurve(series.previewCoarse)).toEqual(previewOf(stored, COARSE_PREVIEW));
   // A recompute from the points drops a longer series' preview, which merges keep.
   if (stored.length > PREVIEW_MAX_SERIES_POINTS) return { stored, preview: preview ?? [], grid: series.previewGrid };
   await db().$transaction((tx) => refreshPreviews(tx, [series.id]));
   const recomputed = await db().metricSeries.findUniqueOrThrow({ where: { id: series.id } });
-  expect([recomputed.preview, recomputed.previewGrid]).toEqual([series.preview, series.previewGrid]);
+  expect([recomputed.preview, recomputed.previewGrid, recomputed.previewCoarse]).toEqual([
+    series.preview,
+    series.previewGrid,
+    series.previewCoarse,
+  ]);
   return { stored, preview: preview ?? [], grid: series.previewGrid };
 }
 
@@ -86,6 +101,33 @@ describe("metric previews", () => {
     // A value replaced: the preview is recomputed from the points, which a series this long no longer gets.
     await logBatch(ctx, run.id, { metrics: points("loss", [PREVIEW_MAX_SERIES_POINTS, 5], () => 3) });
     expect((await storedCurve(run.id, "loss")).preview).toBeNull();
+    const dropped = await db().metricSeries.findUniqueOrThrow({ where: { runId_key: { runId: run.id, key: "loss" } } });
+    expect(dropped.previewCoarse).toBeNull();
+  });
+
+  it("serves requests of up to 128 points from the coarse preview, finer ones and rows without one from the fine one", async () => {
+    const { ctx, run } = await givenRunningRun();
+    await logBatch(ctx, run.id, { metrics: points("loss", range(0, 5_000)) });
+    const where = { runId_key: { runId: run.id, key: "loss" } };
+    // A marker the coarse preview could never hold, to see which preview a request read.
+    const marker = { steps: Int32Array.from([0, 2_500, 4_999]), values: Float64Array.from([7, 8, 9]) };
+    await db().metricSeries.update({ where, data: { previewCoarse: new Uint8Array(packColumns(marker)) } });
+    const read = async (limit: number) =>
+      Array.from((await downsampledColumns(ctx, [run.id], ["loss"], limit))[0]?.values ?? []);
+    expect(await read(COARSE_PREVIEW.servesUpTo)).toEqual([7, 8, 9]);
+    expect(await read(64)).toEqual([7, 8, 9]);
+    const fine = await read(COARSE_PREVIEW.servesUpTo + 2);
+    expect(fine).toHaveLength(COARSE_PREVIEW.servesUpTo + 2);
+    expect(fine).not.toContain(8);
+
+    // Written before coarse previews existed: the fine preview serves every request.
+    await db().metricSeries.update({ where, data: { previewCoarse: null } });
+    const fromFine = await read(64);
+    expect(fromFine).toHaveLength(64);
+    expect(fromFine[0]).toBe(wave(0));
+    // The next batch writes it.
+    await logBatch(ctx, run.id, { metrics: points("loss", [5_000]) });
+    await expectPreviewCurrent(run.id, "loss");
   });
 
   it("merges the points of each batch into the preview, exactly, past the limit of a recompute and as the grid coarsens", async () => {

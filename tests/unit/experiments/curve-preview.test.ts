@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  COARSE_PREVIEW,
   downsampleColumns,
   gridPreview,
   packColumns,
@@ -11,6 +12,7 @@ import {
   packedPointCount,
   previewCovers,
   PREVIEW_POINTS,
+  unpackColumns,
   unpackCurve,
   type CurvePoint,
 } from "@/server/services/experiments/curve-preview";
@@ -224,5 +226,61 @@ describe("grid previews", () => {
       expect(preview).toEqual(gridPreview(columnsOf(all.slice(0, end)), end).columns);
     }
     expect(preview.steps.length).toBeLessThanOrEqual(2 * PREVIEW_GRID_BUCKETS + 2);
+  });
+});
+
+describe("coarse previews", () => {
+  const columnsOf = (points: CurvePoint[]) => ({
+    steps: Int32Array.from(points, (p) => p.step),
+    values: Float64Array.from(points, (p) => p.value),
+  });
+  /** Ascending steps (uneven from a stride of 3), with spikes, dips and runs of equal values (ties keep the earliest). */
+  const spiky = (count: number, stride: number) =>
+    noisy(count).map((p, i) => ({
+      step: p.step * stride + (stride >= 3 ? i % 3 : 0),
+      value: i % 997 === 5 ? 50 : i % 1_013 === 9 ? -50 : i % 50 < 5 ? 0.5 : p.value,
+    }));
+
+  it("keeps 63 to 126 buckets, enough for a request of 128 points", () => {
+    for (const span of [257, 1_000, 5_000, 123_457, 2_000_000_000]) {
+      const buckets = Math.ceil(span / previewGrid(0, span - 1, COARSE_PREVIEW.gridBuckets));
+      expect(buckets).toBeGreaterThanOrEqual(63);
+      expect(buckets).toBeLessThanOrEqual(COARSE_PREVIEW.gridBuckets);
+    }
+    expect(COARSE_PREVIEW.servesUpTo).toBeLessThanOrEqual(2 * 63 + 2);
+  });
+
+  it("is the same derived from the fine preview as from every point, so it is written from the fine one", () => {
+    for (const [count, stride] of [
+      [200, 1],
+      [257, 7],
+      [3_000, 3],
+      [1_000, 1],
+      [1_001, 3],
+      [20_000, 1],
+      [60_000, 5],
+    ] as const) {
+      const all = columnsOf(spiky(count, stride));
+      const fine = gridPreview(all, count).columns;
+      const coarse = gridPreview(fine, count, COARSE_PREVIEW).columns;
+      expect(coarse).toEqual(gridPreview(all, count, COARSE_PREVIEW).columns);
+      expect(coarse.steps.length).toBeLessThanOrEqual(Math.max(COARSE_PREVIEW.wholeUpTo, 2 * 126 + 2));
+      // The extremes and both ends survive.
+      const values = Array.from(coarse.values);
+      expect(Math.max(...values)).toBe(Math.max(...all.values));
+      expect(Math.min(...values)).toBe(Math.min(...all.values));
+      expect([coarse.steps[0], coarse.steps.at(-1)]).toEqual([all.steps[0], all.steps.at(-1)]);
+    }
+  });
+
+  it("keeps a series of up to 256 points whole, and serves a longer one only requests of up to 128 points", () => {
+    const short = columnsOf(spiky(256, 1));
+    expect(gridPreview(short, 256, COARSE_PREVIEW)).toEqual({ columns: short, grid: null });
+    const long = gridPreview(columnsOf(spiky(5_000, 1)), 5_000, COARSE_PREVIEW).columns;
+    const packed = packColumns(long);
+    expect(unpackColumns(packed)).toEqual(long);
+    expect(previewCovers(packed, 5_000, 128, COARSE_PREVIEW)).toBe(true);
+    expect(previewCovers(packed, 5_000, 129, COARSE_PREVIEW)).toBe(false);
+    expect(previewCovers(packColumns(short), 256, 1_000, COARSE_PREVIEW)).toBe(true);
   });
 });
