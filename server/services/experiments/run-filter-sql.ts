@@ -1,9 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import type { FilterOperator, FilterTerm } from "@/server/services/experiments/run-filter";
 
-/** Text Postgres can cast to numeric without error; params are stored as text. */
-export const NUMERIC_TEXT_PATTERN = "^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?\\s*$";
-
 // The only way an operator reaches SQL: looked up here, never copied from the filter text.
 const SQL_OPERATORS: Record<FilterOperator, Prisma.Sql> = {
   "=": Prisma.raw("="),
@@ -14,11 +11,6 @@ const SQL_OPERATORS: Record<FilterOperator, Prisma.Sql> = {
   ">=": Prisma.raw(">="),
 };
 
-/** The param's value as numeric, or NULL when it is not a number (CASE keeps the cast from failing). */
-export function numericParamValue(column: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`CASE WHEN ${column} ~ ${NUMERIC_TEXT_PATTERN} THEN (${column})::numeric END`;
-}
-
 function metricCondition(term: Extract<FilterTerm, { entity: "metric" }>): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM "MetricSeries" fm WHERE fm."runId" = r."id" AND fm."key" = ${term.key}
     AND fm."lastValue" ${SQL_OPERATORS[term.op]} ${term.value}::float8)`;
@@ -27,7 +19,7 @@ function metricCondition(term: Extract<FilterTerm, { entity: "metric" }>): Prism
 function paramCondition(term: Extract<FilterTerm, { entity: "param" }>): Prisma.Sql {
   const comparison =
     term.value.kind === "number"
-      ? Prisma.sql`${numericParamValue(Prisma.sql`fp."value"`)} ${SQL_OPERATORS[term.op]} ${term.value.value}::numeric`
+      ? Prisma.sql`fp."numericValue" ${SQL_OPERATORS[term.op]} ${term.value.value}::numeric`
       : Prisma.sql`fp."value" ${SQL_OPERATORS[term.op]} ${term.value.value}`;
   return Prisma.sql`EXISTS (SELECT 1 FROM "RunParam" fp WHERE fp."runId" = r."id" AND fp."key" = ${term.key} AND ${comparison})`;
 }

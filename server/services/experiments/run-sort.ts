@@ -1,7 +1,6 @@
 import { Prisma } from "@/server/db/generated/client";
 import { badRequest } from "@/server/errors";
 import type { ReadContext } from "@/server/services/context";
-import { NUMERIC_TEXT_PATTERN, numericParamValue } from "@/server/services/experiments/run-filter-sql";
 
 export const RUN_SORT_ATTRIBUTES = ["name", "status", "startTime", "endTime", "duration", "user", "gitCommit"] as const;
 type SortAttribute = (typeof RUN_SORT_ATTRIBUTES)[number];
@@ -51,17 +50,16 @@ export function parseRunSort(sortBy: string | undefined): RunSort {
 }
 
 /**
- * Whether every value logged for this param in the experiment is a number (then it sorts numerically). The key's
- * values are read first (OFFSET 0 keeps the planner from testing the pattern on every param of every run).
+ * Whether every value logged for this param in the experiment is a number (then it sorts numerically): read from the
+ * first entry of the (experimentId, key, numericValue) index in descending order, where values that are not numbers
+ * (null numericValue) come first. A key nobody logged counts as numeric.
  */
 async function paramIsNumeric(ctx: ReadContext, experimentId: string, key: string): Promise<boolean> {
-  const [row] = await ctx.db.$queryRaw<{ numeric: boolean }[]>(Prisma.sql`
-    SELECT NOT EXISTS (
-      SELECT 1 FROM (SELECT rp."runId", rp."value" FROM "RunParam" rp WHERE rp."key" = ${key} OFFSET 0) kp
-      WHERE kp."value" !~ ${NUMERIC_TEXT_PATTERN}
-        AND EXISTS (SELECT 1 FROM "Run" r WHERE r."id" = kp."runId" AND r."experimentId" = ${experimentId})
-    ) AS numeric`);
-  return row?.numeric === true;
+  const [first] = await ctx.db.$queryRaw<{ numeric: boolean }[]>(Prisma.sql`
+    SELECT "numericValue" IS NOT NULL AS "numeric" FROM "RunParam"
+    WHERE "experimentId" = ${experimentId} AND "key" = ${key}
+    ORDER BY "numericValue" DESC NULLS FIRST LIMIT 1`);
+  return first?.numeric ?? true;
 }
 
 /**
@@ -91,10 +89,9 @@ export async function runSortKey(
       };
     case "param": {
       const join = Prisma.sql`LEFT JOIN "RunParam" sk ON sk."runId" = r."id" AND sk."key" = ${sort.key}`;
-      const value = Prisma.sql`sk."value"`;
       return (await paramIsNumeric(ctx, experimentId, sort.key))
-        ? { sql: numericParamValue(value), type: "numeric", join }
-        : { sql: Prisma.sql`left(${value}, ${TEXT_PARAM_SORT_PREFIX})`, type: "text", join };
+        ? { sql: Prisma.sql`sk."numericValue"`, type: "numeric", join }
+        : { sql: Prisma.sql`left(sk."value", ${TEXT_PARAM_SORT_PREFIX})`, type: "text", join };
     }
   }
 }

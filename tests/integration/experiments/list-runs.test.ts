@@ -192,6 +192,24 @@ describe("listRuns", () => {
     expect(await names({ sortBy: "params.optimizer", sortDir: "desc" })).toEqual(["b", "e", "c", "a", "d"]);
   });
 
+  it("reads a param's number from its row, per experiment, whatever writes the row", async () => {
+    const byDepthDesc = ["e", "c", "a", "b", "d"]; // 1e3, 100, 10, 9, 2 (the test before made e's depth 1e3)
+    // The same key logged as text in another experiment leaves this one numeric.
+    const other = await givenExperiment(fx.ctx);
+    const elsewhere = await createRun(fx.ctx, { experimentId: other.id, name: "x" });
+    await logBatch(fx.ctx, elsewhere.id, { params: { depth: "deep" } });
+    expect(await names({ sortBy: "params.depth", sortDir: "desc" })).toEqual(byDepthDesc);
+    // The number always follows the text, even when a writer sets the number itself.
+    const depthOf = (name: string) => ({ runId_key: { runId: fx.ids[name] ?? "", key: "depth" } });
+    await db().runParam.update({ where: depthOf("d"), data: { numericValue: 5_000 } });
+    expect(await names({ sortBy: "params.depth", sortDir: "desc" })).toEqual(byDepthDesc);
+    // Padding and exponents read as numbers in filters and sorts.
+    await db().runParam.update({ where: depthOf("b"), data: { value: " 9e0 " } });
+    expect(await names({ filter: "params.depth < 10" })).toEqual(["d", "b"]);
+    expect(await names({ filter: "params.depth = 9" })).toEqual(["b"]);
+    expect(await names({ sortBy: "params.depth", sortDir: "desc" })).toEqual(byDepthDesc);
+  });
+
   it("pages with cursors, counting the runs on the first page only", async () => {
     const input = { experimentId: fx.experimentId, sortBy: "name", pageSize: 2 };
     const first = await listRuns(fx.ctx, input);
