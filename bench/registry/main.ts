@@ -102,6 +102,21 @@ async function measureLongModel() {
   ];
 }
 
+/** Page 3,000 of 25 models (model 75,000 on) in two orders, by page number (OFFSET) and by the previous page's cursor. */
+async function measureDeepPages(): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  for (const view of [
+    { sort: "name", order: "asc" },
+    { sort: "updatedAt", order: "desc" },
+  ] as const) {
+    const label = `registry list (sorted by ${view.sort} ${view.order}, page 3,000`;
+    timings.push(await measure(`${label} by number)`, () => listModels(ctx, { ...view, page: 3_000 })));
+    const cursor = (await listModels(ctx, { ...view, page: 2_999 })).nextCursor ?? undefined;
+    timings.push(await measure(`${label} by cursor)`, () => listModels(ctx, { ...view, cursor })));
+  }
+  return timings;
+}
+
 // Each compare call is cold as far as the application goes (there is no in-process cache); Postgres's
 // buffer cache is warm after the warm-up calls, as it is for a portal in use.
 const loadBefore = loadAverage();
@@ -110,6 +125,7 @@ const timings: Timing[] = [
   await measure("registry list (sorted by name, page 200)", () =>
     listModels(ctx, { sort: "name", order: "asc", page: 200 }),
   ),
+  ...(await measureDeepPages()),
   ...(await measureSearches("")),
   await measure("registry filter (tag + team + task)", () =>
     listModels(ctx, { tag: "tag-7", team: "Bench team", taskType: "RANKING" }),

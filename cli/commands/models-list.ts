@@ -3,9 +3,10 @@ import { defineCommand } from "@/cli/command";
 import { emit, note, table } from "@/cli/output";
 import { parseOptions, parsePositiveIntOption, requirePositionals } from "@/cli/parse-options";
 
-const HELP = `Usage: modelport models list [--search Q] [--tag T] [--team TEAM] [--page N] [--page-size N]
+const HELP = `Usage: modelport models list [--search Q] [--tag T] [--team TEAM] [--page N | --cursor C] [--page-size N]
 
-Lists registered models, most recently updated first.
+Lists registered models, most recently updated first. --cursor C lists the page after the one that printed C
+(as cheap deep in the registry as at its start; --page N skips N-1 pages).
 `;
 
 const modelList = z.object({
@@ -23,6 +24,7 @@ const modelList = z.object({
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
+  nextCursor: z.string().nullable(),
 });
 
 export const modelsListCommand = defineCommand({
@@ -38,6 +40,7 @@ export const modelsListCommand = defineCommand({
           tag: { type: "string" },
           team: { type: "string" },
           page: { type: "string" },
+          cursor: { type: "string" },
           "page-size": { type: "string" },
         },
         allowPositionals: true,
@@ -51,6 +54,7 @@ export const modelsListCommand = defineCommand({
       tag: values.tag,
       team: values.team,
       page: parsePositiveIntOption(values.page, "--page"),
+      cursor: values.cursor,
       pageSize: parsePositiveIntOption(values["page-size"], "--page-size"),
     };
   },
@@ -70,8 +74,8 @@ export const modelsListCommand = defineCommand({
         ? "No models match."
         : table(["NAME", "TEAM", "TASK", "LATEST", "ALIASES", "TAGS", "UPDATED"], rows);
     emit(ctx.out, list, human);
-    if (list.total > list.items.length) {
-      note(ctx.out, `Page ${list.page}: ${list.items.length} of ${list.total} models (use --page to see more)`);
+    if (list.nextCursor !== null) {
+      note(ctx.out, `${list.items.length} of ${list.total} models; the next page: --cursor ${list.nextCursor}`);
     }
   },
 });

@@ -37,10 +37,6 @@ export function hoverRows(
   return { rows: all.slice(0, limit), hiddenCount: Math.max(0, all.length - limit) };
 }
 
-export function isDownsampled(series: { totalPoints: number; points: readonly unknown[] }): boolean {
-  return series.totalPoints > series.points.length;
-}
-
 /** A run's curve as drawn: its name and colour travel with the points. */
 export type RunCurve = { runId: string; runName: string; color: string; points: CurvePoint[] };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { badRequest } from "@/server/errors";
+import { decodeCursor, encodeCursor } from "@/server/services/cursor-text";
 import type { RunSortKeyType } from "@/server/services/experiments/run-sort";
 
 /**
@@ -14,7 +15,7 @@ const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?$/;
 
 /** A timestamp as PostgreSQL prints one, naming a real instant (no year 0, no month 13, no 25 o'clock). */
-function isTimestampText(text: string): boolean {
+export function isTimestampText(text: string): boolean {
   const parts = TIMESTAMP_TEXT.exec(text);
   if (!parts) return false;
   const [year = 0, month, day, hour, minute, second] = parts.slice(1, 7).map(Number);
@@ -70,22 +71,14 @@ const cursorSchema = z.object({
 export const timestampText = (date: Date) => date.toISOString().replace("T", " ").replace("Z", "");
 
 export function encodeRunCursor(cursor: RunCursor): string {
-  return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
+  return encodeCursor(cursor);
 }
 
 const invalid = () => badRequest("The page cursor is not valid: load the runs again from the first page");
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-}
-
 /** Reads a cursor's fields; anything edited or truncated is a 400. */
 export function parseRunCursor(text: string): RunCursor {
-  const parsed = cursorSchema.safeParse(parseJson(text));
+  const parsed = cursorSchema.safeParse(decodeCursor(text));
   if (!parsed.success) throw invalid();
   return parsed.data;
 }

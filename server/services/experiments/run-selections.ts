@@ -4,7 +4,7 @@ import { AppError, badRequest, notFound } from "@/server/errors";
 import type { ReadContext, ServiceContext } from "@/server/services/context";
 import { firstRunIdsOf } from "@/server/services/experiments/list-runs";
 import { parseInput } from "@/server/services/experiments/parse-input";
-import { runsNotFound } from "@/server/services/experiments/runs-not-found";
+import { assertRunsExist } from "@/server/services/experiments/runs-not-found";
 import {
   MAX_COMPARE_RUNS,
   runSelectionIdSchema,
@@ -41,10 +41,7 @@ function savedRecently(db: Pick<ServiceContext["db"], "runSelection">, ctx: Serv
  * their id), so requests sent at once cannot all pass the hourly quota's count.
  */
 async function store(ctx: ServiceContext, runIds: string[]): Promise<RunSelection> {
-  const found = await ctx.db.run.findMany({ where: { id: { in: runIds } }, select: { id: true } });
-  const known = new Set(found.map((run) => run.id));
-  const missing = runIds.filter((id) => !known.has(id));
-  if (missing.length > 0) throw runsNotFound(missing);
+  await assertRunsExist(ctx, runIds);
   const id = runSelectionId(runIds);
   const now = ctx.clock();
   await ctx.db.$transaction(async (tx) => {

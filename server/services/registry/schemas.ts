@@ -19,16 +19,26 @@ import { MAX_PAGE } from "@/contracts/limits";
 /** For looking a model up: any name that is not a valid one simply does not exist. */
 export const modelRefSchema = z.string().min(1).max(200);
 
-export const listModelsInput = z.object({
-  search: z.string().trim().max(200).optional(),
-  tag: z.string().trim().toLowerCase().max(40).optional(),
-  team: z.string().trim().max(200).optional(),
-  taskType: taskTypeSchema.optional(),
-  sort: z.enum(MODEL_SORTS).default("updatedAt"),
-  order: z.enum(SORT_ORDERS).default("desc"),
-  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
-});
+export const listModelsInput = z
+  .object({
+    search: z.string().trim().max(200).optional(),
+    tag: z.string().trim().toLowerCase().max(40).optional(),
+    team: z.string().trim().max(200).optional(),
+    taskType: taskTypeSchema.optional(),
+    sort: z.enum(MODEL_SORTS).default("updatedAt"),
+    order: z.enum(SORT_ORDERS).default("desc"),
+    page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z
+      .string()
+      .max(1_000)
+      .optional()
+      .meta({ description: "A previous page's nextCursor: the page after it, read from an index at any depth" }),
+  })
+  .refine((input) => input.cursor === undefined || input.page === 1, {
+    message: "Pass a page number or a cursor, not both",
+    path: ["cursor"],
+  });
 
 export const registerVersionInput = z.object({
   runId: z.string().trim().min(1).max(100),
@@ -129,6 +139,8 @@ export const modelListOutput = z
     total: z.number().int(),
     page: z.number().int(),
     pageSize: z.number().int(),
+    /** Pass as `cursor` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
   })
   .meta({ id: "ModelList" });
 

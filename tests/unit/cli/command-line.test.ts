@@ -156,8 +156,10 @@ describe("command parsing", () => {
       tag: "pii",
       team: undefined,
       page: undefined,
+      cursor: undefined,
       pageSize: 10,
     });
+    expect(modelsListCommand.parse(["--cursor", "eyJvIjoxfQ"])).toMatchObject({ cursor: "eyJvIjoxfQ" });
     expect(() => modelsListCommand.parse(["--page", "0"])).toThrow(/positive whole number/);
     expect(modelsAliasCommand.parse(["fraud", "production", "v3", "--reason", "better AUC"])).toEqual({
       name: "fraud",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hoverRows, isDownsampled, nearestPoint, stepDomain } from "@/components/experiments/charts/curves";
+import { hoverRows, nearestPoint, stepDomain } from "@/components/experiments/charts/curves";
 import { filterErrorIndex, splitAtIndex } from "@/components/experiments/runs/filter";
 
 const points = [0, 10, 20, 30].map((step) => ({ step, value: step / 10 }));
@@ -29,13 +29,6 @@ describe("hoverRows", () => {
       { runId: "a", value: 2, step: 20 },
     ]);
     expect(result.hiddenCount).toBe(1);
-  });
-});
-
-describe("isDownsampled", () => {
-  it("detects downsampled series", () => {
-    expect(isDownsampled({ totalPoints: 5000, points: [1, 2] })).toBe(true);
-    expect(isDownsampled({ totalPoints: 2, points: [1, 2] })).toBe(false);
   });
 });
 
