@@ -7,7 +7,7 @@ ensure_apt_packages psql:postgresql-client redis-cli:redis-tools chromium:chromi
 ensure_services
 ensure_node_modules
 
-step() { log "── $1"; }
+step() { log "── $1 ($(date -u +%H:%M:%S) UTC)"; }
 step "typecheck"; npx tsc --noEmit
 step "lint"; npx eslint --max-warnings 0 .
 step "format"; npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "run: npx prettier --write ."; exit 1; }

@@ -9,7 +9,7 @@ import {
 } from "@/server/services/drift/psi";
 import { startPrometheus } from "@/tests/integration/support/prometheus-process";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { measure } from "@/bench/lib/stats";
 import { generateRawSamples, timeNumpy, timeTypeScript, writeRawSamples } from "@/bench/psi/raw-samples";
 import { serveSyntheticHistograms, syntheticModel } from "@/bench/psi/synthetic-histograms";
@@ -25,11 +25,6 @@ const RAW_FEATURES = 20;
 const RAW_RUNS = 3;
 const ENDPOINT = "bench-psi";
 
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const loadBefore = loadAverage();
 

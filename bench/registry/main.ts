@@ -1,4 +1,3 @@
-import os from "node:os";
 import { compareRuns } from "@/server/services/experiments/compare-runs";
 import { PREVIEW_POINTS } from "@/server/services/experiments/curve-preview";
 import { refreshPreviews } from "@/server/services/experiments/metric-previews";
@@ -10,7 +9,7 @@ import { versionSelect } from "@/server/services/registry/version-view";
 import { listModels } from "@/server/services/registry/list-models";
 import { freshBenchDatabase } from "@/bench/lib/bench-database";
 import { writeBenchmarkSection } from "@/bench/lib/benchmarks-doc";
-import { describeMachine } from "@/bench/lib/machine";
+import { describeMachine, loadAverage } from "@/bench/lib/machine";
 import { formatTable, measure, type Timing } from "@/bench/lib/stats";
 import { LONG_MODEL_NAME, seedVolume, VOLUME } from "@/bench/registry/seed-volume";
 
@@ -31,11 +30,6 @@ let modelCursor = 0;
 const nextModelName = () => `bench-model-${String(((modelCursor++ * 7919) % VOLUME.models) + 1).padStart(6, "0")}`;
 const compareName = "compare 200 runs × 5 metrics × 1,000 steps";
 const compareFromPointsName = `${compareName}, without previews (read from the points)`;
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(" / ");
 
 /** The compare query as it runs for series that have no preview (e.g. longer than PREVIEW_MAX_SERIES_POINTS). */
 async function measureCompareFromPoints() {

@@ -6,7 +6,8 @@ import { parseOptions, parsePositiveIntOption, requirePositionals } from "@/cli/
 const HELP = `Usage: modelport models list [--search Q] [--tag T] [--team TEAM] [--page N | --cursor C] [--page-size N]
 
 Lists registered models, most recently updated first. --cursor C lists the page after the one that printed C
-(as cheap deep in the registry as at its start; --page N skips N-1 pages).
+(as cheap deep in the registry as at its start; --page N skips N-1 pages). A model that gets a new version while
+you page moves in this order.
 `;
 
 const modelList = z.object({

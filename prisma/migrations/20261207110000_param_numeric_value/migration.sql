@@ -5,8 +5,11 @@
 
 ALTER TABLE "RunParam" ADD COLUMN "numericValue" DECIMAL;
 
+-- ASCII classes only: \s and \d also match other scripts' spaces and digits, which the cast to numeric refuses (an
+-- error here would refuse the write).
 CREATE FUNCTION "param_numeric_value"("value" TEXT) RETURNS DECIMAL LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN "value" ~ '^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?\s*$' THEN "value"::numeric END
+  SELECT CASE WHEN "value" ~ '^[ \t\n\r\f\v]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?[ \t\n\r\f\v]*$'
+    THEN "value"::numeric END
 $$;
 
 -- The body spells its semicolons as \073 (an E string): the migration runner splits the file at every semicolon.

@@ -215,3 +215,44 @@ export function previewCovers(
 ): boolean {
   return packedPointCount(preview) === totalPoints || limit <= level.servesUpTo;
 }
+
+/** A step range [from, to] a zoomed chart shows. */
+export type StepRange = readonly [number, number];
+
+/** A zoomed curve keeps at least both ends and one bucket of the range. */
+const MIN_RANGE_POINTS = 4;
+
+/** The first index whose step is at least `step` (steps ascend). */
+function firstIndexFrom(steps: Int32Array, step: number): number {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((steps[middle] ?? 0) < step) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The curve a zoomed chart draws: the points of `columns` within `range` downsampled to `maxPoints` − 2, with the
+ * nearest point on each side of the range (when there is one), so lines reach the chart's edges and a range between
+ * two points still crosses the chart. Columns must be in step order.
+ */
+export function rangeCurve(columns: CurveColumns, [from, to]: StepRange, maxPoints: number): CurveColumns {
+  const { steps, values } = columns;
+  const start = firstIndexFrom(steps, from);
+  const end = firstIndexFrom(steps, to + 1);
+  const inside = downsampleColumns(
+    { steps: steps.subarray(start, end), values: values.subarray(start, end) },
+    Math.max(MIN_RANGE_POINTS, maxPoints - 2),
+  );
+  const before = start > 0 ? [start - 1] : [];
+  const after = end < steps.length ? [end] : [];
+  const pick = <T extends Int32Array | Float64Array>(source: T, indices: number[]) =>
+    indices.map((i) => source[i] ?? 0);
+  return {
+    steps: Int32Array.from([...pick(steps, before), ...inside.steps, ...pick(steps, after)]),
+    values: Float64Array.from([...pick(values, before), ...inside.values, ...pick(values, after)]),
+  };
+}

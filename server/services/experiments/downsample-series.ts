@@ -4,10 +4,14 @@ import {
   COARSE_PREVIEW,
   downsamplePackedColumns,
   FINE_PREVIEW,
+  packedPointCount,
   previewCovers,
+  rangeCurve,
+  unpackColumns,
   type CurveColumns,
+  type StepRange,
 } from "@/server/services/experiments/curve-preview";
-import { packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
+import { littleEndianPoint, packedCurvesSql } from "@/server/services/experiments/packed-curves-sql";
 import type { SeriesCurve } from "@/server/services/experiments/schemas";
 
 type StoredSeries = {
@@ -25,12 +29,17 @@ type StoredSeries = {
 // Postgres puts in base64.)
 const fromBase64 = (text: string | null) => (text === null ? null : Buffer.from(text, "base64"));
 
-/** The series with their coarse preview when it serves `limit` points (and they have one), else their fine one. */
-async function storedSeries(ctx: ReadContext, runIds: string[], keys: string[], limit: number) {
-  const coarse = limit <= COARSE_PREVIEW.servesUpTo;
+/**
+ * The series with their coarse preview when it serves `limit` points over all their steps (and they have one), else
+ * their fine one.
+ */
+async function storedSeries(ctx: ReadContext, runIds: string[], keys: string[], limit: number, whole: boolean) {
+  // Never a coarse preview beside a dropped fine one: whatever drops the fine one wants the points read.
+  const coarse = Prisma.sql`(${whole && limit <= COARSE_PREVIEW.servesUpTo}
+    AND "previewCoarse" IS NOT NULL AND "preview" IS NOT NULL)`;
   const rows = await ctx.db.$queryRaw<(Omit<StoredSeries, "preview"> & { preview: string | null })[]>(Prisma.sql`
-    SELECT "id", "runId", "key", "pointCount", (${coarse} AND "previewCoarse" IS NOT NULL) AS "coarse",
-           encode(CASE WHEN ${coarse} THEN COALESCE("previewCoarse", "preview") ELSE "preview" END, 'base64') AS "preview"
+    SELECT "id", "runId", "key", "pointCount", ${coarse} AS "coarse",
+           encode(CASE WHEN ${coarse} THEN "previewCoarse" ELSE "preview" END, 'base64') AS "preview"
     FROM "MetricSeries"
     WHERE "runId" = ANY(${runIds}::text[]) AND "key" = ANY(${keys}::text[]) AND "pointCount" > 0`);
   return rows.map((row): StoredSeries => ({ ...row, preview: fromBase64(row.preview) }));
@@ -52,6 +61,74 @@ async function curvesFromPoints(
   return curves;
 }
 
+/**
+ * Points a zoomed read takes from MetricPoint at most (about 5 MB of rows): past it, series are drawn from their
+ * stored preview, which holds up to about 2,000 points over all their steps.
+ */
+const RANGE_POINTS_READ = 400_000;
+
+/** The stored points of each series within `[from, to]`, and its nearest point on each side, packed. */
+async function pointsInRange(ctx: ReadContext, seriesIds: number[], [from, to]: StepRange) {
+  const rows = await ctx.db.$queryRaw<{ id: number; curve: string | null }[]>(Prisma.sql`
+    SELECT s."id", encode(string_agg(${littleEndianPoint}, ''::bytea ORDER BY pts."step"), 'base64') AS "curve"
+    FROM unnest(${seriesIds}::int[]) AS s("id")
+    CROSS JOIN LATERAL (
+      (SELECT p."step", float8send(p."value") AS f FROM "MetricPoint" p
+       WHERE p."seriesId" = s."id" AND p."step" < ${from} ORDER BY p."step" DESC LIMIT 1)
+      UNION ALL
+      SELECT p."step", float8send(p."value") FROM "MetricPoint" p
+      WHERE p."seriesId" = s."id" AND p."step" BETWEEN ${from} AND ${to}
+      UNION ALL
+      (SELECT p."step", float8send(p."value") FROM "MetricPoint" p
+       WHERE p."seriesId" = s."id" AND p."step" > ${to} ORDER BY p."step" LIMIT 1)
+    ) pts
+    GROUP BY s."id"`);
+  return new Map(rows.flatMap((row) => (row.curve === null ? [] : [[row.id, Buffer.from(row.curve, "base64")]])));
+}
+
+/**
+ * The curves of a chart zoomed to `steps` (see rangeCurve). A series whose preview holds all its points is cut from
+ * it; the others read their points in the range, in order, while the points they may hold (no more than the steps in
+ * the range) fit RANGE_POINTS_READ; past it, they are cut from their stored preview (coarser than the points, finer
+ * than the whole chart's curves). A series without a preview always reads its points.
+ */
+async function rangeColumns(
+  ctx: ReadContext,
+  stored: StoredSeries[],
+  steps: StepRange,
+  limit: number,
+): Promise<SeriesColumns[]> {
+  const wholePreview = (series: StoredSeries) =>
+    series.preview !== null && packedPointCount(series.preview) === series.pointCount;
+  let budget = RANGE_POINTS_READ;
+  const toRead = new Set(
+    stored.filter((series) => {
+      if (wholePreview(series)) return false;
+      const most = Math.min(series.pointCount, steps[1] - steps[0] + 1) + 2;
+      if (series.preview !== null && most > budget) return false;
+      budget -= most;
+      return true;
+    }),
+  );
+  const read =
+    toRead.size > 0
+      ? await pointsInRange(
+          ctx,
+          [...toRead].map((series) => series.id),
+          steps,
+        )
+      : new Map<number, Buffer>();
+  return stored.map((series) => {
+    const source = toRead.has(series) ? read.get(series.id) : series.preview;
+    return {
+      runId: series.runId,
+      key: series.key,
+      totalPoints: series.pointCount,
+      ...(source ? rangeCurve(unpackColumns(source), steps, limit) : NO_POINTS),
+    };
+  });
+}
+
 /** One run's curve of one metric, downsampled, as columns; `totalPoints` is the stored series' length. */
 export type SeriesColumns = CurveColumns & { runId: string; key: string; totalPoints: number };
 
@@ -66,16 +143,19 @@ const NO_POINTS: CurveColumns = { steps: new Int32Array(0), values: new Float64A
  * bucket straddles the edge of a coarser bucket, that bucket's extremes can differ slightly from a
  * downsample of the raw points (a preview holding the whole series gives exactly the same curve).
  * The series and their points are read in separate statements: a write landing in between only makes
- * `totalPoints` and the curve of that series a batch apart.
+ * `totalPoints` and the curve of that series a batch apart. With `steps`, the curves of a zoomed chart: see
+ * rangeColumns.
  */
 export async function downsampledColumns(
   ctx: ReadContext,
   runIds: string[],
   keys: string[],
   limit: number,
+  steps?: StepRange,
 ): Promise<SeriesColumns[]> {
   if (keys.length === 0) return [];
-  const stored = await storedSeries(ctx, runIds, keys, limit);
+  const stored = await storedSeries(ctx, runIds, keys, limit, steps === undefined);
+  if (steps !== undefined) return rangeColumns(ctx, stored, steps, limit);
   const usable = (series: StoredSeries) =>
     series.preview !== null &&
     previewCovers(series.preview, series.pointCount, limit, series.coarse ? COARSE_PREVIEW : FINE_PREVIEW);

@@ -7,7 +7,7 @@ import { bucketCount, PREVIEW_GRID_BUCKETS } from "@/server/services/experiments
  * is several times cheaper than going through hex text. The shifts do not check for overflow, so
  * moving a byte into the sign bit is fine.
  */
-const littleEndianPoint = Prisma.sql`
+export const littleEndianPoint = Prisma.sql`
   int4send((("step" & 255) << 24) | ((("step" >> 8) & 255) << 16) | ((("step" >> 16) & 255) << 8) | (("step" >> 24) & 255))
   || int8send((get_byte(f, 7)::bigint << 56) | (get_byte(f, 6)::bigint << 48) | (get_byte(f, 5)::bigint << 40)
             | (get_byte(f, 4)::bigint << 32) | (get_byte(f, 3)::bigint << 24) | (get_byte(f, 2)::bigint << 16)

@@ -77,8 +77,10 @@ function whereFor(filter: ListModelsFilter, ...more: (Prisma.Sql | null)[]): Pri
  * alongside): at 10,000 models Prisma's per-relation queries made the list several times slower.
  * The page's ids are chosen first so the per-model subqueries run for 25 rows, not for every
  * row an OFFSET skips. A page is named by number (OFFSET: fine for the pages a person clicks through) or by the
- * previous page's `nextCursor` (a range of the sort's index, as cheap at model 100,000 as at model 1, and no model
- * skipped or repeated while others are registered).
+ * previous page's `nextCursor` (a range of the sort's index, as cheap at model 100,000 as at model 1). A walk by
+ * cursor never skips or repeats a model because others are registered; by name or creation time nothing else moves a
+ * model either, while by update time or latest version a model that gets a new version mid-walk moves with it (past
+ * the cursor: seen again, or not at all).
  */
 export async function listModels(
   ctx: ReadContext,

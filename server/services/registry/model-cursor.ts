@@ -51,9 +51,10 @@ const invalid = () => badRequest("The page cursor is not valid: list the models 
 /** Reads a cursor made for this filter and ordering; anything edited, truncated or made for another is a 400. */
 export function parseModelCursor(text: string, order: string, sort: ModelSort): ModelCursor {
   const parsed = cursorSchema.safeParse(decodeCursor(text));
-  if (!parsed.success || !KEY_TEXT[sort](parsed.data.key)) throw invalid();
+  if (!parsed.success) throw invalid();
   if (parsed.data.order !== order) {
     throw badRequest("The search, filters or sort changed since this page cursor was made: list the models again");
   }
+  if (!KEY_TEXT[sort](parsed.data.key)) throw invalid();
   return parsed.data;
 }

@@ -208,6 +208,11 @@ describe("listRuns", () => {
     expect(await names({ filter: "params.depth < 10" })).toEqual(["d", "b"]);
     expect(await names({ filter: "params.depth = 9" })).toEqual(["b"]);
     expect(await names({ sortBy: "params.depth", sortDir: "desc" })).toEqual(byDepthDesc);
+    // Other scripts' spaces and digits are text (numeric would refuse them): the write succeeds, with no number.
+    const odd = await createRun(fx.ctx, { experimentId: other.id, name: "y" });
+    await logBatch(fx.ctx, odd.id, { params: { a: "1\u2003", b: "\u30001", c: "\u0661", d: "\t-2\n" } });
+    const stored = await db().runParam.findMany({ where: { runId: odd.id }, orderBy: { key: "asc" } });
+    expect(stored.map((param) => param.numericValue?.toString() ?? null)).toEqual([null, null, null, "-2"]);
   });
 
   it("pages with cursors, counting the runs on the first page only", async () => {
