@@ -30,6 +30,10 @@ export const MIN_CURVE_POINTS = 64;
  */
 export const MAX_CURVE_POINTS = 1_000;
 
+/** Steps are stored as 32-bit integers. */
+const MIN_STEP = -(2 ** 31);
+const MAX_STEP = 2 ** 31 - 1;
+
 export const CURVE_STREAM_CONTENT_TYPE = "application/vnd.modelport.curves";
 
 const MAGIC = [0x4d, 0x50, 0x43, 0x31]; // "MPC1"
@@ -59,6 +63,14 @@ export const curveStreamInput = z
       .int("The width is a whole number of pixels")
       .min(MIN_CURVE_WIDTH, `The width is at least ${MIN_CURVE_WIDTH} pixels`)
       .max(MAX_CURVE_WIDTH, `The width is at most ${MAX_CURVE_WIDTH} pixels`),
+    /**
+     * A zoomed chart's step range [from, to]: each series' points within it, sized to the width, and its nearest
+     * point on each side (so lines reach the edges). Without it, every step.
+     */
+    steps: z
+      .tuple([z.number().int().min(MIN_STEP).max(MAX_STEP), z.number().int().min(MIN_STEP).max(MAX_STEP)])
+      .refine(([from, to]) => from < to, "The step range must end after it starts")
+      .optional(),
   })
   .refine(
     (input) => (input.runIds === undefined) !== (input.selection === undefined),

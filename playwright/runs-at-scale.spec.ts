@@ -143,6 +143,9 @@ test("a data scientist scrolls 450 runs, selects 200 across pages and compares t
   expect(to).toBeLessThanOrEqual(16);
   await expect(chart).toHaveAttribute("data-steps", zoom);
   await expect(page.getByTestId("curves-zoom")).toContainText(`Steps ${from}–${to}`);
+  // The range's own curves replace the whole ones' few points in it: every run still drawn.
+  await expect(page.getByTestId("curves-zoom-detail")).toHaveText("detail loaded");
+  await expect(chart).toHaveAttribute("data-drawn-curves", "200");
 
   // Log scale: the axis goes by powers of ten.
   const logToggle = page.getByRole("button", { name: "Log scale" });

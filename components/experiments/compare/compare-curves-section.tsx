@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
 import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/compare/metric-picker";
-import type { CurveStream } from "@/components/experiments/compare/use-curve-stream";
+import type { CurvesWithDetail } from "@/components/experiments/compare/zoom-detail";
 import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
 import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { LogScaleToggle } from "@/components/experiments/compare/log-scale-toggle";
@@ -29,7 +29,7 @@ type Props = {
   onLogScale: (metricKey: string, log: boolean) => void;
   highlightedRunId: string | null;
   /** The curves, streamed from the moment the page knows which runs and metrics to ask for. */
-  stream: CurveStream;
+  stream: CurvesWithDetail;
 };
 
 const MAX_CHARTS = MAX_CURVE_METRICS;
@@ -58,7 +58,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
               ? `Loading curves: ${stream.loadedRuns.toLocaleString()} of ${runs.length.toLocaleString()} runs`
               : ""}
         </p>
-        <ZoomStatus zoom={zoom} onReset={() => onZoom(null)} />
+        <ZoomStatus zoom={zoom} detail={stream.detail} onReset={() => onZoom(null)} />
         {availableMetricKeys.length > 0 && (
           <MetricPicker
             available={availableMetricKeys}
@@ -85,7 +85,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
                 title={<span className="font-mono">{key}</span>}
                 actions={
                   <span className="flex items-center gap-2">
-                    {from !== null && (
+                    {from !== null && zoom === null && (
                       <span className="text-xs text-slate-500">downsampled from {from.toLocaleString()} points</span>
                     )}
                     <LogScaleToggle metricKey={key} log={log} onChange={onLogScale} />

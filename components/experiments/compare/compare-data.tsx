@@ -9,9 +9,12 @@ import { CompareSkeleton } from "@/components/experiments/compare/compare-skelet
 import { CompareView } from "@/components/experiments/compare/compare-view";
 import { chartRequestWidth } from "@/components/experiments/compare/compare";
 import { useCurveStream } from "@/components/experiments/compare/use-curve-stream";
+import { withZoomDetail } from "@/components/experiments/compare/zoom-detail";
 import { useElementWidth } from "@/components/experiments/charts/use-element-width";
 import { MAX_CURVE_METRICS } from "@/contracts/curve-frames";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
+
+const NO_METRICS: readonly string[] = [];
 
 /** Charts sit two to a row from Tailwind's lg breakpoint on. */
 const twoColumns = () => typeof window !== "undefined" && window.matchMedia("(min-width: 1024px)").matches;
@@ -51,7 +54,11 @@ export function CompareData({ state, selection, update }: Props) {
     () => (selection === null ? state.runIds : (selectionRuns?.map((run) => run.id) ?? [])),
     [selection, selectionRuns, state.runIds],
   );
-  const stream = useCurveStream(source, runIds, metricKeys, chartRequestWidth(width, twoColumns()));
+  const chartWidth = chartRequestWidth(width, twoColumns());
+  const whole = useCurveStream(source, runIds, metricKeys, chartWidth);
+  // A zoomed chart asks for its range's own curves too: the whole curves have only a few points within it.
+  const zoomed = useCurveStream(source, runIds, state.zoom === null ? NO_METRICS : metricKeys, chartWidth, state.zoom);
+  const stream = useMemo(() => withZoomDetail(whole, state.zoom === null ? null : zoomed), [whole, zoomed, state.zoom]);
   return (
     <div ref={wrapper}>
       {query.isPending ? (

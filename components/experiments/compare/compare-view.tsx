@@ -13,14 +13,14 @@ import { CompareScatterSection } from "@/components/experiments/compare/compare-
 import { CompareValuesSection } from "@/components/experiments/compare/compare-values-section";
 import { RunLegend } from "@/components/experiments/compare/run-legend";
 import type { UrlStateUpdate } from "@/lib/use-url-state";
-import type { CurveStream } from "@/components/experiments/compare/use-curve-stream";
+import type { CurvesWithDetail } from "@/components/experiments/compare/zoom-detail";
 
 type Props = {
   data: RouterOutputs["experiments"]["compare"];
   state: CompareState;
   update: UrlStateUpdate<CompareState>;
   refreshing: boolean;
-  stream: CurveStream;
+  stream: CurvesWithDetail;
 };
 
 /**

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { CURVE_STREAM_CONTENT_TYPE, CurveStreamReader, type CurveFrame } from "@/contracts/curve-frames";
+import type { StepRange } from "@/components/experiments/charts/curve-view";
 import type { SeriesLike } from "@/components/experiments/compare/compare";
 import { chunksOf } from "@/lib/web-streams";
 
@@ -45,7 +46,7 @@ async function refusal(response: Response): Promise<string> {
  * × 12 charts would otherwise redraw every chart dozens of times). Nothing is published once `signal` aborted.
  */
 async function readCurves(
-  request: CurveSource & { metricKeys: readonly string[]; width: number },
+  request: CurveSource & { metricKeys: readonly string[]; width: number; steps?: StepRange },
   signal: AbortSignal,
   publish: (update: (state: CurveStreamState) => CurveStreamState) => void,
 ) {
@@ -93,26 +94,28 @@ async function readCurves(
 
 /**
  * Streams the curves of the runs `source` names × `metricKeys` for charts `width` pixels wide (nothing while the width
- * is 0): the series arrive run by run, so the first curves draw before the rest have loaded. `runIds` (the runs in
- * the source's order, once known) name each series' run.
+ * is 0 or no metric is asked for), over every step or only `steps`: the series arrive run by run, so the first curves
+ * draw before the rest have loaded. `runIds` (the runs in the source's order, once known) name each series' run.
  */
 export function useCurveStream(
   source: CurveSource,
   runIds: readonly string[],
   metricKeys: readonly string[],
   width: number,
+  steps: StepRange | null = null,
 ) {
   const [attempt, setAttempt] = useState(0);
-  const requestKey = JSON.stringify([source, metricKeys, width, attempt]);
+  const requestKey = JSON.stringify([source, metricKeys, width, steps, attempt]);
   // Tagged with the request it answers: a new request starts from EMPTY without a reset inside the effect.
   const [state, setState] = useState<CurveStreamState & { key: string }>({ ...EMPTY, key: "" });
   useEffect(() => {
-    const [runs, keys, chartWidth] = JSON.parse(requestKey) as [CurveSource, string[], number];
+    const [runs, keys, chartWidth, range] = JSON.parse(requestKey) as [CurveSource, string[], number, StepRange | null];
     if (chartWidth <= 0 || keys.length === 0) return;
     const controller = new AbortController();
     const publish = (update: (current: CurveStreamState) => CurveStreamState) =>
       setState((current) => ({ ...update(current.key === requestKey ? current : EMPTY), key: requestKey }));
-    readCurves({ ...runs, metricKeys: keys, width: chartWidth }, controller.signal, publish).catch((error: unknown) => {
+    const request = { ...runs, metricKeys: keys, width: chartWidth, ...(range === null ? {} : { steps: range }) };
+    readCurves(request, controller.signal, publish).catch((error: unknown) => {
       if (controller.signal.aborted) return;
       publish((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) }));
     });

@@ -10,6 +10,7 @@ import {
 import { Prisma } from "@/server/db/generated/client";
 import type { ReadContext } from "@/server/services/context";
 import { curveCache } from "@/server/services/experiments/curve-cache";
+import type { StepRange } from "@/server/services/experiments/curve-preview";
 import { downsampledColumns } from "@/server/services/experiments/downsample-series";
 import { parseInput } from "@/server/services/experiments/parse-input";
 import { runIdsNamedBy } from "@/server/services/experiments/run-selections";
@@ -31,7 +32,7 @@ export type CurveStream = {
 };
 
 /** The runs (a saved selection's, when the request named one) and what to draw of them. */
-type CurveRequest = { runIds: string[]; metricKeys: string[]; width: number };
+type CurveRequest = { runIds: string[]; metricKeys: string[]; width: number; steps?: StepRange };
 
 /**
  * A digest of what the stream will hold: the request and each series' row version (xmin changes with every write to
@@ -43,7 +44,7 @@ async function contentDigest(ctx: ReadContext, input: CurveRequest, pointsPerSer
     WHERE "runId" = ANY(${input.runIds}::text[]) AND "key" = ANY(${input.metricKeys}::text[])
     ORDER BY "id"`);
   const hash = createHash("sha256");
-  hash.update(JSON.stringify([input.runIds, input.metricKeys, pointsPerSeries]));
+  hash.update(JSON.stringify([input.runIds, input.metricKeys, pointsPerSeries, input.steps ?? null]));
   for (const series of versions) hash.update(`|${series.id}:${series.version}`);
   return hash.digest("base64url");
 }
@@ -70,7 +71,7 @@ async function* encodedCurves(ctx: ReadContext, input: CurveRequest, pointsPerSe
   yield parts[0] as Uint8Array;
   const groups = runGroups(input.runIds);
   const read = (group: string[]) => {
-    const reading = downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries);
+    const reading = downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries, input.steps);
     // Awaited below; this only keeps a read the client no longer waits for (it went away) from crashing the process.
     reading.catch(() => undefined);
     return reading;

@@ -11,7 +11,7 @@ vi.mock("@/server/auth/current-user", () => ({ currentUser: vi.fn() }));
 const { POST } = await import("@/app/api/experiments/curves/route");
 const { currentUser } = await import("@/server/auth/current-user");
 const { db } = await import("@/server/db/client");
-const { downsampleMinMax } = await import("@/server/services/experiments/curve-preview");
+const { downsampleMinMax, rangeCurve } = await import("@/server/services/experiments/curve-preview");
 const { logBatch } = await import("@/server/services/experiments/log-batch");
 const { givenUser } = await import("@/tests/integration/fixtures");
 const { givenExperiment, givenRun, storedCurve } = await import("@/tests/integration/experiments/helpers");
@@ -91,6 +91,11 @@ describe("the compare page's curve stream", () => {
       [{ metricKeys: ["loss"], width: 500 }, 400, /either by runIds or by a saved selection/],
       [{ metricKeys: ["loss"], width: 500, selection: "not/an/id" }, 400, /saved selection's id/],
       [{ metricKeys: ["loss"], width: 500, selection: "A".repeat(22) }, 404, /Saved selection not found/],
+      [{ ...ok, steps: [5, 5] }, 400, /end after it starts/],
+      [{ ...ok, steps: [9, 3] }, 400, /end after it starts/],
+      [{ ...ok, steps: [1.5, 3] }, 400, /steps/],
+      [{ ...ok, steps: [0, 2 ** 31] }, 400, /steps/],
+      [{ ...ok, steps: [0] }, 400, /steps/],
     ];
     for (const [body, status, message, contentType] of refusals) {
       const response = await post(body, contentType);
@@ -134,6 +139,49 @@ describe("the compare page's curve stream", () => {
     // The first group (10 runs) arrives before the rest is read.
     const firstFrames = chunks.find((chunk) => chunk.length > 0) ?? [];
     expect(Math.max(...firstFrames.map((f) => f.runIndex))).toBe(9);
+  });
+
+  it("streams a zoomed range: the points within it sized to the width, and the nearest one on each side", async () => {
+    const { ctx, runIds } = await givenRuns(2, 600);
+    const [shortRun = "", longRun = ""] = runIds;
+    // A series of 5,000 points: its stored preview is a grid, coarser than the range asks for, so its points are read.
+    const long = Array.from({ length: 5_000 }, (_, step) => ({ key: "long", step, value: Math.sin(step / 9) + step }));
+    for (let i = 0; i < long.length; i += 1_000) await logBatch(ctx, longRun, { metrics: long.slice(i, i + 1_000) });
+    // Two points far apart: a range between them draws the line that crosses it.
+    await logBatch(ctx, shortRun, { metrics: [0, 1_000].map((step) => ({ key: "sparse", step, value: step })) });
+
+    const width = 512;
+    const asked = { runIds, metricKeys: ["loss", "long", "sparse"], width };
+    const pointsPerSeries = curvePointsPerSeries(width, 2);
+    const expectFrames = async (steps: [number, number]) => {
+      const response = await post({ ...asked, steps });
+      expect(response.status).toBe(200);
+      const { frames } = await readStream(response);
+      for (const frame of frames) {
+        const key = asked.metricKeys[frame.metricIndex] ?? "";
+        const stored = (await storedCurve(runIds[frame.runIndex] ?? "", key)).points;
+        const columns = {
+          steps: Int32Array.from(stored, (p) => p.step),
+          values: Float64Array.from(stored, (p) => p.value),
+        };
+        const expected = rangeCurve(columns, steps, pointsPerSeries);
+        expect([...frame.steps], `${key} ${steps.join("..")}`).toEqual([...expected.steps]);
+        expect([...frame.values]).toEqual([...expected.values].map(Math.fround));
+      }
+      return frames;
+    };
+    const zoomed = await expectFrames([1_000, 1_400]);
+    const longFrame = zoomed.find((frame) => frame.metricIndex === 1);
+    // Every point of the range (401) and the two beside it: more than the preview holds there.
+    expect([longFrame?.steps[0], longFrame?.steps.length, longFrame?.steps.at(-1)]).toEqual([999, 403, 1_401]);
+    const sparse = zoomed.find((frame) => frame.metricIndex === 2);
+    expect([...(sparse?.steps ?? [])]).toEqual([0, 1_000]);
+    // A range past every step keeps the last point of each series; one before them, the first.
+    expect((await expectFrames([9_000, 9_500])).every((frame) => frame.steps.length === 1)).toBe(true);
+    expect((await expectFrames([-50, -10])).every((frame) => frame.steps.length === 1)).toBe(true);
+    // A wide range downsamples to the width's budget, like the whole chart.
+    const wide = await expectFrames([0, 4_999]);
+    expect(Math.max(...wide.map((frame) => frame.steps.length))).toBeLessThanOrEqual(pointsPerSeries);
   });
 
   it("streams a saved selection's runs in its order, the same bytes as the same runs by id", async () => {

@@ -12,6 +12,7 @@ import {
   packedPointCount,
   previewCovers,
   PREVIEW_POINTS,
+  rangeCurve,
   unpackColumns,
   unpackCurve,
   type CurvePoint,
@@ -282,5 +283,42 @@ describe("coarse previews", () => {
     expect(previewCovers(packed, 5_000, 128, COARSE_PREVIEW)).toBe(true);
     expect(previewCovers(packed, 5_000, 129, COARSE_PREVIEW)).toBe(false);
     expect(previewCovers(packColumns(short), 256, 1_000, COARSE_PREVIEW)).toBe(true);
+  });
+});
+
+describe("rangeCurve", () => {
+  const columnsOf = (steps: number[]) => ({
+    steps: Int32Array.from(steps),
+    values: Float64Array.from(steps, (step) => step * 10),
+  });
+  const stepsOf = (columns: { steps: Int32Array }) => [...columns.steps];
+
+  it("keeps the points within the range and the nearest one on each side", () => {
+    const columns = columnsOf([0, 5, 10, 15, 20, 25]);
+    expect(stepsOf(rangeCurve(columns, [10, 20], 100))).toEqual([5, 10, 15, 20, 25]);
+    expect(stepsOf(rangeCurve(columns, [6, 9], 100))).toEqual([5, 10]);
+    expect(stepsOf(rangeCurve(columns, [-9, 0], 100))).toEqual([0, 5]);
+    expect(stepsOf(rangeCurve(columns, [25, 99], 100))).toEqual([20, 25]);
+    expect(stepsOf(rangeCurve(columns, [30, 99], 100))).toEqual([25]);
+    expect(stepsOf(rangeCurve(columns, [-9, -1], 100))).toEqual([0]);
+    expect(stepsOf(rangeCurve(columnsOf([]), [0, 9], 100))).toEqual([]);
+    expect([...rangeCurve(columns, [10, 20], 100).values]).toEqual([50, 100, 150, 200, 250]);
+  });
+
+  it("downsamples the range to the budget less its two neighbours, keeping the range's extremes", () => {
+    const points = noisy(10_000);
+    const columns = {
+      steps: Int32Array.from(points, (p) => p.step),
+      values: Float64Array.from(points, (p) => p.value),
+    };
+    const curve = rangeCurve(columns, [2_000, 5_999], 66);
+    expect(curve.steps.length).toBeLessThanOrEqual(66);
+    expect([curve.steps[0], curve.steps[1], curve.steps.at(-2), curve.steps.at(-1)]).toEqual([
+      1_999, 2_000, 5_999, 6_000,
+    ]);
+    const inside = points.slice(2_000, 6_000).map((p) => p.value);
+    const kept = [...curve.values].slice(1, -1);
+    expect(Math.max(...kept)).toBe(Math.max(...inside));
+    expect(Math.min(...kept)).toBe(Math.min(...inside));
   });
 });
