@@ -31,8 +31,8 @@ export const MIN_CURVE_POINTS = 64;
 export const MAX_CURVE_POINTS = 1_000;
 
 /** Steps are stored as 32-bit integers. */
-const MIN_STEP = -(2 ** 31);
-const MAX_STEP = 2 ** 31 - 1;
+export const MIN_STEP = -(2 ** 31);
+export const MAX_STEP = 2 ** 31 - 1;
 
 export const CURVE_STREAM_CONTENT_TYPE = "application/vnd.modelport.curves";
 

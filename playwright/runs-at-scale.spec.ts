@@ -146,6 +146,15 @@ test("a data scientist scrolls 450 runs, selects 200 across pages and compares t
   // The range's own curves replace the whole ones' few points in it: every run still drawn.
   await expect(page.getByTestId("curves-zoom-detail")).toHaveText("detail loaded");
   await expect(chart).toHaveAttribute("data-drawn-curves", "200");
+  // Panning moves a quarter of the view within the whole curves' steps, not only within the range the detail holds.
+  const shift = Math.round((to - from) * 0.25) || 1;
+  expect(shift).toBeGreaterThan(1);
+  await chart.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page).toHaveURL(new RegExp(`[?&]zoom=${from + shift}\\.\\.${to + shift}(&|$)`));
+  await expect(page.getByTestId("curves-zoom-detail")).toHaveText("detail loaded");
+  await page.keyboard.press("ArrowLeft");
+  await expect(page).toHaveURL(new RegExp(`[?&]zoom=${from}\\.\\.${to}(&|$)`));
 
   // Log scale: the axis goes by powers of ten.
   const logToggle = page.getByRole("button", { name: "Log scale" });

@@ -11,6 +11,7 @@ import { Browser } from "@/tests/cluster/portal-client";
 import { chunksOf } from "@/lib/web-streams";
 import { seedBenchOwner } from "@/bench/lib/bench-owner";
 import { curveRunId, seedCurveRuns } from "@/bench/lib/seed-curve-runs";
+import { refreshPreviews } from "@/server/services/experiments/metric-previews";
 
 // bench/compare: what the compare page waits for over HTTP from a production build (`next start`), signed in as a
 // data scientist: before, one experiments.compare call carrying the curves as superjson points (the budget the page
@@ -40,6 +41,30 @@ const browser = new Browser();
 const signIn = await browser.devSignIn(base, "bench@example.test");
 if (signIn.status !== 200) throw new Error(`Sign-in answered ${signIn.status}: ${JSON.stringify(signIn.body)}`);
 
+/**
+ * LONG_RUNS more runs of bench_exp whose metric_1 and metric_2 have LONG_STEPS points each: their stored previews are
+ * grids, so a zoomed chart reads their points in its range.
+ */
+const LONG_RUNS = 50;
+const LONG_STEPS = 20_000;
+const longRunIds = Array.from({ length: LONG_RUNS }, (_, i) => `bench_long_${String(i + 1).padStart(3, "0")}`);
+async function seedLongRuns() {
+  await database.$executeRaw`
+    INSERT INTO "Run"(id, "experimentId", name, status, "startTime", "userId", tags)
+    SELECT id, 'bench_exp', id, 'FINISHED', now(), 'bench_user', '{}' FROM unnest(${longRunIds}::text[]) id`;
+  const series = await database.$queryRaw<{ id: number }[]>`
+    INSERT INTO "MetricSeries"("runId", key, "lastValue", "lastStep", "minValue", "maxValue", "pointCount", "updatedAt")
+    SELECT r, 'metric_' || m, 0.9, ${LONG_STEPS - 1}, 0.1, 0.9, ${LONG_STEPS}, now()
+    FROM unnest(${longRunIds}::text[]) r, generate_series(1, 2) m RETURNING "id"`;
+  const ids = series.map((row) => row.id);
+  await database.$executeRaw`
+    INSERT INTO "MetricPoint"("seriesId", step, value, timestamp)
+    SELECT s, st, 0.1 + 0.8 * (1 - exp(-st / 3000.0)) + (random() - 0.5) * 0.02, st
+    FROM unnest(${ids}::int[]) s, generate_series(0, ${LONG_STEPS - 1}) st`;
+  await database.$transaction((tx) => refreshPreviews(tx, ids), { timeout: 600_000 });
+}
+await seedLongRuns();
+
 const allRuns = Array.from({ length: RUNS }, (_, i) => curveRunId(i + 1));
 const metricKeys = (count: number) => Array.from({ length: count }, (_, i) => `metric_${i + 1}`);
 /** The point budget the compare page asked experiments.compare for before the curve stream. */
@@ -63,10 +88,11 @@ async function formerCompare(runIds: string[], keys: string[]): Promise<Sample> 
   return { ms, firstMs: ms, bytes: Buffer.byteLength(text) };
 }
 
-async function streamedCompare(runIds: string[], keys: string[]): Promise<Sample> {
+/** The page's requests for `runIds` × `keys`; a zoom (`steps`) asks for the curves of its range only. */
+async function streamedCompare(runIds: string[], keys: string[], steps?: [number, number]): Promise<Sample> {
   const start = performance.now();
   const details =
-    runIds.length <= 200
+    runIds.length <= 200 && steps === undefined
       ? fetch(
           `${base}/api/trpc/experiments.compare?input=${encodeURIComponent(JSON.stringify({ json: { runIds, metricKeys: keys, curves: false } }))}`,
           {
@@ -77,7 +103,7 @@ async function streamedCompare(runIds: string[], keys: string[]): Promise<Sample
   const response = await fetch(`${base}/api/experiments/curves`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie: browser.cookieHeader() },
-    body: JSON.stringify({ runIds, metricKeys: keys, width: WIDTH }),
+    body: JSON.stringify({ runIds, metricKeys: keys, width: WIDTH, steps }),
   });
   if (response.status !== 200 || !response.body)
     throw new Error(`curves answered ${response.status}: ${await response.text()}`);
@@ -143,6 +169,23 @@ for (const { runs, metrics } of cases) {
   rows.push(await sampled(`${label}: curve stream, cold`, (r) => streamedCompare(rotated(runIds, r), keys)));
   rows.push(await sampled(`${label}: curve stream, cached`, () => streamedCompare(runIds, keys)));
 }
+const zoomCases: { label: string; runIds: string[]; keys: string[]; steps: [number, number] }[] = [
+  {
+    label: "200 runs × 5 metrics of 1,000 steps, zoomed to steps 400–499 (cut from the stored previews)",
+    runIds: allRuns.slice(0, 200),
+    keys: metricKeys(5),
+    steps: [400, 499],
+  },
+  {
+    label: `${LONG_RUNS} runs × 2 metrics of ${LONG_STEPS.toLocaleString("en-US")} steps, zoomed to steps 8,000–9,999 (points read)`,
+    runIds: longRunIds,
+    keys: metricKeys(2),
+    steps: [8_000, 9_999],
+  },
+];
+for (const { label, runIds, keys, steps } of zoomCases) {
+  rows.push(await sampled(`${label}: curve stream, cold`, (r) => streamedCompare(rotated(runIds, r), keys, steps)));
+}
 await stopAll();
 const loadAfter = loadAverage();
 await database.$disconnect();
@@ -156,7 +199,7 @@ const table = [
 ].join("\n");
 const body = `Run with \`npm run bench:compare\` on ${new Date().toISOString().slice(0, 10)}.
 Machine: ${describeMachine({ "load average (1 / 5 / 15 min)": `${loadBefore} before, ${loadAfter} after the timings` })}.
-Volume: ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps (${((RUNS * METRICS * STEPS) / 1e6).toFixed(0)} M points, previews stored as logBatch stores them), one portal (\`next start\`) and PostgreSQL on this machine, ${SAMPLES} samples after one warm-up. Times run from the request to the last byte read (the curve rows: both of the page's requests, in parallel); "first curves" is when the first run's frames were decoded. MB is the decoded body (the curve stream is binary: float32 values, step increments as varints). 1,000 runs get 64 points per series, read from each series' coarse preview (\`previewCoarse\`, at most about 250 points) instead of its fine one (up to 1,000 points here).
+Volume: ${RUNS} runs × ${METRICS} metrics × ${STEPS} steps (${((RUNS * METRICS * STEPS) / 1e6).toFixed(0)} M points, previews stored as logBatch stores them), one portal (\`next start\`) and PostgreSQL on this machine, ${SAMPLES} samples after one warm-up. Times run from the request to the last byte read (the curve rows: both of the page's requests, in parallel); "first curves" is when the first run's frames were decoded. MB is the decoded body (the curve stream is binary: float32 values, step increments as varints). 1,000 runs get 64 points per series, read from each series' coarse preview (\`previewCoarse\`, at most about 250 points) instead of its fine one (up to 1,000 points here). A zoomed chart's request (\`steps\`) is the curve stream alone, the comparison being on screen already.
 Targets (issue 15): 200 runs ≤ 300 ms and ≤ 1 MB; 1,000 runs × 10 metrics ≤ 1 s.
 
 ${table}`;

@@ -19,6 +19,11 @@ import { useElementWidth } from "@/components/experiments/charts/use-element-wid
 type Props = {
   metricKey: string;
   curves: RunCurve[];
+  /**
+   * Every step the whole curves span, when `curves` hold only a zoomed range's (zooming out and panning move within
+   * it); else the steps `curves` span.
+   */
+  fullSteps?: StepRange;
   height: number;
   /** The steps shown, shared by every chart of the page; null shows them all. */
   zoom: StepRange | null;
@@ -40,7 +45,8 @@ export const MetricCurvesChart = memo(function MetricCurvesChart(props: Props) {
   const [wrapper, width] = useElementWidth<HTMLDivElement>();
   const base = useRef<HTMLCanvasElement>(null);
   const overlay = useRef<HTMLCanvasElement>(null);
-  const full = useMemo(() => stepDomain(curves), [curves]);
+  const { fullSteps } = props;
+  const full = useMemo(() => fullSteps ?? stepDomain(curves), [fullSteps, curves]);
   const [from, to] = shownSteps(full, zoom);
   const view = useMemo<CurveView | null>(() => {
     const box = {

@@ -5,7 +5,7 @@ import { MetricCurvesChart } from "@/components/experiments/charts/metric-curves
 import { RenderWhenVisible } from "@/components/experiments/charts/render-when-visible";
 import { Card } from "@/components/ui/card";
 import { ErrorState } from "@/components/ui/error-state";
-import { curvesByMetric, downsampledFrom } from "@/components/experiments/compare/compare";
+import { curvesByMetric, downsampledFrom, stepDomainsByMetric } from "@/components/experiments/compare/compare";
 import type { RouterOutputs } from "@/trpc/react";
 import { MetricPicker } from "@/components/experiments/compare/metric-picker";
 import type { CurvesWithDetail } from "@/components/experiments/compare/zoom-detail";
@@ -43,6 +43,12 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
   const curves = useMemo(
     () => curvesByMetric(metricKeys, series, runs, colors, hidden),
     [metricKeys, series, runs, colors, hidden],
+  );
+  // Within a zoom the charts hold the range's curves; zooming out and panning move within the whole curves' steps.
+  const wholeSeries = stream.wholeSeries;
+  const fullSteps = useMemo(
+    () => (zoom === null ? null : stepDomainsByMetric(wholeSeries, hidden)),
+    [zoom, wholeSeries, hidden],
   );
 
   return (
@@ -107,6 +113,7 @@ export const CompareCurvesSection = memo(function CompareCurvesSection(props: Pr
                       <MetricCurvesChart
                         metricKey={key}
                         curves={metricCurves}
+                        fullSteps={fullSteps?.get(key)}
                         height={CHART_HEIGHT}
                         zoom={zoom}
                         onZoom={onZoom}

@@ -2,7 +2,8 @@
 
 import { MAX_CURVE_WIDTH } from "@/contracts/curve-frames";
 import { metricColumnId, paramColumnId, parseColumnId } from "@/components/experiments/shared/columns";
-import type { CurvePoint, RunCurve } from "@/components/experiments/charts/curves";
+import { stepDomain, type CurvePoint, type RunCurve } from "@/components/experiments/charts/curves";
+import type { StepRange } from "@/components/experiments/charts/curve-view";
 import { valuesDiffer } from "@/components/experiments/compare/diff";
 import { naturalCompare, toFiniteNumber } from "@/components/experiments/charts/scale";
 
@@ -22,6 +23,21 @@ export function chartRequestWidth(sectionWidth: number, twoColumns: boolean): nu
   const CARD_PADDING = 32;
   const chart = (twoColumns ? (sectionWidth - GAP) / 2 : sectionWidth) - CARD_PADDING;
   return Math.min(MAX_CURVE_WIDTH, Math.max(128, Math.ceil(chart / 128) * 128));
+}
+
+/** The steps each metric's curves span, leaving out hidden runs (see stepDomain). */
+export function stepDomainsByMetric(
+  series: readonly SeriesLike[],
+  hidden: ReadonlySet<string>,
+): Map<string, StepRange> {
+  const byKey = new Map<string, SeriesLike[]>();
+  for (const s of series) {
+    if (hidden.has(s.runId)) continue;
+    const curves = byKey.get(s.key);
+    if (curves) curves.push(s);
+    else byKey.set(s.key, [s]);
+  }
+  return new Map([...byKey].map(([key, curves]) => [key, stepDomain(curves)]));
 }
 
 /** Curves grouped by metric key, in run order, leaving out hidden runs. */

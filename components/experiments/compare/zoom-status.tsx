@@ -13,19 +13,18 @@ export function ZoomStatus({ zoom, detail, onReset }: Props) {
   return (
     <p className="flex items-center gap-2 text-xs text-slate-600" data-testid="curves-zoom">
       Steps {zoom[0].toLocaleString("en-US")}–{zoom[1].toLocaleString("en-US")}
-      {detail?.error ? (
-        <span className="text-amber-700" data-testid="curves-zoom-detail">
-          (detail could not load: {detail.error}{" "}
-          <button type="button" className="underline" onClick={detail.retry}>
-            retry
-          </button>
-          )
-        </span>
-      ) : (
-        <span className="text-slate-500" data-testid="curves-zoom-detail" data-done={detail?.done ? "1" : "0"}>
-          {detail?.done ? "detail loaded" : "loading detail…"}
-        </span>
-      )}
+      <span role="status" aria-live="polite" data-testid="curves-zoom-detail" data-done={detail?.done ? "1" : "0"}>
+        {detail?.error ? (
+          <span className="text-amber-700">
+            detail could not load: {detail.error}{" "}
+            <Button variant="ghost" size="sm" onClick={detail.retry}>
+              Retry
+            </Button>
+          </span>
+        ) : (
+          <span className="text-slate-500">{detail?.done ? "detail loaded" : "loading detail…"}</span>
+        )}
+      </span>
       <Button variant="ghost" size="sm" onClick={onReset}>
         <ZoomOut className="h-3.5 w-3.5" aria-hidden />
         Show every step

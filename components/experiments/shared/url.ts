@@ -3,6 +3,7 @@
  * Parsing is lenient (a hand-edited link falls back to defaults); serialising omits defaults.
  */
 
+import { MAX_STEP, MIN_STEP } from "@/contracts/curve-frames";
 import { toSearch } from "@/lib/url-state";
 
 export const MAX_COMPARE_RUNS = 200;
@@ -121,7 +122,6 @@ export function parseCompareState(params: URLSearchParams): CompareState {
 }
 
 const STEP_RANGE = /^(-?\d{1,10})\.\.(-?\d{1,10})$/;
-const INT32 = 2 ** 31;
 
 /** "100..500" as [100, 500]; anything else (reversed, empty, beyond the steps a log may hold) is no zoom. */
 function parseStepRange(value: string | null): readonly [number, number] | null {
@@ -129,7 +129,7 @@ function parseStepRange(value: string | null): readonly [number, number] | null 
   if (!match) return null;
   const from = Number(match[1]);
   const to = Number(match[2]);
-  return from < to && from >= -INT32 && to < INT32 ? [from, to] : null;
+  return from < to && from >= MIN_STEP && to <= MAX_STEP ? [from, to] : null;
 }
 
 export function serializeCompareState(state: CompareState): URLSearchParams {

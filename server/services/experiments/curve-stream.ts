@@ -35,7 +35,7 @@ export type CurveStream = {
 type CurveRequest = { runIds: string[]; metricKeys: string[]; width: number; steps?: StepRange };
 
 /**
- * A digest of what the stream will hold: the request and each series' row version (xmin changes with every write to
+ * A digest of what the stream will hold: the request (runs, metrics, points per series, step range) and each series' row version (xmin changes with every write to
  * the row, which every batch of points makes, even one that replaces values within the same millisecond).
  */
 async function contentDigest(ctx: ReadContext, input: CurveRequest, pointsPerSeries: number): Promise<string> {

@@ -5,6 +5,7 @@ import {
   downsamplePackedColumns,
   FINE_PREVIEW,
   packedPointCount,
+  PREVIEW_POINTS,
   previewCovers,
   rangeCurve,
   unpackColumns,
@@ -41,7 +42,8 @@ async function storedSeries(ctx: ReadContext, runIds: string[], keys: string[], 
     SELECT "id", "runId", "key", "pointCount", ${coarse} AS "coarse",
            encode(CASE WHEN ${coarse} THEN "previewCoarse" ELSE "preview" END, 'base64') AS "preview"
     FROM "MetricSeries"
-    WHERE "runId" = ANY(${runIds}::text[]) AND "key" = ANY(${keys}::text[]) AND "pointCount" > 0`);
+    WHERE "runId" = ANY(${runIds}::text[]) AND "key" = ANY(${keys}::text[]) AND "pointCount" > 0
+    ORDER BY "id"`);
   return rows.map((row): StoredSeries => ({ ...row, preview: fromBase64(row.preview) }));
 }
 
@@ -63,34 +65,40 @@ async function curvesFromPoints(
 
 /**
  * Points a zoomed read takes from MetricPoint at most (about 5 MB of rows): past it, series are drawn from their
- * stored preview, which holds up to about 2,000 points over all their steps.
+ * stored preview (up to about 2,000 points over all their steps), or, without one, from their points bucketed in SQL
+ * to PREVIEW_POINTS over all their steps.
  */
 const RANGE_POINTS_READ = 400_000;
 
-/** The stored points of each series within `[from, to]`, and its nearest point on each side, packed. */
+/**
+ * The stored points of each series within `[from, to]`, and its nearest point on each side, packed (aggregated series
+ * by series, so no sort spans them all).
+ */
 async function pointsInRange(ctx: ReadContext, seriesIds: number[], [from, to]: StepRange) {
   const rows = await ctx.db.$queryRaw<{ id: number; curve: string | null }[]>(Prisma.sql`
-    SELECT s."id", encode(string_agg(${littleEndianPoint}, ''::bytea ORDER BY pts."step"), 'base64') AS "curve"
+    SELECT s."id", encode(packed.curve, 'base64') AS "curve"
     FROM unnest(${seriesIds}::int[]) AS s("id")
     CROSS JOIN LATERAL (
-      (SELECT p."step", float8send(p."value") AS f FROM "MetricPoint" p
-       WHERE p."seriesId" = s."id" AND p."step" < ${from} ORDER BY p."step" DESC LIMIT 1)
-      UNION ALL
-      SELECT p."step", float8send(p."value") FROM "MetricPoint" p
-      WHERE p."seriesId" = s."id" AND p."step" BETWEEN ${from} AND ${to}
-      UNION ALL
-      (SELECT p."step", float8send(p."value") FROM "MetricPoint" p
-       WHERE p."seriesId" = s."id" AND p."step" > ${to} ORDER BY p."step" LIMIT 1)
-    ) pts
-    GROUP BY s."id"`);
+      SELECT string_agg(${littleEndianPoint}, ''::bytea ORDER BY pts."step") AS curve
+      FROM (
+        (SELECT p."step", float8send(p."value") AS f FROM "MetricPoint" p
+         WHERE p."seriesId" = s."id" AND p."step" < ${from} ORDER BY p."step" DESC LIMIT 1)
+        UNION ALL
+        SELECT p."step", float8send(p."value") FROM "MetricPoint" p
+        WHERE p."seriesId" = s."id" AND p."step" BETWEEN ${from} AND ${to}
+        UNION ALL
+        (SELECT p."step", float8send(p."value") FROM "MetricPoint" p
+         WHERE p."seriesId" = s."id" AND p."step" > ${to} ORDER BY p."step" LIMIT 1)
+      ) pts
+    ) packed`);
   return new Map(rows.flatMap((row) => (row.curve === null ? [] : [[row.id, Buffer.from(row.curve, "base64")]])));
 }
 
 /**
  * The curves of a chart zoomed to `steps` (see rangeCurve). A series whose preview holds all its points is cut from
- * it; the others read their points in the range, in order, while the points they may hold (no more than the steps in
- * the range) fit RANGE_POINTS_READ; past it, they are cut from their stored preview (coarser than the points, finer
- * than the whole chart's curves). A series without a preview always reads its points.
+ * it; the others read their points in the range, series by series in id order, while the points they may hold (no
+ * more than the steps in the range) fit RANGE_POINTS_READ. Past it, a series is cut from its stored preview (coarser
+ * than its points, finer than the whole chart's curve), or without one, from its points bucketed over all its steps.
  */
 async function rangeColumns(
   ctx: ReadContext,
@@ -101,25 +109,22 @@ async function rangeColumns(
   const wholePreview = (series: StoredSeries) =>
     series.preview !== null && packedPointCount(series.preview) === series.pointCount;
   let budget = RANGE_POINTS_READ;
-  const toRead = new Set(
-    stored.filter((series) => {
-      if (wholePreview(series)) return false;
-      const most = Math.min(series.pointCount, steps[1] - steps[0] + 1) + 2;
-      if (series.preview !== null && most > budget) return false;
+  const toRead = new Set<number>();
+  const toBucket: number[] = [];
+  for (const series of stored) {
+    if (wholePreview(series)) continue;
+    const most = Math.min(series.pointCount, steps[1] - steps[0] + 1) + 2;
+    if (most <= budget) {
+      toRead.add(series.id);
       budget -= most;
-      return true;
-    }),
-  );
-  const read =
-    toRead.size > 0
-      ? await pointsInRange(
-          ctx,
-          [...toRead].map((series) => series.id),
-          steps,
-        )
-      : new Map<number, Buffer>();
+    } else if (series.preview === null) toBucket.push(series.id);
+  }
+  const [read, bucketed] = await Promise.all([
+    toRead.size > 0 ? pointsInRange(ctx, [...toRead], steps) : new Map<number, Buffer>(),
+    toBucket.length > 0 ? curvesFromPoints(ctx, toBucket, PREVIEW_POINTS) : new Map<number, Uint8Array>(),
+  ]);
   return stored.map((series) => {
-    const source = toRead.has(series) ? read.get(series.id) : series.preview;
+    const source = toRead.has(series.id) ? read.get(series.id) : (bucketed.get(series.id) ?? series.preview);
     return {
       runId: series.runId,
       key: series.key,

@@ -168,6 +168,13 @@ describe("the compare page's curve stream", () => {
         expect([...frame.steps], `${key} ${steps.join("..")}`).toEqual([...expected.steps]);
         expect([...frame.values]).toEqual([...expected.values].map(Math.fround));
       }
+      // Each run's series of the three metrics (the first run logged no "long", the second no "sparse").
+      expect(frames.map((frame) => [frame.runIndex, frame.metricIndex])).toEqual([
+        [0, 0],
+        [0, 2],
+        [1, 0],
+        [1, 1],
+      ]);
       return frames;
     };
     const zoomed = await expectFrames([1_000, 1_400]);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CurveStream } from "@/components/experiments/compare/use-curve-stream";
+import { stepDomainsByMetric } from "@/components/experiments/compare/compare";
 import { withZoomDetail } from "@/components/experiments/compare/zoom-detail";
 
 const series = (runId: string, key: string, steps: number[]) => ({
@@ -22,7 +23,7 @@ describe("withZoomDetail", () => {
   });
 
   it("is the whole curves, without detail, while every step shows", () => {
-    expect(withZoomDetail(whole, null)).toEqual({ ...whole, detail: null });
+    expect(withZoomDetail(whole, null)).toEqual({ ...whole, wholeSeries: whole.series, detail: null });
   });
 
   it("replaces each series the range's stream sent, keeps the others and the whole stream's progress", () => {
@@ -34,6 +35,16 @@ describe("withZoomDetail", () => {
     expect(merged.series[0]).toBe(zoomedLoss);
     expect([merged.done, merged.loadedRuns, merged.bytes]).toEqual([true, 2, 900]);
     expect(merged.detail).toEqual({ done: false, error: null, retry: zoomed.retry });
+    // Zooming out moves within the whole curves' steps, which the range's curves no longer span.
+    expect(merged.wholeSeries).toBe(whole.series);
+    expect(stepDomainsByMetric(merged.series, new Set())).toEqual(
+      new Map([
+        ["loss", [0, 999]],
+        ["acc", [0, 999]],
+      ]),
+    );
+    expect(stepDomainsByMetric([zoomedLoss], new Set())).toEqual(new Map([["loss", [99, 201]]]));
+    expect(stepDomainsByMetric(merged.wholeSeries, new Set(["a"]))).toEqual(new Map([["loss", [0, 999]]]));
   });
 
   it("keeps the whole curves when the range's stream fails, and says so", () => {

@@ -17,8 +17,9 @@ export const dynamic = "force-dynamic";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The compare page's metric curves for signed-in people: POST {runIds, metricKeys, width} (a thousand run ids do not
- * fit a URL), answered with the binary stream of contracts/curve-frames.ts, run group by run group.
+ * The compare page's metric curves for signed-in people: POST {runIds or selection, metricKeys, width, steps?} (a
+ * thousand run ids do not fit a URL), answered with the binary stream of contracts/curve-frames.ts, run group by run
+ * group.
  */
 export function POST(request: Request) {
   return handleWithRequestId(request, async () => {
