@@ -71,7 +71,7 @@ async function* encodedCurves(ctx: ReadContext, input: CurveRequest, pointsPerSe
   yield parts[0] as Uint8Array;
   const groups = runGroups(input.runIds);
   const read = (group: string[]) => {
-    const reading = downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries, input.steps);
+    const reading = downsampledColumns(ctx, group, input.metricKeys, pointsPerSeries, { steps: input.steps });
     // Awaited below; this only keeps a read the client no longer waits for (it went away) from crashing the process.
     reading.catch(() => undefined);
     return reading;

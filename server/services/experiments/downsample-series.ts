@@ -103,12 +103,11 @@ async function pointsInRange(ctx: ReadContext, seriesIds: number[], [from, to]: 
 async function rangeColumns(
   ctx: ReadContext,
   stored: StoredSeries[],
-  steps: StepRange,
-  limit: number,
+  { steps, limit, budget: pointsRead }: { steps: StepRange; limit: number; budget: number },
 ): Promise<SeriesColumns[]> {
   const wholePreview = (series: StoredSeries) =>
     series.preview !== null && packedPointCount(series.preview) === series.pointCount;
-  let budget = RANGE_POINTS_READ;
+  let budget = pointsRead;
   const toRead = new Set<number>();
   const toBucket: number[] = [];
   for (const series of stored) {
@@ -148,19 +147,19 @@ const NO_POINTS: CurveColumns = { steps: new Int32Array(0), values: new Float64A
  * bucket straddles the edge of a coarser bucket, that bucket's extremes can differ slightly from a
  * downsample of the raw points (a preview holding the whole series gives exactly the same curve).
  * The series and their points are read in separate statements: a write landing in between only makes
- * `totalPoints` and the curve of that series a batch apart. With `steps`, the curves of a zoomed chart: see
- * rangeColumns.
+ * `totalPoints` and the curve of that series a batch apart. With `steps`, the curves of a zoomed chart, reading at
+ * most about `rangePointsRead` points (see rangeColumns).
  */
 export async function downsampledColumns(
   ctx: ReadContext,
   runIds: string[],
   keys: string[],
   limit: number,
-  steps?: StepRange,
+  { steps, rangePointsRead = RANGE_POINTS_READ }: { steps?: StepRange; rangePointsRead?: number } = {},
 ): Promise<SeriesColumns[]> {
   if (keys.length === 0) return [];
   const stored = await storedSeries(ctx, runIds, keys, limit, steps === undefined);
-  if (steps !== undefined) return rangeColumns(ctx, stored, steps, limit);
+  if (steps !== undefined) return rangeColumns(ctx, stored, { steps, limit, budget: rangePointsRead });
   const usable = (series: StoredSeries) =>
     series.preview !== null &&
     previewCovers(series.preview, series.pointCount, limit, series.coarse ? COARSE_PREVIEW : FINE_PREVIEW);

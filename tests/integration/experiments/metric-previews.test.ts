@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import {
   COARSE_PREVIEW,
+  downsampleColumns,
   gridPreview,
   packColumns,
   PREVIEW_GRID_BUCKETS,
   PREVIEW_POINTS,
+  rangeCurve,
   unpackCurve,
   type PreviewLevel,
 } from "@/server/services/experiments/curve-preview";
@@ -179,5 +181,55 @@ describe("metric previews", () => {
     }
     const current = await expectPreviewCurrent(run.id, "loss");
     expect(current.stored).toHaveLength(43_000);
+  });
+});
+
+describe("a zoomed chart's curves", () => {
+  const columnsOf = (stored: { step: number; value: number }[]) => ({
+    steps: Int32Array.from(stored, (p) => p.step),
+    values: Float64Array.from(stored, (p) => p.value),
+  });
+  const asArrays = (columns: { steps: Int32Array; values: Float64Array } | undefined) => [
+    [...(columns?.steps ?? [])],
+    [...(columns?.values ?? [])],
+  ];
+
+  it("reads the range's points within the budget; past it, cuts the preview, or buckets the points without one", async () => {
+    const { ctx, run } = await givenRunningRun();
+    // "gridded" keeps a grid preview (3,000 points); "bare" has no preview at all (written straight to the table).
+    for (let from = 0; from < 3_000; from += 1_000)
+      await logBatch(ctx, run.id, { metrics: points("gridded", range(from, from + 1_000)) });
+    await seedSeries(run.id, "bare", 3_000);
+    const steps: [number, number] = [1_000, 1_499];
+    const limit = 1_000;
+    const read = async (rangePointsRead?: number) => {
+      const curves = await downsampledColumns(ctx, [run.id], ["bare", "gridded"], limit, { steps, rangePointsRead });
+      return new Map(curves.map((curve) => [curve.key, curve]));
+    };
+    const gridded = await storedCurve(run.id, "gridded");
+    const bare = await storedCurve(run.id, "bare");
+    expect(gridded.preview?.length).toBeLessThan(3_000);
+    expect(bare.preview).toBeNull();
+
+    // Within the budget: every point of the range (500) and the one on each side, from the points.
+    const withinBudget = await read();
+    for (const [key, stored] of [
+      ["gridded", gridded.points],
+      ["bare", bare.points],
+    ] as const) {
+      expect(asArrays(withinBudget.get(key))).toEqual(asArrays(rangeCurve(columnsOf(stored), steps, limit)));
+      expect(withinBudget.get(key)?.steps.length).toBe(502);
+    }
+
+    // Past it: the preview's points in the range, and the series without one bucketed over all its steps in SQL.
+    const pastBudget = await read(10);
+    expect(asArrays(pastBudget.get("gridded"))).toEqual(
+      asArrays(rangeCurve(columnsOf(gridded.preview ?? []), steps, limit)),
+    );
+    expect(asArrays(pastBudget.get("bare"))).toEqual(
+      asArrays(rangeCurve(downsampleColumns(columnsOf(bare.points), PREVIEW_POINTS), steps, limit)),
+    );
+    expect(pastBudget.get("bare")?.steps.length).toBeLessThan(502);
+    expect(pastBudget.get("gridded")?.steps.length).toBeLessThan(502);
   });
 });
