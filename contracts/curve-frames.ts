@@ -30,6 +30,9 @@ export const MIN_CURVE_POINTS = 64;
  */
 export const MAX_CURVE_POINTS = 1_000;
 
+/** A zoomed chart's steps [from, to], both included. */
+export type StepRange = readonly [number, number];
+
 /** Steps are stored as 32-bit integers. */
 export const MIN_STEP = -(2 ** 31);
 export const MAX_STEP = 2 ** 31 - 1;

@@ -5,8 +5,9 @@
 
 import type { CurvePoint } from "@/components/experiments/charts/curves";
 import { niceDomain, niceTicks } from "@/components/experiments/charts/scale";
+import type { StepRange } from "@/contracts/curve-frames";
 
-export type StepRange = readonly [number, number];
+export type { StepRange };
 export type YScale = "linear" | "log";
 export type PlotBox = { left: number; top: number; width: number; height: number };
 export type CurveView = { steps: StepRange; values: readonly [number, number]; scale: YScale; box: PlotBox };

@@ -3,6 +3,7 @@
 
 import type { z } from "zod";
 import type { curvePointOutput } from "@/server/services/experiments/schemas";
+import type { StepRange } from "@/contracts/curve-frames";
 
 export type CurvePoint = z.infer<typeof curvePointOutput>;
 
@@ -216,8 +217,7 @@ export function previewCovers(
   return packedPointCount(preview) === totalPoints || limit <= level.servesUpTo;
 }
 
-/** A step range [from, to] a zoomed chart shows. */
-export type StepRange = readonly [number, number];
+export type { StepRange };
 
 /** A zoomed curve keeps at least both ends and one bucket of the range. */
 const MIN_RANGE_POINTS = 4;

@@ -141,9 +141,8 @@ const NO_POINTS: CurveColumns = { steps: new Int32Array(0), values: new Float64A
 /**
  * Curves for the runs × keys with at most `limit` points each (min/max buckets), as columns. Series are served from
  * their stored preview (the coarse one when it serves `limit`), downsampled further in JS when `limit` is below its
- * size; only series without a
- * fitting one (longer than PREVIEW_MAX_SERIES_POINTS, or asked for more points than it holds) read their
- * points. Downsampling a preview again keeps the first and last point and every spike; where a preview
+ * size; only series without a fitting one (longer than PREVIEW_MAX_SERIES_POINTS, or asked for more points than it
+ * holds) read their points. Downsampling a preview again keeps the first and last point and every spike; where a preview
  * bucket straddles the edge of a coarser bucket, that bucket's extremes can differ slightly from a
  * downsample of the raw points (a preview holding the whole series gives exactly the same curve).
  * The series and their points are read in separate statements: a write landing in between only makes
